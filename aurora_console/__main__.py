@@ -1,0 +1,3 @@
+from aurora_console.cli import main
+
+raise SystemExit(main())
