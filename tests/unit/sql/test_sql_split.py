@@ -1,0 +1,178 @@
+"""Statement splitter: examples and Hypothesis properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aurora_console.core.db.sql_split import LineIndex, error_location, split_sql, statement_at
+
+pytestmark = pytest.mark.unit
+
+
+def texts(script: str) -> list[str]:
+    return [s.text for s in split_sql(script)]
+
+
+def test_simple_and_offsets():
+    script = "select 1;\n  select 2 ;\n\nselect 3"
+    stmts = split_sql(script)
+    assert [s.text for s in stmts] == ["select 1", "select 2", "select 3"]
+    assert [s.line for s in stmts] == [1, 2, 4]
+    assert [s.terminated for s in stmts] == [True, True, False]
+    for s in stmts:
+        assert script[s.start : s.end] == s.text
+
+
+def test_strings_identifiers_comments_do_not_split():
+    script = (
+        "select 'a;b', 'it''s;', E'x\\';y', \"weird;name\" from t; -- c;omment\n"
+        "select /* a /* nested; */ still; */ 2;"
+    )
+    assert texts(script) == [
+        "select 'a;b', 'it''s;', E'x\\';y', \"weird;name\" from t",
+        "select /* a /* nested; */ still; */ 2",
+    ]
+
+
+def test_dollar_quotes():
+    script = (
+        "create function f() returns int as $$ begin; return 1; end $$ language plpgsql;\n"
+        "select $tag$ ; $$ ; $tag$;\n"
+        "select $1, a$b from x;"
+    )
+    assert texts(script) == [
+        "create function f() returns int as $$ begin; return 1; end $$ language plpgsql",
+        "select $tag$ ; $$ ; $tag$",
+        "select $1, a$b from x",
+    ]
+
+
+def test_begin_atomic_bodies():
+    script = (
+        "CREATE OR REPLACE FUNCTION f(a int) RETURNS int LANGUAGE sql\n"
+        "BEGIN ATOMIC\n  SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;\n  SELECT a + 1;\nEND;\n"
+        "create procedure p() begin atomic insert into t values (1); end;\n"
+        "BEGIN; select 1; END;"
+    )
+    out = texts(script)
+    assert len(out) == 5
+    assert out[0].startswith("CREATE OR REPLACE FUNCTION") and out[0].endswith("END")
+    assert out[1] == "create procedure p() begin atomic insert into t values (1); end"
+    assert out[2:] == ["BEGIN", "select 1", "END"]
+
+
+def test_parentheses_keep_semicolons():
+    assert texts("select (1;2); select 3") == ["select (1;2)", "select 3"]
+
+
+def test_comment_only_pieces_dropped_and_leading_comments_trimmed():
+    script = "-- header\n/* x */ select 1; -- tail\n ; ;"
+    stmts = split_sql(script)
+    assert [s.text for s in stmts] == ["select 1"]
+    assert stmts[0].line == 2
+
+
+def test_unterminated_string_runs_to_end():
+    assert texts("select 'abc; select 2") == ["select 'abc; select 2"]
+    assert texts("select 1 /* open; select 2") == ["select 1"]
+
+
+def test_statement_at_cursor():
+    script = "select 1;   \nselect 2;\n\nselect 3"
+    stmts = split_sql(script)
+    assert statement_at(stmts, 0).text == "select 1"
+    assert statement_at(stmts, script.index(";") + 2).text == "select 1"
+    assert statement_at(stmts, script.index("select 2") + 3).text == "select 2"
+    assert statement_at(stmts, len(script)).text == "select 3"
+    assert statement_at([], 0) is None
+
+
+def test_error_location_maps_server_position():
+    script = "select 1;\n\nselect\n  1/0 frm;"
+    stmt = split_sql(script)[1]
+    pos = stmt.text.index("frm") + 1  # server positions are 1-based
+    offset, line, col = error_location(script, stmt, pos)
+    assert script[offset : offset + 3] == "frm"
+    assert (line, col) == (4, 7)
+    assert error_location(script, stmt, None) is None
+
+
+def test_line_index_roundtrip():
+    idx = LineIndex("ab\ncd\n\nef")
+    assert idx.line_col(0) == (1, 1)
+    assert idx.line_col(4) == (2, 2)
+    assert idx.line_col(7) == (4, 1)
+    assert idx.offset(4, 2) == 8
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_word = st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True).filter(
+    lambda w: w not in ("begin", "end", "case", "create", "e")
+)
+_string = st.text(alphabet="ab;'$\"-/* \n", max_size=8).map(lambda s: "'" + s.replace("'", "''") + "'")
+_estring = st.text(alphabet="ab;'\\\n", max_size=8).map(
+    lambda s: "E'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+)
+_qident = st.text(alphabet="ab; '\"", min_size=1, max_size=8).map(lambda s: '"' + s.replace('"', '""') + '"')
+_dollar = st.tuples(st.sampled_from(["", "tag", "q1"]), st.text(alphabet="ab;' \n-*/", max_size=10)).map(
+    lambda t: f"${t[0]}${t[1]}${t[0]}$"
+)
+_block = st.text(alphabet="ab; '\n", max_size=8).map(lambda s: f"/* {s} /* {s} */ */")
+_line = st.text(alphabet="ab; '", max_size=8).map(lambda s: f"-- {s}\n")
+_number = st.integers(0, 999).map(str)
+_piece = st.one_of(
+    _word, _string, _estring, _qident, _dollar, _block, _line, _number, st.just("("), st.just(")")
+)
+_significant = st.one_of(_word, _string, _estring, _qident, _dollar, _number)
+
+
+@st.composite
+def statements(draw):
+    head = draw(_word)
+    middle = draw(st.lists(_piece, max_size=6))
+    tail = draw(_significant)
+    # balance parentheses so a ';' is never swallowed by an open '('
+    depth = 0
+    fixed = []
+    for p in middle:
+        if p == ")" and depth == 0:
+            continue
+        depth += p == "("
+        depth -= p == ")"
+        fixed.append(p)
+    fixed.extend(")" * depth)
+    return " ".join([head, *fixed, tail])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(statements(), min_size=1, max_size=6), st.sampled_from([";", ";\n", " ; ", ";\n\n-- x\n"]))
+def test_join_then_split_roundtrips(stmts, sep):
+    script = sep.join(stmts)
+    got = split_sql(script)
+    assert [s.text for s in got] == stmts
+    for s in got:
+        assert script[s.start : s.end] == s.text
+        assert s.line == script.count("\n", 0, s.start) + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_string, _estring, _qident, _dollar, _block, _line), min_size=1, max_size=5))
+def test_no_split_inside_quotes_or_comments(pieces):
+    script = "select " + " ".join(pieces) + " x"
+    got = split_sql(script)
+    assert [s.text for s in got] == [script]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab;'\"$-/*\\()\n E", max_size=60))
+def test_arbitrary_text_offsets_slice_original(script):
+    got = split_sql(script)
+    prev_stop = 0
+    for s in got:
+        assert script[s.start : s.end] == s.text
+        assert s.text and not s.text[0].isspace()  # trailing space only inside an open quote
+        assert prev_stop <= s.start <= s.end <= s.stop
+        prev_stop = s.stop
