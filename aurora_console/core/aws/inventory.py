@@ -1,0 +1,182 @@
+"""Fleet inventory: Aurora clusters, instances, endpoints, proxies and global clusters for
+profiles x regions, loaded concurrently; each region delivered as soon as it is read.
+
+A failing region (AccessDenied, region not enabled, throttling after botocore's retries, endpoint
+error) is recorded on that region's :class:`RegionInventory`; it never stops the others. An
+optional call that the endpoint does not implement (HTTP 500, unknown action) becomes a warning
+on the region and the rest of that region is still shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from aurora_console.core.aws import fleet_errors
+from aurora_console.core.aws.fleet_build import build_region
+from aurora_console.core.aws.fleet_models import RegionInventory
+from aurora_console.core.tasks import Cancelled, TaskContext
+
+log = logging.getLogger(__name__)
+
+
+class ClientFactory(Protocol):
+    def client(self, service: str, target: Any) -> Any: ...
+
+
+RegionCallback = Callable[[RegionInventory], None]
+
+#: (operation, result key) of the paginated calls that every region needs.
+REQUIRED_CALLS = (
+    ("describe_db_clusters", "DBClusters"),
+    ("describe_db_instances", "DBInstances"),
+)
+#: Calls whose failure only costs a part of the picture (a warning on the region).
+OPTIONAL_CALLS = (
+    ("describe_db_cluster_endpoints", "DBClusterEndpoints"),
+    ("describe_global_clusters", "GlobalClusters"),
+    ("describe_db_proxies", "DBProxies"),
+    ("describe_pending_maintenance_actions", "PendingMaintenanceActions"),
+)
+
+
+class UnsupportedCalls:
+    """Remembers (endpoint, operation) pairs an endpoint answered "not supported" for, so a
+    refresh does not pay botocore's retries on them again. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, where: str, operation: str) -> None:
+        with self._lock:
+            self._seen.add((where, operation))
+
+    def __contains__(self, item: tuple[str, str]) -> bool:
+        with self._lock:
+            return item in self._seen
+
+
+def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """All items of ``key`` over every page (botocore paginator; follows Marker)."""
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        items.extend(page.get(key, []))
+    return items
+
+
+def _target_label(target: Any) -> tuple[str, str, str | None]:
+    return (getattr(target, "profile", None) or "default", target.region, getattr(target, "endpoint_url", None))
+
+
+def load_region(
+    factory: ClientFactory,
+    target: Any,
+    *,
+    task: TaskContext | None = None,
+    unsupported: UnsupportedCalls | None = None,
+) -> RegionInventory:
+    """Read one profile x region. Never raises except :class:`Cancelled`."""
+    profile, region, endpoint_url = _target_label(target)
+    now = datetime.now(timezone.utc)
+    where = endpoint_url or region
+    try:
+        rds = factory.client("rds", target)
+        raw: dict[str, list[dict[str, Any]]] = {}
+        for op, key in REQUIRED_CALLS:
+            if task is not None:
+                task.check()
+            raw[op] = paginate(rds, op, key)
+        warnings: list[str] = []
+        for op, key in OPTIONAL_CALLS:
+            if task is not None:
+                task.check()
+            if unsupported is not None and (where, op) in unsupported:
+                warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
+                raw[op] = []
+                continue
+            try:
+                raw[op] = paginate(rds, op, key)
+            except Cancelled:
+                raise
+            except Exception as exc:  # noqa: BLE001 - recorded as a warning on the region
+                failure = fleet_errors.classify(exc, profile=profile, region=region, operation=op)
+                if failure.kind == fleet_errors.UNSUPPORTED:
+                    if unsupported is not None:
+                        unsupported.add(where, op)
+                    warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
+                else:
+                    warnings.append(failure.message)
+                raw[op] = []
+        raw["proxy_targets"] = _proxy_targets(rds, raw.get("describe_db_proxies", []), warnings, task)
+        inv = build_region(profile, region, endpoint_url, raw, warnings=tuple(warnings), loaded_at=now)
+        return replace(inv, target=target)
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a region's failure stays on that region
+        failure = fleet_errors.classify(exc, profile=profile, region=region)
+        log.info("inventory %s/%s failed: %s", profile, region, failure.message)
+        return RegionInventory(
+            profile=profile,
+            region=region,
+            error=failure.message,
+            error_kind=failure.kind,
+            endpoint_url=endpoint_url,
+            loaded_at=now,
+            target=target,
+        )
+
+
+def _proxy_targets(
+    rds: Any, proxies: Sequence[dict[str, Any]], warnings: list[str], task: TaskContext | None
+) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for proxy in proxies:
+        if task is not None:
+            task.check()
+        name = proxy.get("DBProxyName", "")
+        try:
+            out[name] = paginate(rds, "describe_db_proxy_targets", "Targets", DBProxyName=name)
+        except Exception as exc:  # noqa: BLE001
+            warnings.append(f"{name}: {fleet_errors.classify(exc, operation='describe_db_proxy_targets').message}")
+            out[name] = []
+    return out
+
+
+def load_inventory(
+    factory: ClientFactory,
+    targets: Iterable[Any],
+    *,
+    on_region: RegionCallback | None = None,
+    task: TaskContext | None = None,
+    max_workers: int = 8,
+    unsupported: UnsupportedCalls | None = None,
+) -> list[RegionInventory]:
+    """Load every target concurrently; ``on_region`` is called (on a worker thread) as each
+    region arrives. Returns the regions in the order of ``targets``."""
+    targets = list(targets)
+    if not targets:
+        return []
+    results: dict[int, RegionInventory] = {}
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(targets))), thread_name_prefix="inventory") as pool:
+        futures = {pool.submit(load_region, factory, t, task=task, unsupported=unsupported): n for n, t in enumerate(targets)}
+        try:
+            for fut in as_completed(futures):
+                region_inv = fut.result()
+                results[futures[fut]] = region_inv
+                done += 1
+                if on_region is not None:
+                    on_region(region_inv)
+                if task is not None:
+                    task.progress(100 * done / len(targets), f"{region_inv.key} loaded ({done}/{len(targets)})")
+        except Cancelled:
+            for f in futures:
+                f.cancel()
+            raise
+    return [results[n] for n in range(len(targets))]
