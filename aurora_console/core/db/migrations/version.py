@@ -1,0 +1,50 @@
+"""Migration versions: dotted numbers ordered numerically (1 < 1.1 < 2 < 10).
+
+``1``, ``1.0`` and ``1_0`` are the same version (trailing zeros do not count), as in Flyway; an
+underscore in a file name stands for a dot (``V1_1__x.sql`` is version 1.1).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import total_ordering
+
+_VERSION = re.compile(r"^\d+(?:[._]\d+)*$")
+
+
+@total_ordering
+class Version:
+    __slots__ = ("parts", "text", "_key")
+
+    def __init__(self, parts: tuple[int, ...], text: str | None = None) -> None:
+        if not parts or any(p < 0 for p in parts):
+            raise ValueError(f"not a version: {parts!r}")
+        self.parts = tuple(parts)
+        self.text = text if text is not None else ".".join(map(str, parts))
+        key = list(self.parts)
+        while len(key) > 1 and key[-1] == 0:
+            key.pop()
+        self._key = tuple(key)
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        text = text.strip()
+        if not _VERSION.match(text):
+            raise ValueError(f"not a version (digits separated by dots): {text!r}")
+        parts = tuple(int(p) for p in re.split(r"[._]", text))
+        return cls(parts, ".".join(str(p) for p in parts))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Version) and self._key == other._key
+
+    def __lt__(self, other: Version) -> bool:
+        return self._key < other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Version({self.text!r})"
