@@ -1,0 +1,189 @@
+"""Load a whole metrics dashboard: catalog -> series -> planned calls -> cache -> plot data.
+
+:class:`MetricsService` is what the UI calls (through the task runner). It is Qt-free and
+thread-safe; a refresh of the same dashboard asks CloudWatch only for what the cache lacks.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from aurora_console.core.aws.alarms import Threshold, thresholds_for
+from aurora_console.core.aws.metric_cache import MetricCache
+from aurora_console.core.aws.metric_catalog import READER, WRITER, MetricDef, get_metric, normalize_engine
+from aurora_console.core.aws.metric_fetch import MetricFetcher, with_gaps
+from aurora_console.core.aws.metric_query import (
+    InstanceInfo,
+    SeriesKey,
+    SeriesSpec,
+    expand_series,
+    plan_batches,
+    validate_stat,
+)
+from aurora_console.core.aws.metric_range import TimeRange, align_down, choose_period
+from aurora_console.core.errors import ValidationError
+
+log = logging.getLogger(__name__)
+
+ALARM_TTL = 300.0
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    cluster_id: str
+    engine: str
+    instances: tuple[InstanceInfo, ...]
+    focus_instance: str | None = None  # opened from an instance: only its lines
+
+
+@dataclass(frozen=True)
+class DashboardRequest:
+    scope: DashboardScope
+    metric_keys: tuple[str, ...]
+    time_range: TimeRange
+    stat: str | None = None  # None: each metric's default statistic
+    forced_period: int | None = None
+    alarms: bool = True
+
+
+@dataclass
+class PlotSeries:
+    label: str
+    key: SeriesKey
+    timestamps: list[float]  # epoch seconds, NaN values mark gaps
+    values: list[float]
+    error: str | None = None
+
+    def points(self) -> list[tuple[float, float]]:
+        return list(zip(self.timestamps, self.values, strict=False))
+
+
+@dataclass
+class PlotData:
+    metric: MetricDef
+    stat: str
+    period: int
+    series: list[PlotSeries] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+
+    @property
+    def message(self) -> str | None:
+        """Text to show inside the plot (errors, or why it is empty), None when all is well."""
+        errors = sorted({s.error for s in self.series if s.error})
+        if errors:
+            failed = [s.label for s in self.series if s.error]
+            who = "all series" if len(failed) == len(self.series) else ", ".join(failed)
+            return f"{'; '.join(errors)} ({who})"
+        if not self.series:
+            return "This metric has no series for this cluster (e.g. replica lag needs a reader)."
+        if all(not s.timestamps for s in self.series):
+            return "No datapoints in this range."
+        return None
+
+
+@dataclass
+class DashboardData:
+    start: int
+    end: int
+    period: int
+    plots: list[PlotData]
+    calls: int = 0
+    fetched_series: int = 0
+    alarms_error: str | None = None
+
+    def plot(self, metric_key: str) -> PlotData:
+        for p in self.plots:
+            if p.metric.key == metric_key:
+                return p
+        raise KeyError(metric_key)
+
+
+def cluster_instances(rds_client, cluster_id: str) -> tuple[InstanceInfo, ...]:
+    """Members of a cluster with their role (writer first, then readers by id)."""
+    if not cluster_id:
+        raise ValidationError("A cluster identifier is required.")
+    clusters = rds_client.describe_db_clusters(DBClusterIdentifier=cluster_id).get("DBClusters", [])
+    members = clusters[0].get("DBClusterMembers", []) if clusters else []
+    out = [InstanceInfo(m["DBInstanceIdentifier"], WRITER if m.get("IsClusterWriter") else READER)
+           for m in members]
+    return tuple(sorted(out, key=lambda i: (i.role != WRITER, i.id)))
+
+
+class MetricsService:
+    """Dashboard loads with a shared cache. ``client_factory()`` returns a CloudWatch client."""
+
+    def __init__(self, client_factory: Callable[[], object], cache: MetricCache | None = None,
+                 clock: Callable[[], float] = time.time, fetcher_options: dict | None = None) -> None:
+        self._client_factory = client_factory
+        self.cache = cache or MetricCache(clock=clock)
+        self._clock = clock
+        self._fetcher_options = fetcher_options or {}
+        self._alarm_lock = threading.Lock()
+        self._alarms: dict[frozenset, tuple[float, dict, str | None]] = {}
+
+    def specs(self, request: DashboardRequest, period: int) -> list[tuple[MetricDef, str, list[SeriesSpec]]]:
+        scope = request.scope
+        normalize_engine(scope.engine)
+        out = []
+        for key in request.metric_keys:
+            metric = get_metric(key)
+            stat = validate_stat(request.stat or metric.default_stat)
+            out.append((metric, stat, expand_series(metric, scope.cluster_id, scope.instances, stat, period,
+                                                     scope.focus_instance)))
+        return out
+
+    def load(self, request: DashboardRequest, task=None) -> DashboardData:
+        now = self._clock()
+        start, end = request.time_range.resolve(now)
+        period = choose_period(start, end, now, request.forced_period)
+        start = align_down(start, period)
+        plan = self.specs(request, period)
+        keys = [s.key for _m, _st, specs in plan for s in specs]
+        intervals = [(k, *self.cache.missing_interval(k, start, end)) for k in keys]
+        batches = plan_batches(intervals)
+        client = self._client_factory()
+        fetcher = MetricFetcher(client, task=task, **self._fetcher_options)
+        fetched = fetcher.fetch(batches)
+        for key, fs, fe in intervals:
+            data = fetched.series.get(key)
+            if data is not None:
+                self.cache.store(key, start, fs, fe, data)
+        thresholds, alarms_error = ({}, None)
+        if request.alarms:
+            thresholds, alarms_error = self._thresholds(client, keys, now)
+        plots = []
+        for metric, stat, specs in plan:
+            plot = PlotData(metric, stat, period)
+            seen: set[str] = set()
+            for spec in specs:
+                error = fetched.series[spec.key].error if spec.key in fetched.series else None
+                cached = None if error else self.cache.get(spec.key, start, end)
+                ts, vals = with_gaps(cached.timestamps, cached.values, period) if cached else ([], [])
+                plot.series.append(PlotSeries(spec.label, spec.key, ts, vals, error))
+                for th in thresholds.get(spec.key, []):
+                    if th.alarm_name not in seen:
+                        seen.add(th.alarm_name)
+                        plot.thresholds.append(th)
+            plots.append(plot)
+        return DashboardData(start, end, period, plots, fetched.calls, len(fetched.series), alarms_error)
+
+    def _thresholds(self, client, keys: Sequence[SeriesKey], now: float):
+        wanted = frozenset((k.namespace, k.metric, k.dimensions) for k in keys)
+        with self._alarm_lock:
+            hit = self._alarms.get(wanted)
+            if hit is not None and now - hit[0] < ALARM_TTL:
+                by_dims, error = hit[1], hit[2]
+                return {k: by_dims.get((k.metric, k.dimensions), []) for k in keys}, error
+        found, error = thresholds_for(client, keys)
+        by_dims = {(k.metric, k.dimensions): v for k, v in found.items()}
+        with self._alarm_lock:
+            self._alarms[wanted] = (now, by_dims, error)
+        return {k: by_dims.get((k.metric, k.dimensions), []) for k in keys}, error
+
+    def forget_alarms(self) -> None:
+        with self._alarm_lock:
+            self._alarms.clear()

@@ -1,0 +1,206 @@
+"""Run planned ``GetMetricData`` batches: paging, throttling, and errors kept per series.
+
+A failing call never fails the dashboard. Throttling is retried with back-off; an access or
+credential error marks every series of the call; any other failure (e.g. a statistic the
+endpoint cannot serve) splits the call by metric and statistic and retries each part, so only
+the plots whose series really fail show the error.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from aurora_console.core.aws.metric_query import Batch, SeriesKey
+
+log = logging.getLogger(__name__)
+
+THROTTLE_CODES = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException",
+                  "RequestThrottled", "SlowDown"}
+AUTH_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "ExpiredToken",
+              "ExpiredTokenException", "UnrecognizedClientException", "InvalidClientTokenId",
+              "SignatureDoesNotMatch", "AuthFailure"}
+
+
+@dataclass
+class SeriesData:
+    """One series as fetched: sorted epoch seconds and values (no gap markers), or an error."""
+
+    key: SeriesKey
+    timestamps: list[float] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    error: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+    def points(self) -> list[tuple[float, float]]:
+        return list(zip(self.timestamps, self.values, strict=False))
+
+
+@dataclass
+class FetchResult:
+    series: dict[SeriesKey, SeriesData] = field(default_factory=dict)
+    calls: int = 0
+
+
+def error_code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", "")) or ""
+    return type(exc).__name__
+
+
+def short_error(exc: BaseException, limit: int = 200) -> str:
+    """A one-line reason: HTML bodies (moto's 500 page) reduced to their text."""
+    response = getattr(exc, "response", None)
+    message = ""
+    if isinstance(response, dict):
+        message = str(response.get("Error", {}).get("Message", "") or "")
+    text = message or str(exc)
+    title = re.search(r"<title>(.*?)</title>", text, re.I | re.S)
+    if title:
+        text = f"HTTP {title.group(1)}"
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"\s+", " ", text).strip()
+    code = error_code(exc)
+    if code and code not in text and not code.isdigit():
+        text = f"{code}: {text}" if text else code
+    return text[:limit]
+
+
+def describe_failure(exc: BaseException, key: SeriesKey | None = None) -> str:
+    code = error_code(exc)
+    if code in THROTTLE_CODES:
+        return "CloudWatch is throttling requests (rate exceeded); refresh less often or try again shortly."
+    if code in AUTH_CODES:
+        return (f"Not allowed to read CloudWatch metrics ({code}); the profile needs "
+                "cloudwatch:GetMetricData, or its credentials have expired.")
+    what = f"{key.metric} ({key.stat})" if key is not None else "this series"
+    return f"CloudWatch could not return {what}: {short_error(exc)}"
+
+
+def _sorted_unique(ts: list[float], vals: list[float]) -> tuple[list[float], list[float]]:
+    if all(a < b for a, b in zip(ts, ts[1:], strict=False)):
+        return ts, vals
+    merged = dict(zip(ts, vals, strict=False))
+    keys = sorted(merged)
+    return keys, [merged[k] for k in keys]
+
+
+class MetricFetcher:
+    """Executes batches against a boto3 CloudWatch client (or anything with ``get_metric_data``)."""
+
+    def __init__(self, client, *, throttle_retries: int = 3, backoff: float = 1.0,
+                 sleep: Callable[[float], None] | None = None, task=None) -> None:
+        self.client = client
+        self.throttle_retries = throttle_retries
+        self.backoff = backoff
+        self.task = task
+        self._sleep = sleep or (task.sleep if task is not None else time.sleep)
+        self.calls = 0
+
+    def fetch(self, batches: Sequence[Batch]) -> FetchResult:
+        result = FetchResult()
+        for n, batch in enumerate(batches):
+            if self.task is not None:
+                self.task.check()
+                self.task.progress(100 * n / max(1, len(batches)), f"Metrics: call {n + 1} of {len(batches)}")
+            self._run(batch, result, allow_split=True)
+        result.calls = self.calls
+        return result
+
+    def _run(self, batch: Batch, result: FetchResult, allow_split: bool) -> None:
+        try:
+            pages = self._pages(batch)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a per-series message
+            code = error_code(exc)
+            groups = _split_groups(batch)
+            if allow_split and code not in THROTTLE_CODES | AUTH_CODES and len(groups) > 1:
+                log.info("metrics call failed (%s); retrying per metric and statistic", code)
+                for part in groups:
+                    self._run(part, result, allow_split=False)
+                return
+            log.warning("metrics call failed for %d series: %s", len(batch.keys), short_error(exc))
+            for key in batch.keys:
+                result.series[key] = SeriesData(key, error=describe_failure(exc, key))
+            return
+        self._collect(batch, pages, result)
+
+    def _call(self, request: dict) -> dict:
+        attempt = 0
+        while True:
+            self.calls += 1
+            try:
+                return self.client.get_metric_data(**request)
+            except Exception as exc:
+                if error_code(exc) not in THROTTLE_CODES or attempt >= self.throttle_retries:
+                    raise
+                delay = self.backoff * (2 ** attempt)
+                attempt += 1
+                log.info("CloudWatch throttled; retry %d in %.1f s", attempt, delay)
+                self._sleep(delay)
+
+    def _pages(self, batch: Batch) -> list[dict]:
+        request = batch.request()
+        pages = []
+        while True:
+            if self.task is not None:
+                self.task.check()
+            page = self._call(request)
+            pages.append(page)
+            token = page.get("NextToken")
+            if not token:
+                return pages
+            request = dict(request, NextToken=token)
+
+    def _collect(self, batch: Batch, pages: list[dict], result: FetchResult) -> None:
+        acc: dict[SeriesKey, SeriesData] = {k: SeriesData(k) for k in batch.keys}
+        for page in pages:
+            for item in page.get("MetricDataResults", []):
+                key = batch.key_for_id(item["Id"])
+                data = acc[key]
+                data.timestamps.extend(_epoch(t) for t in item.get("Timestamps", []))
+                data.values.extend(float(v) for v in item.get("Values", []))
+                status = item.get("StatusCode", "Complete")
+                texts = [m.get("Value") or m.get("Code", "") for m in item.get("Messages", []) or []]
+                if status in ("InternalError", "Forbidden"):
+                    data.error = f"CloudWatch reported {status} for this series" + (
+                        f": {'; '.join(texts)}" if texts else "")
+                elif texts:
+                    data.messages.extend(texts)
+        for key, data in acc.items():
+            data.timestamps, data.values = _sorted_unique(data.timestamps, data.values)
+            result.series[key] = data
+
+
+def _split_groups(batch: Batch) -> list[Batch]:
+    groups: dict[tuple[str, str], list[SeriesKey]] = {}
+    for key in batch.keys:
+        groups.setdefault((key.metric, key.stat), []).append(key)
+    return [Batch(batch.start, batch.end, keys) for keys in groups.values()]
+
+
+def _epoch(t) -> float:
+    return float(t.timestamp()) if hasattr(t, "timestamp") else float(t)
+
+
+def with_gaps(timestamps: Sequence[float], values: Sequence[float], period: int) -> tuple[list[float], list[float]]:
+    """Insert a NaN one period after any point whose successor is more than a period away.
+
+    Plotted with ``connect='finite'`` the line then breaks where CloudWatch had no datapoint.
+    """
+    ts: list[float] = []
+    vals: list[float] = []
+    prev = None
+    for t, v in zip(timestamps, values, strict=False):
+        if prev is not None and t - prev > period:
+            ts.append(prev + period)
+            vals.append(math.nan)
+        ts.append(t)
+        vals.append(v)
+        prev = t
+    return ts, vals
