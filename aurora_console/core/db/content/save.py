@@ -1,0 +1,233 @@
+"""Apply a change set in one transaction: all or nothing, with optimistic checks.
+
+Each UPDATE and DELETE carries ``WHERE <pk> = ... AND xmin = <xmin as loaded>``; no row
+affected means someone else changed or deleted the row, so the current row is fetched and
+reported as a conflict (theirs beside yours). Each change runs in its own savepoint so one
+failing change (NOT NULL, unique, foreign key, too long, bad JSON) is marked with a plain
+message while the others are still tried; if anything failed or conflicted the whole
+transaction is rolled back and every change stays pending.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import errors, sql
+
+from .changes import DELETE, INSERT, UPDATE, Change, ChangeSet, Conflict
+from .introspect import TableInfo
+from .pager import XMIN
+
+
+class ConnectionLost(ConnectionError):
+    """The connection dropped before the save finished; nothing was applied, all is still pending."""
+
+
+@dataclass
+class SaveResult:
+    applied: int = 0
+    errors: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    inserted: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+
+def _pk_condition(info: TableInfo, key: tuple) -> tuple[sql.Composable, list]:
+    parts = [
+        sql.SQL("{} = %s::{}").format(sql.Identifier(c), info.column(c).cast_target())
+        for c in info.primary_key
+    ]
+    return sql.SQL(" AND ").join(parts), list(key)
+
+
+def _returning(info: TableInfo) -> sql.Composable:
+    cols = [sql.SQL("xmin::text AS {}").format(sql.Identifier(XMIN))]
+    cols += [sql.SQL("{0}::text AS {0}").format(sql.Identifier(c)) for c in info.column_names]
+    return sql.SQL(", ").join(cols)
+
+
+def _assignments(info: TableInfo, values: dict) -> tuple[list[sql.Composable], list]:
+    parts, params = [], []
+    for col, value in values.items():
+        parts.append(sql.SQL("%s::{}").format(info.column(col).cast_target()))
+        params.append(value)
+    return parts, params
+
+
+def update_statement(info: TableInfo, change: Change) -> tuple[sql.Composed, list]:
+    sets, params = [], []
+    for col, value in change.values.items():
+        sets.append(sql.SQL("{} = %s::{}").format(sql.Identifier(col), info.column(col).cast_target()))
+        params.append(value)
+    cond, key_params = _pk_condition(info, change.key)
+    query = sql.SQL("UPDATE {} SET {} WHERE {} AND xmin = %s::pg_catalog.xid RETURNING {}").format(
+        info.ident(), sql.SQL(", ").join(sets), cond, _returning(info)
+    )
+    return query, params + key_params + [change.xmin]
+
+
+def delete_statement(info: TableInfo, change: Change) -> tuple[sql.Composed, list]:
+    cond, key_params = _pk_condition(info, change.key)
+    query = sql.SQL("DELETE FROM {} WHERE {} AND xmin = %s::pg_catalog.xid").format(info.ident(), cond)
+    return query, key_params + [change.xmin]
+
+
+def insert_statement(info: TableInfo, change: Change) -> tuple[sql.Composed, list]:
+    if not change.values:
+        query = sql.SQL("INSERT INTO {} DEFAULT VALUES RETURNING {}").format(info.ident(), _returning(info))
+        return query, []
+    placeholders, params = _assignments(info, change.values)
+    query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
+        info.ident(),
+        sql.SQL(", ").join(sql.Identifier(c) for c in change.values),
+        sql.SQL(", ").join(placeholders),
+        _returning(info),
+    )
+    return query, params
+
+
+def current_row(conn, info: TableInfo, key: tuple) -> tuple[str | None, dict | None]:
+    cond, params = _pk_condition(info, key)
+    query = sql.SQL("SELECT {} FROM {} WHERE {}").format(_returning(info), info.ident(), cond)
+    with conn.cursor() as cur:
+        cur.execute(query, params)
+        row = cur.fetchone()
+        if row is None:
+            return None, None
+        data = dict(zip([d.name for d in cur.description], row, strict=False))
+    return data.pop(XMIN), data
+
+
+def _ordered(changeset: ChangeSet) -> list[Change]:
+    rank = {DELETE: 0, UPDATE: 1, INSERT: 2}
+    return sorted(changeset, key=lambda c: (rank[c.kind], c.id))
+
+
+def save_changes(conn, changeset: ChangeSet) -> SaveResult:
+    """Apply every pending change in one transaction (``conn`` should be in autocommit mode)."""
+    info = changeset.info
+    if changeset.read_only_reason:
+        from .changes import ReadOnly
+
+        raise ReadOnly(changeset.read_only_reason)
+    result = SaveResult()
+    changes = _ordered(changeset)
+    for change in changes:
+        changeset.mark(change.id)
+    try:
+        with conn.transaction() as tx:
+            for change in changes:
+                _apply_one(conn, info, changeset, change, result)
+            if result.errors or result.conflicts:
+                raise psycopg.Rollback(tx)
+    except psycopg.OperationalError as exc:
+        if conn.closed or conn.broken:
+            raise ConnectionLost(
+                f"the connection was lost before the save finished ({_first_line(exc)}); nothing was "
+                "saved and every change is still pending: reconnect and save again"
+            ) from exc
+        raise
+    if result.ok:
+        result.applied = len(changes)
+        changeset.discard_applied()
+    else:
+        result.inserted = []
+    return result
+
+
+def _apply_one(conn, info: TableInfo, changeset: ChangeSet, change: Change, result: SaveResult) -> None:
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            if change.kind == UPDATE:
+                cur.execute(*update_statement(info, change))
+            elif change.kind == DELETE:
+                cur.execute(*delete_statement(info, change))
+            else:
+                cur.execute(*insert_statement(info, change))
+            if cur.rowcount == 0 and change.kind in (UPDATE, DELETE):
+                theirs_xmin, theirs = current_row(conn, info, change.key)
+                conflict = Conflict(
+                    change.id,
+                    change.kind,
+                    change.key,
+                    dict(change.values),
+                    dict(change.original),
+                    theirs,
+                    theirs_xmin,
+                )
+                changeset.mark(change.id, conflict=conflict, error=_conflict_message(conflict))
+                result.conflicts.append(conflict)
+            elif change.kind == INSERT:
+                row = cur.fetchone()
+                data = dict(zip([d.name for d in cur.description], row, strict=False))
+                data.pop(XMIN)
+                result.inserted.append(data)
+    except psycopg.OperationalError:
+        raise
+    except psycopg.Error as exc:
+        message, column = plain_message(exc, change)
+        changeset.mark(change.id, error=message, column=column)
+        result.errors.append(change)
+
+
+def _conflict_message(conflict: Conflict) -> str:
+    if conflict.deleted:
+        return "someone else deleted this row after you loaded it"
+    cols = conflict.changed_columns()
+    what = f" ({', '.join(cols)})" if cols else ""
+    return f"someone else changed this row{what} after you loaded it; compare theirs with yours"
+
+
+_KEY_DETAIL = re.compile(r"Key \((?P<cols>[^)]*)\)=\((?P<vals>.*)\) (?P<rest>.*)")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def plain_message(exc: psycopg.Error, change: Change) -> tuple[str, str | None]:
+    """A message a content editor understands, and the column it is about (if known)."""
+    diag = exc.diag
+    column = diag.column_name
+    detail = diag.message_detail or ""
+    m = _KEY_DETAIL.match(detail)
+    if m and column is None and "," not in m.group("cols"):
+        column = m.group("cols").strip('"')
+    if column is None and len(change.values) == 1:
+        column = next(iter(change.values))
+    if isinstance(exc, errors.NotNullViolation):
+        return f"{column} cannot be empty (NULL); enter a value", column
+    if isinstance(exc, errors.UniqueViolation):
+        if m:
+            return (
+                f"{m.group('cols')} {m.group('vals')!r} is already used by another row; it must be unique",
+                column,
+            )
+        return f"a value must be unique ({diag.constraint_name})", column
+    if isinstance(exc, errors.ForeignKeyViolation):
+        if m and "is not present" in m.group("rest"):
+            table = re.search(r'table "([^"]+)"', m.group("rest"))
+            where = table.group(1) if table else "the referenced table"
+            return f"{m.group('cols')} {m.group('vals')} does not exist in {where}", column
+        if m and "still referenced" in m.group("rest"):
+            table = re.search(r'table "([^"]+)"', m.group("rest"))
+            return (
+                f"this row is still referenced from {table.group(1) if table else 'another table'}; "
+                "delete or change those rows first"
+            ), column
+        return _first_line(exc), column
+    if isinstance(exc, errors.StringDataRightTruncation):
+        return f"{column or 'a value'} is too long ({diag.message_primary})", column
+    if isinstance(exc, errors.CheckViolation):
+        return f"the value breaks the check {diag.constraint_name}", column
+    if isinstance(exc, errors.InvalidTextRepresentation | errors.DataException):
+        extra = f": {detail}" if detail else ""
+        return f"{column + ': ' if column else ''}{diag.message_primary}{extra}", column
+    if isinstance(exc, errors.InsufficientPrivilege):
+        return f"not allowed: {diag.message_primary}", column
+    return diag.message_primary or _first_line(exc), column

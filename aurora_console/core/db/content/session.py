@@ -1,0 +1,176 @@
+"""The content editor's connection and per-table editors (what the UI and page objects call).
+
+``ContentSession`` owns one psycopg connection (autocommit; explicit transactions for saves)
+made by a ``connect`` callable, reconnecting when it was dropped. ``TableEditor`` binds one
+table: its description, pager, pending change set (kept on disk) and save. Every method does
+blocking I/O: call them from the task runner, one session at a time (serial queue).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+from .changes import ChangeSet, ReadOnly
+from .introspect import TableInfo, TableRef, introspect_table, list_tables
+from .lookup import ForeignKeyLookup, describe_references, referencing_rows
+from .pager import Filter, Page, Pager, Row, Sort
+from .save import ConnectionLost, SaveResult, save_changes
+from .store import PendingStore
+
+BLOG_TABLES = ("posts", "comments", "users", "social_accounts")
+READ_ONLY_PROFILE = "This connection profile is read-only; nothing can be changed through it."
+
+
+class ContentSession:
+    def __init__(
+        self,
+        connect: Callable[[], psycopg.Connection] | str,
+        *,
+        profile: str = "default",
+        read_only: bool = False,
+        store_root: Path | None = None,
+    ):
+        self._connect = (lambda: psycopg.connect(connect)) if isinstance(connect, str) else connect
+        self.profile = profile
+        self.read_only = read_only
+        self.store_root = store_root
+        self._conn: psycopg.Connection | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def queue_key(self) -> str:
+        return f"content:{self.profile}"
+
+    def connection(self) -> psycopg.Connection:
+        with self._lock:
+            if self._conn is None or self._conn.closed or self._conn.broken:
+                if self._conn is not None:
+                    self._conn.close()
+                conn = self._connect()
+                conn.autocommit = True
+                self._conn = conn
+            return self._conn
+
+    def backend_pid(self) -> int | None:
+        return None if self._conn is None or self._conn.closed else self._conn.info.backend_pid
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def tables(self) -> list[TableRef]:
+        return list_tables(self.connection())
+
+    def blog_schema(self) -> str | None:
+        """The schema holding the four blog tables (``public`` or ``blog``), or None."""
+        found: dict[str, set[str]] = {}
+        for t in self.tables():
+            if t.name in BLOG_TABLES:
+                found.setdefault(t.schema, set()).add(t.name)
+        for schema, names in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            if len(names) == len(BLOG_TABLES):
+                return schema
+        return None
+
+    def table(self, name: str, schema: str | None = None, *, page_size: int = 100) -> TableEditor:
+        if schema is None:
+            schema, _, rest = name.rpartition(".")
+            name = rest
+            schema = schema or self.blog_schema() or "public"
+        return TableEditor(self, schema, name, page_size=page_size)
+
+
+class TableEditor:
+    def __init__(self, session: ContentSession, schema: str, table: str, *, page_size: int = 100):
+        self.session = session
+        self.info: TableInfo = introspect_table(session.connection(), schema, table)
+        reason = READ_ONLY_PROFILE if session.read_only else ""
+        self.changes = ChangeSet(self.info, read_only_reason=reason)
+        self.pager = Pager(self.info, page_size)
+        self.page = Page()
+        self.store = PendingStore(session.profile, schema, table, session.store_root)
+        self.secrets_not_kept = self.store.load(self.changes) if not reason else []
+        self.changes.listeners.append(self.store.write)
+        self._lookups: dict[str, ForeignKeyLookup | None] = {}
+
+    @property
+    def read_only_reason(self) -> str:
+        return self.changes.read_only_reason
+
+    def _conn(self) -> psycopg.Connection:
+        return self.session.connection()
+
+    # paging ----------------------------------------------------------------------------------
+    def first(self) -> Page:
+        self.page = self.pager.first(self._conn())
+        return self.page
+
+    def last(self) -> Page:
+        self.page = self.pager.last(self._conn())
+        return self.page
+
+    def next(self) -> Page:
+        self.page = self.pager.next(self._conn(), self.page)
+        return self.page
+
+    def previous(self) -> Page:
+        self.page = self.pager.previous(self._conn(), self.page)
+        return self.page
+
+    def refresh(self) -> Page:
+        self.page = self.pager.refresh(self._conn(), self.page)
+        return self.page
+
+    def set_view(self, sort: Sort | None = None, filters: list[Filter] | None = None) -> Page:
+        self.pager = self.pager.with_options(sort=sort, filters=filters)
+        return self.first()
+
+    def row(self, key) -> Row:
+        """The loaded row with primary key ``key`` (a value or a tuple; compared as text)."""
+        key = tuple(str(k) for k in (key if isinstance(key, tuple | list) else (key,)))
+        for r in self.page.rows:
+            if r.key == key:
+                return r
+        raise KeyError(f"row {key} is not on the current page of {self.info.qualified}")
+
+    def fetch_row(self, key) -> Row:
+        """Load one row by key (whatever page it is on)."""
+        from .pager import Filter as F
+
+        key = tuple(str(k) for k in (key if isinstance(key, tuple | list) else (key,)))
+        pager = Pager(
+            self.info, 1, filters=[F(c, "=", v) for c, v in zip(self.info.primary_key, key, strict=False)]
+        )
+        page = pager.first(self._conn())
+        if not page.rows:
+            raise KeyError(f"no row {key} in {self.info.qualified}")
+        return page.rows[0]
+
+    # editing ---------------------------------------------------------------------------------
+    def references(self, row: Row) -> str:
+        return describe_references(referencing_rows(self._conn(), self.info, row.values))
+
+    def lookup(self, column: str) -> ForeignKeyLookup | None:
+        if column not in self._lookups:
+            self._lookups[column] = ForeignKeyLookup.for_column(self._conn(), self.info, column)
+        return self._lookups[column]
+
+    def save(self) -> SaveResult:
+        """Save every pending change (reconnecting first if the connection was dropped)."""
+        if self.read_only_reason:
+            raise ReadOnly(self.read_only_reason)
+        conn = self._conn()
+        try:
+            return save_changes(conn, self.changes)
+        except ConnectionLost:
+            self.store.write(self.changes)
+            raise
+
+
+__all__ = ["ContentSession", "TableEditor", "ConnectionLost", "ReadOnly", "BLOG_TABLES"]
