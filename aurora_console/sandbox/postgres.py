@@ -34,8 +34,12 @@ from aurora_console.sandbox.postgres_env import (
     RunAs,
     find_postgres_bin,
     free_port,
+    is_orphan,
+    is_postgres_process,
     parent_death_preexec,
+    runs_in,
     short_temp_dir,
+    terminate_postgres,
     usable_data_dir,
 )
 
@@ -275,14 +279,14 @@ class PostgresServer:
             pid = int(pid_file.read_text().splitlines()[0])
         except (OSError, ValueError, IndexError):
             return
-        if not _is_postgres_process(pid) or not _runs_in(pid, self.data_dir):
+        if not is_postgres_process(pid) or not runs_in(pid, self.data_dir):
             log.info("removing stale %s (pid %s is not its server)", pid_file, pid)
             pid_file.unlink(missing_ok=True)
             return
-        if _parent_pid(pid) != 1:
+        if not is_orphan(pid):
             raise PostgresError(f"{self.data_dir} is in use by a running PostgreSQL (pid {pid})")
         log.warning("stopping orphaned PostgreSQL (pid %s) left on %s", pid, self.data_dir)
-        _terminate(pid)
+        terminate_postgres(pid)
         pid_file.unlink(missing_ok=True)
 
     def _env(self) -> dict[str, str]:
@@ -375,50 +379,3 @@ class PostgresServer:
 
     def _cleanup_after_failure(self) -> None:
         self.stop(timeout=10.0)
-
-
-def _is_postgres_process(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
-        return os.path.basename(cmdline.decode(errors="replace")).startswith("postgres")
-    except OSError:
-        ps = subprocess.run(["ps", "-o", "comm=", "-p", str(pid)], capture_output=True, text=True)
-        return "postgres" in ps.stdout
-
-
-def _runs_in(pid: int, folder: Path) -> bool:
-    """Whether process ``pid`` has ``folder`` as its working folder (a postmaster's data folder).
-
-    True when that cannot be read (other systems, or no permission): assume it might be ours.
-    """
-    try:
-        return Path(os.readlink(f"/proc/{pid}/cwd")).resolve() == folder.resolve()
-    except OSError:
-        return True
-
-
-def _parent_pid(pid: int) -> int | None:
-    ps = subprocess.run(["ps", "-o", "ppid=", "-p", str(pid)], capture_output=True, text=True)
-    try:
-        return int(ps.stdout.strip())
-    except ValueError:
-        return None
-
-
-def _terminate(pid: int, timeout: float = 15.0) -> None:
-    for sig, wait in ((signal.SIGINT, timeout), (signal.SIGKILL, 5.0)):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if not _is_postgres_process(pid):
-                return
-            time.sleep(0.1)

@@ -20,6 +20,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,3 +211,58 @@ def parent_death_preexec(sig: int = signal.SIGINT) -> Callable[[], None] | None:
         prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
 
     return _preexec
+
+
+def is_postgres_process(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+        return os.path.basename(cmdline.decode(errors="replace")).startswith("postgres")
+    except OSError:
+        ps = subprocess.run(["ps", "-o", "comm=", "-p", str(pid)], capture_output=True, text=True)
+        return "postgres" in ps.stdout
+
+
+def runs_in(pid: int, folder: Path) -> bool:
+    """Whether process ``pid`` has ``folder`` as its working folder (a postmaster's data folder).
+
+    True when that cannot be read (other systems, or no permission): assume it might be ours.
+    """
+    try:
+        return Path(os.readlink(f"/proc/{pid}/cwd")).resolve() == folder.resolve()
+    except OSError:
+        return True
+
+
+def _ps_field(pid: int, name: str) -> str:
+    ps = subprocess.run(["ps", "-o", f"{name}=", "-p", str(pid)], capture_output=True, text=True)
+    return ps.stdout.strip()
+
+
+def is_orphan(pid: int) -> bool:
+    """Whether ``pid`` lost its parent (adopted by init, systemd or launchd)."""
+    try:
+        ppid = int(_ps_field(pid, "ppid"))
+    except ValueError:
+        return False
+    if ppid == 1:
+        return True
+    return os.path.basename(_ps_field(ppid, "comm")) in ("systemd", "init", "launchd")
+
+
+def terminate_postgres(pid: int, timeout: float = 15.0) -> None:
+    for sig, wait in ((signal.SIGINT, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not is_postgres_process(pid):
+                return
+            time.sleep(0.1)
