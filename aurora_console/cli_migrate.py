@@ -1,0 +1,198 @@
+"""``aurora-console migrate {info,migrate,validate,baseline,repair}``: the migrations engine, headless.
+
+Exit codes: 0 success; 1 the operation failed (validation problems, a failed migration, the lock
+not obtained, no connection); 2 bad usage (no connection given, bad folder or option).
+
+The connection comes from ``--dsn`` (a libpq conninfo string or URI), or from the libpq
+environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE...) when ``--dsn`` is not
+given, or from a connection profile (``--profile``) once profiles exist. Passwords are never
+printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+COMMANDS = ("info", "migrate", "validate", "baseline", "repair")
+
+
+def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "migrate", help="versioned SQL migrations (info, migrate, validate, baseline, repair)",
+        description="Apply and inspect versioned SQL migrations (V<version>__<description>.sql, "
+                    "R__<description>.sql) with a history table and an advisory lock.")
+    p.add_argument("command", choices=COMMANDS, help="what to do")
+    conn = p.add_mutually_exclusive_group()
+    conn.add_argument("--dsn", help="libpq connection string or URI (default: the PG* environment variables)")
+    conn.add_argument("--profile", help="connection profile name (opens its SSH tunnel if it has one)")
+    p.add_argument("--dir", type=Path, help="migrations folder (default: the profile's migrations folder)")
+    p.add_argument("--schema", default="public", help="schema of the history table (default: public)")
+    p.add_argument("--table", default="aurora_console_schema_history", help="history table name")
+    p.add_argument("--out-of-order", action="store_true",
+                   help="apply pending migrations older than the latest applied one")
+    p.add_argument("--lock-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="how long to wait for another runner's lock (default: 30)")
+    p.add_argument("--baseline-version", default="1", help="version recorded by `baseline` (default: 1)")
+    p.add_argument("--baseline-description", default="<< Baseline >>", help="description recorded by `baseline`")
+    p.add_argument("--dry-run", action="store_true", help="migrate: print the SQL that would run, change nothing")
+    p.set_defaults(func=run_migrate)
+    return p
+
+
+def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    from aurora_console.core.db.migrations import MigrationError, MigrationRunner
+    from aurora_console.core.db.migrations.history import check_identifier
+
+    try:
+        check_identifier(args.schema, "schema")
+        check_identifier(args.table, "table")
+        if args.lock_timeout < 0:
+            raise ValueError("--lock-timeout must be zero or more seconds")
+    except ValueError as e:
+        print(f"error: {e}", file=err)
+        return 2
+    try:
+        with _connection(args) as (connect, folder):
+            if folder is None:
+                print("error: give the migrations folder with --dir", file=err)
+                return 2
+            if not folder.is_dir():
+                print(f"error: the migrations folder {folder} does not exist", file=err)
+                return 2
+            runner = MigrationRunner(connect, folder, schema=args.schema, table=args.table,
+                                     out_of_order=args.out_of_order, lock_timeout=args.lock_timeout)
+            return _COMMANDS[args.command](runner, args, out)
+    except _Usage as e:
+        print(f"error: {e}", file=err)
+        return 2
+    except MigrationError as e:
+        print(f"error: {e.user_text()}", file=err)
+        return 1
+
+
+class _Usage(Exception):
+    pass
+
+
+class _connection:
+    """Yields (connection factory, folder); opens and closes a profile's tunnel when there is one."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._close = None
+
+    def __enter__(self):
+        from aurora_console.core.db.migrations import connection_factory
+
+        a = self.args
+        if a.profile:
+            connect, folder, self._close = _profile_connection(a.profile)
+            return connect, a.dir or folder
+        if a.dsn:
+            return connection_factory(a.dsn), a.dir
+        if not any(k in os.environ for k in ("PGHOST", "PGDATABASE", "PGSERVICE", "PGPORT", "PGUSER")):
+            raise _Usage("no connection: give --dsn, --profile, or set the PG* environment variables")
+        return connection_factory(""), a.dir
+
+    def __exit__(self, *exc: object) -> None:
+        if self._close is not None:
+            self._close()
+
+
+def _profile_connection(name: str):
+    """(connect, folder, close) for a saved connection profile, through its tunnel if it has one."""
+    try:
+        from aurora_console.core.connections.migrate_bridge import open_profile_for_migrations
+    except ImportError as e:
+        raise _Usage("connection profiles are not available in this build; use --dsn "
+                     "(over a tunnel: --dsn 'host=127.0.0.1 port=<local port> ...')") from e
+    return open_profile_for_migrations(name)
+
+
+def _cmd_info(runner, args, out: TextIO) -> int:
+    status = runner.info()
+    rows = [("Version", "Description", "Type", "State", "Checksum", "Installed on", "Time (ms)")]
+    for i in status.infos:
+        rows.append((str(i.version or ""), i.description, i.kind, i.state, i.checksum_status,
+                     f"{i.installed_on:%Y-%m-%d %H:%M:%S}" if i.installed_on else "",
+                     "" if i.execution_ms is None else str(i.execution_ms)))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for n, r in enumerate(rows):
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=out)
+        if n == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+    print(f"\nCurrent version: {status.current_version or 'none'}; pending: {len(status.pending)}", file=out)
+    for p in status.problems:
+        print(f"problem: {p}", file=out)
+    return 0 if status.ok else 1
+
+
+def _cmd_validate(runner, args, out: TextIO) -> int:
+    status = runner.validate()
+    print(f"Validated {len(status.infos)} migration(s): no problems; {len(status.pending)} pending.", file=out)
+    return 0
+
+
+def _cmd_migrate(runner, args, out: TextIO) -> int:
+    def log(ev) -> None:
+        if ev.kind in ("plan", "log", "done", "stopped"):
+            print(ev.message, file=out, flush=True)
+
+    result = runner.migrate(dry_run=args.dry_run, on_event=log)
+    if args.dry_run:
+        if not result.plan:
+            print("Dry run: the database is up to date; nothing would run.", file=out)
+        for mig in result.plan:
+            tx = "without a transaction" if mig.no_transaction else "in a transaction"
+            print(f"-- {mig.script} ({tx})\n{mig.sql.rstrip()}\n", file=out)
+        return 0
+    print(f"Applied {len(result.applied)} migration(s).", file=out)
+    return 0
+
+
+def _cmd_baseline(runner, args, out: TextIO) -> int:
+    try:
+        row = runner.baseline(args.baseline_version, args.baseline_description)
+    except ValueError as e:
+        raise _Usage(str(e)) from e
+    print(f"Baseline at version {row.version} recorded in {runner.history.qualified_name}.", file=out)
+    return 0
+
+
+def _cmd_repair(runner, args, out: TextIO) -> int:
+    result = runner.repair()
+    for s in result.removed_failed:
+        print(f"removed failed entry: {s}", file=out)
+    for s in result.realigned:
+        print(f"realigned checksum: {s}", file=out)
+    if not (result.removed_failed or result.realigned):
+        print("Nothing to repair.", file=out)
+    return 0
+
+
+_COMMANDS = {
+    "info": _cmd_info,
+    "validate": _cmd_validate,
+    "migrate": _cmd_migrate,
+    "baseline": _cmd_baseline,
+    "repair": _cmd_repair,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry (``python -m aurora_console.cli_migrate``) until the main CLI wires it."""
+    parser = argparse.ArgumentParser(prog="aurora-console")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    add_migrate_parser(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
