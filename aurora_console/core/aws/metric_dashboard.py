@@ -46,6 +46,7 @@ class DashboardRequest:
     metric_keys: tuple[str, ...]
     time_range: TimeRange
     stat: str | None = None  # None: each metric's default statistic
+    stat_overrides: tuple[tuple[str, str], ...] = ()  # (metric key, statistic) for single plots
     forced_period: int | None = None
     alarms: bool = True
 
@@ -129,9 +130,10 @@ class MetricsService:
         scope = request.scope
         normalize_engine(scope.engine)
         out = []
+        overrides = dict(request.stat_overrides)
         for key in request.metric_keys:
             metric = get_metric(key)
-            stat = validate_stat(request.stat or metric.default_stat)
+            stat = validate_stat(overrides.get(key) or request.stat or metric.default_stat)
             out.append((metric, stat, expand_series(metric, scope.cluster_id, scope.instances, stat, period,
                                                      scope.focus_instance)))
         return out

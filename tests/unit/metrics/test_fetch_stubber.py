@@ -1,0 +1,135 @@
+"""Paging, throttling and per-result statuses: AWS behaviour moto does not model (botocore Stubber)."""
+
+import math
+from datetime import datetime, timezone
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from aurora_console.core.aws.metric_catalog import get_metric
+from aurora_console.core.aws.metric_fetch import MetricFetcher, with_gaps
+from aurora_console.core.aws.metric_query import InstanceInfo, expand_series, plan_batches
+
+pytestmark = pytest.mark.unit
+T0 = 1_800_000_000
+
+
+def ts(*minutes):
+    return [datetime.fromtimestamp(T0 + 60 * m, timezone.utc) for m in minutes]
+
+
+@pytest.fixture
+def client():
+    return boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="testing",
+                        aws_secret_access_key="testing")
+
+
+def batch_for(*metrics, instances=2, stat="Average"):
+    inst = [InstanceInfo(f"i{n}", "READER") for n in range(instances)]
+    keys = [s.key for m in metrics for s in expand_series(get_metric(m), "c1", inst, stat, 60)]
+    return plan_batches((k, T0, T0 + 3600) for k in keys)
+
+
+def params(token=None):
+    p = {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY, "ScanBy": "TimestampAscending"}
+    if token:
+        p["NextToken"] = token
+    return p
+
+
+def test_next_token_pages_are_merged_per_series(client):
+    batches = batch_for("CPUUtilization")
+    with Stubber(client) as stub:
+        stub.add_response("get_metric_data", {
+            "MetricDataResults": [
+                {"Id": "q0", "Timestamps": ts(0, 1), "Values": [1.0, 2.0], "StatusCode": "PartialData"},
+                {"Id": "q1", "Timestamps": ts(0), "Values": [5.0], "StatusCode": "PartialData"},
+            ],
+            "NextToken": "page-2",
+        }, params())
+        stub.add_response("get_metric_data", {
+            "MetricDataResults": [
+                {"Id": "q0", "Timestamps": ts(2, 3), "Values": [3.0, 4.0], "StatusCode": "Complete"},
+                {"Id": "q1", "Timestamps": ts(1), "Values": [6.0], "StatusCode": "Complete"},
+            ],
+        }, params("page-2"))
+        result = MetricFetcher(client).fetch(batches)
+        stub.assert_no_pending_responses()
+    assert result.calls == 2
+    by_label = {k.dimensions[0][1]: v for k, v in result.series.items()}
+    assert by_label["i0"].points() == [(T0 + 60 * m, float(m + 1)) for m in range(4)]
+    assert by_label["i1"].values == [5.0, 6.0] and by_label["i1"].error is None
+
+
+def test_throttling_is_retried_then_succeeds(client):
+    batches = batch_for("CPUUtilization", instances=1)
+    sleeps = []
+    with Stubber(client) as stub:
+        stub.add_client_error("get_metric_data", "Throttling", "Rate exceeded", 400)
+        stub.add_client_error("get_metric_data", "Throttling", "Rate exceeded", 400)
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": "q0", "Timestamps": ts(0), "Values": [9.0], "StatusCode": "Complete"}]}, params())
+        result = MetricFetcher(client, sleep=sleeps.append, backoff=0.5).fetch(batches)
+    assert sleeps == [0.5, 1.0]
+    assert result.calls == 3
+    (series,) = result.series.values()
+    assert series.values == [9.0] and series.error is None
+
+
+def test_throttling_exhausted_marks_only_that_call(client):
+    batches = batch_for("CPUUtilization", instances=1)
+    with Stubber(client) as stub:
+        for _ in range(3):
+            stub.add_client_error("get_metric_data", "Throttling", "Rate exceeded", 400)
+        result = MetricFetcher(client, sleep=lambda s: None, throttle_retries=2).fetch(batches)
+    (series,) = result.series.values()
+    assert "throttling" in series.error
+
+
+def test_access_denied_is_not_split_and_names_the_permission(client):
+    batches = batch_for("CPUUtilization", "FreeableMemory")
+    with Stubber(client) as stub:
+        stub.add_client_error("get_metric_data", "AccessDenied", "not authorized", 403)
+        result = MetricFetcher(client).fetch(batches)
+        stub.assert_no_pending_responses()
+    assert result.calls == 1 and len(result.series) == 4
+    assert all("cloudwatch:GetMetricData" in s.error for s in result.series.values())
+
+
+def test_a_failing_statistic_only_fails_its_plot(client):
+    """The combined call fails; split per metric+statistic, only the failing part carries the error."""
+    cpu = batch_for("CPUUtilization", instances=1, stat="p99")[0].keys
+    mem = batch_for("FreeableMemory", instances=1)[0].keys
+    batches = plan_batches((k, T0, T0 + 3600) for k in cpu + mem)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_metric_data", "InvalidParameterValue", "p99 not supported", 400)
+        stub.add_client_error("get_metric_data", "InvalidParameterValue", "p99 not supported", 400)
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": "q0", "Timestamps": ts(0), "Values": [1024.0], "StatusCode": "Complete"}]}, params())
+        result = MetricFetcher(client).fetch(batches)
+    assert result.series[cpu[0]].error.startswith("CloudWatch could not return CPUUtilization (p99)")
+    assert result.series[mem[0]].values == [1024.0] and result.series[mem[0]].error is None
+
+
+def test_per_result_status_errors(client):
+    batches = batch_for("CPUUtilization")
+    with Stubber(client) as stub:
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": "q0", "Timestamps": [], "Values": [], "StatusCode": "Forbidden",
+             "Messages": [{"Code": "Forbidden", "Value": "no access to this metric"}]},
+            {"Id": "q1", "Timestamps": ts(0), "Values": [3.0], "StatusCode": "Complete"},
+        ]}, params())
+        result = MetricFetcher(client).fetch(batches)
+    errors = sorted(str(s.error) for s in result.series.values())
+    assert errors[0].startswith("CloudWatch reported Forbidden") and "no access" in errors[0]
+    assert errors[1] == "None"
+
+
+def test_gaps_become_nan_markers():
+    t = [0, 60, 120, 360, 420, 600]
+    v = [1.0, 2, 3, 4, 5, 6]
+    gt, gv = with_gaps(t, v, 60)
+    assert gt == [0, 60, 120, 180, 360, 420, 480, 600]
+    assert [math.isnan(x) for x in gv] == [False, False, False, True, False, False, True, False]
+    assert with_gaps([], [], 60) == ([], [])
