@@ -25,8 +25,8 @@ from .version import Version
 VERSIONED = "versioned"
 REPEATABLE = "repeatable"
 
-_VERSIONED_NAME = re.compile(r"^V(?P<version>\d+(?:[._]\d+)*)__(?P<desc>[^/\\]+)\.sql$")
-_REPEATABLE_NAME = re.compile(r"^R__(?P<desc>[^/\\]+)\.sql$")
+_VERSIONED_NAME = re.compile(r"^V(?P<version>\d+(?:[._]\d+)*)__(?P<desc>[^/\\]*)\.sql$")
+_REPEATABLE_NAME = re.compile(r"^R__(?P<desc>[^/\\]*)\.sql$")
 _DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*aurora-console[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M | re.I)
 KNOWN_DIRECTIVES = {"no-transaction"}
 _TX_CONTROL = {"begin", "commit", "rollback", "start", "end", "abort", "savepoint", "release"}
@@ -144,8 +144,14 @@ def load_file(path: Path, script: str) -> tuple[MigrationFile | None, list[Probl
         text = normalise(raw)
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        return None, [Problem(script, f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}, "
-                                      f"line {line}); save the file as UTF-8", "encoding")]
+        return None, [
+            Problem(
+                script,
+                f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}, "
+                f"line {line}); save the file as UTF-8",
+                "encoding",
+            )
+        ]
     problems: list[Problem] = []
     directives = set()
     for m in _DIRECTIVE.finditer(text):
@@ -154,10 +160,24 @@ def load_file(path: Path, script: str) -> tuple[MigrationFile | None, list[Probl
             directives.add(value)
         else:
             line = text.count("\n", 0, m.start()) + 1
-            problems.append(Problem(script, f"unknown directive {m.group('value')!r} at line {line}; "
-                                            f"known: {', '.join(sorted(KNOWN_DIRECTIVES))}", "directive"))
-    mig = MigrationFile(script, path, parsed.kind, parsed.version, parsed.description, text,
-                        checksum_of(text), frozenset(directives))
+            problems.append(
+                Problem(
+                    script,
+                    f"unknown directive {m.group('value')!r} at line {line}; "
+                    f"known: {', '.join(sorted(KNOWN_DIRECTIVES))}",
+                    "directive",
+                )
+            )
+    mig = MigrationFile(
+        script,
+        path,
+        parsed.kind,
+        parsed.version,
+        parsed.description,
+        text,
+        checksum_of(text),
+        frozenset(directives),
+    )
     statements = mig.statements
     if not statements:
         problems.append(Problem(script, "the file is empty (no SQL statement)", "empty"))
@@ -165,11 +185,15 @@ def load_file(path: Path, script: str) -> tuple[MigrationFile | None, list[Probl
         for st in statements:
             first = st.text.split(None, 1)[0].lower().rstrip(";")
             if first in _TX_CONTROL:
-                problems.append(Problem(
-                    script,
-                    f"transaction control statement {first.upper()} at line {st.line}: each migration "
-                    "already runs in its own transaction; remove it, or mark the file with "
-                    "'-- aurora-console: no-transaction'", "tx_control"))
+                problems.append(
+                    Problem(
+                        script,
+                        f"transaction control statement {first.upper()} at line {st.line}: each migration "
+                        "already runs in its own transaction; remove it, or mark the file with "
+                        "'-- aurora-console: no-transaction'",
+                        "tx_control",
+                    )
+                )
                 break
     return (None if problems else mig), problems
 
@@ -178,7 +202,9 @@ def discover(folder: Path | str) -> Discovery:
     """Scan ``folder`` (recursively) for migrations."""
     folder = Path(folder)
     if not folder.is_dir():
-        return Discovery(folder, [], [Problem("", f"the migrations folder {folder} does not exist", "folder")])
+        return Discovery(
+            folder, [], [Problem("", f"the migrations folder {folder} does not exist", "folder")]
+        )
     migrations: list[MigrationFile] = []
     problems: list[Problem] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):

@@ -1,0 +1,98 @@
+"""Discovery: what the engine finds in a folder, and the bad files it reports (never skips)."""
+
+import pytest
+
+from aurora_console.core.db.migrations import discover
+from aurora_console.core.db.migrations.files import checksum_of, normalise
+
+pytestmark = pytest.mark.unit
+
+
+def write(folder, name, content):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def kinds(d):
+    return {(p.script, p.kind) for p in d.problems}
+
+
+def test_orders_versioned_numerically_then_repeatables(tmp_path):
+    for name in ["V10__ten.sql", "V2__two.sql", "V1_1__one_one.sql", "V1__one.sql", "R__views.sql",
+                 "sub/V3__in_sub.sql", "README.md", "notes.txt"]:
+        write(tmp_path, name, "SELECT 1;")
+    d = discover(tmp_path)
+    assert d.problems == []
+    assert [m.script for m in d.migrations] == [
+        "V1__one.sql", "V1_1__one_one.sql", "V2__two.sql", "sub/V3__in_sub.sql", "V10__ten.sql", "R__views.sql"]
+    assert d.migrations[1].description == "one one"
+
+
+def test_malformed_names_are_reported_not_skipped(tmp_path):
+    write(tmp_path, "V1__ok.sql", "SELECT 1;")
+    write(tmp_path, "v2__lower.sql", "SELECT 1;")
+    write(tmp_path, "V3-dash.sql", "SELECT 1;")
+    write(tmp_path, "create.SQL", "SELECT 1;")
+    d = discover(tmp_path)
+    assert [m.script for m in d.migrations] == ["V1__ok.sql"]
+    assert kinds(d) == {("v2__lower.sql", "bad_name"), ("V3-dash.sql", "bad_name"), ("create.SQL", "bad_name")}
+    assert all("malformed file name" in p.message for p in d.problems)
+
+
+def test_duplicate_versions(tmp_path):
+    write(tmp_path, "V1__a.sql", "SELECT 1;")
+    write(tmp_path, "V1.0__b.sql", "SELECT 1;")
+    write(tmp_path, "R__x.sql", "SELECT 1;")
+    write(tmp_path, "sub/R__x.sql", "SELECT 2;")
+    d = discover(tmp_path)
+    msgs = {p.script: p.message for p in d.problems if p.kind == "duplicate"}
+    assert "also used by V1.0__b.sql" in msgs["V1__a.sql"]
+    assert any("repeatable" in m for m in msgs.values())
+    assert len(msgs) == 2
+
+
+def test_empty_and_comment_only_files(tmp_path):
+    write(tmp_path, "V1__empty.sql", "")
+    write(tmp_path, "V2__comments.sql", "-- nothing here\n/* still nothing */\n")
+    d = discover(tmp_path)
+    assert kinds(d) == {("V1__empty.sql", "empty"), ("V2__comments.sql", "empty")}
+
+
+def test_non_utf8_file_names_the_line(tmp_path):
+    write(tmp_path, "V1__latin1.sql", "SELECT 1;\nSELECT 'caf\u00e9';\n".encode("latin-1"))
+    d = discover(tmp_path)
+    (p,) = d.problems
+    assert p.kind == "encoding" and "line 2" in p.message and "0xe9" in p.message
+
+
+def test_no_transaction_directive_and_unknown_directive(tmp_path):
+    write(tmp_path, "V1__idx.sql", "-- aurora-console: no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n")
+    write(tmp_path, "V2__typo.sql", "-- aurora-console: no-transactoin\nSELECT 1;\n")
+    d = discover(tmp_path)
+    assert d.migrations[0].no_transaction
+    assert kinds(d) == {("V2__typo.sql", "directive")}
+
+
+def test_transaction_control_in_a_transactional_file_is_refused(tmp_path):
+    write(tmp_path, "V1__tx.sql", "CREATE TABLE a (id int);\nCOMMIT;\n")
+    write(tmp_path, "V2__fn.sql", "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\n")
+    d = discover(tmp_path)
+    (p,) = d.problems
+    assert p.script == "V1__tx.sql" and p.kind == "tx_control" and "line 2" in p.message
+
+
+def test_checksum_ignores_line_endings_and_bom(tmp_path):
+    a = write(tmp_path, "V1__a.sql", b"SELECT 1;\nSELECT 2;\n")
+    b = write(tmp_path / "crlf", "V1__a.sql", b"\xef\xbb\xbfSELECT 1;\r\nSELECT 2;\r\n")
+    assert checksum_of(normalise(a.read_bytes())) == checksum_of(normalise(b.read_bytes()))
+    assert discover(tmp_path / "crlf").migrations[0].checksum == discover(tmp_path).migrations[0].checksum
+
+
+def test_missing_folder(tmp_path):
+    d = discover(tmp_path / "nope")
+    assert d.migrations == [] and d.problems[0].kind == "folder"
