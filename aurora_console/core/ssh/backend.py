@@ -1,0 +1,65 @@
+"""The tunnel backend interface and backend selection."""
+
+from __future__ import annotations
+
+import shutil
+from abc import ABC, abstractmethod
+
+from aurora_console.core.errors import ValidationError
+from aurora_console.core.ssh.config import TunnelSpec
+from aurora_console.core.ssh.hostkeys import HostKeyStore
+
+BACKENDS = ("native", "paramiko")
+
+
+class OpenTunnel(ABC):
+    """A running forward 127.0.0.1:local_port -> bastion -> target."""
+
+    backend_name = ""
+    local_port: int = 0
+
+    @abstractmethod
+    def is_alive(self) -> bool: ...
+
+    @abstractmethod
+    def failure(self) -> str | None:
+        """Why the tunnel stopped, once it has (None while alive or after a clean close)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class TunnelBackend(ABC):
+    name = ""
+
+    @abstractmethod
+    def open(self, spec: TunnelSpec, store: HostKeyStore, *, local_port: int = 0) -> OpenTunnel:
+        """Connect, verify the host key, authenticate, listen on 127.0.0.1 and check the target path.
+
+        ``local_port``: 0 for an OS-assigned port, or a port to reuse (falls back to a new one if taken).
+        Raises a :class:`~aurora_console.core.ssh.errors.TunnelError` subclass.
+        """
+
+
+def ssh_binary() -> str | None:
+    return shutil.which("ssh")
+
+
+def default_backend_name() -> str:
+    return "native" if ssh_binary() else "paramiko"
+
+
+def make_backend(name: str = "auto") -> TunnelBackend:
+    if name in ("auto", "", None):
+        name = default_backend_name()
+    if name == "native":
+        from aurora_console.core.ssh.native_backend import NativeBackend
+
+        if not ssh_binary():
+            raise ValidationError("No 'ssh' program was found on PATH; choose the paramiko backend.")
+        return NativeBackend()
+    if name in ("paramiko", "sshtunnel"):
+        from aurora_console.core.ssh.paramiko_backend import ParamikoBackend
+
+        return ParamikoBackend()
+    raise ValidationError(f"Unknown tunnel backend {name!r}; choose one of: auto, {', '.join(BACKENDS)}.")

@@ -1,0 +1,136 @@
+"""Bastion settings (no secrets): host, port, user, key file, agent, passphrase source, jump host."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from aurora_console.core.errors import ValidationError
+
+PASSPHRASE_SOURCES = ("none", "prompt", "keyring")
+_HOST_RE = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+)$")
+_USER_RE = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.@-]{0,63}$")
+DEFAULT_KEEPALIVE = 15
+
+
+def validate_host(host: str, what: str = "host") -> str:
+    host = (host or "").strip()
+    if not host or len(host) > 253 or not _HOST_RE.match(host):
+        raise ValidationError(f"The {what} {host!r} is not a valid host name or address.")
+    return host
+
+
+def validate_port(port: Any, what: str = "port") -> int:
+    try:
+        value = int(port)
+    except (TypeError, ValueError):
+        raise ValidationError(f"The {what} {port!r} is not a number.") from None
+    if not 1 <= value <= 65535:
+        raise ValidationError(f"The {what} {value} is outside 1-65535.")
+    return value
+
+
+def validate_user(user: str, what: str = "SSH user") -> str:
+    user = (user or "").strip()
+    if not _USER_RE.match(user):
+        raise ValidationError(f"The {what} {user!r} is not a valid user name.")
+    return user
+
+
+@dataclass
+class JumpHost:
+    host: str
+    port: int = 22
+    user: str = ""  # empty: the bastion's user
+    key_file: str = ""  # empty: the bastion's key
+
+    def validate(self) -> JumpHost:
+        validate_host(self.host, "jump host")
+        validate_port(self.port, "jump host port")
+        if self.user:
+            validate_user(self.user, "jump host user")
+        return self
+
+
+@dataclass
+class BastionConfig:
+    host: str
+    user: str
+    port: int = 22
+    key_file: str = ""  # OpenSSH or PEM private key; empty: agent only
+    passphrase_source: str = "none"  # none | prompt | keyring
+    use_agent: bool = False
+    jump: JumpHost | None = None
+    keepalive_seconds: int = DEFAULT_KEEPALIVE
+    connect_timeout: float = 10.0
+    ssh_config_host: str = ""  # the ~/.ssh/config Host it came from, if any
+
+    @property
+    def label(self) -> str:
+        where = f"{self.user}@{self.host}" + (f":{self.port}" if self.port != 22 else "")
+        return where + (f" via {self.jump.host}" if self.jump else "")
+
+    def keyring_name(self) -> str:
+        """Keyring entry for this key's passphrase."""
+        return f"ssh-passphrase:{self.key_file}"
+
+    def validate(self) -> BastionConfig:
+        validate_host(self.host, "bastion host")
+        validate_port(self.port, "bastion port")
+        validate_user(self.user)
+        if self.passphrase_source not in PASSPHRASE_SOURCES:
+            raise ValidationError(f"Unknown passphrase source {self.passphrase_source!r}.")
+        if not self.key_file and not self.use_agent:
+            raise ValidationError("Choose a key file or enable ssh-agent for the bastion.")
+        if not 0 <= int(self.keepalive_seconds) <= 3600:
+            raise ValidationError("Keepalive must be between 0 and 3600 seconds.")
+        if self.jump:
+            self.jump.validate()
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BastionConfig:
+        data = dict(data)
+        jump = data.pop("jump", None)
+        known = {f for f in cls.__dataclass_fields__}
+        obj = cls(**{k: v for k, v in data.items() if k in known})
+        if jump:
+            obj.jump = JumpHost(**{k: v for k, v in jump.items() if k in JumpHost.__dataclass_fields__})
+        return obj
+
+
+@dataclass
+class TunnelTarget:
+    """Where the bastion forwards to (the database endpoint as seen from the bastion)."""
+
+    host: str
+    port: int
+    probe: str = "postgres"  # postgres | tcp | none: how the end-to-end path is checked
+
+    def validate(self) -> TunnelTarget:
+        validate_host(self.host, "target host")
+        validate_port(self.port, "target port")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass
+class TunnelSpec:
+    """Everything one tunnel needs. Secrets are held in memory only (for reconnects)."""
+
+    name: str
+    bastion: BastionConfig
+    target: TunnelTarget
+    passphrase: Any = None  # core.ssh.secret.Secret or None
+    backend: str = "auto"  # auto | native | paramiko
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"TunnelSpec({self.name!r}, {self.bastion.label} -> {self.target.label}, backend={self.backend})"

@@ -1,0 +1,60 @@
+"""Fetch and verify a server's host key with a bare SSH handshake (no authentication)."""
+
+from __future__ import annotations
+
+import socket
+
+from aurora_console.core.ssh.errors import BastionUnreachable
+from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
+
+
+def open_socket(host: str, port: int, timeout: float) -> socket.socket:
+    try:
+        return socket.create_connection((host, port), timeout=timeout)
+    except socket.gaierror as exc:
+        raise BastionUnreachable(f"Cannot resolve the bastion host name {host!r} ({exc.strerror}).",
+                                 hint="Check the host name and your DNS/VPN.") from None
+    except TimeoutError:
+        raise BastionUnreachable(f"The bastion {host_entry(host, port)} did not answer within {timeout:.0f} s.",
+                                 hint="Check the host, port, security group and VPN.") from None
+    except OSError as exc:
+        raise BastionUnreachable(f"Cannot reach the bastion {host_entry(host, port)}: {exc.strerror or exc}.",
+                                 hint="Check the host, port, security group and VPN.") from None
+
+
+def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: float):
+    """SSH handshake over ``sock`` (a socket or a paramiko channel); returns the verified transport."""
+    import paramiko
+
+    transport = paramiko.Transport(sock)
+    transport.banner_timeout = timeout
+    transport.handshake_timeout = timeout
+    preferred = store.preferred_algorithms(host, port)
+    if preferred:
+        opts = transport.get_security_options()
+        supported = [k for k in preferred if k in opts.key_types]
+        if supported:
+            opts.key_types = supported
+    try:
+        transport.start_client(timeout=timeout)
+    except (paramiko.SSHException, EOFError, OSError) as exc:
+        transport.close()
+        raise BastionUnreachable(
+            f"SSH handshake with {host_entry(host, port)} failed: {exc or type(exc).__name__}.",
+            hint="Is it an SSH server? Check the port.") from None
+    key = transport.get_remote_server_key()
+    try:
+        store.verify(host, port, key)
+    except Exception:
+        transport.close()
+        raise
+    return transport
+
+
+def fetch_host_key(host: str, port: int, store: HostKeyStore, timeout: float = 10.0):
+    """Handshake directly with host:port; return its key after verification (raises on unknown/changed)."""
+    sock = open_socket(host, port, timeout)
+    transport = start_transport(sock, host, port, store, timeout)
+    key = transport.get_remote_server_key()
+    transport.close()
+    return key

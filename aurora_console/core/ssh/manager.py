@@ -1,0 +1,242 @@
+"""TunnelManager (Qt-free): open/close/reconnect tunnels, watch them, reconnect with backoff.
+
+States: connecting -> up -> (reconnecting -> up | failed) ; closed. Listeners get a
+:class:`TunnelStatus` on every change, from whichever thread made it (the UI re-emits it as a
+Qt signal). A dropped tunnel is reopened on the same local port when it is still free, so
+clients can simply reconnect.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, make_backend
+from aurora_console.core.ssh.config import TunnelSpec
+from aurora_console.core.ssh.errors import (
+    AuthenticationRejected,
+    HostKeyError,
+    KeyFileError,
+    TunnelError,
+)
+from aurora_console.core.ssh.hostkeys import HostKeyStore
+
+log = logging.getLogger(__name__)
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+#: failures that retrying cannot fix (the user must act)
+PERMANENT = (HostKeyError, KeyFileError, AuthenticationRejected)
+
+
+class TunnelState(str, Enum):
+    CONNECTING = "connecting"
+    UP = "up"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class TunnelStatus:
+    name: str
+    state: TunnelState
+    bastion: str
+    target: str
+    backend: str = ""
+    local_port: int = 0
+    reason: str = ""
+    up_since: float | None = None  # time.time() when it came up
+    attempts: int = 0
+
+    def uptime(self, now: float | None = None) -> float:
+        if self.state != TunnelState.UP or self.up_since is None:
+            return 0.0
+        return max(0.0, (now or time.time()) - self.up_since)
+
+
+class _Entry:
+    def __init__(self, spec: TunnelSpec) -> None:
+        self.spec = spec
+        self.tunnel: OpenTunnel | None = None
+        self.status = TunnelStatus(spec.name, TunnelState.CONNECTING, spec.bastion.label, spec.target.label)
+        self.stop = threading.Event()
+        self.reconnecting = False
+        self.lock = threading.Lock()
+
+
+_managers: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _close_everything() -> None:  # no ssh child outlives the console
+    for manager in list(_managers):
+        manager.close_all()
+
+
+class TunnelManager:
+    def __init__(self, store: HostKeyStore, *, backend_factory: Callable[[str], TunnelBackend] = make_backend,
+                 backoff: tuple[float, ...] = BACKOFF, max_attempts: int = 20, poll_interval: float = 0.5) -> None:
+        self.store = store
+        self.backend_factory = backend_factory
+        self.backoff = backoff
+        self.max_attempts = max_attempts
+        self.poll_interval = poll_interval
+        self._entries: dict[str, _Entry] = {}
+        self._listeners: list[Callable[[TunnelStatus], None]] = []
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._shutdown = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, name="tunnel-watch", daemon=True)
+        self._watcher.start()
+        _managers.add(self)
+
+    # listeners -------------------------------------------------------------------------
+    def add_listener(self, callback: Callable[[TunnelStatus], None]) -> None:
+        self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[TunnelStatus], None]) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def _set(self, entry: _Entry, **changes) -> TunnelStatus:
+        entry.status = replace(entry.status, **changes)
+        status = entry.status
+        for cb in list(self._listeners):
+            try:
+                cb(status)
+            except Exception:  # a broken listener never breaks a tunnel
+                log.exception("tunnel status listener failed")
+        return status
+
+    # queries ---------------------------------------------------------------------------
+    def status(self, name: str) -> TunnelStatus | None:
+        entry = self._entries.get(name)
+        return entry.status if entry else None
+
+    def statuses(self) -> list[TunnelStatus]:
+        with self._lock:
+            return [e.status for e in self._entries.values()]
+
+    def open_count(self) -> int:
+        return sum(1 for s in self.statuses() if s.state == TunnelState.UP)
+
+    # actions (blocking: call from a worker thread) -----------------------------------------
+    def open(self, spec: TunnelSpec) -> TunnelStatus:
+        """Open (or return the already-open) tunnel ``spec.name``. Raises TunnelError on failure."""
+        with self._lock:
+            entry = self._entries.get(spec.name)
+            if entry and entry.tunnel and entry.tunnel.is_alive() and entry.status.state == TunnelState.UP:
+                return entry.status
+            if entry:
+                self._discard(entry)
+            entry = _Entry(spec)
+            self._entries[spec.name] = entry
+        return self._connect(entry, TunnelState.CONNECTING, local_port=0)
+
+    def _connect(self, entry: _Entry, state: TunnelState, local_port: int, *, mark_failed: bool = True) -> TunnelStatus:
+        spec = entry.spec
+        if not mark_failed:
+            self._set(entry, state=state, up_since=None)
+        else:
+            self._set(entry, state=state, reason="", up_since=None)
+        try:
+            backend = self.backend_factory(spec.backend)
+            tunnel = backend.open(spec, self.store, local_port=local_port)
+        except Exception as exc:
+            if mark_failed:
+                self._set(entry, state=TunnelState.FAILED, reason=getattr(exc, "message", "") or str(exc)
+                          or type(exc).__name__)
+            raise
+        with entry.lock:
+            if entry.stop.is_set():  # closed while connecting
+                tunnel.close()
+                return entry.status
+            entry.tunnel = tunnel
+        return self._set(entry, state=TunnelState.UP, local_port=tunnel.local_port, backend=tunnel.backend_name,
+                         up_since=time.time(), reason="", attempts=0)
+
+    def close(self, name: str) -> None:
+        with self._lock:
+            entry = self._entries.pop(name, None)
+        if entry:
+            self._discard(entry)
+            self._set(entry, state=TunnelState.CLOSED, up_since=None, reason="")
+
+    def _discard(self, entry: _Entry) -> None:
+        entry.stop.set()
+        with entry.lock:
+            tunnel, entry.tunnel = entry.tunnel, None
+        if tunnel:
+            tunnel.close()
+
+    def close_all(self) -> None:
+        for name in list(self._entries):
+            self.close(name)
+
+    def shutdown(self) -> None:
+        self.close_all()
+        self._shutdown.set()
+        self._wake.set()
+
+    def reconnect(self, name: str) -> TunnelStatus:
+        """Drop and reopen now (same local port when free)."""
+        with self._lock:
+            entry = self._entries.get(name)
+        if entry is None:
+            raise TunnelError(f"No tunnel named {name!r} is open.")
+        with entry.lock:
+            tunnel, entry.tunnel = entry.tunnel, None
+        port = tunnel.local_port if tunnel else entry.status.local_port
+        if tunnel:
+            tunnel.close()
+        return self._connect(entry, TunnelState.RECONNECTING, local_port=port)
+
+    # watching --------------------------------------------------------------------------
+    def _watch(self) -> None:
+        while not self._shutdown.is_set():
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+            with self._lock:
+                entries = list(self._entries.values())
+            for entry in entries:
+                tunnel = entry.tunnel
+                if (tunnel is None or entry.reconnecting or entry.stop.is_set()
+                        or entry.status.state != TunnelState.UP or tunnel.is_alive()):
+                    continue
+                reason = tunnel.failure() or "the tunnel stopped"
+                log.warning("tunnel %s dropped: %s; reconnecting", entry.spec.name, reason)
+                entry.reconnecting = True
+                threading.Thread(target=self._reconnect_loop, args=(entry, reason), daemon=True,
+                                 name=f"tunnel-{entry.spec.name}-reconnect").start()
+
+    def _reconnect_loop(self, entry: _Entry, reason: str) -> None:
+        try:
+            with entry.lock:
+                old, entry.tunnel = entry.tunnel, None
+            port = old.local_port if old else 0
+            if old:
+                old.close()
+            for attempt in range(1, self.max_attempts + 1):
+                self._set(entry, state=TunnelState.RECONNECTING, reason=reason, attempts=attempt, up_since=None)
+                delay = self.backoff[min(attempt - 1, len(self.backoff) - 1)]
+                if entry.stop.wait(delay):
+                    return
+                try:
+                    self._connect(entry, TunnelState.RECONNECTING, local_port=port, mark_failed=False)
+                    return
+                except PERMANENT as exc:
+                    self._set(entry, state=TunnelState.FAILED, reason=exc.message)
+                    return
+                except Exception as exc:
+                    reason = getattr(exc, "message", str(exc))
+                    log.info("tunnel %s reconnect attempt %d failed: %s", entry.spec.name, attempt, reason)
+                    if entry.stop.is_set():
+                        return
+            self._set(entry, state=TunnelState.FAILED, reason=f"gave up after {self.max_attempts} attempts: {reason}")
+        finally:
+            entry.reconnecting = False

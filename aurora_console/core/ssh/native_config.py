@@ -1,0 +1,84 @@
+"""Build the OpenSSH client configuration for one tunnel (a private ssh_config + known_hosts).
+
+Host keys are verified by the console first (see ``hostkeys``); the verified keys are pinned in
+a known_hosts file that only this ssh process reads, with ``StrictHostKeyChecking yes``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aurora_console.core.ssh.config import TunnelSpec
+from aurora_console.core.ssh.hostkeys import algorithms_for
+
+BASTION_ALIAS = "aurora-bastion"
+JUMP_ALIAS = "aurora-jump"
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace('"', "") + '"' if any(c.isspace() for c in value) else value
+
+
+def _common(spec: TunnelSpec, known_hosts: Path, key_type: str, batch: bool, agent: str | None) -> list[str]:
+    cfg = spec.bastion
+    lines = [
+        f"  UserKnownHostsFile {_quote(str(known_hosts))}",
+        "  GlobalKnownHostsFile none",
+        "  StrictHostKeyChecking yes",
+        "  CheckHostIP no",
+        "  UpdateHostKeys no",
+        f"  HostKeyAlgorithms {','.join(algorithms_for(key_type))}",
+        "  PasswordAuthentication no",
+        "  KbdInteractiveAuthentication no",
+        "  PubkeyAuthentication yes",
+        f"  BatchMode {'yes' if batch else 'no'}",
+        f"  ConnectTimeout {max(1, int(cfg.connect_timeout))}",
+        "  ConnectionAttempts 1",
+        f"  ServerAliveInterval {int(cfg.keepalive_seconds)}",
+        "  ServerAliveCountMax 3",
+        "  TCPKeepAlive yes",
+        "  ControlMaster no",
+        "  ControlPath none",
+        "  ForwardAgent no",
+        "  ForwardX11 no",
+        "  PermitLocalCommand no",
+        "  ClearAllForwardings no",
+        "  LogLevel INFO",
+        f"  IdentityAgent {agent or 'none'}",
+    ]
+    return lines
+
+
+def build_ssh_config(spec: TunnelSpec, *, known_hosts: Path, bastion_key_type: str, jump_key_type: str | None,
+                     batch: bool, agent_socket: str | None) -> str:
+    cfg = spec.bastion
+    agent = agent_socket if cfg.use_agent else None
+    out: list[str] = []
+    if cfg.jump:
+        j = cfg.jump
+        key = j.key_file or cfg.key_file
+        out += [f"Host {JUMP_ALIAS}", f"  HostName {j.host}", f"  Port {j.port}", f"  User {j.user or cfg.user}",
+                f"  HostKeyAlias {JUMP_ALIAS}"]
+        if key:
+            out += [f"  IdentityFile {_quote(str(Path(key).expanduser()))}", "  IdentitiesOnly yes"]
+        out += _common(spec, known_hosts, jump_key_type or bastion_key_type, batch, agent)
+        out.append("")
+    out += [f"Host {BASTION_ALIAS}", f"  HostName {cfg.host}", f"  Port {cfg.port}", f"  User {cfg.user}",
+            f"  HostKeyAlias {BASTION_ALIAS}", "  ExitOnForwardFailure yes", "  SessionType none",
+            "  RequestTTY no"]
+    if cfg.key_file:
+        out += [f"  IdentityFile {_quote(str(Path(cfg.key_file).expanduser()))}", "  IdentitiesOnly yes"]
+    if cfg.jump:
+        out.append(f"  ProxyJump {JUMP_ALIAS}")
+    out += _common(spec, known_hosts, bastion_key_type, batch, agent)
+    # Nothing from the user's ~/.ssh/config applies: "-F" makes this file the only one read.
+    return "\n".join(out) + "\n"
+
+
+def known_hosts_lines(pins: list[tuple[str, object]]) -> str:
+    return "".join(f"{alias} {key.get_name()} {key.get_base64()}\n" for alias, key in pins)
+
+
+def ssh_command(ssh: str, config_file: Path, local_port: int, spec: TunnelSpec) -> list[str]:
+    t = spec.target
+    return [ssh, "-F", str(config_file), "-N", "-T", "-L", f"127.0.0.1:{local_port}:{t.host}:{t.port}", BASTION_ALIAS]

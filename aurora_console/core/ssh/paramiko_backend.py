@@ -1,0 +1,162 @@
+"""Pure-Python backend: a paramiko transport plus a small forwarding server on 127.0.0.1.
+
+(sshtunnel's forwarder logs and swallows authentication and host-key failures, so the console
+drives paramiko directly to give each failure its own message.)
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import socket
+import threading
+
+from aurora_console.core.ssh.auth import connect_bastion
+from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend
+from aurora_console.core.ssh.config import TunnelSpec
+from aurora_console.core.ssh.errors import ForwardingRefused, TargetUnreachable, TunnelError
+from aurora_console.core.ssh.hostkeys import HostKeyStore
+from aurora_console.core.ssh.listener import bind_loopback
+
+log = logging.getLogger(__name__)
+CHUNK = 256 * 1024
+
+
+def open_target_channel(transport, spec: TunnelSpec, src=("127.0.0.1", 0), timeout: float = 10.0):
+    import paramiko
+
+    t = spec.target
+    try:
+        return transport.open_channel("direct-tcpip", (t.host, t.port), src, timeout=timeout)
+    except paramiko.ChannelException as exc:
+        if exc.code == paramiko.common.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED:
+            raise ForwardingRefused(
+                f"The bastion {spec.bastion.host} refuses TCP forwarding (AllowTcpForwarding no, or a "
+                f"permitopen restriction for {t.label}).",
+                hint="Ask the bastion's administrator to allow forwarding to the database endpoint.") from None
+        if exc.code == paramiko.common.OPEN_FAILED_CONNECT_FAILED:
+            raise TargetUnreachable(
+                f"The bastion {spec.bastion.host} cannot reach {t.label} ({exc.text or 'connect failed'}).",
+                hint="Check the endpoint, port and the database's security group (it must allow the bastion).") from None
+        raise TunnelError(f"The bastion refused the forward to {t.label}: {exc.text or exc.code}.") from None
+    except (paramiko.SSHException, EOFError, OSError) as exc:
+        raise TunnelError(f"Opening the forward to {t.label} failed: {exc}.") from None
+
+
+class ParamikoTunnel(OpenTunnel):
+    backend_name = "paramiko"
+
+    def __init__(self, spec: TunnelSpec, transport, jump_transport, listen: socket.socket) -> None:
+        self.spec = spec
+        self.transport = transport
+        self.jump_transport = jump_transport
+        self.listen = listen
+        self.local_port = listen.getsockname()[1]
+        self._closed = threading.Event()
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._accept_loop, name=f"tunnel-{spec.name}-accept", daemon=True)
+        self._thread.start()
+
+    def _accept_loop(self) -> None:
+        while not self._closed.is_set():
+            try:
+                conn, addr = self.listen.accept()
+            except OSError:
+                break
+            threading.Thread(target=self._serve, args=(conn, addr), name=f"tunnel-{self.spec.name}-conn",
+                             daemon=True).start()
+
+    def _serve(self, conn: socket.socket, addr) -> None:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self._conns.add(conn)
+        chan = None
+        try:
+            chan = open_target_channel(self.transport, self.spec, src=addr)
+            self._pump(conn, chan)
+        except TunnelError as exc:
+            log.warning("tunnel %s: %s", self.spec.name, exc.message)
+        except OSError:
+            pass
+        finally:
+            if chan is not None:
+                chan.close()
+            with self._lock:
+                self._conns.discard(conn)
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def _pump(self, conn: socket.socket, chan) -> None:
+        while not self._closed.is_set():
+            readable, _, _ = select.select([conn, chan], [], [], 1.0)
+            if conn in readable:
+                data = conn.recv(CHUNK)
+                if not data:
+                    chan.shutdown_write()
+                    break
+                chan.sendall(data)
+            if chan in readable:
+                data = chan.recv(CHUNK)
+                if not data:
+                    break
+                conn.sendall(data)
+            if not self.transport.is_active():
+                break
+        # drain what the server still sends after the client half-closed
+        while not self._closed.is_set() and self.transport.is_active():
+            data = chan.recv(CHUNK)
+            if not data:
+                break
+            conn.sendall(data)
+
+    def is_alive(self) -> bool:
+        return not self._closed.is_set() and self.transport.is_active()
+
+    def failure(self) -> str | None:
+        if self._closed.is_set() or self.transport.is_active():
+            return None
+        return f"the SSH connection to {self.spec.bastion.label} was lost"
+
+    def close(self) -> None:
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        try:
+            self.listen.close()
+        except OSError:
+            pass
+        with self._lock:
+            conns = list(self._conns)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.transport.close()
+        if self.jump_transport:
+            self.jump_transport.close()
+
+
+class ParamikoBackend(TunnelBackend):
+    name = "paramiko"
+
+    def open(self, spec: TunnelSpec, store: HostKeyStore, *, local_port: int = 0) -> OpenTunnel:
+        spec.bastion.validate()
+        spec.target.validate()
+        transport, jump = connect_bastion(spec, store)
+        try:
+            if spec.target.probe != "none":
+                open_target_channel(transport, spec, timeout=spec.bastion.connect_timeout).close()
+            listen = bind_loopback(local_port)
+        except BaseException:
+            transport.close()
+            if jump:
+                jump.close()
+            raise
+        tunnel = ParamikoTunnel(spec, transport, jump, listen)
+        log.info("tunnel %s up (paramiko): 127.0.0.1:%d -> %s -> %s", spec.name, tunnel.local_port,
+                 spec.bastion.label, spec.target.label)
+        return tunnel
