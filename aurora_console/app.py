@@ -1,0 +1,201 @@
+"""Builds the QApplication, the services and the main window; runs the smoke test."""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+import signal
+import sys
+import time
+from argparse import Namespace
+
+log = logging.getLogger("aurora_console")
+
+
+def build_services(opts: Namespace, app):
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.settings import SettingsStore
+    from aurora_console.ui.notifications import Notifier
+    from aurora_console.ui.services import Services
+    from aurora_console.ui.tasks import TaskRunner
+
+    paths = app_paths().ensure()
+    notifier = Notifier(app)
+    runner = TaskRunner(notify_error=lambda name, exc: notifier.error(f"{name} failed", exc), parent=app)
+    return Services(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=notifier,
+                    options=opts)
+
+
+def shutdown_services(services) -> None:
+    """Stop every background worker and service (tunnels, sandbox): nothing is left running."""
+    services.runner.shutdown(5000)
+    for name, extra in list(services.extras.items()):
+        stop = getattr(extra, "shutdown", None)
+        if callable(stop):
+            try:
+                stop()
+            except Exception:  # noqa: BLE001
+                log.exception("shutting down %s failed", name)
+
+
+class _FirstPaint:
+    """Calls ``callback`` once, after the window's first paint event."""
+
+    def __init__(self, window, callback) -> None:
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        self._done = False
+        callback_ref = callback
+
+        class Filter(QObject):
+            def eventFilter(inner, obj, event):  # noqa: N802, N805
+                if not self._done and event.type() == QEvent.Type.Paint:
+                    self._done = True
+                    QTimer.singleShot(0, callback_ref)
+                return False
+
+        self._filter = Filter(window)
+        window.installEventFilter(self._filter)
+        # offscreen platforms may not paint an empty main window: fall back after the first loop turn
+        QTimer.singleShot(250, self._fallback(callback))
+
+    def _fallback(self, callback):
+        def run():
+            if not self._done:
+                self._done = True
+                callback()
+        return run
+
+
+def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console import APP_NAME, __version__
+    from aurora_console.core.logs import setup_logging
+    from aurora_console.ui.crash import install_excepthook
+    from aurora_console.ui.main_window import MainWindow
+    from aurora_console.ui.theme import apply_theme, follow_system
+
+    t_imports = time.perf_counter()
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("aurora-console")
+    app.setApplicationVersion(__version__)
+    services = build_services(opts, app)
+    setup_logging(services.paths.log_file)
+    log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
+    theme = getattr(opts, "theme", None) or services.settings.settings.theme
+    apply_theme(app, theme)
+    follow_system(app, lambda: getattr(opts, "theme", None) or services.settings.settings.theme)
+
+    window = MainWindow(services)
+    install_excepthook(window, services.paths.log_file)
+    window.restore_layout()
+
+    # Ctrl+C / SIGTERM: quit cleanly (the sandbox and tunnels are stopped below)
+    def _quit(*_):
+        log.info("signal received, quitting")
+        window.close()
+        app.quit()
+
+    signal.signal(signal.SIGINT, _quit)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _quit)
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)  # lets Python run signal handlers while Qt's loop runs
+    wake.start(200)
+
+    timings: dict[str, float] = {"imports": round(t_imports - t0, 3)}
+    smoke = SmokeTest(window, services, timings, t0, opts) if opts.smoke_test else None
+
+    def first_paint() -> None:
+        timings["first_paint"] = round(time.perf_counter() - t0, 3)
+        window.start()
+        window.restore_tabs()
+
+    _FirstPaint(window, first_paint)
+    window.show()
+    code = app.exec()
+    window.close()
+    shutdown_services(services)
+    if smoke is not None:
+        code = smoke.report()
+    log.info("exit %s", code)
+    return code
+
+
+class SmokeTest:
+    """``--smoke-test``: wait for the initial load (and, on the sandbox, the database checks)."""
+
+    def __init__(self, window, services, timings: dict, t0: float, opts) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        self.window, self.services, self.timings, self.t0, self.opts = window, services, timings, t0, opts
+        self.errors: list[str] = []
+        self.checks: dict[str, object] = {}
+        self.ok = False
+        self._clusters_done = False
+        self._sandbox_done = not opts.sandbox
+        window.load_finished.connect(self._loaded)
+        window.sandbox_ready.connect(self._sandbox_up)
+        self._timer = QTimer(window)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(lambda: self._finish(False, f"timed out after {opts.smoke_timeout:.0f} s"))
+        self._timer.start(int(opts.smoke_timeout * 1000))
+        self._quit = QApplication.quit
+
+    def _sandbox_up(self, info) -> None:
+        controller = self.services.extras.get("sandbox_controller")
+        if controller is not None:
+            controller.database_checked.connect(self._db_checked)
+
+    def _db_checked(self, result: dict) -> None:
+        self.checks.update(result)
+        if result.get("error"):
+            self.errors.append(f"sandbox database: {result['error']}")
+        self._sandbox_done = True
+        self._maybe_done()
+
+    def _loaded(self, ok: bool, errors: list) -> None:
+        if "ready" in self.timings:
+            return
+        self.timings["ready"] = round(time.perf_counter() - self.t0, 3)
+        self.errors.extend(errors)
+        self._clusters_done = True
+        self.ok_clusters = ok
+        self._maybe_done()
+
+    def _maybe_done(self) -> None:
+        if self._clusters_done and self._sandbox_done:
+            self._finish(self.ok_clusters and not self.errors, None)
+
+    def _finish(self, ok: bool, error: str | None) -> None:
+        if error:
+            self.errors.append(error)
+        self.ok = ok
+        self.timings["total"] = round(time.perf_counter() - self.t0, 3)
+        self.window.close()
+        self._quit()
+
+    def report(self) -> int:
+        from aurora_console import __version__
+
+        summaries = self.window.navigator.model.summaries()
+        line = {
+            "ok": self.ok,
+            "version": __version__,
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "mode": "sandbox" if self.opts.sandbox else "normal",
+            "frozen": bool(getattr(sys, "frozen", False)),
+            "timings": self.timings,
+            "clusters": len(summaries),
+            "engines": sorted({s.ref.engine for s in summaries}),
+            "checks": self.checks,
+            "errors": self.errors,
+        }
+        print(json.dumps(line), flush=True)
+        return 0 if self.ok else 1

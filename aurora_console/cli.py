@@ -1,0 +1,58 @@
+"""Command line: the GUI (default) and headless sub-commands (migrate, tunnel)."""
+
+from __future__ import annotations
+
+import time
+
+_T0 = time.perf_counter()  # start of our own code, for the smoke test's timings
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from aurora_console import APP_NAME, __version__  # noqa: E402
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aurora-console", description=f"{APP_NAME}: a desktop admin console for AWS Aurora.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--sandbox", action="store_true",
+                   help="run on the embedded sandbox (local AWS endpoint, PostgreSQL and bastion); no AWS account needed")
+    p.add_argument("--sandbox-dir", metavar="DIR", help="sandbox state folder (default: in the user data folder)")
+    p.add_argument("--sandbox-reset", action="store_true", help="start the sandbox from a fresh seed")
+    p.add_argument("--profile", help="AWS profile to use (default: AWS_PROFILE, then the saved choice)")
+    p.add_argument("--region", help="AWS region (default: AWS_REGION, then the profile's region)")
+    p.add_argument("--endpoint-url", help="override the AWS endpoint (e.g. a local API endpoint)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="show the window, wait for the initial load, print one JSON line and exit (0 ok, 1 failed)")
+    p.add_argument("--smoke-timeout", type=float, default=180.0, help=argparse.SUPPRESS)
+    p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme (default: follow the OS)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for module, adder in (("aurora_console.cli_migrate", "add_migrate_parser"),
+                          ("aurora_console.cli_tunnel", "add_tunnel_parser")):
+        try:
+            mod = __import__(module, fromlist=[adder])
+        except ImportError:
+            continue
+        getattr(mod, adder)(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    opts, qt_args = parser.parse_known_args(argv)
+    if opts.command:
+        if qt_args:
+            parser.error(f"unrecognized arguments: {' '.join(qt_args)}")
+        func = getattr(opts, "func", None)
+        if func is None:
+            mod = __import__(f"aurora_console.cli_{opts.command}", fromlist=["_"])
+            func = getattr(mod, f"run_{opts.command}")
+        return int(func(opts) or 0)
+    from aurora_console.app import run_gui
+
+    return run_gui(opts, qt_args, t0=_T0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""Turn boto/botocore exceptions into plain messages with what to do next."""
+
+from __future__ import annotations
+
+from aurora_console.core.errors import ConsoleError
+
+ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+                 "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch"}
+EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}
+THROTTLED = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
+NOT_SUPPORTED = {"InvalidAction", "UnknownOperationException", "NotImplemented", "UnsupportedOperation",
+                 "InvalidParameterCombination:NotSupported"}
+OPT_IN = {"OptInRequired", "AuthFailure"}
+
+
+class AwsError(ConsoleError):
+    """A classified AWS failure. ``kind``: credentials, sso-expired, access-denied, expired,
+    throttled, not-supported, opt-in, endpoint, config, aws."""
+
+    def __init__(self, message: str, *, kind: str, hint: str = "", code: str = "", detail: str = "") -> None:
+        super().__init__(message, hint=hint, detail=detail)
+        self.kind = kind
+        self.code = code
+
+
+class NotSupportedByEndpoint(AwsError):
+    def __init__(self, operation: str, detail: str = "") -> None:
+        super().__init__(f"{operation} is not supported by this endpoint.", kind="not-supported", detail=detail)
+
+
+def classify(exc: BaseException, *, profile: str | None = None, operation: str = "") -> AwsError:
+    """Map any exception from a boto3 call to an :class:`AwsError` (never raises)."""
+    if isinstance(exc, AwsError):
+        return exc
+    try:
+        from botocore import exceptions as bex
+    except ImportError:  # pragma: no cover
+        return AwsError(str(exc), kind="aws")
+
+    name = profile or "default"
+    what = f"{operation}: " if operation else ""
+    sso_types = tuple(
+        t for t in (getattr(bex, n, None) for n in ("SSOTokenLoadError", "UnauthorizedSSOTokenError",
+                                                      "TokenRetrievalError", "SSOError"))
+        if t is not None
+    )
+    if sso_types and isinstance(exc, sso_types):
+        return AwsError(
+            f"The AWS SSO session for profile '{name}' has expired or was never started.",
+            kind="sso-expired", hint=f"Run: aws sso login --profile {name}", detail=str(exc))
+    if isinstance(exc, bex.ProfileNotFound):
+        return AwsError(f"AWS profile '{name}' is not defined in your AWS config.", kind="config",
+                        hint="Check ~/.aws/config (or AWS_CONFIG_FILE), or pick another profile.", detail=str(exc))
+    if isinstance(exc, bex.NoCredentialsError | bex.PartialCredentialsError):
+        return AwsError(f"No AWS credentials found for profile '{name}'.", kind="credentials",
+                        hint=f"Configure it with 'aws configure --profile {name}' (or 'aws sso login --profile {name}'), "
+                             "or open the sandbox.", detail=str(exc))
+    if isinstance(exc, bex.NoRegionError):
+        return AwsError("No AWS region is configured.", kind="config",
+                        hint="Choose a region in the navigator or set AWS_REGION.", detail=str(exc))
+    if isinstance(exc, bex.EndpointConnectionError | bex.ConnectTimeoutError | bex.ReadTimeoutError
+                  | bex.ConnectionClosedError):
+        return AwsError(f"{what}cannot reach the AWS endpoint ({exc}).", kind="endpoint",
+                        hint="Check the network, the region, or --endpoint-url.", detail=str(exc))
+    if isinstance(exc, bex.OperationNotPageableError | bex.UnknownServiceError):
+        return NotSupportedByEndpoint(operation or "This operation", detail=str(exc))
+    if isinstance(exc, bex.ClientError):
+        err = exc.response.get("Error", {})
+        code = str(err.get("Code", ""))
+        msg = str(err.get("Message", "")) or str(exc)
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if code in EXPIRED:
+            return AwsError(f"The AWS credentials for profile '{name}' have expired.", kind="expired", code=code,
+                            hint=f"Refresh them (for SSO: aws sso login --profile {name}).", detail=msg)
+        if "sso" in msg.lower() and ("expired" in msg.lower() or "token" in msg.lower()):
+            return AwsError(f"The AWS SSO session for profile '{name}' has expired.", kind="sso-expired", code=code,
+                            hint=f"Run: aws sso login --profile {name}", detail=msg)
+        if code in OPT_IN:
+            return AwsError(f"{what}this region is not enabled for the account.", kind="opt-in", code=code,
+                            hint="Enable the region in the AWS account settings, or deselect it.", detail=msg)
+        if code in ACCESS_DENIED:
+            return AwsError(f"{what}access denied: {msg}", kind="access-denied", code=code,
+                            hint="Ask for the IAM permission named above, or use another profile.", detail=msg)
+        if code in THROTTLED:
+            return AwsError(f"{what}AWS is throttling requests (still after retries).", kind="throttled", code=code,
+                            hint="Wait a minute and refresh, or lower the auto-refresh rate.", detail=msg)
+        if code in NOT_SUPPORTED or status in (404, 500, 501) and operation:
+            return NotSupportedByEndpoint(operation or "This operation", detail=f"{code} {msg}".strip())
+        return AwsError(f"{what}{code}: {msg}" if code else f"{what}{msg}", kind="aws", code=code, detail=msg)
+    if isinstance(exc, bex.BotoCoreError):
+        return AwsError(f"{what}{exc}", kind="aws", detail=str(exc))
+    return AwsError(f"{what}{type(exc).__name__}: {exc}", kind="aws", detail=repr(exc))

@@ -1,0 +1,145 @@
+"""boto3 sessions and clients, resolved the standard way.
+
+Profiles, regions, SSO, assume-role and credential_process all come from boto3's own
+resolution (``AWS_PROFILE``, ``AWS_REGION``, ``AWS_CONFIG_FILE``, ``AWS_SHARED_CREDENTIALS_FILE``,
+``AWS_ENDPOINT_URL`` behave as in the AWS CLI). The endpoint is only overridden when the user asks
+(``--endpoint-url``) or in the sandbox. boto3 is imported lazily so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from aurora_console import __version__
+
+SANDBOX_PROFILE = "sandbox"
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where a call goes: a named profile (None = default chain), a region, an optional endpoint."""
+
+    profile: str | None
+    region: str
+    endpoint_url: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.profile or 'default'} / {self.region}"
+
+
+@dataclass(frozen=True)
+class StaticCredentials:
+    access_key: str
+    secret_key: str
+    session_token: str | None = None
+
+
+def client_config(**overrides: Any):
+    from botocore.config import Config
+
+    params: dict[str, Any] = dict(
+        retries={"mode": "adaptive", "max_attempts": 6},
+        connect_timeout=5,
+        read_timeout=30,
+        user_agent_extra=f"aurora-console/{__version__}",
+        max_pool_connections=20,
+    )
+    params.update(overrides)
+    return Config(**params)
+
+
+class AwsSessionFactory:
+    """Creates and caches boto3 sessions (one per profile) and clients (thread-safe).
+
+    ``endpoint_url`` (from ``--endpoint-url`` or the sandbox) applies to every client unless a
+    target names its own. ``credentials`` pins static keys (the sandbox's dummy keys).
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint_url: str | None = None,
+        credentials: StaticCredentials | None = None,
+        default_region: str | None = None,
+        config_overrides: dict[str, Any] | None = None,
+    ) -> None:
+        self.endpoint_url = endpoint_url
+        self.credentials = credentials
+        self._default_region = default_region
+        self._config_overrides = config_overrides or {}
+        self._lock = threading.RLock()
+        self._sessions: dict[str | None, Any] = {}
+        self._clients: dict[tuple, Any] = {}
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.credentials is not None
+
+    def session(self, profile: str | None):
+        with self._lock:
+            if profile not in self._sessions:
+                import boto3
+
+                if self.credentials is not None:
+                    self._sessions[profile] = boto3.Session(
+                        aws_access_key_id=self.credentials.access_key,
+                        aws_secret_access_key=self.credentials.secret_key,
+                        aws_session_token=self.credentials.session_token,
+                        region_name=self._default_region or "us-east-1",
+                    )
+                else:
+                    self._sessions[profile] = boto3.Session(profile_name=profile)
+            return self._sessions[profile]
+
+    def client(self, service: str, target: AwsTarget):
+        endpoint = target.endpoint_url or self.endpoint_url
+        key = (service, target.profile, target.region, endpoint)
+        with self._lock:
+            cached = self._clients.get(key)
+            if cached is not None:
+                return cached
+            session = self.session(target.profile)
+            kwargs: dict[str, Any] = {"region_name": target.region, "config": client_config(**self._config_overrides)}
+            if endpoint:
+                kwargs["endpoint_url"] = endpoint
+            client = session.client(service, **kwargs)
+            self._clients[key] = client
+            return client
+
+    def forget(self, profile: str | None = None) -> None:
+        """Drop cached sessions/clients (after `aws sso login`, or a config change)."""
+        with self._lock:
+            if profile is None:
+                self._sessions.clear()
+                self._clients.clear()
+            else:
+                self._sessions.pop(profile, None)
+                self._clients = {k: v for k, v in self._clients.items() if k[1] != profile}
+
+    def available_profiles(self) -> list[str]:
+        if self.credentials is not None:
+            return [SANDBOX_PROFILE]
+        import boto3
+
+        try:
+            return sorted(boto3.Session().available_profiles)
+        except Exception:
+            return []
+
+    def default_region(self, profile: str | None) -> str | None:
+        if self._default_region:
+            return self._default_region
+        try:
+            return self.session(profile).region_name
+        except Exception:
+            return None
+
+    def available_regions(self, profile: str | None = None) -> list[str]:
+        try:
+            regions = self.session(profile).get_available_regions("rds")
+        except Exception:
+            regions = []
+        return regions or ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"]

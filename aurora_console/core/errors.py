@@ -1,0 +1,27 @@
+"""User-facing errors: what failed, why, and what to do next."""
+
+from __future__ import annotations
+
+
+class ConsoleError(Exception):
+    """An error with a plain message for the window and an optional hint (what to do next)."""
+
+    def __init__(self, message: str, *, hint: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.detail = detail
+
+    def user_text(self) -> str:
+        return self.message + (f"\n{self.hint}" if self.hint else "")
+
+
+class ValidationError(ConsoleError):
+    """Bad input refused before anything is sent anywhere."""
+
+
+class ReadOnlyError(ConsoleError):
+    """A mutating action refused because the profile is read-only."""
+
+    def __init__(self, what: str = "This action") -> None:
+        super().__init__(f"{what} is disabled: the profile is marked read-only.")

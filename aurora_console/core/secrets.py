@@ -1,0 +1,56 @@
+"""Secrets live only in the OS keyring (never in settings or logs)."""
+
+from __future__ import annotations
+
+import logging
+
+from aurora_console.core.errors import ConsoleError
+from aurora_console.core.redaction import register_secret
+
+log = logging.getLogger(__name__)
+SERVICE = "aurora-console"
+
+
+class KeyringUnavailable(ConsoleError):
+    pass
+
+
+def _keyring():
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        raise KeyringUnavailable(
+            "No OS keyring is available to store secrets.",
+            hint="Install and unlock a keyring (macOS Keychain, Windows Credential Manager, "
+            "or Secret Service on Linux), or choose 'prompt' as the password source.",
+        )
+    return keyring
+
+
+def backend_name() -> str:
+    try:
+        return type(_keyring().get_keyring()).__name__
+    except KeyringUnavailable:
+        return "none"
+
+
+def get_secret(name: str) -> str | None:
+    value = _keyring().get_password(SERVICE, name)
+    register_secret(value)
+    return value
+
+
+def set_secret(name: str, value: str) -> None:
+    register_secret(value)
+    _keyring().set_password(SERVICE, name, value)
+
+
+def delete_secret(name: str) -> None:
+    import keyring.errors
+
+    try:
+        _keyring().delete_password(SERVICE, name)
+    except keyring.errors.PasswordDeleteError:
+        pass

@@ -1,0 +1,124 @@
+"""Versioned settings in the platform config folder.
+
+JSON with typed defaults and a version number; writes are atomic (temp file, fsync, replace).
+A corrupt or unreadable file is moved aside (``settings.json.corrupt-<time>``) and replaced
+with defaults, and a warning is kept for the window to show; it never crashes the console.
+Secrets never go here (they live in the OS keyring, see ``core.secrets``); ``save`` refuses
+values under secret-looking keys as a last line of defence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from aurora_console.core.redaction import redact_mapping
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 1
+
+
+@dataclass
+class Settings:
+    version: int = SETTINGS_VERSION
+    first_run: bool = True
+    theme: str = "system"  # system | light | dark
+    aws_profile: str | None = None
+    aws_regions: list[str] = field(default_factory=lambda: ["us-east-1"])
+    endpoint_url: str | None = None
+    read_only_profiles: list[str] = field(default_factory=list)
+    auto_refresh_seconds: int = 0
+    window: dict[str, str] = field(default_factory=dict)  # geometry/state, base64 (Qt byte arrays)
+    open_tabs: list[dict[str, Any]] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)  # per-feature settings
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(cls)}
+        defaults = cls()
+        kwargs: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in known:
+                continue
+            default = getattr(defaults, name)
+            # keep a value only if it has the type of the default (None allowed for optionals)
+            if default is None or value is None or isinstance(value, type(default)):
+                kwargs[name] = value
+            else:
+                log.warning("settings: ignoring %s of unexpected type %s", name, type(value).__name__)
+        return cls(**kwargs)
+
+
+def _migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade older settings layouts in place (one step per version)."""
+    version = data.get("version", 0)
+    if not isinstance(version, int) or version > SETTINGS_VERSION:
+        raise ValueError(f"settings version {version!r} is newer than this console understands")
+    if version < 1:
+        data.setdefault("sections", {})
+        data["version"] = 1
+    return data
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class SettingsStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.warnings: list[str] = []
+        self._lock = threading.Lock()
+        self.settings = self.load()
+
+    def load(self) -> Settings:
+        if not self.path.exists():
+            return Settings()
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("top level is not an object")
+            return Settings.from_dict(_migrate(data))
+        except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
+            backup = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            try:
+                os.replace(self.path, backup)
+                where = f"; the old file was kept as {backup}"
+            except OSError:
+                where = ""
+            message = f"Settings file {self.path} could not be read ({exc}); defaults are used{where}."
+            log.warning(message)
+            self.warnings.append(message)
+            return Settings()
+
+    def save(self) -> None:
+        with self._lock:
+            data = asdict(self.settings)
+            if redact_mapping(data) != data:
+                raise ValueError("refusing to write a secret-looking value into the settings file")
+            atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A feature's own mutable settings dict (saved with the rest)."""
+        return self.settings.sections.setdefault(name, {})

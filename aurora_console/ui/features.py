@@ -1,0 +1,26 @@
+"""The screens plugged into the main window. Each module has ``install(window)``.
+
+Add one line per feature (see docs/dev/team-conventions.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+log = logging.getLogger(__name__)
+
+FEATURES: list[str] = [
+]
+
+
+def install_all(window) -> list[str]:
+    """Install every feature; one that fails is reported, the others still load."""
+    failed = []
+    for name in FEATURES:
+        try:
+            importlib.import_module(name).install(window)
+        except Exception as exc:  # noqa: BLE001 - a broken screen must not take the window down
+            log.exception("feature %s failed to load", name)
+            failed.append(f"{name}: {exc}")
+    return failed

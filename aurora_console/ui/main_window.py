@@ -1,0 +1,384 @@
+"""The main window: navigator on the left, tabbed workspace, status bar, menus."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
+
+from aurora_console import APP_NAME
+from aurora_console.core.aws.clusters import ClusterRef, RegionClusters, list_clusters
+from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+from aurora_console.ui.features import install_all
+from aurora_console.ui.navigator import NavigatorWidget
+from aurora_console.ui.notifications import ToastArea
+from aurora_console.ui.services import Services
+from aurora_console.ui.status import ConsoleStatusBar
+from aurora_console.ui.welcome import WelcomePage
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    #: the initial load ended: (ok, list of error texts)
+    load_finished = Signal(bool, list)
+    sandbox_ready = Signal(object)
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 800)
+        self._menus: dict[str, QMenu] = {}
+        self._tab_restorers: dict[str, Callable[[dict], None]] = {}
+        self._tab_specs: dict[str, dict] = {}
+        self._pending_regions: set[str] = set()
+        self._load_errors: list[str] = []
+        self.loading = False
+        self.load_count = 0
+
+        self.tabs = QTabWidget(objectName="workspaceTabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.setCentralWidget(self.tabs)
+
+        self.navigator = NavigatorWidget()
+        self.navigator_dock = QDockWidget("Navigator", self, objectName="navigatorDock")
+        self.navigator_dock.setWidget(self.navigator)
+        self.navigator_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                        | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator_dock)
+        self.resizeDocks([self.navigator_dock], [360], Qt.Orientation.Horizontal)
+        self.navigator.refresh_requested.connect(self.refresh_clusters)
+        self.navigator.profile_changed.connect(self._profile_selected)
+        self.navigator.regions_changed.connect(self._regions_selected)
+
+        self.status = ConsoleStatusBar(services.runner, self)
+        self.setStatusBar(self.status)
+        self.toasts = ToastArea(self)
+        services.notifier.posted.connect(self.toasts.show_notification)
+        self._build_menus()
+        self.feature_errors = install_all(self)
+        for err in self.feature_errors:
+            services.notifier.error("A screen failed to load", err)
+
+    # -- extension points used by features ----------------------------------------------------
+    def menu(self, name: str) -> QMenu:
+        if name not in self._menus:
+            help_menu = self._menus.get("Help")
+            menu = QMenu(name, self)
+            menu.setObjectName(f"menu{name.replace(' ', '')}")
+            if help_menu is not None:
+                self.menuBar().insertMenu(help_menu.menuAction(), menu)
+            else:
+                self.menuBar().addMenu(menu)
+            self._menus[name] = menu
+        return self._menus[name]
+
+    def add_menu_action(self, menu_name: str, text: str, callback: Callable[[], Any], shortcut: str | None = None,
+                        object_name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if object_name:
+            action.setObjectName(object_name)
+        action.triggered.connect(lambda _checked=False: callback())
+        self.menu(menu_name).addAction(action)
+        return action
+
+    def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], Any]) -> None:
+        self.navigator.add_cluster_action(text, callback)
+
+    def register_tab_restorer(self, kind: str, restore: Callable[[dict], None]) -> None:
+        """``restore(spec)`` re-opens a tab saved with ``open_tab(..., spec={"kind": kind, ...})``."""
+        self._tab_restorers[kind] = restore
+
+    def open_tab(self, key: str, title: str, factory: Callable[[], QWidget], spec: dict | None = None) -> QWidget:
+        for i in range(self.tabs.count()):
+            w = self.tabs.widget(i)
+            if w.property("tabKey") == key:
+                self.tabs.setCurrentIndex(i)
+                return w
+        widget = factory()
+        widget.setProperty("tabKey", key)
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(index)
+        if spec is not None:
+            self._tab_specs[key] = spec
+        return widget
+
+    def find_tab(self, key: str) -> QWidget | None:
+        for i in range(self.tabs.count()):
+            if self.tabs.widget(i).property("tabKey") == key:
+                return self.tabs.widget(i)
+        return None
+
+    def set_tab_title(self, widget: QWidget, title: str) -> None:
+        i = self.tabs.indexOf(widget)
+        if i >= 0:
+            self.tabs.setTabText(i, title)
+
+    def close_tab(self, index: int) -> bool:
+        widget = self.tabs.widget(index)
+        if widget is None:
+            return False
+        can_close = getattr(widget, "can_close", None)
+        if callable(can_close) and not can_close():
+            return False
+        self._tab_specs.pop(widget.property("tabKey"), None)
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+        return True
+
+    # -- menus -------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for name in ("File", "View", "Tools", "Help"):
+            menu = bar.addMenu(name)
+            menu.setObjectName(f"menu{name}")
+            self._menus[name] = menu
+        self.add_menu_action("File", "Open the sandbox", self.open_sandbox, object_name="actionOpenSandbox")
+        self.add_menu_action("File", "Welcome page", self.show_welcome, object_name="actionWelcome")
+        self.menu("File").addSeparator()
+        self.add_menu_action("File", "Quit", self.close, shortcut="Ctrl+Q", object_name="actionQuit")
+        self.menu("View").addAction(self.navigator_dock.toggleViewAction())
+        self.add_menu_action("View", "Refresh clusters", self.refresh_clusters, shortcut="Ctrl+R",
+                             object_name="actionRefresh")
+        self.add_menu_action("Help", "Open the log folder", self._open_log_folder, object_name="actionOpenLogs")
+        self.add_menu_action("Help", f"About {APP_NAME}", self._about, object_name="actionAbout")
+
+    def _about(self) -> None:
+        from aurora_console.ui.about import show_about
+
+        self._about_box = show_about(self)
+
+    def _open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.log_dir)))
+
+    # -- start-up ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Called once the window is shown: no I/O happens before the first paint."""
+        opts = self.services.options
+        for w in self.services.settings.warnings:
+            self.services.notifier.warning("Settings", w)
+        if opts is not None and getattr(opts, "sandbox", False):
+            self.open_sandbox()
+            return
+        self._start_with_profiles()
+
+    def _start_with_profiles(self) -> None:
+        settings = self.services.settings.settings
+        opts = self.services.options
+        endpoint = getattr(opts, "endpoint_url", None) or settings.endpoint_url
+        if self.services.aws is None:
+            self.services.aws = AwsSessionFactory(endpoint_url=endpoint)
+        aws = self.services.aws
+        self.navigator.show_status("Reading AWS profiles…")
+
+        def read_config(ctx):
+            import os
+
+            profiles = aws.available_profiles()
+            wanted = getattr(opts, "profile", None) or os.environ.get("AWS_PROFILE") or settings.aws_profile
+            if not wanted and profiles:
+                wanted = "default" if "default" in profiles else profiles[0]
+            region = (getattr(opts, "region", None) or os.environ.get("AWS_REGION")
+                      or os.environ.get("AWS_DEFAULT_REGION") or (aws.default_region(wanted) if wanted else None))
+            return profiles, wanted, region, aws.available_regions(wanted)
+
+        self.services.runner.submit(read_config, name="Read AWS configuration", on_done=self._config_read,
+                                    on_error=self._initial_failure)
+
+    def _config_read(self, result) -> None:
+        profiles, profile, region, available = result
+        settings = self.services.settings.settings
+        regions = [region] if getattr(self.services.options, "region", None) else list(settings.aws_regions)
+        if region and region not in regions:
+            regions = [region]
+        if profile and profile not in profiles:
+            profiles = [profile] + profiles
+        self.navigator.set_profiles(profiles, profile)
+        self.navigator.set_regions(sorted(set(available) | set(regions)), regions)
+        if settings.first_run or not profiles:
+            self.show_welcome()
+        if not profiles and not profile:
+            self.navigator.show_status("No AWS profile configured. Open the sandbox, or create a profile with "
+                                       "'aws configure' and press refresh.")
+            self.status.set_profile(None)
+            self.load_finished.emit(True, [])
+            return
+        self.refresh_clusters()
+
+    def _initial_failure(self, exc: BaseException) -> None:
+        self.services.notifier.error("Reading the AWS configuration failed", exc)
+        self.navigator.show_status(str(exc))
+        self.load_finished.emit(False, [str(exc)])
+
+    # -- sandbox -----------------------------------------------------------------------------
+    def open_sandbox(self) -> None:
+        from aurora_console.ui.sandbox_controller import SandboxController
+
+        controller = self.services.extras.get("sandbox_controller")
+        if controller is None:
+            controller = SandboxController(self)
+            self.services.extras["sandbox_controller"] = controller
+        self.services.settings.settings.first_run = False
+        controller.start()
+
+    def use_sandbox(self, info) -> None:
+        """Switch the window onto the running sandbox (called by the controller)."""
+        self.services.sandbox = info
+        self.services.aws = info.aws_factory()
+        self.setWindowTitle(f"{APP_NAME} — sandbox")
+        self.navigator.set_profiles(["sandbox"], "sandbox")
+        self.navigator.set_regions(list(info.regions), list(info.regions))
+        self.sandbox_ready.emit(info)
+        self.refresh_clusters()
+
+    def show_welcome(self) -> None:
+        aws = self.services.aws
+        profiles = [] if aws is None or aws.is_sandbox else [self.navigator.profile_combo.itemText(i)
+                                                             for i in range(self.navigator.profile_combo.count())]
+
+        def make() -> QWidget:
+            page = WelcomePage(profiles)
+            page.open_sandbox.connect(self.open_sandbox)
+            page.use_profile.connect(self._focus_profiles)
+            return page
+
+        self.open_tab("welcome", "Welcome", make)
+
+    def _focus_profiles(self) -> None:
+        self.services.settings.settings.first_run = False
+        self.navigator_dock.show()
+        self.navigator.profile_combo.setFocus()
+        self.navigator.profile_combo.showPopup()
+
+    # -- clusters ----------------------------------------------------------------------------
+    def _profile_selected(self, profile: str) -> None:
+        if self.services.aws is not None and not self.services.aws.is_sandbox:
+            self.services.settings.settings.aws_profile = profile
+        self.refresh_clusters()
+
+    def _regions_selected(self, regions: list[str]) -> None:
+        if self.services.aws is not None and not self.services.aws.is_sandbox and regions:
+            self.services.settings.settings.aws_regions = regions
+        self.refresh_clusters()
+
+    def current_targets(self) -> list[AwsTarget]:
+        profile = self.navigator.current_profile()
+        endpoint = None
+        return [AwsTarget(None if profile == "sandbox" else profile, r, endpoint)
+                for r in self.navigator.selected_regions()]
+
+    def refresh_clusters(self) -> None:
+        aws = self.services.aws
+        if aws is None:
+            return
+        targets = self.current_targets()
+        profile = self.navigator.current_profile()
+        self.status.set_profile(profile, self.services.is_read_only(profile))
+        self.status.set_regions([t.region for t in targets])
+        if not targets:
+            self.navigator.model.clear()
+            self.navigator.show_status("Choose at least one region.")
+            self.load_finished.emit(True, [])
+            return
+        self.loading = True
+        self._pending_regions = {t.region for t in targets}
+        self._load_errors = []
+        stale = {s.ref.region for s in self.navigator.model.summaries()} - self._pending_regions
+        for region in stale:
+            self.navigator.model.set_region(RegionClusters(AwsTarget(None, region), []))
+        self.navigator.show_status(f"Loading clusters from {len(targets)} region(s)…")
+        for target in targets:
+            self.services.runner.submit(
+                lambda ctx, t=target: list_clusters(aws, t, ctx),
+                name=f"List clusters ({target.region})",
+                on_done=self._region_loaded,
+                on_error=lambda exc, t=target: self._region_loaded(RegionClusters(t, [], _as_aws_error(exc))),
+                on_cancelled=lambda t=target: self._region_loaded(
+                    RegionClusters(t, [], _as_aws_error(RuntimeError("cancelled")))),
+            )
+
+    def _region_loaded(self, result: RegionClusters) -> None:
+        self.navigator.model.set_region(result)
+        if result.error is not None:
+            self._load_errors.append(f"{result.target.region}: {result.error.user_text()}")
+        self._pending_regions.discard(result.target.region)
+        errors = self.navigator.model.errors
+        count = len(self.navigator.model.summaries())
+        text = f"{count} cluster(s)"
+        if self._pending_regions:
+            text += f"; waiting for {', '.join(sorted(self._pending_regions))}"
+        if errors:
+            text += "\n" + "\n".join(f"⚠ {r}: {e}" for r, e in sorted(errors.items()))
+        self.navigator.show_status(text)
+        if not self._pending_regions and self.loading:
+            self.loading = False
+            self.load_count += 1
+            ok = not self._load_errors or count > 0
+            self.load_finished.emit(ok, list(self._load_errors))
+
+    # -- persistence -------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        w = self.services.settings.settings.window
+        try:
+            if w.get("geometry"):
+                self.restoreGeometry(QByteArray(base64.b64decode(w["geometry"])))
+            if w.get("state"):
+                self.restoreState(QByteArray(base64.b64decode(w["state"])))
+        except Exception:  # a bad saved layout must never stop the window
+            log.warning("could not restore the window layout", exc_info=True)
+
+    def restore_tabs(self) -> None:
+        for spec in self.services.settings.settings.open_tabs:
+            restore = self._tab_restorers.get(spec.get("kind", ""))
+            if restore is None:
+                continue
+            try:
+                restore(spec)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("could not reopen tab %s: %s", spec, exc)
+
+    def save_layout(self) -> None:
+        s = self.services.settings.settings
+        s.window = {
+            "geometry": base64.b64encode(bytes(self.saveGeometry().data())).decode(),
+            "state": base64.b64encode(bytes(self.saveState().data())).decode(),
+        }
+        keys = [self.tabs.widget(i).property("tabKey") for i in range(self.tabs.count())]
+        s.open_tabs = [self._tab_specs[k] for k in keys if k in self._tab_specs]
+        try:
+            self.services.settings.save()
+        except Exception as exc:  # noqa: BLE001
+            log.error("could not save settings: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        for i in range(self.tabs.count()):
+            can_close = getattr(self.tabs.widget(i), "can_close", None)
+            if callable(can_close) and not can_close():
+                event.ignore()
+                return
+        self.save_layout()
+        for i in range(self.tabs.count()):
+            shutdown = getattr(self.tabs.widget(i), "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        event.accept()
+
+
+def _as_aws_error(exc: BaseException):
+    from aurora_console.core.aws.errors import classify
+
+    return classify(exc)

@@ -1,0 +1,51 @@
+"""First-run welcome page: open the sandbox, or use an AWS profile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from aurora_console import APP_NAME
+
+
+class WelcomePage(QWidget):
+    open_sandbox = Signal()
+    use_profile = Signal()
+
+    def __init__(self, profiles: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomePage")
+        title = QLabel(f"<h1>Welcome to {APP_NAME}</h1>")
+        intro = QLabel(
+            "One window for your Aurora fleet: clusters and instances across profiles and regions, "
+            "CloudWatch graphs, backups and recovery, SSH tunnels through your bastion, a SQL editor, "
+            "migrations and content editing.<br><br>"
+            "<b>No AWS account at hand?</b> The sandbox runs every screen on this machine: a local AWS "
+            "endpoint seeded with clusters and metrics, a real PostgreSQL and a loopback bastion.")
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        self.sandbox_button = QPushButton("Open the sandbox", objectName="openSandboxButton")
+        self.sandbox_button.setMinimumHeight(36)
+        self.sandbox_button.clicked.connect(self.open_sandbox)
+        self.profile_button = QPushButton("Use an AWS profile", objectName="useProfileButton")
+        self.profile_button.setMinimumHeight(36)
+        self.profile_button.clicked.connect(self.use_profile)
+        if profiles:
+            hint = f"Profiles found in your AWS config: {', '.join(profiles[:8])}{' …' if len(profiles) > 8 else ''}."
+        else:
+            hint = ("No AWS profile was found (~/.aws/config, or AWS_CONFIG_FILE). Create one with "
+                    "<code>aws configure</code> or <code>aws configure sso</code>, then pick it in the navigator.")
+        self.profile_hint = QLabel(hint, objectName="profileHint")
+        self.profile_hint.setWordWrap(True)
+        box = QWidget()
+        box.setMaximumWidth(640)
+        lay = QVBoxLayout(box)
+        lay.addWidget(title)
+        lay.addWidget(intro)
+        lay.addSpacing(12)
+        lay.addWidget(self.sandbox_button)
+        lay.addWidget(self.profile_button)
+        lay.addWidget(self.profile_hint)
+        lay.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
