@@ -1,0 +1,261 @@
+"""Run one statement on a :class:`DbSession` and stream its rows.
+
+SELECT-like statements run through a server-side cursor (``DECLARE ... NO SCROLL CURSOR``):
+the first batch comes back quickly and the rest is fetched on demand, so memory stays bounded by
+what the caller keeps. In autocommit mode the cursor lives in a transaction of its own, opened
+and closed around it the way psql's ``FETCH_COUNT`` does; the next statement on the session
+closes it. In manual-commit mode cursors live until the transaction ends.
+
+Other statements (DML, DDL, SHOW, EXPLAIN, ``SELECT ... INTO``) run plainly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import psycopg
+from psycopg import pq
+
+from aurora_console.core.db.session import DbSession, Notice
+from aurora_console.core.db.sql_errors import SqlError, from_psycopg
+from aurora_console.core.db.sql_split import Statement, split_sql
+
+FIRST_BATCH = 1000
+NEXT_BATCH = 10000
+
+_names = itertools.count(1)
+_NOISE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
+_WORD = re.compile(r"[A-Za-z_]+")
+_WRITES = {"insert", "update", "delete", "merge", "into"}
+
+
+def is_select_like(sql: str) -> bool:
+    """True for statements a cursor can be declared for (SELECT, VALUES, TABLE, read-only WITH)."""
+    words = [w.lower() for w in _WORD.findall(_NOISE.sub(" ", sql))]
+    if not words or words[0] not in ("select", "values", "table", "with"):
+        return False
+    return not _WRITES.intersection(words)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type_name: str
+    type_oid: int
+
+
+@dataclass
+class QueryResult:
+    """What one statement produced. ``rows`` holds the first batch (or all, when fetched all)."""
+
+    sql: str
+    columns: list[Column]
+    rows: list[tuple]
+    status: str
+    rowcount: int
+    elapsed_s: float
+    notices: list[Notice] = field(default_factory=list)
+    stream: ResultStream | None = None
+    statement: Statement | None = None
+
+    @property
+    def has_result_set(self) -> bool:
+        return bool(self.columns)
+
+    @property
+    def has_more(self) -> bool:
+        return self.stream is not None and not self.stream.exhausted and not self.stream.closed
+
+
+class ResultStream:
+    """The rest of a result, fetched in batches from a server-side cursor."""
+
+    def __init__(self, session: DbSession, name: str, cursor: psycopg.Cursor, owns_transaction: bool) -> None:
+        self.session = session
+        self.name = name
+        self._cur = cursor
+        self.owns_transaction = owns_transaction
+        self.fetched = 0
+        self.exhausted = False
+        self.closed = False
+        self.closed_reason = ""
+        self.columns: list[Column] | None = None
+        session.streams.append(self)
+
+    def fetch(self, n: int = NEXT_BATCH, *, task=None) -> list[tuple]:
+        """Fetch up to ``n`` more rows (fewer at the end; the stream then closes itself)."""
+        if self.closed or self.exhausted:
+            return []
+        s = self.session
+        with s.lock:
+            unregister = task.token.on_cancel(s.cancel) if task is not None else (lambda: None)
+            try:
+                if task is not None:
+                    task.check()
+                self._cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"')
+                rows = self._cur.fetchall()
+                if self.columns is None:
+                    self.columns = _columns(s.conn, self._cur)
+            except psycopg.Error as exc:
+                err = from_psycopg(exc, f"FETCH from {self.name}")
+                self._abort(err)
+                raise err from None
+            finally:
+                unregister()
+            self.fetched += len(rows)
+            if len(rows) < n:
+                self.exhausted = True
+                self.close("all rows fetched")
+            return rows
+
+    def batches(self, size: int = NEXT_BATCH, *, task=None) -> Iterator[list[tuple]]:
+        while not (self.closed or self.exhausted):
+            rows = self.fetch(size, task=task)
+            if rows:
+                yield rows
+
+    def _abort(self, err: SqlError) -> None:
+        conn = self.session._conn
+        self.forget(err.message)
+        if self.owns_transaction and conn is not None and not conn.closed and not conn.broken:
+            try:
+                conn.rollback()
+            except psycopg.Error:
+                pass
+
+    def forget(self, reason: str) -> None:
+        """Mark closed without talking to the server (connection gone or transaction ended)."""
+        self.closed = True
+        self.closed_reason = self.closed_reason or reason
+        if self in self.session.streams:
+            self.session.streams.remove(self)
+
+    def close(self, reason: str = "closed") -> None:
+        if self.closed:
+            return
+        s = self.session
+        with s.lock:
+            conn = s._conn
+            self.forget(reason)
+            if conn is None or conn.closed or conn.broken:
+                return
+            status = conn.info.transaction_status
+            try:
+                if status == pq.TransactionStatus.INTRANS:
+                    self._cur.execute(f'CLOSE "{self.name}"')
+                    if self.owns_transaction:
+                        conn.commit()
+                elif status == pq.TransactionStatus.INERROR and self.owns_transaction:
+                    conn.rollback()
+            except psycopg.Error:
+                pass
+            finally:
+                self._cur.close()
+
+
+def _columns(conn: psycopg.Connection, cur: psycopg.Cursor) -> list[Column]:
+    out = []
+    for d in cur.description or []:
+        info = conn.adapters.types.get(d.type_code)
+        out.append(Column(d.name, info.name if info else str(d.type_code), d.type_code))
+    return out
+
+
+def run_statement(
+    session: DbSession,
+    sql: str,
+    *,
+    statement: Statement | None = None,
+    first_batch: int = FIRST_BATCH,
+    fetch_all: bool = False,
+    stream: bool = True,
+    task=None,
+) -> QueryResult:
+    """Run one statement; raises :class:`SqlError` (with the server position inside ``sql``)."""
+    sql = sql.strip().rstrip(";").rstrip()
+    if not sql:
+        raise SqlError("Nothing to run: the statement is empty.")
+    session.check_allowed(sql)
+    with session.lock:
+        conn = session.conn
+        unregister = task.token.on_cancel(session.cancel) if task is not None else (lambda: None)
+        shift = 0
+        owns = False
+        try:
+            if task is not None:
+                task.check()
+            if conn.autocommit:
+                session.close_streams("the next statement ran")
+            session.drain_notices()
+            t0 = time.perf_counter()
+            cur = conn.cursor()
+            if stream and is_select_like(sql):
+                owns = conn.autocommit and conn.info.transaction_status == pq.TransactionStatus.IDLE
+                if owns:
+                    cur.execute("BEGIN")
+                name = f"aurora_c{next(_names)}"
+                prefix = f'DECLARE "{name}" NO SCROLL CURSOR FOR '
+                shift = len(prefix)
+                cur.execute(prefix + sql)
+                shift = 0
+                rs = ResultStream(session, name, cur, owns)
+                rows = rs.fetch(first_batch)
+                columns = rs.columns or []
+                if fetch_all:
+                    for batch in rs.batches(NEXT_BATCH, task=task):
+                        rows.extend(batch)
+                more = not rs.exhausted
+                status = f"SELECT {len(rows)}" + ("+" if more else "")
+                result = QueryResult(sql, columns, rows, status, len(rows), 0.0, stream=rs if more else None)
+            else:
+                cur.execute(sql)
+                columns = _columns(conn, cur)
+                rows = cur.fetchall() if cur.description else []
+                status = cur.statusmessage or ""
+                result = QueryResult(sql, columns, rows, status, cur.rowcount, 0.0)
+                cur.close()
+        except psycopg.Error as exc:
+            err = from_psycopg(exc, sql, position_shift=shift)
+            if owns and not conn.closed and not conn.broken:
+                try:
+                    conn.rollback()
+                except psycopg.Error:
+                    pass
+            err.notices = session.drain_notices()
+            raise err from None
+        finally:
+            unregister()
+    result.elapsed_s = time.perf_counter() - t0
+    result.notices = session.drain_notices()
+    result.statement = statement
+    return result
+
+
+def run_script(
+    session: DbSession,
+    text: str,
+    *,
+    stop_on_error: bool = True,
+    first_batch: int = FIRST_BATCH,
+    on_result: Callable[[Statement, QueryResult | SqlError], None] | None = None,
+    task=None,
+) -> list[QueryResult | SqlError]:
+    """Run every statement of ``text`` in order; errors are returned (and stop the run by default)."""
+    out: list[QueryResult | SqlError] = []
+    for st in split_sql(text):
+        try:
+            res: QueryResult | SqlError = run_statement(
+                session, st.text, statement=st, first_batch=first_batch, task=task
+            )
+        except SqlError as err:
+            res = err
+        out.append(res)
+        if on_result is not None:
+            on_result(st, res)
+        if isinstance(res, SqlError) and (stop_on_error or res.kind in ("cancelled", "connection")):
+            break
+    return out
