@@ -19,6 +19,7 @@ from psycopg import errors, sql
 from .changes import DELETE, INSERT, UPDATE, Change, ChangeSet, Conflict
 from .introspect import TableInfo
 from .pager import XMIN
+from .values import InvalidValue, parse_cell
 
 
 class ConnectionLost(ConnectionError):
@@ -170,7 +171,7 @@ def _apply_one(conn, info: TableInfo, changeset: ChangeSet, change: Change, resu
     except psycopg.OperationalError:
         raise
     except psycopg.Error as exc:
-        message, column = plain_message(exc, change)
+        message, column = plain_message(exc, change, info)
         changeset.mark(change.id, error=message, column=column)
         result.errors.append(change)
 
@@ -190,7 +191,21 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def plain_message(exc: psycopg.Error, change: Change) -> tuple[str, str | None]:
+def _failing_column(info: TableInfo | None, change: Change) -> str | None:
+    """The first value of ``change`` that the client-side checks reject (server said "bad value")."""
+    if info is None:
+        return None
+    for col, value in change.values.items():
+        try:
+            parse_cell(info.column(col), value)
+        except (InvalidValue, KeyError):
+            return col
+    return None
+
+
+def plain_message(
+    exc: psycopg.Error, change: Change, info: TableInfo | None = None
+) -> tuple[str, str | None]:
     """A message a content editor understands, and the column it is about (if known)."""
     diag = exc.diag
     column = diag.column_name
@@ -200,6 +215,8 @@ def plain_message(exc: psycopg.Error, change: Change) -> tuple[str, str | None]:
         column = m.group("cols").strip('"')
     if column is None and len(change.values) == 1:
         column = next(iter(change.values))
+    if column is None and isinstance(exc, psycopg.DataError):
+        column = _failing_column(info, change)
     if isinstance(exc, errors.NotNullViolation):
         return f"{column} cannot be empty (NULL); enter a value", column
     if isinstance(exc, errors.UniqueViolation):
@@ -225,7 +242,7 @@ def plain_message(exc: psycopg.Error, change: Change) -> tuple[str, str | None]:
         return f"{column or 'a value'} is too long ({diag.message_primary})", column
     if isinstance(exc, errors.CheckViolation):
         return f"the value breaks the check {diag.constraint_name}", column
-    if isinstance(exc, errors.InvalidTextRepresentation | errors.DataException):
+    if isinstance(exc, psycopg.DataError):
         extra = f": {detail}" if detail else ""
         return f"{column + ': ' if column else ''}{diag.message_primary}{extra}", column
     if isinstance(exc, errors.InsufficientPrivilege):

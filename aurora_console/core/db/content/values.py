@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
@@ -22,6 +23,9 @@ _TRUE = {"t", "true", "y", "yes", "on", "1"}
 _FALSE = {"f", "false", "n", "no", "off", "0"}
 _TEXT_TYPES = {"text", "varchar", "bpchar", "name", "citext", "char"}
 _PASS_THROUGH_SPECIAL = {"infinity", "-infinity"}
+
+
+_SHORT_OFFSET = re.compile(r"\d:\d\d(\.\d+)?[+-]\d\d$")
 
 
 class InvalidValue(ValueError):
@@ -148,9 +152,7 @@ def _parse_temporal(name: str, base: str, text: str) -> str:
     if text.lower() in _PASS_THROUGH_SPECIAL and base in ("timestamptz", "timestamp", "date"):
         return text.lower()
     candidate = text.replace(" ", "T", 1) if base in ("timestamptz", "timestamp") else text
-    if candidate.endswith(("+00", "-00")) or (
-        len(candidate) > 3 and candidate[-3] in "+-" and candidate[-2:].isdigit()
-    ):
+    if _SHORT_OFFSET.search(candidate):
         candidate += ":00"  # PostgreSQL's "+02" offset style
     try:
         if base == "date":
