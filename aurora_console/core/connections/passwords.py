@@ -1,0 +1,146 @@
+"""Where a profile's database password comes from: prompt, OS keyring, SSM SecureString,
+Secrets Manager (incl. the RDS-managed master secret JSON), or a fresh IAM auth token.
+
+AWS clients come from a ``clients(service, aws_profile, region)`` callable (see
+:func:`clients_from_factory` for the console's ``AwsSessionFactory``). Values are wrapped in
+:class:`~aurora_console.core.ssh.secret.Secret` and registered for log redaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aurora_console.core.connections.profile import ConnectionProfile
+from aurora_console.core.errors import ConsoleError
+from aurora_console.core.ssh.secret import Secret
+
+log = logging.getLogger(__name__)
+ClientFactory = Callable[[str, "str | None", str], Any]
+PromptFn = Callable[[str], "str | None"]
+
+
+class PasswordSourceError(ConsoleError):
+    def __init__(self, message: str, *, kind: str, hint: str = "", detail: str = "") -> None:
+        super().__init__(message, hint=hint, detail=detail)
+        self.kind = kind
+
+
+def keyring_name(profile_name: str) -> str:
+    return f"db-password:{profile_name}"
+
+
+def clients_from_factory(factory) -> ClientFactory:
+    """Adapt ``core.aws.session.AwsSessionFactory`` to the ``clients`` callable."""
+    from aurora_console.core.aws.session import AwsTarget
+
+    return lambda service, aws_profile, region: factory.client(service, AwsTarget(aws_profile, region))
+
+
+def resolve_password(profile: ConnectionProfile, *, clients: ClientFactory | None = None,
+                     prompt: PromptFn | None = None, keyring_get: Callable[[str], str | None] | None = None) -> Secret:
+    src = profile.password
+    src.validate()
+    if src.kind == "prompt":
+        if prompt is None:
+            raise PasswordSourceError(f"Profile {profile.name!r} asks for the password, but nothing can prompt here.",
+                                      kind="prompt", hint="Store it in the keyring or use SSM / Secrets Manager.")
+        value = prompt(f"Password for {profile.user}@{profile.host}/{profile.database}")
+        if not value:
+            raise PasswordSourceError("No password entered.", kind="prompt")
+        return Secret(value)
+    if src.kind == "keyring":
+        if keyring_get is None:
+            from aurora_console.core.secrets import get_secret as keyring_get
+        value = keyring_get(keyring_name(profile.name))
+        if not value:
+            raise PasswordSourceError(f"No password is stored in the OS keyring for profile {profile.name!r}.",
+                                      kind="keyring", hint="Edit the profile and store the password again.")
+        return Secret(value)
+    if clients is None:
+        raise PasswordSourceError(f"The {src.kind} password source needs AWS access.", kind=src.kind)
+    if src.kind == "ssm":
+        return Secret(_from_ssm(profile, clients))
+    if src.kind == "secretsmanager":
+        return Secret(_from_secrets_manager(profile, clients))
+    return Secret(_iam_token(profile, clients))
+
+
+def _where(profile: ConnectionProfile) -> str:
+    return f"region {profile.password.region}, AWS profile {profile.password.aws_profile or 'default'}"
+
+
+def _client_error(exc: Exception, what: str, profile: ConnectionProfile, permission: str) -> ConsoleError:
+    from botocore.exceptions import ClientError
+
+    from aurora_console.core.aws.errors import classify
+
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in ("ParameterNotFound", "ParameterVersionNotFound", "ResourceNotFoundException"):
+            return PasswordSourceError(f"{what} was not found ({_where(profile)}).", kind="missing",
+                                       hint="Check the name and the region/account of the profile.")
+        if code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
+            return PasswordSourceError(f"Access denied reading {what} ({_where(profile)}).", kind="denied",
+                                       hint=f"The AWS identity needs {permission}.")
+        if code == "DecryptionFailure":
+            return PasswordSourceError(f"{what} could not be decrypted with its KMS key.", kind="denied",
+                                       hint="The AWS identity needs kms:Decrypt on the secret's key.")
+        if code == "InvalidRequestException":
+            return PasswordSourceError(f"{what} cannot be read now: {exc.response['Error'].get('Message', '')}",
+                                       kind="invalid")
+    return classify(exc, profile=profile.password.aws_profile, operation=f"Reading {what}")
+
+
+def _pick_json(value: str, key: str, what: str) -> str:
+    stripped = value.strip()
+    if not stripped.startswith("{"):
+        return value
+    try:
+        data = json.loads(stripped)
+    except ValueError:
+        return value
+    if not isinstance(data, dict) or not isinstance(data.get(key), str):
+        keys = ", ".join(sorted(k for k in data)) if isinstance(data, dict) else "none"
+        raise PasswordSourceError(f"{what} is JSON without a {key!r} field (fields: {keys}).", kind="invalid",
+                                  hint="Set the JSON key in the profile (RDS-managed secrets use 'password').")
+    return data[key]
+
+
+def _from_ssm(profile: ConnectionProfile, clients: ClientFactory) -> str:
+    src = profile.password
+    what = f"SSM parameter {src.parameter}"
+    try:
+        resp = clients("ssm", src.aws_profile, src.region).get_parameter(Name=src.parameter, WithDecryption=True)
+    except Exception as exc:
+        raise _client_error(exc, what, profile, "ssm:GetParameter (and kms:Decrypt for SecureString)") from None
+    param = resp.get("Parameter", {})
+    if param.get("Type") != "SecureString":
+        log.warning("%s is a %s, not a SecureString", what, param.get("Type"))
+    return _pick_json(param.get("Value", ""), src.json_key or "password", what)
+
+
+def _from_secrets_manager(profile: ConnectionProfile, clients: ClientFactory) -> str:
+    src = profile.password
+    what = f"secret {src.secret_id}"
+    try:
+        resp = clients("secretsmanager", src.aws_profile, src.region).get_secret_value(SecretId=src.secret_id)
+    except Exception as exc:
+        raise _client_error(exc, what, profile, "secretsmanager:GetSecretValue (and kms:Decrypt)") from None
+    if "SecretString" not in resp:
+        raise PasswordSourceError(f"{what} holds binary data, not a password string.", kind="invalid")
+    return _pick_json(resp["SecretString"], src.json_key or "password", what)
+
+
+def _iam_token(profile: ConnectionProfile, clients: ClientFactory) -> str:
+    src = profile.password
+    try:
+        rds = clients("rds", src.aws_profile, src.region)
+        return rds.generate_db_auth_token(DBHostname=profile.host, Port=int(profile.port),
+                                          DBUsername=profile.user, Region=src.region)
+    except Exception as exc:
+        from aurora_console.core.aws.errors import classify
+
+        raise classify(exc, profile=src.aws_profile, operation="Creating an IAM auth token") from None
