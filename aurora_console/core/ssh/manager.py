@@ -128,6 +128,10 @@ class TunnelManager:
     # actions (blocking: call from a worker thread) -----------------------------------------
     def open(self, spec: TunnelSpec) -> TunnelStatus:
         """Open (or return the already-open) tunnel ``spec.name``. Raises TunnelError on failure."""
+        return self.open_at(spec, 0)
+
+    def open_at(self, spec: TunnelSpec, local_port: int) -> TunnelStatus:
+        """Like :meth:`open`, preferring ``local_port`` (0: OS-assigned)."""
         with self._lock:
             entry = self._entries.get(spec.name)
             if entry and entry.tunnel and entry.tunnel.is_alive() and entry.status.state == TunnelState.UP:
@@ -136,7 +140,7 @@ class TunnelManager:
                 self._discard(entry)
             entry = _Entry(spec)
             self._entries[spec.name] = entry
-        return self._connect(entry, TunnelState.CONNECTING, local_port=0)
+        return self._connect(entry, TunnelState.CONNECTING, local_port=local_port)
 
     def _connect(self, entry: _Entry, state: TunnelState, local_port: int, *, mark_failed: bool = True) -> TunnelStatus:
         spec = entry.spec

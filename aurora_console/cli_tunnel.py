@@ -1,0 +1,122 @@
+"""``aurora-console tunnel PROFILE``: open a profile's bastion tunnel, print the local port, Ctrl+C closes.
+
+stdout gets one line with the local port (for scripts: ``PORT=$(aurora-console tunnel blog | head -1)``);
+progress and state changes go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import signal
+import sys
+import threading
+
+
+def add_tunnel_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("tunnel", help="open a connection profile's bastion tunnel and print the local port",
+                              description="Open the bastion tunnel of a connection profile on 127.0.0.1, print the "
+                                          "local port, and keep it open (reconnecting if it drops) until Ctrl+C.")
+    p.add_argument("profile", metavar="PROFILE", help="connection profile name")
+    p.add_argument("--backend", choices=("auto", "native", "paramiko"), help="override the profile's tunnel backend")
+    p.add_argument("--local-port", type=int, default=0, help="local port to listen on (default: OS-assigned)")
+    p.add_argument("--trust-host-key", metavar="FINGERPRINT",
+                   help="accept an unknown bastion key if its fingerprint is exactly this (SHA256:...)")
+    p.add_argument("--save-host-key", action="store_true",
+                   help="with --trust-host-key or the interactive question: remember the key")
+    p.add_argument("--profiles-file", help=argparse.SUPPRESS)
+    p.set_defaults(func=run_tunnel)
+    return p
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _load_profile(args):
+    from pathlib import Path
+
+    from aurora_console.core.connections.store import ProfileStore
+
+    store = ProfileStore(Path(args.profiles_file)) if getattr(args, "profiles_file", None) else ProfileStore.default()
+    if getattr(args, "sandbox", False):
+        try:
+            from aurora_console.sandbox.profiles import (
+                sandbox_profiles,  # provided by the sandbox, when running
+            )
+        except ImportError:
+            sandbox_profiles = None
+        if sandbox_profiles:
+            for prof in sandbox_profiles():
+                store.add_builtin(prof)
+    return store.get(args.profile)
+
+
+def _ask_trust(exc, args) -> str | None:
+    """'once', 'always' or None (refused)."""
+    if args.trust_host_key:
+        if args.trust_host_key.strip() == exc.fingerprint:
+            return "always" if args.save_host_key else "once"
+        _err(f"The bastion's fingerprint {exc.fingerprint} does not match --trust-host-key {args.trust_host_key}.")
+        return None
+    if not sys.stdin.isatty():
+        _err(exc.user_text())
+        _err(f"Re-run with --trust-host-key {exc.fingerprint} after checking it (add --save-host-key to keep it).")
+        return None
+    _err(exc.user_text())
+    answer = input("Trust this key? [o]nce / [a]lways / [N]o: ").strip().lower()
+    return {"o": "once", "once": "once", "a": "always", "always": "always"}.get(answer)
+
+
+def run_tunnel(args) -> int:
+    from aurora_console.core.connections.tunnels import passphrase_for, tunnel_spec
+    from aurora_console.core.errors import ConsoleError
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.ssh.errors import HostKeyUnknown
+    from aurora_console.core.ssh.hostkeys import HostKeyStore
+    from aurora_console.core.ssh.manager import TunnelManager
+
+    try:
+        profile = _load_profile(args)
+    except ConsoleError as exc:
+        _err(exc.user_text())
+        return 2
+    if profile.bastion is None:
+        _err(f"Profile {profile.name!r} has no bastion; connect directly to {profile.host}:{profile.port}.")
+        return 2
+    if args.backend:
+        profile.backend = args.backend
+    prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
+    manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file))
+    manager.add_listener(lambda s: _err(f"[{s.name}] {s.state.value}" + (f": {s.reason}" if s.reason else "")))
+    stop = threading.Event()
+    try:
+        spec = tunnel_spec(profile, passphrase_for(profile.bastion, prompt=prompt))
+        for _ in range(3):  # bastion and jump host may both be new
+            try:
+                status = manager.open_at(spec, args.local_port) if args.local_port else manager.open(spec)
+                break
+            except HostKeyUnknown as exc:
+                choice = _ask_trust(exc, args)
+                if choice is None:
+                    return 3
+                manager.store.trust_error(exc, always=(choice == "always"))
+        else:
+            return 3
+        print(status.local_port, flush=True)
+        _err(f"Tunnel {profile.name}: 127.0.0.1:{status.local_port} -> {profile.bastion.label} -> "
+             f"{profile.host}:{profile.port} ({status.backend}). Ctrl+C closes it.")
+        _err(f"  psql \"host=127.0.0.1 port={status.local_port} dbname={profile.database} user={profile.user}\"")
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+        return 0
+    except ConsoleError as exc:
+        _err(exc.user_text())
+        return 1
+    finally:
+        manager.shutdown()
+        _err(f"Tunnel {profile.name} closed.")
