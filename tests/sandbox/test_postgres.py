@@ -21,7 +21,7 @@ from aurora_console.sandbox.postgres_env import (
 )
 from tests.rig.pg import FAST_SETTINGS, STARTUP_SECONDS, DatabaseFactory
 
-pytest_plugins = ["tests.rig.pg"]
+# fixtures come from tests/conftest.py
 
 pytestmark = pytest.mark.integration
 
