@@ -1,0 +1,69 @@
+"""Test rig: the OS's OpenSSH sshd on 127.0.0.1 with temporary keys.
+
+Fixtures
+* ``ssh_keys`` (session): :class:`~tests.rig.sshd_server.SshKeys`: host keys (ed25519, ecdsa,
+  rsa) and client keys ``ed25519``, ``ecdsa``, ``rsa`` (OpenSSH format), ``rsa_pem`` (PEM) and
+  ``ed25519_passphrase`` (protected by ``ssh_keys.passphrase``), all made by ssh-keygen.
+* ``sshd_server`` (session): a running :class:`~tests.rig.sshd_server.SshdServer` (``host``,
+  ``port``, ``user``, ``client_keys``, ``known_hosts_file``/``known_hosts_lines``,
+  ``host_public_keys``, ``fingerprints``, ``ssh_args(key, *extra)``). Public-key logins only,
+  TCP forwarding allowed.
+* ``sshd_factory`` (function): ``sshd_factory(**sshd_config_options) -> SshdServer`` starts
+  another sshd with the same keys and other options, e.g. ``sshd_factory(AllowTcpForwarding="no")``;
+  stopped at the end of the test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.rig.sshd_server import SSHD, SshdServer, SshKeys, generate_keys, start_sshd
+
+#: How long the session fixtures took to start (seconds), for the rig's own report.
+STARTUP_SECONDS: dict[str, float] = {}
+
+
+def _require_openssh() -> None:
+    if not Path(SSHD).exists() or shutil.which("ssh-keygen") is None or shutil.which("ssh") is None:
+        pytest.skip("OpenSSH (sshd, ssh, ssh-keygen) is not installed")
+
+
+@pytest.fixture(scope="session")
+def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> SshKeys:
+    _require_openssh()
+    started = time.monotonic()
+    keys = generate_keys(tmp_path_factory.mktemp("ssh-keys"))
+    STARTUP_SECONDS["ssh_keys"] = time.monotonic() - started
+    return keys
+
+
+@pytest.fixture(scope="session")
+def sshd_server(tmp_path_factory: pytest.TempPathFactory, ssh_keys: SshKeys) -> Iterator[SshdServer]:
+    started = time.monotonic()
+    server = start_sshd(tmp_path_factory.mktemp("sshd"), ssh_keys)
+    STARTUP_SECONDS["sshd_server"] = time.monotonic() - started
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sshd_factory(
+    tmp_path_factory: pytest.TempPathFactory, ssh_keys: SshKeys
+) -> Iterator[Callable[..., SshdServer]]:
+    servers: list[SshdServer] = []
+
+    def make(**options: str) -> SshdServer:
+        server = start_sshd(tmp_path_factory.mktemp("sshd-extra"), ssh_keys, **options)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
