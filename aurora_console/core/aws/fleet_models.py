@@ -111,7 +111,8 @@ class Cluster:
     backup_window: str = ""
     maintenance_window: str = ""
     earliest_restorable: datetime | None = None
-    latest_restorable: datetime | None = None
+    # moves every few minutes; left out of equality so a refresh does not see a change
+    latest_restorable: datetime | None = field(default=None, compare=False)
     tags: tuple[tuple[str, str], ...] = ()
     pending: tuple[PendingAction, ...] = ()
 

@@ -84,9 +84,9 @@ def load_region(
     """Read one profile x region. Never raises except :class:`Cancelled`."""
     profile, region, endpoint_url = _target_label(target)
     now = datetime.now(timezone.utc)
-    where = endpoint_url or region
     try:
         rds = factory.client("rds", target)
+        where = str(getattr(getattr(rds, "meta", None), "endpoint_url", None) or endpoint_url or region)
         raw: dict[str, list[dict[str, Any]]] = {}
         for op, key in REQUIRED_CALLS:
             if task is not None:
