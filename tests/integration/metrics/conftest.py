@@ -1,8 +1,4 @@
-"""A moto server for the metrics tests, and helpers that seed it with datapoints.
-
-Uses the sandbox's LocalAwsServer (moto's ThreadedMotoServer on 127.0.0.1, port 0). Each test
-uses its own cluster / instance names, so tests do not see each other's datapoints.
-"""
+"""Helpers that seed the shared moto server (``moto_endpoint`` from tests/rig) with datapoints."""
 
 from __future__ import annotations
 
@@ -14,15 +10,10 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from aurora_console.sandbox.aws_server import LocalAwsServer
 
-
-@pytest.fixture(scope="session")
-def metrics_endpoint():
-    server = LocalAwsServer()
-    url = server.start()
-    yield url
-    server.stop()
+@pytest.fixture
+def metrics_endpoint(moto_endpoint):
+    return moto_endpoint
 
 
 def make_client(endpoint, service="cloudwatch"):

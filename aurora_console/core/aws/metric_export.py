@@ -1,0 +1,35 @@
+"""CSV export of a loaded dashboard: one row per plot, series and datapoint (gaps left out)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+from aurora_console.core.aws.metric_dashboard import DashboardData
+
+HEADER = ("metric", "statistic", "period_seconds", "unit", "series", "timestamp_utc", "epoch_seconds", "value")
+
+
+def dashboard_csv(data: DashboardData) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for plot in data.plots:
+        for series in plot.series:
+            for t, v in zip(series.timestamps, series.values, strict=False):
+                if math.isnan(v):
+                    continue
+                stamp = datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                writer.writerow((plot.metric.name, plot.stat, plot.period, plot.metric.unit, series.label,
+                                 stamp, int(t), repr(float(v))))
+    return out.getvalue()
+
+
+def write_csv(data: DashboardData, path: Path) -> int:
+    """Write the CSV file; returns the number of datapoint rows."""
+    text = dashboard_csv(data)
+    Path(path).write_text(text, encoding="utf-8")
+    return text.count("\n") - 1

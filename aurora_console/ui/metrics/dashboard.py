@@ -1,0 +1,363 @@
+"""The metrics dashboard tab for one cluster (or one instance of it).
+
+All CloudWatch work runs in core (``MetricsService``) through the task runner; results come
+back on the UI thread and are applied one plot per event-loop turn, so the window stays
+responsive while a week of data for many instances is drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_console.core.aws.metric_catalog import metrics_for_engine
+from aurora_console.core.aws.metric_dashboard import (
+    DashboardData,
+    DashboardRequest,
+    DashboardScope,
+    MetricsService,
+    cluster_instances,
+)
+from aurora_console.core.aws.metric_export import write_csv
+from aurora_console.core.aws.metric_layout import (
+    REFRESH_CHOICES,
+    SECTION,
+    DashboardLayout,
+    layout_key,
+    read_layout,
+    write_layout,
+)
+from aurora_console.core.aws.metric_query import DASHBOARD_STATS
+from aurora_console.core.aws.metric_range import PRESETS, TimeRange
+from aurora_console.core.aws.metric_units import format_value
+from aurora_console.ui.metrics.plots import PlotGrid, series_color
+
+log = logging.getLogger(__name__)
+
+PRESET_LABELS = {"1h": "1 h", "3h": "3 h", "12h": "12 h", "1d": "1 day", "1w": "1 week", "2w": "2 weeks"}
+CUSTOM = "custom"
+
+
+def prepare(data: DashboardData) -> DashboardData:
+    """Worker thread: turn the series into numpy arrays once, so the UI thread only hands them over."""
+    for plot in data.plots:
+        for s in plot.series:
+            s.x = np.asarray(s.timestamps, dtype=float)  # type: ignore[attr-defined]
+            s.y = np.asarray(s.values, dtype=float)  # type: ignore[attr-defined]
+    return data
+
+
+class MetricsDashboard(QWidget):
+    loaded = Signal(object)  # DashboardData, after every plot is drawn
+    load_failed = Signal(str)
+
+    def __init__(self, services, ref, instance_id: str | None = None, parent: QWidget | None = None,
+                 service: MetricsService | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("metricsDashboard")
+        self.services = services
+        self.ref = ref
+        self.instance_id = instance_id
+        self._key = layout_key(ref.profile, ref.region, ref.cluster_id)
+        self.layout_state: DashboardLayout = read_layout(services.settings.section(SECTION), self._key, ref.engine)
+        self.time_range = TimeRange.last(self.layout_state.preset)
+        self.service = service or MetricsService(lambda: services.aws.client("cloudwatch", ref.target))
+        self.scope: DashboardScope | None = None
+        self.data: DashboardData | None = None
+        self.loading = False
+        self.load_count = 0
+        self._pending = False
+        self._handle = None
+        self._apply_queue: list = []
+        self._build()
+        self._timer = QTimer(self, interval=1000 * max(1, self.layout_state.refresh_seconds))
+        self._timer.timeout.connect(self.refresh)
+        self._set_auto_refresh(self.layout_state.refresh_seconds)
+        QTimer.singleShot(0, self._load_members)
+
+    # -- widgets -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        st = self.layout_state
+        self.range_combo = QComboBox(objectName="metricsRange")
+        for key, label in PRESET_LABELS.items():
+            self.range_combo.addItem(label, key)
+        self.range_combo.addItem("Custom…", CUSTOM)
+        self.range_combo.setCurrentIndex(list(PRESETS).index(st.preset))
+        self.range_combo.activated.connect(self._range_chosen)
+        self.stat_combo = QComboBox(objectName="metricsStat")
+        self.stat_combo.addItem("Default statistic", None)
+        for stat in DASHBOARD_STATS:
+            self.stat_combo.addItem(stat, stat)
+        self.stat_combo.setCurrentIndex(max(0, self.stat_combo.findData(st.stat)))
+        self.stat_combo.activated.connect(self._stat_chosen)
+        self.tz_combo = QComboBox(objectName="metricsTimeZone")
+        self.tz_combo.addItems(["Local time", "UTC"])
+        self.tz_combo.setCurrentIndex(1 if st.utc else 0)
+        self.tz_combo.activated.connect(self._tz_chosen)
+        self.refresh_combo = QComboBox(objectName="metricsAutoRefresh")
+        for secs in REFRESH_CHOICES:
+            self.refresh_combo.addItem("No auto-refresh" if secs == 0 else f"Every {secs // 60 or secs}"
+                                       f"{' min' if secs >= 60 else ' s'}", secs)
+        self.refresh_combo.setCurrentIndex(max(0, self.refresh_combo.findData(st.refresh_seconds)))
+        self.refresh_combo.activated.connect(lambda _i: self._set_auto_refresh(self.refresh_combo.currentData()))
+        self.refresh_button = QPushButton("Refresh", objectName="metricsRefresh")
+        self.refresh_button.setShortcut("F5")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.metrics_button = QToolButton(objectName="metricsChoose", text="Metrics")
+        self.metrics_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.metrics_menu = QMenu(self.metrics_button)
+        for metric in metrics_for_engine(self.ref.engine):
+            action = self.metrics_menu.addAction(metric.title)
+            action.setCheckable(True)
+            action.setChecked(metric.key in st.metrics)
+            action.setData(metric.key)
+            action.setToolTip(metric.description or metric.name)
+            action.toggled.connect(lambda on, k=metric.key: self.set_metric_shown(k, on))
+        self.metrics_button.setMenu(self.metrics_menu)
+        self.export_button = QToolButton(objectName="metricsExport", text="Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        menu.addAction("Dashboard as PNG…", self._export_png_dialog)
+        menu.addAction("Data as CSV…", self._export_csv_dialog)
+        self.export_button.setMenu(menu)
+        bar = QHBoxLayout()
+        for w in (self.range_combo, self.stat_combo, self.tz_combo, self.refresh_combo, self.metrics_button,
+                  self.export_button, self.refresh_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.status_label = QLabel(objectName="metricsStatus")
+        bar.addWidget(self.status_label)
+        self.readout = QLabel(objectName="metricsReadout")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setMinimumHeight(20)
+        self.grid = PlotGrid(self._hovered)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addLayout(bar)
+        box.addWidget(self.readout)
+        box.addWidget(self.grid.widget, 1)
+
+    # -- public API (page object, tests) -------------------------------------------------------
+    def metric_keys(self) -> list[str]:
+        return list(self.layout_state.metrics)
+
+    def set_range(self, value) -> None:
+        """A preset name ('1h', '1w', ...), a number of seconds, or ``(start, end)`` epoch seconds."""
+        if isinstance(value, tuple):
+            self.time_range = TimeRange.absolute(*value)
+            self.range_combo.setCurrentIndex(self.range_combo.findData(CUSTOM))
+        else:
+            self.time_range = TimeRange.last(value)
+            if isinstance(value, str):
+                self.layout_state.preset = value
+                self.range_combo.setCurrentIndex(self.range_combo.findData(value))
+                self._save()
+        self.refresh()
+
+    def set_stat(self, stat: str | None) -> None:
+        self.layout_state.stat = stat
+        self.stat_combo.setCurrentIndex(max(0, self.stat_combo.findData(stat)))
+        self._save()
+        self.refresh()
+
+    def set_utc(self, utc: bool) -> None:
+        self.layout_state.utc = utc
+        self.tz_combo.setCurrentIndex(1 if utc else 0)
+        self.grid.set_utc(utc)
+        self._save()
+
+    def set_metric_shown(self, key: str, shown: bool) -> None:
+        metrics = [m for m in self.layout_state.metrics if m != key]
+        if shown:
+            metrics.append(key)
+        if metrics == self.layout_state.metrics:
+            return
+        self.layout_state.metrics = metrics
+        for action in self.metrics_menu.actions():
+            if action.data() == key and action.isChecked() != shown:
+                action.blockSignals(True)
+                action.setChecked(shown)
+                action.blockSignals(False)
+        self._save()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.scope is None:
+            return
+        if self.loading:
+            self._pending = True
+            return
+        self._start_load()
+
+    def export_png(self, path: str | Path) -> None:
+        from pyqtgraph import exporters
+
+        exporter = exporters.ImageExporter(self.grid.widget.ci)
+        exporter.parameters()["width"] = max(800, int(self.grid.widget.width()))
+        exporter.export(str(path))
+
+    def export_csv(self, path: str | Path) -> int:
+        if self.data is None:
+            raise RuntimeError("nothing loaded yet")
+        return write_csv(self.data, Path(path))
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        if self._handle is not None:
+            self._handle.cancel()
+
+    # -- loading -----------------------------------------------------------------------------
+    def _load_members(self) -> None:
+        if self.services.aws is None:
+            self._show_status("No AWS profile or sandbox is active.")
+            return
+        aws, ref = self.services.aws, self.ref
+        self.loading = True
+        self._show_status("Reading cluster members…")
+        self._handle = self.services.runner.submit(
+            lambda ctx: cluster_instances(aws.client("rds", ref.target), ref.cluster_id),
+            name=f"Metrics: members of {ref.cluster_id}", on_done=self._members_loaded,
+            on_error=self._failed)
+
+    def _members_loaded(self, instances) -> None:
+        self.loading = False
+        self.scope = DashboardScope(self.ref.cluster_id, self.ref.engine, tuple(instances), self.instance_id)
+        self._start_load()
+
+    def _request(self) -> DashboardRequest:
+        return DashboardRequest(self.scope, tuple(self.layout_state.metrics), self.time_range,
+                                stat=self.layout_state.stat)
+
+    def _start_load(self) -> None:
+        request, service = self._request(), self.service
+        self.loading, self._pending = True, False
+        self._show_status("Loading…")
+        self._handle = self.services.runner.submit(
+            lambda ctx: prepare(service.load(request, task=ctx)),
+            name=f"Metrics: {self.ref.cluster_id}", queue=f"metrics:{self._key}",
+            on_done=self._loaded, on_error=self._failed, on_cancelled=self._cancelled)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        text = getattr(exc, "user_text", lambda: str(exc))()
+        self._show_status(f"Failed: {text}")
+        self.load_failed.emit(text)
+        log.warning("metrics dashboard %s failed: %s", self.ref.cluster_id, text)
+        if self._pending:
+            self.refresh()
+
+    def _cancelled(self) -> None:
+        self.loading = False
+
+    def _loaded(self, data: DashboardData) -> None:
+        specs = [(p.metric.key, f"{p.metric.title} · {p.stat}", p.metric.unit) for p in data.plots]
+        if [s[0] for s in specs] != self.grid.keys or any(
+                self.grid.plots[k].item.titleLabel.text != t for k, t, _u in specs):
+            self.grid.rebuild(specs, self.layout_state.utc)
+        self._apply_queue = list(data.plots)
+        self._apply_data = data
+        QTimer.singleShot(0, self._apply_next)
+
+    def _apply_next(self) -> None:
+        """Draw one plot, then yield to the event loop (keeps every UI stall short)."""
+        if not self._apply_queue:
+            self._finish_apply()
+            return
+        plot_data = self._apply_queue.pop(0)
+        plot = self.grid.plots.get(plot_data.metric.key)
+        if plot is not None:
+            plot.set_series([(s.label, s.x, s.y) for s in plot_data.series if s.error is None])
+            plot.set_thresholds([(t.value, t.label, t.state == "ALARM") for t in plot_data.thresholds])
+            plot.set_message(plot_data.message)
+        QTimer.singleShot(0, self._apply_next)
+
+    def _finish_apply(self) -> None:
+        data = self._apply_data
+        self.data = data
+        self.grid.set_x_range(data.start, data.end)
+        when = datetime.fromtimestamp(data.end, timezone.utc if self.layout_state.utc else None)
+        note = f" · {data.alarms_error}" if data.alarms_error else ""
+        self._show_status(f"{self.time_range.describe()} · {data.period // 60} min period · "
+                          f"{data.calls} call(s) · until {when:%Y-%m-%d %H:%M}{note}")
+        self.loading = False
+        self.load_count += 1
+        self.loaded.emit(data)
+        if self._pending:
+            self.refresh()
+
+    # -- controls ----------------------------------------------------------------------------
+    def _range_chosen(self, _index: int) -> None:
+        value = self.range_combo.currentData()
+        if value != CUSTOM:
+            self.set_range(value)
+            return
+        from aurora_console.ui.metrics.range_dialog import CustomRangeDialog
+
+        start, end = (self.data.start, self.data.end) if self.data else self.time_range.resolve()
+        dialog = CustomRangeDialog(start, end, self.layout_state.utc, self)
+        dialog.accepted.connect(lambda: self.set_range(dialog.range()))
+        dialog.open()
+
+    def _stat_chosen(self, _index: int) -> None:
+        self.set_stat(self.stat_combo.currentData())
+
+    def _tz_chosen(self, index: int) -> None:
+        self.set_utc(index == 1)
+
+    def _set_auto_refresh(self, seconds: int) -> None:
+        self.layout_state.refresh_seconds = int(seconds or 0)
+        self._timer.stop()
+        if seconds:
+            self._timer.start(1000 * int(seconds))
+        self._save()
+
+    def _save(self) -> None:
+        write_layout(self.services.settings.section(SECTION), self._key, self.layout_state)
+        try:
+            self.services.settings.save()
+        except Exception as exc:  # noqa: BLE001 - a failed save must not break the dashboard
+            log.warning("could not save the metrics layout: %s", exc)
+
+    def _show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    def _hovered(self, plot, x: float) -> None:
+        if plot is None or math.isnan(x):
+            self.readout.setText("")
+            return
+        when = datetime.fromtimestamp(x, timezone.utc if self.layout_state.utc else None)
+        parts = [f"<b>{when:%Y-%m-%d %H:%M}{' UTC' if self.layout_state.utc else ''}</b>"]
+        for label, _t, value in sorted(plot.values_at(x)):
+            parts.append(f"<span style='color:{series_color(label)}'>■</span> {label}: "
+                         f"{format_value(value, plot.unit)}")
+        self.readout.setText(" &nbsp; ".join(parts))
+
+    def _export_png_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export dashboard", f"{self.ref.cluster_id}-metrics.png",
+                                              "PNG images (*.png)")
+        if path:
+            self.export_png(path)
+
+    def _export_csv_dialog(self) -> None:
+        if self.data is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export data", f"{self.ref.cluster_id}-metrics.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.export_csv(path)

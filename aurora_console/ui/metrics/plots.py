@@ -1,0 +1,174 @@
+"""The pyqtgraph side of the dashboard: one PlotItem per metric, one curve per instance.
+
+Imported only when a dashboard opens (pyqtgraph is heavy). X axes are linked and show dates
+(local time or UTC); curves use ``connect='finite'`` so NaN gap markers break the line; long
+ranges are clipped to the view and peak-downsampled.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from aurora_console.core.aws.metric_units import axis_scale, format_ticks
+
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79", "#e7969c", "#637939", "#8c6d31", "#843c39", "#7b4173",
+           "#3182bd", "#31a354", "#756bb1", "#fd8d3c")
+COLUMNS = 2
+
+
+def series_color(label: str) -> str:
+    """The same colour for an instance on every plot and every run."""
+    return PALETTE[zlib.crc32(label.encode("utf-8")) % len(PALETTE)]
+
+
+class UnitAxisItem(pg.AxisItem):
+    """A value axis whose ticks carry the metric's unit (bytes as KiB/MiB/GiB, %, ms, /s)."""
+
+    def __init__(self, unit: str, **kwargs) -> None:
+        super().__init__("left", **kwargs)
+        self.unit = unit
+        self.enableAutoSIPrefix(False)
+        self.setWidth(72)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
+        if not values:
+            return []
+        top = max(abs(v) for v in values)
+        _div, suffix = axis_scale(self.unit, top)
+        sep = "" if suffix in ("%", "") else " "
+        return [f"{text}{sep}{suffix}" for text in format_ticks(list(values), self.unit, top)]
+
+
+class MetricPlot:
+    """One metric's PlotItem with its curves, threshold lines, message and crosshair line."""
+
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, unit: str, utc: bool) -> None:
+        self.unit = unit
+        self.date_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0 if utc else None)
+        self.item: pg.PlotItem = layout.addPlot(row=row, col=col, title=title,
+                                               axisItems={"bottom": self.date_axis, "left": UnitAxisItem(unit)})
+        self.item.showGrid(x=True, y=True, alpha=0.25)
+        self.item.setClipToView(True)
+        self.item.setDownsampling(auto=True, mode="peak")
+        self.item.setMenuEnabled(False)
+        self.legend = self.item.addLegend(offset=(4, 4), labelTextSize="7pt", brush=pg.mkBrush(255, 255, 255, 170))
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.thresholds: list[pg.InfiniteLine] = []
+        self.message = pg.TextItem("", color="#b00020", anchor=(0, 0))
+        self.message.setParentItem(self.item.vb)
+        self.message.setPos(8, 8)
+        self.crosshair = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
+        self.crosshair.setVisible(False)
+        self.item.addItem(self.crosshair, ignoreBounds=True)
+
+    def set_series(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        wanted = {label for label, _x, _y in series}
+        for label in list(self.curves):
+            if label not in wanted:
+                self.item.removeItem(self.curves.pop(label))
+                self.data.pop(label, None)
+        for label, x, y in series:
+            self.data[label] = (x, y)
+            curve = self.curves.get(label)
+            if curve is None:
+                curve = self.item.plot(x, y, pen=pg.mkPen(series_color(label), width=1.5), name=label,
+                                       connect="finite")
+                self.curves[label] = curve
+            else:
+                curve.setData(x, y, connect="finite")
+        self.legend.setColumnCount(max(1, math.ceil(len(series) / 6)))
+
+    def set_thresholds(self, thresholds: list[tuple[float, str, bool]]) -> None:
+        """``(value, label, in_alarm)`` lines; red when the alarm is firing."""
+        for line in self.thresholds:
+            self.item.removeItem(line)
+        self.thresholds = []
+        for value, label, firing in thresholds:
+            pen = pg.mkPen("#d62728" if firing else "#e6a100", width=1, style=Qt.PenStyle.DashLine)
+            line = pg.InfiniteLine(pos=value, angle=0, movable=False, pen=pen, label=label,
+                                   labelOpts={"position": 0.02, "color": pen.color(), "anchors": [(0, 1), (0, 1)]})
+            self.item.addItem(line)
+            self.thresholds.append(line)
+
+    def set_message(self, text: str | None) -> None:
+        self.message.setText(text or "")
+        self.message.setVisible(bool(text))
+
+    def set_utc(self, utc: bool) -> None:
+        self.date_axis.utcOffset = 0 if utc else None
+        self.date_axis.picture = None
+        self.date_axis.update()
+
+    def values_at(self, x: float) -> list[tuple[str, float, float]]:
+        """``(label, timestamp, value)`` of each series at the datapoint at or before ``x``."""
+        out = []
+        for label, (xs, ys) in self.data.items():
+            if len(xs) == 0:
+                continue
+            i = int(np.searchsorted(xs, x, side="right")) - 1
+            if i >= 0:
+                out.append((label, float(xs[i]), float(ys[i])))
+        return out
+
+
+class PlotGrid:
+    """The plots of a dashboard in a GraphicsLayoutWidget, x axes linked to the first plot."""
+
+    def __init__(self, on_hover: Callable[[MetricPlot | None, float], None]) -> None:
+        pg.setConfigOptions(antialias=False, background="w", foreground="#333333")
+        self.widget = pg.GraphicsLayoutWidget()
+        self.widget.setObjectName("metricsPlots")
+        self.plots: dict[str, MetricPlot] = {}
+        self._order: list[str] = []
+        self._on_hover = on_hover
+        self._proxy = pg.SignalProxy(self.widget.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._order)
+
+    def rebuild(self, specs: list[tuple[str, str, str]], utc: bool) -> None:
+        """``specs``: (metric key, title, unit) in display order."""
+        self.widget.ci.clear()
+        self.plots.clear()
+        self._order = [key for key, _t, _u in specs]
+        first = None
+        for n, (key, title, unit) in enumerate(specs):
+            plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc)
+            if first is None:
+                first = plot
+            else:
+                plot.item.setXLink(first.item)
+            self.plots[key] = plot
+        rows = max(1, math.ceil(len(specs) / COLUMNS))
+        self.widget.setMinimumHeight(min(rows, 4) * 180)
+
+    def set_x_range(self, start: float, end: float) -> None:
+        if self._order:
+            self.plots[self._order[0]].item.setXRange(start, end, padding=0)
+
+    def set_utc(self, utc: bool) -> None:
+        for plot in self.plots.values():
+            plot.set_utc(utc)
+
+    def _mouse_moved(self, event) -> None:
+        pos = event[0]
+        for plot in self.plots.values():
+            if plot.item.sceneBoundingRect().contains(pos):
+                x = plot.item.vb.mapSceneToView(pos).x()
+                for other in self.plots.values():
+                    other.crosshair.setPos(x)
+                    other.crosshair.setVisible(True)
+                self._on_hover(plot, x)
+                return
+        for other in self.plots.values():
+            other.crosshair.setVisible(False)
+        self._on_hover(None, math.nan)
