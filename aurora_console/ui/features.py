@@ -11,6 +11,7 @@ import logging
 log = logging.getLogger(__name__)
 
 FEATURES: list[str] = [
+    "aurora_console.ui.metrics",
 ]
 
 

@@ -1,0 +1,87 @@
+"""Page object for the metrics dashboard: ``console.metrics(cluster_id)``.
+
+    page = console.metrics("aurora-pg-prod")     # opens the dashboard, waits for the first load
+    page.metric_names()                           # ['CPUUtilization', 'DatabaseConnections', ...]
+    page.set_range("1d")                          # or seconds, or (start_epoch, end_epoch)
+    page.series("CPUUtilization")                 # {'instance-1': [(epoch, value), ...], ...}
+    page.refresh()
+
+Reading metrics changes nothing, so no call here needs ``--aurora-allow-changes``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from aurora_console.core.aws.metric_catalog import find_metric
+
+
+class MetricsPage:
+    def __init__(self, root, cluster_id: str, instance_id: str | None = None, timeout_ms: int = 60000) -> None:
+        from aurora_console.ui.metrics import open_metrics
+
+        self.root = root
+        self.cluster_id = cluster_id
+        self.timeout_ms = timeout_ms
+        refs = [s.ref for s in root.window.navigator.model.summaries() if s.ref.cluster_id == cluster_id]
+        if not refs:
+            raise LookupError(f"cluster {cluster_id!r} is not in the navigator (known: {root.cluster_ids()})")
+        self.dashboard = open_metrics(root.window, refs[0], instance_id)
+        self.wait_loaded()
+
+    # -- waiting -----------------------------------------------------------------------------
+    def wait_loaded(self, after: int = 0) -> None:
+        """Wait until more than ``after`` loads have been drawn (and none is running)."""
+        d = self.dashboard
+        self.root.qtbot.waitUntil(lambda: d.load_count > after and not d.loading, timeout=self.timeout_ms)
+
+    def _reload(self, action) -> None:
+        before = self.dashboard.load_count
+        action()
+        self.wait_loaded(before)
+
+    # -- reading -----------------------------------------------------------------------------
+    def metric_names(self) -> list[str]:
+        """CloudWatch metric names of the plots, in display order (role views as ``Name@role``)."""
+        return list(self.dashboard.metric_keys())
+
+    def series(self, metric: str) -> dict[str, list[tuple[float, float]]]:
+        """Per instance (or cluster / role) the datapoints shown: (epoch seconds, value), gaps omitted."""
+        data = self.dashboard.data
+        plot = data.plot(metric)
+        return {s.label: [(t, v) for t, v in s.points() if not math.isnan(v)] for s in plot.series}
+
+    def message(self, metric: str) -> str | None:
+        """The text shown inside a plot (an error, or why it is empty), None when all is well."""
+        return self.dashboard.data.plot(metric).message
+
+    def period(self) -> int:
+        return self.dashboard.data.period
+
+    def status(self) -> str:
+        return self.dashboard.status_label.text()
+
+    # -- acting ------------------------------------------------------------------------------
+    def set_range(self, value) -> None:
+        """A preset ('1h', '3h', '12h', '1d', '1w', '2w'), seconds, or ``(start, end)`` epoch seconds."""
+        self._reload(lambda: self.dashboard.set_range(value))
+
+    def set_statistic(self, stat: str | None) -> None:
+        self._reload(lambda: self.dashboard.set_stat(stat))
+
+    def add_metric(self, key: str) -> None:
+        if find_metric(key) is None:
+            raise KeyError(key)
+        self._reload(lambda: self.dashboard.set_metric_shown(key, True))
+
+    def remove_metric(self, key: str) -> None:
+        self._reload(lambda: self.dashboard.set_metric_shown(key, False))
+
+    def refresh(self) -> None:
+        self._reload(self.dashboard.refresh)
+
+    def export_png(self, path) -> None:
+        self.dashboard.export_png(path)
+
+    def export_csv(self, path) -> int:
+        return self.dashboard.export_csv(path)
