@@ -23,6 +23,15 @@ class LoadedKey:
     file_format: str  # openssh | pem | pkcs8
     encrypted: bool
     fingerprint: str
+    crypto_key: object = None  # the cryptography private key object
+
+    def openssh_bytes(self, passphrase: str | None) -> bytes:
+        """The key in OpenSSH format (encrypted with ``passphrase`` when given)."""
+        from cryptography.hazmat.primitives import serialization
+
+        enc = (serialization.BestAvailableEncryption(passphrase.encode()) if passphrase
+               else serialization.NoEncryption())
+        return self.crypto_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, enc)
 
 
 def detect_format(data: bytes) -> str:
@@ -115,7 +124,8 @@ def load_private_key(path: str | Path, passphrase: str | None = None) -> LoadedK
     else:
         raise UnsupportedKeyFormat(f"{path} holds a {type(obj).__name__}, not an SSH key type.", hint=CONVERT_HINT)
     pkey = _to_paramiko(obj, key_type)
-    return LoadedKey(pkey=pkey, key_type=key_type, file_format=fmt, encrypted=encrypted, fingerprint=pkey.fingerprint)
+    return LoadedKey(pkey=pkey, key_type=key_type, file_format=fmt, encrypted=encrypted, fingerprint=pkey.fingerprint,
+                     crypto_key=obj)
 
 
 def _to_paramiko(obj, key_type: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 
 LOOPBACK = "127.0.0.1"
@@ -12,6 +13,8 @@ def bind_loopback(port: int = 0) -> socket.socket:
     """A listening socket on 127.0.0.1:port; if ``port`` is taken, on a new OS-assigned port."""
     for candidate in ([port, 0] if port else [0]):
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if os.name != "nt":  # POSIX: lets a reconnect rebind while old connections sit in TIME_WAIT
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((LOOPBACK, candidate))
             sock.listen(16)

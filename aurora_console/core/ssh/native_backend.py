@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, ssh_binary
@@ -96,11 +97,21 @@ class NativeBackend(TunnelBackend):
         cfg = spec.bastion.validate()
         spec.target.validate()
         encrypted = False
+        loaded = None
         if cfg.key_file:  # clear errors for wrong passphrase / unsupported format before ssh runs
-            encrypted = load_private_key(cfg.key_file, reveal(spec.passphrase)).encrypted
+            loaded = load_private_key(cfg.key_file, reveal(spec.passphrase))
+            encrypted = loaded.encrypted
         pins = verified_host_keys(spec, store)
         workdir = Path(tempfile.mkdtemp(prefix="aurora-tunnel-"))
         try:
+            if loaded is not None and loaded.file_format == "pkcs8":
+                # OpenSSH cannot read PKCS#8 ed25519 keys: hand it an OpenSSH-format copy, encrypted with the
+                # same passphrase, in the private temp folder (removed when the tunnel closes).
+                copy = workdir / "identity"
+                fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(loaded.openssh_bytes(reveal(spec.passphrase) if encrypted else None))
+                spec = replace(spec, bastion=replace(cfg, key_file=str(copy)))
             known = workdir / "known_hosts"
             known.write_text(known_hosts_lines(pins), encoding="utf-8")
             key_types = dict((alias, key.get_name()) for alias, key in pins)

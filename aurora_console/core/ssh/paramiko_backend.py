@@ -125,9 +125,14 @@ class ParamikoTunnel(OpenTunnel):
             return
         self._closed.set()
         try:
+            self.listen.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() so the port is released now
+        except OSError:
+            pass
+        try:
             self.listen.close()
         except OSError:
             pass
+        self._thread.join(timeout=2)
         with self._lock:
             conns = list(self._conns)
         for c in conns:
