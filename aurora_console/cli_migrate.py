@@ -5,8 +5,8 @@ not obtained, no connection); 2 bad usage (no connection given, bad folder or op
 
 The connection comes from ``--dsn`` (a libpq conninfo string or URI), or from the libpq
 environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE...) when ``--dsn`` is not
-given, or from a connection profile (``--profile``) once profiles exist. Passwords are never
-printed.
+given, or from a saved connection profile (``--profile NAME``, through its bastion tunnel if it has
+one; its migrations folder is the default ``--dir``). Passwords are never printed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     p.add_argument("command", choices=COMMANDS, help="what to do")
     conn = p.add_mutually_exclusive_group()
     conn.add_argument("--dsn", help="libpq connection string or URI (default: the PG* environment variables)")
-    conn.add_argument("--profile", help="connection profile name (opens its SSH tunnel if it has one)")
+    conn.add_argument("--profile", dest="connection_profile", metavar="NAME",
+                      help="connection profile name (opens its SSH tunnel if it has one)")
     p.add_argument("--dir", type=Path, help="migrations folder (default: the profile's migrations folder)")
     p.add_argument("--schema", default="public", help="schema of the history table (default: public)")
     p.add_argument("--table", default="aurora_console_schema_history", help="history table name")
@@ -39,6 +40,7 @@ def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     p.add_argument("--baseline-version", default="1", help="version recorded by `baseline` (default: 1)")
     p.add_argument("--baseline-description", default="<< Baseline >>", help="description recorded by `baseline`")
     p.add_argument("--dry-run", action="store_true", help="migrate: print the SQL that would run, change nothing")
+    p.add_argument("--profiles-file", help=argparse.SUPPRESS)
     p.set_defaults(func=run_migrate)
     return p
 
@@ -91,8 +93,8 @@ class _connection:
         from aurora_console.core.db.migrations import connection_factory
 
         a = self.args
-        if a.profile:
-            connect, folder, self._close = _profile_connection(a.profile)
+        if a.connection_profile:
+            connect, folder, self._close = _profile_connection(a)
             return connect, a.dir or folder
         if a.dsn:
             return connection_factory(a.dsn), a.dir
@@ -105,14 +107,69 @@ class _connection:
             self._close()
 
 
-def _profile_connection(name: str):
+MUTATING = ("migrate", "baseline", "repair")
+
+
+def _profile_connection(args: argparse.Namespace):
     """(connect, folder, close) for a saved connection profile, through its tunnel if it has one."""
+    import getpass
+
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.db.migrations import MigrationError
+    from aurora_console.core.db.migrations.profiles import open_profile_connection
+    from aurora_console.core.errors import ConsoleError
+
+    store = ProfileStore(Path(args.profiles_file)) if args.profiles_file else ProfileStore.default()
+    if getattr(args, "sandbox", False):
+        try:
+            from aurora_console.sandbox.profiles import sandbox_profiles
+        except ImportError:
+            sandbox_profiles = None
+        for prof in sandbox_profiles() if sandbox_profiles else []:
+            store.add_builtin(prof)
     try:
-        from aurora_console.core.connections.migrate_bridge import open_profile_for_migrations
-    except ImportError as e:
-        raise _Usage("connection profiles are not available in this build; use --dsn "
-                     "(over a tunnel: --dsn 'host=127.0.0.1 port=<local port> ...')") from e
-    return open_profile_for_migrations(name)
+        profile = store.get(args.connection_profile)
+    except ConsoleError as e:
+        raise _Usage(e.user_text()) from e
+    if profile.read_only and args.command in MUTATING and not args.dry_run:
+        raise _Usage(f"profile {profile.name!r} is read-only; `{args.command}` changes the database")
+    manager = None
+    if profile.bastion is not None:
+        from aurora_console.core.paths import app_paths
+        from aurora_console.core.ssh.hostkeys import HostKeyStore
+        from aurora_console.core.ssh.manager import TunnelManager
+
+        manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file))
+    prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
+    try:
+        pc = open_profile_connection(profile, manager=manager, clients=_aws_clients(args), prompt=prompt)
+    except ConsoleError as e:
+        if manager is not None:
+            manager.shutdown()
+        hint = ""
+        if type(e).__name__ == "HostKeyUnknown":
+            hint = (f" Check the bastion's key, then trust it with `aurora-console tunnel {profile.name} "
+                    "--trust-host-key <fingerprint> --save-host-key`.")
+        raise MigrationError(e.user_text() + hint) from e
+
+    def close() -> None:
+        pc.close()
+        if manager is not None:
+            manager.shutdown()
+
+    print(f"Connecting to {profile.target_label} ({pc.route})", file=sys.stderr)
+    return pc.connect, pc.folder, close
+
+
+def _aws_clients(args: argparse.Namespace):
+    """AWS clients for SSM / Secrets Manager / IAM password sources (created only when used)."""
+    def clients(service, aws_profile, region):
+        from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+
+        factory = AwsSessionFactory(endpoint_url=getattr(args, "endpoint_url", None))
+        return factory.client(service, AwsTarget(aws_profile, region))
+
+    return clients
 
 
 def _cmd_info(runner, args, out: TextIO) -> int:

@@ -12,13 +12,13 @@ Quick use::
 from .blog import apply_bundled_blog_schema
 from .engine import AppliedStep, MigrateResult, MigrationRunner, RepairResult, connection_factory
 from .errors import (
-                     BaselineError,
-                     DiscoveryError,
-                     LockTimeout,
-                     MigrationError,
-                     MigrationFailed,
-                     Problem,
-                     ValidationFailed,
+    BaselineError,
+    DiscoveryError,
+    LockTimeout,
+    MigrationError,
+    MigrationFailed,
+    Problem,
+    ValidationFailed,
 )
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover, parse_name
@@ -27,8 +27,28 @@ from .status import MigrationInfo, Status
 from .version import Version
 
 __all__ = [
-    "AppliedMigration", "AppliedStep", "BaselineError", "DEFAULT_SCHEMA", "DEFAULT_TABLE", "Discovery",
-    "DiscoveryError", "LockTimeout", "MigrateResult", "MigrationError", "MigrationEvent", "MigrationFailed",
-    "MigrationFile", "MigrationInfo", "MigrationRunner", "Problem", "RepairResult", "Status",
-    "ValidationFailed", "Version", "apply_bundled_blog_schema", "connection_factory", "discover", "parse_name",
+    "AppliedMigration",
+    "AppliedStep",
+    "BaselineError",
+    "DEFAULT_SCHEMA",
+    "DEFAULT_TABLE",
+    "Discovery",
+    "DiscoveryError",
+    "LockTimeout",
+    "MigrateResult",
+    "MigrationError",
+    "MigrationEvent",
+    "MigrationFailed",
+    "MigrationFile",
+    "MigrationInfo",
+    "MigrationRunner",
+    "Problem",
+    "RepairResult",
+    "Status",
+    "ValidationFailed",
+    "Version",
+    "apply_bundled_blog_schema",
+    "connection_factory",
+    "discover",
+    "parse_name",
 ]

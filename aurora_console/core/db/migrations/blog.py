@@ -15,9 +15,13 @@ from .engine import ConnectFn, MigrateResult, MigrationRunner
 from .events import MigrationEvent
 
 
-def apply_bundled_blog_schema(conninfo: ConnectFn | str | Mapping[str, Any], task: Any = None, *,
-                              schema: str = "public",
-                              on_event: Callable[[MigrationEvent], None] | None = None) -> MigrateResult:
+def apply_bundled_blog_schema(
+    conninfo: ConnectFn | str | Mapping[str, Any],
+    task: Any = None,
+    *,
+    schema: str = "public",
+    on_event: Callable[[MigrationEvent], None] | None = None,
+) -> MigrateResult:
     """Create (or bring up to date) the blog tables and sample content in the given database."""
     runner = MigrationRunner(conninfo, blog_migrations_dir(), schema=schema)
     return runner.migrate(task=task, on_event=on_event)

@@ -44,8 +44,9 @@ ConnectFn = Callable[[], psycopg.Connection]
 APPLICATION_NAME = "aurora-console migrate"
 
 
-def connection_factory(conninfo: str | Mapping[str, Any], *, application_name: str = APPLICATION_NAME,
-                       connect_timeout: int = 10) -> ConnectFn:
+def connection_factory(
+    conninfo: str | Mapping[str, Any], *, application_name: str = APPLICATION_NAME, connect_timeout: int = 10
+) -> ConnectFn:
     """A factory of autocommit connections from a conninfo string or a dict of parameters."""
     params = dict(conninfo) if isinstance(conninfo, Mapping) else {}
     dsn = "" if isinstance(conninfo, Mapping) else conninfo
@@ -80,9 +81,17 @@ class RepairResult:
 
 
 class MigrationRunner:
-    def __init__(self, connect: ConnectFn | str | Mapping[str, Any], folder: Path | str, *,
-                 schema: str = DEFAULT_SCHEMA, table: str = DEFAULT_TABLE, out_of_order: bool = False,
-                 lock_timeout: float = 30.0, installed_by: str | None = None) -> None:
+    def __init__(
+        self,
+        connect: ConnectFn | str | Mapping[str, Any],
+        folder: Path | str,
+        *,
+        schema: str = DEFAULT_SCHEMA,
+        table: str = DEFAULT_TABLE,
+        out_of_order: bool = False,
+        lock_timeout: float = 30.0,
+        installed_by: str | None = None,
+    ) -> None:
         self.connect: ConnectFn = connect if callable(connect) else connection_factory(connect)
         self.folder = Path(folder)
         self.history = HistoryTable(schema, table)
@@ -110,16 +119,22 @@ class MigrationRunner:
         return status
 
     # -- writes, under the lock ------------------------------------------------------------
-    def migrate(self, *, task: Any = None, on_event: Callable[[MigrationEvent], None] | None = None,
-                dry_run: bool = False) -> MigrateResult:
+    def migrate(
+        self,
+        *,
+        task: Any = None,
+        on_event: Callable[[MigrationEvent], None] | None = None,
+        dry_run: bool = False,
+    ) -> MigrateResult:
         emit = on_event or (lambda ev: None)
         discovery = self.discover()
         if discovery.problems:
             raise DiscoveryError(discovery.problems)
         if dry_run:
             status = self.validate()
-            return MigrateResult(dry_run=True, plan=list(status.pending),
-                                 remaining=[m.script for m in status.pending])
+            return MigrateResult(
+                dry_run=True, plan=list(status.pending), remaining=[m.script for m in status.pending]
+            )
         with self._locked(task, emit) as (work, lock):
             self.history.create(work)
             rows = self.history.read(work)
@@ -132,8 +147,15 @@ class MigrationRunner:
             for index, mig in enumerate(status.pending):
                 if task is not None and task.cancelled:
                     result.stopped = True
-                    emit(MigrationEvent("stopped", "", index, total,
-                                        message=f"stopped by the user; {total - index} migration(s) not applied"))
+                    emit(
+                        MigrationEvent(
+                            "stopped",
+                            "",
+                            index,
+                            total,
+                            message=f"stopped by the user; {total - index} migration(s) not applied",
+                        )
+                    )
                     break
                 lock.check_alive()
                 ms = self._apply(work, lock, mig, rank, index, total, task, emit)
@@ -156,11 +178,21 @@ class MigrationRunner:
             if applied:
                 raise BaselineError(
                     f"The history table {self.history.qualified_name} already records {len(applied)} "
-                    "migration(s); a baseline is only for a database that has none.")
+                    "migration(s); a baseline is only for a database that has none."
+                )
             rank = max((r.installed_rank for r in rows), default=0) + 1
-            self.history.insert(work, rank=rank, version=v, description=description, type=TYPE_BASELINE,
-                                script="<< Baseline >>", checksum=None, execution_ms=0, success=True,
-                                installed_by=self.installed_by)
+            self.history.insert(
+                work,
+                rank=rank,
+                version=v,
+                description=description,
+                type=TYPE_BASELINE,
+                script="<< Baseline >>",
+                checksum=None,
+                execution_ms=0,
+                success=True,
+                installed_by=self.installed_by,
+            )
             return next(r for r in self.history.read(work) if r.installed_rank == rank)
 
     def repair(self) -> RepairResult:
@@ -189,21 +221,40 @@ class MigrationRunner:
         try:
             conn = self.connect()
         except psycopg.Error as e:
-            raise MigrationError(f"Could not connect to the database: {_first_line(e)}",
-                                 hint="Check the connection profile (host, port, tunnel, credentials).") from e
+            raise MigrationError(
+                f"Could not connect to the database: {_first_line(e)}",
+                hint="Check the connection profile (host, port, tunnel, credentials).",
+            ) from e
         conn.autocommit = True
         return conn
 
     def _locked(self, task: Any, emit: Callable[[MigrationEvent], None]):
         return _LockedSession(self, task, emit)
 
-    def _apply(self, work: psycopg.Connection, lock: MigrationLock, mig: MigrationFile, rank: int, index: int,
-               total: int, task: Any, emit: Callable[[MigrationEvent], None]) -> int:
+    def _apply(
+        self,
+        work: psycopg.Connection,
+        lock: MigrationLock,
+        mig: MigrationFile,
+        rank: int,
+        index: int,
+        total: int,
+        task: Any,
+        emit: Callable[[MigrationEvent], None],
+    ) -> int:
         statements = mig.statements
         n = len(statements)
-        emit(MigrationEvent("start", mig.script, index, total, 0.0,
-                            message=f"applying {mig.script} ({n} statement(s)"
-                                    f"{', no transaction' if mig.no_transaction else ''})"))
+        emit(
+            MigrationEvent(
+                "start",
+                mig.script,
+                index,
+                total,
+                0.0,
+                message=f"applying {mig.script} ({n} statement(s)"
+                f"{', no transaction' if mig.no_transaction else ''})",
+            )
+        )
         if task is not None:
             task.progress(100 * index / max(total, 1), f"{mig.script}")
         kind = TYPE_REPEATABLE if mig.repeatable else TYPE_VERSIONED
@@ -217,37 +268,83 @@ class MigrationRunner:
                 current = st
                 cur.execute(st.text, prepare=False)
                 if n > 1:
-                    emit(MigrationEvent("progress", mig.script, index, total, (i + 1) / n,
-                                        message=f"statement {i + 1}/{n} (line {st.line})"))
+                    emit(
+                        MigrationEvent(
+                            "progress",
+                            mig.script,
+                            index,
+                            total,
+                            (i + 1) / n,
+                            message=f"statement {i + 1}/{n} (line {st.line})",
+                        )
+                    )
 
         try:
             if mig.no_transaction:
                 run_statements()
                 ms = _elapsed_ms(t0)
-                self.history.insert(work, rank=rank, version=mig.version, description=mig.description, type=kind,
-                                    script=mig.script, checksum=mig.checksum, execution_ms=ms, success=True,
-                                    installed_by=self.installed_by)
+                self.history.insert(
+                    work,
+                    rank=rank,
+                    version=mig.version,
+                    description=mig.description,
+                    type=kind,
+                    script=mig.script,
+                    checksum=mig.checksum,
+                    execution_ms=ms,
+                    success=True,
+                    installed_by=self.installed_by,
+                )
             else:
                 with work.transaction():
                     run_statements()
                     ms = _elapsed_ms(t0)
-                    self.history.insert(work, rank=rank, version=mig.version, description=mig.description,
-                                        type=kind, script=mig.script, checksum=mig.checksum, execution_ms=ms,
-                                        success=True, installed_by=self.installed_by)
+                    self.history.insert(
+                        work,
+                        rank=rank,
+                        version=mig.version,
+                        description=mig.description,
+                        type=kind,
+                        script=mig.script,
+                        checksum=mig.checksum,
+                        execution_ms=ms,
+                        success=True,
+                        installed_by=self.installed_by,
+                    )
         except psycopg.Error as e:
             failure = self._failure(work, lock, mig, current, e, rank, _elapsed_ms(t0))
             emit(MigrationEvent("failed", mig.script, index, total, message=failure.message))
             raise failure from e
-        emit(MigrationEvent("done", mig.script, index, total, 1.0, elapsed_ms=ms,
-                            message=f"applied {mig.script} in {ms} ms"))
+        emit(
+            MigrationEvent(
+                "done",
+                mig.script,
+                index,
+                total,
+                1.0,
+                elapsed_ms=ms,
+                message=f"applied {mig.script} in {ms} ms",
+            )
+        )
         return ms
 
-    def _failure(self, work: psycopg.Connection, lock: MigrationLock, mig: MigrationFile, st: Statement | None,
-                 e: psycopg.Error, rank: int, ms: int) -> MigrationFailed:
+    def _failure(
+        self,
+        work: psycopg.Connection,
+        lock: MigrationLock,
+        mig: MigrationFile,
+        st: Statement | None,
+        e: psycopg.Error,
+        rank: int,
+        ms: int,
+    ) -> MigrationFailed:
         lost = work.closed or work.broken
         diag = e.diag
-        reason = (diag.message_primary or _first_line(e)) if not lost else \
-            f"the connection to the server was lost ({diag.message_primary or _first_line(e)})"
+        reason = (
+            (diag.message_primary or _first_line(e))
+            if not lost
+            else f"the connection to the server was lost ({diag.message_primary or _first_line(e)})"
+        )
         line = col = None
         if st is not None:
             loc = None
@@ -265,8 +362,10 @@ class MigrationRunner:
         if diag.message_hint:
             hints.append(f"Server hint: {diag.message_hint}")
         if diag.sqlstate == "25001" and not mig.no_transaction:
-            hints.append("This statement cannot run inside a transaction: put "
-                         "'-- aurora-console: no-transaction' at the top of the file.")
+            hints.append(
+                "This statement cannot run inside a transaction: put "
+                "'-- aurora-console: no-transaction' at the top of the file."
+            )
         recorded = False
         if mig.no_transaction:
             # Statements before the failing one stayed applied: record the migration as failed.
@@ -274,20 +373,40 @@ class MigrationRunner:
                 if conn.closed or conn.broken:
                     continue
                 try:
-                    self.history.insert(conn, rank=rank, version=mig.version, description=mig.description,
-                                        type=TYPE_REPEATABLE if mig.repeatable else TYPE_VERSIONED,
-                                        script=mig.script, checksum=mig.checksum, execution_ms=ms, success=False,
-                                        installed_by=self.installed_by)
+                    self.history.insert(
+                        conn,
+                        rank=rank,
+                        version=mig.version,
+                        description=mig.description,
+                        type=TYPE_REPEATABLE if mig.repeatable else TYPE_VERSIONED,
+                        script=mig.script,
+                        checksum=mig.checksum,
+                        execution_ms=ms,
+                        success=False,
+                        installed_by=self.installed_by,
+                    )
                     recorded = True
                     break
                 except psycopg.Error:
                     continue
-            hints.append("It ran without a transaction, so earlier statements stay applied: clean up, "
-                         "then run `repair` and migrate again.")
+            hints.append(
+                "It ran without a transaction, so earlier statements stay applied: clean up, "
+                "then run `repair` and migrate again."
+            )
         elif lost:
-            hints.append("The server rolled the transaction back; run migrate again once the connection is back.")
-        return MigrationFailed(mig.script, reason, line=line, column=col, sqlstate=diag.sqlstate,
-                               recorded_failed=recorded, connection_lost=lost, hint=" ".join(hints))
+            hints.append(
+                "The server rolled the transaction back; run migrate again once the connection is back."
+            )
+        return MigrationFailed(
+            mig.script,
+            reason,
+            line=line,
+            column=col,
+            sqlstate=diag.sqlstate,
+            recorded_failed=recorded,
+            connection_lost=lost,
+            hint=" ".join(hints),
+        )
 
 
 class _LockedSession:
@@ -303,8 +422,11 @@ class _LockedSession:
         lock_conn = r._open()
         try:
             self.lock = MigrationLock(lock_conn, lock_key(r.history.qualified_name))
-            self.lock.acquire(r.lock_timeout, cancelled=lambda: bool(self.task is not None and self.task.cancelled),
-                              on_wait=lambda text: self.emit(MigrationEvent("log", "", 0, 0, message=text)))
+            self.lock.acquire(
+                r.lock_timeout,
+                cancelled=lambda: bool(self.task is not None and self.task.cancelled),
+                on_wait=lambda text: self.emit(MigrationEvent("log", "", 0, 0, message=text)),
+            )
             self.work = r._open()
         except BaseException:
             self._close()

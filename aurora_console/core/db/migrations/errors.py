@@ -58,8 +58,10 @@ def _validation_hint(problems: list[Problem]) -> str:
     if "missing" in kinds:
         hints.append("an applied file is missing: restore it from version control")
     if "out_of_order" in kinds:
-        hints.append("a pending migration is older than the latest applied one: renumber it, "
-                     "or allow out-of-order migrations")
+        hints.append(
+            "a pending migration is older than the latest applied one: renumber it, "
+            "or allow out-of-order migrations"
+        )
     return "; ".join(hints) + ("." if hints else "")
 
 
@@ -95,7 +97,11 @@ class MigrationFailed(MigrationError):
         self.connection_lost = connection_lost
         where = f"{script}, line {line}" if line else script
         if recorded_failed:
-            outcome = "it ran outside a transaction and is recorded as failed; later migrations were not applied"
+            outcome = (
+                "it ran outside a transaction and is recorded as failed; later migrations were not applied"
+            )
         else:
-            outcome = "its transaction was rolled back and nothing was recorded; later migrations were not applied"
+            outcome = (
+                "its transaction was rolled back and nothing was recorded; later migrations were not applied"
+            )
         super().__init__(f"Migration {where} failed: {reason} ({outcome})", hint=hint)

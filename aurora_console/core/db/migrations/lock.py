@@ -31,8 +31,12 @@ class MigrationLock:
         self.key = key
         self.held = False
 
-    def acquire(self, timeout: float, cancelled: Callable[[], bool] = lambda: False,
-                on_wait: Callable[[str], None] | None = None) -> None:
+    def acquire(
+        self,
+        timeout: float,
+        cancelled: Callable[[], bool] = lambda: False,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
         """Wait up to ``timeout`` seconds; raise :class:`LockTimeout` naming the holder."""
         deadline = time.monotonic() + max(0.0, timeout)
         told = False
@@ -51,7 +55,8 @@ class MigrationLock:
                 raise LockTimeout(
                     f"Another migration runner holds the migrations lock"
                     f"{' (' + holder + ')' if holder else ''}; gave up after {timeout:g} s. Nothing was applied.",
-                    hint="Wait for the other run to finish and try again, or raise the lock timeout.")
+                    hint="Wait for the other run to finish and try again, or raise the lock timeout.",
+                )
             time.sleep(POLL_SECONDS)
 
     def holder(self) -> str:
@@ -65,7 +70,8 @@ class MigrationLock:
                 " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                 " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s::bigint::oid"
                 " AND l.objid = %s::bigint::oid AND l.objsubid = 1 LIMIT 1",
-                [classid, objid]).fetchone()
+                [classid, objid],
+            ).fetchone()
         except psycopg.Error:
             return ""
         if not row:
@@ -88,8 +94,10 @@ class MigrationLock:
             self.conn.execute("SELECT 1")
         except psycopg.Error as e:
             self.held = False
-            raise MigrationError(f"Lost the connection holding the migrations lock: {e}".strip(),
-                                 hint="Nothing further was applied; check the network and run again.") from e
+            raise MigrationError(
+                f"Lost the connection holding the migrations lock: {e}".strip(),
+                hint="Nothing further was applied; check the network and run again.",
+            ) from e
 
     def release(self) -> None:
         if not self.held:

@@ -68,7 +68,9 @@ class Status:
         return [i for i in self.infos if i.state in states]
 
 
-def compute_status(discovery: Discovery, history: list[AppliedMigration], *, out_of_order: bool = False) -> Status:
+def compute_status(
+    discovery: Discovery, history: list[AppliedMigration], *, out_of_order: bool = False
+) -> Status:
     problems: list[Problem] = list(discovery.problems)
     rows_by_version: dict[Version, AppliedMigration] = {}
     baseline: AppliedMigration | None = None
@@ -92,15 +94,26 @@ def compute_status(discovery: Discovery, history: list[AppliedMigration], *, out
         if row is not None:
             if not row.success:
                 state, cs = FAILED, CHECKSUM_NA
-                problems.append(Problem(mig.script, f"failed at {row.installed_on:%Y-%m-%d %H:%M:%S %Z} and is "
-                                                    "recorded as failed", "failed"))
+                problems.append(
+                    Problem(
+                        mig.script,
+                        f"failed at {row.installed_on:%Y-%m-%d %H:%M:%S %Z} and is recorded as failed",
+                        "failed",
+                    )
+                )
             else:
                 state = APPLIED
                 cs = CHECKSUM_OK if row.checksum == mig.checksum else CHECKSUM_CHANGED
                 if cs == CHECKSUM_CHANGED:
-                    problems.append(Problem(mig.script, f"checksum changed since it was applied "
-                                                        f"(recorded {(row.checksum or 'none')[:12]}, file "
-                                                        f"{mig.checksum[:12]})", "checksum"))
+                    problems.append(
+                        Problem(
+                            mig.script,
+                            f"checksum changed since it was applied "
+                            f"(recorded {(row.checksum or 'none')[:12]}, file "
+                            f"{mig.checksum[:12]})",
+                            "checksum",
+                        )
+                    )
         elif baseline is not None and baseline.version is not None and mig.version <= baseline.version:
             state, cs = BELOW_BASELINE, CHECKSUM_NA
         elif current is not None and mig.version < current:
@@ -109,25 +122,62 @@ def compute_status(discovery: Discovery, history: list[AppliedMigration], *, out
                 pending_versioned.append(mig)
             else:
                 state = IGNORED
-                problems.append(Problem(mig.script, f"pending version {mig.version} is older than the latest "
-                                                    f"applied version {current} (out of order)", "out_of_order"))
+                problems.append(
+                    Problem(
+                        mig.script,
+                        f"pending version {mig.version} is older than the latest "
+                        f"applied version {current} (out of order)",
+                        "out_of_order",
+                    )
+                )
             cs = CHECKSUM_NA
         else:
             state, cs = PENDING, CHECKSUM_NA
             pending_versioned.append(mig)
-        versioned.append((mig.version, 1, MigrationInfo(mig.script, VERSIONED, mig.version, mig.description,
-                                                         state, cs, mig, row)))
+        versioned.append(
+            (
+                mig.version,
+                1,
+                MigrationInfo(mig.script, VERSIONED, mig.version, mig.description, state, cs, mig, row),
+            )
+        )
     for version, row in rows_by_version.items():
         state = MISSING if row.success else FAILED
-        problems.append(Problem(row.script, "applied but its file is missing" if row.success
-                                else "recorded as failed and its file is missing", "missing" if row.success
-                                else "failed"))
-        versioned.append((version, 1, MigrationInfo(row.script, VERSIONED, version, row.description, state,
-                                                    CHECKSUM_NO_FILE, None, row)))
+        problems.append(
+            Problem(
+                row.script,
+                "applied but its file is missing"
+                if row.success
+                else "recorded as failed and its file is missing",
+                "missing" if row.success else "failed",
+            )
+        )
+        versioned.append(
+            (
+                version,
+                1,
+                MigrationInfo(
+                    row.script, VERSIONED, version, row.description, state, CHECKSUM_NO_FILE, None, row
+                ),
+            )
+        )
     if baseline is not None and baseline.version is not None:
-        versioned.append((baseline.version, 0, MigrationInfo(baseline.script, "baseline", baseline.version,
-                                                             baseline.description, BASELINE, CHECKSUM_NA, None,
-                                                             baseline)))
+        versioned.append(
+            (
+                baseline.version,
+                0,
+                MigrationInfo(
+                    baseline.script,
+                    "baseline",
+                    baseline.version,
+                    baseline.description,
+                    BASELINE,
+                    CHECKSUM_NA,
+                    None,
+                    baseline,
+                ),
+            )
+        )
     versioned.sort(key=lambda t: (t[0], t[1], t[2].script))
 
     repeatables: list[MigrationInfo] = []
@@ -147,8 +197,18 @@ def compute_status(discovery: Discovery, history: list[AppliedMigration], *, out
             pending_repeatable.append(mig)
         repeatables.append(MigrationInfo(mig.script, REPEATABLE, None, mig.description, state, cs, mig, row))
     for script, row in latest_repeatable.items():
-        repeatables.append(MigrationInfo(script, REPEATABLE, None, row.description, MISSING if row.success
-                                         else FAILED, CHECKSUM_NO_FILE, None, row))
+        repeatables.append(
+            MigrationInfo(
+                script,
+                REPEATABLE,
+                None,
+                row.description,
+                MISSING if row.success else FAILED,
+                CHECKSUM_NO_FILE,
+                None,
+                row,
+            )
+        )
         if not row.success:
             problems.append(Problem(script, "recorded as failed and its file is missing", "failed"))
 
