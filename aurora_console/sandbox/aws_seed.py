@@ -1,0 +1,259 @@
+"""Seed the sandbox's local AWS endpoint with Aurora clusters, through boto3 only.
+
+Everything is created with ordinary API calls against ``endpoint_url`` (no moto internals), so
+what the console later reads is what boto3 returns. moto gaps met here, and what we do:
+
+* custom cluster endpoints (``create_db_cluster_endpoint``) are not implemented: the blog's
+  ``blog-analytics`` endpoint is only named in :class:`SeedInfo` (host name built the way AWS
+  builds it), so the bastion can map it; ``describe_db_cluster_endpoints`` fails on moto.
+* a stopped cluster keeps its instances "available": the seed also stops the instance (AWS
+  refuses that call for Aurora instances, but it is the state AWS shows after stop_db_cluster).
+* the first instance created in a cluster becomes its writer; PromotionTier is kept as given.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import boto3
+
+from aurora_console.sandbox import seed_catalog as cat
+from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SandboxCredentials, sandbox_credentials
+
+_FORBIDDEN_PASSWORD_CHARS = set('/"@ ')
+
+
+@dataclass(frozen=True)
+class SeededCluster:
+    region: str
+    cluster_id: str
+    engine: str
+    engine_version: str
+    status: str
+    port: int
+    writer: str | None
+    readers: tuple[str, ...]
+    endpoint: str
+    reader_endpoint: str
+    instance_hosts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SeedInfo:
+    """What the seed created; holds no secret (the password lives only in SSM/Secrets Manager)."""
+
+    endpoint_url: str
+    account_id: str
+    regions: tuple[str, ...]
+    empty_regions: tuple[str, ...]
+    clusters: tuple[SeededCluster, ...]
+    blog_cluster_id: str
+    blog_port: int
+    blog_master_username: str
+    blog_database: str
+    blog_writer_host: str
+    blog_reader_host: str
+    blog_custom_endpoint_host: str
+    blog_custom_endpoint_members: tuple[str, ...]
+    blog_instance_hosts: dict[str, str]
+    ssm_password_parameter: str
+    secret_id: str
+    snapshot_id: str
+    event_subscription: str
+    sns_topic_arn: str
+    security_group_id: str
+    seeded_at: datetime
+    seconds: float = field(default=0.0, compare=False)
+
+    def cluster(self, cluster_id: str, region: str | None = None) -> SeededCluster:
+        for item in self.clusters:
+            if item.cluster_id == cluster_id and (region is None or item.region == region):
+                return item
+        raise KeyError(cluster_id)
+
+    @property
+    def cluster_ids(self) -> tuple[str, ...]:
+        return tuple(c.cluster_id for c in self.clusters)
+
+    def blog_host_names(self) -> tuple[str, ...]:
+        """Every DNS name that leads to the blog database (cluster, reader, custom, instances)."""
+        return (self.blog_writer_host, self.blog_reader_host, self.blog_custom_endpoint_host,
+                *self.blog_instance_hosts.values())
+
+
+def validate_password(password: str) -> None:
+    """Aurora's rules for a master password (moto accepts anything)."""
+    if not 8 <= len(password) <= 128:
+        raise ValueError("the database password must be 8 to 128 characters long")
+    if _FORBIDDEN_PASSWORD_CHARS & set(password) or not password.isprintable():
+        raise ValueError('the database password must be printable ASCII without /, ", @ or spaces')
+
+
+class _Clients(dict):
+    """boto3 clients of one region, made on first use (a client costs ~60 ms to build)."""
+
+    def __init__(self, endpoint_url: str, credentials: SandboxCredentials, region: str) -> None:
+        super().__init__()
+        self._endpoint_url = endpoint_url
+        self._session = boto3.Session(**credentials.client_kwargs() | {"region_name": region})
+
+    def __missing__(self, service: str) -> Any:
+        client = self[service] = self._session.client(service, endpoint_url=self._endpoint_url)
+        return client
+
+
+def _tags(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in pairs]
+
+
+def _blog_network(ec2: Any, rds: Any) -> tuple[str, str]:
+    """A security group that admits 5432 from the app subnets, and a DB subnet group."""
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    group = ec2.create_security_group(GroupName=cat.BLOG_SECURITY_GROUP, VpcId=vpc,
+                                      Description="blog database: PostgreSQL from the app subnets")
+    group_id = group["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": cat.BLOG_PORT, "ToPort": cat.BLOG_PORT,
+        "IpRanges": [{"CidrIp": cat.APP_CIDR, "Description": "blog app servers"}],
+    }])
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    rds.create_db_subnet_group(
+        DBSubnetGroupName=cat.BLOG_SUBNET_GROUP, DBSubnetGroupDescription="blog private subnets",
+        SubnetIds=[s["SubnetId"] for s in subnets[:3]],
+    )
+    return group_id, cat.BLOG_SUBNET_GROUP
+
+
+def _create_cluster(rds: Any, spec: cat.ClusterSpec, password: str, network: tuple[str, str] | None) -> None:
+    if spec.parameter_group:
+        rds.create_db_cluster_parameter_group(
+            DBClusterParameterGroupName=spec.parameter_group, DBParameterGroupFamily=spec.parameter_group_family,
+            Description=f"{spec.cluster_id} cluster parameters", Tags=_tags(spec.tags),
+        )
+        rds.modify_db_cluster_parameter_group(
+            DBClusterParameterGroupName=spec.parameter_group,
+            Parameters=[{"ParameterName": k, "ParameterValue": v, "ApplyMethod": "pending-reboot"}
+                        for k, v in spec.parameters],
+        )
+    kwargs: dict[str, Any] = {
+        "DBClusterIdentifier": spec.cluster_id, "Engine": spec.engine, "EngineVersion": spec.engine_version,
+        "Port": spec.port, "MasterUsername": spec.master_username, "MasterUserPassword": password,
+        "BackupRetentionPeriod": spec.backup_retention, "PreferredBackupWindow": spec.backup_window,
+        "PreferredMaintenanceWindow": spec.maintenance_window, "DeletionProtection": spec.deletion_protection,
+        "StorageEncrypted": spec.storage_encrypted, "EnableIAMDatabaseAuthentication": spec.iam_auth,
+        "Tags": _tags(spec.tags), "CopyTagsToSnapshot": True,
+        "AvailabilityZones": sorted({i.availability_zone for i in spec.instances}),
+    }
+    if spec.database_name:
+        kwargs["DatabaseName"] = spec.database_name
+    if spec.parameter_group:
+        kwargs["DBClusterParameterGroupName"] = spec.parameter_group
+    if spec.backtrack_window:
+        kwargs["BacktrackWindow"] = spec.backtrack_window
+    if network:
+        kwargs["VpcSecurityGroupIds"] = [network[0]]
+        kwargs["DBSubnetGroupName"] = network[1]
+    rds.create_db_cluster(**kwargs)
+    # The first instance created becomes the writer, so the writer goes first.
+    for inst in spec.instances:
+        rds.create_db_instance(
+            DBInstanceIdentifier=inst.instance_id, DBClusterIdentifier=spec.cluster_id, Engine=spec.engine,
+            DBInstanceClass=inst.instance_class, AvailabilityZone=inst.availability_zone,
+            PromotionTier=inst.promotion_tier, Tags=_tags(spec.tags), PubliclyAccessible=False,
+        )
+    if spec.state == "stopped":
+        rds.stop_db_cluster(DBClusterIdentifier=spec.cluster_id)
+        for inst in spec.instances:
+            rds.stop_db_instance(DBInstanceIdentifier=inst.instance_id)
+
+
+def _blog_extras(c: _Clients, password: str) -> tuple[str, str]:
+    rds = c["rds"]
+    rds.create_db_cluster_snapshot(DBClusterIdentifier=cat.BLOG_CLUSTER, DBClusterSnapshotIdentifier=cat.BLOG_SNAPSHOT,
+                                   Tags=_tags((("project", "blog"), ("reason", "before major upgrade"))))
+    topic_arn = c["sns"].create_topic(Name=cat.BLOG_SNS_TOPIC)["TopicArn"]
+    rds.create_event_subscription(
+        SubscriptionName=cat.BLOG_EVENT_SUBSCRIPTION, SnsTopicArn=topic_arn, SourceType="db-cluster",
+        SourceIds=[cat.BLOG_CLUSTER], EventCategories=["failover", "maintenance", "notification"], Enabled=True,
+    )
+    c["ssm"].put_parameter(Name=cat.BLOG_SSM_PARAMETER, Type="SecureString", Value=password,
+                           Description="blog database master password")
+    c["secretsmanager"].create_secret(
+        Name=cat.BLOG_SECRET_ID, Description="blog database credentials",
+        SecretString=json.dumps({"username": cat.BLOG_MASTER_USER, "password": password}),
+    )
+    return topic_arn, cat.BLOG_SNAPSHOT
+
+
+def _read_back(rds: Any, region: str) -> list[SeededCluster]:
+    """The topology as boto3 sees it (writer from DBClusterMembers, hosts from the API)."""
+    hosts = {i["DBInstanceIdentifier"]: i.get("Endpoint", {}).get("Address", "")
+             for i in rds.describe_db_instances()["DBInstances"]}
+    out = []
+    for cl in rds.describe_db_clusters()["DBClusters"]:
+        members = cl.get("DBClusterMembers", [])
+        writers = [m["DBInstanceIdentifier"] for m in members if m["IsClusterWriter"]]
+        readers = sorted((m for m in members if not m["IsClusterWriter"]), key=lambda m: m.get("PromotionTier", 15))
+        out.append(SeededCluster(
+            region=region, cluster_id=cl["DBClusterIdentifier"], engine=cl["Engine"],
+            engine_version=cl["EngineVersion"], status=cl["Status"], port=cl["Port"],
+            writer=writers[0] if writers else None, readers=tuple(m["DBInstanceIdentifier"] for m in readers),
+            endpoint=cl["Endpoint"], reader_endpoint=cl["ReaderEndpoint"],
+            instance_hosts={m["DBInstanceIdentifier"]: hosts.get(m["DBInstanceIdentifier"], "") for m in members},
+        ))
+    return out
+
+
+def custom_endpoint_host(cluster_endpoint: str, name: str) -> str:
+    """``blog.cluster-abc.us-east-1.rds.amazonaws.com`` -> ``NAME.cluster-custom-abc.us-east-1...``."""
+    _, _, rest = cluster_endpoint.partition(".cluster-")
+    return f"{name}.cluster-custom-{rest}"
+
+
+def seed_aws(
+    endpoint_url: str,
+    *,
+    credentials: SandboxCredentials | None = None,
+    db_password: str,
+    now: datetime | None = None,
+) -> SeedInfo:
+    """Create the sandbox's clusters and their surroundings; return what was made."""
+    validate_password(db_password)
+    credentials = credentials or sandbox_credentials()
+    started = time.perf_counter()
+    seeded_at = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
+    clusters: list[SeededCluster] = []
+    blog_extras: tuple[str, str] | None = None
+    group_id = ""
+    for region in cat.SEEDED_REGIONS:
+        c = _Clients(endpoint_url, credentials, region)
+        for spec in (s for s in cat.CLUSTERS if s.region == region):
+            network = None
+            if spec.cluster_id == cat.BLOG_CLUSTER:
+                network = _blog_network(c["ec2"], c["rds"])
+                group_id = network[0]
+            password = db_password if spec.cluster_id == cat.BLOG_CLUSTER else secrets.token_urlsafe(18)
+            _create_cluster(c["rds"], spec, password, network)
+            if spec.cluster_id == cat.BLOG_CLUSTER:
+                blog_extras = _blog_extras(c, db_password)
+        clusters.extend(_read_back(c["rds"], region))
+    if blog_extras is None:
+        raise RuntimeError("the catalog has no blog cluster")
+    blog = next(c for c in clusters if c.cluster_id == cat.BLOG_CLUSTER)
+    return SeedInfo(
+        endpoint_url=endpoint_url, account_id=SANDBOX_ACCOUNT_ID, regions=cat.SEEDED_REGIONS,
+        empty_regions=cat.EMPTY_REGIONS, clusters=tuple(clusters), blog_cluster_id=blog.cluster_id,
+        blog_port=blog.port, blog_master_username=cat.BLOG_MASTER_USER, blog_database=cat.BLOG_DATABASE,
+        blog_writer_host=blog.endpoint, blog_reader_host=blog.reader_endpoint,
+        blog_custom_endpoint_host=custom_endpoint_host(blog.endpoint, cat.BLOG_CUSTOM_ENDPOINT),
+        blog_custom_endpoint_members=cat.BLOG_CUSTOM_ENDPOINT_MEMBERS,
+        blog_instance_hosts=dict(blog.instance_hosts), ssm_password_parameter=cat.BLOG_SSM_PARAMETER,
+        secret_id=cat.BLOG_SECRET_ID, snapshot_id=blog_extras[1], event_subscription=cat.BLOG_EVENT_SUBSCRIPTION,
+        sns_topic_arn=blog_extras[0], security_group_id=group_id, seeded_at=seeded_at,
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,118 @@
+"""The sandbox's local AWS API endpoint: moto's threaded server on 127.0.0.1.
+
+The console reaches it through its ordinary boto3 code with an endpoint override and the
+static dummy credentials from :func:`sandbox_credentials`.
+
+moto keeps its state per process (module-level backends), so the server thread shares it with
+any in-process ``mock_aws``: never use ``mock_aws`` in a process that runs this server.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+from dataclasses import dataclass
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+#: Region the sandbox uses when nothing else is chosen.
+SANDBOX_REGION = "us-east-1"
+#: moto's default account id (what STS get_caller_identity returns against the endpoint).
+SANDBOX_ACCOUNT_ID = "123456789012"
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    """Static dummy credentials for the local endpoint (never valid on real AWS)."""
+
+    access_key_id: str = "AKIASANDBOX000000000"
+    secret_access_key: str = "sandbox-secret-access-key-not-a-real-secret"
+    region: str = SANDBOX_REGION
+
+    def client_kwargs(self) -> dict[str, str]:
+        """Keyword arguments for ``boto3.Session(...)``."""
+        return {
+            "aws_access_key_id": self.access_key_id,
+            "aws_secret_access_key": self.secret_access_key,
+            "region_name": self.region,
+        }
+
+
+def sandbox_credentials(region: str = SANDBOX_REGION) -> SandboxCredentials:
+    """The dummy credentials the sandbox profile uses together with the endpoint URL."""
+    return SandboxCredentials(region=region)
+
+
+def _quiet_request_log() -> None:
+    """verbose=False only silences moto's banner; werkzeug still logs each request at INFO."""
+    werkzeug_log = logging.getLogger("werkzeug")
+    if werkzeug_log.level == logging.NOTSET:
+        werkzeug_log.setLevel(logging.WARNING)
+
+
+class LocalAwsServer:
+    """moto's ``ThreadedMotoServer`` on 127.0.0.1 with an OS-assigned port.
+
+    >>> with LocalAwsServer() as endpoint_url:   # doctest: +SKIP
+    ...     boto3.client("rds", endpoint_url=endpoint_url, ...)
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._host = host
+        self._port = port
+        self._server = None
+        self._endpoint_url: str | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._endpoint_url is None:
+            raise RuntimeError("the local AWS server is not running")
+        return self._endpoint_url
+
+    @property
+    def running(self) -> bool:
+        return self._endpoint_url is not None
+
+    def start(self) -> str:
+        """Start the server thread and return its endpoint URL (``http://127.0.0.1:PORT``)."""
+        if self._endpoint_url is not None:
+            return self._endpoint_url
+        from moto.server import ThreadedMotoServer
+
+        from aurora_console.sandbox import moto_speedups
+
+        moto_speedups.install()
+        _quiet_request_log()
+        server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        self._server = server
+        self._endpoint_url = f"http://{host}:{port}"
+        log.info("local AWS endpoint listening on %s", self._endpoint_url)
+        return self._endpoint_url
+
+    def stop(self) -> None:
+        """Stop the server thread (idempotent)."""
+        server, self._server = self._server, None
+        self._endpoint_url = None
+        if server is not None:
+            server.stop()
+            log.info("local AWS endpoint stopped")
+
+    def reset(self) -> None:
+        """Forget every resource in every moto backend (POST /moto-api/reset)."""
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
