@@ -1,0 +1,115 @@
+"""Keys of the sandbox's loopback SSH bastion, kept in its state folder (Qt-free).
+
+Files (made on first use, reused afterwards, private keys mode 0600):
+
+* ``bastion_host_key``: the bastion's ed25519 host key (OpenSSH format).
+* ``client_key`` / ``client_key.pub``: the one client key it accepts (OpenSSH ed25519, no
+  passphrase: it only opens tunnels to the sandbox's own PostgreSQL on this machine).
+* ``known_hosts``: a line pinning the host key for the bastion's current address
+  (written by :class:`~aurora_console.sandbox.bastion.Bastion` when it starts).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import asyncssh
+
+HOST_KEY_FILE = "bastion_host_key"
+CLIENT_KEY_FILE = "client_key"
+KNOWN_HOSTS_FILE = "known_hosts"
+KEY_ALGORITHM = "ssh-ed25519"
+
+
+class BastionKeyError(RuntimeError):
+    """A key file exists but cannot be read; the message names it."""
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def _load_or_create(path: Path, comment: str) -> asyncssh.SSHKey:
+    if path.exists():
+        try:
+            return asyncssh.read_private_key(path)
+        except (asyncssh.KeyImportError, OSError, ValueError) as exc:
+            raise BastionKeyError(
+                f"cannot read the bastion key {path}: {exc}; delete it to make a new one"
+            ) from None
+    key = asyncssh.generate_private_key(KEY_ALGORITHM, comment=comment)
+    _write_private(path, key.export_private_key("openssh"))
+    return key
+
+
+class BastionKeys:
+    """The bastion's host key and its accepted client key, in ``state_dir``."""
+
+    def __init__(self, state_dir: Path | str) -> None:
+        self.state_dir = Path(state_dir)
+        self._host_key: asyncssh.SSHKey | None = None
+        self._client_key: asyncssh.SSHKey | None = None
+
+    @property
+    def host_key_path(self) -> Path:
+        return self.state_dir / HOST_KEY_FILE
+
+    @property
+    def client_key_path(self) -> Path:
+        return self.state_dir / CLIENT_KEY_FILE
+
+    @property
+    def client_public_key_path(self) -> Path:
+        return self.state_dir / f"{CLIENT_KEY_FILE}.pub"
+
+    @property
+    def known_hosts_path(self) -> Path:
+        return self.state_dir / KNOWN_HOSTS_FILE
+
+    def ensure(self) -> None:
+        """Load the keys, generating any that is missing."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._host_key = _load_or_create(self.host_key_path, "aurora-console sandbox bastion")
+        self._client_key = _load_or_create(self.client_key_path, "aurora-console sandbox client")
+        public = self._client_key.export_public_key("openssh")
+        if not self.client_public_key_path.exists() or self.client_public_key_path.read_bytes() != public:
+            self.client_public_key_path.write_bytes(public)
+
+    @property
+    def host_key(self) -> asyncssh.SSHKey:
+        if self._host_key is None:
+            self.ensure()
+        return self._host_key
+
+    @property
+    def client_public_data(self) -> bytes:
+        """The accepted client key's public blob (compare with ``SSHKey.public_data``)."""
+        if self._client_key is None:
+            self.ensure()
+        return self._client_key.public_data
+
+    @property
+    def host_public_key(self) -> str:
+        """``"ssh-ed25519 AAAA..."`` (no comment)."""
+        return " ".join(self.host_key.export_public_key("openssh").decode().split()[:2])
+
+    @property
+    def host_fingerprint(self) -> str:
+        """``SHA256:...`` as OpenSSH prints it."""
+        return self.host_key.get_fingerprint("sha256")
+
+    def known_hosts_line(self, host: str, port: int) -> str:
+        """A known_hosts line for the bastion at ``host:port`` (plus ``localhost`` for 127.0.0.1)."""
+        patterns = [host if port == 22 else f"[{host}]:{port}"]
+        if host == "127.0.0.1":
+            patterns.append("localhost" if port == 22 else f"[localhost]:{port}")
+        return f"{','.join(patterns)} {self.host_public_key}"
+
+    def write_known_hosts(self, host: str, port: int) -> Path:
+        self.known_hosts_path.write_text(self.known_hosts_line(host, port) + "\n")
+        return self.known_hosts_path
