@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 from aurora_console.core.ssh.errors import BastionUnreachable
 from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
+
+
+PARAMIKO_LOG = "aurora_console.core.ssh.paramiko"
+
+
+class _Demote(logging.Filter):
+    """paramiko logs refused channels and dropped handshakes at ERROR; the console raises its own
+    specific error for each, so these lines are kept at INFO (they are not unhandled errors)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+logging.getLogger(PARAMIKO_LOG).addFilter(_Demote())
 
 
 def open_socket(host: str, port: int, timeout: float) -> socket.socket:
@@ -27,6 +44,7 @@ def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: fl
     import paramiko
 
     transport = paramiko.Transport(sock)
+    transport.set_log_channel(PARAMIKO_LOG)
     transport.banner_timeout = timeout
     transport.handshake_timeout = timeout
     preferred = store.preferred_algorithms(host, port)
@@ -42,6 +60,11 @@ def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: fl
         raise BastionUnreachable(
             f"SSH handshake with {host_entry(host, port)} failed: {exc or type(exc).__name__}.",
             hint="Is it an SSH server? Check the port.") from None
+    if not (transport.is_active() and transport.initial_kex_done):
+        transport.close()
+        raise BastionUnreachable(
+            f"{host_entry(host, port)} accepted the connection but did not complete an SSH handshake within "
+            f"{timeout:.0f} s.", hint="Is it an SSH server? Check the port, or whether a firewall drops the traffic.")
     key = transport.get_remote_server_key()
     try:
         store.verify(host, port, key)
