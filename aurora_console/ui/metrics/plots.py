@@ -148,8 +148,6 @@ class PlotGrid:
             else:
                 plot.item.setXLink(first.item)
             self.plots[key] = plot
-        rows = max(1, math.ceil(len(specs) / COLUMNS))
-        self.widget.setMinimumHeight(min(rows, 4) * 180)
 
     def set_x_range(self, start: float, end: float) -> None:
         if self._order:

@@ -1,0 +1,97 @@
+import csv
+import math
+
+import pytest
+
+from aurora_console.ui.metrics.plots import series_color
+
+from .conftest import CLUSTER, READER, WRITER
+
+# the offscreen QPA plugin warns whenever a shown window re-computes its size hints (harmless)
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+
+def test_dashboard_through_the_page_object(console_on_moto, tmp_path):
+    seeded = console_on_moto.seeded
+    page = console_on_moto.metrics(CLUSTER)
+    names = page.metric_names()
+    assert names[:4] == ["CPUUtilization", "DatabaseConnections", "FreeableMemory", "AuroraReplicaLag"]
+    assert "MaximumUsedTransactionIDs" in names and "DMLLatency" not in names
+    assert page.period() == 60
+
+    cpu = page.series("CPUUtilization")
+    assert set(cpu) == {WRITER, READER}
+    assert cpu[WRITER] == sorted(seeded.writer)
+    assert page.series("AuroraReplicaLag") == {READER: [(seeded.now - 120, 12.5)]}
+    assert page.message("DatabaseConnections") == "No datapoints in this range."
+
+    dash = page.dashboard
+    plot = dash.grid.plots["CPUUtilization"]
+    curve = plot.curves[WRITER]
+    assert curve.opts["connect"] == "finite"
+    ys = curve.yData
+    assert sum(math.isnan(v) for v in ys) == 1  # the 5-minute gap is one break, not a line across
+    assert curve.opts["pen"].color().name() == series_color(WRITER)
+    assert [line.value() for line in plot.thresholds] == [45.0]
+    first = dash.grid.plots[names[0]].item
+    assert all(p.item.getViewBox().linkedView(0) is first.getViewBox() for p in list(dash.grid.plots.values())[1:])
+    assert plot.item.getAxis("left").tickStrings([0, 25, 50], 1, 25) == ["0%", "25.0%", "50.0%"]
+    mem_axis = dash.grid.plots["FreeableMemory"].item.getAxis("left")
+    assert mem_axis.tickStrings([0, 2 ** 30, 2 * 2 ** 30], 1, 2 ** 30) == ["0 GiB", "1.00 GiB", "2.00 GiB"]
+
+    page.set_range("1d")
+    assert page.period() == 60 and len(page.series("CPUUtilization")[WRITER]) == len(seeded.writer)
+    page.set_range("1w")
+    assert page.period() == 600
+
+    page.set_statistic("Maximum")
+    assert dash.data.plot("CPUUtilization").stat == "Maximum"
+    page.remove_metric("DatabaseConnections")
+    page.add_metric("BufferCacheHitRatio")
+    assert "DatabaseConnections" not in page.metric_names() and page.metric_names()[-1] == "BufferCacheHitRatio"
+
+    png, out = tmp_path / "dash.png", tmp_path / "dash.csv"
+    page.export_png(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rows = page.export_csv(out)
+    table = list(csv.DictReader(out.open()))
+    assert rows == len(table) > 0
+    assert {r["series"] for r in table if r["metric"] == "CPUUtilization"} == {WRITER, READER}
+
+
+def test_layout_is_saved_per_cluster(console_on_moto):
+    page = console_on_moto.metrics(CLUSTER)
+    page.remove_metric("CommitLatency")
+    page.set_range("12h")
+    page.dashboard.set_utc(True)
+    section = console_on_moto.services.settings.section("metrics")
+    (saved,) = section["layouts"].values()
+    assert "CommitLatency" not in saved["metrics"] and saved["preset"] == "12h" and saved["utc"] is True
+    assert console_on_moto.window.close_tab(console_on_moto.window.tabs.indexOf(page.dashboard))
+    again = console_on_moto.metrics(CLUSTER)
+    assert "CommitLatency" not in again.metric_names()
+    assert again.dashboard.range_combo.currentData() == "12h" and again.dashboard.tz_combo.currentIndex() == 1
+
+
+@pytest.mark.expected_errors  # moto's server logs its HTTP 500 for p99
+def test_p99_failure_is_a_message_inside_the_plot(console_on_moto):
+    page = console_on_moto.metrics(CLUSTER)
+    page.set_statistic("p99")
+    message = page.message("CPUUtilization")
+    assert "CPUUtilization (p99)" in message
+    plot = page.dashboard.grid.plots["CPUUtilization"]
+    assert plot.message.isVisible() and "p99" in plot.message.toPlainText()
+    assert page.message("DatabaseConnections") == "No datapoints in this range."
+
+
+def test_crosshair_reads_every_series(console_on_moto):
+    seeded = console_on_moto.seeded
+    page = console_on_moto.metrics(CLUSTER)
+    dash = page.dashboard
+    plot = dash.grid.plots["CPUUtilization"]
+    t = seeded.now - 600
+    dash._hovered(plot, t + 30)
+    text = dash.readout.text()
+    assert WRITER in text and READER in text and "5.00%" in text
+    writer_value = dict(seeded.writer)[t]
+    assert f"{writer_value:.1f}%" in text
