@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
             self._tab_specs[key] = spec
         return widget
 
+    def show_status_message(self, text: str, timeout_ms: int = 0) -> None:
+        self.status.showMessage(text, timeout_ms)
+
     def find_tab(self, key: str) -> QWidget | None:
         for i in range(self.tabs.count()):
             if self.tabs.widget(i).property("tabKey") == key:

@@ -1,0 +1,37 @@
+"""End-to-end check of the sandbox's database path, as a user's connection takes it:
+SSM password -> SSH tunnel through the loopback bastion -> TLS (verify-full) -> PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aurora_console.core.tasks import TaskContext
+
+
+def trust_sandbox_bastion(store, info) -> None:
+    """Trust the sandbox bastion's host key for this session only (never written to known_hosts)."""
+    b = info.bastion
+    parts = b.known_hosts_line.split()
+    key_type, key_b64 = parts[-2], parts[-1]
+    store.trust(b.host, b.port, key_type, key_b64, always=False)
+
+
+def check_database_through_bastion(info, aws_factory, task: TaskContext | None = None,
+                                   backend: str = "auto") -> dict[str, Any]:
+    from aurora_console.core.connections.passwords import clients_from_factory
+    from aurora_console.core.connections.tester import test_connection
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.ssh.hostkeys import HostKeyStore
+    from aurora_console.core.ssh.manager import TunnelManager
+
+    store = HostKeyStore(app_paths().known_hosts_file, user_files=[])
+    trust_sandbox_bastion(store, info)
+    manager = TunnelManager(store)
+    try:
+        profile = info.connection_profile()
+        profile.backend = backend
+        report = test_connection(profile, manager=manager, clients=clients_from_factory(aws_factory), task=task)
+        return {"database": True, "error": None, "route": report.route, "tls": report.tls,
+                "server_version": report.server_version_num, "latency_ms": round(report.latency_ms, 2)}
+    finally:
+        manager.shutdown()

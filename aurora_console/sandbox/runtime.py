@@ -1,0 +1,284 @@
+"""The sandbox: local AWS endpoint, real PostgreSQL and loopback bastion, started and stopped
+as one unit (``aurora-console --sandbox``, the pytest plugin, the smoke test).
+
+Start-up happens in stages so the window fills as soon as it can:
+
+1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1 and the seed (clusters, SSM, ...).
+2. :meth:`Sandbox.start_metrics` - 24 h of CloudWatch history, then a feeder adds each minute.
+3. :meth:`Sandbox.start_database` - PostgreSQL with TLS (certificate for the blog endpoint names),
+   the blog database built by the migration runner, the bastion routing the blog endpoint names
+   to it. If PostgreSQL cannot start, the sandbox still runs and ``info.db_error`` says why.
+
+AWS state is re-seeded at every start (moto keeps it in memory); the database, keys and
+certificates persist in the state folder. ``reset=True`` wipes the folder first.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aurora_console.core.redaction import register_secret
+from aurora_console.core.tasks import TaskContext, null_context
+
+log = logging.getLogger(__name__)
+
+BLOG_PROFILE_NAME = "sandbox-blog"
+PASSWORD_FILE = "db_password"
+
+
+@dataclass(frozen=True)
+class BastionInfo:
+    host: str
+    port: int
+    user: str
+    key_file: Path
+    known_hosts_line: str
+
+
+@dataclass
+class SandboxInfo:
+    state_dir: Path
+    endpoint_url: str
+    access_key: str
+    secret_key: str
+    regions: tuple[str, ...]
+    seed: Any  # aws_seed.SeedInfo
+    db_host: str | None = None
+    db_port: int | None = None
+    db_error: str | None = None
+    bastion: BastionInfo | None = None
+    ca_file: Path | None = None
+    metrics: Any = None  # metrics_seed.MetricsSeedResult once seeded
+    migrations: list[str] = field(default_factory=list)
+
+    def aws_factory(self):
+        from aurora_console.core.aws.session import AwsSessionFactory, StaticCredentials
+
+        return AwsSessionFactory(endpoint_url=self.endpoint_url, default_region=self.regions[0],
+                                 credentials=StaticCredentials(self.access_key, self.secret_key))
+
+    @property
+    def database_ready(self) -> bool:
+        return self.db_port is not None and self.bastion is not None
+
+    def connection_profile(self):
+        """The built-in connection profile that reaches the blog database through the bastion."""
+        from aurora_console.core.connections.profile import ClusterRef, ConnectionProfile, PasswordSource, TlsSettings
+        from aurora_console.core.ssh.config import BastionConfig
+
+        seed = self.seed
+        bastion = None
+        if self.bastion is not None:
+            bastion = BastionConfig(host=self.bastion.host, port=self.bastion.port, user=self.bastion.user,
+                                    key_file=str(self.bastion.key_file))
+        return ConnectionProfile(
+            name=BLOG_PROFILE_NAME, host=seed.blog_writer_host, port=seed.blog_port, database=seed.blog_database,
+            user=seed.blog_master_username,
+            password=PasswordSource(kind="ssm", parameter=seed.ssm_password_parameter, region=self.regions[0]),
+            tls=TlsSettings(mode="verify-full", ca_bundle=str(self.ca_file or "")),
+            bastion=bastion, cluster=ClusterRef(None, self.regions[0], seed.blog_cluster_id, "writer"),
+            builtin=True,
+        )
+
+
+class Sandbox:
+    def __init__(self, state_dir: Path, *, reset: bool = False) -> None:
+        self.state_dir = Path(state_dir)
+        if reset and self.state_dir.exists():
+            shutil.rmtree(self.state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.info: SandboxInfo | None = None
+        self._aws = None
+        self._feeder = None
+        self._pg = None
+        self._bastion = None
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._password = self._load_password()
+
+    # -- secrets -------------------------------------------------------------------------------
+    def _load_password(self) -> str:
+        """The blog database password: generated once, kept in the state folder (mode 0600) so the
+        persisted database and the re-seeded SSM parameter agree across restarts."""
+        path = self.state_dir / PASSWORD_FILE
+        if path.exists():
+            value = path.read_text().strip()
+        else:
+            value = "Sbx-" + secrets.token_urlsafe(18).replace("-", "x").replace("_", "y")
+            path.touch(mode=0o600)
+            path.write_text(value)
+        register_secret(value)
+        return value
+
+    # -- stages --------------------------------------------------------------------------------
+    def start(self, task: TaskContext | None = None) -> SandboxInfo:
+        """Every stage in turn (used by tests and the plugin)."""
+        self.start_aws(task)
+        self.start_metrics(task)
+        self.start_database(task)
+        assert self.info is not None
+        return self.info
+
+    def start_aws(self, task: TaskContext | None = None) -> SandboxInfo:
+        from aurora_console.sandbox.aws_seed import seed_aws
+        from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials
+
+        task = task or null_context()
+        task.progress(None, "Starting the local AWS endpoint…")
+        with self._lock:
+            if self._aws is None:
+                self._aws = LocalAwsServer()
+                self._aws.start()
+        creds = sandbox_credentials()
+        task.check()
+        task.progress(None, "Seeding clusters…")
+        seed = seed_aws(self._aws.endpoint_url, credentials=creds, db_password=self._password)
+        log.info("sandbox AWS endpoint %s seeded in %.1f s", self._aws.endpoint_url, seed.seconds)
+        self.info = SandboxInfo(self.state_dir, self._aws.endpoint_url, creds.access_key_id,
+                                creds.secret_access_key, tuple(seed.regions), seed)
+        (self.state_dir / "sandbox.json").write_text(json.dumps(
+            {"endpoint_url": self._aws.endpoint_url, "regions": list(seed.regions),
+             "clusters": list(seed.cluster_ids)}, indent=2))
+        return self.info
+
+    def start_metrics(self, task: TaskContext | None = None, hours: float = 24) -> Any:
+        from aurora_console.sandbox.metrics_seed import MetricsFeeder, seed_metrics
+        from aurora_console.sandbox.aws_server import sandbox_credentials
+
+        task = task or null_context()
+        info = self._require_info()
+        cancel = threading.Event()
+        task.token.on_cancel(cancel.set)
+        result = seed_metrics(info.endpoint_url, info.regions, credentials=sandbox_credentials(), hours=hours,
+                              progress=lambda pct, text: task.progress(pct, text), cancel=cancel)
+        task.check()
+        with self._lock:
+            if self._feeder is not None:
+                self._feeder.stop()
+            self._feeder = MetricsFeeder(info.endpoint_url, info.regions, credentials=sandbox_credentials(),
+                                         after_minute=result.last_minute)
+            self._feeder.start()
+        info.metrics = result
+        return result
+
+    def start_database(self, task: TaskContext | None = None) -> SandboxInfo:
+        task = task or null_context()
+        info = self._require_info()
+        try:
+            self._start_postgres(info, task)
+            self._start_bastion(info, task)
+        except Exception as exc:  # noqa: BLE001 - the sandbox opens without its database
+            from aurora_console.core.tasks import Cancelled
+
+            if isinstance(exc, Cancelled):
+                raise
+            log.warning("sandbox database unavailable: %s", exc)
+            info.db_error = f"{type(exc).__name__}: {exc}" if not str(exc).startswith("no PostgreSQL") else str(exc)
+        return info
+
+    def _start_postgres(self, info: SandboxInfo, task: TaskContext) -> None:
+        import psycopg
+        from psycopg import sql
+
+        from aurora_console.core.db.migrations.blog import apply_bundled_blog_schema
+        from aurora_console.sandbox.postgres import PostgresServer
+        from aurora_console.sandbox.tls import ensure_certificates
+
+        seed = info.seed
+        task.progress(None, "Starting PostgreSQL…")
+        with self._lock:
+            if self._pg is None:
+                self._pg = PostgresServer(self.state_dir / "pg", password=self._password,
+                                          log_file=self.state_dir / "postgresql.log")
+        pg = self._pg
+        pg.start()
+        task.check()
+        tls = ensure_certificates(self.state_dir / "tls", seed.blog_host_names())
+        for src, name in ((tls.cert_file, "server.crt"), (tls.key_file, "server.key")):
+            dest = pg.data_dir / name
+            shutil.copyfile(src, dest)
+            dest.chmod(0o600)
+            if pg.run_as.switches:
+                pg.run_as.chown(dest)
+        with pg.connect(autocommit=True) as conn:
+            conn.execute("ALTER SYSTEM SET ssl = on")
+            conn.execute("ALTER SYSTEM SET ssl_cert_file = 'server.crt'")
+            conn.execute("ALTER SYSTEM SET ssl_key_file = 'server.key'")
+            conn.execute("SELECT pg_reload_conf()")
+            user, db = seed.blog_master_username, seed.blog_database
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
+                    sql.Identifier(user), sql.Literal(self._password)))
+            else:
+                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(self._password)))
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(user)))
+        task.progress(None, "Building the blog database (migrations)…")
+        result = apply_bundled_blog_schema(pg.conninfo(seed.blog_database, user=seed.blog_master_username)
+                                           | {"password": self._password}, task)
+        info.migrations = [str(getattr(m, "script", m)) for m in getattr(result, "applied", [])]
+        with psycopg.connect(**pg.conninfo(seed.blog_database)) as conn:
+            conn.execute("SELECT 1")
+        info.db_host, info.db_port, info.ca_file = pg.host, pg.port, tls.ca_file
+
+    def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
+        from aurora_console.sandbox.bastion import Bastion
+
+        task.progress(None, "Starting the loopback bastion…")
+        seed = info.seed
+        routes = {(host, seed.blog_port): (info.db_host, info.db_port) for host in seed.blog_host_names()}
+        with self._lock:
+            if self._bastion is None:
+                self._bastion = Bastion(self.state_dir / "bastion", routes)
+                host, port = self._bastion.start()
+            else:
+                self._bastion.update_routes(routes)
+                host, port = self._bastion.host, self._bastion.port
+        b = self._bastion
+        info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line)
+
+    # -- upkeep --------------------------------------------------------------------------------
+    def _require_info(self) -> SandboxInfo:
+        if self.info is None:
+            raise RuntimeError("the sandbox's AWS endpoint is not started")
+        return self.info
+
+    def ensure_seeded(self) -> None:
+        """Re-seed the AWS state if something (a test resetting moto) wiped it."""
+        from aurora_console.core.aws.session import AwsTarget
+
+        info = self._require_info()
+        client = info.aws_factory().client("rds", AwsTarget(None, info.regions[0]))
+        clusters = client.describe_db_clusters()["DBClusters"]
+        if any(c["DBClusterIdentifier"] == info.seed.blog_cluster_id for c in clusters):
+            return
+        log.info("sandbox AWS state was reset; seeding again")
+        had_database = info.db_port is not None
+        self.start_aws()
+        self.start_metrics(hours=3)
+        if had_database:
+            self.start_database()  # idempotent: refreshes routes and certificate names
+
+    def stop(self) -> None:
+        """Stop everything this sandbox started (safe to call twice)."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        for name, part in (("feeder", self._feeder), ("bastion", self._bastion), ("postgres", self._pg),
+                           ("aws", self._aws)):
+            if part is None:
+                continue
+            try:
+                part.stop()
+            except Exception:  # noqa: BLE001
+                log.exception("stopping the sandbox %s failed", name)
+        self._feeder = self._bastion = self._pg = self._aws = None
+
+    shutdown = stop
