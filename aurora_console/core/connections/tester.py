@@ -103,7 +103,10 @@ def test_connection(profile: ConnectionProfile, *, manager=None, clients=None, p
                 times.append((time.perf_counter() - t0) * 1000)
             pg = conn.pgconn
             tls = bool(pg.ssl_in_use)
-            tls_version = (pg.ssl_attribute(b"protocol") or b"").decode() if tls else ""
+            tls_version = ""
+            if tls:  # psycopg's binary PGconn has no ssl_attribute(); the server reports it too
+                row = cur.execute("select version from pg_stat_ssl where pid = pg_backend_pid()").fetchone()
+                tls_version = row[0] if row and row[0] else ""
             return ConnectionReport(profile.name, version, conn.info.server_version, bool(has_aurora), str(aurora),
                                     tls, tls_version, statistics.median(times), route, ro)
     finally:
