@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from aurora_console.core.aws.alarms import Threshold, thresholds_for
 from aurora_console.core.aws.metric_cache import MetricCache
 from aurora_console.core.aws.metric_catalog import READER, WRITER, MetricDef, get_metric, normalize_engine
-from aurora_console.core.aws.metric_fetch import MetricFetcher, with_gaps
+from aurora_console.core.aws.metric_fetch import MetricFetcher, StatFailures, with_gaps
 from aurora_console.core.aws.metric_query import (
     InstanceInfo,
     SeriesKey,
@@ -123,6 +123,7 @@ class MetricsService:
         self.cache = cache or MetricCache(clock=clock)
         self._clock = clock
         self._fetcher_options = fetcher_options or {}
+        self.stat_failures = StatFailures()
         self._alarm_lock = threading.Lock()
         self._alarms: dict[frozenset, tuple[float, dict, str | None]] = {}
 
@@ -148,7 +149,7 @@ class MetricsService:
         intervals = [(k, *self.cache.missing_interval(k, start, end)) for k in keys]
         batches = plan_batches(intervals)
         client = self._client_factory()
-        fetcher = MetricFetcher(client, task=task, **self._fetcher_options)
+        fetcher = MetricFetcher(client, task=task, stat_failures=self.stat_failures, **self._fetcher_options)
         fetched = fetcher.fetch(batches)
         for key, fs, fe in intervals:
             data = fetched.series.get(key)

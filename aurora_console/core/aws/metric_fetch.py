@@ -91,12 +91,40 @@ def _sorted_unique(ts: list[float], vals: list[float]) -> tuple[list[float], lis
     return keys, [merged[k] for k in keys]
 
 
+class StatFailures:
+    """Statistics an endpoint failed to serve for several metrics (e.g. moto and ``p99``).
+
+    After ``threshold`` failing calls for one statistic, further series with it are marked failed
+    without a call (each failing call costs botocore's retries) until ``ttl`` seconds pass.
+    """
+
+    def __init__(self, threshold: int = 2, ttl: float = 600.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.threshold = threshold
+        self.ttl = ttl
+        self._clock = clock
+        self._seen: dict[str, tuple[int, str, float]] = {}
+
+    def record(self, stat: str, message: str) -> None:
+        count, _msg, when = self._seen.get(stat, (0, "", 0.0))
+        if self._clock() - when > self.ttl:
+            count = 0
+        self._seen[stat] = (count + 1, message, self._clock())
+
+    def known(self, stat: str) -> str | None:
+        count, message, when = self._seen.get(stat, (0, "", 0.0))
+        if count >= self.threshold and self._clock() - when <= self.ttl:
+            return message
+        return None
+
+
 class MetricFetcher:
     """Executes batches against a boto3 CloudWatch client (or anything with ``get_metric_data``)."""
 
     def __init__(self, client, *, throttle_retries: int = 3, backoff: float = 1.0,
-                 sleep: Callable[[float], None] | None = None, task=None) -> None:
+                 sleep: Callable[[float], None] | None = None, task=None,
+                 stat_failures: StatFailures | None = None) -> None:
         self.client = client
+        self.stat_failures = stat_failures if stat_failures is not None else StatFailures()
         self.throttle_retries = throttle_retries
         self.backoff = backoff
         self.task = task
@@ -105,6 +133,7 @@ class MetricFetcher:
 
     def fetch(self, batches: Sequence[Batch]) -> FetchResult:
         result = FetchResult()
+        batches = [b for b in (self._skip_known(b, result) for b in batches) if b.keys]
         for n, batch in enumerate(batches):
             if self.task is not None:
                 self.task.check()
@@ -113,12 +142,30 @@ class MetricFetcher:
         result.calls = self.calls
         return result
 
+    def _skip_known(self, batch: Batch, result: FetchResult) -> Batch:
+        keep = []
+        for key in batch.keys:
+            known = self.stat_failures.known(key.stat)
+            if known is None:
+                keep.append(key)
+            else:
+                result.series[key] = SeriesData(key, error=f"{known} (statistic {key.stat} is failing here; "
+                                                            "not asked again for a few minutes)")
+        return Batch(batch.start, batch.end, keep)
+
     def _run(self, batch: Batch, result: FetchResult, allow_split: bool) -> None:
+        if not allow_split and self.stat_failures.known(batch.keys[0].stat) is not None:
+            self._skip_known(batch, result)
+            return
         try:
             pages = self._pages(batch)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a per-series message
             code = error_code(exc)
             groups = _split_groups(batch)
+            if code not in THROTTLE_CODES | AUTH_CODES and len(groups) == 1:
+                # one metric with one statistic failed: count it against the statistic
+                stat = batch.keys[0].stat
+                self.stat_failures.record(stat, f"CloudWatch could not return {stat}: {short_error(exc)}")
             if allow_split and code not in THROTTLE_CODES | AUTH_CODES and len(groups) > 1:
                 log.info("metrics call failed (%s); retrying per metric and statistic", code)
                 for part in groups:

@@ -133,3 +133,22 @@ def test_gaps_become_nan_markers():
     assert gt == [0, 60, 120, 180, 360, 420, 480, 600]
     assert [math.isnan(x) for x in gv] == [False, False, False, True, False, False, True, False]
     assert with_gaps([], [], 60) == ([], [])
+
+
+def test_a_statistic_failing_for_two_metrics_is_not_asked_again(client):
+    """Each failing call costs botocore's retries: after two metrics fail on p99, the rest are skipped."""
+    metrics = ("CPUUtilization", "FreeableMemory", "CommitLatency", "ReadIOPS")
+    batches = batch_for(*metrics, instances=1, stat="p99")
+    fetcher = MetricFetcher(client)
+    with Stubber(client) as stub:
+        for _ in range(3):  # the combined call, then CPUUtilization, then FreeableMemory
+            stub.add_client_error("get_metric_data", "InternalFailure", "cannot compute p99", 500)
+        result = fetcher.fetch(batches)
+        stub.assert_no_pending_responses()
+    assert result.calls == 3
+    errors = {k.metric: s.error for k, s in result.series.items()}
+    assert set(errors) == set(metrics) and all("p99" in e for e in errors.values())
+    assert "not asked again" in errors["ReadIOPS"] and "not asked again" not in errors["CPUUtilization"]
+    with Stubber(client) as stub:  # a refresh: no call at all for p99
+        again = MetricFetcher(client, stat_failures=fetcher.stat_failures).fetch(batches)
+    assert again.calls == 0 and all(s.error for s in again.series.values())
