@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 FEATURES: list[str] = [
     "aurora_console.ui.metrics",
+    "aurora_console.ui.content",
 ]
 
 

@@ -7,11 +7,6 @@ import pytest
 from aurora_console.core.db.content.session import ContentSession
 from aurora_console.core.db.migrations import apply_bundled_blog_schema
 
-try:  # the root conftest loads the rig; importing keeps this folder runnable on its own
-    from tests.rig.pg import new_database, pg_server  # noqa: F401
-except ImportError:  # pragma: no cover
-    pass
-
 
 @pytest.fixture
 def blog_db(new_database):

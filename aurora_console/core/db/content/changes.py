@@ -81,7 +81,7 @@ class Change:
 class ChangeSet:
     def __init__(self, info: TableInfo, *, read_only_reason: str = "", allow_trigger_columns: bool = False):
         self.info = info
-        self.read_only_reason = read_only_reason or info.read_only_reason
+        self.read_only_reason = " ".join(r for r in (info.read_only_reason, read_only_reason) if r)
         self.allow_trigger_columns = allow_trigger_columns
         self._changes: dict[int, Change] = {}
         self._ids = itertools.count(1)

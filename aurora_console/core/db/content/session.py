@@ -19,6 +19,7 @@ from .introspect import TableInfo, TableRef, introspect_table, list_tables
 from .lookup import ForeignKeyLookup, describe_references, referencing_rows
 from .pager import Filter, Page, Pager, Row, Sort
 from .save import ConnectionLost, SaveResult, save_changes
+from .slug import slug_taken
 from .store import PendingStore
 
 BLOG_TABLES = ("posts", "comments", "users", "social_accounts")
@@ -28,17 +29,24 @@ READ_ONLY_PROFILE = "This connection profile is read-only; nothing can be change
 class ContentSession:
     def __init__(
         self,
-        connect: Callable[[], psycopg.Connection] | str,
+        connect: Callable[[], psycopg.Connection] | str | dict,
         *,
         profile: str = "default",
         read_only: bool = False,
         store_root: Path | None = None,
+        on_close: Callable[[], None] | None = None,
     ):
-        self._connect = (lambda: psycopg.connect(connect)) if isinstance(connect, str) else connect
+        if isinstance(connect, str):
+            self._connect = lambda: psycopg.connect(connect)
+        elif isinstance(connect, dict):
+            self._connect = lambda: psycopg.connect(**connect)
+        else:
+            self._connect = connect
         self.profile = profile
         self.read_only = read_only
         self.store_root = store_root
         self._conn: psycopg.Connection | None = None
+        self._on_close = on_close
         self._lock = threading.RLock()
 
     @property
@@ -63,6 +71,9 @@ class ContentSession:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            if self._on_close is not None:
+                closer, self._on_close = self._on_close, None
+                closer()
 
     def tables(self) -> list[TableRef]:
         return list_tables(self.connection())
@@ -141,11 +152,10 @@ class TableEditor:
 
     def fetch_row(self, key) -> Row:
         """Load one row by key (whatever page it is on)."""
-        from .pager import Filter as F
 
         key = tuple(str(k) for k in (key if isinstance(key, tuple | list) else (key,)))
         pager = Pager(
-            self.info, 1, filters=[F(c, "=", v) for c, v in zip(self.info.primary_key, key, strict=False)]
+            self.info, 1, filters=[Filter(c, "=", v) for c, v in zip(self.info.primary_key, key, strict=False)]
         )
         page = pager.first(self._conn())
         if not page.rows:
@@ -161,16 +171,57 @@ class TableEditor:
             self._lookups[column] = ForeignKeyLookup.for_column(self._conn(), self.info, column)
         return self._lookups[column]
 
-    def save(self) -> SaveResult:
+    def fk_columns(self) -> list[str]:
+        return [c.name for c in self.info.columns if self.info.foreign_key_for(c.name) is not None]
+
+    def load(self, kind: str = "first") -> tuple[Page, dict[str, dict[str, str]]]:
+        """Move (first/next/previous/last/refresh) and fetch the labels of the page's foreign keys."""
+        if kind not in ("first", "next", "previous", "last", "refresh"):
+            raise ValueError(f"unknown page move {kind!r}")
+        page = getattr(self, kind)()
+        return page, self.labels_for(page)
+
+    def labels_for(self, page: Page) -> dict[str, dict[str, str]]:
+        out = {}
+        for col in self.fk_columns():
+            keys = [r.values[col] for r in page.rows] + [c.values.get(col) for c in self.changes.inserts()]
+            keys += [c.values.get(col) for c in self.changes if c.kind == "update"]
+            lookup = self.lookup(col)
+            out[col] = lookup.labels(self._conn(), [k for k in keys if k is not None]) if lookup else {}
+        return out
+
+    def fk_choices(self, limit: int = 500) -> dict[str, list[tuple[str, str]]]:
+        """For each foreign-key column: existing keys and their labels (what the lookup offers)."""
+        out = {}
+        for col in self.fk_columns():
+            lookup = self.lookup(col)
+            if lookup is not None:
+                out[col] = [(c.key, c.label) for c in lookup.search(self._conn(), limit=limit)]
+        return out
+
+    def new_changeset(self) -> ChangeSet:
+        """A separate change set on this table (a form's own edits, saved on their own)."""
+        return ChangeSet(self.info, read_only_reason=self.read_only_reason)
+
+    def save(self, changes: ChangeSet | None = None) -> SaveResult:
         """Save every pending change (reconnecting first if the connection was dropped)."""
         if self.read_only_reason:
             raise ReadOnly(self.read_only_reason)
+        changes = self.changes if changes is None else changes
         conn = self._conn()
         try:
-            return save_changes(conn, self.changes)
+            return save_changes(conn, changes)
         except ConnectionLost:
-            self.store.write(self.changes)
+            if changes is self.changes:
+                self.store.write(self.changes)
             raise
+
+    def slug_taken(self, slug: str, exclude_key: tuple | None = None) -> bool:
+        return slug_taken(self._conn(), self.info, slug, exclude_key)
+
+    def rows_where(self, column: str, value: str, limit: int = 200) -> list[Row]:
+        """Rows with ``column = value`` (e.g. a post's comments), in key order."""
+        return Pager(self.info, limit, filters=[Filter(column, "=", value)]).first(self._conn()).rows
 
 
 __all__ = ["ContentSession", "TableEditor", "ConnectionLost", "ReadOnly", "BLOG_TABLES"]

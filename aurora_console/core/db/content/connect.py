@@ -1,0 +1,46 @@
+"""Open a content-editor connection from a saved connection profile (or the sandbox's blog profile).
+
+Reuses the profile machinery (password source, bastion tunnel, TLS) through
+``migrations.profiles.open_profile_connection``; the returned object's ``connect`` makes new
+connections (used again after a dropped connection) and ``close`` shuts the tunnel we opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def open_profile_source(profile_name: str, *, aws_factory: Any = None, sandbox_info: Any = None,
+                        task: Any = None):
+    """Resolve ``profile_name`` to a ``ProfileConnection`` (connect factory, read_only, close)."""
+    from aurora_console.core.connections.passwords import clients_from_factory
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.db.migrations.profiles import open_profile_connection
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.ssh.hostkeys import HostKeyStore
+    from aurora_console.core.ssh.manager import TunnelManager
+
+    profile = None
+    store = None
+    if sandbox_info is not None and getattr(sandbox_info, "database_ready", False):
+        candidate = sandbox_info.connection_profile()
+        if candidate.name == profile_name:
+            profile = candidate
+            # the sandbox bastion's key is trusted for this session only (never written to known_hosts)
+            store = HostKeyStore(app_paths().known_hosts_file, user_files=[])
+            parts = sandbox_info.bastion.known_hosts_line.split()
+            store.trust(sandbox_info.bastion.host, sandbox_info.bastion.port, parts[-2], parts[-1], always=False)
+    if profile is None:
+        profile = ProfileStore.default().get(profile_name)
+        store = HostKeyStore(app_paths().known_hosts_file)
+    manager = TunnelManager(store) if profile.bastion is not None else None
+    clients = clients_from_factory(aws_factory) if aws_factory is not None else None
+    try:
+        pc = open_profile_connection(profile, manager=manager, clients=clients, task=task)
+    except BaseException:
+        if manager is not None:
+            manager.shutdown()
+        raise
+    if manager is not None:
+        pc._closers.insert(0, manager.shutdown)
+    return pc

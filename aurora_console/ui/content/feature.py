@@ -1,0 +1,96 @@
+"""Plugs the content editor into the main window (``install(window)``).
+
+Where a connection comes from, in order:
+1. ``open_content(window, profile, connect=...)``: a conninfo string, psycopg kwargs dict or a
+   connect callable (page objects and tests pass one);
+2. the connection profile named ``profile`` (or the sandbox's blog profile): password source,
+   bastion tunnel and TLS as configured, opened on a worker thread;
+3. from the menu, with no profile: the user picks a profile or types a libpq connection string.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog
+
+from aurora_console.core.db.content.connect import open_profile_source
+from aurora_console.core.db.content.session import ContentSession
+
+from .workspace import ContentWorkspace
+
+MENU = "Database"
+SANDBOX_PROFILE = "sandbox-blog"
+MANUAL = "Connection string…"
+
+
+def install(window) -> None:
+    window.add_menu_action(MENU, "Content editor…", lambda: ask_and_open(window), object_name="actionContentEditor")
+    window.services.extras["content_open"] = lambda profile, connect=None, read_only=None: open_content(
+        window, profile, connect=connect, read_only=read_only)
+
+
+def _profile_names(window) -> list[str]:
+    names = []
+    if window.services.sandbox is not None:
+        names.append(SANDBOX_PROFILE)
+    try:
+        from aurora_console.core.connections.store import ProfileStore
+
+        names += [n for n in ProfileStore.default().names() if n not in names]
+    except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
+        pass
+    return names
+
+
+def ask_and_open(window):
+    names = _profile_names(window) + [MANUAL]
+    choice, ok = QInputDialog.getItem(window, "Content editor", "Connection profile:", names, 0, False)
+    if not ok:
+        return None
+    if choice != MANUAL:
+        return open_content(window, choice)
+    text, ok = QInputDialog.getText(window, "Content editor", "PostgreSQL connection string "
+                                    "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
+    if not ok or not text.strip():
+        return None
+    return open_content(window, "manual", connect=text.strip())
+
+
+def open_content(window, profile: str, *, connect=None, read_only: bool | None = None):
+    """Open (or focus) the content workspace of ``profile``.
+
+    With ``connect`` the workspace is returned at once; otherwise the profile is opened on a
+    worker thread and the task handle is returned (the tab appears when it is connected).
+    """
+    services = window.services
+    key = f"content:{profile}"
+    existing = window.find_tab(key)
+    if existing is not None:
+        return window.open_tab(key, "", lambda: existing)
+    if connect is not None:
+        ro = services.is_read_only(profile) if read_only is None else read_only
+        return _open_tab(window, profile, connect, ro, None)
+    aws, sandbox = services.aws, services.sandbox
+
+    def work(ctx):
+        return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx)
+
+    def done(pc):
+        ro = pc.read_only or services.is_read_only(profile) if read_only is None else read_only
+        _open_tab(window, profile, pc.connect, ro, pc.close)
+
+    def failed(exc):
+        services.notifier.error(f"Content editor: cannot connect with profile {profile!r}", str(exc))
+
+    return services.runner.submit(work, name=f"Connect {profile}", queue=f"content:{profile}",
+                                  on_done=done, on_error=failed)
+
+
+def _open_tab(window, profile, connect, read_only, on_close) -> ContentWorkspace:
+    services = window.services
+
+    def make():
+        session = ContentSession(connect, profile=profile, read_only=bool(read_only),
+                                 store_root=services.paths.data_dir, on_close=on_close)
+        return ContentWorkspace(services.runner, session)
+
+    return window.open_tab(f"content:{profile}", f"Content — {profile}", make)

@@ -1,0 +1,420 @@
+"""One table as an editable grid: paging, sort, filters, pending changes, Save / Revert.
+
+Every database call goes through the task runner on the session's serial queue; the widget
+only shows results. Editing is disabled while a save is running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_console.core.db.content.changes import ReadOnly
+from aurora_console.core.db.content.pager import OPERATORS, Filter, Sort
+from aurora_console.core.db.content.save import ConnectionLost, SaveResult
+from aurora_console.core.db.content.session import TableEditor
+from aurora_console.core.db.content.values import InvalidValue
+
+from .conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
+from .fk_delegate import ForeignKeyDelegate
+from .table_model import ContentTableModel
+
+
+class ContentGrid(QWidget):
+    loaded = Signal()  # a page arrived
+    saved = Signal(object)  # SaveResult
+    busy_changed = Signal(bool)
+
+    def __init__(self, runner, editor: TableEditor, parent=None):
+        super().__init__(parent)
+        self.runner = runner
+        self.editor = editor
+        self.queue = editor.session.queue_key
+        self.busy = False
+        self.last_error = ""
+        self.last_result: SaveResult | None = None
+        self.choices: dict[str, list[tuple[str, str]]] = {}
+        # Replaced by tests/page objects to answer without a modal box: (message) -> bool
+        self.confirm: Callable[[str], bool] = self._ask
+        self.resolve_conflicts: Callable[[list], None] = self._show_conflicts
+        self.setObjectName(f"contentGrid_{editor.info.name}")
+        self.model = ContentTableModel(editor.info, editor.changes, self)
+        self.model.pending_changed.connect(self._update_pending)
+        self.model.edit_rejected.connect(self._show_error)
+        self._build()
+        self._update_pending(len(editor.changes))
+        if editor.secrets_not_kept:
+            self._show_error("New values for " + ", ".join(editor.secrets_not_kept) +
+                             " were not kept on disk (secrets are never written); enter them again.")
+        self.reload("first")
+        self._submit(lambda ctx: editor.fk_choices(), "Load lookups", self._choices_loaded)
+
+    # layout --------------------------------------------------------------------------------
+    def _button(self, text: str, name: str, slot, tip: str = "") -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setObjectName(name)
+        b.setToolTip(tip or text)
+        b.clicked.connect(slot)
+        return b
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        self.nav = [
+            self._button("⏮", "firstPage", lambda: self.reload("first"), "First page"),
+            self._button("◀", "previousPage", lambda: self.reload("previous"), "Previous page"),
+            self._button("▶", "nextPage", lambda: self.reload("next"), "Next page"),
+            self._button("⏭", "lastPage", lambda: self.reload("last"), "Last page"),
+            self._button("⟳", "refreshPage", lambda: self.reload("refresh"), "Reload this page"),
+        ]
+        for b in self.nav:
+            bar.addWidget(b)
+        bar.addSpacing(12)
+        self.edit_buttons = [
+            self._button("Insert", "insertRow", self.insert_row, "Add a new row (defaults filled by the server)"),
+            self._button("Duplicate", "duplicateRow", self.duplicate_selected, "Copy the selected row"),
+            self._button("Delete", "deleteRow", self.delete_selected, "Mark the selected rows for deletion"),
+            self._button("Set NULL", "setNull", self.set_null, "Set the current cell to NULL"),
+        ]
+        for b in self.edit_buttons:
+            bar.addWidget(b)
+        self.reveal = self._button("Reveal secrets", "revealSecrets", self._toggle_reveal)
+        self.reveal.setCheckable(True)
+        self.reveal.setVisible(any(c.secret for c in self.editor.info.columns))
+        bar.addWidget(self.reveal)
+        bar.addStretch(1)
+        self.pending_label = QLabel(self)
+        self.pending_label.setObjectName("pendingLabel")
+        bar.addWidget(self.pending_label)
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("saveChanges")
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Revert", self)
+        self.revert_button.setObjectName("revertChanges")
+        self.revert_button.clicked.connect(self.revert)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.revert_button)
+        layout.addLayout(bar)
+
+        filters = QHBoxLayout()
+        self.filter_column = QComboBox(self)
+        self.filter_column.setObjectName("filterColumn")
+        self.filter_column.addItems(list(self.editor.info.column_names))
+        self.filter_op = QComboBox(self)
+        self.filter_op.setObjectName("filterOperator")
+        self.filter_op.addItems(list(OPERATORS))
+        self.filter_value = QLineEdit(self)
+        self.filter_value.setObjectName("filterValue")
+        self.filter_value.setPlaceholderText("value")
+        self.filter_value.returnPressed.connect(self.add_filter)
+        add = QPushButton("Filter", self)
+        add.setObjectName("addFilter")
+        add.clicked.connect(self.add_filter)
+        clear = QPushButton("Clear filters", self)
+        clear.setObjectName("clearFilters")
+        clear.clicked.connect(self.clear_filters)
+        self.filter_label = QLabel(self)
+        for w in (QLabel("Where"), self.filter_column, self.filter_op, self.filter_value, add, clear):
+            filters.addWidget(w)
+        filters.addWidget(self.filter_label, 1)
+        layout.addLayout(filters)
+
+        self.banner = QLabel(self.editor.read_only_reason, self)
+        self.banner.setObjectName("readOnlyReason")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #eef2f7; padding: 4px;")
+        self.banner.setVisible(bool(self.editor.read_only_reason))
+        layout.addWidget(self.banner)
+
+        self.view = QTableView(self)
+        self.view.setObjectName("contentTable")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked |
+                                  QAbstractItemView.EditTrigger.EditKeyPressed |
+                                  QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setItemDelegate(ForeignKeyDelegate(self.model, self._choices_for, self.view))
+        header = self.view.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._sort_clicked)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        layout.addWidget(self.view, 1)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("gridStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        editable = not self.editor.read_only_reason
+        for b in self.edit_buttons + [self.save_button, self.revert_button]:
+            b.setEnabled(editable)
+
+    # tasks ---------------------------------------------------------------------------------------
+    def _submit(self, fn, name, on_done, on_error=None):
+        return self.runner.submit(fn, name=f"{name} ({self.editor.info.qualified})", queue=self.queue,
+                                  on_done=on_done, on_error=on_error or self._task_failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        editable = not busy and not self.editor.read_only_reason
+        for b in self.edit_buttons + [self.save_button, self.revert_button]:
+            b.setEnabled(editable)
+        for b in self.nav:
+            b.setEnabled(not busy)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if busy else
+                                  QAbstractItemView.EditTrigger.DoubleClicked |
+                                  QAbstractItemView.EditTrigger.EditKeyPressed |
+                                  QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.busy_changed.emit(busy)
+
+    def reload(self, kind: str = "refresh"):
+        editor = self.editor
+        self._set_busy(True)
+        return self._submit(lambda ctx: editor.load(kind), "Load rows", self._page_loaded)
+
+    def _page_loaded(self, result) -> None:
+        page, labels = result
+        self.model.set_page(page, labels)
+        self._set_busy(False)
+        self.nav[0].setEnabled(page.has_previous)
+        self.nav[1].setEnabled(page.has_previous)
+        self.nav[2].setEnabled(page.has_next)
+        self.nav[3].setEnabled(page.has_next)
+        self.view.resizeColumnsToContents()
+        for i in range(self.model.columnCount()):
+            if self.view.columnWidth(i) > 320:
+                self.view.setColumnWidth(i, 320)
+        self.status.setText(f"{len(page.rows)} rows shown (about {max(self.editor.info.estimated_rows, 0):,} in the table)")
+        self.loaded.emit()
+
+    def _choices_loaded(self, choices) -> None:
+        self.choices = choices
+
+    def _choices_for(self, column: str):
+        col = self.editor.info.column(column)
+        if column in self.choices:
+            return self.choices[column]
+        if col.enum_labels and not col.is_array:
+            return [(v, v) for v in col.enum_labels]
+        return None
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, ConnectionLost):
+            self._show_error(str(exc))
+        else:
+            self._show_error(f"{type(exc).__name__}: {exc}")
+
+    def _show_error(self, message: str) -> None:
+        self.last_error = message
+        self.status.setText(message)
+        self.status.setStyleSheet("color: #a00000;")
+
+    def _show_info(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.setStyleSheet("")
+
+    # sort / filter ------------------------------------------------------------------------------
+    def _sort_clicked(self, section: int) -> None:
+        column = self.editor.info.columns[section].name
+        current = self.editor.pager.sort
+        if current.column == column and not current.descending:
+            sort = Sort(column, True)
+        elif current.column == column:
+            sort = Sort(None)
+        else:
+            sort = Sort(column)
+        self.set_view(sort=sort)
+
+    def set_view(self, sort: Sort | None = None, filters: list[Filter] | None = None):
+        editor = self.editor
+        try:
+            editor.pager.with_options(sort=sort, filters=filters)
+        except (InvalidValue, KeyError) as exc:
+            self._show_error(str(exc))
+            return None
+        header = self.view.horizontalHeader()
+        target = sort if sort is not None else editor.pager.sort
+        if target.column is None:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        else:
+            header.setSortIndicator(editor.info.column_names.index(target.column),
+                                    Qt.SortOrder.DescendingOrder if target.descending else Qt.SortOrder.AscendingOrder)
+        self._set_busy(True)
+
+        def work(ctx):
+            editor.set_view(sort=sort, filters=filters)
+            return editor.page, editor.labels_for(editor.page)
+
+        return self._submit(work, "Load rows", self._page_loaded)
+
+    def add_filter(self):
+        op = self.filter_op.currentText()
+        value = None if op in ("is null", "is not null") else self.filter_value.text()
+        new = Filter(self.filter_column.currentText(), op, value)
+        filters = list(self.editor.pager.filters) + [new]
+        self.filter_label.setText(" AND ".join(f"{f.column} {f.op} {f.value or ''}".strip() for f in filters))
+        return self.set_view(filters=filters)
+
+    def clear_filters(self):
+        self.filter_label.setText("")
+        return self.set_view(filters=[])
+
+    # editing ------------------------------------------------------------------------------------
+    def _update_pending(self, n: int) -> None:
+        counts = self.editor.changes.counts()
+        if n:
+            parts = [f"{counts['update']} edited", f"{counts['insert']} new", f"{counts['delete']} deleted"]
+            self.pending_label.setText(f"{n} pending: " + ", ".join(parts))
+            self.pending_label.setStyleSheet("font-weight: bold; color: #8a5a00;")
+        else:
+            self.pending_label.setText("No pending changes")
+            self.pending_label.setStyleSheet("")
+        self.revert_button.setEnabled(bool(n) and not self.busy and not self.editor.read_only_reason)
+        self.save_button.setEnabled(bool(n) and not self.busy and not self.editor.read_only_reason)
+
+    def _guard(self, fn, *args):
+        if self.busy:
+            self._show_error("Wait for the current operation to finish.")
+            return None
+        try:
+            return fn(*args)
+        except (ReadOnly, InvalidValue) as exc:
+            self._show_error(str(exc))
+            return None
+
+    def insert_row(self, values: dict | None = None):
+        change = self._guard(self.editor.changes.insert, values or {})
+        if change is not None:
+            self.view.scrollToBottom()
+        return change
+
+    def selected_rows(self) -> list[int]:
+        rows = {i.row() for i in self.view.selectionModel().selectedIndexes()}
+        if not rows and self.view.currentIndex().isValid():
+            rows = {self.view.currentIndex().row()}
+        return sorted(rows)
+
+    def duplicate_selected(self):
+        out = []
+        for r in self.selected_rows():
+            row = self.model.row_at(r)
+            if row is not None:
+                out.append(self._guard(self.editor.changes.duplicate, row))
+        return out
+
+    def set_null(self):
+        index = self.view.currentIndex()
+        if index.isValid() and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.model.setData(index, None)
+
+    def delete_selected(self):
+        rows = [self.model.row_at(r) for r in self.selected_rows()]
+        inserts = [self.model.insert_id_at(r) for r in self.selected_rows()]
+        for change_id in inserts:
+            if change_id is not None:
+                self.editor.changes.revert(change_id)
+        rows = [r for r in rows if r is not None]
+        if rows:
+            self.delete_rows(rows)
+
+    def delete_rows(self, rows):
+        """Look up who references the rows, confirm (naming them), then mark them deleted."""
+        if self.editor.read_only_reason:
+            self._show_error(self.editor.read_only_reason)
+            return None
+        editor = self.editor
+
+        def work(ctx):
+            return [(row, editor.references(row)) for row in rows]
+
+        def done(found):
+            names = ", ".join("(" + ", ".join(r.key) + ")" for r, _ in found)
+            refs = " ".join(text for _, text in found if text)
+            message = f"Mark {len(found)} row(s) of {editor.info.qualified} for deletion: {names}?"
+            if refs:
+                message += "\n\n" + refs + " Those rows are deleted with it (ON DELETE CASCADE) or the save fails."
+            self._set_busy(False)
+            if self.confirm(message):
+                for row, _ in found:
+                    self._guard(editor.changes.delete, row)
+
+        self._set_busy(True)
+        return self._submit(work, "Check references", done)
+
+    def _ask(self, message: str) -> bool:
+        box = QMessageBox.question(self, "Delete rows", message)
+        return box == QMessageBox.StandardButton.Yes
+
+    def _toggle_reveal(self, on: bool) -> None:
+        self.model.revealed = {c.name for c in self.editor.info.columns if c.secret} if on else set()
+        self.model.set_page(self.model.page)
+
+    def revert(self) -> None:
+        self.editor.changes.revert()
+        self._show_info("Pending changes discarded.")
+
+    def save(self):
+        if self.busy or not len(self.editor.changes):
+            return None
+        editor = self.editor
+        self._set_busy(True)
+        self._show_info("Saving…")
+        return self._submit(lambda ctx: editor.save(), "Save changes", self._saved, self._task_failed)
+
+    def _saved(self, result: SaveResult) -> None:
+        self.last_result = result
+        self._set_busy(False)
+        self._update_pending(len(self.editor.changes))
+        if result.ok:
+            self._show_info(f"Saved {result.applied} change(s) in one transaction.")
+            self.reload("refresh")
+        else:
+            problems = [c.error for c in result.errors]
+            msg = (f"Nothing was saved: {len(result.errors)} change(s) failed and {len(result.conflicts)} "
+                   "conflicted; every change is still pending.")
+            if problems:
+                msg += " First problem: " + problems[0]
+            self._show_error(msg)
+            self.model.set_page(self.model.page)
+            if result.conflicts:
+                self.resolve_conflicts(result.conflicts)
+        self.saved.emit(result)
+
+    def _show_conflicts(self, conflicts) -> None:
+        for conflict in conflicts:
+            dialog = ConflictDialog(self.editor.info, conflict, self)
+            choice = dialog.exec()
+            self.apply_resolution(conflict, choice)
+
+    def apply_resolution(self, conflict, choice: int) -> None:
+        try:
+            if choice == KEEP_MINE:
+                self.editor.changes.keep_mine(conflict.change_id)
+            elif choice == TAKE_THEIRS:
+                self.editor.changes.take_theirs(conflict.change_id)
+                self.reload("refresh")
+        except ReadOnly as exc:
+            self._show_error(str(exc))
+
+    def closeEvent(self, event):  # noqa: N802
+        self.model.detach()
+        super().closeEvent(event)
