@@ -12,6 +12,7 @@ UTF-8 byte-order mark removed, so a checkout with CRLF line endings does not loo
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,8 @@ _REPEATABLE_NAME = re.compile(r"^R__(?P<desc>[^/\\]*)\.sql$")
 _DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*aurora-console[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M | re.I)
 KNOWN_DIRECTIVES = {"no-transaction"}
 _TX_CONTROL = {"begin", "commit", "rollback", "start", "end", "abort", "savepoint", "release"}
+_TX_WORD = re.compile(r"\b(?:begin|commit|rollback|start|end|abort|savepoint|release)\b", re.I)
+_LINE_COMMENT = re.compile(r"--[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,17 @@ def checksum_of(text: str) -> str:
 @dataclass(frozen=True)
 class MigrationFile:
     script: str  # path relative to the folder, '/' separators
-    path: Path
+    filename: str  # full path (a str: building thousands of Path objects is measurably slow)
     kind: str
     version: Version | None
     description: str
     sql: str
     checksum: str
     directives: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.filename)
 
     @property
     def no_transaction(self) -> bool:
@@ -133,13 +140,14 @@ class Discovery:
         return [m for m in self.migrations if m.repeatable]
 
 
-def load_file(path: Path, script: str) -> tuple[MigrationFile | None, list[Problem]]:
+def load_file(path: Path | str, script: str) -> tuple[MigrationFile | None, list[Problem]]:
     """Read and check one file; returns (migration or None, problems)."""
     try:
-        parsed = parse_name(path.name)
+        parsed = parse_name(os.path.basename(path))
     except ValueError as e:
         return None, [Problem(script, f"malformed file name: {e}", "bad_name")]
-    raw = path.read_bytes()
+    with open(path, "rb") as fh:
+        raw = fh.read()
     try:
         text = normalise(raw)
     except UnicodeDecodeError as e:
@@ -170,7 +178,7 @@ def load_file(path: Path, script: str) -> tuple[MigrationFile | None, list[Probl
             )
     mig = MigrationFile(
         script,
-        path,
+        str(path),
         parsed.kind,
         parsed.version,
         parsed.description,
@@ -178,24 +186,35 @@ def load_file(path: Path, script: str) -> tuple[MigrationFile | None, list[Probl
         checksum_of(text),
         frozenset(directives),
     )
-    statements = mig.statements
-    if not statements:
-        problems.append(Problem(script, "the file is empty (no SQL statement)", "empty"))
-    elif not mig.no_transaction:
-        for st in statements:
-            first = st.text.split(None, 1)[0].lower().rstrip(";")
-            if first in _TX_CONTROL:
-                problems.append(
-                    Problem(
+    if _needs_split_check(text, mig.no_transaction):
+        statements = mig.statements
+        if not statements:
+            problems.append(Problem(script, "the file is empty (no SQL statement)", "empty"))
+        elif not mig.no_transaction:
+            for st in statements:
+                first = st.text.split(None, 1)[0].lower().rstrip(";")
+                if first in _TX_CONTROL:
+                    problems.append(Problem(
                         script,
                         f"transaction control statement {first.upper()} at line {st.line}: each migration "
                         "already runs in its own transaction; remove it, or mark the file with "
-                        "'-- aurora-console: no-transaction'",
-                        "tx_control",
-                    )
-                )
-                break
+                        "'-- aurora-console: no-transaction'", "tx_control"))
+                    break
     return (None if problems else mig), problems
+
+
+def _needs_split_check(text: str, no_transaction: bool) -> bool:
+    """Cheap pre-check so that discovering thousands of files does not parse every one of them.
+
+    The full split runs when the file might be empty (nothing left once ``--`` comments and
+    whitespace are gone), has block comments, or holds a word that may start a transaction
+    control statement; otherwise it plainly has SQL and no BEGIN/COMMIT.
+    """
+    if "/*" in text:
+        return True
+    if not _LINE_COMMENT.sub("", text).strip(" \t\n;"):
+        return True
+    return not no_transaction and _TX_WORD.search(text) is not None
 
 
 def discover(folder: Path | str) -> Discovery:
@@ -207,11 +226,18 @@ def discover(folder: Path | str) -> Discovery:
         )
     migrations: list[MigrationFile] = []
     problems: list[Problem] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        script = path.relative_to(folder).as_posix()
-        if path.name.startswith(".") or not _looks_like_migration(path.name):
-            continue
-        mig, probs = load_file(path, script)
+    found: list[tuple[str, str]] = []
+    root = str(folder)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in filenames:
+            if not name.startswith(".") and _looks_like_migration(name):
+                found.append((prefix + name, os.path.join(dirpath, name)))
+    found.sort()
+    for script, full in found:
+        mig, probs = load_file(full, script)
         problems += probs
         if mig is not None:
             migrations.append(mig)
