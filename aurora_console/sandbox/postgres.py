@@ -21,6 +21,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -31,25 +32,22 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from aurora_console.sandbox.postgres_env import (
+    PostgresError,
     RunAs,
+    clear_stale_pid_file,
+    file_tail,
     find_postgres_bin,
     free_port,
-    is_orphan,
-    is_postgres_process,
     parent_death_preexec,
-    runs_in,
     short_temp_dir,
-    terminate_postgres,
     usable_data_dir,
 )
 
 log = logging.getLogger(__name__)
 
+__all__ = ["HOST", "PostgresError", "PostgresServer", "find_postgres_bin"]
+
 HOST = "127.0.0.1"
-
-
-class PostgresError(RuntimeError):
-    """The server could not be set up, started or stopped; the message says why."""
 
 
 class PostgresServer:
@@ -173,16 +171,19 @@ class PostgresServer:
         raise AssertionError("unreachable")
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Fast shutdown (SIGINT); SIGQUIT then SIGKILL if it does not finish within ``timeout``."""
+        """Fast shutdown (SIGINT); SIGQUIT then SIGKILL if it does not finish within ``timeout``.
+
+        On Windows (no POSIX signals): ``pg_ctl stop -m fast``, then terminate the process.
+        """
         proc, keeper = self._proc, self._keeper
         if proc is not None:
-            for sig, wait in ((signal.SIGINT, timeout), (signal.SIGQUIT, 5.0), (signal.SIGKILL, 5.0)):
+            for step, wait in _stop_steps(timeout):
                 if proc.poll() is not None:
                     break
                 try:
-                    proc.send_signal(sig)
-                except ProcessLookupError:
-                    break
+                    self._send_stop(proc, step)
+                except (ProcessLookupError, OSError, subprocess.SubprocessError):
+                    pass
                 if keeper is not None:
                     keeper.join(wait)
                 else:
@@ -190,14 +191,23 @@ class PostgresServer:
                         proc.wait(wait)
                     except subprocess.TimeoutExpired:
                         pass
-                if proc.poll() is None and sig != signal.SIGKILL:
-                    log.warning("PostgreSQL (pid %s) ignored %s", proc.pid, sig.name)
+                if proc.poll() is None:
+                    log.warning("PostgreSQL (pid %s) still runs after %s", proc.pid, step)
         if keeper is not None:
             keeper.join(5.0)
         self._proc = self._keeper = None
         if self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
+
+    def _send_stop(self, proc: subprocess.Popen, step: str) -> None:
+        if step == "pg_ctl":
+            argv = [str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "fast", "-W"]
+            subprocess.run(argv, capture_output=True, timeout=30, **self.run_as.popen_kwargs())
+        elif step == "terminate":
+            proc.terminate()
+        else:
+            proc.send_signal(getattr(signal, step))
 
     def remove_data(self) -> None:
         """Stop the server and delete its data folder (throw-away servers such as tests').
@@ -219,14 +229,7 @@ class PostgresServer:
         self.stop()
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            with open(self.log_file, "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                handle.seek(max(0, handle.tell() - 16384))
-                text = handle.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return file_tail(self.log_file, lines)
 
     # ----------------------------------------------------------------- internals
     def _prepare_data_dir(self) -> None:
@@ -284,24 +287,7 @@ class PostgresServer:
                 shutil.rmtree(pw_dir, ignore_errors=True)
 
     def _clear_stale_pid_file(self) -> None:
-        """Handle ``postmaster.pid`` left by a run that was killed."""
-        pid_file = self.data_dir / "postmaster.pid"
-        try:
-            pid = abs(int(pid_file.read_text().splitlines()[0]))  # negative: single-user mode
-        except (OSError, ValueError, IndexError):
-            return
-        if pid == 0:
-            pid_file.unlink(missing_ok=True)
-            return
-        if not is_postgres_process(pid) or not runs_in(pid, self.data_dir):
-            log.info("removing stale %s (pid %s is not its server)", pid_file, pid)
-            pid_file.unlink(missing_ok=True)
-            return
-        if not is_orphan(pid):
-            raise PostgresError(f"{self.data_dir} is in use by a running PostgreSQL (pid {pid})")
-        log.warning("stopping orphaned PostgreSQL (pid %s) left on %s", pid, self.data_dir)
-        terminate_postgres(pid)
-        pid_file.unlink(missing_ok=True)
+        clear_stale_pid_file(self.data_dir)
 
     def _env(self) -> dict[str, str]:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
@@ -393,3 +379,10 @@ class PostgresServer:
 
     def _cleanup_after_failure(self) -> None:
         self.stop(timeout=10.0)
+
+
+def _stop_steps(timeout: float) -> list[tuple[str, float]]:
+    """(how, seconds to wait) in order: fast shutdown, immediate shutdown, kill."""
+    if sys.platform == "win32":
+        return [("pg_ctl", timeout), ("terminate", 5.0)]
+    return [("SIGINT", timeout), ("SIGQUIT", 5.0), ("SIGKILL", 5.0)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import importlib.util
+import logging
 import os
 import shutil
 import signal
@@ -25,7 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 _SERVER_BINARIES = ("postgres", "initdb")
+
+
+class PostgresError(RuntimeError):
+    """The server could not be set up, started or stopped; the message says why."""
 
 
 def _has_server(bin_dir: Path) -> bool:
@@ -266,3 +273,39 @@ def terminate_postgres(pid: int, timeout: float = 15.0) -> None:
             if not is_postgres_process(pid):
                 return
             time.sleep(0.1)
+
+
+def clear_stale_pid_file(data_dir: Path) -> None:
+    """Handle a ``postmaster.pid`` left in ``data_dir`` by a run that was killed.
+
+    The file goes if its pid is not a PostgreSQL serving ``data_dir``; an orphaned server
+    (parent gone) is stopped; a server that still has its parent raises :class:`PostgresError`.
+    """
+    pid_file = data_dir / "postmaster.pid"
+    if sys.platform == "win32":
+        return  # PostgreSQL checks its lock file itself (and os.kill(pid, 0) would kill there)
+    try:
+        pid = abs(int(pid_file.read_text().splitlines()[0]))  # negative: single-user mode
+    except (OSError, ValueError, IndexError):
+        return
+    if pid == 0 or not is_postgres_process(pid) or not runs_in(pid, data_dir):
+        log.info("removing stale %s (pid %s is not its server)", pid_file, pid)
+        pid_file.unlink(missing_ok=True)
+        return
+    if not is_orphan(pid):
+        raise PostgresError(f"{data_dir} is in use by a running PostgreSQL (pid {pid})")
+    log.warning("stopping orphaned PostgreSQL (pid %s) left on %s", pid, data_dir)
+    terminate_postgres(pid)
+    pid_file.unlink(missing_ok=True)
+
+
+def file_tail(path: Path, lines: int = 30) -> str:
+    """The last ``lines`` lines of a (log) file, or "" if it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 16384))
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
