@@ -91,13 +91,16 @@ class Sshd:
         raise RuntimeError("sshd did not start")
 
     def kill(self) -> None:
-        """SIGKILL the server and every connection it serves (its process group)."""
+        """SIGKILL the server and every per-connection sshd it forked (they call setsid, so we walk
+        /proc for the descendants of our own sshd, by pid)."""
         if self.proc is None:
             return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        family = [self.proc.pid, *_descendants(self.proc.pid)]
+        for pid in family:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.proc.wait(timeout=10)
         self.proc = None
 
@@ -106,3 +109,19 @@ class Sshd:
     def log_text(self) -> str:
         p = self.folder / "sshd.log"
         return p.read_text(errors="replace") if p.exists() else ""
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
