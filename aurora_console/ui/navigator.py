@@ -19,6 +19,18 @@ STATUS_COLOURS = {
 BUSY_COLOUR = "#c98a00"
 
 
+def engine_label(engine: str, version: str) -> str:
+    """'aurora-postgresql', '15.4' -> 'PostgreSQL 15.4'; MySQL shows the Aurora release too."""
+    if engine == "aurora-postgresql":
+        return f"PostgreSQL {version}".strip()
+    if engine in ("aurora-mysql", "aurora"):
+        if ".mysql_aurora." in version:
+            mysql, aurora = version.split(".mysql_aurora.", 1)
+            return f"MySQL {mysql} (Aurora {aurora})"
+        return f"MySQL {version}".strip()
+    return f"{engine} {version}".strip()
+
+
 def status_colour(status: str) -> QColor:
     return QColor(STATUS_COLOURS.get(status, BUSY_COLOUR))
 
@@ -48,11 +60,12 @@ class ClusterListModel(QAbstractTableModel):
         s = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (s.ref.cluster_id, f"{s.ref.engine} {s.engine_version}".strip(), s.status, s.ref.region)[col]
+            return (s.ref.cluster_id, engine_label(s.ref.engine, s.engine_version), s.status, s.ref.region)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 2:
             return QBrush(status_colour(s.status))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{s.ref.cluster_id}: {s.members} instance(s), writer {s.writer or '-'}"
+            return (f"{s.ref.cluster_id} ({s.ref.engine} {s.engine_version}): {s.members} instance(s), "
+                    f"writer {s.writer or '-'}")
         if role == Qt.ItemDataRole.UserRole:
             return s
         return None

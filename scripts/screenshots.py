@@ -1,0 +1,84 @@
+"""Regenerate the screenshots in docs/screenshots from the sandbox.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only main-window,...]
+
+Starts the console on a fresh sandbox (in a temporary folder, with temporary settings), opens each
+screen the way a user would, waits for its data, and saves ``widget.grab()`` as PNG. Each
+screen that a feature provides registers a shooter in ``SHOOTERS`` below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _wait(app, predicate, timeout=120.0):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.02)
+    raise TimeoutError("the screen did not finish loading")
+
+
+def shoot_main_window(app, window, out: Path) -> None:
+    window.navigator.view.expandAll()
+    window.grab().save(str(out / "main-window.png"))
+
+
+SHOOTERS = {"main-window": shoot_main_window}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="aurora-shots-"))
+    os.environ["AURORA_CONSOLE_HOME"] = str(tmp / "home")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "aurora_console.testing.memory_keyring.MemoryKeyring")
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console.app import build_services, shutdown_services
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.main_window import MainWindow
+    from aurora_console.ui.theme import apply_theme
+
+    app = QApplication([sys.argv[0]])
+    apply_theme(app, "light")
+    opts = console_options(sandbox=True)
+    opts.sandbox_dir = str(tmp / "sandbox")
+    services = build_services(opts, app)
+    window = MainWindow(services)
+    window.resize(1400, 860)
+    window.show()
+    done = {"db": False, "loaded": False}
+    window.load_finished.connect(lambda ok, errs: done.__setitem__("loaded", True))
+    window.start()
+    _wait(app, lambda: "sandbox_controller" in services.extras)
+    controller = services.extras["sandbox_controller"]
+    controller.database_checked.connect(lambda r: done.__setitem__("db", True))
+    _wait(app, lambda: done["loaded"] and done["db"])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    wanted = [s for s in args.only.split(",") if s] or list(SHOOTERS)
+    for name in wanted:
+        SHOOTERS[name](app, window, out)
+        print("saved", name)
+    window.close()
+    shutdown_services(services)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import logging
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aurora_console.core.logs import setup_logging, teardown_logging
+from aurora_console.core.redaction import MASK, forget_all_secrets, redact, redact_mapping, register_secret
+
+pytestmark = pytest.mark.unit
+
+secret_text = st.text(alphabet=string.ascii_letters + string.digits + "!#$%^*-_+=~", min_size=6, max_size=40)
+
+
+@given(secret=secret_text, before=st.text(max_size=30), after=st.text(max_size=30))
+@settings(max_examples=200)
+def test_registered_secret_never_survives(secret, before, after):
+    register_secret(secret)
+    try:
+        assert secret not in redact(before + secret + after)
+    finally:
+        forget_all_secrets()
+
+
+@pytest.mark.parametrize("text", [
+    "password=Sup3rSecret!", "PGPASSWORD='Sup3rSecret!'", '{"password": "Sup3rSecret!"}',
+    "aws_secret_access_key = Sup3rSecret!", '"SecretAccessKey": "Sup3rSecret!"', "SessionToken=Sup3rSecret!",
+    "postgresql://blog_admin:Sup3rSecret!@db.example:5432/blog", "passphrase: Sup3rSecret!",
+    "https://host/?X-Amz-Signature=Sup3rSecret!&x=1", '{"MasterUserPassword": "Sup3rSecret!"}',
+])
+def test_patterns_mask_common_shapes(text):
+    out = redact(text)
+    assert "Sup3rSecret!" not in out and MASK in out
+
+
+def test_redact_mapping_masks_secret_keys():
+    data = {"DBClusterIdentifier": "blog", "MasterUserPassword": "x" * 12, "nested": [{"token": "abcdefgh"}]}
+    assert redact_mapping(data) == {"DBClusterIdentifier": "blog", "MasterUserPassword": MASK,
+                                    "nested": [{"token": MASK}]}
+
+
+@pytest.mark.expected_errors
+def test_log_file_never_holds_secrets(tmp_path):
+    log_file = setup_logging(tmp_path / "logs" / "console.log")
+    try:
+        register_secret("Registered-Value-123")
+        log = logging.getLogger("aurora_console.test")
+        log.warning("connecting with password=%s", "Plain-Value-456")
+        log.warning("fetched %s from SSM", "Registered-Value-123")
+        try:
+            raise RuntimeError("auth failed for postgresql://u:Url-Value-789@h/db")
+        except RuntimeError:
+            log.exception("boom")
+        for h in logging.getLogger().handlers:
+            h.flush()
+        text = log_file.read_text()
+        for secret in ("Plain-Value-456", "Registered-Value-123", "Url-Value-789"):
+            assert secret not in text
+        assert text.count(MASK) >= 3
+    finally:
+        teardown_logging()
+        forget_all_secrets()

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aurora_console.core.settings import SETTINGS_VERSION, Settings, SettingsStore
+
+pytestmark = pytest.mark.unit
+
+
+def test_defaults_when_missing(tmp_path):
+    store = SettingsStore(tmp_path / "settings.json")
+    assert store.settings == Settings()
+    assert store.warnings == []
+
+
+def test_round_trip_and_atomic_write(tmp_path):
+    path = tmp_path / "cfg" / "settings.json"
+    store = SettingsStore(path)
+    store.settings.aws_profile = "prod"
+    store.settings.aws_regions = ["eu-west-1", "us-east-1"]
+    store.section("metrics")["layout:blog"] = ["CPUUtilization"]
+    store.save()
+    assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp file left
+    again = SettingsStore(path)
+    assert again.settings.aws_profile == "prod"
+    assert again.settings.aws_regions == ["eu-west-1", "us-east-1"]
+    assert again.section("metrics") == {"layout:blog": ["CPUUtilization"]}
+    assert json.loads(path.read_text())["version"] == SETTINGS_VERSION
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"\xff\xfe\x00garbage", b'{"version": 99}'])
+def test_corrupt_file_is_backed_up_and_replaced(tmp_path, content):
+    path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert len(store.warnings) == 1 and "defaults are used" in store.warnings[0]
+    backups = list(tmp_path.glob("settings.json.corrupt-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == content
+    store.save()
+    assert SettingsStore(path).warnings == []
+
+
+def test_wrong_types_fall_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, "aws_regions": "us-east-1", "theme": 3, "aws_profile": "x"}))
+    s = SettingsStore(path).settings
+    assert s.aws_regions == ["us-east-1"] and s.theme == "system" and s.aws_profile == "x"
+
+
+def test_old_version_is_migrated(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"aws_profile": "old"}))
+    store = SettingsStore(path)
+    assert store.settings.aws_profile == "old" and store.settings.version == SETTINGS_VERSION
+
+
+def test_refuses_to_write_secrets(tmp_path):
+    store = SettingsStore(tmp_path / "settings.json")
+    store.section("connections")["password"] = "hunter2hunter2"
+    with pytest.raises(ValueError, match="secret"):
+        store.save()
+    assert not (tmp_path / "settings.json").exists()
