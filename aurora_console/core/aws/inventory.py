@@ -70,8 +70,9 @@ def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[
     return items
 
 
-def _target_label(target: Any) -> tuple[str, str, str | None]:
-    return (getattr(target, "profile", None) or "default", target.region, getattr(target, "endpoint_url", None))
+def _target_label(target: Any, label: str | None = None) -> tuple[str, str, str | None]:
+    profile = getattr(target, "profile", None) or label or "default"
+    return (profile, target.region, getattr(target, "endpoint_url", None))
 
 
 def load_region(
@@ -80,9 +81,11 @@ def load_region(
     *,
     task: TaskContext | None = None,
     unsupported: UnsupportedCalls | None = None,
+    profile_label: str | None = None,
 ) -> RegionInventory:
-    """Read one profile x region. Never raises except :class:`Cancelled`."""
-    profile, region, endpoint_url = _target_label(target)
+    """Read one profile x region. Never raises except :class:`Cancelled`. ``profile_label``
+    names a target whose profile is None (the default chain, or the sandbox)."""
+    profile, region, endpoint_url = _target_label(target, profile_label)
     now = datetime.now(timezone.utc)
     try:
         rds = factory.client("rds", target)
@@ -156,6 +159,7 @@ def load_inventory(
     task: TaskContext | None = None,
     max_workers: int = 8,
     unsupported: UnsupportedCalls | None = None,
+    profile_label: str | None = None,
 ) -> list[RegionInventory]:
     """Load every target concurrently; ``on_region`` is called (on a worker thread) as each
     region arrives. Returns the regions in the order of ``targets``."""
@@ -165,7 +169,7 @@ def load_inventory(
     results: dict[int, RegionInventory] = {}
     done = 0
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(targets))), thread_name_prefix="inventory") as pool:
-        futures = {pool.submit(load_region, factory, t, task=task, unsupported=unsupported): n for n, t in enumerate(targets)}
+        futures = {pool.submit(load_region, factory, t, task=task, unsupported=unsupported, profile_label=profile_label): n for n, t in enumerate(targets)}
         try:
             for fut in as_completed(futures):
                 region_inv = fut.result()

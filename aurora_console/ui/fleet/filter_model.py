@@ -1,0 +1,112 @@
+"""Filter and sort for the fleet tree.
+
+The filter box takes words; every word must match. ``id:``, ``engine:``, ``status:``, ``role:``
+and ``tag:`` (``tag:env`` or ``tag:env=prod``) narrow a word to one field; a bare word matches
+any of them. A matching cluster shows all its instances; a matching instance shows its cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.ui.fleet.tree_model import SORT_ROLE, FleetTreeModel, Node, filter_text
+
+FIELDS = ("id", "engine", "status", "role", "tag")
+
+
+@dataclass(frozen=True)
+class Term:
+    field: str  # "" = any
+    value: str
+
+
+def parse_filter(text: str) -> tuple[Term, ...]:
+    terms = []
+    for word in text.split():
+        field, sep, value = word.partition(":")
+        if sep and field.lower() in FIELDS:
+            if value:
+                terms.append(Term(field.lower(), value.lower()))
+        else:
+            terms.append(Term("", word.lower()))
+    return tuple(terms)
+
+
+def _cluster_of(node: Node) -> Cluster | None:
+    n: Node | None = node
+    while n is not None:
+        if isinstance(n.payload, Cluster):
+            return n.payload
+        n = n.parent
+    return None
+
+
+def node_matches(node: Node, terms: tuple[Term, ...]) -> bool:
+    p = node.payload
+    for t in terms:
+        if t.field == "tag":
+            c = _cluster_of(node)
+            if c is None:
+                return False
+            k, eq, v = t.value.partition("=")
+            tags = {a.lower(): b.lower() for a, b in c.tags}
+            if k not in tags or (eq and v not in tags[k]):
+                return False
+        elif t.field == "id":
+            if t.value not in (getattr(p, "id", None) or getattr(p, "name", "") or "").lower():
+                return False
+        elif t.field == "engine":
+            engine = getattr(p, "engine", None) or getattr(p, "engine_family", "") or ""
+            if t.value not in engine.lower():
+                return False
+        elif t.field == "status":
+            if t.value not in (getattr(p, "status", "") or "").lower():
+                return False
+        elif t.field == "role":
+            if t.value not in (getattr(p, "role", "") or "").lower():
+                return False
+        elif t.value not in filter_text(node):
+            return False
+    return True
+
+
+class FleetFilterModel(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._terms: tuple[Term, ...] = ()
+        self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(f"{t.field}:{t.value}" if t.field else t.value for t in self._terms)
+
+    def set_filter(self, text: str) -> None:
+        terms = parse_filter(text)
+        if terms == self._terms:
+            return
+        self.beginFilterChange()
+        self._terms = terms
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        if not self._terms:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, FleetTreeModel)
+        idx = model.index(source_row, 0, source_parent)
+        if not idx.isValid():
+            return False
+        node: Node = idx.internalPointer()
+        p = node.payload
+        if isinstance(p, RegionInventory):
+            return bool(p.error)  # a failing region always shows its error
+        if isinstance(p, (GlobalCluster, Cluster, Instance, Proxy)):
+            return node_matches(node, self._terms)
+        return False

@@ -1,0 +1,315 @@
+"""FleetTreeModel: region -> global cluster -> cluster -> instances / proxies.
+
+A refresh never resets the model: each region's new inventory is diffed against the nodes shown,
+by key, and only the rows that appear, vanish or change emit beginInsertRows / beginRemoveRows /
+dataChanged, so selection, expansion and scroll position survive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.ui.navigator import status_colour
+
+REGION, GLOBAL, CLUSTER, INSTANCE, PROXY = "region", "global", "cluster", "instance", "proxy"
+COLUMNS = ("Name", "Engine", "Status", "Role", "Tier", "Class", "AZ")
+COL_NAME, COL_ENGINE, COL_STATUS, COL_ROLE, COL_TIER, COL_CLASS, COL_AZ = range(len(COLUMNS))
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+PAYLOAD_ROLE = Qt.ItemDataRole.UserRole + 2
+KEY_ROLE = Qt.ItemDataRole.UserRole + 3
+SORT_ROLE = Qt.ItemDataRole.UserRole + 4
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 5
+REGION_ROLE = Qt.ItemDataRole.UserRole + 6
+ERROR_COLOUR = QColor("#c0392b")
+_TOP = QModelIndex()
+
+
+@dataclass(eq=False)
+class Node:
+    key: str
+    kind: str
+    payload: Any
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    row: int = 0
+    region_key: str = ""
+
+    def child(self, key: str) -> Node | None:
+        return next((c for c in self.children if c.key == key), None)
+
+
+@dataclass
+class _Spec:
+    key: str
+    kind: str
+    payload: Any
+    children: list[_Spec]
+
+
+def _cluster_spec(rk: str, c: Cluster) -> _Spec:
+    kids = [_Spec(f"{rk}|i|{i.id}", INSTANCE, i, []) for i in c.instances]
+    kids += [_Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, []) for p in c.proxies]
+    return _Spec(f"{rk}|c|{c.id}", CLUSTER, c, kids)
+
+
+def region_children(inv: RegionInventory) -> list[_Spec]:
+    rk = inv.key
+    out = []
+    for g in inv.global_clusters:
+        members = [_cluster_spec(rk, c) for c in inv.clusters if c.global_cluster_id == g.id]
+        out.append(_Spec(f"{rk}|g|{g.id}", GLOBAL, g, members))
+    out += [_cluster_spec(rk, c) for c in inv.clusters if not c.global_cluster_id or
+            not any(g.id == c.global_cluster_id for g in inv.global_clusters)]
+    return out
+
+
+def filter_text(node: Node) -> str:
+    """What the filter box matches against: id, engine, status, role and tags (k=v)."""
+    p = node.payload
+    parts = [node.kind]
+    if isinstance(p, RegionInventory):
+        parts += [p.region, p.profile]
+    elif isinstance(p, GlobalCluster):
+        parts += [p.id, p.engine, p.status]
+    elif isinstance(p, Cluster):
+        parts += [p.id, p.engine, p.engine_version, p.status] + [f"tag:{k}={v}" for k, v in p.tags]
+    elif isinstance(p, Instance):
+        parts += [p.id, p.engine, p.status, p.role, p.instance_class, p.az]
+    elif isinstance(p, Proxy):
+        parts += [p.name, p.engine_family, p.status]
+    return " ".join(parts).lower()
+
+
+class FleetTreeModel(QAbstractItemModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._root = Node("", "root", None)
+        self._by_key: dict[str, Node] = {}
+        self.regions: dict[str, RegionInventory] = {}
+
+    # -- reading ----------------------------------------------------------------------------
+    def node(self, index: QModelIndex | QPersistentModelIndex) -> Node:
+        return index.internalPointer() if index.isValid() else self._root
+
+    def index_of_key(self, key: str, column: int = 0) -> QModelIndex:
+        node = self._by_key.get(key)
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(node.row, column, node)
+
+    def node_for_key(self, key: str) -> Node | None:
+        return self._by_key.get(key)
+
+    def clusters(self) -> list[tuple[RegionInventory, Cluster]]:
+        return [(inv, c) for inv in self.regions.values() for c in inv.clusters]
+
+    def find_cluster(self, cluster_id: str) -> tuple[RegionInventory, Cluster] | None:
+        return next(((inv, c) for inv, c in self.clusters() if c.id == cluster_id), None)
+
+    # -- Qt model API -----------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:
+        p = self.node(parent)
+        if 0 <= row < len(p.children) and 0 <= column < len(COLUMNS):
+            return self.createIndex(row, column, p.children[row])
+        return QModelIndex()
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        p = index.internalPointer().parent
+        if p is None or p is self._root:
+            return QModelIndex()
+        return self.createIndex(p.row, 0, p)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _TOP) -> int:  # noqa: N802
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _TOP) -> int:  # noqa: N802
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node: Node = index.internalPointer()
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(node, col)
+        if role == SORT_ROLE:
+            if col == COL_TIER and isinstance(node.payload, Instance):
+                return node.payload.tier if node.payload.tier is not None else 99
+            return (self._display(node, col) or "").lower()
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
+            if node.kind == REGION and node.payload.error:
+                return QBrush(ERROR_COLOUR)
+            status = self._display(node, col)
+            return QBrush(status_colour(status)) if status else None
+        if role == Qt.ItemDataRole.FontRole and (node.kind in (REGION, GLOBAL) or
+                                                 (col == COL_ROLE and getattr(node.payload, "is_writer", False))):
+            f = QFont()
+            f.setBold(True)
+            return f
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(node)
+        if role == KIND_ROLE:
+            return node.kind
+        if role == PAYLOAD_ROLE:
+            return node.payload
+        if role == KEY_ROLE:
+            return node.key
+        if role == REGION_ROLE:
+            return self.regions.get(node.region_key)
+        if role == FILTER_ROLE:
+            return filter_text(node)
+        return None
+
+    def _display(self, node: Node, col: int) -> str:
+        p = node.payload
+        if isinstance(p, RegionInventory):
+            if col == COL_NAME:
+                return f"{p.region} ({p.profile})"
+            if col == COL_STATUS:
+                return f"⚠ {p.error}" if p.error else f"{len(p.clusters)} cluster(s)"
+            return ""
+        if isinstance(p, GlobalCluster):
+            return {COL_NAME: f"🌐 {p.id}", COL_ENGINE: f"{p.engine} {p.engine_version}".strip(),
+                    COL_STATUS: p.status, COL_ROLE: "global"}.get(col, "")
+        if isinstance(p, Cluster):
+            return {COL_NAME: p.id, COL_ENGINE: f"{p.engine} {p.engine_version}".strip(), COL_STATUS: p.status,
+                    COL_ROLE: f"{len(p.instances)} instance(s)"}.get(col, "")
+        if isinstance(p, Instance):
+            return {COL_NAME: p.id, COL_ENGINE: f"{p.engine} {p.engine_version}".strip(), COL_STATUS: p.status,
+                    COL_ROLE: p.role, COL_TIER: "" if p.tier is None else str(p.tier), COL_CLASS: p.instance_class,
+                    COL_AZ: p.az}.get(col, "")
+        if isinstance(p, Proxy):
+            return {COL_NAME: f"⇄ {p.name}", COL_ENGINE: p.engine_family, COL_STATUS: p.status,
+                    COL_ROLE: "proxy"}.get(col, "")
+        return ""
+
+    def _tooltip(self, node: Node) -> str:
+        p = node.payload
+        if isinstance(p, RegionInventory):
+            lines = [f"{p.profile} / {p.region}"]
+            if p.error:
+                lines.append(p.error)
+            lines += [f"⚠ {w}" for w in p.warnings]
+            return "\n".join(lines)
+        if isinstance(p, Cluster):
+            return f"{p.id}\nwriter: {p.writer.id if p.writer else '-'}\n" + "\n".join(f"{e.kind}: {e.address}" for e in p.endpoints)
+        if isinstance(p, Instance):
+            return f"{p.id} ({p.role})\n{p.address}:{p.port or ''}"
+        return ""
+
+    # -- updating (diff, never reset) --------------------------------------------------------
+    def set_region(self, inv: RegionInventory) -> None:
+        """Show ``inv`` under its region node, updating rows in place."""
+        key = inv.key
+        old = self.regions.get(key)
+        if inv.error and not inv.clusters and old is not None and old.clusters:
+            # a failed refresh keeps what was shown before, with the error on the region
+            inv = replace(old, error=inv.error, error_kind=inv.error_kind, warnings=inv.warnings,
+                          loaded_at=inv.loaded_at)
+        self.regions[key] = inv
+        node = self._root.child(key)
+        if node is None:
+            node = Node(key, REGION, inv, region_key=key)
+            self._insert(self._root, len(self._root.children), [node])
+        else:
+            node.payload = inv
+            if old != inv:
+                self._changed(node)
+        self._sync(node, region_children(inv))
+
+    def remove_region(self, key: str) -> None:
+        node = self._root.child(key)
+        self.regions.pop(key, None)
+        if node is not None:
+            self._remove(self._root, node.row, node.row)
+
+    def region_keys(self) -> list[str]:
+        return [c.key for c in self._root.children]
+
+    def _sync(self, parent: Node, specs: list[_Spec]) -> None:
+        wanted = {s.key for s in specs}
+        # removals, from the end, in contiguous runs
+        row = len(parent.children) - 1
+        while row >= 0:
+            if parent.children[row].key in wanted:
+                row -= 1
+                continue
+            last = row
+            while row - 1 >= 0 and parent.children[row - 1].key not in wanted:
+                row -= 1
+            self._remove(parent, row, last)
+            row -= 1
+        existing = {c.key: c for c in parent.children}
+        new_nodes: list[Node] = []
+        for spec in specs:
+            child = existing.get(spec.key)
+            if child is None:
+                new_nodes.append(self._build(spec, parent.region_key))
+                continue
+            if child.payload != spec.payload:
+                child.payload = spec.payload
+                self._changed(child)
+            else:
+                child.payload = spec.payload
+            self._sync(child, spec.children)
+        if new_nodes:
+            self._insert(parent, len(parent.children), new_nodes)
+
+    def _build(self, spec: _Spec, region_key: str) -> Node:
+        node = Node(spec.key, spec.kind, spec.payload, region_key=region_key)
+        node.children = [self._build(s, region_key) for s in spec.children]
+        for n, c in enumerate(node.children):
+            c.parent, c.row = node, n
+        return node
+
+    def _parent_index(self, parent: Node) -> QModelIndex:
+        return QModelIndex() if parent is self._root else self.createIndex(parent.row, 0, parent)
+
+    def _insert(self, parent: Node, at: int, nodes: list[Node]) -> None:
+        self.beginInsertRows(self._parent_index(parent), at, at + len(nodes) - 1)
+        parent.children[at:at] = nodes
+        for n in nodes:
+            n.parent = parent
+            self._index_keys(n, True)
+        self._renumber(parent, at)
+        self.endInsertRows()
+
+    def _remove(self, parent: Node, first: int, last: int) -> None:
+        self.beginRemoveRows(self._parent_index(parent), first, last)
+        for n in parent.children[first:last + 1]:
+            self._index_keys(n, False)
+        del parent.children[first:last + 1]
+        self._renumber(parent, first)
+        self.endRemoveRows()
+
+    def _index_keys(self, node: Node, add: bool) -> None:
+        if add:
+            self._by_key[node.key] = node
+        else:
+            self._by_key.pop(node.key, None)
+        for c in node.children:
+            self._index_keys(c, add)
+
+    @staticmethod
+    def _renumber(parent: Node, start: int) -> None:
+        for n in range(start, len(parent.children)):
+            parent.children[n].row = n
+
+    def _changed(self, node: Node) -> None:
+        assert node.parent is not None
+        self.dataChanged.emit(self.createIndex(node.row, 0, node), self.createIndex(node.row, len(COLUMNS) - 1, node))

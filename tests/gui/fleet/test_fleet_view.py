@@ -1,0 +1,205 @@
+"""The fleet view on a moto server: tree, in-place refresh, filter, details, actions, audit viewer."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex
+from PySide6.QtGui import QGuiApplication
+
+from aurora_console.core.audit import read_audit
+from tests.integration.fleet.seed import make_cluster
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+
+def _seed(rds):
+    make_cluster(rds["us-east-1"], "orders", 3, tags={"env": "prod"})
+    make_cluster(rds["us-east-1"], "billing", 2, engine="aurora-mysql", tags={"env": "dev"})
+    make_cluster(rds["eu-west-1"], "eu-app", 2, region="eu-west-1")
+
+
+def test_tree_shows_topology_and_page_object(fleet_page, rds):
+    _seed(rds)
+    fleet = fleet_page()
+    assert fleet.cluster_ids() == ["billing", "eu-app", "orders"]
+    orders = fleet.cluster("orders")
+    assert orders.engine() == "aurora-postgresql" and orders.status() == "available"
+    assert orders.writer() == "orders-1" and orders.readers() == ["orders-2", "orders-3"]
+    assert set(orders.endpoints()) == {"writer", "reader"}
+    view = fleet.view
+    idx = view.model.index_of_key("sandbox/us-east-1|i|orders-2")
+    row = [view.model.index(idx.row(), c, idx.parent()).data() for c in range(7)]
+    assert row[0] == "orders-2" and row[3] == "reader" and row[4] == "2" and row[5] == "db.r6g.large"
+    assert row[6] == "us-east-1b" and row[2] == "available"
+    with pytest.raises(LookupError):
+        fleet.cluster("nope")
+
+
+def test_refresh_updates_in_place_keeping_selection_and_expansion(fleet_page, rds, qtbot):
+    _seed(rds)
+    fleet = fleet_page()
+    view = fleet.view
+    assert view.select_key("sandbox/us-east-1|i|orders-3")
+    cluster_idx = view.proxy.mapFromSource(view.model.index_of_key("sandbox/us-east-1|c|orders"))
+    view.tree.expand(cluster_idx)
+    resets, inserted, removed = [], [], []
+    view.model.modelAboutToBeReset.connect(lambda: resets.append(1))
+    view.model.rowsInserted.connect(lambda parent, a, b: inserted.append(parent.data()))
+    view.model.rowsRemoved.connect(lambda parent, a, b: removed.append(parent.data()))
+    # AWS changes behind the console: a failover, a new reader, a deleted cluster
+    rds["us-east-1"].failover_db_cluster(DBClusterIdentifier="orders", TargetDBInstanceIdentifier="orders-3")
+    rds["us-east-1"].create_db_instance(DBInstanceIdentifier="orders-4", DBClusterIdentifier="orders",
+                                        Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+    rds["eu-west-1"].delete_db_instance(DBInstanceIdentifier="eu-app-2")
+    fleet.refresh()
+    assert resets == []
+    assert "orders" in inserted and "eu-app" in removed
+    assert fleet.cluster("orders").writer() == "orders-3"
+    assert view.tree.currentIndex().data() == "orders-3"  # the selection survived
+    assert view.tree.isExpanded(view.proxy.mapFromSource(view.model.index_of_key("sandbox/us-east-1|c|orders")))
+    role_idx = view.model.index_of_key("sandbox/us-east-1|i|orders-3", 3)
+    assert role_idx.data() == "writer"
+    assert view.instance_pane.title.text().startswith("orders-3  ·  writer")
+
+
+def test_failing_region_shows_its_error_and_others_load(fleet_window, fleet_page, rds, moto_endpoint):
+    from aurora_console.core.aws.session import AwsTarget
+    from tests.integration.fleet.fault_server import FaultServer
+
+    _seed(rds)
+    with FaultServer(moto_endpoint) as denied:
+        denied.faults["DescribeDBClusters"] = "deny"
+        real = fleet_window.current_targets
+        fleet_window.current_targets = lambda: [AwsTarget(None, "us-east-1"),
+                                                AwsTarget(None, "eu-west-1", endpoint_url=denied.url)]
+        try:
+            fleet = fleet_page()
+        finally:
+            fleet_window.current_targets = real
+    assert fleet.cluster_ids() == ["billing", "orders"]
+    errors = fleet.region_errors()
+    assert list(errors) == ["sandbox/eu-west-1"] and "access denied" in errors["sandbox/eu-west-1"].lower()
+    idx = fleet.view.model.index_of_key("sandbox/eu-west-1", 2)
+    assert "access denied" in idx.data().lower()
+    assert "failed" in fleet.view.status.text()
+
+
+def test_filter_by_engine_tag_status(fleet_page, rds):
+    _seed(rds)
+    fleet = fleet_page()
+    fleet.set_filter("engine:mysql")
+    assert fleet.visible_cluster_ids() == ["billing"]
+    fleet.set_filter("tag:env=prod")
+    assert fleet.visible_cluster_ids() == ["orders"]
+    fleet.set_filter("eu-app")
+    assert fleet.visible_cluster_ids() == ["eu-app"]
+    fleet.set_filter("status:stopped")
+    assert fleet.visible_cluster_ids() == []
+    fleet.set_filter("")
+    assert fleet.visible_cluster_ids() == ["billing", "eu-app", "orders"]
+
+
+def test_cluster_details_pane_and_copy(fleet_page, rds, qtbot):
+    _seed(rds)
+    fleet = fleet_page()
+    fleet.cluster("orders").select()
+    pane = fleet.view.cluster_pane
+    qtbot.waitUntil(lambda: pane.details is not None, timeout=20000)
+    assert pane.title.text().startswith("orders")
+    writer_edit = pane.endpoint_edits["writer"]
+    assert writer_edit.text().startswith("orders.cluster-")
+    assert set(pane.actions.buttons) == {"failover", "add-reader", "stop", "start"}
+    assert pane.actions.buttons["failover"].isEnabled()
+    from PySide6.QtWidgets import QToolButton
+
+    button = pane.findChild(QToolButton, "fleetEndpoint_writerCopy")
+    button.click()
+    assert QGuiApplication.clipboard().text() == writer_edit.text()
+    assert "Events" in pane.sections.toPlainText()
+
+
+def test_failover_through_dialog_and_audit_viewer(fleet_page, fleet_window, rds, qtbot):
+    _seed(rds)
+    fleet = fleet_page()
+    fleet.view.actions.poll_interval = 0.05
+    new_writer = fleet.cluster("orders").failover("orders-2")
+    assert new_writer == "orders-2"
+    [entry] = read_audit(fleet_window.services.paths.audit_file)
+    assert entry.action == "failover" and entry.outcome == "ok"
+    assert entry.params["TargetDBInstanceIdentifier"] == "orders-2"
+    fleet.view.actions.open_audit_log()
+    audit_view = fleet_window.find_tab("audit-log")
+    qtbot.waitUntil(lambda: audit_view.load_count > 0, timeout=10000)
+    assert audit_view.model.rowCount() == 1
+    assert audit_view.model.index(0, 4).data() == "failover"
+
+
+def test_read_only_profile_disables_actions(fleet_page, fleet_window, rds):
+    _seed(rds)
+    fleet_window.services.settings.settings.read_only_profiles = ["sandbox"]
+    fleet = fleet_page()
+    fleet.cluster("orders").select()
+    pane = fleet.view.cluster_pane
+    assert all(not b.isEnabled() for b in pane.actions.buttons.values())
+    dialog = fleet.view.actions.request("failover", fleet.view.model.find_cluster("orders")[1])
+    assert not dialog.ok.isEnabled() and "read-only" in dialog.error.text()
+    dialog.accept()  # even forced, core refuses
+    assert dialog.prepared is None and "read-only" in dialog.error.text()
+    dialog.reject()
+
+
+def test_delete_reader_needs_the_typed_id(fleet_page, rds, qtbot):
+    _seed(rds)
+    fleet = fleet_page()
+    fleet.view.actions.poll_interval = 0.05
+    view = fleet.view
+    cluster = view.model.find_cluster("orders")[1]
+    dialog = view.actions.request("delete-reader", cluster, cluster.instance("orders-3"))
+    assert not dialog.ok.isEnabled()
+    dialog.confirm.setText("orders-2")
+    assert not dialog.ok.isEnabled()
+    dialog.confirm.setText("orders-3")
+    assert dialog.ok.isEnabled()
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.actions.completed == 1, timeout=20000)
+    qtbot.waitUntil(lambda: fleet.cluster("orders").readers() == ["orders-2"], timeout=20000)
+
+
+def test_bad_input_in_dialog_is_refused_inline(fleet_page, rds):
+    _seed(rds)
+    fleet = fleet_page()
+    cluster = fleet.view.model.find_cluster("orders")[1]
+    dialog = fleet.view.actions.request("add-reader", cluster)
+    dialog.ident.setText("orders-2")  # taken
+    dialog.accept()
+    assert dialog.prepared is None and "already exists" in dialog.error.text()
+    dialog.ident.setText("new-reader")
+    dialog.az.setEditText("eu-west-1a")
+    dialog.accept()
+    assert dialog.prepared is None and "not a zone of us-east-1" in dialog.error.text()
+    dialog.reject()
+    assert fleet.view.actions.running == {}
+
+
+def test_model_passes_qt_model_tester(rds, qtbot):
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    from aurora_console.core.aws.inventory import load_region
+    from aurora_console.ui.fleet.tree_model import FleetTreeModel
+
+    _seed(rds)
+    model = FleetTreeModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    factory = type("F", (), {"client": lambda self, s, t: rds[t.region]})()
+    from aurora_console.core.aws.session import AwsTarget
+
+    east = load_region(factory, AwsTarget(None, "us-east-1"), profile_label="sandbox")
+    model.set_region(east)
+    rds["us-east-1"].delete_db_instance(DBInstanceIdentifier="orders-2")
+    make_cluster(rds["us-east-1"], "zeta", 1)
+    model.set_region(load_region(factory, AwsTarget(None, "us-east-1"), profile_label="sandbox"))
+    assert model.rowCount(QModelIndex()) == 1
+    assert {model.index(r, 0, model.index(0, 0)).data() for r in range(model.rowCount(model.index(0, 0)))} == {
+        "billing", "orders", "zeta"}
+    model.remove_region("sandbox/us-east-1")
+    assert model.rowCount(QModelIndex()) == 0
