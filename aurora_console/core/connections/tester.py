@@ -60,7 +60,7 @@ def explain_connect_error(exc: Exception, profile: ConnectionProfile) -> Databas
     return DatabaseConnectError(f"Cannot connect to {where}: {text.splitlines()[0] if text else exc}", detail=text)
 
 
-def test_connection(profile: ConnectionProfile, *, manager=None, clients=None, prompt=None, keyring_get=None,
+def check_connection(profile: ConnectionProfile, *, manager=None, clients=None, prompt=None, keyring_get=None,
                     samples: int = 5, task=None) -> ConnectionReport:
     import psycopg
 
