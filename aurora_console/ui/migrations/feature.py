@@ -1,0 +1,115 @@
+"""Plugs the migrations panel into the main window: Tools ▸ Migrations…
+
+A panel is opened for a connection profile (direct or through its bastion tunnel, opened on a
+worker thread), for the sandbox's blog profile (folder: the bundled blog migrations), or for a
+typed libpq connection string. Each profile remembers its migrations folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QInputDialog
+
+from aurora_console.core.db.migrations.folders import MigrationFolders
+from aurora_console.core.resources import blog_migrations_dir
+
+from .panel import MigrationsPanel
+
+MENU = "Tools"
+SANDBOX_PROFILE = "sandbox-blog"
+MANUAL = "Connection string…"
+
+
+def install(window) -> None:
+    window.add_menu_action(MENU, "Migrations…", lambda: ask_and_open(window), object_name="actionMigrations")
+    window.services.extras["migrations_open"] = (
+        lambda profile, connect=None, folder=None, read_only=None:
+        open_migrations(window, profile, connect=connect, folder=folder, read_only=read_only))
+
+
+def _profile_names(window) -> list[str]:
+    names = [SANDBOX_PROFILE] if window.services.sandbox is not None else []
+    try:
+        from aurora_console.core.connections.store import ProfileStore
+
+        names += [n for n in ProfileStore.default().names() if n not in names]
+    except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
+        pass
+    return names
+
+
+def ask_and_open(window):
+    names = _profile_names(window) + [MANUAL]
+    choice, ok = QInputDialog.getItem(window, "Migrations", "Connection profile:", names, 0, False)
+    if not ok:
+        return None
+    if choice != MANUAL:
+        return open_migrations(window, choice)
+    text, ok = QInputDialog.getText(window, "Migrations", "PostgreSQL connection string "
+                                    "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
+    if not ok or not text.strip():
+        return None
+    return open_migrations(window, "manual", connect=text.strip())
+
+
+def default_folder(profile: str) -> Path | None:
+    folder = MigrationFolders.default().get(profile)
+    if folder is None and profile == SANDBOX_PROFILE:
+        return blog_migrations_dir()
+    return folder
+
+
+def open_migrations(window, profile: str, *, connect=None, folder: Path | None = None, read_only: bool | None = None):
+    """Open (or focus) the migrations panel of ``profile``.
+
+    With ``connect`` (a conninfo string, a psycopg kwargs dict or a connection factory) the panel
+    is returned at once; otherwise the profile is opened on a worker thread and the task handle is
+    returned (the tab appears once the tunnel and password are ready).
+    """
+    services = window.services
+    key = f"migrations:{profile}"
+    existing = window.find_tab(key)
+    if existing is not None:
+        return window.open_tab(key, "", lambda: existing)
+    if connect is not None:
+        ro = services.is_read_only(profile) if read_only is None else read_only
+        return _open_tab(window, profile, connect, folder, ro, None)
+    aws, sandbox = services.aws, services.sandbox
+
+    def work(ctx):
+        from aurora_console.core.db.content.connect import open_profile_source
+
+        return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx)
+
+    def done(pc):
+        ro = (pc.read_only or services.is_read_only(profile)) if read_only is None else read_only
+        _open_tab(window, profile, pc.connect, folder or pc.folder, ro, pc.close)
+
+    def failed(exc):
+        services.notifier.error(f"Migrations: cannot connect with profile {profile!r}", exc)
+
+    return services.runner.submit(work, name=f"Connect {profile}", queue=f"migrations:{profile}",
+                                  on_done=done, on_error=failed)
+
+
+def _open_tab(window, profile, connect, folder, read_only, on_close) -> MigrationsPanel:
+    services = window.services
+    if not callable(connect):
+        from aurora_console.core.db.migrations import connection_factory
+
+        connect = connection_factory(connect)
+
+    def remember(path: Path) -> None:
+        services.runner.submit(lambda ctx: MigrationFolders.default().set(profile, path),
+                               name=f"Remember the migrations folder of {profile}")
+
+    def make() -> MigrationsPanel:
+        panel = MigrationsPanel(services.runner, profile, connect, folder or default_folder(profile),
+                                read_only=bool(read_only), on_folder_changed=remember)
+        if on_close is not None:
+            panel.destroyed.connect(lambda *_: services.runner.submit(lambda ctx: on_close(),
+                                                                      name=f"Close {profile}"))
+        return panel
+
+    return window.open_tab(f"migrations:{profile}", f"Migrations — {profile}", make)

@@ -1,0 +1,331 @@
+"""MigrationsPanel: pending and applied migrations, dry run, apply with progress, validate.
+
+Every database call runs through the task runner on the queue ``migrations:<profile>`` (one at a
+time); per-migration progress arrives as :class:`MigrationEvent` objects forwarded from the
+worker thread through a Qt signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_console.core.db.migrations import (
+    DEFAULT_TABLE,
+    DiscoveryError,
+    MigrationEvent,
+    MigrationFailed,
+    MigrationRunner,
+    ValidationFailed,
+)
+
+from .progress_delegate import ProgressDelegate
+from .table_model import PROGRESS_COLUMN, MigrationsTableModel
+
+
+class _EventBridge(QObject):
+    """Lives on the UI thread; ``event.emit`` from the worker is delivered queued."""
+
+    event = Signal(object)
+
+
+class MigrationsPanel(QWidget):
+    refreshed = Signal(object)  # Status
+    finished = Signal(object)  # MigrateResult, or the exception that stopped the run
+
+    def __init__(self, runner, profile: str, connect: Callable, folder: Path | None, *, read_only: bool = False,
+                 schema: str = "public", table: str = DEFAULT_TABLE, out_of_order: bool = False,
+                 on_folder_changed: Callable[[Path], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("migrationsPanel")
+        self.runner = runner
+        self.profile = profile
+        self.connect_fn = connect
+        self.folder = Path(folder) if folder else None
+        self.read_only = read_only
+        self.schema, self.table, self.out_of_order = schema, table, out_of_order
+        self.on_folder_changed = on_folder_changed
+        self.queue = f"migrations:{profile}"
+        self.status = None  # last Status
+        self.last_result = None
+        self.last_error: BaseException | None = None
+        self.validation_problems: list = []
+        self.handle = None
+        self.confirm: Callable[[str], bool] = self._ask
+        self.choose_folder: Callable[[], str | None] = self._pick_folder
+        self._bridge = _EventBridge(self)
+        self._bridge.event.connect(self._on_event)
+        self._build()
+        self.refresh()
+
+    # -- layout ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_button = QPushButton("Folder…")
+        self.folder_button.clicked.connect(self.change_folder)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<b>{self.profile}</b>"))
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(self.folder_button)
+
+        self.refresh_button = self._button("Refresh", self.refresh, "F5", "Read the folder and the history table")
+        self.validate_button = self._button("Validate", self.validate, None,
+                                            "Check applied checksums, missing files and order")
+        self.dry_run_button = self._button("Dry run", self.dry_run, None, "Show the SQL that would be applied")
+        self.apply_button = self._button("Apply pending", self.apply, "Ctrl+Return",
+                                         "Apply every pending migration, each in its own transaction")
+        self.stop_button = self._button("Stop after current", self.stop, "Esc",
+                                        "Finish the running migration, then stop")
+        self.stop_button.setEnabled(False)
+        self.summary = QLabel()
+        self.summary.setObjectName("migrationsSummary")
+        bar = QHBoxLayout()
+        for b in (self.refresh_button, self.validate_button, self.dry_run_button, self.apply_button,
+                  self.stop_button):
+            bar.addWidget(b)
+        bar.addWidget(self.summary, 1)
+
+        self.model = MigrationsTableModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("migrationsTable")
+        self.view.setModel(self.model)
+        self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.view))
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(PROGRESS_COLUMN, 130)
+
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.log_view = QPlainTextEdit(readOnly=True)
+        self.log_view.setObjectName("migrationsLog")
+        self.sql_view = QPlainTextEdit(readOnly=True)
+        self.sql_view.setObjectName("migrationsSql")
+        for w in (self.log_view, self.sql_view):
+            w.setFont(QFont(mono))
+        self.bottom = QTabWidget()
+        self.bottom.addTab(self.log_view, "Log")
+        self.bottom.addTab(self.sql_view, "Dry run SQL")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.bottom)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self._show_folder()
+        self._update_buttons()
+
+    def _button(self, text: str, slot, shortcut: str | None, tip: str) -> QPushButton:
+        b = QPushButton(text)
+        b.setObjectName("migrations" + text.title().replace(" ", ""))
+        b.clicked.connect(lambda _=False: slot())
+        if shortcut:
+            b.setShortcut(shortcut)
+            tip += f" ({shortcut})"
+        b.setToolTip(tip)
+        return b
+
+    def _show_folder(self) -> None:
+        self.folder_label.setText(f"Folder: {self.folder}" if self.folder else "No migrations folder chosen")
+
+    # -- state ----------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.handle is not None and not self.handle.done
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy
+        has_folder = self.folder is not None
+        for b in (self.refresh_button, self.validate_button, self.dry_run_button, self.folder_button):
+            b.setEnabled(idle and (has_folder or b is self.folder_button))
+        pending = bool(self.status and self.status.pending)
+        self.apply_button.setEnabled(idle and has_folder and pending and not self.read_only)
+        if self.read_only:
+            self.apply_button.setToolTip("The profile is read-only: migrations cannot be applied.")
+        self.stop_button.setEnabled(self.busy and self.handle.name.startswith("Apply"))
+
+    def log(self, text: str) -> None:
+        self.log_view.appendPlainText(text)
+
+    def engine(self) -> MigrationRunner:
+        return MigrationRunner(self.connect_fn, self.folder, schema=self.schema, table=self.table,
+                               out_of_order=self.out_of_order, lock_timeout=30.0)
+
+    def _submit(self, name: str, fn, on_done, *, keep_error: bool = False) -> None:
+        if self.busy or self.folder is None:
+            return
+        if not keep_error:
+            self.last_error = None
+        self.handle = self.runner.submit(fn, name=f"{name} ({self.profile})", queue=self.queue,
+                                         on_done=lambda r: self._finish(on_done, r),
+                                         on_error=self._failed, on_cancelled=lambda: self._finish(None, None))
+        self._update_buttons()
+
+    def _finish(self, on_done, result) -> None:
+        if on_done is not None:
+            on_done(result)
+        self._update_buttons()
+
+    # -- actions --------------------------------------------------------------------------------
+    def refresh(self, *, keep_error: bool = False) -> None:
+        engine = self.engine() if self.folder else None
+        if engine is not None:
+            self._submit("Migrations info", lambda ctx: engine.info(), self._show_status, keep_error=keep_error)
+
+    def _show_status(self, status) -> None:
+        self.status = status
+        self.model.set_infos(status.infos)
+        applied = len(status.by_state("applied"))
+        text = (f"Current version {status.current_version or '—'} · {applied} applied · "
+                f"{len(status.pending)} pending")
+        if status.problems:
+            text += f" · <span style='color:#cf222e'>{len(status.problems)} problem(s)</span>"
+            for p in status.problems:
+                self.log(f"problem: {p}")
+        self.summary.setText(text)
+        self._update_buttons()
+        self.refreshed.emit(status)
+
+    def validate(self) -> None:
+        engine = self.engine() if self.folder else None
+        if engine is None:
+            return
+        self.log("Validating…")
+
+        def done(status) -> None:
+            self.validation_problems = []
+            self.log(f"Validation passed: {len(status.infos)} migration(s), {len(status.pending)} pending.")
+            self._show_status(status)
+
+        self._submit("Validate migrations", lambda ctx: engine.validate(), done)
+
+    def dry_run(self) -> None:
+        engine = self.engine() if self.folder else None
+        if engine is None:
+            return
+
+        def done(result) -> None:
+            parts = []
+            for mig in result.plan:
+                tx = "without a transaction" if mig.no_transaction else "in its own transaction"
+                parts.append(f"-- {mig.script} ({tx})\n{mig.sql.rstrip()}\n")
+            self.sql_view.setPlainText("\n".join(parts) or "-- Nothing to apply: the database is up to date.")
+            self.bottom.setCurrentWidget(self.sql_view)
+            self.log(f"Dry run: {len(result.plan)} migration(s) would be applied.")
+
+        self._submit("Dry run migrations", lambda ctx: engine.migrate(dry_run=True), done)
+
+    def apply(self) -> None:
+        if self.read_only or self.busy or self.folder is None:
+            return
+        pending = list(self.status.pending) if self.status else []
+        if not pending:
+            self.log("Nothing to apply.")
+            return
+        names = "\n".join(f"  {m.script}" for m in pending[:12]) + ("\n  …" if len(pending) > 12 else "")
+        if not self.confirm(f"Apply {len(pending)} migration(s) to profile {self.profile!r}?\n\n{names}"):
+            return
+        engine = self.engine()
+        emit = self._bridge.event.emit
+        self.bottom.setCurrentWidget(self.log_view)
+
+        def done(result) -> None:
+            self.last_result = result
+            if result is not None:
+                self.log(f"Applied {len(result.applied)} migration(s)"
+                         + (f"; stopped with {len(result.remaining)} left." if result.stopped else "."))
+            self.finished.emit(result)
+            self.refresh()
+
+        self._submit("Apply migrations", lambda ctx: engine.migrate(task=ctx, on_event=emit), done)
+
+    def stop(self) -> None:
+        if self.busy:
+            self.log("Stopping after the current migration…")
+            self.handle.cancel()
+            self.stop_button.setEnabled(False)
+
+    def change_folder(self) -> None:
+        chosen = self.choose_folder()
+        if not chosen:
+            return
+        self.folder = Path(chosen)
+        self._show_folder()
+        if self.on_folder_changed is not None:
+            self.on_folder_changed(self.folder)
+        self.refresh()
+
+    # -- callbacks ------------------------------------------------------------------------------
+    def _failed(self, exc: BaseException) -> None:
+        self.last_error = exc
+        if isinstance(exc, ValidationFailed | DiscoveryError):
+            self.validation_problems = list(exc.problems)
+            self.log(f"Validation failed ({len(exc.problems)} problem(s)):")
+            for p in exc.problems:
+                self.log(f"  {p}")
+            if exc.hint:
+                self.log(f"  What to do: {exc.hint}")
+        else:
+            self.log(f"Error: {getattr(exc, 'user_text', lambda: str(exc))()}")
+        self.summary.setText(f"<span style='color:#cf222e'>{_first_line(exc)}</span>")
+        self._update_buttons()
+        self.finished.emit(exc)
+        if isinstance(exc, MigrationFailed):
+            self.refresh(keep_error=True)  # show what did get applied; the error stays readable
+
+    @Slot(object)
+    def _on_event(self, ev: MigrationEvent) -> None:
+        if ev.kind == "start":
+            self.model.set_live(ev.script, state="running", fraction=0.0)
+            row = self.model.row_of(ev.script)
+            if row >= 0:
+                self.view.scrollTo(self.model.index(row, 0))
+            self.log(ev.message)
+        elif ev.kind == "progress":
+            self.model.set_live(ev.script, fraction=ev.fraction)
+        elif ev.kind == "done":
+            self.model.set_live(ev.script, state="applied", fraction=1.0, ms=ev.elapsed_ms)
+            self.log(ev.message)
+        elif ev.kind == "failed":
+            self.model.set_live(ev.script, state="failed")
+            self.log(ev.message)
+        else:
+            self.log(ev.message)
+
+    # -- default dialogs (tests replace ``confirm`` / ``choose_folder``) -------------------------
+    def _ask(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "Apply migrations", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _pick_folder(self) -> str | None:
+        start = str(self.folder) if self.folder else ""
+        return QFileDialog.getExistingDirectory(self, "Migrations folder", start) or None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
