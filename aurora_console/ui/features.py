@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 FEATURES: list[str] = [
     "aurora_console.ui.metrics",
     "aurora_console.ui.content",
+    "aurora_console.ui.sql",
     "aurora_console.ui.fleet",
     "aurora_console.ui.migrations",
 ]

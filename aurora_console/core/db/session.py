@@ -18,14 +18,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import psycopg
 from psycopg import pq
 
 from aurora_console.core.db.sql_errors import READ_ONLY, SqlError, from_psycopg
 
-ConnectSource = str | dict | Callable[[], "str | dict"]
+ConnectSource = str | dict | Callable[[], "str | dict | psycopg.Connection"]
 
 
 class TxState(enum.Enum):
@@ -92,8 +91,18 @@ class DbSession:
         self.backend_pid: int | None = None
 
     # -- connection ----------------------------------------------------------------------------
-    def _connect_kwargs(self) -> tuple[str, dict[str, Any]]:
+    def _open(self) -> psycopg.Connection:
+        """A new connection from the source: conninfo text, ``psycopg.connect`` kwargs, or a
+        callable returning either of those or a ready connection (a profile's connect factory)."""
         src = self._source() if callable(self._source) else self._source
+        if isinstance(src, psycopg.Connection):
+            conn = src
+            conn.autocommit = True
+            conn.execute(f"SET statement_timeout = {int(self.settings.statement_timeout_ms)}")
+            if self.settings.read_only:
+                conn.execute("SET default_transaction_read_only = on")
+            conn.autocommit = self.settings.autocommit
+            return conn
         conninfo, kwargs = (src, {}) if isinstance(src, str) else ("", dict(src))
         opts = [f"-c statement_timeout={int(self.settings.statement_timeout_ms)}"]
         if self.settings.read_only:
@@ -101,15 +110,14 @@ class DbSession:
         kwargs["options"] = " ".join(filter(None, [kwargs.get("options", ""), *opts]))
         kwargs.setdefault("application_name", self.settings.application_name)
         kwargs.setdefault("connect_timeout", self.settings.connect_timeout_s)
-        return conninfo, kwargs
+        return psycopg.connect(conninfo, autocommit=self.settings.autocommit, **kwargs)
 
     def connect(self) -> DbSession:
         with self._lock:
             if self._conn is not None and not self._conn.closed:
                 return self
-            conninfo, kwargs = self._connect_kwargs()
             try:
-                conn = psycopg.connect(conninfo, autocommit=self.settings.autocommit, **kwargs)
+                conn = self._open()
             except psycopg.Error as exc:
                 raise from_psycopg(exc) from None
             conn.add_notice_handler(self._on_notice)
@@ -239,7 +247,7 @@ class DbSession:
 
     def commit(self) -> None:
         with self._lock:
-            self.close_streams()
+            self.close_streams("the transaction was committed")
             try:
                 self.conn.commit()
             except psycopg.Error as exc:
@@ -247,7 +255,7 @@ class DbSession:
 
     def rollback(self) -> None:
         with self._lock:
-            self.close_streams()
+            self.close_streams("the transaction was rolled back")
             try:
                 self.conn.rollback()
             except psycopg.Error as exc:

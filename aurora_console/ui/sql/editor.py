@@ -1,0 +1,355 @@
+"""The SQL text editor: line numbers, highlighting, statement under the cursor, editing helpers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
+from aurora_console.ui.sql.highlighter import SqlHighlighter
+
+LOAD_CHUNK_LINES = 2000  # big files are appended in slices so the window never freezes
+STATEMENT_WINDOW = 400  # lines scanned around the cursor for the statement highlight
+INDENT = "    "
+
+
+class _LineNumbers(QWidget):
+    def __init__(self, editor: SqlEditor) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.editor.line_number_width(), 0)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        self.editor.paint_line_numbers(event)
+
+
+class SqlEditor(QPlainTextEdit):
+    """Emits ``loaded`` when a (possibly chunked) :meth:`load_text` has finished."""
+
+    loaded = Signal()
+
+    def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("sqlEditor")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(max(font.pointSize(), 10))
+        self.setFont(font)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
+        self.highlighter = SqlHighlighter(self.document(), dark=dark)
+        self._numbers = _LineNumbers(self)
+        self._statement: tuple[int, int] | None = None
+        self._error_sel: tuple[int, int] | None = None
+        self._pending_chunks: list[str] = []
+        self.loading = False
+        self.completer = None  # a SqlCompleter, set by the tab
+        self.blockCountChanged.connect(self._update_margin)
+        self.updateRequest.connect(self._update_numbers)
+        self._stmt_timer = QTimer(self, singleShot=True, interval=120)
+        self._stmt_timer.timeout.connect(self._refresh_statement)
+        self.cursorPositionChanged.connect(self._stmt_timer.start)
+        self.textChanged.connect(self._clear_error)
+        self._load_timer = QTimer(self, singleShot=True, interval=0)
+        self._load_timer.timeout.connect(self._load_next)
+        self._update_margin()
+
+    # -- line numbers ----------------------------------------------------------------------------
+    def line_number_width(self) -> int:
+        digits = max(3, len(str(self.blockCount())))
+        return 10 + self.fontMetrics().horizontalAdvance("9") * digits
+
+    def _update_margin(self, _count: int = 0) -> None:
+        self.setViewportMargins(self.line_number_width(), 0, 0, 0)
+
+    def _update_numbers(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self._numbers.scroll(0, dy)
+        else:
+            self._numbers.update(0, rect.y(), self._numbers.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        cr = self.contentsRect()
+        self._numbers.setGeometry(QRect(cr.left(), cr.top(), self.line_number_width(), cr.height()))
+
+    def paint_line_numbers(self, event) -> None:
+        painter = QPainter(self._numbers)
+        pal = self.palette()
+        painter.fillRect(event.rect(), pal.color(QPalette.ColorRole.AlternateBase))
+        block = self.firstVisibleBlock()
+        number = block.blockNumber()
+        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
+        bottom = top + round(self.blockBoundingRect(block).height())
+        current = self.textCursor().blockNumber()
+        height = self.fontMetrics().height()
+        dim = pal.color(QPalette.ColorRole.PlaceholderText)
+        while block.isValid() and top <= event.rect().bottom():
+            if block.isVisible() and bottom >= event.rect().top():
+                painter.setPen(pal.color(QPalette.ColorRole.Text) if number == current else dim)
+                painter.drawText(0, top, self._numbers.width() - 5, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
+            block = block.next()
+            top = bottom
+            bottom = top + round(self.blockBoundingRect(block).height())
+            number += 1
+        painter.end()
+
+    # -- loading ---------------------------------------------------------------------------------
+    def load_text(self, text: str) -> None:
+        """Replace the text; big texts arrive in slices (``loading`` until ``loaded``)."""
+        self._load_timer.stop()
+        lines = text.split("\n")
+        if len(lines) <= LOAD_CHUNK_LINES * 2:
+            self._pending_chunks = []
+            self.setPlainText(text)
+            self.loading = False
+            self.loaded.emit()
+            return
+        self.loading = True
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setPlainText("\n".join(lines[:LOAD_CHUNK_LINES]))
+        self._pending_chunks = [
+            "\n" + "\n".join(lines[i : i + LOAD_CHUNK_LINES]) for i in range(LOAD_CHUNK_LINES, len(lines), LOAD_CHUNK_LINES)
+        ]
+        self._pending_chunks.reverse()
+        self._load_timer.start()
+
+    def _load_next(self) -> None:
+        if not self._pending_chunks:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(self._pending_chunks.pop())
+        if self._pending_chunks:
+            self._load_timer.start()
+            return
+        self.setUndoRedoEnabled(True)
+        self.setReadOnly(False)
+        self.document().setModified(False)
+        self.loading = False
+        self.loaded.emit()
+
+    # -- statements --------------------------------------------------------------------------------
+    def statement_under_cursor(self) -> Statement | None:
+        """The statement around the cursor, found in a window of lines (cheap on huge files)."""
+        doc = self.document()
+        cur = self.textCursor()
+        first = doc.findBlockByNumber(max(0, cur.blockNumber() - STATEMENT_WINDOW))
+        # start where no comment or string is open (the highlighter's state says so)
+        while first.blockNumber() > 0 and first.previous().userState() not in (-1, 0):
+            first = first.previous()
+        last = doc.findBlockByNumber(min(doc.blockCount() - 1, cur.blockNumber() + STATEMENT_WINDOW))
+        base = first.position()
+        end = last.position() + last.length() - 1
+        c = QTextCursor(doc)
+        c.setPosition(base)
+        c.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        text = c.selection().toPlainText()
+        st = statement_at(split_sql(text), cur.position() - base)
+        if st is None:
+            return None
+        line0 = first.blockNumber()
+        return Statement(st.text, st.start + base, st.end + base, st.line + line0, st.end_line + line0,
+                         st.terminated, st.stop + base)
+
+    def _refresh_statement(self) -> None:
+        st = None if self.loading or self.document().blockCount() > 200_000 else self.statement_under_cursor()
+        self._statement = (st.start, st.end) if st else None
+        self._apply_selections()
+
+    def _apply_selections(self) -> None:
+        sels = []
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Base)
+        if self._statement:
+            sel = QTextEdit.ExtraSelection()
+            tint = QColor(base).darker(106) if base.lightness() > 128 else QColor(base).lighter(125)
+            sel.format.setBackground(tint)
+            sel.cursor = QTextCursor(self.document())
+            sel.cursor.setPosition(self._statement[0])
+            sel.cursor.setPosition(self._statement[1], QTextCursor.MoveMode.KeepAnchor)
+            sels.append(sel)
+        if self._error_sel:
+            sel = QTextEdit.ExtraSelection()
+            sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            sel.format.setUnderlineColor(QColor("#d03030"))
+            sel.cursor = QTextCursor(self.document())
+            sel.cursor.setPosition(self._error_sel[0])
+            sel.cursor.setPosition(self._error_sel[1], QTextCursor.MoveMode.KeepAnchor)
+            sels.append(sel)
+        self.setExtraSelections(sels)
+
+    def current_statement_span(self) -> tuple[int, int] | None:
+        return self._statement
+
+    def show_error_at(self, offset: int) -> None:
+        """Move the cursor to an error position and underline the word there."""
+        doc = self.document()
+        offset = max(0, min(offset, doc.characterCount() - 1))
+        c = QTextCursor(doc)
+        c.setPosition(offset)
+        self.setTextCursor(c)
+        c.movePosition(QTextCursor.MoveOperation.EndOfWord, QTextCursor.MoveMode.KeepAnchor)
+        end = c.position() if c.position() > offset else min(offset + 1, doc.characterCount() - 1)
+        self._error_sel = (offset, end)
+        self._apply_selections()
+        self.centerCursor()
+        self.setFocus()
+
+    def _clear_error(self) -> None:
+        if self._error_sel:
+            self._error_sel = None
+            self._apply_selections()
+
+    # -- editing helpers ---------------------------------------------------------------------------
+    def toggle_comment(self) -> None:
+        """Comment the selected lines with ``-- ``, or uncomment when all already are."""
+        cur = self.textCursor()
+        doc = self.document()
+        start = doc.findBlock(cur.selectionStart())
+        end = doc.findBlock(max(cur.selectionStart(), cur.selectionEnd() - (1 if cur.hasSelection() else 0)))
+        blocks = []
+        b = start
+        while b.isValid():
+            blocks.append(b)
+            if b == end:
+                break
+            b = b.next()
+        lines = [b.text() for b in blocks]
+        commented = all(t.lstrip().startswith("--") for t in lines if t.strip())
+        indent = min((len(t) - len(t.lstrip()) for t in lines if t.strip()), default=0)
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        for b, text in zip(blocks, lines, strict=True):
+            if not text.strip():
+                continue
+            if commented:
+                i = text.index("--")
+                n = 3 if text[i + 2 : i + 3] == " " else 2
+                edit.setPosition(b.position() + i)
+                edit.setPosition(b.position() + i + n, QTextCursor.MoveMode.KeepAnchor)
+                edit.removeSelectedText()
+            else:
+                edit.setPosition(b.position() + indent)
+                edit.insertText("-- ")
+        edit.endEditBlock()
+
+    def _indent_selection(self, dedent: bool) -> None:
+        cur = self.textCursor()
+        doc = self.document()
+        b = doc.findBlock(cur.selectionStart())
+        last = doc.findBlock(cur.selectionEnd())
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        while b.isValid():
+            text = b.text()
+            if dedent:
+                n = len(text) - len(text.lstrip(" "))
+                n = min(n, len(INDENT))
+                if n:
+                    edit.setPosition(b.position())
+                    edit.setPosition(b.position() + n, QTextCursor.MoveMode.KeepAnchor)
+                    edit.removeSelectedText()
+            else:
+                edit.setPosition(b.position())
+                edit.insertText(INDENT)
+            if b == last:
+                break
+            b = b.next()
+        edit.endEditBlock()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key, mods = event.key(), event.modifiers()
+        popup = self.completer.popup() if self.completer is not None else None
+        if popup is not None and popup.isVisible():
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                event.ignore()  # the completer takes these
+                return
+            super().keyPressEvent(event)
+            prefix = self.completer.prefix_at_cursor()
+            if prefix:
+                self.completer.show_for_cursor()
+            else:
+                popup.hide()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        ):
+            cur = self.textCursor()
+            line = cur.block().text()[: cur.positionInBlock()]
+            indent = line[: len(line) - len(line.lstrip())]
+            if line.rstrip().endswith("(") or line.rstrip().upper().endswith((" BEGIN", "BEGIN ATOMIC", " THEN", " LOOP")):
+                indent += INDENT
+            cur.insertText("\n" + indent)
+            self.ensureCursorVisible()
+            return
+        if key == Qt.Key.Key_Tab and self.textCursor().hasSelection():
+            self._indent_selection(False)
+            return
+        if key == Qt.Key.Key_Backtab:
+            self._indent_selection(True)
+            return
+        if key == Qt.Key.Key_Tab and not mods:
+            self.textCursor().insertText(INDENT)
+            return
+        super().keyPressEvent(event)
+
+    # -- find / replace ------------------------------------------------------------------------------
+    def find_text(self, needle: str, *, backward: bool = False, case: bool = False, wrap: bool = True) -> bool:
+        if not needle:
+            return False
+        flags = QTextDocument.FindFlag(0)
+        if backward:
+            flags |= QTextDocument.FindFlag.FindBackward
+        if case:
+            flags |= QTextDocument.FindFlag.FindCaseSensitively
+        if self.find(needle, flags):
+            return True
+        if not wrap:
+            return False
+        c = self.textCursor()
+        c.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
+        self.setTextCursor(c)
+        return self.find(needle, flags)
+
+    def replace_current(self, needle: str, replacement: str, *, case: bool = False) -> bool:
+        cur = self.textCursor()
+        sel = cur.selectedText()
+        if sel and (sel == needle or (not case and sel.lower() == needle.lower())):
+            cur.insertText(replacement)
+        return self.find_text(needle, case=case)
+
+    def replace_all(self, needle: str, replacement: str, *, case: bool = False) -> int:
+        if not needle:
+            return 0
+        doc = self.document()
+        flags = QTextDocument.FindFlag.FindCaseSensitively if case else QTextDocument.FindFlag(0)
+        count = 0
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        c = doc.find(needle, 0, flags)
+        while not c.isNull():
+            c.insertText(replacement)
+            count += 1
+            c = doc.find(needle, c.position(), flags)
+        edit.endEditBlock()
+        return count
+
+    def set_dark(self, dark: bool) -> None:
+        font = QFont(self.font())
+        self.highlighter.setDocument(None)
+        self.highlighter = SqlHighlighter(self.document(), dark=dark)
+        self.setFont(font)

@@ -1,0 +1,158 @@
+"""Plugs the SQL editor into the main window (``install(window)``).
+
+Where a tab's connection comes from, in order:
+1. ``open_sql(window, profile, connect=...)``: a conninfo string, psycopg kwargs dict or a
+   connect callable (page objects and tests pass one);
+2. a profile name that is itself a libpq connection string (``host=... dbname=...`` or a
+   ``postgresql://`` URL);
+3. the connection profile named ``profile`` (or the sandbox's blog profile): password source,
+   bastion tunnel and TLS as configured, resolved on the session's worker thread at connect time.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from aurora_console.ui.sql.sql_tab import SqlTab
+
+MANUAL = "Connection string…"
+SANDBOX_PROFILE = "sandbox-blog"
+_keys = itertools.count(1)
+
+
+def install(window) -> None:
+    window.add_menu_action("File", "New SQL editor…", lambda: ask_and_open(window), shortcut="Ctrl+Shift+N",
+                           object_name="actionNewSqlEditor")
+    window.add_menu_action("File", "Open SQL file…", lambda: ask_and_open(window, open_file=True),
+                           object_name="actionOpenSqlFile")
+    window.add_menu_action("Tools", "SQL editor…", lambda: ask_and_open(window), object_name="actionSqlEditor")
+    window.register_tab_restorer("sql", lambda spec: restore(window, spec))
+    window.services.extras["sql_open"] = lambda profile, connect=None, read_only=None, text="": open_sql(
+        window, profile, connect=connect, read_only=read_only, text=text)
+
+
+def _profile_names(window) -> list[str]:
+    names = []
+    if window.services.sandbox is not None:
+        names.append(SANDBOX_PROFILE)
+    try:
+        from aurora_console.core.connections.store import ProfileStore
+
+        names += [n for n in ProfileStore.default().names() if n not in names]
+    except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
+        pass
+    return names
+
+
+def ask_and_open(window, open_file: bool = False):
+    names = _profile_names(window) + [MANUAL]
+    choice, ok = QInputDialog.getItem(window, "SQL editor", "Connection profile:", names, 0, False)
+    if not ok:
+        return None
+    if choice == MANUAL:
+        choice, ok = QInputDialog.getText(window, "SQL editor", "PostgreSQL connection string "
+                                          "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
+        if not ok or not choice.strip():
+            return None
+    tab = open_sql(window, choice.strip())
+    if open_file:
+        path, _ = QFileDialog.getOpenFileName(window, "Open SQL file", "", "SQL files (*.sql);;All files (*)")
+        if path:
+            tab.open_file(path)
+    return tab
+
+
+def is_conninfo(text: str) -> bool:
+    return text.startswith(("postgresql://", "postgres://")) or "=" in text
+
+
+def _label(profile: str) -> str:
+    """A short label for a connection string (never its password)."""
+    if not is_conninfo(profile):
+        return profile
+    from aurora_console.core.redaction import redact
+
+    parts = dict(p.split("=", 1) for p in profile.split() if "=" in p)
+    if parts.get("dbname") or parts.get("host"):
+        return f"{parts.get('user', '')}@{parts.get('host', '')}:{parts.get('port', '')}/{parts.get('dbname', '')}"
+    return redact(profile)
+
+
+def _profile_source(window, profile: str, holder: dict):
+    """A DbSession source that opens the profile (tunnel, password) on the worker thread."""
+    services = window.services
+    aws, sandbox = services.aws, services.sandbox
+
+    def source():
+        from aurora_console.core.db.content.connect import open_profile_source
+
+        pc = holder.get("pc")
+        if pc is None:
+            pc = holder["pc"] = open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox)
+        if pc.read_only and holder.get("tab") is not None:
+            from dataclasses import replace
+
+            session = holder["tab"].session
+            session.settings = replace(session.settings, read_only=True)
+        return pc.connect()
+
+    return source
+
+
+def open_sql(window, profile: str, *, connect=None, read_only: bool | None = None, text: str = "",
+             path: str | None = None, tab_id: str | None = None) -> SqlTab:
+    """Open a new SQL tab on ``profile`` (see the module docstring for ``connect``)."""
+    services = window.services
+    holder: dict = {}
+    label = _label(profile)
+    if connect is not None:
+        source = connect
+    elif is_conninfo(profile):
+        source = profile
+    else:
+        source = _profile_source(window, profile, holder)
+    ro = services.is_read_only(label) if read_only is None else read_only
+
+    def closed() -> None:
+        pc = holder.pop("pc", None)
+        if pc is not None:
+            pc.close()
+
+    def make() -> SqlTab:
+        return SqlTab(services, label, source, read_only=ro, text=text, path=path, tab_id=tab_id, on_close=closed)
+
+    key = f"sql:{next(_keys)}"
+    spec = None if is_conninfo(profile) or connect is not None else {"kind": "sql", "profile": profile}
+    tab = window.open_tab(key, label, make, spec=spec)
+    holder["tab"] = tab
+    if spec is not None:
+        spec["tab_id"] = tab.tab_id
+    tab.title_changed.connect(lambda title, t=tab: window.set_tab_title(t, title))
+    window.set_tab_title(tab, tab.title())
+    return tab
+
+
+def restore(window, spec: dict) -> SqlTab | None:
+    """Reopen a tab saved in the layout with the SQL it held (from the autosave file)."""
+    profile = spec.get("profile")
+    if not profile:
+        return None
+    tab_id = spec.get("tab_id")
+    tab = open_sql(window, profile, tab_id=tab_id)
+    autosave = tab.autosave_path
+
+    def read(ctx):
+        return autosave.read_text(encoding="utf-8") if autosave.exists() else ""
+
+    def loaded(text: str) -> None:
+        if text:
+            tab.editor.load_text(text)
+
+    window.services.runner.submit(read, name="Restore SQL text", on_done=loaded)
+    return tab
+
+
+def sql_tabs(window) -> list[SqlTab]:
+    return [w for i in range(window.tabs.count()) if isinstance(w := window.tabs.widget(i), SqlTab)]

@@ -1,0 +1,244 @@
+"""SQL syntax highlighting with Pygments' PostgreSQL lexer, one block at a time, on a budget.
+
+Each block is lexed on its own. What crosses line ends (block comments, strings, quoted
+identifiers, dollar quotes) is tracked in the block state by a small scanner, so a block only
+needs its predecessor's state. Work is bounded: within one burst of calls (a file load, a paste)
+only ``BUDGET_S`` seconds are spent lexing; the remaining blocks are marked pending and a timer
+highlights them in slices, so a 100,000-line file opens without freezing the window.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from pygments.lexers.sql import PostgresLexer
+from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR = range(6)
+PENDING = 0x3FFFFFFF
+BUDGET_S = 0.008  # lexing time per burst / per timer slice
+
+_OPENERS = re.compile(
+    r"(?P<lc>--)|(?P<bc>/\*)|(?P<es>(?<![\w$])[eE]')|(?P<s>')|(?P<q>\")"
+    r"|(?P<d>(?<![\w$])\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$)"
+)
+_COMMENT_EDGE = re.compile(r"/\*|\*/")
+_ESTRING_END = re.compile(r"(?:[^'\\]|\\.|'')*'")
+_PLAIN_END = {STRING: re.compile(r"(?:[^']|'')*'"), QIDENT: re.compile(r'(?:[^"]|"")*"')}
+
+
+class _Tags:
+    """Dollar-quote tags seen so far, so a block state (an int) can name one."""
+
+    def __init__(self) -> None:
+        self.tags: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def id(self, tag: str) -> int:
+        if tag not in self.index:
+            self.index[tag] = len(self.tags)
+            self.tags.append(tag)
+        return self.index[tag]
+
+
+def _close(text: str, pos: int, kind: int, extra: int, tags: _Tags) -> tuple[int, int]:
+    """From ``pos`` inside a construct: (offset just past its end or -1, comment depth left)."""
+    if kind == COMMENT:
+        depth = extra
+        while depth:
+            m = _COMMENT_EDGE.search(text, pos)
+            if m is None:
+                return -1, depth
+            depth += 1 if m.group() == "/*" else -1
+            pos = m.end()
+        return pos, 0
+    if kind == DOLLAR:
+        tag = tags.tags[extra]
+        i = text.find(tag, pos)
+        return (-1, 0) if i < 0 else (i + len(tag), 0)
+    m = (_ESTRING_END if kind == ESTRING else _PLAIN_END[kind]).match(text, pos)
+    return (m.end() if m else -1), 0
+
+
+def scan_line(text: str, state: int, tags: _Tags) -> tuple[int, int | None, int]:
+    """``(prefix_end, open_at, end_state)`` for one line starting in ``state``.
+
+    ``prefix_end``: where the construct continued from the previous line closes (len(text) if it
+    does not); ``open_at``: start of a construct this line opens and leaves open (or None).
+    """
+    kind, extra = state & 0xF, state >> 4
+    pos = 0
+    if kind != NORMAL:
+        end, depth = _close(text, 0, kind, extra, tags)
+        if end < 0:
+            return len(text), None, (COMMENT | depth << 4) if kind == COMMENT else state
+        pos = end
+    prefix_end = pos
+    while True:
+        m = _OPENERS.search(text, pos)
+        if m is None:
+            return prefix_end, None, NORMAL
+        g = m.lastgroup
+        if g == "lc":
+            return prefix_end, None, NORMAL
+        if g == "bc":
+            k, x = COMMENT, 1
+        elif g == "es":
+            k, x = ESTRING, 0
+        elif g == "s":
+            k, x = STRING, 0
+        elif g == "q":
+            k, x = QIDENT, 0
+        else:
+            k, x = DOLLAR, tags.id(m.group())
+        end, depth = _close(text, m.end(), k, x, tags)
+        if end < 0:
+            return prefix_end, m.start(), (COMMENT | depth << 4) if k == COMMENT else (k | x << 4)
+        pos = end
+
+
+def _formats(dark: bool) -> dict:
+    def fmt(color: str, bold: bool = False, italic: bool = False) -> QTextCharFormat:
+        f = QTextCharFormat()
+        f.setForeground(QColor(color))
+        if bold:
+            f.setFontWeight(QFont.Weight.Bold)
+        if italic:
+            f.setFontItalic(True)
+        return f
+
+    if dark:
+        return {
+            Keyword: fmt("#cc7832", bold=True), Name.Builtin: fmt("#9876aa"), String: fmt("#6a8759"),
+            Number: fmt("#6897bb"), Comment: fmt("#808080", italic=True), Operator: fmt("#a9b7c6"),
+            Name.Variable: fmt("#e0c46c"),
+        }
+    return {
+        Keyword: fmt("#0033b3", bold=True), Name.Builtin: fmt("#871094"), String: fmt("#067d17"),
+        Number: fmt("#1750eb"), Comment: fmt("#8c8c8c", italic=True), Operator: fmt("#444444"),
+        Name.Variable: fmt("#9e6a00"),
+    }
+
+
+class SqlHighlighter(QSyntaxHighlighter):
+    """See the module docstring. ``idle`` is emitted when no block is left pending."""
+
+    idle = Signal()
+
+    def __init__(self, document: QTextDocument, dark: bool = False) -> None:
+        self._lexer = PostgresLexer(stripnl=False, ensurenl=False)
+        self._tags = _Tags()
+        self._formats = _formats(dark)
+        self._cache: dict = {}
+        self._burst_deadline = 0.0
+        self._last_call = 0.0
+        self._has_pending = False
+        self._next = 0  # no pending block before this one
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._work)
+        self.highlighted_blocks = 0  # for tests and benchmarks
+        super().__init__(document)
+        self._timer.setParent(self)
+        document.contentsChange.connect(self._edited)
+
+    def _edited(self, position: int, _removed: int, _added: int) -> None:
+        """An edit above the background position: restart the pending search from there."""
+        if self._has_pending:
+            block = self.document().findBlock(position)
+            if block.isValid():
+                self._next = min(self._next, block.blockNumber())
+
+    # -- public ------------------------------------------------------------------------------
+    @property
+    def pending(self) -> bool:
+        return self._has_pending
+
+    def format_for(self, ttype) -> QTextCharFormat | None:
+        f = self._cache.get(ttype, 0)
+        if f == 0:
+            f = None
+            t = ttype
+            while t is not Token and t is not None:
+                if t in self._formats:
+                    f = self._formats[t]
+                    break
+                t = t.parent
+            if f is None and ttype in String:
+                f = self._formats[String]
+            self._cache[ttype] = f
+        return f
+
+    # -- QSyntaxHighlighter ------------------------------------------------------------------------
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt naming
+        now = time.perf_counter()
+        if now - self._last_call > 0.004:  # a new burst of calls (an edit, a load, a timer slice)
+            self._burst_deadline = now + BUDGET_S
+        self._last_call = now
+        prev = self.previousBlockState()
+        if prev == PENDING or now > self._burst_deadline:
+            self.setCurrentBlockState(PENDING)
+            if not self._has_pending:
+                self._next = min(self._next, self.currentBlock().blockNumber())
+                self._has_pending = True
+                self._timer.start()
+            return
+        self._highlight(text, 0 if prev < 0 else prev)
+        self.highlighted_blocks += 1
+
+    def _highlight(self, text: str, state: int) -> None:
+        prefix_end, open_at, end_state = scan_line(text, state, self._tags)
+        kind = state & 0xF
+        if kind == DOLLAR:  # inside a function body: lex it as SQL up to the closing tag
+            tag = self._tags.tags[state >> 4]
+            closed = _close(text, 0, DOLLAR, state >> 4, self._tags)[0] >= 0
+            body_end = prefix_end - len(tag) if closed else prefix_end
+            self._lex(text, 0, body_end)
+            if closed:
+                self.setFormat(body_end, len(tag), self._formats[String])
+        elif kind != NORMAL and prefix_end:
+            self.setFormat(0, prefix_end, self._formats[Comment if kind == COMMENT else String])
+        stop = len(text) if open_at is None else open_at
+        self._lex(text, prefix_end, stop)
+        if open_at is not None:
+            ok = end_state & 0xF
+            if ok == DOLLAR:
+                tag = self._tags.tags[end_state >> 4]
+                self.setFormat(open_at, len(tag), self._formats[String])
+                self._lex(text, open_at + len(tag), len(text))
+            else:
+                self.setFormat(open_at, len(text) - open_at, self._formats[Comment if ok == COMMENT else String])
+        self.setCurrentBlockState(end_state)
+
+    def _lex(self, text: str, start: int, stop: int) -> None:
+        if stop <= start:
+            return
+        fmt_for = self.format_for
+        set_format = self.setFormat
+        for index, ttype, value in self._lexer.get_tokens_unprocessed(text[start:stop]):
+            f = fmt_for(ttype)
+            if f is not None:
+                set_format(start + index, len(value), f)
+
+    # -- background slices ------------------------------------------------------------------------
+    def _work(self) -> None:
+        doc = self.document()
+        if doc is None:
+            self._has_pending = False
+            return
+        block = doc.findBlockByNumber(self._next)
+        while block.isValid() and block.userState() != PENDING:
+            block = block.next()
+        if not block.isValid():
+            self._has_pending = False
+            self._next = doc.blockCount()
+            self.idle.emit()
+            return
+        self._next = block.blockNumber()
+        self._last_call = 0.0  # start a fresh burst
+        self.rehighlightBlock(block)
+        self._timer.start()

@@ -1,0 +1,170 @@
+"""A result set as a Qt table model that fetches more rows on scroll, off the UI thread."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+
+from aurora_console.core.db.values import NULL_TEXT, display
+
+FETCH_BATCH = 5000
+MAX_ROWS = 200_000  # rows kept for the grid by default; export streams everything
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ResultTableModel(QAbstractTableModel):
+    """Rows of one result; ``more`` rows come from the result's stream through the task runner.
+
+    ``runner``/``queue``: fetches run as tasks on the session's serial queue. ``max_rows`` bounds
+    memory (``fetch_all()`` lifts it). ``state_changed`` fires when rows arrive, the stream ends
+    or a fetch fails (``error`` then holds the exception).
+    """
+
+    state_changed = Signal()
+
+    def __init__(self, result, runner=None, queue: str | None = None, *, batch: int = FETCH_BATCH,
+                 max_rows: int = MAX_ROWS, parent=None) -> None:
+        super().__init__(parent)
+        self.result = result
+        self.columns = [c.name for c in result.columns]
+        self._types = [c.type_name for c in result.columns]
+        self._rows: list[tuple] = list(result.rows)
+        self._stream = result.stream
+        self._runner = runner
+        self._queue = queue
+        self.batch = batch
+        self.max_rows = max_rows
+        self.fetching = False
+        self.fetch_everything = False
+        self.error: BaseException | None = None
+        self.handle = None
+        self._null_font = QFont()
+        self._null_font.setItalic(True)
+        self._null_color = QColor(140, 140, 140)
+        self._numeric = [t in ("int2", "int4", "int8", "numeric", "float4", "float8", "oid", "money") for t in self._types]
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def rows(self) -> list[tuple]:
+        return self._rows
+
+    @property
+    def stream_open(self) -> bool:
+        s = self._stream
+        return s is not None and not s.closed and not s.exhausted
+
+    @property
+    def complete(self) -> bool:
+        """All rows of the result are in the model."""
+        s = self._stream
+        return s is None or (s.exhausted and not self.stream_open)
+
+    def status_text(self) -> str:
+        n = len(self._rows)
+        if self.complete:
+            return f"{n:,} rows"
+        if self.error is not None:
+            return f"{n:,} rows (fetching failed)"
+        s = self._stream
+        if s is not None and s.closed and not s.exhausted:
+            return f"{n:,} rows shown; more not fetched ({s.closed_reason or 'cursor closed'})"
+        if n >= self.max_rows and not self.fetch_everything:
+            return f"{n:,} rows shown (limit reached; export or fetch all for the rest)"
+        return f"{n:,} rows so far" + (" (fetching…)" if self.fetching else "; scroll for more")
+
+    # -- Qt model ------------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        value = self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = display(value)
+            return NULL_TEXT if text is None else text
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        if value is None:
+            if role == Qt.ItemDataRole.FontRole:
+                return self._null_font
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._null_color
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+            self._numeric[index.column()] or isinstance(value, (int, float, Decimal))
+        ) and not isinstance(value, bool):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = display(value, limit=500)
+            return NULL_TEXT if text is None else text
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal:
+                return f"{self.columns[section]} ({self._types[section]})"
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section]
+        return str(section + 1)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        if parent.isValid() or self.fetching or self.error is not None or not self.stream_open:
+            return False
+        return self.fetch_everything or len(self._rows) < self.max_rows
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if not self.canFetchMore(parent) or self._runner is None:
+            return
+        self.fetching = True
+        stream = self._stream
+        size = self.batch if self.fetch_everything else min(self.batch, self.max_rows - len(self._rows))
+        self.handle = self._runner.submit(
+            lambda ctx: stream.fetch(size, task=ctx),
+            name="Fetch rows",
+            queue=self._queue,
+            on_done=self._arrived,
+            on_error=self._failed,
+            on_cancelled=self._stopped,
+        )
+        self.state_changed.emit()
+
+    def fetch_all(self) -> None:
+        """Lift the row limit and keep fetching until the result is complete."""
+        self.fetch_everything = True
+        self.fetchMore()
+
+    def stop(self) -> None:
+        if self.handle is not None and not self.handle.done:
+            self.handle.cancel()
+        self.fetch_everything = False
+
+    # -- arrivals (UI thread) --------------------------------------------------------------------
+    def append_rows(self, rows: list[tuple]) -> None:
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def _arrived(self, rows: list[tuple]) -> None:
+        self.fetching = False
+        self.append_rows(rows)
+        self.state_changed.emit()
+        if self.fetch_everything and self.stream_open:
+            self.fetchMore()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.fetching = False
+        self.error = exc
+        self.state_changed.emit()
+
+    def _stopped(self) -> None:
+        self.fetching = False
+        self.state_changed.emit()

@@ -1,0 +1,135 @@
+"""One result tab: the grid, its status line, copy as TSV, cell viewer, fetch all, export."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_console.core.db.values import pretty, rows_as_tsv
+from aurora_console.ui.sql.result_model import ResultTableModel
+
+
+class CellViewerDialog(QDialog):
+    """The whole value of one cell (json pretty-printed); read-only, copyable."""
+
+    def __init__(self, title: str, value, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cellViewerDialog")
+        self.setWindowTitle(title)
+        self.resize(640, 420)
+        self.text = QPlainTextEdit(pretty(value), readOnly=True, objectName="cellViewerText")
+        self.text.setFont(QGuiApplication.font())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.text)
+        lay.addWidget(buttons)
+
+
+class ResultView(QWidget):
+    """``export_requested(view)`` asks the tab to export this result (it owns the session)."""
+
+    export_requested = Signal(object)
+
+    def __init__(self, model: ResultTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sqlResultView")
+        self.model = model
+        self.table = QTableView(objectName="sqlResultTable")
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.verticalHeader().setSectionResizeMode(self.table.verticalHeader().ResizeMode.Fixed)
+        self.table.horizontalHeader().setDefaultSectionSize(140)
+        self.table.doubleClicked.connect(self.open_cell)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        QShortcut(QKeySequence.StandardKey.Copy, self.table, self.copy_selection)
+
+        self.status = QLabel(objectName="sqlResultStatus")
+        self.fetch_all_button = QPushButton("Fetch all", objectName="sqlFetchAll")
+        self.fetch_all_button.clicked.connect(model.fetch_all)
+        self.export_button = QPushButton("Export…", objectName="sqlExport")
+        self.export_button.clicked.connect(lambda: self.export_requested.emit(self))
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.fetch_all_button)
+        bar.addWidget(self.export_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(bar)
+        model.state_changed.connect(self._refresh)
+        model.rowsInserted.connect(self._refresh)
+        self._sized = False
+        self._refresh()
+
+    def _refresh(self, *_args) -> None:
+        m = self.model
+        self.status.setText(f"{m.result.status} · {m.status_text()} · {m.result.elapsed_s * 1000:.0f} ms")
+        self.fetch_all_button.setEnabled(m.stream_open and not m.fetch_everything)
+        if not self._sized and m.rowCount() and m.columnCount() <= 50:
+            self._sized = True
+            self.table.resizeColumnsToContents()
+            for c in range(m.columnCount()):
+                self.table.setColumnWidth(c, min(self.table.columnWidth(c), 360))
+
+    # -- copy / view ------------------------------------------------------------------------------
+    def selected_tsv(self, with_header: bool = False) -> str:
+        idx = self.table.selectionModel().selectedIndexes()
+        if not idx:
+            return ""
+        rows = sorted({i.row() for i in idx})
+        cols = sorted({i.column() for i in idx})
+        data = [tuple(self.model.rows[r][c] for c in cols) for r in rows]
+        header = [self.model.columns[c] for c in cols] if with_header else None
+        return rows_as_tsv(header, data)
+
+    def copy_selection(self, with_header: bool = False) -> None:
+        text = self.selected_tsv(with_header)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def open_cell(self, index) -> CellViewerDialog | None:
+        if not index.isValid():
+            return None
+        value = self.model.rows[index.row()][index.column()]
+        dlg = CellViewerDialog(f"{self.model.columns[index.column()]} (row {index.row() + 1})", value, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
+
+    def _menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("Copy", self.copy_selection)
+        menu.addAction("Copy with header", lambda: self.copy_selection(True))
+        menu.addAction("Copy whole rows", self.copy_rows)
+        menu.addAction("View cell…", lambda: self.open_cell(self.table.indexAt(pos)))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def rows_tsv(self) -> str:
+        """Whole rows of the selected cells, with the header."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+        return rows_as_tsv(self.model.columns, [self.model.rows[r] for r in rows]) if rows else ""
+
+    def copy_rows(self) -> None:
+        text = self.rows_tsv()
+        if text:
+            QGuiApplication.clipboard().setText(text)

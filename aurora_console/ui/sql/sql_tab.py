@@ -1,0 +1,437 @@
+"""One SQL editor tab: a script bound to a connection profile with its own database session.
+
+All database work goes through the task runner on this session's serial queue
+(``db:<profile>#<n>``); the UI thread only shows what comes back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from aurora_console.core.db.catalog import CatalogCache
+from aurora_console.core.db.export import export_query, export_result
+from aurora_console.core.db.history import QueryHistory, Snippets
+from aurora_console.core.db.query import is_select_like
+from aurora_console.core.db.runs import run_for_editor, session_call
+from aurora_console.core.db.session import DbSession, SessionSettings, TxState
+from aurora_console.core.db.sql_split import split_sql
+from aurora_console.ui.sql.completer import SqlCompleter
+from aurora_console.ui.sql.editor import SqlEditor
+from aurora_console.ui.sql.find_bar import FindBar
+from aurora_console.ui.sql.history_panel import HistoryPanel
+from aurora_console.ui.sql.plan_view import PlanView
+from aurora_console.ui.sql.result_model import ResultTableModel
+from aurora_console.ui.sql.result_view import ResultView
+from aurora_console.ui.sql.tab_actions import build_toolbar
+
+MAX_RESULT_TABS = 20
+_numbers = itertools.count(1)
+_catalogs = CatalogCache()
+
+
+class SqlTab(QWidget):
+    title_changed = Signal(str)
+    run_finished = Signal()  # a run (all its statements) ended, well or not
+
+    def __init__(self, services, profile: str, source, *, read_only: bool = False, text: str = "",
+                 path: str | None = None, tab_id: str | None = None, on_close=None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sqlTab")
+        self.services = services
+        self.runner = services.runner
+        self.profile = profile
+        self.tab_id = tab_id or uuid.uuid4().hex[:12]
+        self.queue = f"db:{profile}#{next(_numbers)}"
+        self.session = DbSession(source, SessionSettings(read_only=read_only), name=profile)
+        self.history = QueryHistory(profile)
+        self.snippets = Snippets()
+        self.path: str | None = path
+        self.tx_state = TxState.DISCONNECTED
+        self.handle = None
+        self.busy = False
+        self.outcomes: list = []  # outcomes of the last run, in order
+        self.outcome_views: list = []  # the ResultView / PlanView of each outcome (or None)
+        self.last_error = None
+        self._pending: list = []
+        self._stopped = False
+        self._base = 0
+        self._mode = "run"
+        self._on_close = on_close
+        self.closed = False  # set by shutdown(): late task callbacks are then ignored
+        self.setProperty("sqlProfile", profile)
+
+        self.editor = SqlEditor(self)
+        self.completer = SqlCompleter(self.editor)
+        self.editor.completer = self.completer
+        self.find_bar = FindBar(self.editor, self)
+        self.results = QTabWidget(objectName="sqlResults")
+        self.results.setDocumentMode(True)
+        self.messages = QPlainTextEdit(readOnly=True, objectName="sqlMessages")
+        self.messages.setMaximumBlockCount(5000)
+        self.results.addTab(self.messages, "Messages")
+        self.history_panel = HistoryPanel(self.history, self.snippets, self.runner, self)
+        self.history_panel.insert_requested.connect(self.editor.insertPlainText)
+        self.history_panel.hide()
+        self.toolbar = build_toolbar(self)
+
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        tl.addWidget(self.editor, 1)
+        tl.addWidget(self.find_bar)
+        vsplit = QSplitter(Qt.Orientation.Vertical)
+        vsplit.addWidget(top)
+        vsplit.addWidget(self.results)
+        vsplit.setSizes([420, 300])
+        hsplit = QSplitter(Qt.Orientation.Horizontal)
+        hsplit.addWidget(vsplit)
+        hsplit.addWidget(self.history_panel)
+        hsplit.setSizes([900, 300])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(hsplit, 1)
+
+        self._autosave_timer = QTimer(self, singleShot=True, interval=1500)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self.editor.textChanged.connect(self._autosave_timer.start)
+        self.editor.document().modificationChanged.connect(lambda _m: self._update_title())
+        if text:
+            self.editor.load_text(text)
+            if path is None:
+                self.editor.document().setModified(False)
+        self._update_state()
+
+    # -- titles and state --------------------------------------------------------------------------
+    @property
+    def autosave_path(self) -> Path:
+        return self.services.paths.autosave_dir / f"sql-{self.tab_id}.sql"
+
+    def title(self) -> str:
+        name = Path(self.path).name if self.path else self.profile
+        mark = "*" if self.editor.document().isModified() else ""
+        state = {TxState.IN_TRANSACTION: " [in transaction]", TxState.FAILED: " [failed transaction]",
+                 TxState.DISCONNECTED: " [disconnected]"}.get(self.tx_state, "")
+        return f"SQL {name}{mark} · {self.profile}{state}" if self.path else f"SQL · {self.profile}{mark}{state}"
+
+    def _update_title(self) -> None:
+        self.title_changed.emit(self.title())
+
+    def _update_state(self) -> None:
+        if self.closed:
+            return
+        manual = not self.session.settings.autocommit
+        in_tx = self.tx_state in (TxState.IN_TRANSACTION, TxState.FAILED)
+        self.tx_label.setText({TxState.IDLE: "idle", TxState.IN_TRANSACTION: "in transaction",
+                               TxState.FAILED: "failed transaction", TxState.DISCONNECTED: "not connected",
+                               TxState.ACTIVE: "busy"}[self.tx_state])
+        self.tx_label.setProperty("state", self.tx_state.name.lower())
+        color = {TxState.IN_TRANSACTION: "#c08000", TxState.FAILED: "#d03030"}.get(self.tx_state, "")
+        self.tx_label.setStyleSheet(f"color: {color}; font-weight: bold;" if color else "")
+        self.commit_action.setEnabled((manual or in_tx) and not self.busy and in_tx)
+        self.rollback_action.setEnabled(in_tx and not self.busy)
+        self.run_action.setEnabled(not self.busy)
+        self.run_statement_action.setEnabled(not self.busy)
+        self.explain_action.setEnabled(not self.busy)
+        self.analyze_action.setEnabled(not self.busy)
+        self.stop_action.setEnabled(self.busy)
+        self.autocommit_action.setEnabled(not self.busy and not in_tx)
+        self._update_title()
+
+    def message(self, text: str) -> None:
+        if self.closed:
+            return
+        self.messages.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {text}")
+
+    # -- running ------------------------------------------------------------------------------------
+    def run_all(self) -> None:
+        self._run(self.editor.toPlainText(), 0, "run")
+
+    def run_current(self, mode: str = "run") -> None:
+        cur = self.editor.textCursor()
+        if cur.hasSelection():
+            self._run(cur.selection().toPlainText(), cur.selectionStart(), mode)
+            return
+        st = self.editor.statement_under_cursor()
+        if st is None:
+            self.message("Nothing to run: the editor is empty.")
+            return
+        self._run(st.text, st.start, mode)
+
+    def _run(self, text: str, base: int, mode: str) -> None:
+        if self.busy or self.editor.loading:
+            return
+        self._clear_results()
+        self.outcomes = []
+        self.outcome_views = []
+        self.last_error = None
+        self._base, self._mode, self._stopped = base, mode, False
+        self.busy = True
+        self._update_state()
+        self.handle = self.runner.submit(lambda ctx: split_sql(text), name="Split SQL", queue=self.queue,
+                                         on_done=self._start, on_error=self._failed, on_cancelled=self._finish)
+
+    def _start(self, statements) -> None:
+        if self.closed:
+            return
+        if not statements:
+            self.message("Nothing to run.")
+        self._pending = list(statements) if self._mode == "run" else list(statements[:1])
+        self._next()
+
+    def _next(self) -> None:
+        if self.closed:
+            return
+        if self._stopped or not self._pending:
+            self._finish()
+            return
+        st = self._pending.pop(0)
+        session, history, mode = self.session, self.history, self._mode
+        first = " ".join(st.text.split())[:60]
+        self.handle = self.runner.submit(
+            lambda ctx: run_for_editor(session, st, history, mode=mode, task=ctx),
+            name=f"SQL ({self.profile}): {first}", queue=self.queue,
+            on_done=self._done, on_error=self._failed, on_cancelled=self._cancelled)
+
+    def _done(self, out) -> None:
+        if self.closed:
+            return
+        self.outcomes.append(out)
+        self.outcome_views.append(None)
+        self.tx_state = out.tx_state
+        if out.error is not None:
+            self._show_error(out)
+        else:
+            r = out.result
+            if r is not None:
+                for n in r.notices:
+                    self.message(n.text())
+                self.message(f"{r.status or 'OK'} · {out.duration_ms:.0f} ms")
+                if r.has_result_set and self.results.count() <= MAX_RESULT_TABS:
+                    self.outcome_views[-1] = self._add_result(r)
+            if out.plan is not None:
+                view = self.outcome_views[-1] = PlanView(out.plan)
+                self.results.addTab(view, "Plan")
+                self.results.setCurrentWidget(view)
+                self.message(f"EXPLAIN · {out.duration_ms:.0f} ms")
+        self._update_state()
+        self._next()
+
+    def _show_error(self, out) -> None:
+        err = self.last_error = out.error
+        self._pending.clear()
+        self.message(err.user_text())
+        if err.connection_lost:
+            self.message("The connection was lost: press Reconnect (the editor text and history are kept).")
+            self.reconnect_action.setEnabled(True)
+        if err.position:
+            self.editor.show_error_at(self._base + out.statement.start + err.position - 1)
+        self.results.setCurrentWidget(self.messages)
+
+    def _add_result(self, r) -> ResultView:
+        model = ResultTableModel(r, self.runner, self.queue)
+        view = ResultView(model)
+        view.export_requested.connect(self.ask_export)
+        index = self.results.addTab(view, f"Result {self.results.count()}")
+        self.results.setCurrentIndex(index)
+        return view
+
+    def _failed(self, exc: BaseException) -> None:
+        if self.closed:
+            return
+        self.message(f"ERROR: {exc}")
+        self.last_error = exc
+        self._finish()
+
+    def _cancelled(self) -> None:
+        if self.closed:
+            return
+        self.message("Cancelled.")
+        self._finish()
+
+    def _finish(self) -> None:
+        if self.closed:
+            return
+        self.busy = False
+        self._pending.clear()
+        self._update_state()
+        self.run_finished.emit()
+
+    def cancel(self) -> None:
+        """Stop the run: the running statement gets the protocol cancel request, the rest is dropped."""
+        self._stopped = True
+        self._pending.clear()
+        if self.handle is not None and not self.handle.done:
+            self.handle.cancel()
+        for view in self.result_views():
+            view.model.stop()
+
+    def _clear_results(self) -> None:
+        while self.results.count() > 1:
+            w = self.results.widget(1)
+            self.results.removeTab(1)
+            w.deleteLater()
+
+    def result_views(self) -> list[ResultView]:
+        return [w for i in range(self.results.count()) if isinstance(w := self.results.widget(i), ResultView)]
+
+    def plan_views(self) -> list[PlanView]:
+        return [w for i in range(self.results.count()) if isinstance(w := self.results.widget(i), PlanView)]
+
+    # -- session actions --------------------------------------------------------------------------------
+    def session_action(self, action: str, *args, done=None) -> None:
+        session = self.session
+
+        def finished(state) -> None:
+            if self.closed:
+                return
+            self.tx_state = state
+            self.message(f"{action.replace('_', ' ')}: done ({state.value})")
+            self._update_state()
+            if done is not None:
+                done(state)
+
+        def failed(exc) -> None:
+            if self.closed:
+                return
+            self.message(f"{action.replace('_', ' ')} failed: {exc}")
+            self._update_state()
+
+        self.runner.submit(lambda ctx: session_call(session, action, *args), name=f"SQL {action}",
+                           queue=self.queue, on_done=finished, on_error=failed)
+
+    def set_autocommit(self, on: bool) -> None:
+        self.session_action("set_autocommit", bool(on))
+
+    def set_timeout(self, seconds: int) -> None:
+        ms = int(seconds) * 1000
+        if ms != self.session.settings.statement_timeout_ms and not self.closed:
+            self.session_action("set_statement_timeout", ms)
+
+    def load_completion(self, refresh: bool = False) -> None:
+        session = self.session
+        self.runner.submit(lambda ctx: _catalogs.get(session, refresh=refresh, task=ctx).words(),
+                           name="Load completion words", queue=self.queue, on_done=self.completer.set_words)
+
+    # -- export ------------------------------------------------------------------------------------------
+    def ask_export(self, view: ResultView) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export result", "result.csv", "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.export(view, path, "json" if path.lower().endswith(".json") else "csv")
+
+    def export(self, view: ResultView, path: str, fmt: str, on_done=None):
+        model = view.model
+        result, rows = model.result, list(model.rows)
+        session = self.session
+        stream = result.stream
+        rerun = stream is not None and stream.closed and not stream.exhausted and is_select_like(result.sql)
+
+        def work(ctx):
+            if rerun:  # the cursor is gone: run the query again, straight into the file
+                return export_query(session, result.sql, path, fmt, task=ctx)
+            snapshot = type(result)(result.sql, result.columns, rows, result.status, result.rowcount, result.elapsed_s,
+                                    stream=stream if stream is not None and not stream.closed else None)
+            return export_result(snapshot, path, fmt, task=ctx)
+
+        def done(n) -> None:
+            self.message(f"Exported {n:,} rows to {path}")
+            if on_done is not None:
+                on_done(n)
+
+        return self.runner.submit(work, name=f"Export to {Path(path).name}", queue=self.queue, on_done=done,
+                                  on_error=lambda e: self.message(f"Export failed: {e}"))
+
+    # -- files and autosave ---------------------------------------------------------------------------------
+    def autosave(self) -> None:
+        if self.editor.loading:
+            return
+        text, path = self.editor.toPlainText(), self.autosave_path
+
+        def write(ctx) -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+
+        self.runner.submit(write, name="Autosave SQL", queue=f"autosave:{self.tab_id}")
+
+    def open_file(self, path: str) -> None:
+        def read(ctx) -> str:
+            return Path(path).read_text(encoding="utf-8")
+
+        def loaded(text: str) -> None:
+            self.path = path
+            self.editor.load_text(text)
+            self.editor.document().setModified(False)
+            self._update_title()
+
+        self.runner.submit(read, name=f"Open {Path(path).name}", on_done=loaded)
+
+    def save_file(self, path: str | None = None, on_done=None) -> bool:
+        path = path or self.path
+        if not path:
+            return False
+        text = self.editor.toPlainText()
+
+        def done(_r) -> None:
+            self.path = path
+            self.editor.document().setModified(False)
+            self._update_title()
+            if on_done is not None:
+                on_done(path)
+
+        self.runner.submit(lambda ctx: Path(path).write_text(text, encoding="utf-8"), name=f"Save {Path(path).name}",
+                           on_done=done)
+        return True
+
+    # -- closing ----------------------------------------------------------------------------------------------
+    def ask(self, title: str, text: str, buttons) -> QMessageBox.StandardButton:
+        """A modal question (tests replace this method)."""
+        return QMessageBox.question(self, title, text, buttons)
+
+    def can_close(self) -> bool:
+        B = QMessageBox.StandardButton
+        if self.tx_state in (TxState.IN_TRANSACTION, TxState.FAILED):
+            if self.ask("Open transaction", f"The session on {self.profile} has an open transaction. "
+                        "Roll it back and close the tab?", B.Yes | B.No) != B.Yes:
+                return False
+        if self.editor.document().isModified() and self.path:
+            answer = self.ask("Unsaved changes", f"Save the changes to {Path(self.path).name}?",
+                              B.Save | B.Discard | B.Cancel)
+            if answer == B.Cancel:
+                return False
+            if answer == B.Save:
+                Path(self.path).write_text(self.editor.toPlainText(), encoding="utf-8")
+        self.shutdown(discard_autosave=True)
+        return True
+
+    def shutdown(self, discard_autosave: bool = False) -> None:
+        """Cancel what runs and close the session (and the tunnel it opened) on its queue."""
+        if self.closed:
+            return
+        self.cancel()
+        self.closed = True
+        session, on_close, autosave = self.session, self._on_close, self.autosave_path
+
+        def close(ctx) -> None:
+            session.close()
+            if on_close is not None:
+                on_close()
+            if discard_autosave and autosave.exists():
+                autosave.unlink()
+
+        if discard_autosave:
+            self._autosave_timer.stop()
+        else:
+            self.autosave()
+        self.runner.submit(close, name=f"Close SQL session ({self.profile})", queue=self.queue)

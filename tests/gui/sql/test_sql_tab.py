@@ -1,0 +1,156 @@
+"""The SQL editor tab against a real PostgreSQL (offscreen Qt)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aurora_console.testing.stall import StallMonitor
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+
+def test_run_all_gives_one_result_per_statement(sql_page):
+    page = sql_page()
+    res = page.run("select id, name from items order by id limit 3;\nselect null::text as n, '' as e;\n"
+                   "insert into items (id, name) values (100, 'x')")
+    assert [r.status() for r in res] == ["SELECT 3", "SELECT 1", "INSERT 0 1"]
+    assert res[0].columns() == ["id", "name"] and res[0].rows()[0] == ("1", "item 1")
+    assert res[1].rows() == [(None, "")]  # NULL distinct from the empty string
+    assert len(page.tab.result_views()) == 2
+    assert "INSERT 0 1" in page.messages()
+    model = res[1].view.model
+    from PySide6.QtCore import Qt
+
+    idx = model.index(0, 0)
+    assert model.data(idx) == "NULL" and model.data(idx, Qt.ItemDataRole.FontRole).italic()
+
+
+def test_results_stream_and_fetch_more_on_scroll(sql_page, qtbot):
+    page = sql_page()
+    (res,) = page.run("select * from big order by id")
+    model = res.view.model
+    assert model.rowCount() == 1000 and model.canFetchMore()
+    assert "so far" in res.view.status.text()
+    with StallMonitor() as stall:
+        res.view.table.scrollToBottom()  # the view asks for more
+        qtbot.waitUntil(lambda: model.rowCount() > 1000, timeout=20000)
+        assert res.fetch_all() == 50000
+    assert model.complete and res.values()[-1][0] == 50000
+    assert "50,000 rows" in res.view.status.text()
+    assert stall.beats > 0  # recorded (the benchmark reports the figure)
+
+
+def test_error_moves_cursor_to_position_and_keeps_text(sql_page):
+    page = sql_page()
+    text = "select 1;\nselect id,\n  nme from items;\nselect 3;"
+    res = page.run(text)
+    assert [r.status() for r in res] == ["SELECT 1", "ERROR 42703"]  # the run stopped at the error
+    assert "column \"nme\" does not exist" in res[1].error()
+    assert page.cursor_position() == text.index("nme")
+    assert page.editor_text() == text
+    assert "ERROR" in page.messages()
+
+
+def test_run_statement_under_cursor_and_selection(sql_page):
+    page = sql_page(text="select 1 as a;\nselect 2 as b;\nselect 3 as c;")
+    res = page.run_statement_at(page.editor_text().index("2 as b"))
+    assert len(res) == 1 and res[0].columns() == ["b"]
+    cur = page.tab.editor.textCursor()
+    start = page.editor_text().index("select 3")
+    cur.setPosition(start)
+    cur.setPosition(start + len("select 3"), cur.MoveMode.KeepAnchor)
+    page.tab.editor.setTextCursor(cur)
+    page.tab.run_current()
+    res = page.wait()
+    assert res[0].rows() == [("3",)]
+
+
+def test_cancel_a_running_statement(sql_page, qtbot):
+    page = sql_page()
+    page.start("select pg_sleep(60); select 2")
+    qtbot.waitUntil(lambda: page.tab.handle is not None and page.tab.handle.state == "running"
+                    and page.tab.handle.name.startswith("SQL ("), timeout=10000)
+    qtbot.wait(200)
+    with StallMonitor() as stall:
+        page.cancel()
+        res = page.wait(20000)
+    assert res[0].error_kind == "cancelled" and len(res) == 1
+    assert stall.beats > 0
+    assert page.run("select 5")[0].rows() == [("5",)]
+
+
+def test_manual_transaction_commit_rollback_indicator(sql_page, sql_gui_db):
+    page = sql_page()
+    page.set_autocommit(False)
+    page.run("insert into items (id, name) values (300, 'tx')")
+    assert page.tx_state() == "in transaction" and "[in transaction]" in page.title()
+    assert page.tab.commit_action.isEnabled() and page.tab.rollback_action.isEnabled()
+    assert page.rollback() == "idle"
+    page.run("insert into items (id, name) values (301, 'tx'); select 1/0")
+    assert page.tx_state() == "failed transaction"
+    page.rollback()
+    page.run("insert into items (id, name) values (302, 'tx')")
+    page.commit()
+    with sql_gui_db.connect() as conn:
+        assert conn.execute("select array_agg(id) from items where id >= 300").fetchone() == ([302],)
+    # closing with an open transaction asks first
+    page.run("insert into items (id, name) values (303, 'tx')")
+    asked = []
+    page.tab.ask = lambda title, text, buttons: asked.append(title) or buttons.No
+    assert page.tab.can_close() is False and asked == ["Open transaction"]
+
+
+def test_read_only_profile_refuses_writes(sql_page):
+    page = sql_page(read_only=True)
+    res = page.run("insert into items (id) values (400)")
+    assert res[0].error_kind == "read_only"
+    assert page.run("select count(*) from items")[0].rows() == [("20",)]
+
+
+def test_explain_analyze_tree(sql_page):
+    page = sql_page(text="select h, count(*) from big group by h order by 2 desc limit 5")
+    res = page.run_statement_at(0, mode="analyze")
+    plan = res[0].plan()
+    assert plan is not None and plan.analyzed
+    view = page.tab.plan_views()[0]
+    assert view.tree.topLevelItemCount() == 1 and view.slow_titles()
+    assert "EXPLAIN ANALYZE" in view.summary.text()
+
+
+def test_export_csv_and_json(sql_page, tmp_path):
+    page = sql_page()
+    (res,) = page.run("select id, h from big order by id")
+    assert res.values()[:1] == [(1, "c4ca4238a0b923820dcc509a6f75849b")]
+    assert page.export(tmp_path / "a.csv", "csv") == 50000  # the shown rows plus the rest of the cursor
+    lines = (tmp_path / "a.csv").read_text().splitlines()
+    assert lines[0] == "id,h" and lines[1] == "1,c4ca4238a0b923820dcc509a6f75849b" and len(lines) == 50001
+    page.run("select id, doc from items order by id")
+    assert page.export(tmp_path / "a.json", "json") == 20
+    assert json.loads((tmp_path / "a.json").read_text())[0] == {"id": 1, "doc": {"n": 1}}
+
+
+def test_connection_lost_then_reconnect(sql_page, sql_gui_db, qtbot):
+    page = sql_page()
+    page.run("select 1")
+    pid = page.tab.session.backend_pid
+    page.start("select pg_sleep(60)")
+    qtbot.wait(300)
+    with sql_gui_db.connect(autocommit=True) as admin:
+        admin.execute("select pg_terminate_backend(%s)", (pid,))
+    res = page.wait(20000)
+    assert res[0].error_kind == "connection" and "Reconnect" in page.messages()
+    assert page.editor_text() == "select pg_sleep(60)"
+    page.reconnect()
+    assert page.run("select 7")[0].rows() == [("7",)]
+
+
+def test_history_is_recorded(sql_page, qtbot):
+    page = sql_page()
+    page.run("select 11; select 1/0")
+    panel = page.tab.history_panel
+    page.tab.history_action.setChecked(True)
+    qtbot.waitUntil(lambda: panel.loads >= 1 and panel.list.count() >= 2, timeout=10000)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    assert texts[0].startswith("✗ select 1/0") and texts[1].startswith("✓ select 11")
