@@ -8,7 +8,6 @@ import socket
 from aurora_console.core.ssh.errors import BastionUnreachable
 from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
 
-
 PARAMIKO_LOG = "aurora_console.core.ssh.paramiko"
 
 

@@ -49,7 +49,7 @@ def test_forward_with_more_key_formats(backend, kind, tmp_path, sshd_server, tru
     path = tmp_path / kind
     subprocess.run(["ssh-keygen", "-q", *args, "-f", str(path)], check=True, capture_output=True)
     with sshd_server.authorized_keys_file.open("a") as fh:
-        fh.write(path.with_suffix(".pub").read_text() if False else open(f"{path}.pub").read())
+        fh.write(open(f"{path}.pub").read())
     head = path.read_text().splitlines()[0]
     assert ("OPENSSH" in head) == (fmt == "openssh")
     spec = spec_for(sshd_server, target_port=blog_db.conninfo["port"], backend=backend, key_file=str(path),

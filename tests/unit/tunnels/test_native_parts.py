@@ -1,0 +1,85 @@
+"""The OpenSSH client configuration, askpass helper and stderr classification."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from aurora_console.core.ssh.askpass import ENV_VAR, askpass_env, write_helper
+from aurora_console.core.ssh.config import BastionConfig, JumpHost, TunnelSpec, TunnelTarget
+from aurora_console.core.ssh.errors import (
+    AuthenticationRejected,
+    BastionUnreachable,
+    ForwardingRefused,
+    TargetUnreachable,
+)
+from aurora_console.core.ssh.native_config import build_ssh_config, ssh_command
+from aurora_console.core.ssh.native_errors import classify_exit, is_bind_race
+from aurora_console.core.ssh.secret import Secret
+
+pytestmark = pytest.mark.unit
+
+
+def _spec(**kw):
+    b = BastionConfig("bastion.example.com", "ec2-user", 2222, "/keys/id_ed25519", **kw)
+    return TunnelSpec("blog", b, TunnelTarget("db.internal", 5432), passphrase=Secret("pp-do-not-leak"))
+
+
+def test_config_is_strict_and_loopback_only(tmp_path):
+    spec = _spec(jump=JumpHost("jump.example.com", user="ops"))
+    text = build_ssh_config(spec, known_hosts=tmp_path / "kh", bastion_key_type="ssh-ed25519",
+                            jump_key_type="ecdsa-sha2-nistp256", batch=True, agent_socket=None)
+    for line in ("StrictHostKeyChecking yes", "ExitOnForwardFailure yes", "ServerAliveInterval 15",
+                 "HostKeyAlgorithms ssh-ed25519", "HostKeyAlgorithms ecdsa-sha2-nistp256", "ProxyJump aurora-jump",
+                 "IdentityAgent none", "PasswordAuthentication no", "GlobalKnownHostsFile none"):
+        assert line in text
+    assert "pp-do-not-leak" not in text
+    cmd = ssh_command("ssh", tmp_path / "cfg", 40000, spec)
+    assert "127.0.0.1:40000:db.internal:5432" in cmd and "-N" in cmd
+    assert not any("pp-do-not-leak" in part for part in cmd)
+
+
+def test_openssh_accepts_the_generated_config(tmp_path):
+    spec = _spec()
+    cfg = tmp_path / "cfg"
+    cfg.write_text(build_ssh_config(spec, known_hosts=tmp_path / "kh", bastion_key_type="ssh-rsa",
+                                    jump_key_type=None, batch=False, agent_socket="/tmp/agent.sock"))
+    out = subprocess.run(["ssh", "-F", str(cfg), "-G", "aurora-bastion"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "hostname bastion.example.com" in out.stdout and "port 2222" in out.stdout
+    assert "hostkeyalgorithms rsa-sha2-512,rsa-sha2-256,ssh-rsa" in out.stdout
+
+
+def test_askpass_answers_passphrase_prompts_only(tmp_path):
+    helper = write_helper(tmp_path)
+    assert "pp-do-not-leak" not in helper.read_text()
+    env = {**os.environ, **askpass_env(helper, "pp-do-not-leak")}
+    ok = subprocess.run([str(helper), "Enter passphrase for key '/k':"], capture_output=True, text=True, env=env)
+    assert ok.stdout == "pp-do-not-leak\n"
+    other = subprocess.run([str(helper), "root@host's password:"], capture_output=True, text=True, env=env)
+    assert other.returncode != 0 and other.stdout == ""
+    assert env[ENV_VAR] == "pp-do-not-leak"
+
+
+@pytest.mark.parametrize("stderr,cls", [
+    ("channel 2: open failed: administratively prohibited: open failed\n", ForwardingRefused),
+    ("channel 2: open failed: connect failed: Connection refused\n", TargetUnreachable),
+    ("ec2-user@bastion: Permission denied (publickey).\n", AuthenticationRejected),
+    ("ssh: connect to host bastion port 2222: Connection timed out\n", BastionUnreachable),
+    ("ssh: Could not resolve hostname bastion: Name or service not known\n", BastionUnreachable),
+    ("kex_exchange_identification: read: Connection reset by peer\n", BastionUnreachable),
+])
+def test_stderr_classification(stderr, cls):
+    assert isinstance(classify_exit(stderr, _spec(), 255), cls)
+
+
+def test_bind_race_detection():
+    assert is_bind_race("bind [127.0.0.1]:4000: Address already in use\nCould not request local forwarding.\n")
+    assert not is_bind_race("Permission denied (publickey).")
+
+
+def test_secret_never_shows():
+    s = Secret("hunter2-long")
+    assert "hunter2" not in repr(s) and "hunter2" not in str(s) and "hunter2" not in repr(_spec())
