@@ -14,7 +14,6 @@ changes host and port) as directly.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,21 +21,12 @@ from typing import Any
 
 import psycopg
 
-from aurora_console.core.db.sql_split import Statement, error_location
-
-from .errors import BaselineError, DiscoveryError, MigrationError, MigrationFailed, ValidationFailed
+from .apply import Applier
+from .errors import BaselineError, DiscoveryError, ValidationFailed
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover
-from .history import (
-    DEFAULT_SCHEMA,
-    DEFAULT_TABLE,
-    TYPE_BASELINE,
-    TYPE_REPEATABLE,
-    TYPE_VERSIONED,
-    AppliedMigration,
-    HistoryTable,
-)
-from .lock import MigrationLock, lock_key
+from .history import DEFAULT_SCHEMA, DEFAULT_TABLE, TYPE_BASELINE, AppliedMigration, HistoryTable
+from .session import LockedSession, open_connection
 from .status import Status, compute_status
 from .version import Version
 
@@ -218,233 +208,13 @@ class MigrationRunner:
 
     # -- internals -------------------------------------------------------------------------
     def _open(self) -> psycopg.Connection:
-        try:
-            conn = self.connect()
-        except psycopg.Error as e:
-            raise MigrationError(
-                f"Could not connect to the database: {_first_line(e)}",
-                hint="Check the connection profile (host, port, tunnel, credentials).",
-            ) from e
-        conn.autocommit = True
-        return conn
+        return open_connection(self.connect)
 
-    def _locked(self, task: Any, emit: Callable[[MigrationEvent], None]):
-        return _LockedSession(self, task, emit)
+    def _locked(self, task: Any, emit: Callable[[MigrationEvent], None]) -> LockedSession:
+        return LockedSession(self.connect, self.history.qualified_name, self.lock_timeout, task, emit)
 
-    def _apply(
-        self,
-        work: psycopg.Connection,
-        lock: MigrationLock,
-        mig: MigrationFile,
-        rank: int,
-        index: int,
-        total: int,
-        task: Any,
-        emit: Callable[[MigrationEvent], None],
-    ) -> int:
-        statements = mig.statements
-        n = len(statements)
-        emit(
-            MigrationEvent(
-                "start",
-                mig.script,
-                index,
-                total,
-                0.0,
-                message=f"applying {mig.script} ({n} statement(s)"
-                f"{', no transaction' if mig.no_transaction else ''})",
-            )
-        )
-        if task is not None:
-            task.progress(100 * index / max(total, 1), f"{mig.script}")
-        kind = TYPE_REPEATABLE if mig.repeatable else TYPE_VERSIONED
-        t0 = time.perf_counter()
-        current: Statement | None = None
-
-        def run_statements() -> None:
-            nonlocal current
-            cur = work.cursor()
-            for i, st in enumerate(statements):
-                current = st
-                cur.execute(st.text, prepare=False)
-                if n > 1:
-                    emit(
-                        MigrationEvent(
-                            "progress",
-                            mig.script,
-                            index,
-                            total,
-                            (i + 1) / n,
-                            message=f"statement {i + 1}/{n} (line {st.line})",
-                        )
-                    )
-
-        try:
-            if mig.no_transaction:
-                run_statements()
-                ms = _elapsed_ms(t0)
-                self.history.insert(
-                    work,
-                    rank=rank,
-                    version=mig.version,
-                    description=mig.description,
-                    type=kind,
-                    script=mig.script,
-                    checksum=mig.checksum,
-                    execution_ms=ms,
-                    success=True,
-                    installed_by=self.installed_by,
-                )
-            else:
-                with work.transaction():
-                    run_statements()
-                    ms = _elapsed_ms(t0)
-                    self.history.insert(
-                        work,
-                        rank=rank,
-                        version=mig.version,
-                        description=mig.description,
-                        type=kind,
-                        script=mig.script,
-                        checksum=mig.checksum,
-                        execution_ms=ms,
-                        success=True,
-                        installed_by=self.installed_by,
-                    )
-        except psycopg.Error as e:
-            failure = self._failure(work, lock, mig, current, e, rank, _elapsed_ms(t0))
-            emit(MigrationEvent("failed", mig.script, index, total, message=failure.message))
-            raise failure from e
-        emit(
-            MigrationEvent(
-                "done",
-                mig.script,
-                index,
-                total,
-                1.0,
-                elapsed_ms=ms,
-                message=f"applied {mig.script} in {ms} ms",
-            )
-        )
-        return ms
-
-    def _failure(
-        self,
-        work: psycopg.Connection,
-        lock: MigrationLock,
-        mig: MigrationFile,
-        st: Statement | None,
-        e: psycopg.Error,
-        rank: int,
-        ms: int,
-    ) -> MigrationFailed:
-        lost = work.closed or work.broken
-        diag = e.diag
-        reason = (
-            (diag.message_primary or _first_line(e))
-            if not lost
-            else f"the connection to the server was lost ({diag.message_primary or _first_line(e)})"
-        )
-        line = col = None
-        if st is not None:
-            loc = None
-            try:
-                loc = error_location(mig.sql, st, int(diag.statement_position or 0))
-            except ValueError:
-                loc = None
-            if loc is not None:
-                _off, line, col = loc
-            else:
-                line = st.line
-        hints = []
-        if diag.message_detail:
-            reason += f" ({diag.message_detail})"
-        if diag.message_hint:
-            hints.append(f"Server hint: {diag.message_hint}")
-        if diag.sqlstate == "25001" and not mig.no_transaction:
-            hints.append(
-                "This statement cannot run inside a transaction: put "
-                "'-- aurora-console: no-transaction' at the top of the file."
-            )
-        recorded = False
-        if mig.no_transaction:
-            # Statements before the failing one stayed applied: record the migration as failed.
-            for conn in (work, lock.conn):
-                if conn.closed or conn.broken:
-                    continue
-                try:
-                    self.history.insert(
-                        conn,
-                        rank=rank,
-                        version=mig.version,
-                        description=mig.description,
-                        type=TYPE_REPEATABLE if mig.repeatable else TYPE_VERSIONED,
-                        script=mig.script,
-                        checksum=mig.checksum,
-                        execution_ms=ms,
-                        success=False,
-                        installed_by=self.installed_by,
-                    )
-                    recorded = True
-                    break
-                except psycopg.Error:
-                    continue
-            hints.append(
-                "It ran without a transaction, so earlier statements stay applied: clean up, "
-                "then run `repair` and migrate again."
-            )
-        elif lost:
-            hints.append(
-                "The server rolled the transaction back; run migrate again once the connection is back."
-            )
-        return MigrationFailed(
-            mig.script,
-            reason,
-            line=line,
-            column=col,
-            sqlstate=diag.sqlstate,
-            recorded_failed=recorded,
-            connection_lost=lost,
-            hint=" ".join(hints),
-        )
-
-
-class _LockedSession:
-    """Context manager: lock connection + work connection; always releases the lock and closes both."""
-
-    def __init__(self, runner: MigrationRunner, task: Any, emit: Callable[[MigrationEvent], None]) -> None:
-        self.runner, self.task, self.emit = runner, task, emit
-        self.lock: MigrationLock | None = None
-        self.work: psycopg.Connection | None = None
-
-    def __enter__(self) -> tuple[psycopg.Connection, MigrationLock]:
-        r = self.runner
-        lock_conn = r._open()
-        try:
-            self.lock = MigrationLock(lock_conn, lock_key(r.history.qualified_name))
-            self.lock.acquire(
-                r.lock_timeout,
-                cancelled=lambda: bool(self.task is not None and self.task.cancelled),
-                on_wait=lambda text: self.emit(MigrationEvent("log", "", 0, 0, message=text)),
-            )
-            self.work = r._open()
-        except BaseException:
-            self._close()
-            raise
-        return self.work, self.lock
-
-    def __exit__(self, *exc: object) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self.lock is not None:
-            self.lock.release()
-        for conn in (self.work, self.lock.conn if self.lock else None):
-            if conn is not None:
-                try:
-                    conn.close()
-                except psycopg.Error:
-                    pass
+    def _apply(self, work, lock, mig, rank, index, total, task, emit) -> int:
+        return Applier(self.history, self.installed_by).apply(work, lock, mig, rank, index, total, task, emit)
 
 
 def _raise_for(status: Status) -> None:
@@ -454,12 +224,3 @@ def _raise_for(status: Status) -> None:
         raise DiscoveryError(disc)
     if status.problems:
         raise ValidationFailed(status.problems)
-
-
-def _elapsed_ms(t0: float) -> int:
-    return int(round((time.perf_counter() - t0) * 1000))
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
