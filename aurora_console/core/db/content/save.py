@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import errors, sql
 
-from .changes import DELETE, INSERT, UPDATE, Change, ChangeSet, Conflict
+from .changes import DELETE, INSERT, UPDATE, Change, ChangeSet, Conflict, ReadOnly
 from .introspect import TableInfo
 from .pager import XMIN
 from .values import InvalidValue, parse_cell
@@ -66,15 +66,15 @@ def update_statement(info: TableInfo, change: Change) -> tuple[sql.Composed, lis
         sets.append(sql.SQL("{} = %s::{}").format(sql.Identifier(col), info.column(col).cast_target()))
         params.append(value)
     cond, key_params = _pk_condition(info, change.key)
-    query = sql.SQL("UPDATE {} SET {} WHERE {} AND xmin = %s::pg_catalog.xid RETURNING {}").format(
-        info.ident(), sql.SQL(", ").join(sets), cond, _returning(info)
+    query = sql.SQL("UPDATE {} SET {} WHERE {} AND xmin = %s::pg_catalog.xid RETURNING 1").format(
+        info.ident(), sql.SQL(", ").join(sets), cond
     )
     return query, params + key_params + [change.xmin]
 
 
 def delete_statement(info: TableInfo, change: Change) -> tuple[sql.Composed, list]:
     cond, key_params = _pk_condition(info, change.key)
-    query = sql.SQL("DELETE FROM {} WHERE {} AND xmin = %s::pg_catalog.xid").format(info.ident(), cond)
+    query = sql.SQL("DELETE FROM {} WHERE {} AND xmin = %s::pg_catalog.xid RETURNING 1").format(info.ident(), cond)
     return query, key_params + [change.xmin]
 
 
@@ -110,22 +110,29 @@ def _ordered(changeset: ChangeSet) -> list[Change]:
 
 
 def save_changes(conn, changeset: ChangeSet) -> SaveResult:
-    """Apply every pending change in one transaction (``conn`` should be in autocommit mode)."""
+    """Apply every pending change in one transaction (``conn`` should be in autocommit mode).
+
+    Fast path: consecutive changes with the same statement shape go to the server together
+    (``executemany`` in pipeline mode); a conflict is seen in the RETURNING rows. Only when the
+    server rejects something is the set replayed change by change, each in a savepoint, to mark
+    every offending change (the replay is rolled back too, so nothing is half-applied).
+    """
     info = changeset.info
     if changeset.read_only_reason:
-        from .changes import ReadOnly
-
         raise ReadOnly(changeset.read_only_reason)
-    result = SaveResult()
     changes = _ordered(changeset)
     for change in changes:
         changeset.mark(change.id)
     try:
-        with conn.transaction() as tx:
-            for change in changes:
-                _apply_one(conn, info, changeset, change, result)
-            if result.errors or result.conflicts:
-                raise psycopg.Rollback(tx)
+        result = _save_batched(conn, info, changeset, changes)
+        if result is None:
+            result = SaveResult()
+            with conn.transaction() as tx:
+                conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for change in changes:
+                    _apply_one(conn, info, changeset, change, result)
+                if result.errors or result.conflicts:
+                    raise psycopg.Rollback(tx)
     except psycopg.OperationalError as exc:
         if conn.closed or conn.broken:
             raise ConnectionLost(
@@ -138,6 +145,76 @@ def save_changes(conn, changeset: ChangeSet) -> SaveResult:
         changeset.discard_applied()
     else:
         result.inserted = []
+    return result
+
+
+def _statement(info: TableInfo, change: Change) -> tuple[sql.Composed, list]:
+    if change.kind == UPDATE:
+        return update_statement(info, change)
+    if change.kind == DELETE:
+        return delete_statement(info, change)
+    return insert_statement(info, change)
+
+
+def _params(change: Change) -> list:
+    """The parameters of ``_statement(change)`` (same order), without composing the SQL again."""
+    if change.kind == INSERT:
+        return list(change.values.values())
+    key = list(change.key)
+    if change.kind == DELETE:
+        return key + [change.xmin]
+    return list(change.values.values()) + key + [change.xmin]
+
+
+def _shape(change: Change) -> tuple:
+    return (change.kind, tuple(change.values) if change.kind != DELETE else ())
+
+
+def _batches(changes: list[Change]) -> list[list[Change]]:
+    out: list[list[Change]] = []
+    for change in changes:
+        if out and _shape(out[-1][-1]) == _shape(change):
+            out[-1].append(change)
+        else:
+            out.append([change])
+    return out
+
+
+def _save_batched(conn, info: TableInfo, changeset: ChangeSet, changes: list[Change]) -> SaveResult | None:
+    """The fast path; None when the server rejected a change (the caller replays to find which)."""
+    result = SaveResult()
+    lost: list[Change] = []
+    try:
+        with conn.transaction() as tx:
+            conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for batch in _batches(changes):
+                query = _statement(info, batch[0])[0].as_bytes(conn)  # composed once per batch
+                with conn.cursor() as cur:
+                    cur.executemany(query, [_params(c) for c in batch], returning=True)
+                    for i, change in enumerate(batch):
+                        if i:
+                            cur.nextset()
+                        row = cur.fetchone()
+                        if row is None:
+                            lost.append(change)
+                        elif change.kind == INSERT:
+                            data = dict(zip([d.name for d in cur.description], row, strict=False))
+                            data.pop(XMIN)
+                            result.inserted.append(data)
+            for change in lost:
+                theirs_xmin, theirs = current_row(conn, info, change.key)
+                conflict = Conflict(change.id, change.kind, change.key, dict(change.values),
+                                    dict(change.original), theirs, theirs_xmin)
+                changeset.mark(change.id, conflict=conflict, error=_conflict_message(conflict))
+                result.conflicts.append(conflict)
+            if result.conflicts:
+                raise psycopg.Rollback(tx)
+    except psycopg.OperationalError:
+        raise
+    except psycopg.Error:
+        for change in changes:
+            changeset.mark(change.id)
+        return None
     return result
 
 
