@@ -3,7 +3,8 @@
 moto's ``CloudWatchBackend.get_metric_data`` scans every stored datapoint of the region once per
 period of every query: with the sandbox's day of 1-minute data (a few hundred thousand
 datapoints) one 24-hour query takes tens of seconds. :func:`install` swaps in an indexed
-implementation of ``get_metric_data`` (MetricStat queries) and ``get_metric_statistics``:
+implementation of ``get_metric_data`` (MetricStat queries), ``get_metric_statistics`` and
+``list_metrics`` (moto's is quadratic in the datapoints):
 datapoints are indexed per series (namespace, metric name, dimension set) as they arrive, kept
 sorted by time, and a query reads only its own series with a binary search.
 
@@ -71,6 +72,7 @@ class _SeriesIndex:
         self.indexed = 0
         self.source: list[Any] | None = None
         self.series: dict[SeriesKey, _Series] = {}
+        self.order: list[SeriesKey] = []
         self.by_name: dict[tuple[str, str], list[SeriesKey]] = {}
 
     def refresh(self, metric_data: list[Any]) -> None:
@@ -84,6 +86,7 @@ class _SeriesIndex:
                 entry = self.series.get(key)
                 if entry is None:
                     entry = self.series[key] = _Series()
+                    self.order.append(key)
                     self.by_name.setdefault(key[:2], []).append(key)
                 entry.add(datum)
             self.indexed = end
@@ -231,6 +234,23 @@ def fast_get_metric_statistics(self: Any, namespace: str, metric_name: str, star
     return data
 
 
+def fast_get_filtered_metrics(self: Any, metric_name: str, namespace: str,
+                              dimensions: list[dict[str, str]]) -> list[Any]:
+    """list_metrics: one entry per series (moto compares each datapoint with every entry so far)."""
+    index = _index_of(self)
+    found: list[Any] = []
+    for key in index.order:
+        data = index.series[key].data
+        if not data or not data[0].filter(namespace=namespace, name=metric_name, dimensions=dimensions):
+            continue
+        # moto lists every dimensionless datapoint on its own; a series with dimensions once.
+        found.extend(data if not key[2] else data[:1])
+    for md in _extra_data(self):
+        if md.filter(namespace=namespace, name=metric_name, dimensions=dimensions, already_present_metrics=found):
+            found.append(md)
+    return found
+
+
 def indexing_put_metric_data(self: Any, namespace: str, metric_data: list[dict[str, Any]]) -> None:
     _INSTALLED["put_metric_data"](self, namespace, metric_data)
     _index_of(self)
@@ -250,6 +270,7 @@ _PATCHES = (
     ("moto.cloudwatch.models", "CloudWatchBackend", "get_metric_data", fast_get_metric_data),
     ("moto.cloudwatch.models", "CloudWatchBackend", "get_metric_statistics", fast_get_metric_statistics),
     ("moto.cloudwatch.models", "CloudWatchBackend", "put_metric_data", indexing_put_metric_data),
+    ("moto.cloudwatch.models", "CloudWatchBackend", "get_filtered_metrics", fast_get_filtered_metrics),
     ("moto.core.parse", None, "default_timestamp_parser", fast_timestamp_parser),
 )
 
