@@ -161,3 +161,23 @@ def test_lock_released_after_a_failure(db, folder, sql):
     assert advisory_locks(sql) == 0
     folder.write("V1__bad.sql", "CREATE TABLE oops (id int);")
     assert [s.script for s in runner.migrate().applied] == ["V1__bad.sql"]  # lock_timeout=0: must be free
+
+
+def test_connection_lost_in_a_no_transaction_migration_is_recorded_failed(db, folder, sql):
+    folder.write("V1__slow.sql", "-- aurora-console: no-transaction\n"
+                                 "CREATE TABLE kept (id int);\n"
+                                 "SELECT pg_sleep(60);\n")
+    runner = MigrationRunner(db.dsn, folder.path)
+    errors = []
+    t = threading.Thread(target=lambda: errors.append(pytest.raises(MigrationFailed, runner.migrate).value))
+    t.start()
+    wait_for(lambda: sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%%'")[0][0],
+             what="the slow statement to start")
+    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%%'")
+    t.join(60)
+    (e,) = errors
+    # The work connection is gone: the failure is recorded through the lock's connection.
+    assert e.connection_lost and e.recorded_failed and e.line == 3
+    assert table_exists(sql, "kept")
+    assert history(sql) == [(1, "1", "V1__slow.sql", "SQL", False)]
+    wait_for(lambda: advisory_locks(sql) == 0, what="the lock to be released")
