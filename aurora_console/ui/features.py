@@ -16,6 +16,7 @@ FEATURES: list[str] = [
     "aurora_console.ui.sql",
     "aurora_console.ui.fleet",
     "aurora_console.ui.migrations",
+    "aurora_console.ui.connections",
 ]
 
 

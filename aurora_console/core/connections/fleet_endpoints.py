@@ -1,0 +1,56 @@
+"""Endpoints of a fleet cluster for the profile editor (writer, reader, custom, instances)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EndpointChoice:
+    kind: str  # writer | reader | custom | instance
+    name: str
+    address: str
+    port: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}: {self.address}:{self.port}" if self.kind in ("writer", "reader") else (
+            f"{self.kind} {self.name}: {self.address}:{self.port}")
+
+
+def cluster_endpoints(clients, aws_profile: str | None, region: str, cluster_id: str) -> list[EndpointChoice]:
+    """``clients(service, aws_profile, region)`` as in ``passwords.clients_from_factory``."""
+    from aurora_console.core.aws.errors import classify
+
+    rds = clients("rds", aws_profile, region)
+    try:
+        clusters = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"]
+    except Exception as exc:
+        raise classify(exc, profile=aws_profile, operation=f"Reading the endpoints of {cluster_id}") from None
+    if not clusters:
+        return []
+    c = clusters[0]
+    port = int(c.get("Port") or 5432)
+    found = []
+    if c.get("Endpoint"):
+        found.append(EndpointChoice("writer", "writer", c["Endpoint"], port))
+    if c.get("ReaderEndpoint"):
+        found.append(EndpointChoice("reader", "reader", c["ReaderEndpoint"], port))
+    try:
+        for ep in rds.describe_db_cluster_endpoints(DBClusterIdentifier=cluster_id).get("DBClusterEndpoints", []):
+            if ep.get("EndpointType", "").upper() == "CUSTOM" and ep.get("Endpoint"):
+                found.append(EndpointChoice("custom", ep.get("DBClusterEndpointIdentifier", ""), ep["Endpoint"], port))
+    except Exception:  # optional: some endpoints (the sandbox) do not implement it
+        pass
+    try:
+        members = [m["DBInstanceIdentifier"] for m in c.get("DBClusterMembers", [])]
+        if members:
+            resp = rds.describe_db_instances(Filters=[{"Name": "db-cluster-id", "Values": [cluster_id]}])
+            for inst in resp.get("DBInstances", []):
+                ep = inst.get("Endpoint") or {}
+                if ep.get("Address"):
+                    found.append(EndpointChoice("instance", inst["DBInstanceIdentifier"], ep["Address"],
+                                                int(ep.get("Port") or port)))
+    except Exception:
+        pass
+    return found

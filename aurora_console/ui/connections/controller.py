@@ -1,0 +1,202 @@
+"""One ConnectionsController per window: profiles, the shared TunnelManager, and the user
+interactions a tunnel may need (trust a host key, type a passphrase or password), with all
+network work on the task runner."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from aurora_console.core.connections.store import ProfileStore
+from aurora_console.core.connections.tester import check_connection
+from aurora_console.core.connections.tunnels import open_profile_tunnel, tunnel_spec
+from aurora_console.core.ssh.errors import HostKeyUnknown, PassphraseRequired, WrongPassphrase
+from aurora_console.core.ssh.hostkeys import HostKeyStore
+from aurora_console.core.ssh.manager import TunnelManager, TunnelState, TunnelStatus
+from aurora_console.core.ssh.secret import Secret
+
+log = logging.getLogger(__name__)
+SANDBOX_PROFILE = "sandbox-blog"
+
+
+class ConnectionsController(QObject):
+    tunnel_changed = Signal(object)  # TunnelStatus (delivered on the UI thread)
+    profiles_changed = Signal()
+
+    def __init__(self, services, parent: QObject | None = None, *, store: ProfileStore | None = None,
+                 hosts: HostKeyStore | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.store = store or ProfileStore(services.paths.config_dir / "profiles.json")
+        self.hosts = hosts or HostKeyStore(services.paths.known_hosts_file)
+        self.manager = TunnelManager(self.hosts)
+        self.manager.add_listener(self.tunnel_changed.emit)  # emitted from worker threads: queued to the UI
+        self._sandbox_trusted = False
+        # hooks the page object / tests replace; defaults show dialogs
+        self.ask_trust: Callable[[HostKeyUnknown], str | None] = self._dialog_trust
+        self.ask_secret: Callable[[str, str], str | None] = self._dialog_secret
+        self.last_error: BaseException | None = None
+        self.reports: dict[str, Any] = {}
+
+    # -- profiles --------------------------------------------------------------------------------
+    def _sandbox_profile(self):
+        info = getattr(self.services, "sandbox", None)
+        if info is None or not getattr(info, "database_ready", False):
+            return None
+        profile = info.connection_profile()
+        if not self._sandbox_trusted and info.bastion is not None:
+            parts = info.bastion.known_hosts_line.split()
+            self.hosts.trust(info.bastion.host, info.bastion.port, parts[-2], parts[-1], always=False)
+            self._sandbox_trusted = True
+        return profile
+
+    def profiles(self) -> list:
+        result = []
+        sandbox = self._sandbox_profile()
+        if sandbox is not None:
+            result.append(sandbox)
+        try:
+            result += [p for p in self.store.list() if sandbox is None or p.name != sandbox.name]
+        except Exception as exc:  # noqa: BLE001 - an unreadable file must not break the panel
+            log.warning("cannot read connection profiles: %s", exc)
+        return result
+
+    def profile(self, name: str):
+        for p in self.profiles():
+            if p.name == name:
+                return p
+        return self.store.get(name)  # raises a ValidationError naming the known profiles
+
+    def save_profile(self, profile, replace: str | None = None) -> None:
+        self.store.save(profile, replace=replace)
+        self.profiles_changed.emit()
+
+    def delete_profile(self, name: str) -> None:
+        self.manager.close(name)
+        self.store.delete(name)
+        self.profiles_changed.emit()
+
+    def aws_clients(self):
+        factory = self.services.aws
+        if factory is None:
+            return None
+        from aurora_console.core.connections.passwords import clients_from_factory
+
+        return clients_from_factory(factory)
+
+    # -- tunnels and tests -------------------------------------------------------------------------
+    def open_tunnel(self, name: str, on_done: Callable[[TunnelStatus], None] | None = None,
+                    on_error: Callable[[BaseException], None] | None = None):
+        profile = self.profile(name)
+        if profile.bastion is None:
+            raise ValueError(f"profile {name!r} has no bastion")
+        return self._run(f"Open tunnel {name}", profile, lambda p, secrets, ctx: self._open(p, secrets),
+                         on_done, on_error)
+
+    def _open(self, profile, secrets: dict):
+        if "passphrase" in secrets:
+            return self.manager.open(tunnel_spec(profile, Secret(secrets["passphrase"])))
+        return open_profile_tunnel(self.manager, profile)
+
+    def test(self, name: str, on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[BaseException], None] | None = None):
+        return self.test_profile(self.profile(name), on_done, on_error)
+
+    def test_profile(self, profile, on_done: Callable[[Any], None] | None = None,
+                     on_error: Callable[[BaseException], None] | None = None):
+        """Test a (possibly unsaved) profile: tunnel, password, connect, report."""
+        name = profile.name
+
+        def work(p, secrets, ctx):
+            if p.bastion is not None and "passphrase" in secrets:
+                self._open(p, secrets)  # check_connection reuses the open tunnel
+            prompt = (lambda _text: secrets.get("password")) if "password" in secrets else None
+            report = check_connection(p, manager=self.manager, clients=self.aws_clients(), prompt=prompt, task=ctx)
+            self.reports[p.name] = report
+            return report
+
+        return self._run(f"Test connection {name}", profile, work, on_done, on_error)
+
+    def close_tunnel(self, name: str) -> None:
+        self.services.runner.submit(lambda ctx: self.manager.close(name), name=f"Close tunnel {name}")
+
+    def reconnect(self, name: str, on_done=None, on_error=None):
+        return self.services.runner.submit(lambda ctx: self.manager.reconnect(name), name=f"Reconnect tunnel {name}",
+                                           on_done=on_done, on_error=on_error or self._notify_error)
+
+    def status(self, name: str) -> TunnelStatus | None:
+        return self.manager.status(name)
+
+    def open_count(self) -> int:
+        return self.manager.open_count()
+
+    def shutdown(self) -> None:
+        self.manager.shutdown()
+
+    # -- the retry loop: errors that need the user -------------------------------------------------
+    def _run(self, title: str, profile, work, on_done, on_error, secrets: dict | None = None):
+        secrets = dict(secrets or {})
+
+        def failed(exc: BaseException) -> None:
+            self.last_error = exc
+            retry = self._resolve(exc, profile, secrets)
+            if retry:
+                self._run(title, profile, work, on_done, on_error, secrets)
+                return
+            (on_error or self._notify_error)(exc)
+
+        return self.services.runner.submit(lambda ctx: work(profile, secrets, ctx), name=title,
+                                           on_done=on_done, on_error=failed)
+
+    def _resolve(self, exc: BaseException, profile, secrets: dict) -> bool:
+        """Ask the user what the error needs; True to try again."""
+        from aurora_console.core.connections.passwords import PasswordSourceError
+
+        if isinstance(exc, HostKeyUnknown):
+            choice = self.ask_trust(exc)
+            if choice in ("once", "always"):
+                self.hosts.trust_error(exc, always=(choice == "always"))
+                return True
+            return False
+        if isinstance(exc, PassphraseRequired | WrongPassphrase) and profile.bastion is not None:
+            again = " (the last one was wrong)" if isinstance(exc, WrongPassphrase) else ""
+            value = self.ask_secret("SSH key passphrase",
+                                    f"Passphrase for {profile.bastion.key_file}{again}:")
+            if value:
+                secrets["passphrase"] = value
+                Secret(value)  # registered for log redaction
+                return True
+            return False
+        if isinstance(exc, PasswordSourceError) and exc.kind == "prompt" and "password" not in secrets:
+            value = self.ask_secret("Database password",
+                                    f"Password for {profile.user}@{profile.host}/{profile.database}:")
+            if value:
+                secrets["password"] = value
+                Secret(value)
+                return True
+        return False
+
+    def _notify_error(self, exc: BaseException) -> None:
+        self.services.notifier.error("Connection", exc)
+
+    def _dialog_trust(self, exc: HostKeyUnknown) -> str | None:
+        from aurora_console.ui.connections.hostkey_dialog import HostKeyTrustDialog
+
+        return HostKeyTrustDialog.ask(exc, self.parent() if isinstance(self.parent(), QObject) else None)
+
+    def _dialog_secret(self, title: str, label: str) -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        value, ok = QInputDialog.getText(None, title, label, QLineEdit.EchoMode.Password)
+        return value if ok and value else None
+
+
+def state_text(status: TunnelStatus | None) -> str:
+    if status is None:
+        return "closed"
+    if status.state == TunnelState.RECONNECTING and status.attempts:
+        return f"reconnecting (attempt {status.attempts})"
+    return status.state.value

@@ -1,0 +1,71 @@
+"""Plugs connections and tunnels into the main window: menu entries, the tunnel manager tab,
+a cluster action to make a profile from a fleet endpoint, and the status-bar count."""
+
+from __future__ import annotations
+
+from aurora_console.core.ssh.manager import TunnelState
+from aurora_console.ui.connections.controller import ConnectionsController
+
+TAB_KEY = "connections"
+
+
+def install(window) -> None:
+    controller = ConnectionsController(window.services, window)
+    window.services.extras["connections"] = controller
+    window.services.extras["tunnel_manager"] = controller.manager  # one manager per window (shared)
+    window.add_menu_action("Tools", "Connections and tunnels…", lambda: open_panel(window),
+                           shortcut="Ctrl+Shift+T", object_name="actionConnections")
+    window.add_menu_action("File", "New connection profile…", lambda: new_profile(window),
+                           object_name="actionNewConnectionProfile")
+    window.add_cluster_action("New connection profile…", lambda ref: profile_from_cluster(window, ref))
+    window.register_tab_restorer("connections", lambda spec: open_panel(window))
+    controller.tunnel_changed.connect(lambda _s: update_status(window, controller))
+    window.destroyed.connect(lambda *_: controller.shutdown())
+    update_status(window, controller)
+
+
+def update_status(window, controller) -> None:
+    statuses = controller.manager.statuses()
+    up = [s for s in statuses if s.state == TunnelState.UP]
+    detail = "\n".join(f"{s.name}: {s.state.value}" + (f" 127.0.0.1:{s.local_port}" if s.state == TunnelState.UP
+                                                        else "") + (f" ({s.reason})" if s.reason else "")
+                       for s in statuses)
+    status_bar = getattr(window, "status", None)
+    if status_bar is not None and hasattr(status_bar, "set_tunnels"):
+        status_bar.set_tunnels(len(up), detail)
+
+
+def open_panel(window):
+    from aurora_console.ui.connections.panel import TunnelsPanel
+
+    controller = window.services.extras["connections"]
+    return window.open_tab(TAB_KEY, "Connections", lambda: TunnelsPanel(controller), spec={"kind": "connections"})
+
+
+def new_profile(window, profile=None):
+    from aurora_console.ui.connections.profile_dialog import ProfileEditorDialog
+
+    return ProfileEditorDialog.edit(window.services.extras["connections"], profile, window)
+
+
+def profile_from_cluster(window, ref) -> None:
+    """Fetch the cluster's endpoints (worker thread), then open the editor prefilled with the writer."""
+    from aurora_console.core.connections.fleet_endpoints import cluster_endpoints
+    from aurora_console.core.connections.profile import ClusterRef, ConnectionProfile, PasswordSource
+
+    controller = window.services.extras["connections"]
+    clients = controller.aws_clients()
+    if clients is None:
+        window.services.notifier.warning("Connection profile", "Choose an AWS profile first.")
+        return
+
+    def done(endpoints) -> None:
+        writer = next((e for e in endpoints if e.kind == "writer"), endpoints[0] if endpoints else None)
+        profile = ConnectionProfile(
+            name=ref.cluster_id[:64], host=writer.address if writer else "", port=writer.port if writer else 5432,
+            password=PasswordSource("secretsmanager", region=ref.region, aws_profile=ref.profile),
+            cluster=ClusterRef(ref.profile, ref.region, ref.cluster_id, writer.kind if writer else "writer"))
+        new_profile(window, profile)
+
+    window.services.runner.submit(lambda ctx: cluster_endpoints(clients, ref.profile, ref.region, ref.cluster_id),
+                                  name=f"Endpoints of {ref.cluster_id}", on_done=done)

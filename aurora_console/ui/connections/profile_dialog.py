@@ -1,0 +1,270 @@
+"""Create or edit a connection profile (no secrets are saved in it; passwords go to the keyring)."""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_console.core.connections.profile import (
+    ConnectionProfile,
+    PasswordSource,
+    TlsSettings,
+    is_aws_endpoint,
+)
+from aurora_console.core.ssh.config import BastionConfig, JumpHost
+
+PASSWORD_LABELS = [("prompt", "Ask each time"), ("keyring", "OS keyring"), ("ssm", "SSM SecureString parameter"),
+                   ("secretsmanager", "Secrets Manager secret"), ("iam", "IAM auth token (fresh per connection)")]
+TLS_LABELS = [("", "Automatic (verify-full for AWS endpoints)"), ("verify-full", "verify-full"),
+              ("require", "require (encrypted, server not verified)"), ("prefer", "prefer"), ("disable", "disable")]
+
+
+def _combo(items, object_name: str) -> QComboBox:
+    box = QComboBox(objectName=object_name)
+    for value, text in items:
+        box.addItem(text, value)
+    return box
+
+
+def _select(box: QComboBox, value) -> None:
+    i = box.findData(value)
+    box.setCurrentIndex(max(0, i))
+
+
+def _browse_row(edit: QLineEdit, title: str, parent) -> QWidget:
+    row = QWidget()
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(edit, 1)
+    button = QPushButton("Browse…")
+    button.clicked.connect(lambda: (lambda p: p and edit.setText(p))(QFileDialog.getOpenFileName(parent, title)[0]))
+    lay.addWidget(button)
+    return row
+
+
+class ProfileEditorDialog(QDialog):
+    def __init__(self, controller, profile: ConnectionProfile | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileEditorDialog")
+        self.controller = controller
+        self.original = profile
+        self.setWindowTitle("Edit connection profile" if profile else "New connection profile")
+        p = copy.deepcopy(profile) if profile else ConnectionProfile(name="", host="")
+        self.name = QLineEdit(p.name, objectName="profileName")
+        self.host = QLineEdit(p.host, objectName="profileHost", placeholderText="cluster endpoint or host name")
+        self.port = QSpinBox(objectName="profilePort", minimum=1, maximum=65535, value=int(p.port))
+        self.database = QLineEdit(p.database, objectName="profileDatabase")
+        self.user = QLineEdit(p.user, objectName="profileUser")
+        self.read_only = QCheckBox("Read-only session (default_transaction_read_only)", objectName="profileReadOnly")
+        self.read_only.setChecked(p.read_only)
+        self.pw_kind = _combo(PASSWORD_LABELS, "profilePasswordKind")
+        _select(self.pw_kind, p.password.kind)
+        self.pw_name = QLineEdit(p.password.parameter or p.password.secret_id, objectName="profilePasswordName")
+        self.pw_json_key = QLineEdit(p.password.json_key, objectName="profilePasswordJsonKey")
+        self.pw_region = QLineEdit(p.password.region, objectName="profilePasswordRegion", placeholderText="us-east-1")
+        self.pw_aws_profile = QLineEdit(p.password.aws_profile or "", objectName="profilePasswordAwsProfile")
+        self.pw_value = QLineEdit(objectName="profilePasswordValue", echoMode=QLineEdit.EchoMode.Password,
+                                  placeholderText="stored in the OS keyring on save (left empty: unchanged)")
+        self.tls_mode = _combo(TLS_LABELS, "profileTlsMode")
+        _select(self.tls_mode, p.tls.mode)
+        self.ca_bundle = QLineEdit(p.tls.ca_bundle, objectName="profileCaBundle",
+                                   placeholderText="global-bundle.pem from truststore.pki.rds.amazonaws.com")
+        b = p.bastion or BastionConfig(host="", user="ec2-user")
+        self.bastion_box = QGroupBox("Through a bastion (SSH tunnel)", objectName="profileBastionBox", checkable=True)
+        self.bastion_box.setChecked(p.bastion is not None)
+        self.ssh_import = QComboBox(objectName="profileSshImport")
+        self.ssh_import.addItem("Import from ~/.ssh/config…", None)
+        self.ssh_import.activated.connect(self._import_selected)
+        self.b_host = QLineEdit(b.host, objectName="bastionHost")
+        self.b_port = QSpinBox(objectName="bastionPort", minimum=1, maximum=65535, value=int(b.port))
+        self.b_user = QLineEdit(b.user, objectName="bastionUser")
+        self.b_key = QLineEdit(b.key_file, objectName="bastionKeyFile", placeholderText="~/.ssh/id_ed25519")
+        self.b_pass_src = _combo([("none", "Ask when needed"), ("keyring", "OS keyring")], "bastionPassphraseSource")
+        _select(self.b_pass_src, "keyring" if b.passphrase_source == "keyring" else "none")
+        self.b_passphrase = QLineEdit(objectName="bastionPassphrase", echoMode=QLineEdit.EchoMode.Password,
+                                      placeholderText="stored in the OS keyring on save (optional)")
+        self.b_agent = QCheckBox("Use ssh-agent", objectName="bastionAgent")
+        self.b_agent.setChecked(b.use_agent)
+        self.b_jump = QLineEdit(_jump_text(b.jump), objectName="bastionJump", placeholderText="[user@]host[:port]")
+        self.b_keepalive = QSpinBox(objectName="bastionKeepalive", minimum=0, maximum=3600,
+                                    value=int(b.keepalive_seconds), suffix=" s")
+        self.backend = _combo([("auto", "Automatic (OpenSSH client if installed)"), ("native", "OpenSSH client"),
+                               ("paramiko", "Built-in (paramiko)")], "bastionBackend")
+        _select(self.backend, p.backend)
+
+        form = QFormLayout()
+        for label, w in (("Name", self.name), ("Host", self.host), ("Port", self.port), ("Database", self.database),
+                         ("User", self.user), ("Password from", self.pw_kind),
+                         ("Parameter / secret", self.pw_name), ("JSON key", self.pw_json_key),
+                         ("AWS region", self.pw_region), ("AWS profile", self.pw_aws_profile),
+                         ("Password", self.pw_value), ("TLS", self.tls_mode),
+                         ("CA bundle", _browse_row(self.ca_bundle, "CA bundle", self)), ("", self.read_only)):
+            form.addRow(label, w)
+        bform = QFormLayout(self.bastion_box)
+        for label, w in (("", self.ssh_import), ("Host", self.b_host), ("Port", self.b_port), ("User", self.b_user),
+                         ("Key file", _browse_row(self.b_key, "SSH private key", self)),
+                         ("Passphrase", self.b_pass_src), ("", self.b_passphrase), ("", self.b_agent),
+                         ("Jump host", self.b_jump), ("Keepalive", self.b_keepalive), ("Backend", self.backend)):
+            bform.addRow(label, w)
+        self.message = QLabel(objectName="profileMessage", wordWrap=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.test_button = buttons.addButton("Test connection", QDialogButtonBox.ButtonRole.ActionRole)
+        self.test_button.setObjectName("profileTestButton")
+        self.test_button.clicked.connect(self.test)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.bastion_box)
+        lay.addWidget(self.message)
+        lay.addWidget(buttons)
+        self.pw_kind.currentIndexChanged.connect(self._update_fields)
+        self.host.textChanged.connect(self._update_fields)
+        self._update_fields()
+        self._ssh_hosts: list[BastionConfig] = []
+        controller.services.runner.submit(lambda ctx: _load_ssh_hosts(), name="Read ~/.ssh/config",
+                                          on_done=self._hosts_loaded, on_error=lambda exc: None)
+
+    # -- ssh config import ---------------------------------------------------------------------------
+    def _hosts_loaded(self, hosts: list[BastionConfig]) -> None:
+        self._ssh_hosts = hosts
+        for i, h in enumerate(hosts):
+            self.ssh_import.addItem(f"{h.ssh_config_host} ({h.label})", i)
+
+    def _import_selected(self, index: int) -> None:
+        i = self.ssh_import.itemData(index)
+        if i is None:
+            return
+        h = self._ssh_hosts[i]
+        self.b_host.setText(h.host)
+        self.b_port.setValue(h.port)
+        if h.user:
+            self.b_user.setText(h.user)
+        self.b_key.setText(h.key_file)
+        self.b_agent.setChecked(h.use_agent)
+        self.b_jump.setText(_jump_text(h.jump))
+
+    def _update_fields(self) -> None:
+        kind = self.pw_kind.currentData()
+        aws = kind in ("ssm", "secretsmanager", "iam")
+        for w in (self.pw_region, self.pw_aws_profile):
+            w.setEnabled(aws)
+        self.pw_name.setEnabled(kind in ("ssm", "secretsmanager"))
+        self.pw_json_key.setEnabled(kind in ("ssm", "secretsmanager"))
+        self.pw_value.setEnabled(kind == "keyring")
+        self.pw_name.setPlaceholderText({"ssm": "/web/blog/database/secret",
+                                         "secretsmanager": "name or ARN (RDS-managed: rds!cluster-…)"}.get(kind, ""))
+        self.ca_bundle.setPlaceholderText("required for verify-full on AWS endpoints" if is_aws_endpoint(
+            self.host.text()) else "optional")
+
+    # -- build / save / test ---------------------------------------------------------------------------
+    def profile(self) -> ConnectionProfile:
+        kind = self.pw_kind.currentData()
+        name_field = self.pw_name.text().strip()
+        password = PasswordSource(kind=kind, parameter=name_field if kind == "ssm" else "",
+                                  secret_id=name_field if kind == "secretsmanager" else "",
+                                  json_key=self.pw_json_key.text().strip() or "password",
+                                  region=self.pw_region.text().strip(),
+                                  aws_profile=self.pw_aws_profile.text().strip() or None)
+        bastion = None
+        if self.bastion_box.isChecked():
+            bastion = BastionConfig(host=self.b_host.text().strip(), port=self.b_port.value(),
+                                    user=self.b_user.text().strip(), key_file=self.b_key.text().strip(),
+                                    passphrase_source=self.b_pass_src.currentData(),
+                                    use_agent=self.b_agent.isChecked(), jump=_parse_jump(self.b_jump.text()),
+                                    keepalive_seconds=self.b_keepalive.value())
+        keep = self.original
+        return ConnectionProfile(
+            name=self.name.text().strip(), host=self.host.text().strip(), port=self.port.value(),
+            database=self.database.text().strip(), user=self.user.text().strip(),
+            password=password, tls=TlsSettings(mode=self.tls_mode.currentData(), ca_bundle=self.ca_bundle.text().strip()),
+            read_only=self.read_only.isChecked(), bastion=bastion, backend=self.backend.currentData(),
+            cluster=keep.cluster if keep else None, engine=keep.engine if keep else "postgres")
+
+    def validated(self) -> ConnectionProfile | None:
+        try:
+            return self.profile().validate()
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.message.setText(f"✘ {exc.user_text() if hasattr(exc, 'user_text') else exc}")
+            return None
+
+    def save(self) -> None:
+        profile = self.validated()
+        if profile is None:
+            return
+        if self.original is not None and self.original.builtin:
+            self.message.setText("✘ Built-in profiles cannot be changed; save under another name.")
+            if profile.name == self.original.name:
+                return
+        try:
+            self.controller.save_profile(profile, replace=self.original.name if self.original else None)
+        except Exception as exc:  # noqa: BLE001
+            self.message.setText(f"✘ {exc.user_text() if hasattr(exc, 'user_text') else exc}")
+            return
+        self._store_secrets(profile)
+        self.accept()
+
+    def _store_secrets(self, profile: ConnectionProfile) -> None:
+        from aurora_console.core.connections.passwords import keyring_name
+
+        items = []
+        if profile.password.kind == "keyring" and self.pw_value.text():
+            items.append((keyring_name(profile.name), self.pw_value.text()))
+        if profile.bastion and profile.bastion.passphrase_source == "keyring" and self.b_passphrase.text():
+            items.append((profile.bastion.keyring_name(), self.b_passphrase.text()))
+        if items:
+            from aurora_console.core.secrets import set_secret
+
+            self.controller.services.runner.submit(lambda ctx: [set_secret(k, v) for k, v in items],
+                                                   name="Store secrets in the keyring")
+
+    def test(self):
+        profile = self.validated()
+        if profile is None:
+            return None
+        self.message.setText("Testing…")
+        return self.controller.test_profile(
+            profile, on_done=lambda r: self.message.setText(f"✔ {r.summary()}"),
+            on_error=lambda exc: self.message.setText(f"✘ {exc.user_text() if hasattr(exc, 'user_text') else exc}"))
+
+    @classmethod
+    def edit(cls, controller, profile, parent=None) -> ConnectionProfile | None:
+        dialog = cls(controller, profile, parent)
+        return dialog.profile() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _load_ssh_hosts() -> list[BastionConfig]:
+    from aurora_console.core.ssh.ssh_config_import import import_ssh_config
+
+    return import_ssh_config()
+
+
+def _jump_text(jump: JumpHost | None) -> str:
+    if jump is None:
+        return ""
+    return (f"{jump.user}@" if jump.user else "") + jump.host + (f":{jump.port}" if jump.port != 22 else "")
+
+
+def _parse_jump(text: str) -> JumpHost | None:
+    text = text.strip()
+    if not text:
+        return None
+    user, _, hostport = text.rpartition("@")
+    host, _, port = hostport.partition(":")
+    return JumpHost(host=host, port=int(port) if port.isdigit() else 22, user=user)
