@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -64,9 +65,11 @@ class ContentGrid(QWidget):
         self._submit(lambda ctx: editor.fk_choices(), "Load lookups", self._choices_loaded)
 
     # layout --------------------------------------------------------------------------------
-    def _button(self, text: str, name: str, slot, tip: str = "") -> QToolButton:
+    def _button(self, text: str, name: str, slot, tip: str = "", icon=None) -> QToolButton:
         b = QToolButton(self)
         b.setText(text)
+        if icon is not None:
+            b.setIcon(icon)
         b.setObjectName(name)
         b.setToolTip(tip or text)
         b.clicked.connect(slot)
@@ -76,12 +79,17 @@ class ContentGrid(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
+        style = self.style()
+        px = QStyle.StandardPixmap
         self.nav = [
-            self._button("⏮", "firstPage", lambda: self.reload("first"), "First page"),
-            self._button("◀", "previousPage", lambda: self.reload("previous"), "Previous page"),
-            self._button("▶", "nextPage", lambda: self.reload("next"), "Next page"),
-            self._button("⏭", "lastPage", lambda: self.reload("last"), "Last page"),
-            self._button("⟳", "refreshPage", lambda: self.reload("refresh"), "Reload this page"),
+            self._button("First", "firstPage", lambda: self.reload("first"), "First page", style.standardIcon(px.SP_MediaSkipBackward)),
+            self._button("Previous", "previousPage", lambda: self.reload("previous"), "Previous page",
+                         style.standardIcon(px.SP_MediaSeekBackward)),
+            self._button("Next", "nextPage", lambda: self.reload("next"), "Next page", style.standardIcon(px.SP_MediaSeekForward)),
+            self._button("Last", "lastPage", lambda: self.reload("last"), "Last page (keyset: instant on any size)",
+                         style.standardIcon(px.SP_MediaSkipForward)),
+            self._button("Reload", "refreshPage", lambda: self.reload("refresh"), "Reload this page",
+                         style.standardIcon(px.SP_BrowserReload)),
         ]
         for b in self.nav:
             bar.addWidget(b)
@@ -202,7 +210,10 @@ class ContentGrid(QWidget):
         for i in range(self.model.columnCount()):
             if self.view.columnWidth(i) > 320:
                 self.view.setColumnWidth(i, 320)
-        self.status.setText(f"{len(page.rows)} rows shown (about {max(self.editor.info.estimated_rows, 0):,} in the table)")
+        estimate = self.editor.info.estimated_rows
+        about = f" (about {estimate:,} in the table)" if estimate > 0 else ""
+        self._show_info(f"{len(page.rows)} rows on this page{about}; sorted by "
+                        f"{self.editor.pager.sort.column or 'primary key'}")
         self.loaded.emit()
 
     def _choices_loaded(self, choices) -> None:

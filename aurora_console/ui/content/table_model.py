@@ -83,6 +83,12 @@ class ContentTableModel(QAbstractTableModel):
         return change.values.get(column, _DEFAULT), change
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.FontRole and orientation == Qt.Orientation.Horizontal:
+            font = QFont()
+            font.setBold(self.info.columns[section].name in self.info.primary_key)
+            font.setItalic(bool(self.info.column_read_only_reason(
+                self.info.columns[section].name, allow_trigger_columns=self.changes.allow_trigger_columns)))
+            return font
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -90,9 +96,9 @@ class ContentTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 reason = self.info.column_read_only_reason(col.name, allow_trigger_columns=self.changes.allow_trigger_columns)
                 extra = f"\n{reason}" if reason else ""
-                return f"{col.name}: {col.type_name}{'' if col.nullable else ' NOT NULL'}{extra}"
-            mark = " 🔑" if col.name in self.info.primary_key else ""
-            return col.name + mark
+                key = " (primary key)" if col.name in self.info.primary_key else ""
+                return f"{col.name}: {col.type_name}{'' if col.nullable else ' NOT NULL'}{key}{extra}"
+            return col.name
         if role == Qt.ItemDataRole.DisplayRole:
             row = self.row_at(section)
             if row is None:
