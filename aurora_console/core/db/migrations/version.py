@@ -7,9 +7,10 @@ underscore in a file name stands for a dot (``V1_1__x.sql`` is version 1.1).
 from __future__ import annotations
 
 import re
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 _VERSION = re.compile(r"^\d+(?:[._]\d+)*$")
+_SEPARATOR = re.compile(r"[._]")
 
 
 @total_ordering
@@ -28,11 +29,7 @@ class Version:
 
     @classmethod
     def parse(cls, text: str) -> Version:
-        text = text.strip()
-        if not _VERSION.match(text):
-            raise ValueError(f"not a version (digits separated by dots): {text!r}")
-        parts = tuple(int(p) for p in re.split(r"[._]", text))
-        return cls(parts, ".".join(str(p) for p in parts))
+        return _parse(text)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Version) and self._key == other._key
@@ -48,3 +45,13 @@ class Version:
 
     def __repr__(self) -> str:
         return f"Version({self.text!r})"
+
+
+@lru_cache(maxsize=65536)
+def _parse(text: str) -> Version:
+    """Versions are immutable, so the parse of a text is cached (info over thousands of files)."""
+    text = text.strip()
+    if not _VERSION.match(text):
+        raise ValueError(f"not a version (digits separated by dots): {text!r}")
+    parts = tuple(int(p) for p in _SEPARATOR.split(text))
+    return Version(parts, ".".join(str(p) for p in parts))
