@@ -96,6 +96,8 @@ class SqlPage:
         from aurora_console.ui.sql.feature import _label, open_sql, sql_tabs
 
         window = root.window
+        if not root.sandbox and not root.allow_changes:
+            read_only = True  # on a real profile, writes need --aurora-allow-changes
         label = _label(profile)
         existing = [t for t in sql_tabs(window) if t.profile == label]
         self.tab = existing[0] if existing and connect is None else open_sql(
