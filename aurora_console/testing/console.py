@@ -33,12 +33,14 @@ def open_console(qtbot, *, sandbox_info=None, profile: str | None = None, region
     services = build_services(opts, QApplication.instance())
     window = MainWindow(services)
     qtbot.addWidget(window)
+    window.restore_layout()
     window.show()
     with qtbot.waitSignal(window.load_finished, timeout=timeout_ms):
         if sandbox_info is not None:
             window.use_sandbox(sandbox_info)
         else:
             window.start()
+    window.restore_tabs()
     return window
 
 

@@ -212,6 +212,8 @@ class MainWindow(QMainWindow):
             profiles = [profile] + profiles
         self.navigator.set_profiles(profiles, profile)
         self.navigator.set_regions(sorted(set(available) | set(regions)), regions)
+        if profile:
+            settings.aws_profile = profile
         if settings.first_run or not profiles:
             self.show_welcome()
         if not profiles and not profile:

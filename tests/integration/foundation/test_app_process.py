@@ -1,0 +1,95 @@
+"""The real program as a user starts it: smoke tests, Ctrl+C, and no process left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from aurora_console.sandbox.postgres_env import RunAs, usable_data_dir
+
+pytestmark = pytest.mark.integration
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["AURORA_CONSOLE_HOME"] = str(home / "aurora-console")
+    return env
+
+
+def _leftovers(sandbox_dir: Path) -> list[str]:
+    data_dir = str(usable_data_dir((sandbox_dir / "pg").absolute(), RunAs.for_current_process()))
+    key = str(sandbox_dir / "bastion")
+    found = []
+    for p in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(p.info["cmdline"] or [])
+        if (data_dir in cmd and "postgres" in cmd) or key in cmd:
+            found.append(cmd)
+    return found
+
+
+def _run_smoke(args, home, timeout=240):
+    proc = subprocess.run([sys.executable, "-m", "aurora_console", "--smoke-test", *args], env=_env(home),
+                          capture_output=True, text=True, timeout=timeout)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    assert lines, proc.stdout + proc.stderr
+    return proc.returncode, json.loads(lines[-1]), proc.stderr
+
+
+def test_smoke_test_normal_mode(isolated_env):
+    code, report, err = _run_smoke([], isolated_env)
+    assert code == 0, (report, err)
+    assert report["ok"] and report["mode"] == "normal" and report["errors"] == []
+    t = report["timings"]
+    assert 0 < t["imports"] <= t["first_paint"] <= t["ready"]
+
+
+def test_smoke_test_fails_with_exit_1_on_a_broken_profile(isolated_env):
+    (isolated_env / "home/.aws/config").write_text("[profile broken]\nregion = us-east-1\n")
+    code, report, _ = _run_smoke(["--profile", "broken", "--endpoint-url", "http://127.0.0.1:9"], isolated_env)
+    assert code == 1 and not report["ok"] and report["errors"]
+
+
+def test_sandbox_smoke_test_reaches_the_database_and_leaves_nothing(isolated_env, tmp_path):
+    sandbox_dir = tmp_path / "sbx"
+    code, report, err = _run_smoke(["--sandbox", "--sandbox-dir", str(sandbox_dir)], isolated_env)
+    assert code == 0, (report, err[-3000:])
+    assert report["mode"] == "sandbox" and {"aurora-postgresql", "aurora-mysql"} <= set(report["engines"])
+    assert report["clusters"] >= 4
+    checks = report["checks"]
+    assert checks["database"] is True and checks["tls"] is True and "tunnel" in checks["route"]
+    time.sleep(0.5)
+    assert _leftovers(sandbox_dir) == []
+
+
+def test_ctrl_c_stops_the_sandbox(isolated_env, tmp_path):
+    sandbox_dir = tmp_path / "sbx"
+    proc = subprocess.Popen([sys.executable, "-m", "aurora_console", "--sandbox", "--sandbox-dir", str(sandbox_dir)],
+                            env=_env(isolated_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and len(_leftovers(sandbox_dir)) < 1:
+            assert proc.poll() is None, proc.communicate()[1][-3000:]
+            time.sleep(0.5)
+        assert _leftovers(sandbox_dir), "the sandbox database never started"
+        known_hosts = sandbox_dir / "bastion"
+        while time.monotonic() < deadline and not any(known_hosts.glob("known_hosts*")):
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert proc.returncode == 0, proc.stderr.read()[-3000:]
+    time.sleep(0.5)
+    assert _leftovers(sandbox_dir) == []
