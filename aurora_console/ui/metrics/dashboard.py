@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 
 PRESET_LABELS = {"1h": "1 h", "3h": "3 h", "12h": "12 h", "1d": "1 day", "1w": "1 week", "2w": "2 weeks"}
 CUSTOM = "custom"
+APPLY_BUDGET_S = 0.015
 
 
 def prepare(data: DashboardData) -> DashboardData:
@@ -79,6 +81,7 @@ class MetricsDashboard(QWidget):
         self.time_range = TimeRange.last(self.layout_state.preset)
         self.service = service or MetricsService(lambda: services.aws.client("cloudwatch", ref.target))
         self.scope: DashboardScope | None = None
+        self.forced_period: int | None = None  # e.g. 60 to ask for 1-minute data over a week
         self.data: DashboardData | None = None
         self.loading = False
         self.load_count = 0
@@ -242,7 +245,7 @@ class MetricsDashboard(QWidget):
 
     def _request(self) -> DashboardRequest:
         return DashboardRequest(self.scope, tuple(self.layout_state.metrics), self.time_range,
-                                stat=self.layout_state.stat)
+                                stat=self.layout_state.stat, forced_period=self.forced_period)
 
     def _start_load(self) -> None:
         request, service = self._request(), self.service
@@ -270,24 +273,36 @@ class MetricsDashboard(QWidget):
         if [s[0] for s in specs] != self.grid.keys or any(
                 self.grid.plots[k].item.titleLabel.text != t for k, t, _u in specs):
             self.grid.rebuild(specs, self.layout_state.utc)
-        self._apply_queue = list(data.plots)
+        self._apply_queue = self._steps(data)
         self._apply_data = data
+        # one repaint when every curve is in place, not one per step
+        self.grid.widget.setUpdatesEnabled(False)
         QTimer.singleShot(0, self._apply_next)
 
     def _apply_next(self) -> None:
-        """Draw one plot, then yield to the event loop (keeps every UI stall short)."""
-        if not self._apply_queue:
-            self._finish_apply()
-            return
-        plot_data = self._apply_queue.pop(0)
-        plot = self.grid.plots.get(plot_data.metric.key)
-        if plot is not None:
-            plot.set_series([(s.label, s.x, s.y) for s in plot_data.series if s.error is None])
-            plot.set_thresholds([(t.value, t.label, t.state == "ALARM") for t in plot_data.thresholds])
-            plot.set_message(plot_data.message)
-        QTimer.singleShot(0, self._apply_next)
+        """Run drawing steps for at most ~15 ms, then yield to the event loop (short UI stalls)."""
+        deadline = time.perf_counter() + APPLY_BUDGET_S
+        while self._apply_queue:
+            self._apply_queue.pop(0)()
+            if time.perf_counter() > deadline:
+                QTimer.singleShot(0, self._apply_next)
+                return
+        self._finish_apply()
+
+    def _steps(self, data: DashboardData) -> list:
+        steps = []
+        for plot_data in data.plots:
+            plot = self.grid.plots.get(plot_data.metric.key)
+            if plot is None:
+                continue
+            steps += plot.update_steps([(s.label, s.x, s.y) for s in plot_data.series if s.error is None])
+            steps.append(lambda p=plot, d=plot_data: (
+                p.set_thresholds([(t.value, t.label, t.state == "ALARM") for t in d.thresholds]),
+                p.set_message(d.message)))
+        return steps
 
     def _finish_apply(self) -> None:
+        self.grid.widget.setUpdatesEnabled(True)
         data = self._apply_data
         self.data = data
         self.grid.set_x_range(data.start, data.end)

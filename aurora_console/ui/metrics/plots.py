@@ -54,7 +54,7 @@ class MetricPlot:
         self.date_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0 if utc else None)
         self.item: pg.PlotItem = layout.addPlot(row=row, col=col, title=title,
                                                axisItems={"bottom": self.date_axis, "left": UnitAxisItem(unit)})
-        self.item.showGrid(x=True, y=True, alpha=0.25)
+        self.item.showGrid(x=False, y=False)  # grid lines cost more to draw than all the curves
         self.item.setClipToView(True)
         self.item.setDownsampling(auto=True, mode="peak")
         self.item.setMenuEnabled(False)
@@ -70,21 +70,34 @@ class MetricPlot:
         self.item.addItem(self.crosshair, ignoreBounds=True)
 
     def set_series(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """Replace every curve at once (see :meth:`update_steps` for the incremental way)."""
+        for step in self.update_steps(series):
+            step()
+
+    def update_steps(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> list[Callable[[], None]]:
+        """Small UI-thread steps that bring the curves to ``series`` (one curve per step)."""
         wanted = {label for label, _x, _y in series}
-        for label in list(self.curves):
-            if label not in wanted:
-                self.item.removeItem(self.curves.pop(label))
-                self.data.pop(label, None)
-        for label, x, y in series:
-            self.data[label] = (x, y)
-            curve = self.curves.get(label)
-            if curve is None:
-                curve = self.item.plot(x, y, pen=pg.mkPen(series_color(label), width=1.5), name=label,
-                                       connect="finite")
-                self.curves[label] = curve
-            else:
-                curve.setData(x, y, connect="finite")
-        self.legend.setColumnCount(max(1, math.ceil(len(series) / 6)))
+
+        def drop_stale() -> None:
+            for label in list(self.curves):
+                if label not in wanted:
+                    self.item.removeItem(self.curves.pop(label))
+                    self.data.pop(label, None)
+
+        def finish() -> None:
+            self.legend.setColumnCount(max(1, math.ceil(len(series) / 6)))
+
+        return [drop_stale] + [lambda a=args: self._set_curve(*a) for args in series] + [finish]
+
+    def _set_curve(self, label: str, x: np.ndarray, y: np.ndarray) -> None:
+        self.data[label] = (x, y)
+        curve = self.curves.get(label)
+        if curve is None:
+            # width 1 keeps the pen cosmetic: Qt's fast path (wide pens cost ~10x to draw)
+            self.curves[label] = self.item.plot(x, y, pen=pg.mkPen(series_color(label), width=1), name=label,
+                                                connect="finite")
+        else:
+            curve.setData(x, y, connect="finite")
 
     def set_thresholds(self, thresholds: list[tuple[float, str, bool]]) -> None:
         """``(value, label, in_alarm)`` lines; red when the alarm is firing."""
