@@ -22,19 +22,18 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from aurora_console.core.aws.metric_catalog import default_metric_keys  # noqa: E402
 from aurora_console.core.aws.metric_dashboard import (  # noqa: E402
     DashboardRequest,
     DashboardScope,
     MetricsService,
 )
 from aurora_console.core.aws.metric_query import InstanceInfo  # noqa: E402
-from aurora_console.core.aws.metric_range import DAY, TimeRange  # noqa: E402
+from aurora_console.core.aws.metric_range import TimeRange  # noqa: E402
 
 ENGINE = "aurora-postgresql"
 INSTANCES = tuple(InstanceInfo(f"bench-{n:02d}", "WRITER" if n == 0 else "READER") for n in range(16))
@@ -167,6 +166,7 @@ def part_moto(now_aligned: int) -> None:
 
 def part_ui(now: float) -> None:
     print("== 3. Paint time and UI stall (offscreen Qt) ==")
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from aurora_console.core.aws.clusters import ClusterRef
@@ -174,8 +174,6 @@ def part_ui(now: float) -> None:
     from aurora_console.testing.stall import StallMonitor
     from aurora_console.ui.metrics.dashboard import MetricsDashboard, prepare
     from aurora_console.ui.tasks import TaskRunner
-
-    from PySide6.QtCore import qInstallMessageHandler
 
     # the offscreen platform warns about size hints on every layout change; not ours to show
     qInstallMessageHandler(lambda mode, ctx, msg: None if "propagateSizeHints" in msg else print(msg))
@@ -187,6 +185,13 @@ def part_ui(now: float) -> None:
     services = SimpleNamespace(settings=settings, runner=runner, aws=None)
     ref = ClusterRef(None, "us-east-1", "bench-cluster", ENGINE)
 
+    def pause(seconds):
+        t_end = time.perf_counter() + seconds
+        wait(lambda: time.perf_counter() > t_end)
+
+    def wait_load(dash, n):
+        wait(lambda: dash.load_count > n)
+
     def wait(cond, timeout=120.0):
         end = time.perf_counter() + timeout
         while not cond():
@@ -196,8 +201,7 @@ def part_ui(now: float) -> None:
                 raise TimeoutError
 
     with StallMonitor() as idle:
-        t_end = time.perf_counter() + 2.0
-        wait(lambda: time.perf_counter() > t_end)
+        pause(2.0)
     print(f"noise floor: longest heartbeat gap over 2 s of an idle event loop: {idle.max_stall_ms:.0f} ms "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     for label, forced in (("auto period (600 s)", None), ("forced 60 s", 60)):
@@ -217,7 +221,7 @@ def part_ui(now: float) -> None:
             with StallMonitor() as stall:
                 t0 = time.perf_counter()
                 dash._loaded(data)
-                wait(lambda: dash.load_count > n)
+                wait_load(dash, n)
                 paint.append(time.perf_counter() - t0)
             apply_stall.append(stall.max_stall_ms)
             t0 = time.perf_counter()
@@ -242,16 +246,14 @@ def part_ui(now: float) -> None:
                 n = dash.load_count
                 dash.service.cache.clear()
                 dash.refresh()
-                wait(lambda: dash.load_count > n)
-                t_end = time.perf_counter() + 0.2
-                wait(lambda: time.perf_counter() > t_end)  # let the repaint happen inside the window
+                wait_load(dash, n)
+                pause(0.2)  # let the repaint happen inside the window
             stalls.append(stall.max_stall_ms)
             with StallMonitor() as stall:
                 app.processEvents()
                 for p in data.plots:
                     dash.grid.plots[p.metric.key].set_series([(s.label, s.x, s.y) for s in p.series])
-                t_end = time.perf_counter() + 0.2
-                wait(lambda: time.perf_counter() > t_end)
+                pause(0.2)
             base_stalls.append(stall.max_stall_ms)
         print(f"  longest UI stall during a full refresh (fetch on a worker): median "
               f"{statistics.median(stalls):.0f} ms (max {max(stalls):.0f}); one-shot apply baseline "
