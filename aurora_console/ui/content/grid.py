@@ -182,6 +182,7 @@ class ContentGrid(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
+        self.model.locked = busy
         editable = not busy and not self.editor.read_only_reason
         for b in self.edit_buttons + [self.save_button, self.revert_button]:
             b.setEnabled(editable)

@@ -37,6 +37,7 @@ class ContentTableModel(QAbstractTableModel):
         self.revealed: set[str] = set()
         self.labels: dict[str, dict[str, str]] = {}  # fk column -> key -> label
         self._inserts: list[int] = []
+        self.locked = False  # True while a save runs on a worker (the change set must not move)
         self._sync.connect(self._changes_updated)
         changes.listeners.append(self._listener)
 
@@ -180,6 +181,9 @@ class ContentTableModel(QAbstractTableModel):
         return self.set_cell(index.row(), self.info.columns[index.column()].name, value)
 
     def set_cell(self, r: int, column: str, value) -> bool:
+        if self.locked:
+            self.edit_rejected.emit("Wait for the current operation (saving or loading) to finish.")
+            return False
         try:
             row = self.row_at(r)
             if row is not None:

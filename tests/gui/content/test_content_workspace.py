@@ -120,3 +120,21 @@ def test_post_form_slug_preview_comments_and_save(open_workspace, blog_db):
     existing = content.post_form(1)
     assert existing.values()["title"] == "Zero-downtime schema changes on Aurora"
     assert len(existing.comments()) >= 2 and existing.comments()[0][1]
+
+
+def test_dropped_connection_keeps_edits_and_saves_after_reconnect(open_workspace, blog_db):
+    from aurora_console.core.db.content.save import ConnectionLost
+
+    content = open_workspace(blog_db.dsn)
+    posts = content.table("posts")
+    posts.edit(1, "title", "Written before the outage")
+    pid = content.workspace.session.backend_pid()
+    with blog_db.connect(autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(ConnectionLost):
+        posts.save()
+    assert posts.pending()["total"] == 1 and "still pending" in posts.grid.status.text()
+    assert posts.grid.editor.store.exists()
+    assert posts.save().ok  # the session reconnects by itself
+    with blog_db.connect() as conn:
+        assert conn.execute("SELECT title FROM posts WHERE id = 1").fetchone()[0] == "Written before the outage"
