@@ -171,3 +171,48 @@ def test_feature_in_the_main_window(qtbot, qapp, new_database, blog_folder):
     finally:
         window.close()
         shutdown_services(services)
+
+
+def test_panel_over_a_bastion_tunnel_profile(qtbot, qapp, new_database, sshd_server, blog_folder):
+    """Tools ▸ Migrations for a saved profile with a bastion: tunnel + keyring password, then migrate."""
+    from aurora_console.app import build_services, shutdown_services
+    from aurora_console.core.connections.passwords import keyring_name
+    from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.db.migrations.folders import MigrationFolders
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.secrets import set_secret
+    from aurora_console.core.ssh.config import BastionConfig
+    from aurora_console.testing.console import console_options
+    from aurora_console.testing.pages import ConsoleRoot
+    from aurora_console.testing.pages_migrations import MigrationsPage
+    from aurora_console.ui.main_window import MainWindow
+
+    db = new_database()
+    info = db.conninfo
+    ProfileStore.default().save(ConnectionProfile(
+        name="blog-bastion", host="127.0.0.1", port=int(info["port"]), database=db.name, user=info["user"],
+        password=PasswordSource(kind="keyring"), tls=TlsSettings(mode="disable"),
+        bastion=BastionConfig(host=sshd_server.host, port=sshd_server.port, user=sshd_server.user,
+                              key_file=str(sshd_server.client_keys["ed25519"]))))
+    set_secret(keyring_name("blog-bastion"), info["password"])
+    known = app_paths().known_hosts_file
+    known.parent.mkdir(parents=True, exist_ok=True)
+    known.write_text("\n".join(sshd_server.known_hosts_lines) + "\n")
+    MigrationFolders.default().set("blog-bastion", blog_folder)
+
+    services = build_services(console_options(sandbox=False), qapp)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    try:
+        root = ConsoleRoot(window, qtbot, allow_changes=True, sandbox=False)
+        page = MigrationsPage(root, "blog-bastion")  # profile opened on a worker: tunnel, password
+        assert page.panel.folder == blog_folder
+        assert len(page.pending()) == 3
+        page.migrate()
+        assert len(page.applied()) == 3
+        with db.connect() as conn:
+            assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 21
+    finally:
+        window.close()
+        shutdown_services(services)

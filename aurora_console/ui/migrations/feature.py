@@ -108,8 +108,15 @@ def _open_tab(window, profile, connect, folder, read_only, on_close) -> Migratio
         panel = MigrationsPanel(services.runner, profile, connect, folder or default_folder(profile),
                                 read_only=bool(read_only), on_folder_changed=remember)
         if on_close is not None:
-            panel.destroyed.connect(lambda *_: services.runner.submit(lambda ctx: on_close(),
-                                                                      name=f"Close {profile}"))
+            panel.destroyed.connect(lambda *_: _close_source(services.runner, profile, on_close))
         return panel
 
     return window.open_tab(f"migrations:{profile}", f"Migrations — {profile}", make)
+
+
+def _close_source(runner, profile: str, on_close) -> None:
+    """Close the profile's tunnel off the UI thread; inline once the runner has shut down (app exit)."""
+    if getattr(runner, "closed", False):
+        on_close()
+    else:
+        runner.submit(lambda ctx: on_close(), name=f"Close {profile}")

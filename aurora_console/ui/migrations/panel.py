@@ -206,6 +206,8 @@ class MigrationsPanel(QWidget):
             text += f" · <span style='color:#cf222e'>{len(status.problems)} problem(s)</span>"
             for p in status.problems:
                 self.log(f"problem: {p}")
+        if self.last_error is not None:
+            text += f" · <span style='color:#cf222e'>last run failed: {_first_line(self.last_error)}</span>"
         self.summary.setText(text)
         self._update_buttons()
         self.refreshed.emit(status)
