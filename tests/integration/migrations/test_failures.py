@@ -140,8 +140,10 @@ def test_second_runner_waits_then_fails_clearly_and_the_lock_is_freed(db, folder
                              " AND query LIKE 'SELECT count(*) FROM gate%%'")[0][0],
                  what="the first runner to hold the lock and block")
         second = MigrationRunner(db.dsn, folder.path, lock_timeout=0.5)
+        events = []
         with pytest.raises(LockTimeout) as ei:
-            second.migrate()
+            second.migrate(on_event=events.append)
+        assert any(e.kind == "log" and "waiting for the migrations lock held by pid" in e.message for e in events)
         assert "Another migration runner holds the migrations lock" in str(ei.value)
         assert "aurora-console migrate" in str(ei.value) and "pid" in str(ei.value)
         assert not table_exists(sql, "after_gate")
