@@ -1,12 +1,16 @@
-"""Cell editors: a lookup list for foreign-key columns (only existing keys), enums as a list."""
+"""Cell editors: a lookup list for foreign-key columns (only existing keys), enums as a list,
+a multi-line editor for text and JSON. An editor the user did not change writes nothing back, so
+opening a NULL cell and leaving it never turns NULL into the empty string."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QStyledItemDelegate
 
 from .table_model import RAW_ROLE
 
 NULL_ITEM = "NULL"
+MULTILINE_TYPES = {"text", "json", "jsonb", "citext"}
 
 
 class ForeignKeyDelegate(QStyledItemDelegate):
@@ -28,6 +32,11 @@ class ForeignKeyDelegate(QStyledItemDelegate):
         col = self._column(index)
         choices = self._choices_for(col.name)
         if choices is None:
+            if col.base_type in MULTILINE_TYPES and not col.is_array:
+                editor = QPlainTextEdit(parent)
+                editor.setObjectName(f"textEditor_{col.name}")
+                editor.setTabChangesFocus(True)
+                return editor
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
         combo.setObjectName(f"lookup_{col.name}")
@@ -42,11 +51,32 @@ class ForeignKeyDelegate(QStyledItemDelegate):
             current = index.data(RAW_ROLE)
             pos = editor.findData(current)
             editor.setCurrentIndex(max(pos, 0))
+            editor.setProperty("initialIndex", editor.currentIndex())
+            return
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(index.data(RAW_ROLE) or "")
+            editor.document().setModified(False)
             return
         super().setEditorData(editor, index)
+        if isinstance(editor, QLineEdit):
+            editor.setModified(False)
 
     def setModelData(self, editor, model, index):  # noqa: N802
         if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData())
+            if editor.currentIndex() != editor.property("initialIndex"):
+                model.setData(index, editor.currentData())
             return
+        if isinstance(editor, QPlainTextEdit):
+            if editor.document().isModified():
+                model.setData(index, editor.toPlainText())
+            return
+        if isinstance(editor, QLineEdit) and not editor.isModified():
+            return  # untouched: keep NULL / the default as they are
         super().setModelData(editor, model, index)
+
+    def updateEditorGeometry(self, editor, option, index):  # noqa: N802
+        if isinstance(editor, QPlainTextEdit):
+            r = option.rect
+            editor.setGeometry(QRect(r.left(), r.top(), max(r.width(), 320), max(r.height() * 5, 120)))
+            return
+        super().updateEditorGeometry(editor, option, index)
