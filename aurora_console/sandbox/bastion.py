@@ -56,12 +56,24 @@ def normalize_routes(routes: Routes | None) -> dict[Target, Target]:
     return result
 
 
+class _TargetSide(asyncssh.SSHForwarder):
+    """The TCP side of a tunnel (the local PostgreSQL); remembers whether it was closed."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
 class _BastionServer(asyncssh.SSHServer):
     """One per client connection; asks the :class:`Bastion` for its keys and routes."""
 
     def __init__(self, bastion: Bastion) -> None:
         self._bastion = bastion
         self._conn: asyncssh.SSHServerConnection | None = None
+        self._peers: list[_TargetSide] = []
+        self._lost = False
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
@@ -69,6 +81,10 @@ class _BastionServer(asyncssh.SSHServer):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._bastion._connections.discard(self._conn)
+        self._lost = True
+        for peer in self._peers:
+            peer.close()
+        self._peers.clear()
 
     def begin_auth(self, username: str) -> bool:
         return True  # authentication is always required
@@ -105,7 +121,23 @@ class _BastionServer(asyncssh.SSHServer):
                 asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED,
                 f"the sandbox bastion does not forward to {dest_host}:{dest_port}",
             )
-        return self._conn.forward_connection(*target)
+        return self._forward(*target)
+
+    async def _forward(self, host: str, port: int) -> asyncssh.SSHForwarder:
+        """Connect to the mapped target; the TCP side is kept to close it with the SSH connection.
+
+        (A tunnel whose channel closes while it is still opening would otherwise leave it open.)
+        """
+        try:
+            _, peer = await asyncio.get_running_loop().create_connection(_TargetSide, host, port)
+        except OSError as exc:
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_CONNECT_FAILED, str(exc)) from None
+        if self._lost:  # the client went away while we connected
+            peer.close()
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_CONNECT_FAILED, "connection closed")
+        self._peers = [p for p in self._peers if not p.closed]
+        self._peers.append(peer)
+        return asyncssh.SSHForwarder(peer)
 
 
 class Bastion:
