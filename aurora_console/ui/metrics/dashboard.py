@@ -47,7 +47,7 @@ from aurora_console.core.aws.metric_layout import (
 from aurora_console.core.aws.metric_query import DASHBOARD_STATS
 from aurora_console.core.aws.metric_range import PRESETS, TimeRange
 from aurora_console.core.aws.metric_units import format_value
-from aurora_console.ui.metrics.plots import PlotGrid, series_color
+from aurora_console.ui.metrics.plots import PlotGrid
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +146,9 @@ class MetricsDashboard(QWidget):
         bar.addStretch(1)
         self.status_label = QLabel(objectName="metricsStatus")
         bar.addWidget(self.status_label)
+        self.legend = QLabel(objectName="metricsLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         self.readout = QLabel(objectName="metricsReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setMinimumHeight(20)
@@ -153,6 +156,7 @@ class MetricsDashboard(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addLayout(bar)
+        box.addWidget(self.legend)
         box.addWidget(self.readout)
         box.addWidget(self.grid.widget, 1)
 
@@ -273,6 +277,10 @@ class MetricsDashboard(QWidget):
         if [s[0] for s in specs] != self.grid.keys or any(
                 self.grid.plots[k].item.titleLabel.text != t for k, t, _u in specs):
             self.grid.rebuild(specs, self.layout_state.utc)
+        labels = [s.label for p in data.plots for s in p.series]
+        if set(labels) != set(self.grid.colors):
+            self.grid.set_labels(labels)
+            self._show_legend(data)
         self._apply_queue = self._steps(data)
         self._apply_data = data
         # one repaint when every curve is in place, not one per step
@@ -349,6 +357,15 @@ class MetricsDashboard(QWidget):
         except Exception as exc:  # noqa: BLE001 - a failed save must not break the dashboard
             log.warning("could not save the metrics layout: %s", exc)
 
+    def _show_legend(self, data: DashboardData) -> None:
+        """One legend for the dashboard: every series keeps its colour on every plot."""
+        roles = {i.id: i.role.lower() for i in (self.scope.instances if self.scope else ())}
+        parts = []
+        for label, color in self.grid.colors.items():
+            role = f" ({roles[label]})" if label in roles else ""
+            parts.append(f"<span style='color:{color}; font-size:14px'>━━</span>&nbsp;{label}{role}")
+        self.legend.setText(" &nbsp;&nbsp; ".join(parts))
+
     def _show_status(self, text: str) -> None:
         self.status_label.setText(text)
 
@@ -359,7 +376,7 @@ class MetricsDashboard(QWidget):
         when = datetime.fromtimestamp(x, timezone.utc if self.layout_state.utc else None)
         parts = [f"<b>{when:%Y-%m-%d %H:%M}{' UTC' if self.layout_state.utc else ''}</b>"]
         for label, _t, value in sorted(plot.values_at(x)):
-            parts.append(f"<span style='color:{series_color(label)}'>■</span> {label}: "
+            parts.append(f"<span style='color:{self.grid.colors.get(label, '#000')}'>■</span> {label}: "
                          f"{format_value(value, plot.unit)}")
         self.readout.setText(" &nbsp; ".join(parts))
 

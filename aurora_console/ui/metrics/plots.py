@@ -24,8 +24,24 @@ COLUMNS = 2
 
 
 def series_color(label: str) -> str:
-    """The same colour for an instance on every plot and every run."""
+    """The preferred colour of a series: a hash of its id into the palette."""
     return PALETTE[zlib.crc32(label.encode("utf-8")) % len(PALETTE)]
+
+
+def assign_colors(labels) -> dict[str, str]:
+    """Colours for a dashboard's series: each id gets its hashed colour, and on a clash the next
+    free one (ids taken in sorted order, so the same set of instances always gets the same colours)."""
+    out: dict[str, str] = {}
+    used: set[int] = set()
+    for label in sorted(set(labels)):
+        slot = zlib.crc32(label.encode("utf-8")) % len(PALETTE)
+        for step in range(len(PALETTE)):
+            if (slot + step) % len(PALETTE) not in used or len(used) >= len(PALETTE):
+                slot = (slot + step) % len(PALETTE)
+                break
+        used.add(slot)
+        out[label] = PALETTE[slot]
+    return out
 
 
 class UnitAxisItem(pg.AxisItem):
@@ -49,8 +65,10 @@ class UnitAxisItem(pg.AxisItem):
 class MetricPlot:
     """One metric's PlotItem with its curves, threshold lines, message and crosshair line."""
 
-    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, unit: str, utc: bool) -> None:
+    def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, unit: str, utc: bool,
+                 colors: dict[str, str]) -> None:
         self.unit = unit
+        self.colors = colors
         self.date_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0 if utc else None)
         self.item: pg.PlotItem = layout.addPlot(row=row, col=col, title=title,
                                                axisItems={"bottom": self.date_axis, "left": UnitAxisItem(unit)})
@@ -58,7 +76,6 @@ class MetricPlot:
         self.item.setClipToView(True)
         self.item.setDownsampling(auto=True, mode="peak")
         self.item.setMenuEnabled(False)
-        self.legend = self.item.addLegend(offset=(4, 4), labelTextSize="7pt", brush=pg.mkBrush(255, 255, 255, 170))
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.thresholds: list[pg.InfiniteLine] = []
@@ -84,20 +101,20 @@ class MetricPlot:
                     self.item.removeItem(self.curves.pop(label))
                     self.data.pop(label, None)
 
-        def finish() -> None:
-            self.legend.setColumnCount(max(1, math.ceil(len(series) / 6)))
-
-        return [drop_stale] + [lambda a=args: self._set_curve(*a) for args in series] + [finish]
+        return [drop_stale] + [lambda a=args: self._set_curve(*a) for args in series]
 
     def _set_curve(self, label: str, x: np.ndarray, y: np.ndarray) -> None:
         self.data[label] = (x, y)
         curve = self.curves.get(label)
         if curve is None:
             # width 1 keeps the pen cosmetic: Qt's fast path (wide pens cost ~10x to draw)
-            self.curves[label] = self.item.plot(x, y, pen=pg.mkPen(series_color(label), width=1), name=label,
-                                                connect="finite")
+            color = self.colors.get(label) or series_color(label)
+            self.curves[label] = self.item.plot(x, y, pen=pg.mkPen(color, width=1), name=label, connect="finite")
         else:
             curve.setData(x, y, connect="finite")
+            color = self.colors.get(label)
+            if color and curve.opts["pen"].color().name() != color:
+                curve.setPen(pg.mkPen(color, width=1))
 
     def set_thresholds(self, thresholds: list[tuple[float, str, bool]]) -> None:
         """``(value, label, in_alarm)`` lines; red when the alarm is firing."""
@@ -140,6 +157,7 @@ class PlotGrid:
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setObjectName("metricsPlots")
         self.plots: dict[str, MetricPlot] = {}
+        self.colors: dict[str, str] = {}  # shared by every plot (updated in place)
         self._order: list[str] = []
         self._on_hover = on_hover
         self._proxy = pg.SignalProxy(self.widget.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
@@ -155,12 +173,17 @@ class PlotGrid:
         self._order = [key for key, _t, _u in specs]
         first = None
         for n, (key, title, unit) in enumerate(specs):
-            plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc)
+            plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc, self.colors)
             if first is None:
                 first = plot
             else:
                 plot.item.setXLink(first.item)
             self.plots[key] = plot
+
+    def set_labels(self, labels) -> None:
+        """Fix the colours for this set of series (before curves are drawn)."""
+        self.colors.clear()
+        self.colors.update(assign_colors(labels))
 
     def set_x_range(self, start: float, end: float) -> None:
         if self._order:

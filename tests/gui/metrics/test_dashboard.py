@@ -3,8 +3,6 @@ import math
 
 import pytest
 
-from aurora_console.ui.metrics.plots import series_color
-
 from .conftest import CLUSTER, READER, WRITER
 
 # the offscreen QPA plugin warns whenever a shown window re-computes its size hints (harmless)
@@ -31,7 +29,10 @@ def test_dashboard_through_the_page_object(console_on_moto, tmp_path):
     assert curve.opts["connect"] == "finite"
     ys = curve.yData
     assert sum(math.isnan(v) for v in ys) == 1  # the 5-minute gap is one break, not a line across
-    assert curve.opts["pen"].color().name() == series_color(WRITER)
+    colors = {label: c.opts["pen"].color().name() for label, c in plot.curves.items()}
+    assert colors == {WRITER: dash.grid.colors[WRITER], READER: dash.grid.colors[READER]}
+    assert len(set(colors.values())) == 2
+    assert WRITER in dash.legend.text() and "(writer)" in dash.legend.text()
     assert [line.value() for line in plot.thresholds] == [45.0]
     first = dash.grid.plots[names[0]].item
     assert all(p.item.getViewBox().linkedView(0) is first.getViewBox() for p in list(dash.grid.plots.values())[1:])

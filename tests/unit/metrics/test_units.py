@@ -32,3 +32,14 @@ def test_axis_shares_one_unit():
     assert axis_scale("Seconds", 0.02) == (1e-3, "ms")
     assert axis_label("Count/Second", 50) == "/s"
     assert axis_label("Percent", 0) == "%"
+
+
+def test_series_colours_are_stable_and_distinct():
+    pytest.importorskip("pyqtgraph")
+    from aurora_console.ui.metrics.plots import PALETTE, assign_colors
+
+    ids = [f"aurora-pg-{n}" for n in range(16)]
+    colors = assign_colors(ids)
+    assert len(set(colors.values())) == 16
+    assert assign_colors(list(reversed(ids))) == colors  # order of arrival does not matter
+    assert len(assign_colors([f"i{n}" for n in range(len(PALETTE) + 3)])) == len(PALETTE) + 3
