@@ -11,13 +11,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -25,14 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.content.changes import ReadOnly
-from aurora_console.core.db.content.pager import OPERATORS, Filter, Sort
+from aurora_console.core.db.content.pager import Filter, Sort
 from aurora_console.core.db.content.save import ConnectionLost, SaveResult
 from aurora_console.core.db.content.session import TableEditor
 from aurora_console.core.db.content.values import InvalidValue
 
 from .conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
+from .filter_bar import FilterBar
 from .fk_delegate import ForeignKeyDelegate
 from .table_model import ContentTableModel
+from .toolbar import navigation_buttons, tool_button
 
 
 class ContentGrid(QWidget):
@@ -65,32 +64,14 @@ class ContentGrid(QWidget):
         self._submit(lambda ctx: editor.fk_choices(), "Load lookups", self._choices_loaded)
 
     # layout --------------------------------------------------------------------------------
-    def _button(self, text: str, name: str, slot, tip: str = "", icon=None) -> QToolButton:
-        b = QToolButton(self)
-        b.setText(text)
-        if icon is not None:
-            b.setIcon(icon)
-        b.setObjectName(name)
-        b.setToolTip(tip or text)
-        b.clicked.connect(slot)
-        return b
+    def _button(self, text: str, name: str, slot, tip: str = "") -> QToolButton:
+        return tool_button(self, text, name, slot, tip)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
-        style = self.style()
-        px = QStyle.StandardPixmap
-        self.nav = [
-            self._button("First", "firstPage", lambda: self.reload("first"), "First page", style.standardIcon(px.SP_MediaSkipBackward)),
-            self._button("Previous", "previousPage", lambda: self.reload("previous"), "Previous page",
-                         style.standardIcon(px.SP_MediaSeekBackward)),
-            self._button("Next", "nextPage", lambda: self.reload("next"), "Next page", style.standardIcon(px.SP_MediaSeekForward)),
-            self._button("Last", "lastPage", lambda: self.reload("last"), "Last page (keyset: instant on any size)",
-                         style.standardIcon(px.SP_MediaSkipForward)),
-            self._button("Reload", "refreshPage", lambda: self.reload("refresh"), "Reload this page",
-                         style.standardIcon(px.SP_BrowserReload)),
-        ]
+        self.nav = navigation_buttons(self, self.reload)
         for b in self.nav:
             bar.addWidget(b)
         bar.addSpacing(12)
@@ -121,28 +102,10 @@ class ContentGrid(QWidget):
         bar.addWidget(self.revert_button)
         layout.addLayout(bar)
 
-        filters = QHBoxLayout()
-        self.filter_column = QComboBox(self)
-        self.filter_column.setObjectName("filterColumn")
-        self.filter_column.addItems(list(self.editor.info.column_names))
-        self.filter_op = QComboBox(self)
-        self.filter_op.setObjectName("filterOperator")
-        self.filter_op.addItems(list(OPERATORS))
-        self.filter_value = QLineEdit(self)
-        self.filter_value.setObjectName("filterValue")
-        self.filter_value.setPlaceholderText("value")
-        self.filter_value.returnPressed.connect(self.add_filter)
-        add = QPushButton("Filter", self)
-        add.setObjectName("addFilter")
-        add.clicked.connect(self.add_filter)
-        clear = QPushButton("Clear filters", self)
-        clear.setObjectName("clearFilters")
-        clear.clicked.connect(self.clear_filters)
-        self.filter_label = QLabel(self)
-        for w in (QLabel("Where"), self.filter_column, self.filter_op, self.filter_value, add, clear):
-            filters.addWidget(w)
-        filters.addWidget(self.filter_label, 1)
-        layout.addLayout(filters)
+        self.filter_bar = FilterBar(self.editor.info.column_names, self)
+        self.filter_bar.add_requested.connect(self.add_filter)
+        self.filter_bar.clear_requested.connect(self.clear_filters)
+        layout.addWidget(self.filter_bar)
 
         self.banner = QLabel(self.editor.read_only_reason, self)
         self.banner.setObjectName("readOnlyReason")
@@ -263,6 +226,7 @@ class ContentGrid(QWidget):
         except (InvalidValue, KeyError) as exc:
             self._show_error(str(exc))
             return None
+        self.filter_bar.show_filters(filters if filters is not None else editor.pager.filters)
         header = self.view.horizontalHeader()
         target = sort if sort is not None else editor.pager.sort
         if target.column is None:
@@ -279,15 +243,9 @@ class ContentGrid(QWidget):
         return self._submit(work, "Load rows", self._page_loaded)
 
     def add_filter(self):
-        op = self.filter_op.currentText()
-        value = None if op in ("is null", "is not null") else self.filter_value.text()
-        new = Filter(self.filter_column.currentText(), op, value)
-        filters = list(self.editor.pager.filters) + [new]
-        self.filter_label.setText(" AND ".join(f"{f.column} {f.op} {f.value or ''}".strip() for f in filters))
-        return self.set_view(filters=filters)
+        return self.set_view(filters=list(self.editor.pager.filters) + [self.filter_bar.current()])
 
     def clear_filters(self):
-        self.filter_label.setText("")
         return self.set_view(filters=[])
 
     # editing ------------------------------------------------------------------------------------

@@ -138,3 +138,33 @@ def test_dropped_connection_keeps_edits_and_saves_after_reconnect(open_workspace
     assert posts.save().ok  # the session reconnects by itself
     with blog_db.connect() as conn:
         assert conn.execute("SELECT title FROM posts WHERE id = 1").fetchone()[0] == "Written before the outage"
+
+
+def test_any_table_paging_sort_and_filters(open_workspace, blog_db):
+    with blog_db.connect(autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA shop")
+        conn.execute("CREATE TABLE shop.items (a int, b text, note text, PRIMARY KEY (a, b))")
+        conn.execute("INSERT INTO shop.items SELECT g / 3, 'k' || g % 3, CASE WHEN g % 4 = 0 THEN NULL "
+                     "ELSE 'note ' || g END FROM generate_series(0, 449) g")
+    content = open_workspace(blog_db.dsn)
+    assert "shop.items" in content.tables()
+    items = content.table("shop.items")
+    first = items.rows()
+    assert len(first) == 100 and (first[0]["a"], first[0]["b"]) == ("0", "k0")
+    last = items.page("last")
+    assert (last[-1]["a"], last[-1]["b"]) == ("149", "k2") and len(last) == 100
+    assert items.page("previous")[-1]["a"] == "116"
+    by_note = items.sort("note", descending=True)
+    assert by_note[0]["note"] is None  # NULLs first when descending
+    assert [r["note"] for r in items.page("last")][-1] == "note 1"
+    filtered = items.filter("note", "contains", "note 44")
+    assert {r["note"] for r in filtered} == {"note 441", "note 442", "note 443", "note 445", "note 446", "note 447",
+                                             "note 449"}  # 44, 440, 444, 448 are NULL
+    assert items.grid.filter_bar.label.text() == "note contains note 44"
+    assert len(items.clear_filters()) == 100
+    items.sort(None)  # back to key order
+    items.edit(("0", "k1"), "note", "edited on a composite key")
+    assert items.save().ok
+    with blog_db.connect() as conn:
+        assert conn.execute("SELECT note FROM shop.items WHERE a = 0 AND b = 'k1'").fetchone()[0] == \
+            "edited on a composite key"
