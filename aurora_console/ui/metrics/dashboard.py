@@ -16,18 +16,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMenu,
-    QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from aurora_console.core.aws.metric_catalog import metrics_for_engine
 from aurora_console.core.aws.metric_dashboard import (
     DashboardData,
     DashboardRequest,
@@ -37,22 +32,19 @@ from aurora_console.core.aws.metric_dashboard import (
 )
 from aurora_console.core.aws.metric_export import write_csv
 from aurora_console.core.aws.metric_layout import (
-    REFRESH_CHOICES,
     SECTION,
     DashboardLayout,
     layout_key,
     read_layout,
     write_layout,
 )
-from aurora_console.core.aws.metric_query import DASHBOARD_STATS
-from aurora_console.core.aws.metric_range import PRESETS, TimeRange
+from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
+from aurora_console.ui.metrics.controls import CUSTOM, build_controls
 from aurora_console.ui.metrics.plots import PlotGrid
 
 log = logging.getLogger(__name__)
 
-PRESET_LABELS = {"1h": "1 h", "3h": "3 h", "12h": "12 h", "1d": "1 day", "1w": "1 week", "2w": "2 weeks"}
-CUSTOM = "custom"
 APPLY_BUDGET_S = 0.015
 
 
@@ -96,52 +88,9 @@ class MetricsDashboard(QWidget):
 
     # -- widgets -----------------------------------------------------------------------------
     def _build(self) -> None:
-        st = self.layout_state
-        self.range_combo = QComboBox(objectName="metricsRange")
-        for key, label in PRESET_LABELS.items():
-            self.range_combo.addItem(label, key)
-        self.range_combo.addItem("Custom…", CUSTOM)
-        self.range_combo.setCurrentIndex(list(PRESETS).index(st.preset))
-        self.range_combo.activated.connect(self._range_chosen)
-        self.stat_combo = QComboBox(objectName="metricsStat")
-        self.stat_combo.addItem("Default statistic", None)
-        for stat in DASHBOARD_STATS:
-            self.stat_combo.addItem(stat, stat)
-        self.stat_combo.setCurrentIndex(max(0, self.stat_combo.findData(st.stat)))
-        self.stat_combo.activated.connect(self._stat_chosen)
-        self.tz_combo = QComboBox(objectName="metricsTimeZone")
-        self.tz_combo.addItems(["Local time", "UTC"])
-        self.tz_combo.setCurrentIndex(1 if st.utc else 0)
-        self.tz_combo.activated.connect(self._tz_chosen)
-        self.refresh_combo = QComboBox(objectName="metricsAutoRefresh")
-        for secs in REFRESH_CHOICES:
-            self.refresh_combo.addItem("No auto-refresh" if secs == 0 else f"Every {secs // 60 or secs}"
-                                       f"{' min' if secs >= 60 else ' s'}", secs)
-        self.refresh_combo.setCurrentIndex(max(0, self.refresh_combo.findData(st.refresh_seconds)))
-        self.refresh_combo.activated.connect(lambda _i: self._set_auto_refresh(self.refresh_combo.currentData()))
-        self.refresh_button = QPushButton("Refresh", objectName="metricsRefresh")
-        self.refresh_button.setShortcut("F5")
-        self.refresh_button.clicked.connect(self.refresh)
-        self.metrics_button = QToolButton(objectName="metricsChoose", text="Metrics")
-        self.metrics_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.metrics_menu = QMenu(self.metrics_button)
-        for metric in metrics_for_engine(self.ref.engine):
-            action = self.metrics_menu.addAction(metric.title)
-            action.setCheckable(True)
-            action.setChecked(metric.key in st.metrics)
-            action.setData(metric.key)
-            action.setToolTip(metric.description or metric.name)
-            action.toggled.connect(lambda on, k=metric.key: self.set_metric_shown(k, on))
-        self.metrics_button.setMenu(self.metrics_menu)
-        self.export_button = QToolButton(objectName="metricsExport", text="Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.export_button)
-        menu.addAction("Dashboard as PNG…", self._export_png_dialog)
-        menu.addAction("Data as CSV…", self._export_csv_dialog)
-        self.export_button.setMenu(menu)
+        controls = build_controls(self)
         bar = QHBoxLayout()
-        for w in (self.range_combo, self.stat_combo, self.tz_combo, self.refresh_combo, self.metrics_button,
-                  self.export_button, self.refresh_button):
+        for w in controls:
             bar.addWidget(w)
         bar.addStretch(1)
         self.status_label = QLabel(objectName="metricsStatus")

@@ -65,13 +65,18 @@ def test_layout_is_saved_per_cluster(console_on_moto):
     page.remove_metric("CommitLatency")
     page.set_range("12h")
     page.dashboard.set_utc(True)
+    page.dashboard.refresh_combo.setCurrentIndex(page.dashboard.refresh_combo.findData(60))
+    page.dashboard.refresh_combo.activated.emit(page.dashboard.refresh_combo.currentIndex())
+    assert page.dashboard._timer.isActive() and page.dashboard._timer.interval() == 60_000
     section = console_on_moto.services.settings.section("metrics")
     (saved,) = section["layouts"].values()
     assert "CommitLatency" not in saved["metrics"] and saved["preset"] == "12h" and saved["utc"] is True
+    assert saved["refresh_seconds"] == 60
     assert console_on_moto.window.close_tab(console_on_moto.window.tabs.indexOf(page.dashboard))
     again = console_on_moto.metrics(CLUSTER)
     assert "CommitLatency" not in again.metric_names()
     assert again.dashboard.range_combo.currentData() == "12h" and again.dashboard.tz_combo.currentIndex() == 1
+    assert again.dashboard._timer.interval() == 60_000
 
 
 @pytest.mark.expected_errors  # moto's server logs its HTTP 500 for p99

@@ -1,0 +1,62 @@
+"""The dashboard's controls: range, statistic, time zone, auto-refresh, metrics and export menus."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QToolButton
+
+from aurora_console.core.aws.metric_catalog import metrics_for_engine
+from aurora_console.core.aws.metric_layout import REFRESH_CHOICES
+from aurora_console.core.aws.metric_query import DASHBOARD_STATS
+from aurora_console.core.aws.metric_range import PRESETS
+
+PRESET_LABELS = {"1h": "1 h", "3h": "3 h", "12h": "12 h", "1d": "1 day", "1w": "1 week", "2w": "2 weeks"}
+CUSTOM = "custom"
+
+
+def build_controls(dash) -> list:
+    """Create the control widgets as attributes of ``dash`` (wired to its slots); returns them in order."""
+    st = dash.layout_state
+    dash.range_combo = QComboBox(objectName="metricsRange")
+    for key, label in PRESET_LABELS.items():
+        dash.range_combo.addItem(label, key)
+    dash.range_combo.addItem("Custom…", CUSTOM)
+    dash.range_combo.setCurrentIndex(list(PRESETS).index(st.preset))
+    dash.range_combo.activated.connect(dash._range_chosen)
+    dash.stat_combo = QComboBox(objectName="metricsStat")
+    dash.stat_combo.addItem("Default statistic", None)
+    for stat in DASHBOARD_STATS:
+        dash.stat_combo.addItem(stat, stat)
+    dash.stat_combo.setCurrentIndex(max(0, dash.stat_combo.findData(st.stat)))
+    dash.stat_combo.activated.connect(dash._stat_chosen)
+    dash.tz_combo = QComboBox(objectName="metricsTimeZone")
+    dash.tz_combo.addItems(["Local time", "UTC"])
+    dash.tz_combo.setCurrentIndex(1 if st.utc else 0)
+    dash.tz_combo.activated.connect(dash._tz_chosen)
+    dash.refresh_combo = QComboBox(objectName="metricsAutoRefresh")
+    for secs in REFRESH_CHOICES:
+        dash.refresh_combo.addItem("No auto-refresh" if secs == 0 else f"Every {secs // 60 or secs}"
+                                   f"{' min' if secs >= 60 else ' s'}", secs)
+    dash.refresh_combo.setCurrentIndex(max(0, dash.refresh_combo.findData(st.refresh_seconds)))
+    dash.refresh_combo.activated.connect(lambda _i: dash._set_auto_refresh(dash.refresh_combo.currentData()))
+    dash.refresh_button = QPushButton("Refresh", objectName="metricsRefresh")
+    dash.refresh_button.setShortcut("F5")
+    dash.refresh_button.clicked.connect(dash.refresh)
+    dash.metrics_button = QToolButton(objectName="metricsChoose", text="Metrics")
+    dash.metrics_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    dash.metrics_menu = QMenu(dash.metrics_button)
+    for metric in metrics_for_engine(dash.ref.engine):
+        action = dash.metrics_menu.addAction(metric.title)
+        action.setCheckable(True)
+        action.setChecked(metric.key in st.metrics)
+        action.setData(metric.key)
+        action.setToolTip(metric.description or metric.name)
+        action.toggled.connect(lambda on, k=metric.key: dash.set_metric_shown(k, on))
+    dash.metrics_button.setMenu(dash.metrics_menu)
+    dash.export_button = QToolButton(objectName="metricsExport", text="Export")
+    dash.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    menu = QMenu(dash.export_button)
+    menu.addAction("Dashboard as PNG…", dash._export_png_dialog)
+    menu.addAction("Data as CSV…", dash._export_csv_dialog)
+    dash.export_button.setMenu(menu)
+    return [dash.range_combo, dash.stat_combo, dash.tz_combo, dash.refresh_combo, dash.metrics_button,
+            dash.export_button, dash.refresh_button]
