@@ -5,17 +5,6 @@ from __future__ import annotations
 APP_NAME = "Aurora Console"
 APP_ID = "aurora-console"
 
-
-def _version() -> str:
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("aurora-console")
-        except PackageNotFoundError:
-            return "0.0.0+source"
-    except Exception:  # pragma: no cover - frozen apps without metadata
-        return "0.0.0+unknown"
-
-
-__version__ = _version()
+# The single source of the version: hatchling reads it from here into the package metadata
+# ([tool.hatch.version] in pyproject.toml). A literal, so start-up never pays for importlib.metadata.
+__version__ = "0.1.0"

@@ -197,6 +197,10 @@ class MainWindow(QMainWindow):
                 wanted = "default" if "default" in profiles else profiles[0]
             region = (getattr(opts, "region", None) or os.environ.get("AWS_REGION")
                       or os.environ.get("AWS_DEFAULT_REGION") or (aws.default_region(wanted) if wanted else None))
+            if not profiles and not wanted:  # nothing to call: keep boto3 unloaded
+                from aurora_console.core.aws.session import COMMON_REGIONS
+
+                return profiles, wanted, region, list(COMMON_REGIONS)
             return profiles, wanted, region, aws.available_regions(wanted)
 
         self.services.runner.submit(read_config, name="Read AWS configuration", on_done=self._config_read,

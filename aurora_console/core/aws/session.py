@@ -15,6 +15,9 @@ from typing import Any
 from aurora_console import __version__
 
 SANDBOX_PROFILE = "sandbox"
+COMMON_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",
+                  "eu-west-3", "eu-central-1", "eu-north-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1",
+                  "ap-south-1", "sa-east-1")
 
 
 @dataclass(frozen=True)
@@ -120,26 +123,24 @@ class AwsSessionFactory:
                 self._clients = {k: v for k, v in self._clients.items() if k[1] != profile}
 
     def available_profiles(self) -> list[str]:
+        """Profile names from the AWS config and credentials files (no boto3 import)."""
         if self.credentials is not None:
             return [SANDBOX_PROFILE]
-        import boto3
+        from aurora_console.core.aws.profiles import profile_names
 
-        try:
-            return sorted(boto3.Session().available_profiles)
-        except Exception:
-            return []
+        return profile_names()
 
     def default_region(self, profile: str | None) -> str | None:
         if self._default_region:
             return self._default_region
-        try:
-            return self.session(profile).region_name
-        except Exception:
-            return None
+        from aurora_console.core.aws.profiles import profile_region
+
+        return profile_region(profile)
 
     def available_regions(self, profile: str | None = None) -> list[str]:
+        """Regions offered in the navigator (botocore's list; boto3 is imported only here)."""
         try:
             regions = self.session(profile).get_available_regions("rds")
         except Exception:
             regions = []
-        return regions or ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"]
+        return regions or list(COMMON_REGIONS)

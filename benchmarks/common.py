@@ -1,0 +1,66 @@
+"""Helpers shared by the benchmarks: repeated timing, medians, a table with ratios to a baseline.
+
+Benchmarks are run by hand (never by pytest): these machines are noisy, so every case reports
+the median of several runs and its ratio to a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def run_process(argv: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> float:
+    """Wall time of one process run (fails loudly if it fails)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv} exited {proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def isolated_env(**extra: str) -> dict[str, str]:
+    """Environment with temporary console folders and no AWS profile (never the user's files)."""
+    home = Path(tempfile.mkdtemp(prefix="aurora-bench-"))
+    env = dict(os.environ)
+    env.update({"AURORA_CONSOLE_HOME": str(home / "console"), "HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+                "AWS_CONFIG_FILE": str(home / "aws-config"), "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-creds"),
+                "PYTHON_KEYRING_BACKEND": "aurora_console.testing.memory_keyring.MemoryKeyring"})
+    for k in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        env.pop(k, None)
+    env.update(extra)
+    return env
+
+
+def report(title: str, rows: list[tuple[str, list[float], str | None]], unit: str = "s") -> dict[str, float]:
+    """Print one table: case, median (min-max), ratio to the named baseline row."""
+    medians = {name: statistics.median(values) for name, values, _ in rows}
+    print(f"\n== {title}")
+    print(f"{'case':48} {'median':>10} {'min':>9} {'max':>9}  ratio")
+    for name, values, baseline in rows:
+        ratio = f"{medians[name] / medians[baseline]:.2f}x {baseline}" if baseline else "baseline"
+        print(f"{name:48} {medians[name]:>9.3f}{unit} {min(values):>8.3f}{unit} {max(values):>8.3f}{unit}  {ratio}")
+    return medians
+
+
+PYTHON = sys.executable

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the OS packages Aurora Console's tests and sandbox need on Debian/Ubuntu:
+# Qt runtime libraries, OpenSSH client and server, PostgreSQL (if no server binaries are found),
+# Xvfb (to look at the real window headless). Safe to run twice; does nothing it need not.
+set -euo pipefail
+
+packages=(
+  # Qt 6 (PySide6) runtime: xcb and offscreen platforms, fonts, EGL/GL
+  libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 fonts-dejavu-core libdbus-1-3 libglib2.0-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+  libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1
+  # the tunnels' native backend and the test rig's real sshd
+  openssh-client openssh-server
+  # a screen for the GUI on headless machines, and screenshots
+  xvfb xauth
+  # python venv
+  python3-venv
+)
+
+have_pg() {
+  command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ] && return 0
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && return 0
+  command -v initdb >/dev/null 2>&1
+}
+have_pg || packages+=(postgresql)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "OS packages: all present"
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Missing OS packages (install them with your package manager): ${missing[*]}" >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Missing OS packages; as root run: apt-get install -y ${missing[*]}" >&2; exit 1; fi
+fi
+echo "Installing OS packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# a packaged PostgreSQL starts a cluster of its own; the console and the tests run their own
+if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v service >/dev/null 2>&1; then
+  $SUDO service postgresql stop >/dev/null 2>&1 || true
+fi
+echo "OS packages installed"
