@@ -177,8 +177,9 @@ def _metric_stat_result(backend: Any, index: _SeriesIndex, query: dict[str, Any]
         keys = list(index.by_name.get((namespace, name), []))
         extra_hits = [md for md in extra if md.namespace == namespace and md.name == name]
     points: list[Any] = []
-    for key in keys:
-        points.extend(index.series[key].between(start, end))
+    with index.lock:  # a concurrent put may be inserting into these lists
+        for key in keys:
+            points.extend(index.series[key].between(start, end))
     points.extend(md for md in extra_hits if start <= md.timestamp < end)
     if unit:
         points = [md for md in points if md.unit == unit]
@@ -240,9 +241,10 @@ def fast_get_metric_statistics(self: Any, namespace: str, metric_name: str, star
         raise InvalidParameterValue("The parameter StartTime must be less than the parameter EndTime.")
     index = _index_of(self)
     points: list[Any] = []
-    for key in index.by_name.get((namespace, metric_name), []):
-        if not dimensions or _matches_subset(key, dimensions):
-            points.extend(index.series[key].between(start, end))
+    with index.lock:
+        for key in index.by_name.get((namespace, metric_name), []):
+            if not dimensions or _matches_subset(key, dimensions):
+                points.extend(index.series[key].between(start, end))
     for md in _extra_data(self):
         if (md.namespace == namespace and md.name == metric_name and start <= md.timestamp < end
                 and (not dimensions or md.filter(None, None, dimensions))):
@@ -273,12 +275,13 @@ def fast_get_filtered_metrics(self: Any, metric_name: str, namespace: str,
     """list_metrics: one entry per series (moto compares each datapoint with every entry so far)."""
     index = _index_of(self)
     found: list[Any] = []
-    for key in index.order:
-        data = index.series[key].data
-        if not data or not data[0].filter(namespace=namespace, name=metric_name, dimensions=dimensions):
-            continue
-        # moto lists every dimensionless datapoint on its own; a series with dimensions once.
-        found.extend(data if not key[2] else data[:1])
+    with index.lock:
+        for key in list(index.order):
+            data = index.series[key].data
+            if not data or not data[0].filter(namespace=namespace, name=metric_name, dimensions=dimensions):
+                continue
+            # moto lists every dimensionless datapoint on its own; a series with dimensions once.
+            found.extend(data if not key[2] else data[:1])
     for md in _extra_data(self):
         if md.filter(namespace=namespace, name=metric_name, dimensions=dimensions, already_present_metrics=found):
             found.append(md)

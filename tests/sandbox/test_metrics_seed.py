@@ -228,3 +228,26 @@ def test_mysql_instances_have_dml_and_select_latency_but_no_postgres_metrics():
     assert {"DMLLatency", "SelectLatency"} <= series["shop-1"].keys()
     assert "DMLLatency" not in series["shop-2"] and "AuroraReplicaLag" in series["shop-2"]
     assert not {"MaximumUsedTransactionIDs", "ReadLatency"} & series["shop-1"].keys()
+
+
+@pytest.mark.integration
+def test_feeder_follows_a_failover(metrics):
+    """After a failover the old writer reports replica lag and the new writer stops doing so."""
+    rds = boto3.client("rds", endpoint_url=metrics.server.endpoint_url, **sandbox_credentials("eu-west-1").client_kwargs())
+    at = NOW + timedelta(minutes=3)
+    feeder = MetricsFeeder(metrics.server.endpoint_url, ["eu-west-1"], after_minute=minute_of(at) - 1,
+                           clock=lambda: at, clusters=("orders-eu",))
+    rds.failover_db_cluster(DBClusterIdentifier="orders-eu", TargetDBInstanceIdentifier="orders-eu-2")
+    try:
+        assert feeder.tick() > 0
+    finally:
+        rds.failover_db_cluster(DBClusterIdentifier="orders-eu", TargetDBInstanceIdentifier="orders-eu-1")
+    cw = metrics.cw("eu-west-1")
+
+    def lag(instance: str) -> list[float]:
+        query = {"Id": "q", "MetricStat": {"Metric": {"Namespace": "AWS/RDS", "MetricName": "AuroraReplicaLag",
+                 "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": instance}]}, "Period": 60, "Stat": "Average"}}
+        return cw.get_metric_data(MetricDataQueries=[query], StartTime=at, EndTime=at + timedelta(minutes=1),
+                                  )["MetricDataResults"][0]["Values"]
+
+    assert len(lag("orders-eu-1")) == 1 and lag("orders-eu-2") == []
