@@ -150,6 +150,41 @@ def test_orphaned_server_from_a_killed_run_is_replaced(make_server) -> None:
             os.kill(orphan, 9)
 
 
+_OWNER_SCRIPT = """
+import sys, threading, time
+from aurora_console.sandbox.postgres import PostgresServer
+server = PostgresServer(sys.argv[1], settings={"fsync": "off"})
+# Started from a short-lived thread: the server must still live as long as this process.
+starter = threading.Thread(target=server.start)
+starter.start()
+starter.join()
+print(server.pid, flush=True)
+time.sleep(300)
+"""
+
+
+@needs_server
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_server_dies_with_a_killed_owner_process(make_server) -> None:
+    data_dir = make_server().requested_data_dir  # make_server removes the data afterwards
+    owner = subprocess.Popen(
+        [sys.executable, "-c", _OWNER_SCRIPT, str(data_dir)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        postmaster = int(owner.stdout.readline())
+        time.sleep(0.5)  # the starter thread has exited: the server must not have followed it
+        assert _alive(postmaster)
+        owner.kill()
+        owner.wait()
+        deadline = time.monotonic() + 60
+        while _alive(postmaster) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(postmaster)
+    finally:
+        owner.kill()
+        owner.stdout.close()
+
+
 @needs_server
 def test_stale_pid_file_of_another_process_is_ignored(make_server) -> None:
     server = make_server()
