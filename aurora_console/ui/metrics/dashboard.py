@@ -57,6 +57,28 @@ def prepare(data: DashboardData) -> DashboardData:
     return data
 
 
+class _Life:
+    """Outlives the widget: cancels its task and drops late callbacks once the tab is gone."""
+
+    def __init__(self) -> None:
+        self.alive = True
+        self.handle = None
+
+    def cancel(self) -> None:
+        if self.handle is not None and not self.handle.done:
+            self.handle.cancel()
+
+    def end(self, *_args) -> None:
+        self.alive = False
+        self.cancel()
+
+    def guard(self, fn):
+        def call(*args):
+            if self.alive:
+                fn(*args)
+        return call
+
+
 class MetricsDashboard(QWidget):
     loaded = Signal(object)  # DashboardData, after every plot is drawn
     load_failed = Signal(str)
@@ -78,13 +100,14 @@ class MetricsDashboard(QWidget):
         self.loading = False
         self.load_count = 0
         self._pending = False
-        self._handle = None
+        self._life = _Life()
+        self.destroyed.connect(self._life.end)  # a closed tab: cancel the load, ignore late results
         self._apply_queue: list = []
         self._build()
         self._timer = QTimer(self, interval=1000 * max(1, self.layout_state.refresh_seconds))
         self._timer.timeout.connect(self.refresh)
         self._set_auto_refresh(self.layout_state.refresh_seconds)
-        QTimer.singleShot(0, self._load_members)
+        QTimer.singleShot(0, self, self._load_members)
 
     # -- widgets -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -175,8 +198,7 @@ class MetricsDashboard(QWidget):
 
     def shutdown(self) -> None:
         self._timer.stop()
-        if self._handle is not None:
-            self._handle.cancel()
+        self._life.cancel()
 
     # -- loading -----------------------------------------------------------------------------
     def _load_members(self) -> None:
@@ -186,10 +208,10 @@ class MetricsDashboard(QWidget):
         aws, ref = self.services.aws, self.ref
         self.loading = True
         self._show_status("Reading cluster members…")
-        self._handle = self.services.runner.submit(
+        self._life.handle = self.services.runner.submit(
             lambda ctx: cluster_instances(aws.client("rds", ref.target), ref.cluster_id),
-            name=f"Metrics: members of {ref.cluster_id}", on_done=self._members_loaded,
-            on_error=self._failed)
+            name=f"Metrics: members of {ref.cluster_id}", on_done=self._life.guard(self._members_loaded),
+            on_error=self._life.guard(self._failed))
 
     def _members_loaded(self, instances) -> None:
         self.loading = False
@@ -204,10 +226,11 @@ class MetricsDashboard(QWidget):
         request, service = self._request(), self.service
         self.loading, self._pending = True, False
         self._show_status("Loading…")
-        self._handle = self.services.runner.submit(
+        self._life.handle = self.services.runner.submit(
             lambda ctx: prepare(service.load(request, task=ctx)),
             name=f"Metrics: {self.ref.cluster_id}", queue=f"metrics:{self._key}",
-            on_done=self._loaded, on_error=self._failed, on_cancelled=self._cancelled)
+            on_done=self._life.guard(self._loaded), on_error=self._life.guard(self._failed),
+            on_cancelled=self._life.guard(self._cancelled))
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -234,7 +257,7 @@ class MetricsDashboard(QWidget):
         self._apply_data = data
         # one repaint when every curve is in place, not one per step
         self.grid.widget.setUpdatesEnabled(False)
-        QTimer.singleShot(0, self._apply_next)
+        QTimer.singleShot(0, self, self._apply_next)
 
     def _apply_next(self) -> None:
         """Run drawing steps for at most ~15 ms, then yield to the event loop (short UI stalls)."""
@@ -242,7 +265,7 @@ class MetricsDashboard(QWidget):
         while self._apply_queue:
             self._apply_queue.pop(0)()
             if time.perf_counter() > deadline:
-                QTimer.singleShot(0, self._apply_next)
+                QTimer.singleShot(0, self, self._apply_next)
                 return
         self._finish_apply()
 

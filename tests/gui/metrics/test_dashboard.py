@@ -101,3 +101,16 @@ def test_crosshair_reads_every_series(console_on_moto):
     assert WRITER in text and READER in text and "5.00%" in text
     writer_value = dict(seeded.writer)[t]
     assert f"{writer_value:.1f}%" in text
+
+
+def test_closing_the_tab_during_a_load_drops_the_result(console_on_moto):
+    page = console_on_moto.metrics(CLUSTER)
+    dash, window = page.dashboard, console_on_moto.window
+    dash.set_range("1w")  # starts a load
+    assert dash.loading
+    life = dash._life
+    assert window.close_tab(window.tabs.indexOf(dash))
+    console_on_moto.qtbot.waitUntil(lambda: not life.alive)  # the widget is gone (deleteLater)
+    console_on_moto.wait_idle()
+    assert life.handle.state in ("cancelled", "done")
+    assert not [n for n in console_on_moto.notifications() if n.startswith("error")]
