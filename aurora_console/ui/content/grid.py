@@ -140,8 +140,14 @@ class ContentGrid(QWidget):
 
     # tasks ---------------------------------------------------------------------------------------
     def _submit(self, fn, name, on_done, on_error=None):
-        return self.runner.submit(fn, name=f"{name} ({self.editor.info.qualified})", queue=self.queue,
-                                  on_done=on_done, on_error=on_error or self._task_failed)
+        session = self.editor.session
+
+        def work(ctx):
+            return session.run(lambda: fn(ctx), ctx)
+
+        return self.runner.submit(work, name=f"{name} ({self.editor.info.qualified})", queue=self.queue,
+                                  on_done=on_done, on_error=on_error or self._task_failed,
+                                  on_cancelled=self._task_cancelled)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -190,6 +196,10 @@ class ContentGrid(QWidget):
         if col.enum_labels and not col.is_array:
             return [(v, v) for v in col.enum_labels]
         return None
+
+    def _task_cancelled(self) -> None:
+        self._set_busy(False)
+        self._show_info("Cancelled; pending changes are untouched.")
 
     def _task_failed(self, exc: BaseException) -> None:
         self._set_busy(False)

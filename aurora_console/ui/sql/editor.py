@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
 from aurora_console.ui.sql.highlighter import SqlHighlighter
 
-LOAD_CHUNK_LINES = 2000  # big files are appended in slices so the window never freezes
+LOAD_CHUNK_LINES = 1000  # big files are appended in slices so the window never freezes
 STATEMENT_WINDOW = 400  # lines scanned around the cursor for the statement highlight
 INDENT = "    "
 

@@ -29,8 +29,16 @@ def install(window) -> None:
                            object_name="actionOpenSqlFile")
     window.add_menu_action("Tools", "SQL editor…", lambda: ask_and_open(window), object_name="actionSqlEditor")
     window.register_tab_restorer("sql", lambda spec: restore(window, spec))
+    # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread now
+    window.services.runner.submit(lambda ctx: _warm_lexer(), name="Prepare SQL highlighting")
     window.services.extras["sql_open"] = lambda profile, connect=None, read_only=None, text="": open_sql(
         window, profile, connect=connect, read_only=read_only, text=text)
+
+
+def _warm_lexer() -> None:
+    from pygments.lexers.sql import PostgresLexer
+
+    PostgresLexer()
 
 
 def _profile_names(window) -> list[str]:

@@ -133,8 +133,7 @@ class SqlHighlighter(QSyntaxHighlighter):
         self._tags = _Tags()
         self._formats = _formats(dark)
         self._cache: dict = {}
-        self._burst_deadline = 0.0
-        self._last_call = 0.0
+        self._burst_deadline = 0.0  # highlighting is real work only until then (see _edited, _work)
         self._has_pending = False
         self._next = 0  # no pending block before this one
         self._timer = QTimer()
@@ -142,13 +141,15 @@ class SqlHighlighter(QSyntaxHighlighter):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._work)
         self.highlighted_blocks = 0  # for tests and benchmarks
-        super().__init__(document)
+        super().__init__(None)
         self._timer.setParent(self)
+        # connected before the highlighter's own slot, so every edit opens a fresh budget first
         document.contentsChange.connect(self._edited)
+        self.setDocument(document)
 
     def _edited(self, position: int, _removed: int, _added: int) -> None:
-        """An edit above the background position: restart the pending search from there."""
-        if self._has_pending:
+        self._burst_deadline = time.perf_counter() + BUDGET_S
+        if self._has_pending:  # an edit above the background position: search from there
             block = self.document().findBlock(position)
             if block.isValid():
                 self._next = min(self._next, block.blockNumber())
@@ -175,12 +176,8 @@ class SqlHighlighter(QSyntaxHighlighter):
 
     # -- QSyntaxHighlighter ------------------------------------------------------------------------
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt naming
-        now = time.perf_counter()
-        if now - self._last_call > 0.004:  # a new burst of calls (an edit, a load, a timer slice)
-            self._burst_deadline = now + BUDGET_S
-        self._last_call = now
         prev = self.previousBlockState()
-        if prev == PENDING or now > self._burst_deadline:
+        if prev == PENDING or time.perf_counter() > self._burst_deadline:
             self.setCurrentBlockState(PENDING)
             if not self._has_pending:
                 self._next = min(self._next, self.currentBlock().blockNumber())
@@ -239,6 +236,6 @@ class SqlHighlighter(QSyntaxHighlighter):
             self.idle.emit()
             return
         self._next = block.blockNumber()
-        self._last_call = 0.0  # start a fresh burst
+        self._burst_deadline = time.perf_counter() + BUDGET_S
         self.rehighlightBlock(block)
         self._timer.start()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont
 from aurora_console.core.db.values import NULL_TEXT, display
 
 FETCH_BATCH = 5000
+ALL_BATCH = 10000  # batch size once "fetch all" was asked for (the worker holds the GIL while it decodes one)
 MAX_ROWS = 200_000  # rows kept for the grid by default; export streams everything
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -60,7 +61,8 @@ class ResultTableModel(QAbstractTableModel):
     def complete(self) -> bool:
         """All rows of the result are in the model."""
         s = self._stream
-        return s is None or (s.exhausted and not self.stream_open)
+        # the worker marks the stream exhausted before its last rows reach the UI thread
+        return s is None or (s.exhausted and not self.fetching and len(self._rows) >= s.fetched)
 
     def status_text(self) -> str:
         n = len(self._rows)
@@ -138,6 +140,7 @@ class ResultTableModel(QAbstractTableModel):
     def fetch_all(self) -> None:
         """Lift the row limit and keep fetching until the result is complete."""
         self.fetch_everything = True
+        self.batch = max(self.batch, ALL_BATCH)
         self.fetchMore()
 
     def stop(self) -> None:

@@ -245,3 +245,27 @@ def test_read_only_profile_cannot_edit(blog_db, tmp_path):
 def test_psycopg_connection_string_is_not_logged_in_errors(blog_db):
     with pytest.raises(psycopg.OperationalError):
         ContentSession("host=127.0.0.1 port=1 dbname=x password=sekrit connect_timeout=2").connection()
+
+
+def test_cancel_interrupts_a_slow_statement(blog):
+    import threading
+
+    from aurora_console.core.tasks import Cancelled, TaskContext
+
+    ctx = TaskContext("slow")
+    conn = blog.connection()
+    timer = threading.Timer(0.3, ctx.token.cancel)
+    timer.start()
+    with pytest.raises(Cancelled):
+        blog.run(lambda: conn.execute("SELECT pg_sleep(30)"), ctx)
+    timer.join()
+    assert conn.execute("SELECT 1").fetchone()[0] == 1  # the session is still usable
+
+
+def test_read_only_session_is_refused_by_the_server_too(blog_db, tmp_path):
+    session = ContentSession(blog_db.dsn, profile="ro", read_only=True, store_root=tmp_path)
+    try:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            session.connection().execute("UPDATE posts SET title = 'x' WHERE id = 1")
+    finally:
+        session.close()

@@ -23,6 +23,8 @@ from .slug import slug_taken
 from .store import PendingStore
 
 BLOG_TABLES = ("posts", "comments", "users", "social_accounts")
+CONNECT_TIMEOUT_S = 10
+APPLICATION_NAME = "aurora-console content"
 READ_ONLY_PROFILE = "This connection profile is read-only; nothing can be changed through it."
 
 
@@ -37,9 +39,10 @@ class ContentSession:
         on_close: Callable[[], None] | None = None,
     ):
         if isinstance(connect, str):
-            self._connect = lambda: psycopg.connect(connect)
+            self._connect = lambda: psycopg.connect(connect, connect_timeout=CONNECT_TIMEOUT_S,
+                                                    application_name=APPLICATION_NAME)
         elif isinstance(connect, dict):
-            self._connect = lambda: psycopg.connect(**connect)
+            self._connect = lambda: psycopg.connect(**{"connect_timeout": CONNECT_TIMEOUT_S, **connect})
         else:
             self._connect = connect
         self.profile = profile
@@ -60,8 +63,37 @@ class ContentSession:
                     self._conn.close()
                 conn = self._connect()
                 conn.autocommit = True
+                if self.read_only:  # defence in depth: the server refuses writes too
+                    conn.execute("SET default_transaction_read_only = on")
                 self._conn = conn
             return self._conn
+
+    def cancel(self) -> None:
+        """Interrupt the running statement (safe from another thread; never touches the lock)."""
+        conn = self._conn
+        if conn is not None and not conn.closed:
+            try:
+                conn.cancel_safe(timeout=5)
+            except psycopg.Error:
+                pass
+
+    def run(self, fn, task=None):
+        """``fn()`` with the task's cancel button wired to :meth:`cancel`; a cancelled statement
+        raises ``Cancelled`` (from ``core.tasks``) instead of a database error."""
+        if task is None:
+            return fn()
+        from aurora_console.core.tasks import Cancelled
+
+        unregister = task.token.on_cancel(self.cancel)
+        try:
+            task.check()
+            return fn()
+        except psycopg.errors.QueryCanceled:
+            if task.cancelled:
+                raise Cancelled() from None
+            raise
+        finally:
+            unregister()
 
     def backend_pid(self) -> int | None:
         return None if self._conn is None or self._conn.closed else self._conn.info.backend_pid

@@ -1,0 +1,224 @@
+"""SQL editor benchmark: 1,000,000 rows x 3 columns from a real PostgreSQL.
+
+    .venv/bin/python benchmarks/sql_fetch.py [--rows 1000000] [--runs 3]
+
+Each measurement runs in its own subprocess (so peak memory is comparable), several times;
+medians are printed with their ratio to the baseline measured in the same run:
+
+* time to the first 1,000 rows (engine: server-side cursor, first batch) vs the raw ``fetchall``
+  time of the whole result (what a tool without streaming makes you wait for);
+* total time to fetch all rows through the engine and the Qt result model (shown in a table
+  view, offscreen) vs raw psycopg ``fetchall`` (target ratio <= 1.25);
+* peak memory (RSS growth during the fetch) of both (target <= 1.5x);
+* the longest UI stall while the rows stream into the model (heartbeat timer; target < 50 ms);
+* opening and highlighting a 100,000-line file vs a plain QPlainTextEdit.setPlainText.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY = "SELECT id, name, amount FROM bench ORDER BY id"
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- subprocess workers --------------------------------------------------------------------------
+def worker_raw(dsn: str) -> dict:
+    import psycopg
+
+    conn = psycopg.connect(dsn, autocommit=True)
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    cur = conn.execute(QUERY)
+    rows = cur.fetchall()
+    total = time.perf_counter() - t0
+    return {"total_s": total, "rows": len(rows), "mem_mb": _peak_mb() - base}
+
+
+def worker_engine(dsn: str) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import aurora_console.ui  # noqa: F401  (PySide6 workaround)
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from aurora_console.core.db.query import run_statement
+    from aurora_console.core.db.session import DbSession
+    from aurora_console.testing.stall import StallMonitor
+    from aurora_console.ui.sql.result_model import ResultTableModel
+    from aurora_console.ui.tasks import TaskRunner
+
+    app = QApplication([])
+    runner = TaskRunner(max_threads=2)
+    session = DbSession(dsn).connect()
+    view = QTableView()
+    view.resize(900, 600)
+    view.show()
+    app.processEvents()
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    result = run_statement(session, QUERY, first_batch=1000)
+    first = time.perf_counter() - t0
+    model = ResultTableModel(result, runner, "db:bench")
+    view.setModel(model)
+    stall = StallMonitor().start()
+    model.fetch_all()
+    while not model.complete:
+        app.processEvents()
+        if model.error is not None:
+            raise model.error
+        time.sleep(0.0005)
+    total = time.perf_counter() - t0
+    stall.stop()
+    out = {"first_s": first, "total_s": total, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
+           "stall_ms": stall.max_stall_ms}
+    runner.shutdown(5000)
+    session.close()
+    return out
+
+
+def worker_editor(lines: int, plain: bool) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import aurora_console.ui  # noqa: F401
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from aurora_console.testing.stall import StallMonitor
+
+    app = QApplication([])
+    text = "\n".join(
+        f"SELECT id, 'name {i}', amount * {i} FROM orders WHERE id = {i} AND note <> 'x;y'; -- line {i}"
+        for i in range(lines)
+    )
+    if plain:
+        ed = QPlainTextEdit()
+        ed.resize(900, 700)
+        ed.show()
+        app.processEvents()
+        t0 = time.perf_counter()
+        ed.setPlainText(text)
+        app.processEvents()
+        return {"open_s": time.perf_counter() - t0}
+    from aurora_console.ui.sql.editor import SqlEditor
+
+    ed = SqlEditor()
+    ed.resize(900, 700)
+    ed.show()
+    app.processEvents()
+    stall = StallMonitor().start()
+    t0 = time.perf_counter()
+    ed.load_text(text)
+    first_screen = None
+    while ed.loading:
+        app.processEvents()
+        if first_screen is None:
+            first_screen = time.perf_counter() - t0
+    opened = time.perf_counter() - t0
+    while ed.highlighter.pending:
+        app.processEvents()
+    highlighted = time.perf_counter() - t0
+    stall.stop()
+    return {"first_screen_s": first_screen or opened, "open_s": opened, "highlighted_s": highlighted,
+            "stall_ms": stall.max_stall_ms, "blocks": ed.blockCount()}
+
+
+# -- driver ------------------------------------------------------------------------------------------
+def _sub(kind: str, arg: str, extra: str = "") -> dict:
+    cmd = [sys.executable, __file__, "--worker", kind, "--arg", arg, "--extra", extra]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"{kind} worker failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--worker")
+    ap.add_argument("--arg", default="")
+    ap.add_argument("--extra", default="")
+    a = ap.parse_args()
+    if a.worker:
+        if a.worker == "raw":
+            res = worker_raw(a.arg)
+        elif a.worker == "engine":
+            res = worker_engine(a.arg)
+        else:
+            res = worker_editor(int(a.arg), a.extra == "plain")
+        print(json.dumps(res))
+        return
+
+    from aurora_console.sandbox.postgres import PostgresServer
+    from aurora_console.sandbox.postgres_env import find_postgres_bin
+
+    with tempfile.TemporaryDirectory(prefix="sql-bench-") as tmp:
+        os.chmod(tmp, 0o755)
+        server = PostgresServer(Path(tmp) / "data", bin_dir=find_postgres_bin(), password=secrets.token_urlsafe(12),
+                                settings={"fsync": "off", "synchronous_commit": "off", "shared_buffers": "128MB"})
+        server.start()
+        try:
+            dsn = server.dsn()
+            with server.connect(autocommit=True) as conn:
+                conn.execute("DROP TABLE IF EXISTS bench")
+                conn.execute(
+                    "CREATE TABLE bench AS SELECT g AS id, 'customer ' || g AS name, (g % 100000) / 100.0 AS amount"
+                    f" FROM generate_series(1, {a.rows}) g"
+                )
+                conn.execute("ALTER TABLE bench ADD PRIMARY KEY (id)")
+                conn.execute("VACUUM ANALYZE bench")
+            print(f"{a.rows:,} rows x 3 columns (int, text, numeric); {a.runs} runs each, medians\n")
+            raw, eng = [], []
+            for _ in range(a.runs):  # interleaved, so machine noise hits both
+                raw.append(_sub("raw", dsn))
+                eng.append(_sub("engine", dsn))
+            assert all(r["rows"] == a.rows for r in raw + eng), (raw, eng)
+            r_total, e_total = _median(raw, "total_s"), _median(eng, "total_s")
+            r_mem, e_mem = _median(raw, "mem_mb"), _median(eng, "mem_mb")
+            first = _median(eng, "first_s")
+            print(f"first 1,000 rows (engine)        {first * 1000:8.1f} ms   ratio to raw fetchall of all rows: {first / r_total:.4f}")
+            print(f"all rows, raw psycopg fetchall   {r_total:8.2f} s    (baseline)")
+            print(f"all rows, engine + result model  {e_total:8.2f} s    ratio {e_total / r_total:.2f}  (target <= 1.25)")
+            print(f"peak RSS growth, raw fetchall    {r_mem:8.0f} MB   (baseline)")
+            print(f"peak RSS growth, engine + model  {e_mem:8.0f} MB   ratio {e_mem / r_mem:.2f}  (target <= 1.5)")
+            print(f"longest UI stall while fetching  {_median(eng, 'stall_ms'):8.1f} ms   (max over runs "
+                  f"{max(r['stall_ms'] for r in eng):.1f} ms; target < 50)")
+        finally:
+            server.stop()
+    plain = [_sub("editor", str(a.lines), "plain") for _ in range(a.runs)]
+    ed = [_sub("editor", str(a.lines)) for _ in range(a.runs)]
+    p_open = _median(plain, "open_s")
+    print(f"\n{a.lines:,}-line file")
+    print(f"plain QPlainTextEdit.setPlainText {p_open:8.2f} s    (baseline, no highlighting, one blocking call)")
+    print(f"SQL editor: first screen          {_median(ed, 'first_screen_s'):8.3f} s    ratio {_median(ed, 'first_screen_s') / p_open:.3f}")
+    print(f"SQL editor: whole file loaded     {_median(ed, 'open_s'):8.2f} s    ratio {_median(ed, 'open_s') / p_open:.2f}")
+    print(f"SQL editor: fully highlighted     {_median(ed, 'highlighted_s'):8.2f} s    ratio {_median(ed, 'highlighted_s') / p_open:.2f}")
+    print(f"SQL editor: longest UI stall      {_median(ed, 'stall_ms'):8.1f} ms   (max over runs {max(r['stall_ms'] for r in ed):.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
