@@ -59,9 +59,9 @@ def worker_raw(dsn: str) -> dict:
 
 def worker_engine(dsn: str) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import aurora_console.ui  # noqa: F401  (PySide6 workaround)
     from PySide6.QtWidgets import QApplication, QTableView
 
+    import aurora_console.ui  # noqa: F401  (PySide6 workaround)
     from aurora_console.core.db.query import run_statement
     from aurora_console.core.db.session import DbSession
     from aurora_console.testing.stall import StallMonitor
@@ -99,9 +99,9 @@ def worker_engine(dsn: str) -> dict:
 
 def worker_editor(lines: int, plain: bool) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import aurora_console.ui  # noqa: F401
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
+    import aurora_console.ui  # noqa: F401
     from aurora_console.testing.stall import StallMonitor
 
     app = QApplication([])
