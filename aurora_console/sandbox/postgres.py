@@ -35,6 +35,7 @@ from aurora_console.sandbox.postgres_env import (
     PostgresError,
     RunAs,
     clear_stale_pid_file,
+    collect_relocated,
     file_tail,
     find_postgres_bin,
     free_port,
@@ -144,6 +145,7 @@ class PostgresServer:
             return self
         self.data_dir = usable_data_dir(self.requested_data_dir, self.run_as)
         if self.data_dir != self.requested_data_dir:
+            collect_relocated()
             log.info(
                 "%s is not reachable by %s; using %s",
                 self.requested_data_dir,

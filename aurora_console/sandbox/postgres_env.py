@@ -171,19 +171,57 @@ def usable_data_dir(requested: Path, run_as: RunAs) -> Path:
     Usually ``requested`` itself. When we are root and the server account cannot reach it (for
     example a folder under ``/root``), the data lives in ``<tempdir>/aurora-pg-<hash>/data``
     instead, the hash being that of the requested path, so the same request always maps to
-    the same folder and a restart finds its data again.
+    the same folder and a restart finds its data again. The holder folder records the requested
+    path in ``requested``; :func:`collect_relocated` deletes holders whose requested folder's
+    parent is gone (old pytest temp folders, for instance).
     """
     requested = requested.expanduser().absolute()
     if run_as.can_traverse(requested.parent):
         return requested
     digest = hashlib.sha256(str(requested).encode()).hexdigest()[:16]
-    holder = Path(tempfile.gettempdir()) / f"aurora-pg-{digest}"
+    holder = relocation_root() / f"{RELOCATED_PREFIX}{digest}"
     holder.mkdir(mode=0o755, exist_ok=True)
     info = holder.lstat()
     if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, run_as.uid):
         raise RuntimeError(f"{holder} exists and is not owned by root or {run_as.user}; remove it")
     os.chmod(holder, 0o755)
+    marker = holder / "requested"
+    if not marker.exists():
+        marker.write_text(str(requested))
     return holder / "data"
+
+
+RELOCATED_PREFIX = "aurora-pg-"
+
+
+def relocation_root() -> Path:
+    return Path(tempfile.gettempdir())
+
+
+def collect_relocated() -> list[Path]:
+    """Delete relocated data folders whose requested folder's parent no longer exists.
+
+    Skips holders without a ``requested`` record and any whose server still runs. Returns the
+    deleted holders.
+    """
+    removed = []
+    for holder in relocation_root().glob(f"{RELOCATED_PREFIX}*"):
+        try:
+            requested = Path((holder / "requested").read_text().strip())
+        except OSError:
+            continue
+        if not requested.is_absolute() or requested.parent.exists():
+            continue
+        pid_file = holder / "data" / "postmaster.pid"
+        try:
+            pid = abs(int(pid_file.read_text().splitlines()[0]))
+            if pid and is_postgres_process(pid):
+                continue
+        except (OSError, ValueError, IndexError):
+            pass
+        shutil.rmtree(holder, ignore_errors=True)
+        removed.append(holder)
+    return removed
 
 
 def short_temp_dir(prefix: str) -> Path:

@@ -245,8 +245,30 @@ def test_unreachable_data_dir_is_relocated_stably(tmp_path: Path) -> None:
             usable_data_dir(tmp_path / "reachable" / "pgdata", RunAs()) == tmp_path / "reachable" / "pgdata"
         )
     finally:
-        moved.parent.rmdir()
-        other.parent.rmdir()
+        for holder in (moved.parent, other.parent):
+            (holder / "requested").unlink()
+            holder.rmdir()
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(not is_root(), reason="relocation only happens as root")
+def test_relocated_folders_of_vanished_requests_are_collected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres_env, "relocation_root", lambda: tmp_path / "reloc")
+    (tmp_path / "reloc").mkdir()
+    run_as = RunAs.for_current_process()
+    gone, kept = tmp_path / "gone", tmp_path / "kept"
+    for folder in (gone, kept):
+        folder.mkdir(mode=0o700)
+    gone_data = usable_data_dir(gone / "pgdata", run_as)
+    kept_data = usable_data_dir(kept / "pgdata", run_as)
+    gone_data.mkdir()
+    (tmp_path / "reloc" / "aurora-pg-unrecorded").mkdir()  # no record: left alone
+    gone.rmdir()
+    assert postgres_env.collect_relocated() == [gone_data.parent]
+    assert not gone_data.parent.exists()
+    assert kept_data.parent.exists() and (tmp_path / "reloc" / "aurora-pg-unrecorded").exists()
 
 
 @needs_server
