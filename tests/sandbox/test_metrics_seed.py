@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aurora_console.sandbox import metric_shapes as shapes
 from aurora_console.sandbox import moto_speedups
@@ -251,3 +253,21 @@ def test_feeder_follows_a_failover(metrics):
                                   )["MetricDataResults"][0]["Values"]
 
     assert len(lag("orders-eu-1")) == 1 and lag("orders-eu-2") == []
+
+
+@pytest.mark.unit
+@settings(deadline=None)  # the first example imports moto
+@given(st.one_of(st.integers(0, 2**32), st.floats(0, 4e9, allow_nan=False)))
+def test_fast_timestamp_parser_matches_motos(value):
+    moto_speedups.install()
+    from moto.core import parse
+
+    original = moto_speedups._INSTALLED["timestamp_parser"]
+    assert parse.default_timestamp_parser is moto_speedups.fast_timestamp_parser
+    assert moto_speedups.fast_timestamp_parser(value) == original(value)
+
+
+@pytest.mark.unit
+def test_fast_timestamp_parser_hands_strings_to_moto():
+    moto_speedups.install()
+    assert moto_speedups.fast_timestamp_parser("2026-01-02T03:04:05Z") == datetime(2026, 1, 2, 3, 4, 5)
