@@ -58,6 +58,7 @@ class PlotSeries:
     timestamps: list[float]  # epoch seconds, NaN values mark gaps
     values: list[float]
     error: str | None = None
+    notes: tuple[str, ...] = ()  # CloudWatch messages for a partial answer (e.g. MaxQueryTimeRangeExceed)
 
     def points(self) -> list[tuple[float, float]]:
         return list(zip(self.timestamps, self.values, strict=False))
@@ -81,6 +82,9 @@ class PlotData:
             return f"{'; '.join(errors)} ({who})"
         if not self.series:
             return "This metric has no series for this cluster (e.g. replica lag needs a reader)."
+        notes = sorted({n for s in self.series for n in s.notes})
+        if notes:
+            return "CloudWatch returned partial data: " + "; ".join(notes)
         if all(not s.timestamps for s in self.series):
             return "No datapoints in this range."
         return None
@@ -163,10 +167,12 @@ class MetricsService:
             plot = PlotData(metric, stat, period)
             seen: set[str] = set()
             for spec in specs:
-                error = fetched.series[spec.key].error if spec.key in fetched.series else None
+                got = fetched.series.get(spec.key)
+                error = got.error if got is not None else None
                 cached = None if error else self.cache.get(spec.key, start, end)
                 ts, vals = with_gaps(cached.timestamps, cached.values, period) if cached else ([], [])
-                plot.series.append(PlotSeries(spec.label, spec.key, ts, vals, error))
+                notes = tuple(got.messages) if got is not None else ()
+                plot.series.append(PlotSeries(spec.label, spec.key, ts, vals, error, notes))
                 for th in thresholds.get(spec.key, []):
                     if th.alarm_name not in seen:
                         seen.add(th.alarm_name)

@@ -152,3 +152,20 @@ def test_a_statistic_failing_for_two_metrics_is_not_asked_again(client):
     with Stubber(client) as stub:  # a refresh: no call at all for p99
         again = MetricFetcher(client, stat_failures=fetcher.stat_failures).fetch(batches)
     assert again.calls == 0 and all(s.error for s in again.series.values())
+
+
+def test_partial_data_messages_reach_the_plot(client):
+    from aurora_console.core.aws.metric_dashboard import DashboardRequest, DashboardScope, MetricsService
+    from aurora_console.core.aws.metric_range import TimeRange
+
+    scope = DashboardScope("c1", "aurora-postgresql", (InstanceInfo("i0", "WRITER"),))
+    with Stubber(client) as stub:
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": "q0", "Timestamps": ts(0), "Values": [1.0], "StatusCode": "PartialData",
+             "Messages": [{"Code": "MaxQueryTimeRangeExceed", "Value": "Maximum query time range exceeded"}]}]},
+            params())
+        data = MetricsService(lambda: client, clock=lambda: T0 + 3600).load(
+            DashboardRequest(scope, ("CPUUtilization",), TimeRange.last("1h"), alarms=False))
+    (plot,) = data.plots
+    assert plot.series[0].points() == [(T0, 1.0)]
+    assert plot.message == "CloudWatch returned partial data: Maximum query time range exceeded"
