@@ -35,7 +35,37 @@ def shoot_main_window(app, window, out: Path) -> None:
     window.grab().save(str(out / "main-window.png"))
 
 
-SHOOTERS = {"main-window": shoot_main_window}
+SQL_EDITOR_TEXT = """-- Posts per author, with their latest comment
+SELECT u.name AS author,
+       count(DISTINCT p.id) AS posts,
+       count(c.id) AS comments,
+       max(c.created_at) AS last_comment
+FROM users u
+LEFT JOIN posts p ON p.user_id = u.id
+LEFT JOIN comments c ON c.post_id = p.id
+GROUP BY u.name
+ORDER BY posts DESC, author;
+
+SELECT id, title, slug, NULL::text AS image FROM posts ORDER BY id LIMIT 20;
+"""
+
+
+def shoot_sql_editor(app, window, out: Path) -> None:
+    from aurora_console.ui.sql.feature import open_sql
+
+    tab = open_sql(window, "sandbox-blog")
+    tab.editor.load_text(SQL_EDITOR_TEXT)
+    tab.run_all()
+    _wait(app, lambda: not tab.busy)
+    tab.results.setCurrentIndex(1)
+    cur = tab.editor.textCursor()
+    cur.setPosition(SQL_EDITOR_TEXT.index("count(c.id)"))
+    tab.editor.setTextCursor(cur)
+    _wait(app, lambda: tab.editor.current_statement_span() is not None and not tab.editor.highlighter.pending)
+    window.grab().save(str(out / "sql-editor.png"))
+
+
+SHOOTERS = {"main-window": shoot_main_window, "sql-editor": shoot_sql_editor}
 
 
 def main() -> int:
