@@ -95,13 +95,18 @@ def main() -> None:
 
         first_hour: list[float] = []
         started = time.perf_counter()
+        cpu0 = time.process_time()
         result = seed_metrics(endpoint, info.regions, credentials=creds, hours=args.hours,
                               progress=lambda pct, text: first_hour.append(time.perf_counter() - started))
+        cpu = time.process_time() - cpu0
         rate = result.datapoints / result.seconds
         print(f"history: {result.series} series, {result.datapoints} datapoints, {result.calls} calls")
         line(f"seed_metrics, {args.hours:g} h of 1-minute data", result.seconds, "s")
         line("seed_metrics, newest hour of every series in", first_hour[0], "s")
         line("seed_metrics throughput", rate, "pts/s", fast, "(baseline: put_metric_data alone)")
+        line("seed_metrics CPU (client + server threads)", cpu, "s", result.seconds,
+             "(ratio to wall time: < 1 means the machine was busy)")
+        line("seed_metrics CPU per datapoint", cpu / result.datapoints * 1e6, "us")
 
         cw = boto3.client("cloudwatch", endpoint_url=endpoint, **creds.client_kwargs())
         end = datetime.now(timezone.utc)

@@ -26,6 +26,7 @@ from aurora_console.sandbox.metric_plan import (
     discover,
     metric_datum,
     minute_of,
+    minute_start,
 )
 from aurora_console.sandbox.seed_catalog import BLOG_CLUSTER
 
@@ -89,9 +90,10 @@ class _Publisher:
 
 def _publish_minutes(publisher: _Publisher, plans: Iterable[ClusterPlan], minutes: Iterable[int]) -> None:
     for minute in minutes:
+        stamp = minute_start(minute)
         for plan in plans:
             for name, dims, value in plan.datapoints(minute):
-                publisher.add(plan.region, metric_datum(name, dims, value, minute))
+                publisher.add(plan.region, metric_datum(name, dims, value, minute, stamp))
 
 
 def series_count(plans: Iterable[ClusterPlan], minute: int) -> int:
