@@ -12,6 +12,7 @@ Where a tab's connection comes from, in order:
 from __future__ import annotations
 
 import itertools
+import re
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
@@ -76,6 +77,17 @@ def is_conninfo(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://")) or "=" in text
 
 
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]+):[^@\s]*@")
+_KV_PASSWORD = re.compile(r"\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)\s*")
+
+
+def strip_password(conninfo: str) -> str:
+    """A connection string without its password (libpq can still find one in ~/.pgpass)."""
+    if not is_conninfo(conninfo):
+        return conninfo
+    return _KV_PASSWORD.sub("", _URL_PASSWORD.sub(r"\1@", conninfo)).strip()
+
+
 def _label(profile: str) -> str:
     """A short label for a connection string (never its password)."""
     if not is_conninfo(profile):
@@ -132,7 +144,8 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
         return SqlTab(services, label, source, read_only=ro, text=text, path=path, tab_id=tab_id, on_close=closed)
 
     key = f"sql:{next(_keys)}"
-    spec = None if is_conninfo(profile) or connect is not None else {"kind": "sql", "profile": profile}
+    # reopened after a restart with the text it held; a connection string is kept without its password
+    spec = None if connect is not None else {"kind": "sql", "profile": strip_password(profile)}
     tab = window.open_tab(key, label, make, spec=spec)
     holder["tab"] = tab
     if spec is not None:

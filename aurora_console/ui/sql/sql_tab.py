@@ -15,12 +15,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aurora_console.core.db.catalog import CatalogCache
-from aurora_console.core.db.export import export_query, export_result
 from aurora_console.core.db.history import QueryHistory, Snippets
-from aurora_console.core.db.query import is_select_like
 from aurora_console.core.db.runs import run_for_editor, session_call
 from aurora_console.core.db.session import DbSession, SessionSettings, TxState
 from aurora_console.core.db.sql_split import split_sql
+from aurora_console.ui.sql import tab_io
 from aurora_console.ui.sql.completer import SqlCompleter
 from aurora_console.ui.sql.editor import SqlEditor
 from aurora_console.ui.sql.find_bar import FindBar
@@ -321,78 +320,21 @@ class SqlTab(QWidget):
         self.runner.submit(lambda ctx: _catalogs.get(session, refresh=refresh, task=ctx).words(),
                            name="Load completion words", queue=self.queue, on_done=self.completer.set_words)
 
-    # -- export ------------------------------------------------------------------------------------------
+    # -- export and files (tab_io.py) -------------------------------------------------------------------
     def ask_export(self, view: ResultView) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(self, "Export result", "result.csv", "CSV (*.csv);;JSON (*.json)")
-        if path:
-            self.export(view, path, "json" if path.lower().endswith(".json") else "csv")
+        tab_io.ask_export(self, view)
 
     def export(self, view: ResultView, path: str, fmt: str, on_done=None):
-        model = view.model
-        result, rows = model.result, list(model.rows)
-        session = self.session
-        stream = result.stream
-        rerun = stream is not None and stream.closed and not stream.exhausted and is_select_like(result.sql)
+        return tab_io.export(self, view, path, fmt, on_done)
 
-        def work(ctx):
-            if rerun:  # the cursor is gone: run the query again, straight into the file
-                return export_query(session, result.sql, path, fmt, task=ctx)
-            snapshot = type(result)(result.sql, result.columns, rows, result.status, result.rowcount, result.elapsed_s,
-                                    stream=stream if stream is not None and not stream.closed else None)
-            return export_result(snapshot, path, fmt, task=ctx)
-
-        def done(n) -> None:
-            self.message(f"Exported {n:,} rows to {path}")
-            if on_done is not None:
-                on_done(n)
-
-        return self.runner.submit(work, name=f"Export to {Path(path).name}", queue=self.queue, on_done=done,
-                                  on_error=lambda e: self.message(f"Export failed: {e}"))
-
-    # -- files and autosave ---------------------------------------------------------------------------------
     def autosave(self) -> None:
-        if self.editor.loading:
-            return
-        text, path = self.editor.toPlainText(), self.autosave_path
-
-        def write(ctx) -> None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-
-        self.runner.submit(write, name="Autosave SQL", queue=f"autosave:{self.tab_id}")
+        tab_io.autosave(self)
 
     def open_file(self, path: str) -> None:
-        def read(ctx) -> str:
-            return Path(path).read_text(encoding="utf-8")
-
-        def loaded(text: str) -> None:
-            self.path = path
-            self.editor.load_text(text)
-            self.editor.document().setModified(False)
-            self._update_title()
-
-        self.runner.submit(read, name=f"Open {Path(path).name}", on_done=loaded)
+        tab_io.open_file(self, path)
 
     def save_file(self, path: str | None = None, on_done=None) -> bool:
-        path = path or self.path
-        if not path:
-            return False
-        text = self.editor.toPlainText()
-
-        def done(_r) -> None:
-            self.path = path
-            self.editor.document().setModified(False)
-            self._update_title()
-            if on_done is not None:
-                on_done(path)
-
-        self.runner.submit(lambda ctx: Path(path).write_text(text, encoding="utf-8"), name=f"Save {Path(path).name}",
-                           on_done=done)
-        return True
+        return tab_io.save_file(self, path, on_done)
 
     # -- closing ----------------------------------------------------------------------------------------------
     def ask(self, title: str, text: str, buttons) -> QMessageBox.StandardButton:

@@ -52,3 +52,25 @@ def test_sandbox_blog_through_the_bastion(console):
     assert int(tables.rows()[0][0]) > 0
     err = page.run("select 1/0")[0]
     assert err.error_kind == "server" and "division by zero" in err.error()
+
+
+def test_open_tabs_and_their_text_survive_a_restart(window, qtbot, qapp, sql_gui_db):
+    from aurora_console.ui.main_window import MainWindow
+    from aurora_console.ui.sql.feature import open_sql, sql_tabs
+
+    tab = open_sql(window, sql_gui_db.dsn)
+    tab.editor.setPlainText("select 'unsaved work'")
+    tab.autosave()
+    qtbot.waitUntil(lambda: tab.autosave_path.exists(), timeout=10000)
+    window.save_layout()
+    saved = window.services.settings.settings.open_tabs
+    sql_specs = [s for s in saved if s.get("kind") == "sql"]
+    assert sql_specs and "password" not in str(sql_specs)  # never a secret in the settings
+    again = MainWindow(window.services)
+    qtbot.addWidget(again)
+    again.restore_tabs()
+    (restored,) = sql_tabs(again)
+    qtbot.waitUntil(lambda: restored.editor.toPlainText() == "select 'unsaved work'", timeout=10000)
+    assert restored.tab_id == tab.tab_id
+    restored.shutdown()
+    tab.shutdown()

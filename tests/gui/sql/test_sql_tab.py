@@ -154,3 +154,22 @@ def test_history_is_recorded(sql_page, qtbot):
     qtbot.waitUntil(lambda: panel.loads >= 1 and panel.list.count() >= 2, timeout=10000)
     texts = [panel.list.item(i).text() for i in range(panel.list.count())]
     assert texts[0].startswith("✗ select 1/0") and texts[1].startswith("✓ select 11")
+
+
+def test_copy_as_tsv_and_cell_viewer(sql_page, qtbot):
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtGui import QGuiApplication
+
+    page = sql_page()
+    (res,) = page.run("select id, doc, null::text as n from items where id <= 2 order by id")
+    view = res.view
+    sel = view.table.selectionModel()
+    for r in range(2):
+        for c in range(3):
+            sel.select(view.model.index(r, c), QItemSelectionModel.SelectionFlag.Select)
+    view.copy_selection(with_header=True)
+    assert QGuiApplication.clipboard().text() == 'id\tdoc\tn\n1\t{"n": 1}\t\n2\t{"n": 2}\t'
+    dlg = view.open_cell(view.model.index(1, 1))
+    qtbot.addWidget(dlg)
+    assert dlg.text.toPlainText() == '{\n  "n": 2\n}'
+    dlg.close()
