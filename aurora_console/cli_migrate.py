@@ -125,7 +125,7 @@ def _profile_connection(args: argparse.Namespace):
             from aurora_console.sandbox.profiles import sandbox_profiles
         except ImportError:
             sandbox_profiles = None
-        for prof in sandbox_profiles() if sandbox_profiles else []:
+        for prof in sandbox_profiles(getattr(args, "sandbox_dir", None)) if sandbox_profiles else []:
             store.add_builtin(prof)
     try:
         profile = store.get(args.connection_profile)
@@ -140,6 +140,10 @@ def _profile_connection(args: argparse.Namespace):
         from aurora_console.core.ssh.manager import TunnelManager
 
         manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file))
+        if getattr(args, "sandbox", False):
+            from aurora_console.sandbox.profiles import trust_running_sandbox_bastion
+
+            trust_running_sandbox_bastion(manager.store, getattr(args, "sandbox_dir", None))
     prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
     try:
         pc = open_profile_connection(profile, manager=manager, clients=_aws_clients(args), prompt=prompt)
@@ -158,7 +162,12 @@ def _profile_connection(args: argparse.Namespace):
             manager.shutdown()
 
     print(f"Connecting to {profile.target_label} ({pc.route})", file=sys.stderr)
-    return pc.connect, pc.folder, close
+    folder = pc.folder
+    if folder is None and profile.builtin and getattr(args, "sandbox", False):
+        from aurora_console.core.resources import blog_migrations_dir
+
+        folder = blog_migrations_dir()  # the sandbox's blog database is built from the bundled schema
+    return pc.connect, folder, close
 
 
 def _aws_clients(args: argparse.Namespace):
@@ -166,7 +175,12 @@ def _aws_clients(args: argparse.Namespace):
     def clients(service, aws_profile, region):
         from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 
-        factory = AwsSessionFactory(endpoint_url=getattr(args, "endpoint_url", None))
+        if getattr(args, "sandbox", False):
+            from aurora_console.sandbox.profiles import sandbox_aws_factory
+
+            factory = sandbox_aws_factory(getattr(args, "sandbox_dir", None))
+        else:
+            factory = AwsSessionFactory(endpoint_url=getattr(args, "endpoint_url", None))
         return factory.client(service, AwsTarget(aws_profile, region))
 
     return clients

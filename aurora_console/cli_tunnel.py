@@ -47,7 +47,7 @@ def _load_profile(args):
         except ImportError:
             sandbox_profiles = None
         if sandbox_profiles:
-            for prof in sandbox_profiles():
+            for prof in sandbox_profiles(getattr(args, "sandbox_dir", None)):
                 store.add_builtin(prof)
     return store.get(args.profile)
 
@@ -88,6 +88,10 @@ def run_tunnel(args) -> int:
         profile.backend = args.backend
     prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
     manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file))
+    if getattr(args, "sandbox", False):
+        from aurora_console.sandbox.profiles import trust_running_sandbox_bastion
+
+        trust_running_sandbox_bastion(manager.store, getattr(args, "sandbox_dir", None))
     manager.add_listener(lambda s: _err(f"[{s.name}] {s.state.value}" + (f": {s.reason}" if s.reason else "")))
     stop = threading.Event()
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import shutil
 import threading
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BLOG_PROFILE_NAME = "sandbox-blog"
 PASSWORD_FILE = "db_password"
+STATE_FILE = "sandbox.json"
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,7 @@ class Sandbox:
         log.info("sandbox AWS endpoint %s seeded in %.1f s", self._aws.endpoint_url, seed.seconds)
         self.info = SandboxInfo(self.state_dir, self._aws.endpoint_url, creds.access_key_id,
                                 creds.secret_access_key, tuple(seed.regions), seed)
-        (self.state_dir / "sandbox.json").write_text(json.dumps(
-            {"endpoint_url": self._aws.endpoint_url, "regions": list(seed.regions),
-             "clusters": list(seed.cluster_ids)}, indent=2))
+        self._write_state()
         return self.info
 
     def start_metrics(self, task: TaskContext | None = None, hours: float = 24) -> Any:
@@ -243,6 +243,28 @@ class Sandbox:
                 host, port = self._bastion.host, self._bastion.port
         b = self._bastion
         info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line)
+        self._write_state()
+
+    def _write_state(self) -> None:
+        """``sandbox.json``: what a headless command needs to reach the running sandbox (no secrets)."""
+        info = self.info
+        if info is None:
+            return
+        seed = info.seed
+        state: dict[str, Any] = {
+            "pid": os.getpid(), "endpoint_url": info.endpoint_url, "regions": list(info.regions),
+            "clusters": list(seed.cluster_ids),
+            "blog": {"host": seed.blog_writer_host, "port": seed.blog_port, "database": seed.blog_database,
+                     "user": seed.blog_master_username, "ssm_parameter": seed.ssm_password_parameter,
+                     "cluster_id": seed.blog_cluster_id, "host_names": list(seed.blog_host_names())},
+            "ca_file": str(info.ca_file) if info.ca_file else None,
+            "bastion": None if info.bastion is None else {
+                "host": info.bastion.host, "port": info.bastion.port, "user": info.bastion.user,
+                "key_file": str(info.bastion.key_file), "known_hosts_line": info.bastion.known_hosts_line},
+        }
+        from aurora_console.core.settings import atomic_write_text
+
+        atomic_write_text(self.state_dir / STATE_FILE, json.dumps(state, indent=2))
 
     # -- upkeep --------------------------------------------------------------------------------
     def _require_info(self) -> SandboxInfo:
@@ -280,5 +302,6 @@ class Sandbox:
             except Exception:  # noqa: BLE001
                 log.exception("stopping the sandbox %s failed", name)
         self._feeder = self._bastion = self._pg = self._aws = None
+        (self.state_dir / STATE_FILE).unlink(missing_ok=True)
 
     shutdown = stop

@@ -93,3 +93,49 @@ def test_ctrl_c_stops_the_sandbox(isolated_env, tmp_path):
     assert proc.returncode == 0, proc.stderr.read()[-3000:]
     time.sleep(0.5)
     assert _leftovers(sandbox_dir) == []
+
+
+def test_headless_commands_reach_the_running_sandbox(isolated_env, tmp_path):
+    """`--sandbox migrate info --profile sandbox-blog` and `--sandbox tunnel sandbox-blog` use the
+    sandbox the window started: its SSM password, its bastion, its TLS certificate."""
+    import psycopg
+
+    sandbox_dir = tmp_path / "sbx"
+    env = _env(isolated_env)
+    app = subprocess.Popen([sys.executable, "-m", "aurora_console", "--sandbox", "--sandbox-dir", str(sandbox_dir)],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tunnel = None
+    try:
+        state = sandbox_dir / "sandbox.json"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not (state.exists() and json.loads(state.read_text()).get("bastion")):
+            assert app.poll() is None
+            time.sleep(0.5)
+        base = [sys.executable, "-m", "aurora_console", "--sandbox", "--sandbox-dir", str(sandbox_dir)]
+        info = subprocess.run(base + ["migrate", "info", "--profile", "sandbox-blog"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert info.returncode == 0, info.stderr
+        assert "current version: 3; pending: 0" in info.stdout.lower() and "applied" in info.stdout
+        tunnel = subprocess.Popen(base + ["tunnel", "sandbox-blog"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        port = int(tunnel.stdout.readline().strip())
+        data = json.loads(state.read_text())
+        password = (sandbox_dir / "db_password").read_text().strip()
+        with psycopg.connect(host=data["blog"]["host"], hostaddr="127.0.0.1", port=port, dbname="blog",
+                             user=data["blog"]["user"], password=password, sslmode="verify-full",
+                             sslrootcert=data["ca_file"], connect_timeout=10) as conn:
+            assert conn.execute("select count(*) from posts").fetchone()[0] > 0
+            assert conn.pgconn.ssl_in_use
+        tunnel.send_signal(signal.SIGINT)
+        assert tunnel.wait(30) == 0
+    finally:
+        for p in (tunnel, app):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGINT)
+                try:
+                    p.wait(60)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+    assert app.returncode == 0
+    assert not (sandbox_dir / "sandbox.json").exists()
+    assert _leftovers(sandbox_dir) == []

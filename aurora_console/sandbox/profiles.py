@@ -1,0 +1,72 @@
+"""Reach a running sandbox from headless commands (``aurora-console --sandbox tunnel sandbox-blog``,
+``aurora-console --sandbox migrate info --profile sandbox-blog``).
+
+The sandbox writes ``sandbox.json`` (no secrets) into its state folder while it runs; these
+helpers rebuild its AWS client factory and its built-in connection profile from that file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from aurora_console.core.errors import ConsoleError
+from aurora_console.core.paths import app_paths
+
+
+def _state(state_dir: Path | None) -> dict[str, Any]:
+    folder = Path(state_dir) if state_dir else app_paths().sandbox_dir
+    path = folder / "sandbox.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        raise ConsoleError("No sandbox is running.",
+                           hint="Start it first: aurora-console --sandbox (the window), then run this again.") from None
+    try:
+        os.kill(int(data["pid"]), 0)
+    except (OSError, KeyError, ValueError):
+        raise ConsoleError("The sandbox that wrote sandbox.json is no longer running.",
+                           hint="Start it again: aurora-console --sandbox") from None
+    return data
+
+
+def sandbox_aws_factory(state_dir: Path | None = None):
+    from aurora_console.core.aws.session import AwsSessionFactory, StaticCredentials
+    from aurora_console.sandbox.aws_server import sandbox_credentials
+
+    data = _state(state_dir)
+    creds = sandbox_credentials()
+    return AwsSessionFactory(endpoint_url=data["endpoint_url"], default_region=data["regions"][0],
+                             credentials=StaticCredentials(creds.access_key_id, creds.secret_access_key))
+
+
+def sandbox_profiles(state_dir: Path | None = None) -> list:
+    """The sandbox's built-in connection profiles (``sandbox-blog``), if its database is up."""
+    from aurora_console.sandbox.runtime import BastionInfo, SandboxInfo
+
+    data = _state(state_dir)
+    if not data.get("bastion"):
+        return []
+    blog, b = data["blog"], data["bastion"]
+    seed = SimpleNamespace(blog_writer_host=blog["host"], blog_port=blog["port"], blog_database=blog["database"],
+                           blog_master_username=blog["user"], ssm_password_parameter=blog["ssm_parameter"],
+                           blog_cluster_id=blog["cluster_id"])
+    info = SandboxInfo(Path("."), data["endpoint_url"], "", "", tuple(data["regions"]), seed,
+                       bastion=BastionInfo(b["host"], b["port"], b["user"], Path(b["key_file"]),
+                                           b["known_hosts_line"]),
+                       ca_file=Path(data["ca_file"]) if data.get("ca_file") else None)
+    return [info.connection_profile()]
+
+
+def trust_running_sandbox_bastion(store, state_dir: Path | None = None) -> None:
+    """Trust the sandbox bastion's host key for this process only (it changes port per run)."""
+    from aurora_console.sandbox.checks import trust_sandbox_bastion
+
+    data = _state(state_dir)
+    if data.get("bastion"):
+        b = data["bastion"]
+        trust_sandbox_bastion(store, SimpleNamespace(bastion=SimpleNamespace(
+            host=b["host"], port=b["port"], known_hosts_line=b["known_hosts_line"])))
