@@ -59,6 +59,7 @@ def worker_raw(dsn: str) -> dict:
 
 def worker_engine(dsn: str) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication, QTableView
 
     import aurora_console.ui  # noqa: F401  (PySide6 workaround)
@@ -82,12 +83,12 @@ def worker_engine(dsn: str) -> dict:
     model = ResultTableModel(result, runner, "db:bench")
     view.setModel(model)
     stall = StallMonitor().start()
+    loop = QEventLoop()
+    model.state_changed.connect(lambda: loop.quit() if model.complete or model.error is not None else None)
     model.fetch_all()
-    while not model.complete:
-        app.processEvents()
-        if model.error is not None:
-            raise model.error
-        time.sleep(0.0005)
+    loop.exec()
+    if model.error is not None:
+        raise model.error
     total = time.perf_counter() - t0
     stall.stop()
     out = {"first_s": first, "total_s": total, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,

@@ -8,8 +8,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from aurora_console.core.db.query import run_statement
+import psycopg
+from psycopg import pq
+
 from aurora_console.core.db.session import DbSession
+from aurora_console.core.db.sql_errors import from_psycopg
 
 _EXTRA_KEYWORDS = ("EXPLAIN", "ANALYZE", "VACUUM", "RETURNING", "ILIKE", "LATERAL", "MATERIALIZED")
 
@@ -72,12 +75,31 @@ class Catalog:
         return []
 
 
+def _read(session: DbSession, sql: str) -> list[tuple]:
+    """Catalog reads leave the user's session as it was: no transaction opened in manual-commit
+    mode, no open result cursor closed in autocommit mode (unlike running a statement)."""
+    with session.lock:
+        conn = session.conn
+        try:
+            if not conn.autocommit and conn.info.transaction_status == pq.TransactionStatus.IDLE:
+                conn.autocommit = True
+                try:
+                    return conn.execute(sql).fetchall()
+                finally:
+                    conn.autocommit = False
+            return conn.execute(sql).fetchall()
+        except psycopg.Error as exc:
+            raise from_psycopg(exc, sql) from None
+
+
 def load_catalog(session: DbSession, *, task=None) -> Catalog:
     cat = Catalog()
-    cat.schemas = [r[0] for r in run_statement(session, _SCHEMAS_SQL, stream=False, task=task).rows]
-    for schema, name, kind in run_statement(session, _TABLES_SQL, stream=False, task=task).rows:
+    if task is not None:
+        task.check()
+    cat.schemas = [r[0] for r in _read(session, _SCHEMAS_SQL)]
+    for schema, name, kind in _read(session, _TABLES_SQL):
         cat.tables.setdefault(schema, []).append((name, kind))
-    for schema, table, col, typ in run_statement(session, _COLUMNS_SQL, stream=False, task=task).rows:
+    for schema, table, col, typ in _read(session, _COLUMNS_SQL):
         cat.columns.setdefault((schema, table), []).append((col, typ))
     return cat
 

@@ -38,7 +38,9 @@ class ResultTableModel(QAbstractTableModel):
         self._queue = queue
         self.batch = batch
         self.max_rows = max_rows
-        self.fetching = False
+        self.fetching = False  # a fetch task is queued or running
+        self._inflight = 0
+        self._handles: list = []
         self.fetch_everything = False
         self.error: BaseException | None = None
         self.handle = None
@@ -124,9 +126,16 @@ class ResultTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
         if not self.canFetchMore(parent) or self._runner is None:
             return
-        self.fetching = True
-        stream = self._stream
         size = self.batch if self.fetch_everything else min(self.batch, self.max_rows - len(self._rows))
+        self._submit(size)
+        if self.fetch_everything:
+            self._submit(size)  # double buffering: the worker fetches the next batch while we append
+        self.state_changed.emit()
+
+    def _submit(self, size: int) -> None:
+        stream = self._stream
+        self._inflight += 1
+        self.fetching = True
         self.handle = self._runner.submit(
             lambda ctx: stream.fetch(size, task=ctx),
             name="Fetch rows",
@@ -135,7 +144,7 @@ class ResultTableModel(QAbstractTableModel):
             on_error=self._failed,
             on_cancelled=self._stopped,
         )
-        self.state_changed.emit()
+        self._handles.append(self.handle)
 
     def fetch_all(self) -> None:
         """Lift the row limit and keep fetching until the result is complete."""
@@ -144,9 +153,10 @@ class ResultTableModel(QAbstractTableModel):
         self.fetchMore()
 
     def stop(self) -> None:
-        if self.handle is not None and not self.handle.done:
-            self.handle.cancel()
         self.fetch_everything = False
+        for h in self._handles:
+            if not h.done:
+                h.cancel()
 
     # -- arrivals (UI thread) --------------------------------------------------------------------
     def append_rows(self, rows: list[tuple]) -> None:
@@ -156,18 +166,23 @@ class ResultTableModel(QAbstractTableModel):
             self._rows.extend(rows)
             self.endInsertRows()
 
+    def _landed(self) -> None:
+        self._inflight -= 1
+        self.fetching = self._inflight > 0
+        self._handles = [h for h in self._handles if not h.done]
+
     def _arrived(self, rows: list[tuple]) -> None:
-        self.fetching = False
+        self._landed()
         self.append_rows(rows)
+        if self.fetch_everything and self.stream_open and self.error is None:
+            self._submit(self.batch)  # keep one batch in flight ahead of the UI
         self.state_changed.emit()
-        if self.fetch_everything and self.stream_open:
-            self.fetchMore()
 
     def _failed(self, exc: BaseException) -> None:
-        self.fetching = False
+        self._landed()
         self.error = exc
         self.state_changed.emit()
 
     def _stopped(self) -> None:
-        self.fetching = False
+        self._landed()
         self.state_changed.emit()

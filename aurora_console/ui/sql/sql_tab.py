@@ -63,6 +63,7 @@ class SqlTab(QWidget):
         self._mode = "run"
         self._on_close = on_close
         self.closed = False  # set by shutdown(): late task callbacks are then ignored
+        self._completion_loaded = False
         self.setProperty("sqlProfile", profile)
 
         self.editor = SqlEditor(self)
@@ -209,6 +210,9 @@ class SqlTab(QWidget):
         if out.error is not None:
             self._show_error(out)
         else:
+            if not self._completion_loaded:  # connected: offer its schemas, tables and columns
+                self._completion_loaded = True
+                self.load_completion()
             r = out.result
             if r is not None:
                 for n in r.notices:
@@ -318,7 +322,8 @@ class SqlTab(QWidget):
     def load_completion(self, refresh: bool = False) -> None:
         session = self.session
         self.runner.submit(lambda ctx: _catalogs.get(session, refresh=refresh, task=ctx).words(),
-                           name="Load completion words", queue=self.queue, on_done=self.completer.set_words)
+                           name="Load completion words", queue=self.queue, on_done=self.completer.set_words,
+                           on_error=lambda exc: self.message(f"Completion: could not read the catalog ({exc})"))
 
     # -- export and files (tab_io.py) -------------------------------------------------------------------
     def ask_export(self, view: ResultView) -> None:

@@ -114,3 +114,15 @@ def test_catalog_cached_per_connection(make_session):
     run_statement(s, "create table later (zcol int)")
     assert "later" not in cache.get(s).words()  # cached
     assert "zcol" in cache.get(s, refresh=True).words()
+
+
+def test_catalog_leaves_the_session_as_it_was(make_session):
+    from aurora_console.core.db.session import TxState
+
+    s = make_session(autocommit=False)
+    CatalogCache().get(s)
+    assert s.tx_state == TxState.IDLE  # no transaction opened in manual mode
+    a = make_session()
+    r = run_statement(a, "select id from big", first_batch=10)
+    CatalogCache().get(a)
+    assert r.has_more and len(r.stream.fetch(5)) == 5  # the open cursor survived
