@@ -1,0 +1,127 @@
+"""Backtrack (Aurora MySQL only): the backtrack window, the list of backtracks, and rewinding
+the cluster in place to a time within the window.
+
+Endpoints without the backtrack APIs (moto, so the sandbox) raise :class:`NotSupportedByEndpoint`
+so the panel can say "not supported by this endpoint".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from aurora_console.core.aws.backup_ops import WAIT_CLUSTER, BackupAction, Step, is_unsupported
+from aurora_console.core.aws.backup_settings import BackupSettings, _dt
+from aurora_console.core.aws.errors import NotSupportedByEndpoint, classify
+from aurora_console.core.aws.pitr import fmt_utc, parse_restore_time
+from aurora_console.core.errors import ReadOnlyError, ValidationError
+
+MAX_HOURS = 72
+OFF_WARNING = ("Turning backtracking off (window 0) cannot be undone: Aurora cannot turn it on again for this "
+               "cluster; you would have to restore to a new cluster with backtracking enabled.")
+
+
+@dataclass(frozen=True)
+class Backtrack:
+    identifier: str
+    status: str
+    backtrack_to: datetime | None
+    backtracked_from: datetime | None
+    requested: datetime | None
+
+
+def unavailable_reason(settings: BackupSettings) -> str:
+    """'' when backtrack applies to this cluster, otherwise why not (shown in the panel)."""
+    if settings.engine == "aurora-postgresql":
+        return ("Backtrack is an Aurora MySQL feature: Aurora PostgreSQL has no backtrack. To undo a change, use "
+                "point-in-time restore to a new cluster.")
+    if not settings.is_mysql:
+        return f"Backtrack is only available for Aurora MySQL clusters (this one is {settings.engine})."
+    if settings.backtrack_window_s <= 0:
+        return ("Backtracking is off for this cluster. Aurora can only turn it on when a cluster is created or "
+                "restored; restore to a new cluster with a backtrack window to use it.")
+    return ""
+
+
+def validate_window_hours(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValidationError("The backtrack window must be a number of hours from 0 to 72.")
+    try:
+        hours = float(value)
+    except ValueError:
+        raise ValidationError(f"The backtrack window '{value}' is not a number of hours from 0 to 72.") from None
+    if not 0 <= hours <= MAX_HOURS:
+        raise ValidationError(f"The backtrack window {value} h is outside 0-72 hours.")
+    return hours
+
+
+def prepare_window(settings: BackupSettings, target: Any, hours: Any, *, read_only: bool = False) -> BackupAction:
+    """Set the backtrack window; 0 turns backtracking off (the action carries the warning)."""
+    if read_only:
+        raise ReadOnlyError("Changing the backtrack window")
+    if not settings.is_mysql:
+        raise ValidationError(unavailable_reason(settings))
+    h = validate_window_hours(hours)
+    seconds = int(round(h * 3600))
+    if settings.backtrack_window_s <= 0:
+        raise ValidationError(unavailable_reason(settings))
+    if seconds == settings.backtrack_window_s:
+        raise ValidationError("Nothing to change: the backtrack window already has that length.")
+    params = {"DBClusterIdentifier": settings.cluster_id, "BacktrackWindow": seconds, "ApplyImmediately": True}
+    title = (f"Turn off backtracking of {settings.cluster_id}" if seconds == 0
+             else f"Set the backtrack window of {settings.cluster_id} to {h:g} h")
+    return BackupAction("set-backtrack-window", title, target, settings.cluster_id,
+                        (Step("modify_db_cluster", params),), warning=OFF_WARNING if seconds == 0 else "",
+                        confirm_text=settings.cluster_id if seconds == 0 else "")
+
+
+def list_backtracks(factory: Any, target: Any, cluster_id: str) -> list[Backtrack]:
+    rds = factory.client("rds", target)
+    out: list[Backtrack] = []
+    try:
+        marker = None
+        while True:
+            kwargs: dict[str, Any] = {"DBClusterIdentifier": cluster_id}
+            if marker:
+                kwargs["Marker"] = marker
+            resp = rds.describe_db_cluster_backtracks(**kwargs)
+            for b in resp.get("DBClusterBacktracks", []):
+                out.append(Backtrack(b.get("BacktrackIdentifier", ""), b.get("Status", ""),
+                                     _dt(b.get("BacktrackTo")), _dt(b.get("BacktrackedFrom")),
+                                     _dt(b.get("BacktrackRequestCreationTime"))))
+            marker = resp.get("Marker")
+            if not marker:
+                break
+    except Exception as exc:  # noqa: BLE001
+        if is_unsupported(exc):
+            raise NotSupportedByEndpoint("Backtrack (DescribeDBClusterBacktracks)", detail=str(exc)) from exc
+        raise classify(exc, profile=getattr(target, "profile", None), operation="DescribeDBClusterBacktracks") from exc
+    return out
+
+
+def prepare_backtrack(settings: BackupSettings, target: Any, when: Any, confirmation: str, *,
+                      now: datetime | None = None, read_only: bool = False) -> BackupAction:
+    """Rewind the cluster to ``when`` (within the window); ``confirmation`` is the cluster id typed."""
+    if read_only:
+        raise ReadOnlyError("Backtrack")
+    reason = unavailable_reason(settings)
+    if reason:
+        raise ValidationError(reason)
+    at = parse_restore_time(when)
+    if at is None:
+        raise ValidationError("Choose the time to backtrack to.")
+    now = now or datetime.now(timezone.utc)
+    earliest = now - timedelta(seconds=settings.backtrack_window_s)
+    if not earliest <= at <= now:
+        raise ValidationError(f"{fmt_utc(at)} is outside the backtrack window of '{settings.cluster_id}': "
+                              f"{fmt_utc(earliest)} to now ({fmt_utc(now)}).")
+    if (confirmation or "").strip() != settings.cluster_id:
+        raise ValidationError(f"Type the cluster id '{settings.cluster_id}' exactly to confirm the backtrack.")
+    params = {"DBClusterIdentifier": settings.cluster_id, "BacktrackTo": at.astimezone(timezone.utc),
+              "UseEarliestTimeOnPointInTimeUnavailable": True}
+    return BackupAction("backtrack-cluster", f"Backtrack cluster {settings.cluster_id} to {fmt_utc(at)}", target,
+                        settings.cluster_id,
+                        (Step("backtrack_db_cluster", params, WAIT_CLUSTER, settings.cluster_id),),
+                        warning="Every change made after that time is lost from the cluster (in place).",
+                        confirm_text=settings.cluster_id)
