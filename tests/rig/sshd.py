@@ -3,7 +3,9 @@
 Fixtures
 * ``ssh_keys`` (session): :class:`~tests.rig.sshd_server.SshKeys`: host keys (ed25519, ecdsa,
   rsa) and client keys ``ed25519``, ``ecdsa``, ``rsa`` (OpenSSH format), ``rsa_pem`` (PEM) and
-  ``ed25519_passphrase`` (protected by ``ssh_keys.passphrase``), all made by ssh-keygen.
+  ``ed25519_passphrase`` (protected by ``ssh_keys.passphrase``), all made by ssh-keygen once per
+  user and machine in the temp folder (see :func:`~tests.rig.sshd_server.cached_keys`). Treat
+  them as read-only; make your own with ``generate_keys(folder)`` if a test must change keys.
 * ``sshd_server`` (session): a running :class:`~tests.rig.sshd_server.SshdServer` (``host``,
   ``port``, ``user``, ``client_keys``, ``known_hosts_file``/``known_hosts_lines``,
   ``host_public_keys``, ``fingerprints``, ``ssh_args(key, *extra)``). Public-key logins only,
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rig.sshd_server import SSHD, SshdServer, SshKeys, generate_keys, start_sshd
+from tests.rig.sshd_server import SSHD, SshdServer, SshKeys, cached_keys, start_sshd
 
 #: How long the session fixtures took to start (seconds), for the rig's own report.
 STARTUP_SECONDS: dict[str, float] = {}
@@ -34,10 +36,10 @@ def _require_openssh() -> None:
 
 
 @pytest.fixture(scope="session")
-def ssh_keys(tmp_path_factory: pytest.TempPathFactory) -> SshKeys:
+def ssh_keys() -> SshKeys:
     _require_openssh()
     started = time.monotonic()
-    keys = generate_keys(tmp_path_factory.mktemp("ssh-keys"))
+    keys = cached_keys()
     STARTUP_SECONDS["ssh_keys"] = time.monotonic() - started
     return keys
 

@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,48 @@ def generate_keys(folder: Path, passphrase: str = "rig-passphrase") -> SshKeys:
         _, err = proc.communicate(timeout=60)
         if proc.returncode != 0:
             raise SshdError(f"ssh-keygen for {path.name} failed: {err.decode(errors='replace')}")
-    return SshKeys(folder=folder, host_keys=host_keys, client_keys=client_keys, passphrase=passphrase)
+    return _keys_in(folder, passphrase)
+
+
+def _keys_in(folder: Path, passphrase: str) -> SshKeys:
+    return SshKeys(
+        folder=folder,
+        host_keys={t: folder / f"ssh_host_{t}_key" for t in HOST_KEY_TYPES},
+        client_keys={name: folder / f"client_{name}" for name in CLIENT_KEYS},
+        passphrase=passphrase,
+    )
+
+
+def cached_keys(passphrase: str = "rig-passphrase") -> SshKeys:
+    """Test keys made once per user and machine (``<tmp>/aurora-rig-ssh-keys-<uid>-v1``).
+
+    RSA generation is the slow part of the sshd fixture; these keys guard nothing, so test
+    sessions share them. Made in a fresh folder and renamed into place (atomic), so concurrent
+    sessions never see half-written keys.
+    """
+    home = Path(tempfile.gettempdir()) / f"aurora-rig-ssh-keys-{os.getuid()}-v1"
+    keys = _keys_in(home, passphrase)
+
+    def complete() -> bool:
+        paths = [*keys.host_keys.values(), *keys.client_keys.values()]
+        return (
+            all(p.is_file() and Path(f"{p}.pub").is_file() for p in paths)
+            and home.stat().st_uid == os.getuid()
+        )
+
+    if home.is_dir() and complete():
+        return keys
+    fresh = Path(tempfile.mkdtemp(prefix="aurora-rig-ssh-keys-new-"))
+    generate_keys(fresh, passphrase)
+    if home.exists() and not complete():
+        shutil.rmtree(home, ignore_errors=True)  # half-deleted by someone: make it again
+    try:
+        os.rename(fresh, home)
+    except OSError:  # another session was quicker
+        shutil.rmtree(fresh, ignore_errors=True)
+    if not (home.is_dir() and complete()):
+        raise SshdError(f"could not set up the test keys in {home}")
+    return keys
 
 
 def _fingerprint(blob_b64: str) -> str:
