@@ -14,7 +14,7 @@ import pytest
 from aurora_console.sandbox.postgres import PostgresServer
 from tests.rig.ssh_client import free_port, openssh_forward, stop_and_read_stderr
 from tests.rig.sshd import STARTUP_SECONDS
-from tests.rig.sshd_server import SshdServer, openssh_version
+from tests.rig.sshd_server import SshdServer, generate_keys, openssh_version
 
 pytestmark = pytest.mark.integration
 
@@ -163,3 +163,41 @@ def test_stop_leaves_no_process(sshd_factory) -> None:
         if session.poll() is None:
             session.kill()
         session.communicate()
+
+
+def test_generate_keys_makes_every_kind(tmp_path: Path) -> None:
+    keys = generate_keys(tmp_path / "keys", passphrase="pass phrase")
+    expected = {
+        "ed25519": "ED25519",
+        "ecdsa": "ECDSA",
+        "rsa": "RSA",
+        "rsa_pem": "RSA",
+        "ed25519_passphrase": "ED25519",
+    }
+    for name, key_type in expected.items():
+        listed = subprocess.run(
+            ["ssh-keygen", "-l", "-f", f"{keys.client_keys[name]}.pub"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert listed.rstrip().endswith(f"({key_type})")
+    assert "BEGIN RSA PRIVATE KEY" in keys.client_keys["rsa_pem"].read_text()
+    locked = subprocess.run(
+        ["ssh-keygen", "-y", "-P", "", "-f", str(keys.client_keys["ed25519_passphrase"])],
+        capture_output=True,
+        text=True,
+    )
+    assert locked.returncode != 0
+    unlocked = subprocess.run(
+        ["ssh-keygen", "-y", "-P", "pass phrase", "-f", str(keys.client_keys["ed25519_passphrase"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (
+        unlocked.split()[:2] == Path(f"{keys.client_keys['ed25519_passphrase']}.pub").read_text().split()[:2]
+    )
+    assert set(keys.host_keys) == {"ed25519", "ecdsa", "rsa"} and all(
+        p.is_file() for p in keys.host_keys.values()
+    )
