@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self._load_errors: list[str] = []
         self.loading = False
         self.load_count = 0
+        self._open_home: Callable[[], Any] | None = None
 
         self.tabs = QTabWidget(objectName="workspaceTabs")
         self.tabs.setTabsClosable(True)
@@ -96,6 +97,15 @@ class MainWindow(QMainWindow):
 
     def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], Any]) -> None:
         self.navigator.add_cluster_action(text, callback)
+
+    def set_home(self, open_home: Callable[[], Any]) -> None:
+        """The screen shown when clusters are loaded and the workspace holds nothing else."""
+        self._open_home = open_home
+
+    def _show_home_if_empty(self) -> None:
+        keys = {self.tabs.widget(i).property("tabKey") for i in range(self.tabs.count())}
+        if self._open_home is not None and keys <= {"welcome"}:
+            self._open_home()
 
     def register_tab_restorer(self, kind: str, restore: Callable[[dict], None]) -> None:
         """``restore(spec)`` re-opens a tab saved with ``open_tab(..., spec={"kind": kind, ...})``."""
@@ -337,6 +347,8 @@ class MainWindow(QMainWindow):
             self.loading = False
             self.load_count += 1
             ok = not self._load_errors or count > 0
+            if self.load_count == 1 and count:
+                self._show_home_if_empty()
             self.load_finished.emit(ok, list(self._load_errors))
 
     # -- persistence -------------------------------------------------------------------------
