@@ -62,6 +62,8 @@ def install(window) -> None:
                            object_name="actionFleetView")
     window.add_menu_action("View", "Audit log", lambda: open_audit_log(window), object_name="actionAuditLog")
     window.register_tab_restorer(TAB_KEY, lambda spec: open_fleet(window))
+    if hasattr(window, "set_home"):
+        window.set_home(lambda: open_fleet(window))
     window.add_cluster_action("Show in fleet view", lambda ref: open_fleet(window, select=ref.cluster_id))
 
     def failover(ref) -> None:
