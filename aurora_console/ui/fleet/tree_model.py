@@ -30,6 +30,26 @@ ERROR_COLOUR = QColor("#c0392b")
 _TOP = QModelIndex()
 
 
+_BRUSHES: dict[str, QBrush] = {}
+_FONTS: list[QFont] = []
+
+
+def _brush(status: str) -> QBrush:
+    """Status colours, made once each (painting asks for them thousands of times)."""
+    b = _BRUSHES.get(status)
+    if b is None:
+        b = _BRUSHES[status] = QBrush(ERROR_COLOUR if status == "error" else status_colour(status))
+    return b
+
+
+def _bold() -> QFont:
+    if not _FONTS:
+        f = QFont()
+        f.setBold(True)
+        _FONTS.append(f)
+    return _FONTS[0]
+
+
 @dataclass(eq=False)
 class Node:
     key: str
@@ -69,6 +89,25 @@ def region_children(inv: RegionInventory) -> list[_Spec]:
     return out
 
 
+MANY_CHANGES = 100
+
+
+def _flat_clusters(specs: list[_Spec]):
+    for s in specs:
+        if s.kind == CLUSTER:
+            yield s
+        elif s.kind == GLOBAL:
+            yield from (c for c in s.children if c.kind == CLUSTER)
+
+
+def _spec_keys(specs: list[_Spec]) -> set[str]:
+    out: set[str] = set()
+    for s in specs:
+        out.add(s.key)
+        out |= _spec_keys(s.children)
+    return out
+
+
 def filter_text(node: Node) -> str:
     """What the filter box matches against: id, engine, status, role and tags (k=v)."""
     p = node.payload
@@ -91,6 +130,7 @@ class FleetTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = Node("", "root", None)
         self._by_key: dict[str, Node] = {}
+        self._quiet = False
         self.regions: dict[str, RegionInventory] = {}
 
     # -- reading ----------------------------------------------------------------------------
@@ -152,15 +192,12 @@ class FleetTreeModel(QAbstractItemModel):
                 return node.payload.tier if node.payload.tier is not None else 99
             return (self._display(node, col) or "").lower()
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
-            if node.kind == REGION and node.payload.error:
-                return QBrush(ERROR_COLOUR)
-            status = self._display(node, col)
-            return QBrush(status_colour(status)) if status else None
+            if node.kind == REGION:
+                return _brush("error") if node.payload.error else None
+            return _brush(getattr(node.payload, "status", "") or "")
         if role == Qt.ItemDataRole.FontRole and (node.kind in (REGION, GLOBAL) or
                                                  (col == COL_ROLE and getattr(node.payload, "is_writer", False))):
-            f = QFont()
-            f.setBold(True)
-            return f
+            return _bold()
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(node)
         if role == KIND_ROLE:
@@ -222,21 +259,46 @@ class FleetTreeModel(QAbstractItemModel):
             inv = replace(old, error=inv.error, error_kind=inv.error_kind, warnings=inv.warnings,
                           loaded_at=inv.loaded_at)
         self.regions[key] = inv
+        specs = region_children(inv)
+        # Many changed clusters: one layoutChanged (rows keep their place, so selection, expansion
+        # and scroll stay) instead of a dataChanged per parent, which views handle one by one.
+        node = self._root.child(key)
+        self._quiet = (node is not None and
+                       sum(1 for s in _flat_clusters(specs)
+                           if (n := self._by_key.get(s.key)) is not None and n.payload != s.payload) > MANY_CHANGES
+                       and self._subtree_keys(node) == _spec_keys(specs))
+        if self._quiet:
+            self.layoutAboutToBeChanged.emit()
+        try:
+            self._apply_region(key, inv, specs)
+        finally:
+            if self._quiet:
+                self._quiet = False
+                self.layoutChanged.emit()
+
+    def _apply_region(self, key: str, inv: RegionInventory, specs: list[_Spec]) -> None:
         node = self._root.child(key)
         if node is None:
             node = Node(key, REGION, inv, region_key=key)
             self._insert(self._root, len(self._root.children), [node])
         else:
+            before = self._row_text(node)
             node.payload = inv
-            if old != inv:
-                self._changed(node)
-        self._sync(node, region_children(inv))
+            self._emit_changed(self._root, [(node.row, before, self._row_text(node))])
+        self._sync(node, specs)
 
     def remove_region(self, key: str) -> None:
         node = self._root.child(key)
         self.regions.pop(key, None)
         if node is not None:
             self._remove(self._root, node.row, node.row)
+
+    def _subtree_keys(self, node: Node) -> set[str]:
+        out: set[str] = set()
+        for c in node.children:
+            out.add(c.key)
+            out |= self._subtree_keys(c)
+        return out
 
     def region_keys(self) -> list[str]:
         return [c.key for c in self._root.children]
@@ -256,17 +318,22 @@ class FleetTreeModel(QAbstractItemModel):
             row -= 1
         existing = {c.key: c for c in parent.children}
         new_nodes: list[Node] = []
+        changed: list[tuple[int, tuple[str, ...], tuple[str, ...]]] = []
         for spec in specs:
             child = existing.get(spec.key)
             if child is None:
                 new_nodes.append(self._build(spec, parent.region_key))
                 continue
-            if child.payload != spec.payload:
+            if child.payload == spec.payload:
                 child.payload = spec.payload
-                self._changed(child)
+                if child.kind == CLUSTER:
+                    continue  # a cluster's payload holds its instances and proxies: nothing below changed
             else:
+                before = self._row_text(child)
                 child.payload = spec.payload
+                changed.append((child.row, before, self._row_text(child)))
             self._sync(child, spec.children)
+        self._emit_changed(parent, changed)
         if new_nodes:
             self._insert(parent, len(parent.children), new_nodes)
 
@@ -310,6 +377,22 @@ class FleetTreeModel(QAbstractItemModel):
         for n in range(start, len(parent.children)):
             parent.children[n].row = n
 
-    def _changed(self, node: Node) -> None:
-        assert node.parent is not None
-        self.dataChanged.emit(self.createIndex(node.row, 0, node), self.createIndex(node.row, len(COLUMNS) - 1, node))
+    def _row_text(self, node: Node) -> tuple[str, ...]:
+        return tuple(self._display(node, c) for c in range(len(COLUMNS)))
+
+    def _emit_changed(self, parent: Node, changed: list[tuple[int, tuple[str, ...], tuple[str, ...]]]) -> None:
+        """One dataChanged per parent, spanning only the rows and columns whose text changed (a
+        sorted proxy then re-sorts only when the sort column is among them)."""
+        if self._quiet:
+            return
+        rows, cols = [], []
+        for row, before, after in changed:
+            diff = [c for c in range(len(COLUMNS)) if before[c] != after[c]]
+            if diff:
+                rows.append(row)
+                cols += (diff[0], diff[-1])
+        if not rows:
+            return
+        first, last = min(rows), max(rows)
+        self.dataChanged.emit(self.createIndex(first, min(cols), parent.children[first]),
+                              self.createIndex(last, max(cols), parent.children[last]))

@@ -30,6 +30,8 @@ from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, 
 
 log = logging.getLogger(__name__)
 
+#: New clusters added to the tree per event-loop turn on a big first load (a few ms each).
+STAGE_CLUSTERS = 40
 AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 min", 900))
 
 
@@ -54,6 +56,8 @@ class FleetView(QWidget):
         self._bridge.region.connect(self._region_arrived, Qt.ConnectionType.QueuedConnection)
         self._unsupported = UnsupportedCalls()
         self._generation = 0
+        self._staging: dict[str, tuple[RegionInventory, int]] = {}
+        self._finish_after_staging = -1
         self._handle = None
         self._details_handle = None
         self.loading = False
@@ -139,6 +143,7 @@ class FleetView(QWidget):
             self._handle.cancel()
         self._generation += 1
         gen = self._generation
+        self._staging.clear()
         self.loading = True
         label = self.profile_name()
         self._pending = {f"{t.profile or label}/{t.region}" for t in targets}
@@ -158,13 +163,39 @@ class FleetView(QWidget):
     def _region_arrived(self, inv: RegionInventory, gen: int) -> None:
         if gen != self._generation:
             return
+        self._staging[inv.key] = (inv, gen)
+        self._stage_step(inv.key, gen)
+
+    def _stage_step(self, key: str, gen: int) -> None:
+        """Apply a region in slices of new clusters, one slice per event-loop turn, so a big
+        first load never freezes the window; clusters already shown are updated at once."""
+        staged = self._staging.get(key)
+        if staged is None or staged[1] != gen or gen != self._generation:
+            return
+        inv = staged[0]
+        shown = self.model.regions.get(key)
+        present = {c.id for c in shown.clusters} if shown is not None else set()
+        new = [c.id for c in inv.clusters if c.id not in present]
+        if len(new) > STAGE_CLUSTERS:
+            allowed = present | set(new[:STAGE_CLUSTERS])
+            self.model.set_region(replace(inv, clusters=tuple(c for c in inv.clusters if c.id in allowed)))
+            if self.load_count == 0 and len(self.model.region_keys()) == 1:
+                self._expand_regions()
+            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+            return
+        del self._staging[key]
         self.model.set_region(inv)
         self._pending.discard(inv.key)
         self._update_status()
         self._refresh_panes()
+        if self._finish_after_staging == gen and not self._staging:
+            self._finished(gen)
 
     def _finished(self, gen: int) -> None:
         if gen != self._generation:
+            return
+        if self._staging:
+            self._finish_after_staging = gen
             return
         for key in set(self.model.region_keys()) - self._wanted:
             self.model.remove_region(key)

@@ -1,0 +1,227 @@
+"""Fleet inventory benchmark: 1,000 clusters with 3,000 instances on one moto endpoint.
+
+Measures, in one run on the same endpoint:
+  * the console's core inventory load (``load_inventory``) against a plain boto3 paginator loop
+    over the same calls (target ratio <= 1.2), median of several alternating runs;
+  * the longest UI stall while the fleet tree fills with that inventory (target < 50 ms), and
+    while a refresh of the same data is diffed into it.
+
+moto runs as a separate server process on 127.0.0.1 so that its own work does not compete with
+the measured client for the GIL. Setup (creating the resources with boto3) is timed and bounded.
+
+    .venv/bin/python benchmarks/fleet_inventory.py [--clusters 1000] [--per-cluster 3] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REGION = "us-east-1"
+SETUP_LIMIT_S = 150
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def start_moto() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    # moto keeps an automated snapshot per instance and stops at 1,000 snapshots by default
+    env = {**os.environ, "MOTO_RDS_SNAPSHOT_LIMIT": "100000"}
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
+            return proc, url
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("moto server did not start")
+
+
+def seed(factory, target, clusters: int, per_cluster: int) -> float:
+    rds = factory.client("rds", target)
+    t0 = time.perf_counter()
+
+    def one(n: int) -> None:
+        if time.perf_counter() - t0 > SETUP_LIMIT_S:
+            raise TimeoutError("setup exceeded its time bound")
+        cid = f"bench-{n:04d}"
+        engine = "aurora-postgresql" if n % 3 else "aurora-mysql"
+        rds.create_db_cluster(DBClusterIdentifier=cid, Engine=engine, MasterUsername="admin",
+                              MasterUserPassword="bench-password-1", Tags=[{"Key": "env", "Value": "bench"}])
+        for k in range(per_cluster):
+            rds.create_db_instance(DBInstanceIdentifier=f"{cid}-{k + 1}", DBClusterIdentifier=cid, Engine=engine,
+                                   DBInstanceClass="db.r6g.large", AvailabilityZone=f"{REGION}{'abc'[k % 3]}",
+                                   PromotionTier=k)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # moto races on concurrent creates (HTTP 500)
+        list(pool.map(one, range(clusters)))
+    return time.perf_counter() - t0
+
+
+def baseline(factory, target) -> int:
+    """A plain boto3 paginator loop over the same calls the console makes."""
+    rds = factory.client("rds", target)
+    n = 0
+    for op, key in (("describe_db_clusters", "DBClusters"), ("describe_db_instances", "DBInstances")):
+        for page in rds.get_paginator(op).paginate():
+            n += len(page[key])
+    proxies = []
+    for op, key in (("describe_db_cluster_endpoints", "DBClusterEndpoints"), ("describe_global_clusters", "GlobalClusters"),
+                    ("describe_db_proxies", "DBProxies"), ("describe_pending_maintenance_actions", "PendingMaintenanceActions")):
+        try:
+            for page in rds.get_paginator(op).paginate():
+                n += len(page[key])
+                if op == "describe_db_proxies":
+                    proxies += page[key]
+        except Exception:  # noqa: BLE001 - same as the console: the endpoint lacks the API
+            pass
+    for p in proxies:
+        for page in rds.get_paginator("describe_db_proxy_targets").paginate(DBProxyName=p["DBProxyName"]):
+            n += len(page["Targets"])
+    return n
+
+
+def console_load(factory, target):
+    from aurora_console.core.aws.inventory import load_inventory
+
+    [region] = load_inventory(factory, [target])
+    assert region.ok, region.error
+    return region
+
+
+def measure(args, factory, target) -> dict:
+    """Alternating runs; wall time and this process's CPU time (moto runs in its own process,
+    so CPU time is the client's own cost: botocore parsing plus, for the console, its models)."""
+    base, cons, base_cpu, cons_cpu = [], [], [], []
+    region = None
+    for _ in range(args.runs):
+        t, c = time.perf_counter(), time.process_time()
+        baseline(factory, target)
+        base.append(time.perf_counter() - t)
+        base_cpu.append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
+        region = console_load(factory, target)
+        cons.append(time.perf_counter() - t)
+        cons_cpu.append(time.process_time() - c)
+    med = statistics.median
+    return {"baseline": med(base), "console": med(cons), "baseline_cpu": med(base_cpu), "console_cpu": med(cons_cpu),
+            "region": region}
+
+
+def ui_stall(factory, target) -> dict:
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    import aurora_console.ui  # noqa: F401 - the PySide6 6.12 refcount guard
+    from aurora_console.app import build_services
+    from aurora_console.testing.stall import StallMonitor
+    from aurora_console.ui.fleet.view import FleetView
+
+    app = QApplication.instance() or QApplication([])
+    services = build_services(SimpleNamespace(), app)
+    services.aws = factory
+
+    def new_view():
+        window = SimpleNamespace(services=services, navigator=None, current_targets=lambda: [target],
+                                 open_tab=lambda *a, **k: None)
+        view = FleetView(window)
+        view.resize(1280, 800)
+        view.show()
+        app.processEvents()
+        return view
+
+    def run_refresh(view) -> tuple[float, float]:
+        before = view.load_count
+        t0 = time.perf_counter()
+        with StallMonitor() as stall:
+            view.refresh()
+            while view.load_count == before:
+                app.processEvents()
+                time.sleep(0.001)
+            for _ in range(20):  # let the view lay out and paint
+                app.processEvents()
+                time.sleep(0.005)
+        return stall.max_stall_ms, time.perf_counter() - t0
+
+    out = {}
+    a = new_view()
+    out["first"] = run_refresh(a)
+    out["clusters"] = len(a.model.clusters())
+    a.tree.expandAll()
+    app.processEvents()
+    out["again"] = run_refresh(a)
+    a.shutdown()
+    gc.freeze()  # what the app can do once started: old objects leave the collector's full scans
+    b = new_view()
+    out["frozen"] = run_refresh(b)
+    b.shutdown()
+    services.runner.shutdown(5000)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clusters", type=int, default=1000)
+    ap.add_argument("--per-cluster", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+
+    from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
+
+    proc, url = start_moto()
+    try:
+        # no retries: moto answers HTTP 500 for the two APIs it lacks, and botocore's jittered
+        # backoff on those would swamp the comparison (both sides make the same calls)
+        factory = AwsSessionFactory(endpoint_url=url, credentials=StaticCredentials("bench", "bench"),
+                                    config_overrides={"retries": {"total_max_attempts": 1}})
+        target = AwsTarget(None, REGION)
+        setup_s = seed(factory, target, args.clusters, args.per_cluster)
+        print(f"setup: {args.clusters} clusters, {args.clusters * args.per_cluster} instances in {setup_s:.1f} s "
+              f"(bound {SETUP_LIMIT_S} s)")
+        m = measure(args, factory, target)
+        region = m["region"]
+        n_inst = sum(len(c.instances) for c in region.clusters)
+        print(f"inventory: {len(region.clusters)} clusters, {n_inst} instances; warnings: {len(region.warnings)}")
+        ratio = m["console"] / m["baseline"]
+        cpu_ratio = m["console_cpu"] / m["baseline_cpu"]
+        print(f"plain boto3 paginator loop (baseline): {m['baseline'] * 1000:7.0f} ms wall, "
+              f"{m['baseline_cpu'] * 1000:6.0f} ms client CPU (median of {args.runs})")
+        print(f"console core inventory load:           {m['console'] * 1000:7.0f} ms wall, "
+              f"{m['console_cpu'] * 1000:6.0f} ms client CPU")
+        print(f"ratio console/baseline: wall {ratio:.2f}, client CPU {cpu_ratio:.2f} (target <= 1.20) "
+              f"{'OK' if ratio <= 1.2 else 'OVER'}")
+        s = ui_stall(factory, target)
+        for key, label in (("first", "first fill of the tree"), ("again", "refresh diffed into the expanded tree"),
+                           ("frozen", "first fill, after gc.freeze() at start-up")):
+            stall, secs = s[key]
+            print(f"UI {label} ({s['clusters']} clusters): longest stall {stall:.1f} ms (target < 50 ms) "
+                  f"{'OK' if stall < 50 else 'OVER'}; load {secs:.1f} s = {secs / m['baseline']:.2f} x baseline load")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()
