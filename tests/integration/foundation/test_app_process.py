@@ -139,3 +139,19 @@ def test_headless_commands_reach_the_running_sandbox(isolated_env, tmp_path):
     assert app.returncode == 0
     assert not (sandbox_dir / "sandbox.json").exists()
     assert _leftovers(sandbox_dir) == []
+
+
+def test_sandbox_opens_without_postgresql_and_says_why(isolated_env, tmp_path):
+    empty_bin = tmp_path / "no-postgres-here"
+    empty_bin.mkdir()
+    sandbox_dir = tmp_path / "sbx"
+    env = _env(isolated_env)
+    env["AURORA_SANDBOX_PG_BIN"] = str(empty_bin)
+    proc = subprocess.run([sys.executable, "-m", "aurora_console", "--smoke-test", "--sandbox", "--sandbox-dir",
+                           str(sandbox_dir)], env=env, capture_output=True, text=True, timeout=240)
+    report = json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1])
+    assert proc.returncode == 1  # the smoke test reports the missing database as a failure...
+    assert report["clusters"] >= 4  # ...but the AWS side of the sandbox is up and listed
+    assert report["checks"]["database"] is False
+    assert any("sandbox database" in e and "initdb" in e for e in report["errors"]), report["errors"]
+    assert _leftovers(sandbox_dir) == []
