@@ -271,3 +271,24 @@ def test_fast_timestamp_parser_matches_motos(value):
 def test_fast_timestamp_parser_hands_strings_to_moto():
     moto_speedups.install()
     assert moto_speedups.fast_timestamp_parser("2026-01-02T03:04:05Z") == datetime(2026, 1, 2, 3, 4, 5)
+
+
+@pytest.mark.integration
+def test_seed_reports_progress_newest_hour_first_and_can_be_cancelled(metrics):
+    import threading
+
+    cancel = threading.Event()
+    reports: list[tuple[float, str]] = []
+
+    def progress(pct: float, text: str) -> None:
+        reports.append((pct, text))
+        cancel.set()  # stop after the first hour
+
+    long_ago = NOW - timedelta(days=3)  # away from the windows the other tests read
+    result = seed_metrics(metrics.server.endpoint_url, ["us-east-1"], now=long_ago, hours=5, clusters=("blog",),
+                          progress=progress, cancel=cancel)
+    assert result.cancelled and reports == [(20.0, "CloudWatch history: 1 of 5 h")]
+    assert result.datapoints == 60 * result.series
+    stamps, _ = metrics.series("CPUUtilization", {"DBInstanceIdentifier": "blog-1"}, long_ago - timedelta(hours=5),
+                               long_ago + timedelta(minutes=1))
+    assert stamps[0] == long_ago - timedelta(minutes=59) and stamps[-1] == long_ago and len(stamps) == 60
