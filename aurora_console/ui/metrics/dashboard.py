@@ -245,47 +245,48 @@ class MetricsDashboard(QWidget):
         self.loading = False
 
     def _loaded(self, data: DashboardData) -> None:
+        """Queue the drawing as small steps; each turn of the event loop runs ~15 ms of them and
+        repaints what changed, so no single stall has to draw the whole dashboard."""
         specs = [(p.metric.key, f"{p.metric.title} · {p.stat}", p.metric.unit) for p in data.plots]
+        steps: list = []
         if [s[0] for s in specs] != self.grid.keys or any(
                 self.grid.plots[k].item.titleLabel.text != t for k, t, _u in specs):
-            self.grid.rebuild(specs, self.layout_state.utc)
+            steps += self.grid.rebuild_steps(specs, self.layout_state.utc)
         labels = [s.label for p in data.plots for s in p.series]
         if set(labels) != set(self.grid.colors):
             self.grid.set_labels(labels)
             self._show_legend(data)
-        self._apply_queue = self._steps(data)
+        # the x range first: clipping and downsampling of every curve follow the view
+        steps.append(lambda: self.grid.set_x_range(data.start, data.end))
+        steps += [lambda d=plot_data: self._plot_steps(d) for plot_data in data.plots]
+        self._apply_queue = steps
         self._apply_data = data
-        # one repaint when every curve is in place, not one per step
-        self.grid.widget.setUpdatesEnabled(False)
         QTimer.singleShot(0, self, self._apply_next)
 
     def _apply_next(self) -> None:
-        """Run drawing steps for at most ~15 ms, then yield to the event loop (short UI stalls)."""
         deadline = time.perf_counter() + APPLY_BUDGET_S
         while self._apply_queue:
-            self._apply_queue.pop(0)()
+            more = self._apply_queue.pop(0)()
+            if isinstance(more, list):
+                self._apply_queue[0:0] = more
             if time.perf_counter() > deadline:
                 QTimer.singleShot(0, self, self._apply_next)
                 return
         self._finish_apply()
 
-    def _steps(self, data: DashboardData) -> list:
-        steps = []
-        for plot_data in data.plots:
-            plot = self.grid.plots.get(plot_data.metric.key)
-            if plot is None:
-                continue
-            steps += plot.update_steps([(s.label, s.x, s.y) for s in plot_data.series if s.error is None])
-            steps.append(lambda p=plot, d=plot_data: (
-                p.set_thresholds([(t.value, t.label, t.state == "ALARM") for t in d.thresholds]),
-                p.set_message(d.message)))
+    def _plot_steps(self, plot_data) -> list:
+        plot = self.grid.plots.get(plot_data.metric.key)
+        if plot is None:
+            return []
+        steps = plot.update_steps([(s.label, s.x, s.y) for s in plot_data.series if s.error is None])
+        steps.append(lambda: (
+            plot.set_thresholds([(t.value, t.label, t.state == "ALARM") for t in plot_data.thresholds]),
+            plot.set_message(plot_data.message)))
         return steps
 
     def _finish_apply(self) -> None:
-        self.grid.widget.setUpdatesEnabled(True)
         data = self._apply_data
         self.data = data
-        self.grid.set_x_range(data.start, data.end)
         when = datetime.fromtimestamp(data.end, timezone.utc if self.layout_state.utc else None)
         note = f" · {data.alarms_error}" if data.alarms_error else ""
         self._show_status(f"{self.time_range.describe()} · {data.period // 60} min period · "

@@ -88,20 +88,31 @@ class MetricPlot:
 
     def set_series(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
         """Replace every curve at once (see :meth:`update_steps` for the incremental way)."""
-        for step in self.update_steps(series):
-            step()
+        queue = self.update_steps(series)
+        while queue:
+            more = queue.pop(0)()
+            if isinstance(more, list):
+                queue[0:0] = more
 
-    def update_steps(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> list[Callable[[], None]]:
-        """Small UI-thread steps that bring the curves to ``series`` (one curve per step)."""
+    def update_steps(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> list[Callable[[], object]]:
+        """Small UI-thread steps that bring the curves to ``series`` (one curve per step); a step may
+        return a list of further steps to run next."""
         wanted = {label for label, _x, _y in series}
 
-        def drop_stale() -> None:
+        def begin() -> None:
+            # no y auto-range per added curve: each would re-process every curve of the plot
+            self.item.vb.disableAutoRange(axis=pg.ViewBox.YAxis)
             for label in list(self.curves):
                 if label not in wanted:
                     self.item.removeItem(self.curves.pop(label))
                     self.data.pop(label, None)
 
-        return [drop_stale] + [lambda a=args: self._set_curve(*a) for args in series]
+        def finish() -> list[Callable[[], None]]:
+            self.item.vb.enableAutoRange(axis=pg.ViewBox.YAxis)
+            # build each path now, one per step, rather than all of them in the next paint
+            return [curve.curve.getPath for curve in self.curves.values()]
+
+        return [begin] + [lambda a=args: self._set_curve(*a) for args in series] + [finish]
 
     def _set_curve(self, label: str, x: np.ndarray, y: np.ndarray) -> None:
         self.data[label] = (x, y)
@@ -168,17 +179,25 @@ class PlotGrid:
 
     def rebuild(self, specs: list[tuple[str, str, str]], utc: bool) -> None:
         """``specs``: (metric key, title, unit) in display order."""
-        self.widget.ci.clear()
-        self.plots.clear()
-        self._order = [key for key, _t, _u in specs]
-        first = None
-        for n, (key, title, unit) in enumerate(specs):
+        for step in self.rebuild_steps(specs, utc):
+            step()
+
+    def rebuild_steps(self, specs: list[tuple[str, str, str]], utc: bool) -> list[Callable[[], None]]:
+        """The same as :meth:`rebuild` in UI-thread steps: clear, then one plot per step."""
+
+        def clear() -> None:
+            self.widget.ci.clear()
+            self.plots.clear()
+            self._order = []
+
+        def add(n: int, key: str, title: str, unit: str) -> None:
             plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc, self.colors)
-            if first is None:
-                first = plot
-            else:
-                plot.item.setXLink(first.item)
+            if self._order:
+                plot.item.setXLink(self.plots[self._order[0]].item)
             self.plots[key] = plot
+            self._order.append(key)
+
+        return [clear] + [lambda a=(n, *spec): add(*a) for n, spec in enumerate(specs)]
 
     def set_labels(self, labels) -> None:
         """Fix the colours for this set of series (before curves are drawn)."""
