@@ -12,7 +12,15 @@ import sys  # noqa: E402
 from aurora_console import APP_NAME, __version__  # noqa: E402
 
 
-def build_parser() -> argparse.ArgumentParser:
+SUBCOMMANDS = (
+    ("migrate", "aurora_console.cli_migrate", "add_migrate_parser",
+     "versioned SQL migrations: info, migrate, validate, baseline, repair"),
+    ("tunnel", "aurora_console.cli_tunnel", "add_tunnel_parser",
+     "open a connection profile's bastion tunnel and print the local port"),
+)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="aurora-console", description=f"{APP_NAME}: a desktop admin console for AWS Aurora.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--sandbox", action="store_true",
@@ -27,19 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--smoke-timeout", type=float, default=180.0, help=argparse.SUPPRESS)
     p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme (default: follow the OS)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for module, adder in (("aurora_console.cli_migrate", "add_migrate_parser"),
-                          ("aurora_console.cli_tunnel", "add_tunnel_parser")):
-        try:
-            mod = __import__(module, fromlist=[adder])
-        except ImportError:
-            continue
-        getattr(mod, adder)(sub)
+    wanted = set(argv or ())
+    for name, module, adder, summary in SUBCOMMANDS:
+        if name in wanted:  # import a sub-command's module only when it runs (start-up stays fast)
+            getattr(__import__(module, fromlist=[adder]), adder)(sub)
+        else:
+            sub.add_parser(name, help=summary, add_help=False)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     opts, qt_args = parser.parse_known_args(argv)
     if opts.command:
         if qt_args:
