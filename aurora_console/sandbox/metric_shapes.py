@@ -118,6 +118,7 @@ def instance_values(
         "ReadIOPS": (40 + 380 * lo if is_writer else 60 + 700 * lo * share) + 30 * noise(9),
         "WriteIOPS": (90 + 850 * lo + 60 * noise(10)) if is_writer else (2 + 6 * noise(10)),
         "FreeLocalStorage": float(int(local * (0.86 - 0.06 * min(lo, 1.4) - 0.03 * noise(11)))),
+        "NetworkThroughput": (2.0e6 + 2.4e7 * lo if is_writer else 1.0e6 + 1.6e7 * lo * share) * (0.95 + 0.1 * noise(16)),
     }
     if not is_writer:
         values["AuroraReplicaLag"] = 6.0 + 14.0 * lo + 8.0 * noise(12) + 180.0 * burst
@@ -129,7 +130,9 @@ def instance_values(
     else:
         if is_writer:  # readers run no DML
             values["DMLLatency"] = 0.35 + 1.3 * lo + 0.2 * noise(13)
+            values["DMLThroughput"] = 30 + 280 * lo + 15 * noise(17)
         values["SelectLatency"] = 0.18 + 0.7 * lo * (1.0 if is_writer else 1.2) + 0.1 * noise(14)
+        values["SelectThroughput"] = (80 + 600 * lo if is_writer else 150 + 1400 * lo * share) + 20 * noise(18)
     return values
 
 
@@ -148,5 +151,6 @@ UNITS: dict[str, str] = {
     "BufferCacheHitRatio": "Percent", "Deadlocks": "Count/Second", "ReadIOPS": "Count/Second",
     "WriteIOPS": "Count/Second", "ReadLatency": "Seconds", "WriteLatency": "Seconds",
     "DMLLatency": "Milliseconds", "SelectLatency": "Milliseconds", "VolumeBytesUsed": "Bytes",
-    "FreeLocalStorage": "Bytes", "MaximumUsedTransactionIDs": "Count",
+    "FreeLocalStorage": "Bytes", "MaximumUsedTransactionIDs": "Count", "NetworkThroughput": "Bytes/Second",
+    "DMLThroughput": "Count/Second", "SelectThroughput": "Count/Second", "AuroraReplicaLagMaximum": "Milliseconds",
 }

@@ -109,9 +109,9 @@ def test_instance_metric_catalogue_for_postgres(metrics):
     names = metrics.metric_names({"DBInstanceIdentifier": "blog-1"})
     assert {"CPUUtilization", "DatabaseConnections", "FreeableMemory", "CommitLatency", "CommitThroughput",
             "BufferCacheHitRatio", "Deadlocks", "ReadIOPS", "WriteIOPS", "ReadLatency", "WriteLatency",
-            "FreeLocalStorage", "MaximumUsedTransactionIDs"} <= names
-    assert not {"DMLLatency", "SelectLatency", "VolumeBytesUsed"} & names
-    assert "VolumeBytesUsed" in metrics.metric_names({"DBClusterIdentifier": "blog"})
+            "FreeLocalStorage", "MaximumUsedTransactionIDs", "NetworkThroughput"} <= names
+    assert not {"DMLLatency", "SelectLatency", "DMLThroughput", "VolumeBytesUsed"} & names
+    assert {"VolumeBytesUsed", "AuroraReplicaLagMaximum"} <= metrics.metric_names({"DBClusterIdentifier": "blog"})
 
 
 @pytest.mark.integration
@@ -227,8 +227,11 @@ def test_mysql_instances_have_dml_and_select_latency_but_no_postgres_metrics():
     shop = ClusterPlan("us-east-1", "shop", "aurora-mysql", InstancePlan("shop-1", "db.r6g.xlarge"),
                        (InstancePlan("shop-2", "db.r6g.xlarge"),))
     series = shop.instance_series(minute_of(NOW))
-    assert {"DMLLatency", "SelectLatency"} <= series["shop-1"].keys()
-    assert "DMLLatency" not in series["shop-2"] and "AuroraReplicaLag" in series["shop-2"]
+    assert {"DMLLatency", "SelectLatency", "DMLThroughput", "SelectThroughput"} <= series["shop-1"].keys()
+    assert not {"DMLLatency", "DMLThroughput"} & series["shop-2"].keys()
+    assert {"AuroraReplicaLag", "SelectThroughput"} <= series["shop-2"].keys()
+    lag_max = [v for n, d, v in shop.datapoints(minute_of(NOW)) if n == "AuroraReplicaLagMaximum"]
+    assert lag_max == [series["shop-2"]["AuroraReplicaLag"]]
     assert not {"MaximumUsedTransactionIDs", "ReadLatency"} & series["shop-1"].keys()
 
 
