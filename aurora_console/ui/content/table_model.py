@@ -80,7 +80,10 @@ class ContentTableModel(QAbstractTableModel):
         row = self.row_at(r)
         if row is not None:
             return self.changes.cell_value(row, column), self.changes.for_key(row.key)
-        change = self.changes.get(self.insert_id_at(r))
+        try:
+            change = self.changes.get(self.insert_id_at(r))
+        except KeyError:  # just saved on a worker; the reset that drops this row is queued
+            return _DEFAULT, None
         return change.values.get(column, _DEFAULT), change
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -127,7 +130,7 @@ class ContentTableModel(QAbstractTableModel):
             return None if value is _DEFAULT else value
         if role == KEY_ROLE:
             row = self.row_at(r)
-            return row.key if row is not None else ("+", change.id)
+            return row.key if row is not None else ("+", change.id if change is not None else None)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(change, col.name)
         if role == Qt.ItemDataRole.ForegroundRole and (value is None or value is _DEFAULT):

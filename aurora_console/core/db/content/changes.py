@@ -7,6 +7,7 @@ as is (see ``store``). ``save.save_changes`` applies a change set in one transac
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass, field
 
 from .introspect import TableInfo
@@ -61,8 +62,8 @@ class Change:
             "kind": self.kind,
             "key": list(self.key) if self.key is not None else None,
             "xmin": self.xmin,
-            "original": self.original,
-            "values": self.values,
+            "original": dict(self.original),
+            "values": dict(self.values),
         }
 
     @classmethod
@@ -84,49 +85,61 @@ class ChangeSet:
         self.read_only_reason = " ".join(r for r in (info.read_only_reason, read_only_reason) if r)
         self.allow_trigger_columns = allow_trigger_columns
         self._changes: dict[int, Change] = {}
+        # A save runs on a worker while the UI thread paints: reads and writes take this lock.
+        self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self.listeners: list = []  # callables run after every mutation (persistence, UI)
 
     # queries ------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._changes)
+        with self._lock:
+            return len(self._changes)
 
     def __iter__(self):
-        return iter(list(self._changes.values()))
+        with self._lock:
+            return iter(list(self._changes.values()))
 
     def get(self, change_id: int) -> Change:
-        return self._changes[change_id]
+        with self._lock:
+            return self._changes[change_id]
 
     def counts(self) -> dict[str, int]:
-        out = {UPDATE: 0, INSERT: 0, DELETE: 0}
-        for c in self._changes.values():
-            out[c.kind] += 1
-        return out
+        with self._lock:
+            out = {UPDATE: 0, INSERT: 0, DELETE: 0}
+            for c in self._changes.values():
+                out[c.kind] += 1
+            return out
 
     def edited_cells(self) -> int:
-        return sum(len(c.values) for c in self._changes.values() if c.kind == UPDATE)
+        with self._lock:
+            return sum(len(c.values) for c in self._changes.values() if c.kind == UPDATE)
 
     def for_key(self, key: tuple) -> Change | None:
-        for c in self._changes.values():
-            if c.key == tuple(key):
-                return c
-        return None
+        with self._lock:
+            for c in self._changes.values():
+                if c.key == tuple(key):
+                    return c
+            return None
 
     def inserts(self) -> list[Change]:
-        return [c for c in self._changes.values() if c.kind == INSERT]
+        with self._lock:
+            return [c for c in self._changes.values() if c.kind == INSERT]
 
     def errors(self) -> list[Change]:
-        return [c for c in self._changes.values() if c.error]
+        with self._lock:
+            return [c for c in self._changes.values() if c.error]
 
     def conflicts(self) -> list[Conflict]:
-        return [c.conflict for c in self._changes.values() if c.conflict is not None]
+        with self._lock:
+            return [c.conflict for c in self._changes.values() if c.conflict is not None]
 
     def cell_value(self, row: Row, column: str):
         """The value to show for a loaded row: the pending edit, else the loaded value."""
-        change = self.for_key(row.key)
-        if change is not None and change.kind == UPDATE and column in change.values:
-            return change.values[column]
-        return row.values[column]
+        with self._lock:
+            change = self.for_key(row.key)
+            if change is not None and change.kind == UPDATE and column in change.values:
+                return change.values[column]
+            return row.values[column]
 
     # mutations ----------------------------------------------------------------------------
     def check_column(self, column: str) -> None:
@@ -146,116 +159,126 @@ class ChangeSet:
 
     def edit(self, row: Row, column: str, text: str | None) -> Change | None:
         """Edit one cell of a loaded row; returns the pending change (None if back to the original)."""
-        value = self.validate(column, text)
-        change = self.for_key(row.key)
-        if change is not None and change.kind == DELETE:
-            raise ReadOnly("this row is marked for deletion; revert the delete to edit it")
-        if change is None:
-            if value == row.values[column]:
-                return None
-            change = Change(next(self._ids), UPDATE, tuple(row.key), row.xmin, dict(row.values))
-            self._changes[change.id] = change
-        if value == change.original.get(column):
-            change.values.pop(column, None)
-        else:
-            change.values[column] = value
-        self._clear_marks(change)
-        if not change.values:
-            del self._changes[change.id]
-            change = None
-        self._notify()
-        return change
+        with self._lock:
+            value = self.validate(column, text)
+            change = self.for_key(row.key)
+            if change is not None and change.kind == DELETE:
+                raise ReadOnly("this row is marked for deletion; revert the delete to edit it")
+            if change is None:
+                if value == row.values[column]:
+                    return None
+                change = Change(next(self._ids), UPDATE, tuple(row.key), row.xmin, dict(row.values))
+                self._changes[change.id] = change
+            if value == change.original.get(column):
+                change.values.pop(column, None)
+            else:
+                change.values[column] = value
+            self._clear_marks(change)
+            if not change.values:
+                del self._changes[change.id]
+                change = None
+            self._notify()
+            return change
 
     def edit_insert(self, change_id: int, column: str, text: str | None) -> Change:
-        change = self._changes[change_id]
-        if change.kind != INSERT:
-            raise ValueError("edit_insert() is for pending inserts; use edit() for loaded rows")
-        change.values[column] = self.validate(column, text)
-        self._clear_marks(change)
-        self._notify()
-        return change
+        with self._lock:
+            change = self._changes[change_id]
+            if change.kind != INSERT:
+                raise ValueError("edit_insert() is for pending inserts; use edit() for loaded rows")
+            change.values[column] = self.validate(column, text)
+            self._clear_marks(change)
+            self._notify()
+            return change
 
     def clear_insert_value(self, change_id: int, column: str) -> None:
         """Leave ``column`` out of the INSERT again (the server fills its default)."""
-        self._changes[change_id].values.pop(column, None)
-        self._notify()
+        with self._lock:
+            self._changes[change_id].values.pop(column, None)
+            self._notify()
 
     def insert(self, values: dict | None = None) -> Change:
-        self._check_editable()
-        parsed = {col: self.validate(col, text) for col, text in (values or {}).items()}
-        change = Change(next(self._ids), INSERT, values=parsed)
-        self._changes[change.id] = change
-        self._notify()
-        return change
+        with self._lock:
+            self._check_editable()
+            parsed = {col: self.validate(col, text) for col, text in (values or {}).items()}
+            change = Change(next(self._ids), INSERT, values=parsed)
+            self._changes[change.id] = change
+            self._notify()
+            return change
 
     def duplicate(self, row: Row) -> Change:
         """A pending insert copying ``row``, leaving out what the server fills (keys, serials, triggers)."""
-        self._check_editable()
-        values = {}
-        for col in self.info.columns:
-            if col.server_filled and (
-                col.name in self.info.primary_key
-                or col.identity
-                or col.serial
-                or col.set_by_trigger
-                or col.generated
-            ):
-                continue
-            if self.info.column_read_only_reason(col.name, allow_trigger_columns=self.allow_trigger_columns):
-                continue
-            values[col.name] = self.cell_value(row, col.name)
-        change = Change(next(self._ids), INSERT, values=values)
-        self._changes[change.id] = change
-        self._notify()
-        return change
+        with self._lock:
+            self._check_editable()
+            values = {}
+            for col in self.info.columns:
+                if col.server_filled and (
+                    col.name in self.info.primary_key
+                    or col.identity
+                    or col.serial
+                    or col.set_by_trigger
+                    or col.generated
+                ):
+                    continue
+                if self.info.column_read_only_reason(col.name, allow_trigger_columns=self.allow_trigger_columns):
+                    continue
+                values[col.name] = self.cell_value(row, col.name)
+            change = Change(next(self._ids), INSERT, values=values)
+            self._changes[change.id] = change
+            self._notify()
+            return change
 
     def delete(self, row: Row) -> Change:
-        self._check_editable()
-        existing = self.for_key(row.key)
-        if existing is not None:
-            del self._changes[existing.id]
-        change = Change(next(self._ids), DELETE, tuple(row.key), row.xmin, dict(row.values))
-        self._changes[change.id] = change
-        self._notify()
-        return change
+        with self._lock:
+            self._check_editable()
+            existing = self.for_key(row.key)
+            if existing is not None:
+                del self._changes[existing.id]
+            change = Change(next(self._ids), DELETE, tuple(row.key), row.xmin, dict(row.values))
+            self._changes[change.id] = change
+            self._notify()
+            return change
 
     def revert(self, change_id: int | None = None) -> None:
         """Discard one pending change, or all of them."""
-        if change_id is None:
-            self._changes.clear()
-        else:
-            self._changes.pop(change_id, None)
-        self._notify()
+        with self._lock:
+            if change_id is None:
+                self._changes.clear()
+            else:
+                self._changes.pop(change_id, None)
+            self._notify()
 
     def discard_applied(self) -> None:
         """After a successful save: nothing is pending any more."""
-        self._changes.clear()
-        self._notify()
+        with self._lock:
+            self._changes.clear()
+            self._notify()
 
     # conflicts ----------------------------------------------------------------------------
     def keep_mine(self, change_id: int) -> None:
         """Resolve a conflict by rebasing onto their row: the next save overwrites it knowingly."""
-        change = self._changes[change_id]
-        conflict = change.conflict
-        if conflict is None:
-            return
-        if conflict.theirs is None:
-            raise ReadOnly(
-                "the row was deleted by someone else; it cannot be updated (take theirs, or insert it again)"
-            )
-        change.xmin = conflict.theirs_xmin
-        change.original = dict(conflict.theirs)
-        if change.kind == UPDATE:
-            change.values = {c: v for c, v in change.values.items() if v != change.original.get(c)}
-            if not change.values:
-                del self._changes[change_id]
-        change.conflict = None
-        self._notify()
+        with self._lock:
+            change = self._changes[change_id]
+            conflict = change.conflict
+            if conflict is None:
+                return
+            if conflict.theirs is None:
+                raise ReadOnly(
+                    "the row was deleted by someone else; it cannot be updated (take theirs, or insert it again)"
+                )
+            change.xmin = conflict.theirs_xmin
+            change.original = dict(conflict.theirs)
+            if change.kind == UPDATE:
+                change.values = {c: v for c, v in change.values.items() if v != change.original.get(c)}
+                if not change.values:
+                    del self._changes[change_id]
+            change.conflict = None
+            self._notify()
 
     def take_theirs(self, change_id: int) -> None:
         """Resolve a conflict by dropping your change (their row stays)."""
-        self._changes.pop(change_id, None)
-        self._notify()
+        with self._lock:
+            self._changes.pop(change_id, None)
+            self._notify()
 
     # internals ----------------------------------------------------------------------------
     def _clear_marks(self, change: Change) -> None:
@@ -266,22 +289,25 @@ class ChangeSet:
             fn(self)
 
     def to_dict(self) -> dict:
-        return {"table": self.info.qualified, "changes": [c.to_dict() for c in self._changes.values()]}
+        with self._lock:
+            return {"table": self.info.qualified, "changes": [c.to_dict() for c in self._changes.values()]}
 
     def load_dict(self, data: dict) -> None:
-        self._changes = {}
-        for d in data.get("changes", []):
-            change = Change.from_dict(d)
-            self._changes[change.id] = change
-        start = max(self._changes, default=0) + 1
-        self._ids = itertools.count(start)
-        self._notify()
+        with self._lock:
+            self._changes = {}
+            for d in data.get("changes", []):
+                change = Change.from_dict(d)
+                self._changes[change.id] = change
+            start = max(self._changes, default=0) + 1
+            self._ids = itertools.count(start)
+            self._notify()
 
     def mark(
         self, change_id: int, *, error: str = "", column: str | None = None, conflict: Conflict | None = None
     ) -> None:
-        change = self._changes[change_id]
-        change.error, change.error_column, change.conflict = error, column, conflict
+        with self._lock:
+            change = self._changes[change_id]
+            change.error, change.error_column, change.conflict = error, column, conflict
 
 
 __all__ = ["Change", "ChangeSet", "Conflict", "ReadOnly", "InvalidValue", "UPDATE", "INSERT", "DELETE"]
