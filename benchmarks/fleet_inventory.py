@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REGION = "us-east-1"
-SETUP_LIMIT_S = 150
+SETUP_LIMIT_S = 300
 
 
 def free_port() -> int:

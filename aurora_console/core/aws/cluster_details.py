@@ -59,7 +59,8 @@ class ClusterDetails:
         return dict(self.errors)
 
 
-def _section(errors: list[tuple[str, str]], name: str, fn: Callable[[], Any], default: Any, task: TaskContext | None) -> Any:
+def _section(errors: list[tuple[str, str]], name: str, fn: Callable[[], Any], default: Any, task: TaskContext | None,
+             operation: str = "") -> Any:
     if task is not None:
         task.check()
     try:
@@ -67,7 +68,7 @@ def _section(errors: list[tuple[str, str]], name: str, fn: Callable[[], Any], de
     except Cancelled:
         raise
     except Exception as exc:  # noqa: BLE001 - one section's failure is shown in that section
-        errors.append((name, fleet_errors.classify(exc).message))
+        errors.append((name, fleet_errors.classify(exc, operation=operation).message))
         return default
 
 
@@ -132,10 +133,11 @@ def load_cluster_details(
     errors: list[tuple[str, str]] = []
     raw_cluster = {"Endpoint": cluster.endpoint, "ReaderEndpoint": cluster.reader_endpoint, "Port": cluster.port}
     eps = _section(errors, "endpoints", lambda: paginate(rds, "describe_db_cluster_endpoints", "DBClusterEndpoints",
-                                                         DBClusterIdentifier=cluster_id), [], task)
+                                                         DBClusterIdentifier=cluster_id), [], task,
+                   "describe_db_cluster_endpoints")
     pending_raw = _section(errors, "maintenance", lambda: paginate(
         rds, "describe_pending_maintenance_actions", "PendingMaintenanceActions",
-        Filters=[{"Name": "db-cluster-id", "Values": [cluster_id]}]), [], task)
+        Filters=[{"Name": "db-cluster-id", "Values": [cluster_id]}]), [], task, "describe_pending_maintenance_actions")
     pending = pending_from_raw(pending_raw)
     cluster = replace(
         cluster,

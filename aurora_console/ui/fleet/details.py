@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -39,6 +39,8 @@ def copy_row(text: str, object_name: str) -> tuple[QLineEdit, QToolButton, QWidg
     lay = QHBoxLayout(box)
     lay.setContentsMargins(0, 0, 0, 0)
     edit = QLineEdit(text, readOnly=True, objectName=object_name)
+    edit.setCursorPosition(0)  # show where the host name starts
+    edit.setMinimumWidth(120)
     button = QToolButton(text="Copy", objectName=object_name + "Copy")
     button.setToolTip("Copy to the clipboard")
     button.clicked.connect(lambda: QGuiApplication.clipboard().setText(edit.text()))
@@ -77,9 +79,10 @@ class ClusterDetailsPane(QScrollArea):
         super().__init__(parent)
         self.setObjectName("fleetClusterDetails")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self._lay = QVBoxLayout(body)
-        self.title = QLabel(objectName="fleetClusterTitle")
+        self.title = QLabel(objectName="fleetClusterTitle", wordWrap=True)
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         self._lay.addWidget(self.title)
         self.actions = ActionBar()
@@ -110,6 +113,7 @@ class ClusterDetailsPane(QScrollArea):
         self.cluster, self.details = cluster, None
         where = f" — {region.region}" if region else ""
         self.title.setText(f"{cluster.id}  ·  {cluster.engine} {cluster.engine_version}  ·  {cluster.status}{where}")
+        self.title.setToolTip(cluster.arn)
         self.actions.set_read_only(read_only)
         self.actions.buttons["stop"].setVisible(cluster.status != "stopped")
         self.actions.buttons["start"].setVisible(cluster.status == "stopped")
@@ -217,7 +221,7 @@ class InstanceDetailsPane(QWidget):
         super().__init__(parent)
         self.setObjectName("fleetInstanceDetails")
         lay = QVBoxLayout(self)
-        self.title = QLabel(objectName="fleetInstanceTitle")
+        self.title = QLabel(objectName="fleetInstanceTitle", wordWrap=True)
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         lay.addWidget(self.title)
         self.actions = ActionBar()

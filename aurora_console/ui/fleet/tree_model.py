@@ -218,14 +218,14 @@ class FleetTreeModel(QAbstractItemModel):
             if col == COL_NAME:
                 return f"{p.region} ({p.profile})"
             if col == COL_STATUS:
-                return f"⚠ {p.error}" if p.error else f"{len(p.clusters)} cluster(s)"
+                return f"⚠ {p.error}" if p.error else f"{len(p.clusters)} clusters"
             return ""
         if isinstance(p, GlobalCluster):
             return {COL_NAME: f"🌐 {p.id}", COL_ENGINE: f"{p.engine} {p.engine_version}".strip(),
                     COL_STATUS: p.status, COL_ROLE: "global"}.get(col, "")
         if isinstance(p, Cluster):
             return {COL_NAME: p.id, COL_ENGINE: f"{p.engine} {p.engine_version}".strip(), COL_STATUS: p.status,
-                    COL_ROLE: f"{len(p.instances)} instance(s)"}.get(col, "")
+                    COL_ROLE: f"{len(p.instances)} inst."}.get(col, "")
         if isinstance(p, Instance):
             return {COL_NAME: p.id, COL_ENGINE: f"{p.engine} {p.engine_version}".strip(), COL_STATUS: p.status,
                     COL_ROLE: p.role, COL_TIER: "" if p.tier is None else str(p.tier), COL_CLASS: p.instance_class,

@@ -92,7 +92,7 @@ class FleetView(QWidget):
         self.tree.customContextMenuRequested.connect(self.actions.context_menu)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((260, 170, 110, 90, 40, 120, 90)):
+        for col, width in enumerate((185, 172, 78, 60, 34, 100, 82)):
             header.resizeSection(col, width)
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._show(cur))
 
@@ -108,7 +108,9 @@ class FleetView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
         split.addWidget(self.stack)
-        split.setSizes([700, 500])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([820, 460])
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
