@@ -140,7 +140,7 @@ class FleetActions:
             name=action.title,
             on_done=lambda result: self._done(handle, result, region_key),
             on_error=lambda exc: self._error(handle, exc),
-            on_progress=lambda _p, text: view.status.setText(text),
+            on_progress=lambda _p, text: None if view.closed else view.status.setText(text),
             on_cancelled=lambda: self._error(handle, RuntimeError(f"{action.title}: cancelled while waiting")),
         )
         self.running[handle.id] = action
@@ -149,6 +149,9 @@ class FleetActions:
     def _done(self, handle, result, region_key: str) -> None:
         self.running.pop(handle.id, None)
         self.completed += 1
+        if self.view.closed:  # the tab was closed while AWS worked; the audit log has the call
+            self.view.services.notifier.info("Action finished", result.message)
+            return
         self.last_message = result.message
         self.view.status.setText(result.message)
         self.view.services.notifier.info("Action finished", result.message)
@@ -160,7 +163,8 @@ class FleetActions:
         self.completed += 1
         self.failed += 1
         self.last_error = getattr(exc, "message", None) or str(exc)
-        self.view.status.setText(self.last_error)
+        if not self.view.closed:
+            self.view.status.setText(self.last_error)
         self.view.services.notifier.error("Action failed", exc)
 
     def open_audit_log(self) -> None:

@@ -62,6 +62,7 @@ class FleetView(QWidget):
         self._details_handle = None
         self.loading = False
         self.load_count = 0
+        self.closed = False
         self.actions = FleetActions(self)
 
         self.refresh_button = QPushButton("Refresh", objectName="fleetRefresh")
@@ -285,6 +286,14 @@ class FleetView(QWidget):
         if idx.isValid() and idx.data(PAYLOAD_ROLE) != getattr(self, "_shown", None):
             self._show(idx)
 
+    def _details_done(self, details) -> None:
+        if not self.closed:
+            self.cluster_pane.set_details(details)
+
+    def _details_failed(self, exc: BaseException) -> None:
+        if not self.closed:
+            self.cluster_pane.set_error(getattr(exc, "message", str(exc)))
+
     def _load_details(self, region: RegionInventory | None, cluster: Cluster) -> None:
         aws = self.services.aws
         if aws is None or region is None or region.target is None:
@@ -295,8 +304,7 @@ class FleetView(QWidget):
         self._details_handle = self.services.runner.submit(
             lambda ctx: load_cluster_details(aws, target, cluster.id, task=ctx),
             name=f"Cluster details ({cluster.id})",
-            on_done=self.cluster_pane.set_details,
-            on_error=lambda exc: self.cluster_pane.set_error(getattr(exc, "message", str(exc))))
+            on_done=self._details_done, on_error=self._details_failed)
 
     def _instance_action(self, key: str) -> None:
         inst = self.instance_pane.instance
@@ -319,7 +327,15 @@ class FleetView(QWidget):
         self.model.set_region(replace(inv, clusters=tuple(merged if c.id == cluster_id else c for c in inv.clusters)))
         self._refresh_panes()
 
+    def can_close(self) -> bool:
+        """The main window asks before closing the tab: stop timers and background work."""
+        self.shutdown()
+        return True
+
     def shutdown(self) -> None:
+        self.closed = True
+        self._generation += 1  # late results of a load in flight are dropped
+        self._staging.clear()
         self.auto_timer.stop()
         for h in (self._handle, self._details_handle):
             if h is not None and not h.done:

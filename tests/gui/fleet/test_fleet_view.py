@@ -203,3 +203,17 @@ def test_model_passes_qt_model_tester(rds, qtbot):
         "billing", "orders", "zeta"}
     model.remove_region("sandbox/us-east-1")
     assert model.rowCount(QModelIndex()) == 0
+
+
+def test_feature_menu_opens_tab_and_closing_mid_load_is_clean(fleet_window, rds, qtbot):
+    _seed(rds)
+    action = fleet_window.findChild(type(fleet_window.menu("View").menuAction()), "actionFleetView")
+    action.trigger()
+    view = fleet_window.find_tab("fleet")
+    assert view is not None and fleet_window.tabs.currentWidget() is view
+    view.auto_box.setCurrentIndex(view.auto_box.findData(30))
+    assert view.auto_timer.isActive() and fleet_window.services.settings.settings.auto_refresh_seconds == 30
+    qtbot.waitUntil(lambda: view.loading, timeout=5000)
+    fleet_window.close_tab(fleet_window.tabs.indexOf(view))  # while the load is in flight
+    assert fleet_window.find_tab("fleet") is None
+    qtbot.waitUntil(lambda: not fleet_window.services.runner.active(), timeout=20000)
