@@ -222,7 +222,7 @@ def seed_aws(
     db_password: str,
     now: datetime | None = None,
 ) -> SeedInfo:
-    """Create the sandbox's clusters and their surroundings; return what was made."""
+    """Create the sandbox's clusters and their surroundings on an empty endpoint; return what was made."""
     validate_password(db_password)
     credentials = credentials or sandbox_credentials()
     started = time.perf_counter()
@@ -230,8 +230,13 @@ def seed_aws(
     clusters: list[SeededCluster] = []
     blog_extras: tuple[str, str] | None = None
     group_id = ""
-    for region in cat.SEEDED_REGIONS:
-        c = _Clients(endpoint_url, credentials, region)
+    region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
+    for region, c in region_clients.items():
+        existing = [cl["DBClusterIdentifier"] for cl in c["rds"].describe_db_clusters()["DBClusters"]]
+        if existing:
+            raise RuntimeError(f"the endpoint already holds clusters in {region} ({', '.join(existing)}); "
+                               "reset it (LocalAwsServer.reset) before seeding")
+    for region, c in region_clients.items():
         for spec in (s for s in cat.CLUSTERS if s.region == region):
             network = None
             if spec.cluster_id == cat.BLOG_CLUSTER:

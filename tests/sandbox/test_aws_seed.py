@@ -202,6 +202,13 @@ def test_seed_refuses_a_bad_password_before_any_call(aws):
 
 
 @pytest.mark.integration
+def test_seeding_twice_asks_for_a_reset(aws):
+    with pytest.raises(RuntimeError, match="reset it"):
+        seed_aws(aws.server.endpoint_url, db_password=PASSWORD)
+    assert _cluster(aws, "blog")["Status"] == "available"
+
+
+@pytest.mark.integration
 def test_local_server_listens_on_loopback_and_stops():
     server = LocalAwsServer()
     with server as url:
