@@ -37,8 +37,10 @@ class SeededAws:
 
 
 @pytest.fixture(scope="module")
-def aws(moto_server) -> SeededAws:
-    return SeededAws(moto_server)
+def aws(moto_server):
+    seeded = SeededAws(moto_server)
+    yield seeded
+    moto_server.reset()  # leave the shared server empty for the next module
 
 
 def _cluster(aws: SeededAws, cluster_id: str, region: str = "us-east-1") -> dict:

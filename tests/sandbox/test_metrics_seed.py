@@ -53,8 +53,10 @@ class SeededMetrics:
 
 
 @pytest.fixture(scope="module")
-def metrics(moto_server) -> SeededMetrics:
-    return SeededMetrics(moto_server)
+def metrics(moto_server):
+    seeded = SeededMetrics(moto_server)
+    yield seeded
+    moto_server.reset()  # leave the shared server empty for the next module
 
 
 BLOG = ClusterPlan("us-east-1", "blog", "aurora-postgresql", InstancePlan("blog-1", "db.r6g.large"),
