@@ -217,3 +217,24 @@ def test_feature_menu_opens_tab_and_closing_mid_load_is_clean(fleet_window, rds,
     fleet_window.close_tab(fleet_window.tabs.indexOf(view))  # while the load is in flight
     assert fleet_window.find_tab("fleet") is None
     qtbot.waitUntil(lambda: not fleet_window.services.runner.active(), timeout=20000)
+
+
+def test_tree_nests_global_clusters_and_proxies(fleet_page, fleet_window, rds):
+    from aurora_console.core.aws.session import AwsTarget
+    from tests.integration.fleet.seed import add_global, add_proxy
+
+    _seed(rds)
+    ec2 = fleet_window.services.aws.client("ec2", AwsTarget(None, "us-east-1"))
+    add_proxy(rds["us-east-1"], ec2, "orders", "orders-proxy")
+    add_global(rds["us-east-1"], "orders-global", "arn:aws:rds:us-east-1:123456789012:cluster:orders")
+    fleet = fleet_page()
+    m = fleet.view.model
+    g = m.index_of_key("sandbox/us-east-1|g|orders-global")
+    assert g.isValid() and "orders-global" in g.data()
+    c = m.index_of_key("sandbox/us-east-1|c|orders")
+    assert c.parent() == g  # region -> global cluster -> cluster
+    p = m.index_of_key("sandbox/us-east-1|c|orders|p|orders-proxy")
+    assert p.parent() == c and "orders-proxy" in p.data()
+    assert m.index_of_key("sandbox/us-east-1|c|billing").parent() == m.index_of_key("sandbox/us-east-1")
+    fleet.set_filter("orders-proxy")
+    assert fleet.visible_cluster_ids() == ["orders"]

@@ -19,3 +19,18 @@ def make_cluster(rds, cluster_id: str, instances: int = 2, engine: str = "aurora
         )
         ids.append(iid)
     return ids
+
+
+def add_proxy(rds, ec2, cluster_id: str, name: str, region: str = "us-east-1") -> None:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{'ab'[i]}")
+               ["Subnet"]["SubnetId"] for i in range(2)]
+    rds.create_db_proxy(DBProxyName=name, EngineFamily="POSTGRESQL", RoleArn="arn:aws:iam::123456789012:role/proxy",
+                        Auth=[{"AuthScheme": "SECRETS", "IAMAuth": "DISABLED",
+                               "SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"}],
+                        VpcSubnetIds=subnets)
+    rds.register_db_proxy_targets(DBProxyName=name, DBClusterIdentifiers=[cluster_id])
+
+
+def add_global(rds, global_id: str, cluster_arn: str) -> None:
+    rds.create_global_cluster(GlobalClusterIdentifier=global_id, SourceDBClusterIdentifier=cluster_arn)

@@ -187,3 +187,21 @@ def test_cancel_stops_the_load(factory, east, west):
     ctx.token.cancel()
     with pytest.raises(Cancelled):
         load_inventory(factory, [east, west], task=ctx)
+
+
+def test_proxies_and_global_clusters_from_moto(factory, east):
+    from .seed import add_global, add_proxy
+
+    rds = factory.client("rds", east)
+    make_cluster(rds, "orders", 2)
+    make_cluster(rds, "billing", 1)
+    add_proxy(rds, factory.client("ec2", east), "orders", "orders-proxy")
+    add_global(rds, "orders-global", "arn:aws:rds:us-east-1:123456789012:cluster:orders")
+    region = load_region(factory, east)
+    orders, billing = region.cluster("orders"), region.cluster("billing")
+    [proxy] = orders.proxies
+    assert proxy.name == "orders-proxy" and proxy.engine_family == "POSTGRESQL"
+    assert [(t.resource_id, t.target_type) for t in proxy.targets] == [("orders", "TRACKED_CLUSTER")]
+    assert billing.proxies == ()
+    assert orders.global_cluster_id == "orders-global" and billing.global_cluster_id == ""
+    assert [g.id for g in region.global_clusters] == ["orders-global"]
