@@ -66,8 +66,12 @@ class MetricsPage:
         """A preset ('1h', '3h', '12h', '1d', '1w', '2w'), seconds, or ``(start, end)`` epoch seconds."""
         self._reload(lambda: self.dashboard.set_range(value))
 
-    def set_statistic(self, stat: str | None) -> None:
-        self._reload(lambda: self.dashboard.set_stat(stat))
+    def set_statistic(self, stat: str | None, metric: str | None = None) -> None:
+        """The statistic of every plot, or of one plot (``metric``); None = the default."""
+        if metric is None:
+            self._reload(lambda: self.dashboard.set_stat(stat))
+        else:
+            self._reload(lambda: self.dashboard.set_plot_stat(metric, stat))
 
     def add_metric(self, key: str) -> None:
         if find_metric(key) is None:

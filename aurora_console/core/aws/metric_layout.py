@@ -25,6 +25,7 @@ class DashboardLayout:
     preset: str = "3h"
     utc: bool = False
     refresh_seconds: int = 0
+    stat_overrides: dict[str, str] = field(default_factory=dict)  # metric key -> statistic for one plot
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -43,7 +44,11 @@ def read_layout(section: dict[str, Any], key: str, engine: str) -> DashboardLayo
     stat = raw.get("stat") if raw.get("stat") in DASHBOARD_STATS else None
     preset = raw.get("preset") if raw.get("preset") in PRESETS else "3h"
     refresh = raw.get("refresh_seconds") if raw.get("refresh_seconds") in REFRESH_CHOICES else 0
-    return DashboardLayout(list(dict.fromkeys(metrics)), stat, preset, bool(raw.get("utc", False)), refresh)
+    overrides_raw = raw.get("stat_overrides")
+    overrides = {k: v for k, v in overrides_raw.items() if k in allowed and v in DASHBOARD_STATS} \
+        if isinstance(overrides_raw, dict) else {}
+    return DashboardLayout(list(dict.fromkeys(metrics)), stat, preset, bool(raw.get("utc", False)), refresh,
+                           overrides)
 
 
 def write_layout(section: dict[str, Any], key: str, layout: DashboardLayout) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QToolButton
+from PySide6.QtWidgets import QComboBox, QFileDialog, QMenu, QPushButton, QToolButton
 
 from aurora_console.core.aws.metric_catalog import metrics_for_engine
 from aurora_console.core.aws.metric_layout import REFRESH_CHOICES
@@ -60,3 +60,32 @@ def build_controls(dash) -> list:
     dash.export_button.setMenu(menu)
     return [dash.range_combo, dash.stat_combo, dash.tz_combo, dash.refresh_combo, dash.metrics_button,
             dash.export_button, dash.refresh_button]
+
+
+def plot_menu(dash, key: str) -> QMenu:
+    """The context menu of one plot: its own statistic, or remove it from the dashboard."""
+    menu = QMenu(dash)
+    stats = menu.addMenu("Statistic")
+    current = dash.layout_state.stat_overrides.get(key)
+    for label, stat in [("Dashboard's choice", None)] + [(s, s) for s in DASHBOARD_STATS]:
+        action = stats.addAction(label, lambda st=stat: dash.set_plot_stat(key, st))
+        action.setCheckable(True)
+        action.setChecked(stat == current)
+    menu.addAction("Remove this plot", lambda: dash.set_metric_shown(key, False))
+    return menu
+
+
+def export_png_dialog(dash) -> None:
+    path, _ = QFileDialog.getSaveFileName(dash, "Export dashboard", f"{dash.ref.cluster_id}-metrics.png",
+                                          "PNG images (*.png)")
+    if path:
+        dash.export_png(path)
+
+
+def export_csv_dialog(dash) -> None:
+    if dash.data is None:
+        return
+    path, _ = QFileDialog.getSaveFileName(dash, "Export data", f"{dash.ref.cluster_id}-metrics.csv",
+                                          "CSV files (*.csv)")
+    if path:
+        dash.export_csv(path)

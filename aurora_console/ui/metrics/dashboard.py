@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -40,7 +39,13 @@ from aurora_console.core.aws.metric_layout import (
 )
 from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
-from aurora_console.ui.metrics.controls import CUSTOM, build_controls
+from aurora_console.ui.metrics.controls import (
+    CUSTOM,
+    build_controls,
+    export_csv_dialog,
+    export_png_dialog,
+    plot_menu,
+)
 from aurora_console.ui.metrics.plots import PlotGrid
 
 log = logging.getLogger(__name__)
@@ -124,7 +129,7 @@ class MetricsDashboard(QWidget):
         self.readout = QLabel(objectName="metricsReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setMinimumHeight(20)
-        self.grid = PlotGrid(self._hovered)
+        self.grid = PlotGrid(self._hovered, self._plot_menu)
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addLayout(bar)
@@ -150,8 +155,19 @@ class MetricsDashboard(QWidget):
         self.refresh()
 
     def set_stat(self, stat: str | None) -> None:
+        """The statistic of every plot (clears per-plot choices)."""
         self.layout_state.stat = stat
+        self.layout_state.stat_overrides = {}
         self.stat_combo.setCurrentIndex(max(0, self.stat_combo.findData(stat)))
+        self._save()
+        self.refresh()
+
+    def set_plot_stat(self, key: str, stat: str | None) -> None:
+        """The statistic of one plot (None: back to the dashboard's choice)."""
+        if stat is None:
+            self.layout_state.stat_overrides.pop(key, None)
+        else:
+            self.layout_state.stat_overrides[key] = stat
         self._save()
         self.refresh()
 
@@ -220,7 +236,8 @@ class MetricsDashboard(QWidget):
 
     def _request(self) -> DashboardRequest:
         return DashboardRequest(self.scope, tuple(self.layout_state.metrics), self.time_range,
-                                stat=self.layout_state.stat, forced_period=self.forced_period)
+                                stat=self.layout_state.stat, forced_period=self.forced_period,
+                                stat_overrides=tuple(sorted(self.layout_state.stat_overrides.items())))
 
     def _start_load(self) -> None:
         request, service = self._request(), self.service
@@ -353,16 +370,14 @@ class MetricsDashboard(QWidget):
                          f"{format_value(value, plot.unit)}")
         self.readout.setText(" &nbsp; ".join(parts))
 
+    def plot_menu(self, key: str):
+        return plot_menu(self, key)
+
+    def _plot_menu(self, key: str, screen_pos) -> None:
+        self.plot_menu(key).popup(screen_pos)
+
     def _export_png_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export dashboard", f"{self.ref.cluster_id}-metrics.png",
-                                              "PNG images (*.png)")
-        if path:
-            self.export_png(path)
+        export_png_dialog(self)
 
     def _export_csv_dialog(self) -> None:
-        if self.data is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Export data", f"{self.ref.cluster_id}-metrics.csv",
-                                              "CSV files (*.csv)")
-        if path:
-            self.export_csv(path)
+        export_csv_dialog(self)

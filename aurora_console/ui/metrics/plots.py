@@ -163,7 +163,8 @@ class MetricPlot:
 class PlotGrid:
     """The plots of a dashboard in a GraphicsLayoutWidget, x axes linked to the first plot."""
 
-    def __init__(self, on_hover: Callable[[MetricPlot | None, float], None]) -> None:
+    def __init__(self, on_hover: Callable[[MetricPlot | None, float], None],
+                 on_context: Callable[[str, object], None] | None = None) -> None:
         pg.setConfigOptions(antialias=False, background="w", foreground="#333333")
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setObjectName("metricsPlots")
@@ -172,6 +173,22 @@ class PlotGrid:
         self._order: list[str] = []
         self._on_hover = on_hover
         self._proxy = pg.SignalProxy(self.widget.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+        self._on_context = on_context
+        self.widget.scene().sigMouseClicked.connect(self._clicked)
+
+    def plot_at(self, scene_pos) -> str | None:
+        for key, plot in self.plots.items():
+            if plot.item.sceneBoundingRect().contains(scene_pos):
+                return key
+        return None
+
+    def _clicked(self, event) -> None:
+        if self._on_context is None or event.button() != Qt.MouseButton.RightButton:
+            return
+        key = self.plot_at(event.scenePos())
+        if key is not None:
+            event.accept()
+            self._on_context(key, event.screenPos().toPoint())
 
     @property
     def keys(self) -> list[str]:
