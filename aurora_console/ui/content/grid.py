@@ -45,6 +45,7 @@ class ContentGrid(QWidget):
         self.editor = editor
         self.queue = editor.session.queue_key
         self.busy = False
+        self._sized = False
         self.last_error = ""
         self.last_result: SaveResult | None = None
         self.choices: dict[str, list[tuple[str, str]]] = {}
@@ -176,10 +177,12 @@ class ContentGrid(QWidget):
         self.nav[1].setEnabled(page.has_previous)
         self.nav[2].setEnabled(page.has_next)
         self.nav[3].setEnabled(page.has_next)
-        self.view.resizeColumnsToContents()
-        for i in range(self.model.columnCount()):
-            if self.view.columnWidth(i) > 320:
-                self.view.setColumnWidth(i, 320)
+        if not self._sized and page.rows:  # once: columns keep their width while paging
+            self._sized = True
+            self.view.resizeColumnsToContents()
+            for i in range(self.model.columnCount()):
+                if self.view.columnWidth(i) > 320:
+                    self.view.setColumnWidth(i, 320)
         estimate = self.editor.info.estimated_rows
         about = f" (about {estimate:,} in the table)" if estimate > 0 else ""
         self._show_info(f"{len(page.rows)} rows on this page{about}; sorted by "

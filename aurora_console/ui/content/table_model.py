@@ -22,6 +22,20 @@ NULL_FG = QColor("#8a8a8a")
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # row key (tuple) or ("+", change id) for inserts
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the text value (None for NULL), unmasked
 _ROOT = QModelIndex()
+_ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, RAW_ROLE, KEY_ROLE, Qt.ItemDataRole.BackgroundRole,
+          Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole}
+_BRUSHES = {c.name(): QBrush(c) for c in (EDITED, INSERTED, DELETED, ERROR, NULL_FG)}
+_FONTS: dict[tuple[bool, bool], QFont] = {}
+
+
+def _font(italic: bool, struck: bool) -> QFont:
+    key = (italic, struck)
+    if key not in _FONTS:
+        font = QFont()
+        font.setItalic(italic)
+        font.setStrikeOut(struck)
+        _FONTS[key] = font
+    return _FONTS[key]
 
 
 class ContentTableModel(QAbstractTableModel):
@@ -114,6 +128,8 @@ class ContentTableModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
+        if role not in _ROLES:
+            return None  # decoration, alignment, size hints...: nothing to compute
         r, col = index.row(), self.info.columns[index.column()]
         value, change = self._value(r, col.name)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -134,14 +150,13 @@ class ContentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(change, col.name)
         if role == Qt.ItemDataRole.ForegroundRole and (value is None or value is _DEFAULT):
-            return QBrush(NULL_FG)
+            return _BRUSHES[NULL_FG.name()]
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            if value is None or value is _DEFAULT:
-                font.setItalic(True)
-            if change is not None and change.kind == DELETE:
-                font.setStrikeOut(True)
-            return font
+            italic = value is None or value is _DEFAULT
+            struck = change is not None and change.kind == DELETE
+            if not italic and not struck:
+                return None
+            return _font(italic, struck)
         if role == Qt.ItemDataRole.ToolTipRole:
             if change is not None and change.error and (change.error_column in (None, col.name)):
                 return change.error
@@ -154,13 +169,13 @@ class ContentTableModel(QAbstractTableModel):
         if change is None:
             return None
         if change.error and change.error_column in (None, column):
-            return QBrush(ERROR)
+            return _BRUSHES[ERROR.name()]
         if change.kind == DELETE:
-            return QBrush(DELETED)
+            return _BRUSHES[DELETED.name()]
         if change.kind == INSERT:
-            return QBrush(INSERTED)
+            return _BRUSHES[INSERTED.name()]
         if column in change.values:
-            return QBrush(EDITED)
+            return _BRUSHES[EDITED.name()]
         return None
 
     def flags(self, index):

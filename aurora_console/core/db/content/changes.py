@@ -85,6 +85,7 @@ class ChangeSet:
         self.read_only_reason = " ".join(r for r in (info.read_only_reason, read_only_reason) if r)
         self.allow_trigger_columns = allow_trigger_columns
         self._changes: dict[int, Change] = {}
+        self._by_key: dict[tuple, int] = {}  # loaded row key -> change id (updates and deletes)
         # A save runs on a worker while the UI thread paints: reads and writes take this lock.
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
@@ -116,10 +117,22 @@ class ChangeSet:
 
     def for_key(self, key: tuple) -> Change | None:
         with self._lock:
-            for c in self._changes.values():
-                if c.key == tuple(key):
-                    return c
-            return None
+            change_id = self._by_key.get(tuple(key))
+            return None if change_id is None else self._changes.get(change_id)
+
+    def _put(self, change: Change) -> None:
+        self._changes[change.id] = change
+        if change.key is not None:
+            self._by_key[change.key] = change.id
+
+    def _drop(self, change_id: int) -> None:
+        change = self._changes.pop(change_id, None)
+        if change is not None and change.key is not None and self._by_key.get(change.key) == change_id:
+            del self._by_key[change.key]
+
+    def _clear(self) -> None:
+        self._changes.clear()
+        self._by_key.clear()
 
     def inserts(self) -> list[Change]:
         with self._lock:
@@ -168,14 +181,14 @@ class ChangeSet:
                 if value == row.values[column]:
                     return None
                 change = Change(next(self._ids), UPDATE, tuple(row.key), row.xmin, dict(row.values))
-                self._changes[change.id] = change
+                self._put(change)
             if value == change.original.get(column):
                 change.values.pop(column, None)
             else:
                 change.values[column] = value
             self._clear_marks(change)
             if not change.values:
-                del self._changes[change.id]
+                self._drop(change.id)
                 change = None
             self._notify()
             return change
@@ -201,7 +214,7 @@ class ChangeSet:
             self._check_editable()
             parsed = {col: self.validate(col, text) for col, text in (values or {}).items()}
             change = Change(next(self._ids), INSERT, values=parsed)
-            self._changes[change.id] = change
+            self._put(change)
             self._notify()
             return change
 
@@ -223,7 +236,7 @@ class ChangeSet:
                     continue
                 values[col.name] = self.cell_value(row, col.name)
             change = Change(next(self._ids), INSERT, values=values)
-            self._changes[change.id] = change
+            self._put(change)
             self._notify()
             return change
 
@@ -232,9 +245,9 @@ class ChangeSet:
             self._check_editable()
             existing = self.for_key(row.key)
             if existing is not None:
-                del self._changes[existing.id]
+                self._drop(existing.id)
             change = Change(next(self._ids), DELETE, tuple(row.key), row.xmin, dict(row.values))
-            self._changes[change.id] = change
+            self._put(change)
             self._notify()
             return change
 
@@ -242,15 +255,15 @@ class ChangeSet:
         """Discard one pending change, or all of them."""
         with self._lock:
             if change_id is None:
-                self._changes.clear()
+                self._clear()
             else:
-                self._changes.pop(change_id, None)
+                self._drop(change_id)
             self._notify()
 
     def discard_applied(self) -> None:
         """After a successful save: nothing is pending any more."""
         with self._lock:
-            self._changes.clear()
+            self._clear()
             self._notify()
 
     # conflicts ----------------------------------------------------------------------------
@@ -270,14 +283,14 @@ class ChangeSet:
             if change.kind == UPDATE:
                 change.values = {c: v for c, v in change.values.items() if v != change.original.get(c)}
                 if not change.values:
-                    del self._changes[change_id]
+                    self._drop(change_id)
             change.conflict = None
             self._notify()
 
     def take_theirs(self, change_id: int) -> None:
         """Resolve a conflict by dropping your change (their row stays)."""
         with self._lock:
-            self._changes.pop(change_id, None)
+            self._drop(change_id)
             self._notify()
 
     # internals ----------------------------------------------------------------------------
@@ -294,10 +307,10 @@ class ChangeSet:
 
     def load_dict(self, data: dict) -> None:
         with self._lock:
-            self._changes = {}
+            self._clear()
             for d in data.get("changes", []):
                 change = Change.from_dict(d)
-                self._changes[change.id] = change
+                self._put(change)
             start = max(self._changes, default=0) + 1
             self._ids = itertools.count(start)
             self._notify()
