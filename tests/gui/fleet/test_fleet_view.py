@@ -238,3 +238,19 @@ def test_tree_nests_global_clusters_and_proxies(fleet_page, fleet_window, rds):
     assert m.index_of_key("sandbox/us-east-1|c|billing").parent() == m.index_of_key("sandbox/us-east-1")
     fleet.set_filter("orders-proxy")
     assert fleet.visible_cluster_ids() == ["orders"]
+
+
+def test_navigator_cluster_actions_open_the_fleet_view(fleet_window, rds, qtbot):
+    from aurora_console.core.aws.clusters import ClusterRef
+
+    _seed(rds)
+    actions = dict(fleet_window.navigator._cluster_actions)
+    actions["Failover…"](ClusterRef(None, "us-east-1", "orders", "aurora-postgresql"))
+    view = fleet_window.find_tab("fleet")
+    qtbot.waitUntil(lambda: view.actions.dialog is not None, timeout=20000)
+    dialog = view.actions.dialog
+    assert dialog.cluster.id == "orders" and "orders-1" in dialog.message.text()
+    assert view.tree.currentIndex().data() == "orders"
+    dialog.reject()
+    actions["Show in fleet view"](ClusterRef(None, "eu-west-1", "eu-app", "aurora-postgresql"))
+    qtbot.waitUntil(lambda: view.tree.currentIndex().data() == "eu-app", timeout=20000)
