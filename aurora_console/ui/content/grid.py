@@ -33,6 +33,8 @@ from .fk_delegate import ForeignKeyDelegate
 from .table_model import ContentTableModel
 from .toolbar import navigation_buttons, tool_button
 
+FK_CHOICES_LIMIT = 500
+
 
 class ContentGrid(QWidget):
     loaded = Signal()  # a page arrived
@@ -62,7 +64,7 @@ class ContentGrid(QWidget):
             self._show_error("New values for " + ", ".join(editor.secrets_not_kept) +
                              " were not kept on disk (secrets are never written); enter them again.")
         self.reload("first")
-        self._submit(lambda ctx: editor.fk_choices(), "Load lookups", self._choices_loaded)
+        self._submit(lambda ctx: editor.fk_choices(FK_CHOICES_LIMIT), "Load lookups", self._choices_loaded)
 
     # layout --------------------------------------------------------------------------------
     def _button(self, text: str, name: str, slot, tip: str = "") -> QToolButton:
@@ -191,6 +193,20 @@ class ContentGrid(QWidget):
 
     def _choices_loaded(self, choices) -> None:
         self.choices = choices
+        self.model.key_check = self._known_key
+
+    def _known_key(self, column: str, value) -> str:
+        """'' if ``value`` may go into ``column``; a message when it is surely not an existing key.
+
+        The lookup list is complete when it holds fewer entries than its limit; otherwise the
+        server's foreign-key check decides on save."""
+        choices = self.choices.get(column)
+        if value is None or choices is None or len(choices) >= FK_CHOICES_LIMIT:
+            return ""
+        if value in {k for k, _ in choices}:
+            return ""
+        fk = self.editor.info.foreign_key_for(column)
+        return f"{column}: {value} does not exist in {fk.ref_schema}.{fk.ref_table}; pick an existing row"
 
     def _choices_for(self, column: str):
         col = self.editor.info.column(column)

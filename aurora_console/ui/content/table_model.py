@@ -52,6 +52,7 @@ class ContentTableModel(QAbstractTableModel):
         self.labels: dict[str, dict[str, str]] = {}  # fk column -> key -> label
         self._inserts: list[int] = []
         self.locked = False  # True while a save runs on a worker (the change set must not move)
+        self.key_check = None  # (column, value) -> message when value is surely not an existing key
         self._sync.connect(self._changes_updated)
         changes.listeners.append(self._listener)
 
@@ -201,6 +202,10 @@ class ContentTableModel(QAbstractTableModel):
     def set_cell(self, r: int, column: str, value) -> bool:
         if self.locked:
             self.edit_rejected.emit("Wait for the current operation (saving or loading) to finish.")
+            return False
+        problem = self.key_check(column, value) if self.key_check is not None else ""
+        if problem:
+            self.edit_rejected.emit(problem)
             return False
         try:
             row = self.row_at(r)

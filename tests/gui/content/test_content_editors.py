@@ -61,3 +61,12 @@ def test_foreign_key_editor_offers_only_existing_rows(open_workspace, blog_db):
     comments = content.table("comments")
     _, nullable_fk, _ = _editor(comments.grid, 0, "user_id")
     assert nullable_fk.itemText(0) == "NULL" and nullable_fk.itemData(0) is None
+
+
+def test_a_key_that_does_not_exist_is_refused_in_the_cell(open_workspace, blog_db):
+    content = open_workspace(blog_db.dsn)
+    posts = content.table("posts")
+    with pytest.raises(ValueError, match="999 does not exist in public.users"):
+        posts.edit(1, "user_id", "999")
+    posts.edit(1, "user_id", "4")
+    assert posts.pending()["edited"] == 1
