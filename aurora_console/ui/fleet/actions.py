@@ -34,8 +34,8 @@ INSTANCE_ACTIONS = (("failover-to", "Fail over to this reader…"), ("tier", "Ch
 
 
 def audit_log(services) -> AuditLog:
-    """The shared audit log (``services.extras["audit"]``), created on first use."""
-    log_ = services.extras.get("audit")
+    """The shared audit log (``services.audit``), created on first use; later features reuse it."""
+    log_ = getattr(services, "audit", None) or services.extras.get("audit")
     if log_ is None:
         caches: dict[int, IdentityCache] = {}
 
@@ -47,7 +47,10 @@ def audit_log(services) -> AuditLog:
             return cache(target)
 
         log_ = AuditLog(services.paths.audit_file, identity)
-        services.extras["audit"] = log_
+        if hasattr(services, "audit"):
+            services.audit = log_
+        else:
+            services.extras["audit"] = log_
     return log_
 
 
