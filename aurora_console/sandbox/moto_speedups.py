@@ -319,6 +319,10 @@ def _target(module_name: str, owner: str | None) -> Any:
 
 def install() -> None:
     """Patch moto in this process (idempotent). Call before the server handles requests."""
+    # Plain imports of the patched modules, so freezing tools see them.
+    import moto.cloudwatch.models  # noqa: F401
+    import moto.core.parse  # noqa: F401
+
     with _INSTALL_LOCK:
         if _INSTALLED:
             return
