@@ -159,7 +159,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--lines", type=int, default=100_000, help="lines of the editor file (0: skip the editor part)")
     ap.add_argument("--worker")
     ap.add_argument("--arg", default="")
     ap.add_argument("--extra", default="")
@@ -210,6 +210,8 @@ def main() -> None:
                   f"{max(r['stall_ms'] for r in eng):.1f} ms; target < 50)")
         finally:
             server.stop()
+    if not a.lines:
+        return
     plain = [_sub("editor", str(a.lines), "plain") for _ in range(a.runs)]
     ed = [_sub("editor", str(a.lines)) for _ in range(a.runs)]
     p_open = _median(plain, "open_s")

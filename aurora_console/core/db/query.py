@@ -26,6 +26,7 @@ from aurora_console.core.db.sql_split import Statement, split_sql
 
 FIRST_BATCH = 1000
 NEXT_BATCH = 10000
+DECODE_SLICE = 2000  # rows decoded per call (the decoding holds the GIL; the UI thread needs it too)
 
 _names = itertools.count(1)
 _NOISE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
@@ -97,7 +98,12 @@ class ResultStream:
                 if task is not None:
                     task.check()
                 self._cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"')
-                rows = self._cur.fetchall()
+                rows = self._cur.fetchmany(DECODE_SLICE)
+                while len(rows) < n:  # decode in slices: the GIL is free for the UI in between
+                    part = self._cur.fetchmany(DECODE_SLICE)
+                    if not part:
+                        break
+                    rows.extend(part)
                 if self.columns is None:
                     self.columns = _columns(s.conn, self._cur)
             except psycopg.Error as exc:

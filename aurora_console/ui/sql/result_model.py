@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -10,7 +11,7 @@ from PySide6.QtGui import QColor, QFont
 from aurora_console.core.db.values import NULL_TEXT, display
 
 FETCH_BATCH = 5000
-ALL_BATCH = 10000  # batch size once "fetch all" was asked for (the worker holds the GIL while it decodes one)
+ALL_BATCH = 20000  # rows per FETCH once "fetch all" was asked for (decoded in slices)
 MAX_ROWS = 200_000  # rows kept for the grid by default; export streams everything
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,6 +42,7 @@ class ResultTableModel(QAbstractTableModel):
         self.fetching = False  # a fetch task is queued or running
         self._inflight = 0
         self._handles: list = []
+        self._handover = None  # batches handed over by the fetch-all task
         self.fetch_everything = False
         self.error: BaseException | None = None
         self.handle = None
@@ -128,8 +130,6 @@ class ResultTableModel(QAbstractTableModel):
             return
         size = self.batch if self.fetch_everything else min(self.batch, self.max_rows - len(self._rows))
         self._submit(size)
-        if self.fetch_everything:
-            self._submit(size)  # double buffering: the worker fetches the next batch while we append
         self.state_changed.emit()
 
     def _submit(self, size: int) -> None:
@@ -147,10 +147,46 @@ class ResultTableModel(QAbstractTableModel):
         self._handles.append(self.handle)
 
     def fetch_all(self) -> None:
-        """Lift the row limit and keep fetching until the result is complete."""
+        """Lift the row limit and fetch the rest in one task that hands batches over as it goes
+        (the worker never waits for the UI thread between batches)."""
         self.fetch_everything = True
-        self.batch = max(self.batch, ALL_BATCH)
-        self.fetchMore()
+        if self.fetching or not self.stream_open or self._runner is None or self.error is not None:
+            return
+        handover: queue.SimpleQueue = queue.SimpleQueue()
+        self._handover = handover
+        stream = self._stream
+
+        def pump(ctx) -> int:
+            n = 0
+            for batch in stream.batches(ALL_BATCH, task=ctx):
+                handover.put(batch)
+                n += len(batch)
+                ctx.progress(None, f"{n:,} more rows fetched")
+            return n
+
+        def done(_n) -> None:
+            self._drain()
+            self._landed()
+            self.state_changed.emit()
+
+        self._inflight += 1
+        self.fetching = True
+        self.handle = self._runner.submit(pump, name="Fetch all rows", queue=self._queue,
+                                          on_progress=lambda _p, _t: self._drain(), on_done=done,
+                                          on_error=lambda e: (self._drain(), self._failed(e)),
+                                          on_cancelled=lambda: (self._drain(), self._stopped()))
+        self._handles.append(self.handle)
+        self.state_changed.emit()
+
+    def _drain(self) -> None:
+        q = self._handover
+        while q is not None:
+            try:
+                rows = q.get_nowait()
+            except queue.Empty:
+                break
+            self.append_rows(rows)
+        self.state_changed.emit()
 
     def stop(self) -> None:
         self.fetch_everything = False
@@ -174,8 +210,8 @@ class ResultTableModel(QAbstractTableModel):
     def _arrived(self, rows: list[tuple]) -> None:
         self._landed()
         self.append_rows(rows)
-        if self.fetch_everything and self.stream_open and self.error is None:
-            self._submit(self.batch)  # keep one batch in flight ahead of the UI
+        if self.fetch_everything and self.stream_open and self.error is None and not self.fetching:
+            self.fetch_all()
         self.state_changed.emit()
 
     def _failed(self, exc: BaseException) -> None:

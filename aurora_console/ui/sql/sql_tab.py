@@ -30,6 +30,7 @@ from aurora_console.ui.sql.result_view import ResultView
 from aurora_console.ui.sql.tab_actions import build_toolbar
 
 MAX_RESULT_TABS = 20
+IDLE_CURSOR_S = 120
 _numbers = itertools.count(1)
 _catalogs = CatalogCache()
 
@@ -100,6 +101,10 @@ class SqlTab(QWidget):
         lay.addWidget(self.toolbar)
         lay.addWidget(hsplit, 1)
 
+        # In autocommit mode an unfinished result keeps a transaction open (and its table locks):
+        # after a while without fetching, the cursor is closed (export re-runs the query).
+        self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_CURSOR_S * 1000)
+        self._idle_timer.timeout.connect(self.release_idle_cursors)
         self._autosave_timer = QTimer(self, singleShot=True, interval=1500)
         self._autosave_timer.timeout.connect(self.autosave)
         self.editor.textChanged.connect(self._autosave_timer.start)
@@ -241,6 +246,8 @@ class SqlTab(QWidget):
 
     def _add_result(self, r) -> ResultView:
         model = ResultTableModel(r, self.runner, self.queue)
+        model.state_changed.connect(self._idle_timer.start)
+        self._idle_timer.start()
         view = ResultView(model)
         view.export_requested.connect(self.ask_export)
         index = self.results.addTab(view, f"Result {self.results.count()}")
@@ -267,6 +274,27 @@ class SqlTab(QWidget):
         self._pending.clear()
         self._update_state()
         self.run_finished.emit()
+
+    def release_idle_cursors(self) -> None:
+        """Close result cursors that hold an implicit transaction (autocommit mode) while idle."""
+        if self.closed or self.busy:
+            return
+        models = [v.model for v in self.result_views()
+                  if v.model.stream_open and not v.model.fetching and v.model.result.stream.owns_transaction]
+        if not models:
+            return
+        streams = [m.result.stream for m in models]
+
+        def close(ctx) -> None:
+            for s in streams:
+                s.close("closed after being idle, to release its transaction")
+
+        def done(_r) -> None:
+            for m in models:
+                m.state_changed.emit()
+            self.message(f"Closed {len(streams)} idle result cursor(s) to release their transaction.")
+
+        self.runner.submit(close, name="Release idle cursors", queue=self.queue, on_done=done)
 
     def cancel(self) -> None:
         """Stop the run: the running statement gets the protocol cancel request, the rest is dropped."""

@@ -173,3 +173,40 @@ def test_copy_as_tsv_and_cell_viewer(sql_page, qtbot):
     qtbot.addWidget(dlg)
     assert dlg.text.toPlainText() == '{\n  "n": 2\n}'
     dlg.close()
+
+
+def test_idle_cursor_is_released_and_export_reruns(sql_page, qtbot, tmp_path, sql_gui_db):
+    page = sql_page()
+    (res,) = page.run("select id from big order by id")
+    model = res.view.model
+    assert model.stream_open
+    with sql_gui_db.connect(autocommit=True) as admin:  # the open cursor holds a transaction
+        row = admin.execute("select state from pg_stat_activity where pid = %s", (page.tab.session.backend_pid,)).fetchone()
+        assert row == ("idle in transaction",)
+        page.tab.release_idle_cursors()
+        qtbot.waitUntil(lambda: not model.stream_open, timeout=10000)
+        row = admin.execute("select state from pg_stat_activity where pid = %s", (page.tab.session.backend_pid,)).fetchone()
+        assert row == ("idle",)
+    assert "more not fetched" in res.view.status.text()
+    assert res.export(tmp_path / "all.csv") == 50000  # the query runs again, straight into the file
+
+
+def test_open_save_and_unsaved_guard(sql_page, qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "report.sql"
+    path.write_text("select 1;\n")
+    page = sql_page()
+    tab = page.tab
+    tab.open_file(str(path))
+    qtbot.waitUntil(lambda: tab.editor.toPlainText() == "select 1;\n", timeout=10000)
+    assert "report.sql" in tab.title() and "*" not in tab.title()
+    tab.editor.insertPlainText("-- edited\n")
+    assert "report.sql*" in tab.title()
+    answers = [QMessageBox.StandardButton.Cancel]
+    tab.ask = lambda title, text, buttons: answers.pop(0)
+    assert tab.can_close() is False and path.read_text() == "select 1;\n"
+    saved = []
+    tab.save_file(on_done=saved.append)
+    qtbot.waitUntil(lambda: bool(saved), timeout=10000)
+    assert path.read_text() == tab.editor.toPlainText() and "*" not in tab.title()
