@@ -122,8 +122,10 @@ class MetricsService:
     """Dashboard loads with a shared cache. ``client_factory()`` returns a CloudWatch client."""
 
     def __init__(self, client_factory: Callable[[], object], cache: MetricCache | None = None,
-                 clock: Callable[[], float] = time.time, fetcher_options: dict | None = None) -> None:
+                 clock: Callable[[], float] = time.time, fetcher_options: dict | None = None,
+                 profile: str | None = None) -> None:
         self._client_factory = client_factory
+        self.profile = profile
         self.cache = cache or MetricCache(clock=clock)
         self._clock = clock
         self._fetcher_options = fetcher_options or {}
@@ -153,7 +155,8 @@ class MetricsService:
         intervals = [(k, *self.cache.missing_interval(k, start, end)) for k in keys]
         batches = plan_batches(intervals)
         client = self._client_factory()
-        fetcher = MetricFetcher(client, task=task, stat_failures=self.stat_failures, **self._fetcher_options)
+        fetcher = MetricFetcher(client, task=task, stat_failures=self.stat_failures, profile=self.profile,
+                                **self._fetcher_options)
         fetched = fetcher.fetch(batches)
         for key, fs, fe in intervals:
             data = fetched.series.get(key)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from aurora_console.core.aws.metric_query import Batch, SeriesKey
+from aurora_console.core.tasks import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +73,23 @@ def short_error(exc: BaseException, limit: int = 200) -> str:
     return text[:limit]
 
 
-def describe_failure(exc: BaseException, key: SeriesKey | None = None) -> str:
+def is_service_answer(exc: BaseException) -> bool:
+    """True for an error CloudWatch answered with (a ClientError), False for credentials, network..."""
+    return isinstance(getattr(exc, "response", None), dict)
+
+
+def describe_failure(exc: BaseException, key: SeriesKey | None = None, profile: str | None = None) -> str:
     code = error_code(exc)
     if code in THROTTLE_CODES:
         return "CloudWatch is throttling requests (rate exceeded); refresh less often or try again shortly."
-    if code in AUTH_CODES:
-        return (f"Not allowed to read CloudWatch metrics ({code}); the profile needs "
-                "cloudwatch:GetMetricData, or its credentials have expired.")
+    if code in AUTH_CODES or not is_service_answer(exc):
+        # credentials, SSO, access, network: the console's common wording with what to do next
+        from aurora_console.core.aws.errors import classify
+
+        text = classify(exc, profile=profile, operation="CloudWatch GetMetricData").user_text()
+        if code in AUTH_CODES and "cloudwatch:GetMetricData" not in text:
+            text += " (the profile needs cloudwatch:GetMetricData)"
+        return text
     what = f"{key.metric} ({key.stat})" if key is not None else "this series"
     return f"CloudWatch could not return {what}: {short_error(exc)}"
 
@@ -122,8 +133,9 @@ class MetricFetcher:
 
     def __init__(self, client, *, throttle_retries: int = 3, backoff: float = 1.0,
                  sleep: Callable[[float], None] | None = None, task=None,
-                 stat_failures: StatFailures | None = None) -> None:
+                 stat_failures: StatFailures | None = None, profile: str | None = None) -> None:
         self.client = client
+        self.profile = profile
         self.stat_failures = stat_failures if stat_failures is not None else StatFailures()
         self.throttle_retries = throttle_retries
         self.backoff = backoff
@@ -159,21 +171,25 @@ class MetricFetcher:
             return
         try:
             pages = self._pages(batch)
+        except Cancelled:
+            raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes a per-series message
             code = error_code(exc)
             groups = _split_groups(batch)
-            if code not in THROTTLE_CODES | AUTH_CODES and len(groups) == 1:
+            # throttling, access, credentials and network failures concern the whole call
+            whole_call = code in THROTTLE_CODES | AUTH_CODES or not is_service_answer(exc)
+            if not whole_call and len(groups) == 1:
                 # one metric with one statistic failed: count it against the statistic
                 stat = batch.keys[0].stat
                 self.stat_failures.record(stat, f"CloudWatch could not return {stat}: {short_error(exc)}")
-            if allow_split and code not in THROTTLE_CODES | AUTH_CODES and len(groups) > 1:
+            if allow_split and not whole_call and len(groups) > 1:
                 log.info("metrics call failed (%s); retrying per metric and statistic", code)
                 for part in groups:
                     self._run(part, result, allow_split=False)
                 return
             log.warning("metrics call failed for %d series: %s", len(batch.keys), short_error(exc))
             for key in batch.keys:
-                result.series[key] = SeriesData(key, error=describe_failure(exc, key))
+                result.series[key] = SeriesData(key, error=describe_failure(exc, key, self.profile))
             return
         self._collect(batch, pages, result)
 

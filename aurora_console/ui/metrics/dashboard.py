@@ -98,7 +98,8 @@ class MetricsDashboard(QWidget):
         self._key = layout_key(ref.profile, ref.region, ref.cluster_id)
         self.layout_state: DashboardLayout = read_layout(services.settings.section(SECTION), self._key, ref.engine)
         self.time_range = TimeRange.last(self.layout_state.preset)
-        self.service = service or MetricsService(lambda: services.aws.client("cloudwatch", ref.target))
+        self.service = service or MetricsService(lambda: services.aws.client("cloudwatch", ref.target),
+                                                 profile=ref.profile)
         self.scope: DashboardScope | None = None
         self.forced_period: int | None = None  # e.g. 60 to ask for 1-minute data over a week
         self.data: DashboardData | None = None

@@ -169,3 +169,41 @@ def test_partial_data_messages_reach_the_plot(client):
     (plot,) = data.plots
     assert plot.series[0].points() == [(T0, 1.0)]
     assert plot.message == "CloudWatch returned partial data: Maximum query time range exceeded"
+
+
+def test_expired_credentials_say_what_to_run(client):
+    batches = batch_for("CPUUtilization", "FreeableMemory")
+    with Stubber(client) as stub:
+        stub.add_client_error("get_metric_data", "ExpiredTokenException", "The security token has expired", 400)
+        result = MetricFetcher(client, profile="prod-sso").fetch(batches)
+        stub.assert_no_pending_responses()  # one call: not split per metric
+    assert result.calls == 1
+    assert all("aws sso login --profile prod-sso" in s.error for s in result.series.values())
+
+
+def test_an_unreachable_endpoint_is_one_failure_not_one_per_metric():
+    from botocore.config import Config
+
+    dead = boto3.client("cloudwatch", region_name="us-east-1", endpoint_url="http://127.0.0.1:9",
+                        aws_access_key_id="t", aws_secret_access_key="t",
+                        config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+    result = MetricFetcher(dead).fetch(batch_for("CPUUtilization", "FreeableMemory"))
+    assert result.calls == 1
+    assert all("cannot reach the AWS endpoint" in s.error for s in result.series.values())
+
+
+def test_cancelling_during_a_throttle_back_off_is_not_swallowed(client):
+    from aurora_console.core.tasks import Cancelled, TaskContext
+
+    task = TaskContext("metrics")
+
+    def user_cancels_while_waiting(seconds):
+        task.token.cancel()
+        task.sleep(seconds)
+
+    with Stubber(client) as stub:
+        stub.add_client_error("get_metric_data", "Throttling", "Rate exceeded", 400)
+        fetcher = MetricFetcher(client, task=task, sleep=user_cancels_while_waiting)
+        with pytest.raises(Cancelled):
+            fetcher.fetch(batch_for("CPUUtilization", "FreeableMemory"))
+    assert fetcher.calls == 1
