@@ -90,7 +90,7 @@ def validate_password(password: str) -> None:
     """Aurora's rules for a master password (moto accepts anything)."""
     if not 8 <= len(password) <= 128:
         raise ValueError("the database password must be 8 to 128 characters long")
-    if _FORBIDDEN_PASSWORD_CHARS & set(password) or not password.isprintable():
+    if _FORBIDDEN_PASSWORD_CHARS & set(password) or not (password.isascii() and password.isprintable()):
         raise ValueError('the database password must be printable ASCII without /, ", @ or spaces')
 
 

@@ -189,7 +189,7 @@ def test_passwords_with_forbidden_characters_are_refused(password, bad, pos):
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("password", ["", "short", "x" * 129, "tab\there-long"])
+@pytest.mark.parametrize("password", ["", "short", "x" * 129, "tab\there-long", "caf\u00e9-latte-pw"])
 def test_password_length_and_control_characters_are_refused(password):
     with pytest.raises(ValueError):
         validate_password(password)
