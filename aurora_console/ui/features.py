@@ -17,6 +17,7 @@ FEATURES: list[str] = [
     "aurora_console.ui.fleet",
     "aurora_console.ui.migrations",
     "aurora_console.ui.connections",
+    "aurora_console.ui.backups",
 ]
 
 

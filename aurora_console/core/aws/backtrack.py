@@ -56,8 +56,10 @@ def validate_window_hours(value: Any) -> float:
     return hours
 
 
-def prepare_window(settings: BackupSettings, target: Any, hours: Any, *, read_only: bool = False) -> BackupAction:
-    """Set the backtrack window; 0 turns backtracking off (the action carries the warning)."""
+def prepare_window(settings: BackupSettings, target: Any, hours: Any, confirmation: str = "", *,
+                   read_only: bool = False) -> BackupAction:
+    """Set the backtrack window; 0 turns backtracking off for good, so it needs the cluster id
+    typed as ``confirmation`` (the action carries the warning)."""
     if read_only:
         raise ReadOnlyError("Changing the backtrack window")
     if not settings.is_mysql:
@@ -68,6 +70,8 @@ def prepare_window(settings: BackupSettings, target: Any, hours: Any, *, read_on
         raise ValidationError(unavailable_reason(settings))
     if seconds == settings.backtrack_window_s:
         raise ValidationError("Nothing to change: the backtrack window already has that length.")
+    if seconds == 0 and (confirmation or "").strip() != settings.cluster_id:
+        raise ValidationError(f"{OFF_WARNING} Type the cluster id '{settings.cluster_id}' to confirm.")
     params = {"DBClusterIdentifier": settings.cluster_id, "BacktrackWindow": seconds, "ApplyImmediately": True}
     title = (f"Turn off backtracking of {settings.cluster_id}" if seconds == 0
              else f"Set the backtrack window of {settings.cluster_id} to {h:g} h")

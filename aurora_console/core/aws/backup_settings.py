@@ -168,3 +168,12 @@ def prepare_modify_backup(current: BackupSettings, target: Any, *, retention: An
         "modify-backup-settings", f"Change backup settings of {current.cluster_id} ({'; '.join(changes)}; {when})",
         target, current.cluster_id, (Step("modify_db_cluster", params, WAIT_NONE),),
     )
+
+
+def list_cluster_ids(factory: Any, target: Any) -> list[str]:
+    """Every cluster id of the region (a restore's new id must not clash with any)."""
+    rds = factory.client("rds", target)
+    ids: list[str] = []
+    for page in rds.get_paginator("describe_db_clusters").paginate():
+        ids.extend(c["DBClusterIdentifier"] for c in page.get("DBClusters", []))
+    return ids

@@ -143,7 +143,9 @@ def test_backtrack_rules():
     for hours in (-1, 73, "x"):
         with pytest.raises(ValidationError):
             bt.prepare_window(m, T, hours)
-    off = bt.prepare_window(m, T, 0)
+    with pytest.raises(ValidationError, match="cannot be undone.*Type the cluster id"):
+        bt.prepare_window(m, T, 0)
+    off = bt.prepare_window(m, T, 0, "shop")
     assert off.warning == bt.OFF_WARNING and off.steps[0].params["BacktrackWindow"] == 0
     assert bt.prepare_window(m, T, 12).steps[0].params["BacktrackWindow"] == 43200
     with pytest.raises(ValidationError, match="outside the backtrack window"):

@@ -1,0 +1,128 @@
+"""Snapshots of the cluster: sortable table and the actions on the selected snapshot."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_console.core.aws.snapshots import Snapshot, list_snapshots
+from aurora_console.ui.backups import snapshot_dialogs as sd
+from aurora_console.ui.backups.snapshot_model import SNAPSHOT_ROLE, SnapshotTableModel, sorted_proxy
+
+
+class SnapshotsTab(QWidget):
+    def __init__(self, panel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.dialog = None
+        self.error = ""
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text in (("create", "Create snapshot…"), ("copy", "Copy…"), ("share", "Share…"),
+                          ("restore", "Restore to new cluster…"), ("delete", "Delete…")):
+            b = QPushButton(text, objectName=f"snapshot_{key}")
+            b.clicked.connect(lambda _=False, k=key: self.request(k))
+            self.buttons[key] = b
+            bar.addWidget(b)
+        bar.addStretch(1)
+        self.count = QLabel(objectName="snapshotCount")
+        bar.addWidget(self.count)
+        lay.addLayout(bar)
+        self.model = SnapshotTableModel(self)
+        self.proxy = sorted_proxy(self.model, self)
+        self.table = QTableView(objectName="snapshotTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_enabled())
+        lay.addWidget(self.table, 1)
+        self.message = QLabel(objectName="snapshotMessage", wordWrap=True)
+        lay.addWidget(self.message)
+
+    def load(self, submit) -> None:
+        cid, target = self.panel.ref.cluster_id, self.panel.target
+        submit(f"Snapshots of {cid}", lambda aws: list_snapshots(aws, target, cid), self.show_snapshots, self._error)
+
+    def show_snapshots(self, rows: list[Snapshot]) -> None:
+        selected = self.selected()
+        self.error = ""
+        self.model.set_snapshots(rows)
+        manual = sum(1 for r in rows if r.is_manual)
+        self.count.setText(f"{len(rows)} snapshots ({manual} manual, {len(rows) - manual} automated)")
+        self.message.setText("" if rows else "No snapshots of this cluster yet.")
+        if selected is not None:
+            self.select(selected.id)
+        self.update_enabled()
+
+    def _error(self, exc: BaseException) -> None:
+        self.error = getattr(exc, "message", None) or str(exc)
+        self.message.setText(f"Could not list snapshots: {self.error}")
+
+    def select(self, snapshot_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            idx = self.proxy.index(row, 0)
+            if idx.data(SNAPSHOT_ROLE).id == snapshot_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def selected(self) -> Snapshot | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return rows[0].data(SNAPSHOT_ROLE) if rows else None
+
+    def ids(self) -> list[str]:
+        return [s.id for s in self.model.rows]
+
+    def update_enabled(self) -> None:
+        can = self.panel.can_change()
+        snap = self.selected()
+        self.buttons["create"].setEnabled(can)
+        self.buttons["copy"].setEnabled(can and snap is not None)
+        self.buttons["restore"].setEnabled(can and snap is not None)
+        self.buttons["share"].setEnabled(can and snap is not None and snap.is_manual)
+        self.buttons["delete"].setEnabled(can and snap is not None and snap.is_manual)
+        self.buttons["delete"].setToolTip("" if snap is None or snap.is_manual else
+                                          "Automated snapshots are deleted by AWS at the end of the retention period.")
+
+    def request(self, kind: str):
+        snap = self.selected()
+        panel = self.panel
+        if kind == "create":
+            dlg = sd.create_dialog(panel, self.ids(), parent=self)
+        elif snap is None:
+            return None
+        elif kind == "copy":
+            dlg = sd.copy_dialog(panel, snap, self.ids(), parent=self)
+        elif kind == "share":
+            dlg = sd.share_dialog(panel, snap, parent=self)
+        elif kind == "delete":
+            dlg = sd.delete_dialog(panel, snap, parent=self)
+        elif kind == "restore":
+            dlg = sd.restore_dialog(panel, snap, parent=self)
+        else:
+            return None
+        dlg.accepted.connect(lambda d=dlg: panel.tasks.run(d.prepared) if d.prepared else None)
+        dlg.finished.connect(lambda _r, d=dlg: self._closed(d))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _closed(self, dlg) -> None:
+        if self.dialog is dlg:
+            self.dialog = None
+        dlg.deleteLater()
