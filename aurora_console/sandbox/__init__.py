@@ -1,0 +1,1 @@
+"""The embedded sandbox: a local AWS endpoint, a real PostgreSQL and a loopback bastion (see runtime.py)."""
