@@ -24,6 +24,7 @@ MANUAL = "Connection string…"
 
 def install(window) -> None:
     window.add_menu_action(MENU, "Content editor…", lambda: ask_and_open(window), object_name="actionContentEditor")
+    window.add_cluster_action("Edit table contents…", lambda ref: open_for_cluster(window, ref))
     window.services.extras["content_open"] = lambda profile, connect=None, read_only=None: open_content(
         window, profile, connect=connect, read_only=read_only)
 
@@ -39,6 +40,36 @@ def _profile_names(window) -> list[str]:
     except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
         pass
     return names
+
+
+def profile_for_cluster(window, cluster_id: str) -> str | None:
+    """The connection profile that reaches ``cluster_id`` (the sandbox's blog profile on the sandbox)."""
+    sandbox = window.services.sandbox
+    if sandbox is not None and getattr(sandbox.seed, "blog_cluster_id", None) == cluster_id:
+        return SANDBOX_PROFILE
+    try:
+        from aurora_console.core.connections.store import ProfileStore
+
+        for profile in ProfileStore.default().list():
+            if profile.cluster is not None and profile.cluster.cluster_id == cluster_id:
+                return profile.name
+    except Exception:  # noqa: BLE001 - an unreadable profile file: fall through to the message
+        pass
+    return None
+
+
+def open_for_cluster(window, ref):
+    if "mysql" in (ref.engine or ""):
+        window.services.notifier.warning("Content editor", f"{ref.cluster_id} is a MySQL-compatible cluster; "
+                                         "the content editor works with PostgreSQL.")
+        return None
+    profile = profile_for_cluster(window, ref.cluster_id)
+    if profile is None:
+        window.services.notifier.warning(
+            "Content editor", f"No connection profile points at {ref.cluster_id}.",
+            hint="Create one (Connections), choosing this cluster as its target, then try again.")
+        return None
+    return open_content(window, profile)
 
 
 def ask_and_open(window):

@@ -36,3 +36,15 @@ def test_feature_installs_and_opens_a_workspace_tab(window, qtbot, blog_db):
     assert (window.services.paths.data_dir / "content" / "gui" / "public.posts.json").exists()
     posts.revert()
     assert not (window.services.paths.data_dir / "content" / "gui" / "public.posts.json").exists()
+
+
+def test_cluster_without_a_profile_says_what_to_do(window):
+    from aurora_console.core.aws.clusters import ClusterRef
+    from aurora_console.ui.content.feature import open_for_cluster
+
+    assert open_for_cluster(window, ClusterRef(None, "us-east-1", "orders-prod", "aurora-postgresql")) is None
+    assert open_for_cluster(window, ClusterRef(None, "us-east-1", "shop", "aurora-mysql")) is None
+    texts = [f"{n.title}: {n.text} {n.hint}" for n in window.services.notifier.history]
+    assert any("No connection profile points at orders-prod" in t and "Create one" in t for t in texts)
+    assert any("MySQL-compatible" in t for t in texts)
+    assert window.find_tab("content:orders-prod") is None

@@ -14,3 +14,15 @@ def test_sandbox_blog_opens_with_sample_content(console):
     assert "Zero-downtime schema changes on Aurora" in titles
     users = content.table("users")
     assert users.shown(1, "password") == "••••••"
+
+
+def test_cluster_action_opens_the_sandbox_blog(console):
+    from aurora_console.core.aws.clusters import ClusterRef
+    from aurora_console.ui.content.feature import open_for_cluster
+
+    seed = console.services.sandbox.seed
+    handle = open_for_cluster(console.window, ClusterRef(None, console.services.sandbox.regions[0],
+                                                         seed.blog_cluster_id, "aurora-postgresql"))
+    if hasattr(handle, "done"):
+        console.qtbot.waitUntil(lambda: handle.done, timeout=30000)
+    assert console.window.find_tab("content:sandbox-blog") is not None
