@@ -39,6 +39,23 @@ def shutdown_services(services) -> None:
                 log.exception("shutting down %s failed", name)
 
 
+def install_qt_message_handler() -> None:
+    """Route Qt's own messages into our (redacted) log instead of stderr."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    ignored = ("This plugin does not support propagateSizeHints",)  # offscreen platform, harmless
+
+    def handler(mode, context, message) -> None:
+        if not message.startswith(ignored):
+            qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
 class _FirstPaint:
     """Calls ``callback`` once, after the window's first paint event."""
 
@@ -79,6 +96,7 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     from aurora_console.ui.theme import apply_theme, follow_system
 
     t_imports = time.perf_counter()
+    install_qt_message_handler()
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("aurora-console")

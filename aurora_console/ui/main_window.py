@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 800)
+        self._default_size()
         self._menus: dict[str, QMenu] = {}
         self._tab_restorers: dict[str, Callable[[dict], None]] = {}
         self._tab_specs: dict[str, dict] = {}
@@ -70,6 +70,17 @@ class MainWindow(QMainWindow):
         self.feature_errors = install_all(self)
         for err in self.feature_errors:
             services.notifier.error("A screen failed to load", err)
+
+    def _default_size(self) -> None:
+        """First start: most of the screen (a saved geometry replaces this)."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        area = screen.availableGeometry()
+        self.resize(max(1024, int(area.width() * 0.85)), max(700, int(area.height() * 0.85)))
 
     # -- extension points used by features ----------------------------------------------------
     def menu(self, name: str) -> QMenu:
