@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from aurora_console import APP_NAME
 from aurora_console.core.aws.clusters import ClusterRef, RegionClusters, list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+from aurora_console.core.aws.start_config import StartConfig, resolve_start_config
 from aurora_console.ui.features import install_all
 from aurora_console.ui.navigator import NavigatorWidget
 from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
 from aurora_console.ui.status import ConsoleStatusBar
 from aurora_console.ui.welcome import WelcomePage
+from aurora_console.ui.window_state import restore_geometry, restore_open_tabs, save_window
 
 log = logging.getLogger(__name__)
 
@@ -210,33 +211,20 @@ class MainWindow(QMainWindow):
         self.navigator.show_status("Reading AWS profiles…")
 
         def read_config(ctx):
-            import os
-
-            profiles = aws.available_profiles()
-            wanted = getattr(opts, "profile", None) or os.environ.get("AWS_PROFILE") or settings.aws_profile
-            if not wanted and profiles:
-                wanted = "default" if "default" in profiles else profiles[0]
-            region = (getattr(opts, "region", None) or os.environ.get("AWS_REGION")
-                      or os.environ.get("AWS_DEFAULT_REGION") or (aws.default_region(wanted) if wanted else None))
-            if not profiles and not wanted:  # nothing to call: keep boto3 unloaded
-                from aurora_console.core.aws.session import COMMON_REGIONS
-
-                return profiles, wanted, region, list(COMMON_REGIONS)
-            return profiles, wanted, region, aws.available_regions(wanted)
+            return resolve_start_config(aws, cli_profile=getattr(opts, "profile", None),
+                                        cli_region=getattr(opts, "region", None), saved_profile=settings.aws_profile)
 
         self.services.runner.submit(read_config, name="Read AWS configuration", on_done=self._config_read,
                                     on_error=self._initial_failure)
 
-    def _config_read(self, result) -> None:
-        profiles, profile, region, available = result
+    def _config_read(self, result: StartConfig) -> None:
+        profiles, profile, region = result.profiles, result.profile, result.region
         settings = self.services.settings.settings
         regions = [region] if getattr(self.services.options, "region", None) else list(settings.aws_regions)
         if region and region not in regions:
             regions = [region]
-        if profile and profile not in profiles:
-            profiles = [profile] + profiles
         self.navigator.set_profiles(profiles, profile)
-        self.navigator.set_regions(sorted(set(available) | set(regions)), regions)
+        self.navigator.set_regions(sorted(set(result.available_regions) | set(regions)), regions)
         if profile:
             settings.aws_profile = profile
         if settings.first_run or not profiles:
@@ -364,37 +352,13 @@ class MainWindow(QMainWindow):
 
     # -- persistence -------------------------------------------------------------------------
     def restore_layout(self) -> None:
-        w = self.services.settings.settings.window
-        try:
-            if w.get("geometry"):
-                self.restoreGeometry(QByteArray(base64.b64decode(w["geometry"])))
-            if w.get("state"):
-                self.restoreState(QByteArray(base64.b64decode(w["state"])))
-        except Exception:  # a bad saved layout must never stop the window
-            log.warning("could not restore the window layout", exc_info=True)
+        restore_geometry(self, self.services.settings)
 
     def restore_tabs(self) -> None:
-        for spec in self.services.settings.settings.open_tabs:
-            restore = self._tab_restorers.get(spec.get("kind", ""))
-            if restore is None:
-                continue
-            try:
-                restore(spec)
-            except Exception as exc:  # noqa: BLE001
-                log.warning("could not reopen tab %s: %s", spec, exc)
+        restore_open_tabs(self.services.settings, self._tab_restorers)
 
     def save_layout(self) -> None:
-        s = self.services.settings.settings
-        s.window = {
-            "geometry": base64.b64encode(bytes(self.saveGeometry().data())).decode(),
-            "state": base64.b64encode(bytes(self.saveState().data())).decode(),
-        }
-        keys = [self.tabs.widget(i).property("tabKey") for i in range(self.tabs.count())]
-        s.open_tabs = [self._tab_specs[k] for k in keys if k in self._tab_specs]
-        try:
-            self.services.settings.save()
-        except Exception as exc:  # noqa: BLE001
-            log.error("could not save settings: %s", exc)
+        save_window(self, self.tabs, self._tab_specs, self.services.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for i in range(self.tabs.count()):
