@@ -20,11 +20,14 @@ from .workspace import ContentWorkspace
 MENU = "Database"
 SANDBOX_PROFILE = "sandbox-blog"
 MANUAL = "Connection string…"
+TAB_KIND = "content"
 
 
 def install(window) -> None:
     window.add_menu_action(MENU, "Content editor…", lambda: ask_and_open(window), object_name="actionContentEditor")
     window.add_cluster_action("Edit table contents…", lambda ref: open_for_cluster(window, ref))
+    # Profile-based workspaces come back after a restart (a typed connection string never is saved).
+    window.register_tab_restorer(TAB_KIND, lambda spec: open_content(window, spec["profile"]))
     window.services.extras["content_open"] = lambda profile, connect=None, read_only=None: open_content(
         window, profile, connect=connect, read_only=read_only)
 
@@ -107,7 +110,7 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
 
     def done(pc):
         ro = pc.read_only or services.is_read_only(profile) if read_only is None else read_only
-        _open_tab(window, profile, pc.connect, ro, pc.close)
+        _open_tab(window, profile, pc.connect, ro, pc.close, spec={"kind": TAB_KIND, "profile": profile})
 
     def failed(exc):
         services.notifier.error(f"Content editor: cannot connect with profile {profile!r}", str(exc))
@@ -116,7 +119,7 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
                                   on_done=done, on_error=failed)
 
 
-def _open_tab(window, profile, connect, read_only, on_close) -> ContentWorkspace:
+def _open_tab(window, profile, connect, read_only, on_close, spec=None) -> ContentWorkspace:
     services = window.services
 
     def make():
@@ -124,4 +127,4 @@ def _open_tab(window, profile, connect, read_only, on_close) -> ContentWorkspace
                                  store_root=services.paths.data_dir, on_close=on_close)
         return ContentWorkspace(services.runner, session)
 
-    return window.open_tab(f"content:{profile}", f"Content — {profile}", make)
+    return window.open_tab(f"content:{profile}", f"Content — {profile}", make, spec=spec)
