@@ -48,6 +48,7 @@ class ContentGrid(QWidget):
         self.queue = editor.session.queue_key
         self.busy = False
         self._sized = False
+        self._note = ""  # shown before the next "rows on this page" line (e.g. "Saved 3 changes.")
         self.last_error = ""
         self.last_result: SaveResult | None = None
         self.choices: dict[str, list[tuple[str, str]]] = {}
@@ -164,6 +165,8 @@ class ContentGrid(QWidget):
                                   QAbstractItemView.EditTrigger.DoubleClicked |
                                   QAbstractItemView.EditTrigger.EditKeyPressed |
                                   QAbstractItemView.EditTrigger.AnyKeyPressed)
+        if not busy:
+            self._update_pending(len(self.editor.changes))
         self.busy_changed.emit(busy)
 
     def reload(self, kind: str = "refresh"):
@@ -187,7 +190,8 @@ class ContentGrid(QWidget):
                     self.view.setColumnWidth(i, 320)
         estimate = self.editor.info.estimated_rows
         about = f" (about {estimate:,} in the table)" if estimate > 0 else ""
-        self._show_info(f"{len(page.rows)} rows on this page{about}; sorted by "
+        note, self._note = self._note, ""
+        self._show_info(f"{note}{len(page.rows)} rows on this page{about}; sorted by "
                         f"{self.editor.pager.sort.column or 'primary key'}")
         self.loaded.emit()
 
@@ -384,7 +388,8 @@ class ContentGrid(QWidget):
         self._set_busy(False)
         self._update_pending(len(self.editor.changes))
         if result.ok:
-            self._show_info(f"Saved {result.applied} change(s) in one transaction.")
+            self._note = f"Saved {result.applied} change(s) in one transaction. "
+            self._show_info(self._note)
             self.reload("refresh")
         else:
             problems = [c.error for c in result.errors]

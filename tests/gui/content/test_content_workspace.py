@@ -34,6 +34,8 @@ def test_edit_insert_delete_save_and_revert(open_workspace, blog_db):
     assert "public.comments" in message  # who references the post
     result = posts.save()
     assert result.ok and posts.pending()["total"] == 0
+    assert posts.grid.status.text().startswith("Saved 4 change(s) in one transaction.")
+    assert not posts.grid.save_button.isEnabled()  # nothing left to save
     with blog_db.connect() as conn:
         assert conn.execute("SELECT title FROM posts WHERE id = 1").fetchone()[0] == "Edited in the grid"
         assert conn.execute("SELECT image_url FROM posts WHERE id = 2").fetchone()[0] is None
