@@ -1,0 +1,42 @@
+"""Derive the platform icons from the one source image ``resources/icons/aurora-console.png``.
+
+Windows wants an ``.ico`` (16 to 256 px in one file), macOS an ``.icns``, Linux a PNG. Pillow
+writes both container formats on every system (its IcoImagePlugin ``sizes=`` and
+IcnsImagePlugin, which picks the standard sizes from the largest image), so any runner can
+build any icon. Used by ``aurora-console.spec``; runnable alone:
+``python packaging/icons.py OUT_DIR``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "resources" / "icons" / "aurora-console.png"
+ICO_SIZES = [(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)]
+
+
+def make_icons(out_dir: Path, source: Path = SOURCE) -> dict[str, Path]:
+    """Write ``aurora-console.{ico,icns,png}`` into ``out_dir``; return them by suffix."""
+    from PIL import Image
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as img:
+        img = img.convert("RGBA")
+        if img.size != (1024, 1024):
+            img = img.resize((1024, 1024), Image.LANCZOS)
+        paths = {
+            "ico": out_dir / "aurora-console.ico",
+            "icns": out_dir / "aurora-console.icns",
+            "png": out_dir / "aurora-console.png",
+        }
+        img.save(paths["ico"], format="ICO", sizes=ICO_SIZES)
+        img.save(paths["icns"], format="ICNS")
+        img.resize((256, 256), Image.LANCZOS).save(paths["png"], format="PNG")
+    return paths
+
+
+if __name__ == "__main__":
+    for kind, path in make_icons(Path(sys.argv[1] if len(sys.argv) > 1 else "build/icons")).items():
+        print(kind, path, path.stat().st_size)
