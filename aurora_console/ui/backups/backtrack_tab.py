@@ -44,12 +44,14 @@ class BacktrackTab(QWidget):
         bar.addWidget(self.run_button)
         bar.addStretch(1)
         lay.addLayout(bar)
+        self.message = QLabel(objectName="backtrackMessage", wordWrap=True)
+        lay.addWidget(self.message)
         self.list = QTreeWidget(objectName="backtrackList")
         self.list.setHeaderLabels(["Backtrack", "Status", "Back to (UTC)", "From (UTC)", "Requested (UTC)"])
         self.list.setRootIsDecorated(False)
         lay.addWidget(self.list, 1)
-        self.message = QLabel(objectName="backtrackMessage", wordWrap=True)
-        lay.addWidget(self.message)
+        self.filler = QWidget()  # keeps the explanation at the top when there is nothing else
+        lay.addWidget(self.filler, 1)
         self._show_engine(panel.ref.engine)
 
     def _show_engine(self, engine: str) -> None:
@@ -58,8 +60,11 @@ class BacktrackTab(QWidget):
             "Backtrack is an Aurora MySQL feature: Aurora PostgreSQL has no backtrack. To undo a change, use "
             "point-in-time restore to a new cluster (Backup settings tab)." if engine == "aurora-postgresql"
             else f"Backtrack is only available for Aurora MySQL clusters (this one is {engine or 'unknown'})."))
-        for w in (self.window_label, self.window_button, self.run_button, self.list, self.message):
+        for w in (self.window_label, self.window_button, self.run_button, self.message):
             w.setVisible(mysql)
+        self.list.setVisible(mysql and not self.unsupported)
+        self.filler.setVisible(not self.list.isVisibleTo(self))
+        self.reason.setVisible(bool(self.reason.text()))
 
     def load(self, submit) -> None:
         if not is_mysql_engine(self.panel.ref.engine):
@@ -76,6 +81,7 @@ class BacktrackTab(QWidget):
                                       else "Backtrack window: off")
             if reason:
                 self.reason.setText(reason)
+                self.reason.setVisible(True)
         self.update_enabled()
 
     def show_backtracks(self, items: list[bt.Backtrack]) -> None:
@@ -86,6 +92,7 @@ class BacktrackTab(QWidget):
             self.list.addTopLevelItem(QTreeWidgetItem([b.identifier, b.status, fmt_utc(b.backtrack_to),
                                                        fmt_utc(b.backtracked_from), fmt_utc(b.requested)]))
         self.message.setText("" if items else "No backtracks yet.")
+        self._show_engine(self.panel.settings.engine if self.panel.settings else self.panel.ref.engine)
         self.update_enabled()
 
     def _error(self, exc: BaseException) -> None:
@@ -96,6 +103,7 @@ class BacktrackTab(QWidget):
                                  "not implement them); on AWS this tab lists and runs backtracks.")
         else:
             self.message.setText(f"Could not list backtracks: {text}")
+        self._show_engine(self.panel.settings.engine if self.panel.settings else self.panel.ref.engine)
         self.update_enabled()
 
     def update_enabled(self) -> None:

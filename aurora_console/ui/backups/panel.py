@@ -101,7 +101,7 @@ class BackupsPanel(QWidget):
         s = self.settings
         engine = s.engine if s else self.ref.engine
         status = f", {s.status}" if s else ""
-        self.title.setText(f"Backups of {self.ref.cluster_id}  ({engine}{status}; {self.target.label})")
+        self.title.setText(f"Backups of {self.ref.cluster_id}  ({engine}{status}; {self.profile_name} / {self.target.region})")
         self.badge.setText("Profile is read-only: changes are disabled" if self.read_only() else "")
 
     def _tasks_changed(self) -> None:

@@ -58,6 +58,7 @@ class PointInTimeRestoreDialog(BackupDialog):
     def _sync(self) -> None:
         self.when.setEnabled(not self.latest.isChecked())
         self.when_local.setText("" if self.latest.isChecked() else f"= {local_text(read_utc(self.when))} local")
+        self.when_local.setVisible(not self.latest.isChecked())
 
     def set_time(self, when: datetime | str | None) -> None:
         at = pitr.parse_restore_time(when)

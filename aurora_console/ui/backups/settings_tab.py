@@ -51,12 +51,15 @@ class SettingsTab(QWidget):
         self.panel = panel
         self.dialog: BackupDialog | None = None
         self.storage: StorageUse | None = None
-        lay = QVBoxLayout(self)
+        lay = QHBoxLayout(self)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        lay.addLayout(left, 1)
+        lay.addLayout(right, 1)
 
         edit = QGroupBox("Backup settings")
         form = QFormLayout(edit)
         self.retention = QSpinBox(objectName="backupRetention", minimum=RETENTION_MIN, maximum=RETENTION_MAX,
-                                  suffix=" days")
+                                  suffix=" days", maximumWidth=120)
         self.retention.setToolTip("How long Aurora keeps continuous backups (1-35 days).")
         form.addRow("Retention period", self.retention)
         self.window_edit = QLineEdit(objectName="backupWindow", placeholderText="hh24:mi-hh24:mi (UTC)")
@@ -65,8 +68,9 @@ class SettingsTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.window_edit)
         row.addWidget(QLabel("UTC"))
-        row.addWidget(self.window_local, 1)
+        row.addStretch(1)
         form.addRow("Backup window", row)
+        form.addRow("", self.window_local)
         self.maintenance = QLabel(objectName="backupMaintenanceWindow")
         form.addRow("Maintenance window", self.maintenance)
         self.copy_tags = QCheckBox("Copy the cluster's tags to its snapshots", objectName="backupCopyTags")
@@ -81,7 +85,8 @@ class SettingsTab(QWidget):
         form.addRow("Apply", when)
         self.input_error = QLabel(objectName="backupSettingsError", wordWrap=True)
         self.input_error.setStyleSheet("color: #c0392b;")
-        form.addRow("", self.input_error)
+        self.input_error.hide()
+        form.addRow(self.input_error)
         buttons = QHBoxLayout()
         self.apply_button = QPushButton("Apply changes…", objectName="backupApply")
         self.apply_button.clicked.connect(self.request_apply)
@@ -93,7 +98,8 @@ class SettingsTab(QWidget):
         form.addRow("", buttons)
         self.pending = QLabel(objectName="backupPending", wordWrap=True)
         form.addRow("Pending changes", self.pending)
-        lay.addWidget(edit)
+        left.addWidget(edit)
+        left.addStretch(1)
 
         info = QGroupBox("Recovery")
         iform = QFormLayout(info)
@@ -103,8 +109,11 @@ class SettingsTab(QWidget):
         iform.addRow("Latest restorable", self.latest)
         self.pitr_button = QPushButton("Restore to a point in time…", objectName="backupPitr")
         self.pitr_button.clicked.connect(self.request_pitr)
-        iform.addRow("", self.pitr_button)
-        lay.addWidget(info)
+        pitr_row = QHBoxLayout()
+        pitr_row.addWidget(self.pitr_button)
+        pitr_row.addStretch(1)
+        iform.addRow("", pitr_row)
+        right.addWidget(info)
 
         store = QGroupBox("Backup storage (CloudWatch)")
         sform = QFormLayout(store)
@@ -113,12 +122,14 @@ class SettingsTab(QWidget):
         self.billed = QLabel("…", objectName="backupStorageBilled")
         self.storage_note = QLabel(objectName="backupStorageNote", wordWrap=True)
         self.storage_note.setStyleSheet("color: palette(mid);")
-        sform.addRow("Continuous backups (BackupRetentionPeriodStorageUsed)", self.continuous)
-        sform.addRow("Snapshots (SnapshotStorageUsed)", self.snapshot_storage)
-        sform.addRow("Billed (TotalBackupStorageBilled)", self.billed)
-        sform.addRow("", self.storage_note)
-        lay.addWidget(store)
-        lay.addStretch(1)
+        for label, w, metric in (("Continuous backups", self.continuous, "BackupRetentionPeriodStorageUsed"),
+                                 ("Snapshots", self.snapshot_storage, "SnapshotStorageUsed"),
+                                 ("Billed in total", self.billed, "TotalBackupStorageBilled")):
+            w.setToolTip(f"CloudWatch AWS/RDS {metric}, newest value")
+            sform.addRow(label, w)
+        sform.addRow(self.storage_note)
+        right.addWidget(store)
+        right.addStretch(1)
 
         for w in (self.retention.valueChanged, self.window_edit.textChanged, self.copy_tags.toggled):
             w.connect(self._edited)
@@ -137,13 +148,13 @@ class SettingsTab(QWidget):
         self.copy_tags.setChecked(s.copy_tags)
         try:
             mw = bw.parse_maintenance_window(s.maintenance_window)
-            self.maintenance.setText(f"{s.maintenance_window} UTC  ({bw.weekly_local_text(mw)} local)")
+            self.maintenance.setText(f"{s.maintenance_window} UTC\n= {bw.weekly_local_text(mw)} local")
         except ConsoleError:
             self.maintenance.setText(s.maintenance_window or "-")
         pend = ", ".join(f"{k} = {v}" for k, v in s.pending.items())
         self.pending.setText(pend or "none")
-        self.earliest.setText(f"{fmt_utc(s.earliest_restorable)}  ({local_text(s.earliest_restorable)})")
-        self.latest.setText(f"{fmt_utc(s.latest_restorable)}  ({local_text(s.latest_restorable)})")
+        self.earliest.setText(f"{fmt_utc(s.earliest_restorable)}\n= {local_text(s.earliest_restorable)}")
+        self.latest.setText(f"{fmt_utc(s.latest_restorable)}\n= {local_text(s.latest_restorable)}")
         self._edited()
 
     def show_storage(self, use: StorageUse) -> None:
@@ -170,6 +181,7 @@ class SettingsTab(QWidget):
         else:
             self.window_local.setText(f"= {bw.daily_local_text(w)} local")
             self.input_error.setText("")
+        self.input_error.setVisible(bool(self.input_error.text()))
         self.update_enabled()
 
     def changed(self) -> bool:
@@ -199,6 +211,7 @@ class SettingsTab(QWidget):
             action = self.prepare()
         except ConsoleError as exc:
             self.input_error.setText(exc.message)
+            self.input_error.show()
             return None
         s = self.panel.settings
         warning = ""

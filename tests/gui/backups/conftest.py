@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from the fleet GUI conftest are used as parameters
 """A main window on the rig's moto server (the fleet GUI tests' window) with a blog (PostgreSQL)
 and a shop (MySQL, backtrack on) cluster, and the backup page object on it."""
 

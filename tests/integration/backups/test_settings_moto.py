@@ -7,7 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from aurora_console.core.aws.backup_ops import run_backup_action
-from aurora_console.core.aws.backup_settings import prepare_modify_backup, read_backup_settings, read_storage_use
+from aurora_console.core.aws.backup_settings import (
+    prepare_modify_backup,
+    read_backup_settings,
+    read_storage_use,
+)
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 from tests.integration.backups.conftest import EAST
 

@@ -12,7 +12,11 @@ from aurora_console.core.aws import backtrack as bt
 from aurora_console.core.aws import event_subscriptions as ev
 from aurora_console.core.aws import pitr
 from aurora_console.core.aws import snapshots as sn
-from aurora_console.core.aws.backup_settings import prepare_modify_backup, settings_from_raw, validate_retention
+from aurora_console.core.aws.backup_settings import (
+    prepare_modify_backup,
+    settings_from_raw,
+    validate_retention,
+)
 from aurora_console.core.aws.session import AwsTarget
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 
