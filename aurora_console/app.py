@@ -85,6 +85,17 @@ class _FirstPaint:
         return run
 
 
+def _set_window_icon(app) -> None:
+    """The app icon (resources/icons, the source of the packaged .ico/.icns) for every window."""
+    from PySide6.QtGui import QIcon
+
+    from aurora_console.core.resources import resource
+
+    path = resource("icons", "aurora-console.png")
+    if path.is_file():
+        app.setWindowIcon(QIcon(str(path)))
+
+
 def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -101,6 +112,7 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("aurora-console")
     app.setApplicationVersion(__version__)
+    _set_window_icon(app)
     services = build_services(opts, app)
     setup_logging(services.paths.log_file)
     log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
@@ -188,7 +200,24 @@ class SmokeTest:
 
     def _maybe_done(self) -> None:
         if self._clusters_done and self._sandbox_done:
+            self._check_plot()
             self._finish(self.ok_clusters and not self.errors, None)
+
+    def _check_plot(self) -> None:
+        """Draw one small pyqtgraph plot: a frozen app must carry pyqtgraph, numpy and QtOpenGL."""
+        try:
+            import pyqtgraph as pg
+
+            plot = pg.PlotWidget()
+            plot.plot([0.0, 1.0, 2.0], [1.0, 3.0, 2.0], connect="finite")
+            plot.resize(200, 120)
+            drawn = not plot.grab().isNull()
+            plot.deleteLater()
+            self.checks["pyqtgraph"] = pg.__version__ if drawn else None
+            if not drawn:
+                self.errors.append("pyqtgraph: the test plot did not render")
+        except Exception as exc:  # noqa: BLE001 - reported in the smoke test's JSON line
+            self.errors.append(f"pyqtgraph: {exc}")
 
     def _finish(self, ok: bool, error: str | None) -> None:
         if error:

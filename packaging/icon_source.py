@@ -22,7 +22,7 @@ def _background() -> Image.Image:
     grad = Image.new("RGB", (1, SIZE))
     for y in range(SIZE):
         t = y / (SIZE - 1)
-        grad.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
+        grad.putpixel((0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
     grad = grad.resize((SIZE, SIZE))
     mask = Image.new("L", (SIZE, SIZE), 0)
     ImageDraw.Draw(mask).rounded_rectangle((40, 40, SIZE - 40, SIZE - 40), radius=200, fill=255)
