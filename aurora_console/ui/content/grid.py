@@ -11,12 +11,9 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +28,7 @@ from .conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 from .filter_bar import FilterBar
 from .fk_delegate import ForeignKeyDelegate
 from .table_model import ContentTableModel
-from .toolbar import navigation_buttons, tool_button
+from .toolbar import build_toolbar
 
 FK_CHOICES_LIMIT = 500
 
@@ -68,43 +65,10 @@ class ContentGrid(QWidget):
         self._submit(lambda ctx: editor.fk_choices(FK_CHOICES_LIMIT), "Load lookups", self._choices_loaded)
 
     # layout --------------------------------------------------------------------------------
-    def _button(self, text: str, name: str, slot, tip: str = "") -> QToolButton:
-        return tool_button(self, text, name, slot, tip)
-
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        bar = QHBoxLayout()
-        self.nav = navigation_buttons(self, self.reload)
-        for b in self.nav:
-            bar.addWidget(b)
-        bar.addSpacing(12)
-        self.edit_buttons = [
-            self._button("Insert", "insertRow", self.insert_row, "Add a new row (defaults filled by the server)"),
-            self._button("Duplicate", "duplicateRow", self.duplicate_selected, "Copy the selected row"),
-            self._button("Delete", "deleteRow", self.delete_selected, "Mark the selected rows for deletion"),
-            self._button("Set NULL", "setNull", self.set_null, "Set the current cell to NULL"),
-        ]
-        for b in self.edit_buttons:
-            bar.addWidget(b)
-        self.reveal = self._button("Reveal secrets", "revealSecrets", self._toggle_reveal)
-        self.reveal.setCheckable(True)
-        self.reveal.setVisible(any(c.secret for c in self.editor.info.columns))
-        bar.addWidget(self.reveal)
-        bar.addStretch(1)
-        self.pending_label = QLabel(self)
-        self.pending_label.setObjectName("pendingLabel")
-        bar.addWidget(self.pending_label)
-        self.save_button = QPushButton("Save", self)
-        self.save_button.setObjectName("saveChanges")
-        self.save_button.setShortcut("Ctrl+S")
-        self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Revert", self)
-        self.revert_button.setObjectName("revertChanges")
-        self.revert_button.clicked.connect(self.revert)
-        bar.addWidget(self.save_button)
-        bar.addWidget(self.revert_button)
-        layout.addLayout(bar)
+        layout.addLayout(build_toolbar(self))
 
         self.filter_bar = FilterBar(self.editor.info.column_names, self)
         self.filter_bar.add_requested.connect(self.add_filter)
@@ -370,6 +334,11 @@ class ContentGrid(QWidget):
     def _toggle_reveal(self, on: bool) -> None:
         self.model.revealed = {c.name for c in self.editor.info.columns if c.secret} if on else set()
         self.model.set_page(self.model.page)
+
+    def _toggle_trigger_columns(self, on: bool) -> None:
+        self.editor.changes.allow_trigger_columns = bool(on)
+        self.model.set_page(self.model.page)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
 
     def revert(self) -> None:
         self.editor.changes.revert()

@@ -70,3 +70,14 @@ def test_a_key_that_does_not_exist_is_refused_in_the_cell(open_workspace, blog_d
         posts.edit(1, "user_id", "999")
     posts.edit(1, "user_id", "4")
     assert posts.pending()["edited"] == 1
+
+
+def test_trigger_set_columns_unlock_on_request(open_workspace, blog_db):
+    content = open_workspace(blog_db.dsn)
+    posts = content.table("posts")
+    with pytest.raises(ValueError, match="set by a trigger"):
+        posts.edit(1, "updated_at", "2020-01-01 00:00:00+00")
+    assert posts.grid.unlock_triggers.isVisible()
+    posts.grid.unlock_triggers.click()
+    posts.edit(1, "updated_at", "2020-01-01 00:00:00+00")
+    assert posts.pending()["edited"] == 1
