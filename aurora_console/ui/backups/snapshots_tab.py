@@ -25,6 +25,7 @@ class SnapshotsTab(QWidget):
         self.panel = panel
         self.dialog = None
         self.error = ""
+        self.region_ids: list[str] = []
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -56,11 +57,14 @@ class SnapshotsTab(QWidget):
 
     def load(self, submit) -> None:
         cid, target = self.panel.ref.cluster_id, self.panel.target
-        submit(f"Snapshots of {cid}", lambda aws: list_snapshots(aws, target, cid), self.show_snapshots, self._error)
+        # the whole region: snapshot ids are unique per region, so duplicates are checked against all
+        submit(f"Snapshots of {cid}", lambda aws: list_snapshots(aws, target), self.show_snapshots, self._error)
 
-    def show_snapshots(self, rows: list[Snapshot]) -> None:
+    def show_snapshots(self, region_rows: list[Snapshot]) -> None:
         selected = self.selected()
         self.error = ""
+        self.region_ids = [r.id for r in region_rows]
+        rows = [r for r in region_rows if r.cluster_id == self.panel.ref.cluster_id]
         self.model.set_snapshots(rows)
         manual = sum(1 for r in rows if r.is_manual)
         self.count.setText(f"{len(rows)} snapshots ({manual} manual, {len(rows) - manual} automated)")
@@ -86,7 +90,8 @@ class SnapshotsTab(QWidget):
         return rows[0].data(SNAPSHOT_ROLE) if rows else None
 
     def ids(self) -> list[str]:
-        return [s.id for s in self.model.rows]
+        """Every snapshot id of the region (a new id must not clash with any)."""
+        return list(self.region_ids)
 
     def update_enabled(self) -> None:
         can = self.panel.can_change()

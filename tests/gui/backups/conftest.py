@@ -22,6 +22,7 @@ def clusters(fleet_window, rds, qtbot):
     make_cluster(east, "blog", StorageEncrypted=True, instances=2)
     make_cluster(east, "shop", engine="aurora-mysql", BacktrackWindow=86400)
     east.create_db_cluster_snapshot(DBClusterIdentifier="blog", DBClusterSnapshotIdentifier="blog-before-upgrade")
+    east.create_db_cluster_snapshot(DBClusterIdentifier="shop", DBClusterSnapshotIdentifier="shop-nightly")
     with qtbot.waitSignal(fleet_window.load_finished, timeout=30000):
         fleet_window.refresh_clusters()
     return east

@@ -35,6 +35,7 @@ def test_settings_read_and_changed(backups, clusters, fleet_window):
     (lambda p: p.set_window("19:00-19:10"), "at least 30 minutes"),
     (lambda p: p.set_window("22:45-23:15"), "overlaps the maintenance window"),
     (lambda p: p.create_snapshot("blog-before-upgrade"), "already in use"),
+    (lambda p: p.create_snapshot("Shop-Nightly"), "already in use"),  # ids are unique per region
     (lambda p: p.create_snapshot("blog--x"), "malformed"),
     (lambda p: p.restore_to_time("2001-01-01T00:00:00Z", "blog-old"), "outside the restorable range"),
     (lambda p: p.restore_to_time("latest", "shop"), "already in use"),
@@ -60,6 +61,7 @@ def test_snapshots_table_create_sort_and_delete(backups, clusters, qtbot):
     page = backups("blog")
     rows = page.snapshots()
     assert {r["type"] for r in rows} == {"manual", "automated"} and all(r["encrypted"] for r in rows)
+    assert "shop-nightly" not in [r["id"] for r in rows]  # only this cluster's snapshots are listed
     page.create_snapshot("blog-release-42")
     ids = [r["id"] for r in page.snapshots()]
     assert "blog-release-42" in ids

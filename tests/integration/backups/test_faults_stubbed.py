@@ -117,3 +117,21 @@ def test_kms_access_denied_is_plain(stubbed):
     action = sn.prepare_copy(src, T, "shop-s2", kms_key="alias/other")
     with pytest.raises(ActionFailed, match="KMS key cannot be used .*kms:CreateGrant"):
         run_backup_action(factory, action)
+
+
+def test_snapshot_list_follows_markers(stubbed):
+    factory, stub = stubbed
+
+    def raw(sid, kind, hour):
+        return {"DBClusterSnapshotIdentifier": sid, "DBClusterIdentifier": "shop", "SnapshotType": kind,
+                "Status": "available", "SnapshotCreateTime": NOW - timedelta(hours=hour), "Engine": "aurora-mysql",
+                "AllocatedStorage": 20, "StorageEncrypted": False, "PercentProgress": 100}
+
+    stub.add_response("describe_db_cluster_snapshots",
+                      {"DBClusterSnapshots": [raw("shop-a", "manual", 5), raw("rds:shop-1", "automated", 1)],
+                       "Marker": "p2"}, {"DBClusterIdentifier": "shop", "MaxRecords": 20})
+    stub.add_response("describe_db_cluster_snapshots", {"DBClusterSnapshots": [raw("shop-b", "manual", 3)]},
+                      {"DBClusterIdentifier": "shop", "MaxRecords": 20, "Marker": "p2"})
+    snaps = sn.list_snapshots(factory, T, "shop", page_size=20)
+    assert [(s.id, s.kind) for s in snaps] == [("rds:shop-1", "automated"), ("shop-b", "manual"), ("shop-a", "manual")]
+    assert snaps[0].size_gib == 20 and not snaps[0].is_manual
