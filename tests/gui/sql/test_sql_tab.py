@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from aurora_console.testing.stall import StallMonitor
 
@@ -180,11 +181,12 @@ def test_idle_cursor_is_released_and_export_reruns(sql_page, qtbot, tmp_path, sq
     (res,) = page.run("select id from big order by id")
     model = res.view.model
     assert model.stream_open
+    qtbot.waitUntil(lambda: not page.tab.runner.active(), timeout=10000)  # completion words loaded too
     with sql_gui_db.connect(autocommit=True) as admin:  # the open cursor holds a transaction
         row = admin.execute("select state from pg_stat_activity where pid = %s", (page.tab.session.backend_pid,)).fetchone()
         assert row == ("idle in transaction",)
         page.tab.release_idle_cursors()
-        qtbot.waitUntil(lambda: not model.stream_open, timeout=10000)
+        qtbot.waitUntil(lambda: not model.stream_open and not page.tab.runner.active(), timeout=10000)
         row = admin.execute("select state from pg_stat_activity where pid = %s", (page.tab.session.backend_pid,)).fetchone()
         assert row == ("idle",)
     assert "more not fetched" in res.view.status.text()
@@ -210,3 +212,26 @@ def test_open_save_and_unsaved_guard(sql_page, qtbot, tmp_path):
     tab.save_file(on_done=saved.append)
     qtbot.waitUntil(lambda: bool(saved), timeout=10000)
     assert path.read_text() == tab.editor.toPlainText() and "*" not in tab.title()
+
+
+def test_keyboard_shortcuts_run_and_cancel(sql_page, qtbot):
+    page = sql_page(text="select 1 as a;\nselect 2 as b;")
+    ed = page.tab.editor
+    page.tab.activateWindow()
+    qtbot.waitUntil(page.tab.isActiveWindow, timeout=5000)
+    ed.setFocus()
+    cur = ed.textCursor()
+    cur.setPosition(page.editor_text().index("2 as b"))
+    ed.setTextCursor(cur)
+    qtbot.keyClick(ed, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    res = page.wait()
+    assert [r.columns() for r in res] == [["b"]]
+    assert page.editor_text() == "select 1 as a;\nselect 2 as b;"  # no newline typed
+    qtbot.keyClick(ed, Qt.Key.Key_F5)
+    assert [r.columns() for r in page.wait()] == [["a"], ["b"]]
+    page.set_text("select pg_sleep(60)")
+    qtbot.keyClick(ed, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: page.tab.busy and page.tab.handle.name.startswith("SQL ("), timeout=10000)
+    qtbot.wait(200)
+    qtbot.keyClick(ed, Qt.Key.Key_Escape)
+    assert page.wait(20000)[0].error_kind == "cancelled"
