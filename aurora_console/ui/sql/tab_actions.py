@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QSpinBox, QToolBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSpinBox, QToolBar, QToolButton, QWidget
 
 
 def _action(tab, bar: QToolBar | None, text: str, slot, shortcut=None, name: str = "", tip: str = "") -> QAction:
@@ -31,7 +31,7 @@ def build_toolbar(tab) -> QToolBar:
     tab.stop_action = _action(tab, bar, "Stop", tab.cancel, "Esc", "sqlStop", "Cancel the running statement (Esc)")
     bar.addSeparator()
     tab.explain_action = _action(tab, bar, "Explain", lambda: tab.run_current("explain"), "Ctrl+E", "sqlExplain")
-    tab.analyze_action = _action(tab, bar, "Explain analyze", lambda: tab.run_current("analyze"), "Ctrl+Shift+E",
+    tab.analyze_action = _action(tab, bar, "Analyze", lambda: tab.run_current("analyze"), "Ctrl+Shift+E",
                                  "sqlExplainAnalyze", "EXPLAIN (ANALYZE, BUFFERS): runs the statement")
     bar.addSeparator()
     tab.autocommit_action = QAction("Autocommit", tab, objectName="sqlAutocommit", checkable=True)
@@ -45,7 +45,7 @@ def build_toolbar(tab) -> QToolBar:
     tab.tx_label.setContentsMargins(6, 0, 6, 0)
     bar.addWidget(tab.tx_label)
     bar.addSeparator()
-    bar.addWidget(QLabel(" Timeout (s) "))
+    bar.addWidget(QLabel(" Timeout "))
     tab.timeout_spin = QSpinBox(objectName="sqlTimeout", minimum=0, maximum=86400, value=0)
     tab.timeout_spin.setToolTip("statement_timeout for this session (0: none)")
     tab.timeout_spin.setSpecialValueText("none")
@@ -53,13 +53,20 @@ def build_toolbar(tab) -> QToolBar:
     bar.addWidget(tab.timeout_spin)
     tab.reconnect_action = _action(tab, bar, "Reconnect", lambda: tab.session_action("reconnect"), None, "sqlReconnect")
     bar.addSeparator()
-    _action(tab, bar, "Open…", lambda: _open(tab), None, "sqlOpen")
-    _action(tab, bar, "Save", lambda: _save(tab), "Ctrl+S", "sqlSave")
-    _action(tab, None, "Save as…", lambda: _save(tab, ask=True), "Ctrl+Shift+S", "sqlSaveAs")
+    file_menu = QMenu(tab)
+    file_menu.addAction(_action(tab, None, "Open…", lambda: _open(tab), "Ctrl+O", "sqlOpen"))
+    file_menu.addAction(_action(tab, None, "Save", lambda: _save(tab), "Ctrl+S", "sqlSave"))
+    file_menu.addAction(_action(tab, None, "Save as…", lambda: _save(tab, ask=True), "Ctrl+Shift+S", "sqlSaveAs"))
+    file_menu.addSeparator()
+    file_menu.addAction(_action(tab, None, "Save as snippet…",
+                                lambda: tab.history_panel.save_snippet(_selection_or_all(tab)), None, "sqlSaveSnippet"))
+    file_button = QToolButton(objectName="sqlFileButton", text="File", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+    file_button.setMenu(file_menu)
+    bar.addWidget(file_button)
     tab.history_action = QAction("History", tab, objectName="sqlHistory", checkable=True)
+    tab.history_action.setToolTip("History of this profile's statements, and saved snippets")
     tab.history_action.toggled.connect(lambda on: _toggle_history(tab, on))
     bar.addAction(tab.history_action)
-    _action(tab, bar, "Save snippet", lambda: tab.history_panel.save_snippet(_selection_or_all(tab)), None, "sqlSaveSnippet")
     _action(tab, None, "Toggle comment", tab.editor.toggle_comment, "Ctrl+/", "sqlToggleComment")
     _action(tab, None, "Find", lambda: tab.find_bar.open(), "Ctrl+F", "sqlFind")
     _action(tab, None, "Replace", lambda: tab.find_bar.open(replace=True), "Ctrl+H", "sqlReplace")
