@@ -75,11 +75,12 @@ class ContentGrid(QWidget):
         self.filter_bar.clear_requested.connect(self.clear_filters)
         layout.addWidget(self.filter_bar)
 
-        self.banner = QLabel(self.editor.read_only_reason, self)
+        notes = " ".join(t for t in (self.editor.read_only_reason, self.editor.pager.limit_reason) if t)
+        self.banner = QLabel(notes, self)
         self.banner.setObjectName("readOnlyReason")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #eef2f7; padding: 4px;")
-        self.banner.setVisible(bool(self.editor.read_only_reason))
+        self.banner.setVisible(bool(notes))
         layout.addWidget(self.banner)
 
         self.view = QTableView(self)

@@ -117,3 +117,26 @@ def test_table_without_key_pages_on_ctid(blog):
     p3 = pager.next(conn, p2)
     values = [int(r.values["x"]) for p in (p1, p2, p3) for r in p.rows]
     assert values == list(range(1, 251)) and not p3.has_next
+
+
+def test_views_show_a_first_page_read_only(blog):
+    conn = blog.connection()
+    conn.execute("CREATE VIEW recent_posts AS SELECT id, title FROM posts WHERE id > 10")
+    view = blog.table("recent_posts")
+    assert "not a plain table" in view.read_only_reason and "only the first" in view.pager.limit_reason
+    page = view.first()
+    assert sorted(int(r.values["id"]) for r in page.rows) == list(range(11, 22))
+    assert not page.has_next and view.next().rows == page.rows and view.last().rows
+    assert page.rows[0].key == ("#1",) and page.rows[0].xmin is None
+    by_title = view.set_view(sort=Sort("title"))
+    titles = [r.values["title"] for r in by_title.rows]
+    assert titles == sorted(titles)
+
+
+def test_bytea_is_previewed_not_loaded_whole(blog):
+    conn = blog.connection()
+    conn.execute("CREATE TABLE blobs (id int PRIMARY KEY, data bytea)")
+    conn.execute("INSERT INTO blobs VALUES (1, decode(repeat('ab', 100000), 'hex')), (2, '\\x0102')")
+    page = blog.table("blobs").first()
+    big, small = page.rows[0].values["data"], page.rows[1].values["data"]
+    assert big.startswith("\\xabab") and len(big) == 1026 and small == "\\x0102"

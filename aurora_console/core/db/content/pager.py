@@ -18,6 +18,8 @@ from .introspect import TableInfo
 from .values import InvalidValue, parse_cell
 
 XMIN = "__xmin"
+PHYSICAL = ("r", "p", "m")  # relations with xmin and ctid
+BYTEA_PREVIEW = 1026  # "\\x" + 512 bytes of hex
 CTID = "__ctid"
 OPERATORS = ("=", "<>", "<", "<=", ">", ">=", "contains", "starts with", "is null", "is not null")
 _COMPARE = {"=", "<>", "<", "<=", ">", ">="}
@@ -77,16 +79,32 @@ class Pager:
             self.filters if filters is None else filters,
         )
 
+    @property
+    def keyset(self) -> bool:
+        """False for a view or foreign table without a key: only a first page can be shown."""
+        return bool(self.info.primary_key) or self.info.kind in PHYSICAL
+
+    @property
+    def limit_reason(self) -> str:
+        if self.keyset:
+            return ""
+        return (f"{self.info.qualified} has no key to page on: only the first {self.page_size} rows are "
+                "shown; use filters or a sort to see others.")
+
     # navigation ---------------------------------------------------------------------------
     def first(self, conn) -> Page:
         rows, more = self._fetch(conn, after=None, forward=True)
         return Page(rows, False, more)
 
     def last(self, conn) -> Page:
+        if not self.keyset:
+            return self.first(conn)
         rows, more = self._fetch(conn, after=None, forward=False)
         return Page(rows, more, False)
 
     def next(self, conn, page: Page) -> Page:
+        if not self.keyset:
+            return replace(page, has_next=False)
         if not page.rows:
             return self.first(conn)
         rows, more = self._fetch(conn, after=page.rows[-1], forward=True)
@@ -95,6 +113,8 @@ class Pager:
         return Page(rows, True, more)
 
     def previous(self, conn, page: Page) -> Page:
+        if not self.keyset:
+            return self.first(conn)
         if not page.rows:
             return self.last(conn)
         rows, more = self._fetch(conn, after=page.rows[0], forward=False)
@@ -104,7 +124,7 @@ class Pager:
 
     def refresh(self, conn, page: Page) -> Page:
         """Reload the page starting at its first row (inclusive); the first page if it is gone."""
-        if not page.rows:
+        if not page.rows or not self.keyset:
             return self.first(conn)
         rows, more = self._fetch(conn, after=page.rows[0], forward=True, inclusive=True)
         return Page(rows, page.has_previous, more) if rows else self.first(conn)
@@ -123,10 +143,16 @@ class Pager:
         return sql.SQL("%s::{}").format(self.info.column(name).cast_target())
 
     def select_list(self) -> sql.Composable:
-        items = [sql.SQL("t.xmin::text AS {}").format(sql.Identifier(XMIN))]
-        if not self.info.primary_key:
+        physical = self.info.kind in PHYSICAL
+        items = [sql.SQL("t.xmin::text AS {}" if physical else "NULL::text AS {}").format(sql.Identifier(XMIN))]
+        if not self.info.primary_key and physical:
             items.append(sql.SQL("t.ctid::text AS {}").format(sql.Identifier(CTID)))
-        items += [sql.SQL("t.{0}::text AS {0}").format(sql.Identifier(c)) for c in self.info.column_names]
+        for c in self.info.columns:
+            ident = sql.Identifier(c.name)
+            if c.base_type == "bytea" and not c.is_array:  # read-only hex: a preview is enough
+                items.append(sql.SQL("left(t.{0}::text, {1}) AS {0}").format(ident, sql.Literal(BYTEA_PREVIEW)))
+            else:
+                items.append(sql.SQL("t.{0}::text AS {0}").format(ident))
         return sql.SQL(", ").join(items)
 
     def _order(self, ascending: bool) -> sql.Composable:
@@ -135,8 +161,11 @@ class Pager:
         if self.sort.column is not None:
             nulls = sql.SQL("NULLS LAST" if ascending else "NULLS FIRST")
             parts.append(sql.SQL("t.{} {} {}").format(sql.Identifier(self.sort.column), direction, nulls))
-        parts += [sql.SQL("{} {}").format(self._key_expr(k), direction) for k in self.key_columns]
-        return sql.SQL(", ").join(parts)
+        if self.keyset:
+            parts += [sql.SQL("{} {}").format(self._key_expr(k), direction) for k in self.key_columns]
+        if not parts:
+            return sql.SQL("")
+        return sql.SQL(" ORDER BY ") + sql.SQL(", ").join(parts)
 
     def _key_compare(self, op: str, row: Row) -> tuple[sql.Composable, list]:
         keys = self.key_columns
@@ -187,7 +216,7 @@ class Pager:
         if after is not None:
             extra.append(self._keyset(after, ascending, inclusive))
         where, params = self.where(extra)
-        query = sql.SQL("SELECT {} FROM {} AS t{} ORDER BY {} LIMIT {}").format(
+        query = sql.SQL("SELECT {} FROM {} AS t{}{} LIMIT {}").format(
             self.select_list(),
             self.info.ident(),
             where,
@@ -206,7 +235,7 @@ class Pager:
         raw = raw[: self.page_size]
         if not forward:
             raw.reverse()
-        return [self._row(names, r) for r in raw], more
+        return self._rows(names, raw), more
 
     def _row(self, names: list[str], values: tuple) -> Row:
         data = dict(zip(names, values, strict=False))
@@ -214,6 +243,13 @@ class Pager:
         ctid = data.pop(CTID, None)
         key = tuple(data[k] for k in self.info.primary_key) if self.info.primary_key else (ctid,)
         return Row(key, xmin, data)
+
+    def _rows(self, names: list[str], raw: list) -> list[Row]:
+        rows = [self._row(names, r) for r in raw]
+        if not self.keyset:  # no identity at all: number the rows so the grid can tell them apart
+            for i, row in enumerate(rows):
+                row.key = (f"#{i + 1}",)
+        return rows
 
     def count(self, conn, exact_limit: int = 100_000) -> tuple[int, bool]:
         """Rows matching the filters: ``(n, exact)``; counting stops at ``exact_limit``."""
