@@ -44,11 +44,32 @@ def sandbox_credentials(region: str = SANDBOX_REGION) -> SandboxCredentials:
     return SandboxCredentials(region=region)
 
 
+class _UnimplementedApiFilter(logging.Filter):
+    """moto's server logs an ERROR with a traceback for each API it does not implement
+    (describe_db_cluster_endpoints, describe_pending_maintenance_actions, the backtrack calls).
+    The client gets an HTTP 500 and the console shows "not supported by this endpoint" on
+    purpose, so the line is kept at INFO, without the traceback, instead of as an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, NotImplementedError) or ("NotImplementedError" in text and "not been implemented" in text):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info = record.exc_text = None
+            record.msg, record.args = "local AWS endpoint: an API it does not implement was called", None
+        return True
+
+
+_UNIMPLEMENTED = _UnimplementedApiFilter()
+
+
 def _quiet_request_log() -> None:
     """verbose=False only silences moto's banner; werkzeug still logs each request at INFO."""
     werkzeug_log = logging.getLogger("werkzeug")
     if werkzeug_log.level == logging.NOTSET:
         werkzeug_log.setLevel(logging.WARNING)
+    if _UNIMPLEMENTED not in werkzeug_log.filters:
+        werkzeug_log.addFilter(_UNIMPLEMENTED)
 
 
 class LocalAwsServer:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -14,22 +13,6 @@ from aurora_console.core.aws.session import AwsTarget
 CLUSTER = "pg-metrics"
 
 
-class _MotoLacksApi(logging.Filter):
-    """The fleet home tab asks for APIs moto's server does not implement (it logs an ERROR for
-    each); the console handles those answers on purpose (same filter as tests/integration/fleet)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        return not ("NotImplementedError" in text and "has not been implemented" in text)
-
-
-@pytest.fixture(autouse=True)
-def _quiet_moto_unimplemented():
-    logger = logging.getLogger("werkzeug")
-    flt = _MotoLacksApi()
-    logger.addFilter(flt)
-    yield
-    logger.removeFilter(flt)
 WRITER, READER = "pg-metrics-1", "pg-metrics-2"
 
 
