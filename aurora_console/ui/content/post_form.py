@@ -44,6 +44,7 @@ class PostForm(QWidget):
         self.key = tuple(str(k) for k in key) if key is not None else None
         self.row = None
         self.slug_taken: bool | None = None
+        self.slug_checked_for: str | None = None
         self.last_error = ""
         self._slug_touched = False
         self._build()
@@ -198,6 +199,7 @@ class PostForm(QWidget):
         if slug != self.slug_edit.text():
             return  # an older answer
         self.slug_taken = taken
+        self.slug_checked_for = slug
         self.slug_status.setText("✖ already used by another post" if taken else "✔ free")
         self.slug_checked.emit(not taken)
 
@@ -211,6 +213,12 @@ class PostForm(QWidget):
                 "content": self.content_edit.toPlainText()}
 
     def save(self):
+        problem = slug_problem(self.slug_edit.text())
+        if not problem and self.slug_taken and self.slug_checked_for == self.slug_edit.text():
+            problem = "this slug is already used by another post; pick another (Suggest adds a number)"
+        if problem:
+            self._failed(ValueError(f"slug: {problem}"))
+            return None
         changes = self.posts.new_changeset()
         try:
             if self.row is None:

@@ -110,6 +110,11 @@ def test_post_form_slug_preview_comments_and_save(open_workspace, blog_db):
     assert form.slug_free() is True
     form.set_slug("reading-an-explain-analyze-plan")
     assert form.slug_free() is False
+    with pytest.raises(ValueError, match="already used"):
+        form.save()
+    form.set_slug("Not A Slug")
+    with pytest.raises(ValueError, match="lowercase"):
+        form.save()
     form.set_slug("hello-world-a-new-post")
     form.set_content("# Heading\n\nSome **bold** text")
     html = form.preview_html()
