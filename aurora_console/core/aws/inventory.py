@@ -45,6 +45,10 @@ OPTIONAL_CALLS = (
 )
 
 
+#: Calls of one region made at the same time.
+CALLS_IN_PARALLEL = 6
+
+
 class UnsupportedCalls:
     """Remembers (endpoint, operation) pairs an endpoint answered "not supported" for, so a
     refresh does not pay botocore's retries on them again. Thread-safe."""
@@ -82,40 +86,49 @@ def load_region(
     task: TaskContext | None = None,
     unsupported: UnsupportedCalls | None = None,
     profile_label: str | None = None,
+    parallel_calls: int = CALLS_IN_PARALLEL,
 ) -> RegionInventory:
     """Read one profile x region. Never raises except :class:`Cancelled`. ``profile_label``
-    names a target whose profile is None (the default chain, or the sandbox)."""
+    names a target whose profile is None (the default chain, or the sandbox). ``parallel_calls``
+    1 makes the calls one after the other, in a fixed order."""
     profile, region, endpoint_url = _target_label(target, profile_label)
     now = datetime.now(timezone.utc)
     try:
         rds = factory.client("rds", target)
         where = str(getattr(getattr(rds, "meta", None), "endpoint_url", None) or endpoint_url or region)
         raw: dict[str, list[dict[str, Any]]] = {}
-        for op, key in REQUIRED_CALLS:
-            if task is not None:
-                task.check()
-            raw[op] = paginate(rds, op, key)
         warnings: list[str] = []
-        for op, key in OPTIONAL_CALLS:
-            if task is not None:
-                task.check()
-            if unsupported is not None and (where, op) in unsupported:
-                warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
-                raw[op] = []
-                continue
+        skipped = {op for op, _ in OPTIONAL_CALLS if unsupported is not None and (where, op) in unsupported}
+        calls = [(op, key) for op, key in REQUIRED_CALLS + OPTIONAL_CALLS if op not in skipped]
+        # the region's calls are independent: run them side by side (a region costs its slowest
+        # call, not the sum); results are read back in a fixed order
+        workers = max(1, min(parallel_calls, len(calls)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inventory-call") as pool:
+            futures = {op: pool.submit(_fetch, rds, op, key, task) for op, key in calls}
             try:
-                raw[op] = paginate(rds, op, key)
-            except Cancelled:
+                for op, _key in REQUIRED_CALLS:
+                    raw[op] = futures[op].result()  # a failing required call fails the region
+            except BaseException:
+                for f in futures.values():
+                    f.cancel()
                 raise
-            except Exception as exc:  # noqa: BLE001 - recorded as a warning on the region
-                failure = fleet_errors.classify(exc, profile=profile, region=region, operation=op)
-                if failure.kind == fleet_errors.UNSUPPORTED:
-                    if unsupported is not None:
-                        unsupported.add(where, op)
-                    warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
-                else:
-                    warnings.append(failure.message)
+            for op, _key in OPTIONAL_CALLS:
                 raw[op] = []
+                if op in skipped:
+                    warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
+                    continue
+                try:
+                    raw[op] = futures[op].result()
+                except Cancelled:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - recorded as a warning on the region
+                    failure = fleet_errors.classify(exc, profile=profile, region=region, operation=op)
+                    if failure.kind == fleet_errors.UNSUPPORTED:
+                        if unsupported is not None:
+                            unsupported.add(where, op)
+                        warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
+                    else:
+                        warnings.append(failure.message)
         raw["proxy_targets"] = _proxy_targets(rds, raw.get("describe_db_proxies", []), warnings, task)
         inv = build_region(profile, region, endpoint_url, raw, warnings=tuple(warnings), loaded_at=now)
         return replace(inv, target=target)
@@ -133,6 +146,12 @@ def load_region(
             loaded_at=now,
             target=target,
         )
+
+
+def _fetch(rds: Any, op: str, key: str, task: TaskContext | None) -> list[dict[str, Any]]:
+    if task is not None:
+        task.check()
+    return paginate(rds, op, key)
 
 
 def _proxy_targets(

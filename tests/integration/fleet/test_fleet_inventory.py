@@ -169,7 +169,8 @@ def test_marker_paging_follows_every_page():
                                                                  "Role": "READ_WRITE"}]},
                       {"DBProxyName": "px", "Marker": "t2"})
     with stub:
-        region = load_region(_StubbedFactory(rds), AwsTarget("stub", "us-east-1"))
+        # Stubber answers in queue order: one call at a time
+        region = load_region(_StubbedFactory(rds), AwsTarget("stub", "us-east-1"), parallel_calls=1)
         stub.assert_no_pending_responses()
     assert region.ok, region.error
     assert [c.id for c in region.clusters] == ["a", "b", "c"]
