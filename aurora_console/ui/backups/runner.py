@@ -101,13 +101,17 @@ class BackupTasks(QObject):
             if then is not None:
                 then(result)
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: BaseException | str) -> None:
             if not life.alive:
                 return
             self.action_handle = None
-            self.last_error = getattr(exc, "message", None) or str(exc)
+            if isinstance(exc, str):  # the user stopped waiting: worth a warning, not an error
+                self.last_error = exc
+                self.services.notifier.warning("Backups", exc)
+            else:
+                self.last_error = getattr(exc, "message", None) or str(exc)
+                self.services.notifier.error("Backup action failed", exc)
             self.action_text = self.last_error
-            self.services.notifier.error("Backup action failed", exc)
             self.changed.emit()
             self.action_failed.emit(self.last_error)
 
@@ -120,8 +124,8 @@ class BackupTasks(QObject):
             lambda ctx: run_backup_action(aws, action, audit=audit, task=ctx, read_only=read_only,
                                           poll_interval=interval),
             name=action.title, on_done=done, on_error=failed, on_progress=progress,
-            on_cancelled=lambda: failed(RuntimeError(
-                f"{action.title}: stopped waiting (AWS carries on with what it accepted; refresh to check)")),
+            on_cancelled=lambda: failed(
+                f"{action.title}: stopped waiting (AWS carries on with what it accepted; refresh to check)"),
         )
         self.changed.emit()
         return self.action_handle

@@ -153,3 +153,25 @@ def test_read_only_profile_disables_everything(backups, fleet_window, clusters):
         page.create_snapshot("blog-ro")
     assert "blog-ro" not in [s["DBClusterSnapshotIdentifier"]
                              for s in clusters.describe_db_cluster_snapshots()["DBClusterSnapshots"]]
+
+
+def test_stop_waiting_cancels_the_follow_up_not_the_call(backups, clusters, qtbot, fleet_window):
+    from aurora_console.core.aws.backup_ops import WAIT_CLUSTER, BackupAction, Step
+
+    page = backups("blog")
+    panel = page.panel
+    panel.tasks.poll_interval = 0.2
+    # a snapshot call followed by a wait for a cluster that never shows up: only Stop ends it
+    action = BackupAction("create-cluster-snapshot", "Snapshot then wait", panel.target, "blog",
+                          (Step("create_db_cluster_snapshot", {"DBClusterIdentifier": "blog",
+                                                               "DBClusterSnapshotIdentifier": "blog-wait"},
+                                WAIT_CLUSTER, "never-there"),))
+    panel.tasks.run(action)
+    qtbot.waitUntil(lambda: "never-there is gone" in panel.action_label.text(), timeout=20000)
+    assert panel.cancel_button.isVisible() and not panel.snapshots_tab.buttons["create"].isEnabled()
+    panel.cancel_button.click()
+    qtbot.waitUntil(lambda: not panel.tasks.running, timeout=20000)
+    assert "stopped waiting" in panel.action_label.text() and not panel.cancel_button.isVisible()
+    ids = [s["DBClusterSnapshotIdentifier"] for s in clusters.describe_db_cluster_snapshots()["DBClusterSnapshots"]]
+    assert "blog-wait" in ids  # what AWS accepted stays
+    assert [e.action for e in audit_log(fleet_window.services).read()] == ["create-cluster-snapshot"]
