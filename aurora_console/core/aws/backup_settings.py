@@ -35,6 +35,8 @@ class BackupSettings:
     security_groups: tuple[str, ...]
     writer_class: str  # the writer's instance class (default for restores)
     pending: dict[str, Any] = field(default_factory=dict)
+    parameter_group: str = ""
+    serverless_v2: dict[str, Any] = field(default_factory=dict)  # ServerlessV2ScalingConfiguration
 
     @property
     def is_mysql(self) -> bool:
@@ -75,6 +77,9 @@ def settings_from_raw(raw: dict, writer_class: str = "") -> BackupSettings:
         security_groups=tuple(g.get("VpcSecurityGroupId", "") for g in raw.get("VpcSecurityGroups", []) or []),
         writer_class=writer_class,
         pending=dict(raw.get("PendingModifiedValues", {}) or {}),
+        parameter_group=raw.get("DBClusterParameterGroup", "") or "",
+        serverless_v2={k: v for k, v in (raw.get("ServerlessV2ScalingConfiguration") or {}).items()
+                       if k in ("MinCapacity", "MaxCapacity")},
     )
 
 

@@ -67,6 +67,8 @@ def prepare_pitr(source: BackupSettings, target: Any, new_cluster_id: Any, when:
     else:
         params["RestoreToTime"] = at.astimezone(timezone.utc)
     params.update(network_params(source))
+    if source.parameter_group and not source.parameter_group.startswith("default."):
+        params["DBClusterParameterGroupName"] = source.parameter_group  # same engine version: same family
     when_text = "the latest restorable time" if at is None else fmt_utc(at)
     title = f"Restore {source.cluster_id} at {when_text} to new cluster {cid} ({cls} writer)"
     return BackupAction("restore-cluster-to-point-in-time", title, target, cid, (

@@ -178,7 +178,8 @@ def writer_step(new_cluster: str, engine: str, instance_class: str, label: str) 
 
 
 def network_params(source: BackupSettings | None) -> dict[str, Any]:
-    """Put the restored cluster in the source's subnet group and security groups (usable at once)."""
+    """Put the restored cluster in the source's subnet group and security groups, with its
+    Serverless v2 capacity range (needed for a db.serverless writer), so it is usable at once."""
     out: dict[str, Any] = {}
     if source is not None:
         if source.subnet_group:
@@ -186,6 +187,8 @@ def network_params(source: BackupSettings | None) -> dict[str, Any]:
         groups = [g for g in source.security_groups if g]
         if groups:
             out["VpcSecurityGroupIds"] = groups
+        if source.serverless_v2:
+            out["ServerlessV2ScalingConfiguration"] = dict(source.serverless_v2)
     return out
 
 

@@ -125,3 +125,16 @@ def test_cancel_while_waiting(factory, blog, audit):
         run_backup_action(factory, pitr.prepare_pitr(source, EAST, "blog-c", None, "db.r6g.large"), audit=audit,
                           task=ctx, poll_interval=0.05)
     assert [e.params["operation"] for e in audit.read()] == ["restore_db_cluster_to_point_in_time"]
+
+
+def test_point_in_time_restore_keeps_parameter_group_and_network(factory, rds, audit):
+    rds.create_db_cluster_parameter_group(DBClusterParameterGroupName="blog-params",
+                                          DBParameterGroupFamily="aurora-postgresql15", Description="blog")
+    from tests.integration.backups.conftest import make_cluster
+
+    make_cluster(rds, "blog2", EngineVersion="15.4", DBClusterParameterGroupName="blog-params")
+    source = read_backup_settings(factory, EAST, "blog2")
+    assert source.parameter_group == "blog-params"
+    run(factory, pitr.prepare_pitr(source, EAST, "blog2-pitr", None, "db.r6g.large"), audit)
+    c = rds.describe_db_clusters(DBClusterIdentifier="blog2-pitr")["DBClusters"][0]
+    assert c["DBClusterParameterGroup"] == "blog-params" and c["DBSubnetGroup"] == source.subnet_group

@@ -133,6 +133,13 @@ def test_pitr_time_must_be_in_the_restorable_range():
     assert ok.steps[0].params["RestoreToTime"] == NOW - timedelta(hours=2)
     latest = pitr.prepare_pitr(s, T, "blog-pitr", "latest", "db.r6g.large")
     assert latest.steps[0].params["UseLatestRestorableTime"] is True
+    assert "RestoreToTime" not in latest.steps[0].params
+    custom = settings(DBClusterParameterGroup="blog-aurora-pg15",
+                      ServerlessV2ScalingConfiguration={"MinCapacity": 0.5, "MaxCapacity": 8.0})
+    p = pitr.prepare_pitr(custom, T, "blog-pitr", None, "db.serverless").steps[0].params
+    assert p["DBClusterParameterGroupName"] == "blog-aurora-pg15"
+    assert p["ServerlessV2ScalingConfiguration"] == {"MinCapacity": 0.5, "MaxCapacity": 8.0}
+    assert p["DBSubnetGroupName"] == "blog-private" and p["VpcSecurityGroupIds"] == ["sg-1"]
     with pytest.raises(ValidationError, match="instance class"):
         pitr.prepare_pitr(s, T, "blog-pitr", None, "large")
 
