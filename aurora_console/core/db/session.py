@@ -209,20 +209,20 @@ class DbSession:
 
     def set_autocommit(self, on: bool) -> None:
         with self._lock:
-            self.settings = replace(self.settings, autocommit=on)
             if self.connected:
-                self.close_streams()
+                for stream in [st for st in self.streams if st.owns_transaction]:
+                    stream.close("autocommit was switched")
                 if self._conn.info.transaction_status != pq.TransactionStatus.IDLE:
                     raise SqlError("Commit or roll back the open transaction before changing autocommit.")
                 self._conn.autocommit = on
+            self.settings = replace(self.settings, autocommit=on)
 
     def set_statement_timeout(self, ms: int) -> None:
         if ms < 0:
             raise ValueError("statement timeout must be >= 0 ms (0 means none)")
         with self._lock:
             self.settings = replace(self.settings, statement_timeout_ms=int(ms))
-            if self.connected:
-                self.close_streams()
+            if self.connected:  # inside an open result's transaction the SET is committed with it
                 try:
                     self._apply(f"SET statement_timeout = {int(ms)}")
                 except psycopg.Error as exc:

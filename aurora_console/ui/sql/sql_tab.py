@@ -324,6 +324,7 @@ class SqlTab(QWidget):
         def finished(state) -> None:
             if self.closed:
                 return
+            self._sync_autocommit()
             self.tx_state = state
             self.message(f"{action.replace('_', ' ')}: done ({state.value})")
             self._update_state()
@@ -333,11 +334,19 @@ class SqlTab(QWidget):
         def failed(exc) -> None:
             if self.closed:
                 return
+            self._sync_autocommit()
             self.message(f"{action.replace('_', ' ')} failed: {exc}")
             self._update_state()
 
         self.runner.submit(lambda ctx: session_call(session, action, *args), name=f"SQL {action}",
                            queue=self.queue, on_done=finished, on_error=failed)
+
+    def _sync_autocommit(self) -> None:
+        """The toolbar shows the session's real mode (a refused switch snaps back)."""
+        action = self.autocommit_action
+        action.blockSignals(True)
+        action.setChecked(self.session.settings.autocommit)
+        action.blockSignals(False)
 
     def set_autocommit(self, on: bool) -> None:
         self.session_action("set_autocommit", bool(on))
