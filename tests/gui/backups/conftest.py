@@ -1,24 +1,58 @@
-# ruff: noqa: F811 - pytest fixtures imported from the fleet GUI conftest are used as parameters
-"""A main window on the rig's moto server (the fleet GUI tests' window) with a blog (PostgreSQL)
-and a shop (MySQL, backtrack on) cluster, and the backup page object on it."""
+"""A main window on the rig's moto server with a blog (PostgreSQL) and a shop (MySQL, backtrack
+on) cluster, and the backup page object on it (without the full sandbox)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.gui.fleet.conftest import REGIONS, FakeRoot, fleet_window, rds  # noqa: F401 - fixtures
+from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
 from tests.integration.backups.conftest import make_cluster
-from tests.integration.fleet.conftest import _quiet_moto_unimplemented  # noqa: F401 - autouse fixture
 
 
-class Root(FakeRoot):
+class Root:
+    """The page objects' root without the sandbox (same contract as ConsoleRoot)."""
+
+    allow_changes, sandbox = False, True
+
+    def __init__(self, window, qtbot) -> None:
+        self.window, self.qtbot = window, qtbot
+
+    @property
+    def services(self):
+        return self.window.services
+
     def cluster_ids(self) -> list[str]:
         return [s.ref.cluster_id for s in self.window.navigator.model.summaries()]
 
+    def guard_change(self, what: str) -> None:
+        pass
+
 
 @pytest.fixture
-def clusters(fleet_window, rds, qtbot):
-    east = rds["us-east-1"]
+def fleet_window(qtbot, moto_endpoint):
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console.app import build_services, shutdown_services
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.main_window import MainWindow
+
+    services = build_services(console_options(sandbox=False), QApplication.instance())
+    services.aws = AwsSessionFactory(endpoint_url=moto_endpoint, credentials=StaticCredentials("testing", "testing"),
+                                     config_overrides={"retries": {"mode": "standard", "max_attempts": 1}})
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.navigator.set_profiles(["sandbox"], "sandbox")
+    window.navigator.set_regions(["us-east-1"], ["us-east-1"])
+    window.show()
+    yield window
+    window.close()
+    shutdown_services(services)
+
+
+@pytest.fixture
+def clusters(fleet_window, qtbot):
+    """The us-east-1 RDS client (to look behind the console), after seeding the clusters."""
+    east = fleet_window.services.aws.client("rds", AwsTarget(None, "us-east-1"))
     make_cluster(east, "blog", StorageEncrypted=True, instances=2)
     make_cluster(east, "shop", engine="aurora-mysql", BacktrackWindow=86400)
     east.create_db_cluster_snapshot(DBClusterIdentifier="blog", DBClusterSnapshotIdentifier="blog-before-upgrade")

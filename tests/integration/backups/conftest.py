@@ -6,7 +6,6 @@ import pytest
 
 from aurora_console.core.audit import AuditLog
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
-from tests.integration.fleet.conftest import _quiet_moto_unimplemented  # noqa: F401 - autouse fixture
 
 EAST = AwsTarget("sandbox", "us-east-1")
 WEST = AwsTarget("sandbox", "eu-west-1")
