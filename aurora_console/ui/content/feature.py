@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
-from aurora_console.core.db.content.connect import open_profile_source
-from aurora_console.core.db.content.session import ContentSession
-
-from .workspace import ContentWorkspace
+# The workspace, its session and psycopg load when a workspace opens, not at start-up.
 
 MENU = "Database"
 SANDBOX_PROFILE = "sandbox-blog"
@@ -106,6 +103,8 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
     aws, sandbox = services.aws, services.sandbox
 
     def work(ctx):
+        from aurora_console.core.db.content.connect import open_profile_source
+
         return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx)
 
     def done(pc):
@@ -119,7 +118,11 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
                                   on_done=done, on_error=failed)
 
 
-def _open_tab(window, profile, connect, read_only, on_close, spec=None) -> ContentWorkspace:
+def _open_tab(window, profile, connect, read_only, on_close, spec=None):
+    from aurora_console.core.db.content.session import ContentSession
+
+    from .workspace import ContentWorkspace
+
     services = window.services
 
     def make():

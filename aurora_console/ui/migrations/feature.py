@@ -11,10 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog
 
-from aurora_console.core.db.migrations.folders import MigrationFolders
-from aurora_console.core.resources import blog_migrations_dir
-
-from .panel import MigrationsPanel
+# The panel, the engine and psycopg load when a panel opens, not at start-up.
 
 MENU = "Tools"
 SANDBOX_PROFILE = "sandbox-blog"
@@ -54,6 +51,9 @@ def ask_and_open(window):
 
 
 def default_folder(profile: str) -> Path | None:
+    from aurora_console.core.db.migrations.folders import MigrationFolders
+    from aurora_console.core.resources import blog_migrations_dir
+
     folder = MigrationFolders.default().get(profile)
     if folder is None and profile == SANDBOX_PROFILE:
         return blog_migrations_dir()
@@ -93,7 +93,11 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
                                   on_done=done, on_error=failed)
 
 
-def _open_tab(window, profile, connect, folder, read_only, on_close) -> MigrationsPanel:
+def _open_tab(window, profile, connect, folder, read_only, on_close):
+    from aurora_console.core.db.migrations.folders import MigrationFolders
+
+    from .panel import MigrationsPanel
+
     services = window.services
     if not callable(connect):
         from aurora_console.core.db.migrations import connection_factory
@@ -104,7 +108,7 @@ def _open_tab(window, profile, connect, folder, read_only, on_close) -> Migratio
         services.runner.submit(lambda ctx: MigrationFolders.default().set(profile, path),
                                name=f"Remember the migrations folder of {profile}")
 
-    def make() -> MigrationsPanel:
+    def make():
         panel = MigrationsPanel(services.runner, profile, connect, folder or default_folder(profile),
                                 read_only=bool(read_only), on_folder_changed=remember)
         if on_close is not None:
