@@ -62,6 +62,9 @@ class SqlEditor(QPlainTextEdit):
         self._stmt_timer.timeout.connect(self._refresh_statement)
         self.cursorPositionChanged.connect(self._stmt_timer.start)
         self.textChanged.connect(self._clear_error)
+        self._visible_timer = QTimer(self, singleShot=True, interval=80)
+        self._visible_timer.timeout.connect(self._prioritize_visible)
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._visible_timer.start())
         self._load_timer = QTimer(self, singleShot=True, interval=0)
         self._load_timer.timeout.connect(self._load_next)
         self._update_margin()
@@ -105,6 +108,12 @@ class SqlEditor(QPlainTextEdit):
             bottom = top + round(self.blockBoundingRect(block).height())
             number += 1
         painter.end()
+
+    def _prioritize_visible(self) -> None:
+        """Ask the highlighter for the blocks on screen first (after a jump into a big file)."""
+        first = self.firstVisibleBlock().blockNumber()
+        rows = max(1, self.viewport().height() // max(1, self.fontMetrics().height()))
+        self.highlighter.prioritize(first, first + rows)
 
     # -- loading ---------------------------------------------------------------------------------
     def load_text(self, text: str) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QT
 
 NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR = range(6)
 PENDING = 0x3FFFFFFF
-BUDGET_S = 0.008  # lexing time per burst / per timer slice
+BUDGET_S = 0.005  # lexing time per burst / per timer slice
 
 _OPENERS = re.compile(
     r"(?P<lc>--)|(?P<bc>/\*)|(?P<es>(?<![\w$])[eE]')|(?P<s>')|(?P<q>\")"
@@ -136,6 +136,9 @@ class SqlHighlighter(QSyntaxHighlighter):
         self._burst_deadline = 0.0  # highlighting is real work only until then (see _edited, _work)
         self._has_pending = False
         self._next = 0  # no pending block before this one
+        self._wanted: tuple[int, int] | None = None  # visible blocks to highlight ahead of the background
+        self._jump: tuple[int, int] | None = None  # (block number, state before it): fast state scan
+        self._entry: tuple[int, int] | None = None  # (block number, state before it) for one rehighlight
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -149,6 +152,7 @@ class SqlHighlighter(QSyntaxHighlighter):
 
     def _edited(self, position: int, _removed: int, _added: int) -> None:
         self._burst_deadline = time.perf_counter() + BUDGET_S
+        self._jump = self._wanted = None
         if self._has_pending:  # an edit above the background position: search from there
             block = self.document().findBlock(position)
             if block.isValid():
@@ -177,6 +181,8 @@ class SqlHighlighter(QSyntaxHighlighter):
     # -- QSyntaxHighlighter ------------------------------------------------------------------------
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt naming
         prev = self.previousBlockState()
+        if prev == PENDING and self._entry is not None and self.currentBlock().blockNumber() == self._entry[0]:
+            prev = self._entry[1]  # a visible block reached ahead of the background pass
         if prev == PENDING or time.perf_counter() > self._burst_deadline:
             self.setCurrentBlockState(PENDING)
             if not self._has_pending:
@@ -221,11 +227,51 @@ class SqlHighlighter(QSyntaxHighlighter):
             if f is not None:
                 set_format(start + index, len(value), f)
 
+    # -- visible blocks first -----------------------------------------------------------------------
+    def prioritize(self, first: int, last: int) -> None:
+        """Highlight blocks ``first``..``last`` (the visible ones) before the background pass gets
+        there: their entry state comes from a fast scan (no lexing) of the blocks in between."""
+        doc = self.document()
+        if doc is None or not self._has_pending or first <= self._next + 1:
+            return
+        block = doc.findBlockByNumber(first)
+        if block.isValid() and block.userState() != PENDING and block.previous().userState() != PENDING:
+            return  # already highlighted
+        before = doc.findBlockByNumber(self._next - 1).userState() if self._next > 0 else NORMAL
+        self._wanted = (first, last)
+        self._jump = (self._next, NORMAL if before in (-1, PENDING) else before)
+        self._timer.start()
+
+    def _jump_slice(self, doc) -> None:
+        n, state = self._jump
+        first = self._wanted[0]
+        block = doc.findBlockByNumber(n)
+        deadline = time.perf_counter() + BUDGET_S
+        while block.isValid() and n < first and time.perf_counter() < deadline:
+            state = scan_line(block.text(), state, self._tags)[2]
+            block = block.next()
+            n += 1
+        if n < first and block.isValid():
+            self._jump = (n, state)
+            return
+        self._jump = self._wanted = None
+        if block.isValid():
+            self._entry = (n, state)
+            self._burst_deadline = time.perf_counter() + BUDGET_S
+            try:
+                self.rehighlightBlock(block)
+            finally:
+                self._entry = None
+
     # -- background slices ------------------------------------------------------------------------
     def _work(self) -> None:
         doc = self.document()
         if doc is None:
             self._has_pending = False
+            return
+        if self._jump is not None:
+            self._jump_slice(doc)
+            self._timer.start()
             return
         block = doc.findBlockByNumber(self._next)
         while block.isValid() and block.userState() != PENDING:

@@ -59,7 +59,7 @@ class HistoryPanel(QWidget):
         lay.addWidget(tabs)
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(self.reload)
-        self.search.textChanged.connect(self._debounce.start)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.loads = 0
 
     def reload(self) -> None:

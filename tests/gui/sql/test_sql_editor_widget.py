@@ -113,3 +113,20 @@ def test_autosave_writes_the_text(qtbot, sql_runner, tmp_path):
     assert "SELECT" in tab.completer.words()
     tab.shutdown(discard_autosave=True)
     qtbot.waitUntil(lambda: not tab.autosave_path.exists(), timeout=5000)
+
+
+def test_visible_blocks_are_highlighted_ahead_of_the_background(qtbot):
+    ed = SqlEditor()
+    qtbot.addWidget(ed)
+    ed.resize(800, 400)
+    ed.show()
+    text = "\n".join(["/* a comment", "spanning lines */"] + [f"select {i}, 'x' from t; -- {i}" for i in range(60000)])
+    with qtbot.waitSignal(ed.loaded, timeout=60000):
+        ed.load_text(text)
+    assert ed.highlighter.pending
+    ed.verticalScrollBar().setValue(ed.verticalScrollBar().maximum())  # jump to the end
+    target = ed.document().lastBlock().blockNumber() - 3
+    qtbot.waitUntil(lambda: bool(_formats(ed, target)), timeout=20000)
+    assert ed.highlighter.pending  # the background pass has not got there yet
+    first = _formats(ed, target)[0]
+    assert first[:2] == (0, 6)  # "select", as a keyword

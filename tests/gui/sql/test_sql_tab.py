@@ -235,3 +235,16 @@ def test_keyboard_shortcuts_run_and_cancel(sql_page, qtbot):
     qtbot.wait(200)
     qtbot.keyClick(ed, Qt.Key.Key_Escape)
     assert page.wait(20000)[0].error_kind == "cancelled"
+
+
+def test_history_search(sql_page, qtbot):
+    page = sql_page()
+    page.run("select 'apples' as fruit")
+    page.run("select 'pears' as fruit")
+    panel = page.tab.history_panel
+    page.tab.history_action.setChecked(True)
+    qtbot.waitUntil(lambda: panel.list.count() >= 2, timeout=10000)
+    loads = panel.loads
+    qtbot.keyClicks(panel.search, "pear")
+    qtbot.waitUntil(lambda: panel.loads > loads and panel.list.count() == 1, timeout=10000)
+    assert "pears" in panel.list.item(0).text()
