@@ -45,8 +45,9 @@ OPTIONAL_CALLS = (
 )
 
 
-#: Calls of one region made at the same time.
-CALLS_IN_PARALLEL = 6
+#: Calls of one region made at the same time. 1 (one after the other) by default: parallel calls
+#: did not pay against moto, and several threads parsing at once starve the UI thread of the GIL.
+CALLS_IN_PARALLEL = 1
 
 
 class UnsupportedCalls:

@@ -64,18 +64,28 @@ class Node:
         return next((c for c in self.children if c.key == key), None)
 
 
-@dataclass
 class _Spec:
-    key: str
-    kind: str
-    payload: Any
-    children: list[_Spec]
+    """What a node should show. A cluster's children are only worked out when asked for: an
+    unchanged cluster (the common case on a refresh) never needs them."""
+
+    __slots__ = ("key", "kind", "payload", "_children", "_rk")
+
+    def __init__(self, key: str, kind: str, payload: Any, children: list[_Spec] | None = None, rk: str = "") -> None:
+        self.key, self.kind, self.payload, self._children, self._rk = key, kind, payload, children, rk
+
+    @property
+    def children(self) -> list[_Spec]:
+        if self._children is None:
+            c: Cluster = self.payload
+            rk = self._rk
+            kids = [_Spec(f"{rk}|i|{i.id}", INSTANCE, i, []) for i in c.instances]
+            kids += [_Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, []) for p in c.proxies]
+            self._children = kids
+        return self._children
 
 
 def _cluster_spec(rk: str, c: Cluster) -> _Spec:
-    kids = [_Spec(f"{rk}|i|{i.id}", INSTANCE, i, []) for i in c.instances]
-    kids += [_Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, []) for p in c.proxies]
-    return _Spec(f"{rk}|c|{c.id}", CLUSTER, c, kids)
+    return _Spec(f"{rk}|c|{c.id}", CLUSTER, c, None, rk)
 
 
 def region_children(inv: RegionInventory) -> list[_Spec]:
@@ -324,7 +334,7 @@ class FleetTreeModel(QAbstractItemModel):
             if child is None:
                 new_nodes.append(self._build(spec, parent.region_key))
                 continue
-            if child.payload == spec.payload:
+            if child.payload is spec.payload or child.payload == spec.payload:
                 child.payload = spec.payload
                 if child.kind == CLUSTER:
                     continue  # a cluster's payload holds its instances and proxies: nothing below changed

@@ -181,9 +181,8 @@ class FleetView(QWidget):
         new = [c.id for c in inv.clusters if c.id not in present]
         if len(new) > STAGE_CLUSTERS:
             allowed = present | set(new[:STAGE_CLUSTERS])
+            # regions stay collapsed while they fill (the view lays out only what is expanded)
             self.model.set_region(replace(inv, clusters=tuple(c for c in inv.clusters if c.id in allowed)))
-            if self.load_count == 0 and len(self.model.region_keys()) == 1:
-                self._expand_regions()
             QTimer.singleShot(0, lambda: self._stage_step(key, gen))
             return
         del self._staging[key]
