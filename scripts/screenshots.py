@@ -66,6 +66,12 @@ def shoot_sql_editor(app, window, out: Path) -> None:
 
 
 SHOOTERS = {"main-window": shoot_main_window, "sql-editor": shoot_sql_editor}
+# the user guide's screens (docs/user-guide.md); a shooter defined above wins over these
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshot_screens import SHOOTERS as _SCREENS  # noqa: E402
+
+for _name, _shooter in _SCREENS.items():
+    SHOOTERS.setdefault(_name, _shooter)
 
 
 def main() -> int:

@@ -1,0 +1,17 @@
+"""What the example smoke tests look at: the sandbox's names by default, yours via environment.
+
+    AURORA_SMOKE_CLUSTER      a cluster id in the chosen profile/region   (sandbox: blog)
+    AURORA_SMOKE_DB_PROFILE   a connection profile of the console          (sandbox: sandbox-blog)
+    AURORA_SMOKE_TABLE        a table the content editor opens             (sandbox: posts)
+
+Example: AURORA_SMOKE_CLUSTER=orders-prod AURORA_SMOKE_DB_PROFILE=orders-ro \\
+         pytest examples/smoke --aurora-profile prod --aurora-region eu-west-1 --junitxml=smoke.xml
+"""
+
+from __future__ import annotations
+
+import os
+
+CLUSTER = os.environ.get("AURORA_SMOKE_CLUSTER", "blog")
+DB_PROFILE = os.environ.get("AURORA_SMOKE_DB_PROFILE", "sandbox-blog")
+TABLE = os.environ.get("AURORA_SMOKE_TABLE", "posts")

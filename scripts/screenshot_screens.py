@@ -1,0 +1,112 @@
+"""Shooters for scripts/screenshots.py: one per screen of the user guide (docs/user-guide.md).
+
+Each opens its screen on the sandbox the way a user would (the same entry points as the page
+objects in aurora_console/testing), waits until its data is shown, and saves the main window.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+CLUSTER = "blog"
+DB_PROFILE = "sandbox-blog"
+
+
+def _wait(app, predicate, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        app.processEvents()
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise TimeoutError("the screen did not finish loading")
+
+
+def _settle(app, seconds: float = 0.5) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def _ref(window, cluster_id: str):
+    refs = [s.ref for s in window.navigator.model.summaries() if s.ref.cluster_id == cluster_id]
+    if not refs:
+        raise LookupError(f"cluster {cluster_id!r} is not in the navigator")
+    return refs[0]
+
+
+def _save(app, window, out: Path, name: str) -> None:
+    _settle(app)
+    window.grab().save(str(out / f"{name}.png"))
+
+
+def shoot_fleet(app, window, out: Path) -> None:
+    from aurora_console.ui.fleet import open_fleet
+
+    view = open_fleet(window, select=CLUSTER)
+    _wait(app, lambda: view.load_count > 0 and not view.loading)
+    _save(app, window, out, "fleet")
+
+
+def shoot_metrics(app, window, out: Path) -> None:
+    from aurora_console.ui.metrics import open_metrics
+
+    dashboard = open_metrics(window, _ref(window, CLUSTER))
+    _wait(app, lambda: dashboard.load_count > 0 and not dashboard.loading)
+    _save(app, window, out, "metrics")
+
+
+def shoot_backups(app, window, out: Path) -> None:
+    from aurora_console.ui.backups import open_backups
+
+    panel = open_backups(window, _ref(window, CLUSTER))
+    _wait(app, lambda: panel.load_count > 0 and not panel.loading)
+    _save(app, window, out, "backups")
+
+
+def shoot_tunnels(app, window, out: Path) -> None:
+    from aurora_console.ui.connections.feature import open_panel
+
+    controller = window.services.extras["connections"]
+    controller.ask_trust = lambda error: "once"  # the sandbox's bastion key, as a user would accept it
+    box: dict = {}
+    controller.open_tunnel(DB_PROFILE, on_done=lambda s: box.setdefault("ok", s),
+                           on_error=lambda e: box.setdefault("err", e))
+    _wait(app, lambda: bool(box))
+    if "err" in box:
+        raise box["err"]
+    open_panel(window)
+    _save(app, window, out, "tunnels")
+
+
+def shoot_migrations(app, window, out: Path) -> None:
+    window.services.extras["migrations_open"](DB_PROFILE, connect=None, folder=None)
+    key = f"migrations:{DB_PROFILE}"
+    _wait(app, lambda: window.find_tab(key) is not None)
+    panel = window.find_tab(key)
+    _wait(app, lambda: not panel.busy and panel.status is not None)
+    _save(app, window, out, "migrations")
+
+
+def shoot_content(app, window, out: Path) -> None:
+    opened = window.services.extras["content_open"](DB_PROFILE, connect=None, read_only=None)
+    if hasattr(opened, "done"):
+        _wait(app, lambda: opened.done)
+    workspace = window.find_tab(f"content:{DB_PROFILE}")
+    runner = window.services.runner
+    _wait(app, lambda: not runner.active())
+    if workspace is None:
+        raise RuntimeError("the content workspace did not open")
+    _save(app, window, out, "content-posts")
+
+
+SHOOTERS = {
+    "fleet": shoot_fleet,
+    "metrics": shoot_metrics,
+    "backups": shoot_backups,
+    "tunnels": shoot_tunnels,
+    "migrations": shoot_migrations,
+    "content-posts": shoot_content,
+}
