@@ -44,6 +44,9 @@ class MainWindow(QMainWindow):
         self.loading = False
         self.load_count = 0
         self._open_home: Callable[[], Any] | None = None
+        self._load_generation = 0
+        self._load_handles: list = []
+        self._loaded_profile: tuple | None = None
 
         self.tabs = QTabWidget(objectName="workspaceTabs")
         self.tabs.setTabsClosable(True)
@@ -295,18 +298,28 @@ class MainWindow(QMainWindow):
 
     def current_targets(self) -> list[AwsTarget]:
         profile = self.navigator.current_profile()
-        endpoint = None
-        return [AwsTarget(None if profile == "sandbox" else profile, r, endpoint)
-                for r in self.navigator.selected_regions()]
+        aws = self.services.aws
+        # the sandbox's factory pins its own credentials; a real profile named "sandbox" stays itself
+        name = None if aws is not None and aws.is_sandbox else profile
+        return [AwsTarget(name, r) for r in self.navigator.selected_regions()]
 
     def refresh_clusters(self) -> None:
+        """Load every selected region; a newer refresh supersedes the loads still running."""
         aws = self.services.aws
         if aws is None:
             return
+        for handle in self._load_handles:
+            handle.cancel()
+        self._load_handles = []
+        self._load_generation += 1
+        generation = self._load_generation
         targets = self.current_targets()
         profile = self.navigator.current_profile()
         self.status.set_profile(profile, self.services.is_read_only(profile))
         self.status.set_regions([t.region for t in targets])
+        if self._loaded_profile != (aws, profile):  # another account: never show the old one's rows
+            self.navigator.model.clear()
+            self._loaded_profile = (aws, profile)
         if not targets:
             self.navigator.model.clear()
             self.navigator.show_status("Choose at least one region.")
@@ -320,16 +333,22 @@ class MainWindow(QMainWindow):
             self.navigator.model.set_region(RegionClusters(AwsTarget(None, region), []))
         self.navigator.show_status(f"Loading clusters from {len(targets)} region(s)…")
         for target in targets:
-            self.services.runner.submit(
-                lambda ctx, t=target: list_clusters(aws, t, ctx),
-                name=f"List clusters ({target.region})",
-                on_done=self._region_loaded,
-                on_error=lambda exc, t=target: self._region_loaded(RegionClusters(t, [], _as_aws_error(exc))),
-                on_cancelled=lambda t=target: self._region_loaded(
-                    RegionClusters(t, [], _as_aws_error(RuntimeError("cancelled")))),
-            )
+            def loaded(result, g=generation):
+                self._region_loaded(result, g)
 
-    def _region_loaded(self, result: RegionClusters) -> None:
+            def failed(exc, t=target, g=generation):
+                self._region_loaded(RegionClusters(t, [], _as_aws_error(exc)), g)
+
+            def cancelled(t=target, g=generation):
+                self._region_loaded(RegionClusters(t, [], _as_aws_error(RuntimeError("cancelled"))), g)
+
+            self._load_handles.append(self.services.runner.submit(
+                lambda ctx, t=target: list_clusters(aws, t, ctx), name=f"List clusters ({target.region})",
+                on_done=loaded, on_error=failed, on_cancelled=cancelled))
+
+    def _region_loaded(self, result: RegionClusters, generation: int) -> None:
+        if generation != self._load_generation:
+            return  # a load for an earlier profile/region choice: its rows must not appear
         self.navigator.model.set_region(result)
         if result.error is not None:
             self._load_errors.append(f"{result.target.region}: {result.error.user_text()}")
@@ -344,6 +363,7 @@ class MainWindow(QMainWindow):
         self.navigator.show_status(text)
         if not self._pending_regions and self.loading:
             self.loading = False
+            self._load_handles = []
             self.load_count += 1
             ok = not self._load_errors or count > 0
             if self.load_count == 1 and count:

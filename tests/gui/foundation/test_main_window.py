@@ -121,3 +121,54 @@ def test_about_shows_library_versions(qtbot):
         box.close()
     finally:
         close_console(window)
+
+
+def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
+    """Switching profile while a region still loads: the old profile's rows never appear."""
+    import threading
+
+    from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
+    import aurora_console.ui.main_window as mw
+
+    gate = threading.Event()
+
+    def fake_list(aws, target, ctx):
+        if target.profile == "prod":
+            gate.wait(10)
+        ref = ClusterRef(target.profile, target.region, f"{target.profile}-db", "aurora-postgresql")
+        return RegionClusters(target, [ClusterSummary(ref, "15.4", "available", 1, "w")])
+
+    monkeypatch.setattr(mw, "list_clusters", fake_list)
+    services = build_services(console_options(sandbox=False), QApplication.instance())
+    services.aws = AwsSessionFactory()
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    try:
+        window.navigator.set_profiles(["dev", "prod"], "prod")
+        window.navigator.set_regions(["us-east-1"], ["us-east-1"])
+        finished = []
+        window.load_finished.connect(lambda ok, errs: finished.append(ok))
+        window.refresh_clusters()  # prod: blocked in the worker
+        with qtbot.waitSignal(window.load_finished, timeout=10000):
+            window.navigator.profile_combo.setCurrentText("dev")
+        gate.set()
+        qtbot.waitUntil(lambda: not services.runner.active(), timeout=10000)
+        qtbot.wait(50)
+        assert [s.ref.cluster_id for s in window.navigator.model.summaries()] == ["dev-db"]
+        assert finished == [True]
+    finally:
+        gate.set()
+        window.close()
+        shutdown_services(services)
+
+
+def test_a_real_profile_named_sandbox_keeps_its_name(qtbot):
+    services = build_services(console_options(sandbox=False), QApplication.instance())
+    services.aws = AwsSessionFactory()
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.navigator.set_profiles(["sandbox"], "sandbox")
+    window.navigator.set_regions(["us-east-1"], ["us-east-1"])
+    assert [t.profile for t in window.current_targets()] == ["sandbox"]
+    window.close()
+    shutdown_services(services)
