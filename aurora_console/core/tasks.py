@@ -19,6 +19,16 @@ class Cancelled(Exception):
         super().__init__(message)
 
 
+def _run_callbacks(callbacks: list[Callable[[], None]]) -> None:
+    for fn in callbacks:
+        try:
+            fn()
+        except Exception:  # a failing canceller must not stop the others
+            import logging
+
+            logging.getLogger(__name__).exception("cancel callback failed")
+
+
 class CancelToken:
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -30,18 +40,19 @@ class CancelToken:
         return self._event.is_set()
 
     def cancel(self) -> None:
+        """Mark cancelled and run the cancel callbacks on a helper thread.
+
+        Callbacks may block (psycopg's protocol cancel request waits for the server, up to its
+        timeout, exactly when the server or tunnel is stuck), and ``cancel`` is usually called from
+        the UI thread, which must never wait on them.
+        """
         with self._lock:
             if self._event.is_set():
                 return
             self._event.set()
             callbacks, self._callbacks = self._callbacks, []
-        for fn in callbacks:
-            try:
-                fn()
-            except Exception:  # a failing canceller must not stop the others
-                import logging
-
-                logging.getLogger(__name__).exception("cancel callback failed")
+        if callbacks:
+            threading.Thread(target=_run_callbacks, args=(callbacks,), name="task-cancel", daemon=True).start()
 
     def on_cancel(self, fn: Callable[[], None]) -> Callable[[], None]:
         """Call ``fn`` when cancelled (at once if already). Returns an unregister function."""

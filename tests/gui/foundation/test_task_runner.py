@@ -118,3 +118,22 @@ def test_stall_monitor_sees_a_blocked_loop(qtbot):
     with StallMonitor() as calm:
         qtbot.wait(100)
     assert calm.max_stall_ms < stall.max_stall_ms
+
+
+def test_cancel_never_waits_for_a_slow_canceller(qtbot, runner):
+    """A cancel callback that blocks (a protocol cancel to a stuck server) runs off the UI thread."""
+    started, release = threading.Event(), threading.Event()
+
+    def work(ctx):
+        ctx.token.on_cancel(lambda: release.wait(5))  # a canceller that hangs
+        started.set()
+        ctx.sleep(30)
+
+    h = runner.submit(work, name="stuck query")
+    assert started.wait(5)
+    t0 = time.monotonic()
+    h.cancel()
+    assert time.monotonic() - t0 < 0.5
+    qtbot.waitUntil(lambda: h.done, timeout=5000)
+    release.set()
+    assert h.state == "cancelled"
