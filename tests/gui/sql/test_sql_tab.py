@@ -248,3 +248,27 @@ def test_history_search(sql_page, qtbot):
     qtbot.keyClicks(panel.search, "pear")
     qtbot.waitUntil(lambda: panel.loads > loads and panel.list.count() == 1, timeout=10000)
     assert "pears" in panel.list.item(0).text()
+
+
+def test_row_limit_bounds_memory_until_fetch_all(sql_page, qtbot):
+    page = sql_page()
+    (res,) = page.run("select id from big order by id")
+    model = res.view.model
+    model.max_rows = 3000
+    while model.canFetchMore():
+        res.fetch_more()
+    assert model.rowCount() == 3000 and model.stream_open  # stopped at the limit, cursor still open
+    assert "limit reached" in model.status_text()
+    assert res.fetch_all() == 50000 and model.complete
+
+
+def test_stop_interrupts_fetch_all(sql_page, qtbot):
+    page = sql_page()
+    (res,) = page.run("select g from generate_series(1, 3000000) g")
+    model = res.view.model
+    model.fetch_all()
+    qtbot.waitUntil(lambda: model.rowCount() > 1000, timeout=30000)
+    page.cancel()
+    qtbot.waitUntil(lambda: not model.fetching, timeout=30000)
+    assert model.rowCount() < 3000000
+    assert page.run("select 1")[0].rows() == [("1",)]  # the session is usable again
