@@ -57,6 +57,18 @@ def mb(n: float) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
+def lock_work_dir(work: Path):
+    """Hold an exclusive lock on the work folder, so two builds never share it at once (POSIX)."""
+    work.mkdir(parents=True, exist_ok=True)
+    handle = open(work / ".build.lock", "w")  # noqa: SIM115 - held until the process exits
+    try:
+        import fcntl
+    except ImportError:  # Windows: one build per runner anyway
+        return handle
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def run_pyinstaller(dist: Path, work: Path, clean: bool) -> float:
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(dist),
            "--workpath", str(work)]
@@ -152,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     summary: dict = {"version": version, "platform": sys.platform, "failures": []}
     print(f"Aurora Console {version}: building for {sys.platform} into {dist}", flush=True)
 
+    lock = lock_work_dir(work)  # noqa: F841 - released when the process exits
     try:
         summary["pyinstaller_s"] = round(run_pyinstaller(dist, work, opts.clean), 1)
     except subprocess.CalledProcessError as exc:
