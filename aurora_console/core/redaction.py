@@ -19,17 +19,17 @@ _SECRET_KEYS = (
     r"SecretString|SecretAccessKey|SessionToken|MasterUserPassword|Password"
 )
 
+_KEY = r"""(?P<k>["']?[\w.-]*(?:%s)["']?\s*[=:]\s*)""" % _SECRET_KEYS
+
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    # key=value / key: value / "key": "value" (JSON, repr of dicts, command lines)
-    (
-        re.compile(
-            r"""(?P<k>["']?(?:%s)["']?\s*[=:]\s*)(?P<q>["']?)(?P<v>[^"'\s,;}&)]+)(?P=q)""" % _SECRET_KEYS,
-            re.IGNORECASE,
-        ),
-        r"\g<k>\g<q>" + MASK + r"\g<q>",
-    ),
-    # URLs with credentials: scheme://user:password@host
-    (re.compile(r"(?P<p>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<v>[^@\s]+)(?P<s>@)", re.IGNORECASE), r"\g<p>" + MASK + r"\g<s>"),
+    # key = "quoted value" (JSON, reprs of dicts): everything up to the closing quote, escapes included
+    (re.compile(_KEY + r"""(?P<q>["'])(?P<v>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.IGNORECASE),
+     r"\g<k>\g<q>" + MASK + r"\g<q>"),
+    # key=unquoted value (command lines, libpq strings): up to the next white space
+    (re.compile(_KEY + r"""(?P<v>[^\s"']+)""", re.IGNORECASE), r"\g<k>" + MASK),
+    # URLs with credentials: scheme://user:password@host (the password may itself hold '@')
+    (re.compile(r"(?P<p>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<v>\S*)@(?P<h>[^@\s/]+)", re.IGNORECASE),
+     r"\g<p>" + MASK + r"@\g<h>"),
     # RDS IAM auth tokens (pre-signed query strings)
     (re.compile(r"(X-Amz-Signature=|X-Amz-Security-Token=|X-Amz-Credential=)[^&\s]+"), r"\1" + MASK),
     # PEM private keys
@@ -38,6 +38,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "-----PRIVATE KEY " + MASK + "-----",
     ),
 ]
+_KEY_NAME = re.compile(_SECRET_KEYS, re.IGNORECASE)
 
 _lock = threading.Lock()
 _known: set[str] = set()
@@ -68,14 +69,32 @@ def redact(text: str) -> str:
     return text
 
 
-def redact_mapping(data: object) -> object:
-    """Mask values under secret-looking keys in nested dicts/lists (for audit lines)."""
-    key_re = re.compile(r"^(?:%s)$" % _SECRET_KEYS, re.IGNORECASE)
+def is_secret_key(key: object) -> bool:
+    """True for key names such as password, db_password, ssh_passphrase, SecretString, token."""
+    return isinstance(key, str) and _KEY_NAME.search(key) is not None
+
+
+def secret_values_under_keys(data: object, path: str = "") -> list[str]:
+    """Paths of non-empty strings stored under secret-looking keys (for a settings file guard)."""
+    found: list[str] = []
     if isinstance(data, dict):
-        return {
-            k: (MASK if isinstance(k, str) and key_re.match(k) and v not in (None, "") else redact_mapping(v))
-            for k, v in data.items()
-        }
+        for k, v in data.items():
+            where = f"{path}.{k}" if path else str(k)
+            if is_secret_key(k) and isinstance(v, str) and v:
+                found.append(where)
+            else:
+                found += secret_values_under_keys(v, where)
+    elif isinstance(data, list | tuple):
+        for i, v in enumerate(data):
+            found += secret_values_under_keys(v, f"{path}[{i}]")
+    return found
+
+
+def redact_mapping(data: object) -> object:
+    """Mask string values under secret-looking keys, and secrets inside any string (audit lines)."""
+    if isinstance(data, dict):
+        return {k: (MASK if is_secret_key(k) and isinstance(v, str) and v else redact_mapping(v))
+                for k, v in data.items()}
     if isinstance(data, list | tuple):
         return [redact_mapping(v) for v in data]
     if isinstance(data, str):

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from aurora_console.core.redaction import redact_mapping
+from aurora_console.core.redaction import secret_values_under_keys
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +115,9 @@ class SettingsStore:
     def save(self) -> None:
         with self._lock:
             data = asdict(self.settings)
-            if redact_mapping(data) != data:
-                raise ValueError("refusing to write a secret-looking value into the settings file")
+            leaks = secret_values_under_keys(data)
+            if leaks:
+                raise ValueError(f"refusing to write a secret-looking value into the settings file: {leaks}")
             atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
 
     def section(self, name: str) -> dict[str, Any]:

@@ -30,6 +30,10 @@ def test_registered_secret_never_survives(secret, before, after):
     "aws_secret_access_key = Sup3rSecret!", '"SecretAccessKey": "Sup3rSecret!"', "SessionToken=Sup3rSecret!",
     "postgresql://blog_admin:Sup3rSecret!@db.example:5432/blog", "passphrase: Sup3rSecret!",
     "https://host/?X-Amz-Signature=Sup3rSecret!&x=1", '{"MasterUserPassword": "Sup3rSecret!"}',
+    # values holding separators, spaces or '@' are masked whole
+    "{'MasterUserPassword': 'Sup3rSecret!&, }x'}", '"SecretString": "p@ss, Sup3rSecret! word"',
+    "password=Sup3rSecret!;more", "postgresql://u:Sup3rSecret!@x@db.example:5432/blog",
+    "db_password=Sup3rSecret!", '{"ssh_passphrase": "Sup3rSecret! with spaces"}',
 ])
 def test_patterns_mask_common_shapes(text):
     out = redact(text)
@@ -37,9 +41,15 @@ def test_patterns_mask_common_shapes(text):
 
 
 def test_redact_mapping_masks_secret_keys():
-    data = {"DBClusterIdentifier": "blog", "MasterUserPassword": "x" * 12, "nested": [{"token": "abcdefgh"}]}
+    data = {"DBClusterIdentifier": "blog", "MasterUserPassword": "x" * 12, "nested": [{"token": "abcdefgh"}],
+            "db_password": "xyzzy123", "password_source": {"kind": "ssm", "parameter": "/web/blog/x"}}
     assert redact_mapping(data) == {"DBClusterIdentifier": "blog", "MasterUserPassword": MASK,
-                                    "nested": [{"token": MASK}]}
+                                    "nested": [{"token": MASK}], "db_password": MASK,
+                                    "password_source": {"kind": "ssm", "parameter": "/web/blog/x"}}
+
+
+def test_url_keeps_host_visible():
+    assert redact("postgresql://u:p@ss@db.example:5432/blog") == "postgresql://u:***@db.example:5432/blog"
 
 
 @pytest.mark.expected_errors

@@ -63,3 +63,16 @@ def test_refuses_to_write_secrets(tmp_path):
     with pytest.raises(ValueError, match="secret"):
         store.save()
     assert not (tmp_path / "settings.json").exists()
+
+
+def test_a_registered_secret_inside_ordinary_text_does_not_block_saving(tmp_path):
+    from aurora_console.core.redaction import forget_all_secrets, register_secret
+
+    register_secret("postgres")  # a weak dev password that also appears in engine names
+    try:
+        store = SettingsStore(tmp_path / "settings.json")
+        store.settings.open_tabs = [{"kind": "metrics", "engine": "aurora-postgresql"}]
+        store.save()
+        assert SettingsStore(tmp_path / "settings.json").settings.open_tabs[0]["engine"] == "aurora-postgresql"
+    finally:
+        forget_all_secrets()
