@@ -16,6 +16,7 @@ import tarfile
 from pathlib import Path
 
 import signing
+from versioninfo import version_tuple
 
 HERE = Path(__file__).resolve().parent
 
@@ -56,7 +57,8 @@ def windows_installer(app_dir: Path, out_dir: Path, version: str, icon: Path) ->
         raise RuntimeError("Inno Setup's ISCC.exe was not found: install Inno Setup 6.3+ "
                            "(choco install innosetup) or set INNO_SETUP_DIR")
     signing.windows_sign_files(sorted(app_dir.glob("*.exe")))
-    cmd = [iscc, f"/DAppVersion={version}", f"/DSourceDir={app_dir}", f"/DOutputDir={out_dir}",
+    numeric = ".".join(map(str, version_tuple(version)))
+    cmd = [iscc, f"/DAppVersion={version}", f"/DAppVersionInfo={numeric}", f"/DSourceDir={app_dir}", f"/DOutputDir={out_dir}",
            f"/DIconFile={icon}", *signing.inno_signtool_options(), str(HERE / "windows" / "aurora-console.iss")]
     print("  $", " ".join(c if not c.startswith("/Saurorasign") else "/Saurorasign=<signtool ...>" for c in cmd))
     subprocess.run(cmd, check=True)

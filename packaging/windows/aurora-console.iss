@@ -21,6 +21,10 @@
 #ifndef AppVersion
   #error Pass the version: iscc /DAppVersion=X.Y.Z (packaging/build.py does)
 #endif
+#ifndef AppVersionInfo
+  ; four numbers for the version resource of Setup (build.py passes it for versions like 1.2.0rc1)
+  #define AppVersionInfo AppVersion
+#endif
 #ifndef SourceDir
   #define SourceDir "..\..\dist\aurora-console"
 #endif
@@ -41,7 +45,7 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=Aurora Console contributors
-VersionInfoVersion={#AppVersion}
+VersionInfoVersion={#AppVersionInfo}
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
@@ -77,6 +81,3 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopico
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
-[UninstallDelete]
-; files the app may write next to itself (none today); user data stays in %LOCALAPPDATA%
-Type: filesandordirs; Name: "{app}\_internal\__pycache__"
