@@ -48,6 +48,8 @@ def smoke_env(home: Path, offscreen: bool) -> dict[str, str]:
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
                  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
         env.pop(name, None)
+    if "aurora_console.testing" in env.get("PYTHON_KEYRING_BACKEND", ""):
+        env.pop("PYTHON_KEYRING_BACKEND")  # our test rig's in-memory keyring is not in the frozen app
     aws = home / "aws"
     aws.mkdir(parents=True, exist_ok=True)
     (aws / "config").write_text("")
