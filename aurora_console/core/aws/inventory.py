@@ -67,11 +67,32 @@ class UnsupportedCalls:
             return item in self._seen
 
 
+#: The fields the fleet models read; the rest of each item is dropped as its page arrives, so a
+#: large fleet keeps far fewer objects alive (less work for the garbage collector, which stalls
+#: every thread while it runs).
+KEEP_FIELDS = {
+    "describe_db_clusters": frozenset((
+        "DBClusterIdentifier", "Engine", "EngineVersion", "Status", "DBClusterArn", "Port", "Endpoint",
+        "ReaderEndpoint", "CustomEndpoints", "DBClusterMembers", "MultiAZ", "StorageEncrypted", "KmsKeyId",
+        "IAMDatabaseAuthenticationEnabled", "DeletionProtection", "DBClusterParameterGroup", "VpcSecurityGroups",
+        "BackupRetentionPeriod", "PreferredBackupWindow", "PreferredMaintenanceWindow", "EarliestRestorableTime",
+        "LatestRestorableTime", "TagList")),
+    "describe_db_instances": frozenset((
+        "DBInstanceIdentifier", "DBClusterIdentifier", "PromotionTier", "DBInstanceClass", "AvailabilityZone",
+        "DBInstanceStatus", "Engine", "EngineVersion", "Endpoint", "DBParameterGroups", "PerformanceInsightsEnabled",
+        "MonitoringInterval", "PubliclyAccessible", "DBInstanceArn")),
+}
+
+
 def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
     """All items of ``key`` over every page (botocore paginator; follows Marker)."""
     items: list[dict[str, Any]] = []
+    keep = KEEP_FIELDS.get(operation)
     for page in client.get_paginator(operation).paginate(**kwargs):
-        items.extend(page.get(key, []))
+        if keep is None:
+            items.extend(page.get(key, []))
+        else:
+            items.extend({k: v for k, v in item.items() if k in keep} for item in page.get(key, []))
     return items
 
 
