@@ -28,8 +28,13 @@ def build_services(opts: Namespace, app):
 
 
 def shutdown_services(services) -> None:
-    """Stop every background worker and service (tunnels, sandbox): nothing is left running."""
-    services.runner.shutdown(5000)
+    """Stop every background worker and service (tunnels, sandbox): nothing is left running.
+
+    Tasks are cancelled first; services are stopped even if some workers are still busy (a stage
+    of the sandbox start, a slow AWS call), which also unblocks those workers; then they are
+    waited for once more.
+    """
+    idle = services.runner.shutdown(3000)
     for name, extra in list(services.extras.items()):
         stop = getattr(extra, "shutdown", None)
         if callable(stop):
@@ -37,6 +42,9 @@ def shutdown_services(services) -> None:
                 stop()
             except Exception:  # noqa: BLE001
                 log.exception("shutting down %s failed", name)
+    if not idle and not services.runner.shutdown(10000):
+        log.warning("some background work was still running at exit: %s",
+                    ", ".join(h.name for h in services.runner.active()) or "unknown")
 
 
 def install_qt_message_handler() -> None:

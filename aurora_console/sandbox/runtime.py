@@ -72,7 +72,12 @@ class SandboxInfo:
 
     def connection_profile(self):
         """The built-in connection profile that reaches the blog database through the bastion."""
-        from aurora_console.core.connections.profile import ClusterRef, ConnectionProfile, PasswordSource, TlsSettings
+        from aurora_console.core.connections.profile import (
+            ClusterRef,
+            ConnectionProfile,
+            PasswordSource,
+            TlsSettings,
+        )
         from aurora_console.core.ssh.config import BastionConfig
 
         seed = self.seed
@@ -90,6 +95,19 @@ class SandboxInfo:
         )
 
 
+SANDBOX_MARKERS = {PASSWORD_FILE, STATE_FILE, "pg", "bastion", "tls", "postgresql.log"}
+
+
+def _check_is_sandbox_folder(folder: Path) -> None:
+    """``--sandbox-reset`` deletes the folder: only ever one the sandbox made (or an empty one)."""
+    names = {p.name for p in folder.iterdir()}
+    if names and not names <= SANDBOX_MARKERS:
+        from aurora_console.core.errors import ConsoleError
+
+        raise ConsoleError(f"{folder} is not a sandbox folder (it holds {', '.join(sorted(names - SANDBOX_MARKERS)[:5])}); "
+                           "--sandbox-reset will not delete it.", hint="Point --sandbox-dir at the sandbox's own folder.")
+
+
 class Sandbox:
     def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None) -> None:
         """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
@@ -98,6 +116,7 @@ class Sandbox:
         env_bin = os.environ.get("AURORA_SANDBOX_PG_BIN")
         self.pg_bin = Path(pg_bin) if pg_bin else (Path(env_bin) if env_bin else None)
         if reset and self.state_dir.exists():
+            _check_is_sandbox_folder(self.state_dir)
             shutil.rmtree(self.state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.info: SandboxInfo | None = None
@@ -139,11 +158,13 @@ class Sandbox:
         task = task or null_context()
         task.progress(None, "Starting the local AWS endpoint…")
         with self._lock:
+            self._check_running()
             if self._aws is None:
                 self._aws = LocalAwsServer()
                 self._aws.start()
-            else:
-                self._aws.reset()  # re-seeding starts from an empty endpoint
+            # moto keeps its state per process (another server in this process, an earlier seed):
+            # the seed always starts from an empty endpoint
+            self._aws.reset()
         creds = sandbox_credentials()
         task.check()
         task.progress(None, "Seeding clusters…")
@@ -155,8 +176,8 @@ class Sandbox:
         return self.info
 
     def start_metrics(self, task: TaskContext | None = None, hours: float = 24) -> Any:
-        from aurora_console.sandbox.metrics_seed import MetricsFeeder, seed_metrics
         from aurora_console.sandbox.aws_server import sandbox_credentials
+        from aurora_console.sandbox.metrics_seed import MetricsFeeder, seed_metrics
 
         task = task or null_context()
         info = self._require_info()
@@ -166,6 +187,7 @@ class Sandbox:
                               progress=lambda pct, text: task.progress(pct, text), cancel=cancel)
         task.check()
         with self._lock:
+            self._check_running()
             if self._feeder is not None:
                 self._feeder.stop()
             self._feeder = MetricsFeeder(info.endpoint_url, info.regions, credentials=sandbox_credentials(),
@@ -200,11 +222,16 @@ class Sandbox:
         seed = info.seed
         task.progress(None, "Starting PostgreSQL…")
         with self._lock:
+            self._check_running()
             if self._pg is None:
                 self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
                                           log_file=self.state_dir / "postgresql.log")
-        pg = self._pg
-        pg.start()
+            pg = self._pg
+        pg.start()  # seconds on a first run (initdb): outside the lock, so stop() is never kept waiting
+        with self._lock:
+            if self._stopped.is_set():  # stop() ran meanwhile and found no process yet
+                pg.stop()
+                self._check_running()
         task.check()
         tls = ensure_certificates(self.state_dir / "tls", seed.blog_host_names())
         for src, name in ((tls.cert_file, "server.crt"), (tls.key_file, "server.key")):
@@ -241,6 +268,7 @@ class Sandbox:
         seed = info.seed
         routes = {(host, seed.blog_port): (info.db_host, info.db_port) for host in seed.blog_host_names()}
         with self._lock:
+            self._check_running()
             if self._bastion is None:
                 self._bastion = Bastion(self.state_dir / "bastion", routes)
                 host, port = self._bastion.start()
@@ -294,13 +322,23 @@ class Sandbox:
         if had_database:
             self.start_database()  # idempotent: refreshes routes and certificate names
 
-    def stop(self) -> None:
-        """Stop everything this sandbox started (safe to call twice)."""
+    def _check_running(self) -> None:
+        """Called under the lock before a stage starts a part: never after stop()."""
         if self._stopped.is_set():
-            return
-        self._stopped.set()
-        for name, part in (("feeder", self._feeder), ("bastion", self._bastion), ("postgres", self._pg),
-                           ("aws", self._aws)):
+            from aurora_console.core.tasks import Cancelled
+
+            raise Cancelled("The sandbox is stopping.")
+
+    def stop(self) -> None:
+        """Stop everything this sandbox started (safe to call twice, and while a stage runs: the
+        stage sees the stop and stops what it was starting)."""
+        with self._lock:
+            if self._stopped.is_set():
+                return
+            self._stopped.set()
+            parts = (("feeder", self._feeder), ("bastion", self._bastion), ("postgres", self._pg),
+                     ("aws", self._aws))
+        for name, part in parts:
             if part is None:
                 continue
             try:
