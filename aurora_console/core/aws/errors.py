@@ -34,6 +34,7 @@ def classify(exc: BaseException, *, profile: str | None = None, operation: str =
         return exc
     try:
         from botocore import exceptions as bex
+        from botocore.parsers import ResponseParserError
     except ImportError:  # pragma: no cover
         return AwsError(str(exc), kind="aws")
 
@@ -62,8 +63,11 @@ def classify(exc: BaseException, *, profile: str | None = None, operation: str =
                   | bex.ConnectionClosedError):
         return AwsError(f"{what}cannot reach the AWS endpoint ({exc}).", kind="endpoint",
                         hint="Check the network, the region, or --endpoint-url.", detail=str(exc))
-    if isinstance(exc, bex.OperationNotPageableError | bex.UnknownServiceError):
+    if isinstance(exc, bex.OperationNotPageableError | bex.UnknownServiceError | NotImplementedError):
         return NotSupportedByEndpoint(operation or "This operation", detail=str(exc))
+    if isinstance(exc, ResponseParserError):
+        # not an AWS answer at all (an endpoint without this API returns an HTML error page)
+        return NotSupportedByEndpoint(operation or "This operation", detail=str(exc)[:300])
     if isinstance(exc, bex.ClientError):
         err = exc.response.get("Error", {})
         code = str(err.get("Code", ""))
@@ -84,7 +88,10 @@ def classify(exc: BaseException, *, profile: str | None = None, operation: str =
         if code in THROTTLED:
             return AwsError(f"{what}AWS is throttling requests (still after retries).", kind="throttled", code=code,
                             hint="Wait a minute and refresh, or lower the auto-refresh rate.", detail=msg)
-        if code in NOT_SUPPORTED or status in (404, 500, 501) and operation:
+        if code.endswith(("NotFound", "NotFoundFault")):
+            return AwsError(f"{what}{msg}", kind="not-found", code=code, detail=msg)
+        if code in NOT_SUPPORTED or (status in (500, 501) and code in ("", "500", "501", "InternalFailure",
+                                                                        "InternalError", "NotImplemented")):
             return NotSupportedByEndpoint(operation or "This operation", detail=f"{code} {msg}".strip())
         return AwsError(f"{what}{code}: {msg}" if code else f"{what}{msg}", kind="aws", code=code, detail=msg)
     if isinstance(exc, bex.BotoCoreError):

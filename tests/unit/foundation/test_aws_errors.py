@@ -58,3 +58,18 @@ def test_missing_credentials_and_profile():
 def test_unreachable_endpoint():
     err = classify(bex.EndpointConnectionError(endpoint_url="https://rds.nowhere"), operation="DescribeDBClusters")
     assert err.kind == "endpoint" and "cannot reach" in err.message
+
+
+def test_not_found_is_not_called_unsupported():
+    result = list_clusters(_stubbed_factory("DBClusterNotFoundFault", 404, "DBCluster x not found."),
+                           AwsTarget("prod", "us-east-1"))
+    assert result.error.kind == "not-found" and "not found" in result.error.message
+
+
+def test_an_html_error_page_means_not_supported():
+    from botocore.parsers import ResponseParserError
+
+    err = classify(ResponseParserError("Unable to parse response, invalid XML received: b'<!doctype html>'"),
+                   operation="DescribePendingMaintenanceActions")
+    assert isinstance(err, NotSupportedByEndpoint)
+    assert err.message == "DescribePendingMaintenanceActions is not supported by this endpoint."
