@@ -134,9 +134,8 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
 
     # Ctrl+C / SIGTERM: quit cleanly (the sandbox and tunnels are stopped below)
     def _quit(*_):
-        log.info("signal received, quitting")
-        window.close()
-        app.quit()
+        log.info("signal received, closing the window")
+        window.close()  # asks like the close button (an open transaction); the app quits when it closes
 
     signal.signal(signal.SIGINT, _quit)
     if hasattr(signal, "SIGTERM"):
@@ -204,6 +203,8 @@ class SmokeTest:
         self.errors.extend(errors)
         self._clusters_done = True
         self.ok_clusters = ok
+        if self.opts.sandbox and self.services.sandbox is None:
+            self._sandbox_done = True  # the sandbox itself failed to start: nothing more will come
         self._maybe_done()
 
     def _maybe_done(self) -> None:

@@ -89,6 +89,7 @@ class SettingsStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.warnings: list[str] = []
+        self.read_only = False  # set when the file must be left alone (newer version, unreadable)
         self._lock = threading.Lock()
         self.settings = self.load()
 
@@ -96,23 +97,49 @@ class SettingsStore:
         if not self.path.exists():
             return Settings()
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = self.path.read_bytes()
+        except OSError as exc:  # locked or unreadable for now: keep the file, do not overwrite it
+            return self._defaults_without_saving(f"Settings file {self.path} could not be read ({exc}); "
+                                                 "defaults are used for this session and the file is left as it is.")
+        try:
+            data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("top level is not an object")
+        except (ValueError, UnicodeDecodeError) as exc:
+            return self._set_aside(exc)
+        version = data.get("version", 0)
+        if isinstance(version, int) and version > SETTINGS_VERSION:
+            return self._defaults_without_saving(
+                f"Settings file {self.path} was written by a newer Aurora Console (version {version}); "
+                "defaults are used for this session and the file is left as it is.")
+        try:
             return Settings.from_dict(_migrate(data))
-        except (OSError, ValueError, TypeError, UnicodeDecodeError) as exc:
-            backup = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-            try:
-                os.replace(self.path, backup)
-                where = f"; the old file was kept as {backup}"
-            except OSError:
-                where = ""
-            message = f"Settings file {self.path} could not be read ({exc}); defaults are used{where}."
-            log.warning(message)
-            self.warnings.append(message)
-            return Settings()
+        except (ValueError, TypeError) as exc:
+            return self._set_aside(exc)
+
+    def _defaults_without_saving(self, message: str) -> Settings:
+        log.warning(message)
+        self.warnings.append(message)
+        self.read_only = True
+        return Settings()
+
+    def _set_aside(self, exc: Exception) -> Settings:
+        """A corrupt file: keep it as settings.json.corrupt-<time>, then start from defaults."""
+        backup = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(self.path, backup)
+            where = f"; the old file was kept as {backup}"
+        except OSError:
+            where = ""
+        message = f"Settings file {self.path} could not be read ({exc}); defaults are used{where}."
+        log.warning(message)
+        self.warnings.append(message)
+        return Settings()
 
     def save(self) -> None:
+        if self.read_only:
+            log.info("settings not saved: %s is left as it is", self.path)
+            return
         with self._lock:
             data = asdict(self.settings)
             leaks = secret_values_under_keys(data)

@@ -8,7 +8,6 @@ helpers rebuild its AWS client factory and its built-in connection profile from 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -26,8 +25,12 @@ def _state(state_dir: Path | None) -> dict[str, Any]:
         raise ConsoleError("No sandbox is running.",
                            hint="Start it first: aurora-console --sandbox (the window), then run this again.") from None
     try:
-        os.kill(int(data["pid"]), 0)
-    except (OSError, KeyError, ValueError):
+        import psutil  # os.kill(pid, 0) would send CTRL_C_EVENT on Windows
+
+        alive = psutil.pid_exists(int(data["pid"]))
+    except (KeyError, ValueError, TypeError):
+        alive = False
+    if not alive:
         raise ConsoleError("The sandbox that wrote sandbox.json is no longer running.",
                            hint="Start it again: aurora-console --sandbox") from None
     return data

@@ -21,7 +21,7 @@ def console_options(*, sandbox: bool, profile: str | None = None, region: str | 
 
 
 def open_console(qtbot, *, sandbox_info=None, profile: str | None = None, region: str | None = None,
-                 endpoint_url: str | None = None, timeout_ms: int = 60000):
+                 endpoint_url: str | None = None, timeout_ms: int = 60000, persist_layout: bool = False):
     """Build services and the main window; wait for the first cluster load. Returns the window."""
     from PySide6.QtWidgets import QApplication
 
@@ -32,6 +32,7 @@ def open_console(qtbot, *, sandbox_info=None, profile: str | None = None, region
                            endpoint_url=endpoint_url)
     services = build_services(opts, QApplication.instance())
     window = MainWindow(services)
+    window.persist_layout = persist_layout
     qtbot.addWidget(window)
     window.restore_layout()
     window.show()

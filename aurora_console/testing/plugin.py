@@ -34,16 +34,25 @@ def aurora_sandbox(request: pytest.FixtureRequest):
     if request.config.getoption("--aurora-profile"):
         yield None
         return
+    import os
+    import shutil
+
     from aurora_console.sandbox.runtime import Sandbox
 
     folder = request.config.getoption("--aurora-sandbox-dir")
-    state_dir = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="aurora-sandbox-"))
-    sandbox = Sandbox(state_dir)
-    try:
-        sandbox.start()
-        yield sandbox
-    finally:
-        sandbox.stop()
+    scratch = Path(tempfile.mkdtemp(prefix="aurora-sandbox-"))
+    state_dir = Path(folder) if folder else scratch / "sandbox"
+    with pytest.MonkeyPatch.context() as mp:
+        if "AURORA_CONSOLE_HOME" not in os.environ:
+            # on the sandbox the console's settings, logs and profiles are disposable too
+            mp.setenv("AURORA_CONSOLE_HOME", str(scratch / "home"))
+        sandbox = Sandbox(state_dir)
+        try:
+            sandbox.start()
+            yield sandbox
+        finally:
+            sandbox.stop()
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture

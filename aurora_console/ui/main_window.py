@@ -45,6 +45,9 @@ class MainWindow(QMainWindow):
         self.load_count = 0
         self._open_home: Callable[[], Any] | None = None
         self._load_generation = 0
+        self._unrestored_tabs: list[dict] = []
+        #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
+        self.persist_layout = True
         self._load_handles: list = []
         self._loaded_profile: tuple | None = None
 
@@ -375,10 +378,11 @@ class MainWindow(QMainWindow):
         restore_geometry(self, self.services.settings)
 
     def restore_tabs(self) -> None:
-        restore_open_tabs(self.services.settings, self._tab_restorers)
+        self._unrestored_tabs = restore_open_tabs(self.services.settings, self._tab_restorers)
 
     def save_layout(self) -> None:
-        save_window(self, self.tabs, self._tab_specs, self.services.settings)
+        if self.persist_layout:
+            save_window(self, self.tabs, self._tab_specs, self.services.settings, self._unrestored_tabs)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for i in range(self.tabs.count()):

@@ -45,6 +45,10 @@ class SandboxController(QObject):
                                     queue="sandbox-aws", on_done=self._aws_started, on_error=self._aws_failed)
 
     def _aws_failed(self, exc: BaseException) -> None:
+        self.started = False  # File > Open the sandbox may try again
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
         self.services.notifier.error("The sandbox could not start", exc)
         self.window.navigator.show_status(f"The sandbox could not start: {exc}")
         self.window.load_finished.emit(False, [f"sandbox: {exc}"])

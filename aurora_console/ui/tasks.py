@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from aurora_console.core.tasks import CancelToken, Cancelled, TaskContext
+from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ def test_no_secret_in_logs_or_settings_after_a_full_connect_cycle(console, auror
         for backend in ("native", "paramiko"):
             result = check_database_through_bastion(aurora_sandbox.info, console.services.aws, backend=backend)
             assert result["database"] and result["tls"]
-        console.window.save_layout()
+        console.services.settings.save()
     finally:
         teardown_logging()
     password = (aurora_sandbox.state_dir / "db_password").read_text().strip()

@@ -76,13 +76,13 @@ def test_profile_lists_clusters_and_one_failing_region_keeps_the_rest(qtbot, iso
 
 def test_layout_and_choices_survive_a_restart(qtbot, isolated_env, moto_endpoint):
     _profile(isolated_env)
-    window = open_console(qtbot, profile="dev", endpoint_url=moto_endpoint)
+    window = open_console(qtbot, profile="dev", endpoint_url=moto_endpoint, persist_layout=True)
     window.resize(701, 501)  # inside the offscreen screen, which clamps restored geometry
     window.navigator_dock.hide()
     close_console(window)
     saved = json.loads(window.services.paths.settings_file.read_text())
     assert saved["aws_profile"] == "dev" and saved["window"]["geometry"] and saved["window"]["state"]
-    again = open_console(qtbot, profile="dev", endpoint_url=moto_endpoint)
+    again = open_console(qtbot, profile="dev", endpoint_url=moto_endpoint, persist_layout=True)
     try:
         assert (again.width(), again.height()) == (701, 501)
         assert again.navigator_dock.isHidden()
@@ -127,8 +127,8 @@ def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
     """Switching profile while a region still loads: the old profile's rows never appear."""
     import threading
 
-    from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
     import aurora_console.ui.main_window as mw
+    from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
 
     gate = threading.Event()
 
@@ -172,3 +172,22 @@ def test_a_real_profile_named_sandbox_keeps_its_name(qtbot):
     assert [t.profile for t in window.current_targets()] == ["sandbox"]
     window.close()
     shutdown_services(services)
+
+
+def test_a_tab_whose_screen_is_missing_is_kept_for_next_time(qtbot, isolated_env):
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.settings import SettingsStore
+
+    store = SettingsStore(app_paths().ensure().settings_file)
+    store.settings.first_run = False
+    store.settings.open_tabs = [{"kind": "from-a-newer-version", "x": 1}]
+    store.save()
+    window = open_console(qtbot, persist_layout=True)
+    close_console(window)
+    assert SettingsStore(app_paths().settings_file).settings.open_tabs == [{"kind": "from-a-newer-version", "x": 1}]
+
+
+def test_scripted_runs_leave_the_layout_alone(qtbot, isolated_env):
+    window = open_console(qtbot)
+    close_console(window)
+    assert not window.services.paths.settings_file.exists()

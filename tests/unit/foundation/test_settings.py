@@ -30,7 +30,7 @@ def test_round_trip_and_atomic_write(tmp_path):
     assert json.loads(path.read_text())["version"] == SETTINGS_VERSION
 
 
-@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"\xff\xfe\x00garbage", b'{"version": 99}'])
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b"\xff\xfe\x00garbage", b'{"version": "x"}'])
 def test_corrupt_file_is_backed_up_and_replaced(tmp_path, content):
     path = tmp_path / "settings.json"
     path.write_bytes(content)
@@ -76,3 +76,14 @@ def test_a_registered_secret_inside_ordinary_text_does_not_block_saving(tmp_path
         assert SettingsStore(tmp_path / "settings.json").settings.open_tabs[0]["engine"] == "aurora-postgresql"
     finally:
         forget_all_secrets()
+
+
+def test_a_newer_version_is_left_alone(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text('{"version": 99, "aws_profile": "future"}')
+    store = SettingsStore(path)
+    assert store.settings == Settings() and "newer" in store.warnings[0] and store.read_only
+    store.settings.aws_profile = "now"
+    store.save()
+    assert path.read_text() == '{"version": 99, "aws_profile": "future"}'
+    assert not list(tmp_path.glob("*.corrupt-*"))
