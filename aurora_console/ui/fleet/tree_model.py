@@ -7,16 +7,29 @@ dataChanged, so selection, expansion and scroll position survive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for the filter and tests
+    CLUSTER,
+    GLOBAL,
+    INSTANCE,
+    MANY_CHANGES,
+    PROXY,
+    REGION,
+    Node,
+    Spec,
+    filter_text,
+    flat_clusters,
+    region_children,
+    spec_keys,
+)
 from aurora_console.ui.navigator import status_colour
 
-REGION, GLOBAL, CLUSTER, INSTANCE, PROXY = "region", "global", "cluster", "instance", "proxy"
 COLUMNS = ("Name", "Engine", "Status", "Role", "Tier", "Class", "AZ")
 COL_NAME, COL_ENGINE, COL_STATUS, COL_ROLE, COL_TIER, COL_CLASS, COL_AZ = range(len(COLUMNS))
 
@@ -48,91 +61,6 @@ def _bold() -> QFont:
         f.setBold(True)
         _FONTS.append(f)
     return _FONTS[0]
-
-
-@dataclass(eq=False)
-class Node:
-    key: str
-    kind: str
-    payload: Any
-    parent: Node | None = None
-    children: list[Node] = field(default_factory=list)
-    row: int = 0
-    region_key: str = ""
-
-    def child(self, key: str) -> Node | None:
-        return next((c for c in self.children if c.key == key), None)
-
-
-class _Spec:
-    """What a node should show. A cluster's children are only worked out when asked for: an
-    unchanged cluster (the common case on a refresh) never needs them."""
-
-    __slots__ = ("key", "kind", "payload", "_children", "_rk")
-
-    def __init__(self, key: str, kind: str, payload: Any, children: list[_Spec] | None = None, rk: str = "") -> None:
-        self.key, self.kind, self.payload, self._children, self._rk = key, kind, payload, children, rk
-
-    @property
-    def children(self) -> list[_Spec]:
-        if self._children is None:
-            c: Cluster = self.payload
-            rk = self._rk
-            kids = [_Spec(f"{rk}|i|{i.id}", INSTANCE, i, []) for i in c.instances]
-            kids += [_Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, []) for p in c.proxies]
-            self._children = kids
-        return self._children
-
-
-def _cluster_spec(rk: str, c: Cluster) -> _Spec:
-    return _Spec(f"{rk}|c|{c.id}", CLUSTER, c, None, rk)
-
-
-def region_children(inv: RegionInventory) -> list[_Spec]:
-    rk = inv.key
-    out = []
-    for g in inv.global_clusters:
-        members = [_cluster_spec(rk, c) for c in inv.clusters if c.global_cluster_id == g.id]
-        out.append(_Spec(f"{rk}|g|{g.id}", GLOBAL, g, members))
-    out += [_cluster_spec(rk, c) for c in inv.clusters if not c.global_cluster_id or
-            not any(g.id == c.global_cluster_id for g in inv.global_clusters)]
-    return out
-
-
-MANY_CHANGES = 100
-
-
-def _flat_clusters(specs: list[_Spec]):
-    for s in specs:
-        if s.kind == CLUSTER:
-            yield s
-        elif s.kind == GLOBAL:
-            yield from (c for c in s.children if c.kind == CLUSTER)
-
-
-def _spec_keys(specs: list[_Spec]) -> set[str]:
-    out: set[str] = set()
-    for s in specs:
-        out.add(s.key)
-        out |= _spec_keys(s.children)
-    return out
-
-
-def filter_text(node: Node) -> str:
-    """What the filter box matches against: id, engine, status, role and tags (k=v)."""
-    p = node.payload
-    parts = [node.kind]
-    if isinstance(p, RegionInventory):
-        parts += [p.region, p.profile]
-    elif isinstance(p, GlobalCluster):
-        parts += [p.id, p.engine, p.status]
-    elif isinstance(p, Cluster):
-        parts += [p.id, p.engine, p.engine_version, p.status] + [f"tag:{k}={v}" for k, v in p.tags]
-    elif isinstance(p, Instance):
-        parts += [p.id, p.engine, p.status, p.role, p.instance_class, p.az]
-    elif isinstance(p, Proxy):
-        parts += [p.name, p.engine_family, p.status]
-    return " ".join(parts).lower()
 
 
 class FleetTreeModel(QAbstractItemModel):
@@ -274,9 +202,9 @@ class FleetTreeModel(QAbstractItemModel):
         # and scroll stay) instead of a dataChanged per parent, which views handle one by one.
         node = self._root.child(key)
         self._quiet = (node is not None and
-                       sum(1 for s in _flat_clusters(specs)
+                       sum(1 for s in flat_clusters(specs)
                            if (n := self._by_key.get(s.key)) is not None and n.payload != s.payload) > MANY_CHANGES
-                       and self._subtree_keys(node) == _spec_keys(specs))
+                       and self._subtree_keys(node) == spec_keys(specs))
         if self._quiet:
             self.layoutAboutToBeChanged.emit()
         try:
@@ -286,7 +214,7 @@ class FleetTreeModel(QAbstractItemModel):
                 self._quiet = False
                 self.layoutChanged.emit()
 
-    def _apply_region(self, key: str, inv: RegionInventory, specs: list[_Spec]) -> None:
+    def _apply_region(self, key: str, inv: RegionInventory, specs: list[Spec]) -> None:
         node = self._root.child(key)
         if node is None:
             node = Node(key, REGION, inv, region_key=key)
@@ -313,7 +241,7 @@ class FleetTreeModel(QAbstractItemModel):
     def region_keys(self) -> list[str]:
         return [c.key for c in self._root.children]
 
-    def _sync(self, parent: Node, specs: list[_Spec]) -> None:
+    def _sync(self, parent: Node, specs: list[Spec]) -> None:
         wanted = {s.key for s in specs}
         # removals, from the end, in contiguous runs
         row = len(parent.children) - 1
@@ -347,7 +275,7 @@ class FleetTreeModel(QAbstractItemModel):
         if new_nodes:
             self._insert(parent, len(parent.children), new_nodes)
 
-    def _build(self, spec: _Spec, region_key: str) -> Node:
+    def _build(self, spec: Spec, region_key: str) -> Node:
         node = Node(spec.key, spec.kind, spec.payload, region_key=region_key)
         node.children = [self._build(s, region_key) for s in spec.children]
         for n, c in enumerate(node.children):

@@ -1,0 +1,95 @@
+"""The fleet tree's nodes and what each should show (plain Python; the model diffs them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+
+REGION, GLOBAL, CLUSTER, INSTANCE, PROXY = "region", "global", "cluster", "instance", "proxy"
+
+
+@dataclass(eq=False)
+class Node:
+    key: str
+    kind: str
+    payload: Any
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    row: int = 0
+    region_key: str = ""
+
+    def child(self, key: str) -> Node | None:
+        return next((c for c in self.children if c.key == key), None)
+
+
+class Spec:
+    """What a node should show. A cluster's children are only worked out when asked for: an
+    unchanged cluster (the common case on a refresh) never needs them."""
+
+    __slots__ = ("key", "kind", "payload", "_children", "_rk")
+
+    def __init__(self, key: str, kind: str, payload: Any, children: list[Spec] | None = None, rk: str = "") -> None:
+        self.key, self.kind, self.payload, self._children, self._rk = key, kind, payload, children, rk
+
+    @property
+    def children(self) -> list[Spec]:
+        if self._children is None:
+            c: Cluster = self.payload
+            rk = self._rk
+            kids = [Spec(f"{rk}|i|{i.id}", INSTANCE, i, []) for i in c.instances]
+            kids += [Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, []) for p in c.proxies]
+            self._children = kids
+        return self._children
+
+
+def cluster_spec(rk: str, c: Cluster) -> Spec:
+    return Spec(f"{rk}|c|{c.id}", CLUSTER, c, None, rk)
+
+
+def region_children(inv: RegionInventory) -> list[Spec]:
+    rk = inv.key
+    out = []
+    for g in inv.global_clusters:
+        members = [cluster_spec(rk, c) for c in inv.clusters if c.global_cluster_id == g.id]
+        out.append(Spec(f"{rk}|g|{g.id}", GLOBAL, g, members))
+    out += [cluster_spec(rk, c) for c in inv.clusters if not c.global_cluster_id or
+            not any(g.id == c.global_cluster_id for g in inv.global_clusters)]
+    return out
+
+
+MANY_CHANGES = 100
+
+
+def flat_clusters(specs: list[Spec]):
+    for s in specs:
+        if s.kind == CLUSTER:
+            yield s
+        elif s.kind == GLOBAL:
+            yield from (c for c in s.children if c.kind == CLUSTER)
+
+
+def spec_keys(specs: list[Spec]) -> set[str]:
+    out: set[str] = set()
+    for s in specs:
+        out.add(s.key)
+        out |= spec_keys(s.children)
+    return out
+
+
+def filter_text(node: Node) -> str:
+    """What the filter box matches against: id, engine, status, role and tags (k=v)."""
+    p = node.payload
+    parts = [node.kind]
+    if isinstance(p, RegionInventory):
+        parts += [p.region, p.profile]
+    elif isinstance(p, GlobalCluster):
+        parts += [p.id, p.engine, p.status]
+    elif isinstance(p, Cluster):
+        parts += [p.id, p.engine, p.engine_version, p.status] + [f"tag:{k}={v}" for k, v in p.tags]
+    elif isinstance(p, Instance):
+        parts += [p.id, p.engine, p.status, p.role, p.instance_class, p.az]
+    elif isinstance(p, Proxy):
+        parts += [p.name, p.engine_family, p.status]
+    return " ".join(parts).lower()
