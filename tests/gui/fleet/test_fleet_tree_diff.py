@@ -1,0 +1,71 @@
+"""Property test: any sequence of refreshes leaves the tree equal to the last inventory, through
+inserts, removals and data changes only (never a reset), and Qt's model tester stays happy."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QModelIndex
+from PySide6.QtTest import QAbstractItemModelTester
+
+from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, RegionInventory
+from aurora_console.ui.fleet.filter_model import FleetFilterModel, parse_filter
+from aurora_console.ui.fleet.tree_model import KEY_ROLE, FleetTreeModel
+
+pytestmark = pytest.mark.gui
+
+_cluster = st.tuples(
+    st.sampled_from(["a", "b", "c", "d"]),
+    st.sets(st.integers(1, 4), max_size=4),
+    st.sampled_from(["available", "modifying", "stopped"]),
+    st.integers(1, 4),
+    st.booleans(),
+)
+
+
+def _inventory(spec) -> RegionInventory:
+    clusters, globals_ = [], set()
+    for cid, members, status, writer, in_global in {c[0]: c for c in spec}.values():
+        insts = tuple(Instance(f"{cid}-{n}", cid, "writer" if n == writer else "reader", n, "db.r6g.large",
+                               "us-east-1a", status) for n in sorted(members))
+        gid = "g1" if in_global else ""
+        globals_ |= {gid} - {""}
+        clusters.append(Cluster(cid, "aurora-postgresql", "15.4", status, instances=insts, global_cluster_id=gid))
+    return RegionInventory("p", "us-east-1", clusters=tuple(sorted(clusters, key=lambda c: c.id)),
+                           global_clusters=tuple(GlobalCluster(g) for g in sorted(globals_)))
+
+
+def _tree(model, parent=None) -> dict:
+    parent = parent if parent is not None else QModelIndex()
+    out = {}
+    for row in range(model.rowCount(parent)):
+        idx = model.index(row, 0, parent)
+        out[idx.data(KEY_ROLE)] = (idx.data(), model.index(row, 2, parent).data(), _tree(model, idx))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_cluster, max_size=4), min_size=1, max_size=5))
+def test_refresh_sequences_match_a_fresh_build(qapp, steps):
+    model = FleetTreeModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    proxy = FleetFilterModel()
+    proxy.setSourceModel(model)
+    QAbstractItemModelTester(proxy, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    resets = []
+    model.modelAboutToBeReset.connect(lambda: resets.append(1))
+    for spec in steps:
+        inv = _inventory(spec)
+        model.set_region(inv)
+        fresh = FleetTreeModel()
+        fresh.set_region(inv)
+        assert _tree(model) == _tree(fresh)
+    assert resets == []
+
+
+@given(st.text(max_size=40))
+def test_filter_parser_accepts_anything(text):
+    terms = parse_filter(text)
+    assert all(t.field in ("", "id", "engine", "status", "role", "tag") for t in terms)
+    assert all(t.value == t.value.lower() and t.value for t in terms)
