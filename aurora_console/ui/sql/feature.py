@@ -14,9 +14,9 @@ from __future__ import annotations
 import itertools
 import re
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from aurora_console.ui.sql.sql_tab import SqlTab
+# the editor, its highlighter (pygments) and the query engine (psycopg) load with the first tab
 
 MANUAL = "Connection string…"
 SANDBOX_PROFILE = "sandbox-blog"
@@ -30,8 +30,12 @@ def install(window) -> None:
                            object_name="actionOpenSqlFile")
     window.add_menu_action("Tools", "SQL editor…", lambda: ask_and_open(window), object_name="actionSqlEditor")
     window.register_tab_restorer("sql", lambda spec: restore(window, spec))
-    # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread now
-    window.services.runner.submit(lambda ctx: _warm_lexer(), name="Prepare SQL highlighting")
+    # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread, once
+    # start-up is over (it would compete with the first cluster load for the interpreter)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(3000, window, lambda: window.services.runner.submit(
+        lambda ctx: _warm_lexer(), name="Prepare SQL highlighting"))
     window.services.extras["sql_open"] = lambda profile, connect=None, read_only=None, text="": open_sql(
         window, profile, connect=connect, read_only=read_only, text=text)
 
@@ -122,7 +126,7 @@ def _profile_source(window, profile: str, holder: dict):
 
 
 def open_sql(window, profile: str, *, connect=None, read_only: bool | None = None, text: str = "",
-             path: str | None = None, tab_id: str | None = None) -> SqlTab:
+             path: str | None = None, tab_id: str | None = None) -> QWidget:
     """Open a new SQL tab on ``profile`` (see the module docstring for ``connect``)."""
     services = window.services
     holder: dict = {}
@@ -140,7 +144,9 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
         if pc is not None:
             pc.close()
 
-    def make() -> SqlTab:
+    def make() -> QWidget:
+        from aurora_console.ui.sql.sql_tab import SqlTab
+
         return SqlTab(services, label, source, read_only=ro, text=text, path=path, tab_id=tab_id, on_close=closed)
 
     key = f"sql:{next(_keys)}"
@@ -155,7 +161,7 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
     return tab
 
 
-def restore(window, spec: dict) -> SqlTab | None:
+def restore(window, spec: dict) -> QWidget | None:
     """Reopen a tab saved in the layout with the SQL it held (from the autosave file)."""
     profile = spec.get("profile")
     if not profile:
@@ -175,5 +181,10 @@ def restore(window, spec: dict) -> SqlTab | None:
     return tab
 
 
-def sql_tabs(window) -> list[SqlTab]:
-    return [w for i in range(window.tabs.count()) if isinstance(w := window.tabs.widget(i), SqlTab)]
+def sql_tabs(window) -> list[QWidget]:
+    import sys
+
+    tab_module = sys.modules.get("aurora_console.ui.sql.sql_tab")  # no tab was ever opened: none open
+    if tab_module is None:
+        return []
+    return [w for i in range(window.tabs.count()) if isinstance(w := window.tabs.widget(i), tab_module.SqlTab)]
