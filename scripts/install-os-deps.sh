@@ -26,7 +26,8 @@ have_pg || packages+=(postgresql)
 
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  # Debian 13 / Ubuntu 24.04 renamed some libraries with a t64 suffix: either name will do
+  dpkg-query -W -f='${Status}\n' "$p" "${p}t64" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "OS packages: all present"

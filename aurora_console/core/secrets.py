@@ -20,6 +20,8 @@ def _keyring():
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
+    if type(backend).__module__.startswith(("keyrings.alt", "keyring.backends.null")):
+        log.warning("the keyring backend %s does not protect secrets like an OS keyring", type(backend).__name__)
     if isinstance(backend, fail.Keyring):
         raise KeyringUnavailable(
             "No OS keyring is available to store secrets.",

@@ -68,9 +68,14 @@ def _point_home(root: Path, env) -> None:
     env("PYTHON_KEYRING_BACKEND", "aurora_console.testing.memory_keyring.MemoryKeyring")
 
 
+def _service_endpoints() -> list[str]:
+    """AWS_ENDPOINT_URL_<SERVICE> variables (botocore honours them per service)."""
+    return [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for key in _REMOVE:
+    for key in (*_REMOVE, *_service_endpoints()):
         os.environ.pop(key, None)
     root = Path(tempfile.mkdtemp(prefix="aurora-console-tests-"))
     _point_home(root, lambda k, v: os.environ.__setitem__(k, v))
@@ -89,7 +94,7 @@ class _ErrorCollector(logging.Handler):
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
     """Fresh home, config, data, log and AWS folders for every test; errors in logs fail it."""
-    for key in _REMOVE:
+    for key in (*_REMOVE, *_service_endpoints()):
         monkeypatch.delenv(key, raising=False)
     _point_home(tmp_path / "isolated", monkeypatch.setenv)
     from aurora_console.testing.memory_keyring import MemoryKeyring
