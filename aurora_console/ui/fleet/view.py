@@ -170,19 +170,23 @@ class FleetView(QWidget):
         self._stage_step(inv.key, gen)
 
     def _stage_step(self, key: str, gen: int) -> None:
-        """Apply a region in slices of new clusters, one slice per event-loop turn, so a big
-        first load never freezes the window; clusters already shown are updated at once."""
+        """Apply a region in slices, one per event-loop turn, so a big first load or a refresh
+        that changes many clusters never freezes the window: each turn adds up to
+        STAGE_CLUSTERS new clusters and updates up to STAGE_CLUSTERS changed ones."""
         staged = self._staging.get(key)
         if staged is None or staged[1] != gen or gen != self._generation:
             return
         inv = staged[0]
         shown = self.model.regions.get(key)
-        present = {c.id for c in shown.clusters} if shown is not None else set()
-        new = [c.id for c in inv.clusters if c.id not in present]
-        if len(new) > STAGE_CLUSTERS:
-            allowed = present | set(new[:STAGE_CLUSTERS])
+        old = {c.id: c for c in shown.clusters} if shown is not None else {}
+        new = [c.id for c in inv.clusters if c.id not in old]
+        changed = [c.id for c in inv.clusters if c.id in old and old[c.id] is not c and old[c.id] != c]
+        if len(new) > STAGE_CLUSTERS or len(changed) > STAGE_CLUSTERS:
+            take = set(new[:STAGE_CLUSTERS]) | set(changed[:STAGE_CLUSTERS])
+            later = set(changed[STAGE_CLUSTERS:])
             # regions stay collapsed while they fill (the view lays out only what is expanded)
-            self.model.set_region(replace(inv, clusters=tuple(c for c in inv.clusters if c.id in allowed)))
+            step = tuple(old[c.id] if c.id in later else c for c in inv.clusters if c.id in old or c.id in take)
+            self.model.set_region(replace(inv, clusters=step))
             QTimer.singleShot(0, lambda: self._stage_step(key, gen))
             return
         del self._staging[key]

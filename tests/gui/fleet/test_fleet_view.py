@@ -254,3 +254,42 @@ def test_navigator_cluster_actions_open_the_fleet_view(fleet_window, rds, qtbot)
     dialog.reject()
     actions["Show in fleet view"](ClusterRef(None, "eu-west-1", "eu-app", "aurora-postgresql"))
     qtbot.waitUntil(lambda: view.tree.currentIndex().data() == "eu-app", timeout=20000)
+
+
+def test_big_changes_are_applied_in_slices_without_reset(qtbot):
+    """A refresh that adds or changes many clusters reaches the tree over several event-loop
+    turns, ending equal to the inventory; nothing is reset on the way."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console.app import build_services
+    from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.fleet.view import STAGE_CLUSTERS, FleetView
+
+    def inventory(n, status):
+        return RegionInventory("p", "us-east-1", clusters=tuple(
+            Cluster(f"c{i:03d}", "aurora-mysql", "8.0", status,
+                    instances=(Instance(f"c{i:03d}-1", f"c{i:03d}", "writer", 1, "db.r6g.large", "us-east-1a", status),))
+            for i in range(n)))
+
+    services = build_services(console_options(sandbox=False), QApplication.instance())
+    view = FleetView(SimpleNamespace(services=services, navigator=None, current_targets=lambda: [], open_tab=None))
+    qtbot.addWidget(view)
+    resets, changes = [], []
+    view.model.modelAboutToBeReset.connect(lambda: resets.append(1))
+    view.model.rowsInserted.connect(lambda *a: changes.append("insert"))
+    view._pending, view._wanted = set(), set()
+    n = STAGE_CLUSTERS * 3 + 5
+    view._region_arrived(inventory(n, "available"), view._generation)
+    assert len(view.model.regions["p/us-east-1"].clusters) == STAGE_CLUSTERS  # first slice only
+    qtbot.waitUntil(lambda: not view._staging, timeout=10000)
+    assert len(view.model.clusters()) == n and changes.count("insert") >= 4
+    view._region_arrived(inventory(n, "modifying"), view._generation)
+    assert sum(c.status == "modifying" for _, c in view.model.clusters()) == STAGE_CLUSTERS
+    qtbot.waitUntil(lambda: not view._staging, timeout=10000)
+    assert {c.status for _, c in view.model.clusters()} == {"modifying"}
+    assert view.model.index_of_key("p/us-east-1|i|c007-1", 2).data() == "modifying"
+    assert resets == []
+    view.shutdown()
