@@ -27,7 +27,11 @@ have_pg || packages+=(postgresql)
 missing=()
 for p in "${packages[@]}"; do
   # Debian 13 / Ubuntu 24.04 renamed some libraries with a t64 suffix: either name will do
-  dpkg-query -W -f='${Status}\n' "$p" "${p}t64" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  installed=no
+  for name in "$p" "${p}t64"; do
+    dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -q "install ok installed" && installed=yes
+  done
+  [ "$installed" = yes ] || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "OS packages: all present"
