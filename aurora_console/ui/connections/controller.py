@@ -39,6 +39,7 @@ class ConnectionsController(QObject):
         self.ask_trust: Callable[[HostKeyUnknown], str | None] = self._dialog_trust
         self.ask_secret: Callable[[str, str], str | None] = self._dialog_secret
         self.last_error: BaseException | None = None
+        self.backend_override: dict[str, str] = {}  # profile -> backend, for this session only
         self.reports: dict[str, Any] = {}
 
     # -- profiles --------------------------------------------------------------------------------
@@ -65,10 +66,12 @@ class ConnectionsController(QObject):
         return result
 
     def profile(self, name: str):
-        for p in self.profiles():
-            if p.name == name:
-                return p
-        return self.store.get(name)  # raises a ValidationError naming the known profiles
+        found = next((p for p in self.profiles() if p.name == name), None)
+        if found is None:
+            found = self.store.get(name)  # raises a ValidationError naming the known profiles
+        if name in self.backend_override:
+            found.backend = self.backend_override[name]
+        return found
 
     def save_profile(self, profile, replace: str | None = None) -> None:
         self.store.save(profile, replace=replace)
