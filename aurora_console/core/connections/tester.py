@@ -34,10 +34,11 @@ class ConnectionReport:
     read_only: bool
 
     def summary(self) -> str:
-        kind = f"Aurora {self.aurora_version}" if self.is_aurora else "PostgreSQL (not Aurora)"
+        short = " ".join(self.server_version.split()[:2])  # "PostgreSQL 16.4"
+        kind = f"Aurora {self.aurora_version} ({short})" if self.is_aurora else f"{short} (not Aurora)"
         tls = f"TLS {self.tls_version}" if self.tls else "no TLS"
-        ro = ", read-only session" if self.read_only else ""
-        return f"{kind}: {self.server_version}; {tls}; round trip {self.latency_ms:.1f} ms via {self.route}{ro}"
+        ro = "; read-only session" if self.read_only else ""
+        return f"{kind}; {tls}; round trip {self.latency_ms:.1f} ms via {self.route}{ro}"
 
 
 def explain_connect_error(exc: Exception, profile: ConnectionProfile) -> DatabaseConnectError:
