@@ -12,6 +12,8 @@ import signal
 import sys
 import threading
 
+SANDBOX_PROFILE = "sandbox-blog"
+
 
 def add_tunnel_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser("tunnel", help="open a connection profile's bastion tunnel and print the local port",
@@ -39,17 +41,30 @@ def _load_profile(args):
     from aurora_console.core.connections.store import ProfileStore
 
     store = ProfileStore(Path(args.profiles_file)) if getattr(args, "profiles_file", None) else ProfileStore.default()
-    if getattr(args, "sandbox", False):
-        try:
-            from aurora_console.sandbox.profiles import (
-                sandbox_profiles,  # provided by the sandbox, when running
-            )
-        except ImportError:
-            sandbox_profiles = None
-        if sandbox_profiles:
-            for prof in sandbox_profiles(getattr(args, "sandbox_dir", None)):
-                store.add_builtin(prof)
     return store.get(args.profile)
+
+
+def _start_sandbox(args):
+    """``--sandbox``: start the sandbox's AWS endpoint, PostgreSQL and bastion in this process."""
+    from pathlib import Path
+
+    from aurora_console.core.paths import app_paths
+    from aurora_console.sandbox.runtime import Sandbox
+
+    folder = getattr(args, "sandbox_dir", None)
+    sandbox = Sandbox(Path(folder) if folder else app_paths().sandbox_dir,
+                      reset=bool(getattr(args, "sandbox_reset", False)))
+    _err("Starting the sandbox (local AWS endpoint, PostgreSQL, bastion)…")
+    try:
+        sandbox.start_aws()
+        info = sandbox.start_database()
+    except BaseException:
+        sandbox.stop()
+        raise
+    if not info.database_ready:
+        sandbox.stop()
+        raise RuntimeError(f"the sandbox database is not available: {info.db_error}")
+    return sandbox, info
 
 
 def _ask_trust(exc, args) -> str | None:
@@ -76,18 +91,31 @@ def run_tunnel(args) -> int:
     from aurora_console.core.ssh.hostkeys import HostKeyStore
     from aurora_console.core.ssh.manager import TunnelManager
 
+    sandbox = None
+    hosts = HostKeyStore(app_paths().known_hosts_file)
     try:
-        profile = _load_profile(args)
+        if getattr(args, "sandbox", False) and args.profile == SANDBOX_PROFILE:
+            sandbox, info = _start_sandbox(args)
+            profile = info.connection_profile()
+            parts = info.bastion.known_hosts_line.split()  # the sandbox's own bastion: trusted for this run only
+            hosts.trust(info.bastion.host, info.bastion.port, parts[-2], parts[-1], always=False)
+        else:
+            profile = _load_profile(args)
     except ConsoleError as exc:
         _err(exc.user_text())
         return 2
+    except Exception as exc:  # noqa: BLE001 - the sandbox could not start
+        _err(f"The sandbox could not start: {exc}")
+        return 1
     if profile.bastion is None:
         _err(f"Profile {profile.name!r} has no bastion; connect directly to {profile.host}:{profile.port}.")
+        if sandbox is not None:
+            sandbox.stop()
         return 2
     if args.backend:
         profile.backend = args.backend
     prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
-    manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file))
+    manager = TunnelManager(hosts)
     if getattr(args, "sandbox", False):
         from aurora_console.sandbox.profiles import trust_running_sandbox_bastion
 
@@ -124,3 +152,5 @@ def run_tunnel(args) -> int:
     finally:
         manager.shutdown()
         _err(f"Tunnel {profile.name} closed.")
+        if sandbox is not None:
+            sandbox.stop()

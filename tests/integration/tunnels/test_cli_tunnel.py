@@ -76,3 +76,23 @@ def test_cli_unknown_profile(tmp_path):
     proc = _run(["nope", "--profiles-file", str(tmp_path / "profiles.json")])
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and "No connection profile named 'nope'" in err
+
+
+def test_cli_sandbox_tunnel(tmp_path):
+    """``aurora-console --sandbox tunnel sandbox-blog`` starts the sandbox and tunnels through its bastion."""
+    from aurora_console.core.ssh.native_probe import probe_path
+
+    proc = subprocess.Popen([sys.executable, "-m", "aurora_console", "--sandbox", "--sandbox-dir",
+                             str(tmp_path / "sandbox"), "tunnel", "sandbox-blog"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, env=os.environ.copy())
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.isdigit(), proc.stderr.read() if proc.poll() is not None else line
+        assert probe_path(int(line), "postgres", timeout=10) == "up"  # PostgreSQL answers through the tunnel
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+        assert "Tunnel sandbox-blog closed." in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
