@@ -83,6 +83,8 @@ def _read_stderr(proc: subprocess.Popen, lines: list[str], name: str) -> None:
     for raw in iter(proc.stderr.readline, b""):
         line = raw.decode("utf-8", "replace")
         lines.append(line)
+        if len(lines) > 400:  # a long-lived tunnel keeps only the recent lines
+            del lines[:200]
         log.debug("ssh[%s]: %s", name, line.rstrip())
     proc.stderr.close()
 

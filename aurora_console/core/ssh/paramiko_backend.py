@@ -77,8 +77,8 @@ class ParamikoTunnel(OpenTunnel):
             self._pump(conn, chan)
         except TunnelError as exc:
             log.warning("tunnel %s: %s", self.spec.name, exc.message)
-        except OSError:
-            pass
+        except Exception as exc:  # noqa: BLE001 - a dropped transport or client ends this connection only
+            log.debug("tunnel %s: connection ended: %r", self.spec.name, exc)
         finally:
             if chan is not None:
                 chan.close()
