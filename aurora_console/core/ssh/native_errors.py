@@ -16,7 +16,7 @@ from aurora_console.core.ssh.errors import (
 
 UNREACHABLE = ("connection refused", "connection timed out", "operation timed out", "no route to host",
                "network is unreachable", "could not resolve hostname", "name or service not known",
-               "connection closed by", "connection reset", "kex_exchange_identification", "banner exchange")
+               "connection closed by", "connection reset", "server not responding", "kex_exchange_identification", "banner exchange")
 
 
 def is_bind_race(text: str) -> bool:

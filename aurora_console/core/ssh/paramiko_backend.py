@@ -57,6 +57,34 @@ class ParamikoTunnel(OpenTunnel):
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept_loop, name=f"tunnel-{spec.name}-accept", daemon=True)
         self._thread.start()
+        self._dead_reason: str | None = None
+        interval = int(spec.bastion.keepalive_seconds or 0)
+        if interval > 0:
+            threading.Thread(target=self._watchdog, args=(interval,), name=f"tunnel-{spec.name}-keepalive",
+                             daemon=True).start()
+
+    def _watchdog(self, interval: int) -> None:
+        """Like ssh's ServerAliveInterval/CountMax 3: a bastion that stops answering (a silent network
+        partition keeps TCP 'up' for many minutes) is declared dead, so the manager reconnects."""
+        while not self._closed.wait(interval):
+            if not self.transport.is_active():
+                return
+            answered = threading.Event()
+
+            def ping(done: threading.Event = answered) -> None:
+                try:
+                    self.transport.global_request("keepalive@openssh.com", wait=True)
+                except Exception:  # noqa: BLE001 - any failure means no answer
+                    return
+                done.set()
+
+            threading.Thread(target=ping, daemon=True, name=f"tunnel-{self.spec.name}-ping").start()
+            if not answered.wait(interval * 3) and not self._closed.is_set():
+                self._dead_reason = (f"the bastion {self.spec.bastion.label} stopped answering keepalives "
+                                     f"for {interval * 3} s")
+                log.warning("tunnel %s: %s", self.spec.name, self._dead_reason)
+                self.transport.close()
+                return
 
     def _accept_loop(self) -> None:
         while not self._closed.is_set():
@@ -118,7 +146,7 @@ class ParamikoTunnel(OpenTunnel):
     def failure(self) -> str | None:
         if self._closed.is_set() or self.transport.is_active():
             return None
-        return f"the SSH connection to {self.spec.bastion.label} was lost"
+        return self._dead_reason or f"the SSH connection to {self.spec.bastion.label} was lost"
 
     def close(self) -> None:
         if self._closed.is_set():

@@ -109,3 +109,35 @@ def test_manager_close_and_manual_reconnect(backend, own_sshd, manager_for, ssh_
     assert manager.open_count() == 0
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(**{**blog_db.conninfo, "host": "127.0.0.1", "port": first.local_port}, connect_timeout=3)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_silent_bastion_is_detected_by_keepalive(backend, own_sshd, manager_for, ssh_keys, blog_db):
+    """A partition (the bastion freezes: TCP stays open, nothing answers) is detected by keepalives,
+    and the tunnel reconnects once the bastion answers again."""
+    import os
+    import signal
+
+    from tests.integration.tunnels.sshd_helper import _descendants
+
+    manager = manager_for
+    spec = _spec(own_sshd, ssh_keys, backend, blog_db.conninfo["port"])
+    spec.bastion.keepalive_seconds = 1
+    status = manager.open(spec)
+    frozen = _descendants(own_sshd.proc.pid)  # the per-connection sshd processes (ours, by pid)
+    assert frozen
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        wait_for(lambda: manager.status(spec.name).state != TunnelState.UP, timeout=30, what="the drop to be noticed")
+        assert "keepalive" in manager.status(spec.name).reason or "not responding" in manager.status(spec.name).reason
+    finally:
+        for pid in frozen:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    up = wait_for(lambda: (s := manager.status(spec.name)).state == TunnelState.UP and s, what="tunnel up again")
+    assert up.local_port == status.local_port
+    with psycopg.connect(**{**blog_db.conninfo, "host": "127.0.0.1", "port": up.local_port}) as conn:
+        assert conn.execute("select count(*) from posts").fetchone()[0] == 100
