@@ -23,8 +23,12 @@ def build_services(opts: Namespace, app):
     paths = app_paths().ensure()
     notifier = Notifier(app)
     runner = TaskRunner(notify_error=lambda name, exc: notifier.error(f"{name} failed", exc), parent=app)
-    return Services(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=notifier,
-                    options=opts)
+    from aurora_console.core.audit import audit_log_for
+
+    services = Services(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=notifier,
+                        options=opts)
+    services.audit = audit_log_for(paths.audit_file, lambda: services.aws)
+    return services
 
 
 def shutdown_services(services) -> None:

@@ -134,6 +134,20 @@ class AuditLog:
         return read_audit(self.path, limit=limit)
 
 
+def audit_log_for(path: Path, current_factory: Callable[[], Any]) -> AuditLog:
+    """The console's one audit log: identities come from whichever AWS session factory is in use
+    when an action runs (a profile, or the sandbox), each asked of STS once."""
+    caches: dict[int, IdentityCache] = {}
+
+    def identity(target: Any) -> str:
+        factory = current_factory()
+        if factory is None:
+            return "unknown (no AWS session)"
+        return caches.setdefault(id(factory), IdentityCache(factory))(target)
+
+    return AuditLog(path, identity)
+
+
 def read_audit(path: Path, limit: int | None = None) -> list[AuditEntry]:
     """Entries newest last; unreadable lines are skipped. ``limit`` keeps the newest N."""
     path = Path(path)

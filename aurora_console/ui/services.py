@@ -21,7 +21,7 @@ class Services:
     aws: AwsSessionFactory | None = None  # None until a profile is chosen or the sandbox is up
     sandbox: Any = None  # aurora_console.sandbox.SandboxInfo when running on the sandbox
     options: Any = None  # parsed command-line options
-    audit: Any = None  # core.audit.AuditLog, made on first use by ui.fleet.actions.audit_log(services)
+    audit: Any = None  # core.audit.AuditLog: every mutating AWS call the console makes
     extras: dict[str, Any] = field(default_factory=dict)  # feature-owned services (audit, tunnels...)
 
     def is_read_only(self, profile: str | None) -> bool:

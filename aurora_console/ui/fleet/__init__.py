@@ -58,9 +58,7 @@ def open_audit_log(window):
 
 
 def install(window) -> None:
-    from aurora_console.ui.fleet.actions import audit_log
-
-    audit_log(window.services)  # services.audit: every mutating AWS call is recorded there
+    # the view, its actions and botocore load when the fleet opens (services.audit exists already)
     window.add_menu_action("View", "Fleet", lambda: open_fleet(window), shortcut="Ctrl+Shift+F",
                            object_name="actionFleetView")
     window.add_menu_action("View", "Audit log", lambda: open_audit_log(window), object_name="actionAuditLog")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
 
-from aurora_console.core.audit import AuditLog, IdentityCache
+from aurora_console.core.audit import AuditLog, audit_log_for
 from aurora_console.core.aws.fleet_actions import PreparedAction
 from aurora_console.core.aws.fleet_models import Cluster, Instance
 from aurora_console.core.aws.fleet_runner import run_action
@@ -34,19 +34,11 @@ INSTANCE_ACTIONS = (("failover-to", "Fail over to this reader…"), ("tier", "Ch
 
 
 def audit_log(services) -> AuditLog:
-    """The shared audit log (``services.audit``), created on first use; later features reuse it."""
+    """The shared audit log (``services.audit``, made in app.build_services; made here for
+    services built without it, as some tests do)."""
     log_ = getattr(services, "audit", None) or services.extras.get("audit")
     if log_ is None:
-        caches: dict[int, IdentityCache] = {}
-
-        def identity(target) -> str:
-            factory = services.aws
-            if factory is None:
-                return "unknown (no AWS session)"
-            cache = caches.setdefault(id(factory), IdentityCache(factory))
-            return cache(target)
-
-        log_ = AuditLog(services.paths.audit_file, identity)
+        log_ = audit_log_for(services.paths.audit_file, lambda: services.aws)
         if hasattr(services, "audit"):
             services.audit = log_
         else:
