@@ -38,6 +38,14 @@ def open_socket(host: str, port: int, timeout: float) -> socket.socket:
                                  hint="Check the host, port, security group and VPN.") from None
 
 
+def _prefer_fast_ciphers(transport) -> None:
+    """AES-GCM first: one AEAD call per packet instead of AES-CTR plus a separate HMAC."""
+    opts = transport.get_security_options()
+    fast = [c for c in ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com") if c in opts.ciphers]
+    if fast:
+        opts.ciphers = tuple(fast + [c for c in opts.ciphers if c not in fast])
+
+
 def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: float):
     """SSH handshake over ``sock`` (a socket or a paramiko channel); returns the verified transport."""
     import paramiko
@@ -46,6 +54,7 @@ def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: fl
     transport.set_log_channel(PARAMIKO_LOG)
     transport.banner_timeout = timeout
     transport.handshake_timeout = timeout
+    _prefer_fast_ciphers(transport)
     preferred = store.preferred_algorithms(host, port)
     if preferred:
         opts = transport.get_security_options()
