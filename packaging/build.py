@@ -200,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {path}  {mb(size)}")
     print(f"== dist size: {mb(summary['dist_bytes'])} (target: under 200 MB)")
     if summary.get("startup"):
-        print("== start-up (median; wall = process start to exit after the initial load):")
+        print("== start-up (median of each; first_paint/ready = the app's own timings from process start; "
+              "wall = until exit, which for the frozen app includes its pyqtgraph check):")
         for kind in ("frozen", "source"):
             if kind in summary["startup"]:
                 print(f"  {kind:7s} {summary['startup'][kind]}")
