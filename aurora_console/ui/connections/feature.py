@@ -61,8 +61,11 @@ def profile_from_cluster(window, ref) -> None:
 
     def done(endpoints) -> None:
         writer = next((e for e in endpoints if e.kind == "writer"), endpoints[0] if endpoints else None)
+        mysql = "mysql" in (ref.engine or "")
         profile = ConnectionProfile(
-            name=ref.cluster_id[:64], host=writer.address if writer else "", port=writer.port if writer else 5432,
+            name=ref.cluster_id[:64], host=writer.address if writer else "",
+            port=writer.port if writer else (3306 if mysql else 5432), engine="mysql" if mysql else "postgres",
+            database="mysql" if mysql else "postgres", user="admin" if mysql else "postgres",
             password=PasswordSource("secretsmanager", region=ref.region, aws_profile=ref.profile),
             cluster=ClusterRef(ref.profile, ref.region, ref.cluster_id, writer.kind if writer else "writer"))
         new_profile(window, profile)
