@@ -105,7 +105,8 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
     def work(ctx):
         from aurora_console.core.db.content.connect import open_profile_source
 
-        return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx)
+        return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx,
+                                   manager=window.services.extras.get("tunnel_manager"))
 
     def done(pc):
         ro = pc.read_only or services.is_read_only(profile) if read_only is None else read_only

@@ -114,7 +114,8 @@ def _profile_source(window, profile: str, holder: dict):
 
         pc = holder.get("pc")
         if pc is None:
-            pc = holder["pc"] = open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox)
+            pc = holder["pc"] = open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox,
+                                                          manager=window.services.extras.get("tunnel_manager"))
         if pc.read_only and holder.get("tab") is not None:
             from dataclasses import replace
 

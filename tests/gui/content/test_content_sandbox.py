@@ -26,5 +26,6 @@ def test_cluster_action_opens_the_sandbox_blog(console):
     if hasattr(handle, "done"):
         console.qtbot.waitUntil(lambda: handle.done, timeout=30000)
     assert console.window.find_tab("content:sandbox-blog") is not None
+    console.window.persist_layout = True  # scripted runs leave the layout alone unless asked
     console.window.save_layout()  # the workspace is reopened after a restart
     assert {"kind": "content", "profile": "sandbox-blog"} in console.services.settings.settings.open_tabs

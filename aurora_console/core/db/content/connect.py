@@ -11,8 +11,13 @@ from typing import Any
 
 
 def open_profile_source(profile_name: str, *, aws_factory: Any = None, sandbox_info: Any = None,
-                        task: Any = None):
-    """Resolve ``profile_name`` to a ``ProfileConnection`` (connect factory, read_only, close)."""
+                        task: Any = None, manager: Any = None):
+    """Resolve ``profile_name`` to a ``ProfileConnection`` (connect factory, read_only, close).
+
+    ``manager``: the window's shared TunnelManager: the tunnel then shows in the tunnel panel and
+    the status bar, is shared by every screen on that profile, and stays up when one screen closes.
+    Without it a private manager is made and shut when the connection closes.
+    """
     from aurora_console.core.connections.passwords import clients_from_factory
     from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.db.migrations.profiles import open_profile_connection
@@ -21,26 +26,28 @@ def open_profile_source(profile_name: str, *, aws_factory: Any = None, sandbox_i
     from aurora_console.core.ssh.manager import TunnelManager
 
     profile = None
-    store = None
+    sandbox_key = None
     if sandbox_info is not None and getattr(sandbox_info, "database_ready", False):
         candidate = sandbox_info.connection_profile()
         if candidate.name == profile_name:
             profile = candidate
-            # the sandbox bastion's key is trusted for this session only (never written to known_hosts)
-            store = HostKeyStore(app_paths().known_hosts_file, user_files=[])
-            parts = sandbox_info.bastion.known_hosts_line.split()
-            store.trust(sandbox_info.bastion.host, sandbox_info.bastion.port, parts[-2], parts[-1], always=False)
+            sandbox_key = sandbox_info.bastion
     if profile is None:
         profile = ProfileStore.default().get(profile_name)
-        store = HostKeyStore(app_paths().known_hosts_file)
-    manager = TunnelManager(store) if profile.bastion is not None else None
+    shared = manager is not None
+    if profile.bastion is not None and manager is None:
+        manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file, user_files=[] if sandbox_key else None))
+    if sandbox_key is not None and manager is not None:
+        # the sandbox bastion's key is trusted for this session only (never written to known_hosts)
+        parts = sandbox_key.known_hosts_line.split()
+        manager.store.trust(sandbox_key.host, sandbox_key.port, parts[-2], parts[-1], always=False)
     clients = clients_from_factory(aws_factory) if aws_factory is not None else None
     try:
-        pc = open_profile_connection(profile, manager=manager, clients=clients, task=task)
+        pc = open_profile_connection(profile, manager=manager, clients=clients, task=task, keep_tunnel=shared)
     except BaseException:
-        if manager is not None:
+        if manager is not None and not shared:
             manager.shutdown()
         raise
-    if manager is not None:
+    if manager is not None and not shared:
         pc._closers.insert(0, manager.shutdown)
     return pc

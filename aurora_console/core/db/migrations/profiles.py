@@ -35,11 +35,13 @@ class ProfileConnection:
 
 
 def open_profile_connection(profile, *, manager=None, clients=None, prompt=None, keyring_get=None,
-                            folders: MigrationFolders | None = None, task=None) -> ProfileConnection:
+                            folders: MigrationFolders | None = None, task=None,
+                            keep_tunnel: bool = False) -> ProfileConnection:
     """Resolve the password, open the tunnel if the profile has a bastion, return a factory.
 
     ``manager``: a ``TunnelManager`` (required for bastion profiles; the caller owns it unless
-    the tunnel was opened here, in which case :meth:`ProfileConnection.close` closes it).
+    the tunnel was opened here, in which case :meth:`ProfileConnection.close` closes it, except
+    with ``keep_tunnel``: the window's shared manager keeps it for every screen and lists it).
     """
     from aurora_console.core.connections.dsn import connect_kwargs
     from aurora_console.core.connections.passwords import resolve_password
@@ -58,7 +60,7 @@ def open_profile_connection(profile, *, manager=None, clients=None, prompt=None,
         if task is not None:
             task.progress(None, f"Opening the tunnel through {profile.bastion.label}")
         status = open_profile_tunnel(manager, profile, prompt=prompt, keyring_get=keyring_get)
-        if not was_up:
+        if not was_up and not keep_tunnel:  # a shared manager's tunnels stay until closed there
             closers.append(lambda: manager.close(profile.name))
         local_port = status.local_port
         route = f"{status.backend} tunnel 127.0.0.1:{local_port}"
