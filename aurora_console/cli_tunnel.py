@@ -67,6 +67,21 @@ def _start_sandbox(args):
     return sandbox, info
 
 
+def _running_sandbox_profile(args, hosts):
+    """The sandbox-blog profile of a sandbox already running (the window's), or None."""
+    from aurora_console.core.errors import ConsoleError
+    from aurora_console.sandbox.profiles import sandbox_profiles, trust_running_sandbox_bastion
+
+    folder = getattr(args, "sandbox_dir", None)
+    try:
+        profiles = [p for p in sandbox_profiles(folder) if p.name == SANDBOX_PROFILE]
+        if profiles:
+            trust_running_sandbox_bastion(hosts, folder)
+    except ConsoleError:
+        return None
+    return profiles[0] if profiles else None
+
+
 def _ask_trust(exc, args) -> str | None:
     """'once', 'always' or None (refused)."""
     if args.trust_host_key:
@@ -95,10 +110,14 @@ def run_tunnel(args) -> int:
     hosts = HostKeyStore(app_paths().known_hosts_file)
     try:
         if getattr(args, "sandbox", False) and args.profile == SANDBOX_PROFILE:
-            sandbox, info = _start_sandbox(args)
-            profile = info.connection_profile()
-            parts = info.bastion.known_hosts_line.split()  # the sandbox's own bastion: trusted for this run only
-            hosts.trust(info.bastion.host, info.bastion.port, parts[-2], parts[-1], always=False)
+            running = _running_sandbox_profile(args, hosts)
+            if running is not None:  # the window's sandbox: tunnel into it, start nothing
+                profile = running
+            else:
+                sandbox, info = _start_sandbox(args)
+                profile = info.connection_profile()
+                parts = info.bastion.known_hosts_line.split()  # the sandbox's own bastion: trusted for this run
+                hosts.trust(info.bastion.host, info.bastion.port, parts[-2], parts[-1], always=False)
         else:
             profile = _load_profile(args)
     except ConsoleError as exc:
@@ -116,10 +135,6 @@ def run_tunnel(args) -> int:
         profile.backend = args.backend
     prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
     manager = TunnelManager(hosts)
-    if getattr(args, "sandbox", False):
-        from aurora_console.sandbox.profiles import trust_running_sandbox_bastion
-
-        trust_running_sandbox_bastion(manager.store, getattr(args, "sandbox_dir", None))
     manager.add_listener(lambda s: _err(f"[{s.name}] {s.state.value}" + (f": {s.reason}" if s.reason else "")))
     stop = threading.Event()
     try:
