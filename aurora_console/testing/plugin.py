@@ -46,7 +46,9 @@ def aurora_sandbox(request: pytest.FixtureRequest):
         if "AURORA_CONSOLE_HOME" not in os.environ:
             # on the sandbox the console's settings, logs and profiles are disposable too
             mp.setenv("AURORA_CONSOLE_HOME", str(scratch / "home"))
-        sandbox = Sandbox(state_dir)
+        # a fixed day of metrics: no feeder thread writing new minutes while tests compare data
+        # (moto keeps one state per process, shared with any other moto server a suite runs)
+        sandbox = Sandbox(state_dir, live_metrics=False)
         try:
             sandbox.start()
             yield sandbox
