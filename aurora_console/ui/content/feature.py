@@ -10,13 +10,11 @@ Where a connection comes from, in order:
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from aurora_console.ui.profile_picker import SANDBOX_PROFILE, ask_target
 
 # The workspace, its session and psycopg load when a workspace opens, not at start-up.
 
 MENU = "Database"
-SANDBOX_PROFILE = "sandbox-blog"
-MANUAL = "Connection string…"
 TAB_KIND = "content"
 
 
@@ -27,19 +25,6 @@ def install(window) -> None:
     window.register_tab_restorer(TAB_KIND, lambda spec: open_content(window, spec["profile"]))
     window.services.extras["content_open"] = lambda profile, connect=None, read_only=None: open_content(
         window, profile, connect=connect, read_only=read_only)
-
-
-def _profile_names(window) -> list[str]:
-    names = []
-    if window.services.sandbox is not None:
-        names.append(SANDBOX_PROFILE)
-    try:
-        from aurora_console.core.connections.store import ProfileStore
-
-        names += [n for n in ProfileStore.default().names() if n not in names]
-    except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
-        pass
-    return names
 
 
 def profile_for_cluster(window, cluster_id: str) -> str | None:
@@ -73,17 +58,11 @@ def open_for_cluster(window, ref):
 
 
 def ask_and_open(window):
-    names = _profile_names(window) + [MANUAL]
-    choice, ok = QInputDialog.getItem(window, "Content editor", "Connection profile:", names, 0, False)
-    if not ok:
+    target = ask_target(window, window, "Content editor")
+    if target is None:
         return None
-    if choice != MANUAL:
-        return open_content(window, choice)
-    text, ok = QInputDialog.getText(window, "Content editor", "PostgreSQL connection string "
-                                    "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
-    if not ok or not text.strip():
-        return None
-    return open_content(window, "manual", connect=text.strip())
+    profile, conninfo = target
+    return open_content(window, profile, connect=conninfo)
 
 
 def open_content(window, profile: str, *, connect=None, read_only: bool | None = None):

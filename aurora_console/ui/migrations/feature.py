@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog
+from aurora_console.ui.profile_picker import SANDBOX_PROFILE, ask_target
 
 # The panel, the engine and psycopg load when a panel opens, not at start-up.
 
 MENU = "Tools"
-SANDBOX_PROFILE = "sandbox-blog"
-MANUAL = "Connection string…"
 
 
 def install(window) -> None:
@@ -25,29 +23,12 @@ def install(window) -> None:
         open_migrations(window, profile, connect=connect, folder=folder, read_only=read_only))
 
 
-def _profile_names(window) -> list[str]:
-    names = [SANDBOX_PROFILE] if window.services.sandbox is not None else []
-    try:
-        from aurora_console.core.connections.store import ProfileStore
-
-        names += [n for n in ProfileStore.default().names() if n not in names]
-    except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
-        pass
-    return names
-
-
 def ask_and_open(window):
-    names = _profile_names(window) + [MANUAL]
-    choice, ok = QInputDialog.getItem(window, "Migrations", "Connection profile:", names, 0, False)
-    if not ok:
+    target = ask_target(window, window, "Migrations")
+    if target is None:
         return None
-    if choice != MANUAL:
-        return open_migrations(window, choice)
-    text, ok = QInputDialog.getText(window, "Migrations", "PostgreSQL connection string "
-                                    "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
-    if not ok or not text.strip():
-        return None
-    return open_migrations(window, "manual", connect=text.strip())
+    profile, conninfo = target
+    return open_migrations(window, profile, connect=conninfo)
 
 
 def default_folder(profile: str) -> Path | None:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import itertools
 import re
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from aurora_console.ui.profile_picker import ask_target
 
 # the editor, its highlighter (pygments) and the query engine (psycopg) load with the first tab
 
-MANUAL = "Connection string…"
-SANDBOX_PROFILE = "sandbox-blog"
 _keys = itertools.count(1)
 
 
@@ -46,30 +46,11 @@ def _warm_lexer() -> None:
     PostgresLexer()
 
 
-def _profile_names(window) -> list[str]:
-    names = []
-    if window.services.sandbox is not None:
-        names.append(SANDBOX_PROFILE)
-    try:
-        from aurora_console.core.connections.store import ProfileStore
-
-        names += [n for n in ProfileStore.default().names() if n not in names]
-    except Exception:  # noqa: BLE001 - an unreadable profile file must not block the menu
-        pass
-    return names
-
-
 def ask_and_open(window, open_file: bool = False):
-    names = _profile_names(window) + [MANUAL]
-    choice, ok = QInputDialog.getItem(window, "SQL editor", "Connection profile:", names, 0, False)
-    if not ok:
+    target = ask_target(window, window, "SQL editor")
+    if target is None:
         return None
-    if choice == MANUAL:
-        choice, ok = QInputDialog.getText(window, "SQL editor", "PostgreSQL connection string "
-                                          "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
-        if not ok or not choice.strip():
-            return None
-    tab = open_sql(window, choice.strip())
+    tab = open_sql(window, target[1] or target[0])
     if open_file:
         path, _ = QFileDialog.getOpenFileName(window, "Open SQL file", "", "SQL files (*.sql);;All files (*)")
         if path:

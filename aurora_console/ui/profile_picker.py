@@ -1,0 +1,43 @@
+"""Choosing the database a screen works on: a connection profile, or a typed connection string.
+
+Shared by the SQL editor, the content editor and the migrations panel.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+SANDBOX_PROFILE = "sandbox-blog"
+MANUAL = "Connection string…"
+
+
+def profile_names(window) -> list[str]:
+    """The sandbox's blog profile (on the sandbox), then the saved connection profiles."""
+    names = [SANDBOX_PROFILE] if window.services.sandbox is not None else []
+    try:
+        from aurora_console.core.connections.store import ProfileStore
+
+        names += [n for n in ProfileStore.default().names() if n not in names]
+    except Exception as exc:  # noqa: BLE001 - an unreadable profile file must not block the menu
+        log.warning("connection profiles unreadable: %s", exc)
+    return names
+
+
+def ask_target(parent: QWidget, window, title: str) -> tuple[str, str | None] | None:
+    """Ask for a profile (or a libpq connection string). Returns ``(profile, None)``,
+    ``("manual", conninfo)``, or None when the user cancels."""
+    choice, ok = QInputDialog.getItem(parent, title, "Connection profile:", profile_names(window) + [MANUAL], 0,
+                                      False)
+    if not ok:
+        return None
+    if choice != MANUAL:
+        return choice, None
+    text, ok = QInputDialog.getText(parent, title, "PostgreSQL connection string "
+                                    "(for example host=127.0.0.1 port=5432 dbname=blog user=app):")
+    if not ok or not text.strip():
+        return None
+    return "manual", text.strip()
