@@ -106,7 +106,7 @@ class FleetView(QWidget):
         self.stack = QStackedWidget(objectName="fleetDetails")
         for w in (self.empty, self.region_pane, self.cluster_pane, self.instance_pane):
             self.stack.addWidget(w)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = self.split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
         split.addWidget(self.stack)
         split.setStretchFactor(0, 3)
@@ -210,6 +210,7 @@ class FleetView(QWidget):
         self._update_status()
         if self.load_count == 1:
             self._expand_regions()
+            self._select_first_cluster()
         self.loaded.emit()
 
     def _failed(self, exc: BaseException, gen: int) -> None:
@@ -229,8 +230,39 @@ class FleetView(QWidget):
         self.status.setText(text)
 
     def _expand_regions(self) -> None:
+        small = self.proxy.rowCount() <= 10 and sum(self.proxy.rowCount(self.proxy.index(r, 0))
+                                                    for r in range(self.proxy.rowCount())) <= 40
         for row in range(self.proxy.rowCount()):
-            self.tree.expand(self.proxy.index(row, 0))
+            region = self.proxy.index(row, 0)
+            self.tree.expand(region)
+            if small:  # a small fleet: show every instance and its role at once
+                for child in range(self.proxy.rowCount(region)):
+                    self.tree.expand(self.proxy.index(child, 0, region))
+
+    def _select_first_cluster(self) -> None:
+        """First load: open the first cluster's details rather than an empty pane."""
+        if self.tree.currentIndex().isValid():
+            return
+        for row in range(self.proxy.rowCount()):
+            region = self.proxy.index(row, 0)
+            for child in range(self.proxy.rowCount(region)):
+                idx = self.proxy.index(child, 0, region)
+                if isinstance(idx.data(PAYLOAD_ROLE), Cluster):
+                    self.tree.selectionModel().setCurrentIndex(
+                        idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    return
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        """First show: tree and details share the width 3:2 (sizes before a layout are guesses)."""
+        super().showEvent(event)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            QTimer.singleShot(0, self._share_width)  # once the layout has given the splitter its width
+
+    def _share_width(self) -> None:
+        total = self.split.width()
+        if total > 100:
+            self.split.setSizes([int(total * 0.6), total - int(total * 0.6)])
 
     def _auto_changed(self) -> None:
         secs = int(self.auto_box.currentData() or 0)
