@@ -113,7 +113,6 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     from PySide6.QtWidgets import QApplication
 
     from aurora_console import APP_NAME, __version__
-    from aurora_console.core.logs import setup_logging
     from aurora_console.ui.crash import install_excepthook
     from aurora_console.ui.main_window import MainWindow
     from aurora_console.ui.theme import apply_theme, follow_system
@@ -126,8 +125,6 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     app.setApplicationVersion(__version__)
     _set_window_icon(app)
     services = build_services(opts, app)
-    setup_logging(services.paths.log_file)
-    log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
     theme = getattr(opts, "theme", None) or services.settings.settings.theme
     apply_theme(app, theme)
     follow_system(app, lambda: getattr(opts, "theme", None) or services.settings.settings.theme)
@@ -153,6 +150,12 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
 
     def first_paint() -> None:
         timings["first_paint"] = round(time.perf_counter() - t0, 3)
+        # the log file (and logging.handlers with it) after the first paint: nothing before it
+        # needs a file, and the window appears sooner
+        from aurora_console.core.logs import setup_logging
+
+        setup_logging(services.paths.log_file)
+        log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
         # everything made so far lives as long as the app: keep it out of the garbage collector's
         # full passes, which otherwise stall the UI thread for tens of milliseconds
         import gc
