@@ -28,7 +28,7 @@ def open_backups(window, ref):
 
     spec = {"kind": KIND, "profile": ref.profile, "region": ref.region, "cluster_id": ref.cluster_id,
             "engine": ref.engine, "endpoint_url": ref.endpoint_url}
-    return window.open_tab(tab_key(ref), f"Backups: {ref.cluster_id}", make, spec=spec)
+    return window.open_tab(tab_key(ref), f"Backups · {ref.cluster_id}", make, spec=spec)
 
 
 def _restore(window, spec: dict) -> None:

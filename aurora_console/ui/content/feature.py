@@ -110,4 +110,4 @@ def _open_tab(window, profile, connect, read_only, on_close, spec=None):
                                  store_root=services.paths.data_dir, on_close=on_close)
         return ContentWorkspace(services.runner, session)
 
-    return window.open_tab(f"content:{profile}", f"Content — {profile}", make, spec=spec)
+    return window.open_tab(f"content:{profile}", f"Content · {profile}", make, spec=spec)

@@ -34,7 +34,7 @@ class ContentWorkspace(QWidget):
         self.last_error = ""
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        title = f"Content — {session.profile}" + (" (read-only)" if session.read_only else "")
+        title = f"Content · {session.profile}" + (" (read-only)" if session.read_only else "")
         bar.addWidget(QLabel(f"<b>{title}</b>"))
         bar.addStretch(1)
         bar.addWidget(QLabel("Open any table:"))

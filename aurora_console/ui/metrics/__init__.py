@@ -20,7 +20,7 @@ def open_metrics(window, ref, instance_id: str | None = None):
 
         return MetricsDashboard(window.services, ref, instance_id)
 
-    title = f"Metrics: {instance_id or ref.cluster_id}"
+    title = f"Metrics · {instance_id or ref.cluster_id}"
     spec = {"kind": "metrics", "profile": ref.profile, "region": ref.region, "cluster_id": ref.cluster_id,
             "engine": ref.engine, "endpoint_url": ref.endpoint_url, "instance_id": instance_id}
     return window.open_tab(tab_key(ref, instance_id), title, make, spec=spec)

@@ -97,7 +97,7 @@ def _open_tab(window, profile, connect, folder, read_only, on_close):
             panel.destroyed.connect(lambda *_: _close_source(services.runner, profile, on_close))
         return panel
 
-    return window.open_tab(f"migrations:{profile}", f"Migrations — {profile}", make)
+    return window.open_tab(f"migrations:{profile}", f"Migrations · {profile}", make)
 
 
 def _close_source(runner, profile: str, on_close) -> None:
