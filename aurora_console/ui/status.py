@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from aurora_console.ui.tasks import TaskHandle, TaskRunner
@@ -13,6 +14,8 @@ class TaskStatusWidget(QWidget):
         self.setObjectName("statusTasks")
         self._runner = runner
         self.label = QLabel(objectName="statusTasksLabel")
+        # a long task name must not push the status message (sandbox ready, errors) out of sight
+        self.label.setMaximumWidth(320)
         self.bar = QProgressBar(objectName="statusTasksProgress")
         self.bar.setMaximumWidth(140)
         self.bar.setMaximumHeight(14)
@@ -39,8 +42,11 @@ class TaskStatusWidget(QWidget):
             return
         first = active[0]
         more = f" (+{len(active) - 1})" if len(active) > 1 else ""
-        self.label.setText(f"{first.text or first.name}{more}")
-        self.label.setToolTip("\n".join(h.name for h in active))
+        text = f"{first.text or first.name}{more}"
+        metrics = self.label.fontMetrics()
+        self.label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, self.label.maximumWidth()))
+        self.label.setToolTip("\n".join(f"{h.name}: {h.text}" if h.text and h.text != h.name else h.name
+                                         for h in active))
         self.bar.show()
         self.cancel_button.show()
         if first.percent is None:
