@@ -7,10 +7,10 @@ import time
 _T0 = time.perf_counter()  # start of our own code, for the smoke test's timings
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
 
 from aurora_console import APP_NAME, __version__  # noqa: E402
-
 
 SUBCOMMANDS = (
     ("migrate", "aurora_console.cli_migrate", "add_migrate_parser",
@@ -46,6 +46,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from aurora_console.core.ssh import askpass  # small: os/sys only; before anything heavy
+
+    prompt = askpass.helper_invocation(argv, os.environ)
+    if prompt is not None:  # started by ssh as its SSH_ASKPASS helper (see core/ssh/askpass.py)
+        return askpass.run_helper(prompt)
     parser = build_parser(argv)
     opts, qt_args = parser.parse_known_args(argv)
     if opts.command:

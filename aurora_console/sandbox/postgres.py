@@ -5,9 +5,12 @@
 ...     psycopg.connect(**info)
 
 * ``initdb`` runs on first start (empty data folder); later starts reuse the data.
-* The ``postgres`` binary runs as our child process (no ``pg_ctl`` daemon), listening on
-  127.0.0.1 only, with its Unix socket in a short private temporary folder. On Linux it gets
-  SIGINT (fast shutdown) if our process dies, so no server outlives us.
+* Linux/macOS: the ``postgres`` binary runs as our child process (no ``pg_ctl`` daemon),
+  listening on 127.0.0.1 only, with its Unix socket in a short private temporary folder. On
+  Linux it gets SIGINT (fast shutdown) if our process dies, so no server outlives us.
+* Windows: ``pg_ctl start -w`` starts it (PostgreSQL refuses to run with administrative
+  rights otherwise), ``pg_ctl stop -m fast`` stops it, and a kill-on-close job object ends it
+  if our process dies; see :mod:`aurora_console.sandbox.postgres_win`.
 * When we run as root, ``initdb`` and ``postgres`` run as ``postgres`` (else ``nobody``); a data
   folder that account cannot reach is moved under the temp folder, see
   :func:`~aurora_console.sandbox.postgres_env.usable_data_dir` and :attr:`data_dir`.
@@ -31,6 +34,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from aurora_console.sandbox import postgres_win
 from aurora_console.sandbox.postgres_env import (
     PostgresError,
     RunAs,
@@ -64,6 +68,7 @@ class PostgresServer:
         password: str | None = None,
         settings: dict[str, str] | None = None,
         log_file: Path | str | None = None,
+        use_pg_ctl: bool | None = None,
     ) -> None:
         self.requested_data_dir = Path(data_dir).expanduser().absolute()
         self._bin_dir = Path(bin_dir) if bin_dir else None
@@ -76,8 +81,10 @@ class PostgresServer:
         self.data_dir = self.requested_data_dir  # the folder really used; set by start()
         self.port = port
         self._socket_dir: Path | None = None
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen | postgres_win.Postmaster | None = None
         self._keeper: threading.Thread | None = None
+        #: start through pg_ctl (Windows; default: only there) instead of as our child process
+        self.use_pg_ctl = sys.platform == "win32" if use_pg_ctl is None else use_pg_ctl
 
     def __repr__(self) -> str:  # never shows the password
         state = f"port {self.port}" if self.running else "stopped"
@@ -161,7 +168,10 @@ class PostgresServer:
         for attempt in range(attempts):
             self.port = self._wanted_port or free_port(HOST)
             try:
-                self._launch()
+                if self.use_pg_ctl:
+                    self._launch_pg_ctl(timeout)
+                else:
+                    self._launch()
                 self._wait_ready(timeout)
                 log.info("PostgreSQL running on %s:%s (pid %s)", HOST, self.port, self._proc.pid)
                 return self
@@ -179,7 +189,7 @@ class PostgresServer:
         """
         proc, keeper = self._proc, self._keeper
         if proc is not None:
-            for step, wait in _stop_steps(timeout):
+            for step, wait in _stop_steps(timeout, self.use_pg_ctl):
                 if proc.poll() is not None:
                     break
                 try:
@@ -197,6 +207,8 @@ class PostgresServer:
                     log.warning("PostgreSQL (pid %s) still runs after %s", proc.pid, step)
         if keeper is not None:
             keeper.join(5.0)
+        if isinstance(proc, postgres_win.Postmaster):
+            proc.close()
         self._proc = self._keeper = None
         if self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
@@ -204,8 +216,9 @@ class PostgresServer:
 
     def _send_stop(self, proc: subprocess.Popen, step: str) -> None:
         if step == "pg_ctl":
-            argv = [str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "fast", "-W"]
-            subprocess.run(argv, capture_output=True, timeout=30, **self.run_as.popen_kwargs())
+            argv = postgres_win.pg_ctl_stop_argv(self.bin_dir, self.data_dir, platform=self._tool_platform)
+            subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env=self._env(), timeout=30, **self.run_as.popen_kwargs())
         elif step == "terminate":
             proc.terminate()
         else:
@@ -293,10 +306,59 @@ class PostgresServer:
 
     def _env(self) -> dict[str, str]:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
-        for name in ("TZ", "SYSTEMROOT"):
+        names = ("TZ", "SYSTEMROOT")
+        if sys.platform == "win32":  # pg_ctl runs the server through %COMSPEC% /C
+            names += ("COMSPEC", "SYSTEMDRIVE", "WINDIR", "TEMP", "TMP", "PATHEXT", "USERPROFILE")
+        for name in names:
             if name in os.environ:
                 env[name] = os.environ[name]
         return env
+
+    @property
+    def _tool_platform(self) -> str:
+        return "win32" if sys.platform == "win32" else "posix"
+
+    def _launch_pg_ctl(self, timeout: float) -> None:
+        """``pg_ctl start -w`` (Windows), then a handle on the postmaster from postmaster.pid.
+
+        pg_ctl's output goes to its own file: its ``cmd /C`` child lives as long as the server
+        and inherits pg_ctl's standard handles (a pipe here would never reach end-of-file).
+        """
+        socket_dir = None
+        if sys.platform != "win32":  # pg_ctl mode on Linux/macOS (tests): keep the socket private
+            self._socket_dir = socket_dir = short_temp_dir("pgsock-")
+            self.run_as.chown(self._socket_dir)
+        options = postgres_win.server_options(HOST, self.port, self.settings, socket_dir=socket_dir)
+        argv = postgres_win.pg_ctl_start_argv(self.bin_dir, self.data_dir, self.log_file, options, timeout,
+                                              platform=self._tool_platform)
+        ctl_log = self.pg_ctl_log
+        with open(self.log_file, "ab") as log_handle:
+            log_handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} pg_ctl start, port {self.port}\n".encode())
+        if self.run_as.switches:
+            self.run_as.chown(self.log_file)
+        with open(ctl_log, "ab") as out:
+            try:
+                result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                        cwd=self.data_dir, env=self._env(), timeout=timeout + 30,
+                                        **self.run_as.popen_kwargs())
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise PostgresError(f"could not run {argv[0]}: {exc}") from None
+        pid = postgres_win.postmaster_pid(self.data_dir)
+        if pid is not None:
+            try:
+                self._proc = postgres_win.Postmaster(pid)
+            except OSError as exc:
+                log.warning("cannot open PostgreSQL process %s: %s", pid, exc)
+        if result.returncode != 0 or self._proc is None:
+            raise PostgresError(
+                f"pg_ctl start failed (exit {result.returncode}): {file_tail(ctl_log, 5)}; "
+                f"log {self.log_file}:\n{self.log_tail()}"
+            )
+
+    @property
+    def pg_ctl_log(self) -> Path:
+        """Where pg_ctl's own messages go (the server's log is :attr:`log_file`)."""
+        return self.log_file.with_name(self.log_file.stem + "-pg_ctl.log")
 
     def _launch(self) -> None:
         self._socket_dir = short_temp_dir("pgsock-")
@@ -383,8 +445,11 @@ class PostgresServer:
         self.stop(timeout=10.0)
 
 
-def _stop_steps(timeout: float) -> list[tuple[str, float]]:
-    """(how, seconds to wait) in order: fast shutdown, immediate shutdown, kill."""
-    if sys.platform == "win32":
+def _stop_steps(timeout: float, use_pg_ctl: bool = False) -> list[tuple[str, float]]:
+    """(how, seconds to wait) in order: fast shutdown, immediate shutdown, kill.
+
+    A server started by pg_ctl (Windows): ``pg_ctl stop -m fast``, then terminate its job.
+    """
+    if use_pg_ctl or sys.platform == "win32":
         return [("pg_ctl", timeout), ("terminate", 5.0)]
     return [("SIGINT", timeout), ("SIGQUIT", 5.0), ("SIGKILL", 5.0)]

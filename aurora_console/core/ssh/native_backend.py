@@ -122,7 +122,8 @@ class NativeBackend(TunnelBackend):
                 spec, known_hosts=known, bastion_key_type=key_types[BASTION_ALIAS],
                 jump_key_type=key_types.get(JUMP_ALIAS), batch=not encrypted,
                 agent_socket=os.environ.get("SSH_AUTH_SOCK")), encoding="utf-8")
-            env = {k: v for k, v in os.environ.items() if not k.startswith("SSH_ASKPASS")}
+            env = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("SSH_ASKPASS", "AURORA_CONSOLE_ASKPASS"))}
             if encrypted:
                 from aurora_console.core.ssh.askpass import askpass_env, write_helper
 
