@@ -38,6 +38,11 @@ def is_dark(mode: str = "system") -> bool:
     return hasattr(hints, "colorScheme") and hints.colorScheme() == Qt.ColorScheme.Dark
 
 
+def palette_is_dark() -> bool:
+    """Whether the application's current palette is dark (for widgets that paint their own colours)."""
+    return QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
 def apply_theme(app: QApplication, mode: str = "system") -> None:
     app.setStyle("Fusion")
     app.setPalette(_dark_palette() if is_dark(mode) else app.style().standardPalette())

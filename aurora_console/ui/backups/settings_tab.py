@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -121,7 +122,8 @@ class SettingsTab(QWidget):
         self.snapshot_storage = QLabel("…", objectName="backupStorageSnapshots")
         self.billed = QLabel("…", objectName="backupStorageBilled")
         self.storage_note = QLabel(objectName="backupStorageNote", wordWrap=True)
-        self.storage_note.setStyleSheet("color: palette(mid);")
+        # dimmed but readable in both themes (palette(mid) is nearly invisible on the dark window colour)
+        self.storage_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         for label, w, metric in (("Continuous backups", self.continuous, "BackupRetentionPeriodStorageUsed"),
                                  ("Snapshots", self.snapshot_storage, "SnapshotStorageUsed"),
                                  ("Billed in total", self.billed, "TotalBackupStorageBilled")):

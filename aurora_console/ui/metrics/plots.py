@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from aurora_console.core.aws.metric_units import axis_scale, format_ticks
+from aurora_console.ui.theme import palette_is_dark
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#e7969c", "#637939", "#8c6d31", "#843c39", "#7b4173",
@@ -165,7 +166,9 @@ class PlotGrid:
 
     def __init__(self, on_hover: Callable[[MetricPlot | None, float], None],
                  on_context: Callable[[str, object], None] | None = None) -> None:
-        pg.setConfigOptions(antialias=False, background="w", foreground="#333333")
+        dark = palette_is_dark()
+        pg.setConfigOptions(antialias=False, background="#1e1f22" if dark else "w",
+                            foreground="#c8cacf" if dark else "#333333")
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setObjectName("metricsPlots")
         self.plots: dict[str, MetricPlot] = {}
