@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-COLUMNS = ["Node", "Cost", "Rows (est.)", "Rows (actual)", "Loops", "Time ms (self)", "Details"]
+COLUMNS = ["Node", "Cost", "Rows (est.)", "Rows (actual)", "Loops", "Time ms total (self)", "Details"]
 
 
 class PlanView(QWidget):
@@ -21,7 +21,8 @@ class PlanView(QWidget):
             parts.append(f"execution {plan.execution_ms:.2f} ms")
         slow = [n.title for n in plan.root.walk() if n.slow]
         if slow:
-            parts.append("slowest: " + ", ".join(slow))
+            # without ANALYZE nothing was timed: the marked nodes are the costliest by estimate
+            parts.append(("slowest: " if plan.analyzed else "costliest (estimated): ") + ", ".join(slow))
         self.summary.setText(" · ".join(parts))
         self.tree = QTreeWidget(objectName="sqlPlanTree")
         self.tree.setColumnCount(len(COLUMNS))
@@ -57,7 +58,8 @@ class PlanView(QWidget):
             for c in range(len(COLUMNS)):
                 item.setBackground(c, brush)
             item.setFont(0, bold)
-            item.setToolTip(0, "One of the slowest nodes of this plan")
+            item.setToolTip(0, "One of the slowest nodes of this plan" if self.plan.analyzed
+                            else "One of the costliest nodes of this plan (planner estimate; use Analyze to time it)")
         for child in node.children:
             item.addChild(self._item(child))
         return item

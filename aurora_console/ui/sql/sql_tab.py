@@ -28,6 +28,7 @@ from aurora_console.ui.sql.plan_view import PlanView
 from aurora_console.ui.sql.result_model import ResultTableModel
 from aurora_console.ui.sql.result_view import ResultView
 from aurora_console.ui.sql.tab_actions import build_toolbar
+from aurora_console.ui.theme import palette_is_dark
 
 MAX_RESULT_TABS = 20
 IDLE_CURSOR_S = 120
@@ -67,7 +68,7 @@ class SqlTab(QWidget):
         self._completion_loaded = False
         self.setProperty("sqlProfile", profile)
 
-        self.editor = SqlEditor(self)
+        self.editor = SqlEditor(self, dark=palette_is_dark())
         self.completer = SqlCompleter(self.editor)
         self.editor.completer = self.completer
         self.find_bar = FindBar(self.editor, self)
@@ -235,8 +236,12 @@ class SqlTab(QWidget):
 
     def _show_error(self, out) -> None:
         err = self.last_error = out.error
+        skipped = len(self._pending)
         self._pending.clear()
-        self.message(err.user_text())
+        line = self.editor.document().findBlock(self._base + out.statement.start).blockNumber() + 1
+        self.message(f"{err.user_text()} (statement at line {line})")
+        if skipped:
+            self.message(f"Stopped at this error: the {skipped} statement(s) after it were not run.")
         if err.connection_lost:
             self.message("The connection was lost: press Reconnect (the editor text and history are kept).")
             self.reconnect_action.setEnabled(True)

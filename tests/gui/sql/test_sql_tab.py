@@ -52,6 +52,8 @@ def test_error_moves_cursor_to_position_and_keeps_text(sql_page):
     assert page.cursor_position() == text.index("nme")
     assert page.editor_text() == text
     assert "ERROR" in page.messages()
+    assert "(statement at line 2)" in page.messages()  # which statement failed
+    assert "the 1 statement(s) after it were not run" in page.messages()
 
 
 def test_run_statement_under_cursor_and_selection(sql_page):
@@ -118,6 +120,17 @@ def test_explain_analyze_tree(sql_page):
     view = page.tab.plan_views()[0]
     assert view.tree.topLevelItemCount() == 1 and view.slow_titles()
     assert "EXPLAIN ANALYZE" in view.summary.text()
+    assert "slowest: " in view.summary.text()
+
+
+def test_plain_explain_calls_marked_nodes_costliest_not_slowest(sql_page):
+    """Nothing was timed without ANALYZE: the summary must not claim a node is slow."""
+    page = sql_page(text="select h, count(*) from big group by h order by 2 desc limit 5")
+    res = page.run_statement_at(0, mode="explain")
+    assert not res[0].plan().analyzed
+    view = page.tab.plan_views()[0]
+    assert view.slow_titles()
+    assert "costliest (estimated): " in view.summary.text() and "slowest" not in view.summary.text()
 
 
 def test_export_csv_and_json(sql_page, tmp_path):
@@ -272,3 +285,21 @@ def test_stop_interrupts_fetch_all(sql_page, qtbot):
     qtbot.waitUntil(lambda: not model.fetching, timeout=30000)
     assert model.rowCount() < 3000000
     assert page.run("select 1")[0].rows() == [("1",)]  # the session is usable again
+
+
+def test_dark_palette_gives_the_editor_dark_theme_colours(qapp, sql_page):
+    """With --theme dark the keywords must not be the light theme's dark blue on a dark background."""
+    from PySide6.QtGui import QPalette
+    from pygments.token import Keyword
+
+    from aurora_console.ui.theme import _dark_palette
+
+    before = QPalette(qapp.palette())
+    qapp.setPalette(_dark_palette())
+    try:
+        page = sql_page(text="SELECT 1;")
+        keyword = page.tab.editor.highlighter._formats[Keyword].foreground().color()
+        base = page.tab.editor.palette().color(QPalette.ColorRole.Base)
+        assert keyword.lightness() - base.lightness() > 80
+    finally:
+        qapp.setPalette(before)
