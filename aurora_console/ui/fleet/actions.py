@@ -103,7 +103,7 @@ class FleetActions:
             dlg = AddReaderDialog(*args, parent=view)
         elif kind == "delete-reader" and instance is not None:
             dlg = DeleteReaderDialog(*args, instance=instance, parent=view)
-        elif kind in ("reboot", "stop", "start"):
+        elif kind in ("stop", "start") or (kind == "reboot" and instance is not None):
             dlg = ConfirmActionDialog(*args, kind=kind, instance=instance, parent=view)
         else:
             return None

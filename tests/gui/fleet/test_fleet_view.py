@@ -181,6 +181,16 @@ def test_bad_input_in_dialog_is_refused_inline(fleet_page, rds):
     assert fleet.view.actions.running == {}
 
 
+def test_reboot_dialog_names_the_instance_and_needs_one(fleet_page, rds):
+    _seed(rds)
+    fleet = fleet_page()
+    cluster = fleet.view.model.find_cluster("orders")[1]
+    assert fleet.view.actions.request("reboot", cluster) is None  # was a "Start cluster?" box with a Reboot button
+    dialog = fleet.view.actions.request("reboot", cluster, cluster.instance("orders-2"))
+    assert "orders-2" in dialog.message.text() and dialog.ok.text() == "Reboot"
+    dialog.reject()
+
+
 def test_model_passes_qt_model_tester(rds, qtbot):
     from PySide6.QtTest import QAbstractItemModelTester
 
