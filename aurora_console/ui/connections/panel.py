@@ -35,9 +35,9 @@ class TunnelsPanel(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
-        for key, text, slot in (("new", "New…", self.new_profile), ("edit", "Edit…", self.edit_selected),
-                                ("delete", "Delete", self.delete_selected), ("test", "Test connection", self.test_selected),
-                                ("open", "Open tunnel", self.open_selected), ("close", "Close", self.close_selected),
+        for key, text, slot in (("new", "New profile…", self.new_profile), ("edit", "Edit profile…", self.edit_selected),
+                                ("delete", "Delete profile", self.delete_selected), ("test", "Test connection", self.test_selected),
+                                ("open", "Open tunnel", self.open_selected), ("close", "Close tunnel", self.close_selected),
                                 ("reconnect", "Reconnect", self.reconnect_selected)):
             b = QPushButton(text, objectName=f"tunnels_{key}")
             b.clicked.connect(slot)

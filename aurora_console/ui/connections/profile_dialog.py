@@ -65,6 +65,7 @@ class ProfileEditorDialog(QDialog):
         self.controller = controller
         self.original = profile
         self.setWindowTitle("Edit connection profile" if profile else "New connection profile")
+        self.setMinimumWidth(600)  # room for the fields' hints (the keyring placeholder was cut off)
         p = copy.deepcopy(profile) if profile else ConnectionProfile(name="", host="")
         self.name = QLineEdit(p.name, objectName="profileName")
         self.host = QLineEdit(p.host, objectName="profileHost", placeholderText="cluster endpoint or host name")
