@@ -56,13 +56,21 @@ class ConflictDialog(QDialog):
                 item = QTableWidgetItem(text)
                 if c == 2 and conflict.theirs is not None and now != loaded:
                     item.setBackground(QBrush(QColor("#ffe0b2")))
+                    item.setForeground(QBrush(QColor("#000000")))  # readable on the tint in the dark theme too
                 if c == 3 and name in conflict.yours:
                     item.setBackground(QBrush(QColor("#fff3c4")))
+                    item.setForeground(QBrush(QColor("#000000")))
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
         layout.addWidget(table)
         buttons = QDialogButtonBox(self)
-        self.keep_button = QPushButton("Keep mine (overwrite theirs)" if not conflict.deleted else "Keep mine")
+        if conflict.deleted:
+            keep_text = "Keep mine"
+        elif conflict.kind == "delete":
+            keep_text = "Delete anyway"  # the question above asks "Delete it anyway, or keep their row?"
+        else:
+            keep_text = "Keep mine (overwrite theirs)"
+        self.keep_button = QPushButton(keep_text)
         self.keep_button.setObjectName("keepMine")
         self.keep_button.setEnabled(not conflict.deleted)
         self.theirs_button = QPushButton("Take theirs (drop my change)")

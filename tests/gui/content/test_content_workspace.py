@@ -81,7 +81,15 @@ def test_conflict_from_a_second_connection(open_workspace, blog_db, qtbot):
     table = dialog.findChild(QTableWidget, "conflictTable")
     shown = {table.item(r, 0).text(): [table.item(r, c).text() for c in (1, 2, 3)] for r in range(table.rowCount())}
     assert shown["title"] == ["Zero-downtime schema changes on Aurora", "Theirs", "Mine"]
-    assert dialog.keep_button.isEnabled()
+    assert dialog.keep_button.isEnabled() and dialog.keep_button.text() == "Keep mine (overwrite theirs)"
+    title_row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "title")
+    for c in (2, 3):  # tinted cells keep dark text, also under the dark theme's light text colour
+        assert table.item(title_row, c).foreground().color().lightness() < 60
+    import dataclasses
+
+    delete = ConflictDialog(posts.grid.editor.info, dataclasses.replace(conflict, kind="delete", yours={}))
+    qtbot.addWidget(delete)
+    assert delete.keep_button.text() == "Delete anyway"  # answers "Delete it anyway, or keep their row?"
     posts.keep_mine(conflict)
     assert posts.save().ok
     with blog_db.connect() as conn:
