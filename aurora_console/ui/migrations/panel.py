@@ -123,6 +123,9 @@ class MigrationsPanel(QWidget):
         self.sql_view.setObjectName("migrationsSql")
         for w in (self.log_view, self.sql_view):
             w.setFont(QFont(mono))
+        # say what will appear here instead of showing two empty panes
+        self.log_view.setPlaceholderText("Validate, Dry run and Apply pending write what they did here.")
+        self.sql_view.setPlaceholderText("Dry run shows here the SQL that Apply pending would run, without running it.")
         self.bottom = QTabWidget()
         self.bottom.addTab(self.log_view, "Log")
         self.bottom.addTab(self.sql_view, "Dry run SQL")
