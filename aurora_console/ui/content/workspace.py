@@ -83,6 +83,9 @@ class ContentWorkspace(QWidget):
         for t in tables:
             suffix = "" if t.has_primary_key else "  (no primary key: read-only)"
             self.picker.addItem(t.qualified + suffix, t.qualified)
+        # nothing preselected: the first table alphabetically was the migrations' bookkeeping table
+        self.picker.setPlaceholderText("choose a table…")
+        self.picker.setCurrentIndex(-1)
         if schema is None:
             self.status.setText("No blog tables here (posts, comments, users, social_accounts); "
                                 "open any table with the picker.")

@@ -15,6 +15,11 @@ def test_blog_tables_open_with_sample_content(open_workspace, blog_db):
     users.reveal_secrets()
     assert users.shown(1, "password").startswith("$2b$")
     assert "public.posts" in content.tables()
+    picker = content.workspace.picker
+    assert picker.currentIndex() == -1 and picker.placeholderText()  # no table preselected
+    tabs_before = content.open_tabs()
+    content.workspace._open_picked()  # "Open" with nothing chosen opens nothing
+    assert content.open_tabs() == tabs_before
 
 
 def test_edit_insert_delete_save_and_revert(open_workspace, blog_db):
