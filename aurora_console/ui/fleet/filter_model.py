@@ -95,6 +95,14 @@ class FleetFilterModel(QSortFilterProxyModel):
         self._terms = terms
         self.endFilterChange()
 
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802, B008
+        """Unfiltered, a row has children when its source row has: asked for every row the view
+        lays out, the base class would build (filter and sort) a mapping for each of them, which
+        is what made expanding a 1,000-cluster region stall the window."""
+        if self._terms or not parent.isValid():
+            return super().hasChildren(parent)
+        return self.sourceModel().hasChildren(self.mapToSource(parent))
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         if not self._terms:
             return True

@@ -70,6 +70,9 @@ class FleetTreeModel(QAbstractItemModel):
         self._by_key: dict[str, Node] = {}
         self._quiet = False
         self.regions: dict[str, RegionInventory] = {}
+        # key -> (payload, display texts, sort keys): views and the sorting proxy ask for these
+        # thousands of times while a big fleet fills; each is worked out once per payload
+        self._texts: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def node(self, index: QModelIndex | QPersistentModelIndex) -> Node:
@@ -124,11 +127,11 @@ class FleetTreeModel(QAbstractItemModel):
         node: Node = index.internalPointer()
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(node, col)
+            return self._cached(node)[1][col]
         if role == SORT_ROLE:
             if col == COL_TIER and isinstance(node.payload, Instance):
                 return node.payload.tier if node.payload.tier is not None else 99
-            return (self._display(node, col) or "").lower()
+            return self._cached(node)[2][col]
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
             if node.kind == REGION:
                 return _brush("error") if node.payload.error else None
@@ -150,28 +153,32 @@ class FleetTreeModel(QAbstractItemModel):
             return filter_text(node)
         return None
 
+    def _cached(self, node: Node) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+        hit = self._texts.get(node.key)
+        if hit is None or hit[0] is not node.payload:
+            texts = self._row_texts(node.payload)
+            hit = self._texts[node.key] = (node.payload, texts, tuple(t.lower() for t in texts))
+        return hit
+
     def _display(self, node: Node, col: int) -> str:
-        p = node.payload
-        if isinstance(p, RegionInventory):
-            if col == COL_NAME:
-                return f"{p.region} ({p.profile})"
-            if col == COL_STATUS:
-                return f"⚠ {p.error}" if p.error else f"{len(p.clusters)} clusters"
-            return ""
-        if isinstance(p, GlobalCluster):
-            return {COL_NAME: f"🌐 {p.id}", COL_ENGINE: f"{p.engine} {p.engine_version}".strip(),
-                    COL_STATUS: p.status, COL_ROLE: "global"}.get(col, "")
-        if isinstance(p, Cluster):
-            return {COL_NAME: p.id, COL_ENGINE: f"{p.engine} {p.engine_version}".strip(), COL_STATUS: p.status,
-                    COL_ROLE: f"{len(p.instances)} inst."}.get(col, "")
+        return self._cached(node)[1][col]
+
+    @staticmethod
+    def _row_texts(p: Any) -> tuple[str, ...]:
+        """Every column's text for a payload (Name, Engine, Status, Role, Tier, Class, AZ)."""
         if isinstance(p, Instance):
-            return {COL_NAME: p.id, COL_ENGINE: f"{p.engine} {p.engine_version}".strip(), COL_STATUS: p.status,
-                    COL_ROLE: p.role, COL_TIER: "" if p.tier is None else str(p.tier), COL_CLASS: p.instance_class,
-                    COL_AZ: p.az}.get(col, "")
+            return (p.id, f"{p.engine} {p.engine_version}".strip(), p.status, p.role,
+                    "" if p.tier is None else str(p.tier), p.instance_class, p.az)
+        if isinstance(p, Cluster):
+            return (p.id, f"{p.engine} {p.engine_version}".strip(), p.status, f"{len(p.instances)} inst.", "", "", "")
+        if isinstance(p, RegionInventory):
+            return (f"{p.region} ({p.profile})", "",
+                    f"⚠ {p.error}" if p.error else f"{len(p.clusters)} clusters", "", "", "", "")
+        if isinstance(p, GlobalCluster):
+            return (f"🌐 {p.id}", f"{p.engine} {p.engine_version}".strip(), p.status, "global", "", "", "")
         if isinstance(p, Proxy):
-            return {COL_NAME: f"⇄ {p.name}", COL_ENGINE: p.engine_family, COL_STATUS: p.status,
-                    COL_ROLE: "proxy"}.get(col, "")
-        return ""
+            return (f"⇄ {p.name}", p.engine_family, p.status, "proxy", "", "", "")
+        return ("",) * len(COLUMNS)
 
     def _tooltip(self, node: Node) -> str:
         p = node.payload
@@ -203,7 +210,8 @@ class FleetTreeModel(QAbstractItemModel):
         node = self._root.child(key)
         self._quiet = (node is not None and
                        sum(1 for s in flat_clusters(specs)
-                           if (n := self._by_key.get(s.key)) is not None and n.payload != s.payload) > MANY_CHANGES
+                           if (n := self._by_key.get(s.key)) is not None and n.payload is not s.payload
+                           and n.payload != s.payload) > MANY_CHANGES
                        and self._subtree_keys(node) == spec_keys(specs))
         if self._quiet:
             self.layoutAboutToBeChanged.emit()
@@ -277,6 +285,7 @@ class FleetTreeModel(QAbstractItemModel):
 
     def _build(self, spec: Spec, region_key: str) -> Node:
         node = Node(spec.key, spec.kind, spec.payload, region_key=region_key)
+        self._cached(node)
         node.children = [self._build(s, region_key) for s in spec.children]
         for n, c in enumerate(node.children):
             c.parent, c.row = node, n
@@ -307,6 +316,7 @@ class FleetTreeModel(QAbstractItemModel):
             self._by_key[node.key] = node
         else:
             self._by_key.pop(node.key, None)
+            self._texts.pop(node.key, None)
         for c in node.children:
             self._index_keys(c, add)
 
@@ -316,7 +326,7 @@ class FleetTreeModel(QAbstractItemModel):
             parent.children[n].row = n
 
     def _row_text(self, node: Node) -> tuple[str, ...]:
-        return tuple(self._display(node, c) for c in range(len(COLUMNS)))
+        return self._cached(node)[1]
 
     def _emit_changed(self, parent: Node, changed: list[tuple[int, tuple[str, ...], tuple[str, ...]]]) -> None:
         """One dataChanged per parent, spanning only the rows and columns whose text changed (a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
@@ -23,15 +24,15 @@ from PySide6.QtWidgets import (
 from aurora_console.core.aws.cluster_details import load_cluster_details
 from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
 from aurora_console.core.aws.inventory import UnsupportedCalls, load_inventory
+from aurora_console.ui.fleet import load_gc
 from aurora_console.ui.fleet.actions import FleetActions
 from aurora_console.ui.fleet.details import ClusterDetailsPane, InstanceDetailsPane, RegionPane
 from aurora_console.ui.fleet.filter_model import FleetFilterModel
+from aurora_console.ui.fleet.staging import STAGE_CLUSTERS, TURN_BUDGET_S, StagedRegion
 from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE, FleetTreeModel
 
 log = logging.getLogger(__name__)
 
-#: New clusters added to the tree per event-loop turn on a big first load (a few ms each).
-STAGE_CLUSTERS = 40
 AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 min", 900))
 
 
@@ -56,7 +57,8 @@ class FleetView(QWidget):
         self._bridge.region.connect(self._region_arrived, Qt.ConnectionType.QueuedConnection)
         self._unsupported = UnsupportedCalls()
         self._generation = 0
-        self._staging: dict[str, tuple[RegionInventory, int]] = {}
+        self._staging: dict[str, tuple[StagedRegion, int]] = {}
+        self._gc_held = False
         self._finish_after_staging = -1
         self._handle = None
         self._details_handle = None
@@ -147,6 +149,7 @@ class FleetView(QWidget):
         self._generation += 1
         gen = self._generation
         self._staging.clear()
+        self._hold_gc(True)
         self.loading = True
         label = self.profile_name()
         self._pending = {f"{t.profile or label}/{t.region}" for t in targets}
@@ -166,32 +169,29 @@ class FleetView(QWidget):
     def _region_arrived(self, inv: RegionInventory, gen: int) -> None:
         if gen != self._generation:
             return
-        self._staging[inv.key] = (inv, gen)
+        shown = self.model.regions.get(inv.key)
+        self._staging[inv.key] = (StagedRegion(inv, shown), gen)
         self._stage_step(inv.key, gen)
 
     def _stage_step(self, key: str, gen: int) -> None:
-        """Apply a region in slices, one per event-loop turn, so a big first load or a refresh
-        that changes many clusters never freezes the window: each turn adds up to
-        STAGE_CLUSTERS new clusters and updates up to STAGE_CLUSTERS changed ones."""
+        """Apply a region over several event-loop turns so that a big load never freezes the
+        window: first compare it with what is shown (time-boxed per turn), then each turn adds
+        or updates up to STAGE_CLUSTERS clusters (see StagedRegion)."""
         staged = self._staging.get(key)
         if staged is None or staged[1] != gen or gen != self._generation:
             return
-        inv = staged[0]
-        shown = self.model.regions.get(key)
-        old = {c.id: c for c in shown.clusters} if shown is not None else {}
-        new = [c.id for c in inv.clusters if c.id not in old]
-        changed = [c.id for c in inv.clusters if c.id in old and old[c.id] is not c and old[c.id] != c]
-        if len(new) > STAGE_CLUSTERS or len(changed) > STAGE_CLUSTERS:
-            take = set(new[:STAGE_CLUSTERS]) | set(changed[:STAGE_CLUSTERS])
-            later = set(changed[STAGE_CLUSTERS:])
-            # regions stay collapsed while they fill (the view lays out only what is expanded)
-            step = tuple(old[c.id] if c.id in later else c for c in inv.clusters if c.id in old or c.id in take)
-            self.model.set_region(replace(inv, clusters=step))
+        st = staged[0]
+        if not st.compare(time.perf_counter() + TURN_BUDGET_S):
+            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+            return
+        step = st.next_step()
+        if step is not None:
+            self.model.set_region(step)  # regions stay collapsed while they fill
             QTimer.singleShot(0, lambda: self._stage_step(key, gen))
             return
         del self._staging[key]
-        self.model.set_region(inv)
-        self._pending.discard(inv.key)
+        self.model.set_region(st.final())
+        self._pending.discard(key)
         self._update_status()
         self._refresh_panes()
         if self._finish_after_staging == gen and not self._staging:
@@ -212,6 +212,13 @@ class FleetView(QWidget):
             self._expand_regions()
             self._select_first_cluster()
         self.loaded.emit()
+        QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
+
+    def _hold_gc(self, hold: bool) -> None:
+        """No full garbage collections while a load is in flight (see load_gc)."""
+        if hold != self._gc_held:
+            self._gc_held = hold
+            (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
 
     def _failed(self, exc: BaseException, gen: int) -> None:
         self.services.notifier.error("Fleet inventory failed", exc)
@@ -371,10 +378,11 @@ class FleetView(QWidget):
         self.closed = True
         self._generation += 1  # late results of a load in flight are dropped
         self._staging.clear()
+        self._hold_gc(False)
         self.auto_timer.stop()
         for h in (self._handle, self._details_handle):
             if h is not None and not h.done:
                 h.cancel()
 
 
-__all__ = ["FleetView", "COLUMNS"]
+__all__ = ["FleetView", "COLUMNS", "STAGE_CLUSTERS"]
