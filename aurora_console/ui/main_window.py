@@ -110,7 +110,13 @@ class MainWindow(QMainWindow):
         if object_name:
             action.setObjectName(object_name)
         action.triggered.connect(lambda _checked=False: callback())
-        self.menu(menu_name).addAction(action)
+        menu = self.menu(menu_name)
+        quit_action = self.findChild(QAction, "actionQuit")
+        if menu_name == "File" and quit_action is not None and quit_action in menu.actions():
+            # features' File items go above the separator and Quit, which stay last
+            menu.insertAction(menu.actions()[menu.actions().index(quit_action) - 1], action)
+        else:
+            menu.addAction(action)
         return action
 
     def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], Any]) -> None:

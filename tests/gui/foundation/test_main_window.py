@@ -119,6 +119,9 @@ def test_about_shows_library_versions(qtbot):
         box = window.findChild(QMessageBox, "aboutDialog")
         assert box is not None and "psycopg" in box.text() and versions["Qt"] in box.text()
         box.close()
+        file_actions = window.menu("File").actions()
+        assert file_actions[-1].objectName() == "actionQuit" and file_actions[-2].isSeparator()
+        assert window.findChild(QAction, "actionNewSqlEditor") in file_actions  # features' items sit above Quit
     finally:
         close_console(window)
 
