@@ -14,10 +14,13 @@ from aurora_console.ui.profile_picker import SANDBOX_PROFILE, ask_target
 # The panel, the engine and psycopg load when a panel opens, not at start-up.
 
 MENU = "Tools"
+TAB_KIND = "migrations"
 
 
 def install(window) -> None:
     window.add_menu_action(MENU, "Migrations…", lambda: ask_and_open(window), object_name="actionMigrations")
+    # Profile-based panels come back after a restart, like the other tabs (a typed connection string never is saved).
+    window.register_tab_restorer(TAB_KIND, lambda spec: open_migrations(window, spec["profile"]))
     window.services.extras["migrations_open"] = (
         lambda profile, connect=None, folder=None, read_only=None:
         open_migrations(window, profile, connect=connect, folder=folder, read_only=read_only))
@@ -66,7 +69,8 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
 
     def done(pc):
         ro = (pc.read_only or services.is_read_only(profile)) if read_only is None else read_only
-        _open_tab(window, profile, pc.connect, folder or pc.folder, ro, pc.close)
+        _open_tab(window, profile, pc.connect, folder or pc.folder, ro, pc.close,
+                  spec={"kind": TAB_KIND, "profile": profile})
 
     def failed(exc):
         services.notifier.error(f"Migrations: cannot connect with profile {profile!r}", exc)
@@ -75,7 +79,7 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
                                   on_done=done, on_error=failed)
 
 
-def _open_tab(window, profile, connect, folder, read_only, on_close):
+def _open_tab(window, profile, connect, folder, read_only, on_close, spec=None):
     from aurora_console.core.db.migrations.folders import MigrationFolders
 
     from .panel import MigrationsPanel
@@ -97,7 +101,7 @@ def _open_tab(window, profile, connect, folder, read_only, on_close):
             panel.destroyed.connect(lambda *_: _close_source(services.runner, profile, on_close))
         return panel
 
-    return window.open_tab(f"migrations:{profile}", f"Migrations · {profile}", make)
+    return window.open_tab(f"migrations:{profile}", f"Migrations · {profile}", make, spec=spec)
 
 
 def _close_source(runner, profile: str, on_close) -> None:
