@@ -40,6 +40,12 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 5
 REGION_ROLE = Qt.ItemDataRole.UserRole + 6
 ERROR_COLOUR = QColor("#c0392b")
+_NCOLS = len(COLUMNS)
+# plain ints: comparing with Qt's enum members on every data() call costs attribute lookups
+_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole))
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, int(SORT_ROLE), int(KIND_ROLE), int(PAYLOAD_ROLE),
+                    int(KEY_ROLE), int(REGION_ROLE), int(FILTER_ROLE)))
 _TOP = QModelIndex()
 
 
@@ -95,9 +101,10 @@ class FleetTreeModel(QAbstractItemModel):
 
     # -- Qt model API -----------------------------------------------------------------------
     def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:
-        p = self.node(parent)
-        if 0 <= row < len(p.children) and 0 <= column < len(COLUMNS):
-            return self.createIndex(row, column, p.children[row])
+        # called thousands of times per paint through the sorting proxy: kept lean
+        kids = (parent.internalPointer() if parent.isValid() else self._root).children
+        if 0 <= row < len(kids) and 0 <= column < _NCOLS:
+            return self.createIndex(row, column, kids[row])
         return QModelIndex()
 
     def parent(self, index: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:  # type: ignore[override]
@@ -122,24 +129,27 @@ class FleetTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # most roles a paint asks for: nothing
             return None
         node: Node = index.internalPointer()
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cached(node)[1][col]
+        if role == _DISPLAY:
+            hit = self._texts.get(node.key)
+            if hit is None or hit[0] is not node.payload:
+                hit = self._cached(node)
+            return hit[1][col]
         if role == SORT_ROLE:
             if col == COL_TIER and isinstance(node.payload, Instance):
                 return node.payload.tier if node.payload.tier is not None else 99
             return self._cached(node)[2][col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
+        if role == _FOREGROUND and col == COL_STATUS:
             if node.kind == REGION:
                 return _brush("error") if node.payload.error else None
             return _brush(getattr(node.payload, "status", "") or "")
-        if role == Qt.ItemDataRole.FontRole and (node.kind in (REGION, GLOBAL) or
+        if role == _FONT and (node.kind in (REGION, GLOBAL) or
                                                  (col == COL_ROLE and getattr(node.payload, "is_writer", False))):
             return _bold()
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(node)
         if role == KIND_ROLE:
             return node.kind

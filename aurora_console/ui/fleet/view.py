@@ -210,7 +210,8 @@ class FleetView(QWidget):
         self._update_status()
         if self.load_count == 1:
             self._expand_regions()
-            self._select_first_cluster()
+            # next turn: the tree paints its rows before the details pane is filled
+            QTimer.singleShot(0, self, lambda: None if self.closed else self._select_first_cluster())
         self.loaded.emit()
         QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
 
