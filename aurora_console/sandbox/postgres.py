@@ -273,18 +273,8 @@ class PostgresServer:
             )
 
     def _initdb(self) -> None:
-        argv = [
-            str(self.bin_dir / "initdb"),
-            "-D",
-            str(self.data_dir),
-            "-U",
-            self.superuser,
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--no-sync",
-            "--no-instructions",
-        ]
+        argv = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", self.superuser, "-E", "UTF8",
+                "--locale=C", "--no-sync", "--no-instructions"]
         pw_dir = None
         try:
             if self._password is not None:
@@ -319,41 +309,7 @@ class PostgresServer:
         return "win32" if sys.platform == "win32" else "posix"
 
     def _launch_pg_ctl(self, timeout: float) -> None:
-        """``pg_ctl start -w`` (Windows), then a handle on the postmaster from postmaster.pid.
-
-        pg_ctl's output goes to its own file: its ``cmd /C`` child lives as long as the server
-        and inherits pg_ctl's standard handles (a pipe here would never reach end-of-file).
-        """
-        socket_dir = None
-        if sys.platform != "win32":  # pg_ctl mode on Linux/macOS (tests): keep the socket private
-            self._socket_dir = socket_dir = short_temp_dir("pgsock-")
-            self.run_as.chown(self._socket_dir)
-        options = postgres_win.server_options(HOST, self.port, self.settings, socket_dir=socket_dir)
-        argv = postgres_win.pg_ctl_start_argv(self.bin_dir, self.data_dir, self.log_file, options, timeout,
-                                              platform=self._tool_platform)
-        ctl_log = self.pg_ctl_log
-        with open(self.log_file, "ab") as log_handle:
-            log_handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} pg_ctl start, port {self.port}\n".encode())
-        if self.run_as.switches:
-            self.run_as.chown(self.log_file)
-        with open(ctl_log, "ab") as out:
-            try:
-                result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                        cwd=self.data_dir, env=self._env(), timeout=timeout + 30,
-                                        **self.run_as.popen_kwargs())
-            except (OSError, subprocess.SubprocessError) as exc:
-                raise PostgresError(f"could not run {argv[0]}: {exc}") from None
-        pid = postgres_win.postmaster_pid(self.data_dir)
-        if pid is not None:
-            try:
-                self._proc = postgres_win.Postmaster(pid)
-            except OSError as exc:
-                log.warning("cannot open PostgreSQL process %s: %s", pid, exc)
-        if result.returncode != 0 or self._proc is None:
-            raise PostgresError(
-                f"pg_ctl start failed (exit {result.returncode}): {file_tail(ctl_log, 5)}; "
-                f"log {self.log_file}:\n{self.log_tail()}"
-            )
+        self._proc = postgres_win.start_with_pg_ctl(self, timeout)
 
     @property
     def pg_ctl_log(self) -> Path:
@@ -363,19 +319,8 @@ class PostgresServer:
     def _launch(self) -> None:
         self._socket_dir = short_temp_dir("pgsock-")
         self.run_as.chown(self._socket_dir)
-        argv = [
-            str(self.bin_dir / "postgres"),
-            "-D",
-            str(self.data_dir),
-            "-p",
-            str(self.port),
-            "-h",
-            HOST,
-            "-k",
-            str(self._socket_dir),
-            "-c",
-            "unix_socket_permissions=0700",
-        ]
+        argv = [str(self.bin_dir / "postgres"), "-D", str(self.data_dir), "-p", str(self.port), "-h", HOST,
+                "-k", str(self._socket_dir), "-c", "unix_socket_permissions=0700"]
         for name, value in self.settings.items():
             argv += ["-c", f"{name}={value}"]
         log_handle = open(self.log_file, "ab")

@@ -22,11 +22,16 @@ on Linux; the ctypes part only runs on Windows.
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
+import sys
+import time
 from pathlib import Path
 
-from aurora_console.sandbox.postgres_env import PostgresError, exe_name
+from aurora_console.sandbox.postgres_env import PostgresError, exe_name, file_tail, short_temp_dir
+
+log = logging.getLogger(__name__)
 
 # characters cmd.exe interprets (pg_ctl runs: cmd /D /C ""postgres.exe" -D ... OPTIONS < nul >> log")
 _CMD_SPECIAL = set('"%&|<>^!\r\n')
@@ -69,11 +74,18 @@ def pg_ctl_stop_argv(bin_dir: Path, data_dir: Path, wait: bool = False, platform
             "-w" if wait else "-W"]
 
 
-def postmaster_pid(data_dir: Path) -> int | None:
-    """The running postmaster's pid from ``postmaster.pid`` (None: no file, single-user, garbage)."""
+def postmaster_pid(data_dir: Path, started_after: float | None = None) -> int | None:
+    """The running postmaster's pid from ``postmaster.pid`` (None: no file, single-user, garbage).
+
+    With ``started_after`` (a time.time() value), a file whose start time (line 3) is older is
+    ignored, as pg_ctl itself does: a stale file must never make us adopt, and later terminate,
+    whatever process now has that pid.
+    """
     try:
-        first = (data_dir / "postmaster.pid").read_text(encoding="ascii", errors="replace").splitlines()[0]
-        pid = int(first.strip())
+        lines = (data_dir / "postmaster.pid").read_text(encoding="ascii", errors="replace").splitlines()
+        pid = int(lines[0].strip())
+        if started_after is not None and int(lines[2].strip()) < int(started_after):
+            return None
     except (OSError, ValueError, IndexError):
         return None
     return pid if pid > 0 else None
@@ -122,3 +134,51 @@ class Postmaster:
         self._ops.close(self._handle)
         self._ops.close(self._job)
         self._handle = self._job = None
+
+
+def start_with_pg_ctl(server, timeout: float) -> Postmaster:
+    """``pg_ctl start -w`` for a :class:`~aurora_console.sandbox.postgres.PostgresServer`, then a
+    handle on the postmaster from postmaster.pid (raises PostgresError when it did not start).
+
+    pg_ctl's output goes to its own file: its ``cmd /C`` child lives as long as the server
+    and inherits pg_ctl's standard handles (a pipe here would never reach end-of-file).
+    """
+    socket_dir = None
+    if sys.platform != "win32":  # pg_ctl mode on Linux/macOS (tests): keep the socket private
+        server._socket_dir = socket_dir = short_temp_dir("pgsock-")
+        server.run_as.chown(socket_dir)
+    options = server_options(server.host, server.port, server.settings, socket_dir=socket_dir)
+    argv = pg_ctl_start_argv(server.bin_dir, server.data_dir, server.log_file, options, timeout,
+                             platform=server._tool_platform)
+    ctl_log = server.pg_ctl_log
+    with open(server.log_file, "ab") as log_handle:
+        log_handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} pg_ctl start, port {server.port}\n".encode())
+    if server.run_as.switches:
+        server.run_as.chown(server.log_file)
+    launched_at = time.time() - 2  # pg_ctl's own slack for the pid file's start time
+    with open(ctl_log, "ab") as out:
+        try:
+            result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                    cwd=server.data_dir, env=server._env(), timeout=timeout + 30,
+                                    **server.run_as.popen_kwargs())
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise PostgresError(f"could not run {argv[0]}: {exc}") from None
+    proc = None
+    pid = postmaster_pid(server.data_dir, started_after=launched_at)
+    if pid is not None:
+        try:
+            proc = Postmaster(pid)
+        except OSError as exc:
+            log.warning("cannot open PostgreSQL process %s: %s", pid, exc)
+    if result.returncode == 0 and proc is None:  # running, but we cannot watch it: stop it
+        subprocess.run(pg_ctl_stop_argv(server.bin_dir, server.data_dir, wait=True,
+                                    platform=server._tool_platform),
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=server._env(), timeout=60, check=False, **server.run_as.popen_kwargs())
+    if result.returncode != 0 or proc is None:
+        raise PostgresError(
+            f"pg_ctl start failed (exit {result.returncode}): {file_tail(ctl_log, 5)}; "
+            f"log {server.log_file}:\n{server.log_tail()}"
+        )
+    return proc
+

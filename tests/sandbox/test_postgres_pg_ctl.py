@@ -46,6 +46,8 @@ def test_postmaster_pid_reads_the_first_line(tmp_path: Path) -> None:
     assert postgres_win.postmaster_pid(tmp_path) is None
     (tmp_path / "postmaster.pid").write_text("4242\nC:/data\n1700000000\n5432\n\n127.0.0.1\n  1  2\nready   \n")
     assert postgres_win.postmaster_pid(tmp_path) == 4242
+    assert postgres_win.postmaster_pid(tmp_path, started_after=1699999999) == 4242
+    assert postgres_win.postmaster_pid(tmp_path, started_after=1700000100) is None  # stale file: ignored
     (tmp_path / "postmaster.pid").write_text("-4242\n")  # single-user backend: not a postmaster
     assert postgres_win.postmaster_pid(tmp_path) is None
 
