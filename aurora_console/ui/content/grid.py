@@ -79,7 +79,7 @@ class ContentGrid(QWidget):
         self.banner = QLabel(notes, self)
         self.banner.setObjectName("readOnlyReason")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #eef2f7; padding: 4px;")
+        self.banner.setStyleSheet("background: #eef2f7; color: #1d2733; padding: 4px;")  # readable in both themes
         self.banner.setVisible(bool(notes))
         layout.addWidget(self.banner)
 

@@ -19,12 +19,13 @@ INSERTED = QColor("#dff5df")
 DELETED = QColor("#f3d6d6")
 ERROR = QColor("#f5a3a3")
 NULL_FG = QColor("#8a8a8a")
+TINT_FG = QColor("#1d1d1d")  # text on the pale change tints, readable under the dark theme's light text colour
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # row key (tuple) or ("+", change id) for inserts
 RAW_ROLE = Qt.ItemDataRole.UserRole + 2  # the text value (None for NULL), unmasked
 _ROOT = QModelIndex()
 _ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, RAW_ROLE, KEY_ROLE, Qt.ItemDataRole.BackgroundRole,
           Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole}
-_BRUSHES = {c.name(): QBrush(c) for c in (EDITED, INSERTED, DELETED, ERROR, NULL_FG)}
+_BRUSHES = {c.name(): QBrush(c) for c in (EDITED, INSERTED, DELETED, ERROR, NULL_FG, TINT_FG)}
 _FONTS: dict[tuple[bool, bool], QFont] = {}
 
 
@@ -150,8 +151,10 @@ class ContentTableModel(QAbstractTableModel):
             return row.key if row is not None else ("+", change.id if change is not None else None)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(change, col.name)
-        if role == Qt.ItemDataRole.ForegroundRole and (value is None or value is _DEFAULT):
-            return _BRUSHES[NULL_FG.name()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if value is None or value is _DEFAULT:
+                return _BRUSHES[NULL_FG.name()]
+            return _BRUSHES[TINT_FG.name()] if self._background(change, col.name) is not None else None
         if role == Qt.ItemDataRole.FontRole:
             italic = value is None or value is _DEFAULT
             struck = change is not None and change.kind == DELETE

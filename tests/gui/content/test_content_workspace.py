@@ -22,6 +22,23 @@ def test_blog_tables_open_with_sample_content(open_workspace, blog_db):
     assert content.open_tabs() == tabs_before
 
 
+def test_changed_cells_keep_dark_text_on_their_tint(open_workspace, blog_db):
+    """The pale change tints would carry the dark theme's light text: the model gives them dark text."""
+    from PySide6.QtCore import Qt
+
+    content = open_workspace(blog_db.dsn)
+    posts = content.table("posts")
+    model = posts.grid.model
+    column = [c.name for c in posts.grid.editor.info.columns].index("title")
+    index = model.index(posts._row_index(1), column)
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is None  # unchanged: the palette's colour
+    posts.edit(1, "title", "Edited in the grid")
+    index = model.index(posts._row_index(1), column)
+    assert model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole).color().lightness() < 60
+    posts.revert()
+
+
 def test_edit_insert_delete_save_and_revert(open_workspace, blog_db):
     content = open_workspace(blog_db.dsn)
     posts = content.table("posts")
