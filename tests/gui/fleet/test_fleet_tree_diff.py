@@ -69,3 +69,28 @@ def test_filter_parser_accepts_anything(text):
     terms = parse_filter(text)
     assert all(t.field in ("", "id", "engine", "status", "role", "tag") for t in terms)
     assert all(t.value == t.value.lower() and t.value for t in terms)
+
+
+def _walk(model, parent=None):
+    parent = parent if parent is not None else QModelIndex()
+    for row in range(model.rowCount(parent)):
+        idx = model.index(row, 0, parent)
+        yield idx
+        yield from _walk(model, idx)
+
+
+@pytest.mark.parametrize("text", ["", "c-2", "status:stopped", "nothing-matches"])
+def test_proxy_has_children_agrees_with_its_row_count(qapp, text):
+    """The unfiltered shortcut in hasChildren answers what the rows say, and so does the filtered
+    path (the view draws expand arrows from it)."""
+    model = FleetTreeModel()
+    model.set_region(_inventory([("a", {1, 2}, "available", 1, True), ("b", set(), "stopped", 1, False),
+                                 ("c", {2, 3}, "available", 2, False)]))
+    proxy = FleetFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_filter(text)
+    rows = list(_walk(proxy))
+    assert rows or text == "nothing-matches"
+    for idx in rows:
+        assert proxy.hasChildren(idx) == (proxy.rowCount(idx) > 0), idx.data()
+    assert proxy.hasChildren(QModelIndex()) == (proxy.rowCount() > 0)
