@@ -8,7 +8,7 @@
 3. the frozen app's ``--smoke-test`` and ``--sandbox --smoke-test`` (boto3 against the sandbox's
    AWS endpoint, psycopg through the SSH tunnel, a pyqtgraph plot), in temporary homes,
    offscreen on Linux without a display; plus ``python -m aurora_console --smoke-test`` from the
-   source to compare start-up times;
+   source to compare start-up times; and the frozen executable run as ssh's askpass helper;
 4. prints the artefacts with their sizes, the dist size and the start-up figures.
 
 Exits non-zero when any step fails. The sandbox smoke test needs PostgreSQL server binaries
@@ -129,6 +129,35 @@ def smoke_tests(dist: Path, runs: int) -> tuple[list[SmokeResult], dict]:
     return results, startup_figures(startup)
 
 
+ASKPASS_PROMPT = "Enter passphrase for key '/home/dba/.ssh/id_ed25519': "
+
+
+def askpass_check(dist: Path) -> dict:
+    """Run the frozen executable the way ssh runs an SSH_ASKPASS helper (Windows uses the app itself).
+
+    No ``--askpass`` on the command line: the prompt is the only argument, and the mode and the
+    secret come from the environment (aurora_console/core/ssh/askpass.py).
+    """
+    import os
+    import secrets
+
+    frozen, _windowed = frozen_commands(dist)
+    secret = "pp-" + secrets.token_urlsafe(12)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AURORA_CONSOLE_ASKPASS")}
+    env.update({"AURORA_CONSOLE_ASKPASS": "1", "AURORA_CONSOLE_ASKPASS_SECRET": secret})
+    try:
+        ok = subprocess.run([*frozen, ASKPASS_PROMPT], capture_output=True, text=True, env=env, timeout=60,
+                            stdin=subprocess.DEVNULL)
+        other = subprocess.run([*frozen, "dba@bastion's password: "], capture_output=True, text=True, env=env,
+                               timeout=60, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"ok": False, "problem": str(exc)}
+    passed = ok.returncode == 0 and ok.stdout == secret + "\n" and other.returncode == 1 and other.stdout == ""
+    return {"ok": passed, "answered": ok.returncode == 0 and ok.stdout == secret + "\n",
+            "refused_other_prompt": other.returncode == 1 and other.stdout == "",
+            "stderr_tail": (ok.stderr + other.stderr)[-500:].replace(secret, "<secret>")}
+
+
 def startup_figures(startup: dict[str, list[SmokeResult]]) -> dict:
     figures = {}
     for kind, runs in startup.items():
@@ -187,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
         summary["smoke"] = [{"label": r.label, "ok": r.ok, "wall_s": round(r.wall, 2), "report": r.report,
                              "problems": r.problems} for r in results]
         summary["startup"] = figures
+        summary["askpass"] = askpass_check(dist)
+        print(f"  frozen app as SSH askpass helper: {'ok' if summary['askpass']['ok'] else 'FAILED'}", flush=True)
+        if not summary["askpass"]["ok"]:
+            summary["failures"].append(f"askpass helper: {summary['askpass']}")
         for r in results:
             if not r.ok:
                 summary["failures"].append(f"{r.label}: exit {r.returncode}, problems {r.problems}")

@@ -83,3 +83,9 @@ def test_artefacts_and_figures(build):
     assert summary["dist_bytes"] > 0
     startup = summary["startup"]
     assert startup["frozen"]["runs"] == 1 and startup["source"]["runs"] == 1
+
+
+def test_frozen_app_answers_as_askpass_helper(build):
+    """The frozen executable, run the way ssh runs SSH_ASKPASS, prints the passphrase (build.py)."""
+    _proc, summary, _dist = build
+    assert summary["askpass"]["answered"] and summary["askpass"]["refused_other_prompt"], summary["askpass"]
