@@ -140,6 +140,7 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
         spec["tab_id"] = tab.tab_id
     tab.title_changed.connect(lambda title, t=tab: window.set_tab_title(t, title))
     window.set_tab_title(tab, tab.title())
+    tab.editor.setFocus()  # type at once (keys went nowhere after File ▸ New SQL editor…)
     return tab
 
 

@@ -54,6 +54,7 @@ class SqlTab(QWidget):
         self.snippets = Snippets()
         self.path: str | None = path
         self.tx_state = TxState.DISCONNECTED
+        self.connected_once = False  # a new tab connects on its first statement: not "disconnected" before
         self.handle = None
         self.busy = False
         self.outcomes: list = []  # outcomes of the last run, in order
@@ -125,7 +126,7 @@ class SqlTab(QWidget):
         name = Path(self.path).name if self.path else self.profile
         mark = "*" if self.editor.document().isModified() else ""
         state = {TxState.IN_TRANSACTION: " [in transaction]", TxState.FAILED: " [failed transaction]",
-                 TxState.DISCONNECTED: " [disconnected]"}.get(self.tx_state, "")
+                 TxState.DISCONNECTED: " [disconnected]" if self.connected_once else ""}.get(self.tx_state, "")
         return f"SQL {name}{mark} · {self.profile}{state}" if self.path else f"SQL · {self.profile}{mark}{state}"
 
     def _update_title(self) -> None:
@@ -136,8 +137,10 @@ class SqlTab(QWidget):
             return
         manual = not self.session.settings.autocommit
         in_tx = self.tx_state in (TxState.IN_TRANSACTION, TxState.FAILED)
+        self.connected_once = self.connected_once or self.tx_state != TxState.DISCONNECTED
+        not_connected = "not connected" if self.connected_once else "connects on first run"
         self.tx_label.setText({TxState.IDLE: "idle", TxState.IN_TRANSACTION: "in transaction",
-                               TxState.FAILED: "failed transaction", TxState.DISCONNECTED: "not connected",
+                               TxState.FAILED: "failed transaction", TxState.DISCONNECTED: not_connected,
                                TxState.ACTIVE: "busy"}[self.tx_state])
         self.tx_label.setProperty("state", self.tx_state.name.lower())
         color = {TxState.IN_TRANSACTION: "#c08000", TxState.FAILED: "#d03030"}.get(self.tx_state, "")

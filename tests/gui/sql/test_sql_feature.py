@@ -32,7 +32,11 @@ def test_feature_menus_and_page_object(window, qtbot, sql_gui_db, tmp_path):
     page = console.sql(sql_gui_db.dsn)
     assert sql_tabs(window) == [page.tab]
     assert "password" not in window.tabs.tabText(window.tabs.indexOf(page.tab))
+    # a new tab connects on its first statement: it is not "disconnected" before that
+    assert "[disconnected]" not in window.tabs.tabText(window.tabs.indexOf(page.tab))
+    assert page.tab.tx_label.text() == "connects on first run"
     first, second = page.run("select count(*) as n from items; select name from items where id = 3")
+    assert page.tab.tx_label.text() == "idle"
     assert first.columns() == ["n"] and first.rows() == [("20",)] and second.rows() == [("item 3",)]
     assert console.sql(sql_gui_db.dsn).tab is page.tab  # the same profile reuses its tab
     assert page.export(tmp_path / "x.csv", "csv") == 1
