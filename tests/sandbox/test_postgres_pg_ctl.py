@@ -121,3 +121,16 @@ def test_pg_ctl_start_path_serves_and_stops(monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         server.remove_data()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(__import__("ctypes").sizeof(__import__("ctypes").c_void_p) != 8, reason="64-bit layout")
+def test_job_limit_structures_match_the_win64_layout() -> None:
+    """JOBOBJECT_BASIC_LIMIT_INFORMATION is 64 bytes and the EXTENDED one 144 on 64-bit Windows."""
+    import ctypes
+
+    from aurora_console.sandbox import win32_job
+
+    assert ctypes.sizeof(win32_job._BasicLimit) == 64
+    assert ctypes.sizeof(win32_job._ExtendedLimit) == 144
+    assert win32_job._ExtendedLimit.IoInfo.offset == 64
