@@ -143,7 +143,7 @@ class ClusterDetailsPane(QScrollArea):
         writer = c.writer
         rows = [
             ("Writer", writer.id if writer else "-"),
-            ("Readers", ", ".join(r.id for r in c.readers) or "-"),
+            ("Readers", ", ".join(r.id for r in c.readers) or "none"),
             ("Port", str(c.port or "-")),
             ("Multi-AZ spread", f"{len(c.azs)} AZ(s): {', '.join(c.azs) or '-'}"),
             ("Storage encryption", f"{_yes(c.storage_encrypted)}" + (f" (KMS {c.kms_key_id})" if c.storage_encrypted else "")),
@@ -161,7 +161,7 @@ class ClusterDetailsPane(QScrollArea):
         else:
             rows.append(("Backups", f"{c.backup_retention_days} day(s), window {c.backup_window or '-'}"))
         rows.append(("Maintenance window", c.maintenance_window or "-"))
-        rows.append(("Tags", ", ".join(f"{k}={v}" for k, v in c.tags) or "-"))
+        rows.append(("Tags", ", ".join(f"{k}={v}" for k, v in c.tags) or "none"))
         for label, value in rows:
             v = QLabel(value, wordWrap=True)
             v.setObjectName("fleetProp_" + label.replace(" ", "_").replace(".", "_"))
