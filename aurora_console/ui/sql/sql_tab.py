@@ -70,6 +70,7 @@ class SqlTab(QWidget):
         self.setProperty("sqlProfile", profile)
 
         self.editor = SqlEditor(self, dark=palette_is_dark())
+        self.setFocusProxy(self.editor)  # focusing the tab (opening, switching to it) puts the caret in the editor
         self.completer = SqlCompleter(self.editor)
         self.editor.completer = self.completer
         self.find_bar = FindBar(self.editor, self)
