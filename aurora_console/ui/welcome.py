@@ -35,6 +35,8 @@ class WelcomePage(QWidget):
         else:
             hint = ("No AWS profile was found (~/.aws/config, or AWS_CONFIG_FILE). Create one with "
                     "<code>aws configure</code> or <code>aws configure sso</code>, then pick it in the navigator.")
+        # with no profile the navigator's list is empty: the button would open an empty list
+        self.profile_button.setEnabled(bool(profiles))
         self.profile_hint = QLabel(hint, objectName="profileHint")
         self.profile_hint.setWordWrap(True)
         box = QWidget()

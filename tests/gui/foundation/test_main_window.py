@@ -35,6 +35,8 @@ def test_first_run_without_aws_config_offers_the_sandbox(qtbot):
         welcome = window.find_tab("welcome")
         assert welcome is not None and window.tabs.currentWidget() is welcome
         assert welcome.findChild(QPushButton, "openSandboxButton").isVisible()
+        assert not welcome.findChild(QPushButton, "useProfileButton").isEnabled()  # nothing to pick from
+        assert "aws configure" in welcome.profile_hint.text()  # says how to make one
         assert "No AWS profile" in window.navigator.status_label.text()
         assert window.navigator.model.summaries() == []
     finally:
