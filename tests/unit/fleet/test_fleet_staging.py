@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import time
+import weakref
 
 import pytest
 
@@ -79,3 +80,27 @@ def test_full_collections_are_held_back_during_a_load_then_thresholds_return():
     assert not load_gc.holding() and gc.get_threshold() == before
     load_gc.release_full_collections(freeze=False)  # unbalanced release: harmless
     assert gc.get_threshold() == before
+
+
+def test_frozen_garbage_is_bounded_by_a_periodic_full_collection():
+    """A release freezes what survived the load, cyclic garbage included (young collections
+    never reach it); within FULL_EVERY releases a full collection frees it."""
+
+    class Box:
+        pass
+
+    box = Box()
+    box.me = box  # a cycle
+    gone = weakref.ref(box)
+    gc.collect(1)
+    gc.collect(1)  # survived the young collections: now in the old generation
+    del box  # garbage only a full pass finds
+    try:
+        for _ in range(load_gc.FULL_EVERY):
+            if gone() is None:
+                break
+            load_gc.hold_full_collections()
+            load_gc.release_full_collections()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
