@@ -36,6 +36,7 @@ from psycopg.conninfo import make_conninfo
 
 from aurora_console.sandbox import postgres_win
 from aurora_console.sandbox.postgres_env import (
+    NO_WINDOW,
     PostgresError,
     RunAs,
     clear_stale_pid_file,
@@ -169,7 +170,7 @@ class PostgresServer:
             self.port = self._wanted_port or free_port(HOST)
             try:
                 if self.use_pg_ctl:
-                    self._launch_pg_ctl(timeout)
+                    self._proc = postgres_win.start_with_pg_ctl(self, timeout)
                 else:
                     self._launch()
                 self._wait_ready(timeout)
@@ -218,7 +219,7 @@ class PostgresServer:
         if step == "pg_ctl":
             argv = postgres_win.pg_ctl_stop_argv(self.bin_dir, self.data_dir, platform=self._tool_platform)
             subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           env=self._env(), timeout=30, **self.run_as.popen_kwargs())
+                           env=self._env(), timeout=30, **NO_WINDOW, **self.run_as.popen_kwargs())
         elif step == "terminate":
             proc.terminate()
         else:
@@ -265,6 +266,7 @@ class PostgresServer:
                 cwd=self.data_dir,
                 env=self._env(),
                 timeout=120,
+                **NO_WINDOW,
                 **self.run_as.popen_kwargs(),
             )
         if result.returncode != 0:
@@ -307,9 +309,6 @@ class PostgresServer:
     @property
     def _tool_platform(self) -> str:
         return "win32" if sys.platform == "win32" else "posix"
-
-    def _launch_pg_ctl(self, timeout: float) -> None:
-        self._proc = postgres_win.start_with_pg_ctl(self, timeout)
 
     @property
     def pg_ctl_log(self) -> Path:

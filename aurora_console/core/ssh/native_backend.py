@@ -139,7 +139,9 @@ class NativeBackend(TunnelBackend):
             port = local_port if (attempt == 0 and local_port) else free_loopback_port()
             cmd = ssh_command(self.ssh, config, port, spec)
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, env=env, start_new_session=True)
+                                    stderr=subprocess.PIPE, env=env, start_new_session=True,
+                                    # Windows: no console window for ssh (and its askpass helper)
+                                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
             lines: list[str] = []
             threading.Thread(target=_read_stderr, args=(proc, lines, spec.name), daemon=True,
                              name=f"tunnel-{spec.name}-stderr").start()
