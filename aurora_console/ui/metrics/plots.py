@@ -8,6 +8,7 @@ ranges are clipped to the view and peak-downsampled.
 from __future__ import annotations
 
 import math
+import textwrap
 import zlib
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from PySide6.QtCore import Qt
 from aurora_console.core.aws.metric_units import axis_scale, format_ticks
 from aurora_console.ui.theme import palette_is_dark
 
+MESSAGE_WIDTH = 44  # characters per line of a plot's message (fits the narrowest plot of a 2-column grid)
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf", "#393b79", "#e7969c", "#637939", "#8c6d31", "#843c39", "#7b4173",
            "#3182bd", "#31a354", "#756bb1", "#fd8d3c")
@@ -80,7 +82,7 @@ class MetricPlot:
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.thresholds: list[pg.InfiniteLine] = []
-        self.message = pg.TextItem("", color="#b00020", anchor=(0, 0))
+        self.message = pg.TextItem("", color="#ff8a8a" if palette_is_dark() else "#b00020", anchor=(0, 0))
         self.message.setParentItem(self.item.vb)
         self.message.setPos(8, 8)
         self.crosshair = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
@@ -141,7 +143,8 @@ class MetricPlot:
             self.thresholds.append(line)
 
     def set_message(self, text: str | None) -> None:
-        self.message.setText(text or "")
+        # wrapped: a long note ("…replica lag needs a reader") ran past the plot's right edge
+        self.message.setText(textwrap.fill(text, MESSAGE_WIDTH) if text else "")
         self.message.setVisible(bool(text))
 
     def set_utc(self, utc: bool) -> None:

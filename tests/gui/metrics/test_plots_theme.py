@@ -22,3 +22,18 @@ def test_plot_background_follows_the_palette(qapp, qtbot, dark):
         assert (background.lightness() < 128) is dark
     finally:
         qapp.setPalette(before)
+
+
+def test_long_plot_message_is_wrapped_inside_the_plot(qtbot):
+    from aurora_console.ui.metrics.plots import MESSAGE_WIDTH, MetricPlot, PlotGrid
+
+    grid = PlotGrid(on_hover=lambda plot, x: None)
+    qtbot.addWidget(grid.widget)
+    plot = MetricPlot(grid.widget.ci, 0, 0, "Replica lag", "Seconds", True, grid.colors)
+    note = "This metric has no series for this cluster (e.g. replica lag needs a reader)."
+    plot.set_message(note)
+    shown = plot.message.toPlainText()
+    assert plot.message.isVisible() and shown.split() == note.split()
+    assert max(len(line) for line in shown.splitlines()) <= MESSAGE_WIDTH
+    plot.set_message(None)
+    assert not plot.message.isVisible()
