@@ -60,9 +60,15 @@ class UnitAxisItem(pg.AxisItem):
         if not values:
             return []
         top = max(abs(v) for v in values)
-        _div, suffix = axis_scale(self.unit, top)
+        div, suffix = axis_scale(self.unit, top)
         sep = "" if suffix in ("%", "") else " "
-        return [f"{text}{sep}{suffix}" for text in format_ticks(list(values), self.unit, top)]
+        texts = format_ticks(list(values), self.unit, top)
+        if len(set(texts)) < len(texts) and spacing > 0 and div:
+            # a narrow range on a large value (210.2, 210.4 GiB…) rounded to identical labels:
+            # show as many decimals as the tick spacing needs
+            decimals = max(0, -math.floor(math.log10(spacing / div)))
+            texts = [f"{v / div:,.{decimals}f}" for v in values]
+        return [f"{text}{sep}{suffix}" for text in texts]
 
 
 class MetricPlot:

@@ -37,3 +37,15 @@ def test_long_plot_message_is_wrapped_inside_the_plot(qtbot):
     assert max(len(line) for line in shown.splitlines()) <= MESSAGE_WIDTH
     plot.set_message(None)
     assert not plot.message.isVisible()
+
+
+def test_ticks_of_a_narrow_range_on_a_large_value_stay_distinct(qtbot):
+    """Cluster volume growing 210.0 → 210.8 GiB had every tick labelled "210 GiB"."""
+    from aurora_console.ui.metrics.plots import UnitAxisItem
+
+    axis = UnitAxisItem("Bytes")
+    gib = 2 ** 30
+    values = [210.0 * gib, 210.2 * gib, 210.4 * gib, 210.6 * gib]
+    labels = axis.tickStrings(values, 1.0, 0.2 * gib)
+    assert labels == ["210.0 GiB", "210.2 GiB", "210.4 GiB", "210.6 GiB"]
+    assert axis.tickStrings([0.0, 20.0, 40.0], 1.0, 20.0) == ["0 B", "20.0 B", "40.0 B"]  # unchanged when distinct

@@ -289,8 +289,8 @@ def test_stop_interrupts_fetch_all(sql_page, qtbot):
 
 def test_dark_palette_gives_the_editor_dark_theme_colours(qapp, sql_page):
     """With --theme dark the keywords must not be the light theme's dark blue on a dark background."""
-    from PySide6.QtGui import QPalette
     from pygments.token import Keyword
+    from PySide6.QtGui import QPalette
 
     from aurora_console.ui.theme import _dark_palette
 
