@@ -31,7 +31,19 @@ def _wait(app, predicate, timeout=120.0):
 
 
 def shoot_main_window(app, window, out: Path) -> None:
-    window.navigator.view.expandAll()
+    """The fleet home with the blog cluster's details, as a DBA sees it after one click."""
+    fleet = window.find_tab("fleet")
+    if fleet is not None:
+        found = fleet.model.find_cluster("blog")
+        if found is not None:
+            fleet.select_key(f"{found[0].key}|c|blog")
+            _wait(app, lambda: fleet.stack.currentWidget() is fleet.cluster_pane, timeout=30)
+            import time
+
+            end = time.monotonic() + 3  # let the details (events, security groups) arrive
+            while time.monotonic() < end:
+                app.processEvents()
+                time.sleep(0.02)
     window.grab().save(str(out / "main-window.png"))
 
 

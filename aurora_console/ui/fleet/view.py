@@ -210,8 +210,6 @@ class FleetView(QWidget):
         self._update_status()
         if self.load_count == 1:
             self._expand_regions()
-            # next turn: the tree paints its rows before the details pane is filled
-            QTimer.singleShot(0, self, lambda: None if self.closed else self._select_first_cluster())
         self.loaded.emit()
         QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
 
@@ -246,19 +244,6 @@ class FleetView(QWidget):
             if small:  # a small fleet: show every instance and its role at once
                 for child in range(self.proxy.rowCount(region)):
                     self.tree.expand(self.proxy.index(child, 0, region))
-
-    def _select_first_cluster(self) -> None:
-        """First load: open the first cluster's details rather than an empty pane."""
-        if self.tree.currentIndex().isValid():
-            return
-        for row in range(self.proxy.rowCount()):
-            region = self.proxy.index(row, 0)
-            for child in range(self.proxy.rowCount(region)):
-                idx = self.proxy.index(child, 0, region)
-                if isinstance(idx.data(PAYLOAD_ROLE), Cluster):
-                    self.tree.selectionModel().setCurrentIndex(
-                        idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-                    return
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
         """First show: tree and details share the width 3:2 (sizes before a layout are guesses)."""

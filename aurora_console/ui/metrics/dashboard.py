@@ -216,6 +216,7 @@ class MetricsDashboard(QWidget):
     def shutdown(self) -> None:
         self._timer.stop()
         self._life.cancel()
+        self.grid.close()
 
     # -- loading -----------------------------------------------------------------------------
     def _load_members(self) -> None:

@@ -241,7 +241,17 @@ class PlotGrid:
         for plot in self.plots.values():
             plot.set_utc(utc)
 
+    def close(self) -> None:
+        """Stop the rate-limited mouse proxy: its timer must not call into deleted plots."""
+        if self._proxy is not None:
+            self._proxy.disconnect()
+            self._proxy = None
+
     def _mouse_moved(self, event) -> None:
+        from shiboken6 import isValid
+
+        if self._proxy is None or not isValid(self.widget):
+            return  # a move queued by the proxy arrived after the dashboard closed
         pos = event[0]
         for plot in self.plots.values():
             if plot.item.sceneBoundingRect().contains(pos):

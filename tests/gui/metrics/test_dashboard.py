@@ -122,8 +122,14 @@ def test_crosshair_follows_the_mouse_and_reads_every_series(console_on_moto, qtb
     plot = dash.grid.plots["CPUUtilization"]
     qtbot.waitUntil(lambda: plot.item.vb.viewRange()[0][0] <= seeded.now - 3 * 3600 + 60)  # layout settled
     t = seeded.now - 600
-    dash.grid.widget.scene().sigMouseMoved.emit(plot.item.vb.mapViewToScene(QPointF(t + 30, 20)))
-    qtbot.waitUntil(lambda: WRITER in dash.readout.text())
+    def hover() -> bool:
+        # the plots are drawn progressively (a slice per event-loop turn): a move that lands
+        # before the last slice is answered for what is drawn then, so the pointer is moved again
+        # the way a real mouse keeps sending moves, until every series is read
+        dash.grid.widget.scene().sigMouseMoved.emit(plot.item.vb.mapViewToScene(QPointF(t + 30, 20)))
+        return WRITER in dash.readout.text() and READER in dash.readout.text()
+
+    qtbot.waitUntil(hover, timeout=15000)
     x = plot.crosshair.value()
     assert abs(x - (t + 30)) < 60
     assert all(p.crosshair.isVisible() and p.crosshair.value() == x for p in dash.grid.plots.values())
