@@ -155,15 +155,18 @@ class ClusterDetailsPane(QScrollArea):
             rows.append((d.force_ssl_parameter, d.force_ssl_value if d.force_ssl_value is not None else "unknown"))
             if d.backup is not None:
                 b = d.backup
-                rows.append(("Backups", f"{b.retention_days} day(s), window {b.window or '-'}, "
-                                        f"restorable {_when(b.earliest_restorable)} – {_when(b.latest_restorable)}, "
+                rows.append(("Backups", f"{b.retention_days} day(s), window {b.window or '-'}\n"
+                                        f"restorable from {_when(b.earliest_restorable)}\n"
+                                        f"to {_when(b.latest_restorable)}\n"
                                         f"{b.snapshot_count} snapshot(s), latest {_when(b.latest_snapshot)}"))
         else:
             rows.append(("Backups", f"{c.backup_retention_days} day(s), window {c.backup_window or '-'}"))
         rows.append(("Maintenance window", c.maintenance_window or "-"))
         rows.append(("Tags", ", ".join(f"{k}={v}" for k, v in c.tags) or "none"))
         for label, value in rows:
-            v = QLabel(value, wordWrap=True)
+            # explicit lines keep their height (a word-wrapped label in a form is given one line's
+            # height when its text changes after the layout, and the lines overlap)
+            v = QLabel(value, wordWrap="\n" not in value)
             v.setObjectName("fleetProp_" + label.replace(" ", "_").replace(".", "_"))
             self.props.addRow(label, v)
 
