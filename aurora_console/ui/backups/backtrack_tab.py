@@ -17,13 +17,14 @@ from aurora_console.core.aws import backtrack as bt
 from aurora_console.core.aws.backup_settings import BackupSettings
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from aurora_console.core.aws.pitr import fmt_utc
+from aurora_console.ui.backups.dialog_host import DialogHost
 
 
 def is_mysql_engine(engine: str) -> bool:
     return engine in ("aurora-mysql", "aurora")
 
 
-class BacktrackTab(QWidget):
+class BacktrackTab(DialogHost, QWidget):
     def __init__(self, panel) -> None:
         super().__init__(panel)
         self.panel = panel
@@ -118,13 +119,4 @@ class BacktrackTab(QWidget):
         if self.panel.settings is None:
             return None
         dlg = BacktrackWindowDialog(self.panel, self) if kind == "window" else BacktrackDialog(self.panel, self)
-        dlg.accepted.connect(lambda d=dlg: self.panel.tasks.run(d.prepared) if d.prepared else None)
-        dlg.finished.connect(lambda _r, d=dlg: self._closed(d))
-        self.dialog = dlg
-        dlg.open()
-        return dlg
-
-    def _closed(self, dlg) -> None:
-        if self.dialog is dlg:
-            self.dialog = None
-        dlg.deleteLater()
+        return self._open(dlg)

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws import event_subscriptions as ev
+from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
 
 
-class EventsTab(QWidget):
+class EventsTab(DialogHost, QWidget):
     def __init__(self, panel) -> None:
         super().__init__(panel)
         self.panel = panel
@@ -153,15 +154,3 @@ class EventsTab(QWidget):
                            read_only=panel.read_only(), target=panel.target, confirm_id=sub.name, parent=self)
         dlg.add_confirm_row()
         return self._open(dlg)
-
-    def _open(self, dlg):
-        dlg.accepted.connect(lambda d=dlg: self.panel.tasks.run(d.prepared) if d.prepared else None)
-        dlg.finished.connect(lambda _r, d=dlg: self._closed(d))
-        self.dialog = dlg
-        dlg.open()
-        return dlg
-
-    def _closed(self, dlg) -> None:
-        if self.dialog is dlg:
-            self.dialog = None
-        dlg.deleteLater()

@@ -31,6 +31,7 @@ from aurora_console.core.aws.backup_settings import (
 )
 from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import ConsoleError
+from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
 
 GIB = 1024 ** 3
@@ -46,7 +47,7 @@ def size_text(value: float | None) -> str:
     return f"{value / GIB:,.2f} GiB" if value >= GIB / 100 else f"{value / 1024 ** 2:,.1f} MiB"
 
 
-class SettingsTab(QWidget):
+class SettingsTab(DialogHost, QWidget):
     def __init__(self, panel) -> None:
         super().__init__(panel)
         self.panel = panel
@@ -231,15 +232,3 @@ class SettingsTab(QWidget):
         if self.panel.settings is None:
             return None
         return self._open(PointInTimeRestoreDialog(self.panel, parent=self))
-
-    def _open(self, dlg):
-        dlg.accepted.connect(lambda d=dlg: self.panel.tasks.run(d.prepared) if d.prepared else None)
-        dlg.finished.connect(lambda _r, d=dlg: self._closed(d))
-        self.dialog = dlg
-        dlg.open()
-        return dlg
-
-    def _closed(self, dlg) -> None:
-        if self.dialog is dlg:
-            self.dialog = None
-        dlg.deleteLater()

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.snapshots import Snapshot, list_snapshots
 from aurora_console.ui.backups import snapshot_dialogs as sd
+from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.snapshot_model import SNAPSHOT_ROLE, SnapshotTableModel, sorted_proxy
 
 
-class SnapshotsTab(QWidget):
+class SnapshotsTab(DialogHost, QWidget):
     def __init__(self, panel) -> None:
         super().__init__(panel)
         self.panel = panel
@@ -121,13 +122,4 @@ class SnapshotsTab(QWidget):
             dlg = sd.restore_dialog(panel, snap, parent=self)
         else:
             return None
-        dlg.accepted.connect(lambda d=dlg: panel.tasks.run(d.prepared) if d.prepared else None)
-        dlg.finished.connect(lambda _r, d=dlg: self._closed(d))
-        self.dialog = dlg
-        dlg.open()
-        return dlg
-
-    def _closed(self, dlg) -> None:
-        if self.dialog is dlg:
-            self.dialog = None
-        dlg.deleteLater()
+        return self._open(dlg)
