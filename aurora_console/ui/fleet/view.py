@@ -59,6 +59,10 @@ class FleetView(QWidget):
         self._generation = 0
         self._staging: dict[str, tuple[StagedRegion, int]] = {}
         self._gc_held = False
+        # a view destroyed mid-load (its window closed without shutdown) must not leave the
+        # process without full collections: the token outlives the view's Python wrapper
+        self._gc_token = {"held": False}
+        self.destroyed.connect(lambda *_a, t=self._gc_token: _release_token(t))
         self._finish_after_staging = -1
         self._handle = None
         self._details_handle = None
@@ -216,7 +220,7 @@ class FleetView(QWidget):
     def _hold_gc(self, hold: bool) -> None:
         """No full garbage collections while a load is in flight (see load_gc)."""
         if hold != self._gc_held:
-            self._gc_held = hold
+            self._gc_held = self._gc_token["held"] = hold
             (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
 
     def _failed(self, exc: BaseException, gen: int) -> None:
@@ -372,3 +376,9 @@ class FleetView(QWidget):
 
 
 __all__ = ["FleetView", "COLUMNS", "STAGE_CLUSTERS"]
+
+
+def _release_token(token: dict) -> None:
+    if token["held"]:
+        token["held"] = False
+        load_gc.release_full_collections()
