@@ -109,7 +109,10 @@ class ParamikoTunnel(OpenTunnel):
             log.debug("tunnel %s: connection ended: %r", self.spec.name, exc)
         finally:
             if chan is not None:
-                chan.close()
+                try:
+                    chan.close()
+                except (EOFError, OSError, Exception):  # noqa: BLE001 - the transport is already gone
+                    pass
             with self._lock:
                 self._conns.discard(conn)
             try:
