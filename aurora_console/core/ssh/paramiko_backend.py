@@ -111,7 +111,7 @@ class ParamikoTunnel(OpenTunnel):
             if chan is not None:
                 try:
                     chan.close()
-                except (EOFError, OSError, Exception):  # noqa: BLE001 - the transport is already gone
+                except Exception:  # noqa: BLE001 - EOFError or OSError: the transport is already gone
                     pass
             with self._lock:
                 self._conns.discard(conn)
