@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import paramiko
@@ -144,8 +145,10 @@ def test_forwarding_refused_when_disabled(sshd_factory, pg_server: PostgresServe
 
 def test_stop_leaves_no_process(sshd_factory) -> None:
     server = sshd_factory()
+    # a duration no other process on the machine uses, so the check below finds only ours
+    marker = f"sleep 300.{os.getpid()}{time.monotonic_ns() % 100000}"
     session = subprocess.Popen(
-        server.ssh_args("ed25519", command=["echo started; exec sleep 300"]),
+        server.ssh_args("ed25519", command=[f"echo started; exec {marker}"]),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -157,7 +160,7 @@ def test_stop_leaves_no_process(sshd_factory) -> None:
         assert not server.running
         out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
         assert str(server.config_file) not in out and str(pid) not in out.split()
-        assert "sleep 300" not in out
+        assert marker not in out
         assert session.wait(30) != 0  # its connection was closed by the stop
     finally:
         if session.poll() is None:
