@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
+from aurora_console.ui.labels import engine_label
 
 _ROOT = QModelIndex()
 
@@ -35,18 +36,6 @@ STATUS_COLOURS = {
     "incompatible-parameters": "#c0392b", "storage-full": "#c0392b",
 }
 BUSY_COLOUR = "#c98a00"
-
-
-def engine_label(engine: str, version: str) -> str:
-    """'aurora-postgresql', '15.4' -> 'PostgreSQL 15.4'; MySQL shows the Aurora release too."""
-    if engine == "aurora-postgresql":
-        return f"PostgreSQL {version}".strip()
-    if engine in ("aurora-mysql", "aurora"):
-        if ".mysql_aurora." in version:
-            mysql, aurora = version.split(".mysql_aurora.", 1)
-            return f"MySQL {mysql} (Aurora {aurora})"
-        return f"MySQL {version}".strip()
-    return f"{engine} {version}".strip()
 
 
 def status_colour(status: str) -> QColor:

@@ -28,6 +28,7 @@ from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for
     region_children,
     spec_keys,
 )
+from aurora_console.ui.labels import engine_label
 from aurora_console.ui.navigator import status_colour
 
 COLUMNS = ("Name", "Engine", "Status", "Role", "Tier", "Class", "AZ")
@@ -177,10 +178,10 @@ class FleetTreeModel(QAbstractItemModel):
     def _row_texts(p: Any) -> tuple[str, ...]:
         """Every column's text for a payload (Name, Engine, Status, Role, Tier, Class, AZ)."""
         if isinstance(p, Instance):
-            return (p.id, f"{p.engine} {p.engine_version}".strip(), p.status, p.role,
+            return (p.id, engine_label(p.engine, p.engine_version), p.status, p.role,
                     "" if p.tier is None else str(p.tier), p.instance_class, p.az)
         if isinstance(p, Cluster):
-            return (p.id, f"{p.engine} {p.engine_version}".strip(), p.status, f"{len(p.instances)} inst.", "", "", "")
+            return (p.id, engine_label(p.engine, p.engine_version), p.status, f"{len(p.instances)} inst.", "", "", "")
         if isinstance(p, RegionInventory):
             return (f"{p.region} ({p.profile})", "",
                     f"⚠ {p.error}" if p.error else f"{len(p.clusters)} clusters", "", "", "", "")
