@@ -116,8 +116,8 @@ def run_tunnel(args) -> int:
             else:
                 sandbox, info = _start_sandbox(args)
                 profile = info.connection_profile()
-                parts = info.bastion.known_hosts_line.split()  # the sandbox's own bastion: trusted for this run
-                hosts.trust(info.bastion.host, info.bastion.port, parts[-2], parts[-1], always=False)
+                # the sandbox's own bastion: trusted for this run only
+                hosts.trust_line(info.bastion.host, info.bastion.port, info.bastion.known_hosts_line)
         else:
             profile = _load_profile(args)
     except ConsoleError as exc:

@@ -19,7 +19,7 @@ _SECRET_KEYS = (
     r"SecretString|SecretAccessKey|SessionToken|MasterUserPassword|Password"
 )
 
-_KEY = r"""(?P<k>["']?[\w.-]*(?:%s)["']?\s*[=:]\s*)""" % _SECRET_KEYS
+_KEY = r"""(?P<k>["']?[\w.-]*(?:""" + _SECRET_KEYS + r""")["']?\s*[=:]\s*)"""
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # key = "quoted value" (JSON, reprs of dicts): everything up to the closing quote, escapes included

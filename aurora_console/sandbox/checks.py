@@ -11,9 +11,7 @@ from aurora_console.core.tasks import TaskContext
 def trust_sandbox_bastion(store, info) -> None:
     """Trust the sandbox bastion's host key for this session only (never written to known_hosts)."""
     b = info.bastion
-    parts = b.known_hosts_line.split()
-    key_type, key_b64 = parts[-2], parts[-1]
-    store.trust(b.host, b.port, key_type, key_b64, always=False)
+    store.trust_line(b.host, b.port, b.known_hosts_line)
 
 
 def check_database_through_bastion(info, aws_factory, task: TaskContext | None = None,

@@ -121,5 +121,11 @@ class HostKeyStore:
             atomic_write_text(self.console_file, existing + f"{name} {key_type} {key_base64}\n")
         log.info("host key %s for %s saved to %s", fingerprint_of(key), name, self.console_file)
 
+    def trust_line(self, host: str, port: int, known_hosts_line: str, *, always: bool = False) -> None:
+        """Trust the key of a known_hosts line (``[host]:port type base64``) for ``host:port``;
+        for this session only unless ``always`` (the sandbox's own bastion uses this)."""
+        parts = known_hosts_line.split()
+        self.trust(host, port, parts[-2], parts[-1], always=always)
+
     def trust_error(self, err: HostKeyUnknown, *, always: bool) -> None:
         self.trust(err.host, err.port, err.key_type, err.key_base64, always=always)

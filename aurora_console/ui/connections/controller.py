@@ -49,8 +49,7 @@ class ConnectionsController(QObject):
             return None
         profile = info.connection_profile()
         if not self._sandbox_trusted and info.bastion is not None:
-            parts = info.bastion.known_hosts_line.split()
-            self.hosts.trust(info.bastion.host, info.bastion.port, parts[-2], parts[-1], always=False)
+            self.hosts.trust_line(info.bastion.host, info.bastion.port, info.bastion.known_hosts_line)
             self._sandbox_trusted = True
         return profile
 

@@ -14,6 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.rig.sshd_server import _descendants
+
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
 
@@ -111,17 +113,3 @@ class Sshd:
         return p.read_text(errors="replace") if p.exists() else ""
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found

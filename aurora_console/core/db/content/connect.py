@@ -39,8 +39,7 @@ def open_profile_source(profile_name: str, *, aws_factory: Any = None, sandbox_i
         manager = TunnelManager(HostKeyStore(app_paths().known_hosts_file, user_files=[] if sandbox_key else None))
     if sandbox_key is not None and manager is not None:
         # the sandbox bastion's key is trusted for this session only (never written to known_hosts)
-        parts = sandbox_key.known_hosts_line.split()
-        manager.store.trust(sandbox_key.host, sandbox_key.port, parts[-2], parts[-1], always=False)
+        manager.store.trust_line(sandbox_key.host, sandbox_key.port, sandbox_key.known_hosts_line)
     clients = clients_from_factory(aws_factory) if aws_factory is not None else None
     try:
         pc = open_profile_connection(profile, manager=manager, clients=clients, task=task, keep_tunnel=shared)
