@@ -15,6 +15,8 @@ packages=(
   xvfb xauth
   # python venv
   python3-venv
+  # tests/packaging/test_release_workflow.py: actionlint checks the workflow's run: scripts with it
+  shellcheck
 )
 
 have_pg() {
