@@ -262,6 +262,7 @@ def test_info_plist_keys_for_high_dpi_dark_mode_and_the_version():
     assert re.fullmatch(r"\d+(\.\d+){0,2}", plist["CFBundleVersion"])
     assert re.fullmatch(r"\d+\.\d+(\.\d+)?", plist["LSMinimumSystemVersion"])
     assert plist["LSApplicationCategoryType"].startswith("public.app-category.")
+    assert len(plist["CFBundleName"]) <= 15  # Apple: "up to 15 characters" (else CFBundleDisplayName)
     plistlib.dumps(plist)  # only plist types
 
 
