@@ -223,10 +223,11 @@ class SmokeTest:
         if self._clusters_done and self._sandbox_done:
             if self.opts.sandbox or getattr(sys, "frozen", False):
                 self._check_plot()  # the frozen app must carry it; normal mode stays a start-up measure
+                self._check_text()
             self._finish(self.ok_clusters and not self.errors, None)
 
     def _check_plot(self) -> None:
-        """Draw one small pyqtgraph plot: a frozen app must carry pyqtgraph, numpy and QtOpenGL."""
+        """Draw one small pyqtgraph plot: a frozen app must carry pyqtgraph, numpy and QtOpenGLWidgets."""
         try:
             import pyqtgraph as pg
 
@@ -240,6 +241,28 @@ class SmokeTest:
                 self.errors.append("pyqtgraph: the test plot did not render")
         except Exception as exc:  # noqa: BLE001 - reported in the smoke test's JSON line
             self.errors.append(f"pyqtgraph: {exc}")
+
+    def _check_text(self) -> None:
+        """Qt's locale-aware text services, which on Linux run on ICU's data (the frozen Linux app
+        ships a trimmed copy of it, packaging/icu_trim.py): collation, Turkish upper case, a
+        legacy-encoding converter and a time-zone display name."""
+        from PySide6.QtCore import QCollator, QLocale, QStringDecoder, QTimeZone
+
+        text = {
+            "collation": QCollator(QLocale("de_DE")).compare("\u00e4", "b") < 0,  # ä sorts before b in German
+            "upper_tr": QLocale("tr_TR").toUpper("i"),
+            "shift_jis": QStringDecoder("Shift_JIS").isValid(),
+            "zone_name": QTimeZone(b"Europe/Berlin").displayName(
+                QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("en_US")),
+        }
+        self.checks["text"] = text
+        if sys.platform.startswith("linux"):
+            wrong = [k for k, good in (("collation", text["collation"]), ("upper_tr", text["upper_tr"] == "\u0130"),
+                                       ("shift_jis", text["shift_jis"]),
+                                       ("zone_name", text["zone_name"] == "Central European Standard Time"))
+                     if not good]
+            if wrong:
+                self.errors.append(f"text services (ICU data): {', '.join(wrong)} wrong: {text}")
 
     def _finish(self, ok: bool, error: str | None) -> None:
         if error:

@@ -17,6 +17,9 @@ packages=(
   python3-venv
   # tests/packaging/test_release_workflow.py: actionlint checks the workflow's run: scripts with it
   shellcheck
+  # the frozen Linux build (tests/packaging): ICU's icupkg/genccode, readelf and a C compiler
+  # make the smaller ICU data library (packaging/icu_trim.py); readelf and strip for linux_trim.py
+  icu-devtools binutils gcc
 )
 
 have_pg() {

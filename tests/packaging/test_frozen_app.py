@@ -9,6 +9,7 @@ bastion, a pyqtgraph plot) and the source's ``--smoke-test`` for the start-up co
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -19,6 +20,7 @@ import pytest
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,27 @@ def test_frozen_smoke_test(build):
     assert report["frozen"] is True and report["mode"] == "normal"
     assert report["checks"]["pyqtgraph"]  # a plot was drawn inside the frozen app
     assert (dist / "aurora-console" / "aurora-console").is_file()
+    # Qt's ICU-backed text services work on the bundled (trimmed) ICU data
+    assert report["checks"]["text"] == {"collation": True, "upper_tr": "\u0130", "shift_jis": True,
+                                        "zone_name": "Central European Standard Time"}
+
+
+def test_size_trims_are_in_place(build):
+    """The QtOpenGL binding is left out (pyqtgraph drew through the stand-in module above) and the
+    ICU data is the trimmed build (packaging/icu_trim.py), when ICU's tools are on this machine."""
+    import icu_trim
+
+    _proc, summary, dist = build
+    internal = dist / "aurora-console" / "_internal"
+    assert not list((internal / "PySide6").glob("QtOpenGL.*")), "the QtOpenGL binding is bundled again"
+    assert list((internal / "PySide6").glob("QtOpenGLWidgets.*"))  # pyqtgraph's GraphicsView needs it
+    assert not list((internal / "moto").rglob("optimized_amis"))
+    (icu,) = (internal / "PySide6" / "Qt" / "lib").glob("libicudata.so.*")
+    wheel = sorted((Path(__import__("PySide6").__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    if not icu_trim.missing_tools():
+        assert icu.stat().st_size < wheel[0].stat().st_size * 0.65
+    elif os.environ.get("CI") == "true":
+        pytest.fail(f"ICU tools missing in CI: {icu_trim.missing_tools()}")
 
 
 def test_frozen_sandbox_smoke_test(build):
