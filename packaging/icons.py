@@ -1,9 +1,8 @@
 """Derive the platform icons from the one source image ``resources/icons/aurora-console.png``.
 
 Windows wants an ``.ico`` (16 to 256 px in one file), macOS an ``.icns``, Linux a PNG. Pillow
-writes both container formats on every system (its IcoImagePlugin ``sizes=`` and
-IcnsImagePlugin, which picks the standard sizes from the largest image), so any runner can
-build any icon. Used by ``aurora-console.spec``; runnable alone:
+writes the .ico (IcoImagePlugin ``sizes=``), icnsutil the .icns with every iconset size
+(macos/icns.py), on every system, so any runner can build any icon. Used by ``aurora-console.spec``; runnable alone:
 ``python packaging/icons.py OUT_DIR``.
 """
 
@@ -11,6 +10,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from macos.icns import write_icns  # noqa: E402 - packaging/macos/icns.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "resources" / "icons" / "aurora-console.png"
@@ -32,7 +34,7 @@ def make_icons(out_dir: Path, source: Path = SOURCE) -> dict[str, Path]:
             "png": out_dir / "aurora-console.png",
         }
         img.save(paths["ico"], format="ICO", sizes=ICO_SIZES)
-        img.save(paths["icns"], format="ICNS")
+        write_icns(img, paths["icns"])
         img.resize((256, 256), Image.LANCZOS).save(paths["png"], format="PNG")
     return paths
 

@@ -203,9 +203,6 @@ def test_write_icns_holds_every_iconset_size(tmp_path):
     assert _icns_sizes(path) == ICONSET_SIZES
 
 
-@pytest.mark.xfail(strict=True, reason="packaging/icons.py saves with Pillow's ICNS writer, which has no "
-                                        "16x16 and 32x32 1x entries; switching it to macos/icns.write_icns "
-                                        "fixes this (then drop this marker)")
 def test_the_build_icns_holds_every_iconset_size(icns):
     assert _icns_sizes(icns) == ICONSET_SIZES
 
