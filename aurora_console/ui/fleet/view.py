@@ -99,7 +99,7 @@ class FleetView(QWidget):
         self.tree.customContextMenuRequested.connect(self.actions.context_menu)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, width in enumerate((185, 172, 78, 60, 34, 100, 82)):
+        for col, width in enumerate((160, 172, 74, 56, 34, 100, 82)):
             header.resizeSection(col, width)
         self.tree.selectionModel().currentChanged.connect(lambda cur, _prev: self._show(cur))
 
@@ -118,6 +118,8 @@ class FleetView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([820, 460])
+        self._user_split = False  # until the user drags the handle, the tree keeps 65% of the width
+        split.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -250,16 +252,21 @@ class FleetView(QWidget):
                     self.tree.expand(self.proxy.index(child, 0, region))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        """First show: tree and details share the width 3:2 (sizes before a layout are guesses)."""
+        """First show: tree and details share the width 65:35 (sizes before a layout are guesses)."""
         super().showEvent(event)
         if not getattr(self, "_sized", False):
             self._sized = True
             QTimer.singleShot(0, self._share_width)  # once the layout has given the splitter its width
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        if getattr(self, "_sized", False) and not self._user_split:
+            QTimer.singleShot(0, self._share_width)
+
     def _share_width(self) -> None:
         total = self.split.width()
-        if total > 100:
-            self.split.setSizes([int(total * 0.6), total - int(total * 0.6)])
+        if total > 100 and not self._user_split:
+            self.split.setSizes([int(total * 0.65), total - int(total * 0.65)])
 
     def _auto_changed(self) -> None:
         secs = int(self.auto_box.currentData() or 0)

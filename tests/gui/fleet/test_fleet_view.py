@@ -303,3 +303,19 @@ def test_big_changes_are_applied_in_slices_without_reset(qtbot):
     assert view.model.index_of_key("p/us-east-1|i|c007-1", 2).data() == "modifying"
     assert resets == []
     view.shutdown()
+
+
+def test_tree_keeps_its_share_of_the_width_until_the_user_drags_the_handle(fleet_page, fleet_window, qtbot):
+    """A maximised window gives the extra width to the tree (65%), not to the details; once the
+    user has moved the splitter, their sizes stay."""
+    view = fleet_page().view
+    fleet_window.resize(1900, 900)
+    qtbot.waitUntil(lambda: abs(view.split.sizes()[0] - 0.65 * sum(view.split.sizes())) < 10, timeout=5000)
+    wide_tree = view.split.sizes()[0]
+    fleet_window.resize(1600, 900)
+    qtbot.waitUntil(lambda: view.split.sizes()[0] < wide_tree - 100, timeout=5000)
+    view.split.splitterMoved.emit(500, 1)  # what QSplitter emits when the user drags the handle
+    view.split.setSizes([500, view.split.width() - 500])
+    fleet_window.resize(1900, 900)
+    qtbot.wait(100)
+    assert abs(view.split.sizes()[0] - 0.65 * sum(view.split.sizes())) > 100
