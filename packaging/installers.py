@@ -51,18 +51,32 @@ def find_iscc() -> str | None:
     return None
 
 
+ISS_SCRIPT = HERE / "windows" / "aurora-console.iss"
+
+
+def windows_setup_name(version: str) -> str:
+    """The file ISCC writes (OutputBaseFilename in the .iss, plus .exe)."""
+    return f"aurora-console-{version}-windows-x64-setup.exe"
+
+
+def inno_defines(app_dir, out_dir, version: str, icon, path=str) -> list[str]:
+    """ISCC's /D options for the .iss; ``path`` turns a folder into what ISCC reads (a Windows
+    path: ``str`` on Windows, a Z:\\ path under Wine in check_windows_installer.py)."""
+    numeric = ".".join(map(str, version_tuple(version)))
+    return [f"/DAppVersion={version}", f"/DAppVersionInfo={numeric}", f"/DSourceDir={path(app_dir)}",
+            f"/DOutputDir={path(out_dir)}", f"/DIconFile={path(icon)}"]
+
+
 def windows_installer(app_dir: Path, out_dir: Path, version: str, icon: Path) -> Path:
     iscc = find_iscc()
     if iscc is None:
         raise RuntimeError("Inno Setup's ISCC.exe was not found: install Inno Setup 6.3+ "
                            "(choco install innosetup) or set INNO_SETUP_DIR")
     signing.windows_sign_files(sorted(app_dir.glob("*.exe")))
-    numeric = ".".join(map(str, version_tuple(version)))
-    cmd = [iscc, f"/DAppVersion={version}", f"/DAppVersionInfo={numeric}", f"/DSourceDir={app_dir}", f"/DOutputDir={out_dir}",
-           f"/DIconFile={icon}", *signing.inno_signtool_options(), str(HERE / "windows" / "aurora-console.iss")]
+    cmd = [iscc, *inno_defines(app_dir, out_dir, version, icon), *signing.inno_signtool_options(), str(ISS_SCRIPT)]
     print("  $", " ".join(c if not c.startswith("/Saurorasign") else "/Saurorasign=<signtool ...>" for c in cmd))
     subprocess.run(cmd, check=True)
-    return out_dir / f"aurora-console-{version}-windows-x64-setup.exe"
+    return out_dir / windows_setup_name(version)
 
 
 def mac_dmg(app_bundle: Path, out_dir: Path, version: str, icon: Path) -> Path:

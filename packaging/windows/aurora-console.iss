@@ -17,6 +17,11 @@
 ; * The uninstaller is generated (Uninstallable=yes is the default) and listed in
 ;   Settings > Apps; user data (settings, logs, sandbox) live in %LOCALAPPDATA%\aurora-console
 ;   and are kept on uninstall.
+; * [InstallDelete] empties {app}\_internal before an upgrade copies the new one.
+;
+; Compiled, installed, upgraded and uninstalled for real under Wine by
+; packaging/check_windows_installer.py (tests/packaging/test_windows_installer.py); see
+; docs/packaging.md for what that run proves and what only a Windows machine can.
 
 #ifndef AppVersion
   #error Pass the version: iscc /DAppVersion=X.Y.Z (packaging/build.py does)
@@ -45,12 +50,21 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=Aurora Console contributors
+AppCopyright=MIT licence, Aurora Console contributors
 VersionInfoVersion={#AppVersionInfo}
+#ifdef WineUserProgramFiles
+; packaging/check_windows_installer.py only, when Wine cannot resolve {userpf} (Wine 8 does not
+; implement FOLDERID_UserProgramFiles): the folder Windows gives for it, %LOCALAPPDATA%\Programs
+DefaultDirName={localappdata}\Programs\{#AppName}
+#else
 DefaultDirName={autopf}\{#AppName}
+#endif
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 PrivilegesRequired=lowest
 PrivilegesRequiredOverridesAllowed=dialog
+; Qt 6 (PySide6) supports Windows 10 1809 (build 17763) or later; Inno's default is Windows 7 SP1
+MinVersion=10.0.17763
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir={#OutputDir}
@@ -69,6 +83,11 @@ SignedUninstaller=yes
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[InstallDelete]
+; an upgrade replaces PyInstaller's _internal folder whole: a library left over from the previous
+; version (a Qt plugin, a .pyd) would otherwise stay next to the new ones and could be loaded
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
