@@ -130,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"work folder {work}; ISCC {iscc}")
     try:
         _run_checks(report, wine, iscc, gcc, work)
+    except ToolMissing as exc:
+        print(f"missing tool: {exc}", file=sys.stderr)
+        _write_json(args.json, report, missing=str(exc))
+        return 2
     except Exception as exc:  # a step that could not run at all is a failed check, with its output
         report.check(False, "check run completed", f"{type(exc).__name__}: {exc}")
     finally:

@@ -29,6 +29,32 @@ have_pg() {
 }
 have_pg || packages+=(postgresql)
 
+# The Windows installer check (tests/packaging/test_windows_installer.py): Wine runs Inno Setup's
+# 32-bit compiler and Setup (so Debian needs wine32 from the i386 architecture), MinGW builds the
+# stand-in programs; the check itself npm-installs the pinned Inno Setup into build/innosetup.
+# About 1.3 GB. Installed in CI (CI set) or when asked (AURORA_WINDOWS_CHECK=1); elsewhere that
+# test skips and says why. A failure here is reported and the script goes on: the test then fails
+# in CI with the reason.
+windows_check_tools() {
+  local want=(wine wine64 wine32:i386 gcc-mingw-w64-x86-64) need=() p sudo=""
+  for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || { echo "Windows installer check needs: ${need[*]}" >&2; return 1; }
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "as root run: apt-get install ${need[*]}" >&2; return 1; }
+    sudo="sudo"
+  fi
+  echo "Installing the Windows installer check's tools: ${need[*]}"
+  dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
+  $sudo apt-get update -qq || echo "apt-get update reported errors; trying the install anyway" >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+if [ -n "${CI:-}" ] || [ "${AURORA_WINDOWS_CHECK:-}" = 1 ]; then
+  windows_check_tools || echo "WARNING: Wine/MinGW not installed: tests/packaging/test_windows_installer.py will fail" >&2
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   # Debian 13 / Ubuntu 24.04 renamed some libraries with a t64 suffix: either name will do

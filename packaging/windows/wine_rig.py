@@ -123,6 +123,10 @@ class Wine:
         self.prefix.mkdir(parents=True, exist_ok=True)
         self.run("wineboot", "--init", timeout=300)
         self.wait()
+        if not (self.prefix / "drive_c" / "windows" / "syswow64" / "kernel32.dll").is_file():
+            raise ToolMissing("this wine cannot run 32-bit programs (ISCC.exe and Setup are 32-bit): "
+                              "install wine32 (Debian: dpkg --add-architecture i386 && apt-get update && "
+                              "apt-get install wine32:i386)")
         # Wine 8 reports Windows 7 by default; the .iss asks for Windows 10 1809 (MinVersion)
         self.run("winecfg", "/v", "win10", timeout=120)
         self.wait()
