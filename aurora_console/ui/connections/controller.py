@@ -22,6 +22,40 @@ log = logging.getLogger(__name__)
 SANDBOX_PROFILE = "sandbox-blog"
 
 
+class PromptedTask:
+    """The handle of work that may run again after the user answered a question.
+
+    ``done``, ``state`` (running, done, failed, cancelled), ``result`` and ``error`` follow the
+    whole sequence of attempts; ``declined`` names the question the user cancelled, if any;
+    ``current`` is the runner's handle of the latest attempt.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.state = "running"
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.declined: str | None = None
+        self.current = None
+        self.cancel_requested = False
+
+    @property
+    def done(self) -> bool:
+        return self.state != "running"
+
+    def cancel(self) -> None:
+        self.cancel_requested = True
+        if self.current is not None:
+            self.current.cancel()
+
+    def _end(self, state: str, *, result: Any = None, error: BaseException | None = None,
+             declined: str | None = None) -> None:
+        self.state, self.result, self.error, self.declined = state, result, error, declined
+
+    def __repr__(self) -> str:
+        return f"<PromptedTask {self.name!r} {self.state}>"
+
+
 class ConnectionsController(QObject):
     tunnel_changed = Signal(object)  # TunnelStatus (delivered on the UI thread)
     profiles_changed = Signal()
@@ -138,30 +172,90 @@ class ConnectionsController(QObject):
     def shutdown(self) -> None:
         self.manager.shutdown()
 
+    # -- database screens: one connection source, asking what it needs ----------------------------
+    def connect_profile(self, name: str, work, *, title: str, queue: str | None = None,
+                        on_done: Callable[[Any], None] | None = None,
+                        on_error: Callable[[BaseException], None] | None = None,
+                        on_declined: Callable[[str, BaseException], None] | None = None) -> PromptedTask:
+        """Run ``work(profile, secrets, ctx)`` on the task runner; when it fails for want of what
+        only the user can give (trusting the bastion's host key, the key passphrase, the database
+        password of an "ask each time" profile, again after a refused one), ask on the UI thread
+        and run it again with the answers in ``secrets`` (never stored, registered for redaction).
+        ``on_declined(what, exc)``: the user cancelled a question; no error is notified then."""
+        chain = PromptedTask(title)
+        try:
+            profile = self.profile(name)
+        except Exception as exc:  # noqa: BLE001 - an unknown profile: reported like a failed attempt
+            chain._end("failed", error=exc)
+            (on_error or self._notify_error)(exc)
+            return chain
+        self._run(title, profile, work, on_done, on_error, queue=queue, chain=chain, on_declined=on_declined)
+        return chain
+
+    def open_source(self, name: str, *, queue: str | None = None, on_done=None, on_error=None,
+                    on_declined=None) -> PromptedTask:
+        """A database connection source for profile ``name`` (a ``ProfileConnection``, see
+        ``core.db.content.connect.open_profile_source``) on the window's shared tunnel manager."""
+        services = self.services
+        aws, sandbox = services.aws, getattr(services, "sandbox", None)
+
+        def work(profile, secrets: dict, ctx):
+            from aurora_console.core.db.content.connect import open_profile_source
+
+            return open_profile_source(profile.name, aws_factory=aws, sandbox_info=sandbox, task=ctx,
+                                       manager=self.manager, password=secrets.get("password"),
+                                       passphrase=secrets.get("passphrase"))
+
+        return self.connect_profile(name, work, title=f"Connect {name}", queue=queue, on_done=on_done,
+                                    on_error=on_error, on_declined=on_declined)
+
     # -- the retry loop: errors that need the user -------------------------------------------------
-    def _run(self, title: str, profile, work, on_done, on_error, secrets: dict | None = None):
+    def _run(self, title: str, profile, work, on_done, on_error, secrets: dict | None = None, *,
+             queue: str | None = None, chain: PromptedTask | None = None, on_declined=None):
         secrets = dict(secrets or {})
+        chain = chain if chain is not None else PromptedTask(title)
+
+        def done(result) -> None:
+            chain._end("done", result=result)
+            if on_done is not None:
+                on_done(result)
 
         def failed(exc: BaseException) -> None:
             self.last_error = exc
-            retry = self._resolve(exc, profile, secrets)
-            if retry:
-                self._run(title, profile, work, on_done, on_error, secrets)
+            if chain.cancel_requested:
+                chain._end("cancelled", error=exc)
                 return
+            answers: dict = {}
+            retry = self._resolve(exc, profile, secrets, answers)
+            if retry:
+                self._run(title, profile, work, on_done, on_error, secrets, queue=queue, chain=chain,
+                          on_declined=on_declined)
+                return
+            if answers.get("declined") and on_declined is not None:
+                chain._end("cancelled", error=exc, declined=answers["declined"])
+                on_declined(answers["declined"], exc)
+                return
+            chain._end("failed", error=exc)
             (on_error or self._notify_error)(exc)
 
-        return self.services.runner.submit(lambda ctx: work(profile, secrets, ctx), name=title,
-                                           on_done=on_done, on_error=failed)
+        handle = self.services.runner.submit(lambda ctx: work(profile, secrets, ctx), name=title, queue=queue,
+                                             on_done=done, on_error=failed,
+                                             on_cancelled=lambda: chain._end("cancelled"))
+        chain.current = handle
+        return handle
 
-    def _resolve(self, exc: BaseException, profile, secrets: dict) -> bool:
-        """Ask the user what the error needs; True to try again."""
+    def _resolve(self, exc: BaseException, profile, secrets: dict, answers: dict | None = None) -> bool:
+        """Ask the user what the error needs; True to try again. ``answers["declined"]`` names a
+        question the user cancelled ("host key", "passphrase", "password")."""
         from aurora_console.core.connections.passwords import PasswordSourceError
 
+        answers = {} if answers is None else answers
         if isinstance(exc, HostKeyUnknown):
             choice = self.ask_trust(exc)
             if choice in ("once", "always"):
                 self.hosts.trust_error(exc, always=(choice == "always"))
                 return True
+            answers["declined"] = "host key"
             return False
         if isinstance(exc, PassphraseRequired | WrongPassphrase) and profile.bastion is not None:
             again = " (the last one was wrong)" if isinstance(exc, WrongPassphrase) else ""
@@ -171,6 +265,7 @@ class ConnectionsController(QObject):
                 secrets["passphrase"] = value
                 Secret(value)  # registered for log redaction
                 return True
+            answers["declined"] = "passphrase"
             return False
         if isinstance(exc, PasswordSourceError) and exc.kind == "prompt" and "password" not in secrets:
             value = self.ask_secret("Database password",
@@ -179,6 +274,17 @@ class ConnectionsController(QObject):
                 secrets["password"] = value
                 Secret(value)
                 return True
+            answers["declined"] = "password"
+        if (isinstance(exc, PasswordSourceError) and exc.kind == "rejected" and "password" in secrets
+                and profile.password.kind == "prompt"):  # a typed password the database refused
+            value = self.ask_secret("Database password",
+                                    f"Password for {profile.user}@{profile.host}/{profile.database} "
+                                    "(the last one was refused):")
+            if value:
+                secrets["password"] = value
+                Secret(value)
+                return True
+            answers["declined"] = "password"
         return False
 
     def _notify_error(self, exc: BaseException) -> None:
@@ -194,6 +300,15 @@ class ConnectionsController(QObject):
 
         value, ok = QInputDialog.getText(None, title, label, QLineEdit.EchoMode.Password)
         return value if ok and value else None
+
+
+_DECLINED = {"host key": "the bastion's host key was not trusted", "passphrase": "no key passphrase was entered",
+             "password": "no password was entered"}
+
+
+def declined_text(what: str) -> str:
+    """Why nothing connected, after the user cancelled the question ``what`` (``on_declined``)."""
+    return _DECLINED.get(what, f"the {what} question was cancelled")
 
 
 def state_text(status: TunnelStatus | None) -> str:

@@ -69,7 +69,11 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
     """Open (or focus) the content workspace of ``profile``.
 
     With ``connect`` the workspace is returned at once; otherwise the profile is opened on a
-    worker thread and the task handle is returned (the tab appears when it is connected).
+    worker thread and its handle is returned (``done``/``state``/``error``; the tab appears once
+    connected). What the profile needs from the user (the database password of an "ask each
+    time" profile, the key passphrase, trusting the bastion's host key) is asked through the
+    window's ``ConnectionsController``; a cancelled question opens nothing and says so in the
+    status bar.
     """
     services = window.services
     key = f"content:{profile}"
@@ -79,23 +83,25 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
     if connect is not None:
         ro = services.is_read_only(profile) if read_only is None else read_only
         return _open_tab(window, profile, connect, ro, None)
-    aws, sandbox = services.aws, services.sandbox
-
-    def work(ctx):
-        from aurora_console.core.db.content.connect import open_profile_source
-
-        return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx,
-                                   manager=window.services.extras.get("tunnel_manager"))
 
     def done(pc):
         ro = pc.read_only or services.is_read_only(profile) if read_only is None else read_only
         _open_tab(window, profile, pc.connect, ro, pc.close, spec={"kind": TAB_KIND, "profile": profile})
 
     def failed(exc):
-        services.notifier.error(f"Content editor: cannot connect with profile {profile!r}", str(exc))
+        services.notifier.error(f"Content editor: cannot connect with profile {profile!r}", exc)
 
-    return services.runner.submit(work, name=f"Connect {profile}", queue=f"content:{profile}",
-                                  on_done=done, on_error=failed)
+    def declined(what, _exc):
+        from aurora_console.ui.connections.controller import declined_text
+
+        window.show_status_message(f"Content editor: not connected to {profile!r}: {declined_text(what)}.", 20000)
+
+    controller = services.extras.get("connections")  # asks for what the profile needs, then tries again
+    if controller is None:
+        failed(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
+        return None
+    return controller.open_source(profile, queue=f"content:{profile}", on_done=done, on_error=failed,
+                                  on_declined=declined)
 
 
 def _open_tab(window, profile, connect, read_only, on_close, spec=None):

@@ -48,8 +48,11 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
     """Open (or focus) the migrations panel of ``profile``.
 
     With ``connect`` (a conninfo string, a psycopg kwargs dict or a connection factory) the panel
-    is returned at once; otherwise the profile is opened on a worker thread and the task handle is
-    returned (the tab appears once the tunnel and password are ready).
+    is returned at once; otherwise the profile is opened on a worker thread and its handle is
+    returned (the tab appears once the tunnel and password are ready). What the profile needs
+    from the user (an "ask each time" password, the key passphrase, trusting the bastion's host
+    key) is asked through the window's ``ConnectionsController``; a cancelled question opens
+    nothing and says so in the status bar.
     """
     services = window.services
     key = f"migrations:{profile}"
@@ -59,13 +62,6 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
     if connect is not None:
         ro = services.is_read_only(profile) if read_only is None else read_only
         return _open_tab(window, profile, connect, folder, ro, None)
-    aws, sandbox = services.aws, services.sandbox
-
-    def work(ctx):
-        from aurora_console.core.db.content.connect import open_profile_source
-
-        return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, task=ctx,
-                                   manager=window.services.extras.get("tunnel_manager"))
 
     def done(pc):
         ro = (pc.read_only or services.is_read_only(profile)) if read_only is None else read_only
@@ -75,8 +71,17 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
     def failed(exc):
         services.notifier.error(f"Migrations: cannot connect with profile {profile!r}", exc)
 
-    return services.runner.submit(work, name=f"Connect {profile}", queue=f"migrations:{profile}",
-                                  on_done=done, on_error=failed)
+    def declined(what, _exc):
+        from aurora_console.ui.connections.controller import declined_text
+
+        window.show_status_message(f"Migrations: not connected to {profile!r}: {declined_text(what)}.", 20000)
+
+    controller = services.extras.get("connections")  # asks for what the profile needs, then tries again
+    if controller is None:
+        failed(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
+        return None
+    return controller.open_source(profile, queue=f"migrations:{profile}", on_done=done, on_error=failed,
+                                  on_declined=declined)
 
 
 def _open_tab(window, profile, connect, folder, read_only, on_close, spec=None):
