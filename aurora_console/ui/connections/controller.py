@@ -27,8 +27,12 @@ class PromptedTask:
 
     ``done``, ``state`` (running, done, failed, cancelled), ``result`` and ``error`` follow the
     whole sequence of attempts; ``declined`` names the question the user cancelled, if any;
-    ``current`` is the runner's handle of the latest attempt.
+    ``current`` is the runner's handle of the latest attempt. After ``MAX_ATTEMPTS`` attempts the
+    last error is reported instead of asking again (an answer that is always wrong, say from a
+    script, must not loop for ever).
     """
+
+    MAX_ATTEMPTS = 8
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -38,6 +42,7 @@ class PromptedTask:
         self.declined: str | None = None
         self.current = None
         self.cancel_requested = False
+        self.attempts = 0
 
     @property
     def done(self) -> bool:
@@ -226,7 +231,7 @@ class ConnectionsController(QObject):
                 chain._end("cancelled", error=exc)
                 return
             answers: dict = {}
-            retry = self._resolve(exc, profile, secrets, answers)
+            retry = chain.attempts < chain.MAX_ATTEMPTS and self._resolve(exc, profile, secrets, answers)
             if retry:
                 self._run(title, profile, work, on_done, on_error, secrets, queue=queue, chain=chain,
                           on_declined=on_declined)
@@ -242,6 +247,7 @@ class ConnectionsController(QObject):
                                              on_done=done, on_error=failed,
                                              on_cancelled=lambda: chain._end("cancelled"))
         chain.current = handle
+        chain.attempts += 1
         return handle
 
     def _resolve(self, exc: BaseException, profile, secrets: dict, answers: dict | None = None) -> bool:

@@ -107,3 +107,17 @@ def test_refused_host_key_asks_nothing_more(window, qtbot, blog_db, sshd_server)
     assert [q[0] for q in answers.asked] == ["trust"]
     assert window.find_tab("content:ask-bastion") is None and errors(window) == []
     assert "host key was not trusted" in window.status.currentMessage()
+
+
+@pytest.mark.expected_errors  # the one error notification is logged
+def test_an_answer_that_is_always_wrong_stops_after_a_few_tries(window, qtbot, blog_db):
+    from aurora_console.ui.connections.controller import PromptedTask
+
+    save_prompt_profile("ask-blog", blog_db)
+    answers = Answers(window.services.extras["connections"], secrets=["wrong-again"] * 50)
+    handle = wait_opened(qtbot, _open(window, "ask-blog"), timeout=60000)
+    assert handle.state == "failed" and getattr(handle.error, "kind", "") == "rejected"
+    assert len(answers.asked) == PromptedTask.MAX_ATTEMPTS - 1  # the first attempt asks nothing
+    assert window.find_tab("content:ask-blog") is None
+    assert any("refused the password" in e for e in errors(window))  # one error, shown once
+    assert len(errors(window)) == 1
