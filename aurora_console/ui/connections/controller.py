@@ -5,10 +5,11 @@ network work on the task runner."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from aurora_console.core.connections.store import ProfileStore
 from aurora_console.core.connections.tester import check_connection
@@ -64,6 +65,7 @@ class PromptedTask:
 class ConnectionsController(QObject):
     tunnel_changed = Signal(object)  # TunnelStatus (delivered on the UI thread)
     profiles_changed = Signal()
+    _ask_on_ui = Signal(object)  # a question from a worker thread: see resolve_from_worker
 
     def __init__(self, services, parent: QObject | None = None, *, store: ProfileStore | None = None,
                  hosts: HostKeyStore | None = None) -> None:
@@ -80,6 +82,8 @@ class ConnectionsController(QObject):
         self.last_error: BaseException | None = None
         self.backend_override: dict[str, str] = {}  # profile -> backend, for this session only
         self.reports: dict[str, Any] = {}
+        self._closing = threading.Event()
+        self._ask_on_ui.connect(self._answer_on_ui)  # queued: emitted from worker threads
 
     # -- profiles --------------------------------------------------------------------------------
     def _sandbox_profile(self):
@@ -175,6 +179,7 @@ class ConnectionsController(QObject):
         return self.manager.open_count()
 
     def shutdown(self) -> None:
+        self._closing.set()  # a worker waiting in resolve_from_worker gives up
         self.manager.shutdown()
 
     # -- database screens: one connection source, asking what it needs ----------------------------
@@ -213,6 +218,34 @@ class ConnectionsController(QObject):
 
         return self.connect_profile(name, work, title=f"Connect {name}", queue=queue, on_done=on_done,
                                     on_error=on_error, on_declined=on_declined)
+
+    def resolve_from_worker(self, exc: BaseException, profile, secrets: dict, answers: dict | None = None,
+                            cancelled: Callable[[], bool] | None = None) -> bool:
+        """:meth:`_resolve` for a worker thread that connects on demand (the SQL editor's session):
+        the question is asked on the UI thread (the dialogs, or the hooks tests set) while the
+        worker waits; True to try again with the answers now in ``secrets``. The wait ends
+        without an answer when ``cancelled()`` turns true or the controller shuts down."""
+        answers = {} if answers is None else answers
+        if QThread.currentThread() is self.thread():
+            return self._resolve(exc, profile, secrets, answers)
+        box = {"ask": lambda: self._resolve(exc, profile, secrets, answers), "done": threading.Event(),
+               "result": False}
+        self._ask_on_ui.emit(box)
+        while not box["done"].wait(0.1):
+            if self._closing.is_set() or (cancelled is not None and cancelled()):
+                box["abandoned"] = True
+                return False
+        return bool(box["result"])
+
+    @Slot(object)
+    def _answer_on_ui(self, box: dict) -> None:
+        try:
+            if not box.get("abandoned"):
+                box["result"] = box["ask"]()
+        except Exception:  # noqa: BLE001 - a failing dialog must not leave the worker waiting
+            log.exception("asking for connection details failed")
+        finally:
+            box["done"].set()
 
     # -- the retry loop: errors that need the user -------------------------------------------------
     def _run(self, title: str, profile, work, on_done, on_error, secrets: dict | None = None, *,

@@ -91,12 +91,9 @@ def _profile_source(window, profile: str, holder: dict):
     aws, sandbox = services.aws, services.sandbox
 
     def source():
-        from aurora_console.core.db.content.connect import open_profile_source
-
         pc = holder.get("pc")
         if pc is None:
-            pc = holder["pc"] = open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox,
-                                                          manager=window.services.extras.get("tunnel_manager"))
+            pc = holder["pc"] = _open_asking(window, profile, aws, sandbox, holder)
         if pc.read_only and holder.get("tab") is not None:
             from dataclasses import replace
 
@@ -105,6 +102,34 @@ def _profile_source(window, profile: str, holder: dict):
         return pc.connect()
 
     return source
+
+
+def _open_asking(window, profile: str, aws, sandbox, holder: dict):
+    """Open the profile on this (worker) thread; what only the user can give (an "ask each time"
+    password, the key passphrase, trust in the bastion's host key) is asked on the UI thread
+    through the connections controller's questions, and the open is tried again."""
+    from aurora_console.core.db.content.connect import open_profile_source
+    from aurora_console.ui.connections.controller import PromptedTask
+
+    services = window.services
+    controller = services.extras.get("connections")
+    manager = services.extras.get("tunnel_manager")
+    secrets: dict = {}
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, manager=manager,
+                                       password=secrets.get("password"), passphrase=secrets.get("passphrase"))
+        except Exception as exc:
+            try:
+                saved = controller.profile(profile) if controller is not None else None
+            except Exception:  # noqa: BLE001 - not a saved profile (the sandbox's, say): nothing to ask
+                saved = None
+            if (saved is None or attempt >= PromptedTask.MAX_ATTEMPTS
+                    or not controller.resolve_from_worker(exc, saved, secrets,
+                                                          cancelled=lambda: holder.get("closed", False))):
+                raise
 
 
 def open_sql(window, profile: str, *, connect=None, read_only: bool | None = None, text: str = "",
@@ -122,6 +147,7 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
     ro = services.is_read_only(label) if read_only is None else read_only
 
     def closed() -> None:
+        holder["closed"] = True
         pc = holder.pop("pc", None)
         if pc is not None:
             pc.close()
