@@ -53,7 +53,7 @@ class MetricsPage:
 
     def message(self, metric: str) -> str | None:
         """The text shown inside a plot (an error, or why it is empty), None when all is well."""
-        return self.dashboard.data.plot(metric).message
+        return self.dashboard.plot_message(self.dashboard.data.plot(metric))
 
     def period(self) -> int:
         return self.dashboard.data.period

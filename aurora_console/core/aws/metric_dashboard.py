@@ -86,8 +86,21 @@ class PlotData:
         if notes:
             return "CloudWatch returned partial data: " + "; ".join(notes)
         if all(not s.timestamps for s in self.series):
-            return "No datapoints in this range."
+            return NO_DATAPOINTS
         return None
+
+
+NO_DATAPOINTS = "No datapoints in this range."
+#: cluster states in which Aurora publishes no (or few) metrics
+QUIET_STATES = {"stopped": "is stopped", "stopping": "is stopping", "starting": "is starting"}
+
+
+def explain_empty(message: str | None, cluster_status: str | None) -> str | None:
+    """The plot's message, saying why it is empty when the cluster sends no metrics."""
+    why = QUIET_STATES.get((cluster_status or "").lower())
+    if message == NO_DATAPOINTS and why:
+        return f"No datapoints in this range: the cluster {why}, and a stopped cluster sends no metrics."
+    return message
 
 
 @dataclass
@@ -107,15 +120,27 @@ class DashboardData:
         raise KeyError(metric_key)
 
 
-def cluster_instances(rds_client, cluster_id: str) -> tuple[InstanceInfo, ...]:
-    """Members of a cluster with their role (writer first, then readers by id)."""
+@dataclass(frozen=True)
+class ClusterMembers:
+    instances: tuple[InstanceInfo, ...]
+    status: str | None  # the cluster's status ("available", "stopped", ...)
+
+
+def cluster_members(rds_client, cluster_id: str) -> ClusterMembers:
+    """Members of a cluster with their role (writer first, then readers by id), and its status."""
     if not cluster_id:
         raise ValidationError("A cluster identifier is required.")
     clusters = rds_client.describe_db_clusters(DBClusterIdentifier=cluster_id).get("DBClusters", [])
     members = clusters[0].get("DBClusterMembers", []) if clusters else []
     out = [InstanceInfo(m["DBInstanceIdentifier"], WRITER if m.get("IsClusterWriter") else READER)
            for m in members]
-    return tuple(sorted(out, key=lambda i: (i.role != WRITER, i.id)))
+    return ClusterMembers(tuple(sorted(out, key=lambda i: (i.role != WRITER, i.id))),
+                          clusters[0].get("Status") if clusters else None)
+
+
+def cluster_instances(rds_client, cluster_id: str) -> tuple[InstanceInfo, ...]:
+    """Members of a cluster with their role (writer first, then readers by id)."""
+    return cluster_members(rds_client, cluster_id).instances
 
 
 class MetricsService:

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.metric_dashboard import (
+    QUIET_STATES,
     DashboardData,
     DashboardRequest,
     DashboardScope,
     MetricsService,
-    cluster_instances,
+    cluster_members,
+    explain_empty,
 )
 from aurora_console.core.aws.metric_export import write_csv
 from aurora_console.core.aws.metric_layout import (
@@ -101,6 +103,7 @@ class MetricsDashboard(QWidget):
         self.service = service or MetricsService(lambda: services.aws.client("cloudwatch", ref.target),
                                                  profile=ref.profile)
         self.scope: DashboardScope | None = None
+        self.cluster_status: str | None = None  # from the members load: "stopped" explains empty plots
         self.forced_period: int | None = None  # e.g. 60 to ask for 1-minute data over a week
         self.data: DashboardData | None = None
         self.loading = False
@@ -227,13 +230,14 @@ class MetricsDashboard(QWidget):
         self.loading = True
         self._show_status("Reading cluster members…")
         self._life.handle = self.services.runner.submit(
-            lambda ctx: cluster_instances(aws.client("rds", ref.target), ref.cluster_id),
+            lambda ctx: cluster_members(aws.client("rds", ref.target), ref.cluster_id),
             name=f"Metrics: members of {ref.cluster_id}", on_done=self._life.guard(self._members_loaded),
             on_error=self._life.guard(self._failed))
 
-    def _members_loaded(self, instances) -> None:
+    def _members_loaded(self, members) -> None:
         self.loading = False
-        self.scope = DashboardScope(self.ref.cluster_id, self.ref.engine, tuple(instances), self.instance_id)
+        self.cluster_status = members.status
+        self.scope = DashboardScope(self.ref.cluster_id, self.ref.engine, tuple(members.instances), self.instance_id)
         self._start_load()
 
     def _request(self) -> DashboardRequest:
@@ -300,14 +304,20 @@ class MetricsDashboard(QWidget):
         steps = plot.update_steps([(s.label, s.x, s.y) for s in plot_data.series if s.error is None])
         steps.append(lambda: (
             plot.set_thresholds([(t.value, t.label, t.state == "ALARM") for t in plot_data.thresholds]),
-            plot.set_message(plot_data.message)))
+            plot.set_message(self.plot_message(plot_data))))
         return steps
+
+    def plot_message(self, plot_data) -> str | None:
+        """What the plot shows inside it: an error, or why it is empty."""
+        return explain_empty(plot_data.message, self.cluster_status)
 
     def _finish_apply(self) -> None:
         data = self._apply_data
         self.data = data
         when = datetime.fromtimestamp(data.end, timezone.utc if self.layout_state.utc else None)
         note = f" · {data.alarms_error}" if data.alarms_error else ""
+        if (self.cluster_status or "").lower() in QUIET_STATES:
+            note += f" · cluster {self.cluster_status}: no new metrics until it runs"
         self._show_status(f"{self.time_range.describe()} · {data.period // 60} min period · "
                           f"{data.calls} call(s) · until {when:%Y-%m-%d %H:%M}{note}")
         self.loading = False

@@ -4,6 +4,8 @@ import math
 import pytest
 from PySide6.QtCore import QPointF
 
+from aurora_console.core.aws.session import AwsTarget
+
 from .conftest import CLUSTER, READER, WRITER
 
 # the offscreen QPA plugin warns whenever a shown window re-computes its size hints (harmless)
@@ -149,3 +151,15 @@ def test_closing_the_tab_during_a_load_drops_the_result(console_on_moto):
     console_on_moto.wait_idle()
     assert life.handle.state in ("cancelled", "done")
     assert not [n for n in console_on_moto.notifications() if n.startswith("error")]
+
+
+def test_a_stopped_cluster_says_why_its_plots_are_empty(console_on_moto):
+    rds = console_on_moto.seeded.factory.client("rds", AwsTarget(None, "us-east-1"))
+    rds.stop_db_cluster(DBClusterIdentifier=CLUSTER)
+    page = console_on_moto.metrics(CLUSTER)
+    assert "the cluster is stopped" in page.message("DatabaseConnections")
+    assert page.series("CPUUtilization")[WRITER]  # what it sent before it stopped is still drawn
+    assert page.message("CPUUtilization") is None
+    assert "cluster stopped" in page.status()
+    shown = page.dashboard.grid.plots["DatabaseConnections"].message
+    assert shown.isVisible() and "stopped" in shown.toPlainText()

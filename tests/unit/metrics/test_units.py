@@ -43,3 +43,13 @@ def test_series_colours_are_stable_and_distinct():
     assert len(set(colors.values())) == 16
     assert assign_colors(list(reversed(ids))) == colors  # order of arrival does not matter
     assert len(assign_colors([f"i{n}" for n in range(len(PALETTE) + 3)])) == len(PALETTE) + 3
+
+
+def test_explain_empty_names_a_stopped_cluster():
+    from aurora_console.core.aws.metric_dashboard import NO_DATAPOINTS, explain_empty
+
+    assert "the cluster is stopped" in explain_empty(NO_DATAPOINTS, "stopped")
+    assert "is starting" in explain_empty(NO_DATAPOINTS, "Starting")
+    assert explain_empty(NO_DATAPOINTS, "available") == NO_DATAPOINTS
+    assert explain_empty(None, "stopped") is None  # data is shown: nothing to explain
+    assert explain_empty("Throttled (all series)", "stopped") == "Throttled (all series)"
