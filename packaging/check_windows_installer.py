@@ -15,10 +15,19 @@
 3. Writes the version resource of ``versioninfo.py`` into a MinGW program: PyInstaller's own
    loader parses the file, Wine's UpdateResource writes it (``windows/set_version_resource.c``,
    the calls PyInstaller makes on Windows), pefile reads it back.
+4. Signing (``windows/sign_check.py``): signing.py with a throw-away certificate signs the
+   programs, and Inno Setup's SignTool signs Setup and the uninstaller; osslsigncode stands in
+   for signtool.exe. The signed Setup installs and its uninstaller runs.
 
-Needs wine (with 32-bit support: ISCC and Setup are 32-bit), x86_64-w64-mingw32-gcc, pefile and
-LnkParse3, and ISCC.exe (INNO_SETUP_DIR, or npm installs the ``innosetup`` package into
-build/innosetup). Exit status 0 when every check passed, 1 when one failed, 2 when a tool is missing.
+Wine 8 does not implement FOLDERID_UserProgramFiles, so {autopf} cannot be expanded in
+non-administrative mode: the check shows the shipping Setup stops exactly there, then installs
+Setups compiled with /DWineUserProgramFiles (DefaultDirName={localappdata}\\Programs\\...,
+Windows' default for that folder); a Wine that has it installs the shipping Setup itself.
+
+Needs wine with 32-bit support (ISCC and Setup are 32-bit), Xvfb, x86_64-w64-mingw32-gcc,
+openssl, osslsigncode, pefile and LnkParse3, and ISCC.exe (INNO_SETUP_DIR, or npm installs the
+pinned ``innosetup`` package into build/innosetup). Exit status 0 when every check passed, 1 when
+one failed, 2 when a tool is missing.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ sys.path[:0] = [str(HERE), str(HERE / "windows")]
 
 import icons  # noqa: E402
 import installers  # noqa: E402
+import sign_check  # noqa: E402
 import win_checks  # noqa: E402
 from wine_rig import ToolMissing, Wine, find_iscc_for_wine, find_mingw, find_wine  # noqa: E402
 
@@ -86,16 +96,14 @@ WINE_USERPF_GAP = 'Failed to expand shell folder constant "autopf"'
 
 
 def compile_setup(wine: Wine, iscc: Path, payload: Path, out: Path, version: str, icon: Path,
-                  wine_userpf: bool = False) -> tuple[Path, str]:
+                  wine_userpf: bool = False, extra: list[str] | None = None) -> tuple[Path, str]:
     """ISCC with installers.windows_installer's /D options (plus the Wine-only define when asked)."""
     out.mkdir(parents=True, exist_ok=True)
-    defines = installers.inno_defines(payload, out, version, icon, path=Wine.win_path)
+    defines = installers.inno_defines(payload, out, version, icon, path=Wine.win_path) + list(extra or [])
     if wine_userpf:
         defines.append("/DWineUserProgramFiles")
-    proc = wine.run(str(iscc), *defines, Wine.win_path(installers.ISS_SCRIPT), timeout=600, check=False)
-    log = proc.stdout + proc.stderr
-    if proc.returncode != 0:
-        raise RuntimeError(f"ISCC failed ({proc.returncode}):\n{log[-4000:]}")
+    log = installers.run_iscc([wine.wine, str(iscc), *defines, Wine.win_path(installers.ISS_SCRIPT)], env=wine.env,
+                              echo=False)
     return out / installers.windows_setup_name(version), log
 
 
@@ -119,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         wine_bin, gcc = find_wine(), find_mingw()
         iscc = report.timed("find or npm-install ISCC", find_iscc_for_wine, ROOT, allow_npm=not args.no_npm)
         win_checks.require_python_modules()
+        sign_check.require_tools()
     except ToolMissing as exc:
         print(f"missing tool: {exc}", file=sys.stderr)
         _write_json(args.json, report, missing=str(exc))
@@ -169,7 +178,8 @@ def _run_checks(report: Report, wine: Wine, iscc: Path, gcc: str, work: Path) ->
     probe_log = work / "install-probe.log"
     rc = run_setup(wine, old_setup, probe_log)
     probe = probe_log.read_text(errors="replace") if probe_log.is_file() else ""
-    if rc != 0 and WINE_USERPF_GAP in probe:
+    wine_userpf = rc != 0 and WINE_USERPF_GAP in probe
+    if wine_userpf:
         report.check(True, "Setup from the shipping script starts and stops only at Wine's known gap",
                      "SHGetKnownFolderPath(FOLDERID_UserProgramFiles) is not implemented by this Wine; "
                      "recompiling with /DWineUserProgramFiles ({localappdata}\\Programs, Windows' default for it)")
@@ -207,6 +217,10 @@ def _run_checks(report: Report, wine: Wine, iscc: Path, gcc: str, work: Path) ->
 
     print("== version resource (versioninfo.py -> PyInstaller's loader -> UpdateResource under Wine -> pefile)")
     report.timed("version resource", win_checks.check_version_resource, report, wine, gcc, work, NEW)
+
+    print("== signing (signing.py, SignTool/SignedUninstaller; osslsigncode stands in for signtool.exe)")
+    report.timed("signing", sign_check.check_signing, report, wine, gcc, iscc, new_payload, work, NEW, icon,
+                 compile_setup, run_setup, win_checks.run_uninstaller, user, wine_userpf)
 
 
 def _iscc_summary(log: str) -> str:

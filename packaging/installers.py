@@ -75,8 +75,31 @@ def windows_installer(app_dir: Path, out_dir: Path, version: str, icon: Path) ->
     signing.windows_sign_files(sorted(app_dir.glob("*.exe")))
     cmd = [iscc, *inno_defines(app_dir, out_dir, version, icon), *signing.inno_signtool_options(), str(ISS_SCRIPT)]
     print("  $", " ".join(c if not c.startswith("/Saurorasign") else "/Saurorasign=<signtool ...>" for c in cmd))
-    subprocess.run(cmd, check=True)
+    run_iscc(cmd)
     return out_dir / windows_setup_name(version)
+
+
+def run_iscc(cmd: list[str], env: dict | None = None, echo: bool = True) -> str:
+    """Run ISCC; print (when ``echo``) and return its output with the signing password masked.
+
+    ISCC prints each sign tool command line it runs, and /Saurorasign holds WINDOWS_SIGN_PASSWORD;
+    for the same reason a failure raises RuntimeError, not CalledProcessError (which would show
+    the command).
+    """
+    secret = os.environ.get("WINDOWS_SIGN_PASSWORD") or ""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="replace", stdin=subprocess.DEVNULL)
+    lines = []
+    for line in proc.stdout:
+        line = line.replace(secret, "****") if secret else line
+        lines.append(line)
+        if echo:
+            print(line, end="", flush=True)
+    code = proc.wait()
+    output = "".join(lines)
+    if code != 0:
+        raise RuntimeError(f"ISCC failed with exit code {code}:\n{output[-4000:]}")
+    return output
 
 
 def mac_dmg(app_bundle: Path, out_dir: Path, version: str, icon: Path) -> Path:

@@ -31,12 +31,13 @@ have_pg || packages+=(postgresql)
 
 # The Windows installer check (tests/packaging/test_windows_installer.py): Wine runs Inno Setup's
 # 32-bit compiler and Setup (so Debian needs wine32 from the i386 architecture), MinGW builds the
-# stand-in programs; the check itself npm-installs the pinned Inno Setup into build/innosetup.
+# stand-in programs, osslsigncode stands in for signtool.exe; the check itself npm-installs the
+# pinned Inno Setup into build/innosetup.
 # About 1.3 GB. Installed in CI (CI set) or when asked (AURORA_WINDOWS_CHECK=1); elsewhere that
 # test skips and says why. A failure here is reported and the script goes on: the test then fails
 # in CI with the reason.
 windows_check_tools() {
-  local want=(wine wine64 wine32:i386 gcc-mingw-w64-x86-64) need=() p sudo=""
+  local want=(wine wine64 wine32:i386 gcc-mingw-w64-x86-64 osslsigncode) need=() p sudo=""
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
   done

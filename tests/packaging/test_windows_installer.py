@@ -3,7 +3,8 @@
 Runs packaging/check_windows_installer.py once: the real Inno Setup compiler (ISCC.exe from the
 pinned npm package ``innosetup``) builds two Setups from payloads shaped like PyInstaller's
 Windows dist folder (MinGW-built stand-in programs), then Setup installs per user, upgrades,
-and the uninstaller removes it, all in a throw-away Wine prefix. Without wine, MinGW or ISCC the
+and the uninstaller removes it, all in a throw-away Wine prefix; then the signing path with a
+throw-away certificate (osslsigncode standing in for signtool.exe). Without wine, MinGW or ISCC the
 test is skipped with the reason, except in CI (``CI`` set), where it fails: the rig never skips
 silently there.
 """
@@ -92,3 +93,13 @@ def test_version_resource_round_trip(result):
     assert _check(data, "version resource: FileVersion")["detail"] == "0.9.1rc1"
     assert _check(data, "version resource: ProductName")["detail"] == "Aurora Console"
     assert _check(data, "version resource: fixed file version")["detail"] == "(0, 9, 1, 0)"
+
+
+def test_signing_path_signs_setup_uninstaller_and_programs(result):
+    _proc, data, _work = result
+    for what in ("signing.windows_sign_files signed aurora-console.exe",
+                 "aurora-console-0.9.1rc1-windows-x64-setup.exe is signed (SignTool=aurorasign)",
+                 "installed unins000.exe carries the signature (SignedUninstaller)",
+                 "ISCC's output (it echoes the sign tool command) has the password masked by installers.run_iscc"):
+        assert _check(data, what)["ok"], what
+    assert _check(data, "ISCC ran the sign tool twice (uninstaller, Setup)")["detail"] == "2"
