@@ -10,7 +10,7 @@ Quick use::
 """
 
 from .blog import apply_bundled_blog_schema
-from .engine import AppliedStep, MigrateResult, MigrationRunner, RepairResult, connection_factory
+from .engine import AppliedStep, MigrateResult, MigrationRunner, connection_factory
 from .errors import (
     BaselineError,
     DiscoveryError,
@@ -23,6 +23,7 @@ from .errors import (
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover, parse_name
 from .history import DEFAULT_SCHEMA, DEFAULT_TABLE, AppliedMigration
+from .repair import RepairResult, repair_preview
 from .status import MigrationInfo, Status
 from .version import Version
 
@@ -51,4 +52,5 @@ __all__ = [
     "connection_factory",
     "discover",
     "parse_name",
+    "repair_preview",
 ]

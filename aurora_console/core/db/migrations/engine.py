@@ -1,5 +1,8 @@
 """The migrations engine: info, validate, migrate (with dry run), baseline, repair.
 
+``repair`` follows Flyway 7+: it removes failed rows, marks applied migrations whose file is gone
+as deleted (a ``DELETE`` history row; see ``repair`` and ``status``), and realigns checksums.
+
 Guarantees (see the module docs of ``lock`` and ``history``):
 
 * one runner at a time per history table, through an advisory lock held on its own connection;
@@ -25,7 +28,15 @@ from .apply import Applier
 from .errors import BaselineError, DiscoveryError, ValidationFailed
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover
-from .history import DEFAULT_SCHEMA, DEFAULT_TABLE, TYPE_BASELINE, AppliedMigration, HistoryTable
+from .history import (
+    DEFAULT_SCHEMA,
+    DEFAULT_TABLE,
+    TYPE_BASELINE,
+    TYPE_DELETE,
+    AppliedMigration,
+    HistoryTable,
+)
+from .repair import RepairResult, plan_repair
 from .session import LockedSession, open_connection
 from .status import Status, compute_status
 from .version import Version
@@ -62,12 +73,6 @@ class MigrateResult:
     remaining: list[str] = field(default_factory=list)  # pending scripts not applied
     dry_run: bool = False
     plan: list[MigrationFile] = field(default_factory=list)  # dry run: what would run, in order
-
-
-@dataclass
-class RepairResult:
-    removed_failed: list[str] = field(default_factory=list)
-    realigned: list[str] = field(default_factory=list)
 
 
 class MigrationRunner:
@@ -186,25 +191,45 @@ class MigrationRunner:
             return next(r for r in self.history.read(work) if r.installed_rank == rank)
 
     def repair(self) -> RepairResult:
-        """Remove failed entries and realign checksums of applied versioned migrations to the files."""
+        """Remove failed entries, mark applied migrations whose file is gone as deleted, and realign
+        checksums and descriptions of applied versioned migrations to their files.
+
+        All in one transaction under the migrations lock; nothing else in the database changes.
+        A migration marked deleted gets a ``DELETE`` row (installed_by, now, execution time 0,
+        success, same version/description/script, checksum NULL) and is never applied again, even
+        if its file comes back: that is then a validation problem, not a pending migration
+        (Flyway would run such a file again when its version is newer than the current one; we
+        do not). Repeatables whose file is gone are marked too; if their file returns they run
+        again, as repeatables do. Running ``repair`` twice changes nothing the second time.
+        """
         discovery = self.discover()
         if discovery.problems:
             raise DiscoveryError(discovery.problems)
-        result = RepairResult()
-        with self._locked(None, lambda ev: None) as (work, _lock):
+        with self._locked(None, lambda ev: None) as (work, _lock), work.transaction():
+            if not self.history.exists(work):
+                return RepairResult()
             rows = self.history.read(work)
-            files = {m.version: m for m in discovery.versioned}
-            with work.transaction():
-                result.removed_failed = [r.script for r in rows if not r.success]
+            plan = plan_repair(discovery, rows)
+            if plan.remove_failed:
                 self.history.delete_failed(work)
-                for r in rows:
-                    if not r.success or r.repeatable or r.baseline or r.version is None:
-                        continue
-                    f = files.get(r.version)
-                    if f is not None and (f.checksum != r.checksum or f.description != r.description):
-                        self.history.realign(work, r.installed_rank, f.checksum, f.description)
-                        result.realigned.append(f.script)
-        return result
+            for row, f in plan.realign:
+                self.history.realign(work, row.installed_rank, f.checksum, f.description)
+            rank = max((r.installed_rank for r in rows), default=0) + 1
+            for row in plan.mark_deleted:
+                self.history.insert(
+                    work,
+                    rank=rank,
+                    version=row.version,
+                    description=row.description,
+                    type=TYPE_DELETE,
+                    script=row.script,
+                    checksum=None,
+                    execution_ms=0,
+                    success=True,
+                    installed_by=self.installed_by,
+                )
+                rank += 1
+        return plan.result()
 
     # -- internals -------------------------------------------------------------------------
     def _open(self) -> psycopg.Connection:

@@ -14,7 +14,7 @@ class Problem:
     script: str
     message: str
     kind: str = "error"  # discovery codes: bad_name, duplicate, empty, encoding, directive, tx_control;
-    # validation codes: checksum, missing, out_of_order, failed, future
+    # validation codes: checksum, missing, out_of_order, failed, deleted
 
     def __str__(self) -> str:
         return f"{self.script}: {self.message}" if self.script else self.message
@@ -56,7 +56,15 @@ def _validation_hint(problems: list[Problem]) -> str:
     if "checksum" in kinds:
         hints.append("an applied file was edited: restore it, or run `repair` after review to accept it")
     if "missing" in kinds:
-        hints.append("an applied file is missing: restore it from version control")
+        hints.append(
+            "an applied file is missing: restore it from version control, or, if it was removed on "
+            "purpose (old scripts squashed), run `repair` to mark it deleted"
+        )
+    if "deleted" in kinds:
+        hints.append(
+            "the file of a migration marked deleted by `repair` is back; it will not run again: "
+            "remove the file, or move its changes to a new version"
+        )
     if "out_of_order" in kinds:
         hints.append(
             "a pending migration is older than the latest applied one: renumber it, "

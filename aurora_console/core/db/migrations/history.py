@@ -2,6 +2,11 @@
 
 Columns: installed_rank, version, description, type, script, checksum (sha256 hex),
 installed_by, installed_on, execution_time (milliseconds), success.
+
+Types: ``SQL`` (versioned), ``SQL_REPEATABLE``, ``BASELINE``, and ``DELETE``: a marker that
+``repair`` appends (as Flyway 7+ does) for an applied migration whose file is gone. The marker
+cancels the earlier rows of the same version (or, for a repeatable, of the same script); the
+original rows stay, so the table remains a log of what really ran.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ DEFAULT_SCHEMA = "public"
 TYPE_VERSIONED = "SQL"
 TYPE_REPEATABLE = "SQL_REPEATABLE"
 TYPE_BASELINE = "BASELINE"
+TYPE_DELETE = "DELETE"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 
 
@@ -52,6 +58,11 @@ class AppliedMigration:
     @property
     def baseline(self) -> bool:
         return self.type == TYPE_BASELINE
+
+    @property
+    def delete_marker(self) -> bool:
+        """A ``DELETE`` row written by ``repair``: the migration it names was marked deleted."""
+        return self.type == TYPE_DELETE
 
 
 class HistoryTable:

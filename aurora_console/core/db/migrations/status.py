@@ -2,6 +2,18 @@
 
 Pure functions (no I/O): ``info`` shows the result, ``validate`` fails on its problems, and
 ``migrate`` applies its ``pending`` list in order.
+
+Migrations marked deleted by ``repair`` (a ``DELETE`` row after the applied one, as in Flyway 7+):
+
+* a versioned migration is shown as ``deleted`` and is not a validation problem while its file
+  stays gone; it does not count towards the current version (Flyway's rule);
+* if a file with that version comes back, it is still ``deleted`` and never pending, whatever
+  ``out_of_order`` says, and validation fails (kind ``deleted``) until the file is removed again or
+  its changes move to a new version. Flyway would treat such a file as an ordinary resolved
+  migration (pending if newer than the current version, so it could run a second time); we
+  refuse on purpose: a script that was applied once is never silently run again;
+* a repeatable migration is shown as ``deleted`` while its file is gone; if its file comes back it
+  is pending again, as in Flyway: repeatables are written to be run again and again.
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ IGNORED = "ignored"  # older than the latest applied version, and out-of-order i
 MISSING = "missing"  # applied, but its file is gone
 BELOW_BASELINE = "below baseline"
 BASELINE = "baseline"
+DELETED = "deleted"  # applied, then marked deleted by repair because its file was gone
 
 CHECKSUM_OK = "ok"
 CHECKSUM_CHANGED = "changed"
@@ -75,13 +88,26 @@ def compute_status(
     rows_by_version: dict[Version, AppliedMigration] = {}
     baseline: AppliedMigration | None = None
     latest_repeatable: dict[str, AppliedMigration] = {}
-    for row in history:
+    deleted_versions: dict[Version, AppliedMigration] = {}  # version -> the applied row it cancels
+    deleted_repeatables: dict[str, AppliedMigration] = {}
+    for row in history:  # in installed_rank order: a DELETE marker cancels the rows before it
         if row.baseline:
             baseline = row
+        elif row.delete_marker:
+            if row.version is not None:
+                cancelled = rows_by_version.pop(row.version, None)
+                if cancelled is not None:
+                    deleted_versions[row.version] = cancelled
+            else:
+                cancelled = latest_repeatable.pop(row.script, None)
+                if cancelled is not None:
+                    deleted_repeatables[row.script] = cancelled
         elif row.repeatable:
             latest_repeatable[row.script] = row
         elif row.version is not None:
             rows_by_version[row.version] = row
+    live_versions = set(rows_by_version)
+    live_repeatables = set(latest_repeatable)
     applied_versions = [v for v, r in rows_by_version.items() if r.success]
     if baseline is not None and baseline.version is not None:
         applied_versions.append(baseline.version)
@@ -114,6 +140,18 @@ def compute_status(
                             "checksum",
                         )
                     )
+        elif mig.version in deleted_versions and mig.version not in live_versions:
+            row = deleted_versions[mig.version]
+            state = DELETED
+            cs = CHECKSUM_OK if row.checksum == mig.checksum else CHECKSUM_CHANGED
+            problems.append(
+                Problem(
+                    mig.script,
+                    f"version {mig.version} was applied, then marked deleted by repair; its file is back "
+                    "but it will not run again (remove the file, or move its changes to a new version)",
+                    "deleted",
+                )
+            )
         elif baseline is not None and baseline.version is not None and mig.version <= baseline.version:
             state, cs = BELOW_BASELINE, CHECKSUM_NA
         elif current is not None and mig.version < current:
@@ -159,6 +197,17 @@ def compute_status(
                 MigrationInfo(
                     row.script, VERSIONED, version, row.description, state, CHECKSUM_NO_FILE, None, row
                 ),
+            )
+        )
+    file_versions = {m.version for m in discovery.versioned}
+    for version, row in deleted_versions.items():
+        if version in live_versions or version in file_versions:
+            continue  # applied again since (another tool), or its file is back (shown above)
+        versioned.append(
+            (
+                version,
+                1,
+                MigrationInfo(row.script, VERSIONED, version, row.description, DELETED, CHECKSUM_NA, None, row),
             )
         )
     if baseline is not None and baseline.version is not None:
@@ -211,6 +260,13 @@ def compute_status(
         )
         if not row.success:
             problems.append(Problem(script, "recorded as failed and its file is missing", "failed"))
+    file_scripts = {m.script for m in discovery.repeatable}
+    for script, row in deleted_repeatables.items():
+        if script in live_repeatables or script in file_scripts:
+            continue  # run again since, or its file is back: then it is pending like a new one
+        repeatables.append(
+            MigrationInfo(script, REPEATABLE, None, row.description, DELETED, CHECKSUM_NA, None, row)
+        )
 
     pending_versioned.sort(key=MigrationFile.sort_key)
     return Status(

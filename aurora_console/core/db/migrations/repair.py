@@ -1,0 +1,100 @@
+"""What ``repair`` changes in the history table, planned without I/O (Flyway's three repair actions).
+
+``repair`` never touches the schema, only the history table, in one transaction under the
+migrations lock:
+
+1. failed rows are deleted (their half-done effects must be cleaned up by hand first);
+2. every applied migration whose file is gone (state ``missing``: versioned, or the last run of a
+   repeatable) gets a ``DELETE`` row appended: version, description and script of the applied row,
+   checksum NULL, execution time 0, success true. The applied row itself stays. Afterwards
+   ``info`` shows it as ``deleted``, ``validate`` no longer fails on it, and ``migrate`` never
+   applies that version again, not even if its file comes back (see ``status``);
+3. checksums and descriptions of applied versioned migrations are realigned with their files.
+
+Flyway's documentation says the same ("Mark all missing migrations as deleted"; its state table
+lists "Deleted: a migration that has been marked as deleted by repair"). Flyway by default leaves
+"future" migrations (applied versions newer than any file) alone; this engine has no future state
+(such a row fails validation as ``missing``), so ``repair`` marks it deleted like any other missing
+one, and the confirmation lists it before anything is written.
+
+Running ``repair`` again changes nothing: a marked migration is no longer missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .files import VERSIONED, Discovery, MigrationFile
+from .history import AppliedMigration
+from .status import APPLIED, FAILED, MISSING, Status, compute_status
+
+
+@dataclass
+class RepairResult:
+    removed_failed: list[str] = field(default_factory=list)
+    realigned: list[str] = field(default_factory=list)
+    marked_deleted: list[str] = field(default_factory=list)  # scripts that got a DELETE row
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed_failed or self.realigned or self.marked_deleted)
+
+    def lines(self) -> list[str]:
+        """One line per change, as the CLI prints them and the panel logs them."""
+        out = [f"removed failed entry: {s}" for s in self.removed_failed]
+        out += [f"realigned checksum: {s}" for s in self.realigned]
+        out += [f"marked deleted (file gone): {s}" for s in self.marked_deleted]
+        return out or ["Nothing to repair."]
+
+
+@dataclass
+class RepairPlan:
+    remove_failed: list[AppliedMigration] = field(default_factory=list)
+    realign: list[tuple[AppliedMigration, MigrationFile]] = field(default_factory=list)
+    mark_deleted: list[AppliedMigration] = field(default_factory=list)
+
+    def result(self) -> RepairResult:
+        return RepairResult(
+            removed_failed=[r.script for r in self.remove_failed],
+            realigned=[f.script for _r, f in self.realign],
+            marked_deleted=[r.script for r in self.mark_deleted],
+        )
+
+
+def plan_repair(discovery: Discovery, history: list[AppliedMigration]) -> RepairPlan:
+    """The changes ``repair`` makes to ``history`` (rows in installed_rank order), computed on the
+    history as it is once the failed rows are gone."""
+    kept = [r for r in history if r.success]
+    status = compute_status(discovery, kept)
+    plan = RepairPlan(remove_failed=[r for r in history if not r.success])
+    for info in status.infos:
+        row, f = info.applied, info.file
+        if row is None:
+            continue
+        if info.state == MISSING:
+            plan.mark_deleted.append(row)
+        elif (
+            info.state == APPLIED
+            and info.kind == VERSIONED
+            and f is not None
+            and (f.checksum != row.checksum or f.description != row.description)
+        ):
+            plan.realign.append((row, f))
+    return plan
+
+
+def repair_preview(status: Status) -> RepairResult:
+    """What ``repair`` would do, read from an ``info`` result (for a confirmation question)."""
+    return RepairResult(
+        removed_failed=[i.script for i in status.infos if i.state == FAILED],
+        realigned=[
+            i.script
+            for i in status.infos
+            if i.state == APPLIED
+            and i.kind == VERSIONED
+            and i.file is not None
+            and i.applied is not None
+            and (i.file.checksum != i.applied.checksum or i.file.description != i.applied.description)
+        ],
+        marked_deleted=[i.script for i in status.infos if i.state == MISSING],
+    )
