@@ -55,7 +55,9 @@ def find_iscc_for_wine(root: Path, allow_npm: bool = True) -> Path:
     if not allow_npm or npm is None:
         raise ToolMissing(f"Inno Setup's ISCC.exe not found: npm install --prefix {prefix} {INNOSETUP_NPM} "
                           "(or set INNO_SETUP_DIR)")
-    subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), INNOSETUP_NPM],
+    # npm's cache inside the prefix too: nothing written to the user's ~/.npm
+    subprocess.run([npm, "install", "--no-audit", "--no-fund", "--cache", str(prefix / ".npm-cache"),
+                    "--prefix", str(prefix), INNOSETUP_NPM],
                    check=True, stdout=subprocess.DEVNULL, timeout=300)
     if not iscc.is_file():
         raise ToolMissing(f"npm installed {INNOSETUP_NPM} but {iscc} is missing")
