@@ -1,0 +1,153 @@
+"""plan_repair and the 'deleted' state, on in-memory files and history rows (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aurora_console.core.db.migrations import Version, repair_preview
+from aurora_console.core.db.migrations.files import REPEATABLE, VERSIONED, Discovery, MigrationFile, checksum_of
+from aurora_console.core.db.migrations.history import AppliedMigration
+from aurora_console.core.db.migrations.repair import plan_repair
+from aurora_console.core.db.migrations.status import compute_status
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def vfile(n: int, sql: str | None = None) -> MigrationFile:
+    sql = sql or f"CREATE TABLE t{n} (id int);"
+    return MigrationFile(f"V{n}__t{n}.sql", f"/m/V{n}__t{n}.sql", VERSIONED, Version.parse(str(n)), f"t{n}",
+                         sql, checksum_of(sql))
+
+
+def rfile(name: str, sql: str = "SELECT 1;") -> MigrationFile:
+    return MigrationFile(f"R__{name}.sql", f"/m/R__{name}.sql", REPEATABLE, None, name, sql, checksum_of(sql))
+
+
+def disc(files) -> Discovery:
+    return Discovery(Path("/m"), sorted(files, key=MigrationFile.sort_key), [])
+
+
+class History:
+    """The history table as a list, written the way the engine writes it."""
+
+    def __init__(self) -> None:
+        self.rows: list[AppliedMigration] = []
+
+    def add(self, f: MigrationFile | AppliedMigration, type_: str, checksum, success=True) -> None:
+        self.rows.append(AppliedMigration(len(self.rows) + 1, f.version, f.description, type_, f.script, checksum,
+                                          "me", NOW, 0, success))
+
+    def migrate(self, files, out_of_order=False) -> list[str]:
+        status = compute_status(disc(files), self.rows, out_of_order=out_of_order)
+        if status.problems:
+            return []
+        for m in status.pending:
+            self.add(m, "SQL_REPEATABLE" if m.repeatable else "SQL", m.checksum)
+        return [m.script for m in status.pending]
+
+    def repair(self, files) -> list[str]:
+        plan = plan_repair(disc(files), self.rows)
+        assert not plan.remove_failed and not plan.realign
+        for row in plan.mark_deleted:
+            self.add(row, "DELETE", None)
+        return plan.result().marked_deleted
+
+
+def test_missing_versioned_and_repeatable_are_planned_for_deletion_in_order():
+    files = [vfile(1), vfile(2), vfile(3), rfile("views")]
+    h = History()
+    assert h.migrate(files) == ["V1__t1.sql", "V2__t2.sql", "V3__t3.sql", "R__views.sql"]
+    left = [vfile(1), vfile(3)]
+    status = compute_status(disc(left), h.rows)
+    assert repair_preview(status).marked_deleted == ["V2__t2.sql", "R__views.sql"]
+    assert h.repair(left) == ["V2__t2.sql", "R__views.sql"]
+    status = compute_status(disc(left), h.rows)
+    assert status.ok and {i.script: i.state for i in status.infos}["V2__t2.sql"] == "deleted"
+    assert {i.script: i.state for i in status.infos}["R__views.sql"] == "deleted"
+    assert plan_repair(disc(left), h.rows).result().changed is False
+
+
+def test_failed_rows_are_removed_first_and_never_marked_deleted():
+    h = History()
+    h.migrate([vfile(1)])
+    h.add(vfile(2), "SQL", None, success=False)  # failed, and then its file was removed too
+    plan = plan_repair(disc([vfile(1)]), h.rows)
+    assert plan.result().removed_failed == ["V2__t2.sql"] and plan.mark_deleted == []
+
+
+def test_a_deleted_version_with_a_changed_file_is_not_realigned():
+    h = History()
+    h.migrate([vfile(1), vfile(2)])
+    h.repair([vfile(1)])
+    back = [vfile(1), vfile(2, "CREATE TABLE other (id int);")]
+    status = compute_status(disc(back), h.rows, out_of_order=True)
+    info = next(i for i in status.infos if i.script == "V2__t2.sql")
+    assert (info.state, info.checksum_status) == ("deleted", "changed")
+    assert [p.kind for p in status.problems] == ["deleted"] and status.pending == []
+    assert plan_repair(disc(back), h.rows).result().changed is False
+
+
+def test_result_lines_name_every_change():
+    from aurora_console.core.db.migrations import RepairResult
+
+    assert RepairResult().lines() == ["Nothing to repair."]
+    lines = RepairResult(["V9__x.sql"], ["V2__b.sql"], ["V1__a.sql"]).lines()
+    assert lines == ["removed failed entry: V9__x.sql", "realigned checksum: V2__b.sql",
+                     "marked deleted (file gone): V1__a.sql"]
+
+
+# -- property: removals, restores, new versions, repairs and migrations in any order ---------------
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("remove"), st.integers(1, 8)),
+        st.tuples(st.just("restore"), st.integers(1, 8)),
+        st.tuples(st.just("add"), st.just(0)),
+        st.tuples(st.just("repair"), st.just(0)),
+        st.tuples(st.just("migrate"), st.booleans()),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=st.integers(1, 5), ops=OPS)
+def test_removals_and_repairs_leave_validate_clean_and_never_reapply_a_version(start, ops):
+    present = {n: vfile(n) for n in range(1, start + 1)}
+    every = dict(present)  # every file ever written, by version (a restore brings this back)
+    h = History()
+    h.migrate(list(present.values()))
+    applied_once = {str(n) for n in present}
+    for op, arg in ops:
+        if op == "remove":
+            present.pop(arg, None)
+        elif op == "restore" and arg in every:
+            present[arg] = every[arg]
+        elif op == "add":
+            n = max(every) + 1 if every else 1
+            present[n] = every[n] = vfile(n)
+        elif op == "repair":
+            h.repair(list(present.values()))
+            status = compute_status(disc(present.values()), h.rows)
+            kinds = {p.kind for p in status.problems}
+            assert "missing" not in kinds  # repair cleared every missing file
+            assert plan_repair(disc(present.values()), h.rows).result().changed is False  # idempotent
+            deleted = {str(i.version) for i in status.infos if i.state == "deleted"}
+            back = {str(n) for n in present} & deleted
+            # Clean, unless a deleted version's file came back; that is then the only problem.
+            assert kinds <= {"deleted", "out_of_order"}
+            assert ("deleted" in kinds) == bool(back)
+        elif op == "migrate":
+            status = compute_status(disc(present.values()), h.rows, out_of_order=arg)
+            again = {str(m.version) for m in status.pending} & applied_once
+            assert not again, f"would re-apply {again}"
+            ran = h.migrate(list(present.values()), out_of_order=arg)  # nothing when validation fails
+            applied_once |= {s.split("__")[0][1:] for s in ran}
+    # Whatever happened, every version ran at most once.
+    ran = [r.version for r in h.rows if r.type == "SQL"]
+    assert len(ran) == len(set(ran))
