@@ -24,7 +24,9 @@ def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     p = subparsers.add_parser(
         "migrate", help="versioned SQL migrations (info, migrate, validate, baseline, repair)",
         description="Apply and inspect versioned SQL migrations (V<version>__<description>.sql, "
-                    "R__<description>.sql) with a history table and an advisory lock.")
+                    "R__<description>.sql) with a history table and an advisory lock. `repair` removes "
+                    "failed entries, marks applied migrations whose file is gone as deleted (never "
+                    "applied again) and accepts edited checksums.")
     p.add_argument("command", choices=COMMANDS, help="what to do")
     conn = p.add_mutually_exclusive_group()
     conn.add_argument("--dsn", help="libpq connection string or URI (default: the PG* environment variables)")
@@ -238,12 +240,12 @@ def _cmd_baseline(runner, args, out: TextIO) -> int:
 
 def _cmd_repair(runner, args, out: TextIO) -> int:
     result = runner.repair()
-    for s in result.removed_failed:
-        print(f"removed failed entry: {s}", file=out)
-    for s in result.realigned:
-        print(f"realigned checksum: {s}", file=out)
-    if not (result.removed_failed or result.realigned):
-        print("Nothing to repair.", file=out)
+    for line in result.lines():
+        print(line, file=out)
+    if result.marked_deleted:
+        print(f"{len(result.marked_deleted)} applied migration(s) whose file is gone are now marked deleted: "
+              "they will not be applied again. Their objects stay in the database; make sure a remaining "
+              "migration still accounts for them.", file=out)
     return 0
 
 

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aurora_console.core.db.migrations import Version, repair_preview
-from aurora_console.core.db.migrations.files import REPEATABLE, VERSIONED, Discovery, MigrationFile, checksum_of
+from aurora_console.core.db.migrations.files import (
+    REPEATABLE,
+    VERSIONED,
+    Discovery,
+    MigrationFile,
+    checksum_of,
+)
 from aurora_console.core.db.migrations.history import AppliedMigration
 from aurora_console.core.db.migrations.repair import plan_repair
 from aurora_console.core.db.migrations.status import compute_status
