@@ -48,9 +48,20 @@ windows_check_tools() {
     sudo="sudo"
   fi
   echo "Installing the Windows installer check's tools: ${need[*]}"
-  dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
-  $sudo apt-get update -qq || echo "apt-get update reported errors; trying the install anyway" >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  local added=no
+  if ! dpkg --print-foreign-architectures | grep -qx i386; then
+    $sudo dpkg --add-architecture i386 && added=yes
+  fi
+  # a mirror without (current) i386 indexes must not break the apt-get update below: undo
+  if $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then
+    return 0
+  fi
+  if [ "$added" = yes ] && ! dpkg-query -W -f='${Architecture}\n' 2>/dev/null | grep -qx i386; then
+    echo "removing the i386 architecture again" >&2
+    $sudo dpkg --remove-architecture i386 && $sudo apt-get update -qq || true
+  fi
+  return 1
 }
 if [ -n "${CI:-}" ] || [ "${AURORA_WINDOWS_CHECK:-}" = 1 ]; then
   windows_check_tools || echo "WARNING: Wine/MinGW not installed: tests/packaging/test_windows_installer.py will fail" >&2
