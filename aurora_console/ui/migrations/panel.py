@@ -1,4 +1,4 @@
-"""MigrationsPanel: pending and applied migrations, dry run, apply with progress, validate.
+"""MigrationsPanel: pending and applied migrations, dry run, apply with progress, validate, repair.
 
 Every database call runs through the task runner on the queue ``migrations:<profile>`` (one at a
 time); per-migration progress arrives as :class:`MigrationEvent` objects forwarded from the
@@ -33,10 +33,13 @@ from aurora_console.core.db.migrations import (
     MigrationEvent,
     MigrationFailed,
     MigrationRunner,
+    RepairResult,
     ValidationFailed,
+    repair_preview,
 )
 
 from .progress_delegate import ProgressDelegate
+from .repair_text import repair_log, repair_question
 from .table_model import PROGRESS_COLUMN, MigrationsTableModel
 
 
@@ -49,6 +52,7 @@ class _EventBridge(QObject):
 class MigrationsPanel(QWidget):
     refreshed = Signal(object)  # Status
     finished = Signal(object)  # MigrateResult, or the exception that stopped the run
+    repaired = Signal(object)  # RepairResult
 
     def __init__(self, runner, profile: str, connect: Callable, folder: Path | None, *, read_only: bool = False,
                  schema: str = "public", table: str = DEFAULT_TABLE, out_of_order: bool = False,
@@ -65,6 +69,8 @@ class MigrationsPanel(QWidget):
         self.queue = f"migrations:{profile}"
         self.status = None  # last Status
         self.last_result = None
+        self.last_repair = None  # RepairResult of the last repair
+        self._dialog_title = "Apply migrations"
         self.last_error: BaseException | None = None
         self.validation_problems: list = []
         self.handle = None
@@ -95,11 +101,14 @@ class MigrationsPanel(QWidget):
         self.stop_button = self._button("Stop after current", self.stop, "Esc",
                                         "Finish the running migration, then stop")
         self.stop_button.setEnabled(False)
+        self.repair_button = self._button(
+            "Repair", self.repair, None,
+            "Remove failed entries, mark applied migrations whose file is gone as deleted, accept edited checksums")
         self.summary = QLabel()
         self.summary.setObjectName("migrationsSummary")
         bar = QHBoxLayout()
         for b in (self.refresh_button, self.validate_button, self.dry_run_button, self.apply_button,
-                  self.stop_button):
+                  self.stop_button, self.repair_button):
             bar.addWidget(b)
         bar.addWidget(self.summary, 1)
 
@@ -167,8 +176,10 @@ class MigrationsPanel(QWidget):
             b.setEnabled(idle and (has_folder or b is self.folder_button))
         pending = bool(self.status and self.status.pending)
         self.apply_button.setEnabled(idle and has_folder and pending and not self.read_only)
+        self.repair_button.setEnabled(idle and has_folder and not self.read_only)
         if self.read_only:
             self.apply_button.setToolTip("The profile is read-only: migrations cannot be applied.")
+            self.repair_button.setToolTip("The profile is read-only: the history table cannot be repaired.")
         self.stop_button.setEnabled(self.busy and self.handle.name.startswith("Apply"))
 
     def log(self, text: str) -> None:
@@ -268,6 +279,29 @@ class MigrationsPanel(QWidget):
 
         self._submit("Apply migrations", lambda ctx: engine.migrate(task=ctx, on_event=emit), done)
 
+    def repair(self) -> None:
+        """Ask (naming the profile and what will change), then repair the history table."""
+        if self.read_only or self.busy or self.folder is None:
+            return
+        preview = repair_preview(self.status) if self.status is not None else RepairResult()
+        self._dialog_title = "Repair migrations history"
+        try:
+            if not self.confirm(repair_question(preview, self.profile, f"{self.schema}.{self.table}")):
+                return
+        finally:
+            self._dialog_title = "Apply migrations"
+        engine = self.engine()
+        self.bottom.setCurrentWidget(self.log_view)
+
+        def done(result) -> None:
+            self.last_repair = result
+            for line in repair_log(result):
+                self.log(line)
+            self.repaired.emit(result)
+            self.refresh()
+
+        self._submit("Repair migrations history", lambda ctx: engine.repair(), done)
+
     def stop(self) -> None:
         if self.busy:
             self.log("Stopping after the current migration…")
@@ -323,7 +357,7 @@ class MigrationsPanel(QWidget):
 
     # -- default dialogs (tests replace ``confirm`` / ``choose_folder``) -------------------------
     def _ask(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Apply migrations", text)
+        answer = QMessageBox.question(self, self._dialog_title, text)
         return answer == QMessageBox.StandardButton.Yes
 
     def _pick_folder(self) -> str | None:

@@ -22,6 +22,7 @@ _STATE_COLOURS = {
     "failed": "#cf222e",
     "missing": "#cf222e",
     "ignored": "#bc4c00",
+    "deleted": "#57606a",
 }
 
 
@@ -131,4 +132,6 @@ class MigrationsTableModel(QAbstractTableModel):
         if info.applied is not None:
             lines.append(f"applied by {info.applied.installed_by} (rank {info.applied.installed_rank}); "
                          f"recorded sha256 {info.applied.checksum or '-'}")
+        if info.state == "deleted":
+            lines.append("marked deleted by repair (its file was gone): it will not be applied again")
         return "\n".join(lines)
