@@ -27,6 +27,9 @@ def repair_question(preview: RepairResult, profile: str, table: str) -> str:
                      + _names(preview.removed_failed))
     if preview.realigned:
         parts.append("  • Accept the edited files' checksums:\n" + _names(preview.realigned))
+    if preview.restored:
+        parts.append("  • Restore as applied (the file that ran is back, unchanged; nothing runs):\n"
+                     + _names(preview.restored))
     if not preview.changed:
         parts.append("The last refresh found nothing to repair; repair checks again under the lock.")
     return "\n\n".join(parts)

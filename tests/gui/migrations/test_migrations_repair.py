@@ -88,6 +88,20 @@ def test_repair_marks_missing_file_deleted_and_says_so(make_page, new_database, 
     assert page.panel.last_repair.changed is False and "Repair: Nothing to repair." in page.log()
     assert delete_rows(db.dsn) == 1
 
+    # The very file that ran comes back: a validation problem until repair restores it (nothing runs).
+    (folder / "V2__b.sql").write_text("CREATE TABLE b (id int);")
+    page.refresh()
+    assert any("marked deleted by repair" in p for p in page.problems()) and page.pending() == []
+    assert not page.panel.apply_button.isEnabled()
+    page.panel.repair()
+    page.wait()
+    assert "Restore as applied (the file that ran is back, unchanged; nothing runs):\n      V2__b.sql" \
+        in page.confirmations[-1]
+    assert page.panel.last_repair.restored == ["V2__b.sql"]
+    page.wait()
+    assert {r["script"]: r["state"] for r in page.rows()}["V2__b.sql"] == "applied"
+    assert page.validate() == [] and delete_rows(db.dsn) == 0
+
 
 def test_read_only_profile_cannot_repair(make_page, new_database, folder):
     db = new_database()

@@ -70,11 +70,11 @@ def test_a_deleted_versions_file_coming_back_never_runs_again(three, db, folder,
     (folder.path / "V2__b.sql").unlink()
     assert three.repair().marked_deleted == ["V2__b.sql"]
     sql("DROP TABLE b")  # as if the squashed scripts had dropped it; a re-run would recreate it
-    folder.write("V2__b.sql", V2)  # the file comes back (a merge restored it)
+    folder.write("V2__b.sql", "CREATE TABLE b (id bigint);")  # a file with that version comes back
 
     status = three.info()
     info = next(i for i in status.infos if i.script == "V2__b.sql")
-    assert (info.state, info.checksum_status) == ("deleted", "ok") and not info.will_run
+    assert (info.state, info.checksum_status) == ("deleted", "changed") and not info.will_run
     assert all(m.script != "V2__b.sql" for m in status.pending)
     with pytest.raises(ValidationFailed) as ei:
         three.validate()
@@ -82,16 +82,35 @@ def test_a_deleted_versions_file_coming_back_never_runs_again(three, db, folder,
     assert "remove the file" in ei.value.hint
     with pytest.raises(ValidationFailed):
         three.migrate()
-    # Out-of-order does not make it pending either.
+    # Out-of-order does not make it pending either, and repair leaves a changed file deleted.
     relaxed = MigrationRunner(db.dsn, folder.path, out_of_order=True)
     with pytest.raises(ValidationFailed):
         relaxed.migrate()
+    assert relaxed.repair().changed is False
     assert not table_exists(sql, "b")
-    assert relaxed.repair().changed is False  # repair does not undo a deletion
     # Removing the file again clears the problem.
     (folder.path / "V2__b.sql").unlink()
     assert three.validate().ok and three.migrate().applied == []
     assert not table_exists(sql, "b")
+
+
+def test_the_very_file_that_ran_coming_back_is_restored_by_repair_without_running(three, folder, sql):
+    (folder.path / "V2__b.sql").unlink()
+    assert three.repair().marked_deleted == ["V2__b.sql"]
+    sql("DROP TABLE b")  # proves nothing runs: a re-run would recreate it
+    folder.write("V2__b.sql", V2)  # the same file (an old checkout had repaired by mistake)
+    info = next(i for i in three.info().infos if i.script == "V2__b.sql")
+    assert (info.state, info.checksum_status) == ("deleted", "ok")
+    with pytest.raises(ValidationFailed) as ei:
+        three.migrate()
+    assert kinds(ei) == {"deleted"} and "`repair` restores it" in str(ei.value)
+    result = three.repair()
+    assert result.restored == ["V2__b.sql"] and result.marked_deleted == []
+    assert "restored as applied (file back, unchanged): V2__b.sql" in result.lines()
+    assert [r[3] for r in rows(sql)] == ["SQL", "SQL", "SQL"]  # the DELETE row is gone
+    assert states(three)["V2__b.sql"] == "applied" and three.validate().ok
+    assert three.migrate().applied == [] and not table_exists(sql, "b")
+    assert three.repair().changed is False
 
 
 def test_deleting_the_latest_version_and_out_of_order_still_work(three, db, folder, sql):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,7 +47,8 @@ class History:
         self.rows: list[AppliedMigration] = []
 
     def add(self, f: MigrationFile | AppliedMigration, type_: str, checksum, success=True) -> None:
-        self.rows.append(AppliedMigration(len(self.rows) + 1, f.version, f.description, type_, f.script, checksum,
+        rank = max((r.installed_rank for r in self.rows), default=0) + 1
+        self.rows.append(AppliedMigration(rank, f.version, f.description, type_, f.script, checksum,
                                           "me", NOW, 0, success))
 
     def migrate(self, files, out_of_order=False) -> list[str]:
@@ -59,9 +61,14 @@ class History:
 
     def repair(self, files) -> list[str]:
         plan = plan_repair(disc(files), self.rows)
-        assert not plan.remove_failed and not plan.realign
+        assert not plan.remove_failed
+        aligned = {row.installed_rank: f for row, f in plan.realign}
+        self.rows = [replace(r, checksum=aligned[r.installed_rank].checksum) if r.installed_rank in aligned else r
+                     for r in self.rows]
         for row in plan.mark_deleted:
             self.add(row, "DELETE", None)
+        gone = {m.installed_rank for _script, markers in plan.restore for m in markers}
+        self.rows = [r for r in self.rows if r.installed_rank not in gone]
         return plan.result().marked_deleted
 
 
@@ -91,6 +98,9 @@ def test_a_deleted_version_with_a_changed_file_is_not_realigned():
     h = History()
     h.migrate([vfile(1), vfile(2)])
     h.repair([vfile(1)])
+    same = [vfile(1), vfile(2)]
+    plan = plan_repair(disc(same), h.rows)
+    assert plan.result().restored == ["V2__t2.sql"] and [m.type for _s, ms in plan.restore for m in ms] == ["DELETE"]
     back = [vfile(1), vfile(2, "CREATE TABLE other (id int);")]
     status = compute_status(disc(back), h.rows, out_of_order=True)
     info = next(i for i in status.infos if i.script == "V2__t2.sql")
@@ -103,9 +113,10 @@ def test_result_lines_name_every_change():
     from aurora_console.core.db.migrations import RepairResult
 
     assert RepairResult().lines() == ["Nothing to repair."]
-    lines = RepairResult(["V9__x.sql"], ["V2__b.sql"], ["V1__a.sql"]).lines()
+    lines = RepairResult(["V9__x.sql"], ["V2__b.sql"], ["V1__a.sql"], ["V4__d.sql"]).lines()
     assert lines == ["removed failed entry: V9__x.sql", "realigned checksum: V2__b.sql",
-                     "marked deleted (file gone): V1__a.sql"]
+                     "marked deleted (file gone): V1__a.sql",
+                     "restored as applied (file back, unchanged): V4__d.sql"]
 
 
 # -- property: removals, restores, new versions, repairs and migrations in any order ---------------
@@ -113,6 +124,7 @@ OPS = st.lists(
     st.one_of(
         st.tuples(st.just("remove"), st.integers(1, 8)),
         st.tuples(st.just("restore"), st.integers(1, 8)),
+        st.tuples(st.just("rewrite"), st.integers(1, 8)),
         st.tuples(st.just("add"), st.just(0)),
         st.tuples(st.just("repair"), st.just(0)),
         st.tuples(st.just("migrate"), st.booleans()),
@@ -133,7 +145,9 @@ def test_removals_and_repairs_leave_validate_clean_and_never_reapply_a_version(s
         if op == "remove":
             present.pop(arg, None)
         elif op == "restore" and arg in every:
-            present[arg] = every[arg]
+            present[arg] = every[arg]  # the very file that ran
+        elif op == "rewrite" and arg in every:
+            present[arg] = vfile(arg, f"CREATE TABLE other{arg} (id int);")  # same version, new content
         elif op == "add":
             n = max(every) + 1 if every else 1
             present[n] = every[n] = vfile(n)
@@ -143,11 +157,15 @@ def test_removals_and_repairs_leave_validate_clean_and_never_reapply_a_version(s
             kinds = {p.kind for p in status.problems}
             assert "missing" not in kinds  # repair cleared every missing file
             assert plan_repair(disc(present.values()), h.rows).result().changed is False  # idempotent
-            deleted = {str(i.version) for i in status.infos if i.state == "deleted"}
-            back = {str(n) for n in present} & deleted
-            # Clean, unless a deleted version's file came back; that is then the only problem.
+            deleted = {i.version for i in status.infos if i.state == "deleted"}
+            back = {str(v) for v in deleted if int(str(v)) in present}
+            changed = {str(i.version) for i in status.infos if i.state == "deleted" and i.file is not None}
+            # An unchanged file that came back was restored; a changed one is the only problem left.
+            assert {str(i.version) for i in status.infos if i.file is not None and i.state == "deleted"
+                    and i.checksum_status == "ok"} == set()
+            assert back == changed
             assert kinds <= {"deleted", "out_of_order"}
-            assert ("deleted" in kinds) == bool(back)
+            assert ("deleted" in kinds) == bool(changed)
         elif op == "migrate":
             status = compute_status(disc(present.values()), h.rows, out_of_order=arg)
             again = {str(m.version) for m in status.pending} & applied_once

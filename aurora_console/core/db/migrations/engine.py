@@ -199,7 +199,8 @@ class MigrationRunner:
         success, same version/description/script, checksum NULL) and is never applied again, even
         if its file comes back: that is then a validation problem, not a pending migration
         (Flyway would run such a file again when its version is newer than the current one; we
-        do not). Repeatables whose file is gone are marked too; if their file returns they run
+        do not), unless it is the very file that ran (same checksum): then ``repair`` removes
+        the ``DELETE`` rows and it is applied again in ``info`` (``restored``). Repeatables whose file is gone are marked too; if their file returns they run
         again, as repeatables do. Running ``repair`` twice changes nothing the second time.
         """
         discovery = self.discover()
@@ -214,6 +215,8 @@ class MigrationRunner:
                 self.history.delete_failed(work)
             for row, f in plan.realign:
                 self.history.realign(work, row.installed_rank, f.checksum, f.description)
+            for _script, markers in plan.restore:
+                self.history.delete_rows(work, [m.installed_rank for m in markers])
             rank = max((r.installed_rank for r in rows), default=0) + 1
             for row in plan.mark_deleted:
                 self.history.insert(

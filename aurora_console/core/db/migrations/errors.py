@@ -63,7 +63,8 @@ def _validation_hint(problems: list[Problem]) -> str:
     if "deleted" in kinds:
         hints.append(
             "the file of a migration marked deleted by `repair` is back; it will not run again: "
-            "remove the file, or move its changes to a new version"
+            "remove the file, or move its changes to a new version (if it is the very file that ran, "
+            "`repair` restores it as applied)"
         )
     if "out_of_order" in kinds:
         hints.append(

@@ -160,6 +160,12 @@ class HistoryTable:
         cur = conn.execute(sql.SQL("DELETE FROM {} WHERE NOT success").format(self.ident))
         return cur.rowcount
 
+    def delete_rows(self, conn: psycopg.Connection, ranks: list[int]) -> int:
+        cur = conn.execute(
+            sql.SQL("DELETE FROM {} WHERE installed_rank = ANY(%s)").format(self.ident), [list(ranks)]
+        )
+        return cur.rowcount
+
     def realign(self, conn: psycopg.Connection, rank: int, checksum: str, description: str) -> None:
         conn.execute(
             sql.SQL("UPDATE {} SET checksum = %s, description = %s WHERE installed_rank = %s").format(

@@ -9,7 +9,12 @@ migrations lock:
    checksum NULL, execution time 0, success true. The applied row itself stays. Afterwards
    ``info`` shows it as ``deleted``, ``validate`` no longer fails on it, and ``migrate`` never
    applies that version again, not even if its file comes back (see ``status``);
-3. checksums and descriptions of applied versioned migrations are realigned with their files.
+3. checksums and descriptions of applied versioned migrations are realigned with their files;
+4. (ours, not Flyway's) a deleted versioned migration whose file is back *unchanged* (the same
+   checksum as the run recorded) is restored: its ``DELETE`` rows are removed, so it is applied
+   again in ``info``, and nothing runs. A file that came back changed stays ``deleted`` (a
+   validation problem) until it is removed or its changes move to a new version. This is the way
+   back from marking by mistake (an old checkout repaired a database a newer release migrated).
 
 Flyway's documentation says the same ("Mark all missing migrations as deleted"; its state table
 lists "Deleted: a migration that has been marked as deleted by repair"). Flyway by default leaves
@@ -26,7 +31,16 @@ from dataclasses import dataclass, field
 
 from .files import VERSIONED, Discovery, MigrationFile
 from .history import AppliedMigration
-from .status import APPLIED, FAILED, MISSING, Status, compute_status
+from .status import (
+    APPLIED,
+    CHECKSUM_OK,
+    DELETED,
+    FAILED,
+    MISSING,
+    MigrationInfo,
+    Status,
+    compute_status,
+)
 
 
 @dataclass
@@ -34,16 +48,18 @@ class RepairResult:
     removed_failed: list[str] = field(default_factory=list)
     realigned: list[str] = field(default_factory=list)
     marked_deleted: list[str] = field(default_factory=list)  # scripts that got a DELETE row
+    restored: list[str] = field(default_factory=list)  # deleted scripts whose unchanged file came back
 
     @property
     def changed(self) -> bool:
-        return bool(self.removed_failed or self.realigned or self.marked_deleted)
+        return bool(self.removed_failed or self.realigned or self.marked_deleted or self.restored)
 
     def lines(self) -> list[str]:
         """One line per change, as the CLI prints them and the panel logs them."""
         out = [f"removed failed entry: {s}" for s in self.removed_failed]
         out += [f"realigned checksum: {s}" for s in self.realigned]
         out += [f"marked deleted (file gone): {s}" for s in self.marked_deleted]
+        out += [f"restored as applied (file back, unchanged): {s}" for s in self.restored]
         return out or ["Nothing to repair."]
 
 
@@ -52,12 +68,14 @@ class RepairPlan:
     remove_failed: list[AppliedMigration] = field(default_factory=list)
     realign: list[tuple[AppliedMigration, MigrationFile]] = field(default_factory=list)
     mark_deleted: list[AppliedMigration] = field(default_factory=list)
+    restore: list[tuple[str, list[AppliedMigration]]] = field(default_factory=list)  # script, DELETE rows
 
     def result(self) -> RepairResult:
         return RepairResult(
             removed_failed=[r.script for r in self.remove_failed],
             realigned=[f.script for _r, f in self.realign],
             marked_deleted=[r.script for r in self.mark_deleted],
+            restored=[script for script, _markers in self.restore],
         )
 
 
@@ -73,6 +91,9 @@ def plan_repair(discovery: Discovery, history: list[AppliedMigration]) -> Repair
             continue
         if info.state == MISSING:
             plan.mark_deleted.append(row)
+        elif _restorable(info):
+            markers = [r for r in kept if r.delete_marker and r.version == info.version]
+            plan.restore.append((info.script, markers))
         elif (
             info.state == APPLIED
             and info.kind == VERSIONED
@@ -97,4 +118,11 @@ def repair_preview(status: Status) -> RepairResult:
             and (i.file.checksum != i.applied.checksum or i.file.description != i.applied.description)
         ],
         marked_deleted=[i.script for i in status.infos if i.state == MISSING],
+        restored=[i.script for i in status.infos if _restorable(i)],
     )
+
+
+def _restorable(info: MigrationInfo) -> bool:
+    """A deleted versioned migration whose file is back with the checksum of the recorded run."""
+    return info.state == DELETED and info.kind == VERSIONED and info.file is not None \
+        and info.checksum_status == CHECKSUM_OK

@@ -8,8 +8,9 @@ Migrations marked deleted by ``repair`` (a ``DELETE`` row after the applied one,
 * a versioned migration is shown as ``deleted`` and is not a validation problem while its file
   stays gone; it does not count towards the current version (Flyway's rule);
 * if a file with that version comes back, it is still ``deleted`` and never pending, whatever
-  ``out_of_order`` says, and validation fails (kind ``deleted``) until the file is removed again or
-  its changes move to a new version. Flyway would treat such a file as an ordinary resolved
+  ``out_of_order`` says, and validation fails (kind ``deleted``) until the file is removed again,
+  its changes move to a new version, or (when it is the very file that ran, same checksum)
+  ``repair`` restores it as applied. Flyway would treat such a file as an ordinary resolved
   migration (pending if newer than the current version, so it could run a second time); we
   refuse on purpose: a script that was applied once is never silently run again;
 * a repeatable migration is shown as ``deleted`` while its file is gone; if its file comes back it
@@ -148,7 +149,9 @@ def compute_status(
                 Problem(
                     mig.script,
                     f"version {mig.version} was applied, then marked deleted by repair; its file is back "
-                    "but it will not run again (remove the file, or move its changes to a new version)",
+                    "but it will not run again (remove the file, or move its changes to a new version"
+                    + ("; it is the file that ran: `repair` restores it as applied)" if cs == CHECKSUM_OK
+                       else ")"),
                     "deleted",
                 )
             )
