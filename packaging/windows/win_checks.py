@@ -79,6 +79,10 @@ def check_installed(report, wine: Wine, user: UserFolders, version: str, log: Pa
                  values.get("UninstallString"))
     report.check(values.get("DisplayIcon", "").endswith("aurora-console.exe"), "HKCU uninstall entry: DisplayIcon",
                  values.get("DisplayIcon"))
+    report.check(values.get("Publisher") == "Aurora Console contributors", "HKCU uninstall entry: Publisher",
+                 values.get("Publisher"))
+    report.check(values.get("InstallLocation", "").lower().endswith("\\programs\\aurora console\\"),
+                 "HKCU uninstall entry: InstallLocation", values.get("InstallLocation"))
     mine = [k for k in wine.reg_subkeys(f"HKCU\\{UNINSTALL}")
             if (wine.reg_query(f"HKCU\\{UNINSTALL}\\{k}") or {}).get("DisplayName") == APP_NAME]
     report.check(len(mine) == 1, "exactly one Aurora Console entry in HKCU's uninstall list", mine)
@@ -92,6 +96,9 @@ def check_installed(report, wine: Wine, user: UserFolders, version: str, log: Pa
         report.check(info["target"].lower().endswith(r"\programs\aurora console\aurora-console.exe"),
                      f"{name}: target", info["target"])
         report.check(info["arguments"] == arguments, f"{name}: arguments {arguments!r}", repr(info["arguments"]))
+        if arguments:
+            report.check(info["description"].startswith("Try the console on a local sandbox"),
+                         f"{name}: comment (tooltip)", info["description"])
     report.check(not (user.desktop / f"{APP_NAME}.lnk").exists(), "no desktop shortcut (task unchecked by default)")
 
 
