@@ -133,7 +133,7 @@ class MigrationsPanel(QWidget):
         for w in (self.log_view, self.sql_view):
             w.setFont(QFont(mono))
         # say what will appear here instead of showing two empty panes
-        self.log_view.setPlaceholderText("Validate, Dry run and Apply pending write what they did here.")
+        self.log_view.setPlaceholderText("Validate, Dry run, Apply pending and Repair write what they did here.")
         self.sql_view.setPlaceholderText("Dry run shows here the SQL that Apply pending would run, without running it.")
         self.bottom = QTabWidget()
         self.bottom.addTab(self.log_view, "Log")
