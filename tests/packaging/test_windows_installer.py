@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "packaging"))
+import installers  # noqa: E402
+
+sys.path.remove(str(ROOT / "packaging"))
+
 
 
 def _in_ci() -> bool:
@@ -51,12 +54,16 @@ def _check(data: dict, what: str) -> dict:
     return found[-1]
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_every_check_passes(result):
     proc, data, _work = result
     assert data["failures"] == [], proc.stdout[-6000:]
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_iscc_compiles_the_shipping_script(result):
     _proc, data, work = result
     for name in ("aurora-console-0.9.0-windows-x64-setup.exe", "aurora-console-0.9.1rc1-windows-x64-setup.exe"):
@@ -65,6 +72,8 @@ def test_iscc_compiles_the_shipping_script(result):
     assert _check(data, "Setup's version resource: ProductVersion")["detail"] == "0.9.1rc1"
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_per_user_install_with_start_menu_shortcuts(result):
     _proc, data, _work = result
     assert _check(data, "Setup log: 'Administrative install mode: No' (per-user install, no elevation)")["ok"]
@@ -74,6 +83,8 @@ def test_per_user_install_with_start_menu_shortcuts(result):
     assert launched["ok"] and launched["detail"] == "aurora-console stub 0.9.1rc1 [--sandbox]"
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_upgrade_keeps_one_entry_and_replaces_internal(result):
     _proc, data, _work = result
     assert _check(data, "HKCU uninstall entry: DisplayVersion")["detail"] == "0.9.1rc1"
@@ -81,6 +92,8 @@ def test_upgrade_keeps_one_entry_and_replaces_internal(result):
     assert _check(data, "0.9.0's file in _internal removed by the upgrade ([InstallDelete])")["ok"]
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_uninstall_removes_the_app_and_keeps_user_data(result):
     _proc, data, _work = result
     for what in ("application folder removed", "shortcut 'Aurora Console.lnk' removed",
@@ -88,6 +101,8 @@ def test_uninstall_removes_the_app_and_keeps_user_data(result):
         assert _check(data, what)["ok"], what
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_version_resource_round_trip(result):
     _proc, data, _work = result
     assert _check(data, "version resource: FileVersion")["detail"] == "0.9.1rc1"
@@ -95,6 +110,8 @@ def test_version_resource_round_trip(result):
     assert _check(data, "version resource: fixed file version")["detail"] == "(0, 9, 1, 0)"
 
 
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_signing_path_signs_setup_uninstaller_and_programs(result):
     _proc, data, _work = result
     for what in ("signing.windows_sign_files signed aurora-console.exe",
@@ -103,3 +120,43 @@ def test_signing_path_signs_setup_uninstaller_and_programs(result):
                  "ISCC's output (it echoes the sign tool command) has the password masked by installers.run_iscc"):
         assert _check(data, what)["ok"], what
     assert _check(data, "ISCC ran the sign tool twice (uninstaller, Setup)")["detail"] == "2"
+
+
+# --- installers.run_iscc, without Wine: ISCC echoes the sign tool's command line, password included
+
+FAKE_ISCC = ("import sys; print('Preparing Setup program executable'); "
+             "print('   Running Sign Tool aurorasign: signtool.exe sign /f c.pfx /p \"s3cret pw\" \"uninst.e32.tmp\"'); "
+             "sys.exit(int(sys.argv[1]))")
+
+
+@pytest.mark.unit
+def test_run_iscc_masks_the_signing_password(monkeypatch, capsys):
+    monkeypatch.setenv("WINDOWS_SIGN_PASSWORD", "s3cret pw")
+    output = installers.run_iscc([sys.executable, "-c", FAKE_ISCC, "0"])
+    printed = capsys.readouterr().out
+    assert '/p "****" "uninst.e32.tmp"' in output and "s3cret" not in output
+    assert "Running Sign Tool aurorasign" in printed and "s3cret" not in printed
+
+
+@pytest.mark.unit
+def test_run_iscc_failure_shows_neither_command_nor_password(monkeypatch, capsys):
+    monkeypatch.setenv("WINDOWS_SIGN_PASSWORD", "s3cret pw")
+    with pytest.raises(RuntimeError) as info:
+        installers.run_iscc([sys.executable, "-c", FAKE_ISCC, "2", "/Saurorasign=$qsigntool$q /p $qs3cret pw$q $f"],
+                            echo=False)
+    assert "exit code 2" in str(info.value) and "/p \"****\"" in str(info.value)
+    assert "s3cret" not in str(info.value) and info.value.__cause__ is None and info.value.__context__ is None
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.unit
+def test_inno_defines_are_what_the_iss_reads():
+    defines = installers.inno_defines(Path("/d/app"), Path("/d/out"), "1.2.0rc1", Path("/d/i.ico"),
+                                      path=lambda p: "Z:" + str(p).replace("/", "\\"))
+    assert defines == ["/DAppVersion=1.2.0rc1", "/DAppVersionInfo=1.2.0.0", "/DSourceDir=Z:\\d\\app",
+                       "/DOutputDir=Z:\\d\\out", "/DIconFile=Z:\\d\\i.ico"]
+    iss = installers.ISS_SCRIPT.read_text(encoding="utf-8")
+    for name in ("AppVersion", "AppVersionInfo", "SourceDir", "OutputDir", "IconFile"):
+        assert "{#" + name + "}" in iss, name
+    assert installers.windows_setup_name("1.2.0rc1") == "aurora-console-1.2.0rc1-windows-x64-setup.exe"
+    assert "OutputBaseFilename=aurora-console-{#AppVersion}-windows-x64-setup" in iss
