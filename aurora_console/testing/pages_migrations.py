@@ -130,5 +130,19 @@ class MigrationsPage:
         self.wait()  # the refresh that follows
         return result
 
+    def repair(self):
+        """Repair the history table as the panel's Repair button does (remove failed rows,
+        realign checksums, mark applied scripts whose file is gone as deleted); returns the
+        engine's RepairResult, raises its error."""
+        self._guard(f"Repairing the migrations history with profile {self.profile!r}")
+        self.wait()
+        self.panel.last_repair = None
+        self.panel.repair()
+        self.qtbot.waitUntil(lambda: not self.panel.busy, timeout=self.timeout_ms)
+        self._raise_if_failed()
+        result = self.panel.last_repair
+        self.wait()  # the refresh that follows
+        return result
+
     def stop_after_current(self) -> None:
         self.panel.stop()

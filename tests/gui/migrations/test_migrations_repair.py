@@ -115,3 +115,20 @@ def test_read_only_profile_cannot_repair(make_page, new_database, folder):
     page.wait()
     assert page.confirmations == [] and page.panel.last_repair is None
     assert delete_rows(db.dsn) == 0
+
+
+def test_page_object_repair_and_its_guard(make_page, new_database, folder):
+    db = new_database()
+    page = make_page(db.dsn, folder)
+    page.migrate()
+    (folder / "V3__c.sql").unlink()
+    page.refresh()
+    result = page.repair()
+    assert result.marked_deleted == ["V3__c.sql"] and delete_rows(db.dsn) == 1
+    assert page.validate() == []
+
+    refused = []
+    page._guard = lambda what: refused.append(what) or (_ for _ in ()).throw(PermissionError(what))
+    with pytest.raises(PermissionError):
+        page.repair()  # a smoke test against a real profile cannot repair without --aurora-allow-changes
+    assert "Repairing the migrations history" in refused[0]
