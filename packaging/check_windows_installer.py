@@ -173,6 +173,7 @@ def _run_checks(report: Report, wine: Wine, iscc: Path, gcc: str, work: Path) ->
     new_setup, log = report.timed("ISCC compile (2nd)", compile_setup, wine, iscc, new_payload, shipping, NEW, icon)
     report.check(new_setup.is_file(), f"ISCC wrote {new_setup.name}", _iscc_summary(log))
     win_checks.check_setup_exe(report, new_setup, NEW)
+    new_setup_shipping = new_setup
 
     print("== can this Wine resolve {autopf} in non-administrative mode ({userpf})?")
     probe_log = work / "install-probe.log"
@@ -214,6 +215,10 @@ def _run_checks(report: Report, wine: Wine, iscc: Path, gcc: str, work: Path) ->
     settings.write_text('{"kept": true}\n')
     report.timed("uninstall", win_checks.run_uninstaller, wine, work / "uninstall.log")
     win_checks.check_uninstalled(report, wine, user, settings)
+
+    print("== the shipping Setup, all users (/ALLUSERS: Program Files, HKLM; needs the administrator Wine has)")
+    report.timed("all-users install and uninstall", win_checks.check_all_users, report, wine, new_setup_shipping, NEW,
+                 work / "install-allusers.log")
 
     print("== version resource (versioninfo.py -> PyInstaller's loader -> UpdateResource under Wine -> pefile)")
     report.timed("version resource", win_checks.check_version_resource, report, wine, gcc, work, NEW)

@@ -86,7 +86,8 @@ def check_installed(report, wine: Wine, user: UserFolders, version: str, log: Pa
     mine = [k for k in wine.reg_subkeys(f"HKCU\\{UNINSTALL}")
             if (wine.reg_query(f"HKCU\\{UNINSTALL}\\{k}") or {}).get("DisplayName") == APP_NAME]
     report.check(len(mine) == 1, "exactly one Aurora Console entry in HKCU's uninstall list", mine)
-    report.check(wine.reg_query(f"HKLM\\{ENTRY}") is None, "nothing written to HKLM (no admin rights used)")
+    report.check(wine.reg_query(f"HKLM\\{ENTRY}", 64) is None and wine.reg_query(f"HKLM\\{ENTRY}", 32) is None,
+                 "nothing written to HKLM, 64- or 32-bit view (no admin rights used)")
 
     for name, arguments in SHORTCUTS.items():
         lnk = user.programs / name
@@ -219,3 +220,33 @@ def check_version_resource(report, wine: Wine, gcc: str, work: Path, version: st
     proc = wine.run(str(exe), "--version-check", timeout=60, check=False)
     report.check(proc.stdout.strip() == f"aurora-console stub {version} [--version-check]",
                  "the program still runs after the resource update", proc.stdout.strip())
+
+
+def check_all_users(report, wine: Wine, setup: Path, version: str, log: Path) -> None:
+    """The shipping Setup with /ALLUSERS (PrivilegesRequiredOverridesAllowed): Program Files, HKLM,
+    the common Start menu; then its uninstaller. Wine's user is an administrator, as this needs."""
+    app = wine.unix_path(wine.expand("ProgramW6432") + "\\" + APP_NAME)  # 64-bit install mode
+    programs = wine.unix_path(wine.expand("ProgramData") + r"\Microsoft\Windows\Start Menu\Programs")
+    proc = wine.run(str(setup), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/ALLUSERS", "/NORESTART",
+                    f"/LOG={Wine.win_path(log)}", timeout=300, check=False)
+    wine.wait()
+    text = log.read_text(errors="replace") if log.is_file() else ""
+    report.check(proc.returncode == 0, "shipping Setup /ALLUSERS exits 0", proc.returncode)
+    for line in ("Administrative install mode: Yes", "Install mode root key: HKEY_LOCAL_MACHINE"):
+        report.check(line in text, f"Setup log: '{line}'")
+    report.check((app / "aurora-console.exe").is_file(), "installed in the 64-bit %ProgramFiles%\\Aurora Console", app)
+    values = wine.reg_query(f"HKLM\\{ENTRY}") or {}
+    report.check(values.get("DisplayVersion") == version, "HKLM uninstall entry: DisplayVersion",
+                 values.get("DisplayVersion"))
+    report.check(wine.reg_query(f"HKCU\\{ENTRY}") is None, "no HKCU entry for an all-users install")
+    for name, arguments in SHORTCUTS.items():
+        lnk = programs / name
+        ok = lnk.is_file() and read_lnk(lnk)["arguments"] == arguments
+        report.check(ok, f"common Start menu shortcut {name!r}", lnk)
+    command = values.get("UninstallString", "").strip('"')
+    if command:
+        wine.run(str(wine.unix_path(command)), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART", timeout=300,
+                 check=False)
+        wine.wait()
+    report.check(not app.exists() and wine.reg_query(f"HKLM\\{ENTRY}") is None
+                 and not (programs / f"{APP_NAME}.lnk").exists(), "all-users uninstall removes folder, entry, shortcuts")

@@ -143,15 +143,20 @@ class Wine:
         return Path(out)
 
     def expand(self, variable: str) -> str:
-        """A Windows environment variable's value (``LOCALAPPDATA``)."""
+        """A Windows environment variable's value (``LOCALAPPDATA``), as the 32-bit cmd.exe that
+        ``wine cmd`` starts sees it (so %ProgramFiles% is the x86 one: use %ProgramW6432%)."""
         out = self.run("cmd", "/c", f"echo %{variable}%").stdout.strip()
         if not out or out == f"%{variable}%":
             raise RuntimeError(f"%{variable}% is not set in the prefix")
         return out
 
-    def reg_query(self, key: str) -> dict[str, str] | None:
-        """The values of a registry key (``reg query``), or None when the key does not exist."""
-        proc = self.run("reg", "query", key, check=False)
+    def reg_query(self, key: str, view: int = 64) -> dict[str, str] | None:
+        """The values of a registry key (``reg query``), or None when the key does not exist.
+
+        ``view``: 64 or 32 (``/reg:N``). ``wine reg`` is the 32-bit reg.exe, which alone would see
+        HKLM\\Software through WOW6432Node; Setup in 64-bit install mode writes the 64-bit view.
+        """
+        proc = self.run("reg", "query", key, f"/reg:{view}", check=False)
         if proc.returncode != 0:
             return None
         values: dict[str, str] = {}
@@ -161,8 +166,8 @@ class Wine:
                 values[parts[0]] = parts[2] if len(parts) == 3 else ""
         return values
 
-    def reg_subkeys(self, key: str) -> list[str]:
-        proc = self.run("reg", "query", key, check=False)
+    def reg_subkeys(self, key: str, view: int = 64) -> list[str]:
+        proc = self.run("reg", "query", key, f"/reg:{view}", check=False)
         if proc.returncode != 0:
             return []
         # reg prints each direct subkey as a full path (HKEY_CURRENT_USER\...\Name) on a line of its own

@@ -77,7 +77,7 @@ def test_iscc_compiles_the_shipping_script(result):
 def test_per_user_install_with_start_menu_shortcuts(result):
     _proc, data, _work = result
     assert _check(data, "Setup log: 'Administrative install mode: No' (per-user install, no elevation)")["ok"]
-    assert _check(data, "nothing written to HKLM (no admin rights used)")["ok"]
+    assert _check(data, "nothing written to HKLM, 64- or 32-bit view (no admin rights used)")["ok"]
     assert _check(data, "Aurora Console (sandbox).lnk: arguments '--sandbox'")["detail"] == "'--sandbox'"
     launched = _check(data, "opening 'Aurora Console (sandbox).lnk' runs the installed program")
     assert launched["ok"] and launched["detail"] == "aurora-console stub 0.9.1rc1 [--sandbox]"
@@ -99,6 +99,17 @@ def test_uninstall_removes_the_app_and_keeps_user_data(result):
     for what in ("application folder removed", "shortcut 'Aurora Console.lnk' removed",
                  "uninstall entry removed from HKCU", "user data %LOCALAPPDATA%\\aurora-console kept"):
         assert _check(data, what)["ok"], what
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
+def test_shipping_setup_all_users_mode(result):
+    _proc, data, _work = result
+    for what in ("shipping Setup /ALLUSERS exits 0", "Setup log: 'Install mode root key: HKEY_LOCAL_MACHINE'",
+                 "no HKCU entry for an all-users install", "all-users uninstall removes folder, entry, shortcuts"):
+        assert _check(data, what)["ok"], what
+    entry = [c for c in data["checks"] if c["check"] == "HKLM uninstall entry: DisplayVersion"]
+    assert entry and entry[0]["detail"] == "0.9.1rc1"
 
 
 @pytest.mark.packaging
