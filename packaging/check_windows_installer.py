@@ -12,6 +12,7 @@
    Start menu shortcuts (target and arguments, and launches them), the HKCU uninstall entry and the
    uninstaller; installs the next version over it (one entry, new version, old files gone); runs
    the uninstaller silently (folder, shortcuts and entry gone, %LOCALAPPDATA%\\aurora-console kept).
+   The shipping Setup also installs and uninstalls in all-users mode (/ALLUSERS: HKLM, Program Files).
 3. Writes the version resource of ``versioninfo.py`` into a MinGW program: PyInstaller's own
    loader parses the file, Wine's UpdateResource writes it (``windows/set_version_resource.c``,
    the calls PyInstaller makes on Windows), pefile reads it back.
