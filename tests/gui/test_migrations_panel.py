@@ -160,7 +160,7 @@ def test_feature_in_the_main_window(qtbot, qapp, new_database, blog_folder):
     window = MainWindow(services)
     qtbot.addWidget(window)
     try:
-        assert any(a.objectName() == "actionMigrations" for a in window.menu("Tools").actions())
+        assert any(a.objectName() == "actionMigrations" for a in window.menu("Database").actions())
         root = ConsoleRoot(window, qtbot, allow_changes=True, sandbox=False)
         db = new_database()
         page = MigrationsPage(root, "gui", connect=db.dsn, folder=blog_folder)
@@ -174,7 +174,7 @@ def test_feature_in_the_main_window(qtbot, qapp, new_database, blog_folder):
 
 
 def test_panel_over_a_bastion_tunnel_profile(qtbot, qapp, new_database, sshd_server, blog_folder):
-    """Tools ▸ Migrations for a saved profile with a bastion: tunnel + keyring password, then migrate."""
+    """Database ▸ Migrations for a saved profile with a bastion: tunnel + keyring password, then migrate."""
     from aurora_console.app import build_services, shutdown_services
     from aurora_console.core.connections.passwords import keyring_name
     from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings

@@ -1,4 +1,4 @@
-"""Plugs the migrations panel into the main window: Tools ▸ Migrations…
+"""Plugs the migrations panel into the main window: Database ▸ Migrations…
 
 A panel is opened for a connection profile (direct or through its bastion tunnel, opened on a
 worker thread), for the sandbox's blog profile (folder: the bundled blog migrations), or for a
@@ -13,7 +13,7 @@ from aurora_console.ui.profile_picker import SANDBOX_PROFILE, ask_target
 
 # The panel, the engine and psycopg load when a panel opens, not at start-up.
 
-MENU = "Tools"
+MENU = "Database"
 TAB_KIND = "migrations"
 
 

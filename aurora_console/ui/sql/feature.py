@@ -28,7 +28,13 @@ def install(window) -> None:
                            object_name="actionNewSqlEditor")
     window.add_menu_action("File", "Open SQL file…", lambda: ask_and_open(window, open_file=True),
                            object_name="actionOpenSqlFile")
-    window.add_menu_action("Tools", "SQL editor…", lambda: ask_and_open(window), object_name="actionSqlEditor")
+    # Database ▸ SQL editor… heads the Database menu (Content editor…, Migrations… follow)
+    action = window.add_menu_action("Database", "SQL editor…", lambda: ask_and_open(window),
+                                    object_name="actionSqlEditor")
+    database_menu = window.menu("Database")
+    if database_menu.actions() and database_menu.actions()[0] is not action:
+        database_menu.removeAction(action)
+        database_menu.insertAction(database_menu.actions()[0], action)
     window.register_tab_restorer("sql", lambda spec: restore(window, spec))
     # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread, once
     # start-up is over (it would compete with the first cluster load for the interpreter)

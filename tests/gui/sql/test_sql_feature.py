@@ -27,7 +27,7 @@ def test_feature_menus_and_page_object(window, qtbot, sql_gui_db, tmp_path):
 
     names = [a.objectName() for a in window.menu("File").actions()]
     assert "actionNewSqlEditor" in names and "actionOpenSqlFile" in names
-    assert "actionSqlEditor" in [a.objectName() for a in window.menu("Tools").actions()]
+    assert "actionSqlEditor" in [a.objectName() for a in window.menu("Database").actions()]
     console = ConsoleRoot(window, qtbot, allow_changes=False, sandbox=False)
     page = console.sql(sql_gui_db.dsn)
     assert sql_tabs(window) == [page.tab]
