@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ def result(tmp_path_factory):
                            "--work", str(out / "work"), "--json", str(summary)],
                           cwd=ROOT, capture_output=True, text=True, timeout=840, stdin=subprocess.DEVNULL)
     data = json.loads(summary.read_text()) if summary.exists() else None
+    shutil.rmtree(out / "work" / "prefix", ignore_errors=True)  # the Wine prefix: about 1 GB
     if proc.returncode == 2 and data and data.get("missing"):
         message = f"Windows installer check cannot run: {data['missing']}"
         if _in_ci():
