@@ -59,7 +59,12 @@ def masked(cmd: Sequence[str], secrets: Sequence[str] = ()) -> str:
 
 def _run(cmd: list[str], secrets: Sequence[str] = (), capture: bool = False) -> str:
     print("  $", masked(cmd, secrets), flush=True)
-    return runner(cmd, capture=capture)
+    try:
+        return runner(cmd, capture=capture)
+    except subprocess.CalledProcessError as exc:
+        code = exc.returncode  # its text is the whole command line, passwords included: say less
+    # raised outside the except block, so no exception chain carries the unmasked command
+    raise RuntimeError(f"{Path(cmd[0]).name} exited with status {code}: {masked(cmd, secrets)}")
 
 
 def _env(name: str) -> str | None:

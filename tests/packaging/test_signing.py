@@ -211,3 +211,21 @@ def test_a_configured_certificate_without_signtool_is_an_error(recorder, monkeyp
     with pytest.raises(RuntimeError, match="signtool"):
         signing.windows_sign_files([Path("a.exe")])
     assert recorder.calls == []
+
+
+def test_a_failing_sign_tool_never_shows_the_password(monkeypatch, tmp_path):
+    """signtool exits non-zero (say, a wrong password): the error names the tool and the masked
+    command, not the CalledProcessError text with the password in it."""
+    import subprocess
+
+    def failing(cmd, capture=False):
+        raise subprocess.CalledProcessError(1, cmd)
+
+    monkeypatch.setattr(signing, "runner", failing)
+    monkeypatch.setattr(signing, "find_signtool", lambda: r"C:\SDK\signtool.exe")
+    monkeypatch.setenv("WINDOWS_SIGN_CERT", str(tmp_path / "cert.pfx"))
+    monkeypatch.setenv("WINDOWS_SIGN_PASSWORD", "pfx secret 42")
+    with pytest.raises(RuntimeError) as info:
+        signing.windows_sign_files([tmp_path / "aurora-console.exe"])
+    text = str(info.value) + repr(info.value.__cause__) + repr(info.value.__context__)
+    assert "exited with status 1" in text and "pfx secret 42" not in text and "/p ****" in text
