@@ -13,7 +13,7 @@
   if our process dies; see :mod:`aurora_console.sandbox.postgres_win`.
 * When we run as root, ``initdb`` and ``postgres`` run as ``postgres`` (else ``nobody``); a data
   folder that account cannot reach is moved under the temp folder, see
-  :func:`~aurora_console.sandbox.postgres_env.usable_data_dir` and :attr:`data_dir`.
+  :mod:`aurora_console.sandbox.postgres_relocation` (held locked while started) and :attr:`data_dir`.
 * Server output goes to ``postgresql.log`` next to the requested data folder.
 """
 
@@ -40,14 +40,13 @@ from aurora_console.sandbox.postgres_env import (
     PostgresError,
     RunAs,
     clear_stale_pid_file,
-    collect_relocated,
     file_tail,
     find_postgres_bin,
     free_port,
     parent_death_preexec,
     short_temp_dir,
-    usable_data_dir,
 )
+from aurora_console.sandbox.postgres_relocation import claim_data_dir, release, remove_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +83,7 @@ class PostgresServer:
         self._socket_dir: Path | None = None
         self._proc: subprocess.Popen | postgres_win.Postmaster | None = None
         self._keeper: threading.Thread | None = None
+        self._holder_lock: int | None = None  # the relocated folder's lock, held while started
         #: start through pg_ctl (Windows; default: only there) instead of as our child process
         self.use_pg_ctl = sys.platform == "win32" if use_pg_ctl is None else use_pg_ctl
 
@@ -151,15 +151,16 @@ class PostgresServer:
         """Initialise the data folder if needed, start the server, wait until it accepts logins."""
         if self.running:
             return self
-        self.data_dir = usable_data_dir(self.requested_data_dir, self.run_as)
-        if self.data_dir != self.requested_data_dir:
-            collect_relocated()
-            log.info(
-                "%s is not reachable by %s; using %s",
-                self.requested_data_dir,
-                self.run_as.user,
-                self.data_dir,
-            )
+        try:
+            self._start(timeout)
+        except BaseException:
+            self._holder_lock = release(self._holder_lock)
+            raise
+        return self
+
+    def _start(self, timeout: float) -> None:
+        if self._holder_lock is None:  # PostgresError if another process uses the folder
+            self.data_dir, self._holder_lock = claim_data_dir(self.requested_data_dir, self.run_as)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         self._prepare_data_dir()
         if not (self.data_dir / "PG_VERSION").exists():
@@ -175,7 +176,7 @@ class PostgresServer:
                     self._launch()
                 self._wait_ready(timeout)
                 log.info("PostgreSQL running on %s:%s (pid %s)", HOST, self.port, self._proc.pid)
-                return self
+                return
             except PostgresError:
                 port_taken = "could not bind" in self.log_tail(20) or "in use" in self.log_tail(20)
                 self._cleanup_after_failure()
@@ -214,6 +215,7 @@ class PostgresServer:
         if self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
+        self._holder_lock = release(self._holder_lock)
 
     def _send_stop(self, proc: subprocess.Popen, step: str) -> None:
         if step == "pg_ctl":
@@ -226,15 +228,9 @@ class PostgresServer:
             proc.send_signal(getattr(signal, step))
 
     def remove_data(self) -> None:
-        """Stop the server and delete its data folder (throw-away servers such as tests').
-
-        A relocated data folder (see :attr:`data_dir`) is deleted with its holder folder.
-        """
+        """Stop the server and delete its data folder, a relocated one with its holder (tests')."""
         self.stop()
-        data_dir = usable_data_dir(self.requested_data_dir, self.run_as)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if data_dir != self.requested_data_dir:
-            shutil.rmtree(data_dir.parent, ignore_errors=True)
+        remove_data_dir(self.requested_data_dir, self.run_as)
 
     def __enter__(self) -> PostgresServer:
         return self.start()
@@ -386,7 +382,9 @@ class PostgresServer:
             time.sleep(0.05)
 
     def _cleanup_after_failure(self) -> None:
+        lock, self._holder_lock = self._holder_lock, None  # kept for the next attempt
         self.stop(timeout=10.0)
+        self._holder_lock = lock
 
 
 def _stop_steps(timeout: float, use_pg_ctl: bool = False) -> list[tuple[str, float]]:

@@ -3,14 +3,14 @@
 * :func:`find_postgres_bin` locates the server binaries.
 * :class:`RunAs` describes the unprivileged account the server runs under when we are root
   (PostgreSQL refuses to run as root).
-* :func:`usable_data_dir` moves a data folder the server account cannot reach.
+* Moving a data folder the server account cannot reach: see
+  :mod:`aurora_console.sandbox.postgres_relocation` (its names are still importable from here).
 * :func:`free_port` and :func:`parent_death_preexec` are small process helpers.
 """
 
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import importlib.util
 import logging
 import os
@@ -196,65 +196,6 @@ class RunAs:
             current = current.parent
 
 
-def usable_data_dir(requested: Path, run_as: RunAs) -> Path:
-    """The data folder to really use for ``requested``.
-
-    Usually ``requested`` itself. When we are root and the server account cannot reach it (for
-    example a folder under ``/root``), the data lives in ``<tempdir>/aurora-pg-<hash>/data``
-    instead, the hash being that of the requested path, so the same request always maps to
-    the same folder and a restart finds its data again. The holder folder records the requested
-    path in ``requested``; :func:`collect_relocated` deletes holders whose requested folder's
-    parent is gone (old pytest temp folders, for instance).
-    """
-    requested = requested.expanduser().absolute()
-    if run_as.can_traverse(requested.parent):
-        return requested
-    digest = hashlib.sha256(str(requested).encode()).hexdigest()[:16]
-    holder = relocation_root() / f"{RELOCATED_PREFIX}{digest}"
-    holder.mkdir(mode=0o755, exist_ok=True)
-    info = holder.lstat()
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, run_as.uid):
-        raise RuntimeError(f"{holder} exists and is not owned by root or {run_as.user}; remove it")
-    os.chmod(holder, 0o755)
-    marker = holder / "requested"
-    if not marker.exists():
-        marker.write_text(str(requested))
-    return holder / "data"
-
-
-RELOCATED_PREFIX = "aurora-pg-"
-
-
-def relocation_root() -> Path:
-    return Path(tempfile.gettempdir())
-
-
-def collect_relocated() -> list[Path]:
-    """Delete relocated data folders whose requested folder's parent no longer exists.
-
-    Skips holders without a ``requested`` record and any whose server still runs. Returns the
-    deleted holders.
-    """
-    removed = []
-    for holder in relocation_root().glob(f"{RELOCATED_PREFIX}*"):
-        try:
-            requested = Path((holder / "requested").read_text().strip())
-        except OSError:
-            continue
-        if not requested.is_absolute() or requested.parent.exists():
-            continue
-        pid_file = holder / "data" / "postmaster.pid"
-        try:
-            pid = abs(int(pid_file.read_text().splitlines()[0]))
-            if pid and is_postgres_process(pid):
-                continue
-        except (OSError, ValueError, IndexError):
-            pass
-        shutil.rmtree(holder, ignore_errors=True)
-        removed.append(holder)
-    return removed
-
-
 def short_temp_dir(prefix: str) -> Path:
     """A fresh private folder with a short path (Unix socket paths are limited to ~100 bytes)."""
     base = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
@@ -380,3 +321,15 @@ def file_tail(path: Path, lines: int = 30) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+_MOVED = ("usable_data_dir", "collect_relocated", "relocation_root", "RELOCATED_PREFIX")
+
+
+def __getattr__(name: str):
+    """The relocation helpers live in postgres_relocation; old imports from here keep working."""
+    if name in _MOVED:
+        from aurora_console.sandbox import postgres_relocation
+
+        return getattr(postgres_relocation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aurora_console.core.paths import SANDBOX_SETTINGS_NAME
 from aurora_console.core.redaction import register_secret
 from aurora_console.core.tasks import TaskContext, null_context
 
@@ -95,7 +96,8 @@ class SandboxInfo:
         )
 
 
-SANDBOX_MARKERS = {PASSWORD_FILE, STATE_FILE, "pg", "bastion", "tls", "postgresql.log"}
+# the console's own settings for this sandbox (core.paths.SANDBOX_SETTINGS_NAME) live here too
+SANDBOX_MARKERS = {PASSWORD_FILE, STATE_FILE, "pg", "bastion", "tls", "postgresql.log", SANDBOX_SETTINGS_NAME}
 
 
 def _check_is_sandbox_folder(folder: Path) -> None:
@@ -120,6 +122,9 @@ class Sandbox:
         self.pg_bin = Path(pg_bin) if pg_bin else (Path(env_bin) if env_bin else None)
         if reset and self.state_dir.exists():
             _check_is_sandbox_folder(self.state_dir)
+            from aurora_console.sandbox.postgres_relocation import remove_relocated
+
+            remove_relocated(self.state_dir / "pg")  # as root the data lives in the temp folder
             shutil.rmtree(self.state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.info: SandboxInfo | None = None

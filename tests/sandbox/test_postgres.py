@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from aurora_console.sandbox import postgres_env
+from aurora_console.sandbox import postgres_env, postgres_relocation
 from aurora_console.sandbox.postgres import PostgresError, PostgresServer
 from aurora_console.sandbox.postgres_env import (
     RunAs,
@@ -246,8 +247,7 @@ def test_unreachable_data_dir_is_relocated_stably(tmp_path: Path) -> None:
         )
     finally:
         for holder in (moved.parent, other.parent):
-            (holder / "requested").unlink()
-            holder.rmdir()
+            shutil.rmtree(holder)
 
 
 @pytest.mark.unit
@@ -255,7 +255,7 @@ def test_unreachable_data_dir_is_relocated_stably(tmp_path: Path) -> None:
 def test_relocated_folders_of_vanished_requests_are_collected(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(postgres_env, "relocation_root", lambda: tmp_path / "reloc")
+    monkeypatch.setattr(postgres_relocation, "relocation_root", lambda: tmp_path / "reloc")
     (tmp_path / "reloc").mkdir()
     run_as = RunAs.for_current_process()
     gone, kept = tmp_path / "gone", tmp_path / "kept"
@@ -266,7 +266,7 @@ def test_relocated_folders_of_vanished_requests_are_collected(
     gone_data.mkdir()
     (tmp_path / "reloc" / "aurora-pg-unrecorded").mkdir()  # no record: left alone
     gone.rmdir()
-    assert postgres_env.collect_relocated() == [gone_data.parent]
+    assert postgres_relocation.collect_relocated() == [gone_data.parent]
     assert not gone_data.parent.exists()
     assert kept_data.parent.exists() and (tmp_path / "reloc" / "aurora-pg-unrecorded").exists()
 
