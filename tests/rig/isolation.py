@@ -5,6 +5,10 @@ about errors.
   AURORA_CONSOLE_HOME and the AWS config/credential files point into one temporary folder, and
   AWS credentials are dummies; AWS_PROFILE / AWS_ENDPOINT_URL from the caller are removed.
 * Per test (autouse) those folders are fresh again, below ``tmp_path``.
+* The session's folder (``<tmp>/aurora-console-tests-*``) is deleted at session end, after a
+  failed run too. The session holds a lock on ``.lock`` inside it while it runs; a folder whose
+  lock nobody holds (its session was killed) is deleted by the next session. Folders of other
+  running sessions, and older folders without a lock file, are never touched.
 * A logged ERROR (or worse) that the test did not expect fails the test: mark the test with
   ``@pytest.mark.expected_errors`` (or handle it with caplog) when errors are the point.
   Qt warnings fail tests through pytest-qt's ``qt_log_level_fail``.
@@ -14,10 +18,16 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # Windows: session folders are still removed at the end, not collected
+    fcntl = None
 
 _REMOVE = (
     "AWS_PROFILE",
@@ -73,13 +83,66 @@ def _service_endpoints() -> list[str]:
     return [k for k in os.environ if k.startswith("AWS_ENDPOINT_URL_")]
 
 
+SESSION_PREFIX = "aurora-console-tests-"
+_SESSION = pytest.StashKey[tuple[Path, int]]()
+
+
+def make_session_root(parent: Path | None = None) -> tuple[Path, int]:
+    """A fresh session folder and an open descriptor holding its ``.lock`` (locked before the
+    file gets its name, so no other session ever sees it unlocked)."""
+    root = Path(tempfile.mkdtemp(prefix=SESSION_PREFIX, dir=parent))
+    fd = os.open(root / ".lock-new", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.rename(root / ".lock-new", root / ".lock")
+    return root, fd
+
+
+def remove_session_root(root: Path, fd: int) -> None:
+    os.close(fd)  # Windows cannot delete an open file; elsewhere the lock goes with the folder
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def collect_dead_session_roots(parent: Path | None = None) -> list[Path]:
+    """Delete session folders whose session is gone (lock file present, nobody holds it)."""
+    removed: list[Path] = []
+    if fcntl is None:
+        return removed
+    for root in Path(parent or tempfile.gettempdir()).glob(SESSION_PREFIX + "*"):
+        try:
+            fd = os.open(root / ".lock", os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            continue  # an older session's folder, or not ours: left alone
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # its session is running
+        remove_session_root(root, fd)
+        removed.append(root)
+    return removed
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     for key in (*_REMOVE, *_service_endpoints()):
         os.environ.pop(key, None)
-    root = Path(tempfile.mkdtemp(prefix="aurora-console-tests-"))
+    collect_dead_session_roots()
+    root, fd = make_session_root()
+    config.stash[_SESSION] = (root, fd)
     _point_home(root, lambda k, v: os.environ.__setitem__(k, v))
     config.addinivalue_line("markers", "expected_errors: the test expects ERROR log records")
+
+
+def session_root(config: pytest.Config) -> Path:
+    """This session's temp folder (deleted at the end of the session)."""
+    return config.stash[_SESSION][0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        remove_session_root(*session)
 
 
 class _ErrorCollector(logging.Handler):
