@@ -36,6 +36,10 @@ class AppPaths:
     def sandbox_dir(self) -> Path:
         return self.data_dir / "sandbox"
 
+    def sandbox_state_dir(self, folder: str | os.PathLike | None = None) -> Path:
+        """The sandbox's state folder: ``--sandbox-dir`` when given, else the default one."""
+        return Path(folder) if folder else self.sandbox_dir
+
     @property
     def known_hosts_file(self) -> Path:
         return self.config_dir / "known_hosts"
@@ -48,6 +52,19 @@ class AppPaths:
         for d in (self.config_dir, self.data_dir, self.log_dir, self.cache_dir):
             d.mkdir(parents=True, exist_ok=True)
         return self
+
+
+#: the console's own settings while it runs on a sandbox: inside that sandbox's state folder, so
+#: that a sandbox session never reads or writes the settings of real AWS use (and each
+#: ``--sandbox-dir`` keeps its own tabs, regions and dashboard layouts)
+SANDBOX_SETTINGS_NAME = "console-settings.json"
+
+
+def settings_file_for(paths: AppPaths, *, sandbox: bool, sandbox_dir: str | os.PathLike | None = None) -> Path:
+    """The one place that decides which settings file a session uses."""
+    if sandbox:
+        return paths.sandbox_state_dir(sandbox_dir) / SANDBOX_SETTINGS_NAME
+    return paths.settings_file
 
 
 def app_paths() -> AppPaths:

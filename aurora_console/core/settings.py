@@ -85,13 +85,36 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+#: what a new sandbox settings file takes over from the user's own settings: personal
+#: preferences only, never anything about AWS use (profiles, regions, tabs, layouts)
+INHERITED_PREFERENCES = ("theme",)
+
+
+def read_preferences(path: Path) -> dict[str, Any]:
+    """The personal preferences in a settings file, read without side effects (a missing,
+    unreadable or newer file gives nothing; the file is never moved or rewritten)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: data[k] for k in INHERITED_PREFERENCES if isinstance(data.get(k), str)}
+
+
 class SettingsStore:
-    def __init__(self, path: Path) -> None:
+    """``inherit_from``: when ``path`` does not exist yet (a new sandbox's settings), start from
+    the personal preferences (:data:`INHERITED_PREFERENCES`) of that other settings file."""
+
+    def __init__(self, path: Path, *, inherit_from: Path | None = None) -> None:
         self.path = path
         self.warnings: list[str] = []
         self.read_only = False  # set when the file must be left alone (newer version, unreadable)
         self._lock = threading.Lock()
         self.settings = self.load()
+        if inherit_from is not None and not path.exists():
+            for name, value in read_preferences(inherit_from).items():
+                setattr(self.settings, name, value)
 
     def load(self) -> Settings:
         if not self.path.exists():
