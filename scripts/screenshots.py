@@ -89,7 +89,9 @@ for _name, _shooter in _SCREENS.items():
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--only", default="")
+    parser.add_argument("--only", default="", help="comma-separated shot names (default: every shot)")
+    parser.add_argument("--size", default="1360x850", help="window size (default: 1360x850, the default window "
+                                                          "on a 1600x1000 screen)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="aurora-shots-"))
     os.environ["AURORA_CONSOLE_HOME"] = str(tmp / "home")
@@ -108,7 +110,8 @@ def main() -> int:
     opts.sandbox_dir = str(tmp / "sandbox")
     services = build_services(opts, app)
     window = MainWindow(services)
-    window.resize(1400, 860)
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    window.resize(width, height)
     window.show()
     done = {"db": False, "loaded": False}
     window.load_finished.connect(lambda ok, errs: done.__setitem__("loaded", True))

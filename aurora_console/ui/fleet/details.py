@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -24,6 +26,62 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.cluster_details import ClusterDetails
 from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+from aurora_console.ui.fleet.flow_layout import FlowLayout
+
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def title_html(parts: list[str], second_line: str = "") -> str:
+    """A details title: ``parts`` joined by " · " on the first line, ``second_line`` (the region)
+    smaller on its own line. Hyphens do not break (no "us-" / "east-1"): a narrow pane wraps the
+    title at the " · " separators only."""
+    first = "  ·  ".join(html.escape(p).replace("-", NO_BREAK_HYPHEN) for p in parts if p)
+    if not second_line:
+        return first
+    return (f"{first}<br><span style='font-size: 12px; font-weight: normal;'>"
+            f"{html.escape(second_line).replace('-', NO_BREAK_HYPHEN)}</span>")
+
+
+def value_label(text: str, object_name: str) -> QLabel:
+    """A form's value: word-wrapped, so a narrow pane grows taller instead of wider."""
+    label = QLabel(text, objectName=object_name, wordWrap=True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+NARROW_PANE = 440  # px: below this, a form's values go under their labels (full width to wrap in)
+
+
+def narrow_form(form: QFormLayout) -> QFormLayout:
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+def fit_form(form: QFormLayout, width: int) -> None:
+    """Label beside value in a wide pane; label above value in a narrow one."""
+    policy = (QFormLayout.RowWrapPolicy.WrapAllRows if width < NARROW_PANE
+              else QFormLayout.RowWrapPolicy.DontWrapRows)
+    if form.rowWrapPolicy() != policy:
+        form.setRowWrapPolicy(policy)
+
+
+class DetailsStack(QStackedWidget):
+    """The details panes: sized by the page shown, not by the widest page (a QStackedWidget's own
+    minimum is its widest page's, which kept the tree narrow while the pane said only "Select a
+    cluster or an instance.")."""
+
+    def __init__(self, parent=None, object_name: str = "fleetDetails") -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        w = self.currentWidget()
+        return w.sizeHint() if w is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        w = self.currentWidget()
+        return w.minimumSizeHint() if w is not None else super().minimumSizeHint()
 
 
 def _yes(flag: bool) -> str:
@@ -40,7 +98,7 @@ def copy_row(text: str, object_name: str) -> tuple[QLineEdit, QToolButton, QWidg
     lay.setContentsMargins(0, 0, 0, 0)
     edit = QLineEdit(text, readOnly=True, objectName=object_name)
     edit.setCursorPosition(0)  # show where the host name starts
-    edit.setMinimumWidth(120)
+    edit.setMinimumWidth(60)
     button = QToolButton(text="Copy", objectName=object_name + "Copy")
     button.setToolTip("Copy to the clipboard")
     button.clicked.connect(lambda: QGuiApplication.clipboard().setText(edit.text()))
@@ -54,15 +112,16 @@ class ActionBar(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._lay = QHBoxLayout(self)
-        self._lay.setContentsMargins(0, 0, 0, 0)
+        self._lay = FlowLayout(self)  # buttons wrap onto a second line in a narrow pane
         self.buttons: dict[str, QPushButton] = {}
-        self._lay.addStretch(1)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def add(self, key: str, text: str, callback: Callable[[], None]) -> QPushButton:
         b = QPushButton(text, objectName=f"fleetAction_{key}")
         b.clicked.connect(lambda _=False: callback())
-        self._lay.insertWidget(self._lay.count() - 1, b)
+        self._lay.insertWidget(self._lay.count(), b)
         self.buttons[key] = b
         return b
 
@@ -82,6 +141,7 @@ class ClusterDetailsPane(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self._lay = QVBoxLayout(body)
+        self._lay.setContentsMargins(6, 6, 6, 6)
         self.title = QLabel(objectName="fleetClusterTitle", wordWrap=True)
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         self._lay.addWidget(self.title)
@@ -96,7 +156,7 @@ class ClusterDetailsPane(QScrollArea):
         self._endpoints = QGridLayout(self.endpoints_box)
         self._lay.addWidget(self.endpoints_box)
         self.props_box = QGroupBox("Configuration")
-        self.props = QFormLayout(self.props_box)
+        self.props = narrow_form(QFormLayout(self.props_box))
         self._lay.addWidget(self.props_box)
         self.sections = QTextBrowser(objectName="fleetClusterSections")
         self.sections.setOpenLinks(False)
@@ -109,10 +169,14 @@ class ClusterDetailsPane(QScrollArea):
         self.cluster: Cluster | None = None
         self.details: ClusterDetails | None = None
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        fit_form(self.props, event.size().width())
+
     def set_cluster(self, cluster: Cluster, region: RegionInventory | None, read_only: bool) -> None:
         self.cluster, self.details = cluster, None
-        where = f" — {region.region}" if region else ""
-        self.title.setText(f"{cluster.id}  ·  {cluster.engine} {cluster.engine_version}  ·  {cluster.status}{where}")
+        self.title.setText(title_html([cluster.id, f"{cluster.engine} {cluster.engine_version}", cluster.status],
+                                      region.region if region else ""))
         self.title.setToolTip(cluster.arn)
         self.actions.set_read_only(read_only)
         self.actions.buttons["stop"].setVisible(cluster.status != "stopped")
@@ -135,7 +199,9 @@ class ClusterDetailsPane(QScrollArea):
             self.endpoint_edits[label] = edit
             self._endpoints.addWidget(QLabel(label), row, 0)
             self._endpoints.addWidget(box, row, 1)
-            self._endpoints.addWidget(QLabel(f"port {ep.port or cluster.port or '-'}"), row, 2)
+            port = QLabel(f":{ep.port or cluster.port or '-'}", objectName=name + "Port")
+            port.setToolTip(f"port {ep.port or cluster.port or '-'}")
+            self._endpoints.addWidget(port, row, 2)
 
     def _fill_props(self, c: Cluster, d: ClusterDetails | None) -> None:
         while self.props.rowCount():
@@ -164,11 +230,9 @@ class ClusterDetailsPane(QScrollArea):
         rows.append(("Maintenance window", c.maintenance_window or "-"))
         rows.append(("Tags", ", ".join(f"{k}={v}" for k, v in c.tags) or "none"))
         for label, value in rows:
-            # explicit lines keep their height (a word-wrapped label in a form is given one line's
-            # height when its text changes after the layout, and the lines overlap)
-            v = QLabel(value, wordWrap="\n" not in value)
-            v.setObjectName("fleetProp_" + label.replace(" ", "_").replace(".", "_"))
-            self.props.addRow(label, v)
+            # a new label per fill (a word-wrapped label whose text changes after the layout keeps
+            # its old height): values wrap, explicit lines included
+            self.props.addRow(label, value_label(value, "fleetProp_" + label.replace(" ", "_").replace(".", "_")))
 
     def set_details(self, d: ClusterDetails) -> None:
         if self.cluster is None or d.cluster.id != self.cluster.id:
@@ -232,14 +296,18 @@ class InstanceDetailsPane(QWidget):
                           ("delete-reader", "Delete reader…")):
             self.actions.add(key, text, lambda k=key: self.action_requested.emit(k))
         lay.addWidget(self.actions)
-        self.form = QFormLayout()
+        self.form = narrow_form(QFormLayout())
         lay.addLayout(self.form)
         lay.addStretch(1)
         self.instance: Instance | None = None
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        fit_form(self.form, event.size().width())
+
     def set_instance(self, inst: Instance, read_only: bool) -> None:
         self.instance = inst
-        self.title.setText(f"{inst.id}  ·  {inst.role}  ·  {inst.status}")
+        self.title.setText(title_html([inst.id, inst.role, inst.status], inst.az or ""))
         while self.form.rowCount():
             self.form.removeRow(0)
         for label, value in (
@@ -249,7 +317,7 @@ class InstanceDetailsPane(QWidget):
             ("Enhanced monitoring", f"every {inst.monitoring_interval} s" if inst.enhanced_monitoring else "no"),
             ("Parameter group", inst.parameter_group or "-"), ("Publicly accessible", _yes(inst.publicly_accessible)),
         ):
-            self.form.addRow(label, QLabel(value, objectName="fleetInstProp_" + label.replace(" ", "_")))
+            self.form.addRow(label, value_label(value, "fleetInstProp_" + label.replace(" ", "_")))
         _edit, _b, box = copy_row(f"{inst.address}:{inst.port}" if inst.address else "", "fleetInstanceEndpoint")
         self.form.addRow("Endpoint", box)
         self.actions.set_read_only(read_only)

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
-from aurora_console.ui.fleet.tree_model import SORT_ROLE, FleetTreeModel, Node, filter_text
+from aurora_console.ui.fleet.tree_model import COL_STATUS, PAYLOAD_ROLE, SORT_ROLE, FleetTreeModel, Node, filter_text
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 
 FIELDS = ("id", "engine", "status", "role", "tag")
 
@@ -77,6 +80,7 @@ class FleetFilterModel(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._terms: tuple[Term, ...] = ()
+        self._region_counts: dict[int, tuple[RegionInventory, int]] = {}  # source row -> (inventory, shown)
         self.setRecursiveFilteringEnabled(True)
         self.setAutoAcceptChildRows(True)
         self.setSortRole(SORT_ROLE)
@@ -93,7 +97,45 @@ class FleetFilterModel(QSortFilterProxyModel):
             return
         self.beginFilterChange()
         self._terms = terms
+        self._region_counts.clear()
         self.endFilterChange()
+
+    def shown_counts(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> tuple[int, int]:  # noqa: B008
+        """(clusters, instances) the filter shows under ``parent`` (a proxy index; the root: all)."""
+        clusters = instances = 0
+        for row in range(self.rowCount(parent)):
+            idx = self.index(row, 0, parent)
+            p = idx.data(PAYLOAD_ROLE)
+            if isinstance(p, Cluster):
+                clusters += 1
+                instances += sum(1 for r in range(self.rowCount(idx))
+                                 if isinstance(self.index(r, 0, idx).data(PAYLOAD_ROLE), Instance))
+            elif isinstance(p, (RegionInventory, GlobalCluster)):
+                c, i = self.shown_counts(idx)
+                clusters, instances = clusters + c, instances + i
+        return clusters, instances
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):  # noqa: D102
+        """A region's header row spans the tree (see FleetView): its first column says it all,
+        "us-east-1 (prod)  ·  3 clusters", and under a filter counts what is shown: "1 of 3 clusters"."""
+        if (role != _DISPLAY and role != _FOREGROUND) or index.column() != 0 or index.parent().isValid():
+            return super().data(index, role)
+        inv = super().data(index, PAYLOAD_ROLE)
+        if not isinstance(inv, RegionInventory):
+            return super().data(index, role)
+        status = index.siblingAtColumn(COL_STATUS)
+        if role == _FOREGROUND:
+            return super().data(status, role)
+        return f"{super().data(index, role)}  ·  {self.region_status(index, inv)}"
+
+    def region_status(self, index: QModelIndex | QPersistentModelIndex, inv: RegionInventory) -> str:
+        if not self._terms or inv.error:
+            return super().data(index.siblingAtColumn(COL_STATUS), _DISPLAY) or ""
+        src_row = self.mapToSource(index).row()
+        hit = self._region_counts.get(src_row)
+        if hit is None or hit[0] is not inv:
+            hit = self._region_counts[src_row] = (inv, self.shown_counts(index.siblingAtColumn(0))[0])
+        return f"{hit[1]} of {len(inv.clusters)} clusters"
 
     def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802, B008
         """Unfiltered, a row has children when its source row has: asked for every row the view

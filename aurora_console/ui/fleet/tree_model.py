@@ -184,7 +184,7 @@ class FleetTreeModel(QAbstractItemModel):
             return (p.id, engine_label(p.engine, p.engine_version), p.status, f"{len(p.instances)} inst.", "", "", "")
         if isinstance(p, RegionInventory):
             return (f"{p.region} ({p.profile})", "",
-                    f"⚠ {p.error}" if p.error else f"{len(p.clusters)} clusters", "", "", "", "")
+                    f"⚠ {p.error}" if p.error else f"{len(p.clusters)} cluster{'' if len(p.clusters) == 1 else 's'}", "", "", "", "")
         if isinstance(p, GlobalCluster):
             return (f"🌐 {p.id}", f"{p.engine} {p.engine_version}".strip(), p.status, "global", "", "", "")
         if isinstance(p, Proxy):

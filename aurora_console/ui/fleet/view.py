@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,7 @@ from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInvent
 from aurora_console.core.aws.inventory import UnsupportedCalls, load_inventory
 from aurora_console.ui.fleet import load_gc
 from aurora_console.ui.fleet.actions import FleetActions
-from aurora_console.ui.fleet.details import ClusterDetailsPane, InstanceDetailsPane, RegionPane
+from aurora_console.ui.fleet.details import ClusterDetailsPane, DetailsStack, InstanceDetailsPane, RegionPane
 from aurora_console.ui.fleet.filter_model import FleetFilterModel
 from aurora_console.ui.fleet.staging import STAGE_CLUSTERS, TURN_BUDGET_S, StagedRegion
 from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE, FleetTreeModel
@@ -34,6 +33,8 @@ from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, 
 log = logging.getLogger(__name__)
 
 AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 min", 900))
+DETAILS_MIN = 250  # px the details pane keeps when the tree's columns ask for more than 65%
+COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30, 36), 5: (70, 130), 6: (60, 100)}
 
 
 class _RegionBridge(QObject):
@@ -95,6 +96,11 @@ class FleetView(QWidget):
         self.tree.setSortingEnabled(True)
         self.tree.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setIndentation(14)
+        # region header rows span the tree ("eu-west-1 (prod)  ·  2 clusters", see FleetFilterModel)
+        self.proxy.rowsInserted.connect(lambda parent, *_: None if parent.isValid() else self._span_regions())
+        self.proxy.layoutChanged.connect(self._span_regions)
+        self.proxy.modelReset.connect(self._span_regions)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self.actions.context_menu)
         header = self.tree.header()
@@ -108,8 +114,8 @@ class FleetView(QWidget):
         self.instance_pane = InstanceDetailsPane()
         self.instance_pane.action_requested.connect(self._instance_action)
         self.region_pane = RegionPane()
-        self.empty = QLabel("Select a cluster or an instance.", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget(objectName="fleetDetails")
+        self.empty = QLabel("Select a cluster or an instance.", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.stack = DetailsStack(object_name="fleetDetails")  # as narrow as the page shown allows
         for w in (self.empty, self.region_pane, self.cluster_pane, self.instance_pane):
             self.stack.addWidget(w)
         split = self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -216,6 +222,7 @@ class FleetView(QWidget):
         self._update_status()
         if self.load_count == 1:
             self._expand_regions()
+            self._fit_columns()
         self.loaded.emit()
         QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
 
@@ -234,12 +241,21 @@ class FleetView(QWidget):
         n_clusters = sum(len(r.clusters) for r in regions)
         n_inst = sum(len(c.instances) for r in regions for c in r.clusters)
         text = f"{n_clusters} cluster(s), {n_inst} instance(s) in {len(regions)} region(s)"
+        if self.proxy.filter_text:  # count what the filter shows
+            shown_c, shown_i = self.proxy.shown_counts()
+            text = (f"{shown_c} of {n_clusters} clusters shown, {shown_i} of {n_inst} instances "
+                    f"in {len(regions)} region(s)")
         failed = [r for r in regions if r.error]
         if failed:
             text += f" · {len(failed)} region(s) failed: " + "; ".join(f"{r.region}: {r.error}" for r in failed)
         if self.loading and self._pending:
             text += f" · waiting for {', '.join(sorted(self._pending))}"
         self.status.setText(text)
+
+    def _span_regions(self) -> None:
+        for row in range(self.proxy.rowCount()):
+            if not self.tree.isFirstColumnSpanned(row, QModelIndex()):
+                self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
 
     def _expand_regions(self) -> None:
         small = self.proxy.rowCount() <= 10 and sum(self.proxy.rowCount(self.proxy.index(r, 0))
@@ -264,9 +280,29 @@ class FleetView(QWidget):
             QTimer.singleShot(0, self._share_width)
 
     def _share_width(self) -> None:
+        """The tree keeps 65% of the width, or what its columns need when the details pane can
+        spare it (it wraps down to DETAILS_MIN px)."""
         total = self.split.width()
         if total > 100 and not self._user_split:
-            self.split.setSizes([int(total * 0.65), total - int(total * 0.65)])
+            tree = max(int(total * 0.65), min(self._columns_width(), total - DETAILS_MIN))
+            self.split.setSizes([tree, total - tree])
+
+    def _columns_width(self) -> int:
+        header = self.tree.header()
+        bar = self.tree.verticalScrollBar()
+        frame = 2 * self.tree.frameWidth() + (bar.sizeHint().width() if bar.isVisible() else 0)
+        return sum(header.sectionSize(c) for c in range(header.count())) + frame
+
+    def _fit_columns(self) -> None:
+        """Once the first load is shown: each column as wide as its texts (the region headers
+        included), within bounds, then the width is shared again."""
+        header = self.tree.header()
+        for col in range(header.count()):
+            self.tree.resizeColumnToContents(col)
+            lo, hi = COLUMN_BOUNDS.get(col, (30, 200))
+            header.resizeSection(col, max(lo, min(hi, header.sectionSize(col))))
+        if not self._user_split:
+            self._share_width()
 
     def _auto_changed(self) -> None:
         secs = int(self.auto_box.currentData() or 0)
@@ -280,8 +316,10 @@ class FleetView(QWidget):
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.set_filter(text)
+        self._span_regions()
         if text.strip():
             self.tree.expandAll()
+        self._update_status()
 
     # -- selection and panes -------------------------------------------------------------------
     def current_payload(self):
