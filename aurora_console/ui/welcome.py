@@ -27,6 +27,26 @@ class WelcomePage(QWidget):
         self.sandbox_button = QPushButton("Open the sandbox", objectName="openSandboxButton")
         self.sandbox_button.setMinimumHeight(36)
         self.sandbox_button.clicked.connect(self.open_sandbox)
+        # without the 'sandbox' extra the button could only fail: say what to install instead
+        from aurora_console.sandbox.preflight import (
+            EXTRA_COMMAND,
+            SOURCE_COMMAND,
+            SandboxExtraMissing,
+            missing_modules,
+        )
+
+        missing = missing_modules()
+        self.sandbox_button.setEnabled(not missing)
+        self.sandbox_hint = QLabel(objectName="sandboxHint")
+        self.sandbox_hint.setWordWrap(True)
+        self.sandbox_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sandbox_hint.setVisible(bool(missing))
+        if missing:
+            self.sandbox_hint.setText(
+                f"The sandbox is not available: the <code>sandbox</code> extra is not installed (missing "
+                f"Python modules: {', '.join(missing)}). Install it with <code>{EXTRA_COMMAND}</code> "
+                f"(from a source checkout: <code>{SOURCE_COMMAND}</code>).")
+            self.sandbox_button.setToolTip(SandboxExtraMissing(missing).user_text())
         self.profile_button = QPushButton("Use an AWS profile", objectName="useProfileButton")
         self.profile_button.setMinimumHeight(36)
         self.profile_button.clicked.connect(self.use_profile)
@@ -46,6 +66,7 @@ class WelcomePage(QWidget):
         lay.addWidget(intro)
         lay.addSpacing(12)
         lay.addWidget(self.sandbox_button)
+        lay.addWidget(self.sandbox_hint)
         lay.addWidget(self.profile_button)
         lay.addWidget(self.profile_hint)
         lay.addStretch(1)
