@@ -18,6 +18,7 @@ from aurora_console.core.aws.backup_settings import BackupSettings
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.ui.backups.dialog_host import DialogHost
+from aurora_console.ui.fleet.endpoint_text import readable
 
 
 def is_mysql_engine(engine: str) -> bool:
@@ -100,8 +101,11 @@ class BacktrackTab(DialogHost, QWidget):
         text = getattr(exc, "message", None) or str(exc)
         if isinstance(exc, NotSupportedByEndpoint):
             self.unsupported = text
-            self.message.setText(f"{text} The backtrack APIs are missing here (the sandbox's local AWS endpoint does "
-                                 "not implement them); on AWS this tab lists and runs backtracks.")
+            if getattr(self.panel.services.aws, "is_sandbox", False):
+                self.message.setText(readable(text, sandbox=True, feature="Backtrack")
+                                     + ". On AWS this tab lists and runs backtracks.")
+            else:
+                self.message.setText(text)
         else:
             self.message.setText(f"Could not list backtracks: {text}")
         self._show_engine(self.panel.settings.engine if self.panel.settings else self.panel.ref.engine)

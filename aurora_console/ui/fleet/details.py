@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.cluster_details import ClusterDetails
 from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+from aurora_console.ui.fleet.endpoint_text import readable
 from aurora_console.ui.fleet.flow_layout import FlowLayout
 
 NO_BREAK_HYPHEN = "\u2011"
@@ -168,6 +169,7 @@ class ClusterDetailsPane(QScrollArea):
         self.endpoint_edits: dict[str, QLineEdit] = {}
         self.cluster: Cluster | None = None
         self.details: ClusterDetails | None = None
+        self.sandbox = False  # the sandbox's endpoint: what it does not model is said so plainly
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
@@ -240,17 +242,21 @@ class ClusterDetailsPane(QScrollArea):
         self.details = d
         self._fill_endpoints(d.cluster)
         self._fill_props(d.cluster, d)
-        self.warnings.setText("\n".join(f"⚠ {w}" for w in d.warnings))
-        self.sections.setHtml(sections_html(d))
+        self.warnings.setText("\n".join(f"⚠ {readable(w, sandbox=self.sandbox)}" for w in d.warnings))
+        self.sections.setHtml(sections_html(d, sandbox=self.sandbox))
         self.status.setText("")
 
     def set_error(self, text: str) -> None:
         self.sections.setHtml(f"<p style='color:#c0392b'>{html.escape(text)}</p>")
 
 
-def sections_html(d: ClusterDetails) -> str:
+SECTION_FEATURES = {"security groups": "Security groups", "maintenance": "Pending maintenance", "events": "Events",
+                    "endpoints": "Cluster endpoints", "parameters": "Cluster parameters", "backups": "Backups"}
+
+
+def sections_html(d: ClusterDetails, sandbox: bool = False) -> str:
     e = html.escape
-    errs = d.error_dict
+    errs = {k: readable(v, sandbox=sandbox, feature=SECTION_FEATURES.get(k)) for k, v in d.error_dict.items()}
     out = ["<h4>Security groups</h4>"]
     if "security groups" in errs:
         out.append(f"<p><i>{e(errs['security groups'])}</i></p>")
@@ -329,6 +335,7 @@ class RegionPane(QTextBrowser):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("fleetRegionPane")
+        self.sandbox = False
 
     def set_region(self, inv: RegionInventory) -> None:
         e = html.escape
@@ -338,5 +345,6 @@ class RegionPane(QTextBrowser):
         parts.append(f"<p>{len(inv.clusters)} cluster(s), {sum(len(c.instances) for c in inv.clusters)} instance(s); "
                      f"loaded {_when(inv.loaded_at)}</p>")
         if inv.warnings:
-            parts.append("<p>Partly shown:</p><ul>" + "".join(f"<li>{e(w)}</li>" for w in inv.warnings) + "</ul>")
+            parts.append("<p>Partly shown:</p><ul>" + "".join(f"<li>{e(readable(w, sandbox=self.sandbox))}</li>"
+                                                      for w in inv.warnings) + "</ul>")
         self.setHtml("".join(parts))

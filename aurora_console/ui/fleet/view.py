@@ -344,6 +344,7 @@ class FleetView(QWidget):
         payload = index.data(PAYLOAD_ROLE) if index.isValid() else None
         region = index.data(REGION_ROLE) if index.isValid() else None
         self._shown = payload
+        self.cluster_pane.sandbox = self.region_pane.sandbox = bool(getattr(self.services.aws, "is_sandbox", False))
         if isinstance(payload, Cluster):
             self.cluster_pane.set_cluster(payload, region, self.read_only())
             self.stack.setCurrentWidget(self.cluster_pane)

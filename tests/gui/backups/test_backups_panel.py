@@ -105,7 +105,7 @@ def test_point_in_time_restore(backups, clusters):
 def test_backtrack_postgres_explained_and_mysql_unsupported(backups):
     assert "Aurora PostgreSQL has no backtrack" in backups("blog").backtrack_message()
     shop = backups("shop")
-    assert "not supported by this endpoint" in shop.backtrack_message()
+    assert "Backtrack: not available from this endpoint" in shop.backtrack_message()
     tab = shop.panel.backtrack_tab
     assert tab.window_label.text() == "Backtrack window: 24 hours"
     assert tab.window_button.isEnabled() and not tab.run_button.isEnabled()

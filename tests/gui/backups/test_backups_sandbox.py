@@ -37,4 +37,5 @@ def test_blog_backups_on_the_sandbox(console):
 def test_shop_backtrack_says_the_sandbox_lacks_it(console):
     page = console.backups("shop")
     assert page.panel.settings.backtrack_window_s == 86400
-    assert "not supported by this endpoint" in page.backtrack_message()
+    assert page.backtrack_message().startswith("Backtrack: not available from this endpoint (the sandbox's local AWS "
+                                               "API does not model it)")

@@ -62,3 +62,25 @@ def test_title_wraps_between_parts_not_inside_names():
     assert "-" not in first and f"aurora{NO_BREAK_HYPHEN}postgresql" in first
     assert first.count("·") == 2
     assert f"us{NO_BREAK_HYPHEN}east{NO_BREAK_HYPHEN}1" in second  # the region on its own line
+
+
+def test_unsupported_calls_read_as_features_on_the_sandbox():
+    from aurora_console.core.aws.cluster_details import ClusterDetails
+    from aurora_console.core.aws.fleet_models import Cluster
+    from aurora_console.ui.fleet.details import sections_html
+    from aurora_console.ui.fleet.endpoint_text import readable
+
+    raw = "describe_pending_maintenance_actions: not supported by this endpoint"
+    assert readable(raw, sandbox=True) == ("Pending maintenance: not available from this endpoint "
+                                           "(the sandbox's local AWS API does not model it)")
+    assert readable(raw, sandbox=False) == raw  # real AWS: the classified text, naming the call
+    assert readable("Backtrack (DescribeDBClusterBacktracks) is not supported by this endpoint.",
+                    sandbox=True).startswith("Backtrack: not available from this endpoint")
+    assert readable("access denied", sandbox=True) == "access denied"
+    cluster = Cluster(id="blog", arn="arn:aws:rds:us-east-1:1:cluster:blog", engine="aurora-postgresql",
+                      engine_version="15.4", status="available")
+    d = ClusterDetails(cluster=cluster, errors=(("maintenance", raw),))
+    on_sandbox = sections_html(d, sandbox=True)
+    assert "describe_pending_maintenance_actions" not in on_sandbox
+    assert "Pending maintenance: not available from this endpoint" in on_sandbox
+    assert "describe_pending_maintenance_actions" in sections_html(d, sandbox=False)
