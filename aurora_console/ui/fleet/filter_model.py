@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
-from aurora_console.ui.fleet.tree_model import COL_STATUS, PAYLOAD_ROLE, SORT_ROLE, FleetTreeModel, Node, filter_text
+from aurora_console.ui.fleet.tree_model import (
+    COL_STATUS,
+    PAYLOAD_ROLE,
+    SORT_ROLE,
+    FleetTreeModel,
+    Node,
+    filter_text,
+)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)

@@ -294,8 +294,8 @@ class FleetView(QWidget):
         return sum(header.sectionSize(c) for c in range(header.count())) + frame
 
     def _fit_columns(self) -> None:
-        """Once the first load is shown: each column as wide as its texts (the region headers
-        included), within bounds, then the width is shared again."""
+        """Once the first load is shown: each column as wide as its texts (region header rows
+        span the tree and do not count), within bounds, then the width is shared again."""
         header = self.tree.header()
         for col in range(header.count()):
             self.tree.resizeColumnToContents(col)
