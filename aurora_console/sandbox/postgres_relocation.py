@@ -228,8 +228,27 @@ def _stale(holder: Path, locked: bool) -> bool:
     return _is_throwaway(requested) and _idle_seconds(holder) >= THROWAWAY_GRACE_SECONDS
 
 
+def collect_socket_dirs(base: Path = Path("/tmp"), grace: float = LEGACY_GRACE_SECONDS) -> list[Path]:
+    """Delete ``pgsock-*`` folders (:func:`~aurora_console.sandbox.postgres_env.short_temp_dir`)
+    left empty by servers whose owner was killed: a running server's socket is in there within
+    seconds, so a folder empty for ``grace`` seconds serves nobody."""
+    removed = []
+    for folder in base.glob("pgsock-*"):
+        try:
+            if folder.is_symlink() or any(folder.iterdir()) or time.time() - folder.stat().st_mtime < grace:
+                continue
+            folder.rmdir()  # fails if a socket appeared meanwhile
+        except OSError:
+            continue
+        removed.append(folder)
+    return removed
+
+
 def collect_relocated() -> list[Path]:
-    """Delete the stale, unused holders (see the module docstring); returns what it deleted."""
+    """Delete the stale, unused holders (see the module docstring); returns what it deleted.
+
+    Also deletes old empty socket folders (:func:`collect_socket_dirs`)."""
+    collect_socket_dirs()
     removed = []
     for holder in sorted(relocation_root().glob(f"{RELOCATED_PREFIX}*")):
         if not holder.is_dir() or holder.is_symlink():

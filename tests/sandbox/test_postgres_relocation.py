@@ -141,3 +141,14 @@ def test_a_holder_served_by_a_running_postgres_is_never_collected(root: Path, pg
     pid_file.write_text(f"{os.getpid()}\n")  # a live process, but not a PostgreSQL
     _age(legacy / "data", 2 * reloc.LEGACY_GRACE_SECONDS)
     assert reloc.collect_relocated() == [legacy]
+
+
+def test_old_empty_socket_folders_are_collected(tmp_path: Path) -> None:
+    empty_old, empty_new, in_use = (tmp_path / f"pgsock-{n}" for n in ("old", "new", "used"))
+    for folder in (empty_old, empty_new, in_use):
+        folder.mkdir()
+    (in_use / ".s.PGSQL.5432.lock").write_text("123\n")
+    for folder in (empty_old, in_use):
+        _age(folder, 2 * reloc.LEGACY_GRACE_SECONDS)
+    assert reloc.collect_socket_dirs(tmp_path) == [empty_old]
+    assert empty_new.is_dir() and in_use.is_dir()
