@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aurora_console import APP_NAME
@@ -27,6 +27,7 @@ class WelcomePage(QWidget):
         self.sandbox_button = QPushButton("Open the sandbox", objectName="openSandboxButton")
         self.sandbox_button.setMinimumHeight(36)
         self.sandbox_button.clicked.connect(self.open_sandbox)
+        self.sandbox_button.clicked.connect(lambda: self.update_sandbox_state(starting=True))
         # without the 'sandbox' extra the button could only fail: say what to install instead
         from aurora_console.sandbox.preflight import (
             EXTRA_COMMAND,
@@ -35,7 +36,7 @@ class WelcomePage(QWidget):
             missing_modules,
         )
 
-        missing = missing_modules()
+        missing = self._sandbox_missing = missing_modules()
         self.sandbox_button.setEnabled(not missing)
         self.sandbox_hint = QLabel(objectName="sandboxHint")
         self.sandbox_hint.setWordWrap(True)
@@ -72,3 +73,32 @@ class WelcomePage(QWidget):
         lay.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self._state_timer = QTimer(self, interval=500)  # while the sandbox starts
+        self._state_timer.timeout.connect(self.update_sandbox_state)
+
+    # -- the sandbox already open or starting: no button that would only open it again ------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self.update_sandbox_state()
+
+    def update_sandbox_state(self, starting: bool = False) -> None:
+        """"Sandbox running" (disabled) once the window uses it; "Starting the sandbox…" meanwhile."""
+        if self._sandbox_missing:
+            return  # the missing extra's message stays
+        services = getattr(self.window(), "services", None)
+        controller = services.extras.get("sandbox_controller") if services is not None else None
+        running = services is not None and services.sandbox is not None
+        starting = not running and (starting or bool(getattr(controller, "started", False)))
+        if running:
+            text, tip = "Sandbox running", "The sandbox is open: its clusters are in the navigator."
+        elif starting:
+            text, tip = "Starting the sandbox…", "The sandbox is starting (progress in the status bar)."
+        else:
+            text, tip = "Open the sandbox", ""
+        self.sandbox_button.setText(text)
+        self.sandbox_button.setToolTip(tip)
+        self.sandbox_button.setEnabled(not running and not starting)
+        if starting:
+            self._state_timer.start()
+        else:
+            self._state_timer.stop()
