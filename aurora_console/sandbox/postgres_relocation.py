@@ -119,19 +119,16 @@ def claim_data_dir(requested: Path, run_as: postgres_env.RunAs, attempts: int = 
     requested = Path(requested).expanduser().absolute()
     if not needs_relocation(requested, run_as):
         return requested, None
+    import fcntl  # POSIX only, as relocation is (root)
+
     collect_relocated()
     busy = False
     for _ in range(attempts):
         busy = False
-        data_dir = usable_data_dir(requested, run_as)
-        if data_dir == Path(requested).expanduser().absolute():
-            return data_dir, None
-        import fcntl  # POSIX only, as relocation is (root)
-
-        lock_path = data_dir.parent / LOCK_FILE
         try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CLOEXEC)
-        except FileNotFoundError:  # collected between the two steps: make it again
+            data_dir = usable_data_dir(requested, run_as)
+            fd = os.open(data_dir.parent / LOCK_FILE, os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:  # a collector deleted it meanwhile: make it again
             continue
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -152,3 +152,38 @@ def test_old_empty_socket_folders_are_collected(tmp_path: Path) -> None:
         _age(folder, 2 * reloc.LEGACY_GRACE_SECONDS)
     assert reloc.collect_socket_dirs(tmp_path) == [empty_old]
     assert empty_new.is_dir() and in_use.is_dir()
+
+
+@pytest.fixture
+def searchable_root(monkeypatch: pytest.MonkeyPatch):
+    """A relocation root the server account can reach (as the real temp folder is)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="aurora-reloc-test-"))
+    folder.chmod(0o755)
+    monkeypatch.setattr(reloc, "relocation_root", lambda: folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_running_server_holds_its_folder_until_stopped(
+    searchable_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aurora_console.sandbox.postgres import PostgresServer
+    from aurora_console.sandbox.postgres_env import find_postgres_bin
+
+    if find_postgres_bin() is None:
+        pytest.skip("no PostgreSQL server binaries")
+    root = searchable_root
+    monkeypatch.setattr(reloc, "THROWAWAY_GRACE_SECONDS", 0.0)
+    server = PostgresServer(_private(tmp_path / "state") / "pg", settings={"fsync": "off"})
+    server.start()
+    try:
+        assert server.data_dir.parent.parent == root
+        assert reloc.collect_relocated() == []  # locked by this process's server
+        with server.connect() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        server.stop()
+    assert reloc.collect_relocated() == [server.data_dir.parent]
