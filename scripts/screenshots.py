@@ -90,6 +90,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--only", default="", help="comma-separated shot names (default: every shot)")
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--size", default="1360x850", help="window size (default: 1360x850, the default window "
                                                           "on a 1600x1000 screen)")
     args = parser.parse_args()
@@ -105,7 +106,7 @@ def main() -> int:
     from aurora_console.ui.theme import apply_theme
 
     app = QApplication([sys.argv[0]])
-    apply_theme(app, "light")
+    apply_theme(app, args.theme)
     opts = console_options(sandbox=True)
     opts.sandbox_dir = str(tmp / "sandbox")
     services = build_services(opts, app)

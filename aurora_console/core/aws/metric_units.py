@@ -80,11 +80,30 @@ def format_value(value: float | None, unit: str | None) -> str:
     return f"{text}{suffix}" if suffix == "%" else f"{text} {suffix}"
 
 
+def tick_decimals(scaled: list[float]) -> int:
+    """One number of decimals for a whole axis: as many as its tick spacing needs (0, 0.5, 1.0, 1.5:
+    one), never more than one beyond that (ticks that are not round in the axis's unit, such as
+    bytes shown in GiB, get two significant decimals of the spacing, not six)."""
+    finite = sorted({v for v in scaled if math.isfinite(v)})
+    steps = [b - a for a, b in zip(finite, finite[1:]) if b - a > 0]
+    if not steps:
+        return 0 if not finite or all(float(v).is_integer() for v in finite) else 2
+    step = min(steps)
+    distinct = max(0, -math.floor(math.log10(step)))  # enough to tell neighbouring ticks apart
+    for decimals in range(0, distinct + 2):
+        if all(abs(v - round(v, decimals)) <= step * 1e-3 for v in finite):
+            return decimals  # the ticks are exact with this many
+    return distinct + 1
+
+
 def format_ticks(values: list[float], unit: str | None, max_abs: float | None = None) -> list[str]:
-    """Tick labels sharing one unit (chosen from the largest tick or ``max_abs``)."""
+    """Tick labels sharing one unit (chosen from the largest tick or ``max_abs``) and one number
+    of decimals: ``0.0 ms, 0.5 ms, 1.0 ms``, never ``0.5 ms`` beside ``1.00 ms``."""
     top = max_abs if max_abs is not None else max((abs(v) for v in values), default=0.0)
     div, _suffix = axis_scale(unit, top)
-    return [_number(v / div) for v in values]
+    scaled = [v / div for v in values]
+    decimals = tick_decimals(scaled)
+    return [f"{v:,.{decimals}f}" if math.isfinite(v) else str(v) for v in scaled]
 
 
 def axis_label(unit: str | None, max_abs: float) -> str:

@@ -20,31 +20,37 @@ from aurora_console.core.aws.metric_units import axis_scale, format_ticks
 from aurora_console.ui.theme import palette_is_dark
 
 MESSAGE_WIDTH = 44  # characters per line of a plot's message (fits the narrowest plot of a 2-column grid)
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf", "#393b79", "#e7969c", "#637939", "#8c6d31", "#843c39", "#7b4173",
-           "#3182bd", "#31a354", "#756bb1", "#fd8d3c")
+# Series colours: eight saturated, clearly different hues first (blue, orange, green, red, violet,
+# magenta, teal, olive), each readable as a 1-px line on the theme's plot background; a dashboard
+# with more series than that also uses the darker (light theme) or lighter (dark theme) variants.
+PRIMARY_LIGHT = ("#1f77b4", "#e8710a", "#2ca02c", "#d62728", "#8c54d0", "#d13fa6", "#0f9fa8", "#8f8a00")
+EXTRA_LIGHT = ("#0b4f80", "#a34f00", "#1b6b1b", "#8f1a1b", "#5a2f96", "#8f2270", "#0a6a70", "#5e5a00")
+PRIMARY_DARK = ("#4ea3e6", "#ff9a3c", "#4cc94c", "#ff5c5c", "#b48cf0", "#ff7fcf", "#3fd7e5", "#d9d440")
+EXTRA_DARK = ("#9ccaf5", "#ffc48a", "#98e598", "#ff9f9f", "#d3bcf7", "#ffb8e4", "#95ebf2", "#ece98f")
+PLOT_BACKGROUND = {False: "#ffffff", True: "#1e1f22"}
+PALETTE = PRIMARY_LIGHT + EXTRA_LIGHT
 COLUMNS = 2
 
 
-def series_color(label: str) -> str:
-    """The preferred colour of a series: a hash of its id into the palette."""
-    return PALETTE[zlib.crc32(label.encode("utf-8")) % len(PALETTE)]
+def palette(dark: bool | None = None) -> tuple[str, ...]:
+    """The series colours for the light or dark theme (None: the current theme's)."""
+    if dark is None:
+        dark = palette_is_dark()
+    return PRIMARY_DARK + EXTRA_DARK if dark else PRIMARY_LIGHT + EXTRA_LIGHT
 
 
-def assign_colors(labels) -> dict[str, str]:
-    """Colours for a dashboard's series: each id gets its hashed colour, and on a clash the next
-    free one (ids taken in sorted order, so the same set of instances always gets the same colours)."""
-    out: dict[str, str] = {}
-    used: set[int] = set()
-    for label in sorted(set(labels)):
-        slot = zlib.crc32(label.encode("utf-8")) % len(PALETTE)
-        for step in range(len(PALETTE)):
-            if (slot + step) % len(PALETTE) not in used or len(used) >= len(PALETTE):
-                slot = (slot + step) % len(PALETTE)
-                break
-        used.add(slot)
-        out[label] = PALETTE[slot]
-    return out
+def series_color(label: str, dark: bool | None = None) -> str:
+    """The preferred colour of a series: a hash of its id into the primary hues."""
+    primary = palette(dark)[:len(PRIMARY_LIGHT)]
+    return primary[zlib.crc32(label.encode("utf-8")) % len(primary)]
+
+
+def assign_colors(labels, dark: bool | None = None) -> dict[str, str]:
+    """Colours for a dashboard's series, given in the ids' sorted order (the same set of instances
+    always gets the same colours, and an instance added later leaves the others' alone when it
+    sorts last): blue, orange, green, red, violet, magenta, teal, olive, then the variants."""
+    colors = palette(dark)
+    return {label: colors[n % len(colors)] for n, label in enumerate(sorted(set(labels)))}
 
 
 class UnitAxisItem(pg.AxisItem):
@@ -176,7 +182,7 @@ class PlotGrid:
     def __init__(self, on_hover: Callable[[MetricPlot | None, float], None],
                  on_context: Callable[[str, object], None] | None = None) -> None:
         dark = palette_is_dark()
-        pg.setConfigOptions(antialias=False, background="#1e1f22" if dark else "w",
+        pg.setConfigOptions(antialias=False, background=PLOT_BACKGROUND[dark],
                             foreground="#c8cacf" if dark else "#333333")
         self.widget = pg.GraphicsLayoutWidget()
         self.widget.setObjectName("metricsPlots")
