@@ -85,7 +85,7 @@ def tick_decimals(scaled: list[float]) -> int:
     one), never more than one beyond that (ticks that are not round in the axis's unit, such as
     bytes shown in GiB, get two significant decimals of the spacing, not six)."""
     finite = sorted({v for v in scaled if math.isfinite(v)})
-    steps = [b - a for a, b in zip(finite, finite[1:]) if b - a > 0]
+    steps = [b - a for a, b in zip(finite, finite[1:], strict=False) if b - a > 0]
     if not steps:
         return 0 if not finite or all(float(v).is_integer() for v in finite) else 2
     step = min(steps)
