@@ -14,7 +14,7 @@ log = logging.getLogger("aurora_console")
 
 
 def build_services(opts: Namespace, app):
-    from aurora_console.core.paths import app_paths
+    from aurora_console.core.paths import app_paths, settings_file_for
     from aurora_console.core.settings import SettingsStore
     from aurora_console.ui.notifications import Notifier
     from aurora_console.ui.services import Services
@@ -25,8 +25,12 @@ def build_services(opts: Namespace, app):
     runner = TaskRunner(notify_error=lambda name, exc: notifier.error(f"{name} failed", exc), parent=app)
     from aurora_console.core.audit import audit_log_for
 
-    services = Services(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=notifier,
-                        options=opts)
+    # a sandbox session keeps its own settings (tabs, regions, layouts) in the sandbox's folder:
+    # it never reads or changes those of real AWS use
+    sandbox = bool(getattr(opts, "sandbox", False))
+    settings_file = settings_file_for(paths, sandbox=sandbox, sandbox_dir=getattr(opts, "sandbox_dir", None))
+    store = SettingsStore(settings_file, inherit_from=paths.settings_file if sandbox else None)
+    services = Services(paths=paths, settings=store, runner=runner, notifier=notifier, options=opts)
     services.audit = audit_log_for(paths.audit_file, lambda: services.aws)
     return services
 

@@ -20,15 +20,28 @@ from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
 from aurora_console.ui.status import ConsoleStatusBar
 from aurora_console.ui.welcome import WelcomePage
-from aurora_console.ui.window_state import restore_geometry, restore_open_tabs, save_window
+from aurora_console.ui.window_state import (
+    NEEDS_AWS,
+    NEEDS_DATABASE,
+    TabRestorer,
+    restore_geometry,
+    sandbox_settings_for,
+    save_window,
+)
 
 log = logging.getLogger(__name__)
+
+#: the name the sandbox's AWS account goes by in the window (navigator, status bar, settings keys)
+SANDBOX_PROFILE = "sandbox"
 
 
 class MainWindow(QMainWindow):
     #: the initial load ended: (ok, list of error texts)
     load_finished = Signal(bool, list)
     sandbox_ready = Signal(object)
+    #: a start-up stage is over and the tabs waiting for it were reopened: "aws" (the profile or
+    #: the sandbox's endpoint is in place) or "database" (the sandbox's database is up or failed)
+    stage_ready = Signal(str)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,7 +50,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self._default_size()
         self._menus: dict[str, QMenu] = {}
-        self._tab_restorers: dict[str, Callable[[dict], None]] = {}
+        self._aws_pending = False  # between start() / open_sandbox() and the profile or sandbox in place
+        self._database_settled = False  # the sandbox's database stage ended (up or failed)
         self._tab_specs: dict[str, dict] = {}
         self._pending_regions: set[str] = set()
         self._load_errors: list[str] = []
@@ -45,7 +59,6 @@ class MainWindow(QMainWindow):
         self.load_count = 0
         self._open_home: Callable[[], Any] | None = None
         self._load_generation = 0
-        self._unrestored_tabs: list[dict] = []
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
         self.persist_layout = True
         self._load_handles: list = []
@@ -56,6 +69,7 @@ class MainWindow(QMainWindow):
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self._restorer = TabRestorer(self.tabs)
         self.setCentralWidget(self.tabs)
 
         self.navigator = NavigatorWidget()
@@ -131,9 +145,13 @@ class MainWindow(QMainWindow):
         if self._open_home is not None and keys <= {"welcome"}:
             self._open_home()
 
-    def register_tab_restorer(self, kind: str, restore: Callable[[dict], None]) -> None:
-        """``restore(spec)`` re-opens a tab saved with ``open_tab(..., spec={"kind": kind, ...})``."""
-        self._tab_restorers[kind] = restore
+    def register_tab_restorer(self, kind: str, restore: Callable[[dict], None], needs: str = NEEDS_DATABASE) -> None:
+        """``restore(spec)`` re-opens a tab saved with ``open_tab(..., spec={"kind": kind, ...})``.
+
+        ``needs``: what must be ready before it runs after a restart: ``"aws"`` (an AWS session on
+        the chosen profile or the sandbox) or ``"database"`` (that, and on the sandbox its
+        database too; the default, the safe choice for any tab)."""
+        self._restorer.register(kind, restore, needs)
 
     def open_tab(self, key: str, title: str, factory: Callable[[], QWidget], spec: dict | None = None) -> QWidget:
         for i in range(self.tabs.count()):
@@ -187,8 +205,9 @@ class MainWindow(QMainWindow):
         self.menu("File").addSeparator()
         self.add_menu_action("File", "Quit", self.close, shortcut="Ctrl+Q", object_name="actionQuit")
         self.menu("View").addAction(self.navigator_dock.toggleViewAction())
-        self.add_menu_action("View", "Refresh clusters", self.refresh_clusters, shortcut="Ctrl+R",
-                             object_name="actionRefresh")
+        refresh = self.add_menu_action("View", "Refresh", self.refresh_all, shortcut="Ctrl+R",
+                                       object_name="actionRefresh")
+        refresh.setToolTip("Reload the navigator's clusters and the current tab")
         self.add_menu_action("Help", "Open the log folder", self._open_log_folder, object_name="actionOpenLogs")
         self.add_menu_action("Help", f"About {APP_NAME}", self._about, object_name="actionAbout")
 
@@ -211,6 +230,7 @@ class MainWindow(QMainWindow):
         if opts is not None and getattr(opts, "sandbox", False):
             self.open_sandbox()
             return
+        self._aws_pending = True
         self._start_with_profiles()
 
     def _start_with_profiles(self) -> None:
@@ -231,6 +251,7 @@ class MainWindow(QMainWindow):
 
     def _config_read(self, result: StartConfig) -> None:
         profiles, profile, region = result.profiles, result.profile, result.region
+        self._aws_pending = False
         settings = self.services.settings.settings
         regions = [region] if getattr(self.services.options, "region", None) else list(settings.aws_regions)
         if region and region not in regions:
@@ -245,12 +266,16 @@ class MainWindow(QMainWindow):
             self.navigator.show_status("No AWS profile configured. Open the sandbox, or create a profile with "
                                        "'aws configure' and press refresh.")
             self.status.set_profile(None)
+            self._stage_reached(NEEDS_AWS)
             self.load_finished.emit(True, [])
             return
+        self._stage_reached(NEEDS_AWS)
         self.refresh_clusters()
 
     def _initial_failure(self, exc: BaseException) -> None:
         self.services.notifier.error("Reading the AWS configuration failed", exc)
+        self._aws_pending = False
+        self._stage_reached(NEEDS_AWS)  # the tabs reopen and say what is wrong
         self.navigator.show_status(str(exc))
         self.load_finished.emit(False, [str(exc)])
 
@@ -262,18 +287,42 @@ class MainWindow(QMainWindow):
         if controller is None:
             controller = SandboxController(self)
             self.services.extras["sandbox_controller"] = controller
+        if not getattr(controller, "_window_follows", False):
+            controller._window_follows = True
+            controller.database_checked.connect(self._sandbox_database_checked)
         self.services.settings.settings.first_run = False
+        if self.services.sandbox is None:
+            self._aws_pending = True  # the AWS tabs wait for the sandbox's endpoint
         controller.start()
 
     def use_sandbox(self, info) -> None:
         """Switch the window onto the running sandbox (called by the controller)."""
+        own_settings = sandbox_settings_for(self.services) if self.services.sandbox is None else None
+        if own_settings is not None:
+            # a real session opens the sandbox: its tabs stay open but are saved with the real
+            # settings now; from here on the window keeps the sandbox's own settings
+            self.save_layout()
+            self.services.settings = own_settings
+            self._tab_specs.clear()
+            self._restorer.forget()
         self.services.sandbox = info
         self.services.aws = info.aws_factory()
+        self._aws_pending = False
         self.setWindowTitle(f"{APP_NAME} — sandbox")
-        self.navigator.set_profiles(["sandbox"], "sandbox")
+        self.navigator.set_profiles([SANDBOX_PROFILE], SANDBOX_PROFILE)
         self.navigator.set_regions(list(info.regions), list(info.regions))
         self.sandbox_ready.emit(info)
+        if own_settings is not None:
+            self.restore_tabs()  # the sandbox's own tabs from its last session
+        self._stage_reached(NEEDS_AWS)
+        if getattr(info, "database_ready", False):  # a sandbox that is fully up already
+            self._stage_reached(NEEDS_DATABASE)
         self.refresh_clusters()
+
+    def _sandbox_database_checked(self, _result: dict) -> None:
+        """The sandbox's database stage ended (up, or failed: its tabs then say so)."""
+        self._database_settled = True
+        self._stage_reached(NEEDS_DATABASE)
 
     def show_welcome(self) -> None:
         aws = self.services.aws
@@ -384,11 +433,39 @@ class MainWindow(QMainWindow):
         restore_geometry(self, self.services.settings)
 
     def restore_tabs(self) -> None:
-        self._unrestored_tabs = restore_open_tabs(self.services.settings, self._tab_restorers)
+        """Reopen the tabs of the last session. Each waits until what it needs is ready (see
+        ``register_tab_restorer``): on the sandbox, built before its endpoint is up, a tab would
+        have no AWS session; its SQL tabs need the sandbox's connection profile."""
+        self._restorer.start(self.services.settings.settings.open_tabs)
+        self._restorer.restore_ready(self._stage_ready)
+
+    def _stage_ready(self, needs: str) -> bool:
+        aws_ready = self.services.aws is not None and not self._aws_pending
+        if needs == NEEDS_AWS:
+            return aws_ready
+        if not self._on_sandbox():
+            return True  # connection profiles are the user's own: nothing to wait for
+        info = self.services.sandbox
+        return info is not None and (self._database_settled or bool(getattr(info, "database_ready", False)))
+
+    def _on_sandbox(self) -> bool:
+        return (self.services.sandbox is not None or bool(getattr(self.services.options, "sandbox", False))
+                or "sandbox_controller" in self.services.extras)
+
+    def _stage_reached(self, stage: str) -> None:
+        self._restorer.restore_ready(self._stage_ready)
+        self.stage_ready.emit(stage)
+
+    def refresh_all(self) -> None:
+        """Ctrl+R: reload the navigator's clusters and the current tab (its ``refresh()``)."""
+        self.refresh_clusters()
+        refresh = getattr(self.tabs.currentWidget(), "refresh", None)
+        if callable(refresh):
+            refresh()
 
     def save_layout(self) -> None:
         if self.persist_layout:
-            save_window(self, self.tabs, self._tab_specs, self.services.settings, self._unrestored_tabs)
+            save_window(self, self.tabs, self._tab_specs, self.services.settings, self._restorer.kept())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for i in range(self.tabs.count()):

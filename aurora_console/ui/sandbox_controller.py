@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -32,7 +31,7 @@ class SandboxController(QObject):
 
         opts = self.services.options
         folder = getattr(opts, "sandbox_dir", None)
-        state_dir = Path(folder) if folder else self.services.paths.sandbox_dir
+        state_dir = self.services.paths.sandbox_state_dir(folder)  # where its settings live too
         reset = bool(getattr(opts, "sandbox_reset", False))
         from aurora_console.sandbox.preflight import SandboxExtraMissing, check_sandbox_extra
 

@@ -24,5 +24,12 @@ class Services:
     audit: Any = None  # core.audit.AuditLog: every mutating AWS call the console makes
     extras: dict[str, Any] = field(default_factory=dict)  # feature-owned services (audit, tunnels...)
 
+    def profile_label(self, profile: str | None) -> str:
+        """The name a profile goes by in settings keys and headers: the sandbox's AWS account
+        (whose targets carry no profile name) is "sandbox", never the real "default"."""
+        if profile:
+            return profile
+        return "sandbox" if self.aws is not None and self.aws.is_sandbox else "default"
+
     def is_read_only(self, profile: str | None) -> bool:
-        return (profile or "default") in self.settings.settings.read_only_profiles
+        return self.profile_label(profile) in self.settings.settings.read_only_profiles

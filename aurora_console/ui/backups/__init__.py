@@ -10,8 +10,9 @@ from __future__ import annotations
 KIND = "backups"
 
 
-def tab_key(ref) -> str:
-    return f"{KIND}:{ref.profile or 'default'}:{ref.region}:{ref.cluster_id}"
+def tab_key(ref, profile: str | None = None) -> str:
+    """``profile``: the name the window shows for ``ref.profile`` (``services.profile_label``)."""
+    return f"{KIND}:{profile or ref.profile or 'default'}:{ref.region}:{ref.cluster_id}"
 
 
 def open_backups(window, ref):
@@ -20,15 +21,14 @@ def open_backups(window, ref):
     def make():
         from aurora_console.ui.backups.panel import BackupsPanel
 
-        nav = getattr(window, "navigator", None)
-        profile = ref.profile or (nav.current_profile() if nav is not None else None)
-        panel = BackupsPanel(window.services, ref, profile_name=profile, parent=window)
+        panel = BackupsPanel(window.services, ref, profile_name=label, parent=window)
         panel.reload()
         return panel
 
     spec = {"kind": KIND, "profile": ref.profile, "region": ref.region, "cluster_id": ref.cluster_id,
             "engine": ref.engine, "endpoint_url": ref.endpoint_url}
-    return window.open_tab(tab_key(ref), f"Backups · {ref.cluster_id}", make, spec=spec)
+    label = window.services.profile_label(ref.profile)
+    return window.open_tab(tab_key(ref, label), f"Backups · {ref.cluster_id}", make, spec=spec)
 
 
 def _restore(window, spec: dict) -> None:
@@ -41,4 +41,4 @@ def _restore(window, spec: dict) -> None:
 
 def install(window) -> None:
     window.add_cluster_action("Backups…", lambda ref: open_backups(window, ref))
-    window.register_tab_restorer(KIND, lambda spec: _restore(window, spec))
+    window.register_tab_restorer(KIND, lambda spec: _restore(window, spec), needs="aws")

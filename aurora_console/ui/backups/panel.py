@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.backup_settings import BackupSettings, list_cluster_ids, read_backup_settings
+from aurora_console.core.aws.target_gone import cluster_gone_text
 from aurora_console.ui.backups.runner import BackupTasks
 
 
@@ -163,7 +164,17 @@ class BackupsPanel(QWidget):
         self.backtrack_tab.show_settings(self.settings)
         self._tasks_changed()
 
+    def refresh(self) -> None:
+        """The window's refresh (Ctrl+R) on this tab: read everything again."""
+        self.reload()
+
     def _load_error(self, exc: BaseException) -> None:
+        gone = cluster_gone_text(exc, self.ref.cluster_id, self.target.region, self.profile_name)
+        if gone:
+            self.error = gone
+            self.error_label.setText(gone)
+            self.error_label.show()
+            return
         self.error = getattr(exc, "message", None) or str(exc)
         self.error_label.setText(f"Could not read the backup settings: {self.error}")
         self.error_label.show()

@@ -62,7 +62,7 @@ def install(window) -> None:
     window.add_menu_action("View", "Fleet", lambda: open_fleet(window), shortcut="Ctrl+Shift+F",
                            object_name="actionFleetView")
     window.add_menu_action("View", "Audit log", lambda: open_audit_log(window), object_name="actionAuditLog")
-    window.register_tab_restorer(TAB_KEY, lambda spec: open_fleet(window))
+    window.register_tab_restorer(TAB_KEY, lambda spec: open_fleet(window), needs="aws")
     if hasattr(window, "set_home"):
         window.set_home(lambda: open_fleet(window))
     window.add_cluster_action("Show in fleet view", lambda ref: open_fleet(window, select=ref.cluster_id))

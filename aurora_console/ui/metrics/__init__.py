@@ -7,8 +7,9 @@ dashboard is first opened, so start-up stays fast.
 from __future__ import annotations
 
 
-def tab_key(ref, instance_id: str | None = None) -> str:
-    base = f"metrics:{ref.profile or 'default'}:{ref.region}:{ref.cluster_id}"
+def tab_key(ref, instance_id: str | None = None, profile: str | None = None) -> str:
+    """``profile``: the name the window shows for ``ref.profile`` (``services.profile_label``)."""
+    base = f"metrics:{profile or ref.profile or 'default'}:{ref.region}:{ref.cluster_id}"
     return f"{base}:{instance_id}" if instance_id else base
 
 
@@ -18,12 +19,18 @@ def open_metrics(window, ref, instance_id: str | None = None):
     def make():
         from aurora_console.ui.metrics.dashboard import MetricsDashboard
 
-        return MetricsDashboard(window.services, ref, instance_id)
+        dashboard = MetricsDashboard(window.services, ref, instance_id)
+        # the sandbox seeds its CloudWatch history in the background: draw it once it is all there
+        controller = window.services.extras.get("sandbox_controller")
+        if controller is not None and hasattr(controller, "metrics_ready"):
+            controller.metrics_ready.connect(dashboard.refresh)
+        return dashboard
 
     title = f"Metrics · {instance_id or ref.cluster_id}"
     spec = {"kind": "metrics", "profile": ref.profile, "region": ref.region, "cluster_id": ref.cluster_id,
             "engine": ref.engine, "endpoint_url": ref.endpoint_url, "instance_id": instance_id}
-    return window.open_tab(tab_key(ref, instance_id), title, make, spec=spec)
+    label = window.services.profile_label(ref.profile)
+    return window.open_tab(tab_key(ref, instance_id, label), title, make, spec=spec)
 
 
 def _restore(window, spec: dict) -> None:
@@ -36,4 +43,4 @@ def _restore(window, spec: dict) -> None:
 
 def install(window) -> None:
     window.add_cluster_action("Metrics", lambda ref: open_metrics(window, ref))
-    window.register_tab_restorer("metrics", lambda spec: _restore(window, spec))
+    window.register_tab_restorer("metrics", lambda spec: _restore(window, spec), needs="aws")

@@ -41,6 +41,7 @@ from aurora_console.core.aws.metric_layout import (
 )
 from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
+from aurora_console.core.aws.target_gone import cluster_gone_text
 from aurora_console.ui.metrics.controls import (
     CUSTOM,
     build_controls,
@@ -97,7 +98,8 @@ class MetricsDashboard(QWidget):
         self.services = services
         self.ref = ref
         self.instance_id = instance_id
-        self._key = layout_key(ref.profile, ref.region, ref.cluster_id)
+        # keyed by the profile's name as the window shows it ("sandbox" on the sandbox, never "default")
+        self._key = layout_key(services.profile_label(ref.profile), ref.region, ref.cluster_id)
         self.layout_state: DashboardLayout = read_layout(services.settings.section(SECTION), self._key, ref.engine)
         self.time_range = TimeRange.last(self.layout_state.preset)
         self.service = service or MetricsService(lambda: services.aws.client("cloudwatch", ref.target),
@@ -197,7 +199,9 @@ class MetricsDashboard(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.scope is None:
+        if self.scope is None:  # the members never loaded (no session yet, or they failed): again
+            if not self.loading:
+                self._load_members()
             return
         if self.loading:
             self._pending = True
@@ -258,7 +262,12 @@ class MetricsDashboard(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
         text = getattr(exc, "user_text", lambda: str(exc))()
-        self._show_status(f"Failed: {text}")
+        gone = cluster_gone_text(exc, self.ref.cluster_id, self.ref.region,
+                                 self.services.profile_label(self.ref.profile))
+        if gone:
+            self.scope = None  # nothing to plot; Refresh asks again (it may have come back)
+            text = gone
+        self._show_status(text if gone else f"Failed: {text}")
         self.load_failed.emit(text)
         log.warning("metrics dashboard %s failed: %s", self.ref.cluster_id, text)
         if self._pending:

@@ -35,7 +35,8 @@ def install(window) -> None:
     if database_menu.actions() and database_menu.actions()[0] is not action:
         database_menu.removeAction(action)
         database_menu.insertAction(database_menu.actions()[0], action)
-    window.register_tab_restorer("sql", lambda spec: restore(window, spec))
+    # after a restart: once the connection profiles are known (the sandbox's once its database is up)
+    window.register_tab_restorer("sql", lambda spec: restore(window, spec), needs="database")
     # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread, once
     # start-up is over (it would compete with the first cluster load for the interpreter)
     from PySide6.QtCore import QTimer
