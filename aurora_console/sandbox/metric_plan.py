@@ -15,6 +15,10 @@ Series per running cluster (dimension sets as CloudWatch has them):
 * ``DBClusterIdentifier`` + ``Role=READER`` (clusters with readers): CPUUtilization,
   DatabaseConnections, AuroraReplicaLag, FreeableMemory.
 
+Backup storage (``DBClusterIdentifier``: BackupRetentionPeriodStorageUsed, SnapshotStorageUsed,
+TotalBackupStorageBilled) is published once an hour (:meth:`ClusterPlan.storage_datapoints`; AWS
+publishes it about daily), apart from the 1-minute series.
+
 A "lean" cluster (every cluster but those named as full detail: a day of 1-minute data costs
 ~50 us of CPU per datapoint in moto) keeps all instance series but only VolumeBytesUsed,
 AuroraReplicaLagMaximum, CPUUtilization and DatabaseConnections per cluster, and
@@ -107,6 +111,12 @@ class ClusterPlan:
                 if value is not None:
                     points.append((name, role, value))
         return points
+
+
+    def storage_datapoints(self, minute: int) -> list[tuple[str, Dims, float]]:
+        """The cluster's backup storage metrics at ``minute`` (published hourly, see metrics_seed)."""
+        cluster: Dims = (("DBClusterIdentifier", self.cluster_id),)
+        return [(name, cluster, value) for name, value in shapes.backup_storage(self.cluster_id, minute).items()]
 
 
 def _aggregate(rows: list[dict[str, float]], writer: dict[str, float] | None, name: str, how: str) -> float | None:

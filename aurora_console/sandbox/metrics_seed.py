@@ -49,6 +49,7 @@ class MetricsSeedResult:
     last_minute: int
     seconds: float
     cancelled: bool = False
+    storage_datapoints: int = 0  # hourly backup storage points (not in ``datapoints``)
 
     @property
     def last_timestamp(self) -> datetime:
@@ -96,6 +97,21 @@ def _publish_minutes(publisher: _Publisher, plans: Iterable[ClusterPlan], minute
                 publisher.add(plan.region, metric_datum(name, dims, value, minute, stamp))
 
 
+def _publish_storage(publisher: _Publisher, plans: Iterable[ClusterPlan], minutes: Iterable[int]) -> None:
+    """Backup storage metrics at each whole hour of ``minutes`` (AWS publishes them about daily)."""
+    for minute in minutes:
+        stamp = minute_start(minute)
+        for plan in plans:
+            for name, dims, value in plan.storage_datapoints(minute):
+                publisher.add(plan.region, metric_datum(name, dims, value, minute, stamp))
+
+
+def storage_minutes(first: int, last: int) -> list[int]:
+    """The whole hours from ``first`` to ``last``, and ``last`` itself when the range has none."""
+    hours = [m for m in range((first + 59) // 60 * 60, last + 1, 60)]
+    return hours or [last]
+
+
 def series_count(plans: Iterable[ClusterPlan], minute: int) -> int:
     return sum(len(plan.datapoints(minute)) for plan in plans)
 
@@ -123,6 +139,10 @@ def seed_metrics(
     total_minutes = max(1, int(hours * 60))
     first = last - total_minutes + 1
     plans = discover(endpoint_url, regions, credentials=credentials, full_detail=full_detail, clusters=clusters)
+    # backup storage first: a few points per cluster, and the backups screen shows them at once
+    storage = _Publisher(endpoint_url, credentials)
+    _publish_storage(storage, plans, storage_minutes(first, last))
+    storage.flush()
     publisher = _Publisher(endpoint_url, credentials)
     cancelled = False
     block_end = last
@@ -139,8 +159,9 @@ def seed_metrics(
         block_end = block_start - 1
     seconds = time.perf_counter() - started
     result = MetricsSeedResult(
-        series=series_count(plans, last), datapoints=publisher.datapoints, calls=publisher.calls,
+        series=series_count(plans, last), datapoints=publisher.datapoints, calls=publisher.calls + storage.calls,
         first_minute=first, last_minute=last, seconds=seconds, cancelled=cancelled,
+        storage_datapoints=storage.datapoints,
     )
     log.info("seeded %d datapoints in %d series with %d calls in %.1f s", result.datapoints, result.series,
              result.calls, seconds)
@@ -175,6 +196,7 @@ class MetricsFeeder:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._publisher = _Publisher(endpoint_url, self._credentials)
+        self._storage = _Publisher(endpoint_url, self._credentials)  # hourly backup storage
         self._rds_clients: dict[str, Any] = {}
         self._full_detail = full_detail
         self._clusters = clusters
@@ -201,6 +223,8 @@ class MetricsFeeder:
         before = self._publisher.datapoints
         _publish_minutes(self._publisher, plans, range(first, current + 1))
         self._publisher.flush()
+        _publish_storage(self._storage, plans, [m for m in range(first, current + 1) if m % 60 == 0])
+        self._storage.flush()
         self._last = current
         self.ticks += 1
         return self._publisher.datapoints - before

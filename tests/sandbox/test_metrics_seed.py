@@ -297,3 +297,22 @@ def test_seed_reports_progress_newest_hour_first_and_can_be_cancelled(metrics):
     stamps, _ = metrics.series("CPUUtilization", {"DBInstanceIdentifier": "blog-1"}, long_ago - timedelta(hours=5),
                                long_ago + timedelta(minutes=1))
     assert stamps[0] == long_ago - timedelta(minutes=59) and stamps[-1] == long_ago and len(stamps) == 60
+
+
+@pytest.mark.integration
+def test_backups_screen_reads_the_seeded_backup_storage(metrics):
+    """The backups screen's storage figures (read_storage_use) come from the seed, not "no data"."""
+    from aurora_console.core.aws.backup_settings import STORAGE_METRICS, read_storage_use
+    from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
+
+    assert set(STORAGE_METRICS) == set(shapes.BACKUP_STORAGE_METRICS)
+    assert metrics.result.storage_datapoints == 3 * 24  # one point per metric and whole hour
+    creds = sandbox_credentials("us-east-1").client_kwargs()
+    factory = AwsSessionFactory(endpoint_url=metrics.server.endpoint_url, credentials=StaticCredentials(
+        creds["aws_access_key_id"], creds["aws_secret_access_key"]))
+    use = read_storage_use(factory, AwsTarget(None, "us-east-1"), "blog", now=NOW + timedelta(minutes=1))
+    assert use.message == "" and use.at is not None
+    continuous, snapshots, billed = (use.values[m] for m in STORAGE_METRICS)
+    volume = shapes.volume_bytes_used("blog", minute_of(use.at))
+    assert 0 < continuous < volume and 0 < snapshots < volume
+    assert billed == pytest.approx(max(0.0, continuous + snapshots - volume))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QLabel, 
 from aurora_console.core.aws import backtrack as bt
 from aurora_console.core.aws import pitr
 from aurora_console.ui.backups.dialogs import BackupDialog, instance_class_box
-from aurora_console.ui.backups.settings_tab import local_text
+from aurora_console.ui.backups.settings_tab import local_is_utc, local_text
 
 
 def utc_edit(object_name: str, value: datetime | None) -> QDateTimeEdit:
@@ -57,8 +57,10 @@ class PointInTimeRestoreDialog(BackupDialog):
 
     def _sync(self) -> None:
         self.when.setEnabled(not self.latest.isChecked())
-        self.when_local.setText("" if self.latest.isChecked() else f"= {local_text(read_utc(self.when))} local")
-        self.when_local.setVisible(not self.latest.isChecked())
+        at = None if self.latest.isChecked() else read_utc(self.when)
+        same = at is None or local_is_utc(at)  # local time equal to UTC: nothing to add
+        self.when_local.setText("" if same else f"= {local_text(at)} local")
+        self.when_local.setVisible(not same)
 
     def set_time(self, when: datetime | str | None) -> None:
         at = pitr.parse_restore_time(when)

@@ -3,7 +3,7 @@ next maintenance window; pending changes, restorable times and backup storage us
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -39,6 +39,19 @@ GIB = 1024 ** 3
 
 def local_text(dt: datetime | None) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if dt else "-"
+
+
+def local_is_utc(at: datetime | None = None) -> bool:
+    """This machine's clock reads UTC at ``at`` (default: now): a local equivalent would only repeat it."""
+    at = at or datetime.now(timezone.utc)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone().utcoffset() == timedelta(0)
+
+
+def with_local(utc_text: str, at: datetime | None, local: str) -> str:
+    """``utc_text``, and on a second line ``= local`` only when local time differs from UTC."""
+    return utc_text if local_is_utc(at) else f"{utc_text}\n= {local}"
 
 
 def size_text(value: float | None) -> str:
@@ -151,13 +164,15 @@ class SettingsTab(DialogHost, QWidget):
         self.copy_tags.setChecked(s.copy_tags)
         try:
             mw = bw.parse_maintenance_window(s.maintenance_window)
-            self.maintenance.setText(f"{s.maintenance_window} UTC\n= {bw.weekly_local_text(mw)} local")
+            self.maintenance.setText(with_local(f"{s.maintenance_window} UTC", None,
+                                                f"{bw.weekly_local_text(mw)} local"))
         except ConsoleError:
             self.maintenance.setText(s.maintenance_window or "-")
         pend = ", ".join(f"{k} = {v}" for k, v in s.pending.items())
         self.pending.setText(pend or "none")
-        self.earliest.setText(f"{fmt_utc(s.earliest_restorable)}\n= {local_text(s.earliest_restorable)}")
-        self.latest.setText(f"{fmt_utc(s.latest_restorable)}\n= {local_text(s.latest_restorable)}")
+        self.earliest.setText(with_local(fmt_utc(s.earliest_restorable), s.earliest_restorable,
+                                         local_text(s.earliest_restorable)))
+        self.latest.setText(with_local(fmt_utc(s.latest_restorable), s.latest_restorable, local_text(s.latest_restorable)))
         self._edited()
 
     def show_storage(self, use: StorageUse) -> None:
@@ -182,7 +197,7 @@ class SettingsTab(DialogHost, QWidget):
             self.window_local.setText("")
             self.input_error.setText(exc.message)
         else:
-            self.window_local.setText(f"= {bw.daily_local_text(w)} local")
+            self.window_local.setText("" if local_is_utc() else f"= {bw.daily_local_text(w)} local")
             self.input_error.setText("")
         self.input_error.setVisible(bool(self.input_error.text()))
         self.update_enabled()
