@@ -4,6 +4,9 @@ same optimistic check as the grid)."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta, timezone
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +31,39 @@ from aurora_console.core.db.content.slug import slug_problem, suggest_slug
 from aurora_console.core.db.content.values import InvalidValue
 
 FIELDS = ("title", "slug", "user_id", "image_url", "content")
+
+
+_TIMESTAMP = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2}:\d{2})(?:\.\d+)?"
+    r"(?P<tz>Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$")
+
+
+def display_timestamp(value) -> str:
+    """A timestamp for a read-only display, to the second: ``2026-10-01 09:51:47.884834+00`` (or a
+    datetime) reads ``2026-10-01 09:51:47 UTC``; another offset is converted to UTC; a timestamp
+    without a zone keeps its wall time. Anything else is returned as it is."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    text = "" if value is None else str(value)
+    m = _TIMESTAMP.match(text.strip())
+    if m is None:
+        return text
+    wall = f"{m['date']} {m['time']}"
+    tz = m["tz"]
+    if tz is None:
+        return wall
+    if tz == "Z":
+        return f"{wall} UTC"
+    sign = 1 if tz[0] == "+" else -1
+    digits = tz[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0), seconds=int(digits[4:6] or 0))
+    try:
+        at = datetime.strptime(wall, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone(sign * offset))
+    except ValueError:
+        return text
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class PostForm(QWidget):
@@ -163,7 +199,11 @@ class PostForm(QWidget):
         self.comments_table.setRowCount(len(comments))
         for r, cells in enumerate(comments):
             for c, text in enumerate(cells):
-                self.comments_table.setItem(r, c, QTableWidgetItem(text))
+                shown = display_timestamp(text) if c == 2 else str(text)
+                item = QTableWidgetItem(shown)
+                if shown != str(text):
+                    item.setToolTip(str(text))  # the stored value, to the microsecond
+                self.comments_table.setItem(r, c, item)
         self.comments_table.resizeColumnsToContents()
         self.update_preview()
         self.loaded.emit()

@@ -157,6 +157,11 @@ def test_post_form_slug_preview_comments_and_save(open_workspace, blog_db):
     existing = content.post_form(1)
     assert existing.values()["title"] == "Zero-downtime schema changes on Aurora"
     assert len(existing.comments()) >= 2 and existing.comments()[0][1]
+    # comment times read to the second, in UTC (the stored microseconds stay in the tooltip)
+    import re
+
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", c[2]) for c in existing.comments())
+    assert "." in existing.form.comments_table.item(0, 2).toolTip()
 
 
 def test_dropped_connection_keeps_edits_and_saves_after_reconnect(open_workspace, blog_db):
