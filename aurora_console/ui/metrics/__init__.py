@@ -30,7 +30,11 @@ def open_metrics(window, ref, instance_id: str | None = None):
     spec = {"kind": "metrics", "profile": ref.profile, "region": ref.region, "cluster_id": ref.cluster_id,
             "engine": ref.engine, "endpoint_url": ref.endpoint_url, "instance_id": instance_id}
     label = window.services.profile_label(ref.profile)
-    return window.open_tab(tab_key(ref, instance_id, label), title, make, spec=spec)
+    key = tab_key(ref, instance_id, label)
+    existing = window.find_tab(key) if hasattr(window, "find_tab") else None
+    if existing is not None and getattr(existing, "scope", True) is None:
+        existing.refresh()  # opened again on a dashboard that has nothing yet: ask again
+    return window.open_tab(key, title, make, spec=spec)
 
 
 def _restore(window, spec: dict) -> None:
