@@ -171,10 +171,30 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
     holder["tab"] = tab
     if spec is not None:
         spec["tab_id"] = tab.tab_id
-    tab.title_changed.connect(lambda title, t=tab: window.set_tab_title(t, title))
-    window.set_tab_title(tab, tab.title())
+    tab.setProperty("sqlOrdinal", _ordinal(window, tab, label))
+    tab.title_changed.connect(lambda title, t=tab: window.set_tab_title(t, numbered_title(t, title)))
+    window.set_tab_title(tab, numbered_title(tab, tab.title()))
     tab.editor.setFocus()  # type at once (keys went nowhere after File ▸ New SQL editor…)
     return tab
+
+
+def sql_tabs_of(window, label: str) -> list[QWidget]:
+    return [t for t in sql_tabs(window) if getattr(t, "profile", None) == label]
+
+
+def _ordinal(window, tab: QWidget, label: str) -> int:
+    """The lowest number no other open SQL tab of ``label`` holds (1: the first, shown unnumbered)."""
+    taken = {t.property("sqlOrdinal") for t in sql_tabs_of(window, label) if t is not tab}
+    return next(n for n in itertools.count(1) if n not in taken)
+
+
+def numbered_title(tab: QWidget, title: str) -> str:
+    """Two editors on one profile: "SQL · sandbox-blog" and "SQL 2 · sandbox-blog" (a tab with a
+    file is told apart by the file's name already)."""
+    n = tab.property("sqlOrdinal") or 1
+    if n > 1 and title.startswith("SQL · "):
+        return f"SQL {n} · {title[len('SQL · '):]}"
+    return title
 
 
 def restore(window, spec: dict) -> QWidget | None:

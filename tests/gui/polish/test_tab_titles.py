@@ -1,0 +1,69 @@
+"""Workspace tabs: a second SQL editor on one profile is numbered; long titles elide within a
+maximum width so a crowded bar keeps every tab (Fleet included) in sight, full title as tooltip."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+
+from aurora_console.testing.console import close_console, open_console
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints",
+                                                        "does not support raise")]
+
+DSN = "host=127.0.0.1 port=1 dbname=tab_titles user=nobody"
+
+
+@pytest.fixture
+def window(qtbot):
+    win = open_console(qtbot)
+    win.resize(1360, 850)
+    yield win
+    close_console(win)
+
+
+def _titles(window):
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_second_sql_editor_on_a_profile_is_numbered(window):
+    from aurora_console.ui.sql.feature import open_sql
+
+    first = open_sql(window, DSN)
+    second = open_sql(window, DSN)
+    t1, t2 = (window.tabs.tabText(window.tabs.indexOf(t)) for t in (first, second))
+    assert t1.startswith("SQL · ") and t2.startswith("SQL 2 · ") and t1[len("SQL · "):] == t2[len("SQL 2 · "):]
+    second.editor.insertPlainText("select 1")  # the modified mark keeps the number
+    assert window.tabs.tabText(window.tabs.indexOf(second)).startswith("SQL 2 · ")
+    second.editor.document().setModified(False)
+    window.close_tab(window.tabs.indexOf(first))
+    third = open_sql(window, DSN)  # number 1 is free again
+    assert window.tabs.tabText(window.tabs.indexOf(third)).startswith("SQL · ")
+
+
+def test_crowded_tab_bar_elides_and_keeps_every_tab_in_sight(window, qtbot):
+    from aurora_console.ui.tab_titles import MAX_TAB_WIDTH, tab_tooltip
+
+    names = ["Fleet", "Backups · orders-production-eu", "Metrics · orders-production-eu",
+             "SQL · orders-production-eu-readonly", "SQL 2 · orders-production-eu-readonly",
+             "Content · orders-production-eu-readonly", "Migrations · orders-production-eu-readonly",
+             "Connections"]
+    for n, title in enumerate(names):
+        window.open_tab(f"t{n}", title, lambda t=title: QLabel(t))
+    bar = window.tabs.tabBar()
+    qtbot.waitUntil(lambda: bar.tabRect(bar.count() - 1).width() > 0)
+    QApplication.processEvents()
+    assert bar.elideMode() == Qt.TextElideMode.ElideRight
+    rects = [bar.tabRect(i) for i in range(bar.count())]
+    assert all(r.width() <= MAX_TAB_WIDTH + 40 for r in rects)  # + padding and the close button
+    assert max(r.right() for r in rects) <= bar.width()  # nothing scrolled out of sight
+    fleet = _titles(window).index("Fleet")
+    assert bar.tabRect(fleet).left() >= 0
+    long_tab = _titles(window).index("Migrations · orders-production-eu-readonly")
+    assert tab_tooltip(bar, long_tab) == "Migrations · orders-production-eu-readonly"
+    pos = bar.tabRect(long_tab).center()
+    QApplication.sendEvent(bar, QHelpEvent(QEvent.Type.ToolTip, pos, bar.mapToGlobal(pos)))
+    assert QToolTip.text() == "Migrations · orders-production-eu-readonly"
+    QToolTip.hideText()
