@@ -87,10 +87,13 @@ def shoot_migrations(app, window, out: Path) -> None:
     _wait(app, lambda: window.find_tab(key) is not None)
     panel = window.find_tab(key)
     _wait(app, lambda: not panel.busy and panel.status is not None)
+    # the bundled folder sits wherever the console is installed (a developer's checkout here):
+    # name it instead of showing that path
+    panel.folder_label.setText("Folder: the sandbox's bundled blog migrations")
     _save(app, window, out, "migrations")
 
 
-def shoot_content(app, window, out: Path) -> None:
+def _content_workspace(app, window):
     opened = window.services.extras["content_open"](DB_PROFILE, connect=None, read_only=None)
     if hasattr(opened, "done"):
         _wait(app, lambda: opened.done)
@@ -99,7 +102,29 @@ def shoot_content(app, window, out: Path) -> None:
     _wait(app, lambda: not runner.active())
     if workspace is None:
         raise RuntimeError("the content workspace did not open")
+    return workspace
+
+
+def shoot_content(app, window, out: Path) -> None:
+    workspace = _content_workspace(app, window)
+    workspace.tabs.setCurrentIndex(0)
     _save(app, window, out, "content-posts")
+
+
+POST_WITH_COMMENTS = 3  # "Reading an EXPLAIN ANALYZE plan": two comments in the sandbox's blog
+
+
+def shoot_post_form(app, window, out: Path) -> None:
+    """The post form of a post with comments (title, slug, author, Markdown and its preview)."""
+    workspace = _content_workspace(app, window)
+    form = workspace.open_post_form((POST_WITH_COMMENTS,))
+    if form is None:
+        raise RuntimeError(workspace.status.text() or "the post form did not open")
+    loaded = {"done": False}
+    form.loaded.connect(lambda: loaded.__setitem__("done", True))
+    _wait(app, lambda: loaded["done"] or form.comments_table.rowCount() > 0)
+    _wait(app, lambda: not window.services.runner.active())
+    _save(app, window, out, "post-form")
 
 
 SHOOTERS = {
@@ -109,4 +134,5 @@ SHOOTERS = {
     "tunnels": shoot_tunnels,
     "migrations": shoot_migrations,
     "content-posts": shoot_content,
+    "post-form": shoot_post_form,
 }
