@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from aurora_console.core.aws import event_subscriptions as ev
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
+from aurora_console.ui.fleet.endpoint_text import is_unsupported, readable
 
 
 class EventsTab(DialogHost, QWidget):
@@ -91,7 +92,11 @@ class EventsTab(DialogHost, QWidget):
         self.update_enabled()
 
     def _error(self, exc: BaseException) -> None:
-        self.message.setText(f"Could not list event subscriptions: {getattr(exc, 'message', None) or exc}")
+        text = str(getattr(exc, "message", None) or exc)
+        if is_unsupported(text) and getattr(self.panel.services.aws, "is_sandbox", False):
+            self.message.setText(readable(text, sandbox=True, feature="Event notifications") + ".")
+        else:
+            self.message.setText(f"Could not list event subscriptions: {text}")
 
     def selected(self) -> ev.EventSubscription | None:
         items = self.tree.selectedItems()

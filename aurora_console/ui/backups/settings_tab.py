@@ -33,6 +33,7 @@ from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import ConsoleError
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
+from aurora_console.ui.fleet.endpoint_text import readable
 
 GIB = 1024 ** 3
 
@@ -185,7 +186,9 @@ class SettingsTab(DialogHost, QWidget):
     def _storage_error(self, exc: BaseException) -> None:
         for label in (self.continuous, self.snapshot_storage, self.billed):
             label.setText("unavailable")
-        self.storage_note.setText(getattr(exc, "message", None) or str(exc))
+        text = str(getattr(exc, "message", None) or exc)
+        sandbox = bool(getattr(self.panel.services.aws, "is_sandbox", False))
+        self.storage_note.setText(readable(text, sandbox=sandbox, feature="Backup storage metrics"))
 
     # -- editing -------------------------------------------------------------------------------
     def _edited(self) -> None:

@@ -18,6 +18,7 @@ from aurora_console.core.aws.snapshots import Snapshot, list_snapshots
 from aurora_console.ui.backups import snapshot_dialogs as sd
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.snapshot_model import SNAPSHOT_ROLE, SnapshotTableModel, sorted_proxy
+from aurora_console.ui.fleet.endpoint_text import is_unsupported, readable
 
 
 class SnapshotsTab(DialogHost, QWidget):
@@ -76,7 +77,10 @@ class SnapshotsTab(DialogHost, QWidget):
 
     def _error(self, exc: BaseException) -> None:
         self.error = getattr(exc, "message", None) or str(exc)
-        self.message.setText(f"Could not list snapshots: {self.error}")
+        if is_unsupported(self.error) and getattr(self.panel.services.aws, "is_sandbox", False):
+            self.message.setText(readable(self.error, sandbox=True, feature="Snapshots") + ".")
+        else:
+            self.message.setText(f"Could not list snapshots: {self.error}")
 
     def select(self, snapshot_id: str) -> bool:
         for row in range(self.proxy.rowCount()):
