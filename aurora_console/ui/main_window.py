@@ -196,11 +196,12 @@ class MainWindow(QMainWindow):
     # -- menus -------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        for name in ("File", "View", "Tools", "Help"):
+        for name in ("File", "View", "Database", "Tools", "Help"):
             menu = bar.addMenu(name)
             menu.setObjectName(f"menu{name}")
             self._menus[name] = menu
-        self.add_menu_action("File", "Open the sandbox", self.open_sandbox, object_name="actionOpenSandbox")
+        self._open_sandbox_action = self.add_menu_action("File", "Open the sandbox", self.open_sandbox,
+                                                         object_name="actionOpenSandbox")
         self.add_menu_action("File", "Welcome page", self.show_welcome, object_name="actionWelcome")
         self.menu("File").addSeparator()
         self.add_menu_action("File", "Quit", self.close, shortcut="Ctrl+Q", object_name="actionQuit")
@@ -309,6 +310,8 @@ class MainWindow(QMainWindow):
         self.services.aws = info.aws_factory()
         self._aws_pending = False
         self.setWindowTitle(f"{APP_NAME} — sandbox")
+        self._open_sandbox_action.setEnabled(False)  # it is open: the menu says so
+        self._open_sandbox_action.setText("Sandbox running")
         self.navigator.set_profiles([SANDBOX_PROFILE], SANDBOX_PROFILE)
         self.navigator.set_regions(list(info.regions), list(info.regions))
         self.sandbox_ready.emit(info)

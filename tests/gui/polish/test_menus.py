@@ -30,5 +30,7 @@ def test_database_menu_holds_the_database_tools(qtbot):
                       for a in window.menu(name).actions()]
         assert sum("SQL editor" in t for t in everywhere) == 2  # File ▸ New SQL editor…, Database ▸ SQL editor…
         assert sum("Migrations" in t for t in everywhere) == 1
+        bar = [a.text() for a in window.menuBar().actions()]
+        assert bar == ["File", "View", "Database", "Tools", "Help"]
     finally:
         close_console(window)

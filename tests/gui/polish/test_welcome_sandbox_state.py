@@ -28,3 +28,16 @@ def test_welcome_page_offers_the_sandbox_when_it_is_not_running(qtbot):
         assert button.text() == "Open the sandbox" and button.isEnabled()
     finally:
         close_console(window)
+
+
+def test_file_menu_says_the_sandbox_is_running(console, qtbot):
+    from PySide6.QtGui import QAction
+
+    action = console.window.findChild(QAction, "actionOpenSandbox")
+    assert action.text() == "Sandbox running" and not action.isEnabled()
+    window = open_console(qtbot)  # a window without the sandbox still offers it
+    try:
+        action = window.findChild(QAction, "actionOpenSandbox")
+        assert action.text() == "Open the sandbox" and action.isEnabled()
+    finally:
+        close_console(window)
