@@ -24,4 +24,4 @@ def test_profile_panel_is_saved_with_the_layout(console):
     window.persist_layout = True  # scripted runs leave the layout alone unless asked
     window.save_layout()
     assert {"kind": "migrations", "profile": "sandbox-blog"} in console.services.settings.settings.open_tabs
-    assert "migrations" in window._tab_restorers
+    assert "migrations" in window._restorer.restorers
