@@ -350,6 +350,26 @@ def declined_text(what: str) -> str:
     return _DECLINED.get(what, f"the {what} question was cancelled")
 
 
+def connect_for_screen(window, profile: str, *, screen: str, queue: str, on_connected) -> PromptedTask | None:
+    """Open ``profile`` for a database screen (content editor, migrations) through the window's
+    controller, which asks what the profile needs; ``on_connected(ProfileConnection)`` on the UI
+    thread. A failure is notified as "<screen>: cannot connect …"; a cancelled question only
+    leaves a status-bar message."""
+    services = window.services
+
+    def failed(exc: BaseException) -> None:
+        services.notifier.error(f"{screen}: cannot connect with profile {profile!r}", exc)
+
+    def declined(what: str, _exc: BaseException) -> None:
+        window.show_status_message(f"{screen}: not connected to {profile!r}: {declined_text(what)}.", 20000)
+
+    controller = services.extras.get("connections")
+    if controller is None:
+        failed(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
+        return None
+    return controller.open_source(profile, queue=queue, on_done=on_connected, on_error=failed, on_declined=declined)
+
+
 def state_text(status: TunnelStatus | None) -> str:
     if status is None:
         return "closed"

@@ -85,23 +85,12 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
         return _open_tab(window, profile, connect, ro, None)
 
     def done(pc):
-        ro = pc.read_only or services.is_read_only(profile) if read_only is None else read_only
+        ro = (pc.read_only or services.is_read_only(profile)) if read_only is None else read_only
         _open_tab(window, profile, pc.connect, ro, pc.close, spec={"kind": TAB_KIND, "profile": profile})
 
-    def failed(exc):
-        services.notifier.error(f"Content editor: cannot connect with profile {profile!r}", exc)
+    from aurora_console.ui.connections.controller import connect_for_screen
 
-    def declined(what, _exc):
-        from aurora_console.ui.connections.controller import declined_text
-
-        window.show_status_message(f"Content editor: not connected to {profile!r}: {declined_text(what)}.", 20000)
-
-    controller = services.extras.get("connections")  # asks for what the profile needs, then tries again
-    if controller is None:
-        failed(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
-        return None
-    return controller.open_source(profile, queue=f"content:{profile}", on_done=done, on_error=failed,
-                                  on_declined=declined)
+    return connect_for_screen(window, profile, screen="Content editor", queue=f"content:{profile}", on_connected=done)
 
 
 def _open_tab(window, profile, connect, read_only, on_close, spec=None):

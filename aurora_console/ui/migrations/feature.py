@@ -68,20 +68,9 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
         _open_tab(window, profile, pc.connect, folder or pc.folder, ro, pc.close,
                   spec={"kind": TAB_KIND, "profile": profile})
 
-    def failed(exc):
-        services.notifier.error(f"Migrations: cannot connect with profile {profile!r}", exc)
+    from aurora_console.ui.connections.controller import connect_for_screen
 
-    def declined(what, _exc):
-        from aurora_console.ui.connections.controller import declined_text
-
-        window.show_status_message(f"Migrations: not connected to {profile!r}: {declined_text(what)}.", 20000)
-
-    controller = services.extras.get("connections")  # asks for what the profile needs, then tries again
-    if controller is None:
-        failed(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
-        return None
-    return controller.open_source(profile, queue=f"migrations:{profile}", on_done=done, on_error=failed,
-                                  on_declined=declined)
+    return connect_for_screen(window, profile, screen="Migrations", queue=f"migrations:{profile}", on_connected=done)
 
 
 def _open_tab(window, profile, connect, folder, read_only, on_close, spec=None):

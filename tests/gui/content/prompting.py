@@ -4,7 +4,13 @@ whose host key is not yet trusted)."""
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
+
+import pytest
+
+#: the marks of every prompt test module
+MARKS = [pytest.mark.gui, pytest.mark.timeout(120), pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 
 
 @contextmanager
@@ -21,6 +27,14 @@ def main_window(qtbot, qapp):
     finally:
         window.close()
         shutdown_services(services)
+
+
+@pytest.fixture(name="window")
+def prompt_window(qtbot, qapp, caplog):
+    """A main window (import this fixture into a test module; it is used there as ``window``)."""
+    caplog.set_level(logging.DEBUG)
+    with main_window(qtbot, qapp) as win:
+        yield win
 
 
 def save_prompt_profile(name: str, db, sshd_server=None, key: str = "ed25519"):

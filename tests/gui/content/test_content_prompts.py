@@ -4,21 +4,19 @@ workspace opens with the answers; a cancelled question opens nothing. Real Postg
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
-from .prompting import Answers, errors, main_window, save_prompt_profile, secrets_nowhere, wait_opened
+from .prompting import (
+    MARKS,
+    Answers,
+    errors,
+    prompt_window,  # noqa: F401 - the `window` fixture
+    save_prompt_profile,
+    secrets_nowhere,
+    wait_opened,
+)
 
-pytestmark = [pytest.mark.gui, pytest.mark.timeout(120),
-              pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
-
-
-@pytest.fixture
-def window(qtbot, qapp, caplog):
-    caplog.set_level(logging.DEBUG)
-    with main_window(qtbot, qapp) as win:
-        yield win
+pytestmark = MARKS
 
 
 def _open(window, profile):

@@ -4,30 +4,22 @@ with the answers; a cancelled question opens nothing. Real PostgreSQL and sshd."
 
 from __future__ import annotations
 
-import logging
 import shutil
 
 import pytest
 
 from aurora_console.core.resources import blog_migrations_dir
 from tests.gui.content.prompting import (
+    MARKS,
     Answers,
     errors,
-    main_window,
+    prompt_window,  # noqa: F401 - the `window` fixture
     save_prompt_profile,
     secrets_nowhere,
     wait_opened,
 )
 
-pytestmark = [pytest.mark.gui, pytest.mark.timeout(120),
-              pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
-
-
-@pytest.fixture
-def window(qtbot, qapp, caplog):
-    caplog.set_level(logging.DEBUG)
-    with main_window(qtbot, qapp) as win:
-        yield win
+pytestmark = MARKS
 
 
 @pytest.fixture

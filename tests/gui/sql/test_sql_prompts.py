@@ -5,21 +5,16 @@ Real PostgreSQL and sshd."""
 
 from __future__ import annotations
 
-import logging
+from tests.gui.content.prompting import (
+    MARKS,
+    Answers,
+    errors,
+    prompt_window,  # noqa: F401 - the `window` fixture
+    save_prompt_profile,
+    secrets_nowhere,
+)
 
-import pytest
-
-from tests.gui.content.prompting import Answers, errors, main_window, save_prompt_profile, secrets_nowhere
-
-pytestmark = [pytest.mark.gui, pytest.mark.timeout(120),
-              pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
-
-
-@pytest.fixture
-def window(qtbot, qapp, caplog):
-    caplog.set_level(logging.DEBUG)
-    with main_window(qtbot, qapp) as win:
-        yield win
+pytestmark = MARKS
 
 
 def _page(window, qtbot, profile):
