@@ -7,19 +7,21 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from aurora_console import APP_NAME
-from aurora_console.core.aws.clusters import ClusterRef, RegionClusters, list_clusters
+from aurora_console.core.aws.clusters import ClusterRef
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import StartConfig, resolve_start_config
+from aurora_console.ui.cluster_loader import ClusterLoader
 from aurora_console.ui.features import install_all
 from aurora_console.ui.navigator import NavigatorWidget
 from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
 from aurora_console.ui.status import ConsoleStatusBar
 from aurora_console.ui.welcome import WelcomePage
+from aurora_console.ui.window_menus import build_menus
 from aurora_console.ui.window_state import (
     NEEDS_AWS,
     NEEDS_DATABASE,
@@ -53,16 +55,10 @@ class MainWindow(QMainWindow):
         self._aws_pending = False  # between start() / open_sandbox() and the profile or sandbox in place
         self._database_settled = False  # the sandbox's database stage ended (up or failed)
         self._tab_specs: dict[str, dict] = {}
-        self._pending_regions: set[str] = set()
-        self._load_errors: list[str] = []
-        self.loading = False
-        self.load_count = 0
+        self.clusters = ClusterLoader(self)
         self._open_home: Callable[[], Any] | None = None
-        self._load_generation = 0
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
         self.persist_layout = True
-        self._load_handles: list = []
-        self._loaded_profile: tuple | None = None
 
         self.tabs = QTabWidget(objectName="workspaceTabs")
         self.tabs.setTabsClosable(True)
@@ -80,14 +76,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator_dock)
         self.resizeDocks([self.navigator_dock], [440], Qt.Orientation.Horizontal)
         self.navigator.refresh_requested.connect(self.refresh_clusters)
-        self.navigator.profile_changed.connect(self._profile_selected)
-        self.navigator.regions_changed.connect(self._regions_selected)
+        self.navigator.profile_changed.connect(self.clusters.profile_selected)
+        self.navigator.regions_changed.connect(self.clusters.regions_selected)
 
         self.status = ConsoleStatusBar(services.runner, self)
         self.setStatusBar(self.status)
         self.toasts = ToastArea(self)
         services.notifier.posted.connect(self.toasts.show_notification)
-        self._build_menus()
+        build_menus(self)
         self.feature_errors = install_all(self)
         for err in self.feature_errors:
             services.notifier.error("A screen failed to load", err)
@@ -192,35 +188,6 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         widget.deleteLater()
         return True
-
-    # -- menus -------------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        for name in ("File", "View", "Database", "Tools", "Help"):
-            menu = bar.addMenu(name)
-            menu.setObjectName(f"menu{name}")
-            self._menus[name] = menu
-        self._open_sandbox_action = self.add_menu_action("File", "Open the sandbox", self.open_sandbox,
-                                                         object_name="actionOpenSandbox")
-        self.add_menu_action("File", "Welcome page", self.show_welcome, object_name="actionWelcome")
-        self.menu("File").addSeparator()
-        self.add_menu_action("File", "Quit", self.close, shortcut="Ctrl+Q", object_name="actionQuit")
-        self.menu("View").addAction(self.navigator_dock.toggleViewAction())
-        refresh = self.add_menu_action("View", "Refresh", self.refresh_all, shortcut="Ctrl+R",
-                                       object_name="actionRefresh")
-        refresh.setToolTip("Reload the navigator's clusters and the current tab")
-        self.add_menu_action("Help", "Open the log folder", self._open_log_folder, object_name="actionOpenLogs")
-        self.add_menu_action("Help", f"About {APP_NAME}", self._about, object_name="actionAbout")
-
-    def _about(self) -> None:
-        from aurora_console.ui.about import show_about
-
-        self._about_box = show_about(self)
-
-    def _open_log_folder(self) -> None:
-        from PySide6.QtCore import QUrl
-
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.services.paths.log_dir)))
 
     # -- start-up ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -346,90 +313,20 @@ class MainWindow(QMainWindow):
         self.navigator.profile_combo.setFocus()
         self.navigator.profile_combo.showPopup()
 
-    # -- clusters ----------------------------------------------------------------------------
-    def _profile_selected(self, profile: str) -> None:
-        if self.services.aws is not None and not self.services.aws.is_sandbox:
-            self.services.settings.settings.aws_profile = profile
-        self.refresh_clusters()
+    # -- clusters (ui/cluster_loader.py) -----------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        return self.clusters.loading
 
-    def _regions_selected(self, regions: list[str]) -> None:
-        if self.services.aws is not None and not self.services.aws.is_sandbox and regions:
-            self.services.settings.settings.aws_regions = regions
-        self.refresh_clusters()
+    @property
+    def load_count(self) -> int:
+        return self.clusters.load_count
 
     def current_targets(self) -> list[AwsTarget]:
-        profile = self.navigator.current_profile()
-        aws = self.services.aws
-        # the sandbox's factory pins its own credentials; a real profile named "sandbox" stays itself
-        name = None if aws is not None and aws.is_sandbox else profile
-        return [AwsTarget(name, r) for r in self.navigator.selected_regions()]
+        return self.clusters.current_targets()
 
     def refresh_clusters(self) -> None:
-        """Load every selected region; a newer refresh supersedes the loads still running."""
-        aws = self.services.aws
-        if aws is None:
-            return
-        for handle in self._load_handles:
-            handle.cancel()
-        self._load_handles = []
-        self._load_generation += 1
-        generation = self._load_generation
-        targets = self.current_targets()
-        profile = self.navigator.current_profile()
-        self.status.set_profile(profile, self.services.is_read_only(profile))
-        self.status.set_regions([t.region for t in targets])
-        if self._loaded_profile != (aws, profile):  # another account: never show the old one's rows
-            self.navigator.model.clear()
-            self._loaded_profile = (aws, profile)
-        if not targets:
-            self.navigator.model.clear()
-            self.navigator.show_status("Choose at least one region.")
-            self.load_finished.emit(True, [])
-            return
-        self.loading = True
-        self._pending_regions = {t.region for t in targets}
-        self._load_errors = []
-        stale = {s.ref.region for s in self.navigator.model.summaries()} - self._pending_regions
-        for region in stale:
-            self.navigator.model.set_region(RegionClusters(AwsTarget(None, region), []))
-        self.navigator.show_status(f"Loading clusters from {len(targets)} region(s)…")
-        for target in targets:
-            def loaded(result, g=generation):
-                self._region_loaded(result, g)
-
-            def failed(exc, t=target, g=generation):
-                self._region_loaded(RegionClusters(t, [], _as_aws_error(exc)), g)
-
-            def cancelled(t=target, g=generation):
-                self._region_loaded(RegionClusters(t, [], _as_aws_error(RuntimeError("cancelled"))), g)
-
-            self._load_handles.append(self.services.runner.submit(
-                lambda ctx, t=target: list_clusters(aws, t, ctx), name=f"List clusters ({target.region})",
-                on_done=loaded, on_error=failed, on_cancelled=cancelled))
-
-    def _region_loaded(self, result: RegionClusters, generation: int) -> None:
-        if generation != self._load_generation:
-            return  # a load for an earlier profile/region choice: its rows must not appear
-        self.navigator.model.set_region(result)
-        if result.error is not None:
-            self._load_errors.append(f"{result.target.region}: {result.error.user_text()}")
-        self._pending_regions.discard(result.target.region)
-        errors = self.navigator.model.errors
-        count = len(self.navigator.model.summaries())
-        text = f"{count} cluster(s)"
-        if self._pending_regions:
-            text += f"; waiting for {', '.join(sorted(self._pending_regions))}"
-        if errors:
-            text += "\n" + "\n".join(f"⚠ {r}: {e}" for r, e in sorted(errors.items()))
-        self.navigator.show_status(text)
-        if not self._pending_regions and self.loading:
-            self.loading = False
-            self._load_handles = []
-            self.load_count += 1
-            ok = not self._load_errors or count > 0
-            if self.load_count == 1 and count:
-                self._show_home_if_empty()
-            self.load_finished.emit(ok, list(self._load_errors))
+        self.clusters.refresh()
 
     # -- persistence -------------------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -482,9 +379,3 @@ class MainWindow(QMainWindow):
             if callable(shutdown):
                 shutdown()
         event.accept()
-
-
-def _as_aws_error(exc: BaseException):
-    from aurora_console.core.aws.errors import classify
-
-    return classify(exc)

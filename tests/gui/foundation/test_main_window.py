@@ -132,7 +132,7 @@ def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
     """Switching profile while a region still loads: the old profile's rows never appear."""
     import threading
 
-    import aurora_console.ui.main_window as mw
+    import aurora_console.ui.cluster_loader as mw
     from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
 
     gate = threading.Event()
