@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,12 +29,11 @@ from aurora_console.ui.fleet.details import ClusterDetailsPane, DetailsStack, In
 from aurora_console.ui.fleet.filter_model import FleetFilterModel
 from aurora_console.ui.fleet.staging import STAGE_CLUSTERS, TURN_BUDGET_S, StagedRegion
 from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE, FleetTreeModel
+from aurora_console.ui.fleet.tree_widths import TreeWidths
 
 log = logging.getLogger(__name__)
 
 AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 min", 900))
-DETAILS_MIN = 250  # px the details pane keeps when the tree's columns ask for more than 65%
-COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30, 36), 5: (70, 130), 6: (60, 100)}
 
 
 class _RegionBridge(QObject):
@@ -98,9 +97,9 @@ class FleetView(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setIndentation(14)
         # region header rows span the tree ("eu-west-1 (prod)  ·  2 clusters", see FleetFilterModel)
-        self.proxy.rowsInserted.connect(lambda parent, *_: None if parent.isValid() else self._span_regions())
-        self.proxy.layoutChanged.connect(self._span_regions)
-        self.proxy.modelReset.connect(self._span_regions)
+        self.proxy.rowsInserted.connect(lambda parent, *_: None if parent.isValid() else self.widths.span_regions())
+        self.proxy.layoutChanged.connect(lambda *_: self.widths.span_regions())
+        self.proxy.modelReset.connect(lambda: self.widths.span_regions())
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self.actions.context_menu)
         header = self.tree.header()
@@ -124,8 +123,7 @@ class FleetView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([820, 460])
-        self._user_split = False  # until the user drags the handle, the tree keeps 65% of the width
-        split.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
+        self.widths = TreeWidths(self.tree, self.proxy, split)  # ui/fleet/tree_widths.py
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -221,8 +219,8 @@ class FleetView(QWidget):
         self.load_count += 1
         self._update_status()
         if self.load_count == 1:
-            self._expand_regions()
-            self._fit_columns()
+            self.widths.expand_regions()
+            self.widths.fit_columns()
         self.loaded.emit()
         QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
 
@@ -252,57 +250,13 @@ class FleetView(QWidget):
             text += f" · waiting for {', '.join(sorted(self._pending))}"
         self.status.setText(text)
 
-    def _span_regions(self) -> None:
-        for row in range(self.proxy.rowCount()):
-            if not self.tree.isFirstColumnSpanned(row, QModelIndex()):
-                self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-
-    def _expand_regions(self) -> None:
-        small = self.proxy.rowCount() <= 10 and sum(self.proxy.rowCount(self.proxy.index(r, 0))
-                                                    for r in range(self.proxy.rowCount())) <= 40
-        for row in range(self.proxy.rowCount()):
-            region = self.proxy.index(row, 0)
-            self.tree.expand(region)
-            if small:  # a small fleet: show every instance and its role at once
-                for child in range(self.proxy.rowCount(region)):
-                    self.tree.expand(self.proxy.index(child, 0, region))
-
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
-        """First show: tree and details share the width 65:35 (sizes before a layout are guesses)."""
         super().showEvent(event)
-        if not getattr(self, "_sized", False):
-            self._sized = True
-            QTimer.singleShot(0, self._share_width)  # once the layout has given the splitter its width
+        self.widths.shown()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
-        if getattr(self, "_sized", False) and not self._user_split:
-            QTimer.singleShot(0, self._share_width)
-
-    def _share_width(self) -> None:
-        """The tree keeps 65% of the width, or what its columns need when the details pane can
-        spare it (it wraps down to DETAILS_MIN px)."""
-        total = self.split.width()
-        if total > 100 and not self._user_split:
-            tree = max(int(total * 0.65), min(self._columns_width(), total - DETAILS_MIN))
-            self.split.setSizes([tree, total - tree])
-
-    def _columns_width(self) -> int:
-        header = self.tree.header()
-        bar = self.tree.verticalScrollBar()
-        frame = 2 * self.tree.frameWidth() + (bar.sizeHint().width() if bar.isVisible() else 0)
-        return sum(header.sectionSize(c) for c in range(header.count())) + frame
-
-    def _fit_columns(self) -> None:
-        """Once the first load is shown: each column as wide as its texts (region header rows
-        span the tree and do not count), within bounds, then the width is shared again."""
-        header = self.tree.header()
-        for col in range(header.count()):
-            self.tree.resizeColumnToContents(col)
-            lo, hi = COLUMN_BOUNDS.get(col, (30, 200))
-            header.resizeSection(col, max(lo, min(hi, header.sectionSize(col))))
-        if not self._user_split:
-            self._share_width()
+        self.widths.resized()
 
     def _auto_changed(self) -> None:
         secs = int(self.auto_box.currentData() or 0)
@@ -316,7 +270,7 @@ class FleetView(QWidget):
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.set_filter(text)
-        self._span_regions()
+        self.widths.span_regions()
         if text.strip():
             self.tree.expandAll()
         self._update_status()

@@ -1,0 +1,74 @@
+"""How the fleet tree and the details pane share the width, and how the tree's columns fit.
+
+The tree keeps 65% of the width as the window grows (or what its columns need when the details
+pane can spare it: the pane wraps down to DETAILS_MIN px) until the user drags the splitter's
+handle; from then on the user's sizes stay. Region header rows span the whole tree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QTimer
+
+DETAILS_MIN = 250  # px the details pane keeps when the tree's columns ask for more than 65%
+TREE_SHARE = 0.65
+COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30, 36), 5: (70, 130), 6: (60, 100)}
+
+
+class TreeWidths:
+    def __init__(self, tree, proxy, split) -> None:
+        self.tree, self.proxy, self.split = tree, proxy, split
+        self.user_split = False
+        self.sized = False
+        split.splitterMoved.connect(self._user_moved)
+
+    def _user_moved(self, *_args) -> None:
+        self.user_split = True
+
+    def shown(self) -> None:
+        """First show: share the width once the layout has given the splitter its width
+        (sizes before a layout are guesses)."""
+        if not self.sized:
+            self.sized = True
+            QTimer.singleShot(0, self.split, self.share_width)
+
+    def resized(self) -> None:
+        if self.sized and not self.user_split:
+            QTimer.singleShot(0, self.split, self.share_width)
+
+    def share_width(self) -> None:
+        total = self.split.width()
+        if total > 100 and not self.user_split:
+            tree = max(int(total * TREE_SHARE), min(self.columns_width(), total - DETAILS_MIN))
+            self.split.setSizes([tree, total - tree])
+
+    def columns_width(self) -> int:
+        header = self.tree.header()
+        bar = self.tree.verticalScrollBar()
+        frame = 2 * self.tree.frameWidth() + (bar.sizeHint().width() if bar.isVisible() else 0)
+        return sum(header.sectionSize(c) for c in range(header.count())) + frame
+
+    def fit_columns(self) -> None:
+        """Once the first load is shown: each column as wide as its texts (region header rows
+        span the tree and do not count), within bounds, then the width is shared again."""
+        header = self.tree.header()
+        for col in range(header.count()):
+            self.tree.resizeColumnToContents(col)
+            lo, hi = COLUMN_BOUNDS.get(col, (30, 200))
+            header.resizeSection(col, max(lo, min(hi, header.sectionSize(col))))
+        if not self.user_split:
+            self.share_width()
+
+    def span_regions(self) -> None:
+        for row in range(self.proxy.rowCount()):
+            if not self.tree.isFirstColumnSpanned(row, QModelIndex()):
+                self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+
+    def expand_regions(self) -> None:
+        small = self.proxy.rowCount() <= 10 and sum(self.proxy.rowCount(self.proxy.index(r, 0))
+                                                    for r in range(self.proxy.rowCount())) <= 40
+        for row in range(self.proxy.rowCount()):
+            region = self.proxy.index(row, 0)
+            self.tree.expand(region)
+            if small:  # a small fleet: show every instance and its role at once
+                for child in range(self.proxy.rowCount(region)):
+                    self.tree.expand(self.proxy.index(child, 0, region))
