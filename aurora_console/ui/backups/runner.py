@@ -11,14 +11,9 @@ from PySide6.QtCore import QObject, Signal
 
 from aurora_console.core.aws.backup_ops import BackupAction, BackupResult, run_backup_action
 from aurora_console.ui.fleet.actions import audit_log
+from aurora_console.ui.lifeline import TaskLife
 
 log = logging.getLogger(__name__)
-
-
-class _Life:
-    """Outlives the widget: callbacks check ``alive`` before touching it."""
-
-    alive = True
 
 
 class BackupTasks(QObject):
@@ -32,7 +27,7 @@ class BackupTasks(QObject):
         super().__init__(parent)
         self.services = services
         self._read_only = read_only
-        self.life = _Life()
+        self.life = TaskLife()  # callbacks check life.alive before touching the panel
         self.loading = 0
         self.action_handle = None
         self.action_text = ""

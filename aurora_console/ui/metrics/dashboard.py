@@ -42,6 +42,7 @@ from aurora_console.core.aws.metric_layout import (
 from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
 from aurora_console.core.aws.target_gone import cluster_gone_text
+from aurora_console.ui.lifeline import TaskLife
 from aurora_console.ui.metrics.controls import (
     CUSTOM,
     build_controls,
@@ -63,28 +64,6 @@ def prepare(data: DashboardData) -> DashboardData:
             s.x = np.asarray(s.timestamps, dtype=float)  # type: ignore[attr-defined]
             s.y = np.asarray(s.values, dtype=float)  # type: ignore[attr-defined]
     return data
-
-
-class _Life:
-    """Outlives the widget: cancels its task and drops late callbacks once the tab is gone."""
-
-    def __init__(self) -> None:
-        self.alive = True
-        self.handle = None
-
-    def cancel(self) -> None:
-        if self.handle is not None and not self.handle.done:
-            self.handle.cancel()
-
-    def end(self, *_args) -> None:
-        self.alive = False
-        self.cancel()
-
-    def guard(self, fn):
-        def call(*args):
-            if self.alive:
-                fn(*args)
-        return call
 
 
 class MetricsDashboard(QWidget):
@@ -111,7 +90,7 @@ class MetricsDashboard(QWidget):
         self.loading = False
         self.load_count = 0
         self._pending = False
-        self._life = _Life()
+        self._life = TaskLife()
         self.destroyed.connect(self._life.end)  # a closed tab: cancel the load, ignore late results
         self._apply_queue: list = []
         self._build()
