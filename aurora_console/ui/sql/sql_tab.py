@@ -14,12 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from aurora_console.core.db.catalog import CatalogCache
 from aurora_console.core.db.history import QueryHistory, Snippets
-from aurora_console.core.db.runs import run_for_editor, session_call
+from aurora_console.core.db.runs import run_for_editor
 from aurora_console.core.db.session import DbSession, SessionSettings, TxState
 from aurora_console.core.db.sql_split import split_sql
-from aurora_console.ui.sql import tab_io
+from aurora_console.ui.sql import tab_io, tab_session
 from aurora_console.ui.sql.completer import SqlCompleter
 from aurora_console.ui.sql.editor import SqlEditor
 from aurora_console.ui.sql.find_bar import FindBar
@@ -33,7 +32,6 @@ from aurora_console.ui.theme import palette_is_dark
 MAX_RESULT_TABS = 20
 IDLE_CURSOR_S = 120
 _numbers = itertools.count(1)
-_catalogs = CatalogCache()
 
 
 class SqlTab(QWidget):
@@ -326,50 +324,21 @@ class SqlTab(QWidget):
     def plan_views(self) -> list[PlanView]:
         return [w for i in range(self.results.count()) if isinstance(w := self.results.widget(i), PlanView)]
 
-    # -- session actions --------------------------------------------------------------------------------
+    # -- session actions (tab_session.py) -----------------------------------------------------------------
     def session_action(self, action: str, *args, done=None) -> None:
-        session = self.session
-
-        def finished(state) -> None:
-            if self.closed:
-                return
-            self._sync_autocommit()
-            self.tx_state = state
-            self.message(f"{action.replace('_', ' ')}: done ({state.value})")
-            self._update_state()
-            if done is not None:
-                done(state)
-
-        def failed(exc) -> None:
-            if self.closed:
-                return
-            self._sync_autocommit()
-            self.message(f"{action.replace('_', ' ')} failed: {exc}")
-            self._update_state()
-
-        self.runner.submit(lambda ctx: session_call(session, action, *args), name=f"SQL {action}",
-                           queue=self.queue, on_done=finished, on_error=failed)
+        tab_session.session_action(self, action, *args, done=done)
 
     def _sync_autocommit(self) -> None:
-        """The toolbar shows the session's real mode (a refused switch snaps back)."""
-        action = self.autocommit_action
-        action.blockSignals(True)
-        action.setChecked(self.session.settings.autocommit)
-        action.blockSignals(False)
+        tab_session.sync_autocommit(self)
 
     def set_autocommit(self, on: bool) -> None:
         self.session_action("set_autocommit", bool(on))
 
     def set_timeout(self, seconds: int) -> None:
-        ms = int(seconds) * 1000
-        if ms != self.session.settings.statement_timeout_ms and not self.closed:
-            self.session_action("set_statement_timeout", ms)
+        tab_session.set_timeout(self, seconds)
 
     def load_completion(self, refresh: bool = False) -> None:
-        session = self.session
-        self.runner.submit(lambda ctx: _catalogs.get(session, refresh=refresh, task=ctx).words(),
-                           name="Load completion words", queue=self.queue, on_done=self.completer.set_words,
-                           on_error=lambda exc: self.message(f"Completion: could not read the catalog ({exc})"))
+        tab_session.load_completion(self, refresh)
 
     # -- export and files (tab_io.py) -------------------------------------------------------------------
     def ask_export(self, view: ResultView) -> None:
