@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.navigator_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator_dock)
-        self.resizeDocks([self.navigator_dock], [440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.navigator_dock], [385], Qt.Orientation.Horizontal)
         self.navigator.refresh_requested.connect(self.refresh_clusters)
         self.navigator.profile_changed.connect(self.clusters.profile_selected)
         self.navigator.regions_changed.connect(self.clusters.regions_selected)

@@ -107,6 +107,9 @@ class ClusterListModel(QAbstractTableModel):
         return list(self._rows)
 
 
+ENGINE_COLUMN_WIDTH = 118
+
+
 class NavigatorWidget(QWidget):
     profile_changed = Signal(str)
     regions_changed = Signal(list)
@@ -148,8 +151,13 @@ class NavigatorWidget(QWidget):
         self.view.setSortingEnabled(True)
         self.view.setModel(self.proxy)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.header().setStretchLastSection(True)
+        header = self.view.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # the engine is a long label ("MySQL 8.0 (Aurora 3.05.2)") and the fleet view shows it in
+        # full: here it is elided (full text in the tooltip) so the dock stays narrow
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, ENGINE_COLUMN_WIDTH)
+        header.setStretchLastSection(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(self._activated)
