@@ -15,16 +15,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.timeout(120),
 
 
 @pytest.fixture
-def runner(qapp):
-    from aurora_console.ui.tasks import TaskRunner
-
-    r = TaskRunner(max_threads=2)
-    yield r
-    r.shutdown(5000)
-    r.deleteLater()
-
-
-@pytest.fixture
 def blog_folder(tmp_path):
     folder = tmp_path / "blog"
     shutil.copytree(blog_migrations_dir(), folder)

@@ -15,16 +15,6 @@ def blog_db(new_database):
 
 
 @pytest.fixture
-def runner(qapp):
-    from aurora_console.ui.tasks import TaskRunner
-
-    r = TaskRunner(max_threads=2)
-    yield r
-    r.shutdown(5000)
-    r.deleteLater()
-
-
-@pytest.fixture
 def open_workspace(qtbot, runner, tmp_path):
     from aurora_console.core.db.content.session import ContentSession
     from aurora_console.testing.pages_content import ContentPage

@@ -11,16 +11,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.timeout(120),
 
 
 @pytest.fixture
-def runner(qapp):
-    from aurora_console.ui.tasks import TaskRunner
-
-    r = TaskRunner(max_threads=2)
-    yield r
-    r.shutdown(5000)
-    r.deleteLater()
-
-
-@pytest.fixture
 def folder(tmp_path):
     d = tmp_path / "migrations"
     d.mkdir()
