@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aurora_console.core.connections.profile import SANDBOX_DB_PROFILE
 from aurora_console.core.paths import SANDBOX_SETTINGS_NAME
 from aurora_console.core.redaction import register_secret
 from aurora_console.core.tasks import TaskContext, null_context
 
 log = logging.getLogger(__name__)
 
-BLOG_PROFILE_NAME = "sandbox-blog"
+BLOG_PROFILE_NAME = SANDBOX_DB_PROFILE
 PASSWORD_FILE = "db_password"
 STATE_FILE = "sandbox.json"
 

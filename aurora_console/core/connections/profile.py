@@ -9,6 +9,8 @@ from typing import Any
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.ssh.config import BastionConfig, validate_host, validate_port
 
+#: the name of the sandbox's built-in profile (its blog database through its bastion)
+SANDBOX_DB_PROFILE = "sandbox-blog"
 PASSWORD_KINDS = ("prompt", "keyring", "ssm", "secretsmanager", "iam")
 TLS_MODES = ("verify-full", "verify-ca", "require", "prefer", "disable")
 ENDPOINT_KINDS = ("writer", "reader", "custom", "instance")

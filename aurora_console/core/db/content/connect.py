@@ -34,6 +34,7 @@ def open_profile_source(profile_name: str, *, aws_factory: Any = None, sandbox_i
     is "prompt"); ``passphrase``: the bastion key's passphrase the user typed.
     """
     from aurora_console.core.connections.passwords import clients_from_factory
+    from aurora_console.core.connections.profile import SANDBOX_DB_PROFILE
     from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.db.migrations.profiles import open_profile_connection
     from aurora_console.core.paths import app_paths
@@ -47,6 +48,11 @@ def open_profile_source(profile_name: str, *, aws_factory: Any = None, sandbox_i
         if candidate.name == profile_name:
             profile = candidate
             sandbox_key = sandbox_info.bastion
+    elif sandbox_info is not None and profile_name == SANDBOX_DB_PROFILE:
+        from aurora_console.core.errors import ValidationError  # the sandbox's database is down or not up yet
+
+        why = getattr(sandbox_info, "db_error", None) or "it is still starting"
+        raise ValidationError(f"The sandbox's database is not running: {why}")
     if profile is None:
         profile = ProfileStore.default().get(profile_name)
     password = _secret(password)
