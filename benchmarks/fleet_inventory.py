@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,17 +34,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
+from aurora_console.sandbox.postgres_env import free_port
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REGION = "us-east-1"
 SETUP_LIMIT_S = 300
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start_moto() -> tuple[subprocess.Popen, str]:

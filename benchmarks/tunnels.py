@@ -19,19 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from aurora_console.sandbox.postgres_env import free_port  # noqa: E402
 from benchmarks.common import report  # noqa: E402
 
 ROWS = int(os.environ.get("TUNNEL_BENCH_ROWS", "1000000"))
 REPEAT = int(os.environ.get("TUNNEL_BENCH_REPEAT", "5"))
 KEYS = ("ed25519", "ecdsa", "rsa")
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start_sshd(folder: Path):

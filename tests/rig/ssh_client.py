@@ -8,11 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+from aurora_console.sandbox.postgres_env import free_port  # noqa: F401 - the rig's tests import it from here
 
 
 @contextmanager

@@ -15,12 +15,13 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from aurora_console.sandbox.postgres_env import free_port
 
 SSHD = (
     shutil.which("sshd", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/local/sbin") or "/usr/sbin/sshd"
@@ -249,7 +250,7 @@ class SshdServer:
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)  # privilege separation
         for _attempt in range(3):
-            self.port = _free_port()
+            self.port = free_port(HOST)
             self.write_config()
             self.known_hosts_file.write_text("\n".join(self.known_hosts_lines) + "\n")
             self.log_file.write_text("")
@@ -333,12 +334,6 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def start_sshd(folder: Path, keys: SshKeys, **options: str) -> SshdServer:

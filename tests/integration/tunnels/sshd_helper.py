@@ -14,6 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from aurora_console.sandbox.postgres_env import free_port
 from tests.rig.sshd_server import _descendants
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
@@ -25,14 +26,6 @@ def keygen(path: Path, key_type: str, *, passphrase: str = "", fmt: str = "") ->
         args += ["-m", fmt]
     subprocess.run(args, check=True, capture_output=True)
     return path
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Sshd:
