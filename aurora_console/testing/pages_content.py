@@ -12,9 +12,19 @@ reads like a user's session::
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 TIMEOUT_MS = 30000
+
+
+class ViewRefused(ValueError):
+    """The grid refused a filter or sort (unknown column, a value that does not fit the column's
+    type, or the server's refusal); ``str(exc)`` is the message the grid shows."""
+
+
+class TableNotOpened(LookupError):
+    """Opening a table failed; ``str(exc)`` names the table and says why (this call's own error)."""
 
 
 class ContentTablePage:
@@ -47,6 +57,30 @@ class ContentTablePage:
         if handle is not None and handle.state == "failed":
             raise handle.error
         return None if handle is None else handle.result
+
+    @contextmanager
+    def _errors(self):
+        """The messages the grid shows while the block runs (never an earlier call's)."""
+        shown: list[str] = []
+        self.grid.error_shown.connect(shown.append)
+        try:
+            yield shown
+        finally:
+            self.grid.error_shown.disconnect(shown.append)
+
+    def _set_view(self, **view) -> list[dict]:
+        """Apply a sort/filter; a refusal raises :class:`ViewRefused` with the grid's message."""
+        with self._errors() as shown:
+            handle = self.grid.set_view(**view)
+            if handle is None:
+                raise ViewRefused(shown[0] if shown else "the grid refused the view")
+            try:
+                self._await(handle)
+            except Exception as exc:
+                raise ViewRefused(shown[0] if shown else str(exc)) from exc
+        if handle.state == "cancelled":
+            raise ViewRefused("loading the rows was cancelled; the grid shows the previous view")
+        return self.rows()
 
     def _row_index(self, key) -> int:
         key = tuple(str(k) for k in (key if isinstance(key, tuple | list) else (key,)))
@@ -90,15 +124,15 @@ class ContentTablePage:
     def sort(self, column: str | None, descending: bool = False) -> list[dict]:
         from aurora_console.core.db.content.pager import Sort
 
-        self._await(self.grid.set_view(sort=Sort(column, descending)))
-        return self.rows()
+        return self._set_view(sort=Sort(column, descending))
 
     def filter(self, column: str, op: str, value: str | None = None) -> list[dict]:
+        """Add a filter and return the matching rows; raises :class:`ViewRefused` (the grid's
+        message) for an unknown column or operator or a value that does not fit the column."""
         from aurora_console.core.db.content.pager import Filter
 
         filters = list(self.grid.editor.pager.filters) + [Filter(column, op, value)]
-        self._await(self.grid.set_view(filters=filters))
-        return self.rows()
+        return self._set_view(filters=filters)
 
     def clear_filters(self) -> list[dict]:
         self._await(self.grid.clear_filters())
@@ -117,16 +151,20 @@ class ContentTablePage:
             raise ValueError(messages[0] if messages else f"{column} cannot be edited")
 
     def insert(self, values: dict | None = None) -> int:
-        change = self.grid.insert_row(values or {})
+        with self._errors() as shown:
+            change = self.grid.insert_row(values or {})
         if change is None:
-            raise ValueError(self.grid.last_error)
+            raise ValueError(shown[0] if shown else "the grid refused the new row")
         return change.id
 
     def duplicate(self, key) -> int:
-        self.grid.view.setCurrentIndex(self.grid.model.index(self._row_index(key), 0))
-        changes = self.grid.duplicate_selected()
+        index = self.grid.model.index(self._row_index(key), 0)
+        self.grid.view.selectionModel().clearSelection()
+        self.grid.view.setCurrentIndex(index)
+        with self._errors() as shown:
+            changes = self.grid.duplicate_selected()
         if not changes or changes[0] is None:
-            raise ValueError(self.grid.last_error)
+            raise ValueError(shown[0] if shown else f"row {key} could not be duplicated")
         return changes[0].id
 
     def delete(self, key) -> str:
@@ -268,10 +306,16 @@ class ContentPage:
         try:
             grid = self.workspace.grid(name)
         except KeyError:
-            self.workspace.open_table(name if "." in name else f"{self.workspace.blog_schema or 'public'}.{name}")
-            self.qtbot.waitUntil(lambda: self._has(name) or bool(self.workspace.last_error), timeout=TIMEOUT_MS)
+            qualified = name if "." in name else f"{self.workspace.blog_schema or 'public'}.{name}"
+            handle = self.workspace.open_table(qualified)
+            if handle is not None:  # None: already open (a grid that appeared meanwhile)
+                self.qtbot.waitUntil(lambda: handle.done, timeout=TIMEOUT_MS)
+                if handle.state == "failed":  # this call's error, never an earlier one's
+                    raise TableNotOpened(f"{qualified}: {handle.error}") from handle.error
+                if handle.state == "cancelled":
+                    raise TableNotOpened(f"{qualified}: opening was cancelled")
             if not self._has(name):
-                raise KeyError(f"{name}: {self.workspace.last_error}") from None
+                raise TableNotOpened(f"{qualified}: the table opened but no grid shows it")
             grid = self.workspace.grid(name)
         return ContentTablePage(self.qtbot, grid, self.runner, guard=self._guard)
 

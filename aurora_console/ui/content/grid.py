@@ -37,6 +37,7 @@ class ContentGrid(QWidget):
     loaded = Signal()  # a page arrived
     saved = Signal(object)  # SaveResult
     busy_changed = Signal(bool)
+    error_shown = Signal(str)  # every message the status line shows in red, as it is shown
 
     def __init__(self, runner, editor: TableEditor, parent=None):
         super().__init__(parent)
@@ -200,6 +201,7 @@ class ContentGrid(QWidget):
         self.last_error = message
         self.status.setText(message)
         self.status.setStyleSheet("color: #a00000;")
+        self.error_shown.emit(message)
 
     def _show_info(self, message: str) -> None:
         self.status.setText(message)
@@ -218,27 +220,45 @@ class ContentGrid(QWidget):
         self.set_view(sort=sort)
 
     def set_view(self, sort: Sort | None = None, filters: list[Filter] | None = None):
+        """Apply a sort and/or filters and load the first page; returns the task handle.
+
+        A sort or filter refused before any query (unknown column, a value that does not fit the
+        column's type) is shown in the status line and None is returned; one the server refuses
+        fails the task, and the grid goes back to the view it showed before."""
         editor = self.editor
         try:
             editor.pager.with_options(sort=sort, filters=filters)
         except (InvalidValue, KeyError) as exc:
-            self._show_error(str(exc))
+            # KeyError's str() adds quotes around the message
+            self._show_error(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc))
             return None
-        self.filter_bar.show_filters(filters if filters is not None else editor.pager.filters)
-        header = self.view.horizontalHeader()
-        target = sort if sort is not None else editor.pager.sort
-        if target.column is None:
-            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        else:
-            header.setSortIndicator(editor.info.column_names.index(target.column),
-                                    Qt.SortOrder.DescendingOrder if target.descending else Qt.SortOrder.AscendingOrder)
+        self._show_view(sort if sort is not None else editor.pager.sort,
+                        filters if filters is not None else editor.pager.filters)
         self._set_busy(True)
 
         def work(ctx):
-            editor.set_view(sort=sort, filters=filters)
+            before = editor.pager
+            try:
+                editor.set_view(sort=sort, filters=filters)
+            except Exception:
+                editor.pager = before  # the rows shown still belong to the previous view
+                raise
             return editor.page, editor.labels_for(editor.page)
 
-        return self._submit(work, "Load rows", self._page_loaded)
+        def refused(exc: BaseException) -> None:
+            self._show_view(editor.pager.sort, editor.pager.filters)
+            self._task_failed(exc)
+
+        return self._submit(work, "Load rows", self._page_loaded, refused)
+
+    def _show_view(self, sort: Sort, filters) -> None:
+        self.filter_bar.show_filters(filters)
+        header = self.view.horizontalHeader()
+        if sort.column is None:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        else:
+            header.setSortIndicator(self.editor.info.column_names.index(sort.column),
+                                    Qt.SortOrder.DescendingOrder if sort.descending else Qt.SortOrder.AscendingOrder)
 
     def add_filter(self):
         return self.set_view(filters=list(self.editor.pager.filters) + [self.filter_bar.current()])

@@ -63,13 +63,13 @@ class ContentWorkspace(QWidget):
         layout.addWidget(self.status)
         self.discover()
 
-    def _submit(self, fn, name, on_done):
+    def _submit(self, fn, name, on_done, on_error=None):
         return self.runner.submit(fn, name=name, queue=self.session.queue_key, on_done=on_done,
-                                  on_error=self._failed)
+                                  on_error=on_error or self._failed)
 
-    def _failed(self, exc: BaseException) -> None:
-        self.last_error = f"{exc}"
-        self.status.setText(f"{type(exc).__name__}: {exc}")
+    def _failed(self, exc: BaseException, what: str = "") -> None:
+        self.last_error = f"{what}{exc}"
+        self.status.setText(f"{what}{type(exc).__name__}: {exc}")
         self.status.setStyleSheet("color: #a00000;")
 
     def discover(self):
@@ -105,7 +105,12 @@ class ContentWorkspace(QWidget):
             return None
         session = self.session
         schema, _, name = qualified.partition(".")
-        return self._submit(lambda ctx: TableEditor(session, schema, name), f"Open {qualified}", self._opened)
+        if self.last_error:  # the status line speaks of the latest request, not an earlier failure
+            self.last_error = ""
+            self.status.setText("")
+            self.status.setStyleSheet("")
+        return self._submit(lambda ctx: TableEditor(session, schema, name), f"Open {qualified}", self._opened,
+                            lambda exc: self._failed(exc, f"Opening {qualified} failed: "))
 
     def _opened(self, editor: TableEditor) -> None:
         qualified = editor.info.qualified
