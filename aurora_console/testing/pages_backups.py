@@ -101,19 +101,24 @@ class BackupsPage:
         return self.panel.action_label.text()
 
     # -- acting --------------------------------------------------------------------------------
-    def set_retention(self, days: int) -> None:
+    def set_retention(self, days) -> None:
+        """``days`` as a number or as typed (``"7"``); anything core refuses (``"abc"``, 0, 36)
+        raises :class:`BackupRefused` with core's sentence, before any AWS call."""
+        from aurora_console.core.aws.backup_settings import validate_retention
+        from aurora_console.core.errors import ConsoleError
+
         self.root.guard_change(f"Changing the backup retention of {self.cluster_id}")
+        try:
+            checked = validate_retention(days)  # the spin box takes only ints and clamps: core words the refusal
+        except ConsoleError as exc:
+            raise BackupRefused(exc.message) from None
+        except (TypeError, ValueError, OverflowError) as exc:  # a validator that let a raw error through
+            raise BackupRefused(f"The retention period {days!r} is not a whole number of days: {exc}") from exc
         tab = self.panel.settings_tab
         tab.show_settings(self.panel.settings)
-        tab.retention.setValue(days)
-        if tab.retention.value() != days:  # the spin box clamps; let core word the refusal
-            from aurora_console.core.aws.backup_settings import validate_retention
-            from aurora_console.core.errors import ConsoleError
-
-            try:
-                validate_retention(days)
-            except ConsoleError as exc:
-                raise BackupRefused(exc.message) from None
+        tab.retention.setValue(checked)
+        if tab.retention.value() != checked:
+            raise BackupRefused(f"The retention period {checked} is outside what the panel accepts.")
         self._confirm_and_wait(tab.request_apply())
 
     def set_window(self, text: str, apply_now: bool = True) -> None:
