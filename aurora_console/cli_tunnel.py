@@ -2,6 +2,10 @@
 
 stdout gets one line with the local port (for scripts: ``PORT=$(aurora-console tunnel blog | head -1)``);
 progress and state changes go to stderr.
+
+Exit codes (docs/tunnels.md): 0 closed normally, 1 the tunnel failed, 2 unknown profile / no
+bastion, 3 host key not trusted (unknown and not accepted, changed, revoked, or a host certificate
+this backend cannot verify).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 import threading
 
 SANDBOX_PROFILE = "sandbox-blog"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_HOST_KEY = 0, 1, 2, 3
 
 
 def add_tunnel_parser(subparsers) -> argparse.ArgumentParser:
@@ -102,7 +107,7 @@ def run_tunnel(args) -> int:
     from aurora_console.core.connections.tunnels import passphrase_for, tunnel_spec
     from aurora_console.core.errors import ConsoleError
     from aurora_console.core.paths import app_paths
-    from aurora_console.core.ssh.errors import HostKeyUnknown
+    from aurora_console.core.ssh.errors import HostKeyError, HostKeyUnknown
     from aurora_console.core.ssh.hostkeys import HostKeyStore
     from aurora_console.core.ssh.manager import TunnelManager
 
@@ -146,10 +151,10 @@ def run_tunnel(args) -> int:
             except HostKeyUnknown as exc:
                 choice = _ask_trust(exc, args)
                 if choice is None:
-                    return 3
+                    return EXIT_HOST_KEY
                 manager.store.trust_error(exc, always=(choice == "always"))
         else:
-            return 3
+            return EXIT_HOST_KEY
         print(status.local_port, flush=True)
         _err(f"Tunnel {profile.name}: 127.0.0.1:{status.local_port} -> {profile.bastion.label} -> "
              f"{profile.host}:{profile.port} ({status.backend}). Ctrl+C closes it.")
@@ -160,10 +165,13 @@ def run_tunnel(args) -> int:
                 pass
         except KeyboardInterrupt:
             pass
-        return 0
+        return EXIT_OK
+    except HostKeyError as exc:  # changed, revoked, or a certificate this backend cannot check
+        _err(exc.user_text())
+        return EXIT_HOST_KEY
     except ConsoleError as exc:
         _err(exc.user_text())
-        return 1
+        return EXIT_FAILED
     finally:
         manager.shutdown()
         _err(f"Tunnel {profile.name} closed.")

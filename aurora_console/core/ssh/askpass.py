@@ -1,8 +1,10 @@
 """An SSH_ASKPASS helper that hands the key passphrase to the OpenSSH client.
 
-The passphrase travels in an environment variable of the ssh process only (never on a command
-line, in a file or in a log). The helper answers passphrase prompts and refuses anything else
-(e.g. a password prompt), so a wrong setup fails instead of sending the passphrase elsewhere.
+The passphrase is handed over once through a one-shot pipe (``askpass_handover``): the ssh
+process's environment carries only the pipe's handle, never the passphrase, and the handle is
+spent after one read (it is never on a command line, in a file or in a log either). The helper
+answers passphrase prompts and refuses anything else (e.g. a password prompt), so a wrong setup
+fails instead of sending the passphrase elsewhere.
 
 Which program ssh runs as the helper (SSH_ASKPASS names one program, without arguments):
 
@@ -26,7 +28,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-ENV_VAR = "AURORA_CONSOLE_ASKPASS_SECRET"
+from aurora_console.core.ssh.askpass_handover import HANDLE_ENV  # the one-shot handle, never the secret
+
 #: set to "1" in the ssh process's environment when the app executable is the helper
 MODE_ENV = "AURORA_CONSOLE_ASKPASS"
 FLAG = "--askpass"
@@ -34,17 +37,24 @@ WINDOWS_CLI_EXE = "aurora-console-cli.exe"
 
 POSIX_SCRIPT = f"""#!/bin/sh
 case "$1" in
-  *assphrase*) printf '%s\\n' "${ENV_VAR}" ;;
+  *assphrase*) exec cat -- "${HANDLE_ENV}" ;;
   *) exit 1 ;;
 esac
 """
 
 
 def answer(prompt: str, environ: Mapping[str, str]) -> str | None:
-    """The passphrase for a passphrase prompt, None for any other prompt (refused)."""
+    """The passphrase for a passphrase prompt (read once from the handle), None for any other
+    prompt or a spent handle (refused)."""
     if "assphrase" not in prompt:
         return None
-    return environ.get(ENV_VAR, "")
+    from aurora_console.core.ssh.askpass_handover import HandoverSpent, read_handover
+
+    try:
+        return read_handover(environ)
+    except HandoverSpent as exc:
+        print(f"aurora-console askpass: {exc}", file=sys.stderr)
+        return None
 
 
 def helper_invocation(argv: Sequence[str], environ: Mapping[str, str]) -> list[str] | None:
@@ -98,12 +108,14 @@ def write_helper(folder: Path, *, platform: str | None = None, frozen: bool | No
     return helper
 
 
-def askpass_env(helper: Path, passphrase: str) -> dict[str, str]:
-    """Environment for ssh: force the helper (OpenSSH >= 8.4; older ones need DISPLAY set)."""
+def askpass_env(helper: Path, handle: Mapping[str, str]) -> dict[str, str]:
+    """Environment for ssh: force the helper (OpenSSH >= 8.4; older ones need DISPLAY set).
+
+    ``handle``: ``OneShotHandover.env()``, the handle of the one-shot pipe (no secret)."""
     return {
         "SSH_ASKPASS": str(helper),
         "SSH_ASKPASS_REQUIRE": "force",
         "DISPLAY": os.environ.get("DISPLAY", ":0"),
         MODE_ENV: "1",
-        ENV_VAR: passphrase,
+        **handle,
     }

@@ -53,8 +53,9 @@ def authenticate(transport, user: str, pkey, use_agent: bool, where: str) -> Non
         hint="Check the SSH user (ec2-user, ubuntu, ...) and that the key's .pub is authorised on the bastion.")
 
 
-def _connect_hop(sock, host: str, port: int, user: str, pkey, cfg: BastionConfig, store: HostKeyStore):
-    transport = start_transport(sock, host, port, store, cfg.connect_timeout)
+def _connect_hop(sock, host: str, port: int, user: str, pkey, cfg: BastionConfig, store: HostKeyStore, *,
+                 certificates: bool = False):
+    transport = start_transport(sock, host, port, store, cfg.connect_timeout, certificates=certificates)
     try:
         authenticate(transport, user, pkey, cfg.use_agent, f"the SSH server {host_entry(host, port)}")
     except Exception:

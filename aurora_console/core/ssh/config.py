@@ -7,33 +7,45 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.validation import validator
 
 PASSPHRASE_SOURCES = ("none", "prompt", "keyring")
-_HOST_RE = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+)$")
-_USER_RE = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.@-]{0,63}$")
+_HOST_RE = re.compile(r"\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+")
+_USER_RE = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.@-]{0,63}")
+_PORT_RE = re.compile(r"[0-9]{1,5}")
 DEFAULT_KEEPALIVE = 15
 
 
+@validator()
 def validate_host(host: str, what: str = "host") -> str:
-    host = (host or "").strip()
-    if not host or len(host) > 253 or not _HOST_RE.match(host):
+    """A host name or address (IPv6 in brackets); surrounding whitespace is stripped."""
+    host = host.strip() if isinstance(host, str) else ""
+    if not host or len(host) > 253 or not _HOST_RE.fullmatch(host):
         raise ValidationError(f"The {what} {host!r} is not a valid host name or address.")
     return host
 
 
+@validator()
 def validate_port(port: Any, what: str = "port") -> int:
-    try:
+    """A whole number 1-65535, or its text in ASCII digits (surrounding whitespace is stripped)."""
+    if isinstance(port, str) and _PORT_RE.fullmatch(port.strip()):
+        value = int(port.strip())
+    elif isinstance(port, int) and not isinstance(port, bool):
+        value = port
+    elif isinstance(port, float) and port.is_integer():  # a JSON number written as 22.0
         value = int(port)
-    except (TypeError, ValueError):
-        raise ValidationError(f"The {what} {port!r} is not a number.") from None
+    else:
+        raise ValidationError(f"The {what} {str(port)[:40]!r} is not a number.")
     if not 1 <= value <= 65535:
         raise ValidationError(f"The {what} {value} is outside 1-65535.")
     return value
 
 
+@validator()
 def validate_user(user: str, what: str = "SSH user") -> str:
-    user = (user or "").strip()
-    if not _USER_RE.match(user):
+    """A user name; surrounding whitespace is stripped."""
+    user = user.strip() if isinstance(user, str) else ""
+    if not _USER_RE.fullmatch(user):
         raise ValidationError(f"The {what} {user!r} is not a valid user name.")
     return user
 

@@ -50,13 +50,15 @@ class HostKeyError(TunnelError):
     kind = "host-key"
 
     def __init__(self, message: str, *, host: str, port: int, key_type: str, fingerprint: str,
-                 key_base64: str, hint: str = "") -> None:
+                 key_base64: str, hint: str = "", offending: tuple[str, ...] = ()) -> None:
         super().__init__(message, hint=hint)
         self.host = host
         self.port = port
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.key_base64 = key_base64
+        #: known_hosts lines ("path:line") behind the refusal: the old key to remove, the @revoked line
+        self.offending = tuple(offending)
 
 
 class HostKeyUnknown(HostKeyError):
@@ -69,6 +71,19 @@ class HostKeyChanged(HostKeyError):
     """The key differs from the one on record: refused (possible interception)."""
 
     kind = "host-key-changed"
+
+
+class HostKeyRevoked(HostKeyError):
+    """The server offered a key that a ``@revoked`` known_hosts line names: never accepted."""
+
+    kind = "host-key-revoked"
+
+
+class HostCertificateUnsupported(HostKeyError):
+    """The host is trusted only through a ``@cert-authority`` line and this backend cannot
+    verify host certificates (paramiko)."""
+
+    kind = "host-key-certificate"
 
 
 class TunnelClosed(TunnelError):

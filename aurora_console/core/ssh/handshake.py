@@ -46,8 +46,11 @@ def _prefer_fast_ciphers(transport) -> None:
         opts.ciphers = tuple(fast + [c for c in opts.ciphers if c not in fast])
 
 
-def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: float):
-    """SSH handshake over ``sock`` (a socket or a paramiko channel); returns the verified transport."""
+def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: float, *, certificates: bool = False):
+    """SSH handshake over ``sock`` (a socket or a paramiko channel); returns the verified transport.
+
+    ``certificates``: the caller's real SSH client (OpenSSH) checks host certificates itself, so a
+    host trusted through a ``@cert-authority`` line passes here (see ``HostKeyStore.verify``)."""
     import paramiko
 
     transport = paramiko.Transport(sock)
@@ -75,17 +78,17 @@ def start_transport(sock, host: str, port: int, store: HostKeyStore, timeout: fl
             f"{timeout:.0f} s.", hint="Is it an SSH server? Check the port, or whether a firewall drops the traffic.")
     key = transport.get_remote_server_key()
     try:
-        store.verify(host, port, key)
+        store.verify(host, port, key, certificates=certificates)
     except Exception:
         transport.close()
         raise
     return transport
 
 
-def fetch_host_key(host: str, port: int, store: HostKeyStore, timeout: float = 10.0):
+def fetch_host_key(host: str, port: int, store: HostKeyStore, timeout: float = 10.0, *, certificates: bool = False):
     """Handshake directly with host:port; return its key after verification (raises on unknown/changed)."""
     sock = open_socket(host, port, timeout)
-    transport = start_transport(sock, host, port, store, timeout)
+    transport = start_transport(sock, host, port, store, timeout, certificates=certificates)
     key = transport.get_remote_server_key()
     transport.close()
     return key

@@ -116,43 +116,60 @@ class NativeBackend(TunnelBackend):
                 spec = replace(spec, bastion=replace(cfg, key_file=str(copy)))
             known = workdir / "known_hosts"
             known.write_text(known_hosts_lines(pins), encoding="utf-8")
-            key_types = dict((alias, key.get_name()) for alias, key in pins)
+            hops = {hop.alias: hop for hop in pins}
+            jump = hops.get(JUMP_ALIAS)
             config = workdir / "ssh_config"
             config.write_text(build_ssh_config(
-                spec, known_hosts=known, bastion_key_type=key_types[BASTION_ALIAS],
-                jump_key_type=key_types.get(JUMP_ALIAS), batch=not encrypted,
-                agent_socket=os.environ.get("SSH_AUTH_SOCK")), encoding="utf-8")
+                spec, known_hosts=known, bastion_key_type=hops[BASTION_ALIAS].key_type,
+                jump_key_type=jump.key_type if jump else None, batch=not encrypted,
+                agent_socket=os.environ.get("SSH_AUTH_SOCK"), bastion_certified=hops[BASTION_ALIAS].certified,
+                jump_certified=bool(jump and jump.certified)), encoding="utf-8")
             env = {k: v for k, v in os.environ.items()
                    if not k.startswith(("SSH_ASKPASS", "AURORA_CONSOLE_ASKPASS"))}
+            helper = None
             if encrypted:
-                from aurora_console.core.ssh.askpass import askpass_env, write_helper
+                from aurora_console.core.ssh.askpass import write_helper
 
-                env.update(askpass_env(write_helper(workdir), reveal(spec.passphrase) or ""))
-            return self._start(spec, config, env, workdir, local_port)
+                helper = write_helper(workdir)
+            return self._start(spec, config, env, workdir, local_port, helper)
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
 
-    def _start(self, spec: TunnelSpec, config: Path, env: dict, workdir: Path, local_port: int) -> NativeTunnel:
+    def _start(self, spec: TunnelSpec, config: Path, env: dict, workdir: Path, local_port: int,
+               askpass_helper: Path | None) -> NativeTunnel:
         last: TunnelError | None = None
         for attempt in range(BIND_ATTEMPTS):
             port = local_port if (attempt == 0 and local_port) else free_loopback_port()
             cmd = ssh_command(self.ssh, config, port, spec)
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, env=env, start_new_session=True,
-                                    # Windows: no console window for ssh (and its askpass helper)
-                                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
-            lines: list[str] = []
-            threading.Thread(target=_read_stderr, args=(proc, lines, spec.name), daemon=True,
-                             name=f"tunnel-{spec.name}-stderr").start()
+            handover = None
+            child_env = env
+            if askpass_helper is not None:
+                from aurora_console.core.ssh.askpass import askpass_env
+                from aurora_console.core.ssh.askpass_handover import OneShotHandover
+
+                # the passphrase goes through a one-shot pipe; ssh's environment holds only its handle
+                handover = OneShotHandover(workdir, reveal(spec.passphrase) or "")
+                child_env = {**env, **askpass_env(askpass_helper, handover.env())}
             try:
-                self._wait_up(spec, proc, port, lines)
-            except _BindRace as exc:
-                last = TunnelError(f"Local port {port} was taken: {exc}")
-                continue
-            except BaseException:
-                _stop(proc)
-                raise
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, env=child_env, start_new_session=True,
+                                        # Windows: no console window for ssh (and its askpass helper)
+                                        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+                lines: list[str] = []
+                threading.Thread(target=_read_stderr, args=(proc, lines, spec.name), daemon=True,
+                                 name=f"tunnel-{spec.name}-stderr").start()
+                try:
+                    self._wait_up(spec, proc, port, lines)
+                except _BindRace as exc:
+                    last = TunnelError(f"Local port {port} was taken: {exc}")
+                    continue
+                except BaseException:
+                    _stop(proc)
+                    raise
+            finally:
+                if handover is not None:  # up or failed: ssh has logged in already, the handle dies now
+                    handover.close()
             log.info("tunnel %s up (native ssh pid %d): 127.0.0.1:%d -> %s -> %s", spec.name, proc.pid, port,
                      spec.bastion.label, spec.target.label)
             return NativeTunnel(spec, proc, port, workdir, lines)

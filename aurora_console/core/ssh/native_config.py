@@ -1,7 +1,11 @@
 """Build the OpenSSH client configuration for one tunnel (a private ssh_config + known_hosts).
 
 Host keys are verified by the console first (see ``hostkeys``); the verified keys are pinned in
-a known_hosts file that only this ssh process reads, with ``StrictHostKeyChecking yes``.
+a known_hosts file that only this ssh process reads, with ``StrictHostKeyChecking yes``. A hop
+trusted through a ``@cert-authority`` line ("certified") keeps its real name (no
+``HostKeyAlias``: OpenSSH checks the certificate's principals against it) and lets ssh negotiate
+certificate host key algorithms; its private known_hosts lines are the authority and ``@revoked``
+lines that apply to it.
 """
 
 from __future__ import annotations
@@ -19,15 +23,17 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', "") + '"' if any(c.isspace() for c in value) else value
 
 
-def _common(spec: TunnelSpec, known_hosts: Path, key_type: str, batch: bool, agent: str | None) -> list[str]:
+def _common(spec: TunnelSpec, known_hosts: Path, key_type: str, batch: bool, agent: str | None,
+            certified: bool = False) -> list[str]:
     cfg = spec.bastion
+    algorithms = [] if certified else [f"  HostKeyAlgorithms {','.join(algorithms_for(key_type))}"]
     lines = [
         f"  UserKnownHostsFile {_quote(str(known_hosts))}",
         "  GlobalKnownHostsFile none",
         "  StrictHostKeyChecking yes",
         "  CheckHostIP no",
         "  UpdateHostKeys no",
-        f"  HostKeyAlgorithms {','.join(algorithms_for(key_type))}",
+        *algorithms,
         "  PasswordAuthentication no",
         "  KbdInteractiveAuthentication no",
         "  PubkeyAuthentication yes",
@@ -50,33 +56,37 @@ def _common(spec: TunnelSpec, known_hosts: Path, key_type: str, batch: bool, age
 
 
 def build_ssh_config(spec: TunnelSpec, *, known_hosts: Path, bastion_key_type: str, jump_key_type: str | None,
-                     batch: bool, agent_socket: str | None) -> str:
+                     batch: bool, agent_socket: str | None, bastion_certified: bool = False,
+                     jump_certified: bool = False) -> str:
     cfg = spec.bastion
     agent = agent_socket if cfg.use_agent else None
     out: list[str] = []
     if cfg.jump:
         j = cfg.jump
         key = j.key_file or cfg.key_file
-        out += [f"Host {JUMP_ALIAS}", f"  HostName {j.host}", f"  Port {j.port}", f"  User {j.user or cfg.user}",
-                f"  HostKeyAlias {JUMP_ALIAS}"]
+        out += [f"Host {JUMP_ALIAS}", f"  HostName {j.host}", f"  Port {j.port}", f"  User {j.user or cfg.user}"]
+        if not jump_certified:
+            out.append(f"  HostKeyAlias {JUMP_ALIAS}")
         if key:
             out += [f"  IdentityFile {_quote(str(Path(key).expanduser()))}", "  IdentitiesOnly yes"]
-        out += _common(spec, known_hosts, jump_key_type or bastion_key_type, batch, agent)
+        out += _common(spec, known_hosts, jump_key_type or bastion_key_type, batch, agent, jump_certified)
         out.append("")
-    out += [f"Host {BASTION_ALIAS}", f"  HostName {cfg.host}", f"  Port {cfg.port}", f"  User {cfg.user}",
-            f"  HostKeyAlias {BASTION_ALIAS}", "  ExitOnForwardFailure yes", "  SessionType none",
-            "  RequestTTY no"]
+    out += [f"Host {BASTION_ALIAS}", f"  HostName {cfg.host}", f"  Port {cfg.port}", f"  User {cfg.user}"]
+    if not bastion_certified:
+        out.append(f"  HostKeyAlias {BASTION_ALIAS}")
+    out += ["  ExitOnForwardFailure yes", "  SessionType none", "  RequestTTY no"]
     if cfg.key_file:
         out += [f"  IdentityFile {_quote(str(Path(cfg.key_file).expanduser()))}", "  IdentitiesOnly yes"]
     if cfg.jump:
         out.append(f"  ProxyJump {JUMP_ALIAS}")
-    out += _common(spec, known_hosts, bastion_key_type, batch, agent)
+    out += _common(spec, known_hosts, bastion_key_type, batch, agent, bastion_certified)
     # Nothing from the user's ~/.ssh/config applies: "-F" makes this file the only one read.
     return "\n".join(out) + "\n"
 
 
-def known_hosts_lines(pins: list[tuple[str, object]]) -> str:
-    return "".join(f"{alias} {key.get_name()} {key.get_base64()}\n" for alias, key in pins)
+def known_hosts_lines(hops) -> str:
+    """ssh's private known_hosts: each verified hop's lines (see ``pinning.VerifiedHop``)."""
+    return "".join(line + "\n" for hop in hops for line in hop.known_hosts_lines())
 
 
 def ssh_command(ssh: str, config_file: Path, local_port: int, spec: TunnelSpec) -> list[str]:

@@ -8,6 +8,7 @@ from aurora_console.core.ssh.errors import (
     BastionUnreachable,
     ForwardingRefused,
     HostKeyChanged,
+    HostKeyError,
     TargetUnreachable,
     TunnelError,
     UnsupportedKeyFormat,
@@ -47,6 +48,15 @@ def classify_exit(text: str, spec: TunnelSpec, returncode: int | None) -> Tunnel
     found = channel_failure(text, spec)
     if found:
         return found
+    if "host key verification failed" in low and ("certificate" in low or "revoked" in low):
+        # a hop trusted through @cert-authority: OpenSSH checked the certificate and refused it
+        why = [line.strip() for line in text.splitlines()
+               if line.strip() and ("certificate" in line.lower() or "revoked" in line.lower())]
+        return HostKeyError(
+            f"ssh refused the host certificate of {where}: {'; '.join(why[:3]) or 'verification failed'}.",
+            host=spec.bastion.host, port=spec.bastion.port, key_type="", fingerprint="", key_base64="",
+            hint="The certificate must be signed by a @cert-authority key in your known_hosts and name the host "
+                 "you connect to. Check with the bastion's administrator.")
     if "host key verification failed" in low or "remote host identification has changed" in low:
         return HostKeyChanged(
             f"ssh refused the host key of {where}; it no longer matches the verified key.",

@@ -1,6 +1,14 @@
-"""Verify the bastion's (and jump host's) host keys with paramiko before handing them to ssh."""
+"""Verify the bastion's (and jump host's) host keys with paramiko before handing them to ssh.
+
+Each hop ends up either *pinned* (its key is on record: ssh gets exactly that key under a
+private alias) or *certified* (trusted through a ``@cert-authority`` line: ssh gets the
+authority and the applicable ``@revoked`` lines under the hop's real name, and checks the host
+certificate itself, since only OpenSSH can).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import paramiko
 
@@ -9,18 +17,52 @@ from aurora_console.core.ssh.config import TunnelSpec
 from aurora_console.core.ssh.errors import BastionUnreachable
 from aurora_console.core.ssh.handshake import fetch_host_key, open_socket, start_transport
 from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
+from aurora_console.core.ssh.known_hosts import KnownHost
 from aurora_console.core.ssh.native_config import BASTION_ALIAS, JUMP_ALIAS
 
 
-def verified_host_keys(spec: TunnelSpec, store: HostKeyStore) -> list[tuple[str, object]]:
-    """``[(alias, key), ...]`` for the jump host (if any) and the bastion; raises on unknown/changed keys."""
+@dataclass(frozen=True)
+class VerifiedHop:
+    alias: str  # BASTION_ALIAS or JUMP_ALIAS
+    host: str
+    port: int
+    key: object  # the paramiko key the server offered
+    authorities: tuple[KnownHost, ...] = ()  # non-empty: ssh must check a host certificate
+    revoked: tuple[KnownHost, ...] = field(default=())
+
+    @property
+    def certified(self) -> bool:
+        return bool(self.authorities)
+
+    @property
+    def key_type(self) -> str:
+        return self.key.get_name()
+
+    def known_hosts_lines(self) -> list[str]:
+        """What this hop contributes to ssh's private known_hosts file."""
+        if not self.certified:
+            return [f"{self.alias} {self.key.get_name()} {self.key.get_base64()}"]
+        name = host_entry(self.host, self.port)
+        return [e.line(name) for e in (*self.authorities, *self.revoked)]
+
+
+def _hop(alias: str, host: str, port: int, key, store: HostKeyStore) -> VerifiedHop:
+    if store.verify(host, port, key, certificates=True) == "certificate":
+        return VerifiedHop(alias, host, port, key, tuple(store.certificate_authorities(host, port)),
+                           tuple(store.revoked(host, port)))
+    return VerifiedHop(alias, host, port, key)
+
+
+def verified_host_keys(spec: TunnelSpec, store: HostKeyStore) -> list[VerifiedHop]:
+    """The jump host (if any) and the bastion, verified; raises on unknown/changed/revoked keys."""
     cfg = spec.bastion
     if not cfg.jump:
-        return [(BASTION_ALIAS, fetch_host_key(cfg.host, cfg.port, store, cfg.connect_timeout))]
+        key = fetch_host_key(cfg.host, cfg.port, store, cfg.connect_timeout, certificates=True)
+        return [_hop(BASTION_ALIAS, cfg.host, cfg.port, key, store)]
     j = cfg.jump
     jkey = load_spec_key(spec, j.key_file) if j.key_file else load_spec_key(spec)
     jsock = open_socket(j.host, j.port, cfg.connect_timeout)
-    jump = _connect_hop(jsock, j.host, j.port, j.user or cfg.user, jkey, cfg, store)
+    jump = _connect_hop(jsock, j.host, j.port, j.user or cfg.user, jkey, cfg, store, certificates=True)
     try:
         jump_key = jump.get_remote_server_key()
         try:
@@ -29,9 +71,9 @@ def verified_host_keys(spec: TunnelSpec, store: HostKeyStore) -> list[tuple[str,
         except (paramiko.ChannelException, paramiko.SSHException) as exc:
             raise BastionUnreachable(
                 f"The jump host {j.host} cannot reach the bastion {host_entry(cfg.host, cfg.port)}: {exc}.") from None
-        bastion = start_transport(chan, cfg.host, cfg.port, store, cfg.connect_timeout)
+        bastion = start_transport(chan, cfg.host, cfg.port, store, cfg.connect_timeout, certificates=True)
         key = bastion.get_remote_server_key()
         bastion.close()
-        return [(JUMP_ALIAS, jump_key), (BASTION_ALIAS, key)]
+        return [_hop(JUMP_ALIAS, j.host, j.port, jump_key, store), _hop(BASTION_ALIAS, cfg.host, cfg.port, key, store)]
     finally:
         jump.close()

@@ -1,7 +1,8 @@
 """The askpass helper as the app itself (how the frozen Windows app serves ssh), and helper choice.
 
 Run here on Linux the way ssh runs a helper: the program with the prompt as its only argument
-and the secret in the environment, via ``python -m aurora_console`` (the frozen app's cli.main).
+and only the one-shot handle in the environment, via ``python -m aurora_console`` (the frozen app's
+cli.main).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from aurora_console.core.ssh.askpass import (
-    ENV_VAR,
     MODE_ENV,
     WINDOWS_CLI_EXE,
     askpass_env,
     helper_invocation,
     write_helper,
 )
+from aurora_console.core.ssh.askpass_handover import OneShotHandover
 
 pytestmark = pytest.mark.unit
 PROMPT = "Enter passphrase for key 'C:\\Users\\dba/.ssh/id_ed25519': "
@@ -35,14 +36,23 @@ def _run(args: list[str], extra_env: dict[str, str]) -> subprocess.CompletedProc
 
 
 def test_app_answers_as_helper_in_askpass_mode(tmp_path: Path) -> None:
-    env = askpass_env(Path(sys.executable), "pp-frozen-helper")
+    handover = OneShotHandover(tmp_path, "pp-frozen-helper")
+    env = askpass_env(Path(sys.executable), handover.env())
+    assert "pp-frozen-helper" not in repr(env)
     ok = _run([PROMPT], env)  # exactly how ssh runs SSH_ASKPASS (no --askpass on the command line)
     assert (ok.returncode, ok.stdout) == (0, "pp-frozen-helper\n"), ok.stderr
     assert "pp-frozen-helper" not in ok.stderr
-    flagged = _run(["--askpass", PROMPT], {ENV_VAR: "pp-flag"})
+    again = _run([PROMPT], env)  # the handle is spent after one read
+    assert again.returncode == 1 and again.stdout == "" and "spent" in again.stderr
+    handover.close()
+    flagged_handover = OneShotHandover(tmp_path, "pp-flag")
+    flagged = _run(["--askpass", PROMPT], flagged_handover.env())
     assert (flagged.returncode, flagged.stdout) == (0, "pp-flag\n"), flagged.stderr
-    refused = _run(["root@bastion's password: "], env)  # not a passphrase prompt: no answer
-    assert refused.returncode == 1 and refused.stdout == ""
+    flagged_handover.close()
+    refused_handover = OneShotHandover(tmp_path, "pp-refused")
+    refused = _run(["root@bastion's password: "], askpass_env(Path(sys.executable), refused_handover.env()))
+    assert refused.returncode == 1 and refused.stdout == ""  # not a passphrase prompt: no answer
+    refused_handover.close()
 
 
 def test_mode_needs_ssh_shaped_arguments() -> None:

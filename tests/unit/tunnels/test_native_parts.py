@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from aurora_console.core.ssh.askpass import ENV_VAR, askpass_env, write_helper
+from aurora_console.core.ssh.askpass import askpass_env, write_helper
+from aurora_console.core.ssh.askpass_handover import HANDLE_ENV, OneShotHandover
 from aurora_console.core.ssh.config import BastionConfig, JumpHost, TunnelSpec, TunnelTarget
 from aurora_console.core.ssh.errors import (
     AuthenticationRejected,
@@ -55,12 +56,50 @@ def test_openssh_accepts_the_generated_config(tmp_path):
 def test_askpass_answers_passphrase_prompts_only(tmp_path):
     helper = write_helper(tmp_path)
     assert "pp-do-not-leak" not in helper.read_text()
-    env = {**os.environ, **askpass_env(helper, "pp-do-not-leak")}
-    ok = subprocess.run([str(helper), "Enter passphrase for key '/k':"], capture_output=True, text=True, env=env)
-    assert ok.stdout == "pp-do-not-leak\n"
+    handover = OneShotHandover(tmp_path, "pp-do-not-leak")
+    env = {**os.environ, **askpass_env(helper, handover.env())}
+    assert not any("pp-do-not-leak" in value for value in env.values())  # only the handle
     other = subprocess.run([str(helper), "root@host's password:"], capture_output=True, text=True, env=env)
     assert other.returncode != 0 and other.stdout == ""
-    assert env[ENV_VAR] == "pp-do-not-leak"
+    ok = subprocess.run([str(helper), "Enter passphrase for key '/k':"], capture_output=True, text=True, env=env)
+    assert ok.stdout == "pp-do-not-leak\n"
+    assert handover.served
+    again = subprocess.run([str(helper), "Enter passphrase for key '/k':"], capture_output=True, text=True,
+                           env=env, timeout=10)
+    assert again.returncode != 0 and again.stdout == ""  # one read only
+    assert not os.path.exists(env[HANDLE_ENV])
+    handover.close()
+
+
+def test_unread_handover_is_closed_and_dead(tmp_path):
+    handover = OneShotHandover(tmp_path, "pp-never-read")
+    path = handover.env()[HANDLE_ENV]
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+    handover.close()
+    assert handover.served and not os.path.exists(path)
+    helper = write_helper(tmp_path)
+    env = {**os.environ, **askpass_env(helper, handover.env())}
+    late = subprocess.run([str(helper), "Enter passphrase:"], capture_output=True, text=True, env=env, timeout=10)
+    assert late.returncode != 0 and late.stdout == ""
+
+
+def test_listener_handover_serves_one_client_with_the_key(tmp_path):
+    """The Windows transport (a named pipe with a one-time key), run here over AF_UNIX."""
+    from multiprocessing.connection import Client
+
+    from aurora_console.core.ssh.askpass_handover import KEY_ENV, HandoverSpent, read_handover
+
+    handover = OneShotHandover(tmp_path, "pp-listener", family="AF_UNIX")
+    env = handover.env()
+    assert "pp-listener" not in repr(env) and len(env[KEY_ENV]) == 64
+    with pytest.raises(Exception):  # a client without the key gets nothing
+        with Client(env[HANDLE_ENV], family="AF_UNIX", authkey=b"wrong") as conn:
+            conn.recv_bytes()
+    assert read_handover(env) == "pp-listener"
+    with pytest.raises(HandoverSpent):
+        read_handover(env)
+    handover.close()
+    assert handover.served
 
 
 @pytest.mark.parametrize("stderr,cls", [
