@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from aurora_console.core.errors import ValidationError
-from aurora_console.core.validation import validator
+from aurora_console.core.validation import shown, validator
 
 PASSPHRASE_SOURCES = ("none", "prompt", "keyring")
 _HOST_RE = re.compile(r"\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+")
@@ -35,9 +35,9 @@ def validate_port(port: Any, what: str = "port") -> int:
     elif isinstance(port, float) and port.is_integer():  # a JSON number written as 22.0
         value = int(port)
     else:
-        raise ValidationError(f"The {what} {str(port)[:40]!r} is not a number.")
+        raise ValidationError(f"The {what} {shown(port)} is not a number.")
     if not 1 <= value <= 65535:
-        raise ValidationError(f"The {what} {value} is outside 1-65535.")
+        raise ValidationError(f"The {what} {shown(value)} is outside 1-65535.")
     return value
 
 

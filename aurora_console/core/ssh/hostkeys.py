@@ -159,8 +159,10 @@ class HostKeyStore:
             offending = "\n".join(f"Offending {_label(e.key_type)} key in {e.where}" for e in same
                                   if e.path != TRUSTED_ONCE)
             files = [e for e in same if e.path != TRUSTED_ONCE]
+            paths = sorted({e.path for e in files})
+            keygen = "; ".join(f"ssh-keygen -R '{name}' -f '{p}'" for p in paths)
             removal = (" If it was, remove " + ", ".join(f"line {e.lineno} of {e.path}" for e in files)
-                       + f" (or run: ssh-keygen -R '{name}' -f FILE) and connect again.") if files else (
+                       + f" (or run: {keygen}) and connect again.") if files else (
                 " If it was, restart the console to forget the key trusted for this session.")
             raise HostKeyChanged(
                 f"The host key of {name} has CHANGED: the server now offers {key_type} {fingerprint}; on record: "
