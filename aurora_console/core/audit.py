@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from aurora_console.core.private_files import open_private
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +123,8 @@ class AuditLog:
         )
         line = entry.to_json() + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line.encode("utf-8"))
-            finally:
-                os.close(fd)
+            with open_private(self.path, "ab") as fh:  # 0600 in a 0700 folder
+                fh.write(line.encode("utf-8"))
         return entry
 
     def read(self, limit: int | None = None) -> list[AuditEntry]:

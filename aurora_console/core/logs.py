@@ -1,4 +1,8 @@
-"""Rotating log file in the platform log folder, with every line passed through redaction."""
+"""Rotating log file in the platform log folder, with every line passed through redaction.
+
+The log folder is 0700 and every log file (the current one and each rotated one) 0600 from its
+creation: :class:`PrivateRotatingFileHandler` opens its files through ``core.private_files``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from aurora_console.core.private_files import open_private, private_dir
 from aurora_console.core.redaction import redact
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
@@ -32,18 +37,27 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating handler whose files are created owner-only (rotation renames them, so a
+    rotated file keeps its 0600; the new current file is created 0600 again)."""
+
+    def _open(self):
+        return open_private(self.baseFilename, "a" if "a" in self.mode else "w", encoding=self.encoding,
+                            private_parent=False)
+
+
 _installed: list[logging.Handler] = []
 
 
 def setup_logging(log_file: Path, *, level: int = logging.INFO, max_bytes: int = 2_000_000, backups: int = 5) -> Path:
     """Install the rotating file handler on the root logger (idempotent)."""
-    log_file.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(log_file.parent)
     root = logging.getLogger()
     for h in _installed:
         root.removeHandler(h)
         h.close()
     _installed.clear()
-    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     handler.setFormatter(RedactingFormatter(LOG_FORMAT))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)

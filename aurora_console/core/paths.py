@@ -48,9 +48,16 @@ class AppPaths:
     def autosave_dir(self) -> Path:
         return self.data_dir / "autosave"
 
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        return (self.config_dir, self.data_dir, self.log_dir, self.cache_dir)
+
     def ensure(self) -> AppPaths:
-        for d in (self.config_dir, self.data_dir, self.log_dir, self.cache_dir):
-            d.mkdir(parents=True, exist_ok=True)
+        """Create the four folders owner-only (0700; an existing one of ours is narrowed)."""
+        from aurora_console.core.private_files import private_dir
+
+        for d in self.roots:
+            private_dir(d)
         return self
 
 

@@ -1,6 +1,7 @@
 """Versioned settings in the platform config folder.
 
-JSON with typed defaults and a version number; writes are atomic (temp file, fsync, replace).
+JSON with typed defaults and a version number; writes are atomic (temp file, fsync, replace)
+and owner-only (``core.private_files``: 0600 file in a 0700 folder).
 A corrupt or unreadable file is moved aside (``settings.json.corrupt-<time>``) and replaced
 with defaults, and a warning is kept for the window to show; it never crashes the console.
 Secrets never go here (they live in the OS keyring, see ``core.secrets``); ``save`` refuses
@@ -12,13 +13,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from aurora_console.core.private_files import atomic_write_text
 from aurora_console.core.redaction import secret_values_under_keys
 
 log = logging.getLogger(__name__)
@@ -66,23 +67,6 @@ def _migrate(data: dict[str, Any]) -> dict[str, Any]:
         data.setdefault("sections", {})
         data["version"] = 1
     return data
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 #: what a new sandbox settings file takes over from the user's own settings: personal

@@ -1,6 +1,6 @@
 """Keys of the sandbox's loopback SSH bastion, kept in its state folder (Qt-free).
 
-Files (made on first use, reused afterwards, private keys mode 0600):
+Files (made on first use, reused afterwards, each mode 0600 in a 0700 folder):
 
 * ``bastion_host_key``: the bastion's ed25519 host key (OpenSSH format).
 * ``client_key`` / ``client_key.pub``: the one client key it accepts (OpenSSH ed25519, no
@@ -11,10 +11,11 @@ Files (made on first use, reused afterwards, private keys mode 0600):
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import asyncssh
+
+from aurora_console.core.private_files import atomic_write_bytes, atomic_write_text, private_dir
 
 HOST_KEY_FILE = "bastion_host_key"
 CLIENT_KEY_FILE = "client_key"
@@ -26,14 +27,6 @@ class BastionKeyError(RuntimeError):
     """A key file exists but cannot be read; the message names it."""
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
-
-
 def _load_or_create(path: Path, comment: str) -> asyncssh.SSHKey:
     if path.exists():
         try:
@@ -43,7 +36,7 @@ def _load_or_create(path: Path, comment: str) -> asyncssh.SSHKey:
                 f"cannot read the bastion key {path}: {exc}; delete it to make a new one"
             ) from None
     key = asyncssh.generate_private_key(KEY_ALGORITHM, comment=comment)
-    _write_private(path, key.export_private_key("openssh"))
+    atomic_write_bytes(path, key.export_private_key("openssh"))
     return key
 
 
@@ -73,12 +66,12 @@ class BastionKeys:
 
     def ensure(self) -> None:
         """Load the keys, generating any that is missing."""
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.state_dir)
         self._host_key = _load_or_create(self.host_key_path, "aurora-console sandbox bastion")
         self._client_key = _load_or_create(self.client_key_path, "aurora-console sandbox client")
         public = self._client_key.export_public_key("openssh")
         if not self.client_public_key_path.exists() or self.client_public_key_path.read_bytes() != public:
-            self.client_public_key_path.write_bytes(public)
+            atomic_write_bytes(self.client_public_key_path, public)
 
     @property
     def host_key(self) -> asyncssh.SSHKey:
@@ -111,5 +104,5 @@ class BastionKeys:
         return f"{','.join(patterns)} {self.host_public_key}"
 
     def write_known_hosts(self, host: str, port: int) -> Path:
-        self.known_hosts_path.write_text(self.known_hosts_line(host, port) + "\n")
+        atomic_write_text(self.known_hosts_path, self.known_hosts_line(host, port) + "\n")
         return self.known_hosts_path

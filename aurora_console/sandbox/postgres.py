@@ -34,6 +34,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from aurora_console.core.private_files import open_private, private_dir
 from aurora_console.sandbox import postgres_win
 from aurora_console.sandbox.postgres_env import (
     NO_WINDOW,
@@ -161,7 +162,7 @@ class PostgresServer:
     def _start(self, timeout: float) -> None:
         if self._holder_lock is None:  # PostgresError if another process uses the folder
             self.data_dir, self._holder_lock = claim_data_dir(self.requested_data_dir, self.run_as)
-        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.log_file.parent, narrow_existing=False)  # the state folder: the sandbox decides
         self._prepare_data_dir()
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb()
@@ -251,7 +252,7 @@ class PostgresServer:
         os.chmod(self.data_dir, 0o700)
 
     def _run_tool(self, argv: list[str], what: str) -> None:
-        with open(self.log_file, "ab") as out:
+        with open_private(self.log_file, "ab", private_parent=False) as out:
             out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {what}\n".encode())
             out.flush()
             result = subprocess.run(
@@ -318,7 +319,7 @@ class PostgresServer:
                 "-k", str(self._socket_dir), "-c", "unix_socket_permissions=0700"]
         for name, value in self.settings.items():
             argv += ["-c", f"{name}={value}"]
-        log_handle = open(self.log_file, "ab")
+        log_handle = open_private(self.log_file, "ab", private_parent=False)
         log_handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} postgres on port {self.port}\n".encode())
         log_handle.flush()
         ready = threading.Event()

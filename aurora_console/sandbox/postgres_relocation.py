@@ -36,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from aurora_console.core.private_files import atomic_write_text
 from aurora_console.sandbox import postgres_env
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def usable_data_dir(requested: Path, run_as: postgres_env.RunAs) -> Path:
     os.chmod(holder, 0o755)
     marker = holder / REQUESTED_FILE
     if not marker.exists():  # a holder made by an older version
-        marker.write_text(str(requested))
+        atomic_write_text(marker, str(requested), private_parent=False)
     (holder / LOCK_FILE).touch(mode=0o600)
     return holder / "data"
 
@@ -97,7 +98,7 @@ def _make_holder(holder: Path, requested: Path) -> None:
     """Create ``holder`` with its records in one step: never seen half-made by a collector."""
     fresh = Path(tempfile.mkdtemp(prefix=f".{holder.name}-", dir=holder.parent))
     try:
-        (fresh / REQUESTED_FILE).write_text(str(requested))
+        atomic_write_text(fresh / REQUESTED_FILE, str(requested), private_parent=False)
         (fresh / LOCK_FILE).touch(mode=0o600)
         os.chmod(fresh, 0o755)
         try:

@@ -29,13 +29,14 @@ import sys
 import time
 from pathlib import Path
 
+from aurora_console.core.private_files import open_private
 from aurora_console.sandbox.postgres_env import NO_WINDOW, PostgresError, exe_name, file_tail, short_temp_dir
 
 log = logging.getLogger(__name__)
 
 # characters cmd.exe interprets (pg_ctl runs: cmd /D /C ""postgres.exe" -D ... OPTIONS < nul >> log")
 _CMD_SPECIAL = set('"%&|<>^!\r\n')
-_SETTING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 
 
 def server_options(host: str, port: int, settings: dict[str, str], socket_dir: Path | None = None) -> str:
@@ -52,7 +53,7 @@ def server_options(host: str, port: int, settings: dict[str, str], socket_dir: P
         parts += ["-k", f'"{socket_dir}"', "-c", "unix_socket_permissions=0700"]
     for name, value in settings.items():
         value = str(value)
-        if not _SETTING_NAME.match(name):
+        if not isinstance(name, str) or not _SETTING_NAME.fullmatch(name):  # whole name: no trailing newline
             raise PostgresError(f"invalid PostgreSQL setting name {name!r}")
         if _CMD_SPECIAL & set(value):
             raise PostgresError(f"PostgreSQL setting {name} has characters cmd.exe would interpret")
@@ -151,12 +152,12 @@ def start_with_pg_ctl(server, timeout: float) -> Postmaster:
     argv = pg_ctl_start_argv(server.bin_dir, server.data_dir, server.log_file, options, timeout,
                              platform=server._tool_platform)
     ctl_log = server.pg_ctl_log
-    with open(server.log_file, "ab") as log_handle:
+    with open_private(server.log_file, "ab", private_parent=False) as log_handle:
         log_handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} pg_ctl start, port {server.port}\n".encode())
     if server.run_as.switches:
         server.run_as.chown(server.log_file)
     launched_at = time.time() - 2  # pg_ctl's own slack for the pid file's start time
-    with open(ctl_log, "ab") as out:
+    with open_private(ctl_log, "ab", private_parent=False) as out:
         try:
             result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                     cwd=server.data_dir, env=server._env(), timeout=timeout + 30,

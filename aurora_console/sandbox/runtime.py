@@ -27,6 +27,7 @@ from typing import Any
 
 from aurora_console.core.connections.profile import SANDBOX_DB_PROFILE
 from aurora_console.core.paths import SANDBOX_SETTINGS_NAME
+from aurora_console.core.private_files import atomic_write_bytes, atomic_write_text, private_dir
 from aurora_console.core.redaction import register_secret
 from aurora_console.core.tasks import TaskContext, null_context
 
@@ -101,6 +102,14 @@ class SandboxInfo:
 SANDBOX_MARKERS = {PASSWORD_FILE, STATE_FILE, "pg", "bastion", "tls", "postgresql.log", SANDBOX_SETTINGS_NAME}
 
 
+def _holds_only_sandbox_files(folder: Path) -> bool:
+    """True for a missing or empty folder, or one holding only what a sandbox makes."""
+    try:
+        return {p.name for p in folder.iterdir()} <= SANDBOX_MARKERS
+    except FileNotFoundError:
+        return True
+
+
 def _check_is_sandbox_folder(folder: Path) -> None:
     """``--sandbox-reset`` deletes the folder: only ever one the sandbox made (or an empty one)."""
     names = {p.name for p in folder.iterdir()}
@@ -133,7 +142,8 @@ class Sandbox:
 
             remove_relocated(self.state_dir / "pg")  # as root the data lives in the temp folder
             shutil.rmtree(self.state_dir)
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        # 0700; an existing folder is narrowed only when it is a sandbox's own (not a user's folder)
+        private_dir(self.state_dir, narrow_existing=_holds_only_sandbox_files(self.state_dir))
         self.info: SandboxInfo | None = None
         self._aws = None
         self._feeder = None
@@ -152,8 +162,7 @@ class Sandbox:
             value = path.read_text().strip()
         else:
             value = "Sbx-" + secrets.token_urlsafe(18).replace("-", "x").replace("_", "y")
-            path.touch(mode=0o600)
-            path.write_text(value)
+            atomic_write_text(path, value, private_parent=False)
         register_secret(value)
         return value
 
@@ -254,8 +263,7 @@ class Sandbox:
         tls = ensure_certificates(self.state_dir / "tls", seed.blog_host_names())
         for src, name in ((tls.cert_file, "server.crt"), (tls.key_file, "server.key")):
             dest = pg.data_dir / name
-            shutil.copyfile(src, dest)
-            dest.chmod(0o600)
+            atomic_write_bytes(dest, src.read_bytes(), private_parent=False)  # 0600 from the start
             if pg.run_as.switches:
                 pg.run_as.chown(dest)
         with pg.connect(autocommit=True) as conn:
@@ -314,8 +322,6 @@ class Sandbox:
                 "host": info.bastion.host, "port": info.bastion.port, "user": info.bastion.user,
                 "key_file": str(info.bastion.key_file), "known_hosts_line": info.bastion.known_hosts_line},
         }
-        from aurora_console.core.settings import atomic_write_text
-
         atomic_write_text(self.state_dir / STATE_FILE, json.dumps(state, indent=2))
 
     # -- upkeep --------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from aurora_console.core.private_files import atomic_write_bytes, atomic_write_text, private_dir
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,6 @@ class SandboxTls:
     key_file: Path
 
 
-def _write(path: Path, data: bytes, mode: int) -> None:
-    path.write_bytes(data)
-    os.chmod(path, mode)
-
-
 def ensure_certificates(folder: Path, host_names: tuple[str, ...] | list[str]) -> SandboxTls:
     """Create (or re-create when the names changed) the CA and server certificate in ``folder``."""
     from cryptography import x509
@@ -33,7 +29,7 @@ def ensure_certificates(folder: Path, host_names: tuple[str, ...] | list[str]) -
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     tls = SandboxTls(folder / "sandbox-ca.pem", folder / "server.crt", folder / "server.key")
     names = sorted(set(host_names) | {"localhost"})
     names_file = folder / "names.txt"
@@ -65,9 +61,11 @@ def ensure_certificates(folder: Path, host_names: tuple[str, ...] | list[str]) -
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
-    _write(tls.ca_file, ca_cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    _write(tls.cert_file, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    _write(tls.key_file, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                           serialization.NoEncryption()), 0o600)
-    names_file.write_text("\n".join(names))
+    # owner-only, the key from its creation (it was written world-readable, then narrowed)
+    atomic_write_bytes(tls.ca_file, ca_cert.public_bytes(serialization.Encoding.PEM))
+    atomic_write_bytes(tls.cert_file, cert.public_bytes(serialization.Encoding.PEM))
+    atomic_write_bytes(tls.key_file, key.private_bytes(serialization.Encoding.PEM,
+                                                       serialization.PrivateFormat.TraditionalOpenSSL,
+                                                       serialization.NoEncryption()))
+    atomic_write_text(names_file, "\n".join(names))
     return tls

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from aurora_console.core.aws.metric_dashboard import DashboardData
+from aurora_console.core.private_files import atomic_write_text
 
 HEADER = ("metric", "statistic", "period_seconds", "unit", "series", "timestamp_utc", "epoch_seconds", "value")
 
@@ -29,7 +30,8 @@ def dashboard_csv(data: DashboardData) -> str:
 
 
 def write_csv(data: DashboardData, path: Path) -> int:
-    """Write the CSV file; returns the number of datapoint rows."""
+    """Write the CSV file (atomically, owner-only 0600; the folder is the user's choice and is
+    left as it is); returns the number of datapoint rows."""
     text = dashboard_csv(data)
-    Path(path).write_text(text, encoding="utf-8")
+    atomic_write_text(Path(path), text, private_parent=False)
     return text.count("\n") - 1

@@ -1,4 +1,4 @@
-"""Profiles on disk: ``profiles.json`` in the config folder (versioned, atomic writes, no secrets).
+"""Profiles on disk: ``profiles.json`` in the config folder (versioned, atomic owner-only writes, no secrets).
 
 Built-in profiles (the sandbox's ``sandbox-blog``) are offered alongside but never written.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 from aurora_console.core.connections.profile import ConnectionProfile
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.private_files import atomic_write_text
 from aurora_console.core.redaction import redact
-from aurora_console.core.settings import atomic_write_text
 
 log = logging.getLogger(__name__)
 VERSION = 1

@@ -11,6 +11,7 @@ from pathlib import Path
 from aurora_console.core.db.query import NEXT_BATCH, QueryResult, run_statement
 from aurora_console.core.db.session import DbSession
 from aurora_console.core.db.values import _json_default, to_json_value, to_text
+from aurora_console.core.private_files import open_private
 
 FORMATS = ("csv", "json")
 
@@ -19,6 +20,9 @@ def write_rows(
     path: str | Path, fmt: str, columns: list[str], batches: Iterable[list[tuple]], *, task=None
 ) -> int:
     """Write ``batches`` of rows to ``path`` (atomically: a temp file renamed at the end).
+
+    The file is owner-only (0600) from its creation: exported rows are the database's data. The
+    folder is the user's choice and is left as it is.
 
     CSV: a header line, NULL as an empty unquoted field, empty text as ``""``.
     JSON: an array of objects keyed by column name (duplicate names get a ``_2`` suffix).
@@ -31,7 +35,7 @@ def write_rows(
     tmp = path.with_name(path.name + ".part")
     count = 0
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        with open_private(tmp, "w", newline="", private_parent=False) as fh:
             if fmt == "csv":
                 fh.write(",".join(_csv_field(c) for c in columns) + "\r\n")
                 for batch in batches:

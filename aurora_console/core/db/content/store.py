@@ -8,12 +8,11 @@ written: they are left out and reported by ``load`` so the UI can ask for them a
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from aurora_console.core.paths import app_paths
+from aurora_console.core.private_files import atomic_write_text
 
 from .changes import ChangeSet
 
@@ -47,18 +46,7 @@ class PendingStore:
             change["values"] = {k: v for k, v in change["values"].items() if k not in secret}
             change["secret_values_not_kept"] = dropped
         payload = json.dumps({"version": VERSION, **data}, indent=1, sort_keys=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pending-", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(self.path, payload)  # a 0600 file in 0700 folders, complete or not at all
 
     def load(self, changeset: ChangeSet) -> list[str]:
         """Load pending changes into ``changeset``; returns the secret columns whose new values were not kept."""
