@@ -33,15 +33,35 @@ def test_orders_versioned_numerically_then_repeatables(tmp_path):
     assert d.migrations[1].description == "one one"
 
 
-def test_malformed_names_are_reported_not_skipped(tmp_path):
+def test_misnamed_sql_files_are_ignored_with_a_warning_naming_them(tmp_path):
+    """Flyway ignores .sql files that are not migrations ('detected but not run because they did not
+    follow the filename convention'); validateMigrationNaming=true makes them a failure
+    (flyway-core/.../internal/resource/ResourceNameValidator.java, flyway-13.0.0)."""
     write(tmp_path, "V1__ok.sql", "SELECT 1;")
     write(tmp_path, "v2__lower.sql", "SELECT 1;")
     write(tmp_path, "V3-dash.sql", "SELECT 1;")
-    write(tmp_path, "create.SQL", "SELECT 1;")
+    write(tmp_path, "create.sql", "SELECT 1;")
     d = discover(tmp_path)
-    assert [m.script for m in d.migrations] == ["V1__ok.sql"]
-    assert kinds(d) == {("v2__lower.sql", "bad_name"), ("V3-dash.sql", "bad_name"), ("create.SQL", "bad_name")}
-    assert all("malformed file name" in p.message for p in d.problems)
+    assert [m.script for m in d.migrations] == ["V1__ok.sql"] and d.problems == []
+    assert sorted(d.ignored) == ["V3-dash.sql", "create.sql", "v2__lower.sql"]
+    assert {(w.script, w.kind) for w in d.warnings} == {
+        ("v2__lower.sql", "ignored_file"), ("V3-dash.sql", "ignored_file"), ("create.sql", "ignored_file")}
+    strict = discover(tmp_path, strict_naming=True)
+    assert kinds(strict) == {("v2__lower.sql", "bad_name"), ("V3-dash.sql", "bad_name"), ("create.sql", "bad_name")}
+    assert all("malformed file name" in p.message for p in strict.problems) and strict.warnings == []
+
+
+def test_callbacks_conf_files_and_undo_scripts_are_not_migrations(tmp_path):
+    write(tmp_path, "V1__a.sql", "SELECT 1;")
+    write(tmp_path, "V1__a.sql.conf", "executeInTransaction=false\n")
+    write(tmp_path, "beforeMigrate.sql", "SELECT 1;")
+    write(tmp_path, "afterEachMigrate__audit.sql", "SELECT 1;")
+    write(tmp_path, "U1__a.sql", "DROP TABLE a;")
+    write(tmp_path, "V2__upper_suffix.SQL", "SELECT 2;")  # Flyway matches the suffix in any case
+    d = discover(tmp_path, strict_naming=True)
+    assert d.problems == [] and d.warnings == []
+    assert [m.script for m in d.migrations] == ["V1__a.sql", "V2__upper_suffix.SQL"]
+    assert [(u.script, str(u.version)) for u in d.undo] == [("U1__a.sql", "1")]
 
 
 def test_duplicate_versions(tmp_path):
@@ -56,11 +76,14 @@ def test_duplicate_versions(tmp_path):
     assert len(msgs) == 2
 
 
-def test_empty_and_comment_only_files(tmp_path):
+def test_empty_and_comment_only_files_are_migrations(tmp_path):
+    """Flyway applies and records them (projects keep them to align version numbers)."""
     write(tmp_path, "V1__empty.sql", "")
     write(tmp_path, "V2__comments.sql", "-- nothing here\n/* still nothing */\n")
     d = discover(tmp_path)
-    assert kinds(d) == {("V1__empty.sql", "empty"), ("V2__comments.sql", "empty")}
+    assert d.problems == []
+    assert [(m.script, m.statements) for m in d.migrations] == [("V1__empty.sql", []), ("V2__comments.sql", [])]
+    assert d.migrations[0].flyway_checksum == 0  # the CRC32 of no bytes
 
 
 def test_non_utf8_file_names_the_line(tmp_path):
@@ -78,19 +101,20 @@ def test_no_transaction_directive_and_unknown_directive(tmp_path):
     assert kinds(d) == {("V2__typo.sql", "directive")}
 
 
-def test_transaction_control_in_a_transactional_file_is_refused(tmp_path):
-    write(tmp_path, "V1__tx.sql", "CREATE TABLE a (id int);\nCOMMIT;\n")
-    write(tmp_path, "V2__fn.sql", "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\n")
-    d = discover(tmp_path)
-    (p,) = d.problems
-    assert p.script == "V1__tx.sql" and p.kind == "tx_control" and "line 2" in p.message
-
-
 def test_checksum_ignores_line_endings_and_bom(tmp_path):
     a = write(tmp_path, "V1__a.sql", b"SELECT 1;\nSELECT 2;\n")
     b = write(tmp_path / "crlf", "V1__a.sql", b"\xef\xbb\xbfSELECT 1;\r\nSELECT 2;\r\n")
     assert checksum_of(normalise(a.read_bytes())) == checksum_of(normalise(b.read_bytes()))
     assert discover(tmp_path / "crlf").migrations[0].checksum == discover(tmp_path).migrations[0].checksum
+    assert discover(tmp_path / "crlf").migrations[0].flyway_checksum == discover(tmp_path).migrations[0].flyway_checksum
+
+
+def test_version_text_is_kept_as_written(tmp_path):
+    write(tmp_path, "V04_11__x.sql", "SELECT 1;")
+    write(tmp_path, "V4_2__y.sql", "SELECT 1;")
+    d = discover(tmp_path)
+    assert [str(m.version) for m in d.migrations] == ["4.2", "04.11"]  # 4.2 < 4.11, text as written
+    assert d.migrations[1].description == "x"
 
 
 def test_missing_folder(tmp_path):

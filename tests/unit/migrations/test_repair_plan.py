@@ -19,11 +19,13 @@ from aurora_console.core.db.migrations.files import (
     checksum_of,
 )
 from aurora_console.core.db.migrations.history import AppliedMigration
+from aurora_console.core.db.migrations.ignore_patterns import FLYWAY_DEFAULT
 from aurora_console.core.db.migrations.repair import plan_repair
 from aurora_console.core.db.migrations.status import compute_status
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+MIGRATE = FLYWAY_DEFAULT.with_pending()  # migrate validates with pending migrations ignored, as Flyway
 
 
 def vfile(n: int, sql: str | None = None) -> MigrationFile:
@@ -52,7 +54,7 @@ class History:
                                           "me", NOW, 0, success))
 
     def migrate(self, files, out_of_order=False) -> list[str]:
-        status = compute_status(disc(files), self.rows, out_of_order=out_of_order)
+        status = compute_status(disc(files), self.rows, out_of_order=out_of_order, ignore=MIGRATE)
         if status.problems:
             return []
         for m in status.pending:
@@ -96,17 +98,35 @@ def test_failed_rows_are_removed_first_and_never_marked_deleted():
 
 def test_a_deleted_version_with_a_changed_file_is_not_realigned():
     h = History()
-    h.migrate([vfile(1), vfile(2)])
-    h.repair([vfile(1)])
-    same = [vfile(1), vfile(2)]
+    h.migrate([vfile(1), vfile(2), vfile(3)])
+    h.repair([vfile(1), vfile(3)])
+    same = [vfile(1), vfile(2), vfile(3)]
     plan = plan_repair(disc(same), h.rows)
     assert plan.result().restored == ["V2__t2.sql"] and [m.type for _s, ms in plan.restore for m in ms] == ["DELETE"]
-    back = [vfile(1), vfile(2, "CREATE TABLE other (id int);")]
+    back = [vfile(1), vfile(2, "CREATE TABLE other (id int);"), vfile(3)]
     status = compute_status(disc(back), h.rows, out_of_order=True)
     info = next(i for i in status.infos if i.script == "V2__t2.sql")
     assert (info.state, info.checksum_status) == ("deleted", "changed")
     assert [p.kind for p in status.problems] == ["deleted"] and status.pending == []
     assert plan_repair(disc(back), h.rows).result().changed is False
+
+
+def test_future_versions_are_left_alone_unless_the_patterns_say_otherwise():
+    """Flyway's DbRepair.deleteMissingMigrations marks missing *and* future migrations deleted unless
+    ignoreMigrationPatterns ignores them; its default '*:future' keeps future ones (flyway-13.0.0)."""
+    h = History()
+    h.migrate([vfile(1), vfile(2), vfile(3)])
+    left = [vfile(1)]  # 2 and 3 are newer than every file: future
+    status = compute_status(disc(left), h.rows)
+    assert {i.script: i.state for i in status.infos} == {"V1__t1.sql": "applied", "V2__t2.sql": "future",
+                                                         "V3__t3.sql": "future"}
+    assert status.ok  # '*:future' is ignored by default
+    assert plan_repair(disc(left), h.rows).mark_deleted == []
+    assert repair_preview(status).marked_deleted == []
+    cleared = plan_repair(disc(left), h.rows, ignore="")
+    assert [r.script for r in cleared.mark_deleted] == ["V2__t2.sql", "V3__t3.sql"]
+    assert repair_preview(status, ignore="").marked_deleted == ["V2__t2.sql", "V3__t3.sql"]
+    assert {p.kind for p in compute_status(disc(left), h.rows, ignore="").problems} == {"future"}
 
 
 def test_result_lines_name_every_change():
@@ -164,10 +184,10 @@ def test_removals_and_repairs_leave_validate_clean_and_never_reapply_a_version(s
             assert {str(i.version) for i in status.infos if i.file is not None and i.state == "deleted"
                     and i.checksum_status == "ok"} == set()
             assert back == changed
-            assert kinds <= {"deleted", "out_of_order"}
+            assert kinds <= {"deleted", "out_of_order", "pending"}
             assert ("deleted" in kinds) == bool(changed)
         elif op == "migrate":
-            status = compute_status(disc(present.values()), h.rows, out_of_order=arg)
+            status = compute_status(disc(present.values()), h.rows, out_of_order=arg, ignore=MIGRATE)
             again = {str(m.version) for m in status.pending} & applied_once
             assert not again, f"would re-apply {again}"
             ran = h.migrate(list(present.values()), out_of_order=arg)  # nothing when validation fails

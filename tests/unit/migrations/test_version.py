@@ -42,7 +42,8 @@ def test_versioned_names_round_trip(p, desc):
     parsed = parse_name(f"V{text}__{desc}.sql")
     assert parsed.kind == VERSIONED
     assert parsed.version == Version(tuple(p))
-    assert parsed.description == desc.replace("_", " ").strip()
+    assert str(parsed.version) == text
+    assert parsed.description == desc.replace("_", " ")  # as Flyway records it: not trimmed
 
 
 @given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_ ]{0,30}", fullmatch=True))
@@ -58,7 +59,8 @@ def test_parse_name_never_crashes_and_rejects_with_a_reason(name):
     except ValueError as e:
         assert str(e)  # always says why
     else:
-        assert name.endswith(".sql") and name[0] in "VR" and parsed.kind in ("versioned", "repeatable")
+        assert name.lower().endswith(".sql")
+        assert (name[0] in "VRUB") or parsed.kind == "callback"
 
 
 @pytest.mark.parametrize("name, why", [
@@ -66,13 +68,36 @@ def test_parse_name_never_crashes_and_rejects_with_a_reason(name):
     ("V1_create.sql", "double underscore"),
     ("V1.a__x.sql", "digits"),
     ("R1__x.sql", "no version"),
-    ("V1__.sql", "empty"),
     ("V1__x.txt", ".sql"),
     ("create_tables.sql", "expected"),
 ])
 def test_malformed_names_say_why(name, why):
     with pytest.raises(ValueError, match=why):
         parse_name(name)
+
+
+@pytest.mark.parametrize("name, kind, version, description", [
+    ("V1__.sql", "versioned", "1", ""),  # Flyway accepts an empty description
+    ("V1.sql", "versioned", "1", ""),
+    ("V1_1__two__parts.sql", "versioned", "1.1", "two  parts"),  # split at the first '__' only
+    ("V04_11__x_.sql", "versioned", "04.11", "x "),
+    ("R__.sql", "repeatable", None, ""),
+    ("U3__undo_it.sql", "undo", "3", "undo it"),
+    ("beforeMigrate.sql", "callback", None, ""),
+    ("afterEachMigrateError__log.sql", "callback", None, "log"),
+])
+def test_flyway_names(name, kind, version, description):
+    """ResourceNameParser (flyway-13.0.0): prefix, version before the first '__', '_' -> ' '."""
+    parsed = parse_name(name)
+    assert (parsed.kind, None if parsed.version is None else str(parsed.version), parsed.description) == (
+        kind, version, description)
+
+
+def test_version_text_as_written_compared_numerically():
+    """MigrationVersion.toString() is the raw version with '_' -> '.', leading zeros kept."""
+    assert str(Version.parse("04_11")) == "04.11" and Version.parse("04.11") == Version.parse("4.11")
+    assert Version.parse("4.2") < Version.parse("04.11") < Version.parse("4.11.1")
+    assert str(Version.parse("1_0_0")) == "1.0.0"
 
 
 def test_bad_version_text():

@@ -1,17 +1,31 @@
-"""Find migration files in a folder and read them.
+"""Find migration files in a folder and read them, with Flyway's naming rules.
 
-Names: ``V<version>__<description>.sql`` (versioned) and ``R__<description>.sql`` (repeatable).
-Every other ``.sql`` file is reported as a problem rather than silently skipped; other files
-(README, notes) are ignored. Sub-folders are searched too; a script is named by its path
-relative to the folder, with ``/`` separators.
+Names (Flyway's defaults; flyway/flyway flyway-core/.../internal/resource/ResourceNameParser.java,
+flyway-13.0.0): ``<prefix><version>__<description>.sql`` for versioned (``V``) and undo (``U``)
+scripts, ``R__<description>.sql`` for repeatables. The ``.sql`` suffix matches in any case; the
+version is digits separated by ``.`` or ``_`` (``_`` stands for ``.``); the description is
+everything after the first ``__`` with ``_`` turned into spaces (kept as is otherwise, so it matches
+what Flyway records); ``V1.sql`` is version 1 with an empty description, as in Flyway.
 
-The checksum is the sha256 of the file's text with line endings normalised to ``\\n`` and any
-UTF-8 byte-order mark removed, so a checkout with CRLF line endings does not look edited.
+Files that are not migrations:
+
+* callbacks named after a Flyway event (``beforeMigrate.sql``, ``afterEachMigrate__x.sql``...),
+  and any file that does not end in ``.sql`` (``V1__x.sql.conf``, README): skipped silently;
+* undo scripts (``U<version>__...``, Flyway Teams): listed in ``Discovery.undo``, never run;
+* baseline migrations (``B<version>__...``): listed in ``Discovery.ignored`` with a warning;
+* any other ``.sql`` file: ignored with a warning naming it (Flyway logs that such files "were
+  detected but not run"); with ``strict_naming`` (Flyway's ``validateMigrationNaming=true``) each
+  is a problem instead, and nothing runs.
+
+Sub-folders are searched too; a script is named by its path relative to the folder, with ``/``
+separators. A file with nothing but comments and whitespace is a migration like any other: it is
+applied (nothing runs) and recorded, as Flyway does.
+
+Checksums: see :mod:`.checksum` (sha256 for the console's history table, Flyway's CRC32 for its).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,61 +34,79 @@ from pathlib import Path
 
 from aurora_console.core.db.sql_split import Statement, split_sql
 
+from .checksum import console_checksum, flyway_checksum
 from .errors import Problem
 from .version import Version
 
 VERSIONED = "versioned"
 REPEATABLE = "repeatable"
+UNDO = "undo"
+CALLBACK = "callback"
+BASELINE_MIGRATION = "baseline migration"
 
-_VERSIONED_NAME = re.compile(r"^V(?P<version>\d+(?:[._]\d+)*)__(?P<desc>[^/\\]*)\.sql$")
-_REPEATABLE_NAME = re.compile(r"^R__(?P<desc>[^/\\]*)\.sql$")
+SEPARATOR = "__"
+SUFFIX = ".sql"
+# Flyway's callback events (flyway-core/.../api/callback/Event.java, flyway-13.0.0): an SQL file
+# named after one (optionally ``__description``) is a callback, not a migration.
+CALLBACK_EVENTS = frozenset({
+    "beforeClean", "afterClean", "afterCleanError", "beforeMigrate", "beforeEachMigrate",
+    "beforeEachMigrateStatement", "afterEachMigrateStatement", "afterEachMigrateStatementError",
+    "afterEachMigrate", "afterEachMigrateError", "beforeRepeatables", "afterVersioned",
+    "afterMigrateApplied", "afterMigrate", "afterMigrateError", "beforeUndo", "beforeEachUndo",
+    "beforeEachUndoStatement", "afterEachUndoStatement", "afterEachUndoStatementError", "afterEachUndo",
+    "afterEachUndoError", "afterUndo", "afterUndoError", "beforeValidate", "afterValidate",
+    "afterValidateError", "beforeBaseline", "afterBaseline", "afterBaselineError", "beforeRepair",
+    "afterRepair", "afterRepairError", "beforeInfo", "afterInfo", "afterInfoError",
+    "afterMigrateOperationFinish", "afterInfoOperationFinish", "createSchema", "beforeCreateSchema",
+    "beforeConnect", "afterConnect",
+})
+_VERSIONED_PREFIXES = {"V": VERSIONED, "U": UNDO, "B": BASELINE_MIGRATION}
+# Longest prefix first, as Flyway matches them.
+_PREFIXES = sorted([*_VERSIONED_PREFIXES, "R", *CALLBACK_EVENTS], key=len, reverse=True)
+_VERSION_TEXT = re.compile(r"\d+(?:[._]\d+)*")
 _DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*aurora-console[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M | re.I)
 KNOWN_DIRECTIVES = {"no-transaction"}
-_TX_CONTROL = {"begin", "commit", "rollback", "start", "end", "abort", "savepoint", "release"}
-_TX_WORD = re.compile(r"\b(?:begin|commit|rollback|start|end|abort|savepoint|release)\b", re.I)
-_LINE_COMMENT = re.compile(r"--[^\n]*")
 
 
 @dataclass(frozen=True)
 class ParsedName:
-    kind: str
+    kind: str  # versioned | repeatable | undo | callback | baseline migration
     version: Version | None
     description: str
 
 
 def parse_name(name: str) -> ParsedName:
-    """Parse a file name; raise ValueError saying what is wrong with it."""
-    m = _VERSIONED_NAME.match(name)
-    if m:
-        desc = m.group("desc")
-        if not desc.strip("_ "):
-            raise ValueError("the description after '__' is empty")
-        return ParsedName(VERSIONED, Version.parse(m.group("version")), _describe(desc))
-    m = _REPEATABLE_NAME.match(name)
-    if m:
-        desc = m.group("desc")
-        if not desc.strip("_ "):
-            raise ValueError("the description after '__' is empty")
-        return ParsedName(REPEATABLE, None, _describe(desc))
-    raise ValueError(_name_advice(name))
-
-
-def _describe(raw: str) -> str:
-    return raw.replace("_", " ").strip()
+    """Parse a file name with Flyway's rules; raise ValueError saying what is wrong with it."""
+    if not name.upper().endswith(SUFFIX.upper()):
+        raise ValueError(_name_advice(name))
+    base = name[: -len(SUFFIX)]
+    prefix = next((p for p in _PREFIXES if base.startswith(p)), None)
+    if prefix is None:
+        raise ValueError(_name_advice(name))
+    rest = base[len(prefix):]
+    before, sep, after = rest.partition(SEPARATOR)
+    description = after.replace("_", " ")
+    if prefix in _VERSIONED_PREFIXES:
+        if not before or not _VERSION_TEXT.fullmatch(before):
+            raise ValueError(_name_advice(name))
+        return ParsedName(_VERSIONED_PREFIXES[prefix], Version.parse(before), description)
+    if before:
+        if prefix == "R":
+            raise ValueError("a repeatable migration has no version; expected R__<description>.sql")
+        raise ValueError(_name_advice(name))
+    return ParsedName(REPEATABLE if prefix == "R" else CALLBACK, None, description)
 
 
 def _name_advice(name: str) -> str:
     expected = "expected V<version>__<description>.sql or R__<description>.sql"
-    if not name.endswith(".sql"):
+    if not name.upper().endswith(SUFFIX.upper()):
         return f"not a .sql file name; {expected}"
     if name[:1] in ("v", "r"):
         return f"the prefix must be an upper-case V or R; {expected}"
-    if name.startswith("V") and "__" not in name:
+    if name[:1] in _VERSIONED_PREFIXES and SEPARATOR not in name:
         return f"no double underscore between version and description; {expected}"
-    if name.startswith("V"):
+    if name[:1] in _VERSIONED_PREFIXES:
         return f"the version must be digits separated by dots or underscores; {expected}"
-    if name.startswith("R"):
-        return f"a repeatable migration has no version; {expected}"
     return expected
 
 
@@ -87,7 +119,8 @@ def normalise(raw: bytes) -> str:
 
 
 def checksum_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The console's checksum (sha256 hex) of a normalised text."""
+    return console_checksum(text)
 
 
 @dataclass(frozen=True)
@@ -98,8 +131,9 @@ class MigrationFile:
     version: Version | None
     description: str
     sql: str
-    checksum: str
+    checksum: str  # the console's checksum (sha256 hex) of the file as read
     directives: frozenset[str] = field(default_factory=frozenset)
+    crc32: int | None = None  # Flyway's checksum of the file as read (None: computed from ``sql``)
 
     @property
     def path(self) -> Path:
@@ -113,23 +147,33 @@ class MigrationFile:
     def repeatable(self) -> bool:
         return self.kind == REPEATABLE
 
+    @property
+    def flyway_checksum(self) -> int:
+        """The checksum Flyway records for this file (signed 32-bit CRC32, see :mod:`.checksum`)."""
+        return self.crc32 if self.crc32 is not None else flyway_checksum(self.sql)
+
     @cached_property
     def statements(self) -> list[Statement]:
         return split_sql(self.sql)
 
     def sort_key(self) -> tuple:
+        """Versions numerically, then repeatables by description (case-sensitive, as Flyway)."""
         if self.version is not None:
             return (0, self.version, self.script)
-        return (1, self.description.lower(), self.script)
+        return (1, self.description, self.script)
 
 
 @dataclass
 class Discovery:
-    """What a folder holds: usable migrations (sorted) and the problems found."""
+    """What a folder holds: usable migrations (sorted), the problems found (nothing runs while there
+    are any) and warnings (files that are not run; nothing stops)."""
 
     folder: Path
     migrations: list[MigrationFile]
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    undo: list[MigrationFile] = field(default_factory=list)  # U<version>__ scripts: listed, never run
+    ignored: list[str] = field(default_factory=list)  # scripts ignored (bad names, B scripts)
 
     @property
     def versioned(self) -> list[MigrationFile]:
@@ -185,47 +229,24 @@ def load_file(path: Path | str, script: str) -> tuple[MigrationFile | None, list
         text,
         checksum_of(text),
         frozenset(directives),
+        flyway_checksum(text),
     )
-    if _needs_split_check(text, mig.no_transaction):
-        statements = mig.statements
-        if not statements:
-            problems.append(Problem(script, "the file is empty (no SQL statement)", "empty"))
-        elif not mig.no_transaction:
-            for st in statements:
-                first = st.text.split(None, 1)[0].lower().rstrip(";")
-                if first in _TX_CONTROL:
-                    problems.append(Problem(
-                        script,
-                        f"transaction control statement {first.upper()} at line {st.line}: each migration "
-                        "already runs in its own transaction; remove it, or mark the file with "
-                        "'-- aurora-console: no-transaction'", "tx_control"))
-                    break
+    # A file with its own BEGIN/COMMIT runs as written: see transactions.decide.
     return (None if problems else mig), problems
 
 
-def _needs_split_check(text: str, no_transaction: bool) -> bool:
-    """Cheap pre-check so that discovering thousands of files does not parse every one of them.
+def discover(folder: Path | str, *, strict_naming: bool = False) -> Discovery:
+    """Scan ``folder`` (recursively) for migrations.
 
-    The full split runs when the file might be empty (nothing left once ``--`` comments and
-    whitespace are gone), has block comments, or holds a word that may start a transaction
-    control statement; otherwise it plainly has SQL and no BEGIN/COMMIT.
+    ``strict_naming`` is Flyway's ``validateMigrationNaming``: a ``.sql`` file whose name is not a
+    migration's (nor a callback's) is a problem instead of a warning.
     """
-    if "/*" in text:
-        return True
-    if not _LINE_COMMENT.sub("", text).strip(" \t\n;"):
-        return True
-    return not no_transaction and _TX_WORD.search(text) is not None
-
-
-def discover(folder: Path | str) -> Discovery:
-    """Scan ``folder`` (recursively) for migrations."""
     folder = Path(folder)
     if not folder.is_dir():
         return Discovery(
             folder, [], [Problem("", f"the migrations folder {folder} does not exist", "folder")]
         )
-    migrations: list[MigrationFile] = []
-    problems: list[Problem] = []
+    discovery = Discovery(folder, [], [])
     found: list[tuple[str, str]] = []
     root = str(folder)
     for dirpath, dirnames, filenames in os.walk(root):
@@ -237,18 +258,47 @@ def discover(folder: Path | str) -> Discovery:
                 found.append((prefix + name, os.path.join(dirpath, name)))
     found.sort()
     for script, full in found:
+        name = os.path.basename(full)
+        try:
+            kind = parse_name(name).kind
+        except ValueError as e:
+            _bad_name(discovery, script, str(e), strict_naming)
+            continue
+        if kind == CALLBACK:
+            continue  # a callback script (see callbacks), not a migration
+        if kind == BASELINE_MIGRATION:
+            discovery.ignored.append(script)
+            discovery.warnings.append(Problem(
+                script, "a Flyway baseline migration (B prefix); the console does not run these: ignored",
+                "ignored_file"))
+            continue
         mig, probs = load_file(full, script)
-        problems += probs
-        if mig is not None:
-            migrations.append(mig)
-    problems += _duplicates(migrations)
-    migrations.sort(key=MigrationFile.sort_key)
-    return Discovery(folder, migrations, problems)
+        discovery.problems += probs
+        if mig is None:
+            continue
+        if kind == UNDO:
+            discovery.undo.append(mig)
+        else:
+            discovery.migrations.append(mig)
+    discovery.problems += _duplicates(discovery.migrations)
+    discovery.migrations.sort(key=MigrationFile.sort_key)
+    discovery.undo.sort(key=MigrationFile.sort_key)
+    return discovery
+
+
+def _bad_name(discovery: Discovery, script: str, why: str, strict: bool) -> None:
+    if strict:
+        discovery.problems.append(Problem(script, f"malformed file name: {why}", "bad_name"))
+    else:
+        discovery.ignored.append(script)
+        discovery.warnings.append(Problem(
+            script, f"not a migration name, ignored ({why}); validateMigrationNaming makes this an error",
+            "ignored_file"))
 
 
 def _looks_like_migration(name: str) -> bool:
-    """``.sql`` files (any case) are migrations or mistakes; other files are ignored."""
-    return name.lower().endswith(".sql")
+    """``.sql`` files (any case) are migrations, callbacks or misnamed; other files are ignored."""
+    return name.lower().endswith(SUFFIX)
 
 
 def _duplicates(migrations: list[MigrationFile]) -> list[Problem]:

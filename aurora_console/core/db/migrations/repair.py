@@ -17,10 +17,12 @@ migrations lock:
    back from marking by mistake (an old checkout repaired a database a newer release migrated).
 
 Flyway's documentation says the same ("Mark all missing migrations as deleted"; its state table
-lists "Deleted: a migration that has been marked as deleted by repair"). Flyway by default leaves
-"future" migrations (applied versions newer than any file) alone; this engine has no future state
-(such a row fails validation as ``missing``), so ``repair`` marks it deleted like any other missing
-one, and the confirmation lists it before anything is written.
+lists "Deleted: a migration that has been marked as deleted by repair"). As in Flyway's
+``DbRepair.deleteMissingMigrations`` (flyway-13.0.0), ``future`` migrations (applied versions newer
+than every file) are marked too unless ``ignoreMigrationPatterns`` ignores them, which its default
+``*:future`` does: by default they stay. External entries (JDBC, Java) are never marked.
+Realigning also sets the type, as Flyway's ``update`` does; in Flyway's history format the
+checksum written is Flyway's CRC32 and a ``DELETE`` row copies the checksum of the row it cancels.
 
 Running ``repair`` again changes nothing: a marked migration is no longer missing.
 """
@@ -30,12 +32,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .files import VERSIONED, Discovery, MigrationFile
-from .history import AppliedMigration
+from .history import AppliedMigration, abbreviate_description, file_matches_checksum
+from .ignore_patterns import FLYWAY_DEFAULT, IgnorePatterns
 from .status import (
     APPLIED,
     CHECKSUM_OK,
     DELETED,
     FAILED,
+    FUTURE,
     MISSING,
     MigrationInfo,
     Status,
@@ -79,45 +83,53 @@ class RepairPlan:
         )
 
 
-def plan_repair(discovery: Discovery, history: list[AppliedMigration]) -> RepairPlan:
+def plan_repair(discovery: Discovery, history: list[AppliedMigration],
+                ignore: IgnorePatterns | str | None = None) -> RepairPlan:
     """The changes ``repair`` makes to ``history`` (rows in installed_rank order), computed on the
-    history as it is once the failed rows are gone."""
+    history as it is once the failed rows are gone. ``ignore``: Flyway's ignoreMigrationPatterns
+    (default ``*:future``); only missing/future migrations are affected by it."""
+    ignore = FLYWAY_DEFAULT if ignore is None else IgnorePatterns.parse(ignore)
     kept = [r for r in history if r.success]
-    status = compute_status(discovery, kept)
+    status = compute_status(discovery, kept, ignore=ignore)
     plan = RepairPlan(remove_failed=[r for r in history if not r.success])
     for info in status.infos:
-        row, f = info.applied, info.file
+        row = info.applied
         if row is None:
             continue
-        if info.state == MISSING:
+        if _to_mark(info, ignore):
             plan.mark_deleted.append(row)
         elif _restorable(info):
             markers = [r for r in kept if r.delete_marker and r.version == info.version]
             plan.restore.append((info.script, markers))
-        elif (
-            info.state == APPLIED
-            and info.kind == VERSIONED
-            and f is not None
-            and (f.checksum != row.checksum or f.description != row.description)
-        ):
-            plan.realign.append((row, f))
+        elif _realign(info):
+            plan.realign.append((row, info.file))
     return plan
 
 
-def repair_preview(status: Status) -> RepairResult:
+def _to_mark(info: MigrationInfo, ignore: IgnorePatterns) -> bool:
+    return info.state in (MISSING, FUTURE) and not ignore.ignores(info.version is not None, info.state)
+
+
+def _realign(info: MigrationInfo) -> bool:
+    """An applied versioned SQL migration whose checksum, description or type differ from its file."""
+    row, f = info.applied, info.file
+    return (
+        info.state == APPLIED
+        and info.kind == VERSIONED
+        and f is not None
+        and row is not None
+        and (not file_matches_checksum(f, row.checksum) or abbreviate_description(f.description) != row.description
+             or row.type != "SQL")
+    )
+
+
+def repair_preview(status: Status, ignore: IgnorePatterns | str | None = None) -> RepairResult:
     """What ``repair`` would do, read from an ``info`` result (for a confirmation question)."""
+    ignore = FLYWAY_DEFAULT if ignore is None else IgnorePatterns.parse(ignore)
     return RepairResult(
         removed_failed=[i.script for i in status.infos if i.state == FAILED],
-        realigned=[
-            i.script
-            for i in status.infos
-            if i.state == APPLIED
-            and i.kind == VERSIONED
-            and i.file is not None
-            and i.applied is not None
-            and (i.file.checksum != i.applied.checksum or i.file.description != i.applied.description)
-        ],
-        marked_deleted=[i.script for i in status.infos if i.state == MISSING],
+        realigned=[i.script for i in status.infos if _realign(i)],
+        marked_deleted=[i.script for i in status.infos if _to_mark(i, ignore)],
         restored=[i.script for i in status.infos if _restorable(i)],
     )
 

@@ -2,6 +2,13 @@
 
 ``1``, ``1.0`` and ``1_0`` are the same version (trailing zeros do not count), as in Flyway; an
 underscore in a file name stands for a dot (``V1_1__x.sql`` is version 1.1).
+
+The text is kept as written, underscores turned into dots and nothing else: ``V04_11__x.sql`` is
+version ``04.11``, stored as ``04.11`` in the history table and equal to ``4.11``. That is what
+Flyway stores (``MigrationVersion``: its display text is the raw version with ``_`` replaced by
+``.``; ``toString()`` returns it and the schema history insert writes ``version.toString()``;
+flyway/flyway flyway-core/src/main/java/org/flywaydb/core/api/MigrationVersion.java and
+internal/schemahistory/JdbcTableSchemaHistory.java, flyway-13.0.0).
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache, total_ordering
 
-_VERSION = re.compile(r"^\d+(?:[._]\d+)*$")
+_VERSION = re.compile(r"\d+(?:[._]\d+)*")
 _SEPARATOR = re.compile(r"[._]")
 
 
@@ -51,7 +58,7 @@ class Version:
 def _parse(text: str) -> Version:
     """Versions are immutable, so the parse of a text is cached (info over thousands of files)."""
     text = text.strip()
-    if not _VERSION.match(text):
+    if not _VERSION.fullmatch(text):
         raise ValueError(f"not a version (digits separated by dots): {text!r}")
     parts = tuple(int(p) for p in _SEPARATOR.split(text))
-    return Version(parts, ".".join(str(p) for p in parts))
+    return Version(parts, text.replace("_", "."))
