@@ -1,8 +1,42 @@
-"""Split a SQL script into statements, the way psql does, keeping offsets.
+"""Split a SQL script into statements exactly where psql does, keeping offsets.
 
-Understands single-quoted strings ('' escapes), E'' strings (backslash escapes), quoted
-identifiers, ``--`` and nested ``/* */`` comments, dollar quoting (``$$`` and ``$tag$``),
-parentheses, and SQL-standard function bodies (``CREATE FUNCTION ... BEGIN ATOMIC ... END``).
+One lexer, learnt from psql's own (``src/fe_utils/psqlscan.l``, which mirrors the server's
+``src/backend/parser/scan.l``, PostgreSQL 15), serves two callers:
+
+* :func:`tokenize` yields every token (``space``, ``comment``, ``string``, ``dollar_string``,
+  ``quoted_ident``, ``ident``, ``semicolon``, ``open_paren``, ``close_paren``, ``other``); the
+  tokens tile the text exactly.
+* :func:`split_sql` cuts the script at top-level ``;`` (not inside parentheses, quotes, comments
+  or a ``CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END`` body). For speed it jumps over runs
+  of tokens that cannot matter (words, numbers, operators, spaces) with one regular expression
+  built from the same token patterns, and looks at single tokens only where psql does
+  (the first identifiers of a statement, routine bodies).
+
+PostgreSQL's lexical rules it follows (and Python's defaults it must not use):
+
+* whitespace is ``[ \\t\\n\\r\\f\\v]`` only; every non-ASCII character is an identifier character
+  (PostgreSQL's ``ident_start`` is ``[A-Za-z\\200-\\377_]``: bytes of UTF-8 sequences);
+* a ``--`` comment ends at ``\\n`` *or* ``\\r``; ``/* */`` comments nest;
+* strings: ``'...'`` with ``''``; ``E'...'`` with backslash escapes; ``B'...'``/``X'...'``;
+  ``N'...'``; ``U&'...'``; a string followed by whitespace containing a newline and another
+  ``'`` continues (SQL's string continuation) in the same mode;
+* with ``standard_conforming_strings = off`` a plain ``'...'`` treats backslash as an escape
+  (``'a\\'b; SELECT 1'`` is one string);
+* dollar quotes ``$tag$...$tag$``; ``$1`` parameters; identifiers may contain ``$``;
+  psql's ``:name`` variable references are one token (psql does not substitute here).
+
+Script semantics on top of the lexer (what psql does while running a file):
+
+* ``standard_conforming_strings`` follows the script's ``SET``/``RESET`` statements. psql
+  itself re-reads the value the server reports (ParameterStatus) before lexing each input line;
+  we track it from the text: ``SET [SESSION|LOCAL] standard_conforming_strings {TO|=} value``,
+  ``... TO DEFAULT``, ``RESET standard_conforming_strings``, ``RESET ALL`` and ``DISCARD ALL``,
+  with ``BEGIN``/``COMMIT``/``ROLLBACK`` (and savepoints) undoing or keeping changes as the
+  server would. As in psql, a new value applies from the line after the statement that set it.
+  Not modelled: a ``SET`` that fails on the server (for example in an aborted transaction), and
+  ``set_config()`` calls.
+* ``COPY ... FROM STDIN;`` is followed by data lines up to a line ``\\.``: psql sends them as
+  COPY data, never as SQL. The statement's ``data_start``/``data_end`` give that block.
 
 Every :class:`Statement` carries ``start``/``end`` offsets into the original text (so
 ``text[s.start:s.end] == s.text``) and 1-based line numbers; the editor uses them for "statement
@@ -15,9 +49,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
+    "Token",
+    "tokenize",
     "Statement",
     "split_sql",
     "statement_at",
@@ -25,27 +63,232 @@ __all__ = [
     "error_location",
 ]
 
-_LETTER = "A-Za-z_\u0080-\U0010ffff"
+# --- the lexer's patterns (one definition; both compiled scanners below are built from them) ---
+
+_SPACE_CHARS = " \t\n\r\f\v"
+_IDENT_START = "A-Za-z_\u0080-\U0010ffff"  # psqlscan.l ident_start: [A-Za-z\200-\377_]
+_IDENT_CONT = _IDENT_START + "0-9$"  # ident_cont adds digits and $
+_VAR_CHAR = _IDENT_START + "0-9"  # psql's variable_char (and dolq_cont)
+
+_P_SPACE = r"[ \t\n\r\f\v]+"
+_P_LINE_COMMENT = r"--[^\n\r]*"
+_P_BLOCK_COMMENT = r"/\*"
+_P_ESTRING = r"[eE]'"
+_P_BSTRING = r"[bBxX]'"
+_P_NSTRING = r"[nN]'"
+_P_USTRING = r"[uU]&'"
+_P_UIDENT = r'[uU]&"'
+_P_STRING = r"'"
+_P_QIDENT = r'"'
+_P_DOLLAR = rf"\$(?:[{_IDENT_START}][{_VAR_CHAR}]*)?\$"
+_P_PARAM = r"\$[0-9]+"
+# an identifier, except where a string prefix (E' B' X' N' U&' U&") starts a longer token
+_P_IDENT = rf"""(?![eEbBxXnN]'|[uU]&['"])[{_IDENT_START}][{_IDENT_CONT}]*"""
+# numbers as psql 15 lexes them: 1..5 is 1 then '..'; 1e'x' is 1 then E'x'
+_P_NUMBER = r"(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_P_PAIR = r"::|\.\."  # typecast and dot_dot
+_P_VARIABLE = rf":[{_VAR_CHAR}]+"
+# operator characters; an operator stops where a comment starts (psqlscan.l's {operator} rule)
+_P_OPERATOR = r"(?:[~!@#^&|`?+*%<>=]|-(?!-)|/(?!\*))+"
+# any other single character that starts no token of its own: , . [ ] : \ $ (not a quote) ...
+_P_OTHER_CHAR = r"""[^;()'"\-/ \t\n\r\f\v]"""
+
 _TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<line_comment>--[^\n]*)
-  | (?P<block_comment>/\*)
-  | (?P<estring>[eE]')
-  | (?P<string>')
-  | (?P<quoted_ident>")
-  | (?P<dollar>\$(?:[{_LETTER}][{_LETTER}0-9]*)?\$)
-  | (?P<ident>[{_LETTER}][{_LETTER}0-9$]*)
-  | (?P<semi>;)
-  | (?P<lparen>\()
-  | (?P<rparen>\))
-  | (?P<other>[^\s;'"()${_LETTER}\-/]+|.)
-    """,
-    re.VERBOSE | re.DOTALL,
+    "|".join(
+        [
+            f"(?P<space>{_P_SPACE})",
+            f"(?P<line_comment>{_P_LINE_COMMENT})",
+            f"(?P<block_comment>{_P_BLOCK_COMMENT})",
+            f"(?P<estring>{_P_ESTRING})",
+            f"(?P<bstring>{_P_BSTRING})",
+            f"(?P<nstring>{_P_NSTRING})",
+            f"(?P<ustring>{_P_USTRING})",
+            f"(?P<uident>{_P_UIDENT})",
+            f"(?P<string>{_P_STRING})",
+            f"(?P<qident>{_P_QIDENT})",
+            f"(?P<dollar>{_P_DOLLAR})",
+            f"(?P<ident>{_P_IDENT})",
+            f"(?P<semicolon>;)",
+            f"(?P<open_paren>\\()",
+            f"(?P<close_paren>\\))",
+            f"(?P<other>{_P_PARAM}|{_P_NUMBER}|{_P_PAIR}|{_P_VARIABLE}|{_P_OPERATOR}|.)",
+        ]
+    ),
+    re.DOTALL,
+)
+
+# Tokens that never matter for where a statement ends (words, numbers, operators, ...): the
+# splitter's fast path jumps over a run of them, with the spaces between them, in one match.
+_P_QUIET = "(?:" + "|".join(
+    [_P_IDENT, _P_NUMBER, _P_PARAM, _P_PAIR, _P_VARIABLE, _P_OPERATOR,
+     # a '$' that opens no dollar quote and no parameter (psqlscan.l's dolqfailed rule)
+     rf"\$(?!(?:[{_IDENT_START}][{_VAR_CHAR}]*+)?\$|[0-9])",
+     # any other character that starts no token of its own: , . [ ] : \ ...
+     rf"""[^;()'"\-/ \t\n\r\f\v${_IDENT_START}]"""]
+) + ")"
+_P_RUN = rf"{_P_QUIET}(?:[ \t\n\r\f\v]*+{_P_QUIET})*+"
+
+_SCAN = re.compile(
+    "|".join(
+        [
+            f"(?P<space>{_P_SPACE})",
+            f"(?P<run>{_P_RUN})",
+            "(?P<open_paren>\\()",
+            "(?P<close_paren>\\))",
+            "(?P<semicolon>;)",
+            f"(?P<string>{_P_STRING})",
+            f"(?P<line_comment>{_P_LINE_COMMENT})",
+            f"(?P<block_comment>{_P_BLOCK_COMMENT})",
+            f"(?P<estring>{_P_ESTRING})",
+            f"(?P<bstring>{_P_BSTRING})",
+            f"(?P<nstring>{_P_NSTRING})",
+            f"(?P<ustring>{_P_USTRING})",
+            f"(?P<qident>{_P_QIDENT}|{_P_UIDENT})",
+            f"(?P<dollar>{_P_DOLLAR})",
+            "(?P<other>.)",  # never reached: every character starts one of the above
+        ]
+    ),
+    re.DOTALL,
+)
+
+# String bodies, from just after the opening quote to just after the closing one.
+_BODY_STANDARD = re.compile(r"[^']*+(?:''[^']*+)*+'")  # '...' and U&'...': '' is a quote
+_BODY_ESCAPE = re.compile(r"[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'", re.DOTALL)  # E'...': \x too
+_BODY_BITS = re.compile(r"[^']*+'")  # B'...' and X'...'
+_BODY_QIDENT = re.compile(r'[^"]*+(?:""[^"]*+)*+"')
+# SQL string continuation: whitespace holding a newline, then a quote (psqlscan.l quotecontinue)
+_CONTINUE = re.compile(
+    r"(?:[ \t\f\v]|--[^\n\r]*+)*+[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*+[\n\r])*+'"
 )
 _COMMENT_EDGE = re.compile(r"/\*|\*/")
-_ESTRING_END = re.compile(r"(?:[^'\\]|\\.|'')*'", re.DOTALL)
-_ROUTINE_KINDS = ("function", "procedure")
+
+_STANDARD, _ESCAPE, _BITS = 0, 1, 2
+_BODIES = (_BODY_STANDARD, _BODY_ESCAPE, _BODY_BITS)
+# prefix length and body mode per string token kind (plain strings depend on the session)
+_STRING_KINDS = {
+    "estring": (2, _ESCAPE),
+    "bstring": (2, _BITS),
+    "ustring": (3, _STANDARD),
+    "nstring": (2, None),
+    "string": (1, None),
+}
+
+
+def _string_segment_end(text: str, pos: int, mode: int) -> int:
+    """``pos`` is just after an opening quote: the offset just past the closing one (or the end)."""
+    m = _BODIES[mode].match(text, pos)
+    return m.end() if m else len(text)
+
+
+def _string_end(text: str, pos: int, mode: int) -> int:
+    """Like :func:`_string_segment_end`, following SQL string continuations."""
+    end = _string_segment_end(text, pos, mode)
+    while end < len(text):
+        c = _CONTINUE.match(text, end)
+        if c is None:
+            break
+        end = _string_segment_end(text, c.end(), mode)
+    return end
+
+
+def _block_comment_end(text: str, pos: int) -> int:
+    """``pos`` is just after ``/*``; comments nest, as in PostgreSQL."""
+    depth = 1
+    search = _COMMENT_EDGE.search
+    while depth:
+        m = search(text, pos)
+        if m is None:
+            return len(text)
+        depth += 1 if m.group() == "/*" else -1
+        pos = m.end()
+    return pos
+
+
+def _quoted_ident_end(text: str, pos: int) -> int:
+    m = _BODY_QIDENT.match(text, pos)
+    return m.end() if m else len(text)
+
+
+def _dollar_end(text: str, pos: int, delimiter: str) -> int:
+    close = text.find(delimiter, pos)
+    return len(text) if close < 0 else close + len(delimiter)
+
+
+# --- tokens --------------------------------------------------------------------------------------
+
+
+class Token(NamedTuple):
+    """One token of :func:`tokenize`: ``text[start:end]`` is its text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+_TOKEN_KIND = {
+    "space": "space",
+    "line_comment": "comment",
+    "block_comment": "comment",
+    "estring": "string",
+    "bstring": "string",
+    "nstring": "string",
+    "ustring": "string",
+    "string": "string",
+    "uident": "quoted_ident",
+    "qident": "quoted_ident",
+    "dollar": "dollar_string",
+    "ident": "ident",
+    "semicolon": "semicolon",
+    "open_paren": "open_paren",
+    "close_paren": "close_paren",
+    "other": "other",
+}
+
+
+def tokenize(text: str, *, standard_conforming_strings: bool = True) -> Iterator[Token]:
+    """The tokens of ``text`` as psql's lexer sees them; together they cover ``text`` exactly.
+
+    A pure lexer: ``standard_conforming_strings`` is fixed for the whole text (``split_sql``
+    follows ``SET`` statements and records the value on each :class:`Statement`). A string
+    continued on a later line (``'a'`` newline ``'b'``) gives two ``string`` tokens with the
+    ``space``/``comment`` tokens between them; the second is lexed in the first one's mode.
+    Unterminated strings, quoted identifiers and comments run to the end of the text.
+    """
+    plain = _STANDARD if standard_conforming_strings else _ESCAPE
+    n = len(text)
+    pos = 0
+    continue_at = -1  # offset of a continuation quote, and its string mode
+    continue_mode = _STANDARD
+    match = _TOKEN.match
+    while pos < n:
+        if pos == continue_at:
+            end = _string_segment_end(text, pos + 1, continue_mode)
+            yield Token("string", pos, end)
+            c = _CONTINUE.match(text, end) if end < n else None
+            continue_at = c.end() - 1 if c else -1
+            pos = end
+            continue
+        m = match(text, pos)
+        group = m.lastgroup
+        end = m.end()
+        spec = _STRING_KINDS.get(group)
+        if spec is not None:
+            mode = plain if spec[1] is None else spec[1]
+            end = _string_segment_end(text, pos + spec[0], mode)
+            c = _CONTINUE.match(text, end) if end < n else None
+            if c:
+                continue_at, continue_mode = c.end() - 1, mode
+        elif group == "block_comment":
+            end = _block_comment_end(text, end)
+        elif group == "qident" or group == "uident":
+            end = _quoted_ident_end(text, end)
+        elif group == "dollar":
+            end = _dollar_end(text, end, m.group())
+        yield Token(_TOKEN_KIND[group], pos, end)
+        pos = end
+
+
+# --- statements ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -59,143 +302,367 @@ class Statement:
     end_line: int  # 1-based line of the last character
     terminated: bool  # followed by a ``;``
     stop: int  # offset just past the terminating ``;`` (== end when not terminated)
+    #: ``standard_conforming_strings`` in effect where the statement starts (psql's view)
+    standard_conforming_strings: bool = True
+    #: for ``COPY ... FROM STDIN``: the data lines that follow (``script[data_start:data_end]``,
+    #: without the terminating ``\\.`` line); ``None`` otherwise
+    data_start: int | None = None
+    data_end: int | None = None
 
     def contains(self, offset: int) -> bool:
         return self.start <= offset <= self.stop
 
 
-def _skip_string(text: str, pos: int) -> int:
-    """``pos`` is just after an opening ``'``; return the offset just past the closing one."""
-    n = len(text)
-    while True:
-        q = text.find("'", pos)
-        if q < 0:
-            return n
-        if q + 1 < n and text[q + 1] == "'":
-            pos = q + 2
-            continue
-        return q + 1
+# --- standard_conforming_strings, as the server would report it to psql -------------------------
+
+_TRUE_WORDS = ("true", "yes")
+_FALSE_WORDS = ("false", "no")
 
 
-def _skip_block_comment(text: str, pos: int) -> int:
-    """``pos`` is just after ``/*``; comments nest, as in PostgreSQL."""
-    depth = 1
-    while depth:
-        m = _COMMENT_EDGE.search(text, pos)
-        if m is None:
-            return len(text)
-        depth += 1 if m.group() == "/*" else -1
-        pos = m.end()
-    return pos
+def _parse_bool(value: str) -> bool | None:
+    """PostgreSQL's ``parse_bool``: true/false/yes/no and their prefixes, on/off, 1/0."""
+    v = value.strip().lower()
+    if not v:
+        return None
+    if any(w.startswith(v) for w in _TRUE_WORDS) or v == "1":
+        return True
+    if any(w.startswith(v) for w in _FALSE_WORDS) or v == "0":
+        return False
+    if v == "on":
+        return True
+    if len(v) >= 2 and "off".startswith(v):
+        return False
+    return None
 
 
-def _skip_quoted_ident(text: str, pos: int) -> int:
-    n = len(text)
-    while True:
-        q = text.find('"', pos)
-        if q < 0:
-            return n
-        if q + 1 < n and text[q + 1] == '"':
-            pos = q + 2
-            continue
-        return q + 1
+def _literal_value(text: str, tok: Token) -> str | None:
+    """The text of a one-token SET value: a word, a number, a string or a quoted identifier."""
+    raw = text[tok.start : tok.end]
+    if tok.kind == "ident" or tok.kind == "other":
+        return raw
+    if tok.kind == "quoted_ident" and raw.startswith('"'):
+        return raw[1:-1].replace('""', '"')
+    if tok.kind == "string" and raw.endswith("'"):
+        body = raw[raw.index("'") + 1 : -1]
+        return body if "\\" not in body and "'" not in body else None
+    return None
 
 
-class _Routine:
-    """psql's heuristic for ``CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END``."""
+class _ConformingStrings:
+    """``standard_conforming_strings`` through the SET/RESET and transaction statements of a script.
 
-    __slots__ = ("words", "depth")
+    Follows the server's rules (PostgreSQL documentation, SET): a ``SET`` inside a transaction
+    block is undone by ``ROLLBACK`` (or ``ROLLBACK TO`` a savepoint set before it); ``SET LOCAL``
+    lasts until the end of the transaction and does nothing outside one; ``RESET`` returns to the
+    session's initial value.
+    """
 
-    def __init__(self) -> None:
-        self.words: list[str] = []
-        self.depth = 0
+    __slots__ = ("initial", "current", "session", "in_tx", "saved")
 
-    def is_routine(self) -> bool:
-        w = self.words
-        if len(w) < 2 or w[0] != "create":
-            return False
-        if w[1] in _ROUTINE_KINDS:
-            return True
-        return len(w) >= 4 and w[1] == "or" and w[2] == "replace" and w[3] in _ROUTINE_KINDS
+    def __init__(self, initial: bool) -> None:
+        self.initial = initial
+        self.current = initial  # what the server reports now
+        self.session = initial  # what stays after COMMIT (differs from current after SET LOCAL)
+        self.in_tx = False
+        self.saved: list[tuple[str | None, bool, bool]] = []  # (savepoint, current, session)
 
-    def feed(self, word: str, paren_depth: int) -> None:
-        word = word.lower()
-        if len(self.words) < 4:
-            self.words.append(word)
-        if paren_depth or not self.is_routine():
+    def statement(self, text: str, words: list[str], tokens: list[Token]) -> None:
+        """Apply one statement (its significant tokens and their lowercased texts)."""
+        head = words[0]
+        if head in ("begin", "start"):
+            if head == "begin" or words[1:2] == ["transaction"]:
+                self._begin()
+        elif head in ("commit", "end", "rollback", "abort"):
+            self._end_or_rollback_to(head, words)
+        elif head == "savepoint" and len(words) == 2 and self.in_tx:
+            self.saved.append((words[1], self.current, self.session))
+        elif head == "release" and self.in_tx:
+            name = words[-1]
+            for i in range(len(self.saved) - 1, 0, -1):
+                if self.saved[i][0] == name:
+                    del self.saved[i:]
+                    break
+        elif head == "prepare" and words[1:2] == ["transaction"]:
+            self._finish(commit=True)
+        elif head == "set":
+            self._set(text, words, tokens)
+        elif head == "reset" and len(words) == 2 and words[1] in ("all", "standard_conforming_strings"):
+            self._assign(self.initial, local=False)
+        elif head == "discard" and words[1:] == ["all"] and not self.in_tx:
+            self._assign(self.initial, local=False)
+
+    def _begin(self) -> None:
+        if not self.in_tx:
+            self.in_tx = True
+            self.saved = [(None, self.current, self.session)]
+
+    def _end_or_rollback_to(self, head: str, words: list[str]) -> None:
+        rest = words[1:]
+        if rest[:1] in (["work"], ["transaction"]):
+            rest = rest[1:]
+        if head == "rollback" and rest[:1] == ["to"]:
+            name = rest[-1]
+            for i in range(len(self.saved) - 1, 0, -1):
+                if self.saved[i][0] == name:
+                    _, self.current, self.session = self.saved[i]
+                    del self.saved[i + 1 :]
+                    break
             return
-        if word == "begin":
-            self.depth += 1
-        elif word == "case":
-            if self.depth:
-                self.depth += 1
-        elif word == "end" and self.depth:
-            self.depth -= 1
+        if head == "commit" and rest[:1] == ["prepared"]:
+            return  # ends a prepared transaction, not this session's
+        self._finish(commit=head in ("commit", "end"))
+        if rest[:2] == ["and", "chain"]:
+            self._begin()
+
+    def _finish(self, *, commit: bool) -> None:
+        if not self.in_tx:
+            return
+        if not commit:
+            _, self.current, self.session = self.saved[0]
+        self.current = self.session
+        self.in_tx = False
+        self.saved = []
+
+    def _set(self, text: str, words: list[str], tokens: list[Token]) -> None:
+        i = 1
+        local = False
+        if words[i : i + 1] in (["session"], ["local"]):
+            local = words[i] == "local"
+            i += 1
+        if words[i : i + 1] != ["standard_conforming_strings"] or words[i + 1 : i + 2] not in (["to"], ["="]):
+            return
+        values = tokens[i + 2 :]
+        if len(values) != 1:
+            return  # no value, or a list: the server refuses it
+        if values[0].kind == "ident" and words[i + 2] == "default":
+            self._assign(self.initial, local=local)
+            return
+        literal = _literal_value(text, values[0])
+        value = None if literal is None else _parse_bool(literal)
+        if value is not None:
+            self._assign(value, local=local)
+
+    def _assign(self, value: bool, *, local: bool) -> None:
+        if local:
+            if self.in_tx:
+                self.current = value
+            return
+        self.current = value
+        self.session = value
 
 
-def split_sql(text: str) -> list[Statement]:
-    """Split ``text`` into statements; empty and comment-only pieces are dropped."""
+#: first words of the statements that can change standard_conforming_strings
+_SESSION_WORDS = frozenset(
+    ("set", "reset", "discard", "begin", "start", "commit", "end", "rollback", "abort", "savepoint",
+     "release", "prepare")
+)
+
+
+def _significant(text: str, conforming: bool) -> tuple[list[Token], list[str]]:
+    """A statement's tokens without spaces and comments, and their lowercased texts."""
+    tokens = [t for t in tokenize(text, standard_conforming_strings=conforming)
+              if t.kind != "space" and t.kind != "comment"]
+    words = [text[t.start : t.end].lower() if t.kind != "quoted_ident" else text[t.start + 1 : t.end - 1]
+             for t in tokens]
+    return tokens, words
+
+
+def _is_copy_from_stdin(words: list[str], tokens: list[Token]) -> bool:
+    depth = 0
+    for i, tok in enumerate(tokens):
+        kind = tok.kind
+        if kind == "open_paren":
+            depth += 1
+        elif kind == "close_paren":
+            depth = max(0, depth - 1)
+        elif (depth == 0 and kind == "ident" and words[i] == "from" and i + 1 < len(tokens)
+              and tokens[i + 1].kind == "ident" and words[i + 1] == "stdin"):
+            return True
+    return False
+
+
+# psql ends COPY data at a line that is exactly \. (src/bin/psql/copy.c, handleCopyIn)
+_COPY_END = re.compile(r"^\\\.(?:\r?\n|\Z)", re.MULTILINE)
+
+#: the words psql's BEGIN ATOMIC heuristic records (psqlscan.l, {identifier} rule)
+_ROUTINE_WORDS = {"create": "c", "function": "f", "procedure": "p", "or": "o", "replace": "r"}
+
+
+def _is_routine(flags: list[str]) -> bool:
+    """``CREATE [OR REPLACE] FUNCTION|PROCEDURE``, judged from the first four identifiers."""
+    return flags[0] == "c" and (
+        flags[1] in ("f", "p") or (flags[1] == "o" and flags[2] == "r" and flags[3] in ("f", "p"))
+    )
+
+
+_new_statement = object.__new__
+
+
+def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[Statement]:
+    """Split ``text`` into statements where psql would; empty and comment-only pieces are dropped.
+
+    ``standard_conforming_strings`` is the session's value when the script starts (what the
+    server reports); ``SET``/``RESET`` statements in the script change it from the next line on.
+    """
     out: list[Statement] = []
-    lines = LineIndex(text)
+    append = out.append
     n = len(text)
+    setting = _ConformingStrings(standard_conforming_strings)
+    conforming = standard_conforming_strings  # value for strings starting from here
+    pending = conforming  # value after the last SET, from offset switch_at on
+    switch_at = n + 1
+    scan = _SCAN.match
+    token = _TOKEN.match
+    string_kinds = _STRING_KINDS
+    line_no, line_pos = 1, 0  # line number of offset line_pos (statements come in order)
+
     pos = 0
-    first = last = -1  # span of the current statement's significant tokens
+    limit = n  # end of the text to scan now (the end of a COPY line, then the end)
+    resume = -1  # where to go on at ``limit`` (after COPY data)
+    # the statement being collected
+    first = last = -1
+    stmt_conforming = conforming
     paren = 0
-    routine = _Routine()
+    ident_count = 0  # psql's identifier_count, identifiers and begin_depth
+    flags = ["", "", "", ""]
+    begin_depth = 0
+    watch = True  # identifiers still matter (the head, or a routine's BEGIN ... END)
+    head = ""  # the first identifier, when it is the statement's first token
 
-    def emit(stop: int, terminated: bool) -> None:
-        if first >= 0:
-            out.append(
-                Statement(
-                    text=text[first:last],
-                    start=first,
-                    end=last,
-                    line=lines.line_of(first),
-                    end_line=lines.line_of(max(first, last - 1)),
-                    terminated=terminated,
-                    stop=stop,
-                )
+    while True:
+        while pos < limit:
+            m = scan(text, pos, limit)
+            kind = m.lastgroup
+            end = m.end()
+            if kind == "space":
+                pos = end
+                continue
+            if kind == "run":
+                if watch and (paren == 0 or ident_count < 4):
+                    p = pos
+                    while p < end:
+                        t = token(text, p, end)
+                        p = t.end()
+                        if t.lastgroup != "ident":
+                            continue
+                        word = t.group().lower()
+                        if ident_count == 0 and first < 0 and t.start() == pos:
+                            head = word
+                        if ident_count < 4:
+                            flags[ident_count] = _ROUTINE_WORDS.get(word, "")
+                        ident_count += 1
+                        routine = _is_routine(flags)
+                        if routine and paren == 0:
+                            if word == "begin":
+                                begin_depth += 1
+                            elif word == "case":
+                                if begin_depth:
+                                    begin_depth += 1
+                            elif word == "end" and begin_depth:
+                                begin_depth -= 1
+                        if not (routine or (ident_count < 4 and flags[0] == "c")):
+                            watch = False
+                            break
+            elif kind == "semicolon":
+                if paren == 0 and begin_depth == 0:
+                    if first >= 0:
+                        stmt_text = text[first:last]
+                        line_no += text.count("\n", line_pos, first)
+                        line_pos = first
+                        st = _new_statement(Statement)
+                        data_start = data_end = None
+                        if head in _SESSION_WORDS or head == "copy":
+                            tokens, words = _significant(stmt_text, stmt_conforming)
+                            if head == "copy":
+                                if _is_copy_from_stdin(words, tokens):
+                                    nl = text.find("\n", end)
+                                    data_start = data_end = n
+                                    if nl >= 0:
+                                        data_start = nl + 1
+                                        close = _COPY_END.search(text, data_start)
+                                        data_end = close.start() if close else n
+                                        resume = close.end() if close else n
+                                        limit = nl + 1
+                            else:
+                                setting.statement(stmt_text, words, tokens)
+                                # psql re-reads the server's value before each input line
+                                if end >= switch_at:
+                                    conforming = pending
+                                nl = text.find("\n", end)
+                                pending = setting.current
+                                switch_at = nl + 1 if nl >= 0 else n
+                        st.__dict__.update(
+                            text=stmt_text,
+                            start=first,
+                            end=last,
+                            line=line_no,
+                            end_line=line_no + text.count("\n", first, last - 1),
+                            terminated=True,
+                            stop=end,
+                            standard_conforming_strings=stmt_conforming,
+                            data_start=data_start,
+                            data_end=data_end,
+                        )
+                        append(st)
+                    first = -1
+                    ident_count = 0
+                    flags = ["", "", "", ""]
+                    watch = True
+                    head = ""
+                    pos = end
+                    continue
+            elif kind == "open_paren":
+                paren += 1
+            elif kind == "close_paren":
+                if paren:
+                    paren -= 1
+            elif kind == "line_comment":
+                pos = end
+                continue
+            elif kind == "block_comment":
+                pos = _block_comment_end(text, end)
+                continue
+            elif kind == "qident":
+                end = _quoted_ident_end(text, end)
+            elif kind == "dollar":
+                end = _dollar_end(text, end, m.group())
+            else:  # a string
+                spec = string_kinds.get(kind)
+                if spec is not None:
+                    if spec[1] is None:
+                        if pos >= switch_at:
+                            conforming = pending
+                            switch_at = n + 1
+                        mode = _STANDARD if conforming else _ESCAPE
+                    else:
+                        mode = spec[1]
+                    end = _string_end(text, pos + spec[0], mode)
+            if first < 0:
+                first = pos
+                if pos >= switch_at:
+                    conforming = pending
+                    switch_at = n + 1
+                stmt_conforming = conforming
+            last = end
+            pos = end
+        if resume < 0:
+            break
+        pos, limit, resume = resume, n, -1
+
+    if first >= 0:
+        line_no += text.count("\n", line_pos, first)
+        append(
+            Statement(
+                text=text[first:last],
+                start=first,
+                end=last,
+                line=line_no,
+                end_line=line_no + text.count("\n", first, last - 1),
+                terminated=False,
+                stop=last,
+                standard_conforming_strings=stmt_conforming,
             )
-
-    match = _TOKEN.match
-    while pos < n:
-        m = match(text, pos)
-        kind = m.lastgroup
-        end = m.end()
-        if kind == "ws" or kind == "line_comment":
-            pos = end
-            continue
-        if kind == "block_comment":
-            pos = _skip_block_comment(text, end)
-            continue
-        if kind == "semi" and paren == 0 and routine.depth == 0:
-            emit(end, True)
-            first = last = -1
-            paren = 0
-            routine = _Routine()
-            pos = end
-            continue
-        if kind == "string":
-            end = _skip_string(text, end)
-        elif kind == "estring":
-            sm = _ESTRING_END.match(text, end)
-            end = sm.end() if sm else n
-        elif kind == "quoted_ident":
-            end = _skip_quoted_ident(text, end)
-        elif kind == "dollar":
-            close = text.find(m.group(), end)
-            end = n if close < 0 else close + len(m.group())
-        elif kind == "ident":
-            routine.feed(m.group(), paren)
-        elif kind == "lparen":
-            paren += 1
-        elif kind == "rparen":
-            paren = max(0, paren - 1)
-        if first < 0:
-            first = pos
-        last = end
-        pos = end
-    emit(last if first >= 0 else n, False)
+        )
     return out
 
 
