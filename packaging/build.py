@@ -135,23 +135,34 @@ ASKPASS_PROMPT = "Enter passphrase for key '/home/dba/.ssh/id_ed25519': "
 def askpass_check(dist: Path) -> dict:
     """Run the frozen executable the way ssh runs an SSH_ASKPASS helper (Windows uses the app itself).
 
-    No ``--askpass`` on the command line: the prompt is the only argument, and the mode and the
-    secret come from the environment (aurora_console/core/ssh/askpass.py).
+    No ``--askpass`` on the command line: the prompt is the only argument, the mode comes from the
+    environment and the secret from a one-shot pipe whose handle is in the environment
+    (aurora_console/core/ssh/askpass.py, askpass_handover.py).
     """
     import os
     import secrets
+    import tempfile
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from aurora_console.core.ssh.askpass_handover import OneShotHandover
 
     frozen, _windowed = frozen_commands(dist)
     secret = "pp-" + secrets.token_urlsafe(12)
     env = {k: v for k, v in os.environ.items() if not k.startswith("AURORA_CONSOLE_ASKPASS")}
-    env.update({"AURORA_CONSOLE_ASKPASS": "1", "AURORA_CONSOLE_ASKPASS_SECRET": secret})
-    try:
-        ok = subprocess.run([*frozen, ASKPASS_PROMPT], capture_output=True, text=True, env=env, timeout=60,
-                            stdin=subprocess.DEVNULL)
-        other = subprocess.run([*frozen, "dba@bastion's password: "], capture_output=True, text=True, env=env,
-                               timeout=60, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return {"ok": False, "problem": str(exc)}
+    env["AURORA_CONSOLE_ASKPASS"] = "1"
+    with tempfile.TemporaryDirectory() as folder:
+        handover = OneShotHandover(Path(folder), secret)
+        env.update(handover.env())
+        try:
+            ok = subprocess.run([*frozen, ASKPASS_PROMPT], capture_output=True, text=True, env=env, timeout=60,
+                                stdin=subprocess.DEVNULL)
+            other = subprocess.run([*frozen, "dba@bastion's password: "], capture_output=True, text=True, env=env,
+                                   timeout=60, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError) as exc:
+            return {"ok": False, "problem": str(exc)}
+        finally:
+            handover.close()
     passed = ok.returncode == 0 and ok.stdout == secret + "\n" and other.returncode == 1 and other.stdout == ""
     return {"ok": passed, "answered": ok.returncode == 0 and ok.stdout == secret + "\n",
             "refused_other_prompt": other.returncode == 1 and other.stdout == "",

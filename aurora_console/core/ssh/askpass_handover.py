@@ -19,9 +19,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import secrets
 import sys
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -39,6 +37,9 @@ class OneShotHandover:
     """Serve ``secret`` once through a handle; ``env()`` is what the helper's environment needs."""
 
     def __init__(self, folder: Path, secret: str, *, family: str | None = None) -> None:
+        import secrets  # here, not at the top: the helper process imports this module and stays quick
+        import threading
+
         self._secret: bytes | None = (secret + "\n").encode("utf-8")
         self._cancelled = threading.Event()
         self.family = family or ("AF_PIPE" if sys.platform == "win32" else "fifo")

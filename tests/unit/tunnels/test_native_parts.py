@@ -85,6 +85,7 @@ def test_unread_handover_is_closed_and_dead(tmp_path):
 
 def test_listener_handover_serves_one_client_with_the_key(tmp_path):
     """The Windows transport (a named pipe with a one-time key), run here over AF_UNIX."""
+    from multiprocessing import AuthenticationError
     from multiprocessing.connection import Client
 
     from aurora_console.core.ssh.askpass_handover import KEY_ENV, HandoverSpent, read_handover
@@ -92,7 +93,7 @@ def test_listener_handover_serves_one_client_with_the_key(tmp_path):
     handover = OneShotHandover(tmp_path, "pp-listener", family="AF_UNIX")
     env = handover.env()
     assert "pp-listener" not in repr(env) and len(env[KEY_ENV]) == 64
-    with pytest.raises(Exception):  # a client without the key gets nothing
+    with pytest.raises(AuthenticationError):  # a client without the key gets nothing
         with Client(env[HANDLE_ENV], family="AF_UNIX", authkey=b"wrong") as conn:
             conn.recv_bytes()
     assert read_handover(env) == "pp-listener"
