@@ -77,9 +77,26 @@ def test_info_does_not_create_the_history_table(db, folder, sql):
     assert not table_exists(sql, "aurora_console_schema_history")
 
 
+def test_misnamed_and_comment_only_files_as_flyway(db, folder, sql):
+    """A misnamed .sql file is ignored with a warning (strict naming refuses it); an empty or
+    comment-only migration is applied (nothing runs) and recorded, as Flyway does."""
+    folder.write("V1__t.sql", "CREATE TABLE t (a int);")
+    folder.write("V2_bad.sql", "CREATE TABLE bad (a int);")
+    folder.write("V2__empty.sql", "")
+    folder.write("V3__comments.sql", "-- kept to align version numbers\n/* nothing */\n")
+    with pytest.raises(DiscoveryError) as ei:
+        MigrationRunner(db.dsn, folder.path, validate_migration_naming=True).migrate()
+    assert {(p.script, p.kind) for p in ei.value.problems} == {("V2_bad.sql", "bad_name")}
+    assert not table_exists(sql, "t")
+    runner = MigrationRunner(db.dsn, folder.path)
+    status = runner.info()
+    assert [(w.script, w.kind) for w in status.warnings] == [("V2_bad.sql", "ignored_file")]
+    assert [s.script for s in runner.migrate().applied] == ["V1__t.sql", "V2__empty.sql", "V3__comments.sql"]
+    assert [h[2] for h in history(sql)] == ["V1__t.sql", "V2__empty.sql", "V3__comments.sql"]
+    assert not table_exists(sql, "bad") and runner.validate().ok
+
+
 @pytest.mark.parametrize("name, content, kind", [
-    ("V2_bad.sql", "SELECT 1;", "bad_name"),
-    ("V2__empty.sql", "", "empty"),
     ("V2__latin1.sql", "SELECT 'caf\u00e9';".encode("latin-1"), "encoding"),
     ("V1.0__dup.sql", "SELECT 1;", "duplicate"),
 ])

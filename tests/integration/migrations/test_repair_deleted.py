@@ -115,6 +115,11 @@ def test_the_very_file_that_ran_coming_back_is_restored_by_repair_without_runnin
 
 def test_deleting_the_latest_version_and_out_of_order_still_work(three, db, folder, sql):
     (folder.path / "V3__c.sql").unlink()
+    # Newer than every file: 'future', which Flyway's default ignoreMigrationPatterns ('*:future')
+    # lets pass and repair leaves alone; cleared, repair marks it deleted as a missing one.
+    assert states(three)["V3__c.sql"] == "future" and three.validate().ok
+    assert three.repair().marked_deleted == []
+    three = MigrationRunner(db.dsn, folder.path, ignore_migration_patterns="")
     assert three.repair().marked_deleted == ["V3__c.sql"]
     status = three.validate()
     assert str(status.current_version) == "2"  # a deleted version is not current (as in Flyway)
