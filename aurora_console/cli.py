@@ -27,7 +27,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                    help="run on the embedded sandbox (local AWS endpoint, PostgreSQL and bastion); no AWS account needed")
     p.add_argument("--sandbox-dir", metavar="DIR", help="sandbox state folder (default: in the user data folder)")
     p.add_argument("--sandbox-reset", action="store_true", help="start the sandbox from a fresh seed")
-    p.add_argument("--profile", help="AWS profile to use (default: AWS_PROFILE, then the saved choice)")
+    p.add_argument("--profile", help="AWS profile to use, named explicitly: its own credentials, never the "
+                   "environment's keys (default: AWS_PROFILE with environment keys first, as the AWS CLI)")
     p.add_argument("--region", help="AWS region (default: AWS_REGION, then the profile's region)")
     p.add_argument("--endpoint-url", help="override the AWS endpoint (e.g. a local API endpoint)")
     p.add_argument("--smoke-test", action="store_true",

@@ -28,6 +28,7 @@ class ClusterLoader:
         services = self.window.services
         if services.aws is not None and not services.aws.is_sandbox:
             services.settings.settings.aws_profile = profile
+            services.aws.choose_profile(profile)  # picked by the user: explicit, like --profile
         self.refresh()
 
     def regions_selected(self, regions: list[str]) -> None:

@@ -4,6 +4,16 @@ Profiles, regions, SSO, assume-role and credential_process all come from boto3's
 resolution (``AWS_PROFILE``, ``AWS_REGION``, ``AWS_CONFIG_FILE``, ``AWS_SHARED_CREDENTIALS_FILE``,
 ``AWS_ENDPOINT_URL`` behave as in the AWS CLI). The endpoint is only overridden when the user asks
 (``--endpoint-url``) or in the sandbox. boto3 is imported lazily so start-up stays fast.
+
+Credentials follow the AWS CLI's precedence
+(https://docs.aws.amazon.com/cli/latest/userguide/cli-chap-configure.html#configure-precedence):
+a profile named explicitly (``--profile NAME``, a profile picked in the navigator, a connection
+profile's AWS profile) is ``boto3.Session(profile_name=NAME)``, where botocore leaves the
+environment's keys out of the chain; the profile the console merely starts on (the one
+``AWS_PROFILE`` names, or ``default``) is the default chain, ``boto3.Session()``, as the CLI without
+``--profile``: environment keys first, then that profile's keys, credential_process, SSO, then
+container and instance metadata, while its region and other settings still apply
+(botocore/credentials.py ``create_credential_resolver``).
 """
 
 from __future__ import annotations
@@ -59,6 +69,8 @@ class AwsSessionFactory:
 
     ``endpoint_url`` (from ``--endpoint-url`` or the sandbox) applies to every client unless a
     target names its own. ``credentials`` pins static keys (the sandbox's dummy keys).
+    ``environment_profile`` is the one profile name resolved through the default chain, as the
+    AWS CLI without ``--profile`` (see the module docstring); every other name is explicit.
     """
 
     def __init__(
@@ -68,6 +80,7 @@ class AwsSessionFactory:
         credentials: StaticCredentials | None = None,
         default_region: str | None = None,
         config_overrides: dict[str, Any] | None = None,
+        environment_profile: str | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.credentials = credentials
@@ -76,10 +89,34 @@ class AwsSessionFactory:
         self._lock = threading.RLock()
         self._sessions: dict[str | None, Any] = {}
         self._clients: dict[tuple, Any] = {}
+        self._environment_profile = environment_profile
 
     @property
     def is_sandbox(self) -> bool:
         return self.credentials is not None
+
+    # -- which credentials a profile name stands for -------------------------------------------
+    @property
+    def environment_profile(self) -> str | None:
+        return self._environment_profile
+
+    def resolve_from_environment(self, name: str | None) -> None:
+        """Resolve ``name`` as the AWS CLI without ``--profile`` does (None: every name is explicit)."""
+        with self._lock:
+            old, self._environment_profile = self._environment_profile, name
+            if old != name:
+                for changed in {old, name} - {None}:
+                    self.forget(changed)
+
+    def choose_profile(self, name: str | None) -> None:
+        """A profile picked in the navigator is named explicitly, like ``--profile NAME``."""
+        with self._lock:
+            if name is not None and name == self._environment_profile:
+                self.resolve_from_environment(None)
+
+    def is_explicit(self, profile: str | None) -> bool:
+        """True when ``profile`` is resolved as ``--profile NAME`` (environment keys not used)."""
+        return profile is not None and profile != self._environment_profile and self.credentials is None
 
     def session(self, profile: str | None):
         with self._lock:
@@ -93,8 +130,10 @@ class AwsSessionFactory:
                         aws_session_token=self.credentials.session_token,
                         region_name=self._default_region or "us-east-1",
                     )
-                else:
+                elif self.is_explicit(profile):
                     self._sessions[profile] = boto3.Session(profile_name=profile)
+                else:  # the default chain: AWS_PROFILE (if set) gives the profile, environment keys win
+                    self._sessions[profile] = boto3.Session()
             return self._sessions[profile]
 
     def client(self, service: str, target: AwsTarget):

@@ -26,6 +26,8 @@ def test_no_profiles_needs_no_boto3(isolated_env, monkeypatch):
     (None, None, None, "default"),
 ])
 def test_profile_precedence(isolated_env, monkeypatch, cli, env, saved, expected):
+    # (with keys in the environment, a saved choice gives way to them: test_aws_credentials_precedence.py)
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     _config(isolated_env, "[default]\nregion = eu-west-1\n[profile envp]\n[profile saved]\n[profile cli]\n")
     if env:
         monkeypatch.setenv("AWS_PROFILE", env)
