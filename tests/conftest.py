@@ -3,6 +3,21 @@
 Fixtures come from tests/rig/: isolation (autouse), pg (real PostgreSQL), sshd (real OpenSSH),
 moto (a moto server reset between tests). The console fixture and page objects come from the
 installed pytest plugin ``aurora_console.testing.plugin``.
+
+Hypothesis profiles: ``ci`` (loaded when the ``CI`` environment variable is set, as ``.ci/run``
+runs on CI) derives every example from the test itself (``derandomize``), so a CI run is
+reproducible and a failure prints the blob to replay it; ``dev`` (the default elsewhere) explores
+new random examples on every run. ``HYPOTHESIS_PROFILE=ci`` picks a profile explicitly. Tests set
+their own ``max_examples``/``deadline`` with ``@settings`` where they need to; none pins a seed.
 """
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 pytest_plugins = ["tests.rig.isolation", "tests.rig.pg", "tests.rig.sshd", "tests.rig.moto"]

@@ -22,6 +22,7 @@ from typing import Any
 
 import boto3
 
+from aurora_console.core.validation import ValueValidationError, validator
 from aurora_console.sandbox import seed_catalog as cat
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SandboxCredentials, sandbox_credentials
 
@@ -86,12 +87,14 @@ class SeedInfo:
                 *self.blog_instance_hosts.values())
 
 
+@validator(ValueValidationError)
 def validate_password(password: str) -> None:
-    """Aurora's rules for a master password (moto accepts anything)."""
-    if not 8 <= len(password) <= 128:
-        raise ValueError("the database password must be 8 to 128 characters long")
+    """Aurora's rules for a master password (moto accepts anything). Nothing is stripped: a
+    space or newline anywhere is refused. Raises a ValidationError that is a ValueError."""
+    if not isinstance(password, str) or not 8 <= len(password) <= 128:
+        raise ValueValidationError("the database password must be 8 to 128 characters long")
     if _FORBIDDEN_PASSWORD_CHARS & set(password) or not (password.isascii() and password.isprintable()):
-        raise ValueError('the database password must be printable ASCII without /, ", @ or spaces')
+        raise ValueValidationError('the database password must be printable ASCII without /, ", @ or spaces')
 
 
 class _Clients(dict):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aurora_console.core.tasks import TaskContext
+from aurora_console.core.validation import not_a_validator
 
 
 def trust_sandbox_bastion(store, info) -> None:
@@ -14,6 +15,7 @@ def trust_sandbox_bastion(store, info) -> None:
     store.trust_line(b.host, b.port, b.known_hosts_line)
 
 
+@not_a_validator("connects to the sandbox database through its bastion")
 def check_database_through_bastion(info, aws_factory, task: TaskContext | None = None,
                                    backend: str = "auto") -> dict[str, Any]:
     from aurora_console.core.connections.passwords import clients_from_factory

@@ -11,6 +11,7 @@ import importlib.util
 import sys
 
 from aurora_console.core.errors import ConsoleError
+from aurora_console.core.validation import not_a_validator
 
 #: module the sandbox imports -> the distribution (of the ``sandbox`` extra) that brings it
 REQUIRED_MODULES = {
@@ -55,6 +56,7 @@ def missing_modules() -> list[str]:
     return missing
 
 
+@not_a_validator("checks installed modules, not an input value")
 def check_sandbox_extra() -> None:
     """Raise :class:`SandboxExtraMissing` if a module the sandbox needs is missing."""
     missing = missing_modules()

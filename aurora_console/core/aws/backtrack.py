@@ -7,6 +7,7 @@ so the panel can say "not supported by this endpoint".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -16,8 +17,10 @@ from aurora_console.core.aws.backup_settings import BackupSettings, _dt
 from aurora_console.core.aws.errors import NotSupportedByEndpoint, classify
 from aurora_console.core.aws.pitr import fmt_utc, parse_restore_time
 from aurora_console.core.errors import ReadOnlyError, ValidationError
+from aurora_console.core.validation import validator
 
 MAX_HOURS = 72
+_HOURS = re.compile(r"[0-9]{1,6}(?:\.[0-9]{0,6})?|\.[0-9]{1,6}")
 OFF_WARNING = ("Turning backtracking off (window 0) cannot be undone: Aurora cannot turn it on again for this "
                "cluster; you would have to restore to a new cluster with backtracking enabled.")
 
@@ -44,15 +47,19 @@ def unavailable_reason(settings: BackupSettings) -> str:
     return ""
 
 
+@validator()
 def validate_window_hours(value: Any) -> float:
+    """Hours 0-72: a number, or its text in ASCII digits with an optional decimal part
+    (surrounding whitespace is stripped; ``"٣"``, ``"1_0"``, ``"inf"`` are refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValidationError("The backtrack window must be a number of hours from 0 to 72.")
-    try:
-        hours = float(value)
-    except ValueError:
-        raise ValidationError(f"The backtrack window '{value}' is not a number of hours from 0 to 72.") from None
+    if isinstance(value, str) and not _HOURS.fullmatch(value.strip()):
+        raise ValidationError(f"The backtrack window {value[:40]!r} is not a number of hours from 0 to 72.")
+    if isinstance(value, int) and not 0 <= value <= MAX_HOURS:  # float() of a huge int overflows
+        raise ValidationError("The backtrack window is outside 0-72 hours.")
+    hours = float(value)
     if not 0 <= hours <= MAX_HOURS:
-        raise ValidationError(f"The backtrack window {value} h is outside 0-72 hours.")
+        raise ValidationError(f"The backtrack window {hours:g} h is outside 0-72 hours.")
     return hours
 
 

@@ -5,8 +5,13 @@
 * maintenance window: ``ddd:hh24:mi-ddd:hh24:mi`` in UTC, once a week, at least 30 minutes; it
   may wrap past Sunday midnight (``sun:23:30-mon:00:30``).
 
-AWS refuses a backup window that overlaps the maintenance window; moto does not, so the console
-checks it here before ``modify_db_cluster``.
+AWS refuses a *new* backup window that overlaps the maintenance window; moto does not, so the
+console checks it here before ``modify_db_cluster``. A cluster whose current windows already
+overlap can still have its other settings changed (AWS accepts that call): see
+:func:`overlap_problem`, which callers report as a warning for an unchanged window.
+
+The parsers match the whole text (``re.fullmatch``, ASCII digits only) and strip surrounding
+whitespace (a window pasted with a newline is taken without it).
 """
 
 from __future__ import annotations
@@ -16,14 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.validation import VALUE, not_a_validator, validator
 
 DAY = 24 * 60
 WEEK = 7 * DAY
 MIN_MINUTES = 30
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-_DAILY = re.compile(r"^(\d{1,2}):(\d{1,2})-(\d{1,2}):(\d{1,2})$")
-_WEEKLY = re.compile(r"^([A-Za-z]{3}):(\d{1,2}):(\d{1,2})-([A-Za-z]{3}):(\d{1,2}):(\d{1,2})$")
+_DAILY = re.compile(r"([0-9]{1,2}):([0-9]{1,2})-([0-9]{1,2}):([0-9]{1,2})")
+_WEEKLY = re.compile(r"([A-Za-z]{3}):([0-9]{1,2}):([0-9]{1,2})-([A-Za-z]{3}):([0-9]{1,2}):([0-9]{1,2})")
 
 
 def _clock(h: str, m: str, text: str, what: str) -> int:
@@ -100,14 +106,21 @@ def _split(start: int, length: int) -> list[tuple[int, int]]:
     return [(start, WEEK), (0, end - WEEK)]
 
 
-def parse_backup_window(text: object) -> DailyWindow:
-    """``hh24:mi-hh24:mi`` (UTC), at least 30 minutes. Raises :class:`ValidationError`."""
+def _window_text(text: object, what: str, example: str) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise ValidationError("The backup window is empty; use hh24:mi-hh24:mi in UTC, e.g. 03:00-03:30.")
-    t = text.strip()
-    m = _DAILY.match(t)
+        problem = "is empty" if text is None or isinstance(text, str) else f"must be text, not {type(text).__name__}"
+        raise ValidationError(f"The {what} {problem}; use {example}.")
+    return text.strip()
+
+
+@validator(as_input=DailyWindow.text)
+def parse_backup_window(text: object) -> DailyWindow:
+    """``hh24:mi-hh24:mi`` (UTC), at least 30 minutes; surrounding whitespace is stripped.
+    Raises :class:`ValidationError`."""
+    t = _window_text(text, "backup window", "hh24:mi-hh24:mi in UTC, e.g. 03:00-03:30")
+    m = _DAILY.fullmatch(t)
     if not m:
-        raise ValidationError(f"The backup window '{t}' is not in the form hh24:mi-hh24:mi (UTC), e.g. 03:00-03:30.")
+        raise ValidationError(f"The backup window {t[:40]!r} is not in the form hh24:mi-hh24:mi (UTC), e.g. 03:00-03:30.")
     start = _clock(m.group(1), m.group(2), t, "backup window")
     end = _clock(m.group(3), m.group(4), t, "backup window")
     window = DailyWindow(start, end)
@@ -117,15 +130,15 @@ def parse_backup_window(text: object) -> DailyWindow:
     return window
 
 
+@validator(as_input=WeeklyWindow.text)
 def parse_maintenance_window(text: object) -> WeeklyWindow:
-    """``ddd:hh24:mi-ddd:hh24:mi`` (UTC), at least 30 minutes. Raises :class:`ValidationError`."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError("The maintenance window is empty; use ddd:hh24:mi-ddd:hh24:mi in UTC, e.g. sun:05:00-sun:05:30.")
-    t = text.strip()
-    m = _WEEKLY.match(t)
+    """``ddd:hh24:mi-ddd:hh24:mi`` (UTC), at least 30 minutes; surrounding whitespace is stripped.
+    Raises :class:`ValidationError`."""
+    t = _window_text(text, "maintenance window", "ddd:hh24:mi-ddd:hh24:mi in UTC, e.g. sun:05:00-sun:05:30")
+    m = _WEEKLY.fullmatch(t)
     if not m:
         raise ValidationError(
-            f"The maintenance window '{t}' is not in the form ddd:hh24:mi-ddd:hh24:mi (UTC), e.g. sun:05:00-sun:05:30.")
+            f"The maintenance window {t[:40]!r} is not in the form ddd:hh24:mi-ddd:hh24:mi (UTC), e.g. sun:05:00-sun:05:30.")
     d1, d2 = m.group(1).lower(), m.group(4).lower()
     for d in (d1, d2):
         if d not in DAYS:
@@ -148,15 +161,25 @@ def overlap_minutes(backup: DailyWindow, maintenance: WeeklyWindow) -> int:
     return total
 
 
+def overlap_problem(backup: DailyWindow, maintenance: WeeklyWindow) -> str:
+    """'' when the windows do not overlap, else a sentence naming both (UTC)."""
+    if not overlap_minutes(backup, maintenance):
+        return ""
+    return f"The backup window {backup.text()} overlaps the maintenance window {maintenance.text()} (UTC)"
+
+
+@not_a_validator("compares two already parsed windows; validate_backup_window checks the text")
 def check_no_overlap(backup: DailyWindow, maintenance: WeeklyWindow) -> None:
-    if overlap_minutes(backup, maintenance):
-        raise ValidationError(
-            f"The backup window {backup.text()} overlaps the maintenance window {maintenance.text()} (UTC); "
-            "AWS refuses that. Choose a backup window outside the maintenance window.")
+    """Refuse a *new* backup window that overlaps the maintenance window (AWS refuses that)."""
+    problem = overlap_problem(backup, maintenance)
+    if problem:
+        raise ValidationError(f"{problem}; AWS refuses that. Choose a backup window outside the maintenance window.")
 
 
+@validator(args=(VALUE, "sun:23:00-sun:23:30"), as_input=DailyWindow.text)
 def validate_backup_window(text: object, maintenance: object | None = None) -> DailyWindow:
-    """Parse the backup window and, when the maintenance window is known, refuse an overlap."""
+    """Parse a new backup window (stripped, see :func:`parse_backup_window`) and, when the
+    maintenance window is known, refuse an overlap."""
     window = parse_backup_window(text)
     if maintenance:
         mw = maintenance if isinstance(maintenance, WeeklyWindow) else parse_maintenance_window(maintenance)

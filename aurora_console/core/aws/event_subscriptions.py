@@ -11,6 +11,7 @@ from typing import Any
 from aurora_console.core.aws.backup_ops import BackupAction, Step
 from aurora_console.core.aws.fleet_validation import validate_identifier
 from aurora_console.core.errors import ReadOnlyError, ValidationError
+from aurora_console.core.validation import VALUE, validator
 
 SOURCE_TYPES = ("db-cluster", "db-instance")
 #: Event categories per source type (AWS RDS user guide, "Amazon RDS event categories").
@@ -21,8 +22,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
                     "failure", "low storage", "maintenance", "notification", "read replica", "recovery",
                     "restoration", "security", "security patching"),
 }
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,254}$")
-_SNS_ARN = re.compile(r"^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}$")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,254}")
+_SNS_ARN = re.compile(r"arn:aws[a-z-]*:sns:([a-z0-9-]+):([0-9]{12}):[A-Za-z0-9_-]{1,256}")
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,14 @@ def list_topics(factory: Any, target: Any) -> list[str]:
     return sorted(arns)
 
 
+@validator(args=(VALUE, "us-east-1"))
 def validate_topic_arn(value: Any, region: str) -> str:
-    v = (value or "").strip() if isinstance(value, str) else ""
-    m = _SNS_ARN.match(v)
+    """An SNS topic ARN in ``region`` (any region when ``region`` is ''). The whole text must be
+    the ARN; surrounding whitespace is stripped."""
+    v = value.strip() if isinstance(value, str) else ""
+    m = _SNS_ARN.fullmatch(v) if len(v) <= 2048 else None
     if not m:
-        raise ValidationError(f"'{v}' is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME).")
+        raise ValidationError(f"{v[:100]!r} is not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME).")
     if region and m.group(1) != region:
         raise ValidationError(f"The SNS topic is in {m.group(1)}; RDS needs a topic in the same region ({region}).")
     return v
@@ -79,8 +83,8 @@ def prepare_create(target: Any, name: Any, topic_arn: Any, source_type: str, cat
     if read_only:
         raise ReadOnlyError("Creating an event subscription")
     n = (name or "").strip() if isinstance(name, str) else ""
-    if not _NAME.match(n) or "--" in n or n.endswith("-"):
-        raise ValidationError(f"The subscription name '{n}' is malformed: 1-255 letters, digits and single hyphens, "
+    if not _NAME.fullmatch(n) or "--" in n or n.endswith("-"):
+        raise ValidationError(f"The subscription name {n[:80]!r} is malformed: 1-255 letters, digits and single hyphens, "
                               "starting with a letter, not ending with a hyphen.")
     if n.lower() in {e.lower() for e in existing}:
         raise ValidationError(f"An event subscription named '{n}' already exists.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aurora_console.core.aws.metric_catalog import (
     READER,
@@ -20,20 +21,21 @@ from aurora_console.core.aws.metric_catalog import (
     MetricDef,
 )
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.validation import shown, validator
 
 MAX_QUERIES_PER_CALL = 500
 BASIC_STATS = ("Average", "Minimum", "Maximum", "Sum", "SampleCount")
 DASHBOARD_STATS = ("Average", "Minimum", "Maximum", "Sum", "p50", "p90", "p99")
-_PERCENTILE = re.compile(r"^(p|tm|wm|tc|ts)(\d{1,2}(\.\d{1,10})?|100)$")
+_PERCENTILE = re.compile(r"(p|tm|wm|tc|ts)([0-9]{1,2}(\.[0-9]{1,10})?|100)")
 
 
-def validate_stat(stat: str) -> str:
-    """A statistic CloudWatch knows (basic or extended such as p99, tm90); refused otherwise."""
-    if stat in BASIC_STATS:
+@validator()
+def validate_stat(stat: Any) -> str:
+    """A statistic CloudWatch knows (basic or extended such as p99, tm90); refused otherwise.
+    The whole text must be the statistic: surrounding whitespace is refused, not stripped."""
+    if isinstance(stat, str) and (stat in BASIC_STATS or _PERCENTILE.fullmatch(stat)):
         return stat
-    if isinstance(stat, str) and _PERCENTILE.match(stat):
-        return stat
-    raise ValidationError(f"Unknown statistic {stat!r}.", hint="Use Average, Minimum, Maximum, Sum or pNN (e.g. p99).")
+    raise ValidationError(f"Unknown statistic {shown(stat)}.", hint="Use Average, Minimum, Maximum, Sum or pNN (e.g. p99).")
 
 
 @dataclass(frozen=True)

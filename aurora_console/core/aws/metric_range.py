@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.validation import VALUE, validator
 
 MINUTE = 60
 HOUR = 3600
@@ -52,9 +53,14 @@ def min_period_for_start(start: float, now: float) -> int:
     )
 
 
+@validator(RangeError, args=(VALUE, 1_800_000_000.0, 1_800_000_000.0))
 def validate_range(start: float, end: float, now: float) -> None:
-    """Refuse ranges CloudWatch cannot answer, with a message that says why."""
-    if not (math.isfinite(start) and math.isfinite(end)):
+    """Refuse ranges CloudWatch cannot answer, with a message that says why (times are numbers)."""
+    try:
+        finite = math.isfinite(start) and math.isfinite(end)
+    except (TypeError, OverflowError):  # not a number, or an int too large for a float
+        finite = False
+    if not finite:
         raise RangeError("The start and end must be real times.")
     if end <= start:
         raise RangeError("The end of the range must be after its start.", hint="Swap or correct the two times.")

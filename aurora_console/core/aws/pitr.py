@@ -13,13 +13,16 @@ from aurora_console.core.aws.fleet_validation import validate_instance_class
 from aurora_console.core.aws.snapshot_ids import validate_cluster_id
 from aurora_console.core.aws.snapshots import network_params, writer_step
 from aurora_console.core.errors import ReadOnlyError, ValidationError
+from aurora_console.core.validation import not_a_validator, validator
 
 LATEST = "latest"
 
 
+@validator()
 def parse_restore_time(value: Any) -> datetime | None:
     """``None``/``"latest"`` -> None (latest restorable time); an aware datetime; or ISO 8601 text
-    (``2026-11-27T08:00:00Z``; a time without zone is taken as UTC)."""
+    (``2026-11-27T08:00:00Z``; a time without zone is taken as UTC). Surrounding whitespace is
+    stripped."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -40,6 +43,7 @@ def fmt_utc(dt: datetime | None) -> str:
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC") if dt else "-"
 
 
+@not_a_validator("compares a parsed time with a cluster's restorable range; parse_restore_time checks the text")
 def check_restorable(source: BackupSettings, when: datetime | None) -> None:
     if source.earliest_restorable is None or source.latest_restorable is None:
         raise ValidationError(f"Cluster '{source.cluster_id}' reports no restorable time range (are backups on?).")

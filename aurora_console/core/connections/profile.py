@@ -8,6 +8,7 @@ from typing import Any
 
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.ssh.config import BastionConfig, validate_host, validate_port
+from aurora_console.core.validation import validator
 
 #: the name of the sandbox's built-in profile (its blog database through its bastion)
 SANDBOX_DB_PROFILE = "sandbox-blog"
@@ -15,8 +16,8 @@ PASSWORD_KINDS = ("prompt", "keyring", "ssm", "secretsmanager", "iam")
 TLS_MODES = ("verify-full", "verify-ca", "require", "prefer", "disable")
 ENDPOINT_KINDS = ("writer", "reader", "custom", "instance")
 BACKENDS = ("auto", "native", "paramiko")
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@+-]{0,63}$")
-_DB_RE = re.compile(r"^[^\x00]{1,63}$")
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.@+-]{0,63}")
+_DB_RE = re.compile(r"[^\x00]{1,63}")
 AWS_SUFFIXES = (".rds.amazonaws.com", ".rds.amazonaws.com.cn", ".rds.amazonaws.eu")
 
 
@@ -24,9 +25,11 @@ def is_aws_endpoint(host: str) -> bool:
     return (host or "").lower().rstrip(".").endswith(AWS_SUFFIXES)
 
 
+@validator()
 def validate_profile_name(name: str) -> str:
-    name = (name or "").strip()
-    if not _NAME_RE.match(name):
+    """1-64 letters, digits, spaces or ``_.@+-``; surrounding whitespace is stripped."""
+    name = name.strip() if isinstance(name, str) else ""
+    if not _NAME_RE.fullmatch(name):
         raise ValidationError(f"The profile name {name!r} must be 1-64 letters, digits, spaces or _.@+-.")
     return name
 
@@ -91,12 +94,13 @@ class ConnectionProfile:
     backend: str = "auto"  # tunnel backend
     cluster: ClusterRef | None = None  # set when the target was picked from the fleet
     builtin: bool = False  # e.g. the sandbox profile (not saved)
+    keep_history: bool = True  # False: the SQL history of this profile is never written to disk
 
     def validate(self) -> ConnectionProfile:
         validate_profile_name(self.name)
         validate_host(self.host, "database host")
         validate_port(self.port, "database port")
-        if not _DB_RE.match(self.database or ""):
+        if not _DB_RE.fullmatch(self.database or ""):
             raise ValidationError("The database name must be 1-63 characters.")
         if not self.user or len(self.user) > 63:
             raise ValidationError("The database user must be 1-63 characters.")

@@ -12,6 +12,7 @@ from aurora_console.core.connections.passwords import resolve_password
 from aurora_console.core.connections.profile import ConnectionProfile
 from aurora_console.core.connections.tunnels import open_profile_tunnel
 from aurora_console.core.errors import ConsoleError
+from aurora_console.core.validation import not_a_validator
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def explain_connect_error(exc: Exception, profile: ConnectionProfile) -> Databas
     return DatabaseConnectError(f"Cannot connect to {where}: {text.splitlines()[0] if text else exc}", detail=text)
 
 
+@not_a_validator("connects to a database (through its tunnel), not a check of one value")
 def check_connection(profile: ConnectionProfile, *, manager=None, clients=None, prompt=None, keyring_get=None,
                     samples: int = 5, task=None) -> ConnectionReport:
     import psycopg

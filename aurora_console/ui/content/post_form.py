@@ -33,9 +33,10 @@ from aurora_console.core.db.content.values import InvalidValue
 FIELDS = ("title", "slug", "user_id", "image_url", "content")
 
 
+# whole text (fullmatch), ASCII digits only: ``\d`` would take "٢٠٢٦-..." for a year
 _TIMESTAMP = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2}:\d{2})(?:\.\d+)?"
-    r"(?P<tz>Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?)?$")
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[ T](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.[0-9]+)?"
+    r"(?P<tz>Z|[+-][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2})?)?)?")
 
 
 def display_timestamp(value) -> str:
@@ -47,7 +48,7 @@ def display_timestamp(value) -> str:
             return value.strftime("%Y-%m-%d %H:%M:%S")
         return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     text = "" if value is None else str(value)
-    m = _TIMESTAMP.match(text.strip())
+    m = _TIMESTAMP.fullmatch(text.strip())
     if m is None:
         return text
     wall = f"{m['date']} {m['time']}"

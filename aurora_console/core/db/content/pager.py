@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from psycopg import sql
 
+from aurora_console.core.validation import not_a_validator
+
 from .introspect import TableInfo
 from .values import InvalidValue, parse_cell
 
@@ -263,6 +265,7 @@ class Pager:
         return (exact_limit, False) if n > exact_limit else (n, True)
 
 
+@not_a_validator("checks a Filter the grid built against the table's columns; parse_cell checks the text")
 def validate_filter(info: TableInfo, f: Filter) -> None:
     info.column(f.column)
     if f.op not in OPERATORS:

@@ -11,7 +11,7 @@ from .introspect import TableInfo
 
 MAX_LENGTH = 80
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # whole text: no trailing newline
 
 
 def suggest_slug(title: str, max_length: int = MAX_LENGTH) -> str:
