@@ -1,5 +1,11 @@
 """A cluster's backup settings: read them (with restorable times, pending changes and backup
-storage use from CloudWatch) and prepare a validated ``modify_db_cluster``."""
+storage use from CloudWatch) and prepare a validated ``modify_db_cluster``.
+
+A change is checked for what the user changes: a new backup window that overlaps the maintenance
+window is refused (AWS refuses it), while a cluster whose *current* windows overlap can still get
+a new retention period or copy-tags setting (AWS accepts that call), with a warning. See
+:func:`review_backup_change`.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aurora_console.core.aws.backup_ops import WAIT_NONE, BackupAction, Step
-from aurora_console.core.aws.backup_windows import parse_maintenance_window, validate_backup_window
+from aurora_console.core.aws.backup_windows import (
+    check_no_overlap,
+    overlap_problem,
+    parse_backup_window,
+    parse_maintenance_window,
+)
 from aurora_console.core.aws.fleet_validation import validate_identifier
-from aurora_console.core.errors import ReadOnlyError, ValidationError
+from aurora_console.core.errors import ConsoleError, ReadOnlyError, ValidationError
+from aurora_console.core.validation import validator
 
 RETENTION_MIN, RETENTION_MAX = 1, 35
 STORAGE_METRICS = ("BackupRetentionPeriodStorageUsed", "SnapshotStorageUsed", "TotalBackupStorageBilled")
@@ -127,51 +139,118 @@ def read_storage_use(factory: Any, target: Any, cluster_id: str, *, now: datetim
     return StorageUse(values, newest, message)
 
 
+@validator()
 def validate_retention(value: Any) -> int:
+    """Days of continuous backups, 1-35: an ``int``, or its text in ASCII digits (surrounding
+    whitespace is stripped; ``"²"``, ``"٣"``, ``"7.0"`` and ``True`` are refused)."""
     if isinstance(value, bool):
         raise ValidationError("The retention period must be a whole number of days from 1 to 35.")
     if isinstance(value, str):
         s = value.strip()
-        if not s.isdigit():
-            raise ValidationError(f"The retention period '{value}' is not a whole number of days from 1 to 35.")
+        # isdecimal alone accepts other scripts' digits (int("٣") == 3) and isdigit accepts "²"
+        if not (s.isascii() and s.isdecimal() and len(s) <= 6):
+            raise ValidationError(f"The retention period {value[:40]!r} is not a whole number of days from 1 to 35.")
         value = int(s)
     if not isinstance(value, int):
         raise ValidationError("The retention period must be a whole number of days from 1 to 35.")
     if not RETENTION_MIN <= value <= RETENTION_MAX:
-        raise ValidationError(f"The retention period {value} is outside 1-35 days (Aurora always keeps at least 1 day).")
+        shown = value if abs(value) < 10**6 else "given"
+        raise ValidationError(f"The retention period {shown} is outside 1-35 days (Aurora always keeps at least 1 day).")
     return value
+
+
+@dataclass(frozen=True)
+class BackupChangeReview:
+    """What a change of backup settings would send, and what is wrong with it.
+
+    ``errors`` refuse the change (each a sentence); ``warnings`` only inform (the change can go
+    ahead). ``params`` holds the changed values only, ``changes`` says each in words."""
+
+    params: dict[str, Any]
+    changes: tuple[str, ...]
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def review_backup_change(current: BackupSettings, *, retention: Any = None, window: Any = None,
+                         copy_tags: bool | None = None) -> BackupChangeReview:
+    """Check the values the user set against ``current``: only what changes can be refused.
+
+    A new backup window must not overlap the maintenance window (AWS refuses that); an unchanged
+    window that already overlaps it is only a warning (AWS accepts a call that leaves it alone).
+    A shorter retention period is a warning too (older backups are deleted)."""
+    params: dict[str, Any] = {}
+    changes: list[str] = []
+    errors: list[str] = []
+    warnings: list[str] = []
+    if retention is not None:
+        try:
+            days = validate_retention(retention)
+        except ConsoleError as exc:
+            errors.append(exc.message)
+        else:
+            if days != current.retention_days:
+                params["BackupRetentionPeriod"] = days
+                changes.append(f"retention {current.retention_days} -> {days} days")
+                if days < current.retention_days:
+                    warnings.append(f"Shorter retention: backups older than {days} days are deleted and the "
+                                    "earliest restorable time moves forward.")
+    try:
+        mw = parse_maintenance_window(current.maintenance_window) if current.maintenance_window else None
+    except ConsoleError:
+        mw = None  # AWS's own value; nothing to check against
+    unchanged = None
+    if window is not None:
+        try:
+            w = parse_backup_window(window)
+            if w.text() != current.backup_window:
+                if mw is not None:
+                    check_no_overlap(w, mw)
+                params["PreferredBackupWindow"] = w.text()
+                changes.append(f"backup window {current.backup_window or '-'} -> {w.text()} UTC")
+            else:
+                unchanged = w
+        except ConsoleError as exc:
+            errors.append(exc.message)
+    elif current.backup_window:
+        try:
+            unchanged = parse_backup_window(current.backup_window)
+        except ConsoleError:
+            unchanged = None
+    if unchanged is not None and mw is not None and overlap_problem(unchanged, mw):
+        warnings.append(f"{overlap_problem(unchanged, mw)}. AWS accepts this change because the backup window "
+                        "stays as it is; consider moving it out of the maintenance window.")
+    if copy_tags is not None and bool(copy_tags) != current.copy_tags:
+        params["CopyTagsToSnapshot"] = bool(copy_tags)
+        changes.append(f"copy tags to snapshots {'on' if copy_tags else 'off'}")
+    return BackupChangeReview(params, tuple(changes), tuple(errors), tuple(warnings))
 
 
 def prepare_modify_backup(current: BackupSettings, target: Any, *, retention: Any = None, window: Any = None,
                           copy_tags: bool | None = None, apply_now: bool = False,
                           read_only: bool = False) -> BackupAction:
-    """Validate the changes against the current settings and build the ``modify_db_cluster``.
-    Unchanged values are left out; nothing changed is refused."""
+    """Validate the changes against the current settings (:func:`review_backup_change`) and
+    build the ``modify_db_cluster``. Unchanged values are left out; nothing changed is refused;
+    the review's warnings become the action's ``warning`` (shown in the confirmation)."""
     if read_only:
         raise ReadOnlyError("Changing backup settings")
-    params: dict[str, Any] = {"DBClusterIdentifier": current.cluster_id}
-    changes: list[str] = []
-    if retention is not None:
-        days = validate_retention(retention)
-        if days != current.retention_days:
-            params["BackupRetentionPeriod"] = days
-            changes.append(f"retention {current.retention_days} -> {days} days")
-    if window is not None:
-        mw = parse_maintenance_window(current.maintenance_window) if current.maintenance_window else None
-        w = validate_backup_window(window, mw)
-        if w.text() != current.backup_window:
-            params["PreferredBackupWindow"] = w.text()
-            changes.append(f"backup window {current.backup_window or '-'} -> {w.text()} UTC")
-    if copy_tags is not None and bool(copy_tags) != current.copy_tags:
-        params["CopyTagsToSnapshot"] = bool(copy_tags)
-        changes.append(f"copy tags to snapshots {'on' if copy_tags else 'off'}")
-    if not changes:
+    review = review_backup_change(current, retention=retention, window=window, copy_tags=copy_tags)
+    if review.errors:
+        raise ValidationError("\n".join(review.errors))
+    if not review.changes:
         raise ValidationError("Nothing to change: the values are the ones the cluster already has.")
-    params["ApplyImmediately"] = bool(apply_now)
+    params: dict[str, Any] = {"DBClusterIdentifier": current.cluster_id, **review.params,
+                              "ApplyImmediately": bool(apply_now)}
     when = "now" if apply_now else "in the next maintenance window"
     return BackupAction(
-        "modify-backup-settings", f"Change backup settings of {current.cluster_id} ({'; '.join(changes)}; {when})",
+        "modify-backup-settings",
+        f"Change backup settings of {current.cluster_id} ({'; '.join(review.changes)}; {when})",
         target, current.cluster_id, (Step("modify_db_cluster", params, WAIT_NONE),),
+        warning=" ".join(review.warnings),
     )
 
 

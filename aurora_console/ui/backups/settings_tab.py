@@ -28,6 +28,7 @@ from aurora_console.core.aws.backup_settings import (
     StorageUse,
     prepare_modify_backup,
     read_storage_use,
+    review_backup_change,
 )
 from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import ConsoleError
@@ -103,6 +104,11 @@ class SettingsTab(DialogHost, QWidget):
         self.input_error.setStyleSheet("color: #c0392b;")
         self.input_error.hide()
         form.addRow(self.input_error)
+        # what the change does not refuse but the user should know (e.g. the current windows overlap)
+        self.input_warning = QLabel(objectName="backupSettingsWarning", wordWrap=True)
+        self.input_warning.setStyleSheet("color: #b35c00;")
+        self.input_warning.hide()
+        form.addRow(self.input_warning)
         buttons = QHBoxLayout()
         self.apply_button = QPushButton("Apply changes…", objectName="backupApply")
         self.apply_button.clicked.connect(self.request_apply)
@@ -192,17 +198,26 @@ class SettingsTab(DialogHost, QWidget):
 
     # -- editing -------------------------------------------------------------------------------
     def _edited(self) -> None:
+        """Check what the user changed as they type: errors (red) refuse the change, warnings
+        (amber) only inform; both come from core's review of the change."""
         text = self.window_edit.text()
         s = self.panel.settings
         try:
-            w = bw.validate_backup_window(text, s.maintenance_window if s else None)
-        except ConsoleError as exc:
+            w = bw.parse_backup_window(text)
+        except ConsoleError:
             self.window_local.setText("")
-            self.input_error.setText(exc.message)
         else:
             self.window_local.setText("" if local_is_utc() else f"= {bw.daily_local_text(w)} local")
-            self.input_error.setText("")
-        self.input_error.setVisible(bool(self.input_error.text()))
+        if s is None:
+            errors, warnings = [], []
+        else:
+            review = review_backup_change(s, retention=self.retention.value(), window=text,
+                                          copy_tags=self.copy_tags.isChecked())
+            errors, warnings = list(review.errors), list(review.warnings)
+        self.input_error.setText("\n".join(errors))
+        self.input_error.setVisible(bool(errors))
+        self.input_warning.setText("\n".join(warnings))
+        self.input_warning.setVisible(bool(warnings))
         self.update_enabled()
 
     def changed(self) -> bool:
@@ -227,7 +242,8 @@ class SettingsTab(DialogHost, QWidget):
             read_only=self.panel.read_only())
 
     def request_apply(self) -> BackupDialog | None:
-        """Validate at once (the refusal shows inline); on success confirm in a dialog."""
+        """Validate at once (the refusal shows inline); on success confirm in a dialog that also
+        shows core's warnings (a shorter retention, windows that already overlap)."""
         try:
             action = self.prepare()
         except ConsoleError as exc:
@@ -235,13 +251,9 @@ class SettingsTab(DialogHost, QWidget):
             self.input_error.show()
             return None
         s = self.panel.settings
-        warning = ""
-        if self.retention.value() < s.retention_days:
-            warning = (f"Shorter retention: backups older than {self.retention.value()} days are deleted and the "
-                       "earliest restorable time moves forward.")
         dlg = BackupDialog(f"Backup settings of {s.cluster_id}", f"{action.title}.", "Apply",
                            lambda _d: self.prepare(), read_only=self.panel.read_only(), target=self.panel.target,
-                           warning=warning, parent=self)
+                           warning=action.warning, parent=self)
         return self._open(dlg)
 
     def request_pitr(self):
