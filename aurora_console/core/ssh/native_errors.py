@@ -48,6 +48,14 @@ def classify_exit(text: str, spec: TunnelSpec, returncode: int | None) -> Tunnel
     found = channel_failure(text, spec)
     if found:
         return found
+    if "host key verification failed" in low and "host key is known for" in low:
+        # a hop trusted through @cert-authority whose server offered a plain key, no certificate
+        return HostKeyError(
+            f"ssh refused {where}: it offered no host certificate signed by the @cert-authority in your "
+            f"known_hosts, and its key is not on record.",
+            host=spec.bastion.host, port=spec.bastion.port, key_type="", fingerprint="", key_base64="",
+            hint="Ask the bastion's administrator for its host certificate (sshd HostCertificate), or check the "
+                 "key's fingerprint and trust it.")
     if "host key verification failed" in low and ("certificate" in low or "revoked" in low):
         # a hop trusted through @cert-authority: OpenSSH checked the certificate and refused it
         why = [line.strip() for line in text.splitlines()

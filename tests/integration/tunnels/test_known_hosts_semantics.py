@@ -168,3 +168,12 @@ def test_cert_authority_paramiko_says_it_cannot(tmp_path, sshd_server, sshd_fact
     text = info.value.user_text()
     assert "cannot verify host certificates" in text and f"{user_file}:1" in text
     assert "--backend native" in text
+
+
+def test_cert_authority_native_refuses_a_server_without_certificate(tmp_path, sshd_server, blog_db, other_ca):
+    """A CA line for our host, a server with no host certificate: ssh (not our pre-check) refuses."""
+    store, _ = _store(tmp_path, [f"@cert-authority {sshd_server.host_pattern} {_pub(other_ca)}"])
+    spec = spec_for(sshd_server, target_port=blog_db.conninfo["port"], backend="native")
+    with pytest.raises(HostKeyError) as info:
+        make_backend("native").open(spec, store)
+    assert "no host certificate" in info.value.message

@@ -14,6 +14,8 @@ from aurora_console.core.ssh.errors import (
     AuthenticationRejected,
     BastionUnreachable,
     ForwardingRefused,
+    HostKeyChanged,
+    HostKeyError,
     TargetUnreachable,
 )
 from aurora_console.core.ssh.native_config import build_ssh_config, ssh_command
@@ -123,3 +125,32 @@ def test_bind_race_detection():
 def test_secret_never_shows():
     s = Secret("hunter2-long")
     assert "hunter2" not in repr(s) and "hunter2" not in str(s) and "hunter2" not in repr(_spec())
+
+
+def test_certified_bastion_keeps_its_name_for_the_certificate_check(tmp_path):
+    """OpenSSH checks a host certificate's principals against HostKeyAlias when one is set
+    (openssh-portable sshconnect.c, check_host_key), so a certified hop must not get one."""
+    spec = _spec(jump=JumpHost("jump.example.com", user="ops"))
+    cfg = tmp_path / "cfg"
+    cfg.write_text(build_ssh_config(spec, known_hosts=tmp_path / "kh", bastion_key_type="ssh-ed25519",
+                                    jump_key_type="ssh-ed25519", batch=True, agent_socket=None,
+                                    bastion_certified=True))
+    bastion = cfg.read_text().split("Host aurora-bastion", 1)[1]
+    assert "HostKeyAlias" not in bastion and "HostKeyAlgorithms" not in bastion
+    assert "HostKeyAlias aurora-jump" in cfg.read_text()  # the pinned jump host keeps its alias
+    out = subprocess.run(["ssh", "-F", str(cfg), "-G", "aurora-bastion"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "hostkeyalias" not in out.stdout and "-cert-v01@openssh.com" in out.stdout  # certificates negotiable
+
+
+@pytest.mark.parametrize("stderr,cls,words", [
+    ("Certificate invalid: name is not a listed principal\nHost key verification failed.\n", HostKeyError,
+     "name is not a listed principal"),
+    ("No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\n"
+     "Host key verification failed.\n", HostKeyError, "no host certificate"),
+    ("@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@\nHost key verification failed.\n", HostKeyChanged,
+     "no longer matches"),
+])
+def test_host_key_refusals_by_ssh(stderr, cls, words):
+    err = classify_exit(stderr, _spec(), 255)
+    assert type(err) is cls and words in err.message
