@@ -153,10 +153,17 @@ class SqlPage:
         return with_rows[-1].export(path, format)
 
     # -- session -----------------------------------------------------------------------------------
-    def _session(self, action: str, *args) -> str:
+    def _session(self, action: str, *args, timeout_ms: int = 60000) -> str:
+        """Run a session action and return the new state; raises the action's own error (for
+        ``reconnect()`` with the database down: the connection error, as soon as it comes)."""
         box: dict = {}
-        self.tab.session_action(action, *args, done=lambda st: box.setdefault("state", st))
-        self.qtbot.waitUntil(lambda: "state" in box, timeout=30000)
+        handle = self.tab.session_action(action, *args, done=lambda st: box.setdefault("state", st),
+                                         error=lambda exc: box.setdefault("error", exc))
+        self.qtbot.waitUntil(lambda: "state" in box or "error" in box or handle.done, timeout=timeout_ms)
+        if "error" in box:
+            raise box["error"]
+        if "state" not in box:
+            raise RuntimeError(f"{action} ended without a result ({handle.state})")
         return box["state"].value
 
     def commit(self) -> str:

@@ -15,9 +15,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aurora_console.core.db.history import QueryHistory, Snippets
-from aurora_console.core.db.runs import run_for_editor
+from aurora_console.core.db.runs import cancelled_before_running, run_for_editor, split_for_run
 from aurora_console.core.db.session import DbSession, SessionSettings, TxState
-from aurora_console.core.db.sql_split import split_sql
 from aurora_console.ui.sql import tab_io, tab_session
 from aurora_console.ui.sql.completer import SqlCompleter
 from aurora_console.ui.sql.editor import SqlEditor
@@ -184,11 +183,26 @@ class SqlTab(QWidget):
         self._base, self._mode, self._stopped = base, mode, False
         self.busy = True
         self._update_state()
-        self.handle = self.runner.submit(lambda ctx: split_sql(text), name="Split SQL", queue=self.queue,
-                                         on_done=self._start, on_error=self._failed, on_cancelled=self._finish)
+        self.handle = self.runner.submit(lambda ctx: split_for_run(text, task=ctx), name="Split SQL",
+                                         queue=self.queue, on_done=lambda sts: self._start(sts, text),
+                                         on_error=self._failed, on_cancelled=lambda: self._split_cancelled(text))
 
-    def _start(self, statements) -> None:
+    def _split_cancelled(self, text: str) -> None:
+        """Esc while the SQL was being split: the run ends as cancelled, nothing ran."""
         if self.closed:
+            return
+        out = cancelled_before_running(text, self.tx_state)
+        self.outcomes.append(out)
+        self.outcome_views.append(None)
+        self.last_error = out.error
+        self.message(out.error.user_text())
+        self._finish()
+
+    def _start(self, statements, text: str = "") -> None:
+        if self.closed:
+            return
+        if self._stopped:  # cancelled after the split ended, before its statements were started
+            self._split_cancelled(text)
             return
         if not statements:
             self.message("Nothing to run.")
@@ -325,8 +339,8 @@ class SqlTab(QWidget):
         return [w for i in range(self.results.count()) if isinstance(w := self.results.widget(i), PlanView)]
 
     # -- session actions (tab_session.py) -----------------------------------------------------------------
-    def session_action(self, action: str, *args, done=None) -> None:
-        tab_session.session_action(self, action, *args, done=done)
+    def session_action(self, action: str, *args, done=None, error=None):
+        return tab_session.session_action(self, action, *args, done=done, error=error)
 
     def _sync_autocommit(self) -> None:
         tab_session.sync_autocommit(self)

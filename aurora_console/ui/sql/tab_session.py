@@ -9,7 +9,10 @@ from aurora_console.core.db.runs import session_call
 _catalogs = CatalogCache()  # shared by the tabs: one catalog read per database
 
 
-def session_action(tab, action: str, *args, done=None) -> None:
+def session_action(tab, action: str, *args, done=None, error=None):
+    """Run ``action`` on the tab's queue; ``done(state)`` after it, ``error(exc)`` when it fails
+    (the tab shows the state the session is really in: a failed reconnect leaves it disconnected).
+    Returns the task handle."""
     session = tab.session
     what = action.replace("_", " ")
 
@@ -27,11 +30,15 @@ def session_action(tab, action: str, *args, done=None) -> None:
         if tab.closed:
             return
         sync_autocommit(tab)
-        tab.message(f"{what} failed: {exc}")
+        tab.tx_state = session.tx_state
+        text = exc.user_text() if hasattr(exc, "user_text") else str(exc)
+        tab.message(f"{what} failed: {text}")
         tab._update_state()
+        if error is not None:
+            error(exc)
 
-    tab.runner.submit(lambda ctx: session_call(session, action, *args), name=f"SQL {action}",
-                      queue=tab.queue, on_done=finished, on_error=failed)
+    return tab.runner.submit(lambda ctx: session_call(session, action, *args), name=f"SQL {action}",
+                             queue=tab.queue, on_done=finished, on_error=failed)
 
 
 def sync_autocommit(tab) -> None:
