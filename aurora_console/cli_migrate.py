@@ -6,12 +6,19 @@ not obtained, no connection); 2 bad usage (no connection given, bad folder or op
 The connection comes from ``--dsn`` (a libpq conninfo string or URI), or from the libpq
 environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE...) when ``--dsn`` is not
 given, or from a saved connection profile (``--profile NAME``, through its bastion tunnel if it has
-one; its migrations folder is the default ``--dir``). Passwords are never printed.
+one; its migrations folder is the default ``--dir``), or from a Flyway project's ``flyway.url``/
+``flyway.user``/``flyway.password`` when none of those is given. Passwords are never printed.
+
+A Flyway project's configuration is read too (``core.db.migrations.config``): ``flyway.conf`` /
+``flyway.toml`` in the migrations folder or its parent (or ``--config FILE``), and ``FLYWAY_*``
+environment variables. Command-line options win over the environment, which wins over the files.
+When such a configuration is found, the default history table is Flyway's ``flyway_schema_history``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -33,14 +40,31 @@ def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     conn.add_argument("--profile", dest="connection_profile", metavar="NAME",
                       help="connection profile name (opens its SSH tunnel if it has one)")
     p.add_argument("--dir", type=Path, help="migrations folder (default: the profile's migrations folder)")
-    p.add_argument("--schema", default="public", help="schema of the history table (default: public)")
-    p.add_argument("--table", default="aurora_console_schema_history", help="history table name")
-    p.add_argument("--out-of-order", action="store_true",
+    p.add_argument("--schema", default=None,
+                   help="schema of the history table (default: Flyway's defaultSchema/schemas, else public)")
+    p.add_argument("--table", default=None,
+                   help="history table name (default: aurora_console_schema_history; flyway_schema_history "
+                        "in a Flyway project)")
+    p.add_argument("--out-of-order", action="store_true", default=None,
                    help="apply pending migrations older than the latest applied one")
+    p.add_argument("--config", action="append", type=Path, metavar="FILE",
+                   help="Flyway configuration file (flyway.conf or flyway.toml; repeatable; default: found "
+                        "in the migrations folder or its parent)")
+    p.add_argument("--no-config", action="store_true",
+                   help="ignore Flyway configuration files and FLYWAY_* environment variables")
+    p.add_argument("--placeholder", action="append", default=[], metavar="NAME=VALUE",
+                   help="placeholder value for ${NAME} (repeatable; wins over the configuration)")
+    p.add_argument("--mixed", action="store_true", default=None,
+                   help="allow files mixing statements that cannot run in a transaction with others "
+                        "(they then run without one; Flyway's mixed)")
+    p.add_argument("--ignore-migration-patterns", default=None, metavar="PATTERNS",
+                   help="Flyway's ignoreMigrationPatterns, e.g. '*:missing,repeatable:pending'")
+    p.add_argument("--validate-migration-naming", action="store_true", default=None,
+                   help="misnamed .sql files are errors instead of warnings")
     p.add_argument("--lock-timeout", type=float, default=30.0, metavar="SECONDS",
                    help="how long to wait for another runner's lock (default: 30)")
-    p.add_argument("--baseline-version", default="1", help="version recorded by `baseline` (default: 1)")
-    p.add_argument("--baseline-description", default="<< Baseline >>", help="description recorded by `baseline`")
+    p.add_argument("--baseline-version", default=None, help="version recorded by `baseline` (default: 1)")
+    p.add_argument("--baseline-description", default=None, help="description recorded by `baseline`")
     p.add_argument("--dry-run", action="store_true", help="migrate: print the SQL that would run, change nothing")
     p.add_argument("--profiles-file", help=argparse.SUPPRESS)
     p.set_defaults(func=run_migrate)
@@ -51,26 +75,47 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     out = out or sys.stdout
     err = err or sys.stderr
     from aurora_console.core.db.migrations import MigrationError, MigrationRunner
+    from aurora_console.core.db.migrations.config import ConfigError
     from aurora_console.core.db.migrations.history import check_identifier
 
     try:
-        check_identifier(args.schema, "schema")
-        check_identifier(args.table, "table")
+        if args.schema is not None:
+            check_identifier(args.schema, "schema")
+        if args.table is not None:
+            check_identifier(args.table, "table")
         if args.lock_timeout < 0:
             raise ValueError("--lock-timeout must be zero or more seconds")
+        extra_placeholders = _placeholders(args.placeholder)
     except ValueError as e:
         print(f"error: {e}", file=err)
         return 2
     try:
-        with _connection(args) as (connect, folder):
+        config = _load_config(args)
+    except ConfigError as e:
+        print(f"error: {e.user_text()}", file=err)
+        return 2
+    try:
+        with _connection(args, config) as (connect, folder):
             if folder is None:
                 print("error: give the migrations folder with --dir", file=err)
                 return 2
             if not folder.is_dir():
                 print(f"error: the migrations folder {folder} does not exist", file=err)
                 return 2
-            runner = MigrationRunner(connect, folder, schema=args.schema, table=args.table,
-                                     out_of_order=args.out_of_order, lock_timeout=args.lock_timeout)
+            if config is None:
+                config = _load_config(args, folder)
+            for loc in config.locations:
+                if not loc.is_dir():
+                    print(f"error: the location {loc} (from the Flyway configuration) does not exist", file=err)
+                    return 2
+            if extra_placeholders:
+                config = dataclasses.replace(config, placeholders={**config.placeholders, **extra_placeholders})
+            settings = _settings(args, config)
+            runner = MigrationRunner(connect, folder, config=config, lock_timeout=args.lock_timeout, **settings)
+            if config.found:
+                print(f"Flyway configuration: {', '.join(config.sources)}", file=err)
+            for cb in runner.callbacks.unsupported:
+                print(f"warning: callback {cb.script}: the console does not run {cb.event} callbacks", file=err)
             return _COMMANDS[args.command](runner, args, out)
     except _Usage as e:
         print(f"error: {e}", file=err)
@@ -84,11 +129,68 @@ class _Usage(Exception):
     pass
 
 
+def _placeholders(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--placeholder {item!r}: expected NAME=VALUE")
+        out[name] = value
+    return out
+
+
+def _load_config(args: argparse.Namespace, folder: Path | None = None):
+    """The Flyway configuration: explicit --config files, else found next to the folder.
+
+    Returns None while the folder is not known yet (a profile's folder comes with its connection)."""
+    from aurora_console.core.db.migrations.config import FlywayConfig, load_config
+
+    if args.no_config:
+        return FlywayConfig()
+    if args.config:
+        return load_config(config_files=args.config)
+    folder = folder or args.dir
+    if folder is None:
+        return None
+    return load_config(folder)
+
+
+def _settings(args: argparse.Namespace, config) -> dict:
+    """Runner settings: command-line options over the Flyway configuration over the defaults."""
+    from aurora_console.core.db.migrations.config import FLYWAY_TABLE
+
+    if config.found:
+        config_set = config.set
+        if args.baseline_version is None and "baselineVersion" in config_set:
+            args.baseline_version = config.baseline_version
+        if args.baseline_description is None and "baselineDescription" in config_set:
+            args.baseline_description = config.baseline_description
+    if args.baseline_version is None:
+        args.baseline_version = "1"
+    if args.baseline_description is None:
+        args.baseline_description = config.baseline_description if config.found else "<< Baseline >>"
+    if args.mixed:
+        config = dataclasses.replace(config, mixed=True)
+    table = args.table or config.table or (FLYWAY_TABLE if config.found else "aurora_console_schema_history")
+    patterns = args.ignore_migration_patterns
+    if patterns is None and "ignoreMigrationPatterns" in config.set:
+        patterns = list(config.ignore_migration_patterns)
+    return {
+        "schema": args.schema or config.history_schema or "public",
+        "table": table,
+        "out_of_order": config.out_of_order if args.out_of_order is None else args.out_of_order,
+        "ignore_migration_patterns": patterns,
+        "validate_migration_naming": (config.validate_migration_naming if args.validate_migration_naming is None
+                                      else args.validate_migration_naming),
+    }
+
+
 class _connection:
     """Yields (connection factory, folder); opens and closes a profile's tunnel when there is one."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, config=None) -> None:
         self.args = args
+        self.config = config
         self._close = None
 
     def __enter__(self):
@@ -101,7 +203,17 @@ class _connection:
         if a.dsn:
             return connection_factory(a.dsn), a.dir
         if not any(k in os.environ for k in ("PGHOST", "PGDATABASE", "PGSERVICE", "PGPORT", "PGUSER")):
-            raise _Usage("no connection: give --dsn, --profile, or set the PG* environment variables")
+            if self.config is not None and self.config.url:
+                from aurora_console.core.db.migrations.config import jdbc_to_conninfo
+
+                params = jdbc_to_conninfo(self.config.url)
+                if self.config.user:
+                    params["user"] = self.config.user
+                if self.config.password:
+                    params["password"] = self.config.password
+                return connection_factory(params), a.dir
+            raise _Usage("no connection: give --dsn, --profile, set the PG* environment variables, or "
+                         "flyway.url in the Flyway configuration")
         return connection_factory(""), a.dir
 
     def __exit__(self, *exc: object) -> None:
@@ -201,9 +313,29 @@ def _cmd_info(runner, args, out: TextIO) -> int:
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
     print(f"\nCurrent version: {status.current_version or 'none'}; pending: {len(status.pending)}", file=out)
+    _print_transactions(runner, status, out)
     for p in status.problems:
         print(f"problem: {p}", file=out)
     return 0 if status.ok else 1
+
+
+def _print_transactions(runner, status, out: TextIO) -> None:
+    """Pending files that run without a transaction, and why (or why they cannot run)."""
+    from aurora_console.core.errors import ConsoleError
+
+    for mig in status.pending:
+        try:
+            tx = runner.prepare(mig).transaction
+        except ConsoleError as e:
+            print(f"problem: {mig.script}: {e.message}", file=out)
+            continue
+        except ValueError as e:
+            print(f"problem: {mig.script}: {e}", file=out)
+            continue
+        if tx.problem:
+            print(f"problem: {mig.script}: {tx.problem}", file=out)
+        elif not tx.in_transaction:
+            print(f"without a transaction: {mig.script} ({tx.reason})", file=out)
 
 
 def _cmd_validate(runner, args, out: TextIO) -> int:
@@ -221,9 +353,8 @@ def _cmd_migrate(runner, args, out: TextIO) -> int:
     if args.dry_run:
         if not result.plan:
             print("Dry run: the database is up to date; nothing would run.", file=out)
-        for mig in result.plan:
-            tx = "without a transaction" if mig.no_transaction else "in a transaction"
-            print(f"-- {mig.script} ({tx})\n{mig.sql.rstrip()}\n", file=out)
+        for prep in result.prepared:
+            print(f"-- {prep.script} ({prep.transaction.label})\n{prep.sql.rstrip()}\n", file=out)
         return 0
     print(f"Applied {len(result.applied)} migration(s).", file=out)
     return 0

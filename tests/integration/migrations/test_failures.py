@@ -6,7 +6,13 @@ import time
 import psycopg
 import pytest
 
-from aurora_console.core.db.migrations import LockTimeout, MigrationFailed, MigrationRunner, ValidationFailed
+from aurora_console.core.db.migrations import (
+    DiscoveryError,
+    LockTimeout,
+    MigrationFailed,
+    MigrationRunner,
+    ValidationFailed,
+)
 from tests.integration.migrations.conftest import advisory_locks, history, table_exists
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -55,11 +61,24 @@ def test_runtime_error_without_position_names_the_statement_line(db, folder, sql
 
 
 def test_statement_that_needs_no_transaction_gets_a_hint(db, folder, sql):
+    # Forced into a transaction by its .sql.conf: PostgreSQL refuses, the hint says what to change.
     folder.write("V1__t.sql", "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n")
+    folder.write("V1__t.sql.conf", "executeInTransaction=true\n")
     with pytest.raises(MigrationFailed) as ei:
         MigrationRunner(db.dsn, folder.path).migrate()
-    assert ei.value.line == 2 and "no-transaction" in ei.value.hint
+    assert ei.value.line == 2 and "executeInTransaction=false" in ei.value.hint and "no-transaction" in ei.value.hint
     assert not table_exists(sql, "t")
+
+
+def test_mixed_file_is_refused_before_anything_runs(db, folder, sql):
+    """As Flyway without mixed=true: a file mixing CONCURRENTLY with ordinary statements is refused."""
+    folder.write("V1__ok.sql", "CREATE TABLE ok (a int);")
+    folder.write("V2__t.sql", "CREATE TABLE t (a int);\nCREATE INDEX CONCURRENTLY t_a ON t (a);\n")
+    with pytest.raises(DiscoveryError) as ei:
+        MigrationRunner(db.dsn, folder.path).migrate()
+    assert [p.kind for p in ei.value.problems] == ["mixed"]
+    assert "CREATE INDEX CONCURRENTLY at line 2" in str(ei.value) and "mixed=true" in str(ei.value)
+    assert not table_exists(sql, "ok") and not table_exists(sql, "t")
 
 
 def test_connection_lost_during_a_migration(db, folder, sql):

@@ -1,9 +1,15 @@
-"""Apply one migration: statement by statement, in its own transaction unless marked otherwise.
+"""Apply one prepared migration: statement by statement, in its own transaction unless
+``transactions`` decided otherwise (see :class:`~.prepared.PreparedMigration`).
+
+The ``beforeEachMigrate``/``afterEachMigrate`` callbacks run inside the migration's transaction
+when it has one (on their own otherwise), ``afterEachMigrateError`` after a failure was rolled back.
 
 On failure, build the :class:`MigrationFailed` that names the file and line (from the server's
 error position when it gives one, else the failing statement's first line). A migration that ran
 without a transaction is recorded as failed (its earlier statements stay applied); a
-transactional one is rolled back and recorded nowhere.
+transactional one is rolled back and recorded nowhere. A file that manages its own transaction
+(``BEGIN ... COMMIT``) runs as written; if it fails inside its own transaction, that transaction is
+rolled back before the failure is recorded, and a file that leaves a transaction open fails.
 """
 
 from __future__ import annotations
@@ -16,37 +22,50 @@ import psycopg
 
 from aurora_console.core.db.sql_split import Statement, error_location
 
+from .callbacks import CallbackFailed, CallbackRunner
 from .errors import MigrationFailed
 from .events import MigrationEvent
 from .files import MigrationFile
-from .history import TYPE_REPEATABLE, TYPE_VERSIONED, HistoryTable
+from .history import HistoryTable
 from .lock import MigrationLock
+from .prepared import PreparedMigration
+
+
+class OpenTransactionLeft(Exception):
+    """The file ended with its own transaction still open."""
 
 
 class Applier:
-    def __init__(self, history: HistoryTable, installed_by: str | None) -> None:
+    def __init__(self, history: HistoryTable, installed_by: str | None,
+                 callbacks: CallbackRunner | None = None) -> None:
         self.history = history
         self.installed_by = installed_by
+        self.callbacks = callbacks
 
     def _record(self, conn: psycopg.Connection, mig: MigrationFile, rank: int, ms: int, success: bool) -> None:
-        self.history.insert(conn, rank=rank, version=mig.version, description=mig.description,
-                            type=TYPE_REPEATABLE if mig.repeatable else TYPE_VERSIONED, script=mig.script,
-                            checksum=mig.checksum, execution_ms=ms, success=success,
-                            installed_by=self.installed_by)
+        # type and checksum as the table's format records them (Flyway's CRC32 or the console's sha256)
+        self.history.record(conn, mig, rank=rank, execution_ms=ms, success=success, installed_by=self.installed_by)
 
-    def apply(self, work: psycopg.Connection, lock: MigrationLock, mig: MigrationFile, rank: int, index: int,
-              total: int, task: Any, emit: Callable[[MigrationEvent], None]) -> int:
-        """Run ``mig``; returns its execution time in ms; raises :class:`MigrationFailed`."""
-        statements = mig.statements
+    def apply(self, work: psycopg.Connection, lock: MigrationLock, prepared: PreparedMigration | MigrationFile,
+              rank: int, index: int, total: int, task: Any, emit: Callable[[MigrationEvent], None]) -> int:
+        """Run the migration; returns its execution time in ms; raises :class:`MigrationFailed`."""
+        if isinstance(prepared, MigrationFile):
+            from .prepared import Preparer
+
+            prepared = Preparer().prepare(prepared)
+        mig = prepared.migration
+        statements = prepared.statements
+        tx = prepared.transaction
         n = len(statements)
         emit(MigrationEvent("start", mig.script, index, total, 0.0,
                             message=f"applying {mig.script} ({n} statement(s)"
-                                    f"{', no transaction' if mig.no_transaction else ''})"))
+                                    f"{'' if tx.in_transaction else ', without a transaction: ' + tx.reason})"))
         if task is not None:
             task.progress(100 * index / max(total, 1), mig.script)
         t0 = time.perf_counter()
         current: Statement | None = None
         ms = 0
+        cbs = self.callbacks
 
         def run_statements() -> None:
             nonlocal current
@@ -57,35 +76,68 @@ class Applier:
                 if n > 1:
                     emit(MigrationEvent("progress", mig.script, index, total, (i + 1) / n,
                                         message=f"statement {i + 1}/{n} (line {st.line})"))
+            current = None
+            if tx.own_transaction and work.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                raise OpenTransactionLeft()
 
         try:
-            if mig.no_transaction:
+            if not tx.in_transaction:
+                if cbs is not None:
+                    cbs.run("beforeEachMigrate", work)
                 run_statements()
                 ms = elapsed_ms(t0)
                 self._record(work, mig, rank, ms, True)
+                if cbs is not None:
+                    cbs.run("afterEachMigrate", work)
             else:
                 with work.transaction():
+                    if cbs is not None:
+                        cbs.run("beforeEachMigrate", work, inside_transaction=True)
                     run_statements()
                     ms = elapsed_ms(t0)
                     self._record(work, mig, rank, ms, True)
-        except psycopg.Error as e:
-            failure = self.failure(work, lock, mig, current, e, rank, elapsed_ms(t0))
+                    if cbs is not None:
+                        cbs.run("afterEachMigrate", work, inside_transaction=True)
+        except (psycopg.Error, OpenTransactionLeft, CallbackFailed) as e:
+            failure = self.failure(work, lock, prepared, current, e, rank, elapsed_ms(t0))
+            self._error_callbacks(work, failure)
             emit(MigrationEvent("failed", mig.script, index, total, message=failure.message))
             raise failure from e
         emit(MigrationEvent("done", mig.script, index, total, 1.0, elapsed_ms=ms,
                             message=f"applied {mig.script} in {ms} ms"))
         return ms
 
-    def failure(self, work: psycopg.Connection, lock: MigrationLock, mig: MigrationFile, st: Statement | None,
-                e: psycopg.Error, rank: int, ms: int) -> MigrationFailed:
+    def _error_callbacks(self, work: psycopg.Connection, failure: MigrationFailed) -> None:
+        if self.callbacks is None or not self.callbacks.callbacks.of("afterEachMigrateError"):
+            return
+        if work.closed or work.broken:
+            return
+        try:
+            self.callbacks.run("afterEachMigrateError", work)
+        except (CallbackFailed, psycopg.Error) as e:
+            failure.hint = (failure.hint + " " if failure.hint else "") + f"Also: {e}"
+
+    def failure(self, work: psycopg.Connection, lock: MigrationLock, prepared: PreparedMigration, st: Statement | None,
+                e: Exception, rank: int, ms: int) -> MigrationFailed:
+        mig = prepared.migration
+        no_tx = not prepared.transaction.in_transaction
         lost = work.closed or work.broken
+        if isinstance(e, CallbackFailed):
+            return self._callback_failure(work, lock, prepared, e, rank, ms)
+        if isinstance(e, OpenTransactionLeft):
+            _rollback_own(work)
+            return self._record_failed(work, lock, prepared, rank, ms, MigrationFailed(
+                mig.script, "the file ended with its own transaction still open (a BEGIN without COMMIT); "
+                "that transaction was rolled back", recorded_failed=False,
+                hint="End the file's transaction with COMMIT."))
+        assert isinstance(e, psycopg.Error)
         diag = e.diag
         primary = diag.message_primary or first_line(e)
         reason = f"the connection to the server was lost ({primary})" if lost else primary
         line = col = None
         if st is not None:
             try:
-                loc = error_location(mig.sql, st, int(diag.statement_position or 0))
+                loc = error_location(prepared.sql, st, int(diag.statement_position or 0))
             except ValueError:
                 loc = None
             if loc is not None:
@@ -97,28 +149,67 @@ class Applier:
         hints = []
         if diag.message_hint:
             hints.append(f"Server hint: {diag.message_hint}")
-        if diag.sqlstate == "25001" and not mig.no_transaction:
-            hints.append("This statement cannot run inside a transaction: put "
+        if diag.sqlstate == "25001" and not no_tx:
+            hints.append(f"This statement cannot run inside a transaction: add {mig.path.name}.conf with "
+                         "executeInTransaction=false (as in Flyway), or put "
                          "'-- aurora-console: no-transaction' at the top of the file.")
         recorded = False
-        if mig.no_transaction:
+        if no_tx:
+            if prepared.transaction.own_transaction and not lost:
+                _rollback_own(work)
             # Statements before the failing one stayed applied: record the migration as failed,
             # on the lock's connection if the work connection is gone.
-            for conn in (work, lock.conn):
-                if conn.closed or conn.broken:
-                    continue
-                try:
-                    self._record(conn, mig, rank, ms, False)
-                    recorded = True
-                    break
-                except psycopg.Error:
-                    continue
+            recorded = self._try_record_failed(work, lock, mig, rank, ms)
             hints.append("It ran without a transaction, so earlier statements stay applied: clean up, "
                          "then run `repair` and migrate again.")
         elif lost:
             hints.append("The server rolled the transaction back; run migrate again once the connection is back.")
         return MigrationFailed(mig.script, reason, line=line, column=col, sqlstate=diag.sqlstate,
                                recorded_failed=recorded, connection_lost=lost, hint=" ".join(hints))
+
+    def _try_record_failed(self, work, lock, mig: MigrationFile, rank: int, ms: int) -> bool:
+        for conn in (work, lock.conn):
+            if conn.closed or conn.broken:
+                continue
+            try:
+                self._record(conn, mig, rank, ms, False)
+                return True
+            except psycopg.Error:
+                continue
+        return False
+
+    def _record_failed(self, work, lock, prepared: PreparedMigration, rank: int, ms: int,
+                       failure: MigrationFailed) -> MigrationFailed:
+        recorded = self._try_record_failed(work, lock, prepared.migration, rank, ms)
+        return MigrationFailed(failure.script, failure.reason, recorded_failed=recorded,
+                               hint=failure.hint + " Earlier statements stay applied: clean up, then run "
+                               "`repair` and migrate again.")
+
+    def _callback_failure(self, work, lock, prepared: PreparedMigration, e: CallbackFailed, rank: int,
+                          ms: int) -> MigrationFailed:
+        mig = prepared.migration
+        reason = f"callback {e.script} ({e.event}) failed" + (f" at line {e.line}" if e.line else "") + \
+            f": {e.message.split(' failed: ', 1)[-1]}"
+        if prepared.transaction.in_transaction:
+            return MigrationFailed(mig.script, reason, sqlstate=e.sqlstate,
+                                   hint="The migration's transaction was rolled back with it; fix the callback.")
+        if e.event == "afterEachMigrate":
+            # The migration itself ran and is recorded; only its after-callback failed.
+            return MigrationFailed(mig.script, reason, sqlstate=e.sqlstate, recorded_failed=False,
+                                   hint="The migration itself was applied and recorded; fix the callback.")
+        return MigrationFailed(mig.script, reason, sqlstate=e.sqlstate,
+                               hint="The migration did not run; fix the callback.")
+
+
+def _rollback_own(work: psycopg.Connection) -> None:
+    """End a transaction the file opened itself (its failure or a missing COMMIT)."""
+    if work.closed or work.broken:
+        return
+    if work.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        try:
+            work.execute("ROLLBACK")
+        except psycopg.Error:
+            pass
 
 
 def elapsed_ms(t0: float) -> int:

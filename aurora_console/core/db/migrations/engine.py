@@ -6,8 +6,13 @@ as deleted (a ``DELETE`` history row; see ``repair`` and ``status``), and realig
 Guarantees (see the module docs of ``lock`` and ``history``):
 
 * one runner at a time per history table, through an advisory lock held on its own connection;
-* each migration in its own transaction; a file with ``-- aurora-console: no-transaction`` runs
-  statement by statement in autocommit mode (``CREATE INDEX CONCURRENTLY``);
+* each migration in its own transaction, unless ``transactions`` decides otherwise (statements
+  PostgreSQL refuses in a transaction such as ``CREATE INDEX CONCURRENTLY``, a ``.sql.conf`` with
+  ``executeInTransaction=false``, the directive ``-- aurora-console: no-transaction``, or a file
+  with its own ``BEGIN``/``COMMIT``): then statement by statement in autocommit mode;
+* a Flyway project's configuration (``config.FlywayConfig``): locations, placeholders (replaced
+  before running; repeatables checksummed after replacement, as Flyway), SQL callbacks
+  (``callbacks``), ``mixed``, ``validateOnMigrate``, ``baselineOnMigrate``, schemas;
 * a failure rolls back, records nothing (or, without a transaction, records the migration as
   failed), names the file and line, stops the run and releases the lock.
 
@@ -17,25 +22,34 @@ changes host and port) as directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql as pgsql
 
 from .apply import Applier
-from .errors import BaselineError, DiscoveryError, ValidationFailed
+from .callbacks import CallbackRunner, Callbacks, find_callbacks
+from .config import FlywayConfig
+from .errors import BaselineError, DiscoveryError, MigrationError, ValidationFailed
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover
 from .history import (
     DEFAULT_SCHEMA,
     DEFAULT_TABLE,
+    FORMAT_AUTO,
     TYPE_BASELINE,
-    TYPE_DELETE,
     AppliedMigration,
     HistoryTable,
 )
+from .ignore_patterns import IgnorePatterns
+from .placeholders import Placeholders
+from .prepared import PreparedMigration, Preparer
 from .repair import RepairResult, plan_repair
 from .session import LockedSession, open_connection
 from .status import Status, compute_status
@@ -73,6 +87,7 @@ class MigrateResult:
     remaining: list[str] = field(default_factory=list)  # pending scripts not applied
     dry_run: bool = False
     plan: list[MigrationFile] = field(default_factory=list)  # dry run: what would run, in order
+    prepared: list[PreparedMigration] = field(default_factory=list)  # the SQL run (placeholders replaced)
 
 
 class MigrationRunner:
@@ -86,31 +101,104 @@ class MigrationRunner:
         out_of_order: bool = False,
         lock_timeout: float = 30.0,
         installed_by: str | None = None,
+        history_format: str = FORMAT_AUTO,
+        ignore_migration_patterns: str | Sequence[str] | None = None,
+        validate_migration_naming: bool = False,
+        config: FlywayConfig | None = None,
     ) -> None:
+        """``history_format``: ``auto`` (an existing table decides; a new ``flyway_schema_history`` is
+        Flyway's format, any other table the console's), ``flyway`` or ``console``.
+        ``ignore_migration_patterns``: Flyway's ignoreMigrationPatterns (None: its default ``*:future``).
+        ``validate_migration_naming``: Flyway's validateMigrationNaming (misnamed ``.sql`` files fail).
+        ``config``: a Flyway project's settings (:func:`.config.load_config`): locations,
+        placeholders, callbacks, mixed, validateOnMigrate, baselineOnMigrate, schemas... The
+        explicit arguments above win over it (the CLI merges its options into them)."""
         self.connect: ConnectFn = connect if callable(connect) else connection_factory(connect)
         self.folder = Path(folder)
-        self.history = HistoryTable(schema, table)
+        self.history = HistoryTable(schema, table, history_format)
+        self.ignore_patterns = IgnorePatterns.parse(ignore_migration_patterns)
+        self.validate_migration_naming = validate_migration_naming
         self.out_of_order = out_of_order
         if lock_timeout < 0:
             raise ValueError("the lock timeout must be zero or more seconds")
         self.lock_timeout = lock_timeout
-        self.installed_by = installed_by
+        self.config = config or FlywayConfig()
+        self.installed_by = installed_by if installed_by is not None else self.config.installed_by
+        #: Where migrations are read from: the configuration's locations, else the folder.
+        self.locations: list[Path] = list(self.config.locations) or [self.folder]
+        self.callbacks: Callbacks = find_callbacks([*self.locations, *self.config.callback_locations])
+        self._server_version: int | None = None
+        self._built_ins: dict[str, str] = {}
 
     # -- read-only -------------------------------------------------------------------------
     def discover(self) -> Discovery:
-        return discover(self.folder)
+        """The migrations in every location; repeatables are checksummed after placeholder
+        replacement (as Flyway), with the server's built-ins once a connection supplied them."""
+        strict = self.validate_migration_naming
+        if len(self.locations) == 1:
+            discovery = discover(self.locations[0], strict_naming=strict)
+        else:
+            discovery = _merge([discover(loc, strict_naming=strict) for loc in self.locations])
+        return self.preparer().with_repeatable_checksums(discovery)
+
+    def placeholders(self) -> Placeholders:
+        """Configured placeholders plus Flyway's built-ins (user and database once connected)."""
+        c = self.config
+        sep = c.placeholder_separator
+        built = {f"flyway{sep}{k}": v for k, v in self._built_ins.items()}
+        built[f"flyway{sep}defaultSchema"] = self.history.schema
+        built[f"flyway{sep}table"] = self.history.table
+        built[f"flyway{sep}environment"] = c.environment
+        built[f"flyway{sep}workingDirectory"] = os.getcwd()
+        built[f"flyway{sep}timestamp"] = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        built.update(c.placeholders)
+        return Placeholders(built, c.placeholder_prefix, c.placeholder_suffix, sep, c.placeholder_replacement)
+
+    def preparer(self) -> Preparer:
+        return Preparer(self.placeholders(), self._server_version, self.config.mixed,
+                        self.config.execute_in_transaction)
+
+    def prepare(self, mig: MigrationFile) -> PreparedMigration:
+        """How ``mig`` would run: its SQL with placeholders replaced, and whether it runs in a
+        transaction and why (``.transaction.reason``). Raises ``PlaceholderError`` or
+        ``ScriptConfigError`` for a file that cannot be prepared."""
+        return self.preparer().prepare(mig)
 
     def info(self) -> Status:
-        """State of every migration; never writes (the history table is not created)."""
-        discovery = self.discover()
-        with self._open() as conn:
-            rows = self.history.read(conn)
-        return compute_status(discovery, rows, out_of_order=self.out_of_order)
+        """State of every migration; never writes (the history table is not created).
+
+        Pending migrations are not problems here (as in Flyway's ``info``); ``validate`` reports them.
+        ``beforeInfo``/``afterInfo`` callbacks, when the project has them, do run."""
+        return self._status(self.ignore_patterns.with_pending(), events="Info")
 
     def validate(self) -> Status:
-        """Raise :class:`DiscoveryError` or :class:`ValidationFailed`; return the status when fine."""
-        status = self.info()
-        _raise_for(status)
+        """Raise :class:`DiscoveryError` or :class:`ValidationFailed`; return the status when fine.
+
+        As Flyway's ``validate``: pending migrations fail it unless ``*:pending`` is ignored; a
+        pending file that cannot be prepared (placeholder without a value, mixed statements, bad
+        ``.sql.conf``) fails it too."""
+        return self._status(self.ignore_patterns, events="Validate", check=True)
+
+    def _status(self, ignore: IgnorePatterns, discovery: Discovery | None = None,
+                rows: list[AppliedMigration] | None = None, *, events: str = "", check: bool = False) -> Status:
+        if rows is None:
+            with self._open() as conn:
+                self._learn_server(conn)
+                runner = self._callback_runner()
+                self._callback(runner, f"before{events}", conn)
+                try:
+                    status = self._status(ignore, discovery, self.history.read(conn), check=check)
+                except MigrationError:
+                    self._callback(runner, f"after{events}Error", conn, quiet=True)
+                    raise
+                self._callback(runner, f"after{events}", conn)
+                return status
+        discovery = discovery if discovery is not None else self.discover()
+        status = compute_status(discovery, rows, out_of_order=self.out_of_order, ignore=ignore)
+        status.history_label, status.history_format = self.history.label, self.history.format
+        if check:
+            _raise_for(status)
+            _raise_for_prepare(self.preparer().prepare_all(status.pending)[1])
         return status
 
     # -- writes, under the lock ------------------------------------------------------------
@@ -122,73 +210,121 @@ class MigrationRunner:
         dry_run: bool = False,
     ) -> MigrateResult:
         emit = on_event or (lambda ev: None)
-        discovery = self.discover()
-        if discovery.problems:
-            raise DiscoveryError(discovery.problems)
         if dry_run:
-            status = self.validate()
+            status = self._status(self.ignore_patterns.with_pending(), check=True)
+            prepared, problems = self.preparer().prepare_all(status.pending)
+            _raise_for_prepare(problems)
             return MigrateResult(
-                dry_run=True, plan=list(status.pending), remaining=[m.script for m in status.pending]
+                dry_run=True, plan=list(status.pending), remaining=[m.script for m in status.pending],
+                prepared=prepared,
             )
         with self._locked(task, emit) as (work, lock):
-            self.history.create(work)
-            rows = self.history.read(work)
-            status = compute_status(discovery, rows, out_of_order=self.out_of_order)
-            _raise_for(status)
-            rank = max((r.installed_rank for r in rows), default=0) + 1
-            result = MigrateResult(remaining=[m.script for m in status.pending])
-            total = len(status.pending)
-            emit(MigrationEvent("plan", "", 0, total, message=f"{total} migration(s) to apply"))
-            for index, mig in enumerate(status.pending):
-                if task is not None and task.cancelled:
-                    result.stopped = True
-                    emit(
-                        MigrationEvent(
-                            "stopped",
-                            "",
-                            index,
-                            total,
-                            message=f"stopped by the user; {total - index} migration(s) not applied",
-                        )
-                    )
-                    break
-                lock.check_alive()
-                ms = self._apply(work, lock, mig, rank, index, total, task, emit)
-                rank += 1
-                result.applied.append(AppliedStep(mig.script, ms))
-                result.remaining.remove(mig.script)
-            if task is not None:
-                task.progress(100, f"{len(result.applied)} migration(s) applied")
+            self._learn_server(work)
+            discovery = self.discover()
+            if discovery.problems:
+                raise DiscoveryError(discovery.problems)
+            runner = self._callback_runner(emit)
+            self._use_schemas(work)
+            try:
+                self._callback(runner, "beforeMigrate", work)
+                result = self._migrate_locked(work, lock, discovery, runner, task, emit)
+            except MigrationError:
+                self._callback(runner, "afterMigrateError", work, quiet=True)
+                raise
+            if result.applied:
+                self._callback(runner, "afterMigrateApplied", work)
+            self._callback(runner, "afterMigrate", work)
             return result
+
+    def _migrate_locked(self, work, lock, discovery: Discovery, runner: CallbackRunner | None, task: Any,
+                        emit: Callable[[MigrationEvent], None]) -> MigrateResult:
+        self.history.create(work)
+        rows = self.history.read(work)
+        if not rows and self.config.baseline_on_migrate and self._schema_has_objects(work):
+            self._insert_baseline(work, Version.parse(self.config.baseline_version),
+                                  self.config.baseline_description, rank=1)
+            emit(MigrationEvent("log", "", 0, 0, message=f"baselineOnMigrate: baseline at version "
+                                                          f"{self.config.baseline_version} recorded"))
+            rows = self.history.read(work)
+        status = self._status(self.ignore_patterns.with_pending(), discovery, rows)
+        if self.config.validate_on_migrate:
+            _raise_for(status)
+        else:
+            _raise_for(Status([], [p for p in status.problems if p.kind in _DISCOVERY_KINDS]))
+        prepared, problems = self.preparer().prepare_all(status.pending)
+        _raise_for_prepare(problems)
+        rank = max((r.installed_rank for r in rows), default=0) + 1
+        result = MigrateResult(remaining=[m.script for m in status.pending], prepared=prepared)
+        total = len(prepared)
+        emit(MigrationEvent("plan", "", 0, total, message=f"{total} migration(s) to apply"))
+        applier = Applier(self.history, self.installed_by, runner)
+        versioned_done = False
+        for index, prep in enumerate(prepared):
+            mig = prep.migration
+            if task is not None and task.cancelled:
+                result.stopped = True
+                emit(MigrationEvent("stopped", "", index, total,
+                                    message=f"stopped by the user; {total - index} migration(s) not applied"))
+                break
+            if mig.repeatable and not versioned_done:
+                versioned_done = True
+                self._callback(runner, "afterVersioned", work)
+                self._callback(runner, "beforeRepeatables", work)
+            lock.check_alive()
+            ms = applier.apply(work, lock, prep, rank, index, total, task, emit)
+            rank += 1
+            result.applied.append(AppliedStep(mig.script, ms))
+            result.remaining.remove(mig.script)
+        else:
+            if not versioned_done:
+                self._callback(runner, "afterVersioned", work)
+        if task is not None:
+            task.progress(100, f"{len(result.applied)} migration(s) applied")
+        return result
 
     def baseline(self, version: str | Version, description: str = "<< Baseline >>") -> AppliedMigration:
         """Adopt an existing database at ``version``: migrations up to it are never applied."""
         v = version if isinstance(version, Version) else Version.parse(str(version))
         with self._locked(None, lambda ev: None) as (work, _lock):
-            self.history.create(work)
-            rows = self.history.read(work)
-            if any(r.baseline for r in rows):
-                raise BaselineError("The database already has a baseline; nothing changed.")
-            applied = [r for r in rows if r.success]
-            if applied:
-                raise BaselineError(
-                    f"The history table {self.history.qualified_name} already records {len(applied)} "
-                    "migration(s); a baseline is only for a database that has none."
-                )
-            rank = max((r.installed_rank for r in rows), default=0) + 1
-            self.history.insert(
-                work,
-                rank=rank,
-                version=v,
-                description=description,
-                type=TYPE_BASELINE,
-                script="<< Baseline >>",
-                checksum=None,
-                execution_ms=0,
-                success=True,
-                installed_by=self.installed_by,
+            self._learn_server(work)
+            runner = self._callback_runner()
+            self._callback(runner, "beforeBaseline", work)
+            try:
+                row = self._baseline_locked(work, v, description)
+            except MigrationError:
+                self._callback(runner, "afterBaselineError", work, quiet=True)
+                raise
+            self._callback(runner, "afterBaseline", work)
+            return row
+
+    def _baseline_locked(self, work: psycopg.Connection, v: Version, description: str) -> AppliedMigration:
+        self.history.create(work)
+        rows = self.history.read(work)
+        if any(r.baseline for r in rows):
+            raise BaselineError("The database already has a baseline; nothing changed.")
+        applied = [r for r in rows if r.success and not r.schema_marker]
+        if applied:
+            raise BaselineError(
+                f"The history table {self.history.qualified_name} already records {len(applied)} "
+                "migration(s); a baseline is only for a database that has none."
             )
-            return next(r for r in self.history.read(work) if r.installed_rank == rank)
+        rank = max((r.installed_rank for r in rows), default=0) + 1
+        self._insert_baseline(work, v, description, rank=rank)
+        return next(r for r in self.history.read(work) if r.installed_rank == rank)
+
+    def _insert_baseline(self, work: psycopg.Connection, v: Version, description: str, *, rank: int) -> None:
+        self.history.insert(
+            work,
+            rank=rank,
+            version=v,
+            description=description,
+            type=TYPE_BASELINE,
+            script=description,  # as Flyway: the script column holds the baseline description
+            checksum=None,
+            execution_ms=0,
+            success=True,
+            installed_by=self.installed_by,
+        )
 
     def repair(self) -> RepairResult:
         """Remove failed entries, mark applied migrations whose file is gone as deleted, and realign
@@ -203,34 +339,36 @@ class MigrationRunner:
         the ``DELETE`` rows and it is applied again in ``info`` (``restored``). Repeatables whose file is gone are marked too; if their file returns they run
         again, as repeatables do. Running ``repair`` twice changes nothing the second time.
         """
-        discovery = self.discover()
-        if discovery.problems:
-            raise DiscoveryError(discovery.problems)
-        with self._locked(None, lambda ev: None) as (work, _lock), work.transaction():
+        with self._locked(None, lambda ev: None) as (work, _lock):
+            self._learn_server(work)
+            discovery = self.discover()
+            if discovery.problems:
+                raise DiscoveryError(discovery.problems)
+            runner = self._callback_runner()
+            self._callback(runner, "beforeRepair", work)
+            try:
+                result = self._repair_locked(work, discovery)
+            except MigrationError:
+                self._callback(runner, "afterRepairError", work, quiet=True)
+                raise
+            self._callback(runner, "afterRepair", work)
+            return result
+
+    def _repair_locked(self, work: psycopg.Connection, discovery: Discovery) -> RepairResult:
+        with work.transaction():
             if not self.history.exists(work):
                 return RepairResult()
             rows = self.history.read(work)
-            plan = plan_repair(discovery, rows)
+            plan = plan_repair(discovery, rows, self.ignore_patterns)
             if plan.remove_failed:
                 self.history.delete_failed(work)
             for row, f in plan.realign:
-                self.history.realign(work, row.installed_rank, f.checksum, f.description)
+                self.history.realign(work, row.installed_rank, f)
             for _script, markers in plan.restore:
                 self.history.delete_rows(work, [m.installed_rank for m in markers])
             rank = max((r.installed_rank for r in rows), default=0) + 1
             for row in plan.mark_deleted:
-                self.history.insert(
-                    work,
-                    rank=rank,
-                    version=row.version,
-                    description=row.description,
-                    type=TYPE_DELETE,
-                    script=row.script,
-                    checksum=None,
-                    execution_ms=0,
-                    success=True,
-                    installed_by=self.installed_by,
-                )
+                self.history.mark_deleted(work, row, rank=rank, installed_by=self.installed_by)
                 rank += 1
         return plan.result()
 
@@ -241,12 +379,92 @@ class MigrationRunner:
     def _locked(self, task: Any, emit: Callable[[MigrationEvent], None]) -> LockedSession:
         return LockedSession(self.connect, self.history.qualified_name, self.lock_timeout, task, emit)
 
-    def _apply(self, work, lock, mig, rank, index, total, task, emit) -> int:
-        return Applier(self.history, self.installed_by).apply(work, lock, mig, rank, index, total, task, emit)
+    def _learn_server(self, conn: psycopg.Connection) -> None:
+        """Server version (for ``ALTER TYPE ... ADD VALUE``) and the built-in placeholders' values."""
+        self._server_version = conn.info.server_version
+        row = conn.execute("SELECT current_user, current_database()").fetchone()
+        if row:
+            self._built_ins = {"user": row[0], "database": row[1]}
+
+    def _callback_runner(self, emit: Callable[[MigrationEvent], None] | None = None) -> CallbackRunner | None:
+        if not self.callbacks:
+            return None
+        log = (lambda text: emit(MigrationEvent("log", "", 0, 0, message=text))) if emit else None
+        return CallbackRunner(self.callbacks, self.placeholders(), self._server_version, log)
+
+    def _callback(self, runner: CallbackRunner | None, event: str, conn: psycopg.Connection, *,
+                  quiet: bool = False) -> None:
+        """Run ``event``'s callbacks; ``quiet`` (error callbacks): a failure there is not raised."""
+        if runner is None or not self.callbacks.of(event):
+            return
+        if quiet:
+            if conn.closed or conn.broken:
+                return
+            try:
+                runner.run(event, conn)
+            except (MigrationError, psycopg.Error):
+                pass
+            return
+        runner.run(event, conn)
+
+    def _use_schemas(self, work: psycopg.Connection) -> None:
+        """Flyway's schemas: create them (createSchemas) and put the default one first on the
+        work connection's search_path (as Flyway's PostgreSQLConnection.changeCurrentSchemaTo)."""
+        c = self.config
+        if not c.schemas and not c.default_schema:
+            return
+        names = list(dict.fromkeys([*([c.default_schema] if c.default_schema else []), *c.schemas]))
+        for name in names:
+            exists = work.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [name]).fetchone()
+            if exists:
+                continue
+            if not c.create_schemas:
+                raise MigrationError(f"The schema {name} does not exist and createSchemas is false",
+                                     hint="Create it first, or allow Flyway's createSchemas.")
+            work.execute(pgsql.SQL("CREATE SCHEMA {}").format(pgsql.Identifier(name)))
+        default = c.history_schema
+        current = work.execute("SELECT current_setting('search_path')").fetchone()[0]
+        quoted = pgsql.Identifier(default).as_string(work)
+        if current.split(",")[0].strip() not in (default, quoted):
+            work.execute("SELECT set_config('search_path', %s, false)",
+                         [f"{quoted}, {current}" if current.strip() else quoted])
+
+    def _schema_has_objects(self, work: psycopg.Connection) -> bool:
+        """baselineOnMigrate applies to a non-empty schema (Flyway: "existing database")."""
+        names = list(self.config.schemas) or [self.history.schema]
+        row = work.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = ANY(%s) AND c.relname <> %s)", [names, self.history.table]).fetchone()
+        return bool(row and row[0])
+
+
+_DISCOVERY_KINDS = {"bad_name", "duplicate", "empty", "encoding", "directive", "tx_control", "folder"}
+
+
+def _raise_for_prepare(problems: list) -> None:
+    if problems:
+        raise DiscoveryError(problems)
+
+
+def _merge(parts: list[Discovery]) -> Discovery:
+    """One discovery from several locations (Flyway merges its locations the same way)."""
+    from .files import _duplicates
+
+    first = parts[0]
+    merged = dataclasses.replace(first, migrations=[], problems=[], warnings=[], undo=[], ignored=[])
+    for d in parts:
+        merged.migrations += d.migrations
+        merged.problems += [p for p in d.problems if p.kind != "duplicate"]
+        merged.warnings += d.warnings
+        merged.undo += d.undo
+        merged.ignored += d.ignored
+    merged.problems += _duplicates(merged.migrations)
+    merged.migrations.sort(key=MigrationFile.sort_key)
+    return merged
 
 
 def _raise_for(status: Status) -> None:
-    discovery_kinds = {"bad_name", "duplicate", "empty", "encoding", "directive", "tx_control", "folder"}
+    discovery_kinds = _DISCOVERY_KINDS
     disc = [p for p in status.problems if p.kind in discovery_kinds]
     if disc:
         raise DiscoveryError(disc)
