@@ -9,6 +9,7 @@ SqlMigrationResolver.java (repeatables checksummed after replacement), DbMigrate
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -193,10 +194,24 @@ def test_cli_dry_run_shows_replaced_sql_and_transaction(db, folder):
 
     folder.write("V1__idx.sql", "CREATE TABLE ${t} (a int);")
     out, err = io.StringIO(), io.StringIO()
-    import contextlib
-
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["migrate", "migrate", "--dsn", db.dsn, "--dir", str(folder.path), "--dry-run",
                      "--placeholder", "t=tab", "--no-config"])
     assert code == 0, err.getvalue()
     assert "-- V1__idx.sql (in a transaction)\nCREATE TABLE tab (a int);" in out.getvalue()
+
+
+def test_sql_conf_encoding(db, folder, sql):
+    folder.write("V1__latin1.sql", "CREATE TABLE café (nom text DEFAULT 'crème');".encode("latin-1"))
+    folder.write("V1__latin1.sql.conf", "encoding=ISO-8859-1\n")
+    folder.write("V2__bad.sql", "SELECT 1;")
+    folder.write("V2__bad.sql.conf", "executeInTransaction=sometimes\n")
+    runner = MigrationRunner(db.dsn, folder.path)
+    with pytest.raises(DiscoveryError) as ei:
+        runner.migrate()
+    assert [(p.script, p.kind) for p in ei.value.problems] == [("V2__bad.sql", "script_config")]
+    assert "V2__bad.sql.conf: invalid value for executeInTransaction" in str(ei.value)
+    (folder.path / "V2__bad.sql.conf").unlink()
+    assert len(runner.migrate().applied) == 2
+    assert sql("SELECT column_default FROM information_schema.columns WHERE table_name = 'café'") == [
+        ("'crème'::text",)]

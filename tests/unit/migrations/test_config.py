@@ -21,8 +21,16 @@ from aurora_console.core.db.migrations.config import (
     jdbc_to_conninfo,
     load_config,
 )
-from aurora_console.core.db.migrations.properties import escape_properties, parse_flyway_conf, parse_properties
-from aurora_console.core.db.migrations.script_config import ScriptConfigError, load_script_config, parse_script_config
+from aurora_console.core.db.migrations.properties import (
+    escape_properties,
+    parse_flyway_conf,
+    parse_properties,
+)
+from aurora_console.core.db.migrations.script_config import (
+    ScriptConfigError,
+    load_script_config,
+    parse_script_config,
+)
 
 # --- java.util.Properties ---------------------------------------------------------------------
 

@@ -438,7 +438,8 @@ class MigrationRunner:
         return bool(row and row[0])
 
 
-_DISCOVERY_KINDS = {"bad_name", "duplicate", "empty", "encoding", "directive", "tx_control", "folder"}
+_DISCOVERY_KINDS = {"bad_name", "duplicate", "empty", "encoding", "directive", "tx_control", "folder",
+                    "script_config"}
 
 
 def _raise_for_prepare(problems: list) -> None:

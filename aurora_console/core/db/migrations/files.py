@@ -36,6 +36,7 @@ from aurora_console.core.db.sql_split import Statement, split_sql
 
 from .checksum import console_checksum, flyway_checksum
 from .errors import Problem
+from .script_config import ScriptConfigError, load_script_config
 from .version import Version
 
 VERSIONED = "versioned"
@@ -110,9 +111,9 @@ def _name_advice(name: str) -> str:
     return expected
 
 
-def normalise(raw: bytes) -> str:
-    """Decode UTF-8 (raises UnicodeDecodeError), drop a BOM, normalise line endings."""
-    text = raw.decode("utf-8")
+def normalise(raw: bytes, encoding: str | None = None) -> str:
+    """Decode UTF-8 or ``encoding`` (raises UnicodeDecodeError), drop a BOM, normalise line endings."""
+    text = raw.decode(encoding or "utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -192,15 +193,20 @@ def load_file(path: Path | str, script: str) -> tuple[MigrationFile | None, list
         return None, [Problem(script, f"malformed file name: {e}", "bad_name")]
     with open(path, "rb") as fh:
         raw = fh.read()
+    try:  # Flyway's per-script configuration may name the file's encoding (V1__x.sql.conf)
+        encoding = load_script_config(str(path)).encoding
+    except ScriptConfigError as e:
+        return None, [Problem(script, str(e), "script_config")]
     try:
-        text = normalise(raw)
+        text = normalise(raw, encoding)
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+        what = encoding or "UTF-8"
         return None, [
             Problem(
                 script,
-                f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start}, "
-                f"line {line}); save the file as UTF-8",
+                f"not valid {what} (byte 0x{raw[e.start]:02x} at offset {e.start}, "
+                f"line {line}); save the file as {what}",
                 "encoding",
             )
         ]
