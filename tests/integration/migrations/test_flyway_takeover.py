@@ -331,3 +331,29 @@ def test_console_format_stays_the_default_and_formats_are_not_mixed(db, folder, 
     assert other.info().history_label == "Flyway history (schema_changes)"
     assert sql("SELECT checksum FROM public.schema_changes ORDER BY installed_rank") == [
         (flyway_crc(b"CREATE TABLE a (id int);"),), (flyway_crc(b"CREATE TABLE b (id int);"),)]
+
+
+def test_cli_on_flyways_table_never_crashes(db, project, flyway):
+    """The reported crash: `--table flyway_schema_history` made info, validate, migrate and repair
+    exit with `TypeError: 'int' object is not subscriptable` (Flyway's checksums are integers)."""
+    import subprocess
+    import sys
+
+    flyway.create()
+    for script in FLYWAY_PART:
+        flyway.migrate_file(project, script)
+    project.write("V1_1__add_email.sql", "ALTER TABLE users ADD COLUMN email text; -- edited\n")
+
+    def cli(command):
+        code = "import sys; from aurora_console.cli_migrate import main; sys.exit(main(sys.argv[1:]))"
+        return subprocess.run([sys.executable, "-c", code, "migrate", command, "--dsn", db.dsn, "--dir",
+                               str(project.path), "--table", "flyway_schema_history"],
+                              capture_output=True, text=True, timeout=60)
+
+    for command, code in [("info", 1), ("validate", 1), ("migrate", 1), ("repair", 0), ("migrate", 0),
+                          ("validate", 0), ("info", 0)]:
+        r = cli(command)
+        assert "Traceback" not in r.stderr, r.stderr
+        assert r.returncode == code, (command, r.stdout, r.stderr)
+        if command == "info":
+            assert "Flyway history (flyway_schema_history)" in r.stdout + r.stderr
