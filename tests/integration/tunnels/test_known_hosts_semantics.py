@@ -177,3 +177,25 @@ def test_cert_authority_native_refuses_a_server_without_certificate(tmp_path, ss
     with pytest.raises(HostKeyError) as info:
         make_backend("native").open(spec, store)
     assert "no host certificate" in info.value.message
+
+
+@pytest.mark.parametrize("certified", ["bastion", "jump"])
+def test_cert_authority_through_a_jump_host_native(certified, tmp_path, sshd_server, sshd_factory, blog_db):
+    """Either hop may be trusted through @cert-authority; the other one stays pinned to its key."""
+    from aurora_console.core.ssh.config import JumpHost
+
+    server, ca = _certified_sshd(tmp_path, sshd_server, sshd_factory)
+    bastion, jump = (server, sshd_server) if certified == "bastion" else (sshd_server, server)
+    store, _ = _store(tmp_path, [f"@cert-authority {server.host_pattern} {_pub(ca)}",
+                                 f"{sshd_server.host_pattern} {sshd_server.host_public_keys['ed25519']}"])
+    spec = spec_for(bastion, target_port=blog_db.conninfo["port"], backend="native")
+    spec.bastion.jump = JumpHost(jump.host, jump.port)
+    tunnel = make_backend("native").open(spec, store)
+    try:
+        assert tunnel.is_alive()
+        config = (tunnel.workdir / "ssh_config").read_text()
+        certified_alias = "aurora-bastion" if certified == "bastion" else "aurora-jump"
+        pinned_alias = "aurora-jump" if certified == "bastion" else "aurora-bastion"
+        assert f"HostKeyAlias {certified_alias}" not in config and f"HostKeyAlias {pinned_alias}" in config
+    finally:
+        tunnel.close()
