@@ -7,6 +7,11 @@ returned; a final terminator does not start another line), strips a BOM from the
 (internal/util/BomFilter.java) and calls ``crc32.update(line.getBytes(UTF_8))`` for every line, then
 stores ``(int) crc32.getValue()``. The naive implementation below follows those steps literally:
 a readLine loop, one ``zlib.crc32`` update per line, a Java int cast.
+
+Checked once against checksums Flyway itself recorded: a public pg_dump of a database Flyway
+migrated (19 rows of flyway_schema_history, versions 0.00 to 0.18) matched ``flyway_checksum`` over
+the same files found in the history of github.com/nbao0208/training_material (19 of 19; the files
+are not vendored here, so that check is not part of the suite).
 """
 
 from __future__ import annotations
