@@ -313,9 +313,9 @@ class ContentPage:
                 if handle.state == "failed":  # this call's error, never an earlier one's
                     raise TableNotOpened(f"{qualified}: {handle.error}") from handle.error
                 if handle.state == "cancelled":
-                    raise TableNotOpened(f"{qualified}: opening was cancelled")
+                    raise TableNotOpened(f"{qualified}: opening was cancelled") from None
             if not self._has(name):
-                raise TableNotOpened(f"{qualified}: the table opened but no grid shows it")
+                raise TableNotOpened(f"{qualified}: the table opened but no grid shows it") from None
             grid = self.workspace.grid(name)
         return ContentTablePage(self.qtbot, grid, self.runner, guard=self._guard)
 
