@@ -11,7 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.backup_settings import prepare_modify_backup, review_backup_change, settings_from_raw
+from aurora_console.core.aws.backup_settings import (
+    prepare_modify_backup,
+    review_backup_change,
+    settings_from_raw,
+)
 from aurora_console.core.aws.session import AwsTarget
 from aurora_console.core.errors import ValidationError
 

@@ -17,8 +17,8 @@ an accepted value validates again to the same value (round trip).
 from __future__ import annotations
 
 import importlib
-import os
 import inspect
+import os
 import pkgutil
 import warnings
 from datetime import datetime, timezone
