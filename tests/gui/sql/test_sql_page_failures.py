@@ -5,7 +5,6 @@ cancelled while its SQL is being split ends as cancelled."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -25,13 +24,10 @@ def test_reconnect_raises_the_connection_error_when_the_database_is_down(sql_pag
     assert page.run("select 1")[0].rows() == [("1",)]
     assert page.tx_state() == "idle"
     page.tab.session._source = _closed_port_source(sql_gui_db)  # the server went away
-    started = time.monotonic()
-    with pytest.raises(SqlError) as failed:
+    with pytest.raises(SqlError) as failed:  # the error itself, not the page's wait running out
         page.reconnect()
-    elapsed = time.monotonic() - started
     assert failed.value.kind == "connection"
     assert "refused" in failed.value.user_text().lower() or "connect" in failed.value.user_text().lower()
-    assert elapsed < 25, elapsed  # not the page's wait running out: the error itself came back
     assert "reconnect failed" in page.messages()
     assert page.tx_state() == "not connected"  # the tab shows the session as it is
     assert "[disconnected]" in page.title()
@@ -47,9 +43,12 @@ def test_cancel_while_the_sql_is_being_split_ends_as_cancelled(sql_page, monkeyp
     real_split = runs.split_sql
     splitting, release = threading.Event(), threading.Event()
 
+    returned = threading.Event()
+
     def slow_split(text):  # a long script: the split is still running when Esc is pressed
         splitting.set()
         release.wait(20)
+        returned.set()
         return real_split(text)
 
     monkeypatch.setattr(runs, "split_sql", slow_split)
@@ -57,7 +56,8 @@ def test_cancel_while_the_sql_is_being_split_ends_as_cancelled(sql_page, monkeyp
     page.start("select 1; select 2")
     page.qtbot.waitUntil(splitting.is_set, timeout=10000)
     page.cancel()
-    results = page.wait(10000)  # ends without waiting for the split to finish
+    results = page.wait(10000)
+    assert not returned.is_set()  # the run ended without waiting for the split to finish
     release.set()
     assert [r.error_kind for r in results] == ["cancelled"]
     assert "cancelled" in results[0].error().lower() and "nothing ran" in results[0].error()
