@@ -20,6 +20,7 @@ import importlib
 import inspect
 import os
 import pkgutil
+import re
 import warnings
 from datetime import datetime, timezone
 
@@ -147,6 +148,13 @@ def test_the_registry_holds_the_known_validators():
             "validate_profile_name", "validate_window_hours", "parse_restore_time"} <= names
     assert all(issubclass(v.error, ValidationError) for v in VALIDATORS), \
         [v.name for v in VALIDATORS if not issubclass(v.error, ValidationError)]
+
+
+@pytest.mark.parametrize("v", VALIDATORS, ids=lambda v: v.name.removeprefix("aurora_console."))
+def test_each_validator_says_whether_it_strips_or_refuses_whitespace(v):
+    doc = " ".join((v.func.__doc__ or "").split()).lower()
+    assert re.search(r"strip|refuse|(?:times|values) are numbers", doc), \
+        f"{v.name}: say in the docstring whether surrounding whitespace is stripped or refused"
 
 
 def test_every_validator_is_registered():
