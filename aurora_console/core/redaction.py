@@ -4,6 +4,10 @@ Two layers: known secret values registered at run time (a password fetched from 
 passphrase typed by the user) are replaced wherever they appear, and patterns catch the usual
 shapes (``password=...``, ``"SecretAccessKey": "..."``, ``postgresql://user:pw@host``, AWS
 secret keys and session tokens).
+
+SQL quoted by a server error (PostgreSQL's ``LINE 1: ALTER ROLE x PASSWORD '...'``) has its
+password literals masked by the SQL tokenizer (``core.db.sql_secrets``), so an error message in
+the log, the history or a crash report does not repeat a password the statement set.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 _KEY_NAME = re.compile(_SECRET_KEYS, re.IGNORECASE)
+#: a line of SQL quoted in a PostgreSQL error (``LINE 3: ...``)
+_SQL_LINE = re.compile(r"^(?P<p>[ \t]*LINE \d+: )(?P<sql>.*)$", re.MULTILINE)
 
 _lock = threading.Lock()
 _known: set[str] = set()
@@ -64,9 +70,17 @@ def redact(text: str) -> str:
     for value in known:
         if value in text:
             text = text.replace(value, MASK)
+    if "LINE " in text:
+        text = _mask_quoted_sql(text)
     for pattern, repl in _PATTERNS:
         text = pattern.sub(repl, text)
     return text
+
+
+def _mask_quoted_sql(text: str) -> str:
+    from aurora_console.core.db.sql_secrets import mask_sql_secrets
+
+    return _SQL_LINE.sub(lambda m: m.group("p") + mask_sql_secrets(m.group("sql")), text)
 
 
 def is_secret_key(key: object) -> bool:

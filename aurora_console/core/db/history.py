@@ -1,26 +1,43 @@
-"""Per-profile query history (JSON lines in the data folder) and saved snippets."""
+"""Per-profile query history (JSON lines in the data folder) and saved snippets.
+
+What is kept of a statement is :func:`~aurora_console.core.db.sql_secrets.mask_sql`'s output
+(password literals masked with the SQL tokenizer, then the usual secret shapes). The files are
+owner-only (``core.private_files``). A connection profile with ``keep_history`` off keeps its
+history in memory for the session only: nothing is written to disk for it.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from aurora_console.core.db.sql_secrets import mask_error_message, mask_sql
 from aurora_console.core.paths import app_paths
-from aurora_console.core.redaction import MASK, redact
+from aurora_console.core.private_files import atomic_write_text, open_private
+from aurora_console.core.redaction import redact
+
+__all__ = ["MAX_ENTRIES", "HistoryEntry", "QueryHistory", "Snippets", "mask_sql", "profile_keeps_history"]
 
 MAX_ENTRIES = 5000
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_SQL_PASSWORD = re.compile(r"(\bpassword\s+)(?:E?'(?:[^']|'')*'|\$(\w*)\$.*?\$\2\$)", re.I | re.S)
 
 
-def mask_sql(sql: str) -> str:
-    """``ALTER ROLE x PASSWORD '...'`` and the usual secret shapes never reach the history file."""
-    return redact(_SQL_PASSWORD.sub(lambda m: f"{m.group(1)}'{MASK}'", sql))
+def profile_keeps_history(profile: str) -> bool:
+    """The ``keep_history`` setting of the saved connection profile ``profile`` (True for anything
+    else: a connection string, the sandbox's built-in profile, an unreadable profile file)."""
+    from aurora_console.core.connections.store import ProfileStore
+
+    try:
+        saved = {p.name: p for p in ProfileStore.default().list()}
+    except Exception:  # noqa: BLE001 - the history must never break a statement's run
+        return True
+    found = saved.get(profile)
+    return True if found is None else bool(found.keep_history)
 
 
 @dataclass(frozen=True)
@@ -38,23 +55,33 @@ def _file_name(profile: str) -> str:
 
 
 class QueryHistory:
-    """Append-only JSON lines per profile, trimmed to the newest ``MAX_ENTRIES``; thread-safe."""
+    """Append-only JSON lines per profile, trimmed to the newest ``MAX_ENTRIES``; thread-safe.
 
-    def __init__(self, profile: str, folder: Path | None = None, max_entries: int = MAX_ENTRIES) -> None:
+    ``keep_on_disk``: asked (on the worker thread that adds an entry) whether to write it to the
+    file; False keeps it in memory for this session only. Default: the profile's ``keep_history``.
+    """
+
+    def __init__(self, profile: str, folder: Path | None = None, max_entries: int = MAX_ENTRIES,
+                 keep_on_disk: Callable[[], bool] | None = None) -> None:
         self.profile = profile
         self.folder = Path(folder) if folder else app_paths().data_dir / "sql-history"
         self.path = self.folder / _file_name(profile)
         self.max_entries = max_entries
+        self.keep_on_disk = keep_on_disk or (lambda: profile_keeps_history(profile))
+        self._session: list[HistoryEntry] = []  # entries not written to disk (history off)
         self._lock = threading.Lock()
 
     def add(self, entry: HistoryEntry) -> None:
-        data = asdict(entry)
-        data["sql"] = mask_sql(entry.sql)
-        data["message"] = redact(entry.message)
-        line = json.dumps(data, ensure_ascii=False) + "\n"
+        kept = HistoryEntry(**{**asdict(entry), "sql": mask_sql(entry.sql),
+                               "message": mask_error_message(entry.message, entry.sql)})
+        if not self.keep_on_disk():
+            with self._lock:
+                self._session.append(kept)
+                del self._session[:-self.max_entries]
+            return
+        line = json.dumps(asdict(kept), ensure_ascii=False) + "\n"
         with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="utf-8") as fh:
+            with open_private(self.path, "a") as fh:  # 0600 in a 0700 folder
                 fh.write(line)
             if self.path.stat().st_size > 200 * self.max_entries:  # cheap check, trims rarely
                 self._trim()
@@ -63,11 +90,8 @@ class QueryHistory:
         entries = self._read()
         if len(entries) <= self.max_entries:
             return
-        tmp = self.path.with_suffix(".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for e in entries[-self.max_entries :]:
-                fh.write(json.dumps(asdict(e), ensure_ascii=False) + "\n")
-        os.replace(tmp, self.path)
+        atomic_write_text(self.path, "".join(json.dumps(asdict(e), ensure_ascii=False) + "\n"
+                                             for e in entries[-self.max_entries:]))
 
     def _read(self) -> list[HistoryEntry]:
         if not self.path.exists():
@@ -84,7 +108,7 @@ class QueryHistory:
     def entries(self, search: str = "", limit: int = 500) -> list[HistoryEntry]:
         """Newest first; ``search`` matches case-insensitively in the SQL or the message."""
         with self._lock:
-            items = self._read()
+            items = self._read() + self._session
         needle = search.lower().strip()
         out = []
         for e in reversed(items):
@@ -96,9 +120,10 @@ class QueryHistory:
         return out
 
     def clear(self) -> None:
+        """Forget every entry: the file on disk and this session's."""
         with self._lock:
-            if self.path.exists():
-                self.path.unlink()
+            self._session.clear()
+            self.path.unlink(missing_ok=True)
 
 
 class Snippets:
@@ -128,7 +153,4 @@ class Snippets:
             self._write(data)
 
     def _write(self, data: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))

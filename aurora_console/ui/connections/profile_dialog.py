@@ -74,6 +74,19 @@ class ProfileEditorDialog(QDialog):
         self.user = QLineEdit(p.user, objectName="profileUser")
         self.read_only = QCheckBox("Read-only session (default_transaction_read_only)", objectName="profileReadOnly")
         self.read_only.setChecked(p.read_only)
+        self.keep_history = QCheckBox("Keep the SQL history on disk", objectName="profileKeepHistory",
+                                      toolTip="Off: statements run on this profile are listed for this session "
+                                              "only and never written to disk.")
+        self.keep_history.setChecked(p.keep_history)
+        self.clear_history = QPushButton("Clear saved history", objectName="profileClearHistory",
+                                         toolTip="Delete the SQL history kept on disk for this profile.")
+        self.clear_history.setEnabled(bool(p.name))
+        self.clear_history.clicked.connect(self._clear_history)
+        history_row = QWidget()
+        history_lay = QHBoxLayout(history_row)
+        history_lay.setContentsMargins(0, 0, 0, 0)
+        history_lay.addWidget(self.keep_history, 1)
+        history_lay.addWidget(self.clear_history)
         self.pw_kind = _combo(PASSWORD_LABELS, "profilePasswordKind")
         _select(self.pw_kind, p.password.kind)
         self.pw_name = QLineEdit(p.password.parameter or p.password.secret_id, objectName="profilePasswordName")
@@ -115,7 +128,8 @@ class ProfileEditorDialog(QDialog):
                          ("Parameter / secret", self.pw_name), ("JSON key", self.pw_json_key),
                          ("AWS region", self.pw_region), ("AWS profile", self.pw_aws_profile),
                          ("Password", self.pw_value), ("TLS", self.tls_mode),
-                         ("CA bundle", _browse_row(self.ca_bundle, "CA bundle", self)), ("", self.read_only)):
+                         ("CA bundle", _browse_row(self.ca_bundle, "CA bundle", self)), ("", self.read_only),
+                         ("SQL history", history_row)):
             form.addRow(label, w)
         bform = QFormLayout(self.bastion_box)
         for label, w in (("", self.ssh_import), ("Host", self.b_host), ("Port", self.b_port), ("User", self.b_user),
@@ -195,7 +209,8 @@ class ProfileEditorDialog(QDialog):
             name=self.name.text().strip(), host=self.host.text().strip(), port=self.port.value(),
             database=self.database.text().strip(), user=self.user.text().strip(),
             password=password, tls=TlsSettings(mode=self.tls_mode.currentData(), ca_bundle=self.ca_bundle.text().strip()),
-            read_only=self.read_only.isChecked(), bastion=bastion, backend=self.backend.currentData(),
+            read_only=self.read_only.isChecked(), keep_history=self.keep_history.isChecked(),
+            bastion=bastion, backend=self.backend.currentData(),
             cluster=keep.cluster if keep else None, engine=keep.engine if keep else "postgres")
 
     def validated(self) -> ConnectionProfile | None:
@@ -234,6 +249,16 @@ class ProfileEditorDialog(QDialog):
 
             self.controller.services.runner.submit(lambda ctx: [set_secret(k, v) for k, v in items],
                                                    name="Store secrets in the keyring")
+
+    def _clear_history(self):
+        """Delete the profile's history file (on a worker thread); the message says when it is done."""
+        from aurora_console.core.db.history import QueryHistory
+
+        name = self.original.name if self.original else self.name.text().strip()
+        history = QueryHistory(name, keep_on_disk=lambda: False)
+        return self.controller.services.runner.submit(
+            lambda ctx: history.clear(), name=f"Clear the SQL history of {name}",
+            on_done=lambda _r: self.message.setText(f"The saved SQL history of {name} was deleted."))
 
     def test(self):
         profile = self.validated()

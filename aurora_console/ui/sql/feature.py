@@ -207,7 +207,9 @@ def restore(window, spec: dict) -> QWidget | None:
     autosave = tab.autosave_path
 
     def read(ctx):
-        return autosave.read_text(encoding="utf-8") if autosave.exists() else ""
+        from aurora_console.core.db.sql_files import read_autosave
+
+        return read_autosave(autosave)
 
     def loaded(text: str) -> None:
         if text:

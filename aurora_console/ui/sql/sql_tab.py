@@ -387,7 +387,9 @@ class SqlTab(QWidget):
             if answer == B.Cancel:
                 return False
             if answer == B.Save:
-                Path(self.path).write_text(self.editor.toPlainText(), encoding="utf-8")
+                from aurora_console.core.db.sql_files import save_sql_file
+
+                save_sql_file(self.path, self.editor.toPlainText())  # atomic; as cheap as before
         self.shutdown(discard_autosave=True)
         return True
 

@@ -1,4 +1,8 @@
-"""Files of an SQL tab: export a result, autosave, open and save ``.sql`` (I/O on worker threads)."""
+"""Files of an SQL tab: export a result, autosave, open and save ``.sql`` (I/O on worker threads).
+
+The writing itself is core's (``core.db.sql_files``, ``core.db.export``): owner-only files, the
+autosave with its password literals masked.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from pathlib import Path
 
 from aurora_console.core.db.export import export_query, export_result
 from aurora_console.core.db.query import is_select_like
+from aurora_console.core.db.sql_files import read_sql_file, save_sql_file, write_autosave
 
 
 def ask_export(tab, view) -> None:
@@ -56,19 +61,12 @@ def autosave(tab) -> None:
     if tab.editor.loading:
         return
     text, path = tab.editor.toPlainText(), tab.autosave_path
-
-    def write(ctx) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-
-    tab.runner.submit(write, name="Autosave SQL", queue=f"autosave:{tab.tab_id}")
+    tab.runner.submit(lambda ctx: write_autosave(path, text), name="Autosave SQL", queue=f"autosave:{tab.tab_id}")
 
 
 def open_file(tab, path: str) -> None:
     def read(ctx) -> str:
-        return Path(path).read_text(encoding="utf-8")
+        return read_sql_file(path)
 
     def loaded(text: str) -> None:
         tab.path = path
@@ -93,7 +91,7 @@ def save_file(tab, path: str | None = None, on_done=None) -> bool:
             on_done(path)
 
     tab.runner.submit(
-        lambda ctx: Path(path).write_text(text, encoding="utf-8"),
+        lambda ctx: save_sql_file(path, text),
         name=f"Save {Path(path).name}",
         on_done=done,
     )

@@ -1,0 +1,64 @@
+"""The SQL history on disk can be turned off per connection profile (``keep_history``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aurora_console.core.connections.profile import ConnectionProfile
+from aurora_console.core.connections.store import ProfileStore
+from aurora_console.core.db.history import HistoryEntry, QueryHistory, profile_keeps_history
+from aurora_console.core.paths import app_paths
+
+pytestmark = pytest.mark.unit
+
+
+def _save(name: str, keep: bool) -> None:
+    ProfileStore.default().save(ConnectionProfile(name=name, host="db.example.com", keep_history=keep))
+
+
+def test_keep_history_is_saved_with_the_profile_and_defaults_to_on():
+    _save("quiet", False)
+    _save("chatty", True)
+    raw = json.loads(ProfileStore.default().path.read_text())
+    assert raw["profiles"]["quiet"]["keep_history"] is False
+    assert ProfileStore.default().get("quiet").keep_history is False
+    assert ProfileStore.default().get("chatty").keep_history is True
+    # a profile saved by an older version (no such key) keeps its history as before
+    del raw["profiles"]["chatty"]["keep_history"]
+    ProfileStore.default().path.write_text(json.dumps(raw))
+    assert ProfileStore.default().get("chatty").keep_history is True
+
+
+def test_with_history_off_nothing_is_written_but_the_session_still_lists_its_statements():
+    _save("quiet", False)
+    history = QueryHistory("quiet")
+    history.add(HistoryEntry("select 1", "ok", 1.0))
+    history.add(HistoryEntry("ALTER ROLE app PASSWORD 'hunter2'", "ok", 1.0))
+    assert not history.path.exists()
+    assert not history.folder.exists()  # not even the folder
+    assert [e.sql for e in history.entries()] == ["ALTER ROLE app PASSWORD '***'", "select 1"]
+    history.clear()
+    assert history.entries() == []
+
+
+def test_turning_history_off_stops_writing_and_the_saved_file_can_be_cleared():
+    _save("dev", True)
+    history = QueryHistory("dev")
+    history.add(HistoryEntry("select 1", "ok", 1.0))
+    assert history.path.exists()
+    _save("dev", False)  # the setting is read when a statement is added: no restart needed
+    history.add(HistoryEntry("select 2", "ok", 1.0))
+    assert [json.loads(line)["sql"] for line in history.path.read_text().splitlines()] == ["select 1"]
+    assert [e.sql for e in history.entries()] == ["select 2", "select 1"]
+    QueryHistory("dev").clear()
+    assert not history.path.exists()
+
+
+def test_connections_that_are_not_saved_profiles_keep_their_history():
+    assert profile_keeps_history("host=db.example.com dbname=app") is True
+    assert profile_keeps_history("sandbox-blog") is True
+    (app_paths().config_dir).mkdir(parents=True, exist_ok=True)
+    ProfileStore.default().path.write_text("{ not json")  # an unreadable profile file: history as before
+    assert profile_keeps_history("anything") is True
