@@ -6,6 +6,10 @@ Calls wait for the background work they start, so a smoke test reads like a user
     assert mig.validate() == []          # no problems
     print(mig.pending(), mig.applied())
     result = mig.migrate()               # applies every pending migration (sandbox, or --aurora-allow-changes)
+
+For a Flyway project: ``history_format()`` ("flyway" or "console"), ``history()`` (the label),
+``rows()`` with each file's ``transaction`` ("yes", "no: <reason>", "cannot run: <why>"),
+``without_transaction()``, ``ignored_files()`` and ``external()``.
 """
 
 from __future__ import annotations
@@ -70,7 +74,8 @@ class MigrationsPage:
         self._raise_if_failed()
 
     def rows(self) -> list[dict[str, str]]:
-        """Every row as shown: version, description, type, state, checksum, installed on, duration."""
+        """Every row as shown: version, description, type, state, transaction, checksum, installed on,
+        duration (and script)."""
         from aurora_console.ui.migrations.table_model import COLUMNS, SCRIPT_ROLE
 
         model = self.panel.model
@@ -90,6 +95,32 @@ class MigrationsPage:
     def applied(self) -> list[str]:
         self.wait()
         return [r["script"] for r in self.rows() if r["state"] == "applied"]
+
+    def history_format(self) -> str:
+        """Which history table format the panel found (or will create): "flyway" or "console"."""
+        self.wait()
+        overview = self.panel.overview
+        return overview.history_format if overview else ""
+
+    def history(self) -> str:
+        """The history label as shown, e.g. "History: Flyway history (public.flyway_schema_history)"."""
+        return self.panel.history_label.text()
+
+    def without_transaction(self) -> dict[str, str]:
+        """Scripts that run without a transaction, with the reason the Transaction column shows."""
+        return {r["script"]: r["transaction"].removeprefix("no: ") for r in self.rows()
+                if r["transaction"].startswith("no")}
+
+    def ignored_files(self) -> dict[str, str]:
+        """Files in the folder that are not run (names that are not migrations), with the warning shown."""
+        self.wait()
+        view = self.panel.ignored_view
+        items = (view.item(i).text().partition(": ") for i in range(view.count()))
+        return {script: message for script, _, message in items}
+
+    def external(self) -> list[dict[str, str]]:
+        """Rows applied by another tool (JDBC, Java...): shown as external, never run by the console."""
+        return [r for r in self.rows() if r["state"] == "external"]
 
     def problems(self) -> list[str]:
         status = self.panel.status

@@ -3,6 +3,13 @@
 Every database call runs through the task runner on the queue ``migrations:<profile>`` (one at a
 time); per-migration progress arrives as :class:`MigrationEvent` objects forwarded from the
 worker thread through a Qt signal.
+
+For a Flyway project it also shows (from :class:`~aurora_console.core.db.migrations.overview.Overview`)
+which history table and format it found, how each file runs (the Transaction column, with the
+reason), the files it ignores with their warning (the "Ignored files" tab) and the entries another
+tool applied (JDBC, Java: state ``external``). The runner is built on the worker thread by
+``project_runner`` (it reads the project's Flyway configuration and may look for an existing
+history table).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -28,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.migrations import (
-    DEFAULT_TABLE,
     DiscoveryError,
     MigrationEvent,
     MigrationFailed,
@@ -37,7 +44,9 @@ from aurora_console.core.db.migrations import (
     ValidationFailed,
     repair_preview,
 )
+from aurora_console.core.db.migrations.overview import Overview, project_runner, read_overview
 
+from .overview_text import history_tooltip, summary_html
 from .progress_delegate import ProgressDelegate
 from .repair_text import repair_log, repair_question
 from .table_model import PROGRESS_COLUMN, MigrationsTableModel
@@ -55,7 +64,7 @@ class MigrationsPanel(QWidget):
     repaired = Signal(object)  # RepairResult
 
     def __init__(self, runner, profile: str, connect: Callable, folder: Path | None, *, read_only: bool = False,
-                 schema: str = "public", table: str = DEFAULT_TABLE, out_of_order: bool = False,
+                 schema: str | None = None, table: str | None = None, out_of_order: bool | None = None,
                  on_folder_changed: Callable[[Path], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("migrationsPanel")
@@ -68,6 +77,7 @@ class MigrationsPanel(QWidget):
         self.on_folder_changed = on_folder_changed
         self.queue = f"migrations:{profile}"
         self.status = None  # last Status
+        self.overview: Overview | None = None  # last Overview (history format, transactions, ignored files)
         self.last_result = None
         self.last_repair = None  # RepairResult of the last repair
         self._dialog_title = "Apply migrations"
@@ -90,6 +100,9 @@ class MigrationsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<b>{self.profile}</b>"))
         top.addWidget(self.folder_label, 1)
+        self.history_label = QLabel()
+        self.history_label.setObjectName("migrationsHistory")
+        top.addWidget(self.history_label)
         top.addWidget(self.folder_button)
 
         self.refresh_button = self._button("Refresh", self.refresh, "F5", "Read the folder and the history table")
@@ -138,6 +151,9 @@ class MigrationsPanel(QWidget):
         self.bottom = QTabWidget()
         self.bottom.addTab(self.log_view, "Log")
         self.bottom.addTab(self.sql_view, "Dry run SQL")
+        self.ignored_view = QListWidget()
+        self.ignored_view.setObjectName("migrationsIgnored")
+        self.bottom.addTab(self.ignored_view, "Ignored files")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         split.addWidget(self.bottom)
@@ -185,9 +201,11 @@ class MigrationsPanel(QWidget):
     def log(self, text: str) -> None:
         self.log_view.appendPlainText(text)
 
-    def engine(self) -> MigrationRunner:
-        return MigrationRunner(self.connect_fn, self.folder, schema=self.schema, table=self.table,
-                               out_of_order=self.out_of_order, lock_timeout=30.0)
+    def engine(self) -> Callable[[], MigrationRunner]:
+        """Makes the folder's runner (its Flyway settings, the history table found); call it on the worker."""
+        connect, folder, schema, table, out_of_order = (self.connect_fn, self.folder, self.schema, self.table,
+                                                        self.out_of_order)
+        return lambda: project_runner(connect, folder, schema=schema, table=table, out_of_order=out_of_order)
 
     def _submit(self, name: str, fn, on_done, *, keep_error: bool = False) -> None:
         if self.busy or self.folder is None:
@@ -206,54 +224,64 @@ class MigrationsPanel(QWidget):
 
     # -- actions --------------------------------------------------------------------------------
     def refresh(self, *, keep_error: bool = False) -> None:
-        engine = self.engine() if self.folder else None
-        if engine is not None:
-            self._submit("Migrations info", lambda ctx: engine.info(), self._show_status, keep_error=keep_error)
+        if self.folder is not None:
+            make = self.engine()
+            self._submit("Migrations info", lambda ctx: read_overview(make()), self._show_overview,
+                         keep_error=keep_error)
 
-    def _show_status(self, status) -> None:
+    def _show_overview(self, overview: Overview) -> None:
+        self.overview = overview
+        status = overview.status
         self.status = status
-        self.model.set_infos(status.infos)
-        applied = len(status.by_state("applied"))
-        text = (f"Current version {status.current_version or '—'} · {applied} applied · "
-                f"{len(status.pending)} pending")
-        if status.problems:
-            text += f" · <span style='color:#cf222e'>{len(status.problems)} problem(s)</span>"
-            for p in status.problems:
-                self.log(f"problem: {p}")
-        if self.last_error is not None:
-            text += f" · <span style='color:#cf222e'>last run failed: {_first_line(self.last_error)}</span>"
-        self.summary.setText(text)
+        self.model.set_infos(status.infos, overview.transactions)
+        self.history_label.setText(f"History: {overview.history_text}")
+        self.history_label.setToolTip(history_tooltip(overview))
+        self.ignored_view.clear()
+        for w in overview.ignored:
+            self.ignored_view.addItem(f"{w.script}: {w.message}")
+            self.log(f"warning: {w}")
+        self.bottom.setTabText(self.bottom.indexOf(self.ignored_view), f"Ignored files ({len(overview.ignored)})")
+        for p in status.problems:
+            self.log(f"problem: {p}")
+        last = _first_line(self.last_error) if self.last_error is not None else None
+        self.summary.setText(summary_html(overview, last))
         self._update_buttons()
         self.refreshed.emit(status)
 
     def validate(self) -> None:
-        engine = self.engine() if self.folder else None
-        if engine is None:
+        if self.folder is None:
             return
         self.log("Validating…")
+        make = self.engine()
 
-        def done(status) -> None:
+        def work(ctx) -> Overview:
+            runner = make()
+            runner.validate()
+            return read_overview(runner)
+
+        def done(overview: Overview) -> None:
             self.validation_problems = []
+            status = overview.status
             self.log(f"Validation passed: {len(status.infos)} migration(s), {len(status.pending)} pending.")
-            self._show_status(status)
+            self._show_overview(overview)
 
-        self._submit("Validate migrations", lambda ctx: engine.validate(), done)
+        self._submit("Validate migrations", work, done)
 
     def dry_run(self) -> None:
-        engine = self.engine() if self.folder else None
-        if engine is None:
+        if self.folder is None:
             return
 
         def done(result) -> None:
             parts = []
-            for mig in result.plan:
-                tx = "without a transaction" if mig.no_transaction else "in its own transaction"
-                parts.append(f"-- {mig.script} ({tx})\n{mig.sql.rstrip()}\n")
+            for p in result.prepared:  # the SQL that would run: placeholders replaced
+                tx = "in its own transaction" if p.transaction.in_transaction else p.transaction.label
+                parts.append(f"-- {p.script} ({tx})\n{p.sql.rstrip()}\n")
             self.sql_view.setPlainText("\n".join(parts) or "-- Nothing to apply: the database is up to date.")
             self.bottom.setCurrentWidget(self.sql_view)
             self.log(f"Dry run: {len(result.plan)} migration(s) would be applied.")
 
-        self._submit("Dry run migrations", lambda ctx: engine.migrate(dry_run=True), done)
+        make = self.engine()
+        self._submit("Dry run migrations", lambda ctx: make().migrate(dry_run=True), done)
 
     def apply(self) -> None:
         if self.read_only or self.busy or self.folder is None:
@@ -265,7 +293,6 @@ class MigrationsPanel(QWidget):
         names = "\n".join(f"  {m.script}" for m in pending[:12]) + ("\n  …" if len(pending) > 12 else "")
         if not self.confirm(f"Apply {len(pending)} migration(s) to profile {self.profile!r}?\n\n{names}"):
             return
-        engine = self.engine()
         emit = self._bridge.event.emit
         self.bottom.setCurrentWidget(self.log_view)
 
@@ -277,7 +304,8 @@ class MigrationsPanel(QWidget):
             self.finished.emit(result)
             self.refresh()
 
-        self._submit("Apply migrations", lambda ctx: engine.migrate(task=ctx, on_event=emit), done)
+        make = self.engine()
+        self._submit("Apply migrations", lambda ctx: make().migrate(task=ctx, on_event=emit), done)
 
     def repair(self) -> None:
         """Ask (naming the profile and what will change), then repair the history table."""
@@ -286,11 +314,12 @@ class MigrationsPanel(QWidget):
         preview = repair_preview(self.status) if self.status is not None else RepairResult()
         self._dialog_title = "Repair migrations history"
         try:
-            if not self.confirm(repair_question(preview, self.profile, f"{self.schema}.{self.table}")):
+            table = (f"{self.overview.schema}.{self.overview.table}" if self.overview is not None
+                     else f"{self.schema or 'public'}.{self.table or 'the history table'}")
+            if not self.confirm(repair_question(preview, self.profile, table)):
                 return
         finally:
             self._dialog_title = "Apply migrations"
-        engine = self.engine()
         self.bottom.setCurrentWidget(self.log_view)
 
         def done(result) -> None:
@@ -300,7 +329,8 @@ class MigrationsPanel(QWidget):
             self.repaired.emit(result)
             self.refresh()
 
-        self._submit("Repair migrations history", lambda ctx: engine.repair(), done)
+        make = self.engine()
+        self._submit("Repair migrations history", lambda ctx: make().repair(), done)
 
     def stop(self) -> None:
         if self.busy:

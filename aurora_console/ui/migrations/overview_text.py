@@ -1,0 +1,44 @@
+"""The migrations panel's summary line and history tooltip, from an Overview (plain text and simple
+HTML; no Qt, no I/O)."""
+
+from __future__ import annotations
+
+from aurora_console.core.db.migrations.overview import Overview
+
+WARN = "#bc4c00"
+ERROR = "#cf222e"
+
+
+def summary_html(overview: Overview, last_error: str | None = None) -> str:
+    """'Current version 5 · 5 applied · 1 pending · 1 of them without a transaction · 1 external ·
+    1 ignored file(s) · 2 problem(s) · last run failed: ...' (the counts that are not zero)."""
+    status = overview.status
+    parts = [f"Current version {status.current_version or '—'}", f"{len(status.by_state('applied'))} applied",
+             f"{len(status.pending)} pending"]
+    no_tx = overview.without_transaction()
+    pending_no_tx = sum(1 for m in status.pending if m.script in no_tx)
+    if pending_no_tx:
+        parts[-1] += f" · {pending_no_tx} of them without a transaction"
+    if overview.external:
+        parts.append(f"{len(overview.external)} external")
+    if overview.ignored:
+        parts.append(f"<span style='color:{WARN}'>{len(overview.ignored)} ignored file(s)</span>")
+    if status.problems:
+        parts.append(f"<span style='color:{ERROR}'>{len(status.problems)} problem(s)</span>")
+    if last_error:
+        parts.append(f"<span style='color:{ERROR}'>last run failed: {last_error}</span>")
+    return " · ".join(parts)
+
+
+def history_tooltip(overview: Overview) -> str:
+    """Where the settings came from, and what the format means."""
+    if overview.config_sources:
+        source = "Flyway configuration: " + ", ".join(overview.config_sources)
+    else:
+        source = "No Flyway configuration (flyway.conf, flyway.toml, FLYWAY_*) for this folder"
+    if overview.history_format == "flyway":
+        what = ("Flyway's table and format (CRC32 checksums): Flyway and the console can take turns on this "
+                "database.")
+    else:
+        what = "The console's own history format (sha256 checksums)."
+    return f"{source}\n{what}"
