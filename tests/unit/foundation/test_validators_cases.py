@@ -166,3 +166,12 @@ def test_shown_is_safe_for_any_value():
             raise RuntimeError("no")
 
     assert shown(Broken()) == "<Broken>"
+
+
+@pytest.mark.parametrize("flag, value", [("--table", "aurora_console_schema_history\n"), ("--schema", "public\n")])
+def test_migrate_cli_refuses_a_history_name_with_a_newline_before_connecting(capsys, flag, value):
+    """``--table 'name<newline>'`` named a second history table with its own lock key."""
+    from aurora_console.cli_migrate import main
+
+    assert main(["migrate", "info", flag, value, "--dsn", "postgresql://127.0.0.1:1/none"]) == 2
+    assert "is not a plain identifier" in capsys.readouterr().err
