@@ -12,7 +12,7 @@ one; its migrations folder is the default ``--dir``), or from a Flyway project's
 A Flyway project's configuration is read too (``core.db.migrations.config``): ``flyway.conf`` /
 ``flyway.toml`` in the migrations folder or its parent (or ``--config FILE``), and ``FLYWAY_*``
 environment variables. Command-line options win over the environment, which wins over the files.
-When such a configuration is found, the default history table is Flyway's ``flyway_schema_history``.
+When a configuration file is found, the default history table is Flyway's ``flyway_schema_history``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
     p.add_argument("--table", default=None,
                    help="history table name (default: aurora_console_schema_history; flyway_schema_history "
                         "in a Flyway project)")
+    p.add_argument("--history-format", choices=("auto", "flyway", "console"), default="auto",
+                   help="history table format: auto (an existing table decides; a new flyway_schema_history "
+                        "is Flyway's format, any other table the console's), flyway or console")
     p.add_argument("--out-of-order", action="store_true", default=None,
                    help="apply pending migrations older than the latest applied one")
     p.add_argument("--config", action="append", type=Path, metavar="FILE",
@@ -168,10 +171,12 @@ def _settings(args: argparse.Namespace, config) -> dict:
     if args.baseline_version is None:
         args.baseline_version = "1"
     if args.baseline_description is None:
-        args.baseline_description = config.baseline_description if config.found else "<< Baseline >>"
+        args.baseline_description = config.baseline_description if config.from_files else "<< Baseline >>"
     if args.mixed:
         config = dataclasses.replace(config, mixed=True)
-    table = args.table or config.table or (FLYWAY_TABLE if config.found else "aurora_console_schema_history")
+    # A Flyway project (a configuration file) defaults to Flyway's table; FLYWAY_* variables alone
+    # do not switch an existing console project to another table.
+    table = args.table or config.table or (FLYWAY_TABLE if config.from_files else "aurora_console_schema_history")
     patterns = args.ignore_migration_patterns
     if patterns is None and "ignoreMigrationPatterns" in config.set:
         patterns = list(config.ignore_migration_patterns)
@@ -180,6 +185,7 @@ def _settings(args: argparse.Namespace, config) -> dict:
         "table": table,
         "out_of_order": config.out_of_order if args.out_of_order is None else args.out_of_order,
         "ignore_migration_patterns": patterns,
+        "history_format": args.history_format,
         "validate_migration_naming": (config.validate_migration_naming if args.validate_migration_naming is None
                                       else args.validate_migration_naming),
     }
@@ -302,6 +308,9 @@ def _aws_clients(args: argparse.Namespace):
 
 def _cmd_info(runner, args, out: TextIO) -> int:
     status = runner.info()
+    print(f"History: {status.history_label}", file=out)
+    for w in status.warnings:
+        print(f"warning: {w}", file=out)
     rows = [("Version", "Description", "Type", "State", "Checksum", "Installed on", "Time (ms)")]
     for i in status.infos:
         rows.append((str(i.version or ""), i.description, i.kind, i.state, i.checksum_status,

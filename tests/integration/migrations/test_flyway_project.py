@@ -215,3 +215,20 @@ def test_sql_conf_encoding(db, folder, sql):
     assert len(runner.migrate().applied) == 2
     assert sql("SELECT column_default FROM information_schema.columns WHERE table_name = 'café'") == [
         ("'crème'::text",)]
+
+
+def test_error_and_validate_callbacks(db, folder, sql):
+    sql("CREATE TABLE cb_log (n serial, event text)")
+    folder.write("afterEachMigrateError.sql", "INSERT INTO cb_log (event) VALUES ('afterEachMigrateError');")
+    folder.write("beforeValidate.sql", "INSERT INTO cb_log (event) VALUES ('beforeValidate');")
+    folder.write("afterValidate.sql", "INSERT INTO cb_log (event) VALUES ('afterValidate');")
+    folder.write("V1__bad.sql", "CREATE TABLE a (id int);\nSELEC 1;")
+    runner = MigrationRunner(db.dsn, folder.path)
+    with pytest.raises(MigrationFailed):
+        runner.migrate()
+    assert sql("SELECT event FROM cb_log ORDER BY n") == [("afterEachMigrateError",)]
+    folder.write("V1__bad.sql", "CREATE TABLE a (id int);")
+    runner.migrate()
+    assert runner.validate().ok
+    assert sql("SELECT event FROM cb_log ORDER BY n") == [
+        ("afterEachMigrateError",), ("beforeValidate",), ("afterValidate",)]

@@ -138,7 +138,13 @@ class FlywayConfig:
 
     @property
     def found(self) -> bool:
+        """Settings came from a file or from ``FLYWAY_*`` variables."""
         return bool(self.sources)
+
+    @property
+    def from_files(self) -> bool:
+        """A Flyway configuration file was read (the folder is a Flyway project)."""
+        return any(s != "environment" for s in self.sources)
 
 
 def find_config_files(folder: Path) -> tuple[Path | None, list[Path]]:
