@@ -15,7 +15,13 @@ path and licence):
 * database B: the console's :class:`MigrationRunner` on the unchanged folder, history table
   ``flyway_schema_history`` as in each project.
 
-Then ``pg_dump --schema-only`` of A and B must be identical, history tables excluded. The only
+Then ``pg_dump --schema-only`` of A and B must be identical, history tables excluded, and the rows
+the console wrote in ``flyway_schema_history`` must be the ones Flyway writes (version text with
+``_`` as ``.``, description, type ``SQL``, script relative to the location, and the CRC32 checksum
+computed here as Flyway's ``ChecksumCalculator`` does: github.com/flyway/flyway
+flyway-core/src/main/java/org/flywaydb/core/internal/resolver/ChecksumCalculator.java, CRC32 over the
+UTF-8 bytes of each line without its terminator, BOM removed, as a signed 32-bit integer), so
+Flyway could carry on with the database. The only
 normalisation is dropping the ``\\restrict``/``\\unrestrict`` lines that pg_dump 15.14+ writes with a
 random key per dump; nothing is sorted or rewritten, because both databases get their objects
 created in the same order.
@@ -30,6 +36,7 @@ import difflib
 import os
 import re
 import subprocess
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,6 +89,18 @@ class FlywayFile:
     path: Path
     version: tuple[int, ...] | None  # None: repeatable
     description: str
+    version_text: str | None = None  # as Flyway records it: the name's version with "_" as "."
+
+
+def flyway_crc32(raw: bytes) -> int:
+    """Flyway's checksum of a file (see the module docs)."""
+    lines = re.split(r"\r\n|\r|\n", raw.decode("utf-8"))
+    if lines[-1] == "":
+        lines.pop()  # Java's readLine: a final terminator does not start another line
+    crc = 0
+    for i, line in enumerate(lines):
+        crc = zlib.crc32((line.removeprefix("\ufeff") if i == 0 else line).encode("utf-8"), crc)
+    return crc - (1 << 32) if crc >= (1 << 31) else crc
 
 
 def _version_key(text: str) -> tuple[int, ...]:
@@ -96,7 +115,8 @@ def flyway_order(folder: Path) -> list[FlywayFile]:
     versioned, repeatable = [], []
     for path in sorted(folder.rglob("*.sql")):
         if m := _VERSIONED.fullmatch(path.name):
-            versioned.append(FlywayFile(path, _version_key(m["version"]), m["desc"].replace("_", " ")))
+            versioned.append(FlywayFile(path, _version_key(m["version"]), m["desc"].replace("_", " "),
+                                        m["version"].replace("_", ".")))
         elif m := _REPEATABLE.fullmatch(path.name):
             repeatable.append(FlywayFile(path, None, m["desc"].replace("_", " ")))
     versioned.sort(key=lambda f: f.version)
@@ -174,6 +194,20 @@ def console_failure(project: Project, e: Exception) -> str:
         f"  {p.script}: {p.message} [{p.kind}]" for p in e.problems)
 
 
+def flyway_rows_expected(project: Project) -> list[tuple]:
+    return [(f.version_text, f.description, "SQL", f.path.relative_to(project.folder).as_posix(),
+             flyway_crc32(f.path.read_bytes()), True) for f in flyway_order(project.folder)]
+
+
+def flyway_rows_written(dsn: str) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        return [tuple(r) for r in conn.execute(
+            "SELECT version, description, type, script, checksum, success FROM flyway_schema_history"
+            " ORDER BY installed_rank").fetchall()]
+
+
 def schema_dump(pg_tools, dbname: str) -> str:
     args = ["--schema-only", "--no-owner", "--no-privileges"]
     for table in HISTORY_TABLES:
@@ -207,6 +241,14 @@ def test_flyway_order_is_numeric_and_repeatables_come_last():
     assert _version_key("1.0") == _version_key("1") and _version_key("04.11") == (4, 11)
 
 
+def test_flyway_checksum_as_flyways_checksum_calculator():
+    assert flyway_crc32(b"") == 0 and flyway_crc32(b"\n") == 0
+    # line endings and a BOM do not count; the text of each line does
+    assert flyway_crc32(b"a\r\nb\n") == flyway_crc32(b"a\nb") == flyway_crc32(b"\xef\xbb\xbfa\rb\r")
+    assert flyway_crc32(b"a\nb") == zlib.crc32(b"b", zlib.crc32(b"a")) - (1 << 32) * (zlib.crc32(b"ab") >= 1 << 31)
+    assert flyway_crc32(b"ab") != flyway_crc32(b"a b")
+
+
 @pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
 def test_console_gives_the_schema_psql_gives_in_flyways_order(project, new_database, pg_tools, tmp_path):
     reference, console = new_database(), new_database()
@@ -220,6 +262,9 @@ def test_console_gives_the_schema_psql_gives_in_flyways_order(project, new_datab
         diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), got.splitlines(keepends=True),
                                             "psql in Flyway's order", "console", n=2))
         pytest.fail(f"{project.name}: the schemas differ:\n{diff[:6000]}")
+
+    assert flyway_rows_written(console.dsn) == flyway_rows_expected(project), (
+        f"{project.name}: flyway_schema_history differs from what Flyway writes")
 
     again = MigrationRunner(console.dsn, project.folder, table="flyway_schema_history",
                             out_of_order=project.out_of_order)
