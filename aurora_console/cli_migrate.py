@@ -113,8 +113,13 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
                     return 2
             if extra_placeholders:
                 config = dataclasses.replace(config, placeholders={**config.placeholders, **extra_placeholders})
+            if args.mixed:
+                config = dataclasses.replace(config, mixed=True)
             settings = _settings(args, config)
-            runner = MigrationRunner(connect, folder, config=config, lock_timeout=args.lock_timeout, **settings)
+            try:
+                runner = MigrationRunner(connect, folder, config=config, lock_timeout=args.lock_timeout, **settings)
+            except ValueError as e:
+                raise _Usage(str(e)) from e
             if config.found:
                 print(f"Flyway configuration: {', '.join(config.sources)}", file=err)
             for cb in runner.callbacks.unsupported:
@@ -160,8 +165,6 @@ def _load_config(args: argparse.Namespace, folder: Path | None = None):
 
 def _settings(args: argparse.Namespace, config) -> dict:
     """Runner settings: command-line options over the Flyway configuration over the defaults."""
-    from aurora_console.core.db.migrations.config import FLYWAY_TABLE
-
     if config.found:
         config_set = config.set
         if args.baseline_version is None and "baselineVersion" in config_set:
@@ -172,23 +175,18 @@ def _settings(args: argparse.Namespace, config) -> dict:
         args.baseline_version = "1"
     if args.baseline_description is None:
         args.baseline_description = config.baseline_description if config.from_files else "<< Baseline >>"
-    if args.mixed:
-        config = dataclasses.replace(config, mixed=True)
-    # A Flyway project (a configuration file) defaults to Flyway's table; FLYWAY_* variables alone
-    # do not switch an existing console project to another table.
-    table = args.table or config.table or (FLYWAY_TABLE if config.from_files else "aurora_console_schema_history")
-    patterns = args.ignore_migration_patterns
-    if patterns is None and "ignoreMigrationPatterns" in config.set:
-        patterns = list(config.ignore_migration_patterns)
-    return {
-        "schema": args.schema or config.history_schema or "public",
-        "table": table,
-        "out_of_order": config.out_of_order if args.out_of_order is None else args.out_of_order,
-        "ignore_migration_patterns": patterns,
-        "history_format": args.history_format,
-        "validate_migration_naming": (config.validate_migration_naming if args.validate_migration_naming is None
-                                      else args.validate_migration_naming),
-    }
+    settings = config.runner_settings()
+    if args.schema:
+        settings["schema"] = args.schema
+    if args.table:
+        settings["table"] = args.table
+    if args.out_of_order is not None:
+        settings["out_of_order"] = args.out_of_order
+    if args.ignore_migration_patterns is not None:
+        settings["ignore_migration_patterns"] = args.ignore_migration_patterns
+    if args.validate_migration_naming is not None:
+        settings["validate_migration_naming"] = args.validate_migration_naming
+    return settings
 
 
 class _connection:

@@ -232,3 +232,21 @@ def test_error_and_validate_callbacks(db, folder, sql):
     assert runner.validate().ok
     assert sql("SELECT event FROM cb_log ORDER BY n") == [
         ("afterEachMigrateError",), ("beforeValidate",), ("afterValidate",)]
+
+
+def test_for_project_uses_the_folders_configuration(db, folder, sql):
+    (folder.path / "flyway.conf").write_text("flyway.placeholders.t=from_conf\nflyway.outOfOrder=true\n")
+    folder.write("V1__t.sql", "CREATE TABLE ${t} (a int);")
+    runner = MigrationRunner.for_project(db.dsn, folder.path, env={})
+    assert runner.history.table == "flyway_schema_history" and runner.out_of_order
+    runner.migrate()
+    assert table_exists(sql, "from_conf")
+    assert MigrationRunner.for_project(db.dsn, folder.path, env={}, table="other").history.table == "other"
+
+
+def test_cli_bad_ignore_pattern_is_a_usage_error(db, folder, capsys):
+    from aurora_console.cli_migrate import main
+
+    code = main(["migrate", "info", "--dsn", db.dsn, "--dir", str(folder.path), "--no-config",
+                 "--ignore-migration-patterns", "*:gone"])
+    assert code == 2 and "*:gone" in capsys.readouterr().err

@@ -146,6 +146,22 @@ class FlywayConfig:
         """A Flyway configuration file was read (the folder is a Flyway project)."""
         return any(s != "environment" for s in self.sources)
 
+    def runner_settings(self) -> dict[str, Any]:
+        """``MigrationRunner`` keyword arguments these settings imply (callers may override them).
+
+        The history table: the configured one, else Flyway's ``flyway_schema_history`` in a Flyway
+        project (a configuration file was read), else the console's own table."""
+        from .history import DEFAULT_SCHEMA, DEFAULT_TABLE
+
+        return {
+            "schema": self.history_schema or DEFAULT_SCHEMA,
+            "table": self.table or (FLYWAY_TABLE if self.from_files else DEFAULT_TABLE),
+            "out_of_order": self.out_of_order,
+            "ignore_migration_patterns": (list(self.ignore_migration_patterns)
+                                          if "ignoreMigrationPatterns" in self.set else None),
+            "validate_migration_naming": self.validate_migration_naming,
+        }
+
 
 def find_config_files(folder: Path) -> tuple[Path | None, list[Path]]:
     """(project folder, configuration files in load order) for a migrations folder."""

@@ -35,7 +35,7 @@ from psycopg import sql as pgsql
 
 from .apply import Applier
 from .callbacks import CallbackRunner, Callbacks, find_callbacks
-from .config import FlywayConfig
+from .config import FlywayConfig, load_config
 from .errors import BaselineError, DiscoveryError, MigrationError, ValidationFailed
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover
@@ -129,6 +129,18 @@ class MigrationRunner:
         self.callbacks: Callbacks = find_callbacks([*self.locations, *self.config.callback_locations])
         self._server_version: int | None = None
         self._built_ins: dict[str, str] = {}
+
+    @classmethod
+    def for_project(cls, connect: ConnectFn | str | Mapping[str, Any], folder: Path | str, *,
+                    config: FlywayConfig | None = None, env: Mapping[str, str] | None = None,
+                    **overrides: Any) -> MigrationRunner:
+        """A runner for a migrations folder with its Flyway configuration (``flyway.conf`` /
+        ``flyway.toml`` in the folder or its parent, and ``FLYWAY_*`` from ``env``, default the
+        process environment); ``overrides`` win over it. Raises ``ConfigError``."""
+        config = config if config is not None else load_config(folder, env=env)
+        settings = config.runner_settings()
+        settings.update(overrides)
+        return cls(connect, folder, config=config, **settings)
 
     # -- read-only -------------------------------------------------------------------------
     def discover(self) -> Discovery:
