@@ -141,6 +141,26 @@ def own_transaction_word(words: list[str]) -> str:
     return ""
 
 
+# First keywords that can start a statement the rules above care about; any other statement is
+# ordinary after two keywords (a cheap exit: most statements are CREATE TABLE, INSERT...).
+_INTERESTING_FIRST = {"CREATE", "DROP", "ALTER", "REINDEX", "VACUUM", "DISCARD", "CLUSTER", "BEGIN", "START",
+                      "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE"}
+_INTERESTING_SECOND = {"CREATE": {"INDEX", "UNIQUE", "DATABASE", "TABLESPACE", "SUBSCRIPTION"},
+                       "DROP": {"INDEX", "UNIQUE", "DATABASE", "TABLESPACE", "SUBSCRIPTION"},
+                       "ALTER": {"SYSTEM", "TYPE", "DATABASE"}}
+
+
+def _head(st: Statement) -> list[str]:
+    scs = st.standard_conforming_strings
+    words = keywords(st.text, 2, standard_conforming_strings=scs)
+    if not words or words[0] not in _INTERESTING_FIRST:
+        return words
+    second = _INTERESTING_SECOND.get(words[0])
+    if second is not None and (len(words) < 2 or words[1] not in second):
+        return words
+    return keywords(st.text, standard_conforming_strings=scs)
+
+
 def decide(
     statements: list[Statement],
     *,
@@ -161,7 +181,7 @@ def decide(
     non_tx: tuple[Statement, str] | None = None
     plain: Statement | None = None
     for st in statements:
-        words = keywords(st.text, standard_conforming_strings=st.standard_conforming_strings)
+        words = _head(st)
         own = own_transaction_word(words)
         if own:
             return TxDecision(False, f"manages its own transaction ({own} at line {st.line})", own_transaction=True)
