@@ -1,9 +1,12 @@
-"""The migrations panel's summary line and history tooltip, from an Overview (plain text and simple
-HTML; no Qt, no I/O)."""
+"""The migrations panel's summary line, history tooltip and apply question, from an Overview (plain
+text and simple HTML; no Qt, no I/O)."""
 
 from __future__ import annotations
 
+from aurora_console.core.db.migrations import MigrationFile
 from aurora_console.core.db.migrations.overview import Overview
+
+_MAX_NAMES = 12
 
 WARN = "#bc4c00"
 ERROR = "#cf222e"
@@ -42,3 +45,13 @@ def history_tooltip(overview: Overview) -> str:
     else:
         what = "The console's own history format (sha256 checksums)."
     return f"{source}\n{what}"
+
+
+def apply_question(pending: list[MigrationFile], profile: str, without_transaction: dict[str, str]) -> str:
+    """What the user confirms before Apply: the profile and the files, each that runs without a
+    transaction with the reason (a failure there leaves its earlier statements applied)."""
+    lines = [f"  {m.script}" + (f"  (without a transaction: {without_transaction[m.script]})"
+                                if m.script in without_transaction else "") for m in pending[:_MAX_NAMES]]
+    if len(pending) > _MAX_NAMES:
+        lines.append("  …")
+    return f"Apply {len(pending)} migration(s) to profile {profile!r}?\n\n" + "\n".join(lines)

@@ -46,7 +46,7 @@ from aurora_console.core.db.migrations import (
 )
 from aurora_console.core.db.migrations.overview import Overview, project_runner, read_overview
 
-from .overview_text import history_tooltip, summary_html
+from .overview_text import apply_question, history_tooltip, summary_html
 from .progress_delegate import ProgressDelegate
 from .repair_text import repair_log, repair_question
 from .table_model import PROGRESS_COLUMN, MigrationsTableModel
@@ -107,7 +107,7 @@ class MigrationsPanel(QWidget):
 
         self.refresh_button = self._button("Refresh", self.refresh, "F5", "Read the folder and the history table")
         self.validate_button = self._button("Validate", self.validate, None,
-                                            "Check applied checksums, missing files and order")
+                                            "Check as Flyway does: checksums, missing, pending and out-of-order files")
         self.dry_run_button = self._button("Dry run", self.dry_run, None, "Show the SQL that would be applied")
         self.apply_button = self._button("Apply pending", self.apply, "Ctrl+Return",
                                          "Apply every pending migration, each in its own transaction")
@@ -290,8 +290,8 @@ class MigrationsPanel(QWidget):
         if not pending:
             self.log("Nothing to apply.")
             return
-        names = "\n".join(f"  {m.script}" for m in pending[:12]) + ("\n  …" if len(pending) > 12 else "")
-        if not self.confirm(f"Apply {len(pending)} migration(s) to profile {self.profile!r}?\n\n{names}"):
+        no_tx = self.overview.without_transaction() if self.overview is not None else {}
+        if not self.confirm(apply_question(pending, self.profile, no_tx)):
             return
         emit = self._bridge.event.emit
         self.bottom.setCurrentWidget(self.log_view)

@@ -84,6 +84,8 @@ def test_flyway_project_shows_format_transactions_ignored_files_and_external_ent
     assert [s.script for s in result.applied] == ["V1__create_accounts.sql", "V1_1__comment_only.sql",
                                                   "V2__index_email.sql", "V3__own_transaction.sql",
                                                   "V4__by_conf.sql"]
+    assert "  V2__index_email.sql  (without a transaction: CREATE INDEX CONCURRENTLY at line 1)" in (
+        page.confirmations[0])
     assert page.history() == "History: Flyway history (public.flyway_schema_history)"
     assert page.validate() == []
 

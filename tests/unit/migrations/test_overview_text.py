@@ -8,7 +8,7 @@ from aurora_console.core.db.migrations import AppliedMigration, MigrationInfo, P
 from aurora_console.core.db.migrations.files import load_file
 from aurora_console.core.db.migrations.overview import Overview
 from aurora_console.core.db.migrations.transactions import TxDecision
-from aurora_console.ui.migrations.overview_text import history_tooltip, summary_html
+from aurora_console.ui.migrations.overview_text import apply_question, history_tooltip, summary_html
 
 
 def _file(tmp_path, name, sql):
@@ -59,3 +59,13 @@ def test_history_tooltip_names_the_configuration_and_the_format(tmp_path):
     assert history_tooltip(ov) == ("No Flyway configuration (flyway.conf, flyway.toml, FLYWAY_*) for this folder\n"
                                    "The console's own history format (sha256 checksums).")
     assert ov.history_text == "Aurora Console history (public.flyway_schema_history)"
+
+
+def test_apply_question_names_the_files_without_a_transaction(tmp_path):
+    ov = _overview(tmp_path)
+    assert apply_question(ov.status.pending, "prod", ov.without_transaction()) == (
+        "Apply 2 migration(s) to profile 'prod'?\n\n"
+        "  V2__index.sql  (without a transaction: CREATE INDEX CONCURRENTLY at line 1)\n  V3__more.sql")
+    many = ov.status.pending * 7
+    assert apply_question(many, "prod", {}).endswith("\n  V3__more.sql\n  …") and "14 migration(s)" in (
+        apply_question(many, "prod", {}))
