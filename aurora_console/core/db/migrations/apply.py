@@ -46,13 +46,9 @@ class Applier:
         # type and checksum as the table's format records them (Flyway's CRC32 or the console's sha256)
         self.history.record(conn, mig, rank=rank, execution_ms=ms, success=success, installed_by=self.installed_by)
 
-    def apply(self, work: psycopg.Connection, lock: MigrationLock, prepared: PreparedMigration | MigrationFile,
+    def apply(self, work: psycopg.Connection, lock: MigrationLock, prepared: PreparedMigration,
               rank: int, index: int, total: int, task: Any, emit: Callable[[MigrationEvent], None]) -> int:
         """Run the migration; returns its execution time in ms; raises :class:`MigrationFailed`."""
-        if isinstance(prepared, MigrationFile):
-            from .prepared import Preparer
-
-            prepared = Preparer().prepare(prepared)
         mig = prepared.migration
         statements = prepared.statements
         tx = prepared.transaction
