@@ -156,7 +156,7 @@ def flyway(db):
 
 def check_rows_as_flyway_writes_them(rows) -> None:
     """Every SQL row is what Flyway computes for its file (so Flyway's validate accepts it)."""
-    for rank, version, description, type_, script, checksum, success in rows:
+    for _rank, version, description, type_, script, checksum, success in rows:
         if type_ != "SQL":
             continue
         assert (version, description) == flyway_name(script), script

@@ -179,3 +179,55 @@ def test_undo_files_are_listed_not_run(tmp_path):
     assert [(i.script, i.kind, i.state) for i in s.infos] == [("V1__a.sql", "versioned", "pending"),
                                                               ("U1__a.sql", "undo", "undo (not run)")]
     assert [x.script for x in s.pending] == ["V1__a.sql"]
+
+
+# -- property: the same history in either format gives the same status ------------------------------
+from pathlib import Path  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from aurora_console.core.db.migrations.files import REPEATABLE, VERSIONED, Discovery, MigrationFile  # noqa: E402
+
+
+def _file(n: int | None, text: str) -> MigrationFile:
+    from aurora_console.core.db.migrations.checksum import console_checksum, flyway_checksum
+
+    script = f"V{n}__m{n}.sql" if n is not None else f"R__r{text[-1]}.sql"
+    return MigrationFile(script, "/m/" + script, VERSIONED if n is not None else REPEATABLE,
+                         Version.parse(str(n)) if n is not None else None, f"m{n}" if n is not None else f"r{text[-1]}",
+                         text, console_checksum(text), crc32=flyway_checksum(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.booleans(), st.booleans(), st.booleans()), max_size=8,
+                unique_by=lambda t: t[0]),
+       st.lists(st.tuples(st.sampled_from("ab"), st.booleans(), st.booleans()), max_size=2,
+                unique_by=lambda t: t[0]),
+       st.booleans(), st.sampled_from([None, "", "*:pending", "*:*"]))
+def test_console_and_flyway_formats_agree(versions, repeatables, out_of_order, ignore):
+    """Each version: file present?, applied?, file edited since? Rows written as each format writes them."""
+    files, console, flyway = [], [], []
+    for n, present, applied_, edited in versions:
+        f = _file(n, f"CREATE TABLE t{n} ();")
+        if present:
+            files.append(_file(n, f.sql + " -- edited") if edited else f)
+        if applied_:
+            rank = len(console) + 1
+            console.append(row(rank, f.script, f.checksum, str(n)))
+            flyway.append(row(rank, f.script, f.flyway_checksum, str(n)))
+    for name, present, applied_ in repeatables:
+        f = _file(None, f"CREATE VIEW v{name} AS SELECT 1; -- {name}")
+        if present:
+            files.append(f)
+        if applied_:
+            rank = len(console) + 1
+            console.append(row(rank, f.script, f.checksum, type="SQL_REPEATABLE"))
+            flyway.append(row(rank, f.script, f.flyway_checksum, type="SQL"))
+    d = Discovery(Path("/m"), sorted(files, key=MigrationFile.sort_key), [])
+    a = compute_status(d, console, out_of_order=out_of_order, ignore=ignore)
+    b = compute_status(d, flyway, out_of_order=out_of_order, ignore=ignore)
+    assert states(a) == states(b)
+    assert [m.script for m in a.pending] == [m.script for m in b.pending]
+    assert sorted((p.script, p.kind) for p in a.problems) == sorted((p.script, p.kind) for p in b.problems)
+    assert a.current_version == b.current_version
