@@ -100,6 +100,8 @@ class MigrationsPage:
         """Which history table format the panel found (or will create): "flyway" or "console"."""
         self.wait()
         overview = self.panel.overview
+        if overview is None:
+            self._raise_if_failed()  # the panel could not read the folder or the database: say why
         return overview.history_format if overview else ""
 
     def history(self) -> str:

@@ -5,7 +5,8 @@ settings (``flyway.conf``/``flyway.toml``/``FLYWAY_*``, see :mod:`.config`) when
 them, and the history table chosen as a DBA expects:
 
 1. the table given explicitly, else the configuration's ``table``;
-2. else ``flyway_schema_history`` when the folder has a Flyway configuration;
+2. else ``flyway_schema_history`` when the folder has a Flyway configuration file
+   (``FlywayConfig.runner_settings``);
 3. else whichever history table the database already has in the schema: the console's own
    (``aurora_console_schema_history``) first, then Flyway's (``flyway_schema_history``), so a
    database that Flyway manages is taken over without any setting;
@@ -30,7 +31,7 @@ from aurora_console.core.errors import ConsoleError
 from .config import load_config
 from .engine import MigrationRunner
 from .errors import Problem
-from .history import DEFAULT_SCHEMA, DEFAULT_TABLE, FLYWAY_TABLE, FORMAT_LABELS
+from .history import DEFAULT_TABLE, FLYWAY_TABLE, FORMAT_LABELS
 from .session import open_connection
 from .status import EXTERNAL, MigrationInfo, Status
 from .transactions import TxDecision
@@ -78,22 +79,21 @@ def project_runner(
     out_of_order: bool | None = None,
     lock_timeout: float = 30.0,
 ) -> MigrationRunner:
-    """The runner for ``folder`` with its Flyway settings and the history table chosen as the module
-    docs say. Reads files and (only when it has to choose the table) the database: call it off the
-    UI thread. Raises :class:`~.config.ConfigError` for a configuration it cannot use."""
+    """The runner for ``folder`` with its Flyway settings (:meth:`MigrationRunner.for_project`) and
+    the history table chosen as the module docs say. Reads files and (only when it has to choose the
+    table) the database: call it off the UI thread. Raises :class:`~.config.ConfigError` for a
+    configuration it cannot use."""
     config = load_config(folder)
-    schema = schema or config.history_schema or DEFAULT_SCHEMA
-    if table is None:
-        table = config.table or (FLYWAY_TABLE if config.found else _existing_table(connect, schema))
-    settings = {}
-    if "ignoreMigrationPatterns" in config.set:
-        settings["ignore_migration_patterns"] = list(config.ignore_migration_patterns)
-    return MigrationRunner(
-        connect, folder, schema=schema, table=table,
-        out_of_order=config.out_of_order if out_of_order is None else out_of_order,
-        lock_timeout=lock_timeout, validate_migration_naming=config.validate_migration_naming,
-        config=config, **settings,
-    )
+    overrides: dict = {"lock_timeout": lock_timeout}
+    if schema is not None:
+        overrides["schema"] = schema
+    if out_of_order is not None:
+        overrides["out_of_order"] = out_of_order
+    if table is not None:
+        overrides["table"] = table
+    elif not config.table and not config.from_files:
+        overrides["table"] = _existing_table(connect, schema or config.runner_settings()["schema"])
+    return MigrationRunner.for_project(connect, folder, config=config, **overrides)
 
 
 def _existing_table(connect: Callable[[], psycopg.Connection], schema: str) -> str:
