@@ -175,7 +175,7 @@ def test_cli_reads_a_flyway_project(db, tmp_path, sql):
     env.update(TEST_DB_PASSWORD=info["password"], FLYWAY_PLACEHOLDERS_OWNER="from_env")
     r = run_cli(["info", "--dir", str(project / "sql")], env)
     assert r.returncode == 0, r.stderr
-    assert "without a transaction: V2__idx.sql (CREATE INDEX CONCURRENTLY at line 1)" in r.stdout
+    assert "without a transaction: V2__idx.sql (CREATE INDEX CONCURRENTLY at line 1)" in r.stdout, r.stdout
     assert "Flyway configuration:" in r.stderr and info["password"] not in r.stdout + r.stderr
     r = run_cli(["migrate", "--dir", str(project / "sql"), "--placeholder", "unused=x"], env)
     assert r.returncode == 0, r.stderr
@@ -186,7 +186,7 @@ def test_cli_reads_a_flyway_project(db, tmp_path, sql):
     bad = project / "bad.conf"
     bad.write_text("flyway.locations=classpath:db/migration\n")
     r = run_cli(["info", "--config", str(bad), "--dsn", db.dsn, "--dir", str(project / "sql")], env)
-    assert r.returncode == 2 and "classpath locations" in r.stderr
+    assert r.returncode == 2 and "classpath locations" in r.stderr, r.stderr
 
 
 def test_cli_dry_run_shows_replaced_sql_and_transaction(db, folder):
