@@ -357,3 +357,12 @@ def test_cli_on_flyways_table_never_crashes(db, project, flyway):
         assert r.returncode == code, (command, r.stdout, r.stderr)
         if command == "info":
             assert "Flyway history (flyway_schema_history)" in r.stdout + r.stderr
+
+
+def test_a_row_with_an_impossible_version_is_an_error_not_a_traceback(db, folder, flyway):
+    from aurora_console.core.db.migrations import MigrationError
+
+    flyway.create()
+    flyway.row("1.2-beta", "odd", "SQL", "V1_2-beta__odd.sql", 0)
+    with pytest.raises(MigrationError, match="installed_rank 1: version '1.2-beta' is not a version number"):
+        MigrationRunner(db.dsn, folder.path, table="flyway_schema_history").info()

@@ -272,11 +272,20 @@ class HistoryTable:
             ).format(self.ident)
         ).fetchall()
         return [
-            AppliedMigration(
-                r[0], Version.parse(r[1]) if r[1] else None, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9]
-            )
+            AppliedMigration(r[0], self._version(r[0], r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
             for r in rows
         ]
+
+    def _version(self, rank: int, text: str | None) -> Version | None:
+        if not text:
+            return None
+        try:
+            return Version.parse(text)
+        except ValueError:
+            raise MigrationError(
+                f"{self.qualified_name}, installed_rank {rank}: version {text!r} is not a version number "
+                "(digits separated by dots)"
+            ) from None
 
     def next_rank(self, conn: psycopg.Connection) -> int:
         row = conn.execute(
