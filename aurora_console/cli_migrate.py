@@ -128,6 +128,9 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     except _Usage as e:
         print(f"error: {e}", file=err)
         return 2
+    except ConfigError as e:  # a profile's folder: its configuration is read once connected
+        print(f"error: {e.user_text()}", file=err)
+        return 2
     except MigrationError as e:
         print(f"error: {e.user_text()}", file=err)
         return 1
