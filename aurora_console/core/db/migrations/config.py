@@ -7,8 +7,10 @@ holds a configuration file, else its parent if that does; in it, in this order (
 names files explicitly instead (the project folder is then the file's folder, or the parent of a
 ``conf/`` folder).
 
-Precedence, as Flyway documents it: command-line options over environment variables over
-configuration files over defaults.
+Precedence, as Flyway's command line merges them (github.com/flyway/flyway, flyway-commandline/
+.../configuration/LegacyConfigurationManager.java and ModernConfigurationManager.java: files, then
+environment variables, then command-line arguments): options over environment over files over
+defaults.
 
 * ``flyway.conf`` is read as Flyway reads it (``properties.parse_flyway_conf``: backslashes are
   literal except a line-ending one, ``${VAR}`` expands an environment variable); keys are
