@@ -18,6 +18,7 @@ import sys
 import pytest
 
 from aurora_console.core.db.migrations import DiscoveryError, MigrationFailed, MigrationRunner
+from aurora_console.core.db.migrations.callbacks import CallbackFailed
 from aurora_console.core.db.migrations.config import FlywayConfig, load_config
 from tests.integration.migrations.conftest import history, table_exists
 
@@ -250,3 +251,17 @@ def test_cli_bad_ignore_pattern_is_a_usage_error(db, folder, capsys):
     code = main(["migrate", "info", "--dsn", db.dsn, "--dir", str(folder.path), "--no-config",
                  "--ignore-migration-patterns", "*:gone"])
     assert code == 2 and "*:gone" in capsys.readouterr().err
+
+
+def test_a_broken_callback_is_an_error_not_a_traceback(db, folder, sql):
+    folder.write("V1__a.sql", "CREATE TABLE a (id int);")
+    folder.write("beforeMigrate.sql", "BEGIN;\nCREATE TABLE cb (id int);\nSELEC 1;\nCOMMIT;")
+    with pytest.raises(CallbackFailed) as ei:
+        MigrationRunner(db.dsn, folder.path).migrate()
+    assert "beforeMigrate.sql, line 3 (beforeMigrate) failed" in ei.value.message
+    assert not table_exists(sql, "cb") and not table_exists(sql, "a")
+    folder.write("beforeMigrate.sql", "SELECT 1;")
+    folder.write("beforeMigrate.sql.conf", "executeInTransaction=perhaps\n")
+    with pytest.raises(CallbackFailed) as ei:
+        MigrationRunner(db.dsn, folder.path).migrate()
+    assert "cannot read it" in ei.value.message and "beforeMigrate.sql.conf" in ei.value.message

@@ -41,8 +41,7 @@ from aurora_console.core.db.sql_split import Statement, error_location, split_sq
 from .errors import MigrationError
 from .files import normalise
 from .placeholders import Placeholders
-from .script_config import NONE as NO_SCRIPT_CONFIG
-from .script_config import ScriptConfig, load_script_config
+from .script_config import ScriptConfig, ScriptConfigError, load_script_config
 from .transactions import TxDecision, decide
 
 SUPPORTED_EVENTS = (
@@ -146,8 +145,11 @@ class CallbackRunner:
         self.log = log or (lambda text: None)
 
     def prepare(self, cb: CallbackScript) -> tuple[str, list[Statement], TxDecision]:
-        text = cb.text()
-        conf = cb.config if cb.config is not None else NO_SCRIPT_CONFIG
+        try:
+            text = cb.text()
+            conf = cb.config
+        except (ScriptConfigError, UnicodeDecodeError, LookupError) as e:
+            raise CallbackFailed(cb.script, cb.event, f"cannot read it: {e}", None, None) from e
         if conf.placeholder_replacement is not False:
             text = self.placeholders.replace(text, cb.script, filename=cb.name)
         statements = split_sql(text)
@@ -177,6 +179,9 @@ class CallbackRunner:
                             current = st
                             conn.execute(st.text, prepare=False)
             except psycopg.Error as e:
+                if not inside_transaction and not (conn.closed or conn.broken) and \
+                        conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    conn.execute("ROLLBACK")  # the callback's own BEGIN ... (failed)
                 line = None
                 if current is not None:
                     loc = error_location(text, current, int(e.diag.statement_position or 0))
