@@ -201,10 +201,12 @@ class MigrationsPanel(QWidget):
     def log(self, text: str) -> None:
         self.log_view.appendPlainText(text)
 
-    def engine(self) -> Callable[[], MigrationRunner]:
-        """Makes the folder's runner (its Flyway settings, the history table found); call it on the worker."""
-        connect, folder, schema, table, out_of_order = (self.connect_fn, self.folder, self.schema, self.table,
-                                                        self.out_of_order)
+    def engine(self, *, pin: bool = True) -> Callable[[], MigrationRunner]:
+        """Makes the folder's runner (its Flyway settings, the history table found; with ``pin``, the table
+        the last refresh showed, so what the user saw is what changes); call it on the worker."""
+        seen = self.overview if pin and self.table is None else None
+        schema, table = (seen.schema, seen.table) if seen is not None else (self.schema, self.table)
+        connect, folder, out_of_order = self.connect_fn, self.folder, self.out_of_order
         return lambda: project_runner(connect, folder, schema=schema, table=table, out_of_order=out_of_order)
 
     def _submit(self, name: str, fn, on_done, *, keep_error: bool = False) -> None:
@@ -225,14 +227,13 @@ class MigrationsPanel(QWidget):
     # -- actions --------------------------------------------------------------------------------
     def refresh(self, *, keep_error: bool = False) -> None:
         if self.folder is not None:
-            make = self.engine()
+            make = self.engine(pin=False)  # the folder's settings and the database decide again
             self._submit("Migrations info", lambda ctx: read_overview(make()), self._show_overview,
                          keep_error=keep_error)
 
     def _show_overview(self, overview: Overview) -> None:
         self.overview = overview
-        status = overview.status
-        self.status = status
+        self.status = status = overview.status
         self.model.set_infos(status.infos, overview.transactions)
         self.history_label.setText(f"History: {overview.history_text}")
         self.history_label.setToolTip(history_tooltip(overview))
@@ -314,8 +315,7 @@ class MigrationsPanel(QWidget):
         preview = repair_preview(self.status) if self.status is not None else RepairResult()
         self._dialog_title = "Repair migrations history"
         try:
-            table = (f"{self.overview.schema}.{self.overview.table}" if self.overview is not None
-                     else f"{self.schema or 'public'}.{self.table or 'the history table'}")
+            table = f"{self.overview.schema}.{self.overview.table}" if self.overview else "the history table"
             if not self.confirm(repair_question(preview, self.profile, table)):
                 return
         finally:
@@ -342,7 +342,7 @@ class MigrationsPanel(QWidget):
         chosen = self.choose_folder()
         if not chosen:
             return
-        self.folder = Path(chosen)
+        self.folder, self.overview = Path(chosen), None
         self._show_folder()
         if self.on_folder_changed is not None:
             self.on_folder_changed(self.folder)

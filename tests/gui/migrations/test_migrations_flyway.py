@@ -119,7 +119,13 @@ def test_database_flyway_migrated_is_found_without_any_setting(make_page, new_da
     assert page.history_format() == "flyway"
     assert page.history() == "History: Flyway history (public.flyway_schema_history)"
     assert [(r["script"], r["state"]) for r in page.rows()] == [("V1__a.sql", "applied"), ("V2__b.sql", "pending")]
+
+    # Someone adds a console history table meanwhile: Apply still writes to the table the user saw.
+    MigrationRunner(db.dsn, folder).baseline("1")
     page.migrate()
+    assert "to profile 'gui'" in page.confirmations[0]
     with psycopg.connect(db.dsn) as conn:
-        assert conn.execute("SELECT to_regclass('aurora_console_schema_history')").fetchone()[0] is None
+        assert conn.execute("SELECT count(*) FROM aurora_console_schema_history").fetchone()[0] == 1  # the baseline
         assert conn.execute("SELECT count(*) FROM flyway_schema_history").fetchone()[0] == 2
+    # Refresh decides again (the console's own table first) and says so.
+    assert page.history() == "History: Aurora Console history (public.aurora_console_schema_history)"
