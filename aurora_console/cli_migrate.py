@@ -324,6 +324,9 @@ def _cmd_info(runner, args, out: TextIO) -> int:
             print("  ".join("-" * w for w in widths), file=out)
     print(f"\nCurrent version: {status.current_version or 'none'}; pending: {len(status.pending)}", file=out)
     _print_transactions(runner, status, out)
+    callbacks = [cb.script for scripts in runner.callbacks.scripts.values() for cb in scripts]
+    if callbacks:
+        print(f"callbacks: {', '.join(sorted(callbacks))}", file=out)
     for p in status.problems:
         print(f"problem: {p}", file=out)
     return 0 if status.ok else 1

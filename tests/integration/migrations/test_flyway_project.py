@@ -113,7 +113,7 @@ def test_missing_placeholder_blocks_the_run_naming_file_and_line(db, folder, sql
         off.migrate()
 
 
-def test_callbacks_run_around_migrations_and_are_not_recorded(db, folder, sql):
+def test_callbacks_run_around_migrations_and_are_not_recorded(db, folder, sql, capsys):
     sql("CREATE TABLE cb_log (n serial, event text, at_file text)")
     folder.write("beforeMigrate.sql", "INSERT INTO cb_log (event) VALUES ('beforeMigrate');")
     folder.write("beforeEachMigrate__log.sql", "INSERT INTO cb_log (event, at_file) VALUES ('beforeEach', "
@@ -132,6 +132,11 @@ def test_callbacks_run_around_migrations_and_are_not_recorded(db, folder, sql):
     assert [r[2] for r in history(sql)] == ["V1__a.sql", "V2__idx.sql"]
     runner.info()
     assert sql("SELECT count(*) FROM cb_log WHERE event = 'beforeInfo'") == [(1,)]
+    from aurora_console.cli_migrate import main
+
+    assert main(["migrate", "info", "--dsn", db.dsn, "--dir", str(folder.path), "--no-config"]) == 0
+    assert ("callbacks: afterMigrate.sql, afterMigrateError.sql, beforeEachMigrate__log.sql, beforeInfo.sql, "
+            "beforeMigrate.sql, callbacks/afterEachMigrate.sql") in capsys.readouterr().out
     # A failing afterEachMigrate rolls its (transactional) migration back; afterMigrateError runs.
     folder.write("callbacks/afterEachMigrate.sql", "INSERT INTO cb_log (event) VALUES ('afterEach');\nSELEC 1;")
     folder.write("V3__b.sql", "CREATE TABLE b (id int);")
@@ -178,6 +183,7 @@ def test_cli_reads_a_flyway_project(db, tmp_path, sql):
     assert r.returncode == 0, r.stderr
     assert "without a transaction: V2__idx.sql (CREATE INDEX CONCURRENTLY at line 1)" in r.stdout, r.stdout
     assert "Flyway configuration:" in r.stderr and info["password"] not in r.stdout + r.stderr
+    assert "callbacks" not in r.stdout
     r = run_cli(["migrate", "--dir", str(project / "sql"), "--placeholder", "unused=x"], env)
     assert r.returncode == 0, r.stderr
     # Flyway's default table in a Flyway project; the environment's placeholder won over the file's.
@@ -265,3 +271,13 @@ def test_a_broken_callback_is_an_error_not_a_traceback(db, folder, sql):
     with pytest.raises(CallbackFailed) as ei:
         MigrationRunner(db.dsn, folder.path).migrate()
     assert "cannot read it" in ei.value.message and "beforeMigrate.sql.conf" in ei.value.message
+
+
+def test_new_enum_value_used_in_its_own_transaction_gets_a_hint(db, folder):
+    folder.write("V1__mood.sql", "CREATE TYPE mood AS ENUM ('ok');")
+    folder.write("V2__sad.sql", "ALTER TYPE mood ADD VALUE 'sad';\nSELECT 'sad'::mood;\n")
+    with pytest.raises(MigrationFailed) as ei:
+        MigrationRunner(db.dsn, folder.path).migrate()
+    assert ei.value.sqlstate == "55P04" and "V2__sad.sql.conf with executeInTransaction=false" in ei.value.hint
+    folder.write("V2__sad.sql.conf", "executeInTransaction=false\n")
+    assert [s.script for s in MigrationRunner(db.dsn, folder.path).migrate().applied] == ["V2__sad.sql"]

@@ -149,6 +149,10 @@ class Applier:
             hints.append(f"This statement cannot run inside a transaction: add {mig.path.name}.conf with "
                          "executeInTransaction=false (as in Flyway), or put "
                          "'-- aurora-console: no-transaction' at the top of the file.")
+        if diag.sqlstate == "55P04" and not no_tx:  # unsafe use of new value of enum type
+            hints.append("A value added with ALTER TYPE ... ADD VALUE cannot be used in the transaction that "
+                         f"added it: move its use to a later migration, or add {mig.path.name}.conf with "
+                         "executeInTransaction=false.")
         recorded = False
         if no_tx:
             if prepared.transaction.own_transaction and not lost:
