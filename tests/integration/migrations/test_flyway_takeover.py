@@ -366,3 +366,51 @@ def test_a_row_with_an_impossible_version_is_an_error_not_a_traceback(db, folder
     flyway.row("1.2-beta", "odd", "SQL", "V1_2-beta__odd.sql", 0)
     with pytest.raises(MigrationError, match="installed_rank 1: version '1.2-beta' is not a version number"):
         MigrationRunner(db.dsn, folder.path, table="flyway_schema_history").info()
+
+
+# -- the real-world folders (tests/data/flyway_projects, vendored by the real-world test) ------------
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("name", ["marquez", "kestra", "conductor"])
+def test_real_world_folder_half_migrated_by_flyway_is_finished_by_the_console(name, new_database, psql_tools,
+                                                                            tmp_path):
+    """The first half of a real project's migrations is applied by psql in Flyway's order and
+    recorded as Flyway records them (rows computed independently by the real-world test's helpers);
+    the console takes over, finishes, and the schema is the one psql gives for the whole folder."""
+    from tests.integration.migrations import test_real_world_flyway as rw
+
+    pg_tools = psql_tools
+    project = next(p for p in rw.PROJECTS if p.name == name)
+    files = rw.flyway_order(project.folder)
+    half = len(files) // 2
+    reference, taken_over = new_database(), new_database()
+    rw.apply_with_psql(pg_tools, reference.name, project, tmp_path)
+    for f in files[:half]:
+        done = pg_tools("psql", taken_over.name, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", str(f.path))
+        assert done.returncode == 0, done.stderr
+    fw = FlywayHistory(taken_over.dsn)
+    try:
+        fw.create()
+        for version, description, type_, script, checksum, success in rw.flyway_rows_expected(project)[:half]:
+            fw.row(version, description, type_, script, checksum, success)
+    finally:
+        fw.conn.close()
+
+    runner = MigrationRunner(taken_over.dsn, project.folder, table="flyway_schema_history",
+                             out_of_order=project.out_of_order)
+    info = runner.info()
+    assert info.ok and info.history_format == "flyway"
+    assert len(info.by_state("applied")) == half and len(info.pending) == len(files) - half
+    applied = runner.migrate().applied
+    assert [s.script.rsplit("/", 1)[-1] for s in applied] == [f.path.name for f in files[half:]]
+    assert rw.schema_dump(pg_tools, taken_over.name) == rw.schema_dump(pg_tools, reference.name)
+    assert rw.flyway_rows_written(taken_over.dsn) == rw.flyway_rows_expected(project)
+    status = runner.validate()
+    assert status.problems == [] and status.pending == []
+
+
+@pytest.fixture
+def psql_tools(pg_server, tmp_path):
+    """The real-world test's psql/pg_dump runner (its fixture function, called directly)."""
+    from tests.integration.migrations.test_real_world_flyway import pg_tools
+
+    return pg_tools.__wrapped__(pg_server, tmp_path)
