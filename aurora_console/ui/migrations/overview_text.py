@@ -1,10 +1,11 @@
-"""The migrations panel's summary line, history tooltip and apply question, from an Overview (plain
-text and simple HTML; no Qt, no I/O)."""
+"""The migrations panel's texts built from the engine's results: the summary line, the history tooltip,
+the Apply question and the Dry run SQL (plain text and simple HTML; no Qt, no I/O)."""
 
 from __future__ import annotations
 
 from aurora_console.core.db.migrations import MigrationFile
 from aurora_console.core.db.migrations.overview import Overview
+from aurora_console.core.db.migrations.prepared import PreparedMigration
 
 _MAX_NAMES = 12
 
@@ -55,3 +56,13 @@ def apply_question(pending: list[MigrationFile], profile: str, without_transacti
     if len(pending) > _MAX_NAMES:
         lines.append("  …")
     return f"Apply {len(pending)} migration(s) to profile {profile!r}?\n\n" + "\n".join(lines)
+
+
+def dry_run_text(prepared: list[PreparedMigration]) -> str:
+    """The SQL Apply would run (placeholders replaced), each file headed by how it runs."""
+    parts = []
+    for p in prepared:
+        tx = ("in its own transaction" if p.transaction.in_transaction
+              else f"without a transaction: {p.transaction.reason}")
+        parts.append(f"-- {p.script} ({tx})\n{p.sql.rstrip()}\n")
+    return "\n".join(parts) or "-- Nothing to apply: the database is up to date."

@@ -46,7 +46,7 @@ from aurora_console.core.db.migrations import (
 )
 from aurora_console.core.db.migrations.overview import Overview, project_runner, read_overview
 
-from .overview_text import apply_question, history_tooltip, summary_html
+from .overview_text import apply_question, dry_run_text, history_tooltip, summary_html
 from .progress_delegate import ProgressDelegate
 from .repair_text import repair_log, repair_question
 from .table_model import PROGRESS_COLUMN, MigrationsTableModel
@@ -273,11 +273,7 @@ class MigrationsPanel(QWidget):
             return
 
         def done(result) -> None:
-            parts = []
-            for p in result.prepared:  # the SQL that would run: placeholders replaced
-                tx = "in its own transaction" if p.transaction.in_transaction else p.transaction.label
-                parts.append(f"-- {p.script} ({tx})\n{p.sql.rstrip()}\n")
-            self.sql_view.setPlainText("\n".join(parts) or "-- Nothing to apply: the database is up to date.")
+            self.sql_view.setPlainText(dry_run_text(result.prepared))
             self.bottom.setCurrentWidget(self.sql_view)
             self.log(f"Dry run: {len(result.plan)} migration(s) would be applied.")
 

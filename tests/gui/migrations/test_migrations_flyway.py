@@ -80,6 +80,10 @@ def test_flyway_project_shows_format_transactions_ignored_files_and_external_ent
     assert "1 ignored file(s)" in page.panel.summary.text()
     assert "5 pending · 3 of them without a transaction" in page.panel.summary.text()
 
+    sql = page.dry_run()
+    assert "-- V2__index_email.sql (without a transaction: CREATE INDEX CONCURRENTLY at line 1)\n" in sql
+    assert "-- V1__create_accounts.sql (in its own transaction)\nCREATE TABLE accounts" in sql
+
     result = page.migrate()
     assert [s.script for s in result.applied] == ["V1__create_accounts.sql", "V1_1__comment_only.sql",
                                                   "V2__index_email.sql", "V3__own_transaction.sql",
