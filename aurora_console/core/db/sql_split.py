@@ -23,7 +23,8 @@ PostgreSQL's lexical rules it follows (and Python's defaults it must not use):
 * with ``standard_conforming_strings = off`` a plain ``'...'`` treats backslash as an escape
   (``'a\\'b; SELECT 1'`` is one string);
 * dollar quotes ``$tag$...$tag$``; ``$1`` parameters; identifiers may contain ``$``;
-  psql's ``:name`` variable references are one token (psql does not substitute here).
+  psql's ``:name`` variables are not lexed apart: psql substitutes them before sending, the
+  console sends the text as written (so ``:v$$`` is one identifier-ish run, as for the server).
 
 Script semantics on top of the lexer (what psql does while running a file):
 
@@ -87,7 +88,6 @@ _P_IDENT = rf"""(?![eEbBxXnN]'|[uU]&['"])[{_IDENT_START}][{_IDENT_CONT}]*"""
 # numbers as psql 15 lexes them: 1..5 is 1 then '..'; 1e'x' is 1 then E'x'
 _P_NUMBER = r"(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _P_PAIR = r"::|\.\."  # typecast and dot_dot
-_P_VARIABLE = rf":[{_VAR_CHAR}]+"
 # operator characters; an operator stops where a comment starts (psqlscan.l's {operator} rule)
 _P_OPERATOR = r"(?:[~!@#^&|`?+*%<>=]|-(?!-)|/(?!\*))+"
 # any other single character that starts no token of its own: , . [ ] : \ $ (not a quote) ...
@@ -111,41 +111,7 @@ _TOKEN = re.compile(
             f"(?P<semicolon>;)",
             f"(?P<open_paren>\\()",
             f"(?P<close_paren>\\))",
-            f"(?P<other>{_P_PARAM}|{_P_NUMBER}|{_P_PAIR}|{_P_VARIABLE}|{_P_OPERATOR}|.)",
-        ]
-    ),
-    re.DOTALL,
-)
-
-# Tokens that never matter for where a statement ends (words, numbers, operators, ...): the
-# splitter's fast path jumps over a run of them, with the spaces between them, in one match.
-_P_QUIET = "(?:" + "|".join(
-    [_P_IDENT, _P_NUMBER, _P_PARAM, _P_PAIR, _P_VARIABLE, _P_OPERATOR,
-     # a '$' that opens no dollar quote and no parameter (psqlscan.l's dolqfailed rule)
-     rf"\$(?!(?:[{_IDENT_START}][{_VAR_CHAR}]*+)?\$|[0-9])",
-     # any other character that starts no token of its own: , . [ ] : \ ...
-     rf"""[^;()'"\-/ \t\n\r\f\v${_IDENT_START}]"""]
-) + ")"
-_P_RUN = rf"{_P_QUIET}(?:[ \t\n\r\f\v]*+{_P_QUIET})*+"
-
-_SCAN = re.compile(
-    "|".join(
-        [
-            f"(?P<space>{_P_SPACE})",
-            f"(?P<run>{_P_RUN})",
-            "(?P<open_paren>\\()",
-            "(?P<close_paren>\\))",
-            "(?P<semicolon>;)",
-            f"(?P<string>{_P_STRING})",
-            f"(?P<line_comment>{_P_LINE_COMMENT})",
-            f"(?P<block_comment>{_P_BLOCK_COMMENT})",
-            f"(?P<estring>{_P_ESTRING})",
-            f"(?P<bstring>{_P_BSTRING})",
-            f"(?P<nstring>{_P_NSTRING})",
-            f"(?P<ustring>{_P_USTRING})",
-            f"(?P<qident>{_P_QIDENT}|{_P_UIDENT})",
-            f"(?P<dollar>{_P_DOLLAR})",
-            "(?P<other>.)",  # never reached: every character starts one of the above
+            f"(?P<other>{_P_PARAM}|{_P_NUMBER}|{_P_PAIR}|{_P_OPERATOR}|.)",
         ]
     ),
     re.DOTALL,
@@ -214,6 +180,84 @@ def _dollar_end(text: str, pos: int, delimiter: str) -> int:
     return len(text) if close < 0 else close + len(delimiter)
 
 
+# --- the splitter's fast path ------------------------------------------------------------------
+#
+# One match jumps over what lies between two tokens that matter (spaces and comments without
+# nesting: _P_GAP), then over a run of text that cannot end a statement (_P_RUN): characters that
+# start no string, quote, comment, dollar quote or parenthesis, whole plain strings and quoted
+# identifiers, and '$' inside a word. Whether a quote or a '$' starts a token of its own depends
+# on the token before it (psql's longest-match rules: fooe'x' is fooe then 'x', e'x' an E string);
+# the run stops there and split_sql decides with _token_starts_at, re-lexing with _TOKEN when it
+# cannot tell from one character. The run ends on a significant character, never on a space.
+
+_P_SPACE_OR_COMMENT = r"(?:[ \t\n\r\f\v]++|--[^\n\r]*+|/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/)"
+_P_GAP = _P_SPACE_OR_COMMENT + "*+"
+_P_WHOLE_STANDARD = r"(?<![eEbBxXnN&])'[^']*+(?:''[^']*+)*+'"
+_P_WHOLE_ESCAPE = r"(?<![eEbBxXnN&])'[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'"
+_P_WHOLE_QIDENT = r'"[^"]*+(?:""[^"]*+)*+"'
+_WORD_CHARS = "A-Za-z_\u0080-\U0010ffff"
+# inside a run: a '$' after a letter (or after such a '$') continues an identifier
+_P_WORD_DOLLAR = rf"(?<=[{_WORD_CHARS}$])\$"
+_P_CHUNK = r"""[^;()'"$\-/ \t\n\r\f\v]++|-(?!-)|/(?!\*)"""
+
+
+def _scanner(whole_string: str) -> re.Pattern[str]:
+    quiet = f"(?:{_P_CHUNK}|{whole_string}|{_P_WHOLE_QIDENT}|{_P_WORD_DOLLAR})"
+    # balanced parentheses (three levels deep) holding only quiet text and no ';' leave the depth
+    # as it was: the run takes them too
+    group = f"\\((?:{_P_SPACE_OR_COMMENT}|{quiet})*+\\)"
+    for _ in range(2):
+        group = f"\\((?:{_P_SPACE_OR_COMMENT}|{quiet}|{group})*+\\)"
+    quiet = f"(?:{_P_CHUNK}|{whole_string}|{_P_WHOLE_QIDENT}|{_P_WORD_DOLLAR}|{group})"
+    return re.compile(
+        _P_GAP
+        + "(?:"
+        + "|".join(
+            [
+                f"(?P<run>(?!\\$){quiet}(?:{_P_GAP}{quiet})*+)",
+                "(?P<open_paren>\\()",
+                "(?P<close_paren>\\))",
+                "(?P<semicolon>;)",
+                "(?P<quote>')",  # a quote the run could not take: a prefix, or unterminated
+                "(?P<dollar>\\$)",
+                f"(?P<qident>{_P_QIDENT})",  # unterminated
+                f"(?P<block_comment>{_P_BLOCK_COMMENT})",  # nested or unterminated
+                "(?P<other>.)",
+            ]
+        )
+        + ")",
+        re.DOTALL,
+    )
+
+
+# by standard_conforming_strings: False (backslash escapes in '...'), True
+_SCANS = (_scanner(_P_WHOLE_ESCAPE), _scanner(_P_WHOLE_STANDARD))
+_IDENT_CONT_CHARS = re.compile(f"[{_IDENT_CONT}]")
+_WORD = re.compile(f"[{_IDENT_START}][{_IDENT_CONT}]*")
+_DOLLAR_TOKEN = re.compile(f"(?P<dollar>{_P_DOLLAR})|{_P_PARAM}|\\$")
+
+
+def _token_group_at(text: str, at: int, boundary: int, conforming: bool) -> str | None:
+    """The _TOKEN group of the token starting at ``at``, or None when ``at`` is inside a token.
+
+    ``boundary`` (<= ``at``) is where a token is known to start; the text between is a run of
+    quiet tokens, so lexing it again from there is exact.
+    """
+    if at > boundary:
+        before = text[at - 1]
+        if _IDENT_CONT_CHARS.match(before):
+            if before not in "0123456789$":
+                return None  # after a letter: ``at`` goes on with that identifier
+            for group, start, _end in _lex(text, boundary, at + 1, conforming):
+                if start == at:
+                    return group
+                if start > at:
+                    break
+            return None
+    m = _TOKEN.match(text, at)
+    return m.lastgroup if m else None
+
+
 # --- tokens --------------------------------------------------------------------------------------
 
 
@@ -254,21 +298,27 @@ def tokenize(text: str, *, standard_conforming_strings: bool = True) -> Iterator
     ``space``/``comment`` tokens between them; the second is lexed in the first one's mode.
     Unterminated strings, quoted identifiers and comments run to the end of the text.
     """
-    plain = _STANDARD if standard_conforming_strings else _ESCAPE
+    kinds = _TOKEN_KIND
+    for group, start, end in _lex(text, 0, len(text), standard_conforming_strings):
+        yield Token(kinds[group], start, end)
+
+
+def _lex(text: str, pos: int, endpos: int, conforming: bool) -> Iterator[tuple[str, int, int]]:
+    """(group of _TOKEN, start, end) of the tokens starting in ``text[pos:endpos]``."""
+    plain = _STANDARD if conforming else _ESCAPE
     n = len(text)
-    pos = 0
     continue_at = -1  # offset of a continuation quote, and its string mode
     continue_mode = _STANDARD
     match = _TOKEN.match
-    while pos < n:
+    while pos < endpos:
         if pos == continue_at:
             end = _string_segment_end(text, pos + 1, continue_mode)
-            yield Token("string", pos, end)
+            yield "string", pos, end
             c = _CONTINUE.match(text, end) if end < n else None
             continue_at = c.end() - 1 if c else -1
             pos = end
             continue
-        m = match(text, pos)
+        m = match(text, pos, endpos)
         group = m.lastgroup
         end = m.end()
         spec = _STRING_KINDS.get(group)
@@ -284,7 +334,7 @@ def tokenize(text: str, *, standard_conforming_strings: bool = True) -> Iterator
             end = _quoted_ident_end(text, end)
         elif group == "dollar":
             end = _dollar_end(text, end, m.group())
-        yield Token(_TOKEN_KIND[group], pos, end)
+        yield group, pos, end
         pos = end
 
 
@@ -371,7 +421,7 @@ class _ConformingStrings:
         head = words[0]
         if head in ("begin", "start"):
             if head == "begin" or words[1:2] == ["transaction"]:
-                self._begin()
+                self.begin()
         elif head in ("commit", "end", "rollback", "abort"):
             self._end_or_rollback_to(head, words)
         elif head == "savepoint" and len(words) == 2 and self.in_tx:
@@ -391,7 +441,7 @@ class _ConformingStrings:
         elif head == "discard" and words[1:] == ["all"] and not self.in_tx:
             self._assign(self.initial, local=False)
 
-    def _begin(self) -> None:
+    def begin(self) -> None:
         if not self.in_tx:
             self.in_tx = True
             self.saved = [(None, self.current, self.session)]
@@ -412,7 +462,7 @@ class _ConformingStrings:
             return  # ends a prepared transaction, not this session's
         self._finish(commit=head in ("commit", "end"))
         if rest[:2] == ["and", "chain"]:
-            self._begin()
+            self.begin()
 
     def _finish(self, *, commit: bool) -> None:
         if not self.in_tx:
@@ -451,6 +501,19 @@ class _ConformingStrings:
         self.session = value
 
 
+def _may_change_setting(word: str, text: str, setting: _ConformingStrings) -> bool:
+    """Whether a statement starting with ``word`` needs a closer look (most do not)."""
+    if word == "set" or word == "reset":
+        low = text.lower()
+        return "standard_conforming_strings" in low or (word == "reset" and "all" in low)
+    if word == "begin":
+        setting.begin()  # BEGIN first in a statement always opens a transaction block
+        return False
+    if word in ("discard", "start"):
+        return True
+    return setting.in_tx  # COMMIT, ROLLBACK, SAVEPOINT ... do nothing outside a transaction
+
+
 #: first words of the statements that can change standard_conforming_strings
 _SESSION_WORDS = frozenset(
     ("set", "reset", "discard", "begin", "start", "commit", "end", "rollback", "abort", "savepoint",
@@ -468,6 +531,7 @@ def _significant(text: str, conforming: bool) -> tuple[list[Token], list[str]]:
 
 
 def _is_copy_from_stdin(words: list[str], tokens: list[Token]) -> bool:
+    """COPY ... FROM STDIN (the server's grammar takes FROM STDOUT for the same)."""
     depth = 0
     for i, tok in enumerate(tokens):
         kind = tok.kind
@@ -476,7 +540,7 @@ def _is_copy_from_stdin(words: list[str], tokens: list[Token]) -> bool:
         elif kind == "close_paren":
             depth = max(0, depth - 1)
         elif (depth == 0 and kind == "ident" and words[i] == "from" and i + 1 < len(tokens)
-              and tokens[i + 1].kind == "ident" and words[i + 1] == "stdin"):
+              and tokens[i + 1].kind == "ident" and words[i + 1] in ("stdin", "stdout")):
             return True
     return False
 
@@ -496,6 +560,72 @@ def _is_routine(flags: list[str]) -> bool:
 
 
 _new_statement = object.__new__
+_set_dict = object.__setattr__
+
+
+class _Head:
+    """psql's BEGIN ATOMIC heuristic for one statement (psqlscan.l, {identifier} rule)."""
+
+    __slots__ = ("count", "flags", "begin_depth", "watch")
+
+    def __init__(self) -> None:
+        self.count = 0  # identifier_count
+        self.flags = ["", "", "", ""]  # identifiers[]
+        self.begin_depth = 0
+        self.watch = True  # identifiers still matter: the first four, or a routine's body
+
+    def identifier(self, word: str, paren: int) -> None:
+        count = self.count
+        if count < 4:
+            self.flags[count] = _ROUTINE_WORDS.get(word, "")
+        self.count = count + 1
+        routine = _is_routine(self.flags)
+        if routine and paren == 0:
+            if word == "begin":
+                self.begin_depth += 1
+            elif word == "case":
+                if self.begin_depth:
+                    self.begin_depth += 1
+            elif word == "end" and self.begin_depth:
+                self.begin_depth -= 1
+        if not (routine or (count < 3 and self.flags[0] == "c")):
+            self.watch = False
+
+    def identifiers(self, text: str, start: int, end: int, paren: int, conforming: bool) -> None:
+        """Feed the identifiers of a run (its parentheses are balanced)."""
+        for group, t_start, t_end in _lex(text, start, end, conforming):
+            if group == "ident":
+                self.identifier(text[t_start:t_end].lower(), paren)
+                if not self.watch:
+                    return
+            elif group == "open_paren":
+                paren += 1
+            elif group == "close_paren":
+                paren -= 1
+
+
+#: first words split_sql looks at: routines (BEGIN ATOMIC), settings, transactions, COPY
+_HEAD_WORD = re.compile(
+    "(?:create|set|reset|discard|begin|start|commit|end|rollback|abort|savepoint|release|prepare|copy)"
+    f"(?![{_IDENT_CONT}])",
+    re.IGNORECASE,
+)
+_CREATE_NEXT = re.compile(rf"create{_P_GAP}([{_IDENT_START}][{_IDENT_CONT}]*+)(?!['&])", re.IGNORECASE)
+_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+
+
+def _first_word(text: str, at: int) -> str | None:
+    """The identifier starting at a statement's first token, if that token is one."""
+    w = _WORD.match(text, at)
+    if w is None:
+        return None
+    word = w.group().lower()
+    after = text[w.end() : w.end() + 2]
+    if after[:1] == "'" and word in ("e", "b", "x", "n"):
+        return None  # a string with a prefix
+    if word == "u" and after in ("&'", '&"'):
+        return None
+    return word
 
 
 def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[Statement]:
@@ -508,148 +638,160 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
     append = out.append
     n = len(text)
     setting = _ConformingStrings(standard_conforming_strings)
-    conforming = standard_conforming_strings  # value for strings starting from here
-    pending = conforming  # value after the last SET, from offset switch_at on
+    conforming = standard_conforming_strings  # the lexer's value now
+    pending = conforming  # the value from offset switch_at on (psql reads it line by line)
     switch_at = n + 1
-    scan = _SCAN.match
-    token = _TOKEN.match
-    string_kinds = _STRING_KINDS
+    scan = _SCANS[conforming].match
     line_no, line_pos = 1, 0  # line number of offset line_pos (statements come in order)
 
     pos = 0
     limit = n  # end of the text to scan now (the end of a COPY line, then the end)
     resume = -1  # where to go on at ``limit`` (after COPY data)
-    # the statement being collected
-    first = last = -1
+    first = last = -1  # span of the statement being collected
     stmt_conforming = conforming
     paren = 0
-    ident_count = 0  # psql's identifier_count, identifiers and begin_depth
-    flags = ["", "", "", ""]
-    begin_depth = 0
-    watch = True  # identifiers still matter (the head, or a routine's BEGIN ... END)
-    head = ""  # the first identifier, when it is the statement's first token
+    word = ""  # the statement's first word, when it is one split_sql looks at
+    head = None  # psql's BEGIN ATOMIC tracking, for statements that may be CREATE FUNCTION
+    boundary = 0  # a known token start at or before pos
+    glued = False  # pos is inside a word (after a '$' that continues an identifier)
 
     while True:
-        while pos < limit:
-            m = scan(text, pos, limit)
+        stop = limit if limit < switch_at else switch_at
+        while pos < stop:
+            m = scan(text, pos, stop)
+            if m is None:  # only spaces and comments up to ``stop``
+                pos = stop
+                break
             kind = m.lastgroup
+            start = m.start(kind)
             end = m.end()
-            if kind == "space":
-                pos = end
-                continue
+            if first < 0 and kind != "block_comment":
+                first = start
+                stmt_conforming = conforming
+                if kind == "run":
+                    w = _HEAD_WORD.match(text, start)
+                    if w is not None:
+                        word = w.group().lower()
+                        if word == "create":
+                            w = _CREATE_NEXT.match(text, start)
+                            if w is None or w.group(1).lower() in ("function", "procedure", "or"):
+                                head = _Head()
+                    elif text[start] not in _WORD_START or text[start + 1 : start + 2] in ("'", "&"):
+                        first_word = _first_word(text, start)
+                        if first_word is None:
+                            head = _Head()  # not a word: follow identifiers as psql does
+                else:
+                    head = _Head()
             if kind == "run":
-                if watch and (paren == 0 or ident_count < 4):
-                    p = pos
-                    while p < end:
-                        t = token(text, p, end)
-                        p = t.end()
-                        if t.lastgroup != "ident":
-                            continue
-                        word = t.group().lower()
-                        if ident_count == 0 and first < 0 and t.start() == pos:
-                            head = word
-                        if ident_count < 4:
-                            flags[ident_count] = _ROUTINE_WORDS.get(word, "")
-                        ident_count += 1
-                        routine = _is_routine(flags)
-                        if routine and paren == 0:
-                            if word == "begin":
-                                begin_depth += 1
-                            elif word == "case":
-                                if begin_depth:
-                                    begin_depth += 1
-                            elif word == "end" and begin_depth:
-                                begin_depth -= 1
-                        if not (routine or (ident_count < 4 and flags[0] == "c")):
-                            watch = False
-                            break
-            elif kind == "semicolon":
-                if paren == 0 and begin_depth == 0:
-                    if first >= 0:
+                if head is not None and head.watch:
+                    head.identifiers(text, start, end, paren, conforming)
+                if glued:
+                    glued = False  # the run goes on with the word before it
+                else:
+                    boundary = start
+                last = pos = end
+                continue
+            glued = False
+            if kind == "semicolon":
+                if paren == 0 and (head is None or head.begin_depth == 0):
+                    if last >= 0:
                         stmt_text = text[first:last]
                         line_no += text.count("\n", line_pos, first)
                         line_pos = first
-                        st = _new_statement(Statement)
                         data_start = data_end = None
-                        if head in _SESSION_WORDS or head == "copy":
+                        if word in _SESSION_WORDS and _may_change_setting(word, stmt_text, setting):
                             tokens, words = _significant(stmt_text, stmt_conforming)
-                            if head == "copy":
-                                if _is_copy_from_stdin(words, tokens):
-                                    nl = text.find("\n", end)
-                                    data_start = data_end = n
-                                    if nl >= 0:
-                                        data_start = nl + 1
-                                        close = _COPY_END.search(text, data_start)
-                                        data_end = close.start() if close else n
-                                        resume = close.end() if close else n
-                                        limit = nl + 1
-                            else:
-                                setting.statement(stmt_text, words, tokens)
+                            setting.statement(stmt_text, words, tokens)
+                            if setting.current != pending:
                                 # psql re-reads the server's value before each input line
-                                if end >= switch_at:
-                                    conforming = pending
                                 nl = text.find("\n", end)
                                 pending = setting.current
                                 switch_at = nl + 1 if nl >= 0 else n
-                        st.__dict__.update(
-                            text=stmt_text,
-                            start=first,
-                            end=last,
-                            line=line_no,
-                            end_line=line_no + text.count("\n", first, last - 1),
-                            terminated=True,
-                            stop=end,
-                            standard_conforming_strings=stmt_conforming,
-                            data_start=data_start,
-                            data_end=data_end,
-                        )
+                                if pending == conforming:
+                                    switch_at = n + 1
+                        elif word == "copy" and "std" in stmt_text.lower():
+                            tokens, words = _significant(stmt_text, stmt_conforming)
+                            if _is_copy_from_stdin(words, tokens):
+                                # psql reads the data from the lines after this one, or after
+                                # the data of an earlier COPY on this line
+                                data_start = data_end = n
+                                if resume >= 0:
+                                    data_start = resume
+                                else:
+                                    nl = text.find("\n", end)
+                                    if nl >= 0:
+                                        data_start = limit = nl + 1
+                                if data_start < n:
+                                    close = _COPY_END.search(text, data_start)
+                                    data_end = close.start() if close else n
+                                    resume = close.end() if close else n
+                        st = _new_statement(Statement)
+                        _set_dict(st, "__dict__", {
+                            "text": stmt_text,
+                            "start": first,
+                            "end": last,
+                            "line": line_no,
+                            "end_line": line_no + text.count("\n", first, last - 1),
+                            "terminated": True,
+                            "stop": end,
+                            "standard_conforming_strings": stmt_conforming,
+                            "data_start": data_start,
+                            "data_end": data_end,
+                        })
                         append(st)
-                    first = -1
-                    ident_count = 0
-                    flags = ["", "", "", ""]
-                    watch = True
-                    head = ""
-                    pos = end
+                    first = last = -1
+                    word = ""
+                    head = None
+                    pos = boundary = end
+                    stop = limit if limit < switch_at else switch_at
                     continue
             elif kind == "open_paren":
                 paren += 1
             elif kind == "close_paren":
                 if paren:
                     paren -= 1
-            elif kind == "line_comment":
-                pos = end
-                continue
+            elif kind == "quote":
+                # a plain string, or one with a prefix the run took for a word (E' B' X' N' U&')
+                mode = _STANDARD if conforming else _ESCAPE
+                c = text[start - 1] if start > boundary else ""
+                if c and c in "eEbBxXnN&":
+                    p = start - 1 if c != "&" else start - 2
+                    if p >= boundary and (c != "&" or text[p] in "uU"):
+                        group = _token_group_at(text, p, boundary, conforming)
+                        spec = _STRING_KINDS.get(group)
+                        if spec is not None and spec[1] is not None:
+                            mode = spec[1]
+                end = _string_end(text, start + 1, mode)
+            elif kind == "dollar":
+                group = _token_group_at(text, start, boundary, conforming)
+                if group == "dollar":
+                    end = _dollar_end(text, end, _DOLLAR_TOKEN.match(text, start).group())
+                else:  # a '$' inside a word, or a parameter / lone '$': what follows goes on
+                    glued = True
+                    if group is not None:
+                        boundary = start
             elif kind == "block_comment":
-                pos = _block_comment_end(text, end)
+                pos = boundary = _block_comment_end(text, end)
                 continue
             elif kind == "qident":
                 end = _quoted_ident_end(text, end)
-            elif kind == "dollar":
-                end = _dollar_end(text, end, m.group())
-            else:  # a string
-                spec = string_kinds.get(kind)
-                if spec is not None:
-                    if spec[1] is None:
-                        if pos >= switch_at:
-                            conforming = pending
-                            switch_at = n + 1
-                        mode = _STANDARD if conforming else _ESCAPE
-                    else:
-                        mode = spec[1]
-                    end = _string_end(text, pos + spec[0], mode)
-            if first < 0:
-                first = pos
-                if pos >= switch_at:
-                    conforming = pending
-                    switch_at = n + 1
-                stmt_conforming = conforming
-            last = end
-            pos = end
-        if resume < 0:
+            last = pos = end
+            if not glued:
+                boundary = end  # the next token starts afresh
+        if pos >= switch_at:
+            conforming = pending
+            switch_at = n + 1
+            scan = _SCANS[conforming].match
+            boundary, glued = pos, False
+            continue
+        if pos >= limit and resume >= 0:
+            pos, limit, resume = resume, n, -1
+            boundary, glued = pos, False
+            continue
+        if pos >= n:
             break
-        pos, limit, resume = resume, n, -1
 
-    if first >= 0:
+    if last >= 0:
         line_no += text.count("\n", line_pos, first)
         append(
             Statement(
