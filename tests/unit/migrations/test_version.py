@@ -105,3 +105,10 @@ def test_bad_version_text():
         Version.parse("1..2")
     with pytest.raises(ValueError):
         Version.parse("")
+
+
+@pytest.mark.parametrize("name", ["Users.sql", "Backup_notes.sql", "README.sql", "views.sql", "Views_old.sql"])
+def test_plain_sql_file_names_get_the_general_advice(name):
+    with pytest.raises(ValueError, match="expected V<version>__<description>.sql") as ei:
+        parse_name(name)
+    assert "double underscore" not in str(ei.value) and "digits" not in str(ei.value)

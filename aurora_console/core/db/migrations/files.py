@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from aurora_console.core.db.sql_split import Statement, split_sql
@@ -76,6 +76,7 @@ class ParsedName:
     description: str
 
 
+@lru_cache(maxsize=65536)
 def parse_name(name: str) -> ParsedName:
     """Parse a file name with Flyway's rules; raise ValueError saying what is wrong with it."""
     if not name.upper().endswith(SUFFIX.upper()):
@@ -92,7 +93,7 @@ def parse_name(name: str) -> ParsedName:
             raise ValueError(_name_advice(name))
         return ParsedName(_VERSIONED_PREFIXES[prefix], Version.parse(before), description)
     if before:
-        if prefix == "R":
+        if prefix == "R" and before[:1].isdigit():
             raise ValueError("a repeatable migration has no version; expected R__<description>.sql")
         raise ValueError(_name_advice(name))
     return ParsedName(REPEATABLE if prefix == "R" else CALLBACK, None, description)
@@ -102,11 +103,11 @@ def _name_advice(name: str) -> str:
     expected = "expected V<version>__<description>.sql or R__<description>.sql"
     if not name.upper().endswith(SUFFIX.upper()):
         return f"not a .sql file name; {expected}"
-    if name[:1] in ("v", "r"):
+    if name[:1] in ("v", "r") and (name[1:2].isdigit() or name[1:3] == SEPARATOR):
         return f"the prefix must be an upper-case V or R; {expected}"
-    if name[:1] in _VERSIONED_PREFIXES and SEPARATOR not in name:
-        return f"no double underscore between version and description; {expected}"
-    if name[:1] in _VERSIONED_PREFIXES:
+    if name[:1] in _VERSIONED_PREFIXES and name[1:2].isdigit():
+        if SEPARATOR not in name:
+            return f"no double underscore between version and description; {expected}"
         return f"the version must be digits separated by dots or underscores; {expected}"
     return expected
 
