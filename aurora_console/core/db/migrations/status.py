@@ -154,7 +154,8 @@ def compute_status(
     if baseline is not None and baseline.version is not None:
         applied_versions.append(baseline.version)
     current = max(applied_versions) if applied_versions else None
-    last_resolved = max((m.version for m in discovery.versioned), default=None)
+    versioned_files = discovery.versioned
+    last_resolved = max((m.version for m in versioned_files), default=None)
     baseline_version = baseline.version if baseline is not None else None
     external_versions = {r.version: r for r in external_rows if r.version is not None}
 
@@ -163,7 +164,7 @@ def compute_status(
 
     versioned: list[tuple[Version, int, MigrationInfo]] = []
     pending_versioned: list[MigrationFile] = []
-    for mig in discovery.versioned:
+    for mig in versioned_files:
         row = rows_by_version.pop(mig.version, None)
         if row is not None:
             if not row.success:
@@ -173,7 +174,8 @@ def compute_status(
             else:
                 state = APPLIED
                 cs = CHECKSUM_OK if file_matches_checksum(mig, row.checksum) else CHECKSUM_CHANGED
-                if baseline_version is None or mig.version > baseline_version:
+                if (cs is CHECKSUM_CHANGED or row.type != "SQL" or mig.description != row.description) and (
+                        baseline_version is None or mig.version > baseline_version):
                     _mismatches(mig, row, cs, problem)
         elif mig.version in external_versions:
             row = external_versions[mig.version]
@@ -219,7 +221,7 @@ def compute_status(
                 problem(row.script, "recorded as failed and its file is missing", "failed")
         versioned.append((version, 1, MigrationInfo(row.script, VERSIONED, version, row.description, state,
                                                     CHECKSUM_NO_FILE, None, row)))
-    file_versions = {m.version for m in discovery.versioned}
+    file_versions = {m.version for m in versioned_files}
     for version, row in deleted_versions.items():
         if version in live_versions or version in file_versions:
             continue  # applied again since (another tool), or its file is back (shown above)

@@ -22,7 +22,7 @@ _SEPARATOR = re.compile(r"[._]")
 
 @total_ordering
 class Version:
-    __slots__ = ("parts", "text", "_key")
+    __slots__ = ("parts", "text", "_key", "_hash")
 
     def __init__(self, parts: tuple[int, ...], text: str | None = None) -> None:
         if not parts or any(p < 0 for p in parts):
@@ -33,6 +33,7 @@ class Version:
         while len(key) > 1 and key[-1] == 0:
             key.pop()
         self._key = tuple(key)
+        self._hash = hash(self._key)
 
     @classmethod
     def parse(cls, text: str) -> Version:
@@ -44,8 +45,19 @@ class Version:
     def __lt__(self, other: Version) -> bool:
         return self._key < other._key
 
+    # explicit (total_ordering's derived methods are several times slower; max() and sorting
+    # thousands of versions use them)
+    def __gt__(self, other: Version) -> bool:
+        return self._key > other._key
+
+    def __le__(self, other: Version) -> bool:
+        return self._key <= other._key
+
+    def __ge__(self, other: Version) -> bool:
+        return self._key >= other._key
+
     def __hash__(self) -> int:
-        return hash(self._key)
+        return self._hash
 
     def __str__(self) -> str:
         return self.text
