@@ -127,12 +127,49 @@ def shoot_post_form(app, window, out: Path) -> None:
     _save(app, window, out, "post-form")
 
 
+# A small Flyway project, as the "migrations-flyway" shot shows it (nothing is applied: the shot only reads).
+FLYWAY_DEMO = {
+    "V1__create_authors.sql": "CREATE TABLE authors (id bigint PRIMARY KEY, email text NOT NULL);\n",
+    "V1_1__mysql_only.sql": "-- Kept so the version numbers line up with the MySQL folder: nothing to do here.\n",
+    "V2__index_authors_email.sql": "CREATE INDEX CONCURRENTLY authors_email ON authors (email);\n",
+    "V3__backfill_in_batches.sql": "BEGIN;\nUPDATE authors SET email = lower(email);\nCOMMIT;\n",
+    "V4__add_bio.sql": "ALTER TABLE authors ADD COLUMN bio text;\n",
+    "V4__add_bio.sql.conf": "executeInTransaction=false\n",
+    "R__author_stats.sql": "CREATE OR REPLACE VIEW author_stats AS SELECT count(*) AS authors FROM authors;\n",
+    "scratch.sql": "SELECT * FROM authors;  -- a query kept beside the migrations\n",
+}
+
+
+def shoot_migrations_flyway(app, window, out: Path) -> None:
+    """The migrations screen on a Flyway project: history format, Transaction column, ignored files."""
+    import tempfile
+
+    project = Path(tempfile.mkdtemp(prefix="flyway-demo-"))
+    sql = project / "sql"
+    sql.mkdir()
+    for name, text in FLYWAY_DEMO.items():
+        (sql / name).write_text(text)
+    (project / "flyway.conf").write_text("flyway.locations=filesystem:sql\n")
+    window.services.extras["migrations_open"](DB_PROFILE, connect=None, folder=None)
+    key = f"migrations:{DB_PROFILE}"
+    _wait(app, lambda: window.find_tab(key) is not None)
+    panel = window.find_tab(key)
+    _wait(app, lambda: not panel.busy and panel.status is not None)
+    panel.choose_folder = lambda: str(sql)
+    panel.change_folder()
+    _wait(app, lambda: not panel.busy and panel.overview is not None)
+    panel.bottom.setCurrentWidget(panel.ignored_view)
+    panel.folder_label.setText("Folder: a Flyway project's sql/ (flyway.conf beside it)")
+    _save(app, window, out, "migrations-flyway")
+
+
 SHOOTERS = {
     "fleet": shoot_fleet,
     "metrics": shoot_metrics,
     "backups": shoot_backups,
     "tunnels": shoot_tunnels,
     "migrations": shoot_migrations,
+    "migrations-flyway": shoot_migrations_flyway,
     "content-posts": shoot_content,
     "post-form": shoot_post_form,
 }

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -49,7 +50,7 @@ from aurora_console.core.db.migrations.overview import Overview, project_runner,
 from .overview_text import apply_question, dry_run_text, history_tooltip, summary_html
 from .progress_delegate import ProgressDelegate
 from .repair_text import repair_log, repair_question
-from .table_model import PROGRESS_COLUMN, MigrationsTableModel
+from .table_model import PROGRESS_COLUMN, TRANSACTION_COLUMN, MigrationsTableModel
 
 
 class _EventBridge(QObject):
@@ -95,13 +96,14 @@ class MigrationsPanel(QWidget):
     def _build(self) -> None:
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # long paths and texts never widen the tab (and squeeze the navigator): clip or wrap instead
+        self.folder_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.folder_button = QPushButton("Folder…")
         self.folder_button.clicked.connect(self.change_folder)
         top = QHBoxLayout()
         top.addWidget(QLabel(f"<b>{self.profile}</b>"))
         top.addWidget(self.folder_label, 1)
-        self.history_label = QLabel()
-        self.history_label.setObjectName("migrationsHistory")
+        self.history_label = QLabel(objectName="migrationsHistory")
         top.addWidget(self.history_label)
         top.addWidget(self.folder_button)
 
@@ -110,15 +112,14 @@ class MigrationsPanel(QWidget):
                                             "Check as Flyway does: checksums, missing, pending and out-of-order files")
         self.dry_run_button = self._button("Dry run", self.dry_run, None, "Show the SQL that would be applied")
         self.apply_button = self._button("Apply pending", self.apply, "Ctrl+Return",
-                                         "Apply every pending migration, each in its own transaction")
+                                         "Apply every pending migration, each in its own transaction unless it cannot run in one")
         self.stop_button = self._button("Stop after current", self.stop, "Esc",
                                         "Finish the running migration, then stop")
         self.stop_button.setEnabled(False)
         self.repair_button = self._button(
             "Repair", self.repair, None,
             "Remove failed entries, mark applied migrations whose file is gone as deleted, accept edited checksums")
-        self.summary = QLabel()
-        self.summary.setObjectName("migrationsSummary")
+        self.summary = QLabel(objectName="migrationsSummary", wordWrap=True)
         bar = QHBoxLayout()
         for b in (self.refresh_button, self.validate_button, self.dry_run_button, self.apply_button,
                   self.stop_button, self.repair_button):
@@ -134,7 +135,8 @@ class MigrationsPanel(QWidget):
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (1, TRANSACTION_COLUMN):  # description and transaction share what is left
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(PROGRESS_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(PROGRESS_COLUMN, 130)
 
@@ -151,8 +153,7 @@ class MigrationsPanel(QWidget):
         self.bottom = QTabWidget()
         self.bottom.addTab(self.log_view, "Log")
         self.bottom.addTab(self.sql_view, "Dry run SQL")
-        self.ignored_view = QListWidget()
-        self.ignored_view.setObjectName("migrationsIgnored")
+        self.ignored_view = QListWidget(objectName="migrationsIgnored", wordWrap=True)
         self.bottom.addTab(self.ignored_view, "Ignored files")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
@@ -179,6 +180,7 @@ class MigrationsPanel(QWidget):
 
     def _show_folder(self) -> None:
         self.folder_label.setText(f"Folder: {self.folder}" if self.folder else "No migrations folder chosen")
+        self.folder_label.setToolTip(str(self.folder or ""))
 
     # -- state ----------------------------------------------------------------------------------
     @property
