@@ -23,7 +23,9 @@ _SECRET_KEYS = (
     r"SecretString|SecretAccessKey|SessionToken|MasterUserPassword|Password"
 )
 
-_KEY = r"""(?P<k>["']?[\w.-]*(?:""" + _SECRET_KEYS + r""")["']?\s*[=:]\s*)"""
+# the key starts where a word starts (a start inside a word only re-tries the same word: on a
+# long text without any key that made each pattern quadratic in the word lengths)
+_KEY = r"""(?P<k>(?<![\w.-])["']?[\w.-]*(?:""" + _SECRET_KEYS + r""")["']?\s*[=:]\s*)"""
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # key = "quoted value" (JSON, reprs of dicts): everything up to the closing quote, escapes included
@@ -43,6 +45,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 _KEY_NAME = re.compile(_SECRET_KEYS, re.IGNORECASE)
+_KEY_PATTERNS = 2  # the first two patterns need a key name
 #: a line of SQL quoted in a PostgreSQL error (``LINE 3: ...``)
 _SQL_LINE = re.compile(r"^(?P<p>[ \t]*LINE \d+: )(?P<sql>.*)$", re.MULTILINE)
 
@@ -72,7 +75,10 @@ def redact(text: str) -> str:
             text = text.replace(value, MASK)
     if "LINE " in text:
         text = _mask_quoted_sql(text)
-    for pattern, repl in _PATTERNS:
+    has_key = _KEY_NAME.search(text) is not None
+    for i, (pattern, repl) in enumerate(_PATTERNS):
+        if i < _KEY_PATTERNS and not has_key:
+            continue  # no secret-looking key name anywhere: the key patterns cannot match
         text = pattern.sub(repl, text)
     return text
 

@@ -51,10 +51,15 @@ _NAME_FOLLOWERS = frozenset({",", ")", ".", "FROM", "IS", "AS"})
 _OPTION_WORDS = frozenset({"CURRENT", "OLD", "RANDOM"})
 
 
-def _tokens(text: str, standard_conforming_strings: bool) -> Iterator:
-    from aurora_console.core.db.sql_split import tokenize
+def _tokens(text: str, standard_conforming_strings: bool, start: int) -> Iterator:
+    """The tokens of ``text[start:]``, with offsets into ``text``."""
+    from aurora_console.core.db.sql_split import Token, tokenize
 
-    return tokenize(text, standard_conforming_strings=standard_conforming_strings)
+    if not start:
+        yield from tokenize(text, standard_conforming_strings=standard_conforming_strings)
+        return
+    for tok in tokenize(text[start:], standard_conforming_strings=standard_conforming_strings):
+        yield Token(tok.kind, tok.start + start, tok.end + start)
 
 
 def mask_sql(sql: str) -> str:
@@ -97,27 +102,79 @@ def mask_error_message(message: str, sql: str) -> str:
 
 
 def _masked_spans(text: str) -> list[tuple[int, int, str]]:
+    """The spans to mask. Only the statements (and the comments between them) whose text holds
+    ``password``/``identified`` are tokenized: the splitter finds them at a fraction of the cost
+    of tokenizing a whole editor buffer."""
     if not text or not names_password(text):
         return []
-    spans = _spans(text, True)
-    if "\\" in text:  # a backslash may escape a quote (MySQL, E'' strings): both readings, masked alike
-        spans += _spans(text, False)
+    from aurora_console.core.db.sql_split import split_sql
+
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for statement in split_sql(text):
+        if _QUICK.search(text, pos, statement.start):  # comments before the statement
+            spans += _spans(text, True, start=pos, stop=statement.start)
+        if _QUICK.search(text, statement.start, statement.stop):
+            # to its end, every ';' inside included (a BEGIN ATOMIC body holds several statements)
+            spans += _spans(text, True, start=statement.start, stop=statement.stop)
+            if "\\" in text[statement.start:]:  # a backslash may escape a quote (MySQL): both readings
+                spans += _spans(text, False, start=statement.start, stop=statement.stop)
+        pos = statement.stop
+    if _QUICK.search(text, pos):
+        spans += _spans(text, True, start=pos)
     return spans
 
 
-def _spans(text: str, standard_conforming_strings: bool, *, rest_of_password_statement: bool = False
-           ) -> list[tuple[int, int, str]]:
-    """``rest_of_password_statement``: ``text`` starts inside a statement that names a password."""
+def _spans(text: str, standard_conforming_strings: bool, *, start: int = 0, stop: int | None = None,
+           first_only: bool = False, rest_of_password_statement: bool = False) -> list[tuple[int, int, str]]:
+    """The spans to mask in the statements of ``text[start:stop]`` (the first one only with
+    ``first_only``). ``rest_of_password_statement``: ``start`` is inside a statement that names a
+    password. A comment that holds a password statement (one commented out) is masked alike."""
     spans: list[tuple[int, int, str]] = []
     statement: list = []
-    for tok in _tokens(text, standard_conforming_strings):
+    run: list[int] = []  # start and end of consecutive ``--`` comments (lines commented out)
+    for tok in _tokens(text, standard_conforming_strings, start):
+        if stop is not None and tok.start >= stop:
+            break
+        line_comment = tok.kind == "comment" and text.startswith("--", tok.start)
+        if line_comment:
+            run = [run[0] if run else tok.start, tok.end]
+        elif run and tok.kind != "space":
+            spans += _comment_run_spans(text, *run)
+            run = []
         if tok.kind == "semicolon":
             spans += _statement_spans(text, statement, rest_of_password_statement)
             statement, rest_of_password_statement = [], False
+            if first_only:
+                return spans
         else:
             statement.append(tok)
+            if tok.kind == "comment" and not line_comment and _QUICK.search(text, tok.start, tok.end):
+                spans += _comment_spans(text, tok)
+    if run:
+        spans += _comment_run_spans(text, *run)
     spans += _statement_spans(text, statement, rest_of_password_statement)
     return spans
+
+
+_LINE_COMMENT_START = re.compile(r"(^|[\n\r])([ \t\f\v]*)--")
+
+
+def _comment_run_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Lines commented out one by one (``-- ALTER ROLE x`` newline ``-- PASSWORD 'y'``), read as
+    the SQL they were: each line's ``--`` blanked (same length, so the offsets hold)."""
+    if not _QUICK.search(text, start, end):
+        return []
+    region = _LINE_COMMENT_START.sub(lambda m: m.group(1) + m.group(2) + "  ", text[start:end])
+    return [(s + start, e + start, r) for s, e, r in _masked_spans(region)]
+
+
+def _comment_spans(text: str, tok) -> list[tuple[int, int, str]]:
+    """What to mask inside a comment's text, read as SQL (``-- ALTER ROLE x PASSWORD 'y'``)."""
+    body_start = tok.start + 2
+    body_end = tok.end - 2 if text.startswith("/*", tok.start) and text.endswith("*/", 0, tok.end) else tok.end
+    body = text[body_start:max(body_start, body_end)]
+    return [(s + body_start, e + body_start, r) for s, e, r in _masked_spans(body)]
 
 
 def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -285,8 +342,7 @@ def _literal_run(text: str, sig: list, j: int) -> list:
         if escaped_end != tok.end:
             # read with backslash escapes (MySQL) the literal ends elsewhere, and what follows is SQL
             # again (``"a\"b" REPLACE 'old'``): mask that reading of the rest too
-            rest = _spans(text[escaped_end:], True, rest_of_password_statement=True)
-            spans += [(s + escaped_end, e + escaped_end, r) for s, e, r in rest]
+            spans += _spans(text, True, start=escaped_end, first_only=True, rest_of_password_statement=True)
         j = k + 1
     return spans
 

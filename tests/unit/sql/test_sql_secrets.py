@@ -103,6 +103,23 @@ def test_a_backslash_read_either_way_leaves_nothing_of_the_password():
     assert masked.endswith("; SELECT 1")
 
 
+@pytest.mark.parametrize("sql", [
+    "-- ALTER ROLE app PASSWORD 'hunter2'\nSELECT 1",
+    "SELECT 1; /* CREATE USER u IDENTIFIED BY 'hunter2' */ SELECT 2",
+    "SELECT 1 /* old: ALTER ROLE app PASSWORD 'hunter2'; */ + 1",
+])
+def test_a_commented_out_password_statement_is_masked_too(sql):
+    masked = mask_sql_secrets(sql)
+    assert "hunter2" not in masked and "'***'" in masked
+    assert masked.replace("'***'", "'hunter2'") == sql
+
+
+def test_a_password_inside_a_routine_body_is_masked():
+    sql = ("CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); "
+           "UPDATE users SET password = 'hunter2' WHERE id = 1; END; SELECT 1")
+    assert mask_sql_secrets(sql) == sql.replace("'hunter2'", "'***'")
+
+
 def test_an_unterminated_password_literal_is_masked_to_the_end():
     assert mask_sql_secrets("SELECT 1;\nALTER ROLE r PASSWORD 'hunter2") == "SELECT 1;\nALTER ROLE r PASSWORD '***'"
 
@@ -233,15 +250,26 @@ def _survivors(text: str, secrets: list[str]) -> list[str]:
     return found
 
 
-SCRIPT = st.tuples(st.sampled_from(["", "SELECT 1;\n", "select 'x';  "]),
-                   st.sampled_from(["", ";", "; SELECT 2", ";\n-- done\n"]))
+SCRIPT = st.tuples(st.sampled_from(["", "SELECT 1;\n", "select 'x';  ", "/* kept for later:\n", "-- "]),
+                   st.sampled_from(["", ";", "; SELECT 2", ";\n-- done\n", " */ SELECT 3"]))
+
+
+def _in_script(statement: str, around: tuple[str, str]) -> str:
+    """The statement among others, or commented out (each line, as an editor's "comment" does)."""
+    if around[0] == "-- ":
+        return "\n".join("-- " + line for line in statement.splitlines()) + "\nSELECT 4"
+    if around[0].startswith("/*") and not around[1].startswith(" */"):
+        return around[0] + statement + " */" + around[1]
+    if around[1].startswith(" */") and not around[0].startswith("/*"):
+        return around[0] + "/* " + statement + around[1]
+    return around[0] + statement + around[1]
 
 
 @settings(max_examples=400)
 @given(password_statements(), SCRIPT)
 def test_no_password_literal_survives_masking(statement_secrets, around):
     statement, secrets = statement_secrets
-    text = around[0] + statement + around[1]
+    text = _in_script(statement, around)
     masked = mask_sql(text)
     assert not _survivors(masked, secrets), (text, masked)
 
@@ -265,6 +293,6 @@ def test_no_password_survives_in_the_history_file(tmp_path, statement_secrets):
 def test_no_password_survives_in_the_autosave_file(tmp_path, statement_secrets, around):
     statement, secrets = statement_secrets
     path = tmp_path / "autosave" / "sql-t.sql"
-    write_autosave(path, around[0] + statement + around[1])
+    write_autosave(path, _in_script(statement, around))
     saved = read_autosave(path)
     assert not _survivors(saved, secrets), (statement, saved)
