@@ -127,7 +127,8 @@ class QueryHistory:
 
 
 class Snippets:
-    """Named SQL snippets in one JSON file, written atomically."""
+    """Named SQL snippets in one JSON file, written atomically (owner-only); password literals
+    are masked as in the history (a snippet is a template, never a place for a secret)."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path else app_paths().data_dir / "sql-snippets.json"
@@ -144,7 +145,7 @@ class Snippets:
         if not name:
             raise ValueError("a snippet needs a name")
         data = self.all()
-        data[name] = sql
+        data[name] = mask_sql(sql)
         self._write(data)
 
     def delete(self, name: str) -> None:

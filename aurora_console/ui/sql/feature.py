@@ -12,7 +12,6 @@ Where a tab's connection comes from, in order:
 from __future__ import annotations
 
 import itertools
-import re
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -69,15 +68,13 @@ def is_conninfo(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://")) or "=" in text
 
 
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]+):[^@\s]*@")
-_KV_PASSWORD = re.compile(r"\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|\S+)\s*")
-
-
 def strip_password(conninfo: str) -> str:
     """A connection string without its password (libpq can still find one in ~/.pgpass)."""
     if not is_conninfo(conninfo):
         return conninfo
-    return _KV_PASSWORD.sub("", _URL_PASSWORD.sub(r"\1@", conninfo)).strip()
+    from aurora_console.core.connections.conninfo import without_password
+
+    return without_password(conninfo)
 
 
 def _label(profile: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from aurora_console.core.connections.profile import ConnectionProfile
 from aurora_console.core.connections.store import ProfileStore
-from aurora_console.core.db.history import HistoryEntry, QueryHistory, profile_keeps_history
+from aurora_console.core.db.history import HistoryEntry, QueryHistory, Snippets, profile_keeps_history
 from aurora_console.core.paths import app_paths
 
 pytestmark = pytest.mark.unit
@@ -62,3 +62,10 @@ def test_connections_that_are_not_saved_profiles_keep_their_history():
     (app_paths().config_dir).mkdir(parents=True, exist_ok=True)
     ProfileStore.default().path.write_text("{ not json")  # an unreadable profile file: history as before
     assert profile_keeps_history("anything") is True
+
+
+def test_a_snippet_keeps_no_password_literal():
+    snippets = Snippets()
+    snippets.save("new role", "CREATE ROLE app LOGIN PASSWORD 'hunter2'")
+    assert snippets.all() == {"new role": "CREATE ROLE app LOGIN PASSWORD '***'"}
+    assert "hunter2" not in snippets.path.read_text()
