@@ -19,7 +19,6 @@ from pathlib import Path
 from aurora_console.core.db.sql_secrets import mask_error_message, mask_sql
 from aurora_console.core.paths import app_paths
 from aurora_console.core.private_files import atomic_write_text, open_private
-from aurora_console.core.redaction import redact
 
 __all__ = ["MAX_ENTRIES", "HistoryEntry", "QueryHistory", "Snippets", "mask_sql", "profile_keeps_history"]
 
