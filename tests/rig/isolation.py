@@ -3,7 +3,15 @@ about errors.
 
 * At configure time (before any fixture or import of the app) HOME, the XDG and Windows folders,
   AURORA_CONSOLE_HOME and the AWS config/credential files point into one temporary folder, and
-  AWS credentials are dummies; AWS_PROFILE / AWS_ENDPOINT_URL from the caller are removed.
+  AWS credentials are dummies; AWS_PROFILE, container/web-identity credentials and endpoint
+  variables from the caller are removed.
+* AWS_ENDPOINT_URL points at a loopback tripwire (tests/rig/aws_tripwire.py): any AWS call not
+  given an explicit endpoint (moto's, the sandbox's) is refused there on its first attempt and
+  fails the test that made it, so no call ever reaches AWS, whatever credentials a test sets.
+  A test that makes such a call on purpose takes it from the ``aws_tripwire`` fixture.
+* The dummy keys make the environment look like a shell with credentials in it, and the console
+  starts on them (the default chain), as the AWS CLI does. A test about a machine with no AWS
+  credentials at all says so: ``@pytest.mark.no_aws_credentials`` removes them.
 * Per test (autouse) those folders are fresh again, below ``tmp_path``.
 * The session's folder (``<tmp>/aurora-console-tests-*``) is deleted at session end, after a
   failed run too. The session holds a lock on ``.lock`` inside it while it runs; a folder whose
@@ -24,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.rig.aws_tripwire import AwsTripwire
+
 try:
     import fcntl
 except ImportError:  # Windows: session folders are still removed at the end, not collected
@@ -39,7 +49,13 @@ _REMOVE = (
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_CA_BUNDLE",
     "AWS_REGION",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",  # would switch the tripwire off
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",  # a CI job in a container: its real role
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 )
+ENVIRONMENT_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 
 
 def _point_home(root: Path, env) -> None:
@@ -85,6 +101,7 @@ def _service_endpoints() -> list[str]:
 
 SESSION_PREFIX = "aurora-console-tests-"
 _SESSION = pytest.StashKey[tuple[Path, int]]()
+_TRIPWIRE = pytest.StashKey[AwsTripwire]()
 
 
 def make_session_root(parent: Path | None = None) -> tuple[Path, int]:
@@ -131,7 +148,11 @@ def pytest_configure(config: pytest.Config) -> None:
     root, fd = make_session_root()
     config.stash[_SESSION] = (root, fd)
     _point_home(root, lambda k, v: os.environ.__setitem__(k, v))
+    tripwire = config.stash[_TRIPWIRE] = AwsTripwire()
+    os.environ["AWS_ENDPOINT_URL"] = tripwire.url
     config.addinivalue_line("markers", "expected_errors: the test expects ERROR log records")
+    config.addinivalue_line("markers", "no_aws_credentials: no AWS credentials in the environment "
+                                       "(a machine where `aws` finds none); the rig's dummy keys are removed")
 
 
 def session_root(config: pytest.Config) -> Path:
@@ -143,6 +164,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     session = config.stash.get(_SESSION, None)
     if session is not None:
         remove_session_root(*session)
+    tripwire = config.stash.get(_TRIPWIRE, None)
+    if tripwire is not None:
+        tripwire.close()
+
+
+@pytest.fixture
+def aws_tripwire(request: pytest.FixtureRequest) -> AwsTripwire:
+    """The endpoint AWS_ENDPOINT_URL points at; ``take()`` the calls a test makes there on purpose."""
+    return request.config.stash[_TRIPWIRE]
 
 
 class _ErrorCollector(logging.Handler):
@@ -160,6 +190,12 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytes
     for key in (*_REMOVE, *_service_endpoints()):
         monkeypatch.delenv(key, raising=False)
     _point_home(tmp_path / "isolated", monkeypatch.setenv)
+    tripwire = request.config.stash[_TRIPWIRE]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", tripwire.url)
+    if request.node.get_closest_marker("no_aws_credentials") is not None:
+        for key in ENVIRONMENT_CREDENTIALS:
+            monkeypatch.delenv(key)
+    earlier = tripwire.take()  # made after the previous test ended (a worker thread it left running)
     from aurora_console.testing.memory_keyring import MemoryKeyring
 
     MemoryKeyring.clear()
@@ -170,6 +206,12 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytes
         yield tmp_path / "isolated"
     finally:
         root.removeHandler(collector)
+    refused = [f"{call} (before this test started)" for call in earlier] + [str(c) for c in tripwire.take()]
+    if refused:
+        lines = "\n".join(f"  {call}" for call in refused[:10])
+        pytest.fail(f"AWS calls not pointed at moto (refused by the rig's AWS_ENDPOINT_URL tripwire; "
+                    f"give the client moto_endpoint / aws_factory, or take() them from aws_tripwire "
+                    f"when they are the point):\n{lines}", pytrace=False)
     if collector.records and request.node.get_closest_marker("expected_errors") is None:
         lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in collector.records[:10])
         pytest.fail(
