@@ -8,11 +8,10 @@ Resolved the AWS CLI's way
    without ``--profile``: environment keys win over the profile's keys, its region applies;
 3. credentials in the environment (``AWS_ACCESS_KEY_ID``, a web identity, container
    credentials): ``default``, resolved through the default chain (the saved choice is not used:
-   the shell's credentials are what ``aws`` would use here). Only when the AWS config or
-   credentials file names a profile: with no AWS files at all the console starts on nothing
-   (the welcome page), so environment keys alone never make it call AWS unasked (the test rig's
-   dummy keys, a shell's stale keys); an empty ``[default]`` section in ``~/.aws/config`` is
-   enough to use them;
+   the shell's credentials are what ``aws`` would use here). With no AWS config or credentials
+   file at all too, as ``aws rds describe-db-clusters`` does under ``aws-vault exec``, on a CI
+   runner or in a container: ``default`` is then the only profile offered, its region comes from
+   ``AWS_REGION`` / ``AWS_DEFAULT_REGION``;
 4. the profile last picked in the navigator (saved): explicit, as when it was picked;
 5. ``default`` (the default chain) or, without one, the first profile (explicit).
 
@@ -47,7 +46,7 @@ def choose_start_profile(profiles: list[str], *, cli_profile: str | None,
     named = environment_profile()
     if named:
         return named, False
-    if profiles and environment_credentials():
+    if environment_credentials():  # with or without AWS files, as the CLI
         return "default", False
     if saved_profile:
         return saved_profile, True

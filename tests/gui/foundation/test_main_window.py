@@ -29,6 +29,7 @@ def _cluster(endpoint, region, cid, engine="aurora-postgresql"):
                           MasterUserPassword="Passw0rd-long")
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_first_run_without_aws_config_offers_the_sandbox(qtbot):
     window = open_console(qtbot)
     try:
@@ -92,6 +93,7 @@ def test_layout_and_choices_survive_a_restart(qtbot, isolated_env, moto_endpoint
         close_console(again)
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_corrupt_settings_give_a_warning_not_a_crash(qtbot, isolated_env):
     from aurora_console.core.paths import app_paths
 
@@ -106,6 +108,7 @@ def test_corrupt_settings_give_a_warning_not_a_crash(qtbot, isolated_env):
         close_console(window)
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_about_shows_library_versions(qtbot):
     from aurora_console.ui.about import library_versions
 
@@ -179,6 +182,7 @@ def test_a_real_profile_named_sandbox_keeps_its_name(qtbot):
     shutdown_services(services)
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_a_tab_whose_screen_is_missing_is_kept_for_next_time(qtbot, isolated_env):
     from aurora_console.core.paths import app_paths
     from aurora_console.core.settings import SettingsStore
@@ -192,6 +196,7 @@ def test_a_tab_whose_screen_is_missing_is_kept_for_next_time(qtbot, isolated_env
     assert SettingsStore(app_paths().settings_file).settings.open_tabs == [{"kind": "from-a-newer-version", "x": 1}]
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_scripted_runs_leave_the_layout_alone(qtbot, isolated_env):
     window = open_console(qtbot)
     close_console(window)

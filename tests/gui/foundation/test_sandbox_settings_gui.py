@@ -56,6 +56,7 @@ def test_build_services_gives_the_sandbox_its_own_settings(isolated_env, qapp, t
 
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_a_real_session_that_opens_the_sandbox_keeps_both_apart(qtbot, isolated_env, aurora_sandbox):
     from aurora_console.ui.fleet import open_fleet
     from aurora_console.ui.metrics import open_metrics

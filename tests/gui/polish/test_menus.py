@@ -14,6 +14,7 @@ def _names(window, menu):
     return [a.objectName() for a in window.menu(menu).actions() if a.objectName()]
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_database_menu_holds_the_database_tools(qtbot):
     window = open_console(qtbot)
     try:

@@ -28,6 +28,7 @@ def _titles(window):
     return [window.tabs.tabText(i) for i in range(window.tabs.count())]
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_second_sql_editor_on_a_profile_is_numbered(window):
     from aurora_console.ui.sql.feature import open_sql
 
@@ -43,6 +44,7 @@ def test_second_sql_editor_on_a_profile_is_numbered(window):
     assert window.tabs.tabText(window.tabs.indexOf(third)).startswith("SQL · ")
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_crowded_tab_bar_elides_and_keeps_every_tab_in_sight(window, qtbot):
     from aurora_console.ui.tab_titles import MAX_TAB_WIDTH, tab_tooltip
 

@@ -18,6 +18,7 @@ def test_welcome_page_says_the_sandbox_is_running(console):
     assert button.text() == "Sandbox running" and not button.isEnabled()
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_welcome_page_offers_the_sandbox_when_it_is_not_running(qtbot):
     window = open_console(qtbot)
     try:
@@ -30,6 +31,7 @@ def test_welcome_page_offers_the_sandbox_when_it_is_not_running(qtbot):
         close_console(window)
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
 def test_file_menu_says_the_sandbox_is_running(console, qtbot):
     from PySide6.QtGui import QAction
 

@@ -44,6 +44,7 @@ def _run_smoke(args, home, timeout=240):
     return proc.returncode, json.loads(lines[-1]), proc.stderr
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: normal mode on no profile, no AWS call
 def test_smoke_test_normal_mode(isolated_env):
     code, report, err = _run_smoke([], isolated_env)
     assert code == 0, (report, err)

@@ -7,7 +7,7 @@ explicitly (``--profile``) leaves the environment's keys out; ``AWS_PROFILE`` al
 override them; then the shared credentials file, the config file, credential_process, SSO,
 container and instance metadata. The isolation fixture sets dummy environment keys, so every test
 sets or removes the environment it needs. Instance metadata is never called
-(AWS_EC2_METADATA_DISABLED=true).
+(AWS_EC2_METADATA_DISABLED=true); a call without moto's endpoint is refused by the rig.
 """
 
 from __future__ import annotations
@@ -161,13 +161,50 @@ def test_no_environment_credentials_saved_choice_then_default_then_first(aws_env
     assert choose_start_profile([], cli_profile=None, saved_profile=None) == (None, False)
 
 
-def test_environment_keys_alone_with_no_aws_files_start_on_nothing(aws_env):
+def test_environment_keys_alone_with_no_aws_files_start_on_the_default_chain(aws_env, moto_endpoint):
+    """aws-vault exec, a CI runner: keys and a region in the environment, no ~/.aws at all."""
+    import boto3
+
+    boto3.client("rds", region_name="eu-central-1", endpoint_url=moto_endpoint, aws_access_key_id="k",
+                 aws_secret_access_key="s").create_db_cluster(
+        DBClusterIdentifier="orders", Engine="aurora-postgresql", MasterUsername="admin_user",
+        MasterUserPassword="Passw0rd-long")
+    aws_env.keys()
+    aws_env.set("AWS_DEFAULT_REGION", "eu-central-1")
+    aws, cfg = _start(endpoint=moto_endpoint)
+    assert (cfg.profile, cfg.explicit, cfg.profiles, cfg.region) == ("default", False, ["default"], "eu-central-1")
+    assert "eu-central-1" in cfg.available_regions
+    assert _keys(aws, "default") == ("ENVKEY", "env")
+    loaded = list_clusters(aws, AwsTarget("default", cfg.region))  # what `aws rds describe-db-clusters` lists
+    assert loaded.error is None and [c.ref.cluster_id for c in loaded.clusters] == ["orders"]
+    aws_env.set("AWS_REGION", "ap-south-1")  # read before AWS_DEFAULT_REGION, as the CLI
+    assert _start()[1].region == "ap-south-1"
+
+
+def test_environment_keys_alone_without_a_region_start_on_the_default_chain(aws_env):
     aws_env.keys()
     aws, cfg = _start()
-    assert (cfg.profile, cfg.profiles) == (None, [])  # the welcome page; no AWS call unasked
-    aws_env.config("[default]\n")
+    assert (cfg.profile, cfg.explicit, cfg.profiles, cfg.region) == ("default", False, ["default"], None)
+    # no region anywhere: the navigator keeps the regions saved in the settings
+
+
+def test_only_the_secret_key_is_not_environment_credentials(aws_env):
+    aws_env.set("AWS_SECRET_ACCESS_KEY", "orphan")
+    assert choose_start_profile([], cli_profile=None, saved_profile=None) == (None, False)
+    aws_env.set("AWS_ACCESS_KEY_ID", "ENVKEY")
+    assert choose_start_profile([], cli_profile=None, saved_profile=None) == ("default", False)
+
+
+def test_web_identity_alone_with_no_aws_files_starts_on_the_default_chain(aws_env, moto_endpoint, tmp_path):
+    """A Kubernetes pod (IRSA) or a CI job's OIDC role: botocore calls STS (here moto's) for keys."""
+    token = tmp_path / "token"
+    token.write_text("header.payload.signature")
+    aws_env.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/ci")
+    aws_env.set("AWS_WEB_IDENTITY_TOKEN_FILE", str(token))
+    aws_env.set("AWS_ENDPOINT_URL", moto_endpoint)  # STS, as botocore creates it for the provider
     aws, cfg = _start()
-    assert (cfg.profile, cfg.explicit) == ("default", False) and _keys(aws, "default") == ("ENVKEY", "env")
+    assert (cfg.profile, cfg.explicit, cfg.profiles) == ("default", False, ["default"])
+    assert aws.session("default").get_credentials().method == "assume-role-with-web-identity"
 
 
 # -- rung 3 and 4: shared credentials file, then config file -----------------------------------------
@@ -241,9 +278,10 @@ def container_endpoint():
 
 def test_container_credentials_after_profile_keys(aws_env, container_endpoint):
     aws_env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", container_endpoint)
-    aws, cfg = _start()  # no AWS files at all: nothing is called unasked (documented)
-    assert (cfg.profile, cfg.profiles) == (None, [])
-    aws_env.config("[default]\nregion = us-east-1\n")  # an empty default profile is enough
+    aws, cfg = _start()  # no AWS files at all (an ECS task): the default chain, as the CLI
+    assert (cfg.profile, cfg.explicit, cfg.profiles) == ("default", False, ["default"])
+    assert _keys(aws, "default") == ("CONTAINERKEY", "container-role")
+    aws_env.config("[default]\nregion = us-east-1\n")
     aws, cfg = _start()
     assert (cfg.profile, cfg.explicit, cfg.profiles) == ("default", False, ["default"])
     assert _keys(aws, "default") == ("CONTAINERKEY", "container-role")

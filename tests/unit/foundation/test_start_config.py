@@ -14,11 +14,18 @@ def _config(home, text):
     (home / "home/.aws/config").write_text(text)
 
 
+@pytest.mark.no_aws_credentials  # no files and no keys: nothing to start on (the welcome page)
 def test_no_profiles_needs_no_boto3(isolated_env, monkeypatch):
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     cfg = resolve_start_config(AwsSessionFactory(), cli_profile=None, cli_region=None, saved_profile=None)
     assert cfg.profiles == [] and cfg.profile is None and cfg.region is None
     assert cfg.available_regions == list(COMMON_REGIONS)
+
+
+def test_environment_keys_alone_are_the_default_profile(isolated_env):
+    # the rig's dummy keys and AWS_DEFAULT_REGION, no AWS files: what `aws` would use (issue 14)
+    cfg = resolve_start_config(AwsSessionFactory(), cli_profile=None, cli_region=None, saved_profile="gone")
+    assert (cfg.profiles, cfg.profile, cfg.explicit, cfg.region) == (["default"], "default", False, "us-east-1")
 
 
 @pytest.mark.parametrize("cli,env,saved,expected", [
