@@ -51,7 +51,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = [
@@ -97,6 +96,12 @@ _TOKEN = re.compile(
     "|".join(
         [
             f"(?P<space>{_P_SPACE})",
+            f"(?P<ident>{_P_IDENT})",  # not a string prefix: those come below
+            "(?P<open_paren>\\()",
+            "(?P<close_paren>\\))",
+            "(?P<semicolon>;)",
+            f"(?P<string>{_P_STRING})",
+            f"(?P<qident>{_P_QIDENT})",
             f"(?P<line_comment>{_P_LINE_COMMENT})",
             f"(?P<block_comment>{_P_BLOCK_COMMENT})",
             f"(?P<estring>{_P_ESTRING})",
@@ -104,13 +109,7 @@ _TOKEN = re.compile(
             f"(?P<nstring>{_P_NSTRING})",
             f"(?P<ustring>{_P_USTRING})",
             f"(?P<uident>{_P_UIDENT})",
-            f"(?P<string>{_P_STRING})",
-            f"(?P<qident>{_P_QIDENT})",
             f"(?P<dollar>{_P_DOLLAR})",
-            f"(?P<ident>{_P_IDENT})",
-            f"(?P<semicolon>;)",
-            f"(?P<open_paren>\\()",
-            f"(?P<close_paren>\\))",
             f"(?P<other>{_P_PARAM}|{_P_NUMBER}|{_P_PAIR}|{_P_OPERATOR}|.)",
         ]
     ),
@@ -198,7 +197,15 @@ _P_WHOLE_QIDENT = r'"[^"]*+(?:""[^"]*+)*+"'
 _WORD_CHARS = "A-Za-z_\u0080-\U0010ffff"
 # inside a run: a '$' after a letter (or after such a '$') continues an identifier
 _P_WORD_DOLLAR = rf"(?<=[{_WORD_CHARS}$])\$"
-_P_CHUNK = r"""[^;()'"$\-/ \t\n\r\f\v]++|-(?!-)|/(?!\*)"""
+# characters that start nothing (words, numbers, operators, commas ...), spaces inside
+_P_CHUNK = r"""[^;()'"$\-/ \t\n\r\f\v][^;()'"$\-/]*+|-(?!-)|/(?!\*)"""
+
+
+#: first words split_sql looks at: routines (BEGIN ATOMIC), settings, transactions, COPY
+_P_HEAD_WORD = (
+    "(?i:create|set|reset|discard|begin|start|commit|end|rollback|abort|savepoint|release|prepare|copy)"
+    f"(?![{_IDENT_CONT}])"
+)
 
 
 def _scanner(whole_string: str) -> re.Pattern[str]:
@@ -214,7 +221,10 @@ def _scanner(whole_string: str) -> re.Pattern[str]:
         + "(?:"
         + "|".join(
             [
-                f"(?P<run>(?!\\$){quiet}(?:{_P_GAP}{quiet})*+)",
+                # a run, and the ';' after it in the same match when there is one; a run that
+                # starts with one of the words split_sql looks at is a head_run
+                f"(?P<head_run>{_P_HEAD_WORD}(?:{_P_GAP}{quiet})*+)(?:{_P_GAP}(?P<head_run_semicolon>;))?",
+                f"(?P<run>(?!\\$){quiet}(?:{_P_GAP}{quiet})*+)(?:{_P_GAP}(?P<run_semicolon>;))?",
                 "(?P<open_paren>\\()",
                 "(?P<close_paren>\\))",
                 "(?P<semicolon>;)",
@@ -341,9 +351,11 @@ def _lex(text: str, pos: int, endpos: int, conforming: bool) -> Iterator[tuple[s
 # --- statements ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Statement:
-    """One statement: ``text`` without its terminating ``;`` and without surrounding comments."""
+class Statement(NamedTuple):
+    """One statement: ``text`` without its terminating ``;`` and without surrounding comments.
+
+    Immutable (a named tuple: the splitter makes tens of thousands of them per second).
+    """
 
     text: str
     start: int  # offset of the first character in the script
@@ -559,20 +571,20 @@ def _is_routine(flags: list[str]) -> bool:
     )
 
 
-_new_statement = object.__new__
-_set_dict = object.__setattr__
+_new_statement = tuple.__new__
 
 
 class _Head:
     """psql's BEGIN ATOMIC heuristic for one statement (psqlscan.l, {identifier} rule)."""
 
-    __slots__ = ("count", "flags", "begin_depth", "watch")
+    __slots__ = ("count", "flags", "begin_depth", "watch", "skip_to")
 
     def __init__(self) -> None:
         self.count = 0  # identifier_count
         self.flags = ["", "", "", ""]  # identifiers[]
         self.begin_depth = 0
         self.watch = True  # identifiers still matter: the first four, or a routine's body
+        self.skip_to = 0  # identifiers before this offset were fed already
 
     def identifier(self, word: str, paren: int) -> None:
         count = self.count
@@ -593,24 +605,51 @@ class _Head:
 
     def identifiers(self, text: str, start: int, end: int, paren: int, conforming: bool) -> None:
         """Feed the identifiers of a run (its parentheses are balanced)."""
-        for group, t_start, t_end in _lex(text, start, end, conforming):
-            if group == "ident":
-                self.identifier(text[t_start:t_end].lower(), paren)
-                if not self.watch:
-                    return
-            elif group == "open_paren":
+        start = max(start, self.skip_to)
+        slow = _BODY_WORD_AFTER_DIGIT.search(text, start, end) is not None
+        # CREATE FUNCTION|PROCEDURE is a routine whatever the next identifiers are
+        decided = self.count >= 4 or (self.count >= 2 and self.flags[1] in ("f", "p"))
+        if not decided or slow:
+            for group, t_start, t_end in _lex(text, start, end, conforming):
+                if group == "ident":
+                    self.identifier(text[t_start:t_end].lower(), paren)
+                    if not self.watch:
+                        return
+                    if not slow and (self.count >= 4 or self.flags[1] in ("f", "p")):
+                        start = t_end
+                        break
+                elif group == "open_paren":
+                    paren += 1
+                elif group == "close_paren":
+                    paren -= 1
+            else:
+                return
+        # a routine: only BEGIN, CASE and END outside parentheses still matter
+        for m in _BODY_WORDS[conforming].finditer(text, start, end):
+            kind = m.lastgroup
+            if kind == "word":
+                if paren == 0:
+                    self.identifier(m.group(kind).lower(), 0)
+            elif kind == "open":
                 paren += 1
-            elif group == "close_paren":
+            elif kind == "close":
                 paren -= 1
 
 
-#: first words split_sql looks at: routines (BEGIN ATOMIC), settings, transactions, COPY
-_HEAD_WORD = re.compile(
-    "(?:create|set|reset|discard|begin|start|commit|end|rollback|abort|savepoint|release|prepare|copy)"
-    f"(?![{_IDENT_CONT}])",
-    re.IGNORECASE,
-)
-_CREATE_NEXT = re.compile(rf"create{_P_GAP}([{_IDENT_START}][{_IDENT_CONT}]*+)(?!['&])", re.IGNORECASE)
+def _body_words(whole_string: str) -> re.Pattern[str]:
+    return re.compile(
+        "|".join([whole_string, _P_WHOLE_QIDENT, r"--[^\n\r]*+|/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/", "(?P<open>\\()", "(?P<close>\\))",
+                  f"(?<![{_IDENT_CONT}])(?P<word>(?i:begin|case|end))(?![{_IDENT_CONT}])"]),
+        re.DOTALL,
+    )
+
+
+#: BEGIN/CASE/END and parentheses in a run, strings and comments skipped (by conforming strings)
+_BODY_WORDS = (_body_words(_P_WHOLE_ESCAPE), _body_words(_P_WHOLE_STANDARD))
+#: 1end is 1 then END to psql 15: such runs go through the lexer
+_BODY_WORD_AFTER_DIGIT = re.compile(r"[0-9](?:begin|case|end)", re.IGNORECASE)
+#: the word after CREATE (not a string prefix)
+_NEXT_WORD = re.compile(rf"{_P_GAP}([{_IDENT_START}][{_IDENT_CONT}]*+)(?!['&])")
 _WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
 
@@ -663,26 +702,58 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                 pos = stop
                 break
             kind = m.lastgroup
-            start = m.start(kind)
-            end = m.end()
+            if kind == "run_semicolon":
+                start = m.start("run")
+                end = m.end("run")
+                if first < 0 and text[start] in _WORD_START and text[start + 1] not in "'&":
+                    # the usual statement: a word and quiet text, then ';' (at a statement's
+                    # start paren is 0 and no word goes on)
+                    while text[end - 1] in _SPACE_CHARS:
+                        end -= 1
+                    line_no += text.count("\n", line_pos, start)
+                    line_pos = start
+                    pos = boundary = m.end()
+                    append(_new_statement(Statement, (
+                        text[start:end],
+                        start,
+                        end,
+                        line_no,
+                        line_no + text.count("\n", start, end - 1),
+                        True,
+                        pos,
+                        conforming,
+                        None,
+                        None,
+                    )))
+                    continue
+            elif kind == "head_run_semicolon":
+                start = m.start("head_run")
+                end = m.end("head_run")
+            else:
+                start = m.start(kind)
+                end = m.end()
             if first < 0 and kind != "block_comment":
                 first = start
                 stmt_conforming = conforming
-                if kind == "run":
-                    w = _HEAD_WORD.match(text, start)
-                    if w is not None:
-                        word = w.group().lower()
-                        if word == "create":
-                            w = _CREATE_NEXT.match(text, start)
-                            if w is None or w.group(1).lower() in ("function", "procedure", "or"):
-                                head = _Head()
-                    elif text[start] not in _WORD_START or text[start + 1 : start + 2] in ("'", "&"):
+                if kind == "head_run" or kind == "head_run_semicolon":
+                    word = _WORD.match(text, start).group().lower()
+                    if word == "create":
+                        w = _NEXT_WORD.match(text, start + 6)
+                        second = "" if w is None else w.group(1).lower()
+                        if second in ("function", "procedure"):
+                            head = _Head()
+                            head.count, head.flags[0], head.flags[1] = 2, "c", second[0]
+                            head.skip_to = w.end()
+                        elif w is None or second == "or":
+                            head = _Head()
+                elif kind == "run" or kind == "run_semicolon":
+                    if text[start] not in _WORD_START or text[start + 1 : start + 2] in ("'", "&"):
                         first_word = _first_word(text, start)
                         if first_word is None:
                             head = _Head()  # not a word: follow identifiers as psql does
                 else:
                     head = _Head()
-            if kind == "run":
+            if kind == "run" or kind == "run_semicolon" or kind == "head_run" or kind == "head_run_semicolon":
                 if head is not None and head.watch:
                     head.identifiers(text, start, end, paren, conforming)
                 if glued:
@@ -690,11 +761,16 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                 else:
                     boundary = start
                 last = pos = end
-                continue
+                if kind == "run" or kind == "head_run":
+                    continue
+                end = m.end()
+                kind = "semicolon"
             glued = False
             if kind == "semicolon":
                 if paren == 0 and (head is None or head.begin_depth == 0):
                     if last >= 0:
+                        while text[last - 1] in _SPACE_CHARS:  # a run may end with spaces
+                            last -= 1
                         stmt_text = text[first:last]
                         line_no += text.count("\n", line_pos, first)
                         line_pos = first
@@ -725,20 +801,18 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                                     close = _COPY_END.search(text, data_start)
                                     data_end = close.start() if close else n
                                     resume = close.end() if close else n
-                        st = _new_statement(Statement)
-                        _set_dict(st, "__dict__", {
-                            "text": stmt_text,
-                            "start": first,
-                            "end": last,
-                            "line": line_no,
-                            "end_line": line_no + text.count("\n", first, last - 1),
-                            "terminated": True,
-                            "stop": end,
-                            "standard_conforming_strings": stmt_conforming,
-                            "data_start": data_start,
-                            "data_end": data_end,
-                        })
-                        append(st)
+                        append(_new_statement(Statement, (
+                            stmt_text,
+                            first,
+                            last,
+                            line_no,
+                            line_no + text.count("\n", first, last - 1),
+                            True,
+                            end,
+                            stmt_conforming,
+                            data_start,
+                            data_end,
+                        )))
                     first = last = -1
                     word = ""
                     head = None
@@ -792,6 +866,8 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
             break
 
     if last >= 0:
+        while text[last - 1] in _SPACE_CHARS:
+            last -= 1
         line_no += text.count("\n", line_pos, first)
         append(
             Statement(
