@@ -235,18 +235,21 @@ def _profile_connection(args: argparse.Namespace):
     """(connect, folder, close) for a saved connection profile, through its tunnel if it has one."""
     import getpass
 
+    from aurora_console.core.connections.opener import open_connection
     from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.db.migrations import MigrationError
-    from aurora_console.core.db.migrations.profiles import open_profile_connection
+    from aurora_console.core.db.migrations.engine import APPLICATION_NAME
     from aurora_console.core.errors import ConsoleError
 
-    store = ProfileStore(Path(args.profiles_file)) if args.profiles_file else ProfileStore.default()
+    from aurora_console.core.paths import app_paths
+
+    store = ProfileStore(Path(args.profiles_file)) if args.profiles_file else ProfileStore.for_paths(app_paths())
     if getattr(args, "sandbox", False):
         try:
             from aurora_console.sandbox.profiles import sandbox_profiles
         except ImportError:
             sandbox_profiles = None
-        for prof in sandbox_profiles(getattr(args, "sandbox_dir", None)) if sandbox_profiles else []:
+        for prof in sandbox_profiles(_sandbox_dir(args)) if sandbox_profiles else []:
             store.add_builtin(prof)
     try:
         profile = store.get(args.connection_profile)
@@ -264,10 +267,11 @@ def _profile_connection(args: argparse.Namespace):
         if getattr(args, "sandbox", False):
             from aurora_console.sandbox.profiles import trust_running_sandbox_bastion
 
-            trust_running_sandbox_bastion(manager.store, getattr(args, "sandbox_dir", None))
+            trust_running_sandbox_bastion(manager.store, _sandbox_dir(args))
     prompt = (lambda text: getpass.getpass(text + ": ")) if sys.stdin.isatty() else None
     try:
-        pc = open_profile_connection(profile, manager=manager, clients=_aws_clients(args), prompt=prompt)
+        pc = open_connection(profile, manager=manager, clients=_aws_clients(args), prompt=prompt,
+                             application_name=APPLICATION_NAME)
     except ConsoleError as e:
         if manager is not None:
             manager.shutdown()
@@ -283,12 +287,23 @@ def _profile_connection(args: argparse.Namespace):
             manager.shutdown()
 
     print(f"Connecting to {profile.target_label} ({pc.route})", file=sys.stderr)
-    folder = pc.folder
+    from aurora_console.core.db.migrations.folders import MigrationFolders
+    from aurora_console.core.paths import app_paths
+
+    folder = MigrationFolders.for_paths(app_paths()).get(profile.name)  # the folder the console remembers
     if folder is None and profile.builtin and getattr(args, "sandbox", False):
         from aurora_console.core.resources import blog_migrations_dir
 
         folder = blog_migrations_dir()  # the sandbox's blog database is built from the bundled schema
     return pc.connect, folder, close
+
+
+def _sandbox_dir(args: argparse.Namespace) -> Path:
+    """The running sandbox's state folder: ``--sandbox-dir``, or the console's own."""
+    from aurora_console.core.paths import app_paths
+
+    folder = getattr(args, "sandbox_dir", None)
+    return Path(folder) if folder else app_paths().sandbox_dir
 
 
 def _aws_clients(args: argparse.Namespace):
@@ -299,7 +314,7 @@ def _aws_clients(args: argparse.Namespace):
         if getattr(args, "sandbox", False):
             from aurora_console.sandbox.profiles import sandbox_aws_factory
 
-            factory = sandbox_aws_factory(getattr(args, "sandbox_dir", None))
+            factory = sandbox_aws_factory(_sandbox_dir(args))
         else:
             factory = AwsSessionFactory(endpoint_url=getattr(args, "endpoint_url", None))
         return factory.client(service, AwsTarget(aws_profile, region))

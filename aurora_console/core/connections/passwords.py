@@ -40,7 +40,10 @@ def clients_from_factory(factory) -> ClientFactory:
 
 
 def resolve_password(profile: ConnectionProfile, *, clients: ClientFactory | None = None,
-                     prompt: PromptFn | None = None, keyring_get: Callable[[str], str | None] | None = None) -> Secret:
+                     prompt: PromptFn | None = None, keyring_get: Callable[[str], str | None] | None = None,
+                     engine=None) -> Secret:
+    """The password from the profile's source; an IAM token is made by ``engine`` (default: the
+    profile's, ``engines.engine_for``)."""
     src = profile.password
     src.validate()
     if src.kind == "prompt":
@@ -65,7 +68,7 @@ def resolve_password(profile: ConnectionProfile, *, clients: ClientFactory | Non
         return Secret(_from_ssm(profile, clients))
     if src.kind == "secretsmanager":
         return Secret(_from_secrets_manager(profile, clients))
-    return Secret(_iam_token(profile, clients))
+    return Secret(_iam_token(profile, clients, engine))
 
 
 def _where(profile: ConnectionProfile) -> str:
@@ -134,12 +137,14 @@ def _from_secrets_manager(profile: ConnectionProfile, clients: ClientFactory) ->
     return _pick_json(resp["SecretString"], src.json_key or "password", what)
 
 
-def _iam_token(profile: ConnectionProfile, clients: ClientFactory) -> str:
+def _iam_token(profile: ConnectionProfile, clients: ClientFactory, engine=None) -> str:
     src = profile.password
+    if engine is None:
+        from aurora_console.core.connections.engines import engine_for
+
+        engine = engine_for(profile)
     try:
-        rds = clients("rds", src.aws_profile, src.region)
-        return rds.generate_db_auth_token(DBHostname=profile.host, Port=int(profile.port),
-                                          DBUsername=profile.user, Region=src.region)
+        return engine.iam_token(profile, clients)
     except Exception as exc:
         from aurora_console.core.aws.errors import classify
 

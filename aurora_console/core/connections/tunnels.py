@@ -43,16 +43,37 @@ def passphrase_for(bastion: BastionConfig, *, prompt: Callable[[str], str | None
 def tunnel_spec(profile: ConnectionProfile, passphrase: Secret | None = None) -> TunnelSpec:
     if profile.bastion is None:
         raise ValueError(f"profile {profile.name!r} has no bastion")
-    probe = "postgres" if profile.engine == "postgres" else "tcp"
+    probe = _probe(profile)
     return TunnelSpec(name=profile.name, bastion=profile.bastion,
                       target=TunnelTarget(profile.host, int(profile.port), probe=probe),
                       passphrase=passphrase, backend=profile.backend)
 
 
-def open_profile_tunnel(manager, profile: ConnectionProfile, *, prompt=None, keyring_get=None):
-    """Open (or reuse) the profile's tunnel; returns its TunnelStatus."""
-    existing = manager.status(profile.name)
-    if existing is not None and existing.state.value == "up":
-        return existing
-    passphrase = passphrase_for(profile.bastion, prompt=prompt, keyring_get=keyring_get)
+def _probe(profile: ConnectionProfile) -> str:
+    """The tunnel's readiness probe: the engine's protocol check, a plain TCP one for an engine
+    the console cannot connect to yet (its tunnel still opens, e.g. for ``aurora-console tunnel``)."""
+    from aurora_console.core.connections.engines import engine_for
+    from aurora_console.core.errors import ValidationError
+
+    try:
+        return engine_for(profile).tunnel_probe
+    except ValidationError:
+        return "tcp"
+
+
+def is_up(manager, profile: ConnectionProfile) -> bool:
+    status = manager.status(profile.name)
+    return status is not None and status.state.value == "up"
+
+
+def open_profile_tunnel(manager, profile: ConnectionProfile, *, prompt=None, keyring_get=None,
+                        passphrase: Secret | str | None = None):
+    """Open (or reuse) the profile's tunnel; returns its TunnelStatus. ``passphrase``: the key's
+    passphrase the user typed; otherwise it comes from the keyring or ``prompt`` when the key needs one."""
+    if is_up(manager, profile):
+        return manager.status(profile.name)
+    if passphrase is None:
+        passphrase = passphrase_for(profile.bastion, prompt=prompt, keyring_get=keyring_get)
+    elif not isinstance(passphrase, Secret):
+        passphrase = Secret(passphrase)
     return manager.open(tunnel_spec(profile, passphrase))

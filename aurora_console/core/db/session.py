@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 import psycopg
 from psycopg import pq
 
+from aurora_console.core.connections.engines.postgres import POSTGRES
 from aurora_console.core.db.sql_errors import READ_ONLY, SqlError, from_psycopg
 
 ConnectSource = str | dict | Callable[[], "str | dict | psycopg.Connection"]
@@ -110,7 +111,7 @@ class DbSession:
         kwargs["options"] = " ".join(filter(None, [kwargs.get("options", ""), *opts]))
         kwargs.setdefault("application_name", self.settings.application_name)
         kwargs.setdefault("connect_timeout", self.settings.connect_timeout_s)
-        return psycopg.connect(conninfo, autocommit=self.settings.autocommit, **kwargs)
+        return POSTGRES.connect(conninfo, autocommit=self.settings.autocommit, **kwargs)
 
     def connect(self) -> DbSession:
         with self._lock:
@@ -264,10 +265,4 @@ class DbSession:
     # -- cancel (any thread) ---------------------------------------------------------------------
     def cancel(self) -> None:
         """Ask the server to cancel the running statement; safe from any thread; no-op if idle."""
-        conn = self._conn
-        if conn is None or conn.closed:
-            return
-        try:
-            conn.cancel_safe(timeout=10)
-        except Exception:  # the statement may have finished or the link dropped meanwhile
-            pass
+        POSTGRES.cancel(self._conn)  # the statement may have finished meanwhile: no error then

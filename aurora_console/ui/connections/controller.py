@@ -5,15 +5,14 @@ network work on the task runner."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from aurora_console.core.connections.store import ProfileStore
 from aurora_console.core.connections.tester import check_connection
-from aurora_console.core.connections.tunnels import open_profile_tunnel, tunnel_spec
+from aurora_console.core.connections.tunnels import open_profile_tunnel
 from aurora_console.core.ssh.errors import HostKeyUnknown, PassphraseRequired, WrongPassphrase
 from aurora_console.core.ssh.hostkeys import HostKeyStore
 from aurora_console.core.ssh.manager import TunnelManager, TunnelState, TunnelStatus
@@ -65,13 +64,12 @@ class PromptedTask:
 class ConnectionsController(QObject):
     tunnel_changed = Signal(object)  # TunnelStatus (delivered on the UI thread)
     profiles_changed = Signal()
-    _ask_on_ui = Signal(object)  # a question from a worker thread: see resolve_from_worker
 
     def __init__(self, services, parent: QObject | None = None, *, store: ProfileStore | None = None,
                  hosts: HostKeyStore | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.store = store or ProfileStore(services.paths.config_dir / "profiles.json")
+        self.store = store or services.profiles
         self.hosts = hosts or HostKeyStore(services.paths.known_hosts_file)
         self.manager = TunnelManager(self.hosts)
         self.manager.add_listener(self.tunnel_changed.emit)  # emitted from worker threads: queued to the UI
@@ -82,12 +80,10 @@ class ConnectionsController(QObject):
         self.last_error: BaseException | None = None
         self.backend_override: dict[str, str] = {}  # profile -> backend, for this session only
         self.reports: dict[str, Any] = {}
-        self._closing = threading.Event()
-        self._ask_on_ui.connect(self._answer_on_ui)  # queued: emitted from worker threads
 
     # -- profiles --------------------------------------------------------------------------------
     def _sandbox_profile(self):
-        info = getattr(self.services, "sandbox", None)
+        info = self.services.sandbox
         if info is None or not getattr(info, "database_ready", False):
             return None
         profile = info.connection_profile()
@@ -142,9 +138,7 @@ class ConnectionsController(QObject):
                          on_done, on_error)
 
     def _open(self, profile, secrets: dict):
-        if "passphrase" in secrets:
-            return self.manager.open(tunnel_spec(profile, Secret(secrets["passphrase"])))
-        return open_profile_tunnel(self.manager, profile)
+        return open_profile_tunnel(self.manager, profile, passphrase=secrets.get("passphrase"))
 
     def test(self, name: str, on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[BaseException], None] | None = None):
@@ -158,8 +152,8 @@ class ConnectionsController(QObject):
         def work(p, secrets, ctx):
             if p.bastion is not None and "passphrase" in secrets:
                 self._open(p, secrets)  # check_connection reuses the open tunnel
-            prompt = (lambda _text: secrets.get("password")) if "password" in secrets else None
-            report = check_connection(p, manager=self.manager, clients=self.aws_clients(), prompt=prompt, task=ctx)
+            report = check_connection(p, manager=self.manager, clients=self.aws_clients(),
+                                      password=secrets.get("password"), task=ctx)
             self.reports[p.name] = report
             return report
 
@@ -179,19 +173,21 @@ class ConnectionsController(QObject):
         return self.manager.open_count()
 
     def shutdown(self) -> None:
-        self._closing.set()  # a worker waiting in resolve_from_worker gives up
         self.manager.shutdown()
 
     # -- database screens: one connection source, asking what it needs ----------------------------
     def connect_profile(self, name: str, work, *, title: str, queue: str | None = None,
                         on_done: Callable[[Any], None] | None = None,
                         on_error: Callable[[BaseException], None] | None = None,
-                        on_declined: Callable[[str, BaseException], None] | None = None) -> PromptedTask:
+                        on_declined: Callable[[str, BaseException], None] | None = None,
+                        on_cancelled: Callable[[], None] | None = None) -> PromptedTask:
         """Run ``work(profile, secrets, ctx)`` on the task runner; when it fails for want of what
         only the user can give (trusting the bastion's host key, the key passphrase, the database
         password of an "ask each time" profile, again after a refused one), ask on the UI thread
         and run it again with the answers in ``secrets`` (never stored, registered for redaction).
-        ``on_declined(what, exc)``: the user cancelled a question; no error is notified then."""
+        ``on_declined(what, exc)``: the user cancelled a question; no error is notified then.
+        ``on_cancelled()``: the handle was cancelled (``PromptedTask.cancel``).
+        This is the one prompt path: every screen that opens a profile comes through here."""
         chain = PromptedTask(title)
         try:
             profile = self.profile(name)
@@ -199,57 +195,31 @@ class ConnectionsController(QObject):
             chain._end("failed", error=exc)
             (on_error or self._notify_error)(exc)
             return chain
-        self._run(title, profile, work, on_done, on_error, queue=queue, chain=chain, on_declined=on_declined)
+        self._run(title, profile, work, on_done, on_error, queue=queue, chain=chain, on_declined=on_declined,
+                  on_cancelled=on_cancelled)
         return chain
 
     def open_source(self, name: str, *, queue: str | None = None, on_done=None, on_error=None,
-                    on_declined=None) -> PromptedTask:
-        """A database connection source for profile ``name`` (a ``ProfileConnection``, see
-        ``core.db.content.connect.open_profile_source``) on the window's shared tunnel manager."""
+                    on_declined=None, on_cancelled=None, application_name: str = "aurora-console") -> PromptedTask:
+        """Open profile ``name`` for a database screen: a ``DatabaseConnection`` (see
+        ``core.connections.opener.open_profile``) on the window's shared tunnel manager, asking
+        what the profile needs. ``application_name``: what the server shows for the screen's sessions."""
         services = self.services
-        aws, sandbox = services.aws, getattr(services, "sandbox", None)
+        aws, sandbox = services.aws, services.sandbox
 
         def work(profile, secrets: dict, ctx):
-            from aurora_console.core.db.content.connect import open_profile_source
+            from aurora_console.core.connections.opener import open_profile
 
-            return open_profile_source(profile.name, aws_factory=aws, sandbox_info=sandbox, task=ctx,
-                                       manager=self.manager, password=secrets.get("password"),
-                                       passphrase=secrets.get("passphrase"))
+            return open_profile(profile.name, aws_factory=aws, sandbox_info=sandbox, task=ctx, manager=self.manager,
+                                store=self.store, password=secrets.get("password"),
+                                passphrase=secrets.get("passphrase"), application_name=application_name)
 
         return self.connect_profile(name, work, title=f"Connect {name}", queue=queue, on_done=on_done,
-                                    on_error=on_error, on_declined=on_declined)
-
-    def resolve_from_worker(self, exc: BaseException, profile, secrets: dict, answers: dict | None = None,
-                            cancelled: Callable[[], bool] | None = None) -> bool:
-        """:meth:`_resolve` for a worker thread that connects on demand (the SQL editor's session):
-        the question is asked on the UI thread (the dialogs, or the hooks tests set) while the
-        worker waits; True to try again with the answers now in ``secrets``. The wait ends
-        without an answer when ``cancelled()`` turns true or the controller shuts down."""
-        answers = {} if answers is None else answers
-        if QThread.currentThread() is self.thread():
-            return self._resolve(exc, profile, secrets, answers)
-        box = {"ask": lambda: self._resolve(exc, profile, secrets, answers), "done": threading.Event(),
-               "result": False}
-        self._ask_on_ui.emit(box)
-        while not box["done"].wait(0.1):
-            if self._closing.is_set() or (cancelled is not None and cancelled()):
-                box["abandoned"] = True
-                return False
-        return bool(box["result"])
-
-    @Slot(object)
-    def _answer_on_ui(self, box: dict) -> None:
-        try:
-            if not box.get("abandoned"):
-                box["result"] = box["ask"]()
-        except Exception:  # noqa: BLE001 - a failing dialog must not leave the worker waiting
-            log.exception("asking for connection details failed")
-        finally:
-            box["done"].set()
+                                    on_error=on_error, on_declined=on_declined, on_cancelled=on_cancelled)
 
     # -- the retry loop: errors that need the user -------------------------------------------------
     def _run(self, title: str, profile, work, on_done, on_error, secrets: dict | None = None, *,
-             queue: str | None = None, chain: PromptedTask | None = None, on_declined=None):
+             queue: str | None = None, chain: PromptedTask | None = None, on_declined=None, on_cancelled=None):
         secrets = dict(secrets or {})
         chain = chain if chain is not None else PromptedTask(title)
 
@@ -262,12 +232,14 @@ class ConnectionsController(QObject):
             self.last_error = exc
             if chain.cancel_requested:
                 chain._end("cancelled", error=exc)
+                if on_cancelled is not None:
+                    on_cancelled()
                 return
             answers: dict = {}
             retry = chain.attempts < chain.MAX_ATTEMPTS and self._resolve(exc, profile, secrets, answers)
             if retry:
                 self._run(title, profile, work, on_done, on_error, secrets, queue=queue, chain=chain,
-                          on_declined=on_declined)
+                          on_declined=on_declined, on_cancelled=on_cancelled)
                 return
             if answers.get("declined") and on_declined is not None:
                 chain._end("cancelled", error=exc, declined=answers["declined"])
@@ -276,9 +248,14 @@ class ConnectionsController(QObject):
             chain._end("failed", error=exc)
             (on_error or self._notify_error)(exc)
 
+        def cancelled() -> None:
+            chain._end("cancelled")
+            if on_cancelled is not None:
+                on_cancelled()
+
         handle = self.services.runner.submit(lambda ctx: work(profile, secrets, ctx), name=title, queue=queue,
                                              on_done=done, on_error=failed,
-                                             on_cancelled=lambda: chain._end("cancelled"))
+                                             on_cancelled=cancelled)
         chain.current = handle
         chain.attempts += 1
         return handle
@@ -350,9 +327,10 @@ def declined_text(what: str) -> str:
     return _DECLINED.get(what, f"the {what} question was cancelled")
 
 
-def connect_for_screen(window, profile: str, *, screen: str, queue: str, on_connected) -> PromptedTask | None:
+def connect_for_screen(window, profile: str, *, screen: str, queue: str, on_connected,
+                       application_name: str = "aurora-console") -> PromptedTask | None:
     """Open ``profile`` for a database screen (content editor, migrations) through the window's
-    controller, which asks what the profile needs; ``on_connected(ProfileConnection)`` on the UI
+    controller, which asks what the profile needs; ``on_connected(DatabaseConnection)`` on the UI
     thread. A failure is notified as "<screen>: cannot connect …"; a cancelled question only
     leaves a status-bar message."""
     services = window.services
@@ -363,11 +341,12 @@ def connect_for_screen(window, profile: str, *, screen: str, queue: str, on_conn
     def declined(what: str, _exc: BaseException) -> None:
         window.show_status_message(f"{screen}: not connected to {profile!r}: {declined_text(what)}.", 20000)
 
-    controller = services.extras.get("connections")
+    controller = services.connections.get()
     if controller is None:
         failed(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
         return None
-    return controller.open_source(profile, queue=queue, on_done=on_connected, on_error=failed, on_declined=declined)
+    return controller.open_source(profile, queue=queue, on_done=on_connected, on_error=failed, on_declined=declined,
+                                  application_name=application_name)
 
 
 def state_text(status: TunnelStatus | None) -> str:

@@ -96,13 +96,13 @@ def test_full_cycle_report_and_no_secret_anywhere(backend, cycle, aws_factory, c
 
 def test_read_only_profile_session_refuses_writes(cycle, aws_factory, blog_db):
     store, manager, *_ = cycle
-    from aurora_console.core.connections.dsn import connect_kwargs
+    from aurora_console.core.connections.engines.postgres import POSTGRES
     from aurora_console.core.connections.passwords import resolve_password
 
     profile = store.get("blog")
     status = open_profile_tunnel(manager, profile)
-    kwargs = connect_kwargs(profile, resolve_password(profile, clients=clients_from_factory(aws_factory)),
-                            local_port=status.local_port)
+    kwargs = POSTGRES.connect_params(profile, resolve_password(profile, clients=clients_from_factory(aws_factory)),
+                                     local_port=status.local_port)
     with psycopg.connect(**kwargs) as conn:
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             conn.execute("insert into posts values (1000, 'nope')")

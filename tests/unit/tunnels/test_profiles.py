@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.connections.dsn import connect_kwargs
+from aurora_console.core.connections.engines.postgres import POSTGRES
 from aurora_console.core.connections.profile import (
     ConnectionProfile,
     PasswordSource,
@@ -67,15 +67,15 @@ def test_tls_defaults_and_kwargs(tmp_path):
     assert TlsSettings().effective_mode(AWS) == "verify-full"
     assert TlsSettings().effective_mode("127.0.0.1") == "prefer"
     with pytest.raises(ValidationError, match="CA bundle"):
-        connect_kwargs(_profile(), "pw", local_port=4000)
+        POSTGRES.connect_params(_profile(), "pw", local_port=4000)
     bundle = tmp_path / "global-bundle.pem"
     bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     p = _profile(tls=TlsSettings(ca_bundle=str(bundle)), read_only=True)
-    kw = connect_kwargs(p, Secret("pw-x-y"), local_port=4000)
+    kw = POSTGRES.connect_params(p, Secret("pw-x-y"), local_port=4000)
     assert kw["host"] == AWS and kw["hostaddr"] == "127.0.0.1" and kw["port"] == 4000
     assert kw["sslmode"] == "verify-full" and kw["sslrootcert"] == str(bundle)
     assert kw["options"] == "-c default_transaction_read_only=on" and kw["password"] == "pw-x-y"
-    kw = connect_kwargs(_profile(tls=TlsSettings(mode="require")), None)
+    kw = POSTGRES.connect_params(_profile(tls=TlsSettings(mode="require")), None)
     assert kw["sslmode"] == "require" and "sslrootcert" not in kw and "hostaddr" not in kw
 
 

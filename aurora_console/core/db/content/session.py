@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psycopg
 
+from aurora_console.core.connections.engines.postgres import POSTGRES
+
 from .changes import ChangeSet, ReadOnly
 from .introspect import TableInfo, TableRef, introspect_table, list_tables
 from .lookup import ForeignKeyLookup, describe_references, referencing_rows
@@ -39,10 +41,11 @@ class ContentSession:
         on_close: Callable[[], None] | None = None,
     ):
         if isinstance(connect, str):
-            self._connect = lambda: psycopg.connect(connect, connect_timeout=CONNECT_TIMEOUT_S,
-                                                    application_name=APPLICATION_NAME)
+            self._connect = lambda: POSTGRES.connect(connect, connect_timeout=CONNECT_TIMEOUT_S,
+                                                     application_name=APPLICATION_NAME, autocommit=False)
         elif isinstance(connect, dict):
-            self._connect = lambda: psycopg.connect(**{"connect_timeout": CONNECT_TIMEOUT_S, **connect})
+            self._connect = lambda: POSTGRES.connect(**{"connect_timeout": CONNECT_TIMEOUT_S, "autocommit": False,
+                                                        **connect})
         else:
             self._connect = connect
         self.profile = profile

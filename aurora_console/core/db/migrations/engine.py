@@ -33,6 +33,8 @@ from typing import Any
 import psycopg
 from psycopg import sql as pgsql
 
+from aurora_console.core.connections.engines.postgres import POSTGRES
+
 from .apply import Applier
 from .callbacks import CallbackRunner, Callbacks, find_callbacks
 from .config import FlywayConfig, load_config
@@ -69,7 +71,7 @@ def connection_factory(
     params.setdefault("connect_timeout", connect_timeout)
 
     def connect() -> psycopg.Connection:
-        return psycopg.connect(dsn, autocommit=True, **params)
+        return POSTGRES.connect(dsn, autocommit=True, **params)
 
     return connect
 
