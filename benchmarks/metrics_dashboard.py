@@ -169,7 +169,7 @@ def part_ui(now: float) -> None:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from aurora_console.core.aws.clusters import ClusterRef
+    from aurora_console.core.aws.fleet_models import ClusterRef
     from aurora_console.core.settings import SettingsStore
     from aurora_console.testing.stall import StallMonitor
     from aurora_console.ui.metrics.dashboard import MetricsDashboard, prepare

@@ -57,7 +57,7 @@ class FleetClusterPage:
         found = view.model.find_cluster(self.cluster_id)
         if found is None:
             raise LookupError(self.cluster_id)
-        view.select_key(f"{found[0].key}|c|{self.cluster_id}")
+        view.select_cluster(self.cluster_id)
 
     def failover(self, target: str | None = None, timeout_ms: int = 120000) -> str:
         """Fail over (to ``target`` or by tier) through the dialog; returns the new writer."""

@@ -1,28 +1,199 @@
-"""The navigator's cluster list: one load per selected region on the task runner, a newer
-refresh superseding the loads still running (their rows never appear), and the window's
-``load_finished`` signal once every region has answered."""
+"""Loading the clusters of the chosen profile and regions: one load for the whole window.
+
+:class:`InventoryLoader` reads every (profile, region) into the one :class:`ClusterInventory`
+and its one Qt model (:class:`FleetTreeModel`), which the navigator's list and the fleet tree
+both show. A newer refresh supersedes the load still running (its regions never appear). Each
+region enters the model over several event-loop turns (see ui/fleet/staging.py) so a large
+fleet never freezes the window.
+
+:class:`ClusterLoader` ties it to the main window: the profile and region choices, the status
+bar, the navigator's status line and the window's ``load_finished`` signal.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
-from aurora_console.core.aws.clusters import RegionClusters, list_clusters
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from aurora_console.core.aws.clusters import region_clusters, summaries
+from aurora_console.core.aws.fleet_models import RegionInventory
+from aurora_console.core.aws.inventory import ClusterInventory
 from aurora_console.core.aws.session import AwsTarget
+from aurora_console.ui.fleet import load_gc
+from aurora_console.ui.fleet.staging import TURN_BUDGET_S, StagedRegion
+from aurora_console.ui.fleet.tree_model import FleetTreeModel
 
 if TYPE_CHECKING:
     from aurora_console.ui.main_window import MainWindow
 
 
-class ClusterLoader:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+class _RegionBridge(QObject):
+    """Emitted on the worker thread, delivered queued on the UI thread."""
+
+    region = Signal(object, int)  # RegionInventory, generation
+
+
+class InventoryLoader(QObject):
+    """The one loader of the window's cluster inventory."""
+
+    started = Signal(list)  # the region keys being loaded
+    region_shown = Signal(object)  # a RegionInventory, once the model shows all of it
+    finished = Signal(bool, list)  # ok (some region answered), error texts ("region: why")
+
+    def __init__(self, services, parent=None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.inventory = ClusterInventory()
+        self.model = FleetTreeModel(self.inventory, self)
+        self._bridge = _RegionBridge(self)
+        self._bridge.region.connect(self._region_arrived, Qt.ConnectionType.QueuedConnection)
+        self._generation = 0
+        self._staging: dict[str, tuple[StagedRegion, int]] = {}
+        self._finish_after_staging = -1
+        self._handle = None
+        self._gc_held = False
+        # a loader destroyed mid-load must not leave the process without full collections
+        self._gc_token = {"held": False}
+        self.destroyed.connect(lambda *_a, t=self._gc_token: _release_token(t))
         self.loading = False
         self.load_count = 0
-        self._generation = 0
-        self._pending_regions: set[str] = set()
-        self._errors: list[str] = []
-        self._handles: list = []
+        self.pending: set[str] = set()
+        self.targets: list[AwsTarget] = []
+        self.errors: list[str] = []
+
+    def refresh(self, targets: list[AwsTarget], profile_label: str) -> None:
+        """Load ``targets``; regions not among them leave the model. ``profile_label`` names a
+        target whose profile is None (the default chain, or the sandbox)."""
+        aws = self.services.aws
+        if aws is None:
+            return
+        if self._handle is not None and not self._handle.done:
+            self._handle.cancel()
+        self._generation += 1
+        gen = self._generation
+        self._staging.clear()
+        self.targets = list(targets)
+        self.errors = []
+        wanted = {f"{t.profile or profile_label}/{t.region}" for t in targets}
+        for key in set(self.model.region_keys()) - wanted:
+            self.model.remove_region(key)
+        self.pending = set(wanted)
+        if not targets:
+            self.loading = False
+            self.started.emit([])
+            self._done(gen)
+            return
+        self._hold_gc(True)
+        self.loading = True
+        self.started.emit(sorted(wanted))
+        bridge, inventory = self._bridge, self.inventory
+
+        def work(ctx):
+            return inventory.load(aws, targets, task=ctx, profile_label=profile_label,
+                                  on_region=lambda inv: bridge.region.emit(inv, gen))
+
+        self._handle = self.services.runner.submit(
+            work, name=f"Cluster inventory ({len(targets)} region(s))",
+            on_done=lambda _r, g=gen: self._finished(g), on_error=lambda exc, g=gen: self._failed(exc, g),
+            on_cancelled=lambda g=gen: self._finished(g))
+
+    def clear(self) -> None:
+        """Forget every region (another account: its rows must never show the old one's)."""
+        self._generation += 1
+        self._staging.clear()
+        self.model.clear()
+
+    def _region_arrived(self, inv: RegionInventory, gen: int) -> None:
+        if gen != self._generation:
+            return  # a load for an earlier profile/region choice: its rows must not appear
+        self._staging[inv.key] = (StagedRegion(inv, self.inventory.regions.get(inv.key)), gen)
+        self._stage_step(inv.key, gen)
+
+    def _stage_step(self, key: str, gen: int) -> None:
+        """Apply a region over several event-loop turns: first compare it with what is shown
+        (time-boxed per turn), then each turn adds or updates up to STAGE_CLUSTERS clusters."""
+        staged = self._staging.get(key)
+        if staged is None or staged[1] != gen or gen != self._generation:
+            return
+        st = staged[0]
+        if not st.compare(time.perf_counter() + TURN_BUDGET_S):
+            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+            return
+        step = st.next_step()
+        if step is not None:
+            self.model.set_region(step)  # regions stay collapsed while they fill
+            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+            return
+        del self._staging[key]
+        final = self.model.set_region(st.final())
+        self.pending.discard(key)
+        if final.error:
+            error = region_clusters(final, final.target).error
+            self.errors.append(f"{final.region}: {error.user_text() if error is not None else final.error}")
+        self.region_shown.emit(final)
+        if self._finish_after_staging == gen and not self._staging:
+            self._finished(gen)
+
+    def _finished(self, gen: int) -> None:
+        if gen != self._generation:
+            return
+        if self._staging:
+            self._finish_after_staging = gen
+            return
+        self._done(gen)
+
+    def _done(self, gen: int) -> None:
+        self.loading = False
+        self.load_count += 1
+        count = sum(len(summaries(inv)) for inv in self.inventory.regions.values())
+        self.finished.emit(not self.errors or count > 0, list(self.errors))
+        QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
+
+    def _failed(self, exc: BaseException, gen: int) -> None:
+        if gen == self._generation:
+            self.services.notifier.error("Cluster inventory failed", exc)
+        self._finished(gen)
+
+    def _hold_gc(self, hold: bool) -> None:
+        """No full garbage collections while a load is in flight (see ui/fleet/load_gc.py)."""
+        if hold != self._gc_held:
+            self._gc_held = self._gc_token["held"] = hold
+            (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
+
+    def shutdown(self) -> None:
+        self._generation += 1  # late results of a load in flight are dropped
+        self._staging.clear()
+        self._hold_gc(False)
+        if self._handle is not None and not self._handle.done:
+            self._handle.cancel()
+
+
+def _release_token(token: dict) -> None:
+    if token["held"]:
+        token["held"] = False
+        load_gc.release_full_collections()
+
+
+class ClusterLoader:
+    """The main window's side of the load: choices, status texts, ``load_finished``."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.loader = InventoryLoader(window.services, window)
+        self.loader.started.connect(self._started)
+        self.loader.region_shown.connect(lambda _inv: self._show_progress())
+        self.loader.finished.connect(self._finished)
         self._loaded_profile: tuple | None = None
+
+    @property
+    def loading(self) -> bool:
+        return self.loader.loading
+
+    @property
+    def load_count(self) -> int:
+        return self.loader.load_count
 
     def profile_selected(self, profile: str) -> None:
         services = self.window.services
@@ -44,77 +215,43 @@ class ClusterLoader:
         return [AwsTarget(name, r) for r in navigator.selected_regions()]
 
     def refresh(self) -> None:
-        """Load every selected region; a newer refresh supersedes the loads still running."""
+        """Load every selected region; a newer refresh supersedes the load still running."""
         window = self.window
         services, navigator = window.services, window.navigator
         aws = services.aws
         if aws is None:
             return
-        for handle in self._handles:
-            handle.cancel()
-        self._handles = []
-        self._generation += 1
-        generation = self._generation
         targets = window.current_targets()
         profile = navigator.current_profile()
         window.status.set_profile(profile, services.is_read_only(profile))
         window.status.set_regions([t.region for t in targets])
         if self._loaded_profile != (aws, profile):  # another account: never show the old one's rows
-            navigator.model.clear()
+            self.loader.clear()
             self._loaded_profile = (aws, profile)
-        if not targets:
-            navigator.model.clear()
-            navigator.show_status("Choose at least one region.")
-            window.load_finished.emit(True, [])
-            return
-        self.loading = True
-        self._pending_regions = {t.region for t in targets}
-        self._errors = []
-        stale = {s.ref.region for s in navigator.model.summaries()} - self._pending_regions
-        for region in stale:
-            navigator.model.set_region(RegionClusters(AwsTarget(None, region), []))
-        navigator.show_status(f"Loading clusters from {len(targets)} region(s)…")
-        for target in targets:
-            def loaded(result, g=generation):
-                self._region_loaded(result, g)
+        self.loader.refresh(targets, profile or "default")
 
-            def failed(exc, t=target, g=generation):
-                self._region_loaded(RegionClusters(t, [], _as_aws_error(exc)), g)
+    def _started(self, keys: list[str]) -> None:
+        if keys:
+            self.window.navigator.show_status(f"Loading clusters from {len(keys)} region(s)…")
 
-            def cancelled(t=target, g=generation):
-                self._region_loaded(RegionClusters(t, [], _as_aws_error(RuntimeError("cancelled"))), g)
-
-            self._handles.append(services.runner.submit(
-                lambda ctx, t=target: list_clusters(aws, t, ctx), name=f"List clusters ({target.region})",
-                on_done=loaded, on_error=failed, on_cancelled=cancelled))
-
-    def _region_loaded(self, result: RegionClusters, generation: int) -> None:
-        if generation != self._generation:
-            return  # a load for an earlier profile/region choice: its rows must not appear
+    def _show_progress(self) -> None:
         navigator = self.window.navigator
-        navigator.model.set_region(result)
-        if result.error is not None:
-            self._errors.append(f"{result.target.region}: {result.error.user_text()}")
-        self._pending_regions.discard(result.target.region)
+        navigator.model.sync()  # the list follows the tree now, not on its next turn
         errors = navigator.model.errors
-        count = len(navigator.model.summaries())
-        text = f"{count} cluster(s)"
-        if self._pending_regions:
-            text += f"; waiting for {', '.join(sorted(self._pending_regions))}"
+        text = f"{len(navigator.model.summaries())} cluster(s)"
+        if self.loader.pending:
+            text += f"; waiting for {', '.join(sorted(k.split('/', 1)[-1] for k in self.loader.pending))}"
         if errors:
             text += "\n" + "\n".join(f"⚠ {r}: {e}" for r, e in sorted(errors.items()))
         navigator.show_status(text)
-        if not self._pending_regions and self.loading:
-            self.loading = False
-            self._handles = []
-            self.load_count += 1
-            ok = not self._errors or count > 0
-            if self.load_count == 1 and count:
-                self.window._show_home_if_empty()
-            self.window.load_finished.emit(ok, list(self._errors))
 
-
-def _as_aws_error(exc: BaseException):
-    from aurora_console.core.aws.errors import classify
-
-    return classify(exc)
+    def _finished(self, ok: bool, errors: list) -> None:
+        window = self.window
+        window.navigator.model.sync()
+        if not self.loader.targets:
+            window.navigator.show_status("Choose at least one region.")
+        else:
+            self._show_progress()
+        if self.loader.load_count == 1 and window.navigator.model.summaries():
+            window._show_home_if_empty()
+        window.load_finished.emit(ok, list(errors))

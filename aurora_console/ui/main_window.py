@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from aurora_console import APP_NAME
-from aurora_console.core.aws.clusters import ClusterRef
+from aurora_console.core.aws.fleet_models import ClusterRef
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import StartConfig, resolve_start_config
 from aurora_console.ui.cluster_loader import ClusterLoader
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self._database_settled = False  # the sandbox's database stage ended (up or failed)
         self._tab_specs: dict[str, dict] = {}
         self.clusters = ClusterLoader(self)
+        self._fleet_cluster_actions: list[tuple[str, Callable[[ClusterRef], Any]]] = []
         self._open_home: Callable[[], Any] | None = None
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
         self.persist_layout = True
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self._restorer = TabRestorer(self.tabs)
         self.setCentralWidget(self.tabs)
 
-        self.navigator = NavigatorWidget()
+        self.navigator = NavigatorWidget(self.clusters.loader.model)  # a view of the one cluster model
         self.navigator_dock = QDockWidget("Navigator", self, objectName="navigatorDock")
         self.navigator_dock.setWidget(self.navigator)
         self.navigator_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -129,8 +130,17 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
         return action
 
-    def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], Any]) -> None:
+    def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], Any], *, in_fleet: bool = True) -> None:
+        """An action on one cluster: in the navigator's context menu and (``in_fleet``) in the
+        fleet view's cluster details."""
         self.navigator.add_cluster_action(text, callback)
+        if in_fleet:
+            self._fleet_cluster_actions.append((text, callback))
+
+    def cluster_actions(self) -> list[tuple[str, Callable[[ClusterRef], Any]]]:
+        """The cluster actions the fleet view's details offer."""
+        return list(self._fleet_cluster_actions)
+
 
     def set_home(self, open_home: Callable[[], Any]) -> None:
         """The screen shown when clusters are loaded and the workspace holds nothing else."""

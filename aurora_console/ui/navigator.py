@@ -1,18 +1,20 @@
-"""The navigator: profile and region selectors and the cluster list (id, engine, status)."""
+"""The navigator: profile and region selectors and the cluster list (id, engine, status), a
+view of the window's one cluster model (the fleet view shows the same one)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
+    QAbstractProxyModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,85 +28,160 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
+from aurora_console.core.aws.clusters import ClusterSummary, region_clusters
+from aurora_console.core.aws.fleet_models import ClusterRef
+from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours re-exported
+    BUSY_COLOUR,
+    CLUSTER,
+    COL_ENGINE,
+    COL_NAME,
+    COL_STATUS,
+    GLOBAL,
+    STATUS_COLOURS,
+    FleetTreeModel,
+    Node,
+    status_colour,
+)
 from aurora_console.ui.labels import engine_label
 
 _ROOT = QModelIndex()
-
-STATUS_COLOURS = {
-    "available": "#2e8b57", "stopped": "#7f8c8d", "failed": "#c0392b", "inaccessible-encryption-credentials": "#c0392b",
-    "incompatible-parameters": "#c0392b", "storage-full": "#c0392b",
-}
-BUSY_COLOUR = "#c98a00"
+#: navigator column -> the fleet model's column (the region has none: the cluster's name column)
+_SOURCE_COLUMN = (COL_NAME, COL_ENGINE, COL_STATUS, COL_NAME)
+#: while a region fills over many event-loop turns, the list follows at most this often
+SYNC_DELAY_MS = 150
 
 
-def status_colour(status: str) -> QColor:
-    return QColor(STATUS_COLOURS.get(status, BUSY_COLOUR))
+class ClusterListModel(QAbstractProxyModel):
+    """The navigator's flat list (cluster, engine, status, region): the Aurora clusters of the
+    window's one FleetTreeModel, by region then id. A thin proxy: it keeps only which tree
+    nodes are its rows and reads everything else from the tree."""
 
-
-class ClusterListModel(QAbstractTableModel):
     COLUMNS = ("Cluster", "Engine", "Status", "Region")
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, source: FleetTreeModel | None = None, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list[ClusterSummary] = []
-        self.errors: dict[str, str] = {}
+        self._nodes: list[Node] = []
+        self._row_of: dict[int, int] = {}
+        self._timer = QTimer(self, singleShot=True, interval=SYNC_DELAY_MS)
+        self._timer.timeout.connect(self.sync)
+        self.setSourceModel(source if source is not None else FleetTreeModel(parent=self))
+
+    def setSourceModel(self, source) -> None:  # noqa: N802 - Qt naming
+        super().setSourceModel(source)
+        for sig in (source.rowsInserted, source.rowsRemoved, source.layoutChanged, source.modelReset):
+            sig.connect(self._schedule)
+        source.dataChanged.connect(self._source_data_changed)
+        self.sync()
+
+    # -- which nodes are rows ----------------------------------------------------------------
+    def _schedule(self, *_args) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def sync(self) -> None:
+        """Follow the tree now (the loader calls it as each region is complete)."""
+        self._timer.stop()
+        tree: FleetTreeModel = self.sourceModel()
+        nodes: list[Node] = []
+        for region in tree.node(QModelIndex()).children:
+            for child in region.children:
+                kids = child.children if child.kind == GLOBAL else (child,)
+                nodes += [n for n in kids if n.kind == CLUSTER and n.payload.engine.startswith("aurora")]
+        nodes.sort(key=lambda n: (n.region_key.split("/", 1)[-1], n.payload.id))
+        if [n.key for n in nodes] == [n.key for n in self._nodes]:
+            self._nodes = nodes
+            self._row_of = {id(n): r for r, n in enumerate(nodes)}
+            if nodes:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(nodes) - 1, len(self.COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._nodes = nodes
+        self._row_of = {id(n): r for r, n in enumerate(nodes)}
+        self.endResetModel()
+
+    def _source_data_changed(self, first: QModelIndex, last: QModelIndex, *_roles) -> None:
+        if not self._nodes:
+            return
+        parent = first.internalPointer().parent if first.isValid() else None
+        if parent is None:
+            return
+        rows = [self._row_of[id(n)] for n in parent.children[first.row():last.row() + 1] if id(n) in self._row_of]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(self.COLUMNS) - 1))
+
+    # -- Qt proxy API ------------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
+        if parent.isValid() or not (0 <= row < len(self._nodes) and 0 <= column < len(self.COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
+        return QModelIndex()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._nodes)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
         return len(self.COLUMNS)
+
+    def mapToSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+        if not index.isValid() or index.row() >= len(self._nodes):
+            return QModelIndex()
+        return self.sourceModel().index_of_key(self._nodes[index.row()].key, _SOURCE_COLUMN[index.column()])
+
+    def mapFromSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+        if not index.isValid():
+            return QModelIndex()
+        row = self._row_of.get(id(index.internalPointer()))
+        if row is None:
+            return QModelIndex()
+        col = _SOURCE_COLUMN.index(index.column()) if index.column() in _SOURCE_COLUMN else 0
+        return self.index(row, col)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
         return None
 
+    def flags(self, index):
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._nodes):
             return None
-        s = self._rows[index.row()]
+        node = self._nodes[index.row()]
+        c = node.payload
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (s.ref.cluster_id, engine_label(s.ref.engine, s.engine_version), s.status, s.ref.region)[col]
+            region = node.region_key.split("/", 1)[-1]
+            return (c.id, engine_label(c.engine, c.engine_version), c.status, region)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 2:
-            return QBrush(status_colour(s.status))
+            return QBrush(status_colour(c.status))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{s.ref.cluster_id} ({s.ref.engine} {s.engine_version}): {s.members} instance(s), "
-                    f"writer {s.writer or '-'}")
+            writer = c.writer
+            return (f"{c.id} ({c.engine} {c.engine_version}): {len(c.instances)} instance(s), "
+                    f"writer {writer.id if writer else '-'}")
         if role == Qt.ItemDataRole.UserRole:
-            return s
+            return self._summary(node)
         return None
 
-    def set_region(self, result: RegionClusters) -> None:
-        """Replace one region's rows in place (others untouched)."""
-        region = result.target.region
-        keep = [r for r in self._rows if r.ref.region != region]
-        if result.error is not None:
-            self.errors[region] = result.error.user_text()
-        else:
-            self.errors.pop(region, None)
-        new = sorted(keep + list(result.clusters), key=lambda s: (s.ref.region, s.ref.cluster_id))
-        old_ids = [(r.ref.region, r.ref.cluster_id) for r in self._rows]
-        new_ids = [(r.ref.region, r.ref.cluster_id) for r in new]
-        if old_ids == new_ids:
-            self._rows = new
-            if new:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self.COLUMNS) - 1))
-            return
-        self.beginResetModel()
-        self._rows = new
-        self.endResetModel()
+    def _summary(self, node: Node) -> ClusterSummary | None:
+        inv = self.sourceModel().regions.get(node.region_key)
+        return ClusterSummary(inv.ref(node.payload), node.payload) if inv is not None else None
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self.errors = {}
-        self.endResetModel()
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def errors(self) -> dict[str, str]:
+        """Why a region could not be read, by region."""
+        out = {}
+        for inv in self.sourceModel().regions.values():
+            if inv.error:
+                err = region_clusters(inv, inv.target).error
+                out[inv.region] = err.user_text() if err is not None else inv.error
+        return out
 
     def summaries(self) -> list[ClusterSummary]:
-        return list(self._rows)
+        return [s for s in (self._summary(n) for n in self._nodes) if s is not None]
 
 
 ENGINE_COLUMN_WIDTH = 118
@@ -116,7 +193,8 @@ class NavigatorWidget(QWidget):
     refresh_requested = Signal()
     cluster_activated = Signal(object)  # ClusterRef
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, clusters: FleetTreeModel | None = None, parent=None) -> None:
+        """``clusters``: the window's one cluster model (a private empty one without)."""
         super().__init__(parent)
         self.setObjectName("navigator")
         self._cluster_actions: list[tuple[str, Callable[[ClusterRef], None]]] = []
@@ -139,7 +217,7 @@ class NavigatorWidget(QWidget):
 
         self.filter_edit = QLineEdit(objectName="clusterFilter", placeholderText="Filter clusters…")
         self.filter_edit.setClearButtonEnabled(True)
-        self.model = ClusterListModel(self)
+        self.model = ClusterListModel(clusters, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)

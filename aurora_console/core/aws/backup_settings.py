@@ -21,6 +21,7 @@ from aurora_console.core.aws.backup_windows import (
     parse_maintenance_window,
 )
 from aurora_console.core.aws.fleet_validation import validate_identifier
+from aurora_console.core.aws.inventory import describe_cluster
 from aurora_console.core.errors import ConsoleError, ReadOnlyError, ValidationError
 from aurora_console.core.validation import validator
 
@@ -99,10 +100,9 @@ def read_backup_settings(factory: Any, target: Any, cluster_id: str) -> BackupSe
     """The cluster's backup settings as AWS reports them now."""
     cid = validate_identifier(cluster_id, "cluster identifier")
     rds = factory.client("rds", target)
-    clusters = rds.describe_db_clusters(DBClusterIdentifier=cid).get("DBClusters", [])
-    if not clusters:
+    raw = describe_cluster(rds, cid)
+    if raw is None:
         raise ValidationError(f"Cluster '{cid}' does not exist in {getattr(target, 'label', target)}.")
-    raw = clusters[0]
     writer = next((m.get("DBInstanceIdentifier") for m in raw.get("DBClusterMembers", []) if m.get("IsClusterWriter")), None)
     writer_class = ""
     if writer:

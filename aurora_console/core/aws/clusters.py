@@ -1,38 +1,43 @@
-"""The navigator's cluster list: id, engine, status per region (the fleet view goes deeper)."""
+"""One region's cluster list as the navigator shows it (id, engine, status), read by the one
+inventory loader (:func:`aurora_console.core.aws.inventory.load_region`), with the region's
+failure classified (kind, hint) instead of raised."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from aurora_console.core.aws.errors import AwsError, classify
-from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+from aurora_console.core.aws.errors import AwsError
+from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, RegionInventory
+from aurora_console.core.aws.session import AwsTarget
 from aurora_console.core.tasks import TaskContext
 
 AURORA_ENGINES = ("aurora-postgresql", "aurora-mysql", "aurora")
 
 
 @dataclass(frozen=True)
-class ClusterRef:
-    """Enough to find a cluster again: where it lives and what it is."""
+class ClusterSummary:
+    """A cluster and the reference its actions receive."""
 
-    profile: str | None
-    region: str
-    cluster_id: str
-    engine: str = ""
-    endpoint_url: str | None = None
+    ref: ClusterRef
+    cluster: Cluster
 
     @property
-    def target(self) -> AwsTarget:
-        return AwsTarget(self.profile, self.region, self.endpoint_url)
+    def engine_version(self) -> str:
+        return self.cluster.engine_version
 
+    @property
+    def status(self) -> str:
+        return self.cluster.status
 
-@dataclass(frozen=True)
-class ClusterSummary:
-    ref: ClusterRef
-    engine_version: str
-    status: str
-    members: int
-    writer: str | None
+    @property
+    def members(self) -> int:
+        return len(self.cluster.instances)
+
+    @property
+    def writer(self) -> str | None:
+        w = self.cluster.writer
+        return w.id if w is not None else None
 
 
 @dataclass
@@ -42,32 +47,21 @@ class RegionClusters:
     error: AwsError | None = None
 
 
-def list_clusters(factory: AwsSessionFactory, target: AwsTarget, task: TaskContext | None = None) -> RegionClusters:
-    """All Aurora clusters of one profile/region; an AWS failure is returned, not raised."""
-    try:
-        client = factory.client("rds", target)
-        clusters: list[ClusterSummary] = []
-        for page in client.get_paginator("describe_db_clusters").paginate():
-            if task is not None:
-                task.check()
-            for c in page.get("DBClusters", []):
-                engine = c.get("Engine", "")
-                if not engine.startswith("aurora"):
-                    continue
-                members = c.get("DBClusterMembers", [])
-                writer = next((m["DBInstanceIdentifier"] for m in members if m.get("IsClusterWriter")), None)
-                clusters.append(ClusterSummary(
-                    ref=ClusterRef(target.profile, target.region, c["DBClusterIdentifier"], engine, target.endpoint_url),
-                    engine_version=c.get("EngineVersion", ""),
-                    status=c.get("Status", ""),
-                    members=len(members),
-                    writer=writer,
-                ))
-        clusters.sort(key=lambda s: s.ref.cluster_id)
-        return RegionClusters(target, clusters)
-    except Exception as exc:  # one region's failure must not break the others
-        from aurora_console.core.tasks import Cancelled
+def summaries(inv: RegionInventory) -> list[ClusterSummary]:
+    """The Aurora clusters of a region, by id."""
+    out = [ClusterSummary(inv.ref(c), c) for c in inv.clusters if c.engine.startswith("aurora")]
+    return sorted(out, key=lambda s: s.ref.cluster_id)
 
-        if isinstance(exc, Cancelled):
-            raise
-        return RegionClusters(target, [], classify(exc, profile=target.profile, operation="DescribeDBClusters"))
+
+def region_clusters(inv: RegionInventory, target: Any) -> RegionClusters:
+    error = None
+    if inv.error:
+        error = inv.failure if isinstance(inv.failure, AwsError) else AwsError(inv.error, kind=inv.error_kind or "aws")
+    return RegionClusters(target, summaries(inv) if not inv.error else [], error)
+
+
+def list_clusters(factory: Any, target: AwsTarget, task: TaskContext | None = None) -> RegionClusters:
+    """All Aurora clusters of one profile/region; an AWS failure is returned, not raised."""
+    from aurora_console.core.aws.inventory import load_region
+
+    return region_clusters(load_region(factory, target, task=task), target)

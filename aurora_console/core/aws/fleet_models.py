@@ -1,4 +1,5 @@
-"""Plain dataclasses for the fleet inventory (what the fleet view shows).
+"""Plain dataclasses for the cluster inventory (what the navigator and the fleet view show),
+and :class:`ClusterRef`, the one way to name a cluster across the console.
 
 Everything is frozen and built from tuples so that two loads of the same resource compare
 equal: the fleet tree diffs a refresh against what it shows by key and by value.
@@ -10,8 +11,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from aurora_console.core.aws.session import AwsTarget
+
 WRITER = "writer"
 READER = "reader"
+
+
+@dataclass(frozen=True)
+class ClusterRef:
+    """Enough to find a cluster again: where it lives (profile, region, endpoint) and what it is.
+    What every cluster action (metrics, backups, SQL, failover...) receives."""
+
+    profile: str | None
+    region: str
+    cluster_id: str
+    engine: str = ""
+    endpoint_url: str | None = None
+
+    @property
+    def target(self) -> AwsTarget:
+        return AwsTarget(self.profile, self.region, self.endpoint_url)
 
 
 @dataclass(frozen=True)
@@ -163,6 +182,8 @@ class RegionInventory:
     loaded_at: datetime | None = field(default=None, compare=False)
     #: The AwsTarget this was read from (to act on it again).
     target: Any = None
+    #: The classified failure (core.aws.errors.AwsError) behind ``error``, for its kind and hint.
+    failure: Any = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
@@ -174,3 +195,10 @@ class RegionInventory:
 
     def cluster(self, cluster_id: str) -> Cluster | None:
         return next((c for c in self.clusters if c.id == cluster_id), None)
+
+    def ref(self, cluster: Cluster) -> ClusterRef:
+        """The reference actions receive for ``cluster`` of this region."""
+        target = self.target
+        profile = target.profile if target is not None else self.profile
+        endpoint_url = getattr(target, "endpoint_url", None) if target is not None else self.endpoint_url
+        return ClusterRef(profile, self.region, cluster.id, cluster.engine, endpoint_url)

@@ -13,7 +13,7 @@ from aurora_console.core.aws import fleet_errors
 from aurora_console.core.aws.fleet_actions import PreparedAction
 from aurora_console.core.aws.fleet_build import cluster_from_raw
 from aurora_console.core.aws.fleet_models import Cluster
-from aurora_console.core.aws.inventory import ClientFactory, paginate
+from aurora_console.core.aws.inventory import ClientFactory, describe_cluster, paginate
 from aurora_console.core.errors import ConsoleError, ReadOnlyError
 from aurora_console.core.tasks import Cancelled, TaskContext
 
@@ -36,18 +36,18 @@ def fetch_cluster(factory: ClientFactory, target: Any, cluster_id: str) -> Clust
     """The cluster and its instances as AWS reports them now (None if it does not exist)."""
     rds = factory.client("rds", target)
     try:
-        clusters = rds.describe_db_clusters(DBClusterIdentifier=cluster_id).get("DBClusters", [])
+        raw = describe_cluster(rds, cluster_id)
     except Exception as exc:  # noqa: BLE001
         if fleet_errors.classify(exc).kind == fleet_errors.NOT_FOUND:
             return None
         raise
-    if not clusters:
+    if raw is None:
         return None
     instances = paginate(
         rds, "describe_db_instances", "DBInstances", Filters=[{"Name": "db-cluster-id", "Values": [cluster_id]}]
     )
     by_id = {i["DBInstanceIdentifier"]: i for i in instances}
-    return cluster_from_raw(clusters[0], by_id, (), (), "", {})
+    return cluster_from_raw(raw, by_id, (), (), "", {})
 
 
 def _state_text(action: PreparedAction, cluster: Cluster | None) -> str:

@@ -1,5 +1,7 @@
-"""Fleet inventory: Aurora clusters, instances, endpoints, proxies and global clusters for
-profiles x regions, loaded concurrently; each region delivered as soon as it is read.
+"""The cluster inventory: Aurora clusters, instances, endpoints, proxies and global clusters for
+profiles x regions, loaded concurrently; each region delivered as soon as it is read. The one
+loader and the one cache (:class:`ClusterInventory`) behind the navigator and the fleet view, and
+the one "describe one cluster" call (:func:`describe_cluster`).
 
 A failing region (AccessDenied, region not enabled, throttling after botocore's retries, endpoint
 error) is recorded on that region's :class:`RegionInventory`; it never stops the others. An
@@ -17,9 +19,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
+from aurora_console.core.aws import errors as aws_errors
 from aurora_console.core.aws import fleet_errors
 from aurora_console.core.aws.fleet_build import build_region
-from aurora_console.core.aws.fleet_models import RegionInventory
+from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, RegionInventory
 from aurora_console.core.tasks import Cancelled, TaskContext
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,13 @@ def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[
     return items
 
 
+def describe_cluster(rds: Any, cluster_id: str) -> dict[str, Any] | None:
+    """One cluster as DescribeDBClusters reports it now (None when the answer lists none). AWS
+    errors, "not found" included, are raised for the caller to word."""
+    clusters = rds.describe_db_clusters(DBClusterIdentifier=cluster_id).get("DBClusters", [])
+    return clusters[0] if clusters else None
+
+
 def _target_label(target: Any, label: str | None = None) -> tuple[str, str, str | None]:
     profile = getattr(target, "profile", None) or label or "default"
     return (profile, target.region, getattr(target, "endpoint_url", None))
@@ -167,6 +177,7 @@ def load_region(
             endpoint_url=endpoint_url,
             loaded_at=now,
             target=target,
+            failure=aws_errors.classify(exc, profile=getattr(target, "profile", None), operation="DescribeDBClusters"),
         )
 
 
@@ -225,3 +236,56 @@ def load_inventory(
                 f.cancel()
             raise
     return [results[n] for n in range(len(targets))]
+
+
+class ClusterInventory:
+    """What is known of every (profile, region) shown: the one cache the navigator and the fleet
+    view read (through one Qt model), and the endpoint quirks learnt while loading it.
+
+    Plain Python. Loads run on worker threads (:meth:`load`); their regions are applied on one
+    thread (the UI's) with :meth:`apply`."""
+
+    def __init__(self) -> None:
+        self.regions: dict[str, RegionInventory] = {}
+        self.unsupported = UnsupportedCalls()
+
+    def load(self, factory: ClientFactory, targets: Iterable[Any], *, on_region: RegionCallback | None = None,
+             task: TaskContext | None = None, profile_label: str | None = None) -> list[RegionInventory]:
+        """Read ``targets`` (see :func:`load_inventory`); nothing is applied here."""
+        return load_inventory(factory, targets, on_region=on_region, task=task, unsupported=self.unsupported,
+                              profile_label=profile_label)
+
+    def merged(self, inv: RegionInventory) -> RegionInventory:
+        """``inv`` as it should be kept: a failed refresh keeps the clusters read before, with
+        the error on the region."""
+        old = self.regions.get(inv.key)
+        if inv.error and not inv.clusters and old is not None and old.clusters:
+            return replace(old, error=inv.error, error_kind=inv.error_kind, warnings=inv.warnings,
+                           loaded_at=inv.loaded_at, failure=inv.failure)
+        return inv
+
+    def apply(self, inv: RegionInventory) -> RegionInventory:
+        inv = self.merged(inv)
+        self.regions[inv.key] = inv
+        return inv
+
+    def remove(self, key: str) -> None:
+        self.regions.pop(key, None)
+
+    def clear(self) -> None:
+        self.regions.clear()
+
+    def clusters(self) -> list[tuple[RegionInventory, Cluster]]:
+        return [(inv, c) for inv in self.regions.values() for c in inv.clusters]
+
+    def refs(self) -> list[ClusterRef]:
+        return [inv.ref(c) for inv, c in self.clusters()]
+
+    def find(self, cluster: str | ClusterRef) -> tuple[RegionInventory, Cluster] | None:
+        """The region and cluster named by a :class:`ClusterRef` (or, loosely, by an id alone)."""
+        if isinstance(cluster, ClusterRef):
+            return next(((inv, c) for inv, c in self.clusters()
+                         if c.id == cluster.cluster_id and inv.region == cluster.region
+                         and (cluster.profile is None or inv.target is None or inv.target.profile == cluster.profile)),
+                        None)
+        return next(((inv, c) for inv, c in self.clusters() if c.id == cluster), None)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from aurora_console.core.aws.alarms import Threshold, thresholds_for
+from aurora_console.core.aws.inventory import describe_cluster
 from aurora_console.core.aws.metric_cache import MetricCache
 from aurora_console.core.aws.metric_catalog import READER, WRITER, MetricDef, get_metric, normalize_engine
 from aurora_console.core.aws.metric_fetch import MetricFetcher, StatFailures, with_gaps
@@ -130,12 +131,12 @@ def cluster_members(rds_client, cluster_id: str) -> ClusterMembers:
     """Members of a cluster with their role (writer first, then readers by id), and its status."""
     if not cluster_id:
         raise ValidationError("A cluster identifier is required.")
-    clusters = rds_client.describe_db_clusters(DBClusterIdentifier=cluster_id).get("DBClusters", [])
-    members = clusters[0].get("DBClusterMembers", []) if clusters else []
+    raw = describe_cluster(rds_client, cluster_id)
+    members = raw.get("DBClusterMembers", []) if raw else []
     out = [InstanceInfo(m["DBInstanceIdentifier"], WRITER if m.get("IsClusterWriter") else READER)
            for m in members]
     return ClusterMembers(tuple(sorted(out, key=lambda i: (i.role != WRITER, i.id))),
-                          clusters[0].get("Status") if clusters else None)
+                          raw.get("Status") if raw else None)
 
 
 def cluster_instances(rds_client, cluster_id: str) -> tuple[InstanceInfo, ...]:

@@ -21,15 +21,15 @@ class EndpointChoice:
 def cluster_endpoints(clients, aws_profile: str | None, region: str, cluster_id: str) -> list[EndpointChoice]:
     """``clients(service, aws_profile, region)`` as in ``passwords.clients_from_factory``."""
     from aurora_console.core.aws.errors import classify
+    from aurora_console.core.aws.inventory import describe_cluster
 
     rds = clients("rds", aws_profile, region)
     try:
-        clusters = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"]
+        c = describe_cluster(rds, cluster_id)
     except Exception as exc:
         raise classify(exc, profile=aws_profile, operation=f"Reading the endpoints of {cluster_id}") from None
-    if not clusters:
+    if c is None:
         return []
-    c = clusters[0]
     port = int(c.get("Port") or 5432)
     found = []
     if c.get("Endpoint"):

@@ -1,15 +1,20 @@
 """Fleet view feature: clusters, instances and their topology across profiles x regions, with
-safe actions and the local audit log. ``install(window)`` plugs it into the main window."""
+safe actions and the local audit log. ``install(window)`` plugs it into the main window.
+
+The fleet view shows the window's one cluster model (the navigator's list is a view of it too),
+so opening it costs no load once the navigator has its clusters."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from aurora_console.core.aws.fleet_models import ClusterRef
 
 TAB_KEY = "fleet"
 
 
-def open_fleet(window, select: str | None = None):
-    """Open (or focus) the fleet tab; ``select`` a cluster id once it is loaded."""
+def open_fleet(window, select: ClusterRef | str | None = None):
+    """Open (or focus) the fleet tab; ``select`` a cluster (a ClusterRef, or an id) once shown."""
+    from PySide6.QtCore import QTimer
+
     from aurora_console.ui.fleet.view import FleetView
 
     created = []
@@ -17,26 +22,22 @@ def open_fleet(window, select: str | None = None):
     def make():
         view = FleetView(window)
         created.append(view)
-        nav = getattr(window, "navigator", None)
-        if nav is not None:
-            nav.profile_changed.connect(lambda *_: view.refresh())
-            nav.regions_changed.connect(lambda *_: view.refresh())
         return view
 
     view = window.open_tab(TAB_KEY, "Fleet", make, spec={"kind": TAB_KEY})
     if created:
-        QTimer.singleShot(0, view.refresh)
+        QTimer.singleShot(0, view.load_if_needed)
     if select:
         _select_when_loaded(view, select)
     return view
 
 
-def _select_when_loaded(view, cluster_id: str, then=None) -> None:
+def _select_when_loaded(view, cluster: ClusterRef | str, then=None) -> None:
     def attempt() -> bool:
-        found = view.model.find_cluster(cluster_id)
+        found = view.model.find_cluster(cluster)
         if found is None:
             return False
-        view.select_key(f"{found[0].key}|c|{cluster_id}")
+        view.select_cluster(cluster)
         if then is not None:
             then(found[1])
         return True
@@ -65,10 +66,14 @@ def install(window) -> None:
     window.register_tab_restorer(TAB_KEY, lambda spec: open_fleet(window), needs="aws")
     if hasattr(window, "set_home"):
         window.set_home(lambda: open_fleet(window))
-    window.add_cluster_action("Show in fleet view", lambda ref: open_fleet(window, select=ref.cluster_id))
 
-    def failover(ref) -> None:
+    def show(ref: ClusterRef) -> None:
+        open_fleet(window, select=ref)
+
+    def failover(ref: ClusterRef) -> None:
         view = open_fleet(window)
-        _select_when_loaded(view, ref.cluster_id, then=lambda c: view.actions.request("failover", c))
+        _select_when_loaded(view, ref, then=lambda c: view.actions.request("failover", c))
 
-    window.add_cluster_action("Failover…", failover)
+    # the fleet's own details have these already (a selected row, a Failover button)
+    window.add_cluster_action("Show in fleet view", show, in_fleet=False)
+    window.add_cluster_action("Failover…", failover, in_fleet=False)

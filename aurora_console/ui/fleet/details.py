@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -126,6 +127,10 @@ class ActionBar(QWidget):
         self.buttons[key] = b
         return b
 
+    def add_widget(self, widget: QWidget) -> None:
+        """A widget after the buttons that read-only does not disable (it only opens screens)."""
+        self._lay.insertWidget(self._lay.count(), widget)
+
     def set_read_only(self, read_only: bool) -> None:
         for b in self.buttons.values():
             b.setEnabled(not read_only)
@@ -149,6 +154,13 @@ class ClusterDetailsPane(QScrollArea):
         self.actions = ActionBar()
         for key, text in (("failover", "Failover…"), ("add-reader", "Add reader…"), ("stop", "Stop"), ("start", "Start")):
             self.actions.add(key, text, lambda k=key: self.action_requested.emit(k))
+        # the window's cluster actions (metrics, backups, SQL...), as in the navigator's menu
+        self.more_button = QToolButton(objectName="fleetClusterActions", text="Open…")
+        self.more_button.setToolTip("What the navigator's context menu offers for this cluster")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_menu = QMenu(self.more_button)
+        self.more_button.setMenu(self.more_menu)
+        self.actions.add_widget(self.more_button)
         self._lay.addWidget(self.actions)
         self.warnings = QLabel(objectName="fleetClusterWarnings", wordWrap=True)
         self.warnings.setStyleSheet("color: #c0392b;")
@@ -174,6 +186,13 @@ class ClusterDetailsPane(QScrollArea):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
         fit_form(self.props, event.size().width())
+
+    def set_cluster_actions(self, actions: list[tuple[str, Callable[[], None]]]) -> None:
+        """The cluster actions for the cluster shown (each already bound to its ClusterRef)."""
+        self.more_menu.clear()
+        for text, run in actions:
+            self.more_menu.addAction(text, run)
+        self.more_button.setVisible(bool(actions))
 
     def set_cluster(self, cluster: Cluster, region: RegionInventory | None, read_only: bool) -> None:
         self.cluster, self.details = cluster, None

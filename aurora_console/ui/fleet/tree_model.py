@@ -1,5 +1,8 @@
 """FleetTreeModel: region -> global cluster -> cluster -> instances / proxies.
 
+The one Qt model over the window's :class:`ClusterInventory`: the fleet tree shows it through
+FleetFilterModel, the navigator's cluster list through ClusterListModel (ui/navigator.py).
+
 A refresh never resets the model: each region's new inventory is diffed against the nodes shown,
 by key, and only the rows that appear, vanish or change emit beginInsertRows / beginRemoveRows /
 dataChanged, so selection, expansion and scroll position survive.
@@ -7,13 +10,13 @@ dataChanged, so selection, expansion and scroll position survive.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.core.aws.inventory import ClusterInventory
 from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for the filter and tests
     CLUSTER,
     GLOBAL,
@@ -23,13 +26,23 @@ from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for
     REGION,
     Node,
     Spec,
+    cluster_key,
     filter_text,
     flat_clusters,
     region_children,
     spec_keys,
 )
 from aurora_console.ui.labels import engine_label
-from aurora_console.ui.navigator import status_colour
+
+STATUS_COLOURS = {
+    "available": "#2e8b57", "stopped": "#7f8c8d", "failed": "#c0392b", "inaccessible-encryption-credentials": "#c0392b",
+    "incompatible-parameters": "#c0392b", "storage-full": "#c0392b",
+}
+BUSY_COLOUR = "#c98a00"
+
+
+def status_colour(status: str) -> QColor:
+    return QColor(STATUS_COLOURS.get(status, BUSY_COLOUR))
 
 COLUMNS = ("Name", "Engine", "Status", "Role", "Tier", "Class", "AZ")
 COL_NAME, COL_ENGINE, COL_STATUS, COL_ROLE, COL_TIER, COL_CLASS, COL_AZ = range(len(COLUMNS))
@@ -71,12 +84,12 @@ def _bold() -> QFont:
 
 
 class FleetTreeModel(QAbstractItemModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, inventory: ClusterInventory | None = None, parent=None) -> None:
         super().__init__(parent)
+        self.inventory = inventory if inventory is not None else ClusterInventory()
         self._root = Node("", "root", None)
         self._by_key: dict[str, Node] = {}
         self._quiet = False
-        self.regions: dict[str, RegionInventory] = {}
         # key -> (payload, display texts, sort keys): views and the sorting proxy ask for these
         # thousands of times while a big fleet fills; each is worked out once per payload
         self._texts: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
@@ -94,11 +107,24 @@ class FleetTreeModel(QAbstractItemModel):
     def node_for_key(self, key: str) -> Node | None:
         return self._by_key.get(key)
 
-    def clusters(self) -> list[tuple[RegionInventory, Cluster]]:
-        return [(inv, c) for inv in self.regions.values() for c in inv.clusters]
+    @property
+    def regions(self) -> dict[str, RegionInventory]:
+        """What each region shows, by key ("profile/region"): the inventory's cache."""
+        return self.inventory.regions
 
-    def find_cluster(self, cluster_id: str) -> tuple[RegionInventory, Cluster] | None:
-        return next(((inv, c) for inv, c in self.clusters() if c.id == cluster_id), None)
+    def clusters(self) -> list[tuple[RegionInventory, Cluster]]:
+        return self.inventory.clusters()
+
+    def find_cluster(self, cluster) -> tuple[RegionInventory, Cluster] | None:
+        """The region and cluster for a ClusterRef (or a cluster id)."""
+        return self.inventory.find(cluster)
+
+    def index_of_cluster(self, cluster, column: int = 0) -> QModelIndex:
+        """The row of a cluster named by a ClusterRef (or a cluster id); invalid if not shown."""
+        found = self.inventory.find(cluster)
+        if found is None:
+            return QModelIndex()
+        return self.index_of_key(cluster_key(found[0].key, found[1].id), column)
 
     # -- Qt model API -----------------------------------------------------------------------
     def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:
@@ -206,15 +232,11 @@ class FleetTreeModel(QAbstractItemModel):
         return ""
 
     # -- updating (diff, never reset) --------------------------------------------------------
-    def set_region(self, inv: RegionInventory) -> None:
-        """Show ``inv`` under its region node, updating rows in place."""
+    def set_region(self, inv: RegionInventory) -> RegionInventory:
+        """Show ``inv`` under its region node, updating rows in place; returns what is kept (a
+        failed refresh keeps what was shown before, with the error on the region)."""
         key = inv.key
-        old = self.regions.get(key)
-        if inv.error and not inv.clusters and old is not None and old.clusters:
-            # a failed refresh keeps what was shown before, with the error on the region
-            inv = replace(old, error=inv.error, error_kind=inv.error_kind, warnings=inv.warnings,
-                          loaded_at=inv.loaded_at)
-        self.regions[key] = inv
+        inv = self.inventory.apply(inv)
         specs = region_children(inv)
         # Many changed clusters: one layoutChanged (rows keep their place, so selection, expansion
         # and scroll stay) instead of a dataChanged per parent, which views handle one by one.
@@ -232,6 +254,7 @@ class FleetTreeModel(QAbstractItemModel):
             if self._quiet:
                 self._quiet = False
                 self.layoutChanged.emit()
+        return inv
 
     def _apply_region(self, key: str, inv: RegionInventory, specs: list[Spec]) -> None:
         node = self._root.child(key)
@@ -246,9 +269,15 @@ class FleetTreeModel(QAbstractItemModel):
 
     def remove_region(self, key: str) -> None:
         node = self._root.child(key)
-        self.regions.pop(key, None)
+        self.inventory.remove(key)
         if node is not None:
             self._remove(self._root, node.row, node.row)
+
+    def clear(self) -> None:
+        """Every region leaves (rows removed, not a reset: views keep their state)."""
+        self.inventory.clear()
+        if self._root.children:
+            self._remove(self._root, 0, len(self._root.children) - 1)
 
     def _subtree_keys(self, node: Node) -> set[str]:
         out: set[str] = set()

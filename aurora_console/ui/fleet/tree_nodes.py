@@ -44,8 +44,13 @@ class Spec:
         return self._children
 
 
+def cluster_key(rk: str, cluster_id: str) -> str:
+    """The node key of a cluster under region key ``rk`` (known to the tree model only)."""
+    return f"{rk}|c|{cluster_id}"
+
+
 def cluster_spec(rk: str, c: Cluster) -> Spec:
-    return Spec(f"{rk}|c|{c.id}", CLUSTER, c, None, rk)
+    return Spec(cluster_key(rk, c.id), CLUSTER, c, None, rk)
 
 
 def region_children(inv: RegionInventory) -> list[Spec]:

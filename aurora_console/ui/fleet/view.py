@@ -1,12 +1,12 @@
-"""The fleet view: inventory tree with filter, details panes, refresh and auto-refresh."""
+"""The fleet view: the window's cluster model as a tree with filter, details panes, refresh and
+auto-refresh. The window's InventoryLoader (ui/cluster_loader.py) loads it, for the navigator too."""
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,25 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.cluster_details import load_cluster_details
-from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
-from aurora_console.core.aws.inventory import UnsupportedCalls, load_inventory
-from aurora_console.ui.fleet import load_gc
+from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, Instance, RegionInventory
 from aurora_console.ui.fleet.actions import FleetActions
 from aurora_console.ui.fleet.details import ClusterDetailsPane, DetailsStack, InstanceDetailsPane, RegionPane
 from aurora_console.ui.fleet.filter_model import FleetFilterModel
-from aurora_console.ui.fleet.staging import STAGE_CLUSTERS, TURN_BUDGET_S, StagedRegion
-from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE, FleetTreeModel
+from aurora_console.ui.fleet.staging import STAGE_CLUSTERS
+from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE
 from aurora_console.ui.fleet.tree_widths import TreeWidths
 
 log = logging.getLogger(__name__)
 
 AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 min", 900))
-
-
-class _RegionBridge(QObject):
-    """Emitted on the worker thread, delivered queued on the UI thread."""
-
-    region = Signal(object, int)  # RegionInventory, generation
 
 
 class FleetView(QWidget):
@@ -50,24 +42,15 @@ class FleetView(QWidget):
         self.setObjectName("fleetView")
         self.window_ = window
         self.services = window.services
-        self.model = FleetTreeModel(self)
+        self.loader = window.clusters.loader  # the window's one load (ui/cluster_loader.py)
+        self.model = self.loader.model
         self.proxy = FleetFilterModel(self)
         self.proxy.setSourceModel(self.model)
-        self._bridge = _RegionBridge(self)
-        self._bridge.region.connect(self._region_arrived, Qt.ConnectionType.QueuedConnection)
-        self._unsupported = UnsupportedCalls()
-        self._generation = 0
-        self._staging: dict[str, tuple[StagedRegion, int]] = {}
-        self._gc_held = False
-        # a view destroyed mid-load (its window closed without shutdown) must not leave the
-        # process without full collections: the token outlives the view's Python wrapper
-        self._gc_token = {"held": False}
-        self.destroyed.connect(lambda *_a, t=self._gc_token: _release_token(t))
-        self._finish_after_staging = -1
-        self._handle = None
+        self.loader.started.connect(self._load_started)
+        self.loader.region_shown.connect(self._region_shown)
+        self.loader.finished.connect(self._load_finished)
         self._details_handle = None
-        self.loading = False
-        self.load_count = 0
+        self._seen_loads = 0
         self.closed = False
         self.actions = FleetActions(self)
 
@@ -145,94 +128,57 @@ class FleetView(QWidget):
     def read_only(self) -> bool:
         return self.services.is_read_only(self.profile_name())
 
-    # -- loading -------------------------------------------------------------------------------
+    # -- loading (the window's loader) ------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        return self.loader.loading
+
+    @property
+    def load_count(self) -> int:
+        """Loads of the window's inventory finished so far (the navigator's included)."""
+        return self.loader.load_count
+
     def refresh(self) -> None:
-        aws = self.services.aws
-        targets = list(self.window_.current_targets()) if aws is not None else []
-        if aws is None or not targets:
+        """Reload the window's clusters (the navigator shows the same load)."""
+        if self.services.aws is None or not self.window_.current_targets():
             self.status.setText("Choose a profile and at least one region in the navigator.")
-            self.loading = False
             self.loaded.emit()
             return
-        if self._handle is not None and not self._handle.done:
-            self._handle.cancel()
-        self._generation += 1
-        gen = self._generation
-        self._staging.clear()
-        self._hold_gc(True)
-        self.loading = True
-        label = self.profile_name()
-        self._pending = {f"{t.profile or label}/{t.region}" for t in targets}
-        self._wanted = set(self._pending)
-        self.status.setText(f"Loading {len(targets)} region(s)…")
-        bridge, unsupported = self._bridge, self._unsupported
+        self.window_.refresh_clusters()
 
-        def work(ctx):
-            return load_inventory(aws, targets, task=ctx, unsupported=unsupported, profile_label=label,
-                                  on_region=lambda inv: bridge.region.emit(inv, gen))
+    def load_if_needed(self) -> None:
+        """On opening: show what the window has loaded; load only if nothing has been yet."""
+        if self.loader.load_count or self.loader.loading:
+            self._update_status()
+            if self.loader.load_count and not self.loader.loading:
+                self._first_fill()
+            return
+        self.refresh()
 
-        self._handle = self.services.runner.submit(
-            work, name=f"Fleet inventory ({len(targets)} region(s))",
-            on_done=lambda _r, g=gen: self._finished(g), on_error=lambda exc, g=gen: self._failed(exc, g),
-            on_cancelled=lambda g=gen: self._finished(g))
+    def _load_started(self, keys: list) -> None:
+        if keys and not self.closed:
+            self.status.setText(f"Loading {len(keys)} region(s)…")
 
-    def _region_arrived(self, inv: RegionInventory, gen: int) -> None:
-        if gen != self._generation:
-            return
-        shown = self.model.regions.get(inv.key)
-        self._staging[inv.key] = (StagedRegion(inv, shown), gen)
-        self._stage_step(inv.key, gen)
+    def _region_shown(self, _inv: RegionInventory) -> None:
+        if not self.closed:
+            self._update_status()
+            self._refresh_panes()
 
-    def _stage_step(self, key: str, gen: int) -> None:
-        """Apply a region over several event-loop turns so that a big load never freezes the
-        window: first compare it with what is shown (time-boxed per turn), then each turn adds
-        or updates up to STAGE_CLUSTERS clusters (see StagedRegion)."""
-        staged = self._staging.get(key)
-        if staged is None or staged[1] != gen or gen != self._generation:
+    def _load_finished(self, _ok: bool, _errors: list) -> None:
+        if self.closed:
             return
-        st = staged[0]
-        if not st.compare(time.perf_counter() + TURN_BUDGET_S):
-            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
-            return
-        step = st.next_step()
-        if step is not None:
-            self.model.set_region(step)  # regions stay collapsed while they fill
-            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
-            return
-        del self._staging[key]
-        self.model.set_region(st.final())
-        self._pending.discard(key)
-        self._update_status()
-        self._refresh_panes()
-        if self._finish_after_staging == gen and not self._staging:
-            self._finished(gen)
+        if not self.loader.targets:
+            self.status.setText("Choose a profile and at least one region in the navigator.")
+        else:
+            self._update_status()
+            self._first_fill()
+        self.loaded.emit()
 
-    def _finished(self, gen: int) -> None:
-        if gen != self._generation:
-            return
-        if self._staging:
-            self._finish_after_staging = gen
-            return
-        for key in set(self.model.region_keys()) - self._wanted:
-            self.model.remove_region(key)
-        self.loading = False
-        self.load_count += 1
-        self._update_status()
-        if self.load_count == 1:
+    def _first_fill(self) -> None:
+        if self._seen_loads == 0:
             self.widths.expand_regions()
             self.widths.fit_columns()
-        self.loaded.emit()
-        QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
-
-    def _hold_gc(self, hold: bool) -> None:
-        """No full garbage collections while a load is in flight (see load_gc)."""
-        if hold != self._gc_held:
-            self._gc_held = self._gc_token["held"] = hold
-            (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
-
-    def _failed(self, exc: BaseException, gen: int) -> None:
-        self.services.notifier.error("Fleet inventory failed", exc)
-        self._finished(gen)
+        self._seen_loads += 1
 
     def _update_status(self) -> None:
         regions = [self.model.regions[k] for k in self.model.region_keys() if k in self.model.regions]
@@ -246,8 +192,8 @@ class FleetView(QWidget):
         failed = [r for r in regions if r.error]
         if failed:
             text += f" · {len(failed)} region(s) failed: " + "; ".join(f"{r.region}: {r.error}" for r in failed)
-        if self.loading and self._pending:
-            text += f" · waiting for {', '.join(sorted(self._pending))}"
+        if self.loading and self.loader.pending:
+            text += f" · waiting for {', '.join(sorted(self.loader.pending))}"
         self.status.setText(text)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
@@ -284,8 +230,15 @@ class FleetView(QWidget):
         idx = self.tree.currentIndex()
         return idx.data(REGION_ROLE) if idx.isValid() else None
 
+    def select_cluster(self, ref: ClusterRef | str) -> bool:
+        """Select a cluster (by ClusterRef; an id alone picks the first region that has it)."""
+        return self._select(self.model.index_of_cluster(ref))
+
     def select_key(self, key: str) -> bool:
-        src = self.model.index_of_key(key)
+        """Select a node by the tree model's key (its own business: prefer select_cluster)."""
+        return self._select(self.model.index_of_key(key))
+
+    def _select(self, src) -> bool:
         idx = self.proxy.mapFromSource(src)
         if not idx.isValid():
             return False
@@ -301,6 +254,7 @@ class FleetView(QWidget):
         self.cluster_pane.sandbox = self.region_pane.sandbox = bool(getattr(self.services.aws, "is_sandbox", False))
         if isinstance(payload, Cluster):
             self.cluster_pane.set_cluster(payload, region, self.read_only())
+            self.cluster_pane.set_cluster_actions(self.cluster_actions(region, payload))
             self.stack.setCurrentWidget(self.cluster_pane)
             self._load_details(region, payload)
         elif isinstance(payload, Instance):
@@ -311,6 +265,14 @@ class FleetView(QWidget):
             self.stack.setCurrentWidget(self.region_pane)
         else:
             self.stack.setCurrentWidget(self.empty)
+
+    def cluster_actions(self, region: RegionInventory | None, cluster: Cluster) -> list:
+        """The window's cluster actions (metrics, backups, SQL...) bound to ``cluster``, as the
+        navigator's context menu offers them (see ``MainWindow.add_cluster_action``)."""
+        if region is None:
+            return []
+        ref = region.ref(cluster)
+        return [(text, lambda cb=cb: cb(ref)) for text, cb in self.window_.cluster_actions()]
 
     def _refresh_panes(self) -> None:
         """After a refresh: re-show the selected item if AWS reported a change to it."""
@@ -365,20 +327,17 @@ class FleetView(QWidget):
         return True
 
     def shutdown(self) -> None:
+        """The tab closes: the window's load goes on (the navigator shows it); ours stops."""
+        if self.closed:
+            return
         self.closed = True
-        self._generation += 1  # late results of a load in flight are dropped
-        self._staging.clear()
-        self._hold_gc(False)
         self.auto_timer.stop()
-        for h in (self._handle, self._details_handle):
-            if h is not None and not h.done:
-                h.cancel()
+        for sig, slot in ((self.loader.started, self._load_started), (self.loader.region_shown, self._region_shown),
+                          (self.loader.finished, self._load_finished)):
+            sig.disconnect(slot)
+        if self._details_handle is not None and not self._details_handle.done:
+            self._details_handle.cancel()
 
 
 __all__ = ["FleetView", "COLUMNS", "STAGE_CLUSTERS"]
 
-
-def _release_token(token: dict) -> None:
-    if token["held"]:
-        token["held"] = False
-        load_gc.release_full_collections()

@@ -251,7 +251,7 @@ def test_tree_nests_global_clusters_and_proxies(fleet_page, fleet_window, rds):
 
 
 def test_navigator_cluster_actions_open_the_fleet_view(fleet_window, rds, qtbot):
-    from aurora_console.core.aws.clusters import ClusterRef
+    from aurora_console.core.aws.fleet_models import ClusterRef
 
     _seed(rds)
     actions = dict(fleet_window.navigator._cluster_actions)
@@ -276,6 +276,7 @@ def test_big_changes_are_applied_in_slices_without_reset(qtbot):
     from aurora_console.app import build_services
     from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
     from aurora_console.testing.console import console_options
+    from aurora_console.ui.cluster_loader import InventoryLoader
     from aurora_console.ui.fleet.view import STAGE_CLUSTERS, FleetView
 
     def inventory(n, status):
@@ -285,20 +286,22 @@ def test_big_changes_are_applied_in_slices_without_reset(qtbot):
             for i in range(n)))
 
     services = build_services(console_options(sandbox=False), QApplication.instance())
-    view = FleetView(SimpleNamespace(services=services, navigator=None, current_targets=lambda: [], open_tab=None))
+    loader = InventoryLoader(services)
+    view = FleetView(SimpleNamespace(services=services, navigator=None, current_targets=lambda: [], open_tab=None,
+                                     clusters=SimpleNamespace(loader=loader)))
     qtbot.addWidget(view)
     resets, changes = [], []
     view.model.modelAboutToBeReset.connect(lambda: resets.append(1))
     view.model.rowsInserted.connect(lambda *a: changes.append("insert"))
-    view._pending, view._wanted = set(), set()
+    loader.pending = set()
     n = STAGE_CLUSTERS * 3 + 5
-    view._region_arrived(inventory(n, "available"), view._generation)
+    loader._region_arrived(inventory(n, "available"), loader._generation)
     assert len(view.model.regions["p/us-east-1"].clusters) == STAGE_CLUSTERS  # first slice only
-    qtbot.waitUntil(lambda: not view._staging, timeout=10000)
+    qtbot.waitUntil(lambda: not loader._staging, timeout=10000)
     assert len(view.model.clusters()) == n and changes.count("insert") >= 4
-    view._region_arrived(inventory(n, "modifying"), view._generation)
+    loader._region_arrived(inventory(n, "modifying"), loader._generation)
     assert sum(c.status == "modifying" for _, c in view.model.clusters()) == STAGE_CLUSTERS
-    qtbot.waitUntil(lambda: not view._staging, timeout=10000)
+    qtbot.waitUntil(lambda: not loader._staging, timeout=10000)
     assert {c.status for _, c in view.model.clusters()} == {"modifying"}
     assert view.model.index_of_key("p/us-east-1|i|c007-1", 2).data() == "modifying"
     assert resets == []

@@ -135,18 +135,18 @@ def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
     """Switching profile while a region still loads: the old profile's rows never appear."""
     import threading
 
-    import aurora_console.ui.cluster_loader as mw
-    from aurora_console.core.aws.clusters import ClusterRef, ClusterSummary, RegionClusters
+    import aurora_console.core.aws.inventory as mw
+    from aurora_console.core.aws.fleet_models import Cluster, RegionInventory
 
     gate = threading.Event()
 
-    def fake_list(aws, target, ctx):
+    def fake_list(aws, target, task=None, **_kw):
         if target.profile == "prod":
             gate.wait(10)
-        ref = ClusterRef(target.profile, target.region, f"{target.profile}-db", "aurora-postgresql")
-        return RegionClusters(target, [ClusterSummary(ref, "15.4", "available", 1, "w")])
+        return RegionInventory(target.profile, target.region, clusters=(
+            Cluster(f"{target.profile}-db", "aurora-postgresql", "15.4", "available"),), target=target)
 
-    monkeypatch.setattr(mw, "list_clusters", fake_list)
+    monkeypatch.setattr(mw, "load_region", fake_list)
     services = build_services(console_options(sandbox=False), QApplication.instance())
     services.aws = AwsSessionFactory()
     window = MainWindow(services)
