@@ -23,16 +23,12 @@ def build_services(opts: Namespace, app):
     paths = app_paths().ensure()
     notifier = Notifier(app)
     runner = TaskRunner(notify_error=lambda name, exc: notifier.error(f"{name} failed", exc), parent=app)
-    from aurora_console.core.audit import audit_log_for
-
     # a sandbox session keeps its own settings (tabs, regions, layouts) in the sandbox's folder:
     # it never reads or changes those of real AWS use
     sandbox = bool(getattr(opts, "sandbox", False))
     settings_file = settings_file_for(paths, sandbox=sandbox, sandbox_dir=getattr(opts, "sandbox_dir", None))
     store = SettingsStore(settings_file, inherit_from=paths.settings_file if sandbox else None)
-    services = Services(paths=paths, settings=store, runner=runner, notifier=notifier, options=opts)
-    services.audit = audit_log_for(paths.audit_file, lambda: services.aws)
-    return services
+    return Services.create(paths=paths, settings=store, runner=runner, notifier=notifier, options=opts)
 
 
 def shutdown_services(services) -> None:
@@ -43,13 +39,8 @@ def shutdown_services(services) -> None:
     waited for once more.
     """
     idle = services.runner.shutdown(3000)
-    for name, extra in list(services.extras.items()):
-        stop = getattr(extra, "shutdown", None)
-        if callable(stop):
-            try:
-                stop()
-            except Exception:  # noqa: BLE001
-                log.exception("shutting down %s failed", name)
+    for name, exc in services.shutdown_features():
+        log.error("shutting down %s failed", name, exc_info=exc)
     if not idle and not services.runner.shutdown(10000):
         log.warning("some background work was still running at exit: %s",
                     ", ".join(h.name for h in services.runner.active()) or "unknown")
@@ -201,7 +192,7 @@ class SmokeTest:
         self._quit = QApplication.quit
 
     def _sandbox_up(self, info) -> None:
-        controller = self.services.extras.get("sandbox_controller")
+        controller = self.services.sandbox_controller.get()
         if controller is not None:
             controller.database_checked.connect(self._db_checked)
 

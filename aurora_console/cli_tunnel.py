@@ -44,8 +44,10 @@ def _load_profile(args):
     from pathlib import Path
 
     from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.paths import app_paths
 
-    store = ProfileStore(Path(args.profiles_file)) if getattr(args, "profiles_file", None) else ProfileStore.default()
+    store = (ProfileStore(Path(args.profiles_file)) if getattr(args, "profiles_file", None)
+             else ProfileStore.for_paths(app_paths()))
     return store.get(args.profile)
 
 
@@ -72,12 +74,22 @@ def _start_sandbox(args):
     return sandbox, info
 
 
+def _sandbox_dir(args):
+    """The running sandbox's state folder: ``--sandbox-dir``, or the console's own."""
+    from pathlib import Path
+
+    from aurora_console.core.paths import app_paths
+
+    folder = getattr(args, "sandbox_dir", None)
+    return Path(folder) if folder else app_paths().sandbox_dir
+
+
 def _running_sandbox_profile(args, hosts):
     """The sandbox-blog profile of a sandbox already running (the window's), or None."""
     from aurora_console.core.errors import ConsoleError
     from aurora_console.sandbox.profiles import sandbox_profiles, trust_running_sandbox_bastion
 
-    folder = getattr(args, "sandbox_dir", None)
+    folder = _sandbox_dir(args)
     try:
         profiles = [p for p in sandbox_profiles(folder) if p.name == SANDBOX_PROFILE]
         if profiles:

@@ -149,14 +149,25 @@ def ui_stall(factory, target, freeze: bool) -> dict:
 
     app = QApplication.instance() or QApplication([])
     services = build_services(SimpleNamespace(), app)
-    services.aws = factory
+    services.aws_session.set(factory)
 
     def new_view():
-        window = SimpleNamespace(services=services, navigator=None, current_targets=lambda: [target],
-                                 open_tab=lambda *a, **k: None)
+        """A fleet view and a navigator over one loader and one model, as in the main window."""
+        from aurora_console.ui.cluster_loader import InventoryLoader
+        from aurora_console.ui.navigator import NavigatorWidget
+
+        loader = InventoryLoader(services)
+        window = SimpleNamespace(services=services, current_targets=lambda: [target], open_tab=lambda *a, **k: None,
+                                 clusters=SimpleNamespace(loader=loader),
+                                 refresh_clusters=lambda: loader.refresh([target], "default"))
+        window.navigator = NavigatorWidget(loader.model)
+        window.navigator.resize(385, 800)
+        window.navigator.show()
+        loader.region_shown.connect(lambda _inv: window.navigator.model.sync())
         view = FleetView(window)
         view.resize(1280, 800)
         view.show()
+        view.navigator_ = window.navigator  # kept alive with the view
         app.processEvents()
         return view
 

@@ -69,7 +69,7 @@ def shoot_backups(app, window, out: Path) -> None:
 def shoot_tunnels(app, window, out: Path) -> None:
     from aurora_console.ui.connections.feature import open_panel
 
-    controller = window.services.extras["connections"]
+    controller = window.services.connections.get()
     controller.ask_trust = lambda error: "once"  # the sandbox's bastion key, as a user would accept it
     box: dict = {}
     controller.open_tunnel(DB_PROFILE, on_done=lambda s: box.setdefault("ok", s),
@@ -82,7 +82,9 @@ def shoot_tunnels(app, window, out: Path) -> None:
 
 
 def shoot_migrations(app, window, out: Path) -> None:
-    window.services.extras["migrations_open"](DB_PROFILE, connect=None, folder=None)
+    from aurora_console.ui.migrations.feature import open_migrations
+
+    open_migrations(window, DB_PROFILE)
     key = f"migrations:{DB_PROFILE}"
     _wait(app, lambda: window.find_tab(key) is not None)
     panel = window.find_tab(key)
@@ -94,7 +96,9 @@ def shoot_migrations(app, window, out: Path) -> None:
 
 
 def _content_workspace(app, window):
-    opened = window.services.extras["content_open"](DB_PROFILE, connect=None, read_only=None)
+    from aurora_console.ui.content.feature import open_content
+
+    opened = open_content(window, DB_PROFILE)
     if hasattr(opened, "done"):
         _wait(app, lambda: opened.done)
     workspace = window.find_tab(f"content:{DB_PROFILE}")
@@ -150,7 +154,9 @@ def shoot_migrations_flyway(app, window, out: Path) -> None:
     for name, text in FLYWAY_DEMO.items():
         (sql / name).write_text(text)
     (project / "flyway.conf").write_text("flyway.locations=filesystem:sql\n")
-    window.services.extras["migrations_open"](DB_PROFILE, connect=None, folder=None)
+    from aurora_console.ui.migrations.feature import open_migrations
+
+    open_migrations(window, DB_PROFILE)
     key = f"migrations:{DB_PROFILE}"
     _wait(app, lambda: window.find_tab(key) is not None)
     panel = window.find_tab(key)

@@ -117,8 +117,8 @@ def main() -> int:
     done = {"db": False, "loaded": False}
     window.load_finished.connect(lambda ok, errs: done.__setitem__("loaded", True))
     window.start()
-    _wait(app, lambda: "sandbox_controller" in services.extras)
-    controller = services.extras["sandbox_controller"]
+    _wait(app, lambda: services.sandbox_controller.get() is not None)
+    controller = services.sandbox_controller.get()
     controller.database_checked.connect(lambda r: done.__setitem__("db", True))
     _wait(app, lambda: done["loaded"] and done["db"])
     out = Path(args.out)

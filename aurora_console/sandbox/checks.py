@@ -3,6 +3,7 @@ SSM password -> SSH tunnel through the loopback bastion -> TLS (verify-full) -> 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aurora_console.core.tasks import TaskContext
@@ -17,14 +18,15 @@ def trust_sandbox_bastion(store, info) -> None:
 
 @not_a_validator("connects to the sandbox database through its bastion")
 def check_database_through_bastion(info, aws_factory, task: TaskContext | None = None,
-                                   backend: str = "auto") -> dict[str, Any]:
+                                   backend: str = "auto", *, known_hosts: Path) -> dict[str, Any]:
+    """``known_hosts``: the console's known-hosts file (``paths.known_hosts_file``); the sandbox
+    bastion's key is trusted in memory only, never written to it."""
     from aurora_console.core.connections.passwords import clients_from_factory
     from aurora_console.core.connections.tester import test_connection
-    from aurora_console.core.paths import app_paths
     from aurora_console.core.ssh.hostkeys import HostKeyStore
     from aurora_console.core.ssh.manager import TunnelManager
 
-    store = HostKeyStore(app_paths().known_hosts_file, user_files=[])
+    store = HostKeyStore(known_hosts, user_files=[])
     trust_sandbox_bastion(store, info)
     manager = TunnelManager(store)
     try:

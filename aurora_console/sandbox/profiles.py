@@ -13,12 +13,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from aurora_console.core.errors import ConsoleError
-from aurora_console.core.paths import app_paths
 
 
-def _state(state_dir: Path | None) -> dict[str, Any]:
-    folder = Path(state_dir) if state_dir else app_paths().sandbox_dir
-    path = folder / "sandbox.json"
+def _state(state_dir: Path) -> dict[str, Any]:
+    """``state_dir``: the sandbox's state folder (``--sandbox-dir``, or ``AppPaths.sandbox_dir``)."""
+    path = Path(state_dir) / "sandbox.json"
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -36,7 +35,7 @@ def _state(state_dir: Path | None) -> dict[str, Any]:
     return data
 
 
-def sandbox_aws_factory(state_dir: Path | None = None):
+def sandbox_aws_factory(state_dir: Path):
     from aurora_console.core.aws.session import AwsSessionFactory, StaticCredentials
     from aurora_console.sandbox.aws_server import sandbox_credentials
 
@@ -46,7 +45,7 @@ def sandbox_aws_factory(state_dir: Path | None = None):
                              credentials=StaticCredentials(creds.access_key_id, creds.secret_access_key))
 
 
-def sandbox_profiles(state_dir: Path | None = None) -> list:
+def sandbox_profiles(state_dir: Path) -> list:
     """The sandbox's built-in connection profiles (``sandbox-blog``), if its database is up."""
     from aurora_console.sandbox.runtime import BastionInfo, SandboxInfo
 
@@ -64,7 +63,7 @@ def sandbox_profiles(state_dir: Path | None = None) -> list:
     return [info.connection_profile()]
 
 
-def trust_running_sandbox_bastion(store, state_dir: Path | None = None) -> None:
+def trust_running_sandbox_bastion(store, state_dir: Path) -> None:
     """Trust the sandbox bastion's host key for this process only (it changes port per run)."""
     from aurora_console.sandbox.checks import trust_sandbox_bastion
 

@@ -49,6 +49,6 @@ def close_console(window) -> None:
     from aurora_console.app import shutdown_services
 
     services = window.services
-    services.extras.pop("sandbox_controller", None)  # the session's sandbox outlives one window
+    services.sandbox_controller.set(None)  # the session's sandbox outlives one window
     window.close()
     shutdown_services(services)

@@ -8,8 +8,14 @@ AWS profile unless the run was started with ``--aurora-allow-changes``.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from aurora_console.testing.deprecation import renamed
+from aurora_console.testing.pages_backups import BackupsPage
+from aurora_console.testing.pages_connections import ConnectionsPage
+from aurora_console.testing.pages_content import ContentPage
+from aurora_console.testing.pages_fleet import FleetPage
+from aurora_console.testing.pages_metrics import MetricsPage
+from aurora_console.testing.pages_migrations import MigrationsPage
+from aurora_console.testing.pages_sql import SqlPage
 
 
 class ChangesNotAllowed(RuntimeError):
@@ -22,6 +28,8 @@ class ConsoleRoot:
         self.qtbot = qtbot
         self.allow_changes = allow_changes
         self.sandbox = sandbox
+        self._fleet: FleetPage | None = None
+        self._connections: ConnectionsPage | None = None
 
     # -- shell -------------------------------------------------------------------------------
     @property
@@ -43,39 +51,48 @@ class ConsoleRoot:
     def notifications(self) -> list[str]:
         return [f"{n.level}: {n.title}: {n.text}" for n in self.services.notifier.history]
 
-    def wait_idle(self, timeout_ms: int = 30000) -> None:
+    def wait(self, timeout_ms: int = 30000) -> None:
         """Wait until no background task runs."""
         self.qtbot.waitUntil(lambda: not self.services.runner.active(), timeout=timeout_ms)
+
+    def wait_idle(self, timeout_ms: int = 30000) -> None:
+        """Deprecated name of :meth:`wait`."""
+        renamed("ConsoleRoot.wait_idle()", "wait()")
+        self.wait(timeout_ms)
 
     def guard_change(self, what: str) -> None:
         if not self.sandbox and not self.allow_changes:
             raise ChangesNotAllowed(
                 f"{what} changes a real AWS resource; run pytest with --aurora-allow-changes to allow it")
 
-    # -- screens (each in its own module) ----------------------------------------------------
-    def _page(self, module: str, cls: str, *args: Any):
-        mod = importlib.import_module(f"aurora_console.testing.pages_{module}")
-        return getattr(mod, cls)(self, *args)
+    # -- screens (each in its own module, opened through the feature's own entry point) ------------
+    @property
+    def fleet(self) -> FleetPage:
+        """The Fleet tab (opened, or brought to the front); the same page object every time."""
+        if self._fleet is None:
+            self._fleet = FleetPage(self)
+        else:
+            self._fleet.show()
+        return self._fleet
+
+    def metrics(self, cluster_id: str) -> MetricsPage:
+        return MetricsPage(self, cluster_id)
+
+    def backups(self, cluster_id: str) -> BackupsPage:
+        return BackupsPage(self, cluster_id)
 
     @property
-    def fleet(self):
-        return self._page("fleet", "FleetPage")
+    def connections(self) -> ConnectionsPage:
+        """Connection profiles and tunnels; the same page object every time."""
+        if self._connections is None:
+            self._connections = ConnectionsPage(self)
+        return self._connections
 
-    def metrics(self, cluster_id: str):
-        return self._page("metrics", "MetricsPage", cluster_id)
+    def sql(self, profile: str) -> SqlPage:
+        return SqlPage(self, profile)
 
-    def backups(self, cluster_id: str):
-        return self._page("backups", "BackupsPage", cluster_id)
+    def migrations(self, profile: str) -> MigrationsPage:
+        return MigrationsPage(self, profile)
 
-    @property
-    def connections(self):
-        return self._page("connections", "ConnectionsPage")
-
-    def sql(self, profile: str):
-        return self._page("sql", "SqlPage", profile)
-
-    def migrations(self, profile: str):
-        return self._page("migrations", "MigrationsPage", profile)
-
-    def content(self, profile: str):
-        return self._page("content", "ContentPage", profile)
+    def content(self, profile: str) -> ContentPage:
+        return ContentPage(self, profile)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aurora_console.testing.deprecation import renamed
+
 
 class BackupRefused(RuntimeError):
     """The console refused the input (or AWS refused the call); the message is what the user sees."""
@@ -35,17 +37,23 @@ class BackupsPage:
         if not refs:
             raise LookupError(f"cluster {cluster_id!r} is not in the navigator (known: {root.cluster_ids()})")
         self.panel = open_backups(root.window, refs[0])
-        self.wait_loaded()
+        self.wait()
 
     # -- waiting -------------------------------------------------------------------------------
-    def wait_loaded(self, after: int = 0) -> None:
+    def wait(self, after: int = 0) -> None:
+        """Wait until more than ``after`` loads have ended (and none is running)."""
         p = self.panel
         self.root.qtbot.waitUntil(lambda: p.load_count > after and not p.loading, timeout=self.timeout_ms)
+
+    def wait_loaded(self, after: int = 0) -> None:
+        """Deprecated name of :meth:`wait`."""
+        renamed("BackupsPage.wait_loaded()", "wait()")
+        self.wait(after)
 
     def refresh(self) -> None:
         before = self.panel.load_count
         self.panel.reload()
-        self.wait_loaded(before)
+        self.wait(before)
 
     def _confirm_and_wait(self, dlg) -> None:
         """Accept ``dlg``; a refusal stays in the dialog and is raised. Then wait for the action
@@ -62,7 +70,7 @@ class BackupsPage:
         self.root.qtbot.waitUntil(lambda: not tasks.running, timeout=self.action_timeout_ms)
         if tasks.last_error:
             raise BackupRefused(tasks.last_error)
-        self.wait_loaded(before)
+        self.wait(before)
 
     # -- reading -------------------------------------------------------------------------------
     def retention(self) -> int:

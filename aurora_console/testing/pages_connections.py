@@ -26,7 +26,7 @@ class ConnectionsPage:
         self.root = root
         self.qtbot = root.qtbot
         self.timeout_ms = timeout_ms
-        self.controller = root.services.extras.get("connections")
+        self.controller = root.services.connections.get()
         if self.controller is None:
             raise RuntimeError("the connections feature is not installed in this window")
         self.trust_host_keys: str | None = "once" if root.sandbox else None

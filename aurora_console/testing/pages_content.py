@@ -15,6 +15,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any
 
+from aurora_console.testing.deprecation import renamed
+
 TIMEOUT_MS = 30000
 
 
@@ -263,14 +265,16 @@ class PostFormPage:
 
 
 class ContentPage:
-    """``console.content(profile)``; also usable on a bare ``ContentWorkspace`` via :meth:`for_workspace`."""
+    """``console.content(profile)``; also usable on a bare ``ContentWorkspace`` via :meth:`for_widget`."""
 
     def __init__(self, root, profile: str, connect=None, read_only: bool | None = None):
+        from aurora_console.ui.content.feature import open_content
+
         self.qtbot = root.qtbot
         self.runner = root.services.runner
         # saving changes a real database: refused on a real profile unless --aurora-allow-changes
         self._guard = (lambda what: None) if connect is not None or root.sandbox else root.guard_change
-        opened = root.services.extras["content_open"](profile, connect=connect, read_only=read_only)
+        opened = open_content(root.window, profile, connect=connect, read_only=read_only)
         if hasattr(opened, "done"):  # opening the profile runs on a worker
             self.qtbot.waitUntil(lambda: opened.done, timeout=TIMEOUT_MS)
             if opened.state == "failed":
@@ -280,29 +284,38 @@ class ContentPage:
             raise RuntimeError(f"the content workspace for {profile!r} did not open")
 
     @classmethod
-    def for_workspace(cls, qtbot, workspace, runner) -> ContentPage:
+    def for_widget(cls, qtbot, workspace, runner=None) -> ContentPage:
+        """Drive a ``ContentWorkspace`` made outside a main window (``runner``: its own by default)."""
         page = cls.__new__(cls)
-        page.qtbot, page.workspace, page.runner = qtbot, workspace, runner
+        page.qtbot, page.workspace = qtbot, workspace
+        page.runner = runner if runner is not None else workspace.runner
         page._guard = lambda what: None
         return page
 
-    def _wait_idle(self) -> None:
+    @classmethod
+    def for_workspace(cls, qtbot, workspace, runner) -> ContentPage:
+        """Deprecated name of :meth:`for_widget`."""
+        renamed("ContentPage.for_workspace()", "ContentPage.for_widget()")
+        return cls.for_widget(qtbot, workspace, runner)
+
+    def wait(self) -> None:
+        """Wait until the workspace's database work (listing, opening a table) is done."""
         queue = self.workspace.session.queue_key
         self.qtbot.waitUntil(lambda: not any(h.queue == queue for h in self.runner.active()), timeout=TIMEOUT_MS)
 
     def tables(self) -> list[str]:
         """Tables offered by the "open any table" picker."""
-        self._wait_idle()
+        self.wait()
         picker = self.workspace.picker
         return [picker.itemData(i) for i in range(picker.count())]
 
     def open_tabs(self) -> list[str]:
-        self._wait_idle()
+        self.wait()
         return list(self.workspace.grids)
 
     def table(self, name: str) -> ContentTablePage:
         """The grid of ``name`` (``posts`` or ``schema.table``), opening it if needed."""
-        self._wait_idle()
+        self.wait()
         try:
             grid = self.workspace.grid(name)
         except KeyError:

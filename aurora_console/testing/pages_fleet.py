@@ -13,6 +13,8 @@ writer; on a real AWS profile it needs ``--aurora-allow-changes``.
 
 from __future__ import annotations
 
+from aurora_console.testing.deprecation import renamed
+
 
 class FleetClusterPage:
     def __init__(self, fleet: FleetPage, cluster_id: str) -> None:
@@ -86,7 +88,7 @@ class FleetClusterPage:
         expected = target
         root.qtbot.waitUntil(lambda: self.writer() != before and (expected is None or self.writer() == expected),
                              timeout=timeout_ms)
-        self.fleet.wait_loaded()
+        self.fleet.wait()
         return self.writer() or ""
 
 
@@ -97,17 +99,32 @@ class FleetPage:
         self.root = root
         self.timeout_ms = timeout_ms
         self.view = open_fleet(root.window)
-        self.wait_loaded(after=0)
+        self.wait(after=0)
 
-    def wait_loaded(self, after: int | None = None) -> None:
+    def show(self) -> None:
+        """Bring the Fleet tab to the front (File ▸ Fleet's entry point); reopened if it was closed."""
+        from aurora_console.ui.fleet import open_fleet
+
+        view = open_fleet(self.root.window)
+        if view is not self.view:
+            self.view = view
+            self.wait(after=0)
+
+    def wait(self, after: int | None = None) -> None:
+        """Wait until more than ``after`` loads have ended (and none is running)."""
         v = self.view
         n = 0 if after is None else after
         self.root.qtbot.waitUntil(lambda: v.load_count > n and not v.loading, timeout=self.timeout_ms)
 
+    def wait_loaded(self, after: int | None = None) -> None:
+        """Deprecated name of :meth:`wait`."""
+        renamed("FleetPage.wait_loaded()", "wait()")
+        self.wait(after)
+
     def refresh(self) -> None:
         before = self.view.load_count
         self.view.refresh()
-        self.wait_loaded(after=before)
+        self.wait(after=before)
 
     def cluster_ids(self) -> list[str]:
         return sorted(c.id for _inv, c in self.view.model.clusters())

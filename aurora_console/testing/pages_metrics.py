@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 from aurora_console.core.aws.metric_catalog import find_metric
+from aurora_console.testing.deprecation import renamed
 
 
 class MetricsPage:
@@ -27,18 +28,23 @@ class MetricsPage:
         if not refs:
             raise LookupError(f"cluster {cluster_id!r} is not in the navigator (known: {root.cluster_ids()})")
         self.dashboard = open_metrics(root.window, refs[0], instance_id)
-        self.wait_loaded()
+        self.wait()
 
     # -- waiting -----------------------------------------------------------------------------
-    def wait_loaded(self, after: int = 0) -> None:
+    def wait(self, after: int = 0) -> None:
         """Wait until more than ``after`` loads have been drawn (and none is running)."""
         d = self.dashboard
         self.root.qtbot.waitUntil(lambda: d.load_count > after and not d.loading, timeout=self.timeout_ms)
 
+    def wait_loaded(self, after: int = 0) -> None:
+        """Deprecated name of :meth:`wait`."""
+        renamed("MetricsPage.wait_loaded()", "wait()")
+        self.wait(after)
+
     def _reload(self, action) -> None:
         before = self.dashboard.load_count
         action()
-        self.wait_loaded(before)
+        self.wait(before)
 
     # -- reading -----------------------------------------------------------------------------
     def metric_names(self) -> list[str]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from aurora_console.testing.deprecation import renamed
+
 TIMEOUT_MS = 60000
 
 
@@ -27,11 +29,10 @@ class MigrationsPage:
         self.qtbot = root.qtbot
         self.profile = profile
         self.timeout_ms = timeout_ms
+        from aurora_console.ui.migrations.feature import open_migrations
+
         window = root.window
-        opener = window.services.extras.get("migrations_open")
-        if opener is None:
-            raise RuntimeError("the migrations feature is not installed in this window")
-        opener(profile, connect=connect, folder=Path(folder) if folder else None)
+        open_migrations(window, profile, connect=connect, folder=Path(folder) if folder else None)
         self.qtbot.waitUntil(lambda: window.find_tab(f"migrations:{profile}") is not None, timeout=timeout_ms)
         self.panel = window.find_tab(f"migrations:{profile}")
         self._guard = root.guard_change
@@ -41,6 +42,12 @@ class MigrationsPage:
 
     @classmethod
     def for_panel(cls, qtbot, panel, *, guard=None, timeout_ms: int = TIMEOUT_MS) -> MigrationsPage:
+        """Deprecated name of :meth:`for_widget`."""
+        renamed("MigrationsPage.for_panel()", "MigrationsPage.for_widget()")
+        return cls.for_widget(qtbot, panel, guard=guard, timeout_ms=timeout_ms)
+
+    @classmethod
+    def for_widget(cls, qtbot, panel, *, guard=None, timeout_ms: int = TIMEOUT_MS) -> MigrationsPage:
         """Drive a panel made outside a main window (GUI tests of the panel alone)."""
         page = cls.__new__(cls)
         page.root = None

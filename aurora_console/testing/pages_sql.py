@@ -14,6 +14,7 @@ string stay distinct); ``values()`` gives the Python values (Decimal, datetime, 
 from __future__ import annotations
 
 from aurora_console.core.db.values import display
+from aurora_console.testing.deprecation import renamed
 
 
 class SqlResult:
@@ -105,6 +106,13 @@ class SqlPage:
 
     @classmethod
     def for_tab(cls, qtbot, tab) -> SqlPage:
+        """Deprecated name of :meth:`for_widget`."""
+        renamed("SqlPage.for_tab()", "SqlPage.for_widget()")
+        return cls.for_widget(qtbot, tab)
+
+    @classmethod
+    def for_widget(cls, qtbot, tab) -> SqlPage:
+        """Drive an ``SqlTab`` made outside a main window, or one the window opened."""
         page = cls.__new__(cls)
         page.root, page.qtbot, page.profile, page.tab = None, qtbot, tab.profile, tab
         return page

@@ -141,7 +141,6 @@ class MainWindow(QMainWindow):
         """The cluster actions the fleet view's details offer."""
         return list(self._fleet_cluster_actions)
 
-
     def set_home(self, open_home: Callable[[], Any]) -> None:
         """The screen shown when clusters are loaded and the workspace holds nothing else."""
         self._open_home = open_home
@@ -216,7 +215,7 @@ class MainWindow(QMainWindow):
         opts = self.services.options
         endpoint = getattr(opts, "endpoint_url", None) or settings.endpoint_url
         if self.services.aws is None:
-            self.services.aws = AwsSessionFactory(endpoint_url=endpoint)
+            self.services.aws_session.set(AwsSessionFactory(endpoint_url=endpoint))
         aws = self.services.aws
         self.navigator.show_status("Reading AWS profiles…")
 
@@ -261,10 +260,10 @@ class MainWindow(QMainWindow):
     def open_sandbox(self) -> None:
         from aurora_console.ui.sandbox_controller import SandboxController
 
-        controller = self.services.extras.get("sandbox_controller")
+        controller = self.services.sandbox_controller.get()
         if controller is None:
             controller = SandboxController(self)
-            self.services.extras["sandbox_controller"] = controller
+            self.services.sandbox_controller.set(controller)
         if not getattr(controller, "_window_follows", False):
             controller._window_follows = True
             controller.database_checked.connect(self._sandbox_database_checked)
@@ -280,11 +279,11 @@ class MainWindow(QMainWindow):
             # a real session opens the sandbox: its tabs stay open but are saved with the real
             # settings now; from here on the window keeps the sandbox's own settings
             self.save_layout()
-            self.services.settings = own_settings
+            self.services.settings_store.set(own_settings)
             self._tab_specs.clear()
             self._restorer.forget()
-        self.services.sandbox = info
-        self.services.aws = info.aws_factory()
+        self.services.sandbox_info.set(info)
+        self.services.aws_session.set(info.aws_factory())
         self._aws_pending = False
         self.setWindowTitle(f"{APP_NAME} — sandbox")
         self._open_sandbox_action.setEnabled(False)  # it is open: the menu says so
@@ -360,7 +359,7 @@ class MainWindow(QMainWindow):
 
     def _on_sandbox(self) -> bool:
         return (self.services.sandbox is not None or bool(getattr(self.services.options, "sandbox", False))
-                or "sandbox_controller" in self.services.extras)
+                or self.services.sandbox_controller.get() is not None)
 
     def _stage_reached(self, stage: str) -> None:
         self._restorer.restore_ready(self._stage_ready)

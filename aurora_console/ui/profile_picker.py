@@ -19,9 +19,7 @@ def profile_names(window) -> list[str]:
     """The sandbox's blog profile (on the sandbox), then the saved connection profiles."""
     names = [SANDBOX_PROFILE] if window.services.sandbox is not None else []
     try:
-        from aurora_console.core.connections.store import ProfileStore
-
-        names += [n for n in ProfileStore.default().names() if n not in names]
+        names += [n for n in window.services.profiles.names() if n not in names]
     except Exception as exc:  # noqa: BLE001 - an unreadable profile file must not block the menu
         log.warning("connection profiles unreadable: %s", exc)
     return names

@@ -80,7 +80,8 @@ class SandboxController(QObject):
         if info.database_ready:
             from aurora_console.sandbox.checks import check_database_through_bastion
 
-            result.update(check_database_through_bastion(info, self.services.aws, ctx))
+            result.update(check_database_through_bastion(
+                info, self.services.aws, ctx, known_hosts=self.services.paths.known_hosts_file))
         return result
 
     def _database_done(self, result: dict) -> None:

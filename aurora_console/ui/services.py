@@ -1,28 +1,93 @@
-"""The services a window needs, built once in app.py and passed in (no globals)."""
+"""The services a window needs: typed, built once in app.py (``Services.create``) and passed in.
+
+Nothing below ``app.py`` fetches a default instance from a global (``app_paths()``,
+``ProfileStore.default()``): a screen uses what it is given here. ``Services`` never changes
+after it is built; what becomes available, or changes, while the console runs sits in an
+:class:`~aurora_console.ui.observable.Observable` holder:
+
+- ``aws_session``: the AWS session factory (None until a profile is read or the sandbox is up);
+- ``sandbox_info``: the running sandbox's ``SandboxInfo`` (None off the sandbox);
+- ``settings_store``: the settings in use (a sandbox session switches to the sandbox's own);
+- ``connections``: the window's ``ConnectionsController`` (set when the connections feature
+  installs): profiles, tunnels and the one prompt path for passwords, passphrases, host keys;
+- ``sandbox_controller``: the ``SandboxController`` once the sandbox is being opened.
+
+``aws``, ``sandbox`` and ``settings`` read the holders' current values.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from argparse import Namespace
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
+from aurora_console.core.audit import AuditLog, audit_log_for
 from aurora_console.core.aws.session import AwsSessionFactory
 from aurora_console.core.paths import AppPaths
 from aurora_console.core.settings import SettingsStore
 from aurora_console.ui.notifications import Notifier
+from aurora_console.ui.observable import Observable
 from aurora_console.ui.tasks import TaskRunner
 
+if TYPE_CHECKING:
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.db.migrations.folders import MigrationFolders
+    from aurora_console.sandbox.runtime import SandboxInfo
+    from aurora_console.ui.connections.controller import ConnectionsController
+    from aurora_console.ui.sandbox_controller import SandboxController
 
-@dataclass
+
+@dataclass(frozen=True, eq=False)
 class Services:
     paths: AppPaths
-    settings: SettingsStore
     runner: TaskRunner
     notifier: Notifier
-    aws: AwsSessionFactory | None = None  # None until a profile is chosen or the sandbox is up
-    sandbox: Any = None  # aurora_console.sandbox.SandboxInfo when running on the sandbox
-    options: Any = None  # parsed command-line options
-    audit: Any = None  # core.audit.AuditLog: every mutating AWS call the console makes
-    extras: dict[str, Any] = field(default_factory=dict)  # feature-owned services (audit, tunnels...)
+    audit: AuditLog  # every mutating AWS call the console makes
+    profiles: ProfileStore  # the saved connection profiles (profiles.json)
+    options: Namespace | None  # parsed command-line options (None when built without a command line)
+    settings_store: Observable[SettingsStore]
+    aws_session: Observable[AwsSessionFactory | None]
+    sandbox_info: Observable[SandboxInfo | None]
+    connections: Observable[ConnectionsController | None]
+    sandbox_controller: Observable[SandboxController | None]
+
+    @classmethod
+    def create(cls, *, paths: AppPaths, settings: SettingsStore, runner: TaskRunner, notifier: Notifier,
+               options: Namespace | None = None, aws: AwsSessionFactory | None = None,
+               profiles: ProfileStore | None = None) -> Services:
+        """Everything derived from ``paths`` unless given (tests pass their own stores)."""
+        from aurora_console.core.connections.store import ProfileStore
+
+        aws_session: Observable[AwsSessionFactory | None] = Observable(aws)
+        return cls(
+            paths=paths, runner=runner, notifier=notifier,
+            audit=audit_log_for(paths.audit_file, aws_session.get),
+            profiles=profiles if profiles is not None else ProfileStore.for_paths(paths),
+            options=options, settings_store=Observable(settings), aws_session=aws_session,
+            sandbox_info=Observable(None), connections=Observable(None), sandbox_controller=Observable(None))
+
+    @cached_property
+    def migration_folders(self) -> MigrationFolders:
+        """Which migrations folder belongs to which profile (``migrations.json`` in ``paths``);
+        made on first use, as its package loads the migration engine (psycopg), which start-up
+        never needs."""
+        from aurora_console.core.db.migrations.folders import MigrationFolders
+
+        return MigrationFolders.for_paths(self.paths)
+
+    # -- current values of the holders ------------------------------------------------------------
+    @property
+    def aws(self) -> AwsSessionFactory | None:
+        return self.aws_session.get()
+
+    @property
+    def sandbox(self) -> SandboxInfo | None:
+        return self.sandbox_info.get()
+
+    @property
+    def settings(self) -> SettingsStore:
+        return self.settings_store.get()
 
     def profile_label(self, profile: str | None) -> str:
         """The name a profile goes by in settings keys and headers: the sandbox's AWS account
@@ -33,3 +98,17 @@ class Services:
 
     def is_read_only(self, profile: str | None) -> bool:
         return self.profile_label(profile) in self.settings.settings.read_only_profiles
+
+    def shutdown_features(self) -> list[tuple[str, BaseException]]:
+        """Stop the late services that hold threads or processes (tunnels, the sandbox); returns
+        the failures (each service is stopped even if another failed)."""
+        failures = []
+        for name, holder in (("connections", self.connections), ("sandbox", self.sandbox_controller)):
+            service = holder.get()
+            if service is None:
+                continue
+            try:
+                service.shutdown()
+            except Exception as exc:  # noqa: BLE001 - reported by the caller; the others still stop
+                failures.append((name, exc))
+        return failures

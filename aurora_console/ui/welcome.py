@@ -86,7 +86,7 @@ class WelcomePage(QWidget):
         if self._sandbox_missing:
             return  # the missing extra's message stays
         services = getattr(self.window(), "services", None)
-        controller = services.extras.get("sandbox_controller") if services is not None else None
+        controller = services.sandbox_controller.get() if services is not None else None
         running = services is not None and services.sandbox is not None
         starting = not running and (starting or bool(getattr(controller, "started", False)))
         if running:

@@ -31,7 +31,7 @@ def make_page(qtbot, runner):
         qtbot.addWidget(panel)
         panel.resize(1100, 600)
         panel.show()
-        return MigrationsPage.for_panel(qtbot, panel)
+        return MigrationsPage.for_widget(qtbot, panel)
 
     return make
 
@@ -180,7 +180,7 @@ def test_panel_over_a_bastion_tunnel_profile(qtbot, qapp, new_database, sshd_ser
 
     db = new_database()
     info = db.conninfo
-    ProfileStore.default().save(ConnectionProfile(
+    ProfileStore.for_paths(app_paths()).save(ConnectionProfile(
         name="blog-bastion", host="127.0.0.1", port=int(info["port"]), database=db.name, user=info["user"],
         password=PasswordSource(kind="keyring"), tls=TlsSettings(mode="disable"),
         bastion=BastionConfig(host=sshd_server.host, port=sshd_server.port, user=sshd_server.user,
@@ -189,7 +189,7 @@ def test_panel_over_a_bastion_tunnel_profile(qtbot, qapp, new_database, sshd_ser
     known = app_paths().known_hosts_file
     known.parent.mkdir(parents=True, exist_ok=True)
     known.write_text("\n".join(sshd_server.known_hosts_lines) + "\n")
-    MigrationFolders.default().set("blog-bastion", blog_folder)
+    MigrationFolders.for_paths(app_paths()).set("blog-bastion", blog_folder)
 
     services = build_services(console_options(sandbox=False), qapp)
     window = MainWindow(services)

@@ -43,10 +43,9 @@ class ProfileStore:
         self._builtin: dict[str, ConnectionProfile] = {}
 
     @classmethod
-    def default(cls) -> ProfileStore:
-        from aurora_console.core.paths import app_paths
-
-        return cls(app_paths().config_dir / "profiles.json")
+    def for_paths(cls, paths) -> ProfileStore:
+        """The profiles file in ``paths`` (a ``core.paths.AppPaths``): ``profiles.json`` in its config folder."""
+        return cls(paths.config_dir / "profiles.json")
 
     def add_builtin(self, profile: ConnectionProfile) -> None:
         profile.builtin = True

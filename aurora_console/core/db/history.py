@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from aurora_console.core.db.sql_secrets import mask_error_message, mask_sql
-from aurora_console.core.paths import app_paths
+from aurora_console.core.paths import AppPaths
 from aurora_console.core.private_files import atomic_write_text, open_private
 
 __all__ = ["MAX_ENTRIES", "HistoryEntry", "QueryHistory", "Snippets", "mask_sql", "profile_keeps_history"]
@@ -26,13 +26,12 @@ MAX_ENTRIES = 5000
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def profile_keeps_history(profile: str) -> bool:
-    """The ``keep_history`` setting of the saved connection profile ``profile`` (True for anything
-    else: a connection string, the sandbox's built-in profile, an unreadable profile file)."""
-    from aurora_console.core.connections.store import ProfileStore
-
+def profile_keeps_history(profile: str, store) -> bool:
+    """The ``keep_history`` setting of the connection profile ``profile`` saved in ``store`` (a
+    ``ProfileStore``; True for anything else: a connection string, the sandbox's built-in
+    profile, an unreadable profile file)."""
     try:
-        saved = {p.name: p for p in ProfileStore.default().list()}
+        saved = {p.name: p for p in store.list()}
     except Exception:  # noqa: BLE001 - the history must never break a statement's run
         return True
     found = saved.get(profile)
@@ -57,18 +56,26 @@ class QueryHistory:
     """Append-only JSON lines per profile, trimmed to the newest ``MAX_ENTRIES``; thread-safe.
 
     ``keep_on_disk``: asked (on the worker thread that adds an entry) whether to write it to the
-    file; False keeps it in memory for this session only. Default: the profile's ``keep_history``.
+    file; False keeps it in memory for this session only. Default: always (``for_profile``: the
+    saved profile's ``keep_history``).
     """
 
-    def __init__(self, profile: str, folder: Path | None = None, max_entries: int = MAX_ENTRIES,
+    def __init__(self, profile: str, folder: Path, max_entries: int = MAX_ENTRIES,
                  keep_on_disk: Callable[[], bool] | None = None) -> None:
         self.profile = profile
-        self.folder = Path(folder) if folder else app_paths().data_dir / "sql-history"
+        self.folder = Path(folder)
         self.path = self.folder / _file_name(profile)
         self.max_entries = max_entries
-        self.keep_on_disk = keep_on_disk or (lambda: profile_keeps_history(profile))
+        self.keep_on_disk = keep_on_disk or (lambda: True)
         self._session: list[HistoryEntry] = []  # entries not written to disk (history off)
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_profile(cls, profile: str, paths: AppPaths, store) -> QueryHistory:
+        """The history of ``profile`` in ``paths``' data folder, kept on disk as the profile saved
+        in ``store`` (a ``ProfileStore``) says (``keep_history``)."""
+        return cls(profile, paths.data_dir / "sql-history",
+                   keep_on_disk=lambda: profile_keeps_history(profile, store))
 
     def add(self, entry: HistoryEntry) -> None:
         kept = HistoryEntry(**{**asdict(entry), "sql": mask_sql(entry.sql),
@@ -129,8 +136,12 @@ class Snippets:
     """Named SQL snippets in one JSON file, written atomically (owner-only); password literals
     are masked as in the history (a snippet is a template, never a place for a secret)."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path) if path else app_paths().data_dir / "sql-snippets.json"
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def for_paths(cls, paths: AppPaths) -> Snippets:
+        return cls(paths.data_dir / "sql-snippets.json")
 
     def all(self) -> dict[str, str]:
         try:

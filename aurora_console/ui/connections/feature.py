@@ -11,8 +11,7 @@ TAB_KEY = "connections"
 
 def install(window) -> None:
     controller = ConnectionsController(window.services, window)
-    window.services.extras["connections"] = controller
-    window.services.extras["tunnel_manager"] = controller.manager  # one manager per window (shared)
+    window.services.connections.set(controller)  # one controller and tunnel manager per window (shared)
     window.add_menu_action("Tools", "Connections and tunnels…", lambda: open_panel(window),
                            shortcut="Ctrl+Shift+T", object_name="actionConnections")
     window.add_menu_action("File", "New connection profile…", lambda: new_profile(window),
@@ -38,14 +37,14 @@ def update_status(window, controller) -> None:
 def open_panel(window):
     from aurora_console.ui.connections.panel import TunnelsPanel
 
-    controller = window.services.extras["connections"]
+    controller = window.services.connections.get()
     return window.open_tab(TAB_KEY, "Connections", lambda: TunnelsPanel(controller), spec={"kind": "connections"})
 
 
 def new_profile(window, profile=None):
     from aurora_console.ui.connections.profile_dialog import ProfileEditorDialog
 
-    return ProfileEditorDialog.edit(window.services.extras["connections"], profile, window)
+    return ProfileEditorDialog.edit(window.services.connections.get(), profile, window)
 
 
 def profile_from_cluster(window, ref) -> None:
@@ -53,7 +52,7 @@ def profile_from_cluster(window, ref) -> None:
     from aurora_console.core.connections.fleet_endpoints import cluster_endpoints
     from aurora_console.core.connections.profile import ClusterRef, ConnectionProfile, PasswordSource
 
-    controller = window.services.extras["connections"]
+    controller = window.services.connections.get()
     clients = controller.aws_clients()
     if clients is None:
         window.services.notifier.warning("Connection profile", "Choose an AWS profile first.")

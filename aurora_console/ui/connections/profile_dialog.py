@@ -255,7 +255,8 @@ class ProfileEditorDialog(QDialog):
         from aurora_console.core.db.history import QueryHistory
 
         name = self.original.name if self.original else self.name.text().strip()
-        history = QueryHistory(name, keep_on_disk=lambda: False)
+        folder = self.controller.services.paths.data_dir / "sql-history"
+        history = QueryHistory(name, folder, keep_on_disk=lambda: False)
         return self.controller.services.runner.submit(
             lambda ctx: history.clear(), name=f"Clear the SQL history of {name}",
             on_done=lambda _r: self.message.setText(f"The saved SQL history of {name} was deleted."))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
 
-from aurora_console.core.audit import AuditLog, audit_log_for
 from aurora_console.core.aws.fleet_actions import PreparedAction
 from aurora_console.core.aws.fleet_models import Cluster, Instance
 from aurora_console.core.aws.fleet_runner import run_action
@@ -31,19 +30,6 @@ CLUSTER_ACTIONS = (("failover", "Failover…"), ("add-reader", "Add reader…"),
                    ("start", "Start cluster…"))
 INSTANCE_ACTIONS = (("failover-to", "Fail over to this reader…"), ("tier", "Change promotion tier…"),
                     ("reboot", "Reboot…"), ("delete-reader", "Delete reader…"))
-
-
-def audit_log(services) -> AuditLog:
-    """The shared audit log (``services.audit``, made in app.build_services; made here for
-    services built without it, as some tests do)."""
-    log_ = getattr(services, "audit", None) or services.extras.get("audit")
-    if log_ is None:
-        log_ = audit_log_for(services.paths.audit_file, lambda: services.aws)
-        if hasattr(services, "audit"):
-            services.audit = log_
-        else:
-            services.extras["audit"] = log_
-    return log_
 
 
 class FleetActions:
@@ -126,7 +112,7 @@ class FleetActions:
         aws = services.aws
         if aws is None:
             return None
-        audit = audit_log(services)
+        audit = services.audit
         read_only = view.read_only()
         interval = self.poll_interval or (2.0 if getattr(aws, "is_sandbox", False) else 10.0)
         view.status.setText(f"{action.title}…")

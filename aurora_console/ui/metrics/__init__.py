@@ -21,8 +21,8 @@ def open_metrics(window, ref, instance_id: str | None = None):
 
         dashboard = MetricsDashboard(window.services, ref, instance_id)
         # the sandbox seeds its CloudWatch history in the background: draw it once it is all there
-        controller = window.services.extras.get("sandbox_controller")
-        if controller is not None and hasattr(controller, "metrics_ready"):
+        controller = window.services.sandbox_controller.get()
+        if controller is not None:
             controller.metrics_ready.connect(dashboard.refresh)
         return dashboard
 

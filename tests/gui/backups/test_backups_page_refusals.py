@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from aurora_console.testing.pages_backups import BackupRefused
-from aurora_console.ui.fleet.actions import audit_log
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 
@@ -18,7 +17,7 @@ def test_set_retention_refuses_what_is_not_a_number_of_days(backups, clusters, f
             page.set_retention(bad)
         assert "retention period" in str(refused.value), bad
         assert page.panel.settings_tab.retention.value() == 5  # the form was not touched
-    assert audit_log(fleet_window.services).read() == []
+    assert fleet_window.services.audit.read() == []
     raw = clusters.describe_db_clusters(DBClusterIdentifier="blog")["DBClusters"][0]
     assert raw["BackupRetentionPeriod"] == 5
     page.set_retention("8")  # typed text that is a number of days is fine

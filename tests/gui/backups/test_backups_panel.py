@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from aurora_console.testing.pages_backups import BackupRefused
-from aurora_console.ui.fleet.actions import audit_log
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 
@@ -26,7 +25,7 @@ def test_settings_read_and_changed(backups, clusters, fleet_window):
     assert (raw["BackupRetentionPeriod"], raw["PreferredBackupWindow"]) == (7, "01:00-01:45")
     assert (page.retention(), page.window()) == (7, "01:00-01:45")
     actions = [(e.action, e.params.get("BackupRetentionPeriod"), e.params.get("PreferredBackupWindow"))
-               for e in audit_log(fleet_window.services).read()]
+               for e in fleet_window.services.audit.read()]
     assert actions == [("modify-backup-settings", 7, None), ("modify-backup-settings", None, "01:00-01:45")]
 
 
@@ -46,7 +45,7 @@ def test_bad_input_refused_before_aws(backups, clusters, fleet_window, call, why
     page = backups("blog")
     with pytest.raises(BackupRefused, match=why):
         call(page)
-    assert audit_log(fleet_window.services).read() == []
+    assert fleet_window.services.audit.read() == []
     raw = clusters.describe_db_clusters(DBClusterIdentifier="blog")["DBClusters"][0]
     assert (raw["BackupRetentionPeriod"], raw["PreferredBackupWindow"]) == (5, "19:00-22:00")
 
@@ -176,4 +175,4 @@ def test_stop_waiting_cancels_the_follow_up_not_the_call(backups, clusters, qtbo
     assert "stopped waiting" in panel.action_label.text() and not panel.cancel_button.isVisible()
     ids = [s["DBClusterSnapshotIdentifier"] for s in clusters.describe_db_cluster_snapshots()["DBClusterSnapshots"]]
     assert "blog-wait" in ids  # what AWS accepted stays
-    assert [e.action for e in audit_log(fleet_window.services).read()] == ["create-cluster-snapshot"]
+    assert [e.action for e in fleet_window.services.audit.read()] == ["create-cluster-snapshot"]

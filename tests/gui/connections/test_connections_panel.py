@@ -24,7 +24,7 @@ def services(qapp, tmp_path):
 
     paths = app_paths().ensure()
     runner = TaskRunner(max_threads=2)
-    svc = Services(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=Notifier())
+    svc = Services.create(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=Notifier())
     yield svc
     runner.shutdown(5000)
     runner.deleteLater()

@@ -19,7 +19,8 @@ def controller(qapp, runner):
     from aurora_console.ui.services import Services
 
     paths = app_paths().ensure()
-    services = Services(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner, notifier=Notifier())
+    services = Services.create(paths=paths, settings=SettingsStore(paths.settings_file), runner=runner,
+                               notifier=Notifier())
     c = ConnectionsController(services)
     yield c
     c.shutdown()
@@ -44,7 +45,7 @@ def test_clear_saved_history_deletes_the_profiles_history_file(qtbot, controller
     from aurora_console.ui.connections.profile_dialog import ProfileEditorDialog
 
     controller.save_profile(ConnectionProfile(name="dev", host="db.example.com"))
-    history = QueryHistory("dev")
+    history = QueryHistory.for_profile("dev", controller.services.paths, controller.store)
     history.add(HistoryEntry("select 1", "ok", 1.0))
     assert history.path.exists()
     dialog = ProfileEditorDialog(controller, controller.profile("dev"))

@@ -29,9 +29,9 @@ def open_workspace(qtbot, runner, tmp_path):
         ws.resize(1200, 700)
         ws.show()
         made.append(ws)
-        page = ContentPage.for_workspace(qtbot, ws, runner)
+        page = ContentPage.for_widget(qtbot, ws, runner)
         qtbot.waitUntil(lambda: len(ws.grids) == 4 or bool(ws.last_error), timeout=20000)
-        page._wait_idle()
+        page.wait()
         return page
 
     yield make

@@ -43,6 +43,7 @@ def save_prompt_profile(name: str, db, sshd_server=None, key: str = "ed25519"):
     in any known_hosts file."""
     from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings
     from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.paths import app_paths
     from aurora_console.core.ssh.config import BastionConfig
 
     info = db.conninfo
@@ -53,7 +54,7 @@ def save_prompt_profile(name: str, db, sshd_server=None, key: str = "ed25519"):
     profile = ConnectionProfile(name=name, host="127.0.0.1", port=int(info["port"]), database=db.name,
                                 user=info["user"], password=PasswordSource(kind="prompt"),
                                 tls=TlsSettings(mode="disable"), bastion=bastion, backend="paramiko")
-    ProfileStore.default().save(profile)
+    ProfileStore.for_paths(app_paths()).save(profile)
     return profile
 
 

@@ -42,7 +42,7 @@ def test_prompt_password_opens_the_workspace(window, qtbot, blog_db, caplog):
 
 def test_a_refused_password_is_asked_again(window, qtbot, blog_db, caplog):
     save_prompt_profile("ask-blog", blog_db)
-    answers = Answers(window.services.extras["connections"], secrets=["not-the-password", blog_db.conninfo["password"]])
+    answers = Answers(window.services.connections.get(), secrets=["not-the-password", blog_db.conninfo["password"]])
     handle = wait_opened(qtbot, _open(window, "ask-blog"))
     assert handle.state == "done", handle.error
     assert [title for title, _ in answers.asked] == ["Database password", "Database password"]
@@ -57,7 +57,7 @@ def test_a_refused_password_is_asked_again(window, qtbot, blog_db, caplog):
 
 def test_cancel_opens_nothing_and_says_so(window, qtbot, blog_db):
     save_prompt_profile("ask-blog", blog_db)
-    answers = Answers(window.services.extras["connections"], secrets=[None])
+    answers = Answers(window.services.connections.get(), secrets=[None])
     handle = wait_opened(qtbot, _open(window, "ask-blog"))
     assert handle.state == "cancelled" and handle.declined == "password"
     assert len(answers.asked) == 1  # asked once, not again and again
@@ -69,7 +69,7 @@ def test_cancel_opens_nothing_and_says_so(window, qtbot, blog_db):
 
 def test_bastion_asks_trust_first_then_password(window, qtbot, blog_db, sshd_server, caplog):
     save_prompt_profile("ask-bastion", blog_db, sshd_server)
-    controller = window.services.extras["connections"]
+    controller = window.services.connections.get()
     answers = Answers(controller, secrets=[blog_db.conninfo["password"]], trust="once")
     handle = wait_opened(qtbot, _open(window, "ask-bastion"), timeout=60000)
     assert handle.state == "done", handle.error
@@ -85,7 +85,7 @@ def test_bastion_asks_trust_first_then_password(window, qtbot, blog_db, sshd_ser
 
 def test_passphrase_key_asks_passphrase_trust_and_password(window, qtbot, blog_db, sshd_server, caplog):
     save_prompt_profile("ask-bastion", blog_db, sshd_server, key="ed25519_passphrase")
-    controller = window.services.extras["connections"]
+    controller = window.services.connections.get()
     answers = Answers(controller, secrets=[sshd_server.passphrase, blog_db.conninfo["password"]], trust="always")
     handle = wait_opened(qtbot, _open(window, "ask-bastion"), timeout=60000)
     assert handle.state == "done", handle.error
@@ -99,7 +99,7 @@ def test_passphrase_key_asks_passphrase_trust_and_password(window, qtbot, blog_d
 
 def test_refused_host_key_asks_nothing_more(window, qtbot, blog_db, sshd_server):
     save_prompt_profile("ask-bastion", blog_db, sshd_server)
-    answers = Answers(window.services.extras["connections"], secrets=["unused"], trust=None)
+    answers = Answers(window.services.connections.get(), secrets=["unused"], trust=None)
     handle = wait_opened(qtbot, _open(window, "ask-bastion"), timeout=60000)
     assert handle.state == "cancelled" and handle.declined == "host key"
     assert [q[0] for q in answers.asked] == ["trust"]
@@ -112,7 +112,7 @@ def test_an_answer_that_is_always_wrong_stops_after_a_few_tries(window, qtbot, b
     from aurora_console.ui.connections.controller import PromptedTask
 
     save_prompt_profile("ask-blog", blog_db)
-    answers = Answers(window.services.extras["connections"], secrets=["wrong-again"] * 50)
+    answers = Answers(window.services.connections.get(), secrets=["wrong-again"] * 50)
     handle = wait_opened(qtbot, _open(window, "ask-blog"), timeout=60000)
     assert handle.state == "failed" and getattr(handle.error, "kind", "") == "rejected"
     assert len(answers.asked) == PromptedTask.MAX_ATTEMPTS - 1  # the first attempt asks nothing

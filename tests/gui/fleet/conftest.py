@@ -19,8 +19,9 @@ def fleet_window(qtbot, moto_endpoint):
     from aurora_console.ui.main_window import MainWindow
 
     services = build_services(console_options(sandbox=False), QApplication.instance())
-    services.aws = AwsSessionFactory(endpoint_url=moto_endpoint, credentials=StaticCredentials("testing", "testing"),
-                                     config_overrides={"retries": {"mode": "standard", "max_attempts": 1}})
+    services.aws_session.set(AwsSessionFactory(
+        endpoint_url=moto_endpoint, credentials=StaticCredentials("testing", "testing"),
+        config_overrides={"retries": {"mode": "standard", "max_attempts": 1}}))
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.navigator.set_profiles(["sandbox"], "sandbox")

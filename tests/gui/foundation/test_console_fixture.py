@@ -28,7 +28,9 @@ def test_no_secret_in_logs_or_settings_after_a_full_connect_cycle(console, auror
     setup_logging(paths.log_file)
     try:
         for backend in ("native", "paramiko"):
-            result = check_database_through_bastion(aurora_sandbox.info, console.services.aws, backend=backend)
+            result = check_database_through_bastion(
+                aurora_sandbox.info, console.services.aws, backend=backend,
+                known_hosts=console.services.paths.known_hosts_file)
             assert result["database"] and result["tls"]
         console.services.settings.save()
     finally:

@@ -58,7 +58,7 @@ def test_profile_lists_clusters_and_one_failing_region_keeps_the_rest(qtbot, iso
     stub.add_client_error("describe_db_clusters", "AccessDenied", "not allowed in eu-west-1", 403)
     stub.activate()
     factory._clients[("rds", "dev", "eu-west-1", moto_endpoint)] = denied
-    services.aws = factory
+    services.aws_session.set(factory)
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show()
@@ -148,7 +148,7 @@ def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
 
     monkeypatch.setattr(mw, "load_region", fake_list)
     services = build_services(console_options(sandbox=False), QApplication.instance())
-    services.aws = AwsSessionFactory()
+    services.aws_session.set(AwsSessionFactory())
     window = MainWindow(services)
     qtbot.addWidget(window)
     try:
@@ -172,7 +172,7 @@ def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
 
 def test_a_real_profile_named_sandbox_keeps_its_name(qtbot):
     services = build_services(console_options(sandbox=False), QApplication.instance())
-    services.aws = AwsSessionFactory()
+    services.aws_session.set(AwsSessionFactory())
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.navigator.set_profiles(["sandbox"], "sandbox")

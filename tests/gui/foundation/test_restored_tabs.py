@@ -58,7 +58,7 @@ def _new_window(qtbot, opts):
 
 
 def _close(window) -> None:
-    window.services.extras.pop("sandbox_controller", None)
+    window.services.sandbox_controller.set(None)
     window.close()
     shutdown_services(window.services)
 
@@ -94,7 +94,7 @@ def test_sandbox_second_start_restores_working_tabs(qtbot, aurora_sandbox):
 
     window = _new_window(qtbot, console_options(sandbox=True))
     staged = StagedSandbox(window, aurora_sandbox.info)
-    window.services.extras["sandbox_controller"] = staged
+    window.services.sandbox_controller.set(staged)
     try:
         window.start()
         window.restore_tabs()  # the order app.run_gui uses: the sandbox is not up yet
@@ -117,7 +117,7 @@ def test_sandbox_second_start_restores_working_tabs(qtbot, aurora_sandbox):
         staged.database_up()
         qtbot.waitUntil(lambda: len(sql_tabs(window)) == 1, timeout=10000)
         assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == titles  # saved order
-        (res,) = SqlPage.for_tab(qtbot, sql_tabs(window)[0]).run("select current_database()")
+        (res,) = SqlPage.for_widget(qtbot, sql_tabs(window)[0]).run("select current_database()")
         assert res.error() is None, res.error()
         assert res.rows() == [("blog",)]
 

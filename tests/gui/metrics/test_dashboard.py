@@ -109,11 +109,11 @@ def test_plot_context_menu_sets_its_statistic_and_removes_it(console_on_moto):
     maximum = next(a for a in stat_menu.actions() if a.text() == "Maximum")
     n = dash.load_count
     maximum.trigger()
-    page.wait_loaded(n)
+    page.wait(n)
     assert dash.data.plot("FreeableMemory").stat == "Maximum" and dash.data.plot("CPUUtilization").stat == "Average"
     n = dash.load_count
     next(a for a in menu.actions() if a.text() == "Remove this plot").trigger()
-    page.wait_loaded(n)
+    page.wait(n)
     assert "FreeableMemory" not in page.metric_names() and "FreeableMemory" not in dash.grid.plots
 
 
@@ -148,7 +148,7 @@ def test_closing_the_tab_during_a_load_drops_the_result(console_on_moto):
     life = dash._life
     assert window.close_tab(window.tabs.indexOf(dash))
     console_on_moto.qtbot.waitUntil(lambda: not life.alive)  # the widget is gone (deleteLater)
-    console_on_moto.wait_idle()
+    console_on_moto.wait()
     assert life.handle.state in ("cancelled", "done")
     assert not [n for n in console_on_moto.notifications() if n.startswith("error")]
 

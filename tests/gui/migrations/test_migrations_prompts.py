@@ -57,7 +57,7 @@ def test_prompt_password_opens_the_panel_and_migrates(window, qtbot, new_databas
 def test_a_refused_password_is_asked_again(window, qtbot, new_database, blog_folder):
     db = new_database()
     save_prompt_profile("ask-blog", db)
-    answers = Answers(window.services.extras["connections"], secrets=["wrong-password", db.conninfo["password"]])
+    answers = Answers(window.services.connections.get(), secrets=["wrong-password", db.conninfo["password"]])
     handle = wait_opened(qtbot, _open(window, "ask-blog", blog_folder))
     assert handle.state == "done", handle.error
     assert len(answers.asked) == 2 and "refused" in answers.asked[1][1]
@@ -70,7 +70,7 @@ def test_a_refused_password_is_asked_again(window, qtbot, new_database, blog_fol
 def test_cancel_opens_nothing_and_says_so(window, qtbot, new_database, blog_folder):
     db = new_database()
     save_prompt_profile("ask-blog", db)
-    answers = Answers(window.services.extras["connections"], secrets=[None])
+    answers = Answers(window.services.connections.get(), secrets=[None])
     handle = wait_opened(qtbot, _open(window, "ask-blog", blog_folder))
     assert handle.state == "cancelled" and handle.declined == "password"
     assert len(answers.asked) == 1
@@ -83,7 +83,7 @@ def test_cancel_opens_nothing_and_says_so(window, qtbot, new_database, blog_fold
 def test_bastion_asks_trust_first_then_password(window, qtbot, new_database, sshd_server, blog_folder, caplog):
     db = new_database()
     save_prompt_profile("ask-bastion", db, sshd_server)
-    controller = window.services.extras["connections"]
+    controller = window.services.connections.get()
     answers = Answers(controller, secrets=[db.conninfo["password"]], trust="once")
     handle = wait_opened(qtbot, _open(window, "ask-bastion", blog_folder), timeout=60000)
     assert handle.state == "done", handle.error

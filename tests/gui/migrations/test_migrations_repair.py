@@ -31,7 +31,7 @@ def make_page(qtbot, runner):
         qtbot.addWidget(panel)
         panel.resize(1100, 600)
         panel.show()
-        return MigrationsPage.for_panel(qtbot, panel)
+        return MigrationsPage.for_widget(qtbot, panel)
 
     return make
 

@@ -33,11 +33,12 @@ def sql_gui_db(new_database):
 @pytest.fixture
 def sql_page(qtbot, sql_runner, sql_gui_db):
     """``sql_page(read_only=False, text="")`` -> SqlPage on a new SqlTab (closed at teardown)."""
+    from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.paths import app_paths
     from aurora_console.testing.pages_sql import SqlPage
     from aurora_console.ui.sql.sql_tab import SqlTab
 
-    services = SimpleNamespace(runner=sql_runner, paths=app_paths())
+    services = SimpleNamespace(runner=sql_runner, paths=app_paths(), profiles=ProfileStore.for_paths(app_paths()))
     tabs = []
 
     def make(read_only: bool = False, text: str = "", profile: str = "gui-test"):
@@ -46,7 +47,7 @@ def sql_page(qtbot, sql_runner, sql_gui_db):
         tab.resize(1100, 700)
         tab.show()
         tabs.append(tab)
-        return SqlPage.for_tab(qtbot, tab)
+        return SqlPage.for_widget(qtbot, tab)
 
     yield make
     for tab in tabs:

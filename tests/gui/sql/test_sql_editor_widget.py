@@ -98,10 +98,11 @@ def test_statement_under_cursor_is_highlighted(qtbot):
 
 
 def test_autosave_writes_the_text(qtbot, sql_runner, tmp_path):
+    from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.paths import app_paths
     from aurora_console.ui.sql.sql_tab import SqlTab
 
-    services = SimpleNamespace(runner=sql_runner, paths=app_paths())
+    services = SimpleNamespace(runner=sql_runner, paths=app_paths(), profiles=ProfileStore.for_paths(app_paths()))
     tab = SqlTab(services, "nowhere", "host=127.0.0.1 port=1 dbname=x connect_timeout=1")
     qtbot.addWidget(tab)
     tab.editor.setPlainText("select 42 -- keep me")

@@ -59,7 +59,7 @@ def test_sandbox_blog_through_the_bastion(console, caplog):
     assert int(tables.rows()[0][0]) > 0
     err = page.run("select 1/0")[0]
     assert err.error_kind == "server" and "division by zero" in err.error()
-    console.wait_idle()
+    console.wait()
     ours = [r for r in caplog.records if r.levelname == "ERROR" and not r.name.startswith("werkzeug")]
     assert ours == []
 

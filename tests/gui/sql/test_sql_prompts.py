@@ -21,12 +21,12 @@ def _page(window, qtbot, profile):
     from aurora_console.testing.pages_sql import SqlPage
     from aurora_console.ui.sql.feature import open_sql
 
-    return SqlPage.for_tab(qtbot, open_sql(window, profile))
+    return SqlPage.for_widget(qtbot, open_sql(window, profile))
 
 
 def test_prompt_password_is_asked_on_the_first_run(window, qtbot, sql_gui_db, caplog):
     save_prompt_profile("ask-sql", sql_gui_db)
-    answers = Answers(window.services.extras["connections"], secrets=[sql_gui_db.conninfo["password"]])
+    answers = Answers(window.services.connections.get(), secrets=[sql_gui_db.conninfo["password"]])
     page = _page(window, qtbot, "ask-sql")
     assert answers.asked == []  # opening the tab connects nothing yet
     (res,) = page.run("select count(*) from items")
@@ -39,7 +39,7 @@ def test_prompt_password_is_asked_on_the_first_run(window, qtbot, sql_gui_db, ca
 
 def test_wrong_password_then_the_right_one(window, qtbot, sql_gui_db):
     save_prompt_profile("ask-sql", sql_gui_db)
-    answers = Answers(window.services.extras["connections"],
+    answers = Answers(window.services.connections.get(),
                       secrets=["not-the-password", sql_gui_db.conninfo["password"]])
     page = _page(window, qtbot, "ask-sql")
     (res,) = page.run("select 1")
@@ -49,7 +49,7 @@ def test_wrong_password_then_the_right_one(window, qtbot, sql_gui_db):
 
 def test_cancelled_question_fails_the_run_with_a_clear_error(window, qtbot, sql_gui_db):
     save_prompt_profile("ask-sql", sql_gui_db)
-    answers = Answers(window.services.extras["connections"], secrets=[])  # Cancel
+    answers = Answers(window.services.connections.get(), secrets=[])  # Cancel
     page = _page(window, qtbot, "ask-sql")
     results = page.run("select 1")
     assert len(answers.asked) == 1
@@ -60,10 +60,10 @@ def test_cancelled_question_fails_the_run_with_a_clear_error(window, qtbot, sql_
 
 def test_bastion_trust_then_password(window, qtbot, sql_gui_db, sshd_server):
     save_prompt_profile("ask-bastion-sql", sql_gui_db, sshd_server)
-    answers = Answers(window.services.extras["connections"], secrets=[sql_gui_db.conninfo["password"]],
+    answers = Answers(window.services.connections.get(), secrets=[sql_gui_db.conninfo["password"]],
                       trust="once")
     page = _page(window, qtbot, "ask-bastion-sql")
     (res,) = page.run("select inet_server_port() is not null, count(*) from items")
     assert res.values() == [(True, 20)]
     assert [a[0] for a in answers.asked] == ["trust", "Database password"]
-    assert window.services.extras["tunnel_manager"].open_count() == 1  # through the window's shared tunnel
+    assert window.services.connections.get().manager.open_count() == 1  # through the window's shared tunnel

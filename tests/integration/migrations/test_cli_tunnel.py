@@ -28,7 +28,7 @@ def test_migrate_blog_schema_through_a_bastion_profile(db, sql, sshd_server, tmp
     known = app_paths().known_hosts_file
     known.parent.mkdir(parents=True, exist_ok=True)
     known.write_text("\n".join(sshd_server.known_hosts_lines) + "\n")
-    MigrationFolders.default().set("blog-tunnel", blog_migrations_dir())  # the profile's folder: no --dir
+    MigrationFolders.for_paths(app_paths()).set("blog-tunnel", blog_migrations_dir())  # the profile's folder: no --dir
 
     conn = ["--profile", "blog-tunnel", "--profiles-file", str(profiles)]
     assert main(["migrate", "info", *conn]) == 0  # pending migrations are not a problem

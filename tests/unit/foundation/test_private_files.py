@@ -293,12 +293,13 @@ def test_every_file_under_the_app_folders_is_private_after_a_session(open_umask)
     try:
         logging.getLogger("test.flow").warning("a session")
         SettingsStore(paths.settings_file).save()
-        ProfileStore.default().save(ConnectionProfile(name="dev", host="db.example.com"))
-        QueryHistory("dev").add(HistoryEntry("select 1", "ok", 1.0))
-        Snippets().save("s", "select 2")
+        profiles = ProfileStore.for_paths(paths)
+        profiles.save(ConnectionProfile(name="dev", host="db.example.com"))
+        QueryHistory.for_profile("dev", paths, profiles).add(HistoryEntry("select 1", "ok", 1.0))
+        Snippets.for_paths(paths).save("s", "select 2")
         write_autosave(paths.autosave_dir / "sql-x.sql", "select 3")
         AuditLog(paths.audit_file).record(None, "reboot", {}, "ok")
-        write(pending_dir("dev") / "public.t.json", json.dumps({}))
+        write(pending_dir("dev", paths.data_dir) / "public.t.json", json.dumps({}))
     finally:
         teardown_logging()
     seen = 0

@@ -11,7 +11,6 @@ import json
 import re
 from pathlib import Path
 
-from aurora_console.core.paths import app_paths
 from aurora_console.core.private_files import atomic_write_text
 
 from .changes import ChangeSet
@@ -25,13 +24,13 @@ def _safe(part: str) -> str:
     return cleaned or "_"
 
 
-def pending_dir(profile: str, root: Path | None = None) -> Path:
-    base = root if root is not None else app_paths().data_dir
-    return base / "content" / _safe(profile)
+def pending_dir(profile: str, root: Path) -> Path:
+    """Where ``profile``'s pending edits are kept under ``root`` (the app's data folder)."""
+    return Path(root) / "content" / _safe(profile)
 
 
 class PendingStore:
-    def __init__(self, profile: str, schema: str, table: str, root: Path | None = None):
+    def __init__(self, profile: str, schema: str, table: str, root: Path):
         self.path = pending_dir(profile, root) / f"{_safe(schema)}.{_safe(table)}.json"
 
     def write(self, changeset: ChangeSet) -> None:

@@ -13,10 +13,9 @@ class MigrationFolders:
         self._lock = threading.Lock()
 
     @classmethod
-    def default(cls) -> MigrationFolders:
-        from aurora_console.core.paths import app_paths
-
-        return cls(app_paths().config_dir / "migrations.json")
+    def for_paths(cls, paths) -> MigrationFolders:
+        """The file in ``paths`` (a ``core.paths.AppPaths``): ``migrations.json`` in its config folder."""
+        return cls(paths.config_dir / "migrations.json")
 
     def _read(self) -> dict[str, str]:
         try:
