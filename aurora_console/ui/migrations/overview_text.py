@@ -45,7 +45,8 @@ def history_tooltip(overview: Overview) -> str:
                 "database.")
     else:
         what = "The console's own history format (sha256 checksums)."
-    return f"{source}\n{what}"
+    runs = f"\nCallbacks it runs: {', '.join(overview.callbacks)}" if overview.callbacks else ""
+    return f"{source}\n{what}{runs}"
 
 
 def apply_question(pending: list[MigrationFile], profile: str, without_transaction: dict[str, str]) -> str:

@@ -46,3 +46,15 @@ def test_a_flyway_configuration_names_the_table_and_the_files_that_cannot_run(db
     assert "name" in ov.transactions["V1__a.sql"].problem  # a placeholder without a value: cannot run
     assert ov.without_transaction() == {"V2__b.sql": "VACUUM at line 1"}
     assert [w.script for w in ov.ignored] == ["V3_wrong_name.sql"]
+
+
+def test_callbacks_the_console_runs_and_those_it_ignores(db, folder):
+    folder.write("V1__a.sql", "CREATE TABLE a (id int);")
+    folder.write("beforeMigrate.sql", "SET lock_timeout = '5s';")
+    folder.write("afterMigrate__grants.sql", "SELECT 1;")
+    folder.write("beforeClean.sql", "SELECT 1;")
+    ov = overview_of(db, folder)
+    assert ov.callbacks == ("afterMigrate__grants.sql", "beforeMigrate.sql")
+    assert [(w.script, w.message) for w in ov.ignored] == [
+        ("beforeClean.sql", "a Flyway beforeClean callback: the console does not run beforeClean callbacks")]
+    assert list(ov.transactions) == ["V1__a.sql"]  # callbacks are not migrations

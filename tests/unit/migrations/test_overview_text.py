@@ -55,6 +55,9 @@ def test_summary_adds_problems_and_the_last_failure(tmp_path):
 def test_history_tooltip_names_the_configuration_and_the_format(tmp_path):
     ov = _overview(tmp_path)
     assert history_tooltip(ov).startswith("Flyway configuration: /p/flyway.conf\nFlyway's table and format")
+    ov.callbacks = ("beforeMigrate.sql",)
+    assert history_tooltip(ov).endswith(".\nCallbacks it runs: beforeMigrate.sql")
+    ov.callbacks = ()
     ov.config_sources, ov.history_format = (), "console"
     assert history_tooltip(ov) == ("No Flyway configuration (flyway.conf, flyway.toml, FLYWAY_*) for this folder\n"
                                    "The console's own history format (sha256 checksums).")

@@ -14,8 +14,9 @@ them, and the history table chosen as a DBA expects:
 
 :func:`read_overview` then reads the :class:`Overview`: the status, which history format was found
 (or will be created), how each file runs (in a transaction or not, and why, or why it cannot run),
-the files ignored with their warning, and the entries applied by another tool (JDBC, Java...)
-that the console shows as external and never runs.
+the files ignored with their warning (Flyway callbacks of events the console does not run among
+them), the callbacks it runs, and the entries applied by another tool (JDBC, Java...) that the
+console shows as external and never runs.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Overview:
     history_found: bool  # the table exists (else: the format it will be created in)
     config_sources: tuple[str, ...] = ()  # Flyway configuration files (and "environment") read
     transactions: dict[str, TxDecision] = field(default_factory=dict)  # script -> how it runs
+    callbacks: tuple[str, ...] = ()  # callback scripts the console runs (beforeMigrate.sql...)
+    unsupported_callbacks: list[Problem] = field(default_factory=list)  # callback files it does not run
 
     @property
     def history_text(self) -> str:
@@ -57,8 +60,9 @@ class Overview:
 
     @property
     def ignored(self) -> list[Problem]:
-        """Files that are not run (misnamed ``.sql`` files, baseline scripts), each with its warning."""
-        return [w for w in self.status.warnings if w.kind == IGNORED_FILE]
+        """Files that are not run (misnamed ``.sql`` files, baseline scripts, callbacks of events the
+        console does not run), each with its warning."""
+        return [w for w in self.status.warnings if w.kind == IGNORED_FILE] + self.unsupported_callbacks
 
     @property
     def external(self) -> list[MigrationInfo]:
@@ -127,4 +131,8 @@ def read_overview(runner: MigrationRunner) -> Overview:
         history_found=history.found,
         config_sources=tuple(runner.config.sources),
         transactions=transactions,
+        callbacks=tuple(sorted(cb.script for scripts in runner.callbacks.scripts.values() for cb in scripts)),
+        unsupported_callbacks=[
+            Problem(cb.script, f"a Flyway {cb.event} callback: the console does not run {cb.event} callbacks",
+                    IGNORED_FILE) for cb in runner.callbacks.unsupported],
     )
