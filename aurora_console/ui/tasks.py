@@ -6,6 +6,13 @@ that lives on the UI thread; the runner (a QObject on the UI thread) receives th
 calls the ``on_done`` / ``on_error`` / ``on_progress`` callbacks there. Tasks sharing a ``queue``
 key run one at a time in submission order (a database session is used by one thread at a time).
 An error nobody handles becomes a non-modal notification plus a log entry.
+
+Late callbacks are handled here, once: ``submit(..., owner=widget)`` ties the task's callbacks
+to ``widget``. Once the owner is gone (its C++ object destroyed, its Python object collected, or
+the screen said so with :meth:`TaskRunner.release`), the task's ``on_done`` / ``on_error`` /
+``on_progress`` / ``on_cancelled`` are dropped; the handle's own state and signals still report
+the end. A destroyed owner also cancels its unfinished tasks; ``release(owner, cancel=False)``
+lets work the user asked for (an export, closing a session) finish on its own.
 """
 
 from __future__ import annotations
@@ -14,11 +21,13 @@ import itertools
 import logging
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
 
@@ -70,6 +79,27 @@ class TaskHandle:
         return f"<Task {self.id} {self.name!r} {self.state}>"
 
 
+class _Owner:
+    """What the runner knows of one owner: whether it is still there, and its unfinished tasks."""
+
+    __slots__ = ("ref", "alive", "gone", "handles")
+
+    def __init__(self, ref) -> None:
+        self.ref = ref  # a weak reference (or, for an object that takes none, a strong one)
+        self.alive = True  # False once released or gone: callbacks are dropped
+        self.gone = False  # the owner object itself no longer exists (destroyed or collected)
+        self.handles: set[TaskHandle] = set()
+
+    def present(self) -> bool:
+        if self.alive and not self.gone:
+            owner = self.ref()
+            if owner is None or (isinstance(owner, QObject) and not isValid(owner)):
+                self.gone = True
+        if self.gone:
+            self.alive = False
+        return self.alive
+
+
 class _Runnable(QRunnable):
     def __init__(self, fn: Callable[[TaskContext], Any], handle: TaskHandle, signals: _WorkerSignals) -> None:
         super().__init__()
@@ -113,6 +143,8 @@ class TaskRunner(QObject):
         self._queues: dict[str, deque[TaskHandle]] = {}
         self._busy_queues: set[str] = set()
         self._active: dict[int, TaskHandle] = {}
+        self._owners: dict[int, _Owner] = {}  # id(owner) -> what the runner knows of it
+        self._owner_of: dict[int, _Owner] = {}  # handle id -> its owner's record
         self.closed = False
 
     # -- public API -------------------------------------------------------------------------
@@ -126,11 +158,19 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int | None, str], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
+        owner: object | None = None,
     ) -> TaskHandle:
+        """Run ``fn(ctx)`` on a worker; the callbacks run on the UI thread. With ``owner`` (the
+        widget or screen the callbacks update), they are dropped once that owner is gone; a task
+        submitted for an owner already gone does not run (its handle ends "cancelled")."""
         handle = TaskHandle(name, queue)
-        if self.closed:
+        record = self._record(owner) if owner is not None else None
+        if self.closed or (record is not None and not record.present()):
             handle.state = "cancelled"
             return handle
+        if record is not None:
+            record.handles.add(handle)
+            self._owner_of[handle.id] = record
         self._callbacks[handle.id] = (on_done, on_error, on_progress, on_cancelled)
         self._fns[handle.id] = fn
         self._active[handle.id] = handle
@@ -142,6 +182,32 @@ class TaskRunner(QObject):
 
     def active(self) -> list[TaskHandle]:
         return [h for h in self._active.values() if not h.done]
+
+    def release(self, owner: object, *, cancel: bool = True) -> None:
+        """``owner`` is gone (its screen closed): the callbacks of its tasks are dropped from now
+        on; with ``cancel`` its unfinished tasks are cancelled too. Idempotent."""
+        record = self._owners.get(id(owner))
+        if record is None or record.ref() is not owner:
+            record = self._record(owner)
+        record.alive = False
+        if cancel:
+            for h in list(record.handles):
+                h.cancel()
+        self._forget_if_idle(record)
+
+    def cancel_owned(self, owner: object) -> None:
+        """Cancel the unfinished tasks of ``owner`` (it stays alive: their callbacks still come)."""
+        record = self._owners.get(id(owner))
+        if record is not None and record.ref() is owner:
+            for h in list(record.handles):
+                h.cancel()
+
+    def owned(self, owner: object) -> list[TaskHandle]:
+        """The unfinished tasks submitted for ``owner``."""
+        record = self._owners.get(id(owner))
+        if record is None or record.ref() is not owner:
+            return []
+        return [h for h in record.handles if not h.done]
 
     def cancel_all(self) -> None:
         for h in list(self._active.values()):
@@ -158,6 +224,48 @@ class TaskRunner(QObject):
         return self._pool.waitForDone(timeout_ms)
 
     # -- internals --------------------------------------------------------------------------
+    def _record(self, owner: object) -> _Owner:
+        key = id(owner)
+        record = self._owners.get(key)
+        if record is not None and record.ref() is owner:
+            return record
+        try:
+            ref = weakref.ref(owner, lambda _r, k=key: self._collected(k))
+        except TypeError:  # an object without weak references: held until released
+            ref = (lambda o: (lambda: o))(owner)
+        record = self._owners[key] = _Owner(ref)
+        if isinstance(owner, QObject):
+            # called from the owner's destructor: the record, not the half-gone owner, is used
+            owner.destroyed.connect(lambda *_a, r=record: self._owner_destroyed(r))
+        return record
+
+    def _owner_destroyed(self, record: _Owner) -> None:
+        was_alive, record.alive, record.gone = record.alive, False, True
+        if was_alive:  # destroyed without release(): nobody is left to take its results
+            for h in list(record.handles):
+                h.cancel()
+        self._forget_if_idle(record)
+
+    def _collected(self, key: int) -> None:
+        record = self._owners.get(key)
+        if record is not None and record.ref() is None:
+            record.alive, record.gone = False, True
+            for h in list(record.handles):
+                h.cancel()
+            self._forget_if_idle(record)
+
+    def _forget_if_idle(self, record: _Owner) -> None:
+        """A record is kept while its owner exists (a released owner stays released)."""
+        if not record.gone or record.handles:
+            return
+        for key, r in list(self._owners.items()):
+            if r is record:
+                del self._owners[key]
+
+    def _owner_present(self, handle: TaskHandle) -> bool:
+        record = self._owner_of.get(handle.id)
+        return record is None or record.present()
+
     def _start(self, handle: TaskHandle) -> None:
         if handle.queue is not None:
             self._busy_queues.add(handle.queue)
@@ -190,7 +298,7 @@ class TaskRunner(QObject):
         cb = self._callbacks.get(handle.id, (None, None, None, None))[2]
         handle.signals.progress.emit(percent, text)
         self.task_progress.emit(handle)
-        if cb is not None:
+        if cb is not None and self._owner_present(handle):
             self._call(cb, percent, text)
 
     def _finish(self, handle: TaskHandle, state: str) -> None:
@@ -199,6 +307,14 @@ class TaskRunner(QObject):
         self._fns.pop(handle.id, None)
         on_done, on_error, _, on_cancelled = self._callbacks.pop(handle.id, (None, None, None, None))
         self._active.pop(handle.id, None)
+        record = self._owner_of.pop(handle.id, None)
+        if record is not None:
+            record.handles.discard(handle)
+            if not record.present():  # a late result for an owner that is gone: dropped here, once
+                log.debug("task %r ended after its owner was gone: callbacks dropped", handle.name)
+                on_done = on_cancelled = None
+                on_error = on_error if on_error is None else (lambda _exc: None)
+            self._forget_if_idle(record)
         if state == "done":
             handle.signals.finished.emit(handle.result)
             if on_done is not None:

@@ -1,5 +1,6 @@
 """The backup panel's bridge to the task runner: loads (read-only calls) and prepared actions
-(audited, with progress and cancel). Results for a closed panel are dropped."""
+(audited, with progress and cancel). Results for a closed panel are dropped by the runner (the
+tasks are submitted with ``owner=self``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from aurora_console.core.aws.backup_ops import BackupAction, BackupResult, run_backup_action
-from aurora_console.ui.fleet.actions import audit_log
-from aurora_console.ui.lifeline import TaskLife
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +26,6 @@ class BackupTasks(QObject):
         super().__init__(parent)
         self.services = services
         self._read_only = read_only
-        self.life = TaskLife()  # callbacks check life.alive before touching the panel
         self.loading = 0
         self.action_handle = None
         self.action_text = ""
@@ -36,7 +34,8 @@ class BackupTasks(QObject):
         self.poll_interval: float | None = None  # None: 2 s on the sandbox, 10 s on AWS
 
     def close(self) -> None:
-        self.life.alive = False
+        """The panel is closing: late results are dropped; loads end on their own."""
+        self.services.runner.release(self, cancel=False)
         if self.action_handle is not None and not self.action_handle.done:
             # the AWS side goes on; only our waiting stops
             self.action_handle.cancel()
@@ -48,13 +47,10 @@ class BackupTasks(QObject):
         if aws is None:
             on_error(RuntimeError("No AWS session (choose a profile or open the sandbox)."))
             return
-        life = self.life
         self.loading += 1
         self.changed.emit()
 
         def finish(cb, value) -> None:
-            if not life.alive:
-                return
             self.loading -= 1
             try:
                 cb(value)
@@ -65,7 +61,7 @@ class BackupTasks(QObject):
             lambda ctx: fn(aws), name=name,
             on_done=lambda r: finish(on_done, r),
             on_error=lambda e: finish(on_error, e),
-            on_cancelled=lambda: finish(on_error, RuntimeError(f"{name}: cancelled")),
+            on_cancelled=lambda: finish(on_error, RuntimeError(f"{name}: cancelled")), owner=self,
         )
 
     # -- actions -------------------------------------------------------------------------------
@@ -77,16 +73,13 @@ class BackupTasks(QObject):
         aws = self.services.aws
         if aws is None or self.running:
             return None
-        audit = audit_log(self.services)
+        audit = self.services.audit
         read_only = self._read_only()
-        interval = self.poll_interval or (2.0 if getattr(aws, "is_sandbox", False) else 10.0)
-        life = self.life
+        interval = self.poll_interval or (2.0 if aws.is_sandbox else 10.0)
         self.action_text = f"{action.title}…"
         self.last_error = ""
 
         def done(result: BackupResult) -> None:
-            if not life.alive:
-                return
             self.action_handle = None
             self.last_message = result.message
             self.action_text = result.message
@@ -97,8 +90,6 @@ class BackupTasks(QObject):
                 then(result)
 
         def failed(exc: BaseException | str) -> None:
-            if not life.alive:
-                return
             self.action_handle = None
             if isinstance(exc, str):  # the user stopped waiting: worth a warning, not an error
                 self.last_error = exc
@@ -111,9 +102,8 @@ class BackupTasks(QObject):
             self.action_failed.emit(self.last_error)
 
         def progress(_p, text: str) -> None:
-            if life.alive:
-                self.action_text = text
-                self.changed.emit()
+            self.action_text = text
+            self.changed.emit()
 
         self.action_handle = self.services.runner.submit(
             lambda ctx: run_backup_action(aws, action, audit=audit, task=ctx, read_only=read_only,
@@ -121,6 +111,7 @@ class BackupTasks(QObject):
             name=action.title, on_done=done, on_error=failed, on_progress=progress,
             on_cancelled=lambda: failed(
                 f"{action.title}: stopped waiting (AWS carries on with what it accepted; refresh to check)"),
+            owner=self,
         )
         self.changed.emit()
         return self.action_handle

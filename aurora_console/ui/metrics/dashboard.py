@@ -42,7 +42,6 @@ from aurora_console.core.aws.metric_layout import (
 from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
 from aurora_console.core.aws.target_gone import cluster_gone_text
-from aurora_console.ui.lifeline import TaskLife
 from aurora_console.ui.metrics.controls import (
     CUSTOM,
     build_controls,
@@ -90,8 +89,8 @@ class MetricsDashboard(QWidget):
         self.loading = False
         self.load_count = 0
         self._pending = False
-        self._life = TaskLife()
-        self.destroyed.connect(self._life.end)  # a closed tab: cancel the load, ignore late results
+        # tasks are submitted with owner=self: once the tab is destroyed the runner cancels the
+        # load and drops its late results
         self._apply_queue: list = []
         self._build()
         self._timer = QTimer(self, interval=1000 * max(1, self.layout_state.refresh_seconds))
@@ -201,7 +200,7 @@ class MetricsDashboard(QWidget):
 
     def shutdown(self) -> None:
         self._timer.stop()
-        self._life.cancel()
+        self.services.runner.cancel_owned(self)
         self.grid.close()
 
     # -- loading -----------------------------------------------------------------------------
@@ -212,10 +211,10 @@ class MetricsDashboard(QWidget):
         aws, ref = self.services.aws, self.ref
         self.loading = True
         self._show_status("Reading cluster members…")
-        self._life.handle = self.services.runner.submit(
+        self.services.runner.submit(
             lambda ctx: cluster_members(aws.client("rds", ref.target), ref.cluster_id),
-            name=f"Metrics: members of {ref.cluster_id}", on_done=self._life.guard(self._members_loaded),
-            on_error=self._life.guard(self._failed))
+            name=f"Metrics: members of {ref.cluster_id}", on_done=self._members_loaded,
+            on_error=self._failed, owner=self)
 
     def _members_loaded(self, members) -> None:
         self.loading = False
@@ -232,11 +231,10 @@ class MetricsDashboard(QWidget):
         request, service = self._request(), self.service
         self.loading, self._pending = True, False
         self._show_status("Loading…")
-        self._life.handle = self.services.runner.submit(
+        self.services.runner.submit(
             lambda ctx: prepare(service.load(request, task=ctx)),
             name=f"Metrics: {self.ref.cluster_id}", queue=f"metrics:{self._key}",
-            on_done=self._life.guard(self._loaded), on_error=self._life.guard(self._failed),
-            on_cancelled=self._life.guard(self._cancelled))
+            on_done=self._loaded, on_error=self._failed, on_cancelled=self._cancelled, owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

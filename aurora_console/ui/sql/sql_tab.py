@@ -1,7 +1,10 @@
 """One SQL editor tab: a script bound to a connection profile with its own database session.
 
 All database work goes through the task runner on this session's serial queue
-(``db:<profile>#<n>``); the UI thread only shows what comes back.
+(``db:<profile>#<n>``); the UI thread only shows what comes back. The run state (what runs,
+what waits, the transaction state) is :class:`~aurora_console.ui.sql.run_controller.SqlRunController`'s,
+a Qt-free class this widget renders; files (open, save, autosave, export) are read and written by
+core on worker threads.
 """
 
 from __future__ import annotations
@@ -12,12 +15,23 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from aurora_console.core.db.catalog import CatalogCache
+from aurora_console.core.db.export import export_query, export_result
 from aurora_console.core.db.history import QueryHistory, Snippets
-from aurora_console.core.db.runs import cancelled_before_running, run_for_editor, split_for_run
+from aurora_console.core.db.query import is_select_like
 from aurora_console.core.db.session import DbSession, SessionSettings, TxState
-from aurora_console.ui.sql import tab_io, tab_session
+from aurora_console.core.db.sql_files import read_sql_file, save_sql_file, write_autosave
+from aurora_console.ui.connections.on_demand import OnDemandConnection
 from aurora_console.ui.sql.completer import SqlCompleter
 from aurora_console.ui.sql.editor import SqlEditor
 from aurora_console.ui.sql.find_bar import FindBar
@@ -25,12 +39,14 @@ from aurora_console.ui.sql.history_panel import HistoryPanel
 from aurora_console.ui.sql.plan_view import PlanView
 from aurora_console.ui.sql.result_model import ResultTableModel
 from aurora_console.ui.sql.result_view import ResultView
-from aurora_console.ui.sql.tab_actions import build_toolbar
+from aurora_console.ui.sql.run_controller import SqlRunController
+from aurora_console.ui.sql.toolbar import SqlToolbar
 from aurora_console.ui.theme import palette_is_dark
 
 MAX_RESULT_TABS = 20
 IDLE_CURSOR_S = 120
 _numbers = itertools.count(1)
+_catalogs = CatalogCache()  # shared by the tabs: one catalog read per database
 
 
 class SqlTab(QWidget):
@@ -47,22 +63,15 @@ class SqlTab(QWidget):
         self.tab_id = tab_id or uuid.uuid4().hex[:12]
         self.queue = f"db:{profile}#{next(_numbers)}"
         self.session = DbSession(source, SessionSettings(read_only=read_only), name=profile)
-        self.history = QueryHistory(profile)
-        self.snippets = Snippets()
+        self.history = QueryHistory.for_profile(profile, services.paths, services.profiles)
+        self.snippets = Snippets.for_paths(services.paths)
         self.path: str | None = path
-        self.tx_state = TxState.DISCONNECTED
-        self.connected_once = False  # a new tab connects on its first statement: not "disconnected" before
-        self.handle = None
-        self.busy = False
-        self.outcomes: list = []  # outcomes of the last run, in order
-        self.outcome_views: list = []  # the ResultView / PlanView of each outcome (or None)
-        self.last_error = None
-        self._pending: list = []
-        self._stopped = False
-        self._base = 0
-        self._mode = "run"
+        self.run_state = SqlRunController(self.runner, self.session, self.history, queue=self.queue,
+                                          profile=profile, owner=self,
+                                          connector=source if isinstance(source, OnDemandConnection) else None)
+        self._views: dict[int, QWidget] = {}  # id(outcome) -> its ResultView / PlanView
         self._on_close = on_close
-        self.closed = False  # set by shutdown(): late task callbacks are then ignored
+        self.closed = False  # set by shutdown(); the runner drops late callbacks of this tab's tasks
         self._completion_loaded = False
         self.setProperty("sqlProfile", profile)
 
@@ -79,7 +88,7 @@ class SqlTab(QWidget):
         self.history_panel = HistoryPanel(self.history, self.snippets, self.runner, self)
         self.history_panel.insert_requested.connect(self.editor.insertPlainText)
         self.history_panel.hide()
-        self.toolbar = build_toolbar(self)
+        self.toolbar = SqlToolbar(self)
 
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -113,7 +122,54 @@ class SqlTab(QWidget):
             self.editor.load_text(text)
             if path is None:
                 self.editor.document().setModified(False)
-        self._update_state()
+        self.run_state.changed.connect(self._render)
+        self.run_state.message.connect(self.message)
+        self.run_state.outcome.connect(self._show_outcome)
+        self.run_state.finished.connect(self.run_finished.emit)
+        self.run_state.session_changed.connect(self.toolbar.show_autocommit)
+        self._render()
+
+    # -- the run state, as the widget shows it ------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.run_state.busy
+
+    @property
+    def handle(self):
+        """The task of the current run's step (split or statement)."""
+        return self.run_state.handle
+
+    @property
+    def tx_state(self) -> TxState:
+        return self.run_state.tx_state
+
+    @property
+    def outcomes(self) -> list:
+        """Outcomes of the last run, in order."""
+        return self.run_state.outcomes
+
+    @property
+    def outcome_views(self) -> list:
+        """The ResultView / PlanView of each outcome of the last run (or None)."""
+        return [self._views.get(id(o)) for o in self.run_state.outcomes]
+
+    @property
+    def last_error(self):
+        return self.run_state.last_error
+
+    # the toolbar's actions, as the tests and page objects reach them
+    run_action = property(lambda self: self.toolbar.run_action)
+    run_statement_action = property(lambda self: self.toolbar.run_statement_action)
+    stop_action = property(lambda self: self.toolbar.stop_action)
+    explain_action = property(lambda self: self.toolbar.explain_action)
+    analyze_action = property(lambda self: self.toolbar.analyze_action)
+    autocommit_action = property(lambda self: self.toolbar.autocommit_action)
+    commit_action = property(lambda self: self.toolbar.commit_action)
+    rollback_action = property(lambda self: self.toolbar.rollback_action)
+    reconnect_action = property(lambda self: self.toolbar.reconnect_action)
+    history_action = property(lambda self: self.toolbar.history_action)
+    tx_label = property(lambda self: self.toolbar.tx_label)
+    timeout_spin = property(lambda self: self.toolbar.timeout_spin)
 
     # -- titles and state --------------------------------------------------------------------------
     @property
@@ -123,39 +179,17 @@ class SqlTab(QWidget):
     def title(self) -> str:
         name = Path(self.path).name if self.path else self.profile
         mark = "*" if self.editor.document().isModified() else ""
-        state = {TxState.IN_TRANSACTION: " [in transaction]", TxState.FAILED: " [failed transaction]",
-                 TxState.DISCONNECTED: " [disconnected]" if self.connected_once else ""}.get(self.tx_state, "")
+        state = self.run_state.title_suffix
         return f"SQL {name}{mark} · {self.profile}{state}" if self.path else f"SQL · {self.profile}{mark}{state}"
 
     def _update_title(self) -> None:
         self.title_changed.emit(self.title())
 
-    def _update_state(self) -> None:
-        if self.closed:
-            return
-        manual = not self.session.settings.autocommit
-        in_tx = self.tx_state in (TxState.IN_TRANSACTION, TxState.FAILED)
-        self.connected_once = self.connected_once or self.tx_state != TxState.DISCONNECTED
-        not_connected = "not connected" if self.connected_once else "connects on first run"
-        self.tx_label.setText({TxState.IDLE: "idle", TxState.IN_TRANSACTION: "in transaction",
-                               TxState.FAILED: "failed transaction", TxState.DISCONNECTED: not_connected,
-                               TxState.ACTIVE: "busy"}[self.tx_state])
-        self.tx_label.setProperty("state", self.tx_state.name.lower())
-        color = {TxState.IN_TRANSACTION: "#c08000", TxState.FAILED: "#d03030"}.get(self.tx_state, "")
-        self.tx_label.setStyleSheet(f"color: {color}; font-weight: bold;" if color else "")
-        self.commit_action.setEnabled((manual or in_tx) and not self.busy and in_tx)
-        self.rollback_action.setEnabled(in_tx and not self.busy)
-        self.run_action.setEnabled(not self.busy)
-        self.run_statement_action.setEnabled(not self.busy)
-        self.explain_action.setEnabled(not self.busy)
-        self.analyze_action.setEnabled(not self.busy)
-        self.stop_action.setEnabled(self.busy)
-        self.autocommit_action.setEnabled(not self.busy and not in_tx)
+    def _render(self) -> None:
+        self.toolbar.render(self.run_state)
         self._update_title()
 
     def message(self, text: str) -> None:
-        if self.closed:
-            return
         self.messages.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {text}")
 
     # -- running ------------------------------------------------------------------------------------
@@ -177,84 +211,33 @@ class SqlTab(QWidget):
         if self.busy or self.editor.loading:
             return
         self._clear_results()
-        self.outcomes = []
-        self.outcome_views = []
-        self.last_error = None
-        self._base, self._mode, self._stopped = base, mode, False
-        self.busy = True
-        self._update_state()
-        self.handle = self.runner.submit(lambda ctx: split_for_run(text, task=ctx), name="Split SQL",
-                                         queue=self.queue, on_done=lambda sts: self._start(sts, text),
-                                         on_error=self._failed, on_cancelled=lambda: self._split_cancelled(text))
+        self._views.clear()
+        self.run_state.run(text, base, mode)
 
-    def _split_cancelled(self, text: str) -> None:
-        """Esc while the SQL was being split: the run ends as cancelled, nothing ran."""
-        if self.closed:
-            return
-        out = cancelled_before_running(text, self.tx_state)
-        self.outcomes.append(out)
-        self.outcome_views.append(None)
-        self.last_error = out.error
-        self.message(out.error.user_text())
-        self._finish()
-
-    def _start(self, statements, text: str = "") -> None:
-        if self.closed:
-            return
-        if self._stopped:  # cancelled after the split ended, before its statements were started
-            self._split_cancelled(text)
-            return
-        if not statements:
-            self.message("Nothing to run.")
-        self._pending = list(statements) if self._mode == "run" else list(statements[:1])
-        self._next()
-
-    def _next(self) -> None:
-        if self.closed:
-            return
-        if self._stopped or not self._pending:
-            self._finish()
-            return
-        st = self._pending.pop(0)
-        session, history, mode = self.session, self.history, self._mode
-        first = " ".join(st.text.split())[:60]
-        self.handle = self.runner.submit(
-            lambda ctx: run_for_editor(session, st, history, mode=mode, task=ctx),
-            name=f"SQL ({self.profile}): {first}", queue=self.queue,
-            on_done=self._done, on_error=self._failed, on_cancelled=self._cancelled)
-
-    def _done(self, out) -> None:
-        if self.closed:
-            return
-        self.outcomes.append(out)
-        self.outcome_views.append(None)
-        self.tx_state = out.tx_state
+    def _show_outcome(self, out, skipped: int) -> None:
+        """One statement's outcome: its error, notices, status, result grid or plan."""
         if out.error is not None:
-            self._show_error(out)
-        else:
-            if not self._completion_loaded:  # connected: offer its schemas, tables and columns
-                self._completion_loaded = True
-                self.load_completion()
-            r = out.result
-            if r is not None:
-                for n in r.notices:
-                    self.message(n.text())
-                self.message(f"{r.status or 'OK'} · {out.duration_ms:.0f} ms")
-                if r.has_result_set and self.results.count() <= MAX_RESULT_TABS:
-                    self.outcome_views[-1] = self._add_result(r)
-            if out.plan is not None:
-                view = self.outcome_views[-1] = PlanView(out.plan)
-                self.results.addTab(view, "Plan")
-                self.results.setCurrentWidget(view)
-                self.message(f"EXPLAIN · {out.duration_ms:.0f} ms")
-        self._update_state()
-        self._next()
+            self._show_error(out, skipped)
+            return
+        if not self._completion_loaded:  # connected: offer its schemas, tables and columns
+            self._completion_loaded = True
+            self.load_completion()
+        r = out.result
+        if r is not None:
+            for n in r.notices:
+                self.message(n.text())
+            self.message(f"{r.status or 'OK'} · {out.duration_ms:.0f} ms")
+            if r.has_result_set and self.results.count() <= MAX_RESULT_TABS:
+                self._views[id(out)] = self._add_result(r)
+        if out.plan is not None:
+            view = self._views[id(out)] = PlanView(out.plan)
+            self.results.addTab(view, "Plan")
+            self.results.setCurrentWidget(view)
+            self.message(f"EXPLAIN · {out.duration_ms:.0f} ms")
 
-    def _show_error(self, out) -> None:
-        err = self.last_error = out.error
-        skipped = len(self._pending)
-        self._pending.clear()
-        line = self.editor.document().findBlock(self._base + out.statement.start).blockNumber() + 1
+    def _show_error(self, out, skipped: int) -> None:
+        err, base = out.error, self.run_state.base
+        line = self.editor.document().findBlock(base + out.statement.start).blockNumber() + 1
         self.message(f"{err.user_text()} (statement at line {line})")
         if skipped:
             self.message(f"Stopped at this error: the {skipped} statement(s) after it were not run.")
@@ -262,7 +245,7 @@ class SqlTab(QWidget):
             self.message("The connection was lost: press Reconnect (the editor text and history are kept).")
             self.reconnect_action.setEnabled(True)
         if err.position:
-            self.editor.show_error_at(self._base + out.statement.start + err.position - 1)
+            self.editor.show_error_at(base + out.statement.start + err.position - 1)
         self.results.setCurrentWidget(self.messages)
 
     def _add_result(self, r) -> ResultView:
@@ -274,27 +257,6 @@ class SqlTab(QWidget):
         index = self.results.addTab(view, f"Result {self.results.count()}")
         self.results.setCurrentIndex(index)
         return view
-
-    def _failed(self, exc: BaseException) -> None:
-        if self.closed:
-            return
-        self.message(f"ERROR: {exc}")
-        self.last_error = exc
-        self._finish()
-
-    def _cancelled(self) -> None:
-        if self.closed:
-            return
-        self.message("Cancelled.")
-        self._finish()
-
-    def _finish(self) -> None:
-        if self.closed:
-            return
-        self.busy = False
-        self._pending.clear()
-        self._update_state()
-        self.run_finished.emit()
 
     def release_idle_cursors(self) -> None:
         """Close result cursors that hold an implicit transaction (autocommit mode) while idle."""
@@ -315,14 +277,11 @@ class SqlTab(QWidget):
                 m.state_changed.emit()
             self.message(f"Closed {len(streams)} idle result cursor(s) to release their transaction.")
 
-        self.runner.submit(close, name="Release idle cursors", queue=self.queue, on_done=done)
+        self.runner.submit(close, name="Release idle cursors", queue=self.queue, on_done=done, owner=self)
 
     def cancel(self) -> None:
         """Stop the run: the running statement gets the protocol cancel request, the rest is dropped."""
-        self._stopped = True
-        self._pending.clear()
-        if self.handle is not None and not self.handle.done:
-            self.handle.cancel()
+        self.run_state.stop()
         for view in self.result_views():
             view.model.stop()
 
@@ -338,37 +297,84 @@ class SqlTab(QWidget):
     def plan_views(self) -> list[PlanView]:
         return [w for i in range(self.results.count()) if isinstance(w := self.results.widget(i), PlanView)]
 
-    # -- session actions (tab_session.py) -----------------------------------------------------------------
+    # -- session actions and completion words --------------------------------------------------------
     def session_action(self, action: str, *args, done=None, error=None):
-        return tab_session.session_action(self, action, *args, done=done, error=error)
-
-    def _sync_autocommit(self) -> None:
-        tab_session.sync_autocommit(self)
+        """commit / rollback / reconnect / set_autocommit / set_statement_timeout (see the controller)."""
+        return self.run_state.session_action(action, *args, done=done, error=error)
 
     def set_autocommit(self, on: bool) -> None:
-        self.session_action("set_autocommit", bool(on))
+        self.run_state.set_autocommit(on)
 
     def set_timeout(self, seconds: int) -> None:
-        tab_session.set_timeout(self, seconds)
+        self.run_state.set_timeout(seconds)
 
     def load_completion(self, refresh: bool = False) -> None:
-        tab_session.load_completion(self, refresh)
+        session = self.session
+        self.runner.submit(lambda ctx: _catalogs.get(session, refresh=refresh, task=ctx).words(),
+                           name="Load completion words", queue=self.queue, on_done=self.completer.set_words,
+                           on_error=lambda exc: self.message(f"Completion: could not read the catalog ({exc})"),
+                           owner=self)
 
-    # -- export and files (tab_io.py) -------------------------------------------------------------------
+    # -- export and files (the writing is core's: owner-only files, passwords masked in the autosave) --
     def ask_export(self, view: ResultView) -> None:
-        tab_io.ask_export(self, view)
+        path, _ = QFileDialog.getSaveFileName(self, "Export result", "result.csv", "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.export(view, path, "json" if path.lower().endswith(".json") else "csv")
 
     def export(self, view: ResultView, path: str, fmt: str, on_done=None):
-        return tab_io.export(self, view, path, fmt, on_done)
+        model = view.model
+        result, rows = model.result, list(model.rows)
+        session = self.session
+        stream = result.stream
+        rerun = stream is not None and stream.closed and not stream.exhausted and is_select_like(result.sql)
+
+        def work(ctx):
+            if rerun:  # the cursor is gone: run the query again, straight into the file
+                return export_query(session, result.sql, path, fmt, task=ctx)
+            snapshot = type(result)(result.sql, result.columns, rows, result.status, result.rowcount,
+                                    result.elapsed_s, stream=stream if stream is not None and not stream.closed else None)
+            return export_result(snapshot, path, fmt, task=ctx)
+
+        def done(n) -> None:
+            self.message(f"Exported {n:,} rows to {path}")
+            if on_done is not None:
+                on_done(n)
+
+        return self.runner.submit(work, name=f"Export to {Path(path).name}", queue=self.queue, on_done=done,
+                                  on_error=lambda e: self.message(f"Export failed: {e}"), owner=self)
 
     def autosave(self) -> None:
-        tab_io.autosave(self)
+        if self.editor.loading:
+            return
+        text, path = self.editor.toPlainText(), self.autosave_path
+        self.runner.submit(lambda ctx: write_autosave(path, text), name="Autosave SQL", queue=f"autosave:{self.tab_id}")
 
     def open_file(self, path: str) -> None:
-        tab_io.open_file(self, path)
+        def loaded(text: str) -> None:
+            self.path = path
+            self.editor.load_text(text)
+            self.editor.document().setModified(False)
+            self._update_title()
+
+        self.runner.submit(lambda ctx: read_sql_file(path), name=f"Open {Path(path).name}", on_done=loaded,
+                           owner=self)
 
     def save_file(self, path: str | None = None, on_done=None) -> bool:
-        return tab_io.save_file(self, path, on_done)
+        path = path or self.path
+        if not path:
+            return False
+        text = self.editor.toPlainText()
+
+        def done(_r) -> None:
+            self.path = path
+            self.editor.document().setModified(False)
+            self._update_title()
+            if on_done is not None:
+                on_done(path)
+
+        self.runner.submit(lambda ctx: save_sql_file(path, text), name=f"Save {Path(path).name}", on_done=done,
+                           owner=self)
+        return True
 
     # -- closing ----------------------------------------------------------------------------------------------
     def ask(self, title: str, text: str, buttons) -> QMessageBox.StandardButton:
@@ -399,6 +405,8 @@ class SqlTab(QWidget):
             return
         self.cancel()
         self.closed = True
+        # from here on the runner drops this tab's late callbacks; an export or a save goes on
+        self.runner.release(self, cancel=False)
         session, on_close, autosave = self.session, self._on_close, self.autosave_path
 
         def close(ctx) -> None:
