@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from aurora_console import APP_NAME
@@ -21,7 +21,7 @@ from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
 from aurora_console.ui.status import ConsoleStatusBar
 from aurora_console.ui.welcome import WelcomePage
-from aurora_console.ui.window_menus import build_menus
+from aurora_console.ui.window_menus import WindowMenus
 from aurora_console.ui.window_state import (
     NEEDS_AWS,
     NEEDS_DATABASE,
@@ -51,7 +51,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self._default_size()
-        self._menus: dict[str, QMenu] = {}
         self._aws_pending = False  # between start() / open_sandbox() and the profile or sandbox in place
         self._database_settled = False  # the sandbox's database stage ended (up or failed)
         self._tab_specs: dict[str, dict] = {}
@@ -84,7 +83,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.toasts = ToastArea(self)
         services.notifier.posted.connect(self.toasts.show_notification)
-        build_menus(self)
+        self.menus = WindowMenus(self)
+        self.menus.add_window_entries()
         self.feature_errors = install_all(self)
         for err in self.feature_errors:
             services.notifier.error("A screen failed to load", err)
@@ -102,33 +102,11 @@ class MainWindow(QMainWindow):
 
     # -- extension points used by features ----------------------------------------------------
     def menu(self, name: str) -> QMenu:
-        if name not in self._menus:
-            help_menu = self._menus.get("Help")
-            menu = QMenu(name, self)
-            menu.setObjectName(f"menu{name.replace(' ', '')}")
-            if help_menu is not None:
-                self.menuBar().insertMenu(help_menu.menuAction(), menu)
-            else:
-                self.menuBar().addMenu(menu)
-            self._menus[name] = menu
-        return self._menus[name]
+        return self.menus.menu(name)
 
     def add_menu_action(self, menu_name: str, text: str, callback: Callable[[], Any], shortcut: str | None = None,
                         object_name: str | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        if object_name:
-            action.setObjectName(object_name)
-        action.triggered.connect(lambda _checked=False: callback())
-        menu = self.menu(menu_name)
-        quit_action = self.findChild(QAction, "actionQuit")
-        if menu_name == "File" and quit_action is not None and quit_action in menu.actions():
-            # features' File items go above the separator and Quit, which stay last
-            menu.insertAction(menu.actions()[menu.actions().index(quit_action) - 1], action)
-        else:
-            menu.addAction(action)
-        return action
+        return self.menus.add_action(menu_name, text, callback, shortcut, object_name)
 
     def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], Any], *, in_fleet: bool = True) -> None:
         """An action on one cluster: in the navigator's context menu and (``in_fleet``) in the
@@ -286,8 +264,8 @@ class MainWindow(QMainWindow):
         self.services.aws_session.set(info.aws_factory())
         self._aws_pending = False
         self.setWindowTitle(f"{APP_NAME} — sandbox")
-        self._open_sandbox_action.setEnabled(False)  # it is open: the menu says so
-        self._open_sandbox_action.setText("Sandbox running")
+        self.menus.open_sandbox_action.setEnabled(False)  # it is open: the menu says so
+        self.menus.open_sandbox_action.setText("Sandbox running")
         self.navigator.set_profiles([SANDBOX_PROFILE], SANDBOX_PROFILE)
         self.navigator.set_regions(list(info.regions), list(info.regions))
         self.sandbox_ready.emit(info)

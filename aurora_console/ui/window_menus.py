@@ -1,11 +1,14 @@
-"""The main window's own menus (File, View, Database, Tools, Help, in that order on the bar);
-the screens add their entries to them through ``MainWindow.add_menu_action``."""
+"""The main window's menu bar: its own menus (File, View, Database, Tools, Help, in that order)
+and the entries screens add through ``MainWindow.add_menu_action`` (features' File items stay
+above Quit; a menu a feature names that does not exist yet goes before Help)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from aurora_console import APP_NAME
 
@@ -15,33 +18,72 @@ if TYPE_CHECKING:
 MENU_ORDER = ("File", "View", "Database", "Tools", "Help")
 
 
-def build_menus(window: MainWindow) -> None:
-    bar = window.menuBar()
-    for name in MENU_ORDER:
-        menu = bar.addMenu(name)
-        menu.setObjectName(f"menu{name}")
-        window._menus[name] = menu
-    window._open_sandbox_action = window.add_menu_action("File", "Open the sandbox", window.open_sandbox,
-                                                         object_name="actionOpenSandbox")
-    window.add_menu_action("File", "Welcome page", window.show_welcome, object_name="actionWelcome")
-    window.menu("File").addSeparator()
-    window.add_menu_action("File", "Quit", window.close, shortcut="Ctrl+Q", object_name="actionQuit")
-    window.menu("View").addAction(window.navigator_dock.toggleViewAction())
-    refresh = window.add_menu_action("View", "Refresh", window.refresh_all, shortcut="Ctrl+R",
-                                     object_name="actionRefresh")
-    refresh.setToolTip("Reload the navigator's clusters and the current tab")
-    window.add_menu_action("Help", "Open the log folder", lambda: _open_log_folder(window),
-                           object_name="actionOpenLogs")
-    window.add_menu_action("Help", f"About {APP_NAME}", lambda: _about(window), object_name="actionAbout")
+class WindowMenus:
+    """The menus of one main window, by name."""
 
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._menus: dict[str, QMenu] = {}
+        self.open_sandbox_action: QAction | None = None
+        self.about_box = None  # the About dialog, kept while it is shown
+        bar = window.menuBar()
+        for name in MENU_ORDER:
+            menu = bar.addMenu(name)
+            menu.setObjectName(f"menu{name}")
+            self._menus[name] = menu
 
-def _about(window: MainWindow) -> None:
-    from aurora_console.ui.about import show_about
+    def menu(self, name: str) -> QMenu:
+        if name not in self._menus:
+            window = self._window
+            help_menu = self._menus.get("Help")
+            menu = QMenu(name, window)
+            menu.setObjectName(f"menu{name.replace(' ', '')}")
+            if help_menu is not None:
+                window.menuBar().insertMenu(help_menu.menuAction(), menu)
+            else:
+                window.menuBar().addMenu(menu)
+            self._menus[name] = menu
+        return self._menus[name]
 
-    window._about_box = show_about(window)
+    def add_action(self, menu_name: str, text: str, callback: Callable[[], Any], shortcut: str | None = None,
+                   object_name: str | None = None) -> QAction:
+        window = self._window
+        action = QAction(text, window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if object_name:
+            action.setObjectName(object_name)
+        action.triggered.connect(lambda _checked=False: callback())
+        menu = self.menu(menu_name)
+        quit_action = window.findChild(QAction, "actionQuit")
+        if menu_name == "File" and quit_action is not None and quit_action in menu.actions():
+            # features' File items go above the separator and Quit, which stay last
+            menu.insertAction(menu.actions()[menu.actions().index(quit_action) - 1], action)
+        else:
+            menu.addAction(action)
+        return action
 
+    def add_window_entries(self) -> None:
+        """The window's own entries: sandbox, welcome page, quit, navigator, refresh, log folder, about."""
+        window = self._window
+        self.open_sandbox_action = self.add_action("File", "Open the sandbox", window.open_sandbox,
+                                                   object_name="actionOpenSandbox")
+        self.add_action("File", "Welcome page", window.show_welcome, object_name="actionWelcome")
+        self.menu("File").addSeparator()
+        self.add_action("File", "Quit", window.close, shortcut="Ctrl+Q", object_name="actionQuit")
+        self.menu("View").addAction(window.navigator_dock.toggleViewAction())
+        refresh = self.add_action("View", "Refresh", window.refresh_all, shortcut="Ctrl+R",
+                                  object_name="actionRefresh")
+        refresh.setToolTip("Reload the navigator's clusters and the current tab")
+        self.add_action("Help", "Open the log folder", self._open_log_folder, object_name="actionOpenLogs")
+        self.add_action("Help", f"About {APP_NAME}", self._about, object_name="actionAbout")
 
-def _open_log_folder(window: MainWindow) -> None:
-    from PySide6.QtCore import QUrl
+    def _about(self) -> None:
+        from aurora_console.ui.about import show_about
 
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(window.services.paths.log_dir)))
+        self.about_box = show_about(self._window)
+
+    def _open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._window.services.paths.log_dir)))
