@@ -281,12 +281,10 @@ class FleetView(QWidget):
             self._show(idx)
 
     def _details_done(self, details) -> None:
-        if not self.closed:
-            self.cluster_pane.set_details(details)
+        self.cluster_pane.set_details(details)
 
     def _details_failed(self, exc: BaseException) -> None:
-        if not self.closed:
-            self.cluster_pane.set_error(getattr(exc, "message", str(exc)))
+        self.cluster_pane.set_error(getattr(exc, "message", str(exc)))
 
     def _load_details(self, region: RegionInventory | None, cluster: Cluster) -> None:
         aws = self.services.aws
@@ -298,7 +296,7 @@ class FleetView(QWidget):
         self._details_handle = self.services.runner.submit(
             lambda ctx: load_cluster_details(aws, target, cluster.id, task=ctx),
             name=f"Cluster details ({cluster.id})",
-            on_done=self._details_done, on_error=self._details_failed)
+            on_done=self._details_done, on_error=self._details_failed, owner=self)  # dropped once closed
 
     def _instance_action(self, key: str) -> None:
         inst = self.instance_pane.instance
@@ -335,8 +333,7 @@ class FleetView(QWidget):
         for sig, slot in ((self.loader.started, self._load_started), (self.loader.region_shown, self._region_shown),
                           (self.loader.finished, self._load_finished)):
             sig.disconnect(slot)
-        if self._details_handle is not None and not self._details_handle.done:
-            self._details_handle.cancel()
+        self.services.runner.release(self)  # cancels the details load; a late result is dropped
 
 
 __all__ = ["FleetView", "COLUMNS", "STAGE_CLUSTERS"]
