@@ -1,7 +1,9 @@
 """One table as an editable grid: paging, sort, filters, pending changes, Save / Revert.
 
-Every database call goes through the task runner on the session's serial queue; the widget
-only shows results. Editing is disabled while a save is running.
+The grid's state (busy, status line, paging, pending changes, lookups) and its operations live
+in :class:`~aurora_console.ui.content.grid_controller.TableGridController`, a Qt-free class this
+widget renders; every database call goes through the task runner on the session's serial queue.
+Editing is disabled while a save is running.
 """
 
 from __future__ import annotations
@@ -18,19 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.db.content.changes import ReadOnly
 from aurora_console.core.db.content.pager import Filter, Sort
-from aurora_console.core.db.content.save import ConnectionLost, SaveResult
 from aurora_console.core.db.content.session import TableEditor
-from aurora_console.core.db.content.values import InvalidValue
 
 from .conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 from .filter_bar import FilterBar
 from .fk_delegate import ForeignKeyDelegate
+from .grid_controller import FK_CHOICES_LIMIT, TableGridController
 from .table_model import ContentTableModel
 from .toolbar import build_toolbar
 
-FK_CHOICES_LIMIT = 500
+__all__ = ["ContentGrid", "FK_CHOICES_LIMIT"]
+_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
 
 
 class ContentGrid(QWidget):
@@ -44,26 +46,39 @@ class ContentGrid(QWidget):
         self.runner = runner
         self.editor = editor
         self.queue = editor.session.queue_key
-        self.busy = False
+        self.state = TableGridController(runner, editor, owner=self)
         self._sized = False
-        self._note = ""  # shown before the next "rows on this page" line (e.g. "Saved 3 changes.")
-        self.last_error = ""
-        self.last_result: SaveResult | None = None
-        self.choices: dict[str, list[tuple[str, str]]] = {}
+        self._shown_busy = False
         # Replaced by tests/page objects to answer without a modal box: (message) -> bool
         self.confirm: Callable[[str], bool] = self._ask
         self.resolve_conflicts: Callable[[list], None] = self._show_conflicts
         self.setObjectName(f"contentGrid_{editor.info.name}")
         self.model = ContentTableModel(editor.info, editor.changes, self)
-        self.model.pending_changed.connect(self._update_pending)
-        self.model.edit_rejected.connect(self._show_error)
+        self.model.pending_changed.connect(lambda _n: self._render())
+        self.model.edit_rejected.connect(self.state.show_error)
         self._build()
-        self._update_pending(len(editor.changes))
+        state = self.state
+        state.changed.connect(self._render)
+        state.page_loaded.connect(self._show_page)
+        state.loaded.connect(self.loaded.emit)
+        state.view_shown.connect(self._show_view)
+        state.error.connect(self.error_shown.emit)
+        state.rows_refused.connect(lambda: self.model.set_page(self.model.page))
+        state.conflicts.connect(lambda conflicts: self.resolve_conflicts(conflicts))
+        state.saved.connect(self.saved.emit)
+        self._render()
         if editor.secrets_not_kept:
-            self._show_error("New values for " + ", ".join(editor.secrets_not_kept) +
+            state.show_error("New values for " + ", ".join(editor.secrets_not_kept) +
                              " were not kept on disk (secrets are never written); enter them again.")
         self.reload("first")
-        self._submit(lambda ctx: editor.fk_choices(FK_CHOICES_LIMIT), "Load lookups", self._choices_loaded)
+        state.load_choices()
+        self.model.key_check = state.known_key  # '' until the lookups are loaded
+
+    # the state the tests and page objects read
+    busy = property(lambda self: self.state.busy)
+    last_error = property(lambda self: self.state.last_error)
+    last_result = property(lambda self: self.state.last_result)
+    choices = property(lambda self: self.state.choices)
 
     # layout --------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -91,7 +106,7 @@ class ContentGrid(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked |
                                   QAbstractItemView.EditTrigger.EditKeyPressed |
                                   QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.view.setItemDelegate(ForeignKeyDelegate(self.model, self._choices_for, self.view))
+        self.view.setItemDelegate(ForeignKeyDelegate(self.model, self.state.choices_for, self.view))
         header = self.view.horizontalHeader()
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -104,152 +119,51 @@ class ContentGrid(QWidget):
         self.status.setObjectName("gridStatus")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        editable = not self.editor.read_only_reason
-        for b in self.edit_buttons + [self.save_button, self.revert_button]:
-            b.setEnabled(editable)
 
-    # tasks ---------------------------------------------------------------------------------------
-    def _submit(self, fn, name, on_done, on_error=None):
-        session = self.editor.session
-
-        def work(ctx):
-            return session.run(lambda: fn(ctx), ctx)
-
-        return self.runner.submit(work, name=f"{name} ({self.editor.info.qualified})", queue=self.queue,
-                                  on_done=on_done, on_error=on_error or self._task_failed,
-                                  on_cancelled=self._task_cancelled)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
+    # rendering the state ---------------------------------------------------------------------------
+    def _render(self) -> None:
+        state = self.state
+        busy = state.busy
         self.model.locked = busy
-        editable = not busy and not self.editor.read_only_reason
-        for b in self.edit_buttons + [self.save_button, self.revert_button]:
-            b.setEnabled(editable)
-        for b in self.nav:
+        for b in self.edit_buttons:
+            b.setEnabled(state.can_edit)
+        self.save_button.setEnabled(state.can_save)
+        self.revert_button.setEnabled(state.can_save)
+        for b in self.nav[:2]:
+            b.setEnabled(state.can_page_back)
+        for b in self.nav[2:4]:
+            b.setEnabled(state.can_page_forward)
+        for b in self.nav[4:]:
             b.setEnabled(not busy)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if busy else
-                                  QAbstractItemView.EditTrigger.DoubleClicked |
-                                  QAbstractItemView.EditTrigger.EditKeyPressed |
-                                  QAbstractItemView.EditTrigger.AnyKeyPressed)
-        if not busy:
-            self._update_pending(len(self.editor.changes))
-        self.busy_changed.emit(busy)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if busy else _EDIT_TRIGGERS)
+        self.pending_label.setText(state.pending_text)
+        self.pending_label.setStyleSheet("font-weight: bold; color: #8a5a00;" if state.pending else "")
+        self.status.setText(state.status_text)
+        self.status.setStyleSheet("color: #a00000;" if state.status_is_error else "")
+        if busy != self._shown_busy:
+            self._shown_busy = busy
+            self.busy_changed.emit(busy)
 
-    def reload(self, kind: str = "refresh"):
-        editor = self.editor
-        self._set_busy(True)
-        return self._submit(lambda ctx: editor.load(kind), "Load rows", self._page_loaded)
-
-    def _page_loaded(self, result) -> None:
-        page, labels = result
+    def _show_page(self, page, labels) -> None:
         self.model.set_page(page, labels)
-        self._set_busy(False)
-        self.nav[0].setEnabled(page.has_previous)
-        self.nav[1].setEnabled(page.has_previous)
-        self.nav[2].setEnabled(page.has_next)
-        self.nav[3].setEnabled(page.has_next)
         if not self._sized and page.rows:  # once: columns keep their width while paging
             self._sized = True
             self.view.resizeColumnsToContents()
             for i in range(self.model.columnCount()):
                 if self.view.columnWidth(i) > 320:
                     self.view.setColumnWidth(i, 320)
-        estimate = self.editor.info.estimated_rows
-        about = f" (about {estimate:,} in the table)" if estimate > 0 else ""
-        note, self._note = self._note, ""
-        self._show_info(f"{note}{len(page.rows)} rows on this page{about}; sorted by "
-                        f"{self.editor.pager.sort.column or 'primary key'}")
-        self.loaded.emit()
 
-    def _choices_loaded(self, choices) -> None:
-        self.choices = choices
-        self.model.key_check = self._known_key
-
-    def _known_key(self, column: str, value) -> str:
-        """'' if ``value`` may go into ``column``; a message when it is surely not an existing key.
-
-        The lookup list is complete when it holds fewer entries than its limit; otherwise the
-        server's foreign-key check decides on save."""
-        choices = self.choices.get(column)
-        if value is None or choices is None or len(choices) >= FK_CHOICES_LIMIT:
-            return ""
-        if value in {k for k, _ in choices}:
-            return ""
-        fk = self.editor.info.foreign_key_for(column)
-        return f"{column}: {value} does not exist in {fk.ref_schema}.{fk.ref_table}; pick an existing row"
-
-    def _choices_for(self, column: str):
-        col = self.editor.info.column(column)
-        if column in self.choices:
-            return self.choices[column]
-        if col.enum_labels and not col.is_array:
-            return [(v, v) for v in col.enum_labels]
-        return None
-
-    def _task_cancelled(self) -> None:
-        self._set_busy(False)
-        self._show_info("Cancelled; pending changes are untouched.")
-
-    def _task_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        if isinstance(exc, ConnectionLost):
-            self._show_error(str(exc))
-        else:
-            self._show_error(f"{type(exc).__name__}: {exc}")
-
-    def _show_error(self, message: str) -> None:
-        self.last_error = message
-        self.status.setText(message)
-        self.status.setStyleSheet("color: #a00000;")
-        self.error_shown.emit(message)
-
-    def _show_info(self, message: str) -> None:
-        self.status.setText(message)
-        self.status.setStyleSheet("")
+    def reload(self, kind: str = "refresh"):
+        return self.state.reload(kind)
 
     # sort / filter ------------------------------------------------------------------------------
     def _sort_clicked(self, section: int) -> None:
-        column = self.editor.info.columns[section].name
-        current = self.editor.pager.sort
-        if current.column == column and not current.descending:
-            sort = Sort(column, True)
-        elif current.column == column:
-            sort = Sort(None)
-        else:
-            sort = Sort(column)
-        self.set_view(sort=sort)
+        self.state.sort_on(self.editor.info.columns[section].name)
 
     def set_view(self, sort: Sort | None = None, filters: list[Filter] | None = None):
-        """Apply a sort and/or filters and load the first page; returns the task handle.
-
-        A sort or filter refused before any query (unknown column, a value that does not fit the
-        column's type) is shown in the status line and None is returned; one the server refuses
-        fails the task, and the grid goes back to the view it showed before."""
-        editor = self.editor
-        try:
-            editor.pager.with_options(sort=sort, filters=filters)
-        except (InvalidValue, KeyError) as exc:
-            # KeyError's str() adds quotes around the message
-            self._show_error(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc))
-            return None
-        self._show_view(sort if sort is not None else editor.pager.sort,
-                        filters if filters is not None else editor.pager.filters)
-        self._set_busy(True)
-
-        def work(ctx):
-            before = editor.pager
-            try:
-                editor.set_view(sort=sort, filters=filters)
-            except Exception:
-                editor.pager = before  # the rows shown still belong to the previous view
-                raise
-            return editor.page, editor.labels_for(editor.page)
-
-        def refused(exc: BaseException) -> None:
-            self._show_view(editor.pager.sort, editor.pager.filters)
-            self._task_failed(exc)
-
-        return self._submit(work, "Load rows", self._page_loaded, refused)
+        """Apply a sort and/or filters and load the first page; returns the task handle (None when
+        refused before any query: the status line says why)."""
+        return self.state.set_view(sort, filters)
 
     def _show_view(self, sort: Sort, filters) -> None:
         self.filter_bar.show_filters(filters)
@@ -267,27 +181,8 @@ class ContentGrid(QWidget):
         return self.set_view(filters=[])
 
     # editing ------------------------------------------------------------------------------------
-    def _update_pending(self, n: int) -> None:
-        counts = self.editor.changes.counts()
-        if n:
-            parts = [f"{counts['update']} edited", f"{counts['insert']} new", f"{counts['delete']} deleted"]
-            self.pending_label.setText(f"{n} pending: " + ", ".join(parts))
-            self.pending_label.setStyleSheet("font-weight: bold; color: #8a5a00;")
-        else:
-            self.pending_label.setText("No pending changes")
-            self.pending_label.setStyleSheet("")
-        self.revert_button.setEnabled(bool(n) and not self.busy and not self.editor.read_only_reason)
-        self.save_button.setEnabled(bool(n) and not self.busy and not self.editor.read_only_reason)
-
     def _guard(self, fn, *args):
-        if self.busy:
-            self._show_error("Wait for the current operation to finish.")
-            return None
-        try:
-            return fn(*args)
-        except (ReadOnly, InvalidValue) as exc:
-            self._show_error(str(exc))
-            return None
+        return self.state.guard(fn, *args)
 
     def insert_row(self, values: dict | None = None):
         change = self._guard(self.editor.changes.insert, values or {})
@@ -326,27 +221,7 @@ class ContentGrid(QWidget):
 
     def delete_rows(self, rows):
         """Look up who references the rows, confirm (naming them), then mark them deleted."""
-        if self.editor.read_only_reason:
-            self._show_error(self.editor.read_only_reason)
-            return None
-        editor = self.editor
-
-        def work(ctx):
-            return [(row, editor.references(row)) for row in rows]
-
-        def done(found):
-            names = ", ".join("(" + ", ".join(r.key) + ")" for r, _ in found)
-            refs = " ".join(text for _, text in found if text)
-            message = f"Mark {len(found)} row(s) of {editor.info.qualified} for deletion: {names}?"
-            if refs:
-                message += "\n\n" + refs + " Those rows are deleted with it (ON DELETE CASCADE) or the save fails."
-            self._set_busy(False)
-            if self.confirm(message):
-                for row, _ in found:
-                    self._guard(editor.changes.delete, row)
-
-        self._set_busy(True)
-        return self._submit(work, "Check references", done)
+        return self.state.delete_rows(rows, lambda message: self.confirm(message))
 
     def _ask(self, message: str) -> bool:
         box = QMessageBox.question(self, "Delete rows", message)
@@ -362,36 +237,10 @@ class ContentGrid(QWidget):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
 
     def revert(self) -> None:
-        self.editor.changes.revert()
-        self._show_info("Pending changes discarded.")
+        self.state.revert()
 
     def save(self):
-        if self.busy or not len(self.editor.changes):
-            return None
-        editor = self.editor
-        self._set_busy(True)
-        self._show_info("Saving…")
-        return self._submit(lambda ctx: editor.save(), "Save changes", self._saved, self._task_failed)
-
-    def _saved(self, result: SaveResult) -> None:
-        self.last_result = result
-        self._set_busy(False)
-        self._update_pending(len(self.editor.changes))
-        if result.ok:
-            self._note = f"Saved {result.applied} change(s) in one transaction. "
-            self._show_info(self._note)
-            self.reload("refresh")
-        else:
-            problems = [c.error for c in result.errors]
-            msg = (f"Nothing was saved: {len(result.errors)} change(s) failed and {len(result.conflicts)} "
-                   "conflicted; every change is still pending.")
-            if problems:
-                msg += " First problem: " + problems[0]
-            self._show_error(msg)
-            self.model.set_page(self.model.page)
-            if result.conflicts:
-                self.resolve_conflicts(result.conflicts)
-        self.saved.emit(result)
+        return self.state.save()
 
     def _show_conflicts(self, conflicts) -> None:
         for conflict in conflicts:
@@ -400,15 +249,12 @@ class ContentGrid(QWidget):
             self.apply_resolution(conflict, choice)
 
     def apply_resolution(self, conflict, choice: int) -> None:
-        try:
-            if choice == KEEP_MINE:
-                self.editor.changes.keep_mine(conflict.change_id)
-            elif choice == TAKE_THEIRS:
-                self.editor.changes.take_theirs(conflict.change_id)
-                self.reload("refresh")
-        except ReadOnly as exc:
-            self._show_error(str(exc))
+        if choice == KEEP_MINE:
+            self.state.keep_mine(conflict)
+        elif choice == TAKE_THEIRS:
+            self.state.take_theirs(conflict)
 
     def closeEvent(self, event):  # noqa: N802
         self.model.detach()
+        self.runner.release(self, cancel=False)  # a late page or save result is dropped; nothing is stopped
         super().closeEvent(event)
