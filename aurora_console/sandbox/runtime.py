@@ -76,7 +76,7 @@ class SandboxInfo:
     def connection_profile(self):
         """The built-in connection profile that reaches the blog database through the bastion."""
         from aurora_console.core.connections.profile import (
-            ClusterRef,
+            ClusterEndpointRef,
             ConnectionProfile,
             PasswordSource,
             TlsSettings,
@@ -93,7 +93,7 @@ class SandboxInfo:
             user=seed.blog_master_username,
             password=PasswordSource(kind="ssm", parameter=seed.ssm_password_parameter, region=self.regions[0]),
             tls=TlsSettings(mode="verify-full", ca_bundle=str(self.ca_file or "")),
-            bastion=bastion, cluster=ClusterRef(None, self.regions[0], seed.blog_cluster_id, "writer"),
+            bastion=bastion, cluster=ClusterEndpointRef(None, self.regions[0], seed.blog_cluster_id, "writer"),
             builtin=True,
         )
 

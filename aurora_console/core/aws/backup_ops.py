@@ -17,6 +17,7 @@ from aurora_console.core.audit import AuditLog
 from aurora_console.core.aws import fleet_errors
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from aurora_console.core.aws.fleet_runner import ActionFailed
+from aurora_console.core.aws.inventory import describe_cluster
 from aurora_console.core.errors import ReadOnlyError
 from aurora_console.core.tasks import Cancelled, TaskContext
 
@@ -136,8 +137,8 @@ def _state(client: Any, wait: str, wait_id: str) -> str:
     """The current status of what a step waits for ('gone' when it does not exist)."""
     try:
         if wait == WAIT_CLUSTER:
-            items = client.describe_db_clusters(DBClusterIdentifier=wait_id).get("DBClusters", [])
-            return str(items[0].get("Status", "")) if items else "gone"
+            raw = describe_cluster(client, wait_id)
+            return str(raw.get("Status", "")) if raw is not None else "gone"
         if wait == WAIT_INSTANCE:
             items = client.describe_db_instances(DBInstanceIdentifier=wait_id).get("DBInstances", [])
             return str(items[0].get("DBInstanceStatus", "")) if items else "gone"

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore import exceptions as bex
-from botocore.parsers import ResponseParserError
-
 from aurora_console.core.aws.errors import classify as classify_aws
 
 UNSUPPORTED = "not-supported"
@@ -29,6 +26,9 @@ class AwsFailure:
 
 def classify(exc: BaseException, *, profile: str | None = None, region: str | None = None, operation: str = "") -> AwsFailure:
     """What kind of failure ``exc`` is and what to tell the DBA (never a traceback)."""
+    from botocore import exceptions as bex  # here: the window starts without botocore
+    from botocore.parsers import ResponseParserError
+
     op = operation or getattr(exc, "operation_name", "") or ""
     if isinstance(exc, (ResponseParserError, NotImplementedError)):
         return AwsFailure(UNSUPPORTED, f"{op or 'this call'}: {NOT_SUPPORTED_TEXT}")

@@ -135,7 +135,8 @@ def load_region(
         # the region's calls are independent: run them side by side (a region costs its slowest
         # call, not the sum); results are read back in a fixed order
         workers = max(1, min(parallel_calls, len(calls)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inventory-call") as pool:
+        with (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inventory-call") if workers > 1
+              else _InOrder()) as pool:
             futures = {op: pool.submit(_fetch, rds, op, key, task) for op, key in calls}
             try:
                 for op, _key in REQUIRED_CALLS:
@@ -179,6 +180,44 @@ def load_region(
             target=target,
             failure=aws_errors.classify(exc, profile=getattr(target, "profile", None), operation="DescribeDBClusters"),
         )
+
+
+class _Later:
+    """A call made when its result is first asked for (what :class:`_InOrder` hands out)."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple) -> None:
+        self._fn, self._args, self._done, self._value, self._error = fn, args, False, None, None
+
+    def result(self) -> Any:
+        if not self._done:
+            self._done = True
+            try:
+                self._value = self._fn(*self._args)
+            except BaseException as exc:  # noqa: BLE001 - re-raised to whoever asks
+                self._error = exc
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def cancel(self) -> bool:
+        """Never made from here on (a required call failed)."""
+        if not self._done:
+            self._done, self._error = True, Cancelled()
+        return True
+
+
+class _InOrder:
+    """The executor for one call at a time: each call runs on this thread when its result is
+    read, so a failing required call stops the region before any other call is made."""
+
+    def __enter__(self) -> _InOrder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Later:
+        return _Later(fn, args)
 
 
 def _fetch(rds: Any, op: str, key: str, task: TaskContext | None) -> list[dict[str, Any]]:

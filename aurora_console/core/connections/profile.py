@@ -35,8 +35,10 @@ def validate_profile_name(name: str) -> str:
 
 
 @dataclass
-class ClusterRef:
-    """A fleet endpoint (resolved to a host name when the profile is saved or refreshed)."""
+class ClusterEndpointRef:
+    """Which endpoint of a fleet cluster a connection profile targets (resolved to a host name
+    when the profile is saved or refreshed). Not a cluster reference: that is
+    ``core.aws.fleet_models.ClusterRef``."""
 
     aws_profile: str | None
     region: str
@@ -92,7 +94,7 @@ class ConnectionProfile:
     read_only: bool = False
     bastion: BastionConfig | None = None
     backend: str = "auto"  # tunnel backend
-    cluster: ClusterRef | None = None  # set when the target was picked from the fleet
+    cluster: ClusterEndpointRef | None = None  # set when the target was picked from the fleet
     builtin: bool = False  # e.g. the sandbox profile (not saved)
     keep_history: bool = True  # False: the SQL history of this profile is never written to disk
 
@@ -132,7 +134,7 @@ class ConnectionProfile:
             "password": lambda d: PasswordSource(**_known(PasswordSource, d)),
             "tls": lambda d: TlsSettings(**_known(TlsSettings, d)),
             "bastion": lambda d: BastionConfig.from_dict(d) if d else None,
-            "cluster": lambda d: ClusterRef(**_known(ClusterRef, d)) if d else None,
+            "cluster": lambda d: ClusterEndpointRef(**_known(ClusterEndpointRef, d)) if d else None,
         }
         kwargs = {}
         for k, v in data.items():

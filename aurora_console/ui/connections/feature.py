@@ -50,7 +50,7 @@ def new_profile(window, profile=None):
 def profile_from_cluster(window, ref) -> None:
     """Fetch the cluster's endpoints (worker thread), then open the editor prefilled with the writer."""
     from aurora_console.core.connections.fleet_endpoints import cluster_endpoints
-    from aurora_console.core.connections.profile import ClusterRef, ConnectionProfile, PasswordSource
+    from aurora_console.core.connections.profile import ClusterEndpointRef, ConnectionProfile, PasswordSource
 
     controller = window.services.connections.get()
     clients = controller.aws_clients()
@@ -66,7 +66,7 @@ def profile_from_cluster(window, ref) -> None:
             port=writer.port if writer else (3306 if mysql else 5432), engine="mysql" if mysql else "postgres",
             database="mysql" if mysql else "postgres", user="admin" if mysql else "postgres",
             password=PasswordSource("secretsmanager", region=ref.region, aws_profile=ref.profile),
-            cluster=ClusterRef(ref.profile, ref.region, ref.cluster_id, writer.kind if writer else "writer"))
+            cluster=ClusterEndpointRef(ref.profile, ref.region, ref.cluster_id, writer.kind if writer else "writer"))
         new_profile(window, profile)
 
     window.services.runner.submit(lambda ctx: cluster_endpoints(clients, ref.profile, ref.region, ref.cluster_id),

@@ -19,7 +19,7 @@ from aurora_console.ui.fleet.dialogs import (
     FailoverDialog,
     PromotionTierDialog,
 )
-from aurora_console.ui.fleet.tree_model import PAYLOAD_ROLE
+from aurora_console.ui.fleet.tree_model import PAYLOAD_ROLE, REGION_ROLE
 
 if TYPE_CHECKING:
     from aurora_console.ui.fleet.view import FleetView
@@ -45,10 +45,14 @@ class FleetActions:
 
     # -- entry points --------------------------------------------------------------------------
     def context_menu(self, pos) -> None:
+        menu = self.menu_for(self.view.tree.indexAt(pos))
+        if menu is not None:
+            menu.popup(self.view.tree.viewport().mapToGlobal(pos))
+
+    def menu_for(self, idx) -> QMenu | None:
+        """The context menu of a tree row (a cluster or an instance), or None."""
         view = self.view
-        idx = view.tree.indexAt(pos)
         payload = idx.data(PAYLOAD_ROLE) if idx.isValid() else None
-        menu = QMenu(view.tree)
         read_only = view.read_only()
         if isinstance(payload, Cluster):
             items = [(k, t, payload, None) for k, t in CLUSTER_ACTIONS
@@ -56,11 +60,12 @@ class FleetActions:
         elif isinstance(payload, Instance):
             found = view.model.find_cluster(payload.cluster_id)
             if found is None:
-                return
+                return None
             items = [(k, t, found[1], payload) for k, t in INSTANCE_ACTIONS
                      if not (payload.is_writer and k in ("failover-to", "delete-reader"))]
         else:
-            return
+            return None
+        menu = QMenu(view.tree)
         for key, text, cluster, inst in items:
             act = menu.addAction(text)
             act.setEnabled(not read_only)
@@ -68,7 +73,13 @@ class FleetActions:
         if read_only:
             menu.addSeparator()
             menu.addAction("Profile is read-only").setEnabled(False)
-        menu.popup(view.tree.viewport().mapToGlobal(pos))
+        if isinstance(payload, Cluster):  # the window's cluster actions (metrics, backups, SQL...)
+            opens = view.cluster_actions(idx.data(REGION_ROLE), payload)
+            if opens:
+                menu.addSeparator()
+            for text, run in opens:
+                menu.addAction(text, run)
+        return menu
 
     def request(self, kind: str, cluster: Cluster | None, instance: Instance | None = None) -> ActionDialog | None:
         """Open the confirmation dialog for ``kind`` (non-blocking); the action runs on accept."""
