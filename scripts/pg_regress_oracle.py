@@ -216,8 +216,12 @@ class RecordingProxy:
         while True:
             kind, payload = _read_message(server)
             client.sendall(_message(kind, payload))
-            if kind == b"Z":
+            if kind == b"Z" or kind == b"E":
                 return
+            if kind == b"R" and struct.unpack("!I", payload[:4])[0] in (3, 5, 10, 11):
+                # a password or SASL step: the client answers once
+                answer, body = _read_message(client)
+                server.sendall(_message(answer, body))
 
     def _copy_in(self, client: socket.socket, server: socket.socket | None, query: SentQuery) -> None:
         data = []
@@ -261,7 +265,12 @@ class RecordingProxy:
 # --- psql against a real server -----------------------------------------------------------------
 
 
-def run_psql(cleaned: bytes, proxy: RecordingProxy, server, dbname: str, timeout: float) -> list[SentQuery]:
+def run_psql(cleaned: bytes, proxy: RecordingProxy, server, dbname: str, timeout: float,
+             passfile: Path | None = None) -> list[SentQuery]:
+    """Run psql on ``cleaned`` in a fresh database ``dbname``; the queries it sent.
+
+    ``passfile``: a libpq password file for a server with a password (psql reads it; the
+    password never goes into psql's environment or command line)."""
     with server.connect(autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE template0')
@@ -270,6 +279,8 @@ def run_psql(cleaned: bytes, proxy: RecordingProxy, server, dbname: str, timeout
         f.write(cleaned)
     env = dict(os.environ, PGSSLMODE="disable", PGGSSENCMODE="disable", PGCONNECT_TIMEOUT="10",
                PGOPTIONS="-c statement_timeout=20s -c lock_timeout=5s")
+    if passfile is not None:
+        env["PGPASSFILE"] = str(passfile)
     try:
         subprocess.run(
             [PSQL, "-X", "-q", "-h", "127.0.0.1", "-p", str(proxy.port), "-U", server.superuser, "-d", dbname,

@@ -81,11 +81,17 @@ _P_UIDENT = r'[uU]&"'
 _P_STRING = r"'"
 _P_QIDENT = r'"'
 _P_DOLLAR = rf"\$(?:[{_IDENT_START}][{_VAR_CHAR}]*)?\$"
-_P_PARAM = r"\$[0-9]+"
+_P_PARAM = rf"\$[0-9]+(?:[{_IDENT_START}][{_IDENT_CONT}]*+)?"  # with param_junk: $1a is one token
 # an identifier, except where a string prefix (E' B' X' N' U&' U&") starts a longer token
 _P_IDENT = rf"""(?![eEbBxXnN]'|[uU]&['"])[{_IDENT_START}][{_IDENT_CONT}]*"""
-# numbers as psql 15 lexes them: 1..5 is 1 then '..'; 1e'x' is 1 then E'x'
-_P_NUMBER = r"(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+# numbers as psql 15.18 lexes them: integer, decimal, real, realfail, and the *_junk rules (a
+# number and the identifier glued to it are one token: 1e'x' is 1e then 'x', 1a$$ has no dollar
+# quote); 1..5 is 1 then '..'
+_P_MANTISSA = r"(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)"
+_P_NUMBER = (
+    rf"(?:[0-9]+(?=\.\.)|{_P_MANTISSA}[eE][-+](?![0-9])"
+    rf"|{_P_MANTISSA}(?:[eE][-+]?[0-9]+)?(?:[{_IDENT_START}][{_IDENT_CONT}]*+)?)"
+)
 _P_PAIR = r"::|\.\."  # typecast and dot_dot
 # operator characters; an operator stops where a comment starts (psqlscan.l's {operator} rule)
 _P_OPERATOR = r"(?:[~!@#^&|`?+*%<>=]|-(?!-)|/(?!\*))+"
@@ -121,10 +127,10 @@ _BODY_STANDARD = re.compile(r"[^']*+(?:''[^']*+)*+'")  # '...' and U&'...': '' i
 _BODY_ESCAPE = re.compile(r"[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'", re.DOTALL)  # E'...': \x too
 _BODY_BITS = re.compile(r"[^']*+'")  # B'...' and X'...'
 _BODY_QIDENT = re.compile(r'[^"]*+(?:""[^"]*+)*+"')
-# SQL string continuation: whitespace holding a newline, then a quote (psqlscan.l quotecontinue)
-_CONTINUE = re.compile(
-    r"(?:[ \t\f\v]|--[^\n\r]*+)*+[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*+[\n\r])*+'"
-)
+# SQL string continuation: whitespace holding a newline, then a quote (psqlscan.l quotecontinue).
+# psql lexes a script line by line, without the \n, so only a bare \r can continue a string
+# there ('a'<newline>'b' is two strings to psql, one to the server).
+_CONTINUE = re.compile(r"(?:[ \t\f\v]|--[^\n\r]*+)*+\r(?:[ \t\r\f\v]|--[^\n\r]*+\r)*+'")
 _COMMENT_EDGE = re.compile(r"/\*|\*/")
 
 _STANDARD, _ESCAPE, _BITS = 0, 1, 2
@@ -195,7 +201,8 @@ _P_WHOLE_STANDARD = r"(?<![eEbBxXnN&])'[^']*+(?:''[^']*+)*+'"
 _P_WHOLE_ESCAPE = r"(?<![eEbBxXnN&])'[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'"
 _P_WHOLE_QIDENT = r'"[^"]*+(?:""[^"]*+)*+"'
 _WORD_CHARS = "A-Za-z_\u0080-\U0010ffff"
-# inside a run: a '$' after a letter (or after such a '$') continues an identifier
+# inside a run: a '$' after a letter (or after such a '$') continues an identifier (or the
+# identifier glued to a number)
 _P_WORD_DOLLAR = rf"(?<=[{_WORD_CHARS}$])\$"
 # characters that start nothing (words, numbers, operators, commas ...), spaces inside
 _P_CHUNK = r"""[^;()'"$\-/ \t\n\r\f\v][^;()'"$\-/]*+|-(?!-)|/(?!\*)"""
@@ -255,8 +262,8 @@ def _token_group_at(text: str, at: int, boundary: int, conforming: bool) -> str 
     """
     if at > boundary:
         before = text[at - 1]
-        if _IDENT_CONT_CHARS.match(before):
-            if before not in "0123456789$":
+        if before == "." or _IDENT_CONT_CHARS.match(before):
+            if before not in "0123456789$.":
                 return None  # after a letter: ``at`` goes on with that identifier
             for group, start, _end in _lex(text, boundary, at + 1, conforming):
                 if start == at:
@@ -328,7 +335,7 @@ def _lex(text: str, pos: int, endpos: int, conforming: bool) -> Iterator[tuple[s
             continue_at = c.end() - 1 if c else -1
             pos = end
             continue
-        m = match(text, pos, endpos)
+        m = match(text, pos)  # a token may end past endpos: only its start must be before
         group = m.lastgroup
         end = m.end()
         spec = _STRING_KINDS.get(group)

@@ -78,11 +78,15 @@ def test_backslash_in_plain_string_depends_on_standard_conforming_strings():
     ]
 
 
-def test_string_continuation_keeps_the_first_strings_mode():
-    # 'E' string, newline, then a continuation: psql lexes the continuation as E'' too
-    text = "select E'a'\n  -- c\n  'b\\'; c'"
+def test_string_continuation_only_within_a_line_as_psql_reads_it():
+    # psql lexes a script line by line without the newline, so 'a' newline 'b' are two strings
+    # (checked against psql 15: E'a' newline 'b\'; ends the statement at that ';')
+    text = "select E'a'\n'b\\'; c'"
+    assert significant(text)[1:4] == [("string", "E'a'"), ("string", "'b\\'"), ("semicolon", ";")]
+    # a bare carriage return is a newline inside one psql line: the string goes on, as E''
+    text = "select E'a'\r  -- c\r  'b\\'; c'"
     assert toks(text)[2:] == [
-        ("string", "E'a'"), ("space", "\n  "), ("comment", "-- c"), ("space", "\n  "),
+        ("string", "E'a'"), ("space", "\r  "), ("comment", "-- c"), ("space", "\r  "),
         ("string", "'b\\'; c'"),
     ]
     # without a newline there is no continuation
@@ -136,9 +140,12 @@ def test_psql_variables_are_left_to_the_server_lexer():
 
 
 def test_numbers_as_psql_15_lexes_them():
-    assert significant("1..5 1.5e3 .5 1e'x'") == [
-        ("other", "1"), ("other", ".."), ("other", "5"), ("other", "1.5e3"),
-        ("other", ".5"), ("other", "1"), ("string", "e'x'"),
+    # psql 15.18 (trailing junk rules, back-patched to 15): a number and the identifier glued to it
+    # are one token, so 1e'x' is 1e then a plain 'x', and 1a$$ opens no dollar quote
+    assert significant("1..5 1.5e3 .5 1e'x' 1a$$ 1e+x $1a$$") == [
+        ("other", "1"), ("other", ".."), ("other", "5"), ("other", "1.5e3"), ("other", ".5"),
+        ("other", "1e"), ("string", "'x'"), ("other", "1a$$"), ("other", "1e+"), ("ident", "x"),
+        ("other", "$1a$$"),
     ]
 
 
