@@ -176,3 +176,85 @@ def test_arbitrary_text_offsets_slice_original(script):
         assert s.text and not s.text[0].isspace()  # trailing space only inside an open quote
         assert prev_stop <= s.start <= s.end <= s.stop
         prev_stop = s.stop
+
+
+# --- psql's rules (each checked against psql 15 in tests/integration/sql/test_sql_split_psql.py) --
+
+
+def test_standard_conforming_strings_off_for_the_session():
+    script = "select 'a\\'b; select 1'; select 2"
+    assert texts(script) == ["select 'a\\'b", "select 1'; select 2"]
+    stmts = split_sql(script, standard_conforming_strings=False)
+    assert [s.text for s in stmts] == ["select 'a\\'b; select 1'", "select 2"]
+    assert all(not s.standard_conforming_strings for s in stmts)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["set standard_conforming_strings = off", "SET standard_conforming_strings TO false",
+     "set standard_conforming_strings = 0", "set standard_conforming_strings = 'no'",
+     "SET SESSION standard_conforming_strings = OF", 'set "standard_conforming_strings" to f'],
+)
+def test_set_standard_conforming_strings_off_applies_from_the_next_line(setting):
+    script = f"{setting}; select 'x\\'; select 9;\nselect 'a\\'b; select 1';\nselect 2;"
+    # psql reads the new value before the next line: the rest of this line keeps the old one
+    assert texts(script) == [setting, "select 'x\\'", "select 9", "select 'a\\'b; select 1'", "select 2"]
+    assert [s.standard_conforming_strings for s in split_sql(script)] == [True, True, True, False, False]
+
+
+def test_set_and_reset_of_standard_conforming_strings():
+    script = (
+        "set standard_conforming_strings = off;\n"
+        "select 'a\\'; b';\n"
+        "reset standard_conforming_strings;\n"
+        "select 'c\\'; select 2;\n"
+        "set standard_conforming_strings = off;\n"
+        "reset all;\n"
+        "select 'd\\'; select 3;\n"
+        "set standard_conforming_strings to off;\n"
+        "set standard_conforming_strings to default;\n"
+        "select 'e\\'; select 4;\n"
+    )
+    out = texts(script)
+    assert "select 'a\\'; b'" in out
+    assert "select 'c\\'" in out and "select 2" in out
+    assert "select 'd\\'" in out and "select 3" in out
+    assert "select 'e\\'" in out and "select 4" in out
+
+
+def test_transactions_undo_or_keep_the_setting():
+    rollback = "begin;\nset standard_conforming_strings = off;\nrollback;\nselect 'a\\'; select 1;\n"
+    assert texts(rollback)[-2:] == ["select 'a\\'", "select 1"]
+    commit = "begin;\nset standard_conforming_strings = off;\ncommit;\nselect 'a\\'; b';\n"
+    assert texts(commit)[-1] == "select 'a\\'; b'"
+    local = "begin;\nset local standard_conforming_strings = off;\nselect 'a\\'; b';\ncommit;\nselect 'c\\'; d;"
+    assert texts(local)[2:] == ["select 'a\\'; b'", "commit", "select 'c\\'", "d"]
+    outside = "set local standard_conforming_strings = off;\nselect 'a\\'; b;"
+    assert texts(outside)[1:] == ["select 'a\\'", "b"]
+    savepoint = (
+        "begin;\nsavepoint s;\nset standard_conforming_strings = off;\nrollback to savepoint s;\n"
+        "select 'a\\'; b;"
+    )
+    assert texts(savepoint)[-2:] == ["select 'a\\'", "b"]
+
+
+def test_line_comment_ends_at_a_bare_carriage_return():
+    assert texts("select 1; -- note\rselect 2; -- note\r\nselect 3") == ["select 1", "select 2", "select 3"]
+
+
+def test_only_postgres_whitespace_separates_words():
+    # NBSP and the other Unicode spaces are identifier characters to PostgreSQL
+    stmts = split_sql("\u00a0select 1;\u2003;\tselect 2;")
+    assert [s.text for s in stmts] == ["\u00a0select 1", "\u2003", "select 2"]
+    assert [s.text for s in split_sql("\f\vselect 1;")] == ["select 1"]
+
+
+def test_copy_from_stdin_data_is_not_sql():
+    script = "copy t (a, b) from stdin;\n1\tx; drop table t;\n\\N\t'\n\\.\nselect 1;\ncopy t from stdin;\n"
+    stmts = split_sql(script)
+    assert [s.text for s in stmts] == ["copy t (a, b) from stdin", "select 1", "copy t from stdin"]
+    first = stmts[0]
+    assert script[first.data_start : first.data_end] == "1\tx; drop table t;\n\\N\t'\n"
+    assert stmts[1].data_start is None
+    assert stmts[2].data_start == stmts[2].data_end == len(script)  # no data before the end
+    assert [s.text for s in split_sql("copy t to stdout;\nselect 1;")] == ["copy t to stdout", "select 1"]
