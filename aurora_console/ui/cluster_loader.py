@@ -187,14 +187,6 @@ class ClusterLoader:
         self.loader.finished.connect(self._finished)
         self._loaded_profile: tuple | None = None
 
-    @property
-    def loading(self) -> bool:
-        return self.loader.loading
-
-    @property
-    def load_count(self) -> int:
-        return self.loader.load_count
-
     def profile_selected(self, profile: str) -> None:
         services = self.window.services
         if services.aws is not None and not services.aws.is_sandbox:

@@ -303,11 +303,11 @@ class MainWindow(QMainWindow):
     # -- clusters (ui/cluster_loader.py) -----------------------------------------------------------
     @property
     def loading(self) -> bool:
-        return self.clusters.loading
+        return self.clusters.loader.loading
 
     @property
     def load_count(self) -> int:
-        return self.clusters.load_count
+        return self.clusters.loader.load_count
 
     def current_targets(self) -> list[AwsTarget]:
         return self.clusters.current_targets()

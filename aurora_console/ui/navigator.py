@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.clusters import ClusterSummary, region_clusters
+from aurora_console.core.aws.clusters import ClusterSummary, listed, region_clusters
 from aurora_console.core.aws.fleet_models import ClusterRef
 from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours re-exported
     BUSY_COLOUR,
@@ -86,7 +86,7 @@ class ClusterListModel(QAbstractProxyModel):
         for region in tree.node(QModelIndex()).children:
             for child in region.children:
                 kids = child.children if child.kind == GLOBAL else (child,)
-                nodes += [n for n in kids if n.kind == CLUSTER and n.payload.engine.startswith("aurora")]
+                nodes += [n for n in kids if n.kind == CLUSTER and listed(n.payload)]
         nodes.sort(key=lambda n: (n.region_key.split("/", 1)[-1], n.payload.id))
         if [n.key for n in nodes] == [n.key for n in self._nodes]:
             self._nodes = nodes

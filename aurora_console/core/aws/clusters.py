@@ -12,7 +12,11 @@ from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, RegionInve
 from aurora_console.core.aws.session import AwsTarget
 from aurora_console.core.tasks import TaskContext
 
-AURORA_ENGINES = ("aurora-postgresql", "aurora-mysql", "aurora")
+
+def listed(cluster: Cluster) -> bool:
+    """Whether the navigator lists a cluster: Aurora only (DescribeDBClusters also returns
+    Multi-AZ DB clusters of plain RDS)."""
+    return cluster.engine.startswith("aurora")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class RegionClusters:
 
 def summaries(inv: RegionInventory) -> list[ClusterSummary]:
     """The Aurora clusters of a region, by id."""
-    out = [ClusterSummary(inv.ref(c), c) for c in inv.clusters if c.engine.startswith("aurora")]
+    out = [ClusterSummary(inv.ref(c), c) for c in inv.clusters if listed(c)]
     return sorted(out, key=lambda s: s.ref.cluster_id)
 
 

@@ -155,18 +155,16 @@ class FleetView(QWidget):
             return
         self.refresh()
 
+    # the loader's signals are disconnected when the tab closes (shutdown): no closed checks here
     def _load_started(self, keys: list) -> None:
-        if keys and not self.closed:
+        if keys:
             self.status.setText(f"Loading {len(keys)} region(s)…")
 
     def _region_shown(self, _inv: RegionInventory) -> None:
-        if not self.closed:
-            self._update_status()
-            self._refresh_panes()
+        self._update_status()
+        self._refresh_panes()
 
     def _load_finished(self, _ok: bool, _errors: list) -> None:
-        if self.closed:
-            return
         if not self.loader.targets:
             self.status.setText("Choose a profile and at least one region in the navigator.")
         else:
