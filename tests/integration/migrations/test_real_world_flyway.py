@@ -143,8 +143,8 @@ def pg_tools(pg_server, tmp_path):
     the password goes through an owner-only passfile, never the command line."""
     passfile = tmp_path / "pgpass"
     info = pg_server.conninfo()
-    passfile.write_text(f"{info['host']}:{info['port']}:*:{info['user']}:{info.get('password', '')}\n")
-    passfile.chmod(0o600)
+    with os.fdopen(os.open(passfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:  # owner-only
+        fh.write(f"{info['host']}:{info['port']}:*:{info['user']}:{info.get('password', '')}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env.update(PGPASSFILE=str(passfile), PGHOST=info["host"], PGPORT=str(info["port"]), PGUSER=info["user"])
 
