@@ -23,8 +23,6 @@ def install(window) -> None:
     window.add_cluster_action("Edit table contents…", lambda ref: open_for_cluster(window, ref))
     # Profile-based workspaces come back after a restart (a typed connection string never is saved).
     window.register_tab_restorer(TAB_KIND, lambda spec: open_content(window, spec["profile"]))
-    window.services.extras["content_open"] = lambda profile, connect=None, read_only=None: open_content(
-        window, profile, connect=connect, read_only=read_only)
 
 
 def profile_for_cluster(window, cluster_id: str) -> str | None:
@@ -33,9 +31,7 @@ def profile_for_cluster(window, cluster_id: str) -> str | None:
     if sandbox is not None and getattr(sandbox.seed, "blog_cluster_id", None) == cluster_id:
         return SANDBOX_PROFILE
     try:
-        from aurora_console.core.connections.store import ProfileStore
-
-        for profile in ProfileStore.default().list():
+        for profile in window.services.profiles.list():
             if profile.cluster is not None and profile.cluster.cluster_id == cluster_id:
                 return profile.name
     except Exception:  # noqa: BLE001 - an unreadable profile file: fall through to the message
@@ -88,9 +84,11 @@ def open_content(window, profile: str, *, connect=None, read_only: bool | None =
         ro = (pc.read_only or services.is_read_only(profile)) if read_only is None else read_only
         _open_tab(window, profile, pc.connect, ro, pc.close, spec={"kind": TAB_KIND, "profile": profile})
 
+    from aurora_console.core.db.content.session import APPLICATION_NAME
     from aurora_console.ui.connections.controller import connect_for_screen
 
-    return connect_for_screen(window, profile, screen="Content editor", queue=f"content:{profile}", on_connected=done)
+    return connect_for_screen(window, profile, screen="Content editor", queue=f"content:{profile}", on_connected=done,
+                              application_name=APPLICATION_NAME)
 
 
 def _open_tab(window, profile, connect, read_only, on_close, spec=None):

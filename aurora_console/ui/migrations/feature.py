@@ -21,9 +21,6 @@ def install(window) -> None:
     window.add_menu_action(MENU, "Migrations…", lambda: ask_and_open(window), object_name="actionMigrations")
     # Profile-based panels come back after a restart, like the other tabs (a typed connection string never is saved).
     window.register_tab_restorer(TAB_KIND, lambda spec: open_migrations(window, spec["profile"]))
-    window.services.extras["migrations_open"] = (
-        lambda profile, connect=None, folder=None, read_only=None:
-        open_migrations(window, profile, connect=connect, folder=folder, read_only=read_only))
 
 
 def ask_and_open(window):
@@ -34,11 +31,12 @@ def ask_and_open(window):
     return open_migrations(window, profile, connect=conninfo)
 
 
-def default_folder(profile: str) -> Path | None:
-    from aurora_console.core.db.migrations.folders import MigrationFolders
+def default_folder(folders, profile: str) -> Path | None:
+    """The folder ``folders`` (``services.migration_folders``) remembers for ``profile``; the
+    bundled blog migrations for the sandbox's profile."""
     from aurora_console.core.resources import blog_migrations_dir
 
-    folder = MigrationFolders.default().get(profile)
+    folder = folders.get(profile)
     if folder is None and profile == SANDBOX_PROFILE:
         return blog_migrations_dir()
     return folder
@@ -65,17 +63,17 @@ def open_migrations(window, profile: str, *, connect=None, folder: Path | None =
 
     def done(pc):
         ro = (pc.read_only or services.is_read_only(profile)) if read_only is None else read_only
-        _open_tab(window, profile, pc.connect, folder or pc.folder, ro, pc.close,
+        _open_tab(window, profile, pc.connect, folder, ro, pc.close,
                   spec={"kind": TAB_KIND, "profile": profile})
 
+    from aurora_console.core.db.migrations.engine import APPLICATION_NAME
     from aurora_console.ui.connections.controller import connect_for_screen
 
-    return connect_for_screen(window, profile, screen="Migrations", queue=f"migrations:{profile}", on_connected=done)
+    return connect_for_screen(window, profile, screen="Migrations", queue=f"migrations:{profile}", on_connected=done,
+                              application_name=APPLICATION_NAME)
 
 
 def _open_tab(window, profile, connect, folder, read_only, on_close, spec=None):
-    from aurora_console.core.db.migrations.folders import MigrationFolders
-
     from .panel import MigrationsPanel
 
     services = window.services
@@ -85,11 +83,12 @@ def _open_tab(window, profile, connect, folder, read_only, on_close, spec=None):
         connect = connection_factory(connect)
 
     def remember(path: Path) -> None:
-        services.runner.submit(lambda ctx: MigrationFolders.default().set(profile, path),
+        services.runner.submit(lambda ctx: services.migration_folders.set(profile, path),
                                name=f"Remember the migrations folder of {profile}")
 
     def make():
-        panel = MigrationsPanel(services.runner, profile, connect, folder or default_folder(profile),
+        start_folder = folder or default_folder(services.migration_folders, profile)
+        panel = MigrationsPanel(services.runner, profile, connect, start_folder,
                                 read_only=bool(read_only), on_folder_changed=remember)
         if on_close is not None:
             panel.destroyed.connect(lambda *_: _close_source(services.runner, profile, on_close))

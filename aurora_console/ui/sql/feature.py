@@ -6,7 +6,8 @@ Where a tab's connection comes from, in order:
 2. a profile name that is itself a libpq connection string (``host=... dbname=...`` or a
    ``postgresql://`` URL);
 3. the connection profile named ``profile`` (or the sandbox's blog profile): password source,
-   bastion tunnel and TLS as configured, resolved on the session's worker thread at connect time.
+   bastion tunnel and TLS as configured, opened before the tab's first run (asking what the
+   profile needs, as every screen does: ``ui/connections/on_demand.py``).
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ def install(window) -> None:
 
     QTimer.singleShot(3000, window, lambda: window.services.runner.submit(
         lambda ctx: _warm_lexer(), name="Prepare SQL highlighting"))
-    window.services.extras["sql_open"] = lambda profile, connect=None, read_only=None, text="": open_sql(
-        window, profile, connect=connect, read_only=read_only, text=text)
 
 
 def _warm_lexer() -> None:
@@ -89,72 +88,36 @@ def _label(profile: str) -> str:
     return redact(profile)
 
 
-def _profile_source(window, profile: str, holder: dict):
-    """A DbSession source that opens the profile (tunnel, password) on the worker thread."""
-    services = window.services
-    aws, sandbox = services.aws, services.sandbox
-
-    def source():
-        pc = holder.get("pc")
-        if pc is None:
-            pc = holder["pc"] = _open_asking(window, profile, aws, sandbox, holder)
-        if pc.read_only and holder.get("tab") is not None:
-            from dataclasses import replace
-
-            session = holder["tab"].session
-            session.settings = replace(session.settings, read_only=True)
-        return pc.connect()
-
-    return source
-
-
-def _open_asking(window, profile: str, aws, sandbox, holder: dict):
-    """Open the profile on this (worker) thread; what only the user can give (an "ask each time"
-    password, the key passphrase, trust in the bastion's host key) is asked on the UI thread
-    through the connections controller's questions, and the open is tried again."""
-    from aurora_console.core.db.content.connect import open_profile_source
-    from aurora_console.ui.connections.controller import PromptedTask
+def _profile_source(window, profile: str):
+    """The tab's connection source for a profile: opened before the first run through the
+    window's ConnectionsController, the prompt path every screen uses (see
+    ``ui/connections/on_demand.py``); then each connection is made on the tab's worker."""
+    from aurora_console.core.db.session import SessionSettings
+    from aurora_console.ui.connections.on_demand import OnDemandConnection
 
     services = window.services
-    controller = services.extras.get("connections")
-    manager = services.extras.get("tunnel_manager")
-    secrets: dict = {}
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return open_profile_source(profile, aws_factory=aws, sandbox_info=sandbox, manager=manager,
-                                       password=secrets.get("password"), passphrase=secrets.get("passphrase"))
-        except Exception as exc:
-            try:
-                saved = controller.profile(profile) if controller is not None else None
-            except Exception:  # noqa: BLE001 - not a saved profile (the sandbox's, say): nothing to ask
-                saved = None
-            if (saved is None or attempt >= PromptedTask.MAX_ATTEMPTS
-                    or not controller.resolve_from_worker(exc, saved, secrets,
-                                                          cancelled=lambda: holder.get("closed", False))):
-                raise
+    return OnDemandConnection(services.connections.get(), profile, queue=f"connect:{profile}",
+                              application_name=SessionSettings.application_name, runner=services.runner)
 
 
 def open_sql(window, profile: str, *, connect=None, read_only: bool | None = None, text: str = "",
              path: str | None = None, tab_id: str | None = None) -> QWidget:
     """Open a new SQL tab on ``profile`` (see the module docstring for ``connect``)."""
     services = window.services
-    holder: dict = {}
     label = _label(profile)
     if connect is not None:
         source = connect
     elif is_conninfo(profile):
         source = profile
     else:
-        source = _profile_source(window, profile, holder)
+        source = _profile_source(window, profile)
     ro = services.is_read_only(label) if read_only is None else read_only
 
-    def closed() -> None:
-        holder["closed"] = True
-        pc = holder.pop("pc", None)
-        if pc is not None:
-            pc.close()
+    from aurora_console.ui.connections.on_demand import OnDemandConnection
+
+    def closed() -> None:  # on the tab's worker, after its session closed
+        if isinstance(source, OnDemandConnection):
+            source.close()  # the tunnel opened for this tab only (a shared one stays)
 
     def make() -> QWidget:
         from aurora_console.ui.sql.sql_tab import SqlTab
@@ -165,7 +128,6 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
     # reopened after a restart with the text it held; a connection string is kept without its password
     spec = None if connect is not None else {"kind": "sql", "profile": strip_password(profile)}
     tab = window.open_tab(key, label, make, spec=spec)
-    holder["tab"] = tab
     if spec is not None:
         spec["tab_id"] = tab.tab_id
     tab.setProperty("sqlOrdinal", _ordinal(window, tab, label))
