@@ -18,6 +18,7 @@ def build_services(opts: Namespace, app):
     from aurora_console.core.settings import SettingsStore
     from aurora_console.ui.notifications import Notifier
     from aurora_console.ui.services import Services
+    from aurora_console.ui.start_options import StartOptions
     from aurora_console.ui.tasks import TaskRunner
 
     paths = app_paths().ensure()
@@ -28,7 +29,8 @@ def build_services(opts: Namespace, app):
     sandbox = bool(getattr(opts, "sandbox", False))
     settings_file = settings_file_for(paths, sandbox=sandbox, sandbox_dir=getattr(opts, "sandbox_dir", None))
     store = SettingsStore(settings_file, inherit_from=paths.settings_file if sandbox else None)
-    return Services.create(paths=paths, settings=store, runner=runner, notifier=notifier, options=opts)
+    return Services.create(paths=paths, settings=store, runner=runner, notifier=notifier,
+                           options=StartOptions.from_namespace(opts))
 
 
 def shutdown_services(services) -> None:

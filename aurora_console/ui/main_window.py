@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._default_size()
         self._aws_pending = False  # between start() / open_sandbox() and the profile or sandbox in place
         self._database_settled = False  # the sandbox's database stage ended (up or failed)
+        self._followed_sandbox = None  # the sandbox controller whose database stage this window hears
         self._tab_specs: dict[str, dict] = {}
         self.clusters = ClusterLoader(self)
         self._fleet_cluster_actions: list[tuple[str, Callable[[ClusterRef], Any]]] = []
@@ -182,7 +183,7 @@ class MainWindow(QMainWindow):
         opts = self.services.options
         for w in self.services.settings.warnings:
             self.services.notifier.warning("Settings", w)
-        if opts is not None and getattr(opts, "sandbox", False):
+        if opts.sandbox:
             self.open_sandbox()
             return
         self._aws_pending = True
@@ -191,15 +192,15 @@ class MainWindow(QMainWindow):
     def _start_with_profiles(self) -> None:
         settings = self.services.settings.settings
         opts = self.services.options
-        endpoint = getattr(opts, "endpoint_url", None) or settings.endpoint_url
+        endpoint = opts.endpoint_url or settings.endpoint_url
         if self.services.aws is None:
             self.services.aws_session.set(AwsSessionFactory(endpoint_url=endpoint))
         aws = self.services.aws
         self.navigator.show_status("Reading AWS profiles…")
 
         def read_config(ctx):
-            return resolve_start_config(aws, cli_profile=getattr(opts, "profile", None),
-                                        cli_region=getattr(opts, "region", None), saved_profile=settings.aws_profile)
+            return resolve_start_config(aws, cli_profile=opts.profile, cli_region=opts.region,
+                                        saved_profile=settings.aws_profile)
 
         self.services.runner.submit(read_config, name="Read AWS configuration", on_done=self._config_read,
                                     on_error=self._initial_failure)
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
         profiles, profile, region = result.profiles, result.profile, result.region
         self._aws_pending = False
         settings = self.services.settings.settings
-        regions = [region] if getattr(self.services.options, "region", None) else list(settings.aws_regions)
+        regions = [region] if self.services.options.region else list(settings.aws_regions)
         if region and region not in regions:
             regions = [region]
         self.navigator.set_profiles(profiles, profile)
@@ -242,8 +243,8 @@ class MainWindow(QMainWindow):
         if controller is None:
             controller = SandboxController(self)
             self.services.sandbox_controller.set(controller)
-        if not getattr(controller, "_window_follows", False):
-            controller._window_follows = True
+        if self._followed_sandbox is not controller:
+            self._followed_sandbox = controller
             controller.database_checked.connect(self._sandbox_database_checked)
         self.services.settings.settings.first_run = False
         if self.services.sandbox is None:
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
         if own_settings is not None:
             self.restore_tabs()  # the sandbox's own tabs from its last session
         self._stage_reached(NEEDS_AWS)
-        if getattr(info, "database_ready", False):  # a sandbox that is fully up already
+        if info.database_ready:  # a sandbox that is fully up already
             self._stage_reached(NEEDS_DATABASE)
         self.refresh_clusters()
 
@@ -333,10 +334,10 @@ class MainWindow(QMainWindow):
         if not self._on_sandbox():
             return True  # connection profiles are the user's own: nothing to wait for
         info = self.services.sandbox
-        return info is not None and (self._database_settled or bool(getattr(info, "database_ready", False)))
+        return info is not None and (self._database_settled or info.database_ready)
 
     def _on_sandbox(self) -> bool:
-        return (self.services.sandbox is not None or bool(getattr(self.services.options, "sandbox", False))
+        return (self.services.sandbox is not None or self.services.options.sandbox
                 or self.services.sandbox_controller.get() is not None)
 
     def _stage_reached(self, stage: str) -> None:

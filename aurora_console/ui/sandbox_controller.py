@@ -30,9 +30,8 @@ class SandboxController(QObject):
         from aurora_console.sandbox.runtime import Sandbox
 
         opts = self.services.options
-        folder = getattr(opts, "sandbox_dir", None)
-        state_dir = self.services.paths.sandbox_state_dir(folder)  # where its settings live too
-        reset = bool(getattr(opts, "sandbox_reset", False))
+        state_dir = self.services.paths.sandbox_state_dir(opts.sandbox_dir)  # where its settings live too
+        reset = opts.sandbox_reset
         from aurora_console.sandbox.preflight import SandboxExtraMissing, check_sandbox_extra
 
         try:  # before anything claims to start: is the 'sandbox' extra installed?

@@ -17,7 +17,6 @@ after it is built; what becomes available, or changes, while the console runs si
 
 from __future__ import annotations
 
-from argparse import Namespace
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from aurora_console.core.paths import AppPaths
 from aurora_console.core.settings import SettingsStore
 from aurora_console.ui.notifications import Notifier
 from aurora_console.ui.observable import Observable
+from aurora_console.ui.start_options import StartOptions
 from aurora_console.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Services:
     notifier: Notifier
     audit: AuditLog  # every mutating AWS call the console makes
     profiles: ProfileStore  # the saved connection profiles (profiles.json)
-    options: Namespace | None  # parsed command-line options (None when built without a command line)
+    options: StartOptions  # what the command line asked for
     settings_store: Observable[SettingsStore]
     aws_session: Observable[AwsSessionFactory | None]
     sandbox_info: Observable[SandboxInfo | None]
@@ -54,7 +54,7 @@ class Services:
 
     @classmethod
     def create(cls, *, paths: AppPaths, settings: SettingsStore, runner: TaskRunner, notifier: Notifier,
-               options: Namespace | None = None, aws: AwsSessionFactory | None = None,
+               options: StartOptions | None = None, aws: AwsSessionFactory | None = None,
                profiles: ProfileStore | None = None) -> Services:
         """Everything derived from ``paths`` unless given (tests pass their own stores)."""
         from aurora_console.core.connections.store import ProfileStore
@@ -64,7 +64,7 @@ class Services:
             paths=paths, runner=runner, notifier=notifier,
             audit=audit_log_for(paths.audit_file, aws_session.get),
             profiles=profiles if profiles is not None else ProfileStore.for_paths(paths),
-            options=options, settings_store=Observable(settings), aws_session=aws_session,
+            options=options if options is not None else StartOptions(), settings_store=Observable(settings), aws_session=aws_session,
             sandbox_info=Observable(None), connections=Observable(None), sandbox_controller=Observable(None))
 
     @cached_property
@@ -89,12 +89,18 @@ class Services:
     def settings(self) -> SettingsStore:
         return self.settings_store.get()
 
+    @property
+    def aws_is_sandbox(self) -> bool:
+        """The AWS session in use is the sandbox's local endpoint (which lacks some AWS APIs)."""
+        aws = self.aws
+        return aws is not None and aws.is_sandbox
+
     def profile_label(self, profile: str | None) -> str:
         """The name a profile goes by in settings keys and headers: the sandbox's AWS account
         (whose targets carry no profile name) is "sandbox", never the real "default"."""
         if profile:
             return profile
-        return "sandbox" if self.aws is not None and self.aws.is_sandbox else "default"
+        return "sandbox" if self.aws_is_sandbox else "default"
 
     def is_read_only(self, profile: str | None) -> bool:
         return self.profile_label(profile) in self.settings.settings.read_only_profiles

@@ -88,7 +88,7 @@ class WelcomePage(QWidget):
         services = getattr(self.window(), "services", None)
         controller = services.sandbox_controller.get() if services is not None else None
         running = services is not None and services.sandbox is not None
-        starting = not running and (starting or bool(getattr(controller, "started", False)))
+        starting = not running and (starting or (controller is not None and controller.started))
         if running:
             text, tip = "Sandbox running", "The sandbox is open: its clusters are in the navigator."
         elif starting:

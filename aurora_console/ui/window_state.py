@@ -77,7 +77,7 @@ def sandbox_settings_for(services) -> SettingsStore | None:
     session already uses it). Personal preferences (theme) come from the real settings."""
     from aurora_console.core.paths import settings_file_for
 
-    folder = getattr(services.options, "sandbox_dir", None)
+    folder = services.options.sandbox_dir
     path = settings_file_for(services.paths, sandbox=True, sandbox_dir=folder)
     if services.settings.path == path:
         return None

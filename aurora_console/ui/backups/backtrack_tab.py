@@ -101,7 +101,7 @@ class BacktrackTab(DialogHost, QWidget):
         text = getattr(exc, "message", None) or str(exc)
         if isinstance(exc, NotSupportedByEndpoint):
             self.unsupported = text
-            if getattr(self.panel.services.aws, "is_sandbox", False):
+            if self.panel.services.aws_is_sandbox:
                 self.message.setText(readable(text, sandbox=True, feature="Backtrack")
                                      + ". On AWS this tab lists and runs backtracks.")
             else:

@@ -93,7 +93,7 @@ class EventsTab(DialogHost, QWidget):
 
     def _error(self, exc: BaseException) -> None:
         text = str(getattr(exc, "message", None) or exc)
-        if is_unsupported(text) and getattr(self.panel.services.aws, "is_sandbox", False):
+        if is_unsupported(text) and self.panel.services.aws_is_sandbox:
             self.message.setText(readable(text, sandbox=True, feature="Event notifications") + ".")
         else:
             self.message.setText(f"Could not list event subscriptions: {text}")

@@ -193,7 +193,7 @@ class SettingsTab(DialogHost, QWidget):
         for label in (self.continuous, self.snapshot_storage, self.billed):
             label.setText("unavailable")
         text = str(getattr(exc, "message", None) or exc)
-        sandbox = bool(getattr(self.panel.services.aws, "is_sandbox", False))
+        sandbox = self.panel.services.aws_is_sandbox
         self.storage_note.setText(readable(text, sandbox=sandbox, feature="Backup storage metrics"))
 
     # -- editing -------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ class SnapshotsTab(DialogHost, QWidget):
 
     def _error(self, exc: BaseException) -> None:
         self.error = getattr(exc, "message", None) or str(exc)
-        if is_unsupported(self.error) and getattr(self.panel.services.aws, "is_sandbox", False):
+        if is_unsupported(self.error) and self.panel.services.aws_is_sandbox:
             self.message.setText(readable(self.error, sandbox=True, feature="Snapshots") + ".")
         else:
             self.message.setText(f"Could not list snapshots: {self.error}")

@@ -84,7 +84,7 @@ class ConnectionsController(QObject):
     # -- profiles --------------------------------------------------------------------------------
     def _sandbox_profile(self):
         info = self.services.sandbox
-        if info is None or not getattr(info, "database_ready", False):
+        if info is None or not info.database_ready:
             return None
         profile = info.connection_profile()
         if not self._sandbox_trusted and info.bastion is not None:

@@ -29,9 +29,7 @@ def update_status(window, controller) -> None:
     detail = "\n".join(f"{s.name}: {s.state.value}" + (f" 127.0.0.1:{s.local_port}" if s.state == TunnelState.UP
                                                         else "") + (f" ({s.reason})" if s.reason else "")
                        for s in statuses)
-    status_bar = getattr(window, "status", None)
-    if status_bar is not None and hasattr(status_bar, "set_tunnels"):
-        status_bar.set_tunnels(len(up), detail)
+    window.status.set_tunnels(len(up), detail)
 
 
 def open_panel(window):

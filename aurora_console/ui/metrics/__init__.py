@@ -31,8 +31,8 @@ def open_metrics(window, ref, instance_id: str | None = None):
             "engine": ref.engine, "endpoint_url": ref.endpoint_url, "instance_id": instance_id}
     label = window.services.profile_label(ref.profile)
     key = tab_key(ref, instance_id, label)
-    existing = window.find_tab(key) if hasattr(window, "find_tab") else None
-    if existing is not None and getattr(existing, "scope", True) is None:
+    existing = window.find_tab(key)
+    if existing is not None and existing.scope is None:
         existing.refresh()  # opened again on a dashboard that has nothing yet: ask again
     return window.open_tab(key, title, make, spec=spec)
 

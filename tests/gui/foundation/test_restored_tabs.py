@@ -38,7 +38,10 @@ class StagedSandbox(QObject):
         self.window, self.full = window, info
         self.info = dataclasses.replace(info, db_host=None, db_port=None, bastion=None, ca_file=None)
 
+    started = False  # as SandboxController: start() was called
+
     def start(self) -> None:
+        self.started = True
         QTimer.singleShot(0, lambda: self.window.use_sandbox(self.info))
 
     def database_up(self) -> None:

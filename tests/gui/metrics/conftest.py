@@ -53,7 +53,7 @@ def console_on_moto(qtbot, seeded):
     from aurora_console.testing.console import close_console, open_console
     from aurora_console.testing.pages import ConsoleRoot
 
-    info = SimpleNamespace(aws_factory=lambda: seeded.factory, regions=("us-east-1",))
+    info = SimpleNamespace(aws_factory=lambda: seeded.factory, regions=("us-east-1",), database_ready=False)
     window = open_console(qtbot, sandbox_info=info)
     root = ConsoleRoot(window, qtbot, allow_changes=False, sandbox=True)
     root.seeded = seeded

@@ -50,10 +50,10 @@ def test_late_values_go_through_observable_holders(services):
     heard = []
     services.aws_session.watch(heard.append)
     factory = SimpleNamespace(is_sandbox=True)
-    assert services.aws is None and services.profile_label(None) == "default"
+    assert services.aws is None and services.profile_label(None) == "default" and not services.aws_is_sandbox
     services.aws_session.set(factory)
     assert services.aws is factory and heard == [factory]
-    assert services.profile_label(None) == "sandbox"
+    assert services.profile_label(None) == "sandbox" and services.aws_is_sandbox
 
     info = SimpleNamespace(database_ready=True)
     services.sandbox_info.set(info)
