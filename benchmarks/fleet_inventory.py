@@ -163,7 +163,10 @@ def ui_stall(factory, target, freeze: bool) -> dict:
         window.navigator = NavigatorWidget(loader.model)
         window.navigator.resize(385, 800)
         window.navigator.show()
+        # as ui/cluster_loader.py's ClusterLoader wires the window's navigator
+        loader.started.connect(lambda keys: window.navigator.model.follow(not keys))
         loader.region_shown.connect(lambda _inv: window.navigator.model.sync())
+        loader.finished.connect(lambda *_a: window.navigator.model.follow(True))
         view = FleetView(window)
         view.resize(1280, 800)
         view.show()

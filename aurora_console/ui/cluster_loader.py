@@ -224,6 +224,7 @@ class ClusterLoader:
 
     def _started(self, keys: list[str]) -> None:
         if keys:
+            self.window.navigator.model.follow(False)  # it syncs once per complete region
             self.window.navigator.show_status(f"Loading clusters from {len(keys)} region(s)…")
 
     def _show_progress(self) -> None:
@@ -239,7 +240,7 @@ class ClusterLoader:
 
     def _finished(self, ok: bool, errors: list) -> None:
         window = self.window
-        window.navigator.model.sync()
+        window.navigator.model.follow(True)
         if not self.loader.targets:
             window.navigator.show_status("Choose at least one region.")
         else:

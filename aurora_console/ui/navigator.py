@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QAbstractProxyModel,
+    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -42,32 +42,41 @@ from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours 
     Node,
     status_colour,
 )
-from aurora_console.ui.labels import engine_label
 
 _ROOT = QModelIndex()
 #: navigator column -> the fleet model's column (the region has none: the cluster's name column)
 _SOURCE_COLUMN = (COL_NAME, COL_ENGINE, COL_STATUS, COL_NAME)
+_DISPLAY, _FOREGROUND, _TOOLTIP, _USER = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _USER))
 #: while a region fills over many event-loop turns, the list follows at most this often
 SYNC_DELAY_MS = 150
 
 
-class ClusterListModel(QAbstractProxyModel):
+class ClusterListModel(QAbstractTableModel):
     """The navigator's flat list (cluster, engine, status, region): the Aurora clusters of the
-    window's one FleetTreeModel, by region then id. A thin proxy: it keeps only which tree
-    nodes are its rows and reads everything else from the tree."""
+    window's one FleetTreeModel, by region then id. A thin view of that model: it keeps only
+    which tree nodes are its rows and reads everything else from the tree (a table model rather
+    than a QAbstractProxyModel, so that Qt's own index() serves the sorting proxy's many calls)."""
 
     COLUMNS = ("Cluster", "Engine", "Status", "Region")
 
     def __init__(self, source: FleetTreeModel | None = None, parent=None) -> None:
         super().__init__(parent)
         self._nodes: list[Node] = []
+        self._regions: list[str] = []
+        self._payloads: list = []  # each row's cluster as last announced (dataChanged)
         self._row_of: dict[int, int] = {}
+        self._following = True
         self._timer = QTimer(self, singleShot=True, interval=SYNC_DELAY_MS)
         self._timer.timeout.connect(self.sync)
-        self.setSourceModel(source if source is not None else FleetTreeModel(parent=self))
+        self._source = source if source is not None else FleetTreeModel(parent=self)
+        self._follow(self._source)
 
-    def setSourceModel(self, source) -> None:  # noqa: N802 - Qt naming
-        super().setSourceModel(source)
+    def sourceModel(self) -> FleetTreeModel:  # noqa: N802 - as QAbstractProxyModel names it
+        return self._source
+
+    def _follow(self, source: FleetTreeModel) -> None:
         for sig in (source.rowsInserted, source.rowsRemoved, source.layoutChanged, source.modelReset):
             sig.connect(self._schedule)
         source.dataChanged.connect(self._source_data_changed)
@@ -75,28 +84,41 @@ class ClusterListModel(QAbstractProxyModel):
 
     # -- which nodes are rows ----------------------------------------------------------------
     def _schedule(self, *_args) -> None:
-        if not self._timer.isActive():
+        if self._following and not self._timer.isActive():
             self._timer.start()
+
+    def follow(self, following: bool) -> None:
+        """Off while a load fills the tree over many turns (the loader then calls :meth:`sync`
+        once per complete region): a big list is re-sorted once a region, not once a turn."""
+        self._following = following
+        if following:
+            self.sync()
 
     def sync(self) -> None:
         """Follow the tree now (the loader calls it as each region is complete)."""
         self._timer.stop()
-        tree: FleetTreeModel = self.sourceModel()
+        tree = self._source
         nodes: list[Node] = []
         for region in tree.node(QModelIndex()).children:
             for child in region.children:
                 kids = child.children if child.kind == GLOBAL else (child,)
                 nodes += [n for n in kids if n.kind == CLUSTER and listed(n.payload)]
         nodes.sort(key=lambda n: (n.region_key.split("/", 1)[-1], n.payload.id))
+        regions = [n.region_key.split("/", 1)[-1] for n in nodes]
         if [n.key for n in nodes] == [n.key for n in self._nodes]:
-            self._nodes = nodes
+            # same rows: announce only those whose cluster changed (a refresh of an unchanged
+            # fleet keeps the very same objects, and announces nothing)
+            changed = [r for r, n in enumerate(nodes) if n.payload is not self._payloads[r]]
+            self._nodes, self._regions = nodes, regions
             self._row_of = {id(n): r for r, n in enumerate(nodes)}
-            if nodes:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(nodes) - 1, len(self.COLUMNS) - 1))
+            self._payloads = [n.payload for n in nodes]
+            if changed:
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.COLUMNS) - 1))
             return
         self.beginResetModel()
-        self._nodes = nodes
+        self._nodes, self._regions = nodes, regions
         self._row_of = {id(n): r for r, n in enumerate(nodes)}
+        self._payloads = [n.payload for n in nodes]
         self.endResetModel()
 
     def _source_data_changed(self, first: QModelIndex, last: QModelIndex, *_roles) -> None:
@@ -106,18 +128,12 @@ class ClusterListModel(QAbstractProxyModel):
         if parent is None:
             return
         rows = [self._row_of[id(n)] for n in parent.children[first.row():last.row() + 1] if id(n) in self._row_of]
+        for r in rows:
+            self._payloads[r] = self._nodes[r].payload
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(self.COLUMNS) - 1))
 
-    # -- Qt proxy API ------------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
-        if parent.isValid() or not (0 <= row < len(self._nodes) and 0 <= column < len(self.COLUMNS)):
-            return QModelIndex()
-        return self.createIndex(row, column)
-
-    def parent(self, index: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
-        return QModelIndex()
-
+    # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._nodes)
 
@@ -125,11 +141,13 @@ class ClusterListModel(QAbstractProxyModel):
         return len(self.COLUMNS)
 
     def mapToSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+        """The tree model's index of a row (its cluster node)."""
         if not index.isValid() or index.row() >= len(self._nodes):
             return QModelIndex()
-        return self.sourceModel().index_of_key(self._nodes[index.row()].key, _SOURCE_COLUMN[index.column()])
+        return self._source.index_of_key(self._nodes[index.row()].key, _SOURCE_COLUMN[index.column()])
 
     def mapFromSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+        """The row of a tree model index (invalid unless it is a listed cluster)."""
         if not index.isValid():
             return QModelIndex()
         row = self._row_of.get(id(index.internalPointer()))
@@ -143,30 +161,31 @@ class ClusterListModel(QAbstractProxyModel):
             return self.COLUMNS[section]
         return None
 
-    def flags(self, index):
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable if index.isValid() else Qt.ItemFlag.NoItemFlags
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._nodes):
+        # asked thousands of times while the sorting proxy orders a big list: kept lean, the
+        # texts come from the tree model's cache
+        if role not in _ROLES or not index.isValid():
             return None
-        node = self._nodes[index.row()]
-        c = node.payload
+        row = index.row()
+        if row >= len(self._nodes):
+            return None
+        node = self._nodes[row]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            region = node.region_key.split("/", 1)[-1]
-            return (c.id, engine_label(c.engine, c.engine_version), c.status, region)[col]
-        if role == Qt.ItemDataRole.ForegroundRole and col == 2:
-            return QBrush(status_colour(c.status))
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DISPLAY:
+            if col == 3:
+                return self._regions[row]
+            return self._source.row_texts(node)[_SOURCE_COLUMN[col]]
+        c = node.payload
+        if role == _FOREGROUND:
+            return QBrush(status_colour(c.status)) if col == 2 else None
+        if role == _TOOLTIP:
             writer = c.writer
             return (f"{c.id} ({c.engine} {c.engine_version}): {len(c.instances)} instance(s), "
                     f"writer {writer.id if writer else '-'}")
-        if role == Qt.ItemDataRole.UserRole:
-            return self._summary(node)
-        return None
+        return self._summary(node)  # UserRole
 
     def _summary(self, node: Node) -> ClusterSummary | None:
-        inv = self.sourceModel().regions.get(node.region_key)
+        inv = self._source.regions.get(node.region_key)
         return ClusterSummary(inv.ref(node.payload), node.payload) if inv is not None else None
 
     # -- reading -----------------------------------------------------------------------------
@@ -174,7 +193,7 @@ class ClusterListModel(QAbstractProxyModel):
     def errors(self) -> dict[str, str]:
         """Why a region could not be read, by region."""
         out = {}
-        for inv in self.sourceModel().regions.values():
+        for inv in self._source.regions.values():
             if inv.error:
                 err = region_clusters(inv, inv.target).error
                 out[inv.region] = err.user_text() if err is not None else inv.error

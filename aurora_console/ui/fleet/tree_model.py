@@ -200,6 +200,14 @@ class FleetTreeModel(QAbstractItemModel):
     def _display(self, node: Node, col: int) -> str:
         return self._cached(node)[1][col]
 
+    def row_texts(self, node: Node) -> tuple[str, ...]:
+        """A node's column texts (COLUMNS), worked out once per payload: other views of this
+        model (the navigator's list) read them rather than format again."""
+        hit = self._texts.get(node.key)
+        if hit is None or hit[0] is not node.payload:
+            hit = self._cached(node)
+        return hit[1]
+
     @staticmethod
     def _row_texts(p: Any) -> tuple[str, ...]:
         """Every column's text for a payload (Name, Engine, Status, Role, Tier, Class, AZ)."""
