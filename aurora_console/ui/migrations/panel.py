@@ -1,8 +1,10 @@
 """MigrationsPanel: pending and applied migrations, dry run, apply with progress, validate, repair.
 
-Every database call runs through the task runner on the queue ``migrations:<profile>`` (one at a
-time); per-migration progress arrives as :class:`MigrationEvent` objects forwarded from the
-worker thread through a Qt signal.
+The screen's state (folder, overview, what runs, how it ended, which actions apply) and its
+operations live in :class:`~aurora_console.ui.migrations.migrations_controller.MigrationsController`,
+a Qt-free class this panel renders. Every database call runs through the task runner on the queue
+``migrations:<profile>`` (one at a time); per-migration progress arrives as
+:class:`MigrationEvent` objects forwarded from the worker thread through a Qt signal.
 
 For a Flyway project it also shows (from :class:`~aurora_console.core.db.migrations.overview.Overview`)
 which history table and format it found, how each file runs (the Transaction column, with the
@@ -36,20 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.db.migrations import (
-    DiscoveryError,
-    MigrationEvent,
-    MigrationFailed,
-    MigrationRunner,
-    RepairResult,
-    ValidationFailed,
-    repair_preview,
-)
-from aurora_console.core.db.migrations.overview import Overview, project_runner, read_overview
+from aurora_console.core.db.migrations import MigrationEvent, MigrationRunner
+from aurora_console.core.db.migrations.overview import Overview
 
-from .overview_text import apply_question, dry_run_text, history_tooltip, summary_html
+from .migrations_controller import MigrationsController
+from .overview_text import dry_run_text, history_tooltip
 from .progress_delegate import ProgressDelegate
-from .repair_text import repair_log, repair_question
 from .table_model import PROGRESS_COLUMN, TRANSACTION_COLUMN, MigrationsTableModel
 
 
@@ -71,26 +65,48 @@ class MigrationsPanel(QWidget):
         self.setObjectName("migrationsPanel")
         self.runner = runner
         self.profile = profile
-        self.connect_fn = connect
-        self.folder = Path(folder) if folder else None
         self.read_only = read_only
-        self.schema, self.table, self.out_of_order = schema, table, out_of_order
         self.on_folder_changed = on_folder_changed
-        self.queue = f"migrations:{profile}"
-        self.status = None  # last Status
-        self.overview: Overview | None = None  # last Overview (history format, transactions, ignored files)
-        self.last_result = None
-        self.last_repair = None  # RepairResult of the last repair
+        self.state = state = MigrationsController(runner, profile, connect, folder, read_only=read_only, schema=schema,
+                                                  table=table, out_of_order=out_of_order, owner=self)
+        self.queue = state.queue
         self._dialog_title = "Apply migrations"
-        self.last_error: BaseException | None = None
-        self.validation_problems: list = []
-        self.handle = None
         self.confirm: Callable[[str], bool] = self._ask
         self.choose_folder: Callable[[], str | None] = self._pick_folder
         self._bridge = _EventBridge(self)
         self._bridge.event.connect(self._on_event)
         self._build()
+        state.changed.connect(self._render)
+        state.log.connect(self.log)
+        state.overview_shown.connect(self._show_overview)
+        state.dry_run_done.connect(self._show_dry_run)
+        state.refreshed.connect(self.refreshed.emit)
+        state.finished.connect(self.finished.emit)
+        state.repaired.connect(self.repaired.emit)
         self.refresh()
+
+    # the state, as the tests and page objects read it
+    folder = property(lambda self: self.state.folder)
+    status = property(lambda self: self.state.status)
+    overview = property(lambda self: self.state.overview)
+    last_result = property(lambda self: self.state.last_result)
+    last_error = property(lambda self: self.state.last_error)
+    validation_problems = property(lambda self: self.state.validation_problems)
+    handle = property(lambda self: self.state.handle)
+    busy = property(lambda self: self.state.busy)
+
+    @property
+    def last_repair(self):
+        return self.state.last_repair
+
+    @last_repair.setter
+    def last_repair(self, value) -> None:
+        self.state.last_repair = value
+
+    def can_close(self) -> bool:
+        """Closing the tab lets a running apply or repair finish (its late results are dropped)."""
+        self.runner.release(self, cancel=False)
+        return True
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -165,8 +181,7 @@ class MigrationsPanel(QWidget):
         layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(split, 1)
-        self._show_folder()
-        self._update_buttons()
+        self._render()
 
     def _button(self, text: str, slot, shortcut: str | None, tip: str) -> QPushButton:
         b = QPushButton(text)
@@ -178,192 +193,78 @@ class MigrationsPanel(QWidget):
         b.setToolTip(tip)
         return b
 
-    def _show_folder(self) -> None:
-        self.folder_label.setText(f"Folder: {self.folder}" if self.folder else "No migrations folder chosen")
-        self.folder_label.setToolTip(str(self.folder or ""))
-
-    # -- state ----------------------------------------------------------------------------------
-    @property
-    def busy(self) -> bool:
-        return self.handle is not None and not self.handle.done
-
-    def _update_buttons(self) -> None:
-        idle = not self.busy
-        has_folder = self.folder is not None
-        for b in (self.refresh_button, self.validate_button, self.dry_run_button, self.folder_button):
-            b.setEnabled(idle and (has_folder or b is self.folder_button))
-        pending = bool(self.status and self.status.pending)
-        self.apply_button.setEnabled(idle and has_folder and pending and not self.read_only)
-        self.repair_button.setEnabled(idle and has_folder and not self.read_only)
+    def _render(self) -> None:
+        state = self.state
+        folder = state.folder
+        self.folder_label.setText(f"Folder: {folder}" if folder else "No migrations folder chosen")
+        self.folder_label.setToolTip(str(folder or ""))
+        for b in (self.refresh_button, self.validate_button, self.dry_run_button):
+            b.setEnabled(state.can_read)
+        self.folder_button.setEnabled(state.can_change_folder)
+        self.apply_button.setEnabled(state.can_apply)
+        self.repair_button.setEnabled(state.can_repair)
         if self.read_only:
             self.apply_button.setToolTip("The profile is read-only: migrations cannot be applied.")
             self.repair_button.setToolTip("The profile is read-only: the history table cannot be repaired.")
-        self.stop_button.setEnabled(self.busy and self.handle.name.startswith("Apply"))
+        self.stop_button.setEnabled(state.can_stop)
+        self.summary.setText(state.summary)
 
     def log(self, text: str) -> None:
         self.log_view.appendPlainText(text)
 
     def engine(self, *, pin: bool = True) -> Callable[[], MigrationRunner]:
-        """Makes the folder's runner (its Flyway settings, the history table found; with ``pin``, the table
-        the last refresh showed, so what the user saw is what changes); call it on the worker."""
-        seen = self.overview if pin and self.table is None else None
-        schema, table = (seen.schema, seen.table) if seen is not None else (self.schema, self.table)
-        connect, folder, out_of_order = self.connect_fn, self.folder, self.out_of_order
-        return lambda: project_runner(connect, folder, schema=schema, table=table, out_of_order=out_of_order)
-
-    def _submit(self, name: str, fn, on_done, *, keep_error: bool = False) -> None:
-        if self.busy or self.folder is None:
-            return
-        if not keep_error:
-            self.last_error = None
-        self.handle = self.runner.submit(fn, name=f"{name} ({self.profile})", queue=self.queue,
-                                         on_done=lambda r: self._finish(on_done, r),
-                                         on_error=self._failed, on_cancelled=lambda: self._finish(None, None))
-        self._update_buttons()
-
-    def _finish(self, on_done, result) -> None:
-        if on_done is not None:
-            on_done(result)
-        self._update_buttons()
+        """Makes the folder's runner; call it on the worker (see the controller)."""
+        return self.state.engine(pin=pin)
 
     # -- actions --------------------------------------------------------------------------------
     def refresh(self, *, keep_error: bool = False) -> None:
-        if self.folder is not None:
-            make = self.engine(pin=False)  # the folder's settings and the database decide again
-            self._submit("Migrations info", lambda ctx: read_overview(make()), self._show_overview,
-                         keep_error=keep_error)
+        self.state.refresh(keep_error=keep_error)
 
     def _show_overview(self, overview: Overview) -> None:
-        self.overview = overview
-        self.status = status = overview.status
-        self.model.set_infos(status.infos, overview.transactions)
+        self.model.set_infos(overview.status.infos, overview.transactions)
         self.history_label.setText(f"History: {overview.history_text}")
         self.history_label.setToolTip(history_tooltip(overview))
         self.ignored_view.clear()
         for w in overview.ignored:
             self.ignored_view.addItem(f"{w.script}: {w.message}")
-            self.log(f"warning: {w}")
         self.bottom.setTabText(self.bottom.indexOf(self.ignored_view), f"Ignored files ({len(overview.ignored)})")
-        for p in status.problems:
-            self.log(f"problem: {p}")
-        last = _first_line(self.last_error) if self.last_error is not None else None
-        self.summary.setText(summary_html(overview, last))
-        self._update_buttons()
-        self.refreshed.emit(status)
+
+    def _show_dry_run(self, result) -> None:
+        self.sql_view.setPlainText(dry_run_text(result.prepared))
+        self.bottom.setCurrentWidget(self.sql_view)
 
     def validate(self) -> None:
-        if self.folder is None:
-            return
-        self.log("Validating…")
-        make = self.engine()
-
-        def work(ctx) -> Overview:
-            runner = make()
-            runner.validate()
-            return read_overview(runner)
-
-        def done(overview: Overview) -> None:
-            self.validation_problems = []
-            status = overview.status
-            self.log(f"Validation passed: {len(status.infos)} migration(s), {len(status.pending)} pending.")
-            self._show_overview(overview)
-
-        self._submit("Validate migrations", work, done)
+        self.state.validate()
 
     def dry_run(self) -> None:
-        if self.folder is None:
-            return
-
-        def done(result) -> None:
-            self.sql_view.setPlainText(dry_run_text(result.prepared))
-            self.bottom.setCurrentWidget(self.sql_view)
-            self.log(f"Dry run: {len(result.plan)} migration(s) would be applied.")
-
-        make = self.engine()
-        self._submit("Dry run migrations", lambda ctx: make().migrate(dry_run=True), done)
+        self.state.dry_run()
 
     def apply(self) -> None:
-        if self.read_only or self.busy or self.folder is None:
-            return
-        pending = list(self.status.pending) if self.status else []
-        if not pending:
-            self.log("Nothing to apply.")
-            return
-        no_tx = self.overview.without_transaction() if self.overview is not None else {}
-        if not self.confirm(apply_question(pending, self.profile, no_tx)):
-            return
-        emit = self._bridge.event.emit
-        self.bottom.setCurrentWidget(self.log_view)
-
-        def done(result) -> None:
-            self.last_result = result
-            if result is not None:
-                self.log(f"Applied {len(result.applied)} migration(s)"
-                         + (f"; stopped with {len(result.remaining)} left." if result.stopped else "."))
-            self.finished.emit(result)
-            self.refresh()
-
-        make = self.engine()
-        self._submit("Apply migrations", lambda ctx: make().migrate(task=ctx, on_event=emit), done)
+        if self.state.apply(lambda question: self.confirm(question), self._bridge.event.emit):
+            self.bottom.setCurrentWidget(self.log_view)
 
     def repair(self) -> None:
         """Ask (naming the profile and what will change), then repair the history table."""
-        if self.read_only or self.busy or self.folder is None:
-            return
-        preview = repair_preview(self.status) if self.status is not None else RepairResult()
         self._dialog_title = "Repair migrations history"
         try:
-            table = f"{self.overview.schema}.{self.overview.table}" if self.overview else "the history table"
-            if not self.confirm(repair_question(preview, self.profile, table)):
-                return
+            started = self.state.repair(lambda question: self.confirm(question))
         finally:
             self._dialog_title = "Apply migrations"
-        self.bottom.setCurrentWidget(self.log_view)
-
-        def done(result) -> None:
-            self.last_repair = result
-            for line in repair_log(result):
-                self.log(line)
-            self.repaired.emit(result)
-            self.refresh()
-
-        make = self.engine()
-        self._submit("Repair migrations history", lambda ctx: make().repair(), done)
+        if started:
+            self.bottom.setCurrentWidget(self.log_view)
 
     def stop(self) -> None:
-        if self.busy:
-            self.log("Stopping after the current migration…")
-            self.handle.cancel()
-            self.stop_button.setEnabled(False)
+        self.state.stop()
 
     def change_folder(self) -> None:
         chosen = self.choose_folder()
         if not chosen:
             return
-        self.folder, self.overview = Path(chosen), None
-        self._show_folder()
         if self.on_folder_changed is not None:
-            self.on_folder_changed(self.folder)
-        self.refresh()
+            self.on_folder_changed(Path(chosen))
+        self.state.set_folder(Path(chosen))
 
-    # -- callbacks ------------------------------------------------------------------------------
-    def _failed(self, exc: BaseException) -> None:
-        self.last_error = exc
-        if isinstance(exc, ValidationFailed | DiscoveryError):
-            self.validation_problems = list(exc.problems)
-            self.log(f"Validation failed ({len(exc.problems)} problem(s)):")
-            for p in exc.problems:
-                self.log(f"  {p}")
-            if exc.hint:
-                self.log(f"  What to do: {exc.hint}")
-        else:
-            self.log(f"Error: {getattr(exc, 'user_text', lambda: str(exc))()}")
-        self.summary.setText(f"<span style='color:#cf222e'>{_first_line(exc)}</span>")
-        self._update_buttons()
-        self.finished.emit(exc)
-        if isinstance(exc, MigrationFailed):
-            self.refresh(keep_error=True)  # show what did get applied; the error stays readable
-
+    # -- migration events (from the worker, queued to the UI thread) ---------------------------------
     @Slot(object)
     def _on_event(self, ev: MigrationEvent) -> None:
         if ev.kind == "start":
@@ -392,7 +293,3 @@ class MigrationsPanel(QWidget):
         start = str(self.folder) if self.folder else ""
         return QFileDialog.getExistingDirectory(self, "Migrations folder", start) or None
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
