@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
@@ -16,48 +15,9 @@ from aurora_console.core.db.content.changes import ReadOnly
 from aurora_console.core.db.content.pager import Filter, Sort
 from aurora_console.core.db.content.save import ConnectionLost, SaveResult
 from aurora_console.ui.content.grid_controller import FK_CHOICES_LIMIT, TableGridController
+from tests.unit.recording_runner import RecordingRunner
 
 pytestmark = pytest.mark.unit
-
-
-@dataclass
-class Task:
-    fn: object
-    name: str
-    queue: str
-    owner: object
-    on_done: object
-    on_error: object
-    on_cancelled: object
-    state: str = "running"
-
-    def run(self):
-        """Run the work here, as a worker would, and deliver its result or its error."""
-        try:
-            result = self.fn(None)
-        except Exception as exc:  # noqa: BLE001 - the runner hands every failure to on_error
-            self.fail(exc)
-            return
-        self.state = "done"
-        self.on_done(result)
-
-    def fail(self, exc):
-        self.state = "failed"
-        self.on_error(exc)
-
-    def cancelled(self):
-        self.state = "cancelled"
-        self.on_cancelled()
-
-
-@dataclass
-class RecordingRunner:
-    tasks: list = field(default_factory=list)
-
-    def submit(self, fn, *, name, queue=None, on_done=None, on_error=None, on_progress=None, on_cancelled=None,
-               owner=None):
-        self.tasks.append(Task(fn, name, queue, owner, on_done, on_error, on_cancelled))
-        return self.tasks[-1]
 
 
 class Changes:

@@ -7,92 +7,32 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from aurora_console.core.db.migrations import (
-    AppliedMigration,
     MigrationFailed,
-    MigrationInfo,
     Problem,
     RepairResult,
-    Status,
     ValidationFailed,
-    Version,
 )
-from aurora_console.core.db.migrations.files import load_file
 from aurora_console.core.db.migrations.overview import Overview
-from aurora_console.core.db.migrations.transactions import TxDecision
 from aurora_console.ui.migrations.migrations_controller import MigrationsController
 from aurora_console.ui.migrations.overview_text import summary_html
+from tests.unit.migrations.test_overview_text import _overview as overview_with_flyway_files
+from tests.unit.recording_runner import RecordingRunner
 
 pytestmark = pytest.mark.unit
 
 
-@dataclass
-class Task:
-    name: str
-    queue: str
-    owner: object
-    on_done: object
-    on_error: object
-    on_cancelled: object
-    state: str = "running"
-    cancel_requested: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.state != "running"
-
-    def cancel(self) -> None:
-        self.cancel_requested = True
-
-    def finish(self, result):
-        self.state = "done"
-        self.on_done(result)
-
-    def fail(self, exc):
-        self.state = "failed"
-        self.on_error(exc)
-
-    def cancelled(self):
-        self.state = "cancelled"
-        self.on_cancelled()
-
-
-@dataclass
-class RecordingRunner:
-    tasks: list = field(default_factory=list)
-
-    def submit(self, fn, *, name, queue=None, on_done=None, on_error=None, on_progress=None, on_cancelled=None,
-               owner=None):
-        self.tasks.append(Task(name, queue, owner, on_done, on_error, on_cancelled))
-        return self.tasks[-1]
-
-
-def _overview(tmp_path, pending: bool = True, **kwargs) -> Overview:
-    def mig(name, sql):
-        (tmp_path / name).write_text(sql)
-        m, problems = load_file(tmp_path / name, name)
-        assert not problems
-        return m
-
-    v2, v3 = mig("V2__index.sql", "CREATE INDEX CONCURRENTLY i ON t (c);"), mig("V3__more.sql", "SELECT 1;")
-    jdbc = AppliedMigration(2, Version.parse("1.5"), "Backfill", "JDBC", "db.migration.V1_5__Backfill", None,
-                            "flyway", datetime(2026, 1, 1, tzinfo=timezone.utc), 3, True)
-    status = Status(
-        infos=[MigrationInfo("db.migration.V1_5__Backfill", "versioned", jdbc.version, "Backfill", "external",
-                             applied=jdbc),
-               MigrationInfo(v2.script, "versioned", v2.version, v2.description, "pending", file=v2),
-               MigrationInfo(v3.script, "versioned", v3.version, v3.description, "pending", file=v3)],
-        pending=[v2, v3] if pending else [], current_version=Version.parse("1.5"),
-        warnings=[Problem("notes.sql", "not a migration name, ignored", "ignored_file")], **kwargs)
-    return Overview(status, "public", "flyway_schema_history", "flyway", True, ("/p/flyway.conf",),
-                    {v2.script: TxDecision(False, "CREATE INDEX CONCURRENTLY at line 1"), v3.script: TxDecision(True)})
+def _overview(tmp_path, pending: bool = True) -> Overview:
+    """The overview the summary tests use: V2 (without a transaction) and V3 pending, one external
+    entry, one ignored file."""
+    ov = overview_with_flyway_files(tmp_path)
+    return ov if pending else replace(ov, status=replace(ov.status, pending=[]))
 
 
 def make(tmp_path, folder=True, read_only=False):

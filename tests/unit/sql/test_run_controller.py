@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
@@ -15,61 +14,10 @@ from aurora_console.core.db.runs import RunOutcome
 from aurora_console.core.db.session import SessionSettings, TxState
 from aurora_console.core.db.sql_errors import CANCELLED, CONNECTION, SqlError
 from aurora_console.core.db.sql_split import split_sql
-from aurora_console.core.tasks import TaskContext
 from aurora_console.ui.sql.run_controller import SqlRunController
+from tests.unit.recording_runner import RecordingRunner
 
 pytestmark = pytest.mark.unit
-
-
-@dataclass
-class Task:
-    fn: object
-    name: str
-    queue: str | None
-    owner: object
-    on_done: object = None
-    on_error: object = None
-    on_cancelled: object = None
-    state: str = "running"
-    cancel_requested: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.state != "running"
-
-    def cancel(self) -> None:
-        self.cancel_requested = True
-
-    def finish(self, result=None):
-        self.state = "done"
-        self.on_done(result)
-
-    def fail(self, exc):
-        self.state = "failed"
-        self.on_error(exc)
-
-    def cancelled(self):
-        self.state = "cancelled"
-        self.on_cancelled()
-
-    def run_fn(self):
-        """Run the submitted callable here (no worker) and deliver its result."""
-        self.finish(self.fn(TaskContext(self.name)))
-
-
-@dataclass
-class RecordingRunner:
-    tasks: list = field(default_factory=list)
-
-    def submit(self, fn, *, name, queue=None, on_done=None, on_error=None, on_progress=None, on_cancelled=None,
-               owner=None):
-        task = Task(fn, name, queue, owner, on_done, on_error, on_cancelled)
-        self.tasks.append(task)
-        return task
-
-    @property
-    def last(self) -> Task:
-        return self.tasks[-1]
 
 
 class FakeSession:
@@ -100,7 +48,7 @@ def ctl():
 def start(ctl, text="select 1; select 2; select 3", mode="run"):
     assert ctl.run(text, 10, mode)
     split = ctl.tasks.last
-    split.run_fn()  # the real split, as the worker would run it
+    split.run()  # the real split, as the worker would run it
     return split_sql(text)
 
 
@@ -119,7 +67,7 @@ def test_a_run_goes_idle_running_done_one_statement_at_a_time(ctl):
     assert split.name == "Split SQL" and split.queue == "db:p#1" and split.owner is ctl.the_owner
     assert ctl.handle is split
     assert not ctl.run("select 3")  # one run at a time
-    split.run_fn()
+    split.run()
     first = ctl.tasks.last
     assert first.name == "SQL (p): select 1" and first.queue == "db:p#1" and first.owner is ctl.the_owner
     assert [s.text for s in ctl.pending] == ["select 2"]
@@ -166,7 +114,7 @@ def test_stop_while_splitting_ends_with_nothing_ran(ctl):
     split = ctl.tasks.last
     ctl.stop()
     assert split.cancel_requested
-    split.run_fn()  # the split had ended anyway: its statements are not started
+    split.run()  # the split had ended anyway: its statements are not started
     assert ctl.phase == "cancelled" and len(ctl.tasks.tasks) == 1
     [out] = ctl.outcomes
     assert out.error.kind == CANCELLED and "nothing ran" in ctl.seen["messages"][0]
@@ -188,7 +136,7 @@ def test_a_failed_task_fails_the_run(ctl):
 
 def test_nothing_to_run(ctl):
     ctl.run("   ")
-    ctl.tasks.last.run_fn()
+    ctl.tasks.last.run()
     assert ctl.phase == "done" and ctl.seen["messages"] == ["Nothing to run."] and ctl.outcomes == []
 
 
