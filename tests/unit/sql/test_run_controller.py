@@ -231,3 +231,57 @@ def test_the_controller_imports_no_qt():
             "import aurora_console.ui.sql.run_controller, aurora_console.ui.observers\n"
             "assert not any(m.startswith('PySide6') for m in sys.modules if sys.modules[m] is not None)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+class Connector:
+    """A profile that opens on first use (ui.connections.on_demand.OnDemandConnection's surface)."""
+
+    def __init__(self, read_only: bool = False) -> None:
+        self.ready, self.read_only, self.asked = False, read_only, []
+
+    def ensure(self, then, failed, cancelled=None):
+        self.asked.append((then, failed, cancelled))
+        return SimpleNamespace(name="Open profile", done=False, cancel=lambda: None)
+
+
+def with_connector(ctl, connector):
+    ctl.connector = connector
+    return ctl
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_profile_opens_before_the_first_statement(ctl, read_only):
+    connector = with_connector(ctl, Connector(read_only)).connector
+    ctl.run("select 1; select 2")
+    ctl.tasks.last.run()  # the split
+    assert len(connector.asked) == 1 and ctl.busy and ctl.pending == []
+    assert len(ctl.tasks.tasks) == 1  # no statement before the profile is open
+    then, _failed, _cancelled = connector.asked[0]
+    connector.ready = True
+    then()
+    assert ctl.tasks.last.name == "SQL (p): select 1" and [s.text for s in ctl.pending] == ["select 2"]
+    assert ctl.session.settings.read_only is read_only  # a read-only profile makes a read-only session
+
+
+def test_a_profile_that_cannot_be_opened_fails_the_run(ctl):
+    connector = with_connector(ctl, Connector()).connector
+    ctl.run("select 1")
+    ctl.tasks.last.run()
+    _then, failed, cancelled = connector.asked[0]
+    failed(RuntimeError("Not connected to 'p': the password question was cancelled."))
+    assert ctl.phase == "failed" and ctl.seen["messages"][-1].startswith("ERROR: Not connected")
+    ctl.run("select 1")
+    ctl.tasks.last.run()
+    connector.asked[-1][2]()  # the open was cancelled
+    assert ctl.phase == "cancelled" and ctl.seen["messages"][-1] == "Cancelled."
+
+
+def test_commit_waits_for_the_profile_but_autocommit_does_not(ctl):
+    connector = with_connector(ctl, Connector()).connector
+    ctl.session_action("commit")
+    assert len(connector.asked) == 1 and ctl.tasks.tasks == []
+    connector.ready = True
+    connector.asked[0][0]()
+    assert ctl.tasks.last.name == "SQL commit"
+    connector.ready = False
+    assert ctl.set_autocommit(False).name == "SQL set_autocommit" and len(connector.asked) == 1
