@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class UserFacing(Protocol):
+    """An error that says itself in plain words (``ConsoleError``, the SQL editor's ``SqlError``)."""
+
+    def user_text(self) -> str: ...
+
+
+def user_text(exc: BaseException) -> str:
+    """What the window shows for ``exc``: its ``user_text()`` (message and hint) when it has one,
+    else ``str(exc)``."""
+    return exc.user_text() if isinstance(exc, UserFacing) else str(exc)
+
 
 class ConsoleError(Exception):
     """An error with a plain message for the window and an optional hint (what to do next)."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_console.core.errors import user_text
 from aurora_console.core.ssh.manager import TunnelState
 from aurora_console.ui.connections.tunnel_model import TunnelTableModel
 
@@ -115,7 +116,7 @@ class TunnelsPanel(QWidget):
         self.result_label.setText(f"✔ {report.profile}: {report.summary()}")
 
     def _failed(self, exc: BaseException) -> None:
-        text = exc.user_text() if hasattr(exc, "user_text") else str(exc)
+        text = user_text(exc)
         self.result_label.setText(f"✘ {text}")
         self.controller.services.notifier.error("Connection", exc)
 

@@ -27,6 +27,7 @@ from aurora_console.core.connections.profile import (
     TlsSettings,
     is_aws_endpoint,
 )
+from aurora_console.core.errors import user_text
 from aurora_console.core.ssh.config import BastionConfig, JumpHost
 
 PASSWORD_LABELS = [("prompt", "Ask each time"), ("keyring", "OS keyring"), ("ssm", "SSM SecureString parameter"),
@@ -217,7 +218,7 @@ class ProfileEditorDialog(QDialog):
         try:
             return self.profile().validate()
         except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.message.setText(f"✘ {exc.user_text() if hasattr(exc, 'user_text') else exc}")
+            self.message.setText(f"✘ {user_text(exc)}")
             return None
 
     def save(self) -> None:
@@ -231,7 +232,7 @@ class ProfileEditorDialog(QDialog):
         try:
             self.controller.save_profile(profile, replace=self.original.name if self.original else None)
         except Exception as exc:  # noqa: BLE001
-            self.message.setText(f"✘ {exc.user_text() if hasattr(exc, 'user_text') else exc}")
+            self.message.setText(f"✘ {user_text(exc)}")
             return
         self._store_secrets(profile)
         self.accept()
@@ -268,7 +269,7 @@ class ProfileEditorDialog(QDialog):
         self.message.setText("Testing…")
         return self.controller.test_profile(
             profile, on_done=lambda r: self.message.setText(f"✔ {r.summary()}"),
-            on_error=lambda exc: self.message.setText(f"✘ {exc.user_text() if hasattr(exc, 'user_text') else exc}"))
+            on_error=lambda exc: self.message.setText(f"✘ {user_text(exc)}"))
 
     @classmethod
     def edit(cls, controller, profile, parent=None) -> ConnectionProfile | None:

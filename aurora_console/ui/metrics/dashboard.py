@@ -42,6 +42,7 @@ from aurora_console.core.aws.metric_layout import (
 from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
 from aurora_console.core.aws.target_gone import cluster_gone_text
+from aurora_console.core.errors import user_text
 from aurora_console.ui.metrics.controls import (
     CUSTOM,
     build_controls,
@@ -238,7 +239,7 @@ class MetricsDashboard(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        text = getattr(exc, "user_text", lambda: str(exc))()
+        text = user_text(exc)
         gone = cluster_gone_text(exc, self.ref.cluster_id, self.ref.region,
                                  self.services.profile_label(self.ref.profile))
         if gone:

@@ -25,6 +25,7 @@ from aurora_console.core.db.migrations import (
     repair_preview,
 )
 from aurora_console.core.db.migrations.overview import Overview, project_runner, read_overview
+from aurora_console.core.errors import user_text
 from aurora_console.ui.observers import Observers
 
 from .overview_text import apply_question, summary_html
@@ -233,7 +234,7 @@ class MigrationsController:
             if exc.hint:
                 self.log.emit(f"  What to do: {exc.hint}")
         else:
-            self.log.emit(f"Error: {getattr(exc, 'user_text', lambda: str(exc))()}")
+            self.log.emit(f"Error: {user_text(exc)}")
         self.summary = f"<span style='color:#cf222e'>{first_line(exc)}</span>"
         self.changed.emit()
         self.finished.emit(exc)

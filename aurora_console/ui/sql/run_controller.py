@@ -26,6 +26,7 @@ from typing import Any
 from aurora_console.core.db.runs import cancelled_before_running, run_for_editor, session_call, split_for_run
 from aurora_console.core.db.session import TxState
 from aurora_console.core.db.sql_errors import CANCELLED
+from aurora_console.core.errors import user_text
 from aurora_console.ui.observers import Observers
 
 PHASES = ("idle", "running", "done", "failed", "cancelled")
@@ -216,7 +217,7 @@ class SqlRunController:
         def failed(exc) -> None:
             self.session_changed.emit(self.autocommit)
             self._set_tx(session.tx_state)
-            text = exc.user_text() if hasattr(exc, "user_text") else str(exc)
+            text = user_text(exc)
             self.message.emit(f"{what} failed: {text}")
             self.changed.emit()
             if error is not None:
