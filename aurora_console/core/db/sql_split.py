@@ -50,6 +50,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import partial
+from itertools import accumulate, repeat
+from operator import add
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -215,6 +218,14 @@ _P_HEAD_WORD = (
 )
 
 
+#: each of those words by its first three letters (they differ)
+_HEAD_BY_PREFIX = {
+    w[:3]: w
+    for w in ("create", "set", "reset", "discard", "begin", "start", "commit", "end", "rollback", "abort",
+              "savepoint", "release", "prepare", "copy")
+}
+
+
 def _scanner(whole_string: str) -> re.Pattern[str]:
     quiet = f"(?:{_P_CHUNK}|{whole_string}|{_P_WHOLE_QIDENT}|{_P_WORD_DOLLAR})"
     # balanced parentheses (three levels deep) holding only quiet text and no ';' leave the depth
@@ -249,6 +260,9 @@ def _scanner(whole_string: str) -> re.Pattern[str]:
 
 # by standard_conforming_strings: False (backslash escapes in '...'), True
 _SCANS = (_scanner(_P_WHOLE_ESCAPE), _scanner(_P_WHOLE_STANDARD))
+_RUN = _SCANS[1].groupindex["run"]
+_HEAD_RUN = _SCANS[1].groupindex["head_run"]
+assert _RUN == _SCANS[0].groupindex["run"] and _HEAD_RUN == _SCANS[0].groupindex["head_run"]
 _IDENT_CONT_CHARS = re.compile(f"[{_IDENT_CONT}]")
 _WORD = re.compile(f"[{_IDENT_START}][{_IDENT_CONT}]*")
 _DOLLAR_TOKEN = re.compile(f"(?P<dollar>{_P_DOLLAR})|{_P_PARAM}|\\$")
@@ -520,17 +534,19 @@ class _ConformingStrings:
         self.session = value
 
 
-def _may_change_setting(word: str, text: str, setting: _ConformingStrings) -> bool:
-    """Whether a statement starting with ``word`` needs a closer look (most do not)."""
+def _may_change_setting(word: str, text: str, start: int, end: int, setting: _ConformingStrings) -> bool:
+    """Whether the statement ``text[start:end]``, starting with ``word``, needs a closer look
+    (most do not; BEGIN is applied by the caller, without one)."""
     if word == "set" or word == "reset":
-        low = text.lower()
-        return "standard_conforming_strings" in low or (word == "reset" and "all" in low)
-    if word == "begin":
-        setting.begin()  # BEGIN first in a statement always opens a transaction block
-        return False
-    if word in ("discard", "start"):
+        return _SETTING_WORDS.search(text, start, end) is not None
+    if word == "discard" or word == "start":
         return True
+    if word == "begin":
+        return False
     return setting.in_tx  # COMMIT, ROLLBACK, SAVEPOINT ... do nothing outside a transaction
+
+
+_SETTING_WORDS = re.compile(r"standard_conforming_strings|\ball\b", re.IGNORECASE)
 
 
 #: first words of the statements that can change standard_conforming_strings
@@ -578,7 +594,21 @@ def _is_routine(flags: list[str]) -> bool:
     )
 
 
-_new_statement = tuple.__new__
+_new_statement = partial(tuple.__new__, Statement)
+
+
+def _statements(text: str, spans: list[tuple], terminated: list[bool]) -> list[Statement]:
+    """The Statements of ``spans``, built in bulk (texts, line numbers: no Python loop)."""
+    if not spans:
+        return []
+    starts, ends, stops, conforming, data_starts, data_ends = zip(*spans)
+    texts = map(text.__getitem__, map(slice, starts, ends))
+    newline = repeat("\n")
+    lines = list(accumulate(map(text.count, newline, (0, *starts[:-1]), starts), initial=1))[1:]
+    # a statement never ends with a newline (it ends on a token), so [start, end) will do
+    end_lines = map(add, lines, map(text.count, newline, starts, ends))
+    return list(map(_new_statement, zip(texts, starts, ends, lines, end_lines, terminated, stops, conforming,
+                                       data_starts, data_ends)))
 
 
 class _Head:
@@ -680,15 +710,14 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
     ``standard_conforming_strings`` is the session's value when the script starts (what the
     server reports); ``SET``/``RESET`` statements in the script change it from the next line on.
     """
-    out: list[Statement] = []
-    append = out.append
+    spans: list[tuple] = []  # (start, end, stop, conforming, data_start, data_end) per statement
+    append = spans.append
     n = len(text)
     setting = _ConformingStrings(standard_conforming_strings)
     conforming = standard_conforming_strings  # the lexer's value now
     pending = conforming  # the value from offset switch_at on (psql reads it line by line)
     switch_at = n + 1
     scan = _SCANS[conforming].match
-    line_no, line_pos = 1, 0  # line number of offset line_pos (statements come in order)
 
     pos = 0
     limit = n  # end of the text to scan now (the end of a COPY line, then the end)
@@ -710,32 +739,47 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                 break
             kind = m.lastgroup
             if kind == "run_semicolon":
-                start = m.start("run")
-                end = m.end("run")
+                start, end = m.span(_RUN)
                 if first < 0 and text[start] in _WORD_START and text[start + 1] not in "'&":
                     # the usual statement: a word and quiet text, then ';' (at a statement's
                     # start paren is 0 and no word goes on)
                     while text[end - 1] in _SPACE_CHARS:
                         end -= 1
-                    line_no += text.count("\n", line_pos, start)
-                    line_pos = start
                     pos = boundary = m.end()
-                    append(_new_statement(Statement, (
-                        text[start:end],
-                        start,
-                        end,
-                        line_no,
-                        line_no + text.count("\n", start, end - 1),
-                        True,
-                        pos,
-                        conforming,
-                        None,
-                        None,
-                    )))
+                    append((start, end, pos, conforming, None, None))
+                    continue
+                if first >= 0 and paren == 0 and head is None and (not word or word == "create"):
+                    # the last run of a statement with nothing more to look at (after a dollar
+                    # quote, say): it ends here
+                    while text[end - 1] in _SPACE_CHARS:
+                        end -= 1
+                    pos = boundary = m.end()
+                    append((first, end, pos, stmt_conforming, None, None))
+                    first = last = -1
+                    word = ""
+                    glued = False
                     continue
             elif kind == "head_run_semicolon":
-                start = m.start("head_run")
-                end = m.end("head_run")
+                start, end = m.span(_HEAD_RUN)
+                if first < 0:
+                    word = _HEAD_BY_PREFIX[text[start : start + 3].lower()]
+                    if word == "create":
+                        w = _NEXT_WORD.match(text, start + 6)
+                        plain = w is not None and w.group(1).lower() not in ("function", "procedure", "or")
+                    elif word == "begin":
+                        setting.begin()  # BEGIN first in a statement always opens a transaction block
+                        plain = True
+                    else:
+                        plain = word != "copy" and not (
+                            word in _SESSION_WORDS and _may_change_setting(word, text, start, end, setting)
+                        )
+                    if plain:  # nothing to look at in this one: as the usual statement
+                        while text[end - 1] in _SPACE_CHARS:
+                            end -= 1
+                        pos = boundary = m.end()
+                        append((start, end, pos, conforming, None, None))
+                        word = ""
+                        continue
             else:
                 start = m.start(kind)
                 end = m.end()
@@ -743,7 +787,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                 first = start
                 stmt_conforming = conforming
                 if kind == "head_run" or kind == "head_run_semicolon":
-                    word = _WORD.match(text, start).group().lower()
+                    word = _HEAD_BY_PREFIX[text[start : start + 3].lower()]
                     if word == "create":
                         w = _NEXT_WORD.match(text, start + 6)
                         second = "" if w is None else w.group(1).lower()
@@ -779,10 +823,10 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                         while text[last - 1] in _SPACE_CHARS:  # a run may end with spaces
                             last -= 1
                         stmt_text = text[first:last]
-                        line_no += text.count("\n", line_pos, first)
-                        line_pos = first
                         data_start = data_end = None
-                        if word in _SESSION_WORDS and _may_change_setting(word, stmt_text, setting):
+                        if word == "begin":
+                            setting.begin()
+                        elif word in _SESSION_WORDS and _may_change_setting(word, text, first, last, setting):
                             tokens, words = _significant(stmt_text, stmt_conforming)
                             setting.statement(stmt_text, words, tokens)
                             if setting.current != pending:
@@ -808,18 +852,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                                     close = _COPY_END.search(text, data_start)
                                     data_end = close.start() if close else n
                                     resume = close.end() if close else n
-                        append(_new_statement(Statement, (
-                            stmt_text,
-                            first,
-                            last,
-                            line_no,
-                            line_no + text.count("\n", first, last - 1),
-                            True,
-                            end,
-                            stmt_conforming,
-                            data_start,
-                            data_end,
-                        )))
+                        append((first, last, end, stmt_conforming, data_start, data_end))
                     first = last = -1
                     word = ""
                     head = None
@@ -872,23 +905,13 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
         if pos >= n:
             break
 
+    terminated = [True] * len(spans)
     if last >= 0:
         while text[last - 1] in _SPACE_CHARS:
             last -= 1
-        line_no += text.count("\n", line_pos, first)
-        append(
-            Statement(
-                text=text[first:last],
-                start=first,
-                end=last,
-                line=line_no,
-                end_line=line_no + text.count("\n", first, last - 1),
-                terminated=False,
-                stop=last,
-                standard_conforming_strings=stmt_conforming,
-            )
-        )
-    return out
+        append((first, last, last, stmt_conforming, None, None))
+        terminated.append(False)
+    return _statements(text, spans, terminated)
 
 
 def statement_at(statements: list[Statement], offset: int) -> Statement | None:
