@@ -258,3 +258,27 @@ def test_copy_from_stdin_data_is_not_sql():
     assert stmts[1].data_start is None
     assert stmts[2].data_start == stmts[2].data_end == len(script)  # no data before the end
     assert [s.text for s in split_sql("copy t to stdout;\nselect 1;")] == ["copy t to stdout", "select 1"]
+
+
+_fragment = st.sampled_from(
+    list("ab eEbBxXnNuU&'\"$;()-/*\\\n\r\t:.01_\u00a0\u00e9\v")
+    + ["set standard_conforming_strings = off;", "reset all;", "begin;", "commit;", "rollback;",
+       "copy t from stdin;\n", "\n\\.\n", "create function f() begin atomic ", " end", " case ", "1e",
+       "$$", "$a$", "/*", "*/", "--"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_fragment, max_size=40).map("".join), st.booleans())
+def test_any_script_splits_into_valid_statements(script, conforming):
+    """Never crashes; offsets, lines and COPY data blocks are consistent with the text."""
+    prev_stop = 0
+    for s in split_sql(script, standard_conforming_strings=conforming):
+        assert script[s.start : s.end] == s.text and s.text
+        assert s.text == s.text.strip(" \t\n\r\f\v")
+        assert s.start <= s.end <= s.stop and prev_stop <= s.stop
+        assert s.line == script.count("\n", 0, s.start) + 1
+        assert s.end_line == script.count("\n", 0, s.end - 1) + 1
+        if s.data_start is not None:
+            assert s.stop <= s.data_start <= s.data_end <= len(script)
+        prev_stop = s.stop
