@@ -12,6 +12,14 @@ class UserFacing(Protocol):
     def user_text(self) -> str: ...
 
 
+def error_message(exc: BaseException) -> str:
+    """The one-line message of ``exc`` (a ``ConsoleError``'s ``message``, without its hint), else
+    ``str(exc)``: for status lines and panes that show the hint elsewhere or not at all."""
+    if isinstance(exc, ConsoleError) and exc.message:
+        return exc.message
+    return str(exc)
+
+
 def user_text(exc: BaseException) -> str:
     """What the window shows for ``exc``: its ``user_text()`` (message and hint) when it has one,
     else ``str(exc)``."""

@@ -17,6 +17,7 @@ from aurora_console.core.aws import backtrack as bt
 from aurora_console.core.aws.backup_settings import BackupSettings
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from aurora_console.core.aws.pitr import fmt_utc
+from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.fleet.endpoint_text import readable
 
@@ -98,7 +99,7 @@ class BacktrackTab(DialogHost, QWidget):
         self.update_enabled()
 
     def _error(self, exc: BaseException) -> None:
-        text = getattr(exc, "message", None) or str(exc)
+        text = error_message(exc)
         if isinstance(exc, NotSupportedByEndpoint):
             self.unsupported = text
             if self.panel.services.aws_is_sandbox:

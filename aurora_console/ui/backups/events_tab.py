@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws import event_subscriptions as ev
+from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
 from aurora_console.ui.fleet.endpoint_text import is_unsupported, readable
@@ -92,7 +93,7 @@ class EventsTab(DialogHost, QWidget):
         self.update_enabled()
 
     def _error(self, exc: BaseException) -> None:
-        text = str(getattr(exc, "message", None) or exc)
+        text = error_message(exc)
         if is_unsupported(text) and self.panel.services.aws_is_sandbox:
             self.message.setText(readable(text, sandbox=True, feature="Event notifications") + ".")
         else:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.backup_settings import BackupSettings, list_cluster_ids, read_backup_settings
 from aurora_console.core.aws.target_gone import cluster_gone_text
+from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.runner import BackupTasks
 
 
@@ -175,6 +176,6 @@ class BackupsPanel(QWidget):
             self.error_label.setText(gone)
             self.error_label.show()
             return
-        self.error = getattr(exc, "message", None) or str(exc)
+        self.error = error_message(exc)
         self.error_label.setText(f"Could not read the backup settings: {self.error}")
         self.error_label.show()

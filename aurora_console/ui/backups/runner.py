@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from aurora_console.core.aws.backup_ops import BackupAction, BackupResult, run_backup_action
+from aurora_console.core.errors import error_message
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ class BackupTasks(QObject):
                 self.last_error = exc
                 self.services.notifier.warning("Backups", exc)
             else:
-                self.last_error = getattr(exc, "message", None) or str(exc)
+                self.last_error = error_message(exc)
                 self.services.notifier.error("Backup action failed", exc)
             self.action_text = self.last_error
             self.changed.emit()

@@ -31,7 +31,7 @@ from aurora_console.core.aws.backup_settings import (
     review_backup_change,
 )
 from aurora_console.core.aws.pitr import fmt_utc
-from aurora_console.core.errors import ConsoleError
+from aurora_console.core.errors import ConsoleError, error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
 from aurora_console.ui.fleet.endpoint_text import readable
@@ -192,7 +192,7 @@ class SettingsTab(DialogHost, QWidget):
     def _storage_error(self, exc: BaseException) -> None:
         for label in (self.continuous, self.snapshot_storage, self.billed):
             label.setText("unavailable")
-        text = str(getattr(exc, "message", None) or exc)
+        text = error_message(exc)
         sandbox = self.panel.services.aws_is_sandbox
         self.storage_note.setText(readable(text, sandbox=sandbox, feature="Backup storage metrics"))
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.snapshots import Snapshot, list_snapshots
+from aurora_console.core.errors import error_message
 from aurora_console.ui.backups import snapshot_dialogs as sd
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.snapshot_model import SNAPSHOT_ROLE, SnapshotTableModel, sorted_proxy
@@ -76,7 +77,7 @@ class SnapshotsTab(DialogHost, QWidget):
         self.update_enabled()
 
     def _error(self, exc: BaseException) -> None:
-        self.error = getattr(exc, "message", None) or str(exc)
+        self.error = error_message(exc)
         if is_unsupported(self.error) and self.panel.services.aws_is_sandbox:
             self.message.setText(readable(self.error, sandbox=True, feature="Snapshots") + ".")
         else:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu
 from aurora_console.core.aws.fleet_actions import PreparedAction
 from aurora_console.core.aws.fleet_models import Cluster, Instance
 from aurora_console.core.aws.fleet_runner import run_action
+from aurora_console.core.errors import error_message
 from aurora_console.ui.fleet.dialogs import (
     ActionDialog,
     AddReaderDialog,
@@ -154,7 +155,7 @@ class FleetActions:
         self.running.pop(handle.id, None)
         self.completed += 1
         self.failed += 1
-        self.last_error = getattr(exc, "message", None) or str(exc)
+        self.last_error = error_message(exc)
         if not self.view.closed:
             self.view.status.setText(self.last_error)
         self.view.services.notifier.error("Action failed", exc)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.cluster_details import load_cluster_details
 from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, Instance, RegionInventory
+from aurora_console.core.errors import error_message
 from aurora_console.ui.fleet.actions import FleetActions
 from aurora_console.ui.fleet.details import ClusterDetailsPane, DetailsStack, InstanceDetailsPane, RegionPane
 from aurora_console.ui.fleet.filter_model import FleetFilterModel
@@ -282,7 +283,7 @@ class FleetView(QWidget):
         self.cluster_pane.set_details(details)
 
     def _details_failed(self, exc: BaseException) -> None:
-        self.cluster_pane.set_error(getattr(exc, "message", str(exc)))
+        self.cluster_pane.set_error(error_message(exc))
 
     def _load_details(self, region: RegionInventory | None, cluster: Cluster) -> None:
         aws = self.services.aws

@@ -24,3 +24,13 @@ def test_any_other_error_shows_its_text():
     assert user_text(RuntimeError("boom")) == "boom"
     assert user_text(KeyError("x")) == "'x'"
     assert not isinstance(RuntimeError("boom"), UserFacing)
+
+
+def test_error_message_is_the_message_without_the_hint():
+    from aurora_console.core.aws.errors import AwsError
+    from aurora_console.core.errors import error_message
+
+    assert error_message(ConsoleError("Snapshot quota reached.", hint="Delete an old one.")) == "Snapshot quota reached."
+    assert error_message(AwsError("Access denied in eu-west-1.", kind="auth")) == "Access denied in eu-west-1."
+    assert error_message(ConsoleError("")) == ""  # nothing better to say: str() is empty too
+    assert error_message(TimeoutError("timed out")) == "timed out"
