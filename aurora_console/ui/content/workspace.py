@@ -65,7 +65,7 @@ class ContentWorkspace(QWidget):
 
     def _submit(self, fn, name, on_done, on_error=None):
         return self.runner.submit(fn, name=name, queue=self.session.queue_key, on_done=on_done,
-                                  on_error=on_error or self._failed)
+                                  on_error=on_error or self._failed, owner=self)
 
     def _failed(self, exc: BaseException, what: str = "") -> None:
         self.last_error = f"{what}{exc}"

@@ -66,7 +66,7 @@ class HistoryPanel(QWidget):
         needle = self.search.text()
         history, snippets = self.history, self.snippets
         self.runner.submit(lambda ctx: (history.entries(needle), snippets.all()), name="Load SQL history",
-                           on_done=self._show)
+                           on_done=self._show, owner=self)
 
     def _show(self, data) -> None:
         entries, snippets = data
@@ -95,11 +95,13 @@ class HistoryPanel(QWidget):
             if not ok or not name.strip():
                 return
         snippets = self.snippets
-        self.runner.submit(lambda ctx: snippets.save(name, sql), name="Save snippet", on_done=lambda _r: self.reload())
+        self.runner.submit(lambda ctx: snippets.save(name, sql), name="Save snippet", on_done=lambda _r: self.reload(),
+                           owner=self)
 
     def _delete_snippet(self) -> None:
         item = self.snippet_list.currentItem()
         if item is None:
             return
         name, snippets = item.text(), self.snippets
-        self.runner.submit(lambda ctx: snippets.delete(name), name="Delete snippet", on_done=lambda _r: self.reload())
+        self.runner.submit(lambda ctx: snippets.delete(name), name="Delete snippet", on_done=lambda _r: self.reload(),
+                           owner=self)

@@ -143,6 +143,7 @@ class ResultTableModel(QAbstractTableModel):
             on_done=self._arrived,
             on_error=self._failed,
             on_cancelled=self._stopped,
+            owner=self,  # a result tab closed meanwhile: its rows are not wanted any more
         )
         self._handles.append(self.handle)
 
@@ -174,7 +175,7 @@ class ResultTableModel(QAbstractTableModel):
         self.handle = self._runner.submit(pump, name="Fetch all rows", queue=self._queue,
                                           on_progress=lambda _p, _t: self._drain(), on_done=done,
                                           on_error=lambda e: (self._drain(), self._failed(e)),
-                                          on_cancelled=lambda: (self._drain(), self._stopped()))
+                                          on_cancelled=lambda: (self._drain(), self._stopped()), owner=self)
         self._handles.append(self.handle)
         self.state_changed.emit()
 
