@@ -51,7 +51,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import partial
-from itertools import accumulate, repeat
+from itertools import accumulate, product, repeat
 from operator import add
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -211,19 +211,20 @@ _P_WORD_DOLLAR = rf"(?<=[{_WORD_CHARS}$])\$"
 _P_CHUNK = r"""[^;()'"$\-/ \t\n\r\f\v][^;()'"$\-/]*+|-(?!-)|/(?!\*)"""
 
 
-#: first words split_sql looks at: routines (BEGIN ATOMIC), settings, transactions, COPY
-_P_HEAD_WORD = (
-    "(?i:create|set|reset|discard|begin|start|commit|end|rollback|abort|savepoint|release|prepare|copy)"
-    f"(?![{_IDENT_CONT}])"
-)
-
-
-#: each of those words by its first three letters (they differ)
+#: the words split_sql looks at first in a statement (routines, settings, transactions, COPY), by
+#: their first three letters in any case (those differ)
 _HEAD_BY_PREFIX = {
-    w[:3]: w
+    "".join(variant): w
     for w in ("create", "set", "reset", "discard", "begin", "start", "commit", "end", "rollback", "abort",
               "savepoint", "release", "prepare", "copy")
+    for variant in product(*((c, c.upper()) for c in w[:3]))
 }
+
+
+def _is_word_at(text: str, at: int, word: str) -> bool:
+    """``word`` (any case) is the whole identifier at ``at``."""
+    end = at + len(word)
+    return text[at:end].lower() == word and _IDENT_CONT_CHARS.match(text, end) is None
 
 
 def _scanner(whole_string: str) -> re.Pattern[str]:
@@ -239,9 +240,7 @@ def _scanner(whole_string: str) -> re.Pattern[str]:
         + "(?:"
         + "|".join(
             [
-                # a run, and the ';' after it in the same match when there is one; a run that
-                # starts with one of the words split_sql looks at is a head_run
-                f"(?P<head_run>{_P_HEAD_WORD}(?:{_P_GAP}{quiet})*+)(?:{_P_GAP}(?P<head_run_semicolon>;))?",
+                # a run, and the ';' after it in the same match when there is one
                 f"(?P<run>(?!\\$){quiet}(?:{_P_GAP}{quiet})*+)(?:{_P_GAP}(?P<run_semicolon>;))?",
                 "(?P<open_paren>\\()",
                 "(?P<close_paren>\\))",
@@ -261,8 +260,7 @@ def _scanner(whole_string: str) -> re.Pattern[str]:
 # by standard_conforming_strings: False (backslash escapes in '...'), True
 _SCANS = (_scanner(_P_WHOLE_ESCAPE), _scanner(_P_WHOLE_STANDARD))
 _RUN = _SCANS[1].groupindex["run"]
-_HEAD_RUN = _SCANS[1].groupindex["head_run"]
-assert _RUN == _SCANS[0].groupindex["run"] and _HEAD_RUN == _SCANS[0].groupindex["head_run"]
+assert _RUN == _SCANS[0].groupindex["run"]
 _IDENT_CONT_CHARS = re.compile(f"[{_IDENT_CONT}]")
 _WORD = re.compile(f"[{_IDENT_START}][{_IDENT_CONT}]*")
 _DOLLAR_TOKEN = re.compile(f"(?P<dollar>{_P_DOLLAR})|{_P_PARAM}|\\$")
@@ -741,14 +739,31 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
             if kind == "run_semicolon":
                 start, end = m.span(_RUN)
                 if first < 0 and text[start] in _WORD_START and text[start + 1] not in "'&":
-                    # the usual statement: a word and quiet text, then ';' (at a statement's
-                    # start paren is 0 and no word goes on)
-                    while text[end - 1] in _SPACE_CHARS:
-                        end -= 1
-                    pos = boundary = m.end()
-                    append((start, end, pos, conforming, None, None))
-                    continue
-                if first >= 0 and paren == 0 and head is None and (not word or word == "create"):
+                    # a statement that is one run and ';' (at a statement's start paren is 0
+                    # and no word goes on): the usual case, unless its first word matters
+                    word = _HEAD_BY_PREFIX.get(text[start : start + 3], "")
+                    if word and not _is_word_at(text, start, word):
+                        word = ""
+                    if not word:
+                        plain = True
+                    elif word == "create":
+                        w = _NEXT_WORD.match(text, start + 6)
+                        plain = w is not None and w.group(1).lower() not in ("function", "procedure", "or")
+                    elif word == "begin":
+                        setting.begin()  # BEGIN first in a statement always opens a transaction block
+                        plain = True
+                    else:
+                        plain = word != "copy" and not (
+                            word in _SESSION_WORDS and _may_change_setting(word, text, start, end, setting)
+                        )
+                    if plain:
+                        while text[end - 1] in _SPACE_CHARS:
+                            end -= 1
+                        pos = boundary = m.end()
+                        append((start, end, pos, conforming, None, None))
+                        word = ""
+                        continue
+                elif first >= 0 and paren == 0 and head is None and (not word or word == "create"):
                     # the last run of a statement with nothing more to look at (after a dollar
                     # quote, say): it ends here
                     while text[end - 1] in _SPACE_CHARS:
@@ -759,35 +774,16 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                     word = ""
                     glued = False
                     continue
-            elif kind == "head_run_semicolon":
-                start, end = m.span(_HEAD_RUN)
-                if first < 0:
-                    word = _HEAD_BY_PREFIX[text[start : start + 3].lower()]
-                    if word == "create":
-                        w = _NEXT_WORD.match(text, start + 6)
-                        plain = w is not None and w.group(1).lower() not in ("function", "procedure", "or")
-                    elif word == "begin":
-                        setting.begin()  # BEGIN first in a statement always opens a transaction block
-                        plain = True
-                    else:
-                        plain = word != "copy" and not (
-                            word in _SESSION_WORDS and _may_change_setting(word, text, start, end, setting)
-                        )
-                    if plain:  # nothing to look at in this one: as the usual statement
-                        while text[end - 1] in _SPACE_CHARS:
-                            end -= 1
-                        pos = boundary = m.end()
-                        append((start, end, pos, conforming, None, None))
-                        word = ""
-                        continue
             else:
                 start = m.start(kind)
                 end = m.end()
             if first < 0 and kind != "block_comment":
                 first = start
                 stmt_conforming = conforming
-                if kind == "head_run" or kind == "head_run_semicolon":
-                    word = _HEAD_BY_PREFIX[text[start : start + 3].lower()]
+                if kind == "run" or kind == "run_semicolon":
+                    word = _HEAD_BY_PREFIX.get(text[start : start + 3], "")
+                    if word and not _is_word_at(text, start, word):
+                        word = ""
                     if word == "create":
                         w = _NEXT_WORD.match(text, start + 6)
                         second = "" if w is None else w.group(1).lower()
@@ -797,14 +793,12 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                             head.skip_to = w.end()
                         elif w is None or second == "or":
                             head = _Head()
-                elif kind == "run" or kind == "run_semicolon":
-                    if text[start] not in _WORD_START or text[start + 1 : start + 2] in ("'", "&"):
-                        first_word = _first_word(text, start)
-                        if first_word is None:
+                    elif not word and (text[start] not in _WORD_START or text[start + 1 : start + 2] in ("'", "&")):
+                        if _first_word(text, start) is None:
                             head = _Head()  # not a word: follow identifiers as psql does
                 else:
                     head = _Head()
-            if kind == "run" or kind == "run_semicolon" or kind == "head_run" or kind == "head_run_semicolon":
+            if kind == "run" or kind == "run_semicolon":
                 if head is not None and head.watch:
                     head.identifiers(text, start, end, paren, conforming)
                 if glued:
@@ -812,7 +806,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                 else:
                     boundary = start
                 last = pos = end
-                if kind == "run" or kind == "head_run":
+                if kind == "run":
                     continue
                 end = m.end()
                 kind = "semicolon"
