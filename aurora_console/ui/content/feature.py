@@ -28,7 +28,7 @@ def install(window) -> None:
 def profile_for_cluster(window, cluster_id: str) -> str | None:
     """The connection profile that reaches ``cluster_id`` (the sandbox's blog profile on the sandbox)."""
     sandbox = window.services.sandbox
-    if sandbox is not None and getattr(sandbox.seed, "blog_cluster_id", None) == cluster_id:
+    if sandbox is not None and sandbox.seed.blog_cluster_id == cluster_id:
         return SANDBOX_PROFILE
     try:
         for profile in window.services.profiles.list():

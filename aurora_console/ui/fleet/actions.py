@@ -126,7 +126,7 @@ class FleetActions:
             return None
         audit = services.audit
         read_only = view.read_only()
-        interval = self.poll_interval or (2.0 if getattr(aws, "is_sandbox", False) else 10.0)
+        interval = self.poll_interval or (2.0 if aws.is_sandbox else 10.0)
         view.status.setText(f"{action.title}…")
         handle = services.runner.submit(
             lambda ctx: run_action(aws, action, audit=audit, task=ctx, read_only=read_only, poll_interval=interval),

@@ -115,7 +115,7 @@ class FleetView(QWidget):
 
         self.auto_timer = QTimer(self)
         self.auto_timer.timeout.connect(self.refresh)
-        seconds = int(getattr(self.services.settings.settings, "auto_refresh_seconds", 0) or 0)
+        seconds = self.services.settings.settings.auto_refresh_seconds
         i = self.auto_box.findData(seconds)
         self.auto_box.setCurrentIndex(i if i >= 0 else 0)
         self.auto_box.currentIndexChanged.connect(self._auto_changed)
@@ -206,7 +206,7 @@ class FleetView(QWidget):
     def _auto_changed(self) -> None:
         secs = int(self.auto_box.currentData() or 0)
         settings = self.services.settings.settings
-        if getattr(settings, "auto_refresh_seconds", None) != secs:
+        if settings.auto_refresh_seconds != secs:
             settings.auto_refresh_seconds = secs
         if secs:
             self.auto_timer.start(secs * 1000)
@@ -250,7 +250,7 @@ class FleetView(QWidget):
         payload = index.data(PAYLOAD_ROLE) if index.isValid() else None
         region = index.data(REGION_ROLE) if index.isValid() else None
         self._shown = payload
-        self.cluster_pane.sandbox = self.region_pane.sandbox = bool(getattr(self.services.aws, "is_sandbox", False))
+        self.cluster_pane.sandbox = self.region_pane.sandbox = self.services.aws_is_sandbox
         if isinstance(payload, Cluster):
             self.cluster_pane.set_cluster(payload, region, self.read_only())
             self.cluster_pane.set_cluster_actions(self.cluster_actions(region, payload))

@@ -99,7 +99,7 @@ def _open_tab(window, profile, connect, folder, read_only, on_close, spec=None):
 
 def _close_source(runner, profile: str, on_close) -> None:
     """Close the profile's tunnel off the UI thread; inline once the runner has shut down (app exit)."""
-    if getattr(runner, "closed", False):
+    if runner.closed:
         on_close()
     else:
         runner.submit(lambda ctx: on_close(), name=f"Close {profile}")

@@ -138,7 +138,7 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
 
 
 def sql_tabs_of(window, label: str) -> list[QWidget]:
-    return [t for t in sql_tabs(window) if getattr(t, "profile", None) == label]
+    return [t for t in sql_tabs(window) if t.profile == label]
 
 
 def _ordinal(window, tab: QWidget, label: str) -> int:
