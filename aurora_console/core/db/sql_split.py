@@ -1,16 +1,19 @@
 """Split a SQL script into statements exactly where psql does, keeping offsets.
 
 One lexer, learnt from psql's own (``src/fe_utils/psqlscan.l``, which mirrors the server's
-``src/backend/parser/scan.l``, PostgreSQL 15), serves two callers:
+``src/backend/parser/scan.l``; github.com/postgres/postgres) and checked against psql 15.18
+itself (tests/integration/sql/test_sql_split_psql.py, and PostgreSQL's regression SQL in
+tests/unit/sql/test_sql_split_pg_regress.py), serves two callers:
 
 * :func:`tokenize` yields every token (``space``, ``comment``, ``string``, ``dollar_string``,
   ``quoted_ident``, ``ident``, ``semicolon``, ``open_paren``, ``close_paren``, ``other``); the
   tokens tile the text exactly.
 * :func:`split_sql` cuts the script at top-level ``;`` (not inside parentheses, quotes, comments
   or a ``CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END`` body). For speed it jumps over runs
-  of tokens that cannot matter (words, numbers, operators, spaces) with one regular expression
-  built from the same token patterns, and looks at single tokens only where psql does
-  (the first identifiers of a statement, routine bodies).
+  of text that cannot matter (words, numbers, operators, spaces, plain strings, balanced
+  parentheses) with one regular expression built from the same patterns, and lexes token by
+  token only where it must (a quote or '$' right after a word, the first identifiers of a
+  CREATE FUNCTION, routine bodies).
 
 PostgreSQL's lexical rules it follows (and Python's defaults it must not use):
 
@@ -18,8 +21,11 @@ PostgreSQL's lexical rules it follows (and Python's defaults it must not use):
   (PostgreSQL's ``ident_start`` is ``[A-Za-z\\200-\\377_]``: bytes of UTF-8 sequences);
 * a ``--`` comment ends at ``\\n`` *or* ``\\r``; ``/* */`` comments nest;
 * strings: ``'...'`` with ``''``; ``E'...'`` with backslash escapes; ``B'...'``/``X'...'``;
-  ``N'...'``; ``U&'...'``; a string followed by whitespace containing a newline and another
-  ``'`` continues (SQL's string continuation) in the same mode;
+  ``N'...'``; ``U&'...'``. SQL's string continuation (``'a'`` newline ``'b'``) does not happen
+  in psql, which lexes a script line by line without the newline: only a bare ``\r`` between
+  two strings continues the first (in its mode);
+* a number and the identifier glued to it are one token (psql 15.18's "trailing junk" rules):
+  ``1e'x'`` is ``1e`` then a plain ``'x'``, ``1a$$`` opens no dollar quote;
 * with ``standard_conforming_strings = off`` a plain ``'...'`` treats backslash as an escape
   (``'a\\'b; SELECT 1'`` is one string);
 * dollar quotes ``$tag$...$tag$``; ``$1`` parameters; identifiers may contain ``$``;
@@ -50,10 +56,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import partial
 from itertools import accumulate, product, repeat
 from operator import add
-from collections.abc import Iterator
 from typing import NamedTuple
 
 __all__ = [
@@ -599,14 +605,14 @@ def _statements(text: str, spans: list[tuple], terminated: list[bool]) -> list[S
     """The Statements of ``spans``, built in bulk (texts, line numbers: no Python loop)."""
     if not spans:
         return []
-    starts, ends, stops, conforming, data_starts, data_ends = zip(*spans)
+    starts, ends, stops, conforming, data_starts, data_ends = zip(*spans, strict=True)
     texts = map(text.__getitem__, map(slice, starts, ends))
     newline = repeat("\n")
     lines = list(accumulate(map(text.count, newline, (0, *starts[:-1]), starts), initial=1))[1:]
     # a statement never ends with a newline (it ends on a token), so [start, end) will do
     end_lines = map(add, lines, map(text.count, newline, starts, ends))
     return list(map(_new_statement, zip(texts, starts, ends, lines, end_lines, terminated, stops, conforming,
-                                       data_starts, data_ends)))
+                                       data_starts, data_ends, strict=True)))
 
 
 class _Head:

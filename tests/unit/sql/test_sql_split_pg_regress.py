@@ -52,7 +52,7 @@ def test_statement_boundaries_match_psql(name):
     got = [s.stop if s.terminated else s.end for s in statements]
     if got != entry["ends"]:
         expected = entry["ends"]
-        i = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
+        i = next((k for k, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b), min(len(got), len(expected)))
         at = min(got[i] if i < len(got) else len(cleaned), expected[i] if i < len(expected) else len(cleaned))
         pytest.fail(
             f"{name}: {len(got)} statements, psql {len(expected)}; first difference at statement {i + 1} "
