@@ -157,6 +157,7 @@ def test_no_configuration_found(tmp_path):
     ("flyway.schemas=ok,x y", "not a plain identifier"),
     ("flyway.outOfOrder=yes", "is not true or false"),
     ("flyway.baselineVersion=1.a", "is not a version"),
+    ("flyway.baselineVersion=\u0661", "is not a version"),  # Arabic-Indic 1: only 0-9, as Flyway
     ("flyway.ignoreMigrationPatterns=*:gone", "is not a pattern"),
     ("flyway.sqlMigrationPrefix=M", "is not supported"),
     ("flyway.encoding=ISO-8859-1", "only UTF-8"),

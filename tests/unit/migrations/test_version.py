@@ -112,3 +112,32 @@ def test_plain_sql_file_names_get_the_general_advice(name):
     with pytest.raises(ValueError, match="expected V<version>__<description>.sql") as ei:
         parse_name(name)
     assert "double underscore" not in str(ei.value) and "digits" not in str(ei.value)
+
+
+# Flyway: "Version may only contain 0..9 and . (dot)" (flyway/flyway flyway-core/src/main/java/org/
+# flywaydb/core/api/MigrationVersion.java). Python's \d and int() accept every Unicode decimal digit
+# (Arabic-Indic ١, fullwidth １, Devanagari १...): such a name must not become version 1.
+_NON_ASCII_DIGITS = st.characters(categories=("Nd",)).filter(lambda c: not ("0" <= c <= "9"))
+
+
+@given(_NON_ASCII_DIGITS)
+def test_non_ascii_digits_are_not_a_version(digit):
+    with pytest.raises(ValueError):
+        Version.parse(digit)
+    with pytest.raises(ValueError):
+        Version.parse(f"1.{digit}")
+    with pytest.raises(ValueError):
+        parse_name(f"V{digit}__x.sql")
+    with pytest.raises(ValueError):
+        parse_name(f"V1_{digit}__x.sql")
+
+
+def test_arabic_indic_one_is_an_ignored_file_not_version_1(tmp_path):
+    from aurora_console.core.db.migrations.files import discover
+
+    (tmp_path / "V\u0661__x.sql").write_text("SELECT 1;")
+    (tmp_path / "V1__y.sql").write_text("SELECT 1;")
+    d = discover(tmp_path)
+    assert [m.script for m in d.migrations] == ["V1__y.sql"]
+    assert d.ignored == ["V\u0661__x.sql"]
+    assert not d.problems

@@ -91,7 +91,7 @@ IGNORED = {"driver", "connectRetries", "connectRetriesInterval", "lockRetryCount
 _PLACEHOLDER_PREFIX_ENV = "FLYWAY_PLACEHOLDERS_"
 _TOML_ENV = re.compile(r"\$\{env\.([A-Za-z0-9_]+)}")
 _PATTERN = re.compile(r"(?:\*|repeatable|versioned)(?::(?:\*|missing|pending|ignored|future))", re.I)
-_VERSION = re.compile(r"\d+(?:[._]\d+)*")
+_VERSION = re.compile(r"[0-9]+(?:[._][0-9]+)*")  # ASCII digits only (\d is any Unicode digit)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
 
 

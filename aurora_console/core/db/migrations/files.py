@@ -64,7 +64,7 @@ CALLBACK_EVENTS = frozenset({
 _VERSIONED_PREFIXES = {"V": VERSIONED, "U": UNDO, "B": BASELINE_MIGRATION}
 # Longest prefix first, as Flyway matches them.
 _PREFIXES = sorted([*_VERSIONED_PREFIXES, "R", *CALLBACK_EVENTS], key=len, reverse=True)
-_VERSION_TEXT = re.compile(r"\d+(?:[._]\d+)*")
+_VERSION_TEXT = re.compile(r"[0-9]+(?:[._][0-9]+)*")  # ASCII digits only (\d is any Unicode digit)
 _DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*aurora-console[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M | re.I)
 KNOWN_DIRECTIVES = {"no-transaction"}
 
@@ -93,19 +93,24 @@ def parse_name(name: str) -> ParsedName:
             raise ValueError(_name_advice(name))
         return ParsedName(_VERSIONED_PREFIXES[prefix], Version.parse(before), description)
     if before:
-        if prefix == "R" and before[:1].isdigit():
+        if prefix == "R" and _digit(before[:1]):
             raise ValueError("a repeatable migration has no version; expected R__<description>.sql")
         raise ValueError(_name_advice(name))
     return ParsedName(REPEATABLE if prefix == "R" else CALLBACK, None, description)
+
+
+def _digit(char: str) -> bool:
+    """An ASCII digit (``str.isdigit`` is true for every Unicode digit)."""
+    return "0" <= char <= "9" and len(char) == 1
 
 
 def _name_advice(name: str) -> str:
     expected = "expected V<version>__<description>.sql or R__<description>.sql"
     if not name.upper().endswith(SUFFIX.upper()):
         return f"not a .sql file name; {expected}"
-    if name[:1] in ("v", "r") and (name[1:2].isdigit() or name[1:3] == SEPARATOR):
+    if name[:1] in ("v", "r") and (_digit(name[1:2]) or name[1:3] == SEPARATOR):
         return f"the prefix must be an upper-case V or R; {expected}"
-    if name[:1] in _VERSIONED_PREFIXES and name[1:2].isdigit():
+    if name[:1] in _VERSIONED_PREFIXES and _digit(name[1:2]):
         if SEPARATOR not in name:
             return f"no double underscore between version and description; {expected}"
         return f"the version must be digits separated by dots or underscores; {expected}"

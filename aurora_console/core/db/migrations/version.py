@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache, total_ordering
 
-_VERSION = re.compile(r"\d+(?:[._]\d+)*")
+_VERSION = re.compile(r"[0-9]+(?:[._][0-9]+)*")  # ASCII digits only (\d is any Unicode digit)
 _SEPARATOR = re.compile(r"[._]")
 
 
