@@ -120,3 +120,19 @@ def test_version_text_is_kept_as_written(tmp_path):
 def test_missing_folder(tmp_path):
     d = discover(tmp_path / "nope")
     assert d.migrations == [] and d.problems[0].kind == "folder"
+
+
+def test_unreadable_file_is_a_problem_naming_it_not_a_crash(tmp_path):
+    # A dangling symlink (a checkout missing its target) and a .sql.conf that is a folder: before,
+    # discover() raised FileNotFoundError / IsADirectoryError and `migrate info` printed a traceback.
+    write(tmp_path, "V1__ok.sql", "SELECT 1;")
+    (tmp_path / "V2__gone.sql").symlink_to(tmp_path / "nowhere.sql")
+    write(tmp_path, "V3__x.sql", "SELECT 3;")
+    (tmp_path / "V3__x.sql.conf").mkdir()
+    d = discover(tmp_path)
+    assert [m.script for m in d.migrations] == ["V1__ok.sql"]
+    by_script = {p.script: p for p in d.problems}
+    assert set(by_script) == {"V2__gone.sql", "V3__x.sql"}
+    assert by_script["V2__gone.sql"].kind == "unreadable"
+    assert "cannot read" in by_script["V2__gone.sql"].message
+    assert by_script["V3__x.sql"].kind == "script_config" and "V3__x.sql.conf" in by_script["V3__x.sql"].message

@@ -197,8 +197,11 @@ def load_file(path: Path | str, script: str) -> tuple[MigrationFile | None, list
         parsed = parse_name(os.path.basename(path))
     except ValueError as e:
         return None, [Problem(script, f"malformed file name: {e}", "bad_name")]
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as e:  # a dangling symlink, a permission, a folder named like a script
+        return None, [Problem(script, f"cannot read the file: {e.strerror or e}", "unreadable")]
     try:  # Flyway's per-script configuration may name the file's encoding (V1__x.sql.conf)
         encoding = load_script_config(str(path)).encoding
     except ScriptConfigError as e:

@@ -75,6 +75,8 @@ def load_script_config(sql_path: str) -> ScriptConfig:
             raw = fh.read()
     except FileNotFoundError:
         return NONE
+    except OSError as e:  # a folder named like it, a permission
+        raise ScriptConfigError(f"{os.path.basename(conf)}: cannot read it: {e.strerror or e}") from e
     name = os.path.basename(conf)
     try:
         text = raw.decode("utf-8-sig")
