@@ -56,6 +56,24 @@ def test_integer_parser_never_crashes(text):
     assert int(out) == int(text.strip())
 
 
+
+@pytest.mark.parametrize("base", ["int2", "int4", "int8", "numeric", "float4", "float8"])
+@pytest.mark.parametrize("text", ["\u0663", "\uff11", "1\u0660", "\u00b3", "\u0967.5"])
+def test_number_columns_refuse_digits_postgresql_does_not_read(base, text):
+    """Python's int()/float()/Decimal() read any Unicode digit ('\u0663' is 3); the server does not."""
+    with pytest.raises(InvalidValue, match="not a number"):
+        parse_cell(col(base), text)
+
+
+@given(st.text())
+def test_number_columns_accept_ascii_only(text):
+    for base in ("int4", "numeric", "float8"):
+        try:
+            parse_cell(col(base), text)
+        except InvalidValue:
+            continue
+        assert text.strip().isascii()
+
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-999999, max_value=999999))
 def test_numeric_exact(d):
     out = parse_cell(col("numeric", numeric_precision=8, numeric_scale=2), str(d))

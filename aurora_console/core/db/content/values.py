@@ -23,6 +23,7 @@ _TRUE = {"t", "true", "y", "yes", "on", "1"}
 _FALSE = {"f", "false", "n", "no", "off", "0"}
 _TEXT_TYPES = {"text", "varchar", "bpchar", "name", "citext", "char"}
 _PASS_THROUGH_SPECIAL = {"infinity", "-infinity"}
+_NUMBER_TYPES = {*_INT_RANGES, "numeric", "float4", "float8"}
 
 
 _SHORT_OFFSET = re.compile(r"\d:\d\d(\.\d+)?[+-]\d\d$")
@@ -73,6 +74,9 @@ def _parse_scalar(column: Column, base: str, text: str) -> str:
             raise InvalidValue(f"{name}: text cannot contain a NUL character")
         return text
     stripped = text.strip()
+    if base in _NUMBER_TYPES and not stripped.isascii():
+        # int()/float()/Decimal() read any Unicode digit ('٣', '１'); PostgreSQL reads ASCII only
+        raise InvalidValue(f"{name}: {text!r} is not a number (digits 0-9 only)")
     if base in _INT_RANGES:
         return _parse_int(name, base, stripped)
     if base == "numeric":
