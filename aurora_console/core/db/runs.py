@@ -32,21 +32,21 @@ class RunOutcome:
 SPLIT_CANCELLED = "Cancelled while the SQL was being split into statements; nothing ran."
 
 
-def split_for_run(text: str, task=None) -> list[Statement]:
+def split_for_run(text: str, task=None, *, standard_conforming_strings: bool = True) -> list[Statement]:
     """The statements of ``text``; raises :class:`Cancelled` as soon as ``task`` is cancelled.
 
     Splitting a large script takes seconds (about 3 s for 9 MB) and the splitter has no cancel
     points, so it runs on a helper thread while the task waits for it or for the cancel, whichever
     comes first; a cancelled split's statements are dropped when they come."""
     if task is None:
-        return split_sql(text)
+        return split_sql(text, standard_conforming_strings=standard_conforming_strings)
     task.check()
     box: dict = {}
     finished = threading.Event()
 
     def split() -> None:
         try:
-            box["statements"] = split_sql(text)
+            box["statements"] = split_sql(text, standard_conforming_strings=standard_conforming_strings)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting task
             box["error"] = exc
         finally:

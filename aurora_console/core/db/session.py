@@ -180,6 +180,15 @@ class DbSession:
     def server_version(self) -> int:
         return self.conn.info.server_version
 
+    @property
+    def standard_conforming_strings(self) -> bool:
+        """The server's ``standard_conforming_strings`` for this session (reported by the server
+        at connect and after every change), True (PostgreSQL's default) while not connected. The
+        splitter starts from it, as psql does, to tell where ``'a\\'b'`` ends."""
+        if not self.connected:
+            return True
+        return self._conn.info.parameter_status("standard_conforming_strings") != "off"
+
     def drain_notices(self) -> list[Notice]:
         out = []
         while self._notices:

@@ -125,9 +125,11 @@ class SqlRunController:
         self.base, self.mode, self.stopped = base, mode, False
         self.phase = "running"
         self.changed.emit()
-        self.handle = self._submit(lambda ctx: split_for_run(text, task=ctx), name="Split SQL",
-                                   on_done=lambda sts: self._start(sts, text), on_error=self._failed,
-                                   on_cancelled=lambda: self._split_cancelled(text))
+        session = self.session
+        self.handle = self._submit(
+            lambda ctx: split_for_run(text, task=ctx, standard_conforming_strings=session.standard_conforming_strings),
+            name="Split SQL", on_done=lambda sts: self._start(sts, text, exact=_split_is_exact(session, text)),
+            on_error=self._failed, on_cancelled=lambda: self._split_cancelled(text))
         return True
 
     def stop(self) -> None:
@@ -145,12 +147,18 @@ class SqlRunController:
         self.message.emit(out.error.user_text())
         self._finish("cancelled")
 
-    def _start(self, statements, text: str) -> None:
+    def _start(self, statements, text: str, exact: bool = True) -> None:
         if self.stopped:  # stopped after the split ended, before its statements were started
             self._split_cancelled(text)
             return
-        if not self._when_open(lambda: self._start(statements, text), self._failed, self._cancelled):
+        if not self._when_open(lambda: self._start(statements, text, exact), self._failed, self._cancelled):
             return  # the profile opens first (asking what it needs); the run goes on from there
+        if not exact:  # split before the session knew the server's standard_conforming_strings
+            session = self.session
+            self.handle = self._submit(lambda ctx: _connect_and_split(session, text, statements, ctx),
+                                       name="Split SQL", on_done=lambda sts: self._start(sts, text),
+                                       on_error=self._failed, on_cancelled=lambda: self._split_cancelled(text))
+            return
         if not statements:
             self.message.emit("Nothing to run.")
         self.pending = list(statements) if self.mode == "run" else list(statements[:1])
@@ -254,3 +262,22 @@ class SqlRunController:
         if ms == self.session.settings.statement_timeout_ms:
             return None
         return self.session_action("set_statement_timeout", ms)
+
+
+def _split_is_exact(session, text: str) -> bool:
+    """Whether a split done before the session knew its server is certain: the server's
+    ``standard_conforming_strings`` is known only once connected, and matters only for a backslash
+    (``'a\\'b'`` is one string with it off)."""
+    return session.connected or "\\" not in text
+
+
+def _connect_and_split(session, text: str, statements: list, ctx) -> list:
+    """Connect (as the run would), then split again if the server has standard_conforming_strings
+    off. A failed connection keeps the first split: the run reports the error as it always did."""
+    try:
+        session.connect()
+    except Exception:  # noqa: BLE001 - reported by the run's own connection attempt
+        return statements
+    if session.standard_conforming_strings:
+        return statements
+    return split_for_run(text, task=ctx, standard_conforming_strings=False)

@@ -57,7 +57,7 @@ def _controller(read_only=False):
 def test_the_first_run_opens_the_profile_then_runs_its_statements():
     ctl, source, runner, run = _controller()
     run.run("select 1; select 2")
-    runner.last.run_fn()  # the split
+    runner.last.run()  # the split
     assert [c["name"] for c in ctl.calls] == ["ask-sql"] and ctl.calls[0]["application_name"] == "Aurora Console SQL"
     assert len(runner.tasks) == 1 and run.busy  # nothing runs before the profile is open
     assert run.handle is ctl.calls[0]["handle"]  # Esc cancels the open
@@ -73,7 +73,7 @@ def test_the_first_run_opens_the_profile_then_runs_its_statements():
 def test_a_read_only_profile_makes_the_session_read_only():
     ctl, _source, runner, run = _controller()
     run.run("select 1")
-    runner.last.run_fn()
+    runner.last.run()
     ctl.calls[0]["on_done"](Opened(read_only=True))
     assert run.session.settings.read_only
 
@@ -83,7 +83,7 @@ def test_a_declined_question_fails_the_run_naming_it():
     messages = []
     run.message.connect(messages.append)
     run.run("select 1")
-    runner.last.run_fn()
+    runner.last.run()
     ctl.calls[0]["on_declined"]("password", ConsoleError("asks for the password"))
     assert run.phase == "failed" and not source.ready
     assert "no password was entered" in str(run.last_error) and "password" in messages[-1]
@@ -92,18 +92,18 @@ def test_a_declined_question_fails_the_run_naming_it():
 def test_a_failed_open_fails_the_run_and_the_next_run_tries_again():
     ctl, _source, runner, run = _controller()
     run.run("select 1")
-    runner.last.run_fn()
+    runner.last.run()
     ctl.calls[0]["on_error"](ConsoleError("bastion unreachable"))
     assert run.phase == "failed" and "bastion unreachable" in str(run.last_error)
     run.run("select 1")
-    runner.last.run_fn()
+    runner.last.run()
     assert len(ctl.calls) == 2
 
 
 def test_cancelling_while_the_profile_opens_ends_the_run_as_cancelled():
     ctl, _source, runner, run = _controller()
     run.run("select 1")
-    runner.last.run_fn()
+    runner.last.run()
     ctl.calls[0]["on_cancelled"]()
     assert run.phase == "cancelled"
 
@@ -119,7 +119,7 @@ def test_reconnect_before_the_first_run_opens_the_profile_first():
 def test_closing_closes_the_opened_profile_and_a_late_one():
     ctl, source, runner, run = _controller()
     run.run("select 1")
-    runner.last.run_fn()
+    runner.last.run()
     opened = Opened()
     ctl.calls[0]["on_done"](opened)
     source.close()

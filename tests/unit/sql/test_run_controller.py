@@ -24,6 +24,13 @@ class FakeSession:
     def __init__(self, autocommit: bool = True) -> None:
         self.settings = SessionSettings(autocommit=autocommit)
         self.tx_state = TxState.DISCONNECTED
+        self.connected = False
+        self.standard_conforming_strings = True  # the server's value, once connected
+        self.connects = 0
+
+    def connect(self):
+        self.connects += 1
+        self.connected = True
 
 
 def outcome(st, tx=TxState.IDLE, error=None) -> RunOutcome:
@@ -285,3 +292,25 @@ def test_commit_waits_for_the_profile_but_autocommit_does_not(ctl):
     assert ctl.tasks.last.name == "SQL commit"
     connector.ready = False
     assert ctl.set_autocommit(False).name == "SQL set_autocommit" and len(connector.asked) == 1
+
+
+def test_a_backslash_script_split_before_connecting_is_split_again_as_the_server_reads_strings(ctl):
+    """Before the first connection the server's standard_conforming_strings is unknown; a script
+    with a backslash is split again once connected, and the server's 'off' makes one statement of
+    what 'on' reads as two (issue 22: the splitter follows the session's value)."""
+    text = "select 'a\\'; select 1; -- '"
+    assert ctl.run(text, 0, "run")
+    ctl.tasks.last.run()  # the first split, not connected: standard_conforming_strings on
+    ctl.session.standard_conforming_strings = False  # what the server reports on connect
+    resplit = ctl.tasks.last
+    assert resplit.name == "Split SQL" and resplit is not ctl.tasks.tasks[0]
+    resplit.run()
+    assert ctl.session.connects == 1
+    st = ctl.tasks.last  # the first statement runs: the whole text is one string to this server
+    assert ctl.pending == [] and st.name.startswith("SQL")
+
+
+def test_a_script_without_backslashes_is_not_split_twice(ctl):
+    start(ctl, "select 1; select 2")
+    assert ctl.session.connects == 0
+    assert len(ctl.pending) == 1  # the first statement is running, the second waits

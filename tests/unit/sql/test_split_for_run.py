@@ -24,7 +24,7 @@ def test_cancel_ends_the_wait_for_a_slow_split(monkeypatch):
     splitting, release, returned = threading.Event(), threading.Event(), threading.Event()
     real = runs.split_sql
 
-    def slow(text):
+    def slow(text, **kw):
         splitting.set()
         release.wait(30)
         returned.set()
@@ -45,7 +45,7 @@ def test_already_cancelled_does_not_split_and_errors_propagate(monkeypatch):
     with pytest.raises(Cancelled):
         runs.split_for_run("select 1", task=ctx)
 
-    def broken(text):
+    def broken(text, **kw):
         raise ValueError("bad input")
 
     monkeypatch.setattr(runs, "split_sql", broken)
