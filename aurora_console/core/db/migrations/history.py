@@ -63,6 +63,10 @@ HISTORY_FORMATS = (FORMAT_AUTO, FORMAT_FLYWAY, FORMAT_CONSOLE)
 FORMAT_LABELS = {FORMAT_FLYWAY: "Flyway history", FORMAT_CONSOLE: "Aurora Console history"}
 FLYWAY_BASELINE_DESCRIPTION = "<< Flyway Baseline >>"  # Flyway's default baselineDescription
 
+#: The columns every history table has (Flyway's; both formats), as the console reads them.
+HISTORY_COLUMNS = ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by",
+                   "installed_on", "execution_time", "success")
+
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
 
 
@@ -208,6 +212,12 @@ class HistoryTable:
             self.found = False
             return None
         columns = {name.lower(): type_ for name, type_ in rows}
+        missing = [c for c in HISTORY_COLUMNS if c not in {name for name, _ in rows}]
+        if missing and "checksum" not in missing:
+            raise MigrationError(
+                f"{self.qualified_name} lacks the history columns {', '.join(missing)}: it is not a "
+                "migrations history table (or not one the console can read); choose another table name"
+            )
         checksum_type = columns.get("checksum", "")
         if checksum_type in ("integer", "bigint", "smallint"):
             found = FORMAT_FLYWAY
