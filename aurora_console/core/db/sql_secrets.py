@@ -43,6 +43,8 @@ _LITERALS = ("string", "dollar_string", "quoted_ident")
 _TRIGGERS = ("PASSWORD", "IDENTIFIED")
 _CONNINFO = re.compile(r"password\s*=\s*", re.IGNORECASE)
 _QUICK = re.compile(r"password|identified", re.IGNORECASE)
+#: a word the lexer reads with ``PASSWORD``/``IDENTIFIED`` glued to ``$`` or non-ASCII characters
+_GLUED = re.compile(r"(?:PASSWORD|IDENTIFIED)[^A-Z0-9_]|[^A-Z0-9_](?:PASSWORD|IDENTIFIED)")
 #: ``PASSWORD`` followed by one of these words is a MySQL password option, not a password
 _MYSQL_OPTIONS = frozenset({"EXPIRE", "HISTORY", "REUSE", "REQUIRE"})
 #: ``PASSWORD`` read as a column or a name (``SELECT password, x FROM t``, ``t.password``)
@@ -209,10 +211,18 @@ def _statement_spans(text: str, tokens: list, names: bool = False) -> list[tuple
         return []
     words = [text[t.start:t.end].upper() if t.kind == "ident" else None for t in sig]
     conninfo = [i for i, t in enumerate(sig) if t.kind in _LITERALS and _CONNINFO.search(text, t.start, t.end)]
-    if not names and not conninfo and not any(w in _TRIGGERS for w in words):
+    bodies = [t for i, t in enumerate(sig) if t.kind in ("string", "dollar_string")
+              and (i not in conninfo or t.kind == "dollar_string")  # a body may also hold "password ="
+              and _QUICK.search(text, t.start, t.end)]
+    glued = any(w is not None and w not in _TRIGGERS and _GLUED.search(w) for w in words)
+    if not names and not conninfo and not bodies and not glued and not any(w in _TRIGGERS for w in words):
         return []
     spans: list[tuple[int, int, str]] = []
     try:
+        for tok in bodies:
+            spans += _body_spans(text, tok)
+        if glued:  # PASSWORD$$x$$, PASSWORD<no-break space>'x': one word to the lexer, a password to the user
+            raise _Uncertain
         for i in conninfo:
             spans += _conninfo_spans(text, sig[i])
         handled: set[int] = set()
@@ -227,6 +237,21 @@ def _statement_spans(text: str, tokens: list, names: bool = False) -> list[tuple
     except _Uncertain:
         return [(sig[0].start, sig[-1].end, STATEMENT_MASK)]
     return spans
+
+
+def _body_spans(text: str, tok) -> list[tuple[int, int, str]]:
+    """SQL inside a literal, read as SQL: a routine or DO body (``DO $$ ... ALTER ROLE x PASSWORD
+    'y'; ... $$``) is masked in place; a quoted string run by EXECUTE (``'... PASSWORD ''y'''``),
+    unescaped to be read, is masked whole when it holds a password, and the statement around it when
+    that password is not in it (``format('... PASSWORD %L', 'y')``)."""
+    start, end = _body(text, tok)
+    if tok.kind == "dollar_string":
+        return [(s + start, e + start, r) for s, e, r in _masked_spans(text[start:end])]
+    quote = text[start - 1] if start > tok.start else "'"
+    inner = _masked_spans(text[start:end].replace(quote * 2, quote).replace("\\" + quote, quote))
+    if any(r == STATEMENT_MASK for _, _, r in inner):
+        raise _Uncertain  # format('... PASSWORD %L', 'x'), '... PASSWORD ' || quote_literal('x')
+    return [(tok.start, tok.end, LITERAL_MASK)] if inner else []
 
 
 def _symbol(text: str, tok) -> str | None:
