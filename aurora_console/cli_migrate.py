@@ -77,6 +77,8 @@ def add_migrate_parser(subparsers: argparse._SubParsersAction) -> argparse.Argum
 def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    import psycopg
+
     from aurora_console.core.db.migrations import MigrationError, MigrationRunner
     from aurora_console.core.db.migrations.config import ConfigError
     from aurora_console.core.db.migrations.history import check_identifier
@@ -134,6 +136,18 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     except MigrationError as e:
         print(f"error: {e.user_text()}", file=err)
         return 1
+    except psycopg.Error as e:  # the server refused (read-only session, privileges, a lock timeout...)
+        print(f"error: {_database_error_text(e)}", file=err)
+        return 1
+
+
+def _database_error_text(e: Exception) -> str:
+    """'the database refused: <primary message> (SQLSTATE xxxxx)' from a psycopg error."""
+    diag = getattr(e, "diag", None)
+    lines = str(e).strip().splitlines()
+    message = getattr(diag, "message_primary", None) or (lines[0] if lines else type(e).__name__)
+    sqlstate = getattr(e, "sqlstate", None)
+    return f"the database refused: {message}" + (f" (SQLSTATE {sqlstate})" if sqlstate else "")
 
 
 class _Usage(Exception):
