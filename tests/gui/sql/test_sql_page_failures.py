@@ -45,11 +45,11 @@ def test_cancel_while_the_sql_is_being_split_ends_as_cancelled(sql_page, monkeyp
 
     returned = threading.Event()
 
-    def slow_split(text):  # a long script: the split is still running when Esc is pressed
+    def slow_split(text, **kwargs):  # a long script: the split is still running when Esc is pressed
         splitting.set()
         release.wait(20)
         returned.set()
-        return real_split(text)
+        return real_split(text, **kwargs)
 
     monkeypatch.setattr(runs, "split_sql", slow_split)
     page = sql_page()
