@@ -218,6 +218,25 @@ def test_shared_credentials_file_before_config_file(aws_env):
     assert _keys(aws, "only-config") == ("ONLYCONFIG", "config-file")
 
 
+# -- assume role: a profile with role_arn and source_profile -------------------------------------------------
+def test_assume_role_profile_for_an_explicit_profile_and_after_environment_keys(aws_env, moto_endpoint):
+    """The CLI's "assume role" rung: --profile admin calls STS (moto's) with the source profile's keys;
+    AWS_PROFILE=admin alone leaves environment keys first, as for every other profile."""
+    aws_env.config("[profile base]\nregion = us-east-1\n"
+                   "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n"
+                   "region = eu-west-1\n")
+    aws_env.credentials("[base]\naws_access_key_id = BASEKEY\naws_secret_access_key = b\n")
+    aws_env.set("AWS_ENDPOINT_URL", moto_endpoint)  # STS, as botocore creates it for the provider
+    aws_env.keys()
+    aws, cfg = _start(cli_profile="admin")
+    assert (cfg.profile, cfg.explicit) == ("admin", True)
+    key, method = _keys(aws, "admin")
+    assert method == "assume-role" and key not in ("BASEKEY", ENV_KEYS[0])  # moto's temporary keys
+    aws_env.profile("admin")
+    aws, cfg = _start()
+    assert cfg.explicit is False and _keys(aws, "admin") == ("ENVKEY", "env")
+
+
 # -- rung 5: credential_process ------------------------------------------------------------------------
 def _process_profile(aws_env, tmp_path, name: str = "proc") -> None:
     script = tmp_path / "creds.py"
