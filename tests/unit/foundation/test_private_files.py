@@ -269,6 +269,30 @@ def test_sandbox_state_folder_a_user_pointed_at_is_not_narrowed(tmp_path, open_u
     assert mode(sandbox.state_dir / PASSWORD_FILE) == 0o600
 
 
+def test_host_key_trusted_always(tmp_path, open_umask):
+    """Host keys trusted with 'Always' go to the console's own known_hosts (the trust flow's writer)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from aurora_console.core.ssh.hostkeys import HostKeyStore
+
+    key_type, key_b64 = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode().split()[:2]
+    store = HostKeyStore(tmp_path / "config" / "known_hosts")
+    store.trust("bastion.example.com", 22, key_type, key_b64, always=True)
+    store.trust("other.example.com", 2222, key_type, key_b64, always=True)  # rewritten, still private
+    assert "[other.example.com]:2222" in store.console_file.read_text()
+    assert_private(store.console_file)
+
+
+def test_migrations_folder_list(tmp_path, open_umask):
+    from aurora_console.core.db.migrations.folders import MigrationFolders
+
+    folders = MigrationFolders(tmp_path / "config" / "migrations.json")
+    folders.set("dev", tmp_path / "migrations")
+    assert_private(folders.path)
+
+
 def test_postgres_server_log(pg_server):
     """The rig's server is a PostgresServer: its log file is created by the console, 0600."""
     assert mode(pg_server.log_file) == 0o600
