@@ -141,6 +141,9 @@ class MigrationFile:
     checksum: str  # the console's checksum (sha256 hex) of the file as read
     directives: frozenset[str] = field(default_factory=frozenset)
     crc32: int | None = None  # Flyway's checksum of the file as read (None: computed from ``sql``)
+    # Recorded checksums that also count as this file's: a repeatable checksummed after placeholder
+    # replacement keeps its as-written checksums here (Flyway's "equivalent checksum").
+    equivalent: tuple[str | int, ...] = ()
 
     @property
     def path(self) -> Path:

@@ -154,7 +154,13 @@ class AppliedMigration:
 
 
 def file_matches_checksum(mig: MigrationFile, checksum: str | int | None) -> bool:
-    """Whether a recorded checksum is the file's, in whichever format it was recorded."""
+    """Whether a recorded checksum is the file's, in whichever format it was recorded, or one
+    Flyway accepts as equivalent (a repeatable's checksum before placeholder replacement)."""
+    return file_checksum_identical(mig, checksum) or (checksum is not None and checksum in mig.equivalent)
+
+
+def file_checksum_identical(mig: MigrationFile, checksum: str | int | None) -> bool:
+    """Whether a recorded checksum is exactly the file's (not merely equivalent)."""
     if isinstance(checksum, int):
         return checksum == mig.flyway_checksum
     return checksum == mig.checksum

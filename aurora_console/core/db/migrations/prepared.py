@@ -105,7 +105,10 @@ class Preparer:
                 except (PlaceholderError, ScriptConfigError):
                     text = mig.sql
                 if text != mig.sql:
-                    mig = dataclasses.replace(mig, checksum=console_checksum(text), crc32=flyway_checksum(text))
+                    # Flyway accepts the as-written checksum as equivalent (checksumMatches) and its
+                    # repair rewrites it (ResolvedMigrationImpl, DbRepair; flyway-13.0.0)
+                    mig = dataclasses.replace(mig, checksum=console_checksum(text), crc32=flyway_checksum(text),
+                                              equivalent=(mig.checksum, mig.flyway_checksum))
                     changed = True
             migrations.append(mig)
         if not changed:

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .files import VERSIONED, Discovery, MigrationFile
-from .history import AppliedMigration, abbreviate_description, file_matches_checksum
+from .files import REPEATABLE, VERSIONED, Discovery, MigrationFile
+from .history import AppliedMigration, abbreviate_description, file_checksum_identical, file_matches_checksum
 from .ignore_patterns import FLYWAY_DEFAULT, IgnorePatterns
 from .status import (
     APPLIED,
@@ -101,13 +101,21 @@ def plan_repair(discovery: Discovery, history: list[AppliedMigration],
         elif _restorable(info):
             markers = [r for r in kept if r.delete_marker and r.version == info.version]
             plan.restore.append((info.script, markers))
-        elif _realign(info):
+        elif _realign(info) or _realign_equivalent(info):
             plan.realign.append((row, info.file))
     return plan
 
 
 def _to_mark(info: MigrationInfo, ignore: IgnorePatterns) -> bool:
     return info.state in (MISSING, FUTURE) and not ignore.ignores(info.version is not None, info.state)
+
+
+def _realign_equivalent(info: MigrationInfo) -> bool:
+    """An applied repeatable recorded with its checksum before placeholder replacement: Flyway's
+    repair rewrites it to the replaced one (``DbRepair``: ``checksumMatchesWithoutBeingIdentical``)."""
+    row, f = info.applied, info.file
+    return (info.state == APPLIED and info.kind == REPEATABLE and f is not None and row is not None
+            and not file_checksum_identical(f, row.checksum))
 
 
 def _realign(info: MigrationInfo) -> bool:
@@ -128,7 +136,7 @@ def repair_preview(status: Status, ignore: IgnorePatterns | str | None = None) -
     ignore = FLYWAY_DEFAULT if ignore is None else IgnorePatterns.parse(ignore)
     return RepairResult(
         removed_failed=[i.script for i in status.infos if i.state == FAILED],
-        realigned=[i.script for i in status.infos if _realign(i)],
+        realigned=[i.script for i in status.infos if _realign(i) or _realign_equivalent(i)],
         marked_deleted=[i.script for i in status.infos if _to_mark(i, ignore)],
         restored=[i.script for i in status.infos if _restorable(i)],
     )
