@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +43,7 @@ from aurora_console.core.aws.metric_range import TimeRange
 from aurora_console.core.aws.metric_units import format_value
 from aurora_console.core.aws.target_gone import cluster_gone_text
 from aurora_console.core.errors import user_text
+from aurora_console.core.private_files import atomic_write_bytes
 from aurora_console.ui.metrics.controls import (
     CUSTOM,
     build_controls,
@@ -192,7 +193,14 @@ class MetricsDashboard(QWidget):
 
         exporter = exporters.ImageExporter(self.grid.widget.ci)
         exporter.parameters()["width"] = max(800, int(self.grid.widget.width()))
-        exporter.export(str(path))
+        image = exporter.export(toBytes=True)  # Qt's own save would create the file 0644 (umask)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            raise OSError(f"could not encode the dashboard as PNG for {path}")
+        buffer.close()
+        atomic_write_bytes(path, bytes(data), private_parent=False)  # owner-only, as every export
 
     def export_csv(self, path: str | Path) -> int:
         if self.data is None:

@@ -1,5 +1,7 @@
 import csv
 import math
+import os
+import stat
 
 import pytest
 from PySide6.QtCore import QPointF
@@ -55,8 +57,14 @@ def test_dashboard_through_the_page_object(console_on_moto, tmp_path):
     assert "DatabaseConnections" not in page.metric_names() and page.metric_names()[-1] == "BufferCacheHitRatio"
 
     png, out = tmp_path / "dash.png", tmp_path / "dash.csv"
-    page.export_png(png)
+    old_umask = os.umask(0o022)
+    try:
+        page.export_png(png)
+    finally:
+        os.umask(old_umask)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.name == "posix":
+        assert stat.S_IMODE(png.stat().st_mode) == 0o600  # an export the console creates is owner-only
     rows = page.export_csv(out)
     table = list(csv.DictReader(out.open()))
     assert rows == len(table) > 0
