@@ -117,14 +117,14 @@ class MigrationRunner:
         explicit arguments above win over it (the CLI merges its options into them)."""
         self.connect: ConnectFn = connect if callable(connect) else connection_factory(connect)
         self.folder = Path(folder)
-        self.history = HistoryTable(schema, table, history_format)
+        self.config = config or FlywayConfig()
+        self.history = HistoryTable(schema, table, history_format, flyway_project=self.config.from_files)
         self.ignore_patterns = IgnorePatterns.parse(ignore_migration_patterns)
         self.validate_migration_naming = validate_migration_naming
         self.out_of_order = out_of_order
         if lock_timeout < 0:
             raise ValueError("the lock timeout must be zero or more seconds")
         self.lock_timeout = lock_timeout
-        self.config = config or FlywayConfig()
         self.installed_by = installed_by if installed_by is not None else self.config.installed_by
         #: Where migrations are read from: the configuration's locations, else the folder.
         self.locations: list[Path] = list(self.config.locations) or [self.folder]

@@ -18,7 +18,8 @@ and in how a repeatable is typed:
 
 ``history_format`` chooses: ``"auto"`` (the default) lets an existing table decide (an INTEGER
 checksum column is Flyway's), and a new table named ``flyway_schema_history`` is created in
-Flyway's format, any other in the console's; ``"flyway"`` / ``"console"`` choose for a new table and
+Flyway's format, any other in the console's (in a Flyway project, one with a configuration file,
+every new table is Flyway's); ``"flyway"`` / ``"console"`` choose for a new table and
 refuse an existing table of the other format.
 
 Row types: ``SQL`` (and the console's ``SQL_REPEATABLE``) are SQL migrations; ``BASELINE`` (and
@@ -178,13 +179,15 @@ class HistoryTable:
     """
 
     def __init__(self, schema: str = DEFAULT_SCHEMA, table: str = DEFAULT_TABLE,
-                 history_format: str = FORMAT_AUTO) -> None:
+                 history_format: str = FORMAT_AUTO, *, flyway_project: bool = False) -> None:
+        """``flyway_project``: a Flyway configuration file was read; with format ``auto`` a new table
+        is then Flyway's whatever its name (Flyway creates every history table in its format)."""
         self.schema = check_identifier(schema, "schema")
         self.table = check_identifier(table, "table")
         self.requested = check_format(history_format)
         self.ident = sql.Identifier(self.schema, self.table)
         self.format = self.requested if self.requested != FORMAT_AUTO else (
-            FORMAT_FLYWAY if self.table == FLYWAY_TABLE else FORMAT_CONSOLE)
+            FORMAT_FLYWAY if self.table == FLYWAY_TABLE or flyway_project else FORMAT_CONSOLE)
         self.found = False  # whether the table existed when last looked at
 
     @property
