@@ -46,8 +46,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 _KEY_NAME = re.compile(_SECRET_KEYS, re.IGNORECASE)
 _KEY_PATTERNS = 2  # the first two patterns need a key name
-#: a line of SQL quoted in a PostgreSQL error (``LINE 3: ...``)
-_SQL_LINE = re.compile(r"^(?P<p>[ \t]*LINE \d+: )(?P<sql>.*)$", re.MULTILINE)
+#: a line of SQL quoted in a PostgreSQL error: ``LINE 3: ...``, and PL/pgSQL's ``QUERY:  ...`` and
+#: ``CONTEXT:  SQL statement "..."`` (a statement run inside a DO block or a function)
+_SQL_LINE = re.compile(r'^(?P<p>[ \t]*(?:LINE \d+: |QUERY:[ \t]+|(?:CONTEXT:[ \t]+)?SQL statement "))(?P<sql>.*)$',
+                       re.MULTILINE)
 
 _lock = threading.Lock()
 _known: set[str] = set()
@@ -73,7 +75,7 @@ def redact(text: str) -> str:
     for value in known:
         if value in text:
             text = text.replace(value, MASK)
-    if "LINE " in text:
+    if "LINE " in text or "QUERY:" in text or "SQL statement" in text:
         text = _mask_quoted_sql(text)
     has_key = _KEY_NAME.search(text) is not None
     for i, (pattern, repl) in enumerate(_PATTERNS):

@@ -73,3 +73,14 @@ def test_log_file_never_holds_secrets(tmp_path):
     finally:
         teardown_logging()
         forget_all_secrets()
+
+
+def test_plpgsql_context_and_query_lines_quoting_a_password_statement_are_masked():
+    """A statement run inside a DO block is quoted by PL/pgSQL as CONTEXT/QUERY, not LINE n:."""
+    message = ('role "nosuch" does not exist\n'
+               "CONTEXT:  SQL statement \"ALTER ROLE nosuch PASSWORD 'hunter2'\"\n"
+               "PL/pgSQL function inline_code_block line 1 at SQL statement")
+    assert "hunter2" not in redact(message)
+    assert 'CONTEXT:  SQL statement "ALTER ROLE nosuch PASSWORD \'***\'' in redact(message)
+    query = "syntax error at or near \"x\"\nQUERY:  ALTER ROLE a PASSWORD 'hunter2' x\nCONTEXT:  PL/pgSQL function f()"
+    assert "hunter2" not in redact(query)
