@@ -320,3 +320,16 @@ def test_a_password_assigned_inside_a_do_block_is_masked():
     """Found by the property test: the body's ``password = `` also reads as a conninfo parameter."""
     sql = "DO $$ BEGIN UPDATE users SET password = /* c */ 'hunter2' WHERE id = 1; END $$"
     assert "hunter2" not in mask_sql(sql)
+
+
+@settings(max_examples=300)
+@given(password_statements(), st.sampled_from(["", "SELECT 1; ", "SET standard_conforming_strings = off;\n"]))
+def test_no_password_survives_in_a_statement_cut_after_it(statement_secrets, before):
+    """The editor's text while the user is still typing (autosave): the literal is not closed yet,
+    so the statement does not tokenize as a whole; nothing of the password is kept either."""
+    statement, secrets = statement_secrets
+    at = statement.find(secrets[0])
+    assume(at >= 0)
+    text = before + statement[:at + len(secrets[0])]
+    masked = mask_sql(text)
+    assert not _survivors(masked, secrets[:1]), (text, masked)
