@@ -191,7 +191,8 @@ def _settings(args: argparse.Namespace, config) -> dict:
     if args.baseline_version is None:
         args.baseline_version = "1"
     if args.baseline_description is None:
-        args.baseline_description = config.baseline_description if config.from_files else "<< Baseline >>"
+        # None: the history table's format decides (Flyway's "<< Flyway Baseline >>" or "<< Baseline >>")
+        args.baseline_description = config.baseline_description if config.from_files else None
     settings = config.runner_settings()
     if args.schema:
         settings["schema"] = args.schema

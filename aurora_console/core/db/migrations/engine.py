@@ -42,8 +42,10 @@ from .errors import BaselineError, DiscoveryError, MigrationError, ValidationFai
 from .events import MigrationEvent
 from .files import Discovery, MigrationFile, discover
 from .history import (
+    CONSOLE_BASELINE_DESCRIPTION,
     DEFAULT_SCHEMA,
     DEFAULT_TABLE,
+    FLYWAY_BASELINE_DESCRIPTION,
     FORMAT_AUTO,
     TYPE_BASELINE,
     AppliedMigration,
@@ -296,8 +298,11 @@ class MigrationRunner:
             task.progress(100, f"{len(result.applied)} migration(s) applied")
         return result
 
-    def baseline(self, version: str | Version, description: str = "<< Baseline >>") -> AppliedMigration:
-        """Adopt an existing database at ``version``: migrations up to it are never applied."""
+    def baseline(self, version: str | Version, description: str | None = None) -> AppliedMigration:
+        """Adopt an existing database at ``version``: migrations up to it are never applied.
+
+        ``description`` (also the row's script, as Flyway writes it) defaults to Flyway's
+        ``<< Flyway Baseline >>`` in Flyway's table and ``<< Baseline >>`` in the console's."""
         v = version if isinstance(version, Version) else Version.parse(str(version))
         with self._locked(None, lambda ev: None) as (work, _lock):
             self._learn_server(work)
@@ -311,8 +316,10 @@ class MigrationRunner:
             self._callback(runner, "afterBaseline", work)
             return row
 
-    def _baseline_locked(self, work: psycopg.Connection, v: Version, description: str) -> AppliedMigration:
+    def _baseline_locked(self, work: psycopg.Connection, v: Version, description: str | None) -> AppliedMigration:
         self.history.create(work)
+        if description is None:  # the table's format is known now
+            description = FLYWAY_BASELINE_DESCRIPTION if self.history.flyway else CONSOLE_BASELINE_DESCRIPTION
         rows = self.history.read(work)
         if any(r.baseline for r in rows):
             raise BaselineError("The database already has a baseline; nothing changed.")

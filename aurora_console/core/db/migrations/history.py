@@ -63,6 +63,7 @@ FORMAT_AUTO = "auto"
 HISTORY_FORMATS = (FORMAT_AUTO, FORMAT_FLYWAY, FORMAT_CONSOLE)
 FORMAT_LABELS = {FORMAT_FLYWAY: "Flyway history", FORMAT_CONSOLE: "Aurora Console history"}
 FLYWAY_BASELINE_DESCRIPTION = "<< Flyway Baseline >>"  # Flyway's default baselineDescription
+CONSOLE_BASELINE_DESCRIPTION = "<< Baseline >>"
 
 #: The columns every history table has (Flyway's; both formats), as the console reads them.
 HISTORY_COLUMNS = ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by",
