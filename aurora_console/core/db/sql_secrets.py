@@ -43,6 +43,8 @@ _LITERALS = ("string", "dollar_string", "quoted_ident")
 _TRIGGERS = ("PASSWORD", "IDENTIFIED")
 _CONNINFO = re.compile(r"password\s*=\s*", re.IGNORECASE)
 _QUICK = re.compile(r"password|identified", re.IGNORECASE)
+#: a quoted string read as SQL (dynamic SQL) starts with a statement that can set a password
+_SQL_TEXT = re.compile(r"\s*(?:ALTER|CREATE|SET|GRANT|UPDATE)\b", re.IGNORECASE)
 #: a word the lexer reads with ``PASSWORD``/``IDENTIFIED`` glued to ``$`` or non-ASCII characters
 _GLUED = re.compile(r"(?:PASSWORD|IDENTIFIED)[^A-Z0-9_]|[^A-Z0-9_](?:PASSWORD|IDENTIFIED)")
 #: ``PASSWORD`` followed by one of these words is a MySQL password option, not a password
@@ -247,6 +249,8 @@ def _body_spans(text: str, tok) -> list[tuple[int, int, str]]:
     start, end = _body(text, tok)
     if tok.kind == "dollar_string":
         return [(s + start, e + start, r) for s, e, r in _masked_spans(text[start:end])]
+    if not _SQL_TEXT.match(text, start, end):
+        return []  # 'password', 'reset password': a value, not SQL run by EXECUTE
     quote = text[start - 1] if start > tok.start else "'"
     inner = _masked_spans(text[start:end].replace(quote * 2, quote).replace("\\" + quote, quote))
     if any(r == STATEMENT_MASK for _, _, r in inner):

@@ -73,6 +73,9 @@ UNCHANGED = [
     "ALTER USER u PASSWORD EXPIRE INTERVAL 90 DAY",
     "ALTER USER u DISCARD OLD PASSWORD",
     "SELECT 'the password is in the keyring'",
+    "SELECT * FROM config WHERE key = 'password'",
+    "UPDATE users SET note = 'reset password' WHERE id = 1",
+    "DO $$ BEGIN RAISE NOTICE 'forgot password'; END $$",
     "select 42 -- keep me",
 ]
 WHOLE = [  # a password is named, but its literal cannot be placed: the statement goes
