@@ -136,3 +136,18 @@ def test_unreadable_file_is_a_problem_naming_it_not_a_crash(tmp_path):
     assert by_script["V2__gone.sql"].kind == "unreadable"
     assert "cannot read" in by_script["V2__gone.sql"].message
     assert by_script["V3__x.sql"].kind == "script_config" and "V3__x.sql.conf" in by_script["V3__x.sql"].message
+
+
+def test_file_name_that_is_not_utf8_is_a_problem_not_a_crash(tmp_path):
+    # A Latin-1 name on a UTF-8 system reaches Python with a surrogate ('caf\udce9'); before, it was
+    # listed as pending and `migrate` died writing it to the history table (UnicodeEncodeError).
+    import os
+
+    write(tmp_path, "V2__ok.sql", "SELECT 2;")
+    with open(os.path.join(os.fsencode(tmp_path), b"V1__caf\xe9.sql"), "wb") as fh:
+        fh.write(b"SELECT 1;")
+    d = discover(tmp_path)
+    assert [m.script for m in d.migrations] == ["V2__ok.sql"]
+    (p,) = d.problems
+    assert p.kind == "encoding" and "file name is not valid UTF-8" in p.message
+    assert p.script == "V1__caf\\xe9.sql"  # shown with the byte escaped, printable anywhere

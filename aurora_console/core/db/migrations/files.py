@@ -276,6 +276,12 @@ def discover(folder: Path | str, *, strict_naming: bool = False) -> Discovery:
                 found.append((prefix + name, os.path.join(dirpath, name)))
     found.sort()
     for script, full in found:
+        if not _utf8(script):
+            shown = os.fsencode(script).decode("utf-8", "backslashreplace")
+            discovery.problems.append(Problem(
+                shown, "the file name is not valid UTF-8 (it could not be recorded in the history table); "
+                "rename it", "encoding"))
+            continue
         name = os.path.basename(full)
         try:
             kind = parse_name(name).kind
@@ -312,6 +318,15 @@ def _bad_name(discovery: Discovery, script: str, why: str, strict: bool) -> None
         discovery.warnings.append(Problem(
             script, f"not a migration name, ignored ({why}); validateMigrationNaming makes this an error",
             "ignored_file"))
+
+
+def _utf8(text: str) -> bool:
+    """False for a name with undecodable bytes (Python keeps them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _looks_like_migration(name: str) -> bool:
