@@ -19,7 +19,7 @@ from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
-from aurora_console.ui.fleet.endpoint_text import readable
+from aurora_console.ui.endpoint_text import readable
 
 
 def is_mysql_engine(engine: str) -> bool:

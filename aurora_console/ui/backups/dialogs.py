@@ -1,4 +1,4 @@
-"""Confirmation dialogs for backup actions, on top of the fleet's :class:`ActionDialog` (message
+"""Confirmation dialogs for backup actions, on top of the shared :class:`ActionDialog` (message
 naming the resource, form, inline refusal, read-only disables the button). ``prepare`` calls core,
 which validates; a refusal stays in the open dialog. Destructive steps need the id typed."""
 
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
 from aurora_console.core.aws.backup_ops import BackupAction
-from aurora_console.ui.fleet.dialogs import COMMON_CLASSES, ActionDialog
+from aurora_console.ui.action_dialog import COMMON_CLASSES, ActionDialog
 
 
 class BackupDialog(ActionDialog):

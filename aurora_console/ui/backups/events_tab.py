@@ -22,7 +22,7 @@ from aurora_console.core.aws import event_subscriptions as ev
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
-from aurora_console.ui.fleet.endpoint_text import is_unsupported, readable
+from aurora_console.ui.endpoint_text import is_unsupported, readable
 
 
 class EventsTab(DialogHost, QWidget):

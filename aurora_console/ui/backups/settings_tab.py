@@ -34,7 +34,7 @@ from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import ConsoleError, error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog
-from aurora_console.ui.fleet.endpoint_text import readable
+from aurora_console.ui.endpoint_text import readable
 
 GIB = 1024 ** 3
 

@@ -19,7 +19,7 @@ from aurora_console.core.errors import error_message
 from aurora_console.ui.backups import snapshot_dialogs as sd
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.snapshot_model import SNAPSHOT_ROLE, SnapshotTableModel, sorted_proxy
-from aurora_console.ui.fleet.endpoint_text import is_unsupported, readable
+from aurora_console.ui.endpoint_text import is_unsupported, readable
 
 
 class SnapshotsTab(DialogHost, QWidget):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.cluster_details import ClusterDetails
 from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
-from aurora_console.ui.fleet.endpoint_text import readable
+from aurora_console.ui.endpoint_text import readable
 from aurora_console.ui.fleet.flow_layout import FlowLayout
 
 NO_BREAK_HYPHEN = "\u2011"

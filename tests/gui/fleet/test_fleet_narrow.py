@@ -67,8 +67,8 @@ def test_title_wraps_between_parts_not_inside_names():
 def test_unsupported_calls_read_as_features_on_the_sandbox():
     from aurora_console.core.aws.cluster_details import ClusterDetails
     from aurora_console.core.aws.fleet_models import Cluster
+    from aurora_console.ui.endpoint_text import readable
     from aurora_console.ui.fleet.details import sections_html
-    from aurora_console.ui.fleet.endpoint_text import readable
 
     raw = "describe_pending_maintenance_actions: not supported by this endpoint"
     assert readable(raw, sandbox=True) == ("Pending maintenance: not available from this endpoint "

@@ -1,4 +1,5 @@
-"""The layering rules hold: core is Qt-free, the UI does no direct I/O (import-linter)."""
+"""The layering rules hold (import-linter): core is Qt-free, the UI does no direct I/O, no import runs
+up a layer (testing > cli > app > ui > sandbox > core), and the screens do not import each other."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def test_import_contracts_are_kept():
     out = _lint_imports()
     assert "core is Qt-free KEPT" in out
     assert "ui does no direct I/O (goes through core services) KEPT" in out
+    assert "layers: testing > cli > app/cli_* > ui > sandbox > core KEPT" in out
+    assert "ui screens are independent of each other KEPT" in out
+    assert "ui connections imports no other screen KEPT" in out
     assert "0 broken" in out
 
 
