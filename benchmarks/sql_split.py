@@ -63,7 +63,16 @@ def corpus_text() -> str:
             continue  # one latin-1 file: psql would read its bytes, we its characters
         text, _ = oracle.read_script(oracle.SQL_DIR / name)
         parts.append(oracle.apply_edits(text, entry["edits"]))
+    # A file that ends inside a statement (psql.sql ends in an open parenthesis; psql sends the
+    # rest at the end of *that* file) would swallow every file after it into one statement when
+    # joined: such files go last, so that the joined script has the files' own boundaries.
+    parts.sort(key=lambda part: _ends_open(part))
     return "\n".join(parts)
+
+
+def _ends_open(text: str) -> bool:
+    statements = split_sql(text)
+    return bool(statements) and not statements[-1].terminated
 
 
 def child_cpu() -> float:
