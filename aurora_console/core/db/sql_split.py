@@ -58,8 +58,8 @@ import bisect
 import re
 from collections.abc import Iterator
 from functools import partial
-from itertools import accumulate, product, repeat
-from operator import add
+from itertools import accumulate, chain, product, repeat, takewhile
+from operator import add, attrgetter
 from typing import NamedTuple
 
 __all__ = [
@@ -233,7 +233,8 @@ def _is_word_at(text: str, at: int, word: str) -> bool:
     return text[at:end].lower() == word and _IDENT_CONT_CHARS.match(text, end) is None
 
 
-def _scanner(whole_string: str) -> re.Pattern[str]:
+def _run(whole_string: str) -> str:
+    """The pattern of a run (see above) with plain strings in the given mode."""
     quiet = f"(?:{_P_CHUNK}|{whole_string}|{_P_WHOLE_QIDENT}|{_P_WORD_DOLLAR})"
     # balanced parentheses (three levels deep) holding only quiet text and no ';' leave the depth
     # as it was: the run takes them too
@@ -241,13 +242,17 @@ def _scanner(whole_string: str) -> re.Pattern[str]:
     for _ in range(2):
         group = f"\\((?:{_P_SPACE_OR_COMMENT}|{quiet}|{group})*+\\)"
     quiet = f"(?:{_P_CHUNK}|{whole_string}|{_P_WHOLE_QIDENT}|{_P_WORD_DOLLAR}|{group})"
+    return f"(?!\\$){quiet}(?:{_P_GAP}{quiet})*+"
+
+
+def _scanner(whole_string: str) -> re.Pattern[str]:
     return re.compile(
         _P_GAP
         + "(?:"
         + "|".join(
             [
                 # a run, and the ';' after it in the same match when there is one
-                f"(?P<run>(?!\\$){quiet}(?:{_P_GAP}{quiet})*+)(?:{_P_GAP}(?P<run_semicolon>;))?",
+                f"(?P<run>{_run(whole_string)})(?:{_P_GAP}(?P<run_semicolon>;))?",
                 "(?P<open_paren>\\()",
                 "(?P<close_paren>\\))",
                 "(?P<semicolon>;)",
@@ -265,6 +270,41 @@ def _scanner(whole_string: str) -> re.Pattern[str]:
 
 # by standard_conforming_strings: False (backslash escapes in '...'), True
 _SCANS = (_scanner(_P_WHOLE_ESCAPE), _scanner(_P_WHOLE_STANDARD))
+
+# --- the splitter's fastest path: whole statements, many per call ------------------------------
+#
+# Most statements of a script are one run and a ';' (at a statement's start the depth is 0 and no
+# word goes on), with a first word that needs no closer look. _plain_statements matches one such
+# statement (group 1: its text, maybe with trailing spaces), or nothing (an empty match, group
+# None) where the next statement needs split_sql's token-by-token loop. Its finditer therefore
+# never skips text: split_sql takes its matches up to the first empty one and builds their
+# statements in bulk, without a Python-level step per statement.
+
+_NOT_IDENT_CONT = f"(?![{_IDENT_CONT}])"
+#: first words that need a look (the keys of _HEAD_BY_PREFIX but create, as whole words)
+_P_HEAD_WORD = "(?i:set|reset|discard|begin|start|commit|end|rollback|abort|savepoint|release|prepare|copy)"
+#: CREATE, unless the next word (not a string prefix) is known and not FUNCTION/PROCEDURE/OR
+_P_CREATE_ROUTINE = (
+    f"(?i:create){_NOT_IDENT_CONT}"
+    f"(?!{_P_GAP}(?!(?i:function|procedure|or){_NOT_IDENT_CONT})[{_IDENT_START}][{_IDENT_CONT}]*+(?!['&]))"
+)
+
+
+def _plain_statements(whole_string: str) -> re.Pattern[str]:
+    return re.compile(
+        f"{_P_GAP}(?:"
+        # a word first (ASCII, not a string prefix), which is neither a head word nor a routine's CREATE
+        f"(?=[A-Za-z_])(?![A-Za-z_]['&])(?!{_P_HEAD_WORD}{_NOT_IDENT_CONT})(?!{_P_CREATE_ROUTINE})"
+        f"({_run(whole_string)}){_P_GAP};"
+        "|)",
+        re.DOTALL,
+    )
+
+
+_PLAINS = (_plain_statements(_P_WHOLE_ESCAPE), _plain_statements(_P_WHOLE_STANDARD))
+_matched = attrgetter("lastindex")
+_match_start, _match_end = re.Match.start, re.Match.end
+_ONES = repeat(1)
 _RUN = _SCANS[1].groupindex["run"]
 assert _RUN == _SCANS[0].groupindex["run"]
 _IDENT_CONT_CHARS = re.compile(f"[{_IDENT_CONT}]")
@@ -599,20 +639,64 @@ def _is_routine(flags: list[str]) -> bool:
 
 
 _new_statement = partial(tuple.__new__, Statement)
+_rstrip = str.rstrip
 
 
-def _statements(text: str, spans: list[tuple], terminated: list[bool]) -> list[Statement]:
-    """The Statements of ``spans``, built in bulk (texts, line numbers: no Python loop)."""
-    if not spans:
-        return []
-    starts, ends, stops, conforming, data_starts, data_ends = zip(*spans, strict=True)
-    texts = map(text.__getitem__, map(slice, starts, ends))
-    newline = repeat("\n")
-    lines = list(accumulate(map(text.count, newline, (0, *starts[:-1]), starts), initial=1))[1:]
-    # a statement never ends with a newline (it ends on a token), so [start, end) will do
-    end_lines = map(add, lines, map(text.count, newline, starts, ends))
-    return list(map(_new_statement, zip(texts, starts, ends, lines, end_lines, terminated, stops, conforming,
-                                       data_starts, data_ends, strict=True)))
+class _Spans:
+    """The statements found so far, as columns (no tuple per statement until the Statements)."""
+
+    __slots__ = ("starts", "ends", "stops", "conforming", "data", "terminated")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []  # may include spaces before the ';'
+        self.stops: list[int] = []
+        self.conforming: list[bool] = []
+        self.data: dict[int, tuple[int, int]] = {}  # COPY data, by statement index
+        self.terminated = True  # whether the last one is
+
+    def add(self, start: int, end: int, stop: int, conforming: bool, data: tuple[int, int] | None = None) -> None:
+        if data is not None:
+            self.data[len(self.starts)] = data
+        self.starts.append(start)
+        self.ends.append(end)
+        self.stops.append(stop)
+        self.conforming.append(conforming)
+
+    def add_plain(self, matches: list[re.Match[str]], conforming: bool) -> None:
+        """Statements matched by _plain_statements: group 1 is the text, the match ends after ';'."""
+        self.starts.extend(map(_match_start, matches, _ONES))
+        self.ends.extend(map(_match_end, matches, _ONES))
+        self.stops.extend(map(_match_end, matches))
+        self.conforming.extend(repeat(conforming, len(matches)))
+
+    def statements(self, text: str) -> list[Statement]:
+        """The Statements, built in bulk (texts, line numbers: no Python loop)."""
+        starts = self.starts
+        n = len(starts)
+        if not n:
+            return []
+        # a statement ends on a token: spaces before its ';' go (a run may end with them)
+        texts = list(map(_rstrip, map(text.__getitem__, map(slice, starts, self.ends)), repeat(_SPACE_CHARS)))
+        ends = list(map(add, starts, map(len, texts)))
+        # line numbers: newlines counted once over the text, cut at every start and end
+        cuts = [0] * (2 * n)
+        cuts[::2] = starts
+        cuts[1::2] = ends
+        newlines = list(accumulate(map(text.count, repeat("\n"), (0, *cuts[:-1]), cuts), initial=1))
+        terminated = repeat(True, n - 1 + self.terminated)
+        if not self.terminated:
+            terminated = chain(terminated, (False,))
+        data_starts, data_ends = repeat(None, n), repeat(None, n)
+        if self.data:
+            data_starts, data_ends = [None] * n, [None] * n
+            for i, (data_start, data_end) in self.data.items():
+                data_starts[i], data_ends[i] = data_start, data_end
+        # a statement never ends with a newline (it ends on a token), so [start, end) will do
+        return list(
+            map(_new_statement, zip(texts, starts, ends, newlines[1::2], newlines[2::2], terminated, self.stops,
+                                    self.conforming, data_starts, data_ends, strict=True))
+        )
 
 
 class _Head:
@@ -714,14 +798,15 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
     ``standard_conforming_strings`` is the session's value when the script starts (what the
     server reports); ``SET``/``RESET`` statements in the script change it from the next line on.
     """
-    spans: list[tuple] = []  # (start, end, stop, conforming, data_start, data_end) per statement
-    append = spans.append
+    spans = _Spans()
+    append = spans.add
     n = len(text)
     setting = _ConformingStrings(standard_conforming_strings)
     conforming = standard_conforming_strings  # the lexer's value now
     pending = conforming  # the value from offset switch_at on (psql reads it line by line)
     switch_at = n + 1
     scan = _SCANS[conforming].match
+    plain_statements = _PLAINS[conforming].finditer
 
     pos = 0
     limit = n  # end of the text to scan now (the end of a COPY line, then the end)
@@ -737,6 +822,14 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
     while True:
         stop = limit if limit < switch_at else switch_at
         while pos < stop:
+            if first < 0:  # between statements: take the plain ones that follow in bulk
+                plains = list(takewhile(_matched, plain_statements(text, pos, stop)))
+                if plains:
+                    spans.add_plain(plains, conforming)
+                    pos = boundary = plains[-1].end()
+                    glued = False
+                    if pos >= stop:
+                        break
             m = scan(text, pos, stop)
             if m is None:  # only spaces and comments up to ``stop``
                 pos = stop
@@ -766,7 +859,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                         while text[end - 1] in _SPACE_CHARS:
                             end -= 1
                         pos = boundary = m.end()
-                        append((start, end, pos, conforming, None, None))
+                        append(start, end, pos, conforming)
                         word = ""
                         continue
                 elif first >= 0 and paren == 0 and head is None and (not word or word == "create"):
@@ -775,7 +868,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                     while text[end - 1] in _SPACE_CHARS:
                         end -= 1
                     pos = boundary = m.end()
-                    append((first, end, pos, stmt_conforming, None, None))
+                    append(first, end, pos, stmt_conforming)
                     first = last = -1
                     word = ""
                     glued = False
@@ -852,7 +945,8 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
                                     close = _COPY_END.search(text, data_start)
                                     data_end = close.start() if close else n
                                     resume = close.end() if close else n
-                        append((first, last, end, stmt_conforming, data_start, data_end))
+                        data = None if data_start is None else (data_start, data_end)
+                        append(first, last, end, stmt_conforming, data)
                     first = last = -1
                     word = ""
                     head = None
@@ -896,6 +990,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
             conforming = pending
             switch_at = n + 1
             scan = _SCANS[conforming].match
+            plain_statements = _PLAINS[conforming].finditer
             boundary, glued = pos, False
             continue
         if pos >= limit and resume >= 0:
@@ -905,13 +1000,12 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
         if pos >= n:
             break
 
-    terminated = [True] * len(spans)
     if last >= 0:
         while text[last - 1] in _SPACE_CHARS:
             last -= 1
-        append((first, last, last, stmt_conforming, None, None))
-        terminated.append(False)
-    return _statements(text, spans, terminated)
+        append(first, last, last, stmt_conforming)
+        spans.terminated = False
+    return spans.statements(text)
 
 
 def statement_at(statements: list[Statement], offset: int) -> Statement | None:
