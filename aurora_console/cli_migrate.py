@@ -139,6 +139,9 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     except psycopg.Error as e:  # the server refused (read-only session, privileges, a lock timeout...)
         print(f"error: {_database_error_text(e)}", file=err)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: the running file's transaction was rolled back, the lock released
+        print("error: interrupted; nothing more was applied (see `migrate info`)", file=err)
+        return 130
 
 
 def _database_error_text(e: Exception) -> str:

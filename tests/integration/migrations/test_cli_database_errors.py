@@ -59,3 +59,35 @@ def psycopg_dsn_as(dsn: str, user: str, password: str) -> str:
     params["user"] = user
     params["password"] = password
     return make_conninfo(**params)
+
+
+def test_ctrl_c_while_waiting_for_the_lock_exits_130_without_traceback(db, folder, sql):
+    """Before: Ctrl+C printed a KeyboardInterrupt traceback from the lock's wait loop."""
+    import signal
+    import time
+
+    import psycopg
+
+    from aurora_console.core.db.migrations.lock import lock_key
+
+    folder.write("V1__a.sql", "CREATE TABLE a (id int);")
+    holder = psycopg.connect(db.dsn, autocommit=True)
+    try:
+        holder.execute("SELECT pg_advisory_lock(%s)", [lock_key("public.flyway_schema_history")])
+        proc = subprocess.Popen([sys.executable, "-c", _CODE, "migrate", "migrate", "--dsn", db.dsn, "--dir",
+                                 str(folder.path), "--table", "flyway_schema_history", "--lock-timeout", "60"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not sql(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+                " AND query LIKE '%%pg_try_advisory_lock%%' AND pid <> pg_backend_pid()"):
+            time.sleep(0.1)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        holder.close()
+    assert "Traceback" not in err, err
+    assert proc.returncode == 130, (out, err)
+    assert "error: interrupted; nothing more was applied" in err
+    assert sql("SELECT to_regclass('public.a')") == [(None,)]
