@@ -114,9 +114,11 @@ def test_plain_sql_file_names_get_the_general_advice(name):
     assert "double underscore" not in str(ei.value) and "digits" not in str(ei.value)
 
 
-# Flyway: "Version may only contain 0..9 and . (dot)" (flyway/flyway flyway-core/src/main/java/org/
-# flywaydb/core/api/MigrationVersion.java). Python's \d and int() accept every Unicode decimal digit
-# (Arabic-Indic ١, fullwidth １, Devanagari १...): such a name must not become version 1.
+# Flyway documents "Version may only contain 0..9 and . (dot)" (flyway/flyway flyway-core/src/main/java/
+# org/flywaydb/core/api/MigrationVersion.java; its parse goes through java.math.BigInteger, which
+# happens to accept other Unicode digits too: we follow the documented rule). Python's \d and int()
+# accept every Unicode decimal digit (Arabic-Indic ١, fullwidth １, Devanagari १...): such a name
+# must not become version 1.
 _NON_ASCII_DIGITS = st.characters(categories=("Nd",)).filter(lambda c: not ("0" <= c <= "9"))
 
 
