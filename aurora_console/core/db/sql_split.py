@@ -280,14 +280,57 @@ _SCANS = (_scanner(_P_WHOLE_ESCAPE), _scanner(_P_WHOLE_STANDARD))
 # never skips text: split_sql takes its matches up to the first empty one and builds their
 # statements in bulk, without a Python-level step per statement.
 
+def _caseless_words(words: list[str]) -> str:
+    """A pattern for ``words`` in any ASCII case, as a trie: each branch starts with a character
+    class, so the regular expression engine rejects a non-matching word at its first letter."""
+
+    def letter(c: str) -> str:
+        return f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c)
+
+    rests_by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        rests_by_first.setdefault(w[0], []).append(w[1:])
+    branches = []
+    for c, rests in rests_by_first.items():
+        longer = [r for r in rests if r]
+        if not longer:
+            branches.append(letter(c))
+        elif len(rests) == 1:  # one word: no branching left
+            branches.append(letter(c) + "".join(map(letter, longer[0])))
+        else:
+            branches.append(f"{letter(c)}{_caseless_words(longer)}{'?' if '' in rests else ''}")
+    return branches[0] if len(branches) == 1 and len(words) == 1 else "(?:" + "|".join(branches) + ")"
+
+
 _NOT_IDENT_CONT = f"(?![{_IDENT_CONT}])"
 #: first words that need a look (the keys of _HEAD_BY_PREFIX but create, as whole words)
-_P_HEAD_WORD = "(?i:set|reset|discard|begin|start|commit|end|rollback|abort|savepoint|release|prepare|copy)"
+_P_HEAD_WORD = _caseless_words(
+    ["set", "reset", "discard", "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
+     "prepare", "copy"]
+)
 #: CREATE, unless the next word (not a string prefix) is known and not FUNCTION/PROCEDURE/OR
 _P_CREATE_ROUTINE = (
-    f"(?i:create){_NOT_IDENT_CONT}"
-    f"(?!{_P_GAP}(?!(?i:function|procedure|or){_NOT_IDENT_CONT})[{_IDENT_START}][{_IDENT_CONT}]*+(?!['&]))"
+    f"{_caseless_words(['create'])}{_NOT_IDENT_CONT}"
+    f"(?!{_P_GAP}(?!{_caseless_words(['function', 'procedure', 'or'])}{_NOT_IDENT_CONT})"
+    f"[{_IDENT_START}][{_IDENT_CONT}]*+(?!['&]))"
 )
+
+
+def _plain_run(whole_string: str) -> str:
+    """A run as in _run, for a statement's whole text: spaces and comments are items of the run
+    like the others (fewer steps for the engine), but a comment may not be the last thing before
+    the ';' (the statement's text ends on a token): such a statement is not plain."""
+    # a plain string, not one with a prefix (checked after the quote: the branch starts with it)
+    string = "'(?<![eEbBxXnN&]')" + whole_string.split("'", 1)[1]
+    word_dollar = rf"\$(?<=[{_WORD_CHARS}$]\$)"
+    line_comment, block_comment = r"--[^\n\r]*+", r"/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/"
+    others = [string, _P_WHOLE_QIDENT, r"-(?!-)", r"/(?!\*)", word_dollar]
+    plain = r"""[^;()'"$\-/]++"""
+    group = "\\((?:" + "|".join([plain, *others, line_comment, block_comment]) + ")*+\\)"
+    for _ in range(2):  # three levels, as in _run
+        group = "\\((?:" + "|".join([plain, group, *others, line_comment, block_comment]) + ")*+\\)"
+    last = f"(?!{_P_GAP};)"
+    return "(?:" + "|".join([plain, group, *others, line_comment + last, block_comment + last]) + ")*+"
 
 
 def _plain_statements(whole_string: str) -> re.Pattern[str]:
@@ -295,7 +338,7 @@ def _plain_statements(whole_string: str) -> re.Pattern[str]:
         f"{_P_GAP}(?:"
         # a word first (ASCII, not a string prefix), which is neither a head word nor a routine's CREATE
         f"(?=[A-Za-z_])(?![A-Za-z_]['&])(?!{_P_HEAD_WORD}{_NOT_IDENT_CONT})(?!{_P_CREATE_ROUTINE})"
-        f"({_run(whole_string)}){_P_GAP};"
+        f"({_plain_run(whole_string)});"
         "|)",
         re.DOTALL,
     )
