@@ -148,7 +148,7 @@ def test_callbacks_run_around_migrations_and_are_not_recorded(db, folder, sql, c
 
 
 def test_configuration_schemas_and_baseline_on_migrate(db, folder, sql):
-    sql("CREATE TABLE legacy (id int)")
+    sql("CREATE SCHEMA app; CREATE TABLE app.legacy (id int)")  # baselineOnMigrate looks at app
     folder.write("V1__legacy.sql", "CREATE TABLE legacy (id int);")
     folder.write("V2__new.sql", "CREATE TABLE fresh (id int);")
     (folder.path.parent / "flyway.conf").write_text(

@@ -47,7 +47,9 @@ from .history import (
     DEFAULT_TABLE,
     FLYWAY_BASELINE_DESCRIPTION,
     FORMAT_AUTO,
+    SCHEMA_MARKER_DESCRIPTION,
     TYPE_BASELINE,
+    TYPE_SCHEMA,
     AppliedMigration,
     HistoryTable,
 )
@@ -240,10 +242,10 @@ class MigrationRunner:
             if discovery.problems:
                 raise DiscoveryError(discovery.problems)
             runner = self._callback_runner(emit)
-            self._use_schemas(work)
+            created = self._use_schemas(work)
             try:
                 self._callback(runner, "beforeMigrate", work)
-                result = self._migrate_locked(work, lock, discovery, runner, task, emit)
+                result = self._migrate_locked(work, lock, discovery, runner, task, emit, created)
             except MigrationError:
                 self._callback(runner, "afterMigrateError", work, quiet=True)
                 raise
@@ -253,10 +255,20 @@ class MigrationRunner:
             return result
 
     def _migrate_locked(self, work, lock, discovery: Discovery, runner: CallbackRunner | None, task: Any,
-                        emit: Callable[[MigrationEvent], None]) -> MigrateResult:
+                        emit: Callable[[MigrationEvent], None], created_schemas: list[str] | None = None
+                        ) -> MigrateResult:
+        # As Flyway's migrate: the schemas are looked at before the history table exists (its own
+        # indexes are not objects of an "existing database"), and schemas the run created are
+        # recorded with Flyway's SCHEMA marker (DbSchemas.create / SchemaHistory.addSchemasMarker).
+        new_table = not self.history.exists(work)
+        existing_objects = new_table and self.config.baseline_on_migrate and self._schema_has_objects(work)
         self.history.create(work)
+        if new_table and created_schemas and self.history.flyway:
+            self.history.insert(work, rank=0, version=None, description=SCHEMA_MARKER_DESCRIPTION, type=TYPE_SCHEMA,
+                                script=",".join(pgsql.Identifier(s).as_string(work) for s in created_schemas),
+                                checksum=None, execution_ms=0, success=True, installed_by=self.installed_by)
         rows = self.history.read(work)
-        if not rows and self.config.baseline_on_migrate and self._schema_has_objects(work):
+        if not rows and existing_objects:
             self._insert_baseline(work, Version.parse(self.config.baseline_version),
                                   self.config.baseline_description, rank=1)
             emit(MigrationEvent("log", "", 0, 0, message=f"baselineOnMigrate: baseline at version "
@@ -428,12 +440,14 @@ class MigrationRunner:
             return
         runner.run(event, conn)
 
-    def _use_schemas(self, work: psycopg.Connection) -> None:
+    def _use_schemas(self, work: psycopg.Connection) -> list[str]:
         """Flyway's schemas: create them (createSchemas) and put the default one first on the
-        work connection's search_path (as Flyway's PostgreSQLConnection.changeCurrentSchemaTo)."""
+        work connection's search_path (as Flyway's PostgreSQLConnection.changeCurrentSchemaTo).
+        Returns the schemas it created."""
         c = self.config
+        created: list[str] = []
         if not c.schemas and not c.default_schema:
-            return
+            return created
         names = list(dict.fromkeys([*([c.default_schema] if c.default_schema else []), *c.schemas]))
         for name in names:
             exists = work.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [name]).fetchone()
@@ -443,12 +457,14 @@ class MigrationRunner:
                 raise MigrationError(f"The schema {name} does not exist and createSchemas is false",
                                      hint="Create it first, or allow Flyway's createSchemas.")
             work.execute(pgsql.SQL("CREATE SCHEMA {}").format(pgsql.Identifier(name)))
+            created.append(name)
         default = c.history_schema
         current = work.execute("SELECT current_setting('search_path')").fetchone()[0]
         quoted = pgsql.Identifier(default).as_string(work)
         if current.split(",")[0].strip() not in (default, quoted):
             work.execute("SELECT set_config('search_path', %s, false)",
                          [f"{quoted}, {current}" if current.strip() else quoted])
+        return created
 
     def _schema_has_objects(self, work: psycopg.Connection) -> bool:
         """baselineOnMigrate applies to a non-empty schema (Flyway: "existing database")."""

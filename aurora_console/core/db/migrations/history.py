@@ -64,6 +64,7 @@ HISTORY_FORMATS = (FORMAT_AUTO, FORMAT_FLYWAY, FORMAT_CONSOLE)
 FORMAT_LABELS = {FORMAT_FLYWAY: "Flyway history", FORMAT_CONSOLE: "Aurora Console history"}
 FLYWAY_BASELINE_DESCRIPTION = "<< Flyway Baseline >>"  # Flyway's default baselineDescription
 CONSOLE_BASELINE_DESCRIPTION = "<< Baseline >>"
+SCHEMA_MARKER_DESCRIPTION = "<< Flyway Schema Creation >>"  # SchemaHistory.addSchemasMarker
 
 #: The columns every history table has (Flyway's; both formats), as the console reads them.
 HISTORY_COLUMNS = ("installed_rank", "version", "description", "type", "script", "checksum", "installed_by",
