@@ -43,6 +43,7 @@ def test_a_flyway_configuration_names_the_table_and_the_files_that_cannot_run(db
     folder.write("V3_wrong_name.sql", "SELECT 1;")
     ov = overview_of(db, folder)
     assert ov.table == "app_history" and ov.config_sources and ov.config_sources[0].endswith("flyway.conf")
+    assert ov.history_text == "Flyway history (public.app_history; not created yet)"  # a Flyway project's table
     assert "name" in ov.transactions["V1__a.sql"].problem  # a placeholder without a value: cannot run
     assert ov.without_transaction() == {"V2__b.sql": "VACUUM at line 1"}
     assert [w.script for w in ov.ignored] == ["V3_wrong_name.sql"]
