@@ -303,10 +303,21 @@ def _caseless_words(words: list[str]) -> str:
 
 
 _NOT_IDENT_CONT = f"(?![{_IDENT_CONT}])"
-#: first words that need a look (the keys of _HEAD_BY_PREFIX but create, as whole words)
-_P_HEAD_WORD = _caseless_words(
-    ["set", "reset", "discard", "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release",
-     "prepare", "copy"]
+#: first words that always need a look (split_sql's token loop): they may start a transaction, change
+#: the setting or be followed by COPY data
+_P_HEAD_WORD = _caseless_words(["discard", "begin", "start", "copy"])
+#: first words that need a look inside a transaction block only (see _may_change_setting)
+_P_TX_HEAD_WORD = _caseless_words(["commit", "end", "rollback", "abort", "savepoint", "release", "prepare"])
+#: SET, unless the parameter is a plain identifier that is not standard_conforming_strings
+_P_SET_SETTING = (
+    f"{_caseless_words(['set'])}{_NOT_IDENT_CONT}"
+    f"(?!{_P_GAP}(?:{_caseless_words(['session', 'local'])}{_NOT_IDENT_CONT}{_P_GAP})?+"
+    f"(?!{_caseless_words(['standard_conforming_strings'])}{_NOT_IDENT_CONT})[{_IDENT_START}])"
+)
+#: RESET, unless what follows is a plain identifier other than ALL and standard_conforming_strings
+_P_RESET_SETTING = (
+    f"{_caseless_words(['reset'])}{_NOT_IDENT_CONT}"
+    f"(?!{_P_GAP}(?!{_caseless_words(['all', 'standard_conforming_strings'])}{_NOT_IDENT_CONT})[{_IDENT_START}])"
 )
 #: CREATE, unless the next word (not a string prefix) is known and not FUNCTION/PROCEDURE/OR
 _P_CREATE_ROUTINE = (
@@ -333,18 +344,25 @@ def _plain_run(whole_string: str) -> str:
     return "(?:" + "|".join([plain, group, *others, line_comment + last, block_comment + last]) + ")*+"
 
 
-def _plain_statements(whole_string: str) -> re.Pattern[str]:
+def _plain_statements(whole_string: str, in_transaction: bool) -> re.Pattern[str]:
+    heads = f"(?:{_P_HEAD_WORD}|{_P_TX_HEAD_WORD})" if in_transaction else _P_HEAD_WORD
     return re.compile(
         f"{_P_GAP}(?:"
-        # a word first (ASCII, not a string prefix), which is neither a head word nor a routine's CREATE
-        f"(?=[A-Za-z_])(?![A-Za-z_]['&])(?!{_P_HEAD_WORD}{_NOT_IDENT_CONT})(?!{_P_CREATE_ROUTINE})"
+        # a word first (ASCII, not a string prefix) that needs no look: not a head word, not a SET
+        # or RESET of standard_conforming_strings, not a routine's CREATE
+        f"(?=[A-Za-z_])(?![A-Za-z_]['&])(?!{heads}{_NOT_IDENT_CONT})"
+        f"(?!{_P_SET_SETTING})(?!{_P_RESET_SETTING})(?!{_P_CREATE_ROUTINE})"
         f"({_plain_run(whole_string)});"
         "|)",
         re.DOTALL,
     )
 
 
-_PLAINS = (_plain_statements(_P_WHOLE_ESCAPE), _plain_statements(_P_WHOLE_STANDARD))
+#: by standard_conforming_strings, then by whether a transaction block is open
+_PLAINS = tuple(
+    tuple(_plain_statements(whole_string, in_transaction) for in_transaction in (False, True))
+    for whole_string in (_P_WHOLE_ESCAPE, _P_WHOLE_STANDARD)
+)
 _matched = attrgetter("lastindex")
 _match_start, _match_end = re.Match.start, re.Match.end
 _ONES = repeat(1)
@@ -849,7 +867,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
     pending = conforming  # the value from offset switch_at on (psql reads it line by line)
     switch_at = n + 1
     scan = _SCANS[conforming].match
-    plain_statements = _PLAINS[conforming].finditer
+    plain_statements = _PLAINS[conforming]
 
     pos = 0
     limit = n  # end of the text to scan now (the end of a COPY line, then the end)
@@ -866,7 +884,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
         stop = limit if limit < switch_at else switch_at
         while pos < stop:
             if first < 0:  # between statements: take the plain ones that follow in bulk
-                plains = list(takewhile(_matched, plain_statements(text, pos, stop)))
+                plains = list(takewhile(_matched, plain_statements[setting.in_tx].finditer(text, pos, stop)))
                 if plains:
                     spans.add_plain(plains, conforming)
                     pos = boundary = plains[-1].end()
@@ -1033,7 +1051,7 @@ def split_sql(text: str, *, standard_conforming_strings: bool = True) -> list[St
             conforming = pending
             switch_at = n + 1
             scan = _SCANS[conforming].match
-            plain_statements = _PLAINS[conforming].finditer
+            plain_statements = _PLAINS[conforming]
             boundary, glued = pos, False
             continue
         if pos >= limit and resume >= 0:
