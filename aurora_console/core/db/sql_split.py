@@ -75,9 +75,13 @@ __all__ = [
 # --- the lexer's patterns (one definition; both compiled scanners below are built from them) ---
 
 _SPACE_CHARS = " \t\n\r\f\v"
-_IDENT_START = "A-Za-z_\u0080-\U0010ffff"  # psqlscan.l ident_start: [A-Za-z\200-\377_]
-_IDENT_CONT = _IDENT_START + "0-9$"  # ident_cont adds digits and $
-_VAR_CHAR = _IDENT_START + "0-9"  # psql's variable_char (and dolq_cont)
+# Character classes, written as their complement within ASCII: the same sets as
+# [A-Za-z_\u0080-\U0010ffff] and so on, but a negated ASCII class compiles and matches faster than
+# a range up to U+10FFFF (tests/unit/sql/test_sql_split.py checks them on every code point).
+_IDENT_START = r"[^\x00-@\[-^`{-\x7f]"  # psqlscan.l ident_start: [A-Za-z\200-\377_]
+_IDENT_CONT = r"[^\x00-#%-/:-@\[-^`{-\x7f]"  # ident_cont adds digits and $
+_VAR_CHAR = r"[^\x00-/:-@\[-^`{-\x7f]"  # psql's variable_char (and dolq_cont): ident_start and digits
+_IDENT_START_OR_DOLLAR = r"[^\x00-#%-@\[-^`{-\x7f]"
 
 _P_SPACE = r"[ \t\n\r\f\v]+"
 _P_LINE_COMMENT = r"--[^\n\r]*"
@@ -89,17 +93,17 @@ _P_USTRING = r"[uU]&'"
 _P_UIDENT = r'[uU]&"'
 _P_STRING = r"'"
 _P_QIDENT = r'"'
-_P_DOLLAR = rf"\$(?:[{_IDENT_START}][{_VAR_CHAR}]*)?\$"
-_P_PARAM = rf"\$[0-9]+(?:[{_IDENT_START}][{_IDENT_CONT}]*+)?"  # with param_junk: $1a is one token
+_P_DOLLAR = rf"\$(?:{_IDENT_START}{_VAR_CHAR}*)?\$"
+_P_PARAM = rf"\$[0-9]+(?:{_IDENT_START}{_IDENT_CONT}*+)?"  # with param_junk: $1a is one token
 # an identifier, except where a string prefix (E' B' X' N' U&' U&") starts a longer token
-_P_IDENT = rf"""(?![eEbBxXnN]'|[uU]&['"])[{_IDENT_START}][{_IDENT_CONT}]*"""
+_P_IDENT = rf"""(?![eEbBxXnN]'|[uU]&['"]){_IDENT_START}{_IDENT_CONT}*"""
 # numbers as psql 15.18 lexes them: integer, decimal, real, realfail, and the *_junk rules (a
 # number and the identifier glued to it are one token: 1e'x' is 1e then 'x', 1a$$ has no dollar
 # quote); 1..5 is 1 then '..'
 _P_MANTISSA = r"(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)"
 _P_NUMBER = (
     rf"(?:[0-9]+(?=\.\.)|{_P_MANTISSA}[eE][-+](?![0-9])"
-    rf"|{_P_MANTISSA}(?:[eE][-+]?[0-9]+)?(?:[{_IDENT_START}][{_IDENT_CONT}]*+)?)"
+    rf"|{_P_MANTISSA}(?:[eE][-+]?[0-9]+)?(?:{_IDENT_START}{_IDENT_CONT}*+)?)"
 )
 _P_PAIR = r"::|\.\."  # typecast and dot_dot
 # operator characters; an operator stops where a comment starts (psqlscan.l's {operator} rule)
@@ -209,10 +213,9 @@ _P_GAP = _P_SPACE_OR_COMMENT + "*+"
 _P_WHOLE_STANDARD = r"(?<![eEbBxXnN&])'[^']*+(?:''[^']*+)*+'"
 _P_WHOLE_ESCAPE = r"(?<![eEbBxXnN&])'[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'"
 _P_WHOLE_QIDENT = r'"[^"]*+(?:""[^"]*+)*+"'
-_WORD_CHARS = "A-Za-z_\u0080-\U0010ffff"
 # inside a run: a '$' after a letter (or after such a '$') continues an identifier (or the
 # identifier glued to a number)
-_P_WORD_DOLLAR = rf"(?<=[{_WORD_CHARS}$])\$"
+_P_WORD_DOLLAR = rf"(?<={_IDENT_START_OR_DOLLAR})\$"
 # characters that start nothing (words, numbers, operators, commas ...), spaces inside
 _P_CHUNK = r"""[^;()'"$\-/ \t\n\r\f\v][^;()'"$\-/]*+|-(?!-)|/(?!\*)"""
 
@@ -302,7 +305,7 @@ def _caseless_words(words: list[str]) -> str:
     return branches[0] if len(branches) == 1 and len(words) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-_NOT_IDENT_CONT = f"(?![{_IDENT_CONT}])"
+_NOT_IDENT_CONT = f"(?!{_IDENT_CONT})"
 #: first words that always need a look (split_sql's token loop): they may start a transaction, change
 #: the setting or be followed by COPY data
 _P_HEAD_WORD = _caseless_words(["discard", "begin", "start", "copy"])
@@ -312,18 +315,18 @@ _P_TX_HEAD_WORD = _caseless_words(["commit", "end", "rollback", "abort", "savepo
 _P_SET_SETTING = (
     f"{_caseless_words(['set'])}{_NOT_IDENT_CONT}"
     f"(?!{_P_GAP}(?:{_caseless_words(['session', 'local'])}{_NOT_IDENT_CONT}{_P_GAP})?+"
-    f"(?!{_caseless_words(['standard_conforming_strings'])}{_NOT_IDENT_CONT})[{_IDENT_START}])"
+    f"(?!{_caseless_words(['standard_conforming_strings'])}{_NOT_IDENT_CONT}){_IDENT_START})"
 )
 #: RESET, unless what follows is a plain identifier other than ALL and standard_conforming_strings
 _P_RESET_SETTING = (
     f"{_caseless_words(['reset'])}{_NOT_IDENT_CONT}"
-    f"(?!{_P_GAP}(?!{_caseless_words(['all', 'standard_conforming_strings'])}{_NOT_IDENT_CONT})[{_IDENT_START}])"
+    f"(?!{_P_GAP}(?!{_caseless_words(['all', 'standard_conforming_strings'])}{_NOT_IDENT_CONT}){_IDENT_START})"
 )
 #: CREATE, unless the next word (not a string prefix) is known and not FUNCTION/PROCEDURE/OR
 _P_CREATE_ROUTINE = (
     f"{_caseless_words(['create'])}{_NOT_IDENT_CONT}"
     f"(?!{_P_GAP}(?!{_caseless_words(['function', 'procedure', 'or'])}{_NOT_IDENT_CONT})"
-    f"[{_IDENT_START}][{_IDENT_CONT}]*+(?!['&]))"
+    f"{_IDENT_START}{_IDENT_CONT}*+(?!['&]))"
 )
 
 
@@ -333,7 +336,7 @@ def _plain_run(whole_string: str) -> str:
     the ';' (the statement's text ends on a token): such a statement is not plain."""
     # a plain string, not one with a prefix (checked after the quote: the branch starts with it)
     string = "'(?<![eEbBxXnN&]')" + whole_string.split("'", 1)[1]
-    word_dollar = rf"\$(?<=[{_WORD_CHARS}$]\$)"
+    word_dollar = rf"\$(?<={_IDENT_START_OR_DOLLAR}\$)"
     line_comment, block_comment = r"--[^\n\r]*+", r"/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/"
     others = [string, _P_WHOLE_QIDENT, r"-(?!-)", r"/(?!\*)", word_dollar]
     plain = r"""[^;()'"$\-/]++"""
@@ -368,8 +371,8 @@ _match_start, _match_end = re.Match.start, re.Match.end
 _ONES = repeat(1)
 _RUN = _SCANS[1].groupindex["run"]
 assert _RUN == _SCANS[0].groupindex["run"]
-_IDENT_CONT_CHARS = re.compile(f"[{_IDENT_CONT}]")
-_WORD = re.compile(f"[{_IDENT_START}][{_IDENT_CONT}]*")
+_IDENT_CONT_CHARS = re.compile(f"{_IDENT_CONT}")
+_WORD = re.compile(f"{_IDENT_START}{_IDENT_CONT}*")
 _DOLLAR_TOKEN = re.compile(f"(?P<dollar>{_P_DOLLAR})|{_P_PARAM}|\\$")
 
 
@@ -825,7 +828,7 @@ class _Head:
 def _body_words(whole_string: str) -> re.Pattern[str]:
     return re.compile(
         "|".join([whole_string, _P_WHOLE_QIDENT, r"--[^\n\r]*+|/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/", "(?P<open>\\()", "(?P<close>\\))",
-                  f"(?<![{_IDENT_CONT}])(?P<word>(?i:begin|case|end))(?![{_IDENT_CONT}])"]),
+                  f"(?<!{_IDENT_CONT})(?P<word>(?i:begin|case|end))(?!{_IDENT_CONT})"]),
         re.DOTALL,
     )
 
@@ -835,7 +838,7 @@ _BODY_WORDS = (_body_words(_P_WHOLE_ESCAPE), _body_words(_P_WHOLE_STANDARD))
 #: 1end is 1 then END to psql 15: such runs go through the lexer
 _BODY_WORD_AFTER_DIGIT = re.compile(r"[0-9](?:begin|case|end)", re.IGNORECASE)
 #: the word after CREATE (not a string prefix)
-_NEXT_WORD = re.compile(rf"{_P_GAP}([{_IDENT_START}][{_IDENT_CONT}]*+)(?!['&])")
+_NEXT_WORD = re.compile(rf"{_P_GAP}({_IDENT_START}{_IDENT_CONT}*+)(?!['&])")
 _WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aurora_console.core.db import sql_split
 from aurora_console.core.db.sql_split import LineIndex, error_location, split_sql, statement_at
 
 pytestmark = pytest.mark.unit
@@ -282,3 +286,69 @@ def test_any_script_splits_into_valid_statements(script, conforming):
         if s.data_start is not None:
             assert s.stop <= s.data_start <= s.data_end <= len(script)
         prev_stop = s.stop
+
+
+# --- the bulk path (whole ordinary statements per regex match) against the token loop ----------
+
+
+def _split_token_by_token(script: str, **kwargs):
+    """split_sql with its bulk path switched off: every statement goes through the token loop."""
+    never = re.compile("")  # matches nothing, as _PLAINS does where a statement needs a look
+    saved = sql_split._PLAINS
+    sql_split._PLAINS = ((never, never), (never, never))
+    try:
+        return split_sql(script, **kwargs)
+    finally:
+        sql_split._PLAINS = saved
+
+
+_head = st.sampled_from(
+    ["select", "SET search_path TO x", "set standard_conforming_strings = off", "SET LOCAL standard_conforming_strings TO on",
+     "set session standard_conforming_strings = off", 'SET "standard_conforming_strings" = on', "reset all",
+     "RESET standard_conforming_strings", "reset work_mem", "begin", "BEGIN ISOLATION LEVEL SERIALIZABLE", "commit",
+     "rollback", "end", "abort", "savepoint s", "rollback to s", "release s", "prepare p as select", "start transaction",
+     "discard all", "create table t", "CREATE FUNCTION f() RETURNS int BEGIN ATOMIC select 1; select 2; END",
+     "create or replace procedure p() begin atomic select 1; end", "create or replace view v as select",
+     "copy t from stdin", "copy t to stdout", "e'x'", "u&'x'", "settings", "commitment", "x$y", "é"]
+)
+_tail = st.sampled_from(["", " 1", " 'a''b'", " E'a\\'b'", " 'a\\'", " $$x;y$$", " $t$;$t$", ' "q;"', " (1, (2, (3, (4))))",
+                         " -- c\n", " /* c */", " /* a /* b */ c */ x", " a$b", " $1", " 1e'x'"])
+_separator = st.sampled_from([";", ";\n", " ;\n", "\n;\n", ";\n\\.\n", ";\n-- note\n", "; "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_head, _tail, _separator), min_size=1, max_size=8), st.booleans())
+def test_bulk_path_gives_the_statements_of_the_token_loop(parts, conforming):
+    script = "".join(h + t + sep for h, t, sep in parts)
+    assert split_sql(script, standard_conforming_strings=conforming) == _split_token_by_token(
+        script, standard_conforming_strings=conforming
+    )
+
+
+def test_bulk_path_gives_the_statements_of_the_token_loop_on_the_regression_corpus():
+    # every file as it is (psql's meta-commands are SQL text to both paths)
+    corpus = Path(__file__).resolve().parents[2] / "data" / "pg_regress" / "sql"
+    count = 0
+    for path in sorted(corpus.glob("*.sql")):
+        script = path.read_text(encoding="utf-8", errors="replace")
+        got = split_sql(script)
+        assert got == _split_token_by_token(script), path.name
+        count += len(got)
+    assert count > 40_000
+
+
+def test_identifier_character_classes_are_postgres_sets_on_every_code_point():
+    # written as ASCII complements for speed: the same sets as psqlscan.l's ident_start/ident_cont
+    def ident_start(c: str) -> bool:
+        return c.isascii() is False or c == "_" or ("a" <= c.lower() <= "z" and c.isascii())
+
+    classes = {
+        sql_split._IDENT_START: ident_start,
+        sql_split._IDENT_CONT: lambda c: ident_start(c) or c in "0123456789$",
+        sql_split._VAR_CHAR: lambda c: ident_start(c) or c in "0123456789",
+        sql_split._IDENT_START_OR_DOLLAR: lambda c: ident_start(c) or c == "$",
+    }
+    text = "".join(map(chr, range(0x110000)))
+    for cls, want in classes.items():
+        matched = set(re.findall(cls, text))
+        assert matched == {c for c in text if want(c)}, cls
