@@ -82,6 +82,7 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     from aurora_console.core.db.migrations import MigrationError, MigrationRunner
     from aurora_console.core.db.migrations.config import ConfigError
     from aurora_console.core.db.migrations.history import check_identifier
+    from aurora_console.core.db.migrations.overview import existing_history_table
 
     try:
         if args.schema is not None:
@@ -118,6 +119,9 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
             if args.mixed:
                 config = dataclasses.replace(config, mixed=True)
             settings = _settings(args, config)
+            if not args.table and not config.table and not config.from_files:
+                # as the screen does: a database Flyway manages is taken over with no setting
+                settings["table"] = existing_history_table(connect, settings["schema"])
             try:
                 runner = MigrationRunner(connect, folder, config=config, lock_timeout=args.lock_timeout, **settings)
             except ValueError as e:

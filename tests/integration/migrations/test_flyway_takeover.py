@@ -359,6 +359,30 @@ def test_cli_on_flyways_table_never_crashes(db, project, flyway):
             assert "Flyway history (flyway_schema_history)" in r.stdout + r.stderr
 
 
+def test_cli_without_table_takes_over_the_flyway_history_the_database_has(db, project, flyway, sql):
+    """Without --table or a Flyway configuration file, the CLI uses the history table the database
+    already has, as the migrations screen does (overview.existing_history_table): a database that
+    Flyway manages is taken over, not given a second, console-format history beside Flyway's."""
+    import subprocess
+    import sys
+
+    flyway.create()
+    for script in FLYWAY_PART:
+        flyway.migrate_file(project, script)
+
+    def cli(command):
+        code = "import sys; from aurora_console.cli_migrate import main; sys.exit(main(sys.argv[1:]))"
+        return subprocess.run([sys.executable, "-c", code, "migrate", command, "--dsn", db.dsn, "--dir",
+                               str(project.path)], capture_output=True, text=True, timeout=60)
+
+    r = cli("info")
+    assert "Flyway history (flyway_schema_history)" in r.stdout + r.stderr, r.stdout + r.stderr
+    r = cli("migrate")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert sql("SELECT to_regclass('public.aurora_console_schema_history') IS NULL") == [(True,)]
+    assert cli("validate").returncode == 0
+
+
 def test_a_row_with_an_impossible_version_is_an_error_not_a_traceback(db, folder, flyway):
     from aurora_console.core.db.migrations import MigrationError
 

@@ -96,11 +96,13 @@ def project_runner(
     if table is not None:
         overrides["table"] = table
     elif not config.table and not config.from_files:
-        overrides["table"] = _existing_table(connect, schema or config.runner_settings()["schema"])
+        overrides["table"] = existing_history_table(connect, schema or config.runner_settings()["schema"])
     return MigrationRunner.for_project(connect, folder, config=config, **overrides)
 
 
-def _existing_table(connect: Callable[[], psycopg.Connection], schema: str) -> str:
+def existing_history_table(connect: Callable[[], psycopg.Connection], schema: str) -> str:
+    """The history table the database already has in ``schema`` (the console's, then Flyway's),
+    else the console's default: rule 3 and 4 of the module docs, shared by the screen and the CLI."""
     with open_connection(connect) as conn:
         for name in (DEFAULT_TABLE, FLYWAY_TABLE):
             row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{schema}"."{name}"']).fetchone()
