@@ -813,7 +813,10 @@ class _Head:
                     paren -= 1
             else:
                 return
-        # a routine: only BEGIN, CASE and END outside parentheses still matter
+        # a routine: only BEGIN, CASE and END outside parentheses still matter (most runs hold none
+        # of the three, even as part of a word: one quick search rules them out)
+        if _ANY_BODY_WORD.search(text, start, end) is None:
+            return
         for m in _BODY_WORDS[conforming].finditer(text, start, end):
             kind = m.lastgroup
             if kind == "word":
@@ -835,6 +838,8 @@ def _body_words(whole_string: str) -> re.Pattern[str]:
 
 #: BEGIN/CASE/END and parentheses in a run, strings and comments skipped (by conforming strings)
 _BODY_WORDS = (_body_words(_P_WHOLE_ESCAPE), _body_words(_P_WHOLE_STANDARD))
+#: BEGIN, CASE or END anywhere, even inside a word, a string or a comment
+_ANY_BODY_WORD = re.compile("begin|case|end", re.IGNORECASE)
 #: 1end is 1 then END to psql 15: such runs go through the lexer
 _BODY_WORD_AFTER_DIGIT = re.compile(r"[0-9](?:begin|case|end)", re.IGNORECASE)
 #: the word after CREATE (not a string prefix)
