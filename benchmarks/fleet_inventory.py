@@ -103,7 +103,7 @@ def baseline(factory, target) -> int:
 
 
 def console_load(factory, target):
-    from aurora_console.core.aws.inventory import load_inventory
+    from aurora_console.core.aws.fleet.inventory import load_inventory
 
     [region] = load_inventory(factory, [target])
     assert region.ok, region.error

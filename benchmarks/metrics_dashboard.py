@@ -27,13 +27,13 @@ from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from aurora_console.core.aws.metric_dashboard import (  # noqa: E402
+from aurora_console.core.aws.metrics.dashboard import (  # noqa: E402
     DashboardRequest,
     DashboardScope,
     MetricsService,
 )
-from aurora_console.core.aws.metric_query import InstanceInfo  # noqa: E402
-from aurora_console.core.aws.metric_range import TimeRange  # noqa: E402
+from aurora_console.core.aws.metrics.query import InstanceInfo  # noqa: E402
+from aurora_console.core.aws.metrics.range import TimeRange  # noqa: E402
 
 ENGINE = "aurora-postgresql"
 INSTANCES = tuple(InstanceInfo(f"bench-{n:02d}", "WRITER" if n == 0 else "READER") for n in range(16))
@@ -169,7 +169,7 @@ def part_ui(now: float) -> None:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from aurora_console.core.aws.fleet_models import ClusterRef
+    from aurora_console.core.aws.fleet.models import ClusterRef
     from aurora_console.core.settings import SettingsStore
     from aurora_console.testing.stall import StallMonitor
     from aurora_console.ui.metrics.dashboard import MetricsDashboard, prepare

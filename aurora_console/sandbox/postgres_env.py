@@ -321,15 +321,3 @@ def file_tail(path: Path, lines: int = 30) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
-
-
-_MOVED = ("usable_data_dir", "collect_relocated", "relocation_root", "RELOCATED_PREFIX")
-
-
-def __getattr__(name: str):
-    """The relocation helpers live in postgres_relocation; old imports from here keep working."""
-    if name in _MOVED:
-        from aurora_console.sandbox import postgres_relocation
-
-        return getattr(postgres_relocation, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

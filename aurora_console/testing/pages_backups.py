@@ -112,7 +112,7 @@ class BackupsPage:
     def set_retention(self, days) -> None:
         """``days`` as a number or as typed (``"7"``); anything core refuses (``"abc"``, 0, 36)
         raises :class:`BackupRefused` with core's sentence, before any AWS call."""
-        from aurora_console.core.aws.backup_settings import validate_retention
+        from aurora_console.core.aws.backups.settings import validate_retention
         from aurora_console.core.errors import ConsoleError
 
         self.root.guard_change(f"Changing the backup retention of {self.cluster_id}")

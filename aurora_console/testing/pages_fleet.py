@@ -142,7 +142,7 @@ class FleetPage:
 
     def visible_cluster_ids(self) -> list[str]:
         """Cluster ids the tree shows under the current filter."""
-        from aurora_console.core.aws.fleet_models import Cluster
+        from aurora_console.core.aws.fleet.models import Cluster
         from aurora_console.ui.fleet.tree_model import PAYLOAD_ROLE
 
         proxy, out = self.view.proxy, []

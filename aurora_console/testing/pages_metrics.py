@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from aurora_console.core.aws.metric_catalog import find_metric
+from aurora_console.core.aws.metrics.catalog import find_metric
 from aurora_console.testing.deprecation import renamed
 
 

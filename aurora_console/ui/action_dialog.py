@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
 
-from aurora_console.core.aws import fleet_actions as fa
-from aurora_console.core.aws.fleet_models import Cluster, RegionInventory
+from aurora_console.core.aws.fleet import actions as fa
+from aurora_console.core.aws.fleet.models import Cluster, RegionInventory
 from aurora_console.core.errors import ConsoleError
 
 COMMON_CLASSES = ("db.r6g.large", "db.r6g.xlarge", "db.r6g.2xlarge", "db.r7g.large", "db.r7g.xlarge",

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from aurora_console.core.aws.clusters import region_clusters, summaries
-from aurora_console.core.aws.fleet_models import RegionInventory
-from aurora_console.core.aws.inventory import ClusterInventory
+from aurora_console.core.aws.fleet.clusters import region_clusters, summaries
+from aurora_console.core.aws.fleet.inventory import ClusterInventory
+from aurora_console.core.aws.fleet.models import RegionInventory
 from aurora_console.core.aws.session import AwsTarget
 from aurora_console.ui.fleet import load_gc
 from aurora_console.ui.fleet.staging import TURN_BUDGET_S, StagedRegion

@@ -8,7 +8,7 @@ it names the call, which is what a support ticket needs.
 
 from __future__ import annotations
 
-from aurora_console.core.aws.fleet_errors import NOT_SUPPORTED_TEXT
+from aurora_console.core.aws.errors import NOT_SUPPORTED_TEXT
 
 SANDBOX_REASON = "the sandbox's local AWS API does not model it"
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from aurora_console import APP_NAME
-from aurora_console.core.aws.fleet_models import ClusterRef
+from aurora_console.core.aws.fleet.models import ClusterRef
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import StartConfig, resolve_start_config
 from aurora_console.ui.cluster_loader import ClusterLoader

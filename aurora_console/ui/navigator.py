@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.clusters import ClusterSummary, listed, region_clusters
-from aurora_console.core.aws.fleet_models import ClusterRef
+from aurora_console.core.aws.fleet.clusters import ClusterSummary, listed, region_clusters
+from aurora_console.core.aws.fleet.models import ClusterRef
 from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours re-exported
     BUSY_COLOUR,
     CLUSTER,

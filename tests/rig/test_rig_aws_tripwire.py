@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aurora_console.core.aws.clusters import list_clusters
+from aurora_console.core.aws.fleet.clusters import list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from tests.rig.aws_tripwire import ERROR_CODE
 

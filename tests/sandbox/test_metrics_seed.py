@@ -302,7 +302,7 @@ def test_seed_reports_progress_newest_hour_first_and_can_be_cancelled(metrics):
 @pytest.mark.integration
 def test_backups_screen_reads_the_seeded_backup_storage(metrics):
     """The backups screen's storage figures (read_storage_use) come from the seed, not "no data"."""
-    from aurora_console.core.aws.backup_settings import STORAGE_METRICS, read_storage_use
+    from aurora_console.core.aws.backups.settings import STORAGE_METRICS, read_storage_use
     from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
 
     assert set(STORAGE_METRICS) == set(shapes.BACKUP_STORAGE_METRICS)

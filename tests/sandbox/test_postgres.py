@@ -19,8 +19,8 @@ from aurora_console.sandbox.postgres_env import (
     embedded_postgres_bin,
     find_postgres_bin,
     is_root,
-    usable_data_dir,
 )
+from aurora_console.sandbox.postgres_relocation import usable_data_dir
 from tests.rig.pg import FAST_SETTINGS, STARTUP_SECONDS, DatabaseFactory
 
 # fixtures come from tests/conftest.py

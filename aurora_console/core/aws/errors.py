@@ -1,6 +1,14 @@
-"""Turn boto/botocore exceptions into plain messages with what to do next."""
+"""Turn boto/botocore exceptions into plain messages with what to do next.
+
+``classify`` maps any exception to an :class:`AwsError`; ``classify_failure`` adds what a
+fleet node or an action needs on top (an endpoint answering HTTP 500 or not an AWS response
+at all, as moto for an API it lacks, is "not supported by this endpoint"; not found; invalid
+state); ``cluster_gone_text`` words a cluster deleted since its tab was opened.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from aurora_console.core.errors import ConsoleError
 
@@ -97,3 +105,69 @@ def classify(exc: BaseException, *, profile: str | None = None, operation: str =
     if isinstance(exc, bex.BotoCoreError):
         return AwsError(f"{what}{exc}", kind="aws", detail=str(exc))
     return AwsError(f"{what}{type(exc).__name__}: {exc}", kind="aws", detail=repr(exc))
+
+
+# Failure kinds for a fleet node or an action's failure (fleet and backups)
+
+UNSUPPORTED = "not-supported"
+NOT_FOUND = "not-found"
+INVALID_STATE = "invalid-state"
+NOT_SUPPORTED_TEXT = "not supported by this endpoint"
+
+
+@dataclass(frozen=True)
+class AwsFailure:
+    kind: str
+    message: str
+    code: str = ""
+
+
+def classify_failure(exc: BaseException, *, profile: str | None = None, region: str | None = None, operation: str = "") -> AwsFailure:
+    """What kind of failure ``exc`` is and what to tell the DBA (never a traceback)."""
+    from botocore import exceptions as bex  # here: the window starts without botocore
+    from botocore.parsers import ResponseParserError
+
+    op = operation or getattr(exc, "operation_name", "") or ""
+    if isinstance(exc, (ResponseParserError, NotImplementedError)):
+        return AwsFailure(UNSUPPORTED, f"{op or 'this call'}: {NOT_SUPPORTED_TEXT}")
+    if isinstance(exc, bex.ClientError):
+        err = exc.response.get("Error", {}) or {}
+        code = str(err.get("Code", "") or "")
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        if status in (500, 501) and code in ("", "500", "501", "InternalFailure", "InternalError", "NotImplemented"):
+            return AwsFailure(UNSUPPORTED, f"{op or 'this call'}: {NOT_SUPPORTED_TEXT} (HTTP {status})", code)
+        if code.endswith(("NotFound", "NotFoundFault")):
+            return AwsFailure(NOT_FOUND, str(err.get("Message", "") or code), code)
+        if "State" in code:
+            return AwsFailure(INVALID_STATE, str(err.get("Message", "") or code), code)
+    err = classify(exc, profile=profile, operation=op)
+    kind = UNSUPPORTED if err.kind == "not-supported" else err.kind
+    text = err.message if not err.hint else f"{err.message} {err.hint}"
+    if kind == UNSUPPORTED and NOT_SUPPORTED_TEXT not in text:
+        text = f"{op or 'this call'}: {NOT_SUPPORTED_TEXT}"
+    return AwsFailure(kind, text, getattr(err, "code", ""))
+
+
+# A cluster that is gone (deleted since the tab was opened or saved)
+
+#: RDS error codes meaning "no such cluster" (botocore's ClientError code, or AwsError.code)
+CLUSTER_NOT_FOUND = frozenset({"DBClusterNotFoundFault", "DBClusterNotFound"})
+
+
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ClientError or a classified AwsError ('' if none)."""
+    code = getattr(exc, "code", "")
+    if isinstance(code, str) and code:
+        return code
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def cluster_gone_text(exc: BaseException, cluster_id: str, region: str, profile: str) -> str | None:
+    """The message for a cluster that does not exist (any more), or None for any other failure."""
+    if error_code(exc) not in CLUSTER_NOT_FOUND:
+        return None
+    return (f"Cluster {cluster_id} does not exist in {region} (profile {profile}): it was deleted or renamed. "
+            "Close this tab, or press Refresh if it comes back.")

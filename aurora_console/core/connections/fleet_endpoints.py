@@ -21,7 +21,7 @@ class EndpointChoice:
 def cluster_endpoints(clients, aws_profile: str | None, region: str, cluster_id: str) -> list[EndpointChoice]:
     """``clients(service, aws_profile, region)`` as in ``passwords.clients_from_factory``."""
     from aurora_console.core.aws.errors import classify
-    from aurora_console.core.aws.inventory import describe_cluster
+    from aurora_console.core.aws.fleet.inventory import describe_cluster
 
     rds = clients("rds", aws_profile, region)
     try:

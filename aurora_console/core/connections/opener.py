@@ -31,7 +31,7 @@ from aurora_console.core.connections.engines import DatabaseConnectError, Engine
 from aurora_console.core.connections.passwords import PasswordSourceError, resolve_password
 from aurora_console.core.connections.tunnels import is_up, open_profile_tunnel
 from aurora_console.core.errors import ConsoleError
-from aurora_console.core.ssh.secret import Secret
+from aurora_console.core.secrets import Secret
 
 #: ``PasswordSourceError.kind`` of a typed password the database refused
 REJECTED = "rejected"

@@ -3,7 +3,7 @@ Secrets Manager (incl. the RDS-managed master secret JSON), or a fresh IAM auth 
 
 AWS clients come from a ``clients(service, aws_profile, region)`` callable (see
 :func:`clients_from_factory` for the console's ``AwsSessionFactory``). Values are wrapped in
-:class:`~aurora_console.core.ssh.secret.Secret` and registered for log redaction.
+:class:`~aurora_console.core.secrets.Secret` and registered for log redaction.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from aurora_console.core.connections.profile import ConnectionProfile
 from aurora_console.core.errors import ConsoleError
-from aurora_console.core.ssh.secret import Secret
+from aurora_console.core.secrets import Secret
 
 log = logging.getLogger(__name__)
 ClientFactory = Callable[[str, "str | None", str], Any]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aurora_console.core.connections.profile import ConnectionProfile
+from aurora_console.core.secrets import Secret
 from aurora_console.core.ssh.config import BastionConfig, TunnelSpec, TunnelTarget
 from aurora_console.core.ssh.errors import PassphraseRequired
 from aurora_console.core.ssh.keys import detect_format, is_encrypted
-from aurora_console.core.ssh.secret import Secret
 
 
 def key_needs_passphrase(bastion: BastionConfig) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from aurora_console.core.secrets import reveal
 from aurora_console.core.ssh.config import BastionConfig, TunnelSpec
 from aurora_console.core.ssh.errors import AuthenticationRejected, BastionUnreachable
 from aurora_console.core.ssh.handshake import open_socket, start_transport
 from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
 from aurora_console.core.ssh.keys import load_private_key
-from aurora_console.core.ssh.secret import reveal
 
 log = logging.getLogger(__name__)
 

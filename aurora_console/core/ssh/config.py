@@ -140,7 +140,7 @@ class TunnelSpec:
     name: str
     bastion: BastionConfig
     target: TunnelTarget
-    passphrase: Any = None  # core.ssh.secret.Secret or None
+    passphrase: Any = None  # core.secrets.Secret or None
     backend: str = "auto"  # auto | native | paramiko
     extra: dict[str, Any] = field(default_factory=dict)
 

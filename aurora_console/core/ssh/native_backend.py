@@ -16,6 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from aurora_console.core.secrets import reveal
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, ssh_binary
 from aurora_console.core.ssh.config import TunnelSpec
 from aurora_console.core.ssh.errors import TunnelError
@@ -32,7 +33,6 @@ from aurora_console.core.ssh.native_config import (
 from aurora_console.core.ssh.native_errors import channel_failure, classify_exit, is_bind_race
 from aurora_console.core.ssh.native_probe import probe_path
 from aurora_console.core.ssh.pinning import verified_host_keys
-from aurora_console.core.ssh.secret import reveal
 
 log = logging.getLogger(__name__)
 BIND_ATTEMPTS = 4

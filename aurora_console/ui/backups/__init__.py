@@ -32,7 +32,7 @@ def open_backups(window, ref):
 
 
 def _restore(window, spec: dict) -> None:
-    from aurora_console.core.aws.fleet_models import ClusterRef
+    from aurora_console.core.aws.fleet.models import ClusterRef
 
     ref = ClusterRef(spec.get("profile"), spec["region"], spec["cluster_id"], spec.get("engine", ""),
                      spec.get("endpoint_url"))

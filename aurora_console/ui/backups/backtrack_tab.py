@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws import backtrack as bt
-from aurora_console.core.aws.backup_settings import BackupSettings
+from aurora_console.core.aws.backups import backtrack as bt
+from aurora_console.core.aws.backups.pitr import fmt_utc
+from aurora_console.core.aws.backups.settings import BackupSettings
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
-from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.endpoint_text import readable

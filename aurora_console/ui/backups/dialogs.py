@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 
-from aurora_console.core.aws.backup_ops import BackupAction
+from aurora_console.core.aws.backups.operations import BackupAction
 from aurora_console.ui.action_dialog import COMMON_CLASSES, ActionDialog
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws import event_subscriptions as ev
+from aurora_console.core.aws.backups import event_subscriptions as ev
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog

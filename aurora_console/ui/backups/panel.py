@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.backup_settings import BackupSettings, list_cluster_ids, read_backup_settings
-from aurora_console.core.aws.target_gone import cluster_gone_text
+from aurora_console.core.aws.backups.settings import BackupSettings, list_cluster_ids, read_backup_settings
+from aurora_console.core.aws.errors import cluster_gone_text
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.runner import BackupTasks
 

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QDateTime, QTimeZone
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QLabel, QLineEdit
 
-from aurora_console.core.aws import backtrack as bt
-from aurora_console.core.aws import pitr
+from aurora_console.core.aws.backups import backtrack as bt
+from aurora_console.core.aws.backups import pitr
 from aurora_console.ui.backups.dialogs import BackupDialog, instance_class_box
 from aurora_console.ui.backups.settings_tab import local_is_utc, local_text
 

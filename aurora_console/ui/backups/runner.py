@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from aurora_console.core.aws.backup_ops import BackupAction, BackupResult, run_backup_action
+from aurora_console.core.aws.backups.operations import BackupAction, BackupResult, run_backup_action
 from aurora_console.core.errors import error_message
 
 log = logging.getLogger(__name__)

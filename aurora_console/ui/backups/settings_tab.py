@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws import backup_windows as bw
-from aurora_console.core.aws.backup_settings import (
+from aurora_console.core.aws.backups import windows as bw
+from aurora_console.core.aws.backups.pitr import fmt_utc
+from aurora_console.core.aws.backups.settings import (
     RETENTION_MAX,
     RETENTION_MIN,
     BackupSettings,
@@ -30,7 +31,6 @@ from aurora_console.core.aws.backup_settings import (
     read_storage_use,
     review_backup_change,
 )
-from aurora_console.core.aws.pitr import fmt_utc
 from aurora_console.core.errors import ConsoleError, error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.dialogs import BackupDialog

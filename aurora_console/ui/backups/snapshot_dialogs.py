@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from aurora_console.core.aws import snapshots as sn
+from aurora_console.core.aws.backups import snapshots as sn
 from aurora_console.core.aws.session import COMMON_REGIONS
 from aurora_console.ui.backups.dialogs import BackupDialog, instance_class_box
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
-from aurora_console.core.aws.pitr import fmt_utc
-from aurora_console.core.aws.snapshots import Snapshot
+from aurora_console.core.aws.backups.pitr import fmt_utc
+from aurora_console.core.aws.backups.snapshots import Snapshot
 
 COLUMNS = ("Snapshot", "Type", "Status", "Created (UTC)", "Size", "Encrypted", "Engine version")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

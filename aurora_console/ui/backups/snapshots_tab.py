@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.snapshots import Snapshot, list_snapshots
+from aurora_console.core.aws.backups.snapshots import Snapshot, list_snapshots
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups import snapshot_dialogs as sd
 from aurora_console.ui.backups.dialog_host import DialogHost

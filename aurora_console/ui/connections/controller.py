@@ -13,10 +13,10 @@ from PySide6.QtCore import QObject, Signal
 from aurora_console.core.connections.store import ProfileStore
 from aurora_console.core.connections.tester import check_connection
 from aurora_console.core.connections.tunnels import open_profile_tunnel
+from aurora_console.core.secrets import Secret
 from aurora_console.core.ssh.errors import HostKeyUnknown, PassphraseRequired, WrongPassphrase
 from aurora_console.core.ssh.hostkeys import HostKeyStore
 from aurora_console.core.ssh.manager import TunnelManager, TunnelState, TunnelStatus
-from aurora_console.core.ssh.secret import Secret
 
 log = logging.getLogger(__name__)
 SANDBOX_PROFILE = "sandbox-blog"

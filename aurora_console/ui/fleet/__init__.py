@@ -6,7 +6,7 @@ so opening it costs no load once the navigator has its clusters."""
 
 from __future__ import annotations
 
-from aurora_console.core.aws.fleet_models import ClusterRef
+from aurora_console.core.aws.fleet.models import ClusterRef
 
 TAB_KEY = "fleet"
 

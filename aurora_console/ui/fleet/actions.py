@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
 
-from aurora_console.core.aws.fleet_actions import PreparedAction
-from aurora_console.core.aws.fleet_models import Cluster, Instance
-from aurora_console.core.aws.fleet_runner import run_action
+from aurora_console.core.aws.fleet.actions import PreparedAction
+from aurora_console.core.aws.fleet.models import Cluster, Instance
+from aurora_console.core.aws.fleet.runner import run_action
 from aurora_console.core.errors import error_message
 from aurora_console.ui.fleet.dialogs import (
     ActionDialog,

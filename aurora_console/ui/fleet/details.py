@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.cluster_details import ClusterDetails
-from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+from aurora_console.core.aws.fleet.details import ClusterDetails
+from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
 from aurora_console.ui.endpoint_text import readable
 from aurora_console.ui.fleet.flow_layout import FlowLayout
 

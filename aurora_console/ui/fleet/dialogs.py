@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
-from aurora_console.core.aws import fleet_actions as fa
-from aurora_console.core.aws.fleet_models import Instance
+from aurora_console.core.aws.fleet import actions as fa
+from aurora_console.core.aws.fleet.models import Instance
 from aurora_console.ui.action_dialog import COMMON_CLASSES, ActionDialog
 
 

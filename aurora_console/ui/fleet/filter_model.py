@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
 from aurora_console.ui.fleet.tree_model import (
     COL_STATUS,
     PAYLOAD_ROLE,

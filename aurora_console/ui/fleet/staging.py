@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from aurora_console.core.aws.fleet_models import Cluster, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, RegionInventory
 
 #: New clusters added, and changed clusters updated, per event-loop turn (a few ms each).
 STAGE_CLUSTERS = 40

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
-from aurora_console.core.aws.inventory import ClusterInventory
+from aurora_console.core.aws.fleet.inventory import ClusterInventory
+from aurora_console.core.aws.fleet.models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
 from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for the filter and tests
     CLUSTER,
     GLOBAL,
@@ -32,13 +32,25 @@ from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for
     region_children,
     spec_keys,
 )
-from aurora_console.ui.labels import engine_label
 
 STATUS_COLOURS = {
     "available": "#2e8b57", "stopped": "#7f8c8d", "failed": "#c0392b", "inaccessible-encryption-credentials": "#c0392b",
     "incompatible-parameters": "#c0392b", "storage-full": "#c0392b",
 }
 BUSY_COLOUR = "#c98a00"
+
+
+def engine_label(engine: str, version: str) -> str:
+    """'aurora-postgresql', '15.4' -> 'PostgreSQL 15.4'; MySQL shows the Aurora release too."""
+    if engine == "aurora-postgresql":
+        return f"PostgreSQL {version}".strip()
+    if engine in ("aurora-mysql", "aurora"):
+        if ".mysql_aurora." in version:
+            mysql, aurora = version.split(".mysql_aurora.", 1)
+            return f"MySQL {mysql} (Aurora {aurora})"
+        return f"MySQL {version}".strip()
+    return f"{engine} {version}".strip()
+
 
 
 def status_colour(status: str) -> QColor:

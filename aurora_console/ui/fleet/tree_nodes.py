@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
 
 REGION, GLOBAL, CLUSTER, INSTANCE, PROXY = "region", "global", "cluster", "instance", "proxy"
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.cluster_details import load_cluster_details
-from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, Instance, RegionInventory
+from aurora_console.core.aws.fleet.details import load_cluster_details
+from aurora_console.core.aws.fleet.models import Cluster, ClusterRef, Instance, RegionInventory
 from aurora_console.core.errors import error_message
 from aurora_console.ui.fleet.actions import FleetActions
 from aurora_console.ui.fleet.details import ClusterDetailsPane, DetailsStack, InstanceDetailsPane, RegionPane

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMenu, QPushButton, QToolButton
 
-from aurora_console.core.aws.metric_catalog import metrics_for_engine
-from aurora_console.core.aws.metric_layout import REFRESH_CHOICES
-from aurora_console.core.aws.metric_query import DASHBOARD_STATS
-from aurora_console.core.aws.metric_range import PRESETS
+from aurora_console.core.aws.metrics.catalog import metrics_for_engine
+from aurora_console.core.aws.metrics.layout import REFRESH_CHOICES
+from aurora_console.core.aws.metrics.query import DASHBOARD_STATS
+from aurora_console.core.aws.metrics.range import PRESETS
 
 PRESET_LABELS = {"1h": "1 h", "3h": "3 h", "12h": "12 h", "1d": "1 day", "1w": "1 week", "2w": "2 weeks"}
 CUSTOM = "custom"

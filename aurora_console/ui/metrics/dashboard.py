@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.metric_dashboard import (
+from aurora_console.core.aws.errors import cluster_gone_text
+from aurora_console.core.aws.metrics.dashboard import (
     QUIET_STATES,
     DashboardData,
     DashboardRequest,
@@ -31,17 +32,16 @@ from aurora_console.core.aws.metric_dashboard import (
     cluster_members,
     explain_empty,
 )
-from aurora_console.core.aws.metric_export import write_csv
-from aurora_console.core.aws.metric_layout import (
+from aurora_console.core.aws.metrics.export import write_csv
+from aurora_console.core.aws.metrics.layout import (
     SECTION,
     DashboardLayout,
     layout_key,
     read_layout,
     write_layout,
 )
-from aurora_console.core.aws.metric_range import TimeRange
-from aurora_console.core.aws.metric_units import format_value
-from aurora_console.core.aws.target_gone import cluster_gone_text
+from aurora_console.core.aws.metrics.range import TimeRange
+from aurora_console.core.aws.metrics.units import format_value
 from aurora_console.core.errors import user_text
 from aurora_console.core.private_files import atomic_write_bytes
 from aurora_console.ui.metrics.controls import (

@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from aurora_console.core.aws.metric_units import axis_scale, format_ticks
+from aurora_console.core.aws.metrics.units import axis_scale, format_ticks
 from aurora_console.ui.theme import palette_is_dark
 
 MESSAGE_WIDTH = 44  # characters per line of a plot's message (fits the narrowest plot of a 2-column grid)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.metric_range import RangeError, validate_range
+from aurora_console.core.aws.metrics.range import RangeError, validate_range
 
 
 class CustomRangeDialog(QDialog):

@@ -157,7 +157,7 @@ def test_read_only_profile_disables_everything(backups, fleet_window, clusters):
 
 
 def test_stop_waiting_cancels_the_follow_up_not_the_call(backups, clusters, qtbot, fleet_window):
-    from aurora_console.core.aws.backup_ops import WAIT_CLUSTER, BackupAction, Step
+    from aurora_console.core.aws.backups.operations import WAIT_CLUSTER, BackupAction, Step
 
     page = backups("blog")
     panel = page.panel

@@ -39,7 +39,7 @@ def test_feature_installs_and_opens_a_workspace_tab(window, qtbot, blog_db):
 
 
 def test_cluster_without_a_profile_says_what_to_do(window):
-    from aurora_console.core.aws.fleet_models import ClusterRef
+    from aurora_console.core.aws.fleet.models import ClusterRef
     from aurora_console.ui.content.feature import open_for_cluster
 
     assert open_for_cluster(window, ClusterRef(None, "us-east-1", "orders-prod", "aurora-postgresql")) is None

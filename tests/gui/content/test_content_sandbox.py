@@ -17,7 +17,7 @@ def test_sandbox_blog_opens_with_sample_content(console):
 
 
 def test_cluster_action_opens_the_sandbox_blog(console):
-    from aurora_console.core.aws.fleet_models import ClusterRef
+    from aurora_console.core.aws.fleet.models import ClusterRef
     from aurora_console.ui.content.feature import open_for_cluster
 
     seed = console.services.sandbox.seed

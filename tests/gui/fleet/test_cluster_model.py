@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aurora_console.core.aws.fleet_models import ClusterRef
+from aurora_console.core.aws.fleet.models import ClusterRef
 from aurora_console.core.aws.session import AwsTarget
 from tests.gui.fleet.conftest import REGIONS
 from tests.integration.fleet.seed import make_cluster

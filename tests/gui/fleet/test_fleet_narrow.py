@@ -65,8 +65,8 @@ def test_title_wraps_between_parts_not_inside_names():
 
 
 def test_unsupported_calls_read_as_features_on_the_sandbox():
-    from aurora_console.core.aws.cluster_details import ClusterDetails
-    from aurora_console.core.aws.fleet_models import Cluster
+    from aurora_console.core.aws.fleet.details import ClusterDetails
+    from aurora_console.core.aws.fleet.models import Cluster
     from aurora_console.ui.endpoint_text import readable
     from aurora_console.ui.fleet.details import sections_html
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex
 from PySide6.QtTest import QAbstractItemModelTester
 
-from aurora_console.core.aws.fleet_models import Cluster, GlobalCluster, Instance, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, GlobalCluster, Instance, RegionInventory
 from aurora_console.ui.fleet.filter_model import FleetFilterModel, parse_filter
 from aurora_console.ui.fleet.tree_model import KEY_ROLE, FleetTreeModel
 

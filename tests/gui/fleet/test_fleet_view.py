@@ -194,7 +194,7 @@ def test_reboot_dialog_names_the_instance_and_needs_one(fleet_page, rds):
 def test_model_passes_qt_model_tester(rds, qtbot):
     from PySide6.QtTest import QAbstractItemModelTester
 
-    from aurora_console.core.aws.inventory import load_region
+    from aurora_console.core.aws.fleet.inventory import load_region
     from aurora_console.ui.fleet.tree_model import FleetTreeModel
 
     _seed(rds)
@@ -251,7 +251,7 @@ def test_tree_nests_global_clusters_and_proxies(fleet_page, fleet_window, rds):
 
 
 def test_navigator_cluster_actions_open_the_fleet_view(fleet_window, rds, qtbot):
-    from aurora_console.core.aws.fleet_models import ClusterRef
+    from aurora_console.core.aws.fleet.models import ClusterRef
 
     _seed(rds)
     actions = dict(fleet_window.navigator._cluster_actions)
@@ -274,7 +274,7 @@ def test_big_changes_are_applied_in_slices_without_reset(qtbot):
     from PySide6.QtWidgets import QApplication
 
     from aurora_console.app import build_services
-    from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+    from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
     from aurora_console.testing.console import console_options
     from aurora_console.ui.cluster_loader import InventoryLoader
     from aurora_console.ui.fleet.view import STAGE_CLUSTERS, FleetView

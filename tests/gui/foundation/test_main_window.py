@@ -135,8 +135,8 @@ def test_results_of_a_superseded_load_are_dropped(qtbot, monkeypatch):
     """Switching profile while a region still loads: the old profile's rows never appear."""
     import threading
 
-    import aurora_console.core.aws.inventory as mw
-    from aurora_console.core.aws.fleet_models import Cluster, RegionInventory
+    import aurora_console.core.aws.fleet.inventory as mw
+    from aurora_console.core.aws.fleet.models import Cluster, RegionInventory
 
     gate = threading.Event()
 

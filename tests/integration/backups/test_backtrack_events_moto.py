@@ -6,10 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from aurora_console.core.aws import backtrack as bt
-from aurora_console.core.aws import event_subscriptions as ev
-from aurora_console.core.aws.backup_ops import run_backup_action
-from aurora_console.core.aws.backup_settings import read_backup_settings
+from aurora_console.core.aws.backups import backtrack as bt
+from aurora_console.core.aws.backups import event_subscriptions as ev
+from aurora_console.core.aws.backups.operations import run_backup_action
+from aurora_console.core.aws.backups.settings import read_backup_settings
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from tests.integration.backups.conftest import EAST
 

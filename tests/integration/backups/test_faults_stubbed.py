@@ -11,11 +11,11 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from aurora_console.core.audit import AuditLog
-from aurora_console.core.aws import backtrack as bt
-from aurora_console.core.aws import snapshots as sn
-from aurora_console.core.aws.backup_ops import run_backup_action
-from aurora_console.core.aws.backup_settings import prepare_modify_backup, settings_from_raw
-from aurora_console.core.aws.fleet_runner import ActionFailed
+from aurora_console.core.aws.backups import backtrack as bt
+from aurora_console.core.aws.backups import snapshots as sn
+from aurora_console.core.aws.backups.operations import run_backup_action
+from aurora_console.core.aws.backups.settings import prepare_modify_backup, settings_from_raw
+from aurora_console.core.aws.fleet.runner import ActionFailed
 from aurora_console.core.aws.session import AwsTarget
 
 pytestmark = pytest.mark.integration

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from aurora_console.core.aws.backup_ops import run_backup_action
-from aurora_console.core.aws.backup_settings import (
+from aurora_console.core.aws.backups.operations import run_backup_action
+from aurora_console.core.aws.backups.settings import (
     prepare_modify_backup,
     read_backup_settings,
     read_storage_use,

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from aurora_console.core.aws import pitr
-from aurora_console.core.aws import snapshots as sn
-from aurora_console.core.aws.backup_ops import run_backup_action
-from aurora_console.core.aws.backup_settings import read_backup_settings
+from aurora_console.core.aws.backups import pitr
+from aurora_console.core.aws.backups import snapshots as sn
+from aurora_console.core.aws.backups.operations import run_backup_action
+from aurora_console.core.aws.backups.settings import read_backup_settings
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.tasks import Cancelled, TaskContext
 from tests.integration.backups.conftest import EAST, WEST

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from aurora_console.core.audit import AuditLog, IdentityCache, read_audit
-from aurora_console.core.aws import fleet_actions as fa
-from aurora_console.core.aws.fleet_runner import ActionFailed, fetch_cluster, run_action
-from aurora_console.core.aws.inventory import load_region
+from aurora_console.core.aws.fleet import actions as fa
+from aurora_console.core.aws.fleet.inventory import load_region
+from aurora_console.core.aws.fleet.runner import ActionFailed, fetch_cluster, run_action
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 from aurora_console.core.paths import app_paths
 from aurora_console.core.tasks import Cancelled, TaskContext

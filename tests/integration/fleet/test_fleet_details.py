@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from aurora_console.core.aws.cluster_details import load_cluster_details
+from aurora_console.core.aws.fleet.details import load_cluster_details
 from aurora_console.core.errors import ConsoleError
 
 from .seed import make_cluster

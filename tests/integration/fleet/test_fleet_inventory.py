@@ -7,8 +7,8 @@ import threading
 import pytest
 from botocore.stub import Stubber
 
-from aurora_console.core.aws.fleet_errors import NOT_SUPPORTED_TEXT
-from aurora_console.core.aws.inventory import UnsupportedCalls, load_inventory, load_region
+from aurora_console.core.aws.errors import NOT_SUPPORTED_TEXT
+from aurora_console.core.aws.fleet.inventory import UnsupportedCalls, load_inventory, load_region
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
 from aurora_console.core.tasks import Cancelled, TaskContext
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from aurora_console.sandbox.postgres_env import RunAs, usable_data_dir
+from aurora_console.sandbox.postgres_env import RunAs
+from aurora_console.sandbox.postgres_relocation import usable_data_dir
 
 pytestmark = pytest.mark.integration
 

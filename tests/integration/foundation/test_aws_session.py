@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aurora_console.core.aws.clusters import list_clusters
+from aurora_console.core.aws.fleet.clusters import list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,8 @@ import psutil
 import pytest
 
 from aurora_console.core.tasks import Cancelled
-from aurora_console.sandbox.postgres_env import RunAs, usable_data_dir
+from aurora_console.sandbox.postgres_env import RunAs
+from aurora_console.sandbox.postgres_relocation import usable_data_dir
 from aurora_console.sandbox.runtime import Sandbox
 
 pytestmark = pytest.mark.integration

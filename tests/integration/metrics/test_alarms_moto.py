@@ -3,9 +3,9 @@ describe_alarms for large ones, matched on namespace, metric and dimensions eith
 
 import pytest
 
-from aurora_console.core.aws.alarms import PER_METRIC_CALL_LIMIT, thresholds_for
-from aurora_console.core.aws.metric_catalog import get_metric
-from aurora_console.core.aws.metric_query import InstanceInfo, expand_series
+from aurora_console.core.aws.metrics.alarms import PER_METRIC_CALL_LIMIT, thresholds_for
+from aurora_console.core.aws.metrics.catalog import get_metric
+from aurora_console.core.aws.metrics.query import InstanceInfo, expand_series
 
 pytestmark = pytest.mark.integration
 

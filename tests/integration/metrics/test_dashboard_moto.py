@@ -4,14 +4,14 @@ import math
 
 import pytest
 
-from aurora_console.core.aws.metric_dashboard import (
+from aurora_console.core.aws.metrics.dashboard import (
     DashboardRequest,
     DashboardScope,
     MetricsService,
     cluster_instances,
 )
-from aurora_console.core.aws.metric_query import InstanceInfo
-from aurora_console.core.aws.metric_range import TimeRange
+from aurora_console.core.aws.metrics.query import InstanceInfo
+from aurora_console.core.aws.metrics.range import TimeRange
 
 from .conftest import CallLog, make_client, put_points
 

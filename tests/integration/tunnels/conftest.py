@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aurora_console.core.secrets import Secret
 from aurora_console.core.ssh.config import BastionConfig, TunnelSpec, TunnelTarget
 from aurora_console.core.ssh.hostkeys import HostKeyStore
-from aurora_console.core.ssh.secret import Secret
 
 BACKENDS = ["native", "paramiko"]
 

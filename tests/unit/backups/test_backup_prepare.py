@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws import backtrack as bt
-from aurora_console.core.aws import event_subscriptions as ev
-from aurora_console.core.aws import pitr
-from aurora_console.core.aws import snapshots as sn
-from aurora_console.core.aws.backup_settings import (
+from aurora_console.core.aws.backups import backtrack as bt
+from aurora_console.core.aws.backups import event_subscriptions as ev
+from aurora_console.core.aws.backups import pitr
+from aurora_console.core.aws.backups import snapshots as sn
+from aurora_console.core.aws.backups.settings import (
     prepare_modify_backup,
     settings_from_raw,
     validate_retention,

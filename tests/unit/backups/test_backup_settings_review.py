@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.backup_settings import (
+from aurora_console.core.aws.backups.settings import (
     prepare_modify_backup,
     review_backup_change,
     settings_from_raw,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.backup_windows import (
+from aurora_console.core.aws.backups.windows import (
     DAY,
     DAYS,
     WEEK,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.snapshot_ids import (
+from aurora_console.core.aws.backups.snapshot_ids import (
     validate_account_ids,
     validate_kms_key,
     validate_region,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
 from aurora_console.core.aws.session import AwsTarget
 
 TARGET = AwsTarget("prod", "us-east-1")

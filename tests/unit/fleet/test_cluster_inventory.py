@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, RegionInventory
-from aurora_console.core.aws.inventory import ClusterInventory, describe_cluster
+from aurora_console.core.aws.fleet.inventory import ClusterInventory, describe_cluster
+from aurora_console.core.aws.fleet.models import Cluster, ClusterRef, RegionInventory
 from aurora_console.core.aws.session import AwsTarget
 
 

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aurora_console.core.audit import AuditLog, read_audit, scrub
-from aurora_console.core.aws.fleet_build import build_region
-from aurora_console.core.aws.fleet_errors import classify
-from aurora_console.core.aws.sg_rules import group_from_raw, world_open_warnings
+from aurora_console.core.aws.errors import classify_failure as classify
+from aurora_console.core.aws.fleet.build import build_region
+from aurora_console.core.aws.fleet.sg_rules import group_from_raw, world_open_warnings
 
 from .fixtures import TARGET
 

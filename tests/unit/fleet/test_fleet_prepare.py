@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aurora_console.core.aws import fleet_actions as fa
-from aurora_console.core.aws.fleet_runner import reached
+from aurora_console.core.aws.fleet import actions as fa
+from aurora_console.core.aws.fleet.runner import reached
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 
 from .fixtures import TARGET, cluster, inst, region

@@ -9,7 +9,7 @@ import weakref
 
 import pytest
 
-from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
 from aurora_console.ui.fleet import load_gc
 from aurora_console.ui.fleet.staging import STAGE_CLUSTERS, StagedRegion
 

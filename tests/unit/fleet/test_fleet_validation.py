@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.fleet_validation import (
+from aurora_console.core.aws.fleet.validation import (
     validate_az,
     validate_identifier,
     validate_instance_class,

@@ -19,8 +19,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from aurora_console.core.aws.clusters import list_clusters
 from aurora_console.core.aws.errors import classify
+from aurora_console.core.aws.fleet.clusters import list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import choose_start_profile, resolve_start_config
 

@@ -7,8 +7,8 @@ import pytest
 from botocore import exceptions as bex
 from botocore.stub import Stubber
 
-from aurora_console.core.aws.clusters import list_clusters
 from aurora_console.core.aws.errors import NotSupportedByEndpoint, classify
+from aurora_console.core.aws.fleet.clusters import list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 
 pytestmark = pytest.mark.unit

@@ -222,8 +222,8 @@ def test_result_export(tmp_path, open_umask, fmt):
 
 
 def test_metric_export(tmp_path, open_umask):
-    from aurora_console.core.aws.metric_dashboard import DashboardData
-    from aurora_console.core.aws.metric_export import write_csv
+    from aurora_console.core.aws.metrics.dashboard import DashboardData
+    from aurora_console.core.aws.metrics.export import write_csv
 
     os.chmod(tmp_path, 0o700)
     path = tmp_path / "metrics.csv"

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import pytest
 
-from aurora_console.core.aws import backup_windows as bw
-from aurora_console.core.aws.backtrack import validate_window_hours
-from aurora_console.core.aws.backup_settings import validate_retention
-from aurora_console.core.aws.event_subscriptions import validate_topic_arn
-from aurora_console.core.aws.fleet_validation import validate_az, validate_tier
-from aurora_console.core.aws.metric_query import validate_stat
-from aurora_console.core.aws.metric_range import RangeError, validate_range
-from aurora_console.core.aws.snapshot_ids import validate_account_ids, validate_kms_key, validate_region
+from aurora_console.core.aws.backups import windows as bw
+from aurora_console.core.aws.backups.backtrack import validate_window_hours
+from aurora_console.core.aws.backups.event_subscriptions import validate_topic_arn
+from aurora_console.core.aws.backups.settings import validate_retention
+from aurora_console.core.aws.backups.snapshot_ids import (
+    validate_account_ids,
+    validate_kms_key,
+    validate_region,
+)
+from aurora_console.core.aws.fleet.validation import validate_az, validate_tier
+from aurora_console.core.aws.metrics.query import validate_stat
+from aurora_console.core.aws.metrics.range import RangeError, validate_range
 from aurora_console.core.connections.aws_names import validate_parameter_name, validate_secret_id
 from aurora_console.core.connections.profile import validate_profile_name
 from aurora_console.core.db.content.slug import slug_problem

@@ -1,7 +1,7 @@
 import pytest
 
-from aurora_console.core.aws.metric_catalog import get_metric
-from aurora_console.core.aws.metric_query import (
+from aurora_console.core.aws.metrics.catalog import get_metric
+from aurora_console.core.aws.metrics.query import (
     InstanceInfo,
     expand_series,
     plan_batches,

@@ -1,6 +1,6 @@
 import pytest
 
-from aurora_console.core.aws.metric_catalog import (
+from aurora_console.core.aws.metrics.catalog import (
     CATALOG,
     MYSQL,
     POSTGRES,
@@ -10,7 +10,7 @@ from aurora_console.core.aws.metric_catalog import (
     metrics_for_engine,
     normalize_engine,
 )
-from aurora_console.core.aws.metric_query import InstanceInfo, expand_series
+from aurora_console.core.aws.metrics.query import InstanceInfo, expand_series
 
 pytestmark = pytest.mark.unit
 

@@ -7,9 +7,9 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from aurora_console.core.aws.metric_catalog import get_metric
-from aurora_console.core.aws.metric_fetch import MetricFetcher, with_gaps
-from aurora_console.core.aws.metric_query import InstanceInfo, expand_series, plan_batches
+from aurora_console.core.aws.metrics.catalog import get_metric
+from aurora_console.core.aws.metrics.fetch import MetricFetcher, with_gaps
+from aurora_console.core.aws.metrics.query import InstanceInfo, expand_series, plan_batches
 
 pytestmark = pytest.mark.unit
 T0 = 1_800_000_000
@@ -155,8 +155,8 @@ def test_a_statistic_failing_for_two_metrics_is_not_asked_again(client):
 
 
 def test_partial_data_messages_reach_the_plot(client):
-    from aurora_console.core.aws.metric_dashboard import DashboardRequest, DashboardScope, MetricsService
-    from aurora_console.core.aws.metric_range import TimeRange
+    from aurora_console.core.aws.metrics.dashboard import DashboardRequest, DashboardScope, MetricsService
+    from aurora_console.core.aws.metrics.range import TimeRange
 
     scope = DashboardScope("c1", "aurora-postgresql", (InstanceInfo("i0", "WRITER"),))
     with Stubber(client) as stub:

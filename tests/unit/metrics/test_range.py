@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.metric_range import (
+from aurora_console.core.aws.metrics.range import (
     DAY,
     HOUR,
     MAX_AGE,

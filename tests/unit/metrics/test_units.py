@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aurora_console.core.aws.metric_units import axis_label, axis_scale, format_ticks, format_value
+from aurora_console.core.aws.metrics.units import axis_label, axis_scale, format_ticks, format_value
 
 pytestmark = pytest.mark.unit
 
@@ -68,7 +68,7 @@ def test_series_colours_are_stable_and_distinct():
 
 
 def test_explain_empty_names_a_stopped_cluster():
-    from aurora_console.core.aws.metric_dashboard import NO_DATAPOINTS, explain_empty
+    from aurora_console.core.aws.metrics.dashboard import NO_DATAPOINTS, explain_empty
 
     assert "the cluster is stopped" in explain_empty(NO_DATAPOINTS, "stopped")
     assert "is starting" in explain_empty(NO_DATAPOINTS, "Starting")

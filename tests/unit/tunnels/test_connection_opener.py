@@ -18,8 +18,8 @@ from aurora_console.core.connections.passwords import PasswordSourceError, resol
 from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings
 from aurora_console.core.connections.tunnels import tunnel_spec
 from aurora_console.core.errors import ConsoleError, ValidationError
+from aurora_console.core.secrets import Secret
 from aurora_console.core.ssh.config import BastionConfig
-from aurora_console.core.ssh.secret import Secret
 
 pytestmark = pytest.mark.unit
 

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from aurora_console.core.secrets import Secret
 from aurora_console.core.ssh.askpass import askpass_env, write_helper
 from aurora_console.core.ssh.askpass_handover import HANDLE_ENV, OneShotHandover
 from aurora_console.core.ssh.config import BastionConfig, JumpHost, TunnelSpec, TunnelTarget
@@ -20,7 +21,6 @@ from aurora_console.core.ssh.errors import (
 )
 from aurora_console.core.ssh.native_config import build_ssh_config, ssh_command
 from aurora_console.core.ssh.native_errors import classify_exit, is_bind_race
-from aurora_console.core.ssh.secret import Secret
 
 pytestmark = pytest.mark.unit
 

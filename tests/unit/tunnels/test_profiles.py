@@ -16,8 +16,8 @@ from aurora_console.core.connections.profile import (
 )
 from aurora_console.core.connections.store import ProfileStore
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.secrets import Secret
 from aurora_console.core.ssh.config import BastionConfig, JumpHost
-from aurora_console.core.ssh.secret import Secret
 
 pytestmark = pytest.mark.unit
 AWS = "blog.cluster-abc.us-east-1.rds.amazonaws.com"

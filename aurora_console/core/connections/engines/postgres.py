@@ -18,7 +18,7 @@ import psycopg
 from aurora_console.core.connections.engines.base import DatabaseConnectError, Engine, ServerFacts
 from aurora_console.core.connections.profile import is_aws_endpoint
 from aurora_console.core.errors import ValidationError
-from aurora_console.core.ssh.secret import Secret
+from aurora_console.core.secrets import Secret
 
 RDS_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
 

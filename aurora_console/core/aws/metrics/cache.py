@@ -14,9 +14,9 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from aurora_console.core.aws.metric_fetch import SeriesData
-from aurora_console.core.aws.metric_query import SeriesKey
-from aurora_console.core.aws.metric_range import align_down
+from aurora_console.core.aws.metrics.fetch import SeriesData
+from aurora_console.core.aws.metrics.query import SeriesKey
+from aurora_console.core.aws.metrics.range import align_down
 
 DEFAULT_OVERLAP = 300  # seconds of recent data always fetched again
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aurora_console.core.aws.metric_catalog import (
+from aurora_console.core.aws.metrics.catalog import (
     READER,
     WRITER,
     AppliesTo,

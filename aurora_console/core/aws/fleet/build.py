@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from aurora_console.core.aws.fleet_models import (
+from aurora_console.core.aws.fleet.models import (
     READER,
     WRITER,
     Cluster,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from aurora_console.core.aws.metric_catalog import default_metric_keys, metrics_for_engine
-from aurora_console.core.aws.metric_query import DASHBOARD_STATS
-from aurora_console.core.aws.metric_range import PRESETS
+from aurora_console.core.aws.metrics.catalog import default_metric_keys, metrics_for_engine
+from aurora_console.core.aws.metrics.query import DASHBOARD_STATS
+from aurora_console.core.aws.metrics.range import PRESETS
 
 SECTION = "metrics"
 REFRESH_CHOICES = (0, 30, 60, 300, 900)

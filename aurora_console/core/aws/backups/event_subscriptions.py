@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from aurora_console.core.aws.backup_ops import BackupAction, Step
-from aurora_console.core.aws.fleet_validation import validate_identifier
+from aurora_console.core.aws.backups.operations import BackupAction, Step
+from aurora_console.core.aws.fleet.validation import validate_identifier
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 from aurora_console.core.validation import VALUE, validator
 

@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from aurora_console.core.aws.alarms import Threshold, thresholds_for
-from aurora_console.core.aws.inventory import describe_cluster
-from aurora_console.core.aws.metric_cache import MetricCache
-from aurora_console.core.aws.metric_catalog import READER, WRITER, MetricDef, get_metric, normalize_engine
-from aurora_console.core.aws.metric_fetch import MetricFetcher, StatFailures, with_gaps
-from aurora_console.core.aws.metric_query import (
+from aurora_console.core.aws.fleet.inventory import describe_cluster
+from aurora_console.core.aws.metrics.alarms import Threshold, thresholds_for
+from aurora_console.core.aws.metrics.cache import MetricCache
+from aurora_console.core.aws.metrics.catalog import READER, WRITER, MetricDef, get_metric, normalize_engine
+from aurora_console.core.aws.metrics.fetch import MetricFetcher, StatFailures, with_gaps
+from aurora_console.core.aws.metrics.query import (
     InstanceInfo,
     SeriesKey,
     SeriesSpec,
@@ -25,7 +25,7 @@ from aurora_console.core.aws.metric_query import (
     plan_batches,
     validate_stat,
 )
-from aurora_console.core.aws.metric_range import TimeRange, align_down, choose_period
+from aurora_console.core.aws.metrics.range import TimeRange, align_down, choose_period
 from aurora_console.core.errors import ValidationError
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """One region's cluster list as the navigator shows it (id, engine, status), read by the one
-inventory loader (:func:`aurora_console.core.aws.inventory.load_region`), with the region's
+inventory loader (:func:`aurora_console.core.aws.fleet.inventory.load_region`), with the region's
 failure classified (kind, hint) instead of raised."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aurora_console.core.aws.errors import AwsError
-from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, RegionInventory
+from aurora_console.core.aws.fleet.models import Cluster, ClusterRef, RegionInventory
 from aurora_console.core.aws.session import AwsTarget
 from aurora_console.core.tasks import TaskContext
 
@@ -66,6 +66,6 @@ def region_clusters(inv: RegionInventory, target: Any) -> RegionClusters:
 
 def list_clusters(factory: Any, target: AwsTarget, task: TaskContext | None = None) -> RegionClusters:
     """All Aurora clusters of one profile/region; an AWS failure is returned, not raised."""
-    from aurora_console.core.aws.inventory import load_region
+    from aurora_console.core.aws.fleet.inventory import load_region
 
     return region_clusters(load_region(factory, target, task=task), target)

@@ -1,7 +1,7 @@
 """Cluster snapshots: list (manual and automated, paginated), and prepare create, copy (also to
 another region, with a KMS key for encrypted ones), share, delete (manual only) and restore to a
 new cluster with its writer instance. Run the prepared actions with
-:func:`aurora_console.core.aws.backup_ops.run_backup_action`."""
+:func:`aurora_console.core.aws.backups.operations.run_backup_action`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aurora_console.core.aws.backup_ops import (
+from aurora_console.core.aws.backups.operations import (
     WAIT_CLUSTER,
     WAIT_INSTANCE,
     WAIT_SNAPSHOT,
@@ -18,15 +18,15 @@ from aurora_console.core.aws.backup_ops import (
     BackupAction,
     Step,
 )
-from aurora_console.core.aws.backup_settings import BackupSettings, _dt
-from aurora_console.core.aws.fleet_validation import validate_identifier, validate_instance_class
-from aurora_console.core.aws.snapshot_ids import (
+from aurora_console.core.aws.backups.settings import BackupSettings, _dt
+from aurora_console.core.aws.backups.snapshot_ids import (
     validate_account_ids,
     validate_cluster_id,
     validate_kms_key,
     validate_region,
     validate_snapshot_id,
 )
+from aurora_console.core.aws.fleet.validation import validate_identifier, validate_instance_class
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 from aurora_console.core.tasks import TaskContext
 

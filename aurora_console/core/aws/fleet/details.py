@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aurora_console.core.aws import fleet_errors
-from aurora_console.core.aws.fleet_build import endpoints_from_raw, pending_from_raw
-from aurora_console.core.aws.fleet_models import Cluster
-from aurora_console.core.aws.fleet_runner import fetch_cluster
-from aurora_console.core.aws.inventory import ClientFactory, paginate
-from aurora_console.core.aws.sg_rules import SecurityGroupInfo, group_from_raw, world_open_warnings
+from aurora_console.core.aws import errors as aws_errors
+from aurora_console.core.aws.fleet.build import endpoints_from_raw, pending_from_raw
+from aurora_console.core.aws.fleet.inventory import ClientFactory, paginate
+from aurora_console.core.aws.fleet.models import Cluster
+from aurora_console.core.aws.fleet.runner import fetch_cluster
+from aurora_console.core.aws.fleet.sg_rules import SecurityGroupInfo, group_from_raw, world_open_warnings
 from aurora_console.core.errors import ConsoleError
 from aurora_console.core.tasks import Cancelled, TaskContext
 
@@ -68,7 +68,7 @@ def _section(errors: list[tuple[str, str]], name: str, fn: Callable[[], Any], de
     except Cancelled:
         raise
     except Exception as exc:  # noqa: BLE001 - one section's failure is shown in that section
-        errors.append((name, fleet_errors.classify(exc, operation=operation).message))
+        errors.append((name, aws_errors.classify_failure(exc, operation=operation).message))
         return default
 
 
@@ -126,7 +126,7 @@ def load_cluster_details(
     except Cancelled:
         raise
     except Exception as exc:  # noqa: BLE001
-        raise ConsoleError(f"Cannot read cluster {cluster_id}: {fleet_errors.classify(exc).message}") from exc
+        raise ConsoleError(f"Cannot read cluster {cluster_id}: {aws_errors.classify_failure(exc).message}") from exc
     if cluster is None:
         raise ConsoleError(f"Cluster {cluster_id} does not exist (any more) in {getattr(target, 'region', '')}.")
     rds = factory.client("rds", target)

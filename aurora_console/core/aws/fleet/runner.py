@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aurora_console.core.audit import AuditLog
-from aurora_console.core.aws import fleet_errors
-from aurora_console.core.aws.fleet_actions import PreparedAction
-from aurora_console.core.aws.fleet_build import cluster_from_raw
-from aurora_console.core.aws.fleet_models import Cluster
-from aurora_console.core.aws.inventory import ClientFactory, describe_cluster, paginate
+from aurora_console.core.aws import errors as aws_errors
+from aurora_console.core.aws.fleet.actions import PreparedAction
+from aurora_console.core.aws.fleet.build import cluster_from_raw
+from aurora_console.core.aws.fleet.inventory import ClientFactory, describe_cluster, paginate
+from aurora_console.core.aws.fleet.models import Cluster
 from aurora_console.core.errors import ConsoleError, ReadOnlyError
 from aurora_console.core.tasks import Cancelled, TaskContext
 
@@ -38,7 +38,7 @@ def fetch_cluster(factory: ClientFactory, target: Any, cluster_id: str) -> Clust
     try:
         raw = describe_cluster(rds, cluster_id)
     except Exception as exc:  # noqa: BLE001
-        if fleet_errors.classify(exc).kind == fleet_errors.NOT_FOUND:
+        if aws_errors.classify_failure(exc).kind == aws_errors.NOT_FOUND:
             return None
         raise
     if raw is None:
@@ -109,7 +109,7 @@ def run_action(
     try:
         getattr(rds, action.operation)(**action.params)
     except Exception as exc:  # noqa: BLE001
-        failure = fleet_errors.classify(exc, profile=getattr(action.target, "profile", None), operation=action.operation)
+        failure = aws_errors.classify_failure(exc, profile=getattr(action.target, "profile", None), operation=action.operation)
         if audit is not None:
             audit.record(action.target, action.action, _audit_params(action), f"error: {failure.message}")
         raise ActionFailed(f"{action.title} failed: {failure.message}") from exc
@@ -126,7 +126,7 @@ def run_action(
         except Cancelled:
             raise
         except Exception as exc:  # noqa: BLE001 - a failed poll is retried until the deadline
-            failure = fleet_errors.classify(exc)
+            failure = aws_errors.classify_failure(exc)
             ctx.progress(None, f"{action.title}: waiting ({failure.message})")
             cluster = None
             ok = False

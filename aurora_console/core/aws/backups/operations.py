@@ -3,7 +3,7 @@ polling until the new resource is available (progress, cancel, timeout).
 
 Preparing (validation, no I/O) lives in the feature modules (``backup_settings``, ``snapshots``,
 ``pitr``, ``backtrack``, ``event_subscriptions``). Failures reuse the fleet's wording
-(:mod:`fleet_errors`) and its :class:`ActionFailed`; the backup-specific AWS faults get one
+(:func:`~aurora_console.core.aws.errors.classify_failure`) and its :class:`ActionFailed`; the backup-specific AWS faults get one
 plain sentence each here.
 """
 
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aurora_console.core.audit import AuditLog
-from aurora_console.core.aws import fleet_errors
+from aurora_console.core.aws import errors as aws_errors
 from aurora_console.core.aws.errors import NotSupportedByEndpoint
-from aurora_console.core.aws.fleet_runner import ActionFailed
-from aurora_console.core.aws.inventory import describe_cluster
+from aurora_console.core.aws.fleet.inventory import describe_cluster
+from aurora_console.core.aws.fleet.runner import ActionFailed
 from aurora_console.core.errors import ReadOnlyError
 from aurora_console.core.tasks import Cancelled, TaskContext
 
@@ -95,11 +95,11 @@ def fault_message(exc: BaseException, operation: str = "", profile: str | None =
         return f"{operation or 'AWS'}: {FAULTS[code]}" + (f" (AWS said: {raw})" if raw else "")
     if code in KMS_CODES or ("kms" in raw.lower() and "denied" in raw.lower()):
         return f"{operation or 'AWS'}: {FAULTS['KMSKeyNotAccessibleFault']}" + (f" (AWS said: {raw})" if raw else "")
-    return fleet_errors.classify(exc, profile=profile, operation=operation).message
+    return aws_errors.classify_failure(exc, profile=profile, operation=operation).message
 
 
 def is_unsupported(exc: BaseException) -> bool:
-    return isinstance(exc, NotSupportedByEndpoint) or fleet_errors.classify(exc).kind == fleet_errors.UNSUPPORTED
+    return isinstance(exc, NotSupportedByEndpoint) or aws_errors.classify_failure(exc).kind == aws_errors.UNSUPPORTED
 
 
 def _target_in(target: Any, region: str) -> Any:
@@ -121,7 +121,7 @@ def call_audited(factory: Any, target: Any, audit: AuditLog | None, action: str,
         response = getattr(client, operation)(**params)
     except Exception as exc:  # noqa: BLE001
         unsupported = is_unsupported(exc)
-        text = (f"{operation}: {fleet_errors.NOT_SUPPORTED_TEXT}" if unsupported
+        text = (f"{operation}: {aws_errors.NOT_SUPPORTED_TEXT}" if unsupported
                 else fault_message(exc, operation, getattr(target, "profile", None)))
         if audit is not None:
             audit.record(target, action, {"operation": operation, **params}, f"error: {text}")
@@ -145,7 +145,7 @@ def _state(client: Any, wait: str, wait_id: str) -> str:
         items = client.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=wait_id).get("DBClusterSnapshots", [])
         return str(items[0].get("Status", "")) if items else "gone"
     except Exception as exc:  # noqa: BLE001
-        if fleet_errors.classify(exc).kind == fleet_errors.NOT_FOUND:
+        if aws_errors.classify_failure(exc).kind == aws_errors.NOT_FOUND:
             return "gone"
         raise
 
@@ -164,7 +164,7 @@ def wait_for(factory: Any, target: Any, wait: str, wait_id: str, ctx: TaskContex
         except Cancelled:
             raise
         except Exception as exc:  # noqa: BLE001 - a failed poll is retried until the deadline
-            last = fleet_errors.classify(exc).message
+            last = aws_errors.classify_failure(exc).message
         polls += 1
         ctx.progress(None, f"{label}: {wait_id} is {last}")
         if last == want:

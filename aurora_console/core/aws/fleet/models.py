@@ -176,7 +176,7 @@ class RegionInventory:
     clusters: tuple[Cluster, ...] = ()
     global_clusters: tuple[GlobalCluster, ...] = ()
     error: str = ""
-    error_kind: str = ""  # see fleet_errors.ErrorKind values
+    error_kind: str = ""  # see the failure kinds in core/aws/errors.py
     warnings: tuple[str, ...] = ()
     endpoint_url: str | None = None
     loaded_at: datetime | None = field(default=None, compare=False)

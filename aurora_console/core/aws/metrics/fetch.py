@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from aurora_console.core.aws.metric_query import Batch, SeriesKey
+from aurora_console.core.aws.metrics.query import Batch, SeriesKey
 from aurora_console.core.tasks import Cancelled
 
 log = logging.getLogger(__name__)

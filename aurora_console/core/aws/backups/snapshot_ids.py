@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from aurora_console.core.aws.fleet_validation import validate_identifier
+from aurora_console.core.aws.fleet.validation import validate_identifier
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.validation import VALUE, validator
 

@@ -8,7 +8,7 @@ import math
 from datetime import datetime, timezone
 from pathlib import Path
 
-from aurora_console.core.aws.metric_dashboard import DashboardData
+from aurora_console.core.aws.metrics.dashboard import DashboardData
 from aurora_console.core.private_files import atomic_write_text
 
 HEADER = ("metric", "statistic", "period_seconds", "unit", "series", "timestamp_utc", "epoch_seconds", "value")

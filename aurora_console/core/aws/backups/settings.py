@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aurora_console.core.aws.backup_ops import WAIT_NONE, BackupAction, Step
-from aurora_console.core.aws.backup_windows import (
+from aurora_console.core.aws.backups.operations import WAIT_NONE, BackupAction, Step
+from aurora_console.core.aws.backups.windows import (
     check_no_overlap,
     overlap_problem,
     parse_backup_window,
     parse_maintenance_window,
 )
-from aurora_console.core.aws.fleet_validation import validate_identifier
-from aurora_console.core.aws.inventory import describe_cluster
+from aurora_console.core.aws.fleet.inventory import describe_cluster
+from aurora_console.core.aws.fleet.validation import validate_identifier
 from aurora_console.core.errors import ConsoleError, ReadOnlyError, ValidationError
 from aurora_console.core.validation import validator
 

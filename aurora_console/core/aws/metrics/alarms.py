@@ -12,8 +12,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from aurora_console.core.aws.metric_fetch import short_error
-from aurora_console.core.aws.metric_query import SeriesKey
+from aurora_console.core.aws.metrics.fetch import short_error
+from aurora_console.core.aws.metrics.query import SeriesKey
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aurora_console.core.aws.backup_ops import WAIT_CLUSTER, BackupAction, Step, is_unsupported
-from aurora_console.core.aws.backup_settings import BackupSettings, _dt
+from aurora_console.core.aws.backups.operations import WAIT_CLUSTER, BackupAction, Step, is_unsupported
+from aurora_console.core.aws.backups.pitr import fmt_utc, parse_restore_time
+from aurora_console.core.aws.backups.settings import BackupSettings, _dt
 from aurora_console.core.aws.errors import NotSupportedByEndpoint, classify
-from aurora_console.core.aws.pitr import fmt_utc, parse_restore_time
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 from aurora_console.core.validation import validator
 

@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from aurora_console.core.aws.backup_ops import WAIT_CLUSTER, BackupAction, Step
-from aurora_console.core.aws.backup_settings import BackupSettings
-from aurora_console.core.aws.fleet_validation import validate_instance_class
-from aurora_console.core.aws.snapshot_ids import validate_cluster_id
-from aurora_console.core.aws.snapshots import network_params, writer_step
+from aurora_console.core.aws.backups.operations import WAIT_CLUSTER, BackupAction, Step
+from aurora_console.core.aws.backups.settings import BackupSettings
+from aurora_console.core.aws.backups.snapshot_ids import validate_cluster_id
+from aurora_console.core.aws.backups.snapshots import network_params, writer_step
+from aurora_console.core.aws.fleet.validation import validate_instance_class
 from aurora_console.core.errors import ReadOnlyError, ValidationError
 from aurora_console.core.validation import not_a_validator, validator
 

@@ -4,7 +4,7 @@ stop/start cluster.
 Each ``prepare_*`` checks the input against the cluster as the inventory last saw it and either
 raises :class:`ValidationError` / :class:`ReadOnlyError` with a clear sentence, or returns a
 :class:`PreparedAction` (the exact AWS call, and the state to wait for). Running it is
-:func:`aurora_console.core.aws.fleet_runner.run_action`.
+:func:`aurora_console.core.aws.fleet.runner.run_action`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aurora_console.core.aws.fleet_models import Cluster, Instance, RegionInventory
-from aurora_console.core.aws.fleet_validation import (
+from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
+from aurora_console.core.aws.fleet.validation import (
     validate_az,
     validate_identifier,
     validate_instance_class,

@@ -20,9 +20,8 @@ from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from aurora_console.core.aws import errors as aws_errors
-from aurora_console.core.aws import fleet_errors
-from aurora_console.core.aws.fleet_build import build_region
-from aurora_console.core.aws.fleet_models import Cluster, ClusterRef, RegionInventory
+from aurora_console.core.aws.fleet.build import build_region
+from aurora_console.core.aws.fleet.models import Cluster, ClusterRef, RegionInventory
 from aurora_console.core.tasks import Cancelled, TaskContext
 
 log = logging.getLogger(__name__)
@@ -148,18 +147,18 @@ def load_region(
             for op, _key in OPTIONAL_CALLS:
                 raw[op] = []
                 if op in skipped:
-                    warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
+                    warnings.append(f"{op}: {aws_errors.NOT_SUPPORTED_TEXT}")
                     continue
                 try:
                     raw[op] = futures[op].result()
                 except Cancelled:
                     raise
                 except Exception as exc:  # noqa: BLE001 - recorded as a warning on the region
-                    failure = fleet_errors.classify(exc, profile=profile, region=region, operation=op)
-                    if failure.kind == fleet_errors.UNSUPPORTED:
+                    failure = aws_errors.classify_failure(exc, profile=profile, region=region, operation=op)
+                    if failure.kind == aws_errors.UNSUPPORTED:
                         if unsupported is not None:
                             unsupported.add(where, op)
-                        warnings.append(f"{op}: {fleet_errors.NOT_SUPPORTED_TEXT}")
+                        warnings.append(f"{op}: {aws_errors.NOT_SUPPORTED_TEXT}")
                     else:
                         warnings.append(failure.message)
         raw["proxy_targets"] = _proxy_targets(rds, raw.get("describe_db_proxies", []), warnings, task)
@@ -168,7 +167,7 @@ def load_region(
     except Cancelled:
         raise
     except Exception as exc:  # noqa: BLE001 - a region's failure stays on that region
-        failure = fleet_errors.classify(exc, profile=profile, region=region)
+        failure = aws_errors.classify_failure(exc, profile=profile, region=region)
         log.info("inventory %s/%s failed: %s", profile, region, failure.message)
         return RegionInventory(
             profile=profile,
@@ -237,7 +236,7 @@ def _proxy_targets(
         try:
             out[name] = paginate(rds, "describe_db_proxy_targets", "Targets", DBProxyName=name)
         except Exception as exc:  # noqa: BLE001
-            warnings.append(f"{name}: {fleet_errors.classify(exc, operation='describe_db_proxy_targets').message}")
+            warnings.append(f"{name}: {aws_errors.classify_failure(exc, operation='describe_db_proxy_targets').message}")
             out[name] = []
     return out
 
