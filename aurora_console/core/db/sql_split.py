@@ -13,7 +13,10 @@ tests/unit/sql/test_sql_split_pg_regress.py), serves two callers:
   of text that cannot matter (words, numbers, operators, spaces, plain strings, balanced
   parentheses) with one regular expression built from the same patterns, and lexes token by
   token only where it must (a quote or '$' right after a word, the first identifiers of a
-  CREATE FUNCTION, routine bodies).
+  CREATE FUNCTION, routine bodies). Most statements of a script need no look at all (one run and
+  a ';', a first word that cannot start a transaction, change standard_conforming_strings or be
+  followed by COPY data): those are matched whole, many per ``finditer``, and built as
+  Statements in bulk, with no Python-level step per statement.
 
 PostgreSQL's lexical rules it follows (and Python's defaults it must not use):
 
