@@ -38,7 +38,7 @@ def validate_profile_name(name: str) -> str:
 class ClusterEndpointRef:
     """Which endpoint of a fleet cluster a connection profile targets (resolved to a host name
     when the profile is saved or refreshed). Not a cluster reference: that is
-    ``core.aws.fleet_models.ClusterRef``."""
+    ``core.aws.fleet.models.ClusterRef``."""
 
     aws_profile: str | None
     region: str

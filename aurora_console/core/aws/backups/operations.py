@@ -1,7 +1,7 @@
 """Run a prepared backup action: one or more audited RDS calls, each optionally followed by
 polling until the new resource is available (progress, cancel, timeout).
 
-Preparing (validation, no I/O) lives in the feature modules (``backup_settings``, ``snapshots``,
+Preparing (validation, no I/O) lives in the feature modules (``settings``, ``snapshots``,
 ``pitr``, ``backtrack``, ``event_subscriptions``). Failures reuse the fleet's wording
 (:func:`~aurora_console.core.aws.errors.classify_failure`) and its :class:`ActionFailed`; the backup-specific AWS faults get one
 plain sentence each here.

@@ -42,7 +42,7 @@ class PreparedAction:
     operation: str  # boto3 RDS client method
     params: dict[str, Any] = field(default_factory=dict)
     instance_id: str = ""
-    # what to wait for (see fleet_runner): writer id, instance tier, status, or absence
+    # what to wait for (see fleet.runner): writer id, instance tier, status, or absence
     expect_writer: str = ""
     expect_writer_not: str = ""
     expect_tier: int | None = None

@@ -1,7 +1,7 @@
 """Plan the series of a dashboard into as few ``GetMetricData`` calls as possible (no I/O).
 
 One call carries at most :data:`MAX_QUERIES_PER_CALL` metric queries that share a start and end
-time; each query may have its own period and statistic. A cache (see ``metric_cache``) may tell
+time; each query may have its own period and statistic. A cache (see ``metrics.cache``) may tell
 the planner that a series only needs its newest interval, in which case it joins the batch of
 series that need the same interval.
 """
