@@ -7,7 +7,7 @@ with control characters or a trailing newline, non-ASCII digits (``"²"``, ``"٣
 ``None``, bytes, lists. It matches whole strings (``re.fullmatch``), and its docstring says whether
 surrounding whitespace is stripped or refused.
 
-Mark it with :func:`validator`; ``tests/unit/foundation/test_validators_property.py`` runs a
+Mark it with :func:`validator`; ``tests/unit/core/test_validation.py`` runs a
 property test over every registered validator, and fails naming any module-level function called
 ``validate_*`` or ``check_*`` that is neither registered nor marked :func:`not_a_validator`
 (a function with such a name that checks something other than one input value, such as a

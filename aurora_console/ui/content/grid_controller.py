@@ -2,7 +2,7 @@
 page's paging flags, pending changes, foreign-key lookups, and the operations that change them
 (load a page, sort/filter, save, check references before a delete). ``ContentGrid`` renders it;
 this class imports no PySide6, so it is tested without a QApplication
-(``tests/unit/content/test_grid_controller.py``).
+(``tests/unit/ui/content/test_grid_controller.py``).
 
 Observers (:class:`~aurora_console.ui.observers.Observers`): ``changed()`` re-render;
 ``page_loaded(page, labels)`` a page arrived (before ``changed``); ``loaded()`` after it is shown;

@@ -1,7 +1,7 @@
 """The migrations screen's state, Qt-free: the folder, the last overview and status, what runs
 (one operation at a time on ``migrations:<profile>``), how the last one ended, and which actions
 apply. ``MigrationsPanel`` renders it; this class imports no PySide6, so it is tested without a
-QApplication (``tests/unit/migrations/test_migrations_controller.py``).
+QApplication (``tests/unit/ui/migrations/test_migrations_controller.py``).
 
 Observers (:class:`~aurora_console.ui.observers.Observers`): ``changed()`` re-render (buttons,
 summary); ``log(text)`` a line for the log pane; ``overview_shown(overview)`` a new overview (the

@@ -1,7 +1,7 @@
 """The SQL editor's run state, Qt-free: what runs, what waits, how the last run ended, and the
 session's transaction state. ``SqlTab`` renders it (toolbar, transaction label, title, results);
 this class imports no PySide6, so its state transitions are tested without a QApplication
-(``tests/unit/sql/test_run_controller.py``).
+(``tests/unit/ui/sql/test_run_controller.py``).
 
 A run: ``run(text, base, mode)`` splits the SQL on the session's serial queue, then runs the
 statements one task at a time. ``phase`` goes ``idle`` -> ``running`` -> ``done`` | ``failed`` |

@@ -4,7 +4,7 @@ flyway/flyway flyway-database/flyway-database-postgresql/src/main/java/org/flywa
 postgresql/PostgreSQLParser.java, plus REINDEX ... CONCURRENTLY): CREATE/DROP DATABASE, REINDEX
 SCHEMA, REINDEX TABLE CONCURRENTLY, ALTER SYSTEM, VACUUM, CREATE/DROP INDEX CONCURRENTLY. Each would
 fail with "cannot run inside a transaction block" if the engine wrapped it in the file's transaction.
-The unit tests (tests/unit/migrations/test_transactions.py) cover the decision; this covers the run."""
+The unit tests (tests/unit/core/db/migrations/test_transactions.py) cover the decision; this covers the run."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from aurora_console.core.db.sql_split import split_sql
 
 pytestmark = pytest.mark.unit
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 CORPUS = ROOT / "tests" / "data" / "pg_regress"
 _spec = importlib.util.spec_from_file_location("pg_regress_oracle", ROOT / "scripts" / "pg_regress_oracle.py")
 oracle = importlib.util.module_from_spec(_spec)

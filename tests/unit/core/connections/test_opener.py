@@ -231,7 +231,7 @@ def test_postgres_words_a_refused_password():
 def test_only_the_postgres_engine_connects_with_psycopg():
     """The driver's connect call lives in engines/postgres.py (the embedded sandbox server, which
     sets up its own database, is not part of the console's connection path)."""
-    root = Path(__file__).resolve().parents[3] / "aurora_console"
+    root = Path(__file__).resolve().parents[4] / "aurora_console"
     calls = re.compile(r"\bpsycopg\.connect\(|\bfrom psycopg import connect\b")
     found = [str(p.relative_to(root)) for p in root.rglob("*.py")
              if "sandbox" not in p.parts and calls.search(p.read_text(encoding="utf-8"))]

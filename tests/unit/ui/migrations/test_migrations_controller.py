@@ -22,8 +22,8 @@ from aurora_console.core.db.migrations import (
 from aurora_console.core.db.migrations.overview import Overview
 from aurora_console.ui.migrations.migrations_controller import MigrationsController
 from aurora_console.ui.migrations.overview_text import summary_html
-from tests.unit.migrations.test_overview_text import _overview as overview_with_flyway_files
 from tests.unit.recording_runner import RecordingRunner
+from tests.unit.ui.migrations.test_overview_text import _overview as overview_with_flyway_files
 
 pytestmark = pytest.mark.unit
 

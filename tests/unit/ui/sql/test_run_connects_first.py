@@ -11,7 +11,7 @@ import pytest
 from aurora_console.core.errors import ConsoleError
 from aurora_console.ui.connections.on_demand import OnDemandConnection
 from aurora_console.ui.sql.run_controller import SqlRunController
-from tests.unit.sql.test_run_controller import FakeSession, RecordingRunner
+from tests.unit.ui.sql.test_run_controller import FakeSession, RecordingRunner
 
 pytestmark = pytest.mark.unit
 
