@@ -3,7 +3,7 @@
 One lexer, learnt from psql's own (``src/fe_utils/psqlscan.l``, which mirrors the server's
 ``src/backend/parser/scan.l``; github.com/postgres/postgres) and checked against psql 15.18
 itself (tests/integration/sql/test_sql_split_psql.py, and PostgreSQL's regression SQL in
-tests/unit/sql/test_sql_split_pg_regress.py), serves two callers:
+tests/unit/core/db/test_sql_split_pg_regress.py), serves two callers:
 
 * :func:`tokenize` yields every token (``space``, ``comment``, ``string``, ``dollar_string``,
   ``quoted_ident``, ``ident``, ``semicolon``, ``open_paren``, ``close_paren``, ``other``); the
@@ -80,7 +80,7 @@ __all__ = [
 _SPACE_CHARS = " \t\n\r\f\v"
 # Character classes, written as their complement within ASCII: the same sets as
 # [A-Za-z_\u0080-\U0010ffff] and so on, but a negated ASCII class compiles and matches faster than
-# a range up to U+10FFFF (tests/unit/sql/test_sql_split.py checks them on every code point).
+# a range up to U+10FFFF (tests/unit/core/db/test_sql_split.py checks them on every code point).
 _IDENT_START = r"[^\x00-@\[-^`{-\x7f]"  # psqlscan.l ident_start: [A-Za-z\200-\377_]
 _IDENT_CONT = r"[^\x00-#%-/:-@\[-^`{-\x7f]"  # ident_cont adds digits and $
 _VAR_CHAR = r"[^\x00-/:-@\[-^`{-\x7f]"  # psql's variable_char (and dolq_cont): ident_start and digits
