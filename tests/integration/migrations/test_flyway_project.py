@@ -20,6 +20,7 @@ import pytest
 from aurora_console.core.db.migrations import DiscoveryError, MigrationFailed, MigrationRunner
 from aurora_console.core.db.migrations.callbacks import CallbackFailed
 from aurora_console.core.db.migrations.config import FlywayConfig, load_config
+from aurora_console.core.db.migrations.errors import BaselineError
 from tests.integration.migrations.conftest import history, table_exists
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -281,3 +282,30 @@ def test_new_enum_value_used_in_its_own_transaction_gets_a_hint(db, folder):
     assert ei.value.sqlstate == "55P04" and "V2__sad.sql.conf with executeInTransaction=false" in ei.value.hint
     folder.write("V2__sad.sql.conf", "executeInTransaction=false\n")
     assert [s.script for s in MigrationRunner(db.dsn, folder.path).migrate().applied] == ["V2__sad.sql"]
+
+
+def test_flyway_history_is_not_created_over_an_existing_schema(db, folder, sql):
+    """Flyway's migrate refuses a non-empty schema that has no history table (it says to baseline
+    or set baselineOnMigrate) instead of running V1 over objects that already exist; with Flyway's
+    history format the console does the same, and baselineOnMigrate still baselines. Other history
+    tables (the console's own) and the history table's own indexes are not objects of the schema."""
+    sql("CREATE TABLE legacy (id int)")
+    folder.write("V1__legacy.sql", "CREATE TABLE legacy (id int);")
+    folder.write("V2__new.sql", "CREATE TABLE fresh (id int);")
+    runner = MigrationRunner(db.dsn, folder.path, table="flyway_schema_history")
+    with pytest.raises(BaselineError, match=r'non-empty schema\(s\) "public" but no schema history table'):
+        runner.migrate()
+    assert not table_exists(sql, "flyway_schema_history") and not table_exists(sql, "fresh")
+
+    (folder.path.parent / "flyway.conf").write_text("flyway.baselineOnMigrate=true\nflyway.baselineVersion=1\n")
+    config = load_config(folder.path, env={})
+    runner = MigrationRunner(db.dsn, folder.path, table="flyway_schema_history", config=config)
+    assert [s.script for s in runner.migrate().applied] == ["V2__new.sql"]
+
+
+def test_a_console_history_beside_is_not_an_object_of_the_schema(db, folder, sql):
+    folder.write("V1__a.sql", "CREATE TABLE a (id int);")
+    MigrationRunner(db.dsn, folder.path).migrate()  # the console's own history table
+    sql("DROP TABLE a")
+    flyway = MigrationRunner(db.dsn, folder.path, table="flyway_schema_history")
+    assert [s.script for s in flyway.migrate().applied] == ["V1__a.sql"]

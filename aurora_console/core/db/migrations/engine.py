@@ -46,6 +46,7 @@ from .history import (
     DEFAULT_SCHEMA,
     DEFAULT_TABLE,
     FLYWAY_BASELINE_DESCRIPTION,
+    FLYWAY_TABLE,
     FORMAT_AUTO,
     SCHEMA_MARKER_DESCRIPTION,
     TYPE_BASELINE,
@@ -261,7 +262,16 @@ class MigrationRunner:
         # indexes are not objects of an "existing database"), and schemas the run created are
         # recorded with Flyway's SCHEMA marker (DbSchemas.create / SchemaHistory.addSchemasMarker).
         new_table = not self.history.exists(work)
-        existing_objects = new_table and self.config.baseline_on_migrate and self._schema_has_objects(work)
+        existing_objects = new_table and (self.config.baseline_on_migrate or self.history.flyway) \
+            and self._schema_has_objects(work)
+        if existing_objects and not self.config.baseline_on_migrate:
+            # Flyway's migrate refuses an "existing database" without a history table rather than
+            # running every file over it (DbMigrate / Flyway.migrate: "Found non-empty schema(s)").
+            names = ", ".join(f'"{s}"' for s in (self.config.schemas or [self.history.schema]))
+            raise BaselineError(
+                f"Found non-empty schema(s) {names} but no schema history table "
+                f"{self.history.table!r}: run baseline first (at the version the schema is at), or set "
+                "baselineOnMigrate=true, so that Flyway's migrations are not run over existing objects")
         self.history.create(work)
         if new_table and created_schemas and self.history.flyway:
             self.history.insert(work, rank=0, version=None, description=SCHEMA_MARKER_DESCRIPTION, type=TYPE_SCHEMA,
@@ -467,11 +477,15 @@ class MigrationRunner:
         return created
 
     def _schema_has_objects(self, work: psycopg.Connection) -> bool:
-        """baselineOnMigrate applies to a non-empty schema (Flyway: "existing database")."""
+        """baselineOnMigrate applies to a non-empty schema (Flyway: "existing database"): one with a
+        table, view, materialized view, foreign table or sequence other than a history table (the
+        console's or Flyway's: their own indexes are not objects of the schema either)."""
         names = list(self.config.schemas) or [self.history.schema]
+        histories = sorted({self.history.table, DEFAULT_TABLE, FLYWAY_TABLE})
         row = work.execute(
             "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = ANY(%s) AND c.relname <> %s)", [names, self.history.table]).fetchone()
+            " WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
+            " AND NOT c.relname = ANY(%s))", [names, histories]).fetchone()
         return bool(row and row[0])
 
 
