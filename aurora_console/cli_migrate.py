@@ -262,7 +262,6 @@ def _profile_connection(args: argparse.Namespace):
     from aurora_console.core.db.migrations import MigrationError
     from aurora_console.core.db.migrations.engine import APPLICATION_NAME
     from aurora_console.core.errors import ConsoleError
-
     from aurora_console.core.paths import app_paths
 
     store = ProfileStore(Path(args.profiles_file)) if args.profiles_file else ProfileStore.for_paths(app_paths())
