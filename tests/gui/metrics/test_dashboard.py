@@ -135,9 +135,12 @@ def test_crosshair_follows_the_mouse_and_reads_every_series(console_on_moto, qtb
     def hover() -> bool:
         # the plots are drawn progressively (a slice per event-loop turn): a move that lands
         # before the last slice is answered for what is drawn then, so the pointer is moved again
-        # the way a real mouse keeps sending moves, until every series is read
+        # the way a real mouse keeps sending moves, until every series is read; a move answered
+        # after the view range changed (the range settles as slices arrive) lands elsewhere, so
+        # the pointer is moved again until the crosshair stands where it points
         dash.grid.widget.scene().sigMouseMoved.emit(plot.item.vb.mapViewToScene(QPointF(t + 30, 20)))
-        return WRITER in dash.readout.text() and READER in dash.readout.text()
+        text = dash.readout.text()
+        return WRITER in text and READER in text and abs(plot.crosshair.value() - (t + 30)) < 60
 
     qtbot.waitUntil(hover, timeout=15000)
     x = plot.crosshair.value()
