@@ -28,6 +28,10 @@ FAST_SETTINGS = {
     "synchronous_commit": "off",
     "full_page_writes": "off",
     "max_connections": "200",
+    # Top SQL (issue 16): as on Aurora PostgreSQL, where pg_stat_statements is preloaded by default;
+    # a test database still needs CREATE EXTENSION pg_stat_statements (the superuser may run it)
+    "shared_preload_libraries": "pg_stat_statements",
+    "track_io_timing": "on",
 }
 
 #: How long the session server took to start (seconds), for the rig's own report.
