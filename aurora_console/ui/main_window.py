@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         self._tab_specs: dict[str, dict] = {}
         self.clusters = ClusterLoader(self)
         self._fleet_cluster_actions: list[tuple[str, Callable[[ClusterRef], Any]]] = []
+        self._time_window_actions: list[tuple[str, Callable[[ClusterRef, float, float], Any]]] = []
+        self._sql_opener: Callable[[str, str], QWidget] | None = None
         self._open_home: Callable[[], Any] | None = None
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
         self.persist_layout = True
@@ -119,6 +121,27 @@ class MainWindow(QMainWindow):
     def cluster_actions(self) -> list[tuple[str, Callable[[ClusterRef], Any]]]:
         """The cluster actions the fleet view's details offer."""
         return list(self._fleet_cluster_actions)
+
+    def add_time_window_action(self, text: str, callback: Callable[[ClusterRef, float, float], Any]) -> None:
+        """An action on a time window of one cluster: ``callback(ref, start, end)``, epoch seconds,
+        start < end. Offered wherever a screen lets the user select a time range (the metrics
+        charts: drag across one, right-click)."""
+        self._time_window_actions.append((text, callback))
+
+    def time_window_actions(self) -> list[tuple[str, Callable[[ClusterRef, float, float], Any]]]:
+        return list(self._time_window_actions)
+
+    def set_sql_opener(self, opener: Callable[[str, str], QWidget] | None) -> None:
+        """The SQL editor registers ``opener(profile, text)``: a new editor tab holding ``text``."""
+        self._sql_opener = opener
+
+    def open_sql(self, profile: str, text: str = "") -> QWidget | None:
+        """A new SQL editor tab on connection profile ``profile`` holding ``text`` (not run), for
+        screens that must not import the SQL editor's. None (and a notification) without one."""
+        if self._sql_opener is None:
+            self.services.notifier.error("No SQL editor", "The SQL editor screen is not loaded.")
+            return None
+        return self._sql_opener(profile, text)
 
     def set_home(self, open_home: Callable[[], Any]) -> None:
         """The screen shown when clusters are loaded and the workspace holds nothing else."""

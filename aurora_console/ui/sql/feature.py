@@ -37,6 +37,8 @@ def install(window) -> None:
         database_menu.insertAction(database_menu.actions()[0], action)
     # after a restart: once the connection profiles are known (the sandbox's once its database is up)
     window.register_tab_restorer("sql", lambda spec: restore(window, spec), needs="database")
+    # other screens open a statement here through the window (window.open_sql), never importing ui/sql
+    window.set_sql_opener(lambda profile, text: open_sql(window, profile, text=text))
     # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread, once
     # start-up is over (it would compete with the first cluster load for the interpreter)
     from PySide6.QtCore import QTimer
