@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 BLOG_PROFILE_NAME = SANDBOX_DB_PROFILE
 PASSWORD_FILE = "db_password"
 STATE_FILE = "sandbox.json"
+#: Server settings given on the command line at every start (so a data folder made by an older
+#: version picks them up on its next start): as on Aurora PostgreSQL, where pg_stat_statements is
+#: in the default shared_preload_libraries, with I/O timing for the Top SQL block times.
+PG_SETTINGS = {"shared_preload_libraries": "pg_stat_statements", "track_io_timing": "on"}
 
 
 @dataclass(frozen=True)
@@ -252,7 +256,7 @@ class Sandbox:
             self._check_running()
             if self._pg is None:
                 self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
-                                          log_file=self.state_dir / "postgresql.log")
+                                          log_file=self.state_dir / "postgresql.log", settings=PG_SETTINGS)
             pg = self._pg
         pg.start()  # seconds on a first run (initdb): outside the lock, so stop() is never kept waiting
         with self._lock:
@@ -283,8 +287,12 @@ class Sandbox:
         result = apply_bundled_blog_schema(pg.conninfo(seed.blog_database, user=seed.blog_master_username)
                                            | {"password": self._password}, task)
         info.migrations = [str(getattr(m, "script", m)) for m in getattr(result, "applied", [])]
-        with psycopg.connect(**pg.conninfo(seed.blog_database)) as conn:
-            conn.execute("SELECT 1")
+        with psycopg.connect(**pg.conninfo(seed.blog_database), autocommit=True) as conn:
+            # Top SQL reads it in the blog database. The master user sees every session and may cancel
+            # or terminate it, as rds_superuser may on Aurora (docs.aws.amazon.com/AmazonRDS/latest/
+            # AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
         info.db_host, info.db_port, info.ca_file = pg.host, pg.port, tls.ca_file
 
     def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
@@ -323,6 +331,16 @@ class Sandbox:
                 "key_file": str(info.bastion.key_file), "known_hosts_line": info.bastion.known_hosts_line},
         }
         atomic_write_text(self.state_dir / STATE_FILE, json.dumps(state, indent=2))
+
+    def database_conninfo(self) -> dict:
+        """``psycopg.connect`` keyword arguments for the blog database as its master user, straight to
+        the local server (not through the bastion): what the sandbox's own workload uses. Includes
+        the password; never log it."""
+        info = self._require_info()
+        if self._pg is None or info.db_port is None:
+            raise RuntimeError("the sandbox's database is not started")
+        return self._pg.conninfo(info.seed.blog_database, user=info.seed.blog_master_username) | {
+            "password": self._password}
 
     # -- upkeep --------------------------------------------------------------------------------
     def _require_info(self) -> SandboxInfo:
