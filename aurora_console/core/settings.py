@@ -19,8 +19,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from aurora_console.core.errors import ValidationError
 from aurora_console.core.private_files import atomic_write_text
 from aurora_console.core.redaction import secret_values_under_keys
+from aurora_console.core.validation import shown, validator
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,10 @@ class Settings:
     window: dict[str, str] = field(default_factory=dict)  # geometry/state, base64 (Qt byte arrays)
     open_tabs: list[dict[str, Any]] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)  # per-feature settings
+    # Top SQL (core.performance): profiles snapshotted in the background, the snapshot store's bounds
+    top_sql_background_profiles: list[str] = field(default_factory=list)
+    top_sql_retention_days: int = 7
+    top_sql_store_max_mb: int = 200
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -51,11 +57,50 @@ class Settings:
                 continue
             default = getattr(defaults, name)
             # keep a value only if it has the type of the default (None allowed for optionals)
+            if name in _CHECKED and value is not None:
+                try:
+                    value = _CHECKED[name](value)
+                except ValidationError as exc:
+                    log.warning("settings: ignoring %s: %s", name, exc.message)
+                    continue
             if default is None or value is None or isinstance(value, type(default)):
                 kwargs[name] = value
             else:
                 log.warning("settings: ignoring %s of unexpected type %s", name, type(value).__name__)
         return cls(**kwargs)
+
+
+def _whole_number(value: Any, low: int, high: int, what: str) -> int:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal() and len(value.strip()) <= 9:
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(f"{what} must be a whole number from {low} to {high}, not {shown(value)}.")
+    return value
+
+
+@validator()
+def validate_retention_days(value: Any) -> int:
+    """Days the Top SQL snapshot store keeps, 1-365: an ``int`` or its text in ASCII digits
+    (surrounding whitespace is stripped; ``True``, ``"7.0"``, ``"٣"`` are refused)."""
+    return _whole_number(value, 1, 365, "The Top SQL retention (days)")
+
+
+@validator()
+def validate_store_max_mb(value: Any) -> int:
+    """The Top SQL snapshot store's size bound in MB, 10-100000: an ``int`` or its text in ASCII
+    digits (surrounding whitespace is stripped; ``True``, ``"7.0"``, ``"٣"`` are refused)."""
+    return _whole_number(value, 10, 100_000, "The Top SQL store size bound (MB)")
+
+
+def _profile_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValidationError("The Top SQL background profiles must be a list of profile names.")
+    return value
+
+
+#: settings whose values are checked when read (a bad value falls back to the default)
+_CHECKED = {"top_sql_retention_days": validate_retention_days, "top_sql_store_max_mb": validate_store_max_mb,
+            "top_sql_background_profiles": _profile_names}
 
 
 def _migrate(data: dict[str, Any]) -> dict[str, Any]:
