@@ -20,8 +20,9 @@ Refused (:class:`BackendSignalRefused`, ``reason`` one of the ``REFUSED_*`` cons
 - RDS's own management sessions (user ``rdsadmin``);
 - a pid that is gone, or that now belongs to another session than the one the user confirmed.
 
-Audit entries: action ``performance.cancel`` / ``performance.terminate``, params ``pid``, ``user``,
-``database``, ``application``, ``backend_type``, ``query`` (elided), outcome "ok", "refused: ..."
+Audit entries: action ``performance.cancel`` / ``performance.terminate``, params ``pid``, ``cluster``
+and ``instance`` (when known), ``user``, ``database``, ``application``, ``backend_type``, ``query``
+(elided), outcome "ok", "refused: ..."
 or "error: ...".
 """
 
@@ -157,8 +158,13 @@ def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, re
                                    f"Amazon RDS runs it and does not let it be signalled.", reason=REFUSED_RDS)
 
 
-def _audit_params(pid: int, row: SessionRow | None) -> dict[str, Any]:
+def _audit_params(pid: int, row: SessionRow | None, target: Any, instance: str | None) -> dict[str, Any]:
     params: dict[str, Any] = {"pid": pid}
+    cluster = getattr(target, "cluster_id", None)
+    if cluster:
+        params["cluster"] = cluster
+    if instance:
+        params["instance"] = instance
     if row is not None:
         params.update(user=row.user, database=row.database, application=row.application,
                       backend_type=row.backend_type, query=elide(row.query, AUDIT_QUERY_CHARS))
@@ -171,14 +177,15 @@ def _read_one(conn: Any, pid: int) -> tuple[SessionRow | None, int]:
 
 
 def signal_backend(conn: Any, pid: int, action: str, *, read_only: bool, audit: Any = None, target: Any = None,
-                   expect_backend_start: datetime | None = None, wait_s: float = 3.0,
+                   instance: str | None = None, expect_backend_start: datetime | None = None, wait_s: float = 3.0,
                    sleep: Callable[[float], None] = time.sleep) -> SignalResult:
     """Cancel the statement of backend ``pid``, or terminate it, on the instance ``conn`` is connected to.
 
     ``expect_backend_start``: the ``backend_start`` of the session the user confirmed; a different
     session now under that pid is refused. ``audit``: an ``AuditLog`` (``record(target, action, params,
     outcome)``) written once per call, refusals included; ``target``: what the entry names (the
-    ``ClusterRef``). Waits up to ``wait_s`` seconds to see the statement / backend stop.
+    ``ClusterRef``: its profile and region, and its ``cluster_id`` goes to the params as "cluster");
+    ``instance``: the instance ``conn`` is connected to (params "instance"). Waits up to ``wait_s`` seconds to see the statement / backend stop.
     Raises :class:`BackendSignalRefused` or :class:`BackendSignalFailed`.
     """
     _check_action(action)
@@ -188,7 +195,7 @@ def signal_backend(conn: Any, pid: int, action: str, *, read_only: bool, audit: 
 
     def record(outcome: str) -> None:
         if audit is not None:
-            audit.record(target, audit_action, _audit_params(pid, row), outcome)
+            audit.record(target, audit_action, _audit_params(pid, row, target, instance), outcome)
 
     try:
         if read_only:  # refused before anything else, but the entry still names the session
