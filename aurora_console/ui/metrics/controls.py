@@ -72,7 +72,26 @@ def plot_menu(dash, key: str) -> QMenu:
         action.setCheckable(True)
         action.setChecked(stat == current)
     menu.addAction("Remove this plot", lambda: dash.set_metric_shown(key, False))
+    add_window_actions(dash, menu)
     return menu
+
+
+def add_window_actions(dash, menu: QMenu) -> None:
+    """What to do with the time window dragged across the charts: the window's actions on it
+    ("Explain this window", ...), zoom to it, clear it. Without one, a hint says how to select."""
+    menu.addSeparator()
+    window = dash.selection.window
+    if window is None:
+        hint = menu.addAction("Drag across a chart to select a time window")
+        hint.setObjectName("metricsSelectHint")
+        hint.setEnabled(False)
+        return
+    title = menu.addAction(dash.selection.describe(dash.layout_state.utc))
+    title.setEnabled(False)
+    for text, callback in dash.time_window_actions():
+        menu.addAction(text, lambda cb=callback: dash.run_time_window_action(cb))
+    menu.addAction("Zoom to this window", dash.zoom_to_selection)
+    menu.addAction("Clear selection", dash.clear_selection)
 
 
 def export_png_dialog(dash) -> None:

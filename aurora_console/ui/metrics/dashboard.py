@@ -52,6 +52,7 @@ from aurora_console.ui.metrics.controls import (
     plot_menu,
 )
 from aurora_console.ui.metrics.plots import PlotGrid
+from aurora_console.ui.metrics.selection import TimeSelection
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,9 @@ class MetricsDashboard(QWidget):
     load_failed = Signal(str)
 
     def __init__(self, services, ref, instance_id: str | None = None, parent: QWidget | None = None,
-                 service: MetricsService | None = None) -> None:
+                 service: MetricsService | None = None, time_window_actions=None) -> None:
+        """``time_window_actions()``: the window's ``(text, callback(ref, start, end))`` actions,
+        offered on a time window selected on the charts (``window.time_window_actions``)."""
         super().__init__(parent)
         self.setObjectName("metricsDashboard")
         self.services = services
@@ -94,7 +97,10 @@ class MetricsDashboard(QWidget):
         # tasks are submitted with owner=self: once the tab is destroyed the runner cancels the
         # load and drops its late results
         self._apply_queue: list = []
+        self._time_window_actions = time_window_actions or (lambda: [])
+        self.selection = TimeSelection()  # the time window dragged across the charts
         self._build()
+        self.selection.changed.connect(self._selection_changed)
         self._timer = QTimer(self, interval=1000 * max(1, self.layout_state.refresh_seconds))
         self._timer.timeout.connect(self.refresh)
         self._set_auto_refresh(self.layout_state.refresh_seconds)
@@ -109,16 +115,21 @@ class MetricsDashboard(QWidget):
         bar.addStretch(1)
         self.status_label = QLabel(objectName="metricsStatus")
         bar.addWidget(self.status_label)
+        self.selection_label = QLabel(objectName="metricsSelection")
+        self.selection_label.setToolTip("Drag across a chart to select a time window (Shift+drag pans); "
+                                        "right-click a chart for what to do with it")
+        self.selection_label.setVisible(False)
         self.legend = QLabel(objectName="metricsLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.readout = QLabel(objectName="metricsReadout")
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setMinimumHeight(20)
-        self.grid = PlotGrid(self._hovered, self._plot_menu)
+        self.grid = PlotGrid(self._hovered, self._plot_menu, self._dragged)
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addLayout(bar)
+        box.addWidget(self.selection_label)
         box.addWidget(self.legend)
         box.addWidget(self.readout)
         box.addWidget(self.grid.widget, 1)
@@ -161,6 +172,8 @@ class MetricsDashboard(QWidget):
         self.layout_state.utc = utc
         self.tz_combo.setCurrentIndex(1 if utc else 0)
         self.grid.set_utc(utc)
+        if self.selection.window is not None:
+            self._selection_changed(self.selection.window)  # its text in the new time zone
         self._save()
 
     def set_metric_shown(self, key: str, shown: bool) -> None:
@@ -177,6 +190,29 @@ class MetricsDashboard(QWidget):
                 action.blockSignals(False)
         self._save()
         self.refresh()
+
+    def select_window(self, start: float, end: float) -> bool:
+        """Select the time window ``start``..``end`` (epoch seconds), as a drag across a chart does."""
+        return self.selection.select(start, end)
+
+    def clear_selection(self) -> None:
+        self.selection.clear()
+
+    def time_window_actions(self) -> list:
+        """``(text, callback(ref, start, end))``: what the window offers on a selected time window."""
+        return list(self._time_window_actions())
+
+    def run_time_window_action(self, callback) -> None:
+        """Run one of :meth:`time_window_actions` on the selected window (none: nothing happens)."""
+        if self.selection.window is not None:
+            callback(self.ref, *self.selection.window)
+
+    def zoom_to_selection(self) -> None:
+        """Show just the selected window (a custom range); the band goes, the whole view is it."""
+        window = self.selection.window
+        if window is not None:
+            self.selection.clear()
+            self.set_range(window)
 
     def refresh(self) -> None:
         if self.scope is None:  # the members never loaded (no session yet, or they failed): again
@@ -379,6 +415,20 @@ class MetricsDashboard(QWidget):
 
     def plot_menu(self, key: str):
         return plot_menu(self, key)
+
+    def _dragged(self, start: float, end: float) -> None:
+        self.selection.select(start, end)
+        self.grid.show_selection(self.selection.window)  # a drag of no length: back to what was selected
+
+    def _selection_changed(self, window) -> None:
+        self.grid.show_selection(window)
+        if window is None:
+            self.selection_label.setVisible(False)
+            self.selection_label.setText("")
+            return
+        self.selection_label.setText(f"Selected {self.selection.describe(self.layout_state.utc)} · "
+                                     "right-click a chart for what to do with it")
+        self.selection_label.setVisible(True)
 
     def _plot_menu(self, key: str, screen_pos) -> None:
         self.plot_menu(key).popup(screen_pos)

@@ -77,15 +77,37 @@ class UnitAxisItem(pg.AxisItem):
         return [f"{text}{sep}{suffix}" for text in texts]
 
 
+class SelectViewBox(pg.ViewBox):
+    """A ViewBox where a left-button drag selects a time range (``on_drag(x0, x1, finished)`` in
+    view coordinates) instead of panning; Shift+drag and middle-drag still pan, right-drag and the
+    wheel still zoom."""
+
+    def __init__(self, on_drag: Callable[[float, float, bool], None] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.on_drag = on_drag
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - pyqtgraph API
+        selecting = (self.on_drag is not None and axis is None and ev.button() == Qt.MouseButton.LeftButton
+                     and not ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if not selecting:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        x0 = self.mapSceneToView(ev.buttonDownScenePos(Qt.MouseButton.LeftButton)).x()
+        x1 = self.mapSceneToView(ev.scenePos()).x()
+        self.on_drag(x0, x1, ev.isFinish())
+
+
 class MetricPlot:
-    """One metric's PlotItem with its curves, threshold lines, message and crosshair line."""
+    """One metric's PlotItem with its curves, threshold lines, message, crosshair line and the
+    band of the selected time window."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, unit: str, utc: bool,
-                 colors: dict[str, str]) -> None:
+                 colors: dict[str, str], on_drag: Callable[[float, float, bool], None] | None = None) -> None:
         self.unit = unit
         self.colors = colors
         self.date_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0 if utc else None)
-        self.item: pg.PlotItem = layout.addPlot(row=row, col=col, title=title,
+        self.item: pg.PlotItem = layout.addPlot(row=row, col=col, title=title, viewBox=SelectViewBox(on_drag),
                                                axisItems={"bottom": self.date_axis, "left": UnitAxisItem(unit)})
         self.item.showGrid(x=False, y=False)  # grid lines cost more to draw than all the curves
         self.item.setClipToView(True)
@@ -100,6 +122,32 @@ class MetricPlot:
         self.crosshair = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
         self.crosshair.setVisible(False)
         self.item.addItem(self.crosshair, ignoreBounds=True)
+        self.region: pg.LinearRegionItem | None = None  # the selected time window
+
+    def show_region(self, window: tuple[float, float] | None, on_moved: Callable[[object, bool], None]) -> None:
+        """Shade ``window`` (None: remove the band). The band can be moved and its edges dragged:
+        ``on_moved(region, finished)``."""
+        if window is None:
+            if self.region is not None:
+                self.item.removeItem(self.region)
+                self.region = None
+            return
+        if self.region is None:
+            dark = palette_is_dark()
+            self.region = pg.LinearRegionItem(values=window, orientation="vertical", movable=True,
+                                              brush=pg.mkBrush(120, 160, 255, 60 if dark else 45),
+                                              hoverBrush=pg.mkBrush(120, 160, 255, 90 if dark else 70))
+            self.region.setZValue(-10)  # under the curves
+            self.region.sigRegionChanged.connect(lambda r: on_moved(r, False))
+            self.region.sigRegionChangeFinished.connect(lambda r: on_moved(r, True))
+            self.item.addItem(self.region, ignoreBounds=True)
+            return
+        if tuple(self.region.getRegion()) != tuple(window):
+            self.region.blockSignals(True)
+            try:
+                self.region.setRegion(window)
+            finally:
+                self.region.blockSignals(False)
 
     def set_series(self, series: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
         """Replace every curve at once (see :meth:`update_steps` for the incremental way)."""
@@ -180,7 +228,9 @@ class PlotGrid:
     """The plots of a dashboard in a GraphicsLayoutWidget, x axes linked to the first plot."""
 
     def __init__(self, on_hover: Callable[[MetricPlot | None, float], None],
-                 on_context: Callable[[str, object], None] | None = None) -> None:
+                 on_context: Callable[[str, object], None] | None = None,
+                 on_select: Callable[[float, float], None] | None = None) -> None:
+        """``on_select(x0, x1)``: a time range was dragged across a plot (or its band moved)."""
         dark = palette_is_dark()
         pg.setConfigOptions(antialias=False, background=PLOT_BACKGROUND[dark],
                             foreground="#c8cacf" if dark else "#333333")
@@ -192,6 +242,8 @@ class PlotGrid:
         self._on_hover = on_hover
         self._proxy = pg.SignalProxy(self.widget.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
         self._on_context = on_context
+        self._on_select = on_select
+        self.selection: tuple[float, float] | None = None  # the band every plot shows
         self.widget.scene().sigMouseClicked.connect(self._clicked)
 
     def plot_at(self, scene_pos) -> str | None:
@@ -226,11 +278,13 @@ class PlotGrid:
             self._order = []
 
         def add(n: int, key: str, title: str, unit: str) -> None:
-            plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc, self.colors)
+            plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc, self.colors,
+                              self._dragged if self._on_select is not None else None)
             if self._order:
                 plot.item.setXLink(self.plots[self._order[0]].item)
             self.plots[key] = plot
             self._order.append(key)
+            plot.show_region(self.selection, self._region_moved)
 
         return [clear] + [lambda a=(n, *spec): add(*a) for n, spec in enumerate(specs)]
 
@@ -246,6 +300,29 @@ class PlotGrid:
     def set_utc(self, utc: bool) -> None:
         for plot in self.plots.values():
             plot.set_utc(utc)
+
+    def show_selection(self, window: tuple[float, float] | None) -> None:
+        """The band of the selected time window on every plot (None: no band)."""
+        self.selection = window
+        for plot in self.plots.values():
+            plot.show_region(window, self._region_moved)
+
+    def _dragged(self, x0: float, x1: float, finished: bool) -> None:
+        window = (min(x0, x1), max(x0, x1))
+        if not finished:
+            self.show_selection(window)  # follows the pointer; the dashboard hears of the end only
+        elif self._on_select is not None:
+            self._on_select(*window)
+
+    def _region_moved(self, region, finished: bool) -> None:
+        window = tuple(float(v) for v in region.getRegion())
+        if finished and self._on_select is not None:
+            self._on_select(*window)
+            return
+        self.selection = window
+        for plot in self.plots.values():  # the other plots' bands follow the one being dragged
+            if plot.region is not None and plot.region is not region:
+                plot.show_region(window, self._region_moved)
 
     def close(self) -> None:
         """Stop the rate-limited mouse proxy: its timer must not call into deleted plots."""
