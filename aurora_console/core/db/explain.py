@@ -1,13 +1,24 @@
-"""EXPLAIN as a tree: run ``EXPLAIN (FORMAT JSON)`` (optionally ANALYZE, BUFFERS) and parse it."""
+"""EXPLAIN as a tree: run ``EXPLAIN (FORMAT JSON)`` (optionally ANALYZE, BUFFERS) and parse it;
+and the EXPLAIN statement for a statement another screen hands to the SQL editor."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from aurora_console.core.db.query import run_statement
 from aurora_console.core.db.session import DbSession
 from aurora_console.core.db.sql_errors import SqlError
+from aurora_console.core.db.sql_split import tokenize
+
+#: first words of the statements EXPLAIN plans (PostgreSQL's EXPLAIN synopsis: SELECT, INSERT,
+#: UPDATE, DELETE, MERGE, VALUES, EXECUTE, DECLARE; WITH and TABLE are SELECTs)
+EXPLAINABLE = frozenset({"select", "insert", "update", "delete", "merge", "values", "with", "table", "execute",
+                         "declare"})
+#: server_version_num from which ``EXPLAIN (GENERIC_PLAN)`` plans a statement with $n parameters
+GENERIC_PLAN_VERSION = 160000
+_PARAMETER = re.compile(r"\$([0-9]+)")
 
 _SHOWN = (
     "Relation Name",
@@ -130,3 +141,49 @@ def explain(session: DbSession, sql: str, *, analyze: bool = False, task=None) -
         err.statement = body
         raise
     return parse_plan(result.rows[0][0])
+
+
+def _significant_tokens(sql: str):
+    return [(t.kind, sql[t.start:t.end]) for t in tokenize(sql) if t.kind not in ("space", "comment")]
+
+
+def statement_parameters(sql: str) -> list[int]:
+    """The numbers of the ``$n`` parameters in ``sql`` (as pg_stat_statements writes constants),
+    sorted, once each; none inside strings, quoted identifiers, dollar quotes or comments."""
+    found = set()
+    for kind, text in _significant_tokens(sql):
+        if kind == "other" and (m := _PARAMETER.fullmatch(text)):
+            found.add(int(m.group(1)))
+    return sorted(found)
+
+
+def explainable(sql: str | None) -> bool:
+    """Whether EXPLAIN can plan ``sql``: its first word (after comments and opening parentheses)
+    is one of :data:`EXPLAINABLE`. Utility statements (CREATE INDEX, VACUUM, COPY...) are not."""
+    if not isinstance(sql, str):
+        return False
+    for kind, text in _significant_tokens(sql):
+        if kind == "open_paren":
+            continue
+        return kind == "ident" and text.lower() in EXPLAINABLE
+    return False
+
+
+def explain_text(sql: str, *, server_version: int | None = None) -> str:
+    """The text to open in the SQL editor to see the plan of ``sql`` (nothing runs until the user
+    runs it; EXPLAIN without ANALYZE never executes the statement). Constants that
+    pg_stat_statements replaced by ``$n``: from PostgreSQL 16 (``server_version``, as
+    ``server_version_num``) ``EXPLAIN (GENERIC_PLAN)`` plans the text as it is; before (or not
+    known) a comment above says to put values in their place."""
+    body = sql.strip()
+    if body.endswith(";"):
+        body = body[:-1].rstrip()
+    params = statement_parameters(body)
+    if not params:
+        return f"EXPLAIN\n{body}"
+    if server_version is not None and server_version >= GENERIC_PLAN_VERSION:
+        return f"EXPLAIN (GENERIC_PLAN)\n{body}"
+    names = f"${params[0]}" if len(params) == 1 else f"${params[0]}..${params[-1]}"
+    return (f"-- pg_stat_statements wrote {names} where the statement had constants: put values in\n"
+            f"-- their place before running (PostgreSQL 16 and later plan it as written with\n"
+            f"-- EXPLAIN (GENERIC_PLAN))\nEXPLAIN\n{body}")
