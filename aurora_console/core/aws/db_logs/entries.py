@@ -1,0 +1,263 @@
+"""Entries of an RDS PostgreSQL log: lines with the ``%t:%r:%u@%d:[%p]:`` prefix parsed into
+columns, continuation lines joined, slow statements and ``auto_explain`` plans recognised.
+
+RDS and Aurora PostgreSQL write the server log with ``log_line_prefix = '%t:%r:%u@%d:[%p]:'``
+(the default of their parameter groups; AWS docs, "Parameters for logging in Aurora PostgreSQL"):
+
+    2026-12-07 05:13:15 UTC:10.0.1.23(53412):app@blog:[12345]:LOG:  duration: 1503.201 ms  statement: SELECT 1
+    2026-12-07 05:13:16 UTC::@:[611]:LOG:  checkpoint starting: time
+
+``%r`` is ``host(port)``, ``[local]``, or empty for background processes (``%u``/``%d`` too).
+PostgreSQL writes the rest of a multi-line message on lines of their own, each after a tab;
+those lines (and any other line without the prefix) join the entry before them. ``DETAIL``,
+``HINT``, ``CONTEXT``, ``STATEMENT``, ``QUERY`` and ``LOCATION`` lines of the same process belong
+to the message before them and become its :attr:`LogEntry.details`.
+
+A user or database name holding ``@`` or ``:[`` cannot be told apart from the prefix's own
+separators; such a line is read with the shortest user name that fits.
+
+:class:`EntryParser` is incremental: feed it the text of each portion as it arrives (a large file
+never sits whole in memory); it returns the entries completed so far and keeps the last one open
+(its continuation may arrive with the next portion).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+#: Severities of a message that opens an entry, most severe first (PostgreSQL's elevels).
+SEVERITIES = ("PANIC", "FATAL", "ERROR", "WARNING", "NOTICE", "LOG", "INFO",
+              "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4", "DEBUG5")
+#: Lines that carry more of the message before them (same process), not a message of their own.
+DETAIL_LABELS = ("DETAIL", "HINT", "QUERY", "CONTEXT", "STATEMENT", "LOCATION")
+
+#: An entry's message is cut after this many characters (a runaway continuation stays bounded).
+MAX_MESSAGE_CHARS = 1_000_000
+
+_PREFIX = re.compile(
+    r"(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)"
+    r"(?: (?P<zone>[A-Za-z0-9+\-]+))?"
+    r":(?P<client>[^()\s]*\([0-9]+\)|\[local\]|)"
+    r":(?P<user>[^\n]*?)@(?P<database>[^\n]*?)"
+    r":\[(?P<pid>[0-9]+)\]"
+    r":(?P<severity>[A-Z]+[0-9]?):  ?(?P<message>[^\n]*)"
+)
+_LEVELS = frozenset(SEVERITIES) | frozenset(DETAIL_LABELS)
+
+_DURATION = re.compile(r"duration: (?P<ms>[0-9]+(?:\.[0-9]+)?) ms(?:  (?P<rest>.*))?", re.DOTALL)
+_STATEMENT_KIND = re.compile(r"(?P<kind>statement|execute|bind|parse|plan)(?P<name> [^:\n]*)?:[ \n]?", re.DOTALL)
+_QUERY_TEXT = re.compile(r"Query Text: (?P<text>.*?)\n(?P<plan>(?:[ \t]*[^ \t\n].*)?)\Z", re.DOTALL)
+_JSON_QUERY_TEXT = re.compile(r'"Query Text": "(?P<text>(?:[^"\\]|\\.)*)"')
+
+_ZONES = {"UTC": timezone.utc, "GMT": timezone.utc, "Z": timezone.utc}
+_OFFSET = re.compile(r"(?P<sign>[+-])(?P<h>[0-9]{2})(?::?(?P<m>[0-9]{2}))?")
+
+
+@dataclass(frozen=True)
+class SlowStatement:
+    """A ``log_min_duration_statement`` line or an ``auto_explain`` plan.
+
+    ``kind``: ``statement``, ``execute``, ``bind``, ``parse`` (the statement's text follows the
+    duration), ``plan`` (auto_explain: ``plan`` holds the plan, ``text`` its ``Query Text``) or
+    ``duration`` (only the duration: the statement was logged on a line of its own before).
+    """
+
+    duration_ms: float
+    kind: str
+    text: str = ""
+    plan: str = ""
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One message of the log. ``time`` is aware (UTC unless the prefix named another zone);
+    ``pid`` is None and ``severity`` empty for text that came before any prefixed line.
+    ``line``: 1-based number, in the text fed to the parser, of the entry's first line."""
+
+    time: datetime | None
+    client: str
+    user: str
+    database: str
+    pid: int | None
+    severity: str
+    message: str
+    details: tuple[tuple[str, str], ...] = ()
+    line: int = 0
+    time_text: str = ""
+    cut: bool = False
+
+    @property
+    def slow(self) -> SlowStatement | None:
+        return slow_statement(self.message)
+
+    def detail(self, label: str) -> str | None:
+        for name, text in self.details:
+            if name == label:
+                return text
+        return None
+
+    def text(self) -> str:
+        """The entry as one block of text (prefix, message, details), for export and search."""
+        head = f"{self.time_text}:{self.client}:{self.user}@{self.database}:[{self.pid}]:" if self.pid is not None else ""
+        parts = [f"{head}{self.severity}:  {self.message}" if self.severity else self.message]
+        parts += [f"{head}{label}:  {text}" for label, text in self.details]
+        return "\n".join(parts)
+
+
+def parse_time(text: str, zone: str | None) -> datetime | None:
+    """``%t``'s timestamp (``2026-12-07 05:13:15``, optional fraction) in ``zone`` (an abbreviation
+    PostgreSQL prints: UTC/GMT, or a numeric offset such as ``+03`` or ``-0330``); None if unknown."""
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if zone is None or zone in _ZONES:
+        return naive.replace(tzinfo=timezone.utc)
+    match = _OFFSET.fullmatch(zone)
+    if match is None:
+        return naive.replace(tzinfo=timezone.utc) if zone.upper() in _ZONES else None
+    minutes = int(match["h"]) * 60 + int(match["m"] or 0)
+    if minutes >= 24 * 60:
+        return None
+    sign = -1 if match["sign"] == "-" else 1
+    return naive.replace(tzinfo=timezone(sign * timedelta(minutes=minutes)))
+
+
+def slow_statement(message: str) -> SlowStatement | None:
+    """The duration and statement (or plan) of a ``duration: ... ms`` message, else None."""
+    match = _DURATION.match(message)
+    if match is None:
+        return None
+    ms = float(match["ms"])
+    rest = match["rest"]
+    if not rest:
+        return SlowStatement(ms, "duration")
+    kind = _STATEMENT_KIND.match(rest)
+    if kind is None:
+        return None
+    body = rest[kind.end():]
+    if kind["kind"] != "plan":
+        return SlowStatement(ms, kind["kind"], body)
+    plan = body.strip("\n")
+    query = _QUERY_TEXT.match(plan)
+    if query is not None:
+        return SlowStatement(ms, "plan", query["text"], query["plan"])
+    json_query = _JSON_QUERY_TEXT.search(plan)
+    text = ""
+    if json_query is not None:
+        import json
+
+        try:
+            text = json.loads(f'"{json_query["text"]}"')
+        except ValueError:
+            text = json_query["text"]
+    return SlowStatement(ms, "plan", text, plan)
+
+
+@dataclass
+class _Open:
+    time: datetime | None
+    time_text: str
+    client: str
+    user: str
+    database: str
+    pid: int | None
+    severity: str
+    lines: list[str]
+    size: int
+    line: int
+    details: list[list] = field(default_factory=list)  # [label, [lines], size]
+    cut: bool = False
+
+    def add(self, text: str) -> None:
+        target_lines, size = (self.details[-1][1], self.details[-1][2]) if self.details else (self.lines, self.size)
+        if size + len(text) + 1 > MAX_MESSAGE_CHARS:
+            self.cut = True
+            return
+        target_lines.append(text)
+        if self.details:
+            self.details[-1][2] += len(text) + 1
+        else:
+            self.size += len(text) + 1
+
+    def entry(self) -> LogEntry:
+        return LogEntry(self.time, self.client, self.user, self.database, self.pid, self.severity,
+                        "\n".join(self.lines), tuple((label, "\n".join(lines)) for label, lines, _ in self.details),
+                        self.line, self.time_text, self.cut)
+
+
+class EntryParser:
+    """Incremental parser: :meth:`feed` text as it arrives, :meth:`finish` at the end."""
+
+    def __init__(self, first_line: int = 1) -> None:
+        self._open: _Open | None = None
+        self._partial = ""
+        self._line = first_line - 1
+
+    @property
+    def pending(self) -> LogEntry | None:
+        """The entry still open (more continuation lines may follow), if any."""
+        return self._open.entry() if self._open is not None else None
+
+    def feed(self, text: str) -> list[LogEntry]:
+        """Parse ``text`` (any cut: a line may continue in the next call); the entries completed."""
+        if not text:
+            return []
+        data = self._partial + text
+        lines = data.split("\n")
+        self._partial = lines.pop()
+        done: list[LogEntry] = []
+        for line in lines:
+            self._take(line, done)
+        return done
+
+    def finish(self) -> list[LogEntry]:
+        """The rest: a last line without a newline, and the open entry."""
+        done: list[LogEntry] = []
+        if self._partial:
+            self._take(self._partial, done)
+            self._partial = ""
+        if self._open is not None:
+            done.append(self._open.entry())
+            self._open = None
+        return done
+
+    def _take(self, line: str, done: list[LogEntry]) -> None:
+        self._line += 1
+        if line.endswith("\r"):
+            line = line[:-1]
+        match = _PREFIX.match(line) if line[:1].isdigit() else None
+        if match is not None and match["severity"] not in _LEVELS:
+            match = None
+        if match is None:
+            if self._open is None:
+                self._open = _Open(None, "", "", "", "", None, "", [], 0, self._line)
+                self._open.add(line)
+            else:
+                self._open.add(line[1:] if line.startswith("\t") else line)
+            return
+        severity = match["severity"]
+        pid = int(match["pid"])
+        current = self._open
+        if severity in DETAIL_LABELS and current is not None and current.pid == pid:
+            current.details.append([severity, [], 0])
+            current.add(match["message"])
+            return
+        if current is not None:
+            done.append(current.entry())
+        zone = match["zone"]
+        time_text = match["time"] + (f" {zone}" if zone else "")
+        self._open = _Open(parse_time(match["time"], zone), time_text, match["client"], match["user"],
+                           match["database"], pid, severity, [], 0, self._line)
+        self._open.add(match["message"])
+
+
+def parse_entries(chunks: Iterable[str]) -> Iterator[LogEntry]:
+    """Every entry of a log given as chunks of text (portions), streamed."""
+    parser = EntryParser()
+    for chunk in chunks:
+        yield from parser.feed(chunk)
+    yield from parser.finish()

@@ -1,0 +1,77 @@
+"""Follow mode (``tail -f``) of an instance's database log: a cancellable loop that polls.
+
+It starts with the last lines of the newest file, then asks every ``interval`` seconds for what
+came after the marker. When a poll brings nothing it lists the files; a newer one means the log
+rotated (every hour on RDS): the current file is read to its end once more (lines written
+between the last poll and the rotation), then each newer file is read from its start, oldest
+first. ``AdditionalDataPending`` is false at the end of a growing file, so the marker is kept
+either way. Cancelling the task ends the loop at once (:class:`~aurora_console.core.tasks.Cancelled`
+from ``task.sleep``/``task.check``).
+
+Use from a task::
+
+    for portion in follow_log(client, "blog-1", task=ctx):
+        ctx.progress(None, portion.file_name)   # or hand the portion to the screen
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from aurora_console.core.aws.db_logs.files import LogFile, list_log_files
+from aurora_console.core.aws.db_logs.reader import LogFileGone, LogFileReader, LogPortion
+from aurora_console.core.tasks import TaskContext
+
+#: Seconds between polls (each poll is a call that uses resources on the instance).
+DEFAULT_INTERVAL = 5.0
+
+
+def _newer_files(files: list[LogFile], current: str) -> list[LogFile]:
+    """Files written after ``current`` (by name: RDS names them by their hour), oldest first."""
+    return sorted((f for f in files if f.name > current), key=lambda f: f.name)
+
+
+def follow_log(client: Any, instance_id: str, *, task: TaskContext, file_name: str | None = None,
+               lines: int = 1_000, interval: float = DEFAULT_INTERVAL,
+               retry_delay: float = 1.0) -> Iterator[LogPortion]:
+    """Portions as they are written: first the last ``lines`` of ``file_name`` (default: the
+    newest file), then every new portion, across rotations. Runs until the task is cancelled.
+
+    Waits (polling) while the instance has no log file yet. Raises :class:`LogFileGone` when the
+    file followed disappears with no newer file to continue in, ``AwsError`` on other failures."""
+    current = file_name
+    while current is None:
+        files = list_log_files(client, instance_id, task=task)
+        if files:
+            current = files[0].name
+        else:
+            task.sleep(interval)
+    reader = LogFileReader(client, instance_id, current, retry_delay=retry_delay)
+    first = reader.tail(lines, task)
+    yield first
+    marker = first.next_marker
+    while True:
+        got = False
+        gone = False
+        try:
+            for portion in reader.forwards(marker, task):
+                marker = portion.next_marker
+                if portion.data:
+                    got = True
+                    yield portion
+        except LogFileGone:
+            gone = True
+        if not got:
+            newer = _newer_files(list_log_files(client, instance_id, task=task), reader.file_name)
+            if newer:
+                if not gone:  # lines written between the last poll and the rotation
+                    for portion in reader.forwards(marker, task):
+                        if portion.data:
+                            yield portion
+                reader = LogFileReader(client, instance_id, newer[0].name, retry_delay=retry_delay)
+                marker = "0"
+                continue
+            if gone:
+                raise LogFileGone(instance_id, reader.file_name)
+        task.sleep(interval)
