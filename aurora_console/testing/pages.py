@@ -15,6 +15,7 @@ from aurora_console.testing.pages_content import ContentPage
 from aurora_console.testing.pages_fleet import FleetPage
 from aurora_console.testing.pages_metrics import MetricsPage
 from aurora_console.testing.pages_migrations import MigrationsPage
+from aurora_console.testing.pages_performance import PerformancePage
 from aurora_console.testing.pages_sql import SqlPage
 
 
@@ -96,3 +97,7 @@ class ConsoleRoot:
 
     def content(self, profile: str) -> ContentPage:
         return ContentPage(self, profile)
+
+    def performance(self, target: str, **kwargs) -> PerformancePage:
+        """The Performance screen of a cluster id (through its connection profile) or a profile."""
+        return PerformancePage(self, target, **kwargs)

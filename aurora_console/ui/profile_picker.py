@@ -1,6 +1,7 @@
-"""Choosing the database a screen works on: a connection profile, or a typed connection string.
+"""Choosing the database a screen works on: a connection profile, or a typed connection string,
+and the profile that reaches a fleet cluster.
 
-Shared by the SQL editor, the content editor and the migrations panel.
+Shared by the SQL editor, the content editor, the migrations panel and the Performance screen.
 """
 
 from __future__ import annotations
@@ -39,3 +40,17 @@ def ask_target(parent: QWidget, window, title: str) -> tuple[str, str | None] | 
     if not ok or not text.strip():
         return None
     return "manual", text.strip()
+
+
+def profile_for_cluster(window, cluster_id: str) -> str | None:
+    """The connection profile that reaches ``cluster_id`` (the sandbox's blog profile on the sandbox)."""
+    sandbox = window.services.sandbox
+    if sandbox is not None and sandbox.seed.blog_cluster_id == cluster_id:
+        return SANDBOX_PROFILE
+    try:
+        for profile in window.services.profiles.list():
+            if profile.cluster is not None and profile.cluster.cluster_id == cluster_id:
+                return profile.name
+    except Exception:  # noqa: BLE001 - an unreadable profile file: the caller says no profile was found
+        pass
+    return None

@@ -10,7 +10,7 @@ Where a connection comes from, in order:
 
 from __future__ import annotations
 
-from aurora_console.ui.profile_picker import SANDBOX_PROFILE, ask_target
+from aurora_console.ui.profile_picker import ask_target, profile_for_cluster
 
 # The workspace, its session and psycopg load when a workspace opens, not at start-up.
 
@@ -23,20 +23,6 @@ def install(window) -> None:
     window.add_cluster_action("Edit table contents…", lambda ref: open_for_cluster(window, ref))
     # Profile-based workspaces come back after a restart (a typed connection string never is saved).
     window.register_tab_restorer(TAB_KIND, lambda spec: open_content(window, spec["profile"]))
-
-
-def profile_for_cluster(window, cluster_id: str) -> str | None:
-    """The connection profile that reaches ``cluster_id`` (the sandbox's blog profile on the sandbox)."""
-    sandbox = window.services.sandbox
-    if sandbox is not None and sandbox.seed.blog_cluster_id == cluster_id:
-        return SANDBOX_PROFILE
-    try:
-        for profile in window.services.profiles.list():
-            if profile.cluster is not None and profile.cluster.cluster_id == cluster_id:
-                return profile.name
-    except Exception:  # noqa: BLE001 - an unreadable profile file: fall through to the message
-        pass
-    return None
 
 
 def open_for_cluster(window, ref):

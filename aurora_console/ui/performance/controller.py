@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aurora_console.core.errors import ConsoleError, ReadOnlyError, error_message
@@ -28,8 +28,6 @@ from aurora_console.ui.observers import Observers
 
 from .instance_link import ConnectionLost, InstanceLink
 
-#: what the server shows for the screen's own sessions (``read_sessions`` hides "aurora-console*")
-APPLICATION_NAME = "aurora-console-performance"
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1, 10
 STATE_FILTERS = ("all", "active", "idle in transaction", "waiting", "idle")
 ACTIONS = ("cancel", "terminate")
@@ -53,6 +51,7 @@ class SignalRequest:
     action: str  # cancel | terminate
     text: str  # names pid, user and query
     word: str  # what the user must type
+    backend_start: Any = None  # the session confirmed: another one under the same pid is refused
 
 
 @dataclass(frozen=True)
@@ -63,17 +62,18 @@ class LiveReaders:
     read_blocking_tree: Callable[..., Any]
     read_replica_lag: Callable[..., Any]
     signal_backend: Callable[..., Any]
-    confirmation_text: Callable[[Any], str]
+    confirmation_text: Callable[[Any, str], str]
     confirmation_word: Callable[[Any], str]
     flag: Callable[..., set]
-    extra: dict = field(default_factory=dict)
+    check_signal: Callable[..., None] = lambda row, action, *, own_pid=None, read_only=False: None
 
     @classmethod
     def from_core(cls) -> LiveReaders:
         from aurora_console.core.performance import activity, backends, blocking, replication
 
         return cls(activity.read_sessions, blocking.read_blocking_tree, replication.read_replica_lag,
-                   backends.signal_backend, backends.confirmation_text, backends.confirmation_word, activity.flag)
+                   backends.signal_backend, backends.confirmation_text, backends.confirmation_word, activity.flag,
+                   backends.check_signal)
 
 
 class PerformanceController:
@@ -356,8 +356,9 @@ class PerformanceController:
     # -- cancel / terminate -----------------------------------------------------------------------------------
     def request_signal(self, pid: int, action: str) -> SignalRequest:
         """What the user must confirm before ``action`` on ``pid``; refused (``ReadOnlyError``,
-        ``ConsoleError``) on a read-only profile, while the connection is lost, or for a pid the
-        screen does not show."""
+        ``ConsoleError``) on a read-only profile, while the connection is lost, for a pid the
+        screen does not show, and (``check_signal``) for the console's own backends, replication
+        and background processes, before any dialog opens."""
         if action not in ACTIONS:
             raise ValueError(f"Unknown action {action!r}; choose cancel or terminate.")
         if self.read_only:
@@ -368,8 +369,9 @@ class PerformanceController:
         row = self.session(pid)
         if row is None:
             raise ConsoleError(f"No session with pid {pid} on {self.instance.label}; refresh and try again.")
-        return SignalRequest(pid, action, self.readers.confirmation_text(row) if action == "cancel" else
-                             _terminate_text(self.readers.confirmation_text(row)), str(self.readers.confirmation_word(row)))
+        self.readers.check_signal(row, action, own_pid=getattr(self.reading.sessions, "own_pid", None))
+        return SignalRequest(pid, action, self.readers.confirmation_text(row, action),
+                             str(self.readers.confirmation_word(row)), getattr(row, "backend_start", None))
 
     def signal(self, request: SignalRequest, typed: str | None) -> bool:
         """Run the confirmed ``request`` when ``typed`` is its word exactly; False otherwise."""
@@ -383,7 +385,8 @@ class PerformanceController:
 
         def work(ctx):
             return link.run(lambda conn: readers.signal_backend(conn, request.pid, request.action, read_only=read_only,
-                                                                audit=audit, target=target))
+                                                                audit=audit, target=target,
+                                                                expect_backend_start=request.backend_start))
 
         def done(result) -> None:
             self.last_signal = result
@@ -432,15 +435,11 @@ def _haystack(row) -> str:
     return " ".join("" if p is None else str(p) for p in parts).lower()
 
 
-def _terminate_text(text: str) -> str:
-    return text + "\nTerminating ends the whole session: its open transaction is rolled back and the client is " \
-                  "disconnected."
-
-
 def _signal_notice(request: SignalRequest, result) -> str:
-    sent = getattr(result, "sent", None)
-    if sent is None:
-        sent = bool(getattr(result, "ok", result))
+    message = getattr(result, "message", "")
+    if message:
+        return message
+    sent = bool(getattr(result, "signalled", result))
     verb = "Cancelled the query of" if request.action == "cancel" else "Terminated"
     if sent:
         return f"{verb} pid {request.pid}."

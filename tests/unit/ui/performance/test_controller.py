@@ -36,6 +36,9 @@ class Row:
     query_age_s: float | None = 1.0
     xact_age_s: float | None = 1.0
     backend_start: object = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "backend_start", f"started-{self.pid}")
     backend_type: str = "client backend"
     blocked_by: tuple = ()
     query_hidden: bool = False
@@ -45,6 +48,7 @@ class Row:
 class Snapshot:
     rows: tuple
     privilege_hint: str | None = None
+    own_pid: int = 100
 
 
 class FakeConn:
@@ -102,13 +106,18 @@ class Server:
                 out.add("idle in transaction")
             return out
 
-        def signal(conn, pid, action, *, read_only, audit, target):
-            self.signals.append((pid, action, read_only, audit, target))
-            return type("SignalResult", (), {"sent": True})()
+        def signal(conn, pid, action, *, read_only, audit, target, expect_backend_start):
+            self.signals.append((pid, action, read_only, audit, target, expect_backend_start))
+            return type("SignalResult", (), {"signalled": True, "message": ""})()
+
+        def check(row, action, *, own_pid=None, read_only=False):
+            if row.pid == own_pid:
+                raise ConsoleError(f"pid {row.pid} is the connection's own backend")
 
         return LiveReaders(self.read_sessions, lambda conn: [("root", pid) for pid in (101,)],
                            lambda conn: [("orders-2", 12.0)], signal,
-                           lambda row: f"pid {row.pid}, user {row.user}: {row.query}", lambda row: str(row.pid), flag)
+                           lambda row, action: f"{action} pid {row.pid}, user {row.user}: {row.query}",
+                           lambda row: str(row.pid), flag, check)
 
 
 class Clock:
@@ -286,21 +295,21 @@ def test_an_error_that_is_not_a_lost_connection_is_shown_and_refreshing_continue
 def test_cancel_asks_for_the_pid_and_runs_on_the_instance_queue_with_audit():
     c = started()
     req = c.request_signal(102, "cancel")
-    assert req.word == "102" and "pid 102, user app: update t set x=1" in req.text
+    assert req.word == "102" and "cancel pid 102, user app: update t set x=1" in req.text
     assert not c.signal(req, "101")  # wrong word: nothing sent
     assert "did not match" in c.notice and c.t.last.name.startswith("Refresh")
     assert c.signal(req, " 102 ")
     task = c.t.last
     assert task.name == "Cancel backend 102" and task.queue == "performance:orders:orders-1"
     task.run()
-    assert c.server.signals == [(102, "cancel", False, "AUDIT", "TARGET")]
+    assert c.server.signals == [(102, "cancel", False, "AUDIT", "TARGET", "started-102")]
     assert c.notice == "Cancelled the query of pid 102." and c.t.last.name.startswith("Refresh")
 
 
 def test_terminate_text_says_the_session_ends_and_a_refusal_is_shown():
     c = started()
     req = c.request_signal(101, "terminate")
-    assert "rolled back" in req.text and req.action == "terminate"
+    assert req.text.startswith("terminate pid 101") and req.action == "terminate"
     assert c.signal(req, "101")
     c.t.last.fail(ConsoleError("pid 101 is this console's own backend; not terminated."))
     assert "refused or failed" in c.notice and "own backend" in c.notice
@@ -318,6 +327,11 @@ def test_cancel_and_terminate_are_refused_on_read_only_profiles_and_unknown_pids
         rw.request_signal(999, "cancel")
     with pytest.raises(ValueError):
         rw.request_signal(101, "kill")
+    rw.server.rows += (Row(100, application="aurora-console-performance"),)
+    rw.refresh()
+    rw.t.last.run()
+    with pytest.raises(ConsoleError, match="own backend"):  # core's check runs before any dialog
+        rw.request_signal(100, "terminate")
 
 
 def test_a_read_only_source_makes_the_screen_read_only():

@@ -1,0 +1,218 @@
+"""Plugs the Performance screen into the main window: Database ▸ Performance…, the cluster action
+"Performance…" (navigator menu and the fleet's cluster details), and a tab restorer.
+
+A screen is opened for a connection profile (``open_performance(window, profile)``), for a fleet
+cluster (``open_for_cluster``: the profile that points at it, the sandbox's blog profile on the
+sandbox), or for a typed libpq connection string. The instance picker lists the cluster's writer
+and readers (RDS, on a worker); the profile is opened aimed at the chosen instance's own endpoint
+(``core.performance.instances.profile_for_instance`` through ``core.connections.opener``), asking
+what it needs through the window's ``ConnectionsController``. A profile not tied to a cluster has
+one "instance": its own endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aurora_console.ui.profile_picker import ask_target, profile_for_cluster
+
+MENU = "Database"
+TAB_KIND = "performance"
+MANUAL = "manual"
+
+
+def install(window) -> None:
+    window.add_menu_action(MENU, "Performance…", lambda: ask_and_open(window), object_name="actionPerformance")
+    window.add_cluster_action("Performance…", lambda ref: open_for_cluster(window, ref))
+    window.register_tab_restorer(TAB_KIND, lambda spec: open_performance(window, spec["profile"],
+                                                                         prefer=spec.get("instance")))
+
+
+def tab_key(profile: str) -> str:
+    return f"performance:{profile}"
+
+
+def ask_and_open(window):
+    target = ask_target(window, window, "Performance")
+    if target is None:
+        return None
+    profile, conninfo = target
+    return open_performance(window, profile, connect=conninfo)
+
+
+def open_for_cluster(window, ref, **kwargs):
+    """The Performance screen of the fleet cluster ``ref`` (a ``ClusterRef``), through the
+    connection profile that points at it."""
+    if "mysql" in (ref.engine or ""):
+        window.services.notifier.warning("Performance", f"{ref.cluster_id} is a MySQL-compatible cluster; "
+                                         "the Performance screen works with PostgreSQL.")
+        return None
+    profile = profile_for_cluster(window, ref.cluster_id)
+    if profile is None:
+        window.services.notifier.warning(
+            "Performance", f"No connection profile points at {ref.cluster_id}.",
+            hint="Create one (Connections), choosing this cluster as its target, then try again.")
+        return None
+    return open_performance(window, profile, ref=ref, **kwargs)
+
+
+def open_performance(window, profile: str, *, ref=None, connect=None, read_only: bool | None = None,
+                     prefer: str | None = None, readers=None):
+    """Open (or focus) the Performance screen of ``profile`` and return it.
+
+    ``connect``: a conninfo string or psycopg kwargs dict (tests, "Connection string…"): one
+    instance, that server. ``ref``: the cluster (else the profile's own cluster target, if it has
+    one). ``prefer``: the instance id to open first (default: the writer). ``readers``: stand-ins
+    for the core readers (``LiveReaders``), for tests only.
+    """
+    services = window.services
+    label = "connection string" if connect is not None and profile == MANUAL else profile
+    key = tab_key(label)
+    existing = window.find_tab(key)
+    if existing is not None:
+        return window.open_tab(key, "", lambda: existing)
+    from .controller import PerformanceController
+    from .screen import PerformanceScreen
+
+    ro = services.is_read_only(label) if read_only is None else read_only
+    where = _Where(window, label, ref, connect)
+    controller = PerformanceController(
+        services.runner, ref.cluster_id if ref is not None else label, list_instances=where.instances,
+        open_instance=where.open_instance, read_only=bool(ro), audit=services.audit, audit_target=where.audit_target,
+        readers=readers, cloudwatch_lag=where.cloudwatch_lag)
+    spec = None if connect is not None else {"kind": TAB_KIND, "profile": label}
+
+    def make():
+        return PerformanceScreen(services.runner, controller, title=label)
+
+    title = f"Performance · {ref.cluster_id if ref is not None else label}"
+    screen = window.open_tab(key, title, make, spec=spec)
+    controller.start(prefer=prefer)
+    return screen
+
+
+class _Where:
+    """Where the screen's data comes from: the profile, its cluster (for the instance list, the
+    audit entries and CloudWatch) and how an instance is opened."""
+
+    def __init__(self, window, profile: str, ref, connect) -> None:
+        self.window, self.services = window, window.services
+        self.profile, self.ref, self.connect = profile, ref, connect
+        self._cluster_ref = ref
+
+    # -- the cluster ---------------------------------------------------------------------------------
+    def cluster_ref(self):
+        """The ``ClusterRef`` of the profile's cluster (worker thread: reads the profile)."""
+        if self._cluster_ref is None and self.connect is None:
+            from aurora_console.core.aws.fleet.models import ClusterRef
+
+            target = getattr(self._profile(), "cluster", None)
+            if target is not None and target.cluster_id:
+                aws = self.services.aws
+                self._cluster_ref = ClusterRef(target.aws_profile, target.region, target.cluster_id, "postgres",
+                                               getattr(aws, "endpoint_url", None))
+        return self._cluster_ref
+
+    def _profile(self):
+        controller = self.services.connections.get()
+        if controller is None:
+            return None
+        try:
+            return controller.profile(self.profile)
+        except Exception:  # noqa: BLE001 - an unknown profile fails later, where it is opened
+            return None
+
+    def _client(self, service: str):
+        ref, aws = self.cluster_ref(), self.services.aws
+        if ref is None or aws is None:
+            return None
+        return aws.client(service, ref.target)
+
+    @property
+    def audit_target(self):
+        from aurora_console.core.aws.session import AwsTarget
+
+        ref = self._cluster_ref
+        return ref if ref is not None else AwsTarget(self.profile, "")
+
+    def instances(self) -> list:
+        """Worker thread: the cluster's writer and readers, else the profile's own endpoint."""
+        from aurora_console.core.performance.instances import InstanceEndpoint, cluster_instances, profile_endpoint
+
+        if self.connect is not None:
+            return [InstanceEndpoint(self.profile, "profile", _conninfo_host(self.connect), 0)]
+        rds = self._client("rds")
+        if rds is not None:
+            found = cluster_instances(rds, self.cluster_ref().cluster_id)
+            if found:
+                return found
+        profile = self._profile()
+        if profile is None:
+            from aurora_console.core.errors import ConsoleError
+
+            raise ConsoleError(f"No connection profile named {self.profile!r}.")
+        return [profile_endpoint(profile)]
+
+    def cloudwatch_lag(self, instance_ids: list[str]) -> dict:
+        """Worker thread: CloudWatch ``AuroraReplicaLag`` of the readers (nothing without a cluster)."""
+        from aurora_console.core.performance.replication import cloudwatch_replica_lag
+
+        cw = self._client("cloudwatch")
+        return cloudwatch_replica_lag(cw, instance_ids) if cw is not None else {}
+
+    # -- opening an instance -------------------------------------------------------------------------------
+    def open_instance(self, instance, on_done, on_error) -> None:
+        from aurora_console.core.performance.activity import APPLICATION_NAME
+
+        if self.connect is not None:
+            from aurora_console.core.db.migrations.engine import connection_factory
+
+            on_done(_DirectSource(connection_factory(self.connect, application_name=APPLICATION_NAME)))
+            return
+        controller = self.services.connections.get()
+        if controller is None:
+            on_error(RuntimeError("the connections feature did not load, so profiles cannot be opened"))
+            return
+
+        def work(profile, secrets: dict, ctx):
+            from aurora_console.core.connections.opener import open_connection
+            from aurora_console.core.performance.instances import PROFILE, profile_for_instance
+
+            return open_connection(profile_for_instance(profile, instance), manager=controller.manager,
+                                   clients=controller.aws_clients(), password=secrets.get("password"),
+                                   passphrase=secrets.get("passphrase"), task=ctx,
+                                   keep_tunnel=instance.role == PROFILE, application_name=APPLICATION_NAME)
+
+        def declined(what: str, _exc: BaseException) -> None:
+            from aurora_console.core.errors import ConsoleError
+            from aurora_console.ui.connections.controller import declined_text
+
+            on_error(ConsoleError(f"Not connected to {instance.label}: {declined_text(what)}."))
+
+        controller.connect_profile(self.profile, work, title=f"Connect {self.profile} ({instance.instance_id})",
+                                   queue=f"performance-connect:{self.profile}", on_done=on_done, on_error=on_error,
+                                   on_declined=declined)
+
+
+class _DirectSource:
+    """A typed connection string: connections made from it, nothing to close."""
+
+    read_only = False
+
+    def __init__(self, connect) -> None:
+        self._connect = connect
+
+    def connect(self) -> Any:
+        return self._connect()
+
+    def close(self) -> None:
+        pass
+
+
+def _conninfo_host(connect) -> str:
+    if isinstance(connect, dict):
+        return str(connect.get("host", ""))
+    for part in str(connect).split():
+        if part.startswith("host="):
+            return part[5:]
+    return ""

@@ -1,0 +1,129 @@
+"""PerformanceScreen: "why is it slow right now?" for one instance of a cluster.
+
+Tabs: Sessions (``pg_stat_activity``, detail pane with the whole query, cancel / terminate),
+Blocking (who blocks whom, root blockers first, their locks), Replication (lag per reader, server
+and CloudWatch). The state and every database call are the Qt-free
+:class:`~aurora_console.ui.performance.controller.PerformanceController`'s; this widget renders it
+and drives its ``tick`` with a 1 s timer. A lost connection shows as a red line above the tabs
+(the views keep the last data and say so) until a refresh succeeds again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from aurora_console.core.errors import user_text
+
+from .blocking_view import BlockingView
+from .controller import PerformanceController, SignalRequest
+from .replication_view import ReplicationView
+from .sessions_view import SessionsView
+from .signal_dialog import SignalConfirmDialog
+from .toolbar import PerformanceToolbar
+
+TICK_MS = 1000
+
+
+class PerformanceScreen(QWidget):
+    def __init__(self, runner, controller: PerformanceController, *, title: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("performanceScreen")
+        self.runner = runner
+        self.controller = c = controller
+        c.owner = self
+        self.title = title or c.title
+        #: asks the typed confirmation; returns what the user typed (None: cancelled). Page objects replace it.
+        self.confirm_signal: Callable[[SignalRequest], str | None] = lambda req: SignalConfirmDialog.ask(req, self)
+        #: says why a cancel / terminate was refused before any dialog. Page objects replace it.
+        self.show_refusal: Callable[[str], None] = lambda text: QMessageBox.warning(self, "Performance", text)
+
+        self.toolbar = PerformanceToolbar(c, self)
+        self.status_label = QLabel(objectName="performanceStatus", wordWrap=True)
+        self.notice_label = QLabel(objectName="performanceNotice", wordWrap=True)
+        self.sessions_view = SessionsView(c, self)
+        self.sessions_view.cancel_button.clicked.connect(lambda _=False: self.ask_signal("cancel"))
+        self.sessions_view.terminate_button.clicked.connect(lambda _=False: self.ask_signal("terminate"))
+        self.blocking_view = BlockingView(self)
+        self.replication_view = ReplicationView(self)
+        self.tabs = QTabWidget(objectName="performanceTabs")
+        self.tabs.addTab(self.sessions_view, "Sessions")
+        self.tabs.addTab(self.blocking_view, "Blocking")
+        self.tabs.addTab(self.replication_view, "Replication")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(self.tabs, 1)
+
+        c.changed.connect(self.render)
+        c.instances_loaded.connect(lambda _found: self.render())
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(c.tick)
+        self.timer.start()
+        self.render()
+
+    # -- what the window calls ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """View ▸ Refresh (Ctrl+R)."""
+        self.controller.refresh()
+
+    def can_close(self) -> bool:
+        self.timer.stop()
+        self.controller.close()
+        self.runner.release(self)
+        return True
+
+    def tab_index(self, name: str) -> int:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == name:
+                return i
+        return -1
+
+    def show_tab(self, name: str) -> QWidget | None:
+        i = self.tab_index(name)
+        if i >= 0:
+            self.tabs.setCurrentIndex(i)
+            return self.tabs.widget(i)
+        return None
+
+    # -- cancel / terminate -----------------------------------------------------------------------------
+    def ask_signal(self, action: str, pid: int | None = None) -> bool:
+        """Ask the typed confirmation for ``action`` on ``pid`` (default: the selected session)
+        and send it; False when refused, cancelled or mistyped."""
+        c = self.controller
+        pid = c.selected_pid if pid is None else pid
+        if pid is None:
+            return False
+        try:
+            request = c.request_signal(pid, action)
+        except Exception as exc:  # noqa: BLE001 - ConsoleError / ValueError: said, nothing sent
+            c.notice = user_text(exc)
+            self.render()
+            self.show_refusal(user_text(exc))
+            return False
+        return c.signal(request, self.confirm_signal(request))
+
+    # -- render ----------------------------------------------------------------------------------------
+    def render(self) -> None:
+        c = self.controller
+        self.toolbar.render()
+        lost = c.lost is not None
+        self.status_label.setText(c.status_text)
+        self.status_label.setStyleSheet("color:#cf222e;font-weight:bold" if lost else "")
+        notice = c.notice
+        if c.last_error is not None:
+            notice = (notice + "\n" if notice else "") + "Error: " + user_text(c.last_error)
+        self.notice_label.setText(notice)
+        self.notice_label.setVisible(bool(notice))
+        self.sessions_view.render()
+        reading = c.reading
+        self.blocking_view.show_tree(reading.blocking if reading is not None else ())
+        readers = [i.instance_id for i in c.instances if i.role == "reader"]
+        self.replication_view.show_lag(reading.replicas if reading is not None else (), c.cloudwatch_lag, readers)
+        self.tabs.setEnabled(c.reading is not None or not lost)

@@ -1,0 +1,122 @@
+"""SessionsTableModel: one row per backend of ``pg_stat_activity`` as the Performance screen shows
+it (pid, user, database, application, client, state, wait, query elided to one line, query and
+transaction age, backend type). Rows flagged "long transaction" / "idle in transaction" beyond the
+screen's thresholds get a tinted background and say why in their tooltip; a query the user may not
+read shows as ``<insufficient privilege>``.
+
+The flags are computed once per refresh (``set_rows``), not on each paint, so 500 sessions
+refreshed every second stay cheap on the UI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+COLUMNS = ("PID", "User", "Database", "Application", "Client", "State", "Wait", "Query", "Query age",
+           "Transaction age", "Backend type")
+QUERY_COLUMN = COLUMNS.index("Query")
+PID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+QUERY_CHARS = 160
+HIDDEN_QUERY = "<insufficient privilege>"
+
+_LONG = QBrush(QColor(255, 220, 160))  # amber: a long transaction
+_IDLE = QBrush(QColor(255, 190, 190))  # red: idle in transaction too long
+_BLOCKED = QColor("#cf222e")
+
+
+def age_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    if s < 60:
+        return f"{seconds:.1f} s" if seconds < 10 else f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def wait_text(row) -> str:
+    if not row.wait_event_type:
+        return ""
+    return f"{row.wait_event_type}: {row.wait_event}" if row.wait_event else row.wait_event_type
+
+
+def one_line(query: str | None, limit: int = QUERY_CHARS) -> str:
+    text = " ".join((query or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class SessionsTableModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+        self._flags: list[frozenset[str]] = []
+        self._texts: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows, flags_of) -> None:
+        """``rows``: SessionRow list; ``flags_of(row)`` -> set of flags (the controller's thresholds)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._flags = [frozenset(flags_of(r)) for r in self._rows]
+        self._texts = [self._display(r) for r in self._rows]
+        self.endResetModel()
+
+    def rows(self) -> list:
+        return list(self._rows)
+
+    def row(self, index: int):
+        return self._rows[index]
+
+    def flags_of(self, index: int) -> frozenset[str]:
+        return self._flags[index]
+
+    @staticmethod
+    def _display(r) -> tuple[str, ...]:
+        query = HIDDEN_QUERY if r.query_hidden else one_line(r.query)
+        return (str(r.pid), r.user or "", r.database or "", r.application or "", r.client or "", r.state or "",
+                wait_text(r), query, age_text(r.query_age_s), age_text(r.xact_age_s), r.backend_type or "")
+
+    # -- Qt model ---------------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[r][c]
+        row = self._rows[r]
+        if role == PID_ROLE:
+            return row.pid
+        if role == SORT_ROLE:
+            if c == 0:
+                return row.pid
+            if c == 8:
+                return row.query_age_s if row.query_age_s is not None else -1.0
+            if c == 9:
+                return row.xact_age_s if row.xact_age_s is not None else -1.0
+            return self._texts[r][c]
+        flags = self._flags[r]
+        if role == Qt.ItemDataRole.BackgroundRole and flags:
+            return _IDLE if "idle in transaction" in flags else _LONG
+        if role == Qt.ItemDataRole.ForegroundRole and c == 0 and row.blocked_by:
+            return _BLOCKED
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = [f"{f} beyond the threshold" for f in sorted(flags)]
+            if row.blocked_by:
+                tips.append("waiting for pid " + ", ".join(str(p) for p in row.blocked_by))
+            if c == QUERY_COLUMN and not row.query_hidden and row.query:
+                tips.append(one_line(row.query, 1000))
+            return "\n".join(tips) or None
+        return None

@@ -1,0 +1,146 @@
+"""The Performance screen on the rig's real PostgreSQL: real sessions (filters, thresholds, the
+whole query in the detail pane), real blocking (the tree, root blocker first with the count it
+holds up and the row lock), real cancel and terminate behind the typed confirmation (audited;
+refused on a read-only profile and for the console's own backend), and a lost connection that
+pauses the views, says so and resumes."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from aurora_console.core.errors import ConsoleError, ReadOnlyError
+from aurora_console.testing.pages_performance import PerformancePage
+from aurora_console.ui.performance.feature import open_performance
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(180),
+              pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+
+def _page(window, qtbot, db, *, read_only=False, name="rig"):
+    screen = open_performance(window, name, connect=db.dsn, read_only=read_only)
+    assert window.find_tab("performance:rig" if name == "rig" else f"performance:{name}") is screen
+    return PerformancePage.for_widget(qtbot, screen)
+
+
+def _mine(page, db):
+    return {s["application"]: s for s in page.sessions() if s["database"] == db.name}
+
+
+def test_sessions_show_real_backends_with_filters_thresholds_and_the_whole_query(window, qtbot, sessions):
+    db = sessions.db
+    idle_tx = sessions.open("rig-idle-tx")
+    idle_tx.execute("BEGIN")
+    idle_tx.execute("UPDATE items SET qty = qty + 1 WHERE id = 1")
+    sleeper = sessions.open("rig-sleeper")
+    long_query = "SELECT pg_sleep(30) /* " + "a long comment " * 30 + "*/"
+    sessions.run_in_background(sleeper, long_query, "sleeper")
+    page = _page(window, qtbot, db)
+    qtbot.waitUntil(lambda: "rig-sleeper" in _mine(page, db) and _mine(page, db)["rig-sleeper"]["state"] == "active",
+                    timeout=20000)
+    mine = _mine(page, db)
+    assert mine["rig-idle-tx"]["state"] == "idle in transaction"
+    assert mine["rig-idle-tx"]["pid"] == sessions.pid(idle_tx)
+    assert mine["rig-sleeper"]["query"] == long_query and mine["rig-sleeper"]["wait_event"] == "PgSleep"
+    assert not any(s["application"].startswith("aurora-console") for s in page.sessions())  # not the console's own
+
+    page.set_thresholds(idle_in_xact_s=1)
+    qtbot.waitUntil(lambda: "idle in transaction" in _mine(page, db)["rig-idle-tx"]["flags"], timeout=10000)
+    assert page.screen.sessions_view.model.rowCount() >= 2
+    # the whole query, not the elided one, in the detail pane
+    detail = page.detail(sessions.pid(sleeper))
+    assert long_query in detail and f"pid {sessions.pid(sleeper)}" in detail
+    page.set_filter("rig-sleeper")
+    assert [s["application"] for s in page.sessions(visible_only=True)] == ["rig-sleeper"]
+    page.set_filter("", "idle in transaction")
+    assert "rig-idle-tx" in {s["application"] for s in page.sessions(visible_only=True)}
+    assert "rig-sleeper" not in {s["application"] for s in page.sessions(visible_only=True)}
+
+
+def test_blocking_tree_cancel_and_terminate_on_real_contention(window, qtbot, sessions, tmp_path):
+    db = sessions.db
+    holder = sessions.open("rig-holder")
+    holder.execute("BEGIN")
+    holder.execute("UPDATE items SET qty = 1 WHERE id = 5")
+    waiters = [sessions.open(f"rig-waiter-{n}") for n in range(2)]
+    for n, w in enumerate(waiters):
+        sessions.run_in_background(w, "UPDATE items SET qty = 2 WHERE id = 5", f"waiter-{n}")
+    page = _page(window, qtbot, db)
+
+    def roots():
+        return [r for r in page.blocking_tree() if r["pid"] == sessions.pid(holder)]
+
+    qtbot.waitUntil(lambda: bool(roots()) and roots()[0]["held_up"] == 2, timeout=20000)
+    (root,) = roots()
+    waiting = {root["blocked"][0]["pid"]} | {b["pid"] for b in root["blocked"][0]["blocked"]} | {
+        b["pid"] for b in root["blocked"]}
+    assert waiting == {sessions.pid(w) for w in waiters}
+    # the locks involved: the holder's transaction lock, the first waiter queued on it (holding the
+    # row's tuple lock), the second waiting for that tuple of items
+    assert any(lock.startswith("ExclusiveLock on transaction") for lock in root["locks"])
+    first_waiter = root["blocked"][0]
+    assert any(lock.startswith("ShareLock on transaction") and lock.endswith("(waiting)")
+               for lock in first_waiter["locks"])
+    assert any("tuple (0,5) of items (waiting)" in lock for n in first_waiter["blocked"] for lock in n["locks"])
+    assert page.screen.blocking_view.tree.topLevelItemCount() >= 1
+    assert page.screen.blocking_view.tree.topLevelItem(0).text(0).endswith("(root)")
+
+    # cancel a waiter: its UPDATE ends with "canceling statement due to user request"
+    first = sessions.pid(waiters[0])
+    message = page.cancel(first)
+    assert str(first) in message
+    assert str(first) in page.confirmations[-1] and "UPDATE items" in page.confirmations[-1]
+    qtbot.waitUntil(lambda: "waiter-0" in sessions.errors, timeout=10000)
+    assert isinstance(sessions.errors["waiter-0"], psycopg.errors.QueryCanceled)
+
+    # terminate the holder: its session ends, the other waiter goes through
+    message = page.terminate(sessions.pid(holder))
+    assert str(sessions.pid(holder)) in message
+    assert "rolled back" in page.confirmations[-1]
+    qtbot.waitUntil(lambda: not sessions.threads[1].is_alive(), timeout=10000)
+    assert "waiter-1" not in sessions.errors
+    assert sessions.pid(holder) not in {s["pid"] for s in page.sessions()}
+    assert page.blocking_tree() == [] or all(r["pid"] != sessions.pid(holder) for r in page.blocking_tree())
+
+    entries = [e for e in window.services.audit.read() if e.action.startswith("performance.")]
+    assert [e.action for e in entries[-2:]] == ["performance.cancel", "performance.terminate"]
+    assert entries[-2].params["pid"] == first and entries[-2].outcome == "ok"
+    assert "UPDATE items" in entries[-2].params["query"]
+
+
+def test_read_only_profiles_and_the_consoles_own_backend_are_refused(window, qtbot, sessions):
+    db = sessions.db
+    victim = sessions.open("rig-victim")
+    page = _page(window, qtbot, db, read_only=True, name="rig-ro")
+    assert not page.screen.sessions_view.terminate_button.isEnabled()
+    with pytest.raises(ConsoleError, match="read-only"):
+        page.terminate(sessions.pid(victim))
+    assert page.confirmations == [] and "read-only" in page.refusals[-1]
+    assert sessions.pid(victim) in {s["pid"] for s in page.sessions()}
+
+    rw = _page(window, qtbot, db, name="rig-rw")
+    own = rw.controller.reading.sessions.own_pid
+    with pytest.raises(ConsoleError):
+        rw.controller.request_signal(own, "terminate")  # not listed: the console's own backends are hidden
+    assert rw.confirmations == []
+    with pytest.raises(ReadOnlyError):
+        page.controller.request_signal(sessions.pid(victim), "cancel")
+
+
+def test_a_lost_connection_pauses_the_views_says_so_and_resumes(window, qtbot, sessions):
+    db = sessions.db
+    page = _page(window, qtbot, db)
+    page.set_interval(1)
+    before = page.controller.link.connects
+    own = page.controller.reading.sessions.own_pid
+    with db.connect(autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (own,))
+    qtbot.waitUntil(lambda: page.controller.lost is not None or page.controller.link.connects > before,
+                    timeout=15000)
+    if page.controller.lost is not None:  # seen lost: said on the screen, the views keep their data
+        assert "lost" in page.status() and "paused" in page.status()
+        assert page.controller.reading is not None
+    qtbot.waitUntil(lambda: page.controller.lost is None and page.controller.link.connects > before, timeout=15000)
+    page.refresh()
+    assert page.controller.reading.sessions.own_pid != own
+    assert "resumed" in page.notice() or page.controller.refreshes > 0
