@@ -43,6 +43,7 @@ from aurora_console.core.performance.activity import (
     quote_ident,
     read_sessions,
 )
+from aurora_console.core.validation import not_a_validator
 
 Action = Literal["cancel", "terminate"]
 ACTIONS: tuple[str, ...] = ("cancel", "terminate")
@@ -125,6 +126,7 @@ def confirmation_text(row: SessionRow, action: str = "terminate") -> str:
             f"Query: {query}\n{effect}\nType {confirmation_word(row)} to confirm.")
 
 
+@not_a_validator("checks an already read session row against the refusals, not a value the user typed")
 def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, read_only: bool = False) -> None:
     """Raise :class:`BackendSignalRefused` when ``row`` may not be signalled (no I/O)."""
     _check_action(action)
@@ -189,7 +191,8 @@ def signal_backend(conn: Any, pid: int, action: str, *, read_only: bool, audit: 
     Raises :class:`BackendSignalRefused` or :class:`BackendSignalFailed`.
     """
     _check_action(action)
-    pid = int(pid)
+    if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0:
+        raise ValueError(f"pid must be a positive int, not {pid!r:.40}")
     audit_action = AUDIT_ACTIONS[action]
     row: SessionRow | None = None
 
