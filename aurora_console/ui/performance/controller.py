@@ -87,7 +87,7 @@ class PerformanceController:
                  readers: LiveReaders | None = None, owner: object | None = None,
                  clock: Callable[[], float] = time.time, interval_s: int = 2, long_xact_s: float = 300.0,
                  idle_in_xact_s: float = 60.0, cloudwatch_lag: Callable[[list[str]], dict] | None = None,
-                 cloudwatch_every_s: float = 60.0) -> None:
+                 cloudwatch_every_s: float = 60.0, recorder: Any = None) -> None:
         self.runner = runner
         self.title = title
         self.list_instances = list_instances
@@ -122,6 +122,8 @@ class PerformanceController:
         self._last_refresh_at: float | None = None
         self.refreshes = 0
         self.closed = False
+        #: the PerformanceRecorder (Top SQL snapshots, active-session samples, windows), if any
+        self.recorder = recorder
         self.changed = Observers()
         self.instances_loaded = Observers()
         self.signalled = Observers()
@@ -198,6 +200,8 @@ class PerformanceController:
             self.connecting = False
             self.link = InstanceLink(source)
             self.read_only = self.read_only or bool(getattr(source, "read_only", False))
+            if self.recorder is not None:
+                self.recorder.attach(instance, f"{self.title}/{instance.instance_id}", self.link, self.queue)
             self.refresh()
 
         def failed(exc: BaseException) -> None:
@@ -210,6 +214,8 @@ class PerformanceController:
 
     def _close_link(self) -> None:
         link, self.link = self.link, None
+        if self.recorder is not None:
+            self.recorder.detach()
         if self.refresh_handle is not None and not self.refresh_handle.done:
             self.refresh_handle.cancel()
         self.refresh_handle = None
@@ -235,8 +241,13 @@ class PerformanceController:
             self.refresh()
 
     def tick(self) -> None:
-        """Called by the screen's timer (each second): refresh when due."""
-        if self.closed or self.paused or self.link is None or self.refreshing:
+        """Called by the screen's timer (each second): refresh when due; the recorder samples
+        (also while paused, not while the connection is lost)."""
+        if self.closed or self.link is None:
+            return
+        if self.recorder is not None and self.lost is None:
+            self.recorder.tick()
+        if self.paused or self.refreshing:
             return
         now = self.clock()
         if self._last_refresh_at is None or now - self._last_refresh_at >= self.interval_s - 0.05:
@@ -382,10 +393,11 @@ class PerformanceController:
             return False
         link, readers = self.link, self.readers
         audit, target, read_only = self.audit, self.audit_target, self.read_only
+        instance_id = self.instance.instance_id if self.instance is not None else None
 
         def work(ctx):
             return link.run(lambda conn: readers.signal_backend(conn, request.pid, request.action, read_only=read_only,
-                                                                audit=audit, target=target,
+                                                                audit=audit, target=target, instance=instance_id,
                                                                 expect_backend_start=request.backend_start))
 
         def done(result) -> None:
@@ -412,6 +424,8 @@ class PerformanceController:
             return
         self.closed = True
         self._close_link()
+        if self.recorder is not None:
+            self.recorder.close()
 
 
 def _close_quietly(runner, source) -> None:

@@ -106,8 +106,8 @@ class Server:
                 out.add("idle in transaction")
             return out
 
-        def signal(conn, pid, action, *, read_only, audit, target, expect_backend_start):
-            self.signals.append((pid, action, read_only, audit, target, expect_backend_start))
+        def signal(conn, pid, action, *, read_only, audit, target, instance, expect_backend_start):
+            self.signals.append((pid, action, read_only, audit, target, instance, expect_backend_start))
             return type("SignalResult", (), {"signalled": True, "message": ""})()
 
         def check(row, action, *, own_pid=None, read_only=False):
@@ -302,7 +302,7 @@ def test_cancel_asks_for_the_pid_and_runs_on_the_instance_queue_with_audit():
     task = c.t.last
     assert task.name == "Cancel backend 102" and task.queue == "performance:orders:orders-1"
     task.run()
-    assert c.server.signals == [(102, "cancel", False, "AUDIT", "TARGET", "started-102")]
+    assert c.server.signals == [(102, "cancel", False, "AUDIT", "TARGET", "orders-1", "started-102")]
     assert c.notice == "Cancelled the query of pid 102." and c.t.last.name.startswith("Refresh")
 
 
