@@ -168,6 +168,9 @@ def _create_cluster(rds: Any, spec: cat.ClusterSpec, password: str, network: tup
             DBInstanceIdentifier=inst.instance_id, DBClusterIdentifier=spec.cluster_id, Engine=spec.engine,
             DBInstanceClass=inst.instance_class, AvailabilityZone=inst.availability_zone,
             PromotionTier=inst.promotion_tier, Tags=_tags(spec.tags), PubliclyAccessible=False,
+            # the blog's instances reach the sandbox's real PostgreSQL, whose load the endpoint's
+            # Performance Insights answers from (sandbox/performance_insights.py); the others have none
+            EnablePerformanceInsights=spec.cluster_id == cat.BLOG_CLUSTER,
         )
     if spec.state == "stopped":
         rds.stop_db_cluster(DBClusterIdentifier=spec.cluster_id)

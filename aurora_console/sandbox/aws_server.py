@@ -84,6 +84,10 @@ class LocalAwsServer:
         self._port = port
         self._server = None
         self._endpoint_url: str | None = None
+        from aurora_console.sandbox.performance_insights import SandboxInsights
+
+        #: answers the ``pi`` calls moto lacks (attach the sandbox's PostgreSQL to it)
+        self.insights = SandboxInsights()
 
     @property
     def endpoint_url(self) -> str:
@@ -107,6 +111,9 @@ class LocalAwsServer:
         _quiet_request_log()
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
         server.start()
+        from aurora_console.sandbox.performance_insights import InsightsWsgi
+
+        server._server.app = InsightsWsgi(server._server.app, self.insights)  # pi requests, then moto
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
@@ -118,6 +125,7 @@ class LocalAwsServer:
         server, self._server = self._server, None
         self._endpoint_url = None
         if server is not None:
+            self.insights.detach_database()
             server.stop()
             log.info("local AWS endpoint stopped")
 

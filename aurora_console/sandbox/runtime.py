@@ -294,6 +294,11 @@ class Sandbox:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
         info.db_host, info.db_port, info.ca_file = pg.host, pg.port, tls.ca_file
+        if self._aws is not None:  # the endpoint's Performance Insights samples this database
+            from aurora_console.sandbox.performance_insights import APPLICATION_NAME
+
+            self._aws.insights.attach_database(lambda: pg.connect(seed.blog_database, autocommit=True,
+                                                                  application_name=APPLICATION_NAME))
 
     def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
         from aurora_console.sandbox.bastion import Bastion
