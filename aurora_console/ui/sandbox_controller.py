@@ -1,4 +1,5 @@
-"""Starts the sandbox off the UI thread, in stages, and switches the window onto it."""
+"""Starts the sandbox off the UI thread, in stages, and switches the window onto it; runs and
+stops its workload (Tools ▸ Sandbox ▸ Run a workload / Stop the workload)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class SandboxController(QObject):
         self.services = window.services
         self.sandbox = None
         self.started = False
+        self.workload = None  # the sandbox workload while it runs (sandbox.workload.Workload)
+        self.workload_report = None  # how the last one ended (sandbox.workload.WorkloadReport)
 
     def start(self) -> None:
         if self.started:
@@ -95,6 +98,69 @@ class SandboxController(QObject):
                 f"{info.bastion.host}:{info.bastion.port}", 10000)
         self.database_checked.emit(result)
 
+    # -- the workload ------------------------------------------------------------------------
+    @property
+    def database_ready(self) -> bool:
+        sandbox = self.sandbox
+        return sandbox is not None and sandbox.info is not None and sandbox.info.database_ready
+
+    @property
+    def workload_running(self) -> bool:
+        return self.workload is not None
+
+    def run_workload(self, plan=None) -> None:
+        """Start the workload on the blog database (a runner task for its whole duration; its
+        progress shows in the status bar, and cancelling the task stops it). ``plan``: a
+        :class:`~aurora_console.sandbox.workload.WorkloadPlan` (default: 10 minutes)."""
+        if self.workload is not None:
+            self.window.show_status_message("The sandbox workload is already running.", 5000)
+            return
+        if not self.database_ready:
+            self.services.notifier.warning("Sandbox workload", "The sandbox's database is not running: open the "
+                                           "sandbox (File ▸ Open the sandbox) and wait until it is ready.")
+            return
+        from aurora_console.sandbox.workload import Workload, WorkloadPlan
+
+        plan = plan or WorkloadPlan()
+        workload = Workload(self.sandbox.database_conninfo(), plan)
+        self.workload = workload
+        minutes = plan.duration_s / 60
+        self.services.runner.submit(workload.run, name=f"Sandbox workload ({minutes:g} min)", queue="sandbox-workload",
+                                    on_done=lambda report: self._workload_ended(workload, report),
+                                    on_error=lambda exc: self._workload_failed(workload, exc),
+                                    on_cancelled=lambda: self._workload_ended(workload, None), owner=self)
+        self.window.show_status_message(
+            f"Sandbox workload started for {minutes:g} min: blog queries, a slow statement and a row lock "
+            "others wait for (Tools ▸ Sandbox ▸ Stop the workload ends it).", 10000)
+
+    def stop_workload(self) -> None:
+        """Ask the running workload to stop (never blocks: its task cancels what runs, closes its
+        sessions and ends once the server has ended their backends)."""
+        if self.workload is None:
+            return
+        self.workload.request_stop()
+        self.window.show_status_message("Stopping the sandbox workload…", 5000)
+
+    def _workload_ended(self, workload, report) -> None:
+        if self.workload is workload:
+            self.workload = None
+        self.workload_report = report if report is not None else workload.report
+        text = self.workload_report.summary() if self.workload_report is not None else "stopped"
+        self.window.show_status_message(f"Sandbox workload ended: {text}", 10000)
+        if self.workload_report is not None and self.workload_report.leftover_backends:
+            self.services.notifier.warning(
+                "Sandbox workload", f"{self.workload_report.leftover_backends} of its sessions are still "
+                "connected; they end when the sandbox stops.")
+
+    def _workload_failed(self, workload, exc: BaseException) -> None:
+        if self.workload is workload:
+            self.workload = None
+        self.workload_report = workload.report
+        self.services.notifier.error("The sandbox workload failed", exc)
+
     def shutdown(self) -> None:
+        if self.workload is not None:
+            self.workload.request_stop()
+            self.workload.wait(5.0)  # its task closes the sessions before the server stops
         if self.sandbox is not None:
             self.sandbox.stop()

@@ -71,12 +71,52 @@ class WindowMenus:
         self.add_action("File", "Welcome page", window.show_welcome, object_name="actionWelcome")
         self.menu("File").addSeparator()
         self.add_action("File", "Quit", window.close, shortcut="Ctrl+Q", object_name="actionQuit")
+        self._add_sandbox_menu()
         self.menu("View").addAction(window.navigator_dock.toggleViewAction())
         refresh = self.add_action("View", "Refresh", window.refresh_all, shortcut="Ctrl+R",
                                   object_name="actionRefresh")
         refresh.setToolTip("Reload the navigator's clusters and the current tab")
         self.add_action("Help", "Open the log folder", self._open_log_folder, object_name="actionOpenLogs")
         self.add_action("Help", f"About {APP_NAME}", self._about, object_name="actionAbout")
+
+    def _add_sandbox_menu(self) -> None:
+        """Tools ▸ Sandbox: run or stop the workload on the sandbox's blog database (enabled while
+        the sandbox's database runs; see ui/sandbox_controller.py)."""
+        window = self._window
+        sandbox = self.menu("Tools").addMenu("Sandbox")
+        sandbox.setObjectName("menuToolsSandbox")
+
+        def controller():
+            return window.services.sandbox_controller.get()
+
+        def run() -> None:
+            found = controller()
+            if found is None:
+                window.services.notifier.warning("Sandbox workload", "Open the sandbox first (File ▸ Open the sandbox).")
+                return
+            found.run_workload()
+
+        def stop() -> None:
+            found = controller()
+            if found is not None:
+                found.stop_workload()
+
+        run_action = QAction("Run a workload", window, objectName="actionRunWorkload")
+        run_action.setToolTip("Blog queries, one slow statement and a row lock others wait for, on the sandbox's "
+                              "database for 10 minutes: something for the Performance screen to show")
+        run_action.triggered.connect(lambda _checked=False: run())
+        stop_action = QAction("Stop the workload", window, objectName="actionStopWorkload")
+        stop_action.triggered.connect(lambda _checked=False: stop())
+        sandbox.addActions([run_action, stop_action])
+
+        def update() -> None:
+            found = controller()
+            running = found is not None and found.workload_running
+            run_action.setEnabled(found is not None and found.database_ready and not running)
+            stop_action.setEnabled(running)
+
+        sandbox.aboutToShow.connect(update)
+        update()
 
     def _about(self) -> None:
         from aurora_console.ui.about import show_about
