@@ -106,7 +106,8 @@ class SessionRow:
 class SessionsSnapshot:
     """The sessions at ``taken_at`` (the server's clock). ``own_pid``: the reading connection's backend.
     ``hidden_queries``: how many rows the role may not see; ``privilege_hint`` says which grant fixes
-    it (None when nothing is hidden)."""
+    it (None when nothing is hidden). ``console_rows``: the console's own backends left out of
+    ``rows`` (kept so that the blocking tree can be built from this snapshot without reading again)."""
 
     taken_at: datetime
     own_pid: int
@@ -114,6 +115,12 @@ class SessionsSnapshot:
     hidden_queries: int = 0
     privilege_hint: str | None = None
     role: str = ""
+    console_rows: tuple[SessionRow, ...] = ()
+
+    @property
+    def all_rows(self) -> tuple[SessionRow, ...]:
+        """``rows`` and ``console_rows`` together."""
+        return self.rows + self.console_rows
 
     def by_pid(self) -> dict[int, SessionRow]:
         return {r.pid: r for r in self.rows}
@@ -254,8 +261,11 @@ def read_sessions(conn: Any, *, include_own: bool = False, pids: Iterable[int] |
         raw = cur.fetchall()
     own_pid = int(head["own"])
     rows = [_row(d, own_pid) for d in raw]
+    console_rows: list[SessionRow] = []
     if not include_own:
+        console_rows = [r for r in rows if r.console_backend]
         rows = [r for r in rows if not r.console_backend]
     hidden = sum(1 for r in rows if r.query_hidden)
     return SessionsSnapshot(taken_at=head["now"], own_pid=own_pid, rows=tuple(rows), hidden_queries=hidden,
-                            privilege_hint=privilege_hint(head["role"], hidden), role=head["role"])
+                            privilege_hint=privilege_hint(head["role"], hidden), role=head["role"],
+                            console_rows=tuple(console_rows))

@@ -25,7 +25,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aurora_console.core.performance.activity import SessionRow, read_sessions, server_version
+from aurora_console.core.performance.activity import (
+    SessionRow,
+    SessionsSnapshot,
+    read_sessions,
+    server_version,
+)
 
 #: ``backend_type`` of the placeholder for pid 0 (PostgreSQL's stand-in for a prepared transaction).
 PREPARED_TRANSACTION = "prepared transaction"
@@ -232,12 +237,16 @@ def read_locks(conn: Any, pids: Iterable[int]) -> dict[int, list[LockInfo]]:
     return out
 
 
-def read_blocking_tree(conn: Any) -> list[BlockingNode]:
+def read_blocking_tree(conn: Any, sessions: SessionsSnapshot | None = None) -> list[BlockingNode]:
     """The lock queues of the instance ``conn`` is connected to, root blockers first (empty when no
-    session waits on a lock)."""
-    snapshot = read_sessions(conn, include_own=True)
-    involved = {r.pid for r in snapshot.rows if r.blocked_by}
-    involved |= {b for r in snapshot.rows for b in r.blocked_by}
+    session waits on a lock).
+
+    ``sessions``: a snapshot just read with :func:`read_sessions` (its ``console_rows`` included),
+    so that a refresh reads ``pg_stat_activity`` once; without it the sessions are read here. Only
+    when someone waits are the locks read, so a refresh with no queue costs no extra query."""
+    rows = sessions.all_rows if sessions is not None else read_sessions(conn, include_own=True).rows
+    involved = {r.pid for r in rows if r.blocked_by}
+    involved |= {b for r in rows for b in r.blocked_by}
     if not involved:
         return []
-    return build_blocking_tree(snapshot.rows, read_locks(conn, involved))
+    return build_blocking_tree(rows, read_locks(conn, involved))

@@ -16,14 +16,39 @@ def _locks(node):
     return {(lk.locktype, lk.mode, lk.granted, lk.relation) for lk in node.locks}
 
 
-def test_no_queue_no_tree(observer, connect):
+def _tree(observer, how):
+    """The tree read on its own, or built from the snapshot the Sessions tab just read."""
+    return read_blocking_tree(observer) if how == "alone" else read_blocking_tree(observer, read_sessions(observer))
+
+
+class CountingConnection:
+    """``observer`` with a count of the cursors opened on it."""
+
+    def __init__(self, conn):
+        self.conn, self.cursors = conn, 0
+        self.info = conn.info
+
+    def cursor(self, *a, **k):
+        self.cursors += 1
+        return self.conn.cursor(*a, **k)
+
+    def transaction(self):
+        return self.conn.transaction()
+
+
+def test_no_queue_no_tree_and_no_extra_query_from_a_snapshot(observer, connect):
     connect("blog-app").execute("SELECT 1")
     assert read_blocking_tree(observer) == []
+    snapshot = read_sessions(observer)
+    counting = CountingConnection(observer)
+    assert read_blocking_tree(counting, snapshot) == []
+    assert counting.cursors == 0
 
 
-def test_the_holder_is_the_root_with_both_waiters_under_it(observer, lock_contention):
+@pytest.mark.parametrize("how", ["alone", "from the sessions snapshot"])
+def test_the_holder_is_the_root_with_both_waiters_under_it(observer, lock_contention, how):
     c = lock_contention
-    tree = read_blocking_tree(observer)
+    tree = _tree(observer, how)
     assert [n.pid for n in tree] == [c.holder_pid]
     root = tree[0]
     assert root.held_up == 2
@@ -67,13 +92,14 @@ def test_the_queue_drains_when_the_holder_rolls_back(observer, lock_contention):
     assert read_blocking_tree(observer) == []
 
 
-def test_the_console_own_sql_session_shows_as_the_blocker(observer, connect, run_in_background):
+@pytest.mark.parametrize("how", ["alone", "from the sessions snapshot"])
+def test_the_console_own_sql_session_shows_as_the_blocker(observer, connect, run_in_background, how):
     """The DBA's own SQL editor holding the row lock is the root, although the Sessions tab hides it."""
     editor = connect("Aurora Console SQL", autocommit=False)
     editor.execute("UPDATE items SET n = 5 WHERE id = 2")
     waiter = run_in_background("UPDATE items SET n = 6 WHERE id = 2", "blog-app")
     wait_until(lambda: backend_state(observer, waiter.pid) == ("active", "Lock"), what="the waiter to wait")
-    tree = read_blocking_tree(observer)
+    tree = _tree(observer, how)
     assert [n.pid for n in tree] == [editor.info.backend_pid]
     assert tree[0].session.console_backend
     assert [n.pid for n in tree[0].blocked] == [waiter.pid]

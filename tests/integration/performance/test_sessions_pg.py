@@ -58,6 +58,10 @@ def test_the_console_own_backends_are_left_out_unless_asked(observer, connect):
     assert app.info.backend_pid in pids
     assert default.own_pid == observer.info.backend_pid
     assert not pids & {observer.info.backend_pid, editor.info.backend_pid, content.info.backend_pid}
+    # kept aside for the blocking tree
+    assert {r.pid for r in default.console_rows} == {observer.info.backend_pid, editor.info.backend_pid,
+                                                     content.info.backend_pid}
+    assert {r.pid for r in default.all_rows} == pids | {r.pid for r in default.console_rows}
 
     everything = read_sessions(observer, include_own=True)
     own = {r.pid for r in everything.rows if r.console_backend}
