@@ -120,19 +120,25 @@ def matching_lines(chunks: Iterable[str], pattern: re.Pattern[str]) -> Iterator[
 
 
 def _scan(body: str, pattern: re.Pattern[str], line_no: int) -> Iterator[tuple[int, str]]:
+    """Matching lines of ``body``; a match reaching over a line end counts only if the line
+    matches on its own (as grep: the newline is never part of a line)."""
     counted_to = 0
-    last_line_end = -1
-    for match in pattern.finditer(body):
-        pos = match.start()
-        if pos <= last_line_end:
-            continue  # this line is already reported
-        line_start = body.rfind("\n", 0, pos) + 1
-        line_end = body.find("\n", pos)
+    pos = 0
+    size = len(body)
+    while pos <= size:
+        match = pattern.search(body, pos)
+        if match is None:
+            return
+        start = match.start()
+        line_start = body.rfind("\n", 0, start) + 1
+        line_end = body.find("\n", start)
         if line_end < 0:
-            line_end = len(body)
-        if line_start == line_end and match.end() == match.start() and pos == len(body):
-            break  # an empty match after the final newline is no line
-        line_no += body.count("\n", counted_to, line_start)
-        counted_to = line_start
-        last_line_end = line_end
-        yield line_no + 1, body[line_start:line_end]
+            line_end = size
+        if line_start == size:
+            return  # an empty match after the final newline is no line
+        line = body[line_start:line_end]
+        if match.end() <= line_end or pattern.search(line) is not None:
+            line_no += body.count("\n", counted_to, line_start)
+            counted_to = line_start
+            yield line_no + 1, line
+        pos = line_end + 1

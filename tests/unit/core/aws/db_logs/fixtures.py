@@ -28,6 +28,7 @@ class FileBackedRds:
         self.calls: list[tuple[str, dict]] = []
         self.faults: list[BaseException] = []  # raised by the next calls, in order
         self.page_size = 100
+        self.on_list = None  # called as a listing is answered (to write between two calls)
 
     def _fault(self) -> None:
         if self.faults:
@@ -36,6 +37,8 @@ class FileBackedRds:
     def describe_db_log_files(self, **kwargs):
         self.calls.append(("DescribeDBLogFiles", kwargs))
         self._fault()
+        if self.on_list is not None:
+            self.on_list()
         files = self.logs.files(kwargs["DBInstanceIdentifier"])
         if kwargs.get("FilenameContains"):
             files = [f for f in files if kwargs["FilenameContains"] in f.name]
