@@ -74,12 +74,15 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
     from .controller import PerformanceController
     from .screen import PerformanceScreen
 
+    from .recorder import PerformanceRecorder
+
     ro = services.is_read_only(label) if read_only is None else read_only
     where = _Where(window, label, ref, connect)
+    recorder = PerformanceRecorder(services.runner, open_store=where.open_store, sources=where.window_sources())
     controller = PerformanceController(
         services.runner, ref.cluster_id if ref is not None else label, list_instances=where.instances,
         open_instance=where.open_instance, read_only=bool(ro), audit=services.audit, audit_target=where.audit_target,
-        readers=readers, cloudwatch_lag=where.cloudwatch_lag)
+        readers=readers, cloudwatch_lag=where.cloudwatch_lag, recorder=recorder)
     spec = None if connect is not None else {"kind": TAB_KIND, "profile": label}
 
     def make():
@@ -153,6 +156,52 @@ class _Where:
             raise ConsoleError(f"No connection profile named {self.profile!r}.")
         return [profile_endpoint(profile)]
 
+    # -- what the recorder reads ----------------------------------------------------------------------------
+    def open_store(self):
+        """Worker thread: the console's Top SQL snapshot store (owner-only SQLite in the data
+        folder), bounded by the retention and size settings."""
+        from aurora_console.core.performance.snapshots import SnapshotStore
+
+        settings = self.services.settings.settings
+        days = getattr(settings, "top_sql_retention_days", 7)
+        max_mb = getattr(settings, "top_sql_store_max_mb", 200)
+        return SnapshotStore(store_path(self.services.paths), retention_days=days, max_bytes=max_mb * 2**20)
+
+    def window_sources(self):
+        from .recorder import WindowSources
+
+        def cluster_id() -> str:
+            ref = self._cluster_ref  # found with the instances (worker); no I/O here
+            return ref.cluster_id if ref is not None else ""
+
+        return WindowSources(cluster_id=cluster_id, load_target=self.load_target,
+                             pi_client=lambda: self._client("pi"), rds_events=self.rds_events, audit=self.audit_entries)
+
+    def load_target(self, instance):
+        """Worker thread: the instance as RDS describes it (Performance Insights on or off, its
+        class for the vCPU line); None without a cluster."""
+        from aurora_console.core.performance.load import describe_load_target
+
+        rds = self._client("rds") if instance is not None and instance.role != "profile" else None
+        return describe_load_target(rds, instance.instance_id) if rds is not None else None
+
+    def rds_events(self, start: float, end: float, instance_ids: list[str]) -> list:
+        from aurora_console.core.performance.explain_window import read_rds_events
+
+        rds = self._client("rds")
+        if rds is None:
+            from aurora_console.core.errors import ConsoleError
+
+            raise ConsoleError("No cluster is known for this profile, so there are no RDS events to read.")
+        return read_rds_events(rds, self.cluster_ref().cluster_id, start, end, instance_ids=instance_ids)
+
+    def audit_entries(self, start: float, end: float, instance_ids: list[str]) -> list:
+        from aurora_console.core.performance.explain_window import audit_in_window
+
+        ref = self.cluster_ref()
+        return audit_in_window(self.services.audit, start, end, cluster_id=ref.cluster_id if ref else self.profile,
+                               instance_ids=instance_ids, profile=ref.profile if ref else self.profile)
+
     def cloudwatch_lag(self, instance_ids: list[str]) -> dict:
         """Worker thread: CloudWatch ``AuroraReplicaLag`` of the readers (nothing without a cluster)."""
         from aurora_console.core.performance.replication import cloudwatch_replica_lag
@@ -192,6 +241,11 @@ class _Where:
         controller.connect_profile(self.profile, work, title=f"Connect {self.profile} ({instance.instance_id})",
                                    queue=f"performance-connect:{self.profile}", on_done=on_done, on_error=on_error,
                                    on_declined=declined)
+
+
+def store_path(paths):
+    """Where the Top SQL snapshots are kept (one store for every profile and instance)."""
+    return paths.data_dir / "performance" / "top_sql.sqlite3"
 
 
 class _DirectSource:

@@ -38,7 +38,7 @@ class WindowSources:
     """Where the parts of a window come from besides the instance itself (all worker-side;
     each may be None when the screen has no cluster / AWS account behind it)."""
 
-    cluster_id: str = ""
+    cluster_id: str | Callable[[], str] = ""  # or what returns it (known once the instances are listed)
     load_target: Callable[[Any], Any] | None = None  # instance -> core.performance.load.LoadTarget
     pi_client: Callable[[], Any] | None = None  # -> boto3 "pi" client
     rds_events: Callable[[float, float, list[str]], list] | None = None  # (start, end, instance ids) -> RdsEvent list
@@ -291,7 +291,7 @@ class PerformanceRecorder:
         key, store, link, src = self.instance_key, self._store_getter(), self.link, self.sources
         instance_id = self.instance.instance_id if self.instance is not None else None
         instance_ids = [instance_id] if instance_id else []
-        cluster_id = src.cluster_id or key
+        cluster_id = (src.cluster_id() if callable(src.cluster_id) else src.cluster_id) or key
 
         def work(ctx):
             return gather_window(
