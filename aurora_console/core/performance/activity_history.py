@@ -19,9 +19,10 @@ two sources draw the same chart.
 * :func:`run_sampler` is the once-a-second loop a worker task runs while the screen is open.
 
 Counted as active: ``state`` "active" or "fastpath function call" (client backends, parallel
-workers, autovacuum workers: all load on the instance). Background processes idling in their main
-loop have no such state and are not load. The console's own sessions are counted (they are load
-too), except the sampling connection itself.
+workers, autovacuum workers: all load on the instance), unless the wait is of type ``Activity``:
+PostgreSQL's documentation calls that a process idle in its main loop (a WAL sender streaming to a
+replica shows "active" with ``Activity:WalSenderMain`` all day long; it is not load). The
+console's own sessions are counted (they are load too), except the sampling connection itself.
 """
 
 from __future__ import annotations
@@ -49,12 +50,21 @@ _ACTIVE_STATES = ("active", "fastpath function call")
 # query_id exists from PostgreSQL 14 (filled when compute_query_id is on, which preloading
 # pg_stat_statements turns on); older servers get NULL.
 _SAMPLE_SQL_14 = """
-SELECT pid, wait_event_type, wait_event, query_id, left(query, %(max_chars)s), usename, datname,
+SELECT pid, state, wait_event_type, wait_event, query_id, left(query, %(max_chars)s), usename, datname,
        application_name, backend_type
 FROM pg_stat_activity
 WHERE state IN ('active', 'fastpath function call') AND pid <> pg_backend_pid()
 """
 _SAMPLE_SQL_OLD = _SAMPLE_SQL_14.replace("query_id", "NULL::bigint")
+
+
+#: The wait type of a process idle in its main loop (PostgreSQL docs, "Wait Event Types").
+IDLE_WAIT_TYPE = "Activity"
+
+
+def is_load(state: str | None, wait_event_type: str | None) -> bool:
+    """Whether a ``pg_stat_activity`` row counts as an active session (see the module docstring)."""
+    return state in _ACTIVE_STATES and wait_event_type != IDLE_WAIT_TYPE
 
 
 def wait_name(wait_event_type: str | None, wait_event: str | None) -> str:
@@ -139,7 +149,7 @@ def sample_activity(conn: Any, *, now: Callable[[], datetime] | None = None) -> 
         ActiveSession(pid=int(pid), wait=wait_name(wtype, wevent), wait_event_type=wtype, wait_event=wevent,
                       queryid=int(qid) if qid is not None else None, query=query or "", user=user,
                       database=db, application=app, backend_type=btype)
-        for pid, wtype, wevent, qid, query, user, db, app, btype in rows
+        for pid, state, wtype, wevent, qid, query, user, db, app, btype in rows if is_load(state, wtype)
     )
     return ActivitySample(taken_at=taken_at, sessions=sessions)
 

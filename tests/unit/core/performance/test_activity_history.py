@@ -18,6 +18,7 @@ from aurora_console.core.performance.activity_history import (
     ActivitySample,
     aggregate_by_wait,
     align_down,
+    is_load,
     run_sampler,
     wait_name,
 )
@@ -41,6 +42,12 @@ def test_wait_names_follow_postgresql_type_and_event_or_cpu():
     assert wait_name(None, None) == "CPU"
     assert wait_name("", None) == "CPU"
     assert wait_name("Lock", None) == "Lock"
+
+
+def test_active_sessions_are_load_unless_idle_in_a_main_loop():
+    assert is_load("active", None) and is_load("active", "Lock") and is_load("fastpath function call", "IO")
+    assert not is_load("active", "Activity")  # a WAL sender streaming, a launcher's main loop
+    assert not is_load("idle", None) and not is_load("idle in transaction", "Client") and not is_load(None, None)
 
 
 def test_load_by_wait_is_the_average_number_of_sessions_per_sample():
