@@ -13,13 +13,35 @@ a smoke test reads like a DBA's session::
 ``sessions()`` and ``blocking_tree()`` read the instance again first (never a stale view);
 ``cancel(pid)`` / ``terminate(pid)`` type the confirmation the screen asks for (recorded in
 ``confirmations``) and return the result's message; a refusal raises the console's error.
+
+A ``window`` is ``(start, end)`` (epoch seconds or aware datetimes), a number of seconds or a
+``timedelta`` (the last ones), or None (the screen's window: the last 15 minutes)::
+
+    perf.snapshot()                        # a pg_stat_statements snapshot now (else one a minute)
+    for row in perf.top_sql(600)[:5]:      # queryid, query, calls, total_ms, mean_ms, rows, share...
+        print(row["total_ms"], row["query"])
+    perf.load_by_wait(600)                 # {"CPU": 1.2, "Lock:tuple": 0.5}: average active sessions
+    perf.source()                          # "performance insights" or "sampled"
+    perf.explain_window(start, end)        # {"top statements": [...], "load by wait": {...}, "RDS events": ...}
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 TIMEOUT_MS = 60000
+
+
+def epoch(moment: float | datetime) -> float:
+    return moment.timestamp() if isinstance(moment, datetime) else float(moment)
+
+
+def top_dict(row) -> dict[str, Any]:
+    return {"queryid": row.queryid, "query": row.query, "calls": row.calls, "total_ms": row.total_ms,
+            "mean_ms": row.mean_ms, "rows": row.rows, "shared_blks_hit": row.shared_blks_hit,
+            "shared_blks_read": row.shared_blks_read, "temp_blks": row.temp_blks, "share": row.share,
+            "user": row.user, "database": row.database}
 
 
 def session_dict(row, flags=()) -> dict[str, Any]:
@@ -197,3 +219,89 @@ class PerformancePage:
             raise c.last_signal
         self.qtbot.waitUntil(lambda: not c.refreshing, timeout=self.timeout_ms)
         return c.notice
+
+    # -- history: Top SQL, load, an explained window ----------------------------------------------------
+    @property
+    def recorder(self):
+        return self.controller.recorder
+
+    def _set_window(self, window) -> None:
+        rec = self.recorder
+        if window is None:
+            rec.set_window_seconds(15 * 60)
+        elif isinstance(window, tuple | list):
+            rec.set_window(epoch(window[0]), epoch(window[1]))
+        else:
+            rec.set_window_seconds(window.total_seconds() if isinstance(window, timedelta) else float(window))
+
+    def _wait_handle(self, attr: str) -> None:
+        rec = self.recorder
+        self.qtbot.waitUntil(lambda: getattr(rec, attr) is not None and getattr(rec, attr).done,
+                             timeout=self.timeout_ms)
+
+    def snapshot(self):
+        """Take a ``pg_stat_statements`` snapshot now; its ``SnapshotResult``. Raises the console's
+        error (saying what to do) when ``pg_stat_statements`` is missing."""
+        rec = self.recorder
+        self.qtbot.waitUntil(lambda: not rec.recording and rec.link is not None, timeout=self.timeout_ms)
+        before = rec.snapshots
+        rec.snapshot_now()
+        self.qtbot.waitUntil(lambda: not rec.recording, timeout=self.timeout_ms)
+        if rec.statements_problem:
+            from aurora_console.core.errors import ConsoleError
+
+            raise ConsoleError(rec.statements_problem)
+        assert rec.snapshots > before, rec.record_error
+        return rec.last_snapshot
+
+    def top_sql(self, window=None) -> list[dict[str, Any]]:
+        """The statements of ``window`` by total time, from the snapshots taken while the screen
+        (or background snapshots) ran: deltas of calls, times, rows, blocks and share."""
+        rec = self.recorder
+        self._set_window(window)
+        before = rec.top_handle
+        rec.read_top_sql()
+        self.qtbot.waitUntil(lambda: rec.top_handle is not before and rec.top_handle.done, timeout=self.timeout_ms)
+        self.screen.render()
+        return [top_dict(r) for r in rec.top]
+
+    def _load(self, window=None):
+        rec = self.recorder
+        self._set_window(window)
+        before = rec.load_handle
+        rec.read_load()
+        self.qtbot.waitUntil(lambda: rec.load_handle is not before and rec.load_handle.done, timeout=self.timeout_ms)
+        if rec.load_series is None:
+            from aurora_console.core.errors import ConsoleError
+
+            raise ConsoleError(rec.load_problem or "the load could not be read")
+        self.screen.render()
+        return rec.load_series
+
+    def load_by_wait(self, window=None) -> dict[str, float]:
+        """{wait event: average active sessions} over ``window``."""
+        from aurora_console.core.performance.load import load_by_wait
+
+        return load_by_wait(self._load(window))
+
+    def source(self) -> str:
+        """Where the Load tab's data comes from: "performance insights" or "sampled"."""
+        rec = self.recorder
+        return rec.load_source if rec.load_series is not None else self._load().source
+
+    def source_reason(self) -> str:
+        rec = self.recorder
+        return rec.load_series.reason if rec.load_series is not None else self._load().reason
+
+    def explain_window(self, start: float | datetime, end: float | datetime) -> dict[str, Any]:
+        """The window explained, section by section (see ``WindowExplanation.sections``)."""
+        rec = self.recorder
+        before = rec.explain_handle
+        self.screen.explain(epoch(start), epoch(end))
+        self.qtbot.waitUntil(lambda: rec.explain_handle is not before and rec.explain_handle.done,
+                             timeout=self.timeout_ms)
+        if rec.explained is None:
+            from aurora_console.core.errors import ConsoleError
+
+            raise ConsoleError(rec.explain_problem or "the window could not be explained")
+        return rec.explained.sections()

@@ -85,8 +85,11 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
         readers=readers, cloudwatch_lag=where.cloudwatch_lag, recorder=recorder)
     spec = None if connect is not None else {"kind": TAB_KIND, "profile": label}
 
+    def open_sql(text: str):
+        return window.open_sql(label, text) if connect is None else window.open_sql(connect, text)
+
     def make():
-        return PerformanceScreen(services.runner, controller, title=label)
+        return PerformanceScreen(services.runner, controller, title=label, open_sql=open_sql)
 
     title = f"Performance · {ref.cluster_id if ref is not None else label}"
     screen = window.open_tab(key, title, make, spec=spec)

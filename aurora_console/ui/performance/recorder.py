@@ -73,8 +73,10 @@ class PerformanceRecorder:
         self.snapshots = 0
         self.samples = 0
         self.statements_problem: str | None = None  # pg_stat_statements missing: what to do
+        self.server_version: int | None = None  # server_version_num of the instance (for EXPLAIN texts)
         self.record_error: str | None = None
-        self.window: tuple[float, float] | None = None  # the Top SQL / Load tabs' window (None: the last 15 min)
+        self.window: tuple[float, float] | None = None  # the Top SQL / Load tabs' window (None: the last window_s)
+        self.window_s: float = DEFAULT_WINDOW_S
         self.top: list = []
         self.top_handle = None
         self.load_series = None
@@ -92,6 +94,7 @@ class PerformanceRecorder:
         """Record ``instance`` through ``link`` (its live connection) on ``queue``."""
         self.instance, self.instance_key, self.link, self.queue = instance, instance_key, link, queue
         self._sampled_at = self._snapshot_at = None
+        self.server_version = None
         self.top, self.load_series, self.load_problem, self.statements_problem = [], None, None, None
         self.changed.emit()
 
@@ -136,11 +139,15 @@ class PerformanceRecorder:
             self._snapshot_at = now
         link, key, history = self.link, self.instance_key, self.history()
         store = self._store_getter()
+        want_version = self.server_version is None
 
         def work(ctx):
+            from aurora_console.core.performance.activity import server_version
             from aurora_console.core.performance.statements import StatementsUnavailable
 
             result: dict[str, Any] = {}
+            if want_version:
+                result["version"] = link.run(server_version)
             if sample:
                 link.run(history.sample)
                 result["sampled"] = True
@@ -168,6 +175,8 @@ class PerformanceRecorder:
         if link is not self.link:
             return
         self.record_error = None
+        if result.get("version"):
+            self.server_version = result["version"]
         if result.get("sampled"):
             self.samples += 1
         if "snapshot" in result:
@@ -190,11 +199,18 @@ class PerformanceRecorder:
         if self.window is not None:
             return self.window
         now = self.clock()
-        return (now - DEFAULT_WINDOW_S, now)
+        return (now - self.window_s, now + 1)  # + 1: a snapshot taken this second is in
+
+    def set_window_seconds(self, seconds: float) -> None:
+        """The last ``seconds`` (moving with the clock)."""
+        if not seconds > 0:
+            raise ValueError("The window must be longer than 0 seconds.")
+        self.window, self.window_s = None, float(seconds)
+        self.changed.emit()
 
     def set_window(self, start: float | None, end: float | None = None) -> None:
-        """The Top SQL / Load window (epoch seconds); ``None``: the last 15 minutes. ``ValueError``
-        unless end > start."""
+        """A fixed Top SQL / Load window (epoch seconds); ``None``: the last ``window_s`` again.
+        ``ValueError`` unless end > start."""
         if start is None:
             self.window = None
         else:

@@ -1,10 +1,13 @@
 """PerformanceScreen: "why is it slow right now?" for one instance of a cluster.
 
 Tabs: Sessions (``pg_stat_activity``, detail pane with the whole query, cancel / terminate),
-Blocking (who blocks whom, root blockers first, their locks), Replication (lag per reader, server
+Blocking (who blocks whom, root blockers first, their locks), Top SQL (statements of a window
+from the snapshots, opened in the SQL editor with EXPLAIN), Replication (lag per reader, server
 and CloudWatch). The state and every database call are the Qt-free
-:class:`~aurora_console.ui.performance.controller.PerformanceController`'s; this widget renders it
-and drives its ``tick`` with a 1 s timer. A lost connection shows as a red line above the tabs
+:class:`~aurora_console.ui.performance.controller.PerformanceController`'s (and its
+:class:`~aurora_console.ui.performance.recorder.PerformanceRecorder`'s); this widget renders them
+and drives ``tick`` with a 1 s timer. The window bar (which window Top SQL and Load show) stands
+above the tabs while one of those is in front. A lost connection shows as a red line above the tabs
 (the views keep the last data and say so) until a refresh succeeds again.
 """
 
@@ -23,13 +26,15 @@ from .replication_view import ReplicationView
 from .sessions_view import SessionsView
 from .signal_dialog import SignalConfirmDialog
 from .toolbar import PerformanceToolbar
+from .top_sql_view import TopSqlView
+from .window_bar import WindowBar
 
 TICK_MS = 1000
 
 
 class PerformanceScreen(QWidget):
     def __init__(self, runner, controller: PerformanceController, *, title: str = "",
-                 parent: QWidget | None = None) -> None:
+                 open_sql: Callable[[str], object] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("performanceScreen")
         self.runner = runner
@@ -49,18 +54,32 @@ class PerformanceScreen(QWidget):
         self.sessions_view.terminate_button.clicked.connect(lambda _=False: self.ask_signal("terminate"))
         self.blocking_view = BlockingView(self)
         self.replication_view = ReplicationView(self)
+        self.recorder = rec = c.recorder
+        #: opens a statement in the SQL editor (``window.open_sql`` on this profile); None: not offered
+        self.open_sql = open_sql
+        self.window_bar = WindowBar(rec, self.read_window, self) if rec is not None else None
+        self.top_sql_view = TopSqlView(self)
+        self.top_sql_view.explain_requested.connect(self._explain_in_editor)
         self.tabs = QTabWidget(objectName="performanceTabs")
         self.tabs.addTab(self.sessions_view, "Sessions")
         self.tabs.addTab(self.blocking_view, "Blocking")
+        if rec is not None:
+            self.tabs.addTab(self.top_sql_view, "Top SQL")
         self.tabs.addTab(self.replication_view, "Replication")
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.status_label)
         layout.addWidget(self.notice_label)
+        if self.window_bar is not None:
+            layout.addWidget(self.window_bar)
         layout.addWidget(self.tabs, 1)
 
         c.changed.connect(self.render)
+        if rec is not None:
+            rec.changed.connect(self._recorder_changed)
+        self._snapshots_seen = 0
         c.instances_loaded.connect(lambda _found: self.render())
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -91,6 +110,66 @@ class PerformanceScreen(QWidget):
             self.tabs.setCurrentIndex(i)
             return self.tabs.widget(i)
         return None
+
+    # -- windows: Top SQL, load, an explained window ------------------------------------------------------
+    def _window_tab(self) -> str | None:
+        name = self.tabs.tabText(self.tabs.currentIndex())
+        return name if name in ("Top SQL", "Load", "Window") else None
+
+    def _tab_changed(self) -> None:
+        if self.window_bar is not None:
+            self.window_bar.setVisible(self._window_tab() in ("Top SQL", "Load"))
+        self.read_window()
+
+    def read_window(self) -> None:
+        """Read what the tab in front shows for the current window."""
+        rec, tab = self.recorder, self._window_tab()
+        if rec is None or tab is None:
+            return
+        if tab == "Top SQL":
+            rec.read_top_sql()
+        elif tab == "Load":
+            rec.read_load()
+
+    def explain(self, start: float, end: float) -> None:
+        """Explain the window ``start``-``end`` (epoch seconds): the Window tab, and Top SQL and
+        Load on the same window."""
+        rec = self.recorder
+        rec.explain(start, end)
+        rec.set_window(start, end)
+        if self.window_bar is not None:
+            self.window_bar.show_explained(start, end)
+        self.show_tab("Window") or self.render()
+
+    def _recorder_changed(self) -> None:
+        rec = self.recorder
+        if rec.snapshots != self._snapshots_seen:  # a new snapshot: Top SQL has new deltas
+            self._snapshots_seen = rec.snapshots
+            if self._window_tab() == "Top SQL":
+                rec.read_top_sql()
+        self._render_window_tabs()
+
+    def _render_window_tabs(self) -> None:
+        rec = self.recorder
+        if rec is None:
+            return
+        self.window_bar.render()
+        if rec.statements_problem:
+            self.top_sql_view.set_message(rec.statements_problem)
+        elif rec.top is not self._shown_top:
+            self._shown_top = rec.top
+            note = None
+            if not rec.top:
+                note = ("No statement ran in this window according to the snapshots taken so far: one is taken each "
+                        "minute while this screen is open (Snapshot now takes one at once); deltas need two.")
+            self.top_sql_view.set_statements(rec.top, note=note)
+        self.top_sql_view.set_server_version(rec.server_version)
+
+    _shown_top = None
+
+    def _explain_in_editor(self, text: str) -> None:
+        if self.open_sql is not None:
+            self.open_sql(text)
 
     # -- cancel / terminate -----------------------------------------------------------------------------
     def ask_signal(self, action: str, pid: int | None = None) -> bool:
@@ -126,4 +205,6 @@ class PerformanceScreen(QWidget):
         self.blocking_view.show_tree(reading.blocking if reading is not None else ())
         readers = [i.instance_id for i in c.instances if i.role == "reader"]
         self.replication_view.show_lag(reading.replicas if reading is not None else (), c.cloudwatch_lag, readers)
-        self.tabs.setEnabled(c.reading is not None or not lost)
+        self._render_window_tabs()
+        if self.window_bar is not None:
+            self.window_bar.setVisible(self._window_tab() in ("Top SQL", "Load"))

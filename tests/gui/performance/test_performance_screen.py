@@ -144,3 +144,53 @@ def test_a_lost_connection_pauses_the_views_says_so_and_resumes(window, qtbot, s
     page.refresh()
     assert page.controller.reading.sessions.own_pid != own
     assert "resumed" in page.notice() or page.controller.refreshes > 0
+
+
+def test_top_sql_load_and_an_explained_window_from_the_real_server(window, qtbot, sessions):
+    db = sessions.db
+    with db.connect(autocommit=True) as admin:
+        admin.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    page = _page(window, qtbot, db)
+    page.screen.show_tab("Top SQL")
+    start = page.recorder.clock() - 1
+    first = page.snapshot()
+    worker = sessions.open("rig-worker")
+    for n in range(25):
+        worker.execute("SELECT qty FROM items WHERE id = %s", (n % 10 + 1,))
+    second = page.snapshot()
+    assert second.taken_at > first.taken_at
+    rows = page.top_sql(600)
+    ours = [r for r in rows if "FROM items WHERE id" in (r["query"] or "")]
+    assert ours and ours[0]["calls"] == 25 and ours[0]["rows"] == 25
+    assert ours[0]["mean_ms"] == pytest.approx(ours[0]["total_ms"] / 25)
+    assert set(rows[0]) >= {"queryid", "query", "calls", "total_ms", "mean_ms", "rows"}
+    assert page.screen.top_sql_view.model.rowCount() == len(rows)  # the tab shows them
+    assert page.screen.window_bar.isVisible()
+
+    # the load of the window: no Performance Insights on a plain profile, so sampled, and said why
+    sleeper = sessions.open("rig-load")
+    sessions.run_in_background(sleeper, "SELECT pg_sleep(4)", "load")
+    qtbot.waitUntil(lambda: page.recorder.samples >= 3, timeout=15000)
+    qtbot.wait(2500)
+    load = page.load_by_wait(60)
+    assert page.source() == "sampled" and "sampled from pg_stat_activity" in page.source_reason()
+    assert load.get("Timeout:PgSleep", 0) > 0
+
+    end = page.recorder.clock() + 1
+    sections = page.explain_window(start, end)
+    assert sections["instance"] == "rig" and sections["load source"] == "sampled"
+    assert any("FROM items WHERE id" in (r["query"] or "") for r in sections["top statements"])
+    assert "Timeout:PgSleep" in sections["load by wait"]
+    assert sections["migrations"] == []  # none applied in this database
+
+
+def test_without_pg_stat_statements_top_sql_says_what_to_do_and_the_rest_works(window, qtbot, sessions):
+    db = sessions.db  # the extension is not created in this database
+    page = _page(window, qtbot, db)
+    with pytest.raises(ConsoleError, match="CREATE EXTENSION pg_stat_statements"):
+        page.snapshot()
+    page.screen.show_tab("Top SQL")
+    page.screen.render()
+    assert "CREATE EXTENSION pg_stat_statements" in page.screen.top_sql_view.message_label.text()
+    other = sessions.open("rig-other")
+    assert sessions.pid(other) in {s["pid"] for s in page.sessions()}

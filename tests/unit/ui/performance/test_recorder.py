@@ -71,16 +71,17 @@ def test_each_tick_samples_and_each_minute_also_snapshots_one_task_at_a_time(tmp
     rec.tick()  # still running: nothing new
     assert len(rec.t.tasks) == 1
     first.run()
-    assert len(rec.l.calls) == 2  # a sample and a snapshot (the first snapshot is the baseline)
+    assert len(rec.l.calls) == 3  # the server's version, a sample and a snapshot (the first is the baseline)
     assert rec.samples == 1 and rec.snapshots == 1
     rec.c.now += 1
     rec.tick()
+    rec.l.answer = 160004
     rec.t.last.run()
-    assert len(rec.l.calls) == 3  # a sample only
+    assert len(rec.l.calls) == 5 and rec.server_version == 160004  # asked again until known; a sample
     rec.c.now += 59
     rec.tick()
     rec.t.last.run()
-    assert len(rec.l.calls) == 5 and rec.snapshots == 2
+    assert len(rec.l.calls) == 7 and rec.snapshots == 2
     rec.detach()
     rec.c.now += 5
     rec.tick()
@@ -96,7 +97,7 @@ def test_missing_pg_stat_statements_says_what_to_do_and_sampling_goes_on(tmp_pat
 
     def run(fn):
         calls.append(fn)
-        if len(calls) == 2:
+        if len(calls) == 3:  # version, sample, snapshot
             raise problem
         return None
 
