@@ -16,16 +16,21 @@ A role without ``pg_read_all_stats`` (or ``pg_monitor``) sees other roles' sessi
 ``<insufficient privilege>`` and most columns empty: those rows have ``query_hidden=True`` and the
 snapshot's ``privilege_hint`` names the grant that shows them.
 
-All reads run in their own short transaction (``conn.transaction()``: committed at once, so the
-screen's connection never sits "idle in transaction" holding back vacuum; a savepoint when the
-caller has a transaction open) and clear the statistics snapshot first
-(``pg_stat_clear_snapshot()``): in a transaction, PostgreSQL would otherwise return the same
-activity again and again.
+All reads run in their own short transaction (:func:`short_transaction`: on a connection that is
+not in autocommit, ``conn.transaction()``, committed at once, so the screen's connection never sits
+"idle in transaction" holding back vacuum; a savepoint when the caller has a transaction open) and
+clear the statistics snapshot first (``pg_stat_clear_snapshot()``): in a transaction, PostgreSQL
+would otherwise return the same activity again and again. In autocommit (what the screen uses) each
+statement is its own transaction and no BEGIN/COMMIT round trips are added: a refresh over a
+bastion tunnel costs two round trips.
+
+PostgreSQL 10 or later (``backend_type``); ``leader_pid`` from 13, lock wait starts from 14.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -238,6 +243,12 @@ def _age(value: Any) -> float | None:
     return None if value is None else max(float(value), 0.0)
 
 
+def short_transaction(conn: Any) -> AbstractContextManager:
+    """A context for a few reads: nothing in autocommit, else ``conn.transaction()`` (a transaction
+    committed at the end, or a savepoint inside the caller's)."""
+    return nullcontext() if getattr(conn, "autocommit", False) else conn.transaction()
+
+
 def _dict_cursor(conn: Any):
     from psycopg.rows import dict_row
 
@@ -253,9 +264,9 @@ def read_sessions(conn: Any, *, include_own: bool = False, pids: Iterable[int] |
     """
     version = server_version(conn)
     params = {"pids": list(pids)} if pids is not None else {}
-    with conn.transaction(), _dict_cursor(conn) as cur:
-        cur.execute("SELECT pg_stat_clear_snapshot()")
-        cur.execute("SELECT pg_backend_pid() AS own, statement_timestamp() AS now, current_user AS role")
+    with short_transaction(conn), _dict_cursor(conn) as cur:
+        cur.execute("SELECT pg_stat_clear_snapshot(), pg_backend_pid() AS own, statement_timestamp() AS now,"
+                    " current_user AS role")
         head = cur.fetchone()
         cur.execute(_sessions_sql(version, pids is not None), params)
         raw = cur.fetchall()

@@ -42,6 +42,7 @@ from aurora_console.core.performance.activity import (
     is_console_application,
     quote_ident,
     read_sessions,
+    short_transaction,
 )
 from aurora_console.core.validation import not_a_validator
 
@@ -248,7 +249,7 @@ def _send(conn: Any, row: SessionRow, action: str) -> bool:
     # signalled only if the pid still belongs to the session that was checked
     sql = (f"SELECT {fn}(a.pid) FROM pg_stat_activity a"
            f" WHERE a.pid = %(pid)s AND a.backend_start IS NOT DISTINCT FROM %(start)s")
-    with conn.transaction(), conn.cursor() as cur:
+    with short_transaction(conn), conn.cursor() as cur:
         cur.execute("SELECT pg_stat_clear_snapshot()")
         cur.execute(sql, {"pid": row.pid, "start": row.backend_start})
         got = cur.fetchone()

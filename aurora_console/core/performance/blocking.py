@@ -30,6 +30,7 @@ from aurora_console.core.performance.activity import (
     SessionsSnapshot,
     read_sessions,
     server_version,
+    short_transaction,
 )
 
 #: ``backend_type`` of the placeholder for pid 0 (PostgreSQL's stand-in for a prepared transaction).
@@ -230,7 +231,7 @@ def read_locks(conn: Any, pids: Iterable[int]) -> dict[int, list[LockInfo]]:
         return out
     from psycopg.rows import dict_row
 
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+    with short_transaction(conn), conn.cursor(row_factory=dict_row) as cur:
         cur.execute(_locks_sql(server_version(conn)), {"pids": wanted})
         for d in cur.fetchall():
             out.setdefault(int(d["pid"]), []).append(_lock(d))

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from aurora_console.core.performance.activity import short_transaction
+
 SOURCE_AURORA = "aurora_replica_status()"
 SOURCE_PG_STAT_REPLICATION = "pg_stat_replication"
 SOURCE_STANDBY = "pg_last_xact_replay_timestamp()"
@@ -50,7 +52,7 @@ class ReplicaLag:
 
 def has_aurora_replica_status(conn: Any) -> bool:
     """True when ``aurora_replica_status()`` can be called (Aurora PostgreSQL)."""
-    with conn.transaction(), conn.cursor() as cur:
+    with short_transaction(conn), conn.cursor() as cur:
         cur.execute("SELECT EXISTS (SELECT 1 FROM pg_proc"
                     " WHERE proname = 'aurora_replica_status' AND pg_function_is_visible(oid))")
         return bool(cur.fetchone()[0])
@@ -60,7 +62,7 @@ def read_replica_lag(conn: Any) -> list[ReplicaLag]:
     """The lag of each replica the instance ``conn`` is connected to knows about, by instance name."""
     if has_aurora_replica_status(conn):
         return _aurora(conn)
-    with conn.transaction(), conn.cursor() as cur:
+    with short_transaction(conn), conn.cursor() as cur:
         cur.execute("SELECT pg_is_in_recovery()")
         standby = bool(cur.fetchone()[0])
     return _standby(conn) if standby else _walsenders(conn)
@@ -69,7 +71,7 @@ def read_replica_lag(conn: Any) -> list[ReplicaLag]:
 def _dicts(conn: Any, sql: str) -> list[dict[str, Any]]:
     from psycopg.rows import dict_row
 
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+    with short_transaction(conn), conn.cursor(row_factory=dict_row) as cur:
         cur.execute("SELECT pg_stat_clear_snapshot()")
         cur.execute(sql)
         return cur.fetchall()

@@ -149,3 +149,35 @@ def test_a_role_without_pg_read_all_stats_is_told_which_grant_shows_other_sessio
     with pg_server.connect(autocommit=True) as admin:
         admin.execute(sql.SQL("REVOKE pg_read_all_stats FROM {}").format(sql.Identifier(name)))
     job.conn.cancel()
+
+
+class StatementCounter:
+    """``conn`` counting the statements sent and the transaction blocks opened through it."""
+
+    def __init__(self, conn):
+        self.conn, self.statements, self.transactions = conn, [], 0
+        self.info = conn.info
+        self.autocommit = conn.autocommit
+
+    def transaction(self):
+        self.transactions += 1
+        return self.conn.transaction()
+
+    def cursor(self, *a, **k):
+        cur = self.conn.cursor(*a, **k)
+        real = cur.execute
+
+        def execute(query, *args, **kw):
+            self.statements.append(query)
+            return real(query, *args, **kw)
+
+        cur.execute = execute
+        return cur
+
+
+def test_a_refresh_in_autocommit_is_two_statements_and_no_transaction_block(observer):
+    """Over a bastion tunnel every round trip counts: no BEGIN/COMMIT around the reads."""
+    counting = StatementCounter(observer)
+    snapshot = read_sessions(counting)
+    assert len(snapshot.rows) > 0
+    assert (len(counting.statements), counting.transactions) == (2, 0)
