@@ -164,15 +164,26 @@ class StatementCounter:
         return self.conn.transaction()
 
     def cursor(self, *a, **k):
-        cur = self.conn.cursor(*a, **k)
-        real = cur.execute
+        return CountedCursor(self.conn.cursor(*a, **k), self.statements)
 
-        def execute(query, *args, **kw):
-            self.statements.append(query)
-            return real(query, *args, **kw)
 
-        cur.execute = execute
-        return cur
+class CountedCursor:
+    def __init__(self, cur, statements):
+        self.cur, self.statements = cur, statements
+
+    def __enter__(self):
+        self.cur.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.cur.__exit__(*exc)
+
+    def execute(self, query, *args, **kw):
+        self.statements.append(query)
+        return self.cur.execute(query, *args, **kw)
+
+    def __getattr__(self, name):
+        return getattr(self.cur, name)
 
 
 def test_a_refresh_in_autocommit_is_two_statements_and_no_transaction_block(observer):
