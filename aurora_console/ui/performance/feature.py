@@ -26,6 +26,9 @@ def install(window) -> None:
     window.add_cluster_action("Performance…", lambda ref: open_for_cluster(window, ref))
     window.register_tab_restorer(TAB_KIND, lambda spec: open_performance(window, spec["profile"],
                                                                          prefer=spec.get("instance")))
+    # on a metrics chart, a dragged time range: the Performance screen explains it
+    window.add_time_window_action("Explain this window",
+                                  lambda ref, start, end: open_for_cluster(window, ref, explain=(start, end)))
 
 
 def tab_key(profile: str) -> str:
@@ -57,20 +60,24 @@ def open_for_cluster(window, ref, **kwargs):
 
 
 def open_performance(window, profile: str, *, ref=None, connect=None, read_only: bool | None = None,
-                     prefer: str | None = None, readers=None):
+                     prefer: str | None = None, readers=None, explain: tuple[float, float] | None = None):
     """Open (or focus) the Performance screen of ``profile`` and return it.
 
     ``connect``: a conninfo string or psycopg kwargs dict (tests, "Connection string…"): one
     instance, that server. ``ref``: the cluster (else the profile's own cluster target, if it has
-    one). ``prefer``: the instance id to open first (default: the writer). ``readers``: stand-ins
-    for the core readers (``LiveReaders``), for tests only.
+    one). ``prefer``: the instance id to open first (default: the writer). ``explain``: a window
+    ``(start, end)`` (epoch seconds) to explain once the instance is open ("Explain this window").
+    ``readers``: stand-ins for the core readers (``LiveReaders``), for tests only.
     """
     services = window.services
     label = "connection string" if connect is not None and profile == MANUAL else profile
     key = tab_key(label)
     existing = window.find_tab(key)
     if existing is not None:
-        return window.open_tab(key, "", lambda: existing)
+        screen = window.open_tab(key, "", lambda: existing)
+        if explain is not None:
+            explain_when_open(screen, *explain)
+        return screen
     from .controller import PerformanceController
     from .screen import PerformanceScreen
 
@@ -94,7 +101,26 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
     title = f"Performance · {ref.cluster_id if ref is not None else label}"
     screen = window.open_tab(key, title, make, spec=spec)
     controller.start(prefer=prefer)
+    if explain is not None:
+        explain_when_open(screen, *explain)
     return screen
+
+
+def explain_when_open(screen, start: float, end: float) -> None:
+    """Explain the window on ``screen`` now if its instance is open, else as soon as it is."""
+    c = screen.controller
+    if c.link is not None and c.reading is not None:
+        screen.explain(start, end)
+        return
+
+    def check() -> None:
+        if c.link is not None and c.reading is not None:
+            c.changed.disconnect(check)
+            screen.explain(start, end)
+        elif c.closed or (c.last_error is not None and c.link is None and not c.connecting):
+            c.changed.disconnect(check)  # opening failed: the screen says why
+
+    c.changed.connect(check)
 
 
 class _Where:

@@ -139,7 +139,8 @@ class PerformanceScreen(QWidget):
         rec.set_window(start, end)
         if self.window_bar is not None:
             self.window_bar.show_explained(start, end)
-        self.show_tab("Window") or self.render()
+        self.show_tab("Window") or self.show_tab("Top SQL")
+        self.render()
 
     def _recorder_changed(self) -> None:
         rec = self.recorder

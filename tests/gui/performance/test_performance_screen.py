@@ -194,3 +194,29 @@ def test_without_pg_stat_statements_top_sql_says_what_to_do_and_the_rest_works(w
     assert "CREATE EXTENSION pg_stat_statements" in page.screen.top_sql_view.message_label.text()
     other = sessions.open("rig-other")
     assert sessions.pid(other) in {s["pid"] for s in page.sessions()}
+
+
+@pytest.mark.expected_errors
+def test_explain_this_window_is_offered_on_metrics_charts_and_opens_the_screen_on_that_window(window, qtbot,
+                                                                                              sessions):
+    from aurora_console.core.aws.fleet.models import ClusterRef
+
+    (action,) = [cb for text, cb in window.time_window_actions() if text == "Explain this window"]
+    before = len(window.services.notifier.history)
+    action(ClusterRef(None, "us-east-1", "nowhere", "aurora-postgresql"), 100.0, 200.0)
+    assert "No connection profile points at nowhere" in window.services.notifier.history[before].text
+    assert window.find_tab("performance:nowhere") is None
+
+    db = sessions.db
+    with db.connect(autocommit=True) as admin:
+        admin.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    import time
+
+    start, end = time.time() - 300, time.time() + 1
+    screen = open_performance(window, "rig", connect=db.dsn, explain=(start, end))
+    qtbot.waitUntil(lambda: screen.recorder.explained is not None or screen.recorder.explain_problem is not None,
+                    timeout=30000)
+    assert screen.recorder.explained is not None, screen.recorder.explain_problem
+    assert screen.recorder.window == (start, end)  # Top SQL and Load show the same window
+    assert screen.window_bar.range_combo.currentText().startswith("Explained:")
+    assert screen.tabs.tabText(screen.tabs.currentIndex()) in ("Window", "Top SQL")
