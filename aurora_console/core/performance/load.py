@@ -26,6 +26,7 @@ from typing import Any
 
 from aurora_console.core.performance.activity_history import ActivityHistory, SqlLoad, as_utc
 from aurora_console.core.performance.insights import (
+    NOT_OFFERED,
     PERIODS,
     InsightsClient,
     InsightsUnavailable,
@@ -39,6 +40,10 @@ SOURCE_SAMPLED = "sampled"
 
 #: How long a lasting Performance Insights refusal is remembered before asking again (seconds).
 RETRY_INSIGHTS_AFTER_S = 300.0
+#: A live view refreshing every second asks Performance Insights at most this often (seconds): the
+#: last answer is shown again in between (its data trails the instance by seconds anyway, and
+#: each read is two API calls).
+INSIGHTS_REFRESH_S = 10.0
 
 # vCPUs of the DB instance classes (Aurora user guide, "Hardware specifications for DB instance
 # classes for Aurora", Concepts.DBInstanceClass.Summary): within these families a size has the
@@ -189,17 +194,18 @@ class LoadReader:
     reason: str = ""
     unavailable: InsightsUnavailable | None = None
     _refused_at: float | None = field(default=None, repr=False)
+    _last: tuple[float, float, int | None, LoadSeries] | None = field(default=None, repr=False)
 
     def insights_usable(self) -> InsightsUnavailable | None:
         """Why Performance Insights will not be asked now (None: it will be)."""
         if self.pi_client is None:
             return InsightsUnavailable("No AWS account is attached to this connection, so Performance Insights "
-                                       "cannot be asked.", kind="not offered")
+                                       "cannot be asked.", kind=NOT_OFFERED)
         if not self.target.performance_insights_enabled:
             return not_enabled(self.target.instance_id)
         if not self.target.dbi_resource_id:
             return InsightsUnavailable(f"RDS did not give the resource id (DbiResourceId) of {self.target.instance_id}.",
-                                       kind="not offered")
+                                       kind=NOT_OFFERED)
         if self._refused_at is not None and self.unavailable is not None:
             if self.clock() - self._refused_at < RETRY_INSIGHTS_AFTER_S:
                 return self.unavailable
@@ -215,14 +221,31 @@ class LoadReader:
             raise ValueError("the window's end must be after its start")
         refusal = self.insights_usable()
         if refusal is None:
+            recent = self._recent(start, end, step_s)
+            if recent is not None:
+                return recent
             try:
-                return self._from_insights(start, end, step_s=step_s, sql_limit=sql_limit)
+                series = self._from_insights(start, end, step_s=step_s, sql_limit=sql_limit)
+                self._last = (self.clock(), (end - start).total_seconds(), step_s, series)
+                return series
             except InsightsUnavailable as exc:
                 refusal = exc
                 if exc.lasting:
                     self._refused_at = self.clock()
         self.unavailable = refusal
         return self._sampled(start, end, step_s=step_s, sql_limit=sql_limit, why=refusal)
+
+    def _recent(self, start: datetime, end: datetime, step_s: int | None) -> LoadSeries | None:
+        """The last Performance Insights answer if it was for a window of the same length and step
+        ending at most :data:`INSIGHTS_REFRESH_S` earlier, asked less than that long ago."""
+        if self._last is None:
+            return None
+        asked_at, length, step, series = self._last
+        if (step != step_s or length != (end - start).total_seconds() or series.end is None
+                or not 0 <= (end - series.end).total_seconds() < INSIGHTS_REFRESH_S
+                or self.clock() - asked_at >= INSIGHTS_REFRESH_S):
+            return None
+        return series
 
     def _from_insights(self, start: datetime, end: datetime, *, step_s: int | None, sql_limit: int) -> LoadSeries:
         period = pick_period(start, end)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from aurora_console.core.performance.activity_history import ActiveSession, ActivityHistory, ActivitySample
 from aurora_console.core.performance.load import (
+    INSIGHTS_REFRESH_S,
     RETRY_INSIGHTS_AFTER_S,
     SOURCE_PI,
     SOURCE_SAMPLED,
@@ -180,6 +181,30 @@ def test_performance_insights_when_it_answers(pi):
     assert got.step_s == 60 and got.vcpus == 2
     assert load_by_wait(got) == {"IO:DataFileRead": 2.0}
     assert [s.statement for s in got.by_sql] == ["SELECT ?"]
+
+
+def metrics_answer(value):
+    return {"MetricList": [{"Key": {"Metric": "db.load.avg", "Dimensions": {"db.wait_event.name": "CPU"}},
+                            "DataPoints": [{"Timestamp": T0, "Value": value}]}]}
+
+
+def test_a_live_view_asks_performance_insights_at_most_every_ten_seconds(pi):
+    client, stub = pi
+    clock = Clock()
+    reader = LoadReader(ENABLED, ActivityHistory(), pi_client=client, clock=clock)
+    stub.add_response("get_resource_metrics", metrics_answer(1.0), None)
+    stub.add_response("describe_dimension_keys", {"Keys": []}, None)
+    first = reader.read(T0, T0 + timedelta(minutes=5))
+    clock.now += 1  # the next refresh, a second later, for the window moved on by a second
+    again = reader.read(T0 + timedelta(seconds=1), T0 + timedelta(minutes=5, seconds=1))
+    assert again is first  # no call (the Stubber would fail on one)
+    stub.add_response("get_resource_metrics", metrics_answer(3.0), None)
+    stub.add_response("describe_dimension_keys", {"Keys": []}, None)
+    assert reader.read(T0, T0 + timedelta(minutes=10)).by_wait["CPU"][0] == 3.0  # another window: asked
+    clock.now += INSIGHTS_REFRESH_S
+    stub.add_response("get_resource_metrics", metrics_answer(2.0), None)
+    stub.add_response("describe_dimension_keys", {"Keys": []}, None)
+    assert reader.read(T0, T0 + timedelta(minutes=10)).by_wait["CPU"][0] == 2.0  # ten seconds on: asked
 
 
 def test_a_window_must_not_be_empty():
