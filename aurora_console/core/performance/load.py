@@ -26,6 +26,7 @@ from typing import Any
 
 from aurora_console.core.performance.activity_history import ActivityHistory, SqlLoad, as_utc
 from aurora_console.core.performance.insights import (
+    FAILED,
     NOT_OFFERED,
     PERIODS,
     InsightsClient,
@@ -153,6 +154,9 @@ class LoadTarget:
     performance_insights_enabled: bool = False
     region: str = ""
     account: str = ""
+    #: why the instance could not be described (then Performance Insights is not asked, and the
+    #: sampled load says this instead of "not enabled")
+    problem: str = ""
 
     @classmethod
     def from_description(cls, item: dict[str, Any], *, region: str = "") -> LoadTarget:
@@ -201,6 +205,9 @@ class LoadReader:
         if self.pi_client is None:
             return InsightsUnavailable("No AWS account is attached to this connection, so Performance Insights "
                                        "cannot be asked.", kind=NOT_OFFERED)
+        if self.target.problem:
+            return InsightsUnavailable(f"Whether {self.target.instance_id} has Performance Insights is not known: "
+                                       f"{self.target.problem.rstrip('.')}.", kind=FAILED)
         if not self.target.performance_insights_enabled:
             return not_enabled(self.target.instance_id)
         if not self.target.dbi_resource_id:

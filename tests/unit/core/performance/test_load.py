@@ -124,6 +124,14 @@ def test_no_performance_insights_on_the_instance_means_sampled_and_says_so():
     assert got.by_sql[0].aas == pytest.approx(1.5)
 
 
+def test_an_instance_that_could_not_be_described_is_sampled_and_says_why():
+    target = LoadTarget("blog-1", problem="DescribeDBInstances: access denied.")
+    got = LoadReader(target, filled_history(), pi_client=object()).read(T0, T0 + timedelta(minutes=1))
+    assert got.source == SOURCE_SAMPLED
+    assert got.reason.startswith("Whether blog-1 has Performance Insights is not known: DescribeDBInstances: access denied.")
+    assert "not enabled" not in got.reason
+
+
 def test_no_aws_side_means_sampled():
     got = LoadReader(ENABLED, ActivityHistory(), pi_client=None).read(T0, T0 + timedelta(minutes=1))
     assert got.source == SOURCE_SAMPLED and "No AWS account" in got.reason and "no sample yet" in got.reason
