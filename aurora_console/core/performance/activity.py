@@ -193,7 +193,8 @@ def _sessions_sql(version: int, pids: bool) -> str:
                EXTRACT(epoch FROM statement_timestamp() - a.query_start)::float8 AS query_age_s,
                EXTRACT(epoch FROM statement_timestamp() - a.xact_start)::float8 AS xact_age_s,
                EXTRACT(epoch FROM statement_timestamp() - a.state_change)::float8 AS state_age_s,
-               CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) END AS blocked_by
+               CASE WHEN a.wait_event_type = 'Lock' OR a.query = '{INSUFFICIENT_PRIVILEGE}'
+                    THEN pg_blocking_pids(a.pid) END AS blocked_by
           FROM pg_stat_activity a
           {where}
          ORDER BY a.pid

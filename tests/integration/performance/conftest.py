@@ -5,6 +5,8 @@
   (``application_name`` "aurora-console performance"): the ``conn`` the core functions get.
 * ``connect``: ``connect(application_name=..., user=..., autocommit=...)`` opens more connections to
   ``perf_db`` (closed at teardown).
+* ``plain_role``: (name, password) of a new login role with no grants (dropped at teardown): it
+  sees other roles' sessions as ``<insufficient privilege>`` and may not signal them.
 * ``lock_contention``: real row-lock contention on ``items`` id 1: ``holder`` updated the row in an
   open transaction; ``waiter1`` runs the same UPDATE and waits for the holder's transaction;
   ``waiter2`` runs it too and waits behind waiter1 (on the tuple lock waiter1 holds). Each waiter
@@ -14,6 +16,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from aurora_console.core.performance.activity import APPLICATION_NAME
 
@@ -166,3 +170,15 @@ def lock_contention(connect, observer, run_in_background) -> Iterator[LockConten
             pass
         for waiter in (waiter1, waiter2):
             waiter.done.wait(10)
+
+
+@pytest.fixture
+def plain_role(pg_server, perf_db) -> Iterator[tuple[str, str]]:
+    name = f"r_{secrets.token_hex(4)}"
+    password = secrets.token_urlsafe(12)
+    with pg_server.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+    yield name, password
+    with pg_server.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))

@@ -3,7 +3,6 @@ every refusal holds (and sends nothing), and every attempt is in the audit log."
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 import psycopg
@@ -178,21 +177,11 @@ def test_a_gone_pid_and_a_reused_pid_are_refused(observer, connect, audit):
     _refused(observer, row.pid, "cancel", REFUSED_GONE, audit)
 
 
-@pytest.fixture
-def plain_role(pg_server, perf_db):
-    name = f"r_{secrets.token_hex(4)}"
-    password = secrets.token_urlsafe(12)
-    with pg_server.connect(autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
-        admin.execute(sql.SQL("GRANT pg_read_all_stats TO {}").format(sql.Identifier(name)))
-    yield name, password
-    with pg_server.connect(autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
-
-
 def test_a_role_that_may_not_signal_gets_the_grant_named_and_an_error_entry(
-        observer, connect, run_in_background, audit, plain_role):
+        pg_server, observer, connect, run_in_background, audit, plain_role):
     name, password = plain_role
+    with pg_server.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("GRANT pg_read_all_stats TO {}").format(sql.Identifier(name)))
     job = run_in_background("SELECT pg_sleep(60)", "blog-report")
     _running(observer, job)
     weak = connect("blog-ops", user=name, password=password)

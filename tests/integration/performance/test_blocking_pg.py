@@ -134,3 +134,17 @@ def test_a_lock_queue_shows_each_waiter_once_and_counts_everyone_held_up(observe
     c.holder.rollback()
     for job in (c.waiter1, c.waiter2, locker, reader):
         job.join()
+
+
+def test_a_role_without_pg_read_all_stats_still_sees_the_whole_tree(lock_contention, connect, plain_role):
+    """Other roles' wait events are hidden from it, but pg_blocking_pids still answers: the tree is the
+    same, its rows hidden."""
+    c = lock_contention
+    name, password = plain_role
+    weak = connect("blog-ops", user=name, password=password)
+    [root] = read_blocking_tree(weak)
+    assert [(d, n.pid, n.held_up) for d, n in root.walk()] == [(0, c.holder_pid, 2), (1, c.waiter1.pid, 1),
+                                                                (2, c.waiter2.pid, 0)]
+    assert all(n.session.query_hidden for _d, n in root.walk())
+    # its own locks are visible to every role: pg_locks is not filtered
+    assert ("tuple", "ExclusiveLock", False, "items") in _locks(root.blocked[0].blocked[0])

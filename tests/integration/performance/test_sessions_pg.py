@@ -3,8 +3,6 @@ backends hidden, highlights, and a role without pg_read_all_stats told which gra
 
 from __future__ import annotations
 
-import secrets
-
 import psycopg
 import pytest
 from psycopg import sql
@@ -105,19 +103,6 @@ def test_repeated_reads_in_one_transaction_see_fresh_activity(perf_db, connect):
     assert late.info.backend_pid not in before
     assert late.info.backend_pid in after
     conn.rollback()
-
-
-@pytest.fixture
-def plain_role(pg_server, perf_db):
-    name = f"r_{secrets.token_hex(4)}"
-    password = secrets.token_urlsafe(12)
-    with pg_server.connect(autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
-    yield name, password
-    with pg_server.connect(autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-    with pg_server.connect(autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
 def test_a_role_without_pg_read_all_stats_is_told_which_grant_shows_other_sessions(
