@@ -26,7 +26,7 @@ forgotten, so if it comes back its counters count from zero.
 Bounded: snapshots older than ``retention_days`` are deleted, and when the data outgrows
 ``max_bytes`` the oldest snapshots go first; the file shrinks (``auto_vacuum=INCREMENTAL``).
 Owner-only: the file is created 0600 in a 0700 folder (:mod:`aurora_console.core.private_files`);
-SQLite gives its journal the database file's mode. A file that is not a database (corrupt) is
+SQLite gives its write-ahead log and shared-memory files the database file's mode. A file that is not a database (corrupt) is
 moved aside (``<name>.corrupt-<time>``) and a new store started. One connection, guarded by a
 lock: safe to use from the task runner's worker threads.
 """
@@ -246,8 +246,13 @@ class SnapshotStore:
                     hint="Snapshots are not recorded by this version; move the file away to start a new store.")
             if version == 0:
                 db.execute("PRAGMA auto_vacuum = INCREMENTAL")  # before the first table
-                db.executescript("BEGIN;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            # WAL with synchronous=NORMAL: a commit does not wait for fsync (a power cut may lose the
+            # last snapshots, never the file); readers do not block the writer
+            db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"PRAGMA journal_size_limit = {4 * 2**20}")
+            if version == 0:
+                db.executescript("BEGIN;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
             db.execute("PRAGMA foreign_keys = OFF")
         except BaseException:
             db.close()
@@ -273,9 +278,10 @@ class SnapshotStore:
         self.close()
 
     def size_bytes(self) -> int:
-        """The store's size on disk (the database file and its journal, if any)."""
+        """The store's size on disk: the database file and its write-ahead log (not the 32 KB
+        shared-memory index SQLite keeps beside them while the store is open)."""
         total = 0
-        for suffix in ("", "-journal", "-wal"):
+        for suffix in ("", "-wal"):
             try:
                 total += os.stat(f"{self.path}{suffix}").st_size
             except FileNotFoundError:
@@ -381,7 +387,7 @@ class SnapshotStore:
             current = {r.key: r.counters() for r in sample.rows}
             inst.baseline = Baseline(sample.taken_at, sample.server_identity, sample.stats_reset, current)
             if (self._pruned_at is None or sample.taken_at - self._pruned_at >= PRUNE_EVERY_S
-                    or self._used_bytes() > self.max_bytes):
+                    or self.size_bytes() > self.max_bytes):
                 self.prune(max(sample.taken_at, self._clock()))
             return SnapshotResult(sample.taken_at, step.reason, len(step.deltas), len(sample.rows),
                                   sample.hidden, sample.privilege_hint)
@@ -486,6 +492,7 @@ class SnapshotStore:
             if deleted:
                 self._forget_unreferenced()
                 db.execute("PRAGMA incremental_vacuum")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file shrinks (and the log empties) here
             return deleted
 
     def _delete_before(self, cutoff: float) -> int:

@@ -87,3 +87,43 @@ def test_a_newer_version_is_left_alone(tmp_path):
     store.save()
     assert path.read_text() == '{"version": 99, "aws_profile": "future"}'
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+# -- Top SQL settings (core/performance) ----------------------------------------------------------------
+def test_top_sql_settings_round_trip(tmp_path):
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    assert (store.settings.top_sql_background_profiles, store.settings.top_sql_retention_days,
+            store.settings.top_sql_store_max_mb) == ([], 7, 200)
+    store.settings.top_sql_background_profiles = ["prod"]
+    store.settings.top_sql_retention_days = 14
+    store.settings.top_sql_store_max_mb = 500
+    store.save()
+    again = SettingsStore(path).settings
+    assert (again.top_sql_background_profiles, again.top_sql_retention_days, again.top_sql_store_max_mb) == \
+        (["prod"], 14, 500)
+
+
+@pytest.mark.parametrize("name, bad", [
+    ("top_sql_retention_days", 0), ("top_sql_retention_days", 366), ("top_sql_retention_days", True),
+    ("top_sql_retention_days", 7.5), ("top_sql_store_max_mb", 5), ("top_sql_store_max_mb", -1),
+    ("top_sql_background_profiles", ["prod", 3]), ("top_sql_background_profiles", [""]),
+])
+def test_a_bad_top_sql_setting_in_the_file_falls_back_to_its_default(tmp_path, name, bad):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, name: bad, "aws_profile": "kept"}))
+    settings = SettingsStore(path).settings
+    assert getattr(settings, name) == getattr(Settings(), name) and settings.aws_profile == "kept"
+
+
+def test_top_sql_validators():
+    from aurora_console.core.errors import ValidationError
+    from aurora_console.core.settings import validate_retention_days, validate_store_max_mb
+
+    assert validate_retention_days(" 30 ") == 30 and validate_retention_days(1) == 1
+    assert validate_store_max_mb("1024") == 1024
+    for bad in ("٣", "7.0", "", None, [7], 10**400, True, "0"):
+        with pytest.raises(ValidationError):
+            validate_retention_days(bad)
+    with pytest.raises(ValidationError, match="from 10 to 100000"):
+        validate_store_max_mb(9)
