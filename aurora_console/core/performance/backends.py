@@ -18,6 +18,7 @@ Refused (:class:`BackendSignalRefused`, ``reason`` one of the ``REFUSED_*`` cons
   parallel workers (signal their leader instead): only client sessions and autovacuum workers may be
   signalled;
 - RDS's own management sessions (user ``rdsadmin``);
+- a session the role may not see (``<insufficient privilege>``: what it is cannot be told);
 - a pid that is gone, or that now belongs to another session than the one the user confirmed.
 
 Audit entries: action ``performance.cancel`` / ``performance.terminate``, params ``pid``, ``cluster``
@@ -67,6 +68,7 @@ REFUSED_REPLICATION = "replication process"
 REFUSED_BACKGROUND = "background process"
 REFUSED_PARALLEL = "parallel worker"
 REFUSED_RDS = "RDS management session"
+REFUSED_HIDDEN = "hidden session"
 REFUSED_GONE = "no such backend"
 REFUSED_REPLACED = "another session now"
 
@@ -145,6 +147,12 @@ def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, re
             f"the console does not {action} its own sessions.", reason=REFUSED_CONSOLE,
             hint="Use the Cancel button of the screen that runs it (the SQL editor: Esc), or close its tab.")
     kind = row.backend_type
+    if row.query_hidden and not kind:
+        raise BackendSignalRefused(
+            f"Backend {row.pid} belongs to another role and its details are hidden from yours, so the console "
+            f"cannot tell what it is running (or whether it is a replication process) and does not {action} it.",
+            reason=REFUSED_HIDDEN,
+            hint="A superuser (on Aurora, rds_superuser) can show them: GRANT pg_read_all_stats TO your_role;")
     if kind in REPLICATION_TYPES:
         raise BackendSignalRefused(f"Backend {row.pid} is a replication process ({kind}); stopping it would "
                                    f"break replication, so the console refuses.", reason=REFUSED_REPLICATION)

@@ -16,6 +16,7 @@ from aurora_console.core.performance.backends import (
     REFUSED_BACKGROUND,
     REFUSED_CONSOLE,
     REFUSED_GONE,
+    REFUSED_HIDDEN,
     REFUSED_OWN,
     REFUSED_READ_ONLY,
     REFUSED_REPLACED,
@@ -191,4 +192,16 @@ def test_a_role_that_may_not_signal_gets_the_grant_named_and_an_error_entry(
     assert backend_state(observer, job.pid) == ("active", "Timeout")
     entry = audit.read()[-1]
     assert entry.outcome.startswith("error: PostgreSQL refused to cancel backend")
+    job.conn.cancel()
+
+
+def test_a_session_hidden_from_the_role_is_refused_naming_the_grant(observer, connect, run_in_background, audit,
+                                                                  plain_role):
+    name, password = plain_role
+    job = run_in_background("SELECT pg_sleep(60)", "blog-report")
+    _running(observer, job)
+    weak = connect("blog-ops", user=name, password=password)
+    exc = _refused(weak, job.pid, "terminate", REFUSED_HIDDEN, audit)
+    assert "GRANT pg_read_all_stats" in exc.hint
+    assert backend_state(observer, job.pid) == ("active", "Timeout")
     job.conn.cancel()

@@ -13,6 +13,7 @@ from aurora_console.core.performance.activity import SessionRow
 from aurora_console.core.performance.backends import (
     REFUSED_BACKGROUND,
     REFUSED_CONSOLE,
+    REFUSED_HIDDEN,
     REFUSED_OWN,
     REFUSED_PARALLEL,
     REFUSED_RDS,
@@ -56,6 +57,7 @@ def test_a_client_session_and_an_autovacuum_worker_may_be_signalled(action):
     (dict(backend_type=""), REFUSED_BACKGROUND),
     (dict(backend_type="parallel worker", leader_pid=77), REFUSED_PARALLEL),
     (dict(user="rdsadmin"), REFUSED_RDS),
+    (dict(query="<insufficient privilege>", query_hidden=True, backend_type="", state=""), REFUSED_HIDDEN),
 ])
 @pytest.mark.parametrize("action", ["cancel", "terminate"])
 def test_refusals(kw, reason, action):
@@ -69,6 +71,12 @@ def test_refusals(kw, reason, action):
 def test_a_parallel_worker_refusal_names_its_leader():
     with pytest.raises(BackendSignalRefused, match="its leader is backend 77"):
         check_signal(row(backend_type="parallel worker", leader_pid=77), "cancel")
+
+
+def test_a_hidden_session_refusal_names_the_grant():
+    with pytest.raises(BackendSignalRefused) as info:
+        check_signal(row(query="<insufficient privilege>", query_hidden=True, backend_type=""), "terminate")
+    assert "GRANT pg_read_all_stats" in info.value.hint
 
 
 def test_read_only_is_refused_first_even_for_an_ordinary_session():
