@@ -50,37 +50,42 @@ class ReplicaLag:
     detail: str = ""
 
 
+_KIND_SQL = ("SELECT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'aurora_replica_status'"
+             " AND pg_function_is_visible(oid)) AS aurora, pg_is_in_recovery() AS standby")
+
+
 def has_aurora_replica_status(conn: Any) -> bool:
     """True when ``aurora_replica_status()`` can be called (Aurora PostgreSQL)."""
     with short_transaction(conn), conn.cursor() as cur:
-        cur.execute("SELECT EXISTS (SELECT 1 FROM pg_proc"
-                    " WHERE proname = 'aurora_replica_status' AND pg_function_is_visible(oid))")
+        cur.execute(_KIND_SQL)
         return bool(cur.fetchone()[0])
 
 
 def read_replica_lag(conn: Any) -> list[ReplicaLag]:
-    """The lag of each replica the instance ``conn`` is connected to knows about, by instance name."""
-    if has_aurora_replica_status(conn):
-        return _aurora(conn)
-    with short_transaction(conn), conn.cursor() as cur:
-        cur.execute("SELECT pg_is_in_recovery()")
-        standby = bool(cur.fetchone()[0])
-    return _standby(conn) if standby else _walsenders(conn)
-
-
-def _dicts(conn: Any, sql: str) -> list[dict[str, Any]]:
+    """The lag of each replica the instance ``conn`` is connected to knows about, by instance name
+    (two statements: which source applies, then its rows)."""
     from psycopg.rows import dict_row
 
     with short_transaction(conn), conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("SELECT pg_stat_clear_snapshot()")
-        cur.execute(sql)
-        return cur.fetchall()
+        cur.execute(_KIND_SQL)
+        kind = cur.fetchone()
+        if not getattr(conn, "autocommit", False):
+            cur.execute("SELECT pg_stat_clear_snapshot()")  # fresh activity inside a transaction
+        if kind["aurora"]:
+            cur.execute(_AURORA_SQL)
+            return _aurora(cur.fetchall())
+        if kind["standby"]:
+            cur.execute(_STANDBY_SQL)
+            return _standby(cur.fetchall())
+        cur.execute(_WALSENDERS_SQL)
+        return _walsenders(cur.fetchall())
 
 
-def _aurora(conn: Any) -> list[ReplicaLag]:
-    rows = _dicts(conn, "SELECT server_id::text AS server_id, session_id::text AS session_id,"
-                        " replica_lag_in_msec::float8 AS lag_ms, last_update_timestamp"
-                        " FROM aurora_replica_status()")
+_AURORA_SQL = ("SELECT server_id::text AS server_id, session_id::text AS session_id,"
+               " replica_lag_in_msec::float8 AS lag_ms, last_update_timestamp FROM aurora_replica_status()")
+
+
+def _aurora(rows: list[dict[str, Any]]) -> list[ReplicaLag]:
     out = []
     for d in rows:
         if (d.get("session_id") or "") == AURORA_WRITER_SESSION:
@@ -92,13 +97,15 @@ def _aurora(conn: Any) -> list[ReplicaLag]:
     return sorted(out, key=lambda r: r.instance)
 
 
-def _walsenders(conn: Any) -> list[ReplicaLag]:
-    rows = _dicts(conn, """
-        SELECT application_name, client_addr::text AS client_addr, state, sync_state,
-               (EXTRACT(epoch FROM replay_lag) * 1000)::float8 AS replay_ms,
-               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint AS lag_bytes
-          FROM pg_stat_replication
-         ORDER BY application_name, pid""")
+_WALSENDERS_SQL = """
+    SELECT application_name, client_addr::text AS client_addr, state, sync_state,
+           (EXTRACT(epoch FROM replay_lag) * 1000)::float8 AS replay_ms,
+           pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint AS lag_bytes
+      FROM pg_stat_replication
+     ORDER BY application_name, pid"""
+
+
+def _walsenders(rows: list[dict[str, Any]]) -> list[ReplicaLag]:
     out = []
     for d in rows:
         lag_ms = d.get("replay_ms")
@@ -113,12 +120,15 @@ def _walsenders(conn: Any) -> list[ReplicaLag]:
     return out
 
 
-def _standby(conn: Any) -> list[ReplicaLag]:
-    rows = _dicts(conn, """
-        SELECT current_setting('cluster_name') AS name,
-               CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0::float8
-                    ELSE (EXTRACT(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::float8 END AS lag_ms,
-               pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint AS lag_bytes""")
+_STANDBY_SQL = """
+    SELECT current_setting('cluster_name') AS name,
+           CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0::float8
+                ELSE (EXTRACT(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)::float8
+           END AS lag_ms,
+           pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint AS lag_bytes"""
+
+
+def _standby(rows: list[dict[str, Any]]) -> list[ReplicaLag]:
     d = rows[0]
     return [ReplicaLag(instance=d.get("name") or "this standby", lag_ms=d.get("lag_ms"), source=SOURCE_STANDBY,
                        lag_bytes=d.get("lag_bytes"), state="in recovery")]
