@@ -196,8 +196,10 @@ def signal_backend(conn: Any, pid: int, action: str, *, read_only: bool, audit: 
     session now under that pid is refused. ``audit``: an ``AuditLog`` (``record(target, action, params,
     outcome)``) written once per call, refusals included; ``target``: what the entry names (the
     ``ClusterRef``: its profile and region, and its ``cluster_id`` goes to the params as "cluster");
-    ``instance``: the instance ``conn`` is connected to (params "instance"). Waits up to ``wait_s`` seconds to see the statement / backend stop.
-    Raises :class:`BackendSignalRefused` or :class:`BackendSignalFailed`.
+    ``instance``: the instance ``conn`` is connected to (params "instance"). Waits up to ``wait_s``
+    seconds to see the statement / backend stop. Raises :class:`BackendSignalRefused` or
+    :class:`BackendSignalFailed` (both ``ConsoleError``); a lost connection while reading the
+    session raises psycopg's ``OperationalError`` before anything is sent.
     """
     _check_action(action)
     if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0:
