@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from .top_sql_table import COLUMNS, KEYS, TopSqlTable, statement_key
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+COMPACT_KEYS = ("query", "calls", "total_ms", "mean_ms", "share")
 EXPLAIN_TEXT = "Open in SQL editor with EXPLAIN"
 
 
@@ -122,10 +123,14 @@ class TopSqlView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(50)
+        header.resizeSection(0, 420)  # the statement: the rest scroll sideways when the tab is narrow
         for n in range(1, len(COLUMNS)):
-            header.resizeSection(n, 95)
+            header.resizeSection(n, 88)
+        if compact:  # a section beside others: the statement and its time
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for n, column in enumerate(COLUMNS):
+                self.table.setColumnHidden(n, column.key not in COMPACT_KEYS)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
