@@ -28,6 +28,7 @@ a store has not seen yet. Reference: https://www.postgresql.org/docs/current/pgs
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -130,6 +131,9 @@ class StatementsUnavailable(ConsoleError):
 PRIVILEGE_HINT = ("{hidden} statement(s) of other users are hidden from {user}: GRANT pg_read_all_stats "
                   "TO {user}; shows them (on Aurora/RDS, run it as a member of rds_superuser).")
 
+#: a role name that needs no quotes in SQL
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
+
 _IDENTITY_SQL = """
 SELECT coalesce({instance}, host(inet_server_addr()) || ':' || inet_server_port(), 'local'),
        extract(epoch FROM pg_postmaster_start_time())::text,
@@ -229,7 +233,8 @@ def read_statements(conn: psycopg.Connection, *, with_texts: bool = True,
     instance_name, started, _database, user = identity_row
     visible = tuple(_counters(r) for r in rows if r[0] is not None)
     hidden = len(rows) - len(visible)
-    hint = PRIVILEGE_HINT.format(hidden=hidden, user=sql.Identifier(user).as_string(conn)) if hidden else None
+    shown_user = user if _PLAIN_NAME.fullmatch(user) else sql.Identifier(user).as_string(conn)
+    hint = PRIVILEGE_HINT.format(hidden=hidden, user=shown_user) if hidden else None
     return StatementsSample(taken_at=taken_at, server_identity=f"{instance_name}|started {started}",
                             stats_reset=stats_reset, rows=visible, hidden=hidden, privilege_hint=hint)
 
