@@ -164,9 +164,12 @@ class PerformanceScreen(QWidget):
                 note = ("No statement ran in this window according to the snapshots taken so far: one is taken each "
                         "minute while this screen is open (Snapshot now takes one at once); deltas need two.")
             self.top_sql_view.set_statements(rec.top, note=note)
-        self.top_sql_view.set_server_version(rec.server_version)
+        if rec.server_version != self._shown_version:
+            self._shown_version = rec.server_version
+            self.top_sql_view.set_server_version(rec.server_version)
 
     _shown_top = None
+    _shown_version = None
 
     def _explain_in_editor(self, text: str) -> None:
         if self.open_sql is not None:

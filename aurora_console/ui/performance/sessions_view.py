@@ -8,7 +8,7 @@ The selection follows the pid across refreshes. What the buttons do is the contr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import STATE_FILTERS
-from .sessions_model import HIDDEN_QUERY, PID_ROLE, QUERY_COLUMN, SORT_ROLE, SessionsTableModel, age_text, wait_text
+from .sessions_model import HIDDEN_QUERY, PID_ROLE, QUERY_COLUMN, SessionsTableModel, age_text, wait_text
 
 
 class SessionsView(QWidget):
@@ -55,14 +55,11 @@ class SessionsView(QWidget):
         self.hint_label.setStyleSheet("color:#9a6700")
         self.hint_label.hide()
 
-        self.model = SessionsTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
+        self.model = SessionsTableModel(self)  # sorts itself: no proxy asking data() per comparison
         self.table = QTableView(objectName="performanceSessions")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(8, Qt.SortOrder.DescendingOrder)  # the longest-running query first
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
@@ -118,13 +115,12 @@ class SessionsView(QWidget):
     def _reselect(self, pid: int | None) -> None:
         if pid is None:
             return
-        for r in range(self.proxy.rowCount()):
-            if self.proxy.index(r, 0).data(PID_ROLE) == pid:
-                sel = self.table.selectionModel()
-                sel.blockSignals(True)
-                self.table.selectRow(r)
-                sel.blockSignals(False)
-                return
+        r = self.model.row_of(pid)
+        if r >= 0:
+            sel = self.table.selectionModel()
+            sel.blockSignals(True)
+            self.table.selectRow(r)
+            sel.blockSignals(False)
 
     def _filter_changed(self, *_):
         self.controller.set_filter(self.filter_edit.text(), self.state_combo.currentText())
