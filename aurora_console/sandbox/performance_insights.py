@@ -67,6 +67,8 @@ MAX_VALUE_BYTES = 500
 
 LOAD_METRICS = ("db.load.avg", "db.sampledload.avg")
 DEFAULT_LIMIT = 10
+#: The most periods one request may span (a bound on the work one request makes).
+MAX_PERIODS = 100_000
 
 # One dimension group -> the dimensions of a session in that group.
 _GROUPS: dict[str, Callable[[ActiveSession, SandboxInsights], dict[str, str]]] = {
@@ -248,27 +250,42 @@ class SandboxInsights:
 
     def _window(self, body: dict[str, Any], period: int | None) -> tuple[datetime, datetime, int]:
         try:
-            start = datetime.fromtimestamp(float(body["StartTime"]), timezone.utc)
-            end = datetime.fromtimestamp(float(body["EndTime"]), timezone.utc)
-        except (KeyError, TypeError, ValueError) as exc:
+            start = datetime.fromtimestamp(_number(body["StartTime"]), timezone.utc)
+            end = datetime.fromtimestamp(_number(body["EndTime"]), timezone.utc)
+            if period is None:
+                period = pick_period(start, end, max_points=200)
+            elif isinstance(period, bool) or period not in PERIODS:
+                raise PiError("InvalidArgumentException",
+                              f"PeriodInSeconds must be one of {', '.join(map(str, PERIODS))}.")
+            first, last = align_down(start, period), _align_up(end, period)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
             raise PiError("InvalidArgumentException", "StartTime and EndTime are required timestamps.") from exc
         if end <= start:
             raise PiError("InvalidArgumentException", "EndTime must be later than StartTime.")
-        if period is None:
-            period = pick_period(start, end, max_points=200)
-        elif period not in PERIODS:
-            raise PiError("InvalidArgumentException", f"PeriodInSeconds must be one of {', '.join(map(str, PERIODS))}.")
-        return align_down(start, period), _align_up(end, period), period
+        if (last - first).total_seconds() / period > MAX_PERIODS:
+            raise PiError("InvalidArgumentException",
+                          f"The window holds more than {MAX_PERIODS} periods; choose a longer PeriodInSeconds.")
+        return first, last, period
 
     def _group(self, spec: Any, where: str) -> tuple[str, list[str] | None, int]:
         if not isinstance(spec, dict) or spec.get("Group") not in _GROUPS:
             raise PiError("InvalidArgumentException",
                           f"{where}.Group must be one of {', '.join(sorted(_GROUPS))} in the sandbox.")
         dims = spec.get("Dimensions")
+        if dims is not None and (not isinstance(dims, list) or not all(isinstance(d, str) for d in dims)):
+            raise PiError("InvalidArgumentException", f"{where}.Dimensions must be a list of dimension names.")
         limit = spec.get("Limit", DEFAULT_LIMIT)
-        if not isinstance(limit, int) or not 1 <= limit <= 25:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 25:
             raise PiError("InvalidArgumentException", f"{where}.Limit must be 1 to 25.")
         return spec["Group"], (list(dims) if dims else None), limit
+
+    @staticmethod
+    def _filter(value: Any, where: str) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise PiError("InvalidArgumentException", f"{where} must map dimension names to values.")
+        return value
 
     def _matches(self, s: ActiveSession, flt: dict[str, str]) -> bool:
         if not flt:
@@ -306,7 +323,7 @@ class SandboxInsights:
             if not isinstance(query, dict) or query.get("Metric") not in LOAD_METRICS:
                 raise PiError("InvalidArgumentException",
                               f"MetricQueries[{n}].Metric must be one of {', '.join(LOAD_METRICS)} in the sandbox.")
-            flt = query.get("Filter") or {}
+            flt = self._filter(query.get("Filter"), f"MetricQueries[{n}].Filter")
             metric = query["Metric"]
             per_bucket = [[s for sample in bucket for s in sample.sessions if self._matches(s, flt)] for bucket in buckets]
             metric_list.append({"Key": {"Metric": metric}, "DataPoints": [
@@ -338,7 +355,7 @@ class SandboxInsights:
         partition = None
         if body.get("PartitionBy") is not None:
             partition = self._group(body["PartitionBy"], "PartitionBy")
-        flt = body.get("Filter") or {}
+        flt = self._filter(body.get("Filter"), "Filter")
         samples = self._samples(start, end)
         n = len(samples)
         totals: dict[tuple, int] = {}
@@ -380,6 +397,12 @@ class _TextsAfterSamples:
         sample = self.insights.history.sample(conn)
         self.insights.read_statement_texts(conn, (x.queryid for x in sample.sessions if x.queryid is not None))
         return sample
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("a timestamp is a number of seconds")
+    return float(value)
 
 
 def _pick(key: Iterable[tuple[str, str]], wanted: list[str] | None) -> dict[str, str]:

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aurora_console.core.performance.activity_history import ActiveSession, ActivityHistory, ActivitySample
@@ -118,6 +118,10 @@ def test_describe_dimension_keys_totals_and_partitions(insights):
     ({"ServiceType": "DOCDB"}, "InvalidArgumentException"),
     ({"PeriodInSeconds": 30}, "InvalidArgumentException"),
     ({"EndTime": T0.timestamp()}, "InvalidArgumentException"),
+    ({"StartTime": 0, "PeriodInSeconds": 1}, "InvalidArgumentException"),  # 57 years of seconds: too many periods
+    ({"EndTime": 1e300}, "InvalidArgumentException"),
+    ({"StartTime": "yesterday"}, "InvalidArgumentException"),
+    ({"MetricQueries": [{"Metric": "db.load.avg", "Filter": ["db.user.name"]}]}, "InvalidArgumentException"),
     ({"MetricQueries": [{"Metric": "os.cpuUtilization.total.avg"}]}, "InvalidArgumentException"),
     ({"MetricQueries": [{"Metric": "db.load.avg", "GroupBy": {"Group": "db.host"}}]}, "InvalidArgumentException"),
     ({"MetricQueries": [{"Metric": "db.load.avg", "GroupBy": {"Group": "db.wait_event", "Limit": 26}}]},
@@ -192,3 +196,36 @@ def test_the_wsgi_layer_answers_pi_and_passes_everything_else_to_moto(insights):
     assert regions == ["eu-west-1"] and passed == ["Logs_20140328.DescribeLogGroups"]
     status, _, data = wsgi_call(app, TARGET_PREFIX + "GetResourceMetrics", b"{not json")
     assert status.startswith("400") and json.loads(data)["__type"] == "InvalidArgumentException"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12)
+request_fields = st.fixed_dictionaries({"ServiceType": st.just("RDS"), "Identifier": st.just(IDENT)}, optional={
+    "StartTime": st.floats(allow_nan=False) | st.integers() | json_values,
+    "EndTime": st.floats(allow_nan=False) | st.integers() | json_values,
+    "PeriodInSeconds": st.sampled_from([1, 60, 300]) | json_values,
+    "PeriodAlignment": json_values,
+    "Metric": st.just("db.load.avg") | json_values,
+    "MetricQueries": st.lists(st.fixed_dictionaries({"Metric": st.just("db.load.avg") | json_values}, optional={
+        "GroupBy": st.fixed_dictionaries({"Group": st.sampled_from(["db.wait_event", "db.sql_tokenized"]) | json_values},
+                                         optional={"Limit": json_values, "Dimensions": json_values}) | json_values,
+        "Filter": st.dictionaries(st.sampled_from(["db.user.name", "db.host.name", "x"]), json_values) | json_values,
+    }) | json_values, max_size=3) | json_values,
+    "GroupBy": st.fixed_dictionaries({"Group": st.sampled_from(["db.wait_event", "db.sql_tokenized"]) | json_values},
+                                     optional={"Limit": json_values}) | json_values,
+    "PartitionBy": json_values,
+    "Filter": json_values,
+})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["GetResourceMetrics", "DescribeDimensionKeys"]), request_fields | json_values)
+def test_any_request_body_gets_an_answer_or_an_aws_error_never_a_crash(operation, body):
+    history = ActivityHistory()
+    history.add(ActivitySample(T0, (s(1, "CPU", "SELECT 1"),)))
+    pi = SandboxInsights(history=history, authorized=lambda *_: True)
+    status, answer = pi.handle(TARGET_PREFIX + operation, body)
+    assert (status, "__type" in answer) in ((200, False), (400, True))
+    json.dumps(answer, allow_nan=False)
