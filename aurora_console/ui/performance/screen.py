@@ -2,8 +2,9 @@
 
 Tabs: Sessions (``pg_stat_activity``, detail pane with the whole query, cancel / terminate),
 Blocking (who blocks whom, root blockers first, their locks), Top SQL (statements of a window
-from the snapshots, opened in the SQL editor with EXPLAIN), Replication (lag per reader, server
-and CloudWatch). The state and every database call are the Qt-free
+from the snapshots, opened in the SQL editor with EXPLAIN), Load (average active sessions by wait,
+Performance Insights or sampled, the source said), Replication (lag per reader, server and
+CloudWatch) and Window (an explained window's sections side by side). The state and every database call are the Qt-free
 :class:`~aurora_console.ui.performance.controller.PerformanceController`'s (and its
 :class:`~aurora_console.ui.performance.recorder.PerformanceRecorder`'s); this widget renders them
 and drives ``tick`` with a 1 s timer. The window bar (which window Top SQL and Load show) stands
@@ -22,14 +23,19 @@ from aurora_console.core.errors import user_text
 
 from .blocking_view import BlockingView
 from .controller import PerformanceController, SignalRequest
+from .load_chart import LoadChart
 from .replication_view import ReplicationView
 from .sessions_view import SessionsView
 from .signal_dialog import SignalConfirmDialog
 from .toolbar import PerformanceToolbar
 from .top_sql_view import TopSqlView
 from .window_bar import WindowBar
+from .window_view import WindowView
 
 TICK_MS = 1000
+LOAD_EVERY_TICKS = 5  # the Load tab in front reads the load again every 5 s
+NO_WINDOW = ("No window explained yet: on a metrics chart, drag across a time range, right-click it and choose "
+             "Explain this window.")
 
 
 class PerformanceScreen(QWidget):
@@ -60,12 +66,19 @@ class PerformanceScreen(QWidget):
         self.window_bar = WindowBar(rec, self.read_window, self) if rec is not None else None
         self.top_sql_view = TopSqlView(self)
         self.top_sql_view.explain_requested.connect(self._explain_in_editor)
+        self.load_chart = LoadChart(self)
+        self.window_view = WindowView(self)
+        self.window_view.explain_requested.connect(self._explain_in_editor)
+        self.window_view.set_message(NO_WINDOW)
         self.tabs = QTabWidget(objectName="performanceTabs")
         self.tabs.addTab(self.sessions_view, "Sessions")
         self.tabs.addTab(self.blocking_view, "Blocking")
         if rec is not None:
             self.tabs.addTab(self.top_sql_view, "Top SQL")
+            self.tabs.addTab(self.load_chart, "Load")
         self.tabs.addTab(self.replication_view, "Replication")
+        if rec is not None:
+            self.tabs.addTab(self.window_view, "Window")
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         layout = QVBoxLayout(self)
@@ -83,7 +96,8 @@ class PerformanceScreen(QWidget):
         c.instances_loaded.connect(lambda _found: self.render())
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(c.tick)
+        self.timer.timeout.connect(self._tick)
+        self._ticks = 0
         self.timer.start()
         self.render()
 
@@ -92,8 +106,15 @@ class PerformanceScreen(QWidget):
         """View ▸ Refresh (Ctrl+R)."""
         self.controller.refresh()
 
+    def _tick(self) -> None:
+        self.controller.tick()
+        self._ticks += 1
+        if self._ticks % LOAD_EVERY_TICKS == 0 and self._window_tab() == "Load" and self.controller.live:
+            self.recorder.read_load()
+
     def can_close(self) -> bool:
         self.timer.stop()
+        self.load_chart.shutdown()
         self.controller.close()
         self.runner.release(self)
         return True
@@ -167,9 +188,25 @@ class PerformanceScreen(QWidget):
         if rec.server_version != self._shown_version:
             self._shown_version = rec.server_version
             self.top_sql_view.set_server_version(rec.server_version)
+            self.window_view.set_server_version(rec.server_version)
+        if rec.load_problem:
+            self.load_chart.set_message(rec.load_problem)
+        elif rec.load_series is not self._shown_load and rec.load_series is not None:
+            self._shown_load = rec.load_series
+            self.load_chart.set_series(rec.load_series)
+        if rec.explain_problem and rec.explain_problem != self._shown_explain:
+            self._shown_explain = rec.explain_problem
+            self.window_view.set_message(f"The window could not be explained: {rec.explain_problem}")
+        elif rec.explained is not None and rec.explained is not self._shown_explain:
+            self._shown_explain = rec.explained
+            self.window_view.set_explanation(rec.explained)
+        elif rec.explained is None and rec.explain_handle is not None and not rec.explain_handle.done:
+            self.window_view.set_message("Explaining the window…")
 
     _shown_top = None
     _shown_version = None
+    _shown_load = None
+    _shown_explain = None
 
     def _explain_in_editor(self, text: str) -> None:
         if self.open_sql is not None:

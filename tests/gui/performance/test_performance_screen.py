@@ -175,6 +175,9 @@ def test_top_sql_load_and_an_explained_window_from_the_real_server(window, qtbot
     load = page.load_by_wait(60)
     assert page.source() == "sampled" and "sampled from pg_stat_activity" in page.source_reason()
     assert load.get("Timeout:PgSleep", 0) > 0
+    page.screen.show_tab("Load")
+    assert page.screen.load_chart.stack.layers  # the chart draws the series the page read
+    assert "ampled" in page.screen.load_chart.source_label.text()
 
     end = page.recorder.clock() + 1
     sections = page.explain_window(start, end)
@@ -182,6 +185,8 @@ def test_top_sql_load_and_an_explained_window_from_the_real_server(window, qtbot
     assert any("FROM items WHERE id" in (r["query"] or "") for r in sections["top statements"])
     assert "Timeout:PgSleep" in sections["load by wait"]
     assert sections["migrations"] == []  # none applied in this database
+    assert page.screen.tabs.tabText(page.screen.tabs.currentIndex()) == "Window"
+    assert page.screen.window_view.sections.explanation is page.recorder.explained
 
 
 def test_without_pg_stat_statements_top_sql_says_what_to_do_and_the_rest_works(window, qtbot, sessions):
@@ -219,4 +224,5 @@ def test_explain_this_window_is_offered_on_metrics_charts_and_opens_the_screen_o
     assert screen.recorder.explained is not None, screen.recorder.explain_problem
     assert screen.recorder.window == (start, end)  # Top SQL and Load show the same window
     assert screen.window_bar.range_combo.currentText().startswith("Explained:")
-    assert screen.tabs.tabText(screen.tabs.currentIndex()) in ("Window", "Top SQL")
+    assert screen.tabs.tabText(screen.tabs.currentIndex()) == "Window"
+    assert screen.window_view.sections.explanation is screen.recorder.explained
