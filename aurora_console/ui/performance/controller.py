@@ -201,7 +201,8 @@ class PerformanceController:
             self.link = InstanceLink(source)
             self.read_only = self.read_only or bool(getattr(source, "read_only", False))
             if self.recorder is not None:
-                self.recorder.attach(instance, f"{self.title}/{instance.instance_id}", self.link, self.queue)
+                self.recorder.attach(instance, f"{self.title}/{instance.instance_id}", self.link, self.queue,
+                                     on_lost=self._failed)
             self.refresh()
 
         def failed(exc: BaseException) -> None:
@@ -268,7 +269,7 @@ class PerformanceController:
 
         def read(conn) -> LiveReading:
             sessions = readers.read_sessions(conn)
-            tree = tuple(readers.read_blocking_tree(conn))
+            tree = tuple(readers.read_blocking_tree(conn, sessions))  # from this snapshot: no second read
             try:
                 replicas = tuple(readers.read_replica_lag(conn))
             except Exception as exc:  # noqa: BLE001 - replication is optional; a reader's error must not hide sessions

@@ -87,12 +87,16 @@ class PerformanceRecorder:
         self.explain_problem: str | None = None
         self.explain_handle = None
         self.closed = False
+        self.on_lost: Callable[[BaseException], None] | None = None
         self.changed = Observers()
 
     # -- instance ------------------------------------------------------------------------------------
-    def attach(self, instance, instance_key: str, link, queue: str) -> None:
-        """Record ``instance`` through ``link`` (its live connection) on ``queue``."""
+    def attach(self, instance, instance_key: str, link, queue: str,
+               on_lost: Callable[[BaseException], None] | None = None) -> None:
+        """Record ``instance`` through ``link`` (its live connection) on ``queue``; ``on_lost(exc)``
+        when a recording finds the connection lost (the live views pause too)."""
         self.instance, self.instance_key, self.link, self.queue = instance, instance_key, link, queue
+        self.on_lost = on_lost
         self._sampled_at = self._snapshot_at = None
         self.server_version = None
         self.top, self.load_series, self.load_problem, self.statements_problem = [], None, None, None
@@ -191,8 +195,12 @@ class PerformanceRecorder:
     def _record_failed(self, link, exc: BaseException) -> None:
         if link is not self.link:
             return
-        self.record_error = error_message(exc)  # a lost connection is the live controller's to say
+        from .instance_link import ConnectionLost
+
+        self.record_error = error_message(exc)
         self.changed.emit()
+        if isinstance(exc, ConnectionLost) and self.on_lost is not None:
+            self.on_lost(exc)  # said (and retried) by the live controller
 
     # -- reading a window -------------------------------------------------------------------------------
     def current_window(self) -> tuple[float, float]:

@@ -188,3 +188,20 @@ def test_close_closes_the_store_off_the_ui_thread(tmp_path):
     rec.tick()
     rec.snapshot_now()
     assert len(rec.t.tasks) == n
+
+
+def test_a_recording_that_finds_the_connection_lost_tells_the_live_controller(tmp_path):
+    from aurora_console.ui.performance.instance_link import ConnectionLost
+
+    rec = make(tmp_path)
+    lost = []
+    rec.attach(INSTANCE, "orders/orders-1", rec.l, "performance:orders:orders-1", on_lost=lost.append)
+    rec.l.answer = ConnectionLost("The connection was lost: EOF")
+    rec.tick()
+    rec.t.last.run()
+    assert [str(e) for e in lost] == ["The connection was lost: EOF"] and "lost" in rec.record_error
+    rec.l.answer = RuntimeError("permission denied for function pg_stat_statements_reset")
+    rec.c.now += 60
+    rec.tick()
+    rec.t.last.run()
+    assert len(lost) == 1 and "permission denied" in rec.record_error  # not a lost connection
