@@ -192,6 +192,7 @@ class PerformancePage:
 
     def detail(self, pid: int) -> str:
         """The detail pane's text for ``pid`` (its whole query)."""
+        self.screen.show_tab("Sessions")
         self.screen.sessions_view.select_pid(pid)
         return self.screen.sessions_view.detail.toPlainText()
 

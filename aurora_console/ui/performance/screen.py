@@ -138,8 +138,7 @@ class PerformanceScreen(QWidget):
         return name if name in ("Top SQL", "Load", "Window") else None
 
     def _tab_changed(self) -> None:
-        if self.window_bar is not None:
-            self.window_bar.setVisible(self._window_tab() in ("Top SQL", "Load"))
+        self.render()
         self.read_window()
 
     def read_window(self) -> None:
@@ -241,11 +240,17 @@ class PerformanceScreen(QWidget):
             notice = (notice + "\n" if notice else "") + "Error: " + user_text(c.last_error)
         self.notice_label.setText(notice)
         self.notice_label.setVisible(bool(notice))
-        self.sessions_view.render()
+        # only the tab in front is drawn (500 sessions and a deep blocking tree each second add up);
+        # another tab is drawn when it comes to the front
+        front = self.tabs.currentWidget()
         reading = c.reading
-        self.blocking_view.show_tree(reading.blocking if reading is not None else ())
-        readers = [i.instance_id for i in c.instances if i.role == "reader"]
-        self.replication_view.show_lag(reading.replicas if reading is not None else (), c.cloudwatch_lag, readers)
+        if front is self.sessions_view:
+            self.sessions_view.render()
+        elif front is self.blocking_view:
+            self.blocking_view.show_tree(reading.blocking if reading is not None else ())
+        elif front is self.replication_view:
+            readers = [i.instance_id for i in c.instances if i.role == "reader"]
+            self.replication_view.show_lag(reading.replicas if reading is not None else (), c.cloudwatch_lag, readers)
         self._render_window_tabs()
         if self.window_bar is not None:
             self.window_bar.setVisible(self._window_tab() in ("Top SQL", "Load"))

@@ -44,6 +44,8 @@ def test_sessions_show_real_backends_with_filters_thresholds_and_the_whole_query
     assert mine["rig-sleeper"]["query"] == long_query and mine["rig-sleeper"]["wait_event"] == "PgSleep"
     assert not any(s["application"].startswith("aurora-console") for s in page.sessions())  # not the console's own
 
+    page.screen.show_tab("Replication")
+    page.screen.show_tab("Sessions")  # the table is drawn again when it comes back to the front
     page.set_thresholds(idle_in_xact_s=1)
     qtbot.waitUntil(lambda: "idle in transaction" in _mine(page, db)["rig-idle-tx"]["flags"], timeout=10000)
     assert page.screen.sessions_view.model.rowCount() >= 2
@@ -82,6 +84,7 @@ def test_blocking_tree_cancel_and_terminate_on_real_contention(window, qtbot, se
     assert any(lock.startswith("ShareLock on transaction") and lock.endswith("(waiting)")
                for lock in first_waiter["locks"])
     assert any("tuple (0,5) of items (waiting)" in lock for n in first_waiter["blocked"] for lock in n["locks"])
+    page.screen.show_tab("Blocking")
     assert page.screen.blocking_view.tree.topLevelItemCount() >= 1
     assert page.screen.blocking_view.tree.topLevelItem(0).text(0).endswith("(root)")
 
