@@ -78,7 +78,7 @@ def dashboard(console_on_moto, qtbot):
 def test_drag_selects_a_window_on_every_chart_and_explain_this_window_gets_it(console_on_moto, dashboard, qtbot):
     window, seeded, dash = console_on_moto.window, console_on_moto.seeded, dashboard.dashboard
     calls = []
-    window.add_time_window_action("Explain this window", lambda ref, start, end: calls.append((ref, start, end)))
+    window.add_time_window_action("Note this window", lambda ref, start, end: calls.append((ref, start, end)))
     vb = dash.grid.plots["CPUUtilization"].item.vb
     view_before = vb.viewRange()[0]
     t0, t1 = seeded.now - 2 * 3600, seeded.now - 3600
@@ -94,9 +94,12 @@ def test_drag_selects_a_window_on_every_chart_and_explain_this_window_gets_it(co
     assert dash.selection_label.isVisible() and "Selected" in dash.selection_label.text()
 
     menu = right_click_menu(qtbot, dash, "FreeableMemory", (t0 + t1) / 2)  # any chart
-    explain = action(menu, "Explain this window")
-    assert explain is not None and explain.isEnabled()
-    explain.trigger()
+    # every time-window action of the window, in the order registered: the Performance screen's first
+    texts = [a.text() for a in menu.actions()]
+    assert texts.index("Explain this window") < texts.index("Note this window") < texts.index("Zoom to this window")
+    noted = action(menu, "Note this window")
+    assert noted.isEnabled()
+    noted.trigger()
     menu.close()
     (ref, got_start, got_end), = calls
     assert ref.cluster_id == CLUSTER and ref.region == "us-east-1"
