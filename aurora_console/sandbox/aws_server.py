@@ -88,6 +88,10 @@ class LocalAwsServer:
 
         #: answers the ``pi`` calls moto lacks (attach the sandbox's PostgreSQL to it)
         self.insights = SandboxInsights()
+        from aurora_console.sandbox.rds_logs import InstanceLogs
+
+        #: the instances whose log files are served from a real PostgreSQL log folder
+        self.rds_logs = InstanceLogs()
 
     @property
     def endpoint_url(self) -> str:
@@ -112,8 +116,10 @@ class LocalAwsServer:
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
         server.start()
         from aurora_console.sandbox.performance_insights import InsightsWsgi
+        from aurora_console.sandbox.rds_logs import RdsLogsWsgi
 
-        server._server.app = InsightsWsgi(server._server.app, self.insights)  # pi requests, then moto
+        # pi requests, then the log file calls of attached instances, then moto
+        server._server.app = InsightsWsgi(RdsLogsWsgi(server._server.app, self.rds_logs), self.insights)
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"

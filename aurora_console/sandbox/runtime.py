@@ -257,6 +257,9 @@ class Sandbox:
             if self._pg is None:
                 self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
                                           log_file=self.state_dir / "postgresql.log", settings=PG_SETTINGS)
+                from aurora_console.sandbox.rds_logs import rds_log_settings
+
+                self._pg.settings.update(rds_log_settings(self._pg.bin_dir))  # its log written as on RDS
             pg = self._pg
         pg.start()  # seconds on a first run (initdb): outside the lock, so stop() is never kept waiting
         with self._lock:
@@ -299,6 +302,10 @@ class Sandbox:
 
             self._aws.insights.attach_database(lambda: pg.connect(seed.blog_database, autocommit=True,
                                                                   application_name=APPLICATION_NAME))
+            from aurora_console.sandbox.rds_logs import LOG_DIRECTORY
+
+            # the blog cluster's instances list and download this server's real log files
+            self._aws.rds_logs.attach(info.seed.blog_instance_hosts, pg.data_dir / LOG_DIRECTORY)
 
     def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
         from aurora_console.sandbox.bastion import Bastion
