@@ -16,11 +16,12 @@ with the shapes of botocore's ``pi`` service model: a key without ``Dimensions``
 one key per group member, ``Timestamp``/``Value`` data points (epoch seconds in JSON).
 
 The numbers are computed from an :class:`~aurora_console.core.performance.activity_history.
-ActivityHistory` of the sandbox's PostgreSQL: once a database is attached
-(:meth:`SandboxInsights.attach_database`), the first ``pi`` request starts a thread that samples
+ActivityHistory` of the sandbox's PostgreSQL: when a database is attached
+(:meth:`SandboxInsights.attach_database`, as the sandbox starts) a thread starts sampling
 ``pg_stat_activity`` once a second (as Performance Insights samples an instance) and keeps doing
-so while requests keep coming; after ``idle_stop_s`` without one it stops. Periods without
-samples (before the first request) have no data point, as a real instance without data.
+so while ``pi`` requests keep coming; after ``idle_stop_s`` (10 minutes) without one it stops, and
+the next request starts it again. Periods without samples have no data point, as on an instance
+without data.
 
 An identifier is answered only if an instance of the endpoint with that ``DbiResourceId`` has
 Performance Insights enabled (looked up in moto's RDS backend); any other gets
@@ -132,7 +133,7 @@ class SandboxInsights:
     def __init__(self, *, history: ActivityHistory | None = None, idle_stop_s: float = IDLE_STOP_S,
                  interval_s: float = 1.0,
                  authorized: Callable[[str, str], bool] = moto_instance_has_insights) -> None:
-        self.history = history or ActivityHistory(max_samples=MAX_SAMPLES)
+        self.history = history if history is not None else ActivityHistory(max_samples=MAX_SAMPLES)
         self.idle_stop_s = idle_stop_s
         self.interval_s = interval_s
         self.authorized = authorized
@@ -144,13 +145,16 @@ class SandboxInsights:
         self._texts: dict[int, str] = {}
 
     # -- the database ---------------------------------------------------------------------------
-    def attach_database(self, connect: Callable[[], Any]) -> None:
+    def attach_database(self, connect: Callable[[], Any], *, sample_now: bool = True) -> None:
         """Sample the PostgreSQL ``connect()`` reaches (a psycopg 3 connection; made with
-        ``autocommit=True`` here) from the next ``pi`` request on."""
+        ``autocommit=True`` here): from now on (``sample_now``, so the first look at the Load tab
+        already has some history) or from the next ``pi`` request on."""
         self.detach_database()
         with self._lock:
             self._connect = connect
             self._stop = threading.Event()
+        if sample_now:
+            self._touch()
 
     def detach_database(self) -> None:
         """Stop sampling and forget the database (samples taken so far are kept)."""

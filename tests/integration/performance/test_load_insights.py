@@ -65,7 +65,9 @@ def test_load_by_wait_and_by_sql_from_the_pi_api_computed_from_real_samples(aws,
                                                                            run_in_background):
     rds, pi = aws
     sleeper = run_in_background(SLEEP, "blog-report")
-    started = datetime.now(timezone.utc)
+    # from the next whole second: the endpoint has sampled since the database was attached, before
+    # the sessions below were busy
+    started = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=1)
     target = describe_load_target(rds, "blog-1")
     assert target.performance_insights_enabled and target.dbi_resource_id.startswith("db-")
     reader = LoadReader(target, ActivityHistory(), pi_client=pi)  # the console's own history stays empty
@@ -76,7 +78,7 @@ def test_load_by_wait_and_by_sql_from_the_pi_api_computed_from_real_samples(aws,
             [v for v in got.by_wait["Lock:transactionid"] if v == v]) >= 3 else None
 
     series = wait_until(loaded, timeout=30, what="three seconds of samples through the pi API")
-    assert sampled_database.sampling  # the first pi request started the endpoint's sampler
+    assert sampled_database.sampling  # attached: the endpoint samples the database
     assert series.source == SOURCE_PI == reader.source
     assert series.reason.startswith("Performance Insights for blog-1")
     assert series.step_s == 1 and series.vcpus == 2
@@ -144,3 +146,27 @@ def test_an_endpoint_without_the_pi_service_falls_back_with_its_reason(aws):
     assert series.source == SOURCE_SAMPLED
     assert reader.unavailable is not None and reader.unavailable.kind == NOT_OFFERED
     assert series.reason.startswith("This AWS endpoint does not offer Performance Insights.")
+
+
+def test_the_endpoint_samples_while_asked_and_stops_when_nobody_asks(aws, perf_db):
+    from aurora_console.sandbox.performance_insights import TARGET_PREFIX, SandboxInsights
+
+    history = ActivityHistory()
+    insights = SandboxInsights(history=history, idle_stop_s=1.0, interval_s=0.2, authorized=lambda *_: True)
+    insights.attach_database(lambda: psycopg.connect(**perf_db.conninfo, autocommit=True,
+                                                     application_name=APPLICATION_NAME), sample_now=False)
+    try:
+        assert not insights.sampling and len(history) == 0
+        now = datetime.now(timezone.utc)
+        request = {"ServiceType": "RDS", "Identifier": "db-X", "StartTime": (now - timedelta(minutes=1)).timestamp(),
+                   "EndTime": now.timestamp(), "MetricQueries": [{"Metric": "db.load.avg"}]}
+        assert insights.handle(TARGET_PREFIX + "GetResourceMetrics", request)[0] == 200
+        assert insights.sampling
+        wait_until(lambda: not insights.sampling, timeout=15, what="the sampler to stop after a second unasked")
+        taken = len(history)
+        assert taken >= 2
+        assert insights.handle(TARGET_PREFIX + "GetResourceMetrics", request)[0] == 200
+        wait_until(lambda: len(history) > taken, timeout=15, what="sampling to start again on a request")
+    finally:
+        insights.detach_database()
+    assert not insights.sampling

@@ -83,6 +83,7 @@ def test_a_started_sandbox_answers_pi_from_its_own_postgresql_under_the_workload
         sandbox.start_aws()
         info = sandbox.start_database()
         assert info.db_port is not None, info.db_error
+        assert sandbox._aws.insights.sampling  # the blog database is attached and sampled from the start
         aws = info.aws_factory()
         target = AwsTarget(None, info.regions[0])
         rds, pi = aws.client("rds", target), aws.client("pi", target)

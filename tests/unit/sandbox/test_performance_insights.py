@@ -229,3 +229,11 @@ def test_any_request_body_gets_an_answer_or_an_aws_error_never_a_crash(operation
     status, answer = pi.handle(TARGET_PREFIX + operation, body)
     assert (status, "__type" in answer) in ((200, False), (400, True))
     json.dumps(answer, allow_nan=False)
+
+
+def test_an_empty_history_given_is_the_one_fed_and_read():
+    history = ActivityHistory()
+    pi = SandboxInsights(history=history, authorized=lambda *_: True)
+    assert pi.history is history
+    history.add(ActivitySample(T0, (s(1, "CPU", "SELECT 1"),)))
+    assert by_dims(grm(pi)[1])[()][0]["Value"] == 1.0
