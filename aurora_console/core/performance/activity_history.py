@@ -180,6 +180,11 @@ class ActivityHistory:
         with self._lock:
             return len(self._samples)
 
+    def __bool__(self) -> bool:
+        """Always true: an empty history is still the one to feed (``history or ActivityHistory()``
+        must not swap it for another)."""
+        return True
+
     def add(self, sample: ActivitySample) -> None:
         sample = sample if sample.taken_at.tzinfo else ActivitySample(as_utc(sample.taken_at), sample.sessions)
         with self._lock:

@@ -84,6 +84,11 @@ def test_history_is_bounded_and_keeps_the_newest_samples_in_time_order():
         ActivityHistory(max_samples=0)
 
 
+def test_an_empty_history_is_still_truthy():
+    empty = ActivityHistory()
+    assert len(empty) == 0 and (empty or None) is empty
+
+
 def test_naive_times_are_taken_as_utc():
     history = ActivityHistory()
     history.add(ActivitySample(datetime(2026, 12, 7, 5, 0, 0), (session(1),)))
