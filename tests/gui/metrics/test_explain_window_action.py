@@ -34,6 +34,9 @@ def _point(dash, key: str, t: float) -> QPoint:
 def drag(qtbot, dash, key: str, t0: float, t1: float, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
     view = dash.grid.widget
     a, b = _point(dash, key, t0), _point(dash, key, t1)
+    qtbot.wait(15)
+    _send(view, QEvent.Type.MouseMove, a, NONE, NONE, modifiers)  # the pointer arrives first (hover)
+    qtbot.wait(15)
     _send(view, QEvent.Type.MouseButtonPress, a, LEFT, LEFT, modifiers)
     for i in range(1, 11):
         qtbot.wait(15)  # pyqtgraph drops moves closer than 10 ms apart (its mouseRateLimit); a hand is slower
@@ -167,3 +170,19 @@ def test_zoom_to_the_window_and_clear_it(console_on_moto, dashboard, qtbot):
     assert dash.selection.window is None
     # the dashboard now shows that window (CloudWatch's periods align it to whole minutes)
     assert abs(dash.data.start - start) <= 60 and abs(dash.data.end - end) <= 60
+
+
+def test_dragging_the_band_moves_the_window_on_every_chart(console_on_moto, dashboard, qtbot):
+    seeded, dash = console_on_moto.seeded, dashboard.dashboard
+    drag(qtbot, dash, "CPUUtilization", seeded.now - 2 * 3600, seeded.now - 3600)
+    start, end = dash.selection.window
+    vb = dash.grid.plots["CPUUtilization"].item.vb
+    step = (vb.viewRange()[0][1] - vb.viewRange()[0][0]) / vb.width()
+    # grab the band in its middle on another chart and move it half an hour later
+    middle = (start + end) / 2
+    drag(qtbot, dash, "FreeableMemory", middle, middle + 1800)
+    moved_start, moved_end = dash.selection.window
+    assert abs((moved_start - start) - 1800) <= 2 * step + 1 and abs((moved_end - moved_start) - (end - start)) <= 2
+    for plot in dash.grid.plots.values():
+        assert plot.region.getRegion() == pytest.approx((moved_start, moved_end), abs=1)
+    assert vb.viewRange()[0][0] == pytest.approx(seeded.now - 3 * 3600, abs=120)  # the view did not pan
