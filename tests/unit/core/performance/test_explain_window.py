@@ -173,3 +173,21 @@ def test_events_older_than_rds_keeps_are_said_to_be_missing():
     recent = datetime.now(timezone.utc) - timedelta(hours=2)
     assert gather_window(start=recent, end=recent + timedelta(hours=1), cluster_id="orders",
                          rds_events=lambda: []).problems == {}
+
+
+def test_a_load_series_is_averaged_over_the_window_with_its_source():
+    import math
+
+    from aurora_console.core.performance.load import SOURCE_SAMPLED, LoadSeries
+
+    times = tuple(T0 + timedelta(minutes=m) for m in range(-2, 12))  # one step a minute, some outside
+    lock = [9.0, 9.0] + [2.0] * 5 + [math.nan] + [4.0] * 4 + [9.0, 9.0]
+    cpu = [9.0, 9.0] + [1.0] * 5 + [math.nan] + [1.0] * 4 + [9.0, 9.0]
+    series = LoadSeries(source=SOURCE_SAMPLED, reason="Performance Insights is not enabled.", times=times,
+                        by_wait={"Lock:tuple": lock, "CPU": cpu, "IO:DataFileRead": [0.0] * 7 + [math.nan] + [0.0] * 6},
+                        vcpus=2, step_s=60)
+    got = explain_window(start=START, end=END, load=series)
+    # the 9 steps with data inside [10:00, 10:10): five at 2.0 and four at 4.0 (the NaN step is a gap)
+    assert got.load_by_wait == {"Lock:tuple": pytest.approx(26 / 9), "CPU": pytest.approx(1.0)}
+    assert got.load_source == SOURCE_SAMPLED and got.load_reason == "Performance Insights is not enabled."
+    assert got.sections()["load source"] == SOURCE_SAMPLED
