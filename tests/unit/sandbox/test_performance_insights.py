@@ -237,3 +237,56 @@ def test_an_empty_history_given_is_the_one_fed_and_read():
     assert pi.history is history
     history.add(ActivitySample(T0, (s(1, "CPU", "SELECT 1"),)))
     assert by_dims(grm(pi)[1])[()][0]["Value"] == 1.0
+
+
+class _DirectPiClient:
+    """A stand-in ``pi`` client that hands requests to SandboxInsights.handle as botocore would
+    send them (timestamps as epoch seconds) and returns what botocore would parse (datetimes)."""
+
+    def __init__(self, insights: SandboxInsights) -> None:
+        self.insights = insights
+
+    def _call(self, operation: str, params: dict) -> dict:
+        body = {k: (v.timestamp() if isinstance(v, datetime) else v) for k, v in params.items()}
+        status, answer = self.insights.handle(TARGET_PREFIX + operation, json.loads(json.dumps(body)))
+        assert status == 200, answer
+        for metric in answer.get("MetricList", []):
+            for point in metric["DataPoints"]:
+                point["Timestamp"] = datetime.fromtimestamp(point["Timestamp"], timezone.utc)
+        return answer
+
+    def get_resource_metrics(self, **params):
+        return self._call("GetResourceMetrics", params)
+
+    def describe_dimension_keys(self, **params):
+        return self._call("DescribeDimensionKeys", params)
+
+
+WAITS = ["CPU", "Lock:transactionid", "Lock:tuple", "IO:DataFileRead", "Timeout:PgSleep"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(WAITS), max_size=5)), min_size=1, max_size=90),
+       st.sampled_from([1, 60]))
+def test_the_pi_path_draws_what_the_sampled_path_draws_from_the_same_samples(per_second, step):
+    """Performance Insights answered by the sandbox and the console's own sampling, fed the same
+    samples, give the same chart: equal series per wait (gaps included) and equal averages."""
+    from aurora_console.core.performance.load import LoadReader, LoadTarget, load_by_wait
+
+    history = ActivityHistory()
+    for i, waits in enumerate(per_second):
+        if waits is not None:  # None: a second without a sample
+            history.add(ActivitySample(T0 + timedelta(seconds=i, milliseconds=300), tuple(
+                s(10 + n, w, f"SELECT {n}", wtype=w.partition(":")[0] if ":" in w else None)
+                for n, w in enumerate(waits))))
+    end = T0 + timedelta(seconds=len(per_second))
+    target = LoadTarget("blog-1", "db.r6g.large", IDENT, True)
+    via_pi = LoadReader(target, ActivityHistory(), pi_client=_DirectPiClient(
+        SandboxInsights(history=history, authorized=lambda *_: True))).read(T0, end, step_s=step)
+    sampled = LoadReader(LoadTarget("blog-1", "db.r6g.large"), history).read(T0, end, step_s=step)
+    assert via_pi.source == "performance insights" and sampled.source == "sampled"
+    assert via_pi.times == sampled.times
+    assert set(via_pi.by_wait) == set(sampled.by_wait)
+    for wait, values in sampled.by_wait.items():
+        assert via_pi.by_wait[wait] == pytest.approx(values, nan_ok=True)
+    assert load_by_wait(via_pi) == pytest.approx(load_by_wait(sampled))
