@@ -45,7 +45,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aurora_console.core.errors import ConsoleError
-from aurora_console.core.performance.statements import StatementCounters, StatementKey, StatementsSample
+from aurora_console.core.performance.statements import (
+    COUNTERS_OF,
+    KEY_OF,
+    StatementCounters,
+    StatementKey,
+    StatementsSample,
+)
 from aurora_console.core.performance.top_sql import TopStatement
 from aurora_console.core.private_files import narrow_file, open_private, private_dir
 
@@ -92,11 +98,13 @@ class Step:
 
     ``reason``: why this sample starts a new baseline (then ``deltas`` is empty), else None.
     ``deltas``: the statements that ran in between (non-negative, never all zero).
-    ``rebased``: statements whose counters went down (their own new baseline, no delta)."""
+    ``rebased``: statements whose counters went down (their own new baseline, no delta).
+    ``counters``: the sample's cumulative counters by statement (the next baseline's)."""
 
     reason: str | None
     deltas: dict[StatementKey, Delta] = field(default_factory=dict)
     rebased: frozenset[StatementKey] = frozenset()
+    counters: Mapping[StatementKey, Counters] = field(default_factory=dict)
 
 
 def _delta(current: Counters, previous: Counters | None) -> Delta:
@@ -117,29 +125,30 @@ def compare(baseline: Baseline | None, sample: StatementsSample, *, max_gap_s: f
     """How ``sample`` follows ``baseline``: a new baseline (and why), or per-statement deltas.
 
     Pure: the rules of the module docstring, for the store and the property tests."""
+    current = dict(zip(map(KEY_OF, sample.rows), map(COUNTERS_OF, sample.rows), strict=True))
     if baseline is None:
-        return Step(FIRST)
+        return Step(FIRST, counters=current)
     if sample.server_identity != baseline.server_identity:
-        return Step(_identity_reason(baseline.server_identity, sample.server_identity))
+        return Step(_identity_reason(baseline.server_identity, sample.server_identity), counters=current)
     if sample.stats_reset != baseline.stats_reset:
-        return Step(RESET)
+        return Step(RESET, counters=current)
     gap = sample.taken_at - baseline.taken_at
     if gap > max_gap_s:
-        return Step(GAP.format(minutes=math.floor(gap / 60)))
+        return Step(GAP.format(minutes=math.floor(gap / 60)), counters=current)
     deltas: dict[StatementKey, Delta] = {}
     rebased: set[StatementKey] = set()
-    for row in sample.rows:
-        current = row.counters()
-        previous = baseline.counters.get(row.key)
-        if previous is not None and any(c < p for c, p in zip(current, previous, strict=True)):
+    before = baseline.counters
+    for key, now in current.items() - before.items():  # what changed (most statements did not run)
+        previous = before.get(key)
+        if previous is not None and any(c < p for c, p in zip(now, previous, strict=True)):
             if sample.stats_reset is None:  # no way to tell a reset from an eviction: start afresh
-                return Step(WENT_DOWN)
-            rebased.add(row.key)
+                return Step(WENT_DOWN, counters=current)
+            rebased.add(key)
             continue
-        delta = _delta(current, previous)
+        delta = _delta(now, previous)
         if any(delta):
-            deltas[row.key] = delta
-    return Step(None, deltas, frozenset(rebased))
+            deltas[key] = delta
+    return Step(None, deltas, frozenset(rebased), current)
 
 
 @dataclass(frozen=True)
@@ -348,8 +357,17 @@ class SnapshotStore:
         return self._db.execute("INSERT INTO texts (digest, text) VALUES (?, ?)", (digest, text)).lastrowid
 
     def _statement_ids(self, inst: _Instance, rows: Iterable[StatementCounters]) -> None:
-        for r in rows:
-            sid = inst.statement_ids.get(r.key)
+        """Rows for the statements not stored yet, and texts for those stored without one."""
+        rows = tuple(rows)
+        keys = list(map(KEY_OF, rows))
+        todo = set(keys) - inst.with_text  # usually none: every statement known, with its text
+        known = inst.statement_ids
+        for key, r in zip(keys, rows, strict=True):
+            if key not in todo:
+                continue
+            sid = known.get(key)
+            if sid is not None and r.query is None:
+                continue
             if sid is None:
                 text_id = self._text_id(r.query) if r.query is not None else None
                 sid = self._db.execute(
@@ -384,8 +402,7 @@ class SnapshotStore:
                     self._db.execute("ROLLBACK")
                 self._instances.pop(instance_key, None)  # reload what was committed
                 raise
-            current = {r.key: r.counters() for r in sample.rows}
-            inst.baseline = Baseline(sample.taken_at, sample.server_identity, sample.stats_reset, current)
+            inst.baseline = Baseline(sample.taken_at, sample.server_identity, sample.stats_reset, step.counters)
             if (self._pruned_at is None or sample.taken_at - self._pruned_at >= PRUNE_EVERY_S
                     or self.size_bytes() > self.max_bytes):
                 self.prune(max(sample.taken_at, self._clock()))
@@ -401,18 +418,18 @@ class SnapshotStore:
         ids = inst.statement_ids
         db.executemany("INSERT INTO deltas VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        ((snapshot, ids[k], *d) for k, d in step.deltas.items()))
-        rows = {r.key: r for r in sample.rows}
+        current = step.counters
         previous = inst.baseline.counters if inst.baseline is not None else {}
         if step.reason:
             db.execute("DELETE FROM latest WHERE statement IN (SELECT id FROM statements WHERE instance = ?)",
                        (inst.id,))
-            changed: Iterable[StatementKey] = rows
+            changed: Iterable[StatementKey] = current
         else:
-            gone = [k for k in previous if k not in rows]
+            gone = [k for k in previous if k not in current]
             db.executemany("DELETE FROM latest WHERE statement = ?", ((ids[k],) for k in gone))
             changed = [*step.deltas, *step.rebased]
         db.executemany("INSERT OR REPLACE INTO latest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       ((ids[k], *rows[k].counters()) for k in changed))
+                       ((ids[k], *current[k]) for k in changed))
         db.execute("UPDATE instances SET identity = ?, stats_reset = ?, last_taken_at = ? WHERE id = ?",
                    (sample.server_identity, sample.stats_reset, sample.taken_at, inst.id))
 

@@ -28,6 +28,7 @@ a store has not seen yet. Reference: https://www.postgresql.org/docs/current/pgs
 
 from __future__ import annotations
 
+import operator
 import re
 import time
 from collections.abc import Iterable
@@ -71,15 +72,19 @@ class StatementCounters:
 
     @property
     def key(self) -> StatementKey:
-        return (self.userid, self.dbid, self.queryid, self.toplevel)
+        return KEY_OF(self)
 
     def counters(self) -> tuple[float, ...]:
         """The cumulative counters, in the order of :data:`COUNTER_NAMES`."""
-        return tuple(getattr(self, name) for name in _COUNTERS)
+        return COUNTERS_OF(self)
 
 
 #: The names of :meth:`StatementCounters.counters`, in order.
 COUNTER_NAMES = _COUNTERS
+#: ``COUNTERS_OF(row) == row.counters()``, ``KEY_OF(row) == row.key``: one C call per row, for
+#: code that goes through every row of a sample (thousands a minute)
+COUNTERS_OF = operator.attrgetter(*_COUNTERS)
+KEY_OF = operator.attrgetter("userid", "dbid", "queryid", "toplevel")
 
 
 @dataclass(frozen=True)
