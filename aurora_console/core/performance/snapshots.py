@@ -28,7 +28,9 @@ Bounded: snapshots older than ``retention_days`` are deleted, and when the data 
 Owner-only: the file is created 0600 in a 0700 folder (:mod:`aurora_console.core.private_files`);
 SQLite gives its write-ahead log and shared-memory files the database file's mode. A file that is not a database (corrupt) is
 moved aside (``<name>.corrupt-<time>``) and a new store started. One connection, guarded by a
-lock: safe to use from the task runner's worker threads.
+lock: safe to use from the task runner's worker threads. Several stores (screens, console
+processes) may share the file: a store that sees another one wrote since (``PRAGMA data_version``)
+reads the baseline from the file again before adding, so nothing is counted twice.
 """
 
 from __future__ import annotations
@@ -229,6 +231,7 @@ class SnapshotStore:
         self._lock = threading.RLock()
         self._instances: dict[str, _Instance] = {}
         self._pruned_at: float | None = None
+        self._data_version: int | None = None  # PRAGMA data_version when the caches were last valid
         self.warnings: list[str] = []
         try:
             self._db = self._open()
@@ -387,14 +390,18 @@ class SnapshotStore:
         baseline (see :func:`compare`). A sample not newer than the previous one is refused
         (ValueError)."""
         with self._lock:
-            inst = self._instance(instance_key, create=True)
-            assert inst is not None
-            if inst.baseline is not None and sample.taken_at <= inst.baseline.taken_at:
-                raise ValueError(f"a snapshot of {instance_key} taken at {sample.taken_at} is not newer than "
-                                 f"the latest one ({inst.baseline.taken_at})")
-            step = compare(inst.baseline, sample, max_gap_s=self.max_gap_s)
             try:
-                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("BEGIN IMMEDIATE")  # the write lock: no other writer until COMMIT
+                version = self._db.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._data_version:  # another connection (screen, process) wrote meanwhile:
+                    self._instances.clear()  # its baseline and pruning are in the file, not in this cache
+                    self._data_version = version
+                inst = self._instance(instance_key, create=True)
+                assert inst is not None
+                if inst.baseline is not None and sample.taken_at <= inst.baseline.taken_at:
+                    raise ValueError(f"a snapshot of {instance_key} taken at {sample.taken_at} is not newer than "
+                                     f"the latest one ({inst.baseline.taken_at})")
+                step = compare(inst.baseline, sample, max_gap_s=self.max_gap_s)
                 self._write(inst, sample, step)
                 self._db.execute("COMMIT")
             except BaseException:

@@ -151,6 +151,21 @@ def test_the_baseline_survives_reopening_the_store(tmp_path):
         assert rows[1].calls == 3 and rows[2].calls == 3
 
 
+def test_two_stores_on_one_file_never_count_twice(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    with SnapshotStore(path, clock=lambda: 0.0) as screen, SnapshotStore(path, clock=lambda: 0.0) as background:
+        screen.add("k", sample(1000, [counters(1, 10, 10.0), counters(2, 1, 1.0)]))
+        background.add("k", sample(1060, [counters(1, 15, 15.0), counters(2, 1, 1.0)]))
+        screen.add("k", sample(1120, [counters(1, 16, 16.0), counters(2, 4, 4.0)]))
+        with pytest.raises(ValueError, match="not newer"):
+            background.add("k", sample(1100, [counters(1, 16, 16.0)]))
+        background.add("k", sample(1180, [counters(1, 20, 20.0), counters(2, 4, 4.0)]))
+        for store in (screen, background):
+            rows = by_id(store.window("k", 0, 2000))
+            assert (rows[1].calls, rows[2].calls) == (10, 3)
+            assert store.snapshot_times("k") == [1000, 1060, 1120, 1180]
+
+
 # -- texts ---------------------------------------------------------------------------------------------
 def test_query_texts_are_stored_once(store):
     text = "SELECT * FROM posts WHERE id = $1 -- " + "x" * 5000
