@@ -272,7 +272,7 @@ class PerformanceController:
             tree = tuple(readers.read_blocking_tree(conn, sessions))  # from this snapshot: no second read
             try:
                 replicas = tuple(readers.read_replica_lag(conn))
-            except Exception as exc:  # noqa: BLE001 - replication is optional; a reader's error must not hide sessions
+            except Exception:  # noqa: BLE001 - replication is optional; a reader's error must not hide sessions
                 if getattr(conn, "closed", False) or getattr(conn, "broken", False):
                     raise
                 replicas = ()

@@ -79,9 +79,8 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
             explain_when_open(screen, *explain)
         return screen
     from .controller import PerformanceController
-    from .screen import PerformanceScreen
-
     from .recorder import PerformanceRecorder
+    from .screen import PerformanceScreen
 
     ro = services.is_read_only(label) if read_only is None else read_only
     where = _Where(window, label, ref, connect)
@@ -169,7 +168,11 @@ class _Where:
 
     def instances(self) -> list:
         """Worker thread: the cluster's writer and readers, else the profile's own endpoint."""
-        from aurora_console.core.performance.instances import InstanceEndpoint, cluster_instances, profile_endpoint
+        from aurora_console.core.performance.instances import (
+            InstanceEndpoint,
+            cluster_instances,
+            profile_endpoint,
+        )
 
         if self.connect is not None:
             return [InstanceEndpoint(self.profile, "profile", _conninfo_host(self.connect), 0)]

@@ -114,7 +114,7 @@ class Server:
             if row.pid == own_pid:
                 raise ConsoleError(f"pid {row.pid} is the connection's own backend")
 
-        return LiveReaders(self.read_sessions, lambda conn: [("root", pid) for pid in (101,)],
+        return LiveReaders(self.read_sessions, lambda conn, sessions: [("root", r.pid) for r in sessions.rows[:1]],
                            lambda conn: [("orders-2", 12.0)], signal,
                            lambda row, action: f"{action} pid {row.pid}, user {row.user}: {row.query}",
                            lambda row: str(row.pid), flag, check)

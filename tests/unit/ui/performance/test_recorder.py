@@ -14,7 +14,11 @@ from aurora_console.core.performance.activity_history import ActiveSession, Acti
 from aurora_console.core.performance.instances import InstanceEndpoint
 from aurora_console.core.performance.load import SOURCE_SAMPLED
 from aurora_console.core.performance.snapshots import SnapshotStore
-from aurora_console.core.performance.statements import StatementCounters, StatementsSample, StatementsUnavailable
+from aurora_console.core.performance.statements import (
+    StatementCounters,
+    StatementsSample,
+    StatementsUnavailable,
+)
 from aurora_console.ui.performance.recorder import PerformanceRecorder, WindowSources
 from tests.unit.recording_runner import RecordingRunner
 
