@@ -16,6 +16,7 @@ Use from a task::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,9 +28,26 @@ from aurora_console.core.tasks import TaskContext
 DEFAULT_INTERVAL = 5.0
 
 
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-[0-9]{2,4})?")
+
+
+def _series(name: str) -> str:
+    """The name without its date and hour: files of one series rotate into each other
+    (``error/postgresql.log.*``; a ``.csv`` log, with ``csvlog`` on, is a series of its own)."""
+    return _STAMP.sub("*", name)
+
+
 def _newer_files(files: list[LogFile], current: str) -> list[LogFile]:
-    """Files written after ``current`` (by name: RDS names them by their hour), oldest first."""
-    return sorted((f for f in files if f.name > current), key=lambda f: f.name)
+    """Files of ``current``'s series written after it (by name: RDS names them by their hour),
+    oldest first."""
+    series = _series(current)
+    return sorted((f for f in files if f.name > current and _series(f.name) == series), key=lambda f: f.name)
+
+
+def _newest(files: list[LogFile]) -> LogFile:
+    """The file to follow: the newest, preferring the text log to a ``.csv`` one."""
+    text = [f for f in files if not f.name.endswith(".csv")]
+    return (text or files)[0]
 
 
 def follow_log(client: Any, instance_id: str, *, task: TaskContext, file_name: str | None = None,
@@ -44,7 +62,7 @@ def follow_log(client: Any, instance_id: str, *, task: TaskContext, file_name: s
     while current is None:
         files = list_log_files(client, instance_id, task=task)
         if files:
-            current = files[0].name
+            current = _newest(files).name
         else:
             task.sleep(interval)
     reader = LogFileReader(client, instance_id, current, retry_delay=retry_delay)

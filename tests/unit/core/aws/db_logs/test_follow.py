@@ -95,6 +95,20 @@ def test_starts_with_the_newest_file(tmp_path):
     assert first.file_name == "error/" + NEW and first.line_count == 2
 
 
+def test_other_series_are_not_a_rotation(tmp_path):
+    """A csvlog file of the same hour, or the startup log, is not the next file of the text log."""
+    rds = FileBackedRds(tmp_path)
+    _touch(write_log(tmp_path, OLD, 3), 2_000)
+    _touch(write_log(tmp_path, OLD + ".csv", 3), 3_000)
+    task = TaskContext()
+    Script(task, [lambda: None, lambda: write_log(tmp_path, OLD, 1, start=3)])
+    got = []
+    with pytest.raises(Cancelled):
+        for portion in follow_log(rds, INSTANCE, task=task, lines=1, interval=0):
+            got.append((portion.file_name, portion.data))
+    assert got == [("error/" + OLD, log_line(2)), ("error/" + OLD, log_line(3))]
+
+
 def test_waits_for_a_first_file(tmp_path):
     rds = FileBackedRds(tmp_path)
     task = TaskContext()
