@@ -107,7 +107,12 @@ class LoadChart(QWidget):
     # -- plain data in ---------------------------------------------------------------------------
     def set_series(self, series) -> None:
         """Draw a ``LoadSeries``: its layers, vCPU line, source and reason."""
-        self.stack = LoadStack.from_series(series)
+        self.set_stack(LoadStack.from_series(series))
+
+    def set_stack(self, stack: LoadStack) -> None:
+        """Draw a ``LoadStack`` built elsewhere (``LoadStack.from_series`` is Qt-free: a worker
+        thread may build it and spare the UI thread that step)."""
+        self.stack = stack
         self._draw()
 
     def set_message(self, text: str) -> None:

@@ -16,10 +16,15 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import numpy as np
+
 from aurora_console.core.performance.load import SOURCE_PI, SOURCE_SAMPLED
 
 OTHER = "Other"
 MAX_LAYERS = 8
+#: at most this many steps are drawn; longer series are merged into wider steps (painting 3,600
+#: filled steps per layer stalled the UI thread for a few hundred ms)
+MAX_POINTS = 600
 
 #: base colour of each wait type (PostgreSQL's wait_event_type, and CPU for "no wait")
 TYPE_COLORS = {
@@ -74,6 +79,22 @@ def epoch(moment) -> float:
     return float(moment)
 
 
+def _merge_steps(x: np.ndarray, values: np.ndarray, known: np.ndarray, group: int):
+    """Every ``group`` consecutive steps as one: each wait's average active sessions is the mean
+    over the merged steps that hold data (``values`` has 0 where a step with data lacks the wait);
+    a merged step without any data stays a gap (``known`` False)."""
+    n = x.shape[0]
+    pad = (-n) % group
+    vals = np.pad(values, ((0, 0), (0, pad)))
+    mask = np.pad(known, (0, pad)).astype(float)
+    counts = mask.reshape(-1, group).sum(axis=1)
+    sums = (vals * mask).reshape(values.shape[0], -1, group).sum(axis=2)
+    merged_known = counts > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        merged = np.where(merged_known, sums / np.where(merged_known, counts, 1), 0.0)
+    return x[::group], merged, merged_known
+
+
 @dataclass(frozen=True)
 class Layer:
     wait: str
@@ -114,30 +135,40 @@ class LoadStack:
     by_sql: tuple = ()
 
     @classmethod
-    def from_series(cls, series, *, max_layers: int = MAX_LAYERS) -> LoadStack:
-        x = tuple(epoch(t) for t in series.times)
-        n = len(x)
-        waits = series.waits() if hasattr(series, "waits") else sorted(series.by_wait)
-        data = {w: [float(v) for v in series.by_wait[w]] for w in waits}
-        known = [any(not math.isnan(data[w][i]) for w in waits) for i in range(n)]
-        if len(waits) > max_layers:
-            kept, rest = waits[:max_layers - 1], waits[max_layers - 1:]
-            other = [sum(0.0 if math.isnan(data[w][i]) else data[w][i] for w in rest) for i in range(n)]
-            data = {w: data[w] for w in kept} | {OTHER: other}
-            waits = kept + [OTHER]
-        colors = wait_colors(waits)
-        layers, bottom = [], [0.0] * n
-        for w in waits:
-            values = [(0.0 if math.isnan(v) else v) if known[i] else math.nan for i, v in enumerate(data[w])]
-            top = [b + v for b, v in zip(bottom, values, strict=True)]
-            with_data = [v for v in values if not math.isnan(v)]
-            layers.append(Layer(w, colors[w], tuple(values), tuple(bottom), tuple(top),
-                                sum(with_data) / len(with_data) if with_data else 0.0))
-            bottom = top
-        total = tuple(bottom) if layers else tuple(math.nan for _ in range(n))
-        return cls(source=series.source, reason=series.reason, x=x, layers=layers, total=total,
+    def from_series(cls, series, *, max_layers: int = MAX_LAYERS, max_points: int = MAX_POINTS) -> LoadStack:
+        """Built with numpy: cheap enough for the UI thread, and Qt-free, so a worker may build it
+        (``LoadChart.set_stack``)."""
+        x = np.array([epoch(t) for t in series.times], dtype=float)
+        names = list(series.by_wait)
+        raw = (np.array([series.by_wait[w] for w in names], dtype=float) if names
+               else np.empty((0, x.shape[0])))
+        known = ~np.isnan(raw).all(axis=0) if names else np.zeros(x.shape[0], dtype=bool)
+        values = np.nan_to_num(raw, nan=0.0)  # a wait missing from a step with data: 0 there
+        # stacking order: the largest average over the steps with data first (ties by name), as
+        # LoadSeries.waits() orders them
+        averages = values[:, known].mean(axis=1) if known.any() else np.zeros(len(names))
+        order = sorted(range(len(names)), key=lambda i: (-averages[i], names[i]))
+        names, values, averages = [names[i] for i in order], values[order], averages[order]
+        step_s = getattr(series, "step_s", 1)
+        if x.shape[0] > max_points:  # wider steps: a chart has fewer pixels than an hour has seconds
+            group = math.ceil(x.shape[0] / max_points)
+            x, values, known = _merge_steps(x, values, known, group)
+            step_s *= group
+        if len(names) > max_layers:
+            keep = max_layers - 1
+            values = np.vstack([values[:keep], values[keep:].sum(axis=0, keepdims=True)])
+            averages = np.append(averages[:keep], averages[keep:].sum())
+            names = names[:keep] + [OTHER]
+        colors = wait_colors(names)
+        shown = np.where(known, values, np.nan)
+        tops = np.cumsum(shown, axis=0) if names else np.empty((0, x.shape[0]))
+        bottoms = np.vstack([np.where(known, 0.0, np.nan)[None, :], tops[:-1]]) if names else tops
+        layers = [Layer(w, colors[w], tuple(shown[i].tolist()), tuple(bottoms[i].tolist()), tuple(tops[i].tolist()),
+                        float(averages[i])) for i, w in enumerate(names)]
+        total = tuple(tops[-1].tolist()) if names else tuple(math.nan for _ in range(x.shape[0]))
+        return cls(source=series.source, reason=series.reason, x=tuple(x.tolist()), layers=layers, total=total,
                    vcpus=series.vcpus, vcpus_note=getattr(series, "vcpus_note", ""),
-                   step_s=getattr(series, "step_s", 1), instance_id=getattr(series, "instance_id", ""),
+                   step_s=step_s, instance_id=getattr(series, "instance_id", ""),
                    by_sql=tuple(getattr(series, "by_sql", ())))
 
     # -- what the chart says -------------------------------------------------------------------

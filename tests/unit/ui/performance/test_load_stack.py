@@ -94,4 +94,16 @@ def test_the_stack_adds_up_to_the_series_total_and_only_grows(by_wait, max_layer
     for lower, upper in zip(stack.layers, stack.layers[1:], strict=False):
         assert all(math.isnan(a) and math.isnan(b) or b >= a - 1e-12 for a, b in zip(lower.top, upper.top,
                                                                                     strict=True))
-        assert lower.top == upper.bottom
+        assert all((math.isnan(a) and math.isnan(b)) or a == b for a, b in zip(lower.top, upper.bottom, strict=True))
+
+
+def test_a_long_series_is_merged_into_wider_steps_averaging_the_steps_with_data():
+    by_wait = {"CPU": [1.0, 3.0, NAN, NAN, 2.0, NAN, 5.0], "Lock:tuple": [1.0, NAN, NAN, NAN, 0.0, NAN, NAN]}
+    stack = LoadStack.from_series(series(by_wait, step_s=1), max_points=3)
+    assert stack.step_s == 3 and len(stack.x) == 3 and stack.x[1] - stack.x[0] == 3
+    cpu, lock = stack.layers
+    assert cpu.values[0] == 2.0 and lock.values[0] == 0.5  # steps 0-1 hold data; step 1 has no lock: 0
+    assert cpu.values[1] == 2.0 and lock.values[1] == 0.0  # only step 4 holds data
+    assert (cpu.values[2], lock.values[2]) == (5.0, 0.0)
+    gap = LoadStack.from_series(series({"CPU": [NAN, NAN, 1.0, 1.0]}), max_points=2)
+    assert math.isnan(gap.total[0]) and gap.total[1] == 1.0
