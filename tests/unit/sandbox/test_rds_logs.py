@@ -7,6 +7,8 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aurora_console.sandbox.rds_logs import (
     MAX_LINES,
@@ -139,3 +141,25 @@ def test_settings_as_on_rds(tmp_path):
     assert not auto_explain_available(tmp_path / "bin")
     (tmp_path / "lib" / "auto_explain.so").write_bytes(b"")
     assert rds_log_settings(tmp_path / "bin")["session_preload_libraries"] == "auto_explain"
+
+
+# -- properties --------------------------------------------------------------------------------
+LINES = st.lists(st.binary(max_size=60).map(lambda b: b.replace(b"\n", b" ")), max_size=40)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=LINES, block=st.integers(1, 15), tail=st.integers(1, 50), partial=st.binary(max_size=10))
+def test_paging_reads_every_byte_once_and_the_tail_is_the_last_lines(tmp_path_factory, lines, block, tail, partial):
+    path = tmp_path_factory.mktemp("p") / NAME
+    whole = b"".join(line + b"\n" for line in lines)
+    path.write_bytes(whole + partial.replace(b"\n", b""))  # a line still being written at the end
+    marker, read = "0", b""
+    for _ in range(len(lines) + 2):
+        portion = read_portion(path, marker, block)
+        assert portion.data.count(b"\n") <= block
+        read += portion.data
+        marker = portion.marker
+        if not portion.pending:
+            break
+    assert read == whole
+    assert read_portion(path, None, tail).data == b"".join(line + b"\n" for line in lines[-tail:])
