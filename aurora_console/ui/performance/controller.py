@@ -87,7 +87,7 @@ class PerformanceController:
                  readers: LiveReaders | None = None, owner: object | None = None,
                  clock: Callable[[], float] = time.time, interval_s: int = 2, long_xact_s: float = 300.0,
                  idle_in_xact_s: float = 60.0, cloudwatch_lag: Callable[[list[str]], dict] | None = None,
-                 cloudwatch_every_s: float = 60.0, recorder: Any = None) -> None:
+                 cloudwatch_every_s: float = 60.0, recorder: Any = None, history_name: str | None = None) -> None:
         self.runner = runner
         self.title = title
         self.list_instances = list_instances
@@ -124,6 +124,9 @@ class PerformanceController:
         self.closed = False
         #: the PerformanceRecorder (Top SQL snapshots, active-session samples, windows), if any
         self.recorder = recorder
+        #: what the recorded history of an instance is kept under: "<history_name>/<instance id>"
+        #: (the profile's name, as the background recording keys it)
+        self.history_name = history_name or title
         self.changed = Observers()
         self.instances_loaded = Observers()
         self.signalled = Observers()
@@ -201,7 +204,7 @@ class PerformanceController:
             self.link = InstanceLink(source)
             self.read_only = self.read_only or bool(getattr(source, "read_only", False))
             if self.recorder is not None:
-                self.recorder.attach(instance, f"{self.title}/{instance.instance_id}", self.link, self.queue,
+                self.recorder.attach(instance, f"{self.history_name}/{instance.instance_id}", self.link, self.queue,
                                      on_lost=self._failed)
             self.refresh()
 

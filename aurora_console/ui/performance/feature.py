@@ -29,6 +29,84 @@ def install(window) -> None:
     # on a metrics chart, a dragged time range: the Performance screen explains it
     window.add_time_window_action("Explain this window",
                                   lambda ref, start, end: open_for_cluster(window, ref, explain=(start, end)))
+    install_background(window)
+
+
+#: how often the background recording looks for due snapshots (each profile: one a minute)
+BACKGROUND_TICK_MS = 10_000
+
+
+def install_background(window):
+    """Top SQL snapshots in the background for the profiles whose setting is on, while the window
+    lives (see ``background.py``). Returns the ``BackgroundRecording``."""
+    from PySide6.QtCore import QTimer
+
+    from .background import BackgroundRecording
+
+    services = window.services
+    background = BackgroundRecording(services.runner, settings=lambda: services.settings.settings,
+                                     save_settings=services.settings.save,
+                                     open_writer=lambda profile: _open_writer(window, profile),
+                                     open_store=lambda: _open_store(services))
+    timer = QTimer(window, objectName=BACKGROUND_TIMER)
+    timer.setInterval(BACKGROUND_TICK_MS)
+    timer.timeout.connect(background.tick)
+    timer.start()
+    timer.setProperty("recording", background)  # found again by background_of(window)
+    timer.destroyed.connect(lambda *_: background.close())  # with the window
+    return background
+
+
+BACKGROUND_TIMER = "performanceBackgroundTimer"
+
+
+def background_of(window):
+    """The window's ``BackgroundRecording`` (None when the feature did not install it)."""
+    from PySide6.QtCore import QTimer
+
+    timer = window.findChild(QTimer, BACKGROUND_TIMER)
+    return timer.property("recording") if timer is not None else None
+
+
+def _open_store(services):
+    from aurora_console.core.performance.snapshots import SnapshotStore
+
+    settings = services.settings.settings
+    days = getattr(settings, "top_sql_retention_days", 7)
+    max_mb = getattr(settings, "top_sql_store_max_mb", 200)
+    return SnapshotStore(store_path(services.paths), retention_days=days, max_bytes=max_mb * 2**20)
+
+
+def _open_writer(window, profile_name: str):
+    """Worker thread: the profile aimed at its cluster's writer (its own endpoint without a
+    cluster), opened without asking anything; ``(instance key, DatabaseConnection)``."""
+    from aurora_console.core.aws.fleet.models import ClusterRef
+    from aurora_console.core.connections.opener import open_connection
+    from aurora_console.core.errors import ConsoleError
+    from aurora_console.core.performance.activity import APPLICATION_NAME
+    from aurora_console.core.performance.instances import (
+        PROFILE,
+        cluster_instances,
+        profile_endpoint,
+        profile_for_instance,
+    )
+
+    services = window.services
+    controller = services.connections.get()
+    if controller is None:
+        raise ConsoleError("The connections feature did not load, so profiles cannot be opened.")
+    profile = controller.profile(profile_name)
+    instance = profile_endpoint(profile)
+    target, aws = profile.cluster, services.aws
+    if target is not None and target.cluster_id and aws is not None:
+        ref = ClusterRef(target.aws_profile, target.region, target.cluster_id, "postgres",
+                         getattr(aws, "endpoint_url", None))
+        writers = [i for i in cluster_instances(aws.client("rds", ref.target), ref.cluster_id) if i.role == "writer"]
+        instance = writers[0] if writers else instance
+    source = open_connection(profile_for_instance(profile, instance), manager=controller.manager,
+                             clients=controller.aws_clients(), keep_tunnel=instance.role == PROFILE,
+                             application_name=APPLICATION_NAME)
+    return f"{profile_name}/{instance.instance_id}", source
 
 
 def tab_key(profile: str) -> str:
@@ -88,14 +166,15 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
     controller = PerformanceController(
         services.runner, ref.cluster_id if ref is not None else label, list_instances=where.instances,
         open_instance=where.open_instance, read_only=bool(ro), audit=services.audit, audit_target=where.audit_target,
-        readers=readers, cloudwatch_lag=where.cloudwatch_lag, recorder=recorder)
+        readers=readers, cloudwatch_lag=where.cloudwatch_lag, recorder=recorder, history_name=label)
     spec = None if connect is not None else {"kind": TAB_KIND, "profile": label}
 
     def open_sql(text: str):
         return window.open_sql(label, text) if connect is None else window.open_sql(connect, text)
 
     def make():
-        return PerformanceScreen(services.runner, controller, title=label, open_sql=open_sql)
+        return PerformanceScreen(services.runner, controller, title=label, open_sql=open_sql,
+                                 background=background_of(window) if connect is None else None)
 
     title = f"Performance · {ref.cluster_id if ref is not None else label}"
     screen = window.open_tab(key, title, make, spec=spec)
@@ -192,12 +271,7 @@ class _Where:
     def open_store(self):
         """Worker thread: the console's Top SQL snapshot store (owner-only SQLite in the data
         folder), bounded by the retention and size settings."""
-        from aurora_console.core.performance.snapshots import SnapshotStore
-
-        settings = self.services.settings.settings
-        days = getattr(settings, "top_sql_retention_days", 7)
-        max_mb = getattr(settings, "top_sql_store_max_mb", 200)
-        return SnapshotStore(store_path(self.services.paths), retention_days=days, max_bytes=max_mb * 2**20)
+        return _open_store(self.services)
 
     def window_sources(self):
         from .recorder import WindowSources

@@ -40,7 +40,8 @@ NO_WINDOW = ("No window explained yet: on a metrics chart, drag across a time ra
 
 class PerformanceScreen(QWidget):
     def __init__(self, runner, controller: PerformanceController, *, title: str = "",
-                 open_sql: Callable[[str], object] | None = None, parent: QWidget | None = None) -> None:
+                 open_sql: Callable[[str], object] | None = None, background=None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("performanceScreen")
         self.runner = runner
@@ -63,7 +64,11 @@ class PerformanceScreen(QWidget):
         self.recorder = rec = c.recorder
         #: opens a statement in the SQL editor (``window.open_sql`` on this profile); None: not offered
         self.open_sql = open_sql
-        self.window_bar = WindowBar(rec, self.read_window, self) if rec is not None else None
+        self.window_bar = (WindowBar(rec, self.read_window, self, background=background, profile=self.title)
+                           if rec is not None else None)
+        self.background = background
+        if background is not None:
+            background.changed.connect(self._render_window_tabs)
         self.top_sql_view = TopSqlView(self)
         self.top_sql_view.explain_requested.connect(self._explain_in_editor)
         self.load_chart = LoadChart(self)
@@ -113,8 +118,13 @@ class PerformanceScreen(QWidget):
             self.recorder.read_load()
 
     def can_close(self) -> bool:
+        if self._closed:
+            return True
+        self._closed = True
         self.timer.stop()
         self.load_chart.shutdown()
+        if self.background is not None:
+            self.background.changed.disconnect(self._render_window_tabs)
         self.controller.close()
         self.runner.release(self)
         return True
@@ -202,6 +212,7 @@ class PerformanceScreen(QWidget):
         elif rec.explained is None and rec.explain_handle is not None and not rec.explain_handle.done:
             self.window_view.set_message("Explaining the window…")
 
+    _closed = False
     _shown_top = None
     _shown_version = None
     _shown_load = None

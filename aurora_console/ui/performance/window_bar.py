@@ -1,12 +1,13 @@
 """WindowBar: which time window the Top SQL and Load tabs show (the last 5 minutes to 7 days, or
-an explained window), **Snapshot now**, and what the recording holds (snapshots taken, when the
-last one was, what pg_stat_statements lacks)."""
+an explained window), **Snapshot now**, **Also record in the background** (the profile's setting:
+snapshots while the console runs, even with no Performance screen open), and what the recording
+holds (snapshots taken, when the last one was, why the background recording failed)."""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 RANGES = (("Last 5 minutes", 300), ("Last 15 minutes", 900), ("Last hour", 3600), ("Last 6 hours", 6 * 3600),
           ("Last 24 hours", 86400), ("Last 7 days", 7 * 86400))
@@ -19,10 +20,19 @@ def window_text(start: float, end: float) -> str:
 
 
 class WindowBar(QWidget):
-    def __init__(self, recorder, on_change, parent: QWidget | None = None) -> None:
+    def __init__(self, recorder, on_change, parent: QWidget | None = None, *, background=None,
+                 profile: str = "") -> None:
         super().__init__(parent)
         self.recorder = recorder
         self.on_change = on_change
+        self.background, self.profile = background, profile
+        self.background_box = QCheckBox("Also record in the background", objectName="performanceBackground")
+        self.background_box.setToolTip(f"Take a pg_stat_statements snapshot of {profile or 'this profile'}'s writer "
+                                       "every minute while the console runs, even with this screen closed")
+        self.background_box.setVisible(background is not None)
+        if background is not None:
+            self.background_box.setChecked(background.enabled(profile))
+            self.background_box.toggled.connect(lambda on: background.set_enabled(profile, on))
         self.range_combo = QComboBox(objectName="performanceWindow")
         for text, _seconds in RANGES:
             self.range_combo.addItem(text)
@@ -37,6 +47,7 @@ class WindowBar(QWidget):
         layout.addWidget(QLabel("Window:"))
         layout.addWidget(self.range_combo)
         layout.addWidget(self.snapshot_button)
+        layout.addWidget(self.background_box)
         layout.addWidget(self.info, 1)
 
     def seconds(self) -> int:
@@ -72,4 +83,13 @@ class WindowBar(QWidget):
             parts.append("No pg_stat_statements snapshot yet this session.")
         if rec.window is not None:
             parts.append(window_text(*rec.window))
+        bg = self.background
+        if bg is not None:
+            on = bg.enabled(self.profile)
+            if self.background_box.isChecked() != on:
+                self.background_box.blockSignals(True)
+                self.background_box.setChecked(on)
+                self.background_box.blockSignals(False)
+            if on and self.profile in bg.errors:
+                parts.append(f"Background recording failed: {bg.errors[self.profile]}")
         self.info.setText(" · ".join(parts))

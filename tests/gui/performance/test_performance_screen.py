@@ -230,3 +230,50 @@ def test_explain_this_window_is_offered_on_metrics_charts_and_opens_the_screen_o
     assert screen.window_bar.range_combo.currentText().startswith("Explained:")
     assert screen.tabs.tabText(screen.tabs.currentIndex()) == "Window"
     assert screen.window_view.sections.explanation is screen.recorder.explained
+
+
+def test_record_in_the_background_is_the_profiles_setting_and_takes_snapshots_with_the_screen_closed(
+        window, qtbot, sessions):
+    from aurora_console.core.connections.passwords import keyring_name
+    from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings
+    from aurora_console.core.secrets import set_secret
+    from aurora_console.ui.performance.feature import background_of, open_performance, store_path
+
+    db = sessions.db
+    with db.connect(autocommit=True) as admin:
+        admin.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    info = db.conninfo
+    background = background_of(window)
+    assert background is not None and background.profiles() == []
+    # a saved profile on the rig's server; its password comes from the keyring (the test's memory keyring):
+    # nothing is asked, so it can be recorded unattended
+    profile = ConnectionProfile("rig-bg", info["host"], int(info["port"]), db.name, info["user"],
+                                password=PasswordSource(kind="keyring"), tls=TlsSettings(mode="disable"))
+    window.services.profiles.save(profile)
+    set_secret(keyring_name("rig-bg"), info["password"])
+    open_performance(window, "rig-bg")
+    qtbot.waitUntil(lambda: window.find_tab("performance:rig-bg") is not None, timeout=30000)
+    screen = window.find_tab("performance:rig-bg")
+    qtbot.waitUntil(lambda: screen.controller.reading is not None or screen.controller.last_error is not None,
+                    timeout=30000)
+    assert screen.controller.last_error is None, screen.controller.last_error
+    box = screen.window_bar.background_box
+    assert not box.isHidden() and not box.isChecked()
+    box.setChecked(True)
+    assert background.enabled("rig-bg")
+    assert window.services.settings.settings.top_sql_background_profiles == ["rig-bg"]
+    window.close_tab(window.tabs.indexOf(screen))  # the screen closes; the recording goes on
+    background.tick()
+    qtbot.waitUntil(lambda: "rig-bg" in background.taken or "rig-bg" in background.errors, timeout=30000)
+    assert "rig-bg" in background.taken, background.errors
+    key = "rig-bg/rig-bg"
+    from aurora_console.core.performance.snapshots import SnapshotStore
+
+    with SnapshotStore(store_path(window.services.paths)) as store:
+        assert store.snapshot_times(key)  # under the key the screen uses: one history
+    box_off = open_performance(window, "rig-bg")
+    qtbot.waitUntil(lambda: window.find_tab("performance:rig-bg") is not None, timeout=30000)
+    again = window.find_tab("performance:rig-bg")
+    assert again.window_bar.background_box.isChecked()
+    again.window_bar.background_box.setChecked(False)
+    assert background.profiles() == [] and box_off is not None
