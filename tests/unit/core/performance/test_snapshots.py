@@ -357,6 +357,7 @@ def test_deltas_never_overcount_and_are_exact_between_undisturbed_snapshots(even
         now, previous = 0.0, None
         ran: dict[int, list[float]] = {}  # since the previous snapshot: queryid -> [calls, ms]
         undisturbed, disturbed_by = True, set()
+        summed: dict[int, int] = {}  # calls per statement over the one-snapshot windows
         for event in [*events, ("snap",)]:
             kind = event[0]
             if kind == "run":
@@ -370,6 +371,8 @@ def test_deltas_never_overcount_and_are_exact_between_undisturbed_snapshots(even
                 now += 60.0
                 result = store.add("writer", servers[active].sample(now))
                 got = by_id(store.window("writer", now - 1, now))
+                for q, row in got.items():
+                    summed[q] = summed.get(q, 0) + row.calls
                 for q, row in got.items():
                     assert row.calls >= 0 and row.total_ms >= 0 and row.rows >= 0 and row.temp_blks >= 0
                     assert row.calls <= ran.get(q, [0])[0]
@@ -397,3 +400,10 @@ def test_deltas_never_overcount_and_are_exact_between_undisturbed_snapshots(even
                 active = 1 - active
             elif kind == "gap":
                 now += 3600.0
+        whole = {q: r.calls for q, r in by_id(store.window("writer", 0, now)).items()}
+        assert whole == {q: c for q, c in summed.items() if c}  # windows add up
+        rows = store.window("writer", 0, now)
+        if any(r.total_ms for r in rows):
+            assert sum(r.share for r in rows) == pytest.approx(1.0)
+        else:
+            assert all(r.share == 0 for r in rows)
