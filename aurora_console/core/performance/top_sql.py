@@ -81,6 +81,7 @@ def take_snapshot(conn: psycopg.Connection, store: SnapshotStore, instance_key: 
     The counters are read without texts; only the texts of statements the store has not seen
     are fetched (``pg_stat_statements(true)`` reads the server's text file on every call).
     Raises :class:`~aurora_console.core.performance.statements.StatementsUnavailable`."""
+    # here, not at the top: the views import TopStatement from this module and must not pull in psycopg
     from aurora_console.core.performance.statements import read_query_texts, read_statements
 
     sample = read_statements(conn, with_texts=False, now=now)
