@@ -53,6 +53,10 @@ def test_blog_cluster_sessions_blocking_load_and_top_sql_on_the_sandbox(console,
     entries = [e for e in console.services.audit.read() if e.action == "performance.terminate"]
     assert entries and entries[-1].params["pid"] == holder["pid"] and entries[-1].outcome == "ok"
 
+    console.window.persist_layout = True  # scripted runs leave the layout alone unless asked
+    console.window.save_layout()  # the screen is reopened after a restart (the restorer of its kind)
+    assert {"kind": "performance", "profile": "sandbox-blog"} in console.services.settings.settings.open_tabs
+
     reader = instances[1]
     perf.pick_instance(reader)  # its own endpoint, through the bastion
     assert perf.instance() == reader and perf.controller.link is not None
