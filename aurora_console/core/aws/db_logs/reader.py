@@ -102,8 +102,11 @@ def _lines_before_cut(data: str) -> int:
 
 
 def _was_cut(data: str) -> bool:
-    """Whether RDS cut a line of this portion (its note ends a line)."""
-    return any(line.rstrip("\r").endswith(TRUNCATED_NOTE) for line in data[-4096:].split("\n")) if TRUNCATED_NOTE in data else False
+    """Whether RDS cut a line of this portion: its note ends one of the portion's last lines
+    (a message that merely quotes the note does not end with it)."""
+    if TRUNCATED_NOTE not in data[-4096:]:
+        return False
+    return any(line.rstrip("\r").endswith(TRUNCATED_NOTE) for line in data[-4096:].split("\n"))
 
 
 class LogFileReader:
