@@ -4,6 +4,7 @@ transaction). It renders the controller and hands the user's changes to it."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from .controller import MAX_INTERVAL_S, MIN_INTERVAL_S
@@ -50,7 +51,7 @@ class PerformanceToolbar(QWidget):
             for inst in c.instances:
                 self.instance_combo.addItem(inst.label)
                 self.instance_combo.setItemData(self.instance_combo.count() - 1, f"{inst.address}:{inst.port}",
-                                                3)  # Qt.ToolTipRole
+                                                Qt.ItemDataRole.ToolTipRole)
         if c.instance in c.instances:
             self.instance_combo.setCurrentIndex(c.instances.index(c.instance))
         self.pause_button.blockSignals(True)

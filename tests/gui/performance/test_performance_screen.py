@@ -277,3 +277,37 @@ def test_record_in_the_background_is_the_profiles_setting_and_takes_snapshots_wi
     assert again.window_bar.background_box.isChecked()
     again.window_bar.background_box.setChecked(False)
     assert background.profiles() == [] and box_off is not None
+
+
+def test_without_pg_read_all_stats_other_queries_are_hidden_and_the_grant_is_named(window, qtbot, sessions):
+    import secrets
+
+    from psycopg import sql
+    from psycopg.conninfo import make_conninfo
+
+    db = sessions.db
+    role, password = f"viewer_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    with db.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
+    try:
+        other = sessions.open("rig-secret-query")
+        sessions.run_in_background(other, "SELECT pg_sleep(20) /* payroll */", "secret")
+        dsn = make_conninfo(db.dsn, user=role, password=password)
+        screen = open_performance(window, "viewer", connect=dsn)
+        page = PerformancePage.for_widget(qtbot, screen)
+        qtbot.waitUntil(lambda: any(s["application"] == "rig-secret-query" and s["query_hidden"]
+                                    for s in page.sessions()), timeout=20000)
+        row = next(s for s in page.sessions() if s["application"] == "rig-secret-query")
+        assert "payroll" not in (row["query"] or "")
+        hint = page.privilege_hint()
+        assert hint and "pg_read_all_stats" in hint and role in hint
+        page.screen.show_tab("Sessions")
+        assert not page.screen.sessions_view.hint_label.isHidden()
+        assert "pg_read_all_stats" in page.screen.sessions_view.hint_label.text()
+        assert "<insufficient privilege>" in page.detail(row["pid"])
+        window.close_tab(window.tabs.indexOf(screen))
+    finally:
+        sessions.close()
+        with db.connect(autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
