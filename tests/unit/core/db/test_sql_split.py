@@ -353,3 +353,57 @@ def test_identifier_character_classes_are_postgres_sets_on_every_code_point():
     for cls, want in classes.items():
         matched = set(re.findall(cls, text))
         assert matched == {c for c in text if want(c)}, cls
+
+
+# --- the cyclic garbage collector during a split ---------------------------------------------------
+
+_MIXED_SCRIPT = (
+    "select 1;\nset standard_conforming_strings = off;\nselect 'a\\'b; c';\nbegin;\nsavepoint s;\n"
+    "rollback to s;\ncommit;\ncopy t from stdin;\n1\t2\n\\.\n"
+    "create function f() returns int begin atomic select case when true then 1 end; end;\n"
+    "do $$ begin perform 1; end $$;\nselect E'x', (1, (2));\n"
+) * 200
+
+
+def test_split_holds_the_cyclic_collector_off_and_restores_it():
+    import gc
+
+    collections: list[int] = []
+
+    def record(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(record)
+    try:
+        statements = split_sql(_MIXED_SCRIPT)
+    finally:
+        gc.callbacks.remove(record)
+    # thousands of Statements, yet no collection ran while they were made (each would scan them)
+    assert len(statements) > 2_000 and collections == []
+    assert gc.isenabled()
+
+    gc.disable()  # a caller that runs with the collector off keeps it off
+    try:
+        split_sql("select 1; select 2;")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    with pytest.raises(TypeError):
+        split_sql(None)  # type: ignore[arg-type]
+    assert gc.isenabled()  # restored when the split fails too
+
+
+def test_split_leaves_no_cyclic_garbage():
+    """What makes holding the collector off harmless: everything a split makes is freed by
+    reference counting (or kept, acyclic, in the Statements)."""
+    import gc
+
+    gc.collect()
+    statements = split_sql(_MIXED_SCRIPT)
+    split_sql(_MIXED_SCRIPT, standard_conforming_strings=False)
+    assert all(type(v) in (str, int, bool, type(None)) for v in statements[0]) and len(statements) > 2_000
+    del statements
+    assert gc.collect() == 0
