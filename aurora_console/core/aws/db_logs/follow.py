@@ -52,9 +52,11 @@ def _newest(files: list[LogFile]) -> LogFile:
 
 def follow_log(client: Any, instance_id: str, *, task: TaskContext, file_name: str | None = None,
                lines: int = 1_000, interval: float = DEFAULT_INTERVAL,
-               retry_delay: float = 1.0) -> Iterator[LogPortion]:
+               retry_delay: float = 1.0, marker: str | None = None) -> Iterator[LogPortion]:
     """Portions as they are written: first the last ``lines`` of ``file_name`` (default: the
     newest file), then every new portion, across rotations. Runs until the task is cancelled.
+    ``marker`` (with ``file_name``): continue after it instead (a screen that already shows the
+    file's last lines follows on from where they ended, no line twice).
 
     Waits (polling) while the instance has no log file yet. Raises :class:`LogFileGone` when the
     file followed disappears with no newer file to continue in, ``AwsError`` on other failures."""
@@ -66,9 +68,10 @@ def follow_log(client: Any, instance_id: str, *, task: TaskContext, file_name: s
         else:
             task.sleep(interval)
     reader = LogFileReader(client, instance_id, current, retry_delay=retry_delay)
-    first = reader.tail(lines, task)
-    yield first
-    marker = first.next_marker
+    if marker is None or file_name is None:
+        first = reader.tail(lines, task)
+        yield first
+        marker = first.next_marker
     while True:
         got = False
         gone = False

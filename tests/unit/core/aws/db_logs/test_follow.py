@@ -135,3 +135,20 @@ def test_cancel_from_another_thread_ends_a_real_wait(tmp_path):
     threading.Timer(0.2, task.token.cancel).start()
     with pytest.raises(Cancelled):
         next(follow)  # sleeps 30 s unless the cancel wakes it
+
+
+def test_continues_after_a_marker_without_repeating_the_lines_already_shown(tmp_path):
+    from aurora_console.core.aws.db_logs.reader import LogFileReader
+
+    rds = FileBackedRds(tmp_path)
+    write_log(tmp_path, OLD, 20)
+    name = "error/" + OLD  # as RDS lists it
+    shown = LogFileReader(rds, INSTANCE, name).tail(5)  # the screen's first lines
+    write_log(tmp_path, OLD, 3, start=20)  # written before follow mode starts
+    task = TaskContext()
+    Script(task, [lambda: write_log(tmp_path, OLD, 1, start=23)])
+    got = []
+    with pytest.raises(Cancelled):
+        for portion in follow_log(rds, INSTANCE, task=task, file_name=name, marker=shown.next_marker, interval=0):
+            got.append(portion.data)
+    assert "".join(got) == "".join(log_line(i) for i in range(20, 24))
