@@ -90,6 +90,27 @@ class MetricsPage:
     def refresh(self) -> None:
         self._reload(self.dashboard.refresh)
 
+    def select_window(self, start: float, end: float) -> tuple[int, int]:
+        """Select the time window ``start``..``end`` (epoch seconds) as a drag across a chart does;
+        returns it as the charts show it (whole seconds)."""
+        if not self.dashboard.select_window(start, end):
+            raise ValueError(f"not a time window: {start!r} .. {end!r}")
+        return self.dashboard.selection.window
+
+    def window_actions(self) -> list[str]:
+        """What a chart's menu offers on a selected window ("Explain this window", ...)."""
+        return [text for text, _callback in self.dashboard.time_window_actions()]
+
+    def run_window_action(self, text: str = "Explain this window"):
+        """Choose ``text`` on the selected window; returns what the action returns (for "Explain
+        this window": the Performance screen it opened)."""
+        if self.dashboard.selection.window is None:
+            raise RuntimeError("no time window is selected: call select_window(start, end) first")
+        for label, callback in self.dashboard.time_window_actions():
+            if label == text:
+                return self.dashboard.run_time_window_action(callback)
+        raise LookupError(f"no time-window action {text!r} (offered: {self.window_actions()})")
+
     def export_png(self, path) -> None:
         self.dashboard.export_png(path)
 

@@ -202,10 +202,12 @@ class MetricsDashboard(QWidget):
         """``(text, callback(ref, start, end))``: what the window offers on a selected time window."""
         return list(self._time_window_actions())
 
-    def run_time_window_action(self, callback) -> None:
-        """Run one of :meth:`time_window_actions` on the selected window (none: nothing happens)."""
-        if self.selection.window is not None:
-            callback(self.ref, *self.selection.window)
+    def run_time_window_action(self, callback):
+        """Run one of :meth:`time_window_actions` on the selected window and return what it
+        returns (no window selected: nothing happens, None)."""
+        if self.selection.window is None:
+            return None
+        return callback(self.ref, *self.selection.window)
 
     def zoom_to_selection(self) -> None:
         """Show just the selected window (a custom range); the band goes, the whole view is it."""

@@ -186,3 +186,20 @@ def test_dragging_the_band_moves_the_window_on_every_chart(console_on_moto, dash
     for plot in dash.grid.plots.values():
         assert plot.region.getRegion() == pytest.approx((moved_start, moved_end), abs=1)
     assert vb.viewRange()[0][0] == pytest.approx(seeded.now - 3 * 3600, abs=120)  # the view did not pan
+
+
+def test_page_object_selects_a_window_and_runs_an_action_on_it(console_on_moto, dashboard):
+    seeded, window = console_on_moto.seeded, console_on_moto.window
+    window.add_time_window_action("Note this window", lambda ref, start, end: (ref.cluster_id, start, end))
+    with pytest.raises(RuntimeError, match="select_window"):
+        dashboard.run_window_action("Note this window")
+    assert dashboard.select_window(seeded.now - 1800.5, seeded.now - 600.2) == (seeded.now - 1801, seeded.now - 600)
+    assert dashboard.window_actions()[0] == "Explain this window" and "Note this window" in dashboard.window_actions()
+    assert dashboard.run_window_action("Note this window") == (CLUSTER, seeded.now - 1801, seeded.now - 600)
+    with pytest.raises(LookupError, match="Note this window"):
+        dashboard.run_window_action("No such action")
+    with pytest.raises(ValueError):
+        dashboard.select_window(seeded.now, seeded.now)
+    # the band the page selected is drawn on every chart, as a drag's is
+    assert all(p.region.getRegion() == pytest.approx((seeded.now - 1801, seeded.now - 600))
+               for p in dashboard.dashboard.grid.plots.values())
