@@ -1,0 +1,678 @@
+"""The Logs screen's state, Qt-free: one cluster's (or instance's) database log.
+
+What it holds: the instances (writer first, then readers), the chosen instance's log files
+(newest first), the entries of the file on screen, the filters (severities, time range), the
+search (hits, the current one), follow mode, a CloudWatch Logs search over all instances, and
+how each part last ended. Each part fails on its own: an ``AccessDenied`` on reading a file
+(``rds:DownloadDBLogFilePortion``) leaves the file list and the CloudWatch search working, and
+the error names the permission (``core.aws.db_logs.files.aws_failure``).
+
+Memory stays bounded whatever the file's size: a file opens with its last lines (one call,
+the first screen quickly); scrolling back loads the portion before the first line on screen.
+For that the file's portions are indexed once (their start markers and line counts, from a
+forward pass that keeps no data, see ``LogFileReader.backwards``); at most
+:data:`MAX_KEPT_BYTES` of entries stay loaded: loading earlier drops the newest (the screen
+offers to go back to the end), following drops the oldest (scrolling back brings them again).
+
+Streaming (follow mode) hands portions over through a queue the worker fills; the runner's
+progress callback (UI thread) drains it, so the worker never waits for the UI.
+"""
+
+from __future__ import annotations
+
+import bisect
+import queue
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from aurora_console.core.aws.db_logs.cloudwatch import ClusterLogEvent, search_cluster_log
+from aurora_console.core.aws.db_logs.entries import LogEntry, parse_entries
+from aurora_console.core.aws.db_logs.export import export_entries
+from aurora_console.core.aws.db_logs.files import LogFile, list_log_files
+from aurora_console.core.aws.db_logs.follow import DEFAULT_INTERVAL, follow_log
+from aurora_console.core.aws.db_logs.reader import LogFileReader, LogPortion
+from aurora_console.core.aws.db_logs.search import (
+    FILTER_SEVERITIES,
+    compile_search,
+    entry_matches,
+    filter_entries,
+)
+from aurora_console.core.tasks import Cancelled
+from aurora_console.ui.observers import Observers
+
+#: Lines of the first screen (one ``DownloadDBLogFilePortion`` call of the file's last lines).
+FIRST_LINES = 1_000
+#: Entries loaded at once are cut to about this much text.
+MAX_KEPT_BYTES = 16 * 1024 * 1024
+#: A CloudWatch search stops after this many events.
+CLOUDWATCH_LIMIT = 5_000
+
+
+class LogSources(Protocol):
+    """Where the screen's data comes from (called on worker threads)."""
+
+    def instances(self) -> list: ...          # InstanceEndpoint-like: instance_id, role
+    def exports_to_cloudwatch(self) -> bool: ...
+    def rds(self) -> Any: ...                 # a boto3 RDS client
+    def logs(self) -> Any: ...                # a boto3 CloudWatch Logs client
+
+
+@dataclass(frozen=True)
+class PortionIndex:
+    """Where each portion of a file starts: its marker and its first line (0-based)."""
+
+    markers: tuple[str, ...]
+    starts: tuple[int, ...]
+    total_lines: int
+    end_marker: str
+
+    def portion_before(self, line: int) -> tuple[str, int, int] | None:
+        """``(marker, start line, lines)`` of what to read to get the lines just before ``line``."""
+        if line <= 0 or not self.markers:
+            return None
+        i = bisect.bisect_right(self.starts, line - 1) - 1
+        if i < 0:
+            return None
+        return self.markers[i], self.starts[i], line - self.starts[i]
+
+
+def build_index(reader: LogFileReader, task) -> PortionIndex:
+    """Index a file's portions with one forward pass that keeps no data."""
+    markers: list[str] = []
+    starts: list[int] = []
+    line = 0
+    end = "0"
+    for portion in reader.forwards("0", task):
+        markers.append(portion.marker or "0")
+        starts.append(line)
+        line += portion.line_count
+        end = portion.next_marker
+        task.progress(None, f"Indexed {line:,} lines of {reader.file_name}")
+    return PortionIndex(tuple(markers), tuple(starts), line, end)
+
+
+def entry_lines(entry: LogEntry) -> int:
+    """How many lines of the file an entry took."""
+    return (1 + entry.message.count("\n") + len(entry.details)
+            + sum(text.count("\n") for _, text in entry.details))
+
+
+def entry_size(entry: LogEntry) -> int:
+    return len(entry.message) + sum(len(t) for _, t in entry.details) + 80
+
+
+def is_continuation(entry: LogEntry) -> bool:
+    """Text without a prefix at the start of a portion: the rest of the entry before it."""
+    return entry.pid is None and not entry.severity
+
+
+def join_entries(first: LogEntry, rest: LogEntry) -> LogEntry:
+    """``first`` with the continuation lines ``rest`` (cut off by a portion boundary) added."""
+    if first.details:
+        label, text = first.details[-1]
+        return replace(first, details=first.details[:-1] + ((label, f"{text}\n{rest.message}"),))
+    return replace(first, message=f"{first.message}\n{rest.message}")
+
+
+def sql_for(entry: LogEntry) -> str | None:
+    """What the SQL editor opens for a slow statement or an ``auto_explain`` plan (not run):
+    the statement prefixed with EXPLAIN, the logged plan above it as a comment. None for other
+    entries (and a duration without its statement)."""
+    slow = entry.slow
+    if slow is None or not slow.text.strip():
+        return None
+    when = entry.time_text or "?"
+    head = [f"-- {entry.severity or 'LOG'} {when} {entry.user}@{entry.database} [{entry.pid}]: "
+            f"{slow.duration_ms:g} ms ({slow.kind})"]
+    if slow.plan:
+        head.append("-- plan logged by auto_explain:")
+        head += [f"--   {line}" for line in slow.plan.splitlines()]
+    text = slow.text.strip().rstrip(";")
+    return "\n".join(head) + f"\nEXPLAIN (ANALYZE, BUFFERS)\n{text};\n"
+
+
+@dataclass(frozen=True)
+class Filters:
+    severities: frozenset[str] | None = None  # None: every severity
+    since: datetime | None = None
+    until: datetime | None = None
+    slow_only: bool = False
+
+    def keep(self, entries: Sequence[LogEntry]) -> list[LogEntry]:
+        if self.severities is None and self.since is None and self.until is None and not self.slow_only:
+            return list(entries)
+        return list(filter_entries(entries, severities=self.severities, since=self.since, until=self.until,
+                                   slow_only=self.slow_only))
+
+
+class LogsController:
+    """State of one Logs screen. ``runner``: anything with the task runner's ``submit``."""
+
+    def __init__(self, runner, target: str, sources: LogSources, *, prefer: str | None = None,
+                 first_lines: int = FIRST_LINES, max_kept_bytes: int = MAX_KEPT_BYTES,
+                 follow_interval: float = DEFAULT_INTERVAL) -> None:
+        self.runner = runner
+        self.target = target
+        self.sources = sources
+        self.prefer = prefer
+        self.first_lines = first_lines
+        self.max_kept_bytes = max_kept_bytes
+        self.follow_interval = follow_interval
+        self.changed = Observers()
+        self.closed = False
+        # instances and files
+        self.instances: list = []
+        self.instance = None
+        self.files: list[LogFile] = []
+        self.cloudwatch_available: bool | None = None
+        # the file on screen
+        self.file: str | None = None
+        self.entries: list[LogEntry] = []
+        self.shown: list[LogEntry] = []
+        self.first_line: int | None = None   # 0-based line of the file where the entries start
+        self.newer_dropped = False            # loading earlier dropped the newest entries
+        self.spans_files = False              # follow mode crossed into a newer file
+        self.index: PortionIndex | None = None
+        self._kept = 0
+        self._tail_lines = 0
+        self._tail_end: str | None = None
+        # filters and search
+        self.filters = Filters()
+        self.pattern: re.Pattern[str] | None = None
+        self.hits: list[int] = []             # rows of ``shown`` that match the search
+        self.current_hit: int | None = None   # index into ``hits``
+        # what runs, how it ended
+        self.loading_files = False
+        self.reading = False
+        self.loading_earlier = False
+        self.following = False
+        self.exporting = False
+        self.searching_cloudwatch = False
+        self.errors: dict[str, BaseException] = {}  # part -> last error (instances, files, read, follow, ...)
+        self.status = ""
+        self.cloudwatch_events: list[ClusterLogEvent] = []
+        self.exported: tuple[str, int] | None = None  # (path, entries) of the last export
+        self.reads = 0                        # file reads that completed (tests wait on it)
+        self.follow_portions = 0
+        self._handles: dict[str, Any] = {}
+        self._handover: queue.SimpleQueue | None = None
+        self._generation = 0                  # bumped when the file on screen changes
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _emit(self) -> None:
+        if not self.closed:
+            self.changed.emit()
+
+    def _submit(self, part: str, fn, *, name: str, on_done, any_generation: bool = False, **kw):
+        """Run ``fn`` for one part of the screen; ``on_done`` is dropped when the file on screen
+        changed meanwhile (unless ``any_generation``: the result does not depend on it)."""
+        self.errors.pop(part, None)
+        generation = self._generation
+
+        def done(result):
+            self._handles.pop(part, None)
+            if any_generation or generation == self._generation:
+                on_done(result)
+            else:
+                self._ended(part)
+            self._emit()
+
+        def failed(exc: BaseException):
+            self._handles.pop(part, None)
+            self._ended(part)
+            if not isinstance(exc, Cancelled):
+                self.errors[part] = exc
+            self._emit()
+
+        def cancelled():
+            self._handles.pop(part, None)
+            self._ended(part)
+            self._emit()
+
+        handle = self.runner.submit(fn, name=name, on_done=done, on_error=failed,
+                                    on_cancelled=cancelled, owner=self, **kw)
+        self._handles[part] = handle
+        return handle
+
+    def _ended(self, part: str) -> None:
+        flag = {"instances": "loading_files", "files": "loading_files", "read": "reading",
+                "earlier": "loading_earlier", "follow": "following", "export": "exporting",
+                "cloudwatch": "searching_cloudwatch"}.get(part)
+        if flag:
+            setattr(self, flag, False)
+
+    def error_text(self, part: str) -> str:
+        exc = self.errors.get(part)
+        if exc is None:
+            return ""
+        hint = getattr(exc, "hint", "")
+        return f"{exc}" + (f" {hint}" if hint else "")
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._handles)
+
+    # -- instances and files -------------------------------------------------------------------
+    def start(self) -> None:
+        """Load the instances (and whether the cluster exports its log), then the first one's files."""
+        self.loading_files = True
+        sources = self.sources
+
+        def work(ctx):
+            found = sources.instances()
+            ctx.check()
+            try:
+                exports = sources.exports_to_cloudwatch()
+            except Exception:  # noqa: BLE001 - the CloudWatch search is offered only when known
+                exports = False
+            return found, exports
+
+        def done(result) -> None:
+            self.instances, self.cloudwatch_available = list(result[0]), bool(result[1])
+            self.loading_files = False
+            chosen = next((i for i in self.instances if i.instance_id == self.prefer), None)
+            if chosen is None and self.instances:
+                chosen = self.instances[0]
+            if chosen is not None:
+                self.select_instance(chosen.instance_id)
+
+        self._submit("instances", work, name=f"Database logs: instances of {self.target}", on_done=done)
+        self._emit()
+
+    def select_instance(self, instance_id: str) -> None:
+        chosen = next((i for i in self.instances if i.instance_id == instance_id), None)
+        if chosen is None:
+            raise ValueError(f"{instance_id} is not an instance of {self.target}")
+        if chosen is not self.instance:
+            self.stop_follow()
+            self._cancel("read", "earlier", "files")
+            self.instance = chosen
+            self.files = []
+            self._clear_view(None)
+        self.refresh_files()
+
+    def refresh_files(self) -> None:
+        if self.instance is None:
+            return
+        instance_id = self.instance.instance_id
+        sources = self.sources
+        self.loading_files = True
+
+        def done(files) -> None:
+            self.loading_files = False
+            if self.instance is not None and self.instance.instance_id == instance_id:
+                self.files = list(files)
+
+        self._submit("files", lambda ctx: list_log_files(sources.rds(), instance_id, task=ctx),
+                     name=f"Log files of {instance_id}", on_done=done, any_generation=True)
+        self._emit()
+
+    # -- the file on screen --------------------------------------------------------------------
+    def _clear_view(self, name: str | None) -> None:
+        self._generation += 1
+        self.file = name
+        self.entries, self.shown, self.hits = [], [], []
+        self.current_hit = None
+        self.first_line = None
+        self.index = None
+        self.newer_dropped = self.spans_files = False
+        self._kept = 0
+        self.errors.pop("read", None)
+        self.errors.pop("earlier", None)
+
+    def open_file(self, name: str, lines: int | None = None) -> None:
+        """Show the last ``lines`` of ``name`` (one call: the first screen quickly)."""
+        if self.instance is None:
+            raise RuntimeError("no instance chosen")
+        self.stop_follow()
+        self._cancel("read", "earlier")
+        self._clear_view(name)
+        want = lines or self.first_lines
+        instance_id, sources = self.instance.instance_id, self.sources
+        self.reading = True
+        self.status = f"Reading {name}…"
+
+        def work(ctx):
+            portion = LogFileReader(sources.rds(), instance_id, name).tail(want, ctx)
+            return portion, list(parse_entries([portion.data]))
+
+        def done(result) -> None:
+            portion, entries = result
+            self.reading = False
+            self._tail_lines = portion.line_count
+            self._tail_end = portion.next_marker
+            self._append(entries)
+            self.reads += 1
+            self.status = (f"{name}: last {portion.line_count:,} lines" if portion.line_count else f"{name} is empty")
+            if portion.truncated:
+                self.status += " (a line longer than 1 MB was cut by RDS)"
+
+        self._submit("read", work, name=f"Read {name}", on_done=done)
+        self._emit()
+
+    @property
+    def can_load_earlier(self) -> bool:
+        return (self.file is not None and not self.spans_files and not self.reading and not self.loading_earlier
+                and self.first_line != 0 and not (self.index is not None and self.first_line is None))
+
+    def load_earlier(self) -> None:
+        """Load the portion before the first entry on screen (indexing the file first, once)."""
+        if not self.can_load_earlier or self.instance is None:
+            return
+        name, instance_id, sources = self.file, self.instance.instance_id, self.sources
+        index, first_line = self.index, self.first_line
+        tail_lines, tail_end = self._tail_lines, self._tail_end
+        self.loading_earlier = True
+        self.status = f"Loading earlier lines of {name}…"
+
+        def work(ctx):
+            reader = LogFileReader(sources.rds(), instance_id, name)
+            idx, start = index, first_line
+            if idx is None:
+                # lines written after the first screen, counted before the index is built: a
+                # line written in between is counted by the index only, so the first screen's
+                # start comes out late by it and the overlap is dropped (never a line lost)
+                grown = 0
+                if tail_end is not None:
+                    grown = sum(p.line_count for p in reader.forwards(tail_end, ctx))
+                idx = build_index(reader, ctx)
+                start = max(0, idx.total_lines - grown - tail_lines)
+            where = idx.portion_before(start)
+            if where is None:
+                return idx, start, 0, []
+            marker, from_line, count = where
+            portion = reader.fetch(marker, count, ctx)
+            return idx, start, from_line, list(parse_entries([portion.data]))
+
+        def done(result) -> None:
+            idx, start, from_line, entries = result
+            self.loading_earlier = False
+            self.index = idx
+            if not entries:
+                self.first_line = 0 if start is not None else None
+                self.status = f"{name}: start of the file"
+                return
+            self.first_line = from_line
+            self._prepend(entries)
+            self.status = f"{name}: from line {from_line + 1:,}"
+
+        self._submit("earlier", work, name=f"Earlier lines of {name}", on_done=done)
+        self._emit()
+
+    def _prepend(self, entries: list[LogEntry]) -> None:
+        entries = _without_overlap(entries, self.entries)
+        if self.entries and entries and is_continuation(self.entries[0]):
+            old_first = self.entries[0]
+            joined = join_entries(entries[-1], old_first)
+            entries[-1] = joined
+            self.entries.pop(0)
+            if self.shown and self.shown[0] is old_first:
+                self.shown.pop(0)
+                self.hits = [h - 1 for h in self.hits if h > 0]
+        kept = self.filters.keep(entries)
+        self.entries[:0] = entries
+        self.shown[:0] = kept
+        self._kept += sum(entry_size(e) for e in entries)
+        shift = len(kept)
+        new_hits = [i for i, e in enumerate(kept) if self._hit(e)]
+        self.hits = new_hits + [h + shift for h in self.hits]
+        if self.current_hit is not None:
+            self.current_hit += len(new_hits)
+        while self._kept > self.max_kept_bytes and len(self.entries) > 1:
+            dropped = self.entries.pop()
+            self._kept -= entry_size(dropped)
+            self.newer_dropped = True
+            if self.shown and self.shown[-1] is dropped:
+                self.shown.pop()
+                last = len(self.shown)
+                while self.hits and self.hits[-1] >= last:
+                    self.hits.pop()
+        self._clamp_hit()
+
+    def _append(self, entries: list[LogEntry]) -> None:
+        if self.entries and entries and is_continuation(entries[0]):
+            rest = entries.pop(0)
+            old_last = self.entries[-1]
+            joined = join_entries(old_last, rest)
+            self.entries[-1] = joined
+            if self.shown and self.shown[-1] is old_last:
+                self.shown[-1] = joined
+        kept = self.filters.keep(entries)
+        base = len(self.shown)
+        self.entries.extend(entries)
+        self.shown.extend(kept)
+        self._kept += sum(entry_size(e) for e in entries)
+        self.hits.extend(base + i for i, e in enumerate(kept) if self._hit(e))
+        dropped_lines = 0
+        dropped_shown = 0
+        while self._kept > self.max_kept_bytes and len(self.entries) > 1:
+            dropped = self.entries.pop(0)
+            self._kept -= entry_size(dropped)
+            dropped_lines += entry_lines(dropped)
+            if self.shown and self.shown[0] is dropped:
+                self.shown.pop(0)
+                dropped_shown += 1
+        if dropped_shown:
+            self.hits = [h - dropped_shown for h in self.hits if h >= dropped_shown]
+            if self.current_hit is not None:
+                self.current_hit = max(0, self.current_hit - dropped_shown)
+        if dropped_lines and self.first_line is not None:
+            self.first_line += dropped_lines
+        self._clamp_hit()
+
+    def _clamp_hit(self) -> None:
+        if self.current_hit is not None and not self.hits:
+            self.current_hit = None
+        elif self.current_hit is not None:
+            self.current_hit = min(self.current_hit, len(self.hits) - 1)
+
+    def back_to_end(self) -> None:
+        """Reopen the file on screen at its last lines (after loading earlier dropped them)."""
+        if self.file is not None:
+            self.open_file(self.file)
+
+    # -- follow mode ---------------------------------------------------------------------------
+    def follow(self) -> None:
+        """Follow the instance's newest log file (``tail -f``) until :meth:`stop_follow`."""
+        if self.instance is None or self.following:
+            return
+        self._cancel("read", "earlier")
+        instance_id, sources = self.instance.instance_id, self.sources
+        newest = next((f.name for f in self.files if not f.name.endswith(".csv")), None)
+        continuing = newest is not None and self.file == newest and self._tail_end is not None and self.entries
+        if not continuing:
+            self._clear_view(newest)
+        handover: queue.SimpleQueue = queue.SimpleQueue()
+        self._handover = handover
+        self.following = True
+        self.status = f"Following {instance_id}…"
+        start_marker = self._tail_end if continuing else None
+        lines, interval = self.first_lines, self.follow_interval
+        file_name = self.file
+
+        def work(ctx):
+            rds = sources.rds()
+            stream = follow_log(rds, instance_id, task=ctx, file_name=file_name, lines=lines, interval=interval,
+                                marker=start_marker)
+            for portion in stream:
+                handover.put((portion, list(parse_entries([portion.data]))))
+                ctx.progress(None, f"{portion.file_name}: new lines")
+            return None
+
+        self._submit("follow", work, name=f"Follow the log of {instance_id}", on_done=lambda _r: self._drain(),
+                     on_progress=lambda _p, _t: self._drain())
+        self._emit()
+
+    def _drain(self) -> None:
+        q = self._handover
+        got = False
+        while q is not None:
+            try:
+                portion, entries = q.get_nowait()
+            except queue.Empty:
+                break
+            got = True
+            self._take_followed(portion, entries)
+        if got:
+            self._emit()
+
+    def _take_followed(self, portion: LogPortion, entries: list[LogEntry]) -> None:
+        if self.file is None:
+            self.file = portion.file_name
+        elif portion.file_name != self.file:
+            self.spans_files = True
+            self.file = portion.file_name
+        if self._tail_end is None:
+            self._tail_lines = portion.line_count
+        self._tail_end = portion.next_marker
+        self.follow_portions += 1
+        self._append(entries)
+
+    def stop_follow(self) -> None:
+        if self.following:
+            self._drain()
+            self._cancel("follow")
+            self.following = False
+            self.status = "Follow stopped"
+            self._emit()
+
+    # -- filters and search --------------------------------------------------------------------
+    def set_filters(self, *, severities: Sequence[str] | None = ..., since: datetime | None = ...,
+                    until: datetime | None = ..., slow_only: bool | None = None) -> None:
+        """Change the filters (arguments left out keep their value); ``severities`` among
+        :data:`FILTER_SEVERITIES` (None: all)."""
+        f = self.filters
+        if severities is not ...:
+            if severities is not None:
+                unknown = {s.upper() for s in severities} - set(FILTER_SEVERITIES)
+                if unknown:
+                    raise ValueError(f"unknown severities: {', '.join(sorted(unknown))}")
+            f = replace(f, severities=None if severities is None else frozenset(s.upper() for s in severities))
+        if since is not ...:
+            f = replace(f, since=since)
+        if until is not ...:
+            f = replace(f, until=until)
+        if slow_only is not None:
+            f = replace(f, slow_only=slow_only)
+        if f.since is not None and f.until is not None and f.since >= f.until:
+            raise ValueError("the time range must start before it ends")
+        self.filters = f
+        self.shown = f.keep(self.entries)
+        self._rehit()
+        self._emit()
+
+    def set_search(self, pattern: str | None, *, literal: bool = False) -> None:
+        """Search the entries shown (raises ``SearchPatternError`` for a bad pattern); the
+        current hit becomes the first one."""
+        self.pattern = compile_search(pattern, literal=literal) if pattern else None
+        self._rehit()
+        self.current_hit = 0 if self.hits else None
+        self._emit()
+
+    def _hit(self, entry: LogEntry) -> bool:
+        return self.pattern is not None and entry_matches(entry, self.pattern)
+
+    def _rehit(self) -> None:
+        self.hits = [i for i, e in enumerate(self.shown) if self._hit(e)] if self.pattern else []
+        self._clamp_hit()
+
+    @property
+    def current_row(self) -> int | None:
+        """The row of ``shown`` of the current search hit."""
+        return self.hits[self.current_hit] if self.current_hit is not None and self.hits else None
+
+    def next_hit(self, backwards: bool = False, from_row: int | None = None) -> int | None:
+        """Move to the next (previous) hit, wrapping round; ``from_row``: from this row instead
+        of the current hit. The row, or None without hits."""
+        if not self.hits:
+            self.current_hit = None
+            return None
+        if from_row is not None:
+            pos = bisect.bisect_left(self.hits, from_row) if backwards else bisect.bisect_right(self.hits, from_row)
+            self.current_hit = (pos - 1 if backwards else pos) % len(self.hits)
+        elif self.current_hit is None:
+            self.current_hit = len(self.hits) - 1 if backwards else 0
+        else:
+            self.current_hit = (self.current_hit + (-1 if backwards else 1)) % len(self.hits)
+        self._emit()
+        return self.current_row
+
+    # -- CloudWatch Logs -----------------------------------------------------------------------
+    def search_cloudwatch(self, pattern: str, start: datetime, end: datetime) -> None:
+        """One search over every instance's log in CloudWatch Logs (``FilterLogEvents``)."""
+        if start >= end:
+            raise ValueError("the time range must start before it ends")
+        sources, cluster = self.sources, self.target
+        self.searching_cloudwatch = True
+        self.cloudwatch_events = []
+
+        def work(ctx):
+            return list(search_cluster_log(sources.logs(), cluster, start=start, end=end, filter_pattern=pattern,
+                                           limit=CLOUDWATCH_LIMIT, task=ctx))
+
+        def done(events) -> None:
+            self.searching_cloudwatch = False
+            self.cloudwatch_events = events
+
+        self._submit("cloudwatch", work, name=f"Search the log of {cluster} in CloudWatch Logs", on_done=done,
+                     any_generation=True)
+        self._emit()
+
+    # -- export --------------------------------------------------------------------------------
+    def export(self, path: str | Path, fmt: str = "text", on_done: Callable[[int], Any] | None = None) -> None:
+        """Write the entries shown (filters applied) to ``path`` as text or CSV, on a worker."""
+        entries = tuple(self.shown)
+        self.exporting = True
+
+        def done(count: int) -> None:
+            self.exporting = False
+            self.exported = (str(path), count)
+            self.status = f"Exported {count:,} entries to {path}"
+            if on_done is not None:
+                on_done(count)
+
+        self._submit("export", lambda ctx: export_entries(entries, path, fmt, task=ctx),
+                     name=f"Export log entries to {Path(path).name}", on_done=done, any_generation=True)
+        self._emit()
+
+    # -- cancel and close ----------------------------------------------------------------------
+    def _cancel(self, *parts: str) -> None:
+        for part in parts:
+            handle = self._handles.pop(part, None)
+            if handle is not None:
+                handle.cancel()
+            self._ended(part)
+
+    def cancel(self) -> None:
+        """Cancel everything that runs (reading, indexing, following, searching, exporting)."""
+        if self.following:
+            self._drain()
+        self._cancel(*list(self._handles))
+        self.status = "Cancelled"
+        self._emit()
+
+    def close(self) -> None:
+        self.cancel()
+        self.closed = True
+
+
+def _without_overlap(earlier: list[LogEntry], current: list[LogEntry]) -> list[LogEntry]:
+    """``earlier`` without its last entries when they are the first of ``current`` (the file
+    grew while it was indexed, so the earlier portion reached into what is on screen)."""
+    if not earlier or not current:
+        return earlier
+    key = _same(current[0])
+    for i in range(len(earlier) - 1, max(-1, len(earlier) - 1 - 10_000), -1):
+        if _same(earlier[i]) == key:
+            n = len(earlier) - i
+            if [_same(e) for e in earlier[i:]] == [_same(e) for e in current[:n]]:
+                return earlier[:i]
+    return earlier
+
+
+def _same(entry: LogEntry) -> tuple:
+    return entry.time_text, entry.pid, entry.severity, entry.message[:200]

@@ -1,0 +1,330 @@
+"""LogsController without Qt: instances (writer first), files newest first, the last lines first
+and scroll-back portion by portion with no line lost or twice and memory bounded, follow mode
+handing portions over and stopping, filters, search with next/previous, an access denial that
+leaves the other parts working and names the permission, export, CloudWatch search and cancel.
+
+The RDS client reads real files through the sandbox's implementation of the two log calls
+(tests/unit/core/aws/db_logs/fixtures.py); a recording runner stands in for the task runner.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from aurora_console.core.aws.db_logs.entries import LogEntry, parse_entries
+from aurora_console.core.aws.db_logs.search import SearchPatternError
+from aurora_console.core.tasks import Cancelled, TaskContext
+from aurora_console.ui.logs.controller import LogsController, PortionIndex, entry_lines, join_entries, sql_for
+from tests.unit.core.aws.db_logs.fixtures import INSTANCE, FileBackedRds, client_error, log_line, write_log
+from tests.unit.recording_runner import RecordingRunner
+
+pytestmark = pytest.mark.unit
+
+OLD = "postgresql.log.2026-12-07-04"
+NEW = "postgresql.log.2026-12-07-05"
+
+
+@dataclass(frozen=True)
+class Instance:
+    instance_id: str
+    role: str
+
+
+class Sources:
+    def __init__(self, rds, *, exports=False, logs=None):
+        self._rds = rds
+        self.exports = exports
+        self._logs = logs
+
+    def instances(self):
+        return [Instance(INSTANCE, "writer"), Instance("blog-2", "reader")]
+
+    def exports_to_cloudwatch(self):
+        return self.exports
+
+    def rds(self):
+        return self._rds
+
+    def logs(self):
+        return self._logs
+
+
+def run_all(runner: RecordingRunner) -> None:
+    """Run every task not run yet, in order (tasks may submit more)."""
+    while True:
+        pending = [t for t in runner.tasks if t.state == "running" and not t.cancel_requested]
+        if not pending:
+            return
+        pending[0].run()
+
+
+def opened(tmp_path, lines=50, *, first_lines=10, **kw):
+    rds = FileBackedRds(tmp_path)
+    os.utime(write_log(tmp_path, OLD, 5, hour=4), (1000, 1000))
+    write_log(tmp_path, NEW, lines)
+    runner = RecordingRunner()
+    c = LogsController(runner, "blog", Sources(rds), first_lines=first_lines, **kw)
+    c.start()
+    run_all(runner)
+    return c, runner, rds
+
+
+def messages(entries):
+    return [e.message for e in entries]
+
+
+def test_the_writer_is_chosen_first_and_files_come_newest_first(tmp_path):
+    c, runner, _ = opened(tmp_path)
+    assert [i.instance_id for i in c.instances] == [INSTANCE, "blog-2"]
+    assert c.instance.instance_id == INSTANCE
+    assert [f.name for f in c.files] == ["error/" + NEW, "error/" + OLD]
+    assert c.files[0].size == (tmp_path / NEW).stat().st_size
+
+
+def test_a_file_opens_with_its_last_lines_then_scroll_back_loads_each_earlier_line_once(tmp_path):
+    c, runner, rds = opened(tmp_path, lines=50, first_lines=10)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    assert messages(c.entries) == [f"statement {i}" for i in range(40, 50)]
+    assert len(rds.downloads()) == 1 and "Marker" not in rds.downloads()[0]  # one call, the last lines
+    c.index = None
+    while c.can_load_earlier:
+        c.load_earlier()
+        run_all(runner)
+    assert messages(c.entries) == [f"statement {i}" for i in range(50)]
+    assert c.first_line == 0 and c.index is not None and c.index.total_lines == 50
+
+
+def test_scroll_back_when_the_file_grew_after_the_first_screen(tmp_path):
+    c, runner, rds = opened(tmp_path, lines=30, first_lines=10)
+    rds.page_size = 100
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    write_log(tmp_path, NEW, 5, start=30)  # written while the screen shows lines 20-29
+    c.load_earlier()
+    run_all(runner)
+    assert messages(c.entries) == [f"statement {i}" for i in range(30)]
+
+
+def test_loading_earlier_keeps_memory_bounded_by_dropping_the_newest(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=400, first_lines=50, max_kept_bytes=150 * 120)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    for _ in range(6):
+        c.load_earlier()
+        run_all(runner)
+    assert c.newer_dropped
+    assert sum(len(e.message) + 80 for e in c.entries) <= 150 * 120
+    numbers = [int(m.split()[1]) for m in messages(c.entries)]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # contiguous, no gap
+    c.back_to_end()
+    run_all(runner)
+    assert messages(c.entries)[-1] == "statement 399" and not c.newer_dropped
+
+
+def test_follow_shows_new_lines_after_the_first_screen_and_stops(tmp_path):
+    c, runner, rds = opened(tmp_path, lines=20, first_lines=5, follow_interval=0)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    c.follow()
+    task = runner.last
+    assert c.following and task.name.startswith("Follow")
+    ctx = TaskContext()
+    polls = []
+
+    def sleep(_s):
+        polls.append(1)
+        if len(polls) == 1:
+            write_log(tmp_path, NEW, 2, start=20)
+            return
+        raise Cancelled()
+
+    ctx.sleep = sleep
+    ctx._progress = lambda p, t: task.on_progress(p, t)
+    with pytest.raises(Cancelled):
+        task.fn(ctx)
+    assert messages(c.entries) == [f"statement {i}" for i in range(15, 22)]
+    assert c.follow_portions >= 1
+    c.stop_follow()
+    assert task.cancel_requested and not c.following
+
+
+def test_follow_joins_continuation_lines_cut_off_by_a_poll(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=3, first_lines=5)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    rest = LogEntry(None, "", "", "", None, "", "\tAND b = 2")
+    c._append([rest])
+    assert c.entries[-1].message == "statement 2\n\tAND b = 2" and len(c.entries) == 3
+    assert entry_lines(c.entries[-1]) == 2
+
+
+def test_severity_and_time_filters_and_search_next_previous(tmp_path):
+    folder = tmp_path
+    rds = FileBackedRds(folder)
+    with open(folder / NEW, "w") as out:
+        out.write(log_line(1))
+        out.write("2026-12-07 05:00:02 UTC:10.0.0.1(4000):app@blog:[7]:ERROR:  relation \"nope\" does not exist\n")
+        out.write("2026-12-07 05:00:02 UTC:10.0.0.1(4000):app@blog:[7]:STATEMENT:  select * from nope\n")
+        out.write(log_line(3))
+        out.write("2026-12-07 05:10:00 UTC::@:[9]:FATAL:  terminating connection\n")
+        out.write("2026-12-07 05:20:00 UTC:10.0.0.1(4000):app@blog:[7]:ERROR:  deadlock detected\n")
+    runner = RecordingRunner()
+    c = LogsController(runner, "blog", Sources(rds))
+    c.start()
+    run_all(runner)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    assert len(c.entries) == 5 and c.entries[1].detail("STATEMENT") == "select * from nope"
+    c.set_filters(severities=["error", "FATAL"])
+    assert [e.severity for e in c.shown] == ["ERROR", "FATAL", "ERROR"]
+    c.set_filters(since=datetime(2026, 12, 7, 5, 5, tzinfo=timezone.utc))
+    assert messages(c.shown) == ["terminating connection", "deadlock detected"]
+    c.set_filters(severities=None, since=None)
+    c.set_search("nope|deadlock")
+    assert c.hits == [1, 4] and c.current_row == 1
+    assert c.next_hit() == 4 and c.next_hit() == 1  # wraps round
+    assert c.next_hit(backwards=True) == 4
+    assert c.next_hit(from_row=2) == 4 and c.next_hit(backwards=True, from_row=2) == 1
+    with pytest.raises(SearchPatternError):
+        c.set_search("(unclosed")
+    with pytest.raises(ValueError):
+        c.set_filters(severities=["CHATTY"])
+    with pytest.raises(ValueError):
+        c.set_filters(since=datetime(2026, 12, 7, 6, tzinfo=timezone.utc),
+                      until=datetime(2026, 12, 7, 5, tzinfo=timezone.utc))
+
+
+def test_access_denied_on_reading_names_the_permission_and_the_file_list_still_works(tmp_path):
+    c, runner, rds = opened(tmp_path)
+    rds.faults.append(client_error("AccessDenied", "DownloadDBLogFilePortion", "not authorized"))
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    assert "rds:DownloadDBLogFilePortion" in c.error_text("read") and not c.reading
+    c.refresh_files()
+    run_all(runner)
+    assert len(c.files) == 2 and "files" not in c.errors
+
+
+def test_access_denied_on_listing_names_its_permission(tmp_path):
+    rds = FileBackedRds(tmp_path)
+    write_log(tmp_path, NEW, 3)
+    rds.faults.append(client_error("AccessDenied", "DescribeDBLogFiles", "not authorized"))
+    runner = RecordingRunner()
+    c = LogsController(runner, "blog", Sources(rds))
+    c.start()
+    run_all(runner)
+    assert "rds:DescribeDBLogFiles" in c.error_text("files") and c.files == []
+
+
+def test_switching_instance_drops_the_file_and_late_results_of_the_old_one(tmp_path):
+    c, runner, _ = opened(tmp_path)
+    c.open_file(c.files[0].name)
+    read = runner.last
+    c.select_instance("blog-2")
+    assert read.cancel_requested and c.file is None and c.entries == []
+    read.run()  # a result arriving late is not shown
+    assert c.entries == []
+    with pytest.raises(ValueError):
+        c.select_instance("nope-9")
+
+
+def test_export_writes_the_entries_shown(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=10, first_lines=10)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    c.set_search("statement")  # search does not filter: every entry is shown
+    out = tmp_path / "out" / "shown.csv"
+    out.parent.mkdir()
+    c.set_filters(since=datetime(2026, 12, 7, 5, 0, 5, tzinfo=timezone.utc))
+    c.export(out, "csv")
+    run_all(runner)
+    rows = out.read_text().splitlines()
+    assert rows[0].startswith("time_utc,") and len(rows) == 1 + 5 and c.exported == (str(out), 5)
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_cancel_stops_everything_that_runs(tmp_path):
+    c, runner, _ = opened(tmp_path)
+    c.open_file(c.files[0].name)
+    c.follow()
+    handles = [t for t in runner.tasks if t.state == "running"]
+    c.cancel()
+    assert all(t.cancel_requested for t in handles) and not c.following and not c.busy
+
+
+class FakeLogs:
+    def __init__(self):
+        self.calls = []
+
+    def filter_log_events(self, **kwargs):
+        self.calls.append(kwargs)
+        return {"events": [{"logStreamName": "blog-2", "timestamp": 1_796_000_000_000,
+                            "message": "2026-12-07 05:00:00 UTC::@:[9]:ERROR:  boom"}]}
+
+
+def test_cloudwatch_search_covers_the_cluster_log_group(tmp_path):
+    logs = FakeLogs()
+    rds = FileBackedRds(tmp_path)
+    runner = RecordingRunner()
+    c = LogsController(runner, "blog", Sources(rds, exports=True, logs=logs))
+    c.start()
+    run_all(runner)
+    assert c.cloudwatch_available
+    end = datetime(2026, 12, 7, 6, tzinfo=timezone.utc)
+    c.search_cloudwatch("boom", end - timedelta(hours=1), end)
+    run_all(runner)
+    assert logs.calls[0]["logGroupName"] == "/aws/rds/cluster/blog/postgresql"
+    assert [e.stream for e in c.cloudwatch_events] == ["blog-2"]
+    assert c.cloudwatch_events[0].entries[0].severity == "ERROR"
+    with pytest.raises(ValueError):
+        c.search_cloudwatch("x", end, end)
+
+
+def test_sql_for_a_slow_statement_and_a_plan():
+    slow = LogEntry(datetime(2026, 12, 7, tzinfo=timezone.utc), "", "app", "blog", 5, "LOG",
+                    "duration: 1503.2 ms  statement: SELECT pg_sleep(1);", time_text="2026-12-07 00:00:00 UTC")
+    text = sql_for(slow)
+    assert text.endswith("EXPLAIN (ANALYZE, BUFFERS)\nSELECT pg_sleep(1);\n") and "1503.2 ms" in text
+    (plan,) = parse_entries(["2026-12-07 05:00:00 UTC:[local]:app@blog:[5]:LOG:  duration: 1200.000 ms  plan:\n"
+                             "\tQuery Text: select count(*) from posts\n"
+                             "\tAggregate  (cost=1.0..2.0 rows=1 width=8)\n"])
+    text = sql_for(plan)
+    assert "-- plan logged by auto_explain:\n--   Aggregate  (cost=1.0..2.0 rows=1 width=8)\n" in text
+    assert text.endswith("select count(*) from posts;\n")
+    assert sql_for(LogEntry(None, "", "", "", 5, "LOG", "checkpoint starting: time")) is None
+    assert sql_for(LogEntry(None, "", "", "", 5, "LOG", "duration: 3.0 ms")) is None
+
+
+def test_portion_index_finds_the_portion_before_a_line():
+    idx = PortionIndex(("0", "1:100", "1:200"), (0, 10, 20), 30, "1:300")
+    assert idx.portion_before(25) == ("1:200", 20, 5)
+    assert idx.portion_before(20) == ("1:100", 10, 10)
+    assert idx.portion_before(1) == ("0", 0, 1)
+    assert idx.portion_before(0) is None
+
+
+def test_join_entries_adds_continuation_to_the_last_detail():
+    first = LogEntry(None, "", "", "", 7, "ERROR", "oops", details=(("STATEMENT", "select 1"),))
+    joined = join_entries(first, LogEntry(None, "", "", "", None, "", "\tfrom t"))
+    assert joined.details == (("STATEMENT", "select 1\n\tfrom t"),) and joined.message == "oops"
+
+
+def test_a_worker_thread_filling_the_handover_is_drained_on_progress(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=5, first_lines=5, follow_interval=0)
+    c.follow()
+    task = runner.last
+    ctx = TaskContext()
+    stop = threading.Event()
+    ctx.sleep = lambda _s: (_ for _ in ()).throw(Cancelled()) if stop.is_set() or not stop.set() else None
+    ctx._progress = lambda p, t: None  # the UI thread drains later
+    with pytest.raises(Cancelled):
+        task.fn(ctx)
+    assert c.entries == []
+    task.on_progress(None, "")
+    assert messages(c.entries) == [f"statement {i}" for i in range(5)]
