@@ -165,7 +165,12 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=500)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--switch-interval-ms", type=float, default=None,
+                    help="sys.setswitchinterval for this run (how long a thread holds the GIL before yielding)")
     args = ap.parse_args()
+    if args.switch_interval_ms:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
+        print(f"GIL switch interval: {sys.getswitchinterval() * 1000:.1f} ms")
     bin_dir = find_postgres_bin()
     if bin_dir is None:
         print("no PostgreSQL binaries found", file=sys.stderr)
