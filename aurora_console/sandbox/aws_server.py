@@ -92,6 +92,10 @@ class LocalAwsServer:
 
         #: the instances whose log files are served from a real PostgreSQL log folder
         self.rds_logs = InstanceLogs()
+        from aurora_console.sandbox.cloudtrail import ControlPlaneTrail
+
+        #: the control-plane calls received, answered back by CloudTrail LookupEvents
+        self.trail = ControlPlaneTrail()
 
     @property
     def endpoint_url(self) -> str:
@@ -116,10 +120,13 @@ class LocalAwsServer:
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
         server.start()
         from aurora_console.sandbox.performance_insights import InsightsWsgi
+        from aurora_console.sandbox.cloudtrail import CloudTrailWsgi
         from aurora_console.sandbox.rds_logs import RdsLogsWsgi
 
-        # pi requests, then the log file calls of attached instances, then moto
-        server._server.app = InsightsWsgi(RdsLogsWsgi(server._server.app, self.rds_logs), self.insights)
+        # pi requests, then the log file calls of attached instances, then moto (control-plane
+        # calls recorded for CloudTrail's LookupEvents on the way)
+        server._server.app = InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(server._server.app, self.trail), self.rds_logs),
+                                          self.insights)
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
