@@ -18,9 +18,10 @@ def _names(window, menu):
 def test_database_menu_holds_the_database_tools(qtbot):
     window = open_console(qtbot)
     try:
-        assert _names(window, "Database") == ["actionSqlEditor", "actionContentEditor", "actionMigrations"]
+        assert _names(window, "Database") == ["actionSqlEditor", "actionContentEditor", "actionMigrations",
+                                              "actionPerformance"]
         texts = [a.text() for a in window.menu("Database").actions()]
-        assert texts == ["SQL editor…", "Content editor…", "Migrations…"]
+        assert texts == ["SQL editor…", "Content editor…", "Migrations…", "Performance…"]
         tools = _names(window, "Tools")
         assert "actionSqlEditor" not in tools and "actionMigrations" not in tools
         assert "actionConnections" in tools
