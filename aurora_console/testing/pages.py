@@ -13,6 +13,7 @@ from aurora_console.testing.pages_backups import BackupsPage
 from aurora_console.testing.pages_connections import ConnectionsPage
 from aurora_console.testing.pages_content import ContentPage
 from aurora_console.testing.pages_fleet import FleetPage
+from aurora_console.testing.pages_logs import LogsPage
 from aurora_console.testing.pages_metrics import MetricsPage
 from aurora_console.testing.pages_migrations import MigrationsPage
 from aurora_console.testing.pages_performance import PerformancePage
@@ -101,3 +102,7 @@ class ConsoleRoot:
     def performance(self, target: str, **kwargs) -> PerformancePage:
         """The Performance screen of a cluster id (through its connection profile) or a profile."""
         return PerformancePage(self, target, **kwargs)
+
+    def logs(self, instance_or_cluster: str, **kwargs) -> LogsPage:
+        """The Logs screen of a cluster id (its writer first) or of one of its instances."""
+        return LogsPage(self, instance_or_cluster, **kwargs)

@@ -41,6 +41,7 @@ from aurora_console.core.aws.db_logs.search import (
     entry_matches,
     filter_entries,
 )
+from aurora_console.core.errors import user_text
 from aurora_console.core.tasks import Cancelled
 from aurora_console.ui.observers import Observers
 
@@ -201,6 +202,8 @@ class LogsController:
         self._handles: dict[str, Any] = {}
         self._handover: queue.SimpleQueue | None = None
         self._generation = 0                  # bumped when the file on screen changes
+        #: bumped when ``shown`` changes other than by rows added at an end (views reset)
+        self.resets = 0
 
     # -- helpers -------------------------------------------------------------------------------
     def _emit(self) -> None:
@@ -249,8 +252,7 @@ class LogsController:
         exc = self.errors.get(part)
         if exc is None:
             return ""
-        hint = getattr(exc, "hint", "")
-        return f"{exc}" + (f" {hint}" if hint else "")
+        return " ".join(user_text(exc).split("\n"))
 
     @property
     def busy(self) -> bool:
@@ -314,6 +316,7 @@ class LogsController:
     # -- the file on screen --------------------------------------------------------------------
     def _clear_view(self, name: str | None) -> None:
         self._generation += 1
+        self.resets += 1
         self.file = name
         self.entries, self.shown, self.hits = [], [], []
         self.current_hit = None
@@ -413,6 +416,7 @@ class LogsController:
             if self.shown and self.shown[0] is old_first:
                 self.shown.pop(0)
                 self.hits = [h - 1 for h in self.hits if h > 0]
+                self.resets += 1
         kept = self.filters.keep(entries)
         self.entries[:0] = entries
         self.shown[:0] = kept
@@ -426,6 +430,7 @@ class LogsController:
             dropped = self.entries.pop()
             self._kept -= entry_size(dropped)
             self.newer_dropped = True
+            self.resets += 1
             if self.shown and self.shown[-1] is dropped:
                 self.shown.pop()
                 last = len(self.shown)
@@ -441,6 +446,7 @@ class LogsController:
             self.entries[-1] = joined
             if self.shown and self.shown[-1] is old_last:
                 self.shown[-1] = joined
+                self.resets += 1
         kept = self.filters.keep(entries)
         base = len(self.shown)
         self.entries.extend(entries)
@@ -453,6 +459,7 @@ class LogsController:
             dropped = self.entries.pop(0)
             self._kept -= entry_size(dropped)
             dropped_lines += entry_lines(dropped)
+            self.resets += 1
             if self.shown and self.shown[0] is dropped:
                 self.shown.pop(0)
                 dropped_shown += 1
@@ -562,6 +569,7 @@ class LogsController:
             raise ValueError("the time range must start before it ends")
         self.filters = f
         self.shown = f.keep(self.entries)
+        self.resets += 1
         self._rehit()
         self._emit()
 
@@ -656,7 +664,10 @@ class LogsController:
         self._emit()
 
     def close(self) -> None:
-        self.cancel()
+        """The screen closes: everything stops except an export the user asked for."""
+        if self.following:
+            self._drain()
+        self._cancel(*[part for part in self._handles if part != "export"])
         self.closed = True
 
 

@@ -1,0 +1,110 @@
+"""LogEntriesModel: the entries the Logs screen shows (the controller's ``shown``), one row each.
+
+Columns: time, client, user, database, pid, severity, message (its first line; the whole entry
+is in the detail pane). Rows arriving at the end (follow mode, the first screen) or at the start
+(scroll-back) are inserted, not reset, so the view keeps its place and the UI thread only pays
+for the rows that changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+COLUMNS = ("Time", "Client", "User", "Database", "PID", "Severity", "Message")
+SEVERITY_COLOURS = {"PANIC": "#b00020", "FATAL": "#b00020", "ERROR": "#c62828", "WARNING": "#a66300"}
+SLOW_COLOUR = "#1565c0"
+MESSAGE_CHARS = 500
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LogEntriesModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list = []
+        self._first = None
+        self._last = None
+        self._version = 0
+
+    @property
+    def entries(self) -> list:
+        return self._rows
+
+    def entry(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def show(self, shown: list, version: int = 0) -> int:
+        """Show ``shown`` (the controller's list); ``version``: the controller's count of changes
+        other than rows added at an end (a new filter, rows dropped), which reset the model.
+        The number of rows added at the top (so the view keeps its place after a scroll-back)."""
+        old = len(self._rows)
+        if version != self._version:
+            self._version = version
+            old = 0
+        new = len(shown)
+        first, last = (shown[0], shown[-1]) if shown else (None, None)
+        if old and new > old and self._first is not None and shown[0] is self._first \
+                and shown[old - 1] is self._last:
+            self.beginInsertRows(QModelIndex(), old, new - 1)
+            self._adopt(shown, first, last)
+            self.endInsertRows()
+            return 0
+        if old and new > old and shown[-1] is self._last and shown[new - old] is self._first:
+            added = new - old
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+            self._adopt(shown, first, last)
+            self.endInsertRows()
+            return added
+        if old and new == old and first is self._first and last is self._last:
+            return 0
+        self.beginResetModel()
+        self._adopt(shown, first, last)
+        self.endResetModel()
+        return 0
+
+    def _adopt(self, shown: list, first, last) -> None:
+        self._rows = list(shown)  # a copy: the controller changes its list before the view hears of it
+        self._first, self._last = first, last
+
+    # -- Qt ------------------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return e.time_text
+            if col == 1:
+                return e.client
+            if col == 2:
+                return e.user
+            if col == 3:
+                return e.database
+            if col == 4:
+                return "" if e.pid is None else str(e.pid)
+            if col == 5:
+                return e.severity
+            text = e.message.split("\n", 1)[0][:MESSAGE_CHARS]
+            more = "\n" in e.message or bool(e.details)
+            return text + (" …" if more else "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = SEVERITY_COLOURS.get(e.severity)
+            if colour is None and col == 6 and e.message.startswith("duration: "):
+                colour = SLOW_COLOUR
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole and col == 6:
+            return e.text()[:4000]
+        return None

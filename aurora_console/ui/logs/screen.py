@@ -1,0 +1,236 @@
+"""LogsScreen: the database log of a cluster's instances.
+
+Left, the chosen instance's log files (name, size, last written; newest first): a double-click
+(or Enter) opens one at its last lines. Right, the entries in columns (time, client, user,
+database, pid, severity, message) above the selected entry whole; the filter bar above them;
+scrolling to the top (or Load earlier) loads the lines before. Follow shows new lines as they
+are written (the view stays at the bottom while it is there). A second tab searches every
+instance at once in CloudWatch Logs. A red line says what failed, per part (an access denial
+names the IAM permission); the other parts keep working. The state is the Qt-free
+:class:`~aurora_console.ui.logs.controller.LogsController`'s; this widget renders it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .cloudwatch_view import CloudWatchSearchView
+from .controller import LogsController, sql_for
+from .entries_model import LogEntriesModel
+from .filter_bar import LogFilterBar
+from .toolbar import LogsToolbar
+
+ERROR_PARTS = (("instances", "Instances"), ("files", "Log files"), ("read", "Reading"), ("earlier", "Earlier lines"),
+               ("follow", "Follow"), ("export", "Export"))
+
+
+def size_text(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+class LogsScreen(QWidget):
+    def __init__(self, runner, controller: LogsController, *, open_sql: Callable[[str], object] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logsScreen")
+        self.runner = runner
+        self.controller = c = controller
+        #: opens a statement in the SQL editor (``window.open_sql`` on the cluster's profile); None: not offered
+        self.open_sql = open_sql
+        #: asks where to export: ``(path, "text" | "csv")`` or None. Page objects replace it.
+        self.ask_export_path: Callable[[], tuple[str, str] | None] = self._ask_export_path
+        self._closed = False
+
+        self.toolbar = LogsToolbar(c, self)
+        self.toolbar.export_button.clicked.connect(lambda _=False: self.export())
+        self.toolbar.sql_button.clicked.connect(lambda _=False: self.open_selected_in_sql())
+        self.status_label = QLabel(objectName="logsStatus", wordWrap=True)
+        self.error_label = QLabel(objectName="logsErrors", wordWrap=True)
+        self.error_label.setStyleSheet("color: #c62828")
+        self.files_view = QTreeWidget(objectName="logsFiles")
+        self.files_view.setHeaderLabels(["File", "Size", "Last written (UTC)"])
+        self.files_view.setRootIsDecorated(False)
+        self.files_view.itemActivated.connect(lambda item, _col: c.open_file(item.data(0, Qt.ItemDataRole.UserRole)))
+        self.filter_bar = LogFilterBar(c, self)
+        self.model = LogEntriesModel(self)
+        self.table = QTableView(objectName="logsEntries")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        vh.hide()
+        hh = self.table.horizontalHeader()
+        hh.setStretchLastSection(True)
+        for col, width in enumerate((170, 130, 80, 80, 60, 70)):
+            hh.resizeSection(col, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_detail())
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.filter_bar.current_row = lambda: (self.table.currentIndex().row()
+                                               if self.table.currentIndex().isValid() else None)
+        self.detail = QPlainTextEdit(objectName="logsDetail", readOnly=True)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        entries_box = QWidget()
+        box = QVBoxLayout(entries_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.filter_bar)
+        box.addWidget(self.table, 1)
+        right.addWidget(entries_box)
+        right.addWidget(self.detail)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.files_view)
+        split.addWidget(right)
+        split.setStretchFactor(1, 4)
+        split.setSizes([330, 1000])
+        self.cloudwatch_view = CloudWatchSearchView(c, self)
+        self.tabs = QTabWidget(objectName="logsTabs")
+        self.tabs.addTab(split, "Files")
+        self.tabs.addTab(self.cloudwatch_view, "CloudWatch Logs")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.tabs, 1)
+
+        self._files = None
+        self._hit_row: int | None = None
+        self._render_pending = False
+        c.changed.connect(self._schedule_render)
+        self.render()
+
+    # -- rendering -----------------------------------------------------------------------------
+    def _schedule_render(self) -> None:
+        """Changes come in bursts (follow mode, portions): render once per event-loop turn."""
+        if not self._render_pending and not self._closed:
+            self._render_pending = True
+            QTimer.singleShot(0, self.render)
+
+    def render(self) -> None:
+        self._render_pending = False
+        if self._closed:
+            return
+        c = self.controller
+        self.toolbar.render()
+        self.filter_bar.render()
+        self.cloudwatch_view.render()
+        self.toolbar.sql_button.setEnabled(self.open_sql is not None and self._selected_sql() is not None)
+        busy = [text for flag, text in ((c.loading_files, "listing files"), (c.reading, "reading"),
+                                        (c.loading_earlier, "loading earlier lines"), (c.exporting, "exporting"))
+                if flag]
+        status = c.status
+        if c.file is not None and c.entries:
+            status = f"{status} · {len(c.shown):,} of {len(c.entries):,} entries shown"
+        self.status_label.setText(status + (f" ({', '.join(busy)}…)" if busy else ""))
+        errors = [f"{label}: {c.error_text(part)}" for part, label in ERROR_PARTS if part in c.errors]
+        self.error_label.setText("\n".join(errors))
+        self.error_label.setVisible(bool(errors))
+        if c.files is not self._files:
+            self._render_files()
+        self._render_entries()
+
+    def _render_files(self) -> None:
+        c = self.controller
+        self._files = c.files
+        self.files_view.clear()
+        for f in c.files:
+            item = QTreeWidgetItem([f.name, size_text(f.size), f.last_written.strftime("%Y-%m-%d %H:%M:%S")])
+            item.setData(0, Qt.ItemDataRole.UserRole, f.name)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.files_view.addTopLevelItem(item)
+        for col in range(3):
+            self.files_view.resizeColumnToContents(col)
+
+    def _render_entries(self) -> None:
+        c = self.controller
+        bar = self.table.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        before = self.model.rowCount()
+        added_on_top = self.model.show(c.shown, c.resets)
+        if added_on_top:
+            # keep the rows the user was reading where they were
+            self.table.scrollTo(self.model.index(min(added_on_top, self.model.rowCount() - 1), 0),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+        elif self.model.rowCount() != before and (at_bottom or before == 0):
+            self.table.scrollToBottom()
+        row = c.current_row
+        if row is not None and row != self._hit_row:
+            self._hit_row = row
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        elif row is None:
+            self._hit_row = None
+
+    def _scrolled(self, value: int) -> None:
+        c = self.controller
+        if value == 0 and self.model.rowCount() and self.table.verticalScrollBar().maximum() > 0 \
+                and c.can_load_earlier and not c.following:
+            c.load_earlier()
+
+    def _show_detail(self) -> None:
+        entry = self.model.entry(self.table.currentIndex().row())
+        self.detail.setPlainText("" if entry is None else entry.text())
+        self.toolbar.sql_button.setEnabled(self.open_sql is not None and self._selected_sql() is not None)
+
+    # -- actions -------------------------------------------------------------------------------
+    def _selected_sql(self) -> str | None:
+        index = self.table.currentIndex()
+        entry = self.model.entry(index.row()) if index.isValid() else None
+        return sql_for(entry) if entry is not None else None
+
+    def open_selected_in_sql(self):
+        text = self._selected_sql()
+        if text is None or self.open_sql is None:
+            return None
+        return self.open_sql(text)
+
+    def _ask_export_path(self) -> tuple[str, str] | None:
+        path, chosen = QFileDialog.getSaveFileName(self, "Export log entries", "log-entries.txt",
+                                                   "Text (*.txt *.log);;CSV (*.csv)")
+        if not path:
+            return None
+        return path, "csv" if path.lower().endswith(".csv") or chosen.startswith("CSV") else "text"
+
+    def export(self) -> None:
+        target = self.ask_export_path()
+        if target is not None:
+            self.controller.export(*target)
+
+    def refresh(self) -> None:
+        """View ▸ Refresh (Ctrl+R): the file list again."""
+        self.controller.refresh_files()
+
+    def can_close(self) -> bool:
+        if self._closed:
+            return True
+        self._closed = True
+        exporting = self.controller.exporting
+        self.controller.close()
+        self.runner.release(self.controller, cancel=not exporting)
+        return True
