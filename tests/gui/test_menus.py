@@ -19,9 +19,9 @@ def test_database_menu_holds_the_database_tools(qtbot):
     window = open_console(qtbot)
     try:
         assert _names(window, "Database") == ["actionSqlEditor", "actionContentEditor", "actionMigrations",
-                                              "actionPerformance"]
+                                              "actionPerformance", "actionDatabaseLogs"]
         texts = [a.text() for a in window.menu("Database").actions()]
-        assert texts == ["SQL editor…", "Content editor…", "Migrations…", "Performance…"]
+        assert texts == ["SQL editor…", "Content editor…", "Migrations…", "Performance…", "Logs…"]
         tools = _names(window, "Tools")
         assert "actionSqlEditor" not in tools and "actionMigrations" not in tools
         assert "actionConnections" in tools
