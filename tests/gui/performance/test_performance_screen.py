@@ -169,6 +169,17 @@ def test_top_sql_load_and_an_explained_window_from_the_real_server(window, qtbot
     assert ours[0]["mean_ms"] == pytest.approx(ours[0]["total_ms"] / 25)
     assert set(rows[0]) >= {"queryid", "query", "calls", "total_ms", "mean_ms", "rows"}
     assert page.screen.top_sql_view.model.rowCount() == len(rows)  # the tab shows them
+    # a statement opens in the SQL editor with EXPLAIN, on the same database, not run
+    from aurora_console.ui.sql.feature import sql_tabs
+
+    assert page.screen.top_sql_view.select_statement(ours[0]["queryid"])
+    text = page.screen.top_sql_view.explain_selected()
+    assert text and "EXPLAIN" in text and "FROM items WHERE id" in text
+    (editor,) = sql_tabs(window)
+    assert editor.editor.toPlainText() == text and editor.outcomes == []
+    editor.ask = lambda *a: None
+    window.close_tab(window.tabs.indexOf(editor))
+    page.screen.show_tab("Top SQL")
     assert page.screen.window_bar.isVisible()
 
     # the load of the window: no Performance Insights on a plain profile, so sampled, and said why
