@@ -170,7 +170,13 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
     spec = None if connect is not None else {"kind": TAB_KIND, "profile": label}
 
     def open_sql(text: str):
-        return window.open_sql(label, text) if connect is None else window.open_sql(connect, text)
+        if connect is None:
+            return window.open_sql(label, text)
+        if isinstance(connect, str):
+            return window.open_sql(connect, text)  # the SQL editor takes a connection string too
+        services.notifier.warning("Performance", "This screen was opened on connection parameters the SQL editor "
+                                  "cannot take; copy the statement instead.")
+        return None
 
     def make():
         return PerformanceScreen(services.runner, controller, title=label, open_sql=open_sql,
