@@ -196,7 +196,7 @@ def parse_event(raw: Mapping[str, Any]) -> TimelineEntry | None:
     error = body.get("errorCode")
     kind = kind_of_action(name)
     changes = changes_from_parameters(params) if kind in (KIND_MODIFICATION, KIND_PARAMETERS) else ()
-    what = f"{name} {resource}".strip()
+    what = f"{name} {resource}" if resource else name
     if error:
         what += f" (failed: {error})"
     detail = {"event": name, "parameters": dict(params), "resources": [dict(r) for r in resources],

@@ -87,7 +87,7 @@ def from_audit(entries: Iterable[AuditEntry]) -> list[TimelineEntry]:
             kind = kind_of_action(a.action)
         resource = _audit_resource(params)
         changes = changes_from_parameters(params) if kind in (KIND_MODIFICATION, KIND_PARAMETERS) else ()
-        what = f"{a.action} {resource}".strip()
+        what = f"{a.action} {resource}" if resource else a.action
         if a.outcome and a.outcome != "ok":
             what += f" ({a.outcome})"
         out.append(TimelineEntry(when, SOURCE_AUDIT, kind, a.identity or a.profile, what, resource=resource,
