@@ -14,7 +14,12 @@ from botocore.stub import Stubber
 from aurora_console.core.audit import AuditEntry
 from aurora_console.core.aws.timeline import entries as te
 from aurora_console.core.aws.timeline.cloudtrail import CallPacer
-from aurora_console.core.aws.timeline.gather import TimelineError, gather_timeline, permission_text, resource_names
+from aurora_console.core.aws.timeline.gather import (
+    TimelineError,
+    gather_timeline,
+    permission_text,
+    resource_names,
+)
 from aurora_console.core.aws.timeline.pending import maintenance_entries, pending_reboot_entries
 from aurora_console.core.performance.explain_window import MigrationRun
 
