@@ -139,41 +139,51 @@ PRIVILEGE_HINT = ("{hidden} statement(s) of other users are hidden from {user}: 
 #: a role name that needs no quotes in SQL
 _PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
 
+#: where the extension lives, its view's columns, whether pg_stat_statements_info exists (14+) and
+#: whether this is Aurora (aurora_db_instance_identifier): one round trip
+_PROBE_SQL = """
+SELECT n.nspname,
+       ARRAY(SELECT a.attname::text FROM pg_attribute a
+             WHERE a.attrelid = to_regclass(format('%I.pg_stat_statements', n.nspname))
+               AND a.attnum > 0 AND NOT a.attisdropped),
+       to_regclass(format('%I.pg_stat_statements_info', n.nspname)) IS NOT NULL,
+       to_regproc('aurora_db_instance_identifier') IS NOT NULL
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname = 'pg_stat_statements'
+"""
+
+#: the server's identity (instance, start time) and the statistics' reset time, in epoch seconds
+#: (text that does not depend on the session's TimeZone or DateStyle)
 _IDENTITY_SQL = """
 SELECT coalesce({instance}, host(inet_server_addr()) || ':' || inet_server_port(), 'local'),
-       extract(epoch FROM pg_postmaster_start_time())::text,
-       current_database(), current_user
+       extract(epoch FROM pg_postmaster_start_time())::text, current_user, {stats_reset}
 """
 
 
-def _instance_expression(conn: psycopg.Connection) -> str:
-    """``aurora_db_instance_identifier()`` where the server has it (Aurora), else NULL."""
-    row = conn.execute("SELECT to_regproc('aurora_db_instance_identifier') IS NOT NULL").fetchone()
-    return "aurora_db_instance_identifier()" if row and row[0] else "NULL::text"
+@dataclass(frozen=True)
+class _Extension:
+    schema: str
+    columns: frozenset[str]
+    has_info: bool
+    aurora: bool
 
 
-def _extension_schema(conn: psycopg.Connection) -> str | None:
-    row = conn.execute(
-        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_stat_statements'").fetchone()
-    return row[0] if row else None
+def _extension(conn: psycopg.Connection) -> _Extension:
+    row = conn.execute(_PROBE_SQL).fetchone()
+    if row is None:
+        raise _unavailable(conn, "not created")
+    schema, columns, has_info, aurora = row
+    return _Extension(schema, frozenset(columns), bool(has_info), bool(aurora))
 
 
-def _columns(conn: psycopg.Connection, schema: str) -> set[str]:
-    rows = conn.execute(
-        "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = to_regclass(%s) AND a.attnum > 0 "
-        "AND NOT a.attisdropped", (sql.Identifier(schema, "pg_stat_statements").as_string(conn),)).fetchall()
-    return {r[0] for r in rows}
-
-
-def _pick(columns: set[str], *names: str) -> sql.Composable:
+def _pick(columns: frozenset[str], *names: str) -> sql.Composable:
     for name in names:
         if name in columns:
             return sql.SQL("s.") + sql.Identifier(name)
     return sql.Literal(0)
 
 
-def _select(schema: str, columns: set[str], *, with_texts: bool, only_queryids: bool = False) -> sql.Composed:
+def _select(schema: str, columns: frozenset[str], *, with_texts: bool, only_queryids: bool = False) -> sql.Composed:
     total = _pick(columns, "total_exec_time", "total_time")
     blk_read = _pick(columns, "shared_blk_read_time", "blk_read_time")
     blk_write = _pick(columns, "shared_blk_write_time", "blk_write_time")
@@ -218,24 +228,17 @@ def read_statements(conn: psycopg.Connection, *, with_texts: bool = True,
     this database or the server did not preload its library."""
     try:
         with conn.transaction():
-            schema = _extension_schema(conn)
-            if schema is None:
-                raise _unavailable(conn, "not created")
-            columns = _columns(conn, schema)
-            instance = _instance_expression(conn)
-            identity_row = conn.execute(_IDENTITY_SQL.format(instance=instance)).fetchone()
-            rows = conn.execute(_select(schema, columns, with_texts=with_texts)).fetchall()
+            ext = _extension(conn)
+            info = sql.SQL("(SELECT extract(epoch FROM stats_reset)::text FROM {})").format(
+                sql.Identifier(ext.schema, "pg_stat_statements_info")) if ext.has_info else sql.SQL("NULL::text")
+            identity_row = conn.execute(sql.SQL(_IDENTITY_SQL).format(
+                instance=sql.SQL("aurora_db_instance_identifier()" if ext.aurora else "NULL::text"),
+                stats_reset=info)).fetchone()
+            rows = conn.execute(_select(ext.schema, ext.columns, with_texts=with_texts)).fetchall()
             taken_at = time.time() if now is None else now
-            stats_reset = None
-            info = conn.execute("SELECT to_regclass(%s) IS NOT NULL",
-                                (sql.Identifier(schema, "pg_stat_statements_info").as_string(conn),)).fetchone()
-            if info and info[0]:
-                row = conn.execute(sql.SQL("SELECT stats_reset::text FROM {}").format(
-                    sql.Identifier(schema, "pg_stat_statements_info"))).fetchone()
-                stats_reset = row[0] if row else None
     except psycopg.errors.ObjectNotInPrerequisiteState as exc:  # "must be loaded via shared_preload_libraries"
         raise _unavailable(conn, "not loaded", str(exc)) from exc
-    instance_name, started, _database, user = identity_row
+    instance_name, started, user, stats_reset = identity_row
     visible = tuple(_counters(r) for r in rows if r[0] is not None)
     hidden = len(rows) - len(visible)
     shown_user = user if _PLAIN_NAME.fullmatch(user) else sql.Identifier(user).as_string(conn)
@@ -251,11 +254,8 @@ def read_query_texts(conn: psycopg.Connection, keys: Iterable[StatementKey]) -> 
         return {}
     try:
         with conn.transaction():
-            schema = _extension_schema(conn)
-            if schema is None:
-                raise _unavailable(conn, "not created")
-            columns = _columns(conn, schema)
-            rows = conn.execute(_select(schema, columns, with_texts=True, only_queryids=True),
+            ext = _extension(conn)
+            rows = conn.execute(_select(ext.schema, ext.columns, with_texts=True, only_queryids=True),
                                 (sorted({k[2] for k in wanted}),)).fetchall()
     except psycopg.errors.ObjectNotInPrerequisiteState as exc:
         raise _unavailable(conn, "not loaded", str(exc)) from exc

@@ -99,6 +99,16 @@ def test_a_statement_reset_alone_counts_from_zero(conn, store):
     assert probe_row(top_sql(store, "w", 0, 1e12)).calls == before.calls + 2
 
 
+def test_the_sessions_time_zone_and_date_style_change_nothing(conn, store):
+    take_snapshot(conn, store, "w")
+    conn.execute("SET TimeZone = 'Asia/Kolkata'")
+    conn.execute("SET DateStyle = 'German, DMY'")
+    run_probe(conn, 2)
+    result = take_snapshot(conn, store, "w")
+    assert result.baseline is None  # the identity and stats_reset are epoch seconds, not local text
+    assert probe_row(top_sql(store, "w", 0, result.taken_at)).calls == 2
+
+
 def test_temp_blocks_and_texts_are_read(conn, store):
     conn.execute("SET work_mem = '64kB'")
     take_snapshot(conn, store, "w")
