@@ -680,14 +680,19 @@ _SESSION_WORDS = frozenset(
 
 def _significant(text: str, conforming: bool) -> tuple[list[Token], list[str]]:
     """A statement's tokens without spaces and comments, and their lowercased texts."""
+    kinds = _TOKEN_KIND
     if _LEXER_NEEDED.search(text) is None:
         # no quote, dollar or comment (most COMMIT, SAVEPOINT, COPY ... statements): every token
-        # is one match of _TOKEN, no token needs _lex's care
-        spans = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    else:
-        spans = _lex(text, 0, len(text), conforming)
-    kinds = _TOKEN_KIND
-    tokens = [Token(kinds[group], start, end) for group, start, end in spans if group not in _INSIGNIFICANT]
+        # is one match of _TOKEN, no token needs _lex's care, none is a quoted identifier
+        tokens, words = [], []
+        for m in _TOKEN.finditer(text):
+            group = m.lastgroup
+            if group != "space":
+                tokens.append(_new_token((kinds[group], *m.span())))
+                words.append(m.group().lower())
+        return tokens, words
+    tokens = [_new_token((kinds[group], start, end)) for group, start, end in _lex(text, 0, len(text), conforming)
+              if group not in _INSIGNIFICANT]
     words = [text[t.start : t.end].lower() if t.kind != "quoted_ident" else text[t.start + 1 : t.end - 1]
              for t in tokens]
     return tokens, words
@@ -729,6 +734,7 @@ def _is_routine(flags: list[str]) -> bool:
 
 
 _new_statement = partial(tuple.__new__, Statement)
+_new_token = partial(tuple.__new__, Token)
 _rstrip = str.rstrip
 
 
