@@ -691,8 +691,8 @@ def _significant(text: str, conforming: bool) -> tuple[list[Token], list[str]]:
                 tokens.append(_new_token((kinds[group], *m.span())))
                 words.append(m.group().lower())
         return tokens, words
-    tokens = [_new_token((kinds[group], start, end)) for group, start, end in _lex(text, 0, len(text), conforming)
-              if group not in _INSIGNIFICANT]
+    tokens = [_new_token((kinds[group], start, end))
+              for group, start, end in _lex(text, 0, len(text), conforming) if group not in _INSIGNIFICANT]
     words = [text[t.start : t.end].lower() if t.kind != "quoted_ident" else text[t.start + 1 : t.end - 1]
              for t in tokens]
     return tokens, words
