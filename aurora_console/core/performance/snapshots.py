@@ -74,6 +74,8 @@ RESTART = "the server restarted"
 FAILOVER = "another instance answers (failover)"
 GAP = "no snapshot for {minutes} minutes"
 WENT_DOWN = "counters went down (a reset on a server without pg_stat_statements_info)"
+#: why a sample is not stored: another snapshot of the instance, read later, was stored first
+STALE = "a newer snapshot of this instance was stored meanwhile"
 
 Counters = tuple[float, ...]  # StatementCounters.counters()
 #: a stored delta: calls, total_us, rows, hit, read, temp_read, temp_written, io_us (all integers)
@@ -157,7 +159,8 @@ def compare(baseline: Baseline | None, sample: StatementsSample, *, max_gap_s: f
 class SnapshotResult:
     """What :meth:`SnapshotStore.add` did: ``baseline`` says why the sample started a new
     baseline (None: its deltas were stored); ``changed``: statements with a delta;
-    ``statements``: statements in the sample; ``hidden``/``privilege_hint`` from the sample."""
+    ``statements``: statements in the sample; ``hidden``/``privilege_hint`` from the sample;
+    ``skipped``: why the sample was not stored at all (None when it was)."""
 
     taken_at: float
     baseline: str | None
@@ -165,6 +168,7 @@ class SnapshotResult:
     statements: int
     hidden: int = 0
     privilege_hint: str | None = None
+    skipped: str | None = None  # why nothing was stored (a newer snapshot is there already)
 
 
 @dataclass(frozen=True)
@@ -387,8 +391,9 @@ class SnapshotStore:
     # ----------------------------------------------------------------- adding
     def add(self, instance_key: str, sample: StatementsSample) -> SnapshotResult:
         """Store ``sample`` of ``instance_key``: its deltas since the previous sample, or a new
-        baseline (see :func:`compare`). A sample not newer than the previous one is refused
-        (ValueError)."""
+        baseline (see :func:`compare`). A sample not newer than the latest one stored (read
+        while another store's snapshot of the same instance was read and stored) is left out:
+        the result says so (``skipped``)."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")  # the write lock: no other writer until COMMIT
@@ -399,8 +404,9 @@ class SnapshotStore:
                 inst = self._instance(instance_key, create=True)
                 assert inst is not None
                 if inst.baseline is not None and sample.taken_at <= inst.baseline.taken_at:
-                    raise ValueError(f"a snapshot of {instance_key} taken at {sample.taken_at} is not newer than "
-                                     f"the latest one ({inst.baseline.taken_at})")
+                    self._db.execute("ROLLBACK")  # read before one stored meanwhile (screen, background)
+                    return SnapshotResult(sample.taken_at, None, 0, len(sample.rows), sample.hidden,
+                                          sample.privilege_hint, skipped=STALE)
                 step = compare(inst.baseline, sample, max_gap_s=self.max_gap_s)
                 self._write(inst, sample, step)
                 self._db.execute("COMMIT")

@@ -21,6 +21,7 @@ from aurora_console.core.performance.snapshots import (
     GAP,
     RESET,
     RESTART,
+    STALE,
     WENT_DOWN,
     Baseline,
     SnapshotStore,
@@ -133,10 +134,13 @@ def test_a_statement_that_vanished_counts_from_zero_when_it_returns(store):
     assert by_id(store.window("k", 1060, 2000))[1].calls == 70
 
 
-def test_an_older_sample_is_refused(store):
+def test_a_sample_older_than_the_latest_stored_is_left_out(store):
     store.add("k", sample(1000, [counters(1, 1, 1.0)]))
-    with pytest.raises(ValueError, match="not newer"):
-        store.add("k", sample(1000, [counters(1, 2, 1.0)]))
+    result = store.add("k", sample(1000, [counters(1, 2, 1.0)]))
+    assert result.skipped == STALE and result.changed == 0
+    assert store.snapshot_times("k") == [1000]
+    assert store.add("k", sample(1060, [counters(1, 4, 4.0)])).skipped is None
+    assert by_id(store.window("k", 0, 2000))[1].calls == 3
 
 
 def test_the_baseline_survives_reopening_the_store(tmp_path):
@@ -157,8 +161,7 @@ def test_two_stores_on_one_file_never_count_twice(tmp_path):
         screen.add("k", sample(1000, [counters(1, 10, 10.0), counters(2, 1, 1.0)]))
         background.add("k", sample(1060, [counters(1, 15, 15.0), counters(2, 1, 1.0)]))
         screen.add("k", sample(1120, [counters(1, 16, 16.0), counters(2, 4, 4.0)]))
-        with pytest.raises(ValueError, match="not newer"):
-            background.add("k", sample(1100, [counters(1, 16, 16.0)]))
+        assert background.add("k", sample(1100, [counters(1, 16, 16.0)])).skipped == STALE  # read before 1120
         background.add("k", sample(1180, [counters(1, 20, 20.0), counters(2, 4, 4.0)]))
         for store in (screen, background):
             rows = by_id(store.window("k", 0, 2000))
