@@ -205,7 +205,7 @@ class PerformanceController:
             self.read_only = self.read_only or bool(getattr(source, "read_only", False))
             if self.recorder is not None:
                 self.recorder.attach(instance, f"{self.history_name}/{instance.instance_id}", self.link, self.queue,
-                                     on_lost=self._failed)
+                                     on_lost=self._failed, members=[i.instance_id for i in self.instances])
             self.refresh()
 
         def failed(exc: BaseException) -> None:

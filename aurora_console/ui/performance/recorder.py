@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,7 @@ class PerformanceRecorder:
         self.queue: str | None = None
         self.instance = None
         self.instance_key = ""
+        self.members: tuple[str, ...] = ()  # every instance of the cluster (see attach)
         self.histories: dict[str, Any] = {}  # instance key -> ActivityHistory (kept when switching back)
         self.readers: dict[str, Any] = {}  # instance key -> LoadReader
         self.record_handle = None
@@ -92,10 +93,14 @@ class PerformanceRecorder:
 
     # -- instance ------------------------------------------------------------------------------------
     def attach(self, instance, instance_key: str, link, queue: str,
-               on_lost: Callable[[BaseException], None] | None = None) -> None:
+               on_lost: Callable[[BaseException], None] | None = None, *, members: Sequence[str] = ()) -> None:
         """Record ``instance`` through ``link`` (its live connection) on ``queue``; ``on_lost(exc)``
-        when a recording finds the connection lost (the live views pause too)."""
+        when a recording finds the connection lost (the live views pause too). ``members``: the
+        ids of every instance of the cluster (writer and readers): an explained window reads the
+        RDS events and audit entries of all of them (a failover or reboot of another instance is
+        often what the picked one felt)."""
         self.instance, self.instance_key, self.link, self.queue = instance, instance_key, link, queue
+        self.members = tuple(members)
         self.on_lost = on_lost
         self._sampled_at = self._snapshot_at = None
         self.server_version = None
@@ -314,7 +319,7 @@ class PerformanceRecorder:
         self.explain_problem, self.explained = None, None
         key, store, link, src = self.instance_key, self._store_getter(), self.link, self.sources
         instance_id = self.instance.instance_id if self.instance is not None else None
-        instance_ids = [instance_id] if instance_id else []
+        instance_ids = list(self.members) or ([instance_id] if instance_id else [])
         cluster_id = (src.cluster_id() if callable(src.cluster_id) else src.cluster_id) or key
 
         def work(ctx):

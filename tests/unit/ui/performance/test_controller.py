@@ -368,3 +368,29 @@ def test_an_instance_opened_after_another_was_picked_is_closed_unused():
     pending[0][1](late)  # the writer's connection arrives after the reader was picked
     c.t.last.run()
     assert late.closed and c.link is None
+
+
+def test_the_recorder_is_attached_with_every_instance_of_the_cluster():
+    """The recorder records the picked instance but explains windows with the whole cluster's
+    events, so it is told every instance id (writer and readers)."""
+
+    class Recorder:
+        def __init__(self):
+            self.attached = []
+
+        def attach(self, instance, key, link, queue, on_lost=None, *, members=()):
+            self.attached.append((instance.instance_id, key, tuple(members)))
+
+        def detach(self):
+            pass
+
+        def tick(self):
+            pass
+
+    c = make()
+    c.recorder = Recorder()
+    c.start()
+    c.t.last.run()
+    c.select(READER)
+    assert c.recorder.attached == [("orders-1", "orders/orders-1", ("orders-1", "orders-2")),
+                                   ("orders-2", "orders/orders-2", ("orders-1", "orders-2"))]

@@ -209,3 +209,27 @@ def test_a_recording_that_finds_the_connection_lost_tells_the_live_controller(tm
     rec.tick()
     rec.t.last.run()
     assert len(lost) == 1 and "permission denied" in rec.record_error  # not a lost connection
+
+
+def test_an_explained_window_reads_the_events_and_audit_of_every_instance_of_the_cluster(tmp_path):
+    """A failover or reboot of another instance is often what the picked one felt: the window's
+    RDS events and audit entries cover the writer and every reader, not the picked instance only."""
+    seen = {}
+
+    def events(start, end, ids):
+        seen["events"] = list(ids)
+        return []
+
+    def audit(start, end, ids):
+        seen["audit"] = list(ids)
+        return []
+
+    rec = make(tmp_path, WindowSources(cluster_id="orders", rds_events=events, audit=audit))
+    rec.attach(INSTANCE, "orders/orders-1", rec.l, "performance:orders:orders-1",
+               members=["orders-1", "orders-2", "orders-3"])
+    t0 = rec.c.now
+    rec.explain(t0 - 60, t0)
+    rec.l.run = lambda fn: []
+    rec.t.last.run()
+    assert seen == {"events": ["orders-1", "orders-2", "orders-3"], "audit": ["orders-1", "orders-2", "orders-3"]}
+    assert rec.explained is not None and rec.explained.instance_id == "orders-1"
