@@ -496,6 +496,12 @@ class SnapshotStore:
             return [r[0] for r in self._db.execute(
                 "SELECT taken_at FROM snapshots WHERE instance = ? ORDER BY taken_at", (inst.id,))]
 
+    def last_snapshot_at(self, instance_key: str) -> float | None:
+        """When the latest snapshot of ``instance_key`` was taken (by any store on this file)."""
+        with self._lock:
+            row = self._db.execute("SELECT last_taken_at FROM instances WHERE key = ?", (instance_key,)).fetchone()
+        return row[0] if row else None
+
     # ----------------------------------------------------------------- bounds
     def prune(self, now: float | None = None) -> int:
         """Delete the snapshots older than the retention, then the oldest ones while the data

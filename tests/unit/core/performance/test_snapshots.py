@@ -167,6 +167,7 @@ def test_two_stores_on_one_file_never_count_twice(tmp_path):
             rows = by_id(store.window("k", 0, 2000))
             assert (rows[1].calls, rows[2].calls) == (10, 3)
             assert store.snapshot_times("k") == [1000, 1060, 1120, 1180]
+            assert store.last_snapshot_at("k") == 1180 and store.last_snapshot_at("other") is None
 
 
 # -- texts ---------------------------------------------------------------------------------------------
