@@ -67,6 +67,21 @@ def test_begin_atomic_bodies():
     assert out[2:] == ["BEGIN", "select 1", "END"]
 
 
+
+def test_begin_atomic_body_words_in_any_ascii_case_only():
+    # psql compares BEGIN/CASE/END with pg_strcasecmp: ASCII case only, so BeGiN counts and a
+    # word that only Unicode case folding would take for CASE (long s, U+017F) does not
+    script = (
+        "Create Function f() Returns int BeGiN AtOmIc SeLeCt CaSe WhEn true ThEn 1 EnD; eNd;\n"
+        "create function g() returns int begin atomic select ca\u017fe; end;\n"
+        "select 2;"
+    )
+    assert texts(script) == [
+        "Create Function f() Returns int BeGiN AtOmIc SeLeCt CaSe WhEn true ThEn 1 EnD; eNd",
+        "create function g() returns int begin atomic select ca\u017fe; end",
+        "select 2",
+    ]
+
 def test_parentheses_keep_semicolons():
     assert texts("select (1;2); select 3") == ["select (1;2)", "select 3"]
 
