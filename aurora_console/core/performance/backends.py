@@ -178,8 +178,16 @@ def _audit_params(pid: int, row: SessionRow | None, target: Any, instance: str |
         params["instance"] = instance
     if row is not None:
         params.update(user=row.user, database=row.database, application=row.application,
-                      backend_type=row.backend_type, query=elide(row.query, AUDIT_QUERY_CHARS))
+                      backend_type=row.backend_type, query=_audited_query(row.query))
     return params
+
+
+def _audited_query(query: str | None) -> str:
+    """The session's query as the audit log keeps it: password literals and other secret shapes
+    masked (as the SQL history does) before it is shortened."""
+    from aurora_console.core.db.sql_secrets import mask_sql
+
+    return elide(mask_sql(query) if query else query, AUDIT_QUERY_CHARS)
 
 
 def _read_one(conn: Any, pid: int) -> tuple[SessionRow | None, int]:

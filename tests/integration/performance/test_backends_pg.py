@@ -205,3 +205,18 @@ def test_a_session_hidden_from_the_role_is_refused_naming_the_grant(observer, co
     assert "GRANT pg_read_all_stats" in exc.hint
     assert backend_state(observer, job.pid) == ("active", "Timeout")
     job.conn.cancel()
+
+
+def test_the_audit_entry_never_holds_a_password_the_session_set(observer, connect, audit):
+    """An idle session's last statement set a password: the confirmation shows the session as the
+    server does, but the audit log (a file the console writes) gets the statement with the
+    password literal masked."""
+    victim = connect("blog-admin")
+    with pytest.raises(psycopg.errors.UndefinedObject):
+        victim.execute("ALTER ROLE no_such_role_h12 PASSWORD 'hunter2-s3cret'")
+    pid = victim.info.backend_pid
+    assert "hunter2-s3cret" in read_sessions(observer, pids=[pid]).rows[0].query  # what the server shows
+    signal_backend(observer, pid, "terminate", read_only=False, audit=audit, target=REF)
+    [entry] = audit.read()
+    assert entry.outcome == "ok" and entry.params["query"].startswith("ALTER ROLE no_such_role_h12 PASSWORD")
+    assert "hunter2" not in entry.params["query"] and "hunter2" not in audit.path.read_text()
