@@ -221,8 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heavy-days", type=float, default=1.0, help="days of the heavy-churn case (0: skip)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-topsql-") as folder:  # hundreds of MB: removed at the end
+        return run(args, Path(folder))
+
+
+def run(args: argparse.Namespace, work: Path) -> int:
     minutes = int(args.days * 1440)
-    work = Path(tempfile.mkdtemp(prefix="bench-topsql-"))
 
     print(f"== Top SQL snapshot store: {args.days:g} days of 60 s snapshots, {STATEMENTS} statements")
     began = time.perf_counter()

@@ -524,10 +524,10 @@ class SnapshotStore:
                                  (min(count - 1, max(0, math.ceil(count * share) - 1)),)).fetchone()
                 deleted += self._delete_before(math.nextafter(row[0], math.inf))
                 self._forget_unreferenced()
-                db.execute("PRAGMA incremental_vacuum")
+                db.executescript("PRAGMA incremental_vacuum;")  # execute() would free one page only
             if deleted:
                 self._forget_unreferenced()
-                db.execute("PRAGMA incremental_vacuum")
+                db.executescript("PRAGMA incremental_vacuum;")  # execute() would free one page only
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file shrinks (and the log empties) here
             return deleted
 

@@ -224,6 +224,16 @@ def test_the_store_stays_under_its_size_bound_dropping_the_oldest_snapshots(tmp_
         assert by_id(s.window("k", times[-2], times[-1]))[5].calls == 6
 
 
+def test_pruning_gives_the_space_back_to_the_file_system(tmp_path):
+    with SnapshotStore(tmp_path / "s.sqlite3", retention_days=1, clock=lambda: 0.0) as s:
+        for i in range(60):
+            s.add("k", sample(60.0 * i, [counters(q, i * (q + 1), float(i)) for q in range(300)]))
+        assert s.prune(3540.0) == 0  # nothing old yet; checkpointed: the file holds everything
+        full = s.size_bytes()
+        assert s.prune(86400.0 + 3600) == 60  # a day later every snapshot is past the retention
+        assert s.size_bytes() < full / 4, (s.size_bytes(), full)
+
+
 def test_bounds_must_be_positive(tmp_path):
     with pytest.raises(ValueError):
         SnapshotStore(tmp_path / "a", retention_days=0)
