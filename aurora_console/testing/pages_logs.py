@@ -128,11 +128,14 @@ class LogsPage:
 
     # -- follow mode ---------------------------------------------------------------------------
     def follow(self) -> None:
-        """Start following the newest file (``tail -f``); returns once its last lines are in."""
+        """Start following the newest file (``tail -f``); returns once its last lines are in
+        (at once when they are already: after :meth:`read` of the newest file, following goes on
+        from there)."""
         c = self.controller
         before = c.follow_portions
         c.follow()
-        self.qtbot.waitUntil(lambda: c.follow_portions > before or "follow" in c.errors or not c.following,
+        self.qtbot.waitUntil(lambda: bool(c.entries) or c.follow_portions > before or "follow" in c.errors
+                             or not c.following,
                              timeout=self.timeout_ms)
         self._raise("follow")
 
