@@ -27,7 +27,7 @@ SHOWN_ROWS = 5_000
 class CloudWatchSearchView(QWidget):
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = c = controller
+        self.controller = controller
         self.pattern_edit = QLineEdit(objectName="logsCloudWatchPattern",
                                       placeholderText='CloudWatch filter pattern, e.g. ERROR or "deadlock detected"')
         self.pattern_edit.returnPressed.connect(self.search)

@@ -1,0 +1,125 @@
+"""The Logs screen's widgets over a cluster whose log files are real files (the RDS calls are
+answered by the sandbox's implementation of their semantics): the file list, the last lines in
+columns, scroll-back by scrolling to the top, the severity filter, search with Next, an access
+denial that names the permission while the file list and the CloudWatch search still work,
+export, follow with Cancel, and closing the tab."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora_console.core.aws.fleet.models import ClusterRef
+from aurora_console.ui.logs.feature import open_logs
+from tests.gui.logs.conftest import FolderSources
+from tests.unit.core.aws.db_logs.fixtures import client_error, write_log
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+REF = ClusterRef("default", "us-east-1", "blog", "aurora-postgresql")
+
+
+def opened(window, qtbot, folder, **kw):
+    sources = FolderSources(folder, **kw)
+    screen = open_logs(window, REF, sources=sources, follow_interval=0.05)
+    c = screen.controller
+    qtbot.waitUntil(lambda: len(c.files) == 2, timeout=10000)
+    return screen, c, sources
+
+
+def test_files_open_at_their_last_lines_and_scrolling_to_the_top_loads_earlier(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    assert screen.files_view.topLevelItemCount() == 2
+    assert screen.files_view.topLevelItem(0).text(0) == "error/postgresql.log.2026-12-07-05"
+    item = screen.files_view.topLevelItem(0)
+    screen.files_view.itemActivated.emit(item, 0)
+    qtbot.waitUntil(lambda: c.reads == 1, timeout=10000)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == len(c.shown) > 0, timeout=5000)
+    assert screen.model.index(screen.model.rowCount() - 1, 6).data() == "statement 2999"
+    assert screen.model.index(0, 5).data() in ("LOG", "ERROR")
+    rows = screen.model.rowCount()
+    top = screen.model.entry(0)
+    screen.table.verticalScrollBar().setValue(0)  # the user scrolls to the top
+    qtbot.waitUntil(lambda: screen.model.rowCount() > rows and not c.loading_earlier, timeout=10000)
+    added = screen.model.rowCount() - rows
+    assert screen.model.entry(added) is top  # the rows read before are still there, after the new ones
+    assert screen.table.rowAt(0) >= added - 1  # and the view stayed on them
+    while c.can_load_earlier:
+        c.load_earlier()
+        qtbot.waitUntil(lambda: not c.loading_earlier, timeout=10000)
+    numbers = [int(e.message.split()[-1]) for e in c.entries]
+    assert numbers == list(range(3000))
+
+
+def test_severity_filter_search_next_and_the_whole_entry_below(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.open_file(c.files[0].name, 3000)
+    qtbot.waitUntil(lambda: c.reads == 1, timeout=10000)
+    screen.filter_bar.severity_boxes["ERROR"].setChecked(True)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 6, timeout=5000)
+    assert {screen.model.index(r, 5).data() for r in range(6)} == {"ERROR"}
+    screen.filter_bar.severity_boxes["ERROR"].setChecked(False)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == len(c.entries), timeout=5000)
+    screen.filter_bar.search_edit.setText(r"deadlock detected (1250|2750)")
+    screen.filter_bar.search_edit.returnPressed.emit()
+    qtbot.waitUntil(lambda: screen.filter_bar.hits_label.text() == "1 of 2 found", timeout=5000)
+    qtbot.waitUntil(lambda: screen.table.currentIndex().row() == c.hits[0], timeout=5000)
+    assert "STATEMENT:  update t set x = 1" in screen.detail.toPlainText()
+    screen.filter_bar.next_button.click()
+    qtbot.waitUntil(lambda: screen.table.currentIndex().row() == c.hits[1], timeout=5000)
+    assert "2750" in screen.detail.toPlainText()
+    screen.filter_bar.search_edit.setText("(unclosed")
+    screen.filter_bar.search_edit.returnPressed.emit()
+    assert "Not a valid regular expression" in screen.filter_bar.hits_label.text()
+
+
+def test_access_denied_names_the_permission_and_the_rest_still_works(window, qtbot, log_folder):
+    screen, c, sources = opened(window, qtbot, log_folder)
+    sources.rds_client.faults.append(client_error("AccessDenied", "DownloadDBLogFilePortion", "not authorized"))
+    c.open_file(c.files[0].name)
+    qtbot.waitUntil(lambda: "read" in c.errors, timeout=10000)
+    qtbot.waitUntil(lambda: "rds:DownloadDBLogFilePortion" in screen.error_label.text(), timeout=5000)
+    assert screen.files_view.topLevelItemCount() == 2
+    screen.tabs.setCurrentIndex(1)
+    view = screen.cloudwatch_view
+    assert view.search_button.isEnabled()
+    view.pattern_edit.setText("boom")
+    view.search_button.click()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=10000)
+    assert {view.table.item(r, 0).text() for r in range(2)} == {"blog-1", "blog-2"}
+    assert sources.logs_client.calls[0]["logGroupName"] == "/aws/rds/cluster/blog/postgresql"
+
+
+def test_export_through_the_screen(window, qtbot, log_folder, tmp_path):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.open_file(c.files[1].name)
+    qtbot.waitUntil(lambda: c.reads == 1, timeout=10000)
+    out = tmp_path / "old.txt"
+    screen.ask_export_path = lambda: (str(out), "text")
+    qtbot.waitUntil(screen.toolbar.export_button.isEnabled, timeout=5000)
+    screen.toolbar.export_button.click()
+    qtbot.waitUntil(lambda: c.exported is not None, timeout=10000)
+    assert out.read_text().count("\n") == 10 and "statement 9" in out.read_text()
+
+
+def test_follow_shows_new_lines_and_cancel_stops_it(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    screen.toolbar.follow_button.click()
+    qtbot.waitUntil(lambda: c.follow_portions >= 1, timeout=10000)
+    assert screen.toolbar.follow_button.text() == "Stop following"
+    write_log(log_folder, "postgresql.log.2026-12-07-05", 2, start=5000)
+    qtbot.waitUntil(lambda: screen.model.entry(screen.model.rowCount() - 1).message == "statement 5001",
+                    timeout=10000)
+    assert screen.toolbar.cancel_button.isEnabled()
+    screen.toolbar.cancel_button.click()
+    qtbot.waitUntil(lambda: not c.busy, timeout=5000)
+    qtbot.waitUntil(lambda: screen.toolbar.follow_button.text() == "Follow", timeout=5000)
+    assert not c.following and not screen.toolbar.follow_button.isChecked()
+
+
+def test_closing_the_tab_stops_following(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.follow()
+    qtbot.waitUntil(lambda: c.follow_portions >= 1, timeout=10000)
+    window.close_tab(window.tabs.indexOf(screen))
+    assert c.closed and not c.busy
+    qtbot.waitUntil(lambda: not window.services.runner.active(), timeout=10000)
