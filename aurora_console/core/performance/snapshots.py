@@ -44,6 +44,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from aurora_console.core.errors import ConsoleError
@@ -208,6 +209,14 @@ CREATE TABLE deltas (snapshot INTEGER NOT NULL, statement INTEGER NOT NULL, call
 CREATE TABLE latest (statement INTEGER PRIMARY KEY, calls INTEGER, total_ms REAL, rows INTEGER, hit INTEGER,
                      read INTEGER, temp_read INTEGER, temp_written INTEGER, blk_read_ms REAL, blk_write_ms REAL);
 """
+
+
+def _epoch(value: float | datetime) -> float:
+    """Epoch seconds of a window's bound (a number, or an aware datetime such as the metrics
+    charts and ``explain_window`` use; a naive one is taken as UTC)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp()
+    return float(value)
 
 
 def _digest(text: str) -> bytes:
@@ -447,9 +456,11 @@ class SnapshotStore:
                    (sample.server_identity, sample.stats_reset, sample.taken_at, inst.id))
 
     # ----------------------------------------------------------------- reading
-    def window(self, instance_key: str, start: float, end: float) -> list[TopStatement]:
+    def window(self, instance_key: str, start: float | datetime, end: float | datetime) -> list[TopStatement]:
         """Every statement of ``instance_key`` with activity in snapshots taken in
-        ``start < taken_at <= end``: summed deltas and share of the window's time (unsorted)."""
+        ``start < taken_at <= end`` (epoch seconds or datetimes): summed deltas and share of the
+        window's time (unsorted)."""
+        start, end = _epoch(start), _epoch(end)
         with self._lock:
             inst = self._instance(instance_key, create=False)
             if inst is None:
@@ -473,8 +484,9 @@ class SnapshotStore:
                 for (queryid, userid, dbid, user, database, text, calls, total_us, nrows, hit, read, temp, io_us)
                 in rows]
 
-    def coverage(self, instance_key: str, start: float, end: float) -> WindowCoverage:
+    def coverage(self, instance_key: str, start: float | datetime, end: float | datetime) -> WindowCoverage:
         """What the numbers of :meth:`window` for the same window rest on."""
+        start, end = _epoch(start), _epoch(end)
         with self._lock:
             inst = self._instance(instance_key, create=False)
             if inst is None:

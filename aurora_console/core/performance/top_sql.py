@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the store imports TopStatement from here; only the annotations need it back
@@ -58,10 +59,11 @@ SORT_KEYS = tuple(f.name for f in fields(TopStatement)
                   if f.name not in ("query", "user", "database", "userid", "dbid"))
 
 
-def top_sql(store: SnapshotStore, instance_key: str, start: float, end: float, *, sort: str = "total_ms",
+def top_sql(store: SnapshotStore, instance_key: str, start: float | datetime, end: float | datetime, *,
+            sort: str = "total_ms",
             descending: bool = True, text_filter: str = "", limit: int | None = None) -> list[TopStatement]:
     """The statements of ``instance_key`` with activity in the window ``start < t <= end`` (epoch
-    seconds), sorted by ``sort`` (one of :data:`SORT_KEYS`; ties by query id), filtered by
+    seconds, or datetimes), sorted by ``sort`` (one of :data:`SORT_KEYS`; ties by query id), filtered by
     ``text_filter`` (case-insensitive, in the query text, user or database), at most ``limit``.
     Shares are of the whole window, so filtering keeps them comparable."""
     if sort not in SORT_KEYS:

@@ -78,6 +78,18 @@ def test_window_counts_snapshots_taken_after_start_up_to_end(store):
     assert (cover.first, cover.last, cover.snapshots, cover.baselines) == (1000, 1180, 3, ())
 
 
+def test_window_bounds_may_be_datetimes(store):
+    from datetime import datetime, timedelta, timezone
+
+    store.add("k", sample(1000, [counters(1, 0, 0.0)]))
+    store.add("k", sample(1060, [counters(1, 2, 2.0)]))
+    start = datetime.fromtimestamp(1000, timezone.utc)
+    assert by_id(store.window("k", start, start + timedelta(minutes=1)))[1].calls == 2
+    assert store.window("k", start + timedelta(minutes=1), start + timedelta(minutes=2)) == []
+    assert by_id(store.window("k", start.replace(tzinfo=None), 1060))[1].calls == 2  # naive: UTC
+    assert store.coverage("k", start, start + timedelta(minutes=1)).snapshots == 1
+
+
 def test_instances_are_kept_apart(store):
     store.add("writer", sample(1000, [counters(1, 1, 1.0)]))
     store.add("reader", sample(1000, [counters(1, 100, 1.0)], identity="db-2|started 1"))
