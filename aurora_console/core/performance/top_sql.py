@@ -60,11 +60,12 @@ SORT_KEYS = tuple(f.name for f in fields(TopStatement)
 
 
 def top_sql(store: SnapshotStore, instance_key: str, start: float | datetime, end: float | datetime, *,
-            sort: str = "total_ms",
-            descending: bool = True, text_filter: str = "", limit: int | None = None) -> list[TopStatement]:
+            sort: str = "total_ms", descending: bool = True, text_filter: str = "",
+            limit: int | None = None) -> list[TopStatement]:
     """The statements of ``instance_key`` with activity in the window ``start < t <= end`` (epoch
-    seconds, or datetimes), sorted by ``sort`` (one of :data:`SORT_KEYS`; ties by query id), filtered by
-    ``text_filter`` (case-insensitive, in the query text, user or database), at most ``limit``.
+    seconds, or datetimes), sorted by ``sort`` (one of :data:`SORT_KEYS`; ties by query id),
+    filtered by ``text_filter`` (case-insensitive, in the query text, user or database), at most
+    ``limit``.
     Shares are of the whole window, so filtering keeps them comparable."""
     if sort not in SORT_KEYS:
         raise ValueError(f"cannot sort Top SQL by {sort!r}; one of {', '.join(SORT_KEYS)}")
