@@ -324,6 +324,8 @@ class LogsController:
         self.index = None
         self.newer_dropped = self.spans_files = False
         self._kept = 0
+        self._tail_lines = 0
+        self._tail_end = None
         self.errors.pop("read", None)
         self.errors.pop("earlier", None)
 
@@ -453,23 +455,40 @@ class LogsController:
         self.shown.extend(kept)
         self._kept += sum(entry_size(e) for e in entries)
         self.hits.extend(base + i for i, e in enumerate(kept) if self._hit(e))
-        dropped_lines = 0
-        dropped_shown = 0
-        while self._kept > self.max_kept_bytes and len(self.entries) > 1:
-            dropped = self.entries.pop(0)
-            self._kept -= entry_size(dropped)
-            dropped_lines += entry_lines(dropped)
-            self.resets += 1
-            if self.shown and self.shown[0] is dropped:
-                self.shown.pop(0)
-                dropped_shown += 1
-        if dropped_shown:
-            self.hits = [h - dropped_shown for h in self.hits if h >= dropped_shown]
-            if self.current_hit is not None:
-                self.current_hit = max(0, self.current_hit - dropped_shown)
-        if dropped_lines and self.first_line is not None:
-            self.first_line += dropped_lines
+        if self._kept > self.max_kept_bytes:
+            self._drop_oldest()
         self._clamp_hit()
+
+    def _drop_oldest(self) -> None:
+        """Drop the oldest entries down to 3/4 of the bound (in one cut: follow mode drops
+        rarely, not a few rows per portion)."""
+        target = self.max_kept_bytes * 3 // 4
+        count = lines = 0
+        kept = self._kept
+        last = len(self.entries) - 1
+        while kept > target and count < last:
+            entry = self.entries[count]
+            kept -= entry_size(entry)
+            lines += entry_lines(entry)
+            count += 1
+        if not count:
+            return
+        gone = {id(e) for e in self.entries[:count]}
+        del self.entries[:count]
+        self._kept = kept
+        self.resets += 1
+        shown_gone = 0
+        while shown_gone < len(self.shown) and id(self.shown[shown_gone]) in gone:
+            shown_gone += 1
+        if shown_gone:
+            del self.shown[:shown_gone]
+            hits_gone = bisect.bisect_left(self.hits, shown_gone)
+            self.hits = [h - shown_gone for h in self.hits[hits_gone:]]
+            if self.current_hit is not None:
+                self.current_hit = max(0, self.current_hit - hits_gone)
+        self._tail_lines = max(0, self._tail_lines - lines)
+        if self.first_line is not None:
+            self.first_line += lines
 
     def _clamp_hit(self) -> None:
         if self.current_hit is not None and not self.hits:
@@ -490,7 +509,8 @@ class LogsController:
         self._cancel("read", "earlier")
         instance_id, sources = self.instance.instance_id, self.sources
         newest = next((f.name for f in self.files if not f.name.endswith(".csv")), None)
-        continuing = newest is not None and self.file == newest and self._tail_end is not None and self.entries
+        continuing = (newest is not None and self.file == newest and self._tail_end is not None and bool(self.entries)
+                      and not self.newer_dropped)
         if not continuing:
             self._clear_view(newest)
         handover: queue.SimpleQueue = queue.SimpleQueue()
@@ -533,8 +553,7 @@ class LogsController:
         elif portion.file_name != self.file:
             self.spans_files = True
             self.file = portion.file_name
-        if self._tail_end is None:
-            self._tail_lines = portion.line_count
+        self._tail_lines += portion.line_count  # lines from the first one on screen to the marker
         self._tail_end = portion.next_marker
         self.follow_portions += 1
         self._append(entries)

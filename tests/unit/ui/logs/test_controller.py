@@ -328,3 +328,35 @@ def test_a_worker_thread_filling_the_handover_is_drained_on_progress(tmp_path):
     assert c.entries == []
     task.on_progress(None, "")
     assert messages(c.entries) == [f"statement {i}" for i in range(5)]
+
+
+def test_following_drops_the_oldest_beyond_the_bound_and_scroll_back_brings_them_again(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=20, first_lines=20, follow_interval=0, max_kept_bytes=100 * 100)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    c.set_search("statement (5|150)$")
+    c.follow()
+    task = runner.last
+    ctx = TaskContext()
+    writes = iter([lambda: write_log(tmp_path, NEW, 100, start=20), lambda: write_log(tmp_path, NEW, 100, start=120)])
+
+    def sleep(_s):
+        step = next(writes, None)
+        if step is None:
+            raise Cancelled()
+        step()
+
+    ctx.sleep = sleep
+    ctx._progress = lambda p, t: task.on_progress(p, t)
+    with pytest.raises(Cancelled):
+        task.fn(ctx)
+    c.stop_follow()
+    numbers = [int(m.split()[1]) for m in messages(c.entries)]
+    assert numbers[-1] == 219 and numbers[0] > 0 and sum(len(e.message) + 80 for e in c.entries) <= 100 * 100
+    assert numbers == list(range(numbers[0], 220))
+    assert [c.shown[h].message for h in c.hits] == ["statement 150"]  # the hit on statement 5 was dropped
+    while c.can_load_earlier:
+        c.load_earlier()
+        run_all(runner)
+    numbers = [int(m.split()[1]) for m in messages(c.entries)]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] == 0
