@@ -18,6 +18,7 @@ from aurora_console.testing.pages_metrics import MetricsPage
 from aurora_console.testing.pages_migrations import MigrationsPage
 from aurora_console.testing.pages_performance import PerformancePage
 from aurora_console.testing.pages_sql import SqlPage
+from aurora_console.testing.pages_timeline import TimelinePage
 
 
 class ChangesNotAllowed(RuntimeError):
@@ -106,3 +107,7 @@ class ConsoleRoot:
     def logs(self, instance_or_cluster: str, **kwargs) -> LogsPage:
         """The Logs screen of a cluster id (its writer first) or of one of its instances."""
         return LogsPage(self, instance_or_cluster, **kwargs)
+
+    def timeline(self, cluster_id: str, **kwargs) -> TimelinePage:
+        """The Change timeline of a cluster (RDS events, CloudTrail, audit, migrations, pending)."""
+        return TimelinePage(self, cluster_id, **kwargs)

@@ -19,6 +19,7 @@ FEATURES: list[str] = [
     "aurora_console.ui.connections",
     "aurora_console.ui.backups",
     "aurora_console.ui.performance",
+    "aurora_console.ui.timeline",  # change timeline; its entries as markers on the metrics charts
     "aurora_console.ui.logs",
     "aurora_console.ui.tab_titles",  # long tab titles elide, full title as tooltip
 ]

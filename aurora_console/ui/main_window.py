@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.clusters = ClusterLoader(self)
         self._fleet_cluster_actions: list[tuple[str, Callable[[ClusterRef], Any]]] = []
         self._time_window_actions: list[tuple[str, Callable[[ClusterRef, float, float], Any]]] = []
+        self._chart_marker_sources: list[tuple[str, Callable[..., list]]] = []
         self._sql_opener: Callable[[str, str], QWidget] | None = None
         self._open_home: Callable[[], Any] | None = None
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
@@ -130,6 +131,15 @@ class MainWindow(QMainWindow):
 
     def time_window_actions(self) -> list[tuple[str, Callable[[ClusterRef, float, float], Any]]]:
         return list(self._time_window_actions)
+
+    def add_chart_marker_source(self, name: str, source: Callable[..., list]) -> None:
+        """Markers on the metrics charts: ``source(ref, start, end, task)``, called on a worker
+        thread, returns objects with ``time`` (epoch seconds) and ``text`` (what hovering says),
+        e.g. the Change timeline's ``ChartMarker`` rows. The charts offer a toggle named ``name``."""
+        self._chart_marker_sources.append((name, source))
+
+    def chart_marker_sources(self) -> list[tuple[str, Callable[..., list]]]:
+        return list(self._chart_marker_sources)
 
     def set_sql_opener(self, opener: Callable[[str, str], QWidget] | None) -> None:
         """The SQL editor registers ``opener(profile, text)``: a new editor tab holding ``text``."""

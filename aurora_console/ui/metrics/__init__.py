@@ -20,7 +20,8 @@ def open_metrics(window, ref, instance_id: str | None = None):
         from aurora_console.ui.metrics.dashboard import MetricsDashboard
 
         dashboard = MetricsDashboard(window.services, ref, instance_id,
-                                     time_window_actions=window.time_window_actions)
+                                     time_window_actions=window.time_window_actions,
+                                     chart_markers=window.chart_marker_sources)
         # the sandbox seeds its CloudWatch history in the background: draw it once it is all there
         controller = window.services.sandbox_controller.get()
         if controller is not None:

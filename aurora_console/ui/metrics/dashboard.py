@@ -51,6 +51,7 @@ from aurora_console.ui.metrics.controls import (
     export_png_dialog,
     plot_menu,
 )
+from aurora_console.ui.metrics.markers import ChangeMarkers
 from aurora_console.ui.metrics.plots import PlotGrid
 from aurora_console.ui.metrics.selection import TimeSelection
 
@@ -73,9 +74,10 @@ class MetricsDashboard(QWidget):
     load_failed = Signal(str)
 
     def __init__(self, services, ref, instance_id: str | None = None, parent: QWidget | None = None,
-                 service: MetricsService | None = None, time_window_actions=None) -> None:
+                 service: MetricsService | None = None, time_window_actions=None, chart_markers=None) -> None:
         """``time_window_actions()``: the window's ``(text, callback(ref, start, end))`` actions,
-        offered on a time window selected on the charts (``window.time_window_actions``)."""
+        offered on a time window selected on the charts (``window.time_window_actions``);
+        ``chart_markers()``: the window's ``(name, source)`` marker sources (``window.chart_marker_sources``)."""
         super().__init__(parent)
         self.setObjectName("metricsDashboard")
         self.services = services
@@ -99,6 +101,7 @@ class MetricsDashboard(QWidget):
         self._apply_queue: list = []
         self._time_window_actions = time_window_actions or (lambda: [])
         self.selection = TimeSelection()  # the time window dragged across the charts
+        self.markers = ChangeMarkers(self, chart_markers or (lambda: []))  # lines where the cluster changed
         self._build()
         self.selection.changed.connect(self._selection_changed)
         self._timer = QTimer(self, interval=1000 * max(1, self.layout_state.refresh_seconds))
@@ -112,6 +115,7 @@ class MetricsDashboard(QWidget):
         bar = QHBoxLayout()
         for w in controls:
             bar.addWidget(w)
+        bar.addWidget(self.markers.button)
         bar.addStretch(1)
         self.status_label = QLabel(objectName="metricsStatus")
         bar.addWidget(self.status_label)
@@ -355,6 +359,7 @@ class MetricsDashboard(QWidget):
                           f"{data.calls} call(s) · until {when:%Y-%m-%d %H:%M}{note}")
         self.loading = False
         self.load_count += 1
+        self.markers.data_shown()
         self.loaded.emit(data)
         if self._pending:
             self.refresh()

@@ -91,8 +91,8 @@ class Timeline:
         return sorted({e.kind for e in self.entries})
 
     def markers(self, start: float, end: float, *, sources: Iterable[str] | None = None,
-                kinds: Iterable[str] | None = None) -> list[ChartMarker]:
-        return chart_markers(self.filtered(sources=sources, kinds=kinds), start, end)
+                kinds: Iterable[str] | None = None, limit: int = 500) -> list[ChartMarker]:
+        return chart_markers(self.filtered(sources=sources, kinds=kinds), start, end, limit=limit)
 
 
 def permission_text(exc: BaseException, service: str, default: str, profile: str | None = None) -> str:
@@ -106,7 +106,8 @@ def permission_text(exc: BaseException, service: str, default: str, profile: str
                 f"Ask for the IAM permission {permission} to see this source.")
     if isinstance(exc, ConsoleError):
         return f"{exc.message} {exc.hint}".strip() if getattr(exc, "hint", "") else exc.message
-    failure = classify(exc, profile=profile)
+    operation = getattr(exc, "operation_name", "") or (default.split(":", 1)[1] if ":" in default else "")
+    failure = classify(exc, profile=profile, operation=operation.rstrip("*"))
     return f"{failure.message} {failure.hint}".strip() if failure.hint else failure.message
 
 
@@ -233,7 +234,7 @@ def gather_timeline(
         if events_start < end:
             attempt(SOURCE_RDS, "rds", lambda: from_rds_events(
                 read_rds_events(rds, cluster_id, events_start, end, instance_ids=instance_ids)))
-        if start < now - EVENTS_KEPT and SOURCE_RDS not in problems:
+        if start < now - EVENTS_KEPT - timedelta(minutes=5) and SOURCE_RDS not in problems:
             problems[SOURCE_RDS] = "RDS keeps events for 14 days: older events are not shown."
     if SOURCE_CLOUDTRAIL in wanted and cloudtrail is not None:
         asked.append(SOURCE_CLOUDTRAIL)

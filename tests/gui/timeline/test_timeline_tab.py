@@ -1,0 +1,117 @@
+"""The Change timeline tab on a real window over moto behind the sandbox's CloudTrail layer: the
+cluster action opens it, a failover and a backup-window change made through the console show up
+(who, from where, the window's before/after), filters by source, kind and text, the detail pane,
+a denied CloudTrail named with its permission while the other sources still show, and the same
+entries as markers on the metrics charts (a toggle; hovering says what)."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import botocore.session
+import pytest
+from botocore.stub import Stubber
+
+from tests.gui.timeline.conftest import CLUSTER
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration]
+
+
+def test_the_cluster_action_is_offered(console_on_moto):
+    texts = [text for text, _cb in console_on_moto.window.cluster_actions()]
+    assert "Change timeline…" in texts
+
+
+def test_a_failover_and_a_backup_change_show_up_with_who_and_what(console_on_moto):
+    page = console_on_moto.timeline(CLUSTER)
+    rows = page.entries(since=timedelta(hours=1), sources=["CloudTrail"])
+    whats = [r.what for r in rows]
+    assert "FailoverDBCluster orders" in whats
+    [modify] = [r for r in rows if r.what.startswith("ModifyDBCluster orders")]
+    assert modify.who == "arn:aws:sts::123456789012:user/moto"
+    assert modify.where.startswith("127.0.0.1, Boto3/")
+    assert ("preferredBackupWindow", None, "01:00-01:30") in modify.changes
+    # the sources the tab read, oldest first; the console's own audit log is not this test's file
+    assert [r.time for r in page.entries()] == sorted(r.time for r in page.entries())
+    assert {r.source for r in page.entries()} >= {"cloudtrail"}
+    # moto lacks DescribePendingMaintenanceActions: the screen says so for that source only
+    assert page.problems() == ["Pending: DescribePendingMaintenanceActions is not supported by this endpoint."]
+    assert page.tab.problems.isVisible()
+
+
+def test_filters_narrow_what_the_screen_shows(console_on_moto, qtbot):
+    page = console_on_moto.timeline(CLUSTER)
+    everything = page.shown()
+    assert len(everything) == len(page.entries())
+    only_trail = page.filter(sources=["cloudtrail"])
+    assert only_trail and {r.source for r in only_trail} == {"cloudtrail"}
+    failovers = page.filter(kinds=["failover"])
+    assert [r.what for r in failovers] == ["FailoverDBCluster orders"]
+    page.all_kinds()
+    assert [r.what for r in page.filter(text="backupwindow")] == [r.what for r in only_trail
+                                                                   if "preferredBackupWindow" in r.what]
+    assert page.tab.toolbar.source_boxes["cloudtrail"].text().startswith("CloudTrail (")
+    assert page.status().startswith(f"{len(page.shown())} of {len(page.entries())} entries")
+
+
+def test_selecting_a_row_shows_its_parameters(console_on_moto, qtbot):
+    page = console_on_moto.timeline(CLUSTER)
+    rows = page.filter(sources=["cloudtrail"], text="FailoverDBCluster")
+    assert len(rows) == 1
+    page.tab.table.selectRow(0)
+    text = page.tab.detail.toPlainText()
+    assert "Who: arn:aws:sts::123456789012:user/moto" in text
+    assert '"targetDBInstanceIdentifier": "orders-2"' in text
+
+
+def test_denied_cloudtrail_names_the_permission_and_the_rest_still_shows(console_on_moto, monkeypatch):
+    factory = console_on_moto.changed.factory
+    real = factory.client
+
+    def client(service, target):
+        if service != "cloudtrail":
+            return real(service, target)
+        denied = botocore.session.get_session().create_client(
+            "cloudtrail", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
+        stub = Stubber(denied)
+        stub.add_client_error("lookup_events", "AccessDeniedException",
+                              "User: arn:aws:sts::123456789012:user/moto is not authorized to perform: "
+                              "cloudtrail:LookupEvents", 400)
+        stub.activate()
+        return denied
+
+    monkeypatch.setattr(factory, "client", client)
+    page = console_on_moto.timeline(CLUSTER)
+    problems = page.problems()
+    assert any(p.startswith("CloudTrail: Access denied") and "cloudtrail:LookupEvents" in p for p in problems)
+    assert "cloudtrail:LookupEvents" in page.tab.problems.text()
+    assert page.entries(sources=["cloudtrail"]) == []
+    assert page.entries(sources=["rds-events", "pending"]) or page.entries() == []
+
+
+def test_entries_are_markers_on_the_metrics_charts(console_on_moto, qtbot):
+    import pyqtgraph as pg
+
+    metrics = console_on_moto.metrics(CLUSTER)
+    # the charts end at the last whole minute: a range reaching past now shows the changes just made
+    now = time.time()
+    metrics.set_range((now - 3600, now + 600))
+    dash = metrics.dashboard
+    button = dash.markers.button
+    assert button.isVisible() and not button.isChecked()
+    assert not [i for p in dash.grid.plots.values() for i in p.item.items if isinstance(i, pg.InfiniteLine)
+                and i.toolTip()]
+    button.click()
+    qtbot.waitUntil(lambda: dash.markers.load_count >= 1 and not dash.markers.loading, timeout=60000)
+    lines = [i for p in dash.grid.plots.values() for i in p.item.items
+             if isinstance(i, pg.InfiniteLine) and i.toolTip()]
+    assert lines
+    assert len(lines) == len(dash.markers.markers) * len(dash.grid.plots)
+    tips = "\n".join(line.toolTip() for line in lines)
+    assert "FailoverDBCluster orders" in tips and "arn:aws:sts::123456789012:user/moto" in tips
+    failover = next(m for m in dash.markers.markers if "FailoverDBCluster" in m.text)
+    assert any("FailoverDBCluster" in t for t in dash.markers.texts_at(failover.time, 1.0))
+    button.click()  # off: the lines go
+    assert not [i for p in dash.grid.plots.values() for i in p.item.items
+                if isinstance(i, pg.InfiniteLine) and i.toolTip()]
