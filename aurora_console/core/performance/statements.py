@@ -5,8 +5,11 @@
 snapshot store needs to tell one run of the counters from the next (a new baseline):
 
 * ``server_identity``: the instance (``aurora_db_instance_identifier()`` on Aurora, else the
-  server's address and port) and its postmaster start time; it changes on a restart and on a
-  failover to another instance (the cluster's writer endpoint then reaches another server);
+  server's address and port), its postmaster start time, and what this role may see (every
+  statement with ``pg_read_all_stats`` or as a superuser, else its own); it changes on a restart,
+  on a failover to another instance (the cluster's writer endpoint then reaches another server),
+  and when the role's view changes (statements that become visible are not new: their counters
+  are not what ran since the previous snapshot);
 * ``stats_reset``: ``pg_stat_statements_info.stats_reset`` (PostgreSQL 14+), which changes when
   ``pg_stat_statements_reset()`` resets every entry.
 
@@ -37,6 +40,7 @@ from dataclasses import dataclass, replace
 import psycopg
 from psycopg import sql
 
+from aurora_console.core.db.sql_secrets import mask_sql
 from aurora_console.core.errors import ConsoleError
 
 #: ``StatementCounters.key``: what identifies one entry of ``pg_stat_statements``.
@@ -156,7 +160,9 @@ WHERE e.extname = 'pg_stat_statements'
 #: (text that does not depend on the session's TimeZone or DateStyle)
 _IDENTITY_SQL = """
 SELECT coalesce({instance}, host(inet_server_addr()) || ':' || inet_server_port(), 'local'),
-       extract(epoch FROM pg_postmaster_start_time())::text, current_user, {stats_reset}
+       extract(epoch FROM pg_postmaster_start_time())::text, current_user, {stats_reset},
+       coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
+         OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
 """
 
 
@@ -203,8 +209,11 @@ def _select(schema: str, columns: frozenset[str], *, with_texts: bool, only_quer
 def _counters(row: tuple) -> StatementCounters:
     (queryid, userid, dbid, toplevel, query, calls, total, rows, hit, read, temp_read, temp_written,
      blk_read, blk_write, user, database) = row
+    # pg_stat_statements keeps some statements verbatim (ALTER ROLE ... PASSWORD '...'): the text
+    # goes to the console's snapshot store, so password literals are masked as the SQL history does
     return StatementCounters(
-        queryid=int(queryid), userid=int(userid), dbid=int(dbid), query=query, calls=int(calls),
+        queryid=int(queryid), userid=int(userid), dbid=int(dbid), query=mask_sql(query) if query else query,
+        calls=int(calls),
         total_ms=float(total), rows=int(rows), shared_blks_hit=int(hit), shared_blks_read=int(read),
         temp_blks_read=int(temp_read), temp_blks_written=int(temp_written), blk_read_ms=float(blk_read),
         blk_write_ms=float(blk_write), toplevel=bool(toplevel), user=user, database=database)
@@ -238,12 +247,13 @@ def read_statements(conn: psycopg.Connection, *, with_texts: bool = True,
             taken_at = time.time() if now is None else now
     except psycopg.errors.ObjectNotInPrerequisiteState as exc:  # "must be loaded via shared_preload_libraries"
         raise _unavailable(conn, "not loaded", str(exc)) from exc
-    instance_name, started, user, stats_reset = identity_row
+    instance_name, started, user, stats_reset, sees_all = identity_row
     visible = tuple(_counters(r) for r in rows if r[0] is not None)
     hidden = len(rows) - len(visible)
     shown_user = user if _PLAIN_NAME.fullmatch(user) else sql.Identifier(user).as_string(conn)
     hint = PRIVILEGE_HINT.format(hidden=hidden, user=shown_user) if hidden else None
-    return StatementsSample(taken_at=taken_at, server_identity=f"{instance_name}|started {started}",
+    view = "sees all" if sees_all else f"sees its own as {user}"
+    return StatementsSample(taken_at=taken_at, server_identity=f"{instance_name}|started {started}|{view}",
                             stats_reset=stats_reset, rows=visible, hidden=hidden, privilege_hint=hint)
 
 
