@@ -215,8 +215,12 @@ def _dollar_end(text: str, pos: int, delimiter: str) -> int:
 # the run stops there and split_sql decides with _token_starts_at, re-lexing with _TOKEN when it
 # cannot tell from one character. The run ends on a significant character, never on a space.
 
-_P_SPACE_OR_COMMENT = r"(?:[ \t\n\r\f\v]++|--[^\n\r]*+|/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/)"
-_P_GAP = _P_SPACE_OR_COMMENT + "*+"
+# a line comment or a block comment without nesting
+_P_COMMENT = r"(?:--[^\n\r]*+|/\*(?:[^*/]++|\*++(?!/)|/(?!\*))*+\*++/)"
+_P_SPACE_OR_COMMENT = rf"(?:[ \t\n\r\f\v]++|{_P_COMMENT})"
+# spaces and comments: _P_SPACE_OR_COMMENT*+, written "spaces (comment spaces)*" (the same text,
+# in fewer steps of the engine when there is no comment, the usual case)
+_P_GAP = rf"[ \t\n\r\f\v]*+(?:{_P_COMMENT}[ \t\n\r\f\v]*+)*+"
 _P_WHOLE_STANDARD = r"(?<![eEbBxXnN&])'[^']*+(?:''[^']*+)*+'"
 _P_WHOLE_ESCAPE = r"(?<![eEbBxXnN&])'[^'\\]*+(?:(?:\\.|'')[^'\\]*+)*+'"
 _P_WHOLE_QIDENT = r'"[^"]*+(?:""[^"]*+)*+"'
@@ -367,8 +371,9 @@ def _plain_statements(whole_string: str, in_transaction: bool) -> re.Pattern[str
         f"{_P_GAP}(?:"
         # a word first (ASCII, not a string prefix) that needs no look: not a head word, not a SET
         # or RESET of standard_conforming_strings, not a routine's CREATE
-        f"(?=[A-Za-z_])(?![A-Za-z_]['&])(?!{heads}{_NOT_IDENT_CONT})"
-        f"(?!{_P_SET_SETTING})(?!{_P_RESET_SETTING})(?!{_P_CREATE_ROUTINE})"
+        # (one lookahead for all: fewer steps of the engine than one each)
+        f"(?=[A-Za-z_](?!['&]))"
+        f"(?!{heads}{_NOT_IDENT_CONT}|{_P_SET_SETTING}|{_P_RESET_SETTING}|{_P_CREATE_ROUTINE})"
         f"({_plain_run(whole_string)});"
         "|)",
         re.DOTALL,
