@@ -64,3 +64,64 @@ def report(title: str, rows: list[tuple[str, list[float], str | None]], unit: st
 
 
 PYTHON = sys.executable
+
+
+class GcPauses:
+    """Records every garbage-collector pass (generation, milliseconds) while active, through
+    ``gc.callbacks``; a pass holds the GIL, so it is a pause of whichever thread triggered it
+    and of the UI thread waiting for the GIL.
+
+        with GcPauses() as pauses:
+            ...
+        pauses.longest_ms, pauses.longest_generation
+    """
+
+    def __init__(self) -> None:
+        #: (generation, wall ms, CPU ms of the collecting thread) per pass; on a busy machine the
+        #: wall time includes the time the thread waited for a core
+        self.passes: list[tuple[int, float, float]] = []
+        self._t0 = self._c0 = 0.0
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t0, self._c0 = time.perf_counter(), time.thread_time()
+        else:
+            self.passes.append((info["generation"], (time.perf_counter() - self._t0) * 1000.0,
+                                (time.thread_time() - self._c0) * 1000.0))
+
+    def __enter__(self) -> GcPauses:
+        import gc
+
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import gc
+
+        gc.callbacks.remove(self._callback)
+
+    @property
+    def longest(self) -> tuple[int | None, float, float]:
+        """(generation, wall ms, CPU ms) of the longest pass by CPU time: the collector's own
+        work. On a loaded machine a pass of 0.2 ms CPU can take 200 ms of wall time when the
+        scheduler preempts the thread mid-pass; that is the machine, not the collector."""
+        return max(self.passes, key=lambda p: p[2]) if self.passes else (None, 0.0, 0.0)
+
+    @property
+    def longest_wall_ms(self) -> float:
+        return max((p[1] for p in self.passes), default=0.0)
+
+
+def summary(case: str, figure: str, ratio: str, goal: str, meets: bool) -> str:
+    """The one summary line per case every benchmark prints (grep for ``SUMMARY``)."""
+    line = f"SUMMARY | {case} | {figure} | {ratio} | goal {goal} | {'meets' if meets else 'misses'}"
+    print(line)
+    return line
+
+
+def machine() -> str:
+    """What the figures were taken on: cores and the load average while measuring."""
+    import platform
+
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")

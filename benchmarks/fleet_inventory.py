@@ -36,6 +36,9 @@ from types import SimpleNamespace
 
 from aurora_console.sandbox.postgres_env import free_port
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common import machine, summary  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REGION = "us-east-1"
 SETUP_LIMIT_S = 300
@@ -137,7 +140,7 @@ def measure(args, factory, target) -> dict:
             "baseline_min": min(base), "console_min": min(cons), "region": region}
 
 
-def ui_stall(factory, target, freeze: bool) -> dict:
+def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool = False) -> dict:
     import gc
 
     from PySide6.QtWidgets import QApplication
@@ -188,6 +191,10 @@ def ui_stall(factory, target, freeze: bool) -> dict:
         return stall.max_stall_ms, time.perf_counter() - t0, stall.gaps_over_50ms
 
     out = {}
+    if cycle_only:
+        out["cycle"] = refresh_cycle(new_view, run_refresh, refreshes)
+        services.runner.shutdown(5000)
+        return out
     # reference: the same event loop while a plain boto3 loop runs on a worker thread and nothing
     # is shown (botocore parses each response in one C call that holds the GIL)
     import threading
@@ -214,8 +221,36 @@ def ui_stall(factory, target, freeze: bool) -> dict:
         b = new_view()
         out["frozen"] = run_refresh(b)
         b.shutdown()
+    if refreshes:
+        out["cycle"] = refresh_cycle(new_view, run_refresh, refreshes)
     services.runner.shutdown(5000)
     return out
+
+
+def refresh_cycle(new_view, run_refresh, refreshes: int) -> list[tuple]:
+    """A fresh view, ``gc.freeze()`` as the app's first paint does, then ``refreshes`` refreshes
+    of the same fleet (more than load_gc.FULL_EVERY, so the periodic full pass is among them).
+    Per refresh: the longest garbage-collector pass (wall ms, generation, CPU ms), the longest
+    stall, the number of passes, and the objects the collector tracks outside the frozen ones."""
+    import gc
+
+    from common import GcPauses
+
+    gc.collect()
+    gc.freeze()  # as app.py at the first paint
+    view = new_view()
+    rows = []
+    for n in range(refreshes):
+        with GcPauses() as pauses:
+            stall, _secs, _n50 = run_refresh(view)
+        gen, wall, cpu = pauses.longest
+        rows.append((wall, gen, stall, len(pauses.passes), cpu, len(gc.get_objects()), pauses.longest_wall_ms))
+        print(f"refresh {n + 1:2d}: longest GC pass {cpu:5.1f} ms CPU ({wall:6.1f} ms wall, generation {gen}), "
+              f"longest wall of any pass {pauses.longest_wall_ms:6.1f} ms, {len(pauses.passes)} passes; "
+              f"longest UI stall {stall:6.1f} ms; {rows[-1][5]} objects tracked outside the "
+              f"{gc.get_freeze_count()} frozen", flush=True)
+    view.shutdown()
+    return rows
 
 
 def main() -> None:
@@ -224,6 +259,9 @@ def main() -> None:
     ap.add_argument("--per-cluster", type=int, default=3)
     ap.add_argument("--runs", type=int, default=1, help="alternating baseline/console runs (median)")
     ap.add_argument("--gc-freeze", action="store_true", help="also fill a fresh tree after gc.freeze()")
+    ap.add_argument("--refreshes", type=int, default=12,
+                    help="refreshes of one view for the garbage-collector pause case (0: skip it)")
+    ap.add_argument("--cycle-only", action="store_true", help="only the refresh cycle (GC pauses)")
     args = ap.parse_args()
 
     from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
@@ -238,30 +276,46 @@ def main() -> None:
         setup_s = seed(factory, target, args.clusters, args.per_cluster)
         print(f"setup: {args.clusters} clusters, {args.clusters * args.per_cluster} instances in {setup_s:.1f} s "
               f"(bound {SETUP_LIMIT_S} s)")
-        m = measure(args, factory, target)
-        region = m["region"]
-        n_inst = sum(len(c.instances) for c in region.clusters)
-        print(f"inventory: {len(region.clusters)} clusters, {n_inst} instances; warnings: {len(region.warnings)}")
-        ratio = m["console"] / m["baseline"]
-        cpu_ratio = m["console_cpu"] / m["baseline_cpu"]
-        print(f"plain boto3 paginator loop (baseline): {m['baseline'] * 1000:7.0f} ms wall, "
-              f"{m['baseline_cpu'] * 1000:6.0f} ms client CPU (median of {args.runs})")
-        print(f"console core inventory load:           {m['console'] * 1000:7.0f} ms wall, "
-              f"{m['console_cpu'] * 1000:6.0f} ms client CPU")
-        min_ratio = m["console_min"] / m["baseline_min"]
-        print(f"ratio console/baseline: wall {ratio:.2f} (median), {min_ratio:.2f} (best of each), "
-              f"client CPU {cpu_ratio:.2f} (target <= 1.20) {'OK' if min(ratio, min_ratio) <= 1.2 else 'OVER'}")
-        print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        s = ui_stall(factory, target, args.gc_freeze)
-        for key, label in (("reference", "reference: plain boto3 loop on a worker thread, no tree"),
-                           ("first", "first fill of the tree"), ("again", "refresh diffed into the expanded tree"),
-                           ("frozen", "first fill, after gc.freeze() at start-up")):
-            if key not in s:
-                continue
-            stall, secs, n50 = s[key]
-            print(f"UI {label} ({s['clusters']} clusters): longest stall {stall:.1f} ms (target < 50 ms) "
-                  f"{'OK' if stall < 50 else 'OVER'}, {n50} gap(s) over 50 ms; "
-                  f"load {secs:.1f} s = {secs / m['baseline']:.2f} x baseline load")
+        if args.cycle_only:
+            s = ui_stall(factory, target, False, args.refreshes, cycle_only=True)
+        else:
+            m = measure(args, factory, target)
+            region = m["region"]
+            n_inst = sum(len(c.instances) for c in region.clusters)
+            print(f"inventory: {len(region.clusters)} clusters, {n_inst} instances; warnings: {len(region.warnings)}")
+            ratio = m["console"] / m["baseline"]
+            cpu_ratio = m["console_cpu"] / m["baseline_cpu"]
+            print(f"plain boto3 paginator loop (baseline): {m['baseline'] * 1000:7.0f} ms wall, "
+                  f"{m['baseline_cpu'] * 1000:6.0f} ms client CPU (median of {args.runs})")
+            print(f"console core inventory load:           {m['console'] * 1000:7.0f} ms wall, "
+                  f"{m['console_cpu'] * 1000:6.0f} ms client CPU")
+            min_ratio = m["console_min"] / m["baseline_min"]
+            print(f"ratio console/baseline: wall {ratio:.2f} (median), {min_ratio:.2f} (best of each), "
+                  f"client CPU {cpu_ratio:.2f} (target <= 1.20) {'OK' if min(ratio, min_ratio) <= 1.2 else 'OVER'}")
+            print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            s = ui_stall(factory, target, args.gc_freeze, args.refreshes)
+            for key, label in (("reference", "reference: plain boto3 loop on a worker thread, no tree"),
+                               ("first", "first fill of the tree"), ("again", "refresh diffed into the expanded tree"),
+                               ("frozen", "first fill, after gc.freeze() at start-up")):
+                if key not in s:
+                    continue
+                stall, secs, n50 = s[key]
+                print(f"UI {label} ({s['clusters']} clusters): longest stall {stall:.1f} ms (target < 50 ms) "
+                      f"{'OK' if stall < 50 else 'OVER'}, {n50} gap(s) over 50 ms; "
+                      f"load {secs:.1f} s = {secs / m['baseline']:.2f} x baseline load")
+            summary("inventory load vs plain boto3 loop", f"{m['console'] * 1000:.0f} ms", f"{ratio:.2f}x",
+                    "<= 1.20x", min(ratio, min_ratio) <= 1.2)
+            for key, label in (("first", "first fill of the tree"), ("again", "refresh diffed into the tree")):
+                summary(f"longest UI stall, {label}", f"{s[key][0]:.1f} ms", "-", "< 50 ms", s[key][0] < 50)
+        if "cycle" in s:
+            cycle = s["cycle"]
+            worst = max(cycle, key=lambda r: r[4])
+            summary(f"longest GC pause over {len(cycle)} refreshes (collector CPU time)",
+                    f"{worst[4]:.1f} ms CPU, {worst[0]:.1f} ms wall (gen {worst[1]}); longest wall of any pass "
+                    f"{max(r[6] for r in cycle):.1f} ms", "-", "< 50 ms", worst[4] < 50)
+            summary(f"longest UI stall over {len(cycle)} refreshes", f"{max(r[2] for r in cycle):.1f} ms", "-",
+                    "< 50 ms", max(r[2] for r in cycle) < 50)
+        print(f"machine: {machine()}")
         print(f"machine load average after the UI runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
         proc.terminate()

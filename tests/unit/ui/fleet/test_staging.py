@@ -82,25 +82,69 @@ def test_full_collections_are_held_back_during_a_load_then_thresholds_return():
     assert gc.get_threshold() == before
 
 
-def test_frozen_garbage_is_bounded_by_a_periodic_full_collection():
-    """A release freezes what survived the load, cyclic garbage included (young collections
-    never reach it); within FULL_EVERY releases a full collection frees it."""
+@pytest.fixture
+def gc_policy_fresh(monkeypatch):
+    """load_gc as in a new process (its first load not yet frozen); frozen objects released after."""
+    monkeypatch.setattr(load_gc, "_first_load_frozen", False)
+    yield
+    gc.unfreeze()
 
-    class Box:
-        pass
 
-    box = Box()
-    box.me = box  # a cycle
+class _Box:
+    pass
+
+
+def _old_cyclic_garbage():
+    """A cycle that survived the young collections (now in the old generation), then dropped:
+    garbage only a full pass finds. Returns a weak reference to it."""
+    box = _Box()
+    box.me = box
     gone = weakref.ref(box)
     gc.collect(1)
-    gc.collect(1)  # survived the young collections: now in the old generation
-    del box  # garbage only a full pass finds
+    gc.collect(1)
+    del box
+    return gone
+
+
+def _one_load():
+    load_gc.hold_full_collections()
+    load_gc.release_full_collections()
+
+
+def test_the_first_load_freezes_its_survivors_once(gc_policy_fresh):
+    gc.unfreeze()
+    survivor = _Box()
+    _one_load()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    assert not any(o is survivor for o in gc.get_objects())  # frozen: out of the collector's passes
+    later = _Box()
+    _one_load()
+    assert gc.get_freeze_count() == frozen  # later loads freeze nothing more
+    assert any(o is later for o in gc.get_objects())
+
+
+def test_cyclic_garbage_is_freed_when_the_next_load_is_shown_never_kept_frozen(gc_policy_fresh):
+    _one_load()  # the first load: frozen
+    for _ in range(3):
+        gone = _old_cyclic_garbage()
+        assert gone() is not None
+        _one_load()
+        assert gone() is None  # freed at this release, not some releases later
+
+
+def test_a_later_load_does_not_scan_the_frozen_objects(gc_policy_fresh):
+    """The pause of a later release covers only what is not frozen (not the whole heap)."""
+    _one_load()
+    scanned = []
+
+    def watch(phase, info):
+        if phase == "stop" and info["generation"] == 2:
+            scanned.append(len(gc.get_objects()))
+
+    gc.callbacks.append(watch)
     try:
-        for _ in range(load_gc.FULL_EVERY):
-            if gone() is None:
-                break
-            load_gc.hold_full_collections()
-            load_gc.release_full_collections()
-        assert gone() is None
+        _one_load()
     finally:
-        gc.unfreeze()
+        gc.callbacks.remove(watch)
+    assert scanned and scanned[-1] < gc.get_freeze_count()
