@@ -117,6 +117,7 @@ class LogsPage:
         wanted = None if severity is None else [severity] if isinstance(severity, str) else list(severity)
         c = self.controller
         c.set_filters(severities=wanted, since=since, until=until, slow_only=slow_only)
+        self.qtbot.waitUntil(lambda: not c.filtering, timeout=self.timeout_ms)
         return [entry_dict(e) for e in c.shown]
 
     def search(self, pattern: str) -> list[dict[str, Any]]:
@@ -124,6 +125,7 @@ class LogsPage:
         the screen's search moved to the first of them."""
         c = self.controller
         c.set_search(pattern)
+        self.qtbot.waitUntil(lambda: not c.filtering, timeout=self.timeout_ms)
         return [entry_dict(c.shown[row]) for row in c.hits]
 
     # -- follow mode ---------------------------------------------------------------------------

@@ -49,6 +49,8 @@ from aurora_console.ui.observers import Observers
 FIRST_LINES = 1_000
 #: Entries loaded at once are cut to about this much text.
 MAX_KEPT_BYTES = 16 * 1024 * 1024
+#: Filters and searches over more entries than this run on a worker.
+SYNC_ENTRIES = 2_000
 #: A CloudWatch search stops after this many events.
 CLOUDWATCH_LIMIT = 5_000
 
@@ -155,7 +157,7 @@ class LogsController:
 
     def __init__(self, runner, target: str, sources: LogSources, *, prefer: str | None = None,
                  first_lines: int = FIRST_LINES, max_kept_bytes: int = MAX_KEPT_BYTES,
-                 follow_interval: float = DEFAULT_INTERVAL) -> None:
+                 follow_interval: float = DEFAULT_INTERVAL, sync_entries: int = SYNC_ENTRIES) -> None:
         self.runner = runner
         self.target = target
         self.sources = sources
@@ -204,6 +206,11 @@ class LogsController:
         self._generation = 0                  # bumped when the file on screen changes
         #: bumped when ``shown`` changes other than by rows added at an end (views reset)
         self.resets = 0
+        #: bumped when ``entries`` changes other than by entries added at the end
+        self._edits = 0
+        self._filter_runs = 0
+        self.filtering = False
+        self.sync_entries = sync_entries
 
     # -- helpers -------------------------------------------------------------------------------
     def _emit(self) -> None:
@@ -244,7 +251,7 @@ class LogsController:
     def _ended(self, part: str) -> None:
         flag = {"instances": "loading_files", "files": "loading_files", "read": "reading",
                 "earlier": "loading_earlier", "follow": "following", "export": "exporting",
-                "cloudwatch": "searching_cloudwatch"}.get(part)
+                "cloudwatch": "searching_cloudwatch", "filter": "filtering"}.get(part)
         if flag:
             setattr(self, flag, False)
 
@@ -317,6 +324,7 @@ class LogsController:
     def _clear_view(self, name: str | None) -> None:
         self._generation += 1
         self.resets += 1
+        self._edits += 1
         self.file = name
         self.entries, self.shown, self.hits = [], [], []
         self.current_hit = None
@@ -410,6 +418,7 @@ class LogsController:
 
     def _prepend(self, entries: list[LogEntry]) -> None:
         entries = _without_overlap(entries, self.entries)
+        self._edits += 1
         if self.entries and entries and is_continuation(self.entries[0]):
             old_first = self.entries[0]
             joined = join_entries(entries[-1], old_first)
@@ -446,6 +455,7 @@ class LogsController:
             old_last = self.entries[-1]
             joined = join_entries(old_last, rest)
             self.entries[-1] = joined
+            self._edits += 1
             if self.shown and self.shown[-1] is old_last:
                 self.shown[-1] = joined
                 self.resets += 1
@@ -477,6 +487,7 @@ class LogsController:
         del self.entries[:count]
         self._kept = kept
         self.resets += 1
+        self._edits += 1
         shown_gone = 0
         while shown_gone < len(self.shown) and id(self.shown[shown_gone]) in gone:
             shown_gone += 1
@@ -587,25 +598,55 @@ class LogsController:
         if f.since is not None and f.until is not None and f.since >= f.until:
             raise ValueError("the time range must start before it ends")
         self.filters = f
-        self.shown = f.keep(self.entries)
-        self.resets += 1
-        self._rehit()
-        self._emit()
+        self._refilter(first_hit=False)
 
     def set_search(self, pattern: str | None, *, literal: bool = False) -> None:
         """Search the entries shown (raises ``SearchPatternError`` for a bad pattern); the
         current hit becomes the first one."""
         self.pattern = compile_search(pattern, literal=literal) if pattern else None
-        self._rehit()
-        self.current_hit = 0 if self.hits else None
+        self._refilter(first_hit=True)
+
+    def _refilter(self, *, first_hit: bool) -> None:
+        """``shown`` and ``hits`` again for the current filters and pattern: here for a few
+        entries, else on a worker over a snapshot (the UI thread never scans the whole
+        screen). Entries added at the end meanwhile are filtered when the result arrives; any
+        other change (a new file, scroll-back, entries dropped) runs the filter again."""
+        self._cancel("filter")
+        self._filter_runs += 1
+        run = self._filter_runs
+        f, pattern = self.filters, self.pattern
+        if len(self.entries) <= self.sync_entries:
+            self._apply_filtered(*_filtered(self.entries, f, pattern), first_hit)
+            self._emit()
+            return
+        snapshot, edits = tuple(self.entries), self._edits
+        self.filtering = True
+
+        def done(result) -> None:
+            if run != self._filter_runs:
+                return
+            self.filtering = False
+            if edits != self._edits:
+                self._refilter(first_hit=first_hit)
+                return
+            shown, hits = result
+            tail_shown, tail_hits = _filtered(self.entries[len(snapshot):], f, pattern)
+            hits += [len(shown) + h for h in tail_hits]
+            self._apply_filtered(shown + tail_shown, hits, first_hit)
+
+        self._submit("filter", lambda ctx: _filtered(snapshot, f, pattern, ctx), name="Filter log entries",
+                     on_done=done, any_generation=True)
         self._emit()
+
+    def _apply_filtered(self, shown: list[LogEntry], hits: list[int], first_hit: bool) -> None:
+        self.shown, self.hits = shown, hits
+        self.resets += 1
+        if first_hit:
+            self.current_hit = 0 if hits else None
+        self._clamp_hit()
 
     def _hit(self, entry: LogEntry) -> bool:
         return self.pattern is not None and entry_matches(entry, self.pattern)
-
-    def _rehit(self) -> None:
-        self.hits = [i for i, e in enumerate(self.shown) if self._hit(e)] if self.pattern else []
-        self._clamp_hit()
 
     @property
     def current_row(self) -> int | None:
@@ -688,6 +729,21 @@ class LogsController:
             self._drain()
         self._cancel(*[part for part in self._handles if part != "export"])
         self.closed = True
+
+
+def _filtered(entries: Sequence[LogEntry], filters: Filters, pattern: re.Pattern[str] | None,
+              task=None) -> tuple[list[LogEntry], list[int]]:
+    """The entries ``filters`` keep, and the rows among them that ``pattern`` finds."""
+    shown = filters.keep(entries)
+    if pattern is None:
+        return shown, []
+    hits = []
+    for row, entry in enumerate(shown):
+        if task is not None and row % 5000 == 0:
+            task.check()
+        if entry_matches(entry, pattern):
+            hits.append(row)
+    return shown, hits
 
 
 def _without_overlap(earlier: list[LogEntry], current: list[LogEntry]) -> list[LogEntry]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -360,3 +360,32 @@ def test_following_drops_the_oldest_beyond_the_bound_and_scroll_back_brings_them
         run_all(runner)
     numbers = [int(m.split()[1]) for m in messages(c.entries)]
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] == 0
+
+
+def test_filters_and_search_over_many_entries_run_on_a_worker_and_take_entries_added_meanwhile(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=30, first_lines=25, sync_entries=10)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    shown_before = list(c.shown)
+    c.set_search(r"statement (7|31)$")
+    task = runner.last
+    assert task.name == "Filter log entries" and c.filtering and c.shown == shown_before  # nothing scanned here
+    c._append([replace(c.entries[-1], message="statement 31")])  # follow mode brings one more meanwhile
+    task.run()
+    assert not c.filtering
+    assert [c.shown[h].message for h in c.hits] == ["statement 7", "statement 31"] and c.current_row == 2
+    c.set_filters(since=datetime(2026, 12, 7, 5, 0, 20, tzinfo=timezone.utc))
+    first = runner.last
+    c.load_earlier()  # anything but an addition at the end: the filter runs again when it lands
+    runner.last.run()
+    first.run()
+    assert c.filtering and runner.last is not first and runner.last.name == "Filter log entries"
+    runner.last.run()
+    assert messages(c.shown) == [f"statement {i}" for i in range(20, 30)] + ["statement 31"]
+    c.set_search("statement 2")
+    stale = runner.last
+    c.set_search("statement 25")
+    stale.run()  # a search replaced before it ended is not shown
+    assert c.filtering
+    runner.last.run()
+    assert [c.shown[h].message for h in c.hits] == ["statement 25"]

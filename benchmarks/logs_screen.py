@@ -1,0 +1,221 @@
+"""Logs screen benchmark (issue 17): the longest UI stall while a 100 MB database log streams in.
+
+A generated RDS PostgreSQL log (``log_read.generate``) is appended to a file the sandbox's
+endpoint serves (DescribeDBLogFiles / DownloadDBLogFilePortion over HTTP, a real boto3 client),
+1 MB at a time, while the Logs screen (offscreen, the real widgets, controller and task runner)
+follows it. Reported, each beside a baseline measured in the same run:
+
+  * longest UI stall (``testing/stall.py``) and gaps over 50 ms while the log streams in
+                                                 vs  the same screen, idle, for the same time
+  * time for the whole log to arrive on screen   vs  the same portions downloaded and parsed
+                                                     with no screen (core only)
+  * memory growth (peak RSS after minus before; the screen keeps at most 16 MB of entries)
+  * the severity filter and a search over the entries kept (on a worker): time until shown and
+    the longest UI stall meanwhile
+
+Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/logs_screen.py [--mb 100] [--repeat 1]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import boto3  # noqa: E402
+from log_read import generate  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from aurora_console.core.aws.db_logs.entries import EntryParser  # noqa: E402
+from aurora_console.core.aws.db_logs.reader import LogFileReader  # noqa: E402
+from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials  # noqa: E402
+from aurora_console.testing.stall import StallMonitor  # noqa: E402
+from aurora_console.ui.logs.controller import LogsController  # noqa: E402
+from aurora_console.ui.logs.screen import LogsScreen  # noqa: E402
+from aurora_console.ui.tasks import TaskRunner  # noqa: E402
+
+INSTANCE = "bench-1"
+NAME = "postgresql.log.2026-12-07-05"
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Instance:
+    instance_id: str
+    role: str = "writer"
+
+
+class Sources:
+    def __init__(self, rds) -> None:
+        self._rds = rds
+
+    def instances(self):
+        return [Instance(INSTANCE)]
+
+    def exports_to_cloudwatch(self):
+        return False
+
+    def rds(self):
+        return self._rds
+
+    def logs(self):
+        return None
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def wait(app, predicate, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("timed out")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def appender(source: Path, target: Path, done: threading.Event) -> None:
+    """Append ``source`` to ``target`` 1 MB at a time (whole lines), as a busy server writes."""
+    with open(source, "rb") as src, open(target, "ab") as out:
+        carry = b""
+        while True:
+            block = src.read(CHUNK)
+            if not block:
+                break
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            out.write(block[:cut])
+            out.flush()
+            carry = block[cut:]
+            time.sleep(0.01)
+        out.write(carry)
+    done.set()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=100)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    scratch = Path(tempfile.mkdtemp(prefix="aurora-logscreen-"))
+    served = scratch / "served"
+    served.mkdir()
+    server = LocalAwsServer()
+    runner = TaskRunner(max_threads=2)
+    try:
+        source = scratch / "source.log"
+        lines = generate(source, args.mb)
+        size = source.stat().st_size
+        print(f"generated {size / 1e6:.0f} MB, {lines:,} lines")
+        target = served / NAME
+        target.write_text("")
+        endpoint = server.start()
+        server.rds_logs.attach([INSTANCE], served)
+        rds = boto3.client("rds", endpoint_url=endpoint, **sandbox_credentials().client_kwargs())
+
+        # core only: the same bytes downloaded and parsed on a worker thread, no screen (after
+        # the file is whole), while the event loop runs: the stall the work alone causes (the
+        # GIL and the two cores it shares)
+        shutil.copyfile(source, target)
+        gc.collect()
+        gc.freeze()  # as app.py does after the first paint: start-up objects leave the full passes
+        counted: list[int] = []
+
+        def core_only() -> None:
+            parser_ = EntryParser()
+            kept = []  # kept as the screen keeps them, so the collector sees as many objects
+            for portion in LogFileReader(rds, INSTANCE, "error/" + NAME).forwards():
+                kept.extend(parser_.feed(portion.data))
+                del kept[: max(0, len(kept) - 100_000)]
+            counted.append(len(kept))
+
+        worker = threading.Thread(target=core_only)
+        with StallMonitor() as floor:
+            t0 = time.perf_counter()
+            worker.start()
+            wait(app, lambda: not worker.is_alive(), 600)
+            core_s = time.perf_counter() - t0
+        target.write_text("")
+
+        controller = LogsController(runner, "bench", Sources(rds), follow_interval=0.2)
+        screen = LogsScreen(runner, controller)
+        screen.resize(1400, 800)
+        screen.show()
+        controller.start()
+        wait(app, lambda: controller.files, 30)
+
+        with StallMonitor() as idle:
+            t_end = time.perf_counter() + 3
+            while time.perf_counter() < t_end:
+                app.processEvents()
+                time.sleep(0.001)
+        before = rss_mb()
+        controller.follow()
+        wait(app, lambda: controller.follow_portions >= 1 or controller.errors, 30)
+        done = threading.Event()
+        writer = threading.Thread(target=appender, args=(source, target, done), daemon=True)
+        with StallMonitor() as stall:
+            t0 = time.perf_counter()
+            writer.start()
+            wait(app, lambda: done.is_set(), 600)
+            expected = target.stat().st_size
+
+            def arrived() -> bool:
+                if controller.errors:
+                    raise RuntimeError(controller.errors)
+                return controller._tail_end == f"1:{expected}"  # the sandbox's marker: 1:<byte offset>
+
+            wait(app, arrived, 600)
+            screen_s = time.perf_counter() - t0
+        growth = rss_mb() - before
+        kept = len(controller.entries)
+        controller.stop_follow()
+        print(f"\n== {size / 1e6:.0f} MB streaming in, followed by the screen ({controller.follow_portions} portions)")
+        print(f"{'baseline: the screen idle, longest stall':<62} {idle.max_stall_ms:8.1f} ms")
+        ratio = stall.max_stall_ms / idle.max_stall_ms if idle.max_stall_ms > 0 else float('nan')
+        print(f"{'longest UI stall while streaming':<62} {stall.max_stall_ms:8.1f} ms  ratio {ratio:6.1f}"
+              f"  ({stall.gaps_over_50ms} gaps over 50 ms, {stall.beats} beats)")
+        print(f"{'baseline: core only on a worker (no screen), longest stall':<62} {floor.max_stall_ms:8.1f} ms"
+              f"  ({floor.gaps_over_50ms} gaps over 50 ms)")
+        print(f"{'the screen against it':<62} {'':8} ratio {stall.max_stall_ms / max(floor.max_stall_ms, 1):6.1f}")
+        print(f"{'baseline: downloaded and parsed, core only':<62} {core_s:8.1f} s")
+        print(f"{'arrived on screen (writer 1 MB / 10 ms, polls every 0.2 s)':<62} {screen_s:8.1f} s   "
+              f"ratio {screen_s / core_s:6.2f}")
+        print(f"{'memory growth (peak RSS; client, endpoint and screen)':<62} {growth:8.1f} MB  goal < 50 MB;"
+              f" {kept:,} entries kept")
+
+        print("\n== on the entries kept")
+        for label, action in (("severity filter ERROR", lambda: controller.set_filters(severities=["ERROR"])),
+                              ("severity filter off", lambda: controller.set_filters(severities=None)),
+                              ("search deadlock", lambda: controller.set_search("deadlock"))):
+            with StallMonitor() as one:
+                t0 = time.perf_counter()
+                action()
+                wait(app, lambda: not controller.filtering, 60)  # on a worker over many entries
+                app.processEvents()
+                spent = (time.perf_counter() - t0) * 1000
+            print(f"{label + ' (until shown)':<62} {spent:8.1f} ms  longest UI stall {one.max_stall_ms:.1f} ms "
+                  f"({len(controller.shown):,} shown, {len(controller.hits):,} found)")
+        screen.can_close()
+        print(f"\nload average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    finally:
+        runner.shutdown(5000)
+        server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
