@@ -15,13 +15,15 @@ statements that ran in between, so a week of one-minute snapshots stays small:
   the console restarts).
 
 A new baseline, never a negative delta (:func:`compare`): the first sample of an instance; the
-server's identity changed (a restart, or a failover: another instance answers the endpoint);
+server's identity changed (a restart, or a failover: another instance answers the endpoint,
+or the role now sees more or fewer of the statements);
 ``stats_reset`` changed (``pg_stat_statements_reset()``); more than ``max_gap_s`` since the
 previous sample (a delta over hours would land on one minute); or, on a server without
 ``pg_stat_statements_info`` (PostgreSQL 13 and older), any counter that went down. With
-``stats_reset`` known, a single statement whose counters went down (evicted and tracked again, or
-reset alone) restarts its own baseline. A statement that was tracked before and is gone is
-forgotten, so if it comes back its counters count from zero.
+``stats_reset`` known, a single statement whose counters went down was removed (evicted, or reset
+alone) and tracked again since the previous sample: everything it counts now ran in between, so
+that is its delta. A statement that was tracked before and is gone is forgotten, so if it comes
+back its counters count from zero too.
 
 Bounded: snapshots older than ``retention_days`` are deleted, and when the data outgrows
 ``max_bytes`` the oldest snapshots go first; the file shrinks (``auto_vacuum=INCREMENTAL``).
@@ -75,6 +77,7 @@ RESTART = "the server restarted"
 FAILOVER = "another instance answers (failover)"
 GAP = "no snapshot for {minutes} minutes"
 WENT_DOWN = "counters went down (a reset on a server without pg_stat_statements_info)"
+VIEW = "what the console's role may see changed (pg_read_all_stats, or another role)"
 #: why a sample is not stored: another snapshot of the instance, read later, was stored first
 STALE = "a newer snapshot of this instance was stored meanwhile"
 
@@ -103,7 +106,8 @@ class Step:
 
     ``reason``: why this sample starts a new baseline (then ``deltas`` is empty), else None.
     ``deltas``: the statements that ran in between (non-negative, never all zero).
-    ``rebased``: statements whose counters went down (their own new baseline, no delta).
+    ``rebased``: statements whose counters went down: removed and tracked again since the
+    previous sample, so their delta is all they count now.
     ``counters``: the sample's cumulative counters by statement (the next baseline's)."""
 
     reason: str | None
@@ -122,8 +126,14 @@ def _delta(current: Counters, previous: Counters | None) -> Delta:
 
 
 def _identity_reason(old: str, new: str) -> str:
-    """Restart (same instance, new start time) or failover (another instance)."""
-    return RESTART if old.split("|", 1)[0] == new.split("|", 1)[0] else FAILOVER
+    """Failover (another instance), restart (a new start time) or another view (what the role may
+    see); identities are ``instance|started T|view`` (:mod:`.statements`)."""
+    was, now = old.split("|", 2), new.split("|", 2)
+    if was[0] != now[0]:
+        return FAILOVER
+    if was[1:2] != now[1:2]:
+        return RESTART
+    return VIEW
 
 
 def compare(baseline: Baseline | None, sample: StatementsSample, *, max_gap_s: float = DEFAULT_MAX_GAP_S) -> Step:
@@ -148,8 +158,10 @@ def compare(baseline: Baseline | None, sample: StatementsSample, *, max_gap_s: f
         if previous is not None and any(c < p for c, p in zip(now, previous, strict=True)):
             if sample.stats_reset is None:  # no way to tell a reset from an eviction: start afresh
                 return Step(WENT_DOWN, counters=current)
+            # removed (evicted, or reset alone) since the previous sample, then tracked again: all
+            # it counts now ran since then
             rebased.add(key)
-            continue
+            previous = None
         delta = _delta(now, previous)
         if any(delta):
             deltas[key] = delta

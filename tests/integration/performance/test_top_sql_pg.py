@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from aurora_console.core.performance.snapshots import FAILOVER, FIRST, RESET, RESTART, SnapshotStore
+from aurora_console.core.performance.snapshots import FAILOVER, FIRST, RESET, RESTART, VIEW, SnapshotStore
 from aurora_console.core.performance.statements import (
     StatementsUnavailable,
     read_query_texts,
@@ -156,6 +156,22 @@ def test_other_users_statements_are_hidden_without_pg_read_all_stats(conn, conne
     granted = read_statements(viewer)
     assert granted.hidden == 0 and granted.privilege_hint is None
     assert any(r.user != name for r in granted.rows)
+
+
+def test_statements_that_become_visible_are_a_new_baseline_not_a_spike(conn, connect, plain_role, pg_server,
+                                                                       store):
+    name, password = plain_role
+    run_probe(conn, 50)  # the superuser's statement, hidden from the plain role
+    viewer = connect("aurora-console performance", user=name, password=password)
+    take_snapshot(viewer, store, "w")
+    with pg_server.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("GRANT pg_read_all_stats TO {}").format(sql.Identifier(name)))
+    granted = take_snapshot(viewer, store, "w")
+    assert granted.baseline == VIEW  # the probe's 50 calls are history, not this minute's
+    run_probe(conn, 3)
+    after = take_snapshot(viewer, store, "w")
+    assert after.baseline is None
+    assert probe_row(top_sql(store, "w", 0, after.taken_at)).calls == 3
 
 
 # -- a server of our own: restart, failover, no preload -------------------------------------------------
