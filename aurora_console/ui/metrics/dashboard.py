@@ -418,6 +418,7 @@ class MetricsDashboard(QWidget):
         for label, _t, value in sorted(plot.values_at(x)):
             parts.append(f"<span style='color:{self.grid.colors.get(label, '#000')}'>■</span> {label}: "
                          f"{format_value(value, plot.unit)}")
+        parts += self.markers.readout_at(plot, x)  # a change marker under the pointer: what it was
         self.readout.setText(" &nbsp; ".join(parts))
 
     def plot_menu(self, key: str):

@@ -9,12 +9,14 @@ range the charts show, then draws the lines a few plots per event-loop turn (no 
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QLineF, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QToolButton
 
 from aurora_console.core.errors import user_text
@@ -102,9 +104,9 @@ class ChangeMarkers:
     # -- drawing ----------------------------------------------------------------------------------
     def clear(self) -> None:
         self._queue = []
-        for item, line in self._lines:
+        for item, lines in self._lines:
             try:
-                item.removeItem(line)
+                item.removeItem(lines)
             except RuntimeError:  # the plot went with a rebuild
                 pass
         self._lines = []
@@ -112,19 +114,16 @@ class ChangeMarkers:
 
     def _redraw(self) -> None:
         self.clear()
-        pen = pg.mkPen(MARKER_COLOR, width=1, style=Qt.PenStyle.DashLine)
-        hover = pg.mkPen(MARKER_COLOR, width=3)
+        times = np.asarray([float(m.time) for m in self.markers], dtype=float)
+        texts = [m.text for m in self.markers]
         for plot in list(self.dash.grid.plots.values()):
-            self._queue.append(lambda p=plot: self._draw_on(p, pen, hover))
+            self._queue.append(lambda p=plot: self._draw_on(p, times, texts))
         QTimer.singleShot(0, self.button, self._draw_next)
 
-    def _draw_on(self, plot, pen, hover) -> None:
-        for marker in self.markers:
-            line = pg.InfiniteLine(pos=marker.time, angle=90, movable=False, pen=pen, hoverPen=hover)
-            line.setToolTip(marker.text)
-            line.setZValue(-5)
-            plot.item.addItem(line, ignoreBounds=True)
-            self._lines.append((plot.item, line))
+    def _draw_on(self, plot, times, texts) -> None:
+        lines = MarkerLines(times, texts)
+        plot.item.addItem(lines, ignoreBounds=True)
+        self._lines.append((plot.item, lines))
 
     def _draw_next(self) -> None:
         deadline = time.perf_counter() + DRAW_BUDGET_S
@@ -136,6 +135,70 @@ class ChangeMarkers:
         self.loading = False
         self.load_count += 1
 
+    def items(self) -> list:
+        """The :class:`MarkerLines` drawn, one per plot."""
+        return [lines for _item, lines in self._lines]
+
     def texts_at(self, x: float, tolerance: float) -> list[str]:
         """What the markers within ``tolerance`` seconds of ``x`` say (the hover text)."""
         return [m.text for m in self.markers if abs(m.time - x) <= tolerance]
+
+
+    def readout_at(self, plot, x: float) -> list[str]:
+        """Rich-text parts for the dashboard's readout: the marker of ``plot`` near ``x`` (a line
+        per entry it stands for, at most ten), empty when none is near or the toggle is off."""
+        if not self.shown:
+            return []
+        for item, lines in self._lines:
+            if item is plot.item:
+                text = lines.text_at(x)
+                if text:
+                    shown = [html.escape(line) for line in text.split("\n")]
+                    return [f"<span style='color:{MARKER_COLOR}'>┆</span> " + "<br>".join(shown)]
+        return []
+
+
+class MarkerLines(pg.GraphicsObject):
+    """Every marker of one plot as one item: vertical dashed lines across the view, painted in
+    one call (hundreds of ``InfiniteLine`` items cost ~1 s of UI thread to add and paint).
+    Hovering within a few pixels of a line sets the item's tool tip to what that marker says."""
+
+    HOVER_PX = 4
+
+    def __init__(self, times: np.ndarray, texts: list[str]) -> None:
+        super().__init__()
+        order = np.argsort(times, kind="stable")
+        self.times = np.asarray(times, dtype=float)[order]
+        self.texts = [texts[i] for i in order]
+        self._pen = pg.mkPen(MARKER_COLOR, width=1, style=Qt.PenStyle.DashLine)
+        self._pen.setCosmetic(True)
+        self.setZValue(-5)
+        self.setAcceptHoverEvents(True)
+
+    def viewRangeChanged(self) -> None:  # noqa: N802 - pyqtgraph API
+        self.prepareGeometryChange()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        vb = self.getViewBox()
+        return vb.viewRect() if vb is not None else QRectF()
+
+    def paint(self, painter, *_args) -> None:
+        rect = self.boundingRect()
+        if rect.isEmpty() or not len(self.times):
+            return
+        lo, hi = np.searchsorted(self.times, [rect.left(), rect.right()])
+        painter.setPen(self._pen)
+        top, bottom = rect.top(), rect.bottom()
+        painter.drawLines([QLineF(t, top, t, bottom) for t in self.times[lo:hi]])
+
+    def text_at(self, x: float) -> str:
+        """What the marker nearest ``x`` (within a few pixels) says; "" when none is that close."""
+        if not len(self.times):
+            return ""
+        width = self.pixelWidth() or 0.0
+        i = int(np.searchsorted(self.times, x))
+        best = min((j for j in (i - 1, i) if 0 <= j < len(self.times)), key=lambda j: abs(self.times[j] - x))
+        return self.texts[best] if abs(self.times[best] - x) <= self.HOVER_PX * max(width, 1e-9) else ""
+
+    def hoverEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph API
+        self.setToolTip("" if ev.isExit() else self.text_at(ev.pos().x()))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aurora_console.core.aws.timeline.entries import SOURCES, TimelineEntry, filter_entries
+from aurora_console.core.aws.timeline.entries import SOURCES, TimelineEntry, filter_entries, search_text
 from aurora_console.core.aws.timeline.gather import DEFAULT_DAYS, Timeline
 from aurora_console.core.errors import user_text
 from aurora_console.ui.observers import Observers
@@ -44,6 +44,7 @@ class TimelineController:
         self.text = ""
         self._handle = None
         self._rows: list[TimelineEntry] = []
+        self._texts: list[str] = []  # search_text of each entry, made on the worker
 
     # -- reading -------------------------------------------------------------------------------
     def load(self, days: int | None = None) -> None:
@@ -59,7 +60,7 @@ class TimelineController:
         self.loading, self.error, self.progress_text = True, "", "Reading…"
         gather = self._gather
         self._handle = self.runner.submit(
-            lambda ctx: gather(ctx, since, until), name=f"Change timeline: {self.title}",
+            lambda ctx: _prepared(gather(ctx, since, until)), name=f"Change timeline: {self.title}",
             on_done=self._loaded, on_error=self._failed, on_progress=self._progress,
             on_cancelled=self._cancelled, owner=self.owner)
         self.changed.emit()
@@ -68,7 +69,8 @@ class TimelineController:
         if self._handle is not None and not self._handle.done:
             self._handle.cancel()
 
-    def _loaded(self, timeline: Timeline) -> None:
+    def _loaded(self, prepared: tuple[Timeline, list[str]]) -> None:
+        timeline, self._texts = prepared
         self.timeline = timeline
         self.loading, self.progress_text = False, ""
         self.load_count += 1
@@ -109,8 +111,12 @@ class TimelineController:
         self.changed.emit()
 
     def _refilter(self) -> None:
+        """On the UI thread: a pass over the entries with their search text made on the worker
+        (5,000 entries in a few ms)."""
         entries = self.timeline.entries if self.timeline is not None else ()
-        self._rows = filter_entries(entries, sources=self.sources, kinds=self.kinds, text=self.text)
+        sources, kinds, needle = self.sources, self.kinds, self.text.strip().lower()
+        self._rows = [e for e, text in zip(entries, self._texts, strict=True)
+                      if e.source in sources and (kinds is None or e.kind in kinds) and (not needle or needle in text)]
 
     # -- what the widget shows --------------------------------------------------------------------
     @property
@@ -153,3 +159,9 @@ class TimelineController:
         if self.timeline is None:
             return []
         return filter_entries(self.timeline.entries, sources=sources, kinds=kinds, since=since)
+
+
+def _prepared(timeline: Timeline) -> tuple[Timeline, list[str]]:
+    """Worker thread: the timeline with each entry's search text, so typing a filter does not
+    rebuild 5,000 texts on the UI thread."""
+    return timeline, [search_text(e) for e in timeline.entries]

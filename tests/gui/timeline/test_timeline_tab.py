@@ -91,27 +91,47 @@ def test_denied_cloudtrail_names_the_permission_and_the_rest_still_shows(console
 
 
 def test_entries_are_markers_on_the_metrics_charts(console_on_moto, qtbot):
-    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF
+
+    from aurora_console.ui.metrics.markers import MarkerLines
 
     metrics = console_on_moto.metrics(CLUSTER)
     # the charts end at the last whole minute: a range reaching past now shows the changes just made
     now = time.time()
     metrics.set_range((now - 3600, now + 600))
     dash = metrics.dashboard
+
+    def drawn():
+        return [i for p in dash.grid.plots.values() for i in p.item.items if isinstance(i, MarkerLines)]
+
     button = dash.markers.button
-    assert button.isVisible() and not button.isChecked()
-    assert not [i for p in dash.grid.plots.values() for i in p.item.items if isinstance(i, pg.InfiniteLine)
-                and i.toolTip()]
+    assert button.isVisible() and not button.isChecked() and drawn() == []
     button.click()
     qtbot.waitUntil(lambda: dash.markers.load_count >= 1 and not dash.markers.loading, timeout=60000)
-    lines = [i for p in dash.grid.plots.values() for i in p.item.items
-             if isinstance(i, pg.InfiniteLine) and i.toolTip()]
-    assert lines
-    assert len(lines) == len(dash.markers.markers) * len(dash.grid.plots)
-    tips = "\n".join(line.toolTip() for line in lines)
-    assert "FailoverDBCluster orders" in tips and "arn:aws:sts::123456789012:user/moto" in tips
+    lines = drawn()
+    assert len(lines) == len(dash.grid.plots) and all(len(item.times) == len(dash.markers.markers) for item in lines)
     failover = next(m for m in dash.markers.markers if "FailoverDBCluster" in m.text)
-    assert any("FailoverDBCluster" in t for t in dash.markers.texts_at(failover.time, 1.0))
+    assert "arn:aws:sts::123456789012:user/moto" in failover.text
+    # hovering the line: the item's tool tip and the dashboard's readout say what it was
+    item = lines[0]
+
+    class Hover:
+        def isExit(self):  # noqa: N802 - pyqtgraph's HoverEvent API
+            return False
+
+        def pos(self):
+            return QPointF(failover.time, 0)
+
+    item.hoverEvent(Hover())
+    assert "FailoverDBCluster orders" in item.toolTip()
+    key, plot = next(iter(dash.grid.plots.items()))
+    dash._hovered(plot, failover.time)
+    assert "FailoverDBCluster orders" in dash.readout.text()
+    far = failover.time - 1800
+    assert item.text_at(far) == "" or "FailoverDBCluster" not in item.text_at(far)
+    qtbot.wait(50)
+    dash.grid.widget.grab()  # paints the lines (no error on a real paint)
     button.click()  # off: the lines go
-    assert not [i for p in dash.grid.plots.values() for i in p.item.items
-                if isinstance(i, pg.InfiniteLine) and i.toolTip()]
+    assert drawn() == []
+    dash._hovered(plot, failover.time)
+    assert "FailoverDBCluster" not in dash.readout.text()

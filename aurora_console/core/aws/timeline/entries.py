@@ -205,6 +205,11 @@ def merge(*lists: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     return sort_entries(out)
 
 
+def search_text(entry: TimelineEntry) -> str:
+    """What a text filter looks in (lower case): who, what with its changes, resource, where."""
+    return f"{entry.who}\n{entry.summary()}\n{entry.resource}\n{entry.where}".lower()
+
+
 def filter_entries(entries: Iterable[TimelineEntry], *, sources: Iterable[str] | None = None,
                    kinds: Iterable[str] | None = None, since: datetime | None = None,
                    until: datetime | None = None, text: str = "") -> list[TimelineEntry]:
@@ -225,7 +230,7 @@ def filter_entries(entries: Iterable[TimelineEntry], *, sources: Iterable[str] |
             continue
         if end is not None and e.time >= end:
             continue
-        if needle and needle not in f"{e.who}\n{e.summary()}\n{e.resource}\n{e.where}".lower():
+        if needle and needle not in search_text(e):
             continue
         out.append(e)
     return out
