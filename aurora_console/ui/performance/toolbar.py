@@ -15,6 +15,8 @@ class PerformanceToolbar(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.instance_combo = QComboBox(objectName="performanceInstance")
+        # the instances arrive after the screen is shown: grow to the longest ("reader: orders-replica-3")
+        self.instance_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.instance_combo.setToolTip("Sessions, locks and statements are per instance: pick the writer or a reader")
         self.instance_combo.activated.connect(self._instance_picked)
         self.interval = QSpinBox(objectName="performanceInterval", minimum=MIN_INTERVAL_S, maximum=MAX_INTERVAL_S,
