@@ -21,6 +21,7 @@ progress callback (UI thread) drains it, so the worker never waits for the UI.
 from __future__ import annotations
 
 import bisect
+import itertools
 import queue
 import re
 from collections.abc import Callable, Sequence
@@ -483,14 +484,15 @@ class LogsController:
             count += 1
         if not count:
             return
-        gone = {id(e) for e in self.entries[:count]}
+        # ``shown`` is a subsequence of ``entries``: walk both (no set of the dropped)
+        shown, shown_gone, size = self.shown, 0, len(self.shown)
+        for entry in itertools.islice(self.entries, count):
+            if shown_gone < size and shown[shown_gone] is entry:
+                shown_gone += 1
         del self.entries[:count]
         self._kept = kept
         self.resets += 1
         self._edits += 1
-        shown_gone = 0
-        while shown_gone < len(self.shown) and id(self.shown[shown_gone]) in gone:
-            shown_gone += 1
         if shown_gone:
             del self.shown[:shown_gone]
             hits_gone = bisect.bisect_left(self.hits, shown_gone)

@@ -71,7 +71,7 @@ class SlowStatement:
     plan: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LogEntry:
     """One message of the log. ``time`` is aware (UTC unless the prefix named another zone);
     ``pid`` is None and ``severity`` empty for text that came before any prefixed line.
