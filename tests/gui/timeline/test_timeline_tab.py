@@ -135,3 +135,44 @@ def test_entries_are_markers_on_the_metrics_charts(console_on_moto, qtbot):
     assert drawn() == []
     dash._hovered(plot, failover.time)
     assert "FailoverDBCluster" not in dash.readout.text()
+
+
+def test_migrations_of_a_profile_pointing_at_the_cluster(changed, qtbot, new_database, tmp_path):
+    """A saved connection profile whose cluster is ``orders`` (password in the keyring): the
+    runs in its database's history table are in the cluster's timeline, read without a prompt."""
+    from types import SimpleNamespace
+
+    from aurora_console.core.connections.passwords import keyring_name
+    from aurora_console.core.connections.profile import (
+        ClusterEndpointRef,
+        ConnectionProfile,
+        PasswordSource,
+        TlsSettings,
+    )
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.db.migrations.engine import MigrationRunner
+    from aurora_console.core.paths import app_paths
+    from aurora_console.core.secrets import set_secret
+    from aurora_console.testing.console import close_console, open_console
+    from aurora_console.testing.pages import ConsoleRoot
+
+    db = new_database()
+    folder = tmp_path / "sql"
+    folder.mkdir()
+    (folder / "V1__create_orders.sql").write_text("CREATE TABLE orders (id int);")
+    MigrationRunner(db.conninfo, folder).migrate()
+    info = db.conninfo
+    ProfileStore.for_paths(app_paths()).save(ConnectionProfile(
+        name="orders-app", host="127.0.0.1", port=int(info["port"]), database=db.name, user=info["user"],
+        password=PasswordSource(kind="keyring"), tls=TlsSettings(mode="disable"),
+        cluster=ClusterEndpointRef(None, "us-east-1", CLUSTER)))
+    set_secret(keyring_name("orders-app"), info["password"])
+    sandbox = SimpleNamespace(aws_factory=lambda: changed.factory, regions=("us-east-1",), database_ready=False)
+    window = open_console(qtbot, sandbox_info=sandbox)
+    try:
+        page = ConsoleRoot(window, qtbot, allow_changes=False, sandbox=True).timeline(CLUSTER)
+        [run] = page.entries(sources=["migrations"])
+        assert run.where == "profile orders-app" and "V1 create orders" in run.what and run.who == info["user"]
+        assert not [p for p in page.problems() if p.startswith("Migrations")]
+    finally:
+        close_console(window)
