@@ -738,7 +738,7 @@ def _is_routine(flags: list[str]) -> bool:
     )
 
 
-_new_statement = partial(tuple.__new__, Statement)
+_tuple_new = tuple.__new__
 _new_token = partial(tuple.__new__, Token)
 _rstrip = str.rstrip
 
@@ -799,8 +799,9 @@ class _Spans:
             for i, (data_start, data_end) in self.data.items():
                 data_starts[i], data_ends[i] = data_start, data_end
         return list(
-            map(_new_statement, zip(texts, starts, ends, lines, end_lines, terminated, self.stops,
-                                    self.conforming, data_starts, data_ends, strict=True))
+            map(_tuple_new, repeat(Statement),
+                zip(texts, starts, ends, lines, end_lines, terminated, self.stops, self.conforming,
+                    data_starts, data_ends, strict=True))
         )
 
 
