@@ -20,8 +20,8 @@ def install(window) -> None:
     window.register_tab_restorer(TAB_KIND, lambda spec: _restore(window, spec), needs="aws")
 
 
-def tab_key(cluster_id: str) -> str:
-    return f"logs:{cluster_id}"
+def tab_key(ref) -> str:
+    return f"logs:{ref.profile or ''}:{ref.region}:{ref.cluster_id}"
 
 
 def cluster_refs(window) -> list:
@@ -73,9 +73,11 @@ def _instance_labels(summary) -> list[tuple[str, str]]:
 
 
 def _restore(window, spec: dict) -> None:
-    ref, _ = ref_for(window, spec.get("cluster", ""))
-    if ref is not None:
-        open_logs(window, ref, prefer=spec.get("instance"))
+    from aurora_console.core.aws.fleet.models import ClusterRef
+
+    ref = ClusterRef(spec.get("profile"), spec["region"], spec["cluster_id"], spec.get("engine", ""),
+                     spec.get("endpoint_url"))
+    open_logs(window, ref)
 
 
 def open_logs(window, ref, *, prefer: str | None = None, sources=None, follow_interval: float | None = None):
@@ -83,7 +85,7 @@ def open_logs(window, ref, *, prefer: str | None = None, sources=None, follow_in
     ``prefer``: the instance to show first (default: the writer). ``sources``: stand-ins for
     the AWS clients (tests only)."""
     services = window.services
-    key = tab_key(ref.cluster_id)
+    key = tab_key(ref)
     existing = window.find_tab(key)
     if existing is not None:
         screen = window.open_tab(key, "", lambda: existing)
@@ -106,7 +108,9 @@ def open_logs(window, ref, *, prefer: str | None = None, sources=None, follow_in
         return LogsScreen(services.runner, controller, open_sql=open_sql if profile is not None else None)
 
     screen = window.open_tab(key, f"Logs · {ref.cluster_id}", make,
-                             spec={"kind": TAB_KIND, "cluster": ref.cluster_id})
+                             spec={"kind": TAB_KIND, "profile": ref.profile, "region": ref.region,
+                                   "cluster_id": ref.cluster_id, "engine": ref.engine,
+                                   "endpoint_url": ref.endpoint_url})
     controller.start()
     return screen
 

@@ -88,3 +88,24 @@ def test_an_instance_id_opens_that_instance(console, aurora_sandbox):
     logs = console.logs(reader)
     assert logs.instance() == reader
     assert logs.files()
+
+
+def test_database_menu_asks_for_the_cluster_then_the_instance(console, aurora_sandbox, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from aurora_console.ui.logs.feature import ask_and_open
+
+    reader = aurora_sandbox.info.seed.cluster("blog").readers[0]
+    asked = []
+
+    def pick(_parent, _title, label, items, *_args):
+        asked.append((label, list(items)))
+        wanted = next(i for i in items if i.startswith("blog (") or i == f"reader: {reader}")
+        return wanted, True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+    screen = ask_and_open(console.window)
+    assert [label for label, _ in asked] == ["Cluster:", "Instance:"]
+    assert asked[1][1][0].startswith("writer: ")
+    console.qtbot.waitUntil(lambda: screen.controller.instance is not None, timeout=30000)
+    assert screen.controller.instance.instance_id == reader

@@ -123,3 +123,15 @@ def test_closing_the_tab_stops_following(window, qtbot, log_folder):
     window.close_tab(window.tabs.indexOf(screen))
     assert c.closed and not c.busy
     qtbot.waitUntil(lambda: not window.services.runner.active(), timeout=10000)
+
+
+def test_the_tab_is_saved_and_restored_for_its_cluster(window, qtbot):
+    from aurora_console.ui.logs.feature import _restore, tab_key
+
+    _restore(window, {"kind": "logs", "profile": "default", "region": "us-east-1", "cluster_id": "blog",
+                      "engine": "aurora-postgresql", "endpoint_url": None})
+    screen = window.find_tab(tab_key(REF))
+    assert screen is not None and screen.controller.target == "blog"
+    assert window.tabs.tabText(window.tabs.indexOf(screen)) == "Logs · blog"
+    # no AWS session in this window: the screen says so instead of failing silently
+    qtbot.waitUntil(lambda: "No AWS session" in screen.error_label.text(), timeout=10000)
