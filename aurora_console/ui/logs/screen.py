@@ -87,7 +87,9 @@ class LogsScreen(QWidget):
         for col, width in enumerate((170, 130, 80, 80, 60, 70)):
             hh.resizeSection(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda _cur, _prev: self._show_detail())
-        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
+        # the user's scrolling only (wheel, drag, arrows): a reset that puts the view at the top
+        # must not start reading the file's earlier portions
+        self.table.verticalScrollBar().actionTriggered.connect(lambda _a: QTimer.singleShot(0, self._scrolled))
         self.filter_bar.current_row = lambda: (self.table.currentIndex().row()
                                                if self.table.currentIndex().isValid() else None)
         self.detail = QPlainTextEdit(objectName="logsDetail", readOnly=True)
@@ -187,10 +189,12 @@ class LogsScreen(QWidget):
         elif row is None:
             self._hit_row = None
 
-    def _scrolled(self, value: int) -> None:
+    def _scrolled(self) -> None:
         c = self.controller
-        if value == 0 and self.model.rowCount() and self.table.verticalScrollBar().maximum() > 0 \
-                and c.can_load_earlier and not c.following:
+        bar = self.table.verticalScrollBar()
+        if self._closed or bar.value() != bar.minimum() or not self.model.rowCount():
+            return
+        if c.can_load_earlier and not c.following:
             c.load_earlier()
 
     def _show_detail(self) -> None:

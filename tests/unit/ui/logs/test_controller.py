@@ -389,3 +389,14 @@ def test_filters_and_search_over_many_entries_run_on_a_worker_and_take_entries_a
     assert c.filtering
     runner.last.run()
     assert [c.shown[h].message for h in c.hits] == ["statement 25"]
+
+
+def test_a_file_removed_while_read_says_so(tmp_path):
+    c, runner, _ = opened(tmp_path)
+    (tmp_path / OLD).unlink()  # log retention removed it after the listing
+    c.open_file(c.files[1].name)
+    run_all(runner)
+    assert "no longer on blog-1" in c.error_text("read") and "newer file" in c.error_text("read")
+    c.open_file(c.files[0].name)  # the next file reads on
+    run_all(runner)
+    assert "read" not in c.errors and c.entries
