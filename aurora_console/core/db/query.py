@@ -23,10 +23,16 @@ from psycopg import pq
 from aurora_console.core.db.session import DbSession, Notice
 from aurora_console.core.db.sql_errors import SqlError, from_psycopg
 from aurora_console.core.db.sql_split import Statement, split_sql
+from aurora_console.core.db.wire_format import prefers_binary
 
 FIRST_BATCH = 1000
 NEXT_BATCH = 10000
-DECODE_SLICE = 2000  # rows decoded per call (the decoding holds the GIL; the UI thread needs it too)
+#: Decoding rows holds the GIL (the UI thread needs it too), so a batch is decoded in slices of
+#: about this much time each: sized by time, not rows, so a wide row (hundreds of columns, big
+#: json) gives short slices as well as a narrow one. Below the interpreter's 5 ms switch interval.
+DECODE_SLICE_S = 0.003
+FIRST_SLICE = 200  # rows in the first slice of a batch, before its rate is known
+MAX_SLICE = 20000
 
 _names = itertools.count(1)
 _NOISE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", re.S)
@@ -85,6 +91,9 @@ class ResultStream:
         self.closed = False
         self.closed_reason = ""
         self.columns: list[Column] | None = None
+        #: the wire format of the FETCHes after the first, chosen from the column types the first
+        #: one reported (see wire_format.py); the values are the same either way
+        self.binary = False
         session.streams.append(self)
 
     def fetch(self, n: int = NEXT_BATCH, *, task=None) -> list[tuple]:
@@ -97,15 +106,11 @@ class ResultStream:
             try:
                 if task is not None:
                     task.check()
-                self._cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"')
-                rows = self._cur.fetchmany(DECODE_SLICE)
-                while len(rows) < n:  # decode in slices: the GIL is free for the UI in between
-                    part = self._cur.fetchmany(DECODE_SLICE)
-                    if not part:
-                        break
-                    rows.extend(part)
+                self._cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
+                rows = _decode_in_slices(self._cur, n)
                 if self.columns is None:
                     self.columns = _columns(s.conn, self._cur)
+                    self.binary = prefers_binary(c.type_oid for c in self.columns)
             except psycopg.Error as exc:
                 err = from_psycopg(exc, f"FETCH from {self.name}")
                 self._abort(err)
@@ -161,6 +166,22 @@ class ResultStream:
                 pass
             finally:
                 self._cur.close()
+
+
+def _decode_in_slices(cur: psycopg.Cursor, n: int) -> list[tuple]:
+    """The up to ``n`` rows of ``cur``'s result, decoded in slices of about DECODE_SLICE_S each
+    (the GIL is free for the UI thread in between); each slice is sized from the last one's rate."""
+    rows: list[tuple] = []
+    size = FIRST_SLICE
+    while len(rows) < n:
+        t0 = time.perf_counter()
+        part = cur.fetchmany(min(size, n - len(rows)))
+        if not part:
+            break
+        rows.extend(part)
+        took = time.perf_counter() - t0
+        size = MAX_SLICE if took <= 0 else max(1, min(MAX_SLICE, int(len(part) * DECODE_SLICE_S / took)))
+    return rows
 
 
 def _columns(conn: psycopg.Connection, cur: psycopg.Cursor) -> list[Column]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import queue
+import time
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 
 from aurora_console.core.db.values import NULL_TEXT, display
@@ -13,6 +14,10 @@ from aurora_console.core.db.values import NULL_TEXT, display
 FETCH_BATCH = 5000
 ALL_BATCH = 20000  # rows per FETCH once "fetch all" was asked for (decoded in slices)
 MAX_ROWS = 200_000  # rows kept for the grid by default; export streams everything
+#: UI-thread time one turn of the event loop may spend appending handed-over rows; what is left
+#: is appended on the next turns (sized by time: a turn's rows depend on the machine and the view)
+APPEND_TURN_S = 0.008
+APPEND_SLICE = 5000  # rows per insertion when a batch is split across turns
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -43,6 +48,8 @@ class ResultTableModel(QAbstractTableModel):
         self._inflight = 0
         self._handles: list = []
         self._handover = None  # batches handed over by the fetch-all task
+        self._pending: list[list[tuple]] = []  # handed-over rows not yet appended (next turns)
+        self._drain_scheduled = False
         self.fetch_everything = False
         self.error: BaseException | None = None
         self.handle = None
@@ -66,7 +73,7 @@ class ResultTableModel(QAbstractTableModel):
         """All rows of the result are in the model."""
         s = self._stream
         # the worker marks the stream exhausted before its last rows reach the UI thread
-        return s is None or (s.exhausted and not self.fetching and len(self._rows) >= s.fetched)
+        return s is None or (s.exhausted and not self.fetching and not self._pending and len(self._rows) >= s.fetched)
 
     def status_text(self) -> str:
         n = len(self._rows)
@@ -121,7 +128,7 @@ class ResultTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        if parent.isValid() or self.fetching or self.error is not None or not self.stream_open:
+        if parent.isValid() or self.fetching or self._pending or self.error is not None or not self.stream_open:
             return False
         return self.fetch_everything or len(self._rows) < self.max_rows
 
@@ -180,14 +187,33 @@ class ResultTableModel(QAbstractTableModel):
         self.state_changed.emit()
 
     def _drain(self) -> None:
+        """Append handed-over rows for at most APPEND_TURN_S, in slices of APPEND_SLICE rows; the
+        rest waits for the next event-loop turns (the view paints and input is handled between)."""
         q = self._handover
         while q is not None:
             try:
-                rows = q.get_nowait()
+                self._pending.append(q.get_nowait())
             except queue.Empty:
                 break
-            self.append_rows(rows)
+        deadline = time.perf_counter() + APPEND_TURN_S
+        while self._pending:  # at least one slice per turn, however short the budget
+            batch = self._pending[0]
+            if len(batch) > APPEND_SLICE:
+                self._pending[0] = batch[APPEND_SLICE:]
+                batch = batch[:APPEND_SLICE]
+            else:
+                self._pending.pop(0)
+            self.append_rows(batch)
+            if time.perf_counter() >= deadline:
+                break
+        if self._pending and not self._drain_scheduled:
+            self._drain_scheduled = True
+            QTimer.singleShot(0, self, self._drain_later)
         self.state_changed.emit()
+
+    def _drain_later(self) -> None:
+        self._drain_scheduled = False
+        self._drain()
 
     def stop(self) -> None:
         self.fetch_everything = False
@@ -210,7 +236,11 @@ class ResultTableModel(QAbstractTableModel):
 
     def _arrived(self, rows: list[tuple]) -> None:
         self._landed()
-        self.append_rows(rows)
+        if self._pending:  # after rows still waiting from a stopped fetch-all, in order
+            self._pending.append(rows)
+            self._drain()
+        else:
+            self.append_rows(rows)
         if self.fetch_everything and self.stream_open and self.error is None and not self.fetching:
             self.fetch_all()
         self.state_changed.emit()

@@ -1,0 +1,59 @@
+"""Rows handed over by a fetch-all are appended in time-boxed turns (result_model.APPEND_TURN_S):
+one turn never appends everything when that would take long, the rest follows on the next turns,
+in order, and rows fetched meanwhile by scrolling land after them."""
+
+from __future__ import annotations
+
+import queue
+from types import SimpleNamespace
+
+import pytest
+
+from aurora_console.core.db.query import Column
+from aurora_console.ui.sql import result_model
+from aurora_console.ui.sql.result_model import ResultTableModel
+
+pytestmark = pytest.mark.gui
+
+
+def _model(fetched: int) -> ResultTableModel:
+    stream = SimpleNamespace(closed=False, exhausted=True, fetched=fetched, closed_reason="")
+    result = SimpleNamespace(columns=[Column("n", "int4", 23)], rows=[(0,)], stream=stream)
+    return ResultTableModel(result)
+
+
+def test_a_big_handover_is_appended_over_several_turns_in_order(qtbot, monkeypatch):
+    monkeypatch.setattr(result_model, "APPEND_TURN_S", 0.0)  # one slice per turn
+    model = _model(1 + 3 * 20_000)
+    inserts = []
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    model._handover = q = queue.SimpleQueue()
+    for b in range(3):
+        q.put([(1 + b * 20_000 + i,) for i in range(20_000)])
+    model._drain()
+    assert model.rowCount() == 1 + result_model.APPEND_SLICE  # one slice this turn
+    assert not model.complete and not model.canFetchMore()
+    qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+    assert [r[0] for r in model.rows] == list(range(1 + 3 * 20_000))
+    assert all(last - first + 1 <= result_model.APPEND_SLICE for first, last in inserts)
+    assert len(inserts) == 3 * 20_000 // result_model.APPEND_SLICE
+
+
+def test_rows_fetched_while_others_wait_land_after_them(qtbot, monkeypatch):
+    monkeypatch.setattr(result_model, "APPEND_TURN_S", 0.0)
+    model = _model(1 + 12_000 + 10)
+    model._handover = q = queue.SimpleQueue()
+    q.put([(i,) for i in range(1, 12_001)])
+    model._drain()
+    model._inflight = 1  # a scroll fetch that was in flight
+    model._arrived([(i,) for i in range(12_001, 12_011)])
+    qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+    assert [r[0] for r in model.rows] == list(range(12_011))
+
+
+def test_a_quick_handover_is_appended_at_once():
+    model = _model(1 + 100)
+    model._handover = q = queue.SimpleQueue()
+    q.put([(i,) for i in range(1, 101)])
+    model._drain()
+    assert model.rowCount() == 101 and model.complete
