@@ -125,3 +125,46 @@ def machine() -> str:
 
     return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
             f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+
+
+_BUSY = """
+import sys, time
+end = time.monotonic() + float(sys.argv[1])
+x = 0
+while time.monotonic() < end:
+    for _ in range(20000):
+        x += 1
+"""
+
+
+class CpuLoad:
+    """A CPU-bound busy loop on every core (one process each), started on entry and stopped on
+    exit, so a benchmark can measure its stalls on a busy machine as well as on an idle one.
+    Each process also stops by itself after ``limit_s`` (the bound if the benchmark dies).
+
+        with CpuLoad(limit_s=120):
+            ... measure ...
+    """
+
+    def __init__(self, limit_s: float = 120.0, processes: int | None = None) -> None:
+        self.limit_s = limit_s
+        self.processes = processes or os.cpu_count() or 1
+        self._procs: list[subprocess.Popen] = []
+
+    def __enter__(self) -> CpuLoad:
+        self._procs = [subprocess.Popen([sys.executable, "-c", _BUSY, str(self.limit_s)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                       for _ in range(self.processes)]
+        time.sleep(0.2)  # let them reach the loop
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for p in self._procs:
+            p.terminate()
+        for p in self._procs:
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self._procs = []

@@ -29,7 +29,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERY = "SELECT id, name, amount FROM bench ORDER BY id"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CpuLoad, machine, summary  # noqa: E402
+
+#: the two results measured: one where text transfer is faster (numeric), one where binary is
+QUERIES = {
+    "mixed": "SELECT id, name, amount FROM bench ORDER BY id",  # int4, text, numeric
+    "fixed": "SELECT id, f, at, u FROM bench_fixed ORDER BY id",  # int8, float8, timestamptz, uuid
+}
+QUERY = QUERIES["mixed"]
 
 
 def _rss_mb() -> float:
@@ -45,19 +53,19 @@ def _peak_mb() -> float:
 
 
 # -- subprocess workers --------------------------------------------------------------------------
-def worker_raw(dsn: str) -> dict:
+def worker_raw(dsn: str, query: str, binary: bool) -> dict:
     import psycopg
 
     conn = psycopg.connect(dsn, autocommit=True)
     base = _rss_mb()
     t0 = time.perf_counter()
-    cur = conn.execute(QUERY)
+    cur = conn.cursor().execute(query, binary=binary)
     rows = cur.fetchall()
     total = time.perf_counter() - t0
     return {"total_s": total, "rows": len(rows), "mem_mb": _peak_mb() - base}
 
 
-def worker_engine(dsn: str) -> dict:
+def worker_engine(dsn: str, query: str, batch: str) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication, QTableView
@@ -66,8 +74,12 @@ def worker_engine(dsn: str) -> dict:
     from aurora_console.core.db.query import run_statement
     from aurora_console.core.db.session import DbSession
     from aurora_console.testing.stall import StallMonitor
+    from aurora_console.ui.sql import result_model
     from aurora_console.ui.sql.result_model import ResultTableModel
     from aurora_console.ui.tasks import TaskRunner
+
+    if batch:
+        result_model.ALL_BATCH = int(batch)
 
     app = QApplication([])
     runner = TaskRunner(max_threads=2)
@@ -78,7 +90,7 @@ def worker_engine(dsn: str) -> dict:
     app.processEvents()
     base = _rss_mb()
     t0 = time.perf_counter()
-    result = run_statement(session, QUERY, first_batch=1000)
+    result = run_statement(session, query, first_batch=1000)
     first = time.perf_counter() - t0
     model = ResultTableModel(result, runner, "db:bench")
     view.setModel(model)
@@ -92,7 +104,7 @@ def worker_engine(dsn: str) -> dict:
     total = time.perf_counter() - t0
     stall.stop()
     out = {"first_s": first, "total_s": total, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
-           "stall_ms": stall.max_stall_ms}
+           "stall_ms": stall.max_stall_ms, "binary": bool(getattr(result.stream, "binary", False))}
     runner.shutdown(5000)
     session.close()
     return out
@@ -173,20 +185,69 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
+    raw, raw_bin, eng, loaded = [], [], {b: [] for b in batches}, []
+    for _ in range(a.runs):  # interleaved, so machine noise hits every case
+        raw.append(_sub("raw", dsn, kind))
+        raw_bin.append(_sub("raw-binary", dsn, kind))
+        for b in batches:
+            eng[b].append(_sub("engine", dsn, f"{kind}:{b}"))
+        if not a.no_load:  # the stall again, with a CPU-bound busy loop on every core
+            with CpuLoad(limit_s=300):
+                loaded.append(_sub("engine", dsn, f"{kind}:{batches[0]}"))
+    assert all(r["rows"] == a.rows for r in raw + raw_bin + [e for v in eng.values() for e in v])
+    r_text, r_bin = _median(raw, "total_s"), _median(raw_bin, "total_s")
+    fastest, fastest_name = min((r_text, "text"), (r_bin, "binary"))
+    r_mem = min(_median(raw, "mem_mb"), _median(raw_bin, "mem_mb"))
+    print(f"-- {kind}: {label}")
+    print(f"all rows, raw psycopg fetchall, text     {r_text:8.2f} s")
+    print(f"all rows, raw psycopg fetchall, binary   {r_bin:8.2f} s    ratio to text {r_bin / r_text:.2f}")
+    for b in batches:
+        runs = eng[b]
+        e_total, e_mem = _median(runs, "total_s"), _median(runs, "mem_mb")
+        fmt = "binary" if runs[0]["binary"] else "text"
+        name = f"engine + result model ({fmt}{', FETCH ' + b if b else ''})"
+        print(f"first 1,000 rows, {name:40} {_median(runs, 'first_s') * 1000:8.1f} ms")
+        print(f"all rows, {name:48} {e_total:8.2f} s    ratio to the fastest raw ({fastest_name}) "
+              f"{e_total / fastest:.2f}; to raw text {e_total / r_text:.2f}")
+        print(f"peak RSS growth, {name:41} {e_mem:8.0f} MB   raw {r_mem:.0f} MB, ratio {e_mem / r_mem:.2f}")
+        print(f"longest UI stall, {name:40} {_median(runs, 'stall_ms'):8.1f} ms   "
+              f"(max over rounds {max(r['stall_ms'] for r in runs):.1f} ms)")
+        tag = f"{kind} ({label}){', FETCH ' + b if b else ''}"
+        summary(f"fetch {a.rows:,} rows {tag}: engine + model vs fastest raw fetchall ({fastest_name})",
+                f"{e_total:.2f} s", f"{e_total / fastest:.2f}x", "<= 1.00x", e_total / fastest <= 1.0)
+        summary(f"peak memory {tag}: engine + model vs raw fetchall", f"{e_mem:.0f} MB", f"{e_mem / r_mem:.2f}x",
+                "<= 0.50x", e_mem / r_mem <= 0.5)
+        summary(f"longest UI stall while the rows stream in, {tag}", f"{_median(runs, 'stall_ms'):.1f} ms", "-",
+                "< 50 ms", _median(runs, "stall_ms") < 50)
+    if loaded:
+        stall = _median(loaded, "stall_ms")
+        print(f"longest UI stall, busy loop on every core   {stall:8.1f} ms   "
+              f"(max over rounds {max(r['stall_ms'] for r in loaded):.1f} ms; that fetch took "
+              f"{_median(loaded, 'total_s'):.2f} s)")
+        summary(f"longest UI stall while the rows stream in, {kind}, with a busy loop on every core",
+                f"{stall:.1f} ms", "-", "< 50 ms", stall < 50)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--lines", type=int, default=100_000, help="lines of the editor file (0: skip the editor part)")
+    ap.add_argument("--batches", default="",
+                    help="comma-separated rows per FETCH of a fetch-all to compare (default: the model's own)")
+    ap.add_argument("--no-load", action="store_true",
+                    help="skip the stall runs with a CPU-bound busy loop on every core")
     ap.add_argument("--worker")
     ap.add_argument("--arg", default="")
     ap.add_argument("--extra", default="")
     a = ap.parse_args()
     if a.worker:
-        if a.worker == "raw":
-            res = worker_raw(a.arg)
+        if a.worker in ("raw", "raw-binary"):
+            res = worker_raw(a.arg, QUERIES[a.extra], a.worker == "raw-binary")
         elif a.worker == "engine":
-            res = worker_engine(a.arg)
+            query, _, batch = a.extra.partition(":")
+            res = worker_engine(a.arg, QUERIES[query], batch)
         elif a.worker == "idle":
             res = worker_idle(float(a.arg))
         else:
@@ -212,33 +273,33 @@ def main() -> None:
                 )
                 conn.execute("ALTER TABLE bench ADD PRIMARY KEY (id)")
                 conn.execute("VACUUM ANALYZE bench")
-            print(f"{a.rows:,} rows x 3 columns (int, text, numeric); {a.runs} runs each, medians\n")
-            raw, eng, idle = [], [], []
-            for _ in range(a.runs):  # interleaved, so machine noise hits both
-                raw.append(_sub("raw", dsn))
-                eng.append(_sub("engine", dsn))
-                idle.append(_sub("idle", "2"))
-            assert all(r["rows"] == a.rows for r in raw + eng), (raw, eng)
-            r_total, e_total = _median(raw, "total_s"), _median(eng, "total_s")
-            r_mem, e_mem = _median(raw, "mem_mb"), _median(eng, "mem_mb")
-            first = _median(eng, "first_s")
-            print(f"first 1,000 rows (engine)        {first * 1000:8.1f} ms   ratio to raw fetchall of all rows: {first / r_total:.4f}")
-            print(f"all rows, raw psycopg fetchall   {r_total:8.2f} s    (baseline)")
-            print(f"all rows, engine + result model  {e_total:8.2f} s    ratio {e_total / r_total:.2f}  (target <= 1.25)")
-            print(f"peak RSS growth, raw fetchall    {r_mem:8.0f} MB   (baseline)")
-            print(f"peak RSS growth, engine + model  {e_mem:8.0f} MB   ratio {e_mem / r_mem:.2f}  (target <= 1.5)")
-            idle_ms = _median(idle, "stall_ms")
-            print(f"longest gap, idle event loop     {idle_ms:8.1f} ms   (baseline: this machine's scheduling noise)")
-            print(f"longest UI stall while fetching  {_median(eng, 'stall_ms'):8.1f} ms   ratio "
-                  f"{_median(eng, 'stall_ms') / max(idle_ms, 0.1):.1f}  (max over runs {max(r['stall_ms'] for r in eng):.1f} ms;"
-                  " target < 50)")
-            print(f"load average during the run      {os.getloadavg()[0]:8.2f}      on {os.cpu_count()} CPUs")
+                conn.execute("DROP TABLE IF EXISTS bench_fixed")
+                conn.execute(
+                    "CREATE TABLE bench_fixed AS SELECT g::int8 AS id, g / 7.0::float8 AS f,"
+                    " timestamptz '2024-01-01 00:00+00' + g * interval '1 s' AS at, md5(g::text)::uuid AS u"
+                    f" FROM generate_series(1, {a.rows}) g"
+                )
+                conn.execute("ALTER TABLE bench_fixed ADD PRIMARY KEY (id)")
+                conn.execute("VACUUM ANALYZE bench_fixed")
+            batches = [b for b in a.batches.split(",") if b] or [""]
+            print(f"{a.rows:,} rows; {a.runs} rounds, each case once per round (interleaved), medians;"
+                  f" batches {batches if batches != [''] else 'default'}\n")
+            for kind, label in (("mixed", "int4, text, numeric"), ("fixed", "int8, float8, timestamptz, uuid")):
+                fetch_case(a, dsn, kind, label, batches)
+            idle = [_sub("idle", "2") for _ in range(a.runs)]
+            print(f"longest gap, idle event loop     {_median(idle, 'stall_ms'):8.1f} ms   "
+                  "(this machine's scheduling noise)")
+            print(f"machine: {machine()}")
         finally:
             server.stop()
     if not a.lines:
         return
     plain = [_sub("editor", str(a.lines), "plain") for _ in range(a.runs)]
     ed = [_sub("editor", str(a.lines)) for _ in range(a.runs)]
+    ed_loaded = []
+    if not a.no_load:
+        with CpuLoad(limit_s=300):
+            ed_loaded = [_sub("editor", str(a.lines)) for _ in range(a.runs)]
     p_open = _median(plain, "open_s")
     print(f"\n{a.lines:,}-line file")
     print(f"plain QPlainTextEdit.setPlainText {p_open:8.2f} s    (baseline, no highlighting, one blocking call)")
@@ -246,6 +307,13 @@ def main() -> None:
     print(f"SQL editor: whole file loaded     {_median(ed, 'open_s'):8.2f} s    ratio {_median(ed, 'open_s') / p_open:.2f}")
     print(f"SQL editor: fully highlighted     {_median(ed, 'highlighted_s'):8.2f} s    ratio {_median(ed, 'highlighted_s') / p_open:.2f}")
     print(f"SQL editor: longest UI stall      {_median(ed, 'stall_ms'):8.1f} ms   (max over runs {max(r['stall_ms'] for r in ed):.1f} ms)")
+    summary(f"SQL editor, {a.lines:,}-line file: longest UI stall while it opens and highlights",
+            f"{_median(ed, 'stall_ms'):.1f} ms", "-", "< 50 ms", _median(ed, "stall_ms") < 50)
+    if ed_loaded:
+        stall = _median(ed_loaded, "stall_ms")
+        summary(f"SQL editor, {a.lines:,}-line file: longest UI stall, with a busy loop on every core",
+                f"{stall:.1f} ms", "-", "< 50 ms", stall < 50)
+    print(f"machine: {machine()}")
 
 
 if __name__ == "__main__":
