@@ -163,14 +163,19 @@ def changes_from_parameters(params: Mapping[str, Any]) -> tuple[Change, ...]:
 
 def with_before_values(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     """Entries in time order, each change given the value the latest earlier change of the same
-    setting on the same resource set, within the same source (CloudTrail and the audit log both
-    record a change made through the console: compared across sources, the second would read
-    the first as its before). Names are compared without case and punctuation. A failed call
-    (``detail["error"]``) sets nothing."""
+    setting on the same resource set (or the resource was created with), within the same source
+    (CloudTrail and the audit log both record a change made through the console: compared across
+    sources, the second would read the first as its before). Names are compared without case and
+    punctuation. A failed call (``detail["error"]``) sets nothing."""
     known: dict[tuple[str, str, str], Any] = {}
     out: list[TimelineEntry] = []
     for entry in sort_entries(entries):
         if not entry.changes:
+            if entry.kind == KIND_CREATION and not entry.detail.get("error"):
+                # what a resource was created with is the before of its first change
+                created = entry.detail.get("parameters") or entry.detail.get("params") or {}
+                for change in changes_from_parameters(created if isinstance(created, Mapping) else {}):
+                    known[(entry.source, entry.resource, _squashed(change.name))] = change.after
             out.append(entry)
             continue
         changes = []

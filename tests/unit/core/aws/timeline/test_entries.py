@@ -103,3 +103,19 @@ def test_markers_never_exceed_the_limit_and_cover_every_entry(minutes, limit):
     shown = sum(min(len(m.text.split("\n")), 10) + (int(m.text.rsplit("and ", 1)[-1].split(" ")[0])
                                                      if "… and" in m.text else 0) for m in markers)
     assert shown == len(rows)
+
+
+def test_what_a_resource_was_created_with_is_the_before_of_its_first_change():
+    created = te.TimelineEntry(T0, te.SOURCE_CLOUDTRAIL, te.KIND_CREATION, "arn:x", "CreateDBCluster orders",
+                               resource="orders", detail={"parameters": {"dBClusterIdentifier": "orders",
+                                                                         "preferredBackupWindow": "03:00-03:30"}})
+    failed_create = te.TimelineEntry(T0, te.SOURCE_CLOUDTRAIL, te.KIND_CREATION, "arn:x", "CreateDBCluster billing",
+                                     resource="billing", detail={"parameters": {"preferredBackupWindow": "x"},
+                                                                 "error": "DBClusterAlreadyExistsFault"})
+    change = entry(5, changes=[te.Change("preferredBackupWindow", "01:00-01:30")])
+    other = entry(6, resource="billing", changes=[te.Change("preferredBackupWindow", "02:00-02:30")])
+    out = te.with_before_values([change, created, failed_create, other])
+    [first] = [e for e in out if e.resource == "orders" and e.changes]
+    assert first.changes[0].text() == "preferredBackupWindow: 03:00-03:30 → 01:00-01:30"
+    assert [e for e in out if e.resource == "billing" and e.changes][0].changes[0].before is None
+    assert created in out  # shown as it was, no changes of its own
