@@ -19,7 +19,6 @@ from aurora_console.core.performance.statements import (
 )
 from aurora_console.core.performance.top_sql import take_snapshot, top_sql
 from aurora_console.sandbox.postgres import PostgresServer
-from aurora_console.sandbox.postgres_env import find_postgres_bin
 from tests.rig.pg import FAST_SETTINGS
 
 pytestmark = pytest.mark.integration
@@ -176,10 +175,8 @@ def test_statements_that_become_visible_are_a_new_baseline_not_a_spike(conn, con
 
 # -- a server of our own: restart, failover, no preload -------------------------------------------------
 @pytest.fixture(scope="module")
-def own_server(tmp_path_factory):
-    bin_dir = find_postgres_bin()
-    if bin_dir is None:
-        pytest.skip("no PostgreSQL server binaries")
+def own_server(pg_server, tmp_path_factory):
+    bin_dir = pg_server.bin_dir  # the rig's binaries (missing ones fail in CI, as the rig says)
     settings = {k: v for k, v in FAST_SETTINGS.items() if k != "shared_preload_libraries"}
     with socket.socket() as probe:  # one port for every start: a restart keeps its address
         probe.bind(("127.0.0.1", 0))
