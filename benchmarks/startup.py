@@ -1,6 +1,13 @@
 """Startup: ``aurora-console --smoke-test`` (normal and --sandbox) against a bare PySide6 program.
 
-    .venv/bin/python benchmarks/startup.py [--repeat 7] [--sandbox-repeat 3]
+    .venv/bin/python benchmarks/startup.py [--repeat 7] [--sandbox-repeat 3] [--top 15]
+
+After the table, so that a regression shows where it came from:
+
+* ``-X importtime`` of one normal start: the console's own modules by their own (self) import
+  time, with the total of all of them and of everything imported;
+* a first-paint trace: per feature in ui/features.py, the time to import it and to install it
+  into the window, then the process's own marks (imports done, first paint, ready).
 
 The baseline shows an empty QMainWindow and exits after its first event-loop turn. Target for
 normal mode: at most 1.3x the baseline (no I/O before the first paint; boto3, psycopg and
@@ -17,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PYTHON, isolated_env, report, run_process  # noqa: E402
+from common import PYTHON, isolated_env, machine, report, run_process, summary  # noqa: E402
 
 BARE = (
     "from PySide6.QtCore import QTimer\n"
@@ -27,6 +34,63 @@ BARE = (
     "QTimer.singleShot(0, app.quit)\n"
     "app.exec()\n"
 )
+
+
+#: runs the console's smoke test with each feature's import and install timed (the benchmark's
+#: own wrapper: the console itself is unchanged); prints one "TRACE {json}" line at the end
+TRACED = (
+    "import importlib, json, sys, time\n"
+    "import aurora_console.ui.features as features\n"
+    "trace = []\n"
+    "def install_all(window):\n"
+    "    failed = []\n"
+    "    for name in features.FEATURES:\n"
+    "        t0 = time.perf_counter()\n"
+    "        try:\n"
+    "            mod = importlib.import_module(name)\n"
+    "            t1 = time.perf_counter()\n"
+    "            mod.install(window)\n"
+    "        except Exception as exc:\n"
+    "            failed.append(f'{name}: {exc}')\n"
+    "            continue\n"
+    "        trace.append((name, t1 - t0, time.perf_counter() - t1))\n"
+    "    return failed\n"
+    "features.install_all = install_all\n"
+    "from aurora_console.cli import main\n"
+    "code = main(['--smoke-test'])\n"
+    "print('TRACE ' + json.dumps(trace), flush=True)\n"
+    "sys.exit(code)\n"
+)
+
+
+def import_profile(env, top: int) -> None:
+    """``-X importtime`` of one normal start: the console's modules by self time."""
+    proc = subprocess.run([PYTHON, "-X", "importtime", "-m", "aurora_console", "--smoke-test"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    rows = []
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, cum_us, name = line[len("import time:"):].split("|", 2)
+        rows.append((int(self_us), int(cum_us), name.strip()))
+    ours = [r for r in rows if r[2].startswith("aurora_console")]
+    total, own = sum(r[0] for r in rows), sum(r[0] for r in ours)
+    print(f"\n-X importtime, one normal start: {len(rows)} modules, {total / 1000:.0f} ms self in all; "
+          f"aurora_console's {len(ours)} modules {own / 1000:.0f} ms ({own / max(total, 1):.0%})")
+    for self_us, cum_us, name in sorted(ours, reverse=True)[:top]:
+        print(f"  {self_us / 1000:7.1f} ms self {cum_us / 1000:8.1f} ms with what it imported  {name}")
+
+
+def first_paint_trace(env) -> None:
+    proc = subprocess.run([PYTHON, "-c", TRACED], env=env, capture_output=True, text=True, timeout=300)
+    lines = proc.stdout.splitlines()
+    trace = json.loads([ln for ln in lines if ln.startswith("TRACE ")][-1][6:])
+    timings = json.loads([ln for ln in lines if ln.startswith("{")][-1])["timings"]
+    print("\nfirst-paint trace, one normal start (features in install order: import, install):")
+    for name, imp, inst in trace:
+        print(f"  {imp * 1000:7.1f} ms import {inst * 1000:7.1f} ms install  {name}")
+    print(f"  features in all: {sum(t[1] + t[2] for t in trace) * 1000:.1f} ms; process marks: imports done "
+          f"{timings['imports']:.3f} s, first paint {timings['first_paint']:.3f} s, ready {timings['ready']:.3f} s")
 
 
 def smoke_json(argv, env) -> dict:
@@ -39,6 +103,7 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--sandbox-repeat", type=int, default=3)
+    p.add_argument("--top", type=int, default=15, help="modules listed from -X importtime")
     args = p.parse_args()
     env = isolated_env()  # normal mode: a fresh console home (no saved tabs to reopen)
     sandbox_env = isolated_env()  # the sandbox runs save their own layout: keep them apart
@@ -56,13 +121,19 @@ def main() -> int:
         ("aurora-console --sandbox --smoke-test", [run_process(sandbox, sandbox_env) for _ in range(args.sandbox_repeat)],
          "bare PySide6 QMainWindow"),
     ]
-    report("startup (wall time of the whole process)", rows)
+    medians = report("startup (wall time of the whole process)", rows)
+    ratio = medians["aurora-console --smoke-test"] / medians["bare PySide6 QMainWindow"]
+    summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow",
+            f"{medians['aurora-console --smoke-test']:.2f} s", f"{ratio:.2f}x", "<= 1.30x", ratio <= 1.3)
     inner = smoke_json(normal, env)["timings"]
     print(f"\nnormal mode, inside the process: imports {inner['imports']:.3f}s, first paint "
           f"{inner['first_paint']:.3f}s, ready {inner['ready']:.3f}s")
     sb = smoke_json(sandbox, sandbox_env)
     print(f"sandbox mode, inside the process: first paint {sb['timings']['first_paint']:.3f}s, clusters listed "
           f"{sb['timings']['ready']:.3f}s, database checked through the bastion {sb['timings']['total']:.3f}s")
+    import_profile(env, args.top)
+    first_paint_trace(env)
+    print(f"machine: {machine()}")
     return 0
 
 
