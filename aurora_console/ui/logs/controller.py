@@ -109,6 +109,24 @@ def entry_size(entry: LogEntry) -> int:
     return len(entry.message) + sum(len(t) for _, t in entry.details) + 80
 
 
+@dataclass
+class Parsed:
+    """Entries of a portion with each one's size and lines, measured on the worker (the UI
+    thread only adds lists when they arrive, and drops by sums over plain ints)."""
+
+    entries: list[LogEntry]
+    sizes: list[int]
+    lines: list[int]
+
+    @classmethod
+    def of(cls, entries: list[LogEntry]) -> Parsed:
+        return cls(entries, [entry_size(e) for e in entries], [entry_lines(e) for e in entries])
+
+    @classmethod
+    def parse(cls, text: str) -> Parsed:
+        return cls.of(list(parse_entries([text])))
+
+
 def is_continuation(entry: LogEntry) -> bool:
     """Text without a prefix at the start of a portion: the rest of the entry before it."""
     return entry.pid is None and not entry.severity
@@ -182,6 +200,8 @@ class LogsController:
         self.spans_files = False              # follow mode crossed into a newer file
         self.index: PortionIndex | None = None
         self._kept = 0
+        self._sizes: list[int] = []  # each entry's size, beside ``entries``
+        self._lines: list[int] = []  # each entry's lines in the file
         self._tail_lines = 0
         self._tail_end: str | None = None
         # filters and search
@@ -333,6 +353,8 @@ class LogsController:
         self.index = None
         self.newer_dropped = self.spans_files = False
         self._kept = 0
+        self._sizes: list[int] = []  # each entry's size, beside ``entries``
+        self._lines: list[int] = []  # each entry's lines in the file
         self._tail_lines = 0
         self._tail_end = None
         self.errors.pop("read", None)
@@ -352,7 +374,7 @@ class LogsController:
 
         def work(ctx):
             portion = LogFileReader(sources.rds(), instance_id, name).tail(want, ctx)
-            return portion, list(parse_entries([portion.data]))
+            return portion, Parsed.parse(portion.data)
 
         def done(result) -> None:
             portion, entries = result
@@ -397,16 +419,16 @@ class LogsController:
                 start = max(0, idx.total_lines - grown - tail_lines)
             where = idx.portion_before(start)
             if where is None:
-                return idx, start, 0, []
+                return idx, start, 0, Parsed.of([])
             marker, from_line, count = where
             portion = reader.fetch(marker, count, ctx)
-            return idx, start, from_line, list(parse_entries([portion.data]))
+            return idx, start, from_line, Parsed.parse(portion.data)
 
         def done(result) -> None:
             idx, start, from_line, entries = result
             self.loading_earlier = False
             self.index = idx
-            if not entries:
+            if not entries.entries:
                 self.first_line = 0 if start is not None else None
                 self.status = f"{name}: start of the file"
                 return
@@ -417,45 +439,73 @@ class LogsController:
         self._submit("earlier", work, name=f"Earlier lines of {name}", on_done=done)
         self._emit()
 
-    def _prepend(self, entries: list[LogEntry]) -> None:
-        entries = _without_overlap(entries, self.entries)
+    def _prepend(self, parsed: Parsed | list[LogEntry]) -> None:
+        if isinstance(parsed, list):
+            parsed = Parsed.of(parsed)
+        entries = _without_overlap(parsed.entries, self.entries)
+        sizes, nlines = parsed.sizes[:len(entries)], parsed.lines[:len(entries)]
         self._edits += 1
         if self.entries and entries and is_continuation(self.entries[0]):
             old_first = self.entries[0]
-            joined = join_entries(entries[-1], old_first)
-            entries[-1] = joined
-            self.entries.pop(0)
+            entries[-1] = join_entries(entries[-1], old_first)
+            sizes[-1] = entry_size(entries[-1])
+            nlines[-1] += self._lines[0]
+            self._kept -= self._sizes[0]
+            del self.entries[0], self._sizes[0], self._lines[0]
             if self.shown and self.shown[0] is old_first:
                 self.shown.pop(0)
                 self.hits = [h - 1 for h in self.hits if h > 0]
                 self.resets += 1
         kept = self.filters.keep(entries)
         self.entries[:0] = entries
+        self._sizes[:0] = sizes
+        self._lines[:0] = nlines
         self.shown[:0] = kept
-        self._kept += sum(entry_size(e) for e in entries)
+        self._kept += sum(sizes)
         shift = len(kept)
-        new_hits = [i for i, e in enumerate(kept) if self._hit(e)]
+        new_hits = [i for i, e in enumerate(kept) if self._hit(e)] if self.pattern is not None else []
         self.hits = new_hits + [h + shift for h in self.hits]
         if self.current_hit is not None:
             self.current_hit += len(new_hits)
-        while self._kept > self.max_kept_bytes and len(self.entries) > 1:
-            dropped = self.entries.pop()
-            self._kept -= entry_size(dropped)
-            self.newer_dropped = True
-            self.resets += 1
-            if self.shown and self.shown[-1] is dropped:
-                self.shown.pop()
-                last = len(self.shown)
-                while self.hits and self.hits[-1] >= last:
-                    self.hits.pop()
+        if self._kept > self.max_kept_bytes and len(self.entries) > 1:
+            self._drop_newest()
         self._clamp_hit()
 
-    def _append(self, entries: list[LogEntry]) -> None:
+    def _drop_newest(self) -> None:
+        """Loading earlier went past the bound: the newest entries go (Back to the end
+        shows them again)."""
+        count, self._kept = _cut(reversed(self._sizes), self._kept, self.max_kept_bytes, len(self.entries) - 1)
+        if not count:
+            return
+        gone = self.entries[-count:]
+        del self.entries[-count:], self._sizes[-count:], self._lines[-count:]
+        self.newer_dropped = True
+        self.resets += 1
+        shown_gone = 0
+        size = len(self.shown)
+        for entry in reversed(gone):
+            if shown_gone < size and self.shown[size - 1 - shown_gone] is entry:
+                shown_gone += 1
+        if shown_gone:
+            del self.shown[-shown_gone:]
+            last = len(self.shown)
+            while self.hits and self.hits[-1] >= last:
+                self.hits.pop()
+
+    def _append(self, parsed: Parsed | list[LogEntry]) -> None:
+        if isinstance(parsed, list):
+            parsed = Parsed.of(parsed)
+        entries, sizes, nlines = parsed.entries, parsed.sizes, parsed.lines
         if self.entries and entries and is_continuation(entries[0]):
-            rest = entries.pop(0)
+            rest = entries[0]
+            entries, sizes, nlines = entries[1:], sizes[1:], nlines[1:]
             old_last = self.entries[-1]
             joined = join_entries(old_last, rest)
             self.entries[-1] = joined
+            grown = entry_size(joined) - self._sizes[-1]
+            self._sizes[-1] += grown
+            self._lines[-1] += parsed.lines[0]
+            self._kept += grown
             self._edits += 1
             if self.shown and self.shown[-1] is old_last:
                 self.shown[-1] = joined
@@ -463,9 +513,12 @@ class LogsController:
         kept = self.filters.keep(entries)
         base = len(self.shown)
         self.entries.extend(entries)
+        self._sizes.extend(sizes)
+        self._lines.extend(nlines)
         self.shown.extend(kept)
-        self._kept += sum(entry_size(e) for e in entries)
-        self.hits.extend(base + i for i, e in enumerate(kept) if self._hit(e))
+        self._kept += sum(sizes)
+        if self.pattern is not None:
+            self.hits.extend(base + i for i, e in enumerate(kept) if self._hit(e))
         if self._kept > self.max_kept_bytes:
             self._drop_oldest()
         self._clamp_hit()
@@ -473,24 +526,16 @@ class LogsController:
     def _drop_oldest(self) -> None:
         """Drop the oldest entries down to 3/4 of the bound (in one cut: follow mode drops
         rarely, not a few rows per portion)."""
-        target = self.max_kept_bytes * 3 // 4
-        count = lines = 0
-        kept = self._kept
-        last = len(self.entries) - 1
-        while kept > target and count < last:
-            entry = self.entries[count]
-            kept -= entry_size(entry)
-            lines += entry_lines(entry)
-            count += 1
+        count, self._kept = _cut(self._sizes, self._kept, self.max_kept_bytes * 3 // 4, len(self.entries) - 1)
         if not count:
             return
+        lines = sum(itertools.islice(self._lines, count))
         # ``shown`` is a subsequence of ``entries``: walk both (no set of the dropped)
         shown, shown_gone, size = self.shown, 0, len(self.shown)
         for entry in itertools.islice(self.entries, count):
             if shown_gone < size and shown[shown_gone] is entry:
                 shown_gone += 1
-        del self.entries[:count]
-        self._kept = kept
+        del self.entries[:count], self._sizes[:count], self._lines[:count]
         self.resets += 1
         self._edits += 1
         if shown_gone:
@@ -539,7 +584,7 @@ class LogsController:
             stream = follow_log(rds, instance_id, task=ctx, file_name=file_name, lines=lines, interval=interval,
                                 marker=start_marker)
             for portion in stream:
-                handover.put((portion, list(parse_entries([portion.data]))))
+                handover.put((portion, Parsed.parse(portion.data)))
                 ctx.progress(None, f"{portion.file_name}: new lines")
             return None
 
@@ -560,7 +605,7 @@ class LogsController:
         if got:
             self._emit()
 
-    def _take_followed(self, portion: LogPortion, entries: list[LogEntry]) -> None:
+    def _take_followed(self, portion: LogPortion, entries: Parsed) -> None:
         if self.file is None:
             self.file = portion.file_name
         elif portion.file_name != self.file:
@@ -731,6 +776,17 @@ class LogsController:
             self._drain()
         self._cancel(*[part for part in self._handles if part != "export"])
         self.closed = True
+
+
+def _cut(sizes, kept: int, target: int, most: int) -> tuple[int, int]:
+    """How many of ``sizes`` (from the end to drop from) to drop so ``kept`` falls to
+    ``target`` (at most ``most``), and what is kept then. Sums run over plain ints."""
+    need = kept - target
+    if need <= 0 or most <= 0:
+        return 0, kept
+    acc = list(itertools.islice(itertools.accumulate(sizes), most))
+    count = min(bisect.bisect_left(acc, need) + 1, len(acc))
+    return count, kept - (acc[count - 1] if count else 0)
 
 
 def _filtered(entries: Sequence[LogEntry], filters: Filters, pattern: re.Pattern[str] | None,

@@ -29,7 +29,7 @@ def opened(window, qtbot, folder, **kw):
 
 def test_files_open_at_their_last_lines_and_scrolling_to_the_top_loads_earlier(window, qtbot, log_folder):
     screen, c, _ = opened(window, qtbot, log_folder)
-    assert screen.files_view.topLevelItemCount() == 2
+    qtbot.waitUntil(lambda: screen.files_view.topLevelItemCount() == 2, timeout=5000)  # rendered next turn
     assert screen.files_view.topLevelItem(0).text(0) == "error/postgresql.log.2026-12-07-05"
     item = screen.files_view.topLevelItem(0)
     screen.files_view.itemActivated.emit(item, 0)
@@ -84,7 +84,7 @@ def test_access_denied_names_the_permission_and_the_rest_still_works(window, qtb
     c.open_file(c.files[0].name)
     qtbot.waitUntil(lambda: "read" in c.errors, timeout=10000)
     qtbot.waitUntil(lambda: "rds:DownloadDBLogFilePortion" in screen.error_label.text(), timeout=5000)
-    assert screen.files_view.topLevelItemCount() == 2
+    qtbot.waitUntil(lambda: screen.files_view.topLevelItemCount() == 2, timeout=5000)  # rendered next turn
     screen.tabs.setCurrentIndex(1)
     view = screen.cloudwatch_view
     assert view.search_button.isEnabled()
@@ -111,7 +111,7 @@ def test_follow_shows_new_lines_and_cancel_stops_it(window, qtbot, log_folder):
     screen, c, _ = opened(window, qtbot, log_folder)
     screen.toolbar.follow_button.click()
     qtbot.waitUntil(lambda: c.follow_portions >= 1, timeout=10000)
-    assert screen.toolbar.follow_button.text() == "Stop following"
+    qtbot.waitUntil(lambda: screen.toolbar.follow_button.text() == "Stop following", timeout=5000)
     write_log(log_folder, "postgresql.log.2026-12-07-05", 2, start=5000)
     qtbot.waitUntil(lambda: screen.model.entry(screen.model.rowCount() - 1).message == "statement 5001",
                     timeout=10000)

@@ -400,3 +400,25 @@ def test_a_file_removed_while_read_says_so(tmp_path):
     c.open_file(c.files[0].name)  # the next file reads on
     run_all(runner)
     assert "read" not in c.errors and c.entries
+
+
+def test_scroll_back_at_the_start_of_the_file_says_so(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=10, first_lines=10)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    c.load_earlier()  # the whole file is on screen already
+    run_all(runner)
+    assert c.first_line == 0 and not c.can_load_earlier and "start of the file" in c.status
+    assert len(c.entries) == 10
+
+
+def test_kept_size_stays_the_sum_of_what_is_kept(tmp_path):
+    c, runner, _ = opened(tmp_path, lines=300, first_lines=40, max_kept_bytes=120 * 100)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    for _ in range(4):
+        c.load_earlier()
+        run_all(runner)
+    c._append([LogEntry(None, "", "", "", None, "", "\tcontinued")])
+    assert c._kept == sum(c._sizes) == sum(e.message.__len__() + 80 for e in c.entries)
+    assert len(c._sizes) == len(c._lines) == len(c.entries) and c._kept <= 120 * 100
