@@ -119,7 +119,7 @@ class ToastArea(QWidget):
         toast.hide()
         self._layout.removeWidget(toast)
         toast.deleteLater()
-        QTimer.singleShot(0, self._place)
+        QTimer.singleShot(0, self, self._place)  # dropped if the area is deleted first
 
     def _place(self) -> None:
         parent = self.parentWidget()
