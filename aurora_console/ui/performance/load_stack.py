@@ -88,7 +88,7 @@ def _merge_steps(x: np.ndarray, values: np.ndarray, known: np.ndarray, group: in
     vals = np.pad(values, ((0, 0), (0, pad)))
     mask = np.pad(known, (0, pad)).astype(float)
     counts = mask.reshape(-1, group).sum(axis=1)
-    sums = (vals * mask).reshape(values.shape[0], -1, group).sum(axis=2)
+    sums = (vals * mask).reshape(values.shape[0], counts.shape[0], group).sum(axis=2)  # no wait at all: (0, k)
     merged_known = counts > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         merged = np.where(merged_known, sums / np.where(merged_known, counts, 1), 0.0)

@@ -107,3 +107,13 @@ def test_a_long_series_is_merged_into_wider_steps_averaging_the_steps_with_data(
     assert (cpu.values[2], lock.values[2]) == (5.0, 0.0)
     gap = LoadStack.from_series(series({"CPU": [NAN, NAN, 1.0, 1.0]}), max_points=2)
     assert math.isnan(gap.total[0]) and gap.total[1] == 1.0
+
+
+def test_a_long_window_without_any_wait_is_merged_too():
+    """An idle instance sampled for 15 minutes: 900 steps and no wait at all (nothing was active).
+    The chart gets a long run of empty steps, not an error ("cannot reshape array of size 0")."""
+    times = tuple(T0 + timedelta(seconds=i) for i in range(901))
+    idle = LoadSeries(source=SOURCE_SAMPLED, reason="sampled", times=times, by_wait={}, vcpus=2, step_s=1)
+    stack = LoadStack.from_series(idle, max_points=600)
+    assert stack.layers == [] and stack.step_s == 2 and len(stack.x) == 451
+    assert len(stack.total) == 451 and all(math.isnan(t) for t in stack.total)
