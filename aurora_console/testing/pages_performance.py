@@ -240,6 +240,13 @@ class PerformancePage:
         self.qtbot.waitUntil(lambda: getattr(rec, attr) is not None and getattr(rec, attr).done,
                              timeout=self.timeout_ms)
 
+    def _settled(self, attr: str):
+        """Wait until the recorder's read ``attr`` (the screen's own, e.g. after a snapshot) has
+        ended, so the read this call starts is not refused as one already running; its handle."""
+        rec = self.recorder
+        self.qtbot.waitUntil(lambda: getattr(rec, attr) is None or getattr(rec, attr).done, timeout=self.timeout_ms)
+        return getattr(rec, attr)
+
     def snapshot(self):
         """Take a ``pg_stat_statements`` snapshot now; its ``SnapshotResult``. Raises the console's
         error (saying what to do) when ``pg_stat_statements`` is missing."""
@@ -260,7 +267,7 @@ class PerformancePage:
         (or background snapshots) ran: deltas of calls, times, rows, blocks and share."""
         rec = self.recorder
         self._set_window(window)
-        before = rec.top_handle
+        before = self._settled("top_handle")
         rec.read_top_sql()
         self.qtbot.waitUntil(lambda: rec.top_handle is not before and rec.top_handle.done, timeout=self.timeout_ms)
         self.screen.render()
@@ -269,7 +276,7 @@ class PerformancePage:
     def _load(self, window=None):
         rec = self.recorder
         self._set_window(window)
-        before = rec.load_handle
+        before = self._settled("load_handle")
         rec.read_load()
         self.qtbot.waitUntil(lambda: rec.load_handle is not before and rec.load_handle.done, timeout=self.timeout_ms)
         if rec.load_series is None:
@@ -297,7 +304,7 @@ class PerformancePage:
     def explain_window(self, start: float | datetime, end: float | datetime) -> dict[str, Any]:
         """The window explained, section by section (see ``WindowExplanation.sections``)."""
         rec = self.recorder
-        before = rec.explain_handle
+        before = self._settled("explain_handle")
         self.screen.explain(epoch(start), epoch(end))
         self.qtbot.waitUntil(lambda: rec.explain_handle is not before and rec.explain_handle.done,
                              timeout=self.timeout_ms)
