@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CpuLoad, machine, summary  # noqa: E402
+from common import CpuLoad, GcPauses, machine, summary  # noqa: E402
 
 #: the two results measured: one where text transfer is faster (numeric), one where binary is
 QUERIES = {
@@ -97,14 +97,17 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     stall = StallMonitor().start()
     loop = QEventLoop()
     model.state_changed.connect(lambda: loop.quit() if model.complete or model.error is not None else None)
-    model.fetch_all()
-    loop.exec()
+    with GcPauses() as pauses:  # a full pass over a million tracked row values is a stall of its own
+        model.fetch_all()
+        loop.exec()
     if model.error is not None:
         raise model.error
     total = time.perf_counter() - t0
     stall.stop()
     out = {"first_s": first, "total_s": total, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
-           "stall_ms": stall.max_stall_ms, "binary": bool(getattr(result.stream, "binary", False))}
+           "stall_ms": stall.max_stall_ms, "binary": bool(getattr(result.stream, "binary", False)),
+           "gc_wall_ms": pauses.longest_wall_ms, "gc_cpu_ms": pauses.longest[2], "gc_gen": pauses.longest[0],
+           "gc_full": sum(1 for g, _w, _c in pauses.passes if g == 2)}
     runner.shutdown(5000)
     session.close()
     return out
@@ -213,6 +216,8 @@ def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
         print(f"peak RSS growth, {name:41} {e_mem:8.0f} MB   raw {r_mem:.0f} MB, ratio {e_mem / r_mem:.2f}")
         print(f"longest UI stall, {name:40} {_median(runs, 'stall_ms'):8.1f} ms   "
               f"(max over rounds {max(r['stall_ms'] for r in runs):.1f} ms)")
+        print(f"longest GC pass, {name:41} {_median(runs, 'gc_cpu_ms'):8.1f} ms CPU "
+              f"({_median(runs, 'gc_wall_ms'):.1f} ms wall; {runs[0]['gc_full']} full passes in the first round)")
         tag = f"{kind} ({label}){', FETCH ' + b if b else ''}"
         summary(f"fetch {a.rows:,} rows {tag}: engine + model vs fastest raw fetchall ({fastest_name})",
                 f"{e_total:.2f} s", f"{e_total / fastest:.2f}x", "<= 1.00x", e_total / fastest <= 1.0)

@@ -26,48 +26,28 @@ first load. Frozen objects without cycles are still freed by reference counting 
 from __future__ import annotations
 
 import gc
-import threading
 
-#: gen-2 threshold while a load runs: counts young collections, so this is "never" in practice
-HELD_BACK = 1_000_000
+from aurora_console.ui import full_collections
+from aurora_console.ui.full_collections import HELD_BACK, holding  # noqa: F401 - this module's API
 
-_lock = threading.Lock()
-_holders = 0
-_saved: tuple[int, ...] | None = None
 _first_load_frozen = False
 
 
 def hold_full_collections() -> None:
     """Start of a load. Nested holds are counted; each needs a :func:`release_full_collections`."""
-    global _holders, _saved
-    with _lock:
-        _holders += 1
-        if _holders == 1:
-            _saved = gc.get_threshold()
-            if _saved[0]:  # gc disabled by threshold 0: leave it alone
-                gc.set_threshold(_saved[0], _saved[1], HELD_BACK)
+    full_collections.hold()
 
 
 def release_full_collections(freeze: bool = True) -> None:
-    """End of a load (the model shows it). One full collection of what is not frozen; after the
-    first load (with ``freeze``), the survivors are frozen, once per process. Then the normal
-    thresholds return."""
-    global _holders, _saved, _first_load_frozen
-    with _lock:
-        if _holders == 0:
-            return
-        _holders -= 1
-        if _holders:
-            return
+    """End of a load (the model shows it). When no other load holds: one full collection of what
+    is not frozen; after the first load (with ``freeze``), the survivors are frozen, once per
+    process. Then the normal thresholds return."""
+
+    def collect() -> None:
+        global _first_load_frozen
         gc.collect()
         if freeze and not _first_load_frozen:
             _first_load_frozen = True
             gc.freeze()
-        if _saved is not None:
-            gc.set_threshold(*_saved)
-        _saved = None
 
-
-def holding() -> bool:
-    with _lock:
-        return _holders > 0
+    full_collections.release(collect)

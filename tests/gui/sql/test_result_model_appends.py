@@ -57,3 +57,45 @@ def test_a_quick_handover_is_appended_at_once():
     q.put([(i,) for i in range(1, 101)])
     model._drain()
     assert model.rowCount() == 101 and model.complete
+
+
+class _Stream:
+    """batches() as a fetch-all sees them; records whether full passes were held meanwhile."""
+
+    def __init__(self, batches: list[list[tuple]]) -> None:
+        self._batches = batches
+        self.closed = self.exhausted = False
+        self.fetched = 1
+        self.closed_reason = ""
+        self.held: list[bool] = []
+
+    def batches(self, size, *, task=None):
+        from aurora_console.ui import full_collections
+
+        for b in self._batches:
+            self.held.append(full_collections.holding())
+            self.fetched += len(b)
+            yield b
+        self.exhausted = True
+
+
+def test_a_fetch_all_holds_full_passes_back_then_freezes_its_rows(qtbot, sql_runner):
+    import gc
+
+    from aurora_console.ui import full_collections
+
+    before = gc.get_threshold()
+    stream = _Stream([[(n, f"row {n}") for n in range(1 + b * 1000, 1 + (b + 1) * 1000)] for b in range(3)])
+    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
+                             stream=stream)
+    model = ResultTableModel(result, sql_runner, "db:test")
+    frozen = gc.get_freeze_count()
+    try:
+        model.fetch_all()
+        qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+        assert stream.held == [True, True, True]
+        assert not full_collections.holding() and gc.get_threshold() == before
+        assert gc.get_freeze_count() > frozen  # the rows left the full passes
+        assert [r[0] for r in model.rows] == list(range(3001))
+    finally:
+        gc.unfreeze()
