@@ -136,6 +136,14 @@ class SessionsView(QWidget):
         self._reselect(pid)
         return self.controller.session(pid) is not None
 
+    def _flag_text(self, flag: str) -> str:
+        c = self.controller
+        if flag == "long transaction":
+            return f"transaction open {c.long_xact_s:g} s or longer"
+        if flag == "idle in transaction":
+            return f"idle in its transaction {c.idle_in_xact_s:g} s or longer"
+        return flag
+
     def _show_detail(self, row) -> None:
         if row is None:
             if self.detail.toPlainText():
@@ -145,7 +153,8 @@ class SessionsView(QWidget):
         lines = [
             f"pid {row.pid} · {row.user} on {row.database} · {row.backend_type}",
             f"application: {row.application or '-'} · client: {row.client or '-'}",
-            f"state: {row.state or '-'}" + (f" ({', '.join(flags)})" if flags else ""),
+            f"state: {row.state or '-'}" + (f" · highlighted: {'; '.join(self._flag_text(f) for f in flags)}"
+                                            if flags else ""),
             f"wait: {wait_text(row) or '-'}",
             f"query age: {age_text(row.query_age_s) or '-'} · transaction age: {age_text(row.xact_age_s) or '-'}",
         ]

@@ -78,3 +78,29 @@ def test_blocked_pid_elided_query_hidden_query_and_order(qapp):
     assert [model.row(i).pid for i in range(3)] == [2, 5, 1]  # the longest-running query first
     model.sort(COLUMNS.index("PID"), Qt.SortOrder.AscendingOrder)
     assert [r.pid for r in model.rows()] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_detail_pane_says_why_a_session_is_highlighted(qtbot):
+    from aurora_console.ui.performance.controller import LiveReading, PerformanceController
+    from aurora_console.ui.performance.sessions_view import SessionsView
+    from tests.unit.recording_runner import RecordingRunner
+
+    class Snapshot:
+        rows = tuple(ROWS)
+        privilege_hint = None
+        own_pid = 99
+
+    c = PerformanceController(RecordingRunner(), "blog", list_instances=list, open_instance=lambda *a: None,
+                              long_xact_s=300, idle_in_xact_s=60)
+    c.reading = LiveReading(Snapshot(), (), (), 0.0)
+    view = SessionsView(c)
+    qtbot.addWidget(view)
+    view.render()
+    view.select_pid(4)
+    view.render()
+    state_line = next(line for line in view.detail.toPlainText().splitlines() if line.startswith("state:"))
+    assert state_line == ("state: idle in transaction · highlighted: idle in its transaction 60 s or longer; "
+                          "transaction open 300 s or longer")
+    view.select_pid(1)
+    view.render()
+    assert "state: active\n" in view.detail.toPlainText() and "highlighted" not in view.detail.toPlainText()
