@@ -31,12 +31,13 @@ Cases:
   hour, which holds the texts and the first baseline), and how many days the store's size bound
   (200 MB by default) then keeps: the bound holds whatever the churn, by dropping the oldest days.
 
-Measured on the 2-core development machine (one run, 7 days, seed 1): 430 statements changed a
-minute, 4.33 million deltas, 8,328 distinct statements; store 115.4 MB = 0.040x whole samples
-(2.9 GB; 32 GB with texts in every row), 27.9 bytes per delta; one add of 5,000 rows 39 ms
-(median); window 1 hour 61 ms, 1 day 0.45 s, 7 days 2.8 s. Heavy churn (1,205 a minute): 30 KB a
-minute, projected 304 MB for 7 days; the 200 MB bound keeps the last 4.6 days. The 7-day case
-takes about 12 minutes here (``--days 1`` for a quick look).
+Measured on the shared 2-core development machine (two runs, 7 days, seed 1; the sizes are the
+same in every run): 430 statements changed a minute, 4.33 million deltas, 8,328 distinct
+statements; store 115.4 MB = 0.040x whole samples (2.9 GB; 32 GB with texts in every row), 27.9
+bytes per delta; one add of 5,000 rows 39-55 ms (median); window 1 hour 30-61 ms, 1 day
+0.45-0.6 s, 7 days 2.8-3.9 s. Heavy churn (1,205 a minute): 30 KB a minute, projected 304 MB for
+7 days; the 200 MB bound keeps the last 4.6 days. The 7-day case takes 12-20 minutes here
+(``--days 1`` for a quick look).
 """
 
 from __future__ import annotations
