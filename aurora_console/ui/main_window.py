@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self._time_window_actions: list[tuple[str, Callable[[ClusterRef, float, float], Any]]] = []
         self._chart_marker_sources: list[tuple[str, Callable[..., list]]] = []
         self._sql_opener: Callable[[str, str], QWidget] | None = None
+        self._top_sql_opener: Callable[[ClusterRef, str | None, str], QWidget | None] | None = None
+        self._plan_opener: Callable[[str, str, Any], QWidget | None] | None = None
         self._open_home: Callable[[], Any] | None = None
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
         self.persist_layout = True
@@ -152,6 +154,35 @@ class MainWindow(QMainWindow):
             self.services.notifier.error("No SQL editor", "The SQL editor screen is not loaded.")
             return None
         return self._sql_opener(profile, text)
+
+    def set_plan_opener(self, opener: Callable[[str, str, Any], QWidget | None] | None) -> None:
+        """The SQL editor registers ``opener(profile, text, plan)``: a new editor tab holding
+        ``text`` with ``plan`` (a ``core.db.explain.Plan``) in its plan view."""
+        self._plan_opener = opener
+
+    def open_plan(self, profile: str, text: str, plan: Any) -> QWidget | None:
+        """A new SQL editor tab on ``profile`` holding ``text`` (not run) and showing ``plan`` (a
+        ``core.db.explain.Plan``, e.g. one ``auto_explain`` logged) in the plan view. None (and
+        a notification) without an SQL editor."""
+        if self._plan_opener is None:
+            self.services.notifier.error("No SQL editor", "The SQL editor screen is not loaded.")
+            return None
+        return self._plan_opener(profile, text, plan)
+
+    def set_top_sql_opener(self, opener: Callable[[ClusterRef, str | None, str], QWidget | None] | None) -> None:
+        """The Performance screen registers ``opener(ref, instance_id, text)``: Top SQL of the
+        cluster's instance (None: the writer) with the statement whose normalised text is
+        ``text``'s selected."""
+        self._top_sql_opener = opener
+
+    def open_top_sql(self, ref: ClusterRef, instance_id: str | None, text: str) -> QWidget | None:
+        """Top SQL (the Performance screen) on the statement ``text`` (as logged: constants or
+        ``$n``), for screens that must not import the Performance screen's. None (and a
+        notification) without one."""
+        if self._top_sql_opener is None:
+            self.services.notifier.error("No Performance screen", "The Performance screen is not loaded.")
+            return None
+        return self._top_sql_opener(ref, instance_id, text)
 
     def set_home(self, open_home: Callable[[], Any]) -> None:
         """The screen shown when clusters are loaded and the workspace holds nothing else."""

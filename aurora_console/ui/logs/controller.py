@@ -157,6 +157,15 @@ def sql_for(entry: LogEntry) -> str | None:
     return "\n".join(head) + f"\nEXPLAIN (ANALYZE, BUFFERS)\n{text};\n"
 
 
+def statement_of(entry: LogEntry) -> str | None:
+    """The statement of a slow-statement line or an ``auto_explain`` plan (as logged: constants or
+    ``$n``), what Top SQL is searched for; None for other entries."""
+    slow = entry.slow
+    if slow is None or not slow.text.strip():
+        return None
+    return slow.text.strip()
+
+
 @dataclass(frozen=True)
 class Filters:
     severities: frozenset[str] | None = None  # None: every severity

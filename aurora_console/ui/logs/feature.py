@@ -4,8 +4,10 @@ writer or a reader) and a tab restorer.
 
 The screen reads through the window's AWS session (the profile or the sandbox's endpoint): RDS
 for the instances and their log files, CloudWatch Logs for the cluster-wide search. A slow
-statement or an ``auto_explain`` plan opens in the SQL editor through ``window.open_sql`` on the
-connection profile that points at the cluster (this screen never imports the editor's).
+statement opens in the SQL editor through ``window.open_sql`` (an ``auto_explain`` plan through
+``window.open_plan``, in the editor's plan view) on the connection profile that points at the
+cluster, and its row in Top SQL through ``window.open_top_sql`` (this screen imports neither the
+editor's nor the Performance screen's).
 """
 
 from __future__ import annotations
@@ -104,8 +106,17 @@ def open_logs(window, ref, *, prefer: str | None = None, sources=None, follow_in
     def open_sql(text: str):
         return window.open_sql(profile, text)
 
+    def open_plan(text: str, plan):
+        return window.open_plan(profile, text, plan)
+
+    def open_top_sql(text: str):
+        instance = controller.instance
+        return window.open_top_sql(ref, instance.instance_id if instance is not None else None, text)
+
     def make():
-        return LogsScreen(services.runner, controller, open_sql=open_sql if profile is not None else None)
+        return LogsScreen(services.runner, controller, open_sql=open_sql if profile is not None else None,
+                          open_plan=open_plan if profile is not None else None,
+                          open_top_sql=open_top_sql if profile is not None else None)
 
     screen = window.open_tab(key, f"Logs · {ref.cluster_id}", make,
                              spec={"kind": TAB_KIND, "profile": ref.profile, "region": ref.region,

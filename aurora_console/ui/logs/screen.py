@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_console.core.db.plan_text import logged_plan
+
 from .cloudwatch_view import CloudWatchSearchView
-from .controller import LogsController, sql_for
+from .controller import LogsController, sql_for, statement_of
 from .entries_model import LogEntriesModel
 from .filter_bar import LogFilterBar
 from .toolbar import LogsToolbar
@@ -50,13 +52,18 @@ def size_text(size: int) -> str:
 
 class LogsScreen(QWidget):
     def __init__(self, runner, controller: LogsController, *, open_sql: Callable[[str], object] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 open_plan: Callable[[str, object], object] | None = None,
+                 open_top_sql: Callable[[str], object] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logsScreen")
         self.runner = runner
         self.controller = c = controller
         #: opens a statement in the SQL editor (``window.open_sql`` on the cluster's profile); None: not offered
         self.open_sql = open_sql
+        #: opens a statement and its ``Plan`` in the SQL editor's plan view (``window.open_plan``); None: EXPLAIN text
+        self.open_plan = open_plan
+        #: selects a statement's row in Top SQL (``window.open_top_sql``); None: not offered
+        self.open_top_sql = open_top_sql
         #: asks where to export: ``(path, "text" | "csv")`` or None. Page objects replace it.
         self.ask_export_path: Callable[[], tuple[str, str] | None] = self._ask_export_path
         self._closed = False
@@ -64,6 +71,7 @@ class LogsScreen(QWidget):
         self.toolbar = LogsToolbar(c, self)
         self.toolbar.export_button.clicked.connect(lambda _=False: self.export())
         self.toolbar.sql_button.clicked.connect(lambda _=False: self.open_selected_in_sql())
+        self.toolbar.top_sql_button.clicked.connect(lambda _=False: self.open_selected_in_top_sql())
         self.status_label = QLabel(objectName="logsStatus", wordWrap=True)
         self.error_label = QLabel(objectName="logsErrors", wordWrap=True)
         self.error_label.setStyleSheet("color: #c62828")
@@ -142,7 +150,7 @@ class LogsScreen(QWidget):
         self.toolbar.render()
         self.filter_bar.render()
         self.cloudwatch_view.render()
-        self.toolbar.sql_button.setEnabled(self.open_sql is not None and self._selected_sql() is not None)
+        self._enable_statement_buttons()
         busy = [text for flag, text in ((c.loading_files, "listing files"), (c.reading, "reading"),
                                         (c.loading_earlier, "loading earlier lines"), (c.exporting, "exporting"))
                 if flag]
@@ -200,19 +208,43 @@ class LogsScreen(QWidget):
     def _show_detail(self) -> None:
         entry = self.model.entry(self.table.currentIndex().row())
         self.detail.setPlainText("" if entry is None else entry.text())
-        self.toolbar.sql_button.setEnabled(self.open_sql is not None and self._selected_sql() is not None)
+        self._enable_statement_buttons()
 
     # -- actions -------------------------------------------------------------------------------
-    def _selected_sql(self) -> str | None:
+    def _enable_statement_buttons(self) -> None:
+        entry = self._selected_entry()
+        self.toolbar.sql_button.setEnabled(self.open_sql is not None and entry is not None
+                                           and sql_for(entry) is not None)
+        self.toolbar.top_sql_button.setEnabled(self.open_top_sql is not None and entry is not None
+                                               and statement_of(entry) is not None)
+
+    def _selected_entry(self):
         index = self.table.currentIndex()
-        entry = self.model.entry(index.row()) if index.isValid() else None
+        return self.model.entry(index.row()) if index.isValid() else None
+
+    def _selected_sql(self) -> str | None:
+        entry = self._selected_entry()
         return sql_for(entry) if entry is not None else None
 
     def open_selected_in_sql(self):
-        text = self._selected_sql()
+        """The selected slow statement in the SQL editor (EXPLAIN, not run); an ``auto_explain``
+        plan that parses is shown in the editor's plan view beside it."""
+        entry = self._selected_entry()
+        text = sql_for(entry) if entry is not None else None
         if text is None or self.open_sql is None:
             return None
+        plan = logged_plan(entry.slow.plan) if self.open_plan is not None else None
+        if plan is not None:
+            return self.open_plan(text, plan)
         return self.open_sql(text)
+
+    def open_selected_in_top_sql(self):
+        """The selected statement's row in Top SQL (the Performance screen), by normalised text."""
+        entry = self._selected_entry()
+        text = statement_of(entry) if entry is not None else None
+        if text is None or self.open_top_sql is None:
+            return None
+        return self.open_top_sql(text)
 
     def _ask_export_path(self) -> tuple[str, str] | None:
         path, chosen = QFileDialog.getSaveFileName(self, "Export log entries", "log-entries.txt",

@@ -1,6 +1,7 @@
 """LogsToolbar: the instance picker (writer, readers), Refresh files, Follow (``tail -f``) on and
-off, Load earlier, Back to the end, Cancel, Export… and Open in SQL editor. It renders the
-controller and hands the user's choices to it (Export and Open in SQL editor are the screen's)."""
+off, Load earlier, Back to the end, Cancel, Export…, Open in SQL editor and Find in Top SQL. It
+renders the controller and hands the user's choices to it (Export and the last two are the
+screen's)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,16 @@ class LogsToolbar(QWidget):
         self.export_button = QPushButton("Export…", objectName="logsExport")
         self.export_button.setToolTip("Write the entries shown (filters applied) to a text or CSV file")
         self.sql_button = QPushButton("Open in SQL editor", objectName="logsOpenSql")
-        self.sql_button.setToolTip("A slow statement or an auto_explain plan: EXPLAIN it in the SQL editor")
+        self.sql_button.setToolTip("A slow statement: EXPLAIN it in the SQL editor; an auto_explain plan: "
+                                   "the SQL editor's plan view shows it, the statement in the editor")
+        self.top_sql_button = QPushButton("Find in Top SQL", objectName="logsTopSql")
+        self.top_sql_button.setToolTip("A slow statement or an auto_explain plan: its row in Top SQL (the "
+                                       "Performance screen), matched by normalised text")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for w in (QLabel("Instance:"), self.instance_combo, self.refresh_button, self.follow_button,
-                  self.earlier_button, self.end_button, self.cancel_button, self.export_button, self.sql_button):
+                  self.earlier_button, self.end_button, self.cancel_button, self.export_button, self.sql_button,
+                  self.top_sql_button):
             layout.addWidget(w)
         layout.addStretch(1)
         self._instances = None

@@ -29,6 +29,8 @@ def install(window) -> None:
     # on a metrics chart, a dragged time range: the Performance screen explains it
     window.add_time_window_action("Explain this window",
                                   lambda ref, start, end: open_for_cluster(window, ref, explain=(start, end)))
+    # the Logs screen's "Find in Top SQL": a logged statement's row, by normalised text
+    window.set_top_sql_opener(lambda ref, instance, text: open_top_sql(window, ref, instance, text))
     install_background(window)
 
 
@@ -188,6 +190,48 @@ def open_performance(window, profile: str, *, ref=None, connect=None, read_only:
     if explain is not None:
         explain_when_open(screen, *explain)
     return screen
+
+
+def open_top_sql(window, ref, instance_id: str | None, text: str):
+    """The Performance screen of cluster ``ref`` on Top SQL, ``instance_id`` first (a new
+    screen; an open one stays on its instance), selecting the statement ``text`` (as the log
+    shows it) by its normalised text once the window's statements are read."""
+    screen = open_for_cluster(window, ref, prefer=instance_id)
+    if screen is not None:
+        select_when_read(screen, text, window.services.notifier)
+    return screen
+
+
+def select_when_read(screen, text: str, notifier=None) -> None:
+    """Show Top SQL and select the row whose ``normalised_sql`` is ``text``'s: now if its
+    statements are shown, else when they first are (then, not there: ``notifier`` says so)."""
+    from aurora_console.core.db.normalised_sql import normalised_sql
+
+    view, key = screen.top_sql_view, normalised_sql(text)
+    screen.show_tab("Top SQL")
+
+    done = []
+
+    def attempt() -> bool:
+        state = view.state
+        if done or (not state.rows and not state.note):
+            return False  # done already, or nothing read yet
+        done.append(True)
+        state.changed.disconnect(later)
+        match = next((st for st in state.visible if st.query and normalised_sql(st.query) == key), None)
+        if match is not None:
+            view.select_statement(match.queryid)
+        elif notifier is not None:
+            notifier.warning("Top SQL", "The statement is not among this window's Top SQL statements.",
+                             hint="Widen the window (it may have run before the first snapshot), or read "
+                                  "pg_stat_statements' text: it may have been evicted.")
+        return True
+
+    def later(*_args) -> None:
+        attempt()
+
+    view.state.changed.connect(later)  # before the first attempt, which may disconnect it
+    attempt()
 
 
 def explain_when_open(screen, start: float, end: float) -> None:

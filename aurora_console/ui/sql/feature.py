@@ -39,12 +39,22 @@ def install(window) -> None:
     window.register_tab_restorer("sql", lambda spec: restore(window, spec), needs="database")
     # other screens open a statement here through the window (window.open_sql), never importing ui/sql
     window.set_sql_opener(lambda profile, text: open_sql(window, profile, text=text))
+    window.set_plan_opener(lambda profile, text, plan: open_plan(window, profile, text, plan))
     # Pygments compiles its PostgreSQL lexer on first use (~0.3 s): do it off the UI thread, once
     # start-up is over (it would compete with the first cluster load for the interpreter)
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(3000, window, lambda: window.services.runner.submit(
         lambda ctx: _warm_lexer(), name="Prepare SQL highlighting"))
+
+
+def open_plan(window, profile: str, text: str, plan):
+    """A new SQL editor tab on ``profile`` holding ``text`` (not run) with ``plan`` (a
+    ``core.db.explain.Plan``, e.g. one the log's auto_explain wrote) in its plan view."""
+    tab = open_sql(window, profile, text=text)
+    if tab is not None:
+        tab.show_plan(plan, "Logged plan")
+    return tab
 
 
 def _warm_lexer() -> None:

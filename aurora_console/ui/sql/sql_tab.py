@@ -235,6 +235,13 @@ class SqlTab(QWidget):
             self.results.setCurrentWidget(view)
             self.message(f"EXPLAIN · {out.duration_ms:.0f} ms")
 
+    def show_plan(self, plan, title: str = "Plan") -> PlanView:
+        """A plan read elsewhere (``auto_explain`` in the log) in the plan view, in front."""
+        view = PlanView(plan)
+        self.results.addTab(view, title)
+        self.results.setCurrentWidget(view)
+        return view
+
     def _show_error(self, out, skipped: int) -> None:
         err, base = out.error, self.run_state.base
         line = self.editor.document().findBlock(base + out.statement.start).blockNumber() + 1
