@@ -158,6 +158,8 @@ def _create_cluster(rds: Any, spec: cat.ClusterSpec, password: str, network: tup
         kwargs["DBClusterParameterGroupName"] = spec.parameter_group
     if spec.backtrack_window:
         kwargs["BacktrackWindow"] = spec.backtrack_window
+    if spec.cluster_id == cat.BLOG_CLUSTER:  # its real PostgreSQL log goes to CloudWatch Logs (sandbox/log_export.py)
+        kwargs["EnableCloudwatchLogsExports"] = ["postgresql"]
     if network:
         kwargs["VpcSecurityGroupIds"] = [network[0]]
         kwargs["DBSubnetGroupName"] = network[1]

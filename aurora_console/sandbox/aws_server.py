@@ -96,6 +96,10 @@ class LocalAwsServer:
 
         #: the control-plane calls received, answered back by CloudTrail LookupEvents
         self.trail = ControlPlaneTrail()
+        from aurora_console.sandbox.log_export import LogExport
+
+        #: the blog cluster's PostgreSQL log, exported to CloudWatch Logs before each Logs request
+        self.log_export = LogExport()
 
     @property
     def endpoint_url(self) -> str:
@@ -119,14 +123,17 @@ class LocalAwsServer:
         _quiet_request_log()
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
         server.start()
-        from aurora_console.sandbox.performance_insights import InsightsWsgi
         from aurora_console.sandbox.cloudtrail import CloudTrailWsgi
+        from aurora_console.sandbox.log_export import LogExportWsgi
+        from aurora_console.sandbox.performance_insights import InsightsWsgi
         from aurora_console.sandbox.rds_logs import RdsLogsWsgi
 
         # pi requests, then the log file calls of attached instances, then moto (control-plane
-        # calls recorded for CloudTrail's LookupEvents on the way)
-        server._server.app = InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(server._server.app, self.trail), self.rds_logs),
-                                          self.insights)
+        # calls recorded for CloudTrail's LookupEvents on the way; the log exported to CloudWatch
+        # Logs before a Logs request)
+        server._server.app = LogExportWsgi(
+            InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(server._server.app, self.trail), self.rds_logs), self.insights),
+            self.log_export)
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"

@@ -306,6 +306,12 @@ class Sandbox:
 
             # the blog cluster's instances list and download this server's real log files
             self._aws.rds_logs.attach(info.seed.blog_instance_hosts, pg.data_dir / LOG_DIRECTORY)
+            # and export it to CloudWatch Logs (the seed turns on EnabledCloudwatchLogsExports)
+            from aurora_console.sandbox.seed_catalog import CLUSTERS
+
+            region = next(c.region for c in CLUSTERS if c.cluster_id == seed.blog_cluster_id)
+            self._aws.log_export.attach(seed.blog_cluster_id, region, info.seed.blog_instance_hosts,
+                                        pg.data_dir / LOG_DIRECTORY)
 
     def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
         from aurora_console.sandbox.bastion import Bastion

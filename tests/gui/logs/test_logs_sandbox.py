@@ -3,12 +3,13 @@ test uses: the blog cluster's writer and readers, the log files the sandbox's en
 from its real PostgreSQL log (DescribeDBLogFiles / DownloadDBLogFilePortion), the last lines
 parsed into columns, follow mode seeing a slow statement and an error that queries caused, the
 severity filter and the search, a slow statement opened in the SQL editor, export, and the
-CloudWatch tab saying the cluster does not export its log."""
+CloudWatch tab searching every instance's exported log."""
 
 from __future__ import annotations
 
 import threading
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
@@ -79,8 +80,14 @@ def test_blog_logs_follow_a_slow_statement_and_an_error_caused_now(console, auro
     count = logs.export(out, "csv")
     assert count == len(logs.controller.shown) and marker in out.read_text()
 
-    assert "does not export" in screen.cloudwatch_view.message.text()
-    assert not screen.cloudwatch_view.search_button.isEnabled()
+    # the blog cluster exports its log to CloudWatch Logs (EnabledCloudwatchLogsExports): one search
+    # finds the slow statement in every instance's stream
+    now = datetime.now(timezone.utc)
+    found = logs.search_cloudwatch(marker, now - timedelta(minutes=15), now + timedelta(minutes=1))
+    assert logs.controller.cloudwatch_available and screen.cloudwatch_view.search_button.isEnabled()
+    slow_found = [f for f in found if f["message"] == slow["message"]]
+    assert sorted(f["instance"] for f in slow_found) == sorted(logs.instances())
+    assert all(f["duration_ms"] == slow["duration_ms"] for f in slow_found)
 
 
 def test_an_instance_id_opens_that_instance(console, aurora_sandbox):
