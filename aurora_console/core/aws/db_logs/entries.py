@@ -50,6 +50,9 @@ _LEVELS = frozenset(SEVERITIES) | frozenset(DETAIL_LABELS)
 _DURATION = re.compile(r"duration: (?P<ms>[0-9]+(?:\.[0-9]+)?) ms(?:  (?P<rest>.*))?", re.DOTALL)
 _STATEMENT_KIND = re.compile(r"(?P<kind>statement|execute|bind|parse|plan)(?P<name> [^:\n]*)?:[ \n]?", re.DOTALL)
 _QUERY_TEXT = re.compile(r"Query Text: (?P<text>.*?)\n(?P<plan>(?:[ \t]*[^ \t\n].*)?)\Z", re.DOTALL)
+#: the first line of a text-format plan after a Query Text of several lines: a node with its cost
+#: or actual figures (``COSTS off`` plans of multi-line statements split at the first line break)
+_PLAN_ROOT = re.compile(r"\n(?=[^\n]*?  \((?:cost=[0-9]|actual (?:time|rows)=))")
 _JSON_QUERY_TEXT = re.compile(r'"Query Text": "(?P<text>(?:[^"\\]|\\.)*)"')
 
 _ZONES = {"UTC": timezone.utc, "GMT": timezone.utc, "Z": timezone.utc}
@@ -144,6 +147,9 @@ def slow_statement(message: str) -> SlowStatement | None:
     plan = body.strip("\n")
     query = _QUERY_TEXT.match(plan)
     if query is not None:
+        root = _PLAN_ROOT.search(plan, len("Query Text: "))
+        if root is not None:  # the statement may span lines: the plan starts at its root node
+            return SlowStatement(ms, "plan", plan[len("Query Text: "):root.start()], plan[root.end():])
         return SlowStatement(ms, "plan", query["text"], query["plan"])
     json_query = _JSON_QUERY_TEXT.search(plan)
     text = ""

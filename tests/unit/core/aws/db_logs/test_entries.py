@@ -208,3 +208,16 @@ def test_any_text_parses_without_losing_lines(text):
 def test_time_offsets_are_kept_exact():
     (entry,) = parse_entries(["2026-12-07 05:00:00 +0530::@:[1]:LOG:  x\n"])
     assert entry.time.utcoffset() == timedelta(hours=5, minutes=30)
+
+
+def test_an_auto_explain_plan_of_a_statement_on_several_lines_keeps_the_whole_statement():
+    text = ("2026-12-07 05:13:18 UTC:::1(5999):app@blog:[701]:LOG:  duration: 1012.000 ms  plan:\n"
+            "\tQuery Text: select count(*)\n\t  from posts  (where it is)\n\t where id > 1\n"
+            "\tAggregate  (cost=1.00..1.01 rows=1 width=8) (actual time=0.1..0.2 rows=1 loops=1)\n"
+            "\t  ->  Seq Scan on posts  (cost=0.00..1.00 rows=1 width=0) (actual time=0.1..0.1 rows=3 loops=1)\n")
+    (entry,) = parse_entries([text])
+    slow = entry.slow
+    assert slow.kind == "plan" and slow.duration_ms == 1012.0
+    assert slow.text == "select count(*)\n  from posts  (where it is)\n where id > 1"
+    assert slow.plan.splitlines()[0].startswith("Aggregate  (cost=1.00..1.01")
+    assert len(slow.plan.splitlines()) == 2
