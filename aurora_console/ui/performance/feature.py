@@ -203,34 +203,33 @@ def open_top_sql(window, ref, instance_id: str | None, text: str):
 
 
 def select_when_read(screen, text: str, notifier=None) -> None:
-    """Show Top SQL and select the row whose ``normalised_sql`` is ``text``'s: now if its
-    statements are shown, else when they first are (then, not there: ``notifier`` says so)."""
+    """Show Top SQL and select the row whose ``normalised_sql`` is ``text``'s: now if it is shown,
+    else when a later read shows it (the first snapshots of a new screen may not have it yet).
+    Statements read without it: ``notifier`` says so, once. Watching stops at the match or when
+    the user selects another row."""
     from aurora_console.core.db.normalised_sql import normalised_sql
 
     view, key = screen.top_sql_view, normalised_sql(text)
     screen.show_tab("Top SQL")
+    view.state.select(None)  # a row selected before is not the one asked for
+    warned: list[bool] = []
 
-    done = []
-
-    def attempt() -> bool:
+    def attempt(*_args) -> None:
         state = view.state
-        if done or (not state.rows and not state.note):
-            return False  # done already, or nothing read yet
-        done.append(True)
-        state.changed.disconnect(later)
+        if state.selected_key is not None:  # the user chose a row: theirs stays
+            state.changed.disconnect(attempt)
+            return
         match = next((st for st in state.visible if st.query and normalised_sql(st.query) == key), None)
         if match is not None:
+            state.changed.disconnect(attempt)
             view.select_statement(match.queryid)
-        elif notifier is not None:
+        elif state.rows and not warned and notifier is not None:
+            warned.append(True)
             notifier.warning("Top SQL", "The statement is not among this window's Top SQL statements.",
                              hint="Widen the window (it may have run before the first snapshot), or read "
                                   "pg_stat_statements' text: it may have been evicted.")
-        return True
 
-    def later(*_args) -> None:
-        attempt()
-
-    view.state.changed.connect(later)  # before the first attempt, which may disconnect it
+    view.state.changed.connect(attempt)  # before the first attempt, which may disconnect it
     attempt()
 
 

@@ -168,3 +168,30 @@ def test_a_statement_not_in_top_sql_says_so(qtbot):
     screen.top_sql_view.set_statements([statement(3, "SELECT title FROM posts", 100.0)])
     assert screen.top_sql_view.state.selected is None
     assert notes.warnings == [("Top SQL", "The statement is not among this window's Top SQL statements.")]
+
+
+def test_a_later_read_brings_the_statement_and_a_users_choice_stops_the_watch(qtbot):
+    from aurora_console.ui.performance.feature import select_when_read
+
+    warnings = []
+
+    class Notes:
+        def warning(self, title, text, hint=""):
+            warnings.append(title)
+
+    screen = ScreenStub()
+    qtbot.addWidget(screen.top_sql_view)
+    view = screen.top_sql_view
+    view.set_statements([statement(3, "SELECT 1", 100.0)])
+    view.select_statement(3)  # selected before the link was followed
+    select_when_read(screen, "SELECT title FROM posts WHERE id = 7", Notes())
+    assert view.state.selected is None and warnings == ["Top SQL"]  # not in the first read: said once
+    view.set_statements([statement(3, "SELECT 1", 90.0)])
+    assert warnings == ["Top SQL"]
+    view.set_statements([statement(3, "SELECT 1", 90.0), statement(4, "select title from posts where id = $1", 5.0)])
+    assert view.state.selected.queryid == 4  # the next snapshot had it
+
+    select_when_read(screen, "SELECT nothing_like_it FROM t", Notes())
+    view.select_statement(3)  # the user picks a row while waiting: the watch ends
+    view.set_statements([statement(3, "SELECT 1", 90.0), statement(5, "SELECT nothing_like_it FROM t", 1.0)])
+    assert view.state.selected.queryid == 3
