@@ -81,16 +81,13 @@ _GROUPS: dict[str, Callable[[ActiveSession, SandboxInsights], dict[str, str]]] =
     "db": lambda s, _: {"db.name": s.database or ""},
 }
 
-_STRING = re.compile(r"'(?:[^']|'')*'")
-_NUMBER = re.compile(r"(?<![\w$.])-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?(?![\w.])")
-
-
 def tokenize_sql(text: str) -> str:
     """A statement's digest as Performance Insights shows one: string and number literals become
-    ``?`` and runs of white space one space (``$1`` parameters stay)."""
-    text = _STRING.sub("?", text or "")
-    text = _NUMBER.sub("?", text)
-    return " ".join(text.split())
+    ``?`` and runs of white space one space (``$1`` parameters stay); psql's lexer
+    (``core.db.normalised_sql.digest_sql``), so literals in comments or quoted names stay."""
+    from aurora_console.core.db.normalised_sql import digest_sql
+
+    return digest_sql(text)
 
 
 def _clip(value: str) -> str:

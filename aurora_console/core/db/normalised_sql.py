@@ -18,7 +18,8 @@ an extended-protocol statement. ``normalised_sql`` maps both to the same key:
 - trailing semicolons dropped.
 
 Both sides go through the same function, so a token the server keeps and this replaces still
-matches. Pure, no Qt.
+matches. ``digest_sql`` is the readable form Performance Insights shows (``db.sql_tokenized``):
+literals as ``?``, white space runs as one space, everything else as written. Pure, no Qt.
 """
 
 from __future__ import annotations
@@ -73,6 +74,35 @@ def normalised_sql(text: str, *, standard_conforming_strings: bool = True) -> st
     while out and out[-1] == ";":
         out.pop()
     return " ".join(out)
+
+
+def digest_sql(text: str) -> str:
+    """``text`` with its string and number literals as ``?`` (a minus sign written right before a
+    number, after something other than a word, goes with it) and each run of white space one
+    space; ``$n`` parameters, comments, identifiers and case as written."""
+    out: list[str] = []
+    after_string = False
+    for tok in tokenize(text or ""):
+        kind, piece = tok.kind, text[tok.start:tok.end]
+        if kind == "space":
+            if out and out[-1] != " ":
+                out.append(" ")
+            continue
+        if kind in ("string", "dollar_string") or (kind == "other" and _NUMBER_START.match(piece)):
+            if after_string and kind != "other":
+                continue  # 'a' newline 'b' is one literal
+            if out and out[-1] == "-" and not (len(out) > 1 and _word_end(out[-2])):
+                out.pop()  # -7 is one literal; x-7 keeps its minus
+            out.append(PLACEHOLDER)
+            after_string = kind != "other"
+        else:
+            out.append(piece)
+            after_string = False
+    return "".join(out).strip()
+
+
+def _word_end(piece: str) -> bool:
+    return bool(piece) and (piece[-1].isalnum() or piece[-1] in "_$\"'")
 
 
 def _operator_pieces(piece: str) -> list[str]:

@@ -90,3 +90,25 @@ def test_property_any_text_has_a_key_and_the_same_one_each_time(text):
 def test_property_a_different_column_is_a_different_statement(a, b):
     if a != b:
         assert normalised_sql(f"SELECT {a} FROM t WHERE id = 1") != normalised_sql(f"SELECT {b} FROM t WHERE id = $1")
+
+
+# -- digest_sql: Performance Insights' readable form ------------------------------------------------
+@pytest.mark.parametrize(("text", "digest"), [
+    ("SELECT * FROM posts WHERE id = 42", "SELECT * FROM posts WHERE id = ?"),
+    ("SELECT 'it''s', 1.5e3, -7 FROM t2", "SELECT ?, ?, ? FROM t2"),
+    ("SELECT  $1,\n  col_1 FROM t", "SELECT $1, col_1 FROM t"),
+    ("SELECT x-7, x - 7, f(-1), $$a$$, 'a'\n  'b'", "SELECT x-?, x - ?, f(?), ?, ?"),
+    ('SELECT "col 1" /* 42 */ FROM t', 'SELECT "col 1" /* 42 */ FROM t'),  # names and comments as written
+])
+def test_digest_sql(text, digest):
+    from aurora_console.core.db.normalised_sql import digest_sql
+
+    assert digest_sql(text) == digest
+
+
+@given(st.text(max_size=200))
+def test_property_digest_sql_is_idempotent(text):
+    from aurora_console.core.db.normalised_sql import digest_sql
+
+    once = digest_sql(text)
+    assert digest_sql(once) == once
