@@ -269,7 +269,8 @@ class SandboxInsights:
         return first, last, period
 
     def _group(self, spec: Any, where: str) -> tuple[str, list[str] | None, int]:
-        if not isinstance(spec, dict) or spec.get("Group") not in _GROUPS:
+        group = spec.get("Group") if isinstance(spec, dict) else None
+        if not isinstance(group, str) or group not in _GROUPS:  # a list or dict Group is not hashable
             raise PiError("InvalidArgumentException",
                           f"{where}.Group must be one of {', '.join(sorted(_GROUPS))} in the sandbox.")
         dims = spec.get("Dimensions")

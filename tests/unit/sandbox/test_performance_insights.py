@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from aurora_console.core.performance.activity_history import ActiveSession, ActivityHistory, ActivitySample
@@ -222,6 +222,9 @@ request_fields = st.fixed_dictionaries({"ServiceType": st.just("RDS"), "Identifi
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(["GetResourceMetrics", "DescribeDimensionKeys"]), request_fields | json_values)
+@example("DescribeDimensionKeys", {"ServiceType": "RDS", "Identifier": "db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U",
+                                   "StartTime": 0.0, "EndTime": 1, "Metric": "db.load.avg",
+                                   "GroupBy": {"Group": []}})  # an unhashable Group crashed the lookup
 def test_any_request_body_gets_an_answer_or_an_aws_error_never_a_crash(operation, body):
     history = ActivityHistory()
     history.add(ActivitySample(T0, (s(1, "CPU", "SELECT 1"),)))
