@@ -79,14 +79,14 @@ class _Stream:
         self.exhausted = True
 
 
-def test_a_fetch_all_holds_full_passes_back_then_freezes_its_rows(qtbot, sql_runner):
+def test_a_fetch_all_of_tracked_values_holds_full_passes_back_then_freezes_its_rows(qtbot, sql_runner):
     import gc
 
     from aurora_console.ui import full_collections
 
     before = gc.get_threshold()
     stream = _Stream([[(n, f"row {n}") for n in range(1 + b * 1000, 1 + (b + 1) * 1000)] for b in range(3)])
-    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
+    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("u", "uuid", 2950)], rows=[(0, "row 0")],
                              stream=stream)
     model = ResultTableModel(result, sql_runner, "db:test")
     frozen = gc.get_freeze_count()
@@ -99,3 +99,16 @@ def test_a_fetch_all_holds_full_passes_back_then_freezes_its_rows(qtbot, sql_run
         assert [r[0] for r in model.rows] == list(range(3001))
     finally:
         gc.unfreeze()
+
+
+def test_a_fetch_all_of_plain_values_leaves_the_collector_alone(qtbot, sql_runner):
+    import gc
+
+    stream = _Stream([[(n, f"row {n}") for n in range(1, 1001)]])
+    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
+                             stream=stream)
+    model = ResultTableModel(result, sql_runner, "db:test")
+    frozen = gc.get_freeze_count()
+    model.fetch_all()
+    qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+    assert stream.held == [False] and gc.get_freeze_count() == frozen
