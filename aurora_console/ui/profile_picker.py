@@ -54,3 +54,19 @@ def profile_for_cluster(window, cluster_id: str) -> str | None:
     except Exception:  # noqa: BLE001 - an unreadable profile file: the caller says no profile was found
         pass
     return None
+
+
+def postgres_profile_for(window, ref, screen: str, what: str) -> str | None:
+    """The connection profile a PostgreSQL screen (titled ``screen``; ``what`` names it in a
+    sentence: "the content editor") opens for the fleet cluster
+    ``ref`` (a ``ClusterRef``); None after telling the user why there is none: the cluster is
+    MySQL-compatible, or no profile points at it (and how to make one)."""
+    notifier = window.services.notifier
+    if "mysql" in (ref.engine or ""):
+        notifier.warning(screen, f"{ref.cluster_id} is a MySQL-compatible cluster; {what} works with PostgreSQL.")
+        return None
+    profile = profile_for_cluster(window, ref.cluster_id)
+    if profile is None:
+        notifier.warning(screen, f"No connection profile points at {ref.cluster_id}.",
+                         hint="Create one (Connections), choosing this cluster as its target, then try again.")
+    return profile

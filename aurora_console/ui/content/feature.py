@@ -10,7 +10,7 @@ Where a connection comes from, in order:
 
 from __future__ import annotations
 
-from aurora_console.ui.profile_picker import ask_target, profile_for_cluster
+from aurora_console.ui.profile_picker import ask_target, postgres_profile_for
 
 # The workspace, its session and psycopg load when a workspace opens, not at start-up.
 
@@ -26,17 +26,8 @@ def install(window) -> None:
 
 
 def open_for_cluster(window, ref):
-    if "mysql" in (ref.engine or ""):
-        window.services.notifier.warning("Content editor", f"{ref.cluster_id} is a MySQL-compatible cluster; "
-                                         "the content editor works with PostgreSQL.")
-        return None
-    profile = profile_for_cluster(window, ref.cluster_id)
-    if profile is None:
-        window.services.notifier.warning(
-            "Content editor", f"No connection profile points at {ref.cluster_id}.",
-            hint="Create one (Connections), choosing this cluster as its target, then try again.")
-        return None
-    return open_content(window, profile)
+    profile = postgres_profile_for(window, ref, "Content editor", "the content editor")
+    return None if profile is None else open_content(window, profile)
 
 
 def ask_and_open(window):

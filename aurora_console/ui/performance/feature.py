@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aurora_console.ui.profile_picker import ask_target, profile_for_cluster
+from aurora_console.ui.profile_picker import ask_target, postgres_profile_for
 
 MENU = "Database"
 TAB_KIND = "performance"
@@ -126,17 +126,8 @@ def ask_and_open(window):
 def open_for_cluster(window, ref, **kwargs):
     """The Performance screen of the fleet cluster ``ref`` (a ``ClusterRef``), through the
     connection profile that points at it."""
-    if "mysql" in (ref.engine or ""):
-        window.services.notifier.warning("Performance", f"{ref.cluster_id} is a MySQL-compatible cluster; "
-                                         "the Performance screen works with PostgreSQL.")
-        return None
-    profile = profile_for_cluster(window, ref.cluster_id)
-    if profile is None:
-        window.services.notifier.warning(
-            "Performance", f"No connection profile points at {ref.cluster_id}.",
-            hint="Create one (Connections), choosing this cluster as its target, then try again.")
-        return None
-    return open_performance(window, profile, ref=ref, **kwargs)
+    profile = postgres_profile_for(window, ref, "Performance", "the Performance screen")
+    return None if profile is None else open_performance(window, profile, ref=ref, **kwargs)
 
 
 def open_performance(window, profile: str, *, ref=None, connect=None, read_only: bool | None = None,
