@@ -21,18 +21,18 @@ A reset of moto (``/moto-api/reset``) forgets the history too.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import re
 import threading
 import time
-import urllib.parse
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
+
+from aurora_console.sandbox.wsgi_body import query_params, read_body
 
 log = logging.getLogger(__name__)
 
@@ -297,12 +297,8 @@ class CloudTrailWsgi:
         credential = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
         if environ.get("REQUEST_METHOD") != "POST" or credential is None or credential["service"] != "rds":
             return self.app(environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        raw = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(raw)
-        try:
-            params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
-        except UnicodeDecodeError:
+        params = query_params(read_body(environ))
+        if params is None:
             return self.app(environ, start_response)
         action = params.get("Action", "")
         if not action or action.startswith(READ_ONLY_PREFIXES):
@@ -332,8 +328,7 @@ class CloudTrailWsgi:
         credential = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
         region = credential["region"] if credential else "us-east-1"
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            request = json.loads((environ["wsgi.input"].read(length) if length else b"") or b"{}")
+            request = json.loads(read_body(environ) or b"{}")
             if not isinstance(request, dict):
                 raise ValueError("InvalidParameterException", "The request body is not a JSON object.")
             if not self._pace.allow(f"{ACCOUNT_ID}|{region}"):

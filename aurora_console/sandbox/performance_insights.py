@@ -52,6 +52,7 @@ from aurora_console.core.performance.activity_history import (
 )
 from aurora_console.core.performance.insights import PERIODS, pick_period, sql_digest_id
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SANDBOX_REGION
+from aurora_console.sandbox.wsgi_body import read_body
 
 log = logging.getLogger(__name__)
 
@@ -435,9 +436,7 @@ class InsightsWsgi:
         if not target.startswith(TARGET_PREFIX):
             return self.app(environ, start_response)
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            raw = environ["wsgi.input"].read(length) if length else b""
-            body = json.loads(raw or b"{}")
+            body = json.loads(read_body(environ) or b"{}")
             status, answer = self.insights.handle(target, body, region=_region_of(environ))
         except (ValueError, UnicodeDecodeError):
             status, answer = 400, {"__type": "InvalidArgumentException", "message": "The request body is not JSON."}

@@ -27,12 +27,13 @@ import logging
 import re
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from aurora_console.sandbox.wsgi_body import query_params, read_body
 
 log = logging.getLogger(__name__)
 
@@ -321,12 +322,8 @@ class RdsLogsWsgi:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST" or "/rds/aws4_request" not in environ.get("HTTP_AUTHORIZATION", ""):
             return self.app(environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        raw = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(raw)
-        try:
-            params = {k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
-        except UnicodeDecodeError:
+        params = query_params(read_body(environ))
+        if params is None:
             return self.app(environ, start_response)
         handler = _HANDLERS.get(params.get("Action", ""))
         if handler is None or self.logs.folder(params.get("DBInstanceIdentifier", "")) is None:
