@@ -128,17 +128,11 @@ def test_read_only_calls_are_not_recorded_and_failed_calls_say_so(factory, east,
     assert failed and failed[0].detail["error"] and "(failed: " in failed[0].what
 
 
-def test_lookups_faster_than_two_a_second_are_throttled_by_the_sandbox(factory, east, orders):
+def test_the_consoles_paced_lookups_stay_under_the_sandboxs_rate_limit(factory, east, orders):
+    # That the sandbox throttles a third lookup within a second is tested with a fixed clock
+    # (tests/unit/sandbox/test_cloudtrail.py): real calls in a row are throttled or not depending
+    # on how loaded the machine is. Here: many pages through the console's pacer, none throttled.
     trail = factory.client("cloudtrail", east)
-    codes = []
-    for _ in range(4):
-        try:
-            trail.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": "orders"}])
-            codes.append("ok")
-        except ClientError as exc:
-            codes.append(exc.response["Error"]["Code"])
-    assert "ThrottlingException" in codes
-    # the console's paced lookups stay under it: many pages, no throttling
     rds = factory.client("rds", east)
     for n in range(120):
         rds.modify_db_cluster(DBClusterIdentifier="orders", BackupRetentionPeriod=1 + n % 30)
