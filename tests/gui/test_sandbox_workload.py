@@ -3,8 +3,6 @@ blog database through the task runner (the window stays responsive) and stops it
 
 from __future__ import annotations
 
-import time
-
 import psycopg
 import pytest
 from PySide6.QtWidgets import QMenu
@@ -38,20 +36,19 @@ def test_the_menu_runs_and_stops_the_workload(console, aurora_sandbox, qtbot):
     try:
         menu.aboutToShow.emit()
         assert run.isEnabled() and not stop.isEnabled()
-        began = time.monotonic()
         run.trigger()
-        assert time.monotonic() - began < 0.5  # nothing waits on the UI thread
         assert controller.workload_running
         handle = next(h for h in window.services.runner.active() if h.queue == "sandbox-workload")
+        assert not handle.done  # it runs on a worker: the menu action returned while it runs
         menu.aboutToShow.emit()
         assert not run.isEnabled() and stop.isEnabled()
         qtbot.waitUntil(lambda: {APP_PREFIX + "lock-holder", APP_PREFIX + "slow"} <= set(_workload_sessions(aurora_sandbox)),
                         timeout=20000)
         run.trigger()  # a second run while one runs: nothing new starts
         assert len([h for h in window.services.runner.active() if h.queue == "sandbox-workload"]) == 1
-        began = time.monotonic()
         stop.trigger()
-        assert time.monotonic() - began < 0.5
+        # the action only asks: the workload's end (its report) arrives later, from its task
+        assert controller.workload_running and controller.workload_report is None and not handle.done
         qtbot.waitUntil(lambda: handle.done, timeout=30000)
         qtbot.waitUntil(lambda: not controller.workload_running, timeout=5000)
         report = controller.workload_report
