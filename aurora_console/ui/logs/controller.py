@@ -44,6 +44,7 @@ from aurora_console.core.aws.db_logs.search import (
 )
 from aurora_console.core.errors import user_text
 from aurora_console.core.tasks import Cancelled
+from aurora_console.ui import full_collections
 from aurora_console.ui.observers import Observers
 
 #: Lines of the first screen (one ``DownloadDBLogFilePortion`` call of the file's last lines).
@@ -236,6 +237,9 @@ class LogsController:
         self._generation = 0                  # bumped when the file on screen changes
         #: bumped when ``shown`` changes other than by rows added at an end (views reset)
         self.resets = 0
+        #: rows dropped from the start of ``shown`` by follow mode's bound (views remove them)
+        self.dropped = 0
+        self._gc_held = False                 # follow mode holds back full GC passes
         #: bumped when ``entries`` changes other than by entries added at the end
         self._edits = 0
         self._filter_runs = 0
@@ -284,6 +288,13 @@ class LogsController:
                 "cloudwatch": "searching_cloudwatch", "filter": "filtering"}.get(part)
         if flag:
             setattr(self, flag, False)
+        if part == "follow":
+            self._release_gc()
+
+    def _release_gc(self) -> None:
+        if self._gc_held:
+            self._gc_held = False
+            full_collections.release()
 
     def error_text(self, part: str) -> str:
         exc = self.errors.get(part)
@@ -545,10 +556,10 @@ class LogsController:
             if shown_gone < size and shown[shown_gone] is entry:
                 shown_gone += 1
         del self.entries[:count], self._sizes[:count], self._lines[:count]
-        self.resets += 1
         self._edits += 1
         if shown_gone:
             del self.shown[:shown_gone]
+            self.dropped += shown_gone
             hits_gone = bisect.bisect_left(self.hits, shown_gone)
             self.hits = [h - shown_gone for h in self.hits[hits_gone:]]
             if self.current_hit is not None:
@@ -597,7 +608,17 @@ class LogsController:
                 ctx.progress(None, f"{portion.file_name}: new lines")
             return None
 
-        self._submit("follow", work, name=f"Follow the log of {instance_id}", on_done=lambda _r: self._drain(),
+        def followed(_result) -> None:
+            self._drain()
+            self._release_gc()
+
+        # the kept entries (up to 16 MB, some 100,000 objects) are tracked by the collector: its
+        # full passes over them, on whichever thread, held the GIL for 40-80 ms each while a busy
+        # log streamed in; young collections still run (``ui/full_collections.py``, shared)
+        if not self._gc_held:
+            self._gc_held = True
+            full_collections.hold()
+        self._submit("follow", work, name=f"Follow the log of {instance_id}", on_done=followed,
                      on_progress=lambda _p, _t: self._drain())
         self._emit()
 

@@ -26,6 +26,7 @@ class LogEntriesModel(QAbstractTableModel):
         self._first = None
         self._last = None
         self._version = 0
+        self._dropped = 0
 
     @property
     def entries(self) -> list:
@@ -34,13 +35,26 @@ class LogEntriesModel(QAbstractTableModel):
     def entry(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def show(self, shown: list, version: int = 0) -> int:
+    def show(self, shown: list, version: int = 0, dropped: int = 0) -> int:
         """Show ``shown`` (the controller's list); ``version``: the controller's count of changes
-        other than rows added at an end (a new filter, rows dropped), which reset the model.
+        other than rows added at an end or dropped from the start (a new filter, a scroll-back's
+        cut), which reset the model; ``dropped``: its count of rows dropped from the start (follow
+        mode's bound), removed as rows, not a reset (a reset over tens of thousands of rows was
+        the longest UI stall while a busy log streamed in).
         The number of rows added at the top (so the view keeps its place after a scroll-back)."""
         old = len(self._rows)
+        gone, self._dropped = dropped - self._dropped, dropped
         if version != self._version:
             self._version = version
+            old = 0
+        elif 0 < gone < old and len(shown) >= old - gone and shown[0] is self._rows[gone] \
+                and shown[old - gone - 1] is self._last:
+            self.beginRemoveRows(QModelIndex(), 0, gone - 1)
+            del self._rows[:gone]
+            self._first = self._rows[0]
+            self.endRemoveRows()
+            old -= gone
+        elif gone:
             old = 0
         new = len(shown)
         first, last = (shown[0], shown[-1]) if shown else (None, None)

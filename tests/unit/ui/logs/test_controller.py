@@ -19,6 +19,7 @@ import pytest
 from aurora_console.core.aws.db_logs.entries import LogEntry, parse_entries
 from aurora_console.core.aws.db_logs.search import SearchPatternError
 from aurora_console.core.tasks import Cancelled, TaskContext
+from aurora_console.ui import full_collections
 from aurora_console.ui.logs.controller import LogsController, PortionIndex, entry_lines, join_entries, sql_for
 from tests.unit.core.aws.db_logs.fixtures import INSTANCE, FileBackedRds, client_error, log_line, write_log
 from tests.unit.recording_runner import RecordingRunner
@@ -52,6 +53,15 @@ class Sources:
 
     def logs(self):
         return self._logs
+
+
+@pytest.fixture(autouse=True)
+def _no_gc_hold_left():
+    """Tests here leave controllers following (never closed, as a closed screen would be): their
+    holds on full GC passes must not reach the next test (nor other suites in this process)."""
+    yield
+    while full_collections.holding():
+        full_collections.release()
 
 
 def run_all(runner: RecordingRunner) -> None:
@@ -422,3 +432,39 @@ def test_kept_size_stays_the_sum_of_what_is_kept(tmp_path):
     c._append([LogEntry(None, "", "", "", None, "", "\tcontinued")])
     assert c._kept == sum(c._sizes) == sum(e.message.__len__() + 80 for e in c.entries)
     assert len(c._sizes) == len(c._lines) == len(c.entries) and c._kept <= 120 * 100
+
+
+def test_following_holds_back_full_gc_passes_until_it_stops_and_counts_rows_dropped(tmp_path):
+    import gc
+
+    c, runner, _ = opened(tmp_path, lines=20, first_lines=20, follow_interval=0, max_kept_bytes=100 * 100)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    threshold = gc.get_threshold()
+    assert not full_collections.holding()
+    c.follow()
+    assert full_collections.holding() and gc.get_threshold()[2] == full_collections.HELD_BACK
+    task = runner.last
+    ctx = TaskContext()
+    writes = iter([lambda: write_log(tmp_path, NEW, 100, start=20)])
+
+    def sleep(_s):
+        step = next(writes, None)
+        if step is None:
+            raise Cancelled()
+        step()
+
+    ctx.sleep = sleep
+    ctx._progress = lambda p, t: task.on_progress(p, t)
+    resets = c.resets
+    with pytest.raises(Cancelled):
+        task.fn(ctx)
+    numbers = [int(m.split()[1]) for m in messages(c.shown)]
+    assert c.dropped == numbers[0] > 0 and numbers == list(range(numbers[0], 120))
+    assert c.resets == resets  # dropped rows are removed from views, not a reset
+    c.stop_follow()
+    assert not full_collections.holding() and gc.get_threshold() == threshold
+    c.follow()  # a follow that fails releases its hold too
+    assert full_collections.holding()
+    runner.last.fail(RuntimeError("gone"))
+    assert not full_collections.holding() and gc.get_threshold() == threshold
