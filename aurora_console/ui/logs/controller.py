@@ -21,9 +21,11 @@ progress callback (UI thread) drains it, so the worker never waits for the UI.
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import queue
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -53,6 +55,9 @@ FIRST_LINES = 1_000
 MAX_KEPT_BYTES = 16 * 1024 * 1024
 #: Filters and searches over more entries than this run on a worker.
 SYNC_ENTRIES = 2_000
+#: Follow mode holds back full GC passes this long at most, then runs one and holds again: the
+#: cyclic garbage of a long follow (each poll's botocore call leaves some) stays bounded.
+GC_HOLD_SECONDS = 60.0
 #: A CloudWatch search stops after this many events.
 CLOUDWATCH_LIMIT = 5_000
 
@@ -239,7 +244,11 @@ class LogsController:
         self.resets = 0
         #: rows dropped from the start of ``shown`` by follow mode's bound (views remove them)
         self.dropped = 0
+        #: last rows of ``shown`` replaced by the entry joined with the next portion's first lines
+        self.joins = 0
         self._gc_held = False                 # follow mode holds back full GC passes
+        self._gc_held_since = 0.0
+        self.clock = time.monotonic
         #: bumped when ``entries`` changes other than by entries added at the end
         self._edits = 0
         self._filter_runs = 0
@@ -291,10 +300,16 @@ class LogsController:
         if part == "follow":
             self._release_gc()
 
-    def _release_gc(self) -> None:
+    def _hold_gc(self) -> None:
+        if not self._gc_held:
+            self._gc_held = True
+            self._gc_held_since = self.clock()
+            full_collections.hold()
+
+    def _release_gc(self, collect: bool = False) -> None:
         if self._gc_held:
             self._gc_held = False
-            full_collections.release()
+            full_collections.release(gc.collect if collect else None)
 
     def error_text(self, part: str) -> str:
         exc = self.errors.get(part)
@@ -529,7 +544,7 @@ class LogsController:
             self._edits += 1
             if self.shown and self.shown[-1] is old_last:
                 self.shown[-1] = joined
-                self.resets += 1
+                self.joins += 1
         kept = self.filters.keep(entries)
         base = len(self.shown)
         self.entries.extend(entries)
@@ -615,9 +630,7 @@ class LogsController:
         # the kept entries (up to 16 MB, some 100,000 objects) are tracked by the collector: its
         # full passes over them, on whichever thread, held the GIL for 40-80 ms each while a busy
         # log streamed in; young collections still run (``ui/full_collections.py``, shared)
-        if not self._gc_held:
-            self._gc_held = True
-            full_collections.hold()
+        self._hold_gc()
         self._submit("follow", work, name=f"Follow the log of {instance_id}", on_done=followed,
                      on_progress=lambda _p, _t: self._drain())
         self._emit()
@@ -632,6 +645,9 @@ class LogsController:
                 break
             got = True
             self._take_followed(portion, entries)
+        if self._gc_held and self.following and self.clock() - self._gc_held_since >= GC_HOLD_SECONDS:
+            self._release_gc(collect=True)  # one full pass (when no other load holds them back)
+            self._hold_gc()
         if got:
             self._emit()
 

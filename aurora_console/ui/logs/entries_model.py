@@ -27,6 +27,7 @@ class LogEntriesModel(QAbstractTableModel):
         self._last = None
         self._version = 0
         self._dropped = 0
+        self._joins = 0
 
     @property
     def entries(self) -> list:
@@ -35,15 +36,25 @@ class LogEntriesModel(QAbstractTableModel):
     def entry(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def show(self, shown: list, version: int = 0, dropped: int = 0) -> int:
+    def show(self, shown: list, version: int = 0, dropped: int = 0, joins: int = 0) -> int:
         """Show ``shown`` (the controller's list); ``version``: the controller's count of changes
         other than rows added at an end or dropped from the start (a new filter, a scroll-back's
         cut), which reset the model; ``dropped``: its count of rows dropped from the start (follow
         mode's bound), removed as rows, not a reset (a reset over tens of thousands of rows was
-        the longest UI stall while a busy log streamed in).
+        the longest UI stall while a busy log streamed in); ``joins``: its count of last rows
+        replaced by the entry grown with lines the next portion brought (a changed row).
         The number of rows added at the top (so the view keeps its place after a scroll-back)."""
         old = len(self._rows)
         gone, self._dropped = dropped - self._dropped, dropped
+        joined, self._joins = joins != self._joins, joins
+        changed = None
+        if joined and version == self._version and old:
+            at = old - 1 - gone  # where the last row is in ``shown`` now
+            if 0 <= at < len(shown) and shown[at] is not self._last:
+                self._rows[old - 1] = self._last = shown[at]
+                changed = at
+                if old == 1:
+                    self._first = shown[at]
         if version != self._version:
             self._version = version
             old = 0
@@ -58,6 +69,8 @@ class LogEntriesModel(QAbstractTableModel):
             old = 0
         new = len(shown)
         first, last = (shown[0], shown[-1]) if shown else (None, None)
+        if changed is not None and old:
+            self.dataChanged.emit(self.index(changed, 0), self.index(changed, len(COLUMNS) - 1))
         if old and new > old and self._first is not None and shown[0] is self._first \
                 and shown[old - 1] is self._last:
             self.beginInsertRows(QModelIndex(), old, new - 1)

@@ -182,7 +182,7 @@ class LogsScreen(QWidget):
         bar = self.table.verticalScrollBar()
         at_bottom = bar.value() >= bar.maximum() - 2
         before = self.model.rowCount()
-        added_on_top = self.model.show(c.shown, c.resets, c.dropped)
+        added_on_top = self.model.show(c.shown, c.resets, c.dropped, c.joins)
         if added_on_top:
             # keep the rows the user was reading where they were
             self.table.scrollTo(self.model.index(min(added_on_top, self.model.rowCount() - 1), 0),

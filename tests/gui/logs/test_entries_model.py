@@ -53,3 +53,25 @@ def test_any_mix_of_drops_and_appends_shows_the_list_in_order(qapp):
         assert model.data(model.index(0, 6)).startswith(pool[start].message.split("\n")[0])
     model.show(pool[start:end - 1], 1, dropped)  # another change: a reset
     assert model.entries == pool[start:end - 1]
+
+
+def test_the_last_row_joined_with_the_next_portions_lines_changes_in_place(qapp):
+    from aurora_console.ui.logs.controller import join_entries
+
+    pool = entries(50)
+    model = LogEntriesModel()
+    shown = pool[:30]
+    model.show(shown, 0, 0, 0)
+    seen = signals(model)
+    changed = []
+    model.dataChanged.connect(lambda top, bottom, _roles=(): changed.append((top.row(), bottom.row())))
+    rest = list(parse_entries(["\tand its next line\n"]))[0]
+    shown = pool[:29] + [join_entries(pool[29], rest)] + pool[30:40]
+    model.show(shown, 0, 0, 1)
+    assert seen == [("inserted", 30, 39)] and changed == [(29, 29)]
+    assert model.entries == shown and model.entry(29).message.endswith("and its next line")
+    seen.clear(), changed.clear()
+    shown = shown[10:-1] + [join_entries(shown[-1], rest)] + pool[40:45]  # dropped and joined at once
+    model.show(shown, 0, 10, 2)
+    assert seen == [("removed", 0, 9), ("inserted", 30, 34)] and changed == [(29, 29)]
+    assert model.entries == shown

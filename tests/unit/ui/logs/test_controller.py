@@ -169,8 +169,10 @@ def test_follow_joins_continuation_lines_cut_off_by_a_poll(tmp_path):
     c.open_file(c.files[0].name)
     run_all(runner)
     rest = LogEntry(None, "", "", "", None, "", "\tAND b = 2")
+    resets = c.resets
     c._append([rest])
     assert c.entries[-1].message == "statement 2\n\tAND b = 2" and len(c.entries) == 3
+    assert c.shown[-1] is c.entries[-1] and c.joins == 1 and c.resets == resets  # a changed row, no reset
     assert entry_lines(c.entries[-1]) == 2
 
 
@@ -468,3 +470,28 @@ def test_following_holds_back_full_gc_passes_until_it_stops_and_counts_rows_drop
     assert full_collections.holding()
     runner.last.fail(RuntimeError("gone"))
     assert not full_collections.holding() and gc.get_threshold() == threshold
+
+
+def test_a_long_follow_runs_one_full_gc_pass_a_minute_and_holds_again(tmp_path, monkeypatch):
+    import gc
+
+    from aurora_console.ui.logs import controller as controller_module
+
+    c, runner, _ = opened(tmp_path, lines=5, first_lines=5, follow_interval=0)
+    now = [1000.0]
+    c.clock = lambda: now[0]
+    passes = []
+    monkeypatch.setattr(controller_module.gc, "collect", lambda *a: passes.append(a))
+    c.follow()
+    c._drain()
+    now[0] += controller_module.GC_HOLD_SECONDS - 1
+    c._drain()
+    assert passes == [] and full_collections.holding()
+    now[0] += 1
+    c._drain()
+    assert passes == [()] and full_collections.holding() and gc.get_threshold()[2] == full_collections.HELD_BACK
+    now[0] += 1
+    c._drain()
+    assert passes == [()]  # the next one a minute later
+    c.stop_follow()
+    assert passes == [()] and not full_collections.holding()
