@@ -75,3 +75,17 @@ def test_the_last_row_joined_with_the_next_portions_lines_changes_in_place(qapp)
     model.show(shown, 0, 10, 2)
     assert seen == [("removed", 0, 9), ("inserted", 30, 34)] and changed == [(29, 29)]
     assert model.entries == shown
+
+
+def test_the_selected_row_stays_selected_while_older_rows_are_dropped(qapp):
+    from PySide6.QtWidgets import QTableView
+
+    pool = entries(100)
+    model = LogEntriesModel()
+    view = QTableView()
+    view.setModel(model)
+    model.show(pool[:40], 0, 0)
+    view.selectRow(30)
+    model.show(pool[25:60], 0, 25)
+    assert view.currentIndex().row() == 5 and model.entry(5) is pool[30]
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [5]
