@@ -68,8 +68,14 @@ def test_blog_logs_follow_a_slow_statement_and_an_error_caused_now(console, auro
 
     # the slow statement opens in the SQL editor, EXPLAIN in front, not run
     screen = logs.screen
-    row = logs.controller.shown.index(next(e for e in logs.controller.shown if e.message == slow["message"]))
-    screen.table.selectRow(row)
+    # the row as the table shows it (the controller's list may be ahead of the view until it renders)
+    def slow_row():
+        rows = screen.model.entries
+        return next((n for n, e in enumerate(rows) if e.message == slow["message"]), None)
+
+    qtbot.waitUntil(lambda: slow_row() is not None, timeout=10000)
+    screen.table.selectRow(slow_row())
+    assert screen.model.entry(screen.table.currentIndex().row()).message == slow["message"]
     assert screen.toolbar.sql_button.isEnabled()
     tabs = console.window.tabs.count()
     editor = screen.open_selected_in_sql()
