@@ -13,7 +13,9 @@ their own ``max_examples``/``deadline`` with ``@settings`` where they need to; n
 """
 
 import os
+import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None,
@@ -23,3 +25,14 @@ settings.register_profile("dev", print_blob=True, deadline=None,  # no timing as
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 pytest_plugins = ["tests.rig.isolation", "tests.rig.pg", "tests.rig.sshd", "tests.rig.moto"]
+
+
+@pytest.fixture(autouse=True)
+def _full_gc_passes_given_back():
+    """A screen closed while it held back full GC passes (a fleet load, a fetch-all, a followed
+    log whose task's end is dropped with its released owner) must not keep them held for the
+    tests after it: those would see another collector policy than the one they test."""
+    yield
+    full_collections = sys.modules.get("aurora_console.ui.full_collections")
+    while full_collections is not None and full_collections.holding():
+        full_collections.release()

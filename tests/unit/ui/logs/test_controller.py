@@ -495,3 +495,16 @@ def test_a_long_follow_runs_one_full_gc_pass_a_minute_and_holds_again(tmp_path, 
     assert passes == [()]  # the next one a minute later
     c.stop_follow()
     assert passes == [()] and not full_collections.holding()
+
+
+def test_closing_the_screen_while_following_gives_back_its_hold_on_full_gc_passes(tmp_path):
+    # the window releases the screen's tasks on close, so the follow task's own end is never
+    # heard: close() itself must let full passes run again (a leaked hold kept them off for the
+    # rest of the process)
+    c, runner, _ = opened(tmp_path, lines=20, first_lines=20, follow_interval=0)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    c.follow()
+    assert full_collections.holding()
+    c.close()
+    assert not full_collections.holding()
