@@ -58,3 +58,22 @@ def release(on_last: Callable[[], None] | None = None) -> bool:
 def holding() -> bool:
     with _lock:
         return _holders > 0
+
+
+_frozen_screens: set[str] = set()
+
+
+def freeze_first_opening(screen: str) -> bool:
+    """The first time ``screen`` opens in this process: freeze what exists (no pass, no pause).
+
+    The console freezes everything made by its start-up after the first paint (``app.py``). A
+    screen that imports its own modules when first opened (pyqtgraph and numpy for charts,
+    psycopg) adds as many long-lived objects again; the next automatic full pass then scanned
+    them all once, a 60-80 ms stall in the middle of the screen's first refreshes. Frozen here,
+    they stay out of every pass, as the start-up's do. Returns True when it froze."""
+    with _lock:
+        if screen in _frozen_screens:
+            return False
+        _frozen_screens.add(screen)
+    gc.freeze()
+    return True

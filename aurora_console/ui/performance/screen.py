@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from aurora_console.core.errors import user_text
+from aurora_console.ui import full_collections
 
 from .blocking_view import BlockingView
 from .controller import PerformanceController, SignalRequest
@@ -105,6 +106,8 @@ class PerformanceScreen(QWidget):
         self._ticks = 0
         self.timer.start()
         self.render()
+        # its charts' and drivers' modules, imported for this first screen, live as long as the app
+        full_collections.freeze_first_opening("performance")
 
     # -- what the window calls ----------------------------------------------------------------------
     def refresh(self) -> None:

@@ -50,3 +50,19 @@ def test_a_failing_policy_still_restores_the_thresholds():
     with pytest.raises(RuntimeError):
         full_collections.release(boom)
     assert gc.get_threshold() == before and not full_collections.holding()
+
+
+def test_a_screens_first_opening_freezes_what_exists_once(monkeypatch):
+    monkeypatch.setattr(full_collections, "_frozen_screens", set())
+    gc.unfreeze()
+    try:
+        made_by_the_screen = [object() for _ in range(10)]  # e.g. the modules its opening imported
+        assert full_collections.freeze_first_opening("performance")
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and not any(o is made_by_the_screen for o in gc.get_objects())
+        later = [object()]
+        assert not full_collections.freeze_first_opening("performance")  # once per screen
+        assert gc.get_freeze_count() == frozen and any(o is later for o in gc.get_objects())
+        assert full_collections.freeze_first_opening("logs")  # another screen: its own first time
+    finally:
+        gc.unfreeze()
