@@ -13,3 +13,23 @@ def runner(qapp):
     yield r
     r.shutdown(5000)
     r.deleteLater()
+
+
+@pytest.fixture
+def offline_window(qtbot, qapp):
+    """A main window with every feature installed, no sandbox and no AWS calls (screens opened
+    on the rig's PostgreSQL or on stand-ins); its tabs closed and services shut down after."""
+    from aurora_console.app import build_services, shutdown_services
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.main_window import MainWindow
+
+    services = build_services(console_options(sandbox=False), qapp)
+    win = MainWindow(services)
+    qtbot.addWidget(win)
+    win.resize(1400, 800)
+    win.show()
+    yield win
+    for i in reversed(range(win.tabs.count())):
+        win.close_tab(i)
+    win.close()
+    shutdown_services(services)

@@ -9,21 +9,8 @@ import pytest
 
 
 @pytest.fixture
-def window(qtbot, qapp):
-    from aurora_console.app import build_services, shutdown_services
-    from aurora_console.testing.console import console_options
-    from aurora_console.ui.main_window import MainWindow
-
-    services = build_services(console_options(sandbox=False), qapp)
-    win = MainWindow(services)
-    qtbot.addWidget(win)
-    win.resize(1400, 800)
-    win.show()
-    yield win
-    for i in reversed(range(win.tabs.count())):
-        win.close_tab(i)
-    win.close()
-    shutdown_services(services)
+def window(offline_window):
+    return offline_window
 
 
 class Sessions:
