@@ -120,8 +120,10 @@ def test_the_first_load_freezes_its_survivors_once(gc_policy_fresh):
     assert not any(o is survivor for o in gc.get_objects())  # frozen: out of the collector's passes
     later = _Box()
     _one_load()
-    assert gc.get_freeze_count() == frozen  # later loads freeze nothing more
-    assert any(o is later for o in gc.get_objects())
+    # later loads freeze nothing more (the count may fall: frozen objects without cycles are
+    # still freed by reference counting, e.g. by another thread between the two reads)
+    assert gc.get_freeze_count() <= frozen
+    assert any(o is later for o in gc.get_objects())  # not frozen: still in the collector's passes
 
 
 def test_cyclic_garbage_is_freed_when_the_next_load_is_shown_never_kept_frozen(gc_policy_fresh):
