@@ -10,6 +10,16 @@ from aurora_console.core.errors import ValidationError
 from aurora_console.core.validation import shown, validator
 
 PASSPHRASE_SOURCES = ("none", "prompt", "keyring")
+#: how the SSH connection (or, for ``ssm-forward``, the database connection itself) reaches an
+#: EC2 bastion: ``direct`` TCP to its address, ``eice`` through an EC2 Instance Connect Endpoint's
+#: websocket, ``ssm`` SSH carried by a Session Manager session (AWS-StartSSHSession), ``ssm-forward``
+#: Session Manager port forwarding to the database (AWS-StartPortForwardingSessionToRemoteHost, no SSH)
+AWS_TRANSPORTS = ("direct", "eice", "ssm", "ssm-forward")
+_INSTANCE_ID_RE = re.compile(r"i-[0-9a-f]{8}(?:[0-9a-f]{9})?")
+_NAME_TAG_RE = re.compile(r"[^\x00-\x1f]{1,255}")
+_ENDPOINT_ID_RE = re.compile(r"eice-[0-9a-f]{8,17}")
+_REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]")
+MAX_EICE_SECONDS = 3600
 _HOST_RE = re.compile(r"\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+")
 _USER_RE = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.@-]{0,63}")
 _PORT_RE = re.compile(r"[0-9]{1,5}")
@@ -66,6 +76,47 @@ class JumpHost:
 
 
 @dataclass
+class AwsBastion:
+    """A bastion that is an EC2 instance reached through AWS rather than a standing address/key.
+
+    ``instance`` is an instance id or the value of its ``Name`` tag (resolved with
+    DescribeInstances on every connect). ``push_key``: EC2 Instance Connect pushes a fresh
+    in-memory ed25519 key (valid 60 s) before each connect, so nothing is stored. ``transport``:
+    see ``AWS_TRANSPORTS``. Nothing here is secret; credentials come from ``aws_profile``.
+    """
+
+    instance: str
+    region: str
+    aws_profile: str | None = None
+    push_key: bool = False
+    transport: str = "direct"  # direct | eice | ssm | ssm-forward
+    endpoint_id: str = ""  # eice: a chosen endpoint; empty: the one for the instance's VPC/subnet
+    max_tunnel_seconds: int = MAX_EICE_SECONDS  # eice: maxTunnelDuration (the carrier is renewed before it)
+
+    @property
+    def is_instance_id(self) -> bool:
+        return bool(_INSTANCE_ID_RE.fullmatch(self.instance or ""))
+
+    def validate(self) -> AwsBastion:
+        inst = (self.instance or "").strip()
+        if not (_INSTANCE_ID_RE.fullmatch(inst) or _NAME_TAG_RE.fullmatch(inst)):
+            raise ValidationError(f"The bastion instance {inst!r} is neither an instance id (i-...) nor a Name tag.")
+        if not _REGION_RE.fullmatch(self.region or ""):
+            raise ValidationError(f"The bastion's AWS region {self.region!r} is not a region name (e.g. us-east-1).")
+        if self.transport not in AWS_TRANSPORTS:
+            raise ValidationError(f"Unknown bastion transport {self.transport!r}; choose one of "
+                                  f"{', '.join(AWS_TRANSPORTS)}.")
+        if self.endpoint_id and not _ENDPOINT_ID_RE.fullmatch(self.endpoint_id):
+            raise ValidationError(f"The Instance Connect Endpoint id {self.endpoint_id!r} is not of the form eice-....")
+        if not 60 <= int(self.max_tunnel_seconds) <= MAX_EICE_SECONDS:
+            raise ValidationError(f"The endpoint tunnel duration must be 60-{MAX_EICE_SECONDS} seconds.")
+        if self.transport == "ssm-forward" and self.push_key:
+            raise ValidationError("Session Manager port forwarding uses no SSH, so no key is pushed; "
+                                  "choose SSH over Session Manager (ssm) to push a key.")
+        return self
+
+
+@dataclass
 class BastionConfig:
     host: str
     user: str
@@ -77,6 +128,12 @@ class BastionConfig:
     keepalive_seconds: int = DEFAULT_KEEPALIVE
     connect_timeout: float = 10.0
     ssh_config_host: str = ""  # the ~/.ssh/config Host it came from, if any
+    aws: AwsBastion | None = None  # an EC2 bastion reached through AWS (key push, endpoint, Session Manager)
+
+    @property
+    def needs_ssh_key(self) -> bool:
+        """A standing key (file or agent) is needed: not for a pushed key or SSM port forwarding."""
+        return not (self.aws and (self.aws.push_key or self.aws.transport == "ssm-forward"))
 
     @property
     def label(self) -> str:
@@ -93,8 +150,10 @@ class BastionConfig:
         validate_user(self.user)
         if self.passphrase_source not in PASSPHRASE_SOURCES:
             raise ValidationError(f"Unknown passphrase source {self.passphrase_source!r}.")
-        if not self.key_file and not self.use_agent:
+        if self.needs_ssh_key and not self.key_file and not self.use_agent:
             raise ValidationError("Choose a key file or enable ssh-agent for the bastion.")
+        if self.aws:
+            self.aws.validate()
         if not 0 <= int(self.keepalive_seconds) <= 3600:
             raise ValidationError("Keepalive must be between 0 and 3600 seconds.")
         if self.jump:
@@ -108,8 +167,11 @@ class BastionConfig:
     def from_dict(cls, data: dict[str, Any]) -> BastionConfig:
         data = dict(data)
         jump = data.pop("jump", None)
+        aws = data.pop("aws", None)
         known = {f for f in cls.__dataclass_fields__}
         obj = cls(**{k: v for k, v in data.items() if k in known})
+        if aws:
+            obj.aws = AwsBastion(**{k: v for k, v in aws.items() if k in AwsBastion.__dataclass_fields__})
         if jump:
             obj.jump = JumpHost(**{k: v for k, v in jump.items() if k in JumpHost.__dataclass_fields__})
         return obj
