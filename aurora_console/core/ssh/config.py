@@ -137,6 +137,11 @@ class BastionConfig:
 
     @property
     def label(self) -> str:
+        if self.aws is not None:  # before connecting: what the profile names (the route label comes at connect)
+            via = {"direct": "", "eice": " via Instance Connect Endpoint", "ssm": " via Session Manager",
+                   "ssm-forward": " via Session Manager port forwarding"}.get(self.aws.transport, "")
+            where = f"{self.user}@{self.aws.instance}{via}"
+            return where + (" (pushed key)" if self.aws.push_key else "") + (f" via {self.jump.host}" if self.jump else "")
         where = f"{self.user}@{self.host}" + (f":{self.port}" if self.port != 22 else "")
         return where + (f" via {self.jump.host}" if self.jump else "")
 
@@ -145,7 +150,8 @@ class BastionConfig:
         return f"ssh-passphrase:{self.key_file}"
 
     def validate(self) -> BastionConfig:
-        validate_host(self.host, "bastion host")
+        if not (self.aws and (self.host or "").strip() in ("", (self.aws.instance or "").strip())):
+            validate_host(self.host, "bastion host")  # an EC2 bastion's host may be its id/Name (resolved at connect)
         validate_port(self.port, "bastion port")
         validate_user(self.user)
         if self.passphrase_source not in PASSPHRASE_SOURCES:
@@ -154,6 +160,9 @@ class BastionConfig:
             raise ValidationError("Choose a key file or enable ssh-agent for the bastion.")
         if self.aws:
             self.aws.validate()
+            if self.jump and self.aws.transport != "direct":
+                raise ValidationError("A jump host works only with the direct transport; the Instance Connect "
+                                      "Endpoint and Session Manager reach the instance themselves.")
         if not 0 <= int(self.keepalive_seconds) <= 3600:
             raise ValidationError("Keepalive must be between 0 and 3600 seconds.")
         if self.jump:
@@ -205,6 +214,8 @@ class TunnelSpec:
     passphrase: Any = None  # core.secrets.Secret or None
     backend: str = "auto"  # auto | native | paramiko
     extra: dict[str, Any] = field(default_factory=dict)
+    #: ``clients(service, aws_profile, region)`` -> boto3 client, for an EC2 bastion (``bastion.aws``)
+    aws_clients: Any = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"TunnelSpec({self.name!r}, {self.bastion.label} -> {self.target.label}, backend={self.backend})"
