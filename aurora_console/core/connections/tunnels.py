@@ -40,13 +40,14 @@ def passphrase_for(bastion: BastionConfig, *, prompt: Callable[[str], str | None
     return Secret(value)
 
 
-def tunnel_spec(profile: ConnectionProfile, passphrase: Secret | None = None) -> TunnelSpec:
+def tunnel_spec(profile: ConnectionProfile, passphrase: Secret | None = None, *, aws_clients=None) -> TunnelSpec:
+    """``aws_clients(service, aws_profile, region)``: for an EC2 bastion (instance lookup, key push, carriers)."""
     if profile.bastion is None:
         raise ValueError(f"profile {profile.name!r} has no bastion")
     probe = _probe(profile)
     return TunnelSpec(name=profile.name, bastion=profile.bastion,
                       target=TunnelTarget(profile.host, int(profile.port), probe=probe),
-                      passphrase=passphrase, backend=profile.backend)
+                      passphrase=passphrase, backend=profile.backend, aws_clients=aws_clients)
 
 
 def _probe(profile: ConnectionProfile) -> str:
@@ -67,7 +68,7 @@ def is_up(manager, profile: ConnectionProfile) -> bool:
 
 
 def open_profile_tunnel(manager, profile: ConnectionProfile, *, prompt=None, keyring_get=None,
-                        passphrase: Secret | str | None = None):
+                        passphrase: Secret | str | None = None, aws_clients=None):
     """Open (or reuse) the profile's tunnel; returns its TunnelStatus. ``passphrase``: the key's
     passphrase the user typed; otherwise it comes from the keyring or ``prompt`` when the key needs one."""
     if is_up(manager, profile):
@@ -76,4 +77,4 @@ def open_profile_tunnel(manager, profile: ConnectionProfile, *, prompt=None, key
         passphrase = passphrase_for(profile.bastion, prompt=prompt, keyring_get=keyring_get)
     elif not isinstance(passphrase, Secret):
         passphrase = Secret(passphrase)
-    return manager.open(tunnel_spec(profile, passphrase))
+    return manager.open(tunnel_spec(profile, passphrase, aws_clients=aws_clients))
