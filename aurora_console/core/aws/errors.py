@@ -21,6 +21,12 @@ NOT_SUPPORTED = {"InvalidAction", "UnknownOperationException", "NotImplemented",
 OPT_IN = {"OptInRequired", "AuthFailure"}
 
 
+#: ``AwsError.kind`` of credentials that ran out mid-work (an SSO session, temporary keys): the
+#: hint is the login to run, and it is shown even where a screen shows only the message
+CREDENTIALS_EXPIRED_KINDS = frozenset({"sso-expired", "expired"})
+SSO_ERROR_NAMES = ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError", "SSOError")
+
+
 class AwsError(ConsoleError):
     """A classified AWS failure. ``kind``: credentials, sso-expired, access-denied, expired,
     throttled, not-supported, opt-in, endpoint, config, aws."""
@@ -29,6 +35,51 @@ class AwsError(ConsoleError):
         super().__init__(message, hint=hint, detail=detail)
         self.kind = kind
         self.code = code
+        self.essential_hint = kind in CREDENTIALS_EXPIRED_KINDS
+
+
+def _sso_types() -> tuple[type, ...]:
+    from botocore import exceptions as bex
+
+    return tuple(t for t in (getattr(bex, n, None) for n in SSO_ERROR_NAMES) if t is not None)
+
+
+def credentials_expired(exc: BaseException) -> bool:
+    """True when ``exc`` says the AWS credentials ran out (an SSO token expired or missing, or
+    temporary keys refused as expired): the cure is a new login, after which the same profile
+    works again (``AwsSessionFactory`` drops its cached session for it)."""
+    if isinstance(exc, AwsError):
+        return exc.kind in CREDENTIALS_EXPIRED_KINDS
+    try:
+        from botocore import exceptions as bex
+    except ImportError:  # pragma: no cover
+        return False
+    if isinstance(exc, _sso_types()):
+        return True
+    if isinstance(exc, bex.ClientError):
+        err = exc.response.get("Error", {}) or {}
+        code, msg = str(err.get("Code", "")), str(err.get("Message", "")).lower()
+        return code in EXPIRED or ("sso" in msg and ("expired" in msg or "token" in msg))
+    return False
+
+
+def _tagged_profile(exc: BaseException) -> str | None:
+    """The AWS profile ``AwsSessionFactory`` tagged on what its clients raised (or None)."""
+    tagged = getattr(exc, "aws_profile", None)
+    if isinstance(tagged, str) and tagged:
+        return tagged
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        from aurora_console.core.aws.session import PROFILE_METADATA
+
+        tagged = (response.get("ResponseMetadata") or {}).get(PROFILE_METADATA)
+        return tagged if isinstance(tagged, str) and tagged else None
+    return None
+
+
+def login_hint(name: str) -> str:
+    """What to do about an expired SSO session of AWS profile ``name``."""
+    return f"Run: aws sso login --profile {name} (then try again: no restart needed)"
 
 
 class NotSupportedByEndpoint(AwsError):
@@ -46,17 +97,15 @@ def classify(exc: BaseException, *, profile: str | None = None, operation: str =
     except ImportError:  # pragma: no cover
         return AwsError(str(exc), kind="aws")
 
-    name = profile or "default"
+    # the profile the failing session was made for (AwsSessionFactory tags what its clients raise)
+    name = profile or _tagged_profile(exc) or "default"
     what = f"{operation}: " if operation else ""
-    sso_types = tuple(
-        t for t in (getattr(bex, n, None) for n in ("SSOTokenLoadError", "UnauthorizedSSOTokenError",
-                                                      "TokenRetrievalError", "SSOError"))
-        if t is not None
-    )
+    sso_types = _sso_types()
     if sso_types and isinstance(exc, sso_types):
         return AwsError(
+            f"{what}the AWS SSO session for profile '{name}' has expired or was never started." if what else
             f"The AWS SSO session for profile '{name}' has expired or was never started.",
-            kind="sso-expired", hint=f"Run: aws sso login --profile {name}", detail=str(exc))
+            kind="sso-expired", hint=login_hint(name), detail=str(exc))
     if isinstance(exc, bex.ProfileNotFound):
         return AwsError(f"AWS profile '{name}' is not defined in your AWS config.", kind="config",
                         hint="Check ~/.aws/config (or AWS_CONFIG_FILE), or pick another profile.", detail=str(exc))
@@ -82,11 +131,14 @@ def classify(exc: BaseException, *, profile: str | None = None, operation: str =
         msg = str(err.get("Message", "")) or str(exc)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if code in EXPIRED:
-            return AwsError(f"The AWS credentials for profile '{name}' have expired.", kind="expired", code=code,
-                            hint=f"Refresh them (for SSO: aws sso login --profile {name}).", detail=msg)
+            return AwsError(f"{what}the AWS credentials for profile '{name}' have expired." if what else
+                            f"The AWS credentials for profile '{name}' have expired.", kind="expired", code=code,
+                            hint=f"Refresh them (for SSO: aws sso login --profile {name}), then try again: "
+                                 "no restart needed.", detail=msg)
         if "sso" in msg.lower() and ("expired" in msg.lower() or "token" in msg.lower()):
-            return AwsError(f"The AWS SSO session for profile '{name}' has expired.", kind="sso-expired", code=code,
-                            hint=f"Run: aws sso login --profile {name}", detail=msg)
+            return AwsError(f"{what}the AWS SSO session for profile '{name}' has expired." if what else
+                            f"The AWS SSO session for profile '{name}' has expired.", kind="sso-expired", code=code,
+                            hint=login_hint(name), detail=msg)
         if code in OPT_IN:
             return AwsError(f"{what}this region is not enabled for the account.", kind="opt-in", code=code,
                             hint="Enable the region in the AWS account settings, or deselect it.", detail=msg)

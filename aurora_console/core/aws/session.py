@@ -25,6 +25,8 @@ from typing import Any
 from aurora_console import __version__
 
 SANDBOX_PROFILE = "sandbox"
+#: key of an error response's ``ResponseMetadata`` naming the AWS profile whose credentials expired
+PROFILE_METADATA = "AuroraConsoleProfile"
 COMMON_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",
                   "eu-west-3", "eu-central-1", "eu-north-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1",
                   "ap-south-1", "sa-east-1")
@@ -148,8 +150,60 @@ class AwsSessionFactory:
             if endpoint:
                 kwargs["endpoint_url"] = endpoint
             client = session.client(service, **kwargs)
+            self._watch(client, target.profile)
             self._clients[key] = client
             return client
+
+    # -- credentials that run out mid-work (an SSO session, temporary keys) ----------------------
+    def login_name(self, profile: str | None) -> str:
+        """The AWS profile name ``aws sso login --profile NAME`` needs for ``profile`` (None: the
+        default chain's profile, ``AWS_PROFILE`` or ``default``)."""
+        if profile is not None:
+            return profile
+        import os
+
+        return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or "default"
+
+    def credentials_failed(self, exc: BaseException, profile: str | None) -> bool:
+        """Called with what a call for ``profile`` raised. When the credentials ran out
+        (``errors.credentials_expired``) the cached session and clients of ``profile`` are dropped,
+        so the first call after ``aws sso login`` builds a new session that reads the new login
+        (no restart), and ``exc`` is tagged with the profile name the login command needs
+        (``exc.aws_profile``, read by ``errors.classify``). True when it was such a failure."""
+        from aurora_console.core.aws.errors import credentials_expired
+
+        if not credentials_expired(exc):
+            return False
+        try:
+            exc.aws_profile = self.login_name(profile)  # type: ignore[attr-defined]
+        except AttributeError:  # an exception type with __slots__: the wording says 'default'
+            pass
+        self.forget(profile)
+        return True
+
+    def _watch(self, client, profile: str | None) -> None:
+        """botocore events on ``client`` that report expired credentials to :meth:`credentials_failed`:
+        a credential refresh failing while the request is signed (``after-call-error``, e.g.
+        ``UnauthorizedSSOTokenError``) and an ``ExpiredToken`` answer (``after-call``, before
+        botocore raises it as a ClientError: the profile rides in its response metadata)."""
+
+        def after_error(exception: BaseException | None = None, **_: Any) -> None:
+            if exception is not None:
+                self.credentials_failed(exception, profile)
+
+        def after_call(parsed: Any = None, http_response: Any = None, **_: Any) -> None:
+            if not isinstance(parsed, dict) or getattr(http_response, "status_code", 200) < 300:
+                return
+            from aurora_console.core.aws.errors import EXPIRED
+
+            if str((parsed.get("Error") or {}).get("Code", "")) in EXPIRED:
+                parsed.setdefault("ResponseMetadata", {})[PROFILE_METADATA] = self.login_name(profile)
+                self.forget(profile)
+
+        events = getattr(getattr(client, "meta", None), "events", None)
+        if events is not None:
+            events.register("after-call-error", after_error)
+            events.register("after-call", after_call)
 
     def forget(self, profile: str | None = None) -> None:
         """Drop cached sessions/clients (after `aws sso login`, or a config change)."""

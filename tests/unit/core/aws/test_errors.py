@@ -44,7 +44,7 @@ def test_region_failure_is_returned_not_raised(code, status, kind, hint_part):
 
 def test_sso_expired_names_the_login_command():
     err = classify(bex.SSOTokenLoadError(error_msg="token expired"), profile="team-admin")
-    assert err.kind == "sso-expired" and err.hint == "Run: aws sso login --profile team-admin"
+    assert err.kind == "sso-expired" and err.hint.startswith("Run: aws sso login --profile team-admin ")
     err = classify(bex.UnauthorizedSSOTokenError(), profile="team-admin")
     assert "aws sso login --profile team-admin" in err.hint
 

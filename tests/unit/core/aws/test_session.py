@@ -263,7 +263,7 @@ def test_sso_profile_without_a_login_says_to_log_in_unless_environment_keys_win(
     with pytest.raises(Exception) as raised:
         aws.session("corp").get_credentials().get_frozen_credentials()
     err = classify(raised.value, profile="corp")
-    assert err.kind == "sso-expired" and err.hint == "Run: aws sso login --profile corp"
+    assert err.kind == "sso-expired" and err.hint.startswith("Run: aws sso login --profile corp")
     aws_env.keys()
     aws_env.profile("corp")
     aws, _ = _start()
@@ -341,3 +341,163 @@ def test_sandbox_factory_keeps_its_pinned_keys(aws_env):
     resolve_start_config(aws, cli_profile=None, cli_region=None, saved_profile=None)
     assert aws.environment_profile is None
     assert aws.session("sandbox").get_credentials().access_key == "SANDBOX"
+
+
+# -- an SSO session that expires mid-work: said with the login command, and carried on after the login -------
+class _SsoPortal(BaseHTTPRequestHandler):
+    """The SSO portal's GetRoleCredentials (GET /federation/credentials): role credentials for the
+    bearer token ``valid_token``, ``UnauthorizedException`` (HTTP 401) for any other token, as the
+    real portal answers an expired one (botocore then raises UnauthorizedSSOTokenError)."""
+
+    valid_token = "token-after-login"
+    calls: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        token = self.headers.get("x-amz-sso_bearer_token", "")
+        type(self).calls.append(token)
+        if token == self.valid_token:
+            status, body = 200, {"roleCredentials": {"accessKeyId": "SSOKEY", "secretAccessKey": "s",
+                                                     "sessionToken": "t", "expiration": 4102444800000}}
+            headers = {}
+        else:
+            status, body = 401, {"message": "Session token not found or invalid"}
+            headers = {"x-amzn-ErrorType": "UnauthorizedException"}
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        for name, value in {"Content-Type": "application/json", **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def sso_portal(aws_env):
+    _SsoPortal.calls = []
+    server = HTTPServer(("127.0.0.1", 0), _SsoPortal)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    aws_env.set("AWS_ENDPOINT_URL_SSO", f"http://127.0.0.1:{server.server_address[1]}")
+    yield _SsoPortal
+    server.shutdown()
+    server.server_close()
+
+
+START_URL = "https://example.awsapps.com/start"
+
+
+def _sso_token_file():
+    """Where ``aws sso login`` leaves the token: ~/.aws/sso/cache/<sha1(start url)>.json, under the
+    HOME botocore saw when it was imported (the rig's session folder, never the user's)."""
+    import hashlib
+    from pathlib import Path
+
+    from botocore.credentials import SSOProvider
+
+    cache = Path(SSOProvider._SSO_TOKEN_CACHE_DIR)
+    assert "aurora-console-tests-" in str(cache), cache
+    return cache / (hashlib.sha1(START_URL.encode()).hexdigest() + ".json")
+
+
+@pytest.fixture
+def sso_login():
+    """``sso_login(token)``: what ``aws sso login`` does; the token file is removed afterwards."""
+    path = _sso_token_file()
+
+    def login(token: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"startUrl": START_URL, "region": "us-east-1", "accessToken": token,
+                                    "expiresAt": "2099-01-01T00:00:00Z"}))
+
+    yield login
+    path.unlink(missing_ok=True)
+
+
+def _sso_profile(aws_env) -> None:
+    aws_env.config(f"[profile corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"
+                   "sso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = us-east-1\n"
+                   "[profile other]\nregion = us-east-1\n")
+
+
+def test_expired_sso_session_is_said_with_the_login_and_the_next_call_after_login_works(
+        aws_env, sso_login, sso_portal, moto_endpoint):
+    from aurora_console.core.errors import error_message, user_text
+
+    _sso_profile(aws_env)
+    sso_login("token-that-expired")
+    aws = AwsSessionFactory(endpoint_url=moto_endpoint)
+    rds = aws.client("rds", AwsTarget("corp", "us-east-1"))
+    with pytest.raises(Exception) as raised:
+        rds.describe_db_clusters()
+    assert type(raised.value).__name__ == "UnauthorizedSSOTokenError"
+    assert sso_portal.calls == ["token-that-expired"]
+    # what any screen shows for the raw error, with or without the hint
+    assert "aws sso login --profile corp" in user_text(raised.value)
+    assert "aws sso login --profile corp" in error_message(raised.value)
+    assert "no restart" in user_text(raised.value)
+    # a fleet load words it too
+    result = list_clusters(aws, AwsTarget("corp", "us-east-1"))
+    assert result.error is not None and result.error.kind == "sso-expired"
+    assert "aws sso login --profile corp" in result.error.hint
+
+    sso_login("token-after-login")  # the user runs `aws sso login --profile corp`
+    result = list_clusters(aws, AwsTarget("corp", "us-east-1"))
+    assert result.error is None, result.error
+    assert sso_portal.calls[-1] == "token-after-login"
+    assert aws.session("corp").get_credentials().get_frozen_credentials().access_key == "SSOKEY"
+
+
+def test_a_failing_sso_session_is_not_kept_cached(aws_env, sso_login, sso_portal, moto_endpoint):
+    _sso_profile(aws_env)
+    sso_login("token-that-expired")
+    aws = AwsSessionFactory(endpoint_url=moto_endpoint)
+    first = aws.client("rds", AwsTarget("corp", "us-east-1"))
+    session = aws.session("corp")
+    other = aws.client("rds", AwsTarget("other", "us-east-1"))
+    with pytest.raises(Exception):
+        first.describe_db_clusters()
+    assert aws.session("corp") is not session
+    assert aws.client("rds", AwsTarget("corp", "us-east-1")) is not first
+    assert aws.client("rds", AwsTarget("other", "us-east-1")) is other  # other profiles untouched
+
+
+@pytest.mark.parametrize("code", ["ExpiredToken", "ExpiredTokenException"])
+def test_expired_temporary_keys_name_the_profile_and_drop_its_session(aws_env, code):
+    from botocore.stub import Stubber
+
+    from aurora_console.core.errors import error_message
+
+    aws_env.credentials("[temp]\naws_access_key_id = OLD\naws_secret_access_key = s\naws_session_token = t\n")
+    aws_env.config("[profile temp]\nregion = us-east-1\n")
+    aws = AwsSessionFactory()
+    rds = aws.client("rds", AwsTarget("temp", "us-east-1"))
+    with Stubber(rds) as stub:
+        stub.add_client_error("describe_db_clusters", service_error_code=code, http_status_code=400,
+                              service_message="The security token included in the request is expired")
+        with pytest.raises(Exception) as raised:
+            rds.describe_db_clusters()
+    text = error_message(raised.value)
+    assert "profile 'temp'" in text and "aws sso login --profile temp" in text
+    # new keys written by the user's login tool are read by the next session: no restart
+    aws_env.credentials("[temp]\naws_access_key_id = NEW\naws_secret_access_key = s\naws_session_token = t\n")
+    assert aws.client("rds", AwsTarget("temp", "us-east-1")) is not rds
+    assert aws.session("temp").get_credentials().get_frozen_credentials().access_key == "NEW"
+
+
+@pytest.mark.parametrize("error", ["SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError"])
+def test_each_sso_error_is_worded_with_the_login_for_the_default_chain_profile(aws_env, error):
+    from botocore import exceptions as bex
+
+    from aurora_console.core.errors import user_text
+
+    aws_env.profile("team")
+    aws = AwsSessionFactory()
+    exc = {"SSOTokenLoadError": lambda: bex.SSOTokenLoadError(error_msg="Token for x does not exist"),
+           "UnauthorizedSSOTokenError": bex.UnauthorizedSSOTokenError,
+           "TokenRetrievalError": lambda: bex.TokenRetrievalError(provider="sso", error_msg="expired")}[error]()
+    assert aws.credentials_failed(exc, None) is True
+    assert "aws sso login --profile team" in user_text(exc)
+    assert aws.credentials_failed(ValueError("no"), None) is False
