@@ -1,6 +1,6 @@
 """Shared test set-up: isolation from the user's files and AWS, the real peers, and failure rules.
 
-Fixtures come from tests/rig/: isolation (autouse), pg (real PostgreSQL), sshd (real OpenSSH),
+Fixtures come from tests/rig/: isolation (autouse), pg (real PostgreSQL), mysql (real MariaDB), sshd (real OpenSSH),
 moto (a moto server reset between tests). The console fixture and page objects come from the
 installed pytest plugin ``aurora_console.testing.plugin``.
 
@@ -24,7 +24,7 @@ settings.register_profile("dev", print_blob=True, deadline=None,  # no timing as
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
-pytest_plugins = ["tests.rig.isolation", "tests.rig.pg", "tests.rig.sshd", "tests.rig.moto"]
+pytest_plugins = ["tests.rig.isolation", "tests.rig.pg", "tests.rig.mysql", "tests.rig.sshd", "tests.rig.moto"]
 
 
 @pytest.fixture(autouse=True)

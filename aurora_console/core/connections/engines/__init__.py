@@ -1,5 +1,5 @@
 """Database engines behind one seam: ``engine_for(profile)`` picks the module that speaks the
-profile's engine (see ``base.Engine``). PostgreSQL is built in; another engine registers here."""
+profile's engine (see ``base.Engine``). PostgreSQL and MySQL are built in; another engine registers here."""
 
 from __future__ import annotations
 
@@ -40,7 +40,12 @@ def engine_for(profile) -> Engine:
 
 
 def _builtins() -> None:
-    if "postgres" not in _ENGINES:  # imported on first use: psycopg loads only when a connection is made
+    # imported on first use: a driver loads only when a connection is made
+    if "postgres" not in _ENGINES:
         from aurora_console.core.connections.engines.postgres import POSTGRES
 
         _ENGINES.setdefault("postgres", POSTGRES)
+    if "mysql" not in _ENGINES:
+        from aurora_console.core.connections.engines.mysql import MYSQL
+
+        _ENGINES.setdefault("mysql", MYSQL)

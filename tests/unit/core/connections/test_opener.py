@@ -127,8 +127,14 @@ def test_profile_without_an_engine_name_is_postgres():
 
 
 def test_unknown_engine_is_refused_with_its_name():
-    with pytest.raises(ValidationError, match="'mysql'"):
-        engine_for(_profile(engine="mysql"))
+    with pytest.raises(ValidationError, match="'oracle'"):
+        engine_for(_profile(engine="oracle"))
+
+
+def test_registry_picks_mysql_for_a_mysql_profile():
+    from aurora_console.core.connections.engines.mysql import MYSQL
+
+    assert engine_for(_profile(engine="mysql")) is MYSQL and MYSQL.default_port == 3306
 
 
 def test_a_plugged_in_engine_is_picked(fake):
@@ -138,7 +144,7 @@ def test_a_plugged_in_engine_is_picked(fake):
 def test_tunnel_probe_comes_from_the_engine(fake):
     assert tunnel_spec(_profile(bastion=True)).target.probe == "fake-probe"
     assert tunnel_spec(_profile(engine="postgres", bastion=True)).target.probe == "postgres"
-    assert tunnel_spec(_profile(engine="mysql", bastion=True)).target.probe == "tcp"  # no engine yet: plain TCP
+    assert tunnel_spec(_profile(engine="mysql", bastion=True)).target.probe == "tcp"  # a MySQL server greets first
 
 
 # -- the opener: route + credentials + TLS -------------------------------------------------------------
