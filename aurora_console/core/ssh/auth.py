@@ -6,7 +6,7 @@ import logging
 
 from aurora_console.core.secrets import reveal
 from aurora_console.core.ssh.config import BastionConfig, TunnelSpec
-from aurora_console.core.ssh.errors import AuthenticationRejected, BastionUnreachable
+from aurora_console.core.ssh.errors import AuthenticationRejected, BastionUnreachable, TunnelError
 from aurora_console.core.ssh.handshake import open_socket, start_transport
 from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
 from aurora_console.core.ssh.keys import load_private_key
@@ -66,31 +66,61 @@ def _connect_hop(sock, host: str, port: int, user: str, pkey, cfg: BastionConfig
     return transport
 
 
-def connect_bastion(spec: TunnelSpec, store: HostKeyStore):
-    """Return ``(transport, jump_transport_or_None)``, authenticated and host-key verified."""
+def connect_bastion(spec: TunnelSpec, store: HostKeyStore, route=None):
+    """Return ``(transport, jump_transport_or_None)``, authenticated and host-key verified.
+
+    ``route``: the opening's ``bastion_route.route.PreparedRoute`` (where to connect, through which
+    carrier, the pushed key, the name the host key is checked under); None: the bastion as configured."""
     import paramiko
 
     cfg = spec.bastion
-    pkey = load_spec_key(spec)
+    host, port, alias = (route.host, route.port, route.host_key_alias) if route else (cfg.host, cfg.port, cfg.host)
+    pushed = route is not None and route.key is not None
+    pkey = route.key.paramiko_key() if pushed else load_spec_key(spec)
     jump_transport = None
-    if cfg.jump:
+    if route is not None and route.carrier is not None:
+        sock = carrier_socket(route)
+    elif cfg.jump:
         j = cfg.jump
-        jkey = load_spec_key(spec, j.key_file) if j.key_file else pkey
+        jkey = load_spec_key(spec, j.key_file) if j.key_file or pushed else pkey
         jsock = open_socket(j.host, j.port, cfg.connect_timeout)
         jump_transport = _connect_hop(jsock, j.host, j.port, j.user or cfg.user, jkey, cfg, store)
         try:
-            sock = jump_transport.open_channel("direct-tcpip", (cfg.host, cfg.port), ("127.0.0.1", 0),
+            sock = jump_transport.open_channel("direct-tcpip", (host, port), ("127.0.0.1", 0),
                                                timeout=cfg.connect_timeout)
         except (paramiko.ChannelException, paramiko.SSHException) as exc:
             jump_transport.close()
             raise BastionUnreachable(
-                f"The jump host {j.host} cannot reach the bastion {host_entry(cfg.host, cfg.port)}: {exc}.") from None
+                f"The jump host {j.host} cannot reach the bastion {host_entry(host, port)}: {exc}.") from None
     else:
-        sock = open_socket(cfg.host, cfg.port, cfg.connect_timeout)
+        sock = open_socket(host, port, cfg.connect_timeout)
     try:
-        transport = _connect_hop(sock, cfg.host, cfg.port, cfg.user, pkey, cfg, store)
+        if pushed:
+            route.ensure_key_fresh()
+        transport = _connect_hop(sock, alias, port, cfg.user, pkey, cfg, store)
     except Exception:
         if jump_transport:
             jump_transport.close()
         raise
     return transport, jump_transport
+
+
+def carrier_socket(route):
+    """A new socket-like object to the bastion through ``route.carrier``: its ``open_socket()``, or
+    its ``proxy_command`` run as paramiko's ProxyCommand."""
+    import shlex
+
+    import paramiko
+
+    carrier = route.carrier
+    try:
+        if carrier.open_socket is not None:
+            return carrier.open_socket()
+        if carrier.proxy_command:
+            return paramiko.ProxyCommand(shlex.join(carrier.proxy_command))
+    except TunnelError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a carrier that cannot open is an unreachable bastion
+        raise BastionUnreachable(f"{carrier.label} could not carry the SSH connection to "
+                                 f"{route.host_key_alias}: {exc}.") from None
+    raise BastionUnreachable(f"{carrier.label} offers no way to carry an SSH connection.")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from aurora_console.core.aws.bastion_route.errors import InstanceAmbiguous, InstanceNotFound, RouteAccessDenied
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, make_backend
 from aurora_console.core.ssh.config import TunnelSpec
 from aurora_console.core.ssh.errors import (
@@ -29,8 +30,12 @@ from aurora_console.core.ssh.hostkeys import HostKeyStore
 
 log = logging.getLogger(__name__)
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+#: a tunnel whose carrier ends (an Instance Connect Endpoint's maximum duration) is reopened this many
+#: seconds before (at most a tenth of its life)
+RENEW_MARGIN = 60.0
 #: failures that retrying cannot fix (the user must act)
-PERMANENT = (HostKeyError, KeyFileError, AuthenticationRejected)
+PERMANENT = (HostKeyError, KeyFileError, AuthenticationRejected, RouteAccessDenied, InstanceNotFound,
+             InstanceAmbiguous)
 
 
 class TunnelState(str, Enum):
@@ -52,6 +57,8 @@ class TunnelStatus:
     reason: str = ""
     up_since: float | None = None  # time.time() when it came up
     attempts: int = 0
+    #: the route spelled out once up, e.g. "endpoint eice-… → i-… (ec2-user, pushed key) → blog…:5432"
+    route: str = ""
 
     def uptime(self, now: float | None = None) -> float:
         if self.state != TunnelState.UP or self.up_since is None:
@@ -67,6 +74,7 @@ class _Entry:
         self.stop = threading.Event()
         self.reconnecting = False
         self.lock = threading.Lock()
+        self.renew_at: float | None = None  # time.monotonic(): reconnect before the carrier's end
 
 
 _managers: weakref.WeakSet = weakref.WeakSet()
@@ -80,8 +88,10 @@ def _close_everything() -> None:  # no ssh child outlives the console
 
 class TunnelManager:
     def __init__(self, store: HostKeyStore, *, backend_factory: Callable[[str], TunnelBackend] = make_backend,
-                 backoff: tuple[float, ...] = BACKOFF, max_attempts: int = 20, poll_interval: float = 0.5) -> None:
+                 backoff: tuple[float, ...] = BACKOFF, max_attempts: int = 20, poll_interval: float = 0.5,
+                 renew_margin: float = RENEW_MARGIN) -> None:
         self.store = store
+        self.renew_margin = renew_margin
         self.backend_factory = backend_factory
         self.backoff = backoff
         self.max_attempts = max_attempts
@@ -161,8 +171,12 @@ class TunnelManager:
                 tunnel.close()
                 return entry.status
             entry.tunnel = tunnel
+            expires_at = getattr(tunnel, "expires_at", None)
+            now = time.monotonic()
+            entry.renew_at = (None if expires_at is None
+                              else expires_at - min(self.renew_margin, max(0.0, expires_at - now) / 10))
         return self._set(entry, state=TunnelState.UP, local_port=tunnel.local_port, backend=tunnel.backend_name,
-                         up_since=time.time(), reason="", attempts=0)
+                         up_since=time.time(), reason="", attempts=0, route=getattr(tunnel, "route_label", ""))
 
     def close(self, name: str) -> None:
         with self._lock:
@@ -210,7 +224,16 @@ class TunnelManager:
             for entry in entries:
                 tunnel = entry.tunnel
                 if (tunnel is None or entry.reconnecting or entry.stop.is_set()
-                        or entry.status.state != TunnelState.UP or tunnel.is_alive()):
+                        or entry.status.state != TunnelState.UP):
+                    continue
+                if tunnel.is_alive():
+                    if entry.renew_at is not None and time.monotonic() >= entry.renew_at:
+                        reason = (f"renewing the tunnel before {getattr(tunnel, 'route_label', '') or 'its carrier'} "
+                                  "reaches its maximum duration; database sessions through it reconnect")
+                        log.info("tunnel %s: %s", entry.spec.name, reason)
+                        entry.reconnecting = True
+                        threading.Thread(target=self._reconnect_loop, args=(entry, reason, 0.0), daemon=True,
+                                         name=f"tunnel-{entry.spec.name}-renew").start()
                     continue
                 reason = tunnel.failure() or "the tunnel stopped"
                 log.warning("tunnel %s dropped: %s; reconnecting", entry.spec.name, reason)
@@ -218,16 +241,21 @@ class TunnelManager:
                 threading.Thread(target=self._reconnect_loop, args=(entry, reason), daemon=True,
                                  name=f"tunnel-{entry.spec.name}-reconnect").start()
 
-    def _reconnect_loop(self, entry: _Entry, reason: str) -> None:
+    def _reconnect_loop(self, entry: _Entry, reason: str, first_delay: float | None = None) -> None:
+        """Reopen ``entry``'s tunnel with backoff; ``first_delay``: the first attempt's wait (0 for a
+        planned renewal before the carrier's end), default the backoff's first step."""
         try:
             with entry.lock:
                 old, entry.tunnel = entry.tunnel, None
+            entry.renew_at = None
             port = old.local_port if old else 0
             if old:
                 old.close()
             for attempt in range(1, self.max_attempts + 1):
                 self._set(entry, state=TunnelState.RECONNECTING, reason=reason, attempts=attempt, up_since=None)
                 delay = self.backoff[min(attempt - 1, len(self.backoff) - 1)]
+                if attempt == 1 and first_delay is not None:
+                    delay = first_delay
                 if entry.stop.wait(delay):
                     return
                 try:

@@ -16,6 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from aurora_console.core.aws.bastion_route.route import prepare_route
 from aurora_console.core.secrets import reveal
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, ssh_binary
 from aurora_console.core.ssh.config import TunnelSpec
@@ -49,6 +50,9 @@ class NativeTunnel(OpenTunnel):
         self.workdir = workdir
         self.stderr_lines = stderr_lines
         self._closed = False
+        self.route = None
+        self.route_label = ""
+        self.expires_at: float | None = None
 
     def stderr_text(self) -> str:
         return "".join(self.stderr_lines)
@@ -61,12 +65,20 @@ class NativeTunnel(OpenTunnel):
             return None
         return classify_exit(self.stderr_text(), self.spec, self.proc.returncode).message
 
+    def attach_route(self, route) -> None:
+        """The opening's ``PreparedRoute``: its label, the carrier's end, cleaned up on close."""
+        self.route = route
+        self.route_label = route.label
+        self.expires_at = route.expires_at
+
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
         _stop(self.proc)
         shutil.rmtree(self.workdir, ignore_errors=True)
+        if self.route is not None:
+            self.route.cleanup()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -100,12 +112,14 @@ class NativeBackend(TunnelBackend):
         spec.target.validate()
         encrypted = False
         loaded = None
-        if cfg.key_file:  # clear errors for wrong passphrase / unsupported format before ssh runs
+        if cfg.key_file and cfg.needs_ssh_key:  # clear errors for wrong passphrase / unsupported format before ssh runs
             loaded = load_private_key(cfg.key_file, reveal(spec.passphrase))
             encrypted = loaded.encrypted
-        pins = verified_host_keys(spec, store)
-        workdir = Path(tempfile.mkdtemp(prefix="aurora-tunnel-"))
+        route = prepare_route(spec)
+        workdir: Path | None = None
         try:
+            pins = verified_host_keys(spec, store, route)
+            workdir = Path(tempfile.mkdtemp(prefix="aurora-tunnel-"))  # owner-only (0700)
             if loaded is not None and loaded.file_format == "pkcs8":
                 # OpenSSH cannot read PKCS#8 ed25519 keys: hand it an OpenSSH-format copy, encrypted with the
                 # same passphrase, in the private temp folder (removed when the tunnel closes).
@@ -119,11 +133,6 @@ class NativeBackend(TunnelBackend):
             hops = {hop.alias: hop for hop in pins}
             jump = hops.get(JUMP_ALIAS)
             config = workdir / "ssh_config"
-            config.write_text(build_ssh_config(
-                spec, known_hosts=known, bastion_key_type=hops[BASTION_ALIAS].key_type,
-                jump_key_type=jump.key_type if jump else None, batch=not encrypted,
-                agent_socket=os.environ.get("SSH_AUTH_SOCK"), bastion_certified=hops[BASTION_ALIAS].certified,
-                jump_certified=bool(jump and jump.certified)), encoding="utf-8")
             env = {k: v for k, v in os.environ.items()
                    if not k.startswith(("SSH_ASKPASS", "AURORA_CONSOLE_ASKPASS"))}
             helper = None
@@ -131,10 +140,30 @@ class NativeBackend(TunnelBackend):
                 from aurora_console.core.ssh.askpass import write_helper
 
                 helper = write_helper(workdir)
-            return self._start(spec, config, env, workdir, local_port, helper)
+
+            def start(identity: Path | None) -> NativeTunnel:
+                config.write_text(build_ssh_config(
+                    spec, known_hosts=known, bastion_key_type=hops[BASTION_ALIAS].key_type,
+                    jump_key_type=jump.key_type if jump else None, batch=not encrypted,
+                    agent_socket=os.environ.get("SSH_AUTH_SOCK"), bastion_certified=hops[BASTION_ALIAS].certified,
+                    jump_certified=bool(jump and jump.certified), route=route, identity_file=identity),
+                    encoding="utf-8")
+                return self._start(spec, config, env, workdir, local_port, helper)
+
+            if route.key is not None:
+                # the pushed key's private half exists as an owner-only file only until ssh has logged in
+                with route.key.private_file(workdir) as identity:
+                    route.ensure_key_fresh()
+                    tunnel = route.login(lambda: start(identity))
+            else:
+                tunnel = start(None)
         except BaseException:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if workdir is not None:
+                shutil.rmtree(workdir, ignore_errors=True)
+            route.cleanup()
             raise
+        tunnel.attach_route(route)
+        return tunnel
 
     def _start(self, spec: TunnelSpec, config: Path, env: dict, workdir: Path, local_port: int,
                askpass_helper: Path | None) -> NativeTunnel:

@@ -55,13 +55,33 @@ def _common(spec: TunnelSpec, known_hosts: Path, key_type: str, batch: bool, age
     return lines
 
 
+def proxy_command_text(argv: list[str]) -> str:
+    """A carrier's argv as one ``ProxyCommand`` line (ssh hands it to the shell on POSIX, to
+    CreateProcess on Windows); ``%`` is doubled, since ssh expands ``%h``-style tokens in it."""
+    import os
+    import shlex
+    import subprocess
+
+    text = subprocess.list2cmdline(argv) if os.name == "nt" else shlex.join(argv)
+    return text.replace("%", "%%")
+
+
 def build_ssh_config(spec: TunnelSpec, *, known_hosts: Path, bastion_key_type: str, jump_key_type: str | None,
                      batch: bool, agent_socket: str | None, bastion_certified: bool = False,
-                     jump_certified: bool = False) -> str:
+                     jump_certified: bool = False, route=None, identity_file: Path | None = None) -> str:
+    """``route``: the opening's ``PreparedRoute`` (address, carrier's ProxyCommand);
+    ``identity_file``: the login key to use instead of the profile's (a pushed key's private file)."""
     cfg = spec.bastion
     agent = agent_socket if cfg.use_agent else None
+    host, port = (route.host, route.port) if route else (cfg.host, cfg.port)
+    proxy = route.carrier.proxy_command if route is not None and route.carrier is not None else None
+    if route is not None and route.carrier is not None and not proxy:
+        from aurora_console.core.ssh.errors import TunnelError
+
+        raise TunnelError(f"{route.carrier.label} cannot carry the OpenSSH client's connection.",
+                          hint="Choose the paramiko tunnel backend for this profile.")
     out: list[str] = []
-    if cfg.jump:
+    if cfg.jump and not proxy:
         j = cfg.jump
         key = j.key_file or cfg.key_file
         out += [f"Host {JUMP_ALIAS}", f"  HostName {j.host}", f"  Port {j.port}", f"  User {j.user or cfg.user}"]
@@ -71,13 +91,17 @@ def build_ssh_config(spec: TunnelSpec, *, known_hosts: Path, bastion_key_type: s
             out += [f"  IdentityFile {_quote(str(Path(key).expanduser()))}", "  IdentitiesOnly yes"]
         out += _common(spec, known_hosts, jump_key_type or bastion_key_type, batch, agent, jump_certified)
         out.append("")
-    out += [f"Host {BASTION_ALIAS}", f"  HostName {cfg.host}", f"  Port {cfg.port}", f"  User {cfg.user}"]
+    out += [f"Host {BASTION_ALIAS}", f"  HostName {host}", f"  Port {port}", f"  User {cfg.user}"]
     if not bastion_certified:
         out.append(f"  HostKeyAlias {BASTION_ALIAS}")
     out += ["  ExitOnForwardFailure yes", "  SessionType none", "  RequestTTY no"]
-    if cfg.key_file:
+    if identity_file is not None:
+        out += [f"  IdentityFile {_quote(str(identity_file))}", "  IdentitiesOnly yes"]
+    elif cfg.key_file:
         out += [f"  IdentityFile {_quote(str(Path(cfg.key_file).expanduser()))}", "  IdentitiesOnly yes"]
-    if cfg.jump:
+    if proxy:
+        out.append(f"  ProxyCommand {proxy_command_text(proxy)}")
+    elif cfg.jump:
         out.append(f"  ProxyJump {JUMP_ALIAS}")
     out += _common(spec, known_hosts, bastion_key_type, batch, agent, bastion_certified)
     # Nothing from the user's ~/.ssh/config applies: "-F" makes this file the only one read.

@@ -11,6 +11,7 @@ import select
 import socket
 import threading
 
+from aurora_console.core.aws.bastion_route.route import prepare_route
 from aurora_console.core.ssh.auth import connect_bastion
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend
 from aurora_console.core.ssh.config import TunnelSpec
@@ -46,8 +47,11 @@ def open_target_channel(transport, spec: TunnelSpec, src=("127.0.0.1", 0), timeo
 class ParamikoTunnel(OpenTunnel):
     backend_name = "paramiko"
 
-    def __init__(self, spec: TunnelSpec, transport, jump_transport, listen: socket.socket) -> None:
+    def __init__(self, spec: TunnelSpec, transport, jump_transport, listen: socket.socket, *, route=None) -> None:
         self.spec = spec
+        self.route = route  # bastion_route.route.PreparedRoute: cleaned up on close
+        self.route_label = route.label if route else ""
+        self.expires_at = route.expires_at if route else None
         self.transport = transport
         self.jump_transport = jump_transport
         self.listen = listen
@@ -174,6 +178,8 @@ class ParamikoTunnel(OpenTunnel):
         self.transport.close()
         if self.jump_transport:
             self.jump_transport.close()
+        if self.route is not None:
+            self.route.cleanup()
 
 
 class ParamikoBackend(TunnelBackend):
@@ -182,7 +188,12 @@ class ParamikoBackend(TunnelBackend):
     def open(self, spec: TunnelSpec, store: HostKeyStore, *, local_port: int = 0) -> OpenTunnel:
         spec.bastion.validate()
         spec.target.validate()
-        transport, jump = connect_bastion(spec, store)
+        route = prepare_route(spec)
+        try:
+            transport, jump = route.login(lambda: connect_bastion(spec, store, route))
+        except BaseException:
+            route.cleanup()
+            raise
         try:
             if spec.target.probe != "none":
                 open_target_channel(transport, spec, timeout=spec.bastion.connect_timeout).close()
@@ -191,8 +202,8 @@ class ParamikoBackend(TunnelBackend):
             transport.close()
             if jump:
                 jump.close()
+            route.cleanup()
             raise
-        tunnel = ParamikoTunnel(spec, transport, jump, listen)
-        log.info("tunnel %s up (paramiko): 127.0.0.1:%d -> %s -> %s", spec.name, tunnel.local_port,
-                 spec.bastion.label, spec.target.label)
+        tunnel = ParamikoTunnel(spec, transport, jump, listen, route=route)
+        log.info("tunnel %s up (paramiko): 127.0.0.1:%d -> %s", spec.name, tunnel.local_port, route.label)
         return tunnel

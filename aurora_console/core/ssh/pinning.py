@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import paramiko
 
-from aurora_console.core.ssh.auth import _connect_hop, load_spec_key
+from aurora_console.core.ssh.auth import _connect_hop, carrier_socket, load_spec_key
 from aurora_console.core.ssh.config import TunnelSpec
 from aurora_console.core.ssh.errors import BastionUnreachable
-from aurora_console.core.ssh.handshake import fetch_host_key, open_socket, start_transport
+from aurora_console.core.ssh.handshake import open_socket, start_transport
 from aurora_console.core.ssh.hostkeys import HostKeyStore, host_entry
 from aurora_console.core.ssh.known_hosts import KnownHost
 from aurora_console.core.ssh.native_config import BASTION_ALIAS, JUMP_ALIAS
@@ -53,12 +53,25 @@ def _hop(alias: str, host: str, port: int, key, store: HostKeyStore) -> Verified
     return VerifiedHop(alias, host, port, key)
 
 
-def verified_host_keys(spec: TunnelSpec, store: HostKeyStore) -> list[VerifiedHop]:
-    """The jump host (if any) and the bastion, verified; raises on unknown/changed/revoked keys."""
+def verified_host_keys(spec: TunnelSpec, store: HostKeyStore, route=None) -> list[VerifiedHop]:
+    """The jump host (if any) and the bastion, verified; raises on unknown/changed/revoked keys.
+
+    ``route``: the opening's ``PreparedRoute``: the bastion is reached at its host/port or through
+    its carrier (its ``open_socket`` or proxy command), and its key is checked under
+    ``route.host_key_alias`` (an EC2 bastion's instance id)."""
     cfg = spec.bastion
+    host, port, alias = (route.host, route.port, route.host_key_alias) if route else (cfg.host, cfg.port, cfg.host)
+    if route is not None and route.carrier is not None:
+        transport = start_transport(carrier_socket(route), alias, port, store, cfg.connect_timeout, certificates=True)
+        key = transport.get_remote_server_key()
+        transport.close()
+        return [_hop(BASTION_ALIAS, alias, port, key, store)]
     if not cfg.jump:
-        key = fetch_host_key(cfg.host, cfg.port, store, cfg.connect_timeout, certificates=True)
-        return [_hop(BASTION_ALIAS, cfg.host, cfg.port, key, store)]
+        sock = open_socket(host, port, cfg.connect_timeout)
+        transport = start_transport(sock, alias, port, store, cfg.connect_timeout, certificates=True)
+        key = transport.get_remote_server_key()
+        transport.close()
+        return [_hop(BASTION_ALIAS, alias, port, key, store)]
     j = cfg.jump
     jkey = load_spec_key(spec, j.key_file) if j.key_file else load_spec_key(spec)
     jsock = open_socket(j.host, j.port, cfg.connect_timeout)
@@ -66,14 +79,13 @@ def verified_host_keys(spec: TunnelSpec, store: HostKeyStore) -> list[VerifiedHo
     try:
         jump_key = jump.get_remote_server_key()
         try:
-            chan = jump.open_channel("direct-tcpip", (cfg.host, cfg.port), ("127.0.0.1", 0),
-                                     timeout=cfg.connect_timeout)
+            chan = jump.open_channel("direct-tcpip", (host, port), ("127.0.0.1", 0), timeout=cfg.connect_timeout)
         except (paramiko.ChannelException, paramiko.SSHException) as exc:
             raise BastionUnreachable(
-                f"The jump host {j.host} cannot reach the bastion {host_entry(cfg.host, cfg.port)}: {exc}.") from None
-        bastion = start_transport(chan, cfg.host, cfg.port, store, cfg.connect_timeout, certificates=True)
+                f"The jump host {j.host} cannot reach the bastion {host_entry(host, port)}: {exc}.") from None
+        bastion = start_transport(chan, alias, port, store, cfg.connect_timeout, certificates=True)
         key = bastion.get_remote_server_key()
         bastion.close()
-        return [_hop(JUMP_ALIAS, j.host, j.port, jump_key, store), _hop(BASTION_ALIAS, cfg.host, cfg.port, key, store)]
+        return [_hop(JUMP_ALIAS, j.host, j.port, jump_key, store), _hop(BASTION_ALIAS, alias, port, key, store)]
     finally:
         jump.close()

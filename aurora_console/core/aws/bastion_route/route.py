@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from aurora_console.core.aws.bastion_route.carrier import Carrier, open_carrier
 from aurora_console.core.aws.bastion_route.errors import BastionRouteError
 from aurora_console.core.aws.bastion_route.instances import ClientFactory, InstanceFacts, resolve_instance
 from aurora_console.core.aws.bastion_route.key_push import EphemeralKey, push_key
 from aurora_console.core.ssh.config import AwsBastion, BastionConfig, TunnelSpec
+from aurora_console.core.ssh.errors import AuthenticationRejected
 
 log = logging.getLogger(__name__)
 ARROW = " \u2192 "
+T = TypeVar("T")
 
 
 def key_text(cfg: BastionConfig) -> str:
@@ -101,6 +105,26 @@ class PreparedRoute:
         """Right before logging in: push again when the last push is close to its 60 s end."""
         if self.key is not None and not self.key.fresh():
             self.push_again()
+
+    def login(self, attempt: Callable[[], T]) -> T:
+        """``attempt()`` (a backend's connect and login); when a pushed key is refused (its 60-s
+        window passed before the login), push it again once and try again; refused twice: say what
+        to check."""
+        try:
+            return attempt()
+        except AuthenticationRejected as exc:
+            if self.key is None:
+                raise
+            log.info("the pushed key was refused by %s (%s); pushing it again", self.host_key_alias, exc.message)
+        self.push_again()
+        try:
+            return attempt()
+        except AuthenticationRejected:
+            raise AuthenticationRejected(
+                f"The bastion {self.facts.shown} refused the key pushed with EC2 Instance Connect for "
+                f"{self._os_user!r}, twice.",
+                hint="Check the OS user (ec2-user on Amazon Linux, ubuntu on Ubuntu) and that the instance runs "
+                     "the EC2 Instance Connect agent (the ec2-instance-connect package).") from None
 
     def cleanup(self) -> None:
         if self._closed:
