@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     prompt = askpass.helper_invocation(argv, os.environ)
     if prompt is not None:  # started by ssh as its SSH_ASKPASS helper (see core/ssh/askpass.py)
         return askpass.run_helper(prompt)
+    if argv[:1] == ["eice-proxy"]:  # ssh's ProxyCommand through an Instance Connect Endpoint (frozen app)
+        from aurora_console.core.aws.bastion_route import eice_proxy
+
+        return eice_proxy.main(argv[1:])
     parser = build_parser(argv)
     opts, qt_args = parser.parse_known_args(argv)
     if opts.command:
