@@ -9,7 +9,9 @@ name means in this session: the sandbox's built-in one or a saved one). What it 
 2. **route**: direct, or the profile's bastion tunnel opened (or reused) through a
    ``TunnelManager``; connections then go to 127.0.0.1:<local port> while TLS checks the real host;
 3. **credentials**: the password from its source (typed, keyring, SSM, Secrets Manager, IAM
-   token), kept as a :class:`Secret` (registered for log redaction, never logged);
+   token), kept as a :class:`Secret` (registered for log redaction, never logged) in a
+   ``PasswordFeed``: an IAM token is made again for every connection (they expire after 15
+   minutes), a Secrets Manager secret is read again once when the database refuses it;
 4. **TLS + parameters**: ``engine.connect_params``;
 5. a :class:`DatabaseConnection`: ``connect()`` makes a new DB-API connection each time it is
    called (again after a dropped one), ``close()`` shuts the tunnel opened here.
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aurora_console.core.connections.engines import DatabaseConnectError, Engine, engine_for
-from aurora_console.core.connections.passwords import PasswordSourceError, resolve_password
+from aurora_console.core.connections.passwords import PasswordFeed, PasswordSourceError
 from aurora_console.core.connections.tunnels import is_up, open_profile_tunnel
 from aurora_console.core.errors import ConsoleError
 from aurora_console.core.secrets import Secret
@@ -55,13 +57,18 @@ class Route:
 
 @dataclass
 class DatabaseConnection:
-    """A profile made ready to connect: the route is open and the credentials resolved."""
+    """A profile made ready to connect: the route is open and the credentials resolved.
+
+    Each :meth:`connect` takes the password from the profile's :class:`PasswordFeed`: a fresh IAM
+    auth token every time (a reconnect after 15 minutes never reuses an expired one), a Secrets
+    Manager secret read again once when the database refuses it (it may have rotated)."""
 
     profile: Any  # ConnectionProfile
     engine: Engine
     route: Route
-    _params: dict[str, Any] = field(repr=False)  # holds the password: never shown
+    _credentials: PasswordFeed = field(repr=False)  # holds the password: never shown
     _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    application_name: str = "aurora-console"
 
     @property
     def read_only(self) -> bool:
@@ -69,8 +76,34 @@ class DatabaseConnection:
 
     def connect(self):
         """A new DB-API connection (autocommit); a refusal comes back as ``DatabaseConnectError``."""
+        feed = self._credentials
+        secret, generation = feed.current()
         try:
-            return self.engine.connect(**self._params)
+            return self._connect_with(secret)
+        except DatabaseConnectError as exc:
+            if not (feed.rereadable and self.engine.is_password_refused(exc)):
+                raise
+        changed = feed.reread(generation)  # the secret may have rotated since it was read
+        secret, _ = feed.current()
+        try:
+            return self._connect_with(secret)
+        except DatabaseConnectError as exc:
+            if not self.engine.is_password_refused(exc):
+                raise
+            p = self.profile
+            how = ("it had changed, and the new value was refused too" if changed else
+                   "it had not changed")
+            raise DatabaseConnectError(
+                f"The database refused {p.user}@{p.host} with the password from {feed.source_label}, "
+                f"also after the secret was re-read ({how}).",
+                hint="The secret and the database user's password differ: check the secret's rotation "
+                     "(its AWSCURRENT version) or the user's password.", detail=exc.detail) from None
+
+    def _connect_with(self, secret: Secret):
+        params = self.engine.connect_params(self.profile, secret, local_port=self.route.local_port,
+                                            application_name=self.application_name)
+        try:
+            return self.engine.connect(**params)
         except Exception as exc:
             if self.engine.is_driver_error(exc):
                 raise self.engine.explain_error(exc, self.profile) from None
@@ -118,34 +151,35 @@ def open_connection(profile, *, manager=None, clients=None, prompt: Callable[[st
     closers: list[Callable[[], None]] = []
     route = Route.direct()
     if profile.bastion is not None:
-        route = _open_tunnel(profile, manager, prompt, keyring_get, passphrase, task, keep_tunnel, closers)
+        route = _open_tunnel(profile, manager, prompt, keyring_get, passphrase, task, keep_tunnel, closers, clients)
     try:
         if task is not None:
             task.check()
             task.progress(None, "Fetching the password")
-        if password is not None and profile.password.kind == "prompt":
-            secret = password
-        else:
-            secret = resolve_password(profile, clients=clients, prompt=prompt, keyring_get=keyring_get,
-                                      engine=engine)
-        params = engine.connect_params(profile, secret, local_port=route.local_port,
-                                       application_name=application_name)
+        given = password if password is not None and profile.password.kind == "prompt" else None
+        feed = PasswordFeed(profile, clients=clients, prompt=prompt, keyring_get=keyring_get, engine=engine,
+                            given=given)
+        secret = feed.open()
+        # checked now (TLS bundle, parameters); each connect builds them again with its own password
+        engine.connect_params(profile, secret, local_port=route.local_port, application_name=application_name)
     except BaseException:
         _close_all(closers)
         raise
-    opened = DatabaseConnection(profile, engine, route, params, closers)
+    opened = DatabaseConnection(profile, engine, route, feed, closers, application_name)
     if check_password if check_password is not None else password is not None:
         _sign_in(opened, task)
     return opened
 
 
-def _open_tunnel(profile, manager, prompt, keyring_get, passphrase, task, keep_tunnel, closers) -> Route:
+def _open_tunnel(profile, manager, prompt, keyring_get, passphrase, task, keep_tunnel, closers, clients) -> Route:
     if manager is None:
         raise ConsoleError(f"Profile {profile.name!r} uses a bastion, but no tunnel manager was given.")
     was_up = is_up(manager, profile)
     if task is not None and not was_up:
         task.progress(None, f"Opening the tunnel through {profile.bastion.label}")
-    status = open_profile_tunnel(manager, profile, prompt=prompt, keyring_get=keyring_get, passphrase=passphrase)
+    # an EC2 bastion (Instance Connect, endpoint, Session Manager) reaches AWS through the same clients
+    status = open_profile_tunnel(manager, profile, prompt=prompt, keyring_get=keyring_get, passphrase=passphrase,
+                                 aws_clients=clients)
     if not was_up and not keep_tunnel:  # a shared manager's tunnels stay until closed there
         closers.append(lambda: manager.close(profile.name))
     return Route("tunnel", status.local_port, status.backend)
