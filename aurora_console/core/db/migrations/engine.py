@@ -97,7 +97,29 @@ class MigrateResult:
     prepared: list[PreparedMigration] = field(default_factory=list)  # the SQL run (placeholders replaced)
 
 
+def connect_engine(connect: Any) -> str:
+    """The engine ("postgres", "mysql") whose connections ``connect`` makes: a profile's
+    ``DatabaseConnection.connect`` knows its engine, a factory may carry ``engine_name``; anything
+    else (a libpq conninfo, a psycopg factory) is PostgreSQL."""
+    owner = getattr(connect, "__self__", None)
+    engine = getattr(owner, "engine", None) or getattr(connect, "engine", None)
+    name = getattr(engine, "name", None) or getattr(connect, "engine_name", None)
+    return name if isinstance(name, str) and name else "postgres"
+
+
 class MigrationRunner:
+    #: the engine this runner speaks ("mysql": ``mysql.runner.MySqlMigrationRunner``)
+    engine = "postgres"
+
+    def __new__(cls, connect: Any = None, *args: Any, engine: str | None = None, **kwargs: Any) -> MigrationRunner:
+        """``MigrationRunner(...)`` on MySQL connections is a ``MySqlMigrationRunner`` (picked by
+        :func:`connect_engine`, or ``engine="mysql"``): callers never choose the class."""
+        if cls is MigrationRunner and (engine or connect_engine(connect)) == "mysql":
+            from .mysql.runner import MySqlMigrationRunner
+
+            cls = MySqlMigrationRunner
+        return super().__new__(cls)
+
     def __init__(
         self,
         connect: ConnectFn | str | Mapping[str, Any],
@@ -112,8 +134,10 @@ class MigrationRunner:
         ignore_migration_patterns: str | Sequence[str] | None = None,
         validate_migration_naming: bool = False,
         config: FlywayConfig | None = None,
+        engine: str | None = None,
     ) -> None:
-        """``history_format``: ``auto`` (an existing table decides; a new ``flyway_schema_history`` is
+        """``engine``: "postgres" or "mysql" when ``connect`` does not say (see :func:`connect_engine`).
+        ``history_format``: ``auto`` (an existing table decides; a new ``flyway_schema_history`` is
         Flyway's format, any other table the console's), ``flyway`` or ``console``.
         ``ignore_migration_patterns``: Flyway's ignoreMigrationPatterns (None: its default ``*:future``).
         ``validate_migration_naming``: Flyway's validateMigrationNaming (misnamed ``.sql`` files fail).
@@ -275,7 +299,7 @@ class MigrationRunner:
         self.history.create(work)
         if new_table and created_schemas and self.history.flyway:
             self.history.insert(work, rank=0, version=None, description=SCHEMA_MARKER_DESCRIPTION, type=TYPE_SCHEMA,
-                                script=",".join(pgsql.Identifier(s).as_string(work) for s in created_schemas),
+                                script=self._quoted_schemas(work, created_schemas),
                                 checksum=None, execution_ms=0, success=True, installed_by=self.installed_by)
         rows = self.history.read(work)
         if not rows and existing_objects:
@@ -295,7 +319,7 @@ class MigrationRunner:
         result = MigrateResult(remaining=[m.script for m in status.pending], prepared=prepared)
         total = len(prepared)
         emit(MigrationEvent("plan", "", 0, total, message=f"{total} migration(s) to apply"))
-        applier = Applier(self.history, self.installed_by, runner)
+        applier = self._applier(runner)
         versioned_done = False
         for index, prep in enumerate(prepared):
             mig = prep.migration
@@ -398,7 +422,7 @@ class MigrationRunner:
             return result
 
     def _repair_locked(self, work: psycopg.Connection, discovery: Discovery) -> RepairResult:
-        with work.transaction():
+        with self._transaction(work):
             if not self.history.exists(work):
                 return RepairResult()
             rows = self.history.read(work)
@@ -421,6 +445,16 @@ class MigrationRunner:
 
     def _locked(self, task: Any, emit: Callable[[MigrationEvent], None]) -> LockedSession:
         return LockedSession(self.connect, self.history.qualified_name, self.lock_timeout, task, emit)
+
+    def _applier(self, runner: CallbackRunner | None) -> Applier:
+        return Applier(self.history, self.installed_by, runner)
+
+    def _transaction(self, work: psycopg.Connection):
+        return work.transaction()
+
+    def _quoted_schemas(self, work: psycopg.Connection, schemas: list[str]) -> str:
+        """Flyway's SCHEMA marker row lists the schemas it created, quoted, comma-separated."""
+        return ",".join(pgsql.Identifier(s).as_string(work) for s in schemas)
 
     def _learn_server(self, conn: psycopg.Connection) -> None:
         """Server version (for ``ALTER TYPE ... ADD VALUE``) and the built-in placeholders' values."""

@@ -96,7 +96,10 @@ class MigrationFailed(MigrationError):
         recorded_failed: bool = False,
         connection_lost: bool = False,
         hint: str = "",
+        outcome: str | None = None,
     ) -> None:
+        """``outcome``: what became of the changes, when the default wording (rolled back, or
+        recorded failed after running outside a transaction) does not say it (MySQL's implicit commits)."""
         self.script = script
         self.reason = reason
         self.line = line
@@ -105,7 +108,9 @@ class MigrationFailed(MigrationError):
         self.recorded_failed = recorded_failed
         self.connection_lost = connection_lost
         where = f"{script}, line {line}" if line else script
-        if recorded_failed:
+        if outcome is not None:
+            pass
+        elif recorded_failed:
             outcome = (
                 "it ran outside a transaction and is recorded as failed; later migrations were not applied"
             )

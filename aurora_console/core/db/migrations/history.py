@@ -116,6 +116,9 @@ class AppliedMigration:
     installed_on: datetime
     execution_time: int
     success: bool
+    #: a failed run that could not be rolled back (MySQL): where it stopped and what stayed
+    #: applied, e.g. "at statement 3 of 3 (line 7); statements 1-2 stay applied"
+    failure: str = ""
 
     @property
     def baseline(self) -> bool:

@@ -30,7 +30,7 @@ import psycopg
 from aurora_console.core.errors import ConsoleError
 
 from .config import load_config
-from .engine import MigrationRunner
+from .engine import MigrationRunner, connect_engine
 from .errors import Problem
 from .history import DEFAULT_TABLE, FLYWAY_TABLE, FORMAT_LABELS
 from .session import open_connection
@@ -103,6 +103,16 @@ def project_runner(
 def existing_history_table(connect: Callable[[], psycopg.Connection], schema: str) -> str:
     """The history table the database already has in ``schema`` (the console's, then Flyway's),
     else the console's default: rule 3 and 4 of the module docs, shared by the screen and the CLI."""
+    if connect_engine(connect) == "mysql":
+        from .mysql.connection import close_quietly
+        from .mysql.connection import open_connection as open_mysql
+        from .mysql.runner import existing_history_table as existing_mysql_table
+
+        conn = open_mysql(connect)
+        try:
+            return existing_mysql_table(conn, schema)
+        finally:
+            close_quietly(conn)
     with open_connection(connect) as conn:
         for name in (DEFAULT_TABLE, FLYWAY_TABLE):
             row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [f'"{schema}"."{name}"']).fetchone()

@@ -3,7 +3,9 @@
 ``repair`` never touches the schema, only the history table, in one transaction under the
 migrations lock:
 
-1. failed rows are deleted (their half-done effects must be cleaned up by hand first);
+1. failed rows are deleted (their half-done effects must be cleaned up by hand first; on MySQL a
+   failed row says which statements stayed applied, and ``RepairResult.failed_notes`` repeats it
+   in the confirmation question and the result lines);
 2. every applied migration whose file is gone (state ``missing``: versioned, or the last run of a
    repeatable) gets a ``DELETE`` row appended: version, description and script of the applied row,
    checksum NULL, execution time 0, success true. The applied row itself stays. Afterwards
@@ -53,6 +55,9 @@ class RepairResult:
     realigned: list[str] = field(default_factory=list)
     marked_deleted: list[str] = field(default_factory=list)  # scripts that got a DELETE row
     restored: list[str] = field(default_factory=list)  # deleted scripts whose unchanged file came back
+    #: removed failed entries that could not be rolled back (MySQL): script -> where it stopped and
+    #: which statements stayed applied ("failed at statement 3 of 3, line 7; statements 1-2 stay applied")
+    failed_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -60,7 +65,10 @@ class RepairResult:
 
     def lines(self) -> list[str]:
         """One line per change, as the CLI prints them and the panel logs them."""
-        out = [f"removed failed entry: {s}" for s in self.removed_failed]
+        out = [f"removed failed entry: {s}" + (f" (it {self.failed_notes[s]}: what those statements did is "
+                                                f"still in the database unless you undid it)"
+                                                if s in self.failed_notes else "")
+               for s in self.removed_failed]
         out += [f"realigned checksum: {s}" for s in self.realigned]
         out += [f"marked deleted (file gone): {s}" for s in self.marked_deleted]
         out += [f"restored as applied (file back, unchanged): {s}" for s in self.restored]
@@ -80,6 +88,7 @@ class RepairPlan:
             realigned=[f.script for _r, f in self.realign],
             marked_deleted=[r.script for r in self.mark_deleted],
             restored=[script for script, _markers in self.restore],
+            failed_notes={r.script: r.failure for r in self.remove_failed if r.failure},
         )
 
 
@@ -139,6 +148,8 @@ def repair_preview(status: Status, ignore: IgnorePatterns | str | None = None) -
         realigned=[i.script for i in status.infos if _realign(i) or _realign_equivalent(i)],
         marked_deleted=[i.script for i in status.infos if _to_mark(i, ignore)],
         restored=[i.script for i in status.infos if _restorable(i)],
+        failed_notes={i.script: i.applied.failure for i in status.infos
+                      if i.state == FAILED and i.applied is not None and i.applied.failure},
     )
 
 

@@ -169,8 +169,7 @@ def compute_status(
         if row is not None:
             if not row.success:
                 state, cs = FAILED, CHECKSUM_NA
-                problem(mig.script, f"failed at {row.installed_on:%Y-%m-%d %H:%M:%S} and is recorded as failed "
-                        "(remove what it left behind, then run repair)", "failed")
+                problem(mig.script, _failed_text(row), "failed")
             else:
                 state = APPLIED
                 cs = CHECKSUM_OK if file_matches_checksum(mig, row.checksum) else CHECKSUM_CHANGED
@@ -266,7 +265,7 @@ def compute_status(
                 problem(mig.script, "repeatable migration not applied yet (run migrate)", "pending")
         elif not row.success:
             state, cs = FAILED, CHECKSUM_NA
-            problem(mig.script, "its last run failed and is recorded as failed", "failed")
+            problem(mig.script, "its last run " + _failed_text(row), "failed")
         elif not file_matches_checksum(mig, row.checksum):
             state, cs = OUTDATED, CHECKSUM_CHANGED
             if not ignore.ignores(False, PENDING):
@@ -315,3 +314,14 @@ def _mismatches(mig: MigrationFile, row: AppliedMigration, cs: str, problem) -> 
     if abbreviate_description(mig.description) != row.description:
         problem(mig.script, f"description changed since it was applied (recorded {row.description!r}, "
                 f"file {mig.description!r})", "description")
+
+
+def _failed_text(row: AppliedMigration) -> str:
+    """Why a failed row blocks migrate, and (MySQL: DDL commits implicitly) which statements of it
+    stayed applied, so the user knows what to check before ``repair`` removes the entry."""
+    when = f"failed at {row.installed_on:%Y-%m-%d %H:%M:%S}"
+    if not row.failure:
+        return f"{when} and is recorded as failed (remove what it left behind, then run repair)"
+    return (f"{when} and is recorded as failed: it {row.failure} (DDL commits implicitly and could not be rolled "
+            "back). Check what those statements did and undo them (or finish the migration) by hand, fix the "
+            "file, then run repair")

@@ -1,0 +1,208 @@
+"""The migrations engine on a real MySQL-compatible server (the rig's MariaDB): the same runner,
+Flyway's history table in MySQL types, the GET_LOCK lock, implicit DDL commits recorded as a
+failure part-way, validate/info/repair on it, the bundled MySQL blog schema."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from aurora_console.core.db.migrations import (
+    LockTimeout,
+    MigrationFailed,
+    MigrationRunner,
+    ValidationFailed,
+    apply_bundled_blog_schema,
+)
+from aurora_console.core.db.migrations.checksum import flyway_checksum
+from aurora_console.core.db.migrations.mysql.lock import java_string_hash, lock_name
+from aurora_console.core.db.migrations.mysql.runner import MySqlMigrationRunner
+from aurora_console.core.db.migrations.status import APPLIED, FAILED, PENDING
+
+
+def query(db, sql, params=None):
+    conn = db.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(sql, params)
+        return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def tables(db) -> set[str]:
+    return {r[0] for r in query(db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
+                                [db.name])}
+
+
+def runner(db, folder, **kw) -> MigrationRunner:
+    return MigrationRunner(db.connect, folder.path, engine="mysql", **kw)
+
+
+def test_a_mysql_profile_connection_picks_the_mysql_runner(mysql_server, mysql_db, mysql_profile, folder):
+    from aurora_console.core.connections.opener import open_connection
+
+    pc = open_connection(mysql_profile, password=mysql_server.password)
+    try:
+        r = MigrationRunner(pc.connect, folder.path)
+        assert isinstance(r, MySqlMigrationRunner)
+        folder.write("V1__one.sql", "CREATE TABLE one (id INT PRIMARY KEY);\n")
+        assert [s.script for s in r.migrate().applied] == ["V1__one.sql"]
+        assert r.history.schema == mysql_db.name  # the profile's database
+    finally:
+        pc.close()
+
+
+def test_migrate_info_validate_in_flyway_history_with_mysql_types(mysql_db, folder):
+    folder.write("V1__create.sql", "# a MySQL comment\nCREATE TABLE `items` (id INT PRIMARY KEY, name VARCHAR(20));\n"
+                                   "INSERT INTO items VALUES (1, 'it''s');\n")
+    folder.write("V2__proc.sql", "DELIMITER //\nCREATE PROCEDURE add_item(IN n VARCHAR(20))\nBEGIN\n"
+                                 "  INSERT INTO items (id, name) SELECT COALESCE(MAX(id), 0) + 1, n FROM items;\n"
+                                 "END //\nDELIMITER ;\nCALL add_item('two');\n")
+    folder.write("R__view.sql", "CREATE OR REPLACE VIEW item_names AS SELECT name FROM items;\n")
+    r = runner(mysql_db, folder, table="flyway_schema_history")
+    result = r.migrate()
+    assert [s.script for s in result.applied] == ["V1__create.sql", "V2__proc.sql", "R__view.sql"]
+    assert query(mysql_db, "SELECT name FROM items ORDER BY id") == (("it's",), ("two",))
+    columns = dict(query(mysql_db, "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+                                   " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'flyway_schema_history'", [mysql_db.name]))
+    assert columns["checksum"].startswith("int") and columns["success"] == "tinyint(1)"
+    assert columns["installed_on"] == "timestamp"
+    indexes = {r[0] for r in query(mysql_db, "SELECT INDEX_NAME FROM information_schema.STATISTICS"
+                                   " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'flyway_schema_history'", [mysql_db.name])}
+    assert indexes == {"PRIMARY", "flyway_schema_history_s_idx"}
+    rows = query(mysql_db, "SELECT version, type, checksum, success, installed_by FROM flyway_schema_history"
+                           " ORDER BY installed_rank")
+    v1 = (folder.path / "V1__create.sql").read_text()
+    assert rows[0][:4] == ("1", "SQL", flyway_checksum(v1), 1)
+    assert rows[2][0] is None and rows[0][4] == mysql_db.params["user"]
+    status = r.info()
+    assert [i.state for i in status.infos] == [APPLIED, APPLIED, APPLIED] and status.ok
+    assert r.validate().ok
+    folder.write("V3__more.sql", "ALTER TABLE items ADD COLUMN price INT;\n")
+    assert [i.state for i in r.info().infos][2] == PENDING
+    with pytest.raises(ValidationFailed):
+        r.validate()
+
+
+def test_a_failure_part_way_keeps_the_ddl_and_is_recorded_failed_at_its_statement(mysql_db, folder):
+    folder.write("V1__base.sql", "CREATE TABLE base (id INT PRIMARY KEY);\n")
+    folder.write("V2__part_way.sql", "CREATE TABLE a (id INT);\n"
+                                     "CREATE TABLE b (id INT);\n"
+                                     "\n"
+                                     "INSERT INTO missing_table VALUES (1);\n"
+                                     "CREATE TABLE c (id INT);\n")
+    r = runner(mysql_db, folder, table="flyway_schema_history")
+    with pytest.raises(MigrationFailed) as failed:
+        r.migrate()
+    e = failed.value
+    assert e.recorded_failed and e.line == 4
+    assert "statements 1-2 (lines 1-2) stay applied" in e.message and "statement 3 of 4" in e.message
+    assert "repair" in e.hint
+    assert {"a", "b"} <= tables(mysql_db) and "c" not in tables(mysql_db)
+    row = query(mysql_db, "SELECT description, success FROM flyway_schema_history WHERE version = '2'")
+    assert row == (("part way (failed at statement 3 of 4, line 4; statements 1-2 stay applied)", 0),)
+    status = r.info()
+    info = next(i for i in status.infos if i.script == "V2__part_way.sql")
+    assert info.state == FAILED and info.description == "part way"
+    assert info.applied.failure == "failed at statement 3 of 4, line 4; statements 1-2 stay applied"
+    with pytest.raises(ValidationFailed) as invalid:
+        r.validate()
+    assert "statements 1-2 stay applied" in invalid.value.message and "repair" in invalid.value.message
+    with pytest.raises(ValidationFailed):  # never reported as applied: migrate refuses to go on
+        r.migrate()
+    # the user cleans up, fixes the file, repairs, migrates
+    query(mysql_db, "DROP TABLE a, b")
+    folder.write("V2__part_way.sql", "CREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\nCREATE TABLE c (id INT);\n")
+    from aurora_console.core.db.migrations import repair_preview
+
+    preview = repair_preview(r.info())
+    assert preview.failed_notes == {"V2__part_way.sql": info.applied.failure}
+    repaired = r.repair()
+    assert repaired.removed_failed == ["V2__part_way.sql"]
+    assert "statements 1-2 stay applied" in repaired.lines()[0]
+    assert [s.script for s in r.migrate().applied] == ["V2__part_way.sql"]
+    assert {"a", "b", "c"} <= tables(mysql_db)
+    assert r.validate().ok
+
+
+def test_a_failure_with_nothing_committed_rolls_back_and_records_nothing(mysql_db, folder):
+    folder.write("V1__t.sql", "CREATE TABLE t (id INT PRIMARY KEY);\n")
+    folder.write("V2__dml.sql", "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (1);\n")
+    r = runner(mysql_db, folder)
+    with pytest.raises(MigrationFailed) as failed:
+        r.migrate()
+    assert not failed.value.recorded_failed and "rolled back" in failed.value.message
+    assert query(mysql_db, "SELECT COUNT(*) FROM t") == ((0,),)
+    assert [i.state for i in r.info().infos] == [APPLIED, PENDING]
+
+
+def test_lock_contention_between_two_runners(mysql_db, folder):
+    folder.write("V1__slow.sql", "CREATE TABLE s (id INT);\nDO SLEEP(1.5);\n")
+    first = runner(mysql_db, folder)
+    second = runner(mysql_db, folder, lock_timeout=0.3)
+    events = []
+    started = threading.Event()
+    errors = []
+
+    def run_first():
+        try:
+            first.migrate(on_event=lambda ev: started.set() if ev.kind == "start" else None)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    t = threading.Thread(target=run_first)
+    t.start()
+    assert started.wait(10)
+    with pytest.raises(LockTimeout) as timeout:
+        second.migrate(on_event=events.append)
+    t.join(20)
+    assert not errors
+    name = lock_name(mysql_db.name, "aurora_console_schema_history")
+    assert name in timeout.value.message and "connection" in timeout.value.message
+    assert any("waiting for the migrations lock" in ev.message for ev in events)
+    # once released, the other runner finds nothing left to do
+    assert runner(mysql_db, folder).migrate().applied == []
+
+
+def test_lock_is_flywayss_named_lock(mysql_db, folder):
+    assert java_string_hash("hello") == 99162322  # Java's "hello".hashCode()
+    name = lock_name(mysql_db.name, "flyway_schema_history")
+    holder = mysql_db.connect()
+    try:
+        cur = holder.cursor()
+        cur.execute("SELECT GET_LOCK(%s, 0)", [name])  # as Flyway would hold it
+        assert cur.fetchone()[0] == 1
+        folder.write("V1__x.sql", "CREATE TABLE x (id INT);\n")
+        with pytest.raises(LockTimeout):
+            runner(mysql_db, folder, table="flyway_schema_history", lock_timeout=0.2).migrate()
+    finally:
+        holder.close()
+    assert runner(mysql_db, folder, table="flyway_schema_history").migrate().applied
+
+
+def test_checksums_are_the_same_on_both_engines(mysql_db, new_database, folder):
+    text = "-- comment\nCREATE TABLE cs (id INT);\r\nINSERT INTO cs VALUES (1);\n"
+    folder.write("V1__cs.sql", text)
+    runner(mysql_db, folder, table="flyway_schema_history").migrate()
+    pg = new_database()
+    MigrationRunner(pg.dsn, folder.path, table="flyway_schema_history").migrate()
+    import psycopg
+
+    with psycopg.connect(pg.dsn) as conn:
+        pg_sum = conn.execute("SELECT checksum FROM flyway_schema_history WHERE version = '1'").fetchone()[0]
+    my_sum = query(mysql_db, "SELECT checksum FROM flyway_schema_history WHERE version = '1'")[0][0]
+    assert pg_sum == my_sum == flyway_checksum(text)
+
+
+def test_bundled_mysql_blog_schema(mysql_db):
+    result = apply_bundled_blog_schema(mysql_db.connect, engine="mysql")
+    assert [s.script for s in result.applied] == ["V1__create_blog_schema.sql", "V2__constraints_and_indexes.sql",
+                                                  "V3__sample_content.sql"]
+    assert {"posts", "comments", "users", "social_accounts"} <= tables(mysql_db)
+    assert query(mysql_db, "SELECT COUNT(*) FROM posts")[0][0] > 10
+    comments = query(mysql_db, "SELECT COUNT(*) FROM comments")[0][0]
+    assert comments >= 2 * query(mysql_db, "SELECT COUNT(*) FROM posts")[0][0]
+    assert apply_bundled_blog_schema(mysql_db.connect, engine="mysql").applied == []
