@@ -17,7 +17,7 @@ def error_message(exc: BaseException) -> str:
     ``str(exc)``: for status lines and panes that show the hint elsewhere or not at all. A hint
     the user cannot do without (``essential_hint``: the ``aws sso login --profile NAME`` of an
     expired SSO session) stays. A botocore error nobody classified is worded as ``user_text``."""
-    exc = _worded(exc)
+    exc = worded(exc)
     if isinstance(exc, ConsoleError) and exc.message:
         if exc.hint and getattr(exc, "essential_hint", False):
             return f"{exc.message} {exc.hint}"
@@ -29,11 +29,11 @@ def user_text(exc: BaseException) -> str:
     """What the window shows for ``exc``: its ``user_text()`` (message and hint) when it has one,
     a botocore error in the console's words (``core.aws.errors.classify``: an expired SSO session
     names the ``aws sso login --profile NAME`` to run), else ``str(exc)``."""
-    exc = _worded(exc)
+    exc = worded(exc)
     return exc.user_text() if isinstance(exc, UserFacing) else str(exc)
 
 
-def _worded(exc: BaseException) -> BaseException:
+def worded(exc: BaseException) -> BaseException:
     """A botocore/boto3 exception that reached a screen unclassified, classified (profile: the one
     its session was made for, which ``AwsSessionFactory`` tags on it); anything else as it is."""
     if isinstance(exc, UserFacing) or not type(exc).__module__.startswith(("botocore", "boto3")):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from aurora_console.core.errors import ConsoleError
+from aurora_console.core.errors import ConsoleError, worded
 from aurora_console.core.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ class Notification:
 
 
 def describe_error(exc: BaseException) -> tuple[str, str]:
-    """(message, hint) for the window."""
+    """(message, hint) for the window (a botocore error in the console's words: an expired SSO
+    login names the ``aws sso login --profile NAME`` to run)."""
+    exc = worded(exc)
     if isinstance(exc, ConsoleError):
         return exc.message, exc.hint
     return f"{type(exc).__name__}: {exc}", ""

@@ -34,3 +34,42 @@ def test_error_message_is_the_message_without_the_hint():
     assert error_message(AwsError("Access denied in eu-west-1.", kind="auth")) == "Access denied in eu-west-1."
     assert error_message(ConsoleError("")) == ""  # nothing better to say: str() is empty too
     assert error_message(TimeoutError("timed out")) == "timed out"
+
+
+# -- an expired AWS login, on every screen ---------------------------------------------------------------
+def _expired_sso_errors():
+    from botocore import exceptions as bex
+
+    return [bex.SSOTokenLoadError(error_msg="Token for https://x.awsapps.com/start does not exist"),
+            bex.UnauthorizedSSOTokenError(),
+            bex.TokenRetrievalError(provider="sso", error_msg="Token has expired and refresh failed")]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_an_unclassified_sso_error_names_the_login_where_a_screen_shows_only_the_message(index):
+    from aurora_console.core.errors import error_message, user_text
+
+    exc = _expired_sso_errors()[index]
+    exc.aws_profile = "team-admin"  # what AwsSessionFactory tags on what its clients raise
+    for shown in (user_text(exc), error_message(exc)):
+        assert "aws sso login --profile team-admin" in shown
+        assert type(exc).__name__ not in shown
+
+
+def test_an_expired_token_client_error_names_the_profile_from_the_response():
+    from botocore.exceptions import ClientError
+
+    from aurora_console.core.aws.session import PROFILE_METADATA
+    from aurora_console.core.errors import error_message
+
+    exc = ClientError({"Error": {"Code": "ExpiredTokenException", "Message": "The security token is expired"},
+                       "ResponseMetadata": {PROFILE_METADATA: "ops"}}, "DescribeDBClusters")
+    assert "profile 'ops'" in error_message(exc) and "aws sso login --profile ops" in error_message(exc)
+
+
+def test_other_errors_keep_their_words_and_only_an_essential_hint_joins_the_message():
+    from aurora_console.core.errors import ConsoleError, error_message, user_text
+
+    plain = ConsoleError("Failed.", hint="Try later.")
+    assert error_message(plain) == "Failed." and user_text(plain) == "Failed.\nTry later."
+    assert error_message(ValueError("x")) == "x" and user_text(KeyError("k")) == "'k'"
