@@ -16,6 +16,7 @@ from aurora_console.testing.pages_fleet import FleetPage
 from aurora_console.testing.pages_logs import LogsPage
 from aurora_console.testing.pages_metrics import MetricsPage
 from aurora_console.testing.pages_migrations import MigrationsPage
+from aurora_console.testing.pages_palette import PalettePage
 from aurora_console.testing.pages_performance import PerformancePage
 from aurora_console.testing.pages_sql import SqlPage
 from aurora_console.testing.pages_timeline import TimelinePage
@@ -107,6 +108,10 @@ class ConsoleRoot:
     def logs(self, instance_or_cluster: str, **kwargs) -> LogsPage:
         """The Logs screen of a cluster id (its writer first) or of one of its instances."""
         return LogsPage(self, instance_or_cluster, **kwargs)
+
+    def palette(self) -> PalettePage:
+        """The command palette (Ctrl+K), opened over the window."""
+        return PalettePage(self).open()
 
     def timeline(self, cluster_id: str, **kwargs) -> TimelinePage:
         """The Change timeline of a cluster (RDS events, CloudTrail, audit, migrations, pending)."""

@@ -21,6 +21,7 @@ FEATURES: list[str] = [
     "aurora_console.ui.performance",
     "aurora_console.ui.timeline",  # change timeline; its entries as markers on the metrics charts
     "aurora_console.ui.logs",
+    "aurora_console.ui.palette",  # command palette (Ctrl+K): gathers the others' entries when opened
     "aurora_console.ui.tab_titles",  # long tab titles elide, full title as tooltip
 ]
 

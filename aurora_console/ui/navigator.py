@@ -308,6 +308,10 @@ class NavigatorWidget(QWidget):
     def add_cluster_action(self, text: str, callback: Callable[[ClusterRef], None]) -> None:
         self._cluster_actions.append((text, callback))
 
+    def cluster_actions(self) -> list[tuple[str, Callable[[ClusterRef], None]]]:
+        """Every action on one cluster (what the context menu offers; the command palette too)."""
+        return list(self._cluster_actions)
+
     def selected_cluster(self) -> ClusterRef | None:
         idx = self.view.currentIndex()
         if not idx.isValid():

@@ -1,0 +1,213 @@
+"""The command palette's search (plain Python, no Qt): what the user typed against everything the
+console can jump to or do (clusters, instances, connection profiles, tables, saved queries,
+screens and menu actions).
+
+Each term of the query must be found in an entry's text: as a word's beginning (best), inside a
+word, or as letters in order within one word ("mtrc" finds "metrics"). Entries the user opened
+recently come first among equal matches, then shorter titles.
+
+"Verb object" queries: an entry may be a *verb* (an action on a cluster, "Failover…", "Metrics")
+and a cluster an *object*; "failover blog" then offers "Failover… · blog". The combinations are
+made per query from the best verbs and the best objects, never listed ahead of time (a fleet of
+1,000 clusters with 15 cluster actions would be 15,000 entries to score per keystroke).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+#: what a term scores where it is found in an entry's text
+WORD_START, INSIDE_WORD, SCATTERED = 3.0, 2.0, 1.0
+_WORD_CHARS = re.compile(r"\w")
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteItem:
+    """One thing the palette can do. ``key`` is stable across sessions (for "recent first");
+    ``run`` does it: ``run(target)`` when the item has a ``target``, else ``run()``; a verb runs
+    as ``run(obj.target)`` with the object the query named."""
+
+    kind: str  # "cluster", "instance", "profile", "table", "snippet", "screen", "action", ...
+    title: str
+    detail: str = ""
+    key: str = ""
+    run: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
+    #: an action that needs a cluster (``run(target)``); matched against clusters' names in queries
+    verb: bool = False
+    #: what a verb receives when this item is its object (e.g. a ClusterRef)
+    target: Any = field(default=None, compare=False, repr=False)
+    #: the object kind a verb applies to ("cluster")
+    applies_to: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", f"{self.kind}:{self.title}")
+
+
+@dataclass(frozen=True)
+class PaletteMatch:
+    item: PaletteItem
+    score: float
+    #: for a verb applied to an object: the object; run with :meth:`run`
+    obj: PaletteItem | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.item.title} · {self.obj.title}" if self.obj else self.item.title
+
+    @property
+    def detail(self) -> str:
+        return self.obj.detail if self.obj else self.item.detail
+
+    @property
+    def key(self) -> str:
+        return f"{self.item.key}>{self.obj.key}" if self.obj else self.item.key
+
+    def run(self) -> Any:
+        item = self.item
+        if item.run is None:
+            return None
+        if self.obj is not None:
+            return item.run(self.obj.target)
+        return item.run(item.target) if item.target is not None else item.run()
+
+
+def term_score(term: str, text: str) -> float:
+    """How well ``term`` (lower case, no spaces) is found in ``text`` (lower case); 0 if not."""
+    if not term:
+        return WORD_START
+    at = text.find(term)
+    best = 0.0
+    while at >= 0:
+        if at == 0 or not _WORD_CHARS.match(text[at - 1]):
+            return WORD_START
+        best = INSIDE_WORD
+        at = text.find(term, at + 1)
+    if best:
+        return best
+    return SCATTERED if len(term) > 1 and _scattered(term).search(text) else 0.0
+
+
+@lru_cache(maxsize=256)
+def _scattered(term: str) -> re.Pattern[str]:
+    """The letters of ``term`` in order within a single word (a run of word characters): the
+    regular expression engine does the scan (a Python loop over 4,000 entries per keystroke was
+    the palette's slowest part)."""
+    parts = [re.escape(ch) for ch in term]
+    return re.compile(r"\w*?".join(parts) if all(_WORD_CHARS.match(ch) for ch in term) else "(?!)")
+
+
+def _score(terms: Sequence[str], text: str) -> float:
+    total = 0.0
+    for term in terms:
+        s = term_score(term, text)
+        if not s:
+            return 0.0
+        total += s
+    return total
+
+
+class PaletteIndex:
+    """The entries of one palette opening, searchable per keystroke."""
+
+    def __init__(self, items: Iterable[PaletteItem], recent: Sequence[str] = ()) -> None:
+        self.items = list(items)
+        self._texts = [f"{it.title} {it.detail} {it.kind}".lower() for it in self.items]
+        self._titles = [it.title.lower() for it in self.items]
+        # the most recent first: a bigger bonus
+        self._recent = {key: (len(recent) - i) / max(1, len(recent)) for i, key in enumerate(recent)}
+        self._verbs = [i for i, it in enumerate(self.items) if it.verb]
+
+    def search(self, query: str, limit: int = 50) -> list[PaletteMatch]:
+        terms = query.lower().split()
+        if not terms:
+            return self._recent_and_screens(limit)
+        found: list[PaletteMatch] = []
+        for i, text in enumerate(self._texts):
+            s = _score(terms, text)
+            if s:
+                it = self.items[i]
+                found.append(PaletteMatch(it, s + self._bonus(it.key, self._titles[i])))
+        found.extend(self._verb_object(terms))
+        found.sort(key=lambda m: (-m.score, len(m.title), m.title.lower()))
+        return _unique(found)[:limit]
+
+    def _bonus(self, key: str, title: str) -> float:
+        # recent entries lead equal matches; a shorter title (closer to what was typed) next
+        return self._recent.get(key, 0.0) + 1.0 / (10 + len(title))
+
+    def _verb_object(self, terms: Sequence[str]) -> list[PaletteMatch]:
+        """'failover blog': the leading terms name a verb, the others its object."""
+        if len(terms) < 2 or not self._verbs:
+            return []
+        out: list[PaletteMatch] = []
+        for cut in range(1, len(terms)):
+            head, tail = terms[:cut], terms[cut:]
+            verbs = []
+            for i in self._verbs:
+                s = _score(head, self._titles[i])
+                if s:
+                    verbs.append((s, self.items[i]))
+            if not verbs:
+                continue
+            verbs.sort(key=lambda v: -v[0])
+            kinds = {v.applies_to for _, v in verbs}
+            objects = []
+            for i, text in enumerate(self._texts):
+                it = self.items[i]
+                if it.verb or it.kind not in kinds:
+                    continue
+                s = _score(tail, text)
+                if s:
+                    objects.append((s, it))
+            objects.sort(key=lambda o: -o[0])
+            for vs, verb in verbs[:8]:
+                for os_, obj in objects[:25]:
+                    if obj.kind != verb.applies_to:
+                        continue
+                    key = f"{verb.key}>{obj.key}"
+                    # a verb-object pair beats either half alone: both halves of the query matched
+                    score = vs + os_ + 0.5 + self._recent.get(key, 0.0) + 1.0 / (10 + len(verb.title) + len(obj.title))
+                    out.append(PaletteMatch(verb, score, obj))
+        return out
+
+    def _recent_and_screens(self, limit: int) -> list[PaletteMatch]:
+        by_key = {it.key: it for it in self.items}
+        out = [PaletteMatch(by_key[k], 10.0 + b) for k, b in self._recent.items() if k in by_key]
+        out.sort(key=lambda m: -m.score)
+        known = {m.item.key for m in out}
+        out.extend(PaletteMatch(it, 0.0) for it in self.items
+                   if it.kind in ("screen", "action") and not it.verb and it.key not in known)
+        return out[:limit]
+
+
+def _unique(matches: list[PaletteMatch]) -> list[PaletteMatch]:
+    seen: set[str] = set()
+    out = []
+    for m in matches:
+        if m.key not in seen:
+            seen.add(m.key)
+            out.append(m)
+    return out
+
+
+class RecentKeys:
+    """The palette's recent entries (keys only: names of clusters, profiles, actions; never a
+    secret) in a settings section, most recent first, bounded."""
+
+    LIMIT = 30
+
+    def __init__(self, section: dict[str, Any]) -> None:
+        self._section = section
+
+    def keys(self) -> list[str]:
+        value = self._section.get("recent", [])
+        return [k for k in value if isinstance(k, str)] if isinstance(value, list) else []
+
+    def used(self, key: str) -> None:
+        keys = [k for k in self.keys() if k != key]
+        self._section["recent"] = [key, *keys][: self.LIMIT]
