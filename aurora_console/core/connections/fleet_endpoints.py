@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aurora_console.core.connections.profile import (
+    DEFAULT_LOGINS,
+    ClusterEndpointRef,
+    ConnectionProfile,
+    PasswordSource,
+    default_port,
+    engine_of_cluster,
+)
+
 
 @dataclass(frozen=True)
 class EndpointChoice:
@@ -30,7 +39,7 @@ def cluster_endpoints(clients, aws_profile: str | None, region: str, cluster_id:
         raise classify(exc, profile=aws_profile, operation=f"Reading the endpoints of {cluster_id}") from None
     if c is None:
         return []
-    port = int(c.get("Port") or 5432)
+    port = int(c.get("Port") or default_port(engine_of_cluster(c.get("Engine"))))
     found = []
     if c.get("Endpoint"):
         found.append(EndpointChoice("writer", "writer", c["Endpoint"], port))
@@ -54,3 +63,18 @@ def cluster_endpoints(clients, aws_profile: str | None, region: str, cluster_id:
     except Exception:
         pass
     return found
+
+
+def profile_for_cluster(ref, endpoints: list[EndpointChoice]) -> ConnectionProfile:
+    """A new profile for the fleet cluster ``ref`` (``core.aws.fleet.models.ClusterRef``) on its
+    writer endpoint (else the first one): the engine comes from the cluster (Aurora MySQL: engine
+    "mysql", port 3306, user admin), the password from Secrets Manager in the cluster's region."""
+    engine = engine_of_cluster(getattr(ref, "engine", ""))
+    writer = next((e for e in endpoints if e.kind == "writer"), endpoints[0] if endpoints else None)
+    database, user = DEFAULT_LOGINS[engine]
+    return ConnectionProfile(
+        name=ref.cluster_id[:64], host=writer.address if writer else "",
+        port=writer.port if writer else default_port(engine), engine=engine, database=database, user=user,
+        password=PasswordSource("secretsmanager", region=ref.region, aws_profile=ref.profile),
+        cluster=ClusterEndpointRef(ref.profile, ref.region, ref.cluster_id, writer.kind if writer else "writer",
+                                   writer.name if writer and writer.kind in ("custom", "instance") else ""))

@@ -19,6 +19,23 @@ BACKENDS = ("auto", "native", "paramiko")
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.@+-]{0,63}")
 _DB_RE = re.compile(r"[^\x00]{1,63}")
 AWS_SUFFIXES = (".rds.amazonaws.com", ".rds.amazonaws.com.cn", ".rds.amazonaws.eu")
+#: the engines a profile can name (``ConnectionProfile.engine``) and the port a new profile gets
+DEFAULT_PORTS = {"postgres": 5432, "mysql": 3306}
+#: the database and user a new profile of an engine starts with (Aurora's defaults)
+DEFAULT_LOGINS = {"postgres": ("postgres", "postgres"), "mysql": ("mysql", "admin")}
+ENGINE_LABELS = {"postgres": "PostgreSQL", "mysql": "MySQL"}
+
+
+def engine_of_cluster(rds_engine: str | None) -> str:
+    """The profile engine for an RDS ``Engine`` value: ``aurora-mysql``, ``mysql`` and ``mariadb``
+    speak MySQL; everything else (``aurora-postgresql``, ``postgres``, unknown) PostgreSQL."""
+    name = (rds_engine or "").strip().lower() if isinstance(rds_engine, str) else ""
+    return "mysql" if ("mysql" in name or "mariadb" in name) else "postgres"
+
+
+def default_port(engine: str | None) -> int:
+    """The usual port of ``engine`` (5432 PostgreSQL, 3306 MySQL; unknown engines: 5432)."""
+    return DEFAULT_PORTS.get(engine or "postgres", DEFAULT_PORTS["postgres"])
 
 
 def is_aws_endpoint(host: str) -> bool:
@@ -85,7 +102,7 @@ class TlsSettings:
 class ConnectionProfile:
     name: str
     host: str  # the database endpoint as the bastion (or we) see it
-    port: int = 5432
+    port: int = None  # type: ignore[assignment]  # None: the engine's usual port (5432 PostgreSQL, 3306 MySQL), set on creation
     database: str = "postgres"
     user: str = "postgres"
     engine: str = "postgres"  # postgres | mysql
@@ -97,6 +114,10 @@ class ConnectionProfile:
     cluster: ClusterEndpointRef | None = None  # set when the target was picked from the fleet
     builtin: bool = False  # e.g. the sandbox profile (not saved)
     keep_history: bool = True  # False: the SQL history of this profile is never written to disk
+
+    def __post_init__(self) -> None:
+        if self.port is None:
+            self.port = default_port(self.engine)
 
     def validate(self) -> ConnectionProfile:
         validate_profile_name(self.name)

@@ -47,8 +47,7 @@ def new_profile(window, profile=None):
 
 def profile_from_cluster(window, ref) -> None:
     """Fetch the cluster's endpoints (worker thread), then open the editor prefilled with the writer."""
-    from aurora_console.core.connections.fleet_endpoints import cluster_endpoints
-    from aurora_console.core.connections.profile import ClusterEndpointRef, ConnectionProfile, PasswordSource
+    from aurora_console.core.connections.fleet_endpoints import cluster_endpoints, profile_for_cluster
 
     controller = window.services.connections.get()
     clients = controller.aws_clients()
@@ -57,15 +56,7 @@ def profile_from_cluster(window, ref) -> None:
         return
 
     def done(endpoints) -> None:
-        writer = next((e for e in endpoints if e.kind == "writer"), endpoints[0] if endpoints else None)
-        mysql = "mysql" in (ref.engine or "")
-        profile = ConnectionProfile(
-            name=ref.cluster_id[:64], host=writer.address if writer else "",
-            port=writer.port if writer else (3306 if mysql else 5432), engine="mysql" if mysql else "postgres",
-            database="mysql" if mysql else "postgres", user="admin" if mysql else "postgres",
-            password=PasswordSource("secretsmanager", region=ref.region, aws_profile=ref.profile),
-            cluster=ClusterEndpointRef(ref.profile, ref.region, ref.cluster_id, writer.kind if writer else "writer"))
-        new_profile(window, profile)
+        new_profile(window, profile_for_cluster(ref, endpoints))  # the engine and port come from the cluster
 
     window.services.runner.submit(lambda ctx: cluster_endpoints(clients, ref.profile, ref.region, ref.cluster_id),
                                   name=f"Endpoints of {ref.cluster_id}", on_done=done)

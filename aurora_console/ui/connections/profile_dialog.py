@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.connections.profile import (
+    DEFAULT_LOGINS,
+    ENGINE_LABELS,
     ConnectionProfile,
     PasswordSource,
     TlsSettings,
+    default_port,
     is_aws_endpoint,
 )
 from aurora_console.core.errors import user_text
@@ -70,6 +73,10 @@ class ProfileEditorDialog(QDialog):
         p = copy.deepcopy(profile) if profile else ConnectionProfile(name="", host="")
         self.name = QLineEdit(p.name, objectName="profileName")
         self.host = QLineEdit(p.host, objectName="profileHost", placeholderText="cluster endpoint or host name")
+        self.engine = _combo(list(ENGINE_LABELS.items()), "profileEngine")
+        _select(self.engine, p.engine)
+        self._engine_shown = self.engine.currentData()
+        self.engine.currentIndexChanged.connect(self._engine_changed)
         self.port = QSpinBox(objectName="profilePort", minimum=1, maximum=65535, value=int(p.port))
         self.database = QLineEdit(p.database, objectName="profileDatabase")
         self.user = QLineEdit(p.user, objectName="profileUser")
@@ -124,7 +131,7 @@ class ProfileEditorDialog(QDialog):
         _select(self.backend, p.backend)
 
         form = QFormLayout()
-        for label, w in (("Name", self.name), ("Host", self.host), ("Port", self.port), ("Database", self.database),
+        for label, w in (("Name", self.name), ("Engine", self.engine), ("Host", self.host), ("Port", self.port), ("Database", self.database),
                          ("User", self.user), ("Password from", self.pw_kind),
                          ("Parameter / secret", self.pw_name), ("JSON key", self.pw_json_key),
                          ("AWS region", self.pw_region), ("AWS profile", self.pw_aws_profile),
@@ -212,7 +219,20 @@ class ProfileEditorDialog(QDialog):
             password=password, tls=TlsSettings(mode=self.tls_mode.currentData(), ca_bundle=self.ca_bundle.text().strip()),
             read_only=self.read_only.isChecked(), keep_history=self.keep_history.isChecked(),
             bastion=bastion, backend=self.backend.currentData(),
-            cluster=keep.cluster if keep else None, engine=keep.engine if keep else "postgres")
+            cluster=keep.cluster if keep else None, engine=self.engine.currentData())
+
+    def _engine_changed(self, _index: int) -> None:
+        """Another engine: the port, database and user follow when they were the old engine's defaults."""
+        old, new = self._engine_shown, self.engine.currentData()
+        self._engine_shown = new
+        if self.port.value() == default_port(old):
+            self.port.setValue(default_port(new))
+        old_db, old_user = DEFAULT_LOGINS.get(old, ("", ""))
+        new_db, new_user = DEFAULT_LOGINS.get(new, ("", ""))
+        if self.database.text().strip() == old_db:
+            self.database.setText(new_db)
+        if self.user.text().strip() == old_user:
+            self.user.setText(new_user)
 
     def validated(self) -> ConnectionProfile | None:
         try:
