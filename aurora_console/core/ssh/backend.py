@@ -49,6 +49,17 @@ def default_backend_name() -> str:
     return "native" if ssh_binary() else "paramiko"
 
 
+def backend_for(spec: TunnelSpec, factory=None) -> TunnelBackend:
+    """The backend that opens ``spec``: Session Manager port forwarding (``ssm-forward``) is no SSH
+    and has its own; every other tunnel the chosen SSH backend (``factory(spec.backend)``)."""
+    aws = spec.bastion.aws
+    if aws is not None and aws.transport == "ssm-forward":
+        from aurora_console.core.aws.bastion_route.ssm_forward import SsmForwardBackend
+
+        return SsmForwardBackend()
+    return (factory or make_backend)(spec.backend)
+
+
 def make_backend(name: str = "auto") -> TunnelBackend:
     if name in ("auto", "", None):
         name = default_backend_name()
