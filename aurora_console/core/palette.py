@@ -111,13 +111,27 @@ def _score(terms: Sequence[str], text: str) -> float:
     return total
 
 
+def _entry_score(terms: Sequence[str], title: str, rest: str) -> float:
+    """Every term found in the entry; one found in its title counts fully, one found only in its
+    detail or kind ("available", "us-east-1", "cluster") half, so names lead."""
+    total = 0.0
+    for term in terms:
+        s = term_score(term, title)
+        if not s:
+            s = term_score(term, rest) / 2
+            if not s:
+                return 0.0
+        total += s
+    return total
+
+
 class PaletteIndex:
     """The entries of one palette opening, searchable per keystroke."""
 
     def __init__(self, items: Iterable[PaletteItem], recent: Sequence[str] = ()) -> None:
         self.items = list(items)
-        self._texts = [f"{it.title} {it.detail} {it.kind}".lower() for it in self.items]
         self._titles = [it.title.lower() for it in self.items]
+        self._rests = [f"{it.detail} {it.kind}".lower() for it in self.items]
         # the most recent first: a bigger bonus
         self._recent = {key: (len(recent) - i) / max(1, len(recent)) for i, key in enumerate(recent)}
         self._verbs = [i for i, it in enumerate(self.items) if it.verb]
@@ -127,8 +141,9 @@ class PaletteIndex:
         if not terms:
             return self._recent_and_screens(limit)
         found: list[PaletteMatch] = []
-        for i, text in enumerate(self._texts):
-            s = _score(terms, text)
+        titles, rests = self._titles, self._rests
+        for i in range(len(titles)):
+            s = _entry_score(terms, titles[i], rests[i])
             if s:
                 it = self.items[i]
                 found.append(PaletteMatch(it, s + self._bonus(it.key, self._titles[i])))
@@ -157,11 +172,11 @@ class PaletteIndex:
             verbs.sort(key=lambda v: -v[0])
             kinds = {v.applies_to for _, v in verbs}
             objects = []
-            for i, text in enumerate(self._texts):
+            for i, title in enumerate(self._titles):
                 it = self.items[i]
                 if it.verb or it.kind not in kinds:
                     continue
-                s = _score(tail, text)
+                s = _score(tail, title)  # an object is named by its name alone
                 if s:
                     objects.append((s, it))
             objects.sort(key=lambda o: -o[0])

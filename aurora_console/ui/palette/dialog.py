@@ -40,6 +40,8 @@ class CommandPalette(QFrame):
         self.list = QListWidget(objectName="commandPaletteList")
         self.list.setAccessibleName("Matches")
         self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long details elide
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the field; Up/Down are forwarded
         self.hint = QLabel(objectName="commandPaletteHint")
         self.hint.setAccessibleName("Match count")
