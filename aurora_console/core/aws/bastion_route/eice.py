@@ -167,6 +167,7 @@ class TunnelTickets:
         # botocore's client.generate_presigned_url signs only operations of the service model, and
         # OpenTunnel is not one, so the client's RequestSigner (its credentials, region, hooks) signs it
         # directly, as botocore's own presigning does
+        self._client = client  # the signer holds its event hooks only weakly: keep the client alive
         self._signer = client._request_signer
         self.scheme = websocket_scheme(client)
         self.ca_file = _ca_file() if self.scheme == "wss" else ""

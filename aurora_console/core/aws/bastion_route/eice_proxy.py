@@ -46,11 +46,6 @@ def proxy_argv(ticket_path: Path | str, *, platform: str | None = None, frozen: 
     return [executable, "-m", MODULE, str(ticket_path)]
 
 
-def helper_invocation(argv: Sequence[str]) -> list[str] | None:
-    """The helper's arguments when ``argv`` (the console's, without the program) runs it, else None."""
-    return list(argv[1:]) if argv[:1] == [COMMAND] else None
-
-
 class UrlHandout:
     """Keeps one fresh ticket (``tickets()`` -> :class:`.eice_stream.TunnelTicket`) in an owner-only
     file for the next helper to claim. ``path``: the file; ``close()`` stops and removes all."""

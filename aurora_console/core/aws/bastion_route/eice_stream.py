@@ -127,6 +127,7 @@ def open_websocket(ticket: TunnelTicket, timeout: float = 10.0) -> WebsocketStre
         ws = connect(ticket.url, ssl=_ssl_context(ticket), open_timeout=timeout, compression=None, max_size=None,
                      ping_interval=None,  # SSH keeps the connection alive (and a starved pong must not cut it)
                      user_agent_header="aurora-console")
+        ws = ws.__enter__()  # a long-lived connection, closed by WebsocketStream.close (websockets >= 17 asks for it)
     except InvalidStatus as exc:
         raise refusal(exc.response.status_code, bytes(exc.response.body or b""), ticket) from None
     except (InvalidHandshake, OSError, TimeoutError) as exc:
