@@ -221,10 +221,11 @@ def open_profile(profile_name: str, *, aws_factory: Any = None, sandbox_info: An
     profile = None
     sandbox_key = None
     if sandbox_info is not None and getattr(sandbox_info, "database_ready", False):
-        candidate = sandbox_info.connection_profile()
-        if candidate.name == profile_name:
-            profile = candidate
-            sandbox_key = sandbox_info.bastion
+        for candidate in _sandbox_profiles(sandbox_info):
+            if candidate.name == profile_name:
+                profile = candidate
+                sandbox_key = sandbox_info.bastion
+                break
     elif sandbox_info is not None and profile_name == SANDBOX_DB_PROFILE:
         from aurora_console.core.errors import ValidationError  # the sandbox's database is down or not up yet
 
@@ -240,8 +241,13 @@ def open_profile(profile_name: str, *, aws_factory: Any = None, sandbox_info: An
             raise ConsoleError(f"Profile {profile.name!r} uses a bastion, but no tunnel manager was given.")
         manager = TunnelManager(HostKeyStore(known_hosts, user_files=[] if sandbox_key else None))
     if sandbox_key is not None and manager is not None:
-        # the sandbox bastion's key is trusted for this session only (never written to known_hosts)
+        # the sandbox bastion's key is trusted for this session only (never written to known_hosts),
+        # also under its EC2 instance's id, how an EC2 bastion's key is checked (its own port, and 22
+        # through the Instance Connect Endpoint)
         manager.store.trust_line(sandbox_key.host, sandbox_key.port, sandbox_key.known_hosts_line)
+        instance_id = getattr(sandbox_key, "instance_id", "")
+        for port in {sandbox_key.port, 22} if instance_id else ():
+            manager.store.trust_line(instance_id, port, sandbox_key.known_hosts_line)
     clients = clients_from_factory(aws_factory) if aws_factory is not None else None
     try:
         opened = open_connection(profile, manager=manager, clients=clients, password=password, passphrase=passphrase,
@@ -253,6 +259,13 @@ def open_profile(profile_name: str, *, aws_factory: Any = None, sandbox_info: An
     if manager is not None and not shared:
         opened.on_close(manager.shutdown, first=True)
     return opened
+
+
+def _sandbox_profiles(sandbox_info) -> list:
+    """The sandbox's built-in profiles: ``sandbox-blog`` and, once its EC2 bastion instance runs,
+    the ones through it (``connection_profiles()``; an older info object has only ``connection_profile()``)."""
+    every = getattr(sandbox_info, "connection_profiles", None)
+    return list(every()) if every is not None else [sandbox_info.connection_profile()]
 
 
 def _secret(value: str | Secret | None) -> Secret | None:
