@@ -187,6 +187,8 @@ class SandboxEice:
         #: tunnels opened / refused (status, code) so far: what tests look at
         self.opened = 0
         self.refused: list[tuple[int, str]] = []
+        #: tunnels closed because they reached their maximum duration
+        self.cut = 0
         self._live: set[Any] = set()
 
     # -- endpoints ------------------------------------------------------------------------------
@@ -233,6 +235,14 @@ class SandboxEice:
         return self.add_endpoint(vpc_id=inst["VpcId"], subnet_id=inst["SubnetId"],
                                  availability_zone=inst["Placement"]["AvailabilityZone"],
                                  private_ip=inst["PrivateIpAddress"], target=target, region=region)
+
+    def reset(self) -> None:
+        """Forget every endpoint (the moto state they stood in was reset); the server keeps running."""
+        with self._lock:
+            self._endpoints.clear()
+        self.deny_open_tunnel = False
+        self.refused.clear()
+        self.opened = self.cut = 0
 
     def describe(self, params: dict[str, str], region: str) -> str:
         """The XML answer to ``DescribeInstanceConnectEndpoints`` (raises :class:`Refusal`)."""
@@ -348,7 +358,11 @@ class SandboxEice:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.opened += 1
         self._live.add(ws)
-        cutter = threading.Timer(seconds, lambda: ws.close(1000, "maximum tunnel duration reached"))
+        def cut() -> None:
+            self.cut += 1
+            ws.close(1000, "maximum tunnel duration reached")
+
+        cutter = threading.Timer(seconds, cut)
         cutter.daemon = True
         cutter.start()
 
