@@ -34,7 +34,14 @@ from pathlib import Path
 from types import TracebackType
 
 from aurora_console.core.private_files import open_private, private_dir
-from aurora_console.sandbox.postgres_env import RunAs, file_tail, free_port, is_root, parent_death_preexec, short_temp_dir
+from aurora_console.sandbox.postgres_env import (
+    RunAs,
+    file_tail,
+    free_port,
+    is_root,
+    parent_death_preexec,
+    short_temp_dir,
+)
 from aurora_console.sandbox.postgres_relocation import claim_data_dir, release, remove_data_dir
 
 log = logging.getLogger(__name__)

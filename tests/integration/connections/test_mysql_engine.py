@@ -152,3 +152,11 @@ def test_nothing_listening_is_said_plainly(mysql_profile):
     profile = dataclasses.replace(mysql_profile, host="127.0.0.1", port=free_port())
     with pytest.raises(DatabaseConnectError, match="Nothing accepts connections"):
         _open(profile, "x").connect()
+
+
+def test_a_mysql_port_under_a_postgresql_profile_says_so(mysql_server):
+    profile = ConnectionProfile(name="pg-on-mysql", host="127.0.0.1", port=mysql_server.port, engine="postgres",
+                                tls=TlsSettings(mode="prefer"))
+    with pytest.raises(DatabaseConnectError) as info:
+        _open(profile, "x").connect()
+    assert "speaks MySQL, the profile says PostgreSQL" in info.value.message

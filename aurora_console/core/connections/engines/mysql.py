@@ -26,9 +26,7 @@ from __future__ import annotations
 import socket
 import ssl
 import statistics
-import struct
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ import pymysql.cursors
 from pymysql.constants import CR, ER
 
 from aurora_console.core.connections.engines.base import DatabaseConnectError, Engine, ServerFacts
+from aurora_console.core.connections.engines.wire import is_mysql_greeting, peek_greeting, speaks_postgres
 from aurora_console.core.connections.profile import is_aws_endpoint
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.secrets import Secret
@@ -54,7 +53,6 @@ DriverError = pymysql.Error
 #: seconds a server may take to send its greeting before the port is asked whether it speaks
 #: PostgreSQL (the wait for the greeting itself goes on up to the connect timeout)
 GREETING_GRACE = 3.0
-_PG_SSL_REQUEST = struct.pack("!ii", 8, 80877103)
 
 
 class WrongEngineError(pymysql.err.OperationalError):
@@ -81,10 +79,6 @@ class _ClearPassword:
         return self.conn._read_packet()
 
 
-#: what ``cancel`` needs to open its second connection (the connection's own parameters)
-_PARAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def tls_context(mode: str, ca: str | None, *, check_hostname: bool | None = None) -> ssl.SSLContext | None:
     """The ``ssl.SSLContext`` for a profile TLS mode (None: ``disable``). ``prefer`` and ``require``
     encrypt without verifying; ``verify-ca`` checks the chain; ``verify-full`` also the host name.
@@ -105,55 +99,12 @@ def tls_context(mode: str, ca: str | None, *, check_hostname: bool | None = None
     return ctx
 
 
-def speaks_postgres(host: str, port: int, timeout: float = 3.0) -> bool:
-    """Whether ``host:port`` answers a PostgreSQL SSLRequest ('S' or 'N'), as a PostgreSQL server does."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            sock.sendall(_PG_SSL_REQUEST)
-            answer = sock.recv(1)
-    except OSError:
-        return False
-    return answer in (b"S", b"N")
-
-
-def speaks_mysql(host: str, port: int, timeout: float = 3.0) -> bool:
-    """Whether ``host:port`` greets like a MySQL server (a protocol-10 handshake or an error packet)."""
-    try:
-        with socket.create_connection((host, port), timeout=timeout) as sock:
-            sock.settimeout(timeout)
-            return _is_mysql_greeting(_peek_greeting(sock, timeout))
-    except OSError:
-        return False
-
-
-def _peek_greeting(sock: socket.socket, timeout: float) -> bytes:
-    """The first bytes the server sends (left in the socket for the driver to read); b"" if none."""
-    deadline = time.monotonic() + timeout
-    data = b""
-    while len(data) < 5:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        sock.settimeout(left)
-        try:
-            data = sock.recv(5, socket.MSG_PEEK)
-        except TimeoutError:
-            break
-        if not data:  # closed
-            break
-        if len(data) < 5:
-            time.sleep(0.01)
-    return data
-
-
-def _is_mysql_greeting(head: bytes) -> bool:
-    # a packet: 3-byte length, sequence 0, then protocol version 10 or an error packet (0xff)
-    return len(head) >= 5 and head[3] == 0 and head[4] in (10, 0xFF)
-
-
 class _Connection(pymysql.connections.Connection):
-    """PyMySQL's connection whose TCP socket the engine opens (tunnel address, greeting check)."""
+    """PyMySQL's connection whose TCP socket the engine opens (tunnel address, greeting check);
+    it keeps its connect parameters for ``cancel``'s second connection (held in memory only, as
+    the driver holds the password anyway)."""
+
+    connect_params: dict[str, Any] | None = None
 
 
 class MysqlEngine(Engine):
@@ -232,7 +183,7 @@ class MysqlEngine(Engine):
             sock.close()
             raise
         conn.host_info = f"socket {hostaddr or conn.host}:{conn.port}"
-        _PARAMS[conn] = original
+        conn.connect_params = original
         return conn
 
     def _open_socket(self, address: str, port: int, timeout: float, host: str) -> socket.socket:
@@ -243,12 +194,12 @@ class MysqlEngine(Engine):
                 CR.CR_CONN_HOST_ERROR, f"Can't connect to MySQL server on {host!r} ({exc})") from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        head = _peek_greeting(sock, min(GREETING_GRACE, timeout))
+        head = peek_greeting(sock, min(GREETING_GRACE, timeout))
         if not head and timeout > GREETING_GRACE:
             if speaks_postgres(address, port, timeout=min(GREETING_GRACE, timeout)):
                 sock.close()
                 raise WrongEngineError(CR.CR_SERVER_HANDSHAKE_ERR, _postgres_port_text(host, port))
-            head = _peek_greeting(sock, timeout - GREETING_GRACE)
+            head = peek_greeting(sock, timeout - GREETING_GRACE)
         if not head:
             sock.close()
             if speaks_postgres(address, port, timeout=min(GREETING_GRACE, timeout)):
@@ -256,7 +207,7 @@ class MysqlEngine(Engine):
             raise pymysql.err.OperationalError(
                 CR.CR_SERVER_LOST, f"Lost connection to MySQL server at {host!r}: no greeting within "
                                    f"{timeout:.0f} s (timed out)")
-        if not _is_mysql_greeting(head):
+        if not is_mysql_greeting(head):
             sock.close()
             raise WrongEngineError(CR.CR_SERVER_HANDSHAKE_ERR,
                                    f"this port ({host}:{port}) does not speak the MySQL protocol "
@@ -340,7 +291,7 @@ class MysqlEngine(Engine):
         dropped) is swallowed, as the PostgreSQL cancel request's is."""
         if conn is None or not getattr(conn, "open", False):
             return
-        params = _PARAMS.get(conn)
+        params = getattr(conn, "connect_params", None) if isinstance(conn, _Connection) else None
         if params is None:
             return
         thread_id = conn.thread_id()

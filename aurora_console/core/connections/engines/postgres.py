@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from aurora_console.core.connections.engines.base import DatabaseConnectError, Engine, ServerFacts
+from aurora_console.core.connections.engines.wire import speaks_mysql
 from aurora_console.core.connections.profile import is_aws_endpoint
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.secrets import Secret
@@ -64,7 +65,13 @@ class PostgresEngine(Engine):
 
     def connect(self, conninfo: str = "", **params: Any) -> psycopg.Connection:
         params.setdefault("autocommit", True)
-        return psycopg.connect(conninfo, **params)
+        try:
+            return psycopg.connect(conninfo, **params)
+        except psycopg.OperationalError as exc:
+            wrong = _wrong_engine(exc, params)
+            if wrong is None:
+                raise
+            raise wrong from None
 
     def is_driver_error(self, exc: BaseException) -> bool:
         return isinstance(exc, psycopg.Error)
@@ -73,6 +80,10 @@ class PostgresEngine(Engine):
         text = str(exc).strip()
         low = text.lower()
         where = f"{profile.user}@{profile.host}:{profile.port}/{profile.database}"
+        if isinstance(exc, WrongEngineError):
+            return DatabaseConnectError(f"{profile.host}:{profile.port} does not speak PostgreSQL: {text}.",
+                                        hint="Check the port (PostgreSQL listens on 5432, MySQL on 3306) and "
+                                             "the engine of the profile.", detail=text)
         if self.is_password_refused(exc):
             return DatabaseConnectError(f"The database refused {where}: wrong password or user.",
                                         hint="Check the password source of the profile.", detail=text)
@@ -126,6 +137,24 @@ class PostgresEngine(Engine):
             tls_version = row[0] if row and row[0] else ""
         return ServerFacts(version, conn.info.server_version, bool(has_aurora), str(aurora), tls, tls_version,
                            statistics.median(times), ro)
+
+
+class WrongEngineError(psycopg.OperationalError):
+    """The port answered, but as a MySQL server."""
+
+
+def _wrong_engine(exc: psycopg.OperationalError, params: dict[str, Any]) -> WrongEngineError | None:
+    """A MySQL server greets first, which libpq reads as an invalid answer to its SSLRequest or
+    startup message: when the port then greets like MySQL, say so (None otherwise)."""
+    text = str(exc)
+    if "invalid response to SSL negotiation" not in text and "expected authentication request" not in text:
+        return None
+    address = params.get("hostaddr") or params.get("host") or ""
+    port = int(params.get("port") or 5432)
+    if not address or "," in str(address) or not speaks_mysql(str(address), port):
+        return None
+    return WrongEngineError(f"this port ({params.get('host') or address}:{port}) speaks MySQL, "
+                            "the profile says PostgreSQL")
 
 
 POSTGRES = PostgresEngine()
