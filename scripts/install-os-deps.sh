@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the OS packages Aurora Console's tests and sandbox need on Debian/Ubuntu:
-# Qt runtime libraries, OpenSSH client and server, PostgreSQL (if no server binaries are found),
+# Qt runtime libraries, OpenSSH client and server, PostgreSQL (if no server binaries are found), MariaDB,
 # Xvfb (to look at the real window headless). Safe to run twice; does nothing it need not.
 set -euo pipefail
 
@@ -15,6 +15,9 @@ packages=(
   xvfb xauth
   # python venv
   python3-venv
+  # the MySQL-compatible server of the test rig and the sandbox (tests/rig/mysql.py, sandbox/mysql.py)
+  # and the client the driver benchmark compares with (benchmarks/mysql_drivers.py)
+  mariadb-server mariadb-client
   # tests/packaging/test_release_workflow.py: actionlint checks the workflow's run: scripts with it
   shellcheck
   # the frozen Linux build (tests/packaging): ICU's icupkg/genccode, readelf and a C compiler
@@ -107,5 +110,8 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # a packaged PostgreSQL starts a cluster of its own; the console and the tests run their own
 if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v service >/dev/null 2>&1; then
   $SUDO service postgresql stop >/dev/null 2>&1 || true
+fi
+if [[ " ${missing[*]} " == *" mariadb-server "* ]] && command -v service >/dev/null 2>&1; then
+  $SUDO service mariadb stop >/dev/null 2>&1 || true
 fi
 echo "OS packages installed"
