@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from aurora_console.core.aws.bastion_route.errors import InstanceAmbiguous, InstanceNotFound, RouteAccessDenied
-from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, make_backend
+from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, backend_for, make_backend
 from aurora_console.core.ssh.config import TunnelSpec
 from aurora_console.core.ssh.errors import (
     AuthenticationRejected,
@@ -159,7 +159,7 @@ class TunnelManager:
         else:
             self._set(entry, state=state, reason="", up_since=None)
         try:
-            backend = self.backend_factory(spec.backend)
+            backend = backend_for(spec, self.backend_factory)  # ssm-forward: Session Manager, no SSH
             tunnel = backend.open(spec, self.store, local_port=local_port)
         except Exception as exc:
             if mark_failed:
