@@ -6,7 +6,8 @@ not obtained, no connection); 2 bad usage (no connection given, bad folder or op
 The connection comes from ``--dsn`` (a libpq conninfo string or URI), or from the libpq
 environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE...) when ``--dsn`` is not
 given, or from a saved connection profile (``--profile NAME``, through its bastion tunnel if it has
-one; its migrations folder is the default ``--dir``), or from a Flyway project's ``flyway.url``/
+one; its migrations folder is the default ``--dir``; a MySQL profile runs the MySQL engine, see
+``core.db.migrations.mysql``), or from a Flyway project's ``flyway.url``/
 ``flyway.user``/``flyway.password`` when none of those is given. Passwords are never printed.
 
 A Flyway project's configuration is read too (``core.db.migrations.config``): ``flyway.conf`` /
@@ -143,6 +144,11 @@ def run_migrate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     except psycopg.Error as e:  # the server refused (read-only session, privileges, a lock timeout...)
         print(f"error: {_database_error_text(e)}", file=err)
         return 1
+    except Exception as e:  # a MySQL profile's server refused: the MySQL driver's error, worded the same way
+        if not _is_mysql_error(e):
+            raise
+        print(f"error: {_mysql_error_text(e)}", file=err)
+        return 1
     except KeyboardInterrupt:  # Ctrl+C: the running file's transaction was rolled back, the lock released
         print("error: interrupted; nothing more was applied (see `migrate info`)", file=err)
         return 130
@@ -155,6 +161,20 @@ def _database_error_text(e: Exception) -> str:
     message = getattr(diag, "message_primary", None) or (lines[0] if lines else type(e).__name__)
     sqlstate = getattr(e, "sqlstate", None)
     return f"the database refused: {message}" + (f" (SQLSTATE {sqlstate})" if sqlstate else "")
+
+
+def _is_mysql_error(e: BaseException) -> bool:
+    from aurora_console.core.db.migrations.mysql.connection import is_error
+
+    return is_error(e)
+
+
+def _mysql_error_text(e: BaseException) -> str:
+    """'the database refused: <message> (MySQL error 1142)' from a MySQL driver error."""
+    from aurora_console.core.db.migrations.mysql.connection import error_code, error_text
+
+    code = error_code(e)
+    return f"the database refused: {error_text(e)}" + (f" (MySQL error {code})" if code is not None else "")
 
 
 class _Usage(Exception):
@@ -312,7 +332,7 @@ def _profile_connection(args: argparse.Namespace):
     from aurora_console.core.paths import app_paths
 
     folder = MigrationFolders.for_paths(app_paths()).get(profile.name)  # the folder the console remembers
-    if folder is None and profile.builtin and getattr(args, "sandbox", False):
+    if folder is None and profile.builtin and getattr(args, "sandbox", False) and profile.engine != "mysql":
         from aurora_console.core.resources import blog_migrations_dir
 
         folder = blog_migrations_dir()  # the sandbox's blog database is built from the bundled schema
