@@ -27,6 +27,9 @@ from aurora_console.sandbox import seed_catalog as cat
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SandboxCredentials, sandbox_credentials
 
 _FORBIDDEN_PASSWORD_CHARS = set('/"@ ')
+#: the Name tag of the EC2 instance that stands for the loopback bastion, and its OS user
+BASTION_NAME = "sandbox-bastion"
+BASTION_OS_USER = "ec2-user"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class SeedInfo:
     security_group_id: str
     seeded_at: datetime
     seconds: float = field(default=0.0, compare=False)
+    #: the EC2 instance standing for the loopback bastion (Name tag ``sandbox-bastion``, private address only)
+    bastion_instance_id: str = ""
+    bastion_private_ip: str = ""
+    bastion_region: str = ""
 
     def cluster(self, cluster_id: str, region: str | None = None) -> SeededCluster:
         for item in self.clusters:
@@ -217,6 +224,20 @@ def _read_back(rds: Any, region: str) -> list[SeededCluster]:
     return out
 
 
+def create_bastion_instance(ec2: Any) -> tuple[str, str]:
+    """The bastion's EC2 instance: ``Name=sandbox-bastion`` in the blog's VPC, a private address
+    only (it is reached through EC2 Instance Connect, an endpoint or Session Manager)."""
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    inst = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.nano",
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": False}],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": _tags((("Name", BASTION_NAME), ("project", "blog")))}],
+    )["Instances"][0]
+    return inst["InstanceId"], inst["PrivateIpAddress"]
+
+
 def custom_endpoint_host(cluster_endpoint: str, name: str) -> str:
     """``blog.cluster-abc.us-east-1.rds.amazonaws.com`` -> ``NAME.cluster-custom-abc.us-east-1...``."""
     _, _, rest = cluster_endpoint.partition(".cluster-")
@@ -237,6 +258,7 @@ def seed_aws(
     seeded_at = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
     clusters: list[SeededCluster] = []
     blog_extras: tuple[str, str] | None = None
+    bastion = ("", "", "")
     group_id = ""
     region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
     for region, c in region_clients.items():
@@ -254,6 +276,7 @@ def seed_aws(
             _create_cluster(c["rds"], spec, password, network)
             if spec.cluster_id == cat.BLOG_CLUSTER:
                 blog_extras = _blog_extras(c, db_password)
+                bastion = (*create_bastion_instance(c["ec2"]), region)
         clusters.extend(_read_back(c["rds"], region))
     if blog_extras is None:
         raise RuntimeError("the catalog has no blog cluster")
@@ -268,5 +291,6 @@ def seed_aws(
         blog_instance_hosts=dict(blog.instance_hosts), ssm_password_parameter=cat.BLOG_SSM_PARAMETER,
         secret_id=cat.BLOG_SECRET_ID, snapshot_id=blog_extras[1], event_subscription=cat.BLOG_EVENT_SUBSCRIPTION,
         sns_topic_arn=blog_extras[0], security_group_id=group_id, seeded_at=seeded_at,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started, bastion_instance_id=bastion[0], bastion_private_ip=bastion[1],
+        bastion_region=bastion[2],
     )

@@ -100,6 +100,10 @@ class LocalAwsServer:
 
         #: the blog cluster's PostgreSQL log, exported to CloudWatch Logs before each Logs request
         self.log_export = LogExport()
+        from aurora_console.sandbox.bastion_keys import PushedKeys
+
+        #: keys pushed with EC2 Instance Connect's SendSSHPublicKey (the loopback bastion accepts them for 60 s)
+        self.pushed_keys = PushedKeys()
 
     @property
     def endpoint_url(self) -> str:
@@ -134,6 +138,9 @@ class LocalAwsServer:
         server._server.app = LogExportWsgi(
             InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(server._server.app, self.trail), self.rds_logs), self.insights),
             self.log_export)
+        from aurora_console.sandbox.instance_connect import InstanceConnectWsgi
+
+        server._server.app = InstanceConnectWsgi(server._server.app, self.pushed_keys)
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
@@ -154,6 +161,7 @@ class LocalAwsServer:
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
+        self.pushed_keys.clear()
 
     def __enter__(self) -> str:
         return self.start()

@@ -6,7 +6,9 @@ port 5432) are not resolvable, so the bastion maps them to the local PostgreSQL.
 
 * Listens on 127.0.0.1 only, on an OS-assigned port.
 * Public-key login only, user ``bastion``, only with the key in ``<state_dir>/client_key``
-  (see :mod:`aurora_console.sandbox.bastion_keys`).
+  (see :mod:`aurora_console.sandbox.bastion_keys`); or, as the EC2 instance ``instance_id``,
+  a key pushed with EC2 Instance Connect for ``ec2-user``/``bastion`` in the last 60 s
+  (``pushed_keys``, filled by the AWS endpoint's SendSSHPublicKey).
 * Only ``direct-tcpip`` forwarding (``ssh -L``) to the allow-list ``routes``
   ``{(hostname, port): (local_host, local_port)}`` (hostnames compared case-insensitively);
   any other target gets "administratively prohibited". No shell, exec, sftp, remote forwarding,
@@ -27,11 +29,14 @@ from pathlib import Path
 
 import asyncssh
 
-from aurora_console.sandbox.bastion_keys import BastionKeys
+from aurora_console.sandbox.bastion_keys import BastionKeys, PushedKeys
 
 log = logging.getLogger(__name__)
 
 BASTION_USER = "bastion"
+#: the OS users of the EC2 instance this bastion stands for (a key pushed for another user is refused,
+#: as sshd refuses a user the instance does not have)
+INSTANCE_USERS = ("ec2-user", BASTION_USER)
 LISTEN_HOST = "127.0.0.1"
 
 Target = tuple[str, int]
@@ -102,7 +107,12 @@ class _BastionServer(asyncssh.SSHServer):
         return True
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        return username == BASTION_USER and key.public_data == self._bastion.keys.client_public_data
+        if username == BASTION_USER and key.public_data == self._bastion.keys.client_public_data:
+            return True
+        # a key pushed with EC2 Instance Connect, for one of the instance's OS users, within 60 s
+        b = self._bastion
+        return (b.pushed_keys is not None and username in INSTANCE_USERS
+                and b.pushed_keys.accepts(b.instance_id, username, key.public_data))
 
     def session_requested(self) -> bool:
         return False  # no shell, exec or subsystem
@@ -143,8 +153,13 @@ class _BastionServer(asyncssh.SSHServer):
 class Bastion:
     """The loopback bastion. ``start()`` returns ``(host, port)``; ``stop()`` ends everything."""
 
-    def __init__(self, state_dir: Path | str, routes: Routes | None = None) -> None:
+    def __init__(self, state_dir: Path | str, routes: Routes | None = None, *, pushed_keys: PushedKeys | None = None,
+                 instance_id: str | None = None) -> None:
         self.keys = BastionKeys(state_dir)
+        #: EC2 Instance Connect: keys pushed for ``instance_id`` (the EC2 instance the sandbox's
+        #: AWS endpoint knows as this bastion) are accepted for 60 s
+        self.pushed_keys = pushed_keys
+        self.instance_id = instance_id
         self._routes = normalize_routes(routes)
         self._connections: set[asyncssh.SSHServerConnection] = set()
         self._loop: asyncio.AbstractEventLoop | None = None

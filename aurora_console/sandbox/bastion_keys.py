@@ -106,3 +106,50 @@ class BastionKeys:
     def write_known_hosts(self, host: str, port: int) -> Path:
         atomic_write_text(self.known_hosts_path, self.known_hosts_line(host, port) + "\n")
         return self.known_hosts_path
+
+
+class PushedKeys:
+    """Public keys pushed with EC2 Instance Connect's SendSSHPublicKey, as the instance's agent
+    keeps them: each accepted for its OS user on its instance for ``window`` seconds (60) from
+    the push. ``clock`` (default ``time.monotonic``) may be replaced, so tests move time on
+    instead of waiting a minute. Thread-safe (pushed from the AWS endpoint's threads, checked on
+    the bastion's event loop)."""
+
+    WINDOW = 60.0
+
+    def __init__(self, clock=None, window: float = WINDOW) -> None:
+        import threading
+        import time
+
+        self.clock = clock or time.monotonic
+        self.window = window
+        self._lock = threading.Lock()
+        self._keys: list[tuple[str, str, bytes, float]] = []  # instance id, OS user, key blob, pushed at
+
+    def push(self, instance_id: str, os_user: str, public_key: str) -> None:
+        """Record ``public_key`` (``ssh-ed25519 AAAA... [comment]``); ValueError if it is no key."""
+        try:
+            blob = asyncssh.import_public_key(public_key.strip()).public_data
+        except (asyncssh.KeyImportError, ValueError) as exc:
+            raise ValueError(f"not an OpenSSH public key: {exc}") from None
+        now = self.clock()
+        with self._lock:
+            self._keys = [k for k in self._keys if now - k[3] < self.window]
+            self._keys.append((instance_id, os_user, blob, now))
+
+    def accepts(self, instance_id: str | None, os_user: str, key_blob: bytes) -> bool:
+        """Whether ``key_blob`` (``SSHKey.public_data``) was pushed for ``os_user`` on
+        ``instance_id`` less than ``window`` seconds ago."""
+        now = self.clock()
+        with self._lock:
+            return any(i == instance_id and u == os_user and b == key_blob and 0 <= now - t < self.window
+                       for i, u, b, t in self._keys)
+
+    def pushes(self, instance_id: str | None = None) -> list[tuple[str, str]]:
+        """``(instance id, OS user)`` of each push still remembered (oldest first)."""
+        with self._lock:
+            return [(i, u) for i, u, _, _ in self._keys if instance_id is None or i == instance_id]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._keys.clear()

@@ -12,8 +12,11 @@ from aurora_console.core.validation import not_a_validator
 
 def trust_sandbox_bastion(store, info) -> None:
     """Trust the sandbox bastion's host key for this session only (never written to known_hosts)."""
+    from aurora_console.sandbox.profiles import trust_bastion_instance
+
     b = info.bastion
     store.trust_line(b.host, b.port, b.known_hosts_line)
+    trust_bastion_instance(store, b)  # the same bastion as EC2 instance sandbox-bastion (pushed-key profiles)
 
 
 @not_a_validator("connects to the sandbox database through its bastion")

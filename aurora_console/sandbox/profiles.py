@@ -55,12 +55,12 @@ def sandbox_profiles(state_dir: Path) -> list:
     blog, b = data["blog"], data["bastion"]
     seed = SimpleNamespace(blog_writer_host=blog["host"], blog_port=blog["port"], blog_database=blog["database"],
                            blog_master_username=blog["user"], ssm_password_parameter=blog["ssm_parameter"],
-                           blog_cluster_id=blog["cluster_id"])
+                           blog_cluster_id=blog["cluster_id"], bastion_region=b.get("region", ""))
     info = SandboxInfo(Path("."), data["endpoint_url"], "", "", tuple(data["regions"]), seed,
                        bastion=BastionInfo(b["host"], b["port"], b["user"], Path(b["key_file"]),
-                                           b["known_hosts_line"]),
+                                           b["known_hosts_line"], instance_id=b.get("instance_id", "")),
                        ca_file=Path(data["ca_file"]) if data.get("ca_file") else None)
-    return [info.connection_profile()]
+    return [info.connection_profile(), *route_profiles(info)]
 
 
 def trust_running_sandbox_bastion(store, state_dir: Path) -> None:
@@ -71,4 +71,43 @@ def trust_running_sandbox_bastion(store, state_dir: Path) -> None:
     if data.get("bastion"):
         b = data["bastion"]
         trust_sandbox_bastion(store, SimpleNamespace(bastion=SimpleNamespace(
-            host=b["host"], port=b["port"], known_hosts_line=b["known_hosts_line"])))
+            host=b["host"], port=b["port"], known_hosts_line=b["known_hosts_line"],
+            instance_id=b.get("instance_id", ""))))
+
+
+#: the blog database through the sandbox's EC2 bastion instance with a key pushed by EC2 Instance Connect:
+#: straight to its (loopback) address, and through its Instance Connect Endpoint; nothing stored
+SANDBOX_PUSH_PROFILE = "sandbox-blog-push"
+SANDBOX_EIC_PROFILE = "sandbox-blog-eic"
+
+
+def route_profiles(info) -> list:
+    """``sandbox-blog-push`` and ``sandbox-blog-eic``: ``info.connection_profile()`` (a running
+    ``SandboxInfo``) reached through the bastion's EC2 instance (Name tag ``sandbox-bastion``) as
+    OS user ec2-user with a pushed key, no key file. The push profile connects to the loopback
+    bastion's address (its ``host``, since the instance has only a private address); the eic
+    profile through the sandbox's Instance Connect Endpoint to port 22. Empty before the bastion runs."""
+    from dataclasses import replace
+
+    from aurora_console.core.ssh.config import AwsBastion, BastionConfig
+    from aurora_console.sandbox.aws_seed import BASTION_NAME, BASTION_OS_USER
+
+    b = info.bastion
+    if b is None or not getattr(b, "instance_id", ""):
+        return []
+    base = info.connection_profile()
+    region = getattr(info.seed, "bastion_region", "") or info.regions[0]
+    push = BastionConfig(host=b.host, port=b.port, user=BASTION_OS_USER,
+                         aws=AwsBastion(instance=BASTION_NAME, region=region, push_key=True, transport="direct"))
+    eic = BastionConfig(host=BASTION_NAME, port=22, user=BASTION_OS_USER,
+                        aws=AwsBastion(instance=BASTION_NAME, region=region, push_key=True, transport="eice"))
+    return [replace(base, name=SANDBOX_PUSH_PROFILE, bastion=push), replace(base, name=SANDBOX_EIC_PROFILE, bastion=eic)]
+
+
+def trust_bastion_instance(store, bastion) -> None:
+    """Trust the loopback bastion's host key under its EC2 instance's id (how an EC2 bastion's key
+    is checked), at its loopback port and at port 22 (through the endpoint), for this session only."""
+    instance_id = getattr(bastion, "instance_id", "")
+    if instance_id:
+        for port in {bastion.port, 22}:
+            store.trust_line(instance_id, port, bastion.known_hosts_line)

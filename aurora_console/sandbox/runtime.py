@@ -49,6 +49,7 @@ class BastionInfo:
     user: str
     key_file: Path
     known_hosts_line: str
+    instance_id: str = ""  # the EC2 instance standing for it (Name tag sandbox-bastion)
 
 
 @dataclass
@@ -76,6 +77,13 @@ class SandboxInfo:
     @property
     def database_ready(self) -> bool:
         return self.db_port is not None and self.bastion is not None
+
+    def connection_profiles(self) -> list:
+        """Every built-in profile: ``connection_profile()``, then the ones through the bastion's EC2
+        instance with a pushed key (``sandbox.profiles.route_profiles``)."""
+        from aurora_console.sandbox.profiles import route_profiles
+
+        return [self.connection_profile(), *route_profiles(self)] if self.database_ready else []
 
     def connection_profile(self):
         """The built-in connection profile that reaches the blog database through the bastion."""
@@ -322,13 +330,15 @@ class Sandbox:
         with self._lock:
             self._check_running()
             if self._bastion is None:
-                self._bastion = Bastion(self.state_dir / "bastion", routes)
+                self._bastion = Bastion(self.state_dir / "bastion", routes, pushed_keys=self._aws.pushed_keys)
                 host, port = self._bastion.start()
             else:
                 self._bastion.update_routes(routes)
                 host, port = self._bastion.host, self._bastion.port
+            self._bastion.instance_id = seed.bastion_instance_id  # EC2 Instance Connect pushes for it log in
         b = self._bastion
-        info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line)
+        info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line,
+                                   instance_id=seed.bastion_instance_id)
         self._write_state()
 
     def _write_state(self) -> None:
@@ -346,7 +356,8 @@ class Sandbox:
             "ca_file": str(info.ca_file) if info.ca_file else None,
             "bastion": None if info.bastion is None else {
                 "host": info.bastion.host, "port": info.bastion.port, "user": info.bastion.user,
-                "key_file": str(info.bastion.key_file), "known_hosts_line": info.bastion.known_hosts_line},
+                "key_file": str(info.bastion.key_file), "known_hosts_line": info.bastion.known_hosts_line,
+                "instance_id": info.bastion.instance_id, "region": getattr(seed, "bastion_region", "")},
         }
         atomic_write_text(self.state_dir / STATE_FILE, json.dumps(state, indent=2))
 

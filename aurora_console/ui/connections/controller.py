@@ -88,7 +88,9 @@ class ConnectionsController(QObject):
             return None
         profile = info.connection_profile()
         if not self._sandbox_trusted and info.bastion is not None:
-            self.hosts.trust_line(info.bastion.host, info.bastion.port, info.bastion.known_hosts_line)
+            from aurora_console.sandbox.checks import trust_sandbox_bastion
+
+            trust_sandbox_bastion(self.hosts, info)  # also as its EC2 instance (the pushed-key profiles)
             self._sandbox_trusted = True
         return profile
 
@@ -96,9 +98,12 @@ class ConnectionsController(QObject):
         result = []
         sandbox = self._sandbox_profile()
         if sandbox is not None:
-            result.append(sandbox)
+            from aurora_console.sandbox.profiles import route_profiles
+
+            result += [sandbox, *route_profiles(self.services.sandbox)]
+        builtin = {p.name for p in result}
         try:
-            result += [p for p in self.store.list() if sandbox is None or p.name != sandbox.name]
+            result += [p for p in self.store.list() if p.name not in builtin]
         except Exception as exc:  # noqa: BLE001 - an unreadable file must not break the panel
             log.warning("cannot read connection profiles: %s", exc)
         return result
@@ -138,7 +143,8 @@ class ConnectionsController(QObject):
                          on_done, on_error)
 
     def _open(self, profile, secrets: dict):
-        return open_profile_tunnel(self.manager, profile, passphrase=secrets.get("passphrase"))
+        return open_profile_tunnel(self.manager, profile, passphrase=secrets.get("passphrase"),
+                                   aws_clients=self.aws_clients())
 
     def test(self, name: str, on_done: Callable[[Any], None] | None = None,
              on_error: Callable[[BaseException], None] | None = None):
