@@ -182,3 +182,74 @@ def test_unreachable_database_is_reported_and_other_profiles_keep_working(moto_s
         assert [s.terminated for s in sessions.started] == [True, False]
     finally:
         manager.shutdown()
+
+
+def test_a_taken_local_port_is_retried_on_a_port_the_plugin_picks(moto_server, aws_factory, plugin, blog_db, store):
+    import socket
+
+    sessions = wire_sessions(moto_server, db_port=blog_db.conninfo["port"])
+    spec = forward_spec(aws_factory, run_bastion(aws_factory))
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    taken = holder.getsockname()[1]
+    try:
+        tunnel = SsmForwardBackend().open(spec, store, local_port=taken)
+        try:
+            assert tunnel.local_port != taken
+            assert _count(tunnel.local_port, blog_db) == 100
+            assert [s.parameters["localPortNumber"] for s in sessions.started] == [[str(taken)], ["0"]]
+            assert [s.terminated for s in sessions.started] == [True, False]
+        finally:
+            tunnel.close()
+    finally:
+        holder.close()
+
+
+def test_the_plugin_gets_no_aws_credentials_and_no_token_on_its_command_line(moto_server, aws_factory, tmp_path,
+                                                                            monkeypatch, store):
+    import json
+    import os
+
+    wire_sessions(moto_server, db_port=1)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIACONSOLEOWNKEY000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "console-own-secret")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "console-own-session-token")
+    folder = tmp_path / "spy"
+    folder.mkdir()
+    spy = folder / "session-manager-plugin"
+    spy.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && {{ echo 1.2.650.0; exit 0; }}\n"
+                   f"env > '{tmp_path}/env.txt'\nprintf '%s\\n' \"$@\" > '{tmp_path}/argv.txt'\n"
+                   "echo 'spy: done' >&2\nexit 2\n")
+    spy.chmod(0o700)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin:/bin")
+    with pytest.raises(PluginExited):
+        SsmForwardBackend().open(forward_spec(aws_factory, run_bastion(aws_factory)), store)
+    env = dict(line.split("=", 1) for line in (tmp_path / "env.txt").read_text().splitlines() if "=" in line)
+    argv = (tmp_path / "argv.txt").read_text().splitlines()
+    assert not {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} & set(env)
+    response = json.loads(env["AWS_SSM_START_SESSION_RESPONSE"])
+    assert argv[0] == "AWS_SSM_START_SESSION_RESPONSE" and response["TokenValue"] not in "\n".join(argv)
+    assert argv[1:4] == ["us-east-1", "StartSession", ""]
+    assert json.loads(argv[4])["DocumentName"] == FORWARD_DOCUMENT
+    assert argv[5] == moto_server.endpoint_url
+
+
+def test_start_session_answer_has_the_aws_shape(moto_server, aws_factory):
+    import botocore.exceptions
+
+    from aurora_console.core.connections.passwords import clients_from_factory
+
+    wire_sessions(moto_server)
+    ssm = clients_from_factory(aws_factory)("ssm", None, "us-east-1")
+    instance = run_bastion(aws_factory)
+    answer = ssm.start_session(Target=instance, DocumentName="AWS-StartSSHSession", Parameters={"portNumber": ["22"]})
+    assert answer["SessionId"].startswith("sandbox-") and answer["TokenValue"]
+    assert answer["StreamUrl"].startswith(f"wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/{answer['SessionId']}?")
+    assert ssm.terminate_session(SessionId=answer["SessionId"])["SessionId"] == answer["SessionId"]
+    for kwargs, code in [({"Target": "i-0123456789abcdef0", "DocumentName": "AWS-StartSSHSession"}, "TargetNotConnected"),
+                         ({"Target": instance, "DocumentName": "AWS-RunShellScript"}, "InvalidDocument")]:
+        with pytest.raises(botocore.exceptions.ClientError) as err:
+            ssm.start_session(**kwargs)
+        assert err.value.response["Error"]["Code"] == code
+    assert moto_server.ssm_sessions.active() == []

@@ -22,7 +22,7 @@ import threading
 import time
 
 from aurora_console.core.aws.bastion_route.errors import BastionRouteError
-from aurora_console.core.aws.bastion_route.instances import resolve_instance
+from aurora_console.core.aws.bastion_route.instances import InstanceFacts, resolve_instance
 from aurora_console.core.aws.bastion_route.plugin import (
     INSTALL_URL,
     PluginExited,
@@ -79,12 +79,13 @@ class SsmForwardTunnel(OpenTunnel):
 
     def __init__(self, spec: TunnelSpec, grant: SessionGrant, proc: subprocess.Popen, output: _Output,
                  local_port: int, instance: str) -> None:
+        """``instance``: the bastion as shown in labels (``i-0abc (sandbox-bastion)``)."""
         self.spec = spec
         self.grant = grant
         self.proc = proc
         self.output = output
         self.local_port = local_port
-        self.route_label = (f"Session Manager port forwarding via {instance} \u2192 {spec.target.label} "
+        self.route_label = (f"Session Manager port forwarding \u2192 {instance} \u2192 {spec.target.label} "
                             f"(session {grant.session_id})")
         self._closed = False
 
@@ -124,15 +125,17 @@ class SsmForwardBackend(TunnelBackend):
         version = plugin_version(plugin)
         facts = resolve_instance(spec.aws_clients, aws)
         try:
-            return self._start(spec, plugin, version, facts.instance_id, local_port)
+            return self._start(spec, plugin, version, facts, local_port)
         except PluginExited as exc:
             if local_port and _BIND_RE.search(exc.detail or ""):  # our old port was taken meanwhile
                 log.info("tunnel %s: local port %d is taken; the plugin picks another", spec.name, local_port)
-                return self._start(spec, plugin, version, facts.instance_id, 0)
+                return self._start(spec, plugin, version, facts, 0)
             raise
 
-    def _start(self, spec: TunnelSpec, plugin: str, version, instance_id: str, local_port: int) -> SsmForwardTunnel:
+    def _start(self, spec: TunnelSpec, plugin: str, version, facts: InstanceFacts,
+               local_port: int) -> SsmForwardTunnel:
         aws = spec.bastion.aws
+        instance_id = facts.instance_id
         target = spec.target
         grant = start_session(spec.aws_clients, aws, target=instance_id, document=FORWARD_DOCUMENT, parameters={
             "host": [target.host], "portNumber": [str(target.port)], "localPortNumber": [str(local_port)]})
@@ -147,7 +150,7 @@ class SsmForwardBackend(TunnelBackend):
                 stop_plugin(proc)
             terminate_session(spec.aws_clients, aws, grant.session_id)
             raise
-        tunnel = SsmForwardTunnel(spec, grant, proc, output, port, instance_id)
+        tunnel = SsmForwardTunnel(spec, grant, proc, output, port, facts.shown)
         log.info("tunnel %s up (Session Manager %s, plugin pid %d): 127.0.0.1:%d -> %s -> %s", spec.name,
                  grant.session_id, proc.pid, port, instance_id, target.label)
         return tunnel
