@@ -24,7 +24,8 @@ def repair_question(preview: RepairResult, profile: str, table: str) -> str:
         parts.append("  • Mark deleted (file gone):\n" + _names(preview.marked_deleted))
     if preview.removed_failed:
         parts.append("  • Remove failed entries (clean up what they left behind first):\n"
-                     + _names(preview.removed_failed))
+                     + _names([f"{s}: it {preview.failed_notes[s]}; check what those did" if s in preview.failed_notes
+                               else s for s in preview.removed_failed]))
     if preview.realigned:
         parts.append("  • Accept the edited files' checksums:\n" + _names(preview.realigned))
     if preview.restored:

@@ -141,7 +141,8 @@ class MySqlApplier:
         recorded = self._try_record_failed(work, lock, prepared, rank, ms, text)
         applied = "statement 1" if kept == 1 else f"statements 1-{kept}"
         lines = _lines(statements[:kept])
-        outcome = (f"MySQL commits DDL implicitly, so {applied} ({lines}) stay applied and could not be rolled back; "
+        verb = "stays" if kept == 1 else "stay"
+        outcome = (f"MySQL commits DDL implicitly, so {applied} ({lines}) {verb} applied and could not be rolled back; "
                    + ("it is recorded as failed" if recorded else "it could NOT be recorded as failed (the "
                       "connection is gone): check the history table before migrating again")
                    + "; later migrations were not applied")
