@@ -206,3 +206,40 @@ def test_bundled_mysql_blog_schema(mysql_db):
     comments = query(mysql_db, "SELECT COUNT(*) FROM comments")[0][0]
     assert comments >= 2 * query(mysql_db, "SELECT COUNT(*) FROM posts")[0][0]
     assert apply_bundled_blog_schema(mysql_db.connect, engine="mysql").applied == []
+
+
+def test_placeholders_callbacks_and_baseline_on_mysql(mysql_db, folder):
+    from aurora_console.core.db.migrations.config import FlywayConfig
+
+    folder.write("V1__old.sql", "CREATE TABLE old_one (id INT);\n")
+    folder.write("V2__owner.sql", "CREATE TABLE owned (who VARCHAR(50) DEFAULT '${owner}', db VARCHAR(64) "
+                                  "DEFAULT '${flyway:database}', usr VARCHAR(64) DEFAULT '${flyway:user}');\n")
+    folder.write("beforeMigrate.sql", "CREATE TABLE IF NOT EXISTS audit (event VARCHAR(30));\n"
+                                      "INSERT INTO audit VALUES ('before');\n")
+    folder.write("afterEachMigrate.sql", "INSERT INTO audit VALUES ('after each ${owner}');\n")
+    config = FlywayConfig(placeholders={"owner": "app"})
+    r = MigrationRunner(mysql_db.connect, folder.path, engine="mysql", config=config)
+    row = r.baseline("1")
+    assert row.baseline and str(row.version) == "1"
+    assert [s.script for s in r.migrate().applied] == ["V2__owner.sql"]
+    assert "old_one" not in tables(mysql_db)  # below the baseline: never run
+    defaults = dict(query(mysql_db, "SELECT COLUMN_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS"
+                                    " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'owned'", [mysql_db.name]))
+    assert {k: v.strip("'") for k, v in defaults.items()} == {"who": "app", "db": mysql_db.name,
+                                                              "usr": mysql_db.params["user"]}
+    assert query(mysql_db, "SELECT event FROM audit") == (("before",), ("after each app",))
+
+
+def test_a_flyway_project_schema_is_a_mysql_database(mysql_db, new_mysql_database, folder):
+    from aurora_console.core.db.migrations.config import FlywayConfig
+
+    other = f"{mysql_db.name}_app"
+    new_mysql_database.made.append(other)  # dropped at teardown
+    folder.write("V1__t.sql", "CREATE TABLE t (id INT);\n")
+    config = FlywayConfig(schemas=(other,))
+    r = MigrationRunner(mysql_db.connect, folder.path, engine="mysql", config=config,
+                        **config.runner_settings())
+    r.migrate()
+    assert query(mysql_db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s ORDER BY 1",
+                 [other]) == (("aurora_console_schema_history",), ("t",))
+    assert r.info().ok
