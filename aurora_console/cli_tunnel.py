@@ -1,7 +1,11 @@
 """``aurora-console tunnel PROFILE``: open a profile's bastion tunnel, print the local port, Ctrl+C closes.
 
 stdout gets one line with the local port (for scripts: ``PORT=$(aurora-console tunnel blog | head -1)``);
-progress and state changes go to stderr.
+progress, the route (e.g. "endpoint eice-… → i-… (ec2-user, pushed key) → blog.cluster-…:5432") and
+state changes go to stderr. Every kind of bastion works: a plain SSH bastion, an EC2 instance with a
+key pushed through EC2 Instance Connect, an Instance Connect Endpoint, Session Manager (SSH over it,
+or port forwarding); the AWS calls an EC2 bastion needs use the bastion's own AWS profile and region
+(``--endpoint-url`` for a local AWS endpoint; the sandbox's with ``--sandbox``).
 
 Exit codes (docs/tunnels.md): 0 closed normally, 1 the tunnel failed, 2 unknown profile / no
 bastion, 3 host key not trusted (unknown and not accepted, changed, revoked, or a host certificate
@@ -17,6 +21,8 @@ import sys
 import threading
 
 SANDBOX_PROFILE = "sandbox-blog"
+#: the sandbox's profiles through its EC2 bastion instance (sandbox/profiles.py route_profiles)
+SANDBOX_PREFIX = "sandbox-blog"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_HOST_KEY = 0, 1, 2, 3
 
 
@@ -85,18 +91,42 @@ def _sandbox_dir(args):
 
 
 def _running_sandbox_profile(args, hosts):
-    """The sandbox-blog profile of a sandbox already running (the window's), or None."""
+    """``(profile, aws factory)`` of ``args.profile`` in a sandbox already running (the window's), or None."""
     from aurora_console.core.errors import ConsoleError
-    from aurora_console.sandbox.profiles import sandbox_profiles, trust_running_sandbox_bastion
+    from aurora_console.sandbox.profiles import sandbox_aws_factory, sandbox_profiles, trust_running_sandbox_bastion
 
     folder = _sandbox_dir(args)
     try:
-        profiles = [p for p in sandbox_profiles(folder) if p.name == SANDBOX_PROFILE]
+        profiles = [p for p in sandbox_profiles(folder) if p.name == args.profile]
         if profiles:
             trust_running_sandbox_bastion(hosts, folder)
+            return profiles[0], sandbox_aws_factory(folder)
     except ConsoleError:
         return None
-    return profiles[0] if profiles else None
+    return None
+
+
+def _started_sandbox_profile(info, name: str, hosts):
+    """``name`` among the profiles of a sandbox started by this command; its bastion's key trusted
+    for this run only (also under the bastion's EC2 instance id)."""
+    from aurora_console.core.errors import ConsoleError
+    from aurora_console.sandbox.checks import trust_sandbox_bastion
+
+    every = info.connection_profiles() if hasattr(info, "connection_profiles") else [info.connection_profile()]
+    trust_sandbox_bastion(hosts, info)
+    for profile in every:
+        if profile.name == name:
+            return profile
+    names = ", ".join(p.name for p in every)
+    raise ConsoleError(f"The sandbox has no connection profile named {name!r} (it has: {names}).")
+
+
+def _aws_factory(args):
+    """AWS clients for a saved profile's EC2 bastion (instance lookup, key push, endpoint, Session
+    Manager): the standard resolution, ``--endpoint-url`` when given."""
+    from aurora_console.core.aws.session import AwsSessionFactory
+
+    return AwsSessionFactory(endpoint_url=getattr(args, "endpoint_url", None))
 
 
 def _ask_trust(exc, args) -> str | None:
@@ -123,22 +153,25 @@ def run_tunnel(args) -> int:
     from aurora_console.core.ssh.hostkeys import HostKeyStore
     from aurora_console.core.ssh.manager import TunnelManager
 
+    from aurora_console.core.connections.passwords import clients_from_factory
+
     sandbox = None
     hosts = HostKeyStore(app_paths().known_hosts_file)
     try:
-        if getattr(args, "sandbox", False) and args.profile == SANDBOX_PROFILE:
+        if getattr(args, "sandbox", False) and args.profile.startswith(SANDBOX_PREFIX):
             running = _running_sandbox_profile(args, hosts)
             if running is not None:  # the window's sandbox: tunnel into it, start nothing
-                profile = running
+                profile, aws = running
             else:
                 sandbox, info = _start_sandbox(args)
-                profile = info.connection_profile()
-                # the sandbox's own bastion: trusted for this run only
-                hosts.trust_line(info.bastion.host, info.bastion.port, info.bastion.known_hosts_line)
+                aws = info.aws_factory()
+                profile = _started_sandbox_profile(info, args.profile, hosts)
         else:
-            profile = _load_profile(args)
+            profile, aws = _load_profile(args), None
     except ConsoleError as exc:
         _err(exc.user_text())
+        if sandbox is not None:
+            sandbox.stop()
         return 2
     except Exception as exc:  # noqa: BLE001 - the sandbox could not start
         _err(f"The sandbox could not start: {exc}")
@@ -155,7 +188,10 @@ def run_tunnel(args) -> int:
     manager.add_listener(lambda s: _err(f"[{s.name}] {s.state.value}" + (f": {s.reason}" if s.reason else "")))
     stop = threading.Event()
     try:
-        spec = tunnel_spec(profile, passphrase_for(profile.bastion, prompt=prompt))
+        aws_clients = None
+        if profile.bastion.aws is not None:
+            aws_clients = clients_from_factory(aws if aws is not None else _aws_factory(args))
+        spec = tunnel_spec(profile, passphrase_for(profile.bastion, prompt=prompt), aws_clients=aws_clients)
         for _ in range(3):  # bastion and jump host may both be new
             try:
                 status = manager.open_at(spec, args.local_port) if args.local_port else manager.open(spec)
@@ -168,8 +204,9 @@ def run_tunnel(args) -> int:
         else:
             return EXIT_HOST_KEY
         print(status.local_port, flush=True)
-        _err(f"Tunnel {profile.name}: 127.0.0.1:{status.local_port} -> {profile.bastion.label} -> "
-             f"{profile.host}:{profile.port} ({status.backend}). Ctrl+C closes it.")
+        route = getattr(status, "route", "") or f"{profile.bastion.label} → {profile.host}:{profile.port}"
+        _err(f"Tunnel {profile.name}: 127.0.0.1:{status.local_port} → {route} ({status.backend}). "
+             "Ctrl+C closes it.")
         _err(f"  psql \"host=127.0.0.1 port={status.local_port} dbname={profile.database} user={profile.user}\"")
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:

@@ -9,6 +9,24 @@ Calls wait for the background work they start::
     assert conn.tunnel_state("sandbox-blog") == "up"
     conn.close_tunnel("sandbox-blog")
 
+    # an EC2 bastion reached through its Instance Connect Endpoint with a pushed key
+    conn.open_tunnel("sandbox-blog-eic")
+    state = conn.tunnel_state("sandbox-blog-eic")
+    assert state == "up"
+    print(state.route)  # "endpoint eice-… → i-… (ec2-user, pushed key) → blog.cluster-…:5432"
+
+``tunnel_state`` is the state word (a ``str``) with the route spelled out in ``.route``: the
+tunnel manager's own label for the route it opened (``TunnelStatus.route``, made by
+``core.aws.bastion_route.route``), never rebuilt here.
+
+Profiles through an EC2 bastion (EC2 Instance Connect key push, Instance Connect Endpoint,
+Session Manager) are made with ``create_ec2_profile`` from an existing profile's database, user
+and password source; saving a profile is a local change (the profiles file), allowed everywhere::
+
+    conn.create_ec2_profile("blog-ssm", like="blog", instance="bastion", region="eu-west-1",
+                            transport="ssm", push_key=True)
+    conn.open_tunnel("blog-ssm")
+
 Unknown host keys: the page answers the trust question with ``trust_host_keys`` ("once" by
 default on the sandbox, None - refuse - on a real profile); passphrase / password prompts are
 answered from ``secrets`` (a dict: {"passphrase": ..., "password": ...}) or refused.
@@ -19,6 +37,22 @@ from __future__ import annotations
 from typing import Any
 
 TIMEOUT_MS = 60000
+
+
+class TunnelState(str):
+    """A tunnel's state word ('closed', 'connecting', 'up', 'reconnecting', 'failed'), compared and
+    printed as that word, with ``route``: the route spelled out as the tunnel manager reports it
+    (e.g. "endpoint eice-0abc → i-0123 (ec2-user, pushed key) → blog.cluster-x…:5432"; "" while closed)."""
+
+    route: str
+
+    def __new__(cls, state: str, route: str = "") -> TunnelState:
+        made = super().__new__(cls, state)
+        made.route = route
+        return made
+
+    def __repr__(self) -> str:
+        return f"TunnelState({str(self)!r}, route={self.route!r})"
 
 
 class ConnectionsPage:
@@ -52,17 +86,56 @@ class ConnectionsPage:
     def profiles(self) -> list[str]:
         return [p.name for p in self.controller.profiles()]
 
-    def tunnel_state(self, profile: str) -> str:
-        """'closed', 'connecting', 'up', 'reconnecting' or 'failed'."""
+    def tunnel_state(self, profile: str) -> TunnelState:
+        """'closed', 'connecting', 'up', 'reconnecting' or 'failed', with the route in ``.route``."""
         status = self.controller.status(profile)
-        return status.state.value if status else "closed"
+        if status is None:
+            return TunnelState("closed")
+        return TunnelState(status.state.value, getattr(status, "route", "") or "")
 
     def tunnel_info(self, profile: str) -> dict[str, Any]:
         s = self.controller.status(profile)
         if s is None:
             return {"state": "closed"}
         return {"state": s.state.value, "local_port": s.local_port, "bastion": s.bastion, "target": s.target,
-                "backend": s.backend, "reason": s.reason, "uptime": s.uptime()}
+                "backend": s.backend, "reason": s.reason, "uptime": s.uptime(),
+                "route": getattr(s, "route", "") or ""}
+
+    # -- profiles -----------------------------------------------------------------------------------
+    def create_profile(self, profile) -> str:
+        """Save ``profile`` (a ``core.connections.profile.ConnectionProfile``, validated first) in
+        the profiles file, replacing one of the same name; returns its name."""
+        profile.validate()
+        self.controller.save_profile(profile)
+        return profile.name
+
+    def create_ec2_profile(self, name: str, *, like: str, instance: str, region: str, transport: str = "direct",
+                           push_key: bool = True, os_user: str = "ec2-user", aws_profile: str | None = None,
+                           endpoint_id: str = "", max_tunnel_seconds: int | None = None, host: str = "",
+                           port: int = 22, key_file: str = "", backend: str | None = None) -> str:
+        """A copy of profile ``like`` (database, user, password source, TLS) reached through the EC2
+        instance ``instance`` (an id or its Name tag) in ``region``: ``transport`` "direct" (its
+        address, ``host`` overriding it), "eice" (an Instance Connect Endpoint), "ssm" (SSH over
+        Session Manager) or "ssm-forward" (Session Manager port forwarding, no SSH);
+        ``push_key``: a fresh key pushed through EC2 Instance Connect before each connect, as
+        ``os_user``. Saved like :meth:`create_profile`; returns the name."""
+        from dataclasses import replace
+
+        from aurora_console.core.ssh.config import AwsBastion, BastionConfig
+
+        aws = AwsBastion(instance=instance, region=region, aws_profile=aws_profile, push_key=push_key,
+                         transport=transport, endpoint_id=endpoint_id)
+        if max_tunnel_seconds is not None:
+            aws.max_tunnel_seconds = max_tunnel_seconds
+        bastion = BastionConfig(host=host or instance, user=os_user, port=port, key_file=key_file, aws=aws)
+        base = self.controller.profile(like)
+        made = replace(base, name=name, bastion=bastion, builtin=False,
+                       backend=backend if backend is not None else base.backend)
+        return self.create_profile(made)
+
+    def delete_profile(self, name: str) -> None:
+        """Close its tunnel and remove the saved profile."""
+        self.controller.delete_profile(name)
 
     def open_tunnels(self) -> int:
         """What the status-bar indicator shows."""
