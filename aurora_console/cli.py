@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         from aurora_console.core.aws.bastion_route import eice_proxy
 
         return eice_proxy.main(argv[1:])
+    if argv[:1] == ["ssm-proxy"]:  # ssh's ProxyCommand for SSH over Session Manager (frozen app)
+        from aurora_console.core.aws.bastion_route import ssm_proxy
+
+        return ssm_proxy.main(argv[1:])
     parser = build_parser(argv)
     opts, qt_args = parser.parse_known_args(argv)
     if opts.command:

@@ -1,7 +1,7 @@
 """The native backend's ``ProxyCommand`` for SSH over Session Manager.
 
 ssh runs ``python -m aurora_console.core.aws.bastion_route.ssm_proxy PORT`` (a frozen app:
-``aurora-console --ssm-proxy PORT``), which connects to the ``ssm`` carrier's relay on
+``aurora-console ssm-proxy PORT``), which connects to the ``ssm`` carrier's relay on
 127.0.0.1:PORT (:class:`~aurora_console.core.aws.bastion_route.ssm.SessionRelay`) and copies
 stdin/stdout to it. The relay starts the Session Manager session in the console's process, so
 this helper holds no AWS credentials and no session token. The relay's first byte says whether
@@ -18,24 +18,29 @@ import sys
 import threading
 from pathlib import Path
 
-FLAG = "--ssm-proxy"
+COMMAND = "ssm-proxy"
 MODULE = "aurora_console.core.aws.bastion_route.ssm_proxy"
 CHUNK = 64 * 1024
 
 
-def proxy_argv(port: int, *, frozen: bool | None = None, executable: str | None = None) -> list[str]:
-    """The ProxyCommand argv reaching the relay on ``port``."""
+def proxy_argv(port: int, *, platform: str | None = None, frozen: bool | None = None,
+               executable: str | None = None) -> list[str]:
+    """The ProxyCommand argv reaching the relay on ``port`` (``platform``/``frozen``/``executable``:
+    this process's by default; tests pass others)."""
+    platform = platform or sys.platform
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     executable = executable or sys.executable
     if frozen:
         from aurora_console.core.ssh.askpass import WINDOWS_CLI_EXE
 
-        cli = Path(executable).with_name(WINDOWS_CLI_EXE)  # Windows: the console twin has a stdout
-        return [str(cli if cli.is_file() else executable), FLAG, str(int(port))]
+        exe = Path(executable)
+        if platform == "win32" and exe.with_name(WINDOWS_CLI_EXE).is_file():  # the console twin has a stdout
+            exe = exe.with_name(WINDOWS_CLI_EXE)
+        return [str(exe), COMMAND, str(int(port))]
     return [executable, "-m", MODULE, str(int(port))]
 
 
-def run(args: list[str]) -> int:
+def main(args: list[str]) -> int:
     """``args``: ``[PORT]``. Returns the exit code."""
     if len(args) != 1 or not args[0].isascii() or not args[0].isdigit():
         print("usage: ssm-proxy PORT", file=sys.stderr)
@@ -64,7 +69,8 @@ def run(args: list[str]) -> int:
             pass
         os._exit(0)  # the bastion side ended: ssh sees EOF on our stdout
 
-    threading.Thread(target=down, daemon=True).start()
+    reader = threading.Thread(target=down, daemon=True)
+    reader.start()
     stdin = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer)
     try:
         while data := stdin.read(CHUNK):
@@ -72,11 +78,12 @@ def run(args: list[str]) -> int:
     except OSError:
         pass
     try:
-        conn.shutdown(socket.SHUT_WR)
+        conn.shutdown(socket.SHUT_WR)  # the relay then ends the session; what it still sends comes through
     except OSError:
         pass
+    reader.join(timeout=30)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))
