@@ -100,10 +100,18 @@ class LocalAwsServer:
 
         #: the blog cluster's PostgreSQL log, exported to CloudWatch Logs before each Logs request
         self.log_export = LogExport()
+        from aurora_console.sandbox.ssm_sessions import SsmSessions
+
+        #: Session Manager's StartSession/TerminateSession (moto lacks them) and the sessions' data channel
+        self.ssm_sessions = SsmSessions()
         from aurora_console.sandbox.bastion_keys import PushedKeys
 
         #: keys pushed with EC2 Instance Connect's SendSSHPublicKey (the loopback bastion accepts them for 60 s)
         self.pushed_keys = PushedKeys()
+        from aurora_console.sandbox.eice_endpoint import SandboxEice
+
+        #: EC2 Instance Connect Endpoints (DescribeInstanceConnectEndpoints, moto lacks it) and their websocket
+        self.eice = SandboxEice()
 
     @property
     def endpoint_url(self) -> str:
@@ -138,9 +146,15 @@ class LocalAwsServer:
         server._server.app = LogExportWsgi(
             InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(server._server.app, self.trail), self.rds_logs), self.insights),
             self.log_export)
+        from aurora_console.sandbox.ssm_sessions import SsmSessionsWsgi
+
+        server._server.app = SsmSessionsWsgi(server._server.app, self.ssm_sessions)
         from aurora_console.sandbox.instance_connect import InstanceConnectWsgi
 
         server._server.app = InstanceConnectWsgi(server._server.app, self.pushed_keys)
+        from aurora_console.sandbox.eice_endpoint import EiceWsgi
+
+        server._server.app = EiceWsgi(server._server.app, self.eice)
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
@@ -153,6 +167,7 @@ class LocalAwsServer:
         self._endpoint_url = None
         if server is not None:
             self.insights.detach_database()
+            self.eice.stop()
             server.stop()
             log.info("local AWS endpoint stopped")
 
@@ -161,7 +176,9 @@ class LocalAwsServer:
         request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
+        self.ssm_sessions.reset()
         self.pushed_keys.clear()
+        self.eice.reset()
 
     def __enter__(self) -> str:
         return self.start()

@@ -1,0 +1,142 @@
+"""SSH through an EC2 Instance Connect Endpoint (the ``eice`` carrier) end to end: the sandbox's
+endpoint (DescribeInstanceConnectEndpoints on the rig's local AWS endpoint, its websocket server
+checking the presigned URL) forwarding to the rig's real sshd, with both tunnel backends (OpenSSH
+through the eice-proxy ProxyCommand, paramiko through the websocket stream), refusals reported
+plainly, and the tunnel renewed before the endpoint's maximum duration cuts it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from aurora_console.core.aws.bastion_route import eice
+from aurora_console.core.connections.passwords import clients_from_factory
+from aurora_console.core.ssh.backend import make_backend
+from aurora_console.core.ssh.config import AwsBastion, BastionConfig, TunnelSpec, TunnelTarget
+from aurora_console.core.ssh.errors import TunnelError
+from aurora_console.core.ssh.hostkeys import HostKeyStore
+from aurora_console.core.ssh.manager import TunnelManager, TunnelState
+from tests.integration.tunnels.conftest import BACKENDS
+from tests.integration.tunnels.session_manager import REGION, run_bastion
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def endpoint(moto_server, aws_factory, sshd_server):
+    """(sandbox endpoint service, instance id, clients): an endpoint in the bastion's VPC whose
+    tunnels to its private address reach the rig's sshd."""
+    instance = run_bastion(aws_factory, name="eice-bastion")
+    service = moto_server.eice
+    service.serve_instance(moto_server.endpoint_url, REGION, instance, (sshd_server.host, sshd_server.port))
+    yield service, instance, clients_from_factory(aws_factory)
+    service.duration_scale = 1.0
+
+
+def _store(tmp_path: Path, sshd_server, instance: str) -> HostKeyStore:
+    """Host keys are checked under the instance id (port 22), whatever carries the connection."""
+    path = tmp_path / "known_hosts"
+    path.write_text("".join(f"{instance} {key}\n" for key in sshd_server.host_public_keys.values()))
+    return HostKeyStore(path, user_files=[])
+
+
+def _spec(sshd_server, instance: str, clients, db_port: int, backend: str, **aws_options) -> TunnelSpec:
+    aws = AwsBastion(instance=instance, region=REGION, transport="eice", **aws_options)
+    bastion = BastionConfig(host=instance, user=sshd_server.user, key_file=str(sshd_server.client_keys["ed25519"]),
+                            aws=aws, connect_timeout=15)
+    return TunnelSpec(name=f"blog-eice-{backend}", bastion=bastion,
+                      target=TunnelTarget("127.0.0.1", db_port, probe="postgres"), backend=backend,
+                      aws_clients=clients)
+
+
+def _count(db, port: int) -> int:
+    info = {**db.conninfo, "host": "127.0.0.1", "port": port}
+    with psycopg.connect(**info, connect_timeout=10) as conn:
+        return conn.execute("select count(*) from posts").fetchone()[0]
+
+
+def _tmp_folders() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("aurora-eice-*")}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_database_through_the_endpoint(endpoint, sshd_server, blog_db, tmp_path, backend):
+    service, instance, clients = endpoint
+    before = _tmp_folders()
+    tunnel = make_backend(backend).open(_spec(sshd_server, instance, clients, blog_db.conninfo["port"], backend),
+                                        _store(tmp_path, sshd_server, instance))
+    try:
+        assert _count(blog_db, tunnel.local_port) == 100
+        assert service.opened >= 1 and service.refused == []
+        label = getattr(tunnel, "route_label", "")
+        assert label.startswith("endpoint eice-") and instance in label
+    finally:
+        tunnel.close()
+    assert _tmp_folders() <= before  # no URL ticket left behind
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_access_denied_on_open_tunnel_names_action_and_endpoint(endpoint, sshd_server, blog_db, tmp_path, backend):
+    service, instance, clients = endpoint
+    service.deny_open_tunnel = True
+    arn = service.endpoints[0].arn
+    with pytest.raises(TunnelError) as info:
+        make_backend(backend).open(_spec(sshd_server, instance, clients, blog_db.conninfo["port"], backend),
+                                   _store(tmp_path, sshd_server, instance))
+    text = info.value.user_text()
+    assert "ec2-instance-connect:OpenTunnel" in text and arn in text
+    assert "X-Amz-Signature" not in text
+
+
+def test_expired_url_is_refused_plainly(endpoint, sshd_server, blog_db, tmp_path):
+    service, instance, clients = endpoint
+    service.clock = lambda: time.time() + 120  # the endpoint's clock is two minutes ahead: every URL is stale
+    try:
+        with pytest.raises(TunnelError) as info:
+            make_backend("paramiko").open(_spec(sshd_server, instance, clients, blog_db.conninfo["port"], "paramiko"),
+                                          _store(tmp_path, sshd_server, instance))
+    finally:
+        service.clock = time.time
+    assert "expired" in info.value.user_text()
+    assert service.refused and service.refused[0][0] == 403
+
+
+def test_no_endpoint_in_the_vpc(moto_server, aws_factory, sshd_server, blog_db, tmp_path):
+    instance = run_bastion(aws_factory, name="lonely-bastion")
+    clients = clients_from_factory(aws_factory)
+    with pytest.raises(TunnelError) as info:
+        make_backend("paramiko").open(_spec(sshd_server, instance, clients, blog_db.conninfo["port"], "paramiko"),
+                                      _store(tmp_path, sshd_server, instance))
+    assert "has no EC2 Instance Connect Endpoint" in info.value.message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_renewed_before_the_maximum_duration(endpoint, sshd_server, blog_db, tmp_path, monkeypatch, backend):
+    """maxTunnelDuration 60 s: the endpoint cuts each websocket after 60 x 0.1 = 6 s of real time;
+    the carrier's clock runs 57 s behind the manager's, so its end falls 3 s after it was made and the manager
+    renews the tunnel before the endpoint cuts it (no cut, new websockets, the database still answers)."""
+    service, instance, clients = endpoint
+    service.duration_scale = 0.1
+    monkeypatch.setattr(eice, "clock", lambda: time.monotonic() - 57)
+    manager = TunnelManager(_store(tmp_path, sshd_server, instance), poll_interval=0.2)
+    spec = _spec(sshd_server, instance, clients, blog_db.conninfo["port"], backend, max_tunnel_seconds=60)
+    try:
+        status = manager.open(spec)
+        assert _count(blog_db, status.local_port) == 100
+        first = service.opened
+        end = time.monotonic() + 20
+        while time.monotonic() < end and service.opened <= first:
+            time.sleep(0.1)
+        assert service.opened > first, "the tunnel was not renewed"
+        end = time.monotonic() + 20
+        while time.monotonic() < end and manager.status(spec.name).state != TunnelState.UP:
+            time.sleep(0.1)
+        assert _count(blog_db, manager.status(spec.name).local_port) == 100
+        assert service.cut == 0  # every websocket was replaced before the endpoint cut it
+    finally:
+        manager.shutdown()
