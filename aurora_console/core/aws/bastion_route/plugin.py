@@ -116,7 +116,19 @@ def reads_response_from_environment(version: tuple[int, ...] | None) -> bool:
     return pad(version) > pad(LAST_VERSION_WITHOUT_ENV)
 
 
+#: (path, size, mtime) -> version: asked once per installed plugin, not on every (re)connect
+_VERSIONS: dict[tuple[str, int, int], tuple[int, ...] | None] = {}
+
+
 def plugin_version(plugin: str, *, timeout: float = 15.0) -> tuple[int, ...] | None:
+    """What ``plugin --version`` prints, parsed (None when it prints no version)."""
+    try:
+        st = os.stat(plugin)
+        key = (plugin, st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    if key in _VERSIONS:
+        return _VERSIONS[key]
     try:
         done = subprocess.run([plugin, "--version"], capture_output=True, text=True, timeout=timeout,
                               env=child_environment(), stdin=subprocess.DEVNULL,
@@ -124,7 +136,10 @@ def plugin_version(plugin: str, *, timeout: float = 15.0) -> tuple[int, ...] | N
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise PluginExited(f"{plugin} --version failed: {exc}.",
                            hint=f"Reinstall the plugin from {INSTALL_URL}.") from None
-    return parse_version(done.stdout)
+    version = parse_version(done.stdout)
+    if key is not None:
+        _VERSIONS[key] = version
+    return version
 
 
 def child_environment(base: Mapping[str, str] | None = None) -> dict[str, str]:

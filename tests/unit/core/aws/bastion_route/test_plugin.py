@@ -126,3 +126,17 @@ def test_plugin_version_runs_the_plugin(tmp_path):
     path.write_text(f"#!{sys.executable}\nprint('1.2.650.0')\n")
     path.chmod(0o700)
     assert P.plugin_version(str(path)) == (1, 2, 650, 0)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX shell script stands in for the plugin")
+def test_the_version_is_asked_once_per_installed_plugin(tmp_path):
+    calls = tmp_path / "calls"
+    path = tmp_path / "smp"
+    path.write_text(f"#!/bin/sh\necho x >> '{calls}'\necho 1.2.650.0\n")
+    path.chmod(0o700)
+    assert P.plugin_version(str(path)) == P.plugin_version(str(path)) == (1, 2, 650, 0)
+    assert calls.read_text().count("x") == 1
+    path.write_text(f"#!/bin/sh\necho x >> '{calls}'\necho 1.2.700.0 \n")  # updated in place
+    os.utime(path, ns=(1, 1))
+    assert P.plugin_version(str(path)) == (1, 2, 700, 0)
+    assert calls.read_text().count("x") == 2
