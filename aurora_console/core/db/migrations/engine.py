@@ -34,6 +34,7 @@ import psycopg
 from psycopg import sql as pgsql
 
 from aurora_console.core.connections.engines.postgres import POSTGRES
+from aurora_console.core.db.connection_engine import connect_engine
 
 from .apply import Applier
 from .callbacks import CallbackRunner, Callbacks, find_callbacks
@@ -95,16 +96,6 @@ class MigrateResult:
     dry_run: bool = False
     plan: list[MigrationFile] = field(default_factory=list)  # dry run: what would run, in order
     prepared: list[PreparedMigration] = field(default_factory=list)  # the SQL run (placeholders replaced)
-
-
-def connect_engine(connect: Any) -> str:
-    """The engine ("postgres", "mysql") whose connections ``connect`` makes: a profile's
-    ``DatabaseConnection.connect`` knows its engine, a factory may carry ``engine_name``; anything
-    else (a libpq conninfo, a psycopg factory) is PostgreSQL."""
-    owner = getattr(connect, "__self__", None)
-    engine = getattr(owner, "engine", None) or getattr(connect, "engine", None)
-    name = getattr(engine, "name", None) or getattr(connect, "engine_name", None)
-    return name if isinstance(name, str) and name else "postgres"
 
 
 class MigrationRunner:

@@ -24,11 +24,6 @@ CONNECTION_LOST = frozenset({2006, 2013, 2055, 1927, 4031})
 _IDENT_OK = re.compile(r"[A-Za-z0-9_$]+")
 
 
-def is_mysql_connection(conn: Any) -> bool:
-    """True for a MySQL driver's connection (anything but psycopg's)."""
-    return not type(conn).__module__.startswith("psycopg")
-
-
 def is_error(exc: BaseException) -> bool:
     return isinstance(exc, DriverError)
 
