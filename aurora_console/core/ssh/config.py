@@ -19,6 +19,7 @@ _INSTANCE_ID_RE = re.compile(r"i-[0-9a-f]{8}(?:[0-9a-f]{9})?")
 _NAME_TAG_RE = re.compile(r"[^\x00-\x1f]{1,255}")
 _ENDPOINT_ID_RE = re.compile(r"eice-[0-9a-f]{8,17}")
 _REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]")
+_AWS_PROFILE_RE = re.compile(r"[A-Za-z0-9_.@+=,/-]{1,128}")
 MAX_EICE_SECONDS = 3600
 _HOST_RE = re.compile(r"\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+")
 _USER_RE = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.@-]{0,63}")
@@ -98,18 +99,30 @@ class AwsBastion:
         return bool(_INSTANCE_ID_RE.fullmatch(self.instance or ""))
 
     def validate(self) -> AwsBastion:
-        inst = (self.instance or "").strip()
-        if not (_INSTANCE_ID_RE.fullmatch(inst) or _NAME_TAG_RE.fullmatch(inst)):
-            raise ValidationError(f"The bastion instance {inst!r} is neither an instance id (i-...) nor a Name tag.")
-        if not _REGION_RE.fullmatch(self.region or ""):
-            raise ValidationError(f"The bastion's AWS region {self.region!r} is not a region name (e.g. us-east-1).")
-        if self.transport not in AWS_TRANSPORTS:
-            raise ValidationError(f"Unknown bastion transport {self.transport!r}; choose one of "
+        """Every field checked whole (``fullmatch``); nothing is stripped: the dialog strips what the
+        user typed, and the values are used exactly as stored. Raises ``ValidationError`` for any input."""
+        inst = self.instance
+        if not isinstance(inst, str) or not (_INSTANCE_ID_RE.fullmatch(inst) or _NAME_TAG_RE.fullmatch(inst)):
+            raise ValidationError(f"The bastion instance {shown(inst)} is neither an instance id (i-...) nor a "
+                                  "Name tag.")
+        if not isinstance(self.region, str) or not _REGION_RE.fullmatch(self.region):
+            raise ValidationError(f"The bastion's AWS region {shown(self.region)} is not a region name "
+                                  "(e.g. us-east-1).")
+        if self.aws_profile not in (None, "") and (not isinstance(self.aws_profile, str)
+                                             or not _AWS_PROFILE_RE.fullmatch(self.aws_profile)):
+            raise ValidationError(f"The AWS profile name {shown(self.aws_profile)} is not valid.")
+        if not isinstance(self.transport, str) or self.transport not in AWS_TRANSPORTS:
+            raise ValidationError(f"Unknown bastion transport {shown(self.transport)}; choose one of "
                                   f"{', '.join(AWS_TRANSPORTS)}.")
-        if self.endpoint_id and not _ENDPOINT_ID_RE.fullmatch(self.endpoint_id):
-            raise ValidationError(f"The Instance Connect Endpoint id {self.endpoint_id!r} is not of the form eice-....")
-        if not 60 <= int(self.max_tunnel_seconds) <= MAX_EICE_SECONDS:
-            raise ValidationError(f"The endpoint tunnel duration must be 60-{MAX_EICE_SECONDS} seconds.")
+        if not isinstance(self.endpoint_id, str) or (self.endpoint_id and not _ENDPOINT_ID_RE.fullmatch(self.endpoint_id)):
+            raise ValidationError(f"The Instance Connect Endpoint id {shown(self.endpoint_id)} is not of the form "
+                                  "eice-....")
+        seconds = self.max_tunnel_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 60 <= seconds <= MAX_EICE_SECONDS:
+            raise ValidationError(f"The endpoint tunnel duration must be 60-{MAX_EICE_SECONDS} seconds "
+                                  f"(not {shown(seconds)}).")
+        if not isinstance(self.push_key, bool):
+            raise ValidationError(f"'push key' must be true or false, not {shown(self.push_key)}.")
         if self.transport == "ssm-forward" and self.push_key:
             raise ValidationError("Session Manager port forwarding uses no SSH, so no key is pushed; "
                                   "choose SSH over Session Manager (ssm) to push a key.")
