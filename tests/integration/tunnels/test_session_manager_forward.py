@@ -253,3 +253,36 @@ def test_start_session_answer_has_the_aws_shape(moto_server, aws_factory):
             ssm.start_session(**kwargs)
         assert err.value.response["Error"]["Code"] == code
     assert moto_server.ssm_sessions.active() == []
+
+
+def test_every_tab_of_a_profile_shares_one_session_through_the_opener(moto_server, aws_factory, plugin, blog_db,
+                                                                      store):
+    """The path the tabs take (core.connections.opener.open_connection with the window's manager):
+    four tabs, four database connections, one StartSession."""
+    from aurora_console.core.connections.opener import open_connection
+    from aurora_console.core.connections.passwords import clients_from_factory
+    from aurora_console.core.connections.profile import ConnectionProfile, TlsSettings
+
+    sessions = wire_sessions(moto_server, db_port=blog_db.conninfo["port"])
+    spec = forward_spec(aws_factory, run_bastion(aws_factory))
+    profile = ConnectionProfile(name="blog-ssm", host=BLOG_HOST, port=5432, database=blog_db.conninfo["dbname"],
+                                user=blog_db.conninfo["user"], tls=TlsSettings(mode="disable"),
+                                bastion=spec.bastion)
+    manager = TunnelManager(store, poll_interval=0.1)
+    opened, conns = [], []
+    try:
+        for _tab in range(4):
+            tab = open_connection(profile, manager=manager, clients=clients_from_factory(aws_factory),
+                                  password=blog_db.conninfo.get("password", "unused"), keep_tunnel=True)
+            opened.append(tab)
+            conns.append(tab.connect())
+        assert [c.execute("select count(*) from posts").fetchone()[0] for c in conns] == [100] * 4
+        assert len({tab.route.local_port for tab in opened}) == 1
+        assert len(sessions.started) == 1
+    finally:
+        for c in conns:
+            c.close()
+        for tab in opened:
+            tab.close()
+        manager.shutdown()
+    assert sessions.active() == []
