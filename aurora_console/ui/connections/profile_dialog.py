@@ -31,10 +31,13 @@ from aurora_console.core.connections.profile import (
     is_aws_endpoint,
 )
 from aurora_console.core.errors import user_text
-from aurora_console.core.ssh.config import BastionConfig, JumpHost
+from aurora_console.core.ssh.config import MAX_EICE_SECONDS, AwsBastion, BastionConfig, JumpHost
 
 PASSWORD_LABELS = [("prompt", "Ask each time"), ("keyring", "OS keyring"), ("ssm", "SSM SecureString parameter"),
                    ("secretsmanager", "Secrets Manager secret"), ("iam", "IAM auth token (fresh per connection)")]
+BASTION_KINDS = [("ssh", "SSH host"), ("ec2", "EC2 instance (AWS)")]
+TRANSPORT_LABELS = [("direct", "Direct (its address)"), ("eice", "EC2 Instance Connect Endpoint"),
+                    ("ssm", "Session Manager (SSH over it)"), ("ssm-forward", "Session Manager port forwarding (no SSH)")]
 TLS_LABELS = [("", "Automatic (verify-full for AWS endpoints)"), ("verify-full", "verify-full"),
               ("require", "require (encrypted, server not verified)"), ("prefer", "prefer"), ("disable", "disable")]
 
@@ -113,7 +116,7 @@ class ProfileEditorDialog(QDialog):
         self.ssh_import = QComboBox(objectName="profileSshImport")
         self.ssh_import.addItem("Import from ~/.ssh/config…", None)
         self.ssh_import.activated.connect(self._import_selected)
-        self.b_host = QLineEdit(b.host, objectName="bastionHost")
+        self.b_host = QLineEdit("" if b.aws and b.host == b.aws.instance else b.host, objectName="bastionHost")
         self.b_port = QSpinBox(objectName="bastionPort", minimum=1, maximum=65535, value=int(b.port))
         self.b_user = QLineEdit(b.user, objectName="bastionUser")
         self.b_key = QLineEdit(b.key_file, objectName="bastionKeyFile", placeholderText="~/.ssh/id_ed25519")
@@ -129,6 +132,25 @@ class ProfileEditorDialog(QDialog):
         self.backend = _combo([("auto", "Automatic (OpenSSH client if installed)"), ("native", "OpenSSH client"),
                                ("paramiko", "Built-in (paramiko)")], "bastionBackend")
         _select(self.backend, p.backend)
+        # an EC2 bastion: found by instance id or Name tag, reached through AWS (issue 18)
+        aws = b.aws or AwsBastion(instance="", region="")
+        self.b_kind = _combo(BASTION_KINDS, "bastionKind")
+        _select(self.b_kind, "ec2" if b.aws else "ssh")
+        self.b_instance = QLineEdit(aws.instance, objectName="bastionInstance",
+                                    placeholderText="i-0123456789abcdef0 or its Name tag")
+        self.b_region = QLineEdit(aws.region, objectName="bastionRegion", placeholderText="us-east-1")
+        self.b_aws_profile = QLineEdit(aws.aws_profile or "", objectName="bastionAwsProfile",
+                                       placeholderText="default (or the console's AWS session)")
+        self.b_push_key = QCheckBox("Push a fresh key with EC2 Instance Connect before each connect (nothing stored)",
+                                    objectName="bastionPushKey")
+        self.b_push_key.setChecked(aws.push_key if b.aws else True)
+        self.b_transport = _combo(TRANSPORT_LABELS, "bastionTransport")
+        _select(self.b_transport, aws.transport)
+        self.b_endpoint = QLineEdit(aws.endpoint_id, objectName="bastionEndpointId",
+                                    placeholderText="empty: the endpoint of the instance's VPC")
+        self.b_duration = QSpinBox(objectName="bastionTunnelSeconds", minimum=60, maximum=MAX_EICE_SECONDS,
+                                   value=int(aws.max_tunnel_seconds), suffix=" s",
+                                   toolTip="The endpoint's maximum tunnel duration; the tunnel is renewed before it.")
 
         form = QFormLayout()
         for label, w in (("Name", self.name), ("Engine", self.engine), ("Host", self.host), ("Port", self.port), ("Database", self.database),
@@ -140,11 +162,19 @@ class ProfileEditorDialog(QDialog):
                          ("SQL history", history_row)):
             form.addRow(label, w)
         bform = QFormLayout(self.bastion_box)
-        for label, w in (("", self.ssh_import), ("Host", self.b_host), ("Port", self.b_port), ("User", self.b_user),
+        self._bastion_form = bform
+        for label, w in (("Bastion", self.b_kind), ("", self.ssh_import), ("Instance", self.b_instance),
+                         ("Region", self.b_region), ("AWS profile", self.b_aws_profile),
+                         ("Transport", self.b_transport), ("Endpoint id", self.b_endpoint),
+                         ("Tunnel duration", self.b_duration), ("", self.b_push_key),
+                         ("Host", self.b_host), ("Port", self.b_port), ("User", self.b_user),
                          ("Key file", _browse_row(self.b_key, "SSH private key", self)),
                          ("Passphrase", self.b_pass_src), ("", self.b_passphrase), ("", self.b_agent),
                          ("Jump host", self.b_jump), ("Keepalive", self.b_keepalive), ("Backend", self.backend)):
             bform.addRow(label, w)
+        for w in (self.b_kind, self.b_transport):
+            w.currentIndexChanged.connect(self._update_bastion_fields)
+        self.b_push_key.toggled.connect(self._update_bastion_fields)
         self.message = QLabel(objectName="profileMessage", wordWrap=True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.test_button = buttons.addButton("Test connection", QDialogButtonBox.ButtonRole.ActionRole)
@@ -160,6 +190,7 @@ class ProfileEditorDialog(QDialog):
         self.pw_kind.currentIndexChanged.connect(self._update_fields)
         self.host.textChanged.connect(self._update_fields)
         self._update_fields()
+        self._update_bastion_fields()
         self._ssh_hosts: list[BastionConfig] = []
         controller.services.runner.submit(lambda ctx: _load_ssh_hosts(), name="Read ~/.ssh/config",
                                           on_done=self._hosts_loaded, on_error=lambda exc: None)
@@ -196,6 +227,38 @@ class ProfileEditorDialog(QDialog):
         self.ca_bundle.setPlaceholderText("required for verify-full on AWS endpoints" if is_aws_endpoint(
             self.host.text()) else "optional")
 
+    def _update_bastion_fields(self) -> None:
+        """An SSH host shows its address and key; an EC2 instance its instance, region, AWS profile,
+        transport, and a key only when none is pushed (Session Manager port forwarding: no SSH at all)."""
+        ec2 = self.b_kind.currentData() == "ec2"
+        transport = self.b_transport.currentData()
+        forward = ec2 and transport == "ssm-forward"
+        pushed = ec2 and self.b_push_key.isChecked() and not forward
+        form = self._bastion_form
+        for w in (self.b_instance, self.b_region, self.b_aws_profile, self.b_transport, self.b_push_key,
+                  self.b_endpoint, self.b_duration):
+            form.setRowVisible(w, ec2)
+        form.setRowVisible(self.ssh_import, not ec2)
+        self.b_endpoint.setEnabled(transport == "eice")
+        self.b_duration.setEnabled(transport == "eice")
+        self.b_push_key.setEnabled(not forward)
+        for w in (self.b_key, self.b_pass_src, self.b_passphrase, self.b_agent):
+            w.setEnabled(not pushed and not forward)
+        self.b_jump.setEnabled(not ec2 or transport == "direct")
+        self.b_host.setPlaceholderText("optional: an address of its own (VPN name); empty: the instance's address"
+                                       if ec2 else "bastion.example.com")
+        self.b_port.setToolTip("The instance's SSH port (22 through an endpoint or Session Manager)" if ec2 else "")
+
+    def _aws_bastion(self) -> AwsBastion | None:
+        if self.b_kind.currentData() != "ec2":
+            return None
+        transport = self.b_transport.currentData()
+        return AwsBastion(instance=self.b_instance.text().strip(), region=self.b_region.text().strip(),
+                          aws_profile=self.b_aws_profile.text().strip() or None,
+                          push_key=self.b_push_key.isChecked() and transport != "ssm-forward", transport=transport,
+                          endpoint_id=self.b_endpoint.text().strip() if transport == "eice" else "",
+                          max_tunnel_seconds=self.b_duration.value())
+
     # -- build / save / test ---------------------------------------------------------------------------
     def profile(self) -> ConnectionProfile:
         kind = self.pw_kind.currentData()
@@ -207,11 +270,16 @@ class ProfileEditorDialog(QDialog):
                                   aws_profile=self.pw_aws_profile.text().strip() or None)
         bastion = None
         if self.bastion_box.isChecked():
-            bastion = BastionConfig(host=self.b_host.text().strip(), port=self.b_port.value(),
-                                    user=self.b_user.text().strip(), key_file=self.b_key.text().strip(),
-                                    passphrase_source=self.b_pass_src.currentData(),
-                                    use_agent=self.b_agent.isChecked(), jump=_parse_jump(self.b_jump.text()),
-                                    keepalive_seconds=self.b_keepalive.value())
+            aws = self._aws_bastion()
+            standing_key = aws is None or not (aws.push_key or aws.transport == "ssm-forward")
+            host = self.b_host.text().strip() or (aws.instance if aws else "")
+            bastion = BastionConfig(host=host, port=self.b_port.value(), user=self.b_user.text().strip(),
+                                    key_file=self.b_key.text().strip() if standing_key else "",
+                                    passphrase_source=self.b_pass_src.currentData() if standing_key else "none",
+                                    use_agent=self.b_agent.isChecked() and standing_key,
+                                    jump=_parse_jump(self.b_jump.text()) if aws is None or aws.transport == "direct"
+                                    else None,
+                                    keepalive_seconds=self.b_keepalive.value(), aws=aws)
         keep = self.original
         return ConnectionProfile(
             name=self.name.text().strip(), host=self.host.text().strip(), port=self.port.value(),
