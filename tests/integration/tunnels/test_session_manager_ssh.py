@@ -5,6 +5,7 @@ socket, OpenSSH a ProxyCommand through the console's relay; both tunnel backends
 from __future__ import annotations
 
 import shlex
+import socket
 import subprocess
 import time
 
@@ -156,3 +157,36 @@ def test_tunnel_backends_over_session_manager(backend, bastion, sshd_server, blo
     finally:
         tunnel.close()
     assert _wait(lambda: sessions.active() == [], 15), "closing the tunnel ends every session it started"
+
+
+def test_the_relay_lets_in_only_the_helper_with_its_cookie(bastion):
+    import os
+    import stat
+
+    sessions, instance, clients = bastion
+    aws = AwsBastion(instance=instance, region=REGION, transport="ssm")
+    carrier = ssm.carrier(clients, aws, resolve_instance(clients, aws), port=22)
+    port, cookie_file = int(carrier.proxy_command[-2]), carrier.proxy_command[-1]
+    assert stat.S_IMODE(os.stat(cookie_file).st_mode) == 0o600
+    try:
+        intruder = socket.create_connection(("127.0.0.1", port), timeout=15)
+        intruder.sendall(b"x" * 32)
+        assert intruder.recv(1) == b""  # closed, nothing started
+        intruder.close()
+        assert sessions.started == []
+    finally:
+        carrier.close()
+    assert not os.path.exists(cookie_file)
+
+
+def test_missing_plugin_for_ssh_over_session_manager(bastion, tmp_path, monkeypatch):
+    from aurora_console.core.aws.bastion_route import plugin as plugin_module
+
+    sessions, instance, clients = bastion
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(plugin_module, "usual_folders", lambda platform=None: [str(tmp_path / "nowhere")])
+    aws = AwsBastion(instance=instance, region=REGION, transport="ssm")
+    with pytest.raises(plugin_module.PluginMissing) as err:
+        ssm.carrier(clients, aws, resolve_instance(clients, aws), port=22)
+    assert plugin_module.INSTALL_URL in err.value.user_text()
+    assert sessions.started == []

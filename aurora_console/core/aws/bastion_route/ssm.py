@@ -11,7 +11,8 @@ gets AWS credentials.
   (:class:`PluginSession`).
 * the native backend: ssh's ``ProxyCommand`` is the console's small helper
   (:mod:`.ssm_proxy`) which connects to a relay on 127.0.0.1 that this carrier runs
-  (:class:`SessionRelay`); each connection to the relay is a new :class:`PluginSession`. ssh
+  (:class:`SessionRelay`, which lets in only the helper holding its cookie); each connection to
+  the relay is a new :class:`PluginSession`. ssh
   therefore never runs the plugin itself and the session token never reaches ssh's environment.
 
 When the plugin stops before the bastion's SSH banner arrives, the opening fails with the
@@ -21,10 +22,15 @@ plugin's own words (:class:`~.plugin.PluginExited`).
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 from aurora_console.core.aws.bastion_route.carrier import Carrier
 from aurora_console.core.aws.bastion_route.instances import ClientFactory, InstanceFacts
@@ -49,6 +55,9 @@ LABEL = "Session Manager"
 CHUNK = 64 * 1024
 #: how long the bastion's SSH banner may take to come through a new session
 BANNER_TIMEOUT = 30.0
+#: the relay's cookie (what the ProxyCommand helper proves it was started by this console with)
+COOKIE_BYTES = 32
+COOKIE_TIMEOUT = 10.0
 
 
 class PluginSession:
@@ -166,11 +175,21 @@ class PluginSession:
 
 class SessionRelay:
     """127.0.0.1 listener for the native backend's ProxyCommand helper: each connection gets a
-    new :class:`PluginSession`. The helper reads one status byte first: ``0`` then the stream,
-    or ``1`` then the reason the session could not start (it prints it for ssh)."""
+    new :class:`PluginSession`.
+
+    The helper first sends the relay's cookie, read from an owner-only file (``cookie_file``), so
+    another local user cannot make the console start sessions in the user's name; a connection
+    without it is closed before any AWS call. The helper then reads one status byte: ``0`` then
+    the stream, or ``1`` then the reason the session could not start (it prints it for ssh)."""
 
     def __init__(self, new_session) -> None:
         self._new_session = new_session
+        self._cookie = secrets.token_bytes(COOKIE_BYTES)
+        self._folder = Path(tempfile.mkdtemp(prefix="aurora-ssm-"))  # 0700
+        self.cookie_file = self._folder / "relay-cookie"
+        fd = os.open(self.cookie_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(self._cookie)
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(4)
@@ -189,6 +208,10 @@ class SessionRelay:
             threading.Thread(target=self._serve, args=(conn,), daemon=True, name=f"ssm-relay-{self.port}-conn").start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if not self._cookie_matches(conn):
+            log.warning("Session Manager relay %d: a connection without the relay's cookie was refused", self.port)
+            conn.close()
+            return
         try:
             session = self._new_session()
         except Exception as exc:  # noqa: BLE001 - told to ssh through the helper, logged here
@@ -210,12 +233,27 @@ class SessionRelay:
         _join(conn, session.socket)
         session.close()
 
+    def _cookie_matches(self, conn: socket.socket) -> bool:
+        conn.settimeout(COOKIE_TIMEOUT)
+        got = b""
+        try:
+            while len(got) < COOKIE_BYTES:
+                chunk = conn.recv(COOKIE_BYTES - len(got))
+                if not chunk:
+                    break
+                got += chunk
+        except OSError:
+            return False
+        conn.settimeout(None)
+        return secrets.compare_digest(got, self._cookie)
+
     def close(self) -> None:
         self._closed.set()
         try:
             self._listener.close()
         except OSError:
             pass
+        shutil.rmtree(self._folder, ignore_errors=True)
         with self._lock:
             sessions, self._sessions = self._sessions, []
         for session in sessions:
@@ -273,4 +311,5 @@ def carrier(clients: ClientFactory, aws: AwsBastion, facts: InstanceFacts, *, po
 
     log.info("bastion %s through Session Manager (plugin %s, version %s)", facts.instance_id, plugin,
              ".".join(map(str, version)) if version else "unknown")
-    return Carrier(label=LABEL, proxy_command=proxy_argv(relay.port), open_socket=open_socket, close=close)
+    return Carrier(label=LABEL, proxy_command=proxy_argv(relay.port, relay.cookie_file), open_socket=open_socket,
+                   close=close)

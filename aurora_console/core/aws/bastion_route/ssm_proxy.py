@@ -1,11 +1,12 @@
 """The native backend's ``ProxyCommand`` for SSH over Session Manager.
 
-ssh runs ``python -m aurora_console.core.aws.bastion_route.ssm_proxy PORT`` (a frozen app:
-``aurora-console ssm-proxy PORT``), which connects to the ``ssm`` carrier's relay on
-127.0.0.1:PORT (:class:`~aurora_console.core.aws.bastion_route.ssm.SessionRelay`) and copies
-stdin/stdout to it. The relay starts the Session Manager session in the console's process, so
-this helper holds no AWS credentials and no session token. The relay's first byte says whether
-the session started (0) or not (1, then the reason, which goes to stderr for ssh to report).
+ssh runs ``python -m aurora_console.core.aws.bastion_route.ssm_proxy PORT COOKIE_FILE`` (a frozen
+app: ``aurora-console ssm-proxy PORT COOKIE_FILE``), which connects to the ``ssm`` carrier's relay
+on 127.0.0.1:PORT (:class:`~aurora_console.core.aws.bastion_route.ssm.SessionRelay`), sends the
+relay's cookie from the owner-only COOKIE_FILE, and copies stdin/stdout to it. The relay starts
+the Session Manager session in the console's process, so this helper holds no AWS credentials and
+no session token. The relay's first byte says whether the session started (0) or not (1, then
+the reason, which goes to stderr for ssh to report).
 
 Imports only the standard library: it starts once per SSH connection.
 """
@@ -23,9 +24,9 @@ MODULE = "aurora_console.core.aws.bastion_route.ssm_proxy"
 CHUNK = 64 * 1024
 
 
-def proxy_argv(port: int, *, platform: str | None = None, frozen: bool | None = None,
+def proxy_argv(port: int, cookie_file: Path | str, *, platform: str | None = None, frozen: bool | None = None,
                executable: str | None = None) -> list[str]:
-    """The ProxyCommand argv reaching the relay on ``port`` (``platform``/``frozen``/``executable``:
+    """The ProxyCommand argv reaching the relay on ``port`` with the cookie in ``cookie_file`` (``platform``/``frozen``/``executable``:
     this process's by default; tests pass others)."""
     platform = platform or sys.platform
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
@@ -36,17 +37,19 @@ def proxy_argv(port: int, *, platform: str | None = None, frozen: bool | None = 
         exe = Path(executable)
         if platform == "win32" and exe.with_name(WINDOWS_CLI_EXE).is_file():  # the console twin has a stdout
             exe = exe.with_name(WINDOWS_CLI_EXE)
-        return [str(exe), COMMAND, str(int(port))]
-    return [executable, "-m", MODULE, str(int(port))]
+        return [str(exe), COMMAND, str(int(port)), str(cookie_file)]
+    return [executable, "-m", MODULE, str(int(port)), str(cookie_file)]
 
 
 def main(args: list[str]) -> int:
-    """``args``: ``[PORT]``. Returns the exit code."""
-    if len(args) != 1 or not args[0].isascii() or not args[0].isdigit():
-        print("usage: ssm-proxy PORT", file=sys.stderr)
+    """``args``: ``[PORT, COOKIE_FILE]``. Returns the exit code."""
+    if len(args) != 2 or not args[0].isascii() or not args[0].isdigit():
+        print("usage: ssm-proxy PORT COOKIE_FILE", file=sys.stderr)
         return 2
     try:
+        cookie = Path(args[1]).read_bytes()
         conn = socket.create_connection(("127.0.0.1", int(args[0])), timeout=60)
+        conn.sendall(cookie)
     except OSError as exc:
         print(f"aurora-console ssm-proxy: the console's Session Manager relay is gone ({exc}).", file=sys.stderr)
         return 1
