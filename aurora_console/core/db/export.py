@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from aurora_console.core.db.query import NEXT_BATCH, QueryResult, run_statement
+from aurora_console.core.db.query import NEXT_BATCH, QueryResult
 from aurora_console.core.db.session import DbSession
 from aurora_console.core.db.values import _json_default, to_json_value, to_text
 from aurora_console.core.private_files import open_private
@@ -103,6 +103,8 @@ def export_result(result: QueryResult, path: str | Path, fmt: str, *, task=None)
 
 
 def export_query(session: DbSession, sql: str, path: str | Path, fmt: str, *, task=None) -> int:
-    """Run ``sql`` and stream its whole result into ``path``."""
-    result = run_statement(session, sql, first_batch=NEXT_BATCH, task=task)
+    """Run ``sql`` (on the session's engine) and stream its whole result into ``path``."""
+    from aurora_console.core.db.sql_dialects import dialect_of
+
+    result = dialect_of(session).run_statement(session, sql, first_batch=NEXT_BATCH, task=task)
     return export_result(result, path, fmt, task=task)

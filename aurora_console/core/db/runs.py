@@ -7,11 +7,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 
-from aurora_console.core.db.explain import Plan, explain
+from aurora_console.core.db.explain import Plan
 from aurora_console.core.db.history import HistoryEntry, QueryHistory
-from aurora_console.core.db.query import FIRST_BATCH, QueryResult, run_statement
+from aurora_console.core.db.query import FIRST_BATCH, QueryResult
 from aurora_console.core.db.session import DbSession, TxState
+from aurora_console.core.db.sql_dialects import dialect_for, dialect_of
 from aurora_console.core.db.sql_errors import CANCELLED, SqlError
 from aurora_console.core.db.sql_split import Statement, split_sql
 from aurora_console.core.tasks import Cancelled
@@ -32,21 +34,29 @@ class RunOutcome:
 SPLIT_CANCELLED = "Cancelled while the SQL was being split into statements; nothing ran."
 
 
-def split_for_run(text: str, task=None, *, standard_conforming_strings: bool = True) -> list[Statement]:
-    """The statements of ``text``; raises :class:`Cancelled` as soon as ``task`` is cancelled.
+def split_for_run(text: str, task=None, *, standard_conforming_strings: bool = True, engine: str = "postgres",
+                  backslash_escapes: bool = True) -> list[Statement]:
+    """The statements of ``text`` as the ``engine``'s client splits them (psql's rules, or the
+    mysql client's with ``DELIMITER``); raises :class:`Cancelled` as soon as ``task`` is cancelled.
 
     Splitting a large script takes seconds (about 3 s for 9 MB) and the splitter has no cancel
     points, so it runs on a helper thread while the task waits for it or for the cancel, whichever
     comes first; a cancelled split's statements are dropped when they come."""
+    if dialect_for(engine).mysql:
+        from aurora_console.core.db.mysql_split import split_mysql
+
+        splitter = partial(split_mysql, backslash_escapes=backslash_escapes)
+    else:
+        splitter = partial(split_sql, standard_conforming_strings=standard_conforming_strings)
     if task is None:
-        return split_sql(text, standard_conforming_strings=standard_conforming_strings)
+        return splitter(text)
     task.check()
     box: dict = {}
     finished = threading.Event()
 
     def split() -> None:
         try:
-            box["statements"] = split_sql(text, standard_conforming_strings=standard_conforming_strings)
+            box["statements"] = splitter(text)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting task
             box["error"] = exc
         finally:
@@ -86,10 +96,12 @@ def run_for_editor(
     t0 = time.perf_counter()
     result = plan = error = None
     try:
+        dialect = dialect_of(session)
         if mode == "run":
-            result = run_statement(session, statement.text, statement=statement, first_batch=first_batch, task=task)
+            result = dialect.run_statement(session, statement.text, statement=statement, first_batch=first_batch,
+                                           task=task)
         else:
-            plan = explain(session, statement.text, analyze=mode == "analyze", task=task)
+            plan = dialect.explain(session, statement.text, analyze=mode == "analyze", task=task)
     except SqlError as err:
         error = err
     except Cancelled:

@@ -79,6 +79,9 @@ _READ_WRITE = re.compile(
 class DbSession:
     """A psycopg connection with editor-level state; see the module docstring for threading."""
 
+    #: the profile engine this session speaks (``core.db.sql_dialects.dialect_of`` reads it)
+    engine = "postgres"
+
     def __init__(
         self, source: ConnectSource, settings: SessionSettings | None = None, *, name: str = ""
     ) -> None:

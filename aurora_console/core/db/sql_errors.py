@@ -32,10 +32,13 @@ class SqlError(ConsoleError):
         detail: str = "",
         hint: str = "",
         context: str = "",
+        code: int | None = None,
     ) -> None:
         super().__init__(message, hint=hint, detail=detail)
         self.kind = kind
         self.sqlstate = sqlstate
+        #: the server's numeric error code where it has one (MySQL: 1064...); PostgreSQL: None
+        self.code = code
         self.position = position
         self.statement = statement
         self.context = context
@@ -45,7 +48,8 @@ class SqlError(ConsoleError):
         return self.kind == CONNECTION
 
     def user_text(self) -> str:
-        parts = [f"ERROR: {self.message}" + (f" ({self.sqlstate})" if self.sqlstate else "")]
+        tag = f" ({self.sqlstate})" if self.sqlstate else (f" (MySQL error {self.code})" if self.code else "")
+        parts = [f"ERROR: {self.message}{tag}"]
         if self.detail:
             parts.append(f"DETAIL: {self.detail}")
         if self.hint:
