@@ -336,6 +336,9 @@ class Sandbox:
                 self._bastion.update_routes(routes)
                 host, port = self._bastion.host, self._bastion.port
             self._bastion.instance_id = seed.bastion_instance_id  # EC2 Instance Connect pushes for it log in
+            if seed.bastion_instance_id:  # its VPC's Instance Connect Endpoint reaches it (sandbox-blog-eic)
+                self._aws.eice.serve_instance(self._aws.endpoint_url, seed.bastion_region, seed.bastion_instance_id,
+                                              (host, port))
         b = self._bastion
         info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line,
                                    instance_id=seed.bastion_instance_id)
