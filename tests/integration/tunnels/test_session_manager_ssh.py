@@ -153,6 +153,8 @@ def test_tunnel_backends_over_session_manager(backend, bastion, sshd_server, blo
         with psycopg.connect(**info, connect_timeout=10) as conn:
             assert conn.execute("select count(*) from posts").fetchone()[0] == 100
         assert {s.document for s in sessions.started} == {"AWS-StartSSHSession"}
+        # the host-key check's short session has ended; the tunnel keeps exactly one
+        assert _wait(lambda: len(sessions.active()) == 1), [s.session_id for s in sessions.active()]
         assert "Session Manager" in getattr(tunnel, "route_label", "Session Manager")
     finally:
         tunnel.close()
