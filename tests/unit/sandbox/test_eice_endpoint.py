@@ -11,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from aurora_console.sandbox.aws_server import sandbox_credentials
-from aurora_console.sandbox.eice_endpoint import EiceWsgi, Refusal, SandboxEice
+from aurora_console.sandbox.eice_endpoint import EiceWsgi, Refusal, SandboxEice, check_signature
 from tests.unit.core.aws.bastion_route.eice_fixtures import PRIVATE_IP, EndpointRig
 
 
@@ -154,3 +154,27 @@ def test_serve_instance_registers_the_vpc_of_the_instance(moto_server, moto_endp
             eice.serve_instance(moto_endpoint, creds.region, "no-such-bastion", ("127.0.0.1", 1))
     finally:
         eice.stop()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_QUERY_PART = st.one_of(
+    st.sampled_from(["X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Credential=AKIASANDBOX000000000%2F20261207%2F"
+                     "us-east-1%2Fec2-instance-connect%2Faws4_request", "X-Amz-Date=20261207T080000Z",
+                     "X-Amz-Expires=60", "X-Amz-SignedHeaders=host", "X-Amz-Signature=00", "remotePort=22",
+                     "X-Amz-Date=2026", "X-Amz-Expires=-1", "X-Amz-Credential=a/b", "%ZZ", "=", "&&"]),
+    st.text(max_size=40))
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(_QUERY_PART, max_size=8), path=st.sampled_from(["/openTunnel", "/", "/openTunnel/../x", ""]),
+       host=st.one_of(st.none(), st.text(max_size=20)))
+def test_signature_check_refuses_any_malformed_request_plainly(parts, path, host):
+    """Whatever arrives, the check answers with a Refusal (an HTTP status and a message), never a crash."""
+    try:
+        check_signature(f"{path}?{'&'.join(parts)}", {"host": host}.get, sandbox_credentials(), time.time())
+    except Refusal as refusal:
+        assert refusal.status in (400, 403) and refusal.message
+    else:  # pragma: no cover - a valid signature cannot come out of random text
+        raise AssertionError("an unsigned request was accepted")

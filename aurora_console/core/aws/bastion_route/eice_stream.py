@@ -17,7 +17,6 @@ it stays small (no boto3).
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 import threading
 from dataclasses import dataclass
@@ -200,7 +199,7 @@ class WebsocketStream:
             try:
                 message = self._ws.recv(timeout=self._timeout)
             except TimeoutError:
-                raise socket.timeout("timed out") from None
+                raise TimeoutError("timed out") from None  # socket.timeout, as paramiko expects
             except ConnectionClosedOK:
                 return b""
             except ConnectionClosed as exc:

@@ -144,3 +144,26 @@ def test_ticket_repr_hides_the_url():
     ticket = TunnelTicket("wss://x/openTunnel?X-Amz-Signature=abc", "eice-0aaaaaaaaaaaaaaa1")
     assert "Signature" not in repr(ticket)
     assert TunnelTicket.from_json(ticket.to_json()) == ticket
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.one_of(st.text(max_size=200), st.builds(lambda d: __import__("json").dumps(d),
+                                                   st.dictionaries(st.text(max_size=10),
+                                                                   st.one_of(st.text(max_size=10), st.integers(),
+                                                                             st.none()), max_size=5))))
+def test_ticket_parser_refuses_anything_else_with_value_error(text):
+    try:
+        ticket = TunnelTicket.from_json(text)
+    except ValueError:
+        return
+    assert isinstance(ticket.url, str) and isinstance(ticket.endpoint_id, str)
+
+
+@given(status=st.integers(100, 599), body=st.binary(max_size=300))
+def test_refusal_always_names_the_endpoint(status, body):
+    err = refusal(status, body, TunnelTicket("wss://x/openTunnel", "eice-0aaaaaaaaaaaaaaa1", "arn:aws:ec2:r:1:e"))
+    assert "eice-0aaaaaaaaaaaaaaa1" in err.message or "arn:aws:ec2:r:1:e" in err.message
+    assert err.hint
