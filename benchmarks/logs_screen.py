@@ -13,12 +13,18 @@ follows it. Reported, each beside a baseline measured in the same run:
   * the severity filter and a search over the entries kept (on a worker): time until shown and
     the longest UI stall meanwhile
 
+Each stall is split (Linux, ``/proc/self/task/<tid>/schedstat`` of the UI thread) into the time
+the UI thread ran, the time it was runnable but waited for a CPU (other processes: the machine's
+load, not this screen), and the rest, blocked (waiting for the GIL); "longest stall, own" leaves
+the run-queue wait out: what a quiet machine would show.
+
 Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/logs_screen.py [--mb 100] [--repeat 1]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import resource
@@ -72,6 +78,50 @@ class Sources:
 
     def logs(self):
         return None
+
+
+class AttributedStalls(StallMonitor):
+    """The stall meter, with each beat's CPU time and run-queue wait of the UI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stat = None
+        with contextlib.suppress(OSError):
+            self._stat = open(f"/proc/self/task/{threading.get_native_id()}/schedstat")  # noqa: SIM115
+        self._sched = (0.0, 0.0)
+        self.longest: tuple[float, float, float] = (0.0, 0.0, 0.0)  # stall, ran, run queue (ms)
+        self.own_max_ms = 0.0
+
+    def _read(self) -> tuple[float, float]:
+        if self._stat is None:
+            return 0.0, 0.0
+        self._stat.seek(0)
+        ran, queued, _ = self._stat.read().split()
+        return int(ran) / 1e6, int(queued) / 1e6
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        last = self._last
+        super()._beat()
+        sched = self._read()
+        if last is not None:
+            gap = (now - last) * 1000.0 - self.interval_ms
+            ran, queued = sched[0] - self._sched[0], sched[1] - self._sched[1]
+            if gap >= self.longest[0]:
+                self.longest = (gap, ran, queued)
+            self.own_max_ms = max(self.own_max_ms, gap - queued)
+        self._sched = sched
+
+    def start(self) -> AttributedStalls:
+        self._sched = self._read()
+        return super().start()
+
+    def split(self) -> str:
+        gap, ran, queued = self.longest
+        if self._stat is None:
+            return ""
+        return (f"longest: ran {ran:.1f}, waited for a CPU {queued:.1f}, blocked {max(0.0, gap - ran - queued):.1f} ms;"
+                f" longest stall, own (no run-queue wait) {self.own_max_ms:.1f} ms")
 
 
 def rss_mb() -> float:
@@ -143,7 +193,7 @@ def main() -> None:
             counted.append(len(kept))
 
         worker = threading.Thread(target=core_only)
-        with StallMonitor() as floor:
+        with AttributedStalls() as floor:
             t0 = time.perf_counter()
             worker.start()
             wait(app, lambda: not worker.is_alive(), 600)
@@ -167,7 +217,7 @@ def main() -> None:
         wait(app, lambda: controller.follow_portions >= 1 or controller.errors, 30)
         done = threading.Event()
         writer = threading.Thread(target=appender, args=(source, target, done), daemon=True)
-        with StallMonitor() as stall:
+        with AttributedStalls() as stall:
             t0 = time.perf_counter()
             writer.start()
             wait(app, lambda: done.is_set(), 600)
@@ -182,18 +232,21 @@ def main() -> None:
             screen_s = time.perf_counter() - t0
         growth = rss_mb() - before
         kept = len(controller.entries)
+        rate = (expected / 1e6) / screen_s
         controller.stop_follow()
         print(f"\n== {size / 1e6:.0f} MB streaming in, followed by the screen ({controller.follow_portions} portions)")
         print(f"{'baseline: the screen idle, longest stall':<62} {idle.max_stall_ms:8.1f} ms")
         ratio = stall.max_stall_ms / idle.max_stall_ms if idle.max_stall_ms > 0 else float('nan')
         print(f"{'longest UI stall while streaming':<62} {stall.max_stall_ms:8.1f} ms  ratio {ratio:6.1f}"
               f"  ({stall.gaps_over_50ms} gaps over 50 ms, {stall.beats} beats)")
+        print(f"{'':<62} {stall.split()}")
         print(f"{'baseline: core only on a worker (no screen), longest stall':<62} {floor.max_stall_ms:8.1f} ms"
               f"  ({floor.gaps_over_50ms} gaps over 50 ms)")
+        print(f"{'':<62} {floor.split()}")
         print(f"{'the screen against it':<62} {'':8} ratio {stall.max_stall_ms / max(floor.max_stall_ms, 1):6.1f}")
         print(f"{'baseline: downloaded and parsed, core only':<62} {core_s:8.1f} s")
         print(f"{'arrived on screen (writer 1 MB / 10 ms, polls every 0.2 s)':<62} {screen_s:8.1f} s   "
-              f"ratio {screen_s / core_s:6.2f}")
+              f"ratio {screen_s / core_s:6.2f}  ({rate:.1f} MB/s followed)")
         print(f"{'memory growth (peak RSS; client, endpoint and screen)':<62} {growth:8.1f} MB  goal < 50 MB;"
               f" {kept:,} entries kept")
 

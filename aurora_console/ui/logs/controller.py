@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from aurora_console.core.aws.db_logs.cloudwatch import ClusterLogEvent, search_cluster_log
-from aurora_console.core.aws.db_logs.entries import LogEntry, parse_entries
+from aurora_console.core.aws.db_logs.entries import EntryParser, LogEntry
 from aurora_console.core.aws.db_logs.export import export_entries
 from aurora_console.core.aws.db_logs.files import LogFile, list_log_files
 from aurora_console.core.aws.db_logs.follow import DEFAULT_INTERVAL, follow_log
@@ -48,6 +48,7 @@ from aurora_console.core.errors import user_text
 from aurora_console.core.tasks import Cancelled
 from aurora_console.ui import full_collections
 from aurora_console.ui.observers import Observers
+from aurora_console.ui.ui_first import step_aside, ui_first
 
 #: Lines of the first screen (one ``DownloadDBLogFilePortion`` call of the file's last lines).
 FIRST_LINES = 1_000
@@ -58,6 +59,10 @@ SYNC_ENTRIES = 2_000
 #: Follow mode holds back full GC passes this long at most, then runs one and holds again: the
 #: cyclic garbage of a long follow (each poll's botocore call leaves some) stays bounded.
 GC_HOLD_SECONDS = 60.0
+#: A portion is parsed on its worker in slices of this many characters (a millisecond or two of
+#: Python each); between them the worker steps aside while the UI thread paints
+#: (``ui/ui_first.py``) and a cancel is honoured.
+PARSE_SLICE_CHARS = 8_192
 #: A CloudWatch search stops after this many events.
 CLOUDWATCH_LIMIT = 5_000
 
@@ -129,8 +134,24 @@ class Parsed:
         return cls(entries, [entry_size(e) for e in entries], [entry_lines(e) for e in entries])
 
     @classmethod
-    def parse(cls, text: str) -> Parsed:
-        return cls.of(list(parse_entries([text])))
+    def parse(cls, text: str, task=None) -> Parsed:
+        """The entries of ``text`` (a portion), parsed in slices: between two, the worker steps
+        aside while the UI thread paints, and ``task`` (if given) is checked for a cancel."""
+        parser = EntryParser()
+        parsed = cls([], [], [])
+        for start in range(0, len(text), PARSE_SLICE_CHARS):
+            if start:
+                step_aside()
+                if task is not None:
+                    task.check()
+            parsed._add(parser.feed(text[start:start + PARSE_SLICE_CHARS]))
+        parsed._add(parser.finish())
+        return parsed
+
+    def _add(self, entries: list[LogEntry]) -> None:
+        self.entries += entries
+        self.sizes += [entry_size(e) for e in entries]
+        self.lines += [entry_lines(e) for e in entries]
 
 
 def is_continuation(entry: LogEntry) -> bool:
@@ -409,7 +430,7 @@ class LogsController:
 
         def work(ctx):
             portion = LogFileReader(sources.rds(), instance_id, name).tail(want, ctx)
-            return portion, Parsed.parse(portion.data)
+            return portion, Parsed.parse(portion.data, ctx)
 
         def done(result) -> None:
             portion, entries = result
@@ -457,7 +478,7 @@ class LogsController:
                 return idx, start, 0, Parsed.of([])
             marker, from_line, count = where
             portion = reader.fetch(marker, count, ctx)
-            return idx, start, from_line, Parsed.parse(portion.data)
+            return idx, start, from_line, Parsed.parse(portion.data, ctx)
 
         def done(result) -> None:
             idx, start, from_line, entries = result
@@ -619,7 +640,7 @@ class LogsController:
             stream = follow_log(rds, instance_id, task=ctx, file_name=file_name, lines=lines, interval=interval,
                                 marker=start_marker)
             for portion in stream:
-                handover.put((portion, Parsed.parse(portion.data)))
+                handover.put((portion, Parsed.parse(portion.data, ctx)))
                 ctx.progress(None, f"{portion.file_name}: new lines")
             return None
 
@@ -638,13 +659,14 @@ class LogsController:
     def _drain(self) -> None:
         q = self._handover
         got = False
-        while q is not None:
-            try:
-                portion, entries = q.get_nowait()
-            except queue.Empty:
-                break
-            got = True
-            self._take_followed(portion, entries)
+        with ui_first():
+            while q is not None:
+                try:
+                    portion, entries = q.get_nowait()
+                except queue.Empty:
+                    break
+                got = True
+                self._take_followed(portion, entries)
         if self._gc_held and self.following and self.clock() - self._gc_held_since >= GC_HOLD_SECONDS:
             self._release_gc(collect=True)  # one full pass (when no other load holds them back)
             self._hold_gc()
@@ -843,7 +865,8 @@ def _filtered(entries: Sequence[LogEntry], filters: Filters, pattern: re.Pattern
         return shown, []
     hits = []
     for row, entry in enumerate(shown):
-        if task is not None and row % 5000 == 0:
+        if task is not None and row % 1000 == 0:
+            step_aside()
             task.check()
         if entry_matches(entry, pattern):
             hits.append(row)

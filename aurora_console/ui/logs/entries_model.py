@@ -107,11 +107,17 @@ class LogEntriesModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+        # called once per visible cell and role on every paint (some 1,700 calls a screen): the
+        # roles are compared as plain ints and the brushes made once
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
-        e = self._rows[index.row()]
+        row = index.row()
+        if row >= len(self._rows):
+            return None
+        e = self._rows[row]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == 0:
                 return e.time_text
             if col == 1:
@@ -127,11 +133,17 @@ class LogEntriesModel(QAbstractTableModel):
             text = e.message.split("\n", 1)[0][:MESSAGE_CHARS]
             more = "\n" in e.message or bool(e.details)
             return text + (" …" if more else "")
-        if role == Qt.ItemDataRole.ForegroundRole:
-            colour = SEVERITY_COLOURS.get(e.severity)
-            if colour is None and col == 6 and e.message.startswith("duration: "):
-                colour = SLOW_COLOUR
-            return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.ToolTipRole and col == 6:
+        if role == _FOREGROUND:
+            brush = _BRUSHES.get(e.severity)
+            if brush is None and col == 6 and e.message.startswith("duration: "):
+                brush = _BRUSHES[SLOW_COLOUR]
+            return brush
+        if col == 6:  # the tooltip
             return e.text()[:4000]
         return None
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, int(Qt.ItemDataRole.ToolTipRole.value)))
+_BRUSHES = {key: QBrush(QColor(colour)) for key, colour in (*SEVERITY_COLOURS.items(), (SLOW_COLOUR, SLOW_COLOUR))}

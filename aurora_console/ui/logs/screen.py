@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.plan_text import logged_plan
+from aurora_console.ui.ui_first import ui_first
 
 from .cloudwatch_view import CloudWatchSearchView
 from .controller import LogsController, sql_for, statement_of
@@ -48,6 +49,16 @@ def size_text(size: int) -> str:
             return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
         size /= 1024
     return ""
+
+
+class EntriesTable(QTableView):
+    """The entries' table: its paint (one call into the model per visible cell and role, some
+    1,700 for a screen) runs with workers stepping aside (``ui/ui_first.py``), so a busy log
+    parsed on a worker no longer makes each of those calls wait for the GIL."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        with ui_first():
+            super().paintEvent(event)
 
 
 class LogsScreen(QWidget):
@@ -81,7 +92,7 @@ class LogsScreen(QWidget):
         self.files_view.itemActivated.connect(lambda item, _col: c.open_file(item.data(0, Qt.ItemDataRole.UserRole)))
         self.filter_bar = LogFilterBar(c, self)
         self.model = LogEntriesModel(self)
-        self.table = QTableView(objectName="logsEntries")
+        self.table = EntriesTable(objectName="logsEntries")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -146,6 +157,10 @@ class LogsScreen(QWidget):
         self._render_pending = False
         if self._closed:
             return
+        with ui_first():  # the table's new rows and scrolling call back into the model too
+            self._render()
+
+    def _render(self) -> None:
         c = self.controller
         self.toolbar.render()
         self.filter_bar.render()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractSlider
 
 from aurora_console.core.aws.fleet.models import ClusterRef
 from aurora_console.ui.logs.feature import open_logs
+from aurora_console.ui.ui_first import inside
 from tests.gui.logs.conftest import FolderSources
 from tests.unit.core.aws.db_logs.fixtures import client_error, write_log
 
@@ -141,3 +142,22 @@ def test_the_tab_is_saved_and_restored_for_its_cluster(window, qtbot):
     assert window.tabs.tabText(window.tabs.indexOf(screen)) == "Logs · blog"
     # no AWS session in this window: the screen says so instead of failing silently
     qtbot.waitUntil(lambda: "No AWS session" in screen.error_label.text(), timeout=10000)
+
+
+def test_the_table_paints_and_renders_with_workers_stepping_aside(window, qtbot, log_folder):
+    # each visible cell is a call from Qt into the model; a worker parsing a busy log made each
+    # of them wait for the GIL (170-250 ms paints): the paint runs inside ui_first now
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.open_file(c.files[0].name)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == len(c.shown) > 0, timeout=10000)
+    seen = []
+    real = screen.model.data
+
+    def data(index, role=0):
+        seen.append(inside())
+        return real(index, role)
+
+    screen.model.data = data
+    screen.table.viewport().repaint()
+    screen.render()
+    assert seen and all(seen)

@@ -76,3 +76,69 @@ def write_log(folder: Path, name: str, lines: int, *, hour: int = 5, start: int 
         for i in range(start, start + lines):
             out.write(log_line(i, hour=hour))
     return path
+
+
+class GeneratedRds:
+    """A boto3-like RDS client over one log file that is never written anywhere: each
+    ``DownloadDBLogFilePortion`` answer is cut from a period of :data:`PERIOD` lines made once,
+    so a file of hundreds of MB costs only the portion asked for. Lines have one fixed length
+    (the marker is a byte offset, as the sandbox's ``1:<offset>``), the API's limits are kept
+    (10,000 lines and 1 MB a call; ``NumberOfLines`` alone: the last lines), and the file can
+    grow (:attr:`size`). Every sixth line continues the entry before it (a tab line); every
+    tenth is an ERROR; each line says its place in the period (``statement 0001234``).
+    ``on_download(calls)`` is called as each call is answered (a test cancels from there)."""
+
+    LINE = 100
+    PERIOD = 3_000  # lines: a multiple of every cycle in a line (6, 10, 50, 60, 250, 1000)
+
+    def __init__(self, size: int, name: str = "error/postgresql.log.2026-12-07-05", instance: str = INSTANCE) -> None:
+        self.size = size - size % self.LINE
+        self.name = name
+        self.instance = instance
+        self.calls = 0
+        self.sent = 0  # bytes of log data answered
+        self.on_download = None
+        self._period = "".join(self.line(i) for i in range(self.PERIOD)) * 2  # twice: a slice may wrap
+
+    def line(self, i: int) -> str:
+        j = i % self.PERIOD
+        if j % 6 == 5:
+            text = f"\tcontinued {j:07d}"
+        else:
+            head = (f"2026-12-07 05:{j // 60:02d}:{j % 60:02d} UTC:10.0.0.{j % 250}({40000 + j % 1000}):"
+                    f"app@blog:[{1000 + j % 50}]:")
+            text = head + (f"ERROR:  failed {j:07d}" if j % 10 == 0 else f"LOG:  statement {j:07d}")
+        return text.ljust(self.LINE - 1) + "\n"
+
+    def text(self, first: int, end: int) -> str:
+        """Lines ``first`` to ``end`` (excluded) of the file."""
+        out = []
+        while first < end:
+            start = first % self.PERIOD
+            count = min(end - first, self.PERIOD - start)
+            out.append(self._period[start * self.LINE:(start + count) * self.LINE])
+            first += count
+        return "".join(out)
+
+    def describe_db_log_files(self, **kwargs):
+        return {"DescribeDBLogFiles": [{"LogFileName": self.name, "LastWritten": 1_796_000_000_000,
+                                        "Size": self.size}]}
+
+    def download_db_log_file_portion(self, **kwargs):
+        if kwargs["LogFileName"] != self.name or kwargs["DBInstanceIdentifier"] != self.instance:
+            raise client_error("DBLogFileNotFoundFault", "DownloadDBLogFilePortion")
+        self.calls += 1
+        total = self.size // self.LINE
+        most = min(10_000, 1_048_576 // self.LINE)
+        lines = max(1, min(most, int(kwargs.get("NumberOfLines") or most)))
+        marker = kwargs.get("Marker")
+        if marker is None:
+            first, end = max(0, total - lines), total
+        else:
+            first = min(total, int(marker.split(":")[-1]) // self.LINE)
+            end = min(total, first + lines)
+        data = self.text(first, end)
+        self.sent += len(data)
+        if self.on_download is not None:
+            self.on_download(self.calls)
+        return {"LogFileData": data, "Marker": f"1:{end * self.LINE}", "AdditionalDataPending": end < total}

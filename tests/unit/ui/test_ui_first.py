@@ -1,0 +1,58 @@
+"""ui_first / step_aside: workers wait (the GIL released) while the UI thread paints, and only then."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from aurora_console.ui import ui_first as module
+from aurora_console.ui.ui_first import inside, step_aside, ui_first
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_worker_waits_while_the_ui_thread_is_inside_and_goes_on_when_it_leaves():
+    stepped = threading.Event()
+    ended = []
+
+    def worker():
+        stepped.set()
+        ended.append((step_aside(max_wait=10), time.perf_counter()))
+
+    with ui_first():
+        assert inside()
+        thread = threading.Thread(target=worker)
+        thread.start()
+        stepped.wait(5)
+        time.sleep(0.1)
+        assert not ended  # still waiting
+        left = time.perf_counter()
+    thread.join(5)
+    (waited, at), = ended
+    assert waited and at >= left and not inside()
+
+
+def test_outside_a_worker_does_not_wait_and_the_ui_thread_never_waits_for_itself():
+    assert step_aside() is False
+    with ui_first(), ui_first():  # nested: counted
+        assert step_aside(max_wait=10) is False  # the UI thread itself (a small parse run there)
+    assert not inside()
+
+
+def test_a_worker_waits_at_most_max_wait():
+    out = []
+    with ui_first():
+        thread = threading.Thread(target=lambda: out.append((time.perf_counter(), step_aside(max_wait=0.05),
+                                                              time.perf_counter())))
+        thread.start()
+        thread.join(5)
+    (start, waited, end), = out
+    assert waited and 0.04 <= end - start < 2
+
+
+def test_an_error_inside_still_lets_the_workers_go():
+    with pytest.raises(RuntimeError), ui_first():
+        raise RuntimeError("paint failed")
+    assert not inside() and module._inside == 0
