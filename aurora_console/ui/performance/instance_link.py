@@ -79,5 +79,7 @@ class InstanceLink:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
+    from aurora_console.core.errors import error_message  # an expired SSO login keeps its `aws sso login`
+
+    text = error_message(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
