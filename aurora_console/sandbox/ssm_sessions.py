@@ -12,8 +12,8 @@ local AWS endpoint (moto has neither), and the data channel the stand-in plugin
   agent) and the document is one of :data:`DOCUMENTS` (else ``InvalidDocument``); the answer has
   AWS's shape: ``SessionId`` (``<caller>-<hex>``), ``StreamUrl``
   (``wss://ssmmessages.<region>.amazonaws.com/v1/data-channel/<id>?role=publish_subscribe``)
-  and a ``TokenValue``. ``deny(document)`` makes it answer ``AccessDeniedException`` the way
-  IAM does, naming ``ssm:StartSession`` and the document ARN (for fault tests).
+  and a ``TokenValue``. ``deny([document or instance])`` makes it answer ``AccessDeniedException`` the way
+  IAM does, naming ``ssm:StartSession`` and the instance's or the document's ARN (fault tests).
 * the data channel: a session's token opens it once, before ``token_seconds`` and while the
   session is not terminated; it answers where the agent on the bastion would connect: the
   loopback bastion's SSH port for ``AWS-StartSSHSession`` (``portNumber`` 22), or the sandbox's
@@ -106,10 +106,11 @@ class SsmSessions:
         with self._lock:
             self._ssh, self._route = ssh, route
 
-    def deny(self, documents: Iterable[str]) -> None:
-        """Answer StartSession with AccessDenied for these documents (an empty list: allow all)."""
+    def deny(self, resources: Iterable[str]) -> None:
+        """Answer StartSession with AccessDenied, as IAM does, for these document names or instance
+        ids (an empty list: allow all)."""
         with self._lock:
-            self._denied = set(documents)
+            self._denied = set(resources)
 
     @property
     def started(self) -> list[SandboxSession]:
@@ -147,9 +148,10 @@ class SsmSessions:
                 isinstance(v, list) and all(isinstance(x, str) for x in v) for v in params.values()):
             raise SsmError("ValidationException", "Parameters must map names to lists of strings.")
         with self._lock:
-            denied = document in self._denied
+            denied = [r for r in (target, document) if r in self._denied]
         if denied:
-            resource = f"arn:aws:ssm:{region}::document/{document}"
+            resource = (f"arn:aws:ec2:{region}:{SANDBOX_ACCOUNT_ID}:instance/{target}" if denied[0] == target
+                        else f"arn:aws:ssm:{region}::document/{document}")
             raise SsmError("AccessDeniedException",
                            f"User: arn:aws:iam::{SANDBOX_ACCOUNT_ID}:user/sandbox is not authorized to perform: "
                            f"ssm:StartSession on resource: {resource} because no identity-based policy allows "

@@ -143,15 +143,19 @@ def test_plugin_exiting_early_reports_its_words_and_ends_the_session(moto_server
     assert len(sessions.started) == 1 and sessions.active() == []
 
 
-def test_access_denied_names_the_action_and_the_document(moto_server, aws_factory, plugin, store):
+@pytest.mark.parametrize("refused", ["document", "instance"])
+def test_access_denied_names_the_action_and_the_refused_resource(refused, moto_server, aws_factory, plugin, store):
     sessions = wire_sessions(moto_server, db_port=1)
-    sessions.deny([FORWARD_DOCUMENT])
     instance = run_bastion(aws_factory)
+    sessions.deny([FORWARD_DOCUMENT if refused == "document" else instance])
     with pytest.raises(RouteAccessDenied) as err:
         SsmForwardBackend().open(forward_spec(aws_factory, instance), store)
     assert err.value.action == "ssm:StartSession"
-    assert f"arn:aws:ssm:us-east-1::document/{FORWARD_DOCUMENT}" in err.value.message
-    assert instance in err.value.message
+    arn = (f"arn:aws:ssm:us-east-1::document/{FORWARD_DOCUMENT}" if refused == "document"
+           else f"arn:aws:ec2:us-east-1:123456789012:instance/{instance}")
+    assert err.value.message.startswith(f"AWS denied ssm:StartSession on {arn} (instance {instance}, document "
+                                        f"{FORWARD_DOCUMENT})")
+    assert "ssm:StartSession" in err.value.hint and sessions.started == []
 
 
 def test_an_instance_without_the_agent_is_named(moto_server, aws_factory, plugin, store):

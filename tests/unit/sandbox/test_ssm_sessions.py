@@ -90,6 +90,14 @@ def test_denied_document_answers_like_iam(sessions):
     assert _start(sessions)["SessionId"]  # other documents still allowed
 
 
+def test_denied_instance_answers_with_its_arn(sessions):
+    sessions.deny([BASTION])
+    status, answer = sessions.handle("AmazonSSM.StartSession", {"Target": BASTION, "DocumentName": S.SSH_DOCUMENT},
+                                     region="eu-west-1")
+    assert (status, answer["__type"]) == (400, "AccessDeniedException")
+    assert f"on resource: arn:aws:ec2:eu-west-1:123456789012:instance/{BASTION}" in answer["message"]
+
+
 def test_terminate_refuses_a_malformed_id(sessions):
     status, answer = sessions.handle("AmazonSSM.TerminateSession", {"SessionId": "x y"})
     assert (status, answer["__type"]) == (400, "ValidationException")

@@ -58,6 +58,7 @@ CREDENTIAL_VARIABLES = frozenset({
 })
 _SECRET_PREFIXES = ("SSH_ASKPASS", "AURORA_CONSOLE_ASKPASS", RESPONSE_ENV)
 _VERSION_RE = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
+_DENIED_ARN_RE = re.compile(r"on resource: (arn:aws[a-z-]*:(?:ec2|ssm):[a-z0-9-]*:[0-9]*:[A-Za-z0-9/_.:-]+)")
 
 
 class PluginMissing(BastionRouteError):
@@ -191,9 +192,11 @@ def start_session(clients: ClientFactory, aws: AwsBastion, *, target: str, docum
                 hint="Check that its SSM Agent runs, that it has an instance profile allowing Session "
                      "Manager (AmazonSSMManagedInstanceCore) and a route to the ssm and ssmmessages "
                      "endpoints.", detail=str(exc)) from None
-        raise aws_call_failed(exc, action=START_SESSION,
-                              resource=f"the instance {target} and the document {document_arn(aws.region, document)}",
-                              aws_profile=aws.aws_profile, region=aws.region) from None
+        named = _DENIED_ARN_RE.search(str(exc))  # IAM's message names the resource it refused
+        resource = (f"{named.group(1)} (instance {target}, document {document})" if named
+                    else f"the instance {target} and the document {document_arn(aws.region, document)}")
+        raise aws_call_failed(exc, action=START_SESSION, resource=resource, aws_profile=aws.aws_profile,
+                              region=aws.region) from None
     log.info("Session Manager session %s started on %s (%s)", grant.session_id, target, document)
     return grant
 
