@@ -16,6 +16,7 @@ import psycopg
 
 from aurora_console.core.connections.engines.postgres import POSTGRES
 
+from ..connection_engine import connect_engine
 from .changes import ChangeSet, ReadOnly
 from .introspect import TableInfo, TableRef, introspect_table, list_tables
 from .lookup import ForeignKeyLookup, describe_references, referencing_rows
@@ -31,6 +32,15 @@ READ_ONLY_PROFILE = "This connection profile is read-only; nothing can be change
 
 
 class ContentSession:
+    def __new__(cls, connect=None, *args, **kwargs):
+        """On MySQL connections (a MySQL profile's ``connect``) this is a ``MySqlContentSession``
+        (``content/mysql/session.py``): callers never choose the class."""
+        if cls is ContentSession and callable(connect) and connect_engine(connect) == "mysql":
+            from .mysql.session import MySqlContentSession
+
+            cls = MySqlContentSession
+        return super().__new__(cls)
+
     def __init__(
         self,
         connect: Callable[[], psycopg.Connection] | str | dict,
@@ -124,21 +134,34 @@ class ContentSession:
                 return schema
         return None
 
+    @property
+    def editor_type(self) -> type[TableEditor]:
+        """The editor class for this session's engine."""
+        return TableEditor
+
     def table(self, name: str, schema: str | None = None, *, page_size: int = 100) -> TableEditor:
         if schema is None:
             schema, _, rest = name.rpartition(".")
             name = rest
             schema = schema or self.blog_schema() or "public"
-        return TableEditor(self, schema, name, page_size=page_size)
+        return self.editor_type(self, schema, name, page_size=page_size)
 
 
 class TableEditor:
+    # the engine's SQL (PostgreSQL here; ``mysql.session.MySqlTableEditor`` sets MySQL's)
+    describe = staticmethod(introspect_table)
+    pager_type = Pager
+    lookup_type = ForeignKeyLookup
+    find_references = staticmethod(referencing_rows)
+    apply_changes = staticmethod(save_changes)
+    check_slug = staticmethod(slug_taken)
+
     def __init__(self, session: ContentSession, schema: str, table: str, *, page_size: int = 100):
         self.session = session
-        self.info: TableInfo = introspect_table(session.connection(), schema, table)
+        self.info: TableInfo = self.describe(session.connection(), schema, table)
         reason = READ_ONLY_PROFILE if session.read_only else ""
         self.changes = ChangeSet(self.info, read_only_reason=reason)
-        self.pager = Pager(self.info, page_size)
+        self.pager = self.pager_type(self.info, page_size)
         self.page = Page()
         self.store = PendingStore(session.profile, schema, table, session.store_root)
         self.secrets_not_kept = self.store.load(self.changes) if not reason else []
@@ -189,7 +212,7 @@ class TableEditor:
         """Load one row by key (whatever page it is on)."""
 
         key = tuple(str(k) for k in (key if isinstance(key, tuple | list) else (key,)))
-        pager = Pager(
+        pager = self.pager_type(
             self.info, 1, filters=[Filter(c, "=", v) for c, v in zip(self.info.primary_key, key, strict=False)]
         )
         page = pager.first(self._conn())
@@ -199,11 +222,11 @@ class TableEditor:
 
     # editing ---------------------------------------------------------------------------------
     def references(self, row: Row) -> str:
-        return describe_references(referencing_rows(self._conn(), self.info, row.values))
+        return describe_references(self.find_references(self._conn(), self.info, row.values))
 
     def lookup(self, column: str) -> ForeignKeyLookup | None:
         if column not in self._lookups:
-            self._lookups[column] = ForeignKeyLookup.for_column(self._conn(), self.info, column)
+            self._lookups[column] = self.lookup_type.for_column(self._conn(), self.info, column)
         return self._lookups[column]
 
     def fk_columns(self) -> list[str]:
@@ -245,18 +268,18 @@ class TableEditor:
         changes = self.changes if changes is None else changes
         conn = self._conn()
         try:
-            return save_changes(conn, changes)
+            return self.apply_changes(conn, changes)
         except ConnectionLost:
             if changes is self.changes:
                 self.store.write(self.changes)
             raise
 
     def slug_taken(self, slug: str, exclude_key: tuple | None = None) -> bool:
-        return slug_taken(self._conn(), self.info, slug, exclude_key)
+        return self.check_slug(self._conn(), self.info, slug, exclude_key)
 
     def rows_where(self, column: str, value: str, limit: int = 200) -> list[Row]:
         """Rows with ``column = value`` (e.g. a post's comments), in key order."""
-        return Pager(self.info, limit, filters=[Filter(column, "=", value)]).first(self._conn()).rows
+        return self.pager_type(self.info, limit, filters=[Filter(column, "=", value)]).first(self._conn()).rows
 
 
 __all__ = ["ContentSession", "TableEditor", "ConnectionLost", "ReadOnly", "BLOG_TABLES"]

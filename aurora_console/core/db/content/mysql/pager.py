@@ -1,0 +1,123 @@
+"""Keyset pagination on MySQL: the PostgreSQL pager's navigation, with MySQL's SQL.
+
+Pages are read with ``WHERE (key) > (last key) ORDER BY key LIMIT n+1`` (never OFFSET); a sort
+by a column keeps the key as tie-breaker and puts NULLs last ascending, first descending (MySQL
+has no ``NULLS LAST``: ``ORDER BY c IS NULL, c``). Parameters are the text values the grid holds;
+MySQL compares them with the column's type and collation, the same rules its ``ORDER BY`` uses,
+so pages neither skip nor repeat rows. A table without a primary key shows its first page only
+(MySQL rows have no ``ctid``). Each row carries its fingerprint (:func:`.queries.row_version`) in
+place of PostgreSQL's ``xmin``.
+"""
+
+from __future__ import annotations
+
+from ..introspect import TableInfo
+from ..pager import XMIN, Filter, Pager, Row, Sort
+from ..values import parse_cell
+from .queries import as_text, quote, row_version, rows
+
+
+class MySqlPager(Pager):
+    def with_options(self, *, sort: Sort | None = None, filters=None, page_size: int | None = None) -> MySqlPager:
+        return MySqlPager(self.info, page_size or self.page_size, self.sort if sort is None else sort,
+                          self.filters if filters is None else filters)
+
+    @property
+    def keyset(self) -> bool:
+        return bool(self.info.primary_key)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return self.info.primary_key
+
+    def select_list(self) -> str:  # type: ignore[override]
+        names = self.info.column_names
+        return ", ".join([f"{row_version(names)} AS {quote(XMIN)}", *(f"t.{quote(c)}" for c in names)])
+
+    def _order(self, ascending: bool) -> str:  # type: ignore[override]
+        direction = "ASC" if ascending else "DESC"
+        parts = []
+        if self.sort.column is not None:
+            col = f"t.{quote(self.sort.column)}"
+            parts.append(f"{col} IS NULL {'ASC' if ascending else 'DESC'}")
+            parts.append(f"{col} {direction}")
+        if self.keyset:
+            parts += [f"t.{quote(k)} {direction}" for k in self.key_columns]
+        return (" ORDER BY " + ", ".join(parts)) if parts else ""
+
+    def _key_compare(self, op: str, row: Row) -> tuple[str, list]:  # type: ignore[override]
+        keys = self.key_columns
+        lhs = ", ".join(f"t.{quote(k)}" for k in keys)
+        rhs = ", ".join("%s" for _ in keys)
+        return f"({lhs}) {op} ({rhs})", list(row.key)
+
+    def _keyset(self, row: Row, after_in_ascending: bool, inclusive: bool) -> tuple[str, list]:  # type: ignore[override]
+        op = (">" if after_in_ascending else "<") + ("=" if inclusive else "")
+        key_cond, key_params = self._key_compare(op, row)
+        if self.sort.column is None:
+            return key_cond, key_params
+        ident = f"t.{quote(self.sort.column)}"
+        value = row.values[self.sort.column]
+        strict = ">" if after_in_ascending else "<"
+        if value is not None:
+            tail = f" OR {ident} IS NULL)" if after_in_ascending else ")"
+            return f"({ident} {strict} %s OR ({ident} = %s AND {key_cond}){tail}", [value, value, *key_params]
+        if after_in_ascending:
+            return f"({ident} IS NULL AND {key_cond})", key_params
+        return f"({ident} IS NOT NULL OR {key_cond})", key_params
+
+    def where(self, extra=()) -> tuple[str, list]:  # type: ignore[override]
+        conds, params = [], []
+        for f in self.filters:
+            c, p = filter_condition(self.info, f)
+            conds.append(c)
+            params += p
+        for c, p in extra:
+            conds.append(c)
+            params += p
+        return (" WHERE " + " AND ".join(conds), params) if conds else ("", [])
+
+    def page_query(self, after: Row | None, forward: bool, inclusive: bool = False) -> tuple[str, list]:  # type: ignore[override]
+        ascending = forward != self.sort.descending
+        extra = [self._keyset(after, ascending, inclusive)] if after is not None else []
+        where, params = self.where(extra)
+        query = (f"SELECT {self.select_list()} FROM {quote(self.info.schema, self.info.name)} AS t{where}"
+                 f"{self._order(ascending)} LIMIT {int(self.page_size) + 1}")
+        return query, params
+
+    def _fetch(self, conn, after: Row | None, forward: bool, inclusive: bool = False):
+        query, params = self.page_query(after, forward, inclusive)
+        cur = conn.cursor()
+        try:
+            cur.execute(query, params)
+            names = [d[0] for d in cur.description]
+            raw = [tuple(as_text(v) for v in r) for r in cur.fetchall()]
+        finally:
+            cur.close()
+        more = len(raw) > self.page_size
+        raw = raw[: self.page_size]
+        if not forward:
+            raw.reverse()
+        return self._rows(names, raw), more
+
+    def count(self, conn, exact_limit: int = 100_000) -> tuple[int, bool]:
+        where, params = self.where()
+        found = rows(conn, f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(self.info.schema, self.info.name)} AS t"
+                           f"{where} LIMIT {int(exact_limit) + 1}) s", params)
+        n = int(found[0][0])
+        return (exact_limit, False) if n > exact_limit else (n, True)
+
+
+def filter_condition(info: TableInfo, f: Filter) -> tuple[str, list]:
+    """A filter's condition (validated by the pager's constructor)."""
+    col = info.column(f.column)
+    ident = f"t.{quote(col.name)}"
+    if f.op == "is null":
+        return f"{ident} IS NULL", []
+    if f.op == "is not null":
+        return f"{ident} IS NOT NULL", []
+    if f.op in ("contains", "starts with"):
+        needle = (f.value or "").replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{needle}%" if f.op == "contains" else f"{needle}%"
+        return f"LOWER(CONCAT({ident})) LIKE LOWER(%s)", [pattern]
+    return f"{ident} {f.op} %s", [parse_cell(col, f.value)]

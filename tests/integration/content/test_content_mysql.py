@@ -1,0 +1,182 @@
+"""The content editor on a real MySQL-compatible server (the rig's MariaDB) with the bundled MySQL
+blog schema: introspection, keyset pages, foreign-key lookups, the staged all-or-nothing save,
+conflicts with another connection's changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from aurora_console.core.db.content.changes import ReadOnly
+from aurora_console.core.db.content.mysql.session import MySqlContentSession
+from aurora_console.core.db.content.pager import Filter, Sort
+from aurora_console.core.db.content.session import ContentSession
+from aurora_console.core.db.content.values import InvalidValue
+from aurora_console.core.db.migrations import apply_bundled_blog_schema
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def opened(mysql_server, mysql_db, mysql_profile):
+    from aurora_console.core.connections.opener import open_connection
+
+    apply_bundled_blog_schema(mysql_db.connect, engine="mysql")
+    pc = open_connection(mysql_profile, password=mysql_server.password, check_password=False)
+    yield pc
+    pc.close()
+
+
+@pytest.fixture
+def blog(opened, tmp_path):
+    session = ContentSession(opened.connect, profile="mysql-test", store_root=tmp_path / "pending")
+    yield session
+    session.close()
+
+
+def sql(db, statement, params=None):
+    conn = db.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(statement, params)
+        return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_mysql_profile_gets_the_mysql_session_and_the_blog_tables(blog, mysql_db):
+    assert isinstance(blog, MySqlContentSession)
+    assert blog.blog_schema() == mysql_db.name
+    posts = blog.table("posts")
+    info = posts.info
+    assert info.primary_key == ("id",) and info.kind == "r"
+    assert info.column("id").identity == "d" and info.column("id").server_filled
+    assert info.column("title").max_length == 255 and not info.column("title").nullable
+    assert info.column("updated_at").set_by_trigger  # ON UPDATE CURRENT_TIMESTAMP
+    assert info.foreign_key_for("user_id").ref_table == "users"
+    assert {fk.table for fk in info.referenced_by} == {"comments"}
+    assert info.column("content").base_type == "text"
+    users = blog.table("users")
+    assert users.info.column("password").secret
+
+
+def test_keyset_pages_sorted_and_filtered(blog):
+    posts = blog.table("posts", page_size=5)
+    seen = []
+    page = posts.first()
+    assert not page.has_previous and page.has_next
+    while True:
+        seen += [r.key[0] for r in page.rows]
+        if not page.has_next:
+            break
+        page = posts.next()
+    assert seen == [str(i) for i in range(1, 22)]
+    back = posts.previous()
+    assert [r.key[0] for r in back.rows] == ["16", "17", "18", "19", "20"]
+    last = posts.last()
+    assert [r.key[0] for r in last.rows] == ["17", "18", "19", "20", "21"] and not last.has_next
+    # a sort with ties and NULLs: image_url set to NULL on two rows
+    blog.connection().cursor().execute("UPDATE posts SET image_url = NULL WHERE id IN (3, 7)")
+    by_image = []
+    page = posts.set_view(sort=Sort("image_url"))
+    while True:
+        by_image += [r.values["image_url"] for r in page.rows]
+        if not page.has_next:
+            break
+        page = posts.next()
+    assert len(by_image) == 21 and by_image[-2:] == [None, None]
+    assert by_image[:-2] == sorted(by_image[:-2])
+    found = posts.set_view(filters=[Filter("title", "contains", "aurora")])
+    assert found.rows and all("aurora" in r.values["title"].lower() for r in found.rows)
+    assert posts.pager.count(blog.connection()) == (len(found.rows), True)
+    with pytest.raises(InvalidValue):
+        posts.set_view(filters=[Filter("user_id", "=", "two")])
+
+
+def test_foreign_key_lookups_and_references(blog):
+    posts = blog.table("posts")
+    page, labels = posts.load("first")
+    assert labels["user_id"][page.rows[0].values["user_id"]] == "Ada Lovelace"
+    lookup = posts.lookup("user_id")
+    assert [c.label for c in lookup.search(blog.connection(), "grace")] == ["Grace Hopper"]
+    assert lookup.exists(blog.connection(), "2") and not lookup.exists(blog.connection(), "999")
+    assert "rows in" in posts.references(page.rows[0]) and "comments" in posts.references(page.rows[0])
+
+
+def test_save_is_all_or_nothing_with_one_bad_row(blog, mysql_db):
+    posts = blog.table("posts")
+    posts.first()
+    good = posts.changes.edit(posts.row(1), "title", "Edited title")
+    bad = posts.changes.edit(posts.row(2), "slug", posts.row(3).values["slug"])  # unique slug taken
+    inserted = posts.changes.insert({"title": "Fresh", "content": "", "slug": "fresh", "user_id": "2"})
+    result = posts.save()
+    assert not result.ok and result.errors == [bad]
+    assert "already used by another row" in bad.error and bad.error_column == "slug"
+    assert good.error == "" and inserted.error == "" and len(posts.changes) == 3
+    assert sql(mysql_db, "SELECT title FROM posts WHERE id = 1")[0][0] != "Edited title"
+    assert sql(mysql_db, "SELECT COUNT(*) FROM posts WHERE slug = 'fresh'")[0][0] == 0
+    posts.changes.revert(bad.id)
+    result = posts.save()
+    assert result.ok and result.applied == 2 and len(posts.changes) == 0
+    assert result.inserted[0]["slug"] == "fresh" and int(result.inserted[0]["id"]) > 21  # the server chose it
+    assert sql(mysql_db, "SELECT title FROM posts WHERE id = 1")[0][0] == "Edited title"
+
+
+def test_server_errors_in_plain_words(blog):
+    comments = blog.table("comments")
+    comments.first()
+    missing_post = comments.changes.edit(comments.page.rows[0], "post_id", "999")
+    empty = comments.changes.insert({"post_id": "1", "user_id": "1"})  # content is NOT NULL without a default
+    result = comments.save()
+    assert {c.id for c in result.errors} == {missing_post.id, empty.id}
+    assert missing_post.error == "post_id '999' does not exist in posts"
+    assert "content" in empty.error and "cannot be empty" in empty.error
+    users = blog.table("users")
+    users.first()
+    users.changes.delete(users.row(1))  # Ada wrote posts
+    result = users.save()
+    assert "this row is still referenced from comments" in result.errors[0].error  # Ada commented too
+
+
+def test_conflict_when_another_connection_changed_the_row(blog, mysql_db):
+    posts = blog.table("posts")
+    posts.first()
+    mine = posts.changes.edit(posts.row(1), "title", "Mine")
+    deleted = posts.changes.delete(posts.row(2))
+    untouched = posts.changes.edit(posts.row(3), "title", "Also mine")
+    sql(mysql_db, "UPDATE posts SET title = 'Theirs', image_url = 'x' WHERE id = 1")
+    sql(mysql_db, "DELETE FROM comments WHERE post_id = 2")
+    sql(mysql_db, "DELETE FROM posts WHERE id = 2")
+    result = posts.save()
+    assert {c.change_id for c in result.conflicts} == {mine.id, deleted.id}
+    assert mine.conflict.theirs["title"] == "Theirs" and set(mine.conflict.changed_columns()) >= {"title", "image_url"}
+    assert "someone else changed this row" in mine.error and deleted.conflict.deleted
+    assert untouched.error == ""
+    assert sql(mysql_db, "SELECT title FROM posts WHERE id = 3")[0][0] != "Also mine"  # nothing applied
+    posts.changes.keep_mine(mine.id)  # knowingly overwrite theirs
+    posts.changes.revert(deleted.id)
+    assert posts.save().ok
+    assert sql(mysql_db, "SELECT title, image_url FROM posts WHERE id IN (1, 3) ORDER BY id") == (
+        ("Mine", "x"), ("Also mine", "https://images.blog.example/reading-an-explain-analyze-plan.jpg"))
+
+
+def test_read_only_profile_and_server_filled_columns(opened, tmp_path):
+    session = ContentSession(opened.connect, profile="ro", read_only=True, store_root=tmp_path)
+    try:
+        posts = session.table("posts")
+        posts.first()
+        with pytest.raises(ReadOnly):
+            posts.changes.edit(posts.row(1), "title", "x")
+        cur = session.connection().cursor()
+        with pytest.raises(Exception, match="READ ONLY"):
+            cur.execute("UPDATE posts SET title = 'x' WHERE id = 1")
+    finally:
+        session.close()
+
+
+def test_slug_check(blog):
+    posts = blog.table("posts")
+    posts.first()
+    slug = posts.row(1).values["slug"]
+    assert posts.slug_taken(slug)
+    assert not posts.slug_taken(slug, exclude_key=("1",))
+    assert not posts.slug_taken("a-new-slug")
