@@ -290,3 +290,30 @@ def test_every_tab_of_a_profile_shares_one_session_through_the_opener(moto_serve
             tab.close()
         manager.shutdown()
     assert sessions.active() == []
+
+
+def test_an_old_plugin_gets_the_session_on_its_command_line_and_works(moto_server, aws_factory, tmp_path,
+                                                                     monkeypatch, blog_db, store):
+    """Plugins up to 1.2.497.0 read the StartSession response only from argv (as the AWS CLI decides)."""
+    import os
+    import sys
+
+    from aurora_console.core.aws.bastion_route import plugin as plugin_module
+
+    sessions = wire_sessions(moto_server, db_port=blog_db.conninfo["port"])
+    folder = tmp_path / "old"
+    folder.mkdir()
+    old = folder / "session-manager-plugin"
+    old.write_text(f"#!/bin/sh\n[ \"$1\" = --version ] && {{ echo 1.2.497.0; exit 0; }}\n"
+                   f"exec '{sys.executable}' -m aurora_console.sandbox.ssm_plugin \"$@\"\n")
+    old.chmod(0o700)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    plugin_module._VERSIONS.clear()
+    tunnel = SsmForwardBackend().open(forward_spec(aws_factory, run_bastion(aws_factory)), store)
+    try:
+        assert _count(tunnel.local_port, blog_db) == 100
+        argv = tunnel.proc.args
+        assert argv[1].startswith("{") and '"TokenValue"' in argv[1]
+        assert len(sessions.started) == 1
+    finally:
+        tunnel.close()
