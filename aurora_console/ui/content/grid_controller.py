@@ -116,6 +116,11 @@ class TableGridController:
 
     def _task_failed(self, exc: BaseException) -> None:
         self.busy = False
+        if getattr(exc, "essential_hint", False):  # e.g. an expired SSO login: its `aws sso login` command
+            from aurora_console.core.errors import error_message
+
+            self.show_error(error_message(exc))
+            return
         self.show_error(str(exc) if isinstance(exc, ConnectionLost) else f"{type(exc).__name__}: {exc}")
 
     # -- pages ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from typing import Any
 from aurora_console.core.db.runs import cancelled_before_running, run_for_editor, session_call, split_for_run
 from aurora_console.core.db.session import TxState
 from aurora_console.core.db.sql_errors import CANCELLED
-from aurora_console.core.errors import user_text
+from aurora_console.core.errors import error_message, user_text
 from aurora_console.ui.observers import Observers
 
 PHASES = ("idle", "running", "done", "failed", "cancelled")
@@ -192,7 +192,7 @@ class SqlRunController:
             self._next()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.emit(f"ERROR: {exc}")
+        self.message.emit(f"ERROR: {error_message(exc)}")  # an expired SSO login keeps its `aws sso login`
         self.last_error = exc
         self._finish("failed")
 

@@ -255,3 +255,14 @@ def test_the_controller_imports_no_qt():
     code = ("import sys; sys.modules['PySide6'] = None; sys.modules['shiboken6'] = None\n"
             "import aurora_console.ui.content.grid_controller\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_an_expired_sso_login_met_while_reconnecting_names_the_login(grid):
+    """Reconnecting a profile with an IAM auth token after the SSO session expired: the status line
+    says the exact `aws sso login --profile NAME` (not only the error's first words)."""
+    from aurora_console.core.aws.errors import AwsError, login_hint
+
+    grid.reload()
+    grid.tasks.tasks[-1].fail(AwsError("Creating an IAM auth token: the AWS SSO session for profile 'corp' has "
+                                       "expired or was never started.", kind="sso-expired", hint=login_hint("corp")))
+    assert grid.status_is_error and "aws sso login --profile corp" in grid.last_error

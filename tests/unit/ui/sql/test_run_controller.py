@@ -141,6 +141,18 @@ def test_a_failed_task_fails_the_run(ctl):
     assert isinstance(ctl.last_error, RuntimeError) and ctl.can_run
 
 
+def test_a_run_whose_connection_needs_an_expired_sso_login_names_the_login(ctl):
+    """The run's (re)connect made an IAM auth token after the SSO session expired: the message has the
+    exact `aws sso login --profile NAME`, and the next run works after the login (nothing to restart)."""
+    from aurora_console.core.aws.errors import AwsError, login_hint
+
+    ctl.run("select 1")
+    ctl.tasks.last.fail(AwsError("Creating an IAM auth token: the AWS SSO session for profile 'corp' has expired.",
+                                 kind="sso-expired", hint=login_hint("corp")))
+    assert ctl.phase == "failed" and "aws sso login --profile corp" in ctl.seen["messages"][-1]
+    assert ctl.can_run
+
+
 def test_nothing_to_run(ctl):
     ctl.run("   ")
     ctl.tasks.last.run()
