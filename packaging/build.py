@@ -169,6 +169,19 @@ def askpass_check(dist: Path) -> dict:
             "stderr_tail": (ok.stderr + other.stderr)[-500:].replace(secret, "<secret>")}
 
 
+def eice_proxy_check(dist: Path) -> dict:
+    """Run the frozen executable the way ssh runs the Instance Connect Endpoint ProxyCommand
+    (``<app> eice-proxy TICKET_FILE``, core/aws/bastion_route/eice_proxy.py) through the sandbox's
+    endpoint to an echo server: bytes on its stdin come back on its stdout (websockets is bundled,
+    the early dispatch in cli.main works)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from aurora_console.sandbox.eice_endpoint import check_proxy_command
+
+    frozen, _windowed = frozen_commands(dist)
+    return check_proxy_command(lambda ticket: [*frozen, "eice-proxy", str(ticket)])
+
+
 def startup_figures(startup: dict[str, list[SmokeResult]]) -> dict:
     figures = {}
     for kind, runs in startup.items():
@@ -231,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  frozen app as SSH askpass helper: {'ok' if summary['askpass']['ok'] else 'FAILED'}", flush=True)
         if not summary["askpass"]["ok"]:
             summary["failures"].append(f"askpass helper: {summary['askpass']}")
+        summary["eice_proxy"] = eice_proxy_check(dist)
+        print(f"  frozen app as the endpoint ProxyCommand: {'ok' if summary['eice_proxy']['ok'] else 'FAILED'}",
+              flush=True)
+        if not summary["eice_proxy"]["ok"]:
+            summary["failures"].append(f"eice-proxy helper: {summary['eice_proxy']}")
         for r in results:
             if not r.ok:
                 summary["failures"].append(f"{r.label}: exit {r.returncode}, problems {r.problems}")

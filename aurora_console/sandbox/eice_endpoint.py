@@ -402,6 +402,88 @@ class SandboxEice:
             thread.join(5)
 
 
+def check_proxy_command(argv_for: Callable[[Any], list[str]], *, payload_size: int = 200_000,
+                        timeout: float = 60.0) -> dict[str, Any]:
+    """Run a ProxyCommand helper (``argv_for(ticket_file)``: e.g. the frozen app's ``eice-proxy``)
+    as ssh does, through a sandbox endpoint to a TCP echo server: what goes in on stdin must come
+    back on stdout, the helper must exit 0 when stdin closes and claim its ticket file. Returns
+    ``{"ok", "echoed", "returncode", "tickets_claimed", "stderr_tail"}`` (what packaging/build.py
+    reports for the frozen app)."""
+    import os
+    import subprocess
+
+    import boto3
+
+    from aurora_console.core.aws.bastion_route.eice import Endpoint, presign_open_tunnel
+    from aurora_console.core.aws.bastion_route.eice_proxy import UrlHandout
+    from aurora_console.core.aws.bastion_route.eice_stream import TunnelTicket
+
+    echo = socket.create_server(("127.0.0.1", 0))
+
+    def serve_echo() -> None:
+        try:
+            conn, _ = echo.accept()
+        except OSError:
+            return
+        with conn:
+            while data := conn.recv(CHUNK):
+                conn.sendall(data)
+
+    threading.Thread(target=serve_echo, name="eice-check-echo", daemon=True).start()
+    eice = SandboxEice()
+    handout = None
+    try:
+        e = eice.add_endpoint(vpc_id="vpc-check", subnet_id="subnet-check", availability_zone="us-east-1a",
+                              private_ip="10.0.0.9", target=echo.getsockname())
+        client = boto3.client("ec2-instance-connect", endpoint_url="http://127.0.0.1:1",
+                              **eice.credentials.client_kwargs())
+        core = Endpoint(e.endpoint_id, e.arn, e.dns_name, e.vpc_id, e.subnet_id, e.state)
+        handout = UrlHandout(lambda: TunnelTicket(presign_open_tunnel(
+            client._request_signer, core, e.private_ip, max_tunnel_seconds=600, scheme="ws"), e.endpoint_id, e.arn))
+        payload = os.urandom(payload_size)
+        proc = subprocess.Popen(argv_for(handout.path), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        def feed() -> None:
+            try:
+                proc.stdin.write(payload)
+                proc.stdin.flush()
+            except OSError:  # the helper is gone: the missing echo says so
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        got = b""
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            while len(got) < len(payload):
+                chunk = os.read(proc.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                got += chunk
+            writer.join(timeout)
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+            returncode = proc.wait(timeout)
+        finally:
+            timer.cancel()
+        stderr = proc.stderr.read().decode("utf-8", "replace")
+        echoed = got == payload
+        claimed = eice.opened
+        return {"ok": echoed and returncode == 0 and claimed == 1, "echoed": echoed, "returncode": returncode,
+                "tickets_claimed": claimed, "stderr_tail": stderr[-500:]}
+    except (OSError, subprocess.SubprocessError) as exc:
+        return {"ok": False, "echoed": False, "returncode": None, "tickets_claimed": eice.opened,
+                "stderr_tail": f"{type(exc).__name__}: {exc}"}
+    finally:
+        if handout is not None:
+            handout.close()
+        eice.stop()
+        echo.close()
+
+
 def _region_of(environ: dict[str, Any]) -> str:
     auth = environ.get("HTTP_AUTHORIZATION", "")
     marker = "Credential="
@@ -437,4 +519,4 @@ class EiceWsgi:
         return [data]
 
 
-__all__ = ["EiceWsgi", "Refusal", "SandboxEice", "SandboxEndpoint", "check_signature"]
+__all__ = ["EiceWsgi", "Refusal", "SandboxEice", "SandboxEndpoint", "check_proxy_command", "check_signature"]

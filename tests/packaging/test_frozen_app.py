@@ -112,3 +112,11 @@ def test_frozen_app_answers_as_askpass_helper(build):
     """The frozen executable, run the way ssh runs SSH_ASKPASS, prints the passphrase (build.py)."""
     _proc, summary, _dist = build
     assert summary["askpass"]["answered"] and summary["askpass"]["refused_other_prompt"], summary["askpass"]
+
+
+def test_frozen_app_carries_ssh_through_the_instance_connect_endpoint(build):
+    """The frozen executable, run as ssh's ProxyCommand (``eice-proxy TICKET_FILE``), pumps its
+    stdin/stdout through the sandbox endpoint's websocket (build.py's eice_proxy_check)."""
+    _proc, summary, _dist = build
+    result = summary["eice_proxy"]
+    assert result["ok"] and result["echoed"] and result["tickets_claimed"] == 1, result

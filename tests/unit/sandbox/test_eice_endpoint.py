@@ -178,3 +178,26 @@ def test_signature_check_refuses_any_malformed_request_plainly(parts, path, host
         assert refusal.status in (400, 403) and refusal.message
     else:  # pragma: no cover - a valid signature cannot come out of random text
         raise AssertionError("an unsigned request was accepted")
+
+
+def test_proxy_command_check_passes_for_the_helper_and_the_cli_dispatch():
+    """What packaging/build.py runs against the frozen app: here the module and ``aurora-console
+    eice-proxy`` from source (the frozen app's code path through cli.main)."""
+    import sys
+
+    from aurora_console.core.aws.bastion_route.eice_proxy import proxy_argv
+    from aurora_console.sandbox.eice_endpoint import check_proxy_command
+
+    result = check_proxy_command(lambda path: proxy_argv(path, frozen=False))
+    assert result["ok"], result
+    result = check_proxy_command(lambda path: [sys.executable, "-m", "aurora_console", "eice-proxy", str(path)])
+    assert result["ok"] and result["tickets_claimed"] == 1, result
+
+
+def test_proxy_command_check_fails_for_a_command_that_does_not_pump():
+    import sys
+
+    from aurora_console.sandbox.eice_endpoint import check_proxy_command
+
+    result = check_proxy_command(lambda path: [sys.executable, "-c", "print('not a tunnel')"], timeout=20)
+    assert not result["ok"] and not result["echoed"]
