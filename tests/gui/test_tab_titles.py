@@ -45,13 +45,14 @@ def test_second_sql_editor_on_a_profile_is_numbered(window):
 
 
 @pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile
-def test_crowded_tab_bar_elides_and_keeps_every_tab_in_sight(window, qtbot):
-    from aurora_console.ui.tab_titles import MAX_TAB_WIDTH, tab_tooltip
+def test_crowded_tab_bar_keeps_titles_readable_and_lists_every_tab(window, qtbot):
+    from aurora_console.ui.tab_titles import MAX_TAB_WIDTH, MIN_TAB_WIDTH, fill_tab_list, tab_tooltip
 
     names = ["Fleet", "Backups · orders-production-eu", "Metrics · orders-production-eu",
              "SQL · orders-production-eu-readonly", "SQL 2 · orders-production-eu-readonly",
              "Content · orders-production-eu-readonly", "Migrations · orders-production-eu-readonly",
-             "Connections"]
+             "Connections", "Performance · orders-production-eu", "Logs · orders-production-eu-1",
+             "Timeline · orders-production-eu"]
     for n, title in enumerate(names):
         window.open_tab(f"t{n}", title, lambda t=title: QLabel(t))
     bar = window.tabs.tabBar()
@@ -60,12 +61,40 @@ def test_crowded_tab_bar_elides_and_keeps_every_tab_in_sight(window, qtbot):
     assert bar.elideMode() == Qt.TextElideMode.ElideRight
     rects = [bar.tabRect(i) for i in range(bar.count())]
     assert all(r.width() <= MAX_TAB_WIDTH + 40 for r in rects)  # + padding and the close button
-    assert max(r.right() for r in rects) <= bar.width()  # nothing scrolled out of sight
     fleet = _titles(window).index("Fleet")
-    assert bar.tabRect(fleet).left() >= 0
+    assert rects[fleet].width() < MIN_TAB_WIDTH  # a short title keeps its own width
+    titles = _titles(window)
+    narrow = [(t, r.width()) for t, r in zip(titles, rects) if len(t) > 20 and r.width() < MIN_TAB_WIDTH]
+    assert not narrow  # a long title is never squeezed to "Mig…"
     long_tab = _titles(window).index("Migrations · orders-production-eu-readonly")
     assert tab_tooltip(bar, long_tab) == "Migrations · orders-production-eu-readonly"
     pos = bar.tabRect(long_tab).center()
     QApplication.sendEvent(bar, QHelpEvent(QEvent.Type.ToolTip, pos, bar.mapToGlobal(pos)))
     assert QToolTip.text() == "Migrations · orders-production-eu-readonly"
     QToolTip.hideText()
+    # what does not fit is reached through the corner's tab list: every tab by its full title
+    button = window.tabs.cornerWidget(Qt.Corner.TopRightCorner)
+    assert button.objectName() == "tabListButton" and button.accessibleName()
+    actions = fill_tab_list(window.tabs, button.menu())
+    assert [a.text() for a in actions] == _titles(window)
+    assert [a.isChecked() for a in actions].count(True) == 1
+    actions[fleet].trigger()
+    assert window.tabs.currentIndex() == fleet
+
+
+@pytest.mark.no_aws_credentials
+def test_the_close_button_closes_its_own_tab_and_follows_the_theme(window, qtbot):
+    from PySide6.QtWidgets import QTabBar, QToolButton
+
+    for n, title in enumerate(["One", "Two", "Three"]):
+        window.open_tab(f"c{n}", title, lambda t=title: QLabel(t))
+    bar = window.tabs.tabBar()
+    side = bar._close_side()
+    buttons = [bar.tabButton(i, side) for i in range(bar.count())]
+    assert all(isinstance(b, QToolButton) and b.objectName() == "tabCloseButton" for b in buttons)
+    assert not window.tabs.tabsClosable()  # the style's own (boxed, red) buttons stay off
+    two = _titles(window).index("Two")
+    window.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(buttons[two], Qt.MouseButton.LeftButton)
+    assert "Two" not in _titles(window) and {"One", "Three"} <= set(_titles(window))
+    assert side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide)
