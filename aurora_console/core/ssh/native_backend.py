@@ -150,9 +150,13 @@ class NativeBackend(TunnelBackend):
                     encoding="utf-8")
                 return self._start(spec, config, env, workdir, local_port, helper)
 
+            agent_socket = os.environ.get("SSH_AUTH_SOCK") if cfg.use_agent else None
             if route.key is not None:
-                # the pushed key's private half exists as an owner-only file only until ssh has logged in
-                with route.key.private_file(workdir) as identity:
+                # the pushed key's private half is held by ssh-agent (when the profile uses one) or is an
+                # owner-only file, either only until ssh has logged in
+                holder = (route.key.in_agent(workdir, agent_socket) if agent_socket
+                          else route.key.private_file(workdir))
+                with holder as identity:
                     route.ensure_key_fresh()
                     tunnel = route.login(lambda: start(identity))
             else:

@@ -242,8 +242,11 @@ class ProfileEditorDialog(QDialog):
         self.b_endpoint.setEnabled(transport == "eice")
         self.b_duration.setEnabled(transport == "eice")
         self.b_push_key.setEnabled(not forward)
-        for w in (self.b_key, self.b_pass_src, self.b_passphrase, self.b_agent):
+        for w in (self.b_key, self.b_pass_src, self.b_passphrase):
             w.setEnabled(not pushed and not forward)
+        self.b_agent.setEnabled(not forward)
+        self.b_agent.setText("Hold the pushed key in ssh-agent (OpenSSH client; no temporary key file)" if pushed
+                             else "Use ssh-agent")
         self.b_jump.setEnabled(not ec2 or transport == "direct")
         self.b_host.setPlaceholderText("optional: an address of its own (VPN name); empty: the instance's address"
                                        if ec2 else "bastion.example.com")
@@ -276,7 +279,7 @@ class ProfileEditorDialog(QDialog):
             bastion = BastionConfig(host=host, port=self.b_port.value(), user=self.b_user.text().strip(),
                                     key_file=self.b_key.text().strip() if standing_key else "",
                                     passphrase_source=self.b_pass_src.currentData() if standing_key else "none",
-                                    use_agent=self.b_agent.isChecked() and standing_key,
+                                    use_agent=self.b_agent.isChecked() and not (aws and aws.transport == "ssm-forward"),
                                     jump=_parse_jump(self.b_jump.text()) if aws is None or aws.transport == "direct"
                                     else None,
                                     keepalive_seconds=self.b_keepalive.value(), aws=aws)

@@ -66,6 +66,7 @@ def test_an_ec2_instance_with_a_pushed_key_through_an_endpoint_saves_with_no_key
     assert b.aws == AwsBastion(instance="sandbox-bastion", region="us-east-1", aws_profile="ops", push_key=True,
                                transport="eice", endpoint_id="eice-0123456789abcdef0", max_tunnel_seconds=1800)
     assert b.key_file == "" and not b.use_agent and b.host == "sandbox-bastion" and b.user == "ec2-user"
+    assert dialog.b_agent.isEnabled() and "pushed key in ssh-agent" in dialog.b_agent.text()
     again = _dialog(qtbot, controller, saved)
     assert again.b_kind.currentData() == "ec2" and again.b_transport.currentData() == "eice"
     assert again.b_instance.text() == "sandbox-bastion" and again.b_host.text() == ""  # no address of its own
@@ -96,6 +97,7 @@ def test_port_forwarding_needs_no_key_and_pushes_none(qtbot, controller) -> None
     dialog.b_region.setText("us-east-1")
     _pick(dialog.b_transport, "ssm-forward")
     assert not dialog.b_push_key.isEnabled() and not dialog.b_key.isEnabled() and not dialog.b_endpoint.isEnabled()
+    assert not dialog.b_agent.isEnabled()
     profile = dialog.validated()
     assert profile is not None and profile.bastion.aws.transport == "ssm-forward"
     assert not profile.bastion.aws.push_key and profile.bastion.key_file == ""

@@ -148,3 +148,52 @@ def test_two_instances_with_the_name_are_ambiguous(ec2_bastion, manager) -> None
         manager.open(ec2_bastion.spec("native"))
     assert ec2_bastion.instance_id in err.value.message and other in err.value.message
     assert "instance id" in err.value.hint
+
+
+@pytest.fixture
+def agent(tmp_path, monkeypatch):
+    import subprocess
+    import time
+
+    sock = tmp_path / "agent.sock"
+    proc = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not sock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    monkeypatch.setenv("SSH_AUTH_SOCK", str(sock))
+    try:
+        yield sock
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+def _agent_keys(sock) -> str:
+    import subprocess
+
+    return subprocess.run(["ssh-add", "-L"], env={**os.environ, "SSH_AUTH_SOCK": str(sock)}, capture_output=True,
+                          text=True, timeout=10).stdout
+
+
+def test_native_holds_the_pushed_key_in_ssh_agent_only_while_logging_in(ec2_bastion, manager, pg_server, agent,
+                                                                       monkeypatch) -> None:
+    from aurora_console.core.aws.bastion_route import key_push
+
+    seen_files, original = [], key_push.EphemeralKey.private_file
+    monkeypatch.setattr(key_push.EphemeralKey, "private_file",
+                        lambda self, folder=None: seen_files.append(folder) or original(self, folder))
+    pushes = []
+    push = ec2_bastion.keys.push
+
+    def recording_push(instance_id, user, key):
+        push(instance_id, user, key)
+        pushes.append(key)
+
+    monkeypatch.setattr(ec2_bastion.keys, "push", recording_push)
+    spec = ec2_bastion.spec("native")
+    spec.bastion.use_agent = True
+    status = manager.open(spec)
+    assert _select_one(pg_server, status.local_port) == 1
+    assert seen_files == []  # never a private key file: ssh signed with the agent's copy
+    assert "aurora-console" not in _agent_keys(agent)  # and gone from the agent once ssh is logged in
+    assert _pushed_key_files() == [] and len(pushes) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -83,10 +84,46 @@ class EphemeralKey:
                 with contextlib.suppress(OSError):
                     where.rmdir()
 
+    @contextlib.contextmanager
+    def in_agent(self, folder: str | Path, agent_socket: str, ssh_add: str = "ssh-add") -> Iterator[Path]:
+        """The private key held by the ssh-agent at ``agent_socket`` instead of a file: handed to
+        ``ssh-add`` on its stdin (with a 2-minute lifetime as a backstop) and removed from the agent
+        when the block ends. Yields the public key's file in ``folder`` (ssh's ``IdentityFile``
+        with ``IdentitiesOnly``: ssh then signs with the agent's copy). Raises ``BastionRouteError``
+        when the agent refuses it."""
+        public = Path(folder) / f"pushed-{os.getpid()}-{id(self):x}.pub"
+        env = {**_child_env(), "SSH_AUTH_SOCK": agent_socket}
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        try:
+            public.write_text(self.public_openssh() + "\n", encoding="ascii")
+            done = subprocess.run([ssh_add, "-q", "-t", "120", "-"], input=self._openssh_private(), env=env,
+                                  capture_output=True, timeout=15, check=False, creationflags=flags)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            public.unlink(missing_ok=True)
+            raise BastionRouteError(f"ssh-add could not hand the pushed key to ssh-agent: {exc}.") from None
+        if done.returncode != 0:
+            public.unlink(missing_ok=True)
+            raise BastionRouteError(f"ssh-agent did not take the pushed key: "
+                                    f"{done.stderr.decode('utf-8', 'replace').strip() or done.returncode}.",
+                                    hint="Check that ssh-agent runs (SSH_AUTH_SOCK), or turn off 'Use ssh-agent'.")
+        try:
+            yield public
+        finally:
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                subprocess.run([ssh_add, "-q", "-d", str(public)], env=env, capture_output=True, timeout=15,
+                               check=False, creationflags=flags)
+            public.unlink(missing_ok=True)
+
     def fresh(self, now: float | None = None, margin: float = 15.0) -> bool:
         """Pushed less than ``KEY_WINDOW_SECONDS - margin`` seconds ago."""
         now = time.monotonic() if now is None else now
         return self.pushed_at is not None and now - self.pushed_at < KEY_WINDOW_SECONDS - margin
+
+
+def _child_env() -> dict[str, str]:
+    """ssh-add's environment: the console's, less anything secret-looking (it needs none)."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("AWS_SECRET", "AWS_SESSION", "SSH_ASKPASS", "AURORA_CONSOLE_ASKPASS"))}
 
 
 def push_key(clients: ClientFactory, aws: AwsBastion, facts: InstanceFacts, os_user: str, key: EphemeralKey) -> None:

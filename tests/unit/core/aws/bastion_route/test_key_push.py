@@ -114,3 +114,12 @@ def test_paramiko_key_writes_nothing(tmp_path, monkeypatch) -> None:
     EphemeralKey().paramiko_key()
     assert list(folder.iterdir()) == []
     assert ours() == before
+
+
+def test_in_agent_without_a_running_agent_says_so_and_leaves_nothing(tmp_path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    with pytest.raises(BastionRouteError, match="ssh-agent did not take the pushed key|ssh-add could not"):
+        with EphemeralKey().in_agent(folder, str(tmp_path / "no-agent.sock")):
+            pass
+    assert list(folder.iterdir()) == []
