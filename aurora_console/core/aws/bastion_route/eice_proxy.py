@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -51,7 +52,8 @@ class UrlHandout:
     file for the next helper to claim. ``path``: the file; ``close()`` stops and removes all."""
 
     def __init__(self, tickets: Callable[[], object], folder: Path | None = None, *,
-                 refresh_seconds: float = REFRESH_SECONDS, poll_seconds: float = 0.05) -> None:
+                 refresh_seconds: float = REFRESH_SECONDS, poll_seconds: float = 0.05,
+                 idle_poll_seconds: float = 2.0, busy_seconds: float = 120.0) -> None:
         import tempfile
 
         self._tickets = tickets
@@ -59,13 +61,23 @@ class UrlHandout:
         self.folder.chmod(0o700)
         self.path = self.folder / TICKET_NAME
         self._refresh = refresh_seconds
+        # a claimed ticket is replaced within poll_seconds while ssh may start again (an opening, a
+        # retry); once nothing was claimed for busy_seconds, the file is only looked at every
+        # idle_poll_seconds (a tunnel that is up needs nothing until its next opening)
         self._poll = poll_seconds
+        self._idle_poll = idle_poll_seconds
+        self._busy = busy_seconds
         self._stop = threading.Event()
         self.error: BaseException | None = None
+        self.claimed_at = time.monotonic()  # of the last claim (or of the start)
         self.written = 0
         self._write()  # the first one now: a failure to sign is the carrier's failure
         self._thread = threading.Thread(target=self._run, name="eice-url-handout", daemon=True)
         self._thread.start()
+
+    def pace(self, now: float) -> float:
+        """Seconds until the next look at the file: quick within ``busy_seconds`` of the last claim."""
+        return self._poll if now - self.claimed_at < self._busy else self._idle_poll
 
     def _write(self) -> None:
         import secrets
@@ -79,12 +91,13 @@ class UrlHandout:
         self.written += 1
 
     def _run(self) -> None:
-        import time
-
         last = time.monotonic()
-        while not self._stop.wait(self._poll):
-            if self.path.exists() and time.monotonic() - last < self._refresh:
+        while not self._stop.wait(self.pace(time.monotonic())):
+            present = self.path.exists()
+            if present and time.monotonic() - last < self._refresh:
                 continue
+            if not present:
+                self.claimed_at = time.monotonic()
             try:
                 self._write()
                 self.error = None

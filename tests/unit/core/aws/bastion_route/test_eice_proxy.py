@@ -156,3 +156,20 @@ def test_helper_argv_and_environment_carry_no_credentials():
     finally:
         handout.close()
         rig.close()
+
+
+def test_handout_slows_down_once_nothing_is_claimed():
+    """Quick looks within busy_seconds of a claim (ssh may start again), slow ones after (a tunnel
+    that is up costs almost no wake-ups); a claim makes it quick again."""
+    tickets = _Tickets()
+    handout = P.UrlHandout(tickets, poll_seconds=0.02, idle_poll_seconds=1.5, busy_seconds=10)
+    try:
+        start = handout.claimed_at
+        assert handout.pace(start + 1) == 0.02
+        assert handout.pace(start + 11) == 1.5
+        P.take_ticket(handout.path)
+        _wait(handout.path.exists)
+        assert handout.claimed_at > start
+        assert handout.pace(handout.claimed_at + 1) == 0.02
+    finally:
+        handout.close()
