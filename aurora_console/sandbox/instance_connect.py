@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from aurora_console.core.validation import not_a_validator
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SANDBOX_REGION
 from aurora_console.sandbox.bastion_keys import PushedKeys
 from aurora_console.sandbox.wsgi_body import read_body
@@ -46,6 +47,7 @@ def _instance(region: str, instance_id: str):
         return None
 
 
+@not_a_validator("checks a SendSSHPublicKey request against moto's EC2 state")
 def check_push(body: dict[str, Any], region: str) -> tuple[str, str, str]:
     """``(instance id, OS user, public key)`` of a valid request; raises ``_Refused`` as AWS would."""
     instance_id, user = body.get("InstanceId"), body.get("InstanceOSUser")

@@ -339,6 +339,8 @@ class Sandbox:
             if seed.bastion_instance_id:  # its VPC's Instance Connect Endpoint reaches it (sandbox-blog-eic)
                 self._aws.eice.serve_instance(self._aws.endpoint_url, seed.bastion_region, seed.bastion_instance_id,
                                               (host, port))
+            # Session Manager's data channel reaches the loopback bastion (AWS-StartSSHSession) and its routes
+            self._aws.ssm_sessions.attach(ssh=(host, port), route=self._bastion.route)
         b = self._bastion
         info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line,
                                    instance_id=seed.bastion_instance_id)
