@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from aurora_console.core.aws.bastion_route.errors import InstanceAmbiguous, InstanceNotFound, RouteAccessDenied
+from aurora_console.core.errors import error_message
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, backend_for, make_backend
 from aurora_console.core.ssh.config import TunnelSpec
 from aurora_console.core.ssh.errors import (
@@ -163,8 +164,7 @@ class TunnelManager:
             tunnel = backend.open(spec, self.store, local_port=local_port)
         except Exception as exc:
             if mark_failed:
-                self._set(entry, state=TunnelState.FAILED, reason=getattr(exc, "message", "") or str(exc)
-                          or type(exc).__name__)
+                self._set(entry, state=TunnelState.FAILED, reason=error_message(exc) or type(exc).__name__)
             raise
         with entry.lock:
             if entry.stop.is_set():  # closed while connecting
@@ -262,10 +262,10 @@ class TunnelManager:
                     self._connect(entry, TunnelState.RECONNECTING, local_port=port, mark_failed=False)
                     return
                 except PERMANENT as exc:
-                    self._set(entry, state=TunnelState.FAILED, reason=exc.message)
+                    self._set(entry, state=TunnelState.FAILED, reason=error_message(exc))
                     return
                 except Exception as exc:
-                    reason = getattr(exc, "message", str(exc))
+                    reason = error_message(exc)  # an expired SSO login keeps its `aws sso login`
                     log.info("tunnel %s reconnect attempt %d failed: %s", entry.spec.name, attempt, reason)
                     if entry.stop.is_set():
                         return

@@ -55,4 +55,5 @@ def aws_call_failed(exc: BaseException, *, action: str, resource: str, aws_profi
     err = BastionRouteError(f"{action} on {resource} failed: {failure.message}", hint=failure.hint,
                             detail=failure.detail)
     err.aws_kind = failure.kind  # e.g. "sso-expired", "endpoint", "throttled"
+    err.essential_hint = failure.essential_hint  # an expired login: its `aws sso login` shows with the message
     return err

@@ -105,3 +105,23 @@ def test_access_denied_is_not_retried() -> None:
         assert status.attempts == 1
     finally:
         manager.shutdown()
+
+
+def test_an_expired_sso_login_is_the_tunnels_reason_with_the_login_command() -> None:
+    """A route whose AWS call met an expired SSO session (e.g. DescribeInstances): the tunnel's
+    reason, shown by the panel and the CLI, names the exact `aws sso login --profile NAME`."""
+    import pytest
+    from botocore.exceptions import UnauthorizedSSOTokenError
+
+    from aurora_console.core.aws.bastion_route.errors import BastionRouteError, aws_call_failed
+
+    refused = aws_call_failed(UnauthorizedSSOTokenError(), action="ec2:DescribeInstances", resource="sandbox-bastion",
+                              aws_profile="corp", region="us-east-1")
+    manager = _manager(_Backend(lifetime=None, fail=refused))
+    try:
+        with pytest.raises(BastionRouteError):
+            manager.open(_spec())
+        status = manager.status("eic")
+        assert status.state == TunnelState.FAILED and "aws sso login --profile corp" in status.reason
+    finally:
+        manager.shutdown()
