@@ -64,7 +64,8 @@ def setup_logging(log_file: Path, *, level: int = logging.INFO, max_bytes: int =
     _installed.append(handler)
     root.setLevel(min(root.level or level, level) if root.level else level)
     # botocore logs request bodies at DEBUG; keep third-party chatter at WARNING.
-    for noisy in ("botocore", "boto3", "urllib3", "paramiko", "asyncssh", "werkzeug", "moto", "PIL"):
+    # websockets logs each handshake (an endpoint's presigned URL) at DEBUG.
+    for noisy in ("botocore", "boto3", "urllib3", "paramiko", "asyncssh", "werkzeug", "moto", "PIL", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return log_file
 

@@ -167,3 +167,30 @@ def test_refusal_always_names_the_endpoint(status, body):
     err = refusal(status, body, TunnelTicket("wss://x/openTunnel", "eice-0aaaaaaaaaaaaaaa1", "arn:aws:ec2:r:1:e"))
     assert "eice-0aaaaaaaaaaaaaaa1" in err.message or "arn:aws:ec2:r:1:e" in err.message
     assert err.hint
+
+
+def test_console_log_never_holds_the_presigned_url(rig, tmp_path):
+    """Even with DEBUG logging, neither the signature nor the credential of an opened or refused
+    URL reaches the console's log file (websockets' handshake chatter is kept at WARNING)."""
+    import logging
+
+    from aurora_console.core.logs import setup_logging, teardown_logging
+
+    log_file = setup_logging(tmp_path / "logs" / "console.log", level=logging.DEBUG)
+    try:
+        assert logging.getLogger("websockets").level == logging.WARNING
+        ticket = rig.ticket()
+        with open_websocket(ticket) as stream:
+            stream.settimeout(5)
+            stream.sendall(b"x")
+            assert stream.recv(1) == b"x"
+        rig.eice.deny_open_tunnel = True
+        with pytest.raises(RouteAccessDenied):
+            open_websocket(rig.ticket())
+        for h in logging.getLogger().handlers:
+            h.flush()
+        text = log_file.read_text()
+        signature = ticket.url.rsplit("X-Amz-Signature=", 1)[1]
+        assert signature not in text and "X-Amz-Signature=" + signature[:8] not in text
+    finally:
+        teardown_logging()
