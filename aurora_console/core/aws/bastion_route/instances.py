@@ -31,6 +31,14 @@ class InstanceFacts:
     availability_zone: str
     subnet_id: str
     vpc_id: str
+    account_id: str = ""  # the reservation's owner ("" when unknown)
+
+    def arn(self, region: str) -> str:
+        """``arn:aws:ec2:REGION:ACCOUNT:instance/i-…`` (what IAM policies name), or the id alone
+        when the account is unknown."""
+        if not self.account_id:
+            return self.instance_id
+        return f"arn:aws:ec2:{region}:{self.account_id}:instance/{self.instance_id}"
 
     @property
     def shown(self) -> str:
@@ -38,7 +46,7 @@ class InstanceFacts:
         return f"{self.instance_id} ({self.name})" if self.name and self.name != self.instance_id else self.instance_id
 
 
-def _facts(inst: dict[str, Any]) -> InstanceFacts:
+def _facts(inst: dict[str, Any], account_id: str = "") -> InstanceFacts:
     tags = {t.get("Key"): t.get("Value", "") for t in inst.get("Tags") or []}
     return InstanceFacts(
         instance_id=inst["InstanceId"], name=tags.get("Name", ""),
@@ -46,14 +54,16 @@ def _facts(inst: dict[str, Any]) -> InstanceFacts:
         private_ip=inst.get("PrivateIpAddress") or "", public_ip=inst.get("PublicIpAddress") or "",
         public_dns=inst.get("PublicDnsName") or "",
         availability_zone=(inst.get("Placement") or {}).get("AvailabilityZone", ""),
-        subnet_id=inst.get("SubnetId") or "", vpc_id=inst.get("VpcId") or "")
+        subnet_id=inst.get("SubnetId") or "", vpc_id=inst.get("VpcId") or "", account_id=account_id)
 
 
-def _describe(ec2, aws: AwsBastion) -> list[dict[str, Any]]:
+def _describe(ec2, aws: AwsBastion) -> list[tuple[dict[str, Any], str]]:
+    """``(instance, owner account id)`` pairs."""
     if aws.is_instance_id:
         try:
             pages = ec2.get_paginator("describe_instances").paginate(InstanceIds=[aws.instance])
-            return [i for page in pages for r in page.get("Reservations", []) for i in r.get("Instances", [])]
+            return [(i, r.get("OwnerId", "")) for page in pages for r in page.get("Reservations", [])
+                    for i in r.get("Instances", [])]
         except Exception as exc:  # noqa: BLE001 - a missing id is an error code, not an empty answer
             code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
             if code in ("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"):
@@ -61,7 +71,7 @@ def _describe(ec2, aws: AwsBastion) -> list[dict[str, Any]]:
             raise
     pages = ec2.get_paginator("describe_instances").paginate(
         Filters=[{"Name": "tag:Name", "Values": [aws.instance]}])
-    return [i for page in pages for r in page.get("Reservations", []) for i in r.get("Instances", [])]
+    return [(i, r.get("OwnerId", "")) for page in pages for r in page.get("Reservations", []) for i in r.get("Instances", [])]
 
 
 def resolve_instance(clients: ClientFactory, aws: AwsBastion) -> InstanceFacts:
@@ -75,7 +85,7 @@ def resolve_instance(clients: ClientFactory, aws: AwsBastion) -> InstanceFacts:
     resource = aws.instance if aws.is_instance_id else f"instances tagged Name={aws.instance}"
     try:
         ec2 = clients("ec2", aws.aws_profile, aws.region)
-        found = [_facts(i) for i in _describe(ec2, aws)]
+        found = [_facts(i, owner) for i, owner in _describe(ec2, aws)]
     except Exception as exc:  # noqa: BLE001 - every AWS failure becomes a plain message
         raise aws_call_failed(exc, action=DESCRIBE, resource=resource, aws_profile=aws.aws_profile,
                               region=aws.region) from None

@@ -137,7 +137,7 @@ def push_key(clients: ClientFactory, aws: AwsBastion, facts: InstanceFacts, os_u
     try:
         answer = clients("ec2-instance-connect", aws.aws_profile, aws.region).send_ssh_public_key(**params)
     except Exception as exc:  # noqa: BLE001 - every AWS failure becomes a plain message
-        raise aws_call_failed(exc, action=SEND_KEY, resource=f"instance {facts.instance_id} (OS user {os_user})",
+        raise aws_call_failed(exc, action=SEND_KEY, resource=f"{facts.arn(aws.region)} (OS user {os_user})",
                               aws_profile=aws.aws_profile, region=aws.region) from None
     if answer.get("Success") is False:
         raise BastionRouteError(f"EC2 Instance Connect did not accept the key for {os_user} on {facts.instance_id}.",

@@ -45,7 +45,7 @@ def test_expired_sso_session_says_which_login_to_run() -> None:
 def test_a_running_instance_by_name() -> None:
     client = _ec2()
     with Stubber(client) as stub:
-        stub.add_response("describe_instances", {"Reservations": [{"Instances": [
+        stub.add_response("describe_instances", {"Reservations": [{"OwnerId": "111122223333", "Instances": [
             {"InstanceId": "i-0123456789abcdef0", "State": {"Name": "running"}, "PrivateIpAddress": "10.0.1.5",
              "Placement": {"AvailabilityZone": "eu-west-1a"}, "SubnetId": "subnet-1", "VpcId": "vpc-1",
              "Tags": [{"Key": "Name", "Value": "bastion"}]},
@@ -56,3 +56,4 @@ def test_a_running_instance_by_name() -> None:
     assert (facts.instance_id, facts.private_ip, facts.public_ip, facts.availability_zone, facts.vpc_id) == (
         "i-0123456789abcdef0", "10.0.1.5", "", "eu-west-1a", "vpc-1")
     assert facts.shown == "i-0123456789abcdef0 (bastion)"
+    assert facts.arn("eu-west-1") == "arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0"

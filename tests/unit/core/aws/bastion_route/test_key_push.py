@@ -18,7 +18,8 @@ from aurora_console.core.aws.bastion_route.instances import InstanceFacts
 from aurora_console.core.aws.bastion_route.key_push import EphemeralKey, push_key
 from aurora_console.core.ssh.config import AwsBastion
 
-FACTS = InstanceFacts("i-0123456789abcdef0", "bastion", "running", "10.0.0.5", "", "", "us-east-1b", "subnet-1", "vpc-1")
+FACTS = InstanceFacts("i-0123456789abcdef0", "bastion", "running", "10.0.0.5", "", "", "us-east-1b", "subnet-1", "vpc-1",
+                      account_id="111122223333")
 AWS = AwsBastion(instance="bastion", region="us-east-1", aws_profile="ops", push_key=True)
 
 
@@ -90,7 +91,8 @@ def test_access_denied_names_the_action_and_the_instance() -> None:
             push_key(_clients(client), AWS, FACTS, "ec2-user", EphemeralKey())
     e = err.value
     assert e.action == "ec2-instance-connect:SendSSHPublicKey"
-    assert "ec2-instance-connect:SendSSHPublicKey" in e.message and FACTS.instance_id in e.message
+    assert e.message.startswith("AWS denied ec2-instance-connect:SendSSHPublicKey on "
+                                "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0 (OS user ec2-user)")
     assert "'ops'" in e.message and "IAM policy" in e.hint
 
 
