@@ -156,6 +156,12 @@ class TableEditor:
     apply_changes = staticmethod(save_changes)
     check_slug = staticmethod(slug_taken)
 
+    def __new__(cls, session: ContentSession | None = None, *args, **kwargs):
+        """``TableEditor(session, ...)`` is the editor of the session's engine (``session.editor_type``)."""
+        if cls is TableEditor and session is not None:
+            cls = session.editor_type
+        return super().__new__(cls)
+
     def __init__(self, session: ContentSession, schema: str, table: str, *, page_size: int = 100):
         self.session = session
         self.info: TableInfo = self.describe(session.connection(), schema, table)
