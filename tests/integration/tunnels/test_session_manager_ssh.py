@@ -192,3 +192,30 @@ def test_missing_plugin_for_ssh_over_session_manager(bastion, tmp_path, monkeypa
         ssm.carrier(clients, aws, resolve_instance(clients, aws), port=22)
     assert plugin_module.INSTALL_URL in err.value.user_text()
     assert sessions.started == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_session_ended_by_aws_drops_the_tunnel_and_it_comes_back(backend, bastion, sshd_server, blog_db, tmp_path):
+    from dataclasses import replace
+
+    from aurora_console.core.ssh.manager import TunnelManager, TunnelState
+
+    sessions, instance, clients = bastion
+    store = HostKeyStore(_known_hosts(tmp_path / "known_hosts", sshd_server, instance), user_files=[])
+    spec = replace(_ssm_spec(instance, clients, sshd_server, backend),
+                   target=TunnelTarget("127.0.0.1", blog_db.conninfo["port"]))
+    manager = TunnelManager(store, poll_interval=0.1, backoff=(0.1,))
+    try:
+        port = manager.open(spec).local_port
+        assert _wait(lambda: len(sessions.active()) == 1)
+        [carrying] = sessions.active()
+        sessions.terminate_session({"SessionId": carrying.session_id})  # idle timeout, or an admin ended it
+        assert _wait(lambda: len(sessions.active()) == 1 and sessions.active()[0] is not carrying
+                     and manager.status(spec.name).state == TunnelState.UP, 30)
+        assert manager.status(spec.name).local_port == port
+        info = dict(blog_db.conninfo, host="127.0.0.1", port=port)
+        with psycopg.connect(**info, connect_timeout=10) as conn:
+            assert conn.execute("select count(*) from posts").fetchone()[0] == 100
+    finally:
+        manager.shutdown()
+    assert _wait(lambda: sessions.active() == [], 15)
