@@ -52,7 +52,7 @@ from aurora_console.ui.ui_first import step_aside, ui_first
 
 #: Lines of the first screen (one ``DownloadDBLogFilePortion`` call of the file's last lines).
 FIRST_LINES = 1_000
-#: Entries loaded at once are cut to about this much text.
+#: Entries loaded at once are cut to about this much memory (``entry_size``).
 MAX_KEPT_BYTES = 16 * 1024 * 1024
 #: Filters and searches over more entries than this run on a worker.
 SYNC_ENTRIES = 2_000
@@ -116,8 +116,18 @@ def entry_lines(entry: LogEntry) -> int:
             + sum(text.count("\n") for _, text in entry.details))
 
 
+#: Bytes an entry takes beyond its text, measured with tracemalloc over benchmarks/log_read.py's
+#: generated log: the LogEntry, its time, pid and line, its references to the columns the parser
+#: shares, its place in the controller's lists (was 80: the kept entries took 3.7 times the bound)
+ENTRY_OVERHEAD = 330
+#: ... and each of its details (DETAIL, STATEMENT...): the pair and its text's own header.
+DETAIL_OVERHEAD = 110
+
+
 def entry_size(entry: LogEntry) -> int:
-    return len(entry.message) + sum(len(t) for _, t in entry.details) + 80
+    """About the memory ``entry`` holds (text as one byte a character)."""
+    return (len(entry.message) + ENTRY_OVERHEAD
+            + sum(len(t) + DETAIL_OVERHEAD for _, t in entry.details))
 
 
 @dataclass

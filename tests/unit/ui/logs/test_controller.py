@@ -9,6 +9,7 @@ The RDS client reads real files through the sandbox's implementation of the two 
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import tracemalloc
@@ -146,7 +147,7 @@ def test_loading_earlier_keeps_memory_bounded_by_dropping_the_newest(tmp_path):
         c.load_earlier()
         run_all(runner)
     assert c.newer_dropped
-    assert sum(len(e.message) + 80 for e in c.entries) <= 150 * 120
+    assert sum(entry_size(e) for e in c.entries) <= 150 * 120
     numbers = [int(m.split()[1]) for m in messages(c.entries)]
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # contiguous, no gap
     c.back_to_end()
@@ -360,7 +361,7 @@ def test_a_worker_thread_filling_the_handover_is_drained_on_progress(tmp_path):
 
 
 def test_following_drops_the_oldest_beyond_the_bound_and_scroll_back_brings_them_again(tmp_path):
-    c, runner, _ = opened(tmp_path, lines=20, first_lines=20, follow_interval=0, max_kept_bytes=100 * 100)
+    c, runner, _ = opened(tmp_path, lines=20, first_lines=20, follow_interval=0, max_kept_bytes=100 * 350)
     c.open_file(c.files[0].name)
     run_all(runner)
     c.set_search("statement (5|150)$")
@@ -381,7 +382,7 @@ def test_following_drops_the_oldest_beyond_the_bound_and_scroll_back_brings_them
         task.fn(ctx)
     c.stop_follow()
     numbers = [int(m.split()[1]) for m in messages(c.entries)]
-    assert numbers[-1] == 219 and numbers[0] > 0 and sum(len(e.message) + 80 for e in c.entries) <= 100 * 100
+    assert numbers[-1] == 219 and numbers[0] > 0 and sum(entry_size(e) for e in c.entries) <= 100 * 350
     assert numbers == list(range(numbers[0], 220))
     assert [c.shown[h].message for h in c.hits] == ["statement 150"]  # the hit on statement 5 was dropped
     while c.can_load_earlier:
@@ -449,7 +450,7 @@ def test_kept_size_stays_the_sum_of_what_is_kept(tmp_path):
         c.load_earlier()
         run_all(runner)
     c._append([LogEntry(None, "", "", "", None, "", "\tcontinued")])
-    assert c._kept == sum(c._sizes) == sum(e.message.__len__() + 80 for e in c.entries)
+    assert c._kept == sum(c._sizes) == sum(entry_size(e) for e in c.entries)
     assert len(c._sizes) == len(c._lines) == len(c.entries) and c._kept <= 120 * 100
 
 
@@ -607,3 +608,18 @@ def test_a_portion_is_parsed_in_slices_with_the_worker_stepping_aside_between_th
     parsed = Parsed.parse(text)
     assert len(calls) >= len(text) // controller_module.PARSE_SLICE_CHARS
     assert parsed.entries == Parsed.of(list(parse_entries([text]))).entries  # the same entries as in one go
+
+
+def test_the_size_counted_for_the_bound_is_what_the_entries_take_in_memory():
+    # the bound counted 80 bytes an entry beyond its text: the kept entries took 3.7 times it
+    text = GeneratedRds(LARGE).text(0, 6_000)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        parsed = Parsed.parse(text)
+        took = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    counted = sum(parsed.sizes)
+    assert 0.75 * took < counted < 1.5 * took
