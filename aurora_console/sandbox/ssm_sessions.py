@@ -144,6 +144,8 @@ class SsmSessions:
         if not isinstance(target, str) or not target:
             raise SsmError("ValidationException", "1 validation error detected: Value null at 'target' "
                                                   "failed to satisfy constraint: Member must not be null")
+        if not isinstance(document, str):
+            raise SsmError("ValidationException", "DocumentName must be a string.")
         if not isinstance(params, dict) or not all(
                 isinstance(v, list) and all(isinstance(x, str) for x in v) for v in params.values()):
             raise SsmError("ValidationException", "Parameters must map names to lists of strings.")

@@ -6,6 +6,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aurora_console.sandbox import ssm_sessions as S
 
@@ -127,3 +129,23 @@ def test_wsgi_layer_takes_only_its_calls(sessions):
     assert status.startswith("403")
     status, _ = _call(app, target="AmazonSSM.StartSession", body=b"[not json")
     assert status.startswith("400")
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                     max_leaves=8)
+
+
+@given(body=st.fixed_dictionaries({}, optional={
+    "Target": st.sampled_from([BASTION, "i-0fffffffffffffff0"]) | _json,
+    "DocumentName": st.sampled_from(S.DOCUMENTS) | _json,
+    "Parameters": st.dictionaries(st.sampled_from(["portNumber", "host"]), st.lists(st.text(max_size=5))) | _json,
+    "SessionId": st.sampled_from(["sandbox-0123456789abcdef0"]) | _json}),
+       action=st.sampled_from(["AmazonSSM.StartSession", "AmazonSSM.TerminateSession"]))
+@settings(max_examples=200)
+def test_any_request_body_gets_an_aws_shaped_answer(body, action):
+    sessions = S.SsmSessions(is_target=lambda target, region: target == BASTION)
+    sessions.deny(["i-0fffffffffffffff0"])
+    status, answer = sessions.handle(action, body)
+    assert status in (200, 400)
+    assert isinstance(answer, dict) and (status == 200 or set(answer) == {"__type", "message"})
