@@ -249,6 +249,9 @@ class SsmSessionsWsgi:
             status, answer = self.sessions.handle(target, body, region=_region_of(environ))
         except (ValueError, UnicodeDecodeError):
             status, answer = 400, {"__type": "ValidationException", "message": "The request body is not JSON."}
+        except Exception as exc:  # noqa: BLE001 - answered as AWS answers an internal failure
+            log.exception("sandbox Session Manager failed")
+            status, answer = 500, {"__type": "InternalServerError", "message": f"{type(exc).__name__}: {exc}"}
         return self._answer(start_response, status, answer)
 
     def _data_channel(self, session_id: str, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
@@ -265,7 +268,7 @@ class SsmSessionsWsgi:
     @staticmethod
     def _answer(start_response: Callable, status: int, answer: dict[str, Any]) -> Iterable[bytes]:
         data = json.dumps(answer).encode()
-        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden"}.get(status, "Error")
+        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 500: "Internal Server Error"}.get(status, "Error")
         start_response(f"{status} {reason}", [("Content-Type", JSON_CONTENT_TYPE),
                                               ("Content-Length", str(len(data))),
                                               ("x-amzn-RequestId", f"sandbox-ssm-{time.monotonic_ns()}")])
