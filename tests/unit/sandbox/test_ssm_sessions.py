@@ -149,3 +149,14 @@ def test_any_request_body_gets_an_aws_shaped_answer(body, action):
     status, answer = sessions.handle(action, body)
     assert status in (200, 400)
     assert isinstance(answer, dict) and (status == 200 or set(answer) == {"__type", "message"})
+
+
+def test_an_internal_failure_is_answered_as_aws_does(sessions, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sessions, "handle", broken)
+    app = S.SsmSessionsWsgi(lambda environ, start: [b""], sessions)
+    status, data = _call(app, target="AmazonSSM.StartSession")
+    assert status.startswith("500") and json.loads(data) == {"__type": "InternalServerError",
+                                                             "message": "RuntimeError: boom"}
