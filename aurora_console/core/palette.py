@@ -42,6 +42,8 @@ class PaletteItem:
     target: Any = field(default=None, compare=False, repr=False)
     #: the object kind a verb applies to ("cluster")
     applies_to: str = ""
+    #: a bundled icon's name (ui/icon_names.py); empty: the kind's icon
+    icon: str = ""
 
     def __post_init__(self) -> None:
         if not self.key:

@@ -16,6 +16,7 @@ from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import StartConfig, resolve_start_config
 from aurora_console.ui.cluster_loader import ClusterLoader
 from aurora_console.ui.features import install_all
+from aurora_console.ui.icons import screen_icon
 from aurora_console.ui.navigator import NavigatorWidget
 from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
@@ -209,7 +210,7 @@ class MainWindow(QMainWindow):
                 return w
         widget = factory()
         widget.setProperty("tabKey", key)
-        index = self.tabs.addTab(widget, title)
+        index = self.tabs.addTab(widget, screen_icon((spec or {}).get("kind") or key.split(":", 1)[0]), title)
         self.tabs.setCurrentIndex(index)
         if spec is not None:
             self._tab_specs[key] = spec

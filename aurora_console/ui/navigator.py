@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.fleet.clusters import ClusterSummary, listed, region_clusters
 from aurora_console.core.aws.fleet.models import ClusterRef
+from aurora_console.ui.icons import object_icon, status_icon
 from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours re-exported
     BUSY_COLOUR,
     CLUSTER,
@@ -46,9 +47,10 @@ from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours 
 _ROOT = QModelIndex()
 #: navigator column -> the fleet model's column (the region has none: the cluster's name column)
 _SOURCE_COLUMN = (COL_NAME, COL_ENGINE, COL_STATUS, COL_NAME)
-_DISPLAY, _FOREGROUND, _TOOLTIP, _USER = (int(r) for r in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole))
-_ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _USER))
+_DISPLAY, _FOREGROUND, _TOOLTIP, _USER, _DECORATION = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole,
+    Qt.ItemDataRole.DecorationRole))
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _USER, _DECORATION))
 #: while a region fills over many event-loop turns, the list follows at most this often
 SYNC_DELAY_MS = 150
 
@@ -176,6 +178,10 @@ class ClusterListModel(QAbstractTableModel):
                 return self._regions[row]
             return self._source.row_texts(node)[_SOURCE_COLUMN[col]]
         c = node.payload
+        if role == _DECORATION:  # the cluster's kind; the status's badge (shape and colour, not colour alone)
+            if col == 0:
+                return object_icon("cluster")
+            return status_icon(c.status) if col == 2 else None
         if role == _FOREGROUND:
             return QBrush(status_colour(c.status)) if col == 2 else None
         if role == _TOOLTIP:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from aurora_console import APP_NAME
+from aurora_console.ui.icons import action_icon
 
 if TYPE_CHECKING:
     from aurora_console.ui.main_window import MainWindow
@@ -53,6 +54,7 @@ class WindowMenus:
             action.setShortcut(QKeySequence(shortcut))
         if object_name:
             action.setObjectName(object_name)
+            action.setIcon(action_icon(object_name))
         action.triggered.connect(lambda _checked=False: callback())
         menu = self.menu(menu_name)
         quit_action = window.findChild(QAction, "actionQuit")

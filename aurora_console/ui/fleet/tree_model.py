@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from aurora_console.core.aws.fleet.inventory import ClusterInventory
 from aurora_console.core.aws.fleet.models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
+from aurora_console.ui.icons import object_icon, status_icon
 from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for the filter and tests
     CLUSTER,
     GLOBAL,
@@ -68,10 +69,11 @@ REGION_ROLE = Qt.ItemDataRole.UserRole + 6
 ERROR_COLOUR = QColor("#c0392b")
 _NCOLS = len(COLUMNS)
 # plain ints: comparing with Qt's enum members on every data() call costs attribute lookups
-_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP = (int(r) for r in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole))
-_ROLES = frozenset((_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, int(SORT_ROLE), int(KIND_ROLE), int(PAYLOAD_ROLE),
-                    int(KEY_ROLE), int(REGION_ROLE), int(FILTER_ROLE)))
+_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, _DECORATION = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.DecorationRole))
+_ROLES = frozenset((_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, _DECORATION, int(SORT_ROLE), int(KIND_ROLE),
+                    int(PAYLOAD_ROLE), int(KEY_ROLE), int(REGION_ROLE), int(FILTER_ROLE)))
 _TOP = QModelIndex()
 
 
@@ -181,6 +183,8 @@ class FleetTreeModel(QAbstractItemModel):
             if col == COL_TIER and isinstance(node.payload, Instance):
                 return node.payload.tier if node.payload.tier is not None else 99
             return self._cached(node)[2][col]
+        if role == _DECORATION:
+            return self._decoration(node, col)
         if role == _FOREGROUND and col == COL_STATUS:
             if node.kind == REGION:
                 return _brush("error") if node.payload.error else None
@@ -200,6 +204,20 @@ class FleetTreeModel(QAbstractItemModel):
             return self.regions.get(node.region_key)
         if role == FILTER_ROLE:
             return filter_text(node)
+        return None
+
+    @staticmethod
+    def _decoration(node: Node, col: int):
+        """The object's kind by the name (a writer and a reader told apart); a status badge
+        (shape and colour) by the status."""
+        if col == COL_NAME:
+            kind = node.kind
+            if kind == INSTANCE:
+                kind = "writer" if node.payload.is_writer else "reader"
+            return object_icon(kind)
+        if col == COL_STATUS and node.kind != REGION:
+            status = getattr(node.payload, "status", "")
+            return status_icon(status) if status else None
         return None
 
     def _cached(self, node: Node) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:

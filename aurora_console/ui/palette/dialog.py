@@ -6,11 +6,12 @@ benchmarks/palette.py); Up/Down move, Enter runs, Escape closes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from aurora_console.core.palette import PaletteIndex, PaletteItem, PaletteMatch
+from aurora_console.ui.icons import icon, object_icon
 
 #: what each kind is called in the list (the kind is spelled out, never shown by colour alone)
 KIND_LABELS = {"cluster": "Cluster", "instance": "Instance", "profile": "Profile", "table": "Table",
@@ -40,6 +41,7 @@ class CommandPalette(QFrame):
         self.list = QListWidget(objectName="commandPaletteList")
         self.list.setAccessibleName("Matches")
         self.list.setUniformItemSizes(True)
+        self.list.setIconSize(QSize(16, 16))
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long details elide
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the field; Up/Down are forwarded
@@ -94,6 +96,8 @@ class CommandPalette(QFrame):
             if m.obj is not None:
                 kind = KIND_LABELS.get(m.item.kind, "Action")
             item = QListWidgetItem(f"{m.title}    —  {kind}: {m.detail}" if m.detail else f"{m.title}    —  {kind}")
+            shown = m.obj or m.item
+            item.setIcon(icon(shown.icon) if shown.icon else object_icon(shown.kind))
             item.setToolTip(m.detail)
             self.list.addItem(item)
         if self.matches:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from aurora_console.core.palette import PaletteItem
+from aurora_console.ui.icon_names import ACTIONS
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def menu_actions(window) -> list[PaletteItem]:
             detail = " ▸ ".join(path) + (f"  ({shortcut})" if shortcut else "")
             kind = "screen" if action.objectName().startswith("action") else "action"
             items.append(PaletteItem(kind, title, detail, key=f"menu:{' ▸ '.join(path)} ▸ {title}",
-                                     run=action.trigger))
+                                     run=action.trigger, icon=ACTIONS.get(action.objectName(), "")))
     return items
 
 

@@ -1,0 +1,117 @@
+"""The console's icons: Lucide's SVGs (resources/icons/lucide, ISC licence) drawn in the theme's
+colours at whatever size and scaling the screen asks for (crisp at 100-200 %, fractional
+scaling included: each size is rendered from the SVG, never scaled from a bitmap).
+
+``icon(name)`` follows the theme: its strokes take the palette's text colour when painted (the
+disabled or selected text colour in those states), so switching light/dark needs no refresh.
+``status_icon(status)`` is a status badge: its own colour and a shape per kind (a tick, a square,
+arrows, a cross), so the status never rests on colour alone. What stands for what is in
+``ui/icon_names.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+
+from aurora_console.core.resources import resource
+from aurora_console.ui.icon_names import ACTIONS, OBJECTS, SCREENS, STATUS_BADGES, status_kind
+
+log = logging.getLogger(__name__)
+
+ICON_FOLDER = ("icons", "lucide")
+_MODE_GROUPS = {QIcon.Mode.Normal: QPalette.ColorGroup.Active, QIcon.Mode.Active: QPalette.ColorGroup.Active,
+                QIcon.Mode.Disabled: QPalette.ColorGroup.Disabled, QIcon.Mode.Selected: QPalette.ColorGroup.Active}
+
+
+@lru_cache(maxsize=None)
+def _svg_text(name: str) -> str:
+    path = resource(*ICON_FOLDER, f"{name}.svg")
+    return path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=512)
+def _renderer(name: str, colour: str):
+    from PySide6.QtSvg import QSvgRenderer  # on first paint, not at start-up (the window shows first)
+
+    text = _svg_text(name).replace("currentColor", colour)
+    return QSvgRenderer(QByteArray(text.encode("utf-8")))
+
+
+class _SvgIconEngine(QIconEngine):
+    """Renders one SVG at the requested size; the colour is fixed or the palette's at paint time."""
+
+    def __init__(self, name: str, colour: str | None = None) -> None:
+        super().__init__()
+        self._name = name
+        self._colour = colour
+
+    def _colour_for(self, mode: QIcon.Mode) -> str:
+        if self._colour:
+            return self._colour
+        palette = QGuiApplication.palette()
+        role = QPalette.ColorRole.HighlightedText if mode == QIcon.Mode.Selected else QPalette.ColorRole.WindowText
+        return palette.color(_MODE_GROUPS.get(mode, QPalette.ColorGroup.Active), role).name()
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        renderer = _renderer(self._name, self._colour_for(mode))
+        if self._colour and mode == QIcon.Mode.Disabled:
+            painter.setOpacity(0.45)  # a badge keeps its colour; disabled, it fades
+        renderer.render(painter, QRectF(rect))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:  # noqa: N802
+        scale = max(1.0, float(scale))
+        pixmap = QPixmap(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.paint(painter, QRect(0, 0, pixmap.width(), pixmap.height()), mode, state)
+        painter.end()
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _SvgIconEngine(self._name, self._colour)
+
+    def key(self) -> str:
+        return "aurora-svg"
+
+
+@lru_cache(maxsize=256)
+def icon(name: str, colour: str | None = None) -> QIcon:
+    """The bundled icon ``name`` (a Lucide name); an unknown name gives an empty icon (logged)."""
+    try:
+        _svg_text(name)
+    except OSError:
+        log.warning("no bundled icon named %r", name)
+        return QIcon()
+    return QIcon(_SvgIconEngine(name, colour))
+
+
+def screen_icon(kind: str) -> QIcon:
+    """A tab's icon by the kind of screen ("sql", "metrics", ...); empty for an unknown kind."""
+    name = SCREENS.get(kind)
+    return icon(name) if name else QIcon()
+
+
+def object_icon(kind: str) -> QIcon:
+    """An object's icon by kind ("cluster", "writer", "table", ...); empty for an unknown kind."""
+    name = OBJECTS.get(kind)
+    return icon(name) if name else QIcon()
+
+
+def action_icon(object_name: str) -> QIcon:
+    name = ACTIONS.get(object_name)
+    return icon(name) if name else QIcon()
+
+
+def status_icon(status: str) -> QIcon:
+    """The badge for an RDS status: its own colour and shape (see icon_names.STATUS_BADGES)."""
+    name, colour = STATUS_BADGES[status_kind(status)]
+    return icon(name, colour)

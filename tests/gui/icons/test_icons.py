@@ -1,0 +1,96 @@
+"""The bundled icon set (Lucide, ISC): every name the console uses exists, renders crisp at the
+screen's scaling, follows the theme's colours, and badges say a status by shape and colour."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+
+from aurora_console.core.resources import resource
+from aurora_console.ui import icon_names
+from aurora_console.ui.icons import icon, object_icon, screen_icon, status_icon
+
+
+def _ink(pixmap) -> set[str]:
+    image = pixmap.toImage()
+    return {QColor(image.pixel(x, y)).name() for x in range(image.width()) for y in range(image.height())
+            if QColor.fromRgba(image.pixel(x, y)).alpha() > 200}
+
+
+def test_every_icon_the_console_names_is_bundled_with_its_licence(qapp):
+    folder = resource("icons", "lucide")
+    names = {*icon_names.SCREENS.values(), *icon_names.OBJECTS.values(), *icon_names.ACTIONS.values(),
+             *(b[0] for b in icon_names.STATUS_BADGES.values())}
+    missing = sorted(n for n in names if not (folder / f"{n}.svg").is_file())
+    assert not missing
+    assert "ISC License" in (folder / "LICENSE.txt").read_text(encoding="utf-8")
+    assert icon_names.LUCIDE_VERSION in (folder / "VERSION").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ratio", [1.0, 1.25, 1.5, 2.0])
+def test_an_icon_is_drawn_for_the_screens_scaling_not_scaled_from_a_bitmap(qapp, ratio):
+    pixmap = icon("database").pixmap(QSize(16, 16), ratio)
+    assert pixmap.devicePixelRatio() == pytest.approx(ratio)
+    assert pixmap.width() == round(16 * ratio)
+    assert _ink(pixmap)  # something was drawn
+
+
+def test_icons_follow_the_theme_text_colour_when_painted(qapp):
+    original = QGuiApplication.palette()
+    try:
+        for colour in ("#101010", "#f0f0f0"):
+            palette = QPalette(original)
+            palette.setColor(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText, QColor(colour))
+            QGuiApplication.setPalette(palette)
+            ink = _ink(icon("server").pixmap(QSize(24, 24), 2.0))
+            assert colour in ink  # the same QIcon, painted in the palette's colour of the moment
+    finally:
+        QGuiApplication.setPalette(original)
+
+
+def test_status_badges_differ_by_shape_not_colour_alone(qapp):
+    kinds = {status: icon_names.status_kind(status) for status in
+             ("available", "stopped", "failing-over", "modifying", "backing-up", "failed", "storage-full", "")}
+    assert kinds == {"available": "ok", "stopped": "stopped", "failing-over": "busy", "modifying": "busy",
+                     "backing-up": "busy", "failed": "failed", "storage-full": "failed", "": "unknown"}
+    shapes = {icon_names.STATUS_BADGES[k][0] for k in set(kinds.values())}
+    assert len(shapes) == len(set(kinds.values()))  # one shape per kind
+    assert _ink(status_icon("available").pixmap(QSize(16, 16), 2.0)) >= {icon_names.STATUS_BADGES["ok"][1]}
+
+
+def test_unknown_names_give_an_empty_icon_not_an_error(qapp):
+    assert icon("no-such-icon").isNull()
+    assert screen_icon("no-such-screen").isNull() and object_icon("no-such-kind").isNull()
+    assert isinstance(screen_icon("sql"), QIcon) and not screen_icon("sql").isNull()
+
+
+def test_tabs_trees_and_menus_show_their_icons(offline_window, qtbot):
+    from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
+    from aurora_console.ui.fleet import open_fleet
+
+    window = offline_window
+    cluster = Cluster(id="blog", engine="aurora-postgresql", engine_version="16.4", status="failing-over",
+                      instances=(Instance("blog-1", "blog", "WRITER", 1, "db.r6g.large", "us-east-1a", "available"),
+                                 Instance("blog-2", "blog", "READER", 1, "db.r6g.large", "us-east-1b", "available")))
+    model = window.clusters.loader.model
+    model.set_region(RegionInventory("default", "us-east-1", (cluster,)))
+    index = model.index_of_cluster("blog")
+    assert not model.data(index, Qt.ItemDataRole.DecorationRole).isNull()
+    status = model.data(index.siblingAtColumn(2), Qt.ItemDataRole.DecorationRole)
+    assert status.cacheKey() == status_icon("failing-over").cacheKey()
+    view = open_fleet(window)
+    assert not window.tabs.tabIcon(window.tabs.indexOf(view)).isNull()
+    quit_action = window.findChild(type(window.menus.open_sandbox_action), "actionQuit")
+    assert not quit_action.icon().isNull()
+
+
+def test_the_about_box_credits_the_icon_set_and_carries_its_licence(offline_window):
+    from aurora_console.ui.about import show_about
+
+    box = show_about(offline_window)
+    try:
+        assert "Lucide" in box.text() and "ISC" in box.text()
+        assert "Permission to use, copy, modify" in box.detailedText()
+    finally:
+        box.close()
