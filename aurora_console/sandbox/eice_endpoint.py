@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
+from aurora_console.core.validation import not_a_validator
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SANDBOX_REGION, SandboxCredentials
 from aurora_console.sandbox.wsgi_body import query_params, read_body
 
@@ -109,6 +110,8 @@ def _filters(params: dict[str, str]) -> dict[str, list[str]]:
     return out
 
 
+@not_a_validator("checks a whole signed request (path, headers, credentials, time) and answers with an HTTP "
+                 "refusal; its own property test feeds it malformed requests")
 def check_signature(path: str, headers: Callable[[str], str | None], credentials: SandboxCredentials,
                     now: float) -> dict[str, str]:
     """The query parameters of a presigned ``path`` (``/openTunnel?...``) whose SigV4 signature,
@@ -402,6 +405,7 @@ class SandboxEice:
             thread.join(5)
 
 
+@not_a_validator("runs a helper process through a websocket endpoint")
 def check_proxy_command(argv_for: Callable[[Any], list[str]], *, payload_size: int = 200_000,
                         timeout: float = 60.0) -> dict[str, Any]:
     """Run a ProxyCommand helper (``argv_for(ticket_file)``: e.g. the frozen app's ``eice-proxy``)
