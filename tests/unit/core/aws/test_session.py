@@ -23,6 +23,7 @@ from aurora_console.core.aws.errors import classify
 from aurora_console.core.aws.fleet.clusters import list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import choose_start_profile, resolve_start_config
+from tests.rig.sso_portal import VALID_TOKEN, sso_config, sso_login, sso_portal  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.unit
 
@@ -344,84 +345,8 @@ def test_sandbox_factory_keeps_its_pinned_keys(aws_env):
 
 
 # -- an SSO session that expires mid-work: said with the login command, and carried on after the login -------
-class _SsoPortal(BaseHTTPRequestHandler):
-    """The SSO portal's GetRoleCredentials (GET /federation/credentials): role credentials for the
-    bearer token ``valid_token``, ``UnauthorizedException`` (HTTP 401) for any other token, as the
-    real portal answers an expired one (botocore then raises UnauthorizedSSOTokenError)."""
-
-    valid_token = "token-after-login"
-    calls: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        token = self.headers.get("x-amz-sso_bearer_token", "")
-        type(self).calls.append(token)
-        if token == self.valid_token:
-            status, body = 200, {"roleCredentials": {"accessKeyId": "SSOKEY", "secretAccessKey": "s",
-                                                     "sessionToken": "t", "expiration": 4102444800000}}
-            headers = {}
-        else:
-            status, body = 401, {"message": "Session token not found or invalid"}
-            headers = {"x-amzn-ErrorType": "UnauthorizedException"}
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        for name, value in {"Content-Type": "application/json", **headers}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def sso_portal(aws_env):
-    _SsoPortal.calls = []
-    server = HTTPServer(("127.0.0.1", 0), _SsoPortal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    aws_env.set("AWS_ENDPOINT_URL_SSO", f"http://127.0.0.1:{server.server_address[1]}")
-    yield _SsoPortal
-    server.shutdown()
-    server.server_close()
-
-
-START_URL = "https://example.awsapps.com/start"
-
-
-def _sso_token_file():
-    """Where ``aws sso login`` leaves the token: ~/.aws/sso/cache/<sha1(start url)>.json, under the
-    HOME botocore saw when it was imported (a temporary folder of the rig, never the user's)."""
-    import hashlib
-    import tempfile
-    from pathlib import Path
-
-    from botocore.credentials import SSOProvider
-
-    cache = Path(SSOProvider._SSO_TOKEN_CACHE_DIR)
-    assert cache.is_relative_to(Path(tempfile.gettempdir()).resolve()) or cache.is_relative_to(
-        tempfile.gettempdir()), cache
-    return cache / (hashlib.sha1(START_URL.encode()).hexdigest() + ".json")
-
-
-@pytest.fixture
-def sso_login():
-    """``sso_login(token)``: what ``aws sso login`` does; the token file is removed afterwards."""
-    path = _sso_token_file()
-
-    def login(token: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"startUrl": START_URL, "region": "us-east-1", "accessToken": token,
-                                    "expiresAt": "2099-01-01T00:00:00Z"}))
-
-    yield login
-    path.unlink(missing_ok=True)
-
-
 def _sso_profile(aws_env) -> None:
-    aws_env.config(f"[profile corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"
-                   "sso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = us-east-1\n"
-                   "[profile other]\nregion = us-east-1\n")
+    aws_env.config(sso_config("corp") + "[profile other]\nregion = us-east-1\n")
 
 
 def test_expired_sso_session_is_said_with_the_login_and_the_next_call_after_login_works(
@@ -445,10 +370,10 @@ def test_expired_sso_session_is_said_with_the_login_and_the_next_call_after_logi
     assert result.error is not None and result.error.kind == "sso-expired"
     assert "aws sso login --profile corp" in result.error.hint
 
-    sso_login("token-after-login")  # the user runs `aws sso login --profile corp`
+    sso_login(VALID_TOKEN)  # the user runs `aws sso login --profile corp`
     result = list_clusters(aws, AwsTarget("corp", "us-east-1"))
     assert result.error is None, result.error
-    assert sso_portal.calls[-1] == "token-after-login"
+    assert sso_portal.calls[-1] == VALID_TOKEN
     assert aws.session("corp").get_credentials().get_frozen_credentials().access_key == "SSOKEY"
     # a client a screen kept from before the login recovers too (botocore refreshes SSO credentials
     # from the token cache), so a screen holding one carries on as well
