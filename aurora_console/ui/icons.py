@@ -12,7 +12,7 @@ arrows, a cross), so the status never rests on colour alone. What stands for wha
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
@@ -27,7 +27,7 @@ _MODE_GROUPS = {QIcon.Mode.Normal: QPalette.ColorGroup.Active, QIcon.Mode.Active
                 QIcon.Mode.Disabled: QPalette.ColorGroup.Disabled, QIcon.Mode.Selected: QPalette.ColorGroup.Active}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _svg_text(name: str) -> str:
     path = resource(*ICON_FOLDER, f"{name}.svg")
     return path.read_text(encoding="utf-8")

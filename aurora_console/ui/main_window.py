@@ -21,6 +21,7 @@ from aurora_console.ui.navigator import NavigatorWidget
 from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
 from aurora_console.ui.status import ConsoleStatusBar
+from aurora_console.ui.toolbar_names import name_toolbar_extensions
 from aurora_console.ui.welcome import WelcomePage
 from aurora_console.ui.window_menus import WindowMenus
 from aurora_console.ui.window_state import (
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
                 return w
         widget = factory()
         widget.setProperty("tabKey", key)
+        name_toolbar_extensions(widget)
         index = self.tabs.addTab(widget, screen_icon((spec or {}).get("kind") or key.split(":", 1)[0]), title)
         self.tabs.setCurrentIndex(index)
         if spec is not None:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.aws.fleet.clusters import ClusterSummary, listed, region_clusters
 from aurora_console.core.aws.fleet.models import ClusterRef
-from aurora_console.ui.icons import object_icon, status_icon
 from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours re-exported
     BUSY_COLOUR,
     CLUSTER,
@@ -43,6 +42,7 @@ from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours 
     Node,
     status_colour,
 )
+from aurora_console.ui.icons import object_icon, status_icon
 
 _ROOT = QModelIndex()
 #: navigator column -> the fleet model's column (the region has none: the cluster's name column)
@@ -223,10 +223,10 @@ class NavigatorWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("navigator")
         self._cluster_actions: list[tuple[str, Callable[[ClusterRef], None]]] = []
-        self.profile_combo = QComboBox(objectName="profileCombo")
+        self.profile_combo = QComboBox(objectName="profileCombo", accessibleName="AWS profile")
         self.profile_combo.setToolTip("AWS profile")
         self.profile_combo.currentTextChanged.connect(self._profile_changed)
-        self.regions_button = QToolButton(objectName="regionsButton")
+        self.regions_button = QToolButton(objectName="regionsButton", accessibleName="Regions to show")
         self.regions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.regions_button.setToolTip("Regions to show")
         self.regions_menu = QMenu(self.regions_button)
@@ -240,7 +240,7 @@ class NavigatorWidget(QWidget):
         top.addWidget(self.regions_button)
         top.addWidget(self.refresh_button)
 
-        self.filter_edit = QLineEdit(objectName="clusterFilter", placeholderText="Filter clusters…")
+        self.filter_edit = QLineEdit(objectName="clusterFilter", accessibleName="Filter clusters", placeholderText="Filter clusters…")
         self.filter_edit.setClearButtonEnabled(True)
         self.model = ClusterListModel(clusters, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -248,7 +248,7 @@ class NavigatorWidget(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTreeView(objectName="clusterList")
+        self.view = QTreeView(objectName="clusterList", accessibleName="Clusters")
         self.view.setRootIsDecorated(False)
         self.view.setUniformRowHeights(True)
         self.view.setSortingEnabled(True)

@@ -27,6 +27,7 @@ class WorkspaceTabBar(QTabBar):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("workspaceTabBar")
+        self.setAccessibleName("Open screens")
         self.setElideMode(Qt.TextElideMode.ElideRight)
         self.setUsesScrollButtons(True)
         self.setExpanding(False)

@@ -26,7 +26,7 @@ class TunnelsPanel(QWidget):
         self.setObjectName("tunnelsPanel")
         self.controller = controller
         self.model = TunnelTableModel(controller, self)
-        self.table = QTableView(objectName="tunnelsTable")
+        self.table = QTableView(objectName="tunnelsTable", accessibleName="Tunnels")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

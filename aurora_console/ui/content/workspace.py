@@ -40,6 +40,7 @@ class ContentWorkspace(QWidget):
         bar.addWidget(QLabel("Open any table:"))
         self.picker = QComboBox(self)
         self.picker.setObjectName("tablePicker")
+        self.picker.setAccessibleName("Table to open")
         self.picker.setMinimumWidth(260)
         bar.addWidget(self.picker)
         open_button = QPushButton("Open", self)

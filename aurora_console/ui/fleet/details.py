@@ -171,7 +171,7 @@ class ClusterDetailsPane(QScrollArea):
         self.props_box = QGroupBox("Configuration")
         self.props = narrow_form(QFormLayout(self.props_box))
         self._lay.addWidget(self.props_box)
-        self.sections = QTextBrowser(objectName="fleetClusterSections")
+        self.sections = QTextBrowser(objectName="fleetClusterSections", accessibleName="Cluster details")
         self.sections.setOpenLinks(False)
         self.sections.setMinimumHeight(260)
         self._lay.addWidget(self.sections, 1)

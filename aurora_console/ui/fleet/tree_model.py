@@ -17,7 +17,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from aurora_console.core.aws.fleet.inventory import ClusterInventory
 from aurora_console.core.aws.fleet.models import Cluster, GlobalCluster, Instance, Proxy, RegionInventory
-from aurora_console.ui.icons import object_icon, status_icon
 from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for the filter and tests
     CLUSTER,
     GLOBAL,
@@ -33,6 +32,7 @@ from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for
     region_children,
     spec_keys,
 )
+from aurora_console.ui.icons import object_icon, status_icon
 
 STATUS_COLOURS = {
     "available": "#2e8b57", "stopped": "#7f8c8d", "failed": "#c0392b", "inaccessible-encryption-credentials": "#c0392b",

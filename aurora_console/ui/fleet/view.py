@@ -61,7 +61,7 @@ class FleetView(QWidget):
         self.auto_box = QComboBox(objectName="fleetAutoRefresh")
         for text, secs in AUTO_REFRESH:
             self.auto_box.addItem(f"Auto-refresh: {text}", secs)
-        self.filter = QLineEdit(objectName="fleetFilter", clearButtonEnabled=True,
+        self.filter = QLineEdit(objectName="fleetFilter", accessibleName="Filter the fleet", clearButtonEnabled=True,
                                 placeholderText="Filter: id, engine, status, tag:env=prod …")
         self.filter.textChanged.connect(self._filter_changed)
         self.audit_button = QPushButton("Audit log", objectName="fleetAuditLog")
@@ -73,7 +73,7 @@ class FleetView(QWidget):
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.audit_button)
 
-        self.tree = QTreeView(objectName="fleetTree")
+        self.tree = QTreeView(objectName="fleetTree", accessibleName="Fleet: regions, clusters and instances")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
         self.tree.setSortingEnabled(True)

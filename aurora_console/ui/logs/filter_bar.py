@@ -40,7 +40,7 @@ class LogFilterBar(QWidget):
             self.range_combo.addItem(label)
         self.range_combo.currentIndexChanged.connect(lambda _i: self._filters_changed())
         layout.addWidget(self.range_combo)
-        self.search_edit = QLineEdit(objectName="logsSearch", placeholderText="Search (regular expression)")
+        self.search_edit = QLineEdit(objectName="logsSearch", accessibleName="Search the log (regular expression)", placeholderText="Search (regular expression)")
         self.search_edit.returnPressed.connect(self._search)
         self.previous_button = QPushButton("Previous", objectName="logsPrevious")
         self.previous_button.clicked.connect(lambda _=False: self.step(backwards=True))

@@ -12,7 +12,7 @@ class LogsToolbar(QWidget):
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = c = controller
-        self.instance_combo = QComboBox(objectName="logsInstance")
+        self.instance_combo = QComboBox(objectName="logsInstance", accessibleName="Instance")
         self.instance_combo.setToolTip("Each instance writes its own log: pick the writer or a reader")
         self.instance_combo.activated.connect(self._instance_picked)
         self.refresh_button = QPushButton("Refresh files", objectName="logsRefresh")

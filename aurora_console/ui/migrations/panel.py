@@ -145,6 +145,7 @@ class MigrationsPanel(QWidget):
         self.model = MigrationsTableModel(self)
         self.view = QTableView()
         self.view.setObjectName("migrationsTable")
+        self.view.setAccessibleName("Migrations")
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(PROGRESS_COLUMN, ProgressDelegate(self.view))
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -159,6 +160,7 @@ class MigrationsPanel(QWidget):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.log_view = QPlainTextEdit(readOnly=True)
         self.log_view.setObjectName("migrationsLog")
+        self.log_view.setAccessibleName("Migration log")
         self.sql_view = QPlainTextEdit(readOnly=True)
         self.sql_view.setObjectName("migrationsSql")
         for w in (self.log_view, self.sql_view):

@@ -32,7 +32,7 @@ class SessionsView(QWidget):
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
-        self.filter_edit = QLineEdit(objectName="performanceFilter", placeholderText="Filter: user, database, "
+        self.filter_edit = QLineEdit(objectName="performanceFilter", accessibleName="Filter sessions", placeholderText="Filter: user, database, "
                                      "application, client, state, wait, query…", clearButtonEnabled=True)
         self.state_combo = QComboBox(objectName="performanceStateFilter")
         self.state_combo.addItems(list(STATE_FILTERS))
@@ -56,7 +56,7 @@ class SessionsView(QWidget):
         self.hint_label.hide()
 
         self.model = SessionsTableModel(self)  # sorts itself: no proxy asking data() per comparison
-        self.table = QTableView(objectName="performanceSessions")
+        self.table = QTableView(objectName="performanceSessions", accessibleName="Sessions")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.table.setSortingEnabled(True)
@@ -74,7 +74,7 @@ class SessionsView(QWidget):
             header.resizeSection(col, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
-        self.detail = QPlainTextEdit(readOnly=True, objectName="performanceSessionDetail")
+        self.detail = QPlainTextEdit(readOnly=True, objectName="performanceSessionDetail", accessibleName="Selected session's whole query")
         self.detail.setFont(QFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)))
         self.detail.setPlaceholderText("Select a session to see its whole query.")
         split = QSplitter(Qt.Orientation.Vertical)

@@ -19,7 +19,7 @@ class PerformanceToolbar(QWidget):
         self.instance_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.instance_combo.setToolTip("Sessions, locks and statements are per instance: pick the writer or a reader")
         self.instance_combo.activated.connect(self._instance_picked)
-        self.interval = QSpinBox(objectName="performanceInterval", minimum=MIN_INTERVAL_S, maximum=MAX_INTERVAL_S,
+        self.interval = QSpinBox(objectName="performanceInterval", accessibleName="Refresh interval in seconds", minimum=MIN_INTERVAL_S, maximum=MAX_INTERVAL_S,
                                  suffix=" s")
         self.interval.setValue(controller.interval_s)
         self.interval.setToolTip("Refresh every 1 to 10 seconds")
@@ -28,11 +28,11 @@ class PerformanceToolbar(QWidget):
         self.pause_button.toggled.connect(controller.set_paused)
         self.refresh_button = QPushButton("Refresh now", objectName="performanceRefresh")
         self.refresh_button.clicked.connect(lambda _=False: controller.refresh())
-        self.long_xact = QSpinBox(objectName="performanceLongXact", minimum=1, maximum=86400, suffix=" s")
+        self.long_xact = QSpinBox(objectName="performanceLongXact", accessibleName="Long transaction threshold in seconds", minimum=1, maximum=86400, suffix=" s")
         self.long_xact.setValue(int(controller.long_xact_s))
         self.long_xact.setToolTip("Transactions open longer than this are tinted amber")
         self.long_xact.valueChanged.connect(lambda v: controller.set_thresholds(long_xact_s=v))
-        self.idle_xact = QSpinBox(objectName="performanceIdleXact", minimum=1, maximum=86400, suffix=" s")
+        self.idle_xact = QSpinBox(objectName="performanceIdleXact", accessibleName="Idle in transaction threshold in seconds", minimum=1, maximum=86400, suffix=" s")
         self.idle_xact.setValue(int(controller.idle_in_xact_s))
         self.idle_xact.setToolTip("Sessions idle in transaction longer than this are tinted red")
         self.idle_xact.valueChanged.connect(lambda v: controller.set_thresholds(idle_in_xact_s=v))

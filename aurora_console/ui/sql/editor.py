@@ -44,6 +44,7 @@ class SqlEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("sqlEditor")
+        self.setAccessibleName("SQL text")
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSize(max(font.pointSize(), 10))
         self.setFont(font)

@@ -82,7 +82,7 @@ class SqlTab(QWidget):
         self.find_bar = FindBar(self.editor, self)
         self.results = QTabWidget(objectName="sqlResults")
         self.results.setDocumentMode(True)
-        self.messages = QPlainTextEdit(readOnly=True, objectName="sqlMessages")
+        self.messages = QPlainTextEdit(readOnly=True, objectName="sqlMessages", accessibleName="Messages")
         self.messages.setMaximumBlockCount(5000)
         self.results.addTab(self.messages, "Messages")
         self.history_panel = HistoryPanel(self.history, self.snippets, self.runner, self)

@@ -40,7 +40,7 @@ class SqlToolbar(QToolBar):
         self.addWidget(self.tx_label)
         self.addSeparator()
         self.addWidget(QLabel(" Timeout "))
-        self.timeout_spin = QSpinBox(objectName="sqlTimeout", minimum=0, maximum=86400, value=0)
+        self.timeout_spin = QSpinBox(objectName="sqlTimeout", accessibleName="Statement timeout in seconds (0: none)", minimum=0, maximum=86400, value=0)
         self.timeout_spin.setToolTip("statement_timeout for this session, in seconds (0: none)")
         self.timeout_spin.setSpecialValueText("none")
         self.timeout_spin.setSuffix(" s")
