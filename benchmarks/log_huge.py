@@ -10,7 +10,8 @@ Cases (the same code the Logs screen runs, no bypass):
   * the screen's controller (``LogsController`` on the real task runner): the last lines (first
     screen), then Load earlier, which indexes the whole file once (a forward pass keeping no
     data) and loads the portion before; then more portions back: entries kept (bounded by
-    ``MAX_KEPT_BYTES``) and memory growth
+    ``MAX_KEPT_BYTES``, counted as ``entry_size``) and memory growth (peak RSS; after the
+    whole-file stream, so the growth beyond that case's peak)
   * cancel at any time: Load earlier's indexing pass and the whole-file stream cancelled after
     0.5, 2 and 5 s: the time from the cancel until the worker has stopped, and the calls it
     started after the cancel (goal: none; the one in flight finishes)
@@ -18,7 +19,7 @@ Cases (the same code the Logs screen runs, no bypass):
 The file is generated once (``log_read.generate`` for the first 50 MB, then copies of it: the
 parser does not mind the times starting again) in a temporary folder and removed at the end.
 
-Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/log_huge.py [--mb 1000]
+Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/log_huge.py [--mb 1024]
 [--skip-stream]``. On the 2-core development machine the whole-file stream of 1 GB takes some
 minutes (parsing runs at about 10 MB/s); ``--skip-stream`` leaves it out.
 """
@@ -103,7 +104,7 @@ def make_file(path: Path, megabytes: int) -> None:
     generate(template, min(megabytes, TEMPLATE_MB))
     block = template.stat().st_size
     with open(path, "wb") as out:
-        while out.tell() + block <= megabytes * 1_000_000 or out.tell() == 0:
+        while out.tell() < megabytes * 1_048_576:
             with open(template, "rb") as src:
                 shutil.copyfileobj(src, out, 1 << 20)
     template.unlink()
@@ -130,7 +131,7 @@ def stream(rds, name: str, task: TaskContext) -> tuple[int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=int, default=1000)
+    parser.add_argument("--mb", type=int, default=1024, help="the file's size in MiB (at least)")
     parser.add_argument("--skip-stream", action="store_true", help="leave out the whole-file stream")
     args = parser.parse_args()
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -142,7 +143,7 @@ def main() -> None:
         t0 = time.perf_counter()
         make_file(path, args.mb)
         size = path.stat().st_size
-        print(f"generated {size / 1e6:,.0f} MB in {time.perf_counter() - t0:.1f} s")
+        print(f"generated {size / 1e6:,.0f} MB ({size / 2**30:.2f} GiB) in {time.perf_counter() - t0:.1f} s")
         endpoint = server.start()
         server.rds_logs.attach([INSTANCE], folder)
         client = boto3.client("rds", endpoint_url=endpoint, **sandbox_credentials().client_kwargs())
@@ -192,7 +193,7 @@ def main() -> None:
             most = max(most, c._kept)
         each = (time.perf_counter() - t0) / 20
         print(f"{'20 more portions back: each':<64} {each:8.2f} s   entries kept {len(c.entries):,}, "
-              f"at most {most / 1e6:.1f} MB of text (bound {MAX_KEPT_BYTES / 1e6:.1f} MB)")
+              f"at most {most / 1e6:.1f} MB counted (bound {MAX_KEPT_BYTES / 1e6:.1f} MB)")
         print(f"{'memory growth (peak RSS)':<64} {rss_mb() - before:8.1f} MB  goal < 50 MB")
         c.close()
         runner.release(c)
