@@ -102,7 +102,6 @@ def rss_mb() -> float:
 def make_file(path: Path, megabytes: int) -> None:
     template = path.with_suffix(".template")
     generate(template, min(megabytes, TEMPLATE_MB))
-    block = template.stat().st_size
     with open(path, "wb") as out:
         while out.tell() < megabytes * 1_048_576:
             with open(template, "rb") as src:
