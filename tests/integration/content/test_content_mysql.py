@@ -180,3 +180,36 @@ def test_slug_check(blog):
     assert posts.slug_taken(slug)
     assert not posts.slug_taken(slug, exclude_key=("1",))
     assert not posts.slug_taken("a-new-slug")
+
+
+def test_cancel_interrupts_a_slow_statement(blog):
+    import threading
+
+    from aurora_console.core.tasks import Cancelled, TaskContext
+
+    ctx = TaskContext("slow")
+    conn = blog.connection()
+    timer = threading.Timer(0.3, ctx.token.cancel)
+    timer.start()
+    with pytest.raises(Cancelled):
+        blog.run(lambda: conn.cursor().execute("SELECT COUNT(*) FROM seq_1_to_1000000000 WHERE MD5(seq) = 'x'"), ctx)
+    timer.join()
+    cur = conn.cursor()
+    cur.execute("SELECT 1")
+    assert cur.fetchone()[0] == 1  # the session is still usable
+
+
+def test_killed_connection_keeps_pending_and_saves_after_reconnect(blog, mysql_db, opened, tmp_path):
+    from aurora_console.core.db.content.save import ConnectionLost
+
+    posts = blog.table("posts")
+    posts.first()
+    posts.changes.edit(posts.row(1), "title", "Survives")
+    posts.changes.insert({"title": "New", "content": "body", "slug": "survivor", "user_id": "1"})
+    sql(mysql_db, f"KILL CONNECTION {blog.backend_pid()}")
+    with pytest.raises(ConnectionLost, match="still pending"):
+        posts.save()
+    assert len(posts.changes) == 2 and posts.store.exists()
+    assert posts.save().ok  # the session reconnects by itself
+    assert sql(mysql_db, "SELECT title FROM posts WHERE id = 1")[0][0] == "Survives"
+    assert sql(mysql_db, "SELECT COUNT(*) FROM posts WHERE slug = 'survivor'")[0][0] == 1
