@@ -243,3 +243,33 @@ def test_a_flyway_project_schema_is_a_mysql_database(mysql_db, new_mysql_databas
     assert query(mysql_db, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s ORDER BY 1",
                  [other]) == (("aurora_console_schema_history",), ("t",))
     assert r.info().ok
+
+
+def test_a_lost_work_connection_is_recorded_failed_through_the_lock_connection(mysql_db, folder):
+    folder.write("V1__lost.sql", "CREATE TABLE before_loss (id INT);\nDO SLEEP(20);\nCREATE TABLE after_loss (id INT);\n")
+    r = runner(mysql_db, folder, table="flyway_schema_history")
+    errors = []
+
+    def run():
+        try:
+            r.migrate()
+        except MigrationFailed as e:
+            errors.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 15
+    victim = None
+    while victim is None and time.monotonic() < deadline:
+        found = query(mysql_db, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DO SLEEP%%'")
+        victim = found[0][0] if found else None
+        time.sleep(0.05)
+    assert victim is not None
+    query(mysql_db, f"KILL CONNECTION {int(victim)}")
+    t.join(30)
+    [e] = errors
+    assert e.connection_lost and e.recorded_failed and "connection to the server was lost" in e.message
+    assert "statement 1 (line 1) stays applied" in e.message
+    assert "before_loss" in tables(mysql_db) and "after_loss" not in tables(mysql_db)
+    [info] = r.info().infos
+    assert info.state == FAILED and info.applied.failure.startswith("failed at statement 2 of 3, line 2")
