@@ -60,9 +60,10 @@ ACTIONS = {
     "actionContentEditor": "table", "actionMigrations": "git-branch", "actionFleetView": "layout-grid",
     "actionAuditLog": "shield-check", "actionPerformance": "gauge", "actionDatabaseLogs": "scroll-text",
     "actionRunWorkload": "activity", "actionStopWorkload": "circle-stop", "actionNewSqlEditor": "square-terminal",
-    "actionOpenSqlFile": "folder-open",
+    "actionOpenSqlFile": "folder-open", "actionToggleNavigator": "panel-left",
 }
 
 BUNDLED = sorted({*SCREENS.values(), *OBJECTS.values(), *(b[0] for b in STATUS_BADGES.values()), *ACTIONS.values(),
                   "search", "x", "chevron-down", "refresh-ccw", "download", "upload", "save", "settings", "lock",
-                  "key-round", "user", "bell", "clock", "cloud", "terminal", "undo-2", "list", "list-checks"})
+                  "key-round", "user", "bell", "clock", "cloud", "terminal", "undo-2", "list", "list-checks",
+                  "panel-left"})

@@ -171,5 +171,17 @@ def configure(tabs: QTabWidget) -> WorkspaceTabBar:
     return bar
 
 
+def navigator_button(window) -> QToolButton:
+    """The tab bar's left corner: shows or hides the navigator (the View menu's toggle, Ctrl+B),
+    so the workspace can take the window's whole width; the dock's state is saved with the layout."""
+    button = QToolButton(window.tabs, objectName="navigatorToggle")
+    button.setDefaultAction(window.navigator_dock.toggleViewAction())
+    button.setAutoRaise(True)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    button.setAccessibleName("Show or hide the navigator")
+    return button
+
+
 def install(window) -> None:
     configure(window.tabs)
+    window.tabs.setCornerWidget(navigator_button(window), Qt.Corner.TopLeftCorner)

@@ -74,7 +74,12 @@ class WindowMenus:
         self.menu("File").addSeparator()
         self.add_action("File", "Quit", window.close, shortcut="Ctrl+Q", object_name="actionQuit")
         self._add_sandbox_menu()
-        self.menu("View").addAction(window.navigator_dock.toggleViewAction())
+        toggle = window.navigator_dock.toggleViewAction()
+        toggle.setObjectName("actionToggleNavigator")
+        toggle.setShortcut(QKeySequence("Ctrl+B"))  # as the sidebar toggle of most editors
+        toggle.setToolTip("Show or hide the navigator (Ctrl+B); the choice is remembered")
+        toggle.setIcon(action_icon("actionToggleNavigator"))
+        self.menu("View").addAction(toggle)
         refresh = self.add_action("View", "Refresh", window.refresh_all, shortcut="Ctrl+R",
                                   object_name="actionRefresh")
         refresh.setToolTip("Reload the navigator's clusters and the current tab")

@@ -98,3 +98,16 @@ def test_the_close_button_closes_its_own_tab_and_follows_the_theme(window, qtbot
     qtbot.mouseClick(buttons[two], Qt.MouseButton.LeftButton)
     assert "Two" not in _titles(window) and {"One", "Three"} <= set(_titles(window))
     assert side in (QTabBar.ButtonPosition.LeftSide, QTabBar.ButtonPosition.RightSide)
+
+
+@pytest.mark.no_aws_credentials
+def test_the_navigator_collapses_from_the_tab_bar_and_ctrl_b(window, qtbot):
+    button = window.tabs.cornerWidget(Qt.Corner.TopLeftCorner)
+    assert button.objectName() == "navigatorToggle" and not button.icon().isNull()
+    dock = window.navigator_dock
+    assert dock.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(dock.isVisible)
+    assert window.findChild(type(button.defaultAction()), "actionToggleNavigator").shortcut().toString() == "Ctrl+B"
