@@ -64,7 +64,7 @@ def test_crowded_tab_bar_keeps_titles_readable_and_lists_every_tab(window, qtbot
     fleet = _titles(window).index("Fleet")
     assert rects[fleet].width() < MIN_TAB_WIDTH  # a short title keeps its own width
     titles = _titles(window)
-    narrow = [(t, r.width()) for t, r in zip(titles, rects) if len(t) > 20 and r.width() < MIN_TAB_WIDTH]
+    narrow = [(t, r.width()) for t, r in zip(titles, rects, strict=True) if len(t) > 20 and r.width() < MIN_TAB_WIDTH]
     assert not narrow  # a long title is never squeezed to "Mig…"
     long_tab = _titles(window).index("Migrations · orders-production-eu-readonly")
     assert tab_tooltip(bar, long_tab) == "Migrations · orders-production-eu-readonly"
