@@ -93,7 +93,11 @@ def _sandbox_dir(args):
 def _running_sandbox_profile(args, hosts):
     """``(profile, aws factory)`` of ``args.profile`` in a sandbox already running (the window's), or None."""
     from aurora_console.core.errors import ConsoleError
-    from aurora_console.sandbox.profiles import sandbox_aws_factory, sandbox_profiles, trust_running_sandbox_bastion
+    from aurora_console.sandbox.profiles import (
+        sandbox_aws_factory,
+        sandbox_profiles,
+        trust_running_sandbox_bastion,
+    )
 
     folder = _sandbox_dir(args)
     try:
@@ -146,14 +150,13 @@ def _ask_trust(exc, args) -> str | None:
 
 
 def run_tunnel(args) -> int:
+    from aurora_console.core.connections.passwords import clients_from_factory
     from aurora_console.core.connections.tunnels import passphrase_for, tunnel_spec
     from aurora_console.core.errors import ConsoleError
     from aurora_console.core.paths import app_paths
     from aurora_console.core.ssh.errors import HostKeyError, HostKeyUnknown
     from aurora_console.core.ssh.hostkeys import HostKeyStore
     from aurora_console.core.ssh.manager import TunnelManager
-
-    from aurora_console.core.connections.passwords import clients_from_factory
 
     sandbox = None
     hosts = HostKeyStore(app_paths().known_hosts_file)

@@ -1,7 +1,8 @@
 """Shared test set-up: isolation from the user's files and AWS, the real peers, and failure rules.
 
 Fixtures come from tests/rig/: isolation (autouse), pg (real PostgreSQL), mysql (real MariaDB), sshd (real OpenSSH),
-moto (a moto server reset between tests). The console fixture and page objects come from the
+moto (a moto server reset between tests), sso_portal (a local AWS SSO portal and ``aws sso login``'s token
+file, for expiring SSO sessions). The console fixture and page objects come from the
 installed pytest plugin ``aurora_console.testing.plugin``.
 
 Hypothesis profiles: ``ci`` (loaded when the ``CI`` environment variable is set, as ``.ci/run``
@@ -24,7 +25,8 @@ settings.register_profile("dev", print_blob=True, deadline=None,  # no timing as
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
-pytest_plugins = ["tests.rig.isolation", "tests.rig.pg", "tests.rig.mysql", "tests.rig.sshd", "tests.rig.moto"]
+pytest_plugins = ["tests.rig.isolation", "tests.rig.pg", "tests.rig.mysql", "tests.rig.sshd", "tests.rig.moto",
+                  "tests.rig.sso_portal"]
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from aurora_console.testing.console import close_console, open_console
-from tests.rig.sso_portal import VALID_TOKEN, sso_config, sso_login, sso_portal  # noqa: F401 - fixtures
+from tests.rig.sso_portal import VALID_TOKEN, sso_config
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 

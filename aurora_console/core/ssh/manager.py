@@ -17,7 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from aurora_console.core.aws.bastion_route.errors import InstanceAmbiguous, InstanceNotFound, RouteAccessDenied
+from aurora_console.core.aws.bastion_route.errors import (
+    InstanceAmbiguous,
+    InstanceNotFound,
+    RouteAccessDenied,
+)
 from aurora_console.core.errors import error_message
 from aurora_console.core.ssh.backend import OpenTunnel, TunnelBackend, backend_for, make_backend
 from aurora_console.core.ssh.config import TunnelSpec

@@ -23,7 +23,7 @@ from aurora_console.core.aws.errors import classify
 from aurora_console.core.aws.fleet.clusters import list_clusters
 from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
 from aurora_console.core.aws.start_config import choose_start_profile, resolve_start_config
-from tests.rig.sso_portal import VALID_TOKEN, sso_config, sso_login, sso_portal  # noqa: F401 - fixtures
+from tests.rig.sso_portal import VALID_TOKEN, sso_config
 
 pytestmark = pytest.mark.unit
 
@@ -387,7 +387,9 @@ def test_a_failing_sso_session_is_not_kept_cached(aws_env, sso_login, sso_portal
     first = aws.client("rds", AwsTarget("corp", "us-east-1"))
     session = aws.session("corp")
     other = aws.client("rds", AwsTarget("other", "us-east-1"))
-    with pytest.raises(Exception):
+    from botocore.exceptions import UnauthorizedSSOTokenError
+
+    with pytest.raises(UnauthorizedSSOTokenError):
         first.describe_db_clusters()
     assert aws.session("corp") is not session
     assert aws.client("rds", AwsTarget("corp", "us-east-1")) is not first

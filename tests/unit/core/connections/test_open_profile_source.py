@@ -45,8 +45,8 @@ def test_a_sandbox_route_profile_is_found_and_its_instance_key_trusted():
     loopback bastion's key is trusted under the instance id too (at its port and at 22), for this session."""
     import keyring
 
-    from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings
     from aurora_console.core.connections.passwords import keyring_name
+    from aurora_console.core.connections.profile import ConnectionProfile, PasswordSource, TlsSettings
     from aurora_console.core.ssh.config import AwsBastion, BastionConfig
 
     def profile(name, bastion):
