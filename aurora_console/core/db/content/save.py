@@ -104,7 +104,8 @@ def current_row(conn, info: TableInfo, key: tuple) -> tuple[str | None, dict | N
     return data.pop(XMIN), data
 
 
-def _ordered(changeset: ChangeSet) -> list[Change]:
+def save_order(changeset: ChangeSet) -> list[Change]:
+    """Deletes, then updates, then inserts (each in the order made): a freed unique value can be reused."""
     rank = {DELETE: 0, UPDATE: 1, INSERT: 2}
     return sorted(changeset, key=lambda c: (rank[c.kind], c.id))
 
@@ -120,7 +121,7 @@ def save_changes(conn, changeset: ChangeSet) -> SaveResult:
     info = changeset.info
     if changeset.read_only_reason:
         raise ReadOnly(changeset.read_only_reason)
-    changes = _ordered(changeset)
+    changes = save_order(changeset)
     for change in changes:
         changeset.mark(change.id)
     try:
@@ -205,7 +206,7 @@ def _save_batched(conn, info: TableInfo, changeset: ChangeSet, changes: list[Cha
                 theirs_xmin, theirs = current_row(conn, info, change.key)
                 conflict = Conflict(change.id, change.kind, change.key, dict(change.values),
                                     dict(change.original), theirs, theirs_xmin)
-                changeset.mark(change.id, conflict=conflict, error=_conflict_message(conflict))
+                changeset.mark(change.id, conflict=conflict, error=conflict_message(conflict))
                 result.conflicts.append(conflict)
             if result.conflicts:
                 raise psycopg.Rollback(tx)
@@ -238,7 +239,7 @@ def _apply_one(conn, info: TableInfo, changeset: ChangeSet, change: Change, resu
                     theirs,
                     theirs_xmin,
                 )
-                changeset.mark(change.id, conflict=conflict, error=_conflict_message(conflict))
+                changeset.mark(change.id, conflict=conflict, error=conflict_message(conflict))
                 result.conflicts.append(conflict)
             elif change.kind == INSERT:
                 row = cur.fetchone()
@@ -253,7 +254,7 @@ def _apply_one(conn, info: TableInfo, changeset: ChangeSet, change: Change, resu
         result.errors.append(change)
 
 
-def _conflict_message(conflict: Conflict) -> str:
+def conflict_message(conflict: Conflict) -> str:
     if conflict.deleted:
         return "someone else deleted this row after you loaded it"
     cols = conflict.changed_columns()

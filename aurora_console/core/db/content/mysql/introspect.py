@@ -16,7 +16,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..introspect import SECRET_PATTERN, Column, ForeignKey, TableInfo, TableNotFound, TableRef, trigger_assigned_columns
+from ..introspect import (
+    SECRET_PATTERN,
+    Column,
+    ForeignKey,
+    TableInfo,
+    TableNotFound,
+    TableRef,
+    trigger_assigned_columns,
+)
 from .queries import rows
 
 SYSTEM_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")

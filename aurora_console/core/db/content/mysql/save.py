@@ -17,9 +17,9 @@ import re
 
 from aurora_console.core.connections.engines.mysql import DriverError
 
-from ..changes import DELETE, INSERT, UPDATE, Change, ChangeSet, Conflict, ReadOnly
+from ..changes import DELETE, UPDATE, Change, ChangeSet, Conflict, ReadOnly
 from ..introspect import TableInfo
-from ..save import ConnectionLost, SaveResult, _conflict_message, _ordered
+from ..save import ConnectionLost, SaveResult, conflict_message, save_order
 from .queries import as_text, quote, row_version, rows, run
 
 CONNECTION_LOST = frozenset({2006, 2013, 2055, 1927, 4031})
@@ -51,7 +51,7 @@ def save_changes(conn, changeset: ChangeSet) -> SaveResult:
     info = changeset.info
     if changeset.read_only_reason:
         raise ReadOnly(changeset.read_only_reason)
-    changes = _ordered(changeset)
+    changes = save_order(changeset)
     for change in changes:
         changeset.mark(change.id)
     result = SaveResult()
@@ -90,7 +90,7 @@ def _apply_one(conn, info: TableInfo, changeset: ChangeSet, change: Change, resu
             if theirs is None or theirs_version != change.xmin:
                 conflict = Conflict(change.id, change.kind, change.key, dict(change.values), dict(change.original),
                                     theirs, theirs_version)
-                changeset.mark(change.id, conflict=conflict, error=_conflict_message(conflict))
+                changeset.mark(change.id, conflict=conflict, error=conflict_message(conflict))
                 result.conflicts.append(conflict)
             elif change.kind == UPDATE:
                 sets = ", ".join(f"{quote(c)} = %s" for c in change.values)

@@ -40,7 +40,7 @@ from ..history import (
     check_identifier,
 )
 from ..version import Version
-from .connection import execute, one, quote, transaction
+from .connection import execute, one, quote
 
 _FAILURE = re.compile(r"(?P<description>.*) \((?P<failure>failed at statement [0-9]+ of [0-9]+(?:, line [0-9]+)?"
                       r"(?:; statements? 1(?:-[0-9]+)? stays? applied)?)\)", re.S)
@@ -223,9 +223,6 @@ class MySqlHistoryTable(HistoryTable):
             return
         execute(conn, f"UPDATE {self.quoted} SET checksum = %s, description = %s WHERE installed_rank = %s",
                 [checksum, abbreviate_description(description or ""), rank])
-
-    def transaction(self, conn: Any):
-        return transaction(conn)
 
 
 def flyway_create_statements(schema: str, table: str) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import LockTimeout, MigrationError
 from ..events import MigrationEvent
-from .connection import DriverError, close_quietly, error_text, execute, one, open_connection, quote
+from .connection import DriverError, close_quietly, error_text, one, open_connection, quote
 
 POLL_SECONDS = 0.1
 

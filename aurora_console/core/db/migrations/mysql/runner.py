@@ -33,6 +33,7 @@ from ..files import MigrationFile
 from ..history import DEFAULT_SCHEMA, DEFAULT_TABLE, FLYWAY_TABLE
 from ..placeholders import Placeholders
 from ..prepared import PreparedMigration, Preparer
+from ..script_config import ScriptConfigError
 from ..transactions import TxDecision
 from .apply import MySqlApplier
 from .connection import (
@@ -73,7 +74,7 @@ class MySqlCallbackRunner(CallbackRunner):
         try:
             text = cb.text()
             conf = cb.config
-        except (Exception) as e:  # noqa: BLE001 - ScriptConfigError, UnicodeDecodeError, LookupError
+        except (ScriptConfigError, UnicodeDecodeError, LookupError) as e:
             raise CallbackFailed(cb.script, cb.event, f"cannot read it: {e}", None, None) from e
         if conf.placeholder_replacement is not False:
             text = self.placeholders.replace(text, cb.script, filename=cb.name)

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from aurora_console.core.db.migrations.mysql.statements import (
     commits_implicitly,
     decide,
-    keywords,
     kept_statements,
+    keywords,
     own_transaction_word,
 )
 from aurora_console.core.db.mysql_split import split_mysql
