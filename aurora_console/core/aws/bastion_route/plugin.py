@@ -173,9 +173,10 @@ def document_arn(region: str, document: str) -> str:
 
 
 def start_session(clients: ClientFactory, aws: AwsBastion, *, target: str, document: str,
-                  parameters: dict[str, list[str]]) -> SessionGrant:
-    """``ssm:StartSession`` on ``target`` with ``document``; an access denial names the action,
-    the instance and the document ARN."""
+                  parameters: dict[str, list[str]], target_arn: str = "") -> SessionGrant:
+    """``ssm:StartSession`` on ``target`` (an instance id; ``target_arn``: its ARN when known) with
+    ``document``; an access denial names the action, the resource IAM refused, or else the
+    instance's and the document's ARNs."""
     request = {"Target": target, "DocumentName": document, "Parameters": parameters}
     try:
         ssm = clients("ssm", aws.aws_profile, aws.region)
@@ -194,7 +195,7 @@ def start_session(clients: ClientFactory, aws: AwsBastion, *, target: str, docum
                      "endpoints.", detail=str(exc)) from None
         named = _DENIED_ARN_RE.search(str(exc))  # IAM's message names the resource it refused
         resource = (f"{named.group(1)} (instance {target}, document {document})" if named
-                    else f"the instance {target} and the document {document_arn(aws.region, document)}")
+                    else f"the instance {target_arn or target} and the document {document_arn(aws.region, document)}")
         raise aws_call_failed(exc, action=START_SESSION, resource=resource, aws_profile=aws.aws_profile,
                               region=aws.region) from None
     log.info("Session Manager session %s started on %s (%s)", grant.session_id, target, document)

@@ -65,11 +65,12 @@ class PluginSession:
 
     The session ends (plugin stopped, ``TerminateSession``) when either side closes."""
 
-    def __init__(self, clients: ClientFactory, aws: AwsBastion, instance_id: str, plugin: str,
+    def __init__(self, clients: ClientFactory, aws: AwsBastion, facts: InstanceFacts, plugin: str,
                  version: tuple[int, ...] | None, *, port: int = 22, banner_timeout: float = BANNER_TIMEOUT) -> None:
         self._clients, self._aws = clients, aws
-        self.grant: SessionGrant = start_session(clients, aws, target=instance_id, document=SSH_DOCUMENT,
-                                                 parameters={"portNumber": [str(port)]})
+        self.grant: SessionGrant = start_session(clients, aws, target=facts.instance_id, document=SSH_DOCUMENT,
+                                                 parameters={"portNumber": [str(port)]},
+                                                 target_arn=facts.arn(aws.region))
         self._closed = threading.Event()
         self._said: list[str] = []  # the plugin's stderr, and what it printed before the SSH banner
         self._banner = threading.Event()
@@ -293,7 +294,7 @@ def carrier(clients: ClientFactory, aws: AwsBastion, facts: InstanceFacts, *, po
     sessions: list[PluginSession] = []
 
     def open_session() -> PluginSession:
-        session = PluginSession(clients, aws, facts.instance_id, plugin, version, port=port)
+        session = PluginSession(clients, aws, facts, plugin, version, port=port)
         sessions.append(session)
         return session
 

@@ -138,7 +138,8 @@ class SsmForwardBackend(TunnelBackend):
         instance_id = facts.instance_id
         target = spec.target
         grant = start_session(spec.aws_clients, aws, target=instance_id, document=FORWARD_DOCUMENT, parameters={
-            "host": [target.host], "portNumber": [str(target.port)], "localPortNumber": [str(local_port)]})
+            "host": [target.host], "portNumber": [str(target.port)], "localPortNumber": [str(local_port)]},
+            target_arn=facts.arn(aws.region))
         proc = None
         try:
             proc = spawn_plugin(plugin, grant, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, version=version)

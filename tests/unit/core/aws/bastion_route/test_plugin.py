@@ -140,3 +140,31 @@ def test_the_version_is_asked_once_per_installed_plugin(tmp_path):
     os.utime(path, ns=(1, 1))
     assert P.plugin_version(str(path)) == (1, 2, 700, 0)
     assert calls.read_text().count("x") == 2
+
+
+@pytest.mark.parametrize("message, named", [
+    ("User: arn:aws:iam::111122223333:user/me is not authorized to perform: ssm:StartSession on resource: "
+     "arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0 because no identity-based policy allows it",
+     "arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0 (instance i-0123456789abcdef0, document "
+     "AWS-StartSSHSession)"),
+    ("Access denied", "the instance arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0 and the document "
+                      "arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession"),
+])
+def test_access_denied_names_the_refused_resource(message, named):
+    from aurora_console.core.aws.bastion_route.errors import RouteAccessDenied
+    from aurora_console.core.ssh.config import AwsBastion
+
+    import boto3
+    from botocore.stub import Stubber
+
+    aws = AwsBastion(instance="i-0123456789abcdef0", region="eu-west-1", aws_profile="prod", transport="ssm")
+    ssm = boto3.client("ssm", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y")
+    with Stubber(ssm) as stub, pytest.raises(RouteAccessDenied) as err:
+        stub.add_client_error("start_session", service_error_code="AccessDeniedException", service_message=message,
+                              http_status_code=400)
+        P.start_session(lambda service, profile, region: ssm, aws, target="i-0123456789abcdef0",
+                        document="AWS-StartSSHSession", parameters={"portNumber": ["22"]},
+                        target_arn="arn:aws:ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0")
+    assert err.value.action == "ssm:StartSession"
+    assert err.value.resource == named
+    assert err.value.message == f"AWS denied ssm:StartSession on {named} for AWS profile 'prod' in eu-west-1."
