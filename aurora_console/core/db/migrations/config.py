@@ -414,6 +414,9 @@ def jdbc_to_conninfo(url: str) -> dict[str, str]:
     """``jdbc:postgresql://host:port/db?sslmode=require`` as libpq keywords (host, port, dbname...)."""
     m = re.fullmatch(r"jdbc:postgresql://(?P<hosts>[^/?]*)(?:/(?P<db>[^?]*))?(?:\?(?P<q>.*))?", url)
     if m is None:
+        if re.match(r"jdbc:(mysql|mariadb|aws-wrapper:mysql)(:aws)?://", url):
+            raise ConfigError(f"the url {url!r} is a MySQL one: the console connects to MySQL through a "
+                              "connection profile (engine mysql); run with --profile NAME")
         raise ConfigError(f"the url {url!r} is not a jdbc:postgresql://host[:port]/database URL")
     out: dict[str, str] = {}
     hosts, ports = [], []

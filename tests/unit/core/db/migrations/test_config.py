@@ -193,6 +193,12 @@ def test_jdbc_url_to_libpq():
         jdbc_to_conninfo("jdbc:postgresql:db")
 
 
+def test_a_mysql_jdbc_url_points_at_a_profile():
+    for url in ("jdbc:mysql://shop.cluster-x.eu-west-1.rds.amazonaws.com:3306/shop", "jdbc:mariadb://h/db"):
+        with pytest.raises(ConfigError, match="is a MySQL one.*--profile NAME"):
+            jdbc_to_conninfo(url)
+
+
 # --- V1__x.sql.conf -----------------------------------------------------------------------------
 
 
