@@ -32,7 +32,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aurora_console.core.aws.bastion_route.carrier import Carrier
-from aurora_console.core.aws.bastion_route.eice_stream import TunnelTicket, WebsocketStream, open_websocket
+from aurora_console.core.aws.bastion_route.eice_stream import (
+    OPEN_TUNNEL,
+    TunnelTicket,
+    WebsocketStream,
+    open_websocket,
+)
 from aurora_console.core.aws.bastion_route.errors import BastionRouteError, aws_call_failed
 from aurora_console.core.aws.bastion_route.instances import ClientFactory, InstanceFacts
 from aurora_console.core.ssh.config import AwsBastion
@@ -162,7 +167,7 @@ class TunnelTickets:
         try:
             client = clients(SIGNING_SERVICE, aws.aws_profile, aws.region)
         except Exception as exc:  # noqa: BLE001
-            raise aws_call_failed(exc, action="ec2-instance-connect:OpenTunnel", resource=endpoint.arn or
+            raise aws_call_failed(exc, action=OPEN_TUNNEL, resource=endpoint.arn or
                                   endpoint.endpoint_id, aws_profile=aws.aws_profile, region=aws.region) from None
         # botocore's client.generate_presigned_url signs only operations of the service model, and
         # OpenTunnel is not one, so the client's RequestSigner (its credentials, region, hooks) signs it
@@ -177,7 +182,7 @@ class TunnelTickets:
             url = presign_open_tunnel(self._signer, self.endpoint, self.private_ip, remote_port=self.port,
                                       max_tunnel_seconds=self.max_tunnel_seconds, scheme=self.scheme)
         except Exception as exc:  # noqa: BLE001 - e.g. credentials that expired since the last opening
-            raise aws_call_failed(exc, action="ec2-instance-connect:OpenTunnel",
+            raise aws_call_failed(exc, action=OPEN_TUNNEL,
                                   resource=self.endpoint.arn or self.endpoint.endpoint_id,
                                   aws_profile=self._aws.aws_profile, region=self._aws.region) from None
         return TunnelTicket(url, self.endpoint.endpoint_id, self.endpoint.arn, self.ca_file)
