@@ -59,5 +59,16 @@ def test_content_page_on_a_mysql_profile(window, qtbot, mysql_server, mysql_db, 
     result = posts.save()
     assert not result.ok and len(posts.conflicts()) == 1
     assert _sql(mysql_db, "SELECT title FROM posts WHERE id = 2")[0][0] == "Theirs"
+    posts.revert()
+
+    form = page.post_form(3)  # the blog's post form on MySQL: slug check, comments with their authors
+    assert form.values()["title"] == "Reading an EXPLAIN ANALYZE plan"
+    assert len(form.comments()) >= 2 and all(c[0] for c in form.comments())
+    form.set_slug("why-every-migration-needs-its-own-transaction")  # post 2's
+    assert form.slug_free() is False
+    form.set_slug("reading-a-mysql-plan")
+    assert form.slug_free() is True
+    form.save()
+    assert _sql(mysql_db, "SELECT slug FROM posts WHERE id = 3")[0][0] == "reading-a-mysql-plan"
     assert errors(window) == []
     secrets_nowhere(window, caplog, mysql_server.password)
