@@ -3,10 +3,12 @@ this row" before a delete (the PostgreSQL module's behaviour, MySQL's SQL)."""
 
 from __future__ import annotations
 
+from aurora_console.core.db.mysql_dialect import qualified as quote
+
 from ..introspect import TableInfo
 from ..lookup import Choice, ForeignKeyLookup, Reference
 from .introspect import introspect_table
-from .queries import as_text, quote, rows
+from .queries import as_text, rows
 
 
 class MySqlForeignKeyLookup(ForeignKeyLookup):

@@ -11,10 +11,12 @@ place of PostgreSQL's ``xmin``.
 
 from __future__ import annotations
 
+from aurora_console.core.db.mysql_dialect import qualified as quote
+
 from ..introspect import TableInfo
 from ..pager import XMIN, Filter, Pager, Row, Sort
 from ..values import parse_cell
-from .queries import as_text, quote, row_version, rows
+from .queries import as_text, row_version, rows
 
 
 class MySqlPager(Pager):

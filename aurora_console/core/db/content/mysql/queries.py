@@ -17,12 +17,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from aurora_console.core.db.mysql_dialect import qualified as quote
+
 BYTES_PREVIEW = 512  # bytes of a binary value shown as hex
-
-
-def quote(*names: str) -> str:
-    """`schema`.`table` (a backtick in a name is doubled)."""
-    return ".".join("`" + n.replace("`", "``") + "`" for n in names)
 
 
 def rows(conn, statement: str, params: list | tuple | None = None) -> list[tuple]:

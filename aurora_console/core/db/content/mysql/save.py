@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 
 from aurora_console.core.connections.engines.mysql import DriverError
+from aurora_console.core.db.mysql_dialect import qualified as quote
 
 from ..changes import DELETE, UPDATE, Change, ChangeSet, Conflict, ReadOnly
 from ..introspect import TableInfo
 from ..save import ConnectionLost, SaveResult, conflict_message, save_order
-from .queries import as_text, quote, row_version, rows, run
+from .queries import as_text, row_version, rows, run
 
 CONNECTION_LOST = frozenset({2006, 2013, 2055, 1927, 4031})
 _QUOTED_COLUMN = re.compile(r"[Cc]olumn '([^']+)'|for column `[^`]*`\.`[^`]*`\.`([^`]+)`|Field '([^']+)'")

@@ -10,13 +10,14 @@ MySQL's introspection, pager, lookups, save and slug check.
 from __future__ import annotations
 
 from aurora_console.core.connections.engines.mysql import MYSQL, DriverError
+from aurora_console.core.db.mysql_dialect import qualified as quote
 
 from ..introspect import TableInfo, TableRef
 from ..session import ContentSession, TableEditor
 from .introspect import introspect_table, list_tables
 from .lookup import MySqlForeignKeyLookup, referencing_rows
 from .pager import MySqlPager
-from .queries import quote, rows, run
+from .queries import rows, run
 from .save import save_changes
 
 QUERY_INTERRUPTED = 1317  # ER_QUERY_INTERRUPTED: KILL QUERY stopped the statement

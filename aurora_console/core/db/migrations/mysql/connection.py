@@ -9,7 +9,6 @@ through unchanged.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,7 +20,6 @@ from ..errors import MigrationError
 #: errors that mean the connection itself is gone (CR_SERVER_GONE_ERROR, CR_SERVER_LOST,
 #: CR_SERVER_LOST_EXTENDED, ER_CONNECTION_KILLED, ER_CLIENT_INTERACTION_TIMEOUT)
 CONNECTION_LOST = frozenset({2006, 2013, 2055, 1927, 4031})
-_IDENT_OK = re.compile(r"[A-Za-z0-9_$]+")
 
 
 def is_error(exc: BaseException) -> bool:
@@ -46,11 +44,6 @@ def connection_lost(conn: Any, exc: BaseException | None = None) -> bool:
     if exc is not None and error_code(exc) in CONNECTION_LOST:
         return True
     return not bool(getattr(conn, "open", True))
-
-
-def quote(*names: str) -> str:
-    """`schema`.`table`: backticks, a backtick doubled (names are validated identifiers anyway)."""
-    return ".".join("`" + n.replace("`", "``") + "`" for n in names)
 
 
 def execute(conn: Any, statement: str, params: Sequence[Any] | None = None) -> list[tuple]:

@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aurora_console.core.db.mysql_dialect import qualified as quote
+
 from ..errors import MigrationError
 from ..history import (
     FORMAT_AUTO,
@@ -40,7 +42,7 @@ from ..history import (
     check_identifier,
 )
 from ..version import Version
-from .connection import execute, one, quote
+from .connection import execute, one
 
 _FAILURE = re.compile(r"(?P<description>.*) \((?P<failure>failed at statement [0-9]+ of [0-9]+(?:, line [0-9]+)?"
                       r"(?:; statements? 1(?:-[0-9]+)? stays? applied)?)\)", re.S)

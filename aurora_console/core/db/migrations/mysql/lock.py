@@ -19,9 +19,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from aurora_console.core.db.mysql_dialect import qualified as quote
+
 from ..errors import LockTimeout, MigrationError
 from ..events import MigrationEvent
-from .connection import DriverError, close_quietly, error_text, one, open_connection, quote
+from .connection import DriverError, close_quietly, error_text, one, open_connection
 
 POLL_SECONDS = 0.1
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
+from aurora_console.core.db.mysql_dialect import qualified as quote
 from aurora_console.core.db.mysql_split import split_mysql
 
 from ..callbacks import CallbackFailed, CallbackRunner, CallbackScript
@@ -45,7 +46,6 @@ from .connection import (
     execute,
     one,
     open_connection,
-    quote,
     transaction,
 )
 from .history import MySqlHistoryTable

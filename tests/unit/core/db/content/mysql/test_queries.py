@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from aurora_console.core.db.content.mysql.queries import as_text, quote, row_version
+from aurora_console.core.db.content.mysql.queries import as_text, row_version
 
 
 def test_values_as_mysql_prints_them():
@@ -24,8 +24,7 @@ def test_values_as_mysql_prints_them():
     assert as_text(0.1) == "0.1"
 
 
-def test_quote_and_fingerprint():
-    assert quote("db", "we`ird") == "`db`.`we``ird`"
+def test_fingerprint():
     sql = row_version(["id", "title"])
     assert sql == "MD5(CONCAT_WS(',', IFNULL(HEX(CONCAT(t.`id`)), 'N'), IFNULL(HEX(CONCAT(t.`title`)), 'N')))"
     assert row_version(["id"], "") == "MD5(CONCAT_WS(',', IFNULL(HEX(CONCAT(`id`)), 'N')))"
