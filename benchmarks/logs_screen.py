@@ -254,7 +254,7 @@ def main() -> None:
         for label, action in (("severity filter ERROR", lambda: controller.set_filters(severities=["ERROR"])),
                               ("severity filter off", lambda: controller.set_filters(severities=None)),
                               ("search deadlock", lambda: controller.set_search("deadlock"))):
-            with StallMonitor() as one:
+            with AttributedStalls() as one:
                 t0 = time.perf_counter()
                 action()
                 wait(app, lambda: not controller.filtering, 60)  # on a worker over many entries
@@ -262,6 +262,7 @@ def main() -> None:
                 spent = (time.perf_counter() - t0) * 1000
             print(f"{label + ' (until shown)':<62} {spent:8.1f} ms  longest UI stall {one.max_stall_ms:.1f} ms "
                   f"({len(controller.shown):,} shown, {len(controller.hits):,} found)")
+            print(f"{'':<62} {one.split()}")
         screen.can_close()
         print(f"\nload average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
