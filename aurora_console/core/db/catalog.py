@@ -115,8 +115,10 @@ class CatalogCache:
         key = (id(session), session.backend_pid)
         with self._lock:
             cat = None if refresh else self._cache.get(key)
-        if cat is None:
-            cat = load_catalog(session, task=task)
+        if cat is None:  # the session's engine reads its own catalog (mysql_catalog for MySQL)
+            from aurora_console.core.db.sql_dialects import dialect_of
+
+            cat = dialect_of(session).load_catalog(session, task=task)
             with self._lock:
                 self._cache[key] = cat
         return cat

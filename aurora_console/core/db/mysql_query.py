@@ -292,6 +292,7 @@ def run_statement(
                 cur.close()
                 raise
             columns = _columns(cur) if cur.description else []
+            session.note_statement(bool(columns))
             if columns:
                 rs = MySqlResultStream(session, cur)
                 rs.columns = columns

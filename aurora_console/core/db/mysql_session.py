@@ -66,6 +66,9 @@ class MySqlSession:
         self.streams: list = []  # the open result (see mysql_query.MySqlResultStream); one at most
         self.backend_pid: int | None = None  # the server's connection (thread) id
         self.flavour: Flavour | None = None
+        #: a statement with a result set ran in manual-commit mode: the server opened a transaction,
+        #: but the driver only learns the server's status from OK packets (not from a result's end)
+        self.result_opened_transaction = False
 
     # -- connection ----------------------------------------------------------------------------
     def _open(self):
@@ -99,6 +102,7 @@ class MySqlSession:
             except _driver_error() as exc:
                 raise from_mysql(exc) from None
             self._conn = conn
+            self.result_opened_transaction = False
             self.backend_pid = conn.thread_id()
             self.streams = []
             return self
@@ -144,7 +148,17 @@ class MySqlSession:
         if not self.connected:
             return TxState.DISCONNECTED
         status = self._conn.server_status or 0
-        return TxState.IN_TRANSACTION if status & SERVER_STATUS_IN_TRANS else TxState.IDLE
+        if status & SERVER_STATUS_IN_TRANS or self.result_opened_transaction:
+            return TxState.IN_TRANSACTION
+        return TxState.IDLE
+
+    def note_statement(self, had_result_set: bool) -> None:
+        """After a statement: whether it left a transaction the driver does not know of (a SELECT
+        in manual-commit mode); a statement without a result set brings the server's own status."""
+        if not had_result_set:
+            self.result_opened_transaction = False
+        elif not self.settings.autocommit:
+            self.result_opened_transaction = True
 
     @property
     def autocommit(self) -> bool:
@@ -195,6 +209,7 @@ class MySqlSession:
                     raise SqlError("Commit or roll back the open transaction before changing autocommit.")
                 try:
                     self._conn.autocommit(on)
+                    self.result_opened_transaction = False
                 except _driver_error() as exc:
                     raise from_mysql(exc) from None
             self.settings = replace(self.settings, autocommit=on)
@@ -226,6 +241,7 @@ class MySqlSession:
             self.close_streams("the transaction was committed")
             try:
                 self.conn.commit()
+                self.result_opened_transaction = False
             except _driver_error() as exc:
                 raise from_mysql(exc, "COMMIT") from None
 
@@ -234,6 +250,7 @@ class MySqlSession:
             self.close_streams("the transaction was rolled back")
             try:
                 self.conn.rollback()
+                self.result_opened_transaction = False
             except _driver_error() as exc:
                 raise from_mysql(exc, "ROLLBACK") from None
 

@@ -28,11 +28,18 @@ def shop(mysql_db):
         cur.execute("INSERT INTO items SELECT seq, CONCAT('item ', seq), seq * 1.5, '2024-01-02 03:04:05',"
                     " UNHEX(LPAD(HEX(seq), 4, '0')), 'café' FROM seq_1_to_50")
         cur.execute("CREATE TABLE big AS SELECT seq AS id, MD5(seq) AS h, seq * 2 AS twice FROM seq_1_to_30000")
-    return mysql_db
+    yield mysql_db
+    while _OPEN:  # before the database is dropped: an open transaction's locks would make DROP wait
+        _OPEN.pop().close()
+
+
+_OPEN: list[MySqlSession] = []
 
 
 def session_on(db, **settings) -> MySqlSession:
-    return MySqlSession(lambda: db.connect(), SessionSettings(**settings), name="test").connect()
+    s = MySqlSession(lambda: db.connect(), SessionSettings(**settings), name="test").connect()
+    _OPEN.append(s)
+    return s
 
 
 def task_context() -> TaskContext:
@@ -113,6 +120,10 @@ def test_syntax_error_with_code_and_position(shop):
 
 def test_transactions_commit_and_rollback(shop):
     s = session_on(shop, autocommit=False)
+    assert s.tx_state == TxState.IDLE
+    run_statement(s, "SELECT COUNT(*) FROM items")  # a read opens the transaction too
+    assert s.tx_state == TxState.IN_TRANSACTION
+    s.commit()
     assert s.tx_state == TxState.IDLE
     run_statement(s, "INSERT INTO items (id, name) VALUES (100, 'new')")
     assert s.tx_state == TxState.IN_TRANSACTION
@@ -266,3 +277,50 @@ def test_stream_memory_stays_bounded(shop):
     assert count == 300_000
     assert peak < 20_000_000  # a few batches, not 300k rows (about 75 MB as tuples)
     assert isinstance(r.stream, MySqlResultStream)
+
+
+def test_explain_and_analyze_on_mariadb(shop):
+    from aurora_console.core.db.sql_dialects import dialect_of
+
+    s = session_on(shop)
+    run_statement(s, "CREATE INDEX items_name ON items (name)")
+    sql = "SELECT i.name, b.h FROM items i JOIN big b ON b.id = i.id WHERE i.price > 10 ORDER BY i.name"
+    plan = dialect_of(s).explain(s, sql)
+    assert not plan.analyzed
+    tables = {n.details.get("Relation Name") for n in plan.root.walk()}
+    assert {"i", "b"} <= tables
+    assert plan.root.title.startswith("Query block")
+    analyzed = dialect_of(s).explain(s, sql, analyze=True)
+    assert analyzed.analyzed and analyzed.execution_ms is not None
+    scans = [n for n in analyzed.root.walk() if n.details.get("Relation Name") == "i"]
+    assert scans and scans[0].actual_rows is not None and scans[0].loops >= 1
+    # the session is free afterwards; a syntax error in the explained statement points into it
+    with pytest.raises(SqlError) as e:
+        dialect_of(s).explain(s, "SELECT FROM items WHERE")
+    assert e.value.kind == SYNTAX and e.value.statement == "SELECT FROM items WHERE"
+
+
+def test_explain_in_the_editor_run(shop):
+    s = session_on(shop)
+    st = split_for_run("SELECT * FROM items WHERE id = 3;", engine="mysql")[0]
+    out = run_for_editor(s, st, mode="explain")
+    assert out.error is None and out.plan is not None
+    assert any(n.details.get("Relation Name") == "items" for n in out.plan.root.walk())
+
+
+def test_completion_catalog_from_information_schema_leaves_the_session_alone(shop):
+    from aurora_console.core.db.catalog import CatalogCache
+
+    s = session_on(shop, autocommit=False)
+    r = run_statement(s, "SELECT id FROM big", first_batch=10)  # an open result, a transaction
+    assert r.has_more and s.tx_state == TxState.IN_TRANSACTION
+    cat = CatalogCache().get(s)
+    assert shop.name in cat.schemas
+    assert ("items", "r") in cat.tables[shop.name]
+    assert cat.columns_of("items", shop.name) == ["id", "name", "price", "at", "raw", "note"]
+    words = cat.words()
+    assert {"items", f"{shop.name}.items", "price", "STRAIGHT_JOIN", "GROUP_CONCAT"} <= set(words)
+    # the open result is still there, the transaction still open
+    assert not r.stream.closed and len(r.stream.fetch(5)) == 5
+    assert s.tx_state == TxState.IN_TRANSACTION
+    s.rollback()
