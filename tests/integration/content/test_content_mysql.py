@@ -215,18 +215,21 @@ def test_killed_connection_keeps_pending_and_saves_after_reconnect(blog, mysql_d
     assert sql(mysql_db, "SELECT COUNT(*) FROM posts WHERE slug = 'survivor'")[0][0] == 1
 
 
-def test_legacy_zero_dates_and_binary_values_are_shown_and_the_row_stays_editable(blog, mysql_db):
+def test_legacy_zero_dates_latin1_and_binary_values_are_shown_and_the_row_stays_editable(blog, mysql_db):
     conn = mysql_db.connect()
     try:
         cur = conn.cursor()
         cur.execute("SET SESSION sql_mode = ''")  # how legacy data got in
         cur.execute("CREATE TABLE legacy (id INT PRIMARY KEY, born DATETIME, note VARCHAR(20), raw VARBINARY(8))")
         cur.execute("INSERT INTO legacy VALUES (1, '0000-00-00 00:00:00', 'old', 0x00ff), (2, NULL, NULL, NULL)")
+        cur.execute("ALTER TABLE legacy ADD city VARCHAR(20) CHARACTER SET latin1")  # a latin1 table of old
+        cur.execute("UPDATE legacy SET city = 'Zürich' WHERE id = 1")
     finally:
         conn.close()
     legacy = blog.table("legacy")
     page = legacy.first()
-    assert page.rows[0].values == {"id": "1", "born": "0000-00-00 00:00:00", "note": "old", "raw": "\\x00ff"}
+    assert page.rows[0].values == {"id": "1", "born": "0000-00-00 00:00:00", "note": "old", "raw": "\\x00ff",
+                                   "city": "Zürich"}
     assert legacy.info.column("raw").base_type == "bytea"
     with pytest.raises(ReadOnly, match="binary"):
         legacy.changes.edit(legacy.row(1), "raw", "\\x01")

@@ -16,7 +16,7 @@ from aurora_console.core.db.mysql_dialect import qualified as quote
 from ..introspect import TableInfo
 from ..pager import XMIN, Filter, Pager, Row, Sort
 from ..values import parse_cell
-from .queries import as_text, row_version, rows
+from .queries import as_text, row_texts, row_version, rows, select_columns
 
 
 class MySqlPager(Pager):
@@ -33,8 +33,7 @@ class MySqlPager(Pager):
         return self.info.primary_key
 
     def select_list(self) -> str:  # type: ignore[override]
-        names = self.info.column_names
-        return ", ".join([f"{row_version(names)} AS {quote(XMIN)}", *(f"t.{quote(c)}" for c in names)])
+        return ", ".join([f"{row_version(self.info.column_names)} AS {quote(XMIN)}", *select_columns(self.info)])
 
     def _order(self, ascending: bool) -> str:  # type: ignore[override]
         direction = "ASC" if ascending else "DESC"
@@ -93,7 +92,7 @@ class MySqlPager(Pager):
         try:
             cur.execute(query, params)
             names = [d[0] for d in cur.description]
-            raw = [tuple(as_text(v) for v in r) for r in cur.fetchall()]
+            raw = [(as_text(r[0]), *row_texts(self.info, r[1:])) for r in cur.fetchall()]
         finally:
             cur.close()
         more = len(raw) > self.page_size

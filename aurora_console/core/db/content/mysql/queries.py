@@ -20,6 +20,8 @@ from typing import Any
 from aurora_console.core.db.mysql_dialect import qualified as quote
 
 BYTES_PREVIEW = 512  # bytes of a binary value shown as hex
+#: base types (``introspect.base_type``) read as text: fetched as UTF-8 bytes and decoded here
+TEXT_BASES = frozenset({"varchar", "bpchar", "text", "json"})
 
 
 def rows(conn, statement: str, params: list | tuple | None = None) -> list[tuple]:
@@ -66,6 +68,33 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, set):  # SET columns with some drivers
         return ",".join(sorted(value))
     return str(value)
+
+
+def text_expr(column: str, alias: str = "t") -> str:
+    """A text column as UTF-8 bytes (converted from its own character set), so a value holding bytes
+    that are not valid text (legacy data) reaches :func:`decoded` instead of failing the driver."""
+    prefix = f"{alias}." if alias else ""
+    return f"CAST(CONVERT({prefix}{quote(column)} USING utf8mb4) AS BINARY)"
+
+
+def decoded(value: Any) -> str | None:
+    """A text column's bytes as text; bytes that are not valid UTF-8 become U+FFFD."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return as_text(value)
+
+
+def select_columns(info, alias: str = "t") -> list[str]:
+    """Every column of ``info`` for a SELECT list (text columns through :func:`text_expr`)."""
+    prefix = f"{alias}." if alias else ""
+    return [f"{text_expr(c.name, alias)} AS {quote(c.name)}" if c.base_type in TEXT_BASES and not c.is_enum
+            else f"{prefix}{quote(c.name)}" for c in info.columns]
+
+
+def row_texts(info, values) -> list[str | None]:
+    """A fetched row (as :func:`select_columns` selected it) as the editor's text values."""
+    return [decoded(v) if c.base_type in TEXT_BASES and not c.is_enum else as_text(v)
+            for c, v in zip(info.columns, values, strict=True)]
 
 
 def row_version(columns, alias: str = "t") -> str:

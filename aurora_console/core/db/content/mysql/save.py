@@ -21,7 +21,7 @@ from aurora_console.core.db.mysql_dialect import qualified as quote
 from ..changes import DELETE, UPDATE, Change, ChangeSet, Conflict, ReadOnly
 from ..introspect import TableInfo
 from ..save import ConnectionLost, SaveResult, conflict_message, save_order
-from .queries import as_text, row_version, rows, run
+from .queries import as_text, row_texts, row_version, rows, run, select_columns
 
 CONNECTION_LOST = frozenset({2006, 2013, 2055, 1927, 4031})
 _QUOTED_COLUMN = re.compile(r"[Cc]olumn '([^']+)'|for column `[^`]*`\.`[^`]*`\.`([^`]+)`|Field '([^']+)'")
@@ -37,14 +37,13 @@ def _key_condition(info: TableInfo) -> str:
 
 def current_row(conn, info: TableInfo, key: tuple, *, lock: bool = False) -> tuple[str | None, dict | None]:
     """(fingerprint, values as text) of the row with ``key``, or (None, None) when it is gone."""
-    names = info.column_names
-    found = rows(conn, f"SELECT {row_version(names, '')}, {', '.join(quote(c) for c in names)}"
+    found = rows(conn, f"SELECT {row_version(info.column_names, '')}, {', '.join(select_columns(info, ''))}"
                        f" FROM {quote(info.schema, info.name)} WHERE {_key_condition(info)}"
                        f"{' FOR UPDATE' if lock else ''}", list(key))
     if not found:
         return None, None
     version, *values = found[0]
-    return as_text(version), {c: as_text(v) for c, v in zip(names, values, strict=True)}
+    return as_text(version), dict(zip(info.column_names, row_texts(info, values), strict=True))
 
 
 def save_changes(conn, changeset: ChangeSet) -> SaveResult:

@@ -28,3 +28,12 @@ def test_fingerprint():
     sql = row_version(["id", "title"])
     assert sql == "MD5(CONCAT_WS(',', IFNULL(HEX(CONCAT(t.`id`)), 'N'), IFNULL(HEX(CONCAT(t.`title`)), 'N')))"
     assert row_version(["id"], "") == "MD5(CONCAT_WS(',', IFNULL(HEX(CONCAT(`id`)), 'N')))"
+
+
+def test_text_columns_are_decoded_without_failing():
+    from aurora_console.core.db.content.mysql.queries import decoded, text_expr
+
+    assert decoded(b"caf\xc3\xa9") == "café"
+    assert decoded(b"ca\xc3") == "ca\ufffd"  # not valid UTF-8: a replacement character, not an error
+    assert decoded(None) is None and decoded(5) == "5"
+    assert text_expr("note") == "CAST(CONVERT(t.`note` USING utf8mb4) AS BINARY)"
