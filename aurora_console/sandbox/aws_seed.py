@@ -205,6 +205,16 @@ def _blog_extras(c: _Clients, password: str) -> tuple[str, str]:
     return topic_arn, cat.BLOG_SNAPSHOT
 
 
+def _shop_extras(c: _Clients, password: str) -> None:
+    """The shop database's password where a profile finds it (SSM SecureString, Secrets Manager)."""
+    c["ssm"].put_parameter(Name=cat.SHOP_SSM_PARAMETER, Type="SecureString", Value=password,
+                           Description="shop database master password")
+    c["secretsmanager"].create_secret(
+        Name=cat.SHOP_SECRET_ID, Description="shop database credentials",
+        SecretString=json.dumps({"username": cat.SHOP_MASTER_USER, "password": password}),
+    )
+
+
 def _read_back(rds: Any, region: str) -> list[SeededCluster]:
     """The topology as boto3 sees it (writer from DBClusterMembers, hosts from the API)."""
     hosts = {i["DBInstanceIdentifier"]: i.get("Endpoint", {}).get("Address", "")
@@ -272,8 +282,11 @@ def seed_aws(
             if spec.cluster_id == cat.BLOG_CLUSTER:
                 network = _blog_network(c["ec2"], c["rds"])
                 group_id = network[0]
-            password = db_password if spec.cluster_id == cat.BLOG_CLUSTER else secrets.token_urlsafe(18)
+            served = (cat.BLOG_CLUSTER, cat.SHOP_CLUSTER)  # the clusters whose databases the sandbox runs
+            password = db_password if spec.cluster_id in served else secrets.token_urlsafe(18)
             _create_cluster(c["rds"], spec, password, network)
+            if spec.cluster_id == cat.SHOP_CLUSTER:
+                _shop_extras(c, db_password)
             if spec.cluster_id == cat.BLOG_CLUSTER:
                 blog_extras = _blog_extras(c, db_password)
                 bastion = (*create_bastion_instance(c["ec2"]), region)

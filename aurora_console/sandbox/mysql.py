@@ -128,6 +128,9 @@ class MysqlServer:
         self._proc: subprocess.Popen | None = None
         self._keeper: threading.Thread | None = None
         self._holder_lock: int | None = None
+        self._installer: subprocess.Popen | None = None
+        self._installs = 0  # install-db runs started (a retry is allowed after one failed run)
+        self._stop_asked = False
 
     def __repr__(self) -> str:  # never shows the password
         state = f"port {self.port}" if self.running else "stopped"
@@ -188,6 +191,7 @@ class MysqlServer:
         """Initialise the data folder if needed, start the server, wait until the admin logs in."""
         if self.running:
             return self
+        self._stop_asked = False
         if self.server_bin is None:
             raise MysqlError("no MariaDB/MySQL server found: install mariadb-server (or set MYSQL_BIN)")
         try:
@@ -206,7 +210,7 @@ class MysqlServer:
         private_dir(self.log_file.parent, narrow_existing=False)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not (self.data_dir / "mysql").is_dir():
-            self._install_db()
+            self._install_fresh()
         self._place_tls()
         attempts = 3 if self._wanted_port == 0 else 1
         for attempt in range(attempts):
@@ -229,7 +233,12 @@ class MysqlServer:
                 shutil.rmtree(init_dir, ignore_errors=True)
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Clean shutdown (SIGTERM); SIGKILL if it does not finish within ``timeout``."""
+        """Clean shutdown (SIGTERM); SIGKILL if it does not finish within ``timeout``. A first
+        start still initialising the data folder is ended too (its start then fails)."""
+        installer = self._installer
+        if installer is not None and installer.poll() is None:
+            self._stop_asked = True  # no second try of an install stopped on purpose
+            _kill_group(installer)
         proc, keeper = self._proc, self._keeper
         if proc is not None:
             for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
@@ -276,6 +285,21 @@ class MysqlServer:
             env["TZ"] = os.environ["TZ"]
         return env
 
+    def _install_fresh(self) -> None:
+        """``_install_db``, once more on an empty folder when the first try fails: MariaDB's bootstrap
+        server has crashed (SIGSEGV) now and then on a loaded machine, which a second run gets past."""
+        empty = not any(self.data_dir.iterdir())
+        installer_count = self._installs
+        try:
+            self._install_db()
+        except MysqlError as exc:
+            if not empty or self._installs != installer_count + 1 or self._stop_asked:
+                raise
+            log.warning("mariadb-install-db failed, trying once more: %s", str(exc).splitlines()[0])
+            for child in list(self.data_dir.iterdir()):
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+            self._install_db()
+
     def _install_db(self) -> None:
         self.run_as.chown(self.data_dir, recursive=True)
         argv = [str(self.install_bin), "--no-defaults", f"--datadir={self.data_dir}", "--skip-test-db",
@@ -285,12 +309,23 @@ class MysqlServer:
         with open_private(self.log_file, "ab", private_parent=False) as out:
             out.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} install-db\n".encode())
             out.flush()
-            result = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    cwd=self.data_dir, env=self._env(), timeout=180,
-                                    **self.run_as.popen_kwargs())
-        if result.returncode != 0:
-            raise MysqlError(f"mariadb-install-db failed (exit {result.returncode}); log {self.log_file}:\n"
-                             f"{self.log_tail()}")
+            # its own process group, so that stop() ends it with its bootstrap server
+            installer = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         cwd=self.data_dir, env=self._env(), start_new_session=True,
+                                         **self.run_as.popen_kwargs())
+            self._installer = installer
+            self._installs += 1
+            try:
+                code = installer.wait(180)
+            except subprocess.TimeoutExpired:
+                _kill_group(installer)
+                code = installer.wait()
+            finally:
+                self._installer = None
+        if code != 0:
+            shutil.rmtree(self.data_dir / "mysql", ignore_errors=True)  # half made: made again next time
+            raise MysqlError(f"mariadb-install-db failed (exit {code}); log {self.log_file}:\n"
+                             f"{self.log_tail(80)}")
 
     def _place_tls(self) -> None:
         """Copy the certificate and key where the server account can read them."""
@@ -385,6 +420,14 @@ class MysqlServer:
                 raise MysqlError(f"the MySQL server did not accept logins within {timeout:.0f} s "
                                  f"({last_error}); log {self.log_file}:\n{self.log_tail()}")
             time.sleep(0.05)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL ``proc``'s process group (a start_new_session child and what it started)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
 
 
 def _ident(name: str) -> str:

@@ -60,7 +60,10 @@ def sandbox_profiles(state_dir: Path) -> list:
                        bastion=BastionInfo(b["host"], b["port"], b["user"], Path(b["key_file"]),
                                            b["known_hosts_line"], instance_id=b.get("instance_id", "")),
                        ca_file=Path(data["ca_file"]) if data.get("ca_file") else None)
-    return [info.connection_profile(), *route_profiles(info)]
+    if data.get("shop"):  # the shop database through the same bastion
+        info.mysql_port = 0  # running; its local port is the bastion's business
+        seed.shop_writer_host = data["shop"]["host"]
+    return [info.connection_profile(), *route_profiles(info), *shop_profiles(info)]
 
 
 def trust_running_sandbox_bastion(store, state_dir: Path) -> None:
@@ -111,3 +114,42 @@ def trust_bastion_instance(store, bastion) -> None:
     if instance_id:
         for port in {bastion.port, 22}:
             store.trust_line(instance_id, port, bastion.known_hosts_line)
+
+
+#: the shop database (Aurora MySQL cluster ``shop``, sandbox/shop.py) through the loopback bastion
+SANDBOX_SHOP_PROFILE = "sandbox-shop"
+
+
+def shop_writer_host(info) -> str:
+    """The shop cluster's writer endpoint in ``info`` (a ``SandboxInfo``, or one rebuilt from sandbox.json)."""
+    from aurora_console.sandbox.seed_catalog import SHOP_CLUSTER
+
+    seed = info.seed
+    return getattr(seed, "shop_writer_host", "") or seed.cluster(SHOP_CLUSTER).endpoint
+
+
+def shop_profiles(info) -> list:
+    """``sandbox-shop``: the shop database as its master user, through the loopback bastion, TLS
+    verify-full against the sandbox CA, the password from SSM, as a DBA reaches Aurora MySQL.
+    Empty until the shop's server and the bastion run."""
+    from aurora_console.core.connections.profile import (
+        ClusterEndpointRef,
+        ConnectionProfile,
+        PasswordSource,
+        TlsSettings,
+    )
+    from aurora_console.core.ssh.config import BastionConfig
+    from aurora_console.sandbox import seed_catalog as cat
+
+    b = info.bastion
+    if getattr(info, "mysql_port", None) is None or b is None:
+        return []
+    region = next(c.region for c in cat.CLUSTERS if c.cluster_id == cat.SHOP_CLUSTER)
+    return [ConnectionProfile(
+        name=SANDBOX_SHOP_PROFILE, host=shop_writer_host(info), port=cat.SHOP_PORT, engine="mysql",
+        database=cat.SHOP_DATABASE, user=cat.SHOP_MASTER_USER,
+        password=PasswordSource(kind="ssm", parameter=cat.SHOP_SSM_PARAMETER, region=region),
+        tls=TlsSettings(mode="verify-full", ca_bundle=str(info.ca_file or "")),
+        bastion=BastionConfig(host=b.host, port=b.port, user=b.user, key_file=str(b.key_file)),
+        cluster=ClusterEndpointRef(None, region, cat.SHOP_CLUSTER, "writer"), builtin=True,
+    )]

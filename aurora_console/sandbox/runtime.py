@@ -8,6 +8,9 @@ Start-up happens in stages so the window fills as soon as it can:
 3. :meth:`Sandbox.start_database` - PostgreSQL with TLS (certificate for the blog endpoint names),
    the blog database built by the migration runner, the bastion routing the blog endpoint names
    to it. If PostgreSQL cannot start, the sandbox still runs and ``info.db_error`` says why.
+   Beside it, at the same time, a MySQL-compatible server (MariaDB) with the ``shop`` database
+   for the Aurora MySQL cluster ``shop`` (``sandbox/shop.py``), routed by the bastion too;
+   ``info.mysql_error`` says why it is missing.
 
 AWS state is re-seeded at every start (moto keeps it in memory); the database, keys and
 certificates persist in the state folder. ``reset=True`` wipes the folder first.
@@ -67,6 +70,9 @@ class SandboxInfo:
     ca_file: Path | None = None
     metrics: Any = None  # metrics_seed.MetricsSeedResult once seeded
     migrations: list[str] = field(default_factory=list)
+    mysql_host: str | None = None  # the shop database's server (sandbox/mysql.py), once started
+    mysql_port: int | None = None
+    mysql_error: str | None = None
 
     def aws_factory(self):
         from aurora_console.core.aws.session import AwsSessionFactory, StaticCredentials
@@ -81,9 +87,9 @@ class SandboxInfo:
     def connection_profiles(self) -> list:
         """Every built-in profile: ``connection_profile()``, then the ones through the bastion's EC2
         instance with a pushed key (``sandbox.profiles.route_profiles``)."""
-        from aurora_console.sandbox.profiles import route_profiles
+        from aurora_console.sandbox.profiles import route_profiles, shop_profiles
 
-        return [self.connection_profile(), *route_profiles(self)] if self.database_ready else []
+        return ([self.connection_profile(), *route_profiles(self)] if self.database_ready else []) + shop_profiles(self)
 
     def connection_profile(self):
         """The built-in connection profile that reaches the blog database through the bastion."""
@@ -111,7 +117,8 @@ class SandboxInfo:
 
 
 # the console's own settings for this sandbox (core.paths.SANDBOX_SETTINGS_NAME) live here too
-SANDBOX_MARKERS = {PASSWORD_FILE, STATE_FILE, "pg", "bastion", "tls", "postgresql.log", SANDBOX_SETTINGS_NAME}
+SANDBOX_MARKERS = {PASSWORD_FILE, STATE_FILE, "pg", "bastion", "tls", "postgresql.log", SANDBOX_SETTINGS_NAME,
+                   "mysql", "mysql.log"}
 
 
 def _holds_only_sandbox_files(folder: Path) -> bool:
@@ -153,6 +160,7 @@ class Sandbox:
             from aurora_console.sandbox.postgres_relocation import remove_relocated
 
             remove_relocated(self.state_dir / "pg")  # as root the data lives in the temp folder
+            remove_relocated(self.state_dir / "mysql")
             shutil.rmtree(self.state_dir)
         # 0700; an existing folder is narrowed only when it is a sandbox's own (not a user's folder)
         private_dir(self.state_dir, narrow_existing=_holds_only_sandbox_files(self.state_dir))
@@ -160,8 +168,11 @@ class Sandbox:
         self._aws = None
         self._feeder = None
         self._pg = None
+        self._mysql = None
+        self._mysql_thread: threading.Thread | None = None
         self._bastion = None
         self._lock = threading.Lock()
+        self._tls_lock = threading.Lock()  # the PostgreSQL and MySQL starts share one certificate
         self._stopped = threading.Event()
         self._password = self._load_password()
 
@@ -184,6 +195,7 @@ class Sandbox:
         self.start_aws(task)
         self.start_metrics(task)
         self.start_database(task)
+        self.wait_for_mysql()
         assert self.info is not None
         return self.info
 
@@ -238,6 +250,11 @@ class Sandbox:
     def start_database(self, task: TaskContext | None = None) -> SandboxInfo:
         task = task or null_context()
         info = self._require_info()
+        # the shop's MySQL server starts while PostgreSQL does and never delays the blog database:
+        # when it is ready its thread adds the shop's routes to the bastion (wait_for_mysql waits)
+        mysql = threading.Thread(target=self._start_mysql, args=(info,), name="sandbox-mysql", daemon=True)
+        self._mysql_thread = mysql
+        mysql.start()
         try:
             self._start_postgres(info, task)
             self._start_bastion(info, task)
@@ -248,7 +265,64 @@ class Sandbox:
                 raise
             log.warning("sandbox database unavailable: %s", exc)
             info.db_error = f"{type(exc).__name__}: {exc}" if not str(exc).startswith("no PostgreSQL") else str(exc)
+            mysql.join()
+            if info.mysql_port is not None and info.bastion is None:  # the shop stays reachable
+                try:
+                    self._start_bastion(info, task)
+                except Exception as bastion_exc:  # noqa: BLE001
+                    info.mysql_error = f"the bastion did not start: {bastion_exc}"
         return info
+
+    def wait_for_mysql(self, timeout: float = 120.0) -> SandboxInfo:
+        """Wait until the shop's MySQL server started by :meth:`start_database` is ready (or failed:
+        ``info.mysql_error``) and routed by the bastion."""
+        thread = self._mysql_thread
+        if thread is not None:
+            thread.join(timeout)
+        return self._require_info()
+
+    def _certificates(self, seed):
+        """The sandbox's CA and server certificate, naming the blog's and the shop's endpoints."""
+        from aurora_console.sandbox.shop import host_names as shop_host_names
+        from aurora_console.sandbox.tls import ensure_certificates
+
+        with self._tls_lock:
+            return ensure_certificates(self.state_dir / "tls", (*seed.blog_host_names(), *shop_host_names(seed)))
+
+    def _start_mysql(self, info: SandboxInfo) -> None:
+        """The shop database (sandbox/shop.py) on a MySQL-compatible server; a failure is kept in
+        ``info.mysql_error`` (the sandbox runs on without it)."""
+        from aurora_console.sandbox.mysql import MysqlServer, find_mysql_server
+        from aurora_console.sandbox.shop import seed_shop
+
+        try:
+            if find_mysql_server() is None:
+                info.mysql_error = "no MariaDB/MySQL server is installed (mariadb-server)"
+                return
+            tls = self._certificates(info.seed)
+            with self._lock:
+                self._check_running()
+                if self._mysql is None:  # as on Aurora MySQL with require_secure_transport=ON
+                    self._mysql = MysqlServer(self.state_dir / "mysql", password=self._password, tls=tls,
+                                              log_file=self.state_dir / "mysql.log",
+                                              settings={"require-secure-transport": "ON"})
+                server = self._mysql
+            server.start()
+            with self._lock:
+                if self._stopped.is_set():
+                    server.stop()
+                    self._check_running()
+            seed_shop(server, self._password)
+            info.ca_file = info.ca_file or tls.ca_file
+            with self._lock:
+                self._check_running()
+                info.mysql_host, info.mysql_port, info.mysql_error = server.host, server.port, None
+                if self._bastion is not None:  # started before the shop was ready: add its routes
+                    self._bastion.update_routes(self._routes(info))
+            self._write_state()
+        except Exception as exc:  # noqa: BLE001 - the sandbox opens without the shop
+            log.warning("sandbox MySQL unavailable: %s", exc)
+            info.mysql_error = f"{type(exc).__name__}: {exc}"
 
     def _start_postgres(self, info: SandboxInfo, task: TaskContext) -> None:
         import psycopg
@@ -256,7 +330,6 @@ class Sandbox:
 
         from aurora_console.core.db.migrations.blog import apply_bundled_blog_schema
         from aurora_console.sandbox.postgres import PostgresServer
-        from aurora_console.sandbox.tls import ensure_certificates
 
         seed = info.seed
         task.progress(None, "Starting PostgreSQL…")
@@ -275,7 +348,7 @@ class Sandbox:
                 pg.stop()
                 self._check_running()
         task.check()
-        tls = ensure_certificates(self.state_dir / "tls", seed.blog_host_names())
+        tls = self._certificates(seed)
         for src, name in ((tls.cert_file, "server.crt"), (tls.key_file, "server.key")):
             dest = pg.data_dir / name
             atomic_write_bytes(dest, src.read_bytes(), private_parent=False)  # 0600 from the start
@@ -326,9 +399,9 @@ class Sandbox:
 
         task.progress(None, "Starting the loopback bastion…")
         seed = info.seed
-        routes = {(host, seed.blog_port): (info.db_host, info.db_port) for host in seed.blog_host_names()}
         with self._lock:
             self._check_running()
+            routes = self._routes(info)  # under the lock: the shop's thread adds its routes under it too
             if self._bastion is None:
                 self._bastion = Bastion(self.state_dir / "bastion", routes, pushed_keys=self._aws.pushed_keys)
                 host, port = self._bastion.start()
@@ -346,8 +419,26 @@ class Sandbox:
                                    instance_id=seed.bastion_instance_id)
         self._write_state()
 
+    @staticmethod
+    def _routes(info: SandboxInfo) -> dict:
+        """The bastion's routes: the blog's endpoint names to PostgreSQL, the shop's to MySQL (each
+        once its server runs)."""
+        from aurora_console.sandbox import seed_catalog
+        from aurora_console.sandbox.shop import host_names as shop_host_names
+
+        seed = info.seed
+        routes = {}
+        if info.db_port is not None:
+            routes = {(host, seed.blog_port): (info.db_host, info.db_port) for host in seed.blog_host_names()}
+        if info.mysql_port is not None:
+            routes |= {(host, seed_catalog.SHOP_PORT): (info.mysql_host, info.mysql_port)
+                       for host in shop_host_names(seed)}
+        return routes
+
     def _write_state(self) -> None:
         """``sandbox.json``: what a headless command needs to reach the running sandbox (no secrets)."""
+        from aurora_console.sandbox.profiles import shop_writer_host
+
         info = self.info
         if info is None:
             return
@@ -358,6 +449,7 @@ class Sandbox:
             "blog": {"host": seed.blog_writer_host, "port": seed.blog_port, "database": seed.blog_database,
                      "user": seed.blog_master_username, "ssm_parameter": seed.ssm_password_parameter,
                      "cluster_id": seed.blog_cluster_id, "host_names": list(seed.blog_host_names())},
+            "shop": None if info.mysql_port is None else {"host": shop_writer_host(info)},
             "ca_file": str(info.ca_file) if info.ca_file else None,
             "bastion": None if info.bastion is None else {
                 "host": info.bastion.host, "port": info.bastion.port, "user": info.bastion.user,
@@ -413,7 +505,7 @@ class Sandbox:
                 return
             self._stopped.set()
             parts = (("feeder", self._feeder), ("bastion", self._bastion), ("postgres", self._pg),
-                     ("aws", self._aws))
+                     ("mysql", self._mysql), ("aws", self._aws))
         for name, part in parts:
             if part is None:
                 continue
@@ -421,7 +513,9 @@ class Sandbox:
                 part.stop()
             except Exception:  # noqa: BLE001
                 log.exception("stopping the sandbox %s failed", name)
-        self._feeder = self._bastion = self._pg = self._aws = None
+        self._feeder = self._bastion = self._pg = self._mysql = self._aws = None
+        if self._mysql_thread is not None and self._mysql_thread is not threading.current_thread():
+            self._mysql_thread.join(30)  # it sees the stop and stops what it was starting
         (self.state_dir / STATE_FILE).unlink(missing_ok=True)
 
     shutdown = stop

@@ -26,6 +26,13 @@ BLOG_SNS_TOPIC = "rds-events"
 BLOG_PARAMETER_GROUP = "blog-aurora-pg15"
 BLOG_SECURITY_GROUP = "blog-db"
 BLOG_SUBNET_GROUP = "blog-private"
+#: The Aurora MySQL cluster whose database the sandbox serves (MariaDB/MySQL, sandbox/shop.py).
+SHOP_CLUSTER = "shop"
+SHOP_DATABASE = "shop"
+SHOP_MASTER_USER = "shop_admin"
+SHOP_PORT = 3306
+SHOP_SSM_PARAMETER = "/web/shop/database/secret"
+SHOP_SECRET_ID = "shop/database"
 #: Where the application servers live: the only source allowed into the blog database.
 APP_CIDR = "10.20.0.0/16"
 
@@ -93,12 +100,12 @@ CLUSTERS: tuple[ClusterSpec, ...] = (
     ),
     ClusterSpec(
         region="us-east-1",
-        cluster_id="shop",
+        cluster_id=SHOP_CLUSTER,
         engine="aurora-mysql",
         engine_version="8.0.mysql_aurora.3.05.2",
-        port=3306,
-        master_username="shop_admin",
-        database_name="shop",
+        port=SHOP_PORT,
+        master_username=SHOP_MASTER_USER,
+        database_name=SHOP_DATABASE,
         instances=(
             InstanceSpec("shop-1", "db.r6g.xlarge", "us-east-1a", 1),
             InstanceSpec("shop-2", "db.r6g.xlarge", "us-east-1b", 1),

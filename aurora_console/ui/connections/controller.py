@@ -98,9 +98,9 @@ class ConnectionsController(QObject):
         result = []
         sandbox = self._sandbox_profile()
         if sandbox is not None:
-            from aurora_console.sandbox.profiles import route_profiles
+            from aurora_console.sandbox.profiles import route_profiles, shop_profiles
 
-            result += [sandbox, *route_profiles(self.services.sandbox)]
+            result += [sandbox, *route_profiles(self.services.sandbox), *shop_profiles(self.services.sandbox)]
         builtin = {p.name for p in result}
         try:
             result += [p for p in self.store.list() if p.name not in builtin]

@@ -1,0 +1,91 @@
+"""The sandbox's MySQL side: MariaDB starts beside PostgreSQL with the seeded shop database, and the
+built-in ``sandbox-shop`` profile reaches it through the loopback bastion (TLS verified against the
+shop's endpoint name, the password from SSM) and runs a query; a stop leaves no server behind."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psutil
+import pytest
+
+from aurora_console.core.connections.opener import open_profile
+from aurora_console.core.tasks import Cancelled
+from aurora_console.sandbox.mysql import _run_as, find_mysql_server
+from aurora_console.sandbox.postgres_relocation import usable_data_dir
+from aurora_console.sandbox.profiles import SANDBOX_SHOP_PROFILE, sandbox_profiles
+from aurora_console.sandbox.runtime import Sandbox
+
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(find_mysql_server() is None, reason="no MariaDB/MySQL server installed")]
+
+
+def _mysqld_on(data_dir) -> list[int]:
+    wanted = f"--datadir={usable_data_dir(data_dir.absolute(), _run_as())}"
+    return [p.pid for p in psutil.process_iter(["cmdline"]) if wanted in (p.info["cmdline"] or [])]
+
+
+def test_the_shop_profile_queries_the_seeded_shop_through_the_bastion(tmp_path):
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    try:
+        sandbox.start_aws()
+        info = sandbox.start_database()  # the blog's database is ready; the shop's may still start
+        assert info.db_error is None and info.database_ready
+        sandbox.wait_for_mysql()
+        assert info.mysql_error is None and info.mysql_port and info.db_error is None
+        assert len(_mysqld_on(tmp_path / "sbx" / "mysql")) == 1
+        profile = next(p for p in info.connection_profiles() if p.name == SANDBOX_SHOP_PROFILE)
+        assert (profile.engine, profile.port, profile.tls.mode) == ("mysql", 3306, "verify-full")
+        assert profile.host.startswith("shop.cluster-") and profile.bastion is not None
+        opened = open_profile(SANDBOX_SHOP_PROFILE, aws_factory=info.aws_factory(), sandbox_info=info,
+                              known_hosts=tmp_path / "known_hosts")
+        try:
+            assert opened.route.kind == "tunnel"
+            conn = opened.connect()
+            try:
+                with conn.cursor() as cur:
+                    cur.execute("SELECT COUNT(*) FROM orders o JOIN customers c ON c.id = o.customer_id")
+                    assert cur.fetchone() == (2500,)
+                    cur.execute("SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                                "WHERE CONSTRAINT_SCHEMA = 'shop'")
+                    assert cur.fetchone() == (3,)
+                    cur.execute("SELECT COUNT(*) >= 2500 FROM order_items")
+                    assert cur.fetchone() == (1,)
+                    cur.execute("SHOW SESSION STATUS LIKE 'Ssl_version'")
+                    assert cur.fetchone()[1].startswith("TLSv1.")
+                    cur.execute("SELECT CURRENT_USER()")
+                    assert cur.fetchone()[0].startswith("shop_admin@")
+            finally:
+                conn.close()
+        finally:
+            opened.close()
+        # a headless command finds the same profile in sandbox.json
+        headless = [p for p in sandbox_profiles(tmp_path / "sbx") if p.name == SANDBOX_SHOP_PROFILE]
+        assert headless and headless[0].host == profile.host and headless[0].engine == "mysql"
+    finally:
+        sandbox.stop()
+    time.sleep(0.3)
+    assert _mysqld_on(tmp_path / "sbx" / "mysql") == []
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.5])
+def test_stop_during_the_database_stage_leaves_no_mysql_server(tmp_path, delay):
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    sandbox.start_aws()
+    outcome: list[object] = []
+
+    def stage():
+        try:
+            outcome.append(sandbox.start_database())
+        except Cancelled as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=stage)
+    worker.start()
+    time.sleep(delay)
+    sandbox.stop()
+    worker.join(60)
+    assert not worker.is_alive() and outcome
+    time.sleep(0.5)
+    assert _mysqld_on(tmp_path / "sbx" / "mysql") == []
