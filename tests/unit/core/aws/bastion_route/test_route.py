@@ -113,3 +113,16 @@ def test_cleanup_closes_the_carrier_once() -> None:
     r.cleanup()
     r.cleanup()
     assert closed == [1]
+
+
+def test_a_push_close_to_its_end_is_renewed_right_before_the_login() -> None:
+    import time
+
+    pushes: list = []
+    r = _pushed_route(pushes)
+    r.key.pushed_at = time.monotonic()
+    r.ensure_key_fresh()
+    assert pushes == []  # just pushed: nothing to do
+    r.key.pushed_at = time.monotonic() - 50  # 10 s left of its 60-s window
+    r.ensure_key_fresh()
+    assert len(pushes) == 1
