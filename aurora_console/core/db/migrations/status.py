@@ -322,6 +322,6 @@ def _failed_text(row: AppliedMigration) -> str:
     when = f"failed at {row.installed_on:%Y-%m-%d %H:%M:%S}"
     if not row.failure:
         return f"{when} and is recorded as failed (remove what it left behind, then run repair)"
-    return (f"{when} and is recorded as failed: it {row.failure} (DDL commits implicitly and could not be rolled "
-            "back). Check what those statements did and undo them (or finish the migration) by hand, fix the "
-            "file, then run repair")
+    return (f"{when} and is recorded as {row.failure} (DDL commits implicitly and could not be rolled back). "
+            "Check what those statements did and undo them (or finish the migration) by hand, fix the file, "
+            "then run repair")
