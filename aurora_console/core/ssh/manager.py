@@ -187,7 +187,7 @@ class TunnelManager:
             entry = self._entries.pop(name, None)
         if entry:
             self._discard(entry)
-            self._set(entry, state=TunnelState.CLOSED, up_since=None, reason="")
+            self._set(entry, state=TunnelState.CLOSED, up_since=None, reason="", route="")
 
     def _discard(self, entry: _Entry) -> None:
         entry.stop.set()

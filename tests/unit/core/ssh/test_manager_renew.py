@@ -77,13 +77,17 @@ def test_a_tunnel_is_reopened_before_its_carrier_ends_on_the_same_port() -> None
         manager.shutdown()
 
 
-def test_a_tunnel_without_an_end_is_left_alone() -> None:
+def test_a_tunnel_without_an_end_is_left_alone_and_its_route_goes_with_it() -> None:
     backend = _Backend(lifetime=None)
     manager = _manager(backend)
+    seen = []
+    manager.add_listener(seen.append)
     try:
         manager.open(_spec())
         time.sleep(0.5)
         assert len(backend.opened) == 1 and manager.status("eic").state == TunnelState.UP
+        manager.close("eic")
+        assert seen[-1].state == TunnelState.CLOSED and seen[-1].route == ""
     finally:
         manager.shutdown()
 
