@@ -160,3 +160,12 @@ def test_a_mysql_port_under_a_postgresql_profile_says_so(mysql_server):
     with pytest.raises(DatabaseConnectError) as info:
         _open(profile, "x").connect()
     assert "speaks MySQL, the profile says PostgreSQL" in info.value.message
+
+
+def test_test_connection_reports_a_mysql_server(mysql_server, mysql_profile):
+    from aurora_console.core.connections.tester import check_connection
+
+    report = check_connection(mysql_profile, password=mysql_server.password, samples=2)
+    text = report.summary()
+    assert text.startswith("MariaDB 10.11") and "(not Aurora)" in text and "TLS TLSv1." in text, text
+    assert report.route == "direct"

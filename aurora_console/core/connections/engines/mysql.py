@@ -330,7 +330,7 @@ class MysqlEngine(Engine):
         tls_version = status.get("Ssl_version") or ""
         cipher = status.get("Ssl_cipher") or ""
         flavour = "MariaDB" if "mariadb" in str(version).lower() else "MySQL"
-        line = f"{flavour} {version}" + (f" ({comment})" if comment else "")
+        line = f"{flavour} {str(version).split('-', 1)[0]}" + (f" ({comment})" if comment else "")
         tls_text = f"{tls_version} {cipher}".strip()
         return ServerFacts(line, _version_num(str(version)), bool(aurora), aurora, bool(tls_version), tls_text,
                            statistics.median(times), bool(int(ro_server or 0)) or bool(int(ro_session or 0)))
