@@ -1,6 +1,7 @@
 """MigrationsTableModel: one row per migration (pending and applied), with live progress.
 
-The Transaction column says how a file runs (see ``core.db.migrations.transactions``): "yes", "no:
+The Transaction column says how a file runs (see ``core.db.migrations.transactions``): "yes" (on
+MySQL "yes, but CREATE TABLE at line 1 commits implicitly" when DDL cannot be rolled back), "no:
 <reason>" (``CREATE INDEX CONCURRENTLY at line 3``, ``V3__x.sql.conf: executeInTransaction=false``,
 its own ``BEGIN``/``COMMIT``...) or "cannot run: <why>"; the tooltip repeats the reason in full.
 Entries another tool applied (JDBC, Java...) read as ``external`` with their history type.
@@ -171,13 +172,17 @@ def transaction_text(tx: TxDecision | None) -> str:
     if tx.problem:
         return f"cannot run: {tx.problem}"
     if tx.in_transaction:
-        return "yes"
+        return f"yes, but {tx.implicit_commit} commits implicitly" if tx.implicit_commit else "yes"
     return f"no: {tx.reason}" if tx.reason else "no"
 
 
 def transaction_tooltip(tx: TxDecision) -> str:
     if tx.problem:
         return f"This file cannot run as configured: {tx.problem}"
+    if tx.in_transaction and tx.implicit_commit:
+        return (f"Runs in its own transaction, but MySQL commits DDL implicitly ({tx.implicit_commit}): a "
+                "failure after such a statement leaves the statements up to the last one applied; the migration "
+                "is then recorded as failed with the statement it reached.")
     if tx.in_transaction:
         return "Runs in its own transaction: a failure rolls it back and records nothing."
     return ("Runs without a transaction" + (f" because of {tx.reason}" if tx.reason else "") + ".\n"

@@ -68,6 +68,9 @@ class TxDecision:
     reason: str = ""
     own_transaction: bool = False
     problem: str = ""  # non-empty: the file cannot run as configured (mixed statements)
+    #: MySQL: the first statement that commits implicitly ("CREATE TABLE at line 3"): the file runs
+    #: in a transaction, but a failure after that statement cannot roll it back
+    implicit_commit: str = ""
 
     @property
     def label(self) -> str:

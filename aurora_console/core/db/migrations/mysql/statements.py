@@ -108,6 +108,9 @@ def decide(statements: list[Statement], *, script: str, execute_in_transaction: 
             return TxDecision(False, f"manages its own transaction ({own} at line {st.line})", own_transaction=True)
     if not default_in_transaction:
         return TxDecision(False, "executeInTransaction=false in the configuration")
+    for st in statements:
+        if commits_implicitly(st.text):
+            return TxDecision(True, implicit_commit=f"{' '.join(keywords(st.text, 2))} at line {st.line}")
     return IN_TRANSACTION
 
 

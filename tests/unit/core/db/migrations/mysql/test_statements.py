@@ -82,8 +82,11 @@ def test_kept_statements_never_exceed_the_statement_reached(kinds, data):
 
 
 def test_decide():
-    plain = _statements("CREATE TABLE t (i INT);\nINSERT INTO t VALUES (1);\n")
-    assert decide(plain, script="V1__x.sql").in_transaction
+    plain = _statements("INSERT INTO t VALUES (1);\nCREATE TABLE t (i INT);\nINSERT INTO t VALUES (1);\n")
+    ddl = decide(plain, script="V1__x.sql")
+    assert ddl.in_transaction and ddl.implicit_commit == "CREATE TABLE at line 2"
+    dml = decide(_statements("INSERT INTO t VALUES (1);\n"), script="V1__x.sql")
+    assert dml.in_transaction and dml.implicit_commit == ""
     own = decide(_statements("START TRANSACTION;\nINSERT INTO t VALUES (1);\nCOMMIT;\n"), script="V1__x.sql")
     assert not own.in_transaction and own.own_transaction and "START TRANSACTION at line 1" in own.reason
     conf = decide(plain, script="V1__x.sql", execute_in_transaction=False)
