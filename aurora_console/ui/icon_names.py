@@ -66,4 +66,4 @@ ACTIONS = {
 BUNDLED = sorted({*SCREENS.values(), *OBJECTS.values(), *(b[0] for b in STATUS_BADGES.values()), *ACTIONS.values(),
                   "search", "x", "chevron-down", "refresh-ccw", "download", "upload", "save", "settings", "lock",
                   "key-round", "user", "bell", "clock", "cloud", "terminal", "undo-2", "list", "list-checks",
-                  "panel-left"})
+                  "panel-left", "loader", "circle-alert", "info"})

@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.audit import AuditEntry, read_audit
+from aurora_console.ui.state_banner import StateBanner
 
 COLUMNS = ("Time (UTC)", "Profile", "Region", "Identity", "Action", "Parameters", "Outcome")
 _TOP = QModelIndex()
@@ -74,7 +74,7 @@ class AuditLogView(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.reload_button = QPushButton("Reload", objectName="auditReload")
         self.reload_button.clicked.connect(self.reload)
-        self.status = QLabel(objectName="auditStatus")
+        self.status = StateBanner(objectName="auditStatus")
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.status)
@@ -91,12 +91,19 @@ class AuditLogView(QWidget):
 
     def reload(self) -> None:
         path = self.services.paths.audit_file
-        self.status.setText("Loading…")
+        self.status.loading(f"Reading {path.name}…")
         self.services.runner.submit(lambda ctx: read_audit(path, limit=5000), name="Read audit log",
-                                    on_done=self._loaded)
+                                    on_done=self._loaded,
+                                    on_error=lambda exc: self.status.error_from(exc, retry=self.reload,
+                                                                                prefix="The audit log could not be read: "))
 
     def _loaded(self, entries: list[AuditEntry]) -> None:
         self.model.set_entries(entries)
         self.table.resizeColumnsToContents()
-        self.status.setText(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} · {self.services.paths.audit_file}")
+        where = self.services.paths.audit_file
+        if entries:
+            self.status.info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} · {where}")
+        else:
+            self.status.empty(f"No console action recorded yet: failovers, reboots, snapshots and restores "
+                              f"made here are written to {where}")
         self.load_count += 1

@@ -29,6 +29,7 @@ from aurora_console.ui.fleet.filter_model import FleetFilterModel
 from aurora_console.ui.fleet.staging import STAGE_CLUSTERS
 from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE
 from aurora_console.ui.fleet.tree_widths import TreeWidths
+from aurora_console.ui.state_banner import StateBanner
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class FleetView(QWidget):
         self.filter.textChanged.connect(self._filter_changed)
         self.audit_button = QPushButton("Audit log", objectName="fleetAuditLog")
         self.audit_button.clicked.connect(self.actions.open_audit_log)
-        self.status = QLabel(objectName="fleetStatus")
+        self.status = StateBanner(objectName="fleetStatus")
         bar = QHBoxLayout()
         for w in (self.refresh_button, self.auto_box):
             bar.addWidget(w)
@@ -142,7 +143,7 @@ class FleetView(QWidget):
     def refresh(self) -> None:
         """Reload the window's clusters (the navigator shows the same load)."""
         if self.services.aws is None or not self.window_.current_targets():
-            self.status.setText("Choose a profile and at least one region in the navigator.")
+            self.status.empty("Choose a profile and at least one region in the navigator.")
             self.loaded.emit()
             return
         self.window_.refresh_clusters()
@@ -159,7 +160,7 @@ class FleetView(QWidget):
     # the loader's signals are disconnected when the tab closes (shutdown): no closed checks here
     def _load_started(self, keys: list) -> None:
         if keys:
-            self.status.setText(f"Loading {len(keys)} region(s)…")
+            self.status.loading(f"Loading {len(keys)} region(s)…")
 
     def _region_shown(self, _inv: RegionInventory) -> None:
         self._update_status()
@@ -167,7 +168,7 @@ class FleetView(QWidget):
 
     def _load_finished(self, _ok: bool, _errors: list) -> None:
         if not self.loader.targets:
-            self.status.setText("Choose a profile and at least one region in the navigator.")
+            self.status.empty("Choose a profile and at least one region in the navigator.")
         else:
             self._update_status()
             self._first_fill()
@@ -191,9 +192,18 @@ class FleetView(QWidget):
         failed = [r for r in regions if r.error]
         if failed:
             text += f" · {len(failed)} region(s) failed: " + "; ".join(f"{r.region}: {r.error}" for r in failed)
-        if self.loading and self.loader.pending:
+        waiting = self.loading and self.loader.pending
+        if waiting:
             text += f" · waiting for {', '.join(sorted(self.loader.pending))}"
-        self.status.setText(text)
+        if waiting:
+            self.status.loading(text)
+        elif failed:
+            self.status.error(text, "Check the profile's permissions for those regions, then refresh (F5).",
+                              retry=self.refresh)
+        elif not n_clusters:
+            self.status.empty(text + " · none in the chosen regions: pick other regions in the navigator")
+        else:
+            self.status.info(text)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)

@@ -54,6 +54,7 @@ from aurora_console.ui.metrics.controls import (
 from aurora_console.ui.metrics.markers import ChangeMarkers
 from aurora_console.ui.metrics.plots import PlotGrid
 from aurora_console.ui.metrics.selection import TimeSelection
+from aurora_console.ui.state_banner import StateBanner
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class MetricsDashboard(QWidget):
             bar.addWidget(w)
         bar.addWidget(self.markers.button)
         bar.addStretch(1)
-        self.status_label = QLabel(objectName="metricsStatus")
+        self.status_label = StateBanner(objectName="metricsStatus")
         bar.addWidget(self.status_label)
         self.selection_label = QLabel(objectName="metricsSelection")
         self.selection_label.setToolTip("Drag across a chart to select a time window (Shift+drag pans); "
@@ -257,11 +258,11 @@ class MetricsDashboard(QWidget):
     # -- loading -----------------------------------------------------------------------------
     def _load_members(self) -> None:
         if self.services.aws is None:
-            self._show_status("No AWS profile or sandbox is active.")
+            self.status_label.empty("No AWS profile or sandbox is active: choose a profile in the navigator.")
             return
         aws, ref = self.services.aws, self.ref
         self.loading = True
-        self._show_status("Reading cluster members…")
+        self.status_label.loading("Reading cluster members…")
         self.services.runner.submit(
             lambda ctx: cluster_members(aws.client("rds", ref.target), ref.cluster_id),
             name=f"Metrics: members of {ref.cluster_id}", on_done=self._members_loaded,
@@ -281,7 +282,7 @@ class MetricsDashboard(QWidget):
     def _start_load(self) -> None:
         request, service = self._request(), self.service
         self.loading, self._pending = True, False
-        self._show_status("Loading…")
+        self.status_label.loading("Reading CloudWatch metrics…")
         self.services.runner.submit(
             lambda ctx: prepare(service.load(request, task=ctx)),
             name=f"Metrics: {self.ref.cluster_id}", queue=f"metrics:{self._key}",
@@ -295,7 +296,10 @@ class MetricsDashboard(QWidget):
         if gone:
             self.scope = None  # nothing to plot; Refresh asks again (it may have come back)
             text = gone
-        self._show_status(text if gone else f"Failed: {text}")
+        if gone:
+            self.status_label.empty(text)
+        else:
+            self.status_label.error(f"Failed: {text}", getattr(exc, "hint", "") or "", retry=self.refresh)
         self.load_failed.emit(text)
         log.warning("metrics dashboard %s failed: %s", self.ref.cluster_id, text)
         if self._pending:
