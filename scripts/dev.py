@@ -49,7 +49,6 @@ def ensure_venv() -> None:
 
 
 def run_sandbox(args: list[str]) -> int:
-    byte_compile()
     cmd = [str(PY), "-m", "aurora_console", "--sandbox", *args]
     headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if headless and "--smoke-test" not in args:
@@ -64,17 +63,7 @@ def run_sandbox(args: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT)
 
 
-def byte_compile() -> None:
-    """Compile the console's modules ahead: Python 3.11 before 3.11.8 can fail a first import
-    compiled in several threads at once ("SystemError: AST constructor recursion depth
-    mismatch"), which a sandbox start (PostgreSQL, MariaDB, AWS endpoint in parallel) can do on
-    a fresh checkout."""
-    subprocess.run([str(PY), "-m", "compileall", "-q", "-j", "0", "aurora_console"], cwd=ROOT, check=False,
-                   stdout=subprocess.DEVNULL)
-
-
 def run_tests(args: list[str]) -> int:
-    byte_compile()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT, env=env)
 
