@@ -55,7 +55,7 @@ from functools import lru_cache
 
 from aurora_console.core.db.sql_split import Statement, statement_at
 
-__all__ = ["split_mysql", "statement_at", "DEFAULT_DELIMITER"]
+__all__ = ["split_mysql", "statement_at", "delimiter_lines", "DEFAULT_DELIMITER"]
 
 DEFAULT_DELIMITER = ";"
 
@@ -212,3 +212,19 @@ def _at_line_head(text: str, pos: int, last_stop: int) -> bool:
     """Only spaces between the start of ``pos``'s line (or the last delimiter on it) and ``pos``."""
     head = max(text.rfind("\n", 0, pos) + 1, last_stop)
     return not text[head:pos].strip(" \t\r\f\v")
+
+
+_DELIMITER_LINE = re.compile(r"""^[ \t]*(?i:delimiter)[ \t]+(?:(['"`])(.+?)\1|([^ \t\r\n]+))[^\n]*(?:\n|\Z)""", re.M)
+
+
+def delimiter_lines(text: str) -> list[tuple[int, str]]:
+    """``(offset just after the line, new delimiter)`` for each line of ``text`` that starts with a
+    ``DELIMITER`` command, in order: a quick scan for the editor, which needs the delimiter in
+    effect where a statement it picks starts. Unlike :func:`split_mysql` it does not know whether
+    the line lies inside a string or a comment (a script that writes one there is rare)."""
+    out = []
+    for m in _DELIMITER_LINE.finditer(text):
+        value = m.group(2) if m.group(1) else m.group(3)
+        if value and "\\" not in value:
+            out.append((m.end(), value))
+    return out

@@ -35,9 +35,11 @@ SPLIT_CANCELLED = "Cancelled while the SQL was being split into statements; noth
 
 
 def split_for_run(text: str, task=None, *, standard_conforming_strings: bool = True, engine: str = "postgres",
-                  backslash_escapes: bool = True) -> list[Statement]:
+                  backslash_escapes: bool = True, delimiter: str = ";") -> list[Statement]:
     """The statements of ``text`` as the ``engine``'s client splits them (psql's rules, or the
-    mysql client's with ``DELIMITER``); raises :class:`Cancelled` as soon as ``task`` is cancelled.
+    mysql client's with ``DELIMITER``: ``delimiter`` is the one in effect where ``text`` starts,
+    e.g. for a statement picked inside a ``DELIMITER //`` block); raises :class:`Cancelled` as
+    soon as ``task`` is cancelled.
 
     Splitting a large script takes seconds (about 3 s for 9 MB) and the splitter has no cancel
     points, so it runs on a helper thread while the task waits for it or for the cancel, whichever
@@ -45,7 +47,7 @@ def split_for_run(text: str, task=None, *, standard_conforming_strings: bool = T
     if dialect_for(engine).mysql:
         from aurora_console.core.db.mysql_split import split_mysql
 
-        splitter = partial(split_mysql, backslash_escapes=backslash_escapes)
+        splitter = partial(split_mysql, backslash_escapes=backslash_escapes, delimiter=delimiter)
     else:
         splitter = partial(split_sql, standard_conforming_strings=standard_conforming_strings)
     if task is None:

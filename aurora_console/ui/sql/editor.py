@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -16,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from aurora_console.core.db.mysql_split import delimiter_lines, split_mysql
 from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
 from aurora_console.ui.sql.highlighter import SqlHighlighter
 
@@ -41,7 +44,7 @@ class SqlEditor(QPlainTextEdit):
 
     loaded = Signal()
 
-    def __init__(self, parent: QWidget | None = None, dark: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, dark: bool = False, engine: str = "postgres") -> None:
         super().__init__(parent)
         self.setObjectName("sqlEditor")
         self.setAccessibleName("SQL text")
@@ -50,7 +53,9 @@ class SqlEditor(QPlainTextEdit):
         self.setFont(font)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
-        self.highlighter = SqlHighlighter(self.document(), dark=dark)
+        self.engine = engine  # the profile's: picks the splitter and the highlighting (MySQL or PostgreSQL)
+        self._delimiters: tuple[int, list[tuple[int, str]]] | None = None  # MySQL DELIMITER lines, per revision
+        self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=engine)
         self._numbers = _LineNumbers(self)
         self._statement: tuple[int, int] | None = None
         self._error_sel: tuple[int, int] | None = None
@@ -168,12 +173,26 @@ class SqlEditor(QPlainTextEdit):
         c.setPosition(base)
         c.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         text = c.selection().toPlainText()
-        st = statement_at(split_sql(text), cur.position() - base)
+        if self.engine == "mysql":
+            st = statement_at(split_mysql(text, delimiter=self.delimiter_at(base)), cur.position() - base)
+        else:
+            st = statement_at(split_sql(text), cur.position() - base)
         if st is None:
             return None
         line0 = first.blockNumber()
         return Statement(st.text, st.start + base, st.end + base, st.line + line0, st.end_line + line0,
                          st.terminated, st.stop + base)
+
+    def delimiter_at(self, offset: int) -> str:
+        """MySQL: the statement delimiter in effect at ``offset`` (the last ``DELIMITER`` line above
+        it, as the mysql client reads the script; ";" when there is none). The lines are found once
+        per edit of the document."""
+        revision = self.document().revision()
+        if self._delimiters is None or self._delimiters[0] != revision:
+            self._delimiters = (revision, delimiter_lines(self.toPlainText()))
+        lines = self._delimiters[1]
+        i = bisect.bisect_right([at for at, _ in lines], offset) - 1
+        return lines[i][1] if i >= 0 else ";"
 
     def _refresh_statement(self) -> None:
         st = None if self.loading or self.document().blockCount() > 200_000 else self.statement_under_cursor()
@@ -361,5 +380,5 @@ class SqlEditor(QPlainTextEdit):
     def set_dark(self, dark: bool) -> None:
         font = QFont(self.font())
         self.highlighter.setDocument(None)
-        self.highlighter = SqlHighlighter(self.document(), dark=dark)
+        self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=self.engine)
         self.setFont(font)

@@ -112,11 +112,24 @@ def _profile_source(window, profile: str):
                               application_name=SessionSettings.application_name, runner=services.runner)
 
 
+def engine_of(services, profile: str) -> str:
+    """The engine of the connection profile named ``profile`` ("postgres" for a libpq connection
+    string or a name no profile has)."""
+    if is_conninfo(profile):
+        return "postgres"
+    try:
+        return getattr(services.profiles.get(profile), "engine", "") or "postgres"
+    except Exception:  # noqa: BLE001 - an unknown name: the prompt path reports it on the first run
+        return "postgres"
+
+
 def open_sql(window, profile: str, *, connect=None, read_only: bool | None = None, text: str = "",
-             path: str | None = None, tab_id: str | None = None) -> QWidget:
-    """Open a new SQL tab on ``profile`` (see the module docstring for ``connect``)."""
+             path: str | None = None, tab_id: str | None = None, engine: str | None = None) -> QWidget:
+    """Open a new SQL tab on ``profile`` (see the module docstring for ``connect``). ``engine``:
+    the profile's ("postgres" or "mysql"), read from the profile when not given."""
     services = window.services
     label = _label(profile)
+    engine = engine or engine_of(services, profile)
     if connect is not None:
         source = connect
     elif is_conninfo(profile):
@@ -134,7 +147,8 @@ def open_sql(window, profile: str, *, connect=None, read_only: bool | None = Non
     def make() -> QWidget:
         from aurora_console.ui.sql.sql_tab import SqlTab
 
-        return SqlTab(services, label, source, read_only=ro, text=text, path=path, tab_id=tab_id, on_close=closed)
+        return SqlTab(services, label, source, read_only=ro, text=text, path=path, tab_id=tab_id, on_close=closed,
+                      engine=engine)
 
     key = f"sql:{next(_keys)}"
     # reopened after a restart with the text it held; a connection string is kept without its password

@@ -1,8 +1,10 @@
-"""SQL syntax highlighting with Pygments' PostgreSQL lexer, one block at a time, on a budget.
+"""SQL syntax highlighting with Pygments' PostgreSQL lexer (MySQL's for a MySQL profile), one
+block at a time, on a budget.
 
 Each block is lexed on its own. What crosses line ends (block comments, strings, quoted
-identifiers, dollar quotes) is tracked in the block state by a small scanner, so a block only
-needs its predecessor's state. Work is bounded: within one burst of calls (a file load, a paste)
+identifiers, dollar quotes; on MySQL: backslash-escaped ``'...'`` and ``"..."`` strings, backtick
+identifiers, non-nesting comments, ``#`` and ``-- `` line comments, no dollar quotes) is tracked
+in the block state by a small scanner, so a block only needs its predecessor's state. Work is bounded: within one burst of calls (a file load, a paste)
 only ``BUDGET_S`` seconds are spent lexing; the remaining blocks are marked pending and a timer
 highlights them in slices, so a 100,000-line file opens without freezing the window.
 """
@@ -12,12 +14,12 @@ from __future__ import annotations
 import re
 import time
 
-from pygments.lexers.sql import PostgresLexer
+from pygments.lexers.sql import MySqlLexer, PostgresLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR = range(6)
+NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR, DQSTRING, BTIDENT = range(8)
 PENDING = 0x3FFFFFFF
 BUDGET_S = 0.005  # lexing time per burst / per timer slice
 
@@ -25,6 +27,10 @@ _OPENERS = re.compile(
     r"(?P<lc>--)|(?P<bc>/\*)|(?P<es>(?<![\w$])[eE]')|(?P<s>')|(?P<q>\")"
     r"|(?P<d>(?<![\w$])\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$)"
 )
+# MySQL: '...' and "..." with backslash escapes, `...` identifiers, # and "-- " comments
+_MYSQL_OPENERS = re.compile(r"(?P<lc>#|--(?=[ \t\r\f\v]|$))|(?P<bc>/\*)|(?P<es>')|(?P<dq>\")|(?P<bt>`)")
+_DQ_END = re.compile(r'(?:[^"\\]|\\.|"")*"')
+_BT_END = re.compile(r"(?:[^`]|``)*`")
 _COMMENT_EDGE = re.compile(r"/\*|\*/")
 _ESTRING_END = re.compile(r"(?:[^'\\]|\\.|'')*'")
 _PLAIN_END = {STRING: re.compile(r"(?:[^']|'')*'"), QIDENT: re.compile(r'(?:[^"]|"")*"')}
@@ -44,8 +50,14 @@ class _Tags:
         return self.index[tag]
 
 
-def _close(text: str, pos: int, kind: int, extra: int, tags: _Tags) -> tuple[int, int]:
+def _close(text: str, pos: int, kind: int, extra: int, tags: _Tags, mysql: bool = False) -> tuple[int, int]:
     """From ``pos`` inside a construct: (offset just past its end or -1, comment depth left)."""
+    if kind == COMMENT and mysql:  # MySQL comments do not nest
+        i = text.find("*/", pos)
+        return (-1, 1) if i < 0 else (i + 2, 0)
+    if kind == DQSTRING or kind == BTIDENT:
+        m = (_DQ_END if kind == DQSTRING else _BT_END).match(text, pos)
+        return (m.end() if m else -1), 0
     if kind == COMMENT:
         depth = extra
         while depth:
@@ -63,22 +75,24 @@ def _close(text: str, pos: int, kind: int, extra: int, tags: _Tags) -> tuple[int
     return (m.end() if m else -1), 0
 
 
-def scan_line(text: str, state: int, tags: _Tags) -> tuple[int, int | None, int]:
+def scan_line(text: str, state: int, tags: _Tags, mysql: bool = False) -> tuple[int, int | None, int]:
     """``(prefix_end, open_at, end_state)`` for one line starting in ``state``.
 
     ``prefix_end``: where the construct continued from the previous line closes (len(text) if it
     does not); ``open_at``: start of a construct this line opens and leaves open (or None).
+    ``mysql``: MySQL's quoting and comments (see the module docstring).
     """
     kind, extra = state & 0xF, state >> 4
     pos = 0
+    openers = _MYSQL_OPENERS if mysql else _OPENERS
     if kind != NORMAL:
-        end, depth = _close(text, 0, kind, extra, tags)
+        end, depth = _close(text, 0, kind, extra, tags, mysql)
         if end < 0:
             return len(text), None, (COMMENT | depth << 4) if kind == COMMENT else state
         pos = end
     prefix_end = pos
     while True:
-        m = _OPENERS.search(text, pos)
+        m = openers.search(text, pos)
         if m is None:
             return prefix_end, None, NORMAL
         g = m.lastgroup
@@ -92,9 +106,13 @@ def scan_line(text: str, state: int, tags: _Tags) -> tuple[int, int | None, int]
             k, x = STRING, 0
         elif g == "q":
             k, x = QIDENT, 0
+        elif g == "dq":
+            k, x = DQSTRING, 0
+        elif g == "bt":
+            k, x = BTIDENT, 0
         else:
             k, x = DOLLAR, tags.id(m.group())
-        end, depth = _close(text, m.end(), k, x, tags)
+        end, depth = _close(text, m.end(), k, x, tags, mysql)
         if end < 0:
             return prefix_end, m.start(), (COMMENT | depth << 4) if k == COMMENT else (k | x << 4)
         pos = end
@@ -128,8 +146,9 @@ class SqlHighlighter(QSyntaxHighlighter):
 
     idle = Signal()
 
-    def __init__(self, document: QTextDocument, dark: bool = False) -> None:
-        self._lexer = PostgresLexer(stripnl=False, ensurenl=False)
+    def __init__(self, document: QTextDocument, dark: bool = False, engine: str = "postgres") -> None:
+        self.mysql = engine == "mysql"
+        self._lexer = (MySqlLexer if self.mysql else PostgresLexer)(stripnl=False, ensurenl=False)
         self._tags = _Tags()
         self._formats = _formats(dark)
         self._cache: dict = {}
@@ -194,7 +213,7 @@ class SqlHighlighter(QSyntaxHighlighter):
         self.highlighted_blocks += 1
 
     def _highlight(self, text: str, state: int) -> None:
-        prefix_end, open_at, end_state = scan_line(text, state, self._tags)
+        prefix_end, open_at, end_state = scan_line(text, state, self._tags, self.mysql)
         kind = state & 0xF
         if kind == DOLLAR:  # inside a function body: lex it as SQL up to the closing tag
             tag = self._tags.tags[state >> 4]
@@ -203,7 +222,7 @@ class SqlHighlighter(QSyntaxHighlighter):
             self._lex(text, 0, body_end)
             if closed:
                 self.setFormat(body_end, len(tag), self._formats[String])
-        elif kind != NORMAL and prefix_end:
+        elif kind != NORMAL and prefix_end and kind != BTIDENT:
             self.setFormat(0, prefix_end, self._formats[Comment if kind == COMMENT else String])
         stop = len(text) if open_at is None else open_at
         self._lex(text, prefix_end, stop)
@@ -213,7 +232,7 @@ class SqlHighlighter(QSyntaxHighlighter):
                 tag = self._tags.tags[end_state >> 4]
                 self.setFormat(open_at, len(tag), self._formats[String])
                 self._lex(text, open_at + len(tag), len(text))
-            else:
+            elif ok != BTIDENT:  # a backtick identifier left open: lexed as it is, not coloured
                 self.setFormat(open_at, len(text) - open_at, self._formats[Comment if ok == COMMENT else String])
         self.setCurrentBlockState(end_state)
 
@@ -248,7 +267,7 @@ class SqlHighlighter(QSyntaxHighlighter):
         block = doc.findBlockByNumber(n)
         deadline = time.perf_counter() + BUDGET_S
         while block.isValid() and n < first and time.perf_counter() < deadline:
-            state = scan_line(block.text(), state, self._tags)[2]
+            state = scan_line(block.text(), state, self._tags, self.mysql)[2]
             block = block.next()
             n += 1
         if n < first and block.isValid():

@@ -28,6 +28,18 @@ _Index = QModelIndex | QPersistentModelIndex
 _UNTRACKED_VALUES = frozenset({
     "int2", "int4", "int8", "oid", "float4", "float8", "numeric", "money", "bool", "text", "varchar", "bpchar",
     "name", "char", "bytea", "date", "time", "timetz", "timestamp", "timestamptz", "interval",
+    # MySQL's (core.db.mysql_query's names)
+    "tinyint", "smallint", "mediumint", "int", "bigint", "tinyint unsigned", "smallint unsigned",
+    "mediumint unsigned", "int unsigned", "bigint unsigned", "decimal", "decimal unsigned", "float", "double",
+    "year", "datetime", "tinytext", "mediumtext", "longtext", "varbinary", "binary", "blob", "tinyblob",
+    "mediumblob", "longblob", "enum", "set", "json", "bit",
+})
+#: column types shown right-aligned, as numbers
+_NUMERIC_TYPES = frozenset({
+    "int2", "int4", "int8", "numeric", "float4", "float8", "oid", "money",
+    "tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "float", "double", "year",
+    "tinyint unsigned", "smallint unsigned", "mediumint unsigned", "int unsigned", "bigint unsigned",
+    "decimal unsigned", "float unsigned", "double unsigned",
 })
 
 
@@ -75,7 +87,7 @@ class ResultTableModel(QAbstractTableModel):
         self._null_font = QFont()
         self._null_font.setItalic(True)
         self._null_color = QColor(140, 140, 140)
-        self._numeric = [t in ("int2", "int4", "int8", "numeric", "float4", "float8", "oid", "money") for t in self._types]
+        self._numeric = [t in _NUMERIC_TYPES for t in self._types]
 
     # -- state ---------------------------------------------------------------------------------
     @property

@@ -49,6 +49,7 @@ class SqlRunController:
         self.phase = "idle"
         self.mode = "run"
         self.base = 0  # where the run's text starts in the editor (error positions are relative to it)
+        self.delimiter = ";"  # MySQL: the statement delimiter where the run's text starts
         self.stopped = False
         self.pending: list = []  # statements of the run not started yet
         self.outcomes: list = []  # outcomes of the last run, in order
@@ -114,9 +115,10 @@ class SqlRunController:
         return self.runner.submit(fn, queue=self.queue, owner=self.owner, **kw)
 
     # -- a run --------------------------------------------------------------------------------------
-    def run(self, text: str, base: int = 0, mode: str = "run") -> bool:
+    def run(self, text: str, base: int = 0, mode: str = "run", delimiter: str = ";") -> bool:
         """Start a run of ``text`` (all its statements, or the first one for explain/analyze).
-        False when a run is already going."""
+        ``delimiter``: on MySQL, the one in effect where ``text`` starts (``DELIMITER`` lines above
+        it). False when a run is already going."""
         if self.busy:
             return False
         self.outcomes = []
@@ -126,8 +128,9 @@ class SqlRunController:
         self.phase = "running"
         self.changed.emit()
         session = self.session
+        self.delimiter = delimiter
         self.handle = self._submit(
-            lambda ctx: split_for_run(text, task=ctx, standard_conforming_strings=session.standard_conforming_strings),
+            lambda ctx: _split(session, text, ctx, delimiter),
             name="Split SQL", on_done=lambda sts: self._start(sts, text, exact=_split_is_exact(session, text)),
             on_error=self._failed, on_cancelled=lambda: self._split_cancelled(text))
         return True
@@ -155,7 +158,8 @@ class SqlRunController:
             return  # the profile opens first (asking what it needs); the run goes on from there
         if not exact:  # split before the session knew the server's standard_conforming_strings
             session = self.session
-            self.handle = self._submit(lambda ctx: _connect_and_split(session, text, statements, ctx),
+            delimiter = self.delimiter
+            self.handle = self._submit(lambda ctx: _connect_and_split(session, text, statements, ctx, delimiter),
                                        name="Split SQL", on_done=lambda sts: self._start(sts, text),
                                        on_error=self._failed, on_cancelled=lambda: self._split_cancelled(text))
             return
@@ -264,20 +268,32 @@ class SqlRunController:
         return self.session_action("set_statement_timeout", ms)
 
 
+def _split(session, text: str, ctx, delimiter: str = ";") -> list:
+    """``text``'s statements as the session's engine splits them, with what the session knows of
+    the server's string rules (PostgreSQL's standard_conforming_strings, MySQL's
+    NO_BACKSLASH_ESCAPES; the defaults until connected)."""
+    if getattr(session, "engine", "postgres") == "mysql":
+        return split_for_run(text, task=ctx, engine="mysql", backslash_escapes=session.backslash_escapes,
+                             delimiter=delimiter)
+    return split_for_run(text, task=ctx, standard_conforming_strings=session.standard_conforming_strings)
+
+
 def _split_is_exact(session, text: str) -> bool:
     """Whether a split done before the session knew its server is certain: the server's
-    ``standard_conforming_strings`` is known only once connected, and matters only for a backslash
-    (``'a\\'b'`` is one string with it off)."""
+    ``standard_conforming_strings`` (MySQL: NO_BACKSLASH_ESCAPES) is known only once connected,
+    and matters only for a backslash (``'a\\'b'`` is one string with it off)."""
     return session.connected or "\\" not in text
 
 
-def _connect_and_split(session, text: str, statements: list, ctx) -> list:
-    """Connect (as the run would), then split again if the server has standard_conforming_strings
-    off. A failed connection keeps the first split: the run reports the error as it always did."""
+def _connect_and_split(session, text: str, statements: list, ctx, delimiter: str = ";") -> list:
+    """Connect (as the run would), then split again if the server's string rules differ from the
+    defaults. A failed connection keeps the first split: the run reports the error as it always did."""
     try:
         session.connect()
     except Exception:  # noqa: BLE001 - reported by the run's own connection attempt
         return statements
+    if getattr(session, "engine", "postgres") == "mysql":
+        return statements if session.backslash_escapes else _split(session, text, ctx, delimiter)
     if session.standard_conforming_strings:
         return statements
     return split_for_run(text, task=ctx, standard_conforming_strings=False)

@@ -29,7 +29,8 @@ from aurora_console.core.db.catalog import CatalogCache
 from aurora_console.core.db.export import export_query, export_result
 from aurora_console.core.db.history import QueryHistory, Snippets
 from aurora_console.core.db.query import is_select_like
-from aurora_console.core.db.session import DbSession, SessionSettings, TxState
+from aurora_console.core.db.session import SessionSettings, TxState
+from aurora_console.core.db.sql_dialects import dialect_for
 from aurora_console.core.db.sql_files import read_sql_file, save_sql_file, write_autosave
 from aurora_console.ui.connections.on_demand import OnDemandConnection
 from aurora_console.ui.sql.completer import SqlCompleter
@@ -54,7 +55,8 @@ class SqlTab(QWidget):
     run_finished = Signal()  # a run (all its statements) ended, well or not
 
     def __init__(self, services, profile: str, source, *, read_only: bool = False, text: str = "",
-                 path: str | None = None, tab_id: str | None = None, on_close=None, parent=None) -> None:
+                 path: str | None = None, tab_id: str | None = None, on_close=None, engine: str = "postgres",
+                 parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("sqlTab")
         self.services = services
@@ -62,7 +64,9 @@ class SqlTab(QWidget):
         self.profile = profile
         self.tab_id = tab_id or uuid.uuid4().hex[:12]
         self.queue = f"db:{profile}#{next(_numbers)}"
-        self.session = DbSession(source, SessionSettings(read_only=read_only), name=profile)
+        # the profile's engine picks the session, splitter, highlighting, EXPLAIN and catalog (sql_dialects)
+        self.dialect = dialect_for(engine)
+        self.session = self.dialect.new_session(source, SessionSettings(read_only=read_only), name=profile)
         self.history = QueryHistory.for_profile(profile, services.paths, services.profiles)
         self.snippets = Snippets.for_paths(services.paths)
         self.path: str | None = path
@@ -75,9 +79,13 @@ class SqlTab(QWidget):
         self._completion_loaded = False
         self.setProperty("sqlProfile", profile)
 
-        self.editor = SqlEditor(self, dark=palette_is_dark())
+        self.editor = SqlEditor(self, dark=palette_is_dark(), engine=self.dialect.engine)
         self.setFocusProxy(self.editor)  # focusing the tab (opening, switching to it) puts the caret in the editor
         self.completer = SqlCompleter(self.editor)
+        if self.dialect.mysql:  # MySQL's keywords until the catalog's words come
+            from aurora_console.core.db.mysql_catalog import keywords
+
+            self.completer.set_words(keywords())
         self.editor.completer = self.completer
         self.find_bar = FindBar(self.editor, self)
         self.results = QTabWidget(objectName="sqlResults")
@@ -212,7 +220,8 @@ class SqlTab(QWidget):
             return
         self._clear_results()
         self._views.clear()
-        self.run_state.run(text, base, mode)
+        delimiter = self.editor.delimiter_at(base) if self.dialect.mysql else ";"
+        self.run_state.run(text, base, mode, delimiter=delimiter)
 
     def _show_outcome(self, out, skipped: int) -> None:
         """One statement's outcome: its error, notices, status, result grid or plan."""

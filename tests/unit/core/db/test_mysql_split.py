@@ -256,3 +256,12 @@ def test_any_text_tiles_into_ordered_statements(script):
         if s.terminated:  # an unterminated string runs to the end, spaces included
             assert s.text == s.text.rstrip(" \t\n\r\f\v")
         last = s.stop
+
+
+def test_delimiter_lines_for_the_editor():
+    from aurora_console.core.db.mysql_split import delimiter_lines
+
+    text = "select 1;\nDELIMITER //\ncreate ... //\n  delimiter \"$$\" words\nDelimiter ;\nselect delimiter 5;"
+    assert delimiter_lines(text) == [(text.index("create"), "//"), (text.index("Delimiter ;"), "$$"),
+                                     (text.index("select delimiter"), ";")]
+    assert delimiter_lines("delimiter a\\b\n") == []
