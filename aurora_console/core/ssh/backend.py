@@ -28,6 +28,12 @@ class OpenTunnel(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def renew(self, store: HostKeyStore) -> bool:
+        """Before its carrier's end (``expires_at``): open a new route and take new connections
+        through it on the same local port, leaving the open ones on the old route until it ends.
+        False: this tunnel cannot (the manager then reopens it instead)."""
+        return False
+
 
 class TunnelBackend(ABC):
     name = ""

@@ -232,11 +232,8 @@ class TunnelManager:
                     continue
                 if tunnel.is_alive():
                     if entry.renew_at is not None and time.monotonic() >= entry.renew_at:
-                        reason = (f"renewing the tunnel before {getattr(tunnel, 'route_label', '') or 'its carrier'} "
-                                  "reaches its maximum duration; database sessions through it reconnect")
-                        log.info("tunnel %s: %s", entry.spec.name, reason)
                         entry.reconnecting = True
-                        threading.Thread(target=self._reconnect_loop, args=(entry, reason, 0.0), daemon=True,
+                        threading.Thread(target=self._renew, args=(entry, tunnel), daemon=True,
                                          name=f"tunnel-{entry.spec.name}-renew").start()
                     continue
                 reason = tunnel.failure() or "the tunnel stopped"
@@ -244,6 +241,33 @@ class TunnelManager:
                 entry.reconnecting = True
                 threading.Thread(target=self._reconnect_loop, args=(entry, reason), daemon=True,
                                  name=f"tunnel-{entry.spec.name}-reconnect").start()
+
+    def _renew(self, entry: _Entry, tunnel: OpenTunnel) -> None:
+        """Before the carrier's end: renew in place when the tunnel can (paramiko: new connections
+        take a new route at once, open ones keep the old route until it ends), else reopen it
+        (the OpenSSH client: the database sessions through it reconnect)."""
+        route = getattr(tunnel, "route_label", "") or "its carrier"
+        try:
+            renewed = tunnel.renew(self.store)
+        except Exception as exc:  # noqa: BLE001 - reopening below says what fails
+            log.info("tunnel %s: renewing in place failed: %s", entry.spec.name, getattr(exc, "message", exc))
+            renewed = False
+        if renewed:
+            entry.reconnecting = False
+            if entry.stop.is_set():
+                return
+            expires_at = getattr(tunnel, "expires_at", None)
+            now = time.monotonic()
+            entry.renew_at = (None if expires_at is None
+                              else expires_at - min(self.renew_margin, max(0.0, expires_at - now) / 10))
+            self._set(entry, route=getattr(tunnel, "route_label", ""),
+                      reason="renewed before the endpoint's maximum duration; connections opened earlier end "
+                             "with the old route")
+            return
+        reason = (f"renewing the tunnel before {route} reaches its maximum duration; database sessions through it "
+                  "reconnect")
+        log.info("tunnel %s: %s", entry.spec.name, reason)
+        self._reconnect_loop(entry, reason, 0.0)
 
     def _reconnect_loop(self, entry: _Entry, reason: str, first_delay: float | None = None) -> None:
         """Reopen ``entry``'s tunnel with backoff; ``first_delay``: the first attempt's wait (0 for a

@@ -10,6 +10,7 @@ import logging
 import select
 import socket
 import threading
+import time
 
 from aurora_console.core.aws.bastion_route.route import prepare_route
 from aurora_console.core.ssh.auth import connect_bastion
@@ -59,6 +60,7 @@ class ParamikoTunnel(OpenTunnel):
         self._closed = threading.Event()
         self._conns: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self._retired: list[tuple] = []  # (transport, jump, route) replaced by renew(), ended at their carrier's end
         self._thread = threading.Thread(target=self._accept_loop, name=f"tunnel-{spec.name}-accept", daemon=True)
         self._thread.start()
         self._dead_reason: str | None = None
@@ -104,9 +106,10 @@ class ParamikoTunnel(OpenTunnel):
         with self._lock:
             self._conns.add(conn)
         chan = None
+        transport = self.transport  # this connection stays on the route it started on (see renew)
         try:
-            chan = open_target_channel(self.transport, self.spec, src=addr)
-            self._pump(conn, chan)
+            chan = open_target_channel(transport, self.spec, src=addr)
+            self._pump(conn, chan, transport)
         except TunnelError as exc:
             log.warning("tunnel %s: %s", self.spec.name, exc.message)
         except Exception as exc:  # noqa: BLE001 - a dropped transport or client ends this connection only
@@ -124,7 +127,7 @@ class ParamikoTunnel(OpenTunnel):
             except OSError:
                 pass
 
-    def _pump(self, conn: socket.socket, chan) -> None:
+    def _pump(self, conn: socket.socket, chan, transport) -> None:
         while not self._closed.is_set():
             readable, _, _ = select.select([conn, chan], [], [], 1.0)
             if conn in readable:
@@ -138,14 +141,45 @@ class ParamikoTunnel(OpenTunnel):
                 if not data:
                     break
                 conn.sendall(data)
-            if not self.transport.is_active():
+            if not transport.is_active():
                 break
         # drain what the server still sends after the client half-closed
-        while not self._closed.is_set() and self.transport.is_active():
+        while not self._closed.is_set() and transport.is_active():
             data = chan.recv(CHUNK)
             if not data:
                 break
             conn.sendall(data)
+
+    def renew(self, store: HostKeyStore) -> bool:
+        """A new route (a new key pushed, a new carrier) logged in while the old one still runs; new
+        connections take it at once, the open ones stay on the old route until its carrier ends."""
+        route = prepare_route(self.spec)
+        try:
+            transport, jump = route.login(lambda: connect_bastion(self.spec, store, route))
+        except BaseException:
+            route.cleanup()
+            raise
+        with self._lock:
+            old = (self.transport, self.jump_transport, self.route)
+            self.transport, self.jump_transport, self.route = transport, jump, route
+            self.route_label, self.expires_at = route.label, route.expires_at
+            self._retired.append(old)
+        old_route = old[2]
+        ends = old_route.expires_at if old_route is not None else None
+        delay = max(0.0, ends - time.monotonic()) if ends is not None else 0.0
+        timer = threading.Timer(delay, self._retire, args=(old,))
+        timer.daemon = True
+        timer.start()
+        log.info("tunnel %s renewed: new connections through %s; open ones stay on the old route for %.0f s",
+                 self.spec.name, route.label, delay)
+        return True
+
+    def _retire(self, old: tuple) -> None:
+        with self._lock:
+            if old not in self._retired:
+                return
+            self._retired.remove(old)
+        _close_route(*old)
 
     def is_alive(self) -> bool:
         return not self._closed.is_set() and self.transport.is_active()
@@ -175,11 +209,18 @@ class ParamikoTunnel(OpenTunnel):
                 c.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-        self.transport.close()
-        if self.jump_transport:
-            self.jump_transport.close()
-        if self.route is not None:
-            self.route.cleanup()
+        with self._lock:
+            routes, self._retired = [(self.transport, self.jump_transport, self.route), *self._retired], []
+        for old in routes:
+            _close_route(*old)
+
+
+def _close_route(transport, jump_transport, route) -> None:
+    transport.close()
+    if jump_transport:
+        jump_transport.close()
+    if route is not None:
+        route.cleanup()
 
 
 class ParamikoBackend(TunnelBackend):

@@ -197,3 +197,55 @@ def test_native_holds_the_pushed_key_in_ssh_agent_only_while_logging_in(ec2_bast
     assert seen_files == []  # never a private key file: ssh signed with the agent's copy
     assert "aurora-console" not in _agent_keys(agent)  # and gone from the agent once ssh is logged in
     assert _pushed_key_files() == [] and len(pushes) == 1
+
+
+def test_paramiko_renews_before_the_carrier_ends_keeping_open_sessions_until_then(ec2_bastion, pg_server,
+                                                                                   monkeypatch) -> None:
+    """A carrier with a maximum duration (as an Instance Connect Endpoint's): shortly before it
+    ends, a new route is made (a new key pushed, a new carrier) and new connections take it at
+    once, on the same local port; a session opened before keeps working until its carrier ends."""
+    import socket
+    import sys
+    import time
+    import types
+
+    from aurora_console.core.aws.bastion_route.carrier import CARRIERS, Carrier
+
+    made, closed = [], []
+
+    def carrier(clients, aws, facts, *, port):
+        n = len(made) + 1
+        made.append(n)
+        return Carrier(label=f"test carrier #{n}", expires_at=time.monotonic() + 4.0,
+                       open_socket=lambda: socket.create_connection(("127.0.0.1", port), timeout=10),
+                       close=lambda: closed.append(n))
+
+    module = types.ModuleType("test_short_carrier")
+    module.carrier = carrier
+    monkeypatch.setitem(sys.modules, "test_short_carrier", module)
+    monkeypatch.setitem(CARRIERS, "ssm", "test_short_carrier:carrier")
+    pushed = _record_pushes(ec2_bastion.keys, monkeypatch)
+    spec = ec2_bastion.spec("paramiko")
+    spec.bastion.aws.transport = "ssm"
+    manager = TunnelManager(ec2_bastion.store, poll_interval=0.1, renew_margin=1.5)
+    try:
+        status = manager.open(spec)
+        assert status.route.startswith("test carrier #1 \u2192 ")
+        early = psycopg.connect(**(pg_server.conninfo() | {"host": "127.0.0.1", "port": status.local_port}))
+        deadline = time.monotonic() + 15
+        while not manager.status(spec.name).route.startswith("test carrier #2") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        renewed = manager.status(spec.name)
+        assert renewed.state == TunnelState.UP and renewed.local_port == status.local_port
+        assert "renewed before" in renewed.reason and len(pushed) == 2 and closed == []
+        assert early.execute("select 1").fetchone()[0] == 1  # still on the first route
+        assert _select_one(pg_server, status.local_port) == 1  # a new session takes the new route
+        while closed != [1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert closed == [1]  # the first route was ended with its carrier
+        with pytest.raises(psycopg.OperationalError):
+            early.execute("select 1")
+        assert _select_one(pg_server, status.local_port) == 1
+    finally:
+        manager.shutdown()
+    assert sorted(closed) == [1, 2, 3][:len(made)]
