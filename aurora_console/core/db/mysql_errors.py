@@ -106,7 +106,7 @@ def from_mysql(exc: BaseException, statement: str = "") -> SqlError:
     elif code in _PACKET_CODES:
         text = f"max_allowed_packet exceeded: {text}" if text else "max_allowed_packet exceeded"
         hint = PACKET_HINT
-        kind = CONNECTION if code == CR_NET_PACKET_TOO_LARGE else SERVER
+        kind = CONNECTION  # the server (1153) or the client (2020) closes the connection after it
     elif code in _CONNECTION_CODES or name == "InterfaceError" or isinstance(exc, (ConnectionError, OSError)):
         kind = CONNECTION
         hint = RECONNECT_HINT

@@ -205,7 +205,10 @@ def test_max_allowed_packet_exceeded_says_so(shop, mysql_server):
     limit = run_statement(s, "SELECT @@max_allowed_packet").rows[0][0]
     with pytest.raises(SqlError) as e:
         run_statement(s, "SELECT '" + "y" * (limit + 10) + "'")
-    assert "max_allowed_packet" in e.value.message and "max_allowed_packet" in e.value.hint
+    assert e.value.message.startswith("max_allowed_packet exceeded") and e.value.code == 1153
+    assert "max_allowed_packet" in e.value.hint and e.value.kind == CONNECTION  # the server hung up
+    s.reconnect()
+    assert run_statement(s, "SELECT 1").rows == [(1,)]
 
 
 def test_warnings_become_notices(shop):

@@ -33,6 +33,7 @@ def test_packet_too_large_says_so_plainly():
     err = from_mysql(FakeDriverError(1153, "Got a packet bigger than 'max_allowed_packet' bytes"))
     assert err.message.startswith("max_allowed_packet exceeded")
     assert "max_allowed_packet" in err.hint and "LEFT(" in err.hint
+    assert err.kind == CONNECTION and "reconnect" in err.hint  # the server closes the connection after it
     lost = from_mysql(FakeDriverError(2020, "Got packet bigger than 'max_allowed_packet' bytes"))
     assert lost.kind == CONNECTION and "reconnect" in lost.hint
 
