@@ -1,6 +1,12 @@
 """Regenerate the screenshots in docs/screenshots from the sandbox.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only main-window,...]
+        [--theme light|dark] [--scale 1|1.5|2]
+    .venv/bin/python scripts/screenshots.py --variants [--only ...]   # light and dark, 100 % and 200 %
+
+``--variants`` runs this script once per theme and scaling (each a fresh sandbox in its own
+process: Qt's scaling is fixed per process) into docs/screenshots (light, 100 %),
+docs/screenshots/dark, docs/screenshots/light@2x and docs/screenshots/dark@2x.
 
 Starts the console on a fresh sandbox (in a temporary folder, with temporary settings), opens each
 screen the way a user would, waits for its data, and saves ``widget.grab()`` as PNG. Each
@@ -77,7 +83,20 @@ def shoot_sql_editor(app, window, out: Path) -> None:
     window.grab().save(str(out / "sql-editor.png"))
 
 
-SHOOTERS = {"main-window": shoot_main_window, "sql-editor": shoot_sql_editor}
+def shoot_command_palette(app, window, out: Path) -> None:
+    """The command palette over the fleet: an action paired with a cluster by typing both."""
+    from aurora_console.ui.palette import open_palette
+
+    palette = open_palette(window)
+    palette.field.setText("metrics blog")
+    _wait(app, lambda: bool(palette.matches), timeout=10)
+    window.grab().save(str(out / "command-palette.png"))
+    palette.close()
+
+
+SHOOTERS = {"main-window": shoot_main_window, "sql-editor": shoot_sql_editor,
+            "command-palette": shoot_command_palette}
+VARIANTS = (("light", "1", ""), ("dark", "1", "dark"), ("light", "2", "light@2x"), ("dark", "2", "dark@2x"))
 # the user guide's screens (docs/user-guide.md); a shooter defined above wins over these
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from screenshot_screens import SHOOTERS as _SCREENS  # noqa: E402
@@ -93,7 +112,12 @@ def main() -> int:
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--size", default="1360x850", help="window size (default: 1360x850, the default window "
                                                           "on a 1600x1000 screen)")
+    parser.add_argument("--scale", default="1", help="screen scaling (QT_SCALE_FACTOR): 1, 1.5, 2")
+    parser.add_argument("--variants", action="store_true", help="every theme x scaling into its own folder")
     args = parser.parse_args()
+    if args.variants:
+        return _all_variants(args)
+    os.environ["QT_SCALE_FACTOR"] = str(float(args.scale))
     tmp = Path(tempfile.mkdtemp(prefix="aurora-shots-"))
     os.environ["AURORA_CONSOLE_HOME"] = str(tmp / "home")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -130,6 +154,20 @@ def main() -> int:
     window.close()
     shutdown_services(services)
     return 0
+
+
+def _all_variants(args) -> int:
+    import subprocess
+
+    failed = 0
+    for theme, scale, folder in VARIANTS:
+        out = Path(args.out) / folder if folder else Path(args.out)
+        cmd = [sys.executable, __file__, "--out", str(out), "--theme", theme, "--scale", scale, "--size", args.size]
+        if args.only:
+            cmd += ["--only", args.only]
+        print("==", theme, f"{float(scale):.0%}", "->", out, flush=True)
+        failed |= subprocess.call(cmd)
+    return failed
 
 
 if __name__ == "__main__":

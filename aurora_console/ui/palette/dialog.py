@@ -111,7 +111,8 @@ class CommandPalette(QFrame):
             self.list.addItem(item)
         if self.matches:
             self.list.setCurrentRow(0)
-        self.hint.setText(f"{len(self.matches)}{'+' if len(self.matches) == LIMIT else ''} matches · "
+        n = len(self.matches)
+        self.hint.setText(f"{n}{'+' if n == LIMIT else ''} match{'' if n == 1 else 'es'} · "
                           "Enter runs · Esc closes" if text.strip() else "Recent and menu entries · type to search")
         return self.matches
 
