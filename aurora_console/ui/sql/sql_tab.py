@@ -97,6 +97,10 @@ class SqlTab(QWidget):
         self.history_panel.insert_requested.connect(self.editor.insertPlainText)
         self.history_panel.hide()
         self.toolbar = SqlToolbar(self)
+        if self.dialect.mysql:  # what Explain and Analyze run on a MySQL server (mysql_explain)
+            self.toolbar.explain_action.setToolTip("EXPLAIN FORMAT=TREE (MySQL 8) / FORMAT=JSON (MariaDB, MySQL 5.7)")
+            self.toolbar.analyze_action.setToolTip(
+                "EXPLAIN ANALYZE (MySQL 8.0.18+) / ANALYZE FORMAT=JSON (MariaDB): runs the statement")
 
         top = QWidget()
         tl = QVBoxLayout(top)

@@ -147,6 +147,7 @@ def test_explain_shows_the_plan_tree(mysql_page):
     assert plan is not None and not plan.analyzed
     assert {"i", "b"} <= {n.details.get("Relation Name") for n in plan.root.walk()}
     assert page.tab.plan_views() and page.tab.plan_views()[0].tree.topLevelItemCount() == 1
+    assert "ANALYZE FORMAT=JSON" in page.tab.analyze_action.toolTip()
     (res,) = page.run_statement_at(5, mode="analyze")
     assert res.plan().analyzed
 
