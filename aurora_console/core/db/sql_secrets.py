@@ -105,7 +105,40 @@ def mask_error_message(message: str, sql: str) -> str:
     return redact(message)
 
 
+#: MySQL's lexical pieces that psql's lexer reads otherwise: strings with backslash escapes (kept),
+#: comments (kept), backtick identifiers and ``#`` comments (rewritten by :func:`_mysql_view`)
+_MYSQL_PIECES = re.compile(r"""'(?:[^'\\]|\\.)*+'?|"(?:[^"\\]|\\.)*+"?|`[^`]*+(?:``[^`]*+)*+`?"""
+                           r"|/\*.*?(?:\*/|\Z)|--[ \t][^\n]*|#[^\n]*", re.DOTALL)
+
+
+def _mysql_view(text: str) -> str:
+    """``text`` as a MySQL server reads it, written in the psql lexer's terms, same length (so
+    offsets hold): a backtick identifier becomes a double-quoted one (``\`it's\``` would open a
+    string for psql and hide what follows), a ``#`` comment a ``--`` one."""
+    def rewrite(m: re.Match) -> str:
+        piece = m.group()
+        if piece[0] == "`":
+            closed = len(piece) > 1 and piece.endswith("`") and (len(piece) - len(piece.rstrip("`"))) % 2 == 1
+            return '"' + "_" * (len(piece) - 2) + '"' if closed else '"' + "_" * (len(piece) - 1)
+        if piece[0] == "#":
+            return "--" + piece[2:] if len(piece) >= 2 else " "
+        return piece
+
+    return _MYSQL_PIECES.sub(rewrite, text)
+
+
 def _masked_spans(text: str) -> list[tuple[int, int, str]]:
+    """The spans to mask, as psql's lexer and (for text with backticks or ``#``) as MySQL's reads
+    the text: a password either reading finds is masked."""
+    spans = _masked_spans_psql(text)
+    if text and ("`" in text or "#" in text) and names_password(text):
+        view = _mysql_view(text)
+        if view != text:
+            spans += _masked_spans_psql(view)
+    return spans
+
+
+def _masked_spans_psql(text: str) -> list[tuple[int, int, str]]:
     """The spans to mask. Only the statements (and the comments between them) whose text holds
     ``password``/``identified`` are tokenized: the splitter finds them at a fraction of the cost
     of tokenizing a whole editor buffer."""
