@@ -21,6 +21,10 @@ lower case), the wait column shows the thread's ``STATE`` ("State: User sleep") 
 ``performance_schema`` is on). The console's own connections (``program_name`` starting with
 "aurora-console") and the reading thread (``CONNECTION_ID()``) are left out unless ``include_own``.
 
+InnoDB serves ``INNODB_TRX`` (and ``INNODB_LOCKS``) from a cache it refreshes only when it was not
+read for 0.1 s: polled faster than that, it would keep showing the same transactions; the screen
+refreshes once a second or slower.
+
 A user without the ``PROCESS`` privilege sees only its own threads (MySQL hides the others instead
 of masking them); the snapshot's ``privilege_hint`` then names the grant.
 
@@ -101,17 +105,23 @@ def _processlist_source(conn: Any, ps_on: bool) -> str:
     return "information_schema.PROCESSLIST"
 
 
-def _sessions_sql(source: str, mariadb: bool, ids: bool) -> str:
+#: "Access denied; you need the PROCESS privilege": INNODB_TRX is closed to users without it
+ER_SPECIFIC_ACCESS_DENIED = 1227
+
+
+def _sessions_sql(source: str, mariadb: bool, ids: bool, with_trx: bool = True) -> str:
     query_ms = "p.TIME_MS / 1000" if mariadb else "p.TIME"
     where = "WHERE p.ID IN %(ids)s" if ids else ""
+    trx = ("t.trx_id AS trx_id, t.trx_state AS trx_state, "
+           "TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000 AS xact_s" if with_trx else
+           "NULL AS trx_id, NULL AS trx_state, NULL AS xact_s")
+    join = "LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID" if with_trx else ""
     return f"""
         SELECT CONNECTION_ID() AS own, UTC_TIMESTAMP(6) AS now, CURRENT_USER() AS role,
                p.ID AS id, p.USER AS user, p.HOST AS host, p.DB AS db, p.COMMAND AS command, p.TIME AS time_s,
-               {query_ms} AS query_s, p.STATE AS state, p.INFO AS info,
-               t.trx_id AS trx_id, t.trx_state AS trx_state,
-               TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000 AS xact_s
+               {query_ms} AS query_s, p.STATE AS state, p.INFO AS info, {trx}
           FROM {source} p
-          LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+          {join}
           {where}
          ORDER BY p.ID
     """
@@ -217,8 +227,16 @@ def read_sessions(conn: Any, *, include_own: bool = False, pids: Iterable[int] |
     wanted = sorted({int(p) for p in pids}) if pids is not None else None
     if wanted is not None and not wanted:
         wanted = [0]
-    raw = _query(conn, _sessions_sql(_processlist_source(conn, ps_on), mariadb, wanted is not None),
-                 {"ids": tuple(wanted)} if wanted is not None else None)
+    source = _processlist_source(conn, ps_on)
+    args = {"ids": tuple(wanted)} if wanted is not None else None
+    has_process = True
+    try:
+        raw = _query(conn, _sessions_sql(source, mariadb, wanted is not None), args)
+    except Exception as exc:
+        if getattr(exc, "args", (None,))[0] != ER_SPECIFIC_ACCESS_DENIED:
+            raise
+        has_process = False  # no PROCESS: own threads only, and no transaction ages
+        raw = _query(conn, _sessions_sql(source, mariadb, wanted is not None, with_trx=False), args)
     if raw:
         head = raw[0]
     else:
@@ -237,7 +255,7 @@ def read_sessions(conn: Any, *, include_own: bool = False, pids: Iterable[int] |
         console_rows = [r for r in rows if r.console_backend]
         rows = [r for r in rows if not r.console_backend]
     role = str(head.get("role") or "")
-    hint = privilege_hint(role, rows, _has_process(conn)) if pids is None else None
+    hint = privilege_hint(role, rows, has_process and _has_process(conn)) if pids is None else None
     return SessionsSnapshot(taken_at=_aware(head["now"]), own_pid=own_id, rows=tuple(rows), hidden_queries=0,
                             privilege_hint=hint, role=role, console_rows=tuple(console_rows))
 

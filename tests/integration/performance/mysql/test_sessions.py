@@ -71,3 +71,18 @@ def test_only_some_ids(threads):
     assert [r.pid for r in snap.rows] == [a.thread_id()]
     assert b.thread_id() not in {r.pid for r in snap.rows}
     assert read_sessions(observer, include_own=True, pids=[]).rows == ()
+
+
+def test_a_user_without_process_sees_its_own_threads_and_the_grant_to_ask_for(threads):
+    admin = threads.open()
+    name, password = "perf_plain", "plain-pass-1"
+    threads.execute(admin, f"CREATE USER IF NOT EXISTS {name}@'%' IDENTIFIED BY '{password}'",
+                    f"GRANT SELECT ON {threads.db.name}.* TO {name}@'%'")
+    try:
+        plain = threads.open(user=name, password=password)
+        mine = threads.open(user=name, password=password)
+        snap = read_sessions(plain)
+        assert {r.pid for r in snap.rows} == {mine.thread_id()}
+        assert snap.privilege_hint is not None and "GRANT PROCESS ON *.* TO 'perf_plain'@'%'" in snap.privilege_hint
+    finally:
+        threads.execute(admin, f"DROP USER IF EXISTS {name}@'%'")
