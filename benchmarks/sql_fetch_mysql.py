@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, summary  # noqa: E402
+from common import GcPauses, machine, summary  # noqa: E402
 
 QUERY = "SELECT id, name, amount FROM bench ORDER BY id"
 
@@ -96,14 +96,16 @@ def worker_engine(cfg: dict) -> dict:
     stall = StallMonitor().start()
     loop = QEventLoop()
     model.state_changed.connect(lambda: loop.quit() if model.complete or model.error is not None else None)
-    model.fetch_all()
-    loop.exec()
+    with GcPauses() as pauses:  # a full pass over a million row values would be a stall of its own
+        model.fetch_all()
+        loop.exec()
     if model.error is not None:
         raise model.error
     total = time.perf_counter() - t0
     stall.stop()
     out = {"first_s": first, "total_s": total, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
-           "stall_ms": stall.max_stall_ms}
+           "stall_ms": stall.max_stall_ms, "gc_wall_ms": pauses.longest_wall_ms,
+           "gc_full": sum(1 for g, _w, _c in pauses.passes if g == 2)}
     runner.shutdown(5000)
     session.close()
     del app
@@ -132,6 +134,24 @@ def worker_first(cfg: dict) -> dict:
     return {"first_s": done - started, "to_start_s": started - t0, "rows": len(rows)}
 
 
+def worker_idle(cfg: dict) -> dict:
+    """The longest gap of an idle Qt event loop for 2 s: what this (shared) machine adds to any stall."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    import aurora_console.ui  # noqa: F401
+    from aurora_console.testing.stall import StallMonitor
+
+    app = QApplication([])
+    loop = QEventLoop()
+    stall = StallMonitor().start()
+    QTimer.singleShot(2000, loop.quit)
+    loop.exec()
+    del app
+    return {"stall_ms": stall.stop()}
+
+
 def _sub(kind: str, cfg: dict) -> dict:
     cmd = [sys.executable, __file__, "--worker", kind]
     out = subprocess.run(cmd, input=json.dumps(cfg), capture_output=True, text=True, timeout=900, cwd=ROOT)
@@ -153,7 +173,7 @@ def main() -> None:
     a = ap.parse_args()
     if a.worker:
         cfg = json.loads(sys.stdin.read())
-        fn = {"raw": worker_raw, "engine": worker_engine, "first": worker_first}[a.worker]
+        fn = {"raw": worker_raw, "engine": worker_engine, "first": worker_first, "idle": worker_idle}[a.worker]
         print(json.dumps(fn(cfg)))
         return
 
@@ -189,7 +209,12 @@ def main() -> None:
     print(f"engine: first 1,000 rows after the result starts {f_ms:8.1f} ms   "
           f"(statement to first reply {_median(first, 'to_start_s') * 1000:.1f} ms; "
           f"engine path's own first batch {_median(eng, 'first_s') * 1000:.1f} ms from the call)")
-    print(f"longest UI stall while the rows stream in      {_median(eng, 'stall_ms'):8.1f} ms")
+    print(f"longest UI stall while the rows stream in      {_median(eng, 'stall_ms'):8.1f} ms   "
+          f"(longest GC pass {_median(eng, 'gc_wall_ms'):.1f} ms wall, {eng[0]['gc_full']} full passes "
+          f"in the first round)")
+    idle = [_sub("idle", {}) for _ in range(a.runs)]
+    print(f"longest gap, idle event loop                   {_median(idle, 'stall_ms'):8.1f} ms   "
+          "(this machine's scheduling noise)")
     summary(f"fetch {a.rows:,} rows on MySQL ({tag}): engine + model vs raw PyMySQL fetchall",
             f"{e_total:.2f} s", f"{e_total / r_total:.2f}x", "<= 1.25x", e_total / r_total <= 1.25)
     summary(f"peak memory on MySQL ({tag}): engine + model vs raw fetchall", f"{e_mem:.0f} MB",

@@ -113,8 +113,9 @@ _MYSQL_PIECES = re.compile(r"""'(?:[^'\\]|\\.)*+'?|"(?:[^"\\]|\\.)*+"?|`[^`]*+(?
 
 def _mysql_view(text: str) -> str:
     """``text`` as a MySQL server reads it, written in the psql lexer's terms, same length (so
-    offsets hold): a backtick identifier becomes a double-quoted one (``\`it's\``` would open a
-    string for psql and hide what follows), a ``#`` comment a ``--`` one."""
+    offsets hold): a backtick identifier becomes a double-quoted one (one holding a quote, such as
+    it's in backticks, would open a string for psql and hide what follows), a ``#`` comment a
+    ``--`` one."""
     def rewrite(m: re.Match) -> str:
         piece = m.group()
         if piece[0] == "`":

@@ -225,3 +225,24 @@ def test_mysql_scan_line_tracks_constructs_across_lines():
     assert scan_line('b\\" c" `id', DQSTRING, tags, True) == (6, 7, BTIDENT)
     assert scan_line("x``y` --x 'a'", BTIDENT, tags, True) == (5, None, NORMAL)
     assert scan_line("-- it's", NORMAL, tags, True) == (0, None, NORMAL)
+
+
+def test_mysql_lexer_is_prepared_off_the_ui_thread_when_a_profile_is_mysql(tmp_path):
+    from pygments.lexers.sql import MySqlLexer
+
+    from aurora_console.core.connections.profile import ConnectionProfile
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.ui.sql.feature import _warm_lexer
+
+    def forget() -> None:  # Pygments keeps the compiled table on the class: drop it (recompiled on use)
+        if "_tokens" in MySqlLexer.__dict__:
+            del MySqlLexer._tokens
+
+    store = ProfileStore(tmp_path / "profiles.json")
+    store.save(ConnectionProfile(name="p", host="db.example.com", database="shop", user="u", engine="postgres"))
+    forget()
+    _warm_lexer(store)
+    assert "_tokens" not in MySqlLexer.__dict__  # no MySQL profile: not compiled for nothing
+    store.save(ConnectionProfile(name="m", host="db.example.com", database="shop", user="u", engine="mysql"))
+    _warm_lexer(store)
+    assert "_tokens" in MySqlLexer.__dict__
