@@ -128,8 +128,7 @@ def engine_of(services, profile: str) -> str:
     if is_conninfo(profile):
         return "postgres"
     try:
-        holder = getattr(services, "connections", None)
-        controller = holder.get() if holder is not None else None
+        controller = services.connections.get()  # None before the connections feature installs
         found = controller.profile(profile) if controller is not None else services.profiles.get(profile)
         return getattr(found, "engine", "") or "postgres"
     except Exception:  # noqa: BLE001 - an unknown name: the prompt path reports it on the first run
