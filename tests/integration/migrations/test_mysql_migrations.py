@@ -63,8 +63,11 @@ def test_migrate_info_validate_in_flyway_history_with_mysql_types(mysql_db, fold
                                  "END //\nDELIMITER ;\nCALL add_item('two');\n")
     folder.write("R__view.sql", "CREATE OR REPLACE VIEW item_names AS SELECT name FROM items;\n")
     r = runner(mysql_db, folder, table="flyway_schema_history")
-    result = r.migrate()
+    events = []
+    result = r.migrate(on_event=events.append)
     assert [s.script for s in result.applied] == ["V1__create.sql", "V2__proc.sql", "R__view.sql"]
+    assert "applying V1__create.sql (2 statement(s), CREATE TABLE at line 2 commits implicitly)" in [
+        ev.message for ev in events]
     assert query(mysql_db, "SELECT name FROM items ORDER BY id") == (("it's",), ("two",))
     columns = dict(query(mysql_db, "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
                                    " WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'flyway_schema_history'", [mysql_db.name]))

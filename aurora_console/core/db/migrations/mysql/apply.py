@@ -48,9 +48,10 @@ class MySqlApplier:
         statements = prepared.statements
         tx = prepared.transaction
         n = len(statements)
+        how = (f", {tx.implicit_commit} commits implicitly" if tx.implicit_commit else "") if tx.in_transaction \
+            else f", without a transaction: {tx.reason}"
         emit(MigrationEvent("start", mig.script, index, total, 0.0,
-                            message=f"applying {mig.script} ({n} statement(s)"
-                                    f"{'' if tx.in_transaction else ', without a transaction: ' + tx.reason})"))
+                            message=f"applying {mig.script} ({n} statement(s){how})"))
         if task is not None:
             task.progress(100 * index / max(total, 1), mig.script)
         t0 = time.perf_counter()
