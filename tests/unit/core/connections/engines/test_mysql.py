@@ -134,3 +134,21 @@ def test_cancel_of_a_closed_or_foreign_connection_does_nothing():
     MYSQL.cancel(None)
     MYSQL.cancel(SimpleNamespace(open=False))
     MYSQL.cancel(SimpleNamespace(open=True, thread_id=lambda: 5))  # not made by the engine: no parameters
+
+
+def test_iam_token_is_made_for_the_real_endpoint_and_port():
+    calls = []
+
+    class Rds:
+        def generate_db_auth_token(self, **kw):
+            calls.append(kw)
+            return "token"
+
+    def clients(service, aws_profile, region):
+        calls.append((service, aws_profile, region))
+        return Rds()
+
+    p = _profile(password=PasswordSource("iam", region="eu-west-1", aws_profile="prod"))
+    assert MYSQL.iam_token(p, clients) == "token"
+    assert calls == [("rds", "prod", "eu-west-1"),
+                     {"DBHostname": AWS, "Port": 3306, "DBUsername": "admin", "Region": "eu-west-1"}]

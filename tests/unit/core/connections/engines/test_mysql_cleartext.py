@@ -1,0 +1,104 @@
+"""A server that asks for the password in clear text (mysql_clear_password, what Aurora's IAM
+authentication asks for) over a link without TLS gets nothing from the MySQL engine, while plain
+PyMySQL would send it. The server here is a few lines speaking the MySQL handshake (protocol 10
+greeting, then an AuthSwitchRequest), as documented in the MySQL client/server protocol."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+
+import pymysql
+import pytest
+
+from aurora_console.core.connections.engines.mysql import MYSQL, ClearTextRefused
+
+SECRET = "iam-token-that-must-stay-secret"
+# CLIENT_LONG_PASSWORD | CONNECT_WITH_DB | PROTOCOL_41 | SECURE_CONNECTION | PLUGIN_AUTH (no SSL)
+CAPS = 0x1 | 0x8 | 0x200 | 0x8000 | 0x80000
+
+
+def _packet(seq: int, payload: bytes) -> bytes:
+    return struct.pack("<I", len(payload))[:3] + bytes([seq]) + payload
+
+
+def _read_packet(sock: socket.socket) -> bytes:
+    head = b""
+    while len(head) < 4:
+        chunk = sock.recv(4 - len(head))
+        if not chunk:
+            return b""
+        head += chunk
+    length = int.from_bytes(head[:3], "little")
+    body = b""
+    while len(body) < length:
+        chunk = sock.recv(length - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return body
+
+
+class ClearTextAskingServer:
+    """Accepts one client: greets, reads its handshake response, asks for mysql_clear_password,
+    and records everything the client sends after that."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.received_after_switch = b""
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        with conn:
+            conn.settimeout(5)
+            salt = b"abcdefgh" + b"ijklmnopqrst"
+            greeting = (bytes([10]) + b"5.7.99-fake\0" + struct.pack("<I", 7) + salt[:8] + b"\0"
+                        + struct.pack("<H", CAPS & 0xFFFF) + bytes([45]) + struct.pack("<H", 2)
+                        + struct.pack("<H", CAPS >> 16) + bytes([21]) + b"\0" * 10 + salt[8:] + b"\0"
+                        + b"mysql_native_password\0")
+            conn.sendall(_packet(0, greeting))
+            _read_packet(conn)  # the client's handshake response (user, scrambled password)
+            conn.sendall(_packet(2, b"\xfe" + b"mysql_clear_password\0"))
+            try:
+                while True:
+                    data = conn.recv(4096)
+                    if not data:
+                        break
+                    self.received_after_switch += data
+                    conn.sendall(_packet(4, b"\x00\x00\x00\x02\x00\x00\x00"))  # OK, then the client goes on
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def server():
+    s = ClearTextAskingServer()
+    yield s
+    s.close()
+
+
+def test_the_engine_refuses_to_send_a_password_in_clear_without_tls(server):
+    with pytest.raises(ClearTextRefused):
+        MYSQL.connect(host="127.0.0.1", port=server.port, user="iam_user", password=SECRET, tls_mode="prefer",
+                      connect_timeout=5)
+    server.thread.join(5)
+    assert SECRET.encode() not in server.received_after_switch
+
+
+def test_plain_pymysql_would_have_sent_it(server):
+    # what the engine's handler prevents: the driver alone answers the switch with the password
+    try:
+        pymysql.connect(host="127.0.0.1", port=server.port, user="iam_user", password=SECRET, connect_timeout=5,
+                        ssl_disabled=True)
+    except pymysql.Error:
+        pass
+    server.thread.join(5)
+    assert SECRET.encode() in server.received_after_switch
