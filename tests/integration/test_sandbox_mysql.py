@@ -69,6 +69,54 @@ def test_the_shop_profile_queries_the_seeded_shop_through_the_bastion(tmp_path):
     assert _mysqld_on(tmp_path / "sbx" / "mysql") == []
 
 
+@pytest.fixture(scope="module")
+def running_sandbox(tmp_path_factory):
+    sandbox = Sandbox(tmp_path_factory.mktemp("sbx-mysql") / "sbx", live_metrics=False)
+    try:
+        sandbox.start_aws()
+        sandbox.start_database()
+        sandbox.wait_for_mysql()
+        yield sandbox
+    finally:
+        sandbox.stop()
+
+
+@pytest.mark.parametrize("backend", ["native", "paramiko"])
+def test_the_shop_answers_through_either_tunnel_backend(running_sandbox, tmp_path, backend):
+    from dataclasses import replace
+
+    from aurora_console.core.connections.opener import open_connection
+    from aurora_console.core.connections.passwords import clients_from_factory
+    from aurora_console.core.ssh.hostkeys import HostKeyStore
+    from aurora_console.core.ssh.manager import TunnelManager
+
+    if backend == "native":
+        import shutil
+
+        if shutil.which("ssh") is None:
+            pytest.skip("no OpenSSH client")
+    info = running_sandbox.info
+    assert info.mysql_error is None, info.mysql_error
+    profile = next(p for p in info.connection_profiles() if p.name == SANDBOX_SHOP_PROFILE)
+    manager = TunnelManager(HostKeyStore(tmp_path / "known_hosts", user_files=[]))
+    manager.store.trust_line(info.bastion.host, info.bastion.port, info.bastion.known_hosts_line)
+    try:
+        opened = open_connection(replace(profile, backend=backend), manager=manager,
+                                 clients=clients_from_factory(info.aws_factory()))
+        assert opened.route.backend == backend
+        conn = opened.connect()
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT COUNT(*), SUM(quantity * unit_price) > 0 FROM order_items")
+                count, positive = cur.fetchone()
+                assert count >= 2500 and positive == 1
+        finally:
+            conn.close()
+        opened.close()
+    finally:
+        manager.shutdown()
+
+
 @pytest.mark.parametrize("delay", [0.0, 0.5])
 def test_stop_during_the_database_stage_leaves_no_mysql_server(tmp_path, delay):
     sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
