@@ -1,6 +1,7 @@
 """Keyset pagination on MySQL: the PostgreSQL pager's navigation, with MySQL's SQL.
 
-Pages are read with ``WHERE (key) > (last key) ORDER BY key LIMIT n+1`` (never OFFSET); a sort
+Pages are read with ``WHERE key > last key ORDER BY key LIMIT n+1`` (never OFFSET; a composite key
+is compared column by column, which MariaDB and MySQL read as a range of the primary key); a sort
 by a column keeps the key as tie-breaker and puts NULLs last ascending, first descending (MySQL
 has no ``NULLS LAST``: ``ORDER BY c IS NULL, c``). Parameters are the text values the grid holds;
 MySQL compares them with the column's type and collation, the same rules its ``ORDER BY`` uses,
@@ -47,10 +48,17 @@ class MySqlPager(Pager):
         return (" ORDER BY " + ", ".join(parts)) if parts else ""
 
     def _key_compare(self, op: str, row: Row) -> tuple[str, list]:  # type: ignore[override]
+        """``(k1, k2) > (v1, v2)`` spelt out (``k1 > v1 OR (k1 = v1 AND k2 > v2)``): MariaDB scans the
+        whole index for a row-constructor comparison, but reads a range of it for this form."""
         keys = self.key_columns
-        lhs = ", ".join(f"t.{quote(k)}" for k in keys)
-        rhs = ", ".join("%s" for _ in keys)
-        return f"({lhs}) {op} ({rhs})", list(row.key)
+        strict, last = op[0], op
+        parts, params = [], []
+        for i, k in enumerate(keys):
+            equal = [f"t.{quote(p)} = %s" for p in keys[:i]]
+            compare = f"t.{quote(k)} {last if i == len(keys) - 1 else strict} %s"
+            parts.append("(" + " AND ".join([*equal, compare]) + ")" if equal else compare)
+            params += [*row.key[:i], row.key[i]]
+        return "(" + " OR ".join(parts) + ")", params
 
     def _keyset(self, row: Row, after_in_ascending: bool, inclusive: bool) -> tuple[str, list]:  # type: ignore[override]
         op = (">" if after_in_ascending else "<") + ("=" if inclusive else "")
