@@ -106,6 +106,9 @@ def _set_window_icon(app) -> None:
 
 
 def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
+    from aurora_console.core.logs import hold_early_records
+
+    hold_early_records()  # the log file opens after the first paint; what comes before waits for it
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -148,7 +151,7 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     def first_paint() -> None:
         timings["first_paint"] = round(time.perf_counter() - t0, 3)
         # the log file (and logging.handlers with it) after the first paint: nothing before it
-        # needs a file, and the window appears sooner
+        # needs a file, and the window appears sooner; what was logged before is written first
         from aurora_console.core.logs import setup_logging
 
         setup_logging(services.paths.log_file)

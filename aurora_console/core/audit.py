@@ -47,6 +47,8 @@ def scrub(params: Any) -> Any:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One line of the audit log: a mutating AWS call the console made, who made it, and how it ended."""
+
     time: str
     profile: str
     region: str

@@ -2,15 +2,20 @@
 
 The log folder is 0700 and every log file (the current one and each rotated one) 0600 from its
 creation: :class:`PrivateRotatingFileHandler` opens its files through ``core.private_files``.
+
+The GUI opens the file after the window's first paint: :func:`hold_early_records` keeps what is
+logged before that (warnings also go to stderr at once, as Python's last-resort handler does) and
+:func:`setup_logging` writes it to the file first, so nothing logged during start-up is lost.
+``logging.handlers`` (which loads socket and pickle) is imported with the file handler.
 """
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import sys
+from collections import deque
 from pathlib import Path
 
-from aurora_console.core.private_files import open_private, private_dir
 from aurora_console.core.redaction import redact
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
@@ -37,41 +42,134 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating handler whose files are created owner-only (rotation renames them, so a
-    rotated file keeps its 0600; the new current file is created 0600 again)."""
+def _private_rotating_handler_class():
+    import logging.handlers
 
-    def _open(self):
-        return open_private(self.baseFilename, "a" if "a" in self.mode else "w", encoding=self.encoding,
-                            private_parent=False)
+    from aurora_console.core.private_files import open_private
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        """A rotating handler whose files are created owner-only (rotation renames them, so a
+        rotated file keeps its 0600; the new current file is created 0600 again)."""
+
+        def _open(self):
+            return open_private(self.baseFilename, "a" if "a" in self.mode else "w", encoding=self.encoding,
+                                private_parent=False)
+
+    PrivateRotatingFileHandler.__module__ = __name__
+    return PrivateRotatingFileHandler
+
+
+def __getattr__(name: str):
+    """``PrivateRotatingFileHandler`` is made on first use, with ``logging.handlers``."""
+    if name == "PrivateRotatingFileHandler":
+        cls = _private_rotating_handler_class()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: records logged before the file is open: at most this many are kept (the oldest are dropped,
+#: and the file says how many)
+EARLY_LIMIT = 5000
+
+
+class EarlyRecords(logging.Handler):
+    """Keeps the records logged before the log file opens; WARNING and above also go to stderr
+    at once (what Python's last-resort handler did with them before)."""
+
+    def __init__(self, limit: int = EARLY_LIMIT) -> None:
+        super().__init__(logging.NOTSET)
+        self.limit = limit
+        self.records: deque[logging.LogRecord] = deque(maxlen=limit)
+        self.dropped = 0
+        self._stderr = logging.StreamHandler(sys.stderr)
+        self._stderr.setLevel(logging.WARNING)
+        self._stderr.addFilter(RedactingFilter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # as it reads now (arguments can change before the file opens), the traceback as text
+        try:
+            record.msg, record.args = record.getMessage(), None
+        except Exception:  # noqa: BLE001 - a bad format string: the file handler reports it as usual
+            pass
+        if record.exc_info is not None:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        if len(self.records) == self.limit:
+            self.dropped += 1  # the oldest makes room
+        self.records.append(record)
+        if record.levelno >= logging.WARNING:
+            self._stderr.handle(record)
+
+
+_early: list[EarlyRecords] = []
+
+
+def hold_early_records(*, level: int = logging.INFO) -> EarlyRecords:
+    """Keep what is logged from now until :func:`setup_logging` opens the file (idempotent)."""
+    if _early:
+        return _early[0]
+    holder = EarlyRecords()
+    root = logging.getLogger()
+    root.addHandler(holder)
+    _early.append(holder)
+    _set_levels(root, level)
+    return holder
+
+
+def _set_levels(root: logging.Logger, level: int) -> None:
+    root.setLevel(min(root.level or level, level) if root.level else level)
+    # botocore logs request bodies at DEBUG; keep third-party chatter at WARNING.
+    # websockets logs each handshake (an endpoint's presigned URL) at DEBUG.
+    for noisy in ("botocore", "boto3", "urllib3", "paramiko", "asyncssh", "werkzeug", "moto", "PIL", "websockets"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 _installed: list[logging.Handler] = []
 
 
 def setup_logging(log_file: Path, *, level: int = logging.INFO, max_bytes: int = 2_000_000, backups: int = 5) -> Path:
-    """Install the rotating file handler on the root logger (idempotent)."""
+    """Install the rotating file handler on the root logger (idempotent); the records held since
+    :func:`hold_early_records` are written to it first."""
+    from aurora_console.core.private_files import private_dir
+
     private_dir(log_file.parent)
     root = logging.getLogger()
     for h in _installed:
         root.removeHandler(h)
         h.close()
     _installed.clear()
-    handler = PrivateRotatingFileHandler(log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler = __getattr__("PrivateRotatingFileHandler")(log_file, maxBytes=max_bytes, backupCount=backups,
+                                                         encoding="utf-8")
     handler.setFormatter(RedactingFormatter(LOG_FORMAT))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     _installed.append(handler)
-    root.setLevel(min(root.level or level, level) if root.level else level)
-    # botocore logs request bodies at DEBUG; keep third-party chatter at WARNING.
-    # websockets logs each handshake (an endpoint's presigned URL) at DEBUG.
-    for noisy in ("botocore", "boto3", "urllib3", "paramiko", "asyncssh", "werkzeug", "moto", "PIL", "websockets"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _set_levels(root, level)
+    _replay_early(root, handler)
     return log_file
+
+
+def _replay_early(root: logging.Logger, handler: logging.Handler) -> None:
+    if not _early:
+        return
+    holder = _early.pop()
+    root.removeHandler(holder)
+    if holder.dropped:
+        handler.handle(logging.makeLogRecord({"name": __name__, "levelno": logging.WARNING, "levelname": "WARNING",
+                                              "msg": "%d earlier start-up log records were dropped",
+                                              "args": (holder.dropped,)}))
+    for record in holder.records:
+        if record.levelno >= handler.level:
+            handler.handle(record)
+    holder.records.clear()
 
 
 def teardown_logging() -> None:
     root = logging.getLogger()
+    for holder in _early:
+        root.removeHandler(holder)
+    _early.clear()
     for h in _installed:
         root.removeHandler(h)
         h.close()

@@ -52,6 +52,8 @@ class PaletteItem:
 
 @dataclass(frozen=True)
 class PaletteMatch:
+    """An entry that matches what the user typed, with its score (and the object a verb applies to)."""
+
     item: PaletteItem
     score: float
     #: for a verb applied to an object: the object; run with :meth:`run`

@@ -15,6 +15,8 @@ from aurora_console import APP_ID
 
 @dataclass(frozen=True)
 class AppPaths:
+    """The console's folders (config, data, logs, cache) and the files in them."""
+
     config_dir: Path
     data_dir: Path
     log_dir: Path

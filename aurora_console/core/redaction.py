@@ -12,6 +12,7 @@ the log, the history or a crash report does not repeat a password the statement 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -27,29 +28,42 @@ _SECRET_KEYS = (
 # long text without any key that made each pattern quadratic in the word lengths)
 _KEY = r"""(?P<k>(?<![\w.-])["']?[\w.-]*(?:""" + _SECRET_KEYS + r""")["']?\s*[=:]\s*)"""
 
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+# compiled on first use (the first redaction, usually the first log line), not at import: start-up
+# never needs them before the window is up
+_PATTERN_SOURCES: list[tuple[str, int, str]] = [
     # key = "quoted value" (JSON, reprs of dicts): everything up to the closing quote, escapes included
-    (re.compile(_KEY + r"""(?P<q>["'])(?P<v>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.IGNORECASE),
-     r"\g<k>\g<q>" + MASK + r"\g<q>"),
+    (_KEY + r"""(?P<q>["'])(?P<v>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.IGNORECASE, r"\g<k>\g<q>" + MASK + r"\g<q>"),
     # key=unquoted value (command lines, libpq strings): up to the next white space
-    (re.compile(_KEY + r"""(?P<v>[^\s"']+)""", re.IGNORECASE), r"\g<k>" + MASK),
+    (_KEY + r"""(?P<v>[^\s"']+)""", re.IGNORECASE, r"\g<k>" + MASK),
     # URLs with credentials: scheme://user:password@host (the password may itself hold '@')
-    (re.compile(r"(?P<p>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<v>\S*)@(?P<h>[^@\s/]+)", re.IGNORECASE),
+    (r"(?P<p>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<v>\S*)@(?P<h>[^@\s/]+)", re.IGNORECASE,
      r"\g<p>" + MASK + r"@\g<h>"),
     # RDS IAM auth tokens (pre-signed query strings)
-    (re.compile(r"(X-Amz-Signature=|X-Amz-Security-Token=|X-Amz-Credential=)[^&\s]+"), r"\1" + MASK),
+    (r"(X-Amz-Signature=|X-Amz-Security-Token=|X-Amz-Credential=)[^&\s]+", 0, r"\1" + MASK),
     # PEM private keys
-    (
-        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL),
-        "-----PRIVATE KEY " + MASK + "-----",
-    ),
+    (r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL,
+     "-----PRIVATE KEY " + MASK + "-----"),
 ]
-_KEY_NAME = re.compile(_SECRET_KEYS, re.IGNORECASE)
 _KEY_PATTERNS = 2  # the first two patterns need a key name
 #: a line of SQL quoted in a PostgreSQL error: ``LINE 3: ...``, and PL/pgSQL's ``QUERY:  ...`` and
 #: ``CONTEXT:  SQL statement "..."`` (a statement run inside a DO block or a function)
-_SQL_LINE = re.compile(r'^(?P<p>[ \t]*(?:LINE \d+: |QUERY:[ \t]+|(?:CONTEXT:[ \t]+)?SQL statement "))(?P<sql>.*)$',
-                       re.MULTILINE)
+_SQL_LINE_SOURCE = r'^(?P<p>[ \t]*(?:LINE \d+: |QUERY:[ \t]+|(?:CONTEXT:[ \t]+)?SQL statement "))(?P<sql>.*)$'
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(source, flags), repl) for source, flags, repl in _PATTERN_SOURCES]
+
+
+@functools.cache
+def _key_name() -> re.Pattern[str]:
+    return re.compile(_SECRET_KEYS, re.IGNORECASE)
+
+
+@functools.cache
+def _sql_line() -> re.Pattern[str]:
+    return re.compile(_SQL_LINE_SOURCE, re.MULTILINE)
+
 
 _lock = threading.Lock()
 _known: set[str] = set()
@@ -77,8 +91,8 @@ def redact(text: str) -> str:
             text = text.replace(value, MASK)
     if "LINE " in text or "QUERY:" in text or "SQL statement" in text:
         text = _mask_quoted_sql(text)
-    has_key = _KEY_NAME.search(text) is not None
-    for i, (pattern, repl) in enumerate(_PATTERNS):
+    has_key = _key_name().search(text) is not None
+    for i, (pattern, repl) in enumerate(_patterns()):
         if i < _KEY_PATTERNS and not has_key:
             continue  # no secret-looking key name anywhere: the key patterns cannot match
         text = pattern.sub(repl, text)
@@ -88,12 +102,12 @@ def redact(text: str) -> str:
 def _mask_quoted_sql(text: str) -> str:
     from aurora_console.core.db.sql_secrets import mask_sql_secrets
 
-    return _SQL_LINE.sub(lambda m: m.group("p") + mask_sql_secrets(m.group("sql")), text)
+    return _sql_line().sub(lambda m: m.group("p") + mask_sql_secrets(m.group("sql")), text)
 
 
 def is_secret_key(key: object) -> bool:
     """True for key names such as password, db_password, ssh_passphrase, SecretString, token."""
-    return isinstance(key, str) and _KEY_NAME.search(key) is not None
+    return isinstance(key, str) and _key_name().search(key) is not None
 
 
 def secret_values_under_keys(data: object, path: str = "") -> list[str]:

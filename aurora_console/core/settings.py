@@ -31,6 +31,8 @@ SETTINGS_VERSION = 1
 
 @dataclass
 class Settings:
+    """The console's settings (settings.json): typed, with defaults, versioned."""
+
     version: int = SETTINGS_VERSION
     first_run: bool = True
     theme: str = "system"  # system | light | dark

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from aurora_console import APP_NAME
-from aurora_console.core.aws.fleet.models import ClusterRef
-from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
-from aurora_console.core.aws.start_config import StartConfig, resolve_start_config
 from aurora_console.ui.cluster_loader import ClusterLoader
 from aurora_console.ui.features import install_all
 from aurora_console.ui.icons import screen_icon
@@ -22,7 +19,6 @@ from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
 from aurora_console.ui.status import ConsoleStatusBar
 from aurora_console.ui.toolbar_names import name_toolbar_extensions
-from aurora_console.ui.welcome import WelcomePage
 from aurora_console.ui.window_menus import WindowMenus
 from aurora_console.ui.window_state import (
     NEEDS_AWS,
@@ -32,6 +28,11 @@ from aurora_console.ui.window_state import (
     sandbox_settings_for,
     save_window,
 )
+
+if TYPE_CHECKING:  # what only the first AWS read or the first screen needs loads then, not at start-up
+    from aurora_console.core.aws.fleet.models import ClusterRef
+    from aurora_console.core.aws.session import AwsTarget
+    from aurora_console.core.aws.start_config import StartConfig
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +258,9 @@ class MainWindow(QMainWindow):
         self._start_with_profiles()
 
     def _start_with_profiles(self) -> None:
+        from aurora_console.core.aws.session import AwsSessionFactory
+        from aurora_console.core.aws.start_config import resolve_start_config
+
         settings = self.services.settings.settings
         opts = self.services.options
         endpoint = opts.endpoint_url or settings.endpoint_url
@@ -355,6 +359,8 @@ class MainWindow(QMainWindow):
                                                              for i in range(self.navigator.profile_combo.count())]
 
         def make() -> QWidget:
+            from aurora_console.ui.welcome import WelcomePage
+
             page = WelcomePage(profiles)
             page.open_sandbox.connect(self.open_sandbox)
             page.use_profile.connect(self._focus_profiles)

@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Notification:
+    """A message for the user: its level, title, text and the next step (hint)."""
+
     level: str  # info | warning | error
     title: str
     text: str

@@ -3,11 +3,13 @@ profile is chosen, the sandbox once it is up, a feature's controller once it is 
 
 Readers take the current value with ``get()``; whoever needs to act when it changes registers
 with ``watch()``. The holder is the one place such a value changes: ``Services`` itself never does.
-Used on the UI thread only.
+Used on the UI thread, except ``get()`` of a value made on first use (``make_on_first_get``), which
+may also come from a worker thread (the holder makes it once either way).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -18,9 +20,33 @@ class Observable(Generic[T]):
     def __init__(self, value: T) -> None:
         self._value = value
         self._watchers: list[Callable[[T], None]] = []
+        self._factory: Callable[[], T] | None = None
+        self._making = threading.RLock()
 
     def get(self) -> T:
+        """The value; one given to ``make_on_first_get`` is made now if nothing is held yet (if
+        making it fails, the error is raised and the next ``get()`` tries again)."""
+        if self._factory is not None:
+            with self._making:
+                factory, self._factory = self._factory, None
+                if factory is not None and self._value is None:
+                    try:
+                        value = factory()
+                    except BaseException:
+                        self._factory = factory
+                        raise
+                    self.set(value)
         return self._value
+
+    def peek(self) -> T:
+        """The value held now, without making one (shutting down what was made, if anything)."""
+        return self._value
+
+    def make_on_first_get(self, factory: Callable[[], T]) -> None:
+        """Hold nothing until the first ``get()``, which holds ``factory()`` (a service start-up does
+        not need: the window appears without paying for it). A value set meanwhile wins."""
+        self.set(None)  # type: ignore[arg-type]
+        self._factory = factory
 
     def set(self, value: T) -> None:
         """Hold ``value``; watchers hear of it when it is a different object than before."""

@@ -8,8 +8,9 @@ after it is built; what becomes available, or changes, while the console runs si
 - ``aws_session``: the AWS session factory (None until a profile is read or the sandbox is up);
 - ``sandbox_info``: the running sandbox's ``SandboxInfo`` (None off the sandbox);
 - ``settings_store``: the settings in use (a sandbox session switches to the sandbox's own);
-- ``connections``: the window's ``ConnectionsController`` (set when the connections feature
-  installs): profiles, tunnels and the one prompt path for passwords, passphrases, host keys;
+- ``connections``: the window's ``ConnectionsController`` (made on the first ``get()`` once the
+  connections feature installed, so start-up does not pay for it): profiles, tunnels and the one
+  prompt path for passwords, passphrases, host keys;
 - ``sandbox_controller``: the ``SandboxController`` once the sandbox is being opened.
 
 ``aws``, ``sandbox`` and ``settings`` read the holders' current values.
@@ -21,16 +22,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from aurora_console.core.audit import AuditLog, audit_log_for
-from aurora_console.core.aws.session import AwsSessionFactory
-from aurora_console.core.paths import AppPaths
-from aurora_console.core.settings import SettingsStore
-from aurora_console.ui.notifications import Notifier
 from aurora_console.ui.observable import Observable
 from aurora_console.ui.start_options import StartOptions
-from aurora_console.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from aurora_console.core.audit import AuditLog
+    from aurora_console.core.aws.session import AwsSessionFactory
+    from aurora_console.core.paths import AppPaths
+    from aurora_console.core.settings import SettingsStore
+    from aurora_console.ui.notifications import Notifier
+    from aurora_console.ui.tasks import TaskRunner
     from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.db.migrations.folders import MigrationFolders
     from aurora_console.sandbox.runtime import SandboxInfo
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, eq=False)
 class Services:
+    """The typed services a window and its screens are given (see the module docstring)."""
+
     paths: AppPaths
     runner: TaskRunner
     notifier: Notifier
@@ -57,6 +60,7 @@ class Services:
                options: StartOptions | None = None, aws: AwsSessionFactory | None = None,
                profiles: ProfileStore | None = None) -> Services:
         """Everything derived from ``paths`` unless given (tests pass their own stores)."""
+        from aurora_console.core.audit import audit_log_for
         from aurora_console.core.connections.store import ProfileStore
 
         aws_session: Observable[AwsSessionFactory | None] = Observable(aws)
@@ -110,7 +114,7 @@ class Services:
         the failures (each service is stopped even if another failed)."""
         failures = []
         for name, holder in (("connections", self.connections), ("sandbox", self.sandbox_controller)):
-            service = holder.get()
+            service = holder.peek()  # one never made has nothing to stop
             if service is None:
                 continue
             try:

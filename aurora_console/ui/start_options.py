@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class StartOptions:
+    """What the command line asked for, as the window reads it."""
+
     sandbox: bool = False  # start on the embedded sandbox
     sandbox_dir: str | None = None  # its state folder (default: in the user data folder)
     sandbox_reset: bool = False  # start the sandbox from a fresh seed

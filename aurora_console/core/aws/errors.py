@@ -169,6 +169,8 @@ NOT_SUPPORTED_TEXT = "not supported by this endpoint"
 
 @dataclass(frozen=True)
 class AwsFailure:
+    """An AWS call's failure sorted into a kind the screens explain (with the service's message and code)."""
+
     kind: str
     message: str
     code: str = ""

@@ -47,6 +47,8 @@ class AwsTarget:
 
 @dataclass(frozen=True)
 class StaticCredentials:
+    """Access key, secret key and optional session token given directly (the sandbox's dummies)."""
+
     access_key: str
     secret_key: str
     session_token: str | None = None

@@ -31,6 +31,9 @@ from aurora_console.core.aws.session import COMMON_REGIONS, AwsSessionFactory
 
 @dataclass(frozen=True)
 class StartConfig:
+    """What start-up read from the AWS configuration: the profiles, the one to use, its region,
+    and the regions offered."""
+
     profiles: list[str]
     profile: str | None
     region: str | None

@@ -11,12 +11,14 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aurora_console.core.connections.profile import ConnectionProfile
 from aurora_console.core.errors import ValidationError
 from aurora_console.core.private_files import atomic_write_text
 from aurora_console.core.redaction import redact
+
+if TYPE_CHECKING:  # the profile's module (and its SSH validation) loads with the first profile read
+    from aurora_console.core.connections.profile import ConnectionProfile
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -77,6 +79,8 @@ class ProfileStore:
         atomic_write_text(self.path, json.dumps({"version": VERSION, "profiles": profiles}, indent=2, sort_keys=True))
 
     def list(self) -> list[ConnectionProfile]:
+        from aurora_console.core.connections.profile import ConnectionProfile
+
         with self._lock:
             raw = self._read()
         result = list(self._builtin.values())

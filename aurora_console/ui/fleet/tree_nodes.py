@@ -12,6 +12,8 @@ REGION, GLOBAL, CLUSTER, INSTANCE, PROXY = "region", "global", "cluster", "insta
 
 @dataclass(eq=False)
 class Node:
+    """One row of the fleet tree: its key, kind, what it shows and where it sits."""
+
     key: str
     kind: str
     payload: Any

@@ -4,8 +4,10 @@ macOS), recent entries first (kept in the settings' "palette" section, names onl
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from aurora_console.core.palette import PaletteMatch, RecentKeys
+if TYPE_CHECKING:  # the matcher loads when the palette first opens
+    from aurora_console.core.palette import PaletteMatch, RecentKeys
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,8 @@ def install(window) -> None:
 
 
 def recent_keys(window) -> RecentKeys:
+    from aurora_console.core.palette import RecentKeys
+
     return RecentKeys(window.services.settings.section(SECTION))
 
 

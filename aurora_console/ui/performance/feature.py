@@ -40,23 +40,30 @@ BACKGROUND_TICK_MS = 10_000
 
 def install_background(window):
     """Top SQL snapshots in the background for the profiles whose setting is on, while the window
-    lives (see ``background.py``). Returns the ``BackgroundRecording``."""
+    lives (see ``background.py``): a timer whose first tick (or ``background_of``) makes the
+    ``BackgroundRecording``, so start-up does not load the recorder's modules. Returns the timer."""
     from PySide6.QtCore import QTimer
 
-    from .background import BackgroundRecording
-
     services = window.services
-    background = BackgroundRecording(services.runner, settings=lambda: services.settings.settings,
-                                     save_settings=services.settings.save,
-                                     open_writer=lambda profile: _open_writer(window, profile),
-                                     open_store=lambda: _open_store(services))
+    made: list = []
+
+    def recording():
+        if not made:
+            from .background import BackgroundRecording
+
+            made.append(BackgroundRecording(services.runner, settings=lambda: services.settings.settings,
+                                            save_settings=services.settings.save,
+                                            open_writer=lambda profile: _open_writer(window, profile),
+                                            open_store=lambda: _open_store(services)))
+        return made[0]
+
     timer = QTimer(window, objectName=BACKGROUND_TIMER)
     timer.setInterval(BACKGROUND_TICK_MS)
-    timer.timeout.connect(background.tick)
+    timer.timeout.connect(lambda: recording().tick())
     timer.start()
-    timer.setProperty("recording", background)  # found again by background_of(window)
-    timer.destroyed.connect(lambda *_: background.close())  # with the window
-    return background
+    timer.setProperty("recording", recording)  # background_of(window) makes it or finds it again
+    timer.destroyed.connect(lambda *_: made and made[0].close())  # with the window
+    return timer
 
 
 BACKGROUND_TIMER = "performanceBackgroundTimer"
@@ -67,7 +74,7 @@ def background_of(window):
     from PySide6.QtCore import QTimer
 
     timer = window.findChild(QTimer, BACKGROUND_TIMER)
-    return timer.property("recording") if timer is not None else None
+    return timer.property("recording")() if timer is not None else None
 
 
 def _open_store(services):

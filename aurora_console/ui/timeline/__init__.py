@@ -44,8 +44,14 @@ def _restore(window, spec: dict) -> None:
 
 def install(window) -> None:
     from .chart_markers import TimelineMarkers
-    from .reader import ClusterTimelineReader
+
+    services = window.services
+
+    def reader_for(ref):  # on a worker, when a metrics chart first asks for markers
+        from .reader import ClusterTimelineReader
+
+        return ClusterTimelineReader(services, ref)
 
     window.add_cluster_action("Change timeline…", lambda ref: open_timeline(window, ref))
     window.register_tab_restorer(TAB_KIND, lambda spec: _restore(window, spec), needs="aws")
-    window.add_chart_marker_source("Changes", TimelineMarkers(lambda ref: ClusterTimelineReader(window.services, ref)))
+    window.add_chart_marker_source("Changes", TimelineMarkers(reader_for))

@@ -11,10 +11,11 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aurora_console.core.aws.timeline.entries import ChartMarker
-from aurora_console.core.aws.timeline.gather import Timeline
+if TYPE_CHECKING:  # the timeline's core modules load with the first read (on a worker), not at start-up
+    from aurora_console.core.aws.timeline.entries import ChartMarker
+    from aurora_console.core.aws.timeline.gather import Timeline
 
 KEEP_S = 120.0
 #: At most about this many lines on a chart (entries closer together share one).
@@ -22,7 +23,7 @@ MAX_MARKERS = 150
 #: A marker range never reaches back further than this (the dashboard's longest preset is 2 weeks).
 LONGEST = timedelta(days=15)
 
-ReaderFor = Callable[[Any], Callable[[Any, datetime, datetime], Timeline]]
+ReaderFor = Callable[[Any], Callable[[Any, datetime, datetime], "Timeline"]]
 
 
 class TimelineMarkers:

@@ -46,6 +46,8 @@ class ClusterSummary:
 
 @dataclass
 class RegionClusters:
+    """The clusters of one (profile, region), or the error that region answered with."""
+
     target: AwsTarget
     clusters: list[ClusterSummary]
     error: AwsError | None = None

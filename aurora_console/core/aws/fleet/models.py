@@ -35,6 +35,8 @@ class ClusterRef:
 
 @dataclass(frozen=True)
 class PendingAction:
+    """A maintenance action RDS has pending on a resource, and when it applies."""
+
     resource_arn: str
     action: str
     description: str = ""
@@ -58,6 +60,8 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Instance:
+    """One DB instance of a cluster: its role (writer or reader), class, status and endpoint."""
+
     id: str
     cluster_id: str
     role: str  # WRITER / READER (from DBClusterMembers)
@@ -87,6 +91,8 @@ class Instance:
 
 @dataclass(frozen=True)
 class ProxyTarget:
+    """What an RDS Proxy routes to: an instance or a cluster endpoint."""
+
     resource_id: str
     target_type: str  # RDS_INSTANCE / TRACKED_CLUSTER / RDS_SERVERLESS_ENDPOINT
     role: str = ""
@@ -97,6 +103,8 @@ class ProxyTarget:
 
 @dataclass(frozen=True)
 class Proxy:
+    """An RDS Proxy in front of a cluster, with its targets."""
+
     name: str
     engine_family: str
     status: str
@@ -107,6 +115,8 @@ class Proxy:
 
 @dataclass(frozen=True)
 class Cluster:
+    """One Aurora cluster as RDS describes it: engine, status, instances, endpoints, backups."""
+
     id: str
     engine: str
     engine_version: str
@@ -158,6 +168,8 @@ class Cluster:
 
 @dataclass(frozen=True)
 class GlobalCluster:
+    """An Aurora global database and the clusters (regions) it spans."""
+
     id: str
     engine: str = ""
     engine_version: str = ""
