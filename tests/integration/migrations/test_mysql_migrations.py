@@ -276,3 +276,44 @@ def test_a_lost_work_connection_is_recorded_failed_through_the_lock_connection(m
     assert "before_loss" in tables(mysql_db) and "after_loss" not in tables(mysql_db)
     [info] = r.info().infos
     assert info.state == FAILED and info.applied.failure.startswith("failed at statement 2 of 3, line 2")
+
+
+def test_a_database_flyway_migrated_is_taken_over(mysql_db, folder):
+    from aurora_console.core.db.migrations.mysql.history import flyway_create_statements
+    from aurora_console.core.db.migrations.overview import project_runner, read_overview
+
+    text = "CREATE TABLE flyway_made (id INT);\n"
+    folder.write("V1__flyway_made.sql", text)
+    folder.write("V2__next.sql", "CREATE TABLE next_one (id INT);\n")
+    conn = mysql_db.connect()
+    try:
+        cur = conn.cursor()
+        for statement in flyway_create_statements(mysql_db.name, "flyway_schema_history"):
+            cur.execute(statement)
+        cur.execute(text)
+        cur.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+                    " installed_by, execution_time, success) VALUES (1, '1', 'flyway made', 'SQL',"
+                    " 'V1__flyway_made.sql', %s, 'flyway', 12, 1)", [flyway_checksum(text)])
+    finally:
+        conn.close()
+    def connect():
+        return mysql_db.connect()
+
+    connect.engine_name = "mysql"  # a plain factory says which engine it speaks
+    r = project_runner(connect, folder.path)
+    assert isinstance(r, MySqlMigrationRunner) and r.history.table == "flyway_schema_history"
+    overview = read_overview(r)
+    assert overview.history_format == "flyway" and overview.schema == mysql_db.name
+    assert [i.state for i in overview.status.infos] == [APPLIED, PENDING]
+    assert [s.script for s in r.migrate().applied] == ["V2__next.sql"]
+    assert query(mysql_db, "SELECT checksum FROM flyway_schema_history WHERE version = '2'")[0][0] == \
+        flyway_checksum((folder.path / "V2__next.sql").read_text())
+
+
+def test_a_mysql_factory_given_to_the_postgresql_runner_is_refused_plainly(mysql_db, folder):
+    from aurora_console.core.db.migrations import MigrationError
+
+    folder.write("V1__x.sql", "CREATE TABLE x (id INT);\n")
+    with pytest.raises(MigrationError, match="not a PostgreSQL one") as refused:
+        MigrationRunner(mysql_db.connect, folder.path).info()
+    assert 'engine="mysql"' in refused.value.hint

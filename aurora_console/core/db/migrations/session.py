@@ -20,6 +20,12 @@ def open_connection(connect: Callable[[], psycopg.Connection]) -> psycopg.Connec
     except psycopg.Error as e:
         raise MigrationError(f"Could not connect to the database: {first_line(e)}",
                              hint="Check the connection profile (host, port, tunnel, credentials).") from e
+    if not isinstance(conn, psycopg.Connection):
+        conn.close()
+        raise MigrationError(
+            "The connection factory made a connection that is not a PostgreSQL one (a MySQL connection?).",
+            hint="For MySQL, give MigrationRunner engine=\"mysql\" (or a factory with engine_name = \"mysql\", "
+                 "or a MySQL profile's connect).")
     conn.autocommit = True
     return conn
 
