@@ -37,7 +37,9 @@ class StateBanner(QWidget):
         self._angle = 0
         self.mark = QLabel(objectName="stateMark")
         self.mark.setFixedSize(QSize(ICON_SIZE, ICON_SIZE))
-        self.label = QLabel(objectName="stateText", wordWrap=True)
+        # no word wrap: a wrapping label in a toolbar row shrinks to a narrow column; the next
+        # step of an error goes on its own line (an explicit line break)
+        self.label = QLabel(objectName="stateText")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.retry_button = QPushButton("Retry", objectName="stateRetry")
