@@ -21,6 +21,8 @@ from aurora_console.core.db.migrations.mysql.lock import java_string_hash, lock_
 from aurora_console.core.db.migrations.mysql.runner import MySqlMigrationRunner
 from aurora_console.core.db.migrations.status import APPLIED, FAILED, PENDING
 
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+
 
 def query(db, sql, params=None):
     conn = db.connect()
