@@ -152,3 +152,19 @@ def test_iam_token_is_made_for_the_real_endpoint_and_port():
     assert MYSQL.iam_token(p, clients) == "token"
     assert calls == [("rds", "prod", "eu-west-1"),
                      {"DBHostname": AWS, "Port": 3306, "DBUsername": "admin", "Region": "eu-west-1"}]
+
+
+def test_a_port_that_accepts_and_says_nothing_is_a_timeout_not_a_hang():
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    held = []
+    threading.Thread(target=lambda: held.append(listener.accept()[0]), daemon=True).start()
+    profile = _profile(host="127.0.0.1", port=port, tls=TlsSettings(mode="require"))
+    try:
+        with pytest.raises(pymysql.err.OperationalError) as info:
+            MYSQL.connect(**MYSQL.connect_params(profile, "pw", connect_timeout=1))
+        assert "did not answer in time" in MYSQL.explain_error(info.value, profile).message
+    finally:
+        for sock in held:
+            sock.close()
+        listener.close()
