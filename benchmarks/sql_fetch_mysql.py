@@ -80,6 +80,8 @@ def worker_engine(cfg: dict) -> dict:
     from aurora_console.ui.sql.result_model import ResultTableModel
     from aurora_console.ui.tasks import TaskRunner
 
+    if cfg.get("hold"):  # compare: full collector passes held back during the fetch, as for tracked values
+        ResultTableModel._values_tracked = lambda self: True
     app = QApplication([])
     runner = TaskRunner(max_threads=2)
     session = MySqlSession(_params(cfg)).connect()
@@ -169,6 +171,8 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-tls", action="store_true", help="plain TCP (default: TLS verified, as on Aurora)")
+    ap.add_argument("--hold", action="store_true",
+                    help="hold full GC passes back during Fetch all (as the model does for tracked values)")
     ap.add_argument("--worker")
     a = ap.parse_args()
     if a.worker:
@@ -191,7 +195,7 @@ def main() -> None:
                 f"INSERT INTO bench SELECT seq, CONCAT('customer ', seq), (seq % 100000) / 100 "
                 f"FROM seq_1_to_{int(a.rows)}", database="bench")
             cfg = {"host": server.host, "port": server.port, "user": server.user, "password": server.password,
-                   "db": "bench", "tls": not a.no_tls, "ca": str(tls.ca_file)}
+                   "db": "bench", "tls": not a.no_tls, "ca": str(tls.ca_file), "hold": a.hold}
             raw, eng, first = [], [], []
             for _ in range(a.runs):  # interleaved, so machine noise hits every case
                 raw.append(_sub("raw", cfg))
