@@ -90,7 +90,7 @@ class BackgroundRecording:
     def _snapshot(self, profile: str) -> None:
         take = self._take
         if take is None:
-            from aurora_console.core.performance.top_sql import take_snapshot as take
+            from aurora_console.core.performance.engines import take_snapshot as take
 
         def work(ctx):
             if profile not in self.links:

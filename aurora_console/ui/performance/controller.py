@@ -41,6 +41,7 @@ class LiveReading:
     blocking: tuple  # BlockingNode roots, root blockers first
     replicas: tuple  # ReplicaLag
     taken_at: float
+    replication_note: str = ""  # why the server reports no lag (e.g. "not available on MySQL")
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,12 @@ class LiveReaders:
 
     @classmethod
     def from_core(cls) -> LiveReaders:
-        from aurora_console.core.performance import activity, backends, blocking, replication
+        # engines picks PostgreSQL's or MySQL's reader by the connection (or the session row)
+        from aurora_console.core.performance import activity, backends, engines
 
-        return cls(activity.read_sessions, blocking.read_blocking_tree, replication.read_replica_lag,
-                   backends.signal_backend, backends.confirmation_text, backends.confirmation_word, activity.flag,
-                   backends.check_signal)
+        return cls(engines.read_sessions, engines.read_blocking_tree, engines.read_replica_lag,
+                   engines.signal_backend, engines.confirmation_text, backends.confirmation_word, activity.flag,
+                   engines.check_signal)
 
 
 class PerformanceController:
@@ -273,13 +275,15 @@ class PerformanceController:
         def read(conn) -> LiveReading:
             sessions = readers.read_sessions(conn)
             tree = tuple(readers.read_blocking_tree(conn, sessions))  # from this snapshot: no second read
+            note = ""
             try:
                 replicas = tuple(readers.read_replica_lag(conn))
-            except Exception:  # noqa: BLE001 - replication is optional; a reader's error must not hide sessions
+            except Exception as exc:  # noqa: BLE001 - replication is optional; a reader's error must not hide sessions
                 if getattr(conn, "closed", False) or getattr(conn, "broken", False):
                     raise
                 replicas = ()
-            return LiveReading(sessions, tree, replicas, clock())
+                note = exc.message if isinstance(exc, ConsoleError) else ""
+            return LiveReading(sessions, tree, replicas, clock(), note)
 
         def work(ctx):
             reading = link.run(read)

@@ -23,7 +23,8 @@ class ConnectionLost(ConsoleError):
 
 
 def _is_broken(conn: Any) -> bool:
-    return bool(getattr(conn, "closed", False) or getattr(conn, "broken", False))
+    # psycopg 3: closed / broken; PyMySQL (MySQL profiles): open goes False when the socket is gone
+    return bool(getattr(conn, "closed", False) or getattr(conn, "broken", False) or getattr(conn, "open", True) is False)
 
 
 class InstanceLink:

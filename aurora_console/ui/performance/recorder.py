@@ -139,7 +139,7 @@ class PerformanceRecorder:
             self._record(sample=False, snapshot=True)
 
     def _record(self, *, sample: bool, snapshot: bool) -> None:
-        from aurora_console.core.performance.top_sql import take_snapshot
+        from aurora_console.core.performance.engines import take_snapshot  # pg_stat_statements or MySQL digests
 
         now = self.clock()
         if sample:
@@ -151,14 +151,14 @@ class PerformanceRecorder:
         want_version = self.server_version is None
 
         def work(ctx):
-            from aurora_console.core.performance.activity import server_version
+            from aurora_console.core.performance.engines import sample_activity, server_version
             from aurora_console.core.performance.statements import StatementsUnavailable
 
             result: dict[str, Any] = {}
             if want_version:
                 result["version"] = link.run(server_version)
             if sample:
-                link.run(history.sample)
+                link.run(lambda conn: history.add(sample_activity(conn)))  # PostgreSQL's or MySQL's sampler
                 result["sampled"] = True
             if snapshot:
                 try:
@@ -307,9 +307,9 @@ class PerformanceRecorder:
         from aurora_console.core.performance.explain_window import (
             as_utc,
             gather_window,
-            read_migrations,
             window_bounds,
         )
+        from aurora_console.core.performance.engines import read_migrations
         from aurora_console.core.performance.top_sql import top_sql
 
         window_bounds(start, end)  # WindowError (a ConsoleError) unless end > start

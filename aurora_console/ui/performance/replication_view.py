@@ -29,8 +29,9 @@ class ReplicationView(QWidget):
         layout.addWidget(self.table, 1)
         self._shown = None
 
-    def show_lag(self, replicas, cloudwatch: dict, reader_ids) -> None:
-        key = (replicas, tuple(sorted(cloudwatch.items())), tuple(reader_ids))
+    def show_lag(self, replicas, cloudwatch: dict, reader_ids, note: str = "") -> None:
+        """``note``: why the server reports no lag (MySQL outside Aurora), said above the table."""
+        key = (replicas, tuple(sorted(cloudwatch.items())), tuple(reader_ids), note)
         if key == self._shown:
             return
         self._shown = key
@@ -43,7 +44,9 @@ class ReplicationView(QWidget):
                      getattr(r, "state", "") if r else "", ms_text(cloudwatch.get(name)) if name in cloudwatch else "")
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
-        if not names:
+        if note:
+            self.summary.setText(note)
+        elif not names:
             self.summary.setText("No replica: this instance reports no reader and the cluster has none.")
         else:
             self.summary.setText(f"{len(names)} replica(s). Server lag is read on each refresh; CloudWatch's "

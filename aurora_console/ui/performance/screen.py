@@ -264,7 +264,8 @@ class PerformanceScreen(QWidget):
             self.blocking_view.show_tree(reading.blocking if reading is not None else ())
         elif front is self.replication_view:
             readers = [i.instance_id for i in c.instances if i.role == "reader"]
-            self.replication_view.show_lag(reading.replicas if reading is not None else (), c.cloudwatch_lag, readers)
+            self.replication_view.show_lag(reading.replicas if reading is not None else (), c.cloudwatch_lag, readers,
+                                           note=reading.replication_note if reading is not None else "")
         self._render_window_tabs()
         if self.window_bar is not None:
             self.window_bar.setVisible(self._window_tab() in ("Top SQL", "Load"))

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +18,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from aurora_console.core.performance.activity import APPLICATION_NAME
-from tests.rig.mysql import FAST_SETTINGS, MysqlDatabaseFactory
+from tests.rig.mysql import MysqlDatabaseFactory
+from tests.rig.mysql_ps import performance_schema_server
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 15.0, what: str = "condition") -> object:
@@ -37,21 +37,8 @@ def wait_until(predicate: Callable[[], object], timeout: float = 15.0, what: str
 
 @pytest.fixture(scope="session")
 def ps_server(tmp_path_factory: pytest.TempPathFactory):
-    from aurora_console.sandbox.mysql import MysqlServer, find_mysql_server
-    from aurora_console.sandbox.tls import ensure_certificates
-    from tests.rig.pg import _missing
-
-    if find_mysql_server() is None:
-        _missing("no MariaDB/MySQL server (install mariadb-server)")
-    folder = tmp_path_factory.mktemp("mysql-ps")
-    tls = ensure_certificates(folder / "tls", ["localhost"])
-    settings = {**FAST_SETTINGS, "performance-schema": "ON"}
-    server = MysqlServer(folder / "data", password=secrets.token_urlsafe(16), tls=tls, settings=settings)
-    server.start()
-    try:
+    with performance_schema_server(tmp_path_factory.mktemp("mysql-ps")) as server:
         yield server
-    finally:
-        server.remove_data()
 
 
 class Threads:
