@@ -169,3 +169,13 @@ def test_test_connection_reports_a_mysql_server(mysql_server, mysql_profile):
     text = report.summary()
     assert text.startswith("MariaDB 10.11") and "(not Aurora)" in text and "TLS TLSv1." in text, text
     assert report.route == "direct"
+
+
+def test_a_statement_may_run_longer_than_the_connect_timeout(mysql_server, mysql_db):
+    conn = mysql_db.connect(connect_timeout=1)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT SLEEP(2)")
+            assert cur.fetchone() == (0,)
+    finally:
+        conn.close()

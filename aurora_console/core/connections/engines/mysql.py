@@ -175,6 +175,10 @@ class MysqlEngine(Engine):
                 params["ssl"] = ctx
         params["auth_plugin_map"] = {**params.get("auth_plugin_map", {}), "mysql_clear_password": _ClearPassword}
         params["defer_connect"] = True
+        # the handshake (TLS, authentication) waits at most the connect timeout for each answer; the
+        # statements after it wait as long as they run (unless the caller gave a read_timeout)
+        read_timeout = params.get("read_timeout")
+        params["read_timeout"] = read_timeout or params["connect_timeout"]
         conn = _Connection(**params)
         sock = self._open_socket(hostaddr or conn.host, conn.port, conn.connect_timeout, conn.host)
         try:
@@ -182,6 +186,7 @@ class MysqlEngine(Engine):
         except BaseException:
             sock.close()
             raise
+        conn._read_timeout = read_timeout  # PyMySQL applies it at the next read (connections.py _read_bytes)
         conn.host_info = f"socket {hostaddr or conn.host}:{conn.port}"
         conn.connect_params = original
         return conn

@@ -102,3 +102,27 @@ def test_plain_pymysql_would_have_sent_it(server):
         pass
     server.thread.join(5)
     assert SECRET.encode() in server.received_after_switch
+
+
+def test_a_server_that_greets_then_goes_quiet_times_out_the_handshake():
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    held = []
+
+    def serve():
+        conn, _ = listener.accept()
+        held.append(conn)
+        salt = b"abcdefghijklmnopqrst"
+        conn.sendall(_packet(0, bytes([10]) + b"5.7.99-fake\0" + struct.pack("<I", 7) + salt[:8] + b"\0"
+                             + struct.pack("<H", CAPS & 0xFFFF) + bytes([45]) + struct.pack("<H", 2)
+                             + struct.pack("<H", CAPS >> 16) + bytes([21]) + b"\0" * 10 + salt[8:] + b"\0"
+                             + b"mysql_native_password\0"))  # then never answers
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        with pytest.raises(pymysql.err.OperationalError):
+            MYSQL.connect(host="127.0.0.1", port=port, user="u", password="p", tls_mode="disable", connect_timeout=1)
+    finally:
+        for sock in held:
+            sock.close()
+        listener.close()
