@@ -63,7 +63,27 @@ ACTIONS = {
     "actionOpenSqlFile": "folder-open", "actionToggleNavigator": "panel-left",
 }
 
-BUNDLED = sorted({*SCREENS.values(), *OBJECTS.values(), *(b[0] for b in STATUS_BADGES.values()), *ACTIONS.values(),
+#: screens' own buttons and toolbar actions by object name (``icons.decorate`` sets them when a
+#: screen opens; a control that already has an icon keeps it)
+CONTROLS = {
+    "sqlRunAll": "fast-forward", "sqlRunStatement": "play", "sqlStop": "square", "sqlExplain": "list-tree",
+    "sqlExplainAnalyze": "timer", "sqlCommit": "check", "sqlRollback": "undo-2", "sqlReconnect": "plug-zap",
+    "sqlHistory": "history", "sqlExport": "download", "sqlFetchAll": "chevrons-down", "sqlFileButton": "file",
+    "sqlAutocommit": "zap",
+    "fleetRefresh": "refresh-cw", "fleetAuditLog": "shield-check", "fleetClusterActions": "ellipsis",
+    "auditReload": "refresh-cw", "metricsRefresh": "refresh-cw", "metricsChoose": "sliders-horizontal",
+    "metricsMarkers": "flag", "metricsExport": "download", "backupsRefresh": "refresh-cw", "backupsCancel": "x",
+    "backupPitr": "history", "backtrackRun": "rewind", "eventsCreate": "bell-plus", "eventsDelete": "trash-2",
+    "performanceRefresh": "refresh-cw", "performancePause": "pause", "performanceSnapshot": "camera",
+    "performanceCancel": "circle-stop", "performanceTerminate": "circle-x",
+    "logsRefresh": "refresh-cw", "logsFollow": "arrow-down-to-line", "logsEarlier": "arrow-up-to-line",
+    "logsBackToEnd": "arrow-down-to-line", "logsNext": "chevron-down", "logsPrevious": "chevron-up",
+    "logsExport": "download", "logsCancel": "x", "logsCloudWatchSearch": "search", "logsOpenSql": "square-terminal",
+    "logsTopSql": "gauge", "timelineRefresh": "refresh-cw", "timelineCancel": "x", "timelineKinds": "filter",
+    "stateRetry": "refresh-cw",
+}
+
+BUNDLED = sorted({*CONTROLS.values(), *SCREENS.values(), *OBJECTS.values(), *(b[0] for b in STATUS_BADGES.values()), *ACTIONS.values(),
                   "search", "x", "chevron-down", "refresh-ccw", "download", "upload", "save", "settings", "lock",
                   "key-round", "user", "bell", "clock", "cloud", "terminal", "undo-2", "list", "list-checks",
                   "panel-left", "loader", "circle-alert", "info"})

@@ -18,7 +18,7 @@ from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 
 from aurora_console.core.resources import resource
-from aurora_console.ui.icon_names import ACTIONS, OBJECTS, SCREENS, STATUS_BADGES, status_kind
+from aurora_console.ui.icon_names import ACTIONS, CONTROLS, OBJECTS, SCREENS, STATUS_BADGES, status_kind
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +115,24 @@ def status_icon(status: str) -> QIcon:
     """The badge for an RDS status: its own colour and shape (see icon_names.STATUS_BADGES)."""
     name, colour = STATUS_BADGES[status_kind(status)]
     return icon(name, colour)
+
+
+def decorate(root) -> int:
+    """Give the buttons and toolbar actions under ``root`` their icons by object name
+    (icon_names.CONTROLS); a control with an icon of its own keeps it. A text-only toolbar that
+    gets icons shows them beside its texts. Returns how many controls got one."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton, QToolBar
+
+    count = 0
+    for control in [*root.findChildren(QAbstractButton), *root.findChildren(QAction)]:
+        name = CONTROLS.get(control.objectName())
+        if name and control.icon().isNull():
+            control.setIcon(icon(name))
+            count += 1
+    for bar in root.findChildren(QToolBar):
+        if bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextOnly and any(
+                not a.icon().isNull() for a in bar.actions()):
+            bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            bar.setIconSize(QSize(16, 16))
+    return count

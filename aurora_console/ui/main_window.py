@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidg
 from aurora_console import APP_NAME
 from aurora_console.ui.cluster_loader import ClusterLoader
 from aurora_console.ui.features import install_all
-from aurora_console.ui.icons import screen_icon
+from aurora_console.ui.icons import decorate, screen_icon
 from aurora_console.ui.navigator import NavigatorWidget
 from aurora_console.ui.notifications import ToastArea
 from aurora_console.ui.services import Services
@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
         widget = factory()
         widget.setProperty("tabKey", key)
         name_toolbar_extensions(widget)
+        decorate(widget)
         index = self.tabs.addTab(widget, screen_icon((spec or {}).get("kind") or key.split(":", 1)[0]), title)
         self.tabs.setCurrentIndex(index)
         if spec is not None:

@@ -94,3 +94,18 @@ def test_the_about_box_credits_the_icon_set_and_carries_its_licence(offline_wind
         assert "Permission to use, copy, modify" in box.detailedText()
     finally:
         box.close()
+
+
+def test_screens_buttons_get_their_icons_by_object_name(offline_window, pg_dsn):
+    from PySide6.QtWidgets import QToolBar
+
+    from aurora_console.ui.icon_names import CONTROLS
+    from aurora_console.ui.sql.feature import open_sql
+
+    tab = open_sql(offline_window, pg_dsn)
+    run = next(a for a in tab.findChildren(type(tab.toolbar.run_action)) if a.objectName() == "sqlRunAll")
+    assert not run.icon().isNull()
+    bar = tab.findChild(QToolBar, "sqlToolbar")
+    assert bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon  # icons beside the texts
+    folder = resource("icons", "lucide")
+    assert not [n for n in CONTROLS.values() if not (folder / f"{n}.svg").is_file()]
