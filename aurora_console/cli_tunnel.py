@@ -71,6 +71,7 @@ def _start_sandbox(args):
     try:
         sandbox.start_aws()
         info = sandbox.start_database()
+        sandbox.wait_for_mysql()  # sandbox-shop is one of the profiles a tunnel may be asked for
     except BaseException:
         sandbox.stop()
         raise

@@ -137,3 +137,17 @@ def test_stop_during_the_database_stage_leaves_no_mysql_server(tmp_path, delay):
     assert not worker.is_alive() and outcome
     time.sleep(0.5)
     assert _mysqld_on(tmp_path / "sbx" / "mysql") == []
+
+
+def test_the_tunnel_command_finds_sandbox_shop_in_a_sandbox_it_starts(tmp_path):
+    from types import SimpleNamespace
+
+    from aurora_console.cli_tunnel import _start_sandbox, _started_sandbox_profile
+    from aurora_console.core.ssh.hostkeys import HostKeyStore
+
+    sandbox, info = _start_sandbox(SimpleNamespace(sandbox_dir=str(tmp_path / "sbx"), sandbox_reset=False))
+    try:
+        profile = _started_sandbox_profile(info, SANDBOX_SHOP_PROFILE, HostKeyStore(tmp_path / "known_hosts"))
+        assert profile.engine == "mysql" and profile.bastion is not None
+    finally:
+        sandbox.stop()
