@@ -139,7 +139,8 @@ class PerformanceRecorder:
             self._record(sample=False, snapshot=True)
 
     def _record(self, *, sample: bool, snapshot: bool) -> None:
-        from aurora_console.core.performance.engines import take_snapshot  # pg_stat_statements or MySQL digests
+        # pg_stat_statements or MySQL's digest summary, by the connection
+        from aurora_console.core.performance.engines import take_snapshot
 
         now = self.clock()
         if sample:
@@ -304,12 +305,12 @@ class PerformanceRecorder:
 
     def explain(self, start: float, end: float) -> None:
         """Explain the window: top statements by delta, load by wait, and what happened then."""
+        from aurora_console.core.performance.engines import read_migrations
         from aurora_console.core.performance.explain_window import (
             as_utc,
             gather_window,
             window_bounds,
         )
-        from aurora_console.core.performance.engines import read_migrations
         from aurora_console.core.performance.top_sql import top_sql
 
         window_bounds(start, end)  # WindowError (a ConsoleError) unless end > start

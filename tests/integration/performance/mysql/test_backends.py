@@ -17,7 +17,12 @@ from aurora_console.core.performance.backends import (
     BackendSignalFailed,
     BackendSignalRefused,
 )
-from aurora_console.core.performance.engines import check_signal, confirmation_text, read_sessions, signal_backend
+from aurora_console.core.performance.engines import (
+    check_signal,
+    confirmation_text,
+    read_sessions,
+    signal_backend,
+)
 from aurora_console.core.performance.mysql_activity import MySqlSessionRow
 
 from .conftest import wait_until
