@@ -65,8 +65,16 @@ def postgres_profile_for(window, ref, screen: str, what: str) -> str | None:
     if "mysql" in (ref.engine or ""):
         notifier.warning(screen, f"{ref.cluster_id} is a MySQL-compatible cluster; {what} works with PostgreSQL.")
         return None
+    return cluster_profile_for(window, ref, screen)
+
+
+def cluster_profile_for(window, ref, screen: str) -> str | None:
+    """The connection profile a screen that works on every engine (titled ``screen``) opens for
+    the fleet cluster ``ref``; None after telling the user that no profile points at it (and how
+    to make one)."""
     profile = profile_for_cluster(window, ref.cluster_id)
     if profile is None:
-        notifier.warning(screen, f"No connection profile points at {ref.cluster_id}.",
-                         hint="Create one (Connections), choosing this cluster as its target, then try again.")
+        window.services.notifier.warning(
+            screen, f"No connection profile points at {ref.cluster_id}.",
+            hint="Create one (Connections), choosing this cluster as its target, then try again.")
     return profile

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aurora_console.ui.profile_picker import ask_target, postgres_profile_for
+from aurora_console.ui.profile_picker import ask_target, cluster_profile_for
 
 MENU = "Database"
 TAB_KIND = "performance"
@@ -133,7 +133,7 @@ def ask_and_open(window):
 def open_for_cluster(window, ref, **kwargs):
     """The Performance screen of the fleet cluster ``ref`` (a ``ClusterRef``), through the
     connection profile that points at it."""
-    profile = postgres_profile_for(window, ref, "Performance", "the Performance screen")
+    profile = cluster_profile_for(window, ref, "Performance")  # PostgreSQL and MySQL clusters alike
     return None if profile is None else open_performance(window, profile, ref=ref, **kwargs)
 
 
