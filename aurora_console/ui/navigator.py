@@ -42,7 +42,7 @@ from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours 
     Node,
     status_colour,
 )
-from aurora_console.ui.icons import object_icon, status_icon
+from aurora_console.ui.icons import icon, object_icon, status_icon
 
 _ROOT = QModelIndex()
 #: navigator column -> the fleet model's column (the region has none: the cluster's name column)
@@ -231,7 +231,9 @@ class NavigatorWidget(QWidget):
         self.regions_button.setToolTip("Regions to show")
         self.regions_menu = QMenu(self.regions_button)
         self.regions_button.setMenu(self.regions_menu)
-        self.refresh_button = QToolButton(objectName="refreshButton", text="⟳")
+        self.refresh_button = QToolButton(objectName="refreshButton", text="Refresh")
+        self.refresh_button.setIcon(icon("refresh-cw"))
+        self.refresh_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.refresh_button.setToolTip("Refresh (F5 in the navigator)")
         self.refresh_button.clicked.connect(self.refresh_requested)
         top = QHBoxLayout()
