@@ -32,6 +32,9 @@ def test_cli_info_migrate_validate_failure_and_repair_on_a_mysql_profile(conn_ar
     assert main(["migrate", "info", *conn_args, *d]) == 0
     out = capsys.readouterr().out
     assert "Aurora Console history (aurora_console_schema_history)" in out and "pending" in out
+    assert main(["migrate", "migrate", "--dry-run", *conn_args, *d]) == 0
+    out = capsys.readouterr().out
+    assert "-- V2__second.sql (in a transaction)\nCREATE TABLE second_a" in out
     assert main(["migrate", "migrate", *conn_args, *d]) == 1
     captured = capsys.readouterr()
     assert "V2__second.sql, line 3 failed" in captured.err
