@@ -111,12 +111,10 @@ def server_version(conn: Any) -> int | None:
 
 
 def read_migrations(conn: Any, start: Any, end: Any) -> Any:
-    """The migration runs of a window (Explain a window); on MySQL, not available yet."""
+    """The migration runs of a window (Explain a window), from every history table."""
     if engine_of(conn) == MYSQL:
-        from aurora_console.core.errors import ConsoleError
-
-        raise ConsoleError("Migration runs are not available on MySQL in Explain a window yet; "
-                           "the Migrations screen shows the history table.")
-    from aurora_console.core.performance.explain_window import read_migrations as read
+        from aurora_console.core.performance.mysql_migration_runs import read_migrations as read
+    else:
+        from aurora_console.core.performance.explain_window import read_migrations as read
 
     return read(conn, start, end)

@@ -2,7 +2,7 @@
 password asked as for any profile): a sleeping query with its text, a SELECT ... FOR UPDATE queue
 as the blocking tree, KILL QUERY behind the typed confirmation (written to the audit log), a
 read-only profile refused, Top SQL that says performance_schema is off (and what to set), deltas on
-a server with it on, and the Replication tab saying it is not available on MySQL."""
+a server with it on (and in Explain a window), and the Replication tab saying it is not available on MySQL."""
 
 from __future__ import annotations
 
@@ -173,5 +173,9 @@ def test_top_sql_deltas_on_a_mysql_server_with_performance_schema(window, qtbot,
         assert [(r["calls"], r["rows"]) for r in rows] == [(4, 4)]
         assert rows[0]["total_ms"] > 0
         conn.close()
+
+        explained = perf.explain_window(time.time() - 600, time.time() + 1)  # Explain this window on MySQL
+        assert "migrations" not in explained["problems"] and explained["migrations"] == []
+        assert [r["calls"] for r in explained["top statements"] if "`items`" in (r["query"] or "")] == [4]
     finally:
         factory.drop_all()
