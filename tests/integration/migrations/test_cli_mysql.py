@@ -35,6 +35,13 @@ def test_cli_info_migrate_validate_failure_and_repair_on_a_mysql_profile(conn_ar
     assert main(["migrate", "migrate", "--dry-run", *conn_args, *d]) == 0
     out = capsys.readouterr().out
     assert "-- V2__second.sql (in a transaction)\nCREATE TABLE second_a" in out
+    conn = mysql_db.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
+        assert cur.fetchone()[0] == 0  # not even the history table
+    finally:
+        conn.close()
     assert main(["migrate", "migrate", *conn_args, *d]) == 1
     captured = capsys.readouterr()
     assert "V2__second.sql, line 3 failed" in captured.err
