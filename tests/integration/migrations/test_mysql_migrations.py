@@ -319,3 +319,12 @@ def test_a_mysql_factory_given_to_the_postgresql_runner_is_refused_plainly(mysql
     with pytest.raises(MigrationError, match="not a PostgreSQL one") as refused:
         MigrationRunner(mysql_db.connect, folder.path).info()
     assert 'engine="mysql"' in refused.value.hint
+
+
+def test_a_syntax_error_names_the_file_line_mysql_reports_within_the_statement(mysql_db, folder):
+    folder.write("V1__syntax.sql", "CREATE TABLE ok_one (id INT);\n\n-- the next statement is wrong on its 3rd line\n"
+                                   "CREATE TABLE broken (\n  id INT,\n  name VARCHAR(10) NOT NULL NOT NULL DEFAULTT 'x'\n);\n")
+    with pytest.raises(MigrationFailed) as failed:
+        runner(mysql_db, folder).migrate()
+    assert failed.value.line == 6  # MySQL said "at line 3" of the statement that starts at line 4
+    assert failed.value.sqlstate == "1064" and "statement 2 of 2" in failed.value.message
