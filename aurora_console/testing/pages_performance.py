@@ -168,6 +168,11 @@ class PerformancePage:
         reading = self.controller.reading
         return {r.instance: r.lag_ms for r in (reading.replicas if reading else ())}
 
+    def replication_note(self) -> str:
+        """Why the server reports no replica lag ("" when it does; on MySQL outside Aurora: not available)."""
+        reading = self.controller.reading
+        return reading.replication_note if reading is not None else ""
+
     def privilege_hint(self) -> str | None:
         return self.controller.privilege_hint
 

@@ -139,6 +139,7 @@ def test_sessions_blocking_and_kill_query_on_a_mysql_profile(window, qtbot, mysq
     perf.screen.tabs.setCurrentWidget(perf.screen.replication_view)
     perf.screen.render()
     assert "not available on MySQL" in perf.screen.replication_view.summary.text()
+    assert perf.replicas() == {} and "not available on MySQL" in perf.replication_note()
 
 
 def test_read_only_mysql_profile_refuses_kill(window, qtbot, mysql_server, mysql_profile, clients):
