@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import platform
 import signal
 import sys
 import time
@@ -106,8 +105,13 @@ def _set_window_icon(app) -> None:
 
 
 def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
+    import gc
+
     from aurora_console.core.logs import hold_early_records
 
+    # what start-up makes (modules, Qt types, the window) lives as long as the app: no collection
+    # until the first paint, which freezes it all and turns the collector back on
+    gc.disable()
     hold_early_records()  # the log file opens after the first paint; what comes before waits for it
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -150,17 +154,16 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
 
     def first_paint() -> None:
         timings["first_paint"] = round(time.perf_counter() - t0, 3)
+        # everything made so far lives as long as the app: keep it out of the garbage collector's
+        # full passes, which otherwise stall the UI thread for tens of milliseconds
+        gc.freeze()
+        gc.enable()
         # the log file (and logging.handlers with it) after the first paint: nothing before it
         # needs a file, and the window appears sooner; what was logged before is written first
         from aurora_console.core.logs import setup_logging
 
         setup_logging(services.paths.log_file)
         log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
-        # everything made so far lives as long as the app: keep it out of the garbage collector's
-        # full passes, which otherwise stall the UI thread for tens of milliseconds
-        import gc
-
-        gc.freeze()
         window.start()
         window.restore_tabs()
 
@@ -273,6 +276,8 @@ class SmokeTest:
         self._quit()
 
     def report(self) -> int:
+        import platform
+
         from aurora_console import __version__
 
         summaries = self.window.navigator.model.summaries()

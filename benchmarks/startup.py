@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/startup.py [--repeat 7] [--sandbox-repeat 3] [--top 15]
 
+``--sandbox-repeat 0`` leaves the sandbox out (a quick check of the normal start).
+
 After the table, so that a regression shows where it came from:
 
 * ``-X importtime`` of one normal start: the console's own modules by their own (self) import
@@ -107,20 +109,27 @@ def main() -> int:
     args = p.parse_args()
     env = isolated_env()  # normal mode: a fresh console home (no saved tabs to reopen)
     sandbox_env = isolated_env()  # the sandbox runs save their own layout: keep them apart
+    for e in (env, sandbox_env):  # an installed app runs from compiled bytecode: let the warm-up runs write it
+        e.pop("PYTHONDONTWRITEBYTECODE", None)
     bare = [PYTHON, "-c", BARE]
     normal = [PYTHON, "-m", "aurora_console", "--smoke-test"]
     sandbox_dir = Path(tempfile.mkdtemp(prefix="aurora-bench-sbx-"))
     sandbox = normal + ["--sandbox", "--sandbox-dir", str(sandbox_dir)]
     run_process(bare, env)  # warm the OS file cache
     run_process(normal, env)
-    run_process(sandbox, sandbox_env)  # first sandbox run does initdb; later runs reuse it
+    if args.sandbox_repeat:
+        run_process(sandbox, sandbox_env)  # first sandbox run does initdb; later runs reuse it
+    bare_times, normal_times = [], []
+    for _ in range(args.repeat):  # interleaved: a change in the machine's load touches both alike
+        bare_times.append(run_process(bare, env))
+        normal_times.append(run_process(normal, env))
     rows = [
-        ("bare PySide6 QMainWindow", [run_process(bare, env) for _ in range(args.repeat)], None),
-        ("aurora-console --smoke-test", [run_process(normal, env) for _ in range(args.repeat)],
-         "bare PySide6 QMainWindow"),
-        ("aurora-console --sandbox --smoke-test", [run_process(sandbox, sandbox_env) for _ in range(args.sandbox_repeat)],
-         "bare PySide6 QMainWindow"),
+        ("bare PySide6 QMainWindow", bare_times, None),
+        ("aurora-console --smoke-test", normal_times, "bare PySide6 QMainWindow"),
     ]
+    if args.sandbox_repeat:
+        rows.append(("aurora-console --sandbox --smoke-test",
+                     [run_process(sandbox, sandbox_env) for _ in range(args.sandbox_repeat)], "bare PySide6 QMainWindow"))
     medians = report("startup (wall time of the whole process)", rows)
     ratio = medians["aurora-console --smoke-test"] / medians["bare PySide6 QMainWindow"]
     summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow",
@@ -128,9 +137,10 @@ def main() -> int:
     inner = smoke_json(normal, env)["timings"]
     print(f"\nnormal mode, inside the process: imports {inner['imports']:.3f}s, first paint "
           f"{inner['first_paint']:.3f}s, ready {inner['ready']:.3f}s")
-    sb = smoke_json(sandbox, sandbox_env)
-    print(f"sandbox mode, inside the process: first paint {sb['timings']['first_paint']:.3f}s, clusters listed "
-          f"{sb['timings']['ready']:.3f}s, database checked through the bastion {sb['timings']['total']:.3f}s")
+    if args.sandbox_repeat:
+        sb = smoke_json(sandbox, sandbox_env)
+        print(f"sandbox mode, inside the process: first paint {sb['timings']['first_paint']:.3f}s, clusters listed "
+              f"{sb['timings']['ready']:.3f}s, database checked through the bastion {sb['timings']['total']:.3f}s")
     import_profile(env, args.top)
     first_paint_trace(env)
     print(f"machine: {machine()}")

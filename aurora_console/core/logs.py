@@ -105,11 +105,11 @@ class EarlyRecords(logging.Handler):
 _early: list[EarlyRecords] = []
 
 
-def hold_early_records(*, level: int = logging.INFO) -> EarlyRecords:
+def hold_early_records(*, level: int = logging.INFO, limit: int = EARLY_LIMIT) -> EarlyRecords:
     """Keep what is logged from now until :func:`setup_logging` opens the file (idempotent)."""
     if _early:
         return _early[0]
-    holder = EarlyRecords()
+    holder = EarlyRecords(limit)
     root = logging.getLogger()
     root.addHandler(holder)
     _early.append(holder)

@@ -22,20 +22,26 @@ class Observable(Generic[T]):
         self._watchers: list[Callable[[T], None]] = []
         self._factory: Callable[[], T] | None = None
         self._making = threading.RLock()
+        self._in_factory = False
 
     def get(self) -> T:
         """The value; one given to ``make_on_first_get`` is made now if nothing is held yet (if
-        making it fails, the error is raised and the next ``get()`` tries again)."""
+        making it fails, the error is raised and the next ``get()`` tries again). Another thread
+        asking meanwhile waits for it."""
         if self._factory is not None:
             with self._making:
-                factory, self._factory = self._factory, None
-                if factory is not None and self._value is None:
-                    try:
-                        value = factory()
-                    except BaseException:
-                        self._factory = factory
-                        raise
-                    self.set(value)
+                factory = self._factory
+                if factory is not None and not self._in_factory:  # (the factory itself asking: None)
+                    if self._value is None:
+                        self._in_factory = True
+                        try:
+                            value = factory()
+                        finally:
+                            self._in_factory = False
+                        self._factory = None
+                        self.set(value)
+                    else:
+                        self._factory = None  # set meanwhile: that value wins
         return self._value
 
     def peek(self) -> T:

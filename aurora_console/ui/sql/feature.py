@@ -13,10 +13,12 @@ Where a tab's connection comes from, in order:
 from __future__ import annotations
 
 import itertools
-
-from PySide6.QtWidgets import QFileDialog, QWidget
+from typing import TYPE_CHECKING
 
 from aurora_console.ui.profile_picker import ask_target
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 # the editor, its highlighter (pygments) and the query engine (psycopg) load with the first tab
 
@@ -78,6 +80,8 @@ def ask_and_open(window, open_file: bool = False):
         return None
     tab = open_sql(window, target[1] or target[0])
     if open_file:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(window, "Open SQL file", "", "SQL files (*.sql);;All files (*)")
         if path:
             tab.open_file(path)

@@ -54,3 +54,61 @@ def test_a_watcher_that_unwatches_itself_does_not_skip_the_next_one():
     holder.set(1)
     holder.set(2)
     assert heard == [("first", 1), ("second", 1), ("second", 2)]
+
+
+def test_a_value_made_on_first_get_is_made_once_and_peek_never_makes_it():
+    made: list = []
+    holder: Observable[object | None] = Observable(None)
+    heard: list = []
+    holder.watch(heard.append)
+    holder.make_on_first_get(lambda: made.append(object()) or made[-1])
+    assert holder.peek() is None and made == []  # nothing made until asked for
+    first = holder.get()
+    assert made == [first] and holder.get() is first and holder.peek() is first
+    assert heard == [first]  # watchers hear of it like any other change
+
+
+def test_a_value_set_before_the_first_get_wins_over_the_factory():
+    holder: Observable[str | None] = Observable(None)
+    holder.make_on_first_get(lambda: "made")
+    holder.set("given")
+    assert holder.get() == "given"
+
+
+def test_a_failing_factory_raises_and_the_next_get_tries_again():
+    attempts: list[int] = []
+
+    def factory() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("not yet")
+        return "made"
+
+    holder: Observable[str | None] = Observable(None)
+    holder.make_on_first_get(factory)
+    with pytest.raises(RuntimeError, match="not yet"):
+        holder.get()
+    assert holder.peek() is None
+    assert holder.get() == "made" and len(attempts) == 2
+
+
+def test_threads_asking_at_once_get_the_one_value_made():
+    import threading
+    import time
+
+    calls: list[int] = []
+
+    def slow() -> object:
+        calls.append(1)
+        time.sleep(0.05)  # a second caller arrives while the first is making it
+        return object()
+
+    holder: Observable[object | None] = Observable(None)
+    holder.make_on_first_get(slow)
+    got: list = []
+    threads = [threading.Thread(target=lambda: got.append(holder.get())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert len(calls) == 1 and len(got) == 4 and all(g is got[0] for g in got)
