@@ -74,10 +74,11 @@ class MySqlSessionRow(SessionRow):
 
 def is_mariadb(conn: Any) -> bool:
     """Whether ``conn`` speaks to MariaDB (the handshake's version string; no query)."""
-    return flavour_of(_version_text(conn)).mariadb
+    return flavour_of(version_text(conn)).mariadb
 
 
-def _version_text(conn: Any) -> str:
+def version_text(conn: Any) -> str:
+    """The server's version as its handshake gave it (PyMySQL's ``server_version``)."""
     version = getattr(conn, "server_version", "")
     return version.decode() if isinstance(version, bytes) else str(version or "")
 
@@ -99,7 +100,7 @@ def performance_schema_on(conn: Any) -> bool:
 
 
 def _processlist_source(conn: Any, ps_on: bool) -> str:
-    flavour = flavour_of(_version_text(conn))
+    flavour = flavour_of(version_text(conn))
     if ps_on and not flavour.mariadb and flavour.version >= (8, 0, 22):
         return "performance_schema.processlist"
     return "information_schema.PROCESSLIST"
@@ -245,7 +246,7 @@ def read_sessions(conn: Any, *, include_own: bool = False, pids: Iterable[int] |
     programs = read_program_names(conn) if ps_on else {}
     rows = [session_row(d, own_id, programs) for d in raw]
     if any(r.trx_state.upper() == "LOCK WAIT" for r in rows):
-        waits = read_lock_waits(conn, mariadb=mariadb)
+        waits = read_lock_waits(conn)
         blockers: dict[int, set[int]] = {}
         for w in waits:
             blockers.setdefault(w.waiting_pid, set()).add(w.blocking_pid)

@@ -4,7 +4,7 @@ The lock waits come from
 * MySQL 8.0: ``performance_schema.data_lock_waits`` joined with ``performance_schema.threads`` (the
   processlist ids) and ``performance_schema.data_locks`` (the locks: type, mode, table, index,
   the locked row);
-* MariaDB (and MySQL 5.7): ``information_schema.INNODB_LOCK_WAITS`` joined with ``INNODB_TRX``
+* MariaDB and MySQL 5.7 (Aurora MySQL 2): ``information_schema.INNODB_LOCK_WAITS`` joined with ``INNODB_TRX``
   (the thread of each transaction) and ``INNODB_LOCKS`` (the locks).
 
 :func:`read_blocking_tree` turns them into the same forest of
@@ -101,9 +101,21 @@ def _rows(conn: Any, sql: str, args: Any = None) -> list[dict[str, Any]]:
         cur.close()
 
 
-def read_lock_waits(conn: Any, *, mariadb: bool) -> list[LockWait]:
-    """Every InnoDB lock wait of the instance: who waits for whom."""
-    rows = _rows(conn, _MARIADB_WAITS if mariadb else _MYSQL8_WAITS)
+def innodb_lock_tables(conn: Any) -> bool:
+    """Whether the server keeps its lock waits in ``information_schema.INNODB_LOCK_WAITS`` (MariaDB,
+    MySQL before 8.0) rather than ``performance_schema.data_lock_waits`` (MySQL 8.0)."""
+    from aurora_console.core.db.mysql_dialect import flavour_of
+    from aurora_console.core.performance.mysql_activity import version_text
+
+    flavour = flavour_of(version_text(conn))
+    return flavour.mariadb or flavour.version < (8, 0, 0)
+
+
+def read_lock_waits(conn: Any, *, legacy: bool | None = None) -> list[LockWait]:
+    """Every InnoDB lock wait of the instance: who waits for whom. ``legacy``: read the
+    ``information_schema`` tables (default: :func:`innodb_lock_tables`)."""
+    legacy = innodb_lock_tables(conn) if legacy is None else legacy
+    rows = _rows(conn, _MARIADB_WAITS if legacy else _MYSQL8_WAITS)
     return [LockWait(int(r["waiting"]), int(r["blocking"]), str(r["requested"]), str(r["held"]))
             for r in rows if r["waiting"] is not None and r["blocking"] is not None]
 
@@ -117,14 +129,15 @@ def _table(name: str | None) -> str:
     return text
 
 
-def read_locks(conn: Any, waits: list[LockWait], *, mariadb: bool) -> dict[int, list[MySqlLockInfo]]:
+def read_locks(conn: Any, waits: list[LockWait], *, legacy: bool | None = None) -> dict[int, list[MySqlLockInfo]]:
     """The locks involved in ``waits`` (the requested ones, not granted, and the ones that block
     them), per thread."""
     requested = {w.requested_lock_id for w in waits}
     ids = requested | {w.blocking_lock_id for w in waits}
     if not ids:
         return {}
-    rows = _rows(conn, _MARIADB_LOCKS) if mariadb else _rows(conn, _MYSQL8_LOCKS, {"ids": tuple(sorted(ids))})
+    legacy = innodb_lock_tables(conn) if legacy is None else legacy
+    rows = _rows(conn, _MARIADB_LOCKS) if legacy else _rows(conn, _MYSQL8_LOCKS, {"ids": tuple(sorted(ids))})
     out: dict[int, list[MySqlLockInfo]] = {}
     for r in rows:
         lock_id = str(r["lock_id"])
@@ -145,11 +158,11 @@ def read_blocking_tree(conn: Any, sessions: SessionsSnapshot | None = None) -> l
     ``sessions``: a snapshot just read by :func:`.mysql_activity.read_sessions` (its
     ``console_rows`` included: the DBA's own SQL editor holding a lock is a common cause), whose
     ``blocked_by`` already holds the lock waits; the locks are read only when someone waits."""
-    from aurora_console.core.performance.mysql_activity import is_mariadb, read_sessions
+    from aurora_console.core.performance.mysql_activity import read_sessions
 
     rows = sessions.all_rows if sessions is not None else read_sessions(conn, include_own=True).rows
     if not any(r.blocked_by for r in rows):
         return []
-    mariadb = is_mariadb(conn)
-    waits = read_lock_waits(conn, mariadb=mariadb)
-    return build_blocking_tree(rows, read_locks(conn, waits, mariadb=mariadb))
+    legacy = innodb_lock_tables(conn)
+    waits = read_lock_waits(conn, legacy=legacy)
+    return build_blocking_tree(rows, read_locks(conn, waits, legacy=legacy))

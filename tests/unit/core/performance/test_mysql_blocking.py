@@ -68,3 +68,17 @@ def test_no_waiter_reads_no_lock_table():
     conn = FakeMysql8([])
     assert read_blocking_tree(conn, SessionsSnapshot(taken_at=None, own_pid=9, rows=(_row(12),))) == []
     assert conn.executed == []
+
+
+@pytest.mark.parametrize(("version", "table"), [
+    ("8.0.mysql_aurora.3.05.2", "performance_schema.data_lock_waits"), ("8.0.36", "performance_schema.data_lock_waits"),
+    ("5.7.12", "information_schema.INNODB_LOCK_WAITS"),  # Aurora MySQL 2
+    ("10.11.9-MariaDB-0+deb12u1", "information_schema.INNODB_LOCK_WAITS")])
+def test_lock_waits_come_from_the_table_the_version_has(version, table):
+    from aurora_console.core.performance.mysql_blocking import read_lock_waits
+
+    conn = FakeMysql8([(("LOCK_WAITS",), (("waiting", "blocking", "requested", "held"), [])),
+                       (("lock_waits",), (("waiting", "blocking", "requested", "held"), []))])
+    conn.server_version = version
+    assert read_lock_waits(conn) == []
+    assert table in conn.executed[0][0]
