@@ -270,12 +270,29 @@ class NavigatorWidget(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.list_elsewhere = QLabel(
+            "The Fleet tab shows these clusters with their instances: pick one there.",
+            objectName="navigatorListElsewhere", wordWrap=True)
+        self.list_elsewhere.hide()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
         lay.addWidget(self.filter_edit)
         lay.addWidget(self.view, 1)
+        lay.addWidget(self.list_elsewhere)
+        lay.addStretch(0)
         lay.addWidget(self.status_label)
+
+    def set_list_shown(self, shown: bool) -> None:
+        """Show the cluster list, or (while the Fleet tab is in front, which lists the same
+        clusters of the same model) only the profile and region choices and a pointer to it."""
+        self.filter_edit.setVisible(shown)
+        self.view.setVisible(shown)
+        self.list_elsewhere.setVisible(not shown)
+
+    @property
+    def list_shown(self) -> bool:
+        return not self.view.isHidden()
 
     # -- selectors ---------------------------------------------------------------------------
     def set_profiles(self, profiles: list[str], current: str | None) -> None:

@@ -74,6 +74,12 @@ def install(window) -> None:
         view = open_fleet(window)
         _select_when_loaded(view, ref, then=lambda c: view.actions.request("failover", c))
 
+    def tab_changed(_index: int) -> None:  # one list on screen at a time: the fleet's, or the navigator's
+        current = window.tabs.currentWidget()
+        window.navigator.set_list_shown(current is None or current.property("tabKey") != TAB_KEY)
+
+    window.tabs.currentChanged.connect(tab_changed)
+
     # the fleet's own details have these already (a selected row, a Failover button)
     window.add_cluster_action("Show in fleet view", show, in_fleet=False)
     window.add_cluster_action("Failover…", failover, in_fleet=False)

@@ -322,3 +322,23 @@ def test_tree_keeps_its_share_of_the_width_until_the_user_drags_the_handle(fleet
     fleet_window.resize(1900, 900)
     qtbot.wait(100)
     assert abs(view.split.sizes()[0] - 0.65 * sum(view.split.sizes())) > 100
+
+
+def test_the_navigator_list_steps_aside_while_the_fleet_tab_is_in_front(qtbot):
+    """The fleet tab and the navigator show one model: never the same list twice on screen."""
+    from PySide6.QtWidgets import QLabel
+
+    from aurora_console.testing.console import close_console, open_console
+    from aurora_console.ui.fleet import open_fleet
+
+    window = open_console(qtbot)
+    try:
+        nav = window.navigator
+        assert nav.list_shown
+        open_fleet(window)
+        assert not nav.list_shown and nav.list_elsewhere.isVisibleTo(window)
+        assert nav.profile_combo.isVisibleTo(window)  # the profile and region choices stay
+        window.open_tab("other", "Other", lambda: QLabel("other"))
+        assert nav.list_shown
+    finally:
+        close_console(window)
