@@ -42,10 +42,30 @@ def channel_failure(text: str, spec: TunnelSpec) -> TunnelError | None:
     return None
 
 
+#: how the console's own ProxyCommand helpers (an EC2 bastion's carrier) start the line that says why
+#: they could not carry ssh (eice_proxy.ERROR_PREFIX, ssm_proxy); ssh passes their stderr on
+HELPER_PREFIXES = ("aurora-console eice-proxy: ", "aurora-console ssm-proxy: ")
+HELPER_LINE_START = "Session Manager: "
+
+
+def helper_failure(text: str) -> TunnelError | None:
+    """The reason a ProxyCommand helper gave (an expired or refused endpoint URL, OpenTunnel or
+    StartSession denied, the relay gone), instead of ssh's own "Connection closed by UNKNOWN
+    port 65535" that follows it."""
+    for line in text.splitlines():
+        line = line.strip()
+        for prefix in HELPER_PREFIXES:
+            if line.startswith(prefix) and line[len(prefix):].strip():
+                return TunnelError(line[len(prefix):].strip())
+        if line.startswith(HELPER_LINE_START) and line[len(HELPER_LINE_START):].strip():
+            return TunnelError(line)
+    return None
+
+
 def classify_exit(text: str, spec: TunnelSpec, returncode: int | None) -> TunnelError:
     low = text.lower()
     where = spec.bastion.label
-    found = channel_failure(text, spec)
+    found = channel_failure(text, spec) or helper_failure(text)
     if found:
         return found
     if "host key verification failed" in low and "host key is known for" in low:

@@ -154,3 +154,35 @@ def test_certified_bastion_keeps_its_name_for_the_certificate_check(tmp_path):
 def test_host_key_refusals_by_ssh(stderr, cls, words):
     err = classify_exit(stderr, _spec(), 255)
     assert type(err) is cls and words in err.message
+
+
+@pytest.mark.parametrize("line,said", [
+    ("{eice}AWS denied ec2-instance-connect:OpenTunnel on arn:aws:ec2:us-east-1:111122223333:"
+     "instance-connect-endpoint/eice-0abc for AWS profile 'ops'.",
+     "AWS denied ec2-instance-connect:OpenTunnel on arn:aws:ec2:us-east-1:111122223333:"
+     "instance-connect-endpoint/eice-0abc for AWS profile 'ops'."),
+    ("{eice}eice-0abc refused the tunnel: its signed URL has expired.", "its signed URL has expired"),
+    ("Session Manager: AWS denied ssm:StartSession on arn:aws:ssm:us-east-1::document/AWS-StartSSHSession.",
+     "Session Manager: AWS denied ssm:StartSession on arn:aws:ssm:us-east-1::document/AWS-StartSSHSession."),
+    ("aurora-console ssm-proxy: the console's Session Manager relay is gone (connection refused).",
+     "the console's Session Manager relay is gone"),
+])
+def test_a_proxy_helpers_reason_is_said_not_the_closed_connection(line, said, tmp_path):
+    """The console's ProxyCommand helpers (an EC2 bastion's endpoint or Session Manager carrier)
+    say why they could not carry ssh on stderr; the real OpenSSH client passes that on, then
+    reports its own "Connection closed by UNKNOWN port 65535": the tunnel's error is the helper's."""
+    import shlex
+
+    from aurora_console.core.aws.bastion_route.eice_proxy import ERROR_PREFIX
+
+    line = line.replace("{eice}", ERROR_PREFIX)
+    helper = tmp_path / "helper.sh"
+    helper.write_text(f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(line)} >&2\nexit 1\n", encoding="utf-8")
+    helper.chmod(0o700)
+    done = subprocess.run(["ssh", "-F", "/dev/null", "-o", f"ProxyCommand={helper}", "-o", "BatchMode=yes",
+                           "-o", "UserKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes",
+                           "ec2-user@i-0abc", "true"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 255 and "Connection closed" in done.stderr, done.stderr
+    err = classify_exit(done.stderr, _spec(), done.returncode)
+    assert said in err.message, err.message
+    assert "Cannot reach" not in err.user_text() and "65535" not in err.user_text()
