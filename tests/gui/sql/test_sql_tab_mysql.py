@@ -246,3 +246,21 @@ def test_mysql_lexer_is_prepared_off_the_ui_thread_when_a_profile_is_mysql(tmp_p
     store.save(ConnectionProfile(name="m", host="db.example.com", database="shop", user="u", engine="mysql"))
     _warm_lexer(store)
     assert "_tokens" in MySqlLexer.__dict__
+
+
+@pytest.mark.expected_errors
+def test_sandbox_shop_through_the_bastion(console, caplog):
+    """The sandbox's Aurora MySQL cluster ``shop``: console.sql("sandbox-shop") through the loopback
+    bastion with TLS verified, the MySQL editor picked by the profile's engine."""
+    page = console.sql("sandbox-shop")
+    assert page.tab.dialect.engine == "mysql"
+    (res,) = page.run("SHOW SESSION STATUS LIKE 'Ssl_version'")
+    assert res.error() is None, res.error()
+    assert res.rows()[0][1].startswith("TLS")
+    res = page.run("DELIMITER //\nSELECT COUNT(*) FROM orders //\nDELIMITER ;\nSELECT `name` FROM customers LIMIT 1;")
+    assert [r.error() for r in res] == [None, None] and int(res[0].rows()[0][0]) > 0
+    (err,) = page.run("SELECT * FROM no_such_table")
+    assert err.error_kind == "server" and "(MySQL error 1146)" in err.error()
+    console.wait()
+    ours = [r for r in caplog.records if r.levelname == "ERROR" and not r.name.startswith("werkzeug")]
+    assert ours == []
