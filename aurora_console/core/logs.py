@@ -6,16 +6,17 @@ creation: :class:`PrivateRotatingFileHandler` opens its files through ``core.pri
 The GUI opens the file after the window's first paint: :func:`hold_early_records` keeps what is
 logged before that (warnings also go to stderr at once, as Python's last-resort handler does) and
 :func:`setup_logging` writes it to the file first, so nothing logged during start-up is lost.
-``logging.handlers`` (which loads socket and pickle) is imported with the file handler.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections import deque
 from pathlib import Path
 
+from aurora_console.core.private_files import open_private, private_dir
 from aurora_console.core.redaction import redact
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
@@ -42,30 +43,56 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def _private_rotating_handler_class():
-    import logging.handlers
+class PrivateRotatingFileHandler(logging.FileHandler):
+    """A log file that rotates once it would pass ``maxBytes``: ``name`` becomes ``name.1``,
+    ``name.1`` becomes ``name.2`` ... up to ``backupCount`` files (none rotate without either).
+    Every file is created owner-only (rotation renames, so a rotated file keeps its 0600; the new
+    current file is created 0600 again). Built on ``logging.FileHandler``, so the console does not
+    load ``logging.handlers`` (and socket, pickle) for it."""
 
-    from aurora_console.core.private_files import open_private
+    def __init__(self, filename, maxBytes: int = 0, backupCount: int = 0, encoding: str | None = None) -> None:  # noqa: N803 - RotatingFileHandler's names
+        self.max_bytes = maxBytes
+        self.backups = backupCount
+        super().__init__(filename, mode="a", encoding=encoding)
 
-    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-        """A rotating handler whose files are created owner-only (rotation renames them, so a
-        rotated file keeps its 0600; the new current file is created 0600 again)."""
+    def _open(self):
+        return open_private(self.baseFilename, "a", encoding=self.encoding, private_parent=False)
 
-        def _open(self):
-            return open_private(self.baseFilename, "a" if "a" in self.mode else "w", encoding=self.encoding,
-                                private_parent=False)
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._would_pass_limit(record):
+                self._rotate()
+        except Exception:  # noqa: BLE001 - reported like any handler error, the record is still written
+            self.handleError(record)
+        super().emit(record)
 
-    PrivateRotatingFileHandler.__module__ = __name__
-    return PrivateRotatingFileHandler
+    def _would_pass_limit(self, record: logging.LogRecord) -> bool:
+        if self.max_bytes <= 0 or self.backups <= 0:
+            return False
+        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
+            return False  # a device or pipe: never renamed
+        if self.stream is None:
+            self.stream = self._open()
+        line = self.format(record) + self.terminator
+        self.stream.seek(0, os.SEEK_END)
+        return self.stream.tell() + len(line) >= self.max_bytes
 
-
-def __getattr__(name: str):
-    """``PrivateRotatingFileHandler`` is made on first use, with ``logging.handlers``."""
-    if name == "PrivateRotatingFileHandler":
-        cls = _private_rotating_handler_class()
-        globals()[name] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        for i in range(self.backups - 1, 0, -1):
+            older, newer = f"{base}.{i}", f"{base}.{i + 1}"
+            if os.path.exists(older):
+                if os.path.exists(newer):
+                    os.remove(newer)
+                os.rename(older, newer)
+        if os.path.exists(f"{base}.1"):
+            os.remove(f"{base}.1")
+        if os.path.exists(base):
+            os.rename(base, f"{base}.1")
+        self.stream = self._open()
 
 
 #: records logged before the file is open: at most this many are kept (the oldest are dropped,
@@ -131,16 +158,13 @@ _installed: list[logging.Handler] = []
 def setup_logging(log_file: Path, *, level: int = logging.INFO, max_bytes: int = 2_000_000, backups: int = 5) -> Path:
     """Install the rotating file handler on the root logger (idempotent); the records held since
     :func:`hold_early_records` are written to it first."""
-    from aurora_console.core.private_files import private_dir
-
     private_dir(log_file.parent)
     root = logging.getLogger()
     for h in _installed:
         root.removeHandler(h)
         h.close()
     _installed.clear()
-    handler = __getattr__("PrivateRotatingFileHandler")(log_file, maxBytes=max_bytes, backupCount=backups,
-                                                         encoding="utf-8")
+    handler = PrivateRotatingFileHandler(log_file, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     handler.setFormatter(RedactingFormatter(LOG_FORMAT))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)

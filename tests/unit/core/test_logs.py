@@ -73,3 +73,30 @@ def test_too_many_early_records_keep_the_newest_and_say_how_many_were_dropped(tm
 def test_holding_twice_is_one_holder(clean_logging):
     assert hold_early_records() is hold_early_records()
     assert sum(1 for h in logging.getLogger().handlers if type(h).__name__ == "EarlyRecords") == 1
+
+
+def test_the_log_file_rotates_into_numbered_files_and_keeps_at_most_backups(tmp_path, clean_logging):
+    log_file = setup_logging(tmp_path / "logs" / "console.log", max_bytes=300, backups=2)
+    log = logging.getLogger("aurora_console.test_logs")
+    for i in range(40):
+        log.info("line %02d %s", i, "x" * 30)
+    for h in logging.getLogger().handlers:
+        h.flush()
+    files = sorted(p.name for p in log_file.parent.iterdir())
+    assert files == ["console.log", "console.log.1", "console.log.2"]  # backups=2: no .3
+    assert all(p.stat().st_size <= 300 for p in log_file.parent.iterdir())
+    newest, older, oldest = (log_file.read_text(), (log_file.parent / "console.log.1").read_text(),
+                             (log_file.parent / "console.log.2").read_text())
+    assert "line 39" in newest and "line 00" not in newest + older + oldest  # the oldest lines are gone
+    numbers = [int(line.split("line ")[1][:2]) for text in (oldest, older, newest) for line in text.splitlines()]
+    assert numbers == sorted(numbers) and numbers == list(range(numbers[0], 40))  # in order, none lost between files
+
+
+def test_start_up_never_loads_logging_handlers(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from aurora_console.core.logs import setup_logging; "
+            f"setup_logging(Path({str(tmp_path / 'c.log')!r})); print('logging.handlers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
