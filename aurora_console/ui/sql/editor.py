@@ -334,6 +334,10 @@ class SqlEditor(QPlainTextEdit):
         if key == Qt.Key.Key_Tab and not mods:
             self.textCursor().insertText(INDENT)
             return
+        if key == Qt.Key.Key_F6:  # Tab indents here: F6 / Shift+F6 move the keyboard to the next / previous control
+            # QPlainTextEdit refuses to hand focus on while it keeps Tab: the widget's own chain
+            QWidget.focusNextPrevChild(self, not mods & Qt.KeyboardModifier.ShiftModifier)
+            return
         super().keyPressEvent(event)
 
     # -- find / replace ------------------------------------------------------------------------------
