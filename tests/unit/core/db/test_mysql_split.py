@@ -265,3 +265,22 @@ def test_delimiter_lines_for_the_editor():
     assert delimiter_lines(text) == [(text.index("create"), "//"), (text.index("Delimiter ;"), "$$"),
                                      (text.index("select delimiter"), ";")]
     assert delimiter_lines("delimiter a\\b\n") == []
+
+
+_REFERENCE_DELIMITER_LINE = re.compile(
+    r"""^[ \t]*(?i:delimiter)[ \t]+(?:(['"`])(.+?)\1|([^ \t\r\n]+))[^\n]*(?:\n|\Z)""", re.M)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["delimiter", "DELIMITER", "DeLiMiTeR", " ", "\t", "\n", "//", "$$", ";", "'",
+                                  "\\", "x", "İ"]), max_size=30).map("".join))
+def test_delimiter_lines_is_the_line_scan(text):
+    """The quick scan finds exactly the lines a multi-line expression over the whole text finds."""
+    from aurora_console.core.db.mysql_split import delimiter_lines
+
+    expected = []
+    for m in _REFERENCE_DELIMITER_LINE.finditer(text):
+        value = m.group(2) if m.group(1) else m.group(3)
+        if value and "\\" not in value:
+            expected.append((m.end(), value))
+    assert delimiter_lines(text) == expected
