@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 
-from aurora_console.core.db.sql_errors import CANCELLED, CONNECTION, READ_ONLY, SERVER, SYNTAX, TIMEOUT, SqlError
+from aurora_console.core.db.sql_errors import (
+    CANCELLED,
+    CONNECTION,
+    READ_ONLY,
+    SERVER,
+    SYNTAX,
+    TIMEOUT,
+    SqlError,
+)
 
 # server error codes (include/mysqld_error.h in MySQL and MariaDB) and client codes (errmsg.h)
 ER_PARSE_ERROR = 1064

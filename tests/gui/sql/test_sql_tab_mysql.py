@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+
 from tests.gui.content.prompting import Answers, errors, prompt_window  # noqa: F401 - the `window` fixture
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(180),

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from aurora_console.core.db.mysql_errors import error_position, from_mysql
-from aurora_console.core.db.sql_errors import CANCELLED, CONNECTION, READ_ONLY, SERVER, SYNTAX, TIMEOUT, SqlError
+from aurora_console.core.db.sql_errors import (
+    CANCELLED,
+    CONNECTION,
+    READ_ONLY,
+    SERVER,
+    SYNTAX,
+    TIMEOUT,
+    SqlError,
+)
 
 pytestmark = pytest.mark.unit
 
