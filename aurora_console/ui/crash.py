@@ -1,4 +1,5 @@
-"""Unhandled exceptions: logged, and shown in a dialog with the log path and a copy button.
+"""Unhandled exceptions: logged, and shown in a dialog with the log path and a copy button
+(``ui/crash_dialog.py``, loaded when one is first shown).
 
 The window keeps running; unsaved SQL is autosaved by the editor, so nothing is lost.
 """
@@ -10,29 +11,18 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from aurora_console.core.redaction import redact
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from aurora_console.ui.crash_dialog import CrashDialog
+
 log = logging.getLogger(__name__)
-
-
-class CrashDialog(QMessageBox):
-    def __init__(self, parent: QWidget | None, summary: str, details: str, log_file: Path) -> None:
-        super().__init__(parent)
-        self.setObjectName("crashDialog")
-        self.setIcon(QMessageBox.Icon.Critical)
-        self.setWindowTitle("Unexpected error")
-        self.setText(f"Something went wrong: {summary}\n\nThe console keeps running. Details are in the log file:\n{log_file}")
-        self.setDetailedText(details)
-        self.details = details
-        copy = self.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
-        copy.clicked.disconnect()
-        copy.clicked.connect(lambda: QApplication.clipboard().setText(self.details))
-        self.addButton(QMessageBox.StandardButton.Close)
-        self.setModal(False)
 
 
 class _CrashRelay(QObject):
@@ -55,6 +45,8 @@ def install_excepthook(window: QWidget, log_file: Path) -> None:
     def show(summary: str, details: str) -> None:
         if state["open"] is not None and state["open"].isVisible():
             return  # one dialog at a time; the log has every occurrence
+        from aurora_console.ui.crash_dialog import CrashDialog
+
         dlg = CrashDialog(window, summary, details, log_file)
         state["open"] = dlg
         dlg.show()

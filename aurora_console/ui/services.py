@@ -28,15 +28,15 @@ from aurora_console.ui.start_options import StartOptions
 if TYPE_CHECKING:
     from aurora_console.core.audit import AuditLog
     from aurora_console.core.aws.session import AwsSessionFactory
-    from aurora_console.core.paths import AppPaths
-    from aurora_console.core.settings import SettingsStore
-    from aurora_console.ui.notifications import Notifier
-    from aurora_console.ui.tasks import TaskRunner
     from aurora_console.core.connections.store import ProfileStore
     from aurora_console.core.db.migrations.folders import MigrationFolders
+    from aurora_console.core.paths import AppPaths
+    from aurora_console.core.settings import SettingsStore
     from aurora_console.sandbox.runtime import SandboxInfo
     from aurora_console.ui.connections.controller import ConnectionsController
+    from aurora_console.ui.notifications import Notifier
     from aurora_console.ui.sandbox_controller import SandboxController
+    from aurora_console.ui.tasks import TaskRunner
 
 
 @dataclass(frozen=True, eq=False)

@@ -32,7 +32,7 @@ LAZY = (
     "aurora_console.ui.performance.background", "aurora_console.core.performance.top_sql",
     # the AWS configuration read after the first paint, the welcome page, the palette's matcher
     "aurora_console.core.aws.start_config", "aurora_console.core.aws.profiles", "aurora_console.ui.welcome",
-    "aurora_console.core.palette",
+    "aurora_console.core.palette", "aurora_console.ui.crash_dialog",
     # the log file's handler (after the first paint) and what logging.handlers pulls in
     "logging.handlers", "socket", "pickle", "configparser",
 )
