@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -134,6 +133,8 @@ def load_region(
         # the region's calls are independent: run them side by side (a region costs its slowest
         # call, not the sum); results are read back in a fixed order
         workers = max(1, min(parallel_calls, len(calls)))
+        from concurrent.futures import ThreadPoolExecutor  # with the first load, not at start-up
+
         with (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inventory-call") if workers > 1
               else _InOrder()) as pool:
             futures = {op: pool.submit(_fetch, rds, op, key, task) for op, key in calls}
@@ -256,6 +257,8 @@ def load_inventory(
     targets = list(targets)
     if not targets:
         return []
+    from concurrent.futures import ThreadPoolExecutor, as_completed  # with the first load, not at start-up
+
     results: dict[int, RegionInventory] = {}
     done = 0
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(targets))), thread_name_prefix="inventory") as pool:
