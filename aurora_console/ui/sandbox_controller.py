@@ -97,6 +97,21 @@ class SandboxController(QObject):
                 f"Sandbox ready: PostgreSQL on 127.0.0.1:{info.db_port}, bastion on "
                 f"{info.bastion.host}:{info.bastion.port}", 10000)
         self.database_checked.emit(result)
+        sandbox = self.sandbox
+        if sandbox is not None:  # the shop's MariaDB starts beside PostgreSQL and may still be starting
+            self.services.runner.submit(lambda ctx: sandbox.wait_for_mysql(), name="Sandbox: MariaDB (shop)",
+                                        queue="sandbox-mysql", on_done=self._mysql_done, owner=self)
+
+    def _mysql_done(self, info) -> None:
+        """Say why the sandbox-shop profile is missing, or list it where profiles are shown."""
+        if info.mysql_error:
+            self.services.notifier.warning(
+                "Sandbox MySQL unavailable", f"The sandbox-shop profile (MariaDB) is unavailable: {info.mysql_error}")
+        elif info.mysql_port is not None:
+            connections = self.services.connections.get()
+            if connections is not None:
+                connections.profiles_changed.emit()
+            self.window.show_status_message("Sandbox: sandbox-shop (MariaDB) is ready through the bastion", 10000)
 
     # -- the workload ------------------------------------------------------------------------
     @property
