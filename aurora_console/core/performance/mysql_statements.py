@@ -9,9 +9,11 @@ was truncated. Mapped to the sample's counters:
 * ``calls`` = ``COUNT_STAR``; ``total_ms`` = ``SUM_TIMER_WAIT`` (picoseconds) / 10^9;
 * ``rows`` = ``SUM_ROWS_SENT + SUM_ROWS_AFFECTED`` (what PostgreSQL's ``rows`` counts: retrieved
   or affected);
+* ``shared_blks_read`` = ``SUM_ROWS_EXAMINED`` (the Top SQL table titles that column "Rows
+  examined" on MySQL: ``ui/performance/top_sql_table.MYSQL_COLUMNS``);
 * ``temp_blks_written`` = ``SUM_CREATED_TMP_DISK_TABLES`` (internal temporary tables that went
-  to disk, MySQL's "spilled to temp"); the shared-buffer and block I/O counters have no MySQL
-  equivalent and stay 0;
+  to disk, MySQL's "spilled to temp"); shared-buffer hits and block I/O time have no MySQL
+  equivalent, stay 0 and are hidden on MySQL;
 * ``queryid`` = the first 60 bits of ``DIGEST`` (hex), ``dbid`` a stable number of the schema name,
   ``database`` = ``SCHEMA_NAME``; the digest table has no user, so ``user`` is None;
 * ``query`` = ``DIGEST_TEXT`` (constants already replaced by ``?``), password shapes masked.
@@ -126,19 +128,19 @@ def _identity(conn: Any) -> str:
 
 _COUNTERS_SQL = f"""
 SELECT SCHEMA_NAME, DIGEST, {{text}}, COUNT_STAR, SUM_TIMER_WAIT, SUM_ROWS_SENT, SUM_ROWS_AFFECTED,
-       SUM_CREATED_TMP_DISK_TABLES
+       SUM_CREATED_TMP_DISK_TABLES, SUM_ROWS_EXAMINED
   FROM {DIGEST_TABLE}
  WHERE DIGEST IS NOT NULL{{where}}
 """
 
 
 def _counters(row: tuple) -> StatementCounters:
-    schema, digest, text, calls, timer, sent, affected, tmp_disk = row
+    schema, digest, text, calls, timer, sent, affected, tmp_disk, examined = row
     return StatementCounters(
         queryid=queryid_of(str(digest)), userid=0, dbid=dbid_of(schema),
         query=mask_sql(str(text)) if text is not None else None, calls=int(calls),
         total_ms=int(timer or 0) / 1e9, rows=int(sent or 0) + int(affected or 0), shared_blks_hit=0,
-        shared_blks_read=0, temp_blks_read=0, temp_blks_written=int(tmp_disk or 0), blk_read_ms=0.0,
+        shared_blks_read=int(examined or 0), temp_blks_read=0, temp_blks_written=int(tmp_disk or 0), blk_read_ms=0.0,
         blk_write_ms=0.0, toplevel=True, user=None, database=schema)
 
 

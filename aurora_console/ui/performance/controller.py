@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aurora_console.core.db.connection_engine import connect_engine
 from aurora_console.core.errors import ConsoleError, ReadOnlyError, error_message
 from aurora_console.ui.observers import Observers
 
@@ -124,6 +125,7 @@ class PerformanceController:
         self._last_refresh_at: float | None = None
         self.refreshes = 0
         self.closed = False
+        self.engine = "postgres"  # the open instance's engine (core.db.connection_engine)
         #: the PerformanceRecorder (Top SQL snapshots, active-session samples, windows), if any
         self.recorder = recorder
         #: what the recorded history of an instance is kept under: "<history_name>/<instance id>"
@@ -204,6 +206,7 @@ class PerformanceController:
                 return
             self.connecting = False
             self.link = InstanceLink(source)
+            self.engine = connect_engine(getattr(source, "connect", None))  # "postgres" / "mysql": what the views say
             self.read_only = self.read_only or bool(getattr(source, "read_only", False))
             if self.recorder is not None:
                 self.recorder.attach(instance, f"{self.history_name}/{instance.instance_id}", self.link, self.queue,

@@ -197,6 +197,9 @@ class PerformanceScreen(QWidget):
                 note = ("No statement ran in this window according to the snapshots taken so far: one is taken each "
                         "minute while this screen is open (Snapshot now takes one at once); deltas need two.")
             self.top_sql_view.set_statements(rec.top, note=note)
+        if self.controller.engine != self.top_sql_view.state.engine:  # MySQL's Top SQL columns
+            self.top_sql_view.set_engine(self.controller.engine)
+            self.window_view.set_engine(self.controller.engine)
         if rec.server_version != self._shown_version:
             self._shown_version = rec.server_version
             self.top_sql_view.set_server_version(rec.server_version)

@@ -41,6 +41,22 @@ COLUMNS: tuple[Column, ...] = (
     Column("queryid", "Query id", True, "pg_stat_statements' queryid"),
 )
 KEYS = tuple(c.key for c in COLUMNS)
+#: The same columns on MySQL (events_statements_summary_by_digest, core/performance/mysql_statements.py):
+#: same keys and places, MySQL's titles; the ones with no MySQL counter are hidden (MYSQL_HIDDEN).
+_MYSQL_TITLES = {
+    "query": ("Statement", "The statement as performance_schema's digest normalised it (? for constants)"),
+    "rows": ("Rows", "Rows sent or affected"),
+    "shared_blks_read": ("Rows examined", "Rows the server read to run it (SUM_ROWS_EXAMINED)"),
+    "temp_blks": ("Tmp disk tables", "Internal temporary tables created on disk (SUM_CREATED_TMP_DISK_TABLES)"),
+    "queryid": ("Digest id", "The first 15 hex digits of the statement's digest, as a number"),
+}
+MYSQL_COLUMNS: tuple[Column, ...] = tuple(
+    Column(c.key, _MYSQL_TITLES[c.key][0], c.numeric, _MYSQL_TITLES[c.key][1]) if c.key in _MYSQL_TITLES else c
+    for c in COLUMNS)
+MYSQL_HIDDEN = frozenset({"shared_blks_hit", "hit_ratio", "blk_io_ms", "user"})
+#: what EXPLAIN of a MySQL digest says above it
+MYSQL_DIGEST_NOTE = ("-- performance_schema wrote ? where the statement had constants: put values in their place "
+                     "before running\n")
 QUERY_CHARS = 160
 NOT_EXPLAINABLE = ("EXPLAIN plans " + ", ".join(sorted(w.upper() for w in EXPLAINABLE))
                    + " statements only")
@@ -88,6 +104,7 @@ class TopSqlTable:
         self.selected_key: tuple | None = None
         self.note: str | None = None  # what the table says above the rows (a window, a problem)
         self.server_version: int | None = None  # server_version_num, for EXPLAIN (GENERIC_PLAN)
+        self.engine = "postgres"  # or "mysql": the columns' titles, which are hidden, the EXPLAIN text
         self.changed = Observers()
 
     # -- input ---------------------------------------------------------------------------------
@@ -123,6 +140,22 @@ class TopSqlTable:
 
     def set_server_version(self, version: int | None) -> None:
         self.server_version = version
+
+    def set_engine(self, engine: str) -> None:
+        """"postgres" or "mysql" (the instance's): MySQL's column titles, its hidden columns."""
+        if engine != self.engine:
+            self.engine = engine
+            self.changed.emit()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns with this engine's titles (same keys and places for every engine)."""
+        return MYSQL_COLUMNS if self.engine == "mysql" else COLUMNS
+
+    @property
+    def hidden_keys(self) -> frozenset[str]:
+        """Columns with no counter on this engine."""
+        return MYSQL_HIDDEN if self.engine == "mysql" else frozenset()
 
     # -- output --------------------------------------------------------------------------------
     @property
@@ -168,7 +201,8 @@ class TopSqlTable:
         refusal = self.explain_refusal(st)
         if refusal is not None:
             raise ValueError(refusal)
-        return explain_text(st.query, server_version=self.server_version)
+        text = explain_text(st.query, server_version=self.server_version)
+        return MYSQL_DIGEST_NOTE + text if self.engine == "mysql" and "?" in st.query else text
 
     # -- internals -----------------------------------------------------------------------------
     def _matches(self, st, words: list[str]) -> bool:

@@ -48,10 +48,11 @@ class TopSqlModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
+        columns = self.state.columns  # this engine's titles (same keys and places)
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section].title
+            return columns[section].title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return COLUMNS[section].tip
+            return columns[section].tip
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -93,6 +94,8 @@ class TopSqlView(QWidget):
         super().__init__(parent)
         self.state = TopSqlTable()
         self._rendering = False
+        self.compact = compact
+        self._shown_engine = self.state.engine
         self.filter_edit = QLineEdit(objectName="topSqlFilter", clearButtonEnabled=True,
                                      placeholderText="Filter: words of the statement, user, database, query id…")
         self.filter_edit.textChanged.connect(self.state.set_filter)
@@ -167,6 +170,11 @@ class TopSqlView(QWidget):
         """``server_version_num`` of the instance: from 160000 EXPLAIN (GENERIC_PLAN) plans $n as written."""
         self.state.set_server_version(version)
 
+    def set_engine(self, engine: str) -> None:
+        """The instance's engine ("postgres" / "mysql"): MySQL's column titles, its columns without a
+        counter hidden."""
+        self.state.set_engine(engine)
+
     # -- acting ----------------------------------------------------------------------------------
     def select_statement(self, queryid: int) -> bool:
         """Select the first shown statement with ``queryid`` (page objects, tests)."""
@@ -204,6 +212,11 @@ class TopSqlView(QWidget):
             header.blockSignals(True)  # the indicator follows the state; it must not sort again
             header.setSortIndicator(KEYS.index(self.state.sort_key), order)
             header.blockSignals(False)
+        if self.state.engine != self._shown_engine:
+            self._shown_engine = self.state.engine
+            for n, column in enumerate(COLUMNS):
+                self.table.setColumnHidden(n, (self.compact and column.key not in COMPACT_KEYS)
+                                           or column.key in self.state.hidden_keys)
         self.count_label.setText(self.state.count_text())
         note = self.state.note
         self.message_label.setText(note or "")

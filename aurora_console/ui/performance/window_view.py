@@ -134,6 +134,9 @@ class WindowView(QWidget):
     def set_server_version(self, version: int | None) -> None:
         self.top_sql.set_server_version(version)
 
+    def set_engine(self, engine: str) -> None:
+        self.top_sql.set_engine(engine)
+
     # -- rendering -------------------------------------------------------------------------------
     def render(self) -> None:
         s = self.sections

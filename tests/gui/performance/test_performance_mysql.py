@@ -11,6 +11,7 @@ import time
 from dataclasses import replace
 
 import pytest
+from PySide6.QtCore import Qt
 
 from aurora_console.core.errors import ConsoleError
 from aurora_console.testing.pages import ConsoleRoot
@@ -172,8 +173,16 @@ def test_top_sql_deltas_on_a_mysql_server_with_performance_schema(window, qtbot,
         perf.snapshot()
         rows = [r for r in perf.top_sql(600) if "`items`" in (r["query"] or "")]
         assert [(r["calls"], r["rows"]) for r in rows] == [(4, 4)]
-        assert rows[0]["total_ms"] > 0
+        assert rows[0]["total_ms"] > 0 and rows[0]["shared_blks_read"] == 4  # rows examined
         conn.close()
+
+        view = perf.screen.top_sql_view  # MySQL's titles; the columns with no MySQL counter hidden
+        titles = [view.model.headerData(n, Qt.Orientation.Horizontal) for n in range(view.model.columnCount())]
+        assert "Rows examined" in titles and "Tmp disk tables" in titles
+        assert view.table.isColumnHidden(titles.index("Blocks hit")) and view.table.isColumnHidden(titles.index("Hit %"))
+        assert not view.table.isColumnHidden(titles.index("Rows examined"))
+        statement = next(st for st in view.state.visible if "`items`" in (st.query or ""))
+        assert view.state.explain_text(statement).startswith("-- performance_schema wrote ? where")
 
         explained = perf.explain_window(time.time() - 600, time.time() + 1)  # Explain this window on MySQL
         assert "migrations" not in explained["problems"] and explained["migrations"] == []

@@ -42,6 +42,7 @@ def test_deltas_between_two_snapshots(ps_threads, store):
     assert point.mean_ms == pytest.approx(point.total_ms / 5)
     scan = rows["SELECT `n` FROM `items` WHERE ID > ? "]
     assert scan.calls == 3 and scan.rows == 9
+    assert scan.shared_blks_read >= 9  # rows examined (the table shows it as "Rows examined" on MySQL)
     assert 0 < point.share < 1
 
     _run(ps_threads, app, "SELECT n FROM items WHERE id = 1", 2)

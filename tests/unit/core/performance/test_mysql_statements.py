@@ -33,8 +33,8 @@ def test_mysql8_sample_maps_the_counters():
         (("setup_consumers",), ((None,), [("YES",)])),
         (("@@aurora_server_id",), ((None,), [("orders-writer-1",)])),
         (("MIN(FIRST_SEEN)",), ((None,), [("2026-12-07 08:00:00.000000",)])),
-        (("SUM_TIMER_WAIT",), ((None,) * 8, [
-            ("shop", DIGEST, "SELECT * FROM `items` WHERE `id` = ?", 4, 2_500_000_000, 4, 0, 1)])),
+        (("SUM_TIMER_WAIT",), ((None,) * 9, [
+            ("shop", DIGEST, "SELECT * FROM `items` WHERE `id` = ?", 4, 2_500_000_000, 4, 0, 1, 400)])),
     ])
     sample = read_statements(conn, now=50.0)
     assert sample.server_identity == "orders-writer-1|started -|sees all"
@@ -42,6 +42,7 @@ def test_mysql8_sample_maps_the_counters():
     (row,) = sample.rows
     assert (row.calls, row.total_ms, row.rows, row.temp_blks_written, row.database, row.user) == (
         4, 2.5, 4, 1, "shop", None)
+    assert (row.shared_blks_read, row.shared_blks_hit) == (400, 0)  # rows examined, in the column titled so
     assert row.query == "SELECT * FROM `items` WHERE `id` = ?"
 
 

@@ -144,3 +144,27 @@ def test_visible_rows_are_the_filtered_rows_in_order_with_unknowns_last(rows, ke
     known = [v.lower() if isinstance(v, str) else v for v in values if v is not None]
     assert values[len(known):] == [None] * (len(values) - len(known))  # unknowns at the end
     assert known == sorted(known, reverse=descending)
+
+
+def test_mysql_titles_hidden_columns_and_the_digest_note_above_explain():
+    from aurora_console.ui.performance.top_sql_table import COLUMNS
+
+    table = TopSqlTable()
+    seen = []
+    table.changed.connect(lambda: seen.append(table.engine))
+    digest = stmt(7, "SELECT `n` FROM `items` WHERE ID = ? ", read=400)
+    table.set_rows([digest])
+    assert table.columns is COLUMNS and table.hidden_keys == frozenset()
+    assert table.explain_text(digest).startswith("EXPLAIN")
+    table.set_engine("mysql")
+    assert seen[-1] == "mysql"
+    titles = {c.key: c.title for c in table.columns}
+    assert titles["shared_blks_read"] == "Rows examined" and titles["temp_blks"] == "Tmp disk tables"
+    assert [c.key for c in table.columns] == list(KEYS)  # same keys and places
+    assert {"shared_blks_hit", "hit_ratio", "blk_io_ms", "user"} == table.hidden_keys
+    assert table.cell(digest, "shared_blks_read") == "400"
+    text = table.explain_text(digest)
+    assert text.startswith("-- performance_schema wrote ? where the statement had constants")
+    assert text.endswith("EXPLAIN\nSELECT `n` FROM `items` WHERE ID = ?")
+    table.set_engine("mysql")
+    assert len(seen) == 2  # no change, no re-render
