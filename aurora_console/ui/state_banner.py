@@ -75,8 +75,12 @@ class StateBanner(QWidget):
         """:meth:`error` from an exception: the console's wording, and its hint as the next step."""
         from aurora_console.core.errors import user_text
 
-        hint = getattr(exc, "hint", "") or ""
-        self.error(f"{prefix}{user_text(exc)}", hint, retry)
+        text = user_text(exc).strip()
+        first, _, rest = text.partition("\n")
+        # the next step: the error's hint, else what the console's wording put under its first
+        # line (e.g. "aws sso login --profile NAME" for an expired login)
+        hint = (getattr(exc, "hint", "") or "").strip() or rest.strip()
+        self.error(f"{prefix}{first}", hint, retry)
 
     def info(self, text: str) -> None:
         self._show("info" if text else "none", text)

@@ -51,3 +51,9 @@ def test_an_error_is_one_line_with_the_next_step_and_retry(qtbot):
     assert tries == [1] and not banner.retry_button.isVisible()
     banner.error("No retry here")
     assert not banner.retry_button.isVisible()
+
+
+def test_an_error_without_a_hint_keeps_the_next_step_its_wording_put_below(qtbot):
+    banner = _banner(qtbot)
+    banner.error_from(RuntimeError("The AWS login of profile corp expired.\nRun: aws sso login --profile corp"))
+    assert "aws sso login --profile corp" in banner.text()

@@ -20,6 +20,7 @@ from aurora_console.core.aws.errors import NotSupportedByEndpoint
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.endpoint_text import readable
+from aurora_console.ui.state_banner import StateBanner
 
 
 def is_mysql_engine(engine: str) -> bool:
@@ -47,7 +48,7 @@ class BacktrackTab(DialogHost, QWidget):
         bar.addWidget(self.run_button)
         bar.addStretch(1)
         lay.addLayout(bar)
-        self.message = QLabel(objectName="backtrackMessage", wordWrap=True)
+        self.message = StateBanner(objectName="backtrackMessage")
         lay.addWidget(self.message)
         self.list = QTreeWidget(objectName="backtrackList")
         self.list.setHeaderLabels(["Backtrack", "Status", "Back to (UTC)", "From (UTC)", "Requested (UTC)"])
@@ -94,7 +95,10 @@ class BacktrackTab(DialogHost, QWidget):
         for b in items:
             self.list.addTopLevelItem(QTreeWidgetItem([b.identifier, b.status, fmt_utc(b.backtrack_to),
                                                        fmt_utc(b.backtracked_from), fmt_utc(b.requested)]))
-        self.message.setText("" if items else "No backtracks yet.")
+        if items:
+            self.message.clear()
+        else:
+            self.message.empty("No backtracks yet.")
         self._show_engine(self.panel.settings.engine if self.panel.settings else self.panel.ref.engine)
         self.update_enabled()
 
@@ -108,7 +112,7 @@ class BacktrackTab(DialogHost, QWidget):
             else:
                 self.message.setText(text)
         else:
-            self.message.setText(f"Could not list backtracks: {text}")
+            self.message.error(f"Could not list backtracks: {text}", retry=self.panel.reload)
         self._show_engine(self.panel.settings.engine if self.panel.settings else self.panel.ref.engine)
         self.update_enabled()
 

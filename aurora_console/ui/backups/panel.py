@@ -18,6 +18,7 @@ from aurora_console.core.aws.backups.settings import BackupSettings, list_cluste
 from aurora_console.core.aws.errors import cluster_gone_text
 from aurora_console.core.errors import error_message
 from aurora_console.ui.backups.runner import BackupTasks
+from aurora_console.ui.state_banner import StateBanner
 
 
 class BackupsPanel(QWidget):
@@ -75,7 +76,7 @@ class BackupsPanel(QWidget):
         lay.addWidget(self.tabs, 1)
 
         row = QHBoxLayout()
-        self.action_label = QLabel(objectName="backupsActionStatus", wordWrap=True)
+        self.action_label = StateBanner(objectName="backupsActionStatus")
         self.progress = QProgressBar(objectName="backupsProgress", maximumWidth=160)
         self.progress.setRange(0, 0)
         self.cancel_button = QPushButton("Stop waiting", objectName="backupsCancel")
@@ -111,12 +112,13 @@ class BackupsPanel(QWidget):
         self.progress.setVisible(t.running or t.loading > 0)
         self.cancel_button.setVisible(t.running)
         if t.running:
-            self.action_label.setText(t.action_text)
+            self.action_label.loading(t.action_text)
         elif t.loading:
-            self.action_label.setText("Loading…")
+            self.action_label.loading(f"Reading the backups of {self.ref.cluster_id}…")
+        elif t.last_error:
+            self.action_label.error(t.last_error, retry=self.reload)
         else:
-            self.action_label.setText(t.last_error or t.last_message)
-        self.action_label.setStyleSheet("color: #c0392b;" if t.last_error and not t.running else "")
+            self.action_label.info(t.last_message)
         for tab in (self.settings_tab, self.snapshots_tab, self.backtrack_tab, self.events_tab):
             tab.update_enabled()
 

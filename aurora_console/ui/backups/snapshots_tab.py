@@ -20,6 +20,7 @@ from aurora_console.ui.backups import snapshot_dialogs as sd
 from aurora_console.ui.backups.dialog_host import DialogHost
 from aurora_console.ui.backups.snapshot_model import SNAPSHOT_ROLE, SnapshotTableModel, sorted_proxy
 from aurora_console.ui.endpoint_text import is_unsupported, readable
+from aurora_console.ui.state_banner import StateBanner
 
 
 class SnapshotsTab(DialogHost, QWidget):
@@ -55,7 +56,7 @@ class SnapshotsTab(DialogHost, QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_enabled())
         lay.addWidget(self.table, 1)
-        self.message = QLabel(objectName="snapshotMessage", wordWrap=True)
+        self.message = StateBanner(objectName="snapshotMessage")
         lay.addWidget(self.message)
 
     def load(self, submit) -> None:
@@ -71,7 +72,11 @@ class SnapshotsTab(DialogHost, QWidget):
         self.model.set_snapshots(rows)
         manual = sum(1 for r in rows if r.is_manual)
         self.count.setText(f"{len(rows)} snapshots ({manual} manual, {len(rows) - manual} automated)")
-        self.message.setText("" if rows else "No snapshots of this cluster yet.")
+        if rows:
+            self.message.clear()
+        else:
+            self.message.empty("No snapshots of this cluster yet: automated ones appear after the backup window; "
+                               "Create… takes a manual one.")
         if selected is not None:
             self.select(selected.id)
         self.update_enabled()
@@ -79,9 +84,9 @@ class SnapshotsTab(DialogHost, QWidget):
     def _error(self, exc: BaseException) -> None:
         self.error = error_message(exc)
         if is_unsupported(self.error) and self.panel.services.aws_is_sandbox:
-            self.message.setText(readable(self.error, sandbox=True, feature="Snapshots") + ".")
+            self.message.empty(readable(self.error, sandbox=True, feature="Snapshots") + ".")
         else:
-            self.message.setText(f"Could not list snapshots: {self.error}")
+            self.message.error(f"Could not list snapshots: {self.error}", retry=self.panel.reload)
 
     def select(self, snapshot_id: str) -> bool:
         for row in range(self.proxy.rowCount()):
