@@ -114,6 +114,10 @@ def test_sessions_blocking_and_kill_query_on_a_mysql_profile(window, qtbot, mysq
     qtbot.waitUntil(lambda: sleeping() is not None, timeout=15000)
     row = sleeping()
     assert row["query"] == "SELECT SLEEP(60) AS gui_sleeper" and row["user"] == "admin"
+    # the Load tab samples the processlist once a second (no Performance Insights without a cluster)
+    qtbot.waitUntil(lambda: perf.recorder.samples >= 2, timeout=15000)
+    load = perf.load_by_wait(120)
+    assert perf.source() == "sampled" and load.get("State:User sleep", 0) > 0 and load.get("Lock:row lock", 0) > 0
 
     def tree():
         return [n for n in perf.blocking_tree() if n["pid"] == holder.thread_id()]
