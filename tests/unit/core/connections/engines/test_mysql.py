@@ -168,3 +168,9 @@ def test_a_port_that_accepts_and_says_nothing_is_a_timeout_not_a_hang():
         for sock in held:
             sock.close()
         listener.close()
+
+
+@given(st.text(max_size=40))
+def test_any_version_text_gives_a_number(text):
+    num = _version_num(text)
+    assert isinstance(num, int) and num >= 0
