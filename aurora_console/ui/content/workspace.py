@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.content.session import BLOG_TABLES, ContentSession, TableEditor
+from aurora_console.ui.state_banner import StateBanner
 
 from .grid import ContentGrid
 from .post_form import PostForm
@@ -58,9 +59,7 @@ class ContentWorkspace(QWidget):
         self.tabs.setTabsClosable(True)
         self.tabs.tabCloseRequested.connect(self._close_tab)
         layout.addWidget(self.tabs, 1)
-        self.status = QLabel(self)
-        self.status.setObjectName("workspaceStatus")
-        self.status.setWordWrap(True)
+        self.status = StateBanner(self, objectName="workspaceStatus")
         layout.addWidget(self.status)
         self.discover()
 
@@ -70,16 +69,17 @@ class ContentWorkspace(QWidget):
 
     def _failed(self, exc: BaseException, what: str = "") -> None:
         self.last_error = f"{what}{exc}"
-        self.status.setText(f"{what}{type(exc).__name__}: {exc}")
-        self.status.setStyleSheet("color: #a00000;")
+        self.status.error(f"{what}{type(exc).__name__}: {exc}", getattr(exc, "hint", "") or "")
 
     def discover(self):
         session = self.session
+        self.status.loading("Listing the tables…")
         return self._submit(lambda ctx: (session.blog_schema(), session.tables()), "List tables", self._listed)
 
     def _listed(self, result) -> None:
         schema, tables = result
         self.blog_schema = schema
+        self.status.clear()
         self.picker.clear()
         for t in tables:
             suffix = "" if t.has_primary_key else "  (no primary key: read-only)"
@@ -87,9 +87,13 @@ class ContentWorkspace(QWidget):
         # nothing preselected: the first table alphabetically was the migrations' bookkeeping table
         self.picker.setPlaceholderText("choose a table…")
         self.picker.setCurrentIndex(-1)
+        if not tables:
+            self.status.empty("This database has no tables yet: create some (SQL editor, migrations), then "
+                              "reopen the content editor.")
+            return
         if schema is None:
-            self.status.setText("No blog tables here (posts, comments, users, social_accounts); "
-                                "open any table with the picker.")
+            self.status.empty("No blog tables here (posts, comments, users, social_accounts); "
+                              "open any table with the picker.")
             return
         for name in BLOG_TABLES:
             self.open_table(f"{schema}.{name}")
@@ -108,8 +112,7 @@ class ContentWorkspace(QWidget):
         schema, _, name = qualified.partition(".")
         if self.last_error:  # the status line speaks of the latest request, not an earlier failure
             self.last_error = ""
-            self.status.setText("")
-            self.status.setStyleSheet("")
+            self.status.clear()
         return self._submit(lambda ctx: TableEditor(session, schema, name), f"Open {qualified}", self._opened,
                             lambda exc: self._failed(exc, f"Opening {qualified} failed: "))
 
