@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aurora_console.core.validation import not_a_validator
+
 POSTGRES, MYSQL = "postgres", "mysql"
 
 
@@ -67,6 +69,7 @@ def signal_backend(conn: Any, pid: int, action: str, **kwargs: Any) -> Any:
     return signal(conn, pid, action, **kwargs)
 
 
+@not_a_validator("checks an already read session row against the action (the engine's own rule), not one input value")
 def check_signal(row: Any, action: str, **kwargs: Any) -> None:
     if _is_mysql_row(row):
         from aurora_console.core.performance.mysql_backends import check_signal as check
