@@ -6,6 +6,7 @@ greeting, then an AuthSwitchRequest), as documented in the MySQL client/server p
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 
@@ -126,3 +127,90 @@ def test_a_server_that_greets_then_goes_quiet_times_out_the_handshake():
         for sock in held:
             sock.close()
         listener.close()
+
+
+# CLIENT_SSL added: the server offers TLS (the client's SSLRequest, then the TLS handshake, then the
+# handshake response inside TLS; MySQL client/server protocol, "Protocol::SSLRequest")
+TLS_CAPS = CAPS | 0x800
+ENDPOINT = "iamdb.internal"  # the certificate's name; the socket goes to 127.0.0.1 as through a tunnel
+
+
+class TlsClearTextServer:
+    """Like :class:`ClearTextAskingServer`, over TLS (as Aurora asks an IAM user): records the
+    password packet sent after the switch to mysql_clear_password, then answers OK to the rest."""
+
+    def __init__(self, tls) -> None:
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.load_cert_chain(str(tls.cert_file), str(tls.key_file))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.auth_packet = b""
+        self.tls_version = ""
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        raw, _ = self.listener.accept()
+        raw.settimeout(5)
+        salt = b"abcdefgh" + b"ijklmnopqrst"
+        greeting = (bytes([10]) + b"8.0.32-fake\0" + struct.pack("<I", 7) + salt[:8] + b"\0"
+                    + struct.pack("<H", TLS_CAPS & 0xFFFF) + bytes([45]) + struct.pack("<H", 2)
+                    + struct.pack("<H", TLS_CAPS >> 16) + bytes([21]) + b"\0" * 10 + salt[8:] + b"\0"
+                    + b"mysql_native_password\0")
+        raw.sendall(_packet(0, greeting))
+        request = _read_packet(raw)  # SSLRequest: capability flags with CLIENT_SSL, nothing else
+        if len(request) != 32 or not struct.unpack("<I", request[:4])[0] & 0x800:
+            raw.close()
+            return
+        try:
+            conn = self.ctx.wrap_socket(raw, server_side=True)
+        except (OSError, ssl.SSLError):
+            raw.close()
+            return
+        with conn:
+            self.tls_version = conn.version() or ""
+            try:
+                _read_packet(conn)  # handshake response (user, scrambled password), inside TLS
+                conn.sendall(_packet(3, b"\xfe" + b"mysql_clear_password\0"))
+                self.auth_packet = _read_packet(conn)
+                conn.sendall(_packet(5, b"\x00\x00\x00\x02\x00\x00\x00"))
+                while _read_packet(conn):  # the session set-up statements: OK to each
+                    conn.sendall(_packet(1, b"\x00\x00\x00\x02\x00\x00\x00"))
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def endpoint_tls(tmp_path_factory):
+    from aurora_console.sandbox.tls import ensure_certificates
+
+    return ensure_certificates(tmp_path_factory.mktemp("cleartext-tls"), [ENDPOINT])
+
+
+@pytest.mark.parametrize("mode", ["verify-full", "require"])
+def test_over_tls_the_token_is_sent_with_the_cleartext_plugin(endpoint_tls, mode):
+    server = TlsClearTextServer(endpoint_tls)
+    try:
+        conn = MYSQL.connect(host=ENDPOINT, hostaddr="127.0.0.1", port=server.port, user="iam_user",
+                             password=SECRET, tls_mode=mode, tls_ca=str(endpoint_tls.ca_file), connect_timeout=5)
+        conn.close()
+    finally:
+        server.close()
+    assert server.tls_version.startswith("TLSv1.")
+    assert server.auth_packet == SECRET.encode() + b"\0"  # mysql_clear_password: the token, NUL-ended
+
+
+def test_verify_full_refuses_a_certificate_for_another_name_before_any_password(endpoint_tls):
+    server = TlsClearTextServer(endpoint_tls)
+    try:
+        with pytest.raises(pymysql.err.OperationalError):
+            MYSQL.connect(host="other.internal", hostaddr="127.0.0.1", port=server.port, user="iam_user",
+                          password=SECRET, tls_mode="verify-full", tls_ca=str(endpoint_tls.ca_file),
+                          connect_timeout=5)
+    finally:
+        server.close()
+    assert server.auth_packet == b""
