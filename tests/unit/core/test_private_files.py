@@ -353,6 +353,19 @@ ALLOWED_RAW_WRITERS = {
     ("sandbox/postgres.py", "mkdir"), ("sandbox/postgres.py", "touch"), ("sandbox/postgres.py", "write_text"),
     ("sandbox/postgres_relocation.py", "mkdtemp"), ("sandbox/postgres_relocation.py", "touch"),
     ("sandbox/postgres_env.py", "mkdtemp"),
+    # EC2 bastion routes: the endpoint helper's one-shot ticket and the pushed key's private file,
+    # each created 0600 with O_EXCL inside a mkdtemp folder (0700) and removed once used; the
+    # pushed key's public half (not secret) beside it; the Session Manager relay's cookie file (0600)
+    ("core/aws/bastion_route/eice_proxy.py", "mkdtemp"), ("core/aws/bastion_route/eice_proxy.py", "os.open"),
+    ("core/aws/bastion_route/key_push.py", "mkdtemp"), ("core/aws/bastion_route/key_push.py", "os.open"),
+    ("core/aws/bastion_route/key_push.py", "write_text"),
+    ("core/aws/bastion_route/ssm.py", "mkdtemp"), ("core/aws/bastion_route/ssm.py", "os.open"),
+    ("core/aws/bastion_route/ssm.py", "copy"),  # a local function pumping bytes between sockets, not a file copy
+    # MariaDB's own data folder (0700, the server account's when we are root) and its TLS files,
+    # chmod 0600 as soon as copied into it, as for PostgreSQL above
+    ("sandbox/mysql.py", "mkdir"), ("sandbox/mysql.py", "copyfile"),
+    # the stand-in session-manager-plugin's launcher script (no secret; chmod 0700, an executable)
+    ("sandbox/ssm_plugin.py", "mkdir"), ("sandbox/ssm_plugin.py", "write_text"),
 }
 #: the pytest plugin's own scratch folders (tests, not the console, write there)
 NOT_THE_CONSOLE = ("testing/",)

@@ -216,7 +216,7 @@ class SessionRelay:
         try:
             session = self._new_session()
         except Exception as exc:  # noqa: BLE001 - told to ssh through the helper, logged here
-            text = getattr(exc, "user_text", lambda: str(exc))()
+            text = exc.user_text() if callable(getattr(exc, "user_text", None)) else str(exc)
             log.warning("Session Manager session for ssh failed: %s", text)
             try:
                 conn.sendall(b"\x01" + text.encode("utf-8", "replace"))
