@@ -35,7 +35,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from aurora_console.core.private_files import open_private, private_dir
-from aurora_console.sandbox import postgres_win
+from aurora_console.sandbox import postgres_template, postgres_win
 from aurora_console.sandbox.postgres_env import (
     NO_WINDOW,
     PostgresError,
@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 __all__ = ["HOST", "PostgresError", "PostgresServer", "find_postgres_bin"]
 
 HOST = "127.0.0.1"
+#: between connection attempts while the server starts: short, it is on the sandbox's critical path
+READY_POLL_S = 0.01
 
 
 class PostgresServer:
@@ -70,6 +72,7 @@ class PostgresServer:
         settings: dict[str, str] | None = None,
         log_file: Path | str | None = None,
         use_pg_ctl: bool | None = None,
+        template_root: Path | str | None = None,
     ) -> None:
         self.requested_data_dir = Path(data_dir).expanduser().absolute()
         self._bin_dir = Path(bin_dir) if bin_dir else None
@@ -87,6 +90,10 @@ class PostgresServer:
         self._holder_lock: int | None = None  # the relocated folder's lock, held while started
         #: start through pg_ctl (Windows; default: only there) instead of as our child process
         self.use_pg_ctl = sys.platform == "win32" if use_pg_ctl is None else use_pg_ctl
+        #: where initialised data folder templates are kept (postgres_template.py); None: initdb
+        #: every fresh folder. Used only with a password and the server as our child process
+        #: (the password is set through its Unix socket).
+        self.template_root = Path(template_root) if template_root else None
 
     def __repr__(self) -> str:  # never shows the password
         state = f"port {self.port}" if self.running else "stopped"
@@ -165,7 +172,10 @@ class PostgresServer:
         private_dir(self.log_file.parent, narrow_existing=False)  # the state folder: the sandbox decides
         self._prepare_data_dir()
         if not (self.data_dir / "PG_VERSION").exists():
-            self._initdb()
+            if self._uses_template:
+                self._from_template()
+            else:
+                self._initdb()
         self._clear_stale_pid_file()
         attempts = 3 if self._wanted_port == 0 else 1
         for attempt in range(attempts):
@@ -271,16 +281,18 @@ class PostgresServer:
                 f"{what} failed (exit {result.returncode}); log {self.log_file}:\n{self.log_tail()}"
             )
 
-    def _initdb(self) -> None:
+    def _initdb(self, password: str | None | bool = True) -> None:
+        """``password``: True for the server's own (else ``--auth=trust``, with none)."""
+        password = self._password if password is True else password
         argv = [str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", self.superuser, "-E", "UTF8",
                 "--locale=C", "--no-sync", "--no-instructions"]
         pw_dir = None
         try:
-            if self._password is not None:
+            if password is not None:
                 pw_dir = short_temp_dir("pgpw-")
                 pw_file = pw_dir / "pw"
                 pw_file.touch(mode=0o600)
-                pw_file.write_text(self._password + "\n")
+                pw_file.write_text(password + "\n")
                 self.run_as.chown(pw_dir, recursive=True)
                 argv += ["--auth=scram-sha-256", f"--pwfile={pw_file}"]
             else:
@@ -289,6 +301,43 @@ class PostgresServer:
         finally:
             if pw_dir is not None:
                 shutil.rmtree(pw_dir, ignore_errors=True)
+
+    @property
+    def _uses_template(self) -> bool:
+        return self.template_root is not None and self._password is not None and not self.use_pg_ctl
+
+    def _from_template(self) -> None:
+        """A fresh data folder from the template (made here by initdb the first time), its
+        superuser's password set once the server runs (see postgres_template.py)."""
+        key = postgres_template.template_key(self.bin_dir, self.superuser)
+        if postgres_template.copy_template(self.template_root, key, self.data_dir):
+            self.run_as.chown(self.data_dir, recursive=True)
+        else:
+            self._initdb(password=None)
+            postgres_template.save_template(self.data_dir, self.template_root, key)
+        for path in postgres_template.begin_password(self.data_dir):
+            self.run_as.chown(path)
+
+    def _set_pending_password(self, deadline: float) -> None:
+        """The superuser's password on a data folder copied from the template: through the Unix
+        socket, the only way in until it is set."""
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                raise PostgresError(f"PostgreSQL exited with code {code} while starting; "
+                                    f"log {self.log_file}:\n{self.log_tail()}")
+            try:
+                with psycopg.connect(host=str(self._socket_dir), port=self.port, user=self.superuser,
+                                     dbname="postgres", autocommit=True, connect_timeout=5) as conn:
+                    postgres_template.set_password(conn, self.data_dir, self.superuser, self._password,
+                                                   chown=self.run_as.chown)
+                    return
+            except psycopg.OperationalError as exc:
+                last_error = str(exc).strip()
+            if time.monotonic() > deadline:
+                raise PostgresError(f"PostgreSQL did not accept connections within the time allowed "
+                                    f"({last_error}); log {self.log_file}:\n{self.log_tail()}")
+            time.sleep(READY_POLL_S)
 
     def _clear_stale_pid_file(self) -> None:
         clear_stale_pid_file(self.data_dir)
@@ -358,6 +407,8 @@ class PostgresServer:
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         last_error = ""
+        if self._uses_template and postgres_template.password_pending(self.data_dir):
+            self._set_pending_password(deadline)
         while True:
             code = self._proc.poll()
             if code is not None:
@@ -380,7 +431,7 @@ class PostgresServer:
                     f"PostgreSQL did not accept connections within {timeout:.0f} s "
                     f"({last_error}); log {self.log_file}:\n{self.log_tail()}"
                 )
-            time.sleep(0.05)
+            time.sleep(READY_POLL_S)
 
     def _cleanup_after_failure(self) -> None:
         lock, self._holder_lock = self._holder_lock, None  # kept for the next attempt

@@ -170,6 +170,8 @@ class Sandbox:
         self._pg = None
         self._mysql = None
         self._mysql_thread: threading.Thread | None = None
+        self._pg_thread: threading.Thread | None = None  # the server's start, begun by start_aws
+        self._pg_error: BaseException | None = None
         self._bastion = None
         self._lock = threading.Lock()
         self._tls_lock = threading.Lock()  # the PostgreSQL and MySQL starts share one certificate
@@ -204,6 +206,7 @@ class Sandbox:
         from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials
 
         task = task or null_context()
+        self._begin_postgres()  # the PostgreSQL server starts while the endpoint does and is seeded
         task.progress(None, "Starting the local AWS endpoint…")
         with self._lock:
             self._check_running()
@@ -250,12 +253,16 @@ class Sandbox:
     def start_database(self, task: TaskContext | None = None) -> SandboxInfo:
         task = task or null_context()
         info = self._require_info()
-        # the shop's MySQL server starts while PostgreSQL does and never delays the blog database:
-        # when it is ready its thread adds the shop's routes to the bastion (wait_for_mysql waits)
+        # the shop's MySQL server starts once the PostgreSQL server runs (never competing with it
+        # for the CPU) while the blog database is built: when it is ready its thread adds the
+        # shop's routes to the bastion (wait_for_mysql waits)
         mysql = threading.Thread(target=self._start_mysql, args=(info,), name="sandbox-mysql", daemon=True)
         self._mysql_thread = mysql
-        mysql.start()
         try:
+            try:
+                self._wait_postgres(task)
+            finally:
+                mysql.start()
             self._start_postgres(info, task)
             self._start_bastion(info, task)
         except Exception as exc:  # noqa: BLE001 - the sandbox opens without its database
@@ -324,25 +331,63 @@ class Sandbox:
             log.warning("sandbox MySQL unavailable: %s", exc)
             info.mysql_error = f"{type(exc).__name__}: {exc}"
 
+    def _postgres_server(self):
+        """The sandbox's PostgreSQL server (made, not started, on first use)."""
+        from aurora_console.sandbox.postgres import PostgresServer
+        from aurora_console.sandbox.postgres_template import template_root
+
+        with self._lock:
+            self._check_running()
+            if self._pg is None:
+                self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
+                                          log_file=self.state_dir / "postgresql.log", settings=PG_SETTINGS,
+                                          template_root=template_root())  # a fresh folder: no initdb
+                from aurora_console.sandbox.rds_logs import rds_log_settings
+
+                self._pg.settings.update(rds_log_settings(self._pg.bin_dir))  # its log written as on RDS
+            return self._pg
+
+    def _begin_postgres(self) -> None:
+        """Start the PostgreSQL server on a thread of its own (start_database waits for it); once."""
+        with self._lock:
+            if self._pg_thread is not None or self._pg is not None:
+                return
+            self._pg_thread = threading.Thread(target=self._run_postgres_start, name="sandbox-postgres", daemon=True)
+            self._pg_thread.start()
+
+    def _run_postgres_start(self) -> None:
+        try:
+            pg = self._postgres_server()
+            pg.start()  # outside the lock, so stop() is never kept waiting
+            with self._lock:
+                if self._stopped.is_set():  # stop() ran meanwhile and found no process yet
+                    pg.stop()
+        except BaseException as exc:  # noqa: BLE001 - start_database reports it (formatted there, once)
+            self._pg_error = exc
+
+    def _wait_postgres(self, task: TaskContext) -> None:
+        """Wait for the start :meth:`_begin_postgres` began (re-raising its error)."""
+        task.progress(None, "Starting PostgreSQL…")
+        thread = self._pg_thread
+        if thread is None:
+            return
+        while thread.is_alive():
+            thread.join(0.1)
+            task.check()
+        error, self._pg_error = self._pg_error, None
+        self._pg_thread = None  # a later start_database (ensure_seeded) starts it in line
+        if error is not None:
+            raise error
+
     def _start_postgres(self, info: SandboxInfo, task: TaskContext) -> None:
         import psycopg
         from psycopg import sql
 
         from aurora_console.core.db.migrations.blog import apply_bundled_blog_schema
-        from aurora_console.sandbox.postgres import PostgresServer
 
         seed = info.seed
-        task.progress(None, "Starting PostgreSQL…")
-        with self._lock:
-            self._check_running()
-            if self._pg is None:
-                self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
-                                          log_file=self.state_dir / "postgresql.log", settings=PG_SETTINGS)
-                from aurora_console.sandbox.rds_logs import rds_log_settings
-
-                self._pg.settings.update(rds_log_settings(self._pg.bin_dir))  # its log written as on RDS
-            pg = self._pg
-        pg.start()  # seconds on a first run (initdb): outside the lock, so stop() is never kept waiting
+        pg = self._postgres_server()
+        pg.start()  # at once when _begin_postgres started it
         with self._lock:
             if self._stopped.is_set():  # stop() ran meanwhile and found no process yet
                 pg.stop()
@@ -514,6 +559,11 @@ class Sandbox:
             except Exception:  # noqa: BLE001
                 log.exception("stopping the sandbox %s failed", name)
         self._feeder = self._bastion = self._pg = self._mysql = self._aws = None
+        pg_thread = self._pg_thread
+        if pg_thread is not None and pg_thread is not threading.current_thread():
+            pg_thread.join(30)  # it sees the stop and stops the server it was starting
+            if pg_thread.is_alive():
+                log.warning("the sandbox PostgreSQL start did not end within 30 s")
         if self._mysql_thread is not None and self._mysql_thread is not threading.current_thread():
             self._mysql_thread.join(30)  # it sees the stop and stops what it was starting
         (self.state_dir / STATE_FILE).unlink(missing_ok=True)

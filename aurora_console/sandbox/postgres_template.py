@@ -1,0 +1,136 @@
+"""The initialised PostgreSQL data folder template: ``initdb`` once, then copy it (Qt-free).
+
+``initdb`` is the slowest step of a fresh sandbox's start (seconds on a busy machine); copying
+its result takes a fraction of that. :class:`~aurora_console.sandbox.postgres.PostgresServer`
+with a ``template_root`` therefore makes a fresh data folder like this:
+
+1. :func:`copy_template` copies the template for these binaries and superuser, if there is one;
+   else the server runs ``initdb --auth=trust`` *without* a password and :func:`save_template`
+   copies that untouched result (no data, no password: nothing of one sandbox reaches another)
+   into the template folder, owner-only, under the console's cache folder.
+2. :func:`begin_password` makes the copy accept only the superuser over its private Unix socket
+   (``local all all trust``; nothing over TCP) and leaves a marker, :data:`PASSWORD_PENDING`.
+3. After the server starts, :func:`set_password` gives the superuser this server's own fresh
+   password, writes the final ``pg_hba.conf`` (scram-sha-256 everywhere, as
+   ``initdb --auth=scram-sha-256`` makes it), reloads it and removes the marker. A start that
+   died in between finds the marker and does step 3 again.
+
+The template is keyed by the binaries (their folder, the ``initdb`` file's size and time) and
+the superuser name, so a PostgreSQL upgrade makes a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from aurora_console.core.private_files import atomic_write_text, private_dir
+
+#: in a data folder: copied from a template, its superuser has no password yet
+PASSWORD_PENDING = "aurora_password_pending"
+#: the data folder accepts the superuser only through the (private) Unix socket meanwhile
+BOOTSTRAP_HBA = "local all all trust\n"
+#: what ``initdb --auth=scram-sha-256`` writes (without its comments)
+FINAL_HBA = """\
+# TYPE  DATABASE        USER            ADDRESS                 METHOD
+local   all             all                                     scram-sha-256
+host    all             all             127.0.0.1/32            scram-sha-256
+host    all             all             ::1/128                 scram-sha-256
+local   replication     all                                     scram-sha-256
+host    replication     all             127.0.0.1/32            scram-sha-256
+host    replication     all             ::1/128                 scram-sha-256
+"""
+
+
+def template_root() -> Path:
+    """``<the console's cache folder>/postgres-templates`` (``AURORA_CONSOLE_HOME`` honoured)."""
+    from aurora_console.core.paths import app_paths
+
+    return app_paths().cache_dir / "postgres-templates"
+
+
+def template_key(bin_dir: Path, superuser: str) -> str:
+    """The template's folder name for these binaries and this superuser."""
+    initdb = bin_dir / "initdb"
+    try:
+        info = initdb.stat()
+        stamp = f"{info.st_size}:{info.st_mtime_ns}"
+    except OSError:
+        stamp = "?"
+    digest = hashlib.sha256(f"{bin_dir.resolve()}\0{stamp}\0{superuser}".encode()).hexdigest()[:16]
+    return f"pg-{digest}"
+
+
+def copy_template(root: Path, key: str, data_dir: Path) -> bool:
+    """Copy the template ``root/key`` into the (empty) ``data_dir``; False if there is none."""
+    template = root / key
+    if not (template / "PG_VERSION").is_file():
+        return False
+    shutil.copytree(template, data_dir, symlinks=True, dirs_exist_ok=True)
+    return True
+
+
+def save_template(data_dir: Path, root: Path, key: str) -> None:
+    """Copy a just-initialised ``data_dir`` (initdb's output only) as the template ``root/key``,
+    owner-only; a template another process saved meanwhile is kept."""
+    private_dir(root)
+    final = root / key
+    if final.exists():
+        return
+    partial = root / f".{key}.{secrets.token_hex(4)}"
+    try:
+        shutil.copytree(data_dir, partial, symlinks=True)
+        _owner_only(partial)
+        os.rename(partial, final)
+    except OSError:
+        if not (final / "PG_VERSION").is_file():
+            raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _owner_only(folder: Path) -> None:
+    """The template belongs to whoever runs the console, readable by nobody else (as root,
+    initdb's files are the server account's until copied here)."""
+    uid, gid = os.getuid(), os.getgid()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        os.chown(dirpath, uid, gid)
+        os.chmod(dirpath, 0o700)
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                os.chown(path, uid, gid)
+                os.chmod(path, 0o600)
+
+
+def begin_password(data_dir: Path) -> list[Path]:
+    """Step 2: the bootstrap ``pg_hba.conf`` and the marker; the files written (to hand to the
+    server's account)."""
+    hba, marker = data_dir / "pg_hba.conf", data_dir / PASSWORD_PENDING
+    atomic_write_text(hba, BOOTSTRAP_HBA, private_parent=False)
+    atomic_write_text(marker, "the superuser's password is set at the next start\n", private_parent=False)
+    return [hba, marker]
+
+
+def password_pending(data_dir: Path) -> bool:
+    return (data_dir / PASSWORD_PENDING).exists()
+
+
+def set_password(conn, data_dir: Path, superuser: str, password: str, chown=None) -> None:
+    """Step 3 on ``conn`` (the superuser through the Unix socket, autocommit): the password (kept
+    out of the server's log), the final ``pg_hba.conf``, a reload, the marker removed."""
+    from psycopg import sql
+
+    conn.execute("SET log_statement = 'none'")
+    conn.execute("SET log_min_duration_statement = -1")
+    conn.execute("SET password_encryption = 'scram-sha-256'")
+    conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(superuser), sql.Literal(password)))
+    hba = data_dir / "pg_hba.conf"
+    atomic_write_text(hba, FINAL_HBA, private_parent=False)
+    if chown is not None:
+        chown(hba)
+    conn.execute("SELECT pg_reload_conf()")
+    (data_dir / PASSWORD_PENDING).unlink(missing_ok=True)

@@ -1,0 +1,182 @@
+"""Sandbox start benchmark: the console's sandbox against the same PostgreSQL and moto started bare.
+
+Baseline (issue 20, part 5), measured in the same run, the two started concurrently:
+  * bare PostgreSQL: ``initdb`` into a temporary folder, then the ``postgres`` binary (the same
+    binaries the sandbox finds) until it accepts a connection;
+  * bare moto: ``python -m moto.server`` on a free port until it answers an HTTP request.
+The baseline figure is the wall time until both are up.
+
+Cases (``aurora-console --sandbox --smoke-test``, the JSON line's timings, from process start):
+  * clusters listed (``ready``) and database checked through the bastion (``total``) on a fresh
+    sandbox folder (the data folder template in the console's cache already made by a first run);
+  * the same on a second start of that folder (state kept).
+The very first run (no template yet) is printed too, for information.
+
+Goals: clusters listed within 1.5x, database checked within 2x of the baseline.
+
+Run by hand: ``.venv/bin/python benchmarks/sandbox_start.py [--repeat 3]``. Each round starts
+one baseline and two sandboxes, so a round takes 10-30 s on a busy 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common import PYTHON, isolated_env, machine, summary  # noqa: E402
+
+import psycopg  # noqa: E402
+
+from aurora_console.sandbox.postgres_env import RunAs, find_postgres_bin, free_port, short_temp_dir  # noqa: E402
+
+POLL_S = 0.01  # the baseline's own poll interval: as tight as the console's
+
+
+def bare_postgres(bin_dir: Path) -> float:
+    """initdb + postgres until a connection succeeds; seconds. Cleans up after itself."""
+    run_as = RunAs.for_current_process()
+    folder = short_temp_dir("bench-pg-")
+    run_as.chown(folder)
+    data, sock = folder / "data", folder / "s"
+    sock.mkdir()
+    run_as.chown(sock)
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
+    t0 = time.perf_counter()
+    subprocess.run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8", "--locale=C",
+                    "--no-sync", "--no-instructions", "--auth=trust"], check=True, env=env, cwd=folder,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **run_as.popen_kwargs())
+    proc = subprocess.Popen([str(bin_dir / "postgres"), "-D", str(data), "-p", str(port), "-h", "127.0.0.1",
+                             "-k", str(sock)], env=env, cwd=folder, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, **run_as.popen_kwargs())
+    try:
+        while True:
+            try:
+                with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres",
+                                     connect_timeout=5):
+                    break
+            except psycopg.OperationalError:
+                if proc.poll() is not None:
+                    raise RuntimeError("bare postgres exited while starting") from None
+                time.sleep(POLL_S)
+        return time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bare_moto() -> float:
+    """``python -m moto.server`` until it answers; seconds."""
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("bare moto server exited while starting") from None
+                time.sleep(POLL_S)
+        return time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def baseline(bin_dir: Path) -> dict[str, float]:
+    """Both started at once (two threads); the wall time until both answer."""
+    out: dict[str, float] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str, fn) -> None:
+        try:
+            out[name] = fn()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=run, args=("postgres", lambda: bare_postgres(bin_dir))),
+               threading.Thread(target=run, args=("moto", bare_moto))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    out["both"] = time.perf_counter() - t0
+    return out
+
+
+def console(sandbox_dir: Path, env: dict[str, str]) -> dict[str, float]:
+    """One ``aurora-console --sandbox --smoke-test``: its JSON line's timings."""
+    argv = [PYTHON, "-m", "aurora_console", "--smoke-test", "--sandbox", "--sandbox-dir", str(sandbox_dir)]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"smoke test failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    result = json.loads(lines[-1])
+    return {"listed": result["timings"]["ready"], "checked": result["timings"]["total"]}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        sys.exit("no PostgreSQL server binaries")
+    env = isolated_env()  # its own cache folder: the template is made by the first run below
+    scratch = Path(tempfile.mkdtemp(prefix="aurora-bench-sbxstart-"))
+    print(f"machine: {machine()}; PostgreSQL binaries {bin_dir}")
+    first = console(scratch / "first", env)
+    print(f"first run (makes the template): clusters listed {first['listed']:.3f}s, "
+          f"database checked {first['checked']:.3f}s")
+    rows: dict[str, list[float]] = {k: [] for k in ("base", "pg", "moto", "fresh_listed", "fresh_checked",
+                                                    "again_listed", "again_checked")}
+    loads = []
+    for i in range(args.repeat):
+        loads.append(os.getloadavg()[0])
+        b = baseline(bin_dir)
+        rows["base"].append(b["both"])
+        rows["pg"].append(b["postgres"])
+        rows["moto"].append(b["moto"])
+        folder = scratch / f"round{i}"
+        fresh = console(folder, env)
+        again = console(folder, env)
+        for prefix, r in (("fresh", fresh), ("again", again)):
+            rows[f"{prefix}_listed"].append(r["listed"])
+            rows[f"{prefix}_checked"].append(r["checked"])
+        print(f"round {i + 1}: load {loads[-1]:.1f}; bare {b['both']:.3f}s (postgres {b['postgres']:.3f}s, "
+              f"moto {b['moto']:.3f}s); fresh listed {fresh['listed']:.3f}s checked {fresh['checked']:.3f}s; "
+              f"second start listed {again['listed']:.3f}s checked {again['checked']:.3f}s", flush=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    print(f"\nmedians over {args.repeat} rounds, load average {min(loads):.1f}-{max(loads):.1f}: bare PostgreSQL "
+          f"{med['pg']:.3f}s, bare moto {med['moto']:.3f}s, both {med['base']:.3f}s")
+    for label, key, goal in (("fresh sandbox: clusters listed", "fresh_listed", 1.5),
+                             ("fresh sandbox: database checked", "fresh_checked", 2.0),
+                             ("second start: clusters listed", "again_listed", 1.5),
+                             ("second start: database checked", "again_checked", 2.0)):
+        ratio = med[key] / med["base"]
+        summary(label, f"{med[key]:.3f}s", f"{ratio:.2f}x bare PostgreSQL+moto start ({med['base']:.3f}s)",
+                f"at most {goal}x", ratio <= goal)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""PostgresServer with a data folder template (sandbox/postgres_template.py), on the real binaries:
+initdb runs once, later fresh folders are copies, each with its own password and no data of another."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from aurora_console.sandbox import postgres_template
+from aurora_console.sandbox.postgres import PostgresError, PostgresServer
+from aurora_console.sandbox.postgres_env import find_postgres_bin
+from tests.rig.pg import FAST_SETTINGS
+
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(find_postgres_bin() is None, reason="no PostgreSQL binaries")]
+
+
+@pytest.fixture
+def servers(tmp_path: Path):
+    made: list[PostgresServer] = []
+
+    def make(name: str, password: str) -> PostgresServer:
+        server = PostgresServer(tmp_path / name / "data", password=password, settings=FAST_SETTINGS,
+                                template_root=tmp_path / "templates")
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.remove_data()
+
+
+def _initdb_runs(server: PostgresServer) -> int:
+    return server.log_tail(10_000).count(" initdb\n")
+
+
+def _login(server: PostgresServer, password: str) -> None:
+    with psycopg.connect(host=server.host, port=server.port, user="postgres", dbname="postgres",
+                         password=password, connect_timeout=5):
+        pass
+
+
+def _modes(folder: Path) -> set[int]:
+    modes = set()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        modes.add(stat.S_IMODE(os.stat(dirpath).st_mode))
+        modes |= {stat.S_IMODE(os.lstat(os.path.join(dirpath, n)).st_mode) for n in filenames}
+    return modes
+
+
+def test_second_fresh_folder_is_copied_with_its_own_password_and_no_data(servers, tmp_path: Path):
+    first = servers("one", "first-Password-1").start()
+    assert _initdb_runs(first) == 1
+    templates = list((tmp_path / "templates").iterdir())
+    assert [t.name for t in templates] == [postgres_template.template_key(first.bin_dir, "postgres")]
+    assert _modes(tmp_path / "templates") <= {0o700, 0o600}  # owner-only
+    assert not (templates[0] / postgres_template.PASSWORD_PENDING).exists()
+    with first.connect(autocommit=True) as conn:  # data of the first sandbox ...
+        conn.execute("CREATE TABLE secret_notes (body text)")
+        conn.execute("INSERT INTO secret_notes VALUES ('of the first user')")
+    first.stop()
+
+    second = servers("two", "second-Password-2").start()
+    assert _initdb_runs(second) == 0  # copied, not initialised
+    _login(second, "second-Password-2")
+    with pytest.raises(psycopg.OperationalError):  # the first one's password is not the second's
+        _login(second, "first-Password-1")
+    with second.connect() as conn:  # ... never reaches the second
+        assert conn.execute("SELECT to_regclass('secret_notes')").fetchone() == (None,)
+    assert not postgres_template.password_pending(second.data_dir)
+    assert (second.data_dir / "pg_hba.conf").read_text() == postgres_template.FINAL_HBA
+    second.stop()
+    second.start()  # a later start of the same folder: its password, nothing pending
+    _login(second, "second-Password-2")
+
+
+def test_template_holds_no_password(servers, tmp_path: Path):
+    """The template is initdb's output with trust and no password: copying it with a bootstrap
+    pg_hba.conf that trusts every TCP login would let anyone in without one."""
+    servers("one", "first-Password-1").start()
+    template = next((tmp_path / "templates").iterdir())
+    hba = (template / "pg_hba.conf").read_text()
+    assert "scram-sha-256" not in hba.split("# TYPE")[-1]  # made with --auth=trust
+    assert b"first-Password-1" not in b"".join(p.read_bytes() for p in template.rglob("*") if p.is_file())
+
+
+def test_a_start_that_died_before_the_password_sets_it_next_time(servers, tmp_path: Path):
+    servers("one", "first-Password-1").start().stop()
+    second = servers("two", "second-Password-2")
+    # the folder as a copy leaves it before its first start: the bootstrap pg_hba.conf and the marker
+    second.data_dir.mkdir(parents=True)
+    key = postgres_template.template_key(second.bin_dir, "postgres")
+    assert postgres_template.copy_template(tmp_path / "templates", key, second.data_dir)
+    postgres_template.begin_password(second.data_dir)
+    second.run_as.chown(second.data_dir, recursive=True)
+    second.start()
+    _login(second, "second-Password-2")
+    assert not postgres_template.password_pending(second.data_dir)
+
+
+def test_without_template_root_initdb_sets_the_password(tmp_path: Path):
+    server = PostgresServer(tmp_path / "data", password="plain-Password-3", settings=FAST_SETTINGS)
+    try:
+        server.start()
+        assert _initdb_runs(server) == 1
+        assert not postgres_template.password_pending(server.data_dir)
+        _login(server, "plain-Password-3")
+        with pytest.raises(psycopg.OperationalError):
+            _login(server, "wrong")
+    finally:
+        server.remove_data()
+
+
+def test_a_copied_folder_rejects_another_password_on_later_starts(servers):
+    server = servers("one", "first-Password-1").start()
+    server.stop()
+    other = PostgresServer(server.requested_data_dir, password="another", settings=FAST_SETTINGS,
+                           template_root=server.template_root)
+    with pytest.raises(PostgresError, match="rejected the superuser password"):
+        other.start(timeout=20)
+    other.stop()
