@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from aurora_console.core.db.column_store import RowStore
 from aurora_console.core.db.query import NEXT_BATCH, QueryResult
 from aurora_console.core.db.session import DbSession
 from aurora_console.core.db.values import _json_default, to_json_value, to_text
@@ -95,7 +96,11 @@ def export_result(result: QueryResult, path: str | Path, fmt: str, *, task=None)
     """Export an open result: the rows already fetched, then the rest of its cursor, streamed."""
 
     def batches():
-        yield result.rows
+        rows = result.rows
+        if isinstance(rows, RowStore):  # the grid's compact rows, turned into tuples a batch at a time
+            yield from rows.batches(NEXT_BATCH)
+        else:
+            yield rows
         if result.stream is not None:
             yield from result.stream.batches(NEXT_BATCH, task=task)
 

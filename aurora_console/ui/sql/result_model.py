@@ -10,6 +10,7 @@ from decimal import Decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 
+from aurora_console.core.db.column_store import ColumnChunk, RowStore, column_kinds
 from aurora_console.core.db.values import NULL_TEXT, display
 from aurora_console.ui import full_collections
 
@@ -69,7 +70,9 @@ class ResultTableModel(QAbstractTableModel):
         self.result = result
         self.columns = [c.name for c in result.columns]
         self._types = [c.type_name for c in result.columns]
-        self._rows: list[tuple] = list(result.rows)
+        self._kinds = column_kinds(self._types)
+        #: the rows, kept by column in compact chunks (column_store.py); cells are read one by one
+        self._rows = RowStore(self._kinds, result.rows)
         self._stream = result.stream
         self._runner = runner
         self._queue = queue
@@ -79,7 +82,8 @@ class ResultTableModel(QAbstractTableModel):
         self._inflight = 0
         self._handles: list = []
         self._handover = None  # batches handed over by the fetch-all task
-        self._pending: list[list[tuple]] = []  # handed-over rows not yet appended (next turns)
+        #: handed-over rows not yet appended (next turns): (batch, first row not yet appended)
+        self._pending: list[tuple[ColumnChunk | list[tuple], int]] = []
         self._drain_scheduled = False
         self.fetch_everything = False
         self.error: BaseException | None = None
@@ -91,8 +95,12 @@ class ResultTableModel(QAbstractTableModel):
 
     # -- state ---------------------------------------------------------------------------------
     @property
-    def rows(self) -> list[tuple]:
+    def rows(self) -> RowStore:
+        """The rows as a read-only sequence of tuples (built when read: use ``value`` for a cell)."""
         return self._rows
+
+    def value(self, row: int, column: int):
+        return self._rows.value(row, column)
 
     @property
     def stream_open(self) -> bool:
@@ -129,7 +137,7 @@ class ResultTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        value = self._rows[index.row()][index.column()]
+        value = self._rows.value(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             text = display(value)
             return NULL_TEXT if text is None else text
@@ -171,11 +179,11 @@ class ResultTableModel(QAbstractTableModel):
         self.state_changed.emit()
 
     def _submit(self, size: int) -> None:
-        stream = self._stream
+        stream, kinds = self._stream, self._kinds
         self._inflight += 1
         self.fetching = True
         self.handle = self._runner.submit(
-            lambda ctx: stream.fetch(size, task=ctx),
+            lambda ctx: ColumnChunk.from_rows(stream.fetch(size, task=ctx), kinds),
             name="Fetch rows",
             queue=self._queue,
             on_done=self._arrived,
@@ -193,25 +201,33 @@ class ResultTableModel(QAbstractTableModel):
             return
         handover: queue.SimpleQueue = queue.SimpleQueue()
         self._handover = handover
-        stream = self._stream
+        stream, kinds = self._stream, self._kinds
+        column_batches = getattr(stream, "column_batches", None)  # PostgreSQL's: numeric as text
 
-        hold = self._values_tracked()
+        def chunks(ctx):
+            if column_batches is not None:
+                yield from column_batches(ALL_BATCH, task=ctx)
+            else:
+                for batch in stream.batches(ALL_BATCH, task=ctx):
+                    yield ColumnChunk.from_rows(batch, kinds)
+
+        tracked = self._values_tracked()
 
         def pump(ctx) -> int:
-            # No full collector passes while rows of tracked values stream in (each pass scans
-            # every one: with a uuid column, six passes of up to 80 ms CPU at 300,000 rows)
-            if hold:
-                full_collections.hold()
+            # No full collector passes while the rows stream in: each batch makes and drops a
+            # tuple per row (young collections free those), which triggered full passes over the
+            # whole process (six of 30 ms CPU, 85-130 ms wall on a loaded machine, at 300,000 rows)
+            full_collections.hold()
             try:
                 n = 0
-                for batch in stream.batches(ALL_BATCH, task=ctx):
+                for batch in chunks(ctx):
                     handover.put(batch)
                     n += len(batch)
                     ctx.progress(None, f"{n:,} more rows fetched")
                 return n
             finally:  # on the worker: released however the task ends, callbacks delivered or not
-                if hold:
-                    full_collections.release(_keep_out_of_full_passes)
+                # values the collector tracks (uuids, json) are frozen out of later full passes
+                full_collections.release(_keep_out_of_full_passes if tracked else None)
 
         def done(_n) -> None:
             self._drain()
@@ -229,9 +245,8 @@ class ResultTableModel(QAbstractTableModel):
 
     def _values_tracked(self) -> bool:
         """Whether this result's values include objects the garbage collector tracks (a uuid,
-        json's dicts and lists, arrays, types the console does not know): rows of plain numbers,
-        text, bytes and times become untracked tuples, which full passes hardly see (holding
-        those passes back measured slower there: 1.45x raw instead of 1.25x)."""
+        json's dicts and lists, arrays, types the console does not know): plain numbers, text,
+        bytes and times are kept in arrays or untracked tuples, which full passes hardly see."""
         return any(t not in _UNTRACKED_VALUES for t in self._types)
 
     def _drain(self) -> None:
@@ -240,18 +255,18 @@ class ResultTableModel(QAbstractTableModel):
         q = self._handover
         while q is not None:
             try:
-                self._pending.append(q.get_nowait())
+                self._pending.append((q.get_nowait(), 0))
             except queue.Empty:
                 break
         deadline = time.perf_counter() + APPEND_TURN_S
         while self._pending:  # at least one slice per turn, however short the budget
-            batch = self._pending[0]
-            if len(batch) > APPEND_SLICE:
-                self._pending[0] = batch[APPEND_SLICE:]
-                batch = batch[:APPEND_SLICE]
+            batch, lo = self._pending[0]
+            hi = min(len(batch), lo + APPEND_SLICE)
+            if hi < len(batch):
+                self._pending[0] = (batch, hi)
             else:
                 self._pending.pop(0)
-            self.append_rows(batch)
+            self._insert(batch, lo, hi)
             if time.perf_counter() >= deadline:
                 break
         if self._pending and not self._drain_scheduled:
@@ -270,11 +285,15 @@ class ResultTableModel(QAbstractTableModel):
                 h.cancel()
 
     # -- arrivals (UI thread) --------------------------------------------------------------------
-    def append_rows(self, rows: list[tuple]) -> None:
-        if rows:
+    def append_rows(self, rows: ColumnChunk | list[tuple]) -> None:
+        self._insert(rows, 0, len(rows))
+
+    def _insert(self, batch: ColumnChunk | list[tuple], lo: int, hi: int) -> None:
+        """Append rows ``lo`` to ``hi`` of ``batch`` (a range of it: no copy)."""
+        if hi > lo:
             first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self.beginInsertRows(QModelIndex(), first, first + hi - lo - 1)
+            self._rows.extend(batch, lo, hi)
             self.endInsertRows()
 
     def _landed(self) -> None:
@@ -285,7 +304,7 @@ class ResultTableModel(QAbstractTableModel):
     def _arrived(self, rows: list[tuple]) -> None:
         self._landed()
         if self._pending:  # after rows still waiting from a stopped fetch-all, in order
-            self._pending.append(rows)
+            self._pending.append((rows, 0))
             self._drain()
         else:
             self.append_rows(rows)

@@ -343,7 +343,7 @@ class SqlTab(QWidget):
 
     def export(self, view: ResultView, path: str, fmt: str, on_done=None):
         model = view.model
-        result, rows = model.result, list(model.rows)
+        result, rows = model.result, model.rows.snapshot()  # shares the stored chunks: no copy
         session = self.session
         stream = result.stream
         rerun = stream is not None and stream.closed and not stream.exhausted and is_select_like(result.sql)

@@ -101,7 +101,7 @@ def test_a_fetch_all_of_tracked_values_holds_full_passes_back_then_freezes_its_r
         gc.unfreeze()
 
 
-def test_a_fetch_all_of_plain_values_leaves_the_collector_alone(qtbot, sql_runner):
+def test_a_fetch_all_of_plain_values_holds_full_passes_back_and_freezes_nothing(qtbot, sql_runner):
     import gc
 
     stream = _Stream([[(n, f"row {n}") for n in range(1, 1001)]])
@@ -111,4 +111,4 @@ def test_a_fetch_all_of_plain_values_leaves_the_collector_alone(qtbot, sql_runne
     frozen = gc.get_freeze_count()
     model.fetch_all()
     qtbot.waitUntil(lambda: model.complete, timeout=10_000)
-    assert stream.held == [False] and gc.get_freeze_count() == frozen
+    assert stream.held == [True] and gc.get_freeze_count() == frozen
