@@ -9,6 +9,10 @@ foreign key, too long, a check, a value MySQL refuses in strict mode) is marked 
 message while the others are still tried; if anything failed or conflicted the whole
 transaction is rolled back and every change stays pending. An insert reads its row back by its
 key (``LAST_INSERT_ID()`` for an ``AUTO_INCREMENT`` key), since MySQL has no ``RETURNING``.
+
+A change whose statement would be larger than the server's ``max_allowed_packet`` is not sent: the
+server would answer by closing the connection (error 1153, or only "Lost connection" when it closes
+while the value is still being sent), so it is marked on its largest cell with what to do instead.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from ..save import ConnectionLost, SaveResult, conflict_message, save_order
 from .queries import as_text, row_texts, row_version, rows, run, select_columns
 
 CONNECTION_LOST = frozenset({2006, 2013, 2055, 1927, 4031})
+#: values at least this large are measured against the server's max_allowed_packet before a save
+PACKET_CHECK_FROM = 1 << 20
+_STATEMENT_ROOM = 4096  # the statement's own text around the values
 _QUOTED_COLUMN = re.compile(r"[Cc]olumn '([^']+)'|for column `[^`]*`\.`[^`]*`\.`([^`]+)`|Field '([^']+)'")
 _DUPLICATE = re.compile(r"Duplicate entry '(?P<value>.*)' for key '(?:[^'.]*\.)?(?P<key>[^']*)'", re.S)
 _FK = re.compile(r"\(`[^`]*`\.`(?P<table>[^`]*)`, CONSTRAINT `[^`]*` FOREIGN KEY \(`(?P<cols>[^)]*)`\) REFERENCES "
@@ -58,7 +65,11 @@ def save_changes(conn, changeset: ChangeSet) -> SaveResult:
     try:
         run(conn, "START TRANSACTION")
         try:
+            limit = _packet_limit(conn, changes)
             for change in changes:
+                if limit is not None and _over_packet(conn, changeset, change, limit):
+                    result.errors.append(change)
+                    continue
                 _apply_one(conn, info, changeset, change, result)
         except BaseException:
             _rollback(conn)
@@ -108,6 +119,43 @@ def _apply_one(conn, info: TableInfo, changeset: ChangeSet, change: Change, resu
         message, column = plain_message(exc, change)
         changeset.mark(change.id, error=message, column=column)
         result.errors.append(change)
+
+
+def _packet_limit(conn, changes: list[Change]) -> int | None:
+    """The server's ``max_allowed_packet`` when a change holds a large value (None otherwise: no
+    extra round trip for ordinary saves)."""
+    if not any(_size(v) >= PACKET_CHECK_FROM for c in changes for v in c.values.values()):
+        return None
+    return int(rows(conn, "SELECT @@max_allowed_packet")[0][0])
+
+
+def _size(value) -> int:
+    if isinstance(value, str):
+        return len(value)  # characters: at least as many bytes
+    return len(value) if isinstance(value, (bytes, bytearray)) else 0
+
+
+def _over_packet(conn, changeset: ChangeSet, change: Change, limit: int) -> bool:
+    """Mark ``change`` when its statement would exceed ``limit`` bytes (the values as they are sent:
+    UTF-8, escaped)."""
+    sizes = {}
+    for column, value in change.values.items():
+        if isinstance(value, str) and _size(value) >= PACKET_CHECK_FROM // 4:
+            sizes[column] = len(conn.escape(value).encode("utf-8", "surrogateescape"))
+        else:
+            sizes[column] = _size(value) * 2 + 2  # bytes as a quoted, escaped literal at most
+    if sum(sizes.values()) + _STATEMENT_ROOM <= limit:
+        return False
+    column = max(sizes, key=sizes.get)
+    changeset.mark(change.id, column=column, error=(
+        f"{column} is too large to send: {_mb(sizes[column])} is more than the server's max_allowed_packet "
+        f"({_mb(limit)}); load it in parts (CONCAT in the SQL editor) or ask a DBA to raise max_allowed_packet "
+        "(Aurora: in the cluster's parameter group)"))
+    return True
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MB"
 
 
 def _insert(conn, info: TableInfo, change: Change) -> dict:
