@@ -65,13 +65,22 @@ class SandboxController(QObject):
         self.database_checked.emit({"database": False, "error": f"sandbox: {exc}"})
 
     def _aws_started(self, info) -> None:
+        sandbox = self.sandbox
+        seeding: list = []
+
+        def seed_metrics(*_) -> None:  # once, after the first cluster listing: seeding keeps the endpoint busy
+            if seeding:
+                return
+            seeding.append(True)
+            self.window.load_finished.disconnect(seed_metrics)
+            self.services.runner.submit(lambda ctx: sandbox.start_metrics(ctx), name="Sandbox: CloudWatch history",
+                                        queue="sandbox-metrics", on_done=self.metrics_ready.emit,
+                                        on_error=lambda exc: self.services.notifier.warning(
+                                            "Sandbox metrics", f"The CloudWatch history could not be seeded: {exc}"))
+
+        self.window.load_finished.connect(seed_metrics)
         self.window.use_sandbox(info)
         self.aws_ready.emit(info)
-        sandbox = self.sandbox
-        self.services.runner.submit(lambda ctx: sandbox.start_metrics(ctx), name="Sandbox: CloudWatch history",
-                                    queue="sandbox-metrics", on_done=self.metrics_ready.emit,
-                                    on_error=lambda exc: self.services.notifier.warning(
-                                        "Sandbox metrics", f"The CloudWatch history could not be seeded: {exc}"))
         self.services.runner.submit(lambda ctx: self._start_database(ctx), name="Sandbox: PostgreSQL and bastion",
                                     queue="sandbox-db", on_done=self._database_done,
                                     on_error=lambda exc: self._database_done({"database": False, "error": str(exc)}))

@@ -1,0 +1,55 @@
+"""Opening the sandbox: the CloudWatch history is seeded after the first cluster listing (seeding
+keeps the local endpoint busy), once, while the database stage starts at once."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+pytestmark = pytest.mark.gui
+
+
+class _RecordingSandbox:
+    """Stands in for the Sandbox's stages; records when each began."""
+
+    def __init__(self, info) -> None:
+        self.info = info
+        self.events: list[str] = []
+        self.metrics_seeded = threading.Event()
+
+    def start_metrics(self, ctx):
+        self.events.append("metrics")
+        self.metrics_seeded.set()
+        return None
+
+    def start_database(self, ctx):
+        self.events.append("database")
+        return SimpleNamespace(database_ready=False, db_error="test: no database here")
+
+    def wait_for_mysql(self):
+        return SimpleNamespace(mysql_error=None, mysql_port=None)
+
+    def stop(self) -> None:
+        pass
+
+
+def test_metrics_seed_after_the_first_listing_and_only_once(console, aurora_sandbox, qtbot):
+    from aurora_console.ui.sandbox_controller import SandboxController
+
+    window = console.window
+    controller = SandboxController(window)
+    fake = _RecordingSandbox(aurora_sandbox.info)
+    controller.sandbox, controller.started = fake, True
+    listed: list[bool] = []
+    window.load_finished.connect(lambda ok, errors: listed.append(fake.metrics_seeded.is_set()))
+    with qtbot.waitSignal(window.load_finished, timeout=30000):
+        controller._aws_started(aurora_sandbox.info)
+    assert listed and listed[0] is False  # nothing seeded before the clusters were listed
+    qtbot.waitUntil(fake.metrics_seeded.is_set, timeout=20000)
+    qtbot.waitUntil(lambda: "database" in fake.events, timeout=20000)
+    with qtbot.waitSignal(window.load_finished, timeout=30000):
+        window.use_sandbox(aurora_sandbox.info)  # a later listing seeds nothing more
+    qtbot.wait(200)
+    assert fake.events.count("metrics") == 1
