@@ -1,0 +1,117 @@
+"""A fetch-all kept by column (ResultStream.column_batches, core/db/column_store.py) gives back,
+row for row, the values a plain psycopg fetchall gives: every type the store keeps compactly
+(integers, float8, text kinds, numeric fetched as text) and some it keeps as they are, NULLs,
+large values, in the text and in the binary format; and an export of those rows is the same file
+as an export of the plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from aurora_console.core.db.column_store import RowStore, _Numbers, _Texts
+from aurora_console.core.db.export import export_result, write_rows
+from aurora_console.core.db.query import run_statement
+from aurora_console.core.db.session import DbSession
+
+pytestmark = pytest.mark.integration
+
+TEXT_FORMAT = """
+    SELECT g::int2 AS a, g AS b, g::int8 * 4000000000 AS c, g::oid AS d, g / 7.0::float8 AS e,
+           'row ' || g AS f, ('v' || g)::varchar AS g, 'p'::char(3) AS h, ('n' || g)::name AS i,
+           (g / 7.0)::numeric(30, 20) AS j, g::numeric * 1e40 AS k,
+           CASE g % 5 WHEN 0 THEN 'NaN'::numeric WHEN 1 THEN 'Infinity'::numeric WHEN 2 THEN '-Infinity'::numeric
+                      ELSE -g / 3.0 END AS l,
+           CASE WHEN g % 3 = 0 THEN NULL ELSE repeat('é😀', g % 50) END AS m,
+           CASE WHEN g % 4 = 0 THEN NULL ELSE g END AS n,
+           CASE WHEN g % 4 = 1 THEN NULL ELSE g * 1.5 END AS o,
+           CASE WHEN g = 7 THEN repeat('x', 300000) ELSE '' END AS p,
+           jsonb_build_object('g', g) AS q, (1.1 * g)::float4 AS r
+    FROM generate_series(1, 2500) g ORDER BY g"""
+BINARY_FORMAT = """
+    SELECT g::int8 AS id, CASE WHEN g % 2 = 0 THEN NULL ELSE g / 3.0::float8 END AS f,
+           timestamptz '2024-03-10 01:00+00' + g * interval '17 min' AS at, md5(g::text)::uuid AS u,
+           CASE WHEN g % 3 = 0 THEN NULL ELSE 't' || g END AS t, 'NaN'::float8 AS nan
+    FROM generate_series(1, 2500) g ORDER BY g"""
+
+
+def _same(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or repr(a) == repr(b)
+    if isinstance(a, Decimal) and a.is_nan():
+        return b.is_nan()
+    if isinstance(a, dt.datetime):
+        return a == b and a.utcoffset() == b.utcoffset()
+    return a == b
+
+
+@pytest.fixture
+def session(pg_dsn):
+    s = DbSession(pg_dsn).connect()
+    s.conn.execute("SET TimeZone = 'America/New_York'")
+    yield s
+    s.close()
+
+
+def _fetch_all(session, sql: str) -> tuple[RowStore, bool]:
+    result = run_statement(session, sql, first_batch=100)
+    store = RowStore([c for c in _kinds(result)], result.rows)
+    for chunk in result.stream.column_batches(700):
+        store.extend(chunk)
+    return store, result.stream.binary
+
+
+def _kinds(result):
+    from aurora_console.core.db.column_store import column_kinds
+
+    return column_kinds([c.type_name for c in result.columns])
+
+
+@pytest.mark.parametrize(("sql", "binary"), [(TEXT_FORMAT, False), (BINARY_FORMAT, True)])
+def test_a_fetch_all_by_column_gives_the_rows_of_a_plain_fetchall(pg_dsn, session, sql, binary):
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("SET TimeZone = 'America/New_York'")
+        want = conn.execute(sql).fetchall()
+    store, was_binary = _fetch_all(session, sql)
+    assert was_binary is binary
+    assert len(store) == len(want) == 2500
+    for i, (got, expected) in enumerate(zip(store, want, strict=True)):
+        assert all(_same(g, w) for g, w in zip(got, expected, strict=True)), (i, got, expected)
+        assert all(_same(store.value(i, c), w) for c, w in enumerate(expected))
+
+
+def test_the_compact_forms_are_used_for_the_types_they_are_for(session):
+    result = run_statement(session, TEXT_FORMAT, first_batch=10)
+    chunk = next(result.stream.column_batches(500))
+    kinds = [type(c) for c in chunk.columns]
+    assert kinds[:5] == [_Numbers] * 5 and kinds[5:12] == [_Texts] * 7  # ints, float8, texts, numerics
+    assert kinds[12:16] == [_Texts, _Numbers, _Texts, _Texts]  # with NULLs too
+    assert kinds[16:] == [list, list]  # jsonb, float4: kept as they are
+    result.stream.close()
+
+
+def test_an_export_of_the_stored_rows_is_the_export_of_the_plain_rows(pg_dsn, session, tmp_path):
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("SET TimeZone = 'America/New_York'")
+        want = conn.execute(TEXT_FORMAT).fetchall()
+        columns = [d.name for d in conn.execute(TEXT_FORMAT + " LIMIT 0").description]
+    store, _ = _fetch_all(session, TEXT_FORMAT)
+    result = run_statement(session, "SELECT 1", stream=False)
+    for fmt in ("csv", "json"):
+        write_rows(tmp_path / f"plain.{fmt}", fmt, columns, [want])
+        snapshot = type(result)(TEXT_FORMAT, run_statement(session, TEXT_FORMAT + " LIMIT 0", stream=False).columns,
+                                store.snapshot(), "SELECT 2500", 2500, 0.0)
+        assert export_result(snapshot, tmp_path / f"stored.{fmt}", fmt) == 2500
+        assert (tmp_path / f"stored.{fmt}").read_bytes() == (tmp_path / f"plain.{fmt}").read_bytes()
+
+
+def test_uuid_and_timestamp_values_survive_a_fetch_all(session):
+    store, _ = _fetch_all(session, BINARY_FORMAT)
+    assert store[0][3] == uuid.UUID(str(store.value(0, 3))) and store[0][2].tzinfo is not None
