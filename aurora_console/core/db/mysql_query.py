@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 
-from aurora_console.core.db.mysql_errors import driver_errors, from_mysql
+from aurora_console.core.db.mysql_errors import PACKET_HINT, driver_errors, from_mysql
 from aurora_console.core.db.mysql_session import MySqlSession
 from aurora_console.core.db.query import FIRST_BATCH, NEXT_BATCH, Column, QueryResult
 from aurora_console.core.db.session import Notice
@@ -38,6 +38,8 @@ from aurora_console.core.db.sql_split import Statement
 
 #: when closing an unfinished result, read and drop its rest for at most this long, then KILL QUERY
 DRAIN_BEFORE_KILL_S = 0.2
+#: statements at least this long are measured against the server's max_allowed_packet before they are sent
+PACKET_CHECK_FROM = 1 << 20
 _BINARY_CHARSET = 63
 _FLAG_UNSIGNED = 32
 _FLAG_ENUM = 256
@@ -255,6 +257,28 @@ def _status(cur, columns: list[Column], rows: int, more: bool) -> str:
     return f"{text} ({info})" if info else text
 
 
+def _refuse_over_packet(conn, sql: str) -> None:
+    """A statement larger than the server's ``max_allowed_packet`` is refused before it is sent.
+
+    Sent, it would end the connection: the server answers 1153 and hangs up, or, when it hangs up
+    while the statement is still going out, the client only sees "server has gone away" (2006),
+    which names nothing. Measured only for long statements (one extra round trip then)."""
+    if len(sql) < PACKET_CHECK_FROM:
+        return
+    cur = conn.cursor()
+    try:
+        cur.execute("SELECT @@max_allowed_packet")
+        limit = int(cur.fetchone()[0])
+    finally:
+        cur.close()
+    size = len(sql.encode("utf-8", "surrogateescape")) + 1  # the COM_QUERY byte
+    if size > limit:
+        mb = 1 << 20
+        raise SqlError(f"max_allowed_packet exceeded: the statement is {size / mb:.1f} MB, the server's "
+                       f"max_allowed_packet is {limit / mb:.1f} MB; it was not sent and the connection is kept",
+                       statement=sql, hint=PACKET_HINT)
+
+
 def run_statement(
     session: MySqlSession,
     sql: str,
@@ -284,6 +308,7 @@ def run_statement(
                 task.check()
             session.close_streams("the next statement ran")
             session.drain_notices()
+            _refuse_over_packet(conn, sql)
             t0 = time.perf_counter()
             cur = conn.cursor(STREAMING_CURSOR)
             try:

@@ -201,14 +201,18 @@ def test_max_allowed_packet_exceeded_says_so(shop, mysql_server):
         assert r.rows == [(None,)]
         raise SqlError(" ".join(n.message for n in r.notices))
     assert "max_allowed_packet" in e.value.message and "1301" in e.value.message
-    # a statement larger than max_allowed_packet: refused by the server, said plainly
+    # a statement larger than max_allowed_packet: not sent (the server would hang up, at twice the
+    # limit with only "server has gone away"), said plainly, the connection kept
     limit = run_statement(s, "SELECT @@max_allowed_packet").rows[0][0]
-    with pytest.raises(SqlError) as e:
-        run_statement(s, "SELECT '" + "y" * (limit + 10) + "'")
-    assert e.value.message.startswith("max_allowed_packet exceeded") and e.value.code == 1153
-    assert "max_allowed_packet" in e.value.hint and e.value.kind == CONNECTION  # the server hung up
-    s.reconnect()
-    assert run_statement(s, "SELECT 1").rows == [(1,)]
+    pid = s.backend_pid
+    for size in (limit + 10, 2 * limit):
+        with pytest.raises(SqlError) as e:
+            run_statement(s, "SELECT '" + "y" * size + "'")
+        assert e.value.message.startswith("max_allowed_packet exceeded") and "not sent" in e.value.message
+        assert "max_allowed_packet" in e.value.hint and e.value.kind != CONNECTION
+        assert run_statement(s, "SELECT 1").rows == [(1,)] and s.backend_pid == pid
+    # one just under the limit still runs
+    assert run_statement(s, "SELECT LENGTH('" + "y" * (limit - 100) + "')").rows == [(limit - 100,)]
 
 
 def test_warnings_become_notices(shop):
