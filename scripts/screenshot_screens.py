@@ -169,7 +169,50 @@ def shoot_migrations_flyway(app, window, out: Path) -> None:
     _save(app, window, out, "migrations-flyway")
 
 
+def shoot_performance(app, window, out: Path) -> None:
+    """Performance · blog: sessions of the sandbox's database (its workload, when one runs)."""
+    from aurora_console.ui.performance.feature import open_for_cluster
+
+    open_for_cluster(window, _ref(window, CLUSTER))
+    _wait(app, lambda: any(str(window.tabs.widget(i).property("tabKey") or "").startswith("performance:")
+                           for i in range(window.tabs.count())))
+    screen = next(window.tabs.widget(i) for i in range(window.tabs.count())
+                  if str(window.tabs.widget(i).property("tabKey") or "").startswith("performance:"))
+    c = screen.controller
+    _wait(app, lambda: c.reading is not None or c.last_error is not None)
+    _settle(app, 1.5)
+    _save(app, window, out, "performance")
+
+
+def shoot_logs(app, window, out: Path) -> None:
+    """Logs · blog: the writer's PostgreSQL log, parsed into columns."""
+    from aurora_console.ui.logs.feature import open_logs
+
+    screen = open_logs(window, _ref(window, CLUSTER))
+    c = screen.controller
+    _wait(app, lambda: bool(c.files) or bool(c.errors))
+    name = next((f.name for f in c.files if not f.name.endswith(".csv")), None)
+    if name is not None:
+        c.open_file(name, 1_000)
+        _wait(app, lambda: bool(c.entries) or "read" in c.errors)
+    _settle(app, 1.0)
+    _save(app, window, out, "logs")
+
+
+def shoot_timeline(app, window, out: Path) -> None:
+    """Timeline · blog: RDS events, CloudTrail calls, migrations and the console's audit log."""
+    from aurora_console.ui.timeline import open_timeline
+
+    tab = open_timeline(window, _ref(window, CLUSTER))
+    _wait(app, lambda: tab.controller.load_count > 0 and not tab.controller.loading)
+    _settle(app, 0.5)
+    _save(app, window, out, "timeline")
+
+
 SHOOTERS = {
+    "performance": shoot_performance,
+    "logs": shoot_logs,
+    "timeline": shoot_timeline,
     "fleet": shoot_fleet,
     "metrics": shoot_metrics,
     "backups": shoot_backups,

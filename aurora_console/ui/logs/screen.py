@@ -89,6 +89,7 @@ class LogsScreen(QWidget):
         self.files_view = QTreeWidget(objectName="logsFiles", accessibleName="Log files")
         self.files_view.setHeaderLabels(["File", "Size", "Last written (UTC)"])
         self.files_view.setRootIsDecorated(False)
+        self.files_view.setMinimumWidth(220)  # the splitter never squeezes the file names to a few letters
         self.files_view.itemActivated.connect(lambda item, _col: c.open_file(item.data(0, Qt.ItemDataRole.UserRole)))
         self.filter_bar = LogFilterBar(c, self)
         self.model = LogEntriesModel(self)

@@ -14,6 +14,8 @@ class LogsToolbar(QWidget):
         self.controller = c = controller
         self.instance_combo = QComboBox(objectName="logsInstance", accessibleName="Instance")
         self.instance_combo.setToolTip("Each instance writes its own log: pick the writer or a reader")
+        self.instance_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.instance_combo.setMinimumContentsLength(16)  # "writer: blog-1" whole
         self.instance_combo.activated.connect(self._instance_picked)
         self.refresh_button = QPushButton("Refresh files", objectName="logsRefresh")
         self.refresh_button.clicked.connect(lambda _=False: c.refresh_files())
