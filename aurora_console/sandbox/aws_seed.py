@@ -30,6 +30,8 @@ _FORBIDDEN_PASSWORD_CHARS = set('/"@ ')
 #: the Name tag of the EC2 instance that stands for the loopback bastion, and its OS user
 BASTION_NAME = "sandbox-bastion"
 BASTION_OS_USER = "ec2-user"
+#: the image the bastion's instance runs (Amazon Linux 2023, whose user is ec2-user)
+BASTION_IMAGE_NAME = "al2023-ami-2023*-x86_64"
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,10 @@ def create_bastion_instance(ec2: Any) -> tuple[str, str]:
     only (it is reached through EC2 Instance Connect, an endpoint or Session Manager)."""
     vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
     subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    # an Amazon Linux 2023 image (ec2-user), asked for by name: listing all of moto's ~1,400
+    # images takes seconds, on the sandbox's start-up path
+    images = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "name", "Values": [BASTION_IMAGE_NAME]}])["Images"]
+    image = (images or ec2.describe_images(Owners=["amazon"])["Images"])[0]["ImageId"]
     inst = ec2.run_instances(
         ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.nano",
         NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": False}],

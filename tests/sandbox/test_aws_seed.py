@@ -167,6 +167,15 @@ def test_seed_info_host_names_match_the_api(aws):
 
 
 @pytest.mark.unit
+@pytest.mark.integration
+def test_bastion_instance_runs_amazon_linux(aws):
+    """Named, not the first of moto's ~1,400 images (a Windows one; listing them all took seconds)."""
+    ec2 = aws.client("ec2", aws.info.bastion_region)
+    inst = ec2.describe_instances(InstanceIds=[aws.info.bastion_instance_id])["Reservations"][0]["Instances"][0]
+    image = ec2.describe_images(ImageIds=[inst["ImageId"]])["Images"][0]
+    assert image["Name"].startswith("al2023-ami-2023") and image["Architecture"] == "x86_64"
+
+
 def test_custom_endpoint_host_follows_the_cluster_domain():
     host = custom_endpoint_host("blog.cluster-abc123.us-east-1.rds.amazonaws.com", "blog-analytics")
     assert host == "blog-analytics.cluster-custom-abc123.us-east-1.rds.amazonaws.com"
