@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from aurora_console.ui.icons import icon
+
 COLUMNS = ("PID", "User", "Database", "Application", "Client", "State", "Wait", "Query", "Query age",
            "Transaction age", "Backend type")
 QUERY_COLUMN = COLUMNS.index("Query")
@@ -117,6 +119,13 @@ class SessionsTableModel(QAbstractTableModel):
         if role == PID_ROLE:
             return row.pid
         flags = self._flags[r]
+        if role == Qt.ItemDataRole.DecorationRole and c == 0:  # the shape says it too, not the colour alone
+            if row.blocked_by:
+                return icon("lock", "#cf222e")
+            if flags:
+                return icon("circle-pause", "#c0392b") if "idle in transaction" in flags else \
+                    icon("triangle-alert", "#c98a00")
+            return None
         if role == Qt.ItemDataRole.BackgroundRole and flags:
             return _IDLE if "idle in transaction" in flags else _LONG
         if role == Qt.ItemDataRole.ForegroundRole and c == 0 and row.blocked_by:

@@ -104,3 +104,20 @@ def test_the_detail_pane_says_why_a_session_is_highlighted(qtbot):
     view.select_pid(1)
     view.render()
     assert "state: active\n" in view.detail.toPlainText() and "highlighted" not in view.detail.toPlainText()
+
+
+def test_highlighted_rows_carry_a_shape_not_only_a_colour(qapp):
+    """Long transaction, idle in transaction and blocked each have their own badge on the pid."""
+    from aurora_console.ui.icons import icon
+
+    model = SessionsTableModel()
+    model.set_rows(ROWS, lambda r: flag(r, long_xact_s=300, idle_in_xact_s=60))
+
+    def badge(pid):
+        value = model.data(model.index(model.row_of(pid), 0), Qt.ItemDataRole.DecorationRole)
+        return None if value is None else value.cacheKey()
+
+    assert badge(2) == icon("triangle-alert", "#c98a00").cacheKey()
+    assert badge(3) == icon("circle-pause", "#c0392b").cacheKey()
+    assert badge(5) == icon("lock", "#cf222e").cacheKey()
+    assert badge(1) is None
