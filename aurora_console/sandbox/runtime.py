@@ -3,12 +3,16 @@ as one unit (``aurora-console --sandbox``, the pytest plugin, the smoke test).
 
 Start-up happens in stages so the window fills as soon as it can:
 
-1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1 and the seed (clusters, SSM, ...).
-2. :meth:`Sandbox.start_metrics` - 24 h of CloudWatch history, then a feeder adds each minute.
-3. :meth:`Sandbox.start_database` - PostgreSQL with TLS (certificate for the blog endpoint names),
-   the blog database built by the migration runner, the bastion routing the blog endpoint names
-   to it. If PostgreSQL cannot start, the sandbox still runs and ``info.db_error`` says why.
-   Beside it, at the same time, a MySQL-compatible server (MariaDB) with the ``shop`` database
+1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1 and the seed (clusters, SSM, ...); the
+   PostgreSQL server starts on a thread of its own meanwhile (a fresh data folder is a copy of
+   an initdb-only template in the console's cache, ``sandbox/postgres_template.py``).
+2. :meth:`Sandbox.start_metrics` - 24 h of CloudWatch history, then a feeder adds each minute
+   (the window calls it after the first cluster listing).
+3. :meth:`Sandbox.start_database` - waits for that server, then TLS (certificate for the blog
+   endpoint names), the blog database built by the migration runner, the bastion routing the
+   blog endpoint names to it. If PostgreSQL cannot start, the sandbox still runs and
+   ``info.db_error`` says why.
+   After it, on a thread of its own, a MySQL-compatible server (MariaDB) with the ``shop`` database
    for the Aurora MySQL cluster ``shop`` (``sandbox/shop.py``), routed by the bastion too;
    ``info.mysql_error`` says why it is missing.
 
@@ -253,18 +257,18 @@ class Sandbox:
     def start_database(self, task: TaskContext | None = None) -> SandboxInfo:
         task = task or null_context()
         info = self._require_info()
-        # the shop's MySQL server starts once the PostgreSQL server runs (never competing with it
-        # for the CPU) while the blog database is built: when it is ready its thread adds the
+        # the shop's MySQL server starts once the blog database is reachable through the bastion
+        # (never competing with it for the CPU on the way): when it is ready its thread adds the
         # shop's routes to the bastion (wait_for_mysql waits)
         mysql = threading.Thread(target=self._start_mysql, args=(info,), name="sandbox-mysql", daemon=True)
         self._mysql_thread = mysql
         try:
             try:
                 self._wait_postgres(task)
+                self._start_postgres(info, task)
+                self._start_bastion(info, task)
             finally:
                 mysql.start()
-            self._start_postgres(info, task)
-            self._start_bastion(info, task)
         except Exception as exc:  # noqa: BLE001 - the sandbox opens without its database
             from aurora_console.core.tasks import Cancelled
 
@@ -284,7 +288,7 @@ class Sandbox:
         """Wait until the shop's MySQL server started by :meth:`start_database` is ready (or failed:
         ``info.mysql_error``) and routed by the bastion."""
         thread = self._mysql_thread
-        if thread is not None:
+        if thread is not None and thread.ident is not None:
             thread.join(timeout)
         return self._require_info()
 
@@ -564,8 +568,10 @@ class Sandbox:
             pg_thread.join(30)  # it sees the stop and stops the server it was starting
             if pg_thread.is_alive():
                 log.warning("the sandbox PostgreSQL start did not end within 30 s")
-        if self._mysql_thread is not None and self._mysql_thread is not threading.current_thread():
-            self._mysql_thread.join(30)  # it sees the stop and stops what it was starting
+        mysql_thread = self._mysql_thread
+        if (mysql_thread is not None and mysql_thread.ident is not None  # started (after the database)
+                and mysql_thread is not threading.current_thread()):
+            mysql_thread.join(30)  # it sees the stop and stops what it was starting
         (self.state_dir / STATE_FILE).unlink(missing_ok=True)
 
     shutdown = stop
