@@ -319,7 +319,7 @@ class ContentPage:
         try:
             grid = self.workspace.grid(name)
         except KeyError:
-            qualified = name if "." in name else f"{self.workspace.blog_schema or 'public'}.{name}"
+            qualified = name if "." in name else self._qualified(name)
             handle = self.workspace.open_table(qualified)
             if handle is not None:  # None: already open (a grid that appeared meanwhile)
                 self.qtbot.waitUntil(lambda: handle.done, timeout=TIMEOUT_MS)
@@ -331,6 +331,16 @@ class ContentPage:
                 raise TableNotOpened(f"{qualified}: the table opened but no grid shows it") from None
             grid = self.workspace.grid(name)
         return ContentTablePage(self.qtbot, grid, self.runner, guard=self._guard)
+
+    def _qualified(self, name: str) -> str:
+        """``schema.name`` for a bare table name: in the blog schema when it has one of that name,
+        else the one table of that name the picker offers (a MySQL database without the blog
+        tables, e.g. ``sandbox-shop``'s ``shop``), else ``public`` (PostgreSQL's default)."""
+        offered = [t for t in self.tables() if t.rpartition(".")[2] == name]
+        blog = self.workspace.blog_schema
+        if blog and (f"{blog}.{name}" in offered or not offered):
+            return f"{blog}.{name}"
+        return offered[0] if len(offered) == 1 else f"public.{name}"
 
     def _has(self, name: str) -> bool:
         try:
