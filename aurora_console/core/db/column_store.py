@@ -9,6 +9,7 @@ cell (an ``int`` 28 bytes, a ``Decimal`` over 100) on top of the values' own byt
   4 bytes a value, is worked out for the chunks that are read);
 * numeric the same way as text, as the server wrote it (``core.db.query`` loads it as text for a
   fetch-all), turned into the exact ``Decimal`` only when a cell is read;
+* uuids as their 16 bytes each in one ``bytes`` (fetched so in the binary format);
 * NULLs as the set of their row positions in that column;
 * every other type (timestamps, uuids, json, ...) as a list of its values.
 
@@ -26,12 +27,14 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from itertools import accumulate, repeat
 from operator import add, itemgetter
+from uuid import UUID
 
 #: how a column is stored, by its PostgreSQL type name (anything else: a list of its values)
 INT_TYPES = frozenset({"int2", "int4", "int8", "oid"})
 FLOAT_TYPES = frozenset({"float8"})
 TEXT_TYPES = frozenset({"text", "varchar", "bpchar", "name"})
 NUMERIC_TYPES = frozenset({"numeric"})
+UUID_TYPES = frozenset({"uuid"})
 
 _OFFSET_SMALL = "I" if array("I").itemsize == 4 else "L"
 
@@ -85,6 +88,27 @@ class _Texts:
         return Decimal(s) if self.numeric else s
 
 
+class _Uuids:
+    """uuids fetched as their 16 bytes (the binary format), joined; NULLs at ``nulls``."""
+
+    __slots__ = ("data", "nulls")
+
+    def __init__(self, col: list) -> None:
+        self.nulls: frozenset[int] | None = None
+        try:
+            self.data = b"".join(col)
+        except TypeError:  # NULLs (or UUID objects: raised again below)
+            self.nulls = _nulls(col)
+            self.data = b"".join([bytes(16) if v is None else v for v in col])
+        if len(self.data) != 16 * len(col):
+            raise ValueError("not 16 bytes a value")  # kept as a list instead (_column)
+
+    def __getitem__(self, i: int):
+        if self.nulls and i in self.nulls:
+            return None
+        return UUID(bytes=self.data[16 * i:16 * i + 16])
+
+
 def _nulls(col: list) -> frozenset[int]:
     return frozenset(i for i, v in enumerate(col) if v is None)
 
@@ -98,13 +122,15 @@ def _column(kind: str, col: list):
             return _Numbers("d", col)
         if kind in ("text", "numeric"):  # numeric: when it was fetched as text
             return _Texts(col, kind == "numeric")
+        if kind == "uuid":  # when it was fetched as bytes
+            return _Uuids(col)
     except (TypeError, OverflowError, ValueError):  # another type, an int beyond 64 bits, a NUL
         pass
     return col
 
 
 def column_kinds(type_names: Sequence[str]) -> list[str]:
-    """The storage kind of each column: int, float, text, numeric or object."""
+    """The storage kind of each column: int, float, text, numeric, uuid or object."""
     out = []
     for t in type_names:
         if t in INT_TYPES:
@@ -115,6 +141,8 @@ def column_kinds(type_names: Sequence[str]) -> list[str]:
             out.append("text")
         elif t in NUMERIC_TYPES:
             out.append("numeric")
+        elif t in UUID_TYPES:
+            out.append("uuid")
         else:
             out.append("object")
     return out

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import pq
-from psycopg.types.string import TextLoader
+from psycopg.types.string import ByteaBinaryLoader, TextLoader
 
 from aurora_console.core.db.column_store import ColumnChunk, column_kinds
 from aurora_console.core.db.session import DbSession, Notice
@@ -96,15 +96,16 @@ class ResultStream:
         #: the wire format of the FETCHes after the first, chosen from the column types the first
         #: one reported (see wire_format.py); the values are the same either way
         self.binary = False
-        self._text_numeric_cur: psycopg.Cursor | None = None
+        self._compact_cur: psycopg.Cursor | None = None
         session.streams.append(self)
 
-    def fetch(self, n: int = NEXT_BATCH, *, task=None, numeric_as_text: bool = False) -> list[tuple]:
+    def fetch(self, n: int = NEXT_BATCH, *, task=None, compact: bool = False) -> list[tuple]:
         """Fetch up to ``n`` more rows (fewer at the end; the stream then closes itself).
 
-        ``numeric_as_text``: numeric values come as the ``str`` the server sent (in the text
-        format) instead of a ``Decimal``: a third of the time and memory, for a caller that keeps
-        them compactly and makes the ``Decimal`` when a value is read (column_store.py)."""
+        ``compact``: numeric values come as the ``str`` the server sent (in the text format)
+        instead of a ``Decimal`` (a third of the time and memory), uuids in the binary format as
+        their 16 bytes instead of a ``UUID``: for a caller that keeps them compactly and makes the
+        ``Decimal`` or ``UUID`` when a value is read (column_store.py)."""
         if self.closed or self.exhausted:
             return []
         s = self.session
@@ -114,8 +115,8 @@ class ResultStream:
                 if task is not None:
                     task.check()
                 cur = self._cur
-                if numeric_as_text and not self.binary:
-                    cur = self._text_numeric_cur or self._make_text_numeric_cur()
+                if compact:
+                    cur = self._compact_cur or self._make_compact_cur()
                 cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
                 rows = _decode_in_slices(cur, n)
                 if self.columns is None:
@@ -133,10 +134,11 @@ class ResultStream:
                 self.close("all rows fetched")
             return rows
 
-    def _make_text_numeric_cur(self) -> psycopg.Cursor:
+    def _make_compact_cur(self) -> psycopg.Cursor:
         cur = self.session.conn.cursor()
         cur.adapters.register_loader("numeric", TextLoader)  # psycopg's C text loader: a str
-        self._text_numeric_cur = cur
+        cur.adapters.register_loader("uuid", ByteaBinaryLoader)  # binary format: the 16 bytes
+        self._compact_cur = cur
         return cur
 
     def batches(self, size: int = NEXT_BATCH, *, task=None) -> Iterator[list[tuple]]:
@@ -148,10 +150,11 @@ class ResultStream:
     def column_batches(self, size: int = NEXT_BATCH, *, task=None) -> Iterator[ColumnChunk]:
         """The rest of the rows like :meth:`batches`, each batch stored by column
         (:class:`~aurora_console.core.db.column_store.ColumnChunk`, converted on the calling thread);
-        numeric values are fetched as text and become ``Decimal`` again when read."""
+        numeric values are fetched as text and uuids as bytes, and become ``Decimal`` and ``UUID``
+        again when read."""
         kinds: list[str] | None = None
         while not (self.closed or self.exhausted):
-            rows = self.fetch(size, task=task, numeric_as_text=True)
+            rows = self.fetch(size, task=task, compact=True)
             if kinds is None:
                 kinds = column_kinds([c.type_name for c in self.columns or []])
             if rows:
@@ -196,8 +199,8 @@ class ResultStream:
                 pass
             finally:
                 self._cur.close()
-                if self._text_numeric_cur is not None:
-                    self._text_numeric_cur.close()
+                if self._compact_cur is not None:
+                    self._compact_cur.close()
 
 
 def _decode_in_slices(cur: psycopg.Cursor, n: int) -> list[tuple]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from aurora_console.core.db.column_store import RowStore, _Numbers, _Texts
+from aurora_console.core.db.column_store import RowStore, _Numbers, _Texts, _Uuids
 from aurora_console.core.db.export import export_result, write_rows
 from aurora_console.core.db.query import run_statement
 from aurora_console.core.db.session import DbSession
@@ -112,6 +112,9 @@ def test_an_export_of_the_stored_rows_is_the_export_of_the_plain_rows(pg_dsn, se
         assert (tmp_path / f"stored.{fmt}").read_bytes() == (tmp_path / f"plain.{fmt}").read_bytes()
 
 
-def test_uuid_and_timestamp_values_survive_a_fetch_all(session):
-    store, _ = _fetch_all(session, BINARY_FORMAT)
-    assert store[0][3] == uuid.UUID(str(store.value(0, 3))) and store[0][2].tzinfo is not None
+def test_uuids_fetched_in_binary_are_kept_as_their_bytes(session):
+    result = run_statement(session, BINARY_FORMAT + " OFFSET 2000", first_batch=10)
+    chunk = next(result.stream.column_batches(100))
+    assert type(chunk.columns[3]) is _Uuids and len(chunk.columns[3].data) == 16 * 100
+    assert chunk.value(0, 3) == uuid.UUID(session.conn.execute("SELECT md5('2011')::uuid::text").fetchone()[0])
+    result.stream.close()

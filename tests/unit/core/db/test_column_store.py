@@ -38,7 +38,7 @@ def test_kinds_follow_the_postgresql_type_names():
     assert column_kinds(["int2", "int4", "int8", "oid", "float8", "text", "varchar", "bpchar", "name", "numeric",
                          "float4", "uuid", "jsonb", "int"]) == [
         "int", "int", "int", "int", "float", "text", "text", "text", "text", "numeric",
-        "object", "object", "object", "object"]
+        "object", "uuid", "object", "object"]
 
 
 @given(st.lists(st.tuples(
@@ -47,11 +47,13 @@ def test_kinds_follow_the_postgresql_type_names():
     st.one_of(st.none(), _TEXT),
     st.one_of(st.none(), st.decimals(allow_nan=False, places=3, min_value=-10**12, max_value=10**12)),
     st.one_of(st.none(), st.uuids()),
+    st.one_of(st.none(), st.uuids()),
 ), min_size=1, max_size=60))
 def test_every_kind_round_trips_with_nulls(rows):
-    # numeric arrives as the text the server sent (query.ResultStream.column_batches)
-    stored = [(i, f, t, None if d is None else str(d), u) for i, f, t, d, u in rows]
-    chunk = ColumnChunk.from_rows(stored, ["int", "float", "text", "numeric", "object"])
+    # numeric arrives as the text the server sent, uuid as its bytes (query.ResultStream.column_batches)
+    stored = [(i, f, t, None if d is None else str(d), None if u is None else u.bytes, o)
+              for i, f, t, d, u, o in rows]
+    chunk = ColumnChunk.from_rows(stored, ["int", "float", "text", "numeric", "uuid", "object"])
     assert len(chunk) == len(rows)
     assert _same_rows([chunk.row(i) for i in range(len(rows))], rows)
     assert _same_rows(chunk.rows(), rows)
@@ -87,6 +89,8 @@ def test_a_compact_store_is_a_fraction_of_the_tuples():
     ("text", ["a\x00b", "c"]),  # a NUL inside a value
     ("text", ["a", b"bytes"]),
     ("numeric", [Decimal("1.5"), None]),  # numeric fetched as Decimal (a first batch)
+    ("uuid", [uuid.UUID(int=1), None]),  # uuid fetched as UUID (the text format)
+    ("uuid", [b"short", None]),
 ])
 def test_values_that_do_not_fit_their_compact_form_are_kept_as_they_are(kind, values):
     chunk = ColumnChunk.from_rows([(v,) for v in values], [kind])
