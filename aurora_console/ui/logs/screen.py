@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.plan_text import logged_plan
+from aurora_console.ui.state_banner import StateBanner
 from aurora_console.ui.ui_first import ui_first
 
 from .cloudwatch_view import CloudWatchSearchView
@@ -83,7 +84,7 @@ class LogsScreen(QWidget):
         self.toolbar.export_button.clicked.connect(lambda _=False: self.export())
         self.toolbar.sql_button.clicked.connect(lambda _=False: self.open_selected_in_sql())
         self.toolbar.top_sql_button.clicked.connect(lambda _=False: self.open_selected_in_top_sql())
-        self.status_label = QLabel(objectName="logsStatus", wordWrap=True)
+        self.status_label = StateBanner(objectName="logsStatus")
         self.error_label = QLabel(objectName="logsErrors", wordWrap=True)
         self.error_label.setStyleSheet("color: #c62828")
         self.files_view = QTreeWidget(objectName="logsFiles", accessibleName="Log files")
@@ -173,7 +174,13 @@ class LogsScreen(QWidget):
         status = c.status
         if c.file is not None and c.entries:
             status = f"{status} · {len(c.shown):,} of {len(c.entries):,} entries shown"
-        self.status_label.setText(status + (f" ({', '.join(busy)}…)" if busy else ""))
+        text = status + (f" ({', '.join(busy)}…)" if busy else "")
+        if busy:
+            self.status_label.loading(text)
+        elif c.file is not None and not c.entries and not c.errors:
+            self.status_label.empty(f"{status} · no entries in this part of the file: Load earlier reads further back")
+        else:
+            self.status_label.info(text)
         errors = [f"{label}: {c.error_text(part)}" for part, label in ERROR_PARTS if part in c.errors]
         self.error_label.setText("\n".join(errors))
         self.error_label.setVisible(bool(errors))

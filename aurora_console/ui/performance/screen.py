@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWid
 
 from aurora_console.core.errors import user_text
 from aurora_console.ui import full_collections
+from aurora_console.ui.state_banner import StateBanner
 
 from .blocking_view import BlockingView
 from .controller import PerformanceController, SignalRequest
@@ -55,7 +56,7 @@ class PerformanceScreen(QWidget):
         self.show_refusal: Callable[[str], None] = lambda text: QMessageBox.warning(self, "Performance", text)
 
         self.toolbar = PerformanceToolbar(c, self)
-        self.status_label = QLabel(objectName="performanceStatus", wordWrap=True)
+        self.status_label = StateBanner(objectName="performanceStatus")
         self.notice_label = QLabel(objectName="performanceNotice", wordWrap=True)
         self.sessions_view = SessionsView(c, self)
         self.sessions_view.cancel_button.clicked.connect(lambda _=False: self.ask_signal("cancel"))
@@ -250,8 +251,12 @@ class PerformanceScreen(QWidget):
         c = self.controller
         self.toolbar.render()
         lost = c.lost is not None
-        self.status_label.setText(c.status_text)
-        self.status_label.setStyleSheet("color:#cf222e;font-weight:bold" if lost else "")
+        if lost:
+            self.status_label.error(c.status_text, "The views are paused; they resume when the connection is back.")
+        elif c.reading is None and c.refreshing:
+            self.status_label.loading(c.status_text or "Reading the sessions…")
+        else:
+            self.status_label.info(c.status_text)
         notice = c.notice
         if c.last_error is not None:
             notice = (notice + "\n" if notice else "") + "Error: " + user_text(c.last_error)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.timeline.entries import SOURCES
+from aurora_console.ui.state_banner import StateBanner
 
 from .controller import PERIODS, TimelineController
 from .table_model import TimelineTableModel
@@ -111,7 +112,7 @@ class TimelineTab(QWidget):
         self.controller = controller
         controller.owner = self  # its readings end with the tab
         self.toolbar = TimelineToolbar(controller, self)
-        self.status = QLabel(objectName="timelineStatus")
+        self.status = StateBanner(objectName="timelineStatus")
         self.problems = QLabel(objectName="timelineProblems")
         self.problems.setWordWrap(True)
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -150,7 +151,15 @@ class TimelineTab(QWidget):
     def render(self) -> None:
         c = self.controller
         self.toolbar.render()
-        self.status.setText(c.status())
+        text = c.status()
+        if c.loading:
+            self.status.loading(text)
+        elif c.error:
+            self.status.error(text, "Check the profile's permissions named above, then Refresh.", retry=c.load)
+        elif c.timeline is not None and not c.timeline.entries:
+            self.status.empty(text + " · nothing happened to this cluster in the window: widen it (the day picker)")
+        else:
+            self.status.info(text)
         problems = c.problems()
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
