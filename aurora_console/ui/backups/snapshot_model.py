@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 
 from aurora_console.core.aws.backups.pitr import fmt_utc
 from aurora_console.core.aws.backups.snapshots import Snapshot
+from aurora_console.ui.icons import object_icon, status_icon
 
 COLUMNS = ("Snapshot", "Type", "Status", "Created (UTC)", "Size", "Encrypted", "Engine version")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,6 +50,10 @@ class SnapshotTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return (s.id, s.kind, s.status, s.created.timestamp() if s.created else 0.0, s.size_gib,
                     int(s.encrypted), s.engine_version)[col]
+        if role == Qt.ItemDataRole.DecorationRole:  # the object's kind; the status's badge (shape and colour)
+            if col == 0:
+                return object_icon("snapshot")
+            return status_icon(s.status) if col == 2 else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{s.arn}\nKMS key: {s.kms_key_id or '-'}" if col == 0 else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 4:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.content.session import BLOG_TABLES, ContentSession, TableEditor
+from aurora_console.ui.icons import object_icon
 from aurora_console.ui.state_banner import StateBanner
 
 from .grid import ContentGrid
@@ -83,7 +84,7 @@ class ContentWorkspace(QWidget):
         self.picker.clear()
         for t in tables:
             suffix = "" if t.has_primary_key else "  (no primary key: read-only)"
-            self.picker.addItem(t.qualified + suffix, t.qualified)
+            self.picker.addItem(object_icon("table"), t.qualified + suffix, t.qualified)
         # nothing preselected: the first table alphabetically was the migrations' bookkeeping table
         self.picker.setPlaceholderText("choose a table…")
         self.picker.setCurrentIndex(-1)

@@ -109,3 +109,19 @@ def test_screens_buttons_get_their_icons_by_object_name(offline_window, pg_dsn):
     assert bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon  # icons beside the texts
     folder = resource("icons", "lucide")
     assert not [n for n in CONTROLS.values() if not (folder / f"{n}.svg").is_file()]
+
+
+def test_snapshots_carry_their_kind_and_status_badge(qapp):
+    from datetime import datetime, timezone
+
+    from aurora_console.core.aws.backups.snapshots import Snapshot
+    from aurora_console.ui.backups.snapshot_model import SnapshotTableModel
+
+    fields = {f: None for f in Snapshot.__dataclass_fields__}
+    fields.update(id="snap-1", cluster_id="blog", kind="manual", status="creating", progress=40,
+                  created=datetime(2026, 12, 7, tzinfo=timezone.utc), size_gib=1, encrypted=True, engine_version="16.4",
+                  arn="arn:aws:rds:us-east-1:1:cluster-snapshot:snap-1", kms_key_id="")
+    model = SnapshotTableModel()
+    model.set_snapshots([Snapshot(**fields)])
+    assert not model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole).isNull()
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.DecorationRole).cacheKey() == status_icon("creating").cacheKey()
