@@ -62,7 +62,9 @@ def test_a_screens_first_opening_freezes_what_exists_once(monkeypatch):
         assert frozen > 0 and not any(o is made_by_the_screen for o in gc.get_objects())
         later = [object()]
         assert not full_collections.freeze_first_opening("performance")  # once per screen
-        assert gc.get_freeze_count() == frozen and any(o is later for o in gc.get_objects())
+        # nothing more frozen (the count can only fall: frozen objects freed by reference counting,
+        # e.g. by another thread between the reads, leave it)
+        assert gc.get_freeze_count() <= frozen and any(o is later for o in gc.get_objects())
         assert full_collections.freeze_first_opening("logs")  # another screen: its own first time
     finally:
         gc.unfreeze()
