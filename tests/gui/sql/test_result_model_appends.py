@@ -111,4 +111,4 @@ def test_a_fetch_all_of_plain_values_holds_full_passes_back_and_freezes_nothing(
     frozen = gc.get_freeze_count()
     model.fetch_all()
     qtbot.waitUntil(lambda: model.complete, timeout=10_000)
-    assert stream.held == [True] and gc.get_freeze_count() == frozen
+    assert stream.held == [True] and gc.get_freeze_count() <= frozen  # nothing frozen (frees may lower it)
