@@ -54,3 +54,47 @@ def test_reset_refuses_a_folder_that_is_not_a_sandbox(tmp_path):
     with pytest.raises(ConsoleError, match="not a sandbox folder"):
         Sandbox(precious, reset=True)
     assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_postgres_starts_while_the_aws_endpoint_does_and_stop_ends_it(tmp_path):
+    """start_aws begins the PostgreSQL server on a thread of its own (start_database only waits
+    for it); a stop before start_database leaves no server behind."""
+    sandbox = Sandbox(tmp_path / "sbx")
+    try:
+        sandbox.start_aws()
+        deadline = time.monotonic() + 60
+        while not _postgres_on(tmp_path / "sbx" / "pg") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _postgres_on(tmp_path / "sbx" / "pg"), "no PostgreSQL server started by start_aws"
+    finally:
+        sandbox.stop()
+    time.sleep(0.3)
+    assert _postgres_on(tmp_path / "sbx" / "pg") == []
+
+
+def test_a_reset_sandbox_starts_fresh_from_the_template(tmp_path):
+    """The second sandbox copies the template the first one made: none of the first one's tables
+    or its password, and its own password works."""
+    import psycopg
+
+    first = Sandbox(tmp_path / "one")
+    try:
+        first.start_aws()
+        first.start_database()
+        with psycopg.connect(**first.database_conninfo(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE private_notes (body text)")
+        old_password = first.database_conninfo()["password"]
+    finally:
+        first.stop()
+    again = Sandbox(tmp_path / "one", reset=True)
+    try:
+        again.start_aws()
+        info = again.start_database()
+        assert info.db_error is None
+        conninfo = again.database_conninfo()
+        assert conninfo["password"] != old_password
+        with psycopg.connect(**conninfo) as conn:
+            assert conn.execute("SELECT to_regclass('private_notes')").fetchone() == (None,)
+        assert "initdb" not in (tmp_path / "one" / "postgresql.log").read_text()  # a copy, not initdb
+    finally:
+        again.stop()

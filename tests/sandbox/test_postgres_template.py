@@ -123,3 +123,16 @@ def test_a_copied_folder_rejects_another_password_on_later_starts(servers):
     with pytest.raises(PostgresError, match="rejected the superuser password"):
         other.start(timeout=20)
     other.stop()
+
+
+def test_template_key_changes_with_the_binaries_and_the_superuser(tmp_path: Path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "initdb").write_bytes(b"x")
+    key = postgres_template.template_key(a, "postgres")
+    assert key == postgres_template.template_key(a, "postgres")
+    assert key != postgres_template.template_key(b, "postgres")  # another PostgreSQL install
+    assert key != postgres_template.template_key(a, "admin")
+    (a / "initdb").write_bytes(b"xy")  # an upgrade in place
+    assert key != postgres_template.template_key(a, "postgres")
