@@ -85,6 +85,15 @@ class StateBanner(QWidget):
     def info(self, text: str) -> None:
         self._show("info" if text else "none", text)
 
+    def show_state(self, state: str, text: str) -> None:
+        """``text`` as it is (rich text allowed: e.g. a summary with a red error line) in ``state``'s
+        look: for a screen whose own wording already says the reason and the next step."""
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}")
+        self._show(state if text or state == "none" else "none", text)
+        if state == "loading" and text:
+            self._timer.start()
+
     def clear(self) -> None:
         self._show("none", "")
 

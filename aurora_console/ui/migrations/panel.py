@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.db.migrations import MigrationEvent, MigrationRunner
 from aurora_console.core.db.migrations.overview import Overview
+from aurora_console.ui.state_banner import StateBanner
 
 from .migrations_controller import MigrationsController
 from .overview_text import dry_run_text, history_tooltip
@@ -135,7 +136,7 @@ class MigrationsPanel(QWidget):
         self.repair_button = self._button(
             "Repair", self.repair, None,
             "Remove failed entries, mark applied migrations whose file is gone as deleted, accept edited checksums")
-        self.summary = QLabel(objectName="migrationsSummary", wordWrap=True)
+        self.summary = StateBanner(objectName="migrationsSummary")
         bar = QHBoxLayout()
         for b in (self.refresh_button, self.validate_button, self.dry_run_button, self.apply_button,
                   self.stop_button, self.repair_button):
@@ -209,7 +210,15 @@ class MigrationsPanel(QWidget):
             self.apply_button.setToolTip("The profile is read-only: migrations cannot be applied.")
             self.repair_button.setToolTip("The profile is read-only: the history table cannot be repaired.")
         self.stop_button.setEnabled(state.can_stop)
-        self.summary.setText(state.summary)
+        if state.busy:
+            self.summary.show_state("loading", state.summary or f"{state.handle.name}…")
+        elif state.last_error is not None:
+            self.summary.show_state("error", state.summary)
+        elif state.folder is None:
+            self.summary.show_state("empty", state.summary or "Choose a migrations folder (Folder…) to see what is "
+                                    "pending and what the history table says.")
+        else:
+            self.summary.show_state("info", state.summary)
 
     def log(self, text: str) -> None:
         self.log_view.appendPlainText(text)
