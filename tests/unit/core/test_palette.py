@@ -6,7 +6,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aurora_console.core.palette import (
-    INSIDE_WORD, SCATTERED, WORD_START, PaletteIndex, PaletteItem, RecentKeys, term_score,
+    INSIDE_WORD,
+    SCATTERED,
+    WORD_START,
+    PaletteIndex,
+    PaletteItem,
+    RecentKeys,
+    term_score,
 )
 
 
