@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from aurora_console.core.db.values import pretty, rows_as_tsv
 from aurora_console.ui.sql.result_model import ResultTableModel
+from aurora_console.ui.state_banner import StateBanner
 
 
 class CellViewerDialog(QDialog):
@@ -61,7 +61,7 @@ class ResultView(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         QShortcut(QKeySequence.StandardKey.Copy, self.table, self.copy_selection)
 
-        self.status = QLabel(objectName="sqlResultStatus")
+        self.status = StateBanner(objectName="sqlResultStatus")
         self.fetch_all_button = QPushButton("Fetch all", objectName="sqlFetchAll")
         self.fetch_all_button.clicked.connect(model.fetch_all)
         self.export_button = QPushButton("Export…", objectName="sqlExport")
@@ -83,7 +83,13 @@ class ResultView(QWidget):
 
     def _refresh(self, *_args) -> None:
         m = self.model
-        self.status.setText(f"{m.result.status} · {m.status_text()} · {m.result.elapsed_s * 1000:.0f} ms")
+        text = f"{m.result.status} · {m.status_text()} · {m.result.elapsed_s * 1000:.0f} ms"
+        if m.error is not None:
+            self.status.show_state("error", text)
+        elif m.fetching:
+            self.status.show_state("loading", text)
+        else:
+            self.status.info(text)
         self.fetch_all_button.setEnabled(m.stream_open and not m.fetch_everything)
         if not self._sized and m.rowCount() and m.columnCount() <= 50:
             self._sized = True
