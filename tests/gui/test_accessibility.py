@@ -178,3 +178,32 @@ def test_the_keyboard_reaches_every_control_of_a_screen(offline_window, qtbot, p
             missing[name] = unreachable
     assert not missing, missing
     assert "focus" not in (window.styleSheet() or "").lower()
+
+
+def test_every_data_screen_says_its_state_with_the_same_component(offline_window, qtbot, pg_dsn, tmp_path):
+    """Loading, empty and error states are drawn by one component (ui/state_banner.py) on every
+    screen that reads data, so they look and read (to a screen reader) the same everywhere."""
+    from aurora_console.ui.content.feature import open_content
+    from aurora_console.ui.fleet import open_audit_log, open_fleet
+    from aurora_console.ui.migrations.feature import open_migrations
+    from aurora_console.ui.performance.feature import open_performance
+    from aurora_console.ui.sql.feature import open_sql
+    from aurora_console.ui.state_banner import StateBanner
+
+    window = offline_window
+    screens = {"fleet": lambda: open_fleet(window), "audit log": lambda: open_audit_log(window),
+               "sql editor": lambda: open_sql(window, pg_dsn),
+               "performance": lambda: open_performance(window, "rig", connect=pg_dsn),
+               "content": lambda: open_content(window, "rig", connect=pg_dsn),
+               "migrations": lambda: open_migrations(window, "rig", connect=pg_dsn, folder=tmp_path)}
+    without = []
+    for name, opener in screens.items():
+        screen = opener()
+        qtbot.wait(200)
+        if name == "sql editor":
+            screen.editor.setPlainText("select 1")
+            screen.run_all()
+            qtbot.waitUntil(lambda s=screen: not s.busy, timeout=20000)
+        if not screen.findChildren(StateBanner):
+            without.append(name)
+    assert not without
