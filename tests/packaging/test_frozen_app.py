@@ -103,6 +103,9 @@ def test_artefacts_and_figures(build):
     top = f"aurora-console-{summary['version']}"
     assert f"{top}/aurora-console" in names
     assert f"{top}/_internal/resources/migrations/blog/V1__create_blog_schema.sql" in names
+    # the icon set ships with its licence (the about box credits it; the installers carry this folder)
+    assert f"{top}/_internal/resources/icons/lucide/LICENSE.txt" in names
+    assert f"{top}/_internal/resources/icons/lucide/database.svg" in names
     assert summary["dist_bytes"] > 0
     startup = summary["startup"]
     assert startup["frozen"]["runs"] == 1 and startup["source"]["runs"] == 1
