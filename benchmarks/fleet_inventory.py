@@ -140,7 +140,8 @@ def measure(args, factory, target) -> dict:
             "baseline_min": min(base), "console_min": min(cons), "region": region}
 
 
-def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool = False) -> dict:
+def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool = False,
+             sample_stalls: bool = False) -> dict:
     import gc
 
     from PySide6.QtWidgets import QApplication
@@ -178,9 +179,14 @@ def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool
         return view
 
     def run_refresh(view) -> tuple[float, float, int]:
+        from contextlib import nullcontext
+
+        from aurora_console.testing.stall_sampler import StallSampler
+
         before = view.load_count
         t0 = time.perf_counter()
-        with StallMonitor() as stall:
+        sampler = StallSampler(threshold_ms=30) if sample_stalls else None
+        with StallMonitor() as stall, (sampler or nullcontext()):
             view.refresh()
             while view.load_count == before:
                 app.processEvents()
@@ -188,6 +194,8 @@ def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool
             for _ in range(20):  # let the view lay out and paint
                 app.processEvents()
                 time.sleep(0.005)
+        if sampler is not None:
+            print(sampler.report(), flush=True)
         return stall.max_stall_ms, time.perf_counter() - t0, stall.gaps_over_50ms
 
     out = {}
@@ -266,6 +274,8 @@ def main() -> None:
     ap.add_argument("--refreshes", type=int, default=12,
                     help="refreshes of one view for the garbage-collector pause case (0: skip it)")
     ap.add_argument("--cycle-only", action="store_true", help="only the refresh cycle (GC pauses)")
+    ap.add_argument("--sample-stalls", action="store_true",
+                    help="print what each thread runs while the event loop is over 30 ms late (per UI run)")
     args = ap.parse_args()
 
     from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget, StaticCredentials
@@ -281,7 +291,7 @@ def main() -> None:
         print(f"setup: {args.clusters} clusters, {args.clusters * args.per_cluster} instances in {setup_s:.1f} s "
               f"(bound {SETUP_LIMIT_S} s)")
         if args.cycle_only:
-            s = ui_stall(factory, target, False, args.refreshes, cycle_only=True)
+            s = ui_stall(factory, target, False, args.refreshes, cycle_only=True, sample_stalls=args.sample_stalls)
         else:
             m = measure(args, factory, target)
             region = m["region"]
@@ -297,7 +307,7 @@ def main() -> None:
             print(f"ratio console/baseline: wall {ratio:.2f} (median), {min_ratio:.2f} (best of each), "
                   f"client CPU {cpu_ratio:.2f} (target <= 1.20) {'OK' if min(ratio, min_ratio) <= 1.2 else 'OVER'}")
             print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-            s = ui_stall(factory, target, args.gc_freeze, args.refreshes)
+            s = ui_stall(factory, target, args.gc_freeze, args.refreshes, sample_stalls=args.sample_stalls)
             for key, label in (("reference", "reference: plain boto3 loop on a worker thread, no tree"),
                                ("first", "first fill of the tree"), ("again", "refresh diffed into the expanded tree"),
                                ("again_busy", "refresh diffed into the tree, busy loop on every core"),

@@ -1,0 +1,66 @@
+"""Fitting the fleet tree's columns reads the rows shown and a few more, not the whole fleet
+(reading 1,000 clusters' texts through the sorting proxy stalled the window on its first fill)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QSplitter, QTreeView, QWidget
+
+from aurora_console.core.aws.fleet.models import Cluster, Instance, RegionInventory
+from aurora_console.ui.fleet.filter_model import FleetFilterModel
+from aurora_console.ui.fleet.tree_model import KEY_ROLE, FleetTreeModel
+from aurora_console.ui.fleet.tree_widths import COLUMN_BOUNDS, FIT_ROWS, TreeWidths
+
+pytestmark = pytest.mark.gui
+
+
+class CountingModel(FleetTreeModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[int] = set()
+        self.counting = False
+
+    def data(self, index, role=0):
+        if self.counting and index.isValid():
+            self.asked.add(id(index.internalPointer()))
+        return super().data(index, role)
+
+
+def _fleet(n: int) -> RegionInventory:
+    clusters = tuple(Cluster(f"cluster-{k:04d}" + ("-with-a-long-name" if k == n - 1 else ""), "aurora-postgresql",
+                             "15.4", "available",
+                             instances=(Instance(f"cluster-{k:04d}-1", f"cluster-{k:04d}", "writer", 1, "db.r6g.large",
+                                                 "us-east-1a", "available"),))
+                     for k in range(n))
+    return RegionInventory("p", "us-east-1", clusters=clusters)
+
+
+def test_fitting_columns_reads_the_shown_rows_not_the_whole_fleet(qtbot):
+    model = CountingModel()
+    model.set_region(_fleet(1000))
+    proxy = FleetFilterModel()
+    proxy.setSourceModel(model)
+    host = QWidget()
+    qtbot.addWidget(host)
+    split = QSplitter(host)
+    tree = QTreeView()
+    tree.setModel(proxy)
+    tree.setUniformRowHeights(True)
+    split.addWidget(tree)
+    split.addWidget(QWidget())
+    host.resize(1000, 400)
+    widths = TreeWidths(tree, proxy, split)
+    host.show()
+    qtbot.waitExposed(host)
+    tree.expand(proxy.index(0, 0))
+    qtbot.wait(10)
+    model.counting = True
+    widths.fit_columns()
+    model.counting = False
+    assert 0 < len(model.asked) <= FIT_ROWS + 60  # the rows shown (about 20 here) and the nearest
+    for col, (lo, hi) in COLUMN_BOUNDS.items():  # the fit still sizes every column within bounds
+        assert lo <= tree.header().sectionSize(col) <= hi
+    # the first rows' texts are read: the name column fits what is on screen
+    first = proxy.index(0, 0, proxy.index(0, 0))
+    assert id(proxy.mapToSource(first).internalPointer()) in model.asked
+    assert first.data(KEY_ROLE).endswith("cluster-0000")

@@ -1,0 +1,136 @@
+"""The inventory's RDS client parses big answers in slices: the same result as botocore's own
+parser, and the GIL is given up between slices (a page no longer holds it for its whole parse)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+import time
+
+import boto3
+import pytest
+from botocore import parsers
+from botocore.stub import Stubber
+
+from aurora_console.core.aws.fleet import sliced_parse
+from aurora_console.core.aws.fleet.sliced_parse import SLICE_BYTES, SlicedQueryParser, parse_in_slices
+
+
+def _rds():
+    return boto3.client("rds", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s",
+                        endpoint_url="http://127.0.0.1:9")
+
+
+def _answer(clusters: int) -> bytes:
+    items = "".join(
+        f"<DBCluster><DBClusterIdentifier>c-{n:05d}</DBClusterIdentifier><Engine>aurora-postgresql</Engine>"
+        f"<Status>available</Status><AllocatedStorage>{n}</AllocatedStorage>"
+        f"<ClusterCreateTime>2024-01-0{1 + n % 9}T10:00:00Z</ClusterCreateTime>"
+        f"<TagList><Tag><Key>env</Key><Value>v{n}</Value></Tag></TagList>"
+        f"<DBClusterMembers><DBClusterMember><DBInstanceIdentifier>c-{n:05d}-1</DBInstanceIdentifier>"
+        f"<IsClusterWriter>true</IsClusterWriter></DBClusterMember></DBClusterMembers></DBCluster>"
+        for n in range(clusters))
+    return (f'<DescribeDBClustersResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/">'
+            f"<DescribeDBClustersResult><DBClusters>{items}</DBClusters></DescribeDBClustersResult>"
+            f"<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></DescribeDBClustersResponse>").encode()
+
+
+def _parse(parser, body: bytes):
+    shape = _rds().meta.service_model.operation_model("DescribeDBClusters").output_shape
+    return parser.parse({"body": body, "headers": {}, "status_code": 200}, shape)
+
+
+@pytest.mark.parametrize("clusters", [1, 3, 2000])  # below one slice, and many slices (a cut mid-tag)
+def test_same_answer_as_botocore(clusters):
+    body = _answer(clusters)
+    assert (len(body) > 4 * SLICE_BYTES) == (clusters == 2000)
+    ours = _parse(SlicedQueryParser(), body)
+    assert ours == _parse(parsers.QueryParser(), body)
+    assert [c["DBClusterIdentifier"] for c in ours["DBClusters"]] == [f"c-{n:05d}" for n in range(clusters)]
+
+
+def test_invalid_xml_is_botocores_parse_error():
+    body = _answer(2000)[:-3 * SLICE_BYTES] + b"<<>"
+    with pytest.raises(parsers.ResponseParserError):
+        _parse(SlicedQueryParser(), body)
+
+
+def test_feeds_in_slices(monkeypatch):
+    sizes = []
+    real = parsers.ETree.XMLParser
+
+    class Recording:
+        def __init__(self, **kw):
+            self._p = real(**kw)
+
+        def feed(self, data):
+            sizes.append(len(data))
+            self._p.feed(data)
+
+        def close(self):
+            return self._p.close()
+
+    monkeypatch.setattr(sliced_parse.parsers.ETree, "XMLParser", Recording)
+    body = _answer(2000)
+    _parse(SlicedQueryParser(), body)
+    assert sum(sizes) == len(body) and max(sizes) <= SLICE_BYTES and len(sizes) > 4
+
+
+def test_another_thread_runs_during_a_big_parse():
+    """With one feed of the whole body, a thread waiting for the GIL waits for the whole parse;
+    in slices it gets its turn after the switch interval. The collector is off meanwhile: its
+    passes are pauses of their own (the app holds its full passes back during a load, see
+    ui/full_collections.py), not what this measures."""
+    body = _answer(20000)  # some 9 MB
+    shape = _rds().meta.service_model.operation_model("DescribeDBClusters").output_shape
+
+    def longest_gap(parser) -> float:
+        gaps, stop = [], threading.Event()
+
+        def ticker():
+            last = time.perf_counter()
+            while not stop.is_set():
+                time.sleep(0.001)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        t = threading.Thread(target=ticker)
+        t.start()
+        time.sleep(0.01)
+        dom = parser._parse_xml_string_to_dom(body)
+        stop.set()
+        t.join()
+        assert len(dom) and shape is not None
+        return max(gaps)
+
+    gc.disable()
+    try:
+        whole, sliced = longest_gap(parsers.QueryParser()), longest_gap(SlicedQueryParser())
+    finally:
+        gc.enable()
+    # the whole-body parse blocks the ticker for its full length; the sliced one for about a
+    # switch interval plus one slice (generous bounds: a loaded machine)
+    assert sliced < whole / 2, (sliced, whole)
+    assert sliced < 20 * sys.getswitchinterval() + 0.1
+
+
+def test_installed_on_a_client_and_used_for_its_answers():
+    rds = _rds()
+    assert parse_in_slices(rds) is True
+    assert parse_in_slices(rds) is True  # twice: still one factory
+    assert isinstance(rds._endpoint._response_parser_factory.create_parser("query"), SlicedQueryParser)
+    assert not isinstance(rds._endpoint._response_parser_factory.create_parser("json"), SlicedQueryParser)
+
+
+def test_a_client_without_an_endpoint_is_left_alone():
+    class Double:
+        pass
+
+    assert parse_in_slices(Double()) is False
+    with Stubber(_rds()) as stub:  # Stubber's answers skip parsing: installing does no harm
+        stub.add_response("describe_db_clusters", {"DBClusters": [{"DBClusterIdentifier": "a"}]})
+        client = stub.client
+        parse_in_slices(client)
+        assert client.describe_db_clusters()["DBClusters"][0]["DBClusterIdentifier"] == "a"
