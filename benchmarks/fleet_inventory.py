@@ -248,8 +248,13 @@ def refresh_cycle(new_view, run_refresh, refreshes: int) -> list[tuple]:
 
     from common import GcPauses
 
+    from aurora_console.ui.fleet import load_gc
+
     gc.collect()
     gc.freeze()  # as app.py at the first paint
+    # as in a fresh process: the view's first load freezes its survivors (load_gc.py); an
+    # earlier case of this run must not have used that up
+    load_gc._first_load_frozen = False
     view = new_view()
     rows = []
     for n in range(refreshes):
