@@ -65,7 +65,8 @@ def _start_sandbox(args):
     from aurora_console.sandbox.runtime import Sandbox
 
     folder = getattr(args, "sandbox_dir", None)
-    sandbox = Sandbox(Path(folder) if folder else app_paths().sandbox_dir,
+    paths = app_paths()
+    sandbox = Sandbox(Path(folder) if folder else paths.sandbox_dir, cache_dir=paths.cache_dir,
                       reset=bool(getattr(args, "sandbox_reset", False)))
     _err("Starting the sandbox (local AWS endpoint, PostgreSQL, bastion)…")
     try:

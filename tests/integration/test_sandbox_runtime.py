@@ -77,7 +77,7 @@ def test_a_reset_sandbox_starts_fresh_from_the_template(tmp_path):
     or its password, and its own password works."""
     import psycopg
 
-    first = Sandbox(tmp_path / "one")
+    first = Sandbox(tmp_path / "one", cache_dir=tmp_path / "cache")
     try:
         first.start_aws()
         first.start_database()
@@ -86,7 +86,7 @@ def test_a_reset_sandbox_starts_fresh_from_the_template(tmp_path):
         old_password = first.database_conninfo()["password"]
     finally:
         first.stop()
-    again = Sandbox(tmp_path / "one", reset=True)
+    again = Sandbox(tmp_path / "one", reset=True, cache_dir=tmp_path / "cache")
     try:
         again.start_aws()
         info = again.start_database()

@@ -364,6 +364,9 @@ ALLOWED_RAW_WRITERS = {
     # MariaDB's own data folder (0700, the server account's when we are root) and its TLS files,
     # chmod 0600 as soon as copied into it, as for PostgreSQL above
     ("sandbox/mysql.py", "mkdir"), ("sandbox/mysql.py", "copyfile"),
+    # PostgreSQL data folder templates (initdb's output, no data, no password): copied, then narrowed
+    # to owner-only file by file (postgres_template._owner_only); a copy keeps those modes
+    ("sandbox/postgres_template.py", "copytree"),
     # the stand-in session-manager-plugin's launcher script (no secret; chmod 0700, an executable)
     ("sandbox/ssm_plugin.py", "mkdir"), ("sandbox/ssm_plugin.py", "write_text"),
 }
