@@ -15,6 +15,7 @@ made per query from the best verbs and the best objects, never listed ahead of t
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -129,6 +130,29 @@ def _entry_score(terms: Sequence[str], title: str, rest: str) -> float:
     return total
 
 
+@lru_cache(maxsize=256)
+def _found_anywhere(term: str) -> re.Pattern[str]:
+    """``term`` as a substring, or (two or more word letters) scattered within one word."""
+    scattered = _scattered(term).pattern if len(term) > 1 else "(?!)"
+    return re.compile(f"{re.escape(term)}|{scattered}")
+
+
+class _Blob:
+    """Texts joined by newlines, so one regular-expression scan (in C) finds which of them hold
+    a term, instead of one Python-level test per text: the terms never span a newline (no
+    whitespace in a term; ``\\w`` stops at one)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.text = "\n".join(t.replace("\n", " ") for t in texts)
+        self.starts = [0]
+        for t in texts[:-1]:
+            self.starts.append(self.starts[-1] + len(t) + 1)
+
+    def holding(self, term: str) -> set[int]:
+        starts = self.starts
+        return {bisect_right(starts, m.start()) - 1 for m in _found_anywhere(term).finditer(self.text)}
+
+
 class PaletteIndex:
     """The entries of one palette opening, searchable per keystroke."""
 
@@ -136,6 +160,8 @@ class PaletteIndex:
         self.items = list(items)
         self._titles = [it.title.lower() for it in self.items]
         self._rests = [f"{it.detail} {it.kind}".lower() for it in self.items]
+        self._title_blob = _Blob(self._titles)
+        self._rest_blob = _Blob(self._rests)
         # the most recent first: a bigger bonus
         self._recent = {key: (len(recent) - i) / max(1, len(recent)) for i, key in enumerate(recent)}
         self._verbs = [i for i, it in enumerate(self.items) if it.verb]
@@ -146,7 +172,7 @@ class PaletteIndex:
             return self._recent_and_screens(limit)
         found: list[PaletteMatch] = []
         titles, rests = self._titles, self._rests
-        for i in range(len(titles)):
+        for i in sorted(self._candidates(terms)):  # only entries holding every term get scored
             s = _entry_score(terms, titles[i], rests[i])
             if s:
                 it = self.items[i]
@@ -154,6 +180,17 @@ class PaletteIndex:
         found.extend(self._verb_object(terms))
         found.sort(key=lambda m: (-m.score, len(m.title), m.title.lower()))
         return _unique(found)[:limit]
+
+    def _candidates(self, terms: Sequence[str], *, titles_only: bool = False) -> set[int]:
+        found: set[int] | None = None
+        for term in terms:
+            holding = self._title_blob.holding(term)
+            if not titles_only:
+                holding |= self._rest_blob.holding(term)
+            found = holding if found is None else found & holding
+            if not found:
+                return set()
+        return found or set()
 
     def _bonus(self, key: str, title: str) -> float:
         # recent entries lead equal matches; a shorter title (closer to what was typed) next
@@ -176,7 +213,8 @@ class PaletteIndex:
             verbs.sort(key=lambda v: -v[0])
             kinds = {v.applies_to for _, v in verbs}
             objects = []
-            for i, title in enumerate(self._titles):
+            for i in sorted(self._candidates(tail, titles_only=True)):
+                title = self._titles[i]
                 it = self.items[i]
                 if it.verb or it.kind not in kinds:
                     continue

@@ -23,6 +23,7 @@ from aurora_console.ui.icon_names import ACTIONS, CONTROLS, OBJECTS, SCREENS, ST
 log = logging.getLogger(__name__)
 
 ICON_FOLDER = ("icons", "lucide")
+PIXMAPS_PER_ICON = 32
 _MODE_GROUPS = {QIcon.Mode.Normal: QPalette.ColorGroup.Active, QIcon.Mode.Active: QPalette.ColorGroup.Active,
                 QIcon.Mode.Disabled: QPalette.ColorGroup.Disabled, QIcon.Mode.Selected: QPalette.ColorGroup.Active}
 
@@ -48,6 +49,7 @@ class _SvgIconEngine(QIconEngine):
         super().__init__()
         self._name = name
         self._colour = colour
+        self._pixmaps: dict[tuple, QPixmap] = {}
 
     def _colour_for(self, mode: QIcon.Mode) -> str:
         if self._colour:
@@ -56,24 +58,39 @@ class _SvgIconEngine(QIconEngine):
         role = QPalette.ColorRole.HighlightedText if mode == QIcon.Mode.Selected else QPalette.ColorRole.WindowText
         return palette.color(_MODE_GROUPS.get(mode, QPalette.ColorGroup.Active), role).name()
 
-    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        renderer = _renderer(self._name, self._colour_for(mode))
+    def _render(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, colour: str) -> None:
+        renderer = _renderer(self._name, colour)
         if self._colour and mode == QIcon.Mode.Disabled:
             painter.setOpacity(0.45)  # a badge keeps its colour; disabled, it fades
         renderer.render(painter, QRectF(rect))
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, ratio))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self.scaledPixmap(size, mode, state, 1.0)
 
     def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:  # noqa: N802
+        """Rendered from the SVG once per size, scaling, state and colour, then reused: views ask
+        for an icon on every paint of every row (a fleet tree repaints hundreds a second)."""
         scale = max(1.0, float(scale))
-        pixmap = QPixmap(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
+        colour = self._colour_for(mode)
+        width, height = max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+        key = (width, height, scale, int(mode.value), colour)
+        cached = self._pixmaps.get(key)
+        if cached is not None:
+            return cached
+        pixmap = QPixmap(width, height)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.paint(painter, QRect(0, 0, pixmap.width(), pixmap.height()), mode, state)
+        self._render(painter, QRect(0, 0, width, height), mode, colour)
         painter.end()
         pixmap.setDevicePixelRatio(scale)
+        if len(self._pixmaps) >= PIXMAPS_PER_ICON:
+            self._pixmaps.clear()  # sizes, scalings and themes seen: a handful; never unbounded
+        self._pixmaps[key] = pixmap
         return pixmap
 
     def clone(self) -> QIconEngine:

@@ -125,3 +125,12 @@ def test_snapshots_carry_their_kind_and_status_badge(qapp):
     model.set_snapshots([Snapshot(**fields)])
     assert not model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole).isNull()
     assert model.data(model.index(0, 2), Qt.ItemDataRole.DecorationRole).cacheKey() == status_icon("creating").cacheKey()
+
+
+def test_an_icon_is_rendered_once_per_size_and_colour_then_reused(qapp):
+    """Views ask for icons on every paint of every row: the SVG is drawn once per size, scaling
+    and colour (a palette search over a 1,000-cluster fleet repainted 50 of them per keystroke)."""
+    first = icon("server").pixmap(QSize(16, 16), 2.0)
+    again = icon("server").pixmap(QSize(16, 16), 2.0)
+    assert first.cacheKey() == again.cacheKey()
+    assert icon("server").pixmap(QSize(24, 24), 2.0).cacheKey() != first.cacheKey()
