@@ -258,6 +258,7 @@ class NavigatorWidget(QWidget):
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.view.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(200)  # fit to the first rows, not all 1,000 on every sync
         # the engine is a long label ("MySQL 8.0 (Aurora 3.05.2)") and the fleet view shows it in
         # full: here it is elided (full text in the tooltip) so the dock stays narrow
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)

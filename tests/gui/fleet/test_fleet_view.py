@@ -324,6 +324,7 @@ def test_tree_keeps_its_share_of_the_width_until_the_user_drags_the_handle(fleet
     assert abs(view.split.sizes()[0] - 0.65 * sum(view.split.sizes())) > 100
 
 
+@pytest.mark.no_aws_credentials  # no AWS credentials anywhere: the window starts on no profile, calls nothing
 def test_the_navigator_list_steps_aside_while_the_fleet_tab_is_in_front(qtbot):
     """The fleet tab and the navigator show one model: never the same list twice on screen."""
     from PySide6.QtWidgets import QLabel
