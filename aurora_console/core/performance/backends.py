@@ -130,8 +130,9 @@ def confirmation_text(row: SessionRow, action: str = "terminate") -> str:
 
 
 @not_a_validator("checks an already read session row against the refusals, not a value the user typed")
-def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, read_only: bool = False) -> None:
-    """Raise :class:`BackendSignalRefused` when ``row`` may not be signalled (no I/O)."""
+def check_common_refusals(row: SessionRow, action: str, *, own_pid: int | None, read_only: bool, noun: str) -> None:
+    """The refusals every engine shares: a read-only profile, the screen's own connection, one of
+    the console's connections. ``noun``: what the engine calls a session ("Backend", "Thread")."""
     _check_action(action)
     what = "Cancelling a query" if action == "cancel" else "Terminating a session"
     if read_only:
@@ -139,13 +140,19 @@ def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, re
                                    reason=REFUSED_READ_ONLY,
                                    hint="Clear \"read-only\" in the connection profile to allow it.")
     if own_pid is not None and row.pid == own_pid:
-        raise BackendSignalRefused(f"Backend {row.pid} is the Performance screen's own connection; "
+        raise BackendSignalRefused(f"{noun} {row.pid} is the Performance screen's own connection; "
                                    f"the console does not {action} it.", reason=REFUSED_OWN)
     if row.console_backend or is_console_application(row.application):
         raise BackendSignalRefused(
-            f"Backend {row.pid} is one of this console's connections ({row.application or 'aurora-console'}); "
+            f"{noun} {row.pid} is one of this console's connections ({row.application or 'aurora-console'}); "
             f"the console does not {action} its own sessions.", reason=REFUSED_CONSOLE,
             hint="Use the Cancel button of the screen that runs it (the SQL editor: Esc), or close its tab.")
+
+
+@not_a_validator("checks an already read session row against the refusals, not a value the user typed")
+def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, read_only: bool = False) -> None:
+    """Raise :class:`BackendSignalRefused` when ``row`` may not be signalled (no I/O)."""
+    check_common_refusals(row, action, own_pid=own_pid, read_only=read_only, noun="Backend")
     kind = row.backend_type
     if row.query_hidden and not kind:
         raise BackendSignalRefused(

@@ -25,22 +25,20 @@ from collections.abc import Callable
 from typing import Any
 
 from aurora_console.core.db.sql_secrets import mask_sql
-from aurora_console.core.performance.activity import CLIENT_BACKEND, SessionRow, elide, is_console_application
+from aurora_console.core.performance.activity import CLIENT_BACKEND, SessionRow, elide
 from aurora_console.core.performance.backends import (
     AUDIT_ACTIONS,
     AUDIT_QUERY_CHARS,
     RDS_ADMIN,
     REFUSED_BACKGROUND,
-    REFUSED_CONSOLE,
     REFUSED_GONE,
-    REFUSED_OWN,
     REFUSED_RDS,
-    REFUSED_READ_ONLY,
     REFUSED_REPLACED,
     REFUSED_REPLICATION,
     BackendSignalFailed,
     BackendSignalRefused,
     SignalResult,
+    check_common_refusals,
     confirmation_word,
 )
 from aurora_console.core.performance.mysql_activity import REPLICATION_THREAD, MySqlSessionRow, read_sessions
@@ -80,20 +78,7 @@ def confirmation_text(row: SessionRow, action: str = "terminate") -> str:
 @not_a_validator("checks an already read session row against the refusals, not a value the user typed")
 def check_signal(row: SessionRow, action: str, *, own_pid: int | None = None, read_only: bool = False) -> None:
     """Raise ``BackendSignalRefused`` when the MySQL thread ``row`` may not be killed (no I/O)."""
-    _check_action(action)
-    what = "Cancelling a query" if action == "cancel" else "Terminating a session"
-    if read_only:
-        raise BackendSignalRefused(f"{what} is disabled: the profile is marked read-only.",
-                                   reason=REFUSED_READ_ONLY,
-                                   hint="Clear \"read-only\" in the connection profile to allow it.")
-    if own_pid is not None and row.pid == own_pid:
-        raise BackendSignalRefused(f"Thread {row.pid} is the Performance screen's own connection; "
-                                   f"the console does not {action} it.", reason=REFUSED_OWN)
-    if row.console_backend or is_console_application(row.application):
-        raise BackendSignalRefused(
-            f"Thread {row.pid} is one of this console's connections ({row.application or 'aurora-console'}); "
-            f"the console does not {action} its own sessions.", reason=REFUSED_CONSOLE,
-            hint="Use the Cancel button of the screen that runs it (the SQL editor: Esc), or close its tab.")
+    check_common_refusals(row, action, own_pid=own_pid, read_only=read_only, noun="Thread")
     command = getattr(row, "command", "") or row.backend_type
     if row.backend_type == REPLICATION_THREAD:
         raise BackendSignalRefused(f"Thread {row.pid} is a replication thread ({command}); stopping it would "
