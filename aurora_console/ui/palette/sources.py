@@ -190,4 +190,7 @@ def content_tables(window) -> list[PaletteItem]:
 
             items.append(PaletteItem("table", qualified.partition(".")[2], f"{qualified} · {profile}",
                                      key=f"table:{profile}/{qualified}", run=_open_table, target=(window, ws, qualified)))
+    if items:  # "open posts": the verb with a table's name
+        items.append(PaletteItem("table action", "Open", "a table of an open content editor: type its name too",
+                                 key="verb-table:open", run=_open_table, verb=True, applies_to="table"))
     return items

@@ -57,3 +57,20 @@ def test_clusters_and_instances_are_listed_and_unknown_text_finds_nothing(offlin
     assert "ledger-1" in palette.search("ledger-1")
     assert palette.search("no such thing qqq") == []
     palette.close()
+
+
+def test_open_posts_opens_the_table_in_the_content_editor(offline_window, qtbot, pg_dsn):
+    import psycopg
+
+    from aurora_console.testing.pages import ConsoleRoot
+    from aurora_console.ui.content.feature import open_content
+
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE posts (id int PRIMARY KEY, title text)")
+    workspace = open_content(offline_window, "rig", connect=pg_dsn)
+    qtbot.waitUntil(lambda: workspace.picker.count() > 0, timeout=20000)
+    console = ConsoleRoot(offline_window, qtbot, allow_changes=False, sandbox=False)
+    palette = console.palette()
+    assert palette.search("open posts")[0] == "Open · posts"
+    palette.run("open posts")
+    qtbot.waitUntil(lambda: "public.posts" in workspace.grids, timeout=20000)
