@@ -258,7 +258,7 @@ def signal_backend(conn: Any, pid: int, action: str, *, read_only: bool, audit: 
         record(f"error: backend {pid} was gone before the signal")
         raise BackendSignalRefused(f"Backend {pid} ended before the signal was sent.", reason=REFUSED_GONE)
     record("ok")
-    stopped = _wait_stopped(conn, row, action, wait_s, sleep)
+    stopped = wait_until_stopped(lambda: _still_running(conn, row, action), wait_s, sleep)
     return SignalResult(pid=pid, action=action, signalled=True, stopped=stopped, session=row,
                         message=_result_message(row, action, stopped, wait_s))
 
@@ -303,12 +303,14 @@ def _still_running(conn: Any, row: SessionRow, action: str) -> bool:
     return now.state == row.state and now.query_start == row.query_start and now.state in ("active", "fastpath function call")
 
 
-def _wait_stopped(conn: Any, row: SessionRow, action: str, wait_s: float, sleep: Callable[[float], None]) -> bool:
+def wait_until_stopped(still_running: Callable[[], bool], wait_s: float, sleep: Callable[[float], None]) -> bool:
+    """Poll ``still_running`` (backing off 20 ms to 250 ms) for up to ``wait_s``: True once the
+    session stopped, False if it still runs or the check itself failed (the signal went out)."""
     deadline = time.monotonic() + max(wait_s, 0.0)
     delay = 0.02
     while True:
         try:
-            if not _still_running(conn, row, action):
+            if not still_running():
                 return True
         except Exception:  # noqa: BLE001 - the signal went out; only the check failed
             return False

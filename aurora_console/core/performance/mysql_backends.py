@@ -40,6 +40,7 @@ from aurora_console.core.performance.backends import (
     SignalResult,
     check_common_refusals,
     confirmation_word,
+    wait_until_stopped,
 )
 from aurora_console.core.performance.mysql_activity import REPLICATION_THREAD, MySqlSessionRow, read_sessions
 from aurora_console.core.validation import not_a_validator
@@ -214,7 +215,7 @@ def signal_backend(conn: Any, pid: int, action: str, *, read_only: bool, audit: 
         record(f"error: {failure.message}")
         raise failure from exc
     record("ok", statement=sent)
-    stopped = _wait_stopped(conn, row, action, wait_s, sleep)
+    stopped = wait_until_stopped(lambda: _still_running(conn, row, action), wait_s, sleep)
     return SignalResult(pid=pid, action=action, signalled=True, stopped=stopped, session=row,
                         message=_result_message(row, action, stopped, wait_s))
 
@@ -232,22 +233,6 @@ def _still_running(conn: Any, row: MySqlSessionRow, action: str) -> bool:
     if action == "terminate":
         return True
     return now.state == "active" and now.query == row.query
-
-
-def _wait_stopped(conn: Any, row: MySqlSessionRow, action: str, wait_s: float,
-                  sleep: Callable[[float], None]) -> bool:
-    deadline = time.monotonic() + max(wait_s, 0.0)
-    delay = 0.02
-    while True:
-        try:
-            if not _still_running(conn, row, action):
-                return True
-        except Exception:  # noqa: BLE001 - the KILL went out; only the check failed
-            return False
-        if time.monotonic() >= deadline:
-            return False
-        sleep(delay)
-        delay = min(delay * 2, 0.25)
 
 
 def _result_message(row: SessionRow, action: str, stopped: bool, wait_s: float) -> str:
