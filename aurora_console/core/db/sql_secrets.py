@@ -107,7 +107,7 @@ def mask_error_message(message: str, sql: str) -> str:
 
 #: MySQL's lexical pieces that psql's lexer reads otherwise: strings with backslash escapes (kept),
 #: comments (kept), backtick identifiers and ``#`` comments (rewritten by :func:`_mysql_view`)
-_MYSQL_PIECES = re.compile(r"""'(?:[^'\\]|\\.)*+'?|"(?:[^"\\]|\\.)*+"?|`[^`]*+(?:``[^`]*+)*+`?"""
+_MYSQL_PIECES = re.compile(r"""'(?:[^'\\]|\\.)*+'?|"(?:[^"\\]|\\.)*+"?|`(?:[^`]|``)*+(?P<tick>`)?"""
                            r"|/\*.*?(?:\*/|\Z)|--[ \t][^\n]*|#[^\n]*", re.DOTALL)
 
 
@@ -119,7 +119,7 @@ def _mysql_view(text: str) -> str:
     def rewrite(m: re.Match) -> str:
         piece = m.group()
         if piece[0] == "`":
-            closed = len(piece) > 1 and piece.endswith("`") and (len(piece) - len(piece.rstrip("`"))) % 2 == 1
+            closed = m.group("tick") is not None  # doubled backticks inside are part of the name
             return '"' + "_" * (len(piece) - 2) + '"' if closed else '"' + "_" * (len(piece) - 1)
         if piece[0] == "#":
             return "--" + piece[2:] if len(piece) >= 2 else " "

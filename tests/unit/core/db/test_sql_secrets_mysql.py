@@ -43,3 +43,10 @@ def test_password_never_left_in_clear(name, password, comment, set_password):
            else f"CREATE USER {user} IDENTIFIED BY '{password}'")
     sql = f"SELECT 1 # {comment}\n{sql} # {comment}"
     assert password not in mask_sql_secrets(sql)
+
+
+def test_a_backtick_name_that_is_one_doubled_backtick_still_masks_the_password():
+    """```` is the name ` (a doubled backtick inside backticks): the identifier is closed, so the
+    password after it is found (found by the property test above: it stayed in clear)."""
+    sql = "SELECT 1 # '`\nCREATE USER ```` IDENTIFIED BY '22222222' # '`"
+    assert "22222222" not in mask_sql_secrets(sql)
