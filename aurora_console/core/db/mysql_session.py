@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from aurora_console.core.db.mysql_dialect import Flavour, flavour_of
 from aurora_console.core.db.mysql_errors import from_mysql
-from aurora_console.core.db.session import Notice, SessionSettings, TxState
+from aurora_console.core.db.session import Notice, SessionConnection, SessionSettings, TxState
 from aurora_console.core.db.sql_errors import READ_ONLY, SqlError
 
 #: MySQL protocol server status bits (include/mysql_com.h)
@@ -50,7 +50,7 @@ def _driver_error():
     return DriverError
 
 
-class MySqlSession:
+class MySqlSession(SessionConnection):
     """A MySQL connection with editor-level state; see the module docstring."""
 
     engine = "mysql"
@@ -107,40 +107,9 @@ class MySqlSession:
             self.streams = []
             return self
 
-    def reconnect(self) -> MySqlSession:
-        with self._lock:
-            self.close()
-            return self.connect()
-
-    def close(self) -> None:
-        with self._lock:
-            conn, self._conn = self._conn, None
-            for stream in self.streams:
-                stream.forget("the connection was closed")
-            self.streams = []
-            if conn is not None:
-                try:
-                    conn.close()
-                except Exception:  # noqa: BLE001 - already broken: nothing to release
-                    pass
-
     @property
     def connected(self) -> bool:
         return self._conn is not None and bool(getattr(self._conn, "open", False))
-
-    @property
-    def conn(self):
-        """The live connection; raises a clear error after the connection was lost."""
-        if self._conn is None:
-            self.connect()
-        if not self.connected:
-            raise SqlError("The connection to the server was lost.", kind="connection",
-                           hint="Reconnect to continue; the editor text is kept.")
-        return self._conn
-
-    @property
-    def lock(self) -> threading.RLock:
-        return self._lock
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -183,12 +152,6 @@ class MySqlSession:
 
     def add_notice(self, notice: Notice) -> None:
         self._notices.append(notice)
-
-    def drain_notices(self) -> list[Notice]:
-        out = []
-        while self._notices:
-            out.append(self._notices.popleft())
-        return out
 
     # -- settings --------------------------------------------------------------------------------
     def _execute(self, sql: str) -> None:

@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import psycopg
 from psycopg import pq
@@ -76,7 +77,64 @@ _READ_WRITE = re.compile(
 )
 
 
-class DbSession:
+class SessionConnection:
+    """What every engine's session shares: one connection opened on demand (``connect``, each
+    engine's own), the result streams reading from it, close and reconnect, the lock, the
+    server's notices. A subclass sets ``_conn``, ``_lock``, ``_notices`` and ``streams`` and
+    defines ``connect`` and ``connected``."""
+
+    _conn: Any
+    _lock: threading.RLock
+    _notices: deque
+    streams: list
+
+    def connect(self):  # pragma: no cover - each engine's session defines it
+        raise NotImplementedError
+
+    @property
+    def connected(self) -> bool:  # pragma: no cover - each engine's session defines it
+        raise NotImplementedError
+
+    def reconnect(self):
+        """Drop the current connection (whatever its state) and open a new one."""
+        with self._lock:
+            self.close()
+            return self.connect()
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+            for stream in self.streams:
+                stream.forget("the connection was closed")
+            self.streams = []
+            if conn is not None:
+                try:
+                    conn.close()
+                except Exception:  # noqa: BLE001 - already broken: nothing to release
+                    pass
+
+    @property
+    def conn(self):
+        """The live connection; raises a clear error after the connection was lost."""
+        if self._conn is None:
+            self.connect()
+        if not self.connected:
+            raise SqlError("The connection to the server was lost.", kind="connection",
+                           hint="Reconnect to continue; the editor text is kept.")
+        return self._conn
+
+    @property
+    def lock(self) -> threading.RLock:
+        return self._lock
+
+    def drain_notices(self) -> list[Notice]:
+        out = []
+        while self._notices:
+            out.append(self._notices.popleft())
+        return out
+
+
+class DbSession(SessionConnection):
     """A psycopg connection with editor-level state; see the module docstring for threading."""
 
     #: the profile engine this session speaks (``core.db.sql_dialects.dialect_of`` reads it)
@@ -130,45 +188,9 @@ class DbSession:
             self.streams = []
             return self
 
-    def reconnect(self) -> DbSession:
-        """Drop the current connection (whatever its state) and open a new one."""
-        with self._lock:
-            self.close()
-            return self.connect()
-
-    def close(self) -> None:
-        with self._lock:
-            conn, self._conn = self._conn, None
-            for stream in self.streams:
-                stream.forget("the connection was closed")
-            self.streams = []
-            if conn is not None:
-                try:
-                    conn.close()
-                except Exception:  # already broken: nothing to release
-                    pass
-
     @property
     def connected(self) -> bool:
         return self._conn is not None and not self._conn.closed and not self._conn.broken
-
-    @property
-    def conn(self) -> psycopg.Connection:
-        """The live connection; raises a clear error after the connection was lost."""
-        if self._conn is None:
-            self.connect()
-        assert self._conn is not None
-        if self._conn.closed or self._conn.broken:
-            raise SqlError(
-                "The connection to the server was lost.",
-                kind="connection",
-                hint="Reconnect to continue; the editor text is kept.",
-            )
-        return self._conn
-
-    @property
-    def lock(self) -> threading.RLock:
-        return self._lock
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -191,12 +213,6 @@ class DbSession:
         if not self.connected:
             return True
         return self._conn.info.parameter_status("standard_conforming_strings") != "off"
-
-    def drain_notices(self) -> list[Notice]:
-        out = []
-        while self._notices:
-            out.append(self._notices.popleft())
-        return out
 
     def _on_notice(self, diag) -> None:
         self._notices.append(
