@@ -51,6 +51,9 @@ def aurora_sandbox(request: pytest.FixtureRequest):
         sandbox = Sandbox(state_dir, live_metrics=False)
         try:
             sandbox.start()
+            # the shop's MariaDB starts after the blog database: settled before any test, so a
+            # test of sandbox-shop never races its start (up to 2 minutes on a loaded machine)
+            sandbox.wait_for_mysql()
             yield sandbox
         finally:
             sandbox.stop()
