@@ -327,6 +327,25 @@ class MysqlServer:
             raise MysqlError(f"mariadb-install-db failed (exit {code}); log {self.log_file}:\n"
                              f"{self.log_tail(80)}")
 
+    def reload_tls(self, tls) -> None:
+        """Serve ``tls`` from now on without a restart (the sandbox re-issued its certificate: its
+        endpoint names changed after AWS was seeded again): the files copied into the data folder,
+        then ``FLUSH SSL`` (MariaDB 10.4+) or ``ALTER INSTANCE RELOAD TLS`` (MySQL 8)."""
+        self.tls = tls
+        if not self.running:
+            return
+        self._place_tls()
+        # encrypted but not verified: the server still shows the old certificate until it reloads
+        conn = self.connect(tls_mode="require")
+        try:
+            with conn.cursor() as cur:
+                try:
+                    cur.execute("FLUSH SSL")
+                except Exception:  # noqa: BLE001 - MySQL 8 spells it otherwise
+                    cur.execute("ALTER INSTANCE RELOAD TLS")
+        finally:
+            conn.close()
+
     def _place_tls(self) -> None:
         """Copy the certificate and key where the server account can read them."""
         if self.tls is None:

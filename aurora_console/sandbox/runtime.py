@@ -228,8 +228,12 @@ class Sandbox:
         task.progress(None, "Seeding clusters…")
         seed = seed_aws(self._aws.endpoint_url, credentials=creds, db_password=self._password)
         log.info("sandbox AWS endpoint %s seeded in %.1f s", self._aws.endpoint_url, seed.seconds)
+        previous = self.info
         self.info = SandboxInfo(self.state_dir, self._aws.endpoint_url, creds.access_key_id,
                                 creds.secret_access_key, tuple(seed.regions), seed)
+        if previous is not None and previous.mysql_port is not None:  # seeded again: the shop runs on
+            self.info.mysql_host, self.info.mysql_port = previous.mysql_host, previous.mysql_port
+            self.info.ca_file = previous.ca_file
         self._write_state()
         return self.info
 
@@ -326,6 +330,8 @@ class Sandbox:
                 if self._stopped.is_set():
                     server.stop()
                     self._check_running()
+            # seeded again (new endpoint names, a re-issued certificate): a running shop serves it too
+            server.reload_tls(tls)
             seed_shop(server, self._password)
             info.ca_file = info.ca_file or tls.ca_file
             with self._lock:
