@@ -151,3 +151,33 @@ def test_the_tunnel_command_finds_sandbox_shop_in_a_sandbox_it_starts(tmp_path):
         assert profile.engine == "mysql" and profile.bastion is not None
     finally:
         sandbox.stop()
+
+
+def test_the_shop_survives_the_sandbox_being_seeded_again(tmp_path):
+    """A reset of the AWS state (a test, or moto restarted) seeds again with new endpoint names and
+    a re-issued certificate: sandbox-shop stays listed and its MariaDB serves the new certificate
+    (before the fix every sandbox-shop connection after a re-seed failed TLS verification)."""
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    try:
+        sandbox.start_aws()
+        sandbox.start_database()
+        sandbox.wait_for_mysql()
+        sandbox._aws.reset()  # what a test resetting moto does
+        sandbox.ensure_seeded()
+        info = sandbox.wait_for_mysql()
+        assert info.mysql_error is None and info.mysql_port
+        assert SANDBOX_SHOP_PROFILE in [p.name for p in info.connection_profiles()]
+        opened = open_profile(SANDBOX_SHOP_PROFILE, aws_factory=info.aws_factory(), sandbox_info=info,
+                              known_hosts=tmp_path / "known_hosts")
+        try:
+            conn = opened.connect()  # TLS verify-full against the re-issued certificate's names
+            try:
+                with conn.cursor() as cur:
+                    cur.execute("SELECT COUNT(*) FROM customers")
+                    assert cur.fetchone()[0] > 0
+            finally:
+                conn.close()
+        finally:
+            opened.close()
+    finally:
+        sandbox.stop()
