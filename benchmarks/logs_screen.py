@@ -18,7 +18,12 @@ the UI thread ran, the time it was runnable but waited for a CPU (other processe
 load, not this screen), and the rest, blocked (waiting for the GIL); "longest stall, own" leaves
 the run-queue wait out: what a quiet machine would show.
 
-Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/logs_screen.py [--mb 100] [--repeat 1]``.
+Every stall is measured twice (issue 20): as the machine is, and with a CPU-bound busy loop on
+every core (``common.CpuLoad``). ``--sample-stalls`` prints what each thread ran while the event
+loop was late (``testing/stall_sampler.py``).
+
+Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/logs_screen.py [--mb 100]
+[--only as-is|busy] [--no-core] [--sample-stalls]``.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import boto3  # noqa: E402
+from common import CpuLoad, machine, summary  # noqa: E402
 from log_read import generate  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -48,6 +54,8 @@ from aurora_console.core.aws.db_logs.entries import EntryParser  # noqa: E402
 from aurora_console.core.aws.db_logs.reader import LogFileReader  # noqa: E402
 from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials  # noqa: E402
 from aurora_console.testing.stall import StallMonitor  # noqa: E402
+from aurora_console.testing.stall_sampler import StallSampler  # noqa: E402
+from aurora_console.ui import full_collections  # noqa: E402
 from aurora_console.ui.logs.controller import LogsController  # noqa: E402
 from aurora_console.ui.logs.screen import LogsScreen  # noqa: E402
 from aurora_console.ui.tasks import TaskRunner  # noqa: E402
@@ -61,6 +69,21 @@ CHUNK = 1 << 20
 class Instance:
     instance_id: str
     role: str = "writer"
+
+
+class CountingRds:
+    """The boto3 client, counting DownloadDBLogFilePortion calls."""
+
+    def __init__(self, client) -> None:
+        self._client = client
+        self.downloads = 0
+
+    def download_db_log_file_portion(self, **kwargs):
+        self.downloads += 1
+        return self._client.download_db_log_file_portion(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
 
 
 class Sources:
@@ -91,6 +114,7 @@ class AttributedStalls(StallMonitor):
         self._sched = (0.0, 0.0)
         self.longest: tuple[float, float, float] = (0.0, 0.0, 0.0)  # stall, ran, run queue (ms)
         self.own_max_ms = 0.0
+        self.seconds = 0.0
 
     def _read(self) -> tuple[float, float]:
         if self._stat is None:
@@ -155,10 +179,140 @@ def appender(source: Path, target: Path, done: threading.Event) -> None:
     done.set()
 
 
+def core_only(app, rds, source: Path, target: Path) -> AttributedStalls:
+    """The same bytes downloaded and parsed on a worker thread, no screen (after the file is
+    whole), while the event loop runs: the stall the work alone causes (the GIL and the two
+    cores it shares). Full GC passes are held back as the screen holds them while it follows."""
+    shutil.copyfile(source, target)
+    counted: list[int] = []
+
+    def work() -> None:
+        parser_ = EntryParser()
+        kept = []  # kept as the screen keeps them, so the collector sees as many objects
+        for portion in LogFileReader(rds, INSTANCE, "error/" + NAME).forwards():
+            kept.extend(parser_.feed(portion.data))
+            del kept[: max(0, len(kept) - 100_000)]
+        counted.append(len(kept))
+
+    worker = threading.Thread(target=work)
+    full_collections.hold()
+    try:
+        with AttributedStalls() as floor:
+            t0 = time.perf_counter()
+            worker.start()
+            wait(app, lambda: not worker.is_alive(), 900)
+            floor.seconds = time.perf_counter() - t0
+    finally:
+        full_collections.release()
+        target.write_text("")
+    return floor
+
+
+def follow_case(app, runner, rds, source: Path, target: Path, sample: bool) -> dict:
+    """The Logs screen follows ``target`` while ``source`` is appended to it."""
+    target.write_text("")
+    rds = CountingRds(rds)
+    controller = LogsController(runner, "bench", Sources(rds), follow_interval=0.2)
+    screen = LogsScreen(runner, controller)
+    screen.resize(1400, 800)
+    screen.show()
+    controller.start()
+    wait(app, lambda: controller.files, 30)
+    out: dict = {}
+    with StallMonitor() as idle:
+        t_end = time.perf_counter() + 3
+        while time.perf_counter() < t_end:
+            app.processEvents()
+            time.sleep(0.001)
+    out["idle"] = idle
+    before = rss_mb()
+    controller.follow()
+    wait(app, lambda: controller.follow_portions >= 1 or controller.errors, 30)
+    done = threading.Event()
+    writer = threading.Thread(target=appender, args=(source, target, done), daemon=True)
+    sampler = StallSampler(threshold_ms=30) if sample else contextlib.nullcontext()
+    cpu0, ui0 = time.process_time(), time.thread_time()
+    with AttributedStalls() as stall, sampler:
+        t0 = time.perf_counter()
+        writer.start()
+        wait(app, lambda: done.is_set(), 900)
+        expected = target.stat().st_size
+
+        def arrived() -> bool:
+            if controller.errors:
+                raise RuntimeError(controller.errors)
+            return controller._tail_end == f"1:{expected}"  # the sandbox's marker: 1:<byte offset>
+
+        wait(app, arrived, 900)
+        out["seconds"] = time.perf_counter() - t0
+    out["cpu"], out["ui_cpu"] = time.process_time() - cpu0, time.thread_time() - ui0
+    if sample:
+        print(sampler.report())
+    out["stall"] = stall
+    out["growth"] = rss_mb() - before
+    out["kept"] = len(controller.entries)
+    out["portions"] = controller.follow_portions
+    out["calls"] = rds.downloads
+    out["mb"] = expected / 1e6
+    controller.stop_follow()
+
+    for label, action in (("severity filter ERROR", lambda: controller.set_filters(severities=["ERROR"])),
+                          ("severity filter off", lambda: controller.set_filters(severities=None)),
+                          ("search deadlock", lambda: controller.set_search("deadlock"))):
+        with AttributedStalls() as one:
+            t0 = time.perf_counter()
+            action()
+            wait(app, lambda: not controller.filtering, 60)  # on a worker over many entries
+            app.processEvents()
+            one.seconds = time.perf_counter() - t0
+        out[label] = (one, len(controller.shown), len(controller.hits))
+    screen.can_close()
+    screen.close()
+    screen.deleteLater()
+    app.processEvents()
+    return out
+
+
+def print_case(title: str, case: dict, floor: AttributedStalls) -> None:
+    stall, idle = case["stall"], case["idle"]
+    rate = case["mb"] / case["seconds"]
+    print(f"\n== {title}: {case['mb']:.0f} MB streaming in, followed by the screen "
+          f"({case['portions']} portions, {case['calls']} calls)")
+    print(f"{'baseline: the screen idle, longest stall':<62} {idle.max_stall_ms:8.1f} ms")
+    ratio = stall.max_stall_ms / idle.max_stall_ms if idle.max_stall_ms > 0 else float("nan")
+    print(f"{'longest UI stall while streaming':<62} {stall.max_stall_ms:8.1f} ms  ratio {ratio:6.1f}"
+          f"  ({stall.gaps_over_50ms} gaps over 50 ms, {stall.beats} beats)")
+    print(f"{'':<62} {stall.split()}")
+    print(f"{'baseline: core only on a worker (no screen), longest stall':<62} {floor.max_stall_ms:8.1f} ms"
+          f"  ({floor.gaps_over_50ms} gaps over 50 ms)")
+    print(f"{'':<62} {floor.split()}")
+    print(f"{'the screen against it':<62} {'':8} ratio {stall.max_stall_ms / max(floor.max_stall_ms, 1):6.1f}")
+    print(f"{'baseline: downloaded and parsed, core only':<62} {floor.seconds:8.1f} s")
+    print(f"{'arrived on screen (writer 1 MB / 10 ms, polls every 0.2 s)':<62} {case['seconds']:8.1f} s   "
+          f"ratio {case['seconds'] / floor.seconds:6.2f}  ({rate:.1f} MB/s followed; "
+          f"process CPU {case['cpu']:.1f} s)")
+    print(f"{'UI thread CPU while it streamed in':<62} {case['ui_cpu']:8.2f} s   "
+          f"({case['ui_cpu'] * 1000 / case['mb']:.1f} ms per MB; the rest of the process {case['cpu'] - case['ui_cpu']:.1f} s)")
+    print(f"{'memory growth (peak RSS; client, endpoint and screen)':<62} {case['growth']:8.1f} MB  goal < 50 MB;"
+          f" {case['kept']:,} entries kept")
+    for label in ("severity filter ERROR", "severity filter off", "search deadlock"):
+        one, shown, hits = case[label]
+        print(f"{label + ' (until shown)':<62} {one.seconds * 1000:8.1f} ms  longest UI stall {one.max_stall_ms:.1f} ms "
+              f"({shown:,} shown, {hits:,} found)")
+        print(f"{'':<62} {one.split()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100)
+    parser.add_argument("--sample-stalls", action="store_true",
+                        help="sample what each thread runs while the event loop is late (testing/stall_sampler.py)")
+    parser.add_argument("--only", choices=("as-is", "busy"), help="measure one condition only")
+    parser.add_argument("--no-core", action="store_true", help="leave out the core-only baseline")
+    parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval for the whole run (milliseconds)")
     args = parser.parse_args()
+    if args.switch_ms:
+        sys.setswitchinterval(args.switch_ms / 1000)
     app = QApplication.instance() or QApplication([])
     scratch = Path(tempfile.mkdtemp(prefix="aurora-logscreen-"))
     served = scratch / "served"
@@ -169,101 +323,45 @@ def main() -> None:
         source = scratch / "source.log"
         lines = generate(source, args.mb)
         size = source.stat().st_size
-        print(f"generated {size / 1e6:.0f} MB, {lines:,} lines")
+        print(f"generated {size / 1e6:.0f} MB, {lines:,} lines; {machine()}")
         target = served / NAME
         target.write_text("")
         endpoint = server.start()
         server.rds_logs.attach([INSTANCE], served)
         rds = boto3.client("rds", endpoint_url=endpoint, **sandbox_credentials().client_kwargs())
-
-        # core only: the same bytes downloaded and parsed on a worker thread, no screen (after
-        # the file is whole), while the event loop runs: the stall the work alone causes (the
-        # GIL and the two cores it shares)
-        shutil.copyfile(source, target)
         gc.collect()
         gc.freeze()  # as app.py does after the first paint: start-up objects leave the full passes
-        counted: list[int] = []
-
-        def core_only() -> None:
-            parser_ = EntryParser()
-            kept = []  # kept as the screen keeps them, so the collector sees as many objects
-            for portion in LogFileReader(rds, INSTANCE, "error/" + NAME).forwards():
-                kept.extend(parser_.feed(portion.data))
-                del kept[: max(0, len(kept) - 100_000)]
-            counted.append(len(kept))
-
-        worker = threading.Thread(target=core_only)
-        with AttributedStalls() as floor:
-            t0 = time.perf_counter()
-            worker.start()
-            wait(app, lambda: not worker.is_alive(), 600)
-            core_s = time.perf_counter() - t0
-        target.write_text("")
-
-        controller = LogsController(runner, "bench", Sources(rds), follow_interval=0.2)
-        screen = LogsScreen(runner, controller)
-        screen.resize(1400, 800)
-        screen.show()
-        controller.start()
-        wait(app, lambda: controller.files, 30)
-
-        with StallMonitor() as idle:
-            t_end = time.perf_counter() + 3
-            while time.perf_counter() < t_end:
-                app.processEvents()
-                time.sleep(0.001)
-        before = rss_mb()
-        controller.follow()
-        wait(app, lambda: controller.follow_portions >= 1 or controller.errors, 30)
-        done = threading.Event()
-        writer = threading.Thread(target=appender, args=(source, target, done), daemon=True)
-        with AttributedStalls() as stall:
-            t0 = time.perf_counter()
-            writer.start()
-            wait(app, lambda: done.is_set(), 600)
-            expected = target.stat().st_size
-
-            def arrived() -> bool:
-                if controller.errors:
-                    raise RuntimeError(controller.errors)
-                return controller._tail_end == f"1:{expected}"  # the sandbox's marker: 1:<byte offset>
-
-            wait(app, arrived, 600)
-            screen_s = time.perf_counter() - t0
-        growth = rss_mb() - before
-        kept = len(controller.entries)
-        rate = (expected / 1e6) / screen_s
-        controller.stop_follow()
-        print(f"\n== {size / 1e6:.0f} MB streaming in, followed by the screen ({controller.follow_portions} portions)")
-        print(f"{'baseline: the screen idle, longest stall':<62} {idle.max_stall_ms:8.1f} ms")
-        ratio = stall.max_stall_ms / idle.max_stall_ms if idle.max_stall_ms > 0 else float('nan')
-        print(f"{'longest UI stall while streaming':<62} {stall.max_stall_ms:8.1f} ms  ratio {ratio:6.1f}"
-              f"  ({stall.gaps_over_50ms} gaps over 50 ms, {stall.beats} beats)")
-        print(f"{'':<62} {stall.split()}")
-        print(f"{'baseline: core only on a worker (no screen), longest stall':<62} {floor.max_stall_ms:8.1f} ms"
-              f"  ({floor.gaps_over_50ms} gaps over 50 ms)")
-        print(f"{'':<62} {floor.split()}")
-        print(f"{'the screen against it':<62} {'':8} ratio {stall.max_stall_ms / max(floor.max_stall_ms, 1):6.1f}")
-        print(f"{'baseline: downloaded and parsed, core only':<62} {core_s:8.1f} s")
-        print(f"{'arrived on screen (writer 1 MB / 10 ms, polls every 0.2 s)':<62} {screen_s:8.1f} s   "
-              f"ratio {screen_s / core_s:6.2f}  ({rate:.1f} MB/s followed)")
-        print(f"{'memory growth (peak RSS; client, endpoint and screen)':<62} {growth:8.1f} MB  goal < 50 MB;"
-              f" {kept:,} entries kept")
-
-        print("\n== on the entries kept")
-        for label, action in (("severity filter ERROR", lambda: controller.set_filters(severities=["ERROR"])),
-                              ("severity filter off", lambda: controller.set_filters(severities=None)),
-                              ("search deadlock", lambda: controller.set_search("deadlock"))):
-            with AttributedStalls() as one:
-                t0 = time.perf_counter()
-                action()
-                wait(app, lambda: not controller.filtering, 60)  # on a worker over many entries
-                app.processEvents()
-                spent = (time.perf_counter() - t0) * 1000
-            print(f"{label + ' (until shown)':<62} {spent:8.1f} ms  longest UI stall {one.max_stall_ms:.1f} ms "
-                  f"({len(controller.shown):,} shown, {len(controller.hits):,} found)")
-            print(f"{'':<62} {one.split()}")
-        screen.can_close()
+        conditions = [c for c in ("as-is", "busy") if args.only in (None, c)]
+        results = {}
+        for condition in conditions:
+            load = CpuLoad(limit_s=900) if condition == "busy" else contextlib.nullcontext()
+            with load:
+                floor = AttributedStalls()
+                if not args.no_core:
+                    floor = core_only(app, rds, source, target)
+                else:
+                    floor.seconds = float("nan")
+                case = follow_case(app, runner, rds, source, target, args.sample_stalls)
+                loads = os.getloadavg()
+            results[condition] = (case, floor, loads)
+            title = "as the machine is" if condition == "as-is" else "a CPU-bound busy loop on every core"
+            print_case(f"{title} (load average {loads[0]:.1f})", case, floor)
+        print()
+        for condition, (case, floor, loads) in results.items():
+            stall = case["stall"]
+            where = f"{condition}, load {loads[0]:.1f}"
+            summary(f"logs screen following {case['mb']:.0f} MB ({where}): longest UI stall",
+                    f"{stall.max_stall_ms:.1f} ms (own {stall.own_max_ms:.1f} ms; "
+                    f"{case['mb'] / case['seconds']:.1f} MB/s followed)",
+                    f"{stall.max_stall_ms / max(floor.max_stall_ms, 1):.2f}x core only", "< 50 ms",
+                    stall.max_stall_ms < 50)
+            summary(f"logs screen following {case['mb']:.0f} MB ({where}): memory growth",
+                    f"{case['growth']:.1f} MB", "-", "< 50 MB", case["growth"] < 50)
+            worst = max(("severity filter ERROR", "severity filter off", "search deadlock"),
+                        key=lambda k: case[k][0].max_stall_ms)
+            ms = case[worst][0].max_stall_ms
+            summary(f"logs screen filters/search on the entries kept ({where}): longest UI stall",
+                    f"{ms:.1f} ms ({worst})", "-", "< 50 ms", ms < 50)
         print(f"\nload average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         runner.shutdown(5000)

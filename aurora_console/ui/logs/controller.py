@@ -596,11 +596,15 @@ class LogsController:
         if not count:
             return
         lines = sum(itertools.islice(self._lines, count))
-        # ``shown`` is a subsequence of ``entries``: walk both (no set of the dropped)
+        # ``shown`` is a subsequence of ``entries``: all of them (no filter), or walk both (no
+        # set of the dropped)
         shown, shown_gone, size = self.shown, 0, len(self.shown)
-        for entry in itertools.islice(self.entries, count):
-            if shown_gone < size and shown[shown_gone] is entry:
-                shown_gone += 1
+        if size == len(self.entries):
+            shown_gone = count
+        else:
+            for entry in itertools.islice(self.entries, count):
+                if shown_gone < size and shown[shown_gone] is entry:
+                    shown_gone += 1
         del self.entries[:count], self._sizes[:count], self._lines[:count]
         self._edits += 1
         if shown_gone:
@@ -858,13 +862,18 @@ class LogsController:
 
 def _cut(sizes, kept: int, target: int, most: int) -> tuple[int, int]:
     """How many of ``sizes`` (from the end to drop from) to drop so ``kept`` falls to
-    ``target`` (at most ``most``), and what is kept then. Sums run over plain ints."""
+    ``target`` (at most ``most``), and what is kept then. Adds up only the sizes dropped (a
+    quarter of the entries when follow mode drops), not a running sum over all of them."""
     need = kept - target
     if need <= 0 or most <= 0:
         return 0, kept
-    acc = list(itertools.islice(itertools.accumulate(sizes), most))
-    count = min(bisect.bisect_left(acc, need) + 1, len(acc))
-    return count, kept - (acc[count - 1] if count else 0)
+    total = count = 0
+    for size in itertools.islice(sizes, most):
+        total += size
+        count += 1
+        if total >= need:
+            break
+    return count, kept - total
 
 
 def _filtered(entries: Sequence[LogEntry], filters: Filters, pattern: re.Pattern[str] | None,

@@ -28,6 +28,11 @@ def opened(window, qtbot, folder, **kw):
     return screen, c, sources
 
 
+def last_message(screen) -> str | None:
+    entry = screen.model.entry(screen.model.rowCount() - 1)
+    return None if entry is None else entry.message
+
+
 def test_files_open_at_their_last_lines_and_scrolling_to_the_top_loads_earlier(window, qtbot, log_folder):
     screen, c, _ = opened(window, qtbot, log_folder)
     qtbot.waitUntil(lambda: screen.files_view.topLevelItemCount() == 2, timeout=5000)  # rendered next turn
@@ -114,8 +119,7 @@ def test_follow_shows_new_lines_and_cancel_stops_it(window, qtbot, log_folder):
     qtbot.waitUntil(lambda: c.follow_portions >= 1, timeout=10000)
     qtbot.waitUntil(lambda: screen.toolbar.follow_button.text() == "Stop following", timeout=5000)
     write_log(log_folder, "postgresql.log.2026-12-07-05", 2, start=5000)
-    qtbot.waitUntil(lambda: screen.model.entry(screen.model.rowCount() - 1).message == "statement 5001",
-                    timeout=10000)
+    qtbot.waitUntil(lambda: last_message(screen) == "statement 5001", timeout=10000)
     assert screen.toolbar.cancel_button.isEnabled()
     screen.toolbar.cancel_button.click()
     qtbot.waitUntil(lambda: not c.busy, timeout=5000)
@@ -161,3 +165,30 @@ def test_the_table_paints_and_renders_with_workers_stepping_aside(window, qtbot,
     screen.table.viewport().repaint()
     screen.render()
     assert seen and all(seen)
+
+
+def test_lines_followed_in_are_rendered_together_and_other_changes_at_once(window, qtbot, log_folder):
+    # a busy log brings a portion every 70-100 ms; each render repaints the table: while
+    # following, new lines render at most every FOLLOW_RENDER_MS, a click or a filter at once
+    from aurora_console.ui.logs.screen import FOLLOW_RENDER_MS
+
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.follow()
+    qtbot.waitUntil(lambda: c.follow_portions >= 1 and screen.model.rowCount() == len(c.shown) > 0, timeout=10000)
+    screen.render()
+    renders, timer = screen.renders, screen._render_timer
+    for _ in range(3):  # portions arriving one after the other
+        c.follow_portions += 1
+        c.changed.emit()
+    assert timer.isActive() and 0 < timer.remainingTime() <= FOLLOW_RENDER_MS
+    assert screen.renders == renders  # nothing rendered yet
+    qtbot.waitUntil(lambda: screen.renders > renders, timeout=5000)
+    assert screen.renders == renders + 1  # the three in one render
+    c.set_filters(severities=["ERROR"])  # the user's change: rendered in the next event-loop turn
+    assert timer.isActive() and timer.remainingTime() == 0
+    qtbot.waitUntil(lambda: screen.model.rowCount() == len(c.shown) and all(e.severity == "ERROR" for e in c.shown),
+                    timeout=5000)
+    write_log(log_folder, "postgresql.log.2026-12-07-05", 3, start=7000)
+    c.set_filters(severities=None)
+    qtbot.waitUntil(lambda: last_message(screen) == "statement 7002", timeout=10000)  # followed lines still show
+    c.stop_follow()

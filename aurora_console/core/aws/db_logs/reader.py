@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from aurora_console.core.aws.db_logs.files import aws_failure
@@ -81,8 +82,9 @@ class LogPortion:
     pending: bool
     truncated: bool = False
 
-    @property
+    @cached_property
     def line_count(self) -> int:
+        """Lines of ``data`` (counted once: a portion is up to 1 MB)."""
         if not self.data:
             return 0
         return self.data.count("\n") + (0 if self.data.endswith("\n") else 1)

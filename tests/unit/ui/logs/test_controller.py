@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aurora_console.core.aws.db_logs.entries import LogEntry, parse_entries
 from aurora_console.core.aws.db_logs.search import SearchPatternError
@@ -390,6 +392,66 @@ def test_following_drops_the_oldest_beyond_the_bound_and_scroll_back_brings_them
         run_all(runner)
     numbers = [int(m.split()[1]) for m in messages(c.entries)]
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] == 0
+
+
+def test_following_with_a_filter_drops_the_oldest_from_entries_and_rows_shown_alike(tmp_path):
+    # without a filter every entry is shown (the rows dropped are the entries dropped); with one,
+    # the rows dropped are the dropped entries that were shown
+    c, runner, _ = opened(tmp_path, lines=20, first_lines=20, follow_interval=0, max_kept_bytes=100 * 350)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    until = datetime(2026, 12, 7, 5, 2, 30, tzinfo=timezone.utc)  # statements 0-149
+    c.set_filters(until=until)
+    c.follow()
+    task = runner.last
+    ctx = TaskContext()
+    writes = iter([lambda: write_log(tmp_path, NEW, 100, start=20), lambda: write_log(tmp_path, NEW, 100, start=120)])
+
+    def sleep(_s):
+        step = next(writes, None)
+        if step is None:
+            raise Cancelled()
+        step()
+
+    ctx.sleep = sleep
+    ctx._progress = lambda p, t: task.on_progress(p, t)
+    with pytest.raises(Cancelled):
+        task.fn(ctx)
+    c.stop_follow()
+    numbers = [int(m.split()[1]) for m in messages(c.entries)]
+    assert numbers[-1] == 219 and numbers[0] > 0 and numbers == list(range(numbers[0], 220))
+    assert c.dropped > 0 and c.shown == [e for e in c.entries if e.time < until]
+    assert [int(m.split()[1]) for m in messages(c.shown)] == list(range(numbers[0], 150))
+
+
+def test_cut_drops_just_enough_from_the_end_given():
+    from aurora_console.ui.logs.controller import _cut
+
+    assert _cut([10, 20, 30, 40], 100, 60, 3) == (3, 40)      # 40 to drop: 10 + 20 is not enough
+    assert _cut([10, 20, 30, 40], 100, 70, 3) == (2, 70)      # exactly 30
+    assert _cut([10, 20, 30, 40], 100, 5, 2) == (2, 70)       # never more than ``most``
+    assert _cut(reversed([10, 20, 30, 40]), 100, 55, 3) == (2, 30)  # from the newest
+    assert _cut([10, 20], 30, 40, 1) == (0, 30)               # nothing to drop
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(1, 1000), min_size=1, max_size=60), st.integers(0, 60_000), st.integers(0, 60))
+def test_cut_is_the_first_running_sum_that_reaches_what_to_drop(sizes, target, most):
+    # the running sum over every size (what it was) and the sum of only the sizes dropped agree
+    import bisect
+    import itertools
+
+    from aurora_console.ui.logs.controller import _cut
+
+    kept = sum(sizes)
+    need = kept - target
+    if need <= 0 or most <= 0:
+        expected = (0, kept)
+    else:
+        acc = list(itertools.islice(itertools.accumulate(sizes), most))
+        count = min(bisect.bisect_left(acc, need) + 1, len(acc))
+        expected = (count, kept - acc[count - 1])
+    assert _cut(sizes, kept, target, most) == expected
 
 
 def test_filters_and_search_over_many_entries_run_on_a_worker_and_take_entries_added_meanwhile(tmp_path):

@@ -3,6 +3,7 @@ details, slow statements and auto_explain plans; property tests of the streaming
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aurora_console.core.aws.db_logs.entries import (
+    DETAIL_LABELS,
     MAX_MESSAGE_CHARS,
     SEVERITIES,
     EntryParser,
@@ -232,3 +234,67 @@ def test_entries_of_one_parse_share_their_repeated_columns_and_time():
     assert a.severity is d.severity and a.pid is d.pid
     assert a.time is b.time and a.time_text is b.time_text and c.time is d.time
     assert a.time != c.time and c.time_text == "2026-12-07 05:00:01.000 UTC"
+
+
+# -- the one-scan parser against the rules read line by line -----------------------------------
+_LINE_PREFIX = re.compile(
+    r"(?P<time>[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)(?: (?P<zone>[A-Za-z0-9+\-]+))?"
+    r":(?P<client>[^()\s]*\([0-9]+\)|\[local\]|):(?P<user>[^\n]*?)@(?P<database>[^\n]*?):\[(?P<pid>[0-9]+)\]"
+    r":(?P<severity>[A-Z]+[0-9]?):  ?(?P<message>[^\n]*)")
+
+
+def line_by_line(text: str) -> list[tuple]:
+    """The module's rules applied one line at a time (how the parser read before it scanned
+    each text once): (columns, message, details, first line, cut) of each entry."""
+    out: list[list] = []
+    lines = text.split("\n")
+    if lines[-1] == "":  # after the last newline (or an empty text)
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        line = line[:-1] if line.endswith("\r") else line
+        match = _LINE_PREFIX.match(line)
+        if match is not None and match["severity"] not in (*SEVERITIES, *DETAIL_LABELS):
+            match = None
+        if match is None:
+            if not out:
+                out.append([(None, "", "", "", None, ""), [line], [], number])
+            elif out[-1][2]:
+                out[-1][2][-1][1].append(line[1:] if line.startswith("\t") else line)
+            else:
+                out[-1][1].append(line[1:] if line.startswith("\t") else line)
+            continue
+        pid = int(match["pid"])
+        if match["severity"] in DETAIL_LABELS and out and out[-1][0][4] == pid:
+            out[-1][2].append((match["severity"], [match["message"]]))
+            continue
+        stamp = match["time"] + (f" {match['zone']}" if match["zone"] else "")
+        out.append([(stamp, match["client"], match["user"], match["database"], pid, match["severity"]),
+                    [match["message"]], [], number])
+    return [(cols, "\n".join(msg), tuple((label, "\n".join(lines)) for label, lines in details), number)
+            for cols, msg, details, number in out]
+
+
+def _read(entries) -> list[tuple]:
+    return [((e.time_text or None, e.client, e.user, e.database, e.pid, e.severity), e.message, e.details, e.line)
+            for e in entries]
+
+
+_HEADS = st.sampled_from(["2026-12-07 05:00:00 UTC:10.0.0.1(4000):app@blog:[7]:",
+                          "2026-12-07 05:00:01 UTC::@:[8]:", "2026-12-07 05:00:01.250 +0530:[local]:a@b@c:[7]:",
+                          "2026-12-07 05:00:02:::1(5):u:[x@d:[9]:"])
+_SEVERITY_OR_NOT = st.sampled_from(["LOG", "ERROR", "DETAIL", "STATEMENT", "HINT", "FATAL", "FOO", "DEBUG1", "log"])
+_ANY_LINE = st.one_of(
+    st.builds(lambda h, s, sp, m, cr: f"{h}{s}:{sp}{m}{cr}", _HEADS, _SEVERITY_OR_NOT, st.sampled_from([" ", "  ", ""]),
+              LINE_TEXT, st.sampled_from(["", "\r"])),
+    st.builds(lambda tab, m, cr: f"{tab}{m}{cr}", st.sampled_from(["\t", "", "\t\t"]), LINE_TEXT,
+              st.sampled_from(["", "\r"])),
+    st.just(""), st.just("2026-12-07 05:00:00"))
+
+
+@settings(max_examples=300)
+@given(st.lists(_ANY_LINE, max_size=25), st.booleans(), st.data())
+def test_the_one_scan_parser_reads_every_cut_as_the_rules_read_each_line(lines, final_newline, data):
+    text = "\n".join(lines) + ("\n" if final_newline and lines else "")
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    chunks = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    assert _read(parse_entries(chunks)) == line_by_line(text)
