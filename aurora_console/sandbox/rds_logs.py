@@ -23,6 +23,7 @@ A line still being written (no newline yet) is left for the next call. Markers l
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import threading
@@ -54,6 +55,9 @@ DOWNLOAD = "DownloadDBLogFilePortion"
 XMLNS = "http://rds.amazonaws.com/doc/2014-10-31/"
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: the control bytes XML 1.0 has no place for (tab, newline and carriage return it has)
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+_NEWLINE = re.compile(b"\n")
 _MARKER = re.compile(r"(?:0|[0-9]+:(?P<offset>[0-9]{1,15}))")
 
 
@@ -171,14 +175,15 @@ def read_forward(path: Path, offset: int, lines: int) -> Portion:
             return Portion(b"", _marker(min(offset, size)), False)
         handle.seek(offset)
         block = handle.read(PORTION_LIMIT_BYTES + 1)
-        taken = 0
-        count = 0
-        while count < lines:
-            end = block.find(b"\n", taken)
-            if end < 0 or end + 1 > PORTION_LIMIT_BYTES:
-                break
-            taken = end + 1
-            count += 1
+        # whole lines whose newline is within the limit, at most ``lines`` of them (counted in C:
+        # a Python loop over 10,000 lines was half the time of an answer)
+        within = min(len(block), PORTION_LIMIT_BYTES)
+        count = block.count(b"\n", 0, within)
+        if count <= lines:
+            taken = block.rfind(b"\n", 0, within) + 1
+        else:
+            count = lines
+            taken = next(itertools.islice(_NEWLINE.finditer(block, 0, within), lines - 1, None)).end()
         if count < lines and len(block) > PORTION_LIMIT_BYTES and (block.find(b"\n", taken) < 0
                                                                   or block.find(b"\n", taken) + 1 > PORTION_LIMIT_BYTES):
             # the next line does not fit: cut it at the limit, then find where it really ends
@@ -249,6 +254,16 @@ def _xml_text(value: str) -> str:
     return escape(_NOT_XML.sub("\ufffd", value)).replace("\r", "&#13;")
 
 
+def _xml_log_data(data: bytes) -> str:
+    """A portion's bytes as XML text (what ``_xml_text`` makes of them decoded), with the scan for
+    characters XML cannot hold done on the bytes (in C, a sixth of the time) and the replacing
+    only when there are some."""
+    text = data.decode("utf-8", "replace")
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data) or "\ufffe" in text or "\uffff" in text:
+        text = _NOT_XML.sub("\ufffd", text)
+    return escape(text).replace("\r", "&#13;")
+
+
 def _response(action: str, body: str) -> str:
     return (f'<{action}Response xmlns="{XMLNS}"><{action}Result>{body}</{action}Result>'
             f"<ResponseMetadata><RequestId>sandbox-logs-{time.monotonic_ns()}</RequestId></ResponseMetadata>"
@@ -298,9 +313,8 @@ def download_log_portion(logs: InstanceLogs, params: dict[str, str]) -> tuple[in
         return 404, _error("DBLogFileNotFoundFault", f"DBLog File: {name}, is not found on the DB instance")
     except FileNotFoundError:  # removed between the check and the read
         return 404, _error("DBLogFileNotFoundFault", f"DBLog File: {name}, is not found on the DB instance")
-    text = portion.data.decode("utf-8", "replace")
     pending = "true" if portion.pending else "false"
-    return 200, _response(DOWNLOAD, f"<LogFileData>{_xml_text(text)}</LogFileData>"
+    return 200, _response(DOWNLOAD, f"<LogFileData>{_xml_log_data(portion.data)}</LogFileData>"
                                     f"<Marker>{_xml_text(portion.marker)}</Marker>"
                                     f"<AdditionalDataPending>{pending}</AdditionalDataPending>")
 

@@ -163,3 +163,12 @@ def test_paging_reads_every_byte_once_and_the_tail_is_the_last_lines(tmp_path_fa
             break
     assert read == whole
     assert read_portion(path, None, tail).data == b"".join(line + b"\n" for line in lines[-tail:])
+
+
+@settings(max_examples=300)
+@given(st.binary(max_size=200) | st.text(max_size=100).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_a_portion_as_xml_text_is_its_decoded_text_escaped(data):
+    # the scan for characters XML cannot hold runs on the bytes; what it gives is the same
+    from aurora_console.sandbox.rds_logs import _xml_log_data, _xml_text
+
+    assert _xml_log_data(data) == _xml_text(data.decode("utf-8", "replace"))
