@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
-import threading
 import time
 from argparse import Namespace
 
@@ -65,6 +65,39 @@ def install_qt_message_handler() -> None:
     qInstallMessageHandler(handler)
 
 
+def skip_pyside_source_scans() -> bool:
+    """Spare start-up PySide6's source scan of every module imported after it.
+
+    PySide6's ``__feature__`` support (``shibokensupport/feature.py``, ``feature_imported``)
+    reads the source of each newly imported module (``inspect.getsource``, through linecache) to
+    learn whether it mentions "PySide6" and so might say ``from __feature__ import snake_case``:
+    14-20 ms of CPU over the ~120 modules a start imports after PySide6. The answer is known
+    without reading a file: a standard-library module never uses PySide6, and the console's own
+    may (none selects a feature: tests/unit/test_app.py checks). Any other module is still read.
+    Marking all of ours as PySide6 users is what the scan gives those that import it; for the
+    Qt-free rest it only matters once some module selects a feature, which none does.
+
+    Returns whether the scan was replaced (False if this PySide6 has no such scan).
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    scan = getattr(feature, "_mod_uses_pyside", None)
+    if scan is None or getattr(scan, "knows_stdlib_and_console", False):
+        return False
+    stdlib = sys.stdlib_module_names
+
+    def uses_pyside(module) -> bool:
+        top = str(getattr(module, "__name__", "")).partition(".")[0]
+        if top == "aurora_console":
+            return True
+        if top in stdlib:
+            return False
+        return scan(module)
+
+    uses_pyside.knows_stdlib_and_console = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside
+    return True
+
+
 class _FirstPaint:
     """Calls ``callback`` once, after the window's first paint event."""
 
@@ -117,6 +150,7 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    skip_pyside_source_scans()  # before the console's own modules load
     from aurora_console import APP_NAME, __version__
     from aurora_console.ui.crash import install_excepthook
     from aurora_console.ui.main_window import MainWindow
@@ -179,6 +213,28 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     return code
 
 
+def platform_text() -> str:
+    """The smoke test's platform line, e.g. ``Linux-6.8.0-x86_64-with-glibc2.36``.
+
+    On Linux it is read from ``os.uname()`` and the C library's own version string, as
+    ``platform.platform()`` prints it, without what that costs a start: the platform module
+    (~5 ms to import) and the ``uname -p`` child process it runs. Elsewhere (macOS names its
+    product version, Windows its build) ``platform.platform()`` itself.
+    """
+    libc = ""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = os.confstr("CS_GNU_LIBC_VERSION") or ""  # "glibc 2.36"
+        except (ValueError, OSError):
+            libc = ""
+    if not libc:
+        import platform
+
+        return platform.platform()
+    u = os.uname()
+    return "-".join(p.replace(" ", "_") for p in (u.sysname, u.release, u.machine, "with", libc.replace(" ", "")) if p)
+
+
 class SmokeTest:
     """``--smoke-test``: wait for the initial load (and, on the sandbox, the database checks)."""
 
@@ -199,16 +255,6 @@ class SmokeTest:
         self._timer.timeout.connect(lambda: self._finish(False, f"timed out after {opts.smoke_timeout:.0f} s"))
         self._timer.start(int(opts.smoke_timeout * 1000))
         self._quit = QApplication.quit
-        # the report's platform text runs `uname -p` (platform.processor): read it on a thread of
-        # its own while the window starts, so the test's own report does not add to the start-up
-        self._platform: dict[str, str] = {}
-        self._platform_reader = threading.Thread(target=self._read_platform, name="smoke-platform", daemon=True)
-        self._platform_reader.start()
-
-    def _read_platform(self) -> None:
-        import platform
-
-        self._platform["platform"] = platform.platform()
 
     def _sandbox_up(self, info) -> None:
         controller = self.services.sandbox_controller.get()
@@ -287,18 +333,14 @@ class SmokeTest:
         self._quit()
 
     def report(self) -> int:
-        import platform
-
         from aurora_console import __version__
-
-        self._platform_reader.join(30)
 
         summaries = self.window.navigator.model.summaries()
         line = {
             "ok": self.ok,
             "version": __version__,
-            "platform": self._platform.get("platform") or platform.platform(),
-            "python": platform.python_version(),
+            "platform": platform_text(),
+            "python": "{}.{}.{}".format(*sys.version_info[:3]),
             "mode": "sandbox" if self.opts.sandbox else "normal",
             "frozen": bool(getattr(sys, "frozen", False)),
             "timings": self.timings,

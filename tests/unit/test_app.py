@@ -1,0 +1,70 @@
+"""aurora_console/app.py: what the start-up spares itself (PySide6's source scans, the platform
+module) without changing what the program does or reports."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aurora_console.app import platform_text
+
+pytestmark = pytest.mark.unit
+
+PACKAGE = Path(__file__).resolve().parents[2] / "aurora_console"
+
+SCANS = """
+import importlib, inspect, json, sys
+import PySide6.QtCore
+from aurora_console.app import skip_pyside_source_scans
+read = []
+real = inspect.getsource
+def getsource(obj):
+    read.append(getattr(obj, "__name__", "?"))
+    return real(obj)
+inspect.getsource = getsource
+replaced = skip_pyside_source_scans()
+again = skip_pyside_source_scans()
+import colorsys  # standard library, not loaded yet
+from aurora_console.core.validation import __name__ as _v  # ours, Qt-free
+from aurora_console.ui.observable import __name__ as _o  # ours
+import psutil  # neither: still read
+feature = sys.modules["shibokensupport.feature"]
+marks = {name: feature.pyside_feature_dict.get(name) for name in
+         ("colorsys", "aurora_console.core.validation", "aurora_console.ui.observable", "psutil")}
+print(json.dumps({"replaced": replaced, "again": again, "read": read, "marks": marks}))
+"""
+
+
+def test_pyside_reads_no_source_of_the_standard_library_or_ours():
+    out = subprocess.run([sys.executable, "-c", SCANS], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["replaced"] is True and result["again"] is False  # installed once
+    assert "colorsys" not in result["read"]
+    assert not [name for name in result["read"] if name.startswith("aurora_console")]
+    assert "psutil" in result["read"]  # any other module: PySide6 reads it as before
+    # what PySide6 records: ours as possible PySide6 users (0), the standard library ignored (-1)
+    assert result["marks"]["colorsys"] == -1
+    assert result["marks"]["aurora_console.core.validation"] == 0
+    assert result["marks"]["aurora_console.ui.observable"] == 0
+    assert result["marks"]["psutil"] == -1  # read: it does not mention PySide6
+
+
+def test_no_module_of_ours_selects_a_pyside_feature():
+    """skip_pyside_source_scans relies on it: with no ``from __feature__ import ...`` anywhere, the
+    marks it records change nothing."""
+    statement = re.compile(r"^[ \t]*(from[ \t]+__feature__[ \t]+import|import[ \t]+__feature__)", re.MULTILINE)
+    users = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if statement.search(p.read_text("utf-8"))]
+    assert users == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fast path is Linux's")
+def test_platform_text_is_what_the_platform_module_says():
+    import platform
+
+    assert platform_text() == platform.platform()
