@@ -243,6 +243,9 @@ class SmokeTest:
         from PySide6.QtWidgets import QApplication
 
         self.window, self.services, self.timings, self.t0, self.opts = window, services, timings, t0, opts
+        # a smoke run checks the start, it is no session of the user's: their saved layout and
+        # tabs stay as they were (as with the pytest kit's console fixture)
+        window.persist_layout = False
         self.errors: list[str] = []
         self.checks: dict[str, object] = {}
         self.ok = False

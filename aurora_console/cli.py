@@ -32,7 +32,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--region", help="AWS region (default: AWS_REGION, then the profile's region)")
     p.add_argument("--endpoint-url", help="override the AWS endpoint (e.g. a local API endpoint)")
     p.add_argument("--smoke-test", action="store_true",
-                   help="show the window, wait for the initial load, print one JSON line and exit (0 ok, 1 failed)")
+                   help="show the window, wait for the initial load, print one JSON line and exit (0 ok, 1 failed); "
+                   "the saved layout and tabs are left as they were")
     p.add_argument("--smoke-timeout", type=float, default=180.0, help=argparse.SUPPRESS)
     p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme (default: follow the OS)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

@@ -25,6 +25,7 @@ class WindowMenus:
     def __init__(self, window: MainWindow) -> None:
         self._window = window
         self._menus: dict[str, QMenu] = {}
+        self._quit_action: QAction | None = None  # File's last entry, once added
         self.open_sandbox_action: QAction | None = None
         self.about_box = None  # the About dialog, kept while it is shown
         bar = window.menuBar()
@@ -57,7 +58,7 @@ class WindowMenus:
             action.setIcon(action_icon(object_name))
         action.triggered.connect(lambda _checked=False: callback())
         menu = self.menu(menu_name)
-        quit_action = window.findChild(QAction, "actionQuit")
+        quit_action = self._quit_action  # kept, not searched for among all the window's objects each time
         if menu_name == "File" and quit_action is not None and quit_action in menu.actions():
             # features' File items go above the separator and Quit, which stay last
             menu.insertAction(menu.actions()[menu.actions().index(quit_action) - 1], action)
@@ -72,7 +73,7 @@ class WindowMenus:
                                                    object_name="actionOpenSandbox")
         self.add_action("File", "Welcome page", window.show_welcome, object_name="actionWelcome")
         self.menu("File").addSeparator()
-        self.add_action("File", "Quit", window.close, shortcut="Ctrl+Q", object_name="actionQuit")
+        self._quit_action = self.add_action("File", "Quit", window.close, shortcut="Ctrl+Q", object_name="actionQuit")
         self._add_sandbox_menu()
         toggle = window.navigator_dock.toggleViewAction()
         toggle.setObjectName("actionToggleNavigator")

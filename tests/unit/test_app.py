@@ -68,3 +68,19 @@ def test_platform_text_is_what_the_platform_module_says():
     import platform
 
     assert platform_text() == platform.platform()
+
+
+def test_smoke_test_leaves_the_saved_layout_alone(tmp_path):
+    """A smoke run checks the start; it is no session of the user's: closing its window saves no
+    layout or tabs (before, every ``--smoke-test`` rewrote settings.json on exit)."""
+    home = tmp_path / "home"
+    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "AURORA_CONSOLE_HOME": str(home / "console"),
+           "AWS_CONFIG_FILE": str(home / "aws-config"), "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-creds"),
+           "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "aurora_console", "--smoke-test"], capture_output=True, text=True,
+                         timeout=120, env=env, cwd=PACKAGE.parent)
+    assert out.returncode == 0, out.stdout + out.stderr
+    report = json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
+    assert report["ok"] and report["platform"]
+    assert (home / "console" / "logs" / "aurora-console.log").is_file()  # it ran, and logged
+    assert not (home / "console" / "config" / "settings.json").exists()
