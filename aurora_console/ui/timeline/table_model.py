@@ -15,13 +15,24 @@ class TimelineTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[TimelineEntry] = []
+        #: each row's texts once painted (a paint asks for every visible cell, again and again)
+        self._cells: dict[int, tuple[str, ...]] = {}
 
     def set_rows(self, rows: list[TimelineEntry]) -> None:
         if rows is self._rows:
             return
         self.beginResetModel()
         self._rows = list(rows)
+        self._cells = {}
         self.endResetModel()
+
+    def _texts(self, row: int) -> tuple[str, ...]:
+        cells = self._cells.get(row)
+        if cells is None:
+            entry = self._rows[row]
+            cells = self._cells[row] = (entry.time.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+                                        entry.source_label, entry.kind, entry.who, entry.summary(), entry.where)
+        return cells
 
     def entry(self, row: int) -> TimelineEntry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -38,22 +49,15 @@ class TimelineTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return entry.time.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-            if column == 1:
-                return entry.source_label
-            if column == 2:
-                return entry.kind
-            if column == 3:
-                return entry.who
-            if column == 4:
-                return entry.summary()
-            return entry.where
-        if role == Qt.ItemDataRole.ToolTipRole and column in (3, 4, 5):
-            return {3: entry.who, 4: entry.summary(), 5: entry.where}[column] or None
+        role = int(role)  # compared as plain ints: called for every visible cell and role on each paint
+        if role == _DISPLAY:
+            if not index.isValid():
+                return None
+            return self._texts(index.row())[index.column()]
+        if role == _TOOLTIP and index.isValid() and index.column() in (3, 4, 5):
+            return self._texts(index.row())[index.column()] or None
         return None
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)

@@ -96,3 +96,22 @@ def test_a_failed_read_says_why(setup):
     controller.load()
     runner.tasks[0].fail(TimelineError("Cluster 'orders' was not found."))
     assert controller.status() == "Failed: Cluster 'orders' was not found." and controller.rows == []
+
+
+def test_counts_per_source_follow_each_reading(setup):
+    # counted once per reading (the toolbar asks on every change), so a new reading counts again
+    runner, controller, _asked, _seen = setup
+    controller.load()
+    runner.tasks[-1].run()
+    first = controller.counts()
+    assert first[te.SOURCE_CLOUDTRAIL] == 1 and first[te.SOURCE_RDS] == 1
+    first[te.SOURCE_RDS] = 99  # the caller's copy
+    assert controller.counts()[te.SOURCE_RDS] == 1
+    more = Timeline("orders", NOW - timedelta(days=14), NOW, TIMELINE.entries + (
+        _entry(5, te.SOURCE_CLOUDTRAIL, te.KIND_MODIFICATION, "ModifyDBCluster orders again"),), {}, TIMELINE.sources)
+    controller._gather = lambda ctx, since, until: more
+    controller.load()
+    runner.tasks[-1].run()
+    assert controller.counts()[te.SOURCE_CLOUDTRAIL] == 2
+    controller.set_sources([te.SOURCE_RDS])  # filters do not change what was read
+    assert controller.counts()[te.SOURCE_CLOUDTRAIL] == 2
