@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -95,6 +96,20 @@ def first_paint_trace(env) -> None:
           f"{timings['imports']:.3f} s, first paint {timings['first_paint']:.3f} s, ready {timings['ready']:.3f} s")
 
 
+def timed_run(argv, env) -> tuple[float, float | None]:
+    """(wall, CPU) seconds of one process run; CPU is user + system of the process and its
+    threads (None where the OS does not tell: Windows). On a busy machine the CPU time moves
+    far less than the wall time, so its ratio says whether a change in the wall ratio is ours."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return run_process(argv, env), None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run_process(argv, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def smoke_json(argv, env) -> dict:
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
@@ -119,10 +134,14 @@ def main() -> int:
     run_process(normal, env)
     if args.sandbox_repeat:
         run_process(sandbox, sandbox_env)  # first sandbox run does initdb; later runs reuse it
-    bare_times, normal_times = [], []
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    bare_times, normal_times, bare_cpu, normal_cpu = [], [], [], []
     for _ in range(args.repeat):  # interleaved: a change in the machine's load touches both alike
-        bare_times.append(run_process(bare, env))
-        normal_times.append(run_process(normal, env))
+        for argv, walls, cpus in ((bare, bare_times, bare_cpu), (normal, normal_times, normal_cpu)):
+            wall, cpu = timed_run(argv, env)
+            walls.append(wall)
+            if cpu is not None:
+                cpus.append(cpu)
     rows = [
         ("bare PySide6 QMainWindow", bare_times, None),
         ("aurora-console --smoke-test", normal_times, "bare PySide6 QMainWindow"),
@@ -134,6 +153,15 @@ def main() -> int:
     ratio = medians["aurora-console --smoke-test"] / medians["bare PySide6 QMainWindow"]
     summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow",
             f"{medians['aurora-console --smoke-test']:.2f} s", f"{ratio:.2f}x", "<= 1.30x", ratio <= 1.3)
+    if normal_cpu:
+        cpu = report("startup (CPU time of the whole process: user + system, all threads)",
+                     [("bare PySide6 QMainWindow", bare_cpu, None),
+                      ("aurora-console --smoke-test", normal_cpu, "bare PySide6 QMainWindow")])
+        cpu_ratio = cpu["aurora-console --smoke-test"] / cpu["bare PySide6 QMainWindow"]
+        summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow, CPU time",
+                f"{cpu['aurora-console --smoke-test']:.3f} s", f"{cpu_ratio:.2f}x", "<= 1.30x", cpu_ratio <= 1.3)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average while timing: {load_before:.1f} at the start, {load_after:.1f} at the end")
     inner = smoke_json(normal, env)["timings"]
     print(f"\nnormal mode, inside the process: imports {inner['imports']:.3f}s, first paint "
           f"{inner['first_paint']:.3f}s, ready {inner['ready']:.3f}s")
