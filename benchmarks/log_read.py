@@ -17,6 +17,7 @@ The file is written to a temporary folder and removed at the end.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -29,8 +30,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import boto3  # noqa: E402
+from common import summary  # noqa: E402
 
 from aurora_console.core.aws.db_logs.entries import EntryParser, parse_entries  # noqa: E402
 from aurora_console.core.aws.db_logs.files import list_log_files  # noqa: E402
@@ -103,6 +106,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="aurora-logbench-"))
+    figures: dict = {}
     server = LocalAwsServer()
     try:
         path = folder / NAME
@@ -127,7 +131,8 @@ def main() -> None:
             entries = list(parse_entries([tail.data]))
             first.append(time.perf_counter() - t0)
         base = row("baseline: one DescribeDBLogFiles call", listing, "s")
-        row(f"last 1,000 lines downloaded and parsed ({len(entries)} entries)", first, "s", base)
+        first_s = row(f"last 1,000 lines downloaded and parsed ({len(entries)} entries)", first, "s", base)
+        figures["first"] = (first_s, first_s / base)
 
         print("\n== whole file streamed and parsed")
         disk = []
@@ -155,6 +160,7 @@ def main() -> None:
         growth = rss_mb() - before
         print(f"{'memory growth (peak RSS, client and endpoint in one process)':<60} {growth:10.1f} MB"
               f"   goal < 50 MB; file {size / 1e6:.0f} MB")
+        figures["growth"] = growth
 
         print("\n== regex search", repr(PATTERN))
         grep = shutil.which("grep")
@@ -176,10 +182,23 @@ def main() -> None:
             hits["remote"] = sum(1 for _ in matching_lines((p.data for p in reader.forwards()), pattern))
             remote.append(time.perf_counter() - t0)
         base = row(f"baseline: grep -E -c ({hits.get('grep')} lines)", greps, "s") if greps else None
-        row(f"line search over the file's 1 MB chunks ({hits['local']} lines)", local, "s", base)
-        row(f"line search over the downloaded portions ({hits['remote']} lines)", remote, "s", base)
+        local_s = row(f"line search over the file's 1 MB chunks ({hits['local']} lines)", local, "s", base)
+        remote_s = row(f"line search over the downloaded portions ({hits['remote']} lines)", remote, "s", base)
         if greps and not hits["grep"] == hits["local"] == hits["remote"]:
             print("!! the searches disagree:", hits)
+
+        mb = size / 1e6
+        where = f"{mb:.0f} MB, load {os.getloadavg()[0]:.1f}"
+        print()
+        print(f"SUMMARY | log read ({where}): first screen, last 1,000 lines downloaded and parsed | "
+              f"{figures['first'][0] * 1000:.0f} ms | {figures['first'][1]:.2f}x one DescribeDBLogFiles | "
+              "goal none set (issue 17 asks for the figure) | reported")
+        summary(f"log read ({where}): memory growth, whole file streamed and parsed", f"{figures['growth']:.1f} MB",
+                "-", "< 50 MB", figures["growth"] < 50)
+        if base:
+            print(f"SUMMARY | log read ({where}): regex search against grep -E | {local_s:.2f} s on the file, "
+                  f"{remote_s:.2f} s downloaded | {local_s / base:.2f}x / {remote_s / base:.2f}x grep -E | "
+                  "goal none set (issue 17 asks for the ratio) | reported")
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
