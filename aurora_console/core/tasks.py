@@ -80,10 +80,12 @@ ProgressFn = Callable[[object, str], None]
 class TaskContext:
     """Handed to task callables; safe to use from the worker thread."""
 
-    def __init__(self, name: str = "", progress: ProgressFn | None = None, token: CancelToken | None = None):
+    def __init__(self, name: str = "", progress: ProgressFn | None = None, token: CancelToken | None = None,
+                 pause: Callable[[], object] | None = None):
         self.name = name
         self.token = token or CancelToken()
         self._progress = progress
+        self._pause = pause
 
     @property
     def cancelled(self) -> bool:
@@ -97,6 +99,14 @@ class TaskContext:
         """Report progress: ``percent`` 0-100, or None when the total is unknown."""
         if self._progress is not None:
             self._progress(None if percent is None else max(0, min(100, int(percent))), text)
+
+    def pause(self) -> None:
+        """Called between short slices of long Python work (a big parse): gives way to the UI
+        thread while it paints (the UI's runner passes ``ui/ui_first.step_aside``), then raises
+        :class:`Cancelled` if the task was cancelled. Cheap when there is nothing to give way to."""
+        if self._pause is not None:
+            self._pause()
+        self.check()
 
     def sleep(self, seconds: float) -> None:
         """Sleep, but wake and raise :class:`Cancelled` as soon as the task is cancelled."""

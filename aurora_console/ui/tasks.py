@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
 from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
+from aurora_console.ui.ui_first import step_aside
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,8 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:  # worker thread
         handle = self._handle
-        ctx = TaskContext(handle.name, lambda p, t: self._signals.progress.emit(handle, p, t), handle.token)
+        ctx = TaskContext(handle.name, lambda p, t: self._signals.progress.emit(handle, p, t), handle.token,
+                          pause=step_aside)  # long core work gives way while the UI paints (ui_first.py)
         try:
             ctx.check()
             result = self._fn(ctx)

@@ -33,6 +33,7 @@ from aurora_console.ui.fleet.tree_nodes import (  # noqa: F401 - re-exported for
     spec_keys,
 )
 from aurora_console.ui.icons import object_icon, status_icon
+from aurora_console.ui.ui_first import ui_first
 
 STATUS_COLOURS = {
     "available": "#2e8b57", "stopped": "#7f8c8d", "failed": "#c0392b", "inaccessible-encryption-credentials": "#c0392b",
@@ -272,7 +273,13 @@ class FleetTreeModel(QAbstractItemModel):
     # -- updating (diff, never reset) --------------------------------------------------------
     def set_region(self, inv: RegionInventory) -> RegionInventory:
         """Show ``inv`` under its region node, updating rows in place; returns what is kept (a
-        failed refresh keeps what was shown before, with the error on the region)."""
+        failed refresh keeps what was shown before, with the error on the region). The views
+        and the sorting proxy take the change in through many Python calls: workers step aside
+        meanwhile (``ui/ui_first.py``)."""
+        with ui_first():
+            return self._set_region(inv)
+
+    def _set_region(self, inv: RegionInventory) -> RegionInventory:
         key = inv.key
         inv = self.inventory.apply(inv)
         specs = region_children(inv)

@@ -30,10 +30,21 @@ from aurora_console.ui.fleet.staging import STAGE_CLUSTERS
 from aurora_console.ui.fleet.tree_model import COL_NAME, COLUMNS, PAYLOAD_ROLE, REGION_ROLE
 from aurora_console.ui.fleet.tree_widths import TreeWidths
 from aurora_console.ui.state_banner import StateBanner
+from aurora_console.ui.ui_first import ui_first
 
 log = logging.getLogger(__name__)
 
 AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 min", 900))
+
+
+class FleetTree(QTreeView):
+    """The fleet's tree. Its paint calls into the sorting proxy and the model for every visible
+    cell and role; it runs with workers stepping aside (``ui/ui_first.py``), so an inventory
+    parsed on a worker meanwhile does not make each of those calls wait for the GIL."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        with ui_first():
+            super().paintEvent(event)
 
 
 class FleetView(QWidget):
@@ -74,7 +85,7 @@ class FleetView(QWidget):
         bar.addWidget(self.filter, 1)
         bar.addWidget(self.audit_button)
 
-        self.tree = QTreeView(objectName="fleetTree", accessibleName="Fleet: regions, clusters and instances")
+        self.tree = FleetTree(objectName="fleetTree", accessibleName="Fleet: regions, clusters and instances")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
         self.tree.setSortingEnabled(True)

@@ -343,3 +343,59 @@ def test_the_navigator_list_steps_aside_while_the_fleet_tab_is_in_front(qtbot):
         assert nav.list_shown
     finally:
         close_console(window)
+
+
+def test_the_tree_paints_and_takes_a_region_in_with_workers_stepping_aside(fleet_page, rds, qtbot):
+    # every visible cell is a Python call from Qt into the proxy and the model; an inventory
+    # parsed on a worker meanwhile made each wait for the GIL: those run inside ui_first now
+    from aurora_console.ui.ui_first import inside
+
+    _seed(rds)
+    fleet = fleet_page()
+    view = fleet.view
+    seen = []
+    real = view.model.data
+
+    def data(index, role=0):
+        seen.append(inside())
+        return real(index, role)
+
+    view.model.data = data
+    view.tree.viewport().repaint()
+    assert seen and all(seen)
+    seen.clear()
+    inv = view.model.regions["sandbox/us-east-1"]
+    view.model.rowsInserted.connect(lambda *_a: seen.append(inside()))
+    view.model.set_region(inv.__class__(**{**inv.__dict__, "clusters": inv.clusters[:-1]}))  # one cluster less
+    view.model.set_region(inv)  # and back: rows inserted
+    assert seen and all(seen) and not inside()
+
+
+def test_the_runners_tasks_give_way_to_the_ui_thread_while_it_paints(fleet_window, qtbot):
+    """A task's pause waits while the UI thread is inside ui_first (the fleet's parse calls it
+    between slices), and returns at once when it is not."""
+    import threading
+    import time
+
+    from aurora_console.ui.ui_first import ui_first
+
+    started, go_on, waited = threading.Event(), threading.Event(), []
+
+    def work(ctx):
+        for _ in range(2):
+            started.set()
+            go_on.wait(10)
+            t0 = time.perf_counter()
+            ctx.pause()
+            waited.append(time.perf_counter() - t0)
+        return True
+
+    handle = fleet_window.services.runner.submit(work, name="pause test")
+    assert started.wait(10)
+    with ui_first():
+        go_on.set()
+        qtbot.wait(150)  # the worker waits while the UI thread is inside
+        assert not waited
+    qtbot.waitUntil(lambda: handle.done, timeout=10000)
+    assert waited[0] >= 0.1  # it waited for the UI thread
+    assert waited[1] < waited[0]  # nothing to wait for: on at once

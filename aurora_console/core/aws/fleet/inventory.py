@@ -85,6 +85,11 @@ KEEP_FIELDS = {
 }
 
 
+#: KEEP_FIELDS by the structure the answers hold them in: botocore parses only those members
+#: (core/aws/fleet/sliced_parse.py), not every field only to drop it here.
+KEEP_MEMBERS = {"DBCluster": KEEP_FIELDS["describe_db_clusters"], "DBInstance": KEEP_FIELDS["describe_db_instances"]}
+
+
 def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
     """All items of ``key`` over every page (botocore paginator; follows Marker)."""
     items: list[dict[str, Any]] = []
@@ -226,7 +231,15 @@ class _InOrder:
 def _fetch(rds: Any, op: str, key: str, task: TaskContext | None) -> list[dict[str, Any]]:
     if task is not None:
         task.check()
-    return paginate(rds, op, key)
+    with _parsing(task):
+        return paginate(rds, op, key)
+
+
+def _parsing(task: TaskContext | None):
+    """This thread's answers: only the kept members parsed, the task's pause between slices."""
+    from aurora_console.core.aws.fleet.sliced_parse import parsing_for  # botocore's, with the client
+
+    return parsing_for(KEEP_MEMBERS, getattr(task, "pause", None))
 
 
 def _proxy_targets(
@@ -238,7 +251,8 @@ def _proxy_targets(
             task.check()
         name = proxy.get("DBProxyName", "")
         try:
-            out[name] = paginate(rds, "describe_db_proxy_targets", "Targets", DBProxyName=name)
+            with _parsing(task):
+                out[name] = paginate(rds, "describe_db_proxy_targets", "Targets", DBProxyName=name)
         except Exception as exc:  # noqa: BLE001
             warnings.append(f"{name}: {aws_errors.classify_failure(exc, operation='describe_db_proxy_targets').message}")
             out[name] = []

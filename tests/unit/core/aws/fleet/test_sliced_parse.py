@@ -7,14 +7,18 @@ import gc
 import sys
 import threading
 import time
+from datetime import datetime
 
 import boto3
 import pytest
 from botocore import parsers
 from botocore.stub import Stubber
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aurora_console.core.aws.fleet import sliced_parse
 from aurora_console.core.aws.fleet.sliced_parse import SLICE_BYTES, SlicedQueryParser, parse_in_slices
+from aurora_console.core.tasks import Cancelled, TaskContext
 
 
 def _rds():
@@ -134,3 +138,91 @@ def test_a_client_without_an_endpoint_is_left_alone():
         client = stub.client
         parse_in_slices(client)
         assert client.describe_db_clusters()["DBClusters"][0]["DBClusterIdentifier"] == "a"
+
+
+# -- what the inventory asks on its own thread: kept members, pauses, quick timestamps -------------
+
+def _kept(body: bytes, keep: frozenset[str]):
+    full = _parse(parsers.QueryParser(), body)
+    return [{k: v for k, v in c.items() if k in keep} for c in full["DBClusters"]]
+
+
+def test_only_the_kept_members_are_parsed_and_they_are_botocores():
+    keep = frozenset(("DBClusterIdentifier", "Status", "TagList", "DBClusterMembers", "ClusterCreateTime"))
+    body = _answer(300)
+    with sliced_parse.parsing_for({"DBCluster": keep}):
+        ours = _parse(SlicedQueryParser(), body)
+    assert ours["DBClusters"] == _kept(body, keep)
+    assert "AllocatedStorage" not in ours["DBClusters"][0]  # parsed by botocore, not kept
+    # outside: every member again
+    assert _parse(SlicedQueryParser(), body) == _parse(parsers.QueryParser(), body)
+
+
+def test_what_one_thread_asks_does_not_reach_another():
+    """The client is shared (details, actions): a parse on another thread keeps every member."""
+    body = _answer(20)
+    seen = {}
+    with sliced_parse.parsing_for({"DBCluster": frozenset(("DBClusterIdentifier",))}):
+        t = threading.Thread(target=lambda: seen.update(_parse(SlicedQueryParser(), body)))
+        t.start()
+        t.join()
+    assert seen == _parse(parsers.QueryParser(), body)
+
+
+def test_pauses_between_slices_and_structures_and_a_cancel_stops_the_parse():
+    body = _answer(2000)
+    calls = []
+    with sliced_parse.parsing_for(pause=lambda: calls.append(1)):
+        ours = _parse(SlicedQueryParser(), body)
+    assert ours == _parse(parsers.QueryParser(), body)  # the same answer
+    # one per slice after the first, and one per PAUSE_EVERY structures (clusters, tags, members)
+    assert len(calls) >= len(body) // SLICE_BYTES + 3 * 2000 // sliced_parse.PAUSE_EVERY
+
+    task = TaskContext("inventory")
+    count = [0]
+
+    def pause():
+        count[0] += 1
+        if count[0] == 10:
+            task.token.cancel()
+        task.check()
+
+    with sliced_parse.parsing_for(pause=pause), pytest.raises(Cancelled):
+        _parse(SlicedQueryParser(), body)
+    assert count[0] == 10  # stopped at the pause after the cancel, not at the end
+
+
+def test_a_task_context_pauses_through_its_hook_then_checks_for_a_cancel():
+    hooked = []
+    task = TaskContext("t", pause=lambda: hooked.append(1))
+    task.pause()
+    assert hooked == [1]
+    task.token.cancel()
+    with pytest.raises(Cancelled):
+        task.pause()
+    TaskContext("no hook").pause()  # a no-op
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1)), st.integers(min_value=0, max_value=6))
+def test_aws_timestamps_read_quickly_are_botocores_instants(moment, digits):
+    from botocore.utils import parse_timestamp
+
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if digits:
+        text += "." + f"{moment.microsecond:06d}"[:digits]
+    text += "Z"
+    ours = SlicedQueryParser()._handle_timestamp(None, text)
+    assert ours == parse_timestamp(text) and ours.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize("text", ["2024-05-01T10:00:00+02:00", "1714557600", "2024-05-01 10:00:00Z",
+                                  "2024-05-01T10:00:00.1234567Z", "Wed, 01 May 2024 10:00:00 GMT"])
+def test_other_timestamp_forms_go_to_botocores_parser(text):
+    from botocore.utils import parse_timestamp
+
+    assert SlicedQueryParser()._handle_timestamp(None, text) == parse_timestamp(text)
+
+
+def test_a_clients_own_timestamp_parser_is_kept():
+    parser = SlicedQueryParser(timestamp_parser=lambda text: f"raw:{text}")
+    assert parser._handle_timestamp(None, "2024-05-01T10:00:00Z") == "raw:2024-05-01T10:00:00Z"
