@@ -59,17 +59,17 @@ def worker_raw(dsn: str, query: str, binary: bool) -> dict:
 
     conn = psycopg.connect(dsn, autocommit=True)
     base = _rss_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     cur = conn.cursor().execute(query, binary=binary)
     rows = cur.fetchall()
     total = time.perf_counter() - t0
-    return {"total_s": total, "rows": len(rows), "mem_mb": _peak_mb() - base}
+    return {"total_s": total, "cpu_s": time.process_time() - c0, "rows": len(rows), "mem_mb": _peak_mb() - base}
 
 
 def worker_engine(dsn: str, query: str, batch: str) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication, QTableView
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
     import aurora_console.ui  # noqa: F401  (PySide6 workaround)
     from aurora_console.core.db.query import run_statement
@@ -77,6 +77,7 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     from aurora_console.testing.stall import StallMonitor
     from aurora_console.ui.sql import result_model
     from aurora_console.ui.sql.result_model import ResultTableModel
+    from aurora_console.ui.sql.result_view import ResultView
     from aurora_console.ui.tasks import TaskRunner
 
     if batch:
@@ -85,16 +86,17 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     app = QApplication([])
     runner = TaskRunner(max_threads=2)
     session = DbSession(dsn).connect()
-    view = QTableView()
-    view.resize(900, 600)
-    view.show()
+    window = QWidget()  # the result tab's own view (grid, status line) in a window of its own
+    window.resize(900, 600)
+    layout = QVBoxLayout(window)
+    window.show()
     app.processEvents()
     base = _rss_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = run_statement(session, query, first_batch=1000)
     first = time.perf_counter() - t0
     model = ResultTableModel(result, runner, "db:bench")
-    view.setModel(model)
+    layout.addWidget(ResultView(model))
     stall = StallMonitor().start()
     loop = QEventLoop()
     model.state_changed.connect(lambda: loop.quit() if model.complete or model.error is not None else None)
@@ -104,8 +106,9 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     if model.error is not None:
         raise model.error
     total = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     stall.stop()
-    out = {"first_s": first, "total_s": total, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
+    out = {"first_s": first, "total_s": total, "cpu_s": cpu, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
            "stall_ms": stall.max_stall_ms, "binary": bool(getattr(result.stream, "binary", False)),
            "gc_wall_ms": pauses.longest_wall_ms, "gc_cpu_ms": pauses.longest[2], "gc_gen": pauses.longest[0],
            "gc_full": sum(1 for g, _w, _c in pauses.passes if g == 2)}

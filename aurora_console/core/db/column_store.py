@@ -165,6 +165,14 @@ class ColumnChunk:
             raise ValueError(f"rows of {len(rows[0])} values for {len(kinds)} columns")
         return cls([_column(k, list(map(itemgetter(c), rows))) for c, k in enumerate(kinds)], len(rows))
 
+    @classmethod
+    def from_columns(cls, cols: Sequence[list], kinds: Sequence[str], length: int) -> ColumnChunk:
+        """``length`` rows given as one list of values per column (each is consumed: kept as the
+        column's list when it has no compact form)."""
+        if len(cols) != len(kinds) or any(len(col) != length for col in cols):
+            raise ValueError(f"{len(cols)} columns of {[len(c) for c in cols]} values for {len(kinds)} kinds, {length} rows")
+        return cls([_column(k, col) for col, k in zip(cols, kinds)], length)
+
     def __len__(self) -> int:
         return self.length
 

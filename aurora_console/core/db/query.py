@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import psycopg
 from psycopg import pq
@@ -96,32 +97,39 @@ class ResultStream:
         #: the wire format of the FETCHes after the first, chosen from the column types the first
         #: one reported (see wire_format.py); the values are the same either way
         self.binary = False
-        self._compact_cur: psycopg.Cursor | None = None
+        #: the two cursors a fetch-all alternates between (numeric as text, uuid as bytes): one
+        #: holds the batch being decoded while the other's FETCH is under way (column_batches)
+        self._compact_curs: list[psycopg.Cursor] = []
+        #: a FETCH whose rows have arrived but are not decoded yet: (its cursor, rows asked for)
+        self._prefetched: tuple[psycopg.Cursor, int] | None = None
+        self._failed_ahead: psycopg.Error | None = None
         session.streams.append(self)
 
-    def fetch(self, n: int = NEXT_BATCH, *, task=None, compact: bool = False) -> list[tuple]:
-        """Fetch up to ``n`` more rows (fewer at the end; the stream then closes itself).
-
-        ``compact``: numeric values come as the ``str`` the server sent (in the text format)
-        instead of a ``Decimal`` (a third of the time and memory), uuids in the binary format as
-        their 16 bytes instead of a ``UUID``: for a caller that keeps them compactly and makes the
-        ``Decimal`` or ``UUID`` when a value is read (column_store.py)."""
+    def fetch(self, n: int = NEXT_BATCH, *, task=None) -> list[tuple]:
+        """Fetch up to ``n`` more rows (fewer at the end; the stream then closes itself). A batch
+        a stopped fetch-all fetched ahead (:meth:`column_batches`) comes first, whatever its size."""
         if self.closed or self.exhausted:
             return []
         s = self.session
         with s.lock:
             unregister = task.token.on_cancel(s.cancel) if task is not None else (lambda: None)
             try:
+                self._raise_failed_ahead()
                 if task is not None:
                     task.check()
-                cur = self._cur
-                if compact:
-                    cur = self._compact_cur or self._make_compact_cur()
-                cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
-                rows = _decode_in_slices(cur, n)
-                if self.columns is None:
-                    self.columns = _columns(s.conn, self._cur)
-                    self.binary = prefers_binary(c.type_oid for c in self.columns)
+                if self._prefetched is not None:  # a stopped fetch-all's next batch, here already
+                    pre, n = self._prefetched
+                    self._prefetched = None
+                    got = pre.rowcount
+                    # decoded as the fetch-all would (numeric as text...), read back as plain values
+                    rows = _decode_columns_in_slices(pre, got, self._kinds()).rows()
+                else:
+                    cur = self._cur
+                    cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
+                    rows = _decode_in_slices(cur, n)
+                    if self.columns is None:
+                        self.columns = _columns(s.conn, self._cur)
+                        self.binary = prefers_binary(c.type_oid for c in self.columns)
             except psycopg.Error as exc:
                 err = from_psycopg(exc, f"FETCH from {self.name}")
                 self._abort(err)
@@ -134,12 +142,22 @@ class ResultStream:
                 self.close("all rows fetched")
             return rows
 
-    def _make_compact_cur(self) -> psycopg.Cursor:
-        cur = self.session.conn.cursor()
-        cur.adapters.register_loader("numeric", TextLoader)  # psycopg's C text loader: a str
-        cur.adapters.register_loader("uuid", ByteaBinaryLoader)  # binary format: the 16 bytes
-        self._compact_cur = cur
-        return cur
+    def _compact_cursor(self, i: int) -> psycopg.Cursor:
+        while len(self._compact_curs) <= i:
+            cur = self.session.conn.cursor()
+            cur.adapters.register_loader("numeric", TextLoader)  # psycopg's C text loader: a str
+            cur.adapters.register_loader("uuid", ByteaBinaryLoader)  # binary format: the 16 bytes
+            self._compact_curs.append(cur)
+        return self._compact_curs[i]
+
+    def _raise_failed_ahead(self) -> None:
+        """The error of a FETCH sent ahead (column_batches), once the rows before it are out."""
+        exc, self._failed_ahead = self._failed_ahead, None
+        if exc is not None:
+            raise exc
+
+    def _kinds(self) -> list[str]:
+        return column_kinds([c.type_name for c in self.columns or []])
 
     def batches(self, size: int = NEXT_BATCH, *, task=None) -> Iterator[list[tuple]]:
         while not (self.closed or self.exhausted):
@@ -147,20 +165,75 @@ class ResultStream:
             if rows:
                 yield rows
 
-    def column_batches(self, size: int = NEXT_BATCH, *, task=None) -> Iterator[ColumnChunk]:
+    def column_batches(self, size: int = NEXT_BATCH, *, task=None,
+                       between: Callable[[], object] | None = None) -> Iterator[ColumnChunk]:
         """The rest of the rows like :meth:`batches`, each batch stored by column
         (:class:`~aurora_console.core.db.column_store.ColumnChunk`, converted on the calling thread);
         numeric values are fetched as text and uuids as bytes, and become ``Decimal`` and ``UUID``
-        again when read."""
-        kinds: list[str] | None = None
+        again when read.
+
+        The FETCH of the next batch is sent before this one's rows are decoded (psycopg's
+        pipeline mode), so the server reads and sends it while this thread decodes: a fetch-all
+        no longer waits for the server between batches (and a whole batch's round trip is not
+        added to each). Between slices of decoding, what has arrived of the next batch is read
+        off the socket (the server keeps sending) and ``between()`` is called (the UI passes
+        ``ui_first.step_aside``). A batch fetched ahead and not yet handed over (the caller
+        stopped, a cancel) stays with the stream: the next :meth:`fetch` returns it."""
         while not (self.closed or self.exhausted):
-            rows = self.fetch(size, task=task, compact=True)
-            if kinds is None:
-                kinds = column_kinds([c.type_name for c in self.columns or []])
-            if rows:
-                chunk = ColumnChunk.from_rows(rows, kinds)
-                del rows  # not kept alive next to its chunk while the caller holds this generator
+            chunk = self._next_chunk(size, task, between)
+            if len(chunk):
                 yield chunk
+
+    def _next_chunk(self, size: int, task, between) -> ColumnChunk:
+        s = self.session
+        with s.lock:
+            unregister = task.token.on_cancel(s.cancel) if task is not None else (lambda: None)
+            try:
+                self._raise_failed_ahead()
+                if task is not None:
+                    task.check()
+                conn = s.conn
+                if self._prefetched is None:  # nothing under way: this batch is fetched now
+                    cur = self._compact_cursor(0)
+                    cur.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"', binary=self.binary)
+                    if self.columns is None:
+                        self.columns = _columns(conn, cur)
+                        self.binary = prefers_binary(c.type_oid for c in self.columns)
+                    self._prefetched = (cur, size)
+                cur, asked = self._prefetched
+                got = cur.rowcount
+                kinds = self._kinds()
+                if got >= asked and psycopg.Pipeline.is_supported():
+                    nxt = self._compact_cursor(1 if cur is self._compact_cursor(0) else 0)
+                    chunk = None
+                    try:
+                        with conn.pipeline():
+                            nxt.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"', binary=self.binary)
+                            chunk = _decode_columns_in_slices(cur, got, kinds, between=between,
+                                                              receive=conn.pgconn.consume_input)
+                        # leaving the pipeline waited for the next batch: its rows are in ``nxt``
+                        self._prefetched = (nxt, size)
+                    except psycopg.Error as exc:
+                        if chunk is None:
+                            raise
+                        # the next batch failed (a cancel, an error in a row): this one is
+                        # handed over first, as it would have been without fetching ahead
+                        self._prefetched = None
+                        self._failed_ahead = exc
+                else:  # the last batch (or a libpq without pipelines: one FETCH at a time)
+                    self._prefetched = None
+                    chunk = _decode_columns_in_slices(cur, got, kinds, between=between)
+            except psycopg.Error as exc:
+                err = from_psycopg(exc, f"FETCH from {self.name}")
+                self._abort(err)
+                raise err from None
+            finally:
+                unregister()
+            self.fetched += len(chunk)
+            if got < asked:
+                self.exhausted = True
+                self.close("all rows fetched")
+            return chunk
 
     def _abort(self, err: SqlError) -> None:
         conn = self.session._conn
@@ -198,9 +271,10 @@ class ResultStream:
             except psycopg.Error:
                 pass
             finally:
+                self._prefetched = None
                 self._cur.close()
-                if self._compact_cur is not None:
-                    self._compact_cur.close()
+                for cur in self._compact_curs:
+                    cur.close()
 
 
 def _decode_in_slices(cur: psycopg.Cursor, n: int) -> list[tuple]:
@@ -217,6 +291,35 @@ def _decode_in_slices(cur: psycopg.Cursor, n: int) -> list[tuple]:
         took = time.perf_counter() - t0
         size = MAX_SLICE if took <= 0 else max(1, min(MAX_SLICE, int(len(part) * DECODE_SLICE_S / took)))
     return rows
+
+
+def _decode_columns_in_slices(cur: psycopg.Cursor, n: int, kinds: list[str], *,
+                              between: Callable[[], object] | None = None,
+                              receive: Callable[[], object] | None = None) -> ColumnChunk:
+    """The up to ``n`` rows of ``cur``'s result as a :class:`ColumnChunk`, decoded and appended to
+    their columns in slices of about DECODE_SLICE_S each, like :func:`_decode_in_slices` (no
+    batch-long list of row tuples: each slice's rows go to the columns and are dropped).
+    ``receive()`` and ``between()`` are called after each slice."""
+    cols: list[list] = [[] for _ in kinds]
+    getters = [itemgetter(c) for c in range(len(kinds))]
+    got = 0
+    size = FIRST_SLICE
+    while got < n:
+        t0 = time.perf_counter()
+        part = cur.fetchmany(min(size, n - got))
+        if not part:
+            break
+        for col, get in zip(cols, getters):
+            col.extend(map(get, part))
+        got += len(part)
+        took = time.perf_counter() - t0
+        size = MAX_SLICE if took <= 0 else max(1, min(MAX_SLICE, int(len(part) * DECODE_SLICE_S / took)))
+        del part
+        if receive is not None:
+            receive()
+        if between is not None:
+            between()
+    return ColumnChunk.from_columns(cols, kinds, got)
 
 
 def _columns(conn: psycopg.Connection, cur: psycopg.Cursor) -> list[Column]:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont
 from aurora_console.core.db.column_store import ColumnChunk, RowStore, column_kinds
 from aurora_console.core.db.values import NULL_TEXT, display
 from aurora_console.ui import full_collections
+from aurora_console.ui.ui_first import step_aside, ui_first
 
 FETCH_BATCH = 5000
 #: rows per FETCH once "fetch all" was asked for (decoded in slices). Measured, 1M rows, same
@@ -208,8 +209,8 @@ class ResultTableModel(QAbstractTableModel):
         column_batches = getattr(stream, "column_batches", None)  # PostgreSQL's: numeric as text
 
         def chunks(ctx):
-            if column_batches is not None:
-                yield from column_batches(ALL_BATCH, task=ctx)
+            if column_batches is not None:  # stepping aside between slices while the UI paints
+                yield from column_batches(ALL_BATCH, task=ctx, between=step_aside)
             else:
                 for batch in stream.batches(ALL_BATCH, task=ctx):
                     yield ColumnChunk.from_rows(batch, kinds)
@@ -262,16 +263,17 @@ class ResultTableModel(QAbstractTableModel):
             except queue.Empty:
                 break
         deadline = time.perf_counter() + APPEND_TURN_S
-        while self._pending:  # at least one slice per turn, however short the budget
-            batch, lo = self._pending[0]
-            hi = min(len(batch), lo + APPEND_SLICE)
-            if hi < len(batch):
-                self._pending[0] = (batch, hi)
-            else:
-                self._pending.pop(0)
-            self._insert(batch, lo, hi)
-            if time.perf_counter() >= deadline:
-                break
+        with ui_first():  # the views' updates call back into the model: the fetching worker waits
+            while self._pending:  # at least one slice per turn, however short the budget
+                batch, lo = self._pending[0]
+                hi = min(len(batch), lo + APPEND_SLICE)
+                if hi < len(batch):
+                    self._pending[0] = (batch, hi)
+                else:
+                    self._pending.pop(0)
+                self._insert(batch, lo, hi)
+                if time.perf_counter() >= deadline:
+                    break
         if self._pending and not self._drain_scheduled:
             self._drain_scheduled = True
             QTimer.singleShot(0, self, self._drain_later)

@@ -112,3 +112,53 @@ def test_a_fetch_all_of_plain_values_holds_full_passes_back_and_freezes_nothing(
     model.fetch_all()
     qtbot.waitUntil(lambda: model.complete, timeout=10_000)
     assert stream.held == [True] and gc.get_freeze_count() <= frozen  # nothing frozen (frees may lower it)
+
+
+class _ColumnStream(_Stream):
+    """A PostgreSQL-like stream (column_batches); calls ``between`` as the real one does between
+    slices of decoding, and records how long it was held there."""
+
+    def __init__(self, batches: list[list[tuple]]) -> None:
+        super().__init__(batches)
+        self.waited: list[bool] = []
+
+    def column_batches(self, size, *, task=None, between=None):
+        import threading
+
+        from aurora_console.core.db.column_store import ColumnChunk
+        from aurora_console.ui import ui_first
+
+        for rows in self.batches(size, task=task):
+            # the UI thread is painting right now: the worker waits for it to finish
+            painting, done = threading.Event(), threading.Event()
+            self.painter = threading.Thread(target=self._paint, args=(painting, done))
+            self.painter.start()
+            painting.wait(5)
+            between()
+            self.waited.append(done.is_set() and not ui_first.inside())
+            self.painter.join()
+            yield ColumnChunk.from_rows(rows, ["int", "text"])
+
+    @staticmethod
+    def _paint(painting, done) -> None:
+        import time
+
+        from aurora_console.ui import ui_first
+
+        # stands in for the UI thread (step_aside waits for whichever thread holds ui_first
+        # last, except the caller's own)
+        with ui_first.ui_first():
+            painting.set()
+            time.sleep(0.05)
+            done.set()
+
+
+def test_a_fetch_all_decoding_rows_steps_aside_while_the_ui_paints(qtbot, sql_runner):
+    stream = _ColumnStream([[(n, f"row {n}") for n in range(1 + b * 100, 1 + (b + 1) * 100)] for b in range(2)])
+    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
+                             stream=stream)
+    model = ResultTableModel(result, sql_runner, "db:test")
+    model.fetch_all()
+    qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+    assert stream.waited == [True, True]
+    assert [r[0] for r in model.rows] == list(range(201))

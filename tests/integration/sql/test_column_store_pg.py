@@ -118,3 +118,76 @@ def test_uuids_fetched_in_binary_are_kept_as_their_bytes(session):
     assert type(chunk.columns[3]) is _Uuids and len(chunk.columns[3].data) == 16 * 100
     assert chunk.value(0, 3) == uuid.UUID(session.conn.execute("SELECT md5('2011')::uuid::text").fetchone()[0])
     result.stream.close()
+
+
+def test_the_next_fetch_is_under_way_while_a_batch_is_decoded(session):
+    """A fetch-all sends each FETCH before decoding the batch before it (pipeline mode), so the
+    server reads and sends the next rows meanwhile; the rows are the same either way."""
+    result = run_statement(session, TEXT_FORMAT, first_batch=100)
+    chunks: list = []
+    modes: list[tuple[int, bool]] = []  # (batch, whether the next FETCH was under way) per slice
+    for chunk in result.stream.column_batches(
+            700, between=lambda: modes.append((len(chunks), bool(session.conn.pgconn.pipeline_status)))):
+        chunks.append(chunk)
+    assert [len(c) for c in chunks] == [700, 700, 700, 300]
+    # while each full batch was decoded the next was asked for; after the last one, nothing
+    assert {b for b, _ in modes} == {0, 1, 2, 3}
+    assert all(under_way == (b < 3) for b, under_way in modes)
+    assert not session.conn.pgconn.pipeline_status and result.stream.exhausted and result.stream.closed
+    assert session.conn.execute("SELECT 1").fetchone() == (1,)  # the session is usable
+
+
+def test_a_batch_fetched_ahead_of_a_stopped_fetch_all_is_the_next_fetched(pg_dsn, session):
+    """A fetch-all stopped after one batch (a cancel, the caller left) has the next batch here
+    already: the next plain fetch returns it, as plain values, and then the rest; no row twice
+    or lost."""
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("SET TimeZone = 'America/New_York'")
+        want = conn.execute(TEXT_FORMAT).fetchall()
+    result = run_statement(session, TEXT_FORMAT, first_batch=100)
+    batches = result.stream.column_batches(600)
+    got = list(result.rows) + next(batches).rows()
+    batches.close()
+    ahead = result.stream.fetch(50)  # the 600 rows fetched ahead, whatever was asked for
+    assert len(ahead) == 600 and isinstance(ahead[0][9], Decimal) and isinstance(ahead[0][5], str)
+    got += ahead
+    while result.has_more:
+        got += result.stream.fetch(1000)
+    assert len(got) == len(want) == 2500
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        assert all(_same(a, b) for a, b in zip(g, w, strict=True)), (i, g, w)
+
+
+def test_a_cancel_during_a_fetch_all_ends_it_and_the_session_is_usable(session):
+    from aurora_console.core.db.sql_errors import SqlError
+    from aurora_console.core.tasks import Cancelled, TaskContext
+
+    result = run_statement(session, "SELECT g, 'row ' || g FROM generate_series(1, 2000000) g", first_batch=100)
+    task = TaskContext("fetch all")
+    got = 0
+
+    def between() -> None:  # the user presses Stop while the second batch is decoded
+        if got:
+            task.token.cancel()
+
+    with pytest.raises((Cancelled, SqlError)) as raised:
+        for chunk in result.stream.column_batches(20000, task=task, between=between):
+            got += len(chunk)
+    assert 0 < got < 2_000_000
+    if isinstance(raised.value, SqlError):  # the server cancelled the FETCH under way
+        assert raised.value.kind == "cancelled" and result.stream.closed
+    assert not session.conn.pgconn.pipeline_status
+    assert session.conn.execute("SELECT 2").fetchone() == (2,)
+
+
+def test_an_error_in_a_batch_fetched_ahead_comes_after_the_rows_before_it(session):
+    from aurora_console.core.db.sql_errors import SqlError
+
+    result = run_statement(session, "SELECT g, 1 / (g - 1500) FROM generate_series(1, 2500) g", first_batch=100)
+    got: list[int] = []
+    with pytest.raises(SqlError) as raised:
+        for chunk in result.stream.column_batches(700):
+            got += [row[0] for row in chunk.rows()]
+    assert got == list(range(101, 801))  # the batch decoded while the failing one was fetched
+    assert "division by zero" in raised.value.message and result.stream.closed
+    assert session.conn.execute("SELECT 3").fetchone() == (3,)

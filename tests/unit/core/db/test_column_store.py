@@ -59,6 +59,19 @@ def test_every_kind_round_trips_with_nulls(rows):
     assert _same_rows(chunk.rows(), rows)
     for i, row in enumerate(rows):
         assert all(_same(chunk.value(i, c), v) for c, v in enumerate(row))
+    # the same rows handed over column by column (query._decode_columns_in_slices) read back the same
+    by_column = ColumnChunk.from_columns([list(col) for col in zip(*stored, strict=True)],
+                                         ["int", "float", "text", "numeric", "uuid", "object"], len(rows))
+    assert _same_rows(by_column.rows(), rows)
+    assert [type(c) for c in by_column.columns] == [type(c) for c in chunk.columns]
+
+
+def test_columns_of_other_lengths_than_the_rows_are_refused():
+    with pytest.raises(ValueError):
+        ColumnChunk.from_columns([[1, 2], [3]], ["int", "int"], 2)
+    with pytest.raises(ValueError):
+        ColumnChunk.from_columns([[1, 2]], ["int", "int"], 2)
+    assert len(ColumnChunk.from_columns([], [], 3)) == 3  # a result with no columns still has rows
 
 
 def test_compact_columns_are_arrays_and_one_string():
