@@ -23,7 +23,7 @@ every core (``common.CpuLoad``). ``--sample-stalls`` prints what each thread ran
 loop was late (``testing/stall_sampler.py``).
 
 Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/logs_screen.py [--mb 100]
-[--only as-is|busy] [--no-core] [--sample-stalls]``.
+[--only as-is|busy] [--no-core] [--sample-stalls] [--portion-kb 768] [--switch-ms 5]``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from common import CpuLoad, machine, summary  # noqa: E402
 from log_read import generate  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from aurora_console.core.aws.db_logs import reader as reader_module  # noqa: E402
 from aurora_console.core.aws.db_logs.entries import EntryParser  # noqa: E402
 from aurora_console.core.aws.db_logs.reader import LogFileReader  # noqa: E402
 from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials  # noqa: E402
@@ -310,9 +311,13 @@ def main() -> None:
     parser.add_argument("--only", choices=("as-is", "busy"), help="measure one condition only")
     parser.add_argument("--no-core", action="store_true", help="leave out the core-only baseline")
     parser.add_argument("--switch-ms", type=float, help="sys.setswitchinterval for the whole run (milliseconds)")
+    parser.add_argument("--portion-kb", type=int,
+                        help="portions of about this size (the reader's NumberOfLines adapts to it; default 768)")
     args = parser.parse_args()
     if args.switch_ms:
         sys.setswitchinterval(args.switch_ms / 1000)
+    if args.portion_kb:
+        reader_module.TARGET_BYTES = args.portion_kb * 1024
     app = QApplication.instance() or QApplication([])
     scratch = Path(tempfile.mkdtemp(prefix="aurora-logscreen-"))
     served = scratch / "served"
