@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -123,15 +124,43 @@ def baseline(bin_dir: Path) -> dict[str, float]:
     return out
 
 
-def console(sandbox_dir: Path, env: dict[str, str]) -> dict[str, float]:
-    """One ``aurora-console --sandbox --smoke-test``: its JSON line's timings."""
+PHASE_LINE = re.compile(r"sandbox phase: (?P<name>.+) at (?P<at>[0-9.]+) \(process CPU (?P<cpu>[0-9.]+) s\)")
+
+
+def phases(log_file: Path, since: float) -> list[tuple[str, float, float]]:
+    """The sandbox's start-up phases the run logged (``Sandbox.mark_phase``): (name, seconds after
+    the process was launched, the console process's CPU seconds by then)."""
+    out = []
+    try:
+        text = log_file.read_text(errors="replace")
+    except FileNotFoundError:
+        return out
+    for m in PHASE_LINE.finditer(text):
+        at = float(m["at"])
+        if at >= since:
+            out.append((m["name"], at - since, float(m["cpu"])))
+    return out
+
+
+def console(sandbox_dir: Path, env: dict[str, str]) -> dict:
+    """One ``aurora-console --sandbox --smoke-test``: its JSON line's timings and the phase breakdown."""
     argv = [PYTHON, "-m", "aurora_console", "--smoke-test", "--sandbox", "--sandbox-dir", str(sandbox_dir)]
+    launched = time.time()
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"smoke test failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     result = json.loads(lines[-1])
-    return {"listed": result["timings"]["ready"], "checked": result["timings"]["total"]}
+    log_file = Path(env["AURORA_CONSOLE_HOME"]) / "logs" / "aurora-console.log"
+    return {"listed": result["timings"]["ready"], "checked": result["timings"]["total"],
+            "first_paint": result["timings"].get("first_paint"), "phases": phases(log_file, launched)}
+
+
+def phase_text(run: dict) -> str:
+    """``first paint 0.9 | aws endpoint up 1.8 (cpu 1.2) | ...``: seconds after launch."""
+    parts = [f"first paint {run['first_paint']:.2f}"] if run.get("first_paint") is not None else []
+    parts += [f"{name} {at:.2f} (cpu {cpu:.2f})" for name, at, cpu in run["phases"]]
+    return " | ".join(parts)
 
 
 def main() -> None:
@@ -165,6 +194,8 @@ def main() -> None:
         print(f"round {i + 1}: load {loads[-1]:.1f}; bare {b['both']:.3f}s (postgres {b['postgres']:.3f}s, "
               f"moto {b['moto']:.3f}s); fresh listed {fresh['listed']:.3f}s checked {fresh['checked']:.3f}s; "
               f"second start listed {again['listed']:.3f}s checked {again['checked']:.3f}s", flush=True)
+        print(f"  fresh phases (s after launch): {phase_text(fresh)}")
+        print(f"  second start phases:           {phase_text(again)}", flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in rows.items()}
     print(f"\nmedians over {args.repeat} rounds, load average {min(loads):.1f}-{max(loads):.1f}: bare PostgreSQL "

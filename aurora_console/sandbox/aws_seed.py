@@ -9,6 +9,12 @@ what the console later reads is what boto3 returns. moto gaps met here, and what
 * a stopped cluster keeps its instances "available": the seed also stops the instance (AWS
   refuses that call for Aurora instances, but it is the state AWS shows after stop_db_cluster).
 * the first instance created in a cluster becomes its writer; PromotionTier is kept as given.
+
+Two stages, so the window lists the clusters sooner: :func:`seed_clusters` (the clusters, their
+instances and what they are created with) and :func:`seed_surroundings` (snapshot, events, SSM,
+Secrets Manager, the bastion's EC2 instance); :func:`seed_aws` runs both. The seeder's clients
+carry :data:`~aurora_console.sandbox.seed_gate.SEEDER_AGENT`, which the endpoint's gate lets
+through while other requests wait for the second stage (``sandbox/seed_gate.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -25,6 +31,7 @@ import boto3
 from aurora_console.core.validation import ValueValidationError, validator
 from aurora_console.sandbox import seed_catalog as cat
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SandboxCredentials, sandbox_credentials
+from aurora_console.sandbox.seed_gate import SEEDER_AGENT
 
 _FORBIDDEN_PASSWORD_CHARS = set('/"@ ')
 #: the Name tag of the EC2 instance that stands for the loopback bastion, and its OS user
@@ -79,6 +86,8 @@ class SeedInfo:
     bastion_instance_id: str = ""
     bastion_private_ip: str = ""
     bastion_region: str = ""
+    #: False after the first stage (:func:`seed_clusters`), True once :func:`seed_surroundings` ran
+    surroundings_seeded: bool = False
 
     def cluster(self, cluster_id: str, region: str | None = None) -> SeededCluster:
         for item in self.clusters:
@@ -115,7 +124,11 @@ class _Clients(dict):
         self._session = boto3.Session(**credentials.client_kwargs() | {"region_name": region})
 
     def __missing__(self, service: str) -> Any:
-        client = self[service] = self._session.client(service, endpoint_url=self._endpoint_url)
+        from botocore.config import Config
+
+        # marked as the seeder's: the endpoint answers it while other requests wait for the seed (seed_gate.py)
+        client = self[service] = self._session.client(service, endpoint_url=self._endpoint_url,
+                                                      config=Config(user_agent_extra=SEEDER_AGENT))
         return client
 
 
@@ -259,28 +272,32 @@ def custom_endpoint_host(cluster_endpoint: str, name: str) -> str:
     return f"{name}.cluster-custom-{rest}"
 
 
-def seed_aws(
+def _check_empty(region_clients: dict[str, _Clients]) -> None:
+    for region, c in region_clients.items():
+        existing = [cl["DBClusterIdentifier"] for cl in c["rds"].describe_db_clusters()["DBClusters"]]
+        if existing:
+            raise RuntimeError(f"the endpoint already holds clusters in {region} ({', '.join(existing)}); "
+                               "reset it (LocalAwsServer.reset) before seeding")
+
+
+def seed_clusters(
     endpoint_url: str,
     *,
     credentials: SandboxCredentials | None = None,
     db_password: str,
     now: datetime | None = None,
 ) -> SeedInfo:
-    """Create the sandbox's clusters and their surroundings on an empty endpoint; return what was made."""
+    """The first stage, what the fleet listing shows: every cluster with its instances, parameter
+    groups and (the blog's) security group and subnet group, on an empty endpoint. The returned
+    info has ``surroundings_seeded`` False: :func:`seed_surroundings` completes it."""
     validate_password(db_password)
     credentials = credentials or sandbox_credentials()
     started = time.perf_counter()
     seeded_at = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
     clusters: list[SeededCluster] = []
-    blog_extras: tuple[str, str] | None = None
-    bastion = ("", "", "")
     group_id = ""
     region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
-    for region, c in region_clients.items():
-        existing = [cl["DBClusterIdentifier"] for cl in c["rds"].describe_db_clusters()["DBClusters"]]
-        if existing:
-            raise RuntimeError(f"the endpoint already holds clusters in {region} ({', '.join(existing)}); "
-                               "reset it (LocalAwsServer.reset) before seeding")
+    _check_empty(region_clients)
     for region, c in region_clients.items():
         for spec in (s for s in cat.CLUSTERS if s.region == region):
             network = None
@@ -290,15 +307,10 @@ def seed_aws(
             served = (cat.BLOG_CLUSTER, cat.SHOP_CLUSTER)  # the clusters whose databases the sandbox runs
             password = db_password if spec.cluster_id in served else secrets.token_urlsafe(18)
             _create_cluster(c["rds"], spec, password, network)
-            if spec.cluster_id == cat.SHOP_CLUSTER:
-                _shop_extras(c, db_password)
-            if spec.cluster_id == cat.BLOG_CLUSTER:
-                blog_extras = _blog_extras(c, db_password)
-                bastion = (*create_bastion_instance(c["ec2"]), region)
         clusters.extend(_read_back(c["rds"], region))
-    if blog_extras is None:
+    blog = next((c for c in clusters if c.cluster_id == cat.BLOG_CLUSTER), None)
+    if blog is None:
         raise RuntimeError("the catalog has no blog cluster")
-    blog = next(c for c in clusters if c.cluster_id == cat.BLOG_CLUSTER)
     return SeedInfo(
         endpoint_url=endpoint_url, account_id=SANDBOX_ACCOUNT_ID, regions=cat.SEEDED_REGIONS,
         empty_regions=cat.EMPTY_REGIONS, clusters=tuple(clusters), blog_cluster_id=blog.cluster_id,
@@ -307,8 +319,49 @@ def seed_aws(
         blog_custom_endpoint_host=custom_endpoint_host(blog.endpoint, cat.BLOG_CUSTOM_ENDPOINT),
         blog_custom_endpoint_members=cat.BLOG_CUSTOM_ENDPOINT_MEMBERS,
         blog_instance_hosts=dict(blog.instance_hosts), ssm_password_parameter=cat.BLOG_SSM_PARAMETER,
-        secret_id=cat.BLOG_SECRET_ID, snapshot_id=blog_extras[1], event_subscription=cat.BLOG_EVENT_SUBSCRIPTION,
-        sns_topic_arn=blog_extras[0], security_group_id=group_id, seeded_at=seeded_at,
-        seconds=time.perf_counter() - started, bastion_instance_id=bastion[0], bastion_private_ip=bastion[1],
-        bastion_region=bastion[2],
+        secret_id=cat.BLOG_SECRET_ID, snapshot_id="", event_subscription="", sns_topic_arn="",
+        security_group_id=group_id, seeded_at=seeded_at, seconds=time.perf_counter() - started,
     )
+
+
+def seed_surroundings(
+    endpoint_url: str,
+    seed: SeedInfo,
+    *,
+    credentials: SandboxCredentials | None = None,
+    db_password: str,
+) -> SeedInfo:
+    """The second stage, around the clusters :func:`seed_clusters` made: the blog's snapshot, SNS
+    topic and event subscription, both databases' passwords in SSM and Secrets Manager, the
+    bastion's EC2 instance. Returns ``seed`` completed (``surroundings_seeded`` True)."""
+    validate_password(db_password)
+    if seed.surroundings_seeded:
+        return seed
+    credentials = credentials or sandbox_credentials()
+    started = time.perf_counter()
+    blog_region = next(c.region for c in cat.CLUSTERS if c.cluster_id == cat.BLOG_CLUSTER)
+    shop_region = next((c.region for c in cat.CLUSTERS if c.cluster_id == cat.SHOP_CLUSTER), None)
+    region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
+    c = region_clients[blog_region]
+    topic_arn, snapshot_id = _blog_extras(c, db_password)
+    if shop_region is not None:
+        _shop_extras(region_clients[shop_region], db_password)
+    instance_id, private_ip = create_bastion_instance(c["ec2"])
+    return replace(
+        seed, snapshot_id=snapshot_id, event_subscription=cat.BLOG_EVENT_SUBSCRIPTION, sns_topic_arn=topic_arn,
+        bastion_instance_id=instance_id, bastion_private_ip=private_ip, bastion_region=blog_region,
+        surroundings_seeded=True, seconds=seed.seconds + time.perf_counter() - started,
+    )
+
+
+def seed_aws(
+    endpoint_url: str,
+    *,
+    credentials: SandboxCredentials | None = None,
+    db_password: str,
+    now: datetime | None = None,
+) -> SeedInfo:
+    """Create the sandbox's clusters and their surroundings on an empty endpoint; return what was
+    made (both stages, :func:`seed_clusters` then :func:`seed_surroundings`)."""
+    seed = seed_clusters(endpoint_url, credentials=credentials, db_password=db_password, now=now)
+    return seed_surroundings(endpoint_url, seed, credentials=credentials, db_password=db_password)

@@ -112,6 +112,10 @@ class LocalAwsServer:
 
         #: EC2 Instance Connect Endpoints (DescribeInstanceConnectEndpoints, moto lacks it) and their websocket
         self.eice = SandboxEice()
+        from aurora_console.sandbox.seed_gate import SeedGate
+
+        #: holds what the first fleet listing does not need while the sandbox is seeded (open otherwise)
+        self.gate = SeedGate()
 
     @property
     def endpoint_url(self) -> str:
@@ -129,8 +133,9 @@ class LocalAwsServer:
             return self._endpoint_url
         from moto.server import ThreadedMotoServer
 
-        from aurora_console.sandbox import moto_speedups
+        from aurora_console.sandbox import moto_speedups, shared_loader
 
+        shared_loader.install()  # before moto's backends make their sessions (each decoded botocore's data)
         moto_speedups.install()
         _quiet_request_log()
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
@@ -155,6 +160,10 @@ class LocalAwsServer:
         from aurora_console.sandbox.eice_endpoint import EiceWsgi
 
         server._server.app = EiceWsgi(server._server.app, self.eice)
+        from aurora_console.sandbox.seed_gate import SeedGateWsgi
+
+        # in front of all: while the sandbox is seeded, only the fleet listing is answered (seed_gate.py)
+        server._server.app = SeedGateWsgi(server._server.app, self.gate)
         host, port = server.get_host_and_port()
         self._server = server
         self._endpoint_url = f"http://{host}:{port}"
@@ -166,6 +175,7 @@ class LocalAwsServer:
         server, self._server = self._server, None
         self._endpoint_url = None
         if server is not None:
+            self.gate.open()  # a request held for the seed is answered (or refused) now
             self.insights.detach_database()
             self.eice.stop()
             server.stop()

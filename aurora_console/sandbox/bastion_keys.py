@@ -12,8 +12,7 @@ Files (made on first use, reused afterwards, each mode 0600 in a 0700 folder):
 from __future__ import annotations
 
 from pathlib import Path
-
-import asyncssh
+from typing import TYPE_CHECKING
 
 from aurora_console.core.private_files import atomic_write_bytes, atomic_write_text, private_dir
 
@@ -22,12 +21,17 @@ CLIENT_KEY_FILE = "client_key"
 KNOWN_HOSTS_FILE = "known_hosts"
 KEY_ALGORITHM = "ssh-ed25519"
 
+if TYPE_CHECKING:  # asyncssh is imported where a key is read or made: the AWS endpoint starts without it
+    import asyncssh
+
 
 class BastionKeyError(RuntimeError):
     """A key file exists but cannot be read; the message names it."""
 
 
 def _load_or_create(path: Path, comment: str) -> asyncssh.SSHKey:
+    import asyncssh
+
     if path.exists():
         try:
             return asyncssh.read_private_key(path)
@@ -128,6 +132,8 @@ class PushedKeys:
 
     def push(self, instance_id: str, os_user: str, public_key: str) -> None:
         """Record ``public_key`` (``ssh-ed25519 AAAA... [comment]``); ValueError if it is no key."""
+        import asyncssh
+
         try:
             blob = asyncssh.import_public_key(public_key.strip()).public_data
         except (asyncssh.KeyImportError, ValueError) as exc:

@@ -28,6 +28,7 @@ import os
 import secrets
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,9 +182,17 @@ class Sandbox:
         self._pg_error: BaseException | None = None
         self._bastion = None
         self._lock = threading.Lock()
+        self._seed_lock = threading.Lock()  # one seed stage at a time (start_aws, seed_surroundings)
         self._tls_lock = threading.Lock()  # the PostgreSQL and MySQL starts share one certificate
         self._stopped = threading.Event()
+        #: when each start-up phase ended (``time.time()``), logged as it happens: benchmarks/sandbox_start.py
+        #: prints the breakdown from the log
+        self.phases: dict[str, float] = {}
         self._password = self._load_password()
+
+    def mark_phase(self, name: str) -> None:
+        now = self.phases[name] = time.time()
+        log.info("sandbox phase: %s at %.3f (process CPU %.3f s)", name, now, time.process_time())
 
     # -- secrets -------------------------------------------------------------------------------
     def _load_password(self) -> str:
@@ -200,8 +209,9 @@ class Sandbox:
 
     # -- stages --------------------------------------------------------------------------------
     def start(self, task: TaskContext | None = None) -> SandboxInfo:
-        """Every stage in turn (used by tests and the plugin)."""
+        """Every stage in turn (used by tests and the plugin): when it returns, everything is seeded."""
         self.start_aws(task)
+        self.seed_surroundings(task)
         self.start_metrics(task)
         self.start_database(task)
         self.wait_for_mysql()
@@ -209,33 +219,81 @@ class Sandbox:
         return self.info
 
     def start_aws(self, task: TaskContext | None = None) -> SandboxInfo:
-        from aurora_console.sandbox.aws_seed import seed_aws
+        """The endpoint and the first seed stage: the clusters and their instances, what the fleet
+        listing shows. The endpoint answers the listing from here on and holds every other request
+        until :meth:`seed_surroundings` has run (``sandbox/seed_gate.py``; the first held request
+        starts it if nobody has)."""
+        from aurora_console.sandbox.aws_seed import seed_clusters
         from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials
 
         task = task or null_context()
         self._begin_postgres()  # the PostgreSQL server starts while the endpoint does and is seeded
         task.progress(None, "Starting the local AWS endpoint…")
-        with self._lock:
-            self._check_running()
-            if self._aws is None:
-                self._aws = LocalAwsServer()
-                self._aws.start()
-            # moto keeps its state per process (another server in this process, an earlier seed):
-            # the seed always starts from an empty endpoint
-            self._aws.reset()
-        creds = sandbox_credentials()
-        task.check()
-        task.progress(None, "Seeding clusters…")
-        seed = seed_aws(self._aws.endpoint_url, credentials=creds, db_password=self._password)
-        log.info("sandbox AWS endpoint %s seeded in %.1f s", self._aws.endpoint_url, seed.seconds)
-        previous = self.info
-        self.info = SandboxInfo(self.state_dir, self._aws.endpoint_url, creds.access_key_id,
-                                creds.secret_access_key, tuple(seed.regions), seed)
-        if previous is not None and previous.mysql_port is not None:  # seeded again: the shop runs on
-            self.info.mysql_host, self.info.mysql_port = previous.mysql_host, previous.mysql_port
-            self.info.ca_file = previous.ca_file
-        self._write_state()
-        return self.info
+        with self._seed_lock:  # a second stage asked for meanwhile waits for this one
+            with self._lock:
+                self._check_running()
+                if self._aws is None:
+                    self._aws = LocalAwsServer()
+                    self._aws.start()
+                    self.mark_phase("aws endpoint up")
+                aws = self._aws
+                aws.gate.close(on_hold=self._seed_surroundings_soon)
+                # moto keeps its state per process (another server in this process, an earlier seed):
+                # the seed always starts from an empty endpoint
+                aws.reset()
+            try:
+                creds = sandbox_credentials()
+                task.check()
+                task.progress(None, "Seeding clusters…")
+                seed = seed_clusters(aws.endpoint_url, credentials=creds, db_password=self._password)
+            except BaseException:
+                aws.gate.open()  # nothing waits for a seed that is not coming
+                raise
+            log.info("sandbox AWS endpoint %s: clusters seeded in %.1f s", aws.endpoint_url, seed.seconds)
+            self.mark_phase("clusters seeded")
+            previous = self.info
+            self.info = SandboxInfo(self.state_dir, aws.endpoint_url, creds.access_key_id,
+                                    creds.secret_access_key, tuple(seed.regions), seed)
+            if previous is not None and previous.mysql_port is not None:  # seeded again: the shop runs on
+                self.info.mysql_host, self.info.mysql_port = previous.mysql_host, previous.mysql_port
+                self.info.ca_file = previous.ca_file
+            self._write_state()
+            return self.info
+
+    def seed_surroundings(self, task: TaskContext | None = None) -> SandboxInfo:
+        """The second seed stage (snapshot, events, SSM, Secrets Manager, the bastion's EC2
+        instance), then the endpoint answers everything again. Once per seeding: a second caller
+        waits for the first and returns."""
+        from aurora_console.sandbox.aws_seed import seed_surroundings
+        from aurora_console.sandbox.aws_server import sandbox_credentials
+
+        task = task or null_context()
+        with self._seed_lock:
+            info = self._require_info()
+            aws = self._aws
+            if info.seed.surroundings_seeded or aws is None:
+                return info
+            task.progress(None, "Seeding snapshots, events, secrets and the bastion…")
+            try:
+                info.seed = seed_surroundings(aws.endpoint_url, info.seed, credentials=sandbox_credentials(),
+                                              db_password=self._password)
+            finally:
+                aws.gate.open()  # seeded, or failed: the held screens show what is there
+            log.info("sandbox AWS endpoint %s: everything seeded in %.1f s", aws.endpoint_url, info.seed.seconds)
+            self.mark_phase("surroundings seeded")
+            self._write_state()
+            return info
+
+    def _seed_surroundings_soon(self) -> None:
+        """The gate held a request: run the second stage on a thread of its own (if it runs already,
+        this waits for it and returns)."""
+        def run() -> None:
+            try:
+                self.seed_surroundings()
+            except Exception:  # noqa: BLE001 - the gate is open again; the screens show what is there
+                log.exception("seeding the sandbox's snapshots, events, secrets and bastion failed")
+
+        threading.Thread(target=run, name="sandbox-seed", daemon=True).start()
 
     def start_metrics(self, task: TaskContext | None = None, hours: float = 24) -> Any:
         """A day of 1-minute history, then (``live_metrics``) a feeder that adds each new minute."""
@@ -373,6 +431,7 @@ class Sandbox:
         try:
             pg = self._postgres_server()
             pg.start()  # outside the lock, so stop() is never kept waiting
+            self.mark_phase("postgres up")
             with self._lock:
                 if self._stopped.is_set():  # stop() ran meanwhile and found no process yet
                     pg.stop()
@@ -437,6 +496,7 @@ class Sandbox:
             conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
         info.db_host, info.db_port, info.ca_file = pg.host, pg.port, tls.ca_file
+        self.mark_phase("blog database built")
         if self._aws is not None:  # the endpoint's Performance Insights samples this database
             from aurora_console.sandbox.performance_insights import APPLICATION_NAME
 
@@ -456,6 +516,7 @@ class Sandbox:
     def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
         from aurora_console.sandbox.bastion import Bastion
 
+        self.seed_surroundings(task)  # the bastion's EC2 instance (and the SSM password the check reads)
         task.progress(None, "Starting the loopback bastion…")
         seed = info.seed
         with self._lock:
@@ -477,6 +538,7 @@ class Sandbox:
         info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line,
                                    instance_id=seed.bastion_instance_id)
         self._write_state()
+        self.mark_phase("bastion up")
 
     @staticmethod
     def _routes(info: SandboxInfo) -> dict:
@@ -545,6 +607,7 @@ class Sandbox:
         log.info("sandbox AWS state was reset; seeding again")
         had_database = info.db_port is not None
         self.start_aws()
+        self.seed_surroundings()
         self.start_metrics(hours=3)
         if had_database:
             self.start_database()  # idempotent: refreshes routes and certificate names

@@ -47,6 +47,7 @@ class SandboxController(QObject):
 
         def create_and_start_aws(ctx):
             self.sandbox = Sandbox(state_dir, reset=reset, cache_dir=self.services.paths.cache_dir)
+            self.sandbox.mark_phase("sandbox made")
             return self.sandbox.start_aws(ctx)
 
         self.services.runner.submit(create_and_start_aws, name="Start the sandbox (AWS endpoint)",
@@ -65,25 +66,47 @@ class SandboxController(QObject):
         self.database_checked.emit({"database": False, "error": f"sandbox: {exc}"})
 
     def _aws_started(self, info) -> None:
+        """The clusters are seeded: list them, start the database stage, and after the first listing
+        seed the rest (snapshot, events, secrets, the bastion's instance). The CloudWatch history,
+        the heaviest part, waits until the clusters are listed and the database is checked, so
+        neither competes with it for the CPU."""
         sandbox = self.sandbox
-        seeding: list = []
+        waiting = {"listing", "database"}
 
-        def seed_metrics(*_) -> None:  # once, after the first cluster listing: seeding keeps the endpoint busy
-            if seeding:
+        def metrics_after(done: str) -> None:
+            if done not in waiting:
                 return
-            seeding.append(True)
-            self.window.load_finished.disconnect(seed_metrics)
+            waiting.discard(done)
+            if waiting:
+                return
             self.services.runner.submit(lambda ctx: sandbox.start_metrics(ctx), name="Sandbox: CloudWatch history",
                                         queue="sandbox-metrics", on_done=self.metrics_ready.emit,
                                         on_error=lambda exc: self.services.notifier.warning(
                                             "Sandbox metrics", f"The CloudWatch history could not be seeded: {exc}"))
 
-        self.window.load_finished.connect(seed_metrics)
+        def listed(*_) -> None:  # once, after the first cluster listing
+            if "listing" not in waiting:
+                return
+            self.window.load_finished.disconnect(listed)
+            sandbox.mark_phase("clusters listed")
+            # the rest of the seed: until it is in, the endpoint holds the requests of the screens
+            # that need it (sandbox/seed_gate.py); the database stage waits for it before the bastion
+            self.services.runner.submit(lambda ctx: sandbox.seed_surroundings(ctx), name="Sandbox: seeding the rest",
+                                        queue="sandbox-seed", on_error=lambda exc: self.services.notifier.warning(
+                                            "Sandbox", f"Snapshots, events, secrets or the bastion's instance could "
+                                            f"not be seeded: {exc}"))
+            metrics_after("listing")
+
+        def database_done(result: dict) -> None:
+            self._database_done(result)
+            metrics_after("database")
+
+        self.window.load_finished.connect(listed)
         self.window.use_sandbox(info)
         self.aws_ready.emit(info)
         self.services.runner.submit(lambda ctx: self._start_database(ctx), name="Sandbox: PostgreSQL and bastion",
-                                    queue="sandbox-db", on_done=self._database_done,
-                                    on_error=lambda exc: self._database_done({"database": False, "error": str(exc)}))
+                                    queue="sandbox-db", on_done=database_done,
+                                    on_error=lambda exc: database_done({"database": False, "error": str(exc)}))
 
     def _start_database(self, ctx) -> dict:
         info = self.sandbox.start_database(ctx)
@@ -93,6 +116,7 @@ class SandboxController(QObject):
 
             result.update(check_database_through_bastion(
                 info, self.services.aws, ctx, known_hosts=self.services.paths.known_hosts_file))
+            self.sandbox.mark_phase("database checked")
         return result
 
     def _database_done(self, result: dict) -> None:

@@ -1,5 +1,6 @@
-"""Opening the sandbox: the CloudWatch history is seeded after the first cluster listing (seeding
-keeps the local endpoint busy), once, while the database stage starts at once."""
+"""Opening the sandbox: the rest of the seed (snapshot, events, secrets, the bastion's instance)
+after the first cluster listing, the CloudWatch history after that listing and the database
+check (seeding keeps the local endpoint busy), each once, while the database stage starts at once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ class _RecordingSandbox:
         self.info = info
         self.events: list[str] = []
         self.metrics_seeded = threading.Event()
+
+    def mark_phase(self, name: str) -> None:
+        pass
+
+    def seed_surroundings(self, ctx):
+        self.events.append("surroundings")
+        return self.info
 
     def start_metrics(self, ctx):
         self.events.append("metrics")
@@ -42,14 +50,16 @@ def test_metrics_seed_after_the_first_listing_and_only_once(console, aurora_sand
     controller = SandboxController(window)
     fake = _RecordingSandbox(aurora_sandbox.info)
     controller.sandbox, controller.started = fake, True
-    listed: list[bool] = []
-    window.load_finished.connect(lambda ok, errors: listed.append(fake.metrics_seeded.is_set()))
+    listed: list[list[str]] = []
+    window.load_finished.connect(lambda ok, errors: listed.append(list(fake.events)))
     with qtbot.waitSignal(window.load_finished, timeout=30000):
         controller._aws_started(aurora_sandbox.info)
-    assert listed and listed[0] is False  # nothing seeded before the clusters were listed
+    # nothing seeded before the clusters were listed
+    assert listed and "metrics" not in listed[0] and "surroundings" not in listed[0]
     qtbot.waitUntil(fake.metrics_seeded.is_set, timeout=20000)
-    qtbot.waitUntil(lambda: "database" in fake.events, timeout=20000)
+    assert "database" in fake.events and "surroundings" in fake.events
+    assert fake.events.index("database") < fake.events.index("metrics")  # after the database stage
     with qtbot.waitSignal(window.load_finished, timeout=30000):
         window.use_sandbox(aurora_sandbox.info)  # a later listing seeds nothing more
     qtbot.wait(200)
-    assert fake.events.count("metrics") == 1
+    assert fake.events.count("metrics") == 1 and fake.events.count("surroundings") == 1

@@ -1,0 +1,120 @@
+"""The sandbox endpoint's gate while it is being seeded: the fleet listing first, the rest waits.
+
+The sandbox seeds its endpoint in two stages (``sandbox/aws_seed.py``): the clusters and their
+instances, which the first fleet listing shows, then their surroundings (snapshot, event
+subscription, SSM parameters, secrets, the bastion's EC2 instance). The window lists the
+clusters as soon as the first stage is done. A screen opened before the second stage ends
+(Snapshots, the blog's connection with its SSM password, a tunnel through the bastion's
+instance, CloudTrail's history...) must not see a half-seeded account, so while the gate is
+closed the endpoint answers only
+
+* the seeder's own requests (their User-Agent carries :data:`SEEDER_AGENT`),
+* the calls of the fleet listing (:data:`LISTING_ACTIONS` of the RDS API),
+* moto's own API (``/moto-api/``: reset, used by tests and the re-seed),
+
+and holds every other request until the gate opens: the screen shows its usual loading state
+meanwhile and then the seeded data. The first held request asks for the second stage at once
+(``on_hold``), so nothing waits on a stage nobody started; a request is never held longer than
+``max_hold`` seconds (a failed seed opens the gate too, and the screens show what is there).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aurora_console.sandbox.wsgi_body import query_params, read_body
+
+log = logging.getLogger(__name__)
+
+#: the User-Agent mark of the seeder's clients (``botocore.config.Config(user_agent_extra=...)``)
+SEEDER_AGENT = "aurora-console-sandbox-seed"
+#: what the fleet listing calls (core/aws/fleet/inventory.py): answered from the clusters' stage
+LISTING_ACTIONS = frozenset({
+    "DescribeDBClusters", "DescribeDBInstances", "DescribeDBClusterEndpoints", "DescribeGlobalClusters",
+    "DescribeDBProxies", "DescribeDBProxyTargets", "DescribePendingMaintenanceActions",
+})
+_CREDENTIAL = re.compile(r"Credential=[^/,\s]+/[0-9]{8}/[a-z0-9-]+/(?P<service>[a-z0-9-]+)/aws4_request")
+
+
+def is_listing_request(environ: dict[str, Any]) -> bool:
+    """An RDS Query API call of the fleet listing (reads the body and leaves it readable)."""
+    credential = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if credential is None or credential["service"] != "rds" or environ.get("REQUEST_METHOD") != "POST":
+        return False
+    params = query_params(read_body(environ)) or {}
+    return params.get("Action") in LISTING_ACTIONS
+
+
+class SeedGate:
+    """Open (passes everything) until :meth:`close`; see the module docstring."""
+
+    def __init__(self, max_hold: float = 120.0) -> None:
+        self.max_hold = max_hold
+        self._open = threading.Event()
+        self._open.set()
+        self._lock = threading.Lock()
+        self._on_hold: Callable[[], None] | None = None
+        self._asked = False
+        self.held = 0  # requests held since the last close (tests and the log read it)
+
+    @property
+    def is_open(self) -> bool:
+        return self._open.is_set()
+
+    def close(self, on_hold: Callable[[], None] | None = None) -> None:
+        """Hold requests from now on; ``on_hold`` is called (once, on the holding request's thread,
+        so it must not block) when the first request is held."""
+        with self._lock:
+            self._on_hold, self._asked, self.held = on_hold, False, 0
+            self._open.clear()
+
+    def open(self) -> None:
+        """Release every held request and pass all from now on."""
+        with self._lock:
+            self._on_hold = None
+        self._open.set()
+
+    def admits(self, environ: dict[str, Any]) -> bool:
+        """Whether a request passes at once (the gate open, the seeder, the listing, moto's API)."""
+        if self._open.is_set():
+            return True
+        if environ.get("PATH_INFO", "").startswith("/moto-api"):
+            return True
+        if SEEDER_AGENT in environ.get("HTTP_USER_AGENT", ""):
+            return True
+        return is_listing_request(environ)
+
+    def wait(self) -> bool:
+        """Hold the calling request until the gate opens (at most ``max_hold`` s); True if it opened."""
+        with self._lock:
+            self.held += 1
+            ask = None if self._asked else self._on_hold
+            self._asked = True
+        if ask is not None:
+            try:
+                ask()
+            except Exception:  # noqa: BLE001 - the request still waits for whoever seeds
+                log.exception("asking for the rest of the sandbox seed failed")
+        opened = self._open.wait(self.max_hold)
+        if not opened:
+            log.warning("a request waited %.0f s for the sandbox seed; answering it anyway", self.max_hold)
+        return opened
+
+
+class SeedGateWsgi:
+    """WSGI layer in front of the endpoint's other layers: holds requests while the gate is closed."""
+
+    def __init__(self, app: Callable, gate: SeedGate) -> None:
+        self.app = app
+        self.gate = gate
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if not self.gate.admits(environ):
+            log.debug("holding %s %s until the sandbox is seeded", environ.get("REQUEST_METHOD"),
+                      environ.get("PATH_INFO"))
+            self.gate.wait()
+        return self.app(environ, start_response)
