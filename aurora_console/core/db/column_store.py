@@ -171,7 +171,7 @@ class ColumnChunk:
         column's list when it has no compact form)."""
         if len(cols) != len(kinds) or any(len(col) != length for col in cols):
             raise ValueError(f"{len(cols)} columns of {[len(c) for c in cols]} values for {len(kinds)} kinds, {length} rows")
-        return cls([_column(k, col) for col, k in zip(cols, kinds)], length)
+        return cls([_column(k, col) for col, k in zip(cols, kinds, strict=True)], length)
 
     def __len__(self) -> int:
         return self.length
@@ -186,7 +186,7 @@ class ColumnChunk:
         """Rows ``lo`` to ``hi`` as tuples (export, copy)."""
         hi = self.length if hi is None else hi
         cols = [col[lo:hi] if isinstance(col, list) else [col[i] for i in range(lo, hi)] for col in self.columns]
-        return list(zip(*cols)) if cols else [() for _ in range(hi - lo)]
+        return list(zip(*cols, strict=True)) if cols else [() for _ in range(hi - lo)]
 
 
 class RowStore(Sequence):

@@ -176,9 +176,12 @@ class ResultStream:
         pipeline mode), so the server reads and sends it while this thread decodes: a fetch-all
         no longer waits for the server between batches (and a whole batch's round trip is not
         added to each). Between slices of decoding, what has arrived of the next batch is read
-        off the socket (the server keeps sending) and ``between()`` is called (the UI passes
-        ``ui_first.step_aside``). A batch fetched ahead and not yet handed over (the caller
-        stopped, a cancel) stays with the stream: the next :meth:`fetch` returns it."""
+        off the socket (the server keeps sending) and ``between()`` is called (by default the
+        task's ``pause``: the UI's runner makes it wait while the UI thread paints). A batch
+        fetched ahead and not yet handed over (the caller stopped, a cancel) stays with the
+        stream: the next :meth:`fetch` returns it."""
+        if between is None and task is not None:
+            between = getattr(task, "pause", None)
         while not (self.closed or self.exhausted):
             chunk = self._next_chunk(size, task, between)
             if len(chunk):
@@ -309,7 +312,7 @@ def _decode_columns_in_slices(cur: psycopg.Cursor, n: int, kinds: list[str], *,
         part = cur.fetchmany(min(size, n - got))
         if not part:
             break
-        for col, get in zip(cols, getters):
+        for col, get in zip(cols, getters, strict=True):
             col.extend(map(get, part))
         got += len(part)
         took = time.perf_counter() - t0

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont
 from aurora_console.core.db.column_store import ColumnChunk, RowStore, column_kinds
 from aurora_console.core.db.values import NULL_TEXT, display
 from aurora_console.ui import full_collections
-from aurora_console.ui.ui_first import step_aside, ui_first
+from aurora_console.ui.ui_first import ui_first
 
 FETCH_BATCH = 5000
 #: rows per FETCH once "fetch all" was asked for (decoded in slices). Measured, 1M rows, same
@@ -209,8 +209,8 @@ class ResultTableModel(QAbstractTableModel):
         column_batches = getattr(stream, "column_batches", None)  # PostgreSQL's: numeric as text
 
         def chunks(ctx):
-            if column_batches is not None:  # stepping aside between slices while the UI paints
-                yield from column_batches(ALL_BATCH, task=ctx, between=step_aside)
+            if column_batches is not None:  # pausing between slices while the UI paints (ctx.pause)
+                yield from column_batches(ALL_BATCH, task=ctx)
             else:
                 for batch in stream.batches(ALL_BATCH, task=ctx):
                     yield ColumnChunk.from_rows(batch, kinds)

@@ -115,8 +115,8 @@ def test_a_fetch_all_of_plain_values_holds_full_passes_back_and_freezes_nothing(
 
 
 class _ColumnStream(_Stream):
-    """A PostgreSQL-like stream (column_batches); calls ``between`` as the real one does between
-    slices of decoding, and records how long it was held there."""
+    """A PostgreSQL-like stream (column_batches); pauses as the real one does between slices of
+    decoding, and records whether it waited for the UI thread's paint to end."""
 
     def __init__(self, batches: list[list[tuple]]) -> None:
         super().__init__(batches)
@@ -134,7 +134,7 @@ class _ColumnStream(_Stream):
             self.painter = threading.Thread(target=self._paint, args=(painting, done))
             self.painter.start()
             painting.wait(5)
-            between()
+            (between or task.pause)()  # as ResultStream.column_batches: the task's pause by default
             self.waited.append(done.is_set() and not ui_first.inside())
             self.painter.join()
             yield ColumnChunk.from_rows(rows, ["int", "text"])

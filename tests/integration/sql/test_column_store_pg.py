@@ -126,8 +126,11 @@ def test_the_next_fetch_is_under_way_while_a_batch_is_decoded(session):
     result = run_statement(session, TEXT_FORMAT, first_batch=100)
     chunks: list = []
     modes: list[tuple[int, bool]] = []  # (batch, whether the next FETCH was under way) per slice
-    for chunk in result.stream.column_batches(
-            700, between=lambda: modes.append((len(chunks), bool(session.conn.pgconn.pipeline_status)))):
+    from aurora_console.core.tasks import TaskContext
+
+    # the task's pause runs between slices (the UI's runner: wait while the UI thread paints)
+    task = TaskContext("fetch all", pause=lambda: modes.append((len(chunks), bool(session.conn.pgconn.pipeline_status))))
+    for chunk in result.stream.column_batches(700, task=task):
         chunks.append(chunk)
     assert [len(c) for c in chunks] == [700, 700, 700, 300]
     # while each full batch was decoded the next was asked for; after the last one, nothing
