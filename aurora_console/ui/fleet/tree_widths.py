@@ -7,6 +7,9 @@ handle; from then on the user's sizes stay. Region header rows span the whole tr
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QTimer
 
 DETAILS_MIN = 250  # px the details pane keeps when the tree's columns ask for more than 65%
@@ -16,13 +19,19 @@ TREE_SHARE = 0.65
 #: default of 1,000 rows stalled the window for hundreds of milliseconds on its first fill.
 FIT_ROWS = 100
 COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30, 36), 5: (70, 130), 6: (60, 100)}
+#: Time one event-loop turn may spend fitting columns; the rest is fitted on the next turns (a
+#: column of a 1,000-cluster fleet takes 5-20 ms, all seven together were one 150 ms stall).
+FIT_BUDGET_S = 0.010
 
 
 class TreeWidths:
-    def __init__(self, tree, proxy, split) -> None:
+    def __init__(self, tree, proxy, split, clock: Callable[[], float] = time.perf_counter) -> None:
         self.tree, self.proxy, self.split = tree, proxy, split
+        self.clock = clock
         self.user_split = False
         self.sized = False
+        self._fit_next: int | None = None  # the next column a fit in progress sizes
+        self._fit_run = 0
         tree.header().setResizeContentsPrecision(FIT_ROWS)
         split.splitterMoved.connect(self._user_moved)
 
@@ -52,15 +61,35 @@ class TreeWidths:
         frame = 2 * self.tree.frameWidth() + (bar.sizeHint().width() if bar.isVisible() else 0)
         return sum(header.sectionSize(c) for c in range(header.count())) + frame
 
+    @property
+    def fitting(self) -> bool:
+        """Whether a column fit is still under way (it runs over several event-loop turns)."""
+        return self._fit_next is not None
+
     def fit_columns(self) -> None:
         """Once the first load is shown: each column as wide as its texts (region header rows
         span the tree and do not count) in the rows shown and the nearest (FIT_ROWS), within
-        bounds, then the width is shared again."""
+        bounds, then the width is shared again. Columns are fitted for FIT_BUDGET_S per
+        event-loop turn (at least one per turn); a new fit replaces one under way."""
+        self._fit_run += 1
+        self._fit_next = 0
+        self._fit_step(self._fit_run)
+
+    def _fit_step(self, run: int) -> None:
+        if run != self._fit_run or self._fit_next is None:
+            return  # replaced by a newer fit
         header = self.tree.header()
-        for col in range(header.count()):
+        deadline = self.clock() + FIT_BUDGET_S
+        while self._fit_next < header.count():
+            col = self._fit_next
             self.tree.resizeColumnToContents(col)
             lo, hi = COLUMN_BOUNDS.get(col, (30, 200))
             header.resizeSection(col, max(lo, min(hi, header.sectionSize(col))))
+            self._fit_next += 1
+            if self._fit_next < header.count() and self.clock() > deadline:
+                QTimer.singleShot(0, self.tree, lambda: self._fit_step(run))
+                return
+        self._fit_next = None
         if not self.user_split:
             self.share_width()
 

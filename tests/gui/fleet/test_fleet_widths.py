@@ -56,6 +56,7 @@ def test_fitting_columns_reads_the_shown_rows_not_the_whole_fleet(qtbot):
     qtbot.wait(10)
     model.counting = True
     widths.fit_columns()
+    qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
     model.counting = False
     assert 0 < len(model.asked) <= FIT_ROWS + 60  # the rows shown (about 20 here) and the nearest
     for col, (lo, hi) in COLUMN_BOUNDS.items():  # the fit still sizes every column within bounds
@@ -64,3 +65,56 @@ def test_fitting_columns_reads_the_shown_rows_not_the_whole_fleet(qtbot):
     first = proxy.index(0, 0, proxy.index(0, 0))
     assert id(proxy.mapToSource(first).internalPointer()) in model.asked
     assert first.data(KEY_ROLE).endswith("cluster-0000")
+
+
+def _tree(qtbot, n: int, clock=None):
+    model = FleetTreeModel()
+    model.set_region(_fleet(n))
+    proxy = FleetFilterModel()
+    proxy.setSourceModel(model)
+    host = QWidget()
+    qtbot.addWidget(host)
+    split = QSplitter(host)
+    tree = QTreeView()
+    tree.setModel(proxy)
+    split.addWidget(tree)
+    split.addWidget(QWidget())
+    host.resize(1000, 400)
+    widths = TreeWidths(tree, proxy, split, **({"clock": clock} if clock else {}))
+    host.show()
+    qtbot.waitExposed(host)
+    tree.expand(proxy.index(0, 0))
+    qtbot.wait(10)
+    tree.kept_ = (host, model, proxy)  # alive as long as the test holds the tree
+    return tree, widths
+
+
+def test_columns_are_fitted_a_turn_at_a_time_when_over_the_budget_with_the_same_widths(qtbot):
+    """A fake clock that runs 1 s per reading: every column is over the budget, so each turn of
+    the event loop fits one; the widths end as a fit in one turn makes them."""
+    ticks = iter(range(10_000))
+    slow_tree, slow = _tree(qtbot, 300, clock=lambda: float(next(ticks)))
+    fast_tree, fast = _tree(qtbot, 300, clock=lambda: 0.0)  # never over the budget
+    before = [slow_tree.header().sectionSize(c) for c in range(7)]
+    fast.fit_columns()
+    assert not fast.fitting  # all in one go
+    slow.fit_columns()
+    assert slow.fitting
+    after_first = [slow_tree.header().sectionSize(c) for c in range(7)]
+    assert after_first[1:] == before[1:]  # only the first column so far
+    qtbot.waitUntil(lambda: not slow.fitting, timeout=5000)
+    assert [slow_tree.header().sectionSize(c) for c in range(7)] == \
+        [fast_tree.header().sectionSize(c) for c in range(7)]
+
+
+def test_a_new_fit_replaces_one_under_way(qtbot):
+    ticks = iter(range(10_000))
+    tree, widths = _tree(qtbot, 50, clock=lambda: float(next(ticks)))
+    steps = []
+    real = tree.resizeColumnToContents
+    tree.resizeColumnToContents = lambda col: (steps.append(col), real(col))
+    widths.fit_columns()
+    widths.fit_columns()  # e.g. a second load shown before the first fit ended
+    qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
+    qtbot.wait(50)
+    assert steps == [0, 0, 1, 2, 3, 4, 5, 6]  # the first fit stopped after its first column

@@ -53,10 +53,23 @@ class RegionClusters:
     error: AwsError | None = None
 
 
+#: The last regions' summaries, by the identity of their inventory (a RegionInventory is
+#: frozen, so its summaries never change): a refresh asks for every region's several times in
+#: one event-loop turn, 1,000 clusters' refs and a sort each time (~10 ms apiece).
+_SUMMARIES: dict[int, tuple[RegionInventory, tuple[ClusterSummary, ...]]] = {}
+_SUMMARIES_KEPT = 32
+
+
 def summaries(inv: RegionInventory) -> list[ClusterSummary]:
     """The Aurora clusters of a region, by id."""
-    out = [ClusterSummary(inv.ref(c), c) for c in inv.clusters if listed(c)]
-    return sorted(out, key=lambda s: s.ref.cluster_id)
+    hit = _SUMMARIES.get(id(inv))
+    if hit is not None and hit[0] is inv:
+        return list(hit[1])
+    out = sorted((ClusterSummary(inv.ref(c), c) for c in inv.clusters if listed(c)), key=lambda s: s.ref.cluster_id)
+    if len(_SUMMARIES) >= _SUMMARIES_KEPT:
+        _SUMMARIES.clear()  # regions are few: forget them all now and then
+    _SUMMARIES[id(inv)] = (inv, tuple(out))
+    return out
 
 
 def region_clusters(inv: RegionInventory, target: Any) -> RegionClusters:

@@ -109,3 +109,20 @@ def test_audit_append_and_read(tmp_path):
         ("reboot-instance", "ok", "arn:aws:iam::1:user/dba", "prod"), ("failover", "error: nope", "arn:aws:iam::1:user/dba", "prod")]
     assert log.read(limit=1)[0].action == "failover"
     assert read_audit(tmp_path / "missing.jsonl") == []
+
+
+def test_summaries_are_worked_out_once_per_inventory_and_handed_out_as_new_lists():
+    from dataclasses import replace
+
+    from aurora_console.core.aws.fleet.clusters import summaries
+    from tests.unit.core.aws.fleet.fixtures import cluster, region
+
+    inv = region(cluster("b"), cluster("a"), replace(cluster("m"), engine="mysql"))
+    first = summaries(inv)
+    assert [s.ref.cluster_id for s in first] == ["a", "b"]  # Aurora only, by id
+    first.append("mutated by a caller")
+    again = summaries(inv)
+    assert [s.ref.cluster_id for s in again] == ["a", "b"]
+    assert all(x is y for x, y in zip(again, summaries(inv), strict=True))  # the same objects: not worked out again
+    other = region(cluster("c"))  # another inventory (a refresh): its own
+    assert [s.ref.cluster_id for s in summaries(other)] == ["c"]
