@@ -7,7 +7,10 @@ region enters the model over several event-loop turns (see ui/fleet/staging.py) 
 fleet never freezes the window.
 
 :class:`ClusterLoader` ties it to the main window: the profile and region choices, the status
-bar, the navigator's status line and the window's ``load_finished`` signal.
+bar, the navigator's status line and the window's ``load_finished`` signal. It makes the
+InventoryLoader (and with it the cluster model, the inventory's dataclasses and the fleet tree's
+modules) when first asked for it: the first load, after the window's first paint, or a screen
+that shows the clusters. A start with no AWS profile never loads them.
 """
 
 from __future__ import annotations
@@ -17,15 +20,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from aurora_console.core.aws.fleet.clusters import region_clusters, summaries
-from aurora_console.core.aws.fleet.inventory import ClusterInventory
-from aurora_console.core.aws.fleet.models import RegionInventory
 from aurora_console.core.aws.session import AwsTarget
-from aurora_console.ui.fleet import load_gc
-from aurora_console.ui.fleet.staging import TURN_BUDGET_S, StagedRegion
-from aurora_console.ui.fleet.tree_model import FleetTreeModel
 
 if TYPE_CHECKING:
+    from aurora_console.core.aws.fleet.models import RegionInventory
+    from aurora_console.ui.fleet.staging import StagedRegion
     from aurora_console.ui.main_window import MainWindow
 
 
@@ -43,6 +42,9 @@ class InventoryLoader(QObject):
     finished = Signal(bool, list)  # ok (some region answered), error texts ("region: why")
 
     def __init__(self, services, parent=None) -> None:
+        from aurora_console.core.aws.fleet.inventory import ClusterInventory
+        from aurora_console.ui.fleet.tree_model import FleetTreeModel
+
         super().__init__(parent)
         self.services = services
         self.inventory = ClusterInventory()
@@ -106,6 +108,8 @@ class InventoryLoader(QObject):
         self.model.clear()
 
     def _region_arrived(self, inv: RegionInventory, gen: int) -> None:
+        from aurora_console.ui.fleet.staging import StagedRegion
+
         if gen != self._generation:
             return  # a load for an earlier profile/region choice: its rows must not appear
         self._staging[inv.key] = (StagedRegion(inv, self.inventory.regions.get(inv.key)), gen)
@@ -114,6 +118,9 @@ class InventoryLoader(QObject):
     def _stage_step(self, key: str, gen: int) -> None:
         """Apply a region over several event-loop turns: first compare it with what is shown
         (time-boxed per turn), then each turn adds or updates up to STAGE_CLUSTERS clusters."""
+        from aurora_console.core.aws.fleet.clusters import region_clusters
+        from aurora_console.ui.fleet.staging import TURN_BUDGET_S
+
         staged = self._staging.get(key)
         if staged is None or staged[1] != gen or gen != self._generation:
             return
@@ -145,6 +152,8 @@ class InventoryLoader(QObject):
         self._done(gen)
 
     def _done(self, gen: int) -> None:
+        from aurora_console.core.aws.fleet.clusters import summaries
+
         self.loading = False
         self.load_count += 1
         count = sum(len(summaries(inv)) for inv in self.inventory.regions.values())
@@ -158,6 +167,8 @@ class InventoryLoader(QObject):
 
     def _hold_gc(self, hold: bool) -> None:
         """No full garbage collections while a load is in flight (see ui/fleet/load_gc.py)."""
+        from aurora_console.ui.fleet import load_gc
+
         if hold != self._gc_held:
             self._gc_held = self._gc_token["held"] = hold
             (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
@@ -171,6 +182,8 @@ class InventoryLoader(QObject):
 
 
 def _release_token(token: dict) -> None:
+    from aurora_console.ui.fleet import load_gc
+
     if token["held"]:
         token["held"] = False
         load_gc.release_full_collections()
@@ -181,11 +194,28 @@ class ClusterLoader:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.loader = InventoryLoader(window.services, window)
-        self.loader.started.connect(self._started)
-        self.loader.region_shown.connect(lambda _inv: self._show_progress())
-        self.loader.finished.connect(self._finished)
+        self._loader: InventoryLoader | None = None
         self._loaded_profile: tuple | None = None
+
+    @property
+    def loader(self) -> InventoryLoader:
+        """The window's one loader and cluster model, made when first asked for (the first load,
+        or a screen showing the clusters); the navigator's list then follows its model."""
+        if self._loader is None:
+            loader = self._loader = InventoryLoader(self.window.services, self.window)
+            loader.started.connect(self._started)
+            loader.region_shown.connect(lambda _inv: self._show_progress())
+            loader.finished.connect(self._finished)
+            self.window.navigator.model.set_source(loader.model)
+        return self._loader
+
+    @property
+    def loading(self) -> bool:
+        return self._loader is not None and self._loader.loading
+
+    @property
+    def load_count(self) -> int:
+        return self._loader.load_count if self._loader is not None else 0
 
     def profile_selected(self, profile: str) -> None:
         services = self.window.services
@@ -232,7 +262,7 @@ class ClusterLoader:
         navigator.model.sync()  # the list follows the tree now, not on its next turn
         errors = navigator.model.errors
         text = f"{len(navigator.model.summaries())} cluster(s)"
-        if self.loader.pending:
+        if self._loader is not None and self._loader.pending:
             text += f"; waiting for {', '.join(sorted(k.split('/', 1)[-1] for k in self.loader.pending))}"
         if errors:
             text += "\n" + "\n".join(f"⚠ {r}: {e}" for r, e in sorted(errors.items()))

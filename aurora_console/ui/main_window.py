@@ -77,7 +77,9 @@ class MainWindow(QMainWindow):
         self._restorer = TabRestorer(self.tabs)
         self.setCentralWidget(self.tabs)
 
-        self.navigator = NavigatorWidget(self.clusters.loader.model)  # a view of the one cluster model
+        # a view of the one cluster model, which self.clusters makes with the first load (after the
+        # first paint): a start with no AWS profile never loads the cluster model's modules
+        self.navigator = NavigatorWidget()
         self.navigator_dock = QDockWidget("Navigator", self, objectName="navigatorDock")
         self.navigator_dock.setWidget(self.navigator)
         self.navigator_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -378,11 +380,11 @@ class MainWindow(QMainWindow):
     # -- clusters (ui/cluster_loader.py) -----------------------------------------------------------
     @property
     def loading(self) -> bool:
-        return self.clusters.loader.loading
+        return self.clusters.loading
 
     @property
     def load_count(self) -> int:
-        return self.clusters.loader.load_count
+        return self.clusters.load_count
 
     def current_targets(self) -> list[AwsTarget]:
         return self.clusters.current_targets()

@@ -1,9 +1,15 @@
 """The navigator: profile and region selectors and the cluster list (id, engine, status), a
-view of the window's one cluster model (the fleet view shows the same one)."""
+view of the window's one cluster model (the fleet view shows the same one).
+
+The cluster model and its modules (the inventory's dataclasses, the fleet tree) load with the
+first cluster load, after the window's first paint: until then the list shows no rows and
+imports none of them (``ClusterListModel.set_source``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,25 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_console.core.aws.fleet.clusters import ClusterSummary, listed, region_clusters
-from aurora_console.core.aws.fleet.models import ClusterRef
-from aurora_console.ui.fleet.tree_model import (  # noqa: F401 - status colours re-exported
-    BUSY_COLOUR,
-    CLUSTER,
-    COL_ENGINE,
-    COL_NAME,
-    COL_STATUS,
-    GLOBAL,
-    STATUS_COLOURS,
-    FleetTreeModel,
-    Node,
-    status_colour,
-)
 from aurora_console.ui.icons import icon, object_icon, status_icon
 
+if TYPE_CHECKING:  # loaded with the cluster model (the first load), not at start-up
+    from aurora_console.core.aws.fleet.clusters import ClusterSummary
+    from aurora_console.core.aws.fleet.models import ClusterRef
+    from aurora_console.ui.fleet.tree_model import FleetTreeModel, Node
+
 _ROOT = QModelIndex()
-#: navigator column -> the fleet model's column (the region has none: the cluster's name column)
-_SOURCE_COLUMN = (COL_NAME, COL_ENGINE, COL_STATUS, COL_NAME)
 _DISPLAY, _FOREGROUND, _TOOLTIP, _USER, _DECORATION = (int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole,
     Qt.ItemDataRole.DecorationRole))
@@ -64,6 +59,7 @@ class ClusterListModel(QAbstractTableModel):
     COLUMNS = ("Cluster", "Engine", "Status", "Region")
 
     def __init__(self, source: FleetTreeModel | None = None, parent=None) -> None:
+        """``source``: the window's one cluster model; without, no rows until :meth:`set_source`."""
         super().__init__(parent)
         self._nodes: list[Node] = []
         self._regions: list[str] = []
@@ -72,13 +68,29 @@ class ClusterListModel(QAbstractTableModel):
         self._following = True
         self._timer = QTimer(self, singleShot=True, interval=SYNC_DELAY_MS)
         self._timer.timeout.connect(self.sync)
-        self._source = source if source is not None else FleetTreeModel(parent=self)
-        self._follow(self._source)
+        self._source: FleetTreeModel | None = None
+        #: navigator column -> the tree model's column (the region has none: the cluster's name column)
+        self._source_column: tuple[int, ...] = ()
+        if source is not None:
+            self.set_source(source)
 
-    def sourceModel(self) -> FleetTreeModel:  # noqa: N802 - as QAbstractProxyModel names it
+    def sourceModel(self) -> FleetTreeModel | None:  # noqa: N802 - as QAbstractProxyModel names it
         return self._source
 
-    def _follow(self, source: FleetTreeModel) -> None:
+    def set_source(self, source: FleetTreeModel) -> None:
+        """Follow ``source`` (the window's one cluster model, made with the first load)."""
+        from aurora_console.ui.fleet import tree_model
+
+        if source is self._source:
+            return
+        if self._source is not None:
+            old = self._source
+            for sig in (old.rowsInserted, old.rowsRemoved, old.layoutChanged, old.modelReset):
+                sig.disconnect(self._schedule)
+            old.dataChanged.disconnect(self._source_data_changed)
+        self._source = source
+        self._source_column = (tree_model.COL_NAME, tree_model.COL_ENGINE, tree_model.COL_STATUS, tree_model.COL_NAME)
+        self._status_colour = tree_model.status_colour
         for sig in (source.rowsInserted, source.rowsRemoved, source.layoutChanged, source.modelReset):
             sig.connect(self._schedule)
         source.dataChanged.connect(self._source_data_changed)
@@ -100,6 +112,11 @@ class ClusterListModel(QAbstractTableModel):
         """Follow the tree now (the loader calls it as each region is complete)."""
         self._timer.stop()
         tree = self._source
+        if tree is None:
+            return  # no cluster model yet: no rows
+        from aurora_console.core.aws.fleet.clusters import listed
+        from aurora_console.ui.fleet.tree_model import CLUSTER, GLOBAL
+
         nodes: list[Node] = []
         for region in tree.node(QModelIndex()).children:
             for child in region.children:
@@ -146,7 +163,7 @@ class ClusterListModel(QAbstractTableModel):
         """The tree model's index of a row (its cluster node)."""
         if not index.isValid() or index.row() >= len(self._nodes):
             return QModelIndex()
-        return self._source.index_of_key(self._nodes[index.row()].key, _SOURCE_COLUMN[index.column()])
+        return self._source.index_of_key(self._nodes[index.row()].key, self._source_column[index.column()])
 
     def mapFromSource(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
         """The row of a tree model index (invalid unless it is a listed cluster)."""
@@ -155,7 +172,7 @@ class ClusterListModel(QAbstractTableModel):
         row = self._row_of.get(id(index.internalPointer()))
         if row is None:
             return QModelIndex()
-        col = _SOURCE_COLUMN.index(index.column()) if index.column() in _SOURCE_COLUMN else 0
+        col = self._source_column.index(index.column()) if index.column() in self._source_column else 0
         return self.index(row, col)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -176,14 +193,14 @@ class ClusterListModel(QAbstractTableModel):
         if role == _DISPLAY:
             if col == 3:
                 return self._regions[row]
-            return self._source.row_texts(node)[_SOURCE_COLUMN[col]]
+            return self._source.row_texts(node)[self._source_column[col]]
         c = node.payload
         if role == _DECORATION:  # the cluster's kind; the status's badge (shape and colour, not colour alone)
             if col == 0:
                 return object_icon("cluster")
             return status_icon(c.status) if col == 2 else None
         if role == _FOREGROUND:
-            return QBrush(status_colour(c.status)) if col == 2 else None
+            return QBrush(self._status_colour(c.status)) if col == 2 else None
         if role == _TOOLTIP:
             writer = c.writer
             return (f"{c.id} ({c.engine} {c.engine_version}): {len(c.instances)} instance(s), "
@@ -191,6 +208,8 @@ class ClusterListModel(QAbstractTableModel):
         return self._summary(node)  # UserRole
 
     def _summary(self, node: Node) -> ClusterSummary | None:
+        from aurora_console.core.aws.fleet.clusters import ClusterSummary
+
         inv = self._source.regions.get(node.region_key)
         return ClusterSummary(inv.ref(node.payload), node.payload) if inv is not None else None
 
@@ -198,7 +217,11 @@ class ClusterListModel(QAbstractTableModel):
     @property
     def errors(self) -> dict[str, str]:
         """Why a region could not be read, by region."""
-        out = {}
+        out: dict[str, str] = {}
+        if self._source is None:
+            return out
+        from aurora_console.core.aws.fleet.clusters import region_clusters
+
         for inv in self._source.regions.values():
             if inv.error:
                 err = region_clusters(inv, inv.target).error
@@ -219,7 +242,8 @@ class NavigatorWidget(QWidget):
     cluster_activated = Signal(object)  # ClusterRef
 
     def __init__(self, clusters: FleetTreeModel | None = None, parent=None) -> None:
-        """``clusters``: the window's one cluster model (a private empty one without)."""
+        """``clusters``: the window's one cluster model; without, the list stays empty until
+        ``self.model.set_source(clusters)`` (the main window's ClusterLoader does it on the first load)."""
         super().__init__(parent)
         self.setObjectName("navigator")
         self._cluster_actions: list[tuple[str, Callable[[ClusterRef], None]]] = []

@@ -6,7 +6,10 @@ so opening it costs no load once the navigator has its clusters."""
 
 from __future__ import annotations
 
-from aurora_console.core.aws.fleet.models import ClusterRef
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the cluster model's modules load with the first cluster load, not at start-up
+    from aurora_console.core.aws.fleet.models import ClusterRef
 
 TAB_KEY = "fleet"
 
