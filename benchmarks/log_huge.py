@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import boto3  # noqa: E402
+from common import summary  # noqa: E402
 from log_read import generate  # noqa: E402
 from PySide6.QtCore import QCoreApplication  # noqa: E402
 
@@ -137,6 +138,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="aurora-loghuge-"))
     server = LocalAwsServer()
     runner = TaskRunner(max_threads=2)
+    figures: list[tuple[str, float]] = []
+    cancels: list[tuple[float, int]] = []
     try:
         path = folder / NAME
         t0 = time.perf_counter()
@@ -164,8 +167,10 @@ def main() -> None:
             took = time.perf_counter() - t0
             print(f"{f'downloaded and parsed ({entries:,} entries, {calls:,} calls)':<64} {took:8.1f} s   "
                   f"ratio {took / disk_s:7.1f}  ({got / 1e6 / took:.1f} MB/s)")
-            print(f"{'memory growth (peak RSS, client and endpoint in one process)':<64} {rss_mb() - before:8.1f} MB"
+            growth = rss_mb() - before
+            print(f"{'memory growth (peak RSS, client and endpoint in one process)':<64} {growth:8.1f} MB"
                   f"  goal < 50 MB; file {size / 1e6:,.0f} MB")
+            figures.append((f"{size / 1e6:,.0f} MB streamed and parsed: memory growth", growth))
 
         print("\n== the screen's controller: last lines, then Load earlier (indexes the whole file)")
         before = rss_mb()
@@ -193,7 +198,10 @@ def main() -> None:
         each = (time.perf_counter() - t0) / 20
         print(f"{'20 more portions back: each':<64} {each:8.2f} s   entries kept {len(c.entries):,}, "
               f"at most {most / 1e6:.1f} MB counted (bound {MAX_KEPT_BYTES / 1e6:.1f} MB)")
-        print(f"{'memory growth (peak RSS)':<64} {rss_mb() - before:8.1f} MB  goal < 50 MB")
+        growth = rss_mb() - before
+        print(f"{'memory growth (peak RSS)':<64} {growth:8.1f} MB  goal < 50 MB")
+        figures.append((f"{size / 1e6:,.0f} MB in the screen's controller (indexed, 20 portions back): memory growth",
+                         growth))
         c.close()
         runner.release(c)
 
@@ -219,6 +227,7 @@ def main() -> None:
             stopped = (time.perf_counter() - at) * 1000
             print(f"{f'Load earlier (indexing) cancelled after {after:.1f} s':<64} {stopped:8.1f} ms  "
                   f"({rds.after(at)} calls started after the cancel; state {handle.state})")
+            cancels.append((stopped, rds.after(at)))
             c.close()
             runner.release(c)
         for after in (0.5, 2.0):
@@ -240,7 +249,17 @@ def main() -> None:
             stopped = ((ended[0] if ended else time.perf_counter()) - at) * 1000
             print(f"{f'whole-file stream (download and parse) cancelled after {after:.1f} s':<64} {stopped:8.1f} ms  "
                   f"({rds.after(at)} calls started after the cancel)")
+            cancels.append((stopped, rds.after(at)))
         print(f"\nload average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        load = f"load {os.getloadavg()[0]:.1f}"
+        for case, growth in figures:
+            summary(f"log huge ({load}): {case}", f"{growth:.1f} MB", "-", "< 50 MB", growth < 50)
+        if cancels:
+            worst = max(ms for ms, _ in cancels)
+            late = sum(calls for _, calls in cancels)
+            summary(f"log huge ({load}): cancel at any time ({len(cancels)} cancels)",
+                    f"stopped within {worst:.1f} ms; {late} calls started after a cancel", "-",
+                    "no call after the cancel", late == 0)
     finally:
         runner.shutdown(5000)
         server.stop()
