@@ -7,11 +7,15 @@ medians are printed with their ratio to the baseline measured in the same run:
 
 * time to the first 1,000 rows (engine: server-side cursor, first batch) vs the raw ``fetchall``
   time of the whole result (what a tool without streaming makes you wait for);
-* total time to fetch all rows through the engine and the Qt result model (shown in a table
-  view, offscreen) vs the fastest raw psycopg ``fetchall``, text or binary (target ratio <= 1.0);
+* total time to fetch all rows through the engine and the Qt result model (shown in the result
+  tab's own view, ``ResultView``, offscreen) vs the fastest raw psycopg ``fetchall``, text or
+  binary (target ratio <= 1.0), with the CPU time of both (and of the UI thread);
 * peak memory (RSS growth during the fetch) of both (target <= 0.5x: the model keeps rows by
   column, core/db/column_store.py);
-* the longest UI stall while the rows stream into the model (heartbeat timer; target < 50 ms);
+* the longest UI stall while the rows stream into the model (heartbeat timer; target < 50 ms),
+  as the machine is and with a busy loop on every core, each beside the longest gap of an idle
+  event loop under the same conditions (what the machine alone adds) and the CPU the UI thread
+  and the process used within the longest gap (little CPU there: the process was not running);
 * opening and highlighting a 100,000-line file vs a plain QPlainTextEdit.setPlainText.
 """
 
@@ -92,7 +96,7 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     window.show()
     app.processEvents()
     base = _rss_mb()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, u0 = time.perf_counter(), time.process_time(), time.thread_time()
     result = run_statement(session, query, first_batch=1000)
     first = time.perf_counter() - t0
     model = ResultTableModel(result, runner, "db:bench")
@@ -106,10 +110,11 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     if model.error is not None:
         raise model.error
     total = time.perf_counter() - t0
-    cpu = time.process_time() - c0
+    cpu, ui_cpu = time.process_time() - c0, time.thread_time() - u0
     stall.stop()
-    out = {"first_s": first, "total_s": total, "cpu_s": cpu, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
-           "stall_ms": stall.max_stall_ms, "binary": bool(getattr(result.stream, "binary", False)),
+    out = {"first_s": first, "total_s": total, "cpu_s": cpu, "ui_cpu_s": ui_cpu, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
+           "stall_ms": stall.max_stall_ms, "stall_ui_cpu_ms": stall.longest_gap_cpu[0],
+           "stall_process_cpu_ms": stall.longest_gap_cpu[1], "binary": bool(getattr(result.stream, "binary", False)),
            "gc_wall_ms": pauses.longest_wall_ms, "gc_cpu_ms": pauses.longest[2], "gc_gen": pauses.longest[0],
            "gc_full": sum(1 for g, _w, _c in pauses.passes if g == 2)}
     runner.shutdown(5000)
@@ -193,15 +198,17 @@ def _median(runs: list[dict], key: str) -> float:
 
 
 def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
-    raw, raw_bin, eng, loaded = [], [], {b: [] for b in batches}, []
+    raw, raw_bin, eng, loaded, idle, idle_loaded = [], [], {b: [] for b in batches}, [], [], []
     for _ in range(a.runs):  # interleaved, so machine noise hits every case
         raw.append(_sub("raw", dsn, kind))
         raw_bin.append(_sub("raw-binary", dsn, kind))
         for b in batches:
             eng[b].append(_sub("engine", dsn, f"{kind}:{b}"))
+        idle.append(_sub("idle", "2"))  # what the machine alone adds to a stall, right now
         if not a.no_load:  # the stall again, with a CPU-bound busy loop on every core
             with CpuLoad(limit_s=300):
                 loaded.append(_sub("engine", dsn, f"{kind}:{batches[0]}"))
+                idle_loaded.append(_sub("idle", "2"))
     assert all(r["rows"] == a.rows for r in raw + raw_bin + [e for v in eng.values() for e in v])
     r_text, r_bin = _median(raw, "total_s"), _median(raw_bin, "total_s")
     fastest, fastest_name = min((r_text, "text"), (r_bin, "binary"))
@@ -218,8 +225,14 @@ def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
         print(f"all rows, {name:48} {e_total:8.2f} s    ratio to the fastest raw ({fastest_name}) "
               f"{e_total / fastest:.2f}; to raw text {e_total / r_text:.2f}")
         print(f"peak RSS growth, {name:41} {e_mem:8.0f} MB   raw {r_mem:.0f} MB, ratio {e_mem / r_mem:.2f}")
+        print(f"CPU time (process), {name:38} {_median(runs, 'cpu_s'):8.2f} s    raw text "
+              f"{_median(raw, 'cpu_s'):.2f} s, raw binary {_median(raw_bin, 'cpu_s'):.2f} s; UI thread "
+              f"{_median(runs, 'ui_cpu_s'):.2f} s")
         print(f"longest UI stall, {name:40} {_median(runs, 'stall_ms'):8.1f} ms   "
-              f"(max over rounds {max(r['stall_ms'] for r in runs):.1f} ms)")
+              f"(max over rounds {max(r['stall_ms'] for r in runs):.1f} ms; in the longest gaps the UI thread "
+              f"used {_median(runs, 'stall_ui_cpu_ms'):.0f} ms CPU, the process {_median(runs, 'stall_process_cpu_ms'):.0f}"
+              f" ms; an idle event loop's longest gap meanwhile {_median(idle, 'stall_ms'):.0f} ms, "
+              f"range {min(r['stall_ms'] for r in idle):.0f}-{max(r['stall_ms'] for r in idle):.0f})")
         print(f"longest GC pass, {name:41} {_median(runs, 'gc_cpu_ms'):8.1f} ms CPU "
               f"({_median(runs, 'gc_wall_ms'):.1f} ms wall; {runs[0]['gc_full']} full passes in the first round)")
         tag = f"{kind} ({label}){', FETCH ' + b if b else ''}"
@@ -233,7 +246,10 @@ def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
         stall = _median(loaded, "stall_ms")
         print(f"longest UI stall, busy loop on every core   {stall:8.1f} ms   "
               f"(max over rounds {max(r['stall_ms'] for r in loaded):.1f} ms; that fetch took "
-              f"{_median(loaded, 'total_s'):.2f} s)")
+              f"{_median(loaded, 'total_s'):.2f} s; in the longest gaps the UI thread used "
+              f"{_median(loaded, 'stall_ui_cpu_ms'):.0f} ms CPU, the process {_median(loaded, 'stall_process_cpu_ms'):.0f}"
+              f" ms; an idle event loop's longest gap under the same load {_median(idle_loaded, 'stall_ms'):.0f} ms, "
+              f"range {min(r['stall_ms'] for r in idle_loaded):.0f}-{max(r['stall_ms'] for r in idle_loaded):.0f})")
         summary(f"longest UI stall while the rows stream in, {kind}, with a busy loop on every core",
                 f"{stall:.1f} ms", "-", "< 50 ms", stall < 50)
 
