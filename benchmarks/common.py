@@ -142,6 +142,11 @@ class CpuLoad:
     exit, so a benchmark can measure its stalls on a busy machine as well as on an idle one.
     Each process also stops by itself after ``limit_s`` (the bound if the benchmark dies).
 
+    The loops stand for the other programs on a DBA's busy machine, so each starts in its own
+    session: with Linux's autogroup scheduling (``kernel.sched_autogroup_enabled``) CPU time is
+    shared between sessions first, and loops started in the benchmark's own session would be
+    taken out of the console's share, which no other program on the machine does.
+
         with CpuLoad(limit_s=120):
             ... measure ...
     """
@@ -153,7 +158,8 @@ class CpuLoad:
 
     def __enter__(self) -> CpuLoad:
         self._procs = [subprocess.Popen([sys.executable, "-c", _BUSY, str(self.limit_s)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
                        for _ in range(self.processes)]
         time.sleep(0.2)  # let them reach the loop
         return self
