@@ -7,6 +7,8 @@ Cases (median of several runs, each beside its raw-psycopg baseline measured in 
                   (and, for contrast, what OFFSET would cost: ... LIMIT n OFFSET 999,900)
   * save 1,000 edited cells in one transaction (optimistic xmin check, savepoint per change,
     RETURNING the new row)  vs  cursor.executemany of the same UPDATEs in one transaction.
+  * the longest UI stall while the real grid pages, jumps to the last page and sorts (goal under
+    50 ms), as the machine is and with a CPU-bound busy loop on every core.
 
 Run by hand: ``.venv/bin/python benchmarks/content_grid.py [--rows N] [--repeat R]``.
 """
@@ -20,9 +22,13 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CpuLoad, machine, summary  # noqa: E402
 
 from aurora_console.core.db.content.save import save_changes  # noqa: E402
 from aurora_console.core.db.content.session import ContentSession  # noqa: E402
@@ -71,6 +77,7 @@ def main() -> int:
             run(dsn, args.rows, args.repeat)
         finally:
             server.stop()
+    print(f"machine: {machine()}")
     return 0
 
 
@@ -103,6 +110,7 @@ def run(dsn: str, rows: int, repeat: int) -> None:
     report("  for contrast: OFFSET last page", offset, last_raw2, "raw ORDER BY id DESC LIMIT", best)
     assert editor.page.rows[-1].key == (str(rows),)
     shown(editor, raw, repeat)
+    grid_stalls(editor)
 
     # 1,000 edited cells, saved in one transaction
     from aurora_console.core.db.content.pager import Pager
@@ -159,6 +167,66 @@ def shown(editor, raw, repeat: int) -> None:
     report("first page shown (fetch+model+paint)", med, med_base, "raw SELECT ... LIMIT", best)
     model.detach()
     view.close()
+
+
+def grid_stalls(editor, rounds: int = 3) -> None:
+    """The longest UI stall while the real grid (ContentGrid on a task runner) pages through the
+    table: next pages, the last page, a sort on a text column, the first page again; measured as
+    the machine is and again with a CPU-bound busy loop on every core (issue 20)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console.core.db.content.pager import Sort
+    from aurora_console.testing.stall import StallMonitor
+    from aurora_console.ui.content.grid import ContentGrid
+    from aurora_console.ui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    runner = TaskRunner()
+    grid = ContentGrid(runner, editor)
+    grid.resize(1400, 900)
+    grid.show()
+
+    def settle(action) -> None:
+        done = []
+        grid.loaded.connect(lambda: done.append(1))
+        action()
+        end = time.perf_counter() + 120
+        while not done and time.perf_counter() < end:
+            app.processEvents()
+            time.sleep(0.001)
+        grid.loaded.disconnect()
+        for _ in range(10):  # the repaint after the page
+            app.processEvents()
+            time.sleep(0.002)
+
+    end = time.perf_counter() + 60
+    while (grid.busy or grid.model.rowCount() == 0) and time.perf_counter() < end:  # its first page
+        app.processEvents()
+        time.sleep(0.005)
+    for busy in (False, True):
+        how = "busy loop on every core" if busy else "as the machine is"
+        stalls, own = [], []
+        with CpuLoad(limit_s=300) if busy else nullcontext():
+            for _ in range(rounds):
+                with StallMonitor() as stall:
+                    for _ in range(3):
+                        settle(lambda: grid.state.reload("next"))
+                    settle(lambda: grid.state.reload("last"))
+                    settle(lambda: grid.state.set_view(sort=Sort("title", True)))
+                    settle(lambda: grid.state.set_view(sort=Sort(None)))
+                    settle(lambda: grid.state.reload("first"))
+                stalls.append(stall.max_stall_ms)
+                own.append(stall.max_gap_process_cpu_ms)
+            load = os.getloadavg()[0]
+        print(f"grid paging (3 next, last, sort on title, unsorted, first) x {rounds}, {how}: longest stall per "
+              f"round {[round(v) for v in stalls]} ms, the console's CPU in one stall at most {max(own):.0f} ms, "
+              f"load average {load:.1f}")
+        summary(f"content grid paging a {editor.info.estimated_rows:,}-row table, {how}: longest UI stall",
+                f"{max(stalls):.0f} ms ({min(stalls):.0f}-{max(stalls):.0f}; own CPU in one stall at most "
+                f"{max(own):.0f} ms; load average {load:.1f})", "-", "< 50 ms", max(stalls) < 50)
+    grid.close()
+    runner.shutdown(5000)
 
 
 if __name__ == "__main__":

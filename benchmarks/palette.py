@@ -5,7 +5,8 @@ filter of the same entries' titles (the least any search must do).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/palette.py [--clusters 1000]
 
-Goal (issue 21): under 50 ms per keystroke.
+Goal (issue 21): under 50 ms per keystroke; measured as the machine is and again with a CPU-bound
+busy loop on every core (issue 20: no stall over 50 ms on a busy machine).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, summary  # noqa: E402
+from common import CpuLoad, machine, summary  # noqa: E402
 
 QUERIES = ("failover ledger-0999", "metrics shop-0500", "ledger-0420-2", "conn tunn", "mtrc blog-0001")
 
@@ -72,29 +74,38 @@ def main() -> int:
         app.processEvents()
         opening.append((time.perf_counter() - t0) * 1000)
     gather_ms = max(opening)
-    per_key, baseline = [], []
-    for query in QUERIES:
-        for n in range(1, len(query) + 1):
-            prefix = query[:n]
-            t0 = time.perf_counter()
-            palette.field.setText(prefix)
-            app.processEvents()
-            per_key.append((time.perf_counter() - t0) * 1000)
-            if os.environ.get("PALETTE_TRACE"):
-                print(f"{prefix!r:28} {per_key[-1]:7.1f} ms")
-            t0 = time.perf_counter()
-            terms = prefix.lower().split()
-            [t for t in titles if all(term in t for term in terms)]
-            baseline.append((time.perf_counter() - t0) * 1000)
+    for busy in (False, True):
+        how = "busy loop on every core" if busy else "as the machine is"
+        with CpuLoad(limit_s=120) if busy else nullcontext():
+            per_key, cpu_key, baseline = [], [], []
+            for query in QUERIES:
+                for n in range(1, len(query) + 1):
+                    prefix = query[:n]
+                    t0, c0 = time.perf_counter(), time.thread_time()
+                    palette.field.setText(prefix)
+                    app.processEvents()
+                    per_key.append((time.perf_counter() - t0) * 1000)
+                    cpu_key.append((time.thread_time() - c0) * 1000)
+                    if os.environ.get("PALETTE_TRACE"):
+                        print(f"{prefix!r:28} {per_key[-1]:7.1f} ms")
+                    t0 = time.perf_counter()
+                    terms = prefix.lower().split()
+                    [t for t in titles if all(term in t for term in terms)]
+                    baseline.append((time.perf_counter() - t0) * 1000)
+            load = os.getloadavg()[0]
+        print(f"\n== command palette, {len(items)} entries ({args.clusters} clusters), {len(per_key)} keystrokes, "
+              f"{how} (load average {load:.1f})")
+        print(f"opening (gather + index + first list), 5 times: {', '.join(f'{v:.1f}' for v in opening)} ms")
+        print(f"per keystroke: median {statistics.median(per_key):.1f} ms, max {max(per_key):.1f} ms "
+              f"(UI-thread CPU at most {max(cpu_key):.1f} ms)")
+        print(f"baseline substring filter: median {statistics.median(baseline):.1f} ms, max {max(baseline):.1f} ms")
+        ratio = statistics.median(per_key) / max(1e-6, statistics.median(baseline))
+        worst = max(max(per_key), gather_ms)
+        summary(f"palette keystroke, {args.clusters}-cluster fleet, {how}",
+                f"{max(per_key):.1f} ms max ({min(per_key):.1f}-{max(per_key):.1f}; CPU at most {max(cpu_key):.1f} ms; "
+                f"load average {load:.1f})", f"{ratio:.1f}x substring filter", "< 50 ms per keystroke (and on opening)",
+                worst < 50)
     palette.close()
-    print(f"\n== command palette, {len(items)} entries ({args.clusters} clusters), {len(per_key)} keystrokes")
-    print(f"opening (gather + index + first list), 5 times: {', '.join(f'{v:.1f}' for v in opening)} ms")
-    print(f"per keystroke: median {statistics.median(per_key):.1f} ms, max {max(per_key):.1f} ms")
-    print(f"baseline substring filter: median {statistics.median(baseline):.1f} ms, max {max(baseline):.1f} ms")
-    ratio = statistics.median(per_key) / max(1e-6, statistics.median(baseline))
-    worst = max(max(per_key), gather_ms)
-    summary(f"palette keystroke, {args.clusters}-cluster fleet", f"{max(per_key):.1f} ms max",
-            f"{ratio:.1f}x substring filter", "< 50 ms per keystroke (and on opening)", worst < 50)
     print(f"machine: {machine()}")
     window.close()
     shutdown_services(services)

@@ -55,10 +55,12 @@ from aurora_console.ui.metrics.markers import ChangeMarkers
 from aurora_console.ui.metrics.plots import PlotGrid
 from aurora_console.ui.metrics.selection import TimeSelection
 from aurora_console.ui.state_banner import StateBanner
+from aurora_console.ui.ui_first import ui_first
 
 log = logging.getLogger(__name__)
 
-APPLY_BUDGET_S = 0.015
+#: Time one event-loop turn spends drawing steps (its repaint of what changed follows it).
+APPLY_BUDGET_S = 0.010
 
 
 def prepare(data: DashboardData) -> DashboardData:
@@ -329,13 +331,14 @@ class MetricsDashboard(QWidget):
 
     def _apply_next(self) -> None:
         deadline = time.perf_counter() + APPLY_BUDGET_S
-        while self._apply_queue:
-            more = self._apply_queue.pop(0)()
-            if isinstance(more, list):
-                self._apply_queue[0:0] = more
-            if time.perf_counter() > deadline:
-                QTimer.singleShot(0, self, self._apply_next)
-                return
+        with ui_first():  # pyqtgraph's Python runs while workers step aside (ui/ui_first.py)
+            while self._apply_queue:
+                more = self._apply_queue.pop(0)()
+                if isinstance(more, list):
+                    self._apply_queue[0:0] = more
+                if time.perf_counter() > deadline:
+                    QTimer.singleShot(0, self, self._apply_next)
+                    return
         self._finish_apply()
 
     def _plot_steps(self, plot_data) -> list:

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 
 from aurora_console.core.aws.metrics.units import axis_scale, format_ticks
 from aurora_console.ui.theme import palette_is_dark
+from aurora_console.ui.ui_first import ui_first
 
 MESSAGE_WIDTH = 44  # characters per line of a plot's message (fits the narrowest plot of a 2-column grid)
 # Series colours: eight saturated, clearly different hues first (blue, orange, green, red, violet,
@@ -224,6 +225,16 @@ class MetricPlot:
         return out
 
 
+class PlotsWidget(pg.GraphicsLayoutWidget):
+    """The dashboard's plots. A paint of the grid calls into pyqtgraph's Python for every plot,
+    axis and curve; it runs with workers stepping aside (``ui/ui_first.py``), so a dashboard's
+    data prepared on a worker meanwhile does not make each of those calls wait for the GIL."""
+
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        with ui_first():
+            super().paintEvent(ev)
+
+
 class PlotGrid:
     """The plots of a dashboard in a GraphicsLayoutWidget, x axes linked to the first plot."""
 
@@ -234,7 +245,7 @@ class PlotGrid:
         dark = palette_is_dark()
         pg.setConfigOptions(antialias=False, background=PLOT_BACKGROUND[dark],
                             foreground="#c8cacf" if dark else "#333333")
-        self.widget = pg.GraphicsLayoutWidget()
+        self.widget = PlotsWidget()
         self.widget.setObjectName("metricsPlots")
         self.plots: dict[str, MetricPlot] = {}
         self.colors: dict[str, str] = {}  # shared by every plot (updated in place)

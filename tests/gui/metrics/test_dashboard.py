@@ -177,3 +177,31 @@ def test_a_stopped_cluster_says_why_its_plots_are_empty(console_on_moto):
     assert "cluster stopped" in page.status()
     shown = page.dashboard.grid.plots["DatabaseConnections"].message
     assert shown.isVisible() and "stopped" in shown.toPlainText()
+
+
+def test_plots_paint_and_draw_with_workers_stepping_aside(console_on_moto, qtbot):
+    # a paint of the grid and each drawing turn are pyqtgraph's Python from end to end; a
+    # worker preparing data meanwhile made each call wait for the GIL: they run inside ui_first
+    from aurora_console.ui.ui_first import inside
+
+    page = console_on_moto.metrics(CLUSTER)
+    dash = page.dashboard
+    plot = dash.grid.plots["CPUUtilization"]
+    seen = []
+    curve = next(iter(plot.curves.values()))
+    real_paint = type(curve.curve).paint
+
+    def paint(item, *args):
+        seen.append(("paint", inside()))
+        return real_paint(item, *args)
+
+    curve.curve.paint = paint.__get__(curve.curve)
+    dash.grid.widget.viewport().repaint()
+    assert ("paint", True) in seen and all(v for _w, v in seen)
+    seen.clear()
+    real_set = plot._set_curve
+    plot._set_curve = lambda *a: (seen.append(("draw", inside())), real_set(*a))
+    n = dash.load_count
+    dash._loaded(dash.data)
+    qtbot.waitUntil(lambda: dash.load_count > n, timeout=10000)
+    assert ("draw", True) in seen and all(v for _w, v in seen) and not inside()

@@ -222,8 +222,11 @@ class MetricFetcher:
 
     def _collect(self, batch: Batch, pages: list[dict], result: FetchResult) -> None:
         acc: dict[SeriesKey, SeriesData] = {k: SeriesData(k) for k in batch.keys}
+        pause = getattr(self.task, "pause", None)
         for page in pages:
             for item in page.get("MetricDataResults", []):
+                if pause is not None:
+                    pause()  # a series of a week's minutes is ~10,000 points of Python: one at a time
                 key = batch.key_for_id(item["Id"])
                 data = acc[key]
                 data.timestamps.extend(_epoch(t) for t in item.get("Timestamps", []))

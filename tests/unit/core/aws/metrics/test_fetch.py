@@ -207,3 +207,31 @@ def test_cancelling_during_a_throttle_back_off_is_not_swallowed(client):
         with pytest.raises(Cancelled):
             fetcher.fetch(batch_for("CPUUtilization", "FreeableMemory"))
     assert fetcher.calls == 1
+
+
+def test_each_series_read_pauses_for_the_ui_and_a_cancel_there_stops_the_read(client):
+    """Reading a page's series is Python work (a week of minutes is ~10,000 points a series):
+    the task's pause comes between series (the worker steps aside while the UI paints, and a
+    cancel is honoured there), and the result is what it is without pauses."""
+    from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
+
+    page = {"MetricDataResults": [
+        {"Id": "q0", "Timestamps": ts(0, 1), "Values": [1.0, 2.0], "StatusCode": "Complete"},
+        {"Id": "q1", "Timestamps": ts(0), "Values": [5.0], "StatusCode": "Complete"},
+    ]}
+    paused = []
+    with Stubber(client) as stub:
+        stub.add_response("get_metric_data", page, params())
+        stub.add_response("get_metric_data", page, params())
+        plain = MetricFetcher(client).fetch(batch_for("CPUUtilization"))
+        task = TaskContext("metrics", pause=lambda: paused.append(1))
+        ours = MetricFetcher(client, task=task).fetch(batch_for("CPUUtilization"))
+    assert len(paused) == 2  # one per series read
+    assert {k: v.points() for k, v in ours.series.items()} == {k: v.points() for k, v in plain.series.items()}
+
+    token = CancelToken()
+    cancelling = TaskContext("metrics", token=token, pause=token.cancel)  # cancelled while a series is read
+    with Stubber(client) as stub:
+        stub.add_response("get_metric_data", page, params())
+        with pytest.raises(Cancelled):
+            MetricFetcher(client, task=cancelling).fetch(batch_for("CPUUtilization"))
