@@ -134,3 +134,44 @@ def test_an_icon_is_rendered_once_per_size_and_colour_then_reused(qapp):
     again = icon("server").pixmap(QSize(16, 16), 2.0)
     assert first.cacheKey() == again.cacheKey()
     assert icon("server").pixmap(QSize(24, 24), 2.0).cacheKey() != first.cacheKey()
+
+
+def test_decorate_finds_controls_by_their_exact_names(qapp):
+    """icons.decorate matches object names in Qt (a regular expression over CONTROLS' names), so
+    a name that only starts or ends like one gets nothing; a control with its own icon keeps it;
+    only a text-only toolbar whose actions got icons shows them."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QLabel, QPushButton, QToolBar, QVBoxLayout, QWidget
+
+    from aurora_console.ui.icon_names import CONTROLS
+    from aurora_console.ui.icons import decorate
+
+    known, other = sorted(CONTROLS)[:2]
+    root = QWidget()
+    layout = QVBoxLayout(root)
+    layout.addWidget(QLabel("<b>rich</b> text, a document of its own"))
+    named = QPushButton("named", objectName=known)
+    longer = QPushButton("longer", objectName=known + "Extra")
+    prefixed = QPushButton("prefixed", objectName="x" + known)
+    own = QPushButton("own", objectName=other)
+    own.setIcon(icon("x"))
+    own_key = own.icon().cacheKey()
+    for button in (named, longer, prefixed, own):
+        layout.addWidget(button)
+    decorated_bar = QToolBar(objectName="decoratedBar")
+    decorated_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    decorated_bar.addAction(QAction("run", decorated_bar, objectName=known))
+    plain_bar = QToolBar(objectName="plainBar")
+    plain_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    plain_bar.addAction(QAction("nothing to decorate", plain_bar, objectName="noSuchControl"))
+    layout.addWidget(decorated_bar)
+    layout.addWidget(plain_bar)
+
+    assert decorate(root) == 2  # the button and the toolbar action named exactly
+    assert not named.icon().isNull()
+    assert longer.icon().isNull() and prefixed.icon().isNull()
+    assert own.icon().cacheKey() == own_key
+    assert decorated_bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert decorated_bar.iconSize() == QSize(16, 16)
+    assert plain_bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextOnly
+    assert decorate(root) == 0  # icons set once
