@@ -53,6 +53,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import machine, summary  # noqa: E402
 
 ACCOUNTS_PER_BRANCH = 100_000
 TELLERS_PER_BRANCH = 10
@@ -351,6 +353,15 @@ def main() -> int:
               f"{statistics.median(screen.sessions_seen):.0f} sessions seen; {load.errors} transactions retried")
         print(f"pg_stat_statements snapshots: {len(screen.snapshot_ms)}, median "
               f"{statistics.median(screen.snapshot_ms):.1f} ms" if screen.snapshot_ms else "no snapshot taken")
+        pairs_ratio = statistics.median(ratios)
+        summary("database throughput with the Performance screen's sampling (median of pairs)",
+                f"{median_with:.0f} tps vs {median_without:.0f} tps (load average {os.getloadavg()[0]:.1f})",
+                f"{pairs_ratio:.3f}x without", ">= 0.98x", pairs_ratio >= 0.98)
+        if load_cpu > 0:
+            summary("server CPU left to the load while the screen samples", f"screen's share {100 * share:.2f}%",
+                    f"{1 - share:.4f}x", ">= 0.98x", 1 - share >= 0.98)
+        print("(no UI in this benchmark: the screen's UI stalls are measured by performance_sessions.py)")
+        print(f"machine: {machine()}")
     finally:
         server.remove_data()
     return 0

@@ -55,6 +55,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import summary  # noqa: E402
+
 from aurora_console.core.performance.snapshots import DEFAULT_MAX_BYTES, SnapshotStore  # noqa: E402
 from aurora_console.core.performance.statements import StatementCounters, StatementsSample  # noqa: E402
 
@@ -261,6 +264,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
     print(f"one add (5,000 rows): median {stats['add_s'] * 1000:.1f} ms; window queries: 1 hour "
           f"{window_hour * 1000:.0f} ms, 1 day {window_day * 1000:.0f} ms, {args.days:g} days {window_all:.2f} s")
 
+    summary(f"Top SQL snapshot store after {args.days:g} days of 60 s snapshots", f"{size / MB:.1f} MB",
+            f"{size / whole_days:.3f}x whole samples", "< 200 MB", size < 200 * MB)
+    print("(no UI in this benchmark: the store is written and read on the recorder's worker thread)")
     if args.heavy_days > 0:
         heavy_minutes = int(args.heavy_days * 1440)
         heavy, heavy_stats = fill_store(work / "heavy.sqlite3", HEAVY, heavy_minutes, args.seed, progress=False)

@@ -37,11 +37,11 @@ class StallMonitor(QObject):
         #: the most process CPU ms within one gap: the console's own work that held the UI up,
         #: whatever else the machine runs (on a loaded machine the longest gap may be idle time)
         self.max_gap_process_cpu_ms = 0.0
-        self._cpu = (0.0, 0.0)
+        self._cpu_at = (0.0, 0.0)
 
     def start(self) -> StallMonitor:
         self._last = time.perf_counter()
-        self._cpu = (time.thread_time(), time.process_time())
+        self._cpu_at = (time.thread_time(), time.process_time())
         self._timer.start()
         return self
 
@@ -55,7 +55,7 @@ class StallMonitor(QObject):
         cpu = (time.thread_time(), time.process_time())
         if self._last is not None:
             gap = (now - self._last) * 1000.0 - self.interval_ms
-            used = ((cpu[0] - self._cpu[0]) * 1000.0, (cpu[1] - self._cpu[1]) * 1000.0)
+            used = ((cpu[0] - self._cpu_at[0]) * 1000.0, (cpu[1] - self._cpu_at[1]) * 1000.0)
             if gap > self.max_stall_ms:
                 self.max_stall_ms = gap
                 self.longest_gap_cpu = used
@@ -64,7 +64,7 @@ class StallMonitor(QObject):
             if gap > 50:
                 self.gaps_over_50ms += 1
         self._last = now
-        self._cpu = cpu
+        self._cpu_at = cpu
         self.beats += 1
 
     def describe_longest(self) -> str:
