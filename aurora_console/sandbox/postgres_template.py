@@ -68,8 +68,30 @@ def copy_template(root: Path, key: str, data_dir: Path) -> bool:
     template = root / key
     if not (template / "PG_VERSION").is_file():
         return False
-    shutil.copytree(template, data_dir, symlinks=True, dirs_exist_ok=True)
+    if not _copy_with_cp(template, data_dir):
+        shutil.copytree(template, data_dir, symlinks=True, dirs_exist_ok=True)
     return True
+
+
+def _copy_with_cp(template: Path, data_dir: Path) -> bool:
+    """GNU ``cp -a --reflink=auto`` (Linux): ~1,000 files copied without holding the GIL, which the
+    sandbox's AWS endpoint needs meanwhile (shutil.copytree spent ~0.2 s of it per copy), and
+    cloned instead of copied where the file system can. False where there is no such cp or it
+    failed (the caller copies with shutil then)."""
+    import subprocess
+    import sys
+
+    cp = shutil.which("cp")
+    if not sys.platform.startswith("linux") or cp is None:
+        return False
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        done = subprocess.run([cp, "-a", "--reflink=auto", f"{template}{os.sep}.", str(data_dir)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def save_template(data_dir: Path, root: Path, key: str) -> None:

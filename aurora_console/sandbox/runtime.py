@@ -319,7 +319,10 @@ class Sandbox:
             self._feeder.start()
         return result
 
-    def start_database(self, task: TaskContext | None = None) -> SandboxInfo:
+    def start_database(self, task: TaskContext | None = None, *, shop: bool = True) -> SandboxInfo:
+        """PostgreSQL with the blog database, then the bastion. ``shop=False``: the shop's MariaDB
+        waits for :meth:`start_shop` (the window checks the blog database through the bastion
+        first, without MariaDB's start competing for the CPU), unless the blog database failed."""
         task = task or null_context()
         info = self._require_info()
         # the shop's MySQL server starts once the blog database is reachable through the bastion
@@ -327,13 +330,16 @@ class Sandbox:
         # shop's routes to the bastion (wait_for_mysql waits)
         mysql = threading.Thread(target=self._start_mysql, args=(info,), name="sandbox-mysql", daemon=True)
         self._mysql_thread = mysql
+        blog_up = False
         try:
             try:
                 self._wait_postgres(task)
                 self._start_postgres(info, task)
                 self._start_bastion(info, task)
+                blog_up = True
             finally:
-                mysql.start()
+                if shop or not blog_up:
+                    self.start_shop()
         except Exception as exc:  # noqa: BLE001 - the sandbox opens without its database
             from aurora_console.core.tasks import Cancelled
 
@@ -348,6 +354,13 @@ class Sandbox:
                 except Exception as bastion_exc:  # noqa: BLE001
                     info.mysql_error = f"the bastion did not start: {bastion_exc}"
         return info
+
+    def start_shop(self) -> None:
+        """Start the shop's MariaDB that :meth:`start_database` prepared (once; later calls do nothing)."""
+        with self._lock:
+            thread = self._mysql_thread
+            if thread is not None and thread.ident is None:
+                thread.start()
 
     def wait_for_mysql(self, timeout: float = 120.0) -> SandboxInfo:
         """Wait until the shop's MySQL server started by :meth:`start_database` is ready (or failed:

@@ -109,15 +109,19 @@ class SandboxController(QObject):
                                     on_error=lambda exc: database_done({"database": False, "error": str(exc)}))
 
     def _start_database(self, ctx) -> dict:
-        info = self.sandbox.start_database(ctx)
-        result: dict = {"database": info.database_ready, "error": info.db_error}
-        if info.database_ready:
-            from aurora_console.sandbox.checks import check_database_through_bastion
+        sandbox = self.sandbox
+        info = sandbox.start_database(ctx, shop=False)  # the shop's MariaDB after the check below
+        try:
+            result: dict = {"database": info.database_ready, "error": info.db_error}
+            if info.database_ready:
+                from aurora_console.sandbox.checks import check_database_through_bastion
 
-            result.update(check_database_through_bastion(
-                info, self.services.aws, ctx, known_hosts=self.services.paths.known_hosts_file))
-            self.sandbox.mark_phase("database checked")
-        return result
+                result.update(check_database_through_bastion(
+                    info, self.services.aws, ctx, known_hosts=self.services.paths.known_hosts_file))
+                sandbox.mark_phase("database checked")
+            return result
+        finally:
+            sandbox.start_shop()
 
     def _database_done(self, result: dict) -> None:
         info = self.sandbox.info if self.sandbox is not None else None

@@ -32,9 +32,12 @@ class _RecordingSandbox:
         self.metrics_seeded.set()
         return None
 
-    def start_database(self, ctx):
-        self.events.append("database")
+    def start_database(self, ctx, shop=True):
+        self.events.append("database" if shop else "database (shop later)")
         return SimpleNamespace(database_ready=False, db_error="test: no database here")
+
+    def start_shop(self):
+        self.events.append("shop")
 
     def wait_for_mysql(self):
         return SimpleNamespace(mysql_error=None, mysql_port=None)
@@ -57,8 +60,10 @@ def test_metrics_seed_after_the_first_listing_and_only_once(console, aurora_sand
     # nothing seeded before the clusters were listed
     assert listed and "metrics" not in listed[0] and "surroundings" not in listed[0]
     qtbot.waitUntil(fake.metrics_seeded.is_set, timeout=20000)
-    assert "database" in fake.events and "surroundings" in fake.events
-    assert fake.events.index("database") < fake.events.index("metrics")  # after the database stage
+    assert "database (shop later)" in fake.events and "surroundings" in fake.events
+    # the shop's MariaDB after the database check, the metrics after the database stage
+    assert fake.events.index("database (shop later)") < fake.events.index("shop")
+    assert fake.events.index("database (shop later)") < fake.events.index("metrics")
     with qtbot.waitSignal(window.load_finished, timeout=30000):
         window.use_sandbox(aurora_sandbox.info)  # a later listing seeds nothing more
     qtbot.wait(200)

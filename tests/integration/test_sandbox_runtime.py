@@ -98,3 +98,23 @@ def test_a_reset_sandbox_starts_fresh_from_the_template(tmp_path):
         assert "initdb" not in (tmp_path / "one" / "postgresql.log").read_text()  # a copy, not initdb
     finally:
         again.stop()
+
+
+def test_the_shop_waits_for_start_shop_when_asked_to(tmp_path):
+    """start_database(shop=False) (the window checks the blog database first): MariaDB is not
+    started until start_shop, which then starts it once."""
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    try:
+        sandbox.start_aws()
+        info = sandbox.start_database(shop=False)
+        assert info.database_ready and info.mysql_port is None and info.mysql_error is None
+        thread = sandbox._mysql_thread
+        assert thread is not None and thread.ident is None  # not started
+        assert not (tmp_path / "sbx" / "mysql").exists()
+        sandbox.start_shop()
+        sandbox.start_shop()  # a second call starts nothing more
+        sandbox.wait_for_mysql()
+        assert thread.ident is not None and not thread.is_alive()
+        assert info.mysql_port is not None or info.mysql_error  # up, or said why not
+    finally:
+        sandbox.stop()

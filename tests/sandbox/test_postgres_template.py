@@ -136,3 +136,39 @@ def test_template_key_changes_with_the_binaries_and_the_superuser(tmp_path: Path
     assert key != postgres_template.template_key(a, "admin")
     (a / "initdb").write_bytes(b"xy")  # an upgrade in place
     assert key != postgres_template.template_key(a, "postgres")
+
+
+def _tree(folder: Path) -> dict:
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        if path.is_symlink():
+            out[rel] = ("link", os.readlink(path))
+        elif path.is_dir():
+            out[rel] = ("dir", stat.S_IMODE(path.stat().st_mode))
+        else:
+            out[rel] = ("file", stat.S_IMODE(path.stat().st_mode), path.read_bytes())
+    return out
+
+
+@pytest.mark.parametrize("with_cp", [True, False], ids=["cp", "shutil"])
+def test_a_template_copy_keeps_contents_modes_and_links(tmp_path: Path, monkeypatch, with_cp):
+    from aurora_console.sandbox import postgres_template
+
+    template = tmp_path / "root" / "pg-key"
+    (template / "base" / "1").mkdir(parents=True)
+    (template / "PG_VERSION").write_text("15\n")
+    (template / "base" / "1" / "1259").write_bytes(b"\0" * 8192)
+    (template / "postgresql.conf").write_text("# conf\n")
+    for path in (template, template / "base", template / "base" / "1"):
+        path.chmod(0o700)
+    for path in (template / "PG_VERSION", template / "base" / "1" / "1259", template / "postgresql.conf"):
+        path.chmod(0o600)
+    (template / "pg_wal").symlink_to("base")
+    if not with_cp:
+        monkeypatch.setattr(postgres_template.shutil, "which", lambda name: None)
+    data = tmp_path / "sandbox" / "pg"
+    data.mkdir(parents=True)  # the server makes the (empty) data folder first
+    assert postgres_template.copy_template(tmp_path / "root", "pg-key", data)
+    assert _tree(data) == _tree(template)
+    assert not postgres_template.copy_template(tmp_path / "root", "pg-other", tmp_path / "other")
