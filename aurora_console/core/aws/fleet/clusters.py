@@ -53,22 +53,23 @@ class RegionClusters:
     error: AwsError | None = None
 
 
-#: The last regions' summaries, by the identity of their inventory (a RegionInventory is
-#: frozen, so its summaries never change): a refresh asks for every region's several times in
-#: one event-loop turn, 1,000 clusters' refs and a sort each time (~10 ms apiece).
-_SUMMARIES: dict[int, tuple[RegionInventory, tuple[ClusterSummary, ...]]] = {}
-_SUMMARIES_KEPT = 32
+#: Each region's latest summaries with the inventory they were worked out from (a
+#: RegionInventory is frozen, so its summaries never change): a refresh asks for every region's
+#: several times in one event-loop turn, 1,000 clusters' refs and a sort each time (~10 ms
+#: apiece). One entry per region: a newer inventory of the region replaces the older one.
+_SUMMARIES: dict[str, tuple[RegionInventory, tuple[ClusterSummary, ...]]] = {}
+_REGIONS_KEPT = 64
 
 
 def summaries(inv: RegionInventory) -> list[ClusterSummary]:
     """The Aurora clusters of a region, by id."""
-    hit = _SUMMARIES.get(id(inv))
+    hit = _SUMMARIES.get(inv.key)
     if hit is not None and hit[0] is inv:
         return list(hit[1])
     out = sorted((ClusterSummary(inv.ref(c), c) for c in inv.clusters if listed(c)), key=lambda s: s.ref.cluster_id)
-    if len(_SUMMARIES) >= _SUMMARIES_KEPT:
-        _SUMMARIES.clear()  # regions are few: forget them all now and then
-    _SUMMARIES[id(inv)] = (inv, tuple(out))
+    if len(_SUMMARIES) >= _REGIONS_KEPT and inv.key not in _SUMMARIES:
+        _SUMMARIES.clear()  # many profiles x regions seen: start again
+    _SUMMARIES[inv.key] = (inv, tuple(out))
     return out
 
 

@@ -124,5 +124,8 @@ def test_summaries_are_worked_out_once_per_inventory_and_handed_out_as_new_lists
     again = summaries(inv)
     assert [s.ref.cluster_id for s in again] == ["a", "b"]
     assert all(x is y for x, y in zip(again, summaries(inv), strict=True))  # the same objects: not worked out again
-    other = region(cluster("c"))  # another inventory (a refresh): its own
-    assert [s.ref.cluster_id for s in summaries(other)] == ["c"]
+    newer = region(cluster("c"))  # the region's next inventory (a refresh): its own
+    assert [s.ref.cluster_id for s in summaries(newer)] == ["c"]
+    from aurora_console.core.aws.fleet import clusters as module
+
+    assert module._SUMMARIES[inv.key][0] is newer  # the older inventory is not kept alive
