@@ -105,16 +105,24 @@ class Sources:
 
 
 class AttributedStalls(StallMonitor):
-    """The stall meter, with each beat's CPU time and run-queue wait of the UI thread."""
+    """The stall meter, with each beat's CPU time and run-queue wait of the UI thread, and the
+    longest run-queue wait of any other thread of the process over the same beat (a thread
+    holding the GIL while it waits for a CPU keeps the UI thread waiting for the GIL: "blocked")."""
 
     def __init__(self) -> None:
         super().__init__()
         self._stat = None
+        self._me = threading.get_native_id()
         with contextlib.suppress(OSError):
-            self._stat = open(f"/proc/self/task/{threading.get_native_id()}/schedstat")  # noqa: SIM115
+            self._stat = open(f"/proc/self/task/{self._me}/schedstat")  # noqa: SIM115
         self._sched = (0.0, 0.0)
-        self.longest: tuple[float, float, float] = (0.0, 0.0, 0.0)  # stall, ran, run queue (ms)
+        self._others: dict[str, tuple[float, float]] = {}
+        #: stall, ran, run queue, the longest run-queue wait of another thread meanwhile (ms)
+        self.longest: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
         self.own_max_ms = 0.0
+        #: the longest stall less the UI thread's run-queue wait and, of the time it was blocked,
+        #: the part another thread of the process waited for a CPU (holding the GIL, likely)
+        self.no_queue_max_ms = 0.0
         self.seconds = 0.0
 
     def _read(self) -> tuple[float, float]:
@@ -124,29 +132,49 @@ class AttributedStalls(StallMonitor):
         ran, queued, _ = self._stat.read().split()
         return int(ran) / 1e6, int(queued) / 1e6
 
+    def _read_others(self) -> dict[str, tuple[float, float]]:
+        out = {}
+        if self._stat is None:
+            return out
+        for tid in os.listdir("/proc/self/task"):
+            if tid == str(self._me):
+                continue
+            with contextlib.suppress(OSError, ValueError), open(f"/proc/self/task/{tid}/schedstat") as f:
+                ran, queued, _ = f.read().split()
+                out[tid] = (int(ran) / 1e6, int(queued) / 1e6)
+        return out
+
     def _beat(self) -> None:
         now = time.perf_counter()
         last = self._last
         super()._beat()
         sched = self._read()
+        others = self._read_others()
         if last is not None:
             gap = (now - last) * 1000.0 - self.interval_ms
             ran, queued = sched[0] - self._sched[0], sched[1] - self._sched[1]
+            other_queued = max((q - self._others[t][1] for t, (_r, q) in others.items() if t in self._others),
+                               default=0.0)
             if gap >= self.longest[0]:
-                self.longest = (gap, ran, queued)
+                self.longest = (gap, ran, queued, other_queued)
             self.own_max_ms = max(self.own_max_ms, gap - queued)
+            blocked = max(0.0, gap - ran - queued)
+            self.no_queue_max_ms = max(self.no_queue_max_ms, gap - queued - min(blocked, other_queued))
         self._sched = sched
+        self._others = others
 
     def start(self) -> AttributedStalls:
         self._sched = self._read()
+        self._others = self._read_others()
         return super().start()
 
     def split(self) -> str:
-        gap, ran, queued = self.longest
+        gap, ran, queued, other = self.longest
         if self._stat is None:
             return ""
-        return (f"longest: ran {ran:.1f}, waited for a CPU {queued:.1f}, blocked {max(0.0, gap - ran - queued):.1f} ms;"
-                f" longest stall, own (no run-queue wait) {self.own_max_ms:.1f} ms")
+        return (f"longest: ran {ran:.1f}, waited for a CPU {queued:.1f}, blocked {max(0.0, gap - ran - queued):.1f} ms"
+                f" (another thread waited {other:.1f} ms for a CPU meanwhile); longest stall, own (no run-queue wait)"
+                f" {self.own_max_ms:.1f} ms; with no thread's run-queue wait {self.no_queue_max_ms:.1f} ms")
 
 
 def rss_mb() -> float:
@@ -356,7 +384,8 @@ def main() -> None:
             stall = case["stall"]
             where = f"{condition}, load {loads[0]:.1f}"
             summary(f"logs screen following {case['mb']:.0f} MB ({where}): longest UI stall",
-                    f"{stall.max_stall_ms:.1f} ms (own {stall.own_max_ms:.1f} ms; "
+                    f"{stall.max_stall_ms:.1f} ms (own {stall.own_max_ms:.1f} ms, with no thread's run-queue wait "
+                    f"{stall.no_queue_max_ms:.1f} ms; "
                     f"{case['mb'] / case['seconds']:.1f} MB/s followed)",
                     f"{stall.max_stall_ms / max(floor.max_stall_ms, 1):.2f}x core only", "< 50 ms",
                     stall.max_stall_ms < 50)

@@ -322,8 +322,10 @@ class EntryParser:
             self._who.clear()
         if len(shared) > SHARED_STRINGS:
             shared.clear()
-        cols = self._who[columns] = tuple(shared.setdefault(t, t) for t in match.group("client", "user", "database"))
-        return cols  # type: ignore[return-value]
+        client, user, database = match.group("client", "user", "database")
+        cols = self._who[columns] = (shared.setdefault(client, client), shared.setdefault(user, user),
+                                     shared.setdefault(database, database))
+        return cols
 
     def _loose(self, text: str, line: int) -> int:
         """Lines without a prefix (``text``, without its last newline): the open entry's

@@ -137,7 +137,7 @@ class LogFileReader:
             kwargs["NumberOfLines"] = lines
         delay = self.retry_delay
         for attempt in range(ATTEMPTS):
-            task.check()
+            task.pause()  # gives way while the UI thread paints (a call is some ms of Python), and a cancel
             try:
                 self.calls += 1
                 return self.client.download_db_log_file_portion(**kwargs)

@@ -141,3 +141,20 @@ def test_memory_stays_bounded_while_a_large_file_streams(rds, tmp_path):
         tracemalloc.stop()
     assert count == size // len(line)
     assert peak < 6_000_000, f"peak {peak / 1e6:.1f} MB while reading {size / 1e6:.0f} MB"
+
+
+def test_each_call_first_gives_way_to_the_ui_thread_and_honours_a_cancel(rds, tmp_path):
+    # a call is some milliseconds of Python (botocore): before each, the worker gives way while
+    # the UI thread paints (the runner's pause is ui_first.step_aside), then a cancel stops it
+    write_log(tmp_path, FILE, 30_000)
+    seen = []
+    task = TaskContext(pause=lambda: seen.append(len(rds.downloads())))
+    portions = list(LogFileReader(rds, INSTANCE, NAME, lines=700).forwards(task=task))
+    calls = len(rds.downloads())
+    assert len(portions) == calls >= 3
+    assert sorted(set(seen)) == list(range(calls))  # a pause before each call (and between portions)
+    before = calls
+    task = TaskContext(pause=lambda: task.token.cancel() if len(rds.downloads()) >= before + 2 else None)
+    with pytest.raises(Cancelled):
+        list(LogFileReader(rds, INSTANCE, NAME, lines=700).forwards(task=task))
+    assert len(rds.downloads()) == before + 2  # cancelled in the pause before the third call: no call after it
