@@ -160,8 +160,9 @@ class Parsed:
 
     def _add(self, entries: list[LogEntry]) -> None:
         self.entries += entries
-        self.sizes += [entry_size(e) for e in entries]
-        self.lines += [entry_lines(e) for e in entries]
+        # most entries have no details: their size and lines without a call each
+        self.sizes += [entry_size(e) if e.details else len(e.message) + ENTRY_OVERHEAD for e in entries]
+        self.lines += [entry_lines(e) if e.details else 1 + e.message.count("\n") for e in entries]
 
 
 def is_continuation(entry: LogEntry) -> bool:
