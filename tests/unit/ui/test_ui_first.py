@@ -56,3 +56,32 @@ def test_an_error_inside_still_lets_the_workers_go():
     with pytest.raises(RuntimeError), ui_first():
         raise RuntimeError("paint failed")
     assert not inside() and module._inside == 0
+
+
+def test_the_switch_interval_is_short_while_inside_and_returns_after():
+    """A worker with no slices to step aside between yields the GIL sooner while the UI paints."""
+    import sys
+
+    before = sys.getswitchinterval()
+    with ui_first():
+        assert sys.getswitchinterval() == pytest.approx(module.UI_SWITCH_INTERVAL, abs=2e-6)
+        with ui_first():  # nested: still short, and not restored by the inner exit
+            pass
+        assert sys.getswitchinterval() == pytest.approx(module.UI_SWITCH_INTERVAL, abs=2e-6)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), ui_first():
+        raise RuntimeError("paint failed")
+    assert sys.getswitchinterval() == before
+
+
+def test_a_shorter_interval_set_by_the_user_is_kept():
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.0001)
+    try:
+        with ui_first():
+            assert sys.getswitchinterval() == pytest.approx(0.0001, abs=2e-6)
+        assert sys.getswitchinterval() == pytest.approx(0.0001, abs=2e-6)
+    finally:
+        sys.setswitchinterval(before)
