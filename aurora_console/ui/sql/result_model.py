@@ -28,6 +28,13 @@ APPEND_SLICE = 5000  # rows per insertion when a batch is split across turns
 
 _Index = QModelIndex | QPersistentModelIndex
 
+#: the roles ``data`` answers, as plain ints (an enum member's lookup per call adds up over a paint)
+_DISPLAY, _USER, _FONT, _FOREGROUND, _ALIGNMENT, _TOOLTIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole))
+_ANSWERED = frozenset({_DISPLAY, _USER, _FONT, _FOREGROUND, _ALIGNMENT, _TOOLTIP})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
 
 #: column types whose Python values the garbage collector does not track
 _UNTRACKED_VALUES = frozenset({
@@ -138,25 +145,27 @@ class ResultTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: _Index, role: int = _DISPLAY):
+        # a view asks for some ten roles per cell each paint: the others end here, before the
+        # value is looked up (one paint is some 600 calls)
+        if role not in _ANSWERED or not index.isValid():
             return None
         value = self._rows.value(index.row(), index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             text = display(value)
             return NULL_TEXT if text is None else text
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return value
         if value is None:
-            if role == Qt.ItemDataRole.FontRole:
+            if role == _FONT:
                 return self._null_font
-            if role == Qt.ItemDataRole.ForegroundRole:
+            if role == _FOREGROUND:
                 return self._null_color
-        if role == Qt.ItemDataRole.TextAlignmentRole and (
+        if role == _ALIGNMENT and (
             self._numeric[index.column()] or isinstance(value, (int, float, Decimal))
         ) and not isinstance(value, bool):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return _RIGHT
+        if role == _TOOLTIP:
             text = display(value, limit=500)
             return NULL_TEXT if text is None else text
         return None
