@@ -155,6 +155,7 @@ class LogsScreen(QWidget):
         self._render_timer.timeout.connect(self.render)
         self._last_render = 0.0
         self._rendered_portions = 0
+        self.clock = time.monotonic
         #: renders done (tests count them)
         self.renders = 0
         c.changed.connect(self._schedule_render)
@@ -169,7 +170,7 @@ class LogsScreen(QWidget):
         c = self.controller
         delay = 0
         if c.following and c.follow_portions != self._rendered_portions:
-            delay = max(0, round(FOLLOW_RENDER_MS - (time.monotonic() - self._last_render) * 1000))
+            delay = max(0, round(FOLLOW_RENDER_MS - (self.clock() - self._last_render) * 1000))
         timer = self._render_timer
         if not timer.isActive() or timer.remainingTime() > delay:
             timer.start(delay)
@@ -178,7 +179,7 @@ class LogsScreen(QWidget):
         self._render_timer.stop()
         if self._closed:
             return
-        self._last_render = time.monotonic()
+        self._last_render = self.clock()
         self._rendered_portions = self.controller.follow_portions
         self.renders += 1
         with ui_first():  # the table's new rows and scrolling call back into the model too
