@@ -287,6 +287,8 @@ class Sandbox:
     def _seed_surroundings_soon(self) -> None:
         """The gate held a request: run the second stage on a thread of its own (if it runs already,
         this waits for it and returns)."""
+        log.info("a request waits for the rest of the sandbox seed; seeding it now")
+
         def run() -> None:
             try:
                 self.seed_surroundings()
