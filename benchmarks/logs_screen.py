@@ -208,7 +208,7 @@ def appender(source: Path, target: Path, done: threading.Event) -> None:
     done.set()
 
 
-def core_only(app, rds, source: Path, target: Path) -> AttributedStalls:
+def core_only(app, rds, source: Path, target: Path, sample: bool = False) -> AttributedStalls:
     """The same bytes downloaded and parsed on a worker thread, no screen (after the file is
     whole), while the event loop runs: the stall the work alone causes (the GIL and the two
     cores it shares). Full GC passes are held back as the screen holds them while it follows."""
@@ -225,8 +225,9 @@ def core_only(app, rds, source: Path, target: Path) -> AttributedStalls:
 
     worker = threading.Thread(target=work)
     full_collections.hold()
+    sampler = StallSampler(threshold_ms=30) if sample else contextlib.nullcontext()
     try:
-        with AttributedStalls() as floor:
+        with AttributedStalls() as floor, sampler:
             t0 = time.perf_counter()
             worker.start()
             wait(app, lambda: not worker.is_alive(), 900)
@@ -234,6 +235,8 @@ def core_only(app, rds, source: Path, target: Path) -> AttributedStalls:
     finally:
         full_collections.release()
         target.write_text("")
+    if sample:
+        print("core only:", sampler.report())
     return floor
 
 
@@ -371,7 +374,7 @@ def main() -> None:
             with load:
                 floor = AttributedStalls()
                 if not args.no_core:
-                    floor = core_only(app, rds, source, target)
+                    floor = core_only(app, rds, source, target, args.sample_stalls)
                 else:
                     floor.seconds = float("nan")
                 case = follow_case(app, runner, rds, source, target, args.sample_stalls)
