@@ -61,12 +61,29 @@ _SUMMARIES: dict[str, tuple[RegionInventory, tuple[ClusterSummary, ...]]] = {}
 _REGIONS_KEPT = 64
 
 
+def _where(inv: RegionInventory) -> tuple:
+    """What a region's refs take from the region (see RegionInventory.ref)."""
+    target = inv.target
+    if target is None:
+        return (inv.profile, inv.region, inv.endpoint_url)
+    return (target.profile, inv.region, getattr(target, "endpoint_url", None))
+
+
 def summaries(inv: RegionInventory) -> list[ClusterSummary]:
     """The Aurora clusters of a region, by id."""
     hit = _SUMMARIES.get(inv.key)
     if hit is not None and hit[0] is inv:
         return list(hit[1])
-    out = sorted((ClusterSummary(inv.ref(c), c) for c in inv.clusters if listed(c)), key=lambda s: s.ref.cluster_id)
+    # a refresh keeps the very Cluster objects of unchanged clusters: their summaries too
+    before = {id(s.cluster): s for s in hit[1]} if hit is not None and _where(hit[0]) == _where(inv) else {}
+    out = []
+    for c in inv.clusters:
+        old = before.get(id(c))
+        if old is not None and old.cluster is c:
+            out.append(old)
+        elif listed(c):
+            out.append(ClusterSummary(inv.ref(c), c))
+    out.sort(key=lambda s: s.ref.cluster_id)
     if len(_SUMMARIES) >= _REGIONS_KEPT and inv.key not in _SUMMARIES:
         _SUMMARIES.clear()  # many profiles x regions seen: start again
     _SUMMARIES[inv.key] = (inv, tuple(out))

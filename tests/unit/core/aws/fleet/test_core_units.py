@@ -129,3 +129,22 @@ def test_summaries_are_worked_out_once_per_inventory_and_handed_out_as_new_lists
     from aurora_console.core.aws.fleet import clusters as module
 
     assert module._SUMMARIES[inv.key][0] is newer  # the older inventory is not kept alive
+
+
+def test_a_refresh_reuses_the_summaries_of_unchanged_clusters():
+    from dataclasses import replace
+
+    from aurora_console.core.aws.fleet.clusters import summaries
+    from aurora_console.core.aws.session import AwsTarget
+    from tests.unit.core.aws.fleet.fixtures import cluster, region
+
+    a, b = cluster("a"), cluster("b")
+    first = summaries(region(a, b))
+    changed = replace(b, status="modifying")
+    again = summaries(region(a, changed, cluster("c")))  # the region's next inventory
+    assert again[0] is first[0]  # 'a': the same object, its summary kept
+    assert again[1].cluster is changed and again[1].status == "modifying"
+    assert [s.ref.cluster_id for s in again] == ["a", "b", "c"]
+    # another account behind the same key: refs say so, nothing reused
+    elsewhere = replace(region(a, b), target=AwsTarget("other", "us-east-1"))
+    assert [s.ref.profile for s in summaries(elsewhere)] == ["other", "other"]
