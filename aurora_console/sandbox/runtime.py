@@ -3,18 +3,27 @@ as one unit (``aurora-console --sandbox``, the pytest plugin, the smoke test).
 
 Start-up happens in stages so the window fills as soon as it can:
 
-1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1 and the seed (clusters, SSM, ...); the
-   PostgreSQL server starts on a thread of its own meanwhile (a fresh data folder is a copy of
-   an initdb-only template in the console's cache, ``sandbox/postgres_template.py``).
+1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1 and the first seed stage (the clusters,
+   their instances, parameter groups and network: what the fleet listing shows); the PostgreSQL
+   server starts on a thread of its own meanwhile (a fresh data folder is a copy of an
+   initdb-only template in the console's cache, ``sandbox/postgres_template.py``).
+   :meth:`Sandbox.seed_surroundings` - the second stage (snapshot, events, SSM, Secrets Manager,
+   the bastion's EC2 instance; the window calls it after the first listing). Until it is in, the
+   endpoint answers only the listing and holds other requests (``sandbox/seed_gate.py``); the
+   first held request starts it if nobody has, and the bastion's stage waits for it.
 2. :meth:`Sandbox.start_metrics` - 24 h of CloudWatch history, then a feeder adds each minute
-   (the window calls it after the first cluster listing).
+   (the window calls it once the clusters are listed and the database is checked).
 3. :meth:`Sandbox.start_database` - waits for that server, then TLS (certificate for the blog
    endpoint names), the blog database built by the migration runner, the bastion routing the
    blog endpoint names to it. If PostgreSQL cannot start, the sandbox still runs and
    ``info.db_error`` says why.
-   After it, on a thread of its own, a MySQL-compatible server (MariaDB) with the ``shop`` database
-   for the Aurora MySQL cluster ``shop`` (``sandbox/shop.py``), routed by the bastion too;
-   ``info.mysql_error`` says why it is missing.
+   After it (the window: after its database check, :meth:`Sandbox.start_shop`), on a thread of
+   its own, a MySQL-compatible server (MariaDB) with the ``shop`` database for the Aurora MySQL
+   cluster ``shop`` (``sandbox/shop.py``), routed by the bastion too; ``info.mysql_error`` says
+   why it is missing.
+
+Each stage's end is logged as a "sandbox phase" (:meth:`Sandbox.mark_phase`);
+``benchmarks/sandbox_start.py`` prints the breakdown.
 
 AWS state is re-seeded at every start (moto keeps it in memory); the database, keys and
 certificates persist in the state folder. ``reset=True`` wipes the folder first.
