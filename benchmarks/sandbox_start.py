@@ -42,9 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import PYTHON, isolated_env, machine, summary  # noqa: E402
-
 import psycopg  # noqa: E402
+from common import PYTHON, isolated_env, machine, summary  # noqa: E402
 
 from aurora_console.sandbox.postgres_env import RunAs, find_postgres_bin, free_port, short_temp_dir  # noqa: E402
 

@@ -46,7 +46,7 @@ def _login(server: PostgresServer, password: str) -> None:
 
 def _modes(folder: Path) -> set[int]:
     modes = set()
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, _dirnames, filenames in os.walk(folder):
         modes.add(stat.S_IMODE(os.stat(dirpath).st_mode))
         modes |= {stat.S_IMODE(os.lstat(os.path.join(dirpath, n)).st_mode) for n in filenames}
     return modes
