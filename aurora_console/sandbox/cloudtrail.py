@@ -85,11 +85,16 @@ def _scalar(value: str) -> Any:
     return value
 
 
+#: What RDS's CloudTrail records write in place of a password parameter's value.
+MASKED = "****"
+
+
 def request_parameters(params: dict[str, str]) -> dict[str, Any]:
     """Query-protocol parameters (``Tags.Tag.1.Key=a``) as CloudTrail records them
     (``{"tags": [{"key": "a"}]}``): names in lowerCamel, ``member``/item names before an index
     dropped, indexes made lists (1-based, in order), ``true``/``false`` and integers decoded.
-    Identifiers and names stay text. ``Action`` and ``Version`` are not parameters."""
+    Identifiers and names stay text; a password's value is masked. ``Action`` and ``Version``
+    are not parameters."""
     root: dict[str, Any] = {}
     for key in sorted(params, key=_key_order):
         if key in ("Action", "Version"):
@@ -108,7 +113,10 @@ def request_parameters(params: dict[str, str]) -> dict[str, Any]:
         if not path or not isinstance(path[0], str):
             continue
         raw = params[key]
-        value = raw if key.endswith(("Identifier", "Name", "Id", "Arn")) else _scalar(raw)
+        if "password" in key.lower():
+            value = MASKED  # CloudTrail never records a password (MasterUserPassword, NewPassword...)
+        else:
+            value = raw if key.endswith(("Identifier", "Name", "Id", "Arn")) else _scalar(raw)
         _put(root, path, value)
     return _lists(root)
 

@@ -75,10 +75,6 @@ def test_parameter_group_and_snapshot_calls_are_found_by_their_names(factory, ea
     assert "billing" not in " ".join(e.summary() for e in timeline.entries)
 
 
-@pytest.mark.xfail(strict=True, reason="[reviewer-17] the sandbox's CloudTrail layer records MasterUserPassword in "
-                   "plain text (real CloudTrail writes HIDDEN_DUE_TO_SECURITY_REASONS) and the timeline shows it in "
-                   "what/detail: sandbox/cloudtrail.py request_parameters, core/aws/timeline changes_from_parameters "
-                   "(see /tmp/speed-notes.md); remove this mark with the fix")
 def test_a_master_password_never_shows_in_the_timeline(factory, east, rds):
     start = _now() - timedelta(minutes=1)
     make_cluster(rds, "orders", 1)  # created with a master password

@@ -36,6 +36,7 @@ from aurora_console.core.aws.timeline.entries import (
     kind_of_action,
     utc,
 )
+from aurora_console.core.redaction import redact_mapping
 from aurora_console.core.tasks import TaskContext
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,8 @@ def parse_event(raw: Mapping[str, Any]) -> TimelineEntry | None:
     identity = body.get("userIdentity") if isinstance(body.get("userIdentity"), Mapping) else {}
     who = str(identity.get("arn") or raw.get("Username") or identity.get("invokedBy") or "")
     params = body.get("requestParameters")
-    params = params if isinstance(params, Mapping) else {}
+    # masked here too, whatever the trail recorded: a password never reaches a screen or a marker
+    params = redact_mapping(params) if isinstance(params, Mapping) else {}
     resources = [r for r in raw.get("Resources") or () if isinstance(r, Mapping)]
     resource = ""
     for key in _RESOURCE_PARAMETERS:

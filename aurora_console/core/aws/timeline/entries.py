@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from aurora_console.core.redaction import MASK, is_secret_key
+
 SOURCE_RDS = "rds-events"
 SOURCE_CLOUDTRAIL = "cloudtrail"
 SOURCE_AUDIT = "audit"
@@ -144,7 +146,8 @@ def kind_of_action(name: str) -> str:
 
 def changes_from_parameters(params: Mapping[str, Any]) -> tuple[Change, ...]:
     """The settings a modify call's parameters set (identifiers and ApplyImmediately left out).
-    A parameter group's ``parameters`` list gives one change per parameter name."""
+    A parameter group's ``parameters`` list gives one change per parameter name. A secret's value
+    (a master password, whatever the source recorded) is shown masked: the change, not the value."""
     out: list[Change] = []
     for key, value in params.items():
         name = str(key)
@@ -157,7 +160,7 @@ def changes_from_parameters(params: Mapping[str, Any]) -> tuple[Change, ...]:
                     if pname is not None:
                         out.append(Change(str(pname), item.get("parameterValue", item.get("ParameterValue"))))
             continue
-        out.append(Change(name, value))
+        out.append(Change(name, MASK if is_secret_key(name) and value else value))
     return tuple(out)
 
 
