@@ -18,12 +18,14 @@ from typing import Any
 
 from aurora_console.core.aws.db_logs.entries import EntryParser, LogEntry
 from aurora_console.core.aws.db_logs.files import aws_failure
-from aurora_console.core.aws.errors import THROTTLED
+from aurora_console.core.aws.errors import THROTTLED, AwsError
 from aurora_console.core.errors import ConsoleError
 from aurora_console.core.tasks import Cancelled, TaskContext, null_context
 
 #: CloudWatch Logs' limit on logStreamNames in one call.
 MAX_STREAMS = 100
+#: A page throttled this many times in a row ends the search (as ``reader.ATTEMPTS``).
+ATTEMPTS = 6
 
 
 def log_group_name(cluster_id: str) -> str:
@@ -33,6 +35,18 @@ def log_group_name(cluster_id: str) -> str:
 def exports_postgresql_log(cluster: dict[str, Any]) -> bool:
     """Whether a ``DescribeDBClusters`` cluster exports its PostgreSQL log to CloudWatch Logs."""
     return "postgresql" in (cluster.get("EnabledCloudwatchLogsExports") or [])
+
+
+class SearchThrottled(AwsError):
+    """CloudWatch Logs kept answering ``ThrottlingException`` to one page of a search."""
+
+    def __init__(self, cluster_id: str, tries: int, code: str, detail: str = "") -> None:
+        super().__init__(f"The search of {cluster_id}'s log was throttled: CloudWatch Logs refused "
+                         f"FilterLogEvents {tries} times in a row ({code}).", kind="throttled", code=code,
+                         hint="Wait a minute and search again, or narrow the time range or the instances.",
+                         detail=detail)
+        self.cluster_id = cluster_id
+        self.tries = tries
 
 
 class LogExportMissing(ConsoleError):
@@ -71,8 +85,10 @@ def search_cluster_log(client: Any, cluster_id: str, *, start: datetime, end: da
                        retry_delay: float = 1.0) -> Iterator[ClusterLogEvent]:
     """Events of the cluster's log group in ``[start, end]`` (aware datetimes) matching
     ``filter_pattern``, oldest first, at most ``limit``; ``streams``: only these instances'
-    streams. ``client``: a boto3 ``logs`` client. Raises :class:`LogExportMissing` when the
-    group does not exist, ``AwsError`` (naming ``logs:FilterLogEvents`` when denied)."""
+    streams. ``client``: a boto3 ``logs`` client. A throttled page is tried again after a
+    doubling delay, :data:`ATTEMPTS` tries in all, then :class:`SearchThrottled` ends the search.
+    Raises :class:`LogExportMissing` when the group does not exist, ``AwsError`` (naming
+    ``logs:FilterLogEvents`` when denied)."""
     task = task or null_context()
     kwargs: dict[str, Any] = {"logGroupName": log_group_name(cluster_id), "startTime": _millis(start),
                               "endTime": _millis(end)}
@@ -82,6 +98,7 @@ def search_cluster_log(client: Any, cluster_id: str, *, start: datetime, end: da
         kwargs["logStreamNames"] = list(streams)[:MAX_STREAMS]
     given = 0
     delay = retry_delay
+    throttled = 0
     while True:
         task.check()
         try:
@@ -91,6 +108,9 @@ def search_cluster_log(client: Any, cluster_id: str, *, start: datetime, end: da
         except Exception as exc:
             code = str((getattr(exc, "response", None) or {}).get("Error", {}).get("Code", ""))
             if code in THROTTLED:
+                throttled += 1
+                if throttled >= ATTEMPTS:
+                    raise SearchThrottled(cluster_id, throttled, code, detail=str(exc)) from exc
                 task.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
@@ -98,6 +118,7 @@ def search_cluster_log(client: Any, cluster_id: str, *, start: datetime, end: da
                 raise LogExportMissing(cluster_id) from exc
             raise aws_failure(exc, "FilterLogEvents") from exc
         delay = retry_delay
+        throttled = 0
         for event in page.get("events", []):
             message = str(event.get("message", ""))
             yield ClusterLogEvent(str(event.get("logStreamName", "")),
