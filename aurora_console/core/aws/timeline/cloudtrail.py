@@ -53,10 +53,16 @@ PAGE_SIZE = 50
 THROTTLED_CODES = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"})
 
 #: The parameter that names a resource in each identifier family (request parameters are in
-#: CloudTrail's lowerCamel spelling: ``dBClusterIdentifier``).
+#: CloudTrail's lowerCamel spelling: ``dBClusterIdentifier``), tried in this order when the
+#: call's name does not say what it acts on.
 _RESOURCE_PARAMETERS = ("dBClusterIdentifier", "dBInstanceIdentifier", "targetDBInstanceIdentifier",
                         "dBClusterParameterGroupName", "dBParameterGroupName", "dBClusterSnapshotIdentifier",
                         "dBSnapshotIdentifier", "sourceDBClusterIdentifier")
+#: Calls whose name holds the word act on the resource the parameter names, before the order
+#: above: ``CreateDBInstance`` / ``ModifyDBInstance`` act on the instance they name even though
+#: their parameters may also name the cluster it belongs to (kept as ``detail["cluster"]``).
+#: (``CreateDBClusterSnapshot`` stays under its cluster, the snapshot's name is in its parameters.)
+_ACTED_ON = (("DBInstance", "dBInstanceIdentifier"),)
 
 
 class CallPacer:
@@ -155,6 +161,17 @@ def _camel_get(params: Mapping[str, Any], name: str) -> Any:
     return None
 
 
+def _acted_on(event_name: str, params: Mapping[str, Any]) -> str:
+    """The name of the resource a call acts on: for an instance call (``ModifyDBInstance``) its
+    ``dBInstanceIdentifier``, else the first identifier it has in :data:`_RESOURCE_PARAMETERS` order."""
+    preferred = [key for word, key in _ACTED_ON if word in event_name][:1]
+    for key in (*preferred, *_RESOURCE_PARAMETERS):
+        value = _camel_get(params, key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
 def parse_event(raw: Mapping[str, Any]) -> TimelineEntry | None:
     """A timeline entry for one ``LookupEvents`` event, None for one without a time or name.
 
@@ -186,12 +203,7 @@ def parse_event(raw: Mapping[str, Any]) -> TimelineEntry | None:
     # masked here too, whatever the trail recorded: a password never reaches a screen or a marker
     params = redact_mapping(params) if isinstance(params, Mapping) else {}
     resources = [r for r in raw.get("Resources") or () if isinstance(r, Mapping)]
-    resource = ""
-    for key in _RESOURCE_PARAMETERS:
-        value = _camel_get(params, key)
-        if isinstance(value, str) and value:
-            resource = value
-            break
+    resource = _acted_on(name, params)
     if not resource and resources:
         resource = str(resources[0].get("ResourceName") or "")
     where = ", ".join(str(v) for v in (body.get("sourceIPAddress"), body.get("userAgent")) if v)
@@ -201,7 +213,10 @@ def parse_event(raw: Mapping[str, Any]) -> TimelineEntry | None:
     what = f"{name} {resource}" if resource else name
     if error:
         what += f" (failed: {error})"
-    detail = {"event": name, "parameters": dict(params), "resources": [dict(r) for r in resources],
+    cluster = _camel_get(params, "dBClusterIdentifier")
+    detail = {"event": name, "parameters": dict(params),
+              # the cluster an instance call concerns (for the text filter), when it is not the resource
+              "cluster": cluster if isinstance(cluster, str) and cluster != resource else None, "resources": [dict(r) for r in resources],
               "region": body.get("awsRegion"), "error": error, "errorMessage": body.get("errorMessage"),
               "readOnly": body.get("readOnly", raw.get("ReadOnly"))}
     return TimelineEntry(time=utc(when), source=SOURCE_CLOUDTRAIL, kind=kind, who=who, what=what, resource=resource,

@@ -214,8 +214,10 @@ def merge(*lists: Iterable[TimelineEntry]) -> list[TimelineEntry]:
 
 
 def search_text(entry: TimelineEntry) -> str:
-    """What a text filter looks in (lower case): who, what with its changes, resource, where."""
-    return f"{entry.who}\n{entry.summary()}\n{entry.resource}\n{entry.where}".lower()
+    """What a text filter looks in (lower case): who, what with its changes, resource (and the
+    cluster an instance's call named), where."""
+    cluster = entry.detail.get("cluster") or ""
+    return f"{entry.who}\n{entry.summary()}\n{entry.resource}\n{cluster}\n{entry.where}".lower()
 
 
 def filter_entries(entries: Iterable[TimelineEntry], *, sources: Iterable[str] | None = None,

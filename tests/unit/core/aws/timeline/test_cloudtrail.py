@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aurora_console.core.aws.timeline import cloudtrail as ct
-from aurora_console.core.aws.timeline.entries import KIND_FAILOVER, KIND_MODIFICATION, SOURCE_CLOUDTRAIL
+from aurora_console.core.aws.timeline.entries import (
+    KIND_FAILOVER,
+    KIND_MODIFICATION,
+    SOURCE_CLOUDTRAIL,
+    filter_entries,
+    with_before_values,
+)
 from aurora_console.core.tasks import Cancelled, TaskContext
 
 START = datetime(2026, 12, 1, tzinfo=timezone.utc)
@@ -187,3 +193,31 @@ def test_parse_event_never_raises_and_keeps_time_in_utc(name, when, body, resour
         assert isinstance(entry.who, str) and isinstance(entry.where, str)
     else:
         assert not (isinstance(name, str) and name and isinstance(when, datetime))
+
+
+def test_an_instance_call_names_the_instance_and_keeps_its_cluster():
+    create = _event("c1", "CreateDBInstance", {"dBClusterIdentifier": "blog", "dBInstanceIdentifier": "blog-2",
+                                              "dBInstanceClass": "db.r6g.large", "engine": "aurora-postgresql"})
+    modify = _event("m1", "ModifyDBInstance", {"dBInstanceIdentifier": "blog-2", "dBInstanceClass": "db.r6g.xlarge"})
+    modify["EventTime"] = START + timedelta(hours=2)
+    other = _event("c2", "CreateDBInstance", {"dBClusterIdentifier": "blog", "dBInstanceIdentifier": "blog-3",
+                                             "dBInstanceClass": "db.t4g.medium"})
+    entries = [ct.parse_event(e) for e in (create, other, modify)]
+    assert [e.what for e in entries[:2]] == ["CreateDBInstance blog-2", "CreateDBInstance blog-3"]
+    assert entries[0].resource == "blog-2" and entries[0].detail["cluster"] == "blog"
+    # the cluster link: filtering the timeline by the cluster's name still finds its instances' calls
+    assert filter_entries(entries, text="blog") == entries
+    # the instance's own settings are the before of its later change (not another instance's)
+    changed = [e for e in with_before_values(entries) if e.key == "m1"][0]
+    assert [(c.name, c.before, c.after) for c in changed.changes] == [("dBInstanceClass", "db.r6g.large",
+                                                                       "db.r6g.xlarge")]
+
+
+def test_cluster_calls_still_name_their_cluster():
+    snap = ct.parse_event(_event("s1", "CreateDBClusterSnapshot", {
+        "dBClusterIdentifier": "blog", "dBClusterSnapshotIdentifier": "before-upgrade"}))
+    failover = ct.parse_event(_event("f1", "FailoverDBCluster", {
+        "dBClusterIdentifier": "blog", "targetDBInstanceIdentifier": "blog-2"}))
+    group = ct.parse_event(_event("p1", "ModifyDBClusterParameterGroup", {"dBClusterParameterGroupName": "blog-params"}))
+    assert (snap.resource, failover.resource, group.resource) == ("blog", "blog", "blog-params")
+    assert failover.detail["cluster"] is None and group.detail["cluster"] is None
