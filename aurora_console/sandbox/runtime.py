@@ -241,11 +241,20 @@ class Sandbox:
         with self._seed_lock:  # a second stage asked for meanwhile waits for this one
             with self._lock:
                 self._check_running()
-                if self._aws is None:
-                    self._aws = LocalAwsServer()
-                    self._aws.start()
-                    self.mark_phase("aws endpoint up")
                 aws = self._aws
+            if aws is None:
+                # started outside the lock: the PostgreSQL thread takes it meanwhile to make its
+                # server (with the lock held across it, PostgreSQL began only once the endpoint was up)
+                aws = LocalAwsServer()
+                aws.start()
+                with self._lock:
+                    if self._stopped.is_set():  # stop() ran meanwhile and found no endpoint yet
+                        aws.stop()
+                        self._check_running()
+                    self._aws = aws
+                self.mark_phase("aws endpoint up")
+            with self._lock:
+                self._check_running()
                 aws.gate.close(on_hold=self._seed_surroundings_soon)
                 # moto keeps its state per process (another server in this process, an earlier seed):
                 # the seed always starts from an empty endpoint

@@ -118,3 +118,30 @@ def test_the_shop_waits_for_start_shop_when_asked_to(tmp_path):
         assert info.mysql_port is not None or info.mysql_error  # up, or said why not
     finally:
         sandbox.stop()
+
+
+def test_postgres_comes_up_while_the_endpoint_is_still_starting(tmp_path, monkeypatch):
+    """The endpoint's start does not hold what the PostgreSQL thread needs: here it waits for the
+    server to accept connections before it returns (it began only after the endpoint was up)."""
+    from aurora_console.sandbox.aws_server import LocalAwsServer
+
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    seen: list[bool] = []
+    original = LocalAwsServer.start
+
+    def slow_start(self):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (sandbox._pg is not None and sandbox._pg.running
+                                                   and sandbox._pg_thread is not None
+                                                   and not sandbox._pg_thread.is_alive()):
+            time.sleep(0.05)
+        seen.append(sandbox._pg is not None and sandbox._pg.running)
+        return original(self)
+
+    monkeypatch.setattr(LocalAwsServer, "start", slow_start)
+    try:
+        sandbox.start_aws()
+        assert seen == [True]
+        assert sandbox.phases["postgres up"] < sandbox.phases["aws endpoint up"]
+    finally:
+        sandbox.stop()
