@@ -132,6 +132,11 @@ class AuditLog:
     def read(self, limit: int | None = None) -> list[AuditEntry]:
         return read_audit(self.path, limit=limit)
 
+    def caller(self, target: Any) -> str:
+        """The caller identity ARN the log records for ``target``'s profile (asked of STS once,
+        then cached); "" when the log has no identity source. Worker thread only."""
+        return self._identity(target) if self._identity else ""
+
 
 def audit_log_for(path: Path, current_factory: Callable[[], Any]) -> AuditLog:
     """The console's one audit log: identities come from whichever AWS session factory is in use

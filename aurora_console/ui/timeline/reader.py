@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from aurora_console.core.aws.timeline.cloudtrail import pacer_for
+from aurora_console.core.aws.timeline.cloudtrail import account_of, pacer_for
 from aurora_console.core.aws.timeline.gather import Timeline, gather_timeline
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,22 @@ class ClusterTimelineReader:
         rds = aws.client("rds", ref.target) if aws is not None else None
         cloudtrail = aws.client("cloudtrail", ref.target) if aws is not None else None
         endpoint = ref.endpoint_url or getattr(aws, "endpoint_url", None)
+        pacer = pacer_for(ref.profile, ref.region, endpoint, account=self.account_id())
         return gather_timeline(cluster_id=ref.cluster_id, since=since, until=until, rds=rds, cloudtrail=cloudtrail,
                                audit=self.services.audit, migrations=self.migration_readers(), sources=self.sources,
-                               pacer=pacer_for(ref.profile, ref.region, endpoint), task=task, profile=ref.profile)
+                               pacer=pacer, task=task, profile=ref.profile)
+
+    def account_id(self) -> str | None:
+        """Worker thread: the account of the cluster's profile, from the caller identity the audit
+        log caches (STS asked once per profile); None when unknown (the pacer falls back to the profile)."""
+        caller = getattr(self.services.audit, "caller", None)
+        if caller is None:
+            return None
+        try:
+            return account_of(caller(self.ref.target))
+        except Exception as exc:  # noqa: BLE001 - pacing by profile is the fallback
+            log.info("timeline: caller identity unavailable: %s", exc)
+            return None
 
 
 def _profile_migrations(controller: Any, name: str, start: datetime, end: datetime) -> list:

@@ -5,7 +5,8 @@ reference, "LookupEvents": "The rate of lookup requests is limited to two per se
 account, per Region"), takes one lookup attribute per call and pages with ``NextToken``. So:
 
 * every call waits its turn at a :class:`CallPacer` shared by all lookups of one account, region
-  and endpoint in the process (:func:`pacer_for`), spacing calls a little over 0.5 s apart;
+  and endpoint in the process (:func:`pacer_for`: by account id when the caller identity is known,
+  else by profile), spacing calls a little over 0.5 s apart;
 * a call answered ``ThrottlingException`` anyway (another program on the same account) is tried
   again after an exponential, jittered back-off, up to :data:`MAX_THROTTLED_TRIES`;
 * events seen under several names (a failover names the cluster and the new writer) are kept
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -91,12 +93,26 @@ class CallPacer:
 
 _PACERS: dict[tuple[str, str, str], CallPacer] = {}
 _PACERS_LOCK = threading.Lock()
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
-def pacer_for(profile: str | None, region: str, endpoint_url: str | None = None) -> CallPacer:
-    """The one pacer of an account and region in this process (keyed by profile, region and
-    endpoint: the limit is the account's, so every screen's lookups share it)."""
-    key = (profile or "default", region or "", endpoint_url or "")
+def account_of(arn: str | None) -> str | None:
+    """The 12-digit account id of an ARN (``arn:aws:sts::123456789012:assumed-role/...``), None
+    for anything else (an identity STS could not give: ``unknown (...)``)."""
+    parts = arn.split(":") if isinstance(arn, str) else []
+    if len(parts) >= 6 and parts[0] == "arn" and _ACCOUNT_ID.fullmatch(parts[4]):
+        return parts[4]
+    return None
+
+
+def pacer_for(profile: str | None, region: str, endpoint_url: str | None = None, *,
+              account: str | None = None) -> CallPacer:
+    """The one pacer of an account and region (and endpoint) in this process: the limit is the
+    account's, so every screen's lookups and every profile of one account (two roles) share it.
+    ``account``: the account id when known (the caller identity the audit log caches); without
+    it the profile stands for its account."""
+    owner = f"account:{account}" if account else f"profile:{profile or 'default'}"
+    key = (owner, region or "", endpoint_url or "")
     with _PACERS_LOCK:
         return _PACERS.setdefault(key, CallPacer())
 

@@ -73,6 +73,27 @@ def test_one_pacer_per_account_region_and_endpoint():
     assert ct.pacer_for("p", "eu-west-1", "http://x") is not a
 
 
+def test_two_profiles_of_one_account_share_its_pacer():
+    # two roles of account 111122223333: the 2 calls a second are the account's, not each profile's
+    admin = ct.pacer_for("admin", "us-east-1", None, account="111122223333")
+    assert ct.pacer_for("read-only", "us-east-1", None, account="111122223333") is admin
+    assert ct.pacer_for("admin", "eu-west-1", None, account="111122223333") is not admin
+    assert ct.pacer_for("other", "us-east-1", None, account="444455556666") is not admin
+    # the account unknown: the profile stands for it
+    assert ct.pacer_for("read-only", "us-east-1", None) is not admin
+    assert ct.pacer_for("read-only", "us-east-1", None) is ct.pacer_for("read-only", "us-east-1", None, account=None)
+
+
+@pytest.mark.parametrize(("arn", "account"), [
+    ("arn:aws:sts::111122223333:assumed-role/Admin/alice", "111122223333"),
+    ("arn:aws:iam::123456789012:user/moto", "123456789012"),
+    ("arn:aws-cn:sts::111122223333:assumed-role/R/s", "111122223333"),
+    ("unknown (NoCredentialsError)", None), ("", None), (None, None),
+    ("arn:aws:sts::12345:user/x", None), ("arn:aws:sts::١١١١٢٢٢٢٣٣٣٣:user/x", None)])
+def test_account_of_an_arn(arn, account):
+    assert ct.account_of(arn) == account
+
+
 def test_throttled_lookup_backs_off_and_retries_then_follows_pages():
     client = _client()
     clock = FakeClock()
