@@ -67,3 +67,28 @@ def test_a_refresh_makes_the_model_and_fills_the_list(offline_window, qtbot, mon
     assert refreshed == ["dev"]
     qtbot.waitUntil(lambda: [s.ref.cluster_id for s in window.navigator.model.summaries()] == ["reports"],
                     timeout=5000)
+
+
+def test_header_sorts_filters_and_selection_follows_on_a_big_list(offline_window, qtbot):
+    """1,000 clusters: the list shows them by name; a header click reverses the order and the
+    selected row keeps its cluster; the filter box filters in the chosen order (with the current
+    row filtered out: a path where a proxy that left the sorting to the list model crashed Qt)."""
+    from PySide6.QtCore import Qt
+
+    window = offline_window
+    nav = window.navigator
+    cluster_model = window.clusters.loader.model
+    ids = [f"c{(i * 7919) % 1000:04d}" for i in range(1000)]
+    cluster_model.set_region(_region(*ids))
+    qtbot.waitUntil(lambda: nav.proxy.rowCount() == 1000, timeout=10000)
+    shown = [nav.proxy.index(r, 0).data() for r in range(1000)]
+    assert shown == sorted(ids)
+    nav.view.setCurrentIndex(nav.proxy.index(3, 0))
+    assert nav.selected_cluster().cluster_id == "c0003"
+    nav.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # what a header click does
+    assert [nav.proxy.index(r, 0).data() for r in range(1000)] == sorted(ids, reverse=True)
+    assert nav.view.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert nav.selected_cluster().cluster_id == "c0003"  # the selection followed its row
+    nav.filter_edit.setText("c09")  # the filter box still filters, in the chosen order
+    assert [nav.proxy.index(r, 0).data() for r in range(nav.proxy.rowCount())] == \
+        sorted((i for i in ids if i.startswith("c09")), reverse=True)
