@@ -7,7 +7,8 @@ and Download*) is passed on to moto as it came, and recorded in :class:`ControlP
 CloudTrail's shape (AWS CloudTrail User Guide, "CloudTrail record contents"): ``eventTime``,
 ``eventSource``, ``eventName``, ``awsRegion``, ``sourceIPAddress``, ``userAgent``,
 ``userIdentity`` (the caller: the ARN STS returns for the sandbox's keys), ``requestParameters``
-(the query parameters in CloudTrail's lowerCamel spelling, lists and booleans decoded),
+(the query parameters in CloudTrail's lowerCamel spelling, lists decoded, values typed by the
+API's input shape in botocore's service model, as the real trail types them),
 ``errorCode``/``errorMessage`` for a refused call, ``readOnly`` false, ``eventID``.
 
 ``LookupEvents`` (JSON 1.1, ``X-Amz-Target: com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents``)
@@ -21,6 +22,7 @@ A reset of moto (``/moto-api/reset``) forgets the history too.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import re
@@ -77,10 +79,55 @@ def lower_camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _scalar(value: str) -> Any:
-    if value in ("true", "false"):
+@functools.lru_cache(maxsize=8)
+def _service_model(service: str) -> Any:
+    """botocore's model of ``service`` (its API's shapes), None for a service botocore does not know."""
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    try:
+        return botocore.session.get_session().get_service_model(service)
+    except UnknownServiceError:
+        return None
+
+
+def _input_shape(service: str, action: str) -> Any:
+    model = _service_model(service)
+    if model is None or action not in model.operation_names:
+        return None
+    return model.operation_model(action).input_shape
+
+
+def _leaf_type(shape: Any, parts: list[str]) -> str | None:
+    """The type botocore's input shape gives the query key ``parts``
+    (``Parameters.Parameter.1.ParameterValue``: a list's item name and index, then a member), None
+    for a key the shape does not have."""
+    after_item_name = False
+    for part in parts:
+        if shape is None:
+            return None
+        if shape.type_name == "list":
+            shape = shape.member
+            after_item_name = not _DIGITS.fullmatch(part)  # the item name; its index follows
+            continue
+        if after_item_name and _DIGITS.fullmatch(part):
+            after_item_name = False
+            continue
+        if shape.type_name != "structure":
+            return None
+        shape = {m.serialization.get("name", name): m for name, m in shape.members.items()}.get(part)
+    return None if shape is None else shape.type_name
+
+
+_INTEGER_TYPES = frozenset({"integer", "long"})
+
+
+def _typed(value: str, type_name: str | None) -> Any:
+    """A query value as CloudTrail records it for its input shape's type: integers and booleans
+    decoded, everything else (strings, timestamps, a value the shape does not know) as text."""
+    if type_name == "boolean" and value in ("true", "false"):
         return value == "true"
-    if _INTEGER.fullmatch(value) and not (len(value) > 1 and value.lstrip("-").startswith("0")):
+    if type_name in _INTEGER_TYPES and _INTEGER.fullmatch(value):
         return int(value)
     return value
 
@@ -89,12 +136,15 @@ def _scalar(value: str) -> Any:
 MASKED = "****"
 
 
-def request_parameters(params: dict[str, str]) -> dict[str, Any]:
+def request_parameters(params: dict[str, str], service: str = "rds", action: str | None = None) -> dict[str, Any]:
     """Query-protocol parameters (``Tags.Tag.1.Key=a``) as CloudTrail records them
     (``{"tags": [{"key": "a"}]}``): names in lowerCamel, ``member``/item names before an index
-    dropped, indexes made lists (1-based, in order), ``true``/``false`` and integers decoded.
-    Identifiers and names stay text; a password's value is masked. ``Action`` and ``Version``
-    are not parameters."""
+    dropped, indexes made lists (1-based, in order), each value typed as the API's input shape
+    for the call (``action``, else the ``Action`` parameter) types it in botocore's ``service`` model: integers and booleans
+    decoded, strings (a ``ParameterValue`` of "500", an account id) and anything the shape does
+    not know kept as text. A password's value is masked. ``Action`` and ``Version`` are not
+    parameters."""
+    shape = _input_shape(service, action or str(params.get("Action", "")))
     root: dict[str, Any] = {}
     for key in sorted(params, key=_key_order):
         if key in ("Action", "Version"):
@@ -116,7 +166,7 @@ def request_parameters(params: dict[str, str]) -> dict[str, Any]:
         if "password" in key.lower():
             value = MASKED  # CloudTrail never records a password (MasterUserPassword, NewPassword...)
         else:
-            value = raw if key.endswith(("Identifier", "Name", "Id", "Arn")) else _scalar(raw)
+            value = _typed(raw, _leaf_type(shape, parts))
         _put(root, path, value)
     return _lists(root)
 
@@ -192,7 +242,7 @@ class ControlPlaneTrail:
             "awsRegion": region,
             "sourceIPAddress": source_ip,
             "userAgent": user_agent,
-            "requestParameters": request_parameters(params),
+            "requestParameters": request_parameters(params, event_source.split(".", 1)[0], action),
             "responseElements": None,
             "requestID": str(uuid.uuid4()),
             "eventID": event_id,

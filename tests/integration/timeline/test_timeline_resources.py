@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from aurora_console.core.aws.timeline.cloudtrail import CallPacer
+from aurora_console.core.aws.timeline.cloudtrail import CallPacer, lookup_pages
 from aurora_console.core.aws.timeline.entries import KIND_PARAMETERS, SOURCE_CLOUDTRAIL
 from aurora_console.core.aws.timeline.gather import gather_timeline
 from tests.integration.fleet.seed import make_cluster
@@ -61,15 +61,15 @@ def test_parameter_group_and_snapshot_calls_are_found_by_their_names(factory, ea
     groups = [e for e in timeline.entries if e.what.startswith("ModifyDBClusterParameterGroup")]
     assert [e.resource for e in groups] == ["orders-pg", "orders-pg"]  # billing-pg's change is not looked up
     assert all(e.kind == KIND_PARAMETERS and e.who.startswith("arn:aws:") and e.where for e in groups)
-    # (values compared as text: CloudTrail records ParameterValue as a string, the sandbox as a number)
-    first, second = ({c.name: (c.before if c.before is None else str(c.before), str(c.after)) for c in e.changes}
-                     for e in groups)
+    # ParameterValue is a string in RDS's input shape: the sandbox's trail records "500" as CloudTrail does
+    first, second = ({c.name: (c.before, c.after) for c in e.changes} for e in groups)
     assert first["log_min_duration_statement"] == (None, "500")  # nothing earlier set it: never made up
     assert second["log_min_duration_statement"] == ("500", "250")
     assert "log_min_duration_statement: 500 → 250" in groups[1].summary()
 
     shared = [e for e in timeline.entries if e.what.startswith("ModifyDBClusterSnapshotAttribute")]
     assert [e.resource for e in shared] == ["orders-before"]
+    assert shared[0].detail["parameters"]["valuesToAdd"] == ["210987654321"]  # an account id is text
     assert [e.what for e in timeline.entries if e.what.startswith("CreateDBClusterSnapshot")] == [
         "CreateDBClusterSnapshot orders"]
     assert "billing" not in " ".join(e.summary() for e in timeline.entries)
@@ -81,9 +81,11 @@ def test_a_master_password_never_shows_in_the_timeline(factory, east, rds):
     rds.modify_db_cluster(DBClusterIdentifier="orders", MasterUserPassword="Changed-pw-4-reviewer17",
                           ApplyImmediately=True)
     trail = factory.client("cloudtrail", east)
-    raw = trail.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": "orders"}])
+    # the raw events too (paced and backed off: the previous test's lookups may have just used the second)
+    pacer = CallPacer()
+    raw = list(lookup_pages(trail, "orders", start, _now() + timedelta(minutes=1), pacer=pacer))
     timeline = gather_timeline(cluster_id="orders", since=start, until=_now() + timedelta(minutes=1), rds=rds,
-                               cloudtrail=trail, sources=[SOURCE_CLOUDTRAIL], pacer=CallPacer())
+                               cloudtrail=trail, sources=[SOURCE_CLOUDTRAIL], pacer=pacer)
     assert any(e.what.startswith("ModifyDBCluster orders") for e in timeline.entries)
     shown = repr(raw) + " ".join(e.summary() + repr(dict(e.detail)) for e in timeline.entries)
     for secret in ("not-a-real-password-1", "Changed-pw-4-reviewer17"):  # make_cluster's and the new one
