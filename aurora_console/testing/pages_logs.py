@@ -120,6 +120,22 @@ class LogsPage:
         self.qtbot.waitUntil(lambda: not c.filtering, timeout=self.timeout_ms)
         return [entry_dict(e) for e in c.shown]
 
+    def set_time_range(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """Narrow the screen to ``[since, until)`` (aware datetimes) as a DBA does: the filter
+        bar's **Custom range…** with its From / To fields (UTC, to the second); the entries shown
+        (the other filters kept). A range that does not end after it starts raises ``ValueError``
+        with the screen's message (and the screen keeps its last range)."""
+        bar, c = self.screen.filter_bar, self.controller
+        bar.set_custom_range(since, until)
+        if bar.range_problem.text():
+            raise ValueError(bar.range_problem.text())
+        self.qtbot.waitUntil(lambda: not c.filtering, timeout=self.timeout_ms)
+        return [entry_dict(e) for e in c.shown]
+
+    def time_range(self) -> tuple[datetime | None, datetime | None]:
+        """``(since, until)`` the screen's entries are filtered by (None: open-ended)."""
+        return self.controller.filters.since, self.controller.filters.until
+
     def search(self, pattern: str) -> list[dict[str, Any]]:
         """The entries shown that match ``pattern`` (a regular expression, case-insensitive),
         the screen's search moved to the first of them."""
@@ -169,12 +185,26 @@ class LogsPage:
         self._raise("export")
         return c.exported[1]
 
-    def search_cloudwatch(self, pattern: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
-        """Every instance's log in CloudWatch Logs (the cluster must export it): one dict per
-        event, ``instance`` added."""
-        c = self.controller
+    def search_cloudwatch(self, pattern: str, since: datetime | None = None, until: datetime | None = None, *,
+                          hours: int | None = None) -> list[dict[str, Any]]:
+        """Every instance's log in CloudWatch Logs (the cluster must export it), through the
+        screen's CloudWatch Logs tab: between ``since`` and ``until`` (aware datetimes, its
+        **Between** From / To fields, to the second), or over the last ``hours`` ending now
+        (``hours`` alone; neither: the tab's current choice). One dict per event, ``instance``
+        added. A range that does not end after it starts raises ``ValueError``."""
+        c, view = self.controller, self.screen.cloudwatch_view
+        if (since is None) != (until is None):
+            raise TypeError("give both since and until, or neither")
         self.qtbot.waitUntil(lambda: c.cloudwatch_available is not None, timeout=self.timeout_ms)
-        c.search_cloudwatch(pattern, since, until)
+        if since is not None:
+            view.set_range(since, until)
+        elif hours is not None:
+            view.range_kind.setCurrentIndex(view.range_kind.findData("last"))
+            view.hours.setValue(hours)
+        view.pattern_edit.setText(pattern)
+        view.search()
+        if view.between() and view.range_edit.problem():
+            raise ValueError(view.range_edit.problem())
         self.qtbot.waitUntil(lambda: not c.searching_cloudwatch, timeout=self.timeout_ms)
         self._raise("cloudwatch")
         return [dict(entry_dict(e), instance=ev.stream) for ev in c.cloudwatch_events for e in ev.entries]

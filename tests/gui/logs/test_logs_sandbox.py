@@ -66,6 +66,19 @@ def test_blog_logs_follow_a_slow_statement_and_an_error_caused_now(console, auro
     assert {h["message"] for h in hits} >= {slow["message"], error["message"]}
     assert len(everything) > len(hits)
 
+    # narrowed to the second the slow statement was logged in, through the Custom range fields
+    at = slow["time"].replace(microsecond=0)
+    narrowed = logs.set_time_range(at, at + timedelta(seconds=1))
+    assert slow["message"] in {e["message"] for e in narrowed}
+    assert all(at <= e["time"] < at + timedelta(seconds=1) for e in narrowed)
+    assert logs.time_range() == (at, at + timedelta(seconds=1)) and len(narrowed) < len(everything)
+    assert logs.screen.filter_bar.range_edit.from_edit.text() == f"{at:%Y-%m-%d %H:%M:%S}"  # UTC, as the table
+    with pytest.raises(ValueError, match="end after it starts"):
+        logs.set_time_range(at, at)
+    assert logs.time_range() == (at, at + timedelta(seconds=1))  # the last usable range stays
+    logs.screen.filter_bar.range_combo.setCurrentIndex(0)  # All time again
+    assert logs.time_range() == (None, None)
+
     # the slow statement opens in the SQL editor, EXPLAIN in front, not run
     screen = logs.screen
     # the row as the table shows it (the controller's list may be ahead of the view until it renders)
@@ -90,6 +103,7 @@ def test_blog_logs_follow_a_slow_statement_and_an_error_caused_now(console, auro
     # finds the slow statement in every instance's stream
     now = datetime.now(timezone.utc)
     found = logs.search_cloudwatch(marker, now - timedelta(minutes=15), now + timedelta(minutes=1))
+    assert screen.cloudwatch_view.between()  # through the tab's From / To fields
     assert logs.controller.cloudwatch_available
     # the view renders the search's end after the page object hears of it
     qtbot.waitUntil(screen.cloudwatch_view.search_button.isEnabled, timeout=10000)

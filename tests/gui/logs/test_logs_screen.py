@@ -7,8 +7,10 @@ export, follow with Cancel, and closing the tab."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 import pytest
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import QAbstractSlider
 
 from aurora_console.core.aws.fleet.models import ClusterRef
@@ -194,3 +196,62 @@ def test_lines_followed_in_are_rendered_together_and_other_changes_at_once(windo
     c.set_filters(severities=None)
     qtbot.waitUntil(lambda: last_message(screen) == "statement 7002", timeout=10000)  # followed lines still show
     c.stop_follow()
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def test_a_custom_range_narrows_a_file_to_minutes_of_its_day(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.open_file(c.files[0].name, 4000)  # the whole file
+    qtbot.waitUntil(lambda: c.reads == 1, timeout=10000)
+    bar = screen.filter_bar
+    quick = [bar.range_combo.itemText(i) for i in range(bar.range_combo.count())]
+    assert quick[:5] == ["All time", "Last 15 minutes", "Last hour", "Last 6 hours", "Last 24 hours"]
+    assert not bar.range_edit.isVisibleTo(screen)
+    bar.range_combo.setCurrentIndex(quick.index("Custom range…"))
+    assert bar.range_edit.isVisibleTo(screen)
+    # it starts as the span of the entries read, in UTC as the table shows them
+    assert bar.range_edit.from_edit.text() == "2026-12-07 05:00:00"
+    assert bar.range_edit.to_edit.text() == "2026-12-07 05:50:00"
+    qtbot.waitUntil(lambda: not c.filtering, timeout=5000)
+    assert len(c.shown) == 3000
+    # the DBA types 05:10:00 - 05:20:00 into the fields
+    bar.range_edit.from_edit.setDateTime(QDateTime(QDate(2026, 12, 7), QTime(5, 10), QTimeZone.utc()))
+    bar.range_edit.to_edit.setDateTime(QDateTime(QDate(2026, 12, 7), QTime(5, 20), QTimeZone.utc()))
+    qtbot.waitUntil(lambda: not c.filtering and c.filters.until == _utc("2026-12-07 05:20:00"), timeout=5000)
+    assert (c.filters.since, c.filters.until) == (_utc("2026-12-07 05:10:00"), _utc("2026-12-07 05:20:00"))
+    numbers = [int(e.message.split()[-1]) for e in c.shown]
+    assert numbers == list(range(600, 1200))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 600, timeout=5000)
+    # To before From: said, not raised, and the last usable range stays
+    bar.range_edit.to_edit.setDateTime(QDateTime(QDate(2026, 12, 7), QTime(5, 0), QTimeZone.utc()))
+    assert bar.range_problem.isVisibleTo(screen) and "end after it starts" in bar.range_problem.text()
+    assert c.filters.until == _utc("2026-12-07 05:20:00") and len(c.shown) == 600
+    # a quick range again leaves the custom one
+    bar.range_combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: not c.filtering and len(c.shown) == 3000, timeout=5000)
+    assert not bar.range_edit.isVisibleTo(screen) and c.filters.until is None
+
+
+def test_cloudwatch_searches_between_a_from_and_a_to_time(window, qtbot, log_folder):
+    screen, c, sources = opened(window, qtbot, log_folder)
+    screen.tabs.setCurrentIndex(1)
+    view = screen.cloudwatch_view
+    qtbot.waitUntil(view.search_button.isEnabled, timeout=5000)
+    assert view.hours.isVisibleTo(screen) and not view.range_edit.isVisibleTo(screen)
+    view.range_kind.setCurrentIndex(view.range_kind.findData("between"))
+    assert view.range_edit.isVisibleTo(screen) and not view.hours.isVisibleTo(screen)
+    view.range_edit.from_edit.setDateTime(QDateTime(QDate(2026, 12, 6), QTime(3, 10), QTimeZone.utc()))
+    view.range_edit.to_edit.setDateTime(QDateTime(QDate(2026, 12, 6), QTime(3, 20, 30), QTimeZone.utc()))
+    view.pattern_edit.setText("boom")
+    view.search_button.click()
+    qtbot.waitUntil(lambda: view.table.rowCount() == 2, timeout=10000)
+    call = sources.logs_client.calls[-1]
+    assert (call["startTime"], call["endTime"]) == (int(_utc("2026-12-06 03:10:00").timestamp() * 1000),
+                                                    int(_utc("2026-12-06 03:20:30").timestamp() * 1000))
+    # a range that ends before it starts is said, and not searched
+    view.range_edit.to_edit.setDateTime(QDateTime(QDate(2026, 12, 6), QTime(3, 0), QTimeZone.utc()))
+    view.search_button.click()
+    assert "end after it starts" in view.message.text() and len(sources.logs_client.calls) == 1
