@@ -46,7 +46,7 @@ def ui_first() -> Iterator[None]:
     global _inside, _ui_thread, _saved_interval
     with _cond:
         _inside += 1
-        _ui_thread = threading.get_ident()
+        outer_thread, _ui_thread = _ui_thread, threading.get_ident()
         if _inside == 1:
             _saved_interval = sys.getswitchinterval()
             if _saved_interval > UI_SWITCH_INTERVAL:
@@ -56,6 +56,9 @@ def ui_first() -> Iterator[None]:
     finally:
         with _cond:
             _inside -= 1
+            # the thread inside before this one (a nested mark), or none: a thread that has left
+            # (and may have ended) is never taken for the UI thread by a later step_aside
+            _ui_thread = outer_thread if _inside else None
             if not _inside:
                 if _saved_interval is not None:
                     sys.setswitchinterval(_saved_interval)
@@ -63,16 +66,17 @@ def ui_first() -> Iterator[None]:
                 _cond.notify_all()
 
 
-def step_aside(max_wait: float = MAX_WAIT) -> bool:
+def step_aside(max_wait: float | None = None) -> bool:
     """Called by a worker between slices of Python work: waits while the UI thread is inside
-    :func:`ui_first` (at most ``max_wait`` seconds). Whether it waited. A no-op on the UI thread
-    itself (a small parse run there must not wait for its own paint)."""
+    :func:`ui_first` (at most ``max_wait`` seconds; :data:`MAX_WAIT` as it is at the call when
+    None). Whether it waited. A no-op on the UI thread itself (a small parse run there must not
+    wait for its own paint)."""
     if not _inside or threading.get_ident() == _ui_thread:
         return False
     with _cond:
         if not _inside:
             return False
-        _cond.wait_for(lambda: not _inside, max_wait)
+        _cond.wait_for(lambda: not _inside, MAX_WAIT if max_wait is None else max_wait)
     return True
 
 

@@ -371,31 +371,48 @@ def test_the_tree_paints_and_takes_a_region_in_with_workers_stepping_aside(fleet
     assert seen and all(seen) and not inside()
 
 
-def test_the_runners_tasks_give_way_to_the_ui_thread_while_it_paints(fleet_window, qtbot):
+def test_the_runners_tasks_give_way_to_the_ui_thread_while_it_paints(fleet_window, qtbot, monkeypatch):
     """A task's pause waits while the UI thread is inside ui_first (the fleet's parse calls it
-    between slices), and returns at once when it is not."""
+    between slices), and returns at once when it is not. Ordered by events, not by how long each
+    step took (a loaded machine may take any time to wake a thread)."""
     import threading
-    import time
 
+    from aurora_console.ui import ui_first as ui_first_module
     from aurora_console.ui.ui_first import ui_first
+    from tests.unit.ui.ui_first_probe import PauseProbe
 
-    started, go_on, waited = threading.Event(), threading.Event(), []
+    probe = PauseProbe()  # reports when the task's thread is in its pause
+    monkeypatch.setattr(ui_first_module, "_cond", probe)
+    monkeypatch.setattr(ui_first_module, "MAX_WAIT", 60.0)  # an upper bound only
+    started, go_on, went_on, go_on_again, done = (threading.Event() for _ in range(5))
+    worker, events = [], []
 
     def work(ctx):
-        for _ in range(2):
-            started.set()
-            go_on.wait(10)
-            t0 = time.perf_counter()
-            ctx.pause()
-            waited.append(time.perf_counter() - t0)
+        worker.append(threading.get_ident())
+        started.set()
+        go_on.wait(30)
+        ctx.pause()  # the UI thread is inside: waits until it leaves
+        events.append("worker went on")
+        went_on.set()
+        go_on_again.wait(30)
+        ctx.pause()  # nothing to wait for: on at once
+        events.append("worker went on again")
+        done.set()
         return True
 
     handle = fleet_window.services.runner.submit(work, name="pause test")
-    assert started.wait(10)
+    assert started.wait(30)
     with ui_first():
         go_on.set()
-        qtbot.wait(150)  # the worker waits while the UI thread is inside
-        assert not waited
-    qtbot.waitUntil(lambda: handle.done, timeout=10000)
-    assert waited[0] >= 0.1  # it waited for the UI thread
-    assert waited[1] < waited[0]  # nothing to wait for: on at once
+        assert probe.wait_until_waiting(worker[0])  # the worker is in its pause...
+        events.append("worker in pause")
+        assert not went_on.is_set()
+        events.append("paint ended")
+    # the UI thread blocks here (no event processing, so no paint of its own meanwhile): the
+    # second pause finds nothing inside
+    assert went_on.wait(30)
+    go_on_again.set()
+    assert done.wait(30)
+    qtbot.waitUntil(lambda: handle.done, timeout=30_000)
+    assert events == ["worker in pause", "paint ended", "worker went on", "worker went on again"]
+    assert probe.waits_of(worker[0]) == 1  # the second pause did not wait

@@ -116,49 +116,59 @@ def test_a_fetch_all_of_plain_values_holds_full_passes_back_and_freezes_nothing(
 
 class _ColumnStream(_Stream):
     """A PostgreSQL-like stream (column_batches); pauses as the real one does between slices of
-    decoding, and records whether it waited for the UI thread's paint to end."""
+    decoding, and records in ``events`` the order of: the worker in its pause, the paint's end,
+    the worker going on (``probe`` reports the pause, see tests/unit/ui/ui_first_probe.py)."""
 
-    def __init__(self, batches: list[list[tuple]]) -> None:
+    def __init__(self, batches: list[list[tuple]], probe) -> None:
         super().__init__(batches)
-        self.waited: list[bool] = []
+        self.probe = probe
+        self.events: list[list[str]] = []
 
     def column_batches(self, size, *, task=None, between=None):
         import threading
 
         from aurora_console.core.db.column_store import ColumnChunk
-        from aurora_console.ui import ui_first
 
         for rows in self.batches(size, task=task):
-            # the UI thread is painting right now: the worker waits for it to finish
-            painting, done = threading.Event(), threading.Event()
-            self.painter = threading.Thread(target=self._paint, args=(painting, done))
+            # a paint is under way right now: the worker waits for it to finish
+            events: list[str] = []
+            self.events.append(events)
+            painting = threading.Event()
+            self.painter = threading.Thread(target=self._paint,
+                                            args=(painting, threading.get_ident(), events))
             self.painter.start()
-            painting.wait(5)
+            assert painting.wait(30)
             (between or task.pause)()  # as ResultStream.column_batches: the task's pause by default
-            self.waited.append(done.is_set() and not ui_first.inside())
-            self.painter.join()
+            events.append("worker went on")
+            self.painter.join(30)
             yield ColumnChunk.from_rows(rows, ["int", "text"])
 
-    @staticmethod
-    def _paint(painting, done) -> None:
-        import time
-
+    def _paint(self, painting, worker: int, events: list[str]) -> None:
         from aurora_console.ui import ui_first
 
-        # stands in for the UI thread (step_aside waits for whichever thread holds ui_first
-        # last, except the caller's own)
+        # stands in for the UI thread (step_aside waits while any thread but the caller's own is
+        # inside); it ends its paint only once the worker is in its pause
         with ui_first.ui_first():
+            before = self.probe.waits_of(worker)  # the worker is held on `painting` meanwhile
             painting.set()
-            time.sleep(0.05)
-            done.set()
+            if self.probe.wait_until_waiting(worker, n=before + 1):
+                events.append("worker in pause")
+            events.append("paint ended")
 
 
-def test_a_fetch_all_decoding_rows_steps_aside_while_the_ui_paints(qtbot, sql_runner):
-    stream = _ColumnStream([[(n, f"row {n}") for n in range(1 + b * 100, 1 + (b + 1) * 100)] for b in range(2)])
+def test_a_fetch_all_decoding_rows_steps_aside_while_the_ui_paints(qtbot, sql_runner, monkeypatch):
+    from aurora_console.ui import ui_first
+    from tests.unit.ui.ui_first_probe import PauseProbe
+
+    probe = PauseProbe()
+    monkeypatch.setattr(ui_first, "_cond", probe)
+    monkeypatch.setattr(ui_first, "MAX_WAIT", 60.0)  # an upper bound only: the paint ends first
+    stream = _ColumnStream([[(n, f"row {n}") for n in range(1 + b * 100, 1 + (b + 1) * 100)] for b in range(2)],
+                           probe)
     result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
                              stream=stream)
     model = ResultTableModel(result, sql_runner, "db:test")
     model.fetch_all()
-    qtbot.waitUntil(lambda: model.complete, timeout=10_000)
-    assert stream.waited == [True, True]
+    qtbot.waitUntil(lambda: model.complete, timeout=30_000)
+    assert stream.events == [["worker in pause", "paint ended", "worker went on"]] * 2
     assert [r[0] for r in model.rows] == list(range(201))

@@ -85,3 +85,47 @@ def test_a_shorter_interval_set_by_the_user_is_kept():
         assert sys.getswitchinterval() == pytest.approx(0.0001, abs=2e-6)
     finally:
         sys.setswitchinterval(before)
+
+
+def test_max_wait_is_read_when_a_worker_steps_aside(monkeypatch):
+    """A setting (or a test) that changes MAX_WAIT takes effect: step_aside() does not keep the
+    value the module had when it was defined."""
+    from tests.unit.ui.ui_first_probe import PauseProbe
+
+    probe = PauseProbe()
+    monkeypatch.setattr(module, "_cond", probe)
+    monkeypatch.setattr(module, "MAX_WAIT", 12.5)
+    me: list[int] = []
+
+    def worker():
+        me.append(threading.get_ident())
+        step_aside()
+
+    thread = threading.Thread(target=worker)
+    with ui_first():
+        thread.start()
+        while not me:
+            time.sleep(0.001)
+        assert probe.wait_until_waiting(me[0])
+    thread.join(30)
+    assert not thread.is_alive() and probe.waits == [(me[0], 12.5)]
+
+
+def test_a_thread_that_has_left_is_not_taken_for_the_ui_thread():
+    """Another thread marked inside and gone (a test's stand-in painter) leaves the mark to the
+    thread still inside, and to none once all have left: the UI thread never waits for itself."""
+    def paint():
+        with ui_first():
+            pass
+
+    with ui_first():
+        other = threading.Thread(target=paint)
+        other.start()
+        other.join(30)
+        assert not other.is_alive() and module._ui_thread == threading.get_ident()
+        assert step_aside(max_wait=30) is False  # the UI thread does not wait for itself
+    assert module._ui_thread is None
+    other = threading.Thread(target=paint)
+    other.start()
+    other.join(30)
+    assert module._ui_thread is None and not inside()
