@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 
 import pytest
 
@@ -73,14 +74,15 @@ def test_a_closed_gate_answers_the_seeder_and_motos_api(environ):
 def test_a_closed_gate_holds_the_rest_until_it_opens_and_asks_for_the_seed_once():
     inner = _App()
     asked: list[bool] = []
-    gate = SeedGate(max_hold=30)
+    gate = SeedGate(max_hold=120)  # longer than the wait for all three to be held below
     gate.close(on_hold=lambda: asked.append(True))
     app = SeedGateWsgi(inner, gate)
     held = [_in_thread(app, _environ("rds", b"Action=DescribeDBClusterSnapshots&Version=2014-10-31")),
             _in_thread(app, _environ("ssm", b'{"Name": "x"}')),
             _in_thread(app, _environ("ec2", b"Action=DescribeInstances"))]
-    for thread in held:
-        thread.join(0.3)
+    deadline = time.monotonic() + 20  # an upper bound: all three are held as soon as they arrive
+    while gate.held < 3 and time.monotonic() < deadline:
+        time.sleep(0.005)
     assert all(t.is_alive() for t in held) and inner.bodies == []  # none answered yet
     assert asked == [True] and gate.held == 3  # the seed was asked for once
     gate.open()
