@@ -100,8 +100,11 @@ class ResultStream:
         #: the two cursors a fetch-all alternates between (numeric as text, uuid as bytes): one
         #: holds the batch being decoded while the other's FETCH is under way (column_batches)
         self._compact_curs: list[psycopg.Cursor] = []
-        #: a FETCH whose rows have arrived but are not decoded yet: (its cursor, rows asked for)
-        self._prefetched: tuple[psycopg.Cursor, int] | None = None
+        #: FETCHes whose rows have arrived but are not handed over yet, oldest first: (its cursor,
+        #: rows asked for). Usually one (the batch fetched ahead); two when a fetch-all was stopped
+        #: while decoding a batch with the next one under way (the batch being decoded is read
+        #: again from its first row: none of it was handed over)
+        self._pending: list[tuple[psycopg.Cursor, int]] = []
         self._failed_ahead: psycopg.Error | None = None
         session.streams.append(self)
 
@@ -117,12 +120,11 @@ class ResultStream:
                 self._raise_failed_ahead()
                 if task is not None:
                     task.check()
-                if self._prefetched is not None:  # a stopped fetch-all's next batch, here already
-                    pre, n = self._prefetched
-                    self._prefetched = None
-                    got = pre.rowcount
+                if self._pending:  # a stopped fetch-all's next batch, here already
+                    pre, n = self._pending[0]
                     # decoded as the fetch-all would (numeric as text...), read back as plain values
-                    rows = _decode_columns_in_slices(pre, got, self._kinds()).rows()
+                    rows = _decode_columns_in_slices(pre, pre.rowcount, self._kinds()).rows()
+                    del self._pending[0]
                 else:
                     cur = self._cur
                     cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
@@ -179,7 +181,11 @@ class ResultStream:
         off the socket (the server keeps sending) and ``between()`` is called (by default the
         task's ``pause``: the UI's runner makes it wait while the UI thread paints). A batch
         fetched ahead and not yet handed over (the caller stopped, a cancel) stays with the
-        stream: the next :meth:`fetch` returns it."""
+        stream: the next :meth:`fetch` returns it. A stop inside a batch (``between()`` raising
+        :class:`~aurora_console.core.tasks.Cancelled`) keeps that batch whole, and the next one if
+        its FETCH was under way, so a later fetch goes on from the first row not handed over; if
+        the stop left the transaction failed (the server's cancel hit that FETCH) or its state
+        unknown, the stream is aborted and closed, its ``closed_reason`` saying why."""
         if between is None and task is not None:
             between = getattr(task, "pause", None)
         while not (self.closed or self.exhausted):
@@ -196,18 +202,20 @@ class ResultStream:
                 if task is not None:
                     task.check()
                 conn = s.conn
-                if self._prefetched is None:  # nothing under way: this batch is fetched now
+                if not self._pending:  # nothing under way: this batch is fetched now
                     cur = self._compact_cursor(0)
                     cur.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"', binary=self.binary)
                     if self.columns is None:
                         self.columns = _columns(conn, cur)
                         self.binary = prefers_binary(c.type_oid for c in self.columns)
-                    self._prefetched = (cur, size)
-                cur, asked = self._prefetched
+                    self._pending.append((cur, size))
+                cur, asked = self._pending[0]
                 got = cur.rowcount
                 kinds = self._kinds()
-                if got >= asked and psycopg.Pipeline.is_supported():
+                # the next FETCH goes ahead only into a cursor holding nothing pending
+                if got >= asked and len(self._pending) == 1 and psycopg.Pipeline.is_supported():
                     nxt = self._compact_cursor(1 if cur is self._compact_cursor(0) else 0)
+                    before = nxt.pgresult
                     chunk = None
                     try:
                         with conn.pipeline():
@@ -215,17 +223,24 @@ class ResultStream:
                             chunk = _decode_columns_in_slices(cur, got, kinds, between=between,
                                                               receive=conn.pgconn.consume_input)
                         # leaving the pipeline waited for the next batch: its rows are in ``nxt``
-                        self._prefetched = (nxt, size)
+                        self._pending = [(nxt, size)]
                     except psycopg.Error as exc:
                         if chunk is None:
                             raise
                         # the next batch failed (a cancel, an error in a row): this one is
                         # handed over first, as it would have been without fetching ahead
-                        self._prefetched = None
+                        self._pending = []
                         self._failed_ahead = exc
+                    except BaseException:  # a stop (Cancelled from between()) inside the batch
+                        self._keep_after_stop(cur, nxt, before, size)
+                        raise
                 else:  # the last batch (or a libpq without pipelines: one FETCH at a time)
-                    self._prefetched = None
-                    chunk = _decode_columns_in_slices(cur, got, kinds, between=between)
+                    try:
+                        chunk = _decode_columns_in_slices(cur, got, kinds, between=between)
+                    except BaseException:
+                        self._keep_after_stop(cur, None, None, size)
+                        raise
+                    del self._pending[0]
             except psycopg.Error as exc:
                 err = from_psycopg(exc, f"FETCH from {self.name}")
                 self._abort(err)
@@ -237,6 +252,37 @@ class ResultStream:
                 self.exhausted = True
                 self.close("all rows fetched")
             return chunk
+
+    def _keep_after_stop(self, cur: psycopg.Cursor, nxt: psycopg.Cursor | None, before, size: int) -> None:
+        """After a stop inside the batch in ``cur`` (none of it handed over): that batch is read
+        again from its first row by the next fetch, and the batch whose FETCH went ahead into
+        ``nxt`` (``before`` its result until then) follows it. If that FETCH failed (the server's
+        cancel hit it: the transaction is in error) or where the connection stands is unknown, the
+        rest of the result cannot be had: the stream is aborted and closed, saying why."""
+        conn = self.session._conn
+        if conn is None or conn.closed or conn.broken:
+            self.forget("stopped, and the connection was lost while the rows were fetched")
+            return
+        reason = ""
+        if conn.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+            reason = "the connection was left in an unknown state"
+        elif conn.info.transaction_status != pq.TransactionStatus.INTRANS:
+            reason = "the FETCH of the next rows failed on the server (its cancel, or an error in a row)"
+        elif nxt is not None and (nxt.pgresult is None or nxt.pgresult is before
+                                  or nxt.pgresult.status != pq.ExecStatus.TUPLES_OK):
+            reason = "the next rows did not arrive"
+        if reason:
+            self._abort(SqlError(f"Stopped while fetching rows; {reason}, so the rest of the result "
+                                 f"is no longer available (run the statement again to see it)."))
+            return
+        try:
+            cur.scroll(0, mode="absolute")
+        except (psycopg.Error, IndexError):
+            self._abort(SqlError("Stopped while fetching rows; the rows fetched could not be read "
+                                 "again (run the statement again to see the rest)."))
+            return
+        if nxt is not None:  # ``cur`` was the only batch pending: the one fetched ahead follows
+            self._pending = [self._pending[0], (nxt, size)]
 
     def _abort(self, err: SqlError) -> None:
         conn = self.session._conn
@@ -274,7 +320,7 @@ class ResultStream:
             except psycopg.Error:
                 pass
             finally:
-                self._prefetched = None
+                self._pending = []
                 self._cur.close()
                 for cur in self._compact_curs:
                     cur.close()

@@ -162,24 +162,37 @@ def test_a_batch_fetched_ahead_of_a_stopped_fetch_all_is_the_next_fetched(pg_dsn
 
 
 def test_a_cancel_during_a_fetch_all_ends_it_and_the_session_is_usable(session):
+    """Stop pressed during a fetch-all (the task's token: the server is sent a cancel, the pause
+    between slices raises Cancelled). Either the cancel found no FETCH under way and the stream
+    goes on exactly where it stopped, or it hit one and the stream is closed saying why; in both
+    cases no row is lost or repeated among those handed over."""
     from aurora_console.core.db.sql_errors import SqlError
     from aurora_console.core.tasks import Cancelled, TaskContext
 
-    result = run_statement(session, "SELECT g, 'row ' || g FROM generate_series(1, 2000000) g", first_batch=100)
-    task = TaskContext("fetch all")
-    got = 0
+    n = 300_000
+    result = run_statement(session, f"SELECT g, 'row ' || g FROM generate_series(1, {n}) g", first_batch=100)
+    got = [row[0] for row in result.rows]
 
-    def between() -> None:  # the user presses Stop while the second batch is decoded
-        if got:
+    def pause() -> None:  # the user presses Stop while the second batch is decoded
+        if len(got) > 100:
             task.token.cancel()
 
+    task = TaskContext("fetch all", pause=pause)
     with pytest.raises((Cancelled, SqlError)) as raised:
-        for chunk in result.stream.column_batches(20000, task=task, between=between):
-            got += len(chunk)
-    assert 0 < got < 2_000_000
-    if isinstance(raised.value, SqlError):  # the server cancelled the FETCH under way
-        assert raised.value.kind == "cancelled" and result.stream.closed
+        for chunk in result.stream.column_batches(20000, task=task):
+            got += [row[0] for row in chunk.rows()]
+    assert 100 < len(got) < n
     assert not session.conn.pgconn.pipeline_status
+    stream = result.stream
+    if isinstance(raised.value, SqlError):  # the server cancelled the FETCH under way
+        assert raised.value.kind == "cancelled" and stream.closed
+    elif stream.closed:  # stopped with the cancelled FETCH ahead: aborted, saying so
+        assert "Stopped while fetching rows" in stream.closed_reason
+    else:  # the cancel found the server idle: the rest follows, from where it stopped
+        for chunk in stream.column_batches(20000):
+            got += [row[0] for row in chunk.rows()]
+        assert len(got) == n and stream.closed_reason == "all rows fetched"
+    assert got == list(range(1, len(got) + 1))
     assert session.conn.execute("SELECT 2").fetchone() == (2,)
 
 
@@ -194,3 +207,76 @@ def test_an_error_in_a_batch_fetched_ahead_comes_after_the_rows_before_it(sessio
     assert got == list(range(101, 801))  # the batch decoded while the failing one was fetched
     assert "division by zero" in raised.value.message and result.stream.closed
     assert session.conn.execute("SELECT 3").fetchone() == (3,)
+
+
+def _stop_at(calls: int):
+    """A ``between`` that stops the fetch-all (raises Cancelled, as the task's pause does after
+    Stop) at its ``calls``-th call, i.e. after that many slices of decoding."""
+    from aurora_console.core.tasks import Cancelled
+
+    seen = [0]
+
+    def between() -> None:
+        seen[0] += 1
+        if seen[0] == calls:
+            raise Cancelled()
+
+    return between
+
+
+COUNT_SQL = "SELECT g, 'row ' || g, (g * 1.5)::numeric FROM generate_series(1, {n}) g"
+
+
+@pytest.mark.parametrize("stop_after", [1, 2, 3, 4, 5, 6, 7, 9, 12])
+@pytest.mark.parametrize("then", ["fetch more", "fetch all"])
+def test_a_fetch_all_stopped_inside_a_batch_goes_on_where_it_stopped(session, monkeypatch, stop_after, then):
+    """Stop pressed while a batch is decoded (the next batch's FETCH under way, or the last
+    batch): nothing of that batch was handed over, so a Fetch more / Fetch all afterwards gives
+    it, then the batch fetched ahead, then the rest: every row once, in order. A second stop in
+    the resumed fetch-all (two batches pending) loses nothing either."""
+    from aurora_console.core.db import query
+    from aurora_console.core.tasks import Cancelled
+
+    monkeypatch.setattr(query, "FIRST_SLICE", 100)  # slices of exactly 100 rows: 3 per batch
+    monkeypatch.setattr(query, "MAX_SLICE", 100)
+    n = 1234  # first batch 100, then batches of 300: the stops fall in full and in last batches
+    result = run_statement(session, COUNT_SQL.format(n=n), first_batch=100)
+    got = [row[0] for row in result.rows]
+    with pytest.raises(Cancelled):
+        for chunk in result.stream.column_batches(300, between=_stop_at(stop_after)):
+            got += [row[0] for row in chunk.rows()]
+    assert not session.conn.pgconn.pipeline_status
+    assert result.has_more and not result.stream.closed, result.stream.closed_reason
+    with pytest.raises(Cancelled):  # stopped again at once: the two pending batches stay
+        for chunk in result.stream.column_batches(300, between=_stop_at(2)):
+            got += [row[0] for row in chunk.rows()]
+    if then == "fetch more":
+        while result.has_more:
+            rows = result.stream.fetch(250)
+            assert all(isinstance(r[2], Decimal) for r in rows)
+            got += [row[0] for row in rows]
+    else:
+        for chunk in result.stream.column_batches(300):
+            got += [row[0] for row in chunk.rows()]
+    assert got == list(range(1, n + 1))
+    assert result.stream.exhausted and result.stream.closed_reason == "all rows fetched"
+    assert session.conn.execute("SELECT 4").fetchone() == (4,)
+
+
+def test_a_stop_when_the_next_fetch_failed_closes_the_stream_saying_why(session):
+    """A stop inside a batch whose FETCH ahead failed on the server: the transaction is in error,
+    so the stream is aborted (rolled back) and closed with a reason, not left half-read."""
+    from aurora_console.core.tasks import Cancelled
+
+    result = run_statement(session, "SELECT g, 1 / (g - 1500) FROM generate_series(1, 2500) g", first_batch=100)
+    got = [row[0] for row in result.rows]
+    with pytest.raises(Cancelled):
+        for chunk in result.stream.column_batches(700, between=_stop_at(1)):  # fails at 1500
+            got += [row[0] for row in chunk.rows()]
+    # 101-800 was being decoded when stopped, 801-1500 failed: nothing after 100 can be had
+    assert got == list(range(1, 101))
+    assert result.stream.closed and not result.has_more
+    assert "Stopped while fetching rows" in result.stream.closed_reason
+    assert result.stream.fetch(10) == [] and list(result.stream.column_batches(10)) == []
+    assert session.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert session.conn.execute("SELECT 5").fetchone() == (5,)
