@@ -326,25 +326,28 @@ class ResultStream:
                     cur.close()
 
 
-def _decode_in_slices(cur: psycopg.Cursor, n: int) -> list[tuple]:
+def _decode_in_slices(cur: psycopg.Cursor, n: int, *,
+                      clock: Callable[[], float] = time.perf_counter) -> list[tuple]:
     """The up to ``n`` rows of ``cur``'s result, decoded in slices of about DECODE_SLICE_S each
-    (the GIL is free for the UI thread in between); each slice is sized from the last one's rate."""
+    (the GIL is free for the UI thread in between); each slice is sized from the last one's rate
+    (timed by ``clock``)."""
     rows: list[tuple] = []
     size = FIRST_SLICE
     while len(rows) < n:
-        t0 = time.perf_counter()
+        t0 = clock()
         part = cur.fetchmany(min(size, n - len(rows)))
         if not part:
             break
         rows.extend(part)
-        took = time.perf_counter() - t0
+        took = clock() - t0
         size = MAX_SLICE if took <= 0 else max(1, min(MAX_SLICE, int(len(part) * DECODE_SLICE_S / took)))
     return rows
 
 
 def _decode_columns_in_slices(cur: psycopg.Cursor, n: int, kinds: list[str], *,
                               between: Callable[[], object] | None = None,
-                              receive: Callable[[], object] | None = None) -> ColumnChunk:
+                              receive: Callable[[], object] | None = None,
+                              clock: Callable[[], float] = time.perf_counter) -> ColumnChunk:
     """The up to ``n`` rows of ``cur``'s result as a :class:`ColumnChunk`, decoded and appended to
     their columns in slices of about DECODE_SLICE_S each, like :func:`_decode_in_slices` (no
     batch-long list of row tuples: each slice's rows go to the columns and are dropped).
@@ -354,14 +357,14 @@ def _decode_columns_in_slices(cur: psycopg.Cursor, n: int, kinds: list[str], *,
     got = 0
     size = FIRST_SLICE
     while got < n:
-        t0 = time.perf_counter()
+        t0 = clock()
         part = cur.fetchmany(min(size, n - got))
         if not part:
             break
         for col, get in zip(cols, getters, strict=True):
             col.extend(map(get, part))
         got += len(part)
-        took = time.perf_counter() - t0
+        took = clock() - t0
         size = MAX_SLICE if took <= 0 else max(1, min(MAX_SLICE, int(len(part) * DECODE_SLICE_S / took)))
         del part
         if receive is not None:

@@ -50,9 +50,7 @@ def test_every_row_once_in_order_in_slices_sized_by_time(n_rows, per_row, n):
     clock = _Clock()
     rows = [(i, f"r{i}") for i in range(n_rows)]
     cur = _Cursor(rows, per_row, clock)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(query.time, "perf_counter", clock)
-        got = query._decode_in_slices(cur, n)
+    got = query._decode_in_slices(cur, n, clock=clock)  # the fake clock, not the process's
     assert got == rows[:n]
     assert all(size <= n for size in cur.asked)
     # after the first slice, each holds the GIL for about DECODE_SLICE_S (or one row, if a row
@@ -61,13 +59,12 @@ def test_every_row_once_in_order_in_slices_sized_by_time(n_rows, per_row, n):
         assert took <= max(query.DECODE_SLICE_S * 1.01, per_row)
 
 
-def test_wide_rows_get_small_slices_narrow_rows_big_ones(monkeypatch):
+def test_wide_rows_get_small_slices_narrow_rows_big_ones():
     clock = _Clock()
-    monkeypatch.setattr(query.time, "perf_counter", clock)
     narrow = _Cursor([(i,) for i in range(50_000)], 1e-7, clock)
-    query._decode_in_slices(narrow, 50_000)
+    query._decode_in_slices(narrow, 50_000, clock=clock)
     wide = _Cursor([(i,) for i in range(2_000)], 1e-3, clock)
-    query._decode_in_slices(wide, 2_000)
+    query._decode_in_slices(wide, 2_000, clock=clock)
     assert max(narrow.asked[1:]) == query.MAX_SLICE
     assert max(wide.asked[1:]) == int(query.DECODE_SLICE_S / 1e-3)
 
@@ -80,11 +77,9 @@ def test_a_batch_by_column_has_every_row_once_in_order_in_slices_sized_by_time(n
     rows = [(i, f"r{i}", None if i % 7 == 0 else str(i / 4)) for i in range(n_rows)]
     cur = _Cursor(rows, per_row, clock)
     calls: list[tuple[str, int]] = []
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(query.time, "perf_counter", clock)
-        chunk = query._decode_columns_in_slices(
-            cur, n, ["int", "text", "numeric"],
-            receive=lambda: calls.append(("receive", cur.pos)), between=lambda: calls.append(("between", cur.pos)))
+    chunk = query._decode_columns_in_slices(
+        cur, n, ["int", "text", "numeric"], clock=clock,
+        receive=lambda: calls.append(("receive", cur.pos)), between=lambda: calls.append(("between", cur.pos)))
     want = rows[:n]
     assert len(chunk) == len(want)
     assert chunk.rows() == [(i, t, None if d is None else Decimal(d)) for i, t, d in want]
