@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
@@ -202,32 +203,57 @@ def _create_cluster(rds: Any, spec: cat.ClusterSpec, password: str, network: tup
             rds.stop_db_instance(DBInstanceIdentifier=inst.instance_id)
 
 
-def _blog_extras(c: _Clients, password: str) -> tuple[str, str]:
+#: the faults AWS answers a create of something that exists with (RDS, SSM, Secrets Manager)
+_ALREADY_EXISTS = frozenset({"DBClusterSnapshotAlreadyExistsFault", "SubscriptionAlreadyExist",
+                             "ParameterAlreadyExists", "ResourceExistsException"})
+
+
+def _unless_exists(call: Callable[..., Any], **kwargs: Any) -> bool:
+    """``call(**kwargs)``; False instead of the error when what it creates already exists (a second
+    run of a stage that failed partway: :func:`seed_surroundings`)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        call(**kwargs)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in _ALREADY_EXISTS:
+            return False
+        raise
+    return True
+
+
+def _blog_extras(c: _Clients, password: str, check: Callable[[], None]) -> tuple[str, str]:
+    """The blog's snapshot, SNS topic, event subscription, SSM parameter and secret; each step
+    leaves what an earlier run made (SNS's CreateTopic returns the existing topic by itself)."""
     rds = c["rds"]
-    rds.create_db_cluster_snapshot(DBClusterIdentifier=cat.BLOG_CLUSTER, DBClusterSnapshotIdentifier=cat.BLOG_SNAPSHOT,
-                                   Tags=_tags((("project", "blog"), ("reason", "before major upgrade"))))
+    _unless_exists(rds.create_db_cluster_snapshot, DBClusterIdentifier=cat.BLOG_CLUSTER,
+                   DBClusterSnapshotIdentifier=cat.BLOG_SNAPSHOT,
+                   Tags=_tags((("project", "blog"), ("reason", "before major upgrade"))))
+    check()
     topic_arn = c["sns"].create_topic(Name=cat.BLOG_SNS_TOPIC)["TopicArn"]
-    rds.create_event_subscription(
-        SubscriptionName=cat.BLOG_EVENT_SUBSCRIPTION, SnsTopicArn=topic_arn, SourceType="db-cluster",
-        SourceIds=[cat.BLOG_CLUSTER], EventCategories=["failover", "maintenance", "notification"], Enabled=True,
-    )
-    c["ssm"].put_parameter(Name=cat.BLOG_SSM_PARAMETER, Type="SecureString", Value=password,
-                           Description="blog database master password")
-    c["secretsmanager"].create_secret(
-        Name=cat.BLOG_SECRET_ID, Description="blog database credentials",
-        SecretString=json.dumps({"username": cat.BLOG_MASTER_USER, "password": password}),
-    )
+    check()
+    _unless_exists(rds.create_event_subscription,
+                   SubscriptionName=cat.BLOG_EVENT_SUBSCRIPTION, SnsTopicArn=topic_arn, SourceType="db-cluster",
+                   SourceIds=[cat.BLOG_CLUSTER], EventCategories=["failover", "maintenance", "notification"],
+                   Enabled=True)
+    check()
+    _unless_exists(c["ssm"].put_parameter, Name=cat.BLOG_SSM_PARAMETER, Type="SecureString", Value=password,
+                   Description="blog database master password")
+    check()
+    _unless_exists(c["secretsmanager"].create_secret,
+                   Name=cat.BLOG_SECRET_ID, Description="blog database credentials",
+                   SecretString=json.dumps({"username": cat.BLOG_MASTER_USER, "password": password}))
     return topic_arn, cat.BLOG_SNAPSHOT
 
 
-def _shop_extras(c: _Clients, password: str) -> None:
+def _shop_extras(c: _Clients, password: str, check: Callable[[], None]) -> None:
     """The shop database's password where a profile finds it (SSM SecureString, Secrets Manager)."""
-    c["ssm"].put_parameter(Name=cat.SHOP_SSM_PARAMETER, Type="SecureString", Value=password,
-                           Description="shop database master password")
-    c["secretsmanager"].create_secret(
-        Name=cat.SHOP_SECRET_ID, Description="shop database credentials",
-        SecretString=json.dumps({"username": cat.SHOP_MASTER_USER, "password": password}),
-    )
+    _unless_exists(c["ssm"].put_parameter, Name=cat.SHOP_SSM_PARAMETER, Type="SecureString", Value=password,
+                   Description="shop database master password")
+    check()
+    _unless_exists(c["secretsmanager"].create_secret,
+                   Name=cat.SHOP_SECRET_ID, Description="shop database credentials",
+                   SecretString=json.dumps({"username": cat.SHOP_MASTER_USER, "password": password}))
 
 
 def _read_back(rds: Any, region: str) -> list[SeededCluster]:
@@ -264,6 +290,19 @@ def create_bastion_instance(ec2: Any) -> tuple[str, str]:
         TagSpecifications=[{"ResourceType": "instance", "Tags": _tags((("Name", BASTION_NAME), ("project", "blog")))}],
     )["Instances"][0]
     return inst["InstanceId"], inst["PrivateIpAddress"]
+
+
+def _bastion_instance(ec2: Any) -> tuple[str, str]:
+    """The bastion's instance an earlier run of :func:`seed_surroundings` made (pending or
+    running), else a new one (:func:`create_bastion_instance`)."""
+    reservations = ec2.describe_instances(Filters=[
+        {"Name": "tag:Name", "Values": [BASTION_NAME]},
+        {"Name": "instance-state-name", "Values": ["pending", "running"]},
+    ])["Reservations"]
+    made = [i for r in reservations for i in r["Instances"]]
+    if made:
+        return made[0]["InstanceId"], made[0]["PrivateIpAddress"]
+    return create_bastion_instance(ec2)
 
 
 def custom_endpoint_host(cluster_endpoint: str, name: str) -> str:
@@ -330,10 +369,16 @@ def seed_surroundings(
     *,
     credentials: SandboxCredentials | None = None,
     db_password: str,
+    check: Callable[[], None] | None = None,
 ) -> SeedInfo:
     """The second stage, around the clusters :func:`seed_clusters` made: the blog's snapshot, SNS
     topic and event subscription, both databases' passwords in SSM and Secrets Manager, the
-    bastion's EC2 instance. Returns ``seed`` completed (``surroundings_seeded`` True)."""
+    bastion's EC2 instance. Returns ``seed`` completed (``surroundings_seeded`` True).
+
+    Safe to run again after it failed partway (the sandbox's bastion stage does): each step keeps
+    what an earlier run made instead of failing on it (the AlreadyExists faults, the bastion's
+    instance found by its Name tag). ``check`` is called between steps (it raises to stop the
+    stage, e.g. the sandbox stopping)."""
     validate_password(db_password)
     if seed.surroundings_seeded:
         return seed
@@ -342,11 +387,14 @@ def seed_surroundings(
     blog_region = next(c.region for c in cat.CLUSTERS if c.cluster_id == cat.BLOG_CLUSTER)
     shop_region = next((c.region for c in cat.CLUSTERS if c.cluster_id == cat.SHOP_CLUSTER), None)
     region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
+    check = check or (lambda: None)
     c = region_clients[blog_region]
-    topic_arn, snapshot_id = _blog_extras(c, db_password)
+    topic_arn, snapshot_id = _blog_extras(c, db_password, check)
+    check()
     if shop_region is not None:
-        _shop_extras(region_clients[shop_region], db_password)
-    instance_id, private_ip = create_bastion_instance(c["ec2"])
+        _shop_extras(region_clients[shop_region], db_password, check)
+        check()
+    instance_id, private_ip = _bastion_instance(c["ec2"])
     return replace(
         seed, snapshot_id=snapshot_id, event_subscription=cat.BLOG_EVENT_SUBSCRIPTION, sns_topic_arn=topic_arn,
         bastion_instance_id=instance_id, bastion_private_ip=private_ip, bastion_region=blog_region,

@@ -57,6 +57,9 @@ STATE_FILE = "sandbox.json"
 #: version picks them up on its next start): as on Aurora PostgreSQL, where pg_stat_statements is
 #: in the default shared_preload_libraries, with I/O timing for the Top SQL block times.
 PG_SETTINGS = {"shared_preload_libraries": "pg_stat_statements", "track_io_timing": "on"}
+#: how long stop() waits for a second seed stage running on its own thread (it checks for the stop
+#: between its steps; the first stage, which it may wait for, takes a few seconds at worst)
+SEED_JOIN_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class Sandbox:
         self._seed_lock = threading.Lock()  # one seed stage at a time (start_aws, seed_surroundings)
         self._tls_lock = threading.Lock()  # the PostgreSQL and MySQL starts share one certificate
         self._stopped = threading.Event()
+        self._seed_threads: list[threading.Thread] = []  # _seed_surroundings_soon's (stop() joins them)
         #: when each start-up phase ended (``time.time()``), logged as it happens: benchmarks/sandbox_start.py
         #: prints the breakdown from the log
         self.phases: dict[str, float] = {}
@@ -253,13 +257,15 @@ class Sandbox:
                         self._check_running()
                     self._aws = aws
                 self.mark_phase("aws endpoint up")
-            with self._lock:
-                self._check_running()
-                aws.gate.close(on_hold=self._seed_surroundings_soon)
-                # moto keeps its state per process (another server in this process, an earlier seed):
-                # the seed always starts from an empty endpoint
-                aws.reset()
             try:
+                with self._lock:
+                    self._check_running()
+                # moto keeps its state per process (another server in this process, an earlier seed):
+                # the seed always starts from an empty endpoint; the gate closes once it is empty
+                # and inside this try, so a failure anywhere opens it again (a held request would
+                # otherwise wait the gate's whole max_hold)
+                aws.reset()
+                aws.gate.close(on_hold=self._seed_surroundings_soon)
                 creds = sandbox_credentials()
                 task.check()
                 task.progress(None, "Seeding clusters…")
@@ -286,17 +292,27 @@ class Sandbox:
         from aurora_console.sandbox.aws_server import sandbox_credentials
 
         task = task or null_context()
+
+        def check() -> None:  # between the stage's steps: the task cancelled, or the sandbox stopping
+            task.check()
+            with self._lock:
+                self._check_running()
+
         with self._seed_lock:
-            info = self._require_info()
             aws = self._aws
-            if info.seed.surroundings_seeded or aws is None:
-                return info
-            task.progress(None, "Seeding snapshots, events, secrets and the bastion…")
             try:
+                info = self._require_info()
+                if info.seed.surroundings_seeded or aws is None:
+                    return info
+                check()
+                task.progress(None, "Seeding snapshots, events, secrets and the bastion…")
                 info.seed = seed_surroundings(aws.endpoint_url, info.seed, credentials=sandbox_credentials(),
-                                              db_password=self._password)
+                                              db_password=self._password, check=check)
             finally:
-                aws.gate.open()  # seeded, or failed: the held screens show what is there
+                # on every way out (seeded, failed, nothing to do): the held requests go on to the
+                # endpoint at once and the screens show what is there (and the caller the error)
+                if aws is not None:
+                    aws.gate.open()
             log.info("sandbox AWS endpoint %s: everything seeded in %.1f s", aws.endpoint_url, info.seed.seconds)
             self.mark_phase("surroundings seeded")
             self._write_state()
@@ -310,10 +326,19 @@ class Sandbox:
         def run() -> None:
             try:
                 self.seed_surroundings()
-            except Exception:  # noqa: BLE001 - the gate is open again; the screens show what is there
-                log.exception("seeding the sandbox's snapshots, events, secrets and bastion failed")
+            except Exception as exc:  # noqa: BLE001 - the gate is open again; the screens show what is there
+                if self._stopped.is_set():  # stop() interrupted it: nothing went wrong
+                    log.info("the sandbox stopped while seeding its snapshots, events, secrets and bastion (%s)",
+                             type(exc).__name__)
+                else:
+                    log.exception("seeding the sandbox's snapshots, events, secrets and bastion failed")
 
-        threading.Thread(target=run, name="sandbox-seed", daemon=True).start()
+        thread = threading.Thread(target=run, name="sandbox-seed", daemon=True)
+        with self._lock:  # stop() joins it (and after stop() nothing starts)
+            if self._stopped.is_set():
+                return
+            self._seed_threads = [t for t in self._seed_threads if t.is_alive()] + [thread]
+            thread.start()
 
     def start_metrics(self, task: TaskContext | None = None, hours: float = 24) -> Any:
         """A day of 1-minute history, then (``live_metrics``) a feeder that adds each new minute."""
@@ -659,6 +684,14 @@ class Sandbox:
             if self._stopped.is_set():
                 return
             self._stopped.set()
+            seeders = [t for t in self._seed_threads if t is not threading.current_thread()]
+        # a second stage the gate asked for sees the stop between its steps and ends; waited for
+        # while the endpoint still answers, so its requests do not fail (and log) after this returns
+        for thread in seeders:
+            thread.join(SEED_JOIN_S)
+            if thread.is_alive():
+                log.warning("the sandbox's second seed stage did not end within %.0f s", SEED_JOIN_S)
+        with self._lock:
             parts = (("feeder", self._feeder), ("bastion", self._bastion), ("postgres", self._pg),
                      ("mysql", self._mysql), ("aws", self._aws))
         for name, part in parts:

@@ -5,10 +5,12 @@ half-seeded account, and a re-seed after a reset goes through both stages again.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import boto3
 import pytest
 
+from aurora_console.sandbox import aws_seed
 from aurora_console.sandbox import seed_catalog as cat
 from aurora_console.sandbox.aws_server import sandbox_credentials
 from aurora_console.sandbox.runtime import Sandbox
@@ -86,5 +88,36 @@ def test_a_reset_endpoint_is_seeded_again_through_both_stages(tmp_path):
         assert _surroundings(info) == _expected(info)
         listed = {c["DBClusterIdentifier"] for c in _client(info, "rds").describe_db_clusters()["DBClusters"]}
         assert cat.BLOG_CLUSTER in listed and info.metrics is not None
+    finally:
+        sandbox.stop()
+
+
+def test_a_second_stage_that_failed_partway_runs_again(tmp_path, monkeypatch):
+    """The bastion's stage runs the second stage again when the gate's run failed: what the failed
+    run made (snapshot, subscription, parameters, secrets) must not fail the next one."""
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    real = aws_seed.create_bastion_instance
+    calls: list[int] = []
+
+    def flaky(ec2):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("the endpoint dropped the connection")
+        return real(ec2)
+
+    monkeypatch.setattr(aws_seed, "create_bastion_instance", flaky)
+    try:
+        info = sandbox.start_aws()
+        with pytest.raises(ConnectionError):
+            sandbox.seed_surroundings()
+        assert sandbox._aws.gate.is_open and not info.seed.surroundings_seeded
+        sandbox.seed_surroundings()  # as _start_bastion does
+        assert info.seed.surroundings_seeded and _surroundings(info) == _expected(info)
+        # the whole stage once more over a complete one: it keeps what is there, makes nothing twice
+        again = aws_seed.seed_surroundings(info.endpoint_url, replace(info.seed, surroundings_seeded=False),
+                                           credentials=sandbox_credentials(), db_password=sandbox._password)
+        assert again.bastion_instance_id == info.seed.bastion_instance_id and len(calls) == 2
+        assert _surroundings(info) == _expected(info)
+        assert again.sns_topic_arn == info.seed.sns_topic_arn
     finally:
         sandbox.stop()

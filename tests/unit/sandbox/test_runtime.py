@@ -1,0 +1,195 @@
+"""Sandbox's seed stages and the endpoint's gate (sandbox/runtime.py), on a stand-in endpoint: the
+gate never stays closed when a stage cannot run or fails (a held request would wait the gate's whole
+``max_hold``), and a second stage the gate asked for on its own thread ends with ``stop()``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.error
+from dataclasses import dataclass, replace
+
+import pytest
+
+from aurora_console.sandbox import aws_seed, aws_server
+from aurora_console.sandbox.runtime import Sandbox
+from aurora_console.sandbox.seed_gate import SeedGate
+
+pytestmark = pytest.mark.unit
+
+#: a held request that comes back within this is released by the stage, not by max_hold (120 s)
+RELEASED_S = 10
+
+
+@dataclass(frozen=True)
+class _Seed:
+    regions: tuple[str, ...] = ("us-east-1",)
+    seconds: float = 0.0
+    surroundings_seeded: bool = False
+
+
+class _Gate(SeedGate):
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()  # max_hold 120 s, as the endpoint's
+        self.events = events
+
+    def close(self, on_hold=None) -> None:
+        self.events.append("close")
+        super().close(on_hold)
+
+
+class _Endpoint:
+    """Stands for LocalAwsServer: its gate is real, its reset and stop recorded."""
+
+    def __init__(self, reset_error: Exception | None = None) -> None:
+        self.events: list[str] = []
+        self.gate = _Gate(self.events)
+        self.endpoint_url = "http://127.0.0.1:1"
+        self.reset_error = reset_error
+
+    def start(self) -> None:
+        self.events.append("start")
+
+    def reset(self) -> None:
+        self.events.append("reset")
+        if self.reset_error is not None:
+            raise self.reset_error
+
+    def stop(self) -> None:
+        self.events.append("stop")
+        self.gate.open()
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    monkeypatch.setattr(Sandbox, "_begin_postgres", lambda self: None)  # no PostgreSQL here
+    monkeypatch.setattr(Sandbox, "_write_state", lambda self: None)
+    monkeypatch.setattr(aws_seed, "seed_clusters", lambda endpoint_url, **kwargs: _Seed())
+    made = Sandbox(tmp_path / "sbx", live_metrics=False)
+    yield made
+    made.stop()
+
+
+def _endpoint(monkeypatch, **kwargs) -> _Endpoint:
+    endpoint = _Endpoint(**kwargs)
+    monkeypatch.setattr(aws_server, "LocalAwsServer", lambda: endpoint)
+    return endpoint
+
+
+def _hold(gate: SeedGate) -> threading.Thread:
+    """A screen's request held by the gate (as SeedGateWsgi holds it), on its own thread."""
+    thread = threading.Thread(target=gate.wait, name="held-request", daemon=True)
+    thread.start()
+    return thread
+
+
+def test_the_gate_closes_after_the_reset(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch)
+    sandbox.start_aws()
+    # closed before it, a request arriving while moto resets would be held for nothing
+    assert endpoint.events == ["start", "reset", "close"] and not endpoint.gate.is_open
+
+
+def test_a_failing_reset_leaves_the_gate_open(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch, reset_error=urllib.error.URLError("connection refused"))
+    with pytest.raises(urllib.error.URLError):
+        sandbox.start_aws()
+    assert endpoint.gate.is_open  # was closed for good: every later request waited 120 s
+    started = time.monotonic()
+    assert endpoint.gate.wait() and time.monotonic() - started < RELEASED_S
+
+
+@pytest.mark.expected_errors  # the seed thread logs the failed stage with its traceback
+def test_a_failing_second_stage_releases_the_held_requests_at_once(sandbox, monkeypatch, caplog):
+    endpoint = _endpoint(monkeypatch)
+
+    def failing(endpoint_url, seed, **kwargs):
+        raise RuntimeError("SnapshotQuotaExceeded")
+
+    monkeypatch.setattr(aws_seed, "seed_surroundings", failing)
+    sandbox.start_aws()
+    held = [_hold(endpoint.gate) for _ in range(3)]  # the first asks for the stage, on a thread of its own
+    for thread in held:
+        thread.join(RELEASED_S)
+    assert not any(t.is_alive() for t in held) and endpoint.gate.is_open  # passed on to the endpoint
+    for seeder in [t for t in threading.enumerate() if t.name == "sandbox-seed"]:
+        seeder.join(RELEASED_S)  # it logs the failure after opening the gate
+    assert any(r.levelno == logging.ERROR and r.exc_info and "SnapshotQuotaExceeded" in str(r.exc_info[1])
+               for r in caplog.records)  # the failure is visible in the log
+    with pytest.raises(RuntimeError, match="SnapshotQuotaExceeded"):  # and to a caller of the stage
+        sandbox.seed_surroundings()
+    assert endpoint.gate.is_open
+
+
+def test_a_stage_with_nothing_to_do_opens_the_gate(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch)
+    sandbox.start_aws()
+    sandbox.info.seed = replace(sandbox.info.seed, surroundings_seeded=True)  # seeded meanwhile
+    held = _hold(endpoint.gate)
+    assert sandbox.seed_surroundings() is sandbox.info
+    held.join(RELEASED_S)
+    assert not held.is_alive() and endpoint.gate.is_open
+
+
+@pytest.mark.expected_errors  # the stage the held request asked for fails the same way (logged)
+def test_a_stage_without_the_first_one_opens_the_gate_and_says_why(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch)
+    sandbox.start_aws()
+    sandbox.info = None  # as when the first stage never finished
+    held = _hold(endpoint.gate)
+    with pytest.raises(RuntimeError, match="not started"):
+        sandbox.seed_surroundings()
+    held.join(RELEASED_S)
+    assert not held.is_alive() and endpoint.gate.is_open
+
+
+def _waits_for_the_stop_then_fails(sandbox: Sandbox):
+    def seed(endpoint_url, seed, **kwargs):
+        sandbox._stopped.wait(RELEASED_S)
+        time.sleep(0.2)  # its request to the stopped endpoint takes a moment to fail
+        raise ConnectionError("the endpoint has gone")
+
+    return seed
+
+
+def _stops_at_its_next_step(sandbox: Sandbox):
+    def seed(endpoint_url, seed, *, check, **kwargs):
+        for _ in range(RELEASED_S * 100):
+            check()  # raises once the sandbox stops
+            time.sleep(0.01)
+        return replace(seed, surroundings_seeded=True)
+
+    return seed
+
+
+@pytest.mark.parametrize("stage", [_waits_for_the_stop_then_fails, _stops_at_its_next_step],
+                         ids=["its-request-fails", "checks-between-steps"])
+def test_stop_ends_the_stage_the_gate_asked_for_and_logs_no_error(sandbox, monkeypatch, caplog, stage):
+    endpoint = _endpoint(monkeypatch)
+    monkeypatch.setattr(aws_seed, "seed_surroundings", stage(sandbox))
+    sandbox.start_aws()
+    caplog.set_level(logging.INFO, logger="aurora_console.sandbox.runtime")
+    _hold(endpoint.gate)  # asks for the stage, which starts on its own thread
+    deadline = time.monotonic() + RELEASED_S
+    while not [t for t in threading.enumerate() if t.name == "sandbox-seed"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    seeders = [t for t in threading.enumerate() if t.name == "sandbox-seed"]
+    assert seeders
+    sandbox.stop()
+    # ended before stop() returned: its end can no longer land in a later test's log
+    assert not any(t.is_alive() for t in seeders)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("stopped while seeding" in r.getMessage() and r.levelno == logging.INFO for r in caplog.records)
+    assert endpoint.events[-1] == "stop" and endpoint.gate.is_open
+
+
+def test_no_stage_starts_after_stop(sandbox, monkeypatch):
+    _endpoint(monkeypatch)
+    ran: list[bool] = []
+    monkeypatch.setattr(aws_seed, "seed_surroundings", lambda *args, **kwargs: ran.append(True))
+    sandbox.start_aws()
+    sandbox.stop()
+    sandbox._seed_surroundings_soon()  # a request held just as the sandbox stopped
+    time.sleep(0.2)
+    assert ran == [] and not [t for t in threading.enumerate() if t.name == "sandbox-seed"]
