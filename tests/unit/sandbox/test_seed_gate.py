@@ -87,7 +87,7 @@ def test_a_closed_gate_holds_the_rest_until_it_opens_and_asks_for_the_seed_once(
     assert asked == [True] and gate.held == 3  # the seed was asked for once
     gate.open()
     for thread in held:
-        thread.join(5)
+        thread.join(30)
     assert not any(t.is_alive() for t in held)
     assert sorted(inner.bodies) == sorted([b"Action=DescribeDBClusterSnapshots&Version=2014-10-31",
                                            b'{"Name": "x"}', b"Action=DescribeInstances"])
@@ -114,16 +114,18 @@ def test_closing_again_asks_for_the_next_seed_again():
 
 @pytest.mark.expected_errors  # the failure is logged with its traceback
 def test_a_failing_on_hold_still_waits_for_the_gate(caplog):
-    gate = SeedGate(max_hold=10)
+    gate = SeedGate(max_hold=120)  # longer than the wait for it to be held below
 
     def boom() -> None:
         raise RuntimeError("no seeder")
 
     gate.close(on_hold=boom)
     thread = _in_thread(SeedGateWsgi(_App(), gate), _environ("ssm", b"{}"))
-    thread.join(0.3)
-    assert thread.is_alive()
+    deadline = time.monotonic() + 20  # an upper bound: the request is held as soon as it arrives
+    while gate.held < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert gate.held == 1 and thread.is_alive()
     gate.open()
-    thread.join(5)
+    thread.join(30)
     assert not thread.is_alive()
     assert "asking for the rest of the sandbox seed failed" in caplog.text

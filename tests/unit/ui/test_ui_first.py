@@ -13,25 +13,28 @@ from aurora_console.ui.ui_first import inside, step_aside, ui_first
 pytestmark = pytest.mark.unit
 
 
-def test_a_worker_waits_while_the_ui_thread_is_inside_and_goes_on_when_it_leaves():
-    stepped = threading.Event()
-    ended = []
+def test_a_worker_waits_while_the_ui_thread_is_inside_and_goes_on_when_it_leaves(monkeypatch):
+    from tests.unit.ui.ui_first_probe import PauseProbe
+
+    probe = PauseProbe()  # reports the worker in its wait: ordered by events, not by sleeping
+    monkeypatch.setattr(module, "_cond", probe)
+    me, events = [], []
 
     def worker():
-        stepped.set()
-        ended.append((step_aside(max_wait=10), time.perf_counter()))
+        me.append(threading.get_ident())
+        events.append(("went on", step_aside(max_wait=60)))
 
     with ui_first():
         assert inside()
         thread = threading.Thread(target=worker)
         thread.start()
-        stepped.wait(5)
-        time.sleep(0.1)
-        assert not ended  # still waiting
-        left = time.perf_counter()
-    thread.join(5)
-    (waited, at), = ended
-    assert waited and at >= left and not inside()
+        while not me:
+            time.sleep(0.001)
+        assert probe.wait_until_waiting(me[0])
+        assert not events  # still waiting
+        events.append("left")
+    thread.join(30)
+    assert events == ["left", ("went on", True)] and not inside()
 
 
 def test_outside_a_worker_does_not_wait_and_the_ui_thread_never_waits_for_itself():
@@ -47,9 +50,10 @@ def test_a_worker_waits_at_most_max_wait():
         thread = threading.Thread(target=lambda: out.append((time.perf_counter(), step_aside(max_wait=0.05),
                                                               time.perf_counter())))
         thread.start()
-        thread.join(5)
+        thread.join(30)  # an upper bound: the UI thread stays inside until the worker has gone on
+        assert not thread.is_alive()  # it went on while the UI thread was still inside
     (start, waited, end), = out
-    assert waited and 0.04 <= end - start < 2
+    assert waited and end - start >= 0.04
 
 
 def test_an_error_inside_still_lets_the_workers_go():
