@@ -206,3 +206,28 @@ def test_proxies_and_global_clusters_from_moto(factory, east):
     assert billing.proxies == ()
     assert orders.global_cluster_id == "orders-global" and billing.global_cluster_id == ""
     assert [g.id for g in region.global_clusters] == ["orders-global"]
+
+
+def test_a_stop_while_proxy_targets_are_parsed_cancels_the_load(factory, east, monkeypatch):
+    """The task's pause runs inside the parse of each answer and raises Cancelled after Stop:
+    a Stop while a proxy's targets are parsed cancels the region's load, it is not recorded as
+    a warning about that proxy (Cancelled is an Exception, so a broad except used to take it)."""
+    from aurora_console.core.aws.fleet import sliced_parse
+
+    from .seed import add_proxy
+
+    monkeypatch.setattr(sliced_parse, "PAUSE_EVERY", 1)  # a pause per structure: small answers too
+    rds = factory.client("rds", east)
+    make_cluster(rds, "orders", 1)
+    add_proxy(rds, factory.client("ec2", east), "orders", "orders-proxy")
+    calls: list[str] = []
+    rds.meta.events.register("before-call.rds.*", lambda model, **_: calls.append(model.name))
+
+    def pause() -> None:  # Stop pressed once the proxy targets' answer is being read
+        if calls and calls[-1] == "DescribeDBProxyTargets":
+            ctx.token.cancel()
+
+    ctx = TaskContext("inv", pause=pause)
+    with pytest.raises(Cancelled):
+        load_region(factory, east, task=ctx, parallel_calls=1)
+    assert calls[-1] == "DescribeDBProxyTargets" and ctx.cancelled

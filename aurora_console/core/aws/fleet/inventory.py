@@ -253,6 +253,8 @@ def _proxy_targets(
         try:
             with _parsing(task):
                 out[name] = paginate(rds, "describe_db_proxy_targets", "Targets", DBProxyName=name)
+        except Cancelled:  # the task's pause in the parse: a Stop, not a failed call
+            raise
         except Exception as exc:  # noqa: BLE001
             warnings.append(f"{name}: {aws_errors.classify_failure(exc, operation='describe_db_proxy_targets').message}")
             out[name] = []
