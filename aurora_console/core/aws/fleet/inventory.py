@@ -130,7 +130,8 @@ def load_region(
     now = datetime.now(timezone.utc)
     try:
         rds = factory.client("rds", target)
-        from aurora_console.core.aws.fleet.sliced_parse import parse_in_slices  # botocore's, loaded with the client
+        # botocore's, loaded with the client
+        from aurora_console.core.aws.fleet.sliced_parse import parse_in_slices
 
         parse_in_slices(rds)  # a 3 MB page no longer holds the GIL for its whole parse
         where = str(getattr(getattr(rds, "meta", None), "endpoint_url", None) or endpoint_url or region)
