@@ -40,6 +40,7 @@ from aurora_console.sandbox.postgres_env import (
     NO_WINDOW,
     PostgresError,
     RunAs,
+    child_env,
     clear_stale_pid_file,
     file_tail,
     find_postgres_bin,
@@ -343,14 +344,7 @@ class PostgresServer:
         clear_stale_pid_file(self.data_dir)
 
     def _env(self) -> dict[str, str]:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
-        names = ("TZ", "SYSTEMROOT")
-        if sys.platform == "win32":  # pg_ctl runs the server through %COMSPEC% /C
-            names += ("COMSPEC", "SYSTEMDRIVE", "WINDIR", "TEMP", "TMP", "PATHEXT", "USERPROFILE")
-        for name in names:
-            if name in os.environ:
-                env[name] = os.environ[name]
-        return env
+        return child_env()
 
     @property
     def _tool_platform(self) -> str:

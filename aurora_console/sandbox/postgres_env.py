@@ -5,7 +5,7 @@
   (PostgreSQL refuses to run as root).
 * Moving a data folder the server account cannot reach: see
   :mod:`aurora_console.sandbox.postgres_relocation` (its names are still importable from here).
-* :func:`free_port` and :func:`parent_death_preexec` are small process helpers.
+* :func:`free_port`, :func:`parent_death_preexec` and :func:`child_env` are small process helpers.
 """
 
 from __future__ import annotations
@@ -121,6 +121,20 @@ def find_postgres_bin() -> Path | None:
 #: subprocess keyword: on Windows the console tools (initdb, pg_ctl, and the postgres started
 #: through pg_ctl's ``cmd /C``) get a hidden console instead of a window next to the windowed app
 NO_WINDOW = {"creationflags": subprocess.CREATE_NO_WINDOW} if sys.platform == "win32" else {}
+
+
+def child_env() -> dict[str, str]:
+    """The environment of the sandbox's PostgreSQL children (initdb, pg_ctl, postgres, the template's
+    cp): the path, the C locale and the time zone, nothing of the console's own (no AWS keys, no
+    PGPASSWORD); on Windows what pg_ctl needs to run the server through %COMSPEC% /C."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
+    names: tuple[str, ...] = ("TZ", "SYSTEMROOT")
+    if sys.platform == "win32":
+        names += ("COMSPEC", "SYSTEMDRIVE", "WINDIR", "TEMP", "TMP", "PATHEXT", "USERPROFILE")
+    for name in names:
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
 
 
 def is_root() -> bool:

@@ -81,14 +81,17 @@ def _copy_with_cp(template: Path, data_dir: Path) -> bool:
     import subprocess
     import sys
 
+    from aurora_console.sandbox.postgres_env import child_env
+
     cp = shutil.which("cp")
     if not sys.platform.startswith("linux") or cp is None:
         return False
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
+        # the minimal environment of every sandbox child: none of the console's (AWS keys, PGPASSWORD)
         done = subprocess.run([cp, "-a", "--reflink=auto", f"{template}{os.sep}.", str(data_dir)],
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              timeout=120, check=False)
+                              env=child_env(), timeout=120, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
     return done.returncode == 0
