@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -70,17 +72,55 @@ def test_platform_text_is_what_the_platform_module_says():
     assert platform_text() == platform.platform()
 
 
+class _MetadataTripwire:
+    """A loopback listener standing for the EC2 instance metadata service: counts who connects."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.connections = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+
+    def _serve(self) -> None:
+        while not self._done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._done.set()
+        self._thread.join(5)
+        self.sock.close()
+
+
 def test_smoke_test_leaves_the_saved_layout_alone(tmp_path):
     """A smoke run checks the start; it is no session of the user's: closing its window saves no
-    layout or tabs (before, every ``--smoke-test`` rewrote settings.json on exit)."""
+    layout or tabs (before, every ``--smoke-test`` rewrote settings.json on exit). Started without
+    a profile, it never asks an instance metadata service for credentials or a region (on an EC2
+    host the default chain would, and wait for it)."""
     home = tmp_path / "home"
+    metadata = _MetadataTripwire()
     env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(home), "AURORA_CONSOLE_HOME": str(home / "console"),
            "AWS_CONFIG_FILE": str(home / "aws-config"), "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-creds"),
+           "AWS_EC2_METADATA_DISABLED": "true", "AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.url,
            "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "aurora_console", "--smoke-test"], capture_output=True, text=True,
-                         timeout=120, env=env, cwd=PACKAGE.parent)
+    try:
+        out = subprocess.run([sys.executable, "-m", "aurora_console", "--smoke-test"], capture_output=True,
+                             text=True, timeout=120, env=env, cwd=PACKAGE.parent)
+    finally:
+        metadata.close()
     assert out.returncode == 0, out.stdout + out.stderr
     report = json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
     assert report["ok"] and report["platform"]
     assert (home / "console" / "logs" / "aurora-console.log").is_file()  # it ran, and logged
     assert not (home / "console" / "config" / "settings.json").exists()
+    assert metadata.connections == 0
