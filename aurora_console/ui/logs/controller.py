@@ -46,7 +46,7 @@ from aurora_console.core.aws.db_logs.search import (
 )
 from aurora_console.core.errors import user_text
 from aurora_console.core.tasks import Cancelled
-from aurora_console.ui import full_collections
+from aurora_console.ui import full_collections, switch_interval
 from aurora_console.ui.observers import Observers
 from aurora_console.ui.ui_first import step_aside, ui_first
 
@@ -270,6 +270,7 @@ class LogsController:
         self.reads = 0                        # file reads that completed (tests wait on it)
         self.follow_portions = 0
         self._handles: dict[str, Any] = {}
+        self._releases: dict[str, Callable[[], None]] = {}  # part -> its hold on the switch interval
         self._handover: queue.SimpleQueue | None = None
         self._generation = 0                  # bumped when the file on screen changes
         #: bumped when ``shown`` changes other than by rows added at an end (views reset)
@@ -297,8 +298,18 @@ class LogsController:
         changed meanwhile (unless ``any_generation``: the result does not depend on it)."""
         self.errors.pop(part, None)
         generation = self._generation
+        # while it runs, the worker gives the GIL back to the UI thread within 1 ms
+        # (``ui/switch_interval.py``); released once, whichever way the task ends
+        held = [True]
+        switch_interval.hold()
+
+        def release() -> None:
+            if held[0]:
+                held[0] = False
+                switch_interval.release()
 
         def done(result):
+            release()
             self._handles.pop(part, None)
             if any_generation or generation == self._generation:
                 on_done(result)
@@ -307,6 +318,7 @@ class LogsController:
             self._emit()
 
         def failed(exc: BaseException):
+            release()
             self._handles.pop(part, None)
             self._ended(part)
             if not isinstance(exc, Cancelled):
@@ -314,6 +326,7 @@ class LogsController:
             self._emit()
 
         def cancelled():
+            release()
             self._handles.pop(part, None)
             self._ended(part)
             self._emit()
@@ -321,6 +334,7 @@ class LogsController:
         handle = self.runner.submit(fn, name=name, on_done=done, on_error=failed,
                                     on_cancelled=cancelled, owner=self, **kw)
         self._handles[part] = handle
+        self._releases[part] = release
         return handle
 
     def _ended(self, part: str) -> None:
@@ -843,6 +857,9 @@ class LogsController:
             handle = self._handles.pop(part, None)
             if handle is not None:
                 handle.cancel()
+            release = self._releases.pop(part, None)
+            if release is not None:
+                release()  # a cancelled worker stops at its next check: no bulk work after
             self._ended(part)
 
     def cancel(self) -> None:

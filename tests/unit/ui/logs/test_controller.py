@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
 import tracemalloc
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from aurora_console.core.aws.db_logs.entries import LogEntry, parse_entries
 from aurora_console.core.aws.db_logs.search import SearchPatternError
 from aurora_console.core.tasks import Cancelled, TaskContext
-from aurora_console.ui import full_collections
+from aurora_console.ui import full_collections, switch_interval
 from aurora_console.ui.logs import controller as controller_module
 from aurora_console.ui.logs.controller import (
     LogsController,
@@ -82,6 +83,8 @@ def _no_gc_hold_left():
     yield
     while full_collections.holding():
         full_collections.release()
+    while switch_interval.holding():
+        switch_interval.release()
 
 
 def run_all(runner: RecordingRunner) -> None:
@@ -685,3 +688,29 @@ def test_the_size_counted_for_the_bound_is_what_the_entries_take_in_memory():
         tracemalloc.stop()
     counted = sum(parsed.sizes)
     assert 0.75 * took < counted < 1.5 * took
+
+
+def test_work_on_a_worker_shortens_the_switch_interval_until_it_ends_whichever_way(tmp_path):
+    """Reading, following and searching on a worker hold a 1 ms switch interval (the UI thread
+    waits at most that for the GIL); done, failed, cancelled or stopped, the hold goes, once."""
+    c, runner, _ = opened(tmp_path, lines=3000, first_lines=2500)
+    assert not switch_interval.holding()
+    c.open_file(c.files[0].name)
+    assert switch_interval.holding() and sys.getswitchinterval() <= switch_interval.HELD
+    run_all(runner)  # done
+    assert not switch_interval.holding()
+    c.set_search("statement 12")  # over 2,000 entries: on a worker
+    filter_task = runner.last
+    assert filter_task.name == "Filter log entries" and switch_interval.holding()
+    c.set_search("statement 13")  # the first search is cancelled, the second holds
+    assert filter_task.cancel_requested and switch_interval.holding()
+    filter_task.cancelled()  # its late "cancelled" does not release the second's hold
+    assert switch_interval.holding()
+    runner.last.fail(RuntimeError("boom"))
+    assert not switch_interval.holding()
+    c.follow()
+    assert switch_interval.holding()
+    c.stop_follow()
+    assert not switch_interval.holding()
+    runner.last.cancelled()  # the stopped follow's own end: no second release
+    assert not switch_interval.release()
