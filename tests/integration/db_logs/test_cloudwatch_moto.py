@@ -72,5 +72,9 @@ def test_cancel_before_a_page(logs):
 
 
 def test_naive_bounds_are_refused(logs):
-    with pytest.raises(ValueError):
-        next(search_cluster_log(logs, "blog", start=datetime(2026, 1, 1), end=NOW))
+    from aurora_console.core.aws.db_logs.time_range import TimeRangeError
+
+    with pytest.raises(TimeRangeError, match="no time zone"):  # at the call, before any AWS call
+        search_cluster_log(logs, "blog", start=datetime(2026, 1, 1), end=NOW)
+    with pytest.raises(TimeRangeError, match="must end after it starts"):
+        search_cluster_log(logs, "blog", start=NOW, end=NOW - timedelta(minutes=1))

@@ -18,6 +18,7 @@ from typing import Any
 
 from aurora_console.core.aws.db_logs.entries import EntryParser, LogEntry
 from aurora_console.core.aws.db_logs.files import aws_failure
+from aurora_console.core.aws.db_logs.time_range import check_time_range
 from aurora_console.core.aws.errors import THROTTLED, AwsError
 from aurora_console.core.errors import ConsoleError
 from aurora_console.core.tasks import Cancelled, TaskContext, null_context
@@ -88,8 +89,16 @@ def search_cluster_log(client: Any, cluster_id: str, *, start: datetime, end: da
     streams. ``client``: a boto3 ``logs`` client. A throttled page is tried again after a
     doubling delay, :data:`ATTEMPTS` tries in all, then :class:`SearchThrottled` ends the search.
     Raises :class:`LogExportMissing` when the group does not exist, ``AwsError`` (naming
-    ``logs:FilterLogEvents`` when denied)."""
-    task = task or null_context()
+    ``logs:FilterLogEvents`` when denied). A range that ends before it starts (or a bound without
+    a time zone) raises :class:`TimeRangeError` at the call, before any AWS call."""
+    check_time_range(start, end)
+    return _search(client, cluster_id, start, end, filter_pattern, streams, limit, task or null_context(),
+                   retry_delay)
+
+
+def _search(client: Any, cluster_id: str, start: datetime, end: datetime, filter_pattern: str,
+            streams: Sequence[str] | None, limit: int | None, task: TaskContext,
+            retry_delay: float) -> Iterator[ClusterLogEvent]:
     kwargs: dict[str, Any] = {"logGroupName": log_group_name(cluster_id), "startTime": _millis(start),
                               "endTime": _millis(end)}
     if filter_pattern:

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 
 from aurora_console.core.aws.db_logs.entries import SEVERITIES, LogEntry
+from aurora_console.core.aws.db_logs.time_range import check_time_range
 from aurora_console.core.errors import ValidationError
 
 #: The severities the screen offers as filters.
@@ -61,8 +62,15 @@ def filter_entries(entries: Iterable[LogEntry], *, severities: Collection[str] |
                    pattern: re.Pattern[str] | None = None, slow_only: bool = False) -> Iterator[LogEntry]:
     """Entries with one of ``severities`` (None: any), written in ``[since, until)`` (entries
     without a time pass only when no range is given), matching ``pattern``, and (``slow_only``)
-    slow statements or plans only. Streams: keeps nothing."""
-    wanted = None if severities is None else frozenset(s.upper() for s in severities)
+    slow statements or plans only. Streams: keeps nothing. A range that ends before it starts
+    (or a bound without a time zone) raises :class:`TimeRangeError` here, before any entry is read."""
+    check_time_range(since, until)
+    return _filtered(entries, None if severities is None else frozenset(s.upper() for s in severities),
+                     since, until, pattern, slow_only)
+
+
+def _filtered(entries: Iterable[LogEntry], wanted: frozenset[str] | None, since: datetime | None,
+              until: datetime | None, pattern: re.Pattern[str] | None, slow_only: bool) -> Iterator[LogEntry]:
     for entry in entries:
         if wanted is not None and entry.severity not in wanted:
             continue
