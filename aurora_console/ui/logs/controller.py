@@ -65,6 +65,9 @@ GC_HOLD_SECONDS = 60.0
 PARSE_SLICE_CHARS = 8_192
 #: A CloudWatch search stops after this many events.
 CLOUDWATCH_LIMIT = 5_000
+#: Entries follow mode dropped are let go this many at a time (a fraction of a millisecond; see
+#: :meth:`LogsController.release_dropped`).
+RELEASE_SLICE = 1_000
 
 
 class LogSources(Protocol):
@@ -287,6 +290,12 @@ class LogsController:
         self._filter_runs = 0
         self.filtering = False
         self.sync_entries = sync_entries
+        #: entries follow mode's bound dropped, still referenced here so that neither ``entries``
+        #: nor the view's copy of ``shown`` lets go of the last reference: freeing some 20,000
+        #: entries at once took 5-9 ms of the UI thread's render (``release_dropped``)
+        self._released: list[tuple[int, list[LogEntry]]] = []  # (drop number, its entries)
+        #: drops follow mode's bound made (a count; ``release_dropped`` takes one)
+        self.drops = 0
 
     # -- helpers -------------------------------------------------------------------------------
     def _emit(self) -> None:
@@ -308,31 +317,44 @@ class LogsController:
                 held[0] = False
                 switch_interval.release()
 
+        mine: list = []
+
+        def current() -> bool:
+            """Whether this task is still its part's (forgotten then): a late end of one that a
+            newer task of the part replaced (a search typed on) must not end the newer one."""
+            if not mine:
+                return True
+            if self._handles.get(part) is mine[0]:
+                del self._handles[part]
+                return True
+            return False
+
         def done(result):
             release()
-            self._handles.pop(part, None)
+            is_current = current()
             if any_generation or generation == self._generation:
                 on_done(result)
-            else:
+            elif is_current:
                 self._ended(part)
             self._emit()
 
         def failed(exc: BaseException):
             release()
-            self._handles.pop(part, None)
-            self._ended(part)
-            if not isinstance(exc, Cancelled):
-                self.errors[part] = exc
+            if current():
+                self._ended(part)
+                if not isinstance(exc, Cancelled):
+                    self.errors[part] = exc
             self._emit()
 
         def cancelled():
             release()
-            self._handles.pop(part, None)
-            self._ended(part)
+            if current():
+                self._ended(part)
             self._emit()
 
         handle = self.runner.submit(fn, name=name, on_done=done, on_error=failed,
                                     on_cancelled=cancelled, owner=self, **kw)
+        mine.append(handle)
         self._handles[part] = handle
         self._releases[part] = release
         return handle
@@ -429,6 +451,7 @@ class LogsController:
         self._edits += 1
         self.file = name
         self.entries, self.shown, self.hits = [], [], []
+        self._released = []
         self.current_hit = None
         self.first_line = None
         self.index = None
@@ -620,6 +643,11 @@ class LogsController:
             for entry in itertools.islice(self.entries, count):
                 if shown_gone < size and shown[shown_gone] is entry:
                     shown_gone += 1
+        # two drops are held at most (a screen lets go of one within a few turns after it
+        # renders; without a screen, the one before the previous goes here, as before)
+        self._released[:-1] = []
+        self.drops += 1
+        self._released.append((self.drops, self.entries[:count]))
         del self.entries[:count], self._sizes[:count], self._lines[:count]
         self._edits += 1
         if shown_gone:
@@ -632,6 +660,28 @@ class LogsController:
         self._tail_lines = max(0, self._tail_lines - lines)
         if self.first_line is not None:
             self.first_line += lines
+
+    @property
+    def dropped_pending(self) -> int:
+        """Entries dropped by follow mode's bound and not let go yet."""
+        return sum(len(batch) for _, batch in self._released)
+
+    def release_dropped(self, budget: float, upto: int | None = None) -> bool:
+        """Let go of the entries follow mode's bound dropped, :data:`RELEASE_SLICE` at a time,
+        until ``budget`` seconds (of ``clock``) have passed; ``upto``: only drops up to this
+        number (``drops`` when the view last rendered: it has removed those rows; freeing later
+        ones here would leave the last reference, and the cost, to the view). The screen calls
+        it once per event-loop turn after a render. Whether such entries remain."""
+        start = self.clock()
+        released = self._released
+        while released and (upto is None or released[0][0] <= upto):
+            batch = released[0][1]
+            del batch[-RELEASE_SLICE:]  # from the end: nothing left shifts
+            if not batch:
+                del released[0]
+            if self.clock() - start >= budget:
+                break
+        return bool(released) and (upto is None or released[0][0] <= upto)
 
     def _clamp_hit(self) -> None:
         if self.current_hit is not None and not self.hits:

@@ -45,6 +45,9 @@ from .toolbar import LogsToolbar
 #: 70-100 ms; each render repaints the table, some 1,700 calls into the model). Any other change
 #: (a click, a filter, an error) renders at once.
 FOLLOW_RENDER_MS = 250
+#: After a render, entries follow mode dropped are let go in turns of at most this long (seconds)
+#: with the event loop running between (``LogsController.release_dropped``).
+RELEASE_BUDGET = 0.002
 
 ERROR_PARTS = (("instances", "Instances"), ("files", "Log files"), ("read", "Reading"), ("earlier", "Earlier lines"),
                ("follow", "Follow"), ("export", "Export"))
@@ -158,6 +161,10 @@ class LogsScreen(QWidget):
         self.clock = time.monotonic
         #: renders done (tests count them)
         self.renders = 0
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.timeout.connect(self._release_dropped)
+        self._release_upto = 0
         c.changed.connect(self._schedule_render)
         self.render()
 
@@ -184,6 +191,14 @@ class LogsScreen(QWidget):
         self.renders += 1
         with ui_first():  # the table's new rows and scrolling call back into the model too
             self._render()
+        if self.controller.drops != self._release_upto:
+            # the view let go of the rows dropped so far: the entries go a slice per turn
+            self._release_upto = self.controller.drops
+            self._release_timer.start(0)
+
+    def _release_dropped(self) -> None:
+        if not self._closed and self.controller.release_dropped(RELEASE_BUDGET, self._release_upto):
+            self._release_timer.start(0)
 
     def _render(self) -> None:
         c = self.controller

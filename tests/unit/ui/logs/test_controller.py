@@ -706,6 +706,7 @@ def test_work_on_a_worker_shortens_the_switch_interval_until_it_ends_whichever_w
     assert filter_task.cancel_requested and switch_interval.holding()
     filter_task.cancelled()  # its late "cancelled" does not release the second's hold
     assert switch_interval.holding()
+    assert c.filtering and c.busy  # ... nor end the second search (a test saw the first's results as final)
     runner.last.fail(RuntimeError("boom"))
     assert not switch_interval.holding()
     c.follow()
@@ -714,3 +715,40 @@ def test_work_on_a_worker_shortens_the_switch_interval_until_it_ends_whichever_w
     assert not switch_interval.holding()
     runner.last.cancelled()  # the stopped follow's own end: no second release
     assert not switch_interval.release()
+
+
+def test_entries_follow_mode_drops_are_let_go_in_slices_bounded_by_time(tmp_path, monkeypatch):
+    """The dropped entries stay referenced until the screen lets go of them, one slice per call
+    with a fake clock that passes a tick per slice; ``upto`` leaves drops the view has not
+    rendered; the entries on screen are untouched and follow goes on."""
+    monkeypatch.setattr(controller_module, "RELEASE_SLICE", 10)
+    c, runner, _ = opened(tmp_path, lines=200, first_lines=200, max_kept_bytes=100 * 350)
+    c.open_file(c.files[0].name)
+    run_all(runner)
+    now = [0.0]
+
+    def tick():
+        now[0] += 0.001
+        return now[0]
+
+    c.clock = tick
+    assert c.drops == 1 and c.dropped_pending > 0  # the first screen went over the bound
+    c._append(Parsed.parse("".join(log_line(i) for i in range(200, 300))))
+    assert c.drops == 2
+    first = c._released[0][1]
+    c._append(Parsed.parse("".join(log_line(i) for i in range(300, 400))))
+    assert c.drops == 3 and len(c._released) == 2  # the oldest held drop went at the third
+    assert first not in [batch for _, batch in c._released]
+    shown = list(c.shown)
+    pending = c.dropped_pending
+    assert c.release_dropped(0.0015, upto=2)  # two slices: the clock passed the budget
+    assert c.dropped_pending == pending - 20
+    while c.release_dropped(0.0015, upto=2):
+        pass
+    assert [n for n, _ in c._released] == [3]  # drop 3 waits for the view
+    assert not c.release_dropped(0.0015, upto=2)
+    while c.release_dropped(0.0015):
+        pass
+    assert c.dropped_pending == 0 and c.shown == shown
+    numbers = [int(m.split()[1]) for m in messages(c.entries)]
+    assert numbers == list(range(numbers[0], 400))
