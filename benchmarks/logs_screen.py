@@ -387,7 +387,8 @@ def main() -> None:
             stall = case["stall"]
             where = f"{condition}, load {loads[0]:.1f}"
             summary(f"logs screen following {case['mb']:.0f} MB ({where}): longest UI stall",
-                    f"{stall.max_stall_ms:.1f} ms (own {stall.own_max_ms:.1f} ms, with no thread's run-queue wait "
+                    f"{stall.max_stall_ms:.1f} ms (the UI thread ran {stall.longest[1]:.1f} ms of it; "
+                    f"own {stall.own_max_ms:.1f} ms: ran and blocked on the GIL, with no thread's run-queue wait "
                     f"{stall.no_queue_max_ms:.1f} ms; "
                     f"{case['mb'] / case['seconds']:.1f} MB/s followed)",
                     f"{stall.max_stall_ms / max(floor.max_stall_ms, 1):.2f}x core only", "< 50 ms",
