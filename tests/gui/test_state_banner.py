@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 from aurora_console.core.errors import ConsoleError
 from aurora_console.ui.state_banner import StateBanner
 
-
 _KEEP = []  # the parents, alive until the tests end (a banner dies with its parent)
 
 

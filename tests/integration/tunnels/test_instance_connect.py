@@ -11,7 +11,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from aurora_console.core.aws.bastion_route.errors import InstanceAmbiguous, InstanceNotFound, InstanceNotRunning
+from aurora_console.core.aws.bastion_route.errors import (
+    InstanceAmbiguous,
+    InstanceNotFound,
+    InstanceNotRunning,
+)
 from aurora_console.core.ssh.errors import AuthenticationRejected
 from aurora_console.core.ssh.manager import TunnelManager, TunnelState
 from aurora_console.sandbox.aws_seed import BASTION_NAME, create_bastion_instance

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import sys
+import tempfile
 
 import boto3
 import paramiko

@@ -151,11 +151,11 @@ def test_the_version_is_asked_once_per_installed_plugin(tmp_path):
                       "arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession"),
 ])
 def test_access_denied_names_the_refused_resource(message, named):
-    from aurora_console.core.aws.bastion_route.errors import RouteAccessDenied
-    from aurora_console.core.ssh.config import AwsBastion
-
     import boto3
     from botocore.stub import Stubber
+
+    from aurora_console.core.aws.bastion_route.errors import RouteAccessDenied
+    from aurora_console.core.ssh.config import AwsBastion
 
     aws = AwsBastion(instance="i-0123456789abcdef0", region="eu-west-1", aws_profile="prod", transport="ssm")
     ssm = boto3.client("ssm", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="y")
