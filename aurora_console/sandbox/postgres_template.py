@@ -86,7 +86,7 @@ def _copy_with_cp(template: Path, data_dir: Path) -> bool:
     cp = shutil.which("cp")
     if not sys.platform.startswith("linux") or cp is None:
         return False
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         # the minimal environment of every sandbox child: none of the console's (AWS keys, PGPASSWORD)
         done = subprocess.run([cp, "-a", "--reflink=auto", f"{template}{os.sep}.", str(data_dir)],

@@ -367,6 +367,10 @@ ALLOWED_RAW_WRITERS = {
     # PostgreSQL data folder templates (initdb's output, no data, no password): copied, then narrowed
     # to owner-only file by file (postgres_template._owner_only); a copy keeps those modes
     ("sandbox/postgres_template.py", "copytree"),
+    # ... or by ``cp -a`` into the data folder made for it (0700, as PostgreSQL requires)
+    ("sandbox/postgres_template.py", "mkdir"),
+    # copy.copy of moto's cluster object (its stop_db_cluster's previous state), not a file copy
+    ("sandbox/moto_speedups.py", "copy"),
     # the stand-in session-manager-plugin's launcher script (no secret; chmod 0700, an executable)
     ("sandbox/ssm_plugin.py", "mkdir"), ("sandbox/ssm_plugin.py", "write_text"),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from aurora_console.core.errors import ValidationError
+from aurora_console.core.validation import not_a_validator
 
 
 class TimeRangeError(ValidationError, ValueError):
@@ -14,6 +15,8 @@ class TimeRangeError(ValidationError, ValueError):
     ``ValueError`` too, as a naive bound was before this check)."""
 
 
+@not_a_validator("checks two already parsed datetimes, not one input value (its own property tests: "
+                 "tests/unit/core/aws/db_logs/test_time_range.py)")
 def check_time_range(start: datetime | None, end: datetime | None) -> None:
     """Raise :class:`TimeRangeError` unless each bound given is timezone-aware and, when both
     are given, ``end`` is after ``start`` (an open side, None, is any time)."""
