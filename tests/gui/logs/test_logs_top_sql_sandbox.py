@@ -23,8 +23,12 @@ def test_find_in_top_sql_selects_the_logged_statements_row(console, aurora_sandb
     logs.read()
     logs.follow()
     with psycopg.connect(**aurora_sandbox.database_conninfo(), autocommit=True) as conn:
-        conn.execute(f"SELECT pg_sleep(0.3) AS {marker}")  # over the sandbox's log_min_duration_statement
-    slow = logs.wait_for(rf"duration: .*{marker}\b")
+        # a statement of its own in pg_stat_statements: its query id covers the relations read (a
+        # new temporary table each run), not column aliases, so "SELECT pg_sleep(0.3) AS <marker>"
+        # shared one row, and that row's text, with any earlier test's pg_sleep under another alias
+        conn.execute(f"CREATE TEMPORARY TABLE {marker} AS SELECT 1 AS one")
+        conn.execute(f"SELECT pg_sleep(0.3) FROM {marker}")  # over the sandbox's log_min_duration_statement
+    slow = logs.wait_for(rf"duration: .*FROM {marker}\b")
     logs.stop()
     assert slow["duration_ms"] >= 300 and "pg_sleep(0.3)" in slow["statement"]
 
