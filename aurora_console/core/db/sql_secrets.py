@@ -83,7 +83,7 @@ def mask_sql_secrets(text: str) -> str:
 
 
 #: a line of the statement quoted by a server error (PostgreSQL's ``LINE 2: ...``)
-_ERROR_LINE = re.compile(r"^(?P<p>[ \t]*LINE \d+: ).*$", re.MULTILINE)
+_ERROR_LINE = re.compile(r"^(?P<p>[ \t]*LINE \d+: ).*(?=\n|\Z)", re.MULTILINE)
 QUOTED_LINE_MASK = "(not shown: the statement sets a password)"
 
 

@@ -65,7 +65,7 @@ _VERSIONED_PREFIXES = {"V": VERSIONED, "U": UNDO, "B": BASELINE_MIGRATION}
 # Longest prefix first, as Flyway matches them.
 _PREFIXES = sorted([*_VERSIONED_PREFIXES, "R", *CALLBACK_EVENTS], key=len, reverse=True)
 _VERSION_TEXT = re.compile(r"[0-9]+(?:[._][0-9]+)*")  # ASCII digits only (\d is any Unicode digit)
-_DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*aurora-console[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$", re.M | re.I)
+_DIRECTIVE = re.compile(r"^[ \t]*--[ \t]*aurora-console[ \t]*:[ \t]*(?P<value>.*?)[ \t]*(?=\n|\Z)", re.M | re.I)
 KNOWN_DIRECTIVES = {"no-transaction"}
 
 
