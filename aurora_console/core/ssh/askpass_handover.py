@@ -86,7 +86,7 @@ class OneShotHandover:
                 os.unlink(self.address)  # one reader only: nobody can open it after this
             except FileNotFoundError:
                 pass
-            data = self._secret
+            data, self._secret = self._secret, None  # dropped before the reader can see the end of it
             if data and not self._cancelled.is_set():
                 view = memoryview(data)
                 while view:
@@ -109,8 +109,9 @@ class OneShotHandover:
                 except OSError:
                     return
                 with conn:
-                    if self._secret and not self._cancelled.is_set():
-                        conn.send_bytes(self._secret)
+                    data, self._secret = self._secret, None  # dropped before the client has it
+                    if data and not self._cancelled.is_set():
+                        conn.send_bytes(data)
                 return
         finally:
             self._forget()

@@ -193,3 +193,25 @@ def test_a_proxy_helpers_reason_is_said_not_the_closed_connection(line, said, tm
         err = classify_exit(stderr, _spec(), 255)
         assert said in err.message, err.message
         assert "Cannot reach" not in err.user_text() and "65535" not in err.user_text()
+
+
+def test_handover_drops_its_secret_before_the_reader_sees_the_end(tmp_path, monkeypatch):
+    """The reader returns on EOF, i.e. when the writer closes: the secret must be gone by then."""
+    import types
+
+    from aurora_console.core.ssh import askpass_handover as module
+
+    seen_at_close: list[bool] = []
+    handover = None
+
+    def close(fd):
+        if handover is not None:
+            seen_at_close.append(handover.served)
+        os.close(fd)
+
+    monkeypatch.setattr(module, "os", types.SimpleNamespace(**{**vars(os), "close": close}))
+    handover = OneShotHandover(tmp_path, "pp-gone-first")
+    assert module.read_handover(handover.env()) == "pp-gone-first"
+    handover._thread.join(timeout=5)
+    assert seen_at_close and all(seen_at_close)
+    handover.close()
