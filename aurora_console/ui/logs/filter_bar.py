@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aurora_console.core.aws.db_logs.search import FILTER_SEVERITIES
 from aurora_console.core.errors import ValidationError, user_text
@@ -36,8 +45,10 @@ class LogFilterBar(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._now = now or (lambda: datetime.now(timezone.utc))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        rows = QVBoxLayout(self)  # what to show on one row, the time range and the search on the next
+        rows.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout()
+        rows.addLayout(layout)
         self.severity_boxes: dict[str, QCheckBox] = {}
         layout.addWidget(QLabel("Severity:"))
         for name in FILTER_SEVERITIES:
@@ -49,6 +60,9 @@ class LogFilterBar(QWidget):
         self.slow_box.setToolTip("Only statements over log_min_duration_statement and auto_explain plans")
         self.slow_box.toggled.connect(lambda _on: self._filters_changed())
         layout.addWidget(self.slow_box)
+        layout.addStretch(1)
+        layout = QHBoxLayout()
+        rows.addLayout(layout)
         self.range_combo = QComboBox(objectName="logsRange")
         for label, _seconds in RANGES:
             self.range_combo.addItem(label)
@@ -69,7 +83,9 @@ class LogFilterBar(QWidget):
         self.next_button = QPushButton("Next", objectName="logsNext")
         self.next_button.clicked.connect(lambda _=False: self.step())
         self.hits_label = QLabel(objectName="logsHits")
-        for w in (self.search_edit, self.previous_button, self.next_button, self.hits_label):
+        self.search_edit.setMinimumWidth(self.search_edit.fontMetrics().horizontalAdvance("x" * 28))
+        layout.addWidget(self.search_edit, 1)  # the search takes the room the range leaves
+        for w in (self.previous_button, self.next_button, self.hits_label):
             layout.addWidget(w)
         self._searched = None
         #: where the view's current row is (the screen sets it): Next goes on from there

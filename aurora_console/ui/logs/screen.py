@@ -139,7 +139,7 @@ class LogsScreen(QWidget):
         split.addWidget(self.files_view)
         split.addWidget(right)
         split.setStretchFactor(1, 4)
-        split.setSizes([330, 1000])
+        split.setSizes([240, 1000])  # the entries get the room; the file list can be dragged wider
         self.cloudwatch_view = CloudWatchSearchView(c, self)
         self.tabs = QTabWidget(objectName="logsTabs")
         self.tabs.addTab(split, "Files")

@@ -274,3 +274,16 @@ def test_cloudwatch_searches_between_a_from_and_a_to_time(window, qtbot, log_fol
     view.range_edit.to_edit.setDateTime(QDateTime(QDate(2026, 12, 6), QTime(3, 0), QTimeZone.utc()))
     view.search_button.click()
     assert "end after it starts" in view.message.text() and len(sources.logs_client.calls) == 1
+
+
+def test_the_search_box_keeps_room_for_a_pattern_beside_a_custom_range(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    window.resize(1100, 700)  # a laptop-sized window with the navigator open
+    bar = screen.filter_bar
+    bar.range_combo.setCurrentIndex(bar.range_combo.count() - 1)  # the custom range's two date-time fields
+    assert bar.custom()
+    qtbot.waitUntil(lambda: bar.search_edit.isVisible(), timeout=5000)
+    wide_enough = bar.search_edit.fontMetrics().horizontalAdvance("x" * 28)
+    qtbot.waitUntil(lambda: bar.search_edit.width() >= wide_enough, timeout=5000)
+    # the severities sit on their own row, above the range and the search
+    assert bar.severity_boxes["PANIC"].geometry().bottom() < bar.search_edit.geometry().top()
