@@ -68,6 +68,7 @@ class PerformanceRecorder:
         self.histories: dict[str, Any] = {}  # instance key -> ActivityHistory (kept when switching back)
         self.readers: dict[str, Any] = {}  # instance key -> LoadReader
         self.record_handle = None
+        self._snapshot_asked = False  # "Snapshot now" while a background recording ran
         self._sampled_at: float | None = None
         self._snapshot_at: float | None = None
         self.last_snapshot = None  # SnapshotResult
@@ -103,6 +104,7 @@ class PerformanceRecorder:
         self.members = tuple(members)
         self.on_lost = on_lost
         self._sampled_at = self._snapshot_at = None
+        self._snapshot_asked = False
         self.server_version = None
         self.top, self.load_series, self.load_problem, self.statements_problem = [], None, None, None
         self.changed.emit()
@@ -129,13 +131,18 @@ class PerformanceRecorder:
             return
         now = self.clock()
         sample = self._sampled_at is None or now - self._sampled_at >= self.sample_every_s - 0.05
-        snapshot = self._snapshot_at is None or now - self._snapshot_at >= self.snapshot_every_s
+        snapshot = (self._snapshot_asked or self._snapshot_at is None
+                    or now - self._snapshot_at >= self.snapshot_every_s)
         if sample or snapshot:
             self._record(sample=sample, snapshot=snapshot)
 
     def snapshot_now(self) -> None:
         """Take a ``pg_stat_statements`` snapshot now (Top SQL's "Snapshot now"; scripts)."""
-        if not self.closed and self.link is not None and not self.recording:
+        if self.closed or self.link is None:
+            return
+        if self.recording:  # a background recording runs: the snapshot follows it
+            self._snapshot_asked = True
+        else:
             self._record(sample=False, snapshot=True)
 
     def _record(self, *, sample: bool, snapshot: bool) -> None:
@@ -146,7 +153,7 @@ class PerformanceRecorder:
         if sample:
             self._sampled_at = now
         if snapshot:
-            self._snapshot_at = now
+            self._snapshot_at, self._snapshot_asked = now, False
         link, key, history = self.link, self.instance_key, self.history()
         store = self._store_getter()
         want_version = self.server_version is None
@@ -197,6 +204,12 @@ class PerformanceRecorder:
             self.statements_problem = result["statements_problem"]
         if "snapshot" in result or "statements_problem" in result:
             self.changed.emit()
+        self._take_asked_snapshot()
+
+    def _take_asked_snapshot(self) -> None:
+        """A "Snapshot now" asked while a background recording ran is taken once it ends."""
+        if self._snapshot_asked and not self.closed and self.link is not None:
+            self._record(sample=False, snapshot=True)
 
     def _record_failed(self, link, exc: BaseException) -> None:
         if link is not self.link:
@@ -207,6 +220,8 @@ class PerformanceRecorder:
         self.changed.emit()
         if isinstance(exc, ConnectionLost) and self.on_lost is not None:
             self.on_lost(exc)  # said (and retried) by the live controller
+        elif not isinstance(exc, ConnectionLost):
+            self._take_asked_snapshot()
 
     # -- reading a window -------------------------------------------------------------------------------
     def current_window(self) -> tuple[float, float]:

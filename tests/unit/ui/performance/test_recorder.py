@@ -233,3 +233,37 @@ def test_an_explained_window_reads_the_events_and_audit_of_every_instance_of_the
     rec.t.last.run()
     assert seen == {"events": ["orders-1", "orders-2", "orders-3"], "audit": ["orders-1", "orders-2", "orders-3"]}
     assert rec.explained is not None and rec.explained.instance_id == "orders-1"
+
+
+def test_snapshot_now_during_a_background_recording_is_taken_when_it_ends(tmp_path):
+    rec = make(tmp_path)
+    rec.tick()
+    rec.t.last.run()  # version, sample, the first snapshot
+    assert rec.snapshots == 1
+    rec.c.now += 1
+    rec.tick()  # a background sample is running ...
+    background = rec.t.last
+    rec.snapshot_now()  # ... when the DBA presses "Snapshot now"
+    assert len(rec.t.tasks) == 2  # not two recordings at once
+    background.run()
+    assert len(rec.t.tasks) == 3  # the asked snapshot follows at once
+    rec.t.last.run()
+    assert rec.snapshots == 2
+    rec.c.now += 1
+    rec.tick()
+    rec.t.last.run()
+    assert rec.snapshots == 2  # asked once, taken once: the next tick only samples
+
+
+def test_snapshot_now_asked_before_a_failed_recording_is_still_taken(tmp_path):
+    rec = make(tmp_path)
+    rec.tick()
+    rec.t.last.run()
+    rec.c.now += 1
+    rec.tick()
+    background = rec.t.last
+    rec.snapshot_now()
+    background.fail(RuntimeError("canceling statement due to statement timeout"))
+    assert len(rec.t.tasks) == 3
+    rec.t.last.run()
+    assert rec.snapshots == 2
