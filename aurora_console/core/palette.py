@@ -131,37 +131,78 @@ def _entry_score(terms: Sequence[str], title: str, rest: str) -> float:
 
 
 @lru_cache(maxsize=256)
-def _found_anywhere(term: str) -> re.Pattern[str]:
-    """``term`` as a substring, or (two or more word letters) scattered within one word."""
-    scattered = _scattered(term).pattern if len(term) > 1 else "(?!)"
-    return re.compile(f"{re.escape(term)}|{scattered}")
+def _scattered_in_a_line(term: str) -> re.Pattern[str]:
+    """A line (of a :class:`_Texts` blob) holding ``term``'s letters in order within one word; one
+    match per line at most (the scan goes on at the next line), so a frequent letter costs one
+    match per entry, not one per occurrence."""
+    return re.compile(r"^.*?" + _scattered(term).pattern, re.MULTILINE)
 
 
-class _Blob:
-    """Texts joined by newlines, so one regular-expression scan (in C) finds which of them hold
-    a term, instead of one Python-level test per text: the terms never span a newline (no
-    whitespace in a term; ``\\w`` stops at one)."""
+#: most per-term candidate sets a :class:`PaletteIndex` keeps for narrowing the next keystroke's
+CACHED_TERMS = 24
+
+
+class _Texts:
+    """One text per entry (lower case), and which of them hold a term: ``term`` as a substring,
+    or (two or more word letters) its letters in order within one word, as :func:`term_score`
+    finds them. A term that extends one asked before ("led" after "le") is looked for only in the
+    entries that held the shorter one: whatever holds "led" holds "le" (as a substring, or its
+    letters in order within the same word)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self.text = "\n".join(t.replace("\n", " ") for t in texts)
-        self.starts = [0]
-        for t in texts[:-1]:
-            self.starts.append(self.starts[-1] + len(t) + 1)
+        self.texts = list(texts)
+        # joined by newlines for the scattered scan (in C): a term never spans a newline (no
+        # whitespace in a term; \w stops at one)
+        self._blob = "\n".join(t.replace("\n", " ") for t in self.texts)
+        self._starts = [0]
+        for t in self.texts[:-1]:
+            self._starts.append(self._starts[-1] + len(t) + 1)
+        self._cache: dict[str, frozenset[int]] = {}
 
-    def holding(self, term: str) -> set[int]:
-        starts = self.starts
-        return {bisect_right(starts, m.start()) - 1 for m in _found_anywhere(term).finditer(self.text)}
+    def holding(self, term: str) -> frozenset[int]:
+        cache = self._cache
+        found = cache.get(term)
+        if found is not None:
+            cache[term] = cache.pop(term)  # most recently used last
+            return found
+        narrower = None
+        for known in cache:  # the longest term asked before that this one extends
+            if term.startswith(known) and (narrower is None or len(known) > len(narrower)):
+                narrower = known
+        found = frozenset(self._scan(term) if narrower is None else self._narrow(term, cache[narrower]))
+        cache[term] = found
+        while len(cache) > CACHED_TERMS:
+            del cache[next(iter(cache))]
+        return found
+
+    def _scan(self, term: str):
+        texts = self.texts
+        if len(term) > 1 and all(_WORD_CHARS.match(ch) for ch in term):
+            # a substring of word letters is also "its letters in order within one word"
+            starts = self._starts
+            return {bisect_right(starts, m.start()) - 1 for m in _scattered_in_a_line(term).finditer(self._blob)}
+        return [i for i, text in enumerate(texts) if term in text]
+
+    def _narrow(self, term: str, among: frozenset[int]):
+        texts = self.texts
+        if len(term) > 1:
+            scattered = _scattered(term).search
+            return [i for i in among if term in texts[i] or scattered(texts[i])]
+        return [i for i in among if term in texts[i]]
 
 
 class PaletteIndex:
-    """The entries of one palette opening, searchable per keystroke."""
+    """The entries of one palette opening, searchable per keystroke. Each keystroke scores only
+    the entries that hold every term, and narrows what the previous keystroke found when the
+    query was extended (see :class:`_Texts`)."""
 
     def __init__(self, items: Iterable[PaletteItem], recent: Sequence[str] = ()) -> None:
         self.items = list(items)
         self._titles = [it.title.lower() for it in self.items]
         self._rests = [f"{it.detail} {it.kind}".lower() for it in self.items]
-        self._title_blob = _Blob(self._titles)
-        self._rest_blob = _Blob(self._rests)
+        self._title_texts = _Texts(self._titles)
+        self._rest_texts = _Texts(self._rests)
+        self._title_lengths = [len(it.title) for it in self.items]  # the tie-break (lower case may differ)
         # the most recent first: a bigger bonus
         self._recent = {key: (len(recent) - i) / max(1, len(recent)) for i, key in enumerate(recent)}
         self._verbs = [i for i, it in enumerate(self.items) if it.verb]
@@ -170,31 +211,42 @@ class PaletteIndex:
         terms = query.lower().split()
         if not terms:
             return self._recent_and_screens(limit)
-        found: list[PaletteMatch] = []
-        titles, rests = self._titles, self._rests
+        items, titles, rests, lengths, recent = self.items, self._titles, self._rests, self._title_lengths, self._recent
+        # (sort key, payload): the best first; equal scores keep the entries' order, then the
+        # verb-object pairs' (the order a stable sort of the matches gave)
+        ranked: list[tuple[tuple, object]] = []
         for i in sorted(self._candidates(terms)):  # only entries holding every term get scored
             s = _entry_score(terms, titles[i], rests[i])
             if s:
-                it = self.items[i]
-                found.append(PaletteMatch(it, s + self._bonus(it.key, self._titles[i])))
-        found.extend(self._verb_object(terms))
-        found.sort(key=lambda m: (-m.score, len(m.title), m.title.lower()))
-        return _unique(found)[:limit]
+                it = items[i]
+                # recent entries lead equal matches; a shorter title (closer to what was typed) next
+                s += recent.get(it.key, 0.0) + 1.0 / (10 + len(titles[i]))
+                ranked.append(((-s, lengths[i], titles[i], len(ranked)), i))
+        for m in self._verb_object(terms):
+            title = m.title
+            ranked.append(((-m.score, len(title), title.lower(), len(ranked)), m))
+        ranked.sort(key=lambda r: r[0])
+        out: list[PaletteMatch] = []
+        seen: set[str] = set()
+        for key, what in ranked:
+            m = PaletteMatch(items[what], -key[0]) if isinstance(what, int) else what
+            if m.key not in seen:
+                seen.add(m.key)
+                out.append(m)
+                if len(out) >= limit:
+                    break
+        return out
 
     def _candidates(self, terms: Sequence[str], *, titles_only: bool = False) -> set[int]:
         found: set[int] | None = None
         for term in terms:
-            holding = self._title_blob.holding(term)
+            holding = self._title_texts.holding(term)
             if not titles_only:
-                holding |= self._rest_blob.holding(term)
-            found = holding if found is None else found & holding
+                holding = holding | self._rest_texts.holding(term)
+            found = set(holding) if found is None else found & holding
             if not found:
                 return set()
         return found or set()
-
-    def _bonus(self, key: str, title: str) -> float:
-        # recent entries lead equal matches; a shorter title (closer to what was typed) next
-        return self._recent.get(key, 0.0) + 1.0 / (10 + len(title))
 
     def _verb_object(self, terms: Sequence[str]) -> list[PaletteMatch]:
         """'failover blog': the leading terms name a verb, the others its object."""

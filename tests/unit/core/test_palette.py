@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aurora_console.core.palette import (
@@ -11,7 +11,9 @@ from aurora_console.core.palette import (
     WORD_START,
     PaletteIndex,
     PaletteItem,
+    PaletteMatch,
     RecentKeys,
+    _entry_score,
     term_score,
 )
 
@@ -112,3 +114,63 @@ def test_an_entry_is_found_by_its_own_title(titles):
     for item in items:
         if item.title.split():
             assert item.key in {m.key for m in index.search(item.title, limit=1000)}
+
+
+def _every_entry_scored(index: PaletteIndex, query: str, limit: int) -> list[PaletteMatch]:
+    """The palette's ranking by its definition: every entry scored (no candidate narrowing, no
+    cache), stable-sorted by score, title length and title, duplicates dropped."""
+    terms = query.lower().split()
+    if not terms:
+        return index.search(query, limit)
+    found = []
+    for it in index.items:
+        s = _entry_score(terms, it.title.lower(), f"{it.detail} {it.kind}".lower())
+        if s:
+            found.append(PaletteMatch(it, s + (index._recent.get(it.key, 0.0) + 1.0 / (10 + len(it.title.lower())))))
+    found.extend(index._verb_object(terms))
+    found.sort(key=lambda m: (-m.score, len(m.title), m.title.lower()))
+    out, seen = [], set()
+    for m in found:
+        if m.key not in seen:
+            seen.add(m.key)
+            out.append(m)
+    return out[:limit]
+
+
+def _typed(query: str) -> list[str]:
+    """What the field holds after each keystroke: typed on, then erased back to nothing."""
+    forward = [query[:n] for n in range(1, len(query) + 1)]
+    return forward + forward[-2::-1]
+
+
+_texts = st.text(alphabet="abcdeİ-_ .·\n", min_size=1, max_size=14)
+_entries = st.lists(st.tuples(st.sampled_from(["cluster", "instance", "screen", "cluster action"]), _texts, _texts),
+                    min_size=1, max_size=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_entries, st.lists(st.text(alphabet="abcdeİ-_ .", min_size=1, max_size=12), min_size=1, max_size=4),
+       st.integers(min_value=1, max_value=12))
+def test_narrowing_keystroke_by_keystroke_finds_what_scoring_every_entry_finds(entries, queries, limit):
+    items = [PaletteItem(kind, title, detail, key=f"k{n % 7}", verb=kind == "cluster action",
+                         applies_to="cluster" if kind == "cluster action" else "")
+             for n, (kind, title, detail) in enumerate(entries)]  # some keys repeat: duplicates are dropped
+    index = PaletteIndex(items, recent=["k3", "k1"])
+    for query in queries:
+        for text in _typed(query):
+            got = index.search(text, limit)
+            want = _every_entry_scored(index, text, limit)
+            assert [(m.key, m.score, m.title) for m in got] == [(m.key, m.score, m.title) for m in want], text
+
+
+def test_a_longer_term_is_looked_for_only_among_what_the_shorter_one_found(monkeypatch):
+    items = [PaletteItem("cluster", f"ledger-{n:04d}", "aurora-postgresql") for n in range(300)]
+    items.append(PaletteItem("screen", "Metrics", "View"))
+    index = PaletteIndex(items)
+    assert len(index.search("l", 1000)) == 300
+    scanned = []
+    texts = index._title_texts
+    monkeypatch.setattr(texts, "_scan", lambda term: scanned.append(term) or [])
+    assert [m.title for m in index.search("ledger-0042", 5)] == ["ledger-0042"]
+    assert "ledger-0042" not in scanned and "le" not in scanned  # narrowed from "l"'s entries
+    assert len(index.search("l", 1000)) == 300  # erased back: the shorter term's set is kept
