@@ -13,6 +13,14 @@ the screen said so with :meth:`TaskRunner.release`), the task's ``on_done`` / ``
 ``on_progress`` / ``on_cancelled`` are dropped; the handle's own state and signals still report
 the end. A destroyed owner also cancels its unfinished tasks; ``release(owner, cancel=False)``
 lets work the user asked for (an export, closing a session) finish on its own.
+
+Workers keep the UI thread's scheduling priority on purpose. A lower one was measured and is
+worse where it matters: a worker holding the GIL the UI thread waits for then gets a core last.
+Qt's IdlePriority (SCHED_IDLE on Linux) gave a 553 ms stall; a per-thread nice of 10 (Linux)
+gave 997 and 2,361 ms stalls in 3 busy-loop refreshes of the metrics dashboard at a 60 s period
+(the same refreshes at the UI thread's priority: 213-455 ms, load 10-11), the UI thread using
+1-5 ms of CPU in them. Likely cause: with Linux's autogroup scheduling a niced thread also lowers its
+session's weight on its core (averaged over time, so the blocked UI thread still counts).
 """
 
 from __future__ import annotations
