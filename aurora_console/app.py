@@ -193,13 +193,15 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
         # full passes, which otherwise stall the UI thread for tens of milliseconds
         gc.freeze()
         gc.enable()
-        # the log file (and logging.handlers with it) after the first paint: nothing before it
-        # needs a file, and the window appears sooner; what was logged before is written first
+        log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
+        # the AWS configuration read (or the sandbox start) first: it runs on a worker while this
+        # thread opens the log file
+        window.start()
+        # the log file after the first paint: nothing before it needs a file, and the window
+        # appears sooner; what was logged before (the line above first) is written first
         from aurora_console.core.logs import setup_logging
 
         setup_logging(services.paths.log_file)
-        log.info("starting %s %s (sandbox=%s)", APP_NAME, __version__, opts.sandbox)
-        window.start()
         window.restore_tabs()
 
     _FirstPaint(window, first_paint)

@@ -28,31 +28,34 @@ _SECRET_KEYS = (
 # long text without any key that made each pattern quadratic in the word lengths)
 _KEY = r"""(?P<k>(?<![\w.-])["']?[\w.-]*(?:""" + _SECRET_KEYS + r""")["']?\s*[=:]\s*)"""
 
-# compiled on first use (the first redaction, usually the first log line), not at import: start-up
-# never needs them before the window is up
-_PATTERN_SOURCES: list[tuple[str, int, str]] = [
+# each compiled on first use, not at import: start-up never needs them before the window is up,
+# and a pattern is only tried (and compiled) on a text holding the literal any match of it holds
+# (None: the key patterns, tried when the text names a secret-looking key): most log lines name
+# no key, no URL, no signature and no PEM block, so they compile and run none
+_PATTERN_SOURCES: list[tuple[str, int, str, str | None]] = [
     # key = "quoted value" (JSON, reprs of dicts): everything up to the closing quote, escapes included
-    (_KEY + r"""(?P<q>["'])(?P<v>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.IGNORECASE, r"\g<k>\g<q>" + MASK + r"\g<q>"),
+    (_KEY + r"""(?P<q>["'])(?P<v>(?:\\.|(?!(?P=q)).)*)(?P=q)""", re.IGNORECASE, r"\g<k>\g<q>" + MASK + r"\g<q>",
+     None),
     # key=unquoted value (command lines, libpq strings): up to the next white space
-    (_KEY + r"""(?P<v>[^\s"']+)""", re.IGNORECASE, r"\g<k>" + MASK),
+    (_KEY + r"""(?P<v>[^\s"']+)""", re.IGNORECASE, r"\g<k>" + MASK, None),
     # URLs with credentials: scheme://user:password@host (the password may itself hold '@')
     (r"(?P<p>[a-z][a-z0-9+.-]*://[^:/@\s]+:)(?P<v>\S*)@(?P<h>[^@\s/]+)", re.IGNORECASE,
-     r"\g<p>" + MASK + r"@\g<h>"),
+     r"\g<p>" + MASK + r"@\g<h>", "://"),
     # RDS IAM auth tokens (pre-signed query strings)
-    (r"(X-Amz-Signature=|X-Amz-Security-Token=|X-Amz-Credential=)[^&\s]+", 0, r"\1" + MASK),
+    (r"(X-Amz-Signature=|X-Amz-Security-Token=|X-Amz-Credential=)[^&\s]+", 0, r"\1" + MASK, "X-Amz-"),
     # PEM private keys
     (r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.DOTALL,
-     "-----PRIVATE KEY " + MASK + "-----"),
+     "-----PRIVATE KEY " + MASK + "-----", "-----BEGIN "),
 ]
-_KEY_PATTERNS = 2  # the first two patterns need a key name
 #: a line of SQL quoted in a PostgreSQL error: ``LINE 3: ...``, and PL/pgSQL's ``QUERY:  ...`` and
 #: ``CONTEXT:  SQL statement "..."`` (a statement run inside a DO block or a function)
 _SQL_LINE_SOURCE = r'^(?P<p>[ \t]*(?:LINE \d+: |QUERY:[ \t]+|(?:CONTEXT:[ \t]+)?SQL statement "))(?P<sql>.*)$'
 
 
 @functools.cache
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(source, flags), repl) for source, flags, repl in _PATTERN_SOURCES]
+def _pattern(index: int) -> re.Pattern[str]:
+    source, flags, _repl, _needs = _PATTERN_SOURCES[index]
+    return re.compile(source, flags)
 
 
 @functools.cache
@@ -92,10 +95,10 @@ def redact(text: str) -> str:
     if "LINE " in text or "QUERY:" in text or "SQL statement" in text:
         text = _mask_quoted_sql(text)
     has_key = _key_name().search(text) is not None
-    for i, (pattern, repl) in enumerate(_patterns()):
-        if i < _KEY_PATTERNS and not has_key:
-            continue  # no secret-looking key name anywhere: the key patterns cannot match
-        text = pattern.sub(repl, text)
+    for i, (_source, _flags, repl, needs) in enumerate(_PATTERN_SOURCES):
+        if (not has_key) if needs is None else (needs not in text):
+            continue  # what every match of this pattern holds is not in the text: it cannot match
+        text = _pattern(i).sub(repl, text)
     return text
 
 

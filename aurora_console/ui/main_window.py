@@ -262,7 +262,6 @@ class MainWindow(QMainWindow):
 
     def _start_with_profiles(self) -> None:
         from aurora_console.core.aws.session import AwsSessionFactory
-        from aurora_console.core.aws.start_config import resolve_start_config
 
         settings = self.services.settings.settings
         opts = self.services.options
@@ -273,6 +272,9 @@ class MainWindow(QMainWindow):
         self.navigator.show_status("Reading AWS profiles…")
 
         def read_config(ctx):
+            # imported here, on the worker: the reader and configparser load beside the UI thread
+            from aurora_console.core.aws.start_config import resolve_start_config
+
             return resolve_start_config(aws, cli_profile=opts.profile, cli_region=opts.region,
                                         saved_profile=settings.aws_profile)
 

@@ -84,3 +84,45 @@ def test_plpgsql_context_and_query_lines_quoting_a_password_statement_are_masked
     assert 'CONTEXT:  SQL statement "ALTER ROLE nosuch PASSWORD \'***\'' in redact(message)
     query = "syntax error at or near \"x\"\nQUERY:  ALTER ROLE a PASSWORD 'hunter2' x\nCONTEXT:  PL/pgSQL function f()"
     assert "hunter2" not in redact(query)
+
+
+def _every_pattern_applied(text: str) -> str:
+    """redact() without its literal guards: every pattern run on every text (as before the guards)."""
+    import re
+
+    from aurora_console.core import redaction
+
+    for value in sorted(redaction._known, key=len, reverse=True):
+        text = text.replace(value, MASK)
+    if "LINE " in text or "QUERY:" in text or "SQL statement" in text:
+        text = redaction._mask_quoted_sql(text)
+    for source, flags, repl, _needs in redaction._PATTERN_SOURCES:
+        text = re.compile(source, flags).sub(repl, text)
+    return text
+
+
+_shapes = st.sampled_from(["password=", "Token: ", '"SecretString": "', "postgresql://u:", "HTTPS://admin:",
+                           "s3+x://a:", "@db.example:5432/x",
+                           "https://h/x?X-Amz-Signature=", "&X-Amz-Credential=", "-----BEGIN RSA PRIVATE KEY-----",
+                           "-----BEGIN PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "-----END PRIVATE KEY-----",
+                           "x-amz-signature=", "://", "'", '"', " ", "\n", "pw"])
+
+
+@given(parts=st.lists(st.one_of(_shapes, st.text(max_size=12)), max_size=12))
+@settings(max_examples=400)
+def test_patterns_skipped_for_a_missing_literal_give_the_same_text(parts):
+    """A pattern is only tried on a text holding the literal each of its matches holds (start-up's
+    first log lines compile none): the result is the one every pattern gives when always run."""
+    text = "".join(parts)
+    assert redact(text) == _every_pattern_applied(text)
+
+
+def test_a_plain_log_line_compiles_no_pattern(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from aurora_console.core import redaction as r\n"
+            "r.redact('starting Aurora Console 0.1.0 (sandbox=False)')\n"
+            "print(r._pattern.cache_info().currsize)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "0"
