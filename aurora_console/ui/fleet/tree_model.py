@@ -105,6 +105,9 @@ class FleetTreeModel(QAbstractItemModel):
         self._root = Node("", "root", None)
         self._by_key: dict[str, Node] = {}
         self._quiet = False
+        #: counts the changes of regions, rows and payloads: a view that worked something out
+        #: from the tree knows whether it still holds
+        self.revision = 0
         # key -> (payload, display texts, sort keys): views and the sorting proxy ask for these
         # thousands of times while a big fleet fills; each is worked out once per payload
         self._texts: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
@@ -280,6 +283,7 @@ class FleetTreeModel(QAbstractItemModel):
             return self._set_region(inv)
 
     def _set_region(self, inv: RegionInventory) -> RegionInventory:
+        self.revision += 1
         key = inv.key
         inv = self.inventory.apply(inv)
         specs = region_children(inv)
@@ -380,6 +384,7 @@ class FleetTreeModel(QAbstractItemModel):
         return QModelIndex() if parent is self._root else self.createIndex(parent.row, 0, parent)
 
     def _insert(self, parent: Node, at: int, nodes: list[Node]) -> None:
+        self.revision += 1
         self.beginInsertRows(self._parent_index(parent), at, at + len(nodes) - 1)
         parent.children[at:at] = nodes
         for n in nodes:
@@ -389,6 +394,7 @@ class FleetTreeModel(QAbstractItemModel):
         self.endInsertRows()
 
     def _remove(self, parent: Node, first: int, last: int) -> None:
+        self.revision += 1
         self.beginRemoveRows(self._parent_index(parent), first, last)
         for n in parent.children[first:last + 1]:
             self._index_keys(n, False)
