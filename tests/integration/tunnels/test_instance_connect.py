@@ -207,22 +207,40 @@ def test_paramiko_renews_before_the_carrier_ends_keeping_open_sessions_until_the
                                                                                    monkeypatch) -> None:
     """A carrier with a maximum duration (as an Instance Connect Endpoint's): shortly before it
     ends, a new route is made (a new key pushed, a new carrier) and new connections take it at
-    once, on the same local port; a session opened before keeps working until its carrier ends."""
+    once, on the same local port; a session opened before keeps working until its carrier ends.
+
+    The renewal starts a tenth of the carrier's life (0.4 s) before its end; on a loaded machine
+    the new route's login can take longer than that, and the old route is then ended as soon as
+    the new one is up (its carrier is over). So the old route's end waits here until the test has
+    used the early session, and the test checks that it was not ended before its carrier's end."""
     import socket
     import sys
+    import threading
     import time
     import types
 
     from aurora_console.core.aws.bastion_route.carrier import CARRIERS, Carrier
+    from aurora_console.core.ssh.paramiko_backend import ParamikoTunnel
 
-    made, closed = [], []
+    made, closed, carriers = [], [], []
 
     def carrier(clients, aws, facts, *, port):
         n = len(made) + 1
         made.append(n)
-        return Carrier(label=f"test carrier #{n}", expires_at=time.monotonic() + 4.0,
-                       open_socket=lambda: socket.create_connection(("127.0.0.1", port), timeout=10),
-                       close=lambda: closed.append(n))
+        carriers.append(Carrier(label=f"test carrier #{n}", expires_at=time.monotonic() + 4.0,
+                                open_socket=lambda: socket.create_connection(("127.0.0.1", port), timeout=10),
+                                close=lambda: closed.append(n)))
+        return carriers[-1]
+
+    retired_at, checked = [], threading.Event()
+    retire = ParamikoTunnel._retire
+
+    def retire_after_the_checks(self, old):
+        retired_at.append(time.monotonic())
+        checked.wait(20)
+        retire(self, old)
+
+    monkeypatch.setattr(ParamikoTunnel, "_retire", retire_after_the_checks)
 
     module = types.ModuleType("test_short_carrier")
     module.carrier = carrier
@@ -244,12 +262,15 @@ def test_paramiko_renews_before_the_carrier_ends_keeping_open_sessions_until_the
         assert "renewed before" in renewed.reason and len(pushed) == 2 and closed == []
         assert early.execute("select 1").fetchone()[0] == 1  # still on the first route
         assert _select_one(pg_server, status.local_port) == 1  # a new session takes the new route
+        checked.set()
         while closed != [1] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert closed == [1]  # the first route was ended with its carrier
+        assert retired_at[0] >= carriers[0].expires_at - 0.01  # not before its end (timer rounding aside)
         with pytest.raises(psycopg.OperationalError):
             early.execute("select 1")
         assert _select_one(pg_server, status.local_port) == 1
     finally:
+        checked.set()
         manager.shutdown()
     assert sorted(closed) == [1, 2, 3][:len(made)]
