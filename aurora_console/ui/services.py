@@ -13,6 +13,9 @@ after it is built; what becomes available, or changes, while the console runs si
   prompt path for passwords, passphrases, host keys;
 - ``sandbox_controller``: the ``SandboxController`` once the sandbox is being opened.
 
+``audit`` (the audit log of every mutating AWS call) is made on first use too: a mutating action
+or an audit view asks for it, start-up never does.
+
 ``aws``, ``sandbox`` and ``settings`` read the holders' current values.
 """
 
@@ -46,7 +49,6 @@ class Services:
     paths: AppPaths
     runner: TaskRunner
     notifier: Notifier
-    audit: AuditLog  # every mutating AWS call the console makes
     profiles: ProfileStore  # the saved connection profiles (profiles.json)
     options: StartOptions  # what the command line asked for
     settings_store: Observable[SettingsStore]
@@ -54,19 +56,26 @@ class Services:
     sandbox_info: Observable[SandboxInfo | None]
     connections: Observable[ConnectionsController | None]
     sandbox_controller: Observable[SandboxController | None]
+    _audit: Observable[AuditLog | None]  # made on the first ``audit`` (see there)
 
     @classmethod
     def create(cls, *, paths: AppPaths, settings: SettingsStore, runner: TaskRunner, notifier: Notifier,
                options: StartOptions | None = None, aws: AwsSessionFactory | None = None,
                profiles: ProfileStore | None = None) -> Services:
         """Everything derived from ``paths`` unless given (tests pass their own stores)."""
-        from aurora_console.core.audit import audit_log_for
         from aurora_console.core.connections.store import ProfileStore
 
         aws_session: Observable[AwsSessionFactory | None] = Observable(aws)
+
+        def make_audit() -> AuditLog:
+            from aurora_console.core.audit import audit_log_for
+
+            return audit_log_for(paths.audit_file, aws_session.get)
+
+        audit: Observable[AuditLog | None] = Observable(None)
+        audit.make_on_first_get(make_audit)
         return cls(
-            paths=paths, runner=runner, notifier=notifier,
-            audit=audit_log_for(paths.audit_file, aws_session.get),
+            paths=paths, runner=runner, notifier=notifier, _audit=audit,
             profiles=profiles if profiles is not None else ProfileStore.for_paths(paths),
             options=options if options is not None else StartOptions(), settings_store=Observable(settings), aws_session=aws_session,
             sandbox_info=Observable(None), connections=Observable(None), sandbox_controller=Observable(None))
@@ -79,6 +88,14 @@ class Services:
         from aurora_console.core.db.migrations.folders import MigrationFolders
 
         return MigrationFolders.for_paths(self.paths)
+
+    @property
+    def audit(self) -> AuditLog:
+        """The audit log of every mutating AWS call the console makes (``paths.audit_file``): made
+        on first use, once, from whichever thread asks first (start-up never needs it)."""
+        log = self._audit.get()
+        assert log is not None  # made by the holder's factory, which never returns None
+        return log
 
     # -- current values of the holders ------------------------------------------------------------
     @property

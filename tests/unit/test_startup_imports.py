@@ -37,6 +37,8 @@ LAZY = (
     "logging.handlers", "socket", "pickle", "configparser",
     # the cluster inventory's thread pools (the first load)
     "concurrent.futures",
+    # the audit log (made on the first mutating action or audit view: Services.audit)
+    "aurora_console.core.audit",
     # the cluster model and the inventory's dataclasses (the first load, ui/cluster_loader.py)
     "aurora_console.core.aws.fleet.models", "aurora_console.core.aws.fleet.inventory",
     "aurora_console.core.aws.fleet.clusters", "aurora_console.ui.fleet.tree_model", "aurora_console.ui.fleet.staging",

@@ -84,3 +84,17 @@ def test_shutdown_features_stops_each_late_service_even_when_one_fails(services)
     assert stopped == ["connections", "sandbox"]
     assert [(name, str(exc)) for name, exc in failures] == [("connections", "tunnel stuck")]
 
+
+
+def test_the_audit_log_is_made_on_first_use_once_whichever_thread_asks(services):
+    import threading
+
+    assert services._audit.peek() is None  # start-up never made it
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(services.audit)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 4 and all(log is seen[0] for log in seen)
+    assert services.audit is seen[0] and services.audit.path == services.paths.audit_file
