@@ -23,6 +23,15 @@ PID_ROLE = Qt.ItemDataRole.UserRole + 1
 QUERY_CHARS = 160
 HIDDEN_QUERY = "<insufficient privilege>"
 
+#: the roles data() answers, as the plain ints a view asks with (a paint asks 7 roles per cell:
+#: font, alignment and check state are answered None at once, not after a chain of enum compares)
+_DISPLAY, _DECORATION, _BACKGROUND, _FOREGROUND, _TOOLTIP = (
+    int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
+                           Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                           Qt.ItemDataRole.ToolTipRole))
+_PID = int(PID_ROLE)
+_ANSWERED = frozenset({_DISPLAY, _DECORATION, _BACKGROUND, _FOREGROUND, _TOOLTIP, _PID})
+
 _LONG = QBrush(QColor(255, 220, 160))  # amber: a long transaction
 _IDLE = QBrush(QColor(255, 190, 190))  # red: idle in transaction too long
 _BLOCKED = QColor("#cf222e")
@@ -109,35 +118,38 @@ class SessionsTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index, role=_DISPLAY):
+        if role not in _ANSWERED or not index.isValid():
             return None
-        r, c = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts[r][c]
+        r = index.row()
+        if role == _DISPLAY:
+            return self._texts[r][index.column()]
+        if role == _BACKGROUND:
+            flags = self._flags[r]
+            return (_IDLE if "idle in transaction" in flags else _LONG) if flags else None
         row = self._rows[r]
-        if role == PID_ROLE:
+        if role == _PID:
             return row.pid
-        flags = self._flags[r]
-        if role == Qt.ItemDataRole.DecorationRole and c == 0:  # the shape says it too, not the colour alone
+        c = index.column()
+        if role == _DECORATION:  # the shape says it too, not the colour alone
+            if c != 0:
+                return None
             if row.blocked_by:
                 return icon("lock", "#cf222e")
+            flags = self._flags[r]
             if flags:
                 return icon("circle-pause", "#c0392b") if "idle in transaction" in flags else \
                     icon("triangle-alert", "#c98a00")
             return None
-        if role == Qt.ItemDataRole.BackgroundRole and flags:
-            return _IDLE if "idle in transaction" in flags else _LONG
-        if role == Qt.ItemDataRole.ForegroundRole and c == 0 and row.blocked_by:
-            return _BLOCKED
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tips = [f"{f} beyond the threshold" for f in sorted(flags)]
-            if row.blocked_by:
-                tips.append("waiting for pid " + ", ".join(str(p) for p in row.blocked_by))
-            if c == QUERY_COLUMN and not row.query_hidden and row.query:
-                tips.append(one_line(row.query, 1000))
-            return "\n".join(tips) or None
-        return None
+        if role == _FOREGROUND:
+            return _BLOCKED if c == 0 and row.blocked_by else None
+        # the tooltip
+        tips = [f"{f} beyond the threshold" for f in sorted(self._flags[r])]
+        if row.blocked_by:
+            tips.append("waiting for pid " + ", ".join(str(p) for p in row.blocked_by))
+        if c == QUERY_COLUMN and not row.query_hidden and row.query:
+            tips.append(one_line(row.query, 1000))
+        return "\n".join(tips) or None
 
 
 def _sort_key(item, column: int):

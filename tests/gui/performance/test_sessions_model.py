@@ -121,3 +121,56 @@ def test_highlighted_rows_carry_a_shape_not_only_a_colour(qapp):
     assert badge(3) == icon("circle-pause", "#c0392b").cacheKey()
     assert badge(5) == icon("lock", "#cf222e").cacheKey()
     assert badge(1) is None
+
+
+def _reference_data(model, index, role):
+    """data() as it was written before its roles were answered from plain ints (the behaviour to keep)."""
+    from aurora_console.ui.icons import icon
+    from aurora_console.ui.performance.sessions_model import _BLOCKED, _IDLE, _LONG, PID_ROLE, one_line
+
+    if not index.isValid():
+        return None
+    r, c = index.row(), index.column()
+    if role == Qt.ItemDataRole.DisplayRole:
+        return model._texts[r][c]
+    row = model._rows[r]
+    if role == PID_ROLE:
+        return row.pid
+    flags = model._flags[r]
+    if role == Qt.ItemDataRole.DecorationRole and c == 0:
+        if row.blocked_by:
+            return icon("lock", "#cf222e")
+        if flags:
+            return icon("circle-pause", "#c0392b") if "idle in transaction" in flags else \
+                icon("triangle-alert", "#c98a00")
+        return None
+    if role == Qt.ItemDataRole.BackgroundRole and flags:
+        return _IDLE if "idle in transaction" in flags else _LONG
+    if role == Qt.ItemDataRole.ForegroundRole and c == 0 and row.blocked_by:
+        return _BLOCKED
+    if role == Qt.ItemDataRole.ToolTipRole:
+        tips = [f"{f} beyond the threshold" for f in sorted(flags)]
+        if row.blocked_by:
+            tips.append("waiting for pid " + ", ".join(str(p) for p in row.blocked_by))
+        if c == QUERY_COLUMN and not row.query_hidden and row.query:
+            tips.append(one_line(row.query, 1000))
+        return "\n".join(tips) or None
+    return None
+
+
+def test_every_role_of_every_cell_answers_as_before(qapp):
+    from aurora_console.ui.performance.sessions_model import PID_ROLE
+
+    model = SessionsTableModel()
+    model.set_rows(ROWS, lambda r: flag(r, long_xact_s=300, idle_in_xact_s=60))
+    roles = [*range(0, 14), int(Qt.ItemDataRole.UserRole), int(PID_ROLE)]
+    for r in range(model.rowCount()):
+        for c in range(model.columnCount()):
+            index = model.index(r, c)
+            for role in roles:
+                got, want = model.data(index, role), _reference_data(model, index, role)
+                if hasattr(want, "cacheKey"):  # icons: the same rendered icon
+                    assert got is not None and got.cacheKey() == want.cacheKey(), (r, c, role)
+                else:
+                    assert got == want, (r, c, role)
+    assert model.data(model.index(99, 0), int(Qt.ItemDataRole.DisplayRole)) is None  # no such row
