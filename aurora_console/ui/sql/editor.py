@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import time
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -20,11 +21,44 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from aurora_console.core.db.mysql_split import delimiter_lines, split_mysql
 from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
-from aurora_console.ui.sql.highlighter import SqlHighlighter
+from aurora_console.ui.sql.highlighter import PENDING, SqlHighlighter
 
-LOAD_CHUNK_LINES = 1000  # big files are appended in slices so the window never freezes
+FIRST_SLICE_CHARS = 32_768  # a text up to this size is set at once; a bigger one starts with this much
+LOAD_SLICE_S = 0.004  # time per later slice of a big text (each slice then waits for the event loop)
+SLICE_MIN_CHARS, SLICE_MAX_CHARS = 2_048, 1 << 20
 STATEMENT_WINDOW = 400  # lines scanned around the cursor for the statement highlight
 INDENT = "    "
+
+
+def slice_end(text: str, start: int, size: int) -> int:
+    """Where a load slice of about ``size`` characters from ``start`` ends: just after a line
+    break, so a slice never splits a line (nor the ``\\r`` and ``\\n`` of a CRLF, which Qt
+    reads as two line breaks when they arrive apart)."""
+    end = min(len(text), start + size)
+    if end == len(text):
+        return end
+    cut = text.rfind("\n", start, end)
+    if cut >= start:
+        return cut + 1
+    # inside a line longer than the slice: the rest of it at once (Qt lays a line out again
+    # whenever it grows, so appending it in slices would cost its length squared)
+    cut = text.find("\n", end)
+    return len(text) if cut < 0 else cut + 1
+
+
+class _PendingText:
+    """The part of a text still to load and the size of the next slice: what the last slice
+    took sizes the next one to ``LOAD_SLICE_S`` (slices cost more on a busy machine)."""
+
+    def __init__(self, text: str, pos: int) -> None:
+        self.text = text
+        self.pos = pos
+        self.chars = SLICE_MIN_CHARS * 4
+
+    def advance(self, end: int, took_s: float) -> None:
+        done, self.pos = end - self.pos, end
+        fit = done * LOAD_SLICE_S / max(took_s, 1e-5)
+        self.chars = int(min(SLICE_MAX_CHARS, max(SLICE_MIN_CHARS, (self.chars + fit) / 2)))
 
 
 class _LineNumbers(QWidget):
@@ -56,11 +90,15 @@ class SqlEditor(QPlainTextEdit):
         self.engine = engine  # the profile's: picks the splitter and the highlighting (MySQL or PostgreSQL)
         self._delimiters: tuple[int, list[tuple[int, str]]] | None = None  # MySQL DELIMITER lines, per revision
         self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=engine)
+        self.highlighter.set_view(self.visible_blocks)
         self._numbers = _LineNumbers(self)
         self._statement: tuple[int, int] | None = None
         self._error_sel: tuple[int, int] | None = None
-        self._pending_chunks: list[str] = []
+        self._load: _PendingText | None = None  # a big text still arriving (see load_text)
+        self._was_read_only = False
+        self._reserved_digits = 0  # line-number digits kept for a big text (see load_text)
         self.loading = False
+        self.slices_loaded = 0  # for tests and benchmarks
         self.completer = None  # a SqlCompleter, set by the tab
         self.blockCountChanged.connect(self._update_margin)
         self.updateRequest.connect(self._update_numbers)
@@ -77,7 +115,7 @@ class SqlEditor(QPlainTextEdit):
 
     # -- line numbers ----------------------------------------------------------------------------
     def line_number_width(self) -> int:
-        digits = max(3, len(str(self.blockCount())))
+        digits = max(3, self._reserved_digits, len(str(self.blockCount())))
         return 10 + self.fontMetrics().horizontalAdvance("9") * digits
 
     def _update_margin(self, _count: int = 0) -> None:
@@ -123,38 +161,83 @@ class SqlEditor(QPlainTextEdit):
 
     # -- loading ---------------------------------------------------------------------------------
     def load_text(self, text: str) -> None:
-        """Replace the text; big texts arrive in slices (``loading`` until ``loaded``)."""
-        self._load_timer.stop()
-        lines = text.split("\n")
-        if len(lines) <= LOAD_CHUNK_LINES * 2:
-            self._pending_chunks = []
+        """Replace the text, as ``setPlainText`` would: undo history empty, cursor at the start,
+        not modified. A big text arrives in slices sized by time (``loading`` until ``loaded``),
+        and nothing here walks the whole text at once, so the window never freezes."""
+        self._stop_loading()
+        self._reserved_digits = 0
+        if len(text) <= FIRST_SLICE_CHARS:
             self.setPlainText(text)
-            self.loading = False
+            self._update_margin()
             self.loaded.emit()
             return
         self.loading = True
-        self.setReadOnly(True)
-        self.setUndoRedoEnabled(False)
-        self.setPlainText("\n".join(lines[:LOAD_CHUNK_LINES]))
-        self._pending_chunks = [
-            "\n" + "\n".join(lines[i : i + LOAD_CHUNK_LINES]) for i in range(LOAD_CHUNK_LINES, len(lines), LOAD_CHUNK_LINES)
-        ]
-        self._pending_chunks.reverse()
+        self._was_read_only = self.isReadOnly()
+        self.setReadOnly(True)  # slices go at the end: nothing is typed in between
+        self.highlighter.hold(True)  # its background pass waits for the whole text
+        end = slice_end(text, 0, FIRST_SLICE_CHARS)
+        # the line numbers' width for the whole text, estimated from the first slice (twice its
+        # line density): a wider margin lays every line out again, 13 ms per 100,000 lines
+        density = (text.count("\n", 0, end) + 1) / end
+        self._reserved_digits = len(str(int(2 * density * len(text)) + 1))
+        self.setPlainText(text[:end])  # the first screen, highlighted at once as before
+        self.setUndoRedoEnabled(False)  # no undo step per slice; enabling it again starts empty
+        self._load = _PendingText(text, end)
         self._load_timer.start()
 
-    def _load_next(self) -> None:
-        if not self._pending_chunks:
+    def full_text(self) -> str:
+        """The whole text, also while it still loads (what a save or an autosave must write)."""
+        return self._load.text if self._load is not None else self.toPlainText()
+
+    def cancel_load(self) -> None:
+        """Stop a load in progress and leave the editor empty (half a file saved over the whole
+        one would lose the rest); nothing happens when no load runs."""
+        if self._load is None:
             return
-        cursor = QTextCursor(self.document())
+        self._stop_loading()
+        self.setPlainText("")
+
+    def _stop_loading(self) -> None:
+        self._load_timer.stop()
+        if self._load is None:
+            return
+        self._load = None
+        self.loading = False
+        self.setUndoRedoEnabled(True)
+        self.setReadOnly(self._was_read_only)
+        self.highlighter.hold(False)
+
+    def visible_blocks(self) -> tuple[int, int]:
+        """The first and last block numbers on screen (one line per block: no wrapping)."""
+        first = self.firstVisibleBlock().blockNumber()
+        return first, first + self.viewport().height() // max(1, self.fontMetrics().lineSpacing()) + 1
+
+    def _load_next(self) -> None:
+        load = self._load
+        if load is None:
+            return
+        t0 = time.perf_counter()
+        doc = self.document()
+        end = slice_end(load.text, load.pos, load.chars)
+        cursor = QTextCursor(doc)
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(self._pending_chunks.pop())
-        if self._pending_chunks:
+        offscreen = doc.blockCount() - 1 > self.visible_blocks()[1]
+        layout = doc.documentLayout()
+        if offscreen:  # below the visible lines: the screen needs no repaint for this slice
+            layout.blockSignals(True)
+        try:
+            cursor.insertText(load.text[load.pos : end])
+        finally:
+            if offscreen:
+                layout.blockSignals(False)
+                layout.documentSizeChanged.emit(layout.documentSize())  # the scroll bar grows
+        doc.setModified(False)
+        load.advance(end, time.perf_counter() - t0)
+        self.slices_loaded += 1
+        if load.pos < len(load.text):
             self._load_timer.start()
             return
-        self.setUndoRedoEnabled(True)
-        self.setReadOnly(False)
-        self.document().setModified(False)
-        self.loading = False
+        self._stop_loading()
         self.loaded.emit()
 
     # -- statements --------------------------------------------------------------------------------
@@ -164,7 +247,9 @@ class SqlEditor(QPlainTextEdit):
         cur = self.textCursor()
         first = doc.findBlockByNumber(max(0, cur.blockNumber() - STATEMENT_WINDOW))
         # start where no comment or string is open (the highlighter's state says so)
-        while first.blockNumber() > 0 and first.previous().userState() not in (-1, 0):
+        # (an unknown state, a line not highlighted yet, counts as none: walking back through
+        # them could cross the whole file while the background pass is still far behind)
+        while first.blockNumber() > 0 and first.previous().userState() not in (-1, 0, PENDING):
             first = first.previous()
         last = doc.findBlockByNumber(min(doc.blockCount() - 1, cur.blockNumber() + STATEMENT_WINDOW))
         base = first.position()
@@ -385,4 +470,6 @@ class SqlEditor(QPlainTextEdit):
         font = QFont(self.font())
         self.highlighter.setDocument(None)
         self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=self.engine)
+        self.highlighter.set_view(self.visible_blocks)
+        self.highlighter.hold(self.loading)
         self.setFont(font)

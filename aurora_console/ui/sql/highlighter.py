@@ -6,13 +6,17 @@ identifiers, dollar quotes; on MySQL: backslash-escaped ``'...'`` and ``"..."`` 
 identifiers, non-nesting comments, ``#`` and ``-- `` line comments, no dollar quotes) is tracked
 in the block state by a small scanner, so a block only needs its predecessor's state. Work is bounded: within one burst of calls (a file load, a paste)
 only ``BUDGET_S`` seconds are spent lexing; the remaining blocks are marked pending and a timer
-highlights them in slices, so a 100,000-line file opens without freezing the window.
+highlights them in slices, so a 100,000-line file opens without freezing the window. A slice
+that colours lines below the screen does not repaint it (``set_view``), and a line longer than
+``LEX_LIMIT`` characters (a minified dump) is not coloured: lexing it would take longer than a
+slice may (its quotes and comments are still followed, for the lines after it).
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from pygments.lexers.sql import MySqlLexer, PostgresLexer
 from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
@@ -22,6 +26,7 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QT
 NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR, DQSTRING, BTIDENT = range(8)
 PENDING = 0x3FFFFFFF
 BUDGET_S = 0.005  # lexing time per burst / per timer slice
+LEX_LIMIT = 5_000  # longer lines are left uncoloured (about 5 ms of lexing; see the docstring)
 
 _OPENERS = re.compile(
     r"(?P<lc>--)|(?P<bc>/\*)|(?P<es>(?<![\w$])[eE]')|(?P<s>')|(?P<q>\")"
@@ -162,7 +167,11 @@ class SqlHighlighter(QSyntaxHighlighter):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._work)
+        self._held = False  # a text is loading: the background pass waits (see hold)
+        self._view: Callable[[], tuple[int, int]] | None = None  # visible block numbers (set_view)
+        self._quiet = False  # lines below the screen were coloured without telling the view
         self.highlighted_blocks = 0  # for tests and benchmarks
+        self.quiet_slices = 0  # for tests and benchmarks
         super().__init__(None)
         self._timer.setParent(self)
         # connected before the highlighter's own slot, so every edit opens a fresh budget first
@@ -181,6 +190,19 @@ class SqlHighlighter(QSyntaxHighlighter):
     @property
     def pending(self) -> bool:
         return self._has_pending
+
+    def hold(self, on: bool) -> None:
+        """While held (the editor is loading a text in slices) the background pass waits; the
+        visible blocks asked for with :meth:`prioritize` are still coloured."""
+        self._held = on
+        if not on and self._has_pending:
+            self._timer.start()
+
+    def set_view(self, visible: Callable[[], tuple[int, int]] | None) -> None:
+        """``visible()`` gives the first and last block numbers on screen: a background slice
+        that colours only blocks below them does not make the view repaint (a repaint of the
+        screen costs about as much as the slice)."""
+        self._view = visible
 
     def format_for(self, ttype) -> QTextCharFormat | None:
         f = self._cache.get(ttype, 0)
@@ -214,6 +236,9 @@ class SqlHighlighter(QSyntaxHighlighter):
 
     def _highlight(self, text: str, state: int) -> None:
         prefix_end, open_at, end_state = scan_line(text, state, self._tags, self.mysql)
+        if len(text) > LEX_LIMIT:
+            self.setCurrentBlockState(end_state)
+            return
         kind = state & 0xF
         if kind == DOLLAR:  # inside a function body: lex it as SQL up to the closing tag
             tag = self._tags.tags[state >> 4]
@@ -292,15 +317,32 @@ class SqlHighlighter(QSyntaxHighlighter):
             self._jump_slice(doc)
             self._timer.start()
             return
+        if self._held:
+            return  # hold(False) starts the timer again
         block = doc.findBlockByNumber(self._next)
         while block.isValid() and block.userState() != PENDING:
             block = block.next()
         if not block.isValid():
             self._has_pending = False
             self._next = doc.blockCount()
+            if self._quiet:  # the widest line may have changed: the horizontal scroll bar
+                self._quiet = False
+                layout = doc.documentLayout()
+                layout.documentSizeChanged.emit(layout.documentSize())
             self.idle.emit()
             return
         self._next = block.blockNumber()
         self._burst_deadline = time.perf_counter() + BUDGET_S
-        self.rehighlightBlock(block)
+        # a slice goes down from its block: below the screen, nothing it colours is visible
+        quiet = self._view is not None and block.blockNumber() > self._view()[1]
+        layout = doc.documentLayout()
+        if quiet:
+            layout.blockSignals(True)
+            self._quiet = True
+            self.quiet_slices += 1
+        try:
+            self.rehighlightBlock(block)
+        finally:
+            if quiet:
+                layout.blockSignals(False)
         self._timer.start()

@@ -364,9 +364,7 @@ class SqlTab(QWidget):
                                   on_error=lambda e: self.message(f"Export failed: {e}"), owner=self)
 
     def autosave(self) -> None:
-        if self.editor.loading:
-            return
-        text, path = self.editor.toPlainText(), self.autosave_path
+        text, path = self.editor.full_text(), self.autosave_path  # also while a big file loads
         self.runner.submit(lambda ctx: write_autosave(path, text), name="Autosave SQL", queue=f"autosave:{self.tab_id}")
 
     def open_file(self, path: str) -> None:
@@ -383,7 +381,7 @@ class SqlTab(QWidget):
         path = path or self.path
         if not path:
             return False
-        text = self.editor.toPlainText()
+        text = self.editor.full_text()  # all of it, also while it still loads
 
         def done(_r) -> None:
             self.path = path
@@ -415,7 +413,7 @@ class SqlTab(QWidget):
             if answer == B.Save:
                 from aurora_console.core.db.sql_files import save_sql_file
 
-                save_sql_file(self.path, self.editor.toPlainText())  # atomic; as cheap as before
+                save_sql_file(self.path, self.editor.full_text())  # atomic; as cheap as before
         self.shutdown(discard_autosave=True)
         return True
 
@@ -440,4 +438,5 @@ class SqlTab(QWidget):
             self._autosave_timer.stop()
         else:
             self.autosave()
+        self.editor.cancel_load()  # a big file still arriving in slices: no more slices
         self.runner.submit(close, name=f"Close SQL session ({self.profile})", queue=self.queue)
