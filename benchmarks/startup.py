@@ -8,6 +8,9 @@ After the table, so that a regression shows where it came from:
 
 * ``-X importtime`` of one normal start: the console's own modules by their own (self) import
   time, with the total of all of them and of everything imported;
+* the Python enum classes PySide6 makes for the Qt classes a start touches (the bare window's and
+  ours), by the console's line that first needed them: a slow part of a PySide6 start that
+  ``-X importtime`` shows only as some module's self time;
 * a first-paint trace: per feature in ui/features.py, the time to import it and to install it
   into the window, then the process's own marks (imports done, first paint, ready).
 
@@ -37,6 +40,51 @@ BARE = (
     "QTimer.singleShot(0, app.quit)\n"
     "app.exec()\n"
 )
+
+
+#: counts the Python enum classes PySide6 makes (each Qt class's enums are made, with Python's
+#: ``enum`` machinery, when Python first meets the class: ``Qt`` alone is ~100 enums, ~17 ms of CPU)
+#: and the UI thread's CPU time spent making them, by the console's line that first needed them;
+#: prepended to a program, prints one "ENUMS {json}" line at its exit
+ENUM_TRACE = r"""
+import atexit, enum, json, os, time, traceback
+_real_create = enum.EnumType._create_
+_made, _depth = {}, [0]
+def _traced_create(cls, class_name, names, **kwargs):
+    _depth[0] += 1
+    c0 = time.thread_time()
+    try:
+        return _real_create(cls, class_name, names, **kwargs)
+    finally:
+        _depth[0] -= 1
+        if _depth[0] == 0:
+            ours = [f for f in traceback.extract_stack()[:-1] if 'aurora_console' in f.filename]
+            where = 'PySide6 itself'
+            if ours:
+                name = ours[-1].filename.split('aurora_console' + os.sep)[-1]
+                where = name + ':' + str(ours[-1].lineno) + ' ' + (ours[-1].line or '')[:60]
+            n, ms = _made.get(where, (0, 0.0))
+            _made[where] = (n + 1, ms + (time.thread_time() - c0) * 1000)
+enum.EnumType._create_ = _traced_create
+atexit.register(lambda: print('ENUMS ' + json.dumps(_made), flush=True))
+"""
+
+
+def enum_trace(env, top: int) -> None:
+    """The enum classes PySide6 makes in the bare window and in one normal start (see ENUM_TRACE)."""
+    def traced(code: str) -> dict:
+        proc = subprocess.run([PYTHON, "-c", ENUM_TRACE + code], env=env, capture_output=True, text=True, timeout=300)
+        return json.loads([ln for ln in proc.stdout.splitlines() if ln.startswith("ENUMS ")][-1][6:])
+
+    bare = traced(BARE)
+    ours = traced("import sys\nfrom aurora_console.cli import main\nmain(['--smoke-test'])\n")
+    def total(made):
+        return sum(n for n, _ in made.values()), sum(ms for _, ms in made.values())
+    (bn, bms), (on, oms) = total(bare), total(ours)
+    print(f"\nPySide6 enum classes made (UI thread CPU): bare window {bn} in {bms:.1f} ms, one normal start {on} in "
+          f"{oms:.1f} ms; by the console's line that first needed them:")
+    for where, (n, ms) in sorted(ours.items(), key=lambda kv: -kv[1][1])[:top]:
+        print(f"  {ms:6.1f} ms {n:4d} enums  {where}")
 
 
 #: runs the console's smoke test with each feature's import and install timed, and the stages of
@@ -198,6 +246,7 @@ def main() -> int:
         print(f"sandbox mode, inside the process: first paint {sb['timings']['first_paint']:.3f}s, clusters listed "
               f"{sb['timings']['ready']:.3f}s, database checked through the bastion {sb['timings']['total']:.3f}s")
     import_profile(env, args.top)
+    enum_trace(env, min(args.top, 10))
     first_paint_trace(env)
     print(f"machine: {machine()}")
     return 0
