@@ -141,7 +141,9 @@ class InventoryLoader(QObject):
             self.errors.append(f"{final.region}: {error.user_text() if error is not None else final.error}")
         self.region_shown.emit(final)
         if self._finish_after_staging == gen and not self._staging:
-            self._finished(gen)
+            # on the next turn: this one showed the region (the navigator's list took in its
+            # clusters); the end of the load (the fleet expands and sorts its regions) is another
+            QTimer.singleShot(0, lambda: self._finished(gen))
 
     def _finished(self, gen: int) -> None:
         if gen != self._generation:

@@ -66,13 +66,19 @@ class TreeWidths:
         """Whether a column fit is still under way (it runs over several event-loop turns)."""
         return self._fit_next is not None
 
-    def fit_columns(self) -> None:
+    def fit_columns(self, next_turn: bool = False) -> None:
         """Once the first load is shown: each column as wide as its texts (region header rows
         span the tree and do not count) in the rows shown and the nearest (FIT_ROWS), within
         bounds, then the width is shared again. Columns are fitted for FIT_BUDGET_S per
-        event-loop turn (at least one per turn); a new fit replaces one under way."""
+        event-loop turn (at least one per turn); a new fit replaces one under way.
+        ``next_turn``: start on the next event-loop turn (:attr:`fitting` is already True), when
+        this one has done enough, such as expanding a region of 1,000 clusters."""
         self._fit_run += 1
         self._fit_next = 0
+        if next_turn:
+            run = self._fit_run
+            QTimer.singleShot(0, self.tree, lambda: self._fit_step(run))
+            return
         self._fit_step(self._fit_run)
 
     def _fit_step(self, run: int) -> None:

@@ -187,8 +187,8 @@ class FleetView(QWidget):
 
     def _first_fill(self) -> None:
         if self._seen_loads == 0:
-            self.widths.expand_regions()
-            self.widths.fit_columns()
+            self.widths.expand_regions()  # sorts each region's clusters: a turn of its own
+            self.widths.fit_columns(next_turn=True)
         self._seen_loads += 1
 
     def _update_status(self) -> None:
