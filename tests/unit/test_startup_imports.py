@@ -35,6 +35,8 @@ LAZY = (
     "aurora_console.core.palette", "aurora_console.ui.crash_dialog",
     # the log file's handler (after the first paint) and what logging.handlers pulls in
     "logging.handlers", "socket", "pickle", "configparser",
+    # dates: the timeline's chart markers (a worker, when a chart asks), the audit log
+    "datetime",
     # the cluster inventory's thread pools (the first load)
     "concurrent.futures",
     # the audit log (made on the first mutating action or audit view: Services.audit)

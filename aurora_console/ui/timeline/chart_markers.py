@@ -10,20 +10,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the timeline's core modules load with the first read (on a worker), not at start-up
+if TYPE_CHECKING:  # the timeline's core modules (and datetime) load with the first read, on a worker
+    from datetime import datetime
+
     from aurora_console.core.aws.timeline.entries import ChartMarker
     from aurora_console.core.aws.timeline.gather import Timeline
+
+    ReaderFor = Callable[[Any], Callable[[Any, datetime, datetime], Timeline]]
 
 KEEP_S = 120.0
 #: At most about this many lines on a chart (entries closer together share one).
 MAX_MARKERS = 150
 #: A marker range never reaches back further than this (the dashboard's longest preset is 2 weeks).
-LONGEST = timedelta(days=15)
-
-ReaderFor = Callable[[Any], Callable[[Any, datetime, datetime], "Timeline"]]
+LONGEST_DAYS = 15
 
 
 class TimelineMarkers:
@@ -40,6 +41,8 @@ class TimelineMarkers:
             self._kept.clear()
 
     def timeline(self, ref: Any, start: float, end: float, task: Any = None) -> Timeline:
+        from datetime import datetime, timedelta, timezone
+
         key = (ref.profile, ref.region, ref.cluster_id, ref.endpoint_url)
         wanted_start = datetime.fromtimestamp(start, timezone.utc)
         wanted_end = datetime.fromtimestamp(end, timezone.utc)
@@ -49,7 +52,7 @@ class TimelineMarkers:
         if kept is not None and now - kept[0] < KEEP_S and kept[1].start <= wanted_start:
             return kept[1]  # read at most KEEP_S ago, from far enough back
         until = max(wanted_end, datetime.now(timezone.utc))
-        since = max(min(wanted_start, until - timedelta(days=14)), until - LONGEST)
+        since = max(min(wanted_start, until - timedelta(days=14)), until - timedelta(days=LONGEST_DAYS))
         timeline = self._reader_for(ref)(task, since, until)
         with self._lock:
             self._kept[key] = (now, timeline)
