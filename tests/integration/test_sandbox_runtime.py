@@ -123,11 +123,11 @@ def test_the_shop_waits_for_start_shop_when_asked_to(tmp_path):
 def test_postgres_comes_up_while_the_endpoint_is_still_starting(tmp_path, monkeypatch):
     """The endpoint's start does not hold what the PostgreSQL thread needs: here it waits for the
     server to accept connections before it returns (it began only after the endpoint was up)."""
-    from aurora_console.sandbox.aws_server import LocalAwsServer
+    from aurora_console.sandbox.aws_process import AwsEndpointProcess
 
-    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False, aws_in_process=False)
     seen: list[bool] = []
-    original = LocalAwsServer.start
+    original = AwsEndpointProcess.start
 
     def slow_start(self):
         deadline = time.monotonic() + 60
@@ -138,7 +138,7 @@ def test_postgres_comes_up_while_the_endpoint_is_still_starting(tmp_path, monkey
         seen.append(sandbox._pg is not None and sandbox._pg.running)
         return original(self)
 
-    monkeypatch.setattr(LocalAwsServer, "start", slow_start)
+    monkeypatch.setattr(AwsEndpointProcess, "start", slow_start)
     try:
         sandbox.start_aws()
         assert seen == [True]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from aurora_console.sandbox import aws_seed, aws_server
+from aurora_console.sandbox import aws_seed
 from aurora_console.sandbox.runtime import Sandbox
 from aurora_console.sandbox.seed_gate import SeedGate
 
@@ -40,7 +40,7 @@ class _Gate(SeedGate):
 
 
 class _Endpoint:
-    """Stands for LocalAwsServer: its gate is real, its reset and stop recorded."""
+    """Stands for the endpoint (LocalAwsServer, AwsEndpointProcess): its gate is real, its reset and stop recorded."""
 
     def __init__(self, reset_error: Exception | None = None) -> None:
         self.events: list[str] = []
@@ -73,7 +73,7 @@ def sandbox(tmp_path, monkeypatch):
 
 def _endpoint(monkeypatch, **kwargs) -> _Endpoint:
     endpoint = _Endpoint(**kwargs)
-    monkeypatch.setattr(aws_server, "LocalAwsServer", lambda: endpoint)
+    monkeypatch.setattr(Sandbox, "_new_endpoint", lambda self: endpoint)
     return endpoint
 
 

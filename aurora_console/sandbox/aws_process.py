@@ -1,0 +1,501 @@
+"""The sandbox's local AWS endpoint in a process of its own, and the console's handle on it.
+
+moto's server (with the sandbox's layers: the seed gate, CloudTrail recording, RDS log files,
+Performance Insights, Session Manager, EC2 Instance Connect and its endpoints) imports and
+answers in a Python process of its own, so its import (moto's RDS and EC2 models, flask,
+boto3's data, about 1 s of CPU) and the seed's requests run on another core than the console's
+window, its listing and the PostgreSQL start (one interpreter runs one thread at a time).
+
+The console talks to the child in two ways:
+
+* HTTP to the endpoint, as before (the seed, the metrics, the console's own boto3 calls);
+* a control channel on the child's stdin/stdout: length-prefixed pickled frames. The console
+  calls what it used to call on the in-process :class:`~.aws_server.LocalAwsServer` (reset, the
+  gate, attaching the database and its log folder, serving the bastion's instance and routes,
+  asking whether a key was pushed); the child sends back replies, the gate's "a request is held"
+  and its log records (re-logged here under their own logger names, so they land in the
+  console's log, redacted as every record is).
+
+Secrets: the child's environment is built from nothing (the path, the locale, no AWS keys, no
+``PGPASSWORD``; the user's AWS config files replaced by the null device). The blog database's
+password, which Performance Insights needs to sample the database, is the first frame on the
+child's stdin; a conninfo sent later goes without its password.
+
+Lifetime: :meth:`AwsEndpointProcess.stop` asks the child to stop and waits for it (killed if it
+does not end); if the console dies, the child reads the end of its stdin and ends by itself.
+
+Run as ``python -m aurora_console.sandbox.aws_process`` (the frozen app: ``aurora-console
+sandbox-aws-endpoint``, see ``cli.py``); it is never started by hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+log = logging.getLogger(__name__)
+
+MODULE = "aurora_console.sandbox.aws_process"
+#: the frozen app's first argument that runs :func:`main` (``cli.py``)
+COMMAND = "sandbox-aws-endpoint"
+WINDOWS_CLI_EXE = "aurora-console-cli.exe"
+#: how long a control call waits for its answer (attaching an EC2 Instance Connect endpoint looks
+#: instances up on the endpoint; everything else answers at once)
+CALL_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 120.0
+STOP_TIMEOUT_S = 15.0
+_HEADER = struct.Struct(">I")
+
+
+class EndpointProcessError(RuntimeError):
+    """The endpoint's process did not start, ended, or refused a call."""
+
+
+# -- frames --------------------------------------------------------------------------------------
+def write_frame(stream: IO[bytes], lock: threading.Lock, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    with lock:
+        stream.write(_HEADER.pack(len(data)) + data)
+        stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> Any:
+    """The next message, or None at the end of the stream."""
+    header = _read_exactly(stream, _HEADER.size)
+    if header is None:
+        return None
+    data = _read_exactly(stream, _HEADER.unpack(header)[0])
+    return None if data is None else pickle.loads(data)  # noqa: S301 - our own process, over its private pipe
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+# -- the console's side ----------------------------------------------------------------------------
+def child_argv(*, platform: str | None = None, frozen: bool | None = None, executable: str | None = None) -> list[str]:
+    """How to start the child (``platform``/``frozen``/``executable``: this process's by default)."""
+    platform = platform or sys.platform
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    executable = executable or sys.executable
+    if frozen:
+        exe = Path(executable)
+        if platform == "win32" and exe.with_name(WINDOWS_CLI_EXE).is_file():
+            exe = exe.with_name(WINDOWS_CLI_EXE)
+        return [str(exe), COMMAND]
+    return [executable, "-m", MODULE]
+
+
+def child_environment() -> dict[str, str]:
+    """The child's whole environment: what the sandbox's other children get (path, C locale, time
+    zone; nothing of the console's own), Python's module path when one is set, and AWS settings
+    that keep botocore away from the user's files and the instance metadata service."""
+    from aurora_console.sandbox.postgres_env import child_env
+
+    env = child_env()
+    env.pop("LC_ALL", None)  # Python picks UTF-8 itself; the C locale matters for PostgreSQL only
+    env.pop("LANG", None)
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    env.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true", "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+class _RemoteGate:
+    """The child's :class:`~.seed_gate.SeedGate`, as the runtime uses it."""
+
+    def __init__(self, owner: AwsEndpointProcess) -> None:
+        self._owner = owner
+
+    def close(self, on_hold: Callable[[], None] | None = None) -> None:
+        self._owner._on_hold = on_hold
+        self._owner.call("gate_close")
+
+    def open(self) -> None:
+        self._owner._on_hold = None
+        self._owner.call("gate_open")
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self._owner.call("gate_is_open"))
+
+    @property
+    def held(self) -> int:
+        """Requests held since the last close."""
+        return int(self._owner.call("gate_held"))
+
+
+class _RemoteInsights:
+    def __init__(self, owner: AwsEndpointProcess) -> None:
+        self._owner = owner
+
+    @property
+    def sampling(self) -> bool:
+        return bool(self._owner.call("insights_sampling"))
+
+
+class _RemoteKeys:
+    """The child's :class:`~.bastion_keys.PushedKeys` (the loopback bastion asks it at each login)."""
+
+    def __init__(self, owner: AwsEndpointProcess) -> None:
+        self._owner = owner
+
+    def accepts(self, instance_id: str | None, os_user: str, key_blob: bytes) -> bool:
+        return bool(self._owner.call("key_accepted", instance_id, os_user, bytes(key_blob)))
+
+
+class AwsEndpointProcess:
+    """The endpoint in a child process, with the calls the sandbox makes on
+    :class:`~.aws_server.LocalAwsServer` (``start``, ``stop``, ``reset``, ``gate``, ``attach_database``,
+    ``attach_logs``, ``serve_instance``, ``serve_routes``, ``pushed_keys``, ``insights.sampling``).
+
+    ``db_password``: handed to the child on its stdin (Performance Insights connects with it)."""
+
+    def __init__(self, db_password: str, *, argv: list[str] | None = None) -> None:
+        self._password = db_password
+        self._argv = argv or child_argv()
+        self._proc: subprocess.Popen | None = None
+        self._endpoint_url: str | None = None
+        self._write_lock = threading.Lock()
+        self._pending: dict[int, list] = {}  # id -> [Event, ok, value]
+        self._pending_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._ready = threading.Event()
+        self._start_error: str | None = None
+        self._ended = False
+        self._stopping = False
+        self._threads: list[threading.Thread] = []
+        self._stderr_tail: list[str] = []
+        self._on_hold: Callable[[], None] | None = None
+        self.gate = _RemoteGate(self)
+        self.insights = _RemoteInsights(self)
+        self.pushed_keys = _RemoteKeys(self)
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._proc is None else self._proc.pid
+
+    @property
+    def endpoint_url(self) -> str:
+        if self._endpoint_url is None:
+            raise RuntimeError("the local AWS server is not running")
+        return self._endpoint_url
+
+    @property
+    def running(self) -> bool:
+        return self._endpoint_url is not None and not self._ended
+
+    def start(self) -> str:
+        """Start the child and wait until its endpoint listens; its URL."""
+        if self._endpoint_url is not None:
+            return self._endpoint_url
+        self._proc = subprocess.Popen(  # noqa: S603 - our own interpreter (or frozen app) and module
+            self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=child_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        write_frame(self._proc.stdin, self._write_lock,
+                    {"password": self._password, "log_level": logging.getLogger().getEffectiveLevel()})
+        for target, name in ((self._read_frames, "sandbox-aws-frames"), (self._read_stderr, "sandbox-aws-stderr")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        if not self._ready.wait(START_TIMEOUT_S):
+            self._kill()
+            raise EndpointProcessError(f"the local AWS endpoint did not start within {START_TIMEOUT_S:.0f} s")
+        if self._start_error is not None or self._endpoint_url is None:
+            self._kill()
+            tail = "\n".join(self._stderr_tail[-5:])
+            raise EndpointProcessError(f"the local AWS endpoint did not start: {self._start_error or tail or 'it ended'}")
+        log.info("local AWS endpoint listening on %s (process %d)", self._endpoint_url, self._proc.pid)
+        return self._endpoint_url
+
+    def call(self, op: str, *args: Any, timeout: float = CALL_TIMEOUT_S) -> Any:
+        """Run ``op`` in the child and return its result (re-raising its failure)."""
+        if self._proc is None or self._ended:
+            raise EndpointProcessError("the local AWS endpoint's process is not running")
+        ident = next(self._ids)
+        slot = [threading.Event(), False, None]
+        with self._pending_lock:
+            self._pending[ident] = slot
+        try:
+            write_frame(self._proc.stdin, self._write_lock, ("call", ident, op, args))
+        except OSError as exc:
+            with self._pending_lock:
+                self._pending.pop(ident, None)
+            raise EndpointProcessError(f"the local AWS endpoint's process has gone ({exc})") from None
+        if not slot[0].wait(timeout):
+            with self._pending_lock:
+                self._pending.pop(ident, None)
+            raise EndpointProcessError(f"the local AWS endpoint did not answer {op} within {timeout:.0f} s")
+        if not slot[1]:
+            raise EndpointProcessError(slot[2])
+        return slot[2]
+
+    # the calls the sandbox makes (LocalAwsServer has the same, in its own process)
+    def reset(self) -> None:
+        self.call("reset")
+
+    def attach_database(self, conninfo: dict) -> None:
+        """Performance Insights samples the database ``conninfo`` reaches (sent without its password:
+        the child has it)."""
+        self.call("attach_database", {k: v for k, v in conninfo.items() if k != "password"})
+
+    def attach_logs(self, cluster_id: str, region: str, instance_ids: list[str], folder: Path) -> None:
+        self.call("attach_logs", cluster_id, region, list(instance_ids), Path(folder))
+
+    def serve_instance(self, region: str, instance_id: str, target: tuple[str, int]) -> None:
+        self.call("serve_instance", region, instance_id, tuple(target))
+
+    def serve_routes(self, ssh: tuple[str, int] | None, routes: dict) -> None:
+        self.call("serve_routes", None if ssh is None else tuple(ssh), dict(routes))
+
+    def stop(self) -> None:
+        """Stop the child (idempotent): asked first, killed if it has not ended in time."""
+        proc = self._proc
+        if proc is None:
+            return
+        self._stopping = True
+        self._endpoint_url = None
+        try:
+            if not self._ended:
+                self.call("stop", timeout=STOP_TIMEOUT_S)
+        except EndpointProcessError as exc:
+            log.warning("the local AWS endpoint's process did not stop when asked (%s)", exc)
+        try:
+            proc.stdin.close()  # its end of input: it ends by itself too
+        except OSError:
+            pass
+        try:
+            proc.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self._kill()
+        for thread in self._threads:
+            thread.join(5)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+        self._proc = None
+        log.info("the local AWS endpoint's process ended")
+
+    def _kill(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+
+    # reader threads
+    def _read_frames(self) -> None:
+        proc = self._proc
+        assert proc is not None
+        try:
+            while True:
+                try:
+                    message = read_frame(proc.stdout)
+                except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+                    message = None
+                if message is None:
+                    break
+                self._dispatch(message)
+        finally:
+            self._ended = True
+            self._ready.set()
+            with self._pending_lock:
+                pending, self._pending = self._pending, {}
+            for slot in pending.values():
+                slot[1], slot[2] = False, "the local AWS endpoint's process ended"
+                slot[0].set()
+            if not self._stopping and self._endpoint_url is not None:
+                log.warning("the local AWS endpoint's process ended unexpectedly (exit code %s)", proc.poll())
+
+    def _dispatch(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "reply":
+            _, ident, ok, value = message
+            with self._pending_lock:
+                slot = self._pending.pop(ident, None)
+            if slot is not None:
+                slot[1], slot[2] = ok, value
+                slot[0].set()
+        elif kind == "log":
+            _, name, level, text = message
+            logging.getLogger(name).log(level, "%s", text)
+        elif kind == "held":
+            on_hold = self._on_hold
+            if on_hold is not None:  # on a thread of its own: it may take locks whose holder waits for a reply
+                threading.Thread(target=on_hold, name="sandbox-aws-held", daemon=True).start()
+        elif kind == "ready":
+            self._endpoint_url = message[1]
+            self._ready.set()
+        elif kind == "failed":
+            self._start_error = message[1]
+            self._ready.set()
+
+    def _read_stderr(self) -> None:
+        proc = self._proc
+        assert proc is not None
+        for raw in proc.stderr:
+            text = raw.decode("utf-8", "replace").rstrip()
+            if text:
+                self._stderr_tail = (self._stderr_tail + [text])[-20:]
+                log.info("local AWS endpoint process: %s", text)
+
+
+# -- the child's side ------------------------------------------------------------------------------
+class _FrameLogHandler(logging.Handler):
+    """Sends each record to the console, which logs it under the same logger name."""
+
+    def __init__(self, send: Callable[[Any], None]) -> None:
+        super().__init__()
+        self._send = send
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+            if record.exc_info:
+                text += "\n" + logging.Formatter().formatException(record.exc_info)
+            self._send(("log", record.name, record.levelno, text))
+        except Exception:  # noqa: BLE001 - the console has gone; nothing to tell
+            pass
+
+
+class _Child:
+    """The endpoint and the calls the console may make on it (nothing else is answered)."""
+
+    OPS = frozenset({"reset", "gate_close", "gate_open", "gate_is_open", "gate_held", "attach_database", "insights_sampling",
+                     "attach_logs", "serve_instance", "serve_routes", "key_accepted", "stop"})
+
+    def __init__(self, server: Any, password: str, send: Callable[[Any], None]) -> None:
+        self.server = server
+        self.password = password
+        self.send = send
+        self.stopped = threading.Event()
+
+    def handle(self, ident: int, op: str, args: tuple) -> None:
+        try:
+            if op not in self.OPS:
+                raise ValueError(f"unknown call {op!r}")
+            value = getattr(self, f"op_{op}")(*args)
+            reply = ("reply", ident, True, value)
+        except Exception as exc:  # noqa: BLE001 - the console re-raises it
+            reply = ("reply", ident, False, f"{type(exc).__name__}: {exc}")
+        try:
+            self.send(reply)
+        except OSError:
+            pass
+
+    def op_reset(self) -> None:
+        self.server.reset()
+
+    def op_gate_close(self) -> None:
+        self.server.gate.close(on_hold=lambda: self.send(("held",)))
+
+    def op_gate_open(self) -> None:
+        self.server.gate.open()
+
+    def op_gate_is_open(self) -> bool:
+        return self.server.gate.is_open
+
+    def op_gate_held(self) -> int:
+        return self.server.gate.held
+
+    def op_attach_database(self, conninfo: dict) -> None:
+        self.server.attach_database(conninfo | {"password": self.password})
+
+    def op_insights_sampling(self) -> bool:
+        return self.server.insights.sampling
+
+    def op_attach_logs(self, cluster_id: str, region: str, instance_ids: list[str], folder: Path) -> None:
+        self.server.attach_logs(cluster_id, region, instance_ids, folder)
+
+    def op_serve_instance(self, region: str, instance_id: str, target: tuple[str, int]) -> None:
+        self.server.serve_instance(region, instance_id, target)
+
+    def op_serve_routes(self, ssh: tuple[str, int] | None, routes: dict) -> None:
+        self.server.serve_routes(ssh, routes)
+
+    def op_key_accepted(self, instance_id: str | None, os_user: str, key_blob: bytes) -> bool:
+        return self.server.pushed_keys.accepts(instance_id, os_user, key_blob)
+
+    def op_stop(self) -> None:
+        self.server.stop()
+        self.stopped.set()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The child: read the first frame, start the endpoint, answer calls until stopped or until the
+    console's end of the pipe closes (the console stopped or died)."""
+    import signal
+
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the console's terminal: the console stops us
+    # the channel is the original stdin/stdout; anything else printing goes to stderr
+    channel_in = os.fdopen(os.dup(0), "rb")
+    channel_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    with open(os.devnull, "rb") as null:
+        os.dup2(null.fileno(), 0)
+    lock = threading.Lock()
+
+    def send(message: Any) -> None:
+        write_frame(channel_out, lock, message)
+
+    first = read_frame(channel_in)
+    if not isinstance(first, dict) or "password" not in first:
+        return 2
+    password = first["password"]
+    root = logging.getLogger()
+    root.handlers[:] = [_FrameLogHandler(send)]
+    root.setLevel(first.get("log_level") or logging.INFO)
+    from aurora_console.core.redaction import register_secret
+
+    register_secret(password)
+    try:
+        from aurora_console.sandbox.aws_server import LocalAwsServer
+
+        server = LocalAwsServer()
+        url = server.start()
+    except Exception as exc:  # noqa: BLE001 - the console reports it
+        send(("failed", f"{type(exc).__name__}: {exc}"))
+        return 1
+    child = _Child(server, password, send)
+    send(("ready", url))
+    while not child.stopped.is_set():
+        try:
+            message = read_frame(channel_in)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            message = None
+        if message is None:  # the console has gone (or closed our input after its stop)
+            break
+        if message[0] == "call":
+            _, ident, op, args = message
+            if op == "stop":
+                child.handle(ident, op, args)
+                break
+            threading.Thread(target=child.handle, args=(ident, op, args), daemon=True).start()
+    if not child.stopped.is_set():
+        try:
+            server.stop()
+        except Exception:  # noqa: BLE001 - ending anyway
+            pass
+    logging.shutdown()
+    os._exit(0)  # moto's and werkzeug's threads are not waited for
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

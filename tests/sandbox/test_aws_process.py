@@ -1,0 +1,210 @@
+"""The sandbox's AWS endpoint in a child process (sandbox/aws_process.py): it starts and answers,
+its gate and parts are reached over the control channel, it ends with the sandbox and when the
+console dies, and nothing secret is in its environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from aurora_console.sandbox.aws_process import (
+    COMMAND,
+    MODULE,
+    AwsEndpointProcess,
+    EndpointProcessError,
+    child_argv,
+    child_environment,
+)
+from aurora_console.sandbox.aws_server import sandbox_credentials
+
+PASSWORD = "Sbx-child-test-password-0123"
+ENDED_S = 30
+
+
+def _ended(pid: int) -> bool:
+    """The process is gone (or a zombie nobody reaped yet: it has ended all the same)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (FileNotFoundError, IndexError):
+        return not stat.parent.exists()
+
+
+def _wait_ended(pid: int, timeout: float = ENDED_S) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _ended(pid):
+            return True
+        time.sleep(0.05)
+    return _ended(pid)
+
+
+@pytest.fixture
+def endpoint():
+    process = AwsEndpointProcess(PASSWORD)
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_the_endpoint_answers_from_its_own_process(endpoint):
+    assert endpoint.pid is not None and endpoint.pid != os.getpid()
+    rds = boto3.client("rds", endpoint_url=endpoint.endpoint_url, **sandbox_credentials().client_kwargs())
+    assert rds.describe_db_clusters()["DBClusters"] == []
+    with urllib.request.urlopen(f"{endpoint.endpoint_url}/moto-api/", timeout=10) as response:
+        assert response.status == 200
+
+
+def test_the_gate_is_driven_over_the_channel_and_a_held_request_asks_for_the_seed(endpoint):
+    asked = threading.Event()
+    assert endpoint.gate.is_open
+    endpoint.gate.close(on_hold=asked.set)
+    assert not endpoint.gate.is_open
+    ssm = boto3.client("ssm", endpoint_url=endpoint.endpoint_url, **sandbox_credentials().client_kwargs(),
+                       config=Config(retries={"max_attempts": 1}))
+    answered: list[object] = []
+    screen = threading.Thread(target=lambda: answered.append(ssm.describe_parameters()["Parameters"]), daemon=True)
+    screen.start()
+    assert asked.wait(30)  # the child told the console that a request waits
+    assert endpoint.gate.held == 1 and not answered  # still held
+    endpoint.gate.open()
+    screen.join(30)
+    assert answered == [[]] and endpoint.gate.is_open
+
+
+def test_a_reset_forgets_what_the_endpoint_holds(endpoint):
+    ssm = boto3.client("ssm", endpoint_url=endpoint.endpoint_url, **sandbox_credentials().client_kwargs())
+    ssm.put_parameter(Name="/kept/until/reset", Value="v", Type="String")
+    endpoint.reset()
+    assert ssm.describe_parameters()["Parameters"] == []
+
+
+def test_a_call_the_child_does_not_know_is_refused(endpoint):
+    with pytest.raises(EndpointProcessError, match="unknown call"):
+        endpoint.call("exec", "import os")
+    assert endpoint.gate.is_open  # and the channel still works
+
+
+def test_stop_ends_the_process_and_its_endpoint():
+    process = AwsEndpointProcess(PASSWORD)
+    url = process.start()
+    pid = process.pid
+    process.stop()
+    assert _wait_ended(pid, 1)  # waited for by stop()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"{url}/moto-api/", timeout=2)
+    process.stop()  # idempotent
+    with pytest.raises(EndpointProcessError):
+        process.reset()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and /proc")
+def test_the_child_ends_when_the_console_dies(tmp_path):
+    script = tmp_path / "console.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys, time
+        from aurora_console.sandbox.aws_process import AwsEndpointProcess
+        process = AwsEndpointProcess({PASSWORD!r})
+        process.start()
+        print(process.pid, flush=True)
+        time.sleep(300)
+    """))
+    console = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(console.stdout.readline())
+        assert not _ended(child)
+        console.kill()  # no stop(), no clean-up: as a crash
+        console.wait(10)
+        assert _wait_ended(child), "the endpoint's process outlived the console"
+    finally:
+        if console.poll() is None:
+            console.kill()
+        console.stdout.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/<pid>/environ")
+def test_no_secret_reaches_the_childs_environment(monkeypatch):
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-looking-secret-key-value")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEYID0000000")
+    monkeypatch.setenv("PGPASSWORD", "pg-password-of-the-user")
+    process = AwsEndpointProcess(PASSWORD)
+    process.start()
+    try:
+        environ = Path(f"/proc/{process.pid}/environ").read_bytes().decode("utf-8", "replace")
+        argv = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    finally:
+        process.stop()
+    for secret in (PASSWORD, "real-looking-secret-key-value", "AKIAREALKEYID0000000", "pg-password-of-the-user"):
+        assert secret not in environ and secret not in argv
+    names = {item.split("=", 1)[0] for item in environ.split("\0") if item}
+    assert not names & {"AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "PGPASSWORD", "AWS_PROFILE"}
+    assert "AWS_SHARED_CREDENTIALS_FILE=" + os.devnull in environ  # the user's AWS files are not read
+
+
+def test_the_environment_is_built_from_nothing(monkeypatch):
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "token")
+    monkeypatch.setenv("AURORA_CONSOLE_HOME", "/somewhere")
+    env = child_environment()
+    assert "AWS_SESSION_TOKEN" not in env and "AURORA_CONSOLE_HOME" not in env
+    assert env["AWS_CONFIG_FILE"] == os.devnull and env["AWS_EC2_METADATA_DISABLED"] == "true"
+    assert env["PATH"] == os.environ.get("PATH", "/usr/bin:/bin")
+
+
+def test_the_frozen_app_runs_the_child_through_its_own_command(tmp_path):
+    exe = tmp_path / "aurora-console.exe"
+    cli = tmp_path / "aurora-console-cli.exe"
+    assert child_argv(platform="linux", frozen=False, executable="/py/python") == ["/py/python", "-m", MODULE]
+    assert child_argv(platform="linux", frozen=True, executable=str(exe)) == [str(exe), COMMAND]
+    cli.write_text("")
+    assert child_argv(platform="win32", frozen=True, executable=str(exe)) == [str(cli), COMMAND]
+
+
+def test_the_sandbox_runs_its_endpoint_in_a_child_and_stops_it(tmp_path, monkeypatch):
+    from aurora_console.sandbox.runtime import Sandbox
+
+    monkeypatch.setattr(Sandbox, "_begin_postgres", lambda self: None)  # the endpoint's part only
+    monkeypatch.delenv("AURORA_SANDBOX_AWS_IN_PROCESS", raising=False)
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    try:
+        info = sandbox.start_aws()
+        pid = sandbox._aws.pid
+        assert pid is not None and pid != os.getpid() and not _ended(pid)
+        rds = boto3.client("rds", endpoint_url=info.endpoint_url, **sandbox_credentials().client_kwargs())
+        assert {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}  # seeded through it
+    finally:
+        sandbox.stop()
+    assert _wait_ended(pid, 1)
+
+
+def test_the_variable_keeps_the_endpoint_in_process(tmp_path, monkeypatch):
+    from aurora_console.sandbox.aws_server import LocalAwsServer
+    from aurora_console.sandbox.runtime import Sandbox
+
+    monkeypatch.setenv("AURORA_SANDBOX_AWS_IN_PROCESS", "1")
+    assert isinstance(Sandbox(tmp_path / "a")._new_endpoint(), LocalAwsServer)
+    monkeypatch.delenv("AURORA_SANDBOX_AWS_IN_PROCESS")
+    assert isinstance(Sandbox(tmp_path / "b")._new_endpoint(), AwsEndpointProcess)
+
+
+def test_the_console_command_line_hands_the_child_command_to_the_endpoint(monkeypatch):
+    from aurora_console import cli
+    from aurora_console.sandbox import aws_process
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(aws_process, "main", lambda argv: seen.append(argv) or 7)
+    assert cli.main([COMMAND]) == 7 and seen == [[]]
