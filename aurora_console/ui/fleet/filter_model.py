@@ -122,20 +122,27 @@ class FleetFilterModel(QSortFilterProxyModel):
                 clusters, instances = clusters + c, instances + i
         return clusters, instances
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):  # noqa: D102
-        """A region's header row spans the tree (see FleetView): its first column says it all,
-        "us-east-1 (prod)  ·  3 clusters", and under a filter counts what is shown: "1 of 3 clusters"."""
-        if (role != _DISPLAY and role != _FOREGROUND) or index.column() != 0 or index.parent().isValid():
-            return super().data(index, role)
-        inv = super().data(index, PAYLOAD_ROLE)
-        if not isinstance(inv, RegionInventory):
-            return super().data(index, role)
-        status = index.siblingAtColumn(COL_STATUS)
-        if role == _FOREGROUND:
-            return super().data(status, role)
-        return f"{super().data(index, role)}  ·  {self.region_status(index, inv)}"
+    def setSourceModel(self, model) -> None:  # noqa: N802 - Qt's name
+        """A region's header row (see FleetView) says what the filter shows of it: the model asks
+        :meth:`region_status` for its text. (No data() override here: a Python override is one
+        more call into Python for every cell and role a paint of the tree asks for.)"""
+        old = self.sourceModel()
+        if isinstance(old, FleetTreeModel) and old.region_status == self._region_status_of:
+            old.region_status = None
+        super().setSourceModel(model)
+        if isinstance(model, FleetTreeModel):
+            model.region_status = self._region_status_of
+
+    def _region_status_of(self, node: Node) -> str:
+        model = self.sourceModel()
+        if self._terms and not node.payload.error:
+            index = self.mapFromSource(model.index(node.row, 0))
+            if index.isValid():
+                return self.region_status(index, node.payload)
+        return model.row_texts(node)[COL_STATUS]
 
     def region_status(self, index: QModelIndex | QPersistentModelIndex, inv: RegionInventory) -> str:
+        """"3 clusters" (the status column's text), or under a filter "1 of 3 clusters"."""
         if not self._terms or inv.error:
             return super().data(index.siblingAtColumn(COL_STATUS), _DISPLAY) or ""
         src_row = self.mapToSource(index).row()

@@ -10,6 +10,7 @@ dataChanged, so selection, expansion and scroll position survive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
@@ -108,6 +109,10 @@ class FleetTreeModel(QAbstractItemModel):
         #: counts the changes of regions, rows and payloads: a view that worked something out
         #: from the tree knows whether it still holds
         self.revision = 0
+        #: what a region's header row says after its name, "us-east-1 (prod)  ·  3 clusters"
+        #: (the fleet's filter sets it to count what it shows: "1 of 3 clusters"); None: the
+        #: status column's text. The header row spans the tree: its first column says it all.
+        self.region_status: Callable[[Node], str] | None = None
         # key -> (payload, display texts, sort keys): views and the sorting proxy ask for these
         # thousands of times while a big fleet fills; each is worked out once per payload
         self._texts: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
@@ -182,6 +187,9 @@ class FleetTreeModel(QAbstractItemModel):
             hit = self._texts.get(node.key)
             if hit is None or hit[0] is not node.payload:
                 hit = self._cached(node)
+            if col == 0 and node.kind == REGION:
+                status = self.region_status(node) if self.region_status is not None else hit[1][COL_STATUS]
+                return f"{hit[1][0]}  ·  {status}"
             return hit[1][col]
         if role == SORT_ROLE:
             if col == COL_TIER and isinstance(node.payload, Instance):
@@ -189,7 +197,7 @@ class FleetTreeModel(QAbstractItemModel):
             return self._cached(node)[2][col]
         if role == _DECORATION:
             return self._decoration(node, col)
-        if role == _FOREGROUND and col == COL_STATUS:
+        if role == _FOREGROUND and (col == COL_STATUS or (col == 0 and node.kind == REGION)):
             if node.kind == REGION:
                 return _brush("error") if node.payload.error else None
             return _brush(getattr(node.payload, "status", "") or "")
