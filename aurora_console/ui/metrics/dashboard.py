@@ -44,6 +44,7 @@ from aurora_console.core.aws.metrics.range import TimeRange
 from aurora_console.core.aws.metrics.units import format_value
 from aurora_console.core.errors import user_text
 from aurora_console.core.private_files import atomic_write_bytes
+from aurora_console.ui import full_collections, switch_interval
 from aurora_console.ui.metrics.controls import (
     CUSTOM,
     build_controls,
@@ -61,6 +62,24 @@ log = logging.getLogger(__name__)
 
 #: Time one event-loop turn spends drawing steps (its repaint of what changed follows it).
 APPLY_BUDGET_S = 0.010
+
+
+def _release_when_ended(handle) -> None:
+    """One :func:`switch_interval.release` and one :func:`full_collections.release` for the
+    holds taken for ``handle``, when it ends."""
+    released = []
+
+    def release(*_args) -> None:
+        if not released:
+            released.append(True)
+            switch_interval.release()
+            full_collections.release()
+
+    if handle.done:  # never ran (submitted for a dashboard already closed): no signal will come
+        release()
+        return
+    for signal in (handle.signals.finished, handle.signals.failed, handle.signals.cancelled):
+        signal.connect(release)
 
 
 def prepare(data: DashboardData) -> DashboardData:
@@ -285,10 +304,19 @@ class MetricsDashboard(QWidget):
         request, service = self._request(), self.service
         self.loading, self._pending = True, False
         self.status_label.loading("Reading CloudWatch metrics…")
-        self.services.runner.submit(
+        # while the worker parses and prepares the series (Python without pause for up to seconds
+        # at a 60 s period), it gives the GIL back within 1 ms when the UI thread asks for it
+        # (``ui/switch_interval.py``), and the garbage collector's full passes wait: one over the
+        # parse's millions of live objects held the GIL ~115 ms (``ui/full_collections.py``).
+        # Both released once when the task ends, whichever way, also when the dashboard closed
+        # meanwhile (the handle's own signals always come)
+        switch_interval.hold()
+        full_collections.hold()
+        handle = self.services.runner.submit(
             lambda ctx: prepare(service.load(request, task=ctx)),
             name=f"Metrics: {self.ref.cluster_id}", queue=f"metrics:{self._key}",
             on_done=self._loaded, on_error=self._failed, on_cancelled=self._cancelled, owner=self)
+        _release_when_ended(handle)
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
