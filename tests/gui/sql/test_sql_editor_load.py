@@ -257,3 +257,16 @@ def test_statement_under_the_cursor_while_lines_above_are_not_highlighted(qtbot)
     ed.setTextCursor(cursor)
     st = ed.statement_under_cursor()
     assert st is not None and st.text == "select 4500, 'v4500' from t where id = 4500" and st.line == 4501
+
+
+@pytest.mark.parametrize("odd", ["", "\r\n", "\u00a0", "\u2029"])
+def test_the_whole_text_after_a_load_is_what_the_document_holds(qtbot, odd):
+    ed = _editor(qtbot)
+    text = _sql_lines(3000) + f"\nselect 'a{odd}b';"
+    with qtbot.waitSignal(ed.loaded, timeout=60000):
+        ed.load_text(text)
+    assert ed.full_text() == ed.toPlainText()
+    # no copy out of Qt until the first edit, when the document reads back as loaded
+    assert (ed.full_text() is text) == (odd == "")
+    ed.textCursor().insertText("x")
+    assert ed.full_text() == ed.toPlainText() and ed.full_text().startswith("x")
