@@ -264,6 +264,9 @@ class TunnelManager:
                       reason="renewed before the endpoint's maximum duration; connections opened earlier end "
                              "with the old route")
             return
+        if entry.stop.is_set():  # closed while renewing (the renewal closed what it made): nothing to reopen
+            entry.reconnecting = False
+            return
         reason = (f"renewing the tunnel before {route} reaches its maximum duration; database sessions through it "
                   "reconnect")
         log.info("tunnel %s: %s", entry.spec.name, reason)

@@ -152,7 +152,8 @@ class ParamikoTunnel(OpenTunnel):
 
     def renew(self, store: HostKeyStore) -> bool:
         """A new route (a new key pushed, a new carrier) logged in while the old one still runs; new
-        connections take it at once, the open ones stay on the old route until its carrier ends."""
+        connections take it at once, the open ones stay on the old route until its carrier ends.
+        False (and the new route closed) when the tunnel was closed while the new route logged in."""
         route = prepare_route(self.spec)
         try:
             transport, jump = route.login(lambda: connect_bastion(self.spec, store, route))
@@ -160,10 +161,19 @@ class ParamikoTunnel(OpenTunnel):
             route.cleanup()
             raise
         with self._lock:
-            old = (self.transport, self.jump_transport, self.route)
-            self.transport, self.jump_transport, self.route = transport, jump, route
-            self.route_label, self.expires_at = route.label, route.expires_at
-            self._retired.append(old)
+            # close() snapshots the routes under this lock after setting _closed: a renewal that ends
+            # after that must not leave its new SSH connection (and carrier) open in a closed tunnel
+            closed = self._closed.is_set()
+            if not closed:
+                old = (self.transport, self.jump_transport, self.route)
+                self.transport, self.jump_transport, self.route = transport, jump, route
+                self.route_label, self.expires_at = route.label, route.expires_at
+                self._retired.append(old)
+        if closed:
+            _close_route(transport, jump, route)
+            log.info("tunnel %s closed while renewing: the new route through %s is closed too", self.spec.name,
+                     route.label)
+            return False
         old_route = old[2]
         ends = old_route.expires_at if old_route is not None else None
         delay = max(0.0, ends - time.monotonic()) if ends is not None else 0.0

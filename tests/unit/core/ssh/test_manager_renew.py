@@ -129,3 +129,92 @@ def test_an_expired_sso_login_is_the_tunnels_reason_with_the_login_command() -> 
         assert status.state == TunnelState.FAILED and "aws sso login --profile corp" in status.reason
     finally:
         manager.shutdown()
+
+
+def test_a_paramiko_renewal_ending_after_the_tunnel_closed_closes_its_new_route(monkeypatch) -> None:
+    """The tunnel is closed (the user, the console's exit, a test's end) while its renewal logs in
+    through a new carrier: once logged in, that new SSH connection and its carrier are closed too,
+    not left open in the closed tunnel (seen: an endpoint websocket outliving its test by seconds)."""
+    from aurora_console.core.ssh import paramiko_backend as module
+    from aurora_console.core.ssh.listener import bind_loopback
+
+    class Transport:
+        def __init__(self) -> None:
+            self.closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+        def is_active(self) -> bool:
+            return not self.closed
+
+    class Route:
+        def __init__(self, label: str) -> None:
+            self.label, self.expires_at, self.cleaned = label, None, False
+
+        def login(self, attempt):
+            return attempt()
+
+        def cleanup(self) -> None:
+            self.cleaned = True
+
+    logging_in, logged_in = threading.Event(), threading.Event()
+    new_transport, new_route = Transport(), Route("new carrier")
+
+    def connect_bastion(spec, store, route):
+        logging_in.set()
+        assert logged_in.wait(10)
+        return new_transport, None
+
+    monkeypatch.setattr(module, "prepare_route", lambda spec: new_route)
+    monkeypatch.setattr(module, "connect_bastion", connect_bastion)
+    spec = _spec()
+    spec.bastion.keepalive_seconds = 0
+    tunnel = module.ParamikoTunnel(spec, Transport(), None, bind_loopback(0), route=Route("old carrier"))
+    renewed: list[bool] = []
+    renewing = threading.Thread(target=lambda: renewed.append(tunnel.renew(None)), daemon=True)
+    renewing.start()
+    assert logging_in.wait(10)
+    tunnel.close()
+    logged_in.set()
+    renewing.join(10)
+    assert renewed == [False]
+    assert new_transport.closed and new_route.cleaned
+    assert tunnel.route.label == "old carrier"
+
+
+def test_a_tunnel_closed_while_renewing_stays_closed() -> None:
+    """The renewal gives up because the tunnel was closed meanwhile: no reopening is tried and no
+    'reconnecting' status follows the 'closed' one (listeners such as the CLI's would print it)."""
+    renewing, closed_now = threading.Event(), threading.Event()
+
+    class _Renewing(_Tunnel):
+        def renew(self, store) -> bool:
+            renewing.set()
+            assert closed_now.wait(10)
+            return False  # as the paramiko tunnel says when it was closed during the renewal
+
+    class _RenewingBackend(_Backend):
+        def open(self, spec, store, *, local_port: int = 0):
+            tunnel = _Renewing(local_port, self.lifetime, len(self.opened) + 1)
+            self.opened.append(tunnel)
+            return tunnel
+
+    backend = _RenewingBackend(lifetime=1.0)
+    manager = _manager(backend)
+    seen = []
+    manager.add_listener(seen.append)
+    try:
+        manager.open(_spec())
+        assert renewing.wait(10)
+        manager.close("eic")
+        renewers = [t for t in threading.enumerate() if t.name == "tunnel-eic-renew"]  # held in renew()
+        closed_now.set()
+        for thread in renewers:
+            thread.join(10)
+        assert renewers and not any(t.is_alive() for t in renewers)
+        assert seen[-1].state == TunnelState.CLOSED, [s.state for s in seen]
+        assert len(backend.opened) == 1
+    finally:
+        closed_now.set()
+        manager.shutdown()
