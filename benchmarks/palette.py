@@ -67,12 +67,13 @@ def main() -> int:
 
     items = gather(window)
     titles = [it.title.lower() for it in items]
-    opening = []
+    opening, opening_cpu = [], []
     for _ in range(5):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         palette = open_palette(window)
         app.processEvents()
         opening.append((time.perf_counter() - t0) * 1000)
+        opening_cpu.append((time.thread_time() - c0) * 1000)
     gather_ms = max(opening)
     for busy in (False, True):
         how = "busy loop on every core" if busy else "as the machine is"
@@ -95,7 +96,8 @@ def main() -> int:
             load = os.getloadavg()[0]
         print(f"\n== command palette, {len(items)} entries ({args.clusters} clusters), {len(per_key)} keystrokes, "
               f"{how} (load average {load:.1f})")
-        print(f"opening (gather + index + first list), 5 times: {', '.join(f'{v:.1f}' for v in opening)} ms")
+        print(f"opening (gather + index + first list), 5 times: {', '.join(f'{v:.1f}' for v in opening)} ms "
+              f"(UI-thread CPU {', '.join(f'{v:.1f}' for v in opening_cpu)} ms; the first imports the palette)")
         print(f"per keystroke: median {statistics.median(per_key):.1f} ms, max {max(per_key):.1f} ms "
               f"(UI-thread CPU at most {max(cpu_key):.1f} ms)")
         print(f"baseline substring filter: median {statistics.median(baseline):.1f} ms, max {max(baseline):.1f} ms")
@@ -103,7 +105,7 @@ def main() -> int:
         worst = max(max(per_key), gather_ms)
         summary(f"palette keystroke, {args.clusters}-cluster fleet, {how}",
                 f"{max(per_key):.1f} ms max ({min(per_key):.1f}-{max(per_key):.1f}; CPU at most {max(cpu_key):.1f} ms; "
-                f"load average {load:.1f})", f"{ratio:.1f}x substring filter", "< 50 ms per keystroke (and on opening)",
+                f"opening at most {gather_ms:.1f} ms, CPU {max(opening_cpu):.1f} ms; load average {load:.1f})", f"{ratio:.1f}x substring filter", "< 50 ms per keystroke (and on opening)",
                 worst < 50)
     palette.close()
     print(f"machine: {machine()}")
