@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ class _Entry:
     start: int
     end: int
     final_until: int  # points before this are final (fetched well after they were recorded)
-    timestamps: list[float]
+    timestamps: list[float]  # ascending (the fetcher's series are; merging keeps the order)
     values: list[float]
 
 
@@ -65,11 +66,12 @@ class MetricCache:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and fetch_start > start and entry.start <= start:
-                old = [(t, v) for t, v in zip(entry.timestamps, entry.values, strict=False) if start <= t < fetch_start]
-                new = [(t, v) for t, v in zip(data.timestamps, data.values, strict=False) if t >= fetch_start]
-                points = old + new
+                # what was cached before the fetched interval, then what was fetched from its start
+                lo, hi = bisect_left(entry.timestamps, start), bisect_left(entry.timestamps, fetch_start)
+                fresh = bisect_left(data.timestamps, fetch_start)
                 self._entries[key] = _Entry(start, max(fetch_end, entry.end), final_until,
-                                            [t for t, _ in points], [v for _, v in points])
+                                            entry.timestamps[lo:hi] + data.timestamps[fresh:],
+                                            entry.values[lo:hi] + data.values[fresh:])
             else:
                 self._entries[key] = _Entry(fetch_start, fetch_end, final_until,
                                             list(data.timestamps), list(data.values))
@@ -82,5 +84,8 @@ class MetricCache:
             entry = self._entries.get(key)
             if entry is None or entry.start > start:
                 return None
-            pairs = [(t, v) for t, v in zip(entry.timestamps, entry.values, strict=False) if start <= t < end]
-        return SeriesData(key, [t for t, _ in pairs], [v for _, v in pairs])
+            # the points in [start, end) by bisection: a week of minutes is 10,080 points a
+            # series, and a (t, v) tuple for each (1.3M for 128 series) was ~10% of a load's CPU
+            ts = entry.timestamps
+            lo, hi = bisect_left(ts, start), bisect_left(ts, end)
+            return SeriesData(key, ts[lo:hi], entry.values[lo:hi])
