@@ -1,8 +1,11 @@
 """Startup: ``aurora-console --smoke-test`` (normal and --sandbox) against a bare PySide6 program.
 
-    .venv/bin/python benchmarks/startup.py [--repeat 7] [--sandbox-repeat 3] [--top 15]
+    .venv/bin/python benchmarks/startup.py [--repeat 7] [--sandbox-repeat 3] [--top 15] [--instructions]
 
 ``--sandbox-repeat 0`` leaves the sandbox out (a quick check of the normal start).
+``--instructions`` also counts the instructions one bare and one normal run execute (valgrind's
+callgrind, ~1 min each): a figure a loaded machine hardly moves (runs of one tree differ by
+~1-2 %), for telling a small change in start-up work from the noise of shared cores.
 
 After the table, so that a regression shows where it came from:
 
@@ -186,6 +189,23 @@ def timed_run(argv, env) -> tuple[float, float | None]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def instructions(argv, env) -> int | None:
+    """Instructions one run executes, all threads (valgrind's callgrind; None without valgrind).
+    Unlike time, the count hardly moves with the machine's load: a change of a few percent in
+    start-up work shows here when a busy machine's timings cannot tell it (each run takes ~1 min)."""
+    import shutil
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    proc = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                          env=dict(env, PYTHONHASHSEED="0"), capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv} under valgrind exited {proc.returncode}:\n{proc.stderr[-2000:]}")
+    found = [ln for ln in proc.stderr.splitlines() if "Collected :" in ln]
+    return int(found[-1].rsplit(":", 1)[1].strip()) if found else None
+
+
 def smoke_json(argv, env) -> dict:
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
@@ -197,6 +217,8 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--sandbox-repeat", type=int, default=3)
     p.add_argument("--top", type=int, default=15, help="modules listed from -X importtime")
+    p.add_argument("--instructions", action="store_true",
+                   help="also count the instructions of one bare and one normal run (valgrind; slow, load-independent)")
     args = p.parse_args()
     env = isolated_env()  # normal mode: a fresh console home (no saved tabs to reopen)
     sandbox_env = isolated_env()  # the sandbox runs save their own layout: keep them apart
@@ -238,6 +260,16 @@ def main() -> int:
                 f"{cpu['aurora-console --smoke-test']:.3f} s", f"{cpu_ratio:.2f}x", "<= 1.30x", cpu_ratio <= 1.3)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average while timing: {load_before:.1f} at the start, {load_after:.1f} at the end")
+    if args.instructions:
+        counted = instructions(bare, env), instructions(normal, env)
+        if None in counted:
+            print("instructions: valgrind not found, not counted")
+        else:
+            ir_ratio = counted[1] / counted[0]
+            print(f"\ninstructions (callgrind, all threads): bare {counted[0] / 1e6:.1f} M, "
+                  f"aurora-console --smoke-test {counted[1] / 1e6:.1f} M")
+            summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow, instructions executed",
+                    f"{counted[1] / 1e6:.0f} M", f"{ir_ratio:.2f}x", "<= 1.30x", ir_ratio <= 1.3)
     inner = smoke_json(normal, env)["timings"]
     print(f"\nnormal mode, inside the process: imports {inner['imports']:.3f}s, first paint "
           f"{inner['first_paint']:.3f}s, ready {inner['ready']:.3f}s")
