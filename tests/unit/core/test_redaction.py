@@ -126,3 +126,21 @@ def test_a_plain_log_line_compiles_no_pattern(tmp_path):
             "print(r._pattern.cache_info().currsize)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "0"
+
+
+@given(parts=st.lists(st.sampled_from(["password", "PASS", "word", "Secret", "_access_key", "aws-", "token", "x",
+                                       " ", "\n", "é", "ſ"]), max_size=30),
+       piece=st.integers(1, 12))
+@settings(max_examples=300)
+def test_a_key_name_is_found_across_the_pieces_a_long_text_is_searched_in(parts, piece):
+    """A long text is searched piece by piece (so a worker redacting a big autosave lets the UI
+    thread run between pieces): the answer is the one a single search gives."""
+    from aurora_console.core import redaction
+
+    text = "".join(parts)
+    saved = redaction._KEY_PIECE
+    redaction._KEY_PIECE = piece  # tiny pieces: names cross their borders
+    try:
+        assert redaction._names_a_key(text) == (redaction._key_name().search(text) is not None)
+    finally:
+        redaction._KEY_PIECE = saved

@@ -336,3 +336,21 @@ def test_no_password_survives_in_a_statement_cut_after_it(statement_secrets, bef
     text = before + statement[:at + len(secrets[0])]
     masked = mask_sql(text)
     assert not _survivors(masked, secrets[:1]), (text, masked)
+
+
+@given(parts=st.lists(st.sampled_from(["pass", "word", "PASSWORD", "ident", "ified", "IDENTIFIED", "x", " ", "\n",
+                                       "ſ", "é"]), max_size=30),
+       piece=st.integers(1, 12))
+@settings(max_examples=300)
+def test_password_is_found_across_the_pieces_a_long_text_is_searched_in(parts, piece):
+    """A long text is searched piece by piece (a worker masking a big autosave lets the UI thread
+    run between pieces): the answer is the one a single search gives."""
+    from aurora_console.core.db import sql_secrets
+
+    text = "".join(parts)
+    saved = sql_secrets._QUICK_PIECE
+    sql_secrets._QUICK_PIECE = piece  # tiny pieces: words cross their borders
+    try:
+        assert sql_secrets.names_password(text) == (sql_secrets._QUICK.search(text) is not None)
+    finally:
+        sql_secrets._QUICK_PIECE = saved
