@@ -16,7 +16,10 @@ medians are printed with their ratio to the baseline measured in the same run:
   as the machine is and with a busy loop on every core, each beside the longest gap of an idle
   event loop under the same conditions (what the machine alone adds) and the CPU the UI thread
   and the process used within the longest gap (little CPU there: the process was not running);
-* opening and highlighting a 100,000-line file vs a plain QPlainTextEdit.setPlainText.
+* opening and highlighting a 100,000-line file vs a plain QPlainTextEdit.setPlainText, and a
+  file of one 5 MB line (a minified dump), with the longest UI stall as is and busy and the CPU
+  the process used within it. ``--editor-only`` skips the fetch cases; ``--before PATH`` runs the
+  editor cases also on another checkout's ``aurora_console`` (interleaved), to compare.
 """
 
 from __future__ import annotations
@@ -140,7 +143,19 @@ def worker_idle(seconds: float) -> dict:
     return {"stall_ms": stall.stop()}
 
 
-def worker_editor(lines: int, plain: bool) -> dict:
+def _editor_text(size: int, long_line: bool) -> str:
+    if long_line:  # ``size`` MB on one line: a minified dump
+        unit = "INSERT INTO orders VALUES (1,'name x',2.50,'x;y');"
+        return (unit * (size * 1_000_000 // len(unit) + 1))[: size * 1_000_000]
+    return "\n".join(
+        f"SELECT id, 'name {i}', amount * {i} FROM orders WHERE id = {i} AND note <> 'x;y'; -- line {i}"
+        for i in range(size)
+    )
+
+
+def worker_editor(size: int, mode: str) -> dict:
+    """``mode``: "plain" (QPlainTextEdit.setPlainText, the baseline) or "sql" (our editor), with
+    "long-" in front for a file of one ``size`` MB line."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
@@ -148,19 +163,20 @@ def worker_editor(lines: int, plain: bool) -> dict:
     from aurora_console.testing.stall import StallMonitor
 
     app = QApplication([])
-    text = "\n".join(
-        f"SELECT id, 'name {i}', amount * {i} FROM orders WHERE id = {i} AND note <> 'x;y'; -- line {i}"
-        for i in range(lines)
-    )
-    if plain:
+    text = _editor_text(size, mode.startswith("long-"))
+    if mode.endswith("plain"):
         ed = QPlainTextEdit()
+        ed.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         ed.resize(900, 700)
         ed.show()
         app.processEvents()
+        stall = StallMonitor().start()
         t0 = time.perf_counter()
         ed.setPlainText(text)
         app.processEvents()
-        return {"open_s": time.perf_counter() - t0}
+        opened = time.perf_counter() - t0
+        stall.stop()
+        return {"open_s": opened, "stall_ms": stall.max_stall_ms, "gap_cpu_ms": stall.longest_gap_cpu[1]}
     from aurora_console.ui.sql.editor import SqlEditor
 
     ed = SqlEditor()
@@ -181,13 +197,16 @@ def worker_editor(lines: int, plain: bool) -> dict:
     highlighted = time.perf_counter() - t0
     stall.stop()
     return {"first_screen_s": first_screen or opened, "open_s": opened, "highlighted_s": highlighted,
-            "stall_ms": stall.max_stall_ms, "blocks": ed.blockCount()}
+            "stall_ms": stall.max_stall_ms, "gap_cpu_ms": stall.longest_gap_cpu[1],
+            "max_gap_cpu_ms": stall.max_gap_process_cpu_ms, "blocks": ed.blockCount()}
 
 
 # -- driver ------------------------------------------------------------------------------------------
-def _sub(kind: str, arg: str, extra: str = "") -> dict:
+def _sub(kind: str, arg: str, extra: str = "", tree: str | None = None) -> dict:
+    """Run one worker in its own process; ``tree``: import ``aurora_console`` from that checkout."""
     cmd = [sys.executable, __file__, "--worker", kind, "--arg", arg, "--extra", extra]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    env = dict(os.environ, PYTHONPATH=tree) if tree else None
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=ROOT, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"{kind} worker failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -263,6 +282,10 @@ def main() -> None:
                     help="comma-separated rows per FETCH of a fetch-all to compare (default: the model's own)")
     ap.add_argument("--no-load", action="store_true",
                     help="skip the stall runs with a CPU-bound busy loop on every core")
+    ap.add_argument("--editor-only", action="store_true", help="skip the fetch cases (no PostgreSQL)")
+    ap.add_argument("--long-line-mb", type=int, default=5, help="MB of the one-line file (0: skip it)")
+    ap.add_argument("--before", default="",
+                    help="another checkout's folder: run the editor cases on its aurora_console too")
     ap.add_argument("--worker")
     ap.add_argument("--arg", default="")
     ap.add_argument("--extra", default="")
@@ -276,9 +299,19 @@ def main() -> None:
         elif a.worker == "idle":
             res = worker_idle(float(a.arg))
         else:
-            res = worker_editor(int(a.arg), a.extra == "plain")
+            res = worker_editor(int(a.arg), a.extra)
         print(json.dumps(res))
         return
+    if not a.editor_only:
+        fetch_cases(a)
+    if a.lines:
+        editor_case(a, a.lines, "", f"{a.lines:,}-line file")
+    if a.long_line_mb:
+        editor_case(a, a.long_line_mb, "long-", f"one {a.long_line_mb} MB line")
+    print(f"machine: {machine()}")
+
+
+def fetch_cases(a) -> None:
 
     from aurora_console.sandbox.postgres import PostgresServer
     from aurora_console.sandbox.postgres_env import find_postgres_bin
@@ -317,28 +350,48 @@ def main() -> None:
             print(f"machine: {machine()}")
         finally:
             server.stop()
-    if not a.lines:
-        return
-    plain = [_sub("editor", str(a.lines), "plain") for _ in range(a.runs)]
-    ed = [_sub("editor", str(a.lines)) for _ in range(a.runs)]
-    ed_loaded = []
-    if not a.no_load:
-        with CpuLoad(limit_s=300):
-            ed_loaded = [_sub("editor", str(a.lines)) for _ in range(a.runs)]
+
+
+def _runs(rs: list[dict], key: str) -> str:
+    return ", ".join(f"{r[key]:.1f}" for r in rs)
+
+
+def editor_case(a, size: int, kind: str, label: str) -> None:
+    """Interleaved rounds: the plain baseline, our editor (and the ``--before`` tree's), as is and busy."""
+    trees = [("now", None)] + ([("before", a.before)] if a.before else [])
+    plain, runs, busy = [], {name: [] for name, _ in trees}, {name: [] for name, _ in trees}
+    idle, idle_busy = [], []  # the longest gap of an idle event loop: what the machine alone adds
+    for _ in range(a.runs):
+        plain.append(_sub("editor", str(size), kind + "plain"))
+        for name, tree in trees:
+            runs[name].append(_sub("editor", str(size), kind + "sql", tree))
+        idle.append(_sub("idle", "2"))
+        if not a.no_load:
+            with CpuLoad(limit_s=600):
+                for name, tree in trees:
+                    busy[name].append(_sub("editor", str(size), kind + "sql", tree))
+                idle_busy.append(_sub("idle", "2"))
     p_open = _median(plain, "open_s")
-    print(f"\n{a.lines:,}-line file")
-    print(f"plain QPlainTextEdit.setPlainText {p_open:8.2f} s    (baseline, no highlighting, one blocking call)")
-    print(f"SQL editor: first screen          {_median(ed, 'first_screen_s'):8.3f} s    ratio {_median(ed, 'first_screen_s') / p_open:.3f}")
-    print(f"SQL editor: whole file loaded     {_median(ed, 'open_s'):8.2f} s    ratio {_median(ed, 'open_s') / p_open:.2f}")
-    print(f"SQL editor: fully highlighted     {_median(ed, 'highlighted_s'):8.2f} s    ratio {_median(ed, 'highlighted_s') / p_open:.2f}")
-    print(f"SQL editor: longest UI stall      {_median(ed, 'stall_ms'):8.1f} ms   (max over runs {max(r['stall_ms'] for r in ed):.1f} ms)")
-    summary(f"SQL editor, {a.lines:,}-line file: longest UI stall while it opens and highlights",
-            f"{_median(ed, 'stall_ms'):.1f} ms", "-", "< 50 ms", _median(ed, "stall_ms") < 50)
-    if ed_loaded:
-        stall = _median(ed_loaded, "stall_ms")
-        summary(f"SQL editor, {a.lines:,}-line file: longest UI stall, with a busy loop on every core",
-                f"{stall:.1f} ms", "-", "< 50 ms", stall < 50)
-    print(f"machine: {machine()}")
+    print(f"\n{label}; load average {os.getloadavg()[0]:.1f}")
+    print(f"plain QPlainTextEdit.setPlainText {p_open:8.2f} s; stall {_runs(plain, 'stall_ms')} ms"
+          " (baseline: no highlighting, one blocking call)")
+    print(f"longest gap of an idle event loop {_runs(idle, 'stall_ms')} ms"
+          + (f", busy {_runs(idle_busy, 'stall_ms')} ms" if idle_busy else "") + " (the machine alone)")
+    for name, _ in trees:
+        ed = runs[name]
+        most = max(r.get("max_gap_cpu_ms", 0.0) for r in ed)
+        print(f"[{name}] first screen {_median(ed, 'first_screen_s'):.3f} s, whole text {_median(ed, 'open_s'):.2f} s,"
+              f" highlighted {_median(ed, 'highlighted_s'):.2f} s; longest stall {_runs(ed, 'stall_ms')} ms"
+              f" (process CPU in it {_runs(ed, 'gap_cpu_ms')} ms; most CPU in one gap {most:.1f} ms)")
+        summary(f"SQL editor [{name}], {label}: longest UI stall while it opens and highlights",
+                f"{_median(ed, 'stall_ms'):.1f} ms (runs {_runs(ed, 'stall_ms')})", "-", "< 50 ms",
+                _median(ed, "stall_ms") < 50)
+        if busy[name]:
+            b = busy[name]
+            print(f"[{name}] busy: longest stall {_runs(b, 'stall_ms')} ms (process CPU in it {_runs(b, 'gap_cpu_ms')} ms)")
+            summary(f"SQL editor [{name}], {label}: longest UI stall, with a busy loop on every core",
+                    f"{_median(b, 'stall_ms'):.1f} ms (runs {_runs(b, 'stall_ms')})", "-", "< 50 ms",
+                    _median(b, "stall_ms") < 50)
 
 
 if __name__ == "__main__":
