@@ -153,3 +153,71 @@ def test_renewed_before_the_maximum_duration(endpoint, sshd_server, blog_db, tmp
         assert service.cut == 0  # every websocket was replaced before the endpoint cut it
     finally:
         manager.shutdown()
+
+
+@pytest.mark.expected_errors  # paramiko logs the dropped connection as a socket error, as for a direct bastion
+@pytest.mark.parametrize("close", ["error reason", "no close frame"])
+def test_a_paramiko_transport_whose_endpoint_drops_it_ends(sshd_server, close):
+    """The endpoint ends the websocket abnormally (a close with an error reason, or the connection
+    lost without one): the SSH transport over it must end, so the tunnel is seen down and reopened.
+    (The stream's errors once carried a message alone: paramiko's transport thread failed on them
+    formatting 'message (errno)' and died still marked active, so the tunnel looked up for ever.)"""
+    import socket
+    import threading
+
+    import paramiko
+    from websockets.sync.server import serve
+
+    from aurora_console.core.aws.bastion_route.eice_stream import TunnelTicket, open_websocket
+
+    relays = []
+
+    def relay(ws):  # the endpoint: websocket <-> the rig's sshd
+        sock = socket.create_connection((sshd_server.host, sshd_server.port), timeout=10)
+        sock.settimeout(None)
+        relays.append(ws)
+
+        def down():
+            try:
+                while data := sock.recv(65536):
+                    ws.send(data)
+            except Exception:  # noqa: BLE001 - either side went away
+                pass
+
+        threading.Thread(target=down, daemon=True).start()
+        try:
+            for message in ws:
+                sock.sendall(message)
+        except Exception:  # noqa: BLE001
+            pass
+        finally:
+            sock.close()
+
+    errors = []
+    previous_hook = threading.excepthook
+    threading.excepthook = lambda args: errors.append(args.exc_value)
+    with serve(relay, "127.0.0.1", 0, ping_interval=None, compression=None) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            port = server.socket.getsockname()[1]
+            stream = open_websocket(TunnelTicket(f"ws://127.0.0.1:{port}/openTunnel", "eice-0aaaaaaaaaaaaaaa1"))
+            transport = paramiko.Transport(stream)
+            try:
+                transport.start_client(timeout=20)
+                key = paramiko.Ed25519Key.from_private_key_file(str(sshd_server.client_keys["ed25519"]))
+                transport.auth_publickey(sshd_server.user, key)
+                assert transport.is_active()
+                if close == "error reason":
+                    relays[0].close(1011, "the endpoint failed")
+                else:
+                    relays[0].socket.shutdown(socket.SHUT_RDWR)  # gone without a close frame
+                end = time.monotonic() + 20
+                while transport.is_active() and time.monotonic() < end:
+                    time.sleep(0.05)
+                assert not transport.is_active(), "the transport over the dropped websocket still looks up"
+                assert errors == []
+            finally:
+                transport.close()
+        finally:
+            threading.excepthook = previous_hook
+            server.shutdown()

@@ -16,6 +16,7 @@ it stays small (no boto3).
 
 from __future__ import annotations
 
+import errno
 import json
 import ssl
 import threading
@@ -44,7 +45,29 @@ class EndpointUnreachable(BastionRouteError):
 
 
 class TunnelCut(OSError):
-    """The endpoint closed the tunnel with an error (its reason is the message)."""
+    """The endpoint closed the tunnel with an error (its reason is the message).
+
+    Made like a socket's own errors, ``(errno, message)``: paramiko's transport thread formats a
+    socket error as ``args[1] (args[0])``, and with a message alone that raised IndexError in its
+    handler, so the thread died before marking the transport inactive: the tunnel looked up for
+    ever and was never reconnected. ``str()`` is the message alone."""
+
+    def __init__(self, message: str, code: int = errno.ECONNRESET) -> None:
+        super().__init__(code, message)
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+class EndpointClosed(BrokenPipeError):
+    """The endpoint's side of the tunnel went away without an error reason (see :class:`TunnelCut`
+    for why it carries an errno)."""
+
+    def __init__(self, message: str = "The Instance Connect Endpoint closed the tunnel.") -> None:
+        super().__init__(errno.EPIPE, message)
+
+    def __str__(self) -> str:
+        return self.strerror
 
 
 @dataclass(frozen=True)
@@ -215,7 +238,7 @@ class WebsocketStream:
         rcvd = getattr(exc, "rcvd", None)
         if rcvd is not None and rcvd.code not in (1000, 1001):
             return TunnelCut(f"The Instance Connect Endpoint closed the tunnel: {rcvd.reason or rcvd.code}")
-        return BrokenPipeError("The Instance Connect Endpoint closed the tunnel.")
+        return EndpointClosed()
 
     def close(self) -> None:
         if self._closed:
