@@ -258,15 +258,23 @@ def with_gaps(timestamps: Sequence[float], values: Sequence[float], period: int)
     """Insert a NaN one period after any point whose successor is more than a period away.
 
     Plotted with ``connect='finite'`` the line then breaks where CloudWatch had no datapoint.
+    The points are copied in runs between the gaps (a loop appending each point to two lists was
+    ~12% of the CPU of loading a week of 8x16 series at a 60 s period).
     """
-    ts: list[float] = []
-    vals: list[float] = []
-    prev = None
-    for t, v in zip(timestamps, values, strict=False):
-        if prev is not None and t - prev > period:
-            ts.append(prev + period)
-            vals.append(math.nan)
-        ts.append(t)
-        vals.append(v)
-        prev = t
-    return ts, vals
+    n = min(len(timestamps), len(values))
+    ts, vals = list(timestamps[:n]), list(values[:n])
+    breaks = [i for i, (a, b) in enumerate(zip(ts, ts[1:], strict=False), 1) if b - a > period]
+    if not breaks:
+        return ts, vals
+    out_t: list[float] = []
+    out_v: list[float] = []
+    done = 0
+    for i in breaks:
+        out_t += ts[done:i]
+        out_t.append(ts[i - 1] + period)
+        out_v += vals[done:i]
+        out_v.append(math.nan)
+        done = i
+    out_t += ts[done:]
+    out_v += vals[done:]
+    return out_t, out_v

@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aurora_console.core.aws.metrics.catalog import get_metric
 from aurora_console.core.aws.metrics.fetch import MetricFetcher, with_gaps
@@ -235,3 +237,25 @@ def test_each_series_read_pauses_for_the_ui_and_a_cancel_there_stops_the_read(cl
         stub.add_response("get_metric_data", page, params())
         with pytest.raises(Cancelled):
             MetricFetcher(client, task=cancelling).fetch(batch_for("CPUUtilization"))
+
+
+def _gaps_point_by_point(timestamps, values, period):
+    """with_gaps by its definition, one point at a time."""
+    ts, vals, prev = [], [], None
+    for t, v in zip(timestamps, values, strict=False):
+        if prev is not None and t - prev > period:
+            ts.append(prev + period)
+            vals.append(math.nan)
+        ts.append(t)
+        vals.append(v)
+        prev = t
+    return ts, vals
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=50), max_size=40).map(lambda d: [sum(d[:i]) for i in range(len(d))]),
+       st.lists(st.floats(allow_nan=True, allow_infinity=False), max_size=45), st.sampled_from([1, 5, 60]))
+def test_gap_markers_are_the_same_as_inserting_them_point_by_point(timestamps, values, period):
+    got, want = with_gaps(timestamps, values, period), _gaps_point_by_point(timestamps, values, period)
+    assert got[0] == want[0]
+    assert [repr(v) for v in got[1]] == [repr(v) for v in want[1]]  # NaN markers compare by repr
