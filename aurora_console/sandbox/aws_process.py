@@ -8,9 +8,11 @@ window, its listing and the PostgreSQL start (one interpreter runs one thread at
 
 The console talks to the child in two ways:
 
-* HTTP to the endpoint, as before (the seed, the metrics, the console's own boto3 calls);
+* HTTP to the endpoint, as before (the metrics, the console's own boto3 calls); the two seed
+  stages run in the child too, beside the server they fill (their SeedInfo comes back);
 * a control channel on the child's stdin/stdout: length-prefixed pickled frames. The console
   calls what it used to call on the in-process :class:`~.aws_server.LocalAwsServer` (reset, the
+  seed stages (the second one stopped at its next step when the console's check raises), the
   gate, attaching the database and its log folder, serving the bastion's instance and routes,
   asking whether a key was pushed); the child sends back replies, the gate's "a request is held"
   and its log records (re-logged here under their own logger names, so they land in the
@@ -38,6 +40,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -53,11 +56,18 @@ WINDOWS_CLI_EXE = "aurora-console-cli.exe"
 CALL_TIMEOUT_S = 60.0
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 15.0
+#: a seed stage's longest run (a loaded machine), and how often the console's check runs meanwhile
+SEED_TIMEOUT_S = 300.0
+CHECK_S = 0.1
 _HEADER = struct.Struct(">I")
 
 
 class EndpointProcessError(RuntimeError):
-    """The endpoint's process did not start, ended, or refused a call."""
+    """The endpoint's process did not start, ended, or refused a call (its failure's text)."""
+
+
+class SeedCancelled(Exception):
+    """In the child: the console asked its seed stage to stop."""
 
 
 # -- frames --------------------------------------------------------------------------------------
@@ -227,10 +237,25 @@ class AwsEndpointProcess:
 
     def call(self, op: str, *args: Any, timeout: float = CALL_TIMEOUT_S) -> Any:
         """Run ``op`` in the child and return its result (re-raising its failure)."""
+        slot = self._send(op, *args)
+        if not slot[0].wait(timeout):
+            with self._pending_lock:
+                self._pending.pop(slot[3], None)
+            raise EndpointProcessError(f"the local AWS endpoint did not answer {op} within {timeout:.0f} s")
+        return self._result(slot, op)
+
+    @staticmethod
+    def _result(slot: list, op: str) -> Any:
+        if not slot[1]:
+            raise EndpointProcessError(f"{op}: {slot[2]}")
+        return slot[2]
+
+    def _send(self, op: str, *args: Any) -> list:
+        """Send a call; its slot ([answered Event, ok, value, id]) is filled when the reply comes."""
         if self._proc is None or self._ended:
             raise EndpointProcessError("the local AWS endpoint's process is not running")
         ident = next(self._ids)
-        slot = [threading.Event(), False, None]
+        slot = [threading.Event(), False, None, ident]
         with self._pending_lock:
             self._pending[ident] = slot
         try:
@@ -239,17 +264,37 @@ class AwsEndpointProcess:
             with self._pending_lock:
                 self._pending.pop(ident, None)
             raise EndpointProcessError(f"the local AWS endpoint's process has gone ({exc})") from None
-        if not slot[0].wait(timeout):
-            with self._pending_lock:
-                self._pending.pop(ident, None)
-            raise EndpointProcessError(f"the local AWS endpoint did not answer {op} within {timeout:.0f} s")
-        if not slot[1]:
-            raise EndpointProcessError(slot[2])
-        return slot[2]
+        return slot
 
     # the calls the sandbox makes (LocalAwsServer has the same, in its own process)
     def reset(self) -> None:
         self.call("reset")
+
+    def seed_clusters(self, db_password: str) -> Any:
+        """The first seed stage, run in the child beside its server (the password is the one the
+        child was given; ``db_password`` is not sent again)."""
+        return self.call("seed_clusters", timeout=SEED_TIMEOUT_S)
+
+    def seed_surroundings(self, seed: Any, db_password: str, *, check: Callable[[], None] | None = None) -> Any:
+        """The second seed stage, run in the child. ``check`` runs here every ``CHECK_S`` while the
+        child seeds; when it raises, the child's stage is stopped at its next step and the
+        error is raised here."""
+        slot = self._send("seed_surroundings", seed)
+        deadline = time.monotonic() + SEED_TIMEOUT_S
+        while not slot[0].wait(CHECK_S):
+            try:
+                if check is not None:
+                    check()
+                if time.monotonic() > deadline:
+                    raise EndpointProcessError(f"the sandbox's seed did not end within {SEED_TIMEOUT_S:.0f} s")
+            except BaseException:
+                try:
+                    self.call("cancel_seed")
+                    slot[0].wait(STOP_TIMEOUT_S)  # it ends at its next step (so nothing seeds on after this)
+                except EndpointProcessError:
+                    pass
+                raise
+        return self._result(slot, "seed_surroundings")
 
     def attach_database(self, conninfo: dict) -> None:
         """Performance Insights samples the database ``conninfo`` reaches (sent without its password:
@@ -377,7 +422,7 @@ class _FrameLogHandler(logging.Handler):
 class _Child:
     """The endpoint and the calls the console may make on it (nothing else is answered)."""
 
-    OPS = frozenset({"reset", "gate_close", "gate_open", "gate_is_open", "gate_held", "attach_database", "insights_sampling",
+    OPS = frozenset({"reset", "seed_clusters", "seed_surroundings", "cancel_seed", "gate_close", "gate_open", "gate_is_open", "gate_held", "attach_database", "insights_sampling",
                      "attach_logs", "serve_instance", "serve_routes", "key_accepted", "stop"})
 
     def __init__(self, server: Any, password: str, send: Callable[[Any], None]) -> None:
@@ -385,6 +430,7 @@ class _Child:
         self.password = password
         self.send = send
         self.stopped = threading.Event()
+        self.seed_cancelled = threading.Event()
 
     def handle(self, ident: int, op: str, args: tuple) -> None:
         try:
@@ -401,6 +447,21 @@ class _Child:
 
     def op_reset(self) -> None:
         self.server.reset()
+
+    def op_seed_clusters(self) -> Any:
+        return self.server.seed_clusters(self.password)
+
+    def op_seed_surroundings(self, seed: Any) -> Any:
+        self.seed_cancelled.clear()
+
+        def check() -> None:
+            if self.seed_cancelled.is_set():
+                raise SeedCancelled("the console stopped the seed")
+
+        return self.server.seed_surroundings(seed, self.password, check=check)
+
+    def op_cancel_seed(self) -> None:
+        self.seed_cancelled.set()
 
     def op_gate_close(self) -> None:
         self.server.gate.close(on_hold=lambda: self.send(("held",)))

@@ -6,7 +6,7 @@ static dummy credentials from :func:`sandbox_credentials`.
 moto keeps its state per process (module-level backends), so the server thread shares it with
 any in-process ``mock_aws``: never use ``mock_aws`` in a process that runs this server. The
 sandbox runs it in a child process of its own (``sandbox/aws_process.py``), through the same
-calls (``reset``, ``gate``, ``attach_database``, ``attach_logs``, ``serve_instance``,
+calls (``reset``, ``gate``, ``seed_clusters``, ``seed_surroundings``, ``attach_database``, ``attach_logs``, ``serve_instance``,
 ``serve_routes``, ``pushed_keys``); the test rig and the benchmarks run it in their own process.
 """
 
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import logging
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +186,21 @@ class LocalAwsServer:
             self.eice.stop()
             server.stop()
             log.info("local AWS endpoint stopped")
+
+    # the sandbox's seed (sandbox/aws_seed.py), through boto3 against this endpoint
+    def seed_clusters(self, db_password: str) -> Any:
+        """The first seed stage (``aws_seed.seed_clusters``) on this (empty) endpoint; its SeedInfo."""
+        from aurora_console.sandbox import aws_seed
+
+        return aws_seed.seed_clusters(self.endpoint_url, credentials=sandbox_credentials(), db_password=db_password)
+
+    def seed_surroundings(self, seed: Any, db_password: str, *, check: Callable[[], None] | None = None) -> Any:
+        """The second seed stage (``aws_seed.seed_surroundings``); ``seed`` completed. ``check`` is
+        called between its steps (it raises to stop the stage)."""
+        from aurora_console.sandbox import aws_seed
+
+        return aws_seed.seed_surroundings(self.endpoint_url, seed, credentials=sandbox_credentials(),
+                                          db_password=db_password, check=check)
 
     # what the sandbox attaches once its parts run (the same calls as on aws_process.AwsEndpointProcess)
     def attach_database(self, conninfo: dict) -> None:

@@ -254,7 +254,6 @@ class Sandbox:
         listing shows. The endpoint answers the listing from here on and holds every other request
         until :meth:`seed_surroundings` has run (``sandbox/seed_gate.py``; the first held request
         starts it if nobody has)."""
-        from aurora_console.sandbox.aws_seed import seed_clusters
         from aurora_console.sandbox.aws_server import sandbox_credentials
 
         task = task or null_context()
@@ -287,7 +286,7 @@ class Sandbox:
                 creds = sandbox_credentials()
                 task.check()
                 task.progress(None, "Seeding clusters…")
-                seed = seed_clusters(aws.endpoint_url, credentials=creds, db_password=self._password)
+                seed = aws.seed_clusters(self._password)  # by the endpoint's process, beside its server
             except BaseException:
                 aws.gate.open()  # nothing waits for a seed that is not coming
                 raise
@@ -306,9 +305,6 @@ class Sandbox:
         """The second seed stage (snapshot, events, SSM, Secrets Manager, the bastion's EC2
         instance), then the endpoint answers everything again. Once per seeding: a second caller
         waits for the first and returns."""
-        from aurora_console.sandbox.aws_seed import seed_surroundings
-        from aurora_console.sandbox.aws_server import sandbox_credentials
-
         task = task or null_context()
 
         def check() -> None:  # between the stage's steps: the task cancelled, or the sandbox stopping
@@ -324,8 +320,7 @@ class Sandbox:
                     return info
                 check()
                 task.progress(None, "Seeding snapshots, events, secrets and the bastion…")
-                info.seed = seed_surroundings(aws.endpoint_url, info.seed, credentials=sandbox_credentials(),
-                                              db_password=self._password, check=check)
+                info.seed = aws.seed_surroundings(info.seed, self._password, check=check)
             finally:
                 # on every way out (seeded, failed, nothing to do): the held requests go on to the
                 # endpoint at once and the screens show what is there (and the caller the error)

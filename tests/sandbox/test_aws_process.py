@@ -208,3 +208,21 @@ def test_the_console_command_line_hands_the_child_command_to_the_endpoint(monkey
     seen: list[list[str]] = []
     monkeypatch.setattr(aws_process, "main", lambda argv: seen.append(argv) or 7)
     assert cli.main([COMMAND]) == 7 and seen == [[]]
+
+
+def test_the_console_stops_the_childs_second_stage_at_its_next_step(endpoint):
+    from aurora_console.core.tasks import Cancelled
+
+    seed = endpoint.seed_clusters(PASSWORD)  # the first stage's SeedInfo comes back from the child
+    assert seed.blog_cluster_id and not seed.surroundings_seeded
+
+    def check() -> None:  # the sandbox stopping as soon as the stage began
+        raise Cancelled("The sandbox is stopping.")
+
+    with pytest.raises(Cancelled):
+        endpoint.seed_surroundings(seed, PASSWORD, check=check)
+    ec2 = boto3.client("ec2", endpoint_url=endpoint.endpoint_url, **sandbox_credentials().client_kwargs())
+    named = ec2.describe_instances(Filters=[{"Name": "tag:Name", "Values": ["sandbox-bastion"]}])["Reservations"]
+    assert named == []  # its last step (the bastion's instance) never ran
+    done = endpoint.seed_surroundings(seed, PASSWORD)  # and the stage runs whole when asked again
+    assert done.surroundings_seeded and done.bastion_instance_id

@@ -95,7 +95,7 @@ def test_a_reset_endpoint_is_seeded_again_through_both_stages(tmp_path):
 def test_a_second_stage_that_failed_partway_runs_again(tmp_path, monkeypatch):
     """The bastion's stage runs the second stage again when the gate's run failed: what the failed
     run made (snapshot, subscription, parameters, secrets) must not fail the next one."""
-    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False, aws_in_process=True)  # the flaky seed: in this process
     real = aws_seed.create_bastion_instance
     calls: list[int] = []
 

@@ -60,6 +60,12 @@ class _Endpoint:
         self.events.append("stop")
         self.gate.open()
 
+    def seed_clusters(self, db_password: str):  # the stages as LocalAwsServer runs them (the tests replace them)
+        return aws_seed.seed_clusters(self.endpoint_url, db_password=db_password)
+
+    def seed_surroundings(self, seed, db_password: str, *, check=None):
+        return aws_seed.seed_surroundings(self.endpoint_url, seed, db_password=db_password, check=check)
+
 
 @pytest.fixture
 def sandbox(tmp_path, monkeypatch):
