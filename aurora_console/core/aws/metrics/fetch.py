@@ -229,8 +229,8 @@ class MetricFetcher:
                     pause()  # a series of a week's minutes is ~10,000 points of Python: one at a time
                 key = batch.key_for_id(item["Id"])
                 data = acc[key]
-                data.timestamps.extend(_epoch(t) for t in item.get("Timestamps", []))
-                data.values.extend(float(v) for v in item.get("Values", []))
+                data.timestamps.extend(_epochs(item.get("Timestamps", [])))
+                data.values.extend(map(float, item.get("Values", [])))
                 status = item.get("StatusCode", "Complete")
                 texts = [m.get("Value") or m.get("Code", "") for m in item.get("Messages", []) or []]
                 if status in ("InternalError", "Forbidden"):
@@ -252,6 +252,16 @@ def _split_groups(batch: Batch) -> list[Batch]:
 
 def _epoch(t) -> float:
     return float(t.timestamp()) if hasattr(t, "timestamp") else float(t)
+
+
+def _epochs(stamps) -> list[float]:
+    """Epoch seconds of one result's timestamps: datetimes as botocore parses them (read without
+    a test per point: a week of minutes is 10,080 of them a series), else each as :func:`_epoch`
+    reads it (numbers, or a mix)."""
+    try:
+        return [float(t.timestamp()) for t in stamps]
+    except AttributeError:
+        return [_epoch(t) for t in stamps]
 
 
 def with_gaps(timestamps: Sequence[float], values: Sequence[float], period: int) -> tuple[list[float], list[float]]:

@@ -259,3 +259,27 @@ def test_gap_markers_are_the_same_as_inserting_them_point_by_point(timestamps, v
     got, want = with_gaps(timestamps, values, period), _gaps_point_by_point(timestamps, values, period)
     assert got[0] == want[0]
     assert [repr(v) for v in got[1]] == [repr(v) for v in want[1]]  # NaN markers compare by repr
+
+
+class _OnePage:
+    """A CloudWatch client answering one page (the timestamps as given: datetimes, numbers or both)."""
+
+    def __init__(self, stamps, values) -> None:
+        self.page = {"MetricDataResults": [{"Id": "q0", "Timestamps": stamps, "Values": values,
+                                            "StatusCode": "Complete"}]}
+
+    def get_metric_data(self, **_request):
+        return self.page
+
+
+@pytest.mark.parametrize("stamps", [
+    ts(0, 1, 2),  # datetimes, as botocore parses them
+    [T0, T0 + 60, T0 + 120],  # epoch seconds
+    [ts(0)[0], T0 + 60.0, ts(2)[0]],  # a mix
+])
+def test_timestamps_are_read_as_epoch_seconds_whatever_their_type(stamps):
+    batches = batch_for("CPUUtilization", instances=1)
+    result = MetricFetcher(_OnePage(stamps, [1, 2.5, "3"])).fetch(batches)
+    (series,) = result.series.values()
+    assert series.timestamps == [float(T0), T0 + 60.0, T0 + 120.0]
+    assert series.values == [1.0, 2.5, 3.0] and all(type(v) is float for v in series.values)
