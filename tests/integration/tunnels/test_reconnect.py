@@ -92,7 +92,8 @@ def test_sshd_killed_during_query_then_reconnects(backend, own_sshd, manager_for
     with psycopg.connect(**info, connect_timeout=10) as again:
         assert again.execute("select count(*) from posts").fetchone()[0] == 100
     assert TunnelState.RECONNECTING in states
-    assert states[-1] == TunnelState.UP
+    # listeners hear of a change after status() shows it (from the reconnecting thread): wait for them
+    wait_for(lambda: states[-1] == TunnelState.UP, timeout=10, what="the listener to hear 'up' last")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
