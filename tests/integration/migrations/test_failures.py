@@ -18,6 +18,11 @@ from tests.integration.migrations.conftest import advisory_locks, history, table
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
 
+#: this test's own slow statement: the server is shared by the whole session, and a backend of another
+#: test's database (one still ending after its termination) must neither be waited for nor terminated
+SLOW = "pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(60)%%'"
+
+
 def wait_for(predicate, timeout=30.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -96,9 +101,9 @@ def test_connection_lost_during_a_migration(db, folder, sql):
 
     t = threading.Thread(target=run)
     t.start()
-    wait_for(lambda: sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%%'")[0][0],
+    wait_for(lambda: sql(f"SELECT count(*) FROM {SLOW}")[0][0],
              what="the slow migration to start")
-    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%%'")
+    sql(f"SELECT pg_terminate_backend(pid) FROM {SLOW}")
     t.join(60)
     assert not t.is_alive()
     (e,) = errors
@@ -155,7 +160,8 @@ def test_second_runner_waits_then_fails_clearly_and_the_lock_is_freed(db, folder
     first = threading.Thread(target=lambda: first_result.append(MigrationRunner(db.dsn, folder.path).migrate()))
     first.start()
     try:
-        wait_for(lambda: sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        wait_for(lambda: sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                             " AND wait_event_type = 'Lock'"
                              " AND query LIKE 'SELECT count(*) FROM gate%%'")[0][0],
                  what="the first runner to hold the lock and block")
         second = MigrationRunner(db.dsn, folder.path, lock_timeout=0.5)
@@ -192,9 +198,9 @@ def test_connection_lost_in_a_no_transaction_migration_is_recorded_failed(db, fo
     errors = []
     t = threading.Thread(target=lambda: errors.append(pytest.raises(MigrationFailed, runner.migrate).value))
     t.start()
-    wait_for(lambda: sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%%'")[0][0],
+    wait_for(lambda: sql(f"SELECT count(*) FROM {SLOW}")[0][0],
              what="the slow statement to start")
-    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%%'")
+    sql(f"SELECT pg_terminate_backend(pid) FROM {SLOW}")
     t.join(60)
     (e,) = errors
     # The work connection is gone: the failure is recorded through the lock's connection.
