@@ -35,12 +35,17 @@ def _run(pg, *statements: str) -> None:
                 pass
 
 
+def _text(rds, instance: str, name: str) -> str:
+    return "".join(p.data for p in LogFileReader(rds, instance, name).forwards())
+
+
 def _wait_for(rds, instance: str, needle: str, timeout: float = 20.0) -> str:
-    """The newest file's text once it holds ``needle`` (the logging collector writes shortly after)."""
+    """The two newest files' text (the older first) once it holds ``needle``: the logging collector
+    writes shortly after, and starts a new file at the top of each hour (log_rotation_age 60), so a
+    statement logged just before is in the file before the newest one."""
     deadline = time.monotonic() + timeout
     while True:
-        newest = list_log_files(rds, instance)[0]
-        text = "".join(p.data for p in LogFileReader(rds, instance, newest.name).forwards())
+        text = "".join(_text(rds, instance, f.name) for f in reversed(list_log_files(rds, instance)[:2]))
         if needle in text or time.monotonic() > deadline:
             return text
         time.sleep(0.1)
@@ -78,7 +83,9 @@ def test_entries_of_the_real_log(log_endpoint, rds_pg):
 def test_portions_follow_the_api_semantics(log_endpoint, rds_pg):
     rds = client(log_endpoint)
     _run(rds_pg, *[f"SELECT {i}" for i in range(50)])
-    name = list_log_files(rds, "blog-1")[0].name
+    _wait_for(rds, "blog-1", "SELECT 49")
+    # the file with the most of them (the newest one, unless the hour turned while they were logged)
+    name = max((f.name for f in list_log_files(rds, "blog-1")[:2]), key=lambda n: _text(rds, "blog-1", n).count("\n"))
     first = rds.download_db_log_file_portion(DBInstanceIdentifier="blog-1", LogFileName=name, Marker="0", NumberOfLines=5)
     assert first["LogFileData"].count("\n") == 5 and first["AdditionalDataPending"] is True
     second = rds.download_db_log_file_portion(DBInstanceIdentifier="blog-1", LogFileName=name, Marker=first["Marker"],
