@@ -109,11 +109,18 @@ class EarlyRecords(logging.Handler):
         self.limit = limit
         self.records: deque[logging.LogRecord] = deque(maxlen=limit)
         self.dropped = 0
+        #: the file handler once it is open: a record that reaches this holder after it was taken
+        #: off the root logger (a thread that had already picked its handlers) goes there
+        self.forward_to: logging.Handler | None = None
         self._stderr = logging.StreamHandler(sys.stderr)
         self._stderr.setLevel(logging.WARNING)
         self._stderr.addFilter(RedactingFilter())
 
     def emit(self, record: logging.LogRecord) -> None:
+        if self.forward_to is not None:
+            if record.levelno >= self.forward_to.level:
+                self.forward_to.handle(record)
+            return
         # as it reads now (arguments can change before the file opens), the traceback as text
         try:
             record.msg, record.args = record.getMessage(), None
@@ -178,15 +185,23 @@ def _replay_early(root: logging.Logger, handler: logging.Handler) -> None:
     if not _early:
         return
     holder = _early.pop()
-    root.removeHandler(holder)
-    if holder.dropped:
-        handler.handle(logging.makeLogRecord({"name": __name__, "levelno": logging.WARNING, "levelname": "WARNING",
-                                              "msg": "%d earlier start-up log records were dropped",
-                                              "args": (holder.dropped,)}))
-    for record in holder.records:
-        if record.levelno >= handler.level:
-            handler.handle(record)
-    holder.records.clear()
+    # under the holder's lock (the one its emit runs under): a thread logging meanwhile waits, and
+    # then goes to the file after the held records, in order; none is lost or written twice
+    holder.acquire()
+    try:
+        holder.forward_to = handler
+        root.removeHandler(holder)
+        if holder.dropped:
+            handler.handle(logging.makeLogRecord({"name": __name__, "levelno": logging.WARNING,
+                                                  "levelname": "WARNING",
+                                                  "msg": "%d earlier start-up log records were dropped",
+                                                  "args": (holder.dropped,)}))
+        for record in holder.records:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+        holder.records.clear()
+    finally:
+        holder.release()
 
 
 def teardown_logging() -> None:

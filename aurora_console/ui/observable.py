@@ -38,8 +38,8 @@ class Observable(Generic[T]):
                             value = factory()
                         finally:
                             self._in_factory = False
-                        self._factory = None
-                        self.set(value)
+                        self.set(value)  # held before the factory goes: a get() on another thread
+                        self._factory = None  # that skips the lock once it is gone sees the value
                     else:
                         self._factory = None  # set meanwhile: that value wins
         return self._value

@@ -100,3 +100,23 @@ def test_start_up_never_loads_logging_handlers(tmp_path):
             f"setup_logging(Path({str(tmp_path / 'c.log')!r})); print('logging.handlers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_record_reaching_the_holder_after_the_file_opened_is_written_once_after_the_held_ones(tmp_path, clean_logging):
+    """A worker thread that picked the root logger's handlers just before the file opened hands
+    its record to the holder after it was taken off: it goes to the file, once, in order."""
+    holder = hold_early_records()
+    log = logging.getLogger("aurora_console.test_logs")
+    log.info("held: before the file")
+    log_file = setup_logging(tmp_path / "console.log")
+    late = logging.makeLogRecord({"name": "aurora_console.test_logs", "levelno": logging.INFO,
+                                  "levelname": "INFO", "msg": "late: a worker's record", "args": None})
+    holder.handle(late)  # what logging's callHandlers does with the handler list it read earlier
+    log.info("after: the file is open")
+    for h in logging.getLogger().handlers:
+        h.flush()
+    text = log_file.read_text()
+    assert text.count("late: a worker's record") == 1 and text.count("held: before the file") == 1
+    order = [text.index(s) for s in ("held: before", "late: a worker", "after: the file")]
+    assert order == sorted(order)
+    assert not holder.records

@@ -112,3 +112,20 @@ def test_threads_asking_at_once_get_the_one_value_made():
     for t in threads:
         t.join(5)
     assert len(calls) == 1 and len(got) == 4 and all(g is got[0] for g in got)
+
+
+def test_a_made_value_is_held_before_the_factory_is_let_go():
+    """get() skips its lock once the factory is gone: by then the value must be there, or a get()
+    on another thread in between returns None (the audit log's assert failed that way)."""
+    seen_when_factory_went: list = []
+
+    class Watched(Observable):
+        def __setattr__(self, name, value):
+            if name == "_factory" and value is None and "_value" in self.__dict__:
+                seen_when_factory_went.append(self.__dict__["_value"])
+            super().__setattr__(name, value)
+
+    holder = Watched(None)
+    holder.make_on_first_get(lambda: "made")
+    assert holder.get() == "made"
+    assert seen_when_factory_went and seen_when_factory_went[-1] == "made"
