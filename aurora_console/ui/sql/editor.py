@@ -23,7 +23,8 @@ from aurora_console.core.db.mysql_split import delimiter_lines, split_mysql
 from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
 from aurora_console.ui.sql.highlighter import PENDING, SqlHighlighter
 
-FIRST_SLICE_CHARS = 32_768  # a text up to this size is set at once; a bigger one starts with this much
+AT_ONCE_CHARS = 32_768  # a text up to this size is set at once (about 8 ms with its first colours)
+FIRST_SLICE_CHARS = 8_192  # a bigger one starts with this much (the first screen), on the next turn
 LOAD_SLICE_S = 0.004  # time per later slice of a big text (each slice then waits for the event loop)
 SLICE_MIN_CHARS, SLICE_MAX_CHARS = 2_048, 1 << 20
 STATEMENT_WINDOW = 400  # lines scanned around the cursor for the statement highlight
@@ -64,7 +65,7 @@ class _PendingText:
         self.text = text
         self.pos = pos
         self.chars = SLICE_MIN_CHARS * 4
-        self.unchanged = reads_back_unchanged(text[:pos])  # checked slice by slice
+        self.unchanged = True  # so far, toPlainText gives back what was loaded (slice by slice)
 
     def advance(self, end: int, took_s: float) -> None:
         done, self.pos = end - self.pos, end
@@ -179,7 +180,7 @@ class SqlEditor(QPlainTextEdit):
         self._stop_loading()
         self._reserved_digits = 0
         self._loaded = None
-        if len(text) <= FIRST_SLICE_CHARS:
+        if len(text) <= AT_ONCE_CHARS:
             self.setPlainText(text)
             self._update_margin()
             self.loaded.emit()
@@ -188,15 +189,8 @@ class SqlEditor(QPlainTextEdit):
         self._was_read_only = self.isReadOnly()
         self.setReadOnly(True)  # slices go at the end: nothing is typed in between
         self.highlighter.hold(True)  # its background pass waits for the whole text
-        end = slice_end(text, 0, FIRST_SLICE_CHARS)
-        # the line numbers' width for the whole text, estimated from the first slice (twice its
-        # line density): a wider margin lays every line out again, 13 ms per 100,000 lines
-        density = (text.count("\n", 0, end) + 1) / end
-        self._reserved_digits = len(str(int(2 * density * len(text)) + 1))
-        self.setPlainText(text[:end])  # the first screen, highlighted at once as before
-        self.setUndoRedoEnabled(False)  # no undo step per slice; enabling it again starts empty
-        self._load = _PendingText(text, end)
-        self._load_timer.start()
+        self._load = _PendingText(text, 0)
+        self._load_timer.start()  # the first slice on the next turn: apart from the caller's work
 
     def full_text(self) -> str:
         """The whole text, also while it still loads (what a save or an autosave must write).
@@ -232,13 +226,19 @@ class SqlEditor(QPlainTextEdit):
         first = self.firstVisibleBlock().blockNumber()
         return first, first + self.viewport().height() // max(1, self.fontMetrics().lineSpacing()) + 1
 
-    def _load_next(self) -> None:
-        load = self._load
-        if load is None:
-            return
-        t0 = time.perf_counter()
+    def _load_first(self, text: str) -> int:
+        """The first slice (the first screen, coloured at once as before); returns where it ends."""
+        end = slice_end(text, 0, FIRST_SLICE_CHARS)
+        # the line numbers' width for the whole text, estimated from the first slice (twice its
+        # line density): a wider margin lays every line out again, 13 ms per 100,000 lines
+        density = (text.count("\n", 0, end) + 1) / end
+        self._reserved_digits = len(str(int(2 * density * len(text)) + 1))
+        self.setPlainText(text[:end])
+        self.setUndoRedoEnabled(False)  # no undo step per slice; enabling it again starts empty
+        return end
+
+    def _append(self, piece: str) -> None:
         doc = self.document()
-        end = slice_end(load.text, load.pos, load.chars)
         cursor = QTextCursor(doc)
         cursor.movePosition(QTextCursor.MoveOperation.End)
         offscreen = doc.blockCount() - 1 > self.visible_blocks()[1]
@@ -246,14 +246,24 @@ class SqlEditor(QPlainTextEdit):
         if offscreen:  # below the visible lines: the screen needs no repaint for this slice
             layout.blockSignals(True)
         try:
-            piece = load.text[load.pos : end]
             cursor.insertText(piece)
         finally:
             if offscreen:
                 layout.blockSignals(False)
                 layout.documentSizeChanged.emit(layout.documentSize())  # the scroll bar grows
         doc.setModified(False)
-        load.unchanged = load.unchanged and reads_back_unchanged(piece)
+
+    def _load_next(self) -> None:
+        load = self._load
+        if load is None:
+            return
+        t0 = time.perf_counter()
+        if load.pos == 0:
+            end = self._load_first(load.text)
+        else:
+            end = slice_end(load.text, load.pos, load.chars)
+            self._append(load.text[load.pos : end])
+        load.unchanged = load.unchanged and reads_back_unchanged(load.text[load.pos : end])
         load.advance(end, time.perf_counter() - t0)
         self.slices_loaded += 1
         if load.pos < len(load.text):
@@ -261,7 +271,7 @@ class SqlEditor(QPlainTextEdit):
             return
         self._stop_loading()
         if load.unchanged:
-            self._loaded = (doc.revision(), load.text)
+            self._loaded = (self.document().revision(), load.text)
         self.loaded.emit()
 
     # -- statements --------------------------------------------------------------------------------

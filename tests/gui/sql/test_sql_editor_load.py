@@ -92,7 +92,8 @@ _PIECES = st.sampled_from([
 def test_a_slice_loaded_text_matches_set_plain_text(qtbot, monkeypatch, pieces):
     text = "".join(pieces)
     # tiny slices, so a short text crosses many slice ends (states and CRLFs among them)
-    monkeypatch.setattr(editor_module, "FIRST_SLICE_CHARS", 16)
+    monkeypatch.setattr(editor_module, "AT_ONCE_CHARS", 16)
+    monkeypatch.setattr(editor_module, "FIRST_SLICE_CHARS", 8)
     monkeypatch.setattr(editor_module, "SLICE_MIN_CHARS", 1)
     monkeypatch.setattr(editor_module, "SLICE_MAX_CHARS", 24)
     reference = _editor(qtbot, register=False)  # many examples: each deletes its own editors
