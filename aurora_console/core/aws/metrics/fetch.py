@@ -11,10 +11,12 @@ from __future__ import annotations
 import html
 import logging
 import math
+import operator
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, count, islice
 
 from aurora_console.core.aws.metrics.query import Batch, SeriesKey
 from aurora_console.core.tasks import Cancelled
@@ -95,7 +97,7 @@ def describe_failure(exc: BaseException, key: SeriesKey | None = None, profile: 
 
 
 def _sorted_unique(ts: list[float], vals: list[float]) -> tuple[list[float], list[float]]:
-    if all(a < b for a, b in zip(ts, ts[1:], strict=False)):
+    if all(map(operator.lt, ts, islice(ts, 1, None))):  # ascending already (in C: no Python per point)
         return ts, vals
     merged = dict(zip(ts, vals, strict=False))
     keys = sorted(merged)
@@ -273,7 +275,8 @@ def with_gaps(timestamps: Sequence[float], values: Sequence[float], period: int)
     """
     n = min(len(timestamps), len(values))
     ts, vals = list(timestamps[:n]), list(values[:n])
-    breaks = [i for i, (a, b) in enumerate(zip(ts, ts[1:], strict=False), 1) if b - a > period]
+    # where a point's successor is more than a period away: b - a > period, compared in C
+    breaks = list(compress(count(1), map(float(period).__lt__, map(operator.sub, islice(ts, 1, None), ts))))
     if not breaks:
         return ts, vals
     out_t: list[float] = []

@@ -283,3 +283,18 @@ def test_timestamps_are_read_as_epoch_seconds_whatever_their_type(stamps):
     (series,) = result.series.values()
     assert series.timestamps == [float(T0), T0 + 60.0, T0 + 120.0]
     assert series.values == [1.0, 2.5, 3.0] and all(type(v) is float for v in series.values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(min_value=0, max_value=30), st.floats(min_value=0, max_value=30)), max_size=30))
+def test_points_are_sorted_and_unique_as_by_their_definition(times):
+    from aurora_console.core.aws.metrics.fetch import _sorted_unique
+
+    values = [float(n) for n in range(len(times))]
+    ascending = all(a < b for a, b in zip(times, times[1:], strict=False))
+    merged = dict(zip(times, values, strict=True))  # a repeated time keeps its last value
+    want = (times, values) if ascending else (sorted(merged), [merged[k] for k in sorted(merged)])
+    got = _sorted_unique(times, values)
+    assert got == want
+    if ascending:
+        assert got[0] is times  # already in order: not copied
