@@ -70,12 +70,28 @@ def test_run_statement_under_cursor_and_selection(sql_page):
     assert res[0].rows() == [("3",)]
 
 
-def test_cancel_a_running_statement(sql_page, qtbot):
+def _wait_sleeping_on_the_server(qtbot, page, db, timeout: int = 20000) -> None:
+    """Until the server runs the tab's pg_sleep: a cancel sent before the statement reached the server
+    finds nothing to cancel there, and the statement then runs its full time (a fixed wait after the
+    task started was too short on a loaded machine)."""
+
+    def sleeping() -> bool:
+        pid = getattr(page.tab.session, "backend_pid", None)
+        if not pid:
+            return False
+        with db.connect(autocommit=True) as admin:
+            row = admin.execute("select state, wait_event from pg_stat_activity where pid = %s", (pid,)).fetchone()
+        return row == ("active", "PgSleep")
+
+    qtbot.waitUntil(sleeping, timeout=timeout)
+
+
+def test_cancel_a_running_statement(sql_page, sql_gui_db, qtbot):
     page = sql_page()
     page.start("select pg_sleep(60); select 2")
     qtbot.waitUntil(lambda: page.tab.handle is not None and page.tab.handle.state == "running"
                     and page.tab.handle.name.startswith("SQL ("), timeout=10000)
-    qtbot.wait(200)
+    _wait_sleeping_on_the_server(qtbot, page, sql_gui_db)
     with StallMonitor() as stall:
         page.cancel()
         res = page.wait(20000)
@@ -227,7 +243,7 @@ def test_open_save_and_unsaved_guard(sql_page, qtbot, tmp_path):
     assert path.read_text() == tab.editor.toPlainText() and "*" not in tab.title()
 
 
-def test_keyboard_shortcuts_run_and_cancel(sql_page, qtbot):
+def test_keyboard_shortcuts_run_and_cancel(sql_page, sql_gui_db, qtbot):
     page = sql_page(text="select 1 as a;\nselect 2 as b;")
     ed = page.tab.editor
     page.tab.activateWindow()
@@ -245,7 +261,7 @@ def test_keyboard_shortcuts_run_and_cancel(sql_page, qtbot):
     page.set_text("select pg_sleep(60)")
     qtbot.keyClick(ed, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: page.tab.busy and page.tab.handle.name.startswith("SQL ("), timeout=10000)
-    qtbot.wait(200)
+    _wait_sleeping_on_the_server(qtbot, page, sql_gui_db)
     qtbot.keyClick(ed, Qt.Key.Key_Escape)
     assert page.wait(20000)[0].error_kind == "cancelled"
 
