@@ -106,10 +106,21 @@ def test_mysql_highlighting(mysql_page, qtbot):
     assert doc.findBlockByNumber(2).userState() in (-1, 0)
 
 
-def test_cancel_a_running_statement(mysql_page, qtbot):
+def _running_on_the_server(db, thread_id) -> bool:
+    if not thread_id:
+        return False
+    with db.connect() as conn, conn.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
+                    (thread_id,))
+        return cur.fetchone()[0] == 1
+
+
+def test_cancel_a_running_statement(mysql_page, shop_db, qtbot):
     page = mysql_page()
     page.start("SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b")
-    qtbot.wait(500)
+    # once the server runs it (KILL QUERY sent before the statement reached the server finds nothing to
+    # kill, and this one would run for hours; a fixed 500 ms wait was too short on a loaded machine)
+    qtbot.waitUntil(lambda: _running_on_the_server(shop_db, page.tab.session.backend_pid), timeout=20000)
     page.cancel()
     (res,) = page.wait(30000)
     assert res.error_kind == "cancelled" and "1317" in res.error()

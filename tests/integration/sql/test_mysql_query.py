@@ -81,10 +81,29 @@ def test_dml_status_and_rowcount(shop):
     assert r.status.startswith("OK, 3 rows affected")
 
 
+def cancel_once_running(db, session: MySqlSession, ctx: TaskContext, timeout: float = 30.0) -> None:
+    """Cancel ``ctx`` from another thread once the server runs ``session``'s statement: a KILL QUERY
+    sent before the statement reached the server finds nothing to kill (a fixed 0.5 s wait was too
+    short on a loaded machine, and the statement then ran for hours)."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout
+        with db.connect() as conn, conn.cursor() as cur:
+            while time.monotonic() < deadline:
+                cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
+                            (session.backend_pid,))
+                if cur.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+        ctx.token.cancel()
+
+    threading.Thread(target=watch, name="cancel-once-running", daemon=True).start()
+
+
 def test_cancel_from_another_thread(shop):
     s = session_on(shop)
     ctx = task_context()
-    threading.Timer(0.5, ctx.token.cancel).start()
+    cancel_once_running(shop, s, ctx)
     t0 = time.perf_counter()
     with pytest.raises(SqlError) as e:
         run_statement(s, "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b", task=ctx)
