@@ -60,6 +60,8 @@ STOP_TIMEOUT_S = 15.0
 SEED_TIMEOUT_S = 300.0
 CHECK_S = 0.1
 _HEADER = struct.Struct(">I")
+#: third-party loggers the child keeps at WARNING, as the console does (botocore logs each request at DEBUG)
+NOISY_LOGGERS = ("botocore", "boto3", "urllib3", "werkzeug", "moto")
 
 
 class EndpointProcessError(RuntimeError):
@@ -523,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     root = logging.getLogger()
     root.handlers[:] = [_FrameLogHandler(send)]
     root.setLevel(first.get("log_level") or logging.INFO)
+    for noisy in NOISY_LOGGERS:  # as the console keeps them (core/logs.py): each record crosses the pipe
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from aurora_console.core.redaction import register_secret
 
     register_secret(password)
