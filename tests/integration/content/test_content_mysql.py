@@ -184,18 +184,32 @@ def test_slug_check(blog):
     assert not posts.slug_taken("a-new-slug")
 
 
-def test_cancel_interrupts_a_slow_statement(blog):
+def test_cancel_interrupts_a_slow_statement(blog, mysql_db):
     import threading
+    import time
 
     from aurora_console.core.tasks import Cancelled, TaskContext
 
     ctx = TaskContext("slow")
     conn = blog.connection()
-    timer = threading.Timer(0.3, ctx.token.cancel)
-    timer.start()
+    thread_id = conn.thread_id()
+
+    def cancel_once_running() -> None:  # a KILL QUERY sent before the statement reached the server is lost
+        deadline = time.monotonic() + 20
+        with mysql_db.connect() as admin, admin.cursor() as cur:
+            while time.monotonic() < deadline:
+                cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
+                            (thread_id,))
+                if cur.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+        ctx.token.cancel()
+
+    canceller = threading.Thread(target=cancel_once_running, daemon=True)
+    canceller.start()
     with pytest.raises(Cancelled):
         blog.run(lambda: conn.cursor().execute("SELECT COUNT(*) FROM seq_1_to_1000000000 WHERE MD5(seq) = 'x'"), ctx)
-    timer.join()
+    canceller.join(30)
     cur = conn.cursor()
     cur.execute("SELECT 1")
     assert cur.fetchone()[0] == 1  # the session is still usable

@@ -247,18 +247,30 @@ def test_psycopg_connection_string_is_not_logged_in_errors(blog_db):
         ContentSession("host=127.0.0.1 port=1 dbname=x password=sekrit connect_timeout=2").connection()
 
 
-def test_cancel_interrupts_a_slow_statement(blog):
+def test_cancel_interrupts_a_slow_statement(blog, blog_db):
     import threading
+    import time
 
     from aurora_console.core.tasks import Cancelled, TaskContext
 
     ctx = TaskContext("slow")
     conn = blog.connection()
-    timer = threading.Timer(0.3, ctx.token.cancel)
-    timer.start()
+    pid = conn.info.backend_pid
+
+    def cancel_once_sleeping() -> None:  # a cancel sent before the statement reached the server is lost
+        deadline = time.monotonic() + 20
+        with psycopg.connect(blog_db.dsn, autocommit=True) as admin:
+            while time.monotonic() < deadline and admin.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s AND wait_event = 'PgSleep'",
+                    (pid,)).fetchone()[0] == 0:
+                time.sleep(0.05)
+        ctx.token.cancel()
+
+    canceller = threading.Thread(target=cancel_once_sleeping, daemon=True)
+    canceller.start()
     with pytest.raises(Cancelled):
         blog.run(lambda: conn.execute("SELECT pg_sleep(30)"), ctx)
-    timer.join()
+    canceller.join(30)
     assert conn.execute("SELECT 1").fetchone()[0] == 1  # the session is still usable
 
 
