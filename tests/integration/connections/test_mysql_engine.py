@@ -91,7 +91,16 @@ def test_cancel_stops_a_running_statement(mysql_server, mysql_profile):
 
     worker = threading.Thread(target=run)
     worker.start()
-    time.sleep(0.5)
+    # once the server runs it: a KILL QUERY that comes first finds nothing to kill (a fixed 0.5 s wait
+    # was too short on a loaded machine, and SLEEP(30) then outlived the join below)
+    thread_id, deadline = conn.thread_id(), time.monotonic() + 20
+    with _open(mysql_profile, mysql_server.password).connect() as watcher, watcher.cursor() as cur:
+        while time.monotonic() < deadline:
+            cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
+                        (thread_id,))
+            if cur.fetchone()[0]:
+                break
+            time.sleep(0.05)
     MYSQL.cancel(conn)
     worker.join(15)
     try:
