@@ -170,6 +170,9 @@ class SqlHighlighter(QSyntaxHighlighter):
         self._held = False  # a text is loading: the background pass waits (see hold)
         self._view: Callable[[], tuple[int, int]] | None = None  # visible block numbers (set_view)
         self._quiet = False  # lines below the screen were coloured without telling the view
+        # the block a background slice starts with: coloured whatever the clock says (handing a
+        # 5 MB line over from Qt alone took longer than the budget, and it stayed pending forever)
+        self._forced: int | None = None
         self.highlighted_blocks = 0  # for tests and benchmarks
         self.quiet_slices = 0  # for tests and benchmarks
         super().__init__(None)
@@ -224,7 +227,8 @@ class SqlHighlighter(QSyntaxHighlighter):
         prev = self.previousBlockState()
         if prev == PENDING and self._entry is not None and self.currentBlock().blockNumber() == self._entry[0]:
             prev = self._entry[1]  # a visible block reached ahead of the background pass
-        if prev == PENDING or time.perf_counter() > self._burst_deadline:
+        forced = self._forced is not None and self.currentBlock().blockNumber() == self._forced
+        if prev == PENDING or (time.perf_counter() > self._burst_deadline and not forced):
             self.setCurrentBlockState(PENDING)
             if not self._has_pending:
                 self._next = min(self._next, self.currentBlock().blockNumber())
@@ -340,9 +344,11 @@ class SqlHighlighter(QSyntaxHighlighter):
             layout.blockSignals(True)
             self._quiet = True
             self.quiet_slices += 1
+        self._forced = self._next
         try:
             self.rehighlightBlock(block)
         finally:
+            self._forced = None
             if quiet:
                 layout.blockSignals(False)
         self._timer.start()

@@ -271,3 +271,19 @@ def test_the_whole_text_after_a_load_is_what_the_document_holds(qtbot, odd):
     assert (ed.full_text() is text) == (odd == "")
     ed.textCursor().insertText("x")
     assert ed.full_text() == ed.toPlainText() and ed.full_text().startswith("x")
+
+
+def test_each_background_slice_colours_at_least_its_first_line(qtbot, monkeypatch):
+    """Handing a 5 MB line over from Qt alone took longer than the budget: the line stayed
+    pending, and the background pass went on trying it for ever. With no budget at all, each
+    slice still colours the line it starts with, so the pass ends."""
+    from aurora_console.ui.sql import highlighter as highlighter_module
+
+    reference = _editor(qtbot)
+    reference.setPlainText(_sql_lines(40))
+    _wait_done(qtbot, reference)
+    monkeypatch.setattr(highlighter_module, "BUDGET_S", 0.0)
+    ed = _editor(qtbot)
+    ed.setPlainText(_sql_lines(40))
+    qtbot.waitUntil(lambda: not ed.highlighter.pending, timeout=20000)
+    assert _highlighting(ed) == _highlighting(reference)
