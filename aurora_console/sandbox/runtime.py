@@ -221,6 +221,29 @@ class Sandbox:
 
         return AwsEndpointProcess(self._password)
 
+    @staticmethod
+    def _warm_aws_models(endpoint_url: str) -> threading.Thread:
+        """While the endpoint's process seeds (this thread only waits for it), decode the models the
+        first listing needs, once for all of this process's sessions (``sandbox/shared_loader.py``:
+        with the endpoint in this process its start installed the shared loader here too)."""
+        from aurora_console.sandbox import shared_loader
+
+        shared_loader.install()
+
+        def warm() -> None:
+            try:
+                import boto3
+
+                from aurora_console.sandbox.aws_server import sandbox_credentials
+
+                boto3.session.Session(**sandbox_credentials().client_kwargs()).client("rds", endpoint_url=endpoint_url)
+            except Exception:  # noqa: BLE001 - only a head start; the listing loads what it needs itself
+                log.debug("warming the AWS models failed", exc_info=True)
+
+        thread = threading.Thread(target=warm, name="sandbox-warm-models", daemon=True)
+        thread.start()
+        return thread
+
     def mark_phase(self, name: str) -> None:
         now = self.phases[name] = time.time()
         log.info("sandbox phase: %s at %.3f (process CPU %.3f s)", name, now, time.process_time())
@@ -274,6 +297,8 @@ class Sandbox:
                         self._check_running()
                     self._aws = aws
                 self.mark_phase("aws endpoint up")
+                if not self.aws_in_process:
+                    self._warm_aws_models(aws.endpoint_url)
             try:
                 with self._lock:
                     self._check_running()

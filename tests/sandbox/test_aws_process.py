@@ -179,11 +179,19 @@ def test_the_sandbox_runs_its_endpoint_in_a_child_and_stops_it(tmp_path, monkeyp
 
     monkeypatch.setattr(Sandbox, "_begin_postgres", lambda self: None)  # the endpoint's part only
     monkeypatch.delenv("AURORA_SANDBOX_AWS_IN_PROCESS", raising=False)
+    from aurora_console.sandbox import shared_loader
+
+    shared_loader.uninstall()  # (the rig's in-process server may have installed it)
     sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
     try:
         info = sandbox.start_aws()
         pid = sandbox._aws.pid
         assert pid is not None and pid != os.getpid() and not _ended(pid)
+        # the console's own sessions share one loader here too (the listing's models decoded once,
+        # while the child seeded)
+        assert shared_loader.installed()
+        loaders = {id(boto3.session.Session()._session.get_component("data_loader")) for _ in range(2)}
+        assert len(loaders) == 1
         rds = boto3.client("rds", endpoint_url=info.endpoint_url, **sandbox_credentials().client_kwargs())
         assert {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}  # seeded through it
     finally:
