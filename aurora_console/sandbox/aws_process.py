@@ -221,17 +221,23 @@ class AwsEndpointProcess:
         self._proc = subprocess.Popen(  # noqa: S603 - our own interpreter (or frozen app) and module
             self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=child_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
-        write_frame(self._proc.stdin, self._write_lock,
-                    {"password": self._password, "log_level": logging.getLogger().getEffectiveLevel()})
+        try:
+            write_frame(self._proc.stdin, self._write_lock,
+                        {"password": self._password, "log_level": logging.getLogger().getEffectiveLevel()})
+        except OSError as exc:  # it ended before reading its first message: say what it said
+            self._kill()
+            said = self._proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+            self._abandon()
+            raise EndpointProcessError(f"the local AWS endpoint did not start: {chr(10).join(said) or exc}") from None
         for target, name in ((self._read_frames, "sandbox-aws-frames"), (self._read_stderr, "sandbox-aws-stderr")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
         if not self._ready.wait(START_TIMEOUT_S):
-            self._kill()
+            self._abandon()
             raise EndpointProcessError(f"the local AWS endpoint did not start within {START_TIMEOUT_S:.0f} s")
         if self._start_error is not None or self._endpoint_url is None:
-            self._kill()
+            self._abandon()
             tail = "\n".join(self._stderr_tail[-5:])
             raise EndpointProcessError(f"the local AWS endpoint did not start: {self._start_error or tail or 'it ended'}")
         log.info("local AWS endpoint listening on %s (process %d)", self._endpoint_url, self._proc.pid)
@@ -339,6 +345,18 @@ class AwsEndpointProcess:
                 stream.close()
         self._proc = None
         log.info("the local AWS endpoint's process ended")
+
+    def _abandon(self) -> None:
+        """A start that failed: the child killed, its reader threads ended, its pipes closed."""
+        self._kill()
+        proc = self._proc
+        for thread in self._threads:
+            thread.join(5)
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
 
     def _kill(self) -> None:
         proc = self._proc
@@ -454,8 +472,7 @@ class _Child:
         return self.server.seed_clusters(self.password)
 
     def op_seed_surroundings(self, seed: Any) -> Any:
-        self.seed_cancelled.clear()
-
+        # (seed_cancelled was cleared when this call arrived: see main's loop)
         def check() -> None:
             if self.seed_cancelled.is_set():
                 raise SeedCancelled("the console stopped the seed")
@@ -552,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
             if op == "stop":
                 child.handle(ident, op, args)
                 break
+            if op == "seed_surroundings":  # in arrival order, here: a cancel_seed that comes after this
+                child.seed_cancelled.clear()  # call is never wiped by its handler thread starting late
             threading.Thread(target=child.handle, args=(ident, op, args), daemon=True).start()
     if not child.stopped.is_set():
         try:

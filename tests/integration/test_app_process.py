@@ -26,13 +26,34 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
+def _is_endpoint_child(proc: psutil.Process, cmd: str) -> bool:
+    """An orphaned sandbox AWS endpoint process (``python -m aurora_console.sandbox.aws_process``,
+    or the frozen app's ``sandbox-aws-endpoint``) started since this test module was loaded: its
+    console is gone (a living console or test process as its parent is a sandbox still in use)."""
+    if "aurora_console.sandbox.aws_process" not in cmd and "sandbox-aws-endpoint" not in cmd:
+        return False
+    try:
+        if proc.create_time() < _LOADED_AT:
+            return False
+        parent = proc.parent()
+        if parent is None or parent.pid <= 1:
+            return True
+        owner = " ".join(parent.cmdline())
+        return "aurora_console" not in owner and "pytest" not in owner
+    except psutil.Error:
+        return False
+
+
+_LOADED_AT = time.time()
+
+
 def _leftovers(sandbox_dir: Path) -> list[str]:
     data_dir = str(usable_data_dir((sandbox_dir / "pg").absolute(), RunAs.for_current_process()))
     key = str(sandbox_dir / "bastion")
     found = []
     for p in psutil.process_iter(["cmdline"]):
         cmd = " ".join(p.info["cmdline"] or [])
-        if (data_dir in cmd and "postgres" in cmd) or key in cmd:
+        if (data_dir in cmd and "postgres" in cmd) or key in cmd or _is_endpoint_child(p, cmd):
             found.append(cmd)
     return found
 
