@@ -66,6 +66,10 @@ class _PendingText:
         self.pos = pos
         self.chars = SLICE_MIN_CHARS * 4
         self.unchanged = True  # so far, toPlainText gives back what was loaded (slice by slice)
+        #: the document's revision after the last slice went in: another means an edit came
+        #: in between (a history entry inserted, a replace-all: read-only does not stop those)
+        self.revision: int | None = None
+        self.edited = False
 
     def advance(self, end: int, took_s: float) -> None:
         done, self.pos = end - self.pos, end
@@ -196,8 +200,11 @@ class SqlEditor(QPlainTextEdit):
         """The whole text, also while it still loads (what a save or an autosave must write).
         Until the first edit after a load it is the loaded text itself: copying a big document
         out of Qt (``toPlainText``) takes 30-45 ms for 100,000 lines."""
-        if self._load is not None:
-            return self._load.text
+        load = self._load
+        if load is not None:
+            if load.pos and (load.edited or load.revision != self.document().revision()):
+                return self.toPlainText() + load.text[load.pos :]  # the edits, and the rest to come
+            return load.text
         if self._loaded is not None and self._loaded[0] == self.document().revision():
             return self._loaded[1]
         self._loaded = None
@@ -251,7 +258,8 @@ class SqlEditor(QPlainTextEdit):
             if offscreen:
                 layout.blockSignals(False)
                 layout.documentSizeChanged.emit(layout.documentSize())  # the scroll bar grows
-        doc.setModified(False)
+        load = self._load
+        doc.setModified(load is not None and load.edited)
 
     def _load_next(self) -> None:
         load = self._load
@@ -261,8 +269,11 @@ class SqlEditor(QPlainTextEdit):
         if load.pos == 0:
             end = self._load_first(load.text)
         else:
+            if load.revision != self.document().revision():
+                load.edited = True  # kept: the rest goes in after it, and a save writes both
             end = slice_end(load.text, load.pos, load.chars)
             self._append(load.text[load.pos : end])
+        load.revision = self.document().revision()
         load.unchanged = load.unchanged and reads_back_unchanged(load.text[load.pos : end])
         load.advance(end, time.perf_counter() - t0)
         self.slices_loaded += 1
@@ -270,7 +281,9 @@ class SqlEditor(QPlainTextEdit):
             self._load_timer.start()
             return
         self._stop_loading()
-        if load.unchanged:
+        if load.edited:
+            self.document().setModified(True)  # an edit came in while it loaded: not what the file holds
+        elif load.unchanged:
             self._loaded = (self.document().revision(), load.text)
         self.loaded.emit()
 
@@ -432,6 +445,9 @@ class SqlEditor(QPlainTextEdit):
                 self.completer.show_for_cursor()
             else:
                 popup.hide()
+            return
+        if self.isReadOnly() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            super().keyPressEvent(event)  # (also while a big file loads) the handling below inserts text
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods & (
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

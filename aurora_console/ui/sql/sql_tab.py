@@ -94,7 +94,7 @@ class SqlTab(QWidget):
         self.messages.setMaximumBlockCount(5000)
         self.results.addTab(self.messages, "Messages")
         self.history_panel = HistoryPanel(self.history, self.snippets, self.runner, self)
-        self.history_panel.insert_requested.connect(self.editor.insertPlainText)
+        self.history_panel.insert_requested.connect(self._insert_from_history)
         self.history_panel.hide()
         self.toolbar = SqlToolbar(self)
         if self.dialect.mysql:  # what Explain and Analyze run on a MySQL server (mysql_explain)
@@ -200,6 +200,13 @@ class SqlTab(QWidget):
     def _render(self) -> None:
         self.toolbar.render(self.run_state)
         self._update_title()
+
+    def _insert_from_history(self, text: str) -> None:
+        if self.editor.loading:  # a big file still goes in: inserting now would land between its slices
+            self.message("The file is still loading: insert the statement when it has loaded.")
+            return
+        if not self.editor.isReadOnly():
+            self.editor.insertPlainText(text)
 
     def message(self, text: str) -> None:
         self.messages.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {text}")

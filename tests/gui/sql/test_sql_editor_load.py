@@ -287,3 +287,27 @@ def test_each_background_slice_colours_at_least_its_first_line(qtbot, monkeypatc
     ed.setPlainText(_sql_lines(40))
     qtbot.waitUntil(lambda: not ed.highlighter.pending, timeout=20000)
     assert _highlighting(ed) == _highlighting(reference)
+
+
+def test_an_edit_that_comes_in_while_a_file_loads_is_kept_and_saved(qtbot):
+    """Read-only does not stop a program's own inserts (a replace-all, an inserted history entry):
+    such an edit during a load is in what a save writes, and the editor says it is modified."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeyEvent
+
+    text = _sql_lines(20000)
+    ed = _editor(qtbot)
+    ed.load_text(text)
+    qtbot.waitUntil(lambda: ed.slices_loaded >= 2, timeout=30000)
+    assert ed.loading and ed.isReadOnly()
+    # the editor's own Enter / Tab handling inserts nothing while it is read-only
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Tab):
+        ed.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier))
+    assert ed.full_text() == text
+    cursor = QTextCursor(ed.document())  # a program's insert at the start of the first line
+    cursor.insertText("-- inserted while loading\n")
+    expected = "-- inserted while loading\n" + text
+    assert ed.full_text() == expected  # what a save in the middle of the load writes
+    _wait_done(qtbot, ed)
+    assert ed.full_text() == expected and ed.toPlainText() == expected
+    assert ed.document().isModified()
