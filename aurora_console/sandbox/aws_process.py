@@ -45,12 +45,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from aurora_console.core.own_program import own_program_argv
+
 log = logging.getLogger(__name__)
 
 MODULE = "aurora_console.sandbox.aws_process"
 #: the frozen app's first argument that runs :func:`main` (``cli.py``)
 COMMAND = "sandbox-aws-endpoint"
-WINDOWS_CLI_EXE = "aurora-console-cli.exe"
 #: how long a control call waits for its answer (attaching an EC2 Instance Connect endpoint looks
 #: instances up on the endpoint; everything else answers at once)
 CALL_TIMEOUT_S = 60.0
@@ -103,15 +104,7 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
 # -- the console's side ----------------------------------------------------------------------------
 def child_argv(*, platform: str | None = None, frozen: bool | None = None, executable: str | None = None) -> list[str]:
     """How to start the child (``platform``/``frozen``/``executable``: this process's by default)."""
-    platform = platform or sys.platform
-    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
-    executable = executable or sys.executable
-    if frozen:
-        exe = Path(executable)
-        if platform == "win32" and exe.with_name(WINDOWS_CLI_EXE).is_file():
-            exe = exe.with_name(WINDOWS_CLI_EXE)
-        return [str(exe), COMMAND]
-    return [executable, "-m", MODULE]
+    return own_program_argv(MODULE, COMMAND, platform=platform, frozen=frozen, executable=executable)
 
 
 def child_environment() -> dict[str, str]:

@@ -23,28 +23,22 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from aurora_console.core.own_program import WINDOWS_CLI_EXE, own_program_argv  # noqa: F401 - re-exported
+
 COMMAND = "eice-proxy"
 MODULE = "aurora_console.core.aws.bastion_route.eice_proxy"
 ERROR_PREFIX = "aurora-console eice-proxy: "
 TICKET_NAME = "tunnel-ticket.json"
 #: a ticket is rewritten this often (its URL is valid for 60 s from signing)
 REFRESH_SECONDS = 30.0
-WINDOWS_CLI_EXE = "aurora-console-cli.exe"
 
 
 def proxy_argv(ticket_path: Path | str, *, platform: str | None = None, frozen: bool | None = None,
                executable: str | None = None) -> list[str]:
     """The ProxyCommand argv for a ticket file (``platform``/``frozen``/``executable``: this
     process's by default; tests pass others)."""
-    platform = platform or sys.platform
-    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
-    executable = executable or sys.executable
-    if frozen:
-        exe = Path(executable)
-        if platform == "win32" and exe.with_name(WINDOWS_CLI_EXE).is_file():
-            exe = exe.with_name(WINDOWS_CLI_EXE)
-        return [str(exe), COMMAND, str(ticket_path)]
-    return [executable, "-m", MODULE, str(ticket_path)]
+    return own_program_argv(MODULE, COMMAND, str(ticket_path), platform=platform, frozen=frozen,
+                            executable=executable)
 
 
 class UrlHandout:
