@@ -52,6 +52,20 @@ class MysqlDatabase:
         return MYSQL.connect(**{**self.params, **kwargs})
 
 
+def wait_until_running_a_statement(cur, thread_id: int, timeout: float = 20.0) -> bool:
+    """Poll the process list (through ``cur``, another connection's cursor) until connection
+    ``thread_id`` runs a statement: a KILL QUERY sent before the statement reached the server finds
+    nothing to kill and is lost. True when it runs, False after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
+                    (thread_id,))
+        if cur.fetchone()[0]:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.fixture(scope="session")
 def mysql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MysqlServer]:
     if find_mysql_server() is None:

@@ -13,6 +13,7 @@ from aurora_console.core.connections.engines import DatabaseConnectError
 from aurora_console.core.connections.engines.mysql import MYSQL, STREAMING_CURSOR, WrongEngineError
 from aurora_console.core.connections.opener import open_connection
 from aurora_console.core.connections.profile import ConnectionProfile, TlsSettings
+from tests.rig.mysql import wait_until_running_a_statement
 
 
 def _open(profile, password):
@@ -93,14 +94,8 @@ def test_cancel_stops_a_running_statement(mysql_server, mysql_profile):
     worker.start()
     # once the server runs it: a KILL QUERY that comes first finds nothing to kill (a fixed 0.5 s wait
     # was too short on a loaded machine, and SLEEP(30) then outlived the join below)
-    thread_id, deadline = conn.thread_id(), time.monotonic() + 20
     with _open(mysql_profile, mysql_server.password).connect() as watcher, watcher.cursor() as cur:
-        while time.monotonic() < deadline:
-            cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
-                        (thread_id,))
-            if cur.fetchone()[0]:
-                break
-            time.sleep(0.05)
+        wait_until_running_a_statement(cur, conn.thread_id())
     MYSQL.cancel(conn)
     worker.join(15)
     try:

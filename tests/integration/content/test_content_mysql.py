@@ -14,6 +14,7 @@ from aurora_console.core.db.content.pager import Filter, Sort
 from aurora_console.core.db.content.session import ContentSession
 from aurora_console.core.db.content.values import InvalidValue
 from aurora_console.core.db.migrations import apply_bundled_blog_schema
+from tests.rig.mysql import wait_until_running_a_statement
 
 pytestmark = pytest.mark.integration
 
@@ -186,7 +187,6 @@ def test_slug_check(blog):
 
 def test_cancel_interrupts_a_slow_statement(blog, mysql_db):
     import threading
-    import time
 
     from aurora_console.core.tasks import Cancelled, TaskContext
 
@@ -195,14 +195,8 @@ def test_cancel_interrupts_a_slow_statement(blog, mysql_db):
     thread_id = conn.thread_id()
 
     def cancel_once_running() -> None:  # a KILL QUERY sent before the statement reached the server is lost
-        deadline = time.monotonic() + 20
         with mysql_db.connect() as admin, admin.cursor() as cur:
-            while time.monotonic() < deadline:
-                cur.execute("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s AND COMMAND = 'Query'",
-                            (thread_id,))
-                if cur.fetchone()[0]:
-                    break
-                time.sleep(0.05)
+            wait_until_running_a_statement(cur, thread_id)
         ctx.token.cancel()
 
     canceller = threading.Thread(target=cancel_once_running, daemon=True)
