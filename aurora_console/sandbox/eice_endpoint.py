@@ -213,6 +213,8 @@ class SandboxEice:
         #: tunnels closed because they reached their maximum duration
         self.cut = 0
         self._live: set[Any] = set()
+        #: bumped by reset(): a tunnel opened before it is not counted in ``cut`` after it
+        self._generation = 0
 
     # -- endpoints ------------------------------------------------------------------------------
     @property
@@ -266,6 +268,7 @@ class SandboxEice:
         self.deny_open_tunnel = False
         self.refused.clear()
         self.opened = self.cut = 0
+        self._generation += 1
 
     def describe(self, params: dict[str, str], region: str) -> str:
         """The XML answer to ``DescribeInstanceConnectEndpoints`` (raises :class:`Refusal`)."""
@@ -326,6 +329,13 @@ class SandboxEice:
             self._thread.join(5)
         self.port = None
 
+    def _cut(self, ws: Any, generation: int) -> None:
+        """The tunnel's maximum duration is over: close it (counted in ``cut`` unless it was opened
+        before the last :meth:`reset`, e.g. by an earlier test whose tunnel outlived it)."""
+        if generation == self._generation:
+            self.cut += 1
+        ws.close(1000, "maximum tunnel duration reached")
+
     def _refuse(self, connection: Any, refusal: Refusal):
         self.refused.append((refusal.status, refusal.code))
         log.info("sandbox endpoint refused a tunnel: %s %s", refusal.status, refusal.code)
@@ -381,11 +391,7 @@ class SandboxEice:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.opened += 1
         self._live.add(ws)
-        def cut() -> None:
-            self.cut += 1
-            ws.close(1000, "maximum tunnel duration reached")
-
-        cutter = threading.Timer(seconds, cut)
+        cutter = threading.Timer(seconds, self._cut, args=(ws, self._generation))
         cutter.daemon = True
         cutter.start()
 

@@ -233,3 +233,24 @@ def test_the_websockets_teardown_race_is_not_an_error_but_other_errors_are(caplo
         assert eice._server.logger is eice_endpoint._ws_log
     finally:
         eice.stop()
+
+
+def test_a_tunnel_opened_before_a_reset_is_not_counted_as_cut_after_it():
+    """The endpoint is reset between tests: a tunnel an earlier test left open may reach its maximum
+    duration during the next test, and must not count in that test's ``cut``."""
+
+    class Ws:
+        def __init__(self):
+            self.closed = None
+
+        def close(self, code=1000, reason=""):
+            self.closed = (code, reason)
+
+    eice = SandboxEice()
+    before, after = Ws(), Ws()
+    old_generation = eice._generation
+    eice.reset()
+    eice._cut(before, old_generation)  # the earlier test's tunnel: closed, not counted
+    assert before.closed == (1000, "maximum tunnel duration reached") and eice.cut == 0
+    eice._cut(after, eice._generation)
+    assert after.closed and eice.cut == 1
