@@ -76,7 +76,7 @@ def test_the_view_shows_the_list_model_itself(nav):
 
 def test_a_first_fill_of_1000_clusters_asks_few_texts(nav, monkeypatch):
     """The sort reads each row's texts once, not per comparison (Qt's proxy: ~27,000 calls)."""
-    from aurora_console.ui.navigator import ClusterListModel
+    from aurora_console.ui.cluster_list_model import ClusterListModel
 
     calls = []
     real = ClusterListModel.data
@@ -205,7 +205,7 @@ def test_filtering_out_the_current_row_and_back(nav):
 
 
 def test_a_sync_of_an_unchanged_tree_works_nothing_out(nav, monkeypatch):
-    from aurora_console.ui.navigator import ClusterListModel
+    from aurora_console.ui.cluster_list_model import ClusterListModel
 
     nav.tree_.set_region(_region([_cluster("a")]))
     nav.model.sync()
