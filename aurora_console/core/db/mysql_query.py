@@ -135,18 +135,16 @@ class MySqlResultStream:
         if self.closed or self.exhausted:
             return []
         s = self.session
-        with s.lock:
-            unregister = task.token.on_cancel(s.cancel) if task is not None else (lambda: None)
+        with s.lock, s.statement_cancel.guard(task):
             try:
                 if task is not None:
                     task.check()
                 rows = self._cur.fetchmany(n)
             except driver_errors() as exc:
+                s.statement_cancel.quiet()
                 err = from_mysql(exc, f"reading the result of {self.name}")
                 self.forget(err.message)
                 raise err from None
-            finally:
-                unregister()
             self.fetched += len(rows)
             self._note_invalid_text()
             if len(rows) < n:
@@ -300,9 +298,8 @@ def run_statement(
     if not sql:
         raise SqlError("Nothing to run: the statement is empty.")
     session.check_allowed(sql)
-    with session.lock:
+    with session.lock, session.statement_cancel.guard(task):
         conn = session.conn
-        unregister = task.token.on_cancel(session.cancel) if task is not None else (lambda: None)
         try:
             if task is not None:
                 task.check()
@@ -336,14 +333,14 @@ def run_statement(
                 if warnings:
                     read_warnings(session)
         except SqlError as err:
+            session.statement_cancel.quiet()
             err.notices = session.drain_notices()
             raise
         except driver_errors() as exc:
+            session.statement_cancel.quiet()
             err = from_mysql(exc, sql)
             err.notices = session.drain_notices()
             raise err from None
-        finally:
-            unregister()
     result.elapsed_s = time.perf_counter() - t0
     result.notices = session.drain_notices()
     result.statement = statement

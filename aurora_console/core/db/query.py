@@ -114,8 +114,7 @@ class ResultStream:
         if self.closed or self.exhausted:
             return []
         s = self.session
-        with s.lock:
-            unregister = task.token.on_cancel(s.cancel) if task is not None else (lambda: None)
+        with s.lock, s.statement_cancel.guard(task):
             try:
                 self._raise_failed_ahead()
                 if task is not None:
@@ -136,8 +135,6 @@ class ResultStream:
                 err = from_psycopg(exc, f"FETCH from {self.name}")
                 self._abort(err)
                 raise err from None
-            finally:
-                unregister()
             self.fetched += len(rows)
             if len(rows) < n:
                 self.exhausted = True
@@ -195,8 +192,7 @@ class ResultStream:
 
     def _next_chunk(self, size: int, task, between) -> ColumnChunk:
         s = self.session
-        with s.lock:
-            unregister = task.token.on_cancel(s.cancel) if task is not None else (lambda: None)
+        with s.lock, s.statement_cancel.guard(task):
             try:
                 self._raise_failed_ahead()
                 if task is not None:
@@ -245,8 +241,6 @@ class ResultStream:
                 err = from_psycopg(exc, f"FETCH from {self.name}")
                 self._abort(err)
                 raise err from None
-            finally:
-                unregister()
             self.fetched += len(chunk)
             if got < asked:
                 self.exhausted = True
@@ -285,6 +279,7 @@ class ResultStream:
             self._pending = [self._pending[0], (nxt, size)]
 
     def _abort(self, err: SqlError) -> None:
+        self.session.statement_cancel.quiet()  # no repeated cancel may reach the ROLLBACK
         conn = self.session._conn
         self.forget(err.message)
         if self.owns_transaction and conn is not None and not conn.closed and not conn.broken:
@@ -397,9 +392,8 @@ def run_statement(
     if not sql:
         raise SqlError("Nothing to run: the statement is empty.")
     session.check_allowed(sql)
-    with session.lock:
+    with session.lock, session.statement_cancel.guard(task):
         conn = session.conn
-        unregister = task.token.on_cancel(session.cancel) if task is not None else (lambda: None)
         shift = 0
         owns = False
         try:
@@ -436,6 +430,7 @@ def run_statement(
                 result = QueryResult(sql, columns, rows, status, cur.rowcount, 0.0)
                 cur.close()
         except psycopg.Error as exc:
+            session.statement_cancel.quiet()  # no repeated cancel may reach the ROLLBACK
             err = from_psycopg(exc, sql, position_shift=shift)
             if owns and not conn.closed and not conn.broken:
                 try:
@@ -444,8 +439,6 @@ def run_statement(
                     pass
             err.notices = session.drain_notices()
             raise err from None
-        finally:
-            unregister()
     result.elapsed_s = time.perf_counter() - t0
     result.notices = session.drain_notices()
     result.statement = statement

@@ -25,6 +25,7 @@ from psycopg import pq
 
 from aurora_console.core.connections.engines.postgres import POSTGRES
 from aurora_console.core.db.sql_errors import READ_ONLY, SqlError, from_psycopg
+from aurora_console.core.db.statement_cancel import StatementCancel
 
 ConnectSource = str | dict | Callable[[], "str | dict | psycopg.Connection"]
 
@@ -126,6 +127,16 @@ class SessionConnection:
     @property
     def lock(self) -> threading.RLock:
         return self._lock
+
+    @property
+    def statement_cancel(self) -> StatementCancel:
+        """The task cancel of this session's statements, repeated until the statement stopped
+        (``core/db/statement_cancel.py``); made on first use, under the session's lock."""
+        with self._lock:
+            sc = self.__dict__.get("_statement_cancel")
+            if sc is None:
+                sc = self._statement_cancel = StatementCancel(self.cancel)
+            return sc
 
     def drain_notices(self) -> list[Notice]:
         out = []

@@ -350,3 +350,51 @@ def test_completion_catalog_from_information_schema_leaves_the_session_alone(sho
     assert not r.stream.closed and len(r.stream.fetch(5)) == 5
     assert s.tx_state == TxState.IN_TRANSACTION
     s.rollback()
+
+
+class _CancelledRightAfterItsCheck(TaskContext):
+    """A task cancelled just after the worker's last check, before its statement reaches the server
+    (KILL QUERY then finds nothing to kill, and the server clears it when the statement starts)."""
+
+    def __init__(self, session) -> None:
+        super().__init__("run")
+        self._armed = True
+        self._sent = threading.Event()
+        send = session.cancel
+
+        def cancel_and_tell() -> None:
+            send()
+            self._sent.set()
+
+        session.cancel = cancel_and_tell  # before the session's statement cancel is made
+
+    def check(self) -> None:
+        super().check()
+        if self._armed:
+            self._armed = False
+            self.token.cancel()
+            assert self._sent.wait(10)  # the cancel has reached the still idle server
+
+
+def test_a_cancel_just_before_the_statement_starts_still_cancels_it(shop):
+    s = session_on(shop)
+    task = _CancelledRightAfterItsCheck(s)
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["result"] = run_statement(s, "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b", task=task)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(30)
+    if t.is_alive():  # the old behaviour: the KILL QUERY was lost and the statement ran on
+        s.cancel()
+        t.join(20)
+        raise AssertionError("the cancel pressed as the statement started was lost")
+    err = box.get("error")
+    assert isinstance(err, SqlError) and err.kind == CANCELLED, box
+    assert s.statement_cancel.sent >= 1
+    assert run_statement(s, "SELECT SLEEP(0.4), 7", task=task_context()).rows[0][1] == 7

@@ -160,3 +160,44 @@ def test_connection_lost_mid_query_then_reconnect(make_session, sql_db):
     s.reconnect()
     assert s.backend_pid != pid
     assert run_statement(s, "select 1").rows == [(1,)]
+
+
+class _CancelledRightAfterItsCheck(TaskContext):
+    """A task cancelled just after the worker's last check, before its statement reaches the server
+    (the server, still idle, drops that first cancel request)."""
+
+    def __init__(self, session) -> None:
+        super().__init__("run")
+        self._armed = True
+        self._sent = threading.Event()
+        send = session.cancel
+
+        def cancel_and_tell() -> None:
+            send()
+            self._sent.set()
+
+        session.cancel = cancel_and_tell  # before the session's statement cancel is made
+
+    def check(self) -> None:
+        super().check()
+        if self._armed:
+            self._armed = False
+            self.token.cancel()
+            assert self._sent.wait(10)  # the cancel has reached the still idle server
+
+
+def test_a_cancel_just_before_the_statement_starts_still_cancels_it(make_session, sql_db):
+    s = make_session()
+    task = _CancelledRightAfterItsCheck(s)
+    t, box = _in_background(lambda: run_statement(s, "select pg_sleep(40)", task=task))
+    t.join(30)
+    if t.is_alive():  # the old behaviour: the cancel was lost and the statement ran on
+        s.cancel()
+        t.join(20)
+        raise AssertionError("the cancel pressed as the statement started was lost")
+    err = box.get("error")
+    assert isinstance(err, SqlError) and err.kind == "cancelled", box
+    assert s.statement_cancel.sent >= 1
+    # the repeats stopped with the statement: the next statement of a new task runs to its end
+    assert run_statement(s, "select pg_sleep(0.4), 7", task=TaskContext("next")).rows[0][1] == 7
+    assert s.tx_state == TxState.IDLE
