@@ -62,6 +62,10 @@ log = logging.getLogger(__name__)
 
 #: Time one event-loop turn spends drawing steps (its repaint of what changed follows it).
 APPLY_BUDGET_S = 0.010
+#: The next turn's steps come from a timer this many ms later, not a zero-delay one: a chain of
+#: zero-delay calls ran two slices and their repaints before the event loop served its timers
+#: and input again (~40 ms stalls; one slice and one repaint, ~20 ms, with a 1 ms timer).
+APPLY_NEXT_MS = 1
 
 
 def _release_when_ended(handle) -> None:
@@ -355,7 +359,7 @@ class MetricsDashboard(QWidget):
         steps += [lambda d=plot_data: self._plot_steps(d) for plot_data in data.plots]
         self._apply_queue = steps
         self._apply_data = data
-        QTimer.singleShot(0, self, self._apply_next)
+        QTimer.singleShot(APPLY_NEXT_MS, self, self._apply_next)
 
     def _apply_next(self) -> None:
         deadline = time.perf_counter() + APPLY_BUDGET_S
@@ -365,7 +369,7 @@ class MetricsDashboard(QWidget):
                 if isinstance(more, list):
                     self._apply_queue[0:0] = more
                 if time.perf_counter() > deadline:
-                    QTimer.singleShot(0, self, self._apply_next)
+                    QTimer.singleShot(APPLY_NEXT_MS, self, self._apply_next)
                     return
         self._finish_apply()
 

@@ -55,9 +55,9 @@ def test_values_gaps_readers_cluster_metrics_and_alarms(cw, uid, now):
     assert [(t.alarm_name, t.value, t.operator) for t in cpu.thresholds] == [(f"cpu-{uid}", 80.0, ">")]
 
     lag = data.plot("AuroraReplicaLag")
-    assert [(s.label, s.values) for s in lag.series] == [(r, [17.0])]
+    assert [(s.label, list(s.values)) for s in lag.series] == [(r, [17.0])]
     vol = data.plot("VolumeBytesUsed")
-    assert [(s.label, s.values) for s in vol.series] == [(scope.cluster_id, [2.0 ** 30])]
+    assert [(s.label, list(s.values)) for s in vol.series] == [(scope.cluster_id, [2.0 ** 30])]
     assert data.plot("FreeLocalStorage").message == "No datapoints in this range."
 
 
@@ -81,7 +81,7 @@ def test_8_metrics_x_70_instances_take_two_calls(cw, uid, now):
     assert data.calls == 2 and data.fetched_series == 560
     for mi, plot in enumerate(data.plots):
         assert plot.message is None
-        assert [s.values for s in plot.series] == [[float(mi * 1000 + ii)] for ii in range(70)]
+        assert [list(s.values) for s in plot.series] == [[float(mi * 1000 + ii)] for ii in range(70)]
 
 
 def test_refresh_fetches_only_the_new_interval(cw, uid, now):
@@ -118,7 +118,7 @@ def test_a_statistic_moto_cannot_serve_fails_only_its_plot(cw, uid, now):
     data = service.load(request)
     cpu, conns = data.plots
     assert cpu.stat == "p99" and "CPUUtilization (p99)" in cpu.message and "HTTP 500" in cpu.message
-    assert conns.message is None and conns.series[0].values == [12.0]
+    assert conns.message is None and list(conns.series[0].values) == [12.0]
 
 
 def test_cluster_instances_from_moto_rds(metrics_endpoint, uid):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from aurora_console.core.aws.metrics.fetch import SeriesData
+from aurora_console.core.aws.metrics.fetch import SeriesData, floats
 from aurora_console.core.aws.metrics.query import SeriesKey
 from aurora_console.core.aws.metrics.range import align_down
 
@@ -27,8 +28,8 @@ class _Entry:
     start: int
     end: int
     final_until: int  # points before this are final (fetched well after they were recorded)
-    timestamps: list[float]  # ascending (the fetcher's series are; merging keeps the order)
-    values: list[float]
+    timestamps: array  # ascending (the fetcher's series are; merging keeps the order); floats()
+    values: array  # arrays, not lists: the garbage collector walks no point (fetch.py)
 
 
 class MetricCache:
@@ -70,11 +71,11 @@ class MetricCache:
                 lo, hi = bisect_left(entry.timestamps, start), bisect_left(entry.timestamps, fetch_start)
                 fresh = bisect_left(data.timestamps, fetch_start)
                 self._entries[key] = _Entry(start, max(fetch_end, entry.end), final_until,
-                                            entry.timestamps[lo:hi] + data.timestamps[fresh:],
-                                            entry.values[lo:hi] + data.values[fresh:])
+                                            entry.timestamps[lo:hi] + floats(data.timestamps[fresh:]),
+                                            entry.values[lo:hi] + floats(data.values[fresh:]))
             else:
                 self._entries[key] = _Entry(fetch_start, fetch_end, final_until,
-                                            list(data.timestamps), list(data.values))
+                                            floats(data.timestamps), floats(data.values))
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_series:
                 self._entries.popitem(last=False)

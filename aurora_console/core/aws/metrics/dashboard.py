@@ -16,7 +16,7 @@ from aurora_console.core.aws.fleet.inventory import describe_cluster
 from aurora_console.core.aws.metrics.alarms import Threshold, thresholds_for
 from aurora_console.core.aws.metrics.cache import MetricCache
 from aurora_console.core.aws.metrics.catalog import READER, WRITER, MetricDef, get_metric, normalize_engine
-from aurora_console.core.aws.metrics.fetch import MetricFetcher, StatFailures, with_gaps
+from aurora_console.core.aws.metrics.fetch import MetricFetcher, StatFailures, floats, with_gaps
 from aurora_console.core.aws.metrics.query import (
     InstanceInfo,
     SeriesKey,
@@ -56,8 +56,8 @@ class DashboardRequest:
 class PlotSeries:
     label: str
     key: SeriesKey
-    timestamps: list[float]  # epoch seconds, NaN values mark gaps
-    values: list[float]
+    timestamps: Sequence[float]  # epoch seconds, NaN values mark gaps (fetch.floats() arrays)
+    values: Sequence[float]
     error: str | None = None
     notes: tuple[str, ...] = ()  # CloudWatch messages for a partial answer (e.g. MaxQueryTimeRangeExceed)
 
@@ -201,7 +201,7 @@ class MetricsService:
                 got = fetched.series.get(spec.key)
                 error = got.error if got is not None else None
                 cached = None if error else self.cache.get(spec.key, start, end)
-                ts, vals = with_gaps(cached.timestamps, cached.values, period) if cached else ([], [])
+                ts, vals = with_gaps(cached.timestamps, cached.values, period) if cached else (floats(), floats())
                 notes = tuple(got.messages) if got is not None else ()
                 plot.series.append(PlotSeries(spec.label, spec.key, ts, vals, error, notes))
                 for th in thresholds.get(spec.key, []):

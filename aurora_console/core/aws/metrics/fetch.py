@@ -1,5 +1,12 @@
 """Run planned ``GetMetricData`` batches: paging, throttling, and errors kept per series.
 
+Series are kept as ``array('d')`` (epoch seconds, values), not lists of floats: the garbage
+collector sees an array as one object with no references to walk. A week of minutes is 10,080 points a series, and
+with lists every young collection on any thread walked each new series item by item: passes
+of 35-50 ms CPU over ~800 such lists, holding the GIL (and the UI thread) while they ran
+(``benchmarks/metrics_dashboard.py``, forced 60 s period). Pages are read as they arrive, so
+only one answer's lists (botocore's) are alive at a time.
+
 A failing call never fails the dashboard. Throttling is retried with back-off; an access or
 credential error marks every series of the call; any other failure (e.g. a statistic the
 endpoint cannot serve) splits the call by metric and statistic and retries each part, so only
@@ -14,7 +21,8 @@ import math
 import operator
 import re
 import time
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, islice
 
@@ -35,8 +43,8 @@ class SeriesData:
     """One series as fetched: sorted epoch seconds and values (no gap markers), or an error."""
 
     key: SeriesKey
-    timestamps: list[float] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
+    timestamps: array = field(default_factory=lambda: floats())
+    values: array = field(default_factory=lambda: floats())
     error: str | None = None
     messages: list[str] = field(default_factory=list)
 
@@ -48,6 +56,11 @@ class SeriesData:
 class FetchResult:
     series: dict[SeriesKey, SeriesData] = field(default_factory=dict)
     calls: int = 0
+
+
+def floats(items=()) -> array:
+    """A series' numbers as stored here: an ``array('d')`` (no item for the garbage collector to walk)."""
+    return array("d", items)
 
 
 def error_code(exc: BaseException) -> str:
@@ -96,12 +109,14 @@ def describe_failure(exc: BaseException, key: SeriesKey | None = None, profile: 
     return f"CloudWatch could not return {what}: {short_error(exc)}"
 
 
-def _sorted_unique(ts: list[float], vals: list[float]) -> tuple[list[float], list[float]]:
+def _sorted_unique(ts, vals):
+    """Points in ascending time, a repeated time keeping its last value; as given when they are
+    already (no copy), else as two :func:`floats` arrays."""
     if all(map(operator.lt, ts, islice(ts, 1, None))):  # ascending already (in C: no Python per point)
         return ts, vals
     merged = dict(zip(ts, vals, strict=False))
     keys = sorted(merged)
-    return keys, [merged[k] for k in keys]
+    return floats(keys), floats(map(merged.__getitem__, keys))
 
 
 class StatFailures:
@@ -171,29 +186,42 @@ class MetricFetcher:
         if not allow_split and self.stat_failures.known(batch.keys[0].stat) is not None:
             self._skip_known(batch, result)
             return
-        try:
-            pages = self._pages(batch)
-        except Cancelled:
-            raise
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a per-series message
-            code = error_code(exc)
-            groups = _split_groups(batch)
-            # throttling, access, credentials and network failures concern the whole call
-            whole_call = code in THROTTLE_CODES | AUTH_CODES or not is_service_answer(exc)
-            if not whole_call and len(groups) == 1:
-                # one metric with one statistic failed: count it against the statistic
-                stat = batch.keys[0].stat
-                self.stat_failures.record(stat, f"CloudWatch could not return {stat}: {short_error(exc)}")
-            if allow_split and not whole_call and len(groups) > 1:
-                log.info("metrics call failed (%s); retrying per metric and statistic", code)
-                for part in groups:
-                    self._run(part, result, allow_split=False)
+        acc: dict[SeriesKey, SeriesData] = {k: SeriesData(k) for k in batch.keys}
+        pages = self._pages(batch)
+        while True:
+            try:
+                page = next(pages, None)
+            except Cancelled:
+                raise
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a per-series message
+                self._failed(batch, exc, result, allow_split)
                 return
-            log.warning("metrics call failed for %d series: %s", len(batch.keys), short_error(exc))
-            for key in batch.keys:
-                result.series[key] = SeriesData(key, error=describe_failure(exc, key, self.profile))
+            if page is None:
+                break
+            # read now and let go: the answer's lists die young, before a collection walks them
+            self._take(batch, page, acc)
+            del page
+        for key, data in acc.items():
+            data.timestamps, data.values = _sorted_unique(data.timestamps, data.values)
+            result.series[key] = data
+
+    def _failed(self, batch: Batch, exc: Exception, result: FetchResult, allow_split: bool) -> None:
+        code = error_code(exc)
+        groups = _split_groups(batch)
+        # throttling, access, credentials and network failures concern the whole call
+        whole_call = code in THROTTLE_CODES | AUTH_CODES or not is_service_answer(exc)
+        if not whole_call and len(groups) == 1:
+            # one metric with one statistic failed: count it against the statistic
+            stat = batch.keys[0].stat
+            self.stat_failures.record(stat, f"CloudWatch could not return {stat}: {short_error(exc)}")
+        if allow_split and not whole_call and len(groups) > 1:
+            log.info("metrics call failed (%s); retrying per metric and statistic", code)
+            for part in groups:
+                self._run(part, result, allow_split=False)
             return
-        self._collect(batch, pages, result)
+        log.warning("metrics call failed for %d series: %s", len(batch.keys), short_error(exc))
+        for key in batch.keys:
+            result.series[key] = SeriesData(key, error=describe_failure(exc, key, self.profile))
 
     def _call(self, request: dict) -> dict:
         attempt = 0
@@ -209,40 +237,37 @@ class MetricFetcher:
                 log.info("CloudWatch throttled; retry %d in %.1f s", attempt, delay)
                 self._sleep(delay)
 
-    def _pages(self, batch: Batch) -> list[dict]:
+    def _pages(self, batch: Batch) -> Iterator[dict]:
+        """The call's answers, one page at a time (NextToken)."""
         request = batch.request()
-        pages = []
         while True:
             if self.task is not None:
                 self.task.check()
             page = self._call(request)
-            pages.append(page)
             token = page.get("NextToken")
+            yield page
+            del page  # the reader's was the last reference: gone before the next call
             if not token:
-                return pages
+                return
             request = dict(request, NextToken=token)
 
-    def _collect(self, batch: Batch, pages: list[dict], result: FetchResult) -> None:
-        acc: dict[SeriesKey, SeriesData] = {k: SeriesData(k) for k in batch.keys}
+    def _take(self, batch: Batch, page: dict, acc: dict[SeriesKey, SeriesData]) -> None:
+        """One page's series appended to what the call returned so far."""
         pause = getattr(self.task, "pause", None)
-        for page in pages:
-            for item in page.get("MetricDataResults", []):
-                if pause is not None:
-                    pause()  # a series of a week's minutes is ~10,000 points of Python: one at a time
-                key = batch.key_for_id(item["Id"])
-                data = acc[key]
-                data.timestamps.extend(_epochs(item.get("Timestamps", [])))
-                data.values.extend(map(float, item.get("Values", [])))
-                status = item.get("StatusCode", "Complete")
-                texts = [m.get("Value") or m.get("Code", "") for m in item.get("Messages", []) or []]
-                if status in ("InternalError", "Forbidden"):
-                    data.error = f"CloudWatch reported {status} for this series" + (
-                        f": {'; '.join(texts)}" if texts else "")
-                elif texts:
-                    data.messages.extend(texts)
-        for key, data in acc.items():
-            data.timestamps, data.values = _sorted_unique(data.timestamps, data.values)
-            result.series[key] = data
+        for item in page.get("MetricDataResults", []):
+            if pause is not None:
+                pause()  # a series of a week's minutes is ~10,000 points of Python: one at a time
+            key = batch.key_for_id(item["Id"])
+            data = acc[key]
+            data.timestamps.extend(_epochs(item.get("Timestamps", [])))
+            data.values.extend(map(float, item.get("Values", [])))
+            status = item.get("StatusCode", "Complete")
+            texts = [m.get("Value") or m.get("Code", "") for m in item.get("Messages", []) or []]
+            if status in ("InternalError", "Forbidden"):
+                data.error = f"CloudWatch reported {status} for this series" + (
+                    f": {'; '.join(texts)}" if texts else "")
+            elif texts:
+                data.messages.extend(texts)
 
 
 def _split_groups(batch: Batch) -> list[Batch]:
@@ -266,21 +291,27 @@ def _epochs(stamps) -> list[float]:
         return [_epoch(t) for t in stamps]
 
 
-def with_gaps(timestamps: Sequence[float], values: Sequence[float], period: int) -> tuple[list[float], list[float]]:
-    """Insert a NaN one period after any point whose successor is more than a period away.
+def _copy(items: Sequence[float], n: int) -> array:
+    """The first ``n`` items as a new :func:`floats` array (an array's slice already is one)."""
+    part = items[:n]
+    return part if isinstance(part, array) and part.typecode == "d" else floats(part)
+
+
+def with_gaps(timestamps: Sequence[float], values: Sequence[float], period: int) -> tuple[array, array]:
+    """Insert a NaN one period after any point whose successor is more than a period away
+    (as two :func:`floats` arrays).
 
     Plotted with ``connect='finite'`` the line then breaks where CloudWatch had no datapoint.
     The points are copied in runs between the gaps (a loop appending each point to two lists was
     ~12% of the CPU of loading a week of 8x16 series at a 60 s period).
     """
     n = min(len(timestamps), len(values))
-    ts, vals = list(timestamps[:n]), list(values[:n])
+    ts, vals = _copy(timestamps, n), _copy(values, n)
     # where a point's successor is more than a period away: b - a > period, compared in C
     breaks = list(compress(count(1), map(float(period).__lt__, map(operator.sub, islice(ts, 1, None), ts))))
     if not breaks:
         return ts, vals
-    out_t: list[float] = []
-    out_v: list[float] = []
+    out_t, out_v = floats(), floats()
     done = 0
     for i in breaks:
         out_t += ts[done:i]

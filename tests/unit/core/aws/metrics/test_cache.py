@@ -32,7 +32,7 @@ def test_a_view_reads_back_exactly_the_cached_points_in_its_interval(times, star
     data = _series(times)
     cache.store(KEY, 0, 0, 5000, data)
     got = cache.get(KEY, max(0, start), max(0, start) + length)
-    assert (got.timestamps, got.values) == _filtered(data, max(0, start), max(0, start) + length)
+    assert (list(got.timestamps), list(got.values)) == _filtered(data, max(0, start), max(0, start) + length)
 
 
 @settings(max_examples=200, deadline=None)
@@ -48,12 +48,12 @@ def test_a_refreshed_tail_replaces_the_cached_points_from_its_start(first, secon
     old_t, old_v = _filtered(before, start, fetch_start)
     new_t, new_v = _filtered(tail, fetch_start, float("inf"))
     got = cache.get(KEY, start, 5000)
-    assert got.timestamps == old_t + new_t and got.values == old_v + new_v
-    assert got.timestamps == sorted(got.timestamps)
+    assert list(got.timestamps) == old_t + new_t and list(got.values) == old_v + new_v
+    assert list(got.timestamps) == sorted(got.timestamps)
 
 
 def test_a_view_starting_before_what_is_cached_is_a_miss():
     cache = MetricCache(clock=lambda: 1e9)
     cache.store(KEY, 600, 600, 1200, _series([600, 660, 720]))
     assert cache.get(KEY, 0, 1200) is None
-    assert cache.get(KEY, 600, 700).timestamps == [600.0, 660.0]
+    assert list(cache.get(KEY, 600, 700).timestamps) == [600.0, 660.0]
