@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -33,6 +33,9 @@ from aurora_console.core.validation import ValueValidationError, validator
 from aurora_console.sandbox import seed_catalog as cat
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, SandboxCredentials, sandbox_credentials
 from aurora_console.sandbox.seed_gate import SEEDER_AGENT
+
+if TYPE_CHECKING:
+    from aurora_console.sandbox.wsgi_transport import WsgiTransport
 
 _FORBIDDEN_PASSWORD_CHARS = set('/"@ ')
 #: the Name tag of the EC2 instance that stands for the loopback bastion, and its OS user
@@ -117,11 +120,15 @@ def validate_password(password: str) -> None:
 
 
 class _Clients(dict):
-    """boto3 clients of one region, made on first use (a client costs ~60 ms to build)."""
+    """boto3 clients of one region, made on first use (a client costs ~60 ms to build).
+    ``transport``: a :class:`~aurora_console.sandbox.wsgi_transport.WsgiTransport` the clients'
+    requests go through (the endpoint in this process), else HTTP to ``endpoint_url``."""
 
-    def __init__(self, endpoint_url: str, credentials: SandboxCredentials, region: str) -> None:
+    def __init__(self, endpoint_url: str, credentials: SandboxCredentials, region: str,
+                 transport: WsgiTransport | None = None) -> None:
         super().__init__()
         self._endpoint_url = endpoint_url
+        self._transport = transport
         self._session = boto3.Session(**credentials.client_kwargs() | {"region_name": region})
 
     def __missing__(self, service: str) -> Any:
@@ -130,6 +137,8 @@ class _Clients(dict):
         # marked as the seeder's: the endpoint answers it while other requests wait for the seed (seed_gate.py)
         client = self[service] = self._session.client(service, endpoint_url=self._endpoint_url,
                                                       config=Config(user_agent_extra=SEEDER_AGENT))
+        if self._transport is not None:
+            self._transport.attach(client)
         return client
 
 
@@ -325,17 +334,19 @@ def seed_clusters(
     credentials: SandboxCredentials | None = None,
     db_password: str,
     now: datetime | None = None,
+    transport: WsgiTransport | None = None,
 ) -> SeedInfo:
     """The first stage, what the fleet listing shows: every cluster with its instances, parameter
     groups and (the blog's) security group and subnet group, on an empty endpoint. The returned
-    info has ``surroundings_seeded`` False: :func:`seed_surroundings` completes it."""
+    info has ``surroundings_seeded`` False: :func:`seed_surroundings` completes it. ``transport``:
+    the endpoint's application in this process, which the requests reach without a socket."""
     validate_password(db_password)
     credentials = credentials or sandbox_credentials()
     started = time.perf_counter()
     seeded_at = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
     clusters: list[SeededCluster] = []
     group_id = ""
-    region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
+    region_clients = {region: _Clients(endpoint_url, credentials, region, transport) for region in cat.SEEDED_REGIONS}
     _check_empty(region_clients)
     for region, c in region_clients.items():
         for spec in (s for s in cat.CLUSTERS if s.region == region):
@@ -370,6 +381,7 @@ def seed_surroundings(
     credentials: SandboxCredentials | None = None,
     db_password: str,
     check: Callable[[], None] | None = None,
+    transport: WsgiTransport | None = None,
 ) -> SeedInfo:
     """The second stage, around the clusters :func:`seed_clusters` made: the blog's snapshot, SNS
     topic and event subscription, both databases' passwords in SSM and Secrets Manager, the
@@ -378,7 +390,7 @@ def seed_surroundings(
     Safe to run again after it failed partway (the sandbox's bastion stage does): each step keeps
     what an earlier run made instead of failing on it (the AlreadyExists faults, the bastion's
     instance found by its Name tag). ``check`` is called between steps (it raises to stop the
-    stage, e.g. the sandbox stopping)."""
+    stage, e.g. the sandbox stopping). ``transport``: as for :func:`seed_clusters`."""
     validate_password(db_password)
     if seed.surroundings_seeded:
         return seed
@@ -386,7 +398,7 @@ def seed_surroundings(
     started = time.perf_counter()
     blog_region = next(c.region for c in cat.CLUSTERS if c.cluster_id == cat.BLOG_CLUSTER)
     shop_region = next((c.region for c in cat.CLUSTERS if c.cluster_id == cat.SHOP_CLUSTER), None)
-    region_clients = {region: _Clients(endpoint_url, credentials, region) for region in cat.SEEDED_REGIONS}
+    region_clients = {region: _Clients(endpoint_url, credentials, region, transport) for region in cat.SEEDED_REGIONS}
     check = check or (lambda: None)
     c = region_clients[blog_region]
     topic_arn, snapshot_id = _blog_extras(c, db_password, check)
@@ -408,8 +420,9 @@ def seed_aws(
     credentials: SandboxCredentials | None = None,
     db_password: str,
     now: datetime | None = None,
+    transport: WsgiTransport | None = None,
 ) -> SeedInfo:
     """Create the sandbox's clusters and their surroundings on an empty endpoint; return what was
     made (both stages, :func:`seed_clusters` then :func:`seed_surroundings`)."""
-    seed = seed_clusters(endpoint_url, credentials=credentials, db_password=db_password, now=now)
-    return seed_surroundings(endpoint_url, seed, credentials=credentials, db_password=db_password)
+    seed = seed_clusters(endpoint_url, credentials=credentials, db_password=db_password, now=now, transport=transport)
+    return seed_surroundings(endpoint_url, seed, credentials=credentials, db_password=db_password, transport=transport)

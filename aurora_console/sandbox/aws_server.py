@@ -133,6 +133,21 @@ class LocalAwsServer:
     def running(self) -> bool:
         return self._endpoint_url is not None
 
+    @property
+    def wsgi_app(self) -> Callable:
+        """The endpoint's WSGI application, every layer in front of moto included (what a request
+        that reaches the socket is answered by)."""
+        if self._server is None:
+            raise RuntimeError("the local AWS server is not running")
+        return self._server._server.app
+
+    def transport(self) -> Any:
+        """A :class:`~.wsgi_transport.WsgiTransport` into this endpoint: boto3 clients in this
+        process that it is attached to reach the endpoint without a socket."""
+        from aurora_console.sandbox.wsgi_transport import WsgiTransport
+
+        return WsgiTransport(self.wsgi_app)
+
     def start(self) -> str:
         """Start the server thread and return its endpoint URL (``http://127.0.0.1:PORT``)."""
         if self._endpoint_url is not None:
@@ -187,12 +202,14 @@ class LocalAwsServer:
             server.stop()
             log.info("local AWS endpoint stopped")
 
-    # the sandbox's seed (sandbox/aws_seed.py), through boto3 against this endpoint
+    # the sandbox's seed (sandbox/aws_seed.py), through boto3 against this endpoint (in this
+    # process: its requests reach the endpoint's application without a socket, wsgi_transport.py)
     def seed_clusters(self, db_password: str) -> Any:
         """The first seed stage (``aws_seed.seed_clusters``) on this (empty) endpoint; its SeedInfo."""
         from aurora_console.sandbox import aws_seed
 
-        return aws_seed.seed_clusters(self.endpoint_url, credentials=sandbox_credentials(), db_password=db_password)
+        return aws_seed.seed_clusters(self.endpoint_url, credentials=sandbox_credentials(), db_password=db_password,
+                                      transport=self.transport())
 
     def seed_surroundings(self, seed: Any, db_password: str, *, check: Callable[[], None] | None = None) -> Any:
         """The second seed stage (``aws_seed.seed_surroundings``); ``seed`` completed. ``check`` is
@@ -200,7 +217,7 @@ class LocalAwsServer:
         from aurora_console.sandbox import aws_seed
 
         return aws_seed.seed_surroundings(self.endpoint_url, seed, credentials=sandbox_credentials(),
-                                          db_password=db_password, check=check)
+                                          db_password=db_password, check=check, transport=self.transport())
 
     # what the sandbox attaches once its parts run (the same calls as on aws_process.AwsEndpointProcess)
     def attach_database(self, conninfo: dict) -> None:

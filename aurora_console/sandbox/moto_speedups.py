@@ -23,6 +23,21 @@ are converted directly instead; anything else goes to moto's parser.
 
 The index hangs off the backend object: moto's reset replaces the backend's ``__dict__``, which
 drops the index with the data.
+
+On the sandbox's start-up path (the first seed stage, before the first listing; measured with
+cProfile on the endpoint's process, moto 5.2):
+
+* each request asks ``moto.backends.list_of_moto_modules`` whether its host names a service:
+  that lists moto's package folder and stats its ~170 entries, every time. The folder does not
+  change while the process runs, so its answer is kept.
+* moto decodes the botocore service models it serializes with (EC2's is 4.4 MB) through a new
+  ``moto.core.loaders.Loader`` per model, each walking the data folders again; one loader serves
+  them all (its cache is per loader).
+* a region's EC2 backend loads moto's default images (about 1,300 per region, each made with its
+  own volume and snapshot) when it is made, though the first stage only makes a security group
+  in the default VPC. The images are loaded the first time the backend's images, volumes or
+  snapshots are read instead (the bastion's image lookup, a describe_snapshots), so every
+  answer holds the same images as before.
 """
 
 from __future__ import annotations
@@ -303,6 +318,105 @@ def fast_timestamp_parser(value: Any) -> datetime:
     return _INSTALLED["timestamp_parser"](value)
 
 
+_MOTO_MODULES: dict[str, tuple[str, ...]] = {}
+
+
+def cached_list_of_moto_modules() -> tuple[str, ...]:
+    """``moto.backends.list_of_moto_modules``, listed once (moto lists its folder per request)."""
+    found = _MOTO_MODULES.get("names")
+    if found is None:
+        found = _MOTO_MODULES["names"] = tuple(_INSTALLED["list_of_moto_modules"]())
+    return found
+
+
+_LOADER_LOCK = threading.Lock()
+
+
+def shared_moto_loader() -> Any:
+    """``moto.core.loaders.create_loader``: one loader for every model moto loads (it caches what
+    it decoded; moto made a new one, and decoded again, for each model)."""
+    with _LOADER_LOCK:
+        loader = _INSTALLED.get("moto_loader")
+        if loader is None:
+            loader = _INSTALLED["moto_loader"] = _INSTALLED["create_loader"]()
+        return loader
+
+
+#: a backend's default images are not loaded yet (in its ``__dict__``: moto's reset drops it)
+_AMIS_PENDING = "_aurora_console_amis_pending"
+_AMIS_LOADING = "_aurora_console_amis_loading"
+#: one lock for every backend's load (a load is rare; a reader of a backend that is loading waits)
+_AMIS_LOCK = threading.RLock()
+
+
+def deferred_load_amis(self: Any) -> None:
+    """``AmiBackend._load_amis``, left for the first read of the backend's images, volumes or
+    snapshots (:class:`_LoadsAmisFirst`)."""
+    self.__dict__[_AMIS_PENDING] = True
+
+
+def _load_pending_amis(backend: Any) -> None:
+    state = backend.__dict__
+    with _AMIS_LOCK:  # re-entrant: the load itself reads and fills amis, volumes, snapshots
+        if not state.get(_AMIS_PENDING):
+            return
+        state[_AMIS_LOADING] = True  # set before pending is cleared: a reader always sees one of them
+        state[_AMIS_PENDING] = False
+        try:
+            _INSTALLED["_load_amis"](backend)
+        finally:
+            state[_AMIS_LOADING] = False
+
+
+class _LoadsAmisFirst:
+    """An EC2 backend's ``amis``, ``volumes`` or ``snapshots``, kept in its ``__dict__`` under the
+    same name (so the values are its own again once the descriptor is removed), with its default
+    images loaded before the first read."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        state = obj.__dict__
+        if state.get(_AMIS_PENDING) or state.get(_AMIS_LOADING):
+            _load_pending_amis(obj)
+        try:
+            return state[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value
+
+
+_AMI_ATTRIBUTES = ("amis", "volumes", "snapshots")
+
+
+def _install_lazy_amis() -> None:
+    from moto.ec2.models import EC2Backend
+    from moto.ec2.models.amis import AmiBackend
+
+    _INSTALLED["_load_amis"] = AmiBackend._load_amis
+    AmiBackend._load_amis = deferred_load_amis
+    for name in _AMI_ATTRIBUTES:
+        setattr(EC2Backend, name, _LoadsAmisFirst(name))
+
+
+def _uninstall_lazy_amis() -> None:
+    import gc
+
+    from moto.ec2.models import EC2Backend
+    from moto.ec2.models.amis import AmiBackend
+
+    for backend in [o for o in gc.get_objects() if isinstance(o, EC2Backend)]:
+        _load_pending_amis(backend)  # no backend is left without its images
+    for name in _AMI_ATTRIBUTES:
+        delattr(EC2Backend, name)
+    AmiBackend._load_amis = _INSTALLED.pop("_load_amis")
+
+
 def shallow_stop_db_cluster(self: Any, cluster_identifier: str) -> Any:
     """moto's ``stop_db_cluster``, answering with a shallow copy of the cluster's previous state:
     moto deep-copies the cluster, whose back-references reach the whole RDS backend (0.1 s of CPU
@@ -330,6 +444,8 @@ _PATCHES = (
     ("moto.cloudwatch.models", "CloudWatchBackend", "put_metric_data", indexing_put_metric_data),
     ("moto.cloudwatch.models", "CloudWatchBackend", "get_filtered_metrics", fast_get_filtered_metrics),
     ("moto.core.parse", None, "default_timestamp_parser", fast_timestamp_parser),
+    ("moto.backends", None, "list_of_moto_modules", cached_list_of_moto_modules),
+    ("moto.core.utils", None, "create_loader", shared_moto_loader),
 )
 
 
@@ -341,8 +457,11 @@ def _target(module_name: str, owner: str | None) -> Any:
 def install() -> None:
     """Patch moto in this process (idempotent). Call before the server handles requests."""
     # Plain imports of the patched modules, so freezing tools see them.
+    import moto.backends  # noqa: F401
     import moto.cloudwatch.models  # noqa: F401
     import moto.core.parse  # noqa: F401
+    import moto.core.utils  # noqa: F401
+    import moto.ec2.models  # noqa: F401
     import moto.rds.models  # noqa: F401
 
     with _INSTALL_LOCK:
@@ -353,6 +472,7 @@ def install() -> None:
             key = "timestamp_parser" if attr == "default_timestamp_parser" else attr
             _INSTALLED[key] = getattr(target, attr)
             setattr(target, attr, replacement)
+        _install_lazy_amis()
 
 
 def uninstall() -> None:
@@ -360,9 +480,12 @@ def uninstall() -> None:
     with _INSTALL_LOCK:
         if not _INSTALLED:
             return
+        _uninstall_lazy_amis()
         for module_name, owner, attr, _ in _PATCHES:
             key = "timestamp_parser" if attr == "default_timestamp_parser" else attr
             setattr(_target(module_name, owner), attr, _INSTALLED.pop(key))
+        _INSTALLED.pop("moto_loader", None)
+        _MOTO_MODULES.clear()
 
 
 def installed() -> bool:
