@@ -234,3 +234,75 @@ def test_the_console_stops_the_childs_second_stage_at_its_next_step(endpoint):
     assert named == []  # its last step (the bastion's instance) never ran
     done = endpoint.seed_surroundings(seed, PASSWORD)  # and the stage runs whole when asked again
     assert done.surroundings_seeded and done.bastion_instance_id
+
+
+# -- the first seed stage at the child's start (seed_at_start) ------------------------------------
+def _listed(endpoint_url: str) -> set[str]:
+    rds = boto3.client("rds", endpoint_url=endpoint_url, **sandbox_credentials().client_kwargs())
+    return {c["DBClusterIdentifier"] for c in rds.describe_db_clusters()["DBClusters"]}
+
+
+def test_the_seed_at_start_is_the_seed_the_console_would_have_asked_for():
+    from tests.sandbox.seed_answers import listing, seed_view
+
+    early, asked = AwsEndpointProcess(PASSWORD, seed_at_start=True), AwsEndpointProcess(PASSWORD)
+    try:
+        early.start()
+        deadline = time.monotonic() + 60
+        while not _listed(early.endpoint_url) and time.monotonic() < deadline:  # nobody asked: it seeds
+            time.sleep(0.05)
+        assert _listed(early.endpoint_url) and not early.gate.is_open  # the listing answered, the rest held
+        early.reset()  # the console's calls, as the sandbox makes them: they take that seed
+        early.gate.close(on_hold=lambda: None)
+        early_seed = early.seed_clusters(PASSWORD)
+        asked.start()
+        asked.reset()
+        asked.gate.close(on_hold=lambda: None)
+        asked_seed = asked.seed_clusters(PASSWORD)
+        assert seed_view(early_seed) == seed_view(asked_seed) and not early_seed.surroundings_seeded
+        assert listing(early.endpoint_url) == listing(asked.endpoint_url)
+        assert early_seed.endpoint_url == early.endpoint_url
+        early.reset()  # a later reset (a re-seed) forgets it as before
+        assert _listed(early.endpoint_url) == set()
+        assert early.seed_clusters(PASSWORD).cluster_ids == early_seed.cluster_ids  # and seeds again
+    finally:
+        early.stop()
+        asked.stop()
+
+
+def test_a_request_held_during_the_seed_at_start_reaches_the_consoles_on_hold():
+    endpoint = AwsEndpointProcess(PASSWORD, seed_at_start=True)
+    endpoint.start()
+    try:
+        ssm = boto3.client("ssm", endpoint_url=endpoint.endpoint_url, **sandbox_credentials().client_kwargs(),
+                           config=Config(retries={"max_attempts": 1}))
+        answered: list[object] = []
+        screen = threading.Thread(target=lambda: answered.append(ssm.describe_parameters()["Parameters"]),
+                                  daemon=True)
+        screen.start()
+        deadline = time.monotonic() + 60
+        while endpoint.gate.held == 0 and time.monotonic() < deadline:  # held before any on_hold was given
+            time.sleep(0.05)
+        assert endpoint.gate.held == 1 and not answered
+        asked = threading.Event()
+        endpoint.reset()
+        endpoint.gate.close(on_hold=asked.set)
+        assert asked.wait(30)  # told now, so the rest of the seed is asked for
+        endpoint.seed_clusters(PASSWORD)
+        endpoint.gate.open()
+        screen.join(30)
+        assert answered == [[]]
+    finally:
+        endpoint.stop()
+
+
+def test_the_seed_at_starts_failure_is_raised_by_seed_clusters():
+    endpoint = AwsEndpointProcess("short", seed_at_start=True)  # not a password Aurora takes
+    endpoint.start()
+    try:
+        endpoint.reset()
+        endpoint.gate.close(on_hold=lambda: None)
+        with pytest.raises(EndpointProcessError, match="8 to 128 characters"):
+            endpoint.seed_clusters("short")
+    finally:
+        endpoint.stop()

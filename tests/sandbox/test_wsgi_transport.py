@@ -121,3 +121,19 @@ def test_the_seed_gate_holds_a_non_seeder_request_that_comes_through_the_transpo
         moto_server.gate.open()
     thread.join(30)
     assert answered == [[]]
+
+
+def test_the_seed_through_the_transport_makes_what_the_seed_over_http_makes(moto_server, moto_endpoint):
+    from aurora_console.sandbox import aws_seed
+    from tests.sandbox.seed_answers import listing, seed_view
+
+    transport = moto_server.transport()
+    over_http = aws_seed.seed_clusters(moto_endpoint, db_password="Transport-seed-pw-1")
+    http_listing = listing(moto_endpoint)
+    assert transport.requests == 0
+    moto_server.reset()
+    in_process = aws_seed.seed_clusters(moto_endpoint, db_password="Transport-seed-pw-1", transport=transport)
+    assert transport.requests > 20  # the whole stage went through it
+    assert listing(moto_endpoint) == http_listing
+    assert seed_view(in_process) == seed_view(over_http)
+    assert http_listing["us-east-1"]["clusters"] and http_listing["eu-west-1"]["instances"]
