@@ -60,3 +60,21 @@ def release() -> bool:
 def holding() -> bool:
     with _lock:
         return _holders > 0
+
+
+def release_when_ended(handle) -> None:
+    """One :func:`release` when the task behind ``handle`` (``ui.tasks.TaskRunner.submit``'s)
+    ends, however it ends (done, failed, cancelled); at once when it never ran (submitted for an
+    owner already gone: no signal will come). Pair it with a :func:`hold` taken before submitting."""
+    released: list[bool] = []
+
+    def end(*_args) -> None:
+        if not released:
+            released.append(True)
+            release()
+
+    if handle.done:
+        end()
+        return
+    for signal in (handle.signals.finished, handle.signals.failed, handle.signals.cancelled):
+        signal.connect(end)

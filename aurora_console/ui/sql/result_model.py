@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont
 
 from aurora_console.core.db.column_store import ColumnChunk, RowStore, column_kinds
 from aurora_console.core.db.values import NULL_TEXT, display
-from aurora_console.ui import full_collections
+from aurora_console.ui import full_collections, switch_interval
 from aurora_console.ui.ui_first import ui_first
 
 FETCH_BATCH = 5000
@@ -249,10 +249,15 @@ class ResultTableModel(QAbstractTableModel):
 
         self._inflight += 1
         self.fetching = True
+        # the worker decodes rows without pause for seconds; meanwhile it gives the GIL back
+        # within 1 ms each time the UI thread asks for it, not 5 (``ui/switch_interval.py``),
+        # until the task ends, whichever way
+        switch_interval.hold()
         self.handle = self._runner.submit(pump, name="Fetch all rows", queue=self._queue,
                                           on_progress=lambda _p, _t: self._drain(), on_done=done,
                                           on_error=lambda e: (self._drain(), self._failed(e)),
                                           on_cancelled=lambda: (self._drain(), self._stopped()), owner=self)
+        switch_interval.release_when_ended(self.handle)
         self._handles.append(self.handle)
         self.state_changed.emit()
 

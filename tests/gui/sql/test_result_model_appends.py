@@ -68,12 +68,17 @@ class _Stream:
         self.fetched = 1
         self.closed_reason = ""
         self.held: list[bool] = []
+        self.short_switches: list[bool] = []  # whether the switch interval was held short
+        self.fail_after: int | None = None  # batches handed over before a failure
 
     def batches(self, size, *, task=None):
-        from aurora_console.ui import full_collections
+        from aurora_console.ui import full_collections, switch_interval
 
-        for b in self._batches:
+        for n, b in enumerate(self._batches):
+            if n == self.fail_after:
+                raise RuntimeError("the connection broke")
             self.held.append(full_collections.holding())
+            self.short_switches.append(switch_interval.holding())
             self.fetched += len(b)
             yield b
         self.exhausted = True
@@ -172,3 +177,26 @@ def test_a_fetch_all_decoding_rows_steps_aside_while_the_ui_paints(qtbot, sql_ru
     qtbot.waitUntil(lambda: model.complete, timeout=30_000)
     assert stream.events == [["worker in pause", "paint ended", "worker went on"]] * 2
     assert [r[0] for r in model.rows] == list(range(201))
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_fetch_all_keeps_the_switch_interval_short_until_it_ends(qtbot, sql_runner, fails):
+    """The worker decodes rows without pause: the UI thread gets the GIL within 1 ms each time it
+    asks (ui/switch_interval.py), and the interval before returns however the fetch ends."""
+    import sys
+
+    from aurora_console.ui import switch_interval
+
+    before = sys.getswitchinterval()
+    stream = _Stream([[(n, f"row {n}") for n in range(1 + b * 100, 1 + (b + 1) * 100)] for b in range(3)])
+    stream.fail_after = 2 if fails else None
+    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
+                             stream=stream)
+    model = ResultTableModel(result, sql_runner, "db:test")
+    model.fetch_all()
+    qtbot.waitUntil(lambda: model.complete or model.error is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not switch_interval.holding(), timeout=10_000)
+    assert stream.short_switches == [True] * (2 if fails else 3)
+    assert sys.getswitchinterval() == before
+    assert (model.error is not None) == fails
+    assert [r[0] for r in model.rows] == list(range(201 if fails else 301))

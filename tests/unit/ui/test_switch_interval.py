@@ -50,3 +50,43 @@ def test_a_shorter_interval_set_before_the_hold_is_kept():
     assert sys.getswitchinterval() == 0.0005
     switch_interval.release()
     assert sys.getswitchinterval() == 0.0005
+
+
+class _Signal:
+    def __init__(self) -> None:
+        self.slots = []
+
+    def connect(self, slot) -> None:
+        self.slots.append(slot)
+
+    def emit(self, *args) -> None:
+        for slot in self.slots:
+            slot(*args)
+
+
+class _Handle:
+    """What ``TaskRunner.submit`` returns, as far as release_when_ended reads it."""
+
+    def __init__(self, done: bool = False) -> None:
+        self.done = done
+        self.signals = type("Signals", (), {})()
+        self.signals.finished, self.signals.failed, self.signals.cancelled = _Signal(), _Signal(), _Signal()
+
+
+@pytest.mark.parametrize("end", ["finished", "failed", "cancelled"])
+def test_a_hold_is_released_once_when_its_task_ends_whichever_way(end):
+    handle = _Handle()
+    switch_interval.hold()
+    switch_interval.release_when_ended(handle)
+    assert switch_interval.holding()
+    getattr(handle.signals, end).emit(object())
+    assert not switch_interval.holding() and sys.getswitchinterval() == 0.005
+    switch_interval.hold()  # another screen's hold is not released by a second signal
+    handle.signals.finished.emit(None)
+    assert switch_interval.holding()
+
+
+def test_a_hold_for_a_task_that_never_ran_is_released_at_once():
+    switch_interval.hold()
+    switch_interval.release_when_ended(_Handle(done=True))
+    assert not switch_interval.holding() and sys.getswitchinterval() == 0.005
