@@ -219,7 +219,7 @@ class Sandbox:
             return LocalAwsServer()
         from aurora_console.sandbox.aws_process import AwsEndpointProcess
 
-        return AwsEndpointProcess(self._password)
+        return AwsEndpointProcess(self._password, seed_at_start=True)  # the clusters seeded as soon as it runs
 
     @staticmethod
     def _warm_aws_models(endpoint_url: str) -> threading.Thread:
