@@ -6,11 +6,15 @@ import time
 
 _T0 = time.perf_counter()  # start of our own code, for the smoke test's timings
 
-import argparse  # noqa: E402
+import gc  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 from aurora_console import APP_NAME, __version__  # noqa: E402
+
+if TYPE_CHECKING:
+    import argparse
 
 SUBCOMMANDS = (
     ("migrate", "aurora_console.cli_migrate", "add_migrate_parser",
@@ -21,6 +25,8 @@ SUBCOMMANDS = (
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    import argparse  # here, once main() has paused the garbage collector (see main)
+
     p = argparse.ArgumentParser(prog="aurora-console", description=f"{APP_NAME}: a desktop admin console for AWS Aurora.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--sandbox", action="store_true",
@@ -47,10 +53,27 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Runs the GUI, a helper program (askpass, proxies, the sandbox's endpoint) or a sub-command.
+
+    The garbage collector is paused from here: what a GUI start makes before its first paint
+    (modules, the parser, Qt's types, the window) lives as long as the app, and collections of it
+    (argparse's and the askpass check's imports alone set off two) find nothing. ``run_gui``
+    freezes it all after the first paint and turns the collector back on; the helper programs and
+    sub-commands get it back before they run, and every way out of here turns it back on.
+    """
+    gc.disable()
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        gc.enable()
+
+
+def _run(argv: list[str]) -> int:
     from aurora_console.core.ssh import askpass  # small: os/sys only; before anything heavy
 
     prompt = askpass.helper_invocation(argv, os.environ)
+    if prompt is not None or argv[:1] in (["eice-proxy"], ["ssm-proxy"], ["sandbox-aws-endpoint"]):
+        gc.enable()  # a helper program, some long-running: the collector as usual
     if prompt is not None:  # started by ssh as its SSH_ASKPASS helper (see core/ssh/askpass.py)
         return askpass.run_helper(prompt)
     if argv[:1] == ["eice-proxy"]:  # ssh's ProxyCommand through an Instance Connect Endpoint (frozen app)
@@ -68,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(argv)
     opts, qt_args = parser.parse_known_args(argv)
     if opts.command:
+        gc.enable()
         if qt_args:
             parser.error(f"unrecognized arguments: {' '.join(qt_args)}")
         func = getattr(opts, "func", None)
