@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
         self._open_home: Callable[[], Any] | None = None
         #: False for scripted smoke tests: a test run never rewrites the user's layout and tabs
         self.persist_layout = True
+        #: after_start's callbacks until the start's first load ends (then None)
+        self._after_start: list[tuple[int, Callable[[], Any]]] | None = []
+        self.load_finished.connect(self._start_over)
 
         self.tabs = QTabWidget(objectName="workspaceTabs")
         self.tabs.setTabsClosable(True)
@@ -249,6 +252,23 @@ class MainWindow(QMainWindow):
         return True
 
     # -- start-up ----------------------------------------------------------------------------
+    def after_start(self, delay_ms: int, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` on the UI thread ``delay_ms`` after the start's first load ended (the
+        first ``load_finished``), or ``delay_ms`` from now once it has. For work that would compete
+        with the start (a warm-up, a background recorder's ticks): tied to the start's end rather
+        than to the clock, it never lands in the middle of a slow start (a busy machine, the
+        sandbox's, an instruction count under valgrind), and a smoke test, which ends there, never
+        runs it."""
+        if self._after_start is None:
+            QTimer.singleShot(delay_ms, self, callback)
+        else:
+            self._after_start.append((delay_ms, callback))
+
+    def _start_over(self, *_args) -> None:
+        waiting, self._after_start = self._after_start, None
+        for delay_ms, callback in waiting or ():
+            QTimer.singleShot(delay_ms, self, callback)
+
     def start(self) -> None:
         """Called once the window is shown: no I/O happens before the first paint."""
         opts = self.services.options

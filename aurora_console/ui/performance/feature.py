@@ -60,7 +60,7 @@ def install_background(window):
     timer = QTimer(window, objectName=BACKGROUND_TIMER)
     timer.setInterval(BACKGROUND_TICK_MS)
     timer.timeout.connect(lambda: recording().tick())
-    timer.start()
+    window.after_start(0, timer.start)  # ticking once the start's first load ended, not during it
     timer.setProperty("recording", recording)  # background_of(window) makes it or finds it again
     timer.destroyed.connect(lambda *_: made and made[0].close())  # with the window
     return timer

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # the editor, its highlighter (pygments) and the query engine (psycopg) load with the first tab
 
 _keys = itertools.count(1)
+#: how long after the start's first load the highlighter's lexers are prepared (see install)
+LEXER_WARM_UP_DELAY_MS = 3000
 
 
 def install(window) -> None:
@@ -43,11 +45,9 @@ def install(window) -> None:
     window.set_sql_opener(lambda profile, text: open_sql(window, profile, text=text))
     window.set_plan_opener(lambda profile, text, plan: open_plan(window, profile, text, plan))
     # Pygments compiles its PostgreSQL lexer (and MySQL's, 0.26 s, when a profile is MySQL) on first
-    # use (~0.3 s): do it off the UI thread, once start-up is over (it would compete with the first
-    # cluster load for the interpreter)
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(3000, window, lambda: window.services.runner.submit(
+    # use (~0.3 s): do it off the UI thread, 3 s after the start's first load ended (it would compete
+    # with that load for the interpreter; a slow start, such as the sandbox's, outlasts a fixed delay)
+    window.after_start(LEXER_WARM_UP_DELAY_MS, lambda: window.services.runner.submit(
         lambda ctx: _warm_lexer(window.services.profiles), name="Prepare SQL highlighting"))
 
 
