@@ -95,8 +95,8 @@ class MainWindow(QMainWindow):
 
         self.status = ConsoleStatusBar(services.runner, self)
         self.setStatusBar(self.status)
-        self.toasts = ToastArea(self)
-        services.notifier.posted.connect(self.toasts.show_notification)
+        self._toasts: ToastArea | None = None  # made with the first notification (see toasts)
+        services.notifier.posted.connect(self._show_notification)
         self.menus = WindowMenus(self)
         self.menus.add_window_entries()
         self.feature_errors = install_all(self)
@@ -113,6 +113,18 @@ class MainWindow(QMainWindow):
             return
         area = screen.availableGeometry()
         self.resize(max(1024, int(area.width() * 0.85)), max(700, int(area.height() * 0.85)))
+
+    @property
+    def toasts(self) -> ToastArea:
+        """The notifications' area in the bottom-right corner, made with the first notification:
+        until then the window has no such child to lay out and no filter of its events in Python
+        (the area follows the window's resizes through one)."""
+        if self._toasts is None:
+            self._toasts = ToastArea(self)
+        return self._toasts
+
+    def _show_notification(self, notification) -> None:
+        self.toasts.show_notification(notification)
 
     # -- extension points used by features ----------------------------------------------------
     def menu(self, name: str) -> QMenu:
