@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import time
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
@@ -19,9 +18,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from aurora_console.core.db.mysql_split import delimiter_lines, split_mysql
+from aurora_console.core.db.mysql_split import split_mysql
 from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
 from aurora_console.ui.sql.highlighter import PENDING, SqlHighlighter
+from aurora_console.ui.sql.mysql_delimiters import DelimiterIndex
 
 AT_ONCE_CHARS = 32_768  # a text up to this size is set at once (about 8 ms with its first colours)
 FIRST_SLICE_CHARS = 8_192  # a bigger one starts with this much (the first screen), on the next turn
@@ -104,7 +104,7 @@ class SqlEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
         self.engine = engine  # the profile's: picks the splitter and the highlighting (MySQL or PostgreSQL)
-        self._delimiters: tuple[int, list[tuple[int, str]]] | None = None  # MySQL DELIMITER lines, per revision
+        self._delimiters: DelimiterIndex | None = None  # MySQL DELIMITER lines, made on first use
         self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=engine)
         self.highlighter.set_view(self.visible_blocks)
         self._numbers = _LineNumbers(self)
@@ -184,6 +184,8 @@ class SqlEditor(QPlainTextEdit):
         self._stop_loading()
         self._reserved_digits = 0
         self._loaded = None
+        if self._delimiters is not None:
+            self._delimiters.forget()  # read again once the new text is in
         if len(text) <= AT_ONCE_CHARS:
             self.setPlainText(text)
             self._update_margin()
@@ -317,14 +319,11 @@ class SqlEditor(QPlainTextEdit):
 
     def delimiter_at(self, offset: int) -> str:
         """MySQL: the statement delimiter in effect at ``offset`` (the last ``DELIMITER`` line above
-        it, as the mysql client reads the script; ";" when there is none). The lines are found once
-        per edit of the document."""
-        revision = self.document().revision()
-        if self._delimiters is None or self._delimiters[0] != revision:
-            self._delimiters = (revision, delimiter_lines(self.toPlainText()))
-        lines = self._delimiters[1]
-        i = bisect.bisect_right([at for at, _ in lines], offset) - 1
-        return lines[i][1] if i >= 0 else ";"
+        it, as the mysql client reads the script; ";" when there is none). The whole text is read
+        once; after that each edit scans only the lines it touched (``mysql_delimiters.py``)."""
+        if self._delimiters is None:
+            self._delimiters = DelimiterIndex(self.document())
+        return self._delimiters.delimiter_at(offset)
 
     def _refresh_statement(self) -> None:
         st = None if self.loading or self.document().blockCount() > 200_000 else self.statement_under_cursor()

@@ -302,6 +302,7 @@ class SqlHighlighter(QSyntaxHighlighter):
         if n < first and block.isValid():
             self._jump = (n, state)
             return
+        last = self._wanted[1]
         self._jump = self._wanted = None
         if block.isValid():
             self._entry = (n, state)
@@ -310,6 +311,20 @@ class SqlHighlighter(QSyntaxHighlighter):
                 self.rehighlightBlock(block)
             finally:
                 self._entry = None
+            self._continue_visible(block, last)
+
+    def _continue_visible(self, block, last: int) -> None:
+        """A burst can end before the last visible block (a slow or busy machine): the rest of the
+        visible blocks go next, from the first one still pending, ahead of the background pass."""
+        n = block.blockNumber()
+        while block.isValid() and n <= last and block.userState() != PENDING:
+            block = block.next()
+            n += 1
+        if block.isValid() and n <= last:
+            before = block.previous().userState()
+            self._wanted = (n, last)
+            self._jump = (n, NORMAL if before in (-1, PENDING) else before)
+            self._timer.start()
 
     # -- background slices ------------------------------------------------------------------------
     def _work(self) -> None:
