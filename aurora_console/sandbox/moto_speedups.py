@@ -32,7 +32,8 @@ cProfile on the endpoint's process, moto 5.2):
   change while the process runs, so its answer is kept.
 * moto decodes the botocore service models it serializes with (EC2's is 4.4 MB) through a new
   ``moto.core.loaders.Loader`` per model, each walking the data folders again; one loader serves
-  them all (its cache is per loader).
+  them all (its cache is per loader), and it takes botocore's files from the shared botocore
+  loader (``shared_loader.py``) that decoded them already, merging moto's extras into a copy.
 * a region's EC2 backend loads moto's default images (about 1,300 per region, each made with its
   own volume and snapshot) when it is made, though the first stage only makes a security group
   in the default VPC. The images are loaded the first time the backend's images, volumes or
@@ -332,13 +333,53 @@ def cached_list_of_moto_modules() -> tuple[str, ...]:
 _LOADER_LOCK = threading.Lock()
 
 
+def _sharing_moto_loader_class() -> type:
+    import os
+
+    from botocore.loaders import instance_cache
+    from moto.core.loaders import Loader, moto_root
+
+    from aurora_console.sandbox import shared_loader
+
+    class SharingMotoLoader(Loader):
+        """moto's loader (moto's extras merged into botocore's models), taking the files botocore's
+        shared loader decodes from it (``sandbox/shared_loader.py``) instead of decoding them again;
+        moto's own files (its extras) it reads itself."""
+
+        @staticmethod
+        def _shared() -> Any:
+            return shared_loader.default_loader() if shared_loader.installed() else None
+
+        @instance_cache
+        def load_data_with_path(self, name: str) -> Any:
+            shared = self._shared()
+            if shared is None or self.file_loader.exists(os.path.join(moto_root, name)):
+                return super().load_data_with_path(name)
+            return shared.load_data_with_path(name)  # (moto's folder holds no such file: botocore's)
+
+        @instance_cache
+        def list_available_services(self, type_name: str) -> Any:
+            shared = self._shared()  # (moto's folder holds extras only, which make no service)
+            return super().list_available_services(type_name) if shared is None else shared.list_available_services(type_name)
+
+        @instance_cache
+        def load_service_model(self, service_name: str, type_name: str, api_version: str | None = None) -> Any:
+            return shared_loader.model_with_extras(self, service_name, type_name, api_version)
+
+    return SharingMotoLoader
+
+
 def shared_moto_loader() -> Any:
     """``moto.core.loaders.create_loader``: one loader for every model moto loads (it caches what
-    it decoded; moto made a new one, and decoded again, for each model)."""
+    it decoded; moto made a new one, and decoded again, for each model), which takes botocore's
+    files from the process's shared botocore loader when there is one (``shared_loader.py``):
+    EC2's model, for one, was decoded there already for moto's own region list."""
+    from moto.core.loaders import moto_root
+
     with _LOADER_LOCK:
         loader = _INSTALLED.get("moto_loader")
         if loader is None:
-            loader = _INSTALLED["moto_loader"] = _INSTALLED["create_loader"]()
+            loader = _INSTALLED["moto_loader"] = _sharing_moto_loader_class()(extra_search_paths=[moto_root])
         return loader
 
 

@@ -108,9 +108,20 @@ def test_one_loader_serves_motos_models_with_motos_extras(speedups):
     import moto.core.utils
     from moto.core.loaders import Loader, moto_root
 
+    from aurora_console.sandbox import shared_loader
+
+    shared_loader.install()
+    boto3.Session(**sandbox_credentials().client_kwargs())  # the shared botocore loader exists
     loader = moto.core.utils.create_loader()
     assert loader is moto.core.utils.create_loader() and isinstance(loader, Loader)
     own = Loader(extra_search_paths=[moto_root])
-    for service, kind in (("ec2", "service-2"), ("rds", "paginators-1")):
-        assert loader.load_service_model(service, kind) == own.load_service_model(service, kind)
-    assert "AuthFailure" in loader.load_service_model("ec2", "service-2")["shapes"]  # moto's extras merged
+    for service, kind in (("ec2", "service-2"), ("rds", "service-2"), ("rds", "paginators-1")):
+        assert loader.load_service_model(service, kind) == own.load_service_model(service, kind), (service, kind)
+    ec2 = loader.load_service_model("ec2", "service-2")
+    assert "AuthFailure" in ec2["shapes"]  # moto's extras merged
+    # botocore's file decoded once: moto's model shares it, and botocore's model has none of moto's extras
+    botocore_ec2 = shared_loader.default_loader().load_service_model("ec2", "service-2")
+    assert "AuthFailure" not in botocore_ec2["shapes"]
+    assert ec2["shapes"]["Vpc"] is botocore_ec2["shapes"]["Vpc"]
+    rds = loader.load_service_model("rds", "service-2")  # moto's rds model: no botocore sdk-extras
+    assert "SourceRegion" not in rds["shapes"]["CreateDBClusterMessage"]["members"]

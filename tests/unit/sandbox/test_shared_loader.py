@@ -65,3 +65,31 @@ def test_uninstalled_sessions_get_loaders_of_their_own():
     finally:
         if was:
             shared_loader.install()
+
+
+def test_the_shared_loaders_models_are_botocores_and_the_decoded_files_stay_as_on_disk(shared):
+    from botocore.loaders import Loader
+
+    loader = _loader(boto3.Session(**KEYS))
+    own = Loader()
+    for service, kind in (("rds", "service-2"), ("rds", "paginators-1"), ("ec2", "service-2"), ("sts", "service-2")):
+        assert loader.load_service_model(service, kind) == own.load_service_model(service, kind), (service, kind)
+    # rds' sdk-extras add SourceRegion to CreateDBClusterMessage: in the model, not in the decoded file
+    model = loader.load_service_model("rds", "service-2")
+    raw = loader.load_data(f"rds/{loader.determine_latest_version('rds', 'service-2')}/service-2")
+    assert "SourceRegion" in model["shapes"]["CreateDBClusterMessage"]["members"]
+    assert "SourceRegion" not in raw["shapes"]["CreateDBClusterMessage"]["members"]
+    assert model["shapes"]["DBCluster"] is raw["shapes"]["DBCluster"]  # what no extras touch is shared
+
+
+def test_a_merged_copy_is_deep_merges_result_and_leaves_its_base_alone():
+    from botocore.utils import deep_merge
+
+    base = {"a": {"b": {"c": 1}, "keep": {"x": 1}}, "list": [1], "top": 1}
+    extra = {"a": {"b": {"d": 2}, "new": 3}, "list": [2], "top": {"now": "a dict"}}
+    expected = {"a": {"b": {"c": 1}, "keep": {"x": 1}}, "list": [1], "top": 1}
+    deep_merge(expected, extra)
+    merged = shared_loader.merged_copy(base, extra)
+    assert merged == expected
+    assert base == {"a": {"b": {"c": 1}, "keep": {"x": 1}}, "list": [1], "top": 1}
+    assert merged["a"]["keep"] is base["a"]["keep"]
