@@ -128,14 +128,13 @@ class _FirstPaint:
 
 
 def _set_window_icon(app) -> None:
-    """The app icon (resources/icons, the source of the packaged .ico/.icns) for every window."""
-    from PySide6.QtGui import QIcon
+    """The app icon (resources/icons: the sizes a window system asks for, ui/icons.window_icon) for
+    every window."""
+    from aurora_console.ui.icons import window_icon
 
-    from aurora_console.core.resources import resource
-
-    path = resource("icons", "aurora-console.png")
-    if path.is_file():
-        app.setWindowIcon(QIcon(str(path)))
+    icon = window_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
 
 
 def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:

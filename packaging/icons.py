@@ -17,6 +17,10 @@ from macos.icns import write_icns  # noqa: E402 - packaging/macos/icns.py
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "resources" / "icons" / "aurora-console.png"
 ICO_SIZES = [(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)]
+#: the window icon's sizes, kept beside the source (resources/icons/aurora-console-<n>.png, see
+#: ui/icons.py window_icon): a window system asks for these, and decoding and scaling the 1024 px
+#: source instead cost ~25 ms of the UI thread before an X11 window's first paint
+WINDOW_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def make_icons(out_dir: Path, source: Path = SOURCE) -> dict[str, Path]:
@@ -39,6 +43,24 @@ def make_icons(out_dir: Path, source: Path = SOURCE) -> dict[str, Path]:
     return paths
 
 
-if __name__ == "__main__":
+def make_window_icons(source: Path = SOURCE) -> list[Path]:
+    """Write ``aurora-console-<n>.png`` for each of ``WINDOW_SIZES`` beside ``source`` (run again
+    whenever the source changes: ``python packaging/icons.py --window-sizes``)."""
+    from PIL import Image
+
+    written = []
+    with Image.open(source) as img:
+        img = img.convert("RGBA")
+        for n in WINDOW_SIZES:
+            path = source.with_name(f"{source.stem}-{n}.png")
+            img.resize((n, n), Image.LANCZOS).save(path, format="PNG", optimize=True)
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--window-sizes"]:
+    for path in make_window_icons():
+        print(path, path.stat().st_size)
+elif __name__ == "__main__":
     for kind, path in make_icons(Path(sys.argv[1] if len(sys.argv) > 1 else "build/icons")).items():
         print(kind, path, path.stat().st_size)
