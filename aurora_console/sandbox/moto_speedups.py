@@ -39,6 +39,10 @@ cProfile on the endpoint's process, moto 5.2):
   in the default VPC. The images are loaded the first time the backend's images, volumes or
   snapshots are read instead (the bastion's image lookup, a describe_snapshots), so every
   answer holds the same images as before.
+* moto's EC2 models decode, when imported, which instance types each region and zone of every
+  region offers: 90 files, 150,000 entries, 66 ms of CPU, used only by describe_instance_type_offerings,
+  describe_spot_price_history and run_instances' check of the instance type. A region's file is
+  decoded the first time one of those asks for it instead (:func:`_import_ec2_deferring_offerings`).
 """
 
 from __future__ import annotations
@@ -458,6 +462,93 @@ def _uninstall_lazy_amis() -> None:
     AmiBackend._load_amis = _INSTALLED.pop("_load_amis")
 
 
+_OFFERINGS_PREFIX = "ec2/resources/instance_type_offerings/"
+
+
+class _NotDecoded(list):
+    """An instance type offerings file moto's import was handed without decoding it: empty, so
+    the import's loop over it does nothing; :class:`_OfferingsByRegion` decodes it when asked."""
+
+    def __init__(self, resource: str) -> None:
+        super().__init__()
+        self.resource = resource
+
+
+class _OfferingsByRegion(dict):
+    """``moto.ec2.models.instance_types.INSTANCE_TYPE_OFFERINGS[location_type]``: region ->
+    offerings, each region's file decoded (and marked with its location type, as moto's import
+    does) the first time it is read."""
+
+    def __init__(self, location_type: str, regions: dict[str, Any], load: Any) -> None:
+        super().__init__(regions)
+        self._location_type = location_type
+        self._load = load
+        self._lock = threading.Lock()
+
+    def _decoded(self, region: str) -> Any:
+        value = dict.__getitem__(self, region)
+        if isinstance(value, _NotDecoded):
+            with self._lock:
+                value = dict.__getitem__(self, region)
+                if isinstance(value, _NotDecoded):
+                    decoded = self._load(value.resource)
+                    for offering in decoded:
+                        offering["LocationType"] = self._location_type
+                    dict.__setitem__(self, region, decoded)
+                    value = decoded
+        return value
+
+    def __getitem__(self, region: str) -> Any:
+        return self._decoded(region)
+
+    def get(self, region: str, default: Any = None) -> Any:
+        return self._decoded(region) if region in self else default
+
+    def values(self) -> Any:
+        for region in list(self):
+            self._decoded(region)
+        return super().values()
+
+    def items(self) -> Any:
+        self.values()
+        return super().items()
+
+    def __eq__(self, other: object) -> bool:
+        self.values()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _import_ec2_deferring_offerings() -> None:
+    """Import moto's EC2 models with the instance type offerings left undecoded until read
+    (:class:`_OfferingsByRegion`); nothing to do once they are imported (decoded as moto does)."""
+    import sys
+
+    if "moto.ec2.models.instance_types" in sys.modules:
+        return
+    import moto.utilities.utils as utilities
+
+    decode = utilities.load_resource
+
+    def skip_offerings(resource: str) -> Any:
+        if resource.startswith(_OFFERINGS_PREFIX):
+            return _NotDecoded(resource)
+        return decode(resource)
+
+    utilities.load_resource = skip_offerings
+    try:
+        import moto.ec2.models.instance_types as instance_types
+    finally:
+        utilities.load_resource = decode
+        for name, module in list(sys.modules.items()):  # the modules imported meanwhile use moto's own again
+            if name.startswith("moto.") and getattr(module, "load_resource", None) is skip_offerings:
+                module.load_resource = decode
+    offerings = instance_types.INSTANCE_TYPE_OFFERINGS
+    for location_type, regions in list(offerings.items()):
+        offerings[location_type] = _OfferingsByRegion(location_type, regions, decode)
+
+
 def shallow_stop_db_cluster(self: Any, cluster_identifier: str) -> Any:
     """moto's ``stop_db_cluster``, answering with a shallow copy of the cluster's previous state:
     moto deep-copies the cluster, whose back-references reach the whole RDS backend (0.1 s of CPU
@@ -496,7 +587,10 @@ def _target(module_name: str, owner: str | None) -> Any:
 
 
 def install() -> None:
-    """Patch moto in this process (idempotent). Call before the server handles requests."""
+    """Patch moto in this process (idempotent). Call before the server handles requests, and
+    before anything imports moto's EC2 models for the offerings to be decoded on first read."""
+    with _INSTALL_LOCK:
+        _import_ec2_deferring_offerings()
     # Plain imports of the patched modules, so freezing tools see them.
     import moto.backends  # noqa: F401
     import moto.cloudwatch.models  # noqa: F401

@@ -125,3 +125,68 @@ def test_one_loader_serves_motos_models_with_motos_extras(speedups):
     assert ec2["shapes"]["Vpc"] is botocore_ec2["shapes"]["Vpc"]
     rds = loader.load_service_model("rds", "service-2")  # moto's rds model: no botocore sdk-extras
     assert "SourceRegion" not in rds["shapes"]["CreateDBClusterMessage"]["members"]
+
+
+def _offerings_as_moto_decodes_them() -> dict:
+    import os
+    import pathlib
+
+    import moto
+    from moto.utilities.utils import load_resource
+
+    folder = pathlib.Path(moto.__file__).parent / "ec2" / "resources" / "instance_type_offerings"
+    out: dict = {}
+    for location_type in os.listdir(folder):
+        out[location_type] = {}
+        for name in os.listdir(folder / location_type):
+            decoded = load_resource(f"ec2/resources/instance_type_offerings/{location_type}/{name}")
+            for offering in decoded:
+                offering["LocationType"] = location_type
+            out[location_type][name.split(".")[0]] = decoded
+    return out
+
+
+def test_instance_type_offerings_are_decoded_on_first_read_as_moto_decodes_them():
+    """In a fresh interpreter: the sandbox's install imports moto's EC2 models itself."""
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from aurora_console.sandbox import moto_speedups\n"
+        "moto_speedups.install()\n"
+        "from moto.ec2.models.instance_types import INSTANCE_TYPE_OFFERINGS as o\n"
+        "from moto.ec2.models import amis, instance_types\n"
+        "import moto.utilities.utils as u\n"
+        "print(json.dumps({'lazy': type(o['region']).__name__,"
+        " 'undecoded': sum(type(v).__name__ == '_NotDecoded' for d in o.values() for v in dict.values(d)),"
+        " 'own_loader': amis.load_resource is u.load_resource and instance_types.load_resource is u.load_resource,"
+        " 'us_east_1': len(o['region']['us-east-1']),"
+        " 'after_one_read': sum(type(v).__name__ == '_NotDecoded' for d in o.values() for v in dict.values(d))}))\n"
+    )
+    out = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                    timeout=120).stdout)
+    assert out["lazy"] == "_OfferingsByRegion" and out["undecoded"] > 80 and out["own_loader"]
+    assert out["us_east_1"] > 0 and out["after_one_read"] == out["undecoded"] - 1
+
+
+def test_lazily_decoded_offerings_hold_what_moto_decodes(speedups):
+    from moto.ec2.models.instance_types import INSTANCE_TYPE_OFFERINGS
+
+    expected = _offerings_as_moto_decodes_them()
+    assert set(INSTANCE_TYPE_OFFERINGS) == set(expected)
+    for location_type, regions in expected.items():
+        lazy = INSTANCE_TYPE_OFFERINGS[location_type]
+        assert lazy.get("eu-west-1") == regions["eu-west-1"]  # one region, then all of them
+        assert lazy.get("no-such-region", []) == []
+        assert dict(lazy.items()) == regions
+
+
+def test_instance_type_offerings_answer_through_the_endpoint(speedups, moto_endpoint):
+    ec2 = boto3.client("ec2", endpoint_url=moto_endpoint, **sandbox_credentials("eu-west-1").client_kwargs())
+    offered = ec2.describe_instance_type_offerings(LocationType="availability-zone",
+                                                   Filters=[{"Name": "instance-type", "Values": ["t3.nano"]}])
+    zones = {o["Location"] for o in offered["InstanceTypeOfferings"]}
+    assert zones and all(z.startswith("eu-west-1") for z in zones)
+    assert {o["LocationType"] for o in offered["InstanceTypeOfferings"]} == {"availability-zone"}
