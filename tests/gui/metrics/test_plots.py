@@ -78,3 +78,16 @@ def test_replacing_the_data_keeps_the_per_pixel_downsampling(qtbot, grid):
 def test_a_plot_has_no_pyqtgraph_menu_the_dashboard_has_its_own(grid):
     for plot in grid.plots.values():
         assert plot.item.vb.menu is None and not plot.item.vb.menuEnabled()
+
+
+def test_held_links_let_each_plot_take_a_range_alone_and_released_they_follow_again(qtbot, grid):
+    cpu, conn = grid.plots["cpu"], grid.plots["conn"]
+    grid.set_x_range(1.7e9, 1.7e9 + 3600)
+    assert conn.item.vb.viewRange()[0] == pytest.approx([1.7e9, 1.7e9 + 3600], abs=1)
+    grid.hold_links(True)
+    conn.set_x_range(1.7e9 + 60, 1.7e9 + 3660)  # a refresh's new range, one plot at a time
+    assert cpu.item.vb.viewRange()[0] == pytest.approx([1.7e9, 1.7e9 + 3600], abs=1)  # not moved with it
+    cpu.set_x_range(1.7e9 + 60, 1.7e9 + 3660)
+    grid.hold_links(False)
+    grid.set_x_range(1.7e9, 1.7e9 + 7200)  # a zoom after the refresh moves every plot again
+    assert conn.item.vb.viewRange()[0] == pytest.approx([1.7e9, 1.7e9 + 7200], abs=1)
