@@ -91,9 +91,33 @@ def test_collection_comes_back_on_with_start_up_frozen():
     was = gc.isenabled()
     gc.disable()
     try:
-        _collect_again()
+        _collect_again(tidy_after=None)
         assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
         if not was:
             gc.disable()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_start_ups_garbage_is_collected_later_and_the_living_frozen_again():
+    import weakref
+
+    gc.disable()
+    try:
+        garbage = _Cycle()
+        gone = weakref.ref(garbage)
+        del garbage  # a cycle: only the collector frees it
+        kept = _Cycle()
+        timer = _collect_again(tidy_after=0.5)
+        assert gone() is not None  # frozen with the rest of start-up
+        timer.join(30)
+        assert gone() is None and kept.me is kept
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
