@@ -7,8 +7,10 @@ Shared by the SQL editor, the content editor, the migrations panel and the Perfo
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,9 @@ def profile_names(window) -> list[str]:
 def ask_target(parent: QWidget, window, title: str) -> tuple[str, str | None] | None:
     """Ask for a profile (or a libpq connection string). Returns ``(profile, None)``,
     ``("manual", conninfo)``, or None when the user cancels."""
+    # imported with the first question: the features offering it load with the window
+    from PySide6.QtWidgets import QInputDialog
+
     choice, ok = QInputDialog.getItem(parent, title, "Connection profile:", profile_names(window) + [MANUAL], 0,
                                       False)
     if not ok:
