@@ -146,6 +146,10 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     # until the first paint, which freezes it all and turns the collector back on
     gc.disable()
     hold_early_records()  # the log file opens after the first paint; what comes before waits for it
+    if getattr(opts, "sandbox", False):  # its processes start while Qt loads and the window is built
+        from aurora_console.sandbox.early_start import launch_for_options
+
+        launch_for_options(opts)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -208,6 +212,10 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     code = app.exec()
     window.close()
     shutdown_services(services)
+    if getattr(opts, "sandbox", False):  # begun before the window and never taken over by it
+        from aurora_console.sandbox.early_start import discard
+
+        discard()
     if smoke is not None:
         code = smoke.report()
     log.info("exit %s", code)

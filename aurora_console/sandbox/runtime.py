@@ -24,6 +24,13 @@ Start-up happens in stages so the window fills as soon as it can:
    cluster ``shop`` (``sandbox/shop.py``), routed by the bastion too; ``info.mysql_error`` says
    why it is missing.
 
+``aurora-console --sandbox`` begins stage 1 before its window exists (:meth:`Sandbox.begin`,
+``sandbox/early_start.py``), and with ``seed_rest_at_once`` the second seed stage follows the first
+at once (the database check needs its SSM password). The PostgreSQL thread builds the blog
+database (its names are the seed catalog's) and starts the bastion's server while the endpoint
+starts and is seeded; :meth:`Sandbox.start_database` adds what needs the seed (the certificate
+for the endpoint names, the bastion's routes and instance).
+
 Each stage's end is logged as a "sandbox phase" (:meth:`Sandbox.mark_phase`);
 ``benchmarks/sandbox_start.py`` prints the breakdown.
 
@@ -158,6 +165,32 @@ def _check_is_sandbox_folder(folder: Path) -> None:
                            "--sandbox-reset will not delete it.", hint="Point --sandbox-dir at the sandbox's own folder.")
 
 
+class _EarlyStart:
+    """The outcome of the start :meth:`Sandbox.begin` runs on its own thread."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._info: SandboxInfo | None = None
+        self._error: BaseException | None = None
+
+    def run(self, start) -> None:
+        try:
+            self._info = start()
+        except BaseException as exc:  # noqa: BLE001 - raised in wait(), on the thread that asks
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def wait(self, task: TaskContext) -> SandboxInfo:
+        """Its info (or its error raised here); ``task.check()`` between short waits."""
+        while not self._done.wait(0.05):
+            task.check()
+        if self._error is not None:
+            raise self._error
+        assert self._info is not None
+        return self._info
+
+
 class Sandbox:
     def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None,
                  live_metrics: bool = True, cache_dir: Path | None = None, aws_in_process: bool | None = None) -> None:
@@ -175,6 +208,9 @@ class Sandbox:
 
         check_sandbox_extra()
         self.live_metrics = live_metrics
+        #: start the second seed stage as soon as the first one ends (on a thread of its own),
+        #: instead of when the window asks for it after its first listing or the gate holds a request
+        self.seed_rest_at_once = False
         if aws_in_process is None:
             aws_in_process = os.environ.get("AURORA_SANDBOX_AWS_IN_PROCESS", "") == "1"
         self.aws_in_process = aws_in_process
@@ -199,7 +235,10 @@ class Sandbox:
         self._mysql_thread: threading.Thread | None = None
         self._pg_thread: threading.Thread | None = None  # the server's start, begun by start_aws
         self._pg_error: BaseException | None = None
+        self._blog_built = False  # the blog database's role, tables and grants are in (_build_blog_database)
+        self._migrations: list[str] = []  # the migrations that build applied
         self._bastion = None
+        self._early: _EarlyStart | None = None  # the start begin() began, until start_aws takes it
         self._lock = threading.Lock()
         self._seed_lock = threading.Lock()  # one seed stage at a time (start_aws, seed_surroundings)
         self._tls_lock = threading.Lock()  # the PostgreSQL and MySQL starts share one certificate
@@ -272,14 +311,37 @@ class Sandbox:
         assert self.info is not None
         return self.info
 
+    def begin(self) -> None:
+        """Begin :meth:`start_aws` on a thread of its own and return at once (the app calls it right
+        after reading its command line, so the endpoint's process and PostgreSQL start while the
+        window is built); the next :meth:`start_aws` waits for that start instead of making its own
+        (and raises its error). Once; a stopped sandbox begins nothing."""
+        with self._lock:
+            self._check_running()
+            if self._early is not None:
+                return
+            early = self._early = _EarlyStart()
+        # the PostgreSQL thread first: start_aws begins it too, but only once its own thread runs
+        self._begin_postgres()
+        threading.Thread(target=early.run, args=(lambda: self._start_aws(null_context()),),
+                         name="sandbox-start", daemon=True).start()
+
     def start_aws(self, task: TaskContext | None = None) -> SandboxInfo:
         """The endpoint and the first seed stage: the clusters and their instances, what the fleet
         listing shows. The endpoint answers the listing from here on and holds every other request
         until :meth:`seed_surroundings` has run (``sandbox/seed_gate.py``; the first held request
-        starts it if nobody has)."""
+        starts it if nobody has). After :meth:`begin`: waits for the start it began."""
+        task = task or null_context()
+        with self._lock:
+            early, self._early = self._early, None  # taken once: a later start (ensure_seeded) runs here
+        if early is None:
+            return self._start_aws(task)
+        task.progress(None, "Starting the local AWS endpoint…")
+        return early.wait(task)
+
+    def _start_aws(self, task: TaskContext) -> SandboxInfo:
         from aurora_console.sandbox.aws_server import sandbox_credentials
 
-        task = task or null_context()
         self._begin_postgres()  # the PostgreSQL server starts while the endpoint does and is seeded
         task.progress(None, "Starting the local AWS endpoint…")
         with self._seed_lock:  # a second stage asked for meanwhile waits for this one
@@ -324,7 +386,9 @@ class Sandbox:
                 self.info.mysql_host, self.info.mysql_port = previous.mysql_host, previous.mysql_port
                 self.info.ca_file = previous.ca_file
             self._write_state()
-            return self.info
+        if self.seed_rest_at_once:
+            self._seed_surroundings_soon("the clusters are seeded")
+        return self.info
 
     def seed_surroundings(self, task: TaskContext | None = None) -> SandboxInfo:
         """The second seed stage (snapshot, events, SSM, Secrets Manager, the bastion's EC2
@@ -356,10 +420,10 @@ class Sandbox:
             self._write_state()
             return info
 
-    def _seed_surroundings_soon(self) -> None:
-        """The gate held a request: run the second stage on a thread of its own (if it runs already,
-        this waits for it and returns)."""
-        log.info("a request waits for the rest of the sandbox seed; seeding it now")
+    def _seed_surroundings_soon(self, why: str = "a request waits for the rest of the sandbox seed") -> None:
+        """Run the second stage on a thread of its own (if it runs already, that thread waits for
+        it and returns): the gate held a request, or (``seed_rest_at_once``) the clusters are in."""
+        log.info("%s; seeding the rest now", why)
 
         def run() -> None:
             try:
@@ -526,6 +590,10 @@ class Sandbox:
             self._pg_thread.start()
 
     def _run_postgres_start(self) -> None:
+        """The server, then the blog database (its role, database and tables need nothing of the
+        AWS seed: the names are the catalog's), then the bastion's server (no routes yet): all
+        while the endpoint starts and is seeded. start_database adds what needs the seed (the
+        certificate for the endpoint names, the routes)."""
         try:
             pg = self._postgres_server()
             pg.start()  # outside the lock, so stop() is never kept waiting
@@ -533,8 +601,34 @@ class Sandbox:
             with self._lock:
                 if self._stopped.is_set():  # stop() ran meanwhile and found no process yet
                     pg.stop()
+                    self._check_running()
+            self._build_blog_database(pg, null_context())
+            self._begin_bastion()
         except BaseException as exc:  # noqa: BLE001 - start_database reports it (formatted there, once)
             self._pg_error = exc
+
+    def _begin_bastion(self) -> None:
+        """The bastion's server, listening with no routes yet (its keys made on a first start):
+        :meth:`_start_bastion` gives it the routes and the EC2 instance it stands for once the seed
+        names them."""
+        from aurora_console.sandbox.bastion import Bastion
+
+        with self._lock:
+            self._check_running()
+            if self._bastion is not None:
+                return
+        bastion = Bastion(self.state_dir / "bastion", {})
+        bastion.start()  # outside the lock, so stop() is never kept waiting
+        with self._lock:
+            if not self._stopped.is_set() and self._bastion is None:
+                self._bastion = bastion
+                bastion = None
+        if bastion is not None:  # stop() ran meanwhile (or another start made one): not kept
+            bastion.stop()
+            with self._lock:
+                self._check_running()
+            return
+        self.mark_phase("bastion listening")
 
     def _wait_postgres(self, task: TaskContext) -> None:
         """Wait for the start :meth:`_begin_postgres` began (re-raising its error)."""
@@ -550,12 +644,40 @@ class Sandbox:
         if error is not None:
             raise error
 
-    def _start_postgres(self, info: SandboxInfo, task: TaskContext) -> None:
+    def _build_blog_database(self, pg, task: TaskContext) -> None:
+        """The blog's role (its password set again), database and tables (the bundled migrations),
+        pg_stat_statements and the monitoring grants. Needs nothing of the AWS seed: the names are
+        the seed catalog's (``seed_catalog.BLOG_MASTER_USER``/``BLOG_DATABASE``), which the seed
+        gives the blog cluster too."""
         import psycopg
         from psycopg import sql
 
         from aurora_console.core.db.migrations.blog import apply_bundled_blog_schema
+        from aurora_console.sandbox.seed_catalog import BLOG_DATABASE, BLOG_MASTER_USER
 
+        user, db = BLOG_MASTER_USER, BLOG_DATABASE
+        with pg.connect(autocommit=True) as conn:
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
+                    sql.Identifier(user), sql.Literal(self._password)))
+            else:
+                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(self._password)))
+            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone() is None:
+                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(user)))
+        task.check()
+        task.progress(None, "Building the blog database (migrations)…")
+        result = apply_bundled_blog_schema(pg.conninfo(db, user=user) | {"password": self._password}, task)
+        with psycopg.connect(**pg.conninfo(db), autocommit=True) as conn:
+            # Top SQL reads it in the blog database. The master user sees every session and may cancel
+            # or terminate it, as rds_superuser may on Aurora (docs.aws.amazon.com/AmazonRDS/latest/
+            # AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
+        self._migrations = [str(getattr(m, "script", m)) for m in getattr(result, "applied", [])]
+        self._blog_built = True
+        self.mark_phase("blog database built")
+
+    def _start_postgres(self, info: SandboxInfo, task: TaskContext) -> None:
         seed = info.seed
         pg = self._postgres_server()
         pg.start()  # at once when _begin_postgres started it
@@ -564,37 +686,22 @@ class Sandbox:
                 pg.stop()
                 self._check_running()
         task.check()
+        if not self._blog_built:  # the PostgreSQL thread built it unless this start is a later one
+            self._build_blog_database(pg, task)
+        info.migrations = list(self._migrations)
         tls = self._certificates(seed)
         for src, name in ((tls.cert_file, "server.crt"), (tls.key_file, "server.key")):
             dest = pg.data_dir / name
             atomic_write_bytes(dest, src.read_bytes(), private_parent=False)  # 0600 from the start
             if pg.run_as.switches:
                 pg.run_as.chown(dest)
-        with pg.connect(autocommit=True) as conn:
+        with pg.connect(autocommit=True) as conn:  # TLS with the certificate naming the seeded endpoints
             conn.execute("ALTER SYSTEM SET ssl = on")
             conn.execute("ALTER SYSTEM SET ssl_cert_file = 'server.crt'")
             conn.execute("ALTER SYSTEM SET ssl_key_file = 'server.key'")
             conn.execute("SELECT pg_reload_conf()")
-            user, db = seed.blog_master_username, seed.blog_database
-            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone() is None:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
-                    sql.Identifier(user), sql.Literal(self._password)))
-            else:
-                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(self._password)))
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone() is None:
-                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(user)))
-        task.progress(None, "Building the blog database (migrations)…")
-        result = apply_bundled_blog_schema(pg.conninfo(seed.blog_database, user=seed.blog_master_username)
-                                           | {"password": self._password}, task)
-        info.migrations = [str(getattr(m, "script", m)) for m in getattr(result, "applied", [])]
-        with psycopg.connect(**pg.conninfo(seed.blog_database), autocommit=True) as conn:
-            # Top SQL reads it in the blog database. The master user sees every session and may cancel
-            # or terminate it, as rds_superuser may on Aurora (docs.aws.amazon.com/AmazonRDS/latest/
-            # AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
-            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-            conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
         info.db_host, info.db_port, info.ca_file = pg.host, pg.port, tls.ca_file
-        self.mark_phase("blog database built")
+        self.mark_phase("database secured")
         aws = self._aws
         if aws is not None:  # the endpoint's Performance Insights samples this database
             aws.attach_database(pg.conninfo(seed.blog_database))
@@ -619,7 +726,8 @@ class Sandbox:
             if self._bastion is None:
                 self._bastion = Bastion(self.state_dir / "bastion", routes, pushed_keys=self._aws.pushed_keys)
                 host, port = self._bastion.start()
-            else:
+            else:  # started by the PostgreSQL thread, or by an earlier start_database
+                self._bastion.pushed_keys = self._aws.pushed_keys
                 self._bastion.update_routes(routes)
                 host, port = self._bastion.host, self._bastion.port
             self._bastion.instance_id = seed.bastion_instance_id  # EC2 Instance Connect pushes for it log in

@@ -30,6 +30,7 @@ class SandboxController(QObject):
                 self.window.use_sandbox(self.sandbox.info)
             return
         self.started = True
+        from aurora_console.sandbox.early_start import adopt
         from aurora_console.sandbox.runtime import Sandbox
 
         opts = self.services.options
@@ -46,8 +47,13 @@ class SandboxController(QObject):
         self.window.show_status_message("Starting the sandbox: local AWS endpoint, PostgreSQL, bastion…")
 
         def create_and_start_aws(ctx):
-            self.sandbox = Sandbox(state_dir, reset=reset, cache_dir=self.services.paths.cache_dir)
-            self.sandbox.mark_phase("sandbox made")
+            # the one the app began before the window was built (sandbox/early_start.py), else a new one
+            self.sandbox = adopt(state_dir)
+            if self.sandbox is None:
+                self.sandbox = Sandbox(state_dir, reset=reset, cache_dir=self.services.paths.cache_dir)
+                self.sandbox.mark_phase("sandbox made")
+                # the second seed stage right after the first: the database check needs it
+                self.sandbox.seed_rest_at_once = True
             return self.sandbox.start_aws(ctx)
 
         self.services.runner.submit(create_and_start_aws, name="Start the sandbox (AWS endpoint)",

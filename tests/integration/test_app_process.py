@@ -100,6 +100,32 @@ def test_sandbox_smoke_test_reaches_the_database_and_leaves_nothing(isolated_env
     checks = report["checks"]
     assert checks["database"] is True and checks["tls"] is True and "tunnel" in checks["route"]
     assert _leftovers_after_exit(sandbox_dir) == []
+    # begun before the window was built (sandbox/early_start.py): its first phase precedes the first paint
+    log_text = (isolated_env / "aurora-console" / "logs" / "aurora-console.log").read_text()
+    made, painted = log_text.rfind("sandbox phase: sandbox made"), log_text.rfind("(sandbox=True)")
+    assert 0 <= made < painted, log_text[-3000:]
+
+
+def test_ctrl_c_before_the_window_exists_leaves_nothing(isolated_env, tmp_path):
+    """The sandbox begins before Qt is imported: a Ctrl+C that lands before the window exists (or
+    just after) still ends its endpoint process, PostgreSQL and bastion."""
+    sandbox_dir = tmp_path / "sbx"
+    proc = subprocess.Popen([sys.executable, "-m", "aurora_console", "--sandbox", "--sandbox-dir", str(sandbox_dir)],
+                            env=_env(isolated_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        console = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+                "aws_process" in " ".join(c.cmdline()) for c in console.children()):
+            assert proc.poll() is None, proc.communicate()[1][-3000:]
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)  # at once: the window is still being built, if it is at all
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert _leftovers_after_exit(sandbox_dir) == []
 
 
 def test_ctrl_c_stops_the_sandbox(isolated_env, tmp_path):

@@ -145,3 +145,63 @@ def test_postgres_comes_up_while_the_endpoint_is_still_starting(tmp_path, monkey
         assert sandbox.phases["postgres up"] < sandbox.phases["aws endpoint up"]
     finally:
         sandbox.stop()
+
+
+def test_the_blog_database_and_the_bastion_are_ready_before_the_endpoint_is_seeded(tmp_path, monkeypatch):
+    """The blog database needs nothing of the AWS seed (the catalog names it): it is built, and the
+    bastion listens, while the endpoint still starts; start_database then adds what needs the seed
+    (the certificate naming the endpoints, the routes) and the database is reachable with TLS."""
+    import psycopg
+
+    from aurora_console.sandbox.aws_process import AwsEndpointProcess
+    from aurora_console.sandbox.seed_catalog import BLOG_DATABASE, BLOG_MASTER_USER
+
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False, aws_in_process=False)
+    seen: dict[str, object] = {}
+    original = AwsEndpointProcess.start
+
+    def slow_start(self):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not {"blog database built", "bastion listening"} <= set(sandbox.phases):
+            time.sleep(0.05)
+        pg = sandbox._pg
+        with psycopg.connect(**pg.conninfo(BLOG_DATABASE, user=BLOG_MASTER_USER)
+                             | {"password": sandbox._password}) as conn:
+            seen["posts"] = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+        seen["bastion"] = sandbox._bastion is not None and sandbox._bastion.running and sandbox._bastion.routes == {}
+        return original(self)
+
+    monkeypatch.setattr(AwsEndpointProcess, "start", slow_start)
+    try:
+        sandbox.begin()
+        info = sandbox.start_aws()
+        assert seen["posts"] > 0 and seen["bastion"] is True
+        assert sandbox.phases["blog database built"] < sandbox.phases["aws endpoint up"]
+        info = sandbox.start_database(shop=False)
+        assert info.database_ready and info.db_error is None and info.migrations
+        assert sandbox._bastion.route(info.seed.blog_writer_host, info.seed.blog_port) == (info.db_host, info.db_port)
+        with psycopg.connect(**sandbox.database_conninfo(), sslmode="verify-ca", sslrootcert=str(info.ca_file)) as conn:
+            assert conn.pgconn.ssl_in_use
+    finally:
+        sandbox.stop()
+    time.sleep(0.3)
+    assert _postgres_on(tmp_path / "sbx" / "pg") == []
+
+
+def test_a_begun_sandbox_stopped_during_its_start_leaves_no_process(tmp_path):
+    """Quit before the window took the sandbox over: its PostgreSQL, bastion and endpoint all end."""
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False, aws_in_process=False)
+    sandbox.begin()
+    deadline = time.monotonic() + 60
+    while not _postgres_on(tmp_path / "sbx" / "pg") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    endpoint = sandbox._aws
+    sandbox.stop()
+    for thread in [t for t in threading.enumerate() if t.name in ("sandbox-start", "sandbox-postgres")]:
+        thread.join(60)
+        assert not thread.is_alive()
+    time.sleep(0.3)
+    assert _postgres_on(tmp_path / "sbx" / "pg") == []
+    assert sandbox._bastion is None and (endpoint is None or not endpoint.running)
+    children = [p for p in psutil.Process().children(recursive=True) if "aws_process" in " ".join(p.cmdline())]
+    assert children == []

@@ -199,3 +199,101 @@ def test_no_stage_starts_after_stop(sandbox, monkeypatch):
     sandbox._seed_surroundings_soon()  # a request held just as the sandbox stopped
     time.sleep(0.2)
     assert ran == [] and not [t for t in threading.enumerate() if t.name == "sandbox-seed"]
+
+
+def _wait_for(predicate, within: float = RELEASED_S) -> bool:
+    deadline = time.monotonic() + within
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return predicate()
+
+
+def test_begin_starts_the_endpoint_and_start_aws_takes_that_start_over(sandbox, monkeypatch):
+    """The app begins the sandbox before its window exists: the endpoint starts and is seeded on a
+    thread of its own, and the window's start_aws waits for that start (no second endpoint)."""
+    endpoint = _endpoint(monkeypatch)
+    made: list[_Endpoint] = []
+    monkeypatch.setattr(Sandbox, "_new_endpoint", lambda self: made.append(endpoint) or endpoint)
+    sandbox.begin()
+    sandbox.begin()  # once
+    assert _wait_for(lambda: "close" in endpoint.events)  # started and seeded before anyone asked
+    info = sandbox.start_aws()
+    assert info is sandbox.info and info.seed == _Seed()
+    assert made == [endpoint] and endpoint.events == ["start", "reset", "close"]
+    assert not [t for t in threading.enumerate() if t.name == "sandbox-start"]
+    sandbox.start_aws()  # a later start (a re-seed) runs in line, on the same endpoint
+    assert made == [endpoint] and endpoint.events == ["start", "reset", "close", "reset", "close"]
+
+
+def test_start_aws_after_begin_raises_the_begun_start_s_error(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch, reset_error=urllib.error.URLError("connection refused"))
+    sandbox.begin()
+    with pytest.raises(urllib.error.URLError, match="connection refused"):
+        sandbox.start_aws()
+    assert endpoint.gate.is_open and sandbox.info is None
+
+
+def test_start_aws_after_begin_stays_cancellable(sandbox, monkeypatch):
+    """The task that waits for the begun start is cancelled as any other (the sandbox's stop ends the start)."""
+    from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
+
+    endpoint = _endpoint(monkeypatch)
+    release = threading.Event()
+    monkeypatch.setattr(_Endpoint, "start", lambda self: release.wait(RELEASED_S))
+    sandbox.begin()
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        sandbox.start_aws(TaskContext(token=token))
+    release.set()
+    sandbox.stop()
+    assert _wait_for(lambda: not [t for t in threading.enumerate() if t.name == "sandbox-start"])
+    assert endpoint.events[-1] == "stop" and endpoint.gate.is_open
+
+
+def test_a_begun_sandbox_stopped_before_anyone_took_it_leaves_no_endpoint(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch)
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow_start(self):
+        started.set()
+        release.wait(RELEASED_S)
+        self.events.append("start")
+
+    monkeypatch.setattr(_Endpoint, "start", slow_start)
+    sandbox.begin()
+    assert started.wait(RELEASED_S)
+    stopper = threading.Thread(target=sandbox.stop)
+    stopper.start()
+    time.sleep(0.1)
+    release.set()  # the endpoint comes up after the stop: the start stops it
+    stopper.join(RELEASED_S)
+    assert _wait_for(lambda: not [t for t in threading.enumerate() if t.name == "sandbox-start"])
+    assert endpoint.events == ["start", "stop"] and sandbox.info is None
+    with pytest.raises(Exception, match="stopping"):
+        sandbox.begin()  # nothing begins after stop
+
+
+def test_seed_rest_at_once_seeds_the_surroundings_with_no_request_held(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch)
+    seeded = threading.Event()
+
+    def surroundings(endpoint_url, seed, **kwargs):
+        seeded.set()
+        return replace(seed, surroundings_seeded=True)
+
+    monkeypatch.setattr(aws_seed, "seed_surroundings", surroundings)
+    sandbox.seed_rest_at_once = True
+    sandbox.start_aws()
+    assert seeded.wait(RELEASED_S) and _wait_for(lambda: endpoint.gate.is_open)
+    assert endpoint.gate.held == 0 and _wait_for(lambda: sandbox.info.seed.surroundings_seeded)
+
+
+def test_without_seed_rest_at_once_the_surroundings_wait_to_be_asked_for(sandbox, monkeypatch):
+    endpoint = _endpoint(monkeypatch)
+    ran: list[bool] = []
+    monkeypatch.setattr(aws_seed, "seed_surroundings", lambda *args, **kwargs: ran.append(True))
+    sandbox.start_aws()
+    time.sleep(0.2)
+    assert ran == [] and not endpoint.gate.is_open
