@@ -131,6 +131,9 @@ class MetricsDashboard(QWidget):
         self.selection = TimeSelection()  # the time window dragged across the charts
         self.markers = ChangeMarkers(self, chart_markers or (lambda: []))  # lines where the cluster changed
         self._build()
+        # pyqtgraph's and numpy's modules, imported for the first dashboard, live as long as the
+        # app: out of every full collection from now on (ui/full_collections.py)
+        full_collections.freeze_first_opening("metrics")
         self.selection.changed.connect(self._selection_changed)
         self._timer = QTimer(self, interval=1000 * max(1, self.layout_state.refresh_seconds))
         self._timer.timeout.connect(self.refresh)

@@ -87,3 +87,22 @@ def test_closing_the_dashboard_during_a_load_restores_it_too(qtbot, dashboard):
     qtbot.waitUntil(lambda: not runner.active(), timeout=10000)
     assert not switch_interval.holding() and sys.getswitchinterval() == before
     assert not full_collections.holding()
+
+
+def test_the_first_dashboard_freezes_what_its_modules_made_out_of_full_collections(qtbot, tmp_path, monkeypatch):
+    from aurora_console.ui.metrics.dashboard import MetricsDashboard
+
+    monkeypatch.setattr(full_collections, "_frozen_screens", set())
+    runner = TaskRunner()
+    services = SimpleNamespace(settings=SettingsStore(tmp_path / "settings.json"), runner=runner, aws=None,
+                               profile_label=lambda p: p or "default")
+    frozen = gc.get_freeze_count()
+    try:
+        first = MetricsDashboard(services, ClusterRef(None, "us-east-1", "blog", "aurora-postgresql"),
+                                 service=GatedService())
+        qtbot.addWidget(first)
+        assert gc.get_freeze_count() > frozen
+        assert not full_collections.freeze_first_opening("metrics")  # once per process
+    finally:
+        gc.unfreeze()
+        runner.shutdown(5000)
