@@ -1,7 +1,8 @@
 """FleetTreeModel: region -> global cluster -> cluster -> instances / proxies.
 
 The one Qt model over the window's :class:`ClusterInventory`: the fleet tree shows it through
-FleetFilterModel, the navigator's cluster list through ClusterListModel (ui/navigator.py).
+FleetFilterModel (ui/fleet/filter_model.py), the navigator's cluster list through ClusterListModel
+(ui/cluster_list_model.py); both filter and sort its nodes themselves.
 
 A refresh never resets the model: each region's new inventory is diffed against the nodes shown,
 by key, and only the rows that appear, vanish or change emit beginInsertRows / beginRemoveRows /
@@ -10,10 +11,9 @@ dataChanged, so selection, expansion and scroll position survive.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from aurora_console.core.aws.fleet.inventory import ClusterInventory
@@ -77,6 +77,8 @@ _DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, _DECORATION = (int(r) for r in (
 _ROLES = frozenset((_DISPLAY, _FOREGROUND, _FONT, _TOOLTIP, _DECORATION, int(SORT_ROLE), int(KIND_ROLE),
                     int(PAYLOAD_ROLE), int(KEY_ROLE), int(REGION_ROLE), int(FILTER_ROLE)))
 _TOP = QModelIndex()
+#: Where a role's value for each column sits in a row's :attr:`FleetTreeModel.cells` entry
+CELL_SLOTS = {_DISPLAY: 1, _DECORATION: 3, _FOREGROUND: 4, _FONT: 5}
 
 
 _BRUSHES: dict[str, QBrush] = {}
@@ -99,7 +101,51 @@ def _bold() -> QFont:
     return _FONTS[0]
 
 
+def _decoration(node: Node, col: int):
+    """The object's kind by the name (a writer and a reader told apart); a status badge (shape
+    and colour) by the status."""
+    if col == COL_NAME:
+        kind = node.kind
+        if kind == INSTANCE:
+            kind = "writer" if node.payload.is_writer else "reader"
+        return object_icon(kind)
+    if col == COL_STATUS and node.kind != REGION:
+        status = getattr(node.payload, "status", "")
+        return status_icon(status) if status else None
+    return None
+
+
+def _foreground(node: Node, col: int) -> QBrush | None:
+    if node.kind == REGION:  # its header row: in the error colour when it failed
+        return _brush("error") if col in (COL_NAME, COL_STATUS) and node.payload.error else None
+    return _brush(getattr(node.payload, "status", "") or "") if col == COL_STATUS else None
+
+
+def _font(node: Node, col: int) -> QFont | None:
+    if node.kind in (REGION, GLOBAL) or (col == COL_ROLE and getattr(node.payload, "is_writer", False)):
+        return _bold()
+    return None
+
+
+#: (icons, brushes, fonts) per column, by what they depend on (kind, status, failed, writer): a
+#: few dozen combinations shared by every row
+_STYLES: dict[tuple, tuple[tuple, tuple, tuple]] = {}
+
+
+def _style(node: Node) -> tuple[tuple, tuple, tuple]:
+    p = node.payload
+    key = (node.kind, getattr(p, "status", ""), bool(getattr(p, "error", "")), bool(getattr(p, "is_writer", False)))
+    style = _STYLES.get(key)
+    if style is None:
+        style = _STYLES[key] = tuple(tuple(f(node, c) for c in range(_NCOLS)) for f in (_decoration, _foreground, _font))
+    return style
+
+
 class FleetTreeModel(QAbstractItemModel):
+    #: an update (set_region, remove_region, clear) is complete: every row signal of it was sent
+    #: (the fleet's filter model takes a refresh in at once, not row signal by row signal)
+    settled = Signal()
+
     def __init__(self, inventory: ClusterInventory | None = None, parent=None) -> None:
         super().__init__(parent)
         self.inventory = inventory if inventory is not None else ClusterInventory()
@@ -109,13 +155,10 @@ class FleetTreeModel(QAbstractItemModel):
         #: counts the changes of regions, rows and payloads: a view that worked something out
         #: from the tree knows whether it still holds
         self.revision = 0
-        #: what a region's header row says after its name, "us-east-1 (prod)  ·  3 clusters"
-        #: (the fleet's filter sets it to count what it shows: "1 of 3 clusters"); None: the
-        #: status column's text. The header row spans the tree: its first column says it all.
-        self.region_status: Callable[[Node], str] | None = None
-        # key -> (payload, display texts, sort keys): views and the sorting proxy ask for these
-        # thousands of times while a big fleet fills; each is worked out once per payload
-        self._texts: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}
+        #: node key -> (payload, display texts, sort texts, icons, brushes, fonts), a value per
+        #: column (CELL_SLOTS), worked out once per payload: a paint asks for every visible cell's
+        #: roles, and the fleet's filter model answers those from here (its data())
+        self.cells: dict[str, tuple] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def node(self, index: QModelIndex | QPersistentModelIndex) -> Node:
@@ -126,6 +169,9 @@ class FleetTreeModel(QAbstractItemModel):
         if node is None:
             return QModelIndex()
         return self.createIndex(node.row, column, node)
+
+    def index_of_node(self, node: Node, column: int = 0) -> QModelIndex:
+        return QModelIndex() if node is self._root else self.createIndex(node.row, column, node)
 
     def node_for_key(self, key: str) -> Node | None:
         return self._by_key.get(key)
@@ -151,7 +197,7 @@ class FleetTreeModel(QAbstractItemModel):
 
     # -- Qt model API -----------------------------------------------------------------------
     def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _TOP) -> QModelIndex:
-        # called thousands of times per paint through the sorting proxy: kept lean
+        # called for every row a view lays out: kept lean
         kids = (parent.internalPointer() if parent.isValid() else self._root).children
         if 0 <= row < len(kids) and 0 <= column < _NCOLS:
             return self.createIndex(row, column, kids[row])
@@ -183,27 +229,18 @@ class FleetTreeModel(QAbstractItemModel):
             return None
         node: Node = index.internalPointer()
         col = index.column()
-        if role == _DISPLAY:
-            hit = self._texts.get(node.key)
+        slot = CELL_SLOTS.get(role)
+        if slot is not None:
+            hit = self.cells.get(node.key)
             if hit is None or hit[0] is not node.payload:
                 hit = self._cached(node)
-            if col == 0 and node.kind == REGION:
-                status = self.region_status(node) if self.region_status is not None else hit[1][COL_STATUS]
-                return f"{hit[1][0]}  ·  {status}"
-            return hit[1][col]
+            if slot == 1 and col == 0 and node.kind == REGION:  # the header row spans the tree: its first column says it all
+                return f"{hit[1][0]}  ·  {hit[1][COL_STATUS]}"
+            return hit[slot][col]
         if role == SORT_ROLE:
             if col == COL_TIER and isinstance(node.payload, Instance):
                 return node.payload.tier if node.payload.tier is not None else 99
             return self._cached(node)[2][col]
-        if role == _DECORATION:
-            return self._decoration(node, col)
-        if role == _FOREGROUND and (col == COL_STATUS or (col == 0 and node.kind == REGION)):
-            if node.kind == REGION:
-                return _brush("error") if node.payload.error else None
-            return _brush(getattr(node.payload, "status", "") or "")
-        if role == _FONT and (node.kind in (REGION, GLOBAL) or
-                                                 (col == COL_ROLE and getattr(node.payload, "is_writer", False))):
-            return _bold()
         if role == _TOOLTIP:
             return self._tooltip(node)
         if role == KIND_ROLE:
@@ -218,34 +255,24 @@ class FleetTreeModel(QAbstractItemModel):
             return filter_text(node)
         return None
 
-    @staticmethod
-    def _decoration(node: Node, col: int):
-        """The object's kind by the name (a writer and a reader told apart); a status badge
-        (shape and colour) by the status."""
-        if col == COL_NAME:
-            kind = node.kind
-            if kind == INSTANCE:
-                kind = "writer" if node.payload.is_writer else "reader"
-            return object_icon(kind)
-        if col == COL_STATUS and node.kind != REGION:
-            status = getattr(node.payload, "status", "")
-            return status_icon(status) if status else None
-        return None
-
-    def _cached(self, node: Node) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
-        hit = self._texts.get(node.key)
+    def _cached(self, node: Node) -> tuple:
+        hit = self.cells.get(node.key)
         if hit is None or hit[0] is not node.payload:
             texts = self._row_texts(node.payload)
-            hit = self._texts[node.key] = (node.payload, texts, tuple(t.lower() for t in texts))
+            hit = self.cells[node.key] = (node.payload, texts, tuple(t.lower() for t in texts), *_style(node))
         return hit
 
-    def _display(self, node: Node, col: int) -> str:
-        return self._cached(node)[1][col]
+    def sort_texts(self, node: Node) -> tuple[str, ...]:
+        """A node's column texts case-folded (what the fleet's filter model sorts by)."""
+        hit = self.cells.get(node.key)
+        if hit is None or hit[0] is not node.payload:
+            hit = self._cached(node)
+        return hit[2]
 
     def row_texts(self, node: Node) -> tuple[str, ...]:
         """A node's column texts (COLUMNS), worked out once per payload: other views of this
         model (the navigator's list) read them rather than format again."""
-        hit = self._texts.get(node.key)
+        hit = self.cells.get(node.key)
         if hit is None or hit[0] is not node.payload:
             hit = self._cached(node)
         return hit[1]
@@ -285,10 +312,13 @@ class FleetTreeModel(QAbstractItemModel):
     def set_region(self, inv: RegionInventory) -> RegionInventory:
         """Show ``inv`` under its region node, updating rows in place; returns what is kept (a
         failed refresh keeps what was shown before, with the error on the region). The views
-        and the sorting proxy take the change in through many Python calls: workers step aside
-        meanwhile (``ui/ui_first.py``)."""
+        take the change in through many Python calls: workers step aside meanwhile
+        (``ui/ui_first.py``)."""
         with ui_first():
-            return self._set_region(inv)
+            try:
+                return self._set_region(inv)
+            finally:
+                self.settled.emit()
 
     def _set_region(self, inv: RegionInventory) -> RegionInventory:
         self.revision += 1
@@ -329,12 +359,14 @@ class FleetTreeModel(QAbstractItemModel):
         self.inventory.remove(key)
         if node is not None:
             self._remove(self._root, node.row, node.row)
+            self.settled.emit()
 
     def clear(self) -> None:
         """Every region leaves (rows removed, not a reset: views keep their state)."""
         self.inventory.clear()
         if self._root.children:
             self._remove(self._root, 0, len(self._root.children) - 1)
+            self.settled.emit()
 
     def _subtree_keys(self, node: Node) -> set[str]:
         out: set[str] = set()
@@ -415,7 +447,7 @@ class FleetTreeModel(QAbstractItemModel):
             self._by_key[node.key] = node
         else:
             self._by_key.pop(node.key, None)
-            self._texts.pop(node.key, None)
+            self.cells.pop(node.key, None)
         for c in node.children:
             self._index_keys(c, add)
 
@@ -428,8 +460,7 @@ class FleetTreeModel(QAbstractItemModel):
         return self._cached(node)[1]
 
     def _emit_changed(self, parent: Node, changed: list[tuple[int, tuple[str, ...], tuple[str, ...]]]) -> None:
-        """One dataChanged per parent, spanning only the rows and columns whose text changed (a
-        sorted proxy then re-sorts only when the sort column is among them)."""
+        """One dataChanged per parent, spanning only the rows and columns whose text changed."""
         if self._quiet:
             return
         rows, cols = [], []

@@ -346,22 +346,27 @@ def test_the_navigator_list_steps_aside_while_the_fleet_tab_is_in_front(qtbot):
 
 
 def test_the_tree_paints_and_takes_a_region_in_with_workers_stepping_aside(fleet_page, rds, qtbot):
-    # every visible cell is a Python call from Qt into the proxy and the model; an inventory
+    # every visible cell is a Python call from Qt into the fleet's filter model; an inventory
     # parsed on a worker meanwhile made each wait for the GIL: those run inside ui_first now
+    import sys
+
     from aurora_console.ui.ui_first import inside
 
     _seed(rds)
     fleet = fleet_page()
     view = fleet.view
     seen = []
-    real = view.model.data
+    data_code = type(view.proxy).data.__code__
 
-    def data(index, role=0):
-        seen.append(inside())
-        return real(index, role)
+    def probe(frame, event, _arg):  # each call of the filter model's data(), wherever from
+        if event == "call" and frame.f_code is data_code:
+            seen.append(inside())
 
-    view.model.data = data
-    view.tree.viewport().repaint()
+    sys.setprofile(probe)
+    try:
+        view.tree.viewport().repaint()
+    finally:
+        sys.setprofile(None)
     assert seen and all(seen)
     seen.clear()
     inv = view.model.regions["sandbox/us-east-1"]

@@ -1,6 +1,5 @@
-"""A region's header row says what the filter shows of it ("us-east-1 (p)  ·  1 of 3 clusters"):
-the tree model composes it, asking the fleet's filter for the count, so that the filter proxy
-needs no data() override of its own (one call into Python fewer for every cell a paint asks)."""
+"""A region's header row says what the filter shows of it ("us-east-1 (p)  ·  1 of 3 clusters");
+the tree model itself, asked directly (as the navigator does), always says the region's status."""
 
 from __future__ import annotations
 
@@ -35,7 +34,6 @@ def test_region_headers_count_what_the_filter_shows(qapp):
     proxy = FleetFilterModel()
     proxy.setSourceModel(model)
     proxy.sort(0)
-    assert "data" not in FleetFilterModel.__dict__
     assert _headers(proxy) == ["ap-south-1 (p)  ·  ⚠ AccessDenied", "eu-west-1 (p)  ·  1 cluster",
                                "us-east-1 (p)  ·  3 clusters"]
     proxy.set_filter("orders")
@@ -51,12 +49,27 @@ def test_region_headers_count_what_the_filter_shows(qapp):
     assert _headers(proxy)[2] == "us-east-1 (p)  ·  3 clusters"
 
 
-def test_a_model_without_the_filter_says_the_status(qapp):
+def test_the_model_says_the_status_whatever_the_filter_shows(qapp):
     model = FleetTreeModel()
     model.set_region(_region("us-east-1", "orders", "billing"))
     proxy = FleetFilterModel()
     proxy.setSourceModel(model)
     proxy.set_filter("orders")
-    proxy.setSourceModel(FleetTreeModel())  # the filter moves to another model: this one forgets it
-    assert model.region_status is None
+    assert _headers(proxy) == ["us-east-1 (p)  ·  1 of 2 clusters"]
     assert model.index_of_key("p/us-east-1").data() == "us-east-1 (p)  ·  2 clusters"
+    proxy.setSourceModel(FleetTreeModel())  # the filter moves to another model: nothing shown
+    assert proxy.rowCount() == 0 and proxy.filter_text == "orders"
+
+
+def test_a_refresh_under_the_filter_updates_the_count(qapp):
+    model = FleetTreeModel()
+    model.set_region(_region("us-east-1", "orders", "billing"))
+    proxy = FleetFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_filter("orders")
+    assert _headers(proxy) == ["us-east-1 (p)  ·  1 of 2 clusters"]  # as a view asks for the rows
+    changed = []
+    proxy.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), a.column(), b.row())))
+    model.set_region(_region("us-east-1", "orders", "billing", "orders-eu"))
+    assert _headers(proxy) == ["us-east-1 (p)  ·  2 of 3 clusters"]
+    assert (0, 0, 0) in changed  # the header row was told to repaint
