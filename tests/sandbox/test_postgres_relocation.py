@@ -187,3 +187,40 @@ def test_a_running_server_holds_its_folder_until_stopped(
     finally:
         server.stop()
     assert reloc.collect_relocated() == [server.data_dir.parent]
+
+
+def test_a_claim_does_not_wait_for_the_stale_folders_to_be_deleted(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleting other runs' data folders took seconds off the server's start: the claim returns at
+    once and a thread of its own deletes them (never the folder just claimed)."""
+    import threading
+
+    stale_requested = _private(tmp_path / "old") / "pg"
+    stale = reloc.usable_data_dir(stale_requested, RunAs.for_current_process())
+    stale.mkdir()
+    _age(stale.parent, reloc.THROWAWAY_GRACE_SECONDS + 60)
+    _age(stale, reloc.THROWAWAY_GRACE_SECONDS + 60)
+    release_delete = threading.Event()
+    deleting = threading.Event()
+    original = reloc._delete_holder
+
+    def slow_delete(holder: Path) -> None:
+        deleting.set()
+        assert release_delete.wait(10)
+        original(holder)
+
+    monkeypatch.setattr(reloc, "_delete_holder", slow_delete)
+    requested = _private(tmp_path / "new") / "pg"
+    data_dir, fd = reloc.claim_data_dir(requested, RunAs.for_current_process())
+    try:
+        assert deleting.wait(10) and stale.parent.exists()  # claimed while the deletion still runs
+        collectors = [t for t in threading.enumerate() if t.name == "pg-relocated-collector"]
+        assert collectors and not any(t.daemon for t in collectors)  # an exit waits for it
+        release_delete.set()
+        for t in collectors:
+            t.join(10)
+        assert not stale.parent.exists() and data_dir.parent.is_dir()
+    finally:
+        release_delete.set()
+        reloc.release(fd)
