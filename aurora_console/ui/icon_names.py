@@ -61,6 +61,7 @@ ACTIONS = {
     "actionAuditLog": "shield-check", "actionPerformance": "gauge", "actionDatabaseLogs": "scroll-text",
     "actionRunWorkload": "activity", "actionStopWorkload": "circle-stop", "actionNewSqlEditor": "square-terminal",
     "actionOpenSqlFile": "folder-open", "actionToggleNavigator": "panel-left",
+    "actionClearText": "x",  # a filter box's clear button (ui/clear_button.py)
 }
 
 #: screens' own buttons and toolbar actions by object name (``icons.decorate`` sets them when a

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_console.ui.clear_button import add_clear_button
 from aurora_console.ui.cluster_list_model import ClusterListModel
 from aurora_console.ui.icons import icon
 
@@ -69,7 +70,7 @@ class NavigatorWidget(QWidget):
         top.addWidget(self.refresh_button)
 
         self.filter_edit = QLineEdit(objectName="clusterFilter", accessibleName="Filter clusters", placeholderText="Filter clusters…")
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_clear = add_clear_button(self.filter_edit)  # not Qt's: that one reads the icon theme
         self.model = ClusterListModel(clusters, self)
         self.filter_edit.textChanged.connect(self.model.set_filter_text)
         self.view = QTreeView(objectName="clusterList", accessibleName="Clusters")

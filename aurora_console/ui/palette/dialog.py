@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.palette import PaletteIndex, PaletteItem, PaletteMatch
+from aurora_console.ui.clear_button import add_clear_button
 from aurora_console.ui.icons import icon, object_icon
 
 #: what each kind is called in the list (the kind is spelled out, never shown by colour alone)
@@ -46,7 +47,7 @@ class CommandPalette(QFrame):
         self.field = QLineEdit(objectName="commandPaletteField")
         self.field.setPlaceholderText("Go to a cluster, profile, table or action…  (e.g. \"failover blog\")")
         self.field.setAccessibleName("Search clusters, profiles, tables and actions")
-        self.field.setClearButtonEnabled(True)
+        add_clear_button(self.field)  # not Qt's: that one reads the desktop's icon theme
         self.list = QListWidget(objectName="commandPaletteList")
         self.list.setAccessibleName("Matches")
         self.list.setUniformItemSizes(True)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.aws.timeline.entries import SOURCES
+from aurora_console.ui.clear_button import add_clear_button
 from aurora_console.ui.state_banner import StateBanner
 
 from .controller import PERIODS, TimelineController
@@ -64,7 +65,7 @@ class TimelineToolbar(QWidget):
         self.kind_menu.aboutToShow.connect(self._fill_kinds)
         bar.addWidget(self.kind)
         self.search = QLineEdit(objectName="timelineSearch", accessibleName="Filter the timeline", placeholderText="Filter: who, what, resource…")
-        self.search.setClearButtonEnabled(True)
+        add_clear_button(self.search)  # not Qt's: that one reads the desktop's icon theme
         self._search_timer = QTimer(self, singleShot=True, interval=150)
         self._search_timer.timeout.connect(lambda: controller.set_text(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
