@@ -15,12 +15,14 @@ from PySide6.QtCore import QModelIndex, QTimer
 DETAILS_MIN = 250  # px the details pane keeps when the tree's columns ask for more than 65%
 TREE_SHARE = 0.65
 #: Rows a column fit reads (the visible ones first, then the nearest): each row read is a Python
-#: data() call per role through the sorting proxy, and a 1,000-cluster fleet's fit over Qt's
-#: default of 1,000 rows stalled the window for hundreds of milliseconds on its first fill.
+#: data() call per role, and a 1,000-cluster fleet's fit over Qt's default of 1,000 rows stalled
+#: the window for hundreds of milliseconds on its first fill.
 FIT_ROWS = 100
 COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30, 36), 5: (70, 130), 6: (60, 100)}
 #: Time one event-loop turn may spend fitting columns; the rest is fitted on the next turns (a
-#: column of a 1,000-cluster fleet takes 5-20 ms, all seven together were one 150 ms stall).
+#: column of a 1,000-cluster fleet takes 2-10 ms, all seven together were one 150 ms stall). The
+#: widths are measured turn by turn and applied together at the end: a column resized on each
+#: turn made each of those turns repaint the whole tree too (10-15 ms a paint).
 FIT_BUDGET_S = 0.010
 
 
@@ -30,7 +32,8 @@ class TreeWidths:
         self.clock = clock
         self.user_split = False
         self.sized = False
-        self._fit_next: int | None = None  # the next column a fit in progress sizes
+        self._fit_next: int | None = None  # the next column a fit in progress measures
+        self._fit_widths: dict[int, int] = {}  # what it measured so far
         self._fit_run = 0
         tree.header().setResizeContentsPrecision(FIT_ROWS)
         split.splitterMoved.connect(self._user_moved)
@@ -69,12 +72,13 @@ class TreeWidths:
     def fit_columns(self, next_turn: bool = False) -> None:
         """Once the first load is shown: each column as wide as its texts (region header rows
         span the tree and do not count) in the rows shown and the nearest (FIT_ROWS), within
-        bounds, then the width is shared again. Columns are fitted for FIT_BUDGET_S per
-        event-loop turn (at least one per turn); a new fit replaces one under way.
-        ``next_turn``: start on the next event-loop turn (:attr:`fitting` is already True), when
-        this one has done enough, such as expanding a region of 1,000 clusters."""
+        bounds, then the width is shared again. Columns are measured for FIT_BUDGET_S per
+        event-loop turn (at least one per turn), then resized together; a new fit replaces one
+        under way. ``next_turn``: start on the next event-loop turn (:attr:`fitting` is already
+        True), when this one has done enough, such as expanding a region of 1,000 clusters."""
         self._fit_run += 1
         self._fit_next = 0
+        self._fit_widths = {}
         if next_turn:
             run = self._fit_run
             QTimer.singleShot(0, self.tree, lambda: self._fit_step(run))
@@ -88,14 +92,17 @@ class TreeWidths:
         deadline = self.clock() + FIT_BUDGET_S
         while self._fit_next < header.count():
             col = self._fit_next
-            self.tree.resizeColumnToContents(col)
-            lo, hi = COLUMN_BOUNDS.get(col, (30, 200))
-            header.resizeSection(col, max(lo, min(hi, header.sectionSize(col))))
+            # what QTreeView.resizeColumnToContents sizes a column to, without resizing it yet
+            self._fit_widths[col] = max(self.tree.sizeHintForColumn(col),
+                                        0 if header.isHidden() else header.sectionSizeHint(col))
             self._fit_next += 1
             if self._fit_next < header.count() and self.clock() > deadline:
                 QTimer.singleShot(0, self.tree, lambda: self._fit_step(run))
                 return
         self._fit_next = None
+        for col, width in self._fit_widths.items():
+            lo, hi = COLUMN_BOUNDS.get(col, (30, 200))
+            header.resizeSection(col, max(lo, min(hi, width)))
         if not self.user_split:
             self.share_width()
 

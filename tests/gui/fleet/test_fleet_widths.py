@@ -94,28 +94,37 @@ def _tree(qtbot, n: int, clock=None):
 
 def test_columns_are_fitted_a_turn_at_a_time_when_over_the_budget_with_the_same_widths(qtbot):
     """A fake clock that runs 1 s per reading: every column is over the budget, so each turn of
-    the event loop fits one; the widths end as a fit in one turn makes them."""
+    the event loop measures one; no column is resized (and the tree repainted) until all are
+    measured, and the widths end as a fit in one turn makes them, as QTreeView's
+    resizeColumnToContents sizes them."""
     ticks = iter(range(10_000))
     slow_tree, slow = _tree(qtbot, 300, clock=lambda: float(next(ticks)))
     fast_tree, fast = _tree(qtbot, 300, clock=lambda: 0.0)  # never over the budget
+    qt_tree, _ = _tree(qtbot, 300)
     before = [slow_tree.header().sectionSize(c) for c in range(7)]
+    measured = []
+    real = slow_tree.sizeHintForColumn
+    slow_tree.sizeHintForColumn = lambda col: (measured.append(col), real(col))[1]
     fast.fit_columns()
     assert not fast.fitting  # all in one go
     slow.fit_columns()
-    assert slow.fitting
-    after_first = [slow_tree.header().sectionSize(c) for c in range(7)]
-    assert after_first[1:] == before[1:]  # only the first column so far
+    assert slow.fitting and measured == [0]  # the first column so far
+    assert [slow_tree.header().sectionSize(c) for c in range(7)] == before  # nothing resized yet
     qtbot.waitUntil(lambda: not slow.fitting, timeout=5000)
+    assert measured == list(range(7))
     assert [slow_tree.header().sectionSize(c) for c in range(7)] == \
         [fast_tree.header().sectionSize(c) for c in range(7)]
+    for col, (lo, hi) in COLUMN_BOUNDS.items():
+        qt_tree.resizeColumnToContents(col)
+        assert fast_tree.header().sectionSize(col) == max(lo, min(hi, qt_tree.header().sectionSize(col)))
 
 
 def test_a_new_fit_replaces_one_under_way(qtbot):
     ticks = iter(range(10_000))
     tree, widths = _tree(qtbot, 50, clock=lambda: float(next(ticks)))
     steps = []
-    real = tree.resizeColumnToContents
-    tree.resizeColumnToContents = lambda col: (steps.append(col), real(col))
+    real = tree.sizeHintForColumn
+    tree.sizeHintForColumn = lambda col: (steps.append(col), real(col))[1]
     widths.fit_columns()
     widths.fit_columns()  # e.g. a second load shown before the first fit ended
     qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
