@@ -25,6 +25,9 @@ MAX_ROWS = 200_000  # rows kept for the grid by default; export streams everythi
 #: is appended on the next turns (sized by time: a turn's rows depend on the machine and the view)
 APPEND_TURN_S = 0.008
 APPEND_SLICE = 5000  # rows per insertion when a batch is split across turns
+#: the next turn's appends come from a timer this many ms later: a chain of zero-delay calls ran
+#: two turns and their repaints back to back before the event loop served timers and input
+APPEND_NEXT_MS = 1
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -290,7 +293,7 @@ class ResultTableModel(QAbstractTableModel):
                     break
         if self._pending and not self._drain_scheduled:
             self._drain_scheduled = True
-            QTimer.singleShot(0, self, self._drain_later)
+            QTimer.singleShot(APPEND_NEXT_MS, self, self._drain_later)
         self.state_changed.emit()
 
     def _drain_later(self) -> None:

@@ -200,3 +200,29 @@ def test_a_fetch_all_keeps_the_switch_interval_short_until_it_ends(qtbot, sql_ru
     assert sys.getswitchinterval() == before
     assert (model.error is not None) == fails
     assert [r[0] for r in model.rows] == list(range(201 if fails else 301))
+
+
+def test_the_event_loop_serves_its_timers_between_two_append_turns(qtbot, monkeypatch):
+    """A turn's appends and their repaint are followed by the event loop's timers and input before
+    the next turn (a chain of zero-delay calls ran two turns back to back)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    monkeypatch.setattr(result_model, "APPEND_TURN_S", 0.0)  # one slice per turn
+    model = _model(1 + 8 * result_model.APPEND_SLICE)
+    ticks = [0]
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(0)
+    heartbeat.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    at_insert = []
+    model.rowsInserted.connect(lambda *_a: at_insert.append(ticks[0]))
+    model._handover = q = queue.SimpleQueue()
+    q.put([(i,) for i in range(1, 1 + 8 * result_model.APPEND_SLICE)])
+    heartbeat.start()
+    try:
+        model._drain()
+        qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+    finally:
+        heartbeat.stop()
+    assert len(at_insert) == 8
+    assert all(b > a for a, b in zip(at_insert, at_insert[1:], strict=False))  # a tick between turns
