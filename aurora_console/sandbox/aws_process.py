@@ -433,6 +433,10 @@ class AwsEndpointProcess:
 
 
 # -- the child's side ------------------------------------------------------------------------------
+#: the child's own records (run as ``python -m``, this module's ``__name__`` is ``__main__`` there);
+#: its CPU at "listening" and "clusters seeded at start" (benchmarks/sandbox_start.py reads the log)
+_child_log = logging.getLogger(MODULE)
+
 class _FrameLogHandler(logging.Handler):
     """Sends each record to the console, which logs it under the same logger name."""
 
@@ -462,6 +466,7 @@ class _SeedAtStart:
     def run(self, server: Any, password: str) -> None:
         try:
             self.result = server.seed_clusters(password)
+            _child_log.info("endpoint process: clusters seeded at start, %.2f s of CPU since it started", time.process_time())
         except BaseException as exc:  # noqa: BLE001 - raised to the console by its seed_clusters call
             self.error = exc
         finally:
@@ -657,6 +662,7 @@ def main(argv: list[str] | None = None) -> int:
         send(("failed", f"{type(exc).__name__}: {exc}"))
         return 1
     child = _Child(server, password, send)
+    _child_log.info("endpoint process: listening, %.2f s of CPU since it started", time.process_time())
     if first.get("seed_at_start"):
         child.seed_at_start(then=_collect_again)
     else:

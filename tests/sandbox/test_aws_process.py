@@ -306,3 +306,23 @@ def test_the_seed_at_starts_failure_is_raised_by_seed_clusters():
             endpoint.seed_clusters("short")
     finally:
         endpoint.stop()
+
+
+def test_the_child_logs_its_cpu_when_listening_and_when_seeded_at_start(caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    endpoint = AwsEndpointProcess(PASSWORD, seed_at_start=True)
+    endpoint.start()
+    try:
+        endpoint.reset()
+        endpoint.gate.close(on_hold=lambda: None)
+        endpoint.seed_clusters(PASSWORD)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("seeded at start" in r.getMessage() for r in caplog.records):
+            time.sleep(0.05)
+    finally:
+        endpoint.stop()
+    mine = [r.getMessage() for r in caplog.records if r.name == "aurora_console.sandbox.aws_process"]
+    assert any(m.startswith("endpoint process: listening, ") and "s of CPU" in m for m in mine), mine
+    assert any(m.startswith("endpoint process: clusters seeded at start, ") for m in mine), mine
