@@ -23,6 +23,7 @@ class SandboxController(QObject):
         self.started = False
         self.workload = None  # the sandbox workload while it runs (sandbox.workload.Workload)
         self.workload_report = None  # how the last one ended (sandbox.workload.WorkloadReport)
+        self._database_settled = False  # the database stage ended (no warm-up for its check then)
 
     def start(self) -> None:
         if self.started:
@@ -76,8 +77,11 @@ class SandboxController(QObject):
         seed the rest (snapshot, events, secrets, the bastion's instance). The CloudWatch history,
         the heaviest part, waits until the clusters are listed and the database is checked, so
         neither competes with it for the CPU."""
+        from aurora_console.sandbox.checks import warm_database_check
+
         sandbox = self.sandbox
         waiting = {"listing", "database"}
+        self._database_settled = False
 
         def metrics_after(done: str) -> None:
             if done not in waiting:
@@ -102,8 +106,13 @@ class SandboxController(QObject):
                                             "Sandbox", f"Snapshots, events, secrets or the bastion's instance could "
                                             f"not be seeded: {exc}"))
             metrics_after("listing")
+            if not self._database_settled:  # the database check's code and SSM client, while it waits
+                self.services.runner.submit(lambda ctx: warm_database_check(info, self.services.aws),
+                                            name="Sandbox: preparing the database check", queue="sandbox-warm",
+                                            on_error=lambda exc: log.debug("warming the database check: %s", exc))
 
         def database_done(result: dict) -> None:
+            self._database_settled = True
             self._database_done(result)
             metrics_after("database")
 
