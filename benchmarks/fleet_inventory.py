@@ -172,7 +172,8 @@ def synthetic_inventory(target, clusters: int, per_cluster: int, changed: bool):
 
 
 def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool = False,
-             sample_stalls: bool = False, busy_refreshes: int = 0, synthetic: tuple[int, int] | None = None) -> dict:
+             sample_stalls: bool = False, busy_refreshes: int = 0, synthetic: tuple[int, int] | None = None,
+             navigator_list: bool = False, paints: int = 0) -> dict:
     import gc
 
     from PySide6.QtWidgets import QApplication
@@ -209,6 +210,8 @@ def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool
         window.navigator = NavigatorWidget(loader.model)
         window.navigator.resize(385, 800)
         window.navigator.show()
+        if not navigator_list:  # as the window does while the Fleet tab is in front (ui/fleet/__init__.py)
+            window.navigator.set_list_shown(False)
         # as ui/cluster_loader.py's ClusterLoader wires the window's navigator
         loader.started.connect(lambda keys: window.navigator.model.follow(not keys))
         loader.region_shown.connect(lambda _inv: window.navigator.model.sync())
@@ -243,6 +246,8 @@ def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool
         return stall.max_stall_ms, time.perf_counter() - t0, stall.gaps_over_50ms
 
     out = {}
+    if paints:
+        out["paint"] = paint_cost(app, new_view, run_refresh, paints)
     if cycle_only:
         out["cycle"] = refresh_cycle(new_view, run_refresh, refreshes)
         if busy_refreshes:
@@ -287,6 +292,63 @@ def ui_stall(factory, target, freeze: bool, refreshes: int = 0, cycle_only: bool
         out["cycle"] = refresh_cycle(new_view, run_refresh, refreshes)
     services.runner.shutdown(5000)
     return out
+
+
+def paint_cost(app, new_view, run_refresh, paints: int) -> tuple[list[float], list[float], int]:
+    """UI-thread CPU of one paint of the filled fleet tree (its regions expanded, as after the
+    first fill) and of the same rows, texts, icons, colours and fonts held in a C++ model (a
+    QStandardItemModel) in a tree of the same size: the baseline a Python model is measured
+    against (each cell a call into Python per role). Interleaved, ``paints`` of each."""
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTreeView
+
+    view = new_view()
+    run_refresh(view)
+    tree, shown = view.tree, view.proxy
+    roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ForegroundRole,
+             Qt.ItemDataRole.FontRole)
+
+    def copy(parent: QModelIndex, into, depth: int) -> None:
+        for r in range(shown.rowCount(parent)):
+            items = []
+            for c in range(shown.columnCount()):
+                index, item = shown.index(r, c, parent), QStandardItem()
+                for role in roles:
+                    value = index.data(role)
+                    if value is not None:
+                        item.setData(value, role)
+                items.append(item)
+            into.appendRow(items)
+            if depth < 1:
+                copy(shown.index(r, 0, parent), items[0], depth + 1)
+
+    plain = QStandardItemModel()
+    plain.setColumnCount(shown.columnCount())
+    copy(QModelIndex(), plain.invisibleRootItem(), 0)
+    other = QTreeView()
+    other.setModel(plain)
+    other.setUniformRowHeights(True)
+    other.setAlternatingRowColors(True)
+    other.setIndentation(tree.indentation())
+    other.resize(tree.size())
+    other.show()
+    for c in range(shown.columnCount()):
+        other.header().resizeSection(c, tree.header().sectionSize(c))
+    for r in range(plain.rowCount()):
+        other.setFirstColumnSpanned(r, QModelIndex(), True)
+        other.expand(plain.index(r, 0))
+    app.processEvents()
+    ours, base = [], []
+    for _ in range(paints):
+        for widget, into in ((tree.viewport(), ours), (other.viewport(), base)):
+            t0 = time.thread_time()
+            widget.repaint()
+            into.append((time.thread_time() - t0) * 1000)
+    rows = tree.viewport().height() // max(1, tree.sizeHintForRow(0))
+    other.close()
+    view.shutdown()
+    return ours, base, rows
 
 
 def refresh_cycle(new_view, run_refresh, refreshes: int) -> list[tuple]:
@@ -345,6 +407,17 @@ def cycle_summaries(s: dict) -> None:
                     "< 50 ms", max(stalls[1:]) < 50)
 
 
+def paint_summary(s: dict) -> None:
+    if "paint" not in s:
+        return
+    ours, base, rows = s["paint"]
+    med = statistics.median
+    print(f"paint of the filled fleet tree (~{rows} rows), UI-thread CPU: {med(ours):.1f} ms median "
+          f"({min(ours):.1f}-{max(ours):.1f}); the same rows in a C++ model: {med(base):.1f} ms "
+          f"({min(base):.1f}-{max(base):.1f}); ratio {med(ours) / med(base):.2f}x over {len(ours)} interleaved "
+          f"paints; load average {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--clusters", type=int, default=1000)
@@ -358,6 +431,12 @@ def main() -> None:
                     help="with --cycle-only: refreshes of the cycle again with a busy loop on every core (0: skip)")
     ap.add_argument("--synthetic", action="store_true",
                     help="the UI side only (no moto): the refresh cycle on inventories made in memory")
+    ap.add_argument("--navigator-list", action="store_true",
+                    help="paint the navigator's cluster list beside the fleet (the window hides it while the Fleet "
+                         "tab is in front; figures before session 8 were measured with it shown)")
+    ap.add_argument("--paints", type=int, default=0,
+                    help="with --synthetic: also the UI-thread CPU of this many paints of the filled tree, "
+                         "against the same rows in a C++ model")
     ap.add_argument("--sample-stalls", action="store_true",
                     help="print what each thread runs while the event loop is over 30 ms late (per UI run)")
     args = ap.parse_args()
@@ -370,7 +449,9 @@ def main() -> None:
               f"(no AWS calls); load average {os.getloadavg()[0]:.1f}")
         s = ui_stall(factory, AwsTarget(None, REGION), False, args.refreshes, cycle_only=True,
                      sample_stalls=args.sample_stalls, busy_refreshes=args.busy_refreshes,
-                     synthetic=(args.clusters, args.per_cluster))
+                     synthetic=(args.clusters, args.per_cluster), navigator_list=args.navigator_list,
+                     paints=args.paints)
+        paint_summary(s)
         cycle_summaries(s)
         print(f"machine: {machine()}")
         return
@@ -386,7 +467,7 @@ def main() -> None:
               f"(bound {SETUP_LIMIT_S} s)")
         if args.cycle_only:
             s = ui_stall(factory, target, False, args.refreshes, cycle_only=True, sample_stalls=args.sample_stalls,
-                         busy_refreshes=args.busy_refreshes)
+                         busy_refreshes=args.busy_refreshes, navigator_list=args.navigator_list)
         else:
             m = measure(args, factory, target)
             region = m["region"]
@@ -402,7 +483,8 @@ def main() -> None:
             print(f"ratio console/baseline: wall {ratio:.2f} (median), {min_ratio:.2f} (best of each), "
                   f"client CPU {cpu_ratio:.2f} (target <= 1.20) {'OK' if min(ratio, min_ratio) <= 1.2 else 'OVER'}")
             print(f"machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-            s = ui_stall(factory, target, args.gc_freeze, args.refreshes, sample_stalls=args.sample_stalls)
+            s = ui_stall(factory, target, args.gc_freeze, args.refreshes, sample_stalls=args.sample_stalls,
+                         navigator_list=args.navigator_list)
             for key, label in (("reference", "reference: plain boto3 loop on a worker thread, no tree"),
                                ("first", "first fill of the tree"), ("again", "refresh diffed into the expanded tree"),
                                ("again_busy", "refresh diffed into the tree, busy loop on every core"),

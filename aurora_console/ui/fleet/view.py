@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -38,11 +38,36 @@ AUTO_REFRESH = (("Off", 0), ("30 s", 30), ("1 min", 60), ("5 min", 300), ("15 mi
 
 
 class FleetTree(QTreeView):
-    """The fleet's tree. Its paint calls into the sorting proxy and the model for every visible
-    cell and role; it runs with workers stepping aside (``ui/ui_first.py``), so an inventory
-    parsed on a worker meanwhile does not make each of those calls wait for the GIL."""
+    """The fleet's tree. Its paint calls into the filter model for every visible cell and role;
+    it runs with workers stepping aside (``ui/ui_first.py``), so an inventory parsed on a worker
+    meanwhile does not make each of those calls wait for the GIL. Its icons are pixmaps drawn
+    for the palette and the screen's scaling (tree_model._pixmap_icon): drawn again when either
+    changes."""
+
+    RESTYLE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange, QEvent.Type.StyleChange)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._ratio = 0.0  # the scaling the icons were last drawn for
+
+    def restyle(self) -> None:
+        model = self.model()
+        source = model.sourceModel() if model is not None and hasattr(model, "sourceModel") else None
+        if source is not None and hasattr(source, "restyle"):
+            source.restyle()
+        self.viewport().update()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in self.RESTYLE_EVENTS:
+            self.restyle()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        ratio = self.devicePixelRatioF()
+        if ratio != self._ratio:  # first paint, or moved to a screen of another scaling
+            if self._ratio:
+                self.restyle()
+            self._ratio = ratio
         with ui_first():
             super().paintEvent(event)
 
