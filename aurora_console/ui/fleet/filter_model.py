@@ -131,6 +131,7 @@ class FleetFilterModel(QAbstractItemModel):
         self._vis: set[Node] | None = None
         #: node -> (payload, its cluster's payload, matched): the filter's verdicts, per payload
         self._matched: dict[Node, tuple[object, object, bool]] = {}
+        self._matched_before: dict[Node, tuple[object, object, bool]] = {}
         self._region_counts: dict[Node, int] = {}
         # what the tree model changed since it last settled
         self._touched: set[Node] = set()
@@ -254,15 +255,18 @@ class FleetFilterModel(QAbstractItemModel):
         if kind == REGION:
             return bool(node.payload.error)
         cluster = _cluster_of(node) if kind in (INSTANCE, PROXY) else None
-        hit = self._matched.get(node)
+        hit = self._matched_before.get(node)
         if hit is None or hit[0] is not node.payload or hit[1] is not cluster:
-            hit = self._matched[node] = (node.payload, cluster, node_matches(node, self._terms))
+            hit = (node.payload, cluster, node_matches(node, self._terms))
+        self._matched[node] = hit
         return hit[2]
 
     def _visible(self) -> set[Node]:
         """Every node the filter shows: it matches, a descendant matches or an ancestor matches."""
         shown: set[Node] = set()
         match = self._match
+        # the verdicts kept are those of the nodes in the tree now (a node gone is forgotten)
+        self._matched_before, self._matched = self._matched, {}
 
         def visit(node: Node, ancestor_matched: bool) -> bool:  # -> whether it or a descendant matches
             matched = match(node)
@@ -276,6 +280,7 @@ class FleetFilterModel(QAbstractItemModel):
 
         for region in self._root.children:
             visit(region, False)
+        self._matched_before = {}
         self._region_counts.clear()
         return shown
 

@@ -224,3 +224,16 @@ def test_map_from_source_works_for_rows_no_view_has_asked_for(qapp):
     persistent = QPersistentModelIndex(shown.mapFromSource(model.index_of_key("p/us-east-1|c|b")))
     model.remove_region("p/us-east-1")
     assert not persistent.isValid() and shown.rowCount() == 0
+
+
+def test_under_a_filter_what_is_kept_per_node_follows_the_tree(qapp):
+    """Refreshes under a filter keep no verdicts, rows or lists for nodes gone from the tree."""
+    model, shown = _models(_region(*(_cluster(f"c{k}", n=2) for k in range(10))))
+    shown.set_filter("c")
+    _tree(shown)
+    for k in range(10):  # each refresh replaces the clusters with new ones
+        model.set_region(_region(*(_cluster(f"r{k}-{n}", n=2) for n in range(10))))
+        _tree(shown)
+    live = {model.node_for_key(key) for key in model._by_key}
+    assert set(shown._matched) == {n for n in live if n.kind != "region"}  # a region's verdict: its error
+    assert set(shown._row) <= live and set(shown._kids) <= live | {model.node(QModelIndex())}
