@@ -25,7 +25,10 @@ The sandbox runs its AWS endpoint in a child process (``sandbox/aws_process.py``
 own process (``AURORA_SANDBOX_AWS_IN_PROCESS=1``, as before), interleaved, and prints that
 breakdown and its summary lines too.
 
-Run by hand: ``.venv/bin/python benchmarks/sandbox_start.py [--repeat 3] [--compare-in-process]``.
+``--compare-tree DIR`` does the same with the console of another source tree (``git archive <commit> |
+tar -x -C DIR``): before/after figures from one run, under the same load.
+
+Run by hand: ``.venv/bin/python benchmarks/sandbox_start.py [--repeat 3] [--compare-in-process] [--compare-tree DIR]``.
 Each round starts one baseline and two sandboxes (four with the comparison), so a round takes
 10-30 s (20-60 s) on a busy 2-core machine.
 """
@@ -153,15 +156,19 @@ def phases(log_file: Path, since: float) -> list[tuple[str, float, float]]:
     return out
 
 
-def console(sandbox_dir: Path, env: dict[str, str], *, in_process: bool = False) -> dict:
-    """One ``aurora-console --sandbox --smoke-test``: its JSON line's timings and the phase breakdown."""
+def console(sandbox_dir: Path, env: dict[str, str], *, in_process: bool = False, tree: Path | None = None) -> dict:
+    """One ``aurora-console --sandbox --smoke-test``: its JSON line's timings and the phase breakdown.
+    ``tree``: run the ``aurora_console`` of that source tree (e.g. ``git archive <commit>`` unpacked)."""
     argv = [PYTHON, "-m", "aurora_console", "--smoke-test", "--sandbox", "--sandbox-dir", str(sandbox_dir)]
     env = dict(env)
     env.pop("AURORA_SANDBOX_AWS_IN_PROCESS", None)
     if in_process:
         env["AURORA_SANDBOX_AWS_IN_PROCESS"] = "1"
+    if tree is not None:  # its package first on the path (the endpoint's child inherits PYTHONPATH)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH", "")) if p)
     launched = time.time()
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300,
+                          cwd=str(tree) if tree is not None else None)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"smoke test failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
@@ -190,6 +197,9 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--compare-in-process", action="store_true",
                    help="also start each round's sandboxes with the endpoint in the console's own process")
+    p.add_argument("--compare-tree", type=Path, metavar="DIR",
+                   help="also start each round's sandboxes from another source tree (e.g. `git archive "
+                   "<commit> | tar -x -C DIR`), interleaved: before/after figures under the same load")
     args = p.parse_args()
     bin_dir = find_postgres_bin()
     if bin_dir is None:
@@ -200,7 +210,11 @@ def main() -> None:
     first = console(scratch / "first", env)
     print(f"first run (makes the template): clusters listed {first['listed']:.3f}s, "
           f"database checked {first['checked']:.3f}s")
-    modes = [("", False)] + ([("in-process ", True)] if args.compare_in_process else [])
+    modes = [("", False, None)] + ([("in-process ", True, None)] if args.compare_in_process else [])
+    if args.compare_tree:
+        tree = args.compare_tree.resolve()
+        modes.append((f"{tree.name} ", False, tree))
+        console(scratch / "first-tree", env, tree=tree)  # that tree's code makes its template too, if it differs
     rows: dict[str, list[float]] = {k: [] for k in ("base", "pg", "moto")}
     loads = []
     for i in range(args.repeat):
@@ -214,10 +228,10 @@ def main() -> None:
         runs: dict[tuple[str, str], dict] = {}
         # interleaved: each mode's fresh start, then each mode's second start (the order turns each round)
         order = modes if i % 2 == 0 else modes[::-1]
-        for label, in_process in order:
-            runs[(label, "fresh")] = console(scratch / f"round{i}{label.strip()}", env, in_process=in_process)
-        for label, in_process in order:
-            runs[(label, "again")] = console(scratch / f"round{i}{label.strip()}", env, in_process=in_process)
+        for label, in_process, tree in order:
+            runs[(label, "fresh")] = console(scratch / f"round{i}{label.strip()}", env, in_process=in_process, tree=tree)
+        for label, in_process, tree in order:
+            runs[(label, "again")] = console(scratch / f"round{i}{label.strip()}", env, in_process=in_process, tree=tree)
         for (label, kind), r in runs.items():
             rows.setdefault(f"{label}{kind}_listed", []).append(r["listed"])
             rows.setdefault(f"{label}{kind}_checked", []).append(r["checked"])
@@ -230,7 +244,7 @@ def main() -> None:
     spread = {k: (min(v), max(v)) for k, v in rows.items()}
     print(f"\nmedians over {args.repeat} rounds, load average {min(loads):.1f}-{max(loads):.1f}: bare PostgreSQL "
           f"{med['pg']:.3f}s, bare moto {med['moto']:.3f}s, both {med['base']:.3f}s")
-    for label, _ in modes:
+    for label, _, _ in modes:
         for case, key, goal in (("fresh sandbox: clusters listed", "fresh_listed", 1.5),
                                 ("fresh sandbox: database checked", "fresh_checked", 2.0),
                                 ("second start: clusters listed", "again_listed", 1.5),
