@@ -187,12 +187,15 @@ class AwsEndpointProcess:
 
     ``db_password``: handed to the child on its stdin (Performance Insights connects with it).
     ``seed_at_start``: the child seeds the first stage as soon as its server runs (see the module
-    docstring); the first ``reset``/``seed_clusters`` take that seed."""
+    docstring); the first ``reset``/``seed_clusters`` take that seed. ``cache_dir``: the console's
+    cache folder, where the child keeps the JSON data files it decodes (``json_cache.py``)."""
 
-    def __init__(self, db_password: str, *, argv: list[str] | None = None, seed_at_start: bool = False) -> None:
+    def __init__(self, db_password: str, *, argv: list[str] | None = None, seed_at_start: bool = False,
+                 cache_dir: Path | None = None) -> None:
         self._password = db_password
         self._argv = argv or child_argv()
         self._seed_at_start = seed_at_start
+        self._cache_dir = None if cache_dir is None else Path(cache_dir)
         self._proc: subprocess.Popen | None = None
         self._endpoint_url: str | None = None
         self._write_lock = threading.Lock()
@@ -234,7 +237,7 @@ class AwsEndpointProcess:
         try:
             write_frame(self._proc.stdin, self._write_lock,
                         {"password": self._password, "log_level": logging.getLogger().getEffectiveLevel(),
-                         "seed_at_start": self._seed_at_start})
+                         "seed_at_start": self._seed_at_start, "json_cache": self._json_cache_folder()})
         except OSError as exc:  # it ended before reading its first message: say what it said
             self._kill()
             said = self._proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -253,6 +256,13 @@ class AwsEndpointProcess:
             raise EndpointProcessError(f"the local AWS endpoint did not start: {self._start_error or tail or 'it ended'}")
         log.info("local AWS endpoint listening on %s (process %d)", self._endpoint_url, self._proc.pid)
         return self._endpoint_url
+
+    def _json_cache_folder(self) -> str | None:
+        if self._cache_dir is None:
+            return None
+        from aurora_console.sandbox.json_cache import FOLDER
+
+        return str(self._cache_dir / FOLDER)
 
     def call(self, op: str, *args: Any, timeout: float = CALL_TIMEOUT_S) -> Any:
         """Run ``op`` in the child and return its result (re-raising its failure)."""
@@ -454,6 +464,14 @@ class _FrameLogHandler(logging.Handler):
             pass
 
 
+def _json_cache_counts() -> str:
+    """``(JSON files: N read back, M decoded)`` when the child keeps its decoded files (json_cache.py)."""
+    from aurora_console.sandbox import json_cache
+
+    cache = json_cache.installed()
+    return "" if cache is None else f" (JSON files: {cache.hits} read back, {cache.misses} decoded)"
+
+
 class _SeedAtStart:
     """The first seed stage the child runs as soon as its server does, until the console claims it."""
 
@@ -466,7 +484,8 @@ class _SeedAtStart:
     def run(self, server: Any, password: str) -> None:
         try:
             self.result = server.seed_clusters(password)
-            _child_log.info("endpoint process: clusters seeded at start, %.2f s of CPU since it started", time.process_time())
+            _child_log.info("endpoint process: clusters seeded at start, %.2f s of CPU since it started%s",
+                            time.process_time(), _json_cache_counts())
         except BaseException as exc:  # noqa: BLE001 - raised to the console by its seed_clusters call
             self.error = exc
         finally:
@@ -654,6 +673,10 @@ def main(argv: list[str] | None = None) -> int:
 
     register_secret(password)
     try:
+        if first.get("json_cache"):  # before moto's models decode their files
+            from aurora_console.sandbox import json_cache
+
+            json_cache.install(Path(first["json_cache"]))
         from aurora_console.sandbox.aws_server import LocalAwsServer
 
         server = LocalAwsServer()

@@ -45,7 +45,7 @@ def merged_copy(base: Any, extra: Any) -> Any:
     """``botocore.utils.deep_merge(base, extra)``'s result as a new dictionary (of ``base``'s type),
     ``base`` left as it was: the dictionaries on the path of a merged key are copied, the rest
     shared."""
-    out = base.copy()
+    out = type(base)(base)  # a shallow copy of the same dict type
     for key, value in extra.items():
         if key in out and isinstance(out[key], dict) and isinstance(value, dict):
             out[key] = merged_copy(out[key], value)

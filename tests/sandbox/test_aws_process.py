@@ -326,3 +326,26 @@ def test_the_child_logs_its_cpu_when_listening_and_when_seeded_at_start(caplog):
     mine = [r.getMessage() for r in caplog.records if r.name == "aurora_console.sandbox.aws_process"]
     assert any(m.startswith("endpoint process: listening, ") and "s of CPU" in m for m in mine), mine
     assert any(m.startswith("endpoint process: clusters seeded at start, ") for m in mine), mine
+
+
+def test_a_child_reading_its_decoded_files_back_seeds_the_same(tmp_path, caplog):
+    import logging
+
+    from tests.sandbox.seed_answers import listing, seed_view
+
+    caplog.set_level(logging.INFO)
+    answers = []
+    for cache_dir in (None, tmp_path, tmp_path):  # no cache, the cache filled, the cache read back
+        endpoint = AwsEndpointProcess(PASSWORD, seed_at_start=True, cache_dir=cache_dir)
+        endpoint.start()
+        try:
+            endpoint.reset()
+            endpoint.gate.close(on_hold=lambda: None)
+            answers.append((seed_view(endpoint.seed_clusters(PASSWORD)), listing(endpoint.endpoint_url)))
+        finally:
+            endpoint.stop()
+    assert answers[0] == answers[1] == answers[2]
+    kept = list((tmp_path / "aws-endpoint-json").glob("*.marshal"))
+    assert len(kept) >= 3  # botocore's EC2 and RDS models and endpoints, moto's instance types...
+    seeded = [r.getMessage() for r in caplog.records if "seeded at start" in r.getMessage()]
+    assert "JSON files: 0 read back" in seeded[1] and "0 decoded" in seeded[2], seeded
