@@ -258,7 +258,8 @@ class Sandbox:
             return LocalAwsServer()
         from aurora_console.sandbox.aws_process import AwsEndpointProcess
 
-        return AwsEndpointProcess(self._password, seed_at_start=True)  # the clusters seeded as soon as it runs
+        # the clusters seeded as soon as it runs; the JSON files it decodes kept in the cache folder
+        return AwsEndpointProcess(self._password, seed_at_start=True, cache_dir=self.cache_dir)
 
     @staticmethod
     def _warm_aws_models(endpoint_url: str) -> threading.Thread:
