@@ -218,9 +218,13 @@ def test_the_console_command_line_hands_the_child_command_to_the_endpoint(monkey
     assert cli.main([COMMAND]) == 7 and seen == [[]]
 
 
-def test_the_console_stops_the_childs_second_stage_at_its_next_step(endpoint):
+def test_the_console_stops_the_childs_second_stage_at_its_next_step(endpoint, monkeypatch):
     from aurora_console.core.tasks import Cancelled
+    from aurora_console.sandbox import aws_process
 
+    # the console's check runs right after the call is sent (its usual 0.1 s could outlast the
+    # whole stage now that it is quick)
+    monkeypatch.setattr(aws_process, "CHECK_S", 0.001)
     seed = endpoint.seed_clusters(PASSWORD)  # the first stage's SeedInfo comes back from the child
     assert seed.blog_cluster_id and not seed.surroundings_seeded
 
