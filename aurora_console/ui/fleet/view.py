@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from aurora_console.core.aws.fleet.details import load_cluster_details
 from aurora_console.core.aws.fleet.models import Cluster, ClusterRef, Instance, RegionInventory
 from aurora_console.core.errors import error_message
+from aurora_console.ui.clear_button import add_clear_button
 from aurora_console.ui.fleet.actions import FleetActions
 from aurora_console.ui.fleet.details import ClusterDetailsPane, DetailsStack, InstanceDetailsPane, RegionPane
 from aurora_console.ui.fleet.filter_model import FleetFilterModel
@@ -98,8 +99,9 @@ class FleetView(QWidget):
         self.auto_box = QComboBox(objectName="fleetAutoRefresh")
         for text, secs in AUTO_REFRESH:
             self.auto_box.addItem(f"Auto-refresh: {text}", secs)
-        self.filter = QLineEdit(objectName="fleetFilter", accessibleName="Filter the fleet", clearButtonEnabled=True,
+        self.filter = QLineEdit(objectName="fleetFilter", accessibleName="Filter the fleet",
                                 placeholderText="Filter: id, engine, status, tag:env=prod …")
+        add_clear_button(self.filter)  # the console's icon: Qt's reads the desktop's icon theme
         self.filter.textChanged.connect(self._filter_changed)
         self.audit_button = QPushButton("Audit log", objectName="fleetAuditLog")
         self.audit_button.clicked.connect(self.actions.open_audit_log)

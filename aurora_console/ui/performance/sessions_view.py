@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_console.ui.clear_button import add_clear_button
+
 from .controller import STATE_FILTERS
 from .sessions_model import HIDDEN_QUERY, PID_ROLE, QUERY_COLUMN, SessionsTableModel, age_text, wait_text
 
@@ -33,7 +35,8 @@ class SessionsView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.filter_edit = QLineEdit(objectName="performanceFilter", accessibleName="Filter sessions", placeholderText="Filter: user, database, "
-                                     "application, client, state, wait, query…", clearButtonEnabled=True)
+                                     "application, client, state, wait, query…")
+        add_clear_button(self.filter_edit)  # the console's icon: Qt's reads the desktop's icon theme
         self.state_combo = QComboBox(objectName="performanceStateFilter")
         self.state_combo.addItems(list(STATE_FILTERS))
         self.filter_edit.textChanged.connect(self._filter_changed)

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_console.ui.clear_button import add_clear_button
+
 from .top_sql_table import COLUMNS, KEYS, TopSqlTable, statement_key
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -96,8 +98,9 @@ class TopSqlView(QWidget):
         self._rendering = False
         self.compact = compact
         self._shown_engine = self.state.engine
-        self.filter_edit = QLineEdit(objectName="topSqlFilter", clearButtonEnabled=True,
+        self.filter_edit = QLineEdit(objectName="topSqlFilter",
                                      placeholderText="Filter: words of the statement, user, database, query id…")
+        add_clear_button(self.filter_edit)  # the console's icon: Qt's reads the desktop's icon theme
         self.filter_edit.textChanged.connect(self.state.set_filter)
         self.count_label = QLabel(objectName="topSqlCount")
         self.explain_button = QPushButton(EXPLAIN_TEXT, objectName="topSqlExplain")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.history import QueryHistory, Snippets
+from aurora_console.ui.clear_button import add_clear_button
 
 
 class HistoryPanel(QWidget):
@@ -31,7 +32,8 @@ class HistoryPanel(QWidget):
         self.history = history
         self.snippets = snippets
         self.runner = runner
-        self.search = QLineEdit(placeholderText="Search history…", objectName="sqlHistorySearch", clearButtonEnabled=True)
+        self.search = QLineEdit(placeholderText="Search history…", objectName="sqlHistorySearch")
+        add_clear_button(self.search)  # the console's icon: Qt's reads the desktop's icon theme
         self.list = QListWidget(objectName="sqlHistoryList")
         self.list.itemDoubleClicked.connect(lambda it: self.insert_requested.emit(it.data(Qt.ItemDataRole.UserRole)))
         self.snippet_list = QListWidget(objectName="sqlSnippetList")
