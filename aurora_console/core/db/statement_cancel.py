@@ -7,10 +7,13 @@ a cancel that arrives while the backend waits for a command; MySQL clears the ki
 next statement starts), and the statement then runs to its end although the user pressed Cancel.
 
 :class:`StatementCancel` closes that gap: while a worker is inside :meth:`guard`, a cancel of its
-task is sent at once and then again after 0.1 s, 0.2 s, 0.4 s ... (at most every 2 s) until the
-worker leaves the guard or says the statement has stopped (:meth:`quiet`). A repeat can only reach
-the guarded work: :meth:`quiet` waits for a send in progress, so once it returns no cancel can land
-on the clean-up that follows (a ``ROLLBACK``, closing a cursor), nor on a later task's statement.
+task is sent at once and then again after 0.1 s, 0.2 s, 0.4 s ... (at most every 2 s, at most
+:data:`REPEATS` times) until the worker leaves the guard or says the statement has stopped
+(:meth:`quiet`). A repeat can only reach the guarded work: no send starts after :meth:`quiet`, and
+it waits (up to :data:`QUIET_WAIT_S`) for a send already under way, so no cancel lands on the
+clean-up that follows (a ``ROLLBACK``, closing a cursor) nor on a later task's statement. The
+sends themselves run without any lock held: a send stuck on an unreachable server (PostgreSQL's
+cancel waits up to 10 s) holds up the failed statement's worker for one second at most.
 """
 
 from __future__ import annotations
@@ -22,6 +25,12 @@ from contextlib import contextmanager
 #: the first repeat, and the longest pause between two repeats (seconds)
 FIRST_REPEAT_S = 0.1
 LONGEST_REPEAT_S = 2.0
+#: repeats after the first send (0.1 + 0.2 + ... : about 15 s in all); a statement that reached the
+#: server has had its cancel by then, and one that ignores it gets no new connection every 2 s
+REPEATS = 10
+#: how long :meth:`StatementCancel.quiet` waits for a send under way (a stuck one: the server or
+#: its tunnel is not answering, and the clean-up would not reach it either)
+QUIET_WAIT_S = 1.0
 
 
 class StatementCancel:
@@ -31,8 +40,8 @@ class StatementCancel:
 
     def __init__(self, send: Callable[[], None]) -> None:
         self._send = send
-        # held while a cancel is being sent, so quiet() returns only after a send in progress ended
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()  # guards the state below; never held while sending
+        self._sending = 0  # sends under way
         self._depth = 0
         self._run = 0  # which outermost guard is running; a late cancel of an earlier one is dropped
         self._quiet = True
@@ -60,9 +69,10 @@ class StatementCancel:
             unregister()
             with self._lock:
                 self._depth -= 1
-                if self._depth == 0:
+                if self._depth == 0:  # as quiet(): the session's next statement is no longer this run's
                     self._quiet = True
                     self._wake.set()
+                    self._lock.wait_for(lambda: self._sending == 0, timeout=QUIET_WAIT_S)
 
     def quiet(self) -> None:
         """The guarded statement has stopped (it failed, or was cancelled): send no more cancels
@@ -70,17 +80,23 @@ class StatementCancel:
         with self._lock:
             self._quiet = True
             self._wake.set()
+            self._lock.wait_for(lambda: self._sending == 0, timeout=QUIET_WAIT_S)
 
     def _send_if_wanted(self, run: int) -> bool:
         with self._lock:
             if self._quiet or run != self._run:
                 return False
             self.sent += 1
-            try:
-                self._send()
-            except Exception:  # noqa: BLE001 - a failed cancel is retried; the statement's error tells
-                pass
-            return True
+            self._sending += 1
+        try:
+            self._send()
+        except Exception:  # noqa: BLE001 - a failed cancel is retried; the statement's error tells
+            pass
+        finally:
+            with self._lock:
+                self._sending -= 1
+                self._lock.notify_all()
+        return True
 
     def _cancelled(self, run: int) -> None:
         """On the cancel token's helper thread (or on the worker, when the task was already
@@ -91,7 +107,7 @@ class StatementCancel:
 
     def _repeat(self, run: int) -> None:
         pause = FIRST_REPEAT_S
-        while not self._wake.wait(pause):
-            if not self._send_if_wanted(run):
+        for _ in range(REPEATS):
+            if self._wake.wait(pause) or not self._send_if_wanted(run):
                 return
             pause = min(pause * 2, LONGEST_REPEAT_S)

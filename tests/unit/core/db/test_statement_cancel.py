@@ -119,3 +119,66 @@ def test_a_failing_send_is_retried():
         assert done.wait(10)
         sc.quiet()
     assert len(calls) >= 2
+
+
+def test_a_stuck_send_holds_up_quiet_only_for_a_bounded_wait(monkeypatch):
+    from aurora_console.core.db import statement_cancel
+
+    monkeypatch.setattr(statement_cancel, "QUIET_WAIT_S", 0.05)
+    started, release = threading.Event(), threading.Event()
+    ended = []
+
+    def stuck_send():  # the server does not answer the cancel (a dropped tunnel)
+        started.set()
+        release.wait(30)
+        ended.append(1)
+
+    sc = StatementCancel(stuck_send)
+    task = TaskContext("t")
+    try:
+        with sc.guard(task):
+            task.token.cancel()
+            assert started.wait(10)
+            sc.quiet()  # returns although the send is still under way
+            assert ended == []
+    finally:
+        release.set()
+
+
+def test_quiet_waits_for_a_send_under_way_so_it_cannot_reach_the_clean_up(monkeypatch):
+    from aurora_console.core.db import statement_cancel
+
+    monkeypatch.setattr(statement_cancel, "QUIET_WAIT_S", 30.0)  # a loaded machine: the wait is not the subject
+    order = []
+    started, go_on = threading.Event(), threading.Event()
+
+    def slow_send():
+        started.set()
+        go_on.wait(10)
+        order.append("cancel reached the server")
+
+    sc = StatementCancel(slow_send)
+    task = TaskContext("t")
+    with sc.guard(task):
+        task.token.cancel()
+        assert started.wait(10)
+        threading.Timer(0.2, go_on.set).start()
+        sc.quiet()
+        order.append("clean-up")
+    assert order == ["cancel reached the server", "clean-up"]
+
+
+def test_repeats_end_after_a_bounded_number(monkeypatch):
+    from aurora_console.core.db import statement_cancel
+
+    monkeypatch.setattr(statement_cancel, "FIRST_REPEAT_S", 0.001)
+    monkeypatch.setattr(statement_cancel, "LONGEST_REPEAT_S", 0.001)
+    sends = Sends()
+    sends.enough = 1 + statement_cancel.REPEATS
+    sc = StatementCancel(sends)
+    task = TaskContext("t")
+    with sc.guard(task):
+        task.token.cancel()
+        assert sends.event.wait(10)
+        threading.Event().wait(0.2)
+        assert sends.count == 1 + statement_cancel.REPEATS  # the first and its repeats, no more
