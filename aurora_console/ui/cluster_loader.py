@@ -170,12 +170,16 @@ class InventoryLoader(QObject):
         self._finished(gen)
 
     def _hold_gc(self, hold: bool) -> None:
-        """No full garbage collections while a load is in flight (see ui/fleet/load_gc.py)."""
+        """While a load is in flight: no full garbage collections (see ui/fleet/load_gc.py), and
+        the short switch interval (ui/switch_interval.py), so the workers parsing the regions'
+        answers give the GIL back to the UI thread within 1 ms instead of 5."""
+        from aurora_console.ui import switch_interval
         from aurora_console.ui.fleet import load_gc
 
         if hold != self._gc_held:
             self._gc_held = self._gc_token["held"] = hold
             (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
+            (switch_interval.hold if hold else switch_interval.release)()
 
     def shutdown(self) -> None:
         self._generation += 1  # late results of a load in flight are dropped
@@ -186,11 +190,13 @@ class InventoryLoader(QObject):
 
 
 def _release_token(token: dict) -> None:
+    from aurora_console.ui import switch_interval
     from aurora_console.ui.fleet import load_gc
 
     if token["held"]:
         token["held"] = False
         load_gc.release_full_collections()
+        switch_interval.release()
 
 
 class ClusterLoader:

@@ -1,0 +1,44 @@
+"""While the fleet loads, the UI thread gets the GIL back within 1 ms (ui/switch_interval.py) and
+no full collection runs (ui/fleet/load_gc.py); both end with the load, or with the loader."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from aurora_console.ui import switch_interval
+from aurora_console.ui.fleet import load_gc
+
+pytestmark = pytest.mark.gui
+
+
+def _loader():
+    from aurora_console.app import build_services
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.cluster_loader import InventoryLoader
+
+    return InventoryLoader(build_services(console_options(sandbox=False), QApplication.instance()))
+
+
+def test_a_load_holds_the_short_switch_interval_and_gives_it_back(qtbot):
+    before = sys.getswitchinterval()
+    loader = _loader()
+    loader._hold_gc(True)
+    try:
+        assert sys.getswitchinterval() == switch_interval.HELD and load_gc.holding()
+        loader._hold_gc(True)  # held once per load, however often asked
+    finally:
+        loader._hold_gc(False)
+    assert sys.getswitchinterval() == before and not switch_interval.holding() and not load_gc.holding()
+
+
+def test_a_loader_gone_mid_load_gives_both_back(qtbot):
+    before = sys.getswitchinterval()
+    loader = _loader()
+    loader._hold_gc(True)
+    assert switch_interval.holding()
+    loader.deleteLater()
+    qtbot.waitUntil(lambda: not switch_interval.holding(), timeout=5000)
+    assert sys.getswitchinterval() == before and not load_gc.holding()
