@@ -27,9 +27,9 @@ Start-up happens in stages so the window fills as soon as it can:
 ``aurora-console --sandbox`` begins stage 1 before its window exists (:meth:`Sandbox.begin`,
 ``sandbox/early_start.py``), and with ``seed_rest_at_once`` the second seed stage follows the first
 at once (the database check needs its SSM password). The PostgreSQL thread builds the blog
-database (its names are the seed catalog's) and starts the bastion's server while the endpoint
-starts and is seeded; :meth:`Sandbox.start_database` adds what needs the seed (the certificate
-for the endpoint names, the bastion's routes and instance).
+database (its names are the seed catalog's) while the endpoint starts and is seeded, and a
+thread beside it starts the bastion's server; :meth:`Sandbox.start_database` adds what needs the
+seed (the certificate for the endpoint names, the bastion's routes and instance).
 
 Each stage's end is logged as a "sandbox phase" (:meth:`Sandbox.mark_phase`);
 ``benchmarks/sandbox_start.py`` prints the breakdown.
@@ -239,6 +239,7 @@ class Sandbox:
         self._migrations: list[str] = []  # the migrations that build applied
         self._bastion = None
         self._early: _EarlyStart | None = None  # the start begin() began, until start_aws takes it
+        self._bastion_thread: threading.Thread | None = None  # _begin_bastion_soon's
         self._lock = threading.Lock()
         self._seed_lock = threading.Lock()  # one seed stage at a time (start_aws, seed_surroundings)
         self._tls_lock = threading.Lock()  # the PostgreSQL and MySQL starts share one certificate
@@ -603,10 +604,31 @@ class Sandbox:
                 if self._stopped.is_set():  # stop() ran meanwhile and found no process yet
                     pg.stop()
                     self._check_running()
+            self._begin_bastion_soon()  # beside the build: its import and keys need no database
             self._build_blog_database(pg, null_context())
-            self._begin_bastion()
         except BaseException as exc:  # noqa: BLE001 - start_database reports it (formatted there, once)
             self._pg_error = exc
+
+    def _begin_bastion_soon(self) -> None:
+        """:meth:`_begin_bastion` on a thread of its own (:meth:`_start_bastion` and stop() wait for it)."""
+
+        def run() -> None:
+            try:
+                self._begin_bastion()
+            except BaseException as exc:  # noqa: BLE001 - start_database starts it itself (and says why it cannot)
+                if not self._stopped.is_set():
+                    log.info("the sandbox bastion did not start ahead (%s: %s)", type(exc).__name__, exc)
+
+        with self._lock:
+            if self._stopped.is_set() or self._bastion_thread is not None:
+                return
+            self._bastion_thread = threading.Thread(target=run, name="sandbox-bastion-start", daemon=True)
+            self._bastion_thread.start()
+
+    def _wait_bastion_start(self) -> None:
+        thread = self._bastion_thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(30)
 
     def _begin_bastion(self) -> None:
         """The bastion's server, listening with no routes yet (its keys made on a first start):
@@ -719,6 +741,7 @@ class Sandbox:
         from aurora_console.sandbox.bastion import Bastion
 
         self.seed_surroundings(task)  # the bastion's EC2 instance (and the SSM password the check reads)
+        self._wait_bastion_start()  # begun beside the blog database's build: one bastion, not two
         task.progress(None, "Starting the loopback bastion…")
         seed = info.seed
         with self._lock:
@@ -846,6 +869,7 @@ class Sandbox:
             except Exception:  # noqa: BLE001
                 log.exception("stopping the sandbox %s failed", name)
         self._feeder = self._bastion = self._pg = self._mysql = self._aws = None
+        self._wait_bastion_start()  # it sees the stop and stops the bastion it was starting
         pg_thread = self._pg_thread
         if pg_thread is not None and pg_thread is not threading.current_thread():
             pg_thread.join(30)  # it sees the stop and stops the server it was starting

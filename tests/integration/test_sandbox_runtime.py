@@ -205,3 +205,36 @@ def test_a_begun_sandbox_stopped_during_its_start_leaves_no_process(tmp_path):
     assert sandbox._bastion is None and (endpoint is None or not endpoint.running)
     children = [p for p in psutil.Process().children(recursive=True) if "aws_process" in " ".join(p.cmdline())]
     assert children == []
+
+
+def test_the_bastion_starts_beside_the_blog_database_build_and_stop_ends_it(tmp_path, monkeypatch):
+    """The bastion's server needs no database: it comes up while the blog database is built (the
+    build here waits for it), and a stop right after leaves no bastion thread or server."""
+
+    class _Server:  # the PostgreSQL server, up at once
+        def start(self) -> None:
+            pass
+
+        def stop(self) -> None:
+            pass
+
+    sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)
+    server = _Server()
+    monkeypatch.setattr(Sandbox, "_postgres_server", lambda self: server)
+    seen: list[bool] = []
+
+    def build(self, pg, task) -> None:
+        deadline = time.monotonic() + 30
+        while "bastion listening" not in self.phases and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.append("bastion listening" in self.phases)
+
+    monkeypatch.setattr(Sandbox, "_build_blog_database", build)
+    sandbox._begin_postgres()
+    sandbox._pg_thread.join(60)
+    assert seen == [True]
+    bastion = sandbox._bastion
+    assert bastion is not None and bastion.running and bastion.routes == {} and bastion.pushed_keys is None
+    sandbox.stop()
+    assert not bastion.running and sandbox._bastion is None
+    assert not [t for t in threading.enumerate() if t.name == "sandbox-bastion-start"]
