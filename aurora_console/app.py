@@ -147,9 +147,10 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     gc.disable()
     hold_early_records()  # the log file opens after the first paint; what comes before waits for it
     if getattr(opts, "sandbox", False):  # its processes start while Qt loads and the window is built
+        from aurora_console.core.paths import app_paths
         from aurora_console.sandbox.early_start import launch_for_options
 
-        launch_for_options(opts)
+        launch_for_options(opts, app_paths())
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -82,15 +82,13 @@ def discard() -> bool:
     return True
 
 
-def launch_for_options(opts) -> Sandbox | None:
+def launch_for_options(opts, paths) -> Sandbox | None:
     """:func:`launch` for the command line's ``--sandbox``, ``--sandbox-dir`` and ``--sandbox-reset``
-    in the console's own folders (its cache keeps the PostgreSQL data folder template); the
-    sandbox is stopped at exit unless the window took it over."""
+    in the console's folders ``paths`` (``core.paths.AppPaths``; its cache keeps the PostgreSQL
+    data folder template); the sandbox is stopped at exit unless the window took it over."""
     import atexit
 
-    from aurora_console.core.paths import app_paths
-
-    paths = app_paths().ensure()
+    paths = paths.ensure()
     atexit.register(discard)  # a failure before the window existed: nothing outlives the console
     quit_on_ctrl_c()  # until the window installs its own handler
     return launch(paths.sandbox_state_dir(getattr(opts, "sandbox_dir", None)),

@@ -102,14 +102,14 @@ def test_launch_for_options_uses_the_console_s_folders(tmp_path, monkeypatch):
     previous = signal.getsignal(signal.SIGINT)
     monkeypatch.setattr(signal, "signal", lambda signum, handler: handlers.append((signum, handler)))
     handlers: list = []
-    begun = early_start.launch_for_options(Namespace(sandbox=True, sandbox_dir=None, sandbox_reset=False))
     from aurora_console.core.paths import app_paths
 
     paths = app_paths()
+    begun = early_start.launch_for_options(Namespace(sandbox=True, sandbox_dir=None, sandbox_reset=False), paths)
     assert begun is not None and begun.state_dir == paths.sandbox_state_dir(None) and not begun.reset
     assert begun.cache_dir == paths.cache_dir
     given = early_start.launch_for_options(Namespace(sandbox=True, sandbox_dir=str(tmp_path / "mine"),
-                                                     sandbox_reset=True))
+                                                     sandbox_reset=True), paths)
     assert given.state_dir == tmp_path / "mine" and given.reset
     assert handlers and all(h == (signal.SIGINT, early_start._quit_early) for h in handlers)
     assert signal.getsignal(signal.SIGINT) is previous  # (the test's own handler stays)
