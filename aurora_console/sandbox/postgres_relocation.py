@@ -263,7 +263,32 @@ def collect_relocated() -> list[Path]:
             removed.append(holder)
         finally:
             release(fd)
+    removed += _collect_half_deleted()
     return removed
+
+
+def _collect_half_deleted() -> list[Path]:
+    """Finish the deletions a process began (:func:`_delete_holder`) and never ended: it was
+    killed, or left with ``os._exit`` (a Ctrl+C before the window existed) while its collector
+    thread was deleting. The folder's name ends with the deleting process's id."""
+    removed = []
+    for doomed in sorted(relocation_root().glob(f".deleting-{RELOCATED_PREFIX}*")):
+        pid = doomed.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or doomed.is_symlink() or not doomed.is_dir() or _process_alive(int(pid)):
+            continue  # still being deleted by a live process, or not one of ours
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(doomed)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or no way to tell: leave its folder alone
+    return True
 
 
 def collect_in_background() -> threading.Thread:

@@ -224,3 +224,17 @@ def test_a_claim_does_not_wait_for_the_stale_folders_to_be_deleted(
     finally:
         release_delete.set()
         reloc.release(fd)
+
+
+def test_a_deletion_cut_short_by_a_dead_process_is_finished_by_the_next_collection(root: Path) -> None:
+    """A console that left with os._exit (Ctrl+C before its window existed) or was killed while
+    its collector thread deleted a stale folder leaves a half-deleted ``.deleting-...`` folder."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = root / f".deleting-{reloc.RELOCATED_PREFIX}0123456789abcdef-{dead.pid}"
+    (left / "data" / "base").mkdir(parents=True)
+    (left / "data" / "base" / "1").write_bytes(b"x" * 1000)
+    busy = root / f".deleting-{reloc.RELOCATED_PREFIX}fedcba9876543210-{os.getpid()}"  # still under way
+    (busy / "data").mkdir(parents=True)
+    assert reloc.collect_relocated() == [left]
+    assert not left.exists() and busy.is_dir()
