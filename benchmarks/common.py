@@ -174,3 +174,30 @@ class CpuLoad:
                 p.kill()
                 p.wait()
         self._procs = []
+
+
+def start_bare_moto(after_up: Callable[[int], object] | None = None, poll_s: float = 0.01) -> tuple[float, object]:
+    """``python -m moto.server`` started and polled until it answers: (seconds, what
+    ``after_up(pid)`` gave just then, before the server is stopped). The sandbox benchmarks'
+    baseline for the AWS endpoint."""
+    import urllib.request
+
+    from aurora_console.sandbox.postgres_env import free_port
+
+    port = free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("bare moto server exited while starting") from None
+                time.sleep(poll_s)
+        return time.perf_counter() - t0, (after_up(proc.pid) if after_up is not None else None)
+    finally:
+        proc.terminate()
+        proc.wait(30)

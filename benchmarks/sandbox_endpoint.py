@@ -26,19 +26,16 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import PYTHON, machine, summary  # noqa: E402
+from common import machine, start_bare_moto, summary  # noqa: E402
 
 from aurora_console.sandbox.aws_process import AwsEndpointProcess  # noqa: E402
-from aurora_console.sandbox.postgres_env import free_port  # noqa: E402
 
 PASSWORD = "Sbx-benchmark-password-1"
 POLL_S = 0.01
@@ -55,23 +52,8 @@ def process_cpu(pid: int) -> float | None:
 
 
 def bare_moto() -> dict[str, float | None]:
-    port = free_port()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=5):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("bare moto server exited while starting") from None
-                time.sleep(POLL_S)
-        return {"up": time.perf_counter() - t0, "up_cpu": process_cpu(proc.pid)}
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    up, up_cpu = start_bare_moto(process_cpu, poll_s=POLL_S)
+    return {"up": up, "up_cpu": up_cpu}
 
 
 def endpoint(seed_at_start: bool, cache_dir: Path) -> dict[str, float | None]:

@@ -46,13 +46,12 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg  # noqa: E402
-from common import PYTHON, isolated_env, machine, summary  # noqa: E402
+from common import PYTHON, isolated_env, machine, start_bare_moto, summary  # noqa: E402
 
 from aurora_console.sandbox.postgres_env import RunAs, find_postgres_bin, free_port, short_temp_dir  # noqa: E402
 
@@ -95,23 +94,7 @@ def bare_postgres(bin_dir: Path) -> float:
 
 def bare_moto() -> float:
     """``python -m moto.server`` until it answers; seconds."""
-    port = free_port()
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=5):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("bare moto server exited while starting") from None
-                time.sleep(POLL_S)
-        return time.perf_counter() - t0
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    return start_bare_moto(poll_s=POLL_S)[0]
 
 
 def baseline(bin_dir: Path) -> dict[str, float]:

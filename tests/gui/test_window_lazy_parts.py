@@ -10,20 +10,10 @@ pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propa
 
 
 @pytest.fixture
-def window(qtbot, qapp):
-    from aurora_console.app import build_services, shutdown_services
-    from aurora_console.testing.console import console_options
-    from aurora_console.ui.main_window import MainWindow
-
-    services = build_services(console_options(sandbox=False), qapp)
-    win = MainWindow(services)
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    shutdown_services(services)
+def window(offline_window, qtbot):
+    offline_window.resize(1000, 700)
+    qtbot.waitExposed(offline_window)
+    return offline_window
 
 
 def test_the_toast_area_is_made_with_the_first_notification(window, qtbot):

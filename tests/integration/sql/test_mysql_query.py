@@ -16,6 +16,7 @@ from aurora_console.core.db.runs import run_for_editor, session_call, split_for_
 from aurora_console.core.db.session import SessionSettings, TxState
 from aurora_console.core.db.sql_errors import CANCELLED, CONNECTION, READ_ONLY, SYNTAX, SqlError
 from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
+from tests.integration.sql.cancel_race import CancelledRightAfterItsCheck
 
 pytestmark = pytest.mark.integration
 
@@ -352,33 +353,9 @@ def test_completion_catalog_from_information_schema_leaves_the_session_alone(sho
     s.rollback()
 
 
-class _CancelledRightAfterItsCheck(TaskContext):
-    """A task cancelled just after the worker's last check, before its statement reaches the server
-    (KILL QUERY then finds nothing to kill, and the server clears it when the statement starts)."""
-
-    def __init__(self, session) -> None:
-        super().__init__("run")
-        self._armed = True
-        self._sent = threading.Event()
-        send = session.cancel
-
-        def cancel_and_tell() -> None:
-            send()
-            self._sent.set()
-
-        session.cancel = cancel_and_tell  # before the session's statement cancel is made
-
-    def check(self) -> None:
-        super().check()
-        if self._armed:
-            self._armed = False
-            self.token.cancel()
-            assert self._sent.wait(10)  # the cancel has reached the still idle server
-
-
 def test_a_cancel_just_before_the_statement_starts_still_cancels_it(shop):
     s = session_on(shop)
-    task = _CancelledRightAfterItsCheck(s)
+    task = CancelledRightAfterItsCheck(s)
     box: dict = {}
 
     def work() -> None:

@@ -11,6 +11,7 @@ from aurora_console.core.db.query import run_statement
 from aurora_console.core.db.session import TxState
 from aurora_console.core.db.sql_errors import SqlError
 from aurora_console.core.tasks import TaskContext
+from tests.integration.sql.cancel_race import CancelledRightAfterItsCheck
 
 pytestmark = pytest.mark.integration
 
@@ -162,33 +163,9 @@ def test_connection_lost_mid_query_then_reconnect(make_session, sql_db):
     assert run_statement(s, "select 1").rows == [(1,)]
 
 
-class _CancelledRightAfterItsCheck(TaskContext):
-    """A task cancelled just after the worker's last check, before its statement reaches the server
-    (the server, still idle, drops that first cancel request)."""
-
-    def __init__(self, session) -> None:
-        super().__init__("run")
-        self._armed = True
-        self._sent = threading.Event()
-        send = session.cancel
-
-        def cancel_and_tell() -> None:
-            send()
-            self._sent.set()
-
-        session.cancel = cancel_and_tell  # before the session's statement cancel is made
-
-    def check(self) -> None:
-        super().check()
-        if self._armed:
-            self._armed = False
-            self.token.cancel()
-            assert self._sent.wait(10)  # the cancel has reached the still idle server
-
-
 def test_a_cancel_just_before_the_statement_starts_still_cancels_it(make_session, sql_db):
     s = make_session()
-    task = _CancelledRightAfterItsCheck(s)
+    task = CancelledRightAfterItsCheck(s)
     t, box = _in_background(lambda: run_statement(s, "select pg_sleep(40)", task=task))
     t.join(30)
     if t.is_alive():  # the old behaviour: the cancel was lost and the statement ran on
