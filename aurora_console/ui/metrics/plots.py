@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import textwrap
+import time
 import zlib
 from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from shiboken6 import isValid
 
 from aurora_console.core.aws.metrics.units import axis_scale, format_ticks
 from aurora_console.ui.theme import palette_is_dark
@@ -37,6 +39,13 @@ COLUMNS = 2
 #: drew and built five times the line segments for the same picture (a week at a 60 s period,
 #: 10,080 points a series: ~6,700 vertices per curve instead of ~1,300 on a 600-pixel plot).
 POINTS_PER_PIXEL = 1.0
+#: After the last resize event of the plots this long (ms), their curves are clipped and
+#: downsampled again for the new pixel width; during a drag each keeps what it drew, scaled.
+RESIZE_SETTLE_MS = 200
+#: Time one event-loop turn spends clipping and downsampling curves again after a resize (s),
+#: and the delay before the next turn (ms): a 1 ms timer, so input and timers come in between.
+REDRAW_BUDGET_S = 0.006
+REDRAW_NEXT_MS = 1
 
 
 def palette(dark: bool | None = None) -> tuple[str, ...]:
@@ -58,6 +67,64 @@ def assign_colors(labels, dark: bool | None = None) -> dict[str, str]:
     sorts last): blue, orange, green, red, violet, magenta, teal, olive, then the variants."""
     colors = palette(dark)
     return {label: colors[n % len(colors)] for n, label in enumerate(sorted(set(labels)))}
+
+
+class DisplayHold:
+    """While held (``count > 0``), the curves given it keep the points they draw when their view
+    changes (:class:`MetricCurve`); they are marked stale instead."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+class MetricCurve(pg.PlotDataItem):
+    """A PlotDataItem that can keep what it draws while its view changes.
+
+    pyqtgraph clips and downsamples a curve's data again at every change of its view: its range
+    and its width in pixels (on a 1-minute week, ~1 ms a curve; 128 curves a resize step, and a
+    resize of the window changes every plot's width, and with it, through the linked x axes,
+    every plot's range a little, several times). While ``hold`` or ``plot_held`` holds, a view
+    change only marks the curve ``stale``: it keeps drawing its points, scaled to the new view,
+    until :meth:`refresh_display` (or new data) clips and downsamples them for the view it has
+    then."""
+
+    def __init__(self, *args, hold: DisplayHold | None = None, **kwargs) -> None:
+        self.hold = hold or DisplayHold()
+        self.plot_held = False
+        self.stale = False
+        self.drawn_width: float | None = None  # the view's width in pixels its points were made for
+        super().__init__(*args, **kwargs)
+
+    def viewRangeChanged(self, vb=None, ranges=None, changed=None):  # noqa: N802 - pyqtgraph API
+        if self.plot_held or self.hold.count:
+            self.stale = True
+            return
+        super().viewRangeChanged(vb, ranges, changed)
+
+    def updateItems(self, styleUpdate: bool = True):  # noqa: N802, N803 - pyqtgraph API
+        shown = self._datasetDisplay
+        super().updateItems(styleUpdate)
+        if self._datasetDisplay is not shown:  # clipped and downsampled again: for the view as it is
+            self.stale = False
+            view = self.getViewBox()
+            self.drawn_width = view.width() if view is not None else None
+
+    @property
+    def needs_redraw(self) -> bool:
+        """A view change was held back, or the view's width is not the one its points were
+        downsampled for (pyqtgraph itself redoes them on a change of range, not of width)."""
+        if self.stale:
+            return True
+        view = self.getViewBox()
+        return (view is not None and isValid(view) and self._dataset is not None
+                and self.drawn_width != view.width())
+
+    def refresh_display(self) -> None:
+        """Clip and downsample for the view as it is now, if it :attr:`needs_redraw`; the path
+        is built here too, not in the next paint."""
+        if self.needs_redraw:
+            super().viewRangeChanged()
+            self.curve.getPath()
 
 
 class UnitAxisItem(pg.AxisItem):
@@ -112,8 +179,10 @@ class MetricPlot:
     band of the selected time window."""
 
     def __init__(self, layout: pg.GraphicsLayout, row: int, col: int, title: str, unit: str, utc: bool,
-                 colors: dict[str, str], on_drag: Callable[[float, float, bool], None] | None = None) -> None:
+                 colors: dict[str, str], on_drag: Callable[[float, float, bool], None] | None = None,
+                 hold: DisplayHold | None = None) -> None:
         self.unit = unit
+        self.hold = hold or DisplayHold()  # the grid's: held while its plots are resized
         self.colors = colors
         self.date_axis = pg.DateAxisItem(orientation="bottom", utcOffset=0 if utc else None)
         self.item: pg.PlotItem = layout.addPlot(row=row, col=col, title=title, viewBox=SelectViewBox(on_drag),
@@ -122,7 +191,7 @@ class MetricPlot:
         self.item.setClipToView(True)
         self.item.setDownsampling(auto=True, mode="peak")
         self.item.setMenuEnabled(False)
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, MetricCurve] = {}
         self.data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.thresholds: list[pg.InfiniteLine] = []
         self.message = pg.TextItem("", color="#ff8a8a" if palette_is_dark() else "#b00020", anchor=(0, 0))
@@ -181,8 +250,13 @@ class MetricPlot:
 
         def finish() -> list[Callable[[], None]]:
             self.item.vb.enableAutoRange(axis=pg.ViewBox.YAxis)
-            # build each path now, one per step, rather than all of them in the next paint
-            return [curve.curve.getPath for curve in self.curves.values()]
+            # the y range now, not in the next paint: a range changed there dirtied the plot again,
+            # and it was drawn a second time with the next turn's plot
+            self.item.vb.prepareForPaint()
+            # build each path now, one per step, rather than all of them in the next paint (and
+            # a curve whose view changed while held, without new data, is drawn for its view)
+            return [curve.refresh_display if curve.needs_redraw else curve.curve.getPath
+                    for curve in self.curves.values()]
 
         return [begin] + [lambda a=args: self._set_curve(*a) for args in series] + [finish]
 
@@ -192,17 +266,32 @@ class MetricPlot:
         if curve is None:
             # width 1 keeps the pen cosmetic: Qt's fast path (wide pens cost ~10x to draw)
             color = self.colors.get(label) or series_color(label)
-            self.curves[label] = self.item.plot(x, y, pen=pg.mkPen(color, width=1), name=label, connect="finite",
-                                                autoDownsampleFactor=POINTS_PER_PIXEL)
+            curve = MetricCurve(x, y, pen=pg.mkPen(color, width=1), name=label, connect="finite",
+                                autoDownsampleFactor=POINTS_PER_PIXEL, hold=self.hold)
+            self.item.addItem(curve)
+            self.curves[label] = curve
         else:
             curve.setData(x, y, connect="finite", autoDownsampleFactor=POINTS_PER_PIXEL)
             color = self.colors.get(label)
             if color and curve.opts["pen"].color().name() != color:
                 curve.setPen(pg.mkPen(color, width=1))
 
-    def set_x_range(self, start: float, end: float) -> None:
-        """This plot's x range (its linked plots follow unless :meth:`PlotGrid.hold_links`)."""
-        self.item.setXRange(start, end, padding=0)
+    def set_x_range(self, start: float, end: float, new_data: bool = False) -> None:
+        """This plot's x range (its linked plots follow unless :meth:`PlotGrid.hold_links`).
+        ``new_data``: every curve gets new data next (:meth:`update_steps`), so none clips and
+        downsamples its old data for the new range first (each would, ~1 ms a curve on a week
+        of 1-minute data, and then again for its new data)."""
+        for curve in self.curves.values():
+            curve.plot_held = new_data
+        try:
+            self.item.setXRange(start, end, padding=0)
+        finally:
+            for curve in self.curves.values():
+                curve.plot_held = False
+
+    def stale_curves(self) -> list[MetricCurve]:
+        """The curves whose points are not made for the view as it is now (see MetricCurve)."""
+        return [curve for curve in self.curves.values() if curve.needs_redraw]
 
     def set_thresholds(self, thresholds: list[tuple[float, str, bool]]) -> None:
         """``(value, label, in_alarm)`` lines; red when the alarm is firing."""
@@ -243,9 +332,16 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
     axis and curve; it runs with workers stepping aside (``ui/ui_first.py``), so a dashboard's
     data prepared on a worker meanwhile does not make each of those calls wait for the GIL."""
 
+    resized: Callable[[], None] | None = None  # called before each resize is laid out
+
     def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         with ui_first():
             super().paintEvent(ev)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        if self.resized is not None:
+            self.resized()
+        super().resizeEvent(ev)
 
 
 class PlotGrid:
@@ -269,6 +365,13 @@ class PlotGrid:
         self._on_select = on_select
         self.selection: tuple[float, float] | None = None  # the band every plot shows
         self.widget.scene().sigMouseClicked.connect(self._clicked)
+        # a resize holds every curve's points (MetricCurve) until the size settles; then the
+        # stale curves are clipped and downsampled again a few per event-loop turn
+        self.hold = DisplayHold()
+        self._settle = QTimer(self.widget, singleShot=True, interval=RESIZE_SETTLE_MS)
+        self._settle.timeout.connect(self._resize_settled)
+        self._redraw_queue: list[tuple[str, MetricCurve]] = []
+        self.widget.resized = self._resizing
 
     def plot_at(self, scene_pos) -> str | None:
         for key, plot in self.plots.items():
@@ -297,13 +400,14 @@ class PlotGrid:
         """The same as :meth:`rebuild` in UI-thread steps: clear, then one plot per step."""
 
         def clear() -> None:
+            self._redraw_queue = []  # curves of the plots about to go
             self.widget.ci.clear()
             self.plots.clear()
             self._order = []
 
         def add(n: int, key: str, title: str, unit: str) -> None:
             plot = MetricPlot(self.widget.ci, n // COLUMNS, n % COLUMNS, title, unit, utc, self.colors,
-                              self._dragged if self._on_select is not None else None)
+                              self._dragged if self._on_select is not None else None, hold=self.hold)
             if self._order:
                 plot.item.setXLink(self.plots[self._order[0]].item)
             self.plots[key] = plot
@@ -311,6 +415,41 @@ class PlotGrid:
             plot.show_region(self.selection, self._region_moved)
 
         return [clear] + [lambda a=(n, *spec): add(*a) for n, spec in enumerate(specs)]
+
+    def _resizing(self) -> None:
+        if not self.hold.count:
+            self.hold.count = 1
+            self._redraw_queue = []  # a redraw under way: the settled size's comes instead
+        self._settle.start()  # again: the size settles RESIZE_SETTLE_MS after the last resize
+
+    def _resize_settled(self) -> None:
+        self.hold.count = 0
+        if not isValid(self.widget):
+            return
+        # (plot, curve) for every curve not drawn for its plot's size and range as they are now
+        self._redraw_queue = [(key, curve) for key, plot in self.plots.items() for curve in plot.stale_curves()]
+        self._redraw_next()
+
+    def _redraw_next(self) -> None:
+        """One turn of the redraw after a resize: curves for REDRAW_BUDGET_S, ending the turn
+        with a plot's last curve (so each repaint draws one plot)."""
+        deadline = time.perf_counter() + REDRAW_BUDGET_S
+        with ui_first():
+            while self._redraw_queue and not self.hold.count:
+                key, curve = self._redraw_queue.pop(0)
+                curve.refresh_display()
+                plot_done = not self._redraw_queue or self._redraw_queue[0][0] != key
+                if plot_done and key in self.plots:
+                    self.plots[key].item.vb.prepareForPaint()  # its y range now, not in the paint
+                if self._redraw_queue and (plot_done or time.perf_counter() > deadline):
+                    QTimer.singleShot(REDRAW_NEXT_MS, self.widget, self._redraw_next)
+                    return
+
+    @property
+    def redrawing(self) -> bool:
+        """Whether curves still wait to be drawn for the plots' size (a resize settling, or its
+        redraw under way)."""
+        return bool(self.hold.count or self._redraw_queue)
 
     def set_labels(self, labels) -> None:
         """Fix the colours for this set of series (before curves are drawn)."""
@@ -359,14 +498,16 @@ class PlotGrid:
                 plot.show_region(window, self._region_moved)
 
     def close(self) -> None:
-        """Stop the rate-limited mouse proxy: its timer must not call into deleted plots."""
+        """Stop the rate-limited mouse proxy and the redraw after a resize: their timers must
+        not call into deleted plots."""
+        self._settle.stop()
+        self._redraw_queue = []
+        self.widget.resized = None
         if self._proxy is not None:
             self._proxy.disconnect()
             self._proxy = None
 
     def _mouse_moved(self, event) -> None:
-        from shiboken6 import isValid
-
         if self._proxy is None or not isValid(self.widget):
             return  # a move queued by the proxy arrived after the dashboard closed
         pos = event[0]

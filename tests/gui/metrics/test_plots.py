@@ -23,6 +23,12 @@ def grid(qtbot):
     return grid
 
 
+def _settled(qtbot, grid) -> None:
+    """The plots' size is final and every curve is drawn for it (a resize's redraw comes after
+    the size settles; PlotGrid.redrawing)."""
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+
+
 def _week(seed: int) -> tuple[np.ndarray, np.ndarray]:
     x = 1.7e9 + 60.0 * np.arange(WEEK_AT_60S)
     rng = np.random.default_rng(seed)
@@ -40,6 +46,7 @@ def test_a_week_at_a_60_s_period_draws_one_bin_per_pixel_and_keeps_every_peak(qt
     grid.set_x_range(x[0], x[-1])
     qtbot.waitUntil(lambda: plot.item.vb.width() > 100)
     grid.widget.grab()  # a paint: the view's size and range are final
+    _settled(qtbot, grid)
 
     width = plot.item.vb.width()
     shown_x, shown_y = plot.curves["db-0"].getData()
@@ -61,6 +68,7 @@ def test_a_short_range_is_drawn_point_by_point(qtbot, grid):
     plot.set_series([("db-0", x, y)])
     grid.set_x_range(x[0], x[-1])
     grid.widget.grab()
+    _settled(qtbot, grid)
     shown_x, shown_y = plot.curves["db-0"].getData()
     assert np.array_equal(shown_x, x) and np.array_equal(shown_y, y)
 
@@ -72,6 +80,7 @@ def test_replacing_the_data_keeps_the_per_pixel_downsampling(qtbot, grid):
     plot.set_series([("db-0", x, y)])  # the same curve, new data (a refresh)
     grid.set_x_range(x[0], x[-1])
     grid.widget.grab()
+    _settled(qtbot, grid)
     assert len(plot.curves["db-0"].getData()[0]) / 2 <= 1.1 * plot.item.vb.width() + 2
 
 

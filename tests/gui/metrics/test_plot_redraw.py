@@ -1,0 +1,176 @@
+"""What the metric plots redo, and when: a refresh repaints one plot at a time, a moved range does
+not clip the old data again just before the new data replaces it, and a resize keeps each curve's
+points until the size settles, then clips and downsamples them again plot by plot in several
+event-loop turns, ending as pyqtgraph would draw them for the new size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QEvent, QObject
+
+from tests.gui.metrics.test_dashboard_apply import METRICS, T0, _apply, _data, dashboard  # noqa: F401
+
+pytestmark = pytest.mark.gui
+
+WEEK_AT_60S = 7 * 24 * 60
+
+
+class PaintRegions(QObject):
+    """The region of every paint event of a widget (seen before the widget paints it)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.regions = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            self.regions.append(event.region())
+        return False
+
+
+def _plots_in(grid, region) -> list[str]:
+    view = grid.widget
+    return [key for key, plot in grid.plots.items()
+            if region.intersects(view.mapFromScene(plot.item.sceneBoundingRect()).boundingRect())]
+
+
+@pytest.fixture
+def updates(monkeypatch):
+    """Every clip-and-downsample pass of a curve: (curve, first timestamp of the data it had)."""
+    seen = []
+    real = pg.PlotDataItem.updateItems
+
+    def update_items(curve, *args, **kwargs):
+        if curve._dataset is not None and len(curve._dataset.x):
+            seen.append((curve, float(curve._dataset.x[0])))
+        return real(curve, *args, **kwargs)
+
+    monkeypatch.setattr(pg.PlotDataItem, "updateItems", update_items)
+    return seen
+
+
+def test_each_repaint_of_a_refresh_draws_one_plot(qtbot, dashboard, monkeypatch):  # noqa: F811
+    dash = dashboard
+    _apply(qtbot, dash, _data(T0, T0 + 3 * 3600))
+    qtbot.waitUntil(lambda: not dash.grid.redrawing, timeout=5000)
+    qtbot.wait(50)
+    from aurora_console.ui.metrics import dashboard as dashboard_module
+
+    # a turn long enough for several plots: only the end of a plot ends it
+    monkeypatch.setattr(dashboard_module, "APPLY_BUDGET_S", 10.0)
+    turns = []
+    real_next = dash._apply_next
+    monkeypatch.setattr(dash, "_apply_next", lambda: (turns.append(1), real_next()))
+    paints = PaintRegions(dash.grid.widget.viewport())
+    _apply(qtbot, dash, _data(T0 + 600, T0 + 3 * 3600 + 600))
+    qtbot.wait(100)  # the last plot's repaint
+    # a turn per plot (and the links' release after the last), not all of them in one
+    assert len(METRICS) <= len(turns) <= len(METRICS) + 1
+    drawn = [_plots_in(dash.grid, region) for region in paints.regions]
+    assert drawn and all(len(keys) == 1 for keys in drawn), drawn
+    assert sorted({k for keys in drawn for k in keys}) == sorted(METRICS)  # each plot repainted
+
+
+def test_a_moved_range_does_not_clip_the_old_data_again(qtbot, dashboard, updates):  # noqa: F811
+    dash = dashboard
+    _apply(qtbot, dash, _data(T0, T0 + 3 * 3600))
+    qtbot.waitUntil(lambda: not dash.grid.redrawing, timeout=5000)
+    updates.clear()
+    new_start = T0 + 600
+    _apply(qtbot, dash, _data(new_start, T0 + 3 * 3600 + 600))
+    assert updates  # every curve was clipped and downsampled for its new data...
+    assert {start for _curve, start in updates} == {new_start}  # ...and never its old data first
+    for plot in dash.grid.plots.values():
+        assert tuple(plot.item.vb.viewRange()[0]) == pytest.approx((new_start, T0 + 3 * 3600 + 600), abs=1)
+        for curve in plot.curves.values():
+            assert not curve.stale
+            assert curve.getData()[0][0] >= new_start - 60  # drawn from its new data
+
+
+@pytest.fixture
+def grid(qtbot):
+    from aurora_console.ui.metrics.plots import PlotGrid
+
+    grid = PlotGrid(on_hover=lambda plot, x: None, on_select=lambda x0, x1: None)
+    qtbot.addWidget(grid.widget)
+    grid.widget.resize(1300, 700)
+    grid.widget.show()
+    grid.rebuild([("cpu", "CPU · Average", "Percent"), ("conn", "Connections · Average", "Count"),
+                  ("mem", "Memory · Average", "Bytes")], utc=True)
+    x = 1.7e9 + 60.0 * np.arange(WEEK_AT_60S)
+    for n, plot in enumerate(grid.plots.values()):
+        rng = np.random.default_rng(n)
+        plot.set_series([(f"db-{i}", x, 50 + 30 * np.sin(np.arange(WEEK_AT_60S) / (200 + i)) + rng.normal(0, 5, x.size))
+                         for i in range(4)])
+    grid.set_x_range(x[0], x[-1])
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    return grid
+
+
+def _as_pyqtgraph_draws(curve) -> tuple[np.ndarray, np.ndarray]:
+    """What pyqtgraph itself draws for the curve's view now (clipped and downsampled afresh)."""
+    pg.PlotDataItem.viewRangeChanged(curve)
+    return curve.getData()
+
+
+def test_a_resize_keeps_the_points_until_it_settles_then_redraws_plot_by_plot(qtbot, grid, updates, monkeypatch):
+    from aurora_console.ui.metrics import plots as plots_module
+
+    monkeypatch.setattr(plots_module, "REDRAW_BUDGET_S", 10.0)  # only a plot's end ends a turn
+    turns = []  # per turn of the redraw: the plots whose curves it redid
+    real_next = grid._redraw_next
+
+    def redraw_next():
+        turns.append(len(updates))
+        real_next()
+
+    monkeypatch.setattr(grid, "_redraw_next", redraw_next)
+    before = {id(c): c.getData()[0].size for p in grid.plots.values() for c in p.curves.values()}
+    updates.clear()
+    for width in (1200, 1000, 800, 700):  # a drag: several resizes, the event loop between
+        grid.widget.resize(width, 700)
+        qtbot.wait(20)
+        assert grid.redrawing
+    assert updates == []  # no curve clipped or downsampled while the size moved
+    assert all(c.needs_redraw for p in grid.plots.values() for c in p.curves.values())  # every width changed
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    curves = [c for p in grid.plots.values() for c in p.curves.values()]
+    assert sorted(id(c) for c, _start in updates) == sorted(id(c) for c in curves)  # each once, after it settled
+    owner = {id(c): key for key, p in grid.plots.items() for c in p.curves.values()}
+    marks = turns + [len(updates)]
+    per_turn = [{owner[id(c)] for c, _s in updates[a:b]} for a, b in zip(marks, marks[1:], strict=False)]
+    assert [len(keys) for keys in per_turn] == [1] * len(grid.plots)  # one plot a turn, each in its own
+    for curve in curves:
+        shown_x, shown_y = (a.copy() for a in curve.getData())
+        fresh_x, fresh_y = _as_pyqtgraph_draws(curve)
+        assert np.array_equal(shown_x, fresh_x) and np.array_equal(shown_y, fresh_y, equal_nan=True)
+    # the narrower plots draw fewer bins than before (downsampled for the new width)
+    assert all(c.getData()[0].size < before[id(c)] for c in curves)
+
+
+def test_a_redraw_is_sliced_by_time(qtbot, grid, monkeypatch):
+    from aurora_console.ui.metrics import plots as plots_module
+
+    monkeypatch.setattr(plots_module, "REDRAW_BUDGET_S", 0.0)  # one curve a turn
+    turns = []
+    real_next = grid._redraw_next
+    monkeypatch.setattr(grid, "_redraw_next", lambda: (turns.append(1), real_next()))
+    grid.widget.resize(900, 600)
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    assert len(turns) == sum(len(p.curves) for p in grid.plots.values())
+
+
+def test_a_resize_again_during_the_redraw_starts_over_for_the_new_size(qtbot, grid):
+    grid.widget.resize(900, 600)
+    qtbot.waitUntil(lambda: grid.hold.count == 0, timeout=5000)  # settled: the redraw begins
+    grid.widget.resize(1100, 650)
+    assert grid.redrawing and grid.hold.count == 1
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    for plot in grid.plots.values():
+        for curve in plot.curves.values():
+            assert not curve.needs_redraw
+            shown = curve.getData()[0].copy()
+            assert np.array_equal(shown, _as_pyqtgraph_draws(curve)[0])
