@@ -174,3 +174,12 @@ def test_a_resize_again_during_the_redraw_starts_over_for_the_new_size(qtbot, gr
             assert not curve.needs_redraw
             shown = curve.getData()[0].copy()
             assert np.array_equal(shown, _as_pyqtgraph_draws(curve)[0])
+
+
+def test_a_resize_paints_the_plots_once(qtbot, grid):
+    paints = PaintRegions(grid.widget.viewport())
+    for width in (1200, 1000):
+        paints.regions.clear()
+        grid.widget.resize(width, 650)
+        qtbot.wait(60)  # the paint (the redraw for the new size waits for the size to settle)
+        assert len(paints.regions) == 1, [r.boundingRect() for r in paints.regions]
