@@ -136,6 +136,13 @@ class UnitAxisItem(pg.AxisItem):
         self.enableAutoSIPrefix(False)
         self.setWidth(72)
 
+    def setRange(self, mn: float, mx: float) -> None:  # noqa: N802 - pyqtgraph API
+        if self.picture is not None and self.range == [mn, mx]:
+            # the same range: its plot was resized in width only (pyqtgraph sets the range again on
+            # every resize of the view) - the ticks drawn stay (~1 ms a plot in each resize step)
+            return
+        super().setRange(mn, mx)
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 - pyqtgraph API
         if not values:
             return []

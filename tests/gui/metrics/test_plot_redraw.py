@@ -183,3 +183,26 @@ def test_a_resize_paints_the_plots_once(qtbot, grid):
         grid.widget.resize(width, 650)
         qtbot.wait(60)  # the paint (the redraw for the new size waits for the size to settle)
         assert len(paints.regions) == 1, [r.boundingRect() for r in paints.regions]
+
+
+def test_a_resize_in_width_redraws_the_time_axes_not_the_value_axes(qtbot, grid, monkeypatch):
+    from aurora_console.ui.metrics.plots import UnitAxisItem
+
+    grid.widget.grab()
+    drawn = []
+    real = pg.AxisItem.generateDrawSpecs
+
+    def generate(axis, painter):
+        drawn.append(axis)
+        return real(axis, painter)
+
+    monkeypatch.setattr(pg.AxisItem, "generateDrawSpecs", generate)
+    grid.widget.resize(1000, 700)  # the same height
+    grid.widget.grab()
+    assert drawn and not any(isinstance(axis, UnitAxisItem) for axis in drawn)  # the time axes only
+    drawn.clear()
+    plot = grid.plots["cpu"]
+    plot.item.setYRange(0, 500, padding=0)  # a new value range: its ticks are drawn again
+    grid.widget.grab()
+    left = plot.item.getAxis("left")
+    assert left in drawn and left.range == [0, 500]
