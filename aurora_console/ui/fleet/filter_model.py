@@ -147,25 +147,22 @@ class FleetFilterModel(QAbstractItemModel):
         self.beginResetModel()
         old = self._tree
         if old is not None:
-            old.rowsInserted.disconnect(self._source_rows_inserted)
-            old.rowsRemoved.disconnect(self._source_rows)
-            old.dataChanged.disconnect(self._source_data)
-            old.layoutChanged.disconnect(self._source_layout)
-            old.modelAboutToBeReset.disconnect(self._source_about_to_reset)
-            old.modelReset.disconnect(self._source_reset)
-            old.settled.disconnect(self._settled)
+            for signal, slot in self._followed(old):
+                signal.disconnect(slot)
         self._tree = model
         self._root = model.node(_TOP)
         self._cells = model.cells
         self._forget()
-        model.rowsInserted.connect(self._source_rows_inserted)
-        model.rowsRemoved.connect(self._source_rows)
-        model.dataChanged.connect(self._source_data)
-        model.layoutChanged.connect(self._source_layout)
-        model.modelAboutToBeReset.connect(self._source_about_to_reset)
-        model.modelReset.connect(self._source_reset)
-        model.settled.connect(self._settled)
+        for signal, slot in self._followed(model):
+            signal.connect(slot)
         self.endResetModel()
+
+    def _followed(self, model: FleetTreeModel) -> tuple:
+        """The tree model's signals this model follows, with the slot each goes to."""
+        return ((model.rowsInserted, self._source_rows_inserted), (model.rowsRemoved, self._source_rows),
+                (model.dataChanged, self._source_data), (model.layoutChanged, self._source_layout),
+                (model.modelAboutToBeReset, self._source_about_to_reset), (model.modelReset, self._source_reset),
+                (model.settled, self._settled))
 
     def _forget(self) -> None:
         self._kids.clear()

@@ -61,3 +61,15 @@ def console_on_moto(qtbot, seeded):
         yield root
     finally:
         close_console(window)
+
+
+def shown_plot_grid(qtbot, plots: list[tuple[str, str, str]]):
+    """A PlotGrid of ``plots`` (key, title, unit) shown at 1300x700, in UTC."""
+    from aurora_console.ui.metrics.plots import PlotGrid
+
+    grid = PlotGrid(on_hover=lambda plot, x: None, on_select=lambda x0, x1: None)
+    qtbot.addWidget(grid.widget)
+    grid.widget.resize(1300, 700)
+    grid.widget.show()
+    grid.rebuild(plots, utc=True)
+    return grid

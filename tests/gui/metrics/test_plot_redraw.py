@@ -10,6 +10,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QEvent, QObject
 
+from tests.gui.metrics.conftest import shown_plot_grid
 from tests.gui.metrics.test_dashboard_apply import METRICS, T0, _apply, _data, dashboard  # noqa: F401
 
 pytestmark = pytest.mark.gui
@@ -92,14 +93,8 @@ def test_a_moved_range_does_not_clip_the_old_data_again(qtbot, dashboard, update
 
 @pytest.fixture
 def grid(qtbot):
-    from aurora_console.ui.metrics.plots import PlotGrid
-
-    grid = PlotGrid(on_hover=lambda plot, x: None, on_select=lambda x0, x1: None)
-    qtbot.addWidget(grid.widget)
-    grid.widget.resize(1300, 700)
-    grid.widget.show()
-    grid.rebuild([("cpu", "CPU · Average", "Percent"), ("conn", "Connections · Average", "Count"),
-                  ("mem", "Memory · Average", "Bytes")], utc=True)
+    grid = shown_plot_grid(qtbot, [("cpu", "CPU · Average", "Percent"), ("conn", "Connections · Average", "Count"),
+                                   ("mem", "Memory · Average", "Bytes")])
     x = 1.7e9 + 60.0 * np.arange(WEEK_AT_60S)
     for n, plot in enumerate(grid.plots.values()):
         rng = np.random.default_rng(n)

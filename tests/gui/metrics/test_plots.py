@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.gui.metrics.conftest import shown_plot_grid
+
 pytestmark = pytest.mark.gui
 
 WEEK_AT_60S = 7 * 24 * 60
@@ -13,14 +15,7 @@ WEEK_AT_60S = 7 * 24 * 60
 
 @pytest.fixture
 def grid(qtbot):
-    from aurora_console.ui.metrics.plots import PlotGrid
-
-    grid = PlotGrid(on_hover=lambda plot, x: None, on_select=lambda x0, x1: None)
-    qtbot.addWidget(grid.widget)
-    grid.widget.resize(1300, 700)
-    grid.widget.show()
-    grid.rebuild([("cpu", "CPU · Average", "Percent"), ("conn", "Connections · Average", "Count")], utc=True)
-    return grid
+    return shown_plot_grid(qtbot, [("cpu", "CPU · Average", "Percent"), ("conn", "Connections · Average", "Count")])
 
 
 def _settled(qtbot, grid) -> None:
