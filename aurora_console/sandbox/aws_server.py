@@ -143,10 +143,11 @@ class LocalAwsServer:
 
     def transport(self) -> Any:
         """A :class:`~.wsgi_transport.WsgiTransport` into this endpoint: boto3 clients in this
-        process that it is attached to reach the endpoint without a socket."""
+        process that it is attached to reach the endpoint without a socket; while the seed gate is
+        closed, each request waits for the fleet listing's requests being answered (``seed_gate.py``)."""
         from aurora_console.sandbox.wsgi_transport import WsgiTransport
 
-        return WsgiTransport(self.wsgi_app)
+        return WsgiTransport(self.wsgi_app, before_send=self.gate.give_way)
 
     def start(self) -> str:
         """Start the server thread and return its endpoint URL (``http://127.0.0.1:PORT``)."""

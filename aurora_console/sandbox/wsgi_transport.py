@@ -95,10 +95,12 @@ def wsgi_environ(method: str, url: str, headers: Iterable[tuple[str, str]], body
 
 class WsgiTransport:
     """Sends the requests of the clients it is attached to into ``app`` (a WSGI application in
-    this process) instead of over a socket."""
+    this process) instead of over a socket. ``before_send`` is called before each request (the
+    sandbox's: the seed gate's :meth:`~.seed_gate.SeedGate.give_way`, the console's listing first)."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], before_send: Callable[[], None] | None = None) -> None:
         self.app = app
+        self.before_send = before_send
         self.requests = 0  # answered so far (tests read it)
 
     def attach(self, client: Any) -> Any:
@@ -110,6 +112,8 @@ class WsgiTransport:
         """botocore's ``before-send`` handler: the application's answer to ``request``."""
         from botocore.awsrequest import AWSResponse
 
+        if self.before_send is not None:
+            self.before_send()
         environ = wsgi_environ(request.method, request.url, request.headers.items(), _request_body(request.body))
         answer: dict[str, Any] = {}
 

@@ -137,3 +137,27 @@ def test_the_seed_through_the_transport_makes_what_the_seed_over_http_makes(moto
     assert listing(moto_endpoint) == http_listing
     assert seed_view(in_process) == seed_view(over_http)
     assert http_listing["us-east-1"]["clusters"] and http_listing["eu-west-1"]["instances"]
+
+
+def test_the_seeders_requests_give_way_to_a_listing_request_being_answered(moto_server, moto_endpoint):
+    """The endpoint's transport asks the seed gate before each request (seed_gate.SeedGate.give_way):
+    while a listing request is being answered, the seeder's next request waits for it."""
+    gate = moto_server.gate
+    saved = gate.linger, gate.give_way_max
+    gate.linger, gate.give_way_max = 0.0, 30.0  # longer than the test waits below
+    seeder = _client("ssm", moto_endpoint, moto_server.transport())
+    answered: list[object] = []
+    gate.close()
+    try:
+        gate.listing_began()  # as SeedGateWsgi does while it answers a listing request
+        thread = threading.Thread(target=lambda: answered.append(seeder.describe_parameters()["Parameters"]),
+                                  daemon=True)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive() and not answered
+        gate.listing_ended()
+        thread.join(30)
+        assert answered == [[]]
+    finally:
+        gate.open()
+        gate.linger, gate.give_way_max = saved

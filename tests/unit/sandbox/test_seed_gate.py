@@ -129,3 +129,140 @@ def test_a_failing_on_hold_still_waits_for_the_gate(caplog):
     thread.join(30)
     assert not thread.is_alive()
     assert "asking for the rest of the sandbox seed failed" in caplog.text
+
+
+# -- the listing goes first: the seeder gives way to it ------------------------------------------
+class _BlockingApp:
+    """Answers once ``release`` is set (``entered`` tells when a request is inside)."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, environ, start_response):
+        self.entered.set()
+        self.release.wait(30)
+        start_response("200 OK", [])
+        return [b"listed"]
+
+
+def _served(app, environ) -> list:
+    """As werkzeug's server answers: the answer written out, then closed."""
+    answer = app(environ, lambda status, headers: None)
+    try:
+        return list(answer)
+    finally:
+        if hasattr(answer, "close"):
+            answer.close()
+
+
+def _served_in_thread(app, environ) -> threading.Thread:
+    thread = threading.Thread(target=_served, args=(app, environ), daemon=True)
+    thread.start()
+    return thread
+
+
+def _listing_environ() -> dict:
+    return _environ("rds", b"Action=DescribeDBClusters&Version=2014-10-31")
+
+
+def _give_way_in_thread(gate: SeedGate) -> threading.Thread:
+    thread = threading.Thread(target=gate.give_way, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_the_seeder_waits_while_a_listing_request_is_answered_and_goes_on_after_it():
+    inner = _BlockingApp()
+    gate = SeedGate(max_hold=5, linger=0.0, give_way_max=30)  # longer than the test's own waits
+    gate.close()
+    listing = _served_in_thread(SeedGateWsgi(inner, gate), _listing_environ())
+    assert inner.entered.wait(20)
+    seeder = _give_way_in_thread(gate)
+    seeder.join(0.3)
+    assert seeder.is_alive()  # it waits for the listing's answer
+    inner.release.set()
+    listing.join(20)
+    seeder.join(20)
+    assert not listing.is_alive() and not seeder.is_alive()
+
+
+def test_the_seeder_waits_until_the_listings_answer_is_closed():
+    inner = _BlockingApp()
+    inner.release.set()
+    gate = SeedGate(max_hold=5, linger=0.0, give_way_max=30)
+    gate.close()
+    answer = SeedGateWsgi(inner, gate)(_listing_environ(), lambda status, headers: None)
+    assert list(answer) == [b"listed"]  # written out, not closed yet (werkzeug closes it after writing)
+    seeder = _give_way_in_thread(gate)
+    seeder.join(0.3)
+    assert seeder.is_alive()
+    answer.close()
+    seeder.join(20)
+    assert not seeder.is_alive()
+
+
+def test_the_seeder_keeps_giving_way_for_a_moment_after_a_listing_request():
+    gate = SeedGate(max_hold=5, linger=30, give_way_max=30)  # the next listing call is expected soon
+    gate.close()
+    _served(SeedGateWsgi(_App(), gate), _listing_environ())
+    seeder = _give_way_in_thread(gate)
+    seeder.join(0.3)
+    assert seeder.is_alive()
+    gate.open()  # (giving way ends by its time limits only: shortened here for the test's end)
+    gate.linger = 0.0
+    gate.listing_began()
+    gate.listing_ended()
+    seeder.join(20)
+    assert not seeder.is_alive()
+
+
+def test_giving_way_is_bounded():
+    inner = _BlockingApp()
+    gate = SeedGate(max_hold=5, linger=0.0, give_way_max=0.2)
+    gate.close()
+    listing = _served_in_thread(SeedGateWsgi(inner, gate), _listing_environ())
+    assert inner.entered.wait(20)
+    seeder = _give_way_in_thread(gate)
+    seeder.join(20)  # returns after its 0.2 s although the listing request still runs
+    assert not seeder.is_alive() and listing.is_alive()
+    inner.release.set()
+    listing.join(20)
+
+
+@pytest.mark.parametrize("environ", [
+    _environ("rds", b"Action=DescribeDBClusters&Version=2014-10-31"),  # the gate is open: not counted
+], ids=["open-gate"])
+def test_an_open_gates_requests_and_no_listing_do_not_hold_the_seeder(environ):
+    inner = _BlockingApp()
+    gate = SeedGate(max_hold=5, linger=30, give_way_max=30)
+    request = _served_in_thread(SeedGateWsgi(inner, gate), environ)
+    assert inner.entered.wait(20)
+    seeder = _give_way_in_thread(gate)
+    seeder.join(20)
+    assert not seeder.is_alive()  # no wait: nothing of the listing is answered while closed
+    inner.release.set()
+    request.join(20)
+
+
+def test_the_seeders_and_motos_own_requests_do_not_hold_the_seeder():
+    gate = SeedGate(max_hold=5, linger=30, give_way_max=30)
+    gate.close()
+    _served(SeedGateWsgi(_App(), gate), _environ("rds", b"Action=DescribeDBClusters", agent=f"Boto3 {SEEDER_AGENT}"))
+    _served(SeedGateWsgi(_App(), gate), _environ("rds", b"", path="/moto-api/reset"))
+    seeder = _give_way_in_thread(gate)
+    seeder.join(20)
+    assert not seeder.is_alive()
+
+
+def test_a_failing_listing_request_does_not_hold_the_seeder():
+    def boom(environ, start_response):
+        raise RuntimeError("moto failed")
+
+    gate = SeedGate(max_hold=5, linger=0.0, give_way_max=30)
+    gate.close()
+    with pytest.raises(RuntimeError):
+        _served(SeedGateWsgi(boom, gate), _listing_environ())
+    seeder = _give_way_in_thread(gate)
+    seeder.join(20)
+    assert not seeder.is_alive()
