@@ -137,6 +137,10 @@ class ClusterListModel(QAbstractTableModel):
     def _source_data_changed(self, first: QModelIndex, last: QModelIndex, *_roles) -> None:
         if not self._all:
             return
+        if not self._following:
+            # a load fills the tree over many turns: the changed clusters show with the rest of
+            # their region (the loader's sync), not a re-sort of the whole list each turn
+            return
         parent = first.internalPointer().parent if first.isValid() else None
         if parent is None:
             return

@@ -53,6 +53,8 @@ class InventoryLoader(QObject):
         self._bridge.region.connect(self._region_arrived, Qt.ConnectionType.QueuedConnection)
         self._generation = 0
         self._staging: dict[str, tuple[StagedRegion, int]] = {}
+        #: regions whose last clusters are shown, announced (region_shown) on a turn of their own
+        self._announcing: dict[str, tuple[RegionInventory, int]] = {}
         self._finish_after_staging = -1
         self._handle = None
         self._gc_held = False
@@ -76,6 +78,7 @@ class InventoryLoader(QObject):
         self._generation += 1
         gen = self._generation
         self._staging.clear()
+        self._announcing.clear()
         self.targets = list(targets)
         self.errors = []
         wanted = {f"{t.profile or profile_label}/{t.region}" for t in targets}
@@ -105,6 +108,7 @@ class InventoryLoader(QObject):
         """Forget every region (another account: its rows must never show the old one's)."""
         self._generation += 1
         self._staging.clear()
+        self._announcing.clear()
         self.model.clear()
 
     def _region_arrived(self, inv: RegionInventory, gen: int) -> None:
@@ -117,30 +121,47 @@ class InventoryLoader(QObject):
 
     def _stage_step(self, key: str, gen: int) -> None:
         """Apply a region over several event-loop turns: first compare it with what is shown
-        (time-boxed per turn), then each turn adds or updates up to STAGE_CLUSTERS clusters."""
-        from aurora_console.core.aws.fleet.clusters import region_clusters
-        from aurora_console.ui.fleet.staging import TURN_BUDGET_S
+        (time-boxed per turn), then each turn adds or updates up to STAGE_CLUSTERS clusters. A
+        turn that spent its time comparing leaves the first step to the next turn, and the
+        region is announced (``region_shown``: the navigator's list takes it in) on a turn after
+        the one that applied its last clusters (that one also paints the tree)."""
+        from aurora_console.ui.fleet.staging import COMPARE_THEN_APPLY_S, TURN_BUDGET_S
 
         staged = self._staging.get(key)
         if staged is None or staged[1] != gen or gen != self._generation:
             return
         st = staged[0]
-        if not st.compare(time.perf_counter() + TURN_BUDGET_S):
-            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
-            return
+        if not st.compared:
+            cpu = time.thread_time()  # CPU time: a turn preempted on a busy machine still applies
+            if not st.compare(time.perf_counter() + TURN_BUDGET_S) or time.thread_time() - cpu > COMPARE_THEN_APPLY_S:
+                QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+                return
         step = st.next_step()
         if step is not None:
             self.model.set_region(step)  # regions stay collapsed while they fill
             QTimer.singleShot(0, lambda: self._stage_step(key, gen))
             return
         del self._staging[key]
-        final = self.model.set_region(st.final())
+        self._announcing[key] = (self.model.set_region(st.final()), gen)  # the load ends after it
+        # a timer, not a posted call: those run right after the paint this change posted, in
+        # the same stretch without the event loop serving timers or input between
+        QTimer.singleShot(1, lambda: self._announce(key, gen))
+
+    def _announce(self, key: str, gen: int) -> None:
+        """The region's last clusters are shown: say so (unless a newer load took over)."""
+        from aurora_console.core.aws.fleet.clusters import region_clusters
+
+        shown = self._announcing.get(key)
+        if shown is None or shown[1] != gen or gen != self._generation:
+            return
+        final = shown[0]
+        del self._announcing[key]
         self.pending.discard(key)
         if final.error:
             error = region_clusters(final, final.target).error
             self.errors.append(f"{final.region}: {error.user_text() if error is not None else final.error}")
         self.region_shown.emit(final)
-        if self._finish_after_staging == gen and not self._staging:
+        if self._finish_after_staging == gen and not self._staging and not self._announcing:
             # on the next turn: this one showed the region (the navigator's list took in its
             # clusters); the end of the load (the fleet expands and sorts its regions) is another
             QTimer.singleShot(0, lambda: self._finished(gen))
@@ -148,7 +169,7 @@ class InventoryLoader(QObject):
     def _finished(self, gen: int) -> None:
         if gen != self._generation:
             return
-        if self._staging:
+        if self._staging or self._announcing:
             self._finish_after_staging = gen
             return
         self._done(gen)
@@ -184,6 +205,7 @@ class InventoryLoader(QObject):
     def shutdown(self) -> None:
         self._generation += 1  # late results of a load in flight are dropped
         self._staging.clear()
+        self._announcing.clear()
         self._hold_gc(False)
         if self._handle is not None and not self._handle.done:
             self._handle.cancel()

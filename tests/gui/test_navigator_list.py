@@ -235,3 +235,19 @@ def test_columns_fit_the_widest_cluster_and_a_dragged_width_stays(nav):
     nav.tree_.set_region(_region([_cluster("a"), _cluster("an-even-longer-cluster-name-than-the-longest-one-before")]))
     nav.model.sync()
     assert header.sectionSize(0) > wide
+
+
+def test_while_a_load_fills_the_tree_a_status_change_waits_for_the_region_to_be_complete(nav, qtbot):
+    """Not following (a load in flight), the list takes a changed status in with the loader's
+    sync of the complete region, not a re-sort of the whole list per step."""
+    nav.tree_.set_region(_region([_cluster("a"), _cluster("b")]))
+    nav.model.sync()
+    nav.model.follow(False)
+    changes = []
+    nav.model.dataChanged.connect(lambda *a: changes.append(1))
+    nav.tree_.set_region(_region([_cluster("a", "rebooting"), _cluster("b")]))
+    qtbot.wait(20)
+    assert changes == [] and _shown(nav, 2) == ["available", "available"]
+    nav.model.sync()  # the region is complete
+    assert changes and _shown(nav, 2) == ["rebooting", "available"]
+    nav.model.follow(True)

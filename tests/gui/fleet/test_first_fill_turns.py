@@ -83,5 +83,67 @@ def test_the_load_ends_on_a_turn_after_its_last_region_is_shown(offline_window, 
     assert events.count("step") > 300 // STAGE_CLUSTERS  # over several turns
     assert events.count("finished") == 1 and events.count("shown") == 1
     shown, finished = events.index("shown"), events.index("finished")
-    assert finished > events.index("step end", shown)  # not within the step that showed the region
+    last_step_end = len(events) - 1 - events[::-1].index("step end")
+    # announced on a turn after the step that showed the last clusters (and painted the tree),
+    # and the load ends on yet another
+    assert last_step_end < shown < finished
     assert window.navigator.model.cluster_count() == 300
+
+
+def test_a_region_is_announced_after_the_turn_that_showed_its_last_clusters(offline_window, qtbot):
+    """The step that applies a region's last clusters repaints the tree; the navigator's list
+    takes the region in (region_shown) on a later turn, with the event loop free between."""
+    from PySide6.QtCore import QTimer
+
+    from aurora_console.core.aws.session import AwsSessionFactory
+
+    window = offline_window
+    window.services.aws_session.set(AwsSessionFactory(endpoint_url="http://127.0.0.1:9"))  # never called
+    window.navigator.set_profiles(["dev"], "dev")
+    window.navigator.set_regions(["us-east-1"], ["us-east-1"])
+    loader = window.clusters.loader
+    loader.inventory.load = lambda _f, targets, *, on_region=None, task=None, profile_label=None: [
+        on_region(inv) or inv for inv in (_inventory(t, 10) for t in targets)]
+    seen, at_last_step, next_turn = [], [], []
+    loader.region_shown.connect(lambda inv: seen.append(len(loader.model.clusters())))
+
+    def settled() -> None:  # the tree model took in a step
+        if len(loader.model.clusters()) == 10 and not at_last_step:
+            at_last_step.append(bool(seen))
+            QTimer.singleShot(0, lambda: next_turn.append(bool(seen)))  # what runs right after that turn
+
+    loader.model.settled.connect(settled)
+    window.refresh_clusters()
+    qtbot.waitUntil(lambda: window.load_count == 1, timeout=10000)
+    assert at_last_step == [False] and next_turn == [False] and seen == [10]
+
+
+def test_a_turn_spent_comparing_leaves_the_first_step_to_the_next_turn(qtbot, monkeypatch):
+    """A refresh of a big region compares it with what is shown first (a few ms for 1,000
+    clusters): that turn does not also apply a step (a diff of the tree and its repaint)."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console.app import build_services
+    from aurora_console.core.aws.session import AwsTarget
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.cluster_loader import InventoryLoader
+    from aurora_console.ui.fleet import staging
+
+    loader = InventoryLoader(build_services(console_options(sandbox=False), QApplication.instance()))
+    target = AwsTarget("dev", "us-east-1")
+    loader._region_arrived(_inventory(target, 100), loader._generation)
+    qtbot.waitUntil(lambda: not loader._staging and not loader._announcing, timeout=10000)
+    shown = _inventory(target, 100)
+    changed = replace(shown, clusters=tuple(replace(c, status="modifying") for c in shown.clusters))
+
+    def statuses() -> set[str]:
+        return {c.status for _, c in loader.model.clusters()}
+
+    monkeypatch.setattr(staging, "COMPARE_THEN_APPLY_S", -1.0)  # any comparing counts as a long turn
+    loader._region_arrived(changed, loader._generation)
+    assert statuses() == {"available"}  # compared, nothing applied in this turn
+    qtbot.waitUntil(lambda: not loader._staging and not loader._announcing, timeout=10000)
+    assert statuses() == {"modifying"}
+    loader.shutdown()
