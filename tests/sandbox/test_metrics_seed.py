@@ -267,7 +267,7 @@ def test_fast_timestamp_parser_matches_motos(value):
     moto_speedups.install()
     from moto.core import parse
 
-    original = moto_speedups._INSTALLED["timestamp_parser"]
+    original = moto_speedups.PATCHES.original("default_timestamp_parser")
     assert parse.default_timestamp_parser is moto_speedups.fast_timestamp_parser
     assert moto_speedups.fast_timestamp_parser(value) == original(value)
 

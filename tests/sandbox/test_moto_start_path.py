@@ -9,7 +9,7 @@ import threading
 import boto3
 import pytest
 
-from aurora_console.sandbox import moto_speedups
+from aurora_console.sandbox import moto_ec2_data, moto_speedups
 from aurora_console.sandbox.aws_server import SANDBOX_ACCOUNT_ID, sandbox_credentials
 
 pytestmark = pytest.mark.integration
@@ -40,15 +40,15 @@ def _backend(region: str):
 
 def test_the_default_images_load_on_first_read_and_match_motos(speedups):
     lazy = _backend("eu-west-2")
-    assert lazy.__dict__[moto_speedups._AMIS_PENDING]  # not loaded when the backend was made
+    assert lazy.__dict__[moto_ec2_data.AMIS_PENDING]  # not loaded when the backend was made
     group = lazy.create_security_group("made-first", "a group before any image was read", vpc_id=lazy.default_vpc.id)
-    assert group.id and lazy.__dict__[moto_speedups._AMIS_PENDING]  # the first seed stage's kind of call
+    assert group.id and lazy.__dict__[moto_ec2_data.AMIS_PENDING]  # the first seed stage's kind of call
     lazy_images = _images(lazy)
-    assert not lazy.__dict__[moto_speedups._AMIS_PENDING]
+    assert not lazy.__dict__[moto_ec2_data.AMIS_PENDING]
     moto_speedups.uninstall()
     try:
         eager = _backend("eu-west-2")
-        assert moto_speedups._AMIS_PENDING not in eager.__dict__
+        assert moto_ec2_data.AMIS_PENDING not in eager.__dict__
         eager_images = _images(eager)
     finally:
         moto_speedups.install()
@@ -76,7 +76,7 @@ def test_readers_of_a_loading_backend_see_every_image(speedups):
 
 def test_uninstall_leaves_no_backend_without_its_images(speedups):
     backend = _backend("ap-south-1")
-    assert backend.__dict__[moto_speedups._AMIS_PENDING]
+    assert backend.__dict__[moto_ec2_data.AMIS_PENDING]
     moto_speedups.uninstall()
     try:
         assert len(backend.__dict__["amis"]) > 1000  # loaded by uninstall, read without the descriptor
@@ -100,7 +100,7 @@ def test_motos_folder_is_listed_once_with_the_same_answer(speedups):
 
     listed = moto.backends.list_of_moto_modules()
     assert listed is moto.backends.list_of_moto_modules()  # kept
-    assert list(listed) == list(moto_speedups._INSTALLED["list_of_moto_modules"]())
+    assert list(listed) == list(moto_speedups.PATCHES.original("list_of_moto_modules")())
     assert {"rds", "ec2", "ssm", "cloudwatch"} <= set(listed)
 
 
