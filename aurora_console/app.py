@@ -99,30 +99,49 @@ def skip_pyside_source_scans() -> bool:
 
 
 class _FirstPaint:
-    """Calls ``callback`` once, after the window's first paint event."""
+    """Calls ``callback`` once, after the window's first paint event.
+
+    It looks at the window's events only until then: the filter is removed with the first paint,
+    so the window's later events (every resize, move, paint, hover of the session) never call
+    into Python for it."""
 
     def __init__(self, window, callback) -> None:
         from PySide6.QtCore import QEvent, QObject, QTimer
 
         self._done = False
         callback_ref = callback
+        paint = QEvent.Type.Paint
 
         class Filter(QObject):
             def eventFilter(inner, obj, event):  # noqa: N802, N805
-                if not self._done and event.type() == QEvent.Type.Paint:
+                if not self._done and event.type() == paint:
                     self._done = True
+                    self._stop_listening()
                     QTimer.singleShot(0, callback_ref)
                 return False
 
-        self._filter = Filter(window)
+        self._window = window
+        self._filter: QObject | None = Filter(window)
         window.installEventFilter(self._filter)
         # offscreen platforms may not paint an empty main window: fall back after the first loop turn
         QTimer.singleShot(250, self._fallback(callback))
+
+    @property
+    def listening(self) -> bool:
+        """Whether the window's events still go through the filter (until the first paint)."""
+        return self._filter is not None
+
+    def _stop_listening(self) -> None:
+        if self._filter is not None:
+            self._window.removeEventFilter(self._filter)
+            self._filter.deleteLater()
+            self._filter = None
 
     def _fallback(self, callback):
         def run():
             if not self._done:
                 self._done = True
+                self._stop_listening()
                 callback()
         return run
 
