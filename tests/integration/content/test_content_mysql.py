@@ -209,6 +209,60 @@ def test_cancel_interrupts_a_slow_statement(blog, mysql_db):
     assert cur.fetchone()[0] == 1  # the session is still usable
 
 
+def test_a_cancel_just_before_the_statement_starts_still_cancels_it(blog):
+    import threading
+
+    from aurora_console.core.tasks import Cancelled, TaskContext
+    from tests.integration.sql.cancel_race import CancelledRightAfterItsCheck
+
+    conn = blog.connection()
+    task = CancelledRightAfterItsCheck(blog)
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["result"] = blog.run(lambda: conn.cursor().execute(
+                "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b"), task)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(30)
+    if t.is_alive():  # the old behaviour: the KILL QUERY found nothing running and the statement ran on
+        blog.cancel()
+        t.join(20)
+        raise AssertionError("the cancel pressed as the statement started was lost")
+    assert isinstance(box.get("error"), Cancelled), box
+    assert blog.statement_cancel.sent >= 1
+
+    def sleep_then_seven() -> int:
+        cur = conn.cursor()
+        cur.execute("SELECT SLEEP(0.4), 7")
+        return cur.fetchone()[1]
+
+    assert blog.run(sleep_then_seven, TaskContext("next")) == 7  # the repeats stopped with the statement
+
+
+def test_a_failed_task_leaves_no_transaction_open(blog):
+    """A repeated KILL QUERY may land on a failed save's own ROLLBACK: the session ends the transaction."""
+    from aurora_console.core.tasks import TaskContext
+
+    conn = blog.connection()
+    cur = conn.cursor()
+    cur.execute("CREATE TEMPORARY TABLE tx_probe (x INT) ENGINE=InnoDB")
+
+    def fails_inside_a_transaction() -> None:
+        cur.execute("BEGIN")
+        cur.execute("INSERT INTO tx_probe VALUES (1)")
+        raise RuntimeError("the save failed")
+
+    with pytest.raises(RuntimeError):
+        blog.run(fails_inside_a_transaction, TaskContext("save"))
+    cur.execute("SELECT COUNT(*) FROM tx_probe")
+    assert cur.fetchone()[0] == 0  # rolled back, not left open
+
+
 def test_killed_connection_keeps_pending_and_saves_after_reconnect(blog, mysql_db, opened, tmp_path):
     from aurora_console.core.db.content.save import ConnectionLost
 

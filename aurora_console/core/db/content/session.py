@@ -17,6 +17,7 @@ import psycopg
 from aurora_console.core.connections.engines.postgres import POSTGRES
 
 from ..connection_engine import connect_engine
+from ..statement_cancel import StatementCancel
 from .changes import ChangeSet, ReadOnly
 from .introspect import TableInfo, TableRef, introspect_table, list_tables
 from .lookup import ForeignKeyLookup, describe_references, referencing_rows
@@ -64,6 +65,8 @@ class ContentSession:
         self._conn: psycopg.Connection | None = None
         self._on_close = on_close
         self._lock = threading.RLock()
+        #: a task's cancel, repeated until its statement stopped (``core/db/statement_cancel.py``)
+        self.statement_cancel = StatementCancel(lambda: self.cancel())
 
     @property
     def queue_key(self) -> str:
@@ -92,21 +95,41 @@ class ContentSession:
 
     def run(self, fn, task=None):
         """``fn()`` with the task's cancel button wired to :meth:`cancel`; a cancelled statement
-        raises ``Cancelled`` (from ``core.tasks``) instead of a database error."""
+        raises ``Cancelled`` (from ``core.tasks``) instead of a database error.
+
+        A cancel pressed just before a statement reached the server is repeated until it stops
+        the statement (:class:`StatementCancel`). A repeat may then land on ``fn``'s own clean-up
+        (the ROLLBACK of a failed save): so when ``fn`` fails, the repeats stop first and a
+        transaction left open is rolled back here, and the session is left idle."""
         if task is None:
             return fn()
         from aurora_console.core.tasks import Cancelled
 
-        unregister = task.token.on_cancel(self.cancel)
-        try:
-            task.check()
-            return fn()
-        except psycopg.errors.QueryCanceled:
-            if task.cancelled:
-                raise Cancelled() from None
-            raise
-        finally:
-            unregister()
+        with self.statement_cancel.guard(task):
+            try:
+                task.check()
+                return fn()
+            except BaseException as exc:
+                self.statement_cancel.quiet()
+                self._end_open_transaction()
+                if task.cancelled and self._stopped_by_cancel(exc):
+                    raise Cancelled() from None
+                raise
+
+    @staticmethod
+    def _stopped_by_cancel(exc: BaseException) -> bool:
+        return isinstance(exc, psycopg.errors.QueryCanceled)
+
+    def _end_open_transaction(self) -> None:
+        """Roll back a transaction a failed ``fn`` left open or failed (no cancel can reach it)."""
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            return
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            try:
+                conn.rollback()
+            except psycopg.Error:
+                pass
 
     def backend_pid(self) -> int | None:
         return None if self._conn is None or self._conn.closed else self._conn.info.backend_pid

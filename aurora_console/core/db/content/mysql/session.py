@@ -63,21 +63,19 @@ class MySqlContentSession(ContentSession):
         if conn is not None and conn.open:
             MYSQL.cancel(conn)
 
-    def run(self, fn, task=None):
-        if task is None:
-            return fn()
-        from aurora_console.core.tasks import Cancelled
+    @staticmethod
+    def _stopped_by_cancel(exc: BaseException) -> bool:
+        return isinstance(exc, DriverError) and bool(exc.args) and exc.args[0] == QUERY_INTERRUPTED
 
-        unregister = task.token.on_cancel(self.cancel)
-        try:
-            task.check()
-            return fn()
-        except DriverError as exc:
-            if task.cancelled and exc.args and exc.args[0] == QUERY_INTERRUPTED:
-                raise Cancelled() from None
-            raise
-        finally:
-            unregister()
+    def _end_open_transaction(self) -> None:
+        """ROLLBACK after a failed ``fn`` (a no-op outside a transaction; the server may not
+        tell the client whether one is open on every driver)."""
+        conn = self._conn
+        if conn is not None and conn.open:
+            try:
+                conn.rollback()
+            except DriverError:
+                pass
 
     def backend_pid(self) -> int | None:
         return None if self._conn is None or not self._conn.open else self._conn.thread_id()
