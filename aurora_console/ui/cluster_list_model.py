@@ -66,6 +66,7 @@ class ClusterListModel(QAbstractTableModel):
         self._sort_order = _ASCENDING
         self._filter = ""  # case-folded
         self._following = True
+        self._data_changed = False  # a listed cluster's texts changed in the tree's update under way
         self._synced: tuple | None = None  # (tree, its revision) the rows were last worked out from
         self._timer = QTimer(self, singleShot=True, interval=SYNC_DELAY_MS)
         self._timer.timeout.connect(self.sync)
@@ -89,6 +90,7 @@ class ClusterListModel(QAbstractTableModel):
             for sig in (old.rowsInserted, old.rowsRemoved, old.layoutChanged, old.modelReset):
                 sig.disconnect(self._schedule)
             old.dataChanged.disconnect(self._source_data_changed)
+            old.settled.disconnect(self._source_settled)
         self._source = source
         self._cache.clear()
         self._source_column = (tree_model.COL_NAME, tree_model.COL_ENGINE, tree_model.COL_STATUS, tree_model.COL_NAME)
@@ -96,6 +98,7 @@ class ClusterListModel(QAbstractTableModel):
         for sig in (source.rowsInserted, source.rowsRemoved, source.layoutChanged, source.modelReset):
             sig.connect(self._schedule)
         source.dataChanged.connect(self._source_data_changed)
+        source.settled.connect(self._source_settled)
         self.sync()
 
     # -- which nodes are rows ----------------------------------------------------------------
@@ -135,17 +138,23 @@ class ClusterListModel(QAbstractTableModel):
         self._show(self._arranged())
 
     def _source_data_changed(self, first: QModelIndex, last: QModelIndex, *_roles) -> None:
-        if not self._all:
-            return
-        if not self._following:
-            # a load fills the tree over many turns: the changed clusters show with the rest of
-            # their region (the loader's sync), not a re-sort of the whole list each turn
+        """Noted; taken in once the tree model's update is complete (``settled``): the tree
+        sends a dataChanged per run of changed rows."""
+        if not self._all or not self._following or self._data_changed:
+            # not following: a load fills the tree over many turns, and the changed clusters
+            # show with the rest of their region (the loader's sync), not a re-sort each turn
             return
         parent = first.internalPointer().parent if first.isValid() else None
         if parent is None:
             return
         if any(n.key in self._cache for n in parent.children[first.row():last.row() + 1]):
-            self._show(self._arranged())
+            self._data_changed = True
+
+    def _source_settled(self) -> None:
+        if self._data_changed:
+            self._data_changed = False
+            if self._following:
+                self._show(self._arranged())
 
     def _row(self, node: Node) -> Row:
         """A node's row, its texts worked out again only when its cluster changed."""

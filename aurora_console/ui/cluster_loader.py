@@ -94,10 +94,14 @@ class InventoryLoader(QObject):
         self.loading = True
         self.started.emit(sorted(wanted))
         bridge, inventory = self._bridge, self.inventory
+        from aurora_console.ui.fleet.load_gc import settle_young
+
+        def arrived(inv: RegionInventory) -> None:  # on the worker
+            settle_young()  # its objects leave the young generations here, not in a UI turn
+            bridge.region.emit(inv, gen)
 
         def work(ctx):
-            return inventory.load(aws, targets, task=ctx, profile_label=profile_label,
-                                  on_region=lambda inv: bridge.region.emit(inv, gen))
+            return inventory.load(aws, targets, task=ctx, profile_label=profile_label, on_region=arrived)
 
         self._handle = self.services.runner.submit(
             work, name=f"Cluster inventory ({len(targets)} region(s))",
@@ -134,18 +138,16 @@ class InventoryLoader(QObject):
         if not st.compared:
             cpu = time.thread_time()  # CPU time: a turn preempted on a busy machine still applies
             if not st.compare(time.perf_counter() + TURN_BUDGET_S) or time.thread_time() - cpu > COMPARE_THEN_APPLY_S:
-                QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+                _next_turn(lambda: self._stage_step(key, gen))
                 return
         step = st.next_step()
         if step is not None:
             self.model.set_region(step)  # regions stay collapsed while they fill
-            QTimer.singleShot(0, lambda: self._stage_step(key, gen))
+            _next_turn(lambda: self._stage_step(key, gen))
             return
         del self._staging[key]
         self._announcing[key] = (self.model.set_region(st.final()), gen)  # the load ends after it
-        # a timer, not a posted call: those run right after the paint this change posted, in
-        # the same stretch without the event loop serving timers or input between
-        QTimer.singleShot(1, lambda: self._announce(key, gen))
+        _next_turn(lambda: self._announce(key, gen))
 
     def _announce(self, key: str, gen: int) -> None:
         """The region's last clusters are shown: say so (unless a newer load took over)."""
@@ -209,6 +211,14 @@ class InventoryLoader(QObject):
         self._hold_gc(False)
         if self._handle is not None and not self._handle.done:
             self._handle.cancel()
+
+
+def _next_turn(fn) -> None:
+    """Run ``fn`` on a later event-loop turn than the repaint of what this turn changed: on a
+    1 ms timer, not a posted call (QTimer.singleShot(0)). A posted call is delivered with the
+    repaint's own posted event, right after it, so a chain of steps ran step, repaint, step
+    back to back before the event loop served timers or input again."""
+    QTimer.singleShot(1, fn)
 
 
 def _release_token(token: dict) -> None:

@@ -251,3 +251,19 @@ def test_while_a_load_fills_the_tree_a_status_change_waits_for_the_region_to_be_
     nav.model.sync()  # the region is complete
     assert changes and _shown(nav, 2) == ["rebooting", "available"]
     nav.model.follow(True)
+
+
+def test_a_refresh_changing_clusters_apart_from_each_other_arranges_the_list_once(nav, monkeypatch):
+    """The tree model tells of each run of changed rows apart; the list takes the whole
+    refresh in at once (one sort of its rows), when the tree model's update is complete."""
+    from aurora_console.ui.cluster_list_model import ClusterListModel
+
+    ids = "abcdefg"
+    nav.tree_.set_region(_region([_cluster(c) for c in ids]))
+    nav.model.sync()
+    arranged = []
+    real = ClusterListModel._arranged
+    monkeypatch.setattr(ClusterListModel, "_arranged", lambda self: arranged.append(1) or real(self))
+    nav.tree_.set_region(_region([_cluster(c, "rebooting" if c in "aceg" else "available") for c in ids]))
+    assert len(arranged) == 1
+    assert _shown(nav, 2) == ["rebooting", "available"] * 3 + ["rebooting"]

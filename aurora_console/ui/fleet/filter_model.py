@@ -25,6 +25,7 @@ from aurora_console.ui.fleet.tree_model import (
     FleetTreeModel,
     Node,
     filter_text,
+    row_runs,
 )
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -389,26 +390,19 @@ class FleetFilterModel(QAbstractItemModel):
 
     def _emit_changed(self, changed: list[tuple[list[Node], int, int]]) -> None:
         """dataChanged for the shown rows among ``changed`` (nodes, first and last column), one
-        span per parent; a region's row spans the tree: its first column says its status."""
-        spans: dict[Node, list[int]] = {}
+        per run of adjacent rows under a parent (a view repaints those cells only); a region's
+        row spans the tree: its first column says its status."""
+        cells: dict[Node, list[tuple[int, int, int]]] = {}
         for nodes, c0, c1 in changed:
             for n in nodes:
                 row = self._row.get(n)
                 if row is None:
                     continue
-                if n.kind == REGION:
-                    c0 = 0
-                s = spans.get(n.parent)
-                if s is None:
-                    spans[n.parent] = [row, row, c0, c1, n, n]
-                else:
-                    if row < s[0]:
-                        s[0], s[4] = row, n
-                    if row > s[1]:
-                        s[1], s[5] = row, n
-                    s[2], s[3] = min(s[2], c0), max(s[3], c1)
-        for r0, r1, c0, c1, first, last in spans.values():
-            self.dataChanged.emit(self.createIndex(r0, c0, first), self.createIndex(r1, c1, last))
+                cells.setdefault(n.parent, []).append((row, 0 if n.kind == REGION else c0, c1))
+        for parent, entries in cells.items():
+            kids = self._kids[parent]
+            for r0, r1, c0, c1 in row_runs(entries):
+                self.dataChanged.emit(self.createIndex(r0, c0, kids[r0]), self.createIndex(r1, c1, kids[r1]))
         if self._terms and changed:
             self._emit_region_texts()
 

@@ -85,6 +85,21 @@ def spec_keys(specs: list[Spec]) -> set[str]:
     return out
 
 
+def row_runs(cells):
+    """``(row, first column, last column)`` entries (any order) as runs of adjacent rows:
+    ``(first row, last row, first column, last column)`` each, in row order."""
+    run = None
+    for row, c0, c1 in sorted(cells):
+        if run is not None and row <= run[1] + 1:
+            run[1], run[2], run[3] = max(run[1], row), min(run[2], c0), max(run[3], c1)
+            continue
+        if run is not None:
+            yield tuple(run)
+        run = [row, row, c0, c1]
+    if run is not None:
+        yield tuple(run)
+
+
 def filter_text(node: Node) -> str:
     """What the filter box matches against: id, engine, status, role and tags (k=v)."""
     p = node.payload

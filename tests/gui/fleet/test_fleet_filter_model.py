@@ -237,3 +237,28 @@ def test_under_a_filter_what_is_kept_per_node_follows_the_tree(qapp):
     live = {model.node_for_key(key) for key in model._by_key}
     assert set(shown._matched) == {n for n in live if n.kind != "region"}  # a region's verdict: its error
     assert set(shown._row) <= live and set(shown._kids) <= live | {model.node(QModelIndex())}
+
+
+def test_a_refresh_tells_the_views_of_the_changed_cells_only(qtbot):
+    """Clusters a, b and e of a..g change status: the tree model and the filter model send a
+    dataChanged per run of adjacent changed rows, over the status column (a view repaints those
+    cells, not every row from b to e: on a fleet of 1,000 that was the whole tree on each step);
+    the view then shows the new texts."""
+    ids = "abcdefg"
+    model, shown = _models(_region(*(_cluster(c) for c in ids)))
+    view = _view(qtbot, shown)
+    view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the filter model's rows: g..a
+    region = shown.index(0, 0)
+    view.expand(region)
+    told_tree, told_shown = [], []  # the cluster rows' (their instances changed too)
+
+    def told(into, parent):
+        return lambda a, b, *_: into.append((a.row(), b.row(), a.column(), b.column())) if a.parent() == parent else None
+
+    model.dataChanged.connect(told(told_tree, model.index(0, 0)))
+    shown.dataChanged.connect(told(told_shown, region))
+    model.set_region(_region(*(_cluster(c, "modifying" if c in "abe" else "available") for c in ids)))
+    assert sorted(told_tree) == [(0, 1, COL_STATUS, COL_STATUS), (4, 4, COL_STATUS, COL_STATUS)]
+    assert sorted(told_shown) == [(2, 2, COL_STATUS, COL_STATUS), (5, 6, COL_STATUS, COL_STATUS)]  # e; b, a
+    assert [shown.index(r, COL_STATUS, region).data() for r in range(7)] == \
+        ["available", "available", "modifying", "available", "available", "modifying", "modifying"]
