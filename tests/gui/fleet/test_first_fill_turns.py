@@ -147,3 +147,65 @@ def test_a_turn_spent_comparing_leaves_the_first_step_to_the_next_turn(qtbot, mo
     qtbot.waitUntil(lambda: not loader._staging and not loader._announcing, timeout=10000)
     assert statuses() == {"modifying"}
     loader.shutdown()
+
+
+def _bare_loader():
+    from PySide6.QtWidgets import QApplication
+
+    from aurora_console.app import build_services
+    from aurora_console.testing.console import console_options
+    from aurora_console.ui.cluster_loader import InventoryLoader
+
+    return InventoryLoader(build_services(console_options(sandbox=False), QApplication.instance()))
+
+
+def test_what_a_step_posts_is_delivered_before_the_next_step(qtbot):
+    """A step's repaint is a posted event: the next step waits on a timer, so it never runs in
+    the same delivery of posted events right after that repaint (step, repaint, step)."""
+    from PySide6.QtCore import QTimer
+
+    from aurora_console.core.aws.session import AwsTarget
+    from aurora_console.ui.cluster_loader import InventoryLoader
+
+    loader = _bare_loader()
+    events: list[str] = []
+    real = InventoryLoader._stage_step
+
+    def step(self, key, gen):
+        events.append("step")
+        real(self, key, gen)
+        QTimer.singleShot(0, lambda: events.append("posted"))  # as the repaint this step caused
+
+    loader._stage_step = step.__get__(loader)
+    loader._region_arrived(_inventory(AwsTarget("dev", "us-east-1"), 200), loader._generation)
+    qtbot.waitUntil(lambda: not loader._staging and not loader._announcing, timeout=10000)
+    assert events.count("step") >= 200 // 40
+    assert "step" not in [b for a, b in zip(events, events[1:], strict=False) if a == "step"]  # posted first
+    loader.shutdown()
+
+
+def test_a_region_reaches_the_ui_thread_out_of_the_young_gc_generations(qtbot):
+    """The worker that made a region's inventory moves it on to the old generation before handing
+    it over: the UI thread's next young collection (inside a staged step) does not scan it."""
+    import gc
+
+    from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+
+    loader = _bare_loader()
+    loader.services.aws_session.set(AwsSessionFactory(endpoint_url="http://127.0.0.1:9"))  # never called
+    loader.inventory.load = lambda _f, targets, *, on_region=None, task=None, profile_label=None: [
+        on_region(inv) or inv for inv in (_inventory(t, 50) for t in targets)]
+    young: list[bool] = []
+    real = loader._region_arrived
+
+    def arrived(inv, gen):
+        ids = {id(c) for c in inv.clusters}
+        young.append(any(id(o) in ids for o in gc.get_objects(0) + gc.get_objects(1)))
+        real(inv, gen)
+
+    loader._bridge.region.disconnect(loader._region_arrived)
+    loader._bridge.region.connect(arrived)
+    loader.refresh([AwsTarget("dev", "us-east-1")], "dev")
+    qtbot.waitUntil(lambda: loader.load_count == 1, timeout=10000)
+    assert young == [False]
+    loader.shutdown()
