@@ -60,17 +60,30 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _server_cpu_s(pid: int) -> float:
+    """CPU seconds the server process serving this connection used so far (the benchmark's
+    PostgreSQL runs on this machine): on 2 shared cores the server's work competes with ours."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # -- subprocess workers --------------------------------------------------------------------------
 def worker_raw(dsn: str, query: str, binary: bool) -> dict:
     import psycopg
 
     conn = psycopg.connect(dsn, autocommit=True)
     base = _rss_mb()
+    s0 = _server_cpu_s(conn.info.backend_pid)
     t0, c0 = time.perf_counter(), time.process_time()
     cur = conn.cursor().execute(query, binary=binary)
     rows = cur.fetchall()
     total = time.perf_counter() - t0
-    return {"total_s": total, "cpu_s": time.process_time() - c0, "rows": len(rows), "mem_mb": _peak_mb() - base}
+    return {"total_s": total, "cpu_s": time.process_time() - c0, "rows": len(rows), "mem_mb": _peak_mb() - base,
+            "server_cpu_s": _server_cpu_s(conn.info.backend_pid) - s0}
 
 
 def worker_engine(dsn: str, query: str, batch: str) -> dict:
@@ -99,6 +112,7 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
     window.show()
     app.processEvents()
     base = _rss_mb()
+    s0 = _server_cpu_s(session.conn.info.backend_pid)
     t0, c0, u0 = time.perf_counter(), time.process_time(), time.thread_time()
     result = run_statement(session, query, first_batch=1000)
     first = time.perf_counter() - t0
@@ -114,12 +128,13 @@ def worker_engine(dsn: str, query: str, batch: str) -> dict:
         raise model.error
     total = time.perf_counter() - t0
     cpu, ui_cpu = time.process_time() - c0, time.thread_time() - u0
+    server_cpu = _server_cpu_s(session.conn.info.backend_pid) - s0
     stall.stop()
     out = {"first_s": first, "total_s": total, "cpu_s": cpu, "ui_cpu_s": ui_cpu, "rows": model.rowCount(), "mem_mb": _peak_mb() - base,
            "stall_ms": stall.max_stall_ms, "stall_ui_cpu_ms": stall.longest_gap_cpu[0],
            "stall_process_cpu_ms": stall.longest_gap_cpu[1], "binary": bool(getattr(result.stream, "binary", False)),
            "gc_wall_ms": pauses.longest_wall_ms, "gc_cpu_ms": pauses.longest[2], "gc_gen": pauses.longest[0],
-           "gc_full": sum(1 for g, _w, _c in pauses.passes if g == 2)}
+           "gc_full": sum(1 for g, _w, _c in pauses.passes if g == 2), "server_cpu_s": server_cpu}
     runner.shutdown(5000)
     session.close()
     return out
@@ -218,17 +233,24 @@ def _median(runs: list[dict], key: str) -> float:
 
 def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
     raw, raw_bin, eng, loaded, idle, idle_loaded = [], [], {b: [] for b in batches}, [], [], []
+    before, before_loaded = [], []  # the --before checkout's engine, interleaved with this one's
+    loads = []
     for _ in range(a.runs):  # interleaved, so machine noise hits every case
+        loads.append(os.getloadavg()[0])
         raw.append(_sub("raw", dsn, kind))
         raw_bin.append(_sub("raw-binary", dsn, kind))
         for b in batches:
             eng[b].append(_sub("engine", dsn, f"{kind}:{b}"))
+        if a.before:
+            before.append(_sub("engine", dsn, f"{kind}:", a.before))
         idle.append(_sub("idle", "2"))  # what the machine alone adds to a stall, right now
         if not a.no_load:  # the stall again, with a CPU-bound busy loop on every core
             with CpuLoad(limit_s=300):
                 loaded.append(_sub("engine", dsn, f"{kind}:{batches[0]}"))
+                if a.before:
+                    before_loaded.append(_sub("engine", dsn, f"{kind}:", a.before))
                 idle_loaded.append(_sub("idle", "2"))
-    assert all(r["rows"] == a.rows for r in raw + raw_bin + [e for v in eng.values() for e in v])
+    assert all(r["rows"] == a.rows for r in raw + raw_bin + before + [e for v in eng.values() for e in v])
     r_text, r_bin = _median(raw, "total_s"), _median(raw_bin, "total_s")
     fastest, fastest_name = min((r_text, "text"), (r_bin, "binary"))
     r_mem = min(_median(raw, "mem_mb"), _median(raw_bin, "mem_mb"))
@@ -247,6 +269,9 @@ def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
         print(f"CPU time (process), {name:38} {_median(runs, 'cpu_s'):8.2f} s    raw text "
               f"{_median(raw, 'cpu_s'):.2f} s, raw binary {_median(raw_bin, 'cpu_s'):.2f} s; UI thread "
               f"{_median(runs, 'ui_cpu_s'):.2f} s")
+        print(f"CPU time (the server's process), {name:26} {_median(runs, 'server_cpu_s'):8.2f} s    raw text "
+              f"{_median(raw, 'server_cpu_s'):.2f} s, raw binary {_median(raw_bin, 'server_cpu_s'):.2f} s "
+              "(a FETCH's rows pass through a tuplestore on the server)")
         print(f"longest UI stall, {name:40} {_median(runs, 'stall_ms'):8.1f} ms   "
               f"(max over rounds {max(r['stall_ms'] for r in runs):.1f} ms; in the longest gaps the UI thread "
               f"used {_median(runs, 'stall_ui_cpu_ms'):.0f} ms CPU, the process {_median(runs, 'stall_process_cpu_ms'):.0f}"
@@ -261,6 +286,10 @@ def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
                 "<= 0.50x", e_mem / r_mem <= 0.5)
         summary(f"longest UI stall while the rows stream in, {tag}", f"{_median(runs, 'stall_ms'):.1f} ms", "-",
                 "< 50 ms", _median(runs, "stall_ms") < 50)
+    print(f"load average at each round's start: {', '.join(f'{x:.1f}' for x in loads)}")
+    _ranges(f"{kind} [now]", eng[batches[0]], loaded, fastest)
+    if before:
+        _ranges(f"{kind} [before]", before, before_loaded, fastest)
     if loaded:
         stall = _median(loaded, "stall_ms")
         print(f"longest UI stall, busy loop on every core   {stall:8.1f} ms   "
@@ -271,6 +300,18 @@ def fetch_case(a, dsn: str, kind: str, label: str, batches: list[str]) -> None:
               f"range {min(r['stall_ms'] for r in idle_loaded):.0f}-{max(r['stall_ms'] for r in idle_loaded):.0f})")
         summary(f"longest UI stall while the rows stream in, {kind}, with a busy loop on every core",
                 f"{stall:.1f} ms", "-", "< 50 ms", stall < 50)
+
+
+def _ranges(name: str, runs: list[dict], loaded: list[dict], fastest: float) -> None:
+    """Every round's figures of one engine (this checkout's or --before's): time ratio to the
+    fastest raw fetchall's median, process CPU, UI-thread CPU, longest stall as is and busy."""
+    def each(rs: list[dict], key: str, scale: float = 1.0) -> str:
+        return ", ".join(f"{r[key] / scale:.2f}" for r in rs)
+
+    print(f"{name}: time/fastest raw {each(runs, 'total_s', fastest)}; "
+          f"CPU {each(runs, 'cpu_s')} s, UI thread {each(runs, 'ui_cpu_s')} s, server {each(runs, 'server_cpu_s')} s; "
+          f"stall {_runs(runs, 'stall_ms')} ms"
+          + (f"; busy stall {_runs(loaded, 'stall_ms')} ms" if loaded else ""))
 
 
 def main() -> None:
@@ -285,7 +326,10 @@ def main() -> None:
     ap.add_argument("--editor-only", action="store_true", help="skip the fetch cases (no PostgreSQL)")
     ap.add_argument("--long-line-mb", type=int, default=5, help="MB of the one-line file (0: skip it)")
     ap.add_argument("--before", default="",
-                    help="another checkout's folder: run the editor cases on its aurora_console too")
+                    help="another checkout's folder: run the fetch (engine) and editor cases on its "
+                         "aurora_console too, interleaved")
+    ap.add_argument("--kinds", default="mixed,fixed", help="the fetch results to measure: mixed, fixed or both")
+    ap.add_argument("--dsn", default="", help="a PostgreSQL that already has the bench tables (skips building them)")
     ap.add_argument("--worker")
     ap.add_argument("--arg", default="")
     ap.add_argument("--extra", default="")
@@ -316,6 +360,9 @@ def fetch_cases(a) -> None:
     from aurora_console.sandbox.postgres import PostgresServer
     from aurora_console.sandbox.postgres_env import find_postgres_bin
 
+    if a.dsn:
+        _fetch_all_kinds(a, a.dsn)
+        return
     with tempfile.TemporaryDirectory(prefix="sql-bench-") as tmp:
         os.chmod(tmp, 0o755)
         server = PostgresServer(Path(tmp) / "data", bin_dir=find_postgres_bin(), password=secrets.token_urlsafe(12),
@@ -339,17 +386,23 @@ def fetch_cases(a) -> None:
                 )
                 conn.execute("ALTER TABLE bench_fixed ADD PRIMARY KEY (id)")
                 conn.execute("VACUUM ANALYZE bench_fixed")
-            batches = [b for b in a.batches.split(",") if b] or [""]
-            print(f"{a.rows:,} rows; {a.runs} rounds, each case once per round (interleaved), medians;"
-                  f" batches {batches if batches != [''] else 'default'}\n")
-            for kind, label in (("mixed", "int4, text, numeric"), ("fixed", "int8, float8, timestamptz, uuid")):
-                fetch_case(a, dsn, kind, label, batches)
-            idle = [_sub("idle", "2") for _ in range(a.runs)]
-            print(f"longest gap, idle event loop     {_median(idle, 'stall_ms'):8.1f} ms   "
-                  "(this machine's scheduling noise)")
-            print(f"machine: {machine()}")
+            _fetch_all_kinds(a, dsn)
         finally:
             server.stop()
+
+
+def _fetch_all_kinds(a, dsn: str) -> None:
+    batches = [b for b in a.batches.split(",") if b] or [""]
+    print(f"{a.rows:,} rows; {a.runs} rounds, each case once per round (interleaved), medians;"
+          f" batches {batches if batches != [''] else 'default'}\n")
+    kinds = a.kinds.split(",")
+    for kind, label in (("mixed", "int4, text, numeric"), ("fixed", "int8, float8, timestamptz, uuid")):
+        if kind in kinds:
+            fetch_case(a, dsn, kind, label, batches)
+    idle = [_sub("idle", "2") for _ in range(a.runs)]
+    print(f"longest gap, idle event loop     {_median(idle, 'stall_ms'):8.1f} ms   "
+          "(this machine's scheduling noise)")
+    print(f"machine: {machine()}")
 
 
 def _runs(rs: list[dict], key: str) -> str:

@@ -23,6 +23,7 @@ from psycopg import pq
 from psycopg.types.string import ByteaBinaryLoader, TextLoader
 
 from aurora_console.core.db.column_store import ColumnChunk, column_kinds
+from aurora_console.core.db.fetch_size import parse_work_mem, rows_per_fetch, sample_lengths, stored_row_bytes
 from aurora_console.core.db.session import DbSession, Notice
 from aurora_console.core.db.sql_errors import SqlError, from_psycopg
 from aurora_console.core.db.sql_split import Statement, split_sql
@@ -106,6 +107,11 @@ class ResultStream:
         #: again from its first row: none of it was handed over)
         self._pending: list[tuple[psycopg.Cursor, int]] = []
         self._failed_ahead: psycopg.Error | None = None
+        #: the session's work_mem (bytes; asked once, by the first fetch-all) and the estimated
+        #: size of a row stored on the server, from the last FETCH (fetch_size.py): a fetch-all's
+        #: FETCHes ask for as many rows as the server keeps in memory
+        self._work_mem: int | None = None
+        self._row_bytes = 0.0
         session.streams.append(self)
 
     def fetch(self, n: int = NEXT_BATCH, *, task=None) -> list[tuple]:
@@ -127,6 +133,7 @@ class ResultStream:
                 else:
                     cur = self._cur
                     cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
+                    self._measure_rows(cur)
                     rows = _decode_in_slices(cur, n)
                     if self.columns is None:
                         self.columns = _columns(s.conn, self._cur)
@@ -140,6 +147,21 @@ class ResultStream:
                 self.exhausted = True
                 self.close("all rows fetched")
             return rows
+
+    def _measure_rows(self, cur: psycopg.Cursor) -> None:
+        """The stored size of a row, estimated from a sample of the rows ``cur`` just fetched."""
+        res = cur.pgresult
+        if res is not None and res.ntuples > 0:
+            self._row_bytes = stored_row_bytes(sample_lengths(res))
+
+    def _rows_per_fetch(self, most: int) -> int:
+        """Rows the next FETCH of a fetch-all asks for: at most ``most``, and no more than the
+        server keeps in memory (a FETCH's rows go through a tuplestore: fetch_size.py). The
+        session's work_mem is asked once (within the lock, as a FETCH is)."""
+        if self._work_mem is None:
+            setting = self.session.conn.execute("SELECT current_setting('work_mem', true)").fetchone()
+            self._work_mem = parse_work_mem(setting[0] if setting else None)
+        return rows_per_fetch(self._work_mem, self._row_bytes, most)
 
     def _compact_cursor(self, i: int) -> psycopg.Cursor:
         while len(self._compact_curs) <= i:
@@ -169,7 +191,9 @@ class ResultStream:
         """The rest of the rows like :meth:`batches`, each batch stored by column
         (:class:`~aurora_console.core.db.column_store.ColumnChunk`, converted on the calling thread);
         numeric values are fetched as text and uuids as bytes, and become ``Decimal`` and ``UUID``
-        again when read.
+        again when read. A batch is at most ``size`` rows, fewer when that many would not fit in
+        the server's ``work_mem`` (the server would write them to a temporary file first:
+        fetch_size.py).
 
         The FETCH of the next batch is sent before this one's rows are decoded (psycopg's
         pipeline mode), so the server reads and sends it while this thread decodes: a fetch-all
@@ -200,11 +224,12 @@ class ResultStream:
                 conn = s.conn
                 if not self._pending:  # nothing under way: this batch is fetched now
                     cur = self._compact_cursor(0)
-                    cur.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"', binary=self.binary)
+                    n = self._rows_per_fetch(size)
+                    cur.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
                     if self.columns is None:
                         self.columns = _columns(conn, cur)
                         self.binary = prefers_binary(c.type_oid for c in self.columns)
-                    self._pending.append((cur, size))
+                    self._pending.append((cur, n))
                 cur, asked = self._pending[0]
                 got = cur.rowcount
                 kinds = self._kinds()
@@ -212,14 +237,16 @@ class ResultStream:
                 if got >= asked and len(self._pending) == 1 and psycopg.Pipeline.is_supported():
                     nxt = self._compact_cursor(1 if cur is self._compact_cursor(0) else 0)
                     before = nxt.pgresult
+                    self._measure_rows(cur)
+                    n = self._rows_per_fetch(size)
                     chunk = None
                     try:
                         with conn.pipeline():
-                            nxt.execute(f'FETCH FORWARD {int(size)} FROM "{self.name}"', binary=self.binary)
+                            nxt.execute(f'FETCH FORWARD {int(n)} FROM "{self.name}"', binary=self.binary)
                             chunk = _decode_columns_in_slices(cur, got, kinds, between=between,
                                                               receive=conn.pgconn.consume_input)
                         # leaving the pipeline waited for the next batch: its rows are in ``nxt``
-                        self._pending = [(nxt, size)]
+                        self._pending = [(nxt, n)]
                     except psycopg.Error as exc:
                         if chunk is None:
                             raise
@@ -228,7 +255,7 @@ class ResultStream:
                         self._pending = []
                         self._failed_ahead = exc
                     except BaseException:  # a stop (Cancelled from between()) inside the batch
-                        self._keep_after_stop(cur, nxt, before, size)
+                        self._keep_after_stop(cur, nxt, before, n)
                         raise
                 else:  # the last batch (or a libpq without pipelines: one FETCH at a time)
                     try:
