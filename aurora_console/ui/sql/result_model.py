@@ -28,6 +28,12 @@ APPEND_SLICE = 5000  # rows per insertion when a batch is split across turns
 #: the next turn's appends come from a timer this many ms later: a chain of zero-delay calls ran
 #: two turns and their repaints back to back before the event loop served timers and input
 APPEND_NEXT_MS = 1
+#: while a fetch-all streams in, handed-over rows are appended at most once in this many ms: each
+#: append makes the grid lay out again and repaint its whole viewport (QTableView reacts to a
+#: row count change so), some 5-7 ms of UI thread a time with the worker stepping aside. One
+#: append per batch (every 30-50 ms) made 20+ repaints of 1M rows; the status line still counts
+#: the rows several times a second
+APPEND_EVERY_MS = 150
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -99,6 +105,8 @@ class ResultTableModel(QAbstractTableModel):
         #: handed-over rows not yet appended (next turns): (batch, first row not yet appended)
         self._pending: list[tuple[ColumnChunk | list[tuple], int]] = []
         self._drain_scheduled = False
+        self._last_drain = 0.0  # perf_counter of the last _drain
+        self._drain_due = False  # a throttled drain is scheduled (_drain_soon)
         self.fetch_everything = False
         self.error: BaseException | None = None
         self.handle = None
@@ -257,7 +265,7 @@ class ResultTableModel(QAbstractTableModel):
         # until the task ends, whichever way
         switch_interval.hold()
         self.handle = self._runner.submit(pump, name="Fetch all rows", queue=self._queue,
-                                          on_progress=lambda _p, _t: self._drain(), on_done=done,
+                                          on_progress=lambda _p, _t: self._drain_soon(), on_done=done,
                                           on_error=lambda e: (self._drain(), self._failed(e)),
                                           on_cancelled=lambda: (self._drain(), self._stopped()), owner=self)
         switch_interval.release_when_ended(self.handle)
@@ -270,6 +278,22 @@ class ResultTableModel(QAbstractTableModel):
         bytes and times are kept in arrays or untracked tuples, which full passes hardly see."""
         return any(t not in _UNTRACKED_VALUES for t in self._types)
 
+    def _drain_soon(self) -> None:
+        """Rows were handed over: append them now if the last append is APPEND_EVERY_MS old, else
+        once it is (one timer however many batches arrive meanwhile)."""
+        if self._drain_due:
+            return
+        wait_ms = APPEND_EVERY_MS - (time.perf_counter() - self._last_drain) * 1000
+        if wait_ms <= 0:
+            self._drain()
+            return
+        self._drain_due = True
+        QTimer.singleShot(max(1, int(wait_ms)), self, self._drain_when_due)
+
+    def _drain_when_due(self) -> None:
+        self._drain_due = False
+        self._drain()
+
     def _drain(self) -> None:
         """Append handed-over rows for at most APPEND_TURN_S, in slices of APPEND_SLICE rows; the
         rest waits for the next event-loop turns (the view paints and input is handled between)."""
@@ -279,7 +303,8 @@ class ResultTableModel(QAbstractTableModel):
                 self._pending.append((q.get_nowait(), 0))
             except queue.Empty:
                 break
-        deadline = time.perf_counter() + APPEND_TURN_S
+        self._last_drain = time.perf_counter()
+        deadline = self._last_drain + APPEND_TURN_S
         with ui_first():  # the views' updates call back into the model: the fetching worker waits
             while self._pending:  # at least one slice per turn, however short the budget
                 batch, lo = self._pending[0]

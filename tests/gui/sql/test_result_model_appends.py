@@ -226,3 +226,40 @@ def test_the_event_loop_serves_its_timers_between_two_append_turns(qtbot, monkey
         heartbeat.stop()
     assert len(at_insert) == 8
     assert all(b > a for a, b in zip(at_insert, at_insert[1:], strict=False))  # a tick between turns
+
+
+class _PacedStream(_Stream):
+    """Hands its batches over ``pace_s`` apart, as a fetch-all of many quick batches does."""
+
+    def __init__(self, batches: list[list[tuple]], pace_s: float) -> None:
+        super().__init__(batches)
+        self.pace_s = pace_s
+
+    def batches(self, size, *, task=None):
+        import time
+
+        for b in super().batches(size, task=task):
+            time.sleep(self.pace_s)
+            yield b
+
+
+def test_batches_arriving_quickly_are_appended_at_most_once_a_period(qtbot, sql_runner, monkeypatch):
+    """Each append makes the grid lay out and repaint its viewport: while a fetch-all streams in,
+    rows are appended at most once in APPEND_EVERY_MS (the batches that arrived meanwhile together),
+    in order; the last rows at once when the fetch ends."""
+    import time
+
+    monkeypatch.setattr(result_model, "APPEND_EVERY_MS", 150)
+    stream = _PacedStream([[(n, f"row {n}") for n in range(1 + b * 100, 1 + (b + 1) * 100)] for b in range(30)],
+                          pace_s=0.01)
+    result = SimpleNamespace(columns=[Column("n", "int4", 23), Column("t", "text", 25)], rows=[(0, "row 0")],
+                             stream=stream)
+    model = ResultTableModel(result, sql_runner, "db:test")
+    appends: list[float] = []  # when a turn appended rows
+    model.rowsInserted.connect(lambda *_a: appends.append(time.perf_counter())
+                               if not appends or time.perf_counter() - appends[-1] > 0.001 else None)
+    model.fetch_all()
+    qtbot.waitUntil(lambda: model.complete, timeout=10_000)
+    assert [r[0] for r in model.rows] == list(range(3001))
+    gaps = [b - a for a, b in zip(appends, appends[1:-1], strict=False)]  # the last: the fetch's end
+    assert len(appends) < 30 and all(gap >= 0.150 - 0.003 for gap in gaps), (len(appends), gaps)
