@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QImage, QPainter, QPaintEvent, QRegion
 from shiboken6 import isValid
 
 from aurora_console.core.aws.metrics.units import axis_scale, format_ticks
@@ -334,25 +335,169 @@ class MetricPlot:
         return out
 
 
+def window_pixels(widget, size: QSize) -> QImage | None:
+    """The pixels of ``widget``'s area of ``size`` (from its top left corner) as its window was
+    last drawn, from the window's backing store (a copy), or None where the platform's backing
+    store is not an image in memory or does not hold them."""
+    store = widget.backingStore()
+    image = store.paintDevice() if store is not None else None
+    if not isinstance(image, QImage) or image.isNull():
+        return None
+    ratio = image.devicePixelRatio()
+    corner = widget.mapTo(widget.window(), QPoint(0, 0))
+    rect = QRect(round(corner.x() * ratio), round(corner.y() * ratio),
+                 round(size.width() * ratio), round(size.height() * ratio))
+    if rect.isEmpty() or not image.rect().contains(rect):
+        return None
+    still = image.copy(rect)
+    still.setDevicePixelRatio(ratio)
+    return still
+
+
+_POINTING = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.Wheel)
+
+
 class PlotsWidget(pg.GraphicsLayoutWidget):
     """The dashboard's plots. A paint of the grid calls into pyqtgraph's Python for every plot,
     axis and curve; it runs with workers stepping aside (``ui/ui_first.py``), so a dashboard's
-    data prepared on a worker meanwhile does not make each of those calls wait for the GIL."""
+    data prepared on a worker meanwhile does not make each of those calls wait for the GIL.
+
+    While the window is resized the plots can stand still (:meth:`freeze`): the widget shows the
+    picture it last drew, scaled to its new size, and lays nothing out (a lay-out and a repaint of
+    8 plots of 16 curves cost 40-65 ms of UI thread at each step of a drag). :meth:`lay_out` then
+    lays them out once for the size they have, :meth:`reveal` paints them afresh area by area
+    (the rest still shows the scaled picture), and :meth:`thaw` ends it."""
 
     resized: Callable[[], None] | None = None  # called before each resize is laid out
+    touched: Callable[[], None] | None = None  # called on a click or the wheel while a layout waits
+    # (class defaults: pyqtgraph's __init__ already resizes the view)
+    still: QImage | None = None  # the picture shown, scaled, while frozen
+    layout_pending = False  # resized while frozen: the plots keep their old geometry
+    _painted: QSize | None = None  # the size the widget last drew itself at, since it was shown
+    _thawing: QRegion | None = None  # thawed: the area still to be painted over the picture
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._fresh = QRegion()  # while frozen: the areas painted from the plots since lay_out()
+
+    def showEvent(self, ev) -> None:  # noqa: N802 - Qt's name
+        self._painted = None  # what the window holds for it is not its picture yet
+        super().showEvent(ev)
 
     def paintEvent(self, ev) -> None:  # noqa: N802 - Qt's name
-        with ui_first():
-            super().paintEvent(ev)
+        if self.still is None:
+            with ui_first():
+                super().paintEvent(ev)
+            self._painted = self.viewport().size()
+            return
+        region = ev.region()
+        fresh = region.intersected(self._fresh)
+        if not fresh.isEmpty():
+            with ui_first():
+                # rect by rect: pyqtgraph draws every item meeting a region's bounding rect (the
+                # margins around the plots, in one region, drew every plot again, clipped away)
+                for rect in fresh:
+                    super().paintEvent(QPaintEvent(rect))
+        rest = region.subtracted(self._fresh)
+        if not rest.isEmpty():
+            painter = QPainter(self.viewport())
+            painter.setClipRegion(rest)
+            painter.drawImage(QRectF(self.viewport().rect()), self.still)
+            painter.end()
+        elif self._thawing is not None and self._thawing.subtracted(region).isEmpty():
+            self.still = None  # the last of the picture is painted over
+            self._thawing = None
+            self._fresh = QRegion()
+            self._painted = self.viewport().size()
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         if self.resized is not None:
             self.resized()
+        if ev is not None and self.still is not None and self.layout_pending:
+            self.viewport().update()  # the picture scaled to the new size; nothing laid out
+            return
+        self.layout_pending = False  # (pyqtgraph's own call, ev None, lays out: a new central item)
         super().resizeEvent(ev)
         # each ViewBox's new transform and y range now, not at the start of the next paint:
         # changed there, they dirtied every plot again and the window painted twice per resize
         # (~37 ms of UI thread each for 8 plots of 16 curves)
         self.scene().prepareForPaint()
+
+    def viewportEvent(self, ev) -> bool:  # noqa: N802 - Qt's name
+        if self.layout_pending and ev.type() in _POINTING and self.touched is not None:
+            # a click or the wheel on the plots while the size settles: they are laid out now
+            # (and drawn afresh over the next turns), so the press lands where the plots are
+            self.touched()
+        return super().viewportEvent(ev)
+
+    def freeze(self) -> bool:
+        """Show the picture drawn now, scaled, until :meth:`thaw`; later resizes lay nothing out
+        until :meth:`lay_out`. Frozen again while revealing, the picture is the mix shown then.
+        False (nothing changes) when the widget has not drawn itself yet."""
+        if not self.isVisible() or self._painted is None:
+            return False
+        still = self._shown_picture()
+        if still is None:
+            return False
+        self.still = still
+        self._fresh = QRegion()
+        self._thawing = None
+        self.layout_pending = True
+        return True
+
+    def _shown_picture(self) -> QImage | None:
+        """What the viewport shows now (drawn at its size before this resize): its part of the
+        window's pixels (no paint), or, where the platform does not give those, one render."""
+        size = self._painted
+        still = window_pixels(self.viewport(), size)
+        return still if still is not None else self._rendered_picture(size)
+
+    def _rendered_picture(self, size: QSize) -> QImage | None:
+        if size.width() <= 0 or size.height() <= 0:
+            return None
+        ratio = self.viewport().devicePixelRatioF()
+        still = QImage(round(size.width() * ratio), round(size.height() * ratio),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        still.setDevicePixelRatio(ratio)
+        painter = QPainter(still)
+        area = QRect(QPoint(0, 0), size)
+        with ui_first():
+            self.render(painter, QRectF(area), area)  # the plots as laid out: for that size
+        painter.end()
+        return still
+
+    def lay_out(self) -> None:
+        """Lay the plots out for the widget's size now (deferred while frozen); they are painted
+        afresh where :meth:`reveal` says."""
+        if not self.layout_pending:
+            return
+        self.layout_pending = False
+        pg.GraphicsView.resizeEvent(self, None)  # pyqtgraph's: the scene's range and the layout
+        self.scene().prepareForPaint()
+
+    def reveal(self, rect: QRect) -> None:
+        """Paint ``rect`` (viewport coordinates) from the plots from now on, not the picture."""
+        if self.still is None or self.layout_pending:
+            return
+        self._fresh = self._fresh.united(QRegion(rect))
+        self.viewport().update(rect)
+
+    def thaw(self) -> None:
+        """Paint everything from the plots again (what :meth:`reveal` left: the margins)."""
+        if self.still is None:
+            return
+        self.lay_out()
+        self._thawing = QRegion(self.viewport().rect()).subtracted(self._fresh)
+        self._fresh = QRegion(self.viewport().rect())
+        if self._thawing.isEmpty():
+            self.still = None
+            self._thawing = None
+            return
+        self.viewport().update(self._thawing)
+
+    @property
+    def frozen(self) -> bool:
+        return self.still is not None
 
 
 class PlotGrid:
@@ -381,8 +526,9 @@ class PlotGrid:
         self.hold = DisplayHold()
         self._settle = QTimer(self.widget, singleShot=True, interval=RESIZE_SETTLE_MS)
         self._settle.timeout.connect(self._resize_settled)
-        self._redraw_queue: list[tuple[str, MetricCurve]] = []
+        self._redraw_queue: list[tuple[str, MetricCurve | None]] = []
         self.widget.resized = self._resizing
+        self.widget.touched = self._settle_now
 
     def plot_at(self, scene_pos) -> str | None:
         for key, plot in self.plots.items():
@@ -412,6 +558,7 @@ class PlotGrid:
 
         def clear() -> None:
             self._redraw_queue = []  # curves of the plots about to go
+            self.widget.thaw()  # (a resize under way: the new plots are laid out and drawn as they come)
             self.widget.ci.clear()
             self.plots.clear()
             self._order = []
@@ -431,15 +578,31 @@ class PlotGrid:
         if not self.hold.count:
             self.hold.count = 1
             self._redraw_queue = []  # a redraw under way: the settled size's comes instead
+        if not self.widget.layout_pending and any(plot.curves for plot in self.plots.values()):
+            # the first resize of a drag (or one during the redraw): the widget shows what it
+            # shows now, scaled, and lays the plots out once the size settles (plots without
+            # curves, as a dashboard opens and its controls find their size, are cheap to draw)
+            self.widget.freeze()
         self._settle.start()  # again: the size settles RESIZE_SETTLE_MS after the last resize
 
+    def _settle_now(self) -> None:
+        if self._settle.isActive():
+            self._settle.stop()
+            self._resize_settled()
+
     def _resize_settled(self) -> None:
-        self.hold.count = 0
         if not isValid(self.widget):
+            self.hold.count = 0
             return
-        # (plot, curve) for every curve not drawn for its plot's size and range as they are now
-        self._redraw_queue = [(key, curve) for key, plot in self.plots.items() for curve in plot.stale_curves()]
-        self._redraw_next()
+        # the plots laid out for the settled size, curves held (each is only marked stale)
+        self.widget.lay_out()
+        self.hold.count = 0
+        # per plot: every curve not drawn for its plot's size and range as they are now, then the
+        # plot itself (None: shown afresh, where the frozen widget showed its old picture)
+        self._redraw_queue = [(key, curve) for key, plot in self.plots.items()
+                              for curve in [*plot.stale_curves(), None]]
+        # the first plot in a turn of its own (this one laid them out: ~2 ms a plot)
+        QTimer.singleShot(REDRAW_NEXT_MS, self.widget, self._redraw_next)
 
     def _redraw_next(self) -> None:
         """One turn of the redraw after a resize: curves for REDRAW_BUDGET_S, ending the turn
@@ -448,13 +611,46 @@ class PlotGrid:
         with ui_first():
             while self._redraw_queue and not self.hold.count:
                 key, curve = self._redraw_queue.pop(0)
-                curve.refresh_display()
-                plot_done = not self._redraw_queue or self._redraw_queue[0][0] != key
-                if plot_done and key in self.plots:
-                    self.plots[key].item.vb.prepareForPaint()  # its y range now, not in the paint
-                if self._redraw_queue and (plot_done or time.perf_counter() > deadline):
+                if curve is not None:
+                    curve.refresh_display()
+                    plot_done = self._redraw_queue and self._redraw_queue[0][1] is None
+                    if time.perf_counter() > deadline and not plot_done:
+                        QTimer.singleShot(REDRAW_NEXT_MS, self.widget, self._redraw_next)
+                        return
+                    continue
+                plot = self.plots.get(key)
+                if plot is not None and isValid(plot.item):
+                    plot.item.vb.prepareForPaint()  # its y range now, not in the paint
+                    self.widget.reveal(self._area_of(key))
+                if self._redraw_queue:
                     QTimer.singleShot(REDRAW_NEXT_MS, self.widget, self._redraw_next)
                     return
+            if not self._redraw_queue and not self.hold.count:
+                self.widget.thaw()
+
+    def _area_of(self, key: str) -> QRect:
+        """The part of the widget a plot stands for: its own rect, widened to halfway across the
+        gaps to its neighbours and to the edges where it has none (the areas tile the widget, so
+        no margin is left to paint apart: each apart cost a pass over the plots' items)."""
+        view = self.widget
+        rects = {k: QRectF(view.mapFromScene(p.item.sceneBoundingRect()).boundingRect())
+                 for k, p in self.plots.items() if isValid(p.item)}
+        own, bounds = rects[key], QRectF(view.viewport().rect())
+        left, top, right, bottom = bounds.left(), bounds.top(), bounds.right() + 1, bounds.bottom() + 1
+        for other_key, other in rects.items():
+            if other_key == key:
+                continue
+            beside = other.top() < own.bottom() and own.top() < other.bottom()
+            above_below = other.left() < own.right() and own.left() < other.right()
+            if beside and other.right() <= own.left():
+                left = max(left, (other.right() + own.left()) / 2)
+            if beside and other.left() >= own.right():
+                right = min(right, (own.right() + other.left()) / 2)
+            if above_below and other.bottom() <= own.top():
+                top = max(top, (other.bottom() + own.top()) / 2)
+            if above_below and other.top() >= own.bottom():
+                bottom = min(bottom, (own.bottom() + other.top()) / 2)
+        return QRectF(QPointF(left, top), QPointF(right, bottom)).toAlignedRect()
 
     @property
     def redrawing(self) -> bool:
@@ -514,6 +710,7 @@ class PlotGrid:
         self._settle.stop()
         self._redraw_queue = []
         self.widget.resized = None
+        self.widget.touched = None
         if self._proxy is not None:
             self._proxy.disconnect()
             self._proxy = None

@@ -186,6 +186,8 @@ def test_plots_paint_and_draw_with_workers_stepping_aside(console_on_moto, qtbot
 
     page = console_on_moto.metrics(CLUSTER)
     dash = page.dashboard
+    # drawn for their size (a resize of the opening dashboard shows its picture until it settles)
+    qtbot.waitUntil(lambda: not dash.grid.redrawing, timeout=5000)
     plot = dash.grid.plots["CPUUtilization"]
     seen = []
     curve = next(iter(plot.curves.values()))

@@ -74,7 +74,8 @@ def dashboard(console_on_moto, qtbot):
         same, last[0] = now == last[0], now
         return same
 
-    qtbot.waitUntil(lambda: qtbot.wait(100) or still(), timeout=10000)
+    # (and drawn for it: while a resize settles, the plots keep their old layout - PlotsWidget.freeze)
+    qtbot.waitUntil(lambda: qtbot.wait(100) or (still() and not dash.grid.redrawing), timeout=10000)
     return page
 
 

@@ -1,7 +1,8 @@
 """What the metric plots redo, and when: a refresh repaints one plot at a time, a moved range does
-not clip the old data again just before the new data replaces it, and a resize keeps each curve's
-points until the size settles, then clips and downsamples them again plot by plot in several
-event-loop turns, ending as pyqtgraph would draw them for the new size."""
+not clip the old data again just before the new data replaces it, and a resize shows the picture
+drawn before it, scaled, laying nothing out until the size settles; then the plots are laid out
+once, their curves clipped and downsampled again and each plot painted afresh, plot by plot in
+several event-loop turns, ending as pyqtgraph would draw them for the new size."""
 
 from __future__ import annotations
 
@@ -124,14 +125,16 @@ def test_a_resize_keeps_the_points_until_it_settles_then_redraws_plot_by_plot(qt
 
     monkeypatch.setattr(grid, "_redraw_next", redraw_next)
     before = {id(c): c.getData()[0].size for p in grid.plots.values() for c in p.curves.values()}
+    widths = {key: p.item.vb.width() for key, p in grid.plots.items()}
     updates.clear()
     for width in (1200, 1000, 800, 700):  # a drag: several resizes, the event loop between
         grid.widget.resize(width, 700)
         qtbot.wait(20)
         assert grid.redrawing
     assert updates == []  # no curve clipped or downsampled while the size moved
-    assert all(c.needs_redraw for p in grid.plots.values() for c in p.curves.values())  # every width changed
+    assert {key: p.item.vb.width() for key, p in grid.plots.items()} == widths  # nor laid out
     qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    assert all(p.item.vb.width() < widths[key] for key, p in grid.plots.items())  # laid out once settled
     curves = [c for p in grid.plots.values() for c in p.curves.values()]
     assert sorted(id(c) for c, _start in updates) == sorted(id(c) for c in curves)  # each once, after it settled
     owner = {id(c): key for key, p in grid.plots.items() for c in p.curves.values()}
@@ -193,6 +196,7 @@ def test_a_resize_in_width_redraws_the_time_axes_not_the_value_axes(qtbot, grid,
 
     monkeypatch.setattr(pg.AxisItem, "generateDrawSpecs", generate)
     grid.widget.resize(1000, 700)  # the same height
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
     grid.widget.grab()
     assert drawn and not any(isinstance(axis, UnitAxisItem) for axis in drawn)  # the time axes only
     drawn.clear()
@@ -201,3 +205,92 @@ def test_a_resize_in_width_redraws_the_time_axes_not_the_value_axes(qtbot, grid,
     grid.widget.grab()
     left = plot.item.getAxis("left")
     assert left in drawn and left.range == [0, 500]
+
+
+def _shown(grid):
+    """What the widget shows on screen now (the window's pixels), as a QImage."""
+    from aurora_console.ui.metrics.plots import window_pixels
+
+    return window_pixels(grid.widget.viewport(), grid.widget.viewport().size())
+
+
+def _scaled(picture, size):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    out = QImage(size, picture.format())
+    painter = QPainter(out)
+    painter.drawImage(QRectF(0, 0, size.width(), size.height()), picture)
+    painter.end()
+    return out
+
+
+def test_a_drag_shows_the_picture_scaled_and_paints_no_plot_until_it_settles(qtbot, grid):
+    qtbot.wait(50)  # the grid has painted itself
+    before = _shown(grid)
+    regions = PaintRegions(grid.widget.viewport())
+    for width in (1200, 1000, 800, 1100):
+        grid.widget.resize(width, 650)
+        qtbot.wait(30)
+        assert grid.widget.frozen
+        # on screen: the picture of before the drag, scaled to the size now (no plot painted)
+        assert _shown(grid) == _scaled(before, grid.widget.viewport().size())
+    assert regions.regions
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    qtbot.wait(50)
+    assert not grid.widget.frozen
+    # on screen now: the plots as a full paint of them draws them at the settled size
+    assert _shown(grid) == grid.widget.grab().toImage().convertToFormat(_shown(grid).format())
+
+
+def test_the_plots_are_painted_afresh_one_area_a_turn_after_a_resize(qtbot, grid):
+    qtbot.wait(50)
+    grid.widget.resize(1000, 650)
+    qtbot.wait(50)  # the picture painted at the new size
+    regions = PaintRegions(grid.widget.viewport())
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    qtbot.wait(50)
+
+    drawn = [_plots_in(grid, region) for region in regions.regions]
+    # the picture scaled to the laid-out size, then each plot painted afresh in a paint of its own
+    assert len(drawn[0]) == len(grid.plots)
+    assert {k for keys in drawn[1:] for k in keys} == set(grid.plots)
+    assert all(len(keys) == 1 for keys in drawn[1:]), drawn
+
+
+def test_a_click_while_the_size_settles_lays_the_plots_out_at_once(qtbot, grid):
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.wait(50)
+    vb = grid.plots["cpu"].item.vb
+    width = vb.width()
+    grid.widget.resize(900, 650)
+    assert grid.widget.layout_pending and vb.width() == width
+    at = QPointF(20, 20)
+    press = QMouseEvent(QEvent.Type.MouseButtonPress, at, grid.widget.viewport().mapToGlobal(at),
+                        Qt.MouseButton.RightButton, Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(grid.widget.viewport(), press)
+    assert not grid.widget.layout_pending and vb.width() < width  # laid out before the press went on
+
+
+def test_plots_without_curves_are_laid_out_at_each_resize(qtbot):
+    # (a dashboard opening: its controls find their size around plots still empty)
+    grid = shown_plot_grid(qtbot, [("cpu", "CPU · Average", "Percent")])
+    qtbot.wait(50)
+    width = grid.plots["cpu"].item.vb.width()
+    grid.widget.resize(900, 650)
+    assert not grid.widget.frozen and grid.plots["cpu"].item.vb.width() < width
+
+
+def test_without_the_windows_pixels_the_picture_is_rendered_once(qtbot, grid, monkeypatch):
+    from aurora_console.ui.metrics import plots as plots_module
+
+    qtbot.wait(50)
+    shown = _shown(grid)
+    monkeypatch.setattr(plots_module, "window_pixels", lambda widget, size: None)  # a platform without them
+    grid.widget.resize(1000, 650)
+    assert grid.widget.frozen
+    assert grid.widget.still.convertToFormat(shown.format()) == shown
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
