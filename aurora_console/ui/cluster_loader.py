@@ -166,7 +166,7 @@ class InventoryLoader(QObject):
         if self._finish_after_staging == gen and not self._staging and not self._announcing:
             # on the next turn: this one showed the region (the navigator's list took in its
             # clusters); the end of the load (the fleet expands and sorts its regions) is another
-            QTimer.singleShot(0, lambda: self._finished(gen))
+            _next_turn(lambda: self._finished(gen))
 
     def _finished(self, gen: int) -> None:
         if gen != self._generation:
@@ -185,7 +185,7 @@ class InventoryLoader(QObject):
         # 1,000 clusters' refs only to be counted were ~5-8 ms of the load's last turn)
         ok = not self.errors or any(listed(c) for inv in self.inventory.regions.values() for c in inv.clusters)
         self.finished.emit(ok, list(self.errors))
-        QTimer.singleShot(0, lambda: self._hold_gc(False) if not self.loading else None)
+        _next_turn(lambda: self._hold_gc(False) if not self.loading else None)  # after the fleet's repaint
 
     def _failed(self, exc: BaseException, gen: int) -> None:
         if gen == self._generation:

@@ -22,8 +22,11 @@ COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30,
 #: Time one event-loop turn may spend fitting columns; the rest is fitted on the next turns (a
 #: column of a 1,000-cluster fleet takes 2-10 ms, all seven together were one 150 ms stall). The
 #: widths are measured turn by turn and applied together at the end: a column resized on each
-#: turn made each of those turns repaint the whole tree too (10-15 ms a paint).
-FIT_BUDGET_S = 0.010
+#: turn made each of those turns repaint the whole tree too (10-15 ms a paint). Turns follow
+#: each other on a 1 ms timer: a posted call ran right after the repaint of the tree's first
+#: fill, in the same stretch of the event loop.
+FIT_BUDGET_S = 0.005
+FIT_TURN_MS = 1
 
 
 class TreeWidths:
@@ -81,7 +84,7 @@ class TreeWidths:
         self._fit_widths = {}
         if next_turn:
             run = self._fit_run
-            QTimer.singleShot(0, self.tree, lambda: self._fit_step(run))
+            QTimer.singleShot(FIT_TURN_MS, self.tree, lambda: self._fit_step(run))
             return
         self._fit_step(self._fit_run)
 
@@ -97,7 +100,7 @@ class TreeWidths:
                                         0 if header.isHidden() else header.sectionSizeHint(col))
             self._fit_next += 1
             if self._fit_next < header.count() and self.clock() > deadline:
-                QTimer.singleShot(0, self.tree, lambda: self._fit_step(run))
+                QTimer.singleShot(FIT_TURN_MS, self.tree, lambda: self._fit_step(run))
                 return
         self._fit_next = None
         for col, width in self._fit_widths.items():

@@ -209,3 +209,56 @@ def test_a_region_reaches_the_ui_thread_out_of_the_young_gc_generations(qtbot):
     qtbot.waitUntil(lambda: loader.load_count == 1, timeout=10000)
     assert young == [False]
     loader.shutdown()
+
+
+def _marked(events: list[str], name: str, fn):
+    """``fn`` recording ``name``, then posting a marker as a repaint it caused would be posted."""
+    from PySide6.QtCore import QTimer
+
+    def run(*args):
+        events.append(name)
+        fn(*args)
+        QTimer.singleShot(0, lambda: events.append("posted"))
+    return run
+
+
+def _none_back_to_back(events: list[str]) -> bool:
+    """No piece of work follows another before what the first posted was delivered."""
+    return all(b == "posted" or a == "posted" for a, b in zip(events, events[1:], strict=False))
+
+
+def test_the_end_of_a_load_waits_for_what_the_announcement_posted(qtbot):
+    """Announcing the region, ending the load (the fleet expands its regions) and giving the
+    collector back its full passes each come after what the one before posted (its repaint)."""
+    from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+
+    loader = _bare_loader()
+    loader.services.aws_session.set(AwsSessionFactory(endpoint_url="http://127.0.0.1:9"))  # never called
+    loader.inventory.load = lambda _f, targets, *, on_region=None, task=None, profile_label=None: [
+        on_region(inv) or inv for inv in (_inventory(t, 10) for t in targets)]
+    events: list[str] = []
+    loader._announce = _marked(events, "announce", loader._announce)
+    loader._done = _marked(events, "done", loader._done)
+    loader._hold_gc = _marked(events, "hold", loader._hold_gc)
+    loader.refresh([AwsTarget("dev", "us-east-1")], "dev")
+    qtbot.waitUntil(lambda: events.count("hold") == 2, timeout=10000)  # held at the start, given back
+    qtbot.wait(20)
+    work = [e for e in events if e != "posted"]
+    assert work == ["hold", "announce", "done", "hold"]
+    assert _none_back_to_back(events[events.index("announce"):])
+    loader.shutdown()
+
+
+def test_column_fit_turns_wait_for_what_the_turn_before_posted(qtbot):
+    """A column fit spread over turns (one column a turn here) never runs a turn right after the
+    repaint the one before posted, in the same delivery (the first fill's repaint, then a fit)."""
+    from tests.gui.fleet.test_fleet_widths import _tree
+
+    ticks = iter(range(10_000))
+    tree, widths = _tree(qtbot, 100, clock=lambda: float(next(ticks)))  # every column over the budget
+    events: list[str] = []
+    widths._fit_step = _marked(events, "fit", widths._fit_step)
+    widths.fit_columns(next_turn=True)
+    qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
+    qtbot.wait(20)
+    assert events.count("fit") == 7 and _none_back_to_back(events)
