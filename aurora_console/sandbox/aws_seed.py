@@ -5,7 +5,8 @@ what the console later reads is what boto3 returns. moto gaps met here, and what
 
 * custom cluster endpoints (``create_db_cluster_endpoint``) are not implemented: the blog's
   ``blog-analytics`` endpoint is only named in :class:`SeedInfo` (host name built the way AWS
-  builds it), so the bastion can map it; ``describe_db_cluster_endpoints`` fails on moto.
+  builds it), so the bastion can map it; ``describe_db_cluster_endpoints`` fails on moto (the
+  sandbox's endpoint answers it from the seed: ``sandbox/cluster_endpoints.py``).
 * a stopped cluster keeps its instances "available": the seed also stops the instance (AWS
   refuses that call for Aurora instances, but it is the state AWS shows after stop_db_cluster).
 * the first instance created in a cluster becomes its writer; PromotionTier is kept as given.

@@ -122,6 +122,11 @@ class LocalAwsServer:
 
         #: holds what the first fleet listing does not need while the sandbox is seeded (open otherwise)
         self.gate = SeedGate()
+        from aurora_console.sandbox.cluster_endpoints import ClusterEndpoints
+
+        #: DescribeDBClusterEndpoints and DescribePendingMaintenanceActions (moto lacks both), answered
+        #: once the sandbox's seed ran on this endpoint (the seed names the custom endpoint)
+        self.cluster_endpoints = ClusterEndpoints(SANDBOX_ACCOUNT_ID)
 
     @property
     def endpoint_url(self) -> str:
@@ -163,15 +168,18 @@ class LocalAwsServer:
         server = ThreadedMotoServer(ip_address=self._host, port=self._port, verbose=False)
         server.start()
         from aurora_console.sandbox.cloudtrail import CloudTrailWsgi
+        from aurora_console.sandbox.cluster_endpoints import ClusterEndpointsWsgi
         from aurora_console.sandbox.log_export import LogExportWsgi
         from aurora_console.sandbox.performance_insights import InsightsWsgi
         from aurora_console.sandbox.rds_logs import RdsLogsWsgi
 
         # pi requests, then the log file calls of attached instances, then moto (control-plane
         # calls recorded for CloudTrail's LookupEvents on the way; the log exported to CloudWatch
-        # Logs before a Logs request)
+        # Logs before a Logs request; the cluster endpoints and pending maintenance moto lacks
+        # answered in front of it once the seed ran)
         server._server.app = LogExportWsgi(
-            InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(server._server.app, self.trail), self.rds_logs), self.insights),
+            InsightsWsgi(RdsLogsWsgi(CloudTrailWsgi(ClusterEndpointsWsgi(server._server.app, self.cluster_endpoints),
+                                                    self.trail), self.rds_logs), self.insights),
             self.log_export)
         from aurora_console.sandbox.ssm_sessions import SsmSessionsWsgi
 
@@ -208,9 +216,15 @@ class LocalAwsServer:
     def seed_clusters(self, db_password: str) -> Any:
         """The first seed stage (``aws_seed.seed_clusters``) on this (empty) endpoint; its SeedInfo."""
         from aurora_console.sandbox import aws_seed
+        from aurora_console.sandbox.cluster_endpoints import CustomEndpoint
+        from aurora_console.sandbox.seed_catalog import BLOG_CUSTOM_ENDPOINT
 
-        return aws_seed.seed_clusters(self.endpoint_url, credentials=sandbox_credentials(), db_password=db_password,
+        seed = aws_seed.seed_clusters(self.endpoint_url, credentials=sandbox_credentials(), db_password=db_password,
                                       transport=self.transport())
+        blog = seed.cluster(seed.blog_cluster_id)
+        self.cluster_endpoints.serve([CustomEndpoint(blog.region, blog.cluster_id, BLOG_CUSTOM_ENDPOINT,
+                                                     seed.blog_custom_endpoint_host, seed.blog_custom_endpoint_members)])
+        return seed
 
     def seed_surroundings(self, seed: Any, db_password: str, *, check: Callable[[], None] | None = None) -> Any:
         """The second seed stage (``aws_seed.seed_surroundings``); ``seed`` completed. ``check`` is
@@ -256,6 +270,7 @@ class LocalAwsServer:
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
         self.ssm_sessions.reset()
+        self.cluster_endpoints.reset()
         self.pushed_keys.clear()
         self.eice.reset()
 
