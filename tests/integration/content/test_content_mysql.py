@@ -210,30 +210,13 @@ def test_cancel_interrupts_a_slow_statement(blog, mysql_db):
 
 
 def test_a_cancel_just_before_the_statement_starts_still_cancels_it(blog):
-    import threading
-
     from aurora_console.core.tasks import Cancelled, TaskContext
-    from tests.integration.sql.cancel_race import CancelledRightAfterItsCheck
+    from tests.integration.sql.cancel_race import error_of_a_run_cancelled_as_it_starts
 
     conn = blog.connection()
-    task = CancelledRightAfterItsCheck(blog)
-    box: dict = {}
-
-    def work() -> None:
-        try:
-            box["result"] = blog.run(lambda: conn.cursor().execute(
-                "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b"), task)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            box["error"] = exc
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
-    t.join(30)
-    if t.is_alive():  # the old behaviour: the KILL QUERY found nothing running and the statement ran on
-        blog.cancel()
-        t.join(20)
-        raise AssertionError("the cancel pressed as the statement started was lost")
-    assert isinstance(box.get("error"), Cancelled), box
+    err = error_of_a_run_cancelled_as_it_starts(blog, lambda task: blog.run(lambda: conn.cursor().execute(
+        "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b"), task))
+    assert isinstance(err, Cancelled), err
     assert blog.statement_cancel.sent >= 1
 
     def sleep_then_seven() -> int:

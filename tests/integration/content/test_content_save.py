@@ -284,29 +284,12 @@ def test_read_only_session_is_refused_by_the_server_too(blog_db, tmp_path):
 
 
 def test_a_cancel_just_before_the_statement_starts_still_cancels_it(blog):
-    import threading
-
     from aurora_console.core.tasks import Cancelled, TaskContext
-    from tests.integration.sql.cancel_race import CancelledRightAfterItsCheck
+    from tests.integration.sql.cancel_race import error_of_a_run_cancelled_as_it_starts
 
     conn = blog.connection()
-    task = CancelledRightAfterItsCheck(blog)
-    box: dict = {}
-
-    def work() -> None:
-        try:
-            box["result"] = blog.run(lambda: conn.execute("SELECT pg_sleep(40)"), task)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            box["error"] = exc
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
-    t.join(30)
-    if t.is_alive():  # the old behaviour: the cancel reached the idle server, which dropped it
-        blog.cancel()
-        t.join(20)
-        raise AssertionError("the cancel pressed as the statement started was lost")
-    assert isinstance(box.get("error"), Cancelled), box
+    err = error_of_a_run_cancelled_as_it_starts(blog, lambda task: blog.run(lambda: conn.execute("SELECT pg_sleep(40)"), task))
+    assert isinstance(err, Cancelled), err
     assert blog.statement_cancel.sent >= 1
     # the repeats stopped with the statement: a new task's statement runs to its end
     assert blog.run(lambda: conn.execute("SELECT pg_sleep(0.4), 7").fetchone()[1], TaskContext("next")) == 7

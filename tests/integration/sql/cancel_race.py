@@ -31,3 +31,26 @@ class CancelledRightAfterItsCheck(TaskContext):
             self._armed = False
             self.token.cancel()
             assert self._sent.wait(10)  # the cancel has reached the still idle server
+
+
+def error_of_a_run_cancelled_as_it_starts(session, run) -> BaseException | None:
+    """Run ``run(task)`` on a thread with a :class:`CancelledRightAfterItsCheck` task of ``session``;
+    the error it ended with (None: it returned). Fails the test when the cancel was lost: the
+    statement still runs 30 s later (it is then cancelled for good, so the test ends)."""
+    task = CancelledRightAfterItsCheck(session)
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            run(task)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            box["error"] = exc
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(30)
+    if t.is_alive():  # the old behaviour: the cancel reached an idle server and the statement ran on
+        session.cancel()
+        t.join(20)
+        raise AssertionError("the cancel pressed as the statement started was lost")
+    return box.get("error")

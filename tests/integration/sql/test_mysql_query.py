@@ -16,7 +16,7 @@ from aurora_console.core.db.runs import run_for_editor, session_call, split_for_
 from aurora_console.core.db.session import SessionSettings, TxState
 from aurora_console.core.db.sql_errors import CANCELLED, CONNECTION, READ_ONLY, SYNTAX, SqlError
 from aurora_console.core.tasks import Cancelled, CancelToken, TaskContext
-from tests.integration.sql.cancel_race import CancelledRightAfterItsCheck
+from tests.integration.sql.cancel_race import error_of_a_run_cancelled_as_it_starts
 
 pytestmark = pytest.mark.integration
 
@@ -355,23 +355,8 @@ def test_completion_catalog_from_information_schema_leaves_the_session_alone(sho
 
 def test_a_cancel_just_before_the_statement_starts_still_cancels_it(shop):
     s = session_on(shop)
-    task = CancelledRightAfterItsCheck(s)
-    box: dict = {}
-
-    def work() -> None:
-        try:
-            box["result"] = run_statement(s, "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b", task=task)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            box["error"] = exc
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
-    t.join(30)
-    if t.is_alive():  # the old behaviour: the KILL QUERY was lost and the statement ran on
-        s.cancel()
-        t.join(20)
-        raise AssertionError("the cancel pressed as the statement started was lost")
-    err = box.get("error")
-    assert isinstance(err, SqlError) and err.kind == CANCELLED, box
+    err = error_of_a_run_cancelled_as_it_starts(s, lambda task: run_statement(
+        s, "SELECT COUNT(*) FROM seq_1_to_1000000 a, seq_1_to_1000000 b", task=task))
+    assert isinstance(err, SqlError) and err.kind == CANCELLED, err
     assert s.statement_cancel.sent >= 1
     assert run_statement(s, "SELECT SLEEP(0.4), 7", task=task_context()).rows[0][1] == 7
