@@ -18,7 +18,9 @@ from aurora_console.ui.ui_first import ui_first
 FETCH_BATCH = 5000
 #: rows per FETCH once "fetch all" was asked for (decoded in slices). Measured, 1M rows, same
 #: runs, load 6-8: int4/text/numeric 1.12x raw at 50,000 vs 1.27x at 20,000, 1.36x vs 1.58x at
-#: 100,000 (fewer round trips; memory 64 MB vs 54 MB and 82 MB); int8..uuid 0.69-0.73x at each
+#: 100,000 (fewer round trips; memory 64 MB vs 54 MB and 82 MB); int8..uuid 0.69-0.73x at each.
+#: The most: a FETCH asks for fewer when they would not fit in the server's work_mem
+#: (core/db/fetch_size.py; the bench's rows go some 33,000 a FETCH at the default 4 MB)
 ALL_BATCH = 50000
 MAX_ROWS = 200_000  # rows kept for the grid by default; export streams everything
 #: UI-thread time one turn of the event loop may spend appending handed-over rows; what is left
