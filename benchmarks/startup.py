@@ -264,9 +264,49 @@ def timed_run(argv, env) -> tuple[float, float | None]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def instructions(argv, env) -> tuple[int, int] | None:
+#: where a start's UI thread spends its instructions, for comparing the console with the same
+#: widgets in plain PySide6: (what, the C/C++ functions whose inclusive counts add up to it; each
+#: function counted once, at its outermost call)
+WHERE = (
+    ("Python enum classes PySide6 makes", ("Shiboken::Enum::createPythonEnum",)),
+    ("generated Python source run (dataclasses, namedtuples)", ("PyRun_StringFlags",)),
+    ("Python classes made (type_new, enums' included)", ("typeobject.c:type_new",)),
+    ("extension modules loaded (PySide6, QtSvg...)", ("_PyImport_LoadDynamicModuleWithSpec",)),
+    ("QWidget.show (polish, layouts)", ("QWidget::show()",)),
+    ("text layout (word-wrapped and rich-text labels)", ("QTextDocumentLayout::doLayout",)),
+    ("painting the widgets", ("QWidgetPrivate::drawWidget",)),
+    ("Qt's event loop (QApplication.exec)", ("QApplication::exec()",)),
+)
+
+
+def where_instructions(callgrind_file: Path) -> dict[str, int] | None:
+    """Inclusive instructions per WHERE entry in one callgrind file (callgrind_annotate; None
+    without it). A function called recursively is listed once per depth (``name'2``): the outermost
+    (unmarked) entry holds the others; overloads (several signatures) are added up."""
+    import shutil
+
+    annotate = shutil.which("callgrind_annotate")
+    if annotate is None:
+        return None
+    proc = subprocess.run([annotate, "--inclusive=yes", "--threshold=100", str(callgrind_file)],
+                          capture_output=True, text=True, timeout=600)
+    counts: dict[str, int] = {}
+    for line in proc.stdout.splitlines():
+        head, _, rest = line.strip().partition(" ")
+        if not head.replace(",", "").isdigit() or ")" not in rest:
+            continue
+        function = rest.split(")", 1)[1].strip().split(" [", 1)[0]
+        if "'" in function.rsplit(":", 1)[-1]:
+            continue  # a recursion depth: inside the outermost entry
+        for what, names in WHERE:
+            if any(name in function for name in names):
+                counts[what] = counts.get(what, 0) + int(head.replace(",", ""))
+    return counts
+
+
+def instructions(argv, env, where: bool = False) -> tuple[int, int] | tuple[int, int, dict | None] | None:
     """Instructions one run executes: (all threads, the UI thread), valgrind's callgrind; None
-    without valgrind. Unlike time, the count hardly moves with the machine's load: a change of a
+    without valgrind; with ``where``, also the UI thread's WHERE breakdown. Unlike time, the count hardly moves with the machine's load: a change of a
     few percent in start-up work shows here when a busy machine's timings cannot tell it (each run
     takes ~1 min). Under valgrind a run lasts ~50x longer, so a timer of a few seconds fires inside
     it that a real start never reaches: work meant for after the start waits for its end
@@ -287,8 +327,11 @@ def instructions(argv, env) -> tuple[int, int] | None:
             totals = [ln for ln in part.read_text(errors="replace").splitlines() if ln.startswith("summary:")]
             if totals:
                 per_thread[part.name.rsplit("-", 1)[1]] = int(totals[0].split()[1])
+        breakdown = where_instructions(Path(tmp) / "callgrind.out-01") if where and per_thread else None
     if not per_thread:
         return None
+    if where:
+        return sum(per_thread.values()), per_thread.get("01", 0), breakdown
     return sum(per_thread.values()), per_thread.get("01", 0)
 
 
@@ -419,10 +462,12 @@ def _measure(args, env, sandbox_env) -> int:
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average while timing: {load_before:.1f} at the start, {load_after:.1f} at the end")
     if args.instructions:
-        counted = {row: instructions(argv, e) for row, argv, e in programs}
+        counted = {row: instructions(argv, e, where=row in (SAME_ROW, OURS_ROW)) for row, argv, e in programs}
         if None in counted.values():
             print("instructions: valgrind not found, not counted")
         else:
+            breakdowns = {row: counted[row][2] for row in (SAME_ROW, OURS_ROW)}
+            counted = {row: c[:2] for row, c in counted.items()}
             bare_all, bare_ui = counted[BARE_ROW]
             print("\ninstructions (callgrind), all threads (the UI thread's) and the ratio to the bare window:")
             for row, (total, ui) in counted.items():
@@ -432,6 +477,13 @@ def _measure(args, env, sandbox_env) -> int:
             summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow, instructions executed",
                     f"{ours_all / 1e6:.0f} M", f"{ir_ratio:.2f}x", "<= 1.30x", ir_ratio <= 1.3)
             print(f"instructions vs the same widgets in plain PySide6: {ours_all / counted[SAME_ROW][0]:.2f}x")
+            same_where, ours_where = breakdowns[SAME_ROW], breakdowns[OURS_ROW]
+            if same_where is not None and ours_where is not None:
+                print("where the UI thread's instructions go (inclusive, M): the same widgets, aurora-console, "
+                      "the difference")
+                for what, _names in WHERE:
+                    a, b = same_where.get(what, 0) / 1e6, ours_where.get(what, 0) / 1e6
+                    print(f"  {a:8.1f} {b:8.1f} {b - a:+8.1f}  {what}")
     inner = smoke_json(normal, env)["timings"]
     print(f"\nnormal mode, inside the process: imports {inner['imports']:.3f}s, first paint "
           f"{inner['first_paint']:.3f}s, ready {inner['ready']:.3f}s")
