@@ -29,6 +29,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -74,6 +75,7 @@ class PostgresServer:
         log_file: Path | str | None = None,
         use_pg_ctl: bool | None = None,
         template_root: Path | str | None = None,
+        template_setup: Any = None,
     ) -> None:
         self.requested_data_dir = Path(data_dir).expanduser().absolute()
         self._bin_dir = Path(bin_dir) if bin_dir else None
@@ -95,6 +97,10 @@ class PostgresServer:
         #: every fresh folder. Used only with a password and the server as our child process
         #: (the password is set through its Unix socket).
         self.template_root = Path(template_root) if template_root else None
+        #: what the template holds besides initdb's output (``postgres_template.py``: an object with
+        #: ``key``, naming it, and ``prepare(conninfo)``, run on the template's first server), or None
+        self.template_setup = template_setup
+        self._template_to_prepare: str | None = None  # the template this start makes (its key)
 
     def __repr__(self) -> str:  # never shows the password
         state = f"port {self.port}" if self.running else "stopped"
@@ -310,14 +316,65 @@ class PostgresServer:
     def _from_template(self) -> None:
         """A fresh data folder from the template (made here by initdb the first time), its
         superuser's password set once the server runs (see postgres_template.py)."""
-        key = postgres_template.template_key(self.bin_dir, self.superuser)
+        setup = self.template_setup
+        key = postgres_template.template_key(self.bin_dir, self.superuser, getattr(setup, "key", ""))
         if postgres_template.copy_template(self.template_root, key, self.data_dir):
             self.run_as.chown(self.data_dir, recursive=True)
         else:
             self._initdb(password=None)
-            postgres_template.save_template(self.data_dir, self.template_root, key)
+            if setup is None:
+                postgres_template.save_template(self.data_dir, self.template_root, key)
+            else:  # saved once the setup ran on this first server (_prepare_template)
+                self._template_to_prepare = key
         for path in postgres_template.begin_password(self.data_dir):
             self.run_as.chown(path)
+
+    def _socket_conninfo(self, dbname: str = "postgres", user: str | None = None) -> dict:
+        """Through the private Unix socket (trust, before the superuser's password is set)."""
+        return {"host": str(self._socket_dir), "port": self.port, "user": user or self.superuser, "dbname": dbname}
+
+    def _prepare_template(self, deadline: float) -> None:
+        """The first server on initdb's output (nothing but the Unix socket lets anyone in yet):
+        run the template's setup, stop the server, save its folder as the template, start it
+        again. A failing setup is logged and leaves no template (the next fresh start tries again);
+        this start goes on (the sandbox builds what is missing)."""
+        key, self._template_to_prepare = self._template_to_prepare, None
+        self._wait_socket(deadline)
+        try:
+            self.template_setup.prepare(lambda dbname, user=None: self._socket_conninfo(dbname, user))
+        except Exception:  # noqa: BLE001 - only a head start for later sandboxes
+            log.warning("preparing the PostgreSQL data folder template failed; none saved", exc_info=True)
+            return
+        lock, self._holder_lock = self._holder_lock, None  # stopped and started again: the folder stays ours
+        try:
+            self.stop()
+        finally:
+            self._holder_lock = lock
+        from aurora_console.sandbox.rds_logs import LOG_DIRECTORY
+
+        try:  # a clean shutdown: the folder is consistent; this server's log files stay out of it
+            postgres_template.save_template(self.data_dir, self.template_root, key, leave_out=(LOG_DIRECTORY,))
+        except OSError:
+            log.warning("saving the PostgreSQL data folder template failed", exc_info=True)
+        self._launch()
+
+    def _wait_socket(self, deadline: float) -> None:
+        """Until the server answers on its Unix socket."""
+        last_error = ""
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                raise PostgresError(f"PostgreSQL exited with code {code} while starting; "
+                                    f"log {self.log_file}:\n{self.log_tail()}")
+            try:
+                with psycopg.connect(**self._socket_conninfo(), autocommit=True, connect_timeout=5):
+                    return
+            except psycopg.OperationalError as exc:
+                last_error = str(exc).strip()
+            if time.monotonic() > deadline:
+                raise PostgresError(f"PostgreSQL did not accept connections within the time allowed "
+                                    f"({last_error}); log {self.log_file}:\n{self.log_tail()}")
+            time.sleep(READY_POLL_S)
 
     def _set_pending_password(self, deadline: float) -> None:
         """The superuser's password on a data folder copied from the template: through the Unix
@@ -402,6 +459,8 @@ class PostgresServer:
         deadline = time.monotonic() + timeout
         last_error = ""
         if self._uses_template and postgres_template.password_pending(self.data_dir):
+            if self._template_to_prepare is not None:
+                self._prepare_template(deadline)
             self._set_pending_password(deadline)
         while True:
             code = self._proc.poll()

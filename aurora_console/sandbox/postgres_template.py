@@ -17,6 +17,13 @@ with a ``template_root`` therefore makes a fresh data folder like this:
 
 The template is keyed by the binaries (their folder, the ``initdb`` file's size and time) and
 the superuser name, so a PostgreSQL upgrade makes a new one.
+
+A template setup (``PostgresServer(template_setup=...)``; the sandbox's is the blog database
+without a password, ``blog_database.BlogTemplate``) puts more in it: the first fresh start runs
+``initdb``, starts the server, runs the setup through the Unix socket while nothing else can log
+in (step 2's ``pg_hba.conf``), stops the server cleanly, saves the folder as the template (its
+log folder left out) and starts the server again for step 3. The setup's ``key`` is part of the
+template's name, so a changed setup makes a new template; a failing setup saves none.
 """
 
 from __future__ import annotations
@@ -51,8 +58,9 @@ def template_root(cache_dir: Path) -> Path:
     return Path(cache_dir) / "postgres-templates"
 
 
-def template_key(bin_dir: Path, superuser: str) -> str:
-    """The template's folder name for these binaries and this superuser."""
+def template_key(bin_dir: Path, superuser: str, setup_key: str = "") -> str:
+    """The template's folder name for these binaries, this superuser and what the template's
+    setup puts in (its ``key``; none: initdb's output only)."""
     initdb = bin_dir / "initdb"
     try:
         info = initdb.stat()
@@ -60,7 +68,7 @@ def template_key(bin_dir: Path, superuser: str) -> str:
     except OSError:
         stamp = "?"
     digest = hashlib.sha256(f"{bin_dir.resolve()}\0{stamp}\0{superuser}".encode()).hexdigest()[:16]
-    return f"pg-{digest}"
+    return f"pg-{digest}" + (f"-{setup_key}" if setup_key else "")
 
 
 def copy_template(root: Path, key: str, data_dir: Path) -> bool:
@@ -97,16 +105,23 @@ def _copy_with_cp(template: Path, data_dir: Path) -> bool:
     return done.returncode == 0
 
 
-def save_template(data_dir: Path, root: Path, key: str) -> None:
-    """Copy a just-initialised ``data_dir`` (initdb's output only) as the template ``root/key``,
-    owner-only; a template another process saved meanwhile is kept."""
+def save_template(data_dir: Path, root: Path, key: str, *, leave_out: tuple[str, ...] = ()) -> None:
+    """Copy a just-initialised ``data_dir`` (initdb's output, and what a template setup made on
+    it with its server stopped cleanly) as the template ``root/key``, owner-only; a template
+    another process saved meanwhile is kept. ``leave_out``: names in ``data_dir`` itself not
+    copied (the first server's log folder); the pending-password marker never is."""
     private_dir(root)
     final = root / key
     if final.exists():
         return
     partial = root / f".{key}.{secrets.token_hex(4)}"
+    skipped = {*leave_out, PASSWORD_PENDING, "postmaster.opts", "postmaster.pid", "current_logfiles"}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return skipped.intersection(names) if Path(folder) == Path(data_dir) else set()
+
     try:
-        shutil.copytree(data_dir, partial, symlinks=True)
+        shutil.copytree(data_dir, partial, symlinks=True, ignore=ignore)
         _owner_only(partial)
         os.rename(partial, final)
     except OSError:

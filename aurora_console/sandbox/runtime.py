@@ -574,10 +574,14 @@ class Sandbox:
         with self._lock:
             self._check_running()
             if self._pg is None:
+                from aurora_console.sandbox.blog_database import BlogTemplate
+
                 self._pg = PostgresServer(self.state_dir / "pg", bin_dir=self.pg_bin, password=self._password,
                                           log_file=self.state_dir / "postgresql.log", settings=PG_SETTINGS,
-                                          # a fresh folder: no initdb (when the app gave its cache folder)
-                                          template_root=template_root(self.cache_dir) if self.cache_dir else None)
+                                          # a fresh folder: no initdb, the blog database in already
+                                          # (when the app gave its cache folder)
+                                          template_root=template_root(self.cache_dir) if self.cache_dir else None,
+                                          template_setup=BlogTemplate() if self.cache_dir else None)
                 from aurora_console.sandbox.rds_logs import rds_log_settings
 
                 self._pg.settings.update(rds_log_settings(self._pg.bin_dir))  # its log written as on RDS
@@ -668,35 +672,15 @@ class Sandbox:
             raise error
 
     def _build_blog_database(self, pg, task: TaskContext) -> None:
-        """The blog's role (its password set again), database and tables (the bundled migrations),
-        pg_stat_statements and the monitoring grants. Needs nothing of the AWS seed: the names are
-        the seed catalog's (``seed_catalog.BLOG_MASTER_USER``/``BLOG_DATABASE``), which the seed
-        gives the blog cluster too."""
-        import psycopg
-        from psycopg import sql
+        """The blog database (``sandbox/blog_database.py``): on a fresh folder copied from the
+        template its role gets the password and every migration is found applied; else (no cache
+        folder, an older folder) it is built here. Needs nothing of the AWS seed."""
+        from aurora_console.sandbox.blog_database import build_blog_database
 
-        from aurora_console.core.db.migrations.blog import apply_bundled_blog_schema
-        from aurora_console.sandbox.seed_catalog import BLOG_DATABASE, BLOG_MASTER_USER
+        def conninfo(dbname: str, user: str | None) -> dict:
+            return pg.conninfo(dbname) if user is None else pg.conninfo(dbname, user=user) | {"password": self._password}
 
-        user, db = BLOG_MASTER_USER, BLOG_DATABASE
-        with pg.connect(autocommit=True) as conn:
-            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone() is None:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE PASSWORD {}").format(
-                    sql.Identifier(user), sql.Literal(self._password)))
-            else:
-                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(self._password)))
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db,)).fetchone() is None:
-                conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(db), sql.Identifier(user)))
-        task.check()
-        task.progress(None, "Building the blog database (migrations)…")
-        result = apply_bundled_blog_schema(pg.conninfo(db, user=user) | {"password": self._password}, task)
-        with psycopg.connect(**pg.conninfo(db), autocommit=True) as conn:
-            # Top SQL reads it in the blog database. The master user sees every session and may cancel
-            # or terminate it, as rds_superuser may on Aurora (docs.aws.amazon.com/AmazonRDS/latest/
-            # AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html)
-            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-            conn.execute(sql.SQL("GRANT pg_monitor, pg_signal_backend TO {}").format(sql.Identifier(user)))
-        self._migrations = [str(getattr(m, "script", m)) for m in getattr(result, "applied", [])]
+        self._migrations = build_blog_database(conninfo, self._password, task)
         self._blog_built = True
         self.mark_phase("blog database built")
 

@@ -242,3 +242,41 @@ def test_the_bastion_starts_beside_the_blog_database_build_and_stop_ends_it(tmp_
     sandbox.stop()
     assert not bastion.running and sandbox._bastion is None
     assert not [t for t in threading.enumerate() if t.name == "sandbox-bastion-start"]
+
+
+def test_a_fresh_sandbox_gets_its_blog_database_from_the_template_with_its_own_password(tmp_path):
+    """The console's cache holds a data folder template with the blog database in it (made by the
+    first fresh sandbox, sandbox/blog_database.py): a later fresh sandbox's start applies no
+    migration, and only its own password logs in as the blog's master user."""
+    import psycopg
+
+    from aurora_console.core.tasks import null_context
+    from aurora_console.sandbox.postgres_template import template_root
+    from aurora_console.sandbox.seed_catalog import BLOG_DATABASE, BLOG_MASTER_USER
+
+    cache = tmp_path / "cache"
+    started: list[Sandbox] = []
+    try:
+        for name in ("first", "second"):
+            sandbox = Sandbox(tmp_path / name, live_metrics=False, cache_dir=cache)
+            started.append(sandbox)
+            sandbox._begin_postgres()  # the server and the blog database, as start_aws begins them
+            sandbox._wait_postgres(null_context())
+            assert sandbox._blog_built
+            # the first: built on its first server, which then made the template; the second: a copy
+            assert sandbox._migrations == []  # so neither start applied a migration itself
+            assert ["-blog-" in t.name for t in template_root(cache).iterdir()] == [True]
+            pg = sandbox._pg
+            with psycopg.connect(**pg.conninfo(BLOG_DATABASE, user=BLOG_MASTER_USER)
+                                 | {"password": sandbox._password}) as conn:
+                assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] > 0
+                assert conn.execute("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'"
+                                    ).fetchone() == (1,)
+            other = started[0]._password if name == "second" else "Not-the-password-1"
+            with pytest.raises(psycopg.OperationalError):
+                psycopg.connect(**pg.conninfo(BLOG_DATABASE, user=BLOG_MASTER_USER) | {"password": other},
+                                connect_timeout=5).close()
+            sandbox.stop()
+    finally:
+        for sandbox in started:
+            sandbox.stop()

@@ -172,3 +172,81 @@ def test_a_template_copy_keeps_contents_modes_and_links(tmp_path: Path, monkeypa
     assert postgres_template.copy_template(tmp_path / "root", "pg-key", data)
     assert _tree(data) == _tree(template)
     assert not postgres_template.copy_template(tmp_path / "root", "pg-other", tmp_path / "other")
+
+
+class _NotesSetup:
+    """A template setup that makes a table through the conninfo it is given (counting its runs)."""
+
+    key = "notes-1"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.runs = 0
+        self.fail = fail
+
+    def prepare(self, conninfo) -> None:
+        self.runs += 1
+        info = conninfo("postgres", None)
+        assert "password" not in info and info["host"].startswith("/")  # the private Unix socket, trust
+        with psycopg.connect(**info, autocommit=True) as conn:
+            conn.execute("CREATE TABLE template_notes (body text)")
+            conn.execute("INSERT INTO template_notes VALUES ('in every copy')")
+        if self.fail:
+            raise RuntimeError("setup failed")
+
+
+def _notes(server: PostgresServer) -> list[tuple]:
+    with server.connect() as conn:
+        if conn.execute("SELECT to_regclass('template_notes')").fetchone() == (None,):
+            return []
+        return conn.execute("SELECT body FROM template_notes").fetchall()
+
+
+def test_a_template_setup_runs_once_on_the_first_server_and_every_copy_holds_what_it_made(tmp_path: Path):
+    setup = _NotesSetup()
+    made = []
+
+    def server(name: str, password: str) -> PostgresServer:
+        made.append(PostgresServer(tmp_path / name / "data", password=password, settings=FAST_SETTINGS,
+                                   template_root=tmp_path / "templates", template_setup=setup))
+        return made[-1]
+
+    try:
+        first = server("one", "first-Password-1").start()
+        assert setup.runs == 1 and _notes(first) == [("in every copy",)]
+        _login(first, "first-Password-1")  # started again after the template was saved, its password set
+        assert not postgres_template.password_pending(first.data_dir)
+        key = postgres_template.template_key(first.bin_dir, "postgres", setup.key)
+        template = tmp_path / "templates" / key
+        assert [t.name for t in (tmp_path / "templates").iterdir()] == [key]
+        assert not (template / postgres_template.PASSWORD_PENDING).exists()
+        assert not (template / "log").exists() and not (template / "postmaster.pid").exists()
+        assert _modes(tmp_path / "templates") <= {0o700, 0o600}
+        first.stop()
+
+        second = server("two", "second-Password-2").start()
+        assert setup.runs == 1 and _initdb_runs(second) == 0  # a copy: no initdb, no setup
+        assert _notes(second) == [("in every copy",)]
+        _login(second, "second-Password-2")
+        with pytest.raises(psycopg.OperationalError):
+            _login(second, "first-Password-1")
+        assert (second.data_dir / "pg_hba.conf").read_text() == postgres_template.FINAL_HBA
+    finally:
+        for s in made:
+            s.remove_data()
+
+
+def test_a_failing_template_setup_saves_no_template_and_the_server_still_starts(tmp_path: Path):
+    setup = _NotesSetup(fail=True)
+    made = []
+    try:
+        for name in ("one", "two"):
+            made.append(PostgresServer(tmp_path / name / "data", password="Some-Password-1", settings=FAST_SETTINGS,
+                                       template_root=tmp_path / "templates", template_setup=setup))
+            server = made[-1].start()
+            _login(server, "Some-Password-1")
+            assert _initdb_runs(server) == 1  # no template: each fresh folder is initialised
+        assert setup.runs == 2
+        assert not any((tmp_path / "templates").glob("pg-*"))
+    finally:
+        for s in made:
+            s.remove_data()

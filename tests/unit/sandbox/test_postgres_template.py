@@ -65,3 +65,22 @@ def test_the_children_environment_is_minimal(monkeypatch):
     env = child_env()
     assert env["PATH"] == "/opt/pg/bin:/usr/bin" and env["LC_ALL"] == "C" == env["LANG"]
     assert set(env) <= {"PATH", "LC_ALL", "LANG", "TZ", "SYSTEMROOT"}
+
+
+def test_a_saved_template_leaves_out_the_first_servers_files_and_the_named_folders(tmp_path):
+    data = tmp_path / "data"
+    (data / "base" / "log").mkdir(parents=True)  # a nested folder of that name is data: kept
+    (data / "log").mkdir()
+    (data / "log" / "postgresql-1.log").write_text("the first server's statements")
+    for name in ("PG_VERSION", postgres_template.PASSWORD_PENDING, "postmaster.opts", "current_logfiles"):
+        (data / name).write_text("x")
+    postgres_template.save_template(data, tmp_path / "templates", "pg-key", leave_out=("log",))
+    saved = tmp_path / "templates" / "pg-key"
+    assert sorted(p.relative_to(saved).as_posix() for p in saved.rglob("*")) == ["PG_VERSION", "base", "base/log"]
+
+
+def test_the_template_key_names_the_setup():
+    bin_dir = Path(sys.executable).parent  # no initdb there: the key still forms
+    plain = postgres_template.template_key(bin_dir, "postgres")
+    assert postgres_template.template_key(bin_dir, "postgres", "blog-abc") == f"{plain}-blog-abc"
+    assert postgres_template.template_key(bin_dir, "postgres", "") == plain
