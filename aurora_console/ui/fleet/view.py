@@ -265,7 +265,8 @@ class FleetView(QWidget):
         self.proxy.set_filter(text)
         self.widths.span_regions()
         if text.strip():
-            self.tree.expandAll()
+            with self.widths.regions_unspanned():
+                self.tree.expandAll()
         self._update_status()
 
     # -- selection and panes -------------------------------------------------------------------

@@ -130,3 +130,51 @@ def test_a_new_fit_replaces_one_under_way(qtbot):
     qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
     qtbot.wait(50)
     assert steps == [0, 0, 1, 2, 3, 4, 5, 6]  # the first fit stopped after its first column
+
+
+class IndexCountingModel(FleetFilterModel):
+    """The fleet's filter model, counting the index() calls a view makes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.indexes = 0
+
+    def index(self, row, column, parent=None):
+        self.indexes += 1
+        return super().index(row, column, parent) if parent is not None else super().index(row, column)
+
+
+@pytest.mark.parametrize("how", ["regions", "all"])
+def test_expanding_a_big_region_asks_each_row_once_and_its_header_stays_spanned(qtbot, how):
+    """The first fill expands a region of 1,000 clusters (a filter expands every row): Qt lays
+    out each row, and with the region's header row spanned it asked the model for each row's
+    index a second time. The header spans the tree again once expanded."""
+    from PySide6.QtCore import QModelIndex
+
+    model = FleetTreeModel()
+    model.set_region(_fleet(300))
+    proxy = IndexCountingModel()
+    proxy.setSourceModel(model)
+    host = QWidget()
+    qtbot.addWidget(host)
+    split = QSplitter(host)
+    tree = QTreeView()
+    tree.setUniformRowHeights(True)
+    tree.setModel(proxy)
+    split.addWidget(tree)
+    widths = TreeWidths(tree, proxy, split)
+    host.show()
+    qtbot.waitExposed(host)
+    widths.span_regions()
+    proxy.rowCount(proxy.index(0, 0))  # the region's rows worked out
+    proxy.indexes = 0
+    if how == "regions":
+        widths.expand_regions()
+        laid_out = 300
+    else:
+        with widths.regions_unspanned():
+            tree.expandAll()
+        laid_out = 600  # the clusters and their instances
+    assert proxy.indexes < laid_out * 1.2  # once each (was twice)
+    assert tree.isFirstColumnSpanned(0, QModelIndex()) and tree.isExpanded(proxy.index(0, 0))
+    assert tree.visualRect(proxy.index(0, 0)).width() > tree.header().sectionSize(0)  # drawn across the tree
