@@ -155,31 +155,23 @@ def status_icon(status: str) -> QIcon:
     return icon(name, colour)
 
 
-@cache
-def _control_names():
-    """One regular expression matching exactly the object names icon_names.CONTROLS lists."""
-    from PySide6.QtCore import QRegularExpression
-
-    names = "|".join(QRegularExpression.escape(name) for name in sorted(CONTROLS))
-    return QRegularExpression(f"\\A(?:{names})\\z")
-
-
 def decorate(root) -> int:
     """Give the buttons and toolbar actions under ``root`` their icons by object name
     (icon_names.CONTROLS); a control with an icon of its own keeps it. A text-only toolbar that
     gets icons shows them beside its texts. Returns how many controls got one.
 
-    The controls are found by name in Qt first, so no Python object is made for every other
-    object of the screen (a QLabel's text document, a view's viewport...): on the welcome page,
-    the first one a start shows, that was ~1.5 ms of Qt types made for nothing.
+    Only buttons and actions are looked at (found by type in Qt), so no Python object is made for
+    every other object of the screen (a QLabel's text document, a view's viewport...): on the
+    welcome page, the first one a start shows, that was ~1.5 ms of Qt types made for nothing. Their
+    names are matched here, exactly (a dict lookup), not by a QRegularExpression in Qt: that class's
+    Python type (four enum classes, ~1 ms) would be made by the start for this alone.
     """
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QAbstractButton, QToolBar
 
-    names = _control_names()
     count = 0
     toolbars: dict[int, QToolBar] = {}
-    for control in [*root.findChildren(QAbstractButton, names), *root.findChildren(QAction, names)]:
+    for control in [*root.findChildren(QAbstractButton), *root.findChildren(QAction)]:
         name = CONTROLS.get(control.objectName())
         if name and control.icon().isNull():
             control.setIcon(icon(name))

@@ -139,7 +139,7 @@ def test_an_icon_is_rendered_once_per_size_and_colour_then_reused(qapp):
 
 
 def test_decorate_finds_controls_by_their_exact_names(qapp):
-    """icons.decorate matches object names in Qt (a regular expression over CONTROLS' names), so
+    """icons.decorate matches the object names of buttons and actions exactly (CONTROLS' names), so
     a name that only starts or ends like one gets nothing; a control with its own icon keeps it;
     only a text-only toolbar whose actions got icons shows them."""
     from PySide6.QtGui import QAction
@@ -177,3 +177,40 @@ def test_decorate_finds_controls_by_their_exact_names(qapp):
     assert decorated_bar.iconSize() == QSize(16, 16)
     assert plain_bar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextOnly
     assert decorate(root) == 0  # icons set once
+
+
+DECORATE_TYPES = """
+import enum, json, sys
+made = []
+real = enum.EnumType._create_
+def traced(cls, class_name, names, **kwargs):
+    made.append(class_name)
+    return real(cls, class_name, names, **kwargs)
+enum.EnumType._create_ = traced
+from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
+from aurora_console.ui.icon_names import CONTROLS
+from aurora_console.ui.icons import decorate
+app = QApplication([])
+root = QWidget()
+layout = QVBoxLayout(root)
+layout.addWidget(QPushButton("named", objectName=sorted(CONTROLS)[0]))
+layout.addWidget(QPushButton("other", objectName="notAControl"))
+print(json.dumps({"decorated": decorate(root), "made": made}))
+"""
+
+
+def test_decorate_makes_no_regular_expression_type(tmp_path):
+    """Decorating the first screen (the welcome page, at start-up) makes no QRegularExpression:
+    PySide6 makes that class's four enum classes (~1 ms) the first time Python meets it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", DECORATE_TYPES], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["decorated"] == 1
+    assert "PatternOption" not in result["made"]  # QRegularExpression.PatternOption
