@@ -98,9 +98,14 @@ class PostgresServer:
         #: (the password is set through its Unix socket).
         self.template_root = Path(template_root) if template_root else None
         #: what the template holds besides initdb's output (``postgres_template.py``: an object with
-        #: ``key``, naming it, and ``prepare(conninfo)``, run on the template's first server), or None
+        #: ``key``, naming it, ``prepare(conninfo)``, run on the template's first server, and
+        #: ``on_copy(conn, password)``, run on each fresh copy with the superuser's password), or None
         self.template_setup = template_setup
         self._template_to_prepare: str | None = None  # the template this start makes (its key)
+        self._prepared_copy = False  # this start's folder is a fresh copy of a template with a setup
+        #: the folder is a fresh copy of the template and the setup's ``on_copy`` ran on it at this
+        #: start (with the superuser's password): what the setup makes is there and ready
+        self.template_setup_done = False
 
     def __repr__(self) -> str:  # never shows the password
         state = f"port {self.port}" if self.running else "stopped"
@@ -174,6 +179,7 @@ class PostgresServer:
         return self
 
     def _start(self, timeout: float) -> None:
+        self._prepared_copy = self.template_setup_done = False  # (set again if this start copies the template)
         if self._holder_lock is None:  # PostgresError if another process uses the folder
             self.data_dir, self._holder_lock = claim_data_dir(self.requested_data_dir, self.run_as)
         private_dir(self.log_file.parent, narrow_existing=False)  # the state folder: the sandbox decides
@@ -320,6 +326,7 @@ class PostgresServer:
         key = postgres_template.template_key(self.bin_dir, self.superuser, getattr(setup, "key", ""))
         if postgres_template.copy_template(self.template_root, key, self.data_dir):
             self.run_as.chown(self.data_dir, recursive=True)
+            self._prepared_copy = setup is not None
         else:
             self._initdb(password=None)
             if setup is None:
@@ -389,6 +396,9 @@ class PostgresServer:
                                      dbname="postgres", autocommit=True, connect_timeout=5) as conn:
                     postgres_template.set_password(conn, self.data_dir, self.superuser, self._password,
                                                    chown=self.run_as.chown)
+                    if self._prepared_copy:  # the setup's own step on each copy (the sandbox's: the blog's password)
+                        self.template_setup.on_copy(conn, self._password)
+                        self.template_setup_done = True
                     return
             except psycopg.OperationalError as exc:
                 last_error = str(exc).strip()

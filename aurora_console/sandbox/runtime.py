@@ -672,15 +672,18 @@ class Sandbox:
             raise error
 
     def _build_blog_database(self, pg, task: TaskContext) -> None:
-        """The blog database (``sandbox/blog_database.py``): on a fresh folder copied from the
-        template its role gets the password and every migration is found applied; else (no cache
-        folder, an older folder) it is built here. Needs nothing of the AWS seed."""
+        """The blog database (``sandbox/blog_database.py``): a fresh folder copied from the template
+        has it (its role's password set with the superuser's); else (a later start, no cache
+        folder) it is built or brought up to date here. Needs nothing of the AWS seed."""
         from aurora_console.sandbox.blog_database import build_blog_database
 
         def conninfo(dbname: str, user: str | None) -> dict:
             return pg.conninfo(dbname) if user is None else pg.conninfo(dbname, user=user) | {"password": self._password}
 
-        self._migrations = build_blog_database(conninfo, self._password, task)
+        if pg.template_setup_done:  # a fresh copy of the template: the database in, its password set
+            self._migrations = []
+        else:
+            self._migrations = build_blog_database(conninfo, self._password, task)
         self._blog_built = True
         self.mark_phase("blog database built")
 

@@ -266,6 +266,8 @@ def test_a_fresh_sandbox_gets_its_blog_database_from_the_template_with_its_own_p
             # the first: built on its first server, which then made the template; the second: a copy
             assert sandbox._migrations == []  # so neither start applied a migration itself
             assert ["-blog-" in t.name for t in template_root(cache).iterdir()] == [True]
+            # the second's start built nothing: its blog role's password came with the superuser's
+            assert sandbox._pg.template_setup_done is (name == "second")
             pg = sandbox._pg
             with psycopg.connect(**pg.conninfo(BLOG_DATABASE, user=BLOG_MASTER_USER)
                                  | {"password": sandbox._password}) as conn:

@@ -182,6 +182,7 @@ class _NotesSetup:
     def __init__(self, fail: bool = False) -> None:
         self.runs = 0
         self.fail = fail
+        self.copies: list[str] = []
 
     def prepare(self, conninfo) -> None:
         self.runs += 1
@@ -192,6 +193,11 @@ class _NotesSetup:
             conn.execute("INSERT INTO template_notes VALUES ('in every copy')")
         if self.fail:
             raise RuntimeError("setup failed")
+
+    def on_copy(self, conn, password: str) -> None:
+        """On each fresh copy, with the superuser's password just set on ``conn``."""
+        self.copies.append(password)
+        conn.execute("UPDATE template_notes SET body = body || ' (copied)'")
 
 
 def _notes(server: PostgresServer) -> list[tuple]:
@@ -213,6 +219,7 @@ def test_a_template_setup_runs_once_on_the_first_server_and_every_copy_holds_wha
     try:
         first = server("one", "first-Password-1").start()
         assert setup.runs == 1 and _notes(first) == [("in every copy",)]
+        assert setup.copies == [] and not first.template_setup_done  # made, not copied
         _login(first, "first-Password-1")  # started again after the template was saved, its password set
         assert not postgres_template.password_pending(first.data_dir)
         key = postgres_template.template_key(first.bin_dir, "postgres", setup.key)
@@ -225,7 +232,11 @@ def test_a_template_setup_runs_once_on_the_first_server_and_every_copy_holds_wha
 
         second = server("two", "second-Password-2").start()
         assert setup.runs == 1 and _initdb_runs(second) == 0  # a copy: no initdb, no setup
-        assert _notes(second) == [("in every copy",)]
+        assert setup.copies == ["second-Password-2"] and second.template_setup_done
+        assert _notes(second) == [("in every copy (copied)",)]
+        second.stop()
+        second.start()  # a later start of that folder: no longer a fresh copy
+        assert setup.copies == ["second-Password-2"] and not second.template_setup_done
         _login(second, "second-Password-2")
         with pytest.raises(psycopg.OperationalError):
             _login(second, "first-Password-1")
