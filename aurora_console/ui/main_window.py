@@ -272,14 +272,24 @@ class MainWindow(QMainWindow):
         sandbox's, an instruction count under valgrind), and a smoke test, which ends there, never
         runs it."""
         if self._after_start is None:
-            QTimer.singleShot(delay_ms, self, callback)
+            self._run_later(delay_ms, callback)
         else:
             self._after_start.append((delay_ms, callback))
 
     def _start_over(self, *_args) -> None:
         waiting, self._after_start = self._after_start, None
         for delay_ms, callback in waiting or ():
-            QTimer.singleShot(delay_ms, self, callback)
+            self._run_later(delay_ms, callback)
+
+    def _run_later(self, delay_ms: int, callback: Callable[[], Any]) -> None:
+        """``callback`` once, ``delay_ms`` from now, unless the window is gone by then: a
+        single-shot timer the window owns (``QTimer.singleShot(ms, context, callback)`` does the
+        same, but makes PySide6 build QMetaMethod's Python type, two enum classes, at the end of
+        every start)."""
+        timer = QTimer(self, singleShot=True, interval=max(0, delay_ms))
+        timer.timeout.connect(callback)
+        timer.timeout.connect(timer.deleteLater)
+        timer.start()
 
     def start(self) -> None:
         """Called once the window is shown: no I/O happens before the first paint."""
