@@ -122,6 +122,7 @@ def save_template(data_dir: Path, root: Path, key: str, *, leave_out: tuple[str,
 
     try:
         shutil.copytree(data_dir, partial, symlinks=True, ignore=ignore)
+        _dig_holes(partial / "pg_wal")
         _owner_only(partial)
         os.rename(partial, final)
     except OSError:
@@ -129,6 +130,28 @@ def save_template(data_dir: Path, root: Path, key: str, *, leave_out: tuple[str,
             raise
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+
+
+def _dig_holes(folder: Path) -> None:
+    """Leave the zeros of the template's write-ahead log files out of the disk (``fallocate
+    --dig-holes``, Linux): a segment is 16 MB, mostly unwritten in a template, and each fresh copy
+    (GNU ``cp``, which keeps holes) then skips them, a third of the template. Reads are unchanged
+    (a hole reads as zeros); where there is no such tool, nothing changes."""
+    import subprocess
+    import sys
+
+    from aurora_console.sandbox.postgres_env import child_env
+
+    tool = shutil.which("fallocate")
+    if not sys.platform.startswith("linux") or tool is None or not folder.is_dir():
+        return
+    files = [str(p) for p in folder.iterdir() if p.is_file() and not p.is_symlink()]
+    for path in files:
+        try:
+            subprocess.run([tool, "--dig-holes", path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env=child_env(), timeout=60, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return
 
 
 def _owner_only(folder: Path) -> None:

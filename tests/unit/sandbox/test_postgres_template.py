@@ -84,3 +84,19 @@ def test_the_template_key_names_the_setup():
     plain = postgres_template.template_key(bin_dir, "postgres")
     assert postgres_template.template_key(bin_dir, "postgres", "blog-abc") == f"{plain}-blog-abc"
     assert postgres_template.template_key(bin_dir, "postgres", "") == plain
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("fallocate") is None,
+                    reason="holes are dug with util-linux's fallocate")
+def test_the_saved_templates_write_ahead_log_keeps_its_zeros_off_the_disk(tmp_path):
+    data = tmp_path / "data"
+    (data / "pg_wal").mkdir(parents=True)
+    segment = b"\x01" * 8192 + b"\0" * (4 * 1024 * 1024)  # one written page, then unwritten zeros
+    (data / "pg_wal" / "000000010000000000000001").write_bytes(segment)
+    (data / "PG_VERSION").write_text("15\n")
+    postgres_template.save_template(data, tmp_path / "templates", "pg-key")
+    saved = tmp_path / "templates" / "pg-key" / "pg_wal" / "000000010000000000000001"
+    assert saved.read_bytes() == segment  # reads back the same
+    if (data / "pg_wal" / "000000010000000000000001").stat().st_blocks * 512 < len(segment):
+        pytest.skip("this file system keeps no zeros anyway")
+    assert saved.stat().st_blocks * 512 < len(segment) // 2
