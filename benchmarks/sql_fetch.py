@@ -9,7 +9,9 @@ medians are printed with their ratio to the baseline measured in the same run:
   time of the whole result (what a tool without streaming makes you wait for);
 * total time to fetch all rows through the engine and the Qt result model (shown in the result
   tab's own view, ``ResultView``, offscreen) vs the fastest raw psycopg ``fetchall``, text or
-  binary (target ratio <= 1.0), with the CPU time of both (and of the UI thread);
+  binary (target ratio <= 1.0), with the CPU time of both (and of the UI thread), and of the
+  server process serving each (the benchmark's PostgreSQL runs on this machine, so its work
+  competes with ours: a FETCH's rows pass through a tuplestore, a plain SELECT's do not);
 * peak memory (RSS growth during the fetch) of both (target <= 0.5x: the model keeps rows by
   column, core/db/column_store.py);
 * the longest UI stall while the rows stream into the model (heartbeat timer; target < 50 ms),
@@ -19,7 +21,9 @@ medians are printed with their ratio to the baseline measured in the same run:
 * opening and highlighting a 100,000-line file vs a plain QPlainTextEdit.setPlainText, and a
   file of one 5 MB line (a minified dump), with the longest UI stall as is and busy and the CPU
   the process used within it. ``--editor-only`` skips the fetch cases; ``--before PATH`` runs the
-  editor cases also on another checkout's ``aurora_console`` (interleaved), to compare.
+  engine and editor cases also on another checkout's ``aurora_console`` (interleaved, each round's
+  figures printed for both), to compare. ``--kinds mixed`` measures one result only; ``--dsn``
+  uses a PostgreSQL that already has the ``bench`` and ``bench_fixed`` tables.
 """
 
 from __future__ import annotations
