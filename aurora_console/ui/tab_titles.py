@@ -14,7 +14,7 @@ list for what does not fit. Installed like a feature (``install(window)``).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QAction, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QStyle, QTabBar, QTabWidget, QToolButton, QToolTip
 
 MAX_TAB_WIDTH = 240  # px: "Migrations · orders-production…" fits; longer titles elide
@@ -138,6 +138,8 @@ def tab_list_button(tabs: QTabWidget) -> QToolButton:
 
 def fill_tab_list(tabs: QTabWidget, menu: QMenu) -> list[QAction]:
     """One checkable entry per tab (full title), the current one checked; picking one shows it."""
+    from PySide6.QtGui import QActionGroup  # when the list first opens: a start never builds it
+
     menu.clear()
     group = QActionGroup(menu)
     actions = []

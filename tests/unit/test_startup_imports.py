@@ -54,7 +54,9 @@ LAZY_QT = ("QtWidgets.QInputDialog", "QtWidgets.QFileDialog", "QtWidgets.QMessag
            # icons.decorate matches names itself (was a QRegularExpression: four enum classes)
            "QtCore.QRegularExpression",
            # after_start's timers are QTimer objects (QTimer.singleShot(ms, context, f) made QMetaMethod)
-           "QtCore.QMetaMethod")
+           "QtCore.QMetaMethod",
+           # the tab list's menu groups its entries when it first opens
+           "QtGui.QActionGroup")
 
 CODE = """
 import dataclasses, sys
