@@ -26,6 +26,8 @@ WORK_MEM_SHARE = 0.75
 MIN_ROWS = 100
 #: rows of a result sampled for the size estimate
 SAMPLE_ROWS = 32
+#: the sample stops once its values came to this many bytes (each read is a copy of the value)
+SAMPLE_BYTES = 1024 * 1024
 
 #: a stored row: the tuple header, allocated in a power-of-two chunk up to this size ...
 _HEADER = 16
@@ -65,7 +67,8 @@ def stored_row_bytes(value_lengths: list[list[int | None]]) -> float:
 
 def sample_lengths(pgresult, sample: int = SAMPLE_ROWS) -> list[list[int | None]]:
     """The wire lengths of the values of up to ``sample`` rows spread over a result (a psycopg
-    ``PGresult``): no value is decoded."""
+    ``PGresult``): no value is decoded. Rows of big values (documents, images) are sampled fewer,
+    until :data:`SAMPLE_BYTES` were read."""
     n = pgresult.ntuples
     cols = pgresult.nfields
     if n <= 0 or cols <= 0:
@@ -73,13 +76,15 @@ def sample_lengths(pgresult, sample: int = SAMPLE_ROWS) -> list[list[int | None]
     sample = max(4, min(sample, 1024 // cols))  # a wide result: fewer rows, about as many values
     step = max(1, n // sample)
     out = []
+    read = 0
     for r in range(0, n, step):
         row = []
         for c in range(cols):
             v = pgresult.get_value(r, c)
             row.append(None if v is None else len(v))
+            read += row[-1] or 0
         out.append(row)
-        if len(out) >= sample:
+        if len(out) >= sample or read >= SAMPLE_BYTES:
             break
     return out
 

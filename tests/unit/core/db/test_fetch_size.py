@@ -99,3 +99,11 @@ def test_a_wide_result_samples_fewer_rows():
     res = _Result([[b"v"] * 512 for _ in range(100)])
     assert len(sample_lengths(res, sample=32)) == 4  # 1024 values at most (but 4 rows)
     assert len(res.read) == 4 * 512
+
+
+def test_rows_of_big_values_are_sampled_until_a_megabyte_was_read():
+    res = _Result([[b"x" * 400_000, b"y"] for _ in range(100)])
+    lengths = sample_lengths(res, sample=32)
+    assert len(lengths) == 3  # 1.2 MB read: enough to know the rows are big
+    assert lengths[0] == [400_000, 1]
+    assert stored_row_bytes(lengths) > 400_000
