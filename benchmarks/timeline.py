@@ -6,7 +6,7 @@
    and how long CloudTrail's rate limit makes reading them (100 calls of 50, paced 0.55 s apart).
 2. UI side: the Change timeline tab given that timeline (5,000 rows), then every filter a user
    touches (source boxes, kinds, a typed search, select a row), and the same entries drawn as
-   markers on 8 metrics charts. Longest UI stall (heartbeat every 5 ms,
+   markers on 8 metrics charts, empty and with 16 curves each. Longest UI stall (heartbeat every 5 ms,
    :class:`aurora_console.testing.stall.StallMonitor`) per step, median of several runs, with the
    same steps on a 50-event timeline as the baseline. Goal (issue 17): under 50 ms. Measured
    twice (issue 20): as the machine is, and with a CPU-bound busy loop on every core
@@ -35,6 +35,10 @@ EVENTS = 5_000
 BASELINE_EVENTS = 50
 DAYS = 14
 RUNS = 5
+#: The console's own CPU (all its threads, ms) within any one heartbeat gap of the markers steps
+#: on the big timeline: its share of a stall, whatever else the machine runs.
+OWN_CPU: list[float] = []
+CURVES = 16  # series per chart in the markers step with curves (a cluster of 16 instances)
 ACTIONS = [("ModifyDBCluster", {"DBClusterIdentifier": "busy", "BackupRetentionPeriod": "7",
                                 "PreferredBackupWindow": "01:00-01:30", "ApplyImmediately": "true"}),
            ("FailoverDBCluster", {"DBClusterIdentifier": "busy", "TargetDBInstanceIdentifier": "busy-2"}),
@@ -132,8 +136,9 @@ def ui_steps(app, timeline, runner):
     return out, cpu
 
 
-def markers_stall(app, timeline, runner, now) -> tuple[float, int, float]:
-    """Longest stall while the markers of ``timeline`` are read and drawn on 8 charts, the
+def markers_stall(app, timeline, runner, now, curves: int = 0) -> tuple[float, int, float]:
+    """Longest stall while the markers of ``timeline`` are read and drawn on 8 charts (each with
+    ``curves`` series of the 14 days at a 10-minute period, as a dashboard shows them), the
     markers drawn, and the UI thread's CPU time meanwhile (ms)."""
     from aurora_console.testing.stall import StallMonitor
     from aurora_console.ui.metrics.markers import ChangeMarkers
@@ -145,15 +150,31 @@ def markers_stall(app, timeline, runner, now) -> tuple[float, int, float]:
     grid.widget.resize(1400, 900)
     grid.widget.show()
     start, end = (now - timedelta(days=DAYS)).timestamp(), now.timestamp()
+    if curves:
+        import numpy as np
+
+        x = np.arange(start, end, 600.0)
+        for n, plot in enumerate(grid.plots.values()):
+            plot.set_series([(f"db-{i}", x, 50 + 40 * np.sin(x / 3600 + n + i)) for i in range(curves)])
     grid.set_x_range(start, end)
-    for _ in range(30):  # the charts' own first paint is not the markers' stall
+    # the charts' own first paints, and their redraw once their first size settles, are not the
+    # markers' stall
+    settled = time.perf_counter() + 30
+    while (grid.redrawing or getattr(grid.widget, "frozen", False)) and time.perf_counter() < settled:
+        app.processEvents()
+        time.sleep(0.002)
+    for _ in range(60):
         app.processEvents()
         time.sleep(0.002)
     dash = SimpleNamespace(grid=grid, data=SimpleNamespace(start=start, end=end), services=SimpleNamespace(runner=runner),
                            ref=SimpleNamespace(cluster_id="busy"))
     source = ("Changes", lambda ref, s, e, task: timeline.markers(s, e, limit=MAX_MARKERS))
     markers = ChangeMarkers(dash, lambda: [source])
-    app.processEvents()
+    # (its button, without a parent here, shows as a window of its own: the charts' window turns
+    # inactive and repaints all; in the console the button sits in the dashboard's toolbar)
+    for _ in range(60):
+        app.processEvents()
+        time.sleep(0.002)
     cpu0 = time.thread_time()
     with StallMonitor() as stall:
         markers.set_shown(True)
@@ -170,27 +191,38 @@ def markers_stall(app, timeline, runner, now) -> tuple[float, int, float]:
     grid.close()
     grid.widget.deleteLater()
     app.processEvents()
+    OWN_CPU.append(stall.max_gap_process_cpu_ms)
     return stall.max_stall_ms, drawn, cpu
 
 
-def ui_stalls(app, runner, timeline, small, now, condition: str) -> None:
-    """Every UI step on the big and the small timeline, ``RUNS`` times; tables and a summary line."""
+def ui_stalls(app, runner, timeline, small, now, condition: str, markers_only: bool = False) -> None:
+    """Every UI step on the big and the small timeline, ``RUNS`` times; tables and a summary line.
+    ``markers_only``: the markers steps alone."""
     title = "as the machine is" if condition == "as-is" else "a CPU-bound busy loop on every core"
     big_runs, small_runs, mark_big, mark_small, big_cpu, small_cpu = [], [], [], [], [], []
+    mark_curves, mark_curves_small, own_cpu = [], [], []
     drawn = 0
     for _ in range(RUNS):
-        stalls, cpu = ui_steps(app, timeline, runner)
+        stalls, cpu = ui_steps(app, timeline, runner) if not markers_only else ({}, {})
         big_runs.append(stalls)
         big_cpu.append(cpu)
-        stalls, cpu = ui_steps(app, small, runner)
+        stalls, cpu = ui_steps(app, small, runner) if not markers_only else ({}, {})
         small_runs.append(stalls)
         small_cpu.append(cpu)
         ms, drawn, cpu = markers_stall(app, timeline, runner, now)
+        own_cpu.append(OWN_CPU[-1])
         mark_big.append(ms)
         big_cpu[-1]["markers on 8 charts"] = cpu
         ms, _, cpu = markers_stall(app, small, runner, now)
         mark_small.append(ms)
         small_cpu[-1]["markers on 8 charts"] = cpu
+        ms, _, cpu = markers_stall(app, timeline, runner, now, curves=CURVES)
+        own_cpu.append(OWN_CPU[-1])
+        mark_curves.append(ms)
+        big_cpu[-1][f"markers on 8 charts of {CURVES} curves"] = cpu
+        ms, _, cpu = markers_stall(app, small, runner, now, curves=CURVES)
+        mark_curves_small.append(ms)
+        small_cpu[-1][f"markers on 8 charts of {CURVES} curves"] = cpu
     loadavg = os.getloadavg()[0]
     rows = []
     for step in big_runs[0]:
@@ -199,6 +231,9 @@ def ui_stalls(app, runner, timeline, small, now, condition: str) -> None:
     rows.append(("markers on 8 charts (50 events)", [m / 1000 for m in mark_small], None))
     rows.append((f"markers on 8 charts ({EVENTS} events, {drawn} lines)", [m / 1000 for m in mark_big],
                  "markers on 8 charts (50 events)"))
+    rows.append((f"markers on 8 charts of {CURVES} curves (50 events)", [m / 1000 for m in mark_curves_small], None))
+    rows.append((f"markers on 8 charts of {CURVES} curves ({EVENTS} events, {drawn} lines)",
+                 [m / 1000 for m in mark_curves], f"markers on 8 charts of {CURVES} curves (50 events)"))
     medians = report(f"UI, {title} (load average {loadavg:.1f}): longest stall per step (seconds; heartbeat 5 ms)",
                      rows)
     cpu_rows = []
@@ -212,12 +247,19 @@ def ui_stalls(app, runner, timeline, small, now, condition: str) -> None:
                    .replace(f"({EVENTS} events)", "(50 events)")] * 1000
     highest = max(max(values) for name, values, _ in rows if f"({EVENTS} events" in name) * 1000
     summary(f"timeline {EVENTS} events / {DAYS} days ({condition}, load {loadavg:.1f}): longest UI stall",
-            f"{worst:.1f} ms median ({worst_step}; highest of any run {highest:.1f} ms)",
+            f"{worst:.1f} ms median ({worst_step}; highest of any run {highest:.1f} ms; the console's own CPU "
+            f"in one stall of the markers steps {min(own_cpu):.0f}-{max(own_cpu):.0f} ms)",
             f"{worst / max(base, 0.001):.2f}x the 50-event timeline", "< 50 ms", worst < 50)
 
 
 def main() -> int:
+    import argparse
+
     from PySide6.QtWidgets import QApplication
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--markers-only", action="store_true", help="only the UI steps drawing markers on charts")
+    args = ap.parse_args()
 
     from aurora_console.core.aws.timeline.cloudtrail import LOOKUP_SPACING_S, PAGE_SIZE
     from aurora_console.ui.tasks import TaskRunner
@@ -242,7 +284,7 @@ def main() -> int:
     for condition in ("as-is", "busy"):
         load = CpuLoad(limit_s=600) if condition == "busy" else contextlib.nullcontext()
         with load:
-            ui_stalls(app, runner, timeline, small, now, condition)
+            ui_stalls(app, runner, timeline, small, now, condition, markers_only=args.markers_only)
     print(f"(median of {RUNS} runs; every step's medians above; the parse, {statistics.median(parse) * 1000:.0f} ms, "
           "runs on a worker)")
     runner.shutdown(5000)

@@ -134,8 +134,8 @@ def test_entries_are_markers_on_the_metrics_charts(console_on_moto, qtbot):
     assert item.text_at(far) == "" or "FailoverDBCluster" not in item.text_at(far)
     qtbot.wait(50)
     dash.grid.widget.grab()  # paints the lines (no error on a real paint)
-    button.click()  # off: the lines go
-    assert drawn() == []
+    button.click()  # off: the lines go (one plot a turn)
+    qtbot.waitUntil(lambda: drawn() == [], timeout=5000)
     dash._hovered(plot, failover.time)
     assert "FailoverDBCluster" not in dash.readout.text()
 
