@@ -23,7 +23,8 @@ before it is ready); the bare window exits after its first event-loop turn, befo
 empty main window gets none offscreen), as in earlier sessions' figures.
 
 ``--compare-tree DIR`` also starts the console of another source tree (``git worktree add DIR
-<commit>``, or ``git archive <commit> | tar -x -C DIR``; run with ``PYTHONPATH=DIR``), interleaved
+<commit>``, or ``git archive <commit> | tar -x -C DIR``; run with ``PYTHONPATH=DIR`` and
+``PYTHONSAFEPATH=1``, so the working folder's checkout does not come first), interleaved
 with the others in every round: before/after figures from one run, under the same load (with
 ``--instructions``, its count too).
 
@@ -269,7 +270,8 @@ def timed_run(argv, env) -> tuple[float, float | None]:
 #: function counted once, at its outermost call)
 WHERE = (
     ("Python enum classes PySide6 makes", ("Shiboken::Enum::createPythonEnum",)),
-    ("generated Python source run (dataclasses, namedtuples)", ("PyRun_StringFlags",)),
+    ("Python source parsed and compiled at run time (PySide6's signature support, dataclasses)",
+     ("_PyParser_ASTFromString", "_PyAST_Compile")),
     ("Python classes made (type_new, enums' included)", ("typeobject.c:type_new",)),
     ("extension modules loaded (PySide6, QtSvg...)", ("_PyImport_LoadDynamicModuleWithSpec",)),
     ("QWidget.show (polish, layouts)", ("QWidget::show()",)),
@@ -422,7 +424,9 @@ def _measure(args, env, sandbox_env) -> int:
     if args.compare_tree:
         tree = args.compare_tree.resolve()
         tree_row = f"{OURS_ROW} ({tree.name})"
-        tree_env = dict(isolated_env(), PYTHONPATH=str(tree), QT_QPA_PLATFORM=env["QT_QPA_PLATFORM"])
+        # PYTHONSAFEPATH: ``-m`` puts the working folder first on sys.path, ahead of PYTHONPATH: run
+        # from a checkout, the tree's console would be that checkout's
+        tree_env = dict(isolated_env(), PYTHONPATH=str(tree), PYTHONSAFEPATH="1", QT_QPA_PLATFORM=env["QT_QPA_PLATFORM"])
         tree_env.pop("PYTHONDONTWRITEBYTECODE", None)
         if "DISPLAY" in env:
             tree_env["DISPLAY"] = env["DISPLAY"]
