@@ -397,8 +397,11 @@ class PostgresServer:
                     postgres_template.set_password(conn, self.data_dir, self.superuser, self._password,
                                                    chown=self.run_as.chown)
                     if self._prepared_copy:  # the setup's own step on each copy (the sandbox's: the blog's password)
-                        self.template_setup.on_copy(conn, self._password)
-                        self.template_setup_done = True
+                        try:
+                            self.template_setup.on_copy(conn, self._password)
+                            self.template_setup_done = True
+                        except Exception:  # noqa: BLE001 - the password is set: the caller does the rest itself
+                            log.warning("the template setup's step on this copy failed", exc_info=True)
                     return
             except psycopg.OperationalError as exc:
                 last_error = str(exc).strip()

@@ -261,3 +261,25 @@ def test_a_failing_template_setup_saves_no_template_and_the_server_still_starts(
     finally:
         for s in made:
             s.remove_data()
+
+
+def test_a_failing_step_on_the_copy_leaves_the_server_up_and_says_the_setup_is_not_done(tmp_path: Path):
+    setup = _NotesSetup()
+    made = []
+    try:
+        made.append(PostgresServer(tmp_path / "one" / "data", password="One-Password-1", settings=FAST_SETTINGS,
+                                   template_root=tmp_path / "templates", template_setup=setup))
+        made[-1].start()
+
+        def broken(conn, password):
+            raise psycopg.errors.InsufficientPrivilege("no")
+
+        setup.on_copy = broken
+        made.append(PostgresServer(tmp_path / "two" / "data", password="Two-Password-2", settings=FAST_SETTINGS,
+                                   template_root=tmp_path / "templates", template_setup=setup))
+        second = made[-1].start()
+        _login(second, "Two-Password-2")
+        assert not second.template_setup_done and _notes(second) == [("in every copy",)]
+    finally:
+        for s in made:
+            s.remove_data()
