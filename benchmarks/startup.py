@@ -385,6 +385,10 @@ def main() -> int:
     sandbox_env = isolated_env()  # the sandbox runs save their own layout: keep them apart
     for e in (env, sandbox_env):  # an installed app runs from compiled bytecode: let the warm-up runs write it
         e.pop("PYTHONDONTWRITEBYTECODE", None)
+        # nor has it the working folder on sys.path ('python -m' and '-c' put it first): every
+        # program here would list that folder's files on its first import (a full /tmp: ~10 M
+        # instructions), and a checkout there would shadow --compare-tree's PYTHONPATH
+        e["PYTHONSAFEPATH"] = "1"
     xvfb = start_xvfb() if args.xvfb else None
     if args.xvfb and xvfb is None:
         print("--xvfb: Xvfb not found (apt install xvfb)")
@@ -424,8 +428,6 @@ def _measure(args, env, sandbox_env) -> int:
     if args.compare_tree:
         tree = args.compare_tree.resolve()
         tree_row = f"{OURS_ROW} ({tree.name})"
-        # PYTHONSAFEPATH: ``-m`` puts the working folder first on sys.path, ahead of PYTHONPATH: run
-        # from a checkout, the tree's console would be that checkout's
         tree_env = dict(isolated_env(), PYTHONPATH=str(tree), PYTHONSAFEPATH="1", QT_QPA_PLATFORM=env["QT_QPA_PLATFORM"])
         tree_env.pop("PYTHONDONTWRITEBYTECODE", None)
         if "DISPLAY" in env:
