@@ -673,17 +673,23 @@ class Sandbox:
 
     def _build_blog_database(self, pg, task: TaskContext) -> None:
         """The blog database (``sandbox/blog_database.py``): a fresh folder copied from the template
-        has it (its role's password set with the superuser's); else (a later start, no cache
-        folder) it is built or brought up to date here. Needs nothing of the AWS seed."""
-        from aurora_console.sandbox.blog_database import build_blog_database
+        has it (its role's password set with the superuser's); a folder built to the same bundled
+        migrations gets its password again; else (no cache folder, new migrations) it is built or
+        brought up to date here. Needs nothing of the AWS seed."""
+        from aurora_console.sandbox import blog_database
 
         def conninfo(dbname: str, user: str | None) -> dict:
             return pg.conninfo(dbname) if user is None else pg.conninfo(dbname, user=user) | {"password": self._password}
 
+        key = blog_database.BlogTemplate().key
         if pg.template_setup_done:  # a fresh copy of the template: the database in, its password set
             self._migrations = []
+        elif blog_database.built_to(pg.data_dir) == key:  # built to these migrations at an earlier start
+            blog_database.set_blog_password(conninfo, self._password)
+            self._migrations = []
         else:
-            self._migrations = build_blog_database(conninfo, self._password, task)
+            self._migrations = blog_database.build_blog_database(conninfo, self._password, task)
+        blog_database.mark_built(pg.data_dir, key)
         self._blog_built = True
         self.mark_phase("blog database built")
 

@@ -282,3 +282,45 @@ def test_a_fresh_sandbox_gets_its_blog_database_from_the_template_with_its_own_p
     finally:
         for sandbox in started:
             sandbox.stop()
+
+
+def test_a_later_start_sets_the_blog_password_only_while_the_folder_is_built_to_the_same_migrations(
+        tmp_path, monkeypatch):
+    """sandbox/blog_database.py's marker in the data folder: a later start of a folder built to the
+    bundled migrations only sets the blog role's password; other migrations (another key) build."""
+    import psycopg
+
+    from aurora_console.core.tasks import null_context
+    from aurora_console.sandbox import blog_database
+    from aurora_console.sandbox.seed_catalog import BLOG_DATABASE, BLOG_MASTER_USER
+
+    builds: list[str] = []
+    real_build = blog_database.build_blog_database
+
+    def counted(conninfo, password, task=None, **kwargs):
+        builds.append(password)
+        return real_build(conninfo, password, task, **kwargs)
+
+    monkeypatch.setattr(blog_database, "build_blog_database", counted)
+
+    def start():
+        sandbox = Sandbox(tmp_path / "sbx", live_metrics=False)  # no cache folder: initdb, then built here
+        try:
+            sandbox._begin_postgres()
+            sandbox._wait_postgres(null_context())
+            with psycopg.connect(**sandbox._pg.conninfo(BLOG_DATABASE, user=BLOG_MASTER_USER)
+                                 | {"password": sandbox._password}) as conn:
+                assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] > 0
+            return sandbox._pg.data_dir, list(sandbox._migrations)
+        finally:
+            sandbox.stop()
+
+    data_dir, applied = start()
+    assert len(builds) == 1 and applied  # a new folder: built, every migration applied
+    assert blog_database.built_to(data_dir) == blog_database.BlogTemplate().key
+    start()
+    assert len(builds) == 1  # the same migrations: the password only (logged in above)
+    blog_database.mark_built(data_dir, "blog-older")
+    start()
+    assert len(builds) == 2  # built to other migrations: the build runs (and finds them applied)
+    assert blog_database.built_to(data_dir) == blog_database.BlogTemplate().key
