@@ -22,6 +22,9 @@ class PatchSet:
     """Patches applied and restored as one; not thread-safe on its own (the caller holds a lock)."""
 
     def __init__(self, *patches: Patch) -> None:
+        names = [p.attribute for p in patches]
+        if len(set(names)) != len(names):  # the originals are kept by attribute name
+            raise ValueError(f"one attribute name per patch set: {sorted(names)}")
         self.patches = patches
         self._originals: dict[str, Any] = {}
 

@@ -47,3 +47,10 @@ def test_a_set_replaces_and_restores_class_and_module_attributes(module):
         patches.original("parse")
     patches.restore()  # nothing to restore: no change
     assert module.parse is original_parse
+
+
+def test_a_set_refuses_two_patches_of_one_attribute_name(module):
+    """Originals are kept by attribute name: a second class's same-named method would overwrite
+    the first's original and stay patched after restore."""
+    with pytest.raises(ValueError, match="one attribute name"):
+        PatchSet(Patch(module.__name__, "Backend", "answer", object()), Patch(module.__name__, None, "answer", object()))
