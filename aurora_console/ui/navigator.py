@@ -58,6 +58,10 @@ class NavigatorWidget(QWidget):
         self.regions_button.setToolTip("Regions to show")
         self.regions_menu = QMenu(self.regions_button)
         self.regions_button.setMenu(self.regions_menu)
+        #: region -> shown or not, in the menu's order; the menu's entries are made when it opens
+        #: (a start lists ~20-30 regions: their actions are ~1 ms the user may never look at)
+        self._regions: dict[str, bool] = {}
+        self.regions_menu.aboutToShow.connect(self._fill_regions_menu)
         self.refresh_button = QToolButton(objectName="refreshButton", text="Refresh")
         self.refresh_button.setIcon(icon("refresh-cw"))
         self.refresh_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
@@ -165,21 +169,33 @@ class NavigatorWidget(QWidget):
         return self.profile_combo.currentText() or None
 
     def set_regions(self, available: list[str], selected: list[str]) -> None:
+        self._regions = {region: region in selected for region in available}
         self.regions_menu.clear()
-        for region in available:
-            act = QAction(region, self.regions_menu, checkable=True, checked=region in selected)
-            act.toggled.connect(self._regions_toggled)
-            self.regions_menu.addAction(act)
+        if self.regions_menu.isVisible():  # open right now: its new entries at once
+            self._fill_regions_menu()
         self._update_regions_text()
 
+    def _fill_regions_menu(self) -> None:
+        """The menu's entries, one checkable action per region (made when it first opens after
+        ``set_regions``)."""
+        if self.regions_menu.actions():
+            return
+        for region, shown in self._regions.items():
+            act = QAction(region, self.regions_menu, checkable=True, checked=shown)
+            act.toggled.connect(lambda on, region=region: self._region_toggled(region, on))
+            self.regions_menu.addAction(act)
+
     def selected_regions(self) -> list[str]:
-        return [a.text() for a in self.regions_menu.actions() if a.isChecked()]
+        return [region for region, shown in self._regions.items() if shown]
 
     def _update_regions_text(self) -> None:
         sel = self.selected_regions()
         self.regions_button.setText(sel[0] if len(sel) == 1 else f"{len(sel)} regions")
 
-    def _regions_toggled(self) -> None:
+    def _region_toggled(self, region: str, shown: bool) -> None:
+        if region not in self._regions or self._regions[region] == shown:
+            return
+        self._regions[region] = shown
         self._update_regions_text()
         self.regions_changed.emit(self.selected_regions())
 
