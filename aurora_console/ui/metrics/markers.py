@@ -112,7 +112,7 @@ class ChangeMarkers:
         """Take the lines off, a plot a turn (the toggle turned off)."""
         self.markers = [] if not self.shown else self.markers
         self._queue = [lambda item=item: self._take_off(item) for item in {id(i): i for i, _l in self._lines}.values()]
-        self._after = None
+        # (a load whose lines were still going on ends once they are off: _after stays _drawn)
         if self._queue:
             self._schedule()
 

@@ -408,7 +408,9 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
             self.still = None  # the last of the picture is painted over
             self._thawing = None
             self._fresh = QRegion()
-            self._painted = self.viewport().size()
+        # what the window holds for the viewport now is a picture of its size (scaled, or partly
+        # painted afresh): a freeze from here copies that size, not the size drawn before
+        self._painted = self.viewport().size()
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         if self.resized is not None:

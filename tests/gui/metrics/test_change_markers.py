@@ -117,3 +117,24 @@ def test_a_read_ending_after_the_toggle_went_off_draws_nothing(qtbot, charts):
     gate.set()
     _shown(qtbot, markers, 0)
     assert not any(_lines_by_plot(charts).values()) and markers.items() == []
+
+
+def test_turning_the_markers_off_while_they_are_drawn_still_ends_the_load(qtbot, charts):
+    """Scripted waits (and page objects) wait for ``not loading``: the toggle turned off while a
+    read's lines were still going on plot by plot must end that load, its lines taken off."""
+    markers = _markers(charts, charts.marks)
+    draw_on, off_after = markers._draw_on, []
+
+    def draw_then_turn_off(plot, times, texts) -> None:  # the toggle goes off after the first plot's turn
+        draw_on(plot, times, texts)
+        if not off_after:
+            off_after.append((markers.loading, len(markers.items())))
+            markers.set_shown(False)
+
+    markers._draw_on = draw_then_turn_off
+    markers.set_shown(True)
+    _shown(qtbot, markers, 0)
+    assert off_after == [(True, 1)]  # turned off mid-load, one plot's lines on
+    assert markers.load_count == 1
+    qtbot.waitUntil(lambda: not any(_lines_by_plot(charts).values()), timeout=5000)
+    assert markers.items() == []

@@ -294,3 +294,18 @@ def test_without_the_windows_pixels_the_picture_is_rendered_once(qtbot, grid, mo
     assert grid.widget.frozen
     assert grid.widget.still.convertToFormat(shown.format()) == shown
     qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+
+
+def test_a_resize_while_the_plots_are_painted_afresh_starts_from_the_picture_shown(qtbot, grid):
+    """Resized again while the plots are painted afresh (laid out, still partly the scaled
+    picture): the new picture is what the screen shows at the size then, not an area of the size
+    before the first resize (which held other widgets' pixels, scaled into the plots)."""
+    qtbot.wait(50)
+    grid.widget.resize(900, 500)
+    qtbot.waitUntil(lambda: grid.widget.frozen and not grid.widget.layout_pending, timeout=5000)
+    assert grid.widget.frozen  # (still painting afresh)
+    shown = _shown(grid)
+    grid.widget.resize(1000, 600)
+    assert grid.widget.frozen
+    assert grid.widget.still.size() == shown.size()
+    assert grid.widget.still.convertToFormat(shown.format()) == shown

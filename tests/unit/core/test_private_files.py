@@ -371,6 +371,8 @@ ALLOWED_RAW_WRITERS = {
     ("sandbox/postgres_template.py", "mkdir"),
     # copy.copy of moto's cluster object (its stop_db_cluster's previous state), not a file copy
     ("sandbox/moto_speedups.py", "copy"),
+    # QImage.copy of the window's pixels under the plots (shown scaled during a resize), in memory
+    ("ui/metrics/plots.py", "copy"),
     # the stand-in session-manager-plugin's launcher script (no secret; chmod 0700, an executable)
     ("sandbox/ssm_plugin.py", "mkdir"), ("sandbox/ssm_plugin.py", "write_text"),
 }
