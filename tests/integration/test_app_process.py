@@ -106,6 +106,51 @@ def test_sandbox_smoke_test_reaches_the_database_and_leaves_nothing(isolated_env
     assert 0 <= made < painted, log_text[-3000:]
 
 
+_IMPORT_LISTS_WATCHED = """
+import json, runpy, sys, threading
+shifted = []
+
+class Watched(list):
+    # a change that moves the entries of sys.meta_path / sys.path while another thread may be
+    # walking them (importlib walks the live list: an entry taken off the front skips the next)
+    def _moved(self, what):
+        if threading.active_count() > 1:
+            shifted.append(f"{self.name}.{what} on {threading.current_thread().name} beside "
+                           f"{[t.name for t in threading.enumerate() if t is not threading.current_thread()]}")
+    def insert(self, i, x):
+        self._moved("insert"); return super().insert(i, x)
+    def remove(self, x):
+        self._moved("remove"); return super().remove(x)
+    def pop(self, *a):
+        self._moved("pop"); return super().pop(*a)
+    def __delitem__(self, i):
+        self._moved("__delitem__"); return super().__delitem__(i)
+
+sys.meta_path = Watched(sys.meta_path); sys.meta_path.name = "sys.meta_path"
+sys.path = Watched(sys.path); sys.path.name = "sys.path"
+sys.argv = ["aurora_console", *sys.argv[1:]]
+try:
+    runpy.run_module("aurora_console", run_name="__main__", alter_sys=True)
+finally:
+    with open(REPORT, "w") as f:
+        json.dump(shifted, f)
+"""
+
+
+def test_no_import_list_is_reordered_while_the_sandbox_threads_import(isolated_env, tmp_path):
+    """The sandbox begins on threads of its own before Qt is imported; shiboken6's import puts an
+    importer at the front of sys.meta_path and takes it off again, which made a thread's import
+    fail now and then ("No module named 'datetime'"). Nothing may move those lists' entries
+    while another thread runs."""
+    report = tmp_path / "shifted.json"
+    code = _IMPORT_LISTS_WATCHED.replace("REPORT", repr(str(report)))
+    proc = subprocess.run([sys.executable, "-c", code, "--smoke-test", "--sandbox", "--sandbox-dir",
+                           str(tmp_path / "sbx")], env=_env(isolated_env), capture_output=True, text=True, timeout=240)
+    assert report.exists(), proc.stderr[-3000:]
+    assert json.loads(report.read_text()) == []
+    assert '"ok": true' in proc.stdout, proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
 def test_ctrl_c_before_the_window_exists_leaves_nothing(isolated_env, tmp_path):
     """The sandbox begins before Qt is imported: a Ctrl+C that lands before the window exists (or
     just after) still ends its endpoint process, PostgreSQL and bastion."""
