@@ -13,6 +13,7 @@
    (``common.CpuLoad``).
 
 Run by hand: ``.venv/bin/python benchmarks/timeline.py`` (offscreen Qt; a minute or two).
+Quicker: ``--table-only`` (the tab's steps, no charts), ``--condition as-is|busy``, ``--runs N``.
 """
 
 from __future__ import annotations
@@ -195,9 +196,10 @@ def markers_stall(app, timeline, runner, now, curves: int = 0) -> tuple[float, i
     return stall.max_stall_ms, drawn, cpu
 
 
-def ui_stalls(app, runner, timeline, small, now, condition: str, markers_only: bool = False) -> None:
+def ui_stalls(app, runner, timeline, small, now, condition: str, markers_only: bool = False,
+              table_only: bool = False) -> None:
     """Every UI step on the big and the small timeline, ``RUNS`` times; tables and a summary line.
-    ``markers_only``: the markers steps alone."""
+    ``markers_only``: the markers steps alone; ``table_only``: the tab's steps alone."""
     title = "as the machine is" if condition == "as-is" else "a CPU-bound busy loop on every core"
     big_runs, small_runs, mark_big, mark_small, big_cpu, small_cpu = [], [], [], [], [], []
     mark_curves, mark_curves_small, own_cpu = [], [], []
@@ -209,6 +211,8 @@ def ui_stalls(app, runner, timeline, small, now, condition: str, markers_only: b
         stalls, cpu = ui_steps(app, small, runner) if not markers_only else ({}, {})
         small_runs.append(stalls)
         small_cpu.append(cpu)
+        if table_only:
+            continue
         ms, drawn, cpu = markers_stall(app, timeline, runner, now)
         own_cpu.append(OWN_CPU[-1])
         mark_big.append(ms)
@@ -228,12 +232,14 @@ def ui_stalls(app, runner, timeline, small, now, condition: str, markers_only: b
     for step in big_runs[0]:
         rows.append((f"{step} (50 events)", [r[step] / 1000 for r in small_runs], None))
         rows.append((f"{step} ({EVENTS} events)", [r[step] / 1000 for r in big_runs], f"{step} (50 events)"))
-    rows.append(("markers on 8 charts (50 events)", [m / 1000 for m in mark_small], None))
-    rows.append((f"markers on 8 charts ({EVENTS} events, {drawn} lines)", [m / 1000 for m in mark_big],
-                 "markers on 8 charts (50 events)"))
-    rows.append((f"markers on 8 charts of {CURVES} curves (50 events)", [m / 1000 for m in mark_curves_small], None))
-    rows.append((f"markers on 8 charts of {CURVES} curves ({EVENTS} events, {drawn} lines)",
-                 [m / 1000 for m in mark_curves], f"markers on 8 charts of {CURVES} curves (50 events)"))
+    if not table_only:
+        rows.append(("markers on 8 charts (50 events)", [m / 1000 for m in mark_small], None))
+        rows.append((f"markers on 8 charts ({EVENTS} events, {drawn} lines)", [m / 1000 for m in mark_big],
+                     "markers on 8 charts (50 events)"))
+        rows.append((f"markers on 8 charts of {CURVES} curves (50 events)", [m / 1000 for m in mark_curves_small],
+                     None))
+        rows.append((f"markers on 8 charts of {CURVES} curves ({EVENTS} events, {drawn} lines)",
+                     [m / 1000 for m in mark_curves], f"markers on 8 charts of {CURVES} curves (50 events)"))
     medians = report(f"UI, {title} (load average {loadavg:.1f}): longest stall per step (seconds; heartbeat 5 ms)",
                      rows)
     cpu_rows = []
@@ -246,20 +252,29 @@ def ui_stalls(app, runner, timeline, small, now, condition: str, markers_only: b
     base = medians[worst_step.replace(f"({EVENTS} events, {drawn} lines)", "(50 events)")
                    .replace(f"({EVENTS} events)", "(50 events)")] * 1000
     highest = max(max(values) for name, values, _ in rows if f"({EVENTS} events" in name) * 1000
+    own = f"; the console's own CPU in one stall of the markers steps {min(own_cpu):.0f}-{max(own_cpu):.0f} ms" \
+        if own_cpu else ""
     summary(f"timeline {EVENTS} events / {DAYS} days ({condition}, load {loadavg:.1f}): longest UI stall",
-            f"{worst:.1f} ms median ({worst_step}; highest of any run {highest:.1f} ms; the console's own CPU "
-            f"in one stall of the markers steps {min(own_cpu):.0f}-{max(own_cpu):.0f} ms)",
+            f"{worst:.1f} ms median ({worst_step}; highest of any run {highest:.1f} ms{own})",
             f"{worst / max(base, 0.001):.2f}x the 50-event timeline", "< 50 ms", worst < 50)
 
 
 def main() -> int:
+    global RUNS
     import argparse
 
     from PySide6.QtWidgets import QApplication
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--markers-only", action="store_true", help="only the UI steps drawing markers on charts")
+    ap.add_argument("--table-only", action="store_true", help="only the tab's steps (load, filters, select), no charts")
+    ap.add_argument("--runs", type=int, default=RUNS, help=f"runs per step (median reported; default {RUNS})")
+    ap.add_argument("--condition", choices=("both", "as-is", "busy"), default="both",
+                    help="as the machine is, with a busy loop on every core, or both (default)")
     args = ap.parse_args()
+    if args.markers_only and args.table_only:
+        ap.error("--markers-only and --table-only exclude each other")
+    RUNS = max(1, args.runs)
 
     from aurora_console.core.aws.timeline.cloudtrail import LOOKUP_SPACING_S, PAGE_SIZE
     from aurora_console.ui.tasks import TaskRunner
@@ -281,10 +296,11 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     runner = TaskRunner(max_threads=2)
-    for condition in ("as-is", "busy"):
+    for condition in ("as-is", "busy") if args.condition == "both" else (args.condition,):
         load = CpuLoad(limit_s=600) if condition == "busy" else contextlib.nullcontext()
         with load:
-            ui_stalls(app, runner, timeline, small, now, condition, markers_only=args.markers_only)
+            ui_stalls(app, runner, timeline, small, now, condition, markers_only=args.markers_only,
+                      table_only=args.table_only)
     print(f"(median of {RUNS} runs; every step's medians above; the parse, {statistics.median(parse) * 1000:.0f} ms, "
           "runs on a worker)")
     runner.shutdown(5000)

@@ -7,7 +7,8 @@ reading itself (``gather(task, since, until)``, a core call) runs on the task ru
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -59,9 +60,9 @@ class TimelineController:
         until = self._clock()
         since = until - timedelta(days=self.days)
         self.loading, self.error, self.progress_text = True, "", "Reading…"
-        gather = self._gather
+        gather, filters = self._gather, self._filters()
         self._handle = self.runner.submit(
-            lambda ctx: _prepared(gather(ctx, since, until)), name=f"Change timeline: {self.title}",
+            lambda ctx: _prepared(gather(ctx, since, until), filters), name=f"Change timeline: {self.title}",
             on_done=self._loaded, on_error=self._failed, on_progress=self._progress,
             on_cancelled=self._cancelled, owner=self.owner)
         self.changed.emit()
@@ -70,13 +71,14 @@ class TimelineController:
         if self._handle is not None and not self._handle.done:
             self._handle.cancel()
 
-    def _loaded(self, prepared: tuple[Timeline, list[str]]) -> None:
-        timeline, self._texts = prepared
-        self.timeline = timeline
-        self._counts = None
+    def _loaded(self, prepared: Prepared) -> None:
+        self.timeline, self._texts, self._counts = prepared.timeline, prepared.texts, prepared.counts
         self.loading, self.progress_text = False, ""
         self.load_count += 1
-        self._refilter()
+        if prepared.filters == self._filters():
+            self._rows = prepared.rows
+        else:  # a filter changed while the worker read: the rows for the filters now
+            self._refilter()
         self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -112,13 +114,15 @@ class TimelineController:
         self._refilter()
         self.changed.emit()
 
+    def _filters(self) -> Filters:
+        return Filters(frozenset(self.sources), None if self.kinds is None else frozenset(self.kinds),
+                       self.text.strip().lower())
+
     def _refilter(self) -> None:
         """On the UI thread: a pass over the entries with their search text made on the worker
         (5,000 entries in a few ms)."""
         entries = self.timeline.entries if self.timeline is not None else ()
-        sources, kinds, needle = self.sources, self.kinds, self.text.strip().lower()
-        self._rows = [e for e, text in zip(entries, self._texts, strict=True)
-                      if e.source in sources and (kinds is None or e.kind in kinds) and (not needle or needle in text)]
+        self._rows = self._filters().rows(entries, self._texts)
 
     # -- what the widget shows --------------------------------------------------------------------
     @property
@@ -129,16 +133,11 @@ class TimelineController:
         return self.timeline.kinds() if self.timeline is not None else []
 
     def counts(self) -> dict[str, int]:
-        """Entries read per source (before the filters); counted once per reading (the toolbar
-        asks on every change: a pass over 5,000 entries per source box was most of a filter's
-        time on the UI thread)."""
+        """Entries read per source (before the filters); counted once per reading, on the worker
+        (the toolbar asks on every change: a pass over 5,000 entries per source box was most of a
+        filter's time on the UI thread)."""
         if self._counts is None or self.timeline is None:
-            out = dict.fromkeys(SOURCES, 0)
-            for entry in self.timeline.entries if self.timeline is not None else ():
-                out[entry.source] = out.get(entry.source, 0) + 1
-            if self.timeline is None:
-                return out
-            self._counts = out
+            return dict.fromkeys(SOURCES, 0)
         return dict(self._counts)
 
     def problems(self) -> list[str]:
@@ -169,7 +168,41 @@ class TimelineController:
         return filter_entries(self.timeline.entries, sources=sources, kinds=kinds, since=since)
 
 
-def _prepared(timeline: Timeline) -> tuple[Timeline, list[str]]:
-    """Worker thread: the timeline with each entry's search text, so typing a filter does not
-    rebuild 5,000 texts on the UI thread."""
-    return timeline, [search_text(e) for e in timeline.entries]
+@dataclass(frozen=True)
+class Filters:
+    """What the screen's filters let through: sources, kinds (None: every kind) and the search
+    text (lower case, stripped; empty: any)."""
+
+    sources: frozenset[str]
+    kinds: frozenset[str] | None
+    needle: str
+
+    def rows(self, entries: Sequence[TimelineEntry], texts: Sequence[str]) -> list[TimelineEntry]:
+        """The entries let through, order kept; ``texts``: each entry's :func:`search_text`."""
+        sources, kinds, needle = self.sources, self.kinds, self.needle
+        return [e for e, text in zip(entries, texts, strict=True)
+                if e.source in sources and (kinds is None or e.kind in kinds) and (not needle or needle in text)]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A reading made ready on the worker: the timeline, each entry's search text, the entries
+    per source and the rows for the filters as they were when the reading started."""
+
+    timeline: Timeline
+    texts: list[str]
+    counts: dict[str, int]
+    filters: Filters
+    rows: list[TimelineEntry]
+
+
+def _prepared(timeline: Timeline, filters: Filters) -> Prepared:
+    """Worker thread: what the UI thread would otherwise work out when the reading arrives (a
+    5,000-entry reading: its search texts, the counts per source for the toolbar, the rows the
+    filters let through), so typing a filter does not rebuild 5,000 texts and the arrival is a
+    swap of lists (ms of the UI thread's turn that also resets and paints the table)."""
+    texts = [search_text(e) for e in timeline.entries]
+    counts = dict.fromkeys(SOURCES, 0)
+    for entry in timeline.entries:
+        counts[entry.source] = counts.get(entry.source, 0) + 1
+    return Prepared(timeline, texts, counts, filters, filters.rows(timeline.entries, texts))

@@ -15,16 +15,24 @@ class TimelineTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[TimelineEntry] = []
+        #: the list last given to :meth:`set_rows` (the controller makes a new list for every
+        #: change of its rows, so the same list is the same rows)
+        self._given: list[TimelineEntry] | None = None
         #: each row's texts once painted (a paint asks for every visible cell, again and again)
         self._cells: dict[int, tuple[str, ...]] = {}
 
-    def set_rows(self, rows: list[TimelineEntry]) -> None:
-        if rows is self._rows:
-            return
+    def set_rows(self, rows: list[TimelineEntry]) -> bool:
+        """Show ``rows``; whether the model was reset (not when given the list it shows: the
+        screen renders on every change of state, a progress line too, and a reset would repaint
+        the whole table and drop the selection)."""
+        if rows is self._given:
+            return False
         self.beginResetModel()
+        self._given = rows
         self._rows = list(rows)
         self._cells = {}
         self.endResetModel()
+        return True
 
     def _texts(self, row: int) -> tuple[str, ...]:
         cells = self._cells.get(row)

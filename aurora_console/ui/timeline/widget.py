@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -164,7 +164,18 @@ class TimelineTab(QWidget):
         problems = c.problems()
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))
-        self.model.set_rows(c.rows)
+        if self.model.set_rows(c.rows):
+            self._lay_out_table()
+
+    def _lay_out_table(self) -> None:
+        """The table's headers and scroll bars laid out for its new rows now, before the paint
+        the change asks for. Left to Qt, the view lays its items out after that paint and the
+        scroll area shows or hides a scroll bar in a queued call after that: a reading arriving
+        in an empty table painted it once, then showed the vertical scroll bar, narrowing the
+        viewport, and painted it all again (a second 5-10 ms of the UI thread's turn)."""
+        self.table.doItemsLayout()
+        # the scroll area's queued show-or-hide of its scroll bars (its slot, queued to itself)
+        QCoreApplication.sendPostedEvents(self.table, QEvent.Type.MetaCall)
 
     def _show_detail(self, row: int) -> None:
         entry = self.model.entry(row)
