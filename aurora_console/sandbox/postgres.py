@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -367,6 +368,32 @@ class PostgresServer:
 
     def _wait_socket(self, deadline: float) -> None:
         """Until the server answers on its Unix socket."""
+        def answers() -> None:
+            with psycopg.connect(**self._socket_conninfo(), autocommit=True, connect_timeout=5):
+                pass
+
+        self._until_connected(deadline, answers)
+
+    def _set_pending_password(self, deadline: float) -> None:
+        """The superuser's password on a data folder copied from the template: through the Unix
+        socket, the only way in until it is set."""
+        def set_it() -> None:
+            with psycopg.connect(host=str(self._socket_dir), port=self.port, user=self.superuser,
+                                 dbname="postgres", autocommit=True, connect_timeout=5) as conn:
+                postgres_template.set_password(conn, self.data_dir, self.superuser, self._password,
+                                               chown=self.run_as.chown)
+                if self._prepared_copy:  # the setup's own step on each copy (the sandbox's: the blog's password)
+                    try:
+                        self.template_setup.on_copy(conn, self._password)
+                        self.template_setup_done = True
+                    except Exception:  # noqa: BLE001 - the password is set: the caller does the rest itself
+                        log.warning("the template setup's step on this copy failed", exc_info=True)
+
+        self._until_connected(deadline, set_it)
+
+    def _until_connected(self, deadline: float, attempt: Callable[[], None]) -> None:
+        """Call ``attempt`` (it connects through the socket) until it gets through; the server's
+        exit, or no connection by ``deadline``, ends it with :class:`PostgresError`."""
         last_error = ""
         while True:
             code = self._proc.poll()
@@ -374,35 +401,8 @@ class PostgresServer:
                 raise PostgresError(f"PostgreSQL exited with code {code} while starting; "
                                     f"log {self.log_file}:\n{self.log_tail()}")
             try:
-                with psycopg.connect(**self._socket_conninfo(), autocommit=True, connect_timeout=5):
-                    return
-            except psycopg.OperationalError as exc:
-                last_error = str(exc).strip()
-            if time.monotonic() > deadline:
-                raise PostgresError(f"PostgreSQL did not accept connections within the time allowed "
-                                    f"({last_error}); log {self.log_file}:\n{self.log_tail()}")
-            time.sleep(READY_POLL_S)
-
-    def _set_pending_password(self, deadline: float) -> None:
-        """The superuser's password on a data folder copied from the template: through the Unix
-        socket, the only way in until it is set."""
-        while True:
-            code = self._proc.poll()
-            if code is not None:
-                raise PostgresError(f"PostgreSQL exited with code {code} while starting; "
-                                    f"log {self.log_file}:\n{self.log_tail()}")
-            try:
-                with psycopg.connect(host=str(self._socket_dir), port=self.port, user=self.superuser,
-                                     dbname="postgres", autocommit=True, connect_timeout=5) as conn:
-                    postgres_template.set_password(conn, self.data_dir, self.superuser, self._password,
-                                                   chown=self.run_as.chown)
-                    if self._prepared_copy:  # the setup's own step on each copy (the sandbox's: the blog's password)
-                        try:
-                            self.template_setup.on_copy(conn, self._password)
-                            self.template_setup_done = True
-                        except Exception:  # noqa: BLE001 - the password is set: the caller does the rest itself
-                            log.warning("the template setup's step on this copy failed", exc_info=True)
-                    return
+                attempt()
+                return
             except psycopg.OperationalError as exc:
                 last_error = str(exc).strip()
             if time.monotonic() > deadline:
