@@ -15,8 +15,9 @@ called by ``LocalAwsServer.seed_clusters``), this layer answers them as AWS does
   as AWS lists them), and the custom endpoints the seed named (``EndpointType`` CUSTOM, with their
   static members). ``DBClusterIdentifier`` and ``DBClusterEndpointIdentifier`` narrow the list
   (an unknown cluster is ``DBClusterNotFoundFault``); a request with ``Filters`` goes on to moto
-  (unsupported there, as before);
-* ``DescribePendingMaintenanceActions``: none (a freshly seeded account has nothing pending).
+  (unsupported there, as before; the console sends none);
+* ``DescribePendingMaintenanceActions``: none (a freshly seeded account has nothing pending),
+  also when filtered by cluster or instance, as the cluster details and the change timeline ask.
 
 Before the seed (the test rig's plain moto server) and after a reset, both go on to moto
 unchanged. AWS's shapes: botocore's ``rds`` service model (``DBClusterEndpointMessage``,
@@ -153,6 +154,14 @@ def describe_pending_maintenance(state: ClusterEndpoints, region: str, params: d
 _HANDLERS: dict[str, Callable[[ClusterEndpoints, str, dict[str, str]], tuple[int, str]]] = {
     ENDPOINTS: describe_cluster_endpoints, PENDING: describe_pending_maintenance,
 }
+#: the ``Filters`` each call is answered with here (by name; nothing is pending, so any cluster or
+#: instance filter leaves nothing too); a request with another filter goes on to moto
+_FILTERS: dict[str, frozenset[str]] = {ENDPOINTS: frozenset(), PENDING: frozenset({"db-cluster-id", "db-instance-id"})}
+
+
+def _filter_names(params: dict[str, str]) -> set[str]:
+    """The names of a query request's ``Filters`` (``Filters.Filter.N.Name``)."""
+    return {value for key, value in params.items() if key.startswith("Filters.") and key.endswith(".Name")}
 
 
 class ClusterEndpointsWsgi:
@@ -170,8 +179,9 @@ class ClusterEndpointsWsgi:
         if region is None:
             return self.app(environ, start_response)
         params = query_params(read_body(environ))
-        handler = None if params is None else _HANDLERS.get(params.get("Action", ""))
-        if handler is None or any(k.startswith("Filters.") for k in params):
+        action = "" if params is None else params.get("Action", "")
+        handler = _HANDLERS.get(action)
+        if handler is None or not _filter_names(params) <= _FILTERS[action]:
             return self.app(environ, start_response)
         try:
             status, body = handler(self.state, region["region"], params)
