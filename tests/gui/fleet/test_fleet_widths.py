@@ -70,15 +70,17 @@ def test_fitting_columns_reads_the_shown_rows_not_the_whole_fleet(qtbot):
     assert first.data(KEY_ROLE).endswith("cluster-0000")
 
 
-def _tree(qtbot, n: int, clock=None):
+def _shown_tree(qtbot, n: int, proxy, clock=None, *, uniform_rows: bool = False):
+    """A fleet of ``n`` clusters in a tree on ``proxy``, in a splitter of a shown window, with
+    its TreeWidths; the window and the tree model are kept alive with the tree."""
     model = FleetTreeModel()
     model.set_region(_fleet(n))
-    proxy = FleetFilterModel()
     proxy.setSourceModel(model)
     host = QWidget()
     qtbot.addWidget(host)
     split = QSplitter(host)
     tree = QTreeView()
+    tree.setUniformRowHeights(uniform_rows)
     tree.setModel(proxy)
     split.addWidget(tree)
     split.addWidget(QWidget())
@@ -86,9 +88,15 @@ def _tree(qtbot, n: int, clock=None):
     widths = TreeWidths(tree, proxy, split, **({"clock": clock} if clock else {}))
     host.show()
     qtbot.waitExposed(host)
+    tree.kept_ = (host, model, proxy)  # alive as long as the test holds the tree
+    return tree, widths
+
+
+def _tree(qtbot, n: int, clock=None):
+    tree, widths = _shown_tree(qtbot, n, FleetFilterModel(), clock)
+    proxy = tree.model()
     tree.expand(proxy.index(0, 0))
     qtbot.wait(10)
-    tree.kept_ = (host, model, proxy)  # alive as long as the test holds the tree
     return tree, widths
 
 
@@ -151,20 +159,8 @@ def test_expanding_a_big_region_asks_each_row_once_and_its_header_stays_spanned(
     index a second time. The header spans the tree again once expanded."""
     from PySide6.QtCore import QModelIndex
 
-    model = FleetTreeModel()
-    model.set_region(_fleet(300))
     proxy = IndexCountingModel()
-    proxy.setSourceModel(model)
-    host = QWidget()
-    qtbot.addWidget(host)
-    split = QSplitter(host)
-    tree = QTreeView()
-    tree.setUniformRowHeights(True)
-    tree.setModel(proxy)
-    split.addWidget(tree)
-    widths = TreeWidths(tree, proxy, split)
-    host.show()
-    qtbot.waitExposed(host)
+    tree, widths = _shown_tree(qtbot, 300, proxy, uniform_rows=True)
     widths.span_regions()
     proxy.rowCount(proxy.index(0, 0))  # the region's rows worked out
     proxy.indexes = 0
