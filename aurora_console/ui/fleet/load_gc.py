@@ -35,19 +35,6 @@ from aurora_console.ui.full_collections import HELD_BACK, holding  # noqa: F401 
 _first_load_frozen = False
 
 
-def settle_young() -> None:
-    """On the worker, once a region's inventory is made: one collection of the young
-    generations there (after any paint under way: ``ui_first.step_aside``). What the worker just
-    made (some 10,000 objects for 1,000 clusters) then sits in the old generation, which no
-    automatic pass scans during the load, instead of being scanned by the next young collection
-    wherever it falls: measured, a 3-6 ms pass on the UI thread inside the first staged step of
-    each 1,000-cluster refresh, on top of the step's diff and the tree's repaint."""
-    from aurora_console.ui.ui_first import step_aside
-
-    step_aside()
-    gc.collect(1)
-
-
 def hold_full_collections() -> None:
     """Start of a load. Nested holds are counted; each needs a :func:`release_full_collections`."""
     full_collections.hold()

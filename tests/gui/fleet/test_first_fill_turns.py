@@ -184,33 +184,6 @@ def test_what_a_step_posts_is_delivered_before_the_next_step(qtbot):
     loader.shutdown()
 
 
-def test_a_region_reaches_the_ui_thread_out_of_the_young_gc_generations(qtbot):
-    """The worker that made a region's inventory moves it on to the old generation before handing
-    it over: the UI thread's next young collection (inside a staged step) does not scan it."""
-    import gc
-
-    from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
-
-    loader = _bare_loader()
-    loader.services.aws_session.set(AwsSessionFactory(endpoint_url="http://127.0.0.1:9"))  # never called
-    loader.inventory.load = lambda _f, targets, *, on_region=None, task=None, profile_label=None: [
-        on_region(inv) or inv for inv in (_inventory(t, 50) for t in targets)]
-    young: list[bool] = []
-    real = loader._region_arrived
-
-    def arrived(inv, gen):
-        ids = {id(c) for c in inv.clusters}
-        young.append(any(id(o) in ids for o in gc.get_objects(0) + gc.get_objects(1)))
-        real(inv, gen)
-
-    loader._bridge.region.disconnect(loader._region_arrived)
-    loader._bridge.region.connect(arrived)
-    loader.refresh([AwsTarget("dev", "us-east-1")], "dev")
-    qtbot.waitUntil(lambda: loader.load_count == 1, timeout=10000)
-    assert young == [False]
-    loader.shutdown()
-
-
 def _marked(events: list[str], name: str, fn):
     """``fn`` recording ``name``, then posting a marker as a repaint it caused would be posted."""
     from PySide6.QtCore import QTimer
