@@ -138,16 +138,16 @@ class InventoryLoader(QObject):
         if not st.compared:
             cpu = time.thread_time()  # CPU time: a turn preempted on a busy machine still applies
             if not st.compare(time.perf_counter() + TURN_BUDGET_S) or time.thread_time() - cpu > COMPARE_THEN_APPLY_S:
-                _next_turn(lambda: self._stage_step(key, gen))
+                _next_turn(self, lambda: self._stage_step(key, gen))
                 return
         step = st.next_step()
         if step is not None:
             self.model.set_region(step)  # regions stay collapsed while they fill
-            _next_turn(lambda: self._stage_step(key, gen))
+            _next_turn(self, lambda: self._stage_step(key, gen))
             return
         del self._staging[key]
         self._announcing[key] = (self.model.set_region(st.final()), gen)  # the load ends after it
-        _next_turn(lambda: self._announce(key, gen))
+        _next_turn(self, lambda: self._announce(key, gen))
 
     def _announce(self, key: str, gen: int) -> None:
         """The region's last clusters are shown: say so (unless a newer load took over)."""
@@ -166,7 +166,7 @@ class InventoryLoader(QObject):
         if self._finish_after_staging == gen and not self._staging and not self._announcing:
             # on the next turn: this one showed the region (the navigator's list took in its
             # clusters); the end of the load (the fleet expands and sorts its regions) is another
-            _next_turn(lambda: self._finished(gen))
+            _next_turn(self, lambda: self._finished(gen))
 
     def _finished(self, gen: int) -> None:
         if gen != self._generation:
@@ -185,7 +185,8 @@ class InventoryLoader(QObject):
         # 1,000 clusters' refs only to be counted were ~5-8 ms of the load's last turn)
         ok = not self.errors or any(listed(c) for inv in self.inventory.regions.values() for c in inv.clusters)
         self.finished.emit(ok, list(self.errors))
-        _next_turn(lambda: self._hold_gc(False) if not self.loading else None)  # after the fleet's repaint
+        _next_turn(None, lambda: self._hold_gc(False) if not self.loading else None)  # after the fleet's repaint
+        # (no owner: the hold is released even when the loader is gone by then)
 
     def _failed(self, exc: BaseException, gen: int) -> None:
         if gen == self._generation:
@@ -213,12 +214,16 @@ class InventoryLoader(QObject):
             self._handle.cancel()
 
 
-def _next_turn(fn) -> None:
+def _next_turn(owner, fn) -> None:
     """Run ``fn`` on a later event-loop turn than the repaint of what this turn changed: on a
     1 ms timer, not a posted call (QTimer.singleShot(0)). A posted call is delivered with the
     repaint's own posted event, right after it, so a chain of steps ran step, repaint, step
-    back to back before the event loop served timers or input again."""
-    QTimer.singleShot(1, fn)
+    back to back before the event loop served timers or input again. With an ``owner``
+    (QObject), nothing runs once it is destroyed (a closed window's loader emits nothing)."""
+    if owner is None:
+        QTimer.singleShot(1, fn)
+    else:
+        QTimer.singleShot(1, owner, fn)
 
 
 def _release_token(token: dict) -> None:
