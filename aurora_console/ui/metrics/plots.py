@@ -335,16 +335,18 @@ class MetricPlot:
         return out
 
 
-def window_pixels(widget, size: QSize) -> QImage | None:
-    """The pixels of ``widget``'s area of ``size`` (from its top left corner) as its window was
-    last drawn, from the window's backing store (a copy), or None where the platform's backing
-    store is not an image in memory or does not hold them."""
+def window_pixels(widget, size: QSize, corner: QPoint | None = None) -> QImage | None:
+    """The pixels of ``widget``'s area of ``size`` as its window was last drawn, from the window's
+    backing store (a copy), or None where the platform's backing store is not an image in memory
+    or does not hold them. The area starts at ``corner`` (window coordinates), by default the
+    widget's top left corner now."""
     store = widget.backingStore()
     image = store.paintDevice() if store is not None else None
     if not isinstance(image, QImage) or image.isNull():
         return None
     ratio = image.devicePixelRatio()
-    corner = widget.mapTo(widget.window(), QPoint(0, 0))
+    if corner is None:
+        corner = widget.mapTo(widget.window(), QPoint(0, 0))
     rect = QRect(round(corner.x() * ratio), round(corner.y() * ratio),
                  round(size.width() * ratio), round(size.height() * ratio))
     if rect.isEmpty() or not image.rect().contains(rect):
@@ -374,6 +376,7 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
     still: QImage | None = None  # the picture shown, scaled, while frozen
     layout_pending = False  # resized while frozen: the plots keep their old geometry
     _painted: QSize | None = None  # the size the widget last drew itself at, since it was shown
+    _painted_at: QPoint | None = None  # where in its window it drew itself then
     _thawing: QRegion | None = None  # thawed: the area still to be painted over the picture
 
     def __init__(self, *args, **kwargs) -> None:
@@ -388,7 +391,7 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
         if self.still is None:
             with ui_first():
                 super().paintEvent(ev)
-            self._painted = self.viewport().size()
+            self._note_painted()
             return
         region = ev.region()
         fresh = region.intersected(self._fresh)
@@ -410,7 +413,15 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
             self._fresh = QRegion()
         # what the window holds for the viewport now is a picture of its size (scaled, or partly
         # painted afresh): a freeze from here copies that size, not the size drawn before
-        self._painted = self.viewport().size()
+        self._note_painted()
+
+    def _note_painted(self) -> None:
+        # the area the window's pixels hold this widget's picture in; a resize that also moves
+        # the widget (a splitter or dock drag: Qt moves it first) comes before the window draws
+        # it at the new place, so a freeze then copies from here, not from where the widget is now
+        viewport = self.viewport()
+        self._painted = viewport.size()
+        self._painted_at = viewport.mapTo(self.window(), QPoint(0, 0))
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         if self.resized is not None:
@@ -451,7 +462,7 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
         """What the viewport shows now (drawn at its size before this resize): its part of the
         window's pixels (no paint), or, where the platform does not give those, one render."""
         size = self._painted
-        still = window_pixels(self.viewport(), size)
+        still = window_pixels(self.viewport(), size, self._painted_at)
         return still if still is not None else self._rendered_picture(size)
 
     def _rendered_picture(self, size: QSize) -> QImage | None:

@@ -289,7 +289,7 @@ def test_without_the_windows_pixels_the_picture_is_rendered_once(qtbot, grid, mo
 
     qtbot.wait(50)
     shown = _shown(grid)
-    monkeypatch.setattr(plots_module, "window_pixels", lambda widget, size: None)  # a platform without them
+    monkeypatch.setattr(plots_module, "window_pixels", lambda widget, size, corner=None: None)  # a platform without them
     grid.widget.resize(1000, 650)
     assert grid.widget.frozen
     assert grid.widget.still.convertToFormat(shown.format()) == shown
@@ -309,3 +309,35 @@ def test_a_resize_while_the_plots_are_painted_afresh_starts_from_the_picture_sho
     assert grid.widget.frozen
     assert grid.widget.still.size() == shown.size()
     assert grid.widget.still.convertToFormat(shown.format()) == shown
+
+
+def test_a_drag_that_also_moves_the_plots_shows_their_own_picture(qtbot):
+    """A splitter drag moves the plots and resizes them; Qt moves them first, so at the resize the
+    window's pixels still hold their picture where it was: that is the picture shown, not the
+    neighbour's pixels that were beside it (the copy used to start at the plots' new corner)."""
+    from PySide6.QtWidgets import QLabel, QSplitter
+
+    from aurora_console.ui.metrics.plots import PlotGrid
+
+    grid = PlotGrid(on_hover=lambda plot, x: None, on_select=lambda x0, x1: None)
+    splitter = QSplitter()
+    qtbot.addWidget(splitter)
+    neighbour = QLabel()
+    neighbour.setStyleSheet("background: #ff0000")
+    splitter.addWidget(neighbour)
+    splitter.addWidget(grid.widget)
+    splitter.resize(1300, 700)
+    splitter.setSizes([300, 1000])
+    splitter.show()
+    grid.rebuild([("cpu", "CPU · Average", "Percent")], utc=True)
+    x = 1.7e9 + 60.0 * np.arange(600)
+    grid.plots["cpu"].set_series([("db-0", x, 50 + 30 * np.sin(np.arange(600) / 50))])
+    grid.set_x_range(x[0], x[-1])
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+    qtbot.wait(50)
+    shown = _shown(grid)
+
+    splitter.setSizes([200, 1100])  # the plots move 100 px left and grow
+    assert grid.widget.frozen
+    assert grid.widget.still.convertToFormat(shown.format()) == shown
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
