@@ -214,8 +214,7 @@ class FleetView(QWidget):
 
     def _first_fill(self) -> None:
         if self._seen_loads == 0:
-            self.widths.expand_regions()  # sorts each region's clusters: a turn of its own
-            self.widths.fit_columns(next_turn=True)
+            self.widths.show_first_fill()  # expanded, painted and fitted on turns of their own
         self._seen_loads += 1
 
     def _update_status(self) -> None:

@@ -247,3 +247,86 @@ def test_a_loader_gone_before_its_next_turn_emits_nothing(qtbot):
     delete(loader)
     qtbot.wait(20)
     assert ran == []
+
+
+def test_a_big_region_is_collected_young_on_the_ui_thread_on_a_turn_before_its_first_step(qtbot, monkeypatch):
+    """A region the worker made (its objects still in the collector's young generations) gets a
+    young collection on the UI thread on its arrival's turn, which applies nothing: the young
+    pass that next met those objects fell inside a step (5-7 ms of a 12-17 ms turn for 1,000
+    clusters). Never a collection on a worker (it could free Qt wrappers made on the UI thread).
+    A small region is applied at once, with no collection."""
+    import gc
+    import threading
+    from types import SimpleNamespace
+
+    from aurora_console.core.aws.session import AwsTarget
+    from aurora_console.ui import cluster_loader
+    from aurora_console.ui.fleet.staging import STAGE_CLUSTERS
+
+    collected: list[tuple[int, bool, int]] = []  # generation, on this thread, clusters shown then
+    loader = _bare_loader()
+
+    def collect(generation: int = 2) -> int:
+        collected.append((generation, threading.get_ident() == ui, len(loader.model.clusters())))
+        return gc.collect(generation)
+
+    ui = threading.get_ident()
+    monkeypatch.setattr(cluster_loader, "gc", SimpleNamespace(collect=collect))
+    target = AwsTarget("dev", "us-east-1")
+    loader._region_arrived(_inventory(target, 5 * STAGE_CLUSTERS), loader._generation)
+    assert collected == [(1, True, 0)]
+    assert loader.model.clusters() == []  # the steps begin on a later turn
+    qtbot.waitUntil(lambda: not loader._staging and not loader._announcing, timeout=10000)
+    assert len(loader.model.clusters()) == 5 * STAGE_CLUSTERS and len(collected) == 1
+
+    small = AwsTarget("dev", "eu-west-1")
+    loader._region_arrived(_inventory(small, STAGE_CLUSTERS), loader._generation)
+    assert len(collected) == 1
+    assert len([c for inv, c in loader.model.clusters() if inv.region == "eu-west-1"]) == STAGE_CLUSTERS
+    loader.shutdown()
+
+
+def test_the_first_fill_expands_on_one_turn_paints_on_the_next_then_fits(qtbot):
+    """Expanding a big region and painting the rows it shows are a turn each (together they were
+    the longest stretch of the first fill); the column fit starts after that paint, not in the
+    same stretch of the event loop."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from aurora_console.ui.fleet.filter_model import FleetFilterModel
+    from tests.gui.fleet.test_fleet_widths import _shown_tree
+
+    tree, widths = _shown_tree(qtbot, 300, FleetFilterModel(), clock=lambda: 0.0)
+    events: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, _obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint")
+            return False
+
+    paints = Paints(tree)
+    tree.viewport().installEventFilter(paints)
+    widths._fit_step = _marked(events, "fit", widths._fit_step)
+    qtbot.wait(20)
+    events.clear()
+    region = tree.model().index(0, 0)
+    widths.show_first_fill()
+    assert tree.isExpanded(region) and widths.fitting
+    assert not tree.updatesEnabled()  # nothing painted on this turn
+    qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
+    assert tree.updatesEnabled()
+    assert "paint" in events and "fit" in events
+    assert events.index("paint") < events.index("fit")  # the rows painted before the fit begins
+
+
+def test_a_fit_replacing_the_first_fills_still_lets_the_tree_paint(qtbot):
+    """A newer fit (a second load shown meanwhile) replaces the first fill's: the tree's updates
+    still come back on, and the newer fit ends."""
+    from aurora_console.ui.fleet.filter_model import FleetFilterModel
+    from tests.gui.fleet.test_fleet_widths import _shown_tree
+
+    tree, widths = _shown_tree(qtbot, 100, FleetFilterModel(), clock=lambda: 0.0)
+    widths.show_first_fill()
+    widths.fit_columns()
+    qtbot.waitUntil(lambda: tree.updatesEnabled() and not widths.fitting, timeout=5000)
+    assert tree.isExpanded(tree.model().index(0, 0))

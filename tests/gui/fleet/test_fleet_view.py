@@ -295,13 +295,17 @@ def test_big_changes_are_applied_in_slices_without_reset(qtbot):
     view.model.rowsInserted.connect(lambda *a: changes.append("insert"))
     loader.pending = set()
     n = STAGE_CLUSTERS * 3 + 5
+    steps = []  # per update the tree took in: (clusters, of them modifying)
+    view.model.settled.connect(lambda: steps.append(
+        (len(view.model.clusters()), sum(c.status == "modifying" for _, c in view.model.clusters()))))
     loader._region_arrived(inventory(n, "available"), loader._generation)
-    assert len(view.model.regions["p/us-east-1"].clusters) == STAGE_CLUSTERS  # first slice only
     qtbot.waitUntil(lambda: not loader._staging, timeout=10000)
+    assert steps[0] == (STAGE_CLUSTERS, 0)  # first slice only
     assert len(view.model.clusters()) == n and changes.count("insert") >= 4
+    steps.clear()
     loader._region_arrived(inventory(n, "modifying"), loader._generation)
-    assert sum(c.status == "modifying" for _, c in view.model.clusters()) == STAGE_CLUSTERS
     qtbot.waitUntil(lambda: not loader._staging, timeout=10000)
+    assert steps[0] == (n, STAGE_CLUSTERS) and len(steps) >= 4
     assert {c.status for _, c in view.model.clusters()} == {"modifying"}
     assert view.model.index_of_key("p/us-east-1|i|c007-1", 2).data() == "modifying"
     assert resets == []
