@@ -10,6 +10,7 @@ imports none of them (``ClusterListModel.set_source``).
 from __future__ import annotations
 
 import heapq
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -35,6 +36,8 @@ _ROLES = frozenset((_DISPLAY, _FOREGROUND, _TOOLTIP, _USER, _DECORATION))
 _ASCENDING = Qt.SortOrder.AscendingOrder
 #: while a region fills over many event-loop turns, the list follows at most this often
 SYNC_DELAY_MS = 150
+
+_FIRST = itemgetter(0)
 
 #: One shown row: the cluster's tree node, the cluster its texts were worked out from, and its
 #: texts (COLUMNS) with their case-folded forms for the filter.
@@ -125,13 +128,22 @@ class ClusterListModel(QAbstractTableModel):
         from aurora_console.core.aws.fleet.clusters import listed
         from aurora_console.ui.fleet.tree_model import CLUSTER, GLOBAL
 
-        nodes: list[Node] = []
+        # by region then id; the sort keys are made in the loop (a key function is a Python call
+        # per cluster: this runs once a region on the turn that announces it)
+        keyed: list[tuple[tuple[str, str], Node]] = []
+        add = keyed.append
         for region in tree.node(QModelIndex()).children:
+            name = region.region_key.split("/", 1)[-1]
             for child in region.children:
-                kids = child.children if child.kind == GLOBAL else (child,)
-                nodes += [n for n in kids if n.kind == CLUSTER and listed(n.payload)]
-        nodes.sort(key=lambda n: (n.region_key.split("/", 1)[-1], n.payload.id))
-        self._all = nodes
+                if child.kind == CLUSTER:
+                    if listed(child.payload):
+                        add(((name, child.payload.id), child))
+                elif child.kind == GLOBAL:
+                    for n in child.children:
+                        if n.kind == CLUSTER and listed(n.payload):
+                            add(((name, n.payload.id), n))
+        keyed.sort(key=_FIRST)
+        nodes = self._all = [n for _, n in keyed]
         keys = {n.key for n in nodes}
         if len(self._cache) > 2 * len(keys) + 64:  # clusters gone for good: forget their texts
             self._cache = {k: r for k, r in self._cache.items() if k in keys}
@@ -169,13 +181,19 @@ class ClusterListModel(QAbstractTableModel):
     def _arranged(self) -> list[Row]:
         """The rows to show: every listed cluster the filter lets through, in the chosen order
         (a stable sort: clusters of equal text keep their region-then-id order, as Qt's did)."""
-        rows = [self._row(n) for n in self._all]
+        cache, row = self._cache, self._row
+        # the cache looked up here rather than through _row: a call per cluster saved
+        rows = [hit if (hit := cache.get(n.key)) is not None and hit[0] is n and hit[1] is n.payload else row(n)
+                for n in self._all]
         if self._filter:
             f = self._filter
             rows = [r for r in rows if any(f in t for t in r[3])]
         col = self._sort_column
         if 0 <= col < len(self.COLUMNS):
-            rows.sort(key=lambda r: r[2][col], reverse=self._sort_order != _ASCENDING)
+            # sorted by a list of the keys (a C lookup per comparison key, not a Python call)
+            keys = [r[2][col] for r in rows]
+            order = sorted(range(len(rows)), key=keys.__getitem__, reverse=self._sort_order != _ASCENDING)
+            rows = [rows[i] for i in order]
         return rows
 
     def _show(self, new: list[Row]) -> None:
@@ -264,7 +282,8 @@ class ClusterListModel(QAbstractTableModel):
 
     def widest_rows(self, column: int, count: int = 8) -> list[int]:
         """The shown rows with the longest texts in ``column`` (by characters), longest first."""
-        return heapq.nlargest(count, range(len(self._rows)), key=lambda n: len(self._rows[n][2][column]))
+        lengths = [len(r[2][column]) for r in self._rows]
+        return heapq.nlargest(count, range(len(lengths)), key=lengths.__getitem__)
 
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802

@@ -190,6 +190,8 @@ class FleetTreeModel(QAbstractItemModel):
         #: column (CELL_SLOTS), worked out once per payload: a paint asks for every visible cell's
         #: roles, and the fleet's filter model answers those from here (its data())
         self.cells: dict[str, tuple] = {}
+        #: region key -> cluster id -> the spec last made for it (region_children)
+        self._specs: dict[str, dict[str, Spec]] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def node(self, index: QModelIndex | QPersistentModelIndex) -> Node:
@@ -361,7 +363,10 @@ class FleetTreeModel(QAbstractItemModel):
         self.revision += 1
         key = inv.key
         inv = self.inventory.apply(inv)
-        specs = region_children(inv)
+        made = self._specs.setdefault(key, {})
+        if len(made) > 2 * len(inv.clusters) + 64:  # clusters gone for good: forget their specs
+            made.clear()
+        specs = region_children(inv, made)
         # Many changed clusters: one layoutChanged (rows keep their place, so selection, expansion
         # and scroll stay) instead of a dataChanged per parent, which views handle one by one.
         node = self._root.child(key)
@@ -394,6 +399,7 @@ class FleetTreeModel(QAbstractItemModel):
     def remove_region(self, key: str) -> None:
         node = self._root.child(key)
         self.inventory.remove(key)
+        self._specs.pop(key, None)
         if node is not None:
             self._remove(self._root, node.row, node.row)
             self.settled.emit()
@@ -401,6 +407,7 @@ class FleetTreeModel(QAbstractItemModel):
     def clear(self) -> None:
         """Every region leaves (rows removed, not a reset: views keep their state)."""
         self.inventory.clear()
+        self._specs.clear()
         if self._root.children:
             self._remove(self._root, 0, len(self._root.children) - 1)
             self.settled.emit()

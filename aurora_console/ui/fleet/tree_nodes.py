@@ -55,13 +55,29 @@ def cluster_spec(rk: str, c: Cluster) -> Spec:
     return Spec(cluster_key(rk, c.id), CLUSTER, c, None, rk)
 
 
-def region_children(inv: RegionInventory) -> list[Spec]:
+def region_children(inv: RegionInventory, made: dict[str, Spec] | None = None) -> list[Spec]:
+    """The specs of a region's rows. ``made``: cluster id -> the spec made for it before (by an
+    earlier call for the same region); a spec whose cluster is the same object is used again
+    (a region filled or refreshed over many steps asks for the specs of all its clusters on
+    each step, most of them unchanged), and new ones are put in."""
     rk = inv.key
+    if made is None:
+        made = {}
+
+    def spec(c: Cluster) -> Spec:
+        s = made.get(c.id)
+        if s is None or s.payload is not c:
+            s = made[c.id] = cluster_spec(rk, c)
+        return s
+
     out = []
+    if not inv.global_clusters:  # the common case: a list of clusters
+        get = made.get
+        return [s if (s := get(c.id)) is not None and s.payload is c else spec(c) for c in inv.clusters]
     for g in inv.global_clusters:
-        members = [cluster_spec(rk, c) for c in inv.clusters if c.global_cluster_id == g.id]
+        members = [spec(c) for c in inv.clusters if c.global_cluster_id == g.id]
         out.append(Spec(f"{rk}|g|{g.id}", GLOBAL, g, members))
-    out += [cluster_spec(rk, c) for c in inv.clusters if not c.global_cluster_id or
+    out += [spec(c) for c in inv.clusters if not c.global_cluster_id or
             not any(g.id == c.global_cluster_id for g in inv.global_clusters)]
     return out
 

@@ -262,3 +262,29 @@ def test_a_refresh_tells_the_views_of_the_changed_cells_only(qtbot):
     assert sorted(told_shown) == [(2, 2, COL_STATUS, COL_STATUS), (5, 6, COL_STATUS, COL_STATUS)]  # e; b, a
     assert [shown.index(r, COL_STATUS, region).data() for r in range(7)] == \
         ["available", "available", "modifying", "available", "available", "modifying", "modifying"]
+
+
+def test_a_status_change_moves_rows_only_when_they_are_sorted_by_status(qtbot):
+    """Sorted by name, clusters whose status changed keep their places: the filter model sends
+    their dataChanged and no new order (it re-sorted the whole region on each step of a refresh
+    before, ~1 ms of Python for 1,000 clusters); sorted by status, they move."""
+    ids = "abcd"
+    model, shown = _models(_region(*(_cluster(c) for c in ids)))
+    view = _view(qtbot, shown)
+    region = shown.index(0, 0)
+    view.expand(region)
+    layouts, changed = [], []
+    shown.layoutChanged.connect(lambda *_: layouts.append(1))
+    shown.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), b.row())) if a.parent() == region else None)
+    arranged = []
+    real = shown._arranged
+    shown._arranged = lambda parent: (arranged.append(parent.key), real(parent))[1]
+    model.set_region(_region(*(_cluster(c, "stopped" if c in "ac" else "available") for c in ids)))
+    assert layouts == [] and sorted(changed) == [(0, 0), (2, 2)]
+    assert "p/us-east-1" not in arranged  # the region's clusters were not sorted again
+    assert _names(shown, region) == ["a", "b", "c", "d"]
+    view.sortByColumn(COL_STATUS, Qt.SortOrder.AscendingOrder)
+    assert _names(shown, region) == ["b", "d", "a", "c"]
+    layouts.clear()
+    model.set_region(_region(*(_cluster(c, "stopped" if c in "bc" else "available") for c in ids)))
+    assert layouts and _names(shown, region) == ["a", "d", "b", "c"]

@@ -94,3 +94,31 @@ def test_proxy_has_children_agrees_with_its_row_count(qapp, text):
     for idx in rows:
         assert proxy.hasChildren(idx) == (proxy.rowCount(idx) > 0), idx.data()
     assert proxy.hasChildren(QModelIndex()) == (proxy.rowCount() > 0)
+
+
+def test_a_region_asked_again_reuses_the_specs_of_its_unchanged_clusters(qapp):
+    """A region filled or refreshed over many steps asks for the specs of all its clusters on
+    each step: those of clusters that are the same objects are the ones made before; a changed
+    cluster gets a new one; the tree is the same as a fresh build's."""
+    from dataclasses import replace
+
+    from aurora_console.ui.fleet.tree_nodes import region_children
+
+    inv = _inventory([("a", {1, 2}, "available", 1, False), ("b", {1}, "available", 1, True),
+                      ("c", {1}, "stopped", 1, False)])
+    made: dict = {}
+    first = region_children(inv, made)
+    changed = replace(inv, clusters=tuple(replace(c, status="modifying") if c.id == "c" else c for c in inv.clusters))
+    again = region_children(changed, made)
+    flat = {s.payload.id: s for s in first if s.kind == "cluster"} | {
+        m.payload.id: m for s in first if s.kind == "global" for m in s.children}
+    flat_again = {s.payload.id: s for s in again if s.kind == "cluster"} | {
+        m.payload.id: m for s in again if s.kind == "global" for m in s.children}
+    assert flat_again["a"] is flat["a"] and flat_again["b"] is flat["b"]
+    assert flat_again["c"] is not flat["c"] and flat_again["c"].payload.status == "modifying"
+    model = FleetTreeModel()
+    model.set_region(inv)
+    model.set_region(changed)
+    fresh = FleetTreeModel()
+    fresh.set_region(changed)
+    assert _tree(model) == _tree(fresh)
