@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import time
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -18,8 +19,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from aurora_console.core.db.mysql_split import split_mysql
+from aurora_console.core.db.mysql_split import delimiter_lines, split_mysql
 from aurora_console.core.db.sql_split import Statement, split_sql, statement_at
+from aurora_console.ui.sql.folded_text import FoldedText
 from aurora_console.ui.sql.highlighter import PENDING, SqlHighlighter
 from aurora_console.ui.sql.mysql_delimiters import DelimiterIndex
 
@@ -90,9 +92,16 @@ class _LineNumbers(QWidget):
 
 
 class SqlEditor(QPlainTextEdit):
-    """Emits ``loaded`` when a (possibly chunked) :meth:`load_text` has finished."""
+    """Emits ``loaded`` when a (possibly chunked) :meth:`load_text` has finished, ``folded_changed``
+    when it starts or stops showing a text with very long lines folded (see :attr:`folded`).
+
+    Positions given to and returned by the statement, selection, error and line methods
+    (:meth:`statement_under_cursor`, :meth:`selected_sql`, :meth:`show_error_at`, :meth:`line_at`,
+    :meth:`delimiter_at`) are positions in :meth:`sql_text`: the same as the document's, except
+    in a folded text, where the document also holds the row breaks."""
 
     loaded = Signal()
+    folded_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, dark: bool = False, engine: str = "postgres") -> None:
         super().__init__(parent)
@@ -114,6 +123,12 @@ class SqlEditor(QPlainTextEdit):
         self._was_read_only = False
         self._reserved_digits = 0  # line-number digits kept for a big text (see load_text)
         self._loaded: tuple[int, str] | None = None  # (document revision, text) after a big load
+        #: a text with lines too long for Qt, shown folded and read-only (see folded_text.py)
+        self.folded: FoldedText | None = None
+        self._unfolded_read_only = False  # read-only as it was before a folded text came
+        self._folded_delimiters: list[tuple[int, str]] | None = None
+        #: a folded text's statements and their starts (set_folded_statements)
+        self._folded_statements: tuple[list[Statement], list[int]] | None = None
         self.loading = False
         self.slices_loaded = 0  # for tests and benchmarks
         self.completer = None  # a SqlCompleter, set by the tab
@@ -160,10 +175,15 @@ class SqlEditor(QPlainTextEdit):
         current = self.textCursor().blockNumber()
         height = self.fontMetrics().height()
         dim = pal.color(QPalette.ColorRole.PlaceholderText)
+        folded = self.folded
         while block.isValid() and top <= event.rect().bottom():
             if block.isVisible() and bottom >= event.rect().top():
                 painter.setPen(pal.color(QPalette.ColorRole.Text) if number == current else dim)
-                painter.drawText(0, top, self._numbers.width() - 5, height, Qt.AlignmentFlag.AlignRight, str(number + 1))
+                label = str(number + 1)
+                if folded is not None:  # the text's line numbers; a folded line's later rows: an arrow
+                    line, continued = folded.line_of_block(number)
+                    label = "\u21aa" if continued else str(line + 1)
+                painter.drawText(0, top, self._numbers.width() - 5, height, Qt.AlignmentFlag.AlignRight, label)
             block = block.next()
             top = bottom
             bottom = top + round(self.blockBoundingRect(block).height())
@@ -177,15 +197,25 @@ class SqlEditor(QPlainTextEdit):
         self.highlighter.prioritize(first, first + rows)
 
     # -- loading ---------------------------------------------------------------------------------
-    def load_text(self, text: str) -> None:
+    def load_text(self, text: str, *, fold: bool = True) -> None:
         """Replace the text, as ``setPlainText`` would: undo history empty, cursor at the start,
         not modified. A big text arrives in slices sized by time (``loading`` until ``loaded``),
-        and nothing here walks the whole text at once, so the window never freezes."""
+        and nothing here walks the whole text at once, so the window never freezes.
+
+        A text with a line longer than ``folded_text.LONG_LINE_CHARS`` (a minified dump) is
+        shown folded into rows and read-only (:attr:`folded`): Qt would freeze the window for
+        seconds laying such a line out. :meth:`sql_text`, :meth:`full_text`, copying and finding
+        use the exact text. ``fold=False`` shows it as it is (:meth:`unfold`)."""
         self._stop_loading()
+        self._set_folded(None)
         self._reserved_digits = 0
         self._loaded = None
         if self._delimiters is not None:
             self._delimiters.forget()  # read again once the new text is in
+        folded = FoldedText.of(text) if fold and len(text) > AT_ONCE_CHARS else None
+        if folded is not None:
+            self._set_folded(folded)
+            text = folded.display
         if len(text) <= AT_ONCE_CHARS:
             self.setPlainText(text)
             self._update_margin()
@@ -201,7 +231,10 @@ class SqlEditor(QPlainTextEdit):
     def full_text(self) -> str:
         """The whole text, also while it still loads (what a save or an autosave must write).
         Until the first edit after a load it is the loaded text itself: copying a big document
-        out of Qt (``toPlainText``) takes 30-45 ms for 100,000 lines."""
+        out of Qt (``toPlainText``) takes 30-45 ms for 100,000 lines. A folded text (read-only)
+        is always the loaded text, exactly."""
+        if self.folded is not None:
+            return self.folded.text
         load = self._load
         if load is not None:
             if load.pos and (load.edited or load.revision != self.document().revision()):
@@ -218,7 +251,72 @@ class SqlEditor(QPlainTextEdit):
         if self._load is None:
             return
         self._stop_loading()
+        self._set_folded(None)
         self.setPlainText("")
+
+    # -- a text with very long lines, folded ----------------------------------------------------
+    def _set_folded(self, folded: FoldedText | None) -> None:
+        if folded is None and self.folded is None:
+            return
+        if self.folded is None:
+            self._unfolded_read_only = self.isReadOnly()
+        self.folded = folded
+        self._folded_delimiters = None
+        self._folded_statements = None
+        self.setReadOnly(True if folded is not None else self._unfolded_read_only)
+        self.folded_changed.emit()
+
+    def fold_notice(self) -> str:
+        """What the tab says above a folded text ("" when the text is not folded)."""
+        f = self.folded
+        if f is None:
+            return ""
+        lines = len(f.lines)
+        what = "A line" if lines == 1 else f"{lines:,} lines"
+        return (f"{what} of this file {'is' if lines == 1 else 'are'} too long to edit here (the longest: "
+                f"{f.longest:,} characters): shown cut into rows (\u21aa in the margin), read-only. "
+                "Run, Explain, Find, Copy and Save use the exact text.")
+
+    def unfold(self) -> None:
+        """Show a folded text as it is, editable (Qt lays each long line out in one piece: the
+        window pauses, about a second per 3 MB of line)."""
+        if self.folded is not None and not self.loading:
+            self.load_text(self.folded.text, fold=False)
+
+    def sql_text(self) -> str:
+        """The text to run: exactly what was loaded for a folded text, else the document's."""
+        return self.folded.text if self.folded is not None else self.toPlainText()
+
+    def selected_sql(self) -> tuple[str, int] | None:
+        """The selected text (exact, also in a folded text) and where it starts; None without one."""
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        f = self.folded
+        if f is None:
+            return cur.selection().toPlainText(), cur.selectionStart()
+        start, end = f.text_pos(cur.selectionStart()), f.text_pos(cur.selectionEnd())
+        return f.text[start:end], start
+
+    def line_at(self, pos: int) -> int:
+        """The line number (from 1) of position ``pos`` of :meth:`sql_text`."""
+        f = self.folded
+        if f is None:
+            return self.document().findBlock(pos).blockNumber() + 1
+        return f.line_of_block(self.document().findBlock(f.display_pos(pos)).blockNumber())[0] + 1
+
+    def _shown(self, pos: int, *, end: bool = False) -> int:
+        """The document position of a position of :meth:`sql_text`."""
+        return pos if self.folded is None else self.folded.display_pos(pos, at_row_end=end)
+
+    def createMimeDataFromSelection(self):  # noqa: N802 - Qt naming
+        """Copy and drag give the exact text of a folded one (not its row breaks)."""
+        selected = self.selected_sql() if self.folded is not None else None
+        if selected is None:
+            return super().createMimeDataFromSelection()
+        mime = QMimeData()
+        mime.setText(selected[0])
+        return mime
 
     def _stop_loading(self) -> None:
         self._load_timer.stop()
@@ -227,7 +325,7 @@ class SqlEditor(QPlainTextEdit):
         self._load = None
         self.loading = False
         self.setUndoRedoEnabled(True)
-        self.setReadOnly(self._was_read_only)
+        self.setReadOnly(self._was_read_only or self.folded is not None)
         self.highlighter.hold(False)
 
     def visible_blocks(self) -> tuple[int, int]:
@@ -294,6 +392,8 @@ class SqlEditor(QPlainTextEdit):
         """The statement around the cursor, found in a window of lines (cheap on huge files)."""
         doc = self.document()
         cur = self.textCursor()
+        if self.folded is not None:
+            return self._folded_statement(cur.position())
         first = doc.findBlockByNumber(max(0, cur.blockNumber() - STATEMENT_WINDOW))
         # start where no comment or string is open (the highlighter's state says so)
         # (an unknown state, a line not highlighted yet, counts as none: walking back through
@@ -317,10 +417,41 @@ class SqlEditor(QPlainTextEdit):
         return Statement(st.text, st.start + base, st.end + base, st.line + line0, st.end_line + line0,
                          st.terminated, st.stop + base)
 
+    def _folded_statement(self, position: int) -> Statement | None:
+        """In a folded text: the statement at document ``position``, from the statements of the
+        whole text (a window of rows could start inside a statement of a megabyte); None until
+        :meth:`set_folded_statements` has them."""
+        known = self._folded_statements
+        if known is None or not known[0]:
+            return None
+        statements, starts = known
+        i = bisect.bisect_right(starts, self.folded.text_pos(position)) - 1
+        return statements[max(i, 0)]
+
+    @property
+    def statements_ready(self) -> bool:
+        """False while a folded text waits for its statements (split off the UI thread)."""
+        return self.folded is None or self._folded_statements is not None
+
+    def set_folded_statements(self, text: str, statements: list[Statement]) -> bool:
+        """The statements of folded text ``text`` (``split_sql`` / ``split_mysql`` of all of it,
+        which the tab runs on a worker: 0.3 s for 5 MB); ignored for any other text."""
+        if self.folded is None or self.folded.text is not text:
+            return False
+        self._folded_statements = (statements, [st.start for st in statements])
+        self._stmt_timer.start()
+        return True
+
     def delimiter_at(self, offset: int) -> str:
         """MySQL: the statement delimiter in effect at ``offset`` (the last ``DELIMITER`` line above
         it, as the mysql client reads the script; ";" when there is none). The whole text is read
         once; after that each edit scans only the lines it touched (``mysql_delimiters.py``)."""
+        if self.folded is not None:  # the exact text (never edited while folded), read once
+            if self._folded_delimiters is None:
+                self._folded_delimiters = delimiter_lines(self.folded.text)
+            lines = self._folded_delimiters
+            i = bisect.bisect_right(lines, offset, key=lambda item: item[0]) - 1
+            return lines[i][1] if i >= 0 else ";"
         if self._delimiters is None:
             self._delimiters = DelimiterIndex(self.document())
         return self._delimiters.delimiter_at(offset)
@@ -339,8 +470,8 @@ class SqlEditor(QPlainTextEdit):
             tint = QColor(base).darker(106) if base.lightness() > 128 else QColor(base).lighter(125)
             sel.format.setBackground(tint)
             sel.cursor = QTextCursor(self.document())
-            sel.cursor.setPosition(self._statement[0])
-            sel.cursor.setPosition(self._statement[1], QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor.setPosition(self._shown(self._statement[0]))
+            sel.cursor.setPosition(self._shown(self._statement[1], end=True), QTextCursor.MoveMode.KeepAnchor)
             sels.append(sel)
         if self._error_sel:
             sel = QTextEdit.ExtraSelection()
@@ -356,9 +487,9 @@ class SqlEditor(QPlainTextEdit):
         return self._statement
 
     def show_error_at(self, offset: int) -> None:
-        """Move the cursor to an error position and underline the word there."""
+        """Move the cursor to an error position (in :meth:`sql_text`) and underline the word there."""
         doc = self.document()
-        offset = max(0, min(offset, doc.characterCount() - 1))
+        offset = max(0, min(self._shown(offset), doc.characterCount() - 1))
         c = QTextCursor(doc)
         c.setPosition(offset)
         self.setTextCursor(c)
@@ -377,6 +508,8 @@ class SqlEditor(QPlainTextEdit):
     # -- editing helpers ---------------------------------------------------------------------------
     def toggle_comment(self) -> None:
         """Comment the selected lines with ``-- ``, or uncomment when all already are."""
+        if self.folded is not None:
+            return  # read-only (a program's edit would get past that)
         cur = self.textCursor()
         doc = self.document()
         start = doc.findBlock(cur.selectionStart())
@@ -408,6 +541,8 @@ class SqlEditor(QPlainTextEdit):
         edit.endEditBlock()
 
     def _indent_selection(self, dedent: bool) -> None:
+        if self.folded is not None:
+            return
         cur = self.textCursor()
         doc = self.document()
         b = doc.findBlock(cur.selectionStart())
@@ -478,6 +613,8 @@ class SqlEditor(QPlainTextEdit):
     def find_text(self, needle: str, *, backward: bool = False, case: bool = False, wrap: bool = True) -> bool:
         if not needle:
             return False
+        if self.folded is not None:
+            return self._find_folded(needle, backward, case, wrap)
         flags = QTextDocument.FindFlag(0)
         if backward:
             flags |= QTextDocument.FindFlag.FindBackward
@@ -492,7 +629,29 @@ class SqlEditor(QPlainTextEdit):
         self.setTextCursor(c)
         return self.find(needle, flags)
 
+    def _find_folded(self, needle: str, backward: bool, case: bool, wrap: bool) -> bool:
+        """Find in the exact text (a match may cross a row break) and select it on screen."""
+        f = self.folded
+        cur = self.textCursor()
+        if backward:
+            found = f.find_last(needle, f.text_pos(cur.selectionStart()), case=case)
+            if found is None and wrap:
+                found = f.find_last(needle, len(f.text), case=case)
+        else:
+            found = f.find(needle, f.text_pos(cur.selectionEnd()), case=case)
+            if found is None and wrap:
+                found = f.find(needle, 0, case=case)
+        if found is None:
+            return False
+        c = QTextCursor(self.document())
+        c.setPosition(f.display_pos(found[0]))
+        c.setPosition(f.display_pos(found[1], at_row_end=True), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(c)
+        return True
+
     def replace_current(self, needle: str, replacement: str, *, case: bool = False) -> bool:
+        if self.folded is not None:
+            return False  # read-only
         cur = self.textCursor()
         sel = cur.selectedText()
         if sel and (sel == needle or (not case and sel.lower() == needle.lower())):
@@ -500,7 +659,7 @@ class SqlEditor(QPlainTextEdit):
         return self.find_text(needle, case=case)
 
     def replace_all(self, needle: str, replacement: str, *, case: bool = False) -> int:
-        if not needle:
+        if not needle or self.folded is not None:
             return 0
         doc = self.document()
         flags = QTextDocument.FindFlag.FindCaseSensitively if case else QTextDocument.FindFlag(0)
@@ -522,3 +681,4 @@ class SqlEditor(QPlainTextEdit):
         self.highlighter.set_view(self.visible_blocks)
         self.highlighter.hold(self.loading)
         self.setFont(font)
+

@@ -62,10 +62,21 @@ class FindBar(QWidget):
     def find_next(self) -> bool:
         return self._find()
 
+    def _folded(self) -> bool:
+        """A text shown folded is read-only: replacing says so instead."""
+        if getattr(self.editor, "folded", None) is None:
+            return False
+        self.info.setText("Read-only: the file's long lines are shown folded")
+        return True
+
     def replace(self) -> None:
+        if self._folded():
+            return
         self.editor.replace_current(self.find_edit.text(), self.replace_edit.text(), case=self.case.isChecked())
 
     def replace_all(self) -> int:
+        if self._folded():
+            return 0
         n = self.editor.replace_all(self.find_edit.text(), self.replace_edit.text(), case=self.case.isChecked())
         self.info.setText(f"{n} replaced")
         return n

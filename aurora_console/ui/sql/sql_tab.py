@@ -17,8 +17,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -106,6 +109,8 @@ class SqlTab(QWidget):
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.setSpacing(0)
+        self.fold_notice = self._make_fold_notice()
+        tl.addWidget(self.fold_notice)
         tl.addWidget(self.editor, 1)
         tl.addWidget(self.find_bar)
         vsplit = QSplitter(Qt.Orientation.Vertical)
@@ -140,6 +145,34 @@ class SqlTab(QWidget):
         self.run_state.finished.connect(self.run_finished.emit)
         self.run_state.session_changed.connect(self.toolbar.show_autocommit)
         self._render()
+
+    def _make_fold_notice(self) -> QWidget:
+        """The notice above a text whose very long lines are shown folded (editor.fold_notice)."""
+        box = QWidget(objectName="sqlFoldNotice")
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(6, 3, 6, 3)
+        self.fold_label = QLabel(wordWrap=True)
+        self.fold_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.unfold_button = QPushButton("Edit as it is", objectName="sqlUnfold")
+        self.unfold_button.setToolTip("Show the long lines in one piece, editable: the window pauses "
+                                      "while Qt lays them out (about a second per 3 MB of line)")
+        self.unfold_button.clicked.connect(self.editor.unfold)
+        lay.addWidget(self.fold_label, 1)
+        lay.addWidget(self.unfold_button)
+        box.hide()
+        self.editor.folded_changed.connect(self._show_fold_notice)
+        return box
+
+    def _show_fold_notice(self) -> None:
+        notice = self.editor.fold_notice()
+        self.fold_label.setText(notice)
+        self.fold_notice.setVisible(bool(notice))
+        if self.editor.folded is not None:  # the statement under the cursor needs the whole text split
+            text, editor = self.editor.folded.text, self.editor
+            dialect = self.dialect
+            self.runner.submit(lambda ctx: dialect.split(text),
+                               name="Read the statements", on_done=lambda sts: editor.set_folded_statements(text, sts),
+                               owner=self)
 
     # -- the run state, as the widget shows it ------------------------------------------------------
     @property
@@ -205,6 +238,9 @@ class SqlTab(QWidget):
         if self.editor.loading:  # a big file still goes in: inserting now would land between its slices
             self.message("The file is still loading: insert the statement when it has loaded.")
             return
+        if self.editor.folded is not None:
+            self.message("This file is shown folded and read-only: the statement was not inserted.")
+            return
         if not self.editor.isReadOnly():
             self.editor.insertPlainText(text)
 
@@ -213,12 +249,15 @@ class SqlTab(QWidget):
 
     # -- running ------------------------------------------------------------------------------------
     def run_all(self) -> None:
-        self._run(self.editor.toPlainText(), 0, "run")
+        self._run(self.editor.sql_text(), 0, "run")
 
     def run_current(self, mode: str = "run") -> None:
-        cur = self.editor.textCursor()
-        if cur.hasSelection():
-            self._run(cur.selection().toPlainText(), cur.selectionStart(), mode)
+        selected = self.editor.selected_sql()
+        if selected is not None:
+            self._run(selected[0], selected[1], mode)
+            return
+        if not self.editor.statements_ready:
+            self.message("The statements of this file are still being read: try again in a moment.")
             return
         st = self.editor.statement_under_cursor()
         if st is None:
@@ -264,7 +303,7 @@ class SqlTab(QWidget):
 
     def _show_error(self, out, skipped: int) -> None:
         err, base = out.error, self.run_state.base
-        line = self.editor.document().findBlock(base + out.statement.start).blockNumber() + 1
+        line = self.editor.line_at(base + out.statement.start)
         self.message(f"{err.user_text()} (statement at line {line})")
         if skipped:
             self.message(f"Stopped at this error: the {skipped} statement(s) after it were not run.")
@@ -447,3 +486,4 @@ class SqlTab(QWidget):
             self.autosave()
         self.editor.cancel_load()  # a big file still arriving in slices: no more slices
         self.runner.submit(close, name=f"Close SQL session ({self.profile})", queue=self.queue)
+

@@ -1,0 +1,231 @@
+"""A file with very long lines (a minified dump) in the SQL editor: shown folded into rows and
+read-only, while everything that uses the text (run, the statement under the cursor, a
+selection, copy, find, save) gets the exact text. No timing is asserted here
+(``benchmarks/sql_fetch.py --editor-only --long-line-mb 5`` measures the stalls)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from aurora_console.core.db.sql_split import split_sql
+from aurora_console.ui.sql.editor import SqlEditor
+from aurora_console.ui.sql.folded_text import LONG_LINE_CHARS, ROW_CHARS
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
+
+N_VALUES = 4000
+# values holding the characters rows are cut after, a no-break space and a CR (Qt changes both
+# in toPlainText) and non-ASCII letters
+VALUES = ",".join(f"({i},'name {i}, x; y\xa0é\r')" for i in range(N_VALUES))
+INSERT = f"insert into long_t values {VALUES};"
+TEXT = f"create table long_t (id int, name text);\n{INSERT}\nselect count(*) from long_t;\n"
+
+
+def _editor(qtbot, text: str = TEXT, engine: str = "postgres") -> SqlEditor:
+    ed = SqlEditor(engine=engine)
+    qtbot.addWidget(ed, before_close_func=lambda w: w.deleteLater())
+    ed.resize(700, 400)
+    ed.show()
+    with qtbot.waitSignal(ed.loaded, timeout=60000):
+        ed.load_text(text)
+    return ed
+
+
+def _select(ed: SqlEditor, start: int, end: int) -> None:
+    """Select text positions ``start``..``end`` (mapped to the document's)."""
+    c = QTextCursor(ed.document())
+    c.setPosition(ed.folded.display_pos(start))
+    c.setPosition(ed.folded.display_pos(end, at_row_end=True), QTextCursor.MoveMode.KeepAnchor)
+    ed.setTextCursor(c)
+
+
+def test_a_file_with_a_very_long_line_opens_folded_with_its_exact_text(qtbot):
+    assert len(INSERT) > LONG_LINE_CHARS
+    ed = _editor(qtbot)
+    assert ed.folded is not None and ed.isReadOnly() and not ed.loading
+    doc = ed.document()
+    assert doc.blockCount() > 100  # the long line is many rows
+    block = doc.firstBlock()
+    while block.isValid():
+        assert block.length() - 1 <= ROW_CHARS
+        block = block.next()
+    assert ed.full_text() == TEXT and ed.sql_text() == TEXT  # the CR and the no-break spaces too
+    assert not doc.isModified()
+    assert "too long to edit here" in ed.fold_notice() and f"{len(INSERT):,} characters" in ed.fold_notice()
+
+
+def test_a_line_under_the_limit_is_shown_as_it_is_and_editable(qtbot):
+    line = "select " + "1, " * (LONG_LINE_CHARS // 3 - 10) + "2;"
+    text = (line + "\n") * 3
+    ed = _editor(qtbot, text)
+    assert ed.folded is None and not ed.isReadOnly()
+    assert ed.document().blockCount() == 4 and ed.toPlainText() == text
+
+
+def test_the_statement_under_the_cursor_in_a_folded_line_is_the_whole_exact_statement(qtbot):
+    ed = _editor(qtbot)
+    start = TEXT.index("insert")
+    middle = start + len(INSERT) // 2  # far inside the line, on a later row
+    c = QTextCursor(ed.document())
+    c.setPosition(ed.folded.display_pos(middle))
+    ed.setTextCursor(c)
+    assert ed.textCursor().blockNumber() > 10
+    # none until the statements of the whole text are known (the tab splits it on a worker)
+    assert not ed.statements_ready and ed.statement_under_cursor() is None
+    assert not ed.set_folded_statements(TEXT[:-1], split_sql(TEXT[:-1]))  # another text: ignored
+    assert ed.set_folded_statements(ed.full_text(), split_sql(ed.full_text()))
+    assert ed.statements_ready
+    st = ed.statement_under_cursor()
+    assert st is not None and st.text == INSERT[:-1] and st.line == 2
+    assert (st.start, st.end) == (start, start + len(INSERT) - 1)
+    qtbot.waitUntil(lambda: ed.current_statement_span() == (st.start, st.end), timeout=5000)  # highlighted
+    # after it: the next statement, on line 3
+    c.setPosition(ed.folded.display_pos(TEXT.index("count")))
+    ed.setTextCursor(c)
+    st = ed.statement_under_cursor()
+    assert st.text == "select count(*) from long_t" and st.line == 3 and ed.line_at(st.start) == 3
+    # a new text forgets them
+    ed.load_text(TEXT + " ")
+    assert not ed.statements_ready
+
+
+def test_a_selection_across_rows_gives_the_exact_text_to_run_and_to_copy(qtbot):
+    ed = _editor(qtbot)
+    start = TEXT.index("(5,")
+    end = TEXT.index("(900,")
+    _select(ed, start, end)
+    assert "\u2029" in ed.textCursor().selectedText()  # it crosses row breaks on screen
+    assert ed.selected_sql() == (TEXT[start:end], start)
+    ed.copy()
+    assert QApplication.clipboard().text() == TEXT[start:end]
+
+
+def test_find_searches_the_exact_text_across_row_breaks(qtbot):
+    ed = _editor(qtbot)
+    f = ed.folded
+    fold = f.folds[3]
+    needle = TEXT[fold - 6 : fold + 6]  # crosses a row break on screen
+    assert ed.find_text(needle.upper(), case=False)
+    assert ed.selected_sql() == (needle, fold - 6)
+    assert not ed.find_text(needle.upper(), case=True)  # case-sensitive: no match
+    # forward from there, then wrapped round to the first one
+    assert ed.find_text("name 3999,") and ed.selected_sql()[1] == TEXT.index("name 3999,")
+    assert ed.find_text("NAME 1,") and ed.selected_sql()[1] == TEXT.index("name 1,")
+    assert ed.find_text("select count", backward=True) and ed.selected_sql()[1] == TEXT.rindex("select count")
+    assert not ed.find_text("not in the text")
+
+
+def test_find_without_case_in_a_non_ascii_text(qtbot):
+    ed = _editor(qtbot, TEXT.replace("name", "nämé"))
+    text = ed.full_text()
+    assert ed.find_text("NÄMÉ 2000,") and ed.selected_sql()[1] == text.index("nämé 2000,")
+    assert ed.find_text("NÄMÉ 1999,", backward=True) and ed.selected_sql()[1] == text.index("nämé 1999,")
+
+
+def test_a_folded_text_cannot_be_edited(qtbot):
+    ed = _editor(qtbot)
+    shown, revision = ed.document().toPlainText(), ed.document().revision()
+    ed.selectAll()
+    ed.toggle_comment()
+    ed.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier))
+    ed.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_X, Qt.KeyboardModifier.NoModifier, "x"))
+    assert ed.replace_all("name", "NAME") == 0
+    assert ed.find_text("name 7,") and not ed.replace_current("name 7,", "other")
+    assert ed.full_text() == TEXT and not ed.document().isModified()
+    assert ed.document().toPlainText() == shown and ed.document().revision() == revision
+
+
+def test_line_numbers_and_error_positions_are_the_texts(qtbot):
+    ed = _editor(qtbot)
+    at = TEXT.index("count(*)")
+    assert ed.line_at(at) == 3 and ed.line_at(TEXT.index("(2000,")) == 2
+    ed.show_error_at(at)
+    assert ed.folded.text_pos(ed.textCursor().position()) == at
+    last = ed.document().findBlock(ed.folded.display_pos(at)).blockNumber()
+    assert ed.folded.line_of_block(last) == (2, False) and ed.folded.line_of_block(1) == (1, False)
+    assert ed.folded.line_of_block(2) == (1, True)
+
+
+def test_unfold_shows_the_long_line_as_it_is_and_editable(qtbot):
+    # (no CR, no no-break space: an unfolded editor's text is Qt's, which changes those)
+    text = TEXT.replace("\r", "").replace("\xa0", " ")
+    ed = _editor(qtbot, text)
+    with qtbot.waitSignal(ed.loaded, timeout=60000):
+        ed.unfold()
+    assert ed.folded is None and not ed.isReadOnly()
+    assert ed.document().blockCount() == 4 and ed.toPlainText() == text
+    assert ed.full_text() == text
+    with qtbot.waitSignal(ed.loaded, timeout=60000):
+        ed.load_text("select 1;")
+    assert ed.folded is None and not ed.isReadOnly() and ed.toPlainText() == "select 1;"
+
+
+def test_a_short_text_after_a_folded_one_is_editable_again(qtbot):
+    ed = _editor(qtbot)
+    ed.load_text("select 2;")
+    assert ed.folded is None and not ed.isReadOnly()
+    assert ed.replace_all("2", "3") == 1 and ed.toPlainText() == "select 3;"
+
+
+def test_mysql_delimiters_come_from_the_exact_text(qtbot):
+    text = "DELIMITER //\n" + INSERT.replace(";", "//") + "\nDELIMITER ;\nselect 1;\n"
+    ed = _editor(qtbot, text, engine="mysql")
+    assert ed.folded is not None
+    assert ed.delimiter_at(text.index("(100,")) == "//"
+    assert ed.delimiter_at(text.index("select 1")) == ";"
+
+
+def _tab(qtbot, sql_runner):
+    from aurora_console.core.connections.store import ProfileStore
+    from aurora_console.core.paths import app_paths
+    from aurora_console.ui.sql.sql_tab import SqlTab
+
+    services = SimpleNamespace(runner=sql_runner, paths=app_paths(), profiles=ProfileStore.for_paths(app_paths()))
+    tab = SqlTab(services, "nowhere", "host=127.0.0.1 port=1 dbname=x connect_timeout=1")
+    qtbot.addWidget(tab)
+    tab.resize(1000, 600)
+    tab.show()
+    return tab
+
+
+def test_a_tab_opens_and_saves_a_folded_file_byte_for_byte(qtbot, sql_runner, tmp_path):
+    source = tmp_path / "dump.sql"
+    data = TEXT.replace("\r", "").encode()  # (core reads a file with universal newlines)
+    source.write_bytes(data)
+    tab = _tab(qtbot, sql_runner)
+    with qtbot.waitSignal(tab.editor.loaded, timeout=60000):
+        tab.open_file(str(source))
+    assert tab.editor.folded is not None
+    assert tab.fold_notice.isVisible() and "read-only" in tab.fold_label.text()
+    tab._insert_from_history("select 42;")  # refused, with a message
+    assert "folded and read-only" in tab.messages.toPlainText()
+    target = tmp_path / "saved.sql"
+    tab.save_file(str(target))
+    qtbot.waitUntil(lambda: target.exists(), timeout=10000)
+    assert target.read_bytes() == data
+    with qtbot.waitSignal(tab.editor.loaded, timeout=60000):
+        tab.unfold_button.click()
+    assert not tab.fold_notice.isVisible() and not tab.editor.isReadOnly()
+    tab.shutdown(discard_autosave=True)
+
+
+def test_run_all_and_run_statement_send_the_exact_text(sql_page, sql_gui_db):
+    page = sql_page()
+    page.set_text(TEXT)
+    editor = page.tab.editor
+    assert editor.folded is not None
+    page.tab.run_all()
+    res = page.wait()
+    assert [r.status() for r in res] == ["CREATE TABLE", f"INSERT 0 {N_VALUES}", "SELECT 1"]
+    with sql_gui_db.connect(autocommit=True) as conn:
+        names = [r[0] for r in conn.execute("select name from long_t order by id").fetchall()]
+    assert names == [f"name {i}, x; y\xa0é\r" for i in range(N_VALUES)]  # every value, exactly
+    # the statement under the cursor, far inside the folded line: the whole INSERT again
+    page.qtbot.waitUntil(lambda: editor.statements_ready, timeout=30000)  # split on a worker
+    res = page.run_statement_at(editor.folded.display_pos(TEXT.index("(10,")))
+    assert [r.status() for r in res] == [f"INSERT 0 {N_VALUES}"]

@@ -1,0 +1,86 @@
+"""Folding very long lines for display (ui/sql/folded_text.py): the exact text is never touched,
+the display holds it with row breaks added, and positions and line numbers map both ways."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aurora_console.ui.sql.folded_text import FoldedText, long_lines, row_starts
+
+_texts = st.text(alphabet="ab ,;)\n\r\u2029'", max_size=300)
+
+
+def _naive_long_lines(text: str, limit: int) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in list(re.finditer("[\n\u2029]", text)) + [None]:
+        end = len(text) if m is None else m.start()
+        if end - start > limit:
+            out.append((start, end))
+        if m is not None:
+            start = m.end()
+    return out
+
+
+@given(text=_texts, limit=st.integers(1, 40))
+def test_long_lines_are_the_lines_longer_than_the_limit(text, limit):
+    assert long_lines(text, limit) == _naive_long_lines(text, limit)
+
+
+def test_a_text_of_short_lines_has_no_long_line_and_is_not_folded():
+    text = "select 1;\n" * 10_000
+    assert long_lines(text) == []
+    assert FoldedText.of(text) is None
+
+
+@given(text=_texts, limit=st.integers(1, 30), row=st.integers(2, 20))
+def test_the_display_is_the_text_with_row_breaks_added(text, limit, row):
+    folded = FoldedText(text, long_lines(text, limit), row)
+    assert folded.text is text  # kept as given
+    shown = folded.display
+    breaks = [at + i for i, at in enumerate(folded.folds)]
+    assert all(shown[b] == "\n" for b in breaks)
+    rest = "".join(ch for i, ch in enumerate(shown) if i not in set(breaks))
+    assert rest == text.replace("\r", " ")  # one for one otherwise (a CR shows as a space)
+    assert len(shown) == len(text) + folded.rows
+
+
+@given(text=_texts, limit=st.integers(1, 30), row=st.integers(2, 20))
+def test_positions_map_both_ways(text, limit, row):
+    folded = FoldedText(text, long_lines(text, limit), row)
+    for pos in range(len(text) + 1):
+        for end in (False, True):
+            shown = folded.display_pos(pos, at_row_end=end)
+            assert folded.text_pos(shown) == pos
+            if pos < len(text) and not end:
+                assert folded.display[shown] == text[pos].replace("\r", " ")
+    # every display position maps into the text, in order
+    mapped = [folded.text_pos(d) for d in range(len(folded.display) + 1)]
+    assert mapped == sorted(mapped) and mapped[-1] == len(text)
+
+
+@given(text=_texts, limit=st.integers(1, 30), row=st.integers(2, 20))
+def test_each_display_row_knows_its_line_in_the_text(text, limit, row):
+    folded = FoldedText(text, long_lines(text, limit), row)
+    block_starts = [0] + [m.end() for m in re.finditer("[\n\u2029]", folded.display)]
+    for block, start in enumerate(block_starts):
+        at = folded.text_pos(start)
+        line, continued = folded.line_of_block(block)
+        assert continued == (at in folded.folds and start == folded.display_pos(at))
+        assert line == len(re.findall("[\n\u2029]", text[:at]))
+
+
+@given(text=st.text(alphabet="xy,; )", min_size=1, max_size=200), row=st.integers(4, 30))
+def test_rows_are_never_longer_than_the_row_size(text, row):
+    starts = [0] + row_starts(text, 0, len(text), row) + [len(text)]
+    assert all(0 < b - a <= row for a, b in zip(starts, starts[1:], strict=False))
+
+
+def test_an_extended_insert_is_cut_between_its_values():
+    text = "INSERT INTO t VALUES " + ",".join(f"({i},'name {i}')" for i in range(2000)) + ";"
+    folded = FoldedText.of(text, limit=1000, row=200)
+    assert folded is not None and folded.rows > 10
+    assert all(text[at - 1] in ",; )" for at in folded.folds)
+    assert folded.display.replace("\n", "") == text
