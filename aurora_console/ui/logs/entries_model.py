@@ -106,42 +106,48 @@ class LogEntriesModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def cell(self, row: int, col: int) -> tuple[str, QBrush | None]:
+        """The text a cell shows and its colour (None: the palette's), for ``data`` and for the
+        table's delegate (``entries_delegate.py``), which paints plain cells with one call here."""
+        e = self._rows[row]
+        if col == 0:
+            text = e.time_text
+        elif col == 1:
+            text = e.client
+        elif col == 2:
+            text = e.user
+        elif col == 3:
+            text = e.database
+        elif col == 4:
+            text = "" if e.pid is None else str(e.pid)
+        elif col == 5:
+            text = e.severity
+        else:
+            text = e.message.split("\n", 1)[0][:MESSAGE_CHARS]
+            if "\n" in e.message or e.details:
+                text += " …"
+        brush = _BRUSHES.get(e.severity)
+        if brush is None and col == 6 and e.message.startswith("duration: "):
+            brush = _BRUSHES[SLOW_COLOUR]
+        return text, brush
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        # called once per visible cell and role on every paint (some 1,700 calls a screen): the
-        # roles are compared as plain ints and the brushes made once
+        # called once per visible cell and role when the stock delegate paints (the table's own
+        # paints plain cells through ``cell``): the roles are compared as plain ints and the
+        # brushes made once
         role = int(role)
         if role not in _ROLES or not index.isValid():
             return None
         row = index.row()
         if row >= len(self._rows):
             return None
-        e = self._rows[row]
-        col = index.column()
         if role == _DISPLAY:
-            if col == 0:
-                return e.time_text
-            if col == 1:
-                return e.client
-            if col == 2:
-                return e.user
-            if col == 3:
-                return e.database
-            if col == 4:
-                return "" if e.pid is None else str(e.pid)
-            if col == 5:
-                return e.severity
-            text = e.message.split("\n", 1)[0][:MESSAGE_CHARS]
-            more = "\n" in e.message or bool(e.details)
-            return text + (" …" if more else "")
+            return self.cell(row, index.column())[0]
         if role == _FOREGROUND:
-            brush = _BRUSHES.get(e.severity)
-            if brush is None and col == 6 and e.message.startswith("duration: "):
-                brush = _BRUSHES[SLOW_COLOUR]
-            return brush
-        if col == 6:  # the tooltip
-            return e.text()[:4000]
+            return self.cell(row, index.column())[1]
+        if index.column() == 6:  # the tooltip
+            return self._rows[row].text()[:4000]
         return None
-
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)

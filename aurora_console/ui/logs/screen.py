@@ -37,6 +37,7 @@ from aurora_console.ui.ui_first import ui_first
 
 from .cloudwatch_view import CloudWatchSearchView
 from .controller import LogsController, sql_for, statement_of
+from .entries_delegate import EntriesDelegate
 from .entries_model import LogEntriesModel
 from .filter_bar import LogFilterBar
 from .toolbar import LogsToolbar
@@ -48,6 +49,11 @@ FOLLOW_RENDER_MS = 250
 #: After a render, entries follow mode dropped are let go in turns of at most this long (seconds)
 #: with the event loop running between (``LogsController.release_dropped``).
 RELEASE_BUDGET = 0.002
+#: The first of those turns comes this long after the render (milliseconds), so that it is not
+#: in the turn of the table's paint (the render's rows are painted in the next turn; a 0 ms timer
+#: fired right after that paint and added its slice to the longest UI stall); the next ones 1 ms
+#: apart, so input and timers are served between them.
+RELEASE_AFTER_MS = 30
 
 ERROR_PARTS = (("instances", "Instances"), ("files", "Log files"), ("read", "Reading"), ("earlier", "Earlier lines"),
                ("follow", "Follow"), ("export", "Export"))
@@ -62,11 +68,14 @@ def size_text(size: int) -> str:
 
 
 class EntriesTable(QTableView):
-    """The entries' table: its paint (one call into the model per visible cell and role, some
-    1,700 for a screen) runs with workers stepping aside (``ui/ui_first.py``), so a busy log
-    parsed on a worker no longer makes each of those calls wait for the GIL."""
+    """The entries' table: its paint (a call into Python per visible cell, some 180 for a
+    screen, ``entries_delegate.py``) runs with workers stepping aside (``ui/ui_first.py``), so a
+    busy log parsed on a worker no longer makes each of those calls wait for the GIL."""
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        delegate = self.itemDelegate()
+        if isinstance(delegate, EntriesDelegate):
+            delegate.prepare()
         with ui_first():
             super().paintEvent(event)
 
@@ -105,6 +114,7 @@ class LogsScreen(QWidget):
         self.model = LogEntriesModel(self)
         self.table = EntriesTable(objectName="logsEntries", accessibleName="Log entries")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(EntriesDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
@@ -194,11 +204,11 @@ class LogsScreen(QWidget):
         if self.controller.drops != self._release_upto:
             # the view let go of the rows dropped so far: the entries go a slice per turn
             self._release_upto = self.controller.drops
-            self._release_timer.start(0)
+            self._release_timer.start(RELEASE_AFTER_MS)
 
     def _release_dropped(self) -> None:
         if not self._closed and self.controller.release_dropped(RELEASE_BUDGET, self._release_upto):
-            self._release_timer.start(0)
+            self._release_timer.start(1)
 
     def _render(self) -> None:
         c = self.controller

@@ -13,12 +13,14 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
 from PySide6.QtWidgets import QAbstractSlider
 
+from aurora_console.core.aws.db_logs.entries import parse_entries
 from aurora_console.core.aws.fleet.models import ClusterRef
+from aurora_console.ui.logs.controller import Parsed
 from aurora_console.ui.logs.feature import open_logs
-from aurora_console.ui.logs.screen import FOLLOW_RENDER_MS
+from aurora_console.ui.logs.screen import FOLLOW_RENDER_MS, RELEASE_AFTER_MS
 from aurora_console.ui.ui_first import inside
 from tests.gui.logs.conftest import FolderSources
-from tests.unit.core.aws.db_logs.fixtures import client_error, write_log
+from tests.unit.core.aws.db_logs.fixtures import client_error, log_line, write_log
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("does not support propagateSizeHints")]
 
@@ -154,19 +156,19 @@ def test_the_tab_is_saved_and_restored_for_its_cluster(window, qtbot):
 
 
 def test_the_table_paints_and_renders_with_workers_stepping_aside(window, qtbot, log_folder):
-    # each visible cell is a call from Qt into the model; a worker parsing a busy log made each
+    # each visible cell is a call from Qt into Python; a worker parsing a busy log made each
     # of them wait for the GIL (170-250 ms paints): the paint runs inside ui_first now
     screen, c, _ = opened(window, qtbot, log_folder)
     c.open_file(c.files[0].name)
     qtbot.waitUntil(lambda: screen.model.rowCount() == len(c.shown) > 0, timeout=10000)
     seen = []
-    real = screen.model.data
+    real = screen.model.cell
 
-    def data(index, role=0):
+    def cell(row, col):  # what the table's delegate asks for each cell it paints
         seen.append(inside())
-        return real(index, role)
+        return real(row, col)
 
-    screen.model.data = data
+    screen.model.cell = cell
     screen.table.viewport().repaint()
     screen.render()
     assert seen and all(seen)
@@ -215,6 +217,27 @@ def test_entries_dropped_while_following_are_let_go_after_the_render_a_slice_a_t
     assert screen._release_upto == c.drops >= 2
     assert screen.model.entries == c.shown and len(c.entries) < 1000
     c.stop_follow()
+
+
+def test_dropped_entries_are_not_let_go_in_the_turn_that_paints_the_render(window, qtbot, log_folder, qapp):
+    # the first slice of letting go came in the event-loop turn right after the render, the one
+    # that paints its rows, and added its 2 ms to the longest stall while a busy log streamed in
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.open_file(c.files[0].name)
+    qtbot.waitUntil(lambda: screen.model.rowCount() == len(c.shown) > 0, timeout=10000)
+    c.max_kept_bytes = 2_000 * 350
+    c._append(Parsed.of(list(parse_entries(["".join(log_line(i) for i in range(20_000, 24_000))]))))
+    assert c.drops >= 1 and c.dropped_pending > 1_000
+    pending = c.dropped_pending
+    began = time.monotonic()
+    screen.render()
+    timer = screen._release_timer
+    assert timer.isActive() and timer.interval() == RELEASE_AFTER_MS
+    qapp.processEvents()  # the turn of the paint (and of timers already due)
+    if time.monotonic() - began < RELEASE_AFTER_MS / 1000:  # a loaded machine may pause this thread past it
+        assert c.dropped_pending == pending
+    qtbot.waitUntil(lambda: c.dropped_pending == 0, timeout=5000)  # then a slice a turn
+    assert screen.model.entries == c.shown
 
 
 def _utc(text: str) -> datetime:
