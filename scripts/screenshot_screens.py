@@ -46,7 +46,7 @@ def shoot_fleet(app, window, out: Path) -> None:
     from aurora_console.ui.fleet import open_fleet
 
     view = open_fleet(window, select=CLUSTER)
-    _wait(app, lambda: view.load_count > 0 and not view.loading)
+    _wait(app, lambda: view.load_count > 0 and not view.loading and not view.widths.revealing)
     _save(app, window, out, "fleet")
 
 

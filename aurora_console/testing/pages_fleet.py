@@ -111,10 +111,12 @@ class FleetPage:
             self.wait(after=0)
 
     def wait(self, after: int | None = None) -> None:
-        """Wait until more than ``after`` loads have ended (and none is running)."""
+        """Wait until more than ``after`` loads have ended (and none is running), and the tree
+        shows them (its first fill's rows are let through on the turn after their expansion)."""
         v = self.view
         n = 0 if after is None else after
-        self.root.qtbot.waitUntil(lambda: v.load_count > n and not v.loading, timeout=self.timeout_ms)
+        self.root.qtbot.waitUntil(lambda: v.load_count > n and not v.loading and not v.widths.revealing,
+                                  timeout=self.timeout_ms)
 
     def wait_loaded(self, after: int | None = None) -> None:
         """Deprecated name of :meth:`wait`."""

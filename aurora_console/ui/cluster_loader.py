@@ -19,9 +19,10 @@ import gc
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from aurora_console.core.aws.session import AwsTarget
+from aurora_console.ui.after_repaint import after_repaint
 
 if TYPE_CHECKING:
     from aurora_console.core.aws.fleet.models import RegionInventory
@@ -227,14 +228,12 @@ class InventoryLoader(QObject):
 
 def _next_turn(owner, fn) -> None:
     """Run ``fn`` on a later event-loop turn than the repaint of what this turn changed: on a
-    1 ms timer, not a posted call (QTimer.singleShot(0)). A posted call is delivered with the
-    repaint's own posted event, right after it, so a chain of steps ran step, repaint, step
-    back to back before the event loop served timers or input again. With an ``owner``
-    (QObject), nothing runs once it is destroyed (a closed window's loader emits nothing)."""
-    if owner is None:
-        QTimer.singleShot(1, fn)
-    else:
-        QTimer.singleShot(1, owner, fn)
+    1 ms timer started once that repaint is delivered (ui/after_repaint.py), not a posted call
+    (QTimer.singleShot(0)), which ran step, repaint, step back to back, nor a timer started now,
+    which fell due during the repaint and ran right after it, before the timers and input that
+    came due meanwhile. With an ``owner`` (QObject), nothing runs once it is destroyed (a closed
+    window's loader emits nothing)."""
+    after_repaint(owner, fn)
 
 
 def _release_token(token: dict) -> None:

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QModelIndex, QTimer
 
+from aurora_console.ui.after_repaint import after_repaint
+
 DETAILS_MIN = 250  # px the details pane keeps when the tree's columns ask for more than 65%
 TREE_SHARE = 0.65
 #: Rows a column fit reads (the visible ones first, then the nearest): each row read is a Python
@@ -39,6 +41,7 @@ class TreeWidths:
         self._fit_next: int | None = None  # the next column a fit in progress measures
         self._fit_widths: dict[int, int] = {}  # what it measured so far
         self._fit_run = 0
+        self._revealing = False
         tree.header().setResizeContentsPrecision(FIT_ROWS)
         split.splitterMoved.connect(self._user_moved)
 
@@ -82,23 +85,26 @@ class TreeWidths:
         up to 3-5 times that in wall time on a busy machine). The tree keeps what it showed
         until its updates come back on, on the next turn."""
         tree = self.tree
+        self._revealing = True
         tree.setUpdatesEnabled(False)
         try:
             self.expand_regions()
         finally:
             run = self._start_fit()
-            QTimer.singleShot(FIT_TURN_MS, tree, lambda: self._reveal(run))
+            after_repaint(tree, lambda: self._reveal(run), FIT_TURN_MS)
+
+    @property
+    def revealing(self) -> bool:
+        """Whether the first fill's rows are expanded but not yet let through to the screen (the
+        tree takes no updates until the turn after its expansion)."""
+        return self._revealing
 
     def _reveal(self, run: int) -> None:
-        self.tree.setUpdatesEnabled(True)  # repaints the tree: a posted event, delivered next
-        # the fit's timer is started once that repaint is done (a posted call, delivered after
-        # it): started now, it fell due during the repaint and ran right after it, before the
-        # timers and input that were waiting
-        QTimer.singleShot(0, self.tree, lambda: self._fit_after_reveal(run))
-
-    def _fit_after_reveal(self, run: int) -> None:
-        if run == self._fit_run and self._fit_next is not None:
-            QTimer.singleShot(FIT_TURN_MS, self.tree, lambda: self._fit_step(run))
+        self._revealing = False
+        self.tree.setUpdatesEnabled(True)  # repaints the tree (a posted event)
+        # the fit's first turn comes once that repaint is done (ui/after_repaint.py): on a timer
+        # started now, it fell due during the repaint and ran right after it
+        after_repaint(self.tree, lambda: self._fit_step(run), FIT_TURN_MS)
 
     def _start_fit(self) -> int:
         self._fit_run += 1
