@@ -1,7 +1,7 @@
 """Startup: ``aurora-console --smoke-test`` (normal and --sandbox) against a bare PySide6 program.
 
     .venv/bin/python benchmarks/startup.py [--repeat 7] [--sandbox-repeat 3] [--top 15] [--instructions] [--xvfb]
-        [--compare-tree DIR]
+        [--compare-tree DIR] [--views-after-paint]
 
 ``--sandbox-repeat 0`` leaves the sandbox out (a quick check of the normal start). ``--xvfb`` runs
 both programs on an X server (Xvfb, started here) with Qt's xcb platform: the offscreen platform
@@ -21,6 +21,22 @@ console could reach with its widgets; the ratio "vs the same widgets" is what th
 adds on top. It exits after its first paint, as the console's smoke test does (it paints the window
 before it is ready); the bare window exits after its first event-loop turn, before any paint (an
 empty main window gets none offscreen), as in earlier sessions' figures.
+
+``--views-after-paint`` also times that program built frame first, the floor of a console that
+paints its frame and attaches its item views on the turn after (``VIEWS_AFTER``: the tree view, its
+imports and its model made after the first paint; ``DOCK_AFTER``: the whole navigator dock after it,
+and nothing before it touching the ``Qt`` namespace or ``QEvent``). Each plain program prints when
+it painted first and when its window was complete (views attached and painted), with its CPU by
+then; the table gives both against the bare window's first event-loop turn. Session 10, instructions
+to the first paint (callgrind, the process ended there; the bare window at its first turn): the same
+widgets at once 1.49x, views after 1.47x, dock after 1.23x; to the complete window (whole process)
+1.46x, 1.57x, 1.55x. CPU time (load 3-6, 3-11 rounds, 5 runs) agrees: views after 1.26-1.43x at the
+first paint (the same widgets at once 1.26-1.46x in the same runs), 1.42-1.61x complete; dock after
+1.11-1.24x first, 1.40-1.57x complete. So attaching the item views later saves ~1 % at the first
+paint (their classes and model are cheap; the frame's widget classes, Fusion and the ``Qt``
+namespace are not) and costs a second layout and paint; only a first paint without the navigator
+dock gets under 1.3x, and then the dock appears after the window. The console's own first paint
+(the turn after it) was 1.62x in CPU, ~25 ms over the same widgets at once.
 
 ``--compare-tree DIR`` also starts the console of another source tree (``git worktree add DIR
 <commit>``, or ``git archive <commit> | tar -x -C DIR``; run with ``PYTHONPATH=DIR`` and
@@ -48,31 +64,47 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PYTHON, isolated_env, machine, report, run_process, summary  # noqa: E402
 
+#: prints one "MARK name monotonic process_time" line: when a plain program reached a point (its
+#: first paint; its window complete), on the clock the benchmark started it on (time.monotonic is
+#: system-wide), with the CPU its process had used by then
+MARK = (
+    "import time as _time\n"
+    "def mark(name):\n"
+    "    print(f'MARK {name} {_time.monotonic():.6f} {_time.process_time():.6f}', flush=True)\n"
+)
+
 BARE = (
-    "from PySide6.QtCore import QTimer\n"
+    MARK
+    + "from PySide6.QtCore import QTimer\n"
     "from PySide6.QtWidgets import QApplication, QMainWindow\n"
     "app = QApplication([])\n"
     "w = QMainWindow(); w.resize(1280, 800); w.show()\n"
-    "QTimer.singleShot(0, app.quit)\n"
+    "QTimer.singleShot(0, lambda: (mark('first_paint'), mark('complete'), app.quit()))\n"
     "app.exec()\n"
 )
 
-#: the console window's kinds of widgets in plain PySide6, no console code (see the docstring):
-#: shown, then it exits after its first paint, as the console's smoke test does (BARE exits after
-#: its first event-loop turn, before any paint: offscreen, an empty main window gets none)
-SAME_WIDGETS = (
-    "from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer\n"
+# The console window's kinds of widgets in plain PySide6, no console code (see the docstring), in
+# parts, so that the same program can also be built frame first (VIEWS_AFTER)
+_SAME_IMPORTS = (
+    "from PySide6.QtCore import Qt, QTimer, QEvent, QObject\n"
     "from PySide6.QtGui import QAction\n"
     "from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QLineEdit,\n"
-    "    QMainWindow, QMenu, QPushButton, QStatusBar, QTabWidget, QToolButton, QTreeView, QVBoxLayout, QWidget)\n"
+    "    QMainWindow, QMenu, QPushButton, QStatusBar, QTabWidget, QToolButton, QVBoxLayout, QWidget)\n"
+)
+#: the item view's own imports and its Python model
+_SAME_VIEW_CLASSES = (
+    "from PySide6.QtCore import QAbstractTableModel, QModelIndex\n"
+    "from PySide6.QtWidgets import QTreeView\n"
     "class Model(QAbstractTableModel):\n"
     "    def rowCount(self, parent=QModelIndex()):\n"
     "        return 0\n"
@@ -84,20 +116,31 @@ SAME_WIDGETS = (
     "        return None\n"
     "    def data(self, index, role=Qt.ItemDataRole.DisplayRole):\n"
     "        return None\n"
+)
+_SAME_VIEW = "view = QTreeView(); model = Model(); view.setModel(model); view.setSortingEnabled(True)\n"
+_SAME_APP = (
     "app = QApplication([])\n"
     "app.setStyle('Fusion')\n"
     "app.setPalette(app.style().standardPalette())\n"
-    "w = QMainWindow(); w.resize(1280, 800)\n"
+)
+_SAME_TABS = (
     "tabs = QTabWidget(); tabs.setTabsClosable(True); tabs.setMovable(True); tabs.setDocumentMode(True)\n"
     "w.setCentralWidget(tabs)\n"
+)
+#: the navigator's top row and filter: the item view goes below these
+_SAME_NAV_TOP = (
     "nav = QWidget(); lay = QVBoxLayout(nav); top = QHBoxLayout(); regions = QToolButton(text='us-east-1')\n"
     "regions.setMenu(QMenu(regions)); regions.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)\n"
     "top.addWidget(QComboBox(), 1); top.addWidget(regions); top.addWidget(QToolButton(text='Refresh'))\n"
     "lay.addLayout(top); lay.addWidget(QLineEdit(placeholderText='Filter clusters'))\n"
-    "view = QTreeView(); model = Model(); view.setModel(model); view.setSortingEnabled(True); lay.addWidget(view, 1)\n"
+)
+_SAME_NAV_REST = (
     "lay.addWidget(QLabel('Reading AWS profiles', wordWrap=True))\n"
     "dock = QDockWidget('Navigator', w); dock.setWidget(nav)\n"
     "w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)\n"
+)
+#: status bar, menus and the welcome page
+_SAME_WINDOW_REST = (
     "w.setStatusBar(QStatusBar())\n"
     "for name in ('&File', '&Edit', '&View', '&Tools', '&Help'):\n"
     "    menu = w.menuBar().addMenu(name)\n"
@@ -106,13 +149,100 @@ SAME_WIDGETS = (
     "page = QWidget(); page_lay = QVBoxLayout(page); page_lay.addWidget(QLabel('<h1>Welcome</h1>'))\n"
     "page_lay.addWidget(QPushButton('Open the sandbox')); page_lay.addWidget(QPushButton('Use an AWS profile'))\n"
     "tabs.addTab(page, 'Welcome')\n"
-    "from PySide6.QtCore import QEvent, QObject\n"
+)
+_SAME_WINDOW = "w = QMainWindow(); w.resize(1280, 800)\n"
+#: calls ``on_paint()`` at the window's first paint; shows the window and runs the event loop
+_SAME_SHOW = (
     "class FirstPaint(QObject):\n"
+    "    done = False\n"
     "    def eventFilter(self, obj, event):\n"
-    "        if event.type() == QEvent.Type.Paint:\n"
-    "            QTimer.singleShot(0, app.quit)\n"
+    "        if event.type() == QEvent.Type.Paint and not self.done:\n"
+    "            self.done = True\n"
+    "            on_paint()\n"
     "        return False\n"
     "first_paint = FirstPaint(w); w.installEventFilter(first_paint)\n"
+    "QTimer.singleShot(3000, app.quit)  # never painted: the wall time says so\n"
+    "w.show()\n"
+    "app.exec()\n"
+)
+
+#: the console window's kinds of widgets in plain PySide6, no console code (see the docstring):
+#: shown, then it exits after its first paint, as the console's smoke test does (BARE exits after
+#: its first event-loop turn, before any paint: offscreen, an empty main window gets none)
+SAME_WIDGETS = (
+    MARK + _SAME_IMPORTS + _SAME_VIEW_CLASSES + _SAME_APP + _SAME_WINDOW + _SAME_TABS + _SAME_NAV_TOP + _SAME_VIEW
+    + "lay.addWidget(view, 1)\n" + _SAME_NAV_REST + _SAME_WINDOW_REST
+    + "def on_paint():\n"
+    "    mark('first_paint'); mark('complete')\n"
+    "    QTimer.singleShot(0, app.quit)\n"
+    + _SAME_SHOW
+)
+
+#: ``--views-after-paint``: SAME_WIDGETS built frame first, the floor of a console whose first paint
+#: shows its frame (menus, tabs and the welcome page, status bar, the navigator dock with its top row
+#: and filter) and attaches its item views on the turn after: an empty widget holds the tree view's
+#: place, and the view, its imports and its model are made on the turn after the first paint. It
+#: marks its first paint and the complete window (the view attached and painted), then exits, as a
+#: smoke test that waits for the views would.
+VIEWS_AFTER = (
+    MARK + _SAME_IMPORTS + _SAME_APP + _SAME_WINDOW + _SAME_TABS + _SAME_NAV_TOP
+    + "slot = QWidget(); lay.addWidget(slot, 1)\n" + _SAME_NAV_REST + _SAME_WINDOW_REST
+    + "class ViewPaint(QObject):\n"
+    "    def eventFilter(self, obj, event):\n"
+    "        if event.type() == QEvent.Type.Paint:\n"
+    "            obj.removeEventFilter(self)\n"
+    "            mark('complete')\n"
+    "            QTimer.singleShot(0, app.quit)\n"
+    "        return False\n"
+    "view_paint = ViewPaint()\n"
+    "def attach():\n"
+    "    global view, model\n"
+    + "".join("    " + line + "\n" for line in (_SAME_VIEW_CLASSES + _SAME_VIEW).splitlines())
+    + "    lay.replaceWidget(slot, view); slot.deleteLater(); view.show()\n"
+    "    view.viewport().installEventFilter(view_paint)\n"
+    "def on_paint():\n"
+    "    mark('first_paint')\n"
+    "    QTimer.singleShot(0, attach)\n"
+    + _SAME_SHOW
+)
+
+#: ``--views-after-paint``, further still: SAME_WIDGETS whose first paint shows only menus, status
+#: bar and the tabs with the welcome page; the navigator dock (top row, filter, item view) is built
+#: and docked on the turn after, and nothing before the first paint touches the ``Qt`` namespace or
+#: ``QEvent`` (their ~100 enum classes: the first paint is seen by a ``paintEvent`` override, and
+#: placing a dock needs ``Qt.DockWidgetArea``). The one frame-first arrangement of these widgets
+#: whose first paint measured under 1.3x the bare window: the dock then appears after the window
+#: (the central page narrows), and the complete window costs more than SAME_WIDGETS built at once.
+DOCK_AFTER = (
+    MARK
+    + "from PySide6.QtCore import QTimer\n"
+    "from PySide6.QtGui import QAction\n"
+    "from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QPushButton, QStatusBar, QTabWidget,\n"
+    "    QVBoxLayout, QWidget)\n"
+    + _SAME_APP
+    + "class Window(QMainWindow):\n"
+    "    painted = False\n"
+    "    def paintEvent(self, event):\n"
+    "        super().paintEvent(event)\n"
+    "        if not self.painted:\n"
+    "            self.painted = True\n"
+    "            mark('first_paint')\n"
+    "            QTimer.singleShot(0, attach)\n"
+    + _SAME_WINDOW.replace("QMainWindow()", "Window()") + _SAME_TABS + _SAME_WINDOW_REST
+    + "def attach():\n"
+    "    global nav, lay, top, regions, dock, view, model, view_paint\n"
+    + "".join("    " + line + "\n" for line in (
+        _SAME_IMPORTS + _SAME_VIEW_CLASSES + _SAME_NAV_TOP + _SAME_VIEW + "lay.addWidget(view, 1)\n"
+        + _SAME_NAV_REST).splitlines())
+    + "    class ViewPaint(QObject):\n"
+    "        def eventFilter(self, obj, event):\n"
+    "            if event.type() == QEvent.Type.Paint:\n"
+    "                obj.removeEventFilter(self)\n"
+    "                mark('complete')\n"
+    "                QTimer.singleShot(0, app.quit)\n"
+    "            return False\n"
+    "    view_paint = ViewPaint()\n"
+    "    view.viewport().installEventFilter(view_paint)\n"
     "QTimer.singleShot(3000, app.quit)  # never painted: the wall time says so\n"
     "w.show()\n"
     "app.exec()\n"
@@ -251,18 +381,33 @@ def first_paint_trace(env) -> None:
         print(f"  {wall * 1000:7.1f} ms {cpu * 1000:7.1f} ms CPU  {label}")
 
 
-def timed_run(argv, env) -> tuple[float, float | None]:
-    """(wall, CPU) seconds of one process run; CPU is user + system of the process and its
+def timed_run(argv, env) -> tuple[float, float | None, dict[str, tuple[float, float]]]:
+    """(wall, CPU, marks) of one process run; CPU is user + system seconds of the process and its
     threads (None where the OS does not tell: Windows). On a busy machine the CPU time moves
-    far less than the wall time, so its ratio says whether a change in the wall ratio is ours."""
+    far less than the wall time, so its ratio says whether a change in the wall ratio is ours.
+    ``marks``: the MARK lines a plain program printed, name -> (seconds from its launch, its CPU
+    seconds by then); none from the console."""
     try:
         import resource
     except ImportError:  # Windows
-        return run_process(argv, env), None
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = run_process(argv, env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        resource = None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN) if resource else None
+    launched = time.monotonic()
+    t0 = time.perf_counter()
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv} exited {proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    cpu = None
+    if resource:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    marks = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith("MARK "):
+            _, name, mono, used = line.split()
+            marks[name] = (float(mono) - launched, float(used))
+    return wall, cpu, marks
 
 
 #: where a start's UI thread spends its instructions, for comparing the console with the same
@@ -340,7 +485,6 @@ def instructions(argv, env, where: bool = False) -> tuple[int, int] | tuple[int,
 def start_xvfb() -> tuple[subprocess.Popen, str] | None:
     """An X server (Xvfb) for ``--xvfb``: (its process, its DISPLAY), None without Xvfb."""
     import shutil
-    import time
 
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
@@ -377,6 +521,9 @@ def main() -> int:
     p.add_argument("--xvfb", action="store_true",
                    help="run on an X server (Xvfb, started and stopped here) with Qt's xcb platform instead of "
                    "offscreen: window-system work (the window icon, the window's surfaces) counts as on a desktop")
+    p.add_argument("--views-after-paint", action="store_true",
+                   help="also time the same widgets built frame first (the item view attached on the turn after "
+                   "the first paint): its first paint and its complete window against the bare window")
     p.add_argument("--compare-tree", type=Path, metavar="DIR",
                    help="also start the console of another source tree (git worktree add DIR <commit>) in every "
                    "round, interleaved: before/after figures under the same load")
@@ -405,6 +552,8 @@ def main() -> int:
 
 
 BARE_ROW, SAME_ROW, OURS_ROW = "bare PySide6 QMainWindow", "the same widgets, plain PySide6", "aurora-console --smoke-test"
+VIEWS_ROW = "the same widgets, views after first paint"
+DOCK_ROW = "the same widgets, dock after first paint"
 
 
 def _versus_same(medians: dict[str, float], what: str) -> None:
@@ -413,6 +562,29 @@ def _versus_same(medians: dict[str, float], what: str) -> None:
     floor = medians[SAME_ROW] / medians[BARE_ROW]
     print(f"{what}: the same widgets in plain PySide6 take {floor:.2f}x the bare window; aurora-console takes "
           f"{medians[OURS_ROW] / medians[SAME_ROW]:.2f}x the same widgets")
+
+
+def _frame_first(marks: dict[str, list[dict]]) -> None:
+    """``--views-after-paint``: the plain programs' first paint and complete window (from their
+    launch; and their CPU by then) against the bare window's first event-loop turn (where it exits):
+    whether a console painting its frame first could reach the goal at its first paint, and what its
+    complete window costs."""
+    rows = (BARE_ROW, SAME_ROW, VIEWS_ROW, DOCK_ROW)
+    med = {(row, name, i): statistics.median(m[name][i] for m in marks[row])
+           for row in rows for name in ("first_paint", "complete") for i in (0, 1)}
+    print("\n== frame first (--views-after-paint): from launch to the first paint and to the complete window "
+          "(views attached and painted), wall and the process's CPU by then, and the ratio to the bare window's "
+          "first event-loop turn")
+    print(f"{'case':48} {'first paint':>24} {'complete window':>24}")
+    for row in rows:
+        cells = [f"{med[row, name, 0] * 1000:6.1f} / {med[row, name, 1] * 1000:5.1f} ms CPU" for name in
+                 ("first_paint", "complete")]
+        print(f"{row:48} {cells[0]:>24} {cells[1]:>24}")
+    for row in rows[1:]:
+        print(f"{row}: first paint {med[row, 'first_paint', 0] / med[BARE_ROW, 'complete', 0]:.2f}x wall, "
+              f"{med[row, 'first_paint', 1] / med[BARE_ROW, 'complete', 1]:.2f}x CPU; complete window "
+              f"{med[row, 'complete', 0] / med[BARE_ROW, 'complete', 0]:.2f}x wall, "
+              f"{med[row, 'complete', 1] / med[BARE_ROW, 'complete', 1]:.2f}x CPU")
 
 
 def _measure(args, env, sandbox_env) -> int:
@@ -424,6 +596,8 @@ def _measure(args, env, sandbox_env) -> int:
     #: (row, argv, env) timed in every round, in this order (interleaved: a change in the machine's
     #: load touches them alike)
     programs = [(BARE_ROW, bare, env), (SAME_ROW, same, env), (OURS_ROW, normal, env)]
+    if args.views_after_paint:
+        programs[2:2] = [(VIEWS_ROW, [PYTHON, "-c", VIEWS_AFTER], env), (DOCK_ROW, [PYTHON, "-c", DOCK_AFTER], env)]
     tree_row = None
     if args.compare_tree:
         tree = args.compare_tree.resolve()
@@ -440,10 +614,12 @@ def _measure(args, env, sandbox_env) -> int:
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     walls: dict[str, list[float]] = {row: [] for row, _, _ in programs}
     cpus: dict[str, list[float]] = {row: [] for row, _, _ in programs}
+    marks: dict[str, list[dict]] = {row: [] for row, _, _ in programs}
     for _ in range(args.repeat):
         for row, argv, e in programs:
-            wall, cpu = timed_run(argv, e)
+            wall, cpu, marked = timed_run(argv, e)
             walls[row].append(wall)
+            marks[row].append(marked)
             if cpu is not None:
                 cpus[row].append(cpu)
     rows = [(row, walls[row], None if row == BARE_ROW else BARE_ROW) for row, _, _ in programs]
@@ -465,6 +641,8 @@ def _measure(args, env, sandbox_env) -> int:
         if tree_row:
             print(f"CPU time per round, {tree_row.split('(')[-1][:-1]} -> this tree (ms): " + ", ".join(
                 f"{b * 1000:.0f} -> {a * 1000:.0f}" for b, a in zip(cpus[tree_row], cpus[OURS_ROW], strict=True)))
+    if args.views_after_paint:
+        _frame_first(marks)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average while timing: {load_before:.1f} at the start, {load_after:.1f} at the end")
     if args.instructions:
