@@ -27,8 +27,9 @@ COLUMN_BOUNDS = {0: (120, 260), 1: (90, 200), 2: (60, 110), 3: (45, 80), 4: (30,
 #: widths are measured turn by turn and applied together at the end: a column resized on each
 #: turn made each of those turns repaint the whole tree too (10-15 ms a paint). Turns follow
 #: each other on a 1 ms timer: a posted call ran right after the repaint of the tree's first
-#: fill, in the same stretch of the event loop.
-FIT_BUDGET_S = 0.005
+#: fill, in the same stretch of the event loop. A column of 100 rows takes 2-4 ms: with 2 ms, a
+#: turn measures one column (at 5 ms, two: a 6 ms turn, several times that on a busy machine).
+FIT_BUDGET_S = 0.002
 FIT_TURN_MS = 1
 
 
