@@ -26,6 +26,9 @@ class Node:
         return next((c for c in self.children if c.key == key), None)
 
 
+_LEAF: tuple = ()
+
+
 class Spec:
     """What a node should show. A cluster's children are only worked out when asked for: an
     unchanged cluster (the common case on a refresh) never needs them."""
@@ -40,8 +43,10 @@ class Spec:
         if self._children is None:
             c: Cluster = self.payload
             rk = self._rk
-            kids = [Spec(f"{rk}|i|{i.id}", INSTANCE, i, []) for i in c.instances]
-            kids += [Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, []) for p in c.proxies]
+            # a leaf's children: one shared empty tuple, not a list each (a tracked object the
+            # collector walks for as long as the spec is kept, see region_children)
+            kids = [Spec(f"{rk}|i|{i.id}", INSTANCE, i, _LEAF) for i in c.instances]
+            kids += [Spec(f"{rk}|c|{c.id}|p|{p.name}", PROXY, p, _LEAF) for p in c.proxies]
             self._children = kids
         return self._children
 

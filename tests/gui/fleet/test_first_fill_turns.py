@@ -330,3 +330,35 @@ def test_a_fit_replacing_the_first_fills_still_lets_the_tree_paint(qtbot):
     widths.fit_columns()
     qtbot.waitUntil(lambda: tree.updatesEnabled() and not widths.fitting, timeout=5000)
     assert tree.isExpanded(tree.model().index(0, 0))
+
+
+def test_a_refresh_keeps_nothing_of_the_read_the_tree_already_shows(qtbot):
+    """A refresh's read equal to what is shown (new objects, same values): once the load is
+    over, none of its objects is kept (the task's handle kept the whole read until the next
+    load, and every garbage collection walked it)."""
+    import gc
+    import weakref
+
+    from aurora_console.core.aws.session import AwsSessionFactory, AwsTarget
+
+    loader = _bare_loader()
+    loader.services.aws_session.set(AwsSessionFactory(endpoint_url="http://127.0.0.1:9"))  # never called
+    reads: list[list] = []
+
+    def read(_factory, targets, *, on_region=None, task=None, profile_label=None):
+        invs = [_inventory(t, 100) for t in targets]
+        reads.append([weakref.ref(c) for inv in invs for c in inv.clusters])
+        for inv in invs:
+            on_region(inv)
+        return invs
+
+    loader.inventory.load = read
+    for n in (1, 2):
+        loader.refresh([AwsTarget("dev", "us-east-1")], "dev")
+        qtbot.waitUntil(lambda n=n: loader.load_count == n and not loader.loading, timeout=10000)
+    qtbot.wait(20)
+    gc.collect()
+    assert len(loader.model.clusters()) == 100
+    assert all(r() is not None for r in reads[0])  # the first read is what the tree shows
+    assert [r for r in reads[1] if r() is not None] == []
+    loader.shutdown()
