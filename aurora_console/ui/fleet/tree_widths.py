@@ -78,13 +78,14 @@ class TreeWidths:
         return self._fit_next is not None
 
     def show_first_fill(self) -> None:
-        """The first load is shown: its regions expanded on this turn, the tree painted on the
-        next, then the columns fitted from the turn after (:attr:`fitting` is True from now on).
-        Expanding a region of 1,000 clusters lays out every row (~4 ms) and asks for a full
-        repaint of the tree (~7-9 ms, a call into the Python model per cell and role); in one
-        turn they were the longest stretch of the first fill (13-18 ms of the UI thread's CPU,
-        up to 3-5 times that in wall time on a busy machine). The tree keeps what it showed
-        until its updates come back on, on the next turn."""
+        """The first load is shown: its regions expanded on this turn, the columns fitted from
+        the next, a column a turn, and the tree painted once, with those widths, when the fit
+        ends (:attr:`fitting` and :attr:`revealing` are True until then). Expanding a region of
+        1,000 clusters lays out every row (~4 ms) and asks for a full repaint of the tree (~7-9
+        ms, a call into the Python model per cell and role): in one turn they were the longest
+        stretch of the first fill (13-18 ms of the UI thread's CPU, up to 3-5 times that in wall
+        time on a busy machine), and the fit's new widths repainted the whole tree once more.
+        Meanwhile the tree keeps what it showed (its updates are off)."""
         tree = self.tree
         self._revealing = True
         tree.setUpdatesEnabled(False)
@@ -92,20 +93,19 @@ class TreeWidths:
             self.expand_regions()
         finally:
             run = self._start_fit()
-            after_repaint(tree, lambda: self._reveal(run), FIT_TURN_MS)
+            # the fit's first turn comes once what this turn posted is delivered
+            after_repaint(tree, lambda: self._fit_step(run), FIT_TURN_MS)
 
     @property
     def revealing(self) -> bool:
         """Whether the first fill's rows are expanded but not yet let through to the screen (the
-        tree takes no updates until the turn after its expansion)."""
+        tree takes no updates until its columns are fitted)."""
         return self._revealing
 
-    def _reveal(self, run: int) -> None:
-        self._revealing = False
-        self.tree.setUpdatesEnabled(True)  # repaints the tree (a posted event)
-        # the fit's first turn comes once that repaint is done (ui/after_repaint.py): on a timer
-        # started now, it fell due during the repaint and ran right after it
-        after_repaint(self.tree, lambda: self._fit_step(run), FIT_TURN_MS)
+    def _reveal(self) -> None:
+        if self._revealing:
+            self._revealing = False
+            self.tree.setUpdatesEnabled(True)  # repaints the tree (a posted event)
 
     def _start_fit(self) -> int:
         self._fit_run += 1
@@ -146,6 +146,11 @@ class TreeWidths:
             header.resizeSection(col, max(lo, min(hi, width)))
         if not self.user_split:
             self.share_width()
+        if self._revealing:
+            # the first fill's rows, with their widths: one repaint, on a later turn than the
+            # resize (the tree repaints resized columns from a timer of its own, which would
+            # come after and paint the whole tree a second time)
+            after_repaint(self.tree, self._reveal, FIT_TURN_MS)
 
     def span_regions(self) -> None:
         for row in range(self.proxy.rowCount()):

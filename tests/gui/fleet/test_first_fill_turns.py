@@ -286,16 +286,17 @@ def test_a_big_region_is_collected_young_on_the_ui_thread_on_a_turn_before_its_f
     loader.shutdown()
 
 
-def test_the_first_fill_expands_on_one_turn_paints_on_the_next_then_fits(qtbot):
-    """Expanding a big region and painting the rows it shows are a turn each (together they were
-    the longest stretch of the first fill); the column fit starts after that paint, not in the
-    same stretch of the event loop."""
+def test_the_first_fill_expands_on_one_turn_fits_on_the_next_ones_and_paints_once_fitted(qtbot):
+    """Expanding a big region and painting the rows it shows are not one turn (together they
+    were the longest stretch of the first fill): the tree takes no updates while its columns
+    are fitted, a column a turn, and paints once with the fitted widths (not once before the
+    fit and again after it)."""
     from PySide6.QtCore import QEvent, QObject
 
     from aurora_console.ui.fleet.filter_model import FleetFilterModel
     from tests.gui.fleet.test_fleet_widths import _shown_tree
 
-    tree, widths = _shown_tree(qtbot, 300, FleetFilterModel(), clock=lambda: 0.0)
+    tree, widths = _shown_tree(qtbot, 300, FleetFilterModel(), clock=iter(range(10_000)).__next__)
     events: list[str] = []
 
     class Paints(QObject):
@@ -311,12 +312,17 @@ def test_the_first_fill_expands_on_one_turn_paints_on_the_next_then_fits(qtbot):
     events.clear()
     region = tree.model().index(0, 0)
     widths.show_first_fill()
-    assert tree.isExpanded(region) and widths.fitting
+    assert tree.isExpanded(region) and widths.fitting and widths.revealing
     assert not tree.updatesEnabled()  # nothing painted on this turn
-    qtbot.waitUntil(lambda: not widths.fitting, timeout=5000)
+    qtbot.waitUntil(lambda: not widths.fitting and not widths.revealing, timeout=5000)
+    qtbot.waitUntil(lambda: "paint" in events, timeout=5000)
     assert tree.updatesEnabled()
-    assert "paint" in events and "fit" in events
-    assert events.index("paint") < events.index("fit")  # the rows painted before the fit begins
+    assert events.count("fit") == 7  # a column a turn (every column over the budget here)
+    last_fit = len(events) - 1 - events[::-1].index("fit")
+    assert "paint" not in events[:last_fit]  # painted once fitted, not before
+    qtbot.wait(50)
+    assert events.count("paint") == 1  # not again for the resized columns
+    assert _none_back_to_back([e for e in events if e != "paint"])
 
 
 def test_a_fit_replacing_the_first_fills_still_lets_the_tree_paint(qtbot):
