@@ -20,7 +20,10 @@ medians are printed with their ratio to the baseline measured in the same run:
   and the process used within the longest gap (little CPU there: the process was not running);
 * opening and highlighting a 100,000-line file vs a plain QPlainTextEdit.setPlainText, and a
   file of one 5 MB line (a minified dump), with the longest UI stall as is and busy and the CPU
-  the process used within it. ``--editor-only`` skips the fetch cases; ``--before PATH`` runs the
+  the process used within it. The editor shows a line that long folded into rows (what the tab
+  reads its statements only when one is first run) and, once loaded, a
+  case-insensitive Find of a value near the end runs (and scrolls there) inside the same stall
+  measurement. ``--editor-only`` skips the fetch cases; ``--before PATH`` runs the
   engine and editor cases also on another checkout's ``aurora_console`` (interleaved, each round's
   figures printed for both), to compare. ``--kinds mixed`` measures one result only; ``--dsn``
   uses a PostgreSQL that already has the ``bench`` and ``bench_fixed`` tables.
@@ -205,19 +208,29 @@ def worker_editor(size: int, mode: str) -> dict:
     stall = StallMonitor().start()
     t0 = time.perf_counter()
     ed.load_text(text)
+    folded = getattr(ed, "folded", None)  # (not in a --before checkout from before folding)
     first_screen = None
     while ed.loading:
         app.processEvents()
         if first_screen is None:
             first_screen = time.perf_counter() - t0
     opened = time.perf_counter() - t0
+    found_ms = None
+    if mode.startswith("long-"):  # find a value near the end (case-insensitive): the cursor goes there
+        needle = text[-200:-180].upper()
+        t1 = time.thread_time()
+        assert ed.find_text(needle), needle
+        found_ms = (time.thread_time() - t1) * 1000
+        app.processEvents()
     while ed.highlighter.pending:
         app.processEvents()
     highlighted = time.perf_counter() - t0
     stall.stop()
+    assert ed.full_text() == text  # nothing lost or changed
     return {"first_screen_s": first_screen or opened, "open_s": opened, "highlighted_s": highlighted,
             "stall_ms": stall.max_stall_ms, "gap_cpu_ms": stall.longest_gap_cpu[1],
-            "max_gap_cpu_ms": stall.max_gap_process_cpu_ms, "blocks": ed.blockCount()}
+            "max_gap_cpu_ms": stall.max_gap_process_cpu_ms, "blocks": ed.blockCount(),
+            "folded_rows": folded.rows if folded is not None else 0, "find_ms": found_ms}
 
 
 # -- driver ------------------------------------------------------------------------------------------
@@ -440,12 +453,16 @@ def editor_case(a, size: int, kind: str, label: str) -> None:
         print(f"[{name}] first screen {_median(ed, 'first_screen_s'):.3f} s, whole text {_median(ed, 'open_s'):.2f} s,"
               f" highlighted {_median(ed, 'highlighted_s'):.2f} s; longest stall {_runs(ed, 'stall_ms')} ms"
               f" (process CPU in it {_runs(ed, 'gap_cpu_ms')} ms; most CPU in one gap {most:.1f} ms)")
+        if ed[0].get("folded_rows"):
+            print(f"[{name}] shown folded: {ed[0]['folded_rows']:,} rows added; a Find near the end took"
+                  f" {_runs(ed, 'find_ms')} ms of UI-thread CPU")
         summary(f"SQL editor [{name}], {label}: longest UI stall while it opens and highlights",
                 f"{_median(ed, 'stall_ms'):.1f} ms (runs {_runs(ed, 'stall_ms')})", "-", "< 50 ms",
                 _median(ed, "stall_ms") < 50)
         if busy[name]:
             b = busy[name]
-            print(f"[{name}] busy: longest stall {_runs(b, 'stall_ms')} ms (process CPU in it {_runs(b, 'gap_cpu_ms')} ms)")
+            print(f"[{name}] busy: longest stall {_runs(b, 'stall_ms')} ms (process CPU in it {_runs(b, 'gap_cpu_ms')} ms;"
+                  f" most CPU in one gap {_runs(b, 'max_gap_cpu_ms')} ms)")
             summary(f"SQL editor [{name}], {label}: longest UI stall, with a busy loop on every core",
                     f"{_median(b, 'stall_ms'):.1f} ms (runs {_runs(b, 'stall_ms')})", "-", "< 50 ms",
                     _median(b, "stall_ms") < 50)

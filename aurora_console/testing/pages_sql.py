@@ -197,7 +197,7 @@ class SqlPage:
         return self.tab.messages.toPlainText()
 
     def editor_text(self) -> str:
-        return self.tab.editor.toPlainText()
+        return self.tab.editor.sql_text()  # the document's text; a folded file's exact text
 
     def cursor_position(self) -> int:
         return self.tab.editor.textCursor().position()

@@ -80,6 +80,7 @@ class SqlTab(QWidget):
         self._on_close = on_close
         self.closed = False  # set by shutdown(); the runner drops late callbacks of this tab's tasks
         self._completion_loaded = False
+        self._reading_statements = False  # a folded file's statements are being read (run_current)
         self.setProperty("sqlProfile", profile)
 
         self.editor = SqlEditor(self, dark=palette_is_dark(), engine=self.dialect.engine)
@@ -167,12 +168,6 @@ class SqlTab(QWidget):
         notice = self.editor.fold_notice()
         self.fold_label.setText(notice)
         self.fold_notice.setVisible(bool(notice))
-        if self.editor.folded is not None:  # the statement under the cursor needs the whole text split
-            text, editor = self.editor.folded.text, self.editor
-            dialect = self.dialect
-            self.runner.submit(lambda ctx: dialect.split(text),
-                               name="Read the statements", on_done=lambda sts: editor.set_folded_statements(text, sts),
-                               owner=self)
 
     # -- the run state, as the widget shows it ------------------------------------------------------
     @property
@@ -257,13 +252,36 @@ class SqlTab(QWidget):
             self._run(selected[0], selected[1], mode)
             return
         if not self.editor.statements_ready:
-            self.message("The statements of this file are still being read: try again in a moment.")
+            self._read_folded_statements(mode)
             return
         st = self.editor.statement_under_cursor()
         if st is None:
             self.message("Nothing to run: the editor is empty.")
             return
         self._run(st.text, st.start, mode)
+
+    def _read_folded_statements(self, mode: str) -> None:
+        """A folded file (very long lines): its statements are read once, on a worker, when the
+        statement under the cursor is first run (splitting megabytes takes 0.3 s; at open it
+        would compete with the window's own work), then that statement runs."""
+        if self._reading_statements or self.busy:
+            return
+        self._reading_statements = True
+        editor, text, dialect = self.editor, self.editor.folded.text, self.dialect
+
+        def done(statements) -> None:
+            self._reading_statements = False
+            if editor.set_folded_statements(text, statements):  # (not if another text came meanwhile)
+                self.run_current(mode)
+
+        def failed(exc) -> None:
+            self._reading_statements = False
+            self.message(f"Could not read the statements of the file: {exc}")
+
+        self.message("Reading the statements of the file…")
+        self.runner.submit(lambda ctx: dialect.split(text), name="Read the statements", on_done=done,
+                           on_error=failed, on_cancelled=lambda: setattr(self, "_reading_statements", False),
+                           owner=self)
 
     def _run(self, text: str, base: int, mode: str) -> None:
         if self.busy or self.editor.loading:

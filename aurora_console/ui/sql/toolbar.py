@@ -106,8 +106,8 @@ class SqlToolbar(QToolBar):
 
 
 def _selection_or_all(tab) -> str:
-    cur = tab.editor.textCursor()
-    return cur.selection().toPlainText() if cur.hasSelection() else tab.editor.toPlainText()
+    selected = tab.editor.selected_sql()  # the exact text, also of a folded file (no row breaks)
+    return selected[0] if selected is not None else tab.editor.sql_text()
 
 
 def _toggle_history(tab, on: bool) -> None:

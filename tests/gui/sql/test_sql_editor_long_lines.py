@@ -204,6 +204,9 @@ def test_a_tab_opens_and_saves_a_folded_file_byte_for_byte(qtbot, sql_runner, tm
     assert tab.fold_notice.isVisible() and "read-only" in tab.fold_label.text()
     tab._insert_from_history("select 42;")  # refused, with a message
     assert "folded and read-only" in tab.messages.toPlainText()
+    from aurora_console.ui.sql.toolbar import _selection_or_all
+
+    assert _selection_or_all(tab) == data.decode()  # what File > Save as snippet keeps
     target = tmp_path / "saved.sql"
     tab.save_file(str(target))
     qtbot.waitUntil(lambda: target.exists(), timeout=10000)
@@ -218,14 +221,24 @@ def test_run_all_and_run_statement_send_the_exact_text(sql_page, sql_gui_db):
     page = sql_page()
     page.set_text(TEXT)
     editor = page.tab.editor
-    assert editor.folded is not None
+    assert editor.folded is not None and page.editor_text() == TEXT
     page.tab.run_all()
     res = page.wait()
     assert [r.status() for r in res] == ["CREATE TABLE", f"INSERT 0 {N_VALUES}", "SELECT 1"]
     with sql_gui_db.connect(autocommit=True) as conn:
         names = [r[0] for r in conn.execute("select name from long_t order by id").fetchall()]
     assert names == [f"name {i}, x; y\xa0é\r" for i in range(N_VALUES)]  # every value, exactly
-    # the statement under the cursor, far inside the folded line: the whole INSERT again
-    page.qtbot.waitUntil(lambda: editor.statements_ready, timeout=30000)  # split on a worker
-    res = page.run_statement_at(editor.folded.display_pos(TEXT.index("(10,")))
+    # the statement under the cursor, far inside the folded line: the whole INSERT again, once
+    # the tab has read the file's statements on a worker (the first time one is run)
+    assert not editor.statements_ready
+    cur = editor.textCursor()
+    cur.setPosition(editor.folded.display_pos(TEXT.index("(10,")))
+    editor.setTextCursor(cur)
+    page.tab.run_current()
+    page.tab.run_current()  # pressed again meanwhile: one read, one run
+    assert "Reading the statements" in page.messages()
+    page.qtbot.waitUntil(lambda: editor.statements_ready, timeout=30000)
+    res = page.wait()
     assert [r.status() for r in res] == [f"INSERT 0 {N_VALUES}"]
+    with sql_gui_db.connect(autocommit=True) as conn:
+        assert conn.execute("select count(*) from long_t").fetchone()[0] == 2 * N_VALUES
