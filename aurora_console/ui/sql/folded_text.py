@@ -132,12 +132,14 @@ class FoldedText:
             at = hay.rfind(key, 0, before)
             return None if at < 0 else (at, at + len(needle))
         pattern = re.compile(re.escape(needle), re.IGNORECASE)
-        size, start = 65_536, before
+        size, start = 1024, before
         while True:  # windows that grow: a match near ``before`` costs little in megabytes
             start = max(0, start - size)
-            spans = [m.span() for m in pattern.finditer(self.text, start, before)]
-            if spans or start == 0:
-                return spans[-1] if spans else None
+            found, pos = None, start
+            while (m := pattern.search(self.text, pos, before)) is not None:  # overlapping ones too
+                found, pos = m.span(), m.start() + 1
+            if found is not None or start == 0:
+                return found
             size *= 4
 
     @cached_property

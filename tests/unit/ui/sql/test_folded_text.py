@@ -84,3 +84,28 @@ def test_an_extended_insert_is_cut_between_its_values():
     assert folded is not None and folded.rows > 10
     assert all(text[at - 1] in ",; )" for at in folded.folds)
     assert folded.display.replace("\n", "") == text
+
+
+def _naive_find(text: str, needle: str, start: int, case: bool) -> tuple[int, int] | None:
+    m = re.compile(re.escape(needle), 0 if case else re.IGNORECASE).search(text, start)
+    return None if m is None else m.span()
+
+
+@given(text=st.text(alphabet="aAbBéÉ\n,", max_size=120), needle=st.text(alphabet="aAbBéÉ", min_size=1, max_size=3),
+       start=st.integers(0, 130), case=st.booleans())
+def test_find_gives_the_first_match_from_a_position_in_the_exact_text(text, needle, start, case):
+    folded = FoldedText(text, long_lines(text, 10), 4)
+    start = min(start, len(text))
+    assert folded.find(needle, start, case=case) == _naive_find(text, needle, start, case)
+
+
+@given(text=st.text(alphabet="aAbBéÉ\n,", max_size=120), needle=st.text(alphabet="aAbBéÉ", min_size=1, max_size=3),
+       before=st.integers(0, 130), case=st.booleans())
+def test_find_last_gives_the_last_match_ending_before_a_position(text, needle, before, case):
+    folded = FoldedText(text, long_lines(text, 10), 4)
+    before = min(before, len(text))
+    flags = 0 if case else re.IGNORECASE
+    # the last start whose match fits before ``before`` (matches may overlap)
+    spans = [(i, i + len(needle)) for i in range(before - len(needle) + 1)
+             if re.fullmatch(re.escape(needle), text[i : i + len(needle)], flags)]
+    assert folded.find_last(needle, before, case=case) == (spans[-1] if spans else None)
