@@ -90,16 +90,18 @@ class ClusterListModel(QAbstractTableModel):
             return
         if self._source is not None:
             old = self._source
-            for sig in (old.rowsInserted, old.rowsRemoved, old.layoutChanged, old.modelReset):
+            for sig in (old.rowsRemoved, old.layoutChanged, old.modelReset):
                 sig.disconnect(self._schedule)
+            old.rowsInserted.disconnect(self._source_rows_inserted)
             old.dataChanged.disconnect(self._source_data_changed)
             old.settled.disconnect(self._source_settled)
         self._source = source
         self._cache.clear()
         self._source_column = (tree_model.COL_NAME, tree_model.COL_ENGINE, tree_model.COL_STATUS, tree_model.COL_NAME)
         self._status_colour = tree_model.status_colour
-        for sig in (source.rowsInserted, source.rowsRemoved, source.layoutChanged, source.modelReset):
+        for sig in (source.rowsRemoved, source.layoutChanged, source.modelReset):
             sig.connect(self._schedule)
+        source.rowsInserted.connect(self._source_rows_inserted)
         source.dataChanged.connect(self._source_data_changed)
         source.settled.connect(self._source_settled)
         self.sync()
@@ -149,14 +151,33 @@ class ClusterListModel(QAbstractTableModel):
             self._cache = {k: r for k, r in self._cache.items() if k in keys}
         self._show(self._arranged())
 
+    def _source_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._schedule()
+        if not self._following:
+            self._warm(self._source.node(parent).children[first:last + 1])
+
+    def _warm(self, nodes: list[Node]) -> None:
+        """While a load fills the tree (the list syncs once a region is complete): the rows of
+        the clusters a step added or changed are worked out on that step's turn, a few dozen at
+        a time, not all on the turn that announces the region (1,000 rows, ~3 ms)."""
+        from aurora_console.ui.fleet.tree_model import CLUSTER, GLOBAL
+
+        for n in nodes:
+            if n.kind == CLUSTER:
+                self._row(n)
+            elif n.kind == GLOBAL:
+                self._warm(n.children)
+
     def _source_data_changed(self, first: QModelIndex, last: QModelIndex, *_roles) -> None:
         """Noted; taken in once the tree model's update is complete (``settled``): the tree
         sends a dataChanged per run of changed rows."""
+        parent = first.internalPointer().parent if first.isValid() else None
+        if not self._following and parent is not None and self._source is not None:
+            self._warm(parent.children[first.row():last.row() + 1])
         if not self._all or not self._following or self._data_changed:
             # not following: a load fills the tree over many turns, and the changed clusters
             # show with the rest of their region (the loader's sync), not a re-sort each turn
             return
-        parent = first.internalPointer().parent if first.isValid() else None
         if parent is None:
             return
         if any(n.key in self._cache for n in parent.children[first.row():last.row() + 1]):
