@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from aurora_console.core.aws.session import AwsTarget
-from aurora_console.ui.after_repaint import after_repaint
-
+# the AWS targets (core/aws/session.py: dataclasses) and ui/after_repaint.py load with the first
+# load, after the first paint: building the window needs neither
 if TYPE_CHECKING:
     from aurora_console.core.aws.fleet.models import RegionInventory
+    from aurora_console.core.aws.session import AwsTarget
     from aurora_console.ui.fleet.staging import StagedRegion
     from aurora_console.ui.main_window import MainWindow
 
@@ -237,6 +237,8 @@ def _next_turn(owner, fn) -> None:
     which fell due during the repaint and ran right after it, before the timers and input that
     came due meanwhile. With an ``owner`` (QObject), nothing runs once it is destroyed (a closed
     window's loader emits nothing)."""
+    from aurora_console.ui.after_repaint import after_repaint
+
     after_repaint(owner, fn)
 
 
@@ -295,6 +297,8 @@ class ClusterLoader:
         navigator, aws = self.window.navigator, self.window.services.aws
         # the sandbox's factory pins its own credentials; a real profile named "sandbox" stays itself
         name = None if aws is not None and aws.is_sandbox else navigator.current_profile()
+        from aurora_console.core.aws.session import AwsTarget
+
         return [AwsTarget(name, r) for r in navigator.selected_regions()]
 
     def refresh(self) -> None:

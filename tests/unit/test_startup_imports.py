@@ -44,6 +44,8 @@ LAZY = (
     # the cluster model and the inventory's dataclasses (the first load, ui/cluster_loader.py)
     "aurora_console.core.aws.fleet.models", "aurora_console.core.aws.fleet.inventory",
     "aurora_console.core.aws.fleet.clusters", "aurora_console.ui.fleet.tree_model", "aurora_console.ui.fleet.staging",
+    # the load's AWS targets (dataclasses) and its turn helper: the first load, not the window
+    "aurora_console.core.aws.session", "aurora_console.ui.after_repaint",
 )
 
 #: Qt classes whose first use makes PySide6 build them (and their enum classes: ~0.3 ms each) and
