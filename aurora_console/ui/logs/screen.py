@@ -54,6 +54,13 @@ RELEASE_BUDGET = 0.002
 #: fired right after that paint and added its slice to the longest UI stall); the next ones 1 ms
 #: apart, so input and timers are served between them.
 RELEASE_AFTER_MS = 30
+#: Workers step aside (``ui/ui_first.py``) from this long before a deferred render until the
+#: table has painted it (milliseconds): on a busy machine the render's turn (render, then the
+#: paint in the next turn) waited for the GIL whenever a parsing worker held it between the two
+#: or was descheduled holding it, and competed with it for the console's share of the CPU.
+PARK_AHEAD_MS = 15
+#: ... and at most this long (milliseconds) if no paint comes (a hidden screen).
+PARK_MAX_MS = 150
 
 ERROR_PARTS = (("instances", "Instances"), ("files", "Log files"), ("read", "Reading"), ("earlier", "Earlier lines"),
                ("follow", "Follow"), ("export", "Export"))
@@ -70,7 +77,10 @@ def size_text(size: int) -> str:
 class EntriesTable(QTableView):
     """The entries' table: its paint (a call into Python per visible cell, some 180 for a
     screen, ``entries_delegate.py``) runs with workers stepping aside (``ui/ui_first.py``), so a
-    busy log parsed on a worker no longer makes each of those calls wait for the GIL."""
+    busy log parsed on a worker no longer makes each of those calls wait for the GIL.
+    ``painted`` (if set) is called after each paint."""
+
+    painted: Callable[[], None] | None = None
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         delegate = self.itemDelegate()
@@ -78,6 +88,8 @@ class EntriesTable(QTableView):
             delegate.prepare()
         with ui_first():
             super().paintEvent(event)
+        if self.painted is not None:
+            self.painted()
 
 
 class LogsScreen(QWidget):
@@ -175,6 +187,16 @@ class LogsScreen(QWidget):
         self._release_timer.setSingleShot(True)
         self._release_timer.timeout.connect(self._release_dropped)
         self._release_upto = 0
+        #: workers stepping aside from before a render until its paint (``PARK_AHEAD_MS``)
+        self._parked = None
+        self._park_timer = QTimer(self)
+        self._park_timer.setSingleShot(True)
+        self._park_timer.timeout.connect(self._park)
+        self._unpark_timer = QTimer(self)
+        self._unpark_timer.setSingleShot(True)
+        self._unpark_timer.timeout.connect(self._unpark)
+        self._park_rendered = False  # the render the park waited for has run
+        self.table.painted = self._painted
         c.changed.connect(self._schedule_render)
         self.render()
 
@@ -191,6 +213,26 @@ class LogsScreen(QWidget):
         timer = self._render_timer
         if not timer.isActive() or timer.remainingTime() > delay:
             timer.start(delay)
+            if delay > PARK_AHEAD_MS:
+                self._park_timer.start(delay - PARK_AHEAD_MS)
+
+    def _park(self) -> None:
+        """Workers step aside until the coming render is painted (or :data:`PARK_MAX_MS`)."""
+        if self._parked is None and not self._closed:
+            self._parked = ui_first()
+            self._parked.__enter__()
+        self._park_rendered = False
+        self._unpark_timer.start(PARK_MAX_MS)
+
+    def _painted(self) -> None:
+        if self._parked is not None and self._park_rendered:
+            self._unpark()
+
+    def _unpark(self) -> None:
+        self._unpark_timer.stop()
+        parked, self._parked = self._parked, None
+        if parked is not None:
+            parked.__exit__(None, None, None)
 
     def render(self) -> None:
         self._render_timer.stop()
@@ -201,6 +243,11 @@ class LogsScreen(QWidget):
         self.renders += 1
         with ui_first():  # the table's new rows and scrolling call back into the model too
             self._render()
+        if self._parked is not None:
+            # the paint of the render's rows comes first in the next turn and ends the park;
+            # without one (nothing visible changed) this does
+            self._park_rendered = True
+            self._unpark_timer.start(0)
         if self.controller.drops != self._release_upto:
             # the view let go of the rows dropped so far: the entries go a slice per turn
             self._release_upto = self.controller.drops
@@ -337,6 +384,8 @@ class LogsScreen(QWidget):
         if self._closed:
             return True
         self._closed = True
+        self._park_timer.stop()
+        self._unpark()
         exporting = self.controller.exporting
         self.controller.close()
         self.runner.release(self.controller, cancel=not exporting)

@@ -6,6 +6,7 @@ export, follow with Cancel, and closing the tab."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -17,8 +18,8 @@ from aurora_console.core.aws.db_logs.entries import parse_entries
 from aurora_console.core.aws.fleet.models import ClusterRef
 from aurora_console.ui.logs.controller import Parsed
 from aurora_console.ui.logs.feature import open_logs
-from aurora_console.ui.logs.screen import FOLLOW_RENDER_MS, RELEASE_AFTER_MS
-from aurora_console.ui.ui_first import inside
+from aurora_console.ui.logs.screen import FOLLOW_RENDER_MS, PARK_AHEAD_MS, RELEASE_AFTER_MS
+from aurora_console.ui.ui_first import inside, step_aside
 from tests.gui.logs.conftest import FolderSources
 from tests.unit.core.aws.db_logs.fixtures import client_error, log_line, write_log
 
@@ -201,6 +202,55 @@ def test_lines_followed_in_are_rendered_together_and_other_changes_at_once(windo
     c.set_filters(severities=None)
     qtbot.waitUntil(lambda: last_message(screen) == "statement 7002", timeout=10000)  # followed lines still show
     c.stop_follow()
+
+
+def test_workers_step_aside_from_shortly_before_a_deferred_render_until_it_is_painted(window, qtbot, log_folder):
+    # on a busy machine the render's turn waited for a parsing worker holding the GIL (or
+    # descheduled holding it) and shared the CPU with it: workers are parked PARK_AHEAD_MS
+    # before the render until the table has painted it
+    screen, c, _ = opened(window, qtbot, log_folder)
+    c.follow()
+    qtbot.waitUntil(lambda: c.follow_portions >= 1 and screen.model.rowCount() == len(c.shown) > 0, timeout=10000)
+    c.stop_follow()
+    qtbot.waitUntil(lambda: not inside(), timeout=5000)
+    screen.clock = lambda: 1000.0
+    screen.render()
+    renders = screen.renders
+    c.following = True  # new lines followed in: a deferred render
+    c._append(Parsed.of(list(parse_entries(["".join(log_line(i) for i in range(30_000, 30_050))]))))
+    c.follow_portions += 1
+    c.changed.emit()
+    assert screen._render_timer.isActive() and screen._park_timer.isActive()
+    assert screen._park_timer.interval() == FOLLOW_RENDER_MS - PARK_AHEAD_MS
+    parked, waited, painted = [], [], []
+
+    def at_park():  # runs right after the screen's own slot
+        parked.append((inside(), screen.renders))
+        worker = threading.Thread(target=lambda: waited.append(step_aside(2.0)))  # a worker between slices
+        worker.start()
+        parked.append(worker)
+
+    screen._park_timer.timeout.connect(at_park)
+    screen.table.painted = lambda: (painted.append((inside(), screen.renders)), screen._painted())
+    qtbot.waitUntil(lambda: screen.renders > renders and not inside(), timeout=5000)
+    assert parked[0] == (True, renders)  # parked before the render
+    parked[1].join(5)
+    assert waited == [True]  # the worker waited
+    # still parked in the paint of the render's rows, not after it
+    assert (True, renders + 1) in painted
+    c.following = False
+
+
+def test_a_park_ends_without_a_paint_and_when_the_screen_closes(window, qtbot, log_folder):
+    screen, c, _ = opened(window, qtbot, log_folder)
+    screen._park()
+    assert inside()
+    screen.render()  # nothing visible changed: no paint
+    qtbot.waitUntil(lambda: not inside(), timeout=5000)
+    screen._park()
+    assert inside()
+    screen.can_close()
+    assert not inside()
 
 
 def test_entries_dropped_while_following_are_let_go_after_the_render_a_slice_a_turn(window, qtbot, log_folder):
