@@ -166,14 +166,15 @@ def run_gui(opts: Namespace, qt_args: list[str], *, t0: float) -> int:
     gc.disable()
     hold_early_records()  # the log file opens after the first paint; what comes before waits for it
     if getattr(opts, "sandbox", False):  # its processes start while Qt loads and the window is built
+        from aurora_console.core.paths import app_paths
+        from aurora_console.sandbox.early_start import launch_for_options, spawn_endpoint
+
+        spawn_endpoint(opts, app_paths())  # first: a process (no thread), ahead of everything below
         # shiboken6's import puts its support importer at the front of sys.meta_path and takes it
         # off again: done while the sandbox's threads import, a thread's search of sys.meta_path
         # could skip a finder and fail ("No module named 'datetime'", 1 start in ~20). So it is
         # loaded before any thread starts (its 70-90 ms are then no longer beside the sandbox's).
         import shiboken6  # noqa: F401
-
-        from aurora_console.core.paths import app_paths
-        from aurora_console.sandbox.early_start import launch_for_options
 
         launch_for_options(opts, app_paths())
     from PySide6.QtCore import QTimer

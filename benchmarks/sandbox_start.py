@@ -188,6 +188,9 @@ def main() -> None:
     if bin_dir is None:
         sys.exit("no PostgreSQL server binaries")
     env = isolated_env()  # its own cache folder: the template is made by the first run below
+    # a tree run with --compare-tree writes its __pycache__ as the checkout has one (without it each
+    # start compiles every module again: not what a user's install does)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     scratch = Path(tempfile.mkdtemp(prefix="aurora-bench-sbxstart-"))
     print(f"machine: {machine()}; PostgreSQL binaries {bin_dir}")
     first = console(scratch / "first", env)

@@ -29,6 +29,13 @@ the console's first ``reset`` then keeps that seed (the endpoint holds nothing e
 every other request but the listing's reads) and its first ``seed_clusters`` returns that seed's
 SeedInfo (or raises its failure), as if it had been run then.
 
+Early start: the child starts its server as soon as it runs, before it reads its first frame
+(the password): moto's import, about half a second of CPU, is the head of the sandbox's
+first listing, so the app starts this process (:func:`spawn`) right after reading its command
+line, before it imports Qt or makes its sandbox (``sandbox/early_start.py``), and the sandbox's
+:class:`AwsEndpointProcess` takes that process over (``process=``). The folder of the decoded JSON
+files comes on its command line (``--json-cache``), since they are read during that import.
+
 Garbage collection is off in the child until the first stage is seeded (then everything made so
 far is frozen out of the collector's passes and it is on again; a minute later the garbage among
 it is collected once, :data:`TIDY_AFTER_S`): moto's import and the JSON it
@@ -75,6 +82,8 @@ STOP_TIMEOUT_S = 15.0
 SEED_TIMEOUT_S = 300.0
 CHECK_S = 0.1
 _HEADER = struct.Struct(">I")
+#: the child's option naming its decoded JSON files' folder (``json_cache.py``)
+JSON_CACHE_OPTION = "--json-cache"
 #: third-party loggers the child keeps at WARNING, as the console does (botocore logs each request at DEBUG)
 NOISY_LOGGERS = ("botocore", "boto3", "urllib3", "werkzeug", "moto")
 
@@ -116,9 +125,48 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
 
 
 # -- the console's side ----------------------------------------------------------------------------
-def child_argv(*, platform: str | None = None, frozen: bool | None = None, executable: str | None = None) -> list[str]:
-    """How to start the child (``platform``/``frozen``/``executable``: this process's by default)."""
-    return own_program_argv(MODULE, COMMAND, platform=platform, frozen=frozen, executable=executable)
+def child_argv(*args: str, platform: str | None = None, frozen: bool | None = None,
+               executable: str | None = None) -> list[str]:
+    """How to start the child with ``args`` (``platform``/``frozen``/``executable``: this process's by default)."""
+    return own_program_argv(MODULE, COMMAND, *args, platform=platform, frozen=frozen, executable=executable)
+
+
+def json_cache_args(cache_dir: Path | None) -> list[str]:
+    """The child's arguments for the console's cache folder ``cache_dir`` (none without one)."""
+    if cache_dir is None:
+        return []
+    from aurora_console.sandbox.json_cache import FOLDER
+
+    return [JSON_CACHE_OPTION, str(Path(cache_dir) / FOLDER)]
+
+
+def _popen(argv: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 - our own interpreter (or frozen app) and module
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=child_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+
+
+def spawn(cache_dir: Path | None = None, *, argv: list[str] | None = None) -> subprocess.Popen:
+    """Start the child now, before the console knows its sandbox (its folder, its password): it
+    imports moto and starts its server meanwhile, then waits for its first frame. Hand it to
+    :class:`AwsEndpointProcess` (``process=``), or end it with :func:`discard`."""
+    return _popen(argv or child_argv(*json_cache_args(cache_dir)))
+
+
+def discard(proc: subprocess.Popen) -> None:
+    """End a child :func:`spawn` started that no :class:`AwsEndpointProcess` took over."""
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        try:
+            if stream is not None:
+                stream.close()  # its end of input: it ends by itself once its server runs
+        except OSError:
+            pass
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        log.warning("the local AWS endpoint's process %d did not end when killed", proc.pid)
 
 
 def child_environment() -> dict[str, str]:
@@ -188,14 +236,17 @@ class AwsEndpointProcess:
     ``db_password``: handed to the child on its stdin (Performance Insights connects with it).
     ``seed_at_start``: the child seeds the first stage as soon as its server runs (see the module
     docstring); the first ``reset``/``seed_clusters`` take that seed. ``cache_dir``: the console's
-    cache folder, where the child keeps the JSON data files it decodes (``json_cache.py``)."""
+    cache folder, where the child keeps the JSON data files it decodes (``json_cache.py``).
+    ``process``: a child :func:`spawn` started already (its cache folder given there), which
+    :meth:`start` takes over instead of starting one."""
 
     def __init__(self, db_password: str, *, argv: list[str] | None = None, seed_at_start: bool = False,
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None, process: subprocess.Popen | None = None) -> None:
         self._password = db_password
-        self._argv = argv or child_argv()
-        self._seed_at_start = seed_at_start
         self._cache_dir = None if cache_dir is None else Path(cache_dir)
+        self._argv = argv or child_argv(*json_cache_args(self._cache_dir))
+        self._seed_at_start = seed_at_start
+        self._spawned = process
         self._proc: subprocess.Popen | None = None
         self._endpoint_url: str | None = None
         self._write_lock = threading.Lock()
@@ -231,13 +282,12 @@ class AwsEndpointProcess:
         """Start the child and wait until its endpoint listens; its URL."""
         if self._endpoint_url is not None:
             return self._endpoint_url
-        self._proc = subprocess.Popen(  # noqa: S603 - our own interpreter (or frozen app) and module
-            self._argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=child_environment(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        spawned, self._spawned = self._spawned, None
+        self._proc = spawned or _popen(self._argv)
         try:
             write_frame(self._proc.stdin, self._write_lock,
                         {"password": self._password, "log_level": logging.getLogger().getEffectiveLevel(),
-                         "seed_at_start": self._seed_at_start, "json_cache": self._json_cache_folder()})
+                         "seed_at_start": self._seed_at_start})
         except OSError as exc:  # it ended before reading its first message: say what it said
             self._kill()
             said = self._proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -256,13 +306,6 @@ class AwsEndpointProcess:
             raise EndpointProcessError(f"the local AWS endpoint did not start: {self._start_error or tail or 'it ended'}")
         log.info("local AWS endpoint listening on %s (process %d)", self._endpoint_url, self._proc.pid)
         return self._endpoint_url
-
-    def _json_cache_folder(self) -> str | None:
-        if self._cache_dir is None:
-            return None
-        from aurora_console.sandbox.json_cache import FOLDER
-
-        return str(self._cache_dir / FOLDER)
 
     def call(self, op: str, *args: Any, timeout: float = CALL_TIMEOUT_S) -> Any:
         """Run ``op`` in the child and return its result (re-raising its failure)."""
@@ -343,6 +386,9 @@ class AwsEndpointProcess:
         """Stop the child (idempotent): asked first, killed if it has not ended in time."""
         proc = self._proc
         if proc is None:
+            spawned, self._spawned = self._spawned, None
+            if spawned is not None:  # never started: nothing reads its frames
+                discard(spawned)
             return
         self._stopping = True
         self._endpoint_url = None
@@ -483,7 +529,8 @@ class _SeedAtStart:
 
     def run(self, server: Any, password: str) -> None:
         try:
-            self.result = server.seed_clusters(password)
+            # the console learns the address only after this began ("ready"): nothing is on it yet
+            self.result = server.seed_clusters(password, just_started=True)
             _child_log.info("endpoint process: clusters seeded at start, %.2f s of CPU since it started%s",
                             time.process_time(), _json_cache_counts())
         except BaseException as exc:  # noqa: BLE001 - raised to the console by its seed_clusters call
@@ -641,13 +688,22 @@ def _tidy_start_up() -> None:
     gc.freeze()
 
 
+def _option(argv: list[str], name: str) -> str | None:
+    """The value after ``name`` in ``argv`` (None when it is not there)."""
+    if name in argv[:-1]:
+        return argv[argv.index(name) + 1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    """The child: read the first frame, start the endpoint, answer calls until stopped or until the
-    console's end of the pipe closes (the console stopped or died)."""
+    """The child: start the endpoint, read the first frame, answer calls until stopped or until
+    the console's end of the pipe closes (the console stopped or died). ``argv``: its options
+    (``--json-cache DIR``)."""
     import signal
 
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the console's terminal: the console stops us
+    options = list(sys.argv[1:] if argv is None else argv)
     # the channel is the original stdin/stdout; anything else printing goes to stderr
     channel_in = os.fdopen(os.dup(0), "rb")
     channel_out = os.fdopen(os.dup(1), "wb")
@@ -660,32 +716,42 @@ def main(argv: list[str] | None = None) -> int:
         write_frame(channel_out, lock, message)
 
     gc.disable()  # until the first stage is seeded (module docstring)
-    first = read_frame(channel_in)
-    if not isinstance(first, dict) or "password" not in first:
-        return 2
-    password = first["password"]
     root = logging.getLogger()
-    root.handlers[:] = [_FrameLogHandler(send)]
-    root.setLevel(first.get("log_level") or logging.INFO)
+    root.handlers[:] = [_FrameLogHandler(send)]  # (the console reads them once it has taken this process)
+    root.setLevel(logging.INFO)  # until the first frame gives the console's level
     for noisy in NOISY_LOGGERS:  # as the console keeps them (core/logs.py): each record crosses the pipe
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from aurora_console.core.redaction import register_secret
-
-    register_secret(password)
+    # started before the first frame comes: the console may have started this process before it
+    # knew its sandbox (module docstring, "Early start"); nothing here needs the password
+    server, failure = None, None
     try:
-        if first.get("json_cache"):  # before moto's models decode their files
+        cache_folder = _option(options, JSON_CACHE_OPTION)
+        if cache_folder:  # before moto's models decode their files
             from aurora_console.sandbox import json_cache
 
-            json_cache.install(Path(first["json_cache"]))
+            json_cache.install(Path(cache_folder))
         from aurora_console.sandbox.aws_server import LocalAwsServer
 
         server = LocalAwsServer()
         url = server.start()
-    except Exception as exc:  # noqa: BLE001 - the console reports it
-        send(("failed", f"{type(exc).__name__}: {exc}"))
-        return 1
+        _child_log.info("endpoint process: listening, %.2f s of CPU since it started", time.process_time())
+    except Exception as exc:  # noqa: BLE001 - the console reports it (after its first frame)
+        failure = f"{type(exc).__name__}: {exc}"
+    try:
+        first = read_frame(channel_in)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+        first = None
+    if not isinstance(first, dict) or "password" not in first:  # not taken over (or not the console)
+        return _end(server, 2)
+    if failure is not None:
+        send(("failed", failure))
+        return _end(server, 1)
+    password = first["password"]
+    root.setLevel(first.get("log_level") or logging.INFO)
+    from aurora_console.core.redaction import register_secret
+
+    register_secret(password)
     child = _Child(server, password, send)
-    _child_log.info("endpoint process: listening, %.2f s of CPU since it started", time.process_time())
     if first.get("seed_at_start"):
         child.seed_at_start(then=_collect_again)
     else:
@@ -706,14 +772,21 @@ def main(argv: list[str] | None = None) -> int:
             if op == "seed_surroundings":  # in arrival order, here: a cancel_seed that comes after this
                 child.seed_cancelled.clear()  # call is never wiped by its handler thread starting late
             threading.Thread(target=child.handle, args=(ident, op, args), daemon=True).start()
-    if not child.stopped.is_set():
+    return _end(None if child.stopped.is_set() else server, 0)
+
+
+def _end(server: Any, code: int) -> int:
+    """The child's end: the server stopped if it runs, then the process ends with ``code``
+    without waiting for moto's and werkzeug's threads (``code`` returned when none ran)."""
+    if server is not None:
         try:
             server.stop()
         except Exception:  # noqa: BLE001 - ending anyway
             pass
+    elif "moto" not in sys.modules:
+        return code
     logging.shutdown()
-    os._exit(0)  # moto's and werkzeug's threads are not waited for
-
+    os._exit(code)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

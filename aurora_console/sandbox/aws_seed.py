@@ -336,11 +336,15 @@ def seed_clusters(
     db_password: str,
     now: datetime | None = None,
     transport: WsgiTransport | None = None,
+    known_empty: bool = False,
 ) -> SeedInfo:
     """The first stage, what the fleet listing shows: every cluster with its instances, parameter
     groups and (the blog's) security group and subnet group, on an empty endpoint. The returned
     info has ``surroundings_seeded`` False: :func:`seed_surroundings` completes it. ``transport``:
-    the endpoint's application in this process, which the requests reach without a socket."""
+    the endpoint's application in this process, which the requests reach without a socket.
+    ``known_empty``: the caller knows nothing was made on the endpoint yet (its process has just
+    started it, and nobody else knows its address), so the regions are not listed first to check
+    (a request a region on the first listing's path)."""
     validate_password(db_password)
     credentials = credentials or sandbox_credentials()
     started = time.perf_counter()
@@ -348,7 +352,8 @@ def seed_clusters(
     clusters: list[SeededCluster] = []
     group_id = ""
     region_clients = {region: _Clients(endpoint_url, credentials, region, transport) for region in cat.SEEDED_REGIONS}
-    _check_empty(region_clients)
+    if not known_empty:
+        _check_empty(region_clients)
     for region, c in region_clients.items():
         for spec in (s for s in cat.CLUSTERS if s.region == region):
             network = None

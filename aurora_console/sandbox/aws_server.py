@@ -213,14 +213,16 @@ class LocalAwsServer:
 
     # the sandbox's seed (sandbox/aws_seed.py), through boto3 against this endpoint (in this
     # process: its requests reach the endpoint's application without a socket, wsgi_transport.py)
-    def seed_clusters(self, db_password: str) -> Any:
-        """The first seed stage (``aws_seed.seed_clusters``) on this (empty) endpoint; its SeedInfo."""
+    def seed_clusters(self, db_password: str, *, just_started: bool = False) -> Any:
+        """The first seed stage (``aws_seed.seed_clusters``) on this (empty) endpoint; its SeedInfo.
+        ``just_started``: nothing can be on it yet (``aws_process``'s seed at start: no one but that
+        process knows its address yet), so the seed does not check."""
         from aurora_console.sandbox import aws_seed
         from aurora_console.sandbox.cluster_endpoints import CustomEndpoint
         from aurora_console.sandbox.seed_catalog import BLOG_CUSTOM_ENDPOINT
 
         seed = aws_seed.seed_clusters(self.endpoint_url, credentials=sandbox_credentials(), db_password=db_password,
-                                      transport=self.transport())
+                                      transport=self.transport(), known_empty=just_started)
         blog = seed.cluster(seed.blog_cluster_id)
         self.cluster_endpoints.serve([CustomEndpoint(blog.region, blog.cluster_id, BLOG_CUSTOM_ENDPOINT,
                                                      seed.blog_custom_endpoint_host, seed.blog_custom_endpoint_members)])

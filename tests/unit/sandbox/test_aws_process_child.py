@@ -21,11 +21,13 @@ class _Server:
     def __init__(self, fail: bool = False) -> None:
         self.gate = SeedGate()
         self.calls: list[str] = []
+        self.just_started: list[bool] = []
         self.release = threading.Event()
         self.fail = fail
 
-    def seed_clusters(self, password: str) -> str:
+    def seed_clusters(self, password: str, *, just_started: bool = False) -> str:
         self.calls.append("seed")
+        self.just_started.append(just_started)
         self.release.wait(30)
         if self.fail:
             raise RuntimeError("the seed failed")
@@ -121,3 +123,17 @@ def test_start_ups_garbage_is_collected_later_and_the_living_frozen_again():
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_only_the_seed_at_start_skips_the_check_that_the_endpoint_is_empty():
+    """At start nobody but the child knows the endpoint's address: nothing can be on it. A seed the
+    console asks for later (after its reset) checks, as before."""
+    server = _Server()
+    server.release.set()
+    child, _ = _child(server)
+    after = threading.Event()
+    child.seed_at_start(then=after.set)
+    assert child.op_seed_clusters() == "seed-1" and after.wait(10)
+    child.op_reset()
+    child.op_seed_clusters()
+    assert server.just_started == [True, False]

@@ -92,3 +92,24 @@ def test_installed_in_a_process_its_models_equal_botocores_and_motos_own(tmp_pat
                                       timeout=120).stdout) for _ in range(2)]
     assert runs[0]["equal"] and runs[1]["equal"]
     assert runs[0]["misses"] >= 3 and runs[1]["hits"] >= 3 and runs[1]["misses"] == 0  # the second start reads back
+
+
+def test_installed_for_botocore_only_it_leaves_moto_alone(tmp_path):
+    """The console's own process while it runs a sandbox: botocore's files kept, moto not imported."""
+    script = textwrap.dedent(f"""
+        import json, sys
+        from pathlib import Path
+        from aurora_console.sandbox import json_cache
+        cache = json_cache.install(Path({str(tmp_path / "cache")!r}), moto=False)
+        from botocore.loaders import Loader
+        cached = Loader().load_service_model("rds", "service-2")
+        moto_imported = "moto" in sys.modules
+        json_cache.uninstall()
+        plain = Loader().load_service_model("rds", "service-2")
+        print(json.dumps({{"equal": cached == plain, "hits": cache.hits, "misses": cache.misses,
+                           "moto": moto_imported}}))
+    """)
+    runs = [json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                                      timeout=120).stdout) for _ in range(2)]
+    assert all(r["equal"] and not r["moto"] for r in runs)
+    assert runs[0]["misses"] >= 1 and runs[1]["hits"] >= 1 and runs[1]["misses"] == 0

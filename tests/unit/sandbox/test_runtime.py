@@ -297,3 +297,34 @@ def test_without_seed_rest_at_once_the_surroundings_wait_to_be_asked_for(sandbox
     sandbox.start_aws()
     time.sleep(0.2)
     assert ran == [] and not endpoint.gate.is_open
+
+
+# -- the endpoint's process started before the sandbox (early_start.spawn_endpoint) --------------------
+@pytest.fixture
+def ended(monkeypatch):
+    """aws_process.discard replaced: the processes it was asked to end."""
+    from aurora_console.sandbox import aws_process
+
+    out: list[object] = []
+    monkeypatch.setattr(aws_process, "discard", out.append)
+    return out
+
+
+def test_the_endpoint_takes_over_the_process_given_to_the_sandbox(tmp_path, ended):
+    given = object()
+    sbx = Sandbox(tmp_path / "sbx", endpoint_process=given, aws_in_process=False, cache_dir=tmp_path / "cache")
+    endpoint = sbx._new_endpoint()
+    assert endpoint._spawned is given and endpoint._cache_dir == tmp_path / "cache"
+    assert sbx._new_endpoint()._spawned is None  # once
+    sbx.stop()
+    assert ended == []  # the endpoint ends it from now on
+
+
+def test_a_process_the_sandbox_does_not_use_is_ended(tmp_path, ended, monkeypatch):
+    in_process, stopped_first, failed = object(), object(), object()
+    Sandbox(tmp_path / "a", endpoint_process=in_process, aws_in_process=True)  # its endpoint runs in here
+    Sandbox(tmp_path / "b", endpoint_process=stopped_first, aws_in_process=False).stop()  # before its start
+    monkeypatch.setattr("aurora_console.sandbox.preflight.missing_modules", lambda: ["moto"])
+    with pytest.raises(Exception, match="sandbox"):
+        Sandbox(tmp_path / "c", endpoint_process=failed, aws_in_process=False)  # the extra is missing
+    assert ended == [in_process, stopped_first, failed]
