@@ -63,9 +63,10 @@ class _PendingText:
     """The part of a text still to load and the size of the next slice: what the last slice
     took sizes the next one to ``LOAD_SLICE_S`` (slices cost more on a busy machine)."""
 
-    def __init__(self, text: str, pos: int) -> None:
+    def __init__(self, text: str, pos: int, size: int | None = None) -> None:
         self.text = text
         self.pos = pos
+        self.size = len(text) if size is None else size  # what the document gets (a folded text: its display)
         self.chars = SLICE_MIN_CHARS * 4
         self.unchanged = True  # so far, toPlainText gives back what was loaded (slice by slice)
         #: the document's revision after the last slice went in: another means an edit came
@@ -214,8 +215,7 @@ class SqlEditor(QPlainTextEdit):
             self._delimiters.forget()  # read again once the new text is in
         folded = FoldedText.of(text) if fold and len(text) > AT_ONCE_CHARS else None
         if folded is not None:
-            self._set_folded(folded)
-            text = folded.display
+            self._set_folded(folded)  # (its display is made slice by slice: display_piece)
         if len(text) <= AT_ONCE_CHARS:
             self.setPlainText(text)
             self._update_margin()
@@ -225,7 +225,7 @@ class SqlEditor(QPlainTextEdit):
         self._was_read_only = self.isReadOnly()
         self.setReadOnly(True)  # slices go at the end: nothing is typed in between
         self.highlighter.hold(True)  # its background pass waits for the whole text
-        self._load = _PendingText(text, 0)
+        self._load = _PendingText(text, 0, None if folded is None else folded.display_size)
         self._load_timer.start()  # the first slice on the next turn: apart from the caller's work
 
     def full_text(self) -> str:
@@ -333,16 +333,23 @@ class SqlEditor(QPlainTextEdit):
         first = self.firstVisibleBlock().blockNumber()
         return first, first + self.viewport().height() // max(1, self.fontMetrics().lineSpacing()) + 1
 
-    def _load_first(self, text: str) -> int:
-        """The first slice (the first screen, coloured at once as before); returns where it ends."""
-        end = slice_end(text, 0, FIRST_SLICE_CHARS)
+    def _next_piece(self, load: _PendingText, size: int) -> tuple[str, int]:
+        """The next slice of about ``size`` characters and where it ends (after a line break)."""
+        if self.folded is not None:
+            return self.folded.display_piece(load.pos, size)
+        end = slice_end(load.text, load.pos, size)
+        return load.text[load.pos : end], end
+
+    def _load_first(self, load: _PendingText) -> tuple[str, int]:
+        """The first slice (the first screen, coloured at once as before)."""
+        piece, end = self._next_piece(load, FIRST_SLICE_CHARS)
         # the line numbers' width for the whole text, estimated from the first slice (twice its
         # line density): a wider margin lays every line out again, 13 ms per 100,000 lines
-        density = (text.count("\n", 0, end) + 1) / end
-        self._reserved_digits = len(str(int(2 * density * len(text)) + 1))
-        self.setPlainText(text[:end])
+        density = (piece.count("\n") + 1) / end
+        self._reserved_digits = len(str(int(2 * density * load.size) + 1))
+        self.setPlainText(piece)
         self.setUndoRedoEnabled(False)  # no undo step per slice; enabling it again starts empty
-        return end
+        return piece, end
 
     def _append(self, piece: str) -> None:
         doc = self.document()
@@ -367,17 +374,17 @@ class SqlEditor(QPlainTextEdit):
             return
         t0 = time.perf_counter()
         if load.pos == 0:
-            end = self._load_first(load.text)
+            piece, end = self._load_first(load)
         else:
             if load.revision != self.document().revision():
                 load.edited = True  # kept: the rest goes in after it, and a save writes both
-            end = slice_end(load.text, load.pos, load.chars)
-            self._append(load.text[load.pos : end])
+            piece, end = self._next_piece(load, load.chars)
+            self._append(piece)
         load.revision = self.document().revision()
-        load.unchanged = load.unchanged and reads_back_unchanged(load.text[load.pos : end])
+        load.unchanged = load.unchanged and reads_back_unchanged(piece)
         load.advance(end, time.perf_counter() - t0)
         self.slices_loaded += 1
-        if load.pos < len(load.text):
+        if load.pos < load.size:
             self._load_timer.start()
             return
         self._stop_loading()

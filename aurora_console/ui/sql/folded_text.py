@@ -18,9 +18,13 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property
+from itertools import chain
+from operator import add
 
 LONG_LINE_CHARS = 20_000  # a longer line is folded (up to this, opening it stays under ~10 ms of CPU)
-ROW_CHARS = 500  # a folded line's rows are at most this long
+#: a folded line's rows are at most this long: Qt draws all of a row shown, scrolled into view or
+#: not (a paint of 500-character rows took 12 ms of CPU, of 300-character rows 8 ms)
+ROW_CHARS = 300
 _ROW_ENDS = (",", ";", " ", ")")  # a row ends after one of these (in this order of preference) in its last quarter
 
 
@@ -93,19 +97,51 @@ class FoldedText:
             line_no += text.count("\n", counted, start) + text.count("\u2029", counted, start)
             counted = start
             first_block = line_no + len(continuation)  # the rows added above push it down
-            for k, at in enumerate(row_starts(text, start, end, row), 1):
-                folds.append(at)
-                continuation.append(first_block + k)
+            starts = row_starts(text, start, end, row)
+            folds += starts
+            continuation += range(first_block + 1, first_block + 1 + len(starts))
         self.folds = folds
         self.continuation = continuation
         # where each inserted break sits in the display: strictly increasing
-        self._display_breaks = [at + i for i, at in enumerate(folds)]
-        pieces, prev = [], 0
-        for at in folds:
-            pieces.append(text[prev:at])
-            prev = at
-        pieces.append(text[prev:])
-        self.display = "\n".join(pieces).replace("\r", " ")
+        self._display_breaks = list(map(add, folds, range(len(folds))))
+        self.display_size = len(text) + len(folds)
+
+    @cached_property
+    def display(self) -> str:
+        """The whole display (the editor takes it in pieces instead: :meth:`display_piece`;
+        copying 5 MB in 10,000 slices takes 10 ms)."""
+        return self._display_range(0, self.display_size)
+
+    def _display_range(self, start: int, end: int) -> str:
+        """The display from ``start`` (just after a line break, or 0) to ``end``."""
+        lo = bisect.bisect_left(self._display_breaks, start)
+        hi = bisect.bisect_left(self._display_breaks, end)
+        folds = self.folds[lo:hi]  # the row breaks in there
+        r0, r1 = self.text_pos(start), self.text_pos(end)
+        pieces = map(self.text.__getitem__, map(slice, chain((r0,), folds), chain(folds, (r1,))))
+        return "\n".join(pieces).replace("\r", " ")
+
+    def display_piece(self, start: int, size: int) -> tuple[str, int]:
+        """The display from ``start`` (0 or just after a line break) to just after the last line
+        break within ``size`` characters (or further, to the end of a line longer than that),
+        and where it ends: what the editor loads in one slice."""
+        total = self.display_size
+        end = min(total, start + size)
+        if end < total:
+            i = bisect.bisect_left(self._display_breaks, end) - 1
+            cut = self._display_breaks[i] if i >= 0 else -1  # the last row break before ``end``
+            r0, r1 = self.text_pos(start), self.text_pos(end)
+            line_end = _last_break(self.text, r1)
+            if line_end >= r0:
+                cut = max(cut, self.display_pos(line_end))
+            if cut >= start:
+                end = cut + 1
+            else:  # no break so soon (an unfolded line longer than ``size``): to the next one
+                line_end = _next_break(self.text, r1)
+                end = total if line_end >= len(self.text) else self.display_pos(line_end) + 1
+                if i + 1 < len(self._display_breaks):
+                    end = min(end, self._display_breaks[i + 1] + 1)
+        return self._display_range(start, end), end
 
     @classmethod
     def of(cls, text: str, limit: int = LONG_LINE_CHARS, row: int = ROW_CHARS) -> FoldedText | None:

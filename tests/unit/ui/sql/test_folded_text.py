@@ -109,3 +109,19 @@ def test_find_last_gives_the_last_match_ending_before_a_position(text, needle, b
     spans = [(i, i + len(needle)) for i in range(before - len(needle) + 1)
              if re.fullmatch(re.escape(needle), text[i : i + len(needle)], flags)]
     assert folded.find_last(needle, before, case=case) == (spans[-1] if spans else None)
+
+
+@given(text=_texts, limit=st.integers(1, 30), row=st.integers(2, 20), sizes=st.lists(st.integers(1, 50), min_size=1))
+def test_the_display_in_pieces_is_the_display_each_piece_ending_after_a_line_break(text, limit, row, sizes):
+    folded = FoldedText(text, long_lines(text, limit), row)
+    expected = "\n".join(text[a:b] for a, b in zip([0, *folded.folds], [*folded.folds, len(text)], strict=True))
+    assert folded.display == expected.replace("\r", " ")
+    pieces, pos, k = [], 0, 0
+    while pos < folded.display_size:
+        piece, end = folded.display_piece(pos, sizes[k % len(sizes)])
+        assert end > pos and len(piece) == end - pos
+        if end < folded.display_size:
+            assert piece[-1] in "\n\u2029"
+        pieces.append(piece)
+        pos, k = end, k + 1
+    assert "".join(pieces) == folded.display
