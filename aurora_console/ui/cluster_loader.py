@@ -216,7 +216,10 @@ class InventoryLoader(QObject):
         from aurora_console.ui import switch_interval
         from aurora_console.ui.fleet import load_gc
 
-        if hold != self._gc_held:
+        # the token says whether this loader's hold is on: a loader destroyed mid-load gave it
+        # back already (_release_token), and the load's end may still arrive afterwards (its
+        # next-turn call has no owner): releasing again took another screen's hold away
+        if hold != self._gc_token["held"]:
             self._gc_held = self._gc_token["held"] = hold
             (load_gc.hold_full_collections if hold else load_gc.release_full_collections)()
             (switch_interval.hold if hold else switch_interval.release)()

@@ -42,3 +42,24 @@ def test_a_loader_gone_mid_load_gives_both_back(qtbot):
     loader.deleteLater()
     qtbot.waitUntil(lambda: not switch_interval.holding(), timeout=5000)
     assert sys.getswitchinterval() == before and not load_gc.holding()
+
+
+def test_a_load_ending_after_its_loader_is_gone_leaves_other_holds_alone(qtbot):
+    """A loader destroyed mid-load gives its holds back; the end of its load may still come
+    afterwards (its next-turn call has no owner, so the holds are given back even then): it must
+    not give back a second time, taking away another screen's hold (the metrics dashboard's)."""
+    from shiboken6 import delete
+
+    switch_interval.hold()  # another screen's load
+    load_gc.hold_full_collections()
+    try:
+        loader = _loader()
+        loader._hold_gc(True)
+        delete(loader)  # its window closed mid-load
+        loader._hold_gc(False)  # the load's end, arriving late
+        assert switch_interval.holding() and load_gc.holding()
+        assert sys.getswitchinterval() == switch_interval.HELD
+    finally:
+        switch_interval.release()
+        load_gc.release_full_collections(freeze=False)
+    assert not switch_interval.holding() and not load_gc.holding()
