@@ -205,6 +205,9 @@ def worker_editor(size: int, mode: str) -> dict:
     ed.resize(900, 700)
     ed.show()
     app.processEvents()
+    # PySide6 makes QWidget's Python enum classes on its first Python-side use (74 of them,
+    # 17 ms): the console's window did that long before any file opens, so this process too
+    ed.viewport()
     stall = StallMonitor().start()
     t0 = time.perf_counter()
     ed.load_text(text)
