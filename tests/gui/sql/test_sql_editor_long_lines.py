@@ -48,6 +48,7 @@ def test_a_file_with_a_very_long_line_opens_folded_with_its_exact_text(qtbot):
     assert len(INSERT) > LONG_LINE_CHARS
     ed = _editor(qtbot)
     assert ed.folded is not None and ed.isReadOnly() and not ed.loading
+    assert ed.slices_loaded > 1  # loaded in slices, as any big text (the display made slice by slice)
     doc = ed.document()
     assert doc.blockCount() > 100  # the long line is many rows
     block = doc.firstBlock()
