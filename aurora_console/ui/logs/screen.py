@@ -59,8 +59,9 @@ RELEASE_AFTER_MS = 30
 #: paint in the next turn) waited for the GIL whenever a parsing worker held it between the two
 #: or was descheduled holding it, and competed with it for the console's share of the CPU.
 PARK_AHEAD_MS = 15
-#: ... and at most this long (milliseconds) if no paint comes (a hidden screen).
-PARK_MAX_MS = 150
+#: ... and at most this long (milliseconds; a paint that late, on a loaded machine, runs with
+#: them stepping aside anyway): the follow's parse waits no more than this a render.
+PARK_MAX_MS = 100
 
 ERROR_PARTS = (("instances", "Instances"), ("files", "Log files"), ("read", "Reading"), ("earlier", "Earlier lines"),
                ("follow", "Follow"), ("export", "Export"))
@@ -236,6 +237,7 @@ class LogsScreen(QWidget):
 
     def render(self) -> None:
         self._render_timer.stop()
+        self._park_timer.stop()  # rendered sooner (a user's change): no park after it
         if self._closed:
             return
         self._last_render = self.clock()

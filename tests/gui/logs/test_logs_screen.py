@@ -241,6 +241,23 @@ def test_workers_step_aside_from_shortly_before_a_deferred_render_until_it_is_pa
     c.following = False
 
 
+def test_a_render_sooner_than_the_deferred_one_leaves_no_park_after_it(window, qtbot, log_folder):
+    # a user's change renders at once: the park meant for the deferred render must not come
+    # after it and hold the follow's parse back for nothing
+    screen, c, _ = opened(window, qtbot, log_folder)
+    screen.clock = lambda: 1000.0
+    screen.render()
+    c.following = True
+    c.follow_portions += 1
+    c.changed.emit()
+    assert screen._park_timer.isActive()
+    screen.render()
+    assert not screen._park_timer.isActive()
+    qtbot.wait(FOLLOW_RENDER_MS)
+    assert not inside()
+    c.following = False
+
+
 def test_a_park_ends_without_a_paint_and_when_the_screen_closes(window, qtbot, log_folder):
     screen, c, _ = opened(window, qtbot, log_folder)
     screen._park()
