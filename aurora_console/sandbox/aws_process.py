@@ -247,6 +247,8 @@ class AwsEndpointProcess:
         self._argv = argv or child_argv(*json_cache_args(self._cache_dir))
         self._seed_at_start = seed_at_start
         self._spawned = process
+        self._greeted = False
+        self._greet_error: OSError | None = None
         self._proc: subprocess.Popen | None = None
         self._endpoint_url: str | None = None
         self._write_lock = threading.Lock()
@@ -278,17 +280,29 @@ class AwsEndpointProcess:
     def running(self) -> bool:
         return self._endpoint_url is not None and not self._ended
 
-    def start(self) -> str:
-        """Start the child and wait until its endpoint listens; its URL."""
-        if self._endpoint_url is not None:
-            return self._endpoint_url
+    def greet(self) -> None:
+        """Start the child if it is not running yet and send its first frame (the password) now,
+        without waiting for it: a child spawned early seeds as soon as it has it (and its server
+        runs). :meth:`start` does it if nobody did; a failure to send is raised there."""
+        if self._greeted:
+            return
+        self._greeted = True
         spawned, self._spawned = self._spawned, None
         self._proc = spawned or _popen(self._argv)
         try:
             write_frame(self._proc.stdin, self._write_lock,
                         {"password": self._password, "log_level": logging.getLogger().getEffectiveLevel(),
                          "seed_at_start": self._seed_at_start})
-        except OSError as exc:  # it ended before reading its first message: say what it said
+        except OSError as exc:
+            self._greet_error = exc
+
+    def start(self) -> str:
+        """Start the child (greet it, if nobody did) and wait until its endpoint listens; its URL."""
+        if self._endpoint_url is not None:
+            return self._endpoint_url
+        self.greet()
+        exc, self._greet_error = self._greet_error, None
+        if exc is not None:  # it ended before reading its first message: say what it said
             self._kill()
             said = self._proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-5:]
             self._abandon()
@@ -384,11 +398,12 @@ class AwsEndpointProcess:
 
     def stop(self) -> None:
         """Stop the child (idempotent): asked first, killed if it has not ended in time."""
-        proc = self._proc
+        proc = self._proc or self._spawned
         if proc is None:
-            spawned, self._spawned = self._spawned, None
-            if spawned is not None:  # never started: nothing reads its frames
-                discard(spawned)
+            return
+        if not self._threads:  # never started (at most greeted): nothing reads its frames
+            self._proc = self._spawned = None
+            discard(proc)
             return
         self._stopping = True
         self._endpoint_url = None

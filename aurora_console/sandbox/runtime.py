@@ -210,6 +210,7 @@ class Sandbox:
         install) before anything starts if the ``sandbox`` extra is not installed."""
         #: the child aws_process.spawn started for this sandbox's endpoint, until _new_endpoint takes it
         self._spawned = endpoint_process
+        self._greeted = None  # the endpoint begin() made for that child and greeted, until _new_endpoint
         try:
             self._setup(state_dir, reset=reset, pg_bin=pg_bin, live_metrics=live_metrics, cache_dir=cache_dir,
                         aws_in_process=aws_in_process)
@@ -267,6 +268,19 @@ class Sandbox:
         if self.aws_in_process:
             self._discard_spawned()
 
+    def _greet_spawned_endpoint(self) -> None:
+        """The endpoint for the early child, made and greeted here (``_new_endpoint`` hands it out)."""
+        with self._lock:
+            spawned, self._spawned = self._spawned, None
+        if spawned is None:
+            return
+        from aurora_console.sandbox.aws_process import AwsEndpointProcess
+
+        endpoint = AwsEndpointProcess(self._password, seed_at_start=True, cache_dir=self.cache_dir, process=spawned)
+        with self._lock:
+            self._greeted = endpoint
+        endpoint.greet()
+
     def _discard_spawned(self) -> None:
         """End the endpoint's early child if nothing took it over."""
         spawned, self._spawned = self._spawned, None
@@ -287,6 +301,9 @@ class Sandbox:
 
         with self._lock:
             spawned, self._spawned = self._spawned, None
+            greeted, self._greeted = self._greeted, None
+        if greeted is not None:  # begin() greeted the early child
+            return greeted
         # the clusters seeded as soon as it runs; the JSON files it decodes kept in the cache folder
         return AwsEndpointProcess(self._password, seed_at_start=True, cache_dir=self.cache_dir, process=spawned)
 
@@ -355,6 +372,9 @@ class Sandbox:
             if self._early is not None:
                 return
             early = self._early = _EarlyStart()
+        # the endpoint's process spawned early gets its password now, so it seeds as soon as its
+        # server runs (not once the start thread below has run its imports, on a busy machine later)
+        self._greet_spawned_endpoint()
         # the PostgreSQL thread first: start_aws begins it too, but only once its own thread runs
         self._begin_postgres()
         threading.Thread(target=early.run, args=(lambda: self._start_aws(null_context()),),
@@ -895,10 +915,13 @@ class Sandbox:
                 log.exception("stopping the sandbox %s failed", name)
         with self._lock:  # an early child no endpoint took over (stopped before the start began)
             spawned, self._spawned = self._spawned, None
+            greeted, self._greeted = self._greeted, None
         if spawned is not None:
             from aurora_console.sandbox.aws_process import discard
 
             discard(spawned)
+        if greeted is not None:
+            greeted.stop()
         self._feeder = self._bastion = self._pg = self._mysql = self._aws = None
         self._wait_bastion_start()  # it sees the stop and stops the bastion it was starting
         pg_thread = self._pg_thread

@@ -393,6 +393,11 @@ def test_a_spawned_child_nobody_takes_over_is_ended(tmp_path):
     endpoint = AwsEndpointProcess(PASSWORD, process=untaken)  # never started: stop() ends the child
     endpoint.stop()
     assert untaken.poll() is not None and "--json-cache" not in untaken.args
+    greeted = spawn(None)
+    endpoint = AwsEndpointProcess(PASSWORD, seed_at_start=True, process=greeted)
+    endpoint.greet()  # its password sent, never started: stop() ends it too
+    endpoint.stop()
+    assert greeted.poll() is not None
 
 
 def test_a_spawned_child_that_cannot_start_says_why_once_taken_over():

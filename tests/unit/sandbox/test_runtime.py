@@ -328,3 +328,39 @@ def test_a_process_the_sandbox_does_not_use_is_ended(tmp_path, ended, monkeypatc
     with pytest.raises(Exception, match="sandbox"):
         Sandbox(tmp_path / "c", endpoint_process=failed, aws_in_process=False)  # the extra is missing
     assert ended == [in_process, stopped_first, failed]
+
+
+class _Greeted:
+    """Stands for AwsEndpointProcess: records greet/stop."""
+
+    made: list[_Greeted] = []
+
+    def __init__(self, password, *, seed_at_start=False, cache_dir=None, process=None) -> None:
+        self.process, self.seed_at_start, self.events = process, seed_at_start, []
+        _Greeted.made.append(self)
+
+    def greet(self) -> None:
+        self.events.append("greet")
+
+    def stop(self) -> None:
+        self.events.append("stop")
+
+
+def test_the_early_child_is_greeted_at_once_and_its_endpoint_handed_out_once(tmp_path, ended, monkeypatch):
+    """begin() sends the early child its password before any thread starts (it seeds as soon as its
+    server runs), and the endpoint made for it is the one the start takes over."""
+    from aurora_console.sandbox import aws_process
+
+    _Greeted.made = []
+    monkeypatch.setattr(aws_process, "AwsEndpointProcess", _Greeted)
+    given = object()
+    sbx = Sandbox(tmp_path / "sbx", endpoint_process=given, aws_in_process=False)
+    sbx._greet_spawned_endpoint()
+    (greeted,) = _Greeted.made
+    assert greeted.process is given and greeted.seed_at_start and greeted.events == ["greet"]
+    assert sbx._new_endpoint() is greeted
+    assert sbx._new_endpoint() is not greeted  # handed out once (a later start makes its own)
+    unused = Sandbox(tmp_path / "other", endpoint_process=object(), aws_in_process=False)
+    unused._greet_spawned_endpoint()
+    unused.stop()  # greeted, never taken: stopped with the sandbox
+    assert _Greeted.made[-1].events == ["greet", "stop"] and ended == []
