@@ -38,6 +38,16 @@ namespace are not) and costs a second layout and paint; only a first paint witho
 dock gets under 1.3x, and then the dock appears after the window. The console's own first paint
 (the turn after it) was 1.62x in CPU, ~25 ms over the same widgets at once.
 
+With ``--instructions``, the same widgets and the console (and ``--compare-tree``'s) are also
+counted to their first paint, each process ended there (``os._exit``; the console's wrapper drops
+``_FirstPaint``'s 250 ms fallback, which under valgrind's ~50x slowdown fired on the first loop turn,
+before any paint): what the console adds before its window appears, without the AWS read, the
+welcome page and the exit after it. Session 10 (load 7-10): 938 M (a08eede: 949 M) against the
+same widgets' 836 M, 1.12x (the bare window's whole run: 618 M, so 1.52x and 1.35x); the console's own modules (~55 before the first paint: their import, classes and six dataclasses,
+~15 ms of CPU), its menus and features' entries (~3.5 ms cold) and the Qt classes only it needs
+then (QKeySequence, QPainter and QIconEngine for the icons, QSvgRenderer's overloads: ~3 ms) are
+most of the difference; no single part is over ~2 ms.
+
 ``--compare-tree DIR`` also starts the console of another source tree (``git worktree add DIR
 <commit>``, or ``git archive <commit> | tar -x -C DIR``; run with ``PYTHONPATH=DIR`` and
 ``PYTHONSAFEPATH=1``, so the working folder's checkout does not come first), interleaved
@@ -246,6 +256,27 @@ DOCK_AFTER = (
     "QTimer.singleShot(3000, app.quit)  # never painted: the wall time says so\n"
     "w.show()\n"
     "app.exec()\n"
+)
+
+
+#: ``--instructions``: SAME_WIDGETS ended at its first paint (its process exits there)
+SAME_TO_PAINT = SAME_WIDGETS.replace(
+    "def on_paint():\n", "def on_paint():\n    import os, sys; sys.stdout.flush(); os._exit(0)\n", 1)
+assert SAME_TO_PAINT != SAME_WIDGETS
+
+#: ``--instructions``: the console's normal start ended at its first paint (app._FirstPaint's callback),
+#: without the fallback timer, which under valgrind fires before the window ever paints
+CONSOLE_TO_PAINT = (
+    "import os, sys\n"
+    "import aurora_console.app as app\n"
+    "class _Paint(app._FirstPaint):\n"
+    "    def __init__(self, window, callback):\n"
+    "        super().__init__(window, lambda: (sys.stdout.flush(), os._exit(0)))\n"
+    "    def _fallback(self, callback):\n"
+    "        return lambda: None\n"
+    "app._FirstPaint = _Paint\n"
+    "from aurora_console.cli import main\n"
+    "main(['--smoke-test'])\n"
 )
 
 
@@ -507,8 +538,10 @@ def start_xvfb() -> tuple[subprocess.Popen, str] | None:
 
 def smoke_json(argv, env) -> dict:
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
-    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
-    return json.loads(line)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if not lines:  # say why (once, after ~100 good runs, a start printed nothing: exit code and stderr)
+        raise RuntimeError(f"{argv} printed no JSON line (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+    return json.loads(lines[-1])
 
 
 def main() -> int:
@@ -661,6 +694,14 @@ def _measure(args, env, sandbox_env) -> int:
             summary("aurora-console --smoke-test vs a bare PySide6 QMainWindow, instructions executed",
                     f"{ours_all / 1e6:.0f} M", f"{ir_ratio:.2f}x", "<= 1.30x", ir_ratio <= 1.3)
             print(f"instructions vs the same widgets in plain PySide6: {ours_all / counted[SAME_ROW][0]:.2f}x")
+            to_paint = [(SAME_ROW, [PYTHON, "-c", SAME_TO_PAINT], env), (OURS_ROW, [PYTHON, "-c", CONSOLE_TO_PAINT], env)]
+            if tree_row:
+                to_paint.append((tree_row, [PYTHON, "-c", CONSOLE_TO_PAINT], tree_env))
+            painted = {row: instructions(argv, e) for row, argv, e in to_paint}
+            print("instructions to the first paint (each process ended there), the UI thread's, and the ratio to the "
+                  "same widgets':")
+            for row, (_total, ui) in painted.items():
+                print(f"  {row:48} {ui / 1e6:8.1f} M  {ui / painted[SAME_ROW][1]:.2f}x")
             same_where, ours_where = breakdowns[SAME_ROW], breakdowns[OURS_ROW]
             if same_where is not None and ours_where is not None:
                 print("where the UI thread's instructions go (inclusive, M): the same widgets, aurora-console, "
