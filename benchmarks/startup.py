@@ -42,11 +42,12 @@ With ``--instructions``, the same widgets and the console (and ``--compare-tree`
 counted to their first paint, each process ended there (``os._exit``; the console's wrapper drops
 ``_FirstPaint``'s 250 ms fallback, which under valgrind's ~50x slowdown fired on the first loop turn,
 before any paint): what the console adds before its window appears, without the AWS read, the
-welcome page and the exit after it. Session 10 (load 7-10): 938 M (a08eede: 949 M) against the
-same widgets' 836 M, 1.12x (the bare window's whole run: 618 M, so 1.52x and 1.35x); the console's own modules (~55 before the first paint: their import, classes and six dataclasses,
-~15 ms of CPU), its menus and features' entries (~3.5 ms cold) and the Qt classes only it needs
-then (QKeySequence, QPainter and QIconEngine for the icons, QSvgRenderer's overloads: ~3 ms) are
-most of the difference; no single part is over ~2 ms.
+welcome page and the exit after it. Session 10: 938 M (a08eede: 949 M) against the same widgets'
+836 M, 1.12x (the bare window's whole run is 618 M: 1.52x and 1.35x of it). The console's own
+modules (~55 before the first paint: their import, classes and six dataclasses, ~15 ms of CPU),
+its menus and features' entries (~3.5 ms cold) and the Qt classes only it needs then
+(QKeySequence, QPainter and QIconEngine for the icons, QSvgRenderer's overloads: ~3 ms) are most
+of the difference; no single part is over ~2 ms.
 
 ``--compare-tree DIR`` also starts the console of another source tree (``git worktree add DIR
 <commit>``, or ``git archive <commit> | tar -x -C DIR``; run with ``PYTHONPATH=DIR`` and
