@@ -283,6 +283,13 @@ class ClusterLoader:
     def load_count(self) -> int:
         return self._loader.load_count if self._loader is not None else 0
 
+    def shutdown(self) -> None:
+        """The window closes: its load stops and gives back its holds (the short switch interval,
+        the held full collections) now, not when the cancelled task's news is next delivered
+        (a window closed mid-load kept them until then, into whatever ran next)."""
+        if self._loader is not None:
+            self._loader.shutdown()
+
     def profile_selected(self, profile: str) -> None:
         services = self.window.services
         if services.aws is not None and not services.aws.is_sandbox:

@@ -486,4 +486,5 @@ class MainWindow(QMainWindow):
             shutdown = getattr(self.tabs.widget(i), "shutdown", None)
             if callable(shutdown):
                 shutdown()
+        self.clusters.shutdown()  # the cluster load stops and gives back its holds now
         event.accept()

@@ -63,3 +63,33 @@ def test_a_load_ending_after_its_loader_is_gone_leaves_other_holds_alone(qtbot):
         switch_interval.release()
         load_gc.release_full_collections(freeze=False)
     assert not switch_interval.holding() and not load_gc.holding()
+
+
+def test_a_window_closed_mid_load_gives_both_back_at_once(offline_window, qtbot):
+    """Closing the window stops its cluster load and gives back the holds then, not when the
+    cancelled task's news is next delivered (that came in whatever ran next: a test after it
+    saw the switch interval still held)."""
+    import threading
+
+    from aurora_console.core.aws.session import AwsSessionFactory
+
+    window = offline_window
+    window.services.aws_session.set(AwsSessionFactory(endpoint_url="http://127.0.0.1:9"))  # never called
+    window.navigator.set_profiles(["dev"], "dev")
+    window.navigator.set_regions(["us-east-1"], ["us-east-1"])
+    loader = window.clusters.loader
+    started, go = threading.Event(), threading.Event()
+
+    def read(_factory, _targets, *, on_region=None, task=None, profile_label=None):  # a slow AWS read
+        started.set()
+        go.wait(10)
+        return []
+
+    loader.inventory.load = read
+    window.refresh_clusters()
+    assert started.wait(10) and switch_interval.holding() and load_gc.holding()
+    window.close()
+    try:
+        assert not switch_interval.holding() and not load_gc.holding()
+    finally:
+        go.set()
