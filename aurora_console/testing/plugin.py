@@ -13,6 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from aurora_console.testing import ast_lock
+
+# before any test (or the console's worker threads) imports a module pytest rewrites: CPython
+# 3.11's syntax-tree conversion is not safe on two threads at once (see ast_lock)
+ast_lock.serialise()
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("aurora-console", "Aurora Console smoke tests")
