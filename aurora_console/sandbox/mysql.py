@@ -287,7 +287,14 @@ class MysqlServer:
 
     def _install_fresh(self) -> None:
         """``_install_db``, once more on an empty folder when the first try fails: MariaDB's bootstrap
-        server has crashed (SIGSEGV) now and then on a loaded machine, which a second run gets past."""
+        server has crashed (SIGSEGV) now and then on a loaded machine, which a second run gets past.
+        A folder without the ``mysql`` schema holds only what an install killed midway left (the
+        console closed within seconds of a first start): emptied first, else install-db fails on
+        its InnoDB files ("wrong space ID") at every later start."""
+        leftovers = list(self.data_dir.iterdir())
+        if leftovers:
+            log.info("removing what an interrupted mariadb-install-db left in %s", self.data_dir)
+            self._empty_data_dir()
         empty = not any(self.data_dir.iterdir())
         installer_count = self._installs
         try:
@@ -296,9 +303,12 @@ class MysqlServer:
             if not empty or self._installs != installer_count + 1 or self._stop_asked:
                 raise
             log.warning("mariadb-install-db failed, trying once more: %s", str(exc).splitlines()[0])
-            for child in list(self.data_dir.iterdir()):
-                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+            self._empty_data_dir()
             self._install_db()
+
+    def _empty_data_dir(self) -> None:
+        for child in list(self.data_dir.iterdir()):
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
     def _install_db(self) -> None:
         self.run_as.chown(self.data_dir, recursive=True)

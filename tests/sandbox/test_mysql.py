@@ -80,6 +80,29 @@ def test_a_stop_during_the_first_install_ends_it_without_a_second_try(tmp_path):
         server.remove_data()
 
 
+def test_a_start_after_an_install_killed_midway_installs_afresh(tmp_path):
+    """The console closed while the shop's first install ran (its installer killed): what it left
+    (InnoDB files, no mysql schema) is cleared at the next start instead of failing install-db
+    there ("wrong space ID") at every later start."""
+    killed = MysqlServer(tmp_path / "data", password="first-pass-1")
+    worker = threading.Thread(target=lambda: pytest.raises(MysqlError, killed.start))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (killed._installer is not None and (killed.data_dir / "ibdata1").exists()):
+        time.sleep(0.01)
+    assert killed._installer is not None, "the install never began"
+    killed.stop()  # as the console's exit ends it
+    worker.join(60)
+    assert not (killed.data_dir / "mysql").is_dir() and any(killed.data_dir.iterdir())  # half made
+    again = MysqlServer(tmp_path / "data", password="first-pass-1")
+    try:
+        again.start()
+        again.connect().close()
+        assert again._installs == 1  # installed afresh at once, no failed first try
+    finally:
+        again.remove_data()
+
+
 def test_the_password_is_rekeyed_at_each_start_and_never_on_a_command_line(tmp_path):
     server = MysqlServer(tmp_path / "data", password="first-pass-1")
     try:
