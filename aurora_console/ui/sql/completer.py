@@ -38,6 +38,12 @@ class SqlCompleter(QCompleter):
         return m.group() if m else ""
 
     def show_for_cursor(self) -> None:
+        # A read-only editor (a folded file, or one still loading) is never completed into:
+        # QTextCursor.insertText ignores read-only, so the screen would stop matching the exact
+        # text that Run and Save use.
+        if self.editor.isReadOnly():
+            self.popup().hide()
+            return
         prefix = self.prefix_at_cursor()
         self.setCompletionPrefix(prefix)
         rect = self.editor.cursorRect()
@@ -45,6 +51,8 @@ class SqlCompleter(QCompleter):
         self.complete(rect)
 
     def insert(self, word: str) -> None:
+        if self.editor.isReadOnly():
+            return
         cur = self.editor.textCursor()
         prefix = self.prefix_at_cursor()
         cur.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(prefix))

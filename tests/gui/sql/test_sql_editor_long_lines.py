@@ -243,3 +243,37 @@ def test_run_all_and_run_statement_send_the_exact_text(sql_page, sql_gui_db):
     assert [r.status() for r in res] == [f"INSERT 0 {N_VALUES}"]
     with sql_gui_db.connect(autocommit=True) as conn:
         assert conn.execute("select count(*) from long_t").fetchone()[0] == 2 * N_VALUES
+
+
+def test_completion_never_edits_a_folded_or_loading_text(qtbot):
+    # QTextCursor.insertText ignores read-only: completing into a folded line once changed the
+    # screen but not the exact text that Run and Save use
+    from aurora_console.ui.sql.completer import SqlCompleter
+
+    text = TEXT + "sel"
+    ed = _editor(qtbot, text)
+    completer = SqlCompleter(ed)
+    completer.set_words(["SELECT"])
+    cur = ed.textCursor()
+    cur.movePosition(QTextCursor.MoveOperation.End)
+    ed.setTextCursor(cur)
+    shown, revision = ed.toPlainText(), ed.document().revision()
+    completer.show_for_cursor()
+    assert not completer.popup().isVisible()
+    completer.insert("SELECT")  # what Enter in the popup does
+    assert ed.toPlainText() == shown and ed.document().revision() == revision
+    assert ed.sql_text() == text and not ed.document().isModified()
+    # still loading (read-only until loaded): no completion either
+    ed.load_text(text)
+    assert ed.loading and ed.isReadOnly()
+    completer.insert("SELECT")
+    with qtbot.waitSignal(ed.loaded, timeout=60000):
+        pass
+    assert ed.sql_text() == text and not ed.document().isModified()
+    # an ordinary editable text still completes
+    ed.load_text("sel")
+    cur = ed.textCursor()
+    cur.movePosition(QTextCursor.MoveOperation.End)
+    ed.setTextCursor(cur)
+    completer.insert("SELECT")
+    assert ed.toPlainText() == "SELECT"
