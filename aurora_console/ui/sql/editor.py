@@ -117,6 +117,7 @@ class SqlEditor(QPlainTextEdit):
         self._delimiters: DelimiterIndex | None = None  # MySQL DELIMITER lines, made on first use
         self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=engine)
         self.highlighter.set_view(self.visible_blocks)
+        self.highlighter.set_rows(self._continues_line)
         self._numbers = _LineNumbers(self)
         self._statement: tuple[int, int] | None = None
         self._error_sel: tuple[int, int] | None = None
@@ -683,11 +684,17 @@ class SqlEditor(QPlainTextEdit):
         edit.endEditBlock()
         return count
 
+    def _continues_line(self, block_number: int) -> bool:
+        """Block ``block_number`` is a folded line's row after its first (for the highlighter)."""
+        folded = getattr(self, "folded", None)
+        return folded is not None and folded.line_of_block(block_number)[1]
+
     def set_dark(self, dark: bool) -> None:
         font = QFont(self.font())
         self.highlighter.setDocument(None)
         self.highlighter = SqlHighlighter(self.document(), dark=dark, engine=self.engine)
         self.highlighter.set_view(self.visible_blocks)
+        self.highlighter.set_rows(self._continues_line)
         self.highlighter.hold(self.loading)
         self.setFont(font)
 

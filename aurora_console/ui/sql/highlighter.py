@@ -10,6 +10,11 @@ highlights them in slices, so a 100,000-line file opens without freezing the win
 that colours lines below the screen does not repaint it (``set_view``), and a line longer than
 ``LEX_LIMIT`` characters (a minified dump) is not coloured: lexing it would take longer than a
 slice may (its quotes and comments are still followed, for the lines after it).
+
+A folded line (see ``folded_text``) is many blocks, one per row, each short enough to be lexed.
+What crosses a row break is tracked as across a line end, plus one thing that does not cross a
+line end: a ``--`` (or MySQL ``#``) comment runs on into the rows after it (``LCOMMENT``), as far
+as the folded line goes. ``set_rows`` tells the highlighter which blocks continue a line.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, String, Tok
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR, DQSTRING, BTIDENT = range(8)
+NORMAL, COMMENT, STRING, ESTRING, QIDENT, DOLLAR, DQSTRING, BTIDENT, LCOMMENT = range(9)
 PENDING = 0x3FFFFFFF
 BUDGET_S = 0.005  # lexing time per burst / per timer slice
 LEX_LIMIT = 5_000  # longer lines are left uncoloured (about 5 ms of lexing; see the docstring)
@@ -80,16 +85,21 @@ def _close(text: str, pos: int, kind: int, extra: int, tags: _Tags, mysql: bool 
     return (m.end() if m else -1), 0
 
 
-def scan_line(text: str, state: int, tags: _Tags, mysql: bool = False) -> tuple[int, int | None, int]:
+def scan_line(
+    text: str, state: int, tags: _Tags, mysql: bool = False, runs_on: bool = False
+) -> tuple[int, int | None, int]:
     """``(prefix_end, open_at, end_state)`` for one line starting in ``state``.
 
     ``prefix_end``: where the construct continued from the previous line closes (len(text) if it
     does not); ``open_at``: start of a construct this line opens and leaves open (or None).
-    ``mysql``: MySQL's quoting and comments (see the module docstring).
+    ``mysql``: MySQL's quoting and comments (see the module docstring). ``runs_on``: the line
+    goes on in the next block (a folded line's row), so a line comment stays open (``LCOMMENT``).
     """
     kind, extra = state & 0xF, state >> 4
     pos = 0
     openers = _MYSQL_OPENERS if mysql else _OPENERS
+    if kind == LCOMMENT:  # a row of a folded line, inside a line comment begun on an earlier row
+        return len(text), None, LCOMMENT if runs_on else NORMAL
     if kind != NORMAL:
         end, depth = _close(text, 0, kind, extra, tags, mysql)
         if end < 0:
@@ -102,7 +112,7 @@ def scan_line(text: str, state: int, tags: _Tags, mysql: bool = False) -> tuple[
             return prefix_end, None, NORMAL
         g = m.lastgroup
         if g == "lc":
-            return prefix_end, None, NORMAL
+            return (prefix_end, m.start(), LCOMMENT) if runs_on else (prefix_end, None, NORMAL)
         if g == "bc":
             k, x = COMMENT, 1
         elif g == "es":
@@ -169,6 +179,7 @@ class SqlHighlighter(QSyntaxHighlighter):
         self._timer.timeout.connect(self._work)
         self._held = False  # a text is loading: the background pass waits (see hold)
         self._view: Callable[[], tuple[int, int]] | None = None  # visible block numbers (set_view)
+        self._continues: Callable[[int], bool] | None = None  # see set_rows
         self._quiet = False  # lines below the screen were coloured without telling the view
         # the block a background slice starts with: coloured whatever the clock says (handing a
         # 5 MB line over from Qt alone took longer than the budget, and it stayed pending forever)
@@ -207,6 +218,14 @@ class SqlHighlighter(QSyntaxHighlighter):
         screen costs about as much as the slice)."""
         self._view = visible
 
+    def set_rows(self, continues: Callable[[int], bool] | None) -> None:
+        """``continues(n)``: block ``n`` continues the line of block ``n - 1`` (a folded line's
+        row), so a line comment runs on into it."""
+        self._continues = continues
+
+    def _runs_on(self, block_number: int) -> bool:
+        return self._continues is not None and self._continues(block_number + 1)
+
     def format_for(self, ttype) -> QTextCharFormat | None:
         f = self._cache.get(ttype, 0)
         if f == 0:
@@ -239,7 +258,8 @@ class SqlHighlighter(QSyntaxHighlighter):
         self.highlighted_blocks += 1
 
     def _highlight(self, text: str, state: int) -> None:
-        prefix_end, open_at, end_state = scan_line(text, state, self._tags, self.mysql)
+        runs_on = self._runs_on(self.currentBlock().blockNumber())
+        prefix_end, open_at, end_state = scan_line(text, state, self._tags, self.mysql, runs_on)
         if len(text) > LEX_LIMIT:
             self.setCurrentBlockState(end_state)
             return
@@ -252,7 +272,7 @@ class SqlHighlighter(QSyntaxHighlighter):
             if closed:
                 self.setFormat(body_end, len(tag), self._formats[String])
         elif kind != NORMAL and prefix_end and kind != BTIDENT:
-            self.setFormat(0, prefix_end, self._formats[Comment if kind == COMMENT else String])
+            self.setFormat(0, prefix_end, self._formats[Comment if kind in (COMMENT, LCOMMENT) else String])
         stop = len(text) if open_at is None else open_at
         self._lex(text, prefix_end, stop)
         if open_at is not None:
@@ -262,7 +282,9 @@ class SqlHighlighter(QSyntaxHighlighter):
                 self.setFormat(open_at, len(tag), self._formats[String])
                 self._lex(text, open_at + len(tag), len(text))
             elif ok != BTIDENT:  # a backtick identifier left open: lexed as it is, not coloured
-                self.setFormat(open_at, len(text) - open_at, self._formats[Comment if ok == COMMENT else String])
+                self.setFormat(
+                    open_at, len(text) - open_at, self._formats[Comment if ok in (COMMENT, LCOMMENT) else String]
+                )
         self.setCurrentBlockState(end_state)
 
     def _lex(self, text: str, start: int, stop: int) -> None:
@@ -296,7 +318,7 @@ class SqlHighlighter(QSyntaxHighlighter):
         block = doc.findBlockByNumber(n)
         deadline = time.perf_counter() + BUDGET_S
         while block.isValid() and n < first and time.perf_counter() < deadline:
-            state = scan_line(block.text(), state, self._tags, self.mysql)[2]
+            state = scan_line(block.text(), state, self._tags, self.mysql, self._runs_on(n))[2]
             block = block.next()
             n += 1
         if n < first and block.isValid():

@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from pygments.token import String
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -277,3 +278,39 @@ def test_completion_never_edits_a_folded_or_loading_text(qtbot):
     ed.setTextCursor(cur)
     completer.insert("SELECT")
     assert ed.toPlainText() == "SELECT"
+
+
+def _colours(ed: SqlEditor, block_number: int) -> set[str]:
+    block = ed.document().findBlockByNumber(block_number)
+    return {r.format.foreground().color().name() for r in block.layout().formats()}
+
+
+@pytest.mark.parametrize("engine", ["postgres", "mysql"])
+def test_a_folded_line_comment_is_a_comment_on_every_row(qtbot, engine):
+    # before: only the first row was grey, the later rows were coloured as live SQL
+    from pygments.token import Comment
+
+    comment = f"-- {INSERT}"
+    text = f"select 1; {comment}\ndrop table t;\n"
+    ed = _editor(qtbot, text, engine)
+    qtbot.waitUntil(lambda: not ed.highlighter.pending, timeout=60000)
+    grey = ed.highlighter.format_for(Comment).foreground().color().name()
+    doc = ed.document()
+    rows = [n for n in range(doc.blockCount()) if ed.folded.line_of_block(n)[0] == 0]
+    assert len(rows) > 10
+    first = doc.findBlockByNumber(0)
+    at = first.text().index("--")
+    assert any(r.start <= at < r.start + r.length and r.format.foreground().color().name() == grey
+               for r in first.layout().formats())
+    assert any(r.start == 0 and r.format.foreground().color().name() != grey for r in first.layout().formats())
+    for n in rows[1:]:  # the comment's later rows: grey from start to end, nothing else
+        block = doc.findBlockByNumber(n)
+        formats = block.layout().formats()
+        assert {r.format.foreground().color().name() for r in formats} == {grey}, n
+        assert (formats[0].start, sum(r.length for r in formats)) == (0, len(block.text())), n
+    after = rows[-1] + 1  # the next line is SQL again
+    assert doc.findBlockByNumber(after).text() == "drop table t;"
+    assert _colours(ed, after) - {grey}
+    # a quote inside the comment opens nothing: the next line is not a string either
+    strings = ed.highlighter.format_for(String).foreground().color().name()
+    assert strings not in _colours(ed, after)
