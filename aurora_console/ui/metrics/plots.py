@@ -377,6 +377,7 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
     layout_pending = False  # resized while frozen: the plots keep their old geometry
     _painted: QSize | None = None  # the size the widget last drew itself at, since it was shown
     _painted_at: QPoint | None = None  # where in its window it drew itself then
+    _painted_in = None  # that window
     _thawing: QRegion | None = None  # thawed: the area still to be painted over the picture
 
     def __init__(self, *args, **kwargs) -> None:
@@ -421,7 +422,8 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
         # it at the new place, so a freeze then copies from here, not from where the widget is now
         viewport = self.viewport()
         self._painted = viewport.size()
-        self._painted_at = viewport.mapTo(self.window(), QPoint(0, 0))
+        self._painted_in = self.window()
+        self._painted_at = viewport.mapTo(self._painted_in, QPoint(0, 0))
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt's name
         if self.resized is not None:
@@ -462,6 +464,9 @@ class PlotsWidget(pg.GraphicsLayoutWidget):
         """What the viewport shows now (drawn at its size before this resize): its part of the
         window's pixels (no paint), or, where the platform does not give those, one render."""
         size = self._painted
+        if self.window() is not self._painted_in:
+            # moved to another window since (a dock floated): that window's pixels are not its
+            return self._rendered_picture(size)
         still = window_pixels(self.viewport(), size, self._painted_at)
         return still if still is not None else self._rendered_picture(size)
 

@@ -341,3 +341,25 @@ def test_a_drag_that_also_moves_the_plots_shows_their_own_picture(qtbot):
     assert grid.widget.frozen
     assert grid.widget.still.convertToFormat(shown.format()) == shown
     qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
+
+
+def test_plots_moved_to_another_window_render_their_picture_not_that_windows_pixels(qtbot, grid, monkeypatch):
+    """A dock floated: the plots now sit in a window of their own, which has not drawn them
+    yet when the first resize comes; the picture is rendered, not copied from that window."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from aurora_console.ui.metrics import plots as plots_module
+
+    qtbot.wait(50)
+    shown = _shown(grid)
+    copied = []
+    real = plots_module.window_pixels
+    monkeypatch.setattr(plots_module, "window_pixels", lambda *a: copied.append(a) or real(*a))
+    other = QWidget()
+    qtbot.addWidget(other)
+    QVBoxLayout(other).addWidget(grid.widget)
+    other.show()
+    grid.widget.resize(1000, 650)  # before the new window has drawn anything (same turn)
+    assert grid.widget.frozen and copied == []
+    assert grid.widget.still.convertToFormat(shown.format()) == shown
+    qtbot.waitUntil(lambda: not grid.redrawing, timeout=5000)
