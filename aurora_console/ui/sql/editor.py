@@ -640,17 +640,20 @@ class SqlEditor(QPlainTextEdit):
         return self.find(needle, flags)
 
     def _find_folded(self, needle: str, backward: bool, case: bool, wrap: bool) -> bool:
-        """Find in the exact text (a match may cross a row break) and select it on screen."""
+        """Find in the exact text (a match may cross a row break) and select it on screen.
+        While the text still loads, only in the part loaded so far (what the screen can show)."""
         f = self.folded
         cur = self.textCursor()
+        shown = min(f.display_size, self.document().characterCount() - 1)  # display chars loaded
+        limit = len(f.text) if shown >= f.display_size else f.text_pos(shown)
         if backward:
-            found = f.find_last(needle, f.text_pos(cur.selectionStart()), case=case)
+            found = f.find_last(needle, min(limit, f.text_pos(cur.selectionStart())), case=case)
             if found is None and wrap:
-                found = f.find_last(needle, len(f.text), case=case)
+                found = f.find_last(needle, limit, case=case)
         else:
-            found = f.find(needle, f.text_pos(cur.selectionEnd()), case=case)
+            found = f.find(needle, f.text_pos(cur.selectionEnd()), case=case, end=limit)
             if found is None and wrap:
-                found = f.find(needle, 0, case=case)
+                found = f.find(needle, 0, case=case, end=limit)
         if found is None:
             return False
         c = QTextCursor(self.document())

@@ -56,7 +56,10 @@ class FindBar(QWidget):
 
     def _find(self, backward: bool = False) -> bool:
         found = self.editor.find_text(self.find_edit.text(), backward=backward, case=self.case.isChecked())
-        self.info.setText("" if found else "Not found")
+        if found:
+            self.info.setText("")
+        else:  # while a file still loads, the search covers what has arrived so far
+            self.info.setText("Not found in the part loaded so far" if self.editor.loading else "Not found")
         return found
 
     def find_next(self) -> bool:

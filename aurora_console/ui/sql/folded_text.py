@@ -149,16 +149,18 @@ class FoldedText:
         lines = long_lines(text, limit)
         return cls(text, lines, row) if lines else None
 
-    def find(self, needle: str, start: int, *, case: bool) -> tuple[int, int] | None:
-        """The first match of ``needle`` at or after ``start`` in the text: ``(start, end)``.
-        Without ``case``, as Qt's find: letters match in either case."""
+    def find(self, needle: str, start: int, *, case: bool, end: int | None = None) -> tuple[int, int] | None:
+        """The first match of ``needle`` at or after ``start`` in the text (and ending at or
+        before ``end``, when given): ``(start, end)``. Without ``case``, as Qt's find: letters
+        match in either case."""
+        end = len(self.text) if end is None else end
         if case:
-            at = self.text.find(needle, start)
+            at = self.text.find(needle, start, end)
             return None if at < 0 else (at, at + len(needle))
         if self.text.isascii() and needle.isascii():  # lower() keeps every position: a memchr search
-            at = self._lowered.find(needle.lower(), start)
+            at = self._lowered.find(needle.lower(), start, end)
             return None if at < 0 else (at, at + len(needle))
-        m = re.compile(re.escape(needle), re.IGNORECASE).search(self.text, start)
+        m = re.compile(re.escape(needle), re.IGNORECASE).search(self.text, start, end)
         return None if m is None else m.span()
 
     def find_last(self, needle: str, before: int, *, case: bool) -> tuple[int, int] | None:

@@ -100,6 +100,16 @@ def test_find_gives_the_first_match_from_a_position_in_the_exact_text(text, need
 
 
 @given(text=st.text(alphabet="aAbBéÉ\n,", max_size=120), needle=st.text(alphabet="aAbBéÉ", min_size=1, max_size=3),
+       start=st.integers(0, 130), end=st.integers(0, 130), case=st.booleans())
+def test_find_up_to_an_end_gives_only_matches_ending_before_it(text, needle, start, end, case):
+    # (the editor searches only the part of a folded text loaded so far)
+    folded = FoldedText(text, long_lines(text, 10), 4)
+    start, end = min(start, len(text)), min(end, len(text))
+    m = re.compile(re.escape(needle), 0 if case else re.IGNORECASE).search(text, start, end)
+    assert folded.find(needle, start, case=case, end=end) == (None if m is None else m.span())
+
+
+@given(text=st.text(alphabet="aAbBéÉ\n,", max_size=120), needle=st.text(alphabet="aAbBéÉ", min_size=1, max_size=3),
        before=st.integers(0, 130), case=st.booleans())
 def test_find_last_gives_the_last_match_ending_before_a_position(text, needle, before, case):
     folded = FoldedText(text, long_lines(text, 10), 4)
