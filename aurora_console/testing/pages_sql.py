@@ -139,12 +139,16 @@ class SqlPage:
         return self.wait(timeout_ms)
 
     def run_statement_at(self, position: int, mode: str = "run", timeout_ms: int = 60000) -> list[SqlResult]:
-        """Put the cursor at ``position`` and press Ctrl+Enter (``mode`` "explain"/"analyze" for plans)."""
+        """Put the cursor at ``position`` (in :meth:`editor_text`, also in a folded file) and
+        press Ctrl+Enter (``mode`` "explain"/"analyze" for plans). In a folded file the first
+        Ctrl+Enter reads its statements on a worker before running: that is waited for too."""
         self.wait()
-        cur = self.tab.editor.textCursor()
-        cur.setPosition(position)
-        self.tab.editor.setTextCursor(cur)
+        editor = self.tab.editor
+        cur = editor.textCursor()
+        cur.setPosition(position if editor.folded is None else editor.folded.display_pos(position))
+        editor.setTextCursor(cur)
         self.tab.run_current(mode)
+        self.qtbot.waitUntil(lambda: not self.tab.reading_statements, timeout=timeout_ms)
         return self.wait(timeout_ms)
 
     def results(self) -> list[SqlResult]:
@@ -200,7 +204,10 @@ class SqlPage:
         return self.tab.editor.sql_text()  # the document's text; a folded file's exact text
 
     def cursor_position(self) -> int:
-        return self.tab.editor.textCursor().position()
+        """Where the cursor is in :meth:`editor_text` (a folded file's row breaks not counted)."""
+        editor = self.tab.editor
+        position = editor.textCursor().position()
+        return position if editor.folded is None else editor.folded.text_pos(position)
 
     def title(self) -> str:
         return self.tab.title()

@@ -175,6 +175,12 @@ class SqlTab(QWidget):
         return self.run_state.busy
 
     @property
+    def reading_statements(self) -> bool:
+        """A folded file's statements are being read on a worker (the first Ctrl+Enter in it);
+        the statement under the cursor runs once they are."""
+        return self._reading_statements
+
+    @property
     def handle(self):
         """The task of the current run's step (split or statement)."""
         return self.run_state.handle

@@ -343,3 +343,26 @@ def test_find_in_a_folded_text_still_loading_finds_only_what_has_arrived(qtbot):
         pass
     assert bar.find_next() and bar.info.text() == ""
     assert ed.selected_sql()[0] == "needle_at_end"
+
+
+def test_the_page_objects_positions_are_in_the_exact_text(sql_page, sql_gui_db):
+    # before: cursor_position() and run_statement_at() used the display's positions (row
+    # breaks counted) while editor_text() gave the exact text
+    page = sql_page()
+    page.set_text(TEXT)
+    editor = page.tab.editor
+    assert editor.folded is not None and editor.folded.rows > 10
+    (created,) = page.run_statement_at(0)
+    assert created.status() == "CREATE TABLE"
+    at = TEXT.index("select count(*)")  # after the folded line: shifted by all its row breaks
+    (counted,) = page.run_statement_at(at)
+    assert counted.status() == "SELECT 1" and counted.values() == [(0,)]
+    assert page.cursor_position() == at
+    assert page.run_statement_at(TEXT.index("(3999,"))[0].status() == f"INSERT 0 {N_VALUES}"
+    assert page.cursor_position() == TEXT.index("(3999,")
+    # an error moves the cursor to its position: the exact text's
+    text = TEXT + "select nope from long_t;\n"
+    page.set_text(text)
+    (err,) = page.run_statement_at(len(text) - 3)
+    assert err.error() and "nope" in err.error()
+    assert page.cursor_position() == text.index("nope")
