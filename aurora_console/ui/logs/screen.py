@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_console.core.db.plan_text import logged_plan
+from aurora_console.ui.after_repaint import after_repaint
 from aurora_console.ui.state_banner import StateBanner
 from aurora_console.ui.ui_first import ui_first
 
@@ -49,10 +50,12 @@ FOLLOW_RENDER_MS = 250
 #: After a render, entries follow mode dropped are let go in turns of at most this long (seconds)
 #: with the event loop running between (``LogsController.release_dropped``).
 RELEASE_BUDGET = 0.002
-#: The first of those turns comes this long after the render (milliseconds), so that it is not
-#: in the turn of the table's paint (the render's rows are painted in the next turn; a 0 ms timer
-#: fired right after that paint and added its slice to the longest UI stall); the next ones 1 ms
-#: apart, so input and timers are served between them.
+#: The first of those turns comes this long after the table has painted the render's rows
+#: (milliseconds; the timer starts once that paint has been delivered, ``ui/after_repaint.py``),
+#: so that it is not in the paint's turn (a 0 ms timer fired right after that paint and added its
+#: slice to the longest UI stall; a timer started at the render fell due in the paint's turn
+#: whenever that turn came this late, as on a loaded machine); the next ones 1 ms apart, so
+#: input and timers are served between them.
 RELEASE_AFTER_MS = 30
 #: Workers step aside (``ui/ui_first.py``) from this long before a deferred render until the
 #: table has painted it (milliseconds): on a busy machine the render's turn (render, then the
@@ -65,6 +68,36 @@ PARK_MAX_MS = 100
 
 ERROR_PARTS = (("instances", "Instances"), ("files", "Log files"), ("read", "Reading"), ("earlier", "Earlier lines"),
                ("follow", "Follow"), ("export", "Export"))
+
+
+class _Park:
+    """Workers stepping aside for a screen across event-loop turns (:func:`ui_first` entered
+    and not yet left). A plain object, so that the screen's ``destroyed`` ends it without
+    calling into the dying widget: a park that outlived its screen kept the process at the short
+    switch interval and made every worker's ``step_aside`` wait."""
+
+    __slots__ = ("mark",)
+
+    def __init__(self) -> None:
+        self.mark = None
+
+    @property
+    def active(self) -> bool:
+        return self.mark is not None
+
+    def begin(self) -> None:
+        if self.mark is None:
+            self.mark = ui_first()
+            self.mark.__enter__()
+
+    def end(self) -> None:
+        mark, self.mark = self.mark, None
+        if mark is not None:
+            mark.__exit__(None, None, None)
+
+
+def _end_park(park: _Park) -> None:
+    park.end()
 
 
 def size_text(size: int) -> str:
@@ -178,6 +211,10 @@ class LogsScreen(QWidget):
         self._hit_row: int | None = None
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
+        # precise, as the park's timer: a coarse timer may fire up to 5% early or late, and the
+        # deferred render then came at or before the park meant to precede it (and cancelled it:
+        # about one deferred render in four had no park)
+        self._render_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._render_timer.timeout.connect(self.render)
         self._last_render = 0.0
         self._rendered_portions = 0
@@ -188,10 +225,13 @@ class LogsScreen(QWidget):
         self._release_timer.setSingleShot(True)
         self._release_timer.timeout.connect(self._release_dropped)
         self._release_upto = 0
-        #: workers stepping aside from before a render until its paint (``PARK_AHEAD_MS``)
-        self._parked = None
+        #: workers stepping aside from before a render until its paint (``PARK_AHEAD_MS``); ended
+        #: by the paint, ``PARK_MAX_MS``, closing, or the screen's destruction without a close
+        self._parked = _Park()
+        self.destroyed.connect(lambda *_a, park=self._parked: _end_park(park))
         self._park_timer = QTimer(self)
         self._park_timer.setSingleShot(True)
+        self._park_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._park_timer.timeout.connect(self._park)
         self._unpark_timer = QTimer(self)
         self._unpark_timer.setSingleShot(True)
@@ -213,27 +253,24 @@ class LogsScreen(QWidget):
             delay = max(0, round(FOLLOW_RENDER_MS - (self.clock() - self._last_render) * 1000))
         timer = self._render_timer
         if not timer.isActive() or timer.remainingTime() > delay:
-            timer.start(delay)
-            if delay > PARK_AHEAD_MS:
+            if delay > PARK_AHEAD_MS:  # started first: due before the render however late this thread runs
                 self._park_timer.start(delay - PARK_AHEAD_MS)
+            timer.start(delay)
 
     def _park(self) -> None:
         """Workers step aside until the coming render is painted (or :data:`PARK_MAX_MS`)."""
-        if self._parked is None and not self._closed:
-            self._parked = ui_first()
-            self._parked.__enter__()
+        if not self._closed:
+            self._parked.begin()
         self._park_rendered = False
         self._unpark_timer.start(PARK_MAX_MS)
 
     def _painted(self) -> None:
-        if self._parked is not None and self._park_rendered:
+        if self._parked.active and self._park_rendered:
             self._unpark()
 
     def _unpark(self) -> None:
         self._unpark_timer.stop()
-        parked, self._parked = self._parked, None
-        if parked is not None:
-            parked.__exit__(None, None, None)
+        self._parked.end()
 
     def render(self) -> None:
         self._render_timer.stop()
@@ -245,15 +282,19 @@ class LogsScreen(QWidget):
         self.renders += 1
         with ui_first():  # the table's new rows and scrolling call back into the model too
             self._render()
-        if self._parked is not None:
+        if self._parked.active:
             # the paint of the render's rows comes first in the next turn and ends the park;
             # without one (nothing visible changed) this does
             self._park_rendered = True
             self._unpark_timer.start(0)
+        releasing = self._release_timer.isActive()
+        self._release_timer.stop()  # no slice in the paint's turn, nor before it
         if self.controller.drops != self._release_upto:
             # the view let go of the rows dropped so far: the entries go a slice per turn
             self._release_upto = self.controller.drops
-            self._release_timer.start(RELEASE_AFTER_MS)
+            releasing = True
+        if releasing:
+            after_repaint(self, self._release_dropped, RELEASE_AFTER_MS)
 
     def _release_dropped(self) -> None:
         if not self._closed and self.controller.release_dropped(RELEASE_BUDGET, self._release_upto):
