@@ -49,13 +49,24 @@ def slice_end(text: str, start: int, size: int) -> int:
     return len(text) if cut < 0 else cut + 1
 
 
-#: what QTextDocument.toPlainText gives back changed (line and paragraph separators, a CR, a
-#: no-break space, Qt's frame marks)
-_CHANGED_BY_QT = ("\r", "\u2028", "\u2029", "\xa0", "\ufdd0", "\ufdd1")
+#: what :func:`exact_text` of a document gives back changed (line and paragraph separators
+#: and a CR all come back as "\n"; Qt's frame marks)
+_CHANGED_BY_QT = ("\r", "\u2028", "\u2029", "\ufdd0", "\ufdd1")
+
+#: Qt's block (paragraph) and line separators: the editor's line ends
+_QT_LINE_ENDS = {0x2029: "\n", 0x2028: "\n"}
+
+
+def exact_text(raw: str) -> str:
+    """The text of a document or selection as the user has it: Qt's raw text (``toRawText``,
+    ``selectedText``) with its paragraph and line separators as "\n", every other character
+    kept, one for one (positions stay the document's). ``toPlainText`` would also turn a
+    no-break space (U+00A0) into a plain space, so ``'a<nbsp>b'`` would run and save as ``'a b'``."""
+    return raw.translate(_QT_LINE_ENDS)
 
 
 def reads_back_unchanged(piece: str) -> bool:
-    """Whether ``toPlainText`` gives ``piece`` back as it was inserted."""
+    """Whether :func:`exact_text` gives ``piece`` back as it was inserted."""
     return not any(c in piece for c in _CHANGED_BY_QT)
 
 
@@ -68,7 +79,7 @@ class _PendingText:
         self.pos = pos
         self.size = len(text) if size is None else size  # what the document gets (a folded text: its display)
         self.chars = SLICE_MIN_CHARS * 4
-        self.unchanged = True  # so far, toPlainText gives back what was loaded (slice by slice)
+        self.unchanged = True  # so far, exact_text gives back what was loaded (slice by slice)
         #: the document's revision after the last slice went in: another means an edit came
         #: in between (a history entry inserted, a replace-all: read-only does not stop those)
         self.revision: int | None = None
@@ -232,19 +243,23 @@ class SqlEditor(QPlainTextEdit):
     def full_text(self) -> str:
         """The whole text, also while it still loads (what a save or an autosave must write).
         Until the first edit after a load it is the loaded text itself: copying a big document
-        out of Qt (``toPlainText``) takes 30-45 ms for 100,000 lines. A folded text (read-only)
+        out of Qt (``toRawText``) takes 30-45 ms for 100,000 lines. A folded text (read-only)
         is always the loaded text, exactly."""
         if self.folded is not None:
             return self.folded.text
         load = self._load
         if load is not None:
             if load.pos and (load.edited or load.revision != self.document().revision()):
-                return self.toPlainText() + load.text[load.pos :]  # the edits, and the rest to come
+                return self.document_text() + load.text[load.pos :]  # the edits, and the rest to come
             return load.text
         if self._loaded is not None and self._loaded[0] == self.document().revision():
             return self._loaded[1]
         self._loaded = None
-        return self.toPlainText()
+        return self.document_text()
+
+    def document_text(self) -> str:
+        """The document's text exactly (:func:`exact_text`; a no-break space stays one)."""
+        return exact_text(self.document().toRawText())
 
     def cancel_load(self) -> None:
         """Stop a load in progress and leave the editor empty (half a file saved over the whole
@@ -286,7 +301,7 @@ class SqlEditor(QPlainTextEdit):
 
     def sql_text(self) -> str:
         """The text to run: exactly what was loaded for a folded text, else the document's."""
-        return self.folded.text if self.folded is not None else self.toPlainText()
+        return self.folded.text if self.folded is not None else self.document_text()
 
     def selected_sql(self) -> tuple[str, int] | None:
         """The selected text (exact, also in a folded text) and where it starts; None without one."""
@@ -295,7 +310,7 @@ class SqlEditor(QPlainTextEdit):
             return None
         f = self.folded
         if f is None:
-            return cur.selection().toPlainText(), cur.selectionStart()
+            return exact_text(cur.selectedText()), cur.selectionStart()
         start, end = f.text_pos(cur.selectionStart()), f.text_pos(cur.selectionEnd())
         return f.text[start:end], start
 
@@ -311,8 +326,9 @@ class SqlEditor(QPlainTextEdit):
         return pos if self.folded is None else self.folded.display_pos(pos, at_row_end=end)
 
     def createMimeDataFromSelection(self):  # noqa: N802 - Qt naming
-        """Copy and drag give the exact text of a folded one (not its row breaks)."""
-        selected = self.selected_sql() if self.folded is not None else None
+        """Copy and drag give the exact text (a no-break space stays one; a folded text's without
+        its row breaks)."""
+        selected = self.selected_sql()
         if selected is None:
             return super().createMimeDataFromSelection()
         mime = QMimeData()
@@ -414,7 +430,7 @@ class SqlEditor(QPlainTextEdit):
         c = QTextCursor(doc)
         c.setPosition(base)
         c.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        text = c.selection().toPlainText()
+        text = exact_text(c.selectedText())
         if self.engine == "mysql":
             st = statement_at(split_mysql(text, delimiter=self.delimiter_at(base)), cur.position() - base)
         else:
