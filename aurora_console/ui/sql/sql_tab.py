@@ -73,6 +73,9 @@ class SqlTab(QWidget):
         self.history = QueryHistory.for_profile(profile, services.paths, services.profiles)
         self.snippets = Snippets.for_paths(services.paths)
         self.path: str | None = path
+        #: the line ending Save writes (the opened file's; None: whatever the file at ``path``
+        #: has then, as for a tab restored with a path; a new text: "\n")
+        self.newline: str | None = None if path else "\n"
         self.run_state = SqlRunController(self.runner, self.session, self.history, queue=self.queue,
                                           profile=profile, owner=self,
                                           connector=source if isinstance(source, OnDemandConnection) else None)
@@ -438,9 +441,9 @@ class SqlTab(QWidget):
         self.runner.submit(lambda ctx: write_autosave(path, text), name="Autosave SQL", queue=f"autosave:{self.tab_id}")
 
     def open_file(self, path: str) -> None:
-        def loaded(text: str) -> None:
-            self.path = path
-            self.editor.load_text(text)
+        def loaded(file) -> None:  # SqlFileText: the text with "\n", the file's line ending
+            self.path, self.newline = path, file.newline
+            self.editor.load_text(file.text)
             self.editor.document().setModified(False)
             self._update_title()
 
@@ -452,6 +455,7 @@ class SqlTab(QWidget):
         if not path:
             return False
         text = self.editor.full_text()  # all of it, also while it still loads
+        newline = self.newline  # kept by Save as too: the document's line ending
 
         def done(_r) -> None:
             self.path = path
@@ -460,7 +464,7 @@ class SqlTab(QWidget):
             if on_done is not None:
                 on_done(path)
 
-        self.runner.submit(lambda ctx: save_sql_file(path, text), name=f"Save {Path(path).name}", on_done=done,
+        self.runner.submit(lambda ctx: save_sql_file(path, text, newline), name=f"Save {Path(path).name}", on_done=done,
                            owner=self)
         return True
 
@@ -483,7 +487,7 @@ class SqlTab(QWidget):
             if answer == B.Save:
                 from aurora_console.core.db.sql_files import save_sql_file
 
-                save_sql_file(self.path, self.editor.full_text())  # atomic; as cheap as before
+                save_sql_file(self.path, self.editor.full_text(), self.newline)  # atomic; as cheap as before
         self.shutdown(discard_autosave=True)
         return True
 

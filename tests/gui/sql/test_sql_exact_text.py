@@ -81,3 +81,30 @@ def test_snippet_text_keeps_it(sql_page):
     _typed(page, SQL)
     assert _selection_or_all(page.tab) == SQL
 
+
+def test_a_crlf_file_is_saved_with_crlf_and_a_new_text_with_lf(sql_page, qtbot, tmp_path):
+    page = sql_page()
+    tab = page.tab
+    path = tmp_path / "windows.sql"
+    raw = f"select 'a{NBSP}b';\r\nselect 2;\r\n".encode()
+    path.write_bytes(raw)
+    tab.open_file(str(path))
+    qtbot.waitUntil(lambda: tab.path == str(path) and not tab.editor.loading, timeout=10000)
+    assert page.editor_text() == f"select 'a{NBSP}b';\nselect 2;\n"  # the editor has "\n"
+    saved = []
+    tab.save_file(on_done=saved.append)
+    qtbot.waitUntil(lambda: len(saved) == 1, timeout=10000)
+    assert path.read_bytes() == raw  # unchanged, byte for byte
+    tab.editor.moveCursor(tab.editor.textCursor().MoveOperation.End)
+    tab.editor.insertPlainText("select 3;\n")
+    copy = tmp_path / "copy.sql"
+    tab.save_file(str(copy), on_done=saved.append)  # Save as keeps the document's line ending
+    qtbot.waitUntil(lambda: len(saved) == 2, timeout=10000)
+    assert copy.read_bytes() == raw + b"select 3;\r\n"
+
+    fresh = sql_page()
+    _typed(fresh, "select 1;\nselect 2;\n")
+    new = tmp_path / "new.sql"
+    fresh.tab.save_file(str(new), on_done=saved.append)
+    qtbot.waitUntil(lambda: len(saved) == 3, timeout=10000)
+    assert new.read_bytes() == b"select 1;\nselect 2;\n"
