@@ -189,6 +189,18 @@ SAME_WIDGETS = (
     + _SAME_SHOW
 )
 
+#: the frame-first programs' mark of the complete window: the item view's first paint
+_VIEW_PAINT = (
+    "class ViewPaint(QObject):\n"
+    "    def eventFilter(self, obj, event):\n"
+    "        if event.type() == QEvent.Type.Paint:\n"
+    "            obj.removeEventFilter(self)\n"
+    "            mark('complete')\n"
+    "            QTimer.singleShot(0, app.quit)\n"
+    "        return False\n"
+    "view_paint = ViewPaint()\n"
+)
+
 #: ``--views-after-paint``: SAME_WIDGETS built frame first, the floor of a console whose first paint
 #: shows its frame (menus, tabs and the welcome page, status bar, the navigator dock with its top row
 #: and filter) and attaches its item views on the turn after: an empty widget holds the tree view's
@@ -198,15 +210,8 @@ SAME_WIDGETS = (
 VIEWS_AFTER = (
     MARK + _SAME_IMPORTS + _SAME_APP + _SAME_WINDOW + _SAME_TABS + _SAME_NAV_TOP
     + "slot = QWidget(); lay.addWidget(slot, 1)\n" + _SAME_NAV_REST + _SAME_WINDOW_REST
-    + "class ViewPaint(QObject):\n"
-    "    def eventFilter(self, obj, event):\n"
-    "        if event.type() == QEvent.Type.Paint:\n"
-    "            obj.removeEventFilter(self)\n"
-    "            mark('complete')\n"
-    "            QTimer.singleShot(0, app.quit)\n"
-    "        return False\n"
-    "view_paint = ViewPaint()\n"
-    "def attach():\n"
+    + _VIEW_PAINT
+    + "def attach():\n"
     "    global view, model\n"
     + "".join("    " + line + "\n" for line in (_SAME_VIEW_CLASSES + _SAME_VIEW).splitlines())
     + "    lay.replaceWidget(slot, view); slot.deleteLater(); view.show()\n"
@@ -245,15 +250,8 @@ DOCK_AFTER = (
     + "".join("    " + line + "\n" for line in (
         _SAME_IMPORTS + _SAME_VIEW_CLASSES + _SAME_NAV_TOP + _SAME_VIEW + "lay.addWidget(view, 1)\n"
         + _SAME_NAV_REST).splitlines())
-    + "    class ViewPaint(QObject):\n"
-    "        def eventFilter(self, obj, event):\n"
-    "            if event.type() == QEvent.Type.Paint:\n"
-    "                obj.removeEventFilter(self)\n"
-    "                mark('complete')\n"
-    "                QTimer.singleShot(0, app.quit)\n"
-    "            return False\n"
-    "    view_paint = ViewPaint()\n"
-    "    view.viewport().installEventFilter(view_paint)\n"
+    + "".join("    " + line + "\n" for line in _VIEW_PAINT.splitlines())
+    + "    view.viewport().installEventFilter(view_paint)\n"
     "QTimer.singleShot(3000, app.quit)  # never painted: the wall time says so\n"
     "w.show()\n"
     "app.exec()\n"
