@@ -96,10 +96,6 @@ class _Park:
             mark.__exit__(None, None, None)
 
 
-def _end_park(park: _Park) -> None:
-    park.end()
-
-
 def size_text(size: int) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
@@ -228,7 +224,7 @@ class LogsScreen(QWidget):
         #: workers stepping aside from before a render until its paint (``PARK_AHEAD_MS``); ended
         #: by the paint, ``PARK_MAX_MS``, closing, or the screen's destruction without a close
         self._parked = _Park()
-        self.destroyed.connect(lambda *_a, park=self._parked: _end_park(park))
+        self.destroyed.connect(lambda *_a, park=self._parked: park.end())  # the park, not the dying widget
         self._park_timer = QTimer(self)
         self._park_timer.setSingleShot(True)
         self._park_timer.setTimerType(Qt.TimerType.PreciseTimer)

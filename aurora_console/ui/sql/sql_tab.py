@@ -514,4 +514,3 @@ class SqlTab(QWidget):
             self.autosave()
         self.editor.cancel_load()  # a big file still arriving in slices: no more slices
         self.runner.submit(close, name=f"Close SQL session ({self.profile})", queue=self.queue)
-
